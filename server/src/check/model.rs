@@ -1,0 +1,306 @@
+//! The values every job reports through: a check's result, located findings,
+//! fixes, and the report that gathers them. These are also the wire types of
+//! `gord/health` (see docs/protocol.md), hence camelCase.
+
+use serde::{Deserialize, Serialize};
+use tower_lsp_server::ls_types::{Range, WorkspaceEdit};
+
+/// How a check came out. Ordered by gravity, so `max` gives the worst.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Skipped,
+    Ok,
+    Warning,
+    Error,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Skipped => "skipped",
+            Status::Ok => "ok",
+            Status::Warning => "warning",
+            Status::Error => "error",
+        }
+    }
+}
+
+/// Which part of the user's setup a check looks at; the report groups by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Area {
+    Go,
+    Ssh,
+    Remote,
+    Cache,
+    Debug,
+    Lint,
+}
+
+impl Area {
+    pub fn title(self) -> &'static str {
+        match self {
+            Area::Go => "Go toolchain",
+            Area::Ssh => "SSH config",
+            Area::Remote => "Remote hosts",
+            Area::Cache => "Caches",
+            Area::Debug => "Debugger",
+            Area::Lint => "Lint",
+        }
+    }
+}
+
+/// A way out of a problem: argv to run, an edit to apply, or both.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Fix {
+    pub title: String,
+    /// argv, never a shell string.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edit: Option<WorkspaceEdit>,
+}
+
+impl Fix {
+    pub fn advice(title: impl Into<String>) -> Self {
+        Fix {
+            title: title.into(),
+            command: None,
+            edit: None,
+        }
+    }
+
+    pub fn run<I, S>(title: impl Into<String>, argv: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Fix {
+            title: title.into(),
+            command: Some(argv.into_iter().map(Into::into).collect()),
+            edit: None,
+        }
+    }
+}
+
+/// A place in a file: `uri` is a `file://` URI, `range` is LSP (0-based, UTF-16).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Location {
+    pub uri: String,
+    pub range: Range,
+}
+
+/// A problem at a place; becomes one LSP diagnostic.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Finding {
+    pub message: String,
+    pub status: Status,
+    pub location: Location,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Fix>,
+}
+
+/// The outcome of one check.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckResult {
+    pub id: String,
+    pub title: String,
+    pub area: Area,
+    pub status: Status,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    pub duration_ms: u64,
+    pub doc: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<Finding>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Fix>,
+}
+
+/// What a check returns; the runner adds id, title, area, doc and timing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub status: Status,
+    pub message: String,
+    pub detail: Option<String>,
+    pub findings: Vec<Finding>,
+    pub fix: Option<Fix>,
+}
+
+impl Outcome {
+    fn new(status: Status, message: impl Into<String>) -> Self {
+        Outcome {
+            status,
+            message: message.into(),
+            detail: None,
+            findings: Vec::new(),
+            fix: None,
+        }
+    }
+
+    pub fn ok(message: impl Into<String>) -> Self {
+        Self::new(Status::Ok, message)
+    }
+
+    pub fn warning(message: impl Into<String>) -> Self {
+        Self::new(Status::Warning, message)
+    }
+
+    pub fn error(message: impl Into<String>) -> Self {
+        Self::new(Status::Error, message)
+    }
+
+    /// Not run, and why (the reason is mandatory).
+    pub fn skipped(reason: impl Into<String>) -> Self {
+        Self::new(Status::Skipped, reason)
+    }
+
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        let detail = detail.into();
+        self.detail = (!detail.is_empty()).then_some(detail);
+        self
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
+        self
+    }
+
+    pub fn with_findings(mut self, findings: Vec<Finding>) -> Self {
+        self.findings = findings;
+        self
+    }
+}
+
+/// Counts per status and the overall verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    pub status: SummaryStatus,
+    pub ok: usize,
+    pub warning: usize,
+    pub error: usize,
+    pub skipped: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SummaryStatus {
+    #[default]
+    Ok,
+    Warning,
+    Error,
+}
+
+impl Summary {
+    pub fn of(checks: &[CheckResult]) -> Self {
+        let mut summary = Summary::default();
+        for check in checks {
+            match check.status {
+                Status::Ok => summary.ok += 1,
+                Status::Warning => summary.warning += 1,
+                Status::Error => summary.error += 1,
+                Status::Skipped => summary.skipped += 1,
+            }
+        }
+        summary.status = if summary.error > 0 {
+            SummaryStatus::Error
+        } else if summary.warning > 0 {
+            SummaryStatus::Warning
+        } else {
+            SummaryStatus::Ok
+        };
+        summary
+    }
+}
+
+/// Every check of one run, in catalogue order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HealthReport {
+    pub version: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workspace: Option<String>,
+    pub duration_ms: u64,
+    pub summary: Summary,
+    pub checks: Vec<CheckResult>,
+}
+
+impl HealthReport {
+    /// The worst status among the checks (skipped counts as nothing).
+    pub fn worst(&self) -> Status {
+        self.checks
+            .iter()
+            .map(|c| c.status)
+            .max()
+            .unwrap_or(Status::Ok)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn result(id: &str, status: Status) -> CheckResult {
+        CheckResult {
+            id: id.into(),
+            title: id.into(),
+            area: Area::Go,
+            status,
+            message: String::new(),
+            detail: None,
+            duration_ms: 0,
+            doc: String::new(),
+            findings: vec![],
+            fix: None,
+        }
+    }
+
+    #[test]
+    fn summary_counts_each_status_and_takes_the_worst() {
+        let checks = [
+            result("A", Status::Ok),
+            result("B", Status::Warning),
+            result("C", Status::Skipped),
+            result("D", Status::Warning),
+        ];
+        let summary = Summary::of(&checks);
+        assert_eq!(
+            summary,
+            Summary {
+                status: SummaryStatus::Warning,
+                ok: 1,
+                warning: 2,
+                error: 0,
+                skipped: 1
+            }
+        );
+        let with_error = [result("A", Status::Ok), result("E", Status::Error)];
+        assert_eq!(Summary::of(&with_error).status, SummaryStatus::Error);
+        assert_eq!(Summary::of(&[]).status, SummaryStatus::Ok);
+    }
+
+    #[test]
+    fn status_orders_by_gravity() {
+        assert!(Status::Error > Status::Warning);
+        assert!(Status::Warning > Status::Ok);
+        assert!(Status::Ok > Status::Skipped);
+    }
+
+    #[test]
+    fn wire_format_is_camel_case_and_omits_empty_optionals() {
+        let json = serde_json::to_value(result("GO001", Status::Ok)).unwrap();
+        assert_eq!(json["durationMs"], 0);
+        assert_eq!(json["status"], "ok");
+        assert_eq!(json["area"], "go");
+        assert!(json.get("detail").is_none());
+        assert!(json.get("findings").is_none());
+        assert!(json.get("fix").is_none());
+    }
+}

@@ -1,0 +1,379 @@
+//! The one place that runs child processes.
+//!
+//! Every program gord starts goes through [`ProcessRunner`]: argv only (never a
+//! shell string), a timeout, cancellation by dropping the future, the whole
+//! process group killed on drop, and output capped so a chatty child cannot
+//! exhaust memory. Code elsewhere sees the trait, so tests can substitute a fake.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use futures::future::BoxFuture;
+use tokio::io::{AsyncRead, AsyncReadExt};
+
+/// Default cap on captured stdout and on captured stderr, each.
+pub const DEFAULT_OUTPUT_CAP: usize = 4 * 1024 * 1024;
+
+/// What to run. Build it with [`CommandSpec::new`] and the `with_*` methods.
+#[derive(Debug, Clone)]
+pub struct CommandSpec {
+    pub program: PathBuf,
+    pub args: Vec<OsString>,
+    pub cwd: Option<PathBuf>,
+    /// Variables set on top of the inherited environment.
+    pub env: Vec<(OsString, OsString)>,
+    pub timeout: Duration,
+    pub output_cap: usize,
+}
+
+impl CommandSpec {
+    pub fn new(program: impl Into<PathBuf>) -> Self {
+        CommandSpec {
+            program: program.into(),
+            args: Vec::new(),
+            cwd: None,
+            env: Vec::new(),
+            timeout: Duration::from_secs(10),
+            output_cap: DEFAULT_OUTPUT_CAP,
+        }
+    }
+
+    pub fn arg(mut self, arg: impl Into<OsString>) -> Self {
+        self.args.push(arg.into());
+        self
+    }
+
+    pub fn args<I, S>(mut self, args: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<OsString>,
+    {
+        self.args.extend(args.into_iter().map(Into::into));
+        self
+    }
+
+    pub fn cwd(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.cwd = Some(dir.into());
+        self
+    }
+
+    pub fn env(mut self, key: impl Into<OsString>, value: impl Into<OsString>) -> Self {
+        self.env.push((key.into(), value.into()));
+        self
+    }
+
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    pub fn output_cap(mut self, cap: usize) -> Self {
+        self.output_cap = cap;
+        self
+    }
+
+    /// The command as a user would type it, for messages (quoted where needed).
+    pub fn display(&self) -> String {
+        std::iter::once(self.program.as_os_str())
+            .chain(self.args.iter().map(|a| a.as_os_str()))
+            .map(|part| quote_for_display(&part.to_string_lossy()))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+fn quote_for_display(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:@%+,".contains(c));
+    if plain {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+/// What a finished child left behind.
+#[derive(Debug, Clone, Default)]
+pub struct Output {
+    /// Exit code; `None` when the child was ended by a signal.
+    pub code: Option<i32>,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    /// True when stdout or stderr exceeded the cap and was cut.
+    pub truncated: bool,
+    pub duration: Duration,
+}
+
+impl Output {
+    pub fn success(&self) -> bool {
+        self.code == Some(0)
+    }
+
+    pub fn stdout_text(&self) -> String {
+        String::from_utf8_lossy(&self.stdout).into_owned()
+    }
+
+    pub fn stderr_text(&self) -> String {
+        String::from_utf8_lossy(&self.stderr).into_owned()
+    }
+
+    /// The most telling line of stderr (else stdout), for one-line messages.
+    pub fn first_error_line(&self) -> String {
+        let pick = |bytes: &[u8]| {
+            String::from_utf8_lossy(bytes)
+                .lines()
+                .map(str::trim)
+                .find(|l| !l.is_empty())
+                .map(str::to_string)
+        };
+        pick(&self.stderr)
+            .or_else(|| pick(&self.stdout))
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExecError {
+    #[error("{program} could not be started: {source}")]
+    Spawn {
+        program: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("`{command}` did not finish within {} s and was killed", timeout.as_secs_f32())]
+    Timeout { command: String, timeout: Duration },
+    #[error("reading the output of `{command}` failed: {source}")]
+    Io {
+        command: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Runs child processes. The future resolves when the child exits; dropping it
+/// kills the child's whole process group.
+pub trait ProcessRunner: Send + Sync {
+    fn run(&self, spec: CommandSpec) -> BoxFuture<'_, Result<Output, ExecError>>;
+}
+
+/// The real runner, on tokio's process support.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemRunner;
+
+impl ProcessRunner for SystemRunner {
+    fn run(&self, spec: CommandSpec) -> BoxFuture<'_, Result<Output, ExecError>> {
+        Box::pin(run_child(spec))
+    }
+}
+
+/// Kills the child's process group when dropped, unless disarmed after a normal
+/// exit. Cancellation (a dropped future) and timeouts both end up here, so no
+/// grandchild outlives the work it was started for.
+struct GroupKiller {
+    pgid: Option<i32>,
+}
+
+impl GroupKiller {
+    fn disarm(&mut self) {
+        self.pgid = None;
+    }
+}
+
+impl Drop for GroupKiller {
+    fn drop(&mut self) {
+        if let Some(pgid) = self.pgid {
+            // SAFETY: killpg has no memory-safety preconditions; a stale pgid
+            // yields ESRCH, which is harmless here.
+            unsafe {
+                libc::killpg(pgid, libc::SIGKILL);
+            }
+        }
+    }
+}
+
+async fn run_child(spec: CommandSpec) -> Result<Output, ExecError> {
+    let started = Instant::now();
+    let command_text = spec.display();
+    let mut command = tokio::process::Command::new(&spec.program);
+    command
+        .args(&spec.args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        // A group of its own, so the whole tree can be killed at once.
+        .process_group(0);
+    if let Some(dir) = &spec.cwd {
+        command.current_dir(dir);
+    }
+    for (key, value) in &spec.env {
+        command.env(key, value);
+    }
+
+    let mut child = command.spawn().map_err(|source| ExecError::Spawn {
+        program: spec.program.display().to_string(),
+        source,
+    })?;
+    let mut killer = GroupKiller {
+        pgid: child.id().and_then(|id| i32::try_from(id).ok()),
+    };
+
+    let stdout = child.stdout.take();
+    let stderr = child.stderr.take();
+    let cap = spec.output_cap;
+    let work = async {
+        let (out, err, status) = tokio::join!(
+            read_capped(stdout, cap),
+            read_capped(stderr, cap),
+            child.wait()
+        );
+        (out, err, status)
+    };
+
+    let (out, err, status) = match tokio::time::timeout(spec.timeout, work).await {
+        Ok(results) => results,
+        Err(_) => {
+            return Err(ExecError::Timeout {
+                command: command_text,
+                timeout: spec.timeout,
+            })
+        }
+    };
+    let io_error = |source| ExecError::Io {
+        command: command_text.clone(),
+        source,
+    };
+    let status = status.map_err(io_error)?;
+    let (stdout, out_cut) = out.map_err(io_error)?;
+    let (stderr, err_cut) = err.map_err(io_error)?;
+    // The child exited and both pipes reached their end. Killing the group now
+    // could hit an unrelated group that reused the id, so the guard stands down.
+    killer.disarm();
+
+    Ok(Output {
+        code: status.code(),
+        stdout,
+        stderr,
+        truncated: out_cut || err_cut,
+        duration: started.elapsed(),
+    })
+}
+
+/// Reads a stream to its end, keeping at most `cap` bytes; the rest is drained
+/// and dropped so the child never blocks on a full pipe.
+async fn read_capped<R: AsyncRead + Unpin>(
+    stream: Option<R>,
+    cap: usize,
+) -> std::io::Result<(Vec<u8>, bool)> {
+    let Some(mut stream) = stream else {
+        return Ok((Vec::new(), false));
+    };
+    let mut kept = Vec::new();
+    let mut truncated = false;
+    let mut chunk = [0u8; 8192];
+    loop {
+        let n = stream.read(&mut chunk).await?;
+        if n == 0 {
+            break;
+        }
+        let room = cap.saturating_sub(kept.len());
+        if n > room {
+            truncated = true;
+        }
+        kept.extend_from_slice(&chunk[..n.min(room)]);
+    }
+    Ok((kept, truncated))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sh(script: &str) -> CommandSpec {
+        CommandSpec::new("/bin/sh").arg("-c").arg(script)
+    }
+
+    #[tokio::test]
+    async fn captures_exit_code_stdout_and_stderr() {
+        let out = SystemRunner
+            .run(sh("echo out; echo err >&2; exit 3"))
+            .await
+            .unwrap();
+        assert_eq!(out.code, Some(3));
+        assert_eq!(out.stdout_text(), "out\n");
+        assert_eq!(out.stderr_text(), "err\n");
+        assert!(!out.truncated);
+    }
+
+    #[tokio::test]
+    async fn arguments_are_passed_verbatim_never_through_a_shell() {
+        let out = SystemRunner
+            .run(
+                CommandSpec::new("/bin/echo")
+                    .arg("$(id); rm -rf ~")
+                    .arg("a b"),
+            )
+            .await
+            .unwrap();
+        assert_eq!(out.stdout_text(), "$(id); rm -rf ~ a b\n");
+    }
+
+    #[tokio::test]
+    async fn times_out_and_kills_the_whole_process_group() {
+        let dir = tempfile::tempdir().unwrap();
+        let marker = dir.path().join("grandchild-survived");
+        // The grandchild would create the marker after 2 s if it survived.
+        let script = format!("(sleep 2; touch '{}') & sleep 30", marker.display());
+        let err = SystemRunner
+            .run(sh(&script).timeout(Duration::from_millis(300)))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ExecError::Timeout { .. }), "{err}");
+        assert!(err.to_string().contains("did not finish within 0.3 s"));
+        tokio::time::sleep(Duration::from_millis(2500)).await;
+        assert!(!marker.exists(), "a grandchild outlived the timeout");
+    }
+
+    #[tokio::test]
+    async fn dropping_the_future_cancels_the_child() {
+        let dir = tempfile::tempdir().unwrap();
+        let marker = dir.path().join("finished");
+        let script = format!("sleep 1; touch '{}'", marker.display());
+        let runner = SystemRunner;
+        let fut = runner.run(sh(&script).timeout(Duration::from_secs(30)));
+        let _ = tokio::time::timeout(Duration::from_millis(200), fut).await;
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        assert!(!marker.exists(), "the cancelled child ran to completion");
+    }
+
+    #[tokio::test]
+    async fn output_beyond_the_cap_is_cut_and_flagged() {
+        let out = SystemRunner
+            .run(sh("head -c 100000 /dev/zero").output_cap(1000))
+            .await
+            .unwrap();
+        assert_eq!(out.stdout.len(), 1000);
+        assert!(out.truncated);
+        assert!(out.success());
+    }
+
+    #[tokio::test]
+    async fn a_missing_program_is_a_spawn_error_naming_it() {
+        let err = SystemRunner
+            .run(CommandSpec::new("/nonexistent/gord-test-binary"))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ExecError::Spawn { .. }));
+        assert!(err.to_string().contains("/nonexistent/gord-test-binary"));
+    }
+
+    #[test]
+    fn display_quotes_only_what_needs_quoting() {
+        let spec = CommandSpec::new("go").args(["env", "-json", "a b", "it's"]);
+        assert_eq!(spec.display(), r"go env -json 'a b' 'it'\''s'");
+    }
+}

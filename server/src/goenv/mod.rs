@@ -1,0 +1,13 @@
+//! The Go toolchain and tools on this machine: where they are, which versions,
+//! and whether they fit together and with the workspace.
+
+mod checks;
+pub mod env;
+pub mod gomod;
+pub mod path;
+pub mod probe;
+pub mod tools;
+pub mod version;
+
+pub use checks::catalogue;
+pub use probe::GoProbe;

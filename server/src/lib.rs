@@ -1,0 +1,42 @@
+//! gord, the Go Remote Doctor: health checks for Go developers working on
+//! remote machines. The same library backs the CLI (`gord check`) and the LSP
+//! sidecar (`gord serve`) that the VS Code extension starts.
+
+pub mod check;
+pub mod docs;
+pub mod exec;
+pub mod goenv;
+pub mod logging;
+pub mod lsp;
+pub mod redact;
+pub mod render;
+pub mod settings;
+pub mod text;
+pub mod uri;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use check::{Check, CheckContext, Environment, HealthReport};
+use exec::SystemRunner;
+use settings::Settings;
+
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Every check gord knows, in report order.
+pub fn catalogue() -> Vec<Arc<dyn Check>> {
+    goenv::catalogue()
+}
+
+/// Runs the whole catalogue on this machine for `workspace`.
+pub async fn health(workspace: Option<PathBuf>, settings: Settings, trusted: bool) -> HealthReport {
+    let timeout = settings.check_timeout;
+    let ctx = CheckContext::new(
+        workspace,
+        settings,
+        Arc::new(SystemRunner),
+        Environment::from_process(),
+        trusted,
+    );
+    check::health_report(&catalogue(), Arc::new(ctx), timeout).await
+}

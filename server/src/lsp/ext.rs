@@ -1,0 +1,142 @@
+//! The custom `gord/*` methods: names, params and results. Mirrored by
+//! extension/src/protocol.ts and described in docs/protocol.md; a test checks
+//! that all three name the same methods.
+
+use serde::{Deserialize, Serialize};
+
+use crate::check::{HealthReport, Status, Summary};
+
+/// Bumped when a message changes incompatibly.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+pub const VERSION: &str = "gord/version";
+pub const HEALTH: &str = "gord/health";
+pub const REPORT: &str = "gord/report";
+pub const STATUS: &str = "gord/status";
+
+/// Every custom method, requests and notifications alike.
+pub const ALL_METHODS: &[&str] = &[VERSION, HEALTH, REPORT, STATUS];
+
+/// Result of `gord/version`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct VersionResult {
+    pub name: String,
+    pub version: String,
+    pub protocol_version: u32,
+}
+
+/// Params of `gord/health` and `gord/report`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase", default)]
+pub struct HealthParams {
+    /// Run the checks now instead of returning the last report.
+    pub refresh: bool,
+}
+
+/// Result of `gord/report`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportResult {
+    pub markdown: String,
+    pub report: HealthReport,
+}
+
+/// `gord/status` notification: a health run started or ended.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusParams {
+    pub state: RunState,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<Summary>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<CheckBrief>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum RunState {
+    Running,
+    Idle,
+}
+
+/// One line of the status-bar tooltip.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckBrief {
+    pub id: String,
+    pub title: String,
+    pub status: Status,
+    pub message: String,
+}
+
+impl StatusParams {
+    pub fn running() -> Self {
+        StatusParams {
+            state: RunState::Running,
+            summary: None,
+            checks: Vec::new(),
+        }
+    }
+
+    pub fn idle(report: &HealthReport) -> Self {
+        StatusParams {
+            state: RunState::Idle,
+            summary: Some(report.summary),
+            checks: report
+                .checks
+                .iter()
+                .map(|c| CheckBrief {
+                    id: c.id.clone(),
+                    title: c.title.clone(),
+                    status: c.status,
+                    message: c.message.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The `gord/status` notification type for tower-lsp's client.
+pub enum StatusNotification {}
+
+impl tower_lsp_server::ls_types::notification::Notification for StatusNotification {
+    type Params = StatusParams;
+    const METHOD: &'static str = STATUS;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_method_is_documented_in_protocol_md_and_mirrored_in_typescript() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let doc = std::fs::read_to_string(root.join("docs/protocol.md")).unwrap();
+        let ts = std::fs::read_to_string(root.join("extension/src/protocol.ts")).unwrap();
+        let documented: Vec<&str> = doc
+            .lines()
+            .filter_map(|l| l.strip_prefix("### `"))
+            .filter_map(|l| l.strip_suffix('`'))
+            .collect();
+        let mut expected = ALL_METHODS.to_vec();
+        expected.sort_unstable();
+        let mut documented_sorted = documented.clone();
+        documented_sorted.sort_unstable();
+        assert_eq!(documented_sorted, expected, "docs/protocol.md headings");
+        for method in ALL_METHODS {
+            assert!(
+                ts.contains(&format!("'{method}'")) || ts.contains(&format!("\"{method}\"")),
+                "extension/src/protocol.ts lacks {method}"
+            );
+        }
+    }
+
+    #[test]
+    fn health_params_may_be_empty() {
+        let params: HealthParams = serde_json::from_str("{}").unwrap();
+        assert!(!params.refresh);
+        let params: HealthParams = serde_json::from_str(r#"{"refresh":true}"#).unwrap();
+        assert!(params.refresh);
+    }
+}

@@ -1,0 +1,191 @@
+//! The `gord` command line: parses arguments, runs the library, maps the
+//! outcome to an exit code (0 clean, 1 findings at or above --fail-on, 2 gord
+//! itself failed).
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use gord::check::{HealthReport, Status};
+use gord::goenv::version::GoVersion;
+use gord::settings::Settings;
+
+#[derive(Parser)]
+#[command(
+    name = "gord",
+    version,
+    about = "Go Remote Doctor: finds what stops Go development on a remote machine, and says how to fix it",
+    long_about = "Go Remote Doctor checks the Go toolchain and tools a remote Go developer depends on, and says \
+                  what is wrong and how to fix it. `gord check` prints a report; `gord serve` is the language \
+                  server the VS Code extension starts.",
+    after_help = "Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 gord itself failed.\n\
+                  Logs go to stderr; set GORD_LOG or RUST_LOG (e.g. GORD_LOG=debug) for more."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run every health check and print the report.
+    Check(CheckArgs),
+    /// Run the language server on stdin/stdout (started by the VS Code extension).
+    Serve,
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// The Go workspace to check (its go.mod and go.work files). Default: none.
+    #[arg(long, short = 'w', value_name = "DIR")]
+    workspace: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Lowest status that makes the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    fail_on: FailOn,
+    /// Colour in text output: auto means only on a terminal and without NO_COLOR.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+    /// Time limit for each check, in seconds (1 to 600).
+    #[arg(long, value_name = "SECONDS", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=600))]
+    timeout: u64,
+    /// Warn when the Go toolchain is older than this version.
+    #[arg(long, value_name = "VERSION", default_value = gord::settings::DEFAULT_MINIMUM_GO, value_parser = parse_go_version)]
+    min_go_version: GoVersion,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    /// Human-readable, grouped by area.
+    Text,
+    /// The report as JSON (the same shape as the gord/health LSP request).
+    Json,
+    /// A Markdown document, as shown in VS Code.
+    Markdown,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Warning,
+    Error,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+fn parse_go_version(text: &str) -> Result<GoVersion, String> {
+    GoVersion::parse(text).map_err(|e| e.to_string())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve => {
+            let level = gord::logging::init("info");
+            match runtime() {
+                Ok(rt) => {
+                    rt.block_on(gord::lsp::serve(level));
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(&e),
+            }
+        }
+        Command::Check(args) => {
+            gord::logging::init("warn");
+            match check(args) {
+                Ok(code) => code,
+                Err(e) => fail(&e),
+            }
+        }
+    }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("could not start the async runtime")
+}
+
+fn fail(error: &anyhow::Error) -> ExitCode {
+    eprintln!("gord: error: {error:#}");
+    ExitCode::from(2)
+}
+
+fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
+    let workspace = match &args.workspace {
+        Some(dir) => {
+            if !dir.is_dir() {
+                bail!(
+                    "the workspace {} does not exist or is not a directory",
+                    dir.display()
+                );
+            }
+            Some(
+                dir.canonicalize()
+                    .with_context(|| format!("cannot resolve the workspace {}", dir.display()))?,
+            )
+        }
+        None => None,
+    };
+    let settings = Settings {
+        minimum_go: args.min_go_version.clone(),
+        check_timeout: std::time::Duration::from_secs(args.timeout),
+        ..Settings::default()
+    };
+    let report = runtime()?.block_on(gord::health(workspace, settings, true));
+    let output = match args.format {
+        Format::Text => gord::render::render_text(&report, use_colour(args.color)),
+        Format::Json => gord::render::render_json(&report) + "\n",
+        Format::Markdown => {
+            gord::render::render_markdown(&report, gord::docs::docs_root().as_deref())
+        }
+    };
+    write_stdout(&output)?;
+    Ok(exit_code(&report, args.fail_on))
+}
+
+fn use_colour(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var("TERM").map_or(true, |t| t != "dumb")
+        }
+    }
+}
+
+/// Writes the report; a closed pipe (`gord check | head`) is not an error.
+fn write_stdout(text: &str) -> anyhow::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("could not write the report to stdout"),
+    }
+}
+
+fn exit_code(report: &HealthReport, fail_on: FailOn) -> ExitCode {
+    let threshold = match fail_on {
+        FailOn::Warning => Status::Warning,
+        FailOn::Error => Status::Error,
+    };
+    if report.worst() >= threshold {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

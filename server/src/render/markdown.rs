@@ -1,0 +1,181 @@
+//! The report as Markdown: an overview line per area, then each check with
+//! its message, places, fix and rule page.
+
+use std::fmt::Write;
+use std::path::Path;
+
+use crate::check::{Area, CheckResult, HealthReport, Status};
+use crate::render::text::shell_words;
+use crate::render::{place, summary_line};
+
+fn icon(status: Status) -> &'static str {
+    match status {
+        Status::Ok => "✅",
+        Status::Warning => "⚠️",
+        Status::Error => "❌",
+        Status::Skipped => "⏭️",
+    }
+}
+
+/// `docs_root`, when known, turns rule pages into links to the files on disk.
+pub fn render_markdown(report: &HealthReport, docs_root: Option<&Path>) -> String {
+    let mut out = String::from("# Go Remote Doctor report\n\n");
+    let verdict = match report.worst() {
+        Status::Error => "❌ problems found",
+        Status::Warning => "⚠️ warnings",
+        _ => "✅ healthy",
+    };
+    let _ = writeln!(out, "**{verdict}** — {}.", summary_line(report));
+    if let Some(ws) = &report.workspace {
+        let _ = writeln!(out, "Workspace `{ws}`, gord {}.", report.version);
+    } else {
+        let _ = writeln!(out, "No workspace, gord {}.", report.version);
+    }
+
+    let mut areas: Vec<Area> = report.checks.iter().map(|c| c.area).collect();
+    areas.dedup();
+    out.push_str("\n| Area | Status | Checks |\n|---|---|---|\n");
+    for area in &areas {
+        let checks: Vec<&CheckResult> = report.checks.iter().filter(|c| c.area == *area).collect();
+        let worst = checks.iter().map(|c| c.status).max().unwrap_or(Status::Ok);
+        let problems = checks
+            .iter()
+            .filter(|c| c.status >= Status::Warning)
+            .count();
+        let _ = writeln!(
+            out,
+            "| {} | {} {} | {} |",
+            area.title(),
+            icon(worst),
+            if problems == 0 {
+                "ok".to_string()
+            } else {
+                format!("{problems} to fix")
+            },
+            checks.len()
+        );
+    }
+
+    for area in areas {
+        let _ = writeln!(out, "\n## {}\n", area.title());
+        // Problems first, so the eye lands on what needs doing.
+        let mut checks: Vec<&CheckResult> =
+            report.checks.iter().filter(|c| c.area == area).collect();
+        checks.sort_by_key(|c| std::cmp::Reverse(c.status));
+        for check in checks {
+            write_check(&mut out, report, check, docs_root);
+        }
+    }
+    out
+}
+
+fn write_check(
+    out: &mut String,
+    report: &HealthReport,
+    check: &CheckResult,
+    docs_root: Option<&Path>,
+) {
+    let _ = writeln!(
+        out,
+        "### {} {} — {}\n",
+        icon(check.status),
+        check.id,
+        check.title
+    );
+    let message = if check.status == Status::Skipped {
+        format!("Skipped: {}", check.message)
+    } else {
+        check.message.clone()
+    };
+    let _ = writeln!(out, "{}\n", escape(&message));
+    for finding in &check.findings {
+        let start = finding.location.range.start;
+        let _ = writeln!(
+            out,
+            "- `{}` {} {}",
+            place(report, &finding.location.uri, start.line, start.character),
+            icon(finding.status),
+            escape(&finding.message)
+        );
+    }
+    if !check.findings.is_empty() {
+        out.push('\n');
+    }
+    if let Some(fix) = check.fix.as_ref().filter(|_| check.status > Status::Ok) {
+        let _ = writeln!(out, "**Fix:** {}\n", escape(&fix.title));
+        if let Some(argv) = &fix.command {
+            let _ = writeln!(out, "```sh\n{}\n```\n", shell_words(argv));
+        }
+    }
+    if let Some(detail) = &check.detail {
+        let _ = writeln!(
+            out,
+            "<details><summary>Details</summary>\n\n```text\n{detail}\n```\n\n</details>\n"
+        );
+    }
+    match crate::docs::rule_page(docs_root, &check.doc) {
+        Some(page) => {
+            let _ = writeln!(
+                out,
+                "[About {}]({})\n",
+                check.id,
+                crate::uri::file_uri(&page)
+            );
+        }
+        None => {
+            let _ = writeln!(out, "About {}: `{}`\n", check.id, check.doc);
+        }
+    }
+}
+
+/// Keeps messages from being read as Markdown markup.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::fixtures::report;
+
+    #[test]
+    fn overview_has_one_line_per_area_then_problems_first() {
+        let md = render_markdown(&report(), None);
+        assert!(md.starts_with("# Go Remote Doctor report\n\n**❌ problems found** — 4 checks: 1 ok, 1 warning, 1 error, 1 skipped."));
+        assert!(md.contains("| Go toolchain | ❌ 2 to fix | 4 |"));
+        let error_at = md.find("### ❌ GO006").unwrap();
+        let warning_at = md.find("### ⚠️ GO010").unwrap();
+        let ok_at = md.find("### ✅ GO001").unwrap();
+        assert!(error_at < warning_at && warning_at < ok_at);
+    }
+
+    #[test]
+    fn each_problem_shows_its_place_fix_and_rule_page() {
+        let md = render_markdown(&report(), None);
+        assert!(md.contains("- `go.mod:3:4` ❌ go.mod requires go \\>= 1.99"));
+        assert!(md.contains(
+            "**Fix:** Install gopls\n\n```sh\ngo install golang.org/x/tools/gopls@v0.23.0\n```"
+        ));
+        assert!(md.contains("About GO010: `docs/rules/GO010.md`"));
+        assert!(md.contains("Skipped: no working go"));
+    }
+
+    #[test]
+    fn rule_pages_on_disk_become_links() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(root.path().join("docs/rules")).unwrap();
+        std::fs::write(root.path().join("docs/rules/GO010.md"), "# GO010").unwrap();
+        let md = render_markdown(&report(), Some(root.path()));
+        assert!(md.contains(&format!(
+            "[About GO010](file://{}/docs/rules/GO010.md)",
+            root.path().display()
+        )));
+    }
+}

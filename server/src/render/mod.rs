@@ -1,0 +1,94 @@
+//! The report as text for a terminal, JSON for machines, Markdown for people.
+//! Each renderer is a pure function of the report.
+
+mod markdown;
+mod text;
+
+pub use markdown::render_markdown;
+pub use text::render_text;
+
+use crate::check::HealthReport;
+
+pub fn render_json(report: &HealthReport) -> String {
+    // Serializing plain data into a String cannot fail; keep a fallback anyway.
+    serde_json::to_string_pretty(report)
+        .unwrap_or_else(|e| format!("{{\"error\": \"could not serialize the report: {e}\"}}"))
+}
+
+/// `12 checks: 9 ok, 2 warnings, 0 errors, 1 skipped`
+pub(crate) fn summary_line(report: &HealthReport) -> String {
+    let s = &report.summary;
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    format!(
+        "{}: {} ok, {}, {}, {} skipped",
+        plural(report.checks.len(), "check"),
+        s.ok,
+        plural(s.warning, "warning"),
+        plural(s.error, "error"),
+        s.skipped
+    )
+}
+
+/// A finding's place as `file:line:col` (1-based), relative to the workspace.
+pub(crate) fn place(report: &HealthReport, uri: &str, line: u32, character: u32) -> String {
+    let path = crate::uri::uri_to_path(uri)
+        .map(|p| {
+            report
+                .workspace
+                .as_ref()
+                .and_then(|w| p.strip_prefix(w).ok().map(|r| r.display().to_string()))
+                .unwrap_or_else(|| p.display().to_string())
+        })
+        .unwrap_or_else(|| uri.to_string());
+    format!("{path}:{}:{}", line + 1, character + 1)
+}
+
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use crate::check::*;
+    use tower_lsp_server::ls_types::{Position, Range};
+
+    /// A small report with one of everything, for renderer tests.
+    pub fn report() -> HealthReport {
+        let check = |id: &str, status, message: &str| CheckResult {
+            id: id.into(),
+            title: format!("{id} title"),
+            area: Area::Go,
+            status,
+            message: message.into(),
+            detail: None,
+            duration_ms: 3,
+            doc: doc_path(id),
+            findings: vec![],
+            fix: None,
+        };
+        let mut warning = check("GO010", Status::Warning, "gopls is not installed");
+        warning.fix = Some(Fix::run(
+            "Install gopls",
+            ["go", "install", "golang.org/x/tools/gopls@v0.23.0"],
+        ));
+        let mut located = check("GO006", Status::Error, "go.mod requires go >= 1.99");
+        located.findings = vec![Finding {
+            message: "go.mod requires go >= 1.99".into(),
+            status: Status::Error,
+            location: Location {
+                uri: "file:///ws/go.mod".into(),
+                range: Range::new(Position::new(2, 3), Position::new(2, 7)),
+            },
+            fix: None,
+        }];
+        let checks = vec![
+            check("GO001", Status::Ok, "go1.26.8 at /usr/local/go/bin/go"),
+            warning,
+            located,
+            check("GO013", Status::Skipped, "no working go"),
+        ];
+        HealthReport {
+            version: "0.1.0".into(),
+            workspace: Some("/ws".into()),
+            duration_ms: 120,
+            summary: Summary::of(&checks),
+            checks,
+        }
+    }
+}
