@@ -1,0 +1,3 @@
+module example.com/hello-remote
+
+go 1.22

@@ -1,0 +1,59 @@
+# shellcheck shell=bash
+# Helpers shared by scripts/install-deps, scripts/setup and scripts/test.
+# Source it; it defines functions and REPO_ROOT and changes nothing else.
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# Milliseconds since the epoch (for stage and step timings).
+now_ms() {
+  local ns
+  ns="$(date +%s%N)"
+  echo $((ns / 1000000))
+}
+
+# "1234" (ms) -> "1.2s"
+fmt_ms() {
+  local ms="$1"
+  printf '%d.%ds' $((ms / 1000)) $(((ms % 1000) / 100))
+}
+
+# Make sure `go` can be found: Debian images keep it in /usr/local/go/bin,
+# which a non-login shell may not have on PATH.
+ensure_go_on_path() {
+  if ! command -v go >/dev/null 2>&1 && [[ -x /usr/local/go/bin/go ]]; then
+    PATH="/usr/local/go/bin:$PATH"
+    export PATH
+  fi
+  command -v go >/dev/null 2>&1
+}
+
+# Where `go install` puts binaries: GOBIN if set, else the first GOPATH entry's bin.
+go_bin_dir() {
+  local gobin gopath
+  gobin="$(go env GOBIN)"
+  if [[ -n "$gobin" ]]; then
+    echo "$gobin"
+    return
+  fi
+  gopath="$(go env GOPATH)"
+  echo "${gopath%%:*}/bin"
+}
+
+# Print "name<TAB>package<TAB>version" for every GO_TOOL_<name>=<package>@<version>
+# line of versions.env. The file is parsed, not sourced: a tool name such as
+# golangci-lint is no valid shell variable name.
+go_tools_from_versions() {
+  local file="$REPO_ROOT/versions.env" line key value name
+  [[ -f "$file" ]] || { echo "missing $file" >&2; return 1; }
+  while IFS= read -r line || [[ -n "$line" ]]; do
+    [[ "$line" =~ ^GO_TOOL_([^=]+)=(.+)$ ]] || continue
+    key="${BASH_REMATCH[1]}"
+    value="${BASH_REMATCH[2]}"
+    name="$key"
+    if [[ "$value" != *@* ]]; then
+      echo "versions.env: GO_TOOL_$key has no @version: $value" >&2
+      return 1
+    fi
+    printf '%s\t%s\t%s\n' "$name" "${value%@*}" "${value##*@}"
+  done <"$file"
+}
