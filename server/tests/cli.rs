@@ -1,0 +1,353 @@
+//! `gord check` and `gord --version` as a user runs them: the real binary, real
+//! Go toolchain, every output format and every exit code.
+
+mod common;
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{fake_go, gord, real_go_dir, repo_root, workspace_requiring};
+use serde_json::Value;
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut command = Command::new(gord());
+    command.args(args).current_dir(repo_root());
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let out = command.output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+fn json_report(stdout: &str) -> Value {
+    serde_json::from_str(stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{stdout}"))
+}
+
+fn check<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("{id} missing from {report}"))
+}
+
+const ALL_IDS: [&str; 10] = [
+    "GO001", "GO002", "GO003", "GO004", "GO005", "GO006", "GO010", "GO011", "GO012", "GO013",
+];
+
+#[test]
+fn json_on_the_example_workspace_lists_every_check_with_its_status() {
+    let out = run(
+        &[
+            "check",
+            "--workspace",
+            "examples/hello-remote",
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    assert!(
+        out.code == 0 || out.code == 1,
+        "exit {}: {}",
+        out.code,
+        out.stderr
+    );
+    let report = json_report(&out.stdout);
+    let ids: Vec<&str> = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ALL_IDS);
+    for check in report["checks"].as_array().unwrap() {
+        let status = check["status"].as_str().unwrap();
+        assert!(
+            ["ok", "warning", "error", "skipped"].contains(&status),
+            "{check}"
+        );
+        assert!(!check["message"].as_str().unwrap().is_empty(), "{check}");
+        assert_eq!(
+            check["doc"],
+            format!("docs/rules/{}.md", check["id"].as_str().unwrap())
+        );
+    }
+    assert!(report["workspace"]
+        .as_str()
+        .unwrap()
+        .ends_with("examples/hello-remote"));
+    assert_eq!(
+        check(&report, "GO001")["status"],
+        "ok",
+        "this machine has go"
+    );
+    assert_eq!(
+        check(&report, "GO006")["status"],
+        "ok",
+        "the example needs go 1.22"
+    );
+    let exit_matches = (report["summary"]["status"] == "ok") == (out.code == 0);
+    assert!(
+        exit_matches,
+        "exit {} for summary {}",
+        out.code, report["summary"]
+    );
+}
+
+#[test]
+fn text_output_is_grouped_and_uncoloured_when_piped() {
+    let out = run(&["check", "-w", "examples/hello-remote"], &[]);
+    assert!(
+        out.stdout.starts_with("Go Remote Doctor "),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("\nGo toolchain\n"));
+    assert!(out.stdout.contains(" GO001 Go toolchain on PATH — go1."));
+    assert!(out.stdout.contains("10 checks: "));
+    assert!(!out.stdout.contains('\x1b'), "colour in a pipe");
+    let coloured = run(
+        &["check", "-w", "examples/hello-remote", "--color", "always"],
+        &[],
+    );
+    assert!(coloured.stdout.contains("\x1b[32m✓\x1b[0m"));
+}
+
+#[test]
+fn markdown_output_is_the_report_document() {
+    let out = run(
+        &["check", "-w", "examples/hello-remote", "-f", "markdown"],
+        &[],
+    );
+    assert!(out.stdout.starts_with("# Go Remote Doctor report\n"));
+    assert!(out.stdout.contains("| Go toolchain |"));
+    assert!(out.stdout.contains("### ✅ GO001 — Go toolchain on PATH"));
+}
+
+#[test]
+fn exit_code_is_1_when_a_finding_reaches_fail_on_and_0_below_it() {
+    let ws = workspace_requiring("1.99");
+    let ws_path = ws.path().to_str().unwrap();
+    let local = [("GOTOOLCHAIN", "local")];
+    let out = run(
+        &["check", "-w", ws_path, "--fail-on", "error", "-f", "json"],
+        &local,
+    );
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    let report = json_report(&out.stdout);
+    let go006 = check(&report, "GO006");
+    assert_eq!(go006["status"], "error");
+    assert!(go006["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("go.mod requires go >= 1.99 (running go "));
+    assert_eq!(
+        go006["findings"][0]["location"]["range"]["start"]["line"],
+        2
+    );
+
+    // The same workspace with toolchain switching allowed is only a warning.
+    let auto = [("GOTOOLCHAIN", "auto")];
+    let out = run(
+        &["check", "-w", ws_path, "--fail-on", "error", "-f", "json"],
+        &auto,
+    );
+    let report = json_report(&out.stdout);
+    assert_eq!(check(&report, "GO006")["status"], "warning");
+    let worst_is_warning = report["summary"]["error"] == 0;
+    if worst_is_warning {
+        assert_eq!(out.code, 0, "warnings do not fail with --fail-on error");
+        let strict = run(&["check", "-w", ws_path, "-f", "json"], &auto);
+        assert_eq!(
+            strict.code, 1,
+            "warnings fail with the default --fail-on warning"
+        );
+    }
+}
+
+#[test]
+fn exit_code_is_2_when_gord_itself_cannot_run() {
+    let out = run(
+        &["check", "--workspace", "/nonexistent/gord-workspace"],
+        &[],
+    );
+    assert_eq!(out.code, 2);
+    assert_eq!(
+        out.stderr.trim(),
+        "gord: error: the workspace /nonexistent/gord-workspace does not exist or is not a directory"
+    );
+    assert!(out.stdout.is_empty());
+
+    let out = run(&["check", "--format", "yaml"], &[]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("invalid value 'yaml' for '--format <FORMAT>'"),
+        "{}",
+        out.stderr
+    );
+
+    let out = run(&["check", "--min-go-version", "one"], &[]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("`one` is not a Go version"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_missing_go_is_an_error_finding_and_the_other_checks_still_report() {
+    let empty = tempfile::tempdir().unwrap();
+    let out = run(
+        &["check", "-f", "json"],
+        &[("PATH", empty.path().to_str().unwrap())],
+    );
+    assert_eq!(out.code, 1);
+    let report = json_report(&out.stdout);
+    assert_eq!(report["checks"].as_array().unwrap().len(), ALL_IDS.len());
+    let go001 = check(&report, "GO001");
+    assert_eq!(go001["status"], "error");
+    assert!(go001["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("go is not on PATH"));
+    assert!(go001["fix"]["title"]
+        .as_str()
+        .unwrap()
+        .contains("Install Go"));
+    assert_eq!(check(&report, "GO002")["status"], "skipped");
+    assert_eq!(
+        check(&report, "GO010")["status"],
+        "warning",
+        "gopls cannot be found either"
+    );
+}
+
+#[test]
+fn a_hanging_go_is_stopped_and_reported_without_stalling_the_run() {
+    let hang = fake_go("sleep 60");
+    let path = format!("{}:/usr/bin:/bin", hang.path().display());
+    let started = Instant::now();
+    let out = run(
+        &["check", "-f", "json", "--timeout", "2"],
+        &[("PATH", &path)],
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(out.code, 1);
+    let report = json_report(&out.stdout);
+    let go001 = check(&report, "GO001");
+    assert_eq!(go001["status"], "error");
+    assert!(
+        go001["message"]
+            .as_str()
+            .unwrap()
+            .contains("did not finish within 1.6 s and was killed"),
+        "{go001}"
+    );
+    assert_eq!(check(&report, "GO003")["status"], "error");
+}
+
+#[test]
+fn a_go_env_that_prints_garbage_is_a_clear_error() {
+    let garbage = fake_go(
+        r#"case "$1" in
+  version) echo "go version go1.26.0 linux/amd64" ;;
+  env) echo "this is not json {" ;;
+  *) exit 1 ;;
+esac"#,
+    );
+    let path = format!("{}:/usr/bin:/bin", garbage.path().display());
+    let out = run(&["check", "-f", "json"], &[("PATH", &path)]);
+    let report = json_report(&out.stdout);
+    assert_eq!(check(&report, "GO001")["status"], "ok");
+    assert_eq!(check(&report, "GO002")["status"], "ok");
+    let go003 = check(&report, "GO003");
+    assert_eq!(go003["status"], "error");
+    assert_eq!(
+        go003["message"],
+        "`go env -json` printed something that is not a JSON object: this is not json {"
+    );
+    assert_eq!(check(&report, "GO004")["status"], "skipped");
+}
+
+#[test]
+fn a_go_that_another_go_shadows_is_listed() {
+    let shadowing = fake_go("echo 'go version go1.20.1 linux/amd64'");
+    let path = format!("{}:{}", shadowing.path().display(), real_go_dir().display());
+    let out = run(&["check", "-f", "json"], &[("PATH", &path)]);
+    let report = json_report(&out.stdout);
+    let go001 = check(&report, "GO001");
+    assert_eq!(go001["status"], "warning");
+    assert!(go001["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("go1.20.1 at "));
+    assert!(go001["detail"].as_str().unwrap().contains("shadowed: "));
+    let go002 = check(&report, "GO002");
+    assert_eq!(
+        go002["status"], "warning",
+        "1.20.1 is below the default minimum 1.21"
+    );
+}
+
+#[test]
+fn version_flag_prints_name_and_version() {
+    let out = run(&["--version"], &[]);
+    assert_eq!(out.code, 0);
+    assert_eq!(
+        out.stdout.trim(),
+        format!("gord {}", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn help_describes_every_subcommand() {
+    let out = run(&["--help"], &[]);
+    assert_eq!(out.code, 0);
+    for word in ["check", "serve", "Exit codes: 0"] {
+        assert!(out.stdout.contains(word), "{word} missing from --help");
+    }
+}
+
+#[test]
+fn a_closed_stdout_pipe_is_not_a_crash() {
+    let mut child = Command::new(gord())
+        .args(["check", "-w", "examples/hello-remote"])
+        .current_dir(repo_root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let status = child.wait().unwrap();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        status.code() == Some(0) || status.code() == Some(1),
+        "{status:?} {stderr}"
+    );
+}

@@ -1,0 +1,44 @@
+//! Helpers shared by the integration tests: workspaces on disk and fake `go`
+//! programs for the faults a real toolchain cannot produce on demand.
+
+#![allow(dead_code)]
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+pub fn gord() -> &'static str {
+    env!("CARGO_BIN_EXE_gord")
+}
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// A temporary Go workspace whose go.mod asks for `go_line`.
+pub fn workspace_requiring(go_line: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("go.mod"),
+        format!("module example.com/future\n\ngo {go_line}\n"),
+    )
+    .unwrap();
+    dir
+}
+
+/// A directory holding an executable `go` shell script with `body`.
+/// Fake: a real toolchain cannot be made to hang or print garbage on demand.
+pub fn fake_go(body: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("go");
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    dir
+}
+
+/// The directory of the real `go` on this machine's PATH.
+pub fn real_go_dir() -> PathBuf {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .find(|d| d.join("go").is_file())
+        .expect("the tests need a real go on PATH")
+}

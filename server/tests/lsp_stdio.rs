@@ -1,0 +1,334 @@
+//! `gord serve` driven over its real stdio, as an editor drives it:
+//! Content-Length framing, initialize, notifications, requests, shutdown, exit.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use common::{gord, workspace_requiring};
+use serde_json::{json, Value};
+
+const WAIT: Duration = Duration::from_secs(30);
+
+/// An editor's end of the connection.
+struct Editor {
+    child: Child,
+    stdin: ChildStdin,
+    incoming: Receiver<Value>,
+    /// Messages read while waiting for something else, kept for later asserts.
+    seen: Vec<Value>,
+    next_id: i64,
+}
+
+impl Editor {
+    fn start(env: &[(&str, &str)]) -> Editor {
+        let mut command = Command::new(gord());
+        command
+            .arg("serve")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let mut child = command.spawn().unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, incoming) = channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            while let Some(message) = read_frame(&mut reader) {
+                if tx.send(message).is_err() {
+                    break;
+                }
+            }
+        });
+        Editor {
+            child,
+            stdin,
+            incoming,
+            seen: Vec::new(),
+            next_id: 1,
+        }
+    }
+
+    fn send(&mut self, message: Value) {
+        let body = message.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({ "jsonrpc": "2.0", "method": method, "params": params }));
+    }
+
+    /// Sends a request and waits for its response (the whole message).
+    fn request(&mut self, method: &str, params: Option<Value>) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        let mut message = json!({ "jsonrpc": "2.0", "id": id, "method": method });
+        if let Some(params) = params {
+            message["params"] = params;
+        }
+        self.send(message);
+        self.wait_for(|m| m["id"] == id && m.get("method").is_none())
+    }
+
+    /// Waits for the first message matching `wanted`; others are kept in `seen`.
+    fn wait_for(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
+        if let Some(i) = self.seen.iter().position(&wanted) {
+            return self.seen.remove(i);
+        }
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.incoming.recv_timeout(left) {
+                Ok(message) if wanted(&message) => return message,
+                Ok(message) => self.seen.push(message),
+                Err(RecvTimeoutError::Timeout) => panic!("timed out; seen: {:#?}", self.seen),
+                Err(RecvTimeoutError::Disconnected) => {
+                    panic!("server closed stdout; seen: {:#?}", self.seen)
+                }
+            }
+        }
+    }
+
+    fn initialize(&mut self, root: &std::path::Path, options: Value) -> Value {
+        let uri = format!("file://{}", root.display());
+        self.request(
+            "initialize",
+            Some(json!({
+                "processId": std::process::id(),
+                "rootUri": uri,
+                "workspaceFolders": [{ "uri": uri, "name": "ws" }],
+                "capabilities": {},
+                "initializationOptions": options,
+            })),
+        )
+    }
+}
+
+impl Drop for Editor {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn read_frame(reader: &mut impl BufRead) -> Option<Value> {
+    let mut length = None;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(value) = line.strip_prefix("Content-Length: ") {
+            length = value.parse::<usize>().ok();
+        }
+    }
+    let mut body = vec![0; length?];
+    reader.read_exact(&mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}
+
+fn is_notification(method: &'static str) -> impl Fn(&Value) -> bool {
+    move |m| m["method"] == method && m.get("id").is_none()
+}
+
+#[test]
+fn an_editor_session_from_initialize_to_exit() {
+    let ws = workspace_requiring("1.99");
+    let go_mod_uri = format!("file://{}/go.mod", ws.path().display());
+    let mut editor = Editor::start(&[("GOTOOLCHAIN", "local")]);
+
+    // initialize: capabilities, server info, and a bad setting reported, not fatal.
+    let response = editor.initialize(
+        ws.path(),
+        json!({ "trusted": true, "settings": { "checks": { "timeoutSeconds": "soon" } } }),
+    );
+    let result = &response["result"];
+    assert_eq!(result["serverInfo"]["name"], "gord");
+    assert_eq!(result["serverInfo"]["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(
+        result["capabilities"]["codeActionProvider"]["codeActionKinds"],
+        json!(["quickfix"])
+    );
+    assert_eq!(
+        result["capabilities"]["experimental"]["gord"]["protocolVersion"],
+        1
+    );
+    let warning = editor.wait_for(is_notification("window/showMessage"));
+    assert_eq!(warning["params"]["type"], 2, "a warning");
+    let text = warning["params"]["message"].as_str().unwrap();
+    assert!(
+        text.contains("gord.checks.timeoutSeconds: expected a number of seconds, got a string"),
+        "{text}"
+    );
+
+    // initialized starts the first health run: status running, diagnostics, status idle.
+    editor.notify("initialized", json!({}));
+    let running = editor.wait_for(is_notification("gord/status"));
+    assert_eq!(running["params"]["state"], "running");
+    let published = editor.wait_for(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == go_mod_uri.as_str()
+    });
+    let diagnostics = published["params"]["diagnostics"].as_array().unwrap();
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    let diagnostic = &diagnostics[0];
+    assert_eq!(diagnostic["code"], "GO006");
+    assert_eq!(diagnostic["source"], "gord");
+    assert_eq!(diagnostic["severity"], 1);
+    assert_eq!(
+        diagnostic["range"],
+        json!({ "start": { "line": 2, "character": 3 }, "end": { "line": 2, "character": 7 } })
+    );
+    assert!(diagnostic["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("go.mod requires go >= 1.99 (running go "));
+    let idle = editor.wait_for(is_notification("gord/status"));
+    assert_eq!(idle["params"]["state"], "idle");
+    assert_eq!(idle["params"]["summary"]["status"], "error");
+    assert_eq!(idle["params"]["checks"].as_array().unwrap().len(), 10);
+
+    // gord/version and gord/health.
+    let version = editor.request("gord/version", None);
+    assert_eq!(
+        version["result"],
+        json!({ "name": "gord", "version": env!("CARGO_PKG_VERSION"), "protocolVersion": 1 })
+    );
+    let health = editor.request("gord/health", Some(json!({})));
+    let checks = health["result"]["checks"].as_array().unwrap();
+    assert_eq!(checks.len(), 10);
+    assert_eq!(checks[0]["id"], "GO001");
+    assert_eq!(checks[0]["status"], "ok");
+    let go006 = checks.iter().find(|c| c["id"] == "GO006").unwrap();
+    assert_eq!(go006["status"], "error");
+    assert_eq!(
+        health["result"]["workspace"],
+        ws.path().canonicalize().unwrap().display().to_string()
+    );
+
+    // gord/report renders the same report as Markdown.
+    let report = editor.request("gord/report", Some(json!({ "refresh": false })));
+    let markdown = report["result"]["markdown"].as_str().unwrap();
+    assert!(markdown.starts_with("# Go Remote Doctor report"));
+    assert!(markdown.contains("### ❌ GO006 — Workspace Go version"));
+
+    // The diagnostic's quick fix runs its argv through the extension's command.
+    let actions = editor.request(
+        "textDocument/codeAction",
+        Some(json!({
+            "textDocument": { "uri": go_mod_uri },
+            "range": diagnostic["range"],
+            "context": { "diagnostics": [diagnostic] }
+        })),
+    );
+    let action = &actions["result"][0];
+    assert_eq!(action["kind"], "quickfix");
+    assert_eq!(action["command"]["command"], "gord.runFixCommand");
+    assert_eq!(
+        action["command"]["arguments"],
+        json!([["go", "env", "-w", "GOTOOLCHAIN=auto"]])
+    );
+
+    // An unknown method is an error response, and the server keeps serving.
+    let unknown = editor.request("gord/doesNotExist", Some(json!({})));
+    assert_eq!(unknown["error"]["code"], -32601);
+
+    // A changed setting with one bad key: reported, the good key applies, a new run follows.
+    editor.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": { "gord": { "go": { "minimumVersion": "2.0" }, "trace": { "server": "loud" } } } }),
+    );
+    let warning = editor.wait_for(is_notification("window/showMessage"));
+    assert!(warning["params"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("gord.trace.server"));
+    let rerun = editor.wait_for(|m| m["method"] == "gord/status" && m["params"]["state"] == "idle");
+    let go002 = rerun["params"]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "GO002")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        go002["status"], "warning",
+        "the minimum 2.0 applied: {go002}"
+    );
+
+    // shutdown then exit: a null result, then the process ends by itself.
+    let shutdown = editor.request("shutdown", None);
+    assert_eq!(shutdown["result"], Value::Null);
+    editor.notify("exit", Value::Null);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        if let Some(status) = editor.child.try_wait().unwrap() {
+            assert!(status.success(), "{status:?}");
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "gord serve did not exit after `exit`"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn fixed_problems_clear_their_diagnostics_on_the_next_run() {
+    let ws = workspace_requiring("1.99");
+    let go_mod = ws.path().join("go.mod");
+    let go_mod_uri = format!("file://{}", go_mod.display());
+    let mut editor = Editor::start(&[("GOTOOLCHAIN", "local")]);
+    editor.initialize(ws.path(), json!({}));
+    editor.notify("initialized", json!({}));
+    let first = editor.wait_for(|m| m["method"] == "textDocument/publishDiagnostics");
+    assert_eq!(first["params"]["diagnostics"].as_array().unwrap().len(), 1);
+
+    std::fs::write(&go_mod, "module example.com/future\n\ngo 1.21\n").unwrap();
+    let refreshed = editor.request("gord/health", Some(json!({ "refresh": true })));
+    let go006 = refreshed["result"]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "GO006")
+        .unwrap()
+        .clone();
+    assert_eq!(go006["status"], "ok");
+    let cleared = editor.wait_for(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == go_mod_uri.as_str()
+    });
+    assert_eq!(cleared["params"]["diagnostics"], json!([]));
+}
+
+#[test]
+fn requests_are_answered_while_a_slow_health_run_is_under_way() {
+    // Fake: a go that takes 3 s to answer, which a real toolchain does not do on demand.
+    let slow = common::fake_go("sleep 3; echo 'go version go1.26.0 linux/amd64'");
+    let path = format!("{}:/usr/bin:/bin", slow.path().display());
+    let ws = tempfile::tempdir().unwrap();
+    let mut editor = Editor::start(&[("PATH", path.as_str())]);
+    editor.initialize(ws.path(), json!({}));
+    editor.notify("initialized", json!({}));
+    editor.wait_for(|m| m["method"] == "gord/status" && m["params"]["state"] == "running");
+    let started = Instant::now();
+    let version = editor.request("gord/version", None);
+    assert_eq!(version["result"]["name"], "gord");
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "took {:?}",
+        started.elapsed()
+    );
+}
