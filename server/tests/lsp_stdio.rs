@@ -332,3 +332,34 @@ fn requests_are_answered_while_a_slow_health_run_is_under_way() {
         started.elapsed()
     );
 }
+
+#[test]
+fn an_untrusted_workspace_cannot_substitute_its_own_go() {
+    let ws = tempfile::tempdir().unwrap();
+    let planted = ws.path().join("bin");
+    std::fs::create_dir(&planted).unwrap();
+    let marker = ws.path().join("planted-go-ran");
+    let script = format!(
+        "#!/bin/sh\n/usr/bin/touch '{}'\necho 'go version go1.99.0 linux/amd64'\n",
+        marker.display()
+    );
+    let fake = planted.join("go");
+    std::fs::write(&fake, script).unwrap();
+    std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let path = format!("{}:{}", planted.display(), common::real_go_dir().display());
+
+    for (trusted, planted_runs) in [(false, false), (true, true)] {
+        let _ = std::fs::remove_file(&marker);
+        let mut editor = Editor::start(&[("PATH", path.as_str())]);
+        editor.initialize(ws.path(), json!({ "trusted": trusted }));
+        let health = editor.request("gord/health", Some(json!({ "refresh": true })));
+        let go001 = &health["result"]["checks"][0];
+        assert_eq!(go001["id"], "GO001");
+        assert_eq!(marker.exists(), planted_runs, "trusted={trusted}: {go001}");
+        let from_workspace = go001["message"]
+            .as_str()
+            .unwrap()
+            .contains(&planted.display().to_string());
+        assert_eq!(from_workspace, planted_runs, "trusted={trusted}: {go001}");
+    }
+}

@@ -91,6 +91,27 @@ impl CheckContext {
         }
     }
 
+    /// The PATH directories programs may be taken from. In an untrusted
+    /// workspace that excludes relative entries (they resolve against the
+    /// workspace folder) and anything inside the workspace, so the workspace
+    /// cannot put its own `go` or `gopls` in gord's way.
+    pub fn program_dirs(&self) -> Vec<PathBuf> {
+        let dirs = self.env.path_dirs();
+        if self.trusted {
+            return dirs;
+        }
+        dirs.into_iter()
+            .filter(|dir| dir.is_absolute())
+            .filter(|dir| match &self.workspace {
+                Some(ws) => {
+                    let resolved = dir.canonicalize().unwrap_or_else(|_| dir.clone());
+                    !resolved.starts_with(ws) && !dir.starts_with(ws)
+                }
+                None => true,
+            })
+            .collect()
+    }
+
     /// A context on the real system with default settings and no workspace.
     pub fn for_tests() -> Self {
         Self::new(
@@ -100,5 +121,35 @@ impl CheckContext {
             Environment::from_process(),
             true,
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn context(workspace: &std::path::Path, trusted: bool) -> CheckContext {
+        let path = format!(".:bin:{}/tools:/usr/local/go/bin", workspace.display());
+        CheckContext::new(
+            Some(workspace.to_path_buf()),
+            Settings::default(),
+            Arc::new(SystemRunner),
+            Environment::from_pairs([("PATH", path)]),
+            trusted,
+        )
+    }
+
+    #[test]
+    fn an_untrusted_workspace_cannot_put_programs_on_gords_path() {
+        let ws = tempfile::tempdir().unwrap();
+        let dirs = context(ws.path(), false).program_dirs();
+        assert_eq!(dirs, [PathBuf::from("/usr/local/go/bin")]);
+    }
+
+    #[test]
+    fn a_trusted_workspace_uses_path_as_a_shell_would() {
+        let ws = tempfile::tempdir().unwrap();
+        let dirs = context(ws.path(), true).program_dirs();
+        assert_eq!(dirs.len(), 4);
     }
 }

@@ -71,8 +71,7 @@ fn go001_go_on_path(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
         let located = locate(ctx).await;
         let Some(go) = &located.go else {
             let dirs: Vec<String> = ctx
-                .env
-                .path_dirs()
+                .program_dirs()
                 .iter()
                 .map(|d| d.display().to_string())
                 .collect();
@@ -477,7 +476,7 @@ enum ToolPlace {
 }
 
 fn find_tool(ctx: &CheckContext, name: &str, env: Option<&GoEnv>) -> ToolPlace {
-    if let Some(found) = which_all(name, &ctx.env.path_dirs()).into_iter().next() {
+    if let Some(found) = which_all(name, &ctx.program_dirs()).into_iter().next() {
         return ToolPlace::OnPath(found);
     }
     let install_dir = env

@@ -51,7 +51,7 @@ pub async fn locate(ctx: &CheckContext) -> &Located {
     ctx.go
         .located
         .get_or_init(|| async {
-            let mut all = which_all("go", &ctx.env.path_dirs()).into_iter();
+            let mut all = which_all("go", &ctx.program_dirs()).into_iter();
             Located {
                 go: all.next(),
                 shadowed: all.collect(),
