@@ -1,0 +1,106 @@
+// The language client that runs `gord serve` over stdio.
+
+import * as vscode from "vscode";
+import {
+  CloseAction,
+  ErrorAction,
+  LanguageClient,
+  RevealOutputChannelOn,
+  TransportKind,
+  type CloseHandlerResult,
+  type ErrorHandler,
+  type ErrorHandlerResult,
+  type LanguageClientOptions,
+  type Message,
+  type ServerOptions,
+} from "vscode-languageclient/node";
+import type { Server } from "./bootstrap";
+import type { CrashPolicy } from "./crashPolicy";
+import type { InitializationOptions } from "./protocol";
+
+export const CLIENT_ID = "gord";
+export const CLIENT_NAME = "Go Remote Doctor";
+
+export interface ClientHooks {
+  /** The sidecar crashed too often and will not be restarted. */
+  onGaveUp(): void;
+  /** The sidecar crashed and is being restarted. */
+  onRestarting(): void;
+}
+
+export function createClient(
+  server: Server,
+  channel: vscode.LogOutputChannel,
+  crashPolicy: CrashPolicy,
+  hooks: ClientHooks,
+): LanguageClient {
+  const serverOptions: ServerOptions = {
+    command: server.path,
+    args: ["serve"],
+    transport: TransportKind.stdio,
+    // Merged into the extension host's environment by the client.
+    options: { env: { RUST_BACKTRACE: "1" } },
+  };
+  const initializationOptions: InitializationOptions = {
+    settings: gordSettings(),
+    trusted: vscode.workspace.isTrusted,
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: "file", language: "go" },
+      { scheme: "file", language: "go.mod" },
+    ],
+    synchronize: { configurationSection: "gord" },
+    initializationOptions,
+    outputChannel: channel,
+    traceOutputChannel: channel,
+    revealOutputChannelOn: RevealOutputChannelOn.Never,
+    errorHandler: new SidecarErrorHandler(crashPolicy, channel, hooks),
+  };
+  return new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+}
+
+/** The `gord` settings section as a plain JSON object (what `didChangeConfiguration` sends too). */
+export function gordSettings(): Record<string, unknown> {
+  const section: unknown = vscode.workspace.getConfiguration().get("gord");
+  if (typeof section !== "object" || section === null) {
+    return {};
+  }
+  // WorkspaceConfiguration values are proxies; a JSON round trip makes a plain copy.
+  return JSON.parse(JSON.stringify(section)) as Record<string, unknown>;
+}
+
+/**
+ * Restarts the sidecar when its connection closes, unless CrashPolicy says it
+ * crashed too often; then stops and lets the extension tell the user.
+ */
+class SidecarErrorHandler implements ErrorHandler {
+  constructor(
+    private readonly policy: CrashPolicy,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly hooks: ClientHooks,
+  ) {}
+
+  error(error: Error, _message: Message | undefined, count: number | undefined): ErrorHandlerResult {
+    this.log.error(`connection to the gord sidecar: ${error.message} (error ${count ?? 1} in a row)`);
+    // A few read/write errors in a row can be transient; more mean the pipe is gone.
+    return { action: (count ?? 1) <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown, handled: true };
+  }
+
+  closed(): CloseHandlerResult {
+    const decision = this.policy.recordCrash(Date.now());
+    if (decision === "restart") {
+      this.log.warn(
+        `the gord sidecar exited unexpectedly (${this.policy.recentCrashes} of ${this.policy.maxCrashes} ` +
+          `allowed in ${this.policy.windowMs / 60_000} minutes); restarting it`,
+      );
+      this.hooks.onRestarting();
+      return { action: CloseAction.Restart, handled: true };
+    }
+    this.log.error(
+      `the gord sidecar crashed ${this.policy.maxCrashes} times in ${this.policy.windowMs / 60_000} minutes; not restarting it`,
+    );
+    this.hooks.onGaveUp();
+    return { action: CloseAction.DoNotRestart, handled: true };
+  }
+}

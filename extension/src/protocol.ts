@@ -1,0 +1,146 @@
+// The `gord/*` part of the protocol between the extension and `gord serve`.
+//
+// Mirrors `server/src/lsp/ext.rs`; `docs/protocol.md` describes both, and a
+// unit test checks that the method names here match the doc's headings.
+// All fields are camelCase; optional fields are omitted, never `null`.
+//
+// Pure module: it must not import 'vscode' (unit tests load it under plain Node).
+
+/** Requests (client → server). */
+export const VERSION_METHOD = "gord/version";
+export const HEALTH_METHOD = "gord/health";
+export const REPORT_METHOD = "gord/report";
+
+/** Notifications (server → client). */
+export const STATUS_METHOD = "gord/status";
+
+/** Every `gord/*` method, requests first, in the order `docs/protocol.md` lists them. */
+export const ALL_METHODS: readonly string[] = [
+  VERSION_METHOD,
+  HEALTH_METHOD,
+  REPORT_METHOD,
+  STATUS_METHOD,
+];
+
+/** The protocol version this extension speaks (`experimental.gord.protocolVersion`). */
+export const PROTOCOL_VERSION = 1;
+
+export type CheckStatus = "ok" | "warning" | "error" | "skipped";
+
+export type CheckArea = "go" | "ssh" | "remote" | "cache" | "debug" | "lint";
+
+/** An LSP position: zero-based line and UTF-16 character offset. */
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export interface Location {
+  uri: string;
+  range: Range;
+}
+
+/**
+ * A fix for a check or a finding: a command to run, an edit to apply, or both.
+ * `edit` is an LSP `WorkspaceEdit`, kept opaque here: the language client
+ * converts it when it arrives inside a code action.
+ */
+export interface Fix {
+  title: string;
+  /** argv, never a shell string: `command[0]` is the program. */
+  command?: string[];
+  edit?: unknown;
+}
+
+/** A problem at a place; the sidecar publishes each one as an LSP diagnostic. */
+export interface Finding {
+  message: string;
+  status: CheckStatus;
+  location: Location;
+  fix?: Fix;
+}
+
+export interface CheckResult {
+  /** Stable id such as `GO010`, never reused. */
+  id: string;
+  title: string;
+  area: CheckArea;
+  status: CheckStatus;
+  /** Always present when `status` is `skipped`: why. */
+  message: string;
+  detail?: string;
+  durationMs: number;
+  /** The rule's page, relative to the repo/extension root, e.g. `docs/rules/GO010.md`. */
+  doc: string;
+  findings?: Finding[];
+  fix?: Fix;
+}
+
+export interface Summary {
+  /** The overall verdict: the worst status among the checks, skipped ones counting as ok. */
+  status: "ok" | "warning" | "error";
+  ok: number;
+  warning: number;
+  error: number;
+  skipped: number;
+}
+
+export interface HealthReport {
+  version: string;
+  /** Omitted when there is no workspace. */
+  workspace?: string;
+  durationMs: number;
+  summary: Summary;
+  /** Catalogue order, every check exactly once. */
+  checks: CheckResult[];
+}
+
+/** Params of `gord/health` and `gord/report`. */
+export interface HealthParams {
+  refresh?: boolean;
+}
+
+/** Result of `gord/version`. */
+export interface VersionResult {
+  name: string;
+  version: string;
+  protocolVersion: number;
+}
+
+/** Result of `gord/report`. */
+export interface ReportResult {
+  markdown: string;
+  report: HealthReport;
+}
+
+/** One check as `gord/status` carries it. */
+export interface StatusCheck {
+  id: string;
+  title: string;
+  status: CheckStatus;
+  message: string;
+}
+
+/** Params of the `gord/status` notification. */
+export type StatusNotification =
+  | { state: "running" }
+  /** `checks` is omitted when there are none. */
+  | { state: "idle"; summary: Summary; checks?: StatusCheck[] };
+
+/** `initializationOptions` sent with `initialize`. */
+export interface InitializationOptions {
+  /** The `gord` section of the settings, as in `workspace/didChangeConfiguration`. */
+  settings?: Record<string, unknown>;
+  /** `false` in an untrusted (Restricted Mode) workspace. */
+  trusted?: boolean;
+}
+
+/** Whether `value` is an argv: a non-empty array of strings whose program is non-empty. */
+export function isArgv(value: unknown): value is [string, ...string[]] {
+  return Array.isArray(value) && value.every((arg) => typeof arg === "string") && (value[0] ?? "") !== "";
+}

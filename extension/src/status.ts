@@ -1,0 +1,62 @@
+// The one status-bar item, fed by the sidecar's `gord/status` notification.
+
+import * as vscode from "vscode";
+import type { StatusNotification } from "./protocol";
+import { TOOLTIP_COMMANDS, formatStatus, type IdleView, type StatusView } from "./statusFormat";
+
+export class StatusItem implements vscode.Disposable {
+  private readonly item: vscode.StatusBarItem;
+  private view: StatusView = { kind: "starting" };
+  private lastIdle: IdleView | undefined;
+
+  constructor() {
+    this.item = vscode.window.createStatusBarItem("gord.status", vscode.StatusBarAlignment.Left, 10);
+    this.item.name = "Go Remote Doctor";
+    this.item.command = "gord.runHealthCheck";
+    this.render();
+    this.item.show();
+  }
+
+  /** The sidecar is being located or (re)started. */
+  starting(): void {
+    this.set({ kind: "starting" });
+  }
+
+  /** The sidecar runs; shows the last report if there is one. */
+  ready(): void {
+    this.set(this.lastIdle ?? { kind: "ready" });
+  }
+
+  stopped(reason?: string): void {
+    this.set(reason === undefined ? { kind: "stopped" } : { kind: "stopped", reason });
+  }
+
+  /** Handles a `gord/status` notification. */
+  update(params: StatusNotification): void {
+    if (params.state === "running") {
+      this.set(this.lastIdle === undefined ? { kind: "running" } : { kind: "running", last: this.lastIdle });
+    } else if (params.state === "idle") {
+      this.lastIdle = { kind: "idle", summary: params.summary, checks: params.checks ?? [] };
+      this.set(this.lastIdle);
+    }
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+
+  private set(view: StatusView): void {
+    this.view = view;
+    this.render();
+  }
+
+  private render(): void {
+    const presentation = formatStatus(this.view);
+    this.item.text = presentation.text;
+    const tooltip = new vscode.MarkdownString(presentation.tooltip.join("\n"), true);
+    tooltip.isTrusted = { enabledCommands: [...TOOLTIP_COMMANDS] };
+    this.item.tooltip = tooltip;
+    this.item.backgroundColor =
+      presentation.severity === "error" ? new vscode.ThemeColor("statusBarItem.errorBackground") : undefined;
+  }
+}

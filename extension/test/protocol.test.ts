@@ -1,0 +1,69 @@
+import assert from "node:assert/strict";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import * as path from "node:path";
+import { describe, it } from "node:test";
+import { ALL_METHODS, isArgv } from "../src/protocol";
+
+/** The repository root: the nearest directory above this file holding docs/protocol.md. */
+function repoRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(path.join(dir, "docs", "protocol.md"))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) {
+      throw new Error(`no docs/protocol.md above ${__dirname}`);
+    }
+    dir = parent;
+  }
+  return dir;
+}
+
+const root = repoRoot();
+
+describe("protocol.ts", () => {
+  it("names the same gord/* methods as docs/protocol.md's headings, in order", () => {
+    const doc = readFileSync(path.join(root, "docs", "protocol.md"), "utf8");
+    const documented = [...doc.matchAll(/^###\s+`(gord\/[^`]+)`/gm)].map((m) => m[1]);
+    assert.ok(documented.length > 0, "docs/protocol.md has no ### `gord/...` headings");
+    assert.deepEqual([...ALL_METHODS], documented);
+  });
+
+  it("has every method in the Rust definitions", (t) => {
+    const ext = path.join(root, "server", "src", "lsp", "ext.rs");
+    if (!existsSync(ext)) {
+      t.skip("server/src/lsp/ext.rs does not exist yet");
+      return;
+    }
+    const rust = readFileSync(ext, "utf8");
+    const missing = ALL_METHODS.filter((m) => !rust.includes(`"${m}"`));
+    assert.deepEqual(missing, [], "methods not found as string literals in server/src/lsp/ext.rs");
+  });
+
+  it("keeps 'vscode' out of the pure modules the tests load", () => {
+    const src = path.join(root, "extension", "src");
+    const pure = ["protocol.ts", "locate.ts", "crashPolicy.ts", "coalesce.ts", "statusFormat.ts"];
+    for (const file of pure) {
+      const text = readFileSync(path.join(src, file), "utf8");
+      assert.doesNotMatch(text, /from\s+["']vscode["']|require\(["']vscode["']\)/, `${file} imports vscode`);
+    }
+    // Every test imports only those.
+    for (const test of readdirSync(path.join(root, "extension", "test")).filter((f) => f.endsWith(".test.ts"))) {
+      const text = readFileSync(path.join(root, "extension", "test", test), "utf8");
+      for (const m of text.matchAll(/from\s+"\.\.\/src\/([^"]+)"/g)) {
+        assert.ok(pure.includes(`${m[1]}.ts`), `${test} imports ../src/${m[1]}, which is not a pure module`);
+      }
+    }
+  });
+});
+
+describe("isArgv", () => {
+  it("accepts a non-empty list of strings", () => {
+    assert.ok(isArgv(["go", "install", "golang.org/x/tools/gopls@v0.23.0"]));
+    assert.ok(isArgv(["gopls"]));
+  });
+
+  it("rejects anything else", () => {
+    for (const bad of [[], [""], "go install x", [1, 2], ["go", 3], undefined, null, { 0: "go" }]) {
+      assert.equal(isArgv(bad), false, JSON.stringify(bad));
+    }
+  });
+});
