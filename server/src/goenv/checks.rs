@@ -173,9 +173,15 @@ fn go004_bin_on_path(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
             let outcome = Outcome::warning(
                 "neither GOBIN nor GOPATH is set, so `go install` has nowhere to put tools",
             );
+            // Go leaves GOPATH empty when ~/go is GOROOT itself; never suggest that.
+            let goroot = env.get("GOROOT").map(PathBuf::from);
             return match ctx.env.home() {
                 Some(home) => {
-                    let setting = format!("GOPATH={}", home.join("go").display());
+                    let mut dir = home.join("go");
+                    if goroot.as_ref() == Some(&dir) {
+                        dir = home.join("gopath");
+                    }
+                    let setting = format!("GOPATH={}", dir.display());
                     outcome.with_fix(Fix::run(
                         format!("Set {setting}"),
                         ["go".into(), "env".into(), "-w".into(), setting],
@@ -194,7 +200,7 @@ fn go004_bin_on_path(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
         } else {
             Outcome::warning(format!(
                 "{which} ({}) is not on PATH: tools installed with `go install` (gopls, dlv, golangci-lint) are not found by \
-                 shells or VS Code",
+                 shells or by tools that search PATH",
                 dir.display()
             ))
             .with_fix(Fix::advice(format!(
@@ -308,16 +314,22 @@ pub(crate) fn judge_module_file(
         if &required <= local {
             continue;
         }
+        // GOTOOLCHAIN=local or …path forbids downloads. Then a newer `toolchain`
+        // line is only a preference go ignores; a newer `go` line is fatal.
+        let no_download = gotoolchain == "local" || gotoolchain.ends_with("path");
+        if directive.keyword == "toolchain" && no_download {
+            continue;
+        }
         let plain = required.to_string();
         let plain = plain.trim_start_matches("go");
         let local_plain = local.to_string();
         let local_plain = local_plain.trim_start_matches("go");
-        let (message, status, fix) = if gotoolchain == "local" {
+        let (message, status, fix) = if no_download {
             (
                 // Go's own words for this failure.
                 format!(
-                    "{file_name} requires go >= {plain} (running go {local_plain}; GOTOOLCHAIN=local): every go command in this \
-                     module fails, and gopls cannot load it"
+                    "{file_name} requires go >= {plain} (running go {local_plain}; GOTOOLCHAIN={gotoolchain}): every go command \
+                     in this module fails, and gopls cannot load it"
                 ),
                 Status::Error,
                 Some(Fix::run(
@@ -514,7 +526,7 @@ async fn check_tool(ctx: &CheckContext, name: &str) -> Outcome {
         ToolPlace::OffPath(path) => {
             let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
             return Outcome::warning(format!(
-                "{name} is installed at {} but {} is not on PATH, so VS Code and shells do not find it",
+                "{name} is installed at {} but {} is not on PATH, so shells and tools that search PATH do not find it",
                 path.display(),
                 dir.display()
             ))
@@ -673,6 +685,19 @@ mod tests {
             .contains("downloads go1.27.0 from GOPROXY"));
         let offline = judge_module_file("u", "go.mod", &found, &local(), "auto", true);
         assert_eq!(offline[0].status, Status::Error);
+    }
+
+    #[test]
+    fn go006_ignores_a_newer_toolchain_line_when_downloads_are_off() {
+        let found = [directive("go", "1.22"), directive("toolchain", "go1.27.0")];
+        for setting in ["local", "path", "go1.26.8+path"] {
+            let findings = judge_module_file("u", "go.mod", &found, &local(), setting, false);
+            assert!(findings.is_empty(), "GOTOOLCHAIN={setting}: {findings:?}");
+        }
+        let newer_go = [directive("go", "1.27.0")];
+        let findings = judge_module_file("u", "go.mod", &newer_go, &local(), "path", false);
+        assert_eq!(findings[0].status, Status::Error);
+        assert!(findings[0].message.contains("GOTOOLCHAIN=path"));
     }
 
     #[test]
