@@ -289,9 +289,122 @@ async fn read_capped<R: AsyncRead + Unpin>(
     Ok((kept, truncated))
 }
 
+/// Runs a child to completion on the calling thread, for synchronous callers
+/// (ssh_config's `Match exec` during resolution). Same guarantees as
+/// [`SystemRunner`]: argv only, timeout, whole group killed, output capped.
+pub fn run_blocking(spec: &CommandSpec) -> Result<Output, ExecError> {
+    use std::io::Read;
+    use std::os::unix::process::CommandExt;
+
+    let started = Instant::now();
+    let command_text = spec.display();
+    let mut command = std::process::Command::new(&spec.program);
+    command
+        .args(&spec.args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0);
+    if let Some(dir) = &spec.cwd {
+        command.current_dir(dir);
+    }
+    for (key, value) in &spec.env {
+        command.env(key, value);
+    }
+    let mut child = command.spawn().map_err(|source| ExecError::Spawn {
+        program: spec.program.display().to_string(),
+        source,
+    })?;
+    let mut killer = GroupKiller {
+        pgid: i32::try_from(child.id()).ok(),
+    };
+    let cap = spec.output_cap;
+    let reader = |stream: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || -> std::io::Result<(Vec<u8>, bool)> {
+            let Some(mut stream) = stream else {
+                return Ok((Vec::new(), false));
+            };
+            let mut kept = Vec::new();
+            let mut truncated = false;
+            let mut chunk = [0u8; 8192];
+            loop {
+                let n = stream.read(&mut chunk)?;
+                if n == 0 {
+                    return Ok((kept, truncated));
+                }
+                let room = cap.saturating_sub(kept.len());
+                truncated |= n > room;
+                kept.extend_from_slice(&chunk[..n.min(room)]);
+            }
+        })
+    };
+    let out = reader(
+        child
+            .stdout
+            .take()
+            .map(|s| Box::new(s) as Box<dyn Read + Send>),
+    );
+    let err = reader(
+        child
+            .stderr
+            .take()
+            .map(|s| Box::new(s) as Box<dyn Read + Send>),
+    );
+    let io_error = |source| ExecError::Io {
+        command: command_text.clone(),
+        source,
+    };
+    let status = loop {
+        if let Some(status) = child.try_wait().map_err(io_error)? {
+            break status;
+        }
+        if started.elapsed() >= spec.timeout {
+            drop(killer);
+            let _ = child.wait();
+            return Err(ExecError::Timeout {
+                command: command_text,
+                timeout: spec.timeout,
+            });
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let joined = |handle: std::thread::JoinHandle<std::io::Result<(Vec<u8>, bool)>>| {
+        handle
+            .join()
+            .unwrap_or_else(|_| Ok((Vec::new(), false)))
+            .map_err(io_error)
+    };
+    let (stdout, out_cut) = joined(out)?;
+    let (stderr, err_cut) = joined(err)?;
+    killer.disarm();
+    Ok(Output {
+        code: status.code(),
+        stdout,
+        stderr,
+        truncated: out_cut || err_cut,
+        duration: started.elapsed(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn run_blocking_captures_and_times_out_like_the_async_runner() {
+        let out =
+            run_blocking(&CommandSpec::new("/bin/sh").args(["-c", "echo hi; exit 4"])).unwrap();
+        assert_eq!((out.code, out.stdout_text().as_str()), (Some(4), "hi\n"));
+        let started = Instant::now();
+        let err = run_blocking(
+            &CommandSpec::new("/bin/sh")
+                .args(["-c", "sleep 30"])
+                .timeout(Duration::from_millis(200)),
+        )
+        .unwrap_err();
+        assert!(matches!(err, ExecError::Timeout { .. }));
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
 
     fn sh(script: &str) -> CommandSpec {
         CommandSpec::new("/bin/sh").arg("-c").arg(script)

@@ -11,6 +11,7 @@ pub mod lsp;
 pub mod redact;
 pub mod render;
 pub mod settings;
+pub mod ssh;
 pub mod text;
 pub mod uri;
 

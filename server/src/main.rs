@@ -35,6 +35,25 @@ enum Command {
     Check(CheckArgs),
     /// Run the language server on stdin/stdout (started by the VS Code extension).
     Serve,
+    /// SSH config tools.
+    #[command(subcommand)]
+    Ssh(SshCommand),
+}
+
+#[derive(Subcommand)]
+enum SshCommand {
+    /// Print the effective configuration for HOST, in the format of `ssh -G`.
+    Resolve {
+        /// The host, as you would type it after `ssh`.
+        host: String,
+        /// Read this file instead of ~/.ssh/config and /etc/ssh/ssh_config (like `ssh -F`).
+        #[arg(long, short = 'F', value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Run `Match exec` commands, as ssh would. Off by default: a config's
+        /// commands run only when you allow them.
+        #[arg(long)]
+        allow_exec: bool,
+    },
 }
 
 #[derive(clap::Args)]
@@ -99,6 +118,14 @@ fn main() -> ExitCode {
                 Err(e) => fail(&e),
             }
         }
+        Command::Ssh(SshCommand::Resolve {
+            host,
+            config,
+            allow_exec,
+        }) => {
+            gord::logging::init("warn");
+            ssh_resolve(&host, config.as_deref(), allow_exec)
+        }
         Command::Check(args) => {
             gord::logging::init("warn");
             match check(args) {
@@ -152,6 +179,25 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     };
     write_stdout(&output)?;
     Ok(exit_code(&report, args.fail_on))
+}
+
+fn ssh_resolve(host: &str, config: Option<&std::path::Path>, allow_exec: bool) -> ExitCode {
+    match gord::ssh::resolve_host(config, host, allow_exec) {
+        Ok((_, lines)) => match write_stdout(&gord::ssh::config::effective::render_ssh_g(&lines)) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(&e),
+        },
+        Err(failure) => {
+            for message in &failure.messages {
+                eprintln!("gord: {message}");
+            }
+            eprintln!(
+                "gord: cannot resolve {host}: {} problem(s) in the configuration",
+                failure.messages.len()
+            );
+            ExitCode::from(2)
+        }
+    }
 }
 
 fn use_colour(choice: ColorChoice) -> bool {

@@ -1,0 +1,406 @@
+//! From resolved options to the effective configuration `ssh -G` prints:
+//! defaults filled in, tokens expanded where OpenSSH expands them (ControlPath,
+//! IdentityAgent, UserKnownHostsFile, RemoteCommand, forward paths, HostName's
+//! `%h`), in `dump_client_config`'s order, each line with its origin.
+
+use crate::ssh::config::local::LocalFacts;
+use crate::ssh::config::options::{Forward, Origin, Value};
+use crate::ssh::config::resolve::{effective_hostname, Resolution};
+use crate::ssh::config::tokens::{connection_hash, tilde_expand, TokenValues};
+
+/// One line of the effective configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub keyword: &'static str,
+    pub value: String,
+    /// None for a default.
+    pub origin: Option<Origin>,
+}
+
+/// The flags and choices `ssh -G` prints, in order, with their defaults
+/// (OpenSSH 9.2's `fill_default_options`).
+const FLAGS: &[(&str, &str)] = &[
+    ("addressfamily", "any"),
+    ("batchmode", "no"),
+    ("canonicalizefallbacklocal", "yes"),
+    ("canonicalizehostname", "false"),
+    ("checkhostip", "no"),
+    ("compression", "no"),
+    ("controlmaster", "false"),
+    ("enablesshkeysign", "no"),
+    ("clearallforwardings", "no"),
+    ("exitonforwardfailure", "no"),
+    ("forwardx11", "no"),
+    // Debian builds default ForwardX11Trusted to yes, upstream to no: printed only when set.
+    ("forwardx11trusted", ""),
+    ("gatewayports", "no"),
+    ("hashknownhosts", "no"),
+    ("hostbasedauthentication", "no"),
+    ("identitiesonly", "no"),
+    ("kbdinteractiveauthentication", "yes"),
+    ("nohostauthenticationforlocalhost", "no"),
+    ("passwordauthentication", "yes"),
+    ("permitlocalcommand", "no"),
+    ("proxyusefdpass", "no"),
+    ("pubkeyauthentication", "true"),
+    ("requesttty", "auto"),
+    ("sessiontype", "default"),
+    ("stdinnull", "no"),
+    ("forkafterauthentication", "no"),
+    ("streamlocalbindunlink", "no"),
+    ("stricthostkeychecking", "ask"),
+    ("tcpkeepalive", "yes"),
+    ("tunnel", "false"),
+    ("verifyhostkeydns", "false"),
+    ("visualhostkey", "no"),
+    ("updatehostkeys", "@updatehostkeys"),
+    ("enableescapecommandline", "no"),
+];
+
+const INTEGERS: &[(&str, &str)] = &[
+    ("canonicalizemaxdots", "1"),
+    ("connectionattempts", "1"),
+    ("forwardx11timeout", "1200"),
+    ("numberofpasswordprompts", "3"),
+    ("serveralivecountmax", "3"),
+    ("serveraliveinterval", "0"),
+    ("requiredrsasize", "1024"),
+];
+
+/// String options in order; "" means no default (not printed when unset).
+const STRINGS: &[(&str, &str)] = &[
+    ("bindaddress", ""),
+    ("bindinterface", ""),
+    ("controlpath", ""),
+    ("hostkeyalias", ""),
+    ("identityagent", ""),
+    ("ignoreunknown", ""),
+    ("kbdinteractivedevices", ""),
+    ("localcommand", ""),
+    ("remotecommand", ""),
+    ("loglevel", "INFO"),
+    ("securitykeyprovider", "internal"),
+    ("preferredauthentications", ""),
+    ("revokedhostkeys", ""),
+    ("xauthlocation", ""),
+    ("knownhostscommand", ""),
+];
+
+const DEFAULT_IDENTITY_FILES: &[&str] = &[
+    "~/.ssh/id_rsa",
+    "~/.ssh/id_ecdsa",
+    "~/.ssh/id_ecdsa_sk",
+    "~/.ssh/id_ed25519",
+    "~/.ssh/id_ed25519_sk",
+    "~/.ssh/id_xmss",
+    "~/.ssh/id_dsa",
+];
+
+/// Values that mean "not set" once defaults are filled (CLEAR_ON_NONE).
+const CLEARED_BY_NONE: &[&str] = &[
+    "localcommand",
+    "remotecommand",
+    "proxycommand",
+    "controlpath",
+    "revokedhostkeys",
+    "knownhostscommand",
+];
+
+/// Builds the effective configuration. `env` answers `${VAR}` lookups.
+pub fn effective(
+    r: &Resolution,
+    local: &LocalFacts,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Vec<Line>, String> {
+    let o = &r.options;
+    let mut lines = Vec::new();
+    let get = |key: &str| {
+        o.get(key)
+            .filter(|v| !(CLEARED_BY_NONE.contains(&key) && v.text == "none"))
+    };
+    let push =
+        |lines: &mut Vec<Line>, keyword: &'static str, value: String, origin: Option<Origin>| {
+            lines.push(Line {
+                keyword,
+                value,
+                origin,
+            });
+        };
+    let origin = |v: Option<&Value>| v.map(|v| v.origin);
+
+    let host = effective_hostname(o, &r.host_arg).map_err(|e| format!("percent_expand: {e}"))?;
+    let user = o
+        .get("user")
+        .map(|v| v.text.clone())
+        .unwrap_or_else(|| local.user.clone());
+    let port = o
+        .get("port")
+        .map(|v| v.text.clone())
+        .unwrap_or_else(|| String::from("22"));
+    let key_alias = o.get("hostkeyalias").map(|v| v.text.to_ascii_lowercase());
+    let short = local.hostname.split('.').next().unwrap_or("").to_string();
+    let home = local.home.to_string_lossy().into_owned();
+    let tokens = TokenValues::new(&[
+        ('C', connection_hash(&local.hostname, &host, &port, &user)),
+        ('L', short),
+        ('i', local.uid.to_string()),
+        ('k', key_alias.clone().unwrap_or_else(|| r.host_arg.clone())),
+        ('l', local.hostname.clone()),
+        ('n', r.host_arg.clone()),
+        ('p', port.clone()),
+        ('d', home.clone()),
+        ('h', host.clone()),
+        ('r', user.clone()),
+        ('u', local.user.clone()),
+    ]);
+    let expand_path = |text: &str| tokens.expand(&tilde_expand(text, &home), true, env);
+
+    push(&mut lines, "host", r.host_arg.clone(), None);
+    push(&mut lines, "user", user.clone(), origin(o.get("user")));
+    push(
+        &mut lines,
+        "hostname",
+        host.clone(),
+        origin(o.get("hostname")),
+    );
+    push(&mut lines, "port", port.clone(), origin(o.get("port")));
+
+    let user_known_hosts = o.list("userknownhostsfile");
+    for (keyword, default) in FLAGS {
+        let value = match (o.get(keyword), *default) {
+            (Some(v), _) => Some((v.text.clone(), Some(v.origin))),
+            (None, "") => None,
+            (None, "@updatehostkeys") => {
+                let dns_off = o.get("verifyhostkeydns").is_none_or(|v| v.text == "false");
+                let default_files = user_known_hosts.is_empty()
+                    || (user_known_hosts.len() == 1
+                        && user_known_hosts[0].text == "~/.ssh/known_hosts");
+                Some((
+                    String::from(if dns_off && default_files {
+                        "true"
+                    } else {
+                        "false"
+                    }),
+                    None,
+                ))
+            }
+            (None, d) => Some((d.to_string(), None)),
+        };
+        if let Some((value, from)) = value {
+            push(&mut lines, keyword, value, from);
+        }
+    }
+    for (keyword, default) in INTEGERS {
+        match o.get(keyword) {
+            Some(v) => push(&mut lines, keyword, v.text.clone(), Some(v.origin)),
+            None => push(&mut lines, keyword, default.to_string(), None),
+        }
+    }
+    for (keyword, default) in STRINGS {
+        let value = match (*keyword, get(keyword)) {
+            ("controlpath", Some(v)) => Some((
+                expand_path(&v.text).map_err(|e| format!("ControlPath: {e}"))?,
+                Some(v.origin),
+            )),
+            ("identityagent", Some(v)) => Some((
+                expand_path(&v.text).map_err(|e| format!("IdentityAgent: {e}"))?,
+                Some(v.origin),
+            )),
+            ("hostkeyalias", Some(v)) => Some((v.text.to_ascii_lowercase(), Some(v.origin))),
+            ("remotecommand", Some(v)) => Some((
+                tokens
+                    .expand(&v.text, false, env)
+                    .map_err(|e| format!("RemoteCommand: {e}"))?,
+                Some(v.origin),
+            )),
+            (_, Some(v)) => Some((v.text.clone(), Some(v.origin))),
+            (_, None) if !default.is_empty() => Some((default.to_string(), None)),
+            _ => None,
+        };
+        if let Some((value, from)) = value {
+            push(&mut lines, keyword, value, from);
+        }
+    }
+
+    let cleared = o
+        .get("clearallforwardings")
+        .is_some_and(|v| v.text == "yes");
+    let (local_fwd, remote_fwd): (&[Forward], &[Forward]) = if cleared {
+        (&[], &[])
+    } else {
+        (&o.local_forwards, &o.remote_forwards)
+    };
+    let fwd_path = |p: &str| {
+        tokens
+            .expand(p, false, env)
+            .map_err(|e| format!("forward path: {e}"))
+    };
+    for f in local_fwd.iter().filter(|f| f.is_dynamic()) {
+        push(
+            &mut lines,
+            "dynamicforward",
+            endpoint(
+                &f.listen_host,
+                f.listen_port,
+                &f.listen_path.as_deref().map(fwd_path).transpose()?,
+            ),
+            Some(f.origin),
+        );
+    }
+    for (keyword, list) in [("localforward", local_fwd), ("remoteforward", remote_fwd)] {
+        for f in list
+            .iter()
+            .filter(|f| keyword == "remoteforward" || !f.is_dynamic())
+        {
+            let listen = endpoint(
+                &f.listen_host,
+                f.listen_port,
+                &f.listen_path.as_deref().map(fwd_path).transpose()?,
+            );
+            let connect = endpoint(
+                &f.connect_host,
+                f.connect_port.or(Some(0)),
+                &f.connect_path.as_deref().map(fwd_path).transpose()?,
+            );
+            push(
+                &mut lines,
+                keyword,
+                format!("{listen} {connect}"),
+                Some(f.origin),
+            );
+        }
+    }
+
+    let identity = o.list("identityfile");
+    if identity.is_empty() {
+        for file in DEFAULT_IDENTITY_FILES {
+            push(&mut lines, "identityfile", file.to_string(), None);
+        }
+    }
+    for v in identity {
+        push(&mut lines, "identityfile", v.text.clone(), Some(v.origin));
+    }
+    for v in o.list("certificatefile") {
+        push(
+            &mut lines,
+            "certificatefile",
+            v.text.clone(),
+            Some(v.origin),
+        );
+    }
+    let known: Vec<&Value> = user_known_hosts.iter().collect();
+    if known.is_empty() {
+        push(
+            &mut lines,
+            "userknownhostsfile",
+            format!("{home}/.ssh/known_hosts {home}/.ssh/known_hosts2"),
+            None,
+        );
+    } else if known[0].text.eq_ignore_ascii_case("none") {
+        push(
+            &mut lines,
+            "userknownhostsfile",
+            String::from("none"),
+            Some(known[0].origin),
+        );
+    } else {
+        let files = known
+            .iter()
+            .map(|v| expand_path(&v.text))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| format!("UserKnownHostsFile: {e}"))?;
+        push(
+            &mut lines,
+            "userknownhostsfile",
+            files.join(" "),
+            Some(known[0].origin),
+        );
+    }
+    for keyword in ["sendenv", "setenv"] {
+        for v in o.list(keyword) {
+            push(&mut lines, keyword, v.text.clone(), Some(v.origin));
+        }
+    }
+
+    match o.get("addkeystoagent") {
+        Some(v) => push(&mut lines, "addkeystoagent", v.text.clone(), Some(v.origin)),
+        None => push(&mut lines, "addkeystoagent", String::from("false"), None),
+    }
+    match o.get("forwardagent") {
+        Some(v) if v.text == "yes" || v.text == "no" => {
+            push(&mut lines, "forwardagent", v.text.clone(), Some(v.origin))
+        }
+        Some(v) => push(
+            &mut lines,
+            "forwardagent",
+            expand_path(&v.text).map_err(|e| format!("ForwardAgent: {e}"))?,
+            Some(v.origin),
+        ),
+        None => push(&mut lines, "forwardagent", String::from("no"), None),
+    }
+    match o.get("connecttimeout") {
+        Some(v) => push(&mut lines, "connecttimeout", v.text.clone(), Some(v.origin)),
+        None => push(&mut lines, "connecttimeout", String::from("none"), None),
+    }
+    match o.get("controlpersist") {
+        Some(v) => push(&mut lines, "controlpersist", v.text.clone(), Some(v.origin)),
+        None => push(&mut lines, "controlpersist", String::from("no"), None),
+    }
+    match o
+        .jump
+        .as_ref()
+        .filter(|j| !(j.host == "none" && j.user.is_none() && j.port.is_none()))
+    {
+        Some(j) => {
+            let numeric =
+                j.host.contains(':') || j.host.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+            let mut text = String::new();
+            if let Some(extra) = &j.extra {
+                text.push_str(extra);
+                text.push(',');
+            }
+            if let Some(u) = &j.user {
+                text.push_str(u);
+                text.push('@');
+            }
+            if numeric {
+                text.push_str(&format!("[{}]", j.host));
+            } else {
+                text.push_str(&j.host);
+            }
+            if let Some(p) = j.port {
+                text.push_str(&format!(":{p}"));
+            }
+            push(&mut lines, "proxyjump", text, Some(j.origin));
+        }
+        None => {
+            if let Some(v) = get("proxycommand") {
+                push(&mut lines, "proxycommand", v.text.clone(), Some(v.origin));
+            }
+        }
+    }
+    Ok(lines)
+}
+
+/// A forward endpoint as `dump_cfg_forwards` prints it.
+fn endpoint(host: &Option<String>, port: Option<i32>, path: &Option<String>) -> String {
+    if let Some(path) = path {
+        return path.clone();
+    }
+    match host {
+        None => port.unwrap_or(0).to_string(),
+        Some(h) => format!("[{h}]:{}", port.unwrap_or(0)),
+    }
+}
+
+/// `ssh -G` text.
+pub fn render_ssh_g(lines: &[Line]) -> String {
+    let mut out = String::new();
+    for line in lines {
+        out.push_str(line.keyword);
+        out.push(' ');
+        out.push_str(&line.value);
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,348 @@
+//! The ssh_config keywords OpenSSH 9.x knows (readconf.c's table), what kind
+//! of value each takes, and the name `ssh -G` prints it under.
+
+/// How a keyword's arguments are read and kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// yes/no/true/false, printed yes/no.
+    Flag,
+    /// One of a fixed set: (accepted word, printed word), case-insensitive.
+    Choice(&'static [(&'static str, &'static str)]),
+    Int,
+    Port,
+    /// A time (`30`, `1m30s`) or `none`, printed in seconds.
+    Time,
+    /// The first argument, kept as written.
+    Str,
+    /// The rest of the line, raw (ProxyCommand, RemoteCommand, ...).
+    Command,
+    IdentityFile,
+    CertificateFile,
+    /// UserKnownHostsFile / GlobalKnownHostsFile: several files, first line wins.
+    FileList,
+    SendEnv,
+    SetEnv,
+    LocalForward,
+    RemoteForward,
+    DynamicForward,
+    ForwardAgent,
+    ControlPersist,
+    AddKeysToAgent,
+    ProxyJump,
+    ProxyCommand,
+    IdentityAgent,
+    LogLevel,
+    Host,
+    Match,
+    Include,
+    /// Accepted and silently ignored (`Protocol`).
+    Ignore,
+    /// Removed from OpenSSH; accepted with a debug message.
+    Deprecated,
+    /// Not compiled into this client; OpenSSH logs an error but goes on.
+    Unsupported,
+    /// Valid, but gord does not model its value (algorithm lists and the like).
+    Opaque,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Keyword {
+    /// As written in the table (lowercase).
+    pub name: &'static str,
+    /// The name the value is kept and printed under (aliases share it).
+    pub canonical: &'static str,
+    pub kind: Kind,
+}
+
+pub const FLAG_WORDS: &[(&str, &str)] = &[
+    ("true", "yes"),
+    ("false", "no"),
+    ("yes", "yes"),
+    ("no", "no"),
+];
+const YES_NO_ASK: &[(&str, &str)] = &[
+    ("true", "true"),
+    ("false", "false"),
+    ("yes", "true"),
+    ("no", "false"),
+    ("ask", "ask"),
+];
+pub const STRICT_HOST_KEY: &[(&str, &str)] = &[
+    ("true", "true"),
+    ("false", "false"),
+    ("yes", "true"),
+    ("no", "false"),
+    ("ask", "ask"),
+    ("off", "false"),
+    ("accept-new", "accept-new"),
+];
+pub const CONTROL_MASTER: &[(&str, &str)] = &[
+    ("true", "true"),
+    ("yes", "true"),
+    ("false", "false"),
+    ("no", "false"),
+    ("auto", "auto"),
+    ("ask", "ask"),
+    ("autoask", "autoask"),
+];
+const REQUEST_TTY: &[(&str, &str)] = &[
+    ("true", "true"),
+    ("yes", "true"),
+    ("false", "false"),
+    ("no", "false"),
+    ("force", "force"),
+    ("auto", "auto"),
+];
+const PUBKEY_AUTH: &[(&str, &str)] = &[
+    ("true", "true"),
+    ("false", "false"),
+    ("yes", "true"),
+    ("no", "false"),
+    ("unbound", "unbound"),
+    ("host-bound", "host-bound"),
+];
+const COMPRESSION: &[(&str, &str)] = &[("yes", "yes"), ("no", "no")];
+const ADDRESS_FAMILY: &[(&str, &str)] = &[("inet", "inet"), ("inet6", "inet6"), ("any", "any")];
+const TUNNEL: &[(&str, &str)] = &[
+    ("ethernet", "ethernet"),
+    ("point-to-point", "point-to-point"),
+    ("true", "true"),
+    ("yes", "true"),
+    ("false", "false"),
+    ("no", "false"),
+];
+const SESSION_TYPE: &[(&str, &str)] = &[
+    ("none", "none"),
+    ("subsystem", "subsystem"),
+    ("default", "default"),
+];
+const CANONICALIZE: &[(&str, &str)] = &[
+    ("true", "true"),
+    ("false", "false"),
+    ("yes", "true"),
+    ("no", "false"),
+    ("always", "always"),
+];
+pub const ADD_KEYS: &[(&str, &str)] = &[
+    ("true", "true"),
+    ("false", "false"),
+    ("yes", "true"),
+    ("no", "false"),
+    ("ask", "ask"),
+    ("confirm", "confirm"),
+];
+
+const fn kw(name: &'static str, kind: Kind) -> Keyword {
+    Keyword {
+        name,
+        canonical: name,
+        kind,
+    }
+}
+
+const fn alias(name: &'static str, canonical: &'static str, kind: Kind) -> Keyword {
+    Keyword {
+        name,
+        canonical,
+        kind,
+    }
+}
+
+use Kind::*;
+
+/// Every keyword of OpenSSH 9.2's client, in readconf.c's order.
+pub const KEYWORDS: &[Keyword] = &[
+    kw("protocol", Ignore),
+    kw("cipher", Deprecated),
+    kw("fallbacktorsh", Deprecated),
+    kw("globalknownhostsfile2", Deprecated),
+    kw("rhostsauthentication", Deprecated),
+    kw("userknownhostsfile2", Deprecated),
+    kw("useroaming", Deprecated),
+    kw("usersh", Deprecated),
+    kw("useprivilegedport", Deprecated),
+    kw("afstokenpassing", Unsupported),
+    kw("kerberosauthentication", Unsupported),
+    kw("kerberostgtpassing", Unsupported),
+    kw("rsaauthentication", Unsupported),
+    kw("rhostsrsaauthentication", Unsupported),
+    kw("compressionlevel", Unsupported),
+    kw("gssapiauthentication", Opaque),
+    kw("gssapidelegatecredentials", Opaque),
+    kw("pkcs11provider", Opaque),
+    kw("smartcarddevice", Opaque),
+    kw("forwardagent", ForwardAgent),
+    kw("forwardx11", Flag),
+    kw("forwardx11trusted", Flag),
+    kw("forwardx11timeout", Time),
+    kw("exitonforwardfailure", Flag),
+    kw("xauthlocation", Str),
+    kw("gatewayports", Flag),
+    kw("passwordauthentication", Flag),
+    kw("kbdinteractiveauthentication", Flag),
+    kw("kbdinteractivedevices", Str),
+    alias(
+        "challengeresponseauthentication",
+        "kbdinteractiveauthentication",
+        Flag,
+    ),
+    alias("skeyauthentication", "kbdinteractiveauthentication", Flag),
+    alias("tisauthentication", "kbdinteractiveauthentication", Flag),
+    kw("pubkeyauthentication", Choice(PUBKEY_AUTH)),
+    alias(
+        "dsaauthentication",
+        "pubkeyauthentication",
+        Choice(PUBKEY_AUTH),
+    ),
+    kw("hostbasedauthentication", Flag),
+    kw("identityfile", IdentityFile),
+    alias("identityfile2", "identityfile", IdentityFile),
+    kw("identitiesonly", Flag),
+    kw("certificatefile", CertificateFile),
+    kw("addkeystoagent", AddKeysToAgent),
+    kw("identityagent", IdentityAgent),
+    kw("hostname", Str),
+    kw("hostkeyalias", Str),
+    kw("proxycommand", ProxyCommand),
+    kw("port", Port),
+    kw("ciphers", Opaque),
+    kw("macs", Opaque),
+    kw("remoteforward", RemoteForward),
+    kw("localforward", LocalForward),
+    kw("permitremoteopen", Opaque),
+    kw("user", Str),
+    kw("host", Host),
+    kw("match", Match),
+    kw("escapechar", Opaque),
+    kw("globalknownhostsfile", FileList),
+    kw("userknownhostsfile", FileList),
+    kw("connectionattempts", Int),
+    kw("batchmode", Flag),
+    kw("checkhostip", Flag),
+    kw("stricthostkeychecking", Choice(STRICT_HOST_KEY)),
+    kw("compression", Choice(COMPRESSION)),
+    kw("tcpkeepalive", Flag),
+    alias("keepalive", "tcpkeepalive", Flag),
+    kw("numberofpasswordprompts", Int),
+    kw("syslogfacility", Opaque),
+    kw("loglevel", LogLevel),
+    kw("logverbose", Opaque),
+    kw("dynamicforward", DynamicForward),
+    kw("preferredauthentications", Str),
+    kw("hostkeyalgorithms", Opaque),
+    kw("casignaturealgorithms", Opaque),
+    kw("bindaddress", Str),
+    kw("bindinterface", Str),
+    kw("clearallforwardings", Flag),
+    kw("enablesshkeysign", Flag),
+    kw("verifyhostkeydns", Choice(YES_NO_ASK)),
+    kw("nohostauthenticationforlocalhost", Flag),
+    kw("rekeylimit", Opaque),
+    kw("connecttimeout", Time),
+    kw("addressfamily", Choice(ADDRESS_FAMILY)),
+    kw("serveraliveinterval", Time),
+    kw("serveralivecountmax", Int),
+    kw("sendenv", SendEnv),
+    kw("setenv", SetEnv),
+    kw("controlpath", Str),
+    kw("controlmaster", Choice(CONTROL_MASTER)),
+    kw("controlpersist", ControlPersist),
+    kw("hashknownhosts", Flag),
+    kw("include", Include),
+    kw("tunnel", Choice(TUNNEL)),
+    kw("tunneldevice", Opaque),
+    kw("localcommand", Command),
+    kw("permitlocalcommand", Flag),
+    kw("remotecommand", Command),
+    kw("visualhostkey", Flag),
+    kw("kexalgorithms", Opaque),
+    kw("ipqos", Opaque),
+    kw("requesttty", Choice(REQUEST_TTY)),
+    kw("sessiontype", Choice(SESSION_TYPE)),
+    kw("stdinnull", Flag),
+    kw("forkafterauthentication", Flag),
+    kw("proxyusefdpass", Flag),
+    kw("canonicaldomains", Opaque),
+    kw("canonicalizefallbacklocal", Flag),
+    kw("canonicalizehostname", Choice(CANONICALIZE)),
+    kw("canonicalizemaxdots", Int),
+    kw("canonicalizepermittedcnames", Opaque),
+    kw("streamlocalbindmask", Opaque),
+    kw("streamlocalbindunlink", Flag),
+    kw("revokedhostkeys", Str),
+    kw("fingerprinthash", Opaque),
+    kw("updatehostkeys", Choice(YES_NO_ASK)),
+    kw("hostbasedacceptedalgorithms", Opaque),
+    alias("hostbasedkeytypes", "hostbasedacceptedalgorithms", Opaque),
+    kw("pubkeyacceptedalgorithms", Opaque),
+    alias("pubkeyacceptedkeytypes", "pubkeyacceptedalgorithms", Opaque),
+    kw("ignoreunknown", Str),
+    kw("proxyjump", ProxyJump),
+    kw("securitykeyprovider", Str),
+    kw("knownhostscommand", Command),
+    kw("requiredrsasize", Int),
+    kw("enableescapecommandline", Flag),
+];
+
+pub fn lookup(name: &str) -> Option<&'static Keyword> {
+    KEYWORDS.iter().find(|k| k.name == name)
+}
+
+/// The closest known keyword, for "did you mean" (edit distance at most 2,
+/// or 3 for long names).
+pub fn suggest(name: &str) -> Option<&'static str> {
+    let limit = if name.len() > 12 { 3 } else { 2 };
+    KEYWORDS
+        .iter()
+        .filter(|k| !matches!(k.kind, Deprecated | Unsupported | Ignore))
+        .map(|k| (distance(name, k.name), k.name))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, n)| n)
+}
+
+fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            current.push(
+                (previous[j] + cost)
+                    .min(previous[j + 1] + 1)
+                    .min(current[j] + 1),
+            );
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aliases_share_the_canonical_name() {
+        assert_eq!(
+            lookup("challengeresponseauthentication").unwrap().canonical,
+            "kbdinteractiveauthentication"
+        );
+        assert_eq!(lookup("identityfile").unwrap().kind, IdentityFile);
+        assert!(
+            lookup("IdentityFile").is_none(),
+            "lookup takes the lowercased name"
+        );
+        assert!(lookup("nosuchthing").is_none());
+    }
+
+    #[test]
+    fn suggests_the_nearest_keyword() {
+        assert_eq!(suggest("serveraliveinterva"), Some("serveraliveinterval"));
+        assert_eq!(suggest("identifyfile"), Some("identityfile"));
+        assert_eq!(suggest("hostnme"), Some("hostname"));
+        assert_eq!(suggest("completelydifferent"), None);
+    }
+}

@@ -1,0 +1,12 @@
+//! The ssh_config(5) engine: lossless syntax, OpenSSH's resolution rules,
+//! and the effective configuration as `ssh -G` prints it.
+
+pub mod effective;
+pub mod keywords;
+pub mod lexer;
+pub mod local;
+pub mod options;
+pub mod pattern;
+pub mod resolve;
+pub mod source;
+pub mod tokens;

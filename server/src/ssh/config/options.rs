@@ -1,0 +1,816 @@
+//! The effective options for one host, built line by line as OpenSSH does:
+//! the first value obtained wins, some keywords accumulate, and every value
+//! remembers the file and line it came from.
+
+use std::collections::BTreeMap;
+
+use crate::ssh::config::keywords::{Keyword, Kind, ADD_KEYS, FLAG_WORDS};
+use crate::ssh::config::lexer::Directive;
+
+/// Where a value came from: a file (index into the resolution's files) and a
+/// 0-based line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Origin {
+    pub file: usize,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Value {
+    /// The value as `ssh -G` prints it (before token expansion).
+    pub text: String,
+    pub origin: Origin,
+}
+
+/// A port forward, as OpenSSH's `struct Forward`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Forward {
+    pub listen_host: Option<String>,
+    /// None for a Unix socket path.
+    pub listen_port: Option<i32>,
+    pub listen_path: Option<String>,
+    pub connect_host: Option<String>,
+    pub connect_port: Option<i32>,
+    pub connect_path: Option<String>,
+    pub origin: Origin,
+}
+
+impl Forward {
+    fn same_as(&self, other: &Forward) -> bool {
+        self.listen_host == other.listen_host
+            && self.listen_port == other.listen_port
+            && self.listen_path == other.listen_path
+            && self.connect_host == other.connect_host
+            && self.connect_port == other.connect_port
+            && self.connect_path == other.connect_path
+    }
+
+    pub fn is_dynamic(&self) -> bool {
+        self.connect_host.as_deref() == Some("socks")
+    }
+}
+
+/// The parsed ProxyJump.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Jump {
+    /// `none`, or the last hop's host.
+    pub host: String,
+    pub user: Option<String>,
+    pub port: Option<i32>,
+    /// The hops before the last, as written.
+    pub extra: Option<String>,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Single-valued keywords, by canonical name.
+    pub single: BTreeMap<&'static str, Value>,
+    /// Accumulating and list keywords, by canonical name.
+    pub lists: BTreeMap<&'static str, Vec<Value>>,
+    pub local_forwards: Vec<Forward>,
+    pub remote_forwards: Vec<Forward>,
+    pub jump: Option<Jump>,
+}
+
+impl Options {
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.single.get(name)
+    }
+
+    pub fn list(&self, name: &str) -> &[Value] {
+        self.lists.get(name).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    fn set_first(&mut self, name: &'static str, text: String, origin: Origin, active: bool) {
+        if active {
+            self.single.entry(name).or_insert(Value { text, origin });
+        }
+    }
+
+    /// Applies one directive. Values are checked whether or not the block is
+    /// active (OpenSSH rejects a bad value anywhere); they are kept only when
+    /// `active`. Returns OpenSSH's error text for a bad line.
+    pub fn apply(
+        &mut self,
+        keyword: &Keyword,
+        d: &Directive,
+        origin: Origin,
+        active: bool,
+    ) -> Result<(), String> {
+        let args: Vec<&str> = d.args.iter().map(|a| a.value.as_str()).collect();
+        let first = args.first().copied();
+        let name = keyword.canonical;
+        let mut used = 1usize;
+        match keyword.kind {
+            Kind::Flag => {
+                let printed = choose(first, FLAG_WORDS).ok_or_else(|| unsupported(first))?;
+                self.set_first(name, printed.to_string(), origin, active);
+            }
+            Kind::Choice(table) => {
+                let printed = choose(first, table).ok_or_else(|| unsupported(first))?;
+                self.set_first(name, printed.to_string(), origin, active);
+            }
+            Kind::Int => {
+                let value = atoi(first)?;
+                self.set_first(name, value.to_string(), origin, active);
+            }
+            Kind::Port => {
+                let arg = non_empty(first)?;
+                let port = a2port(arg)
+                    .filter(|p| *p > 0)
+                    .ok_or_else(|| format!("Bad port '{arg}'."))?;
+                self.set_first(name, port.to_string(), origin, active);
+            }
+            Kind::Time => {
+                let arg = first
+                    .filter(|a| !a.is_empty())
+                    .ok_or("missing time value.")?;
+                if arg != "none" {
+                    let seconds = convtime(arg).ok_or("invalid time value.")?;
+                    self.set_first(name, seconds.to_string(), origin, active);
+                }
+                // `none` is -1, which is also "unset": a later line may still set it.
+            }
+            Kind::Str | Kind::IdentityAgent => {
+                let arg = non_empty(first)?;
+                if keyword.kind == Kind::IdentityAgent {
+                    check_agent_path(arg)?;
+                }
+                self.set_first(name, arg.to_string(), origin, active);
+            }
+            Kind::LogLevel => {
+                let level = log_level(first).ok_or_else(|| {
+                    format!("unsupported log level '{}'", first.unwrap_or("<NONE>"))
+                })?;
+                self.set_first(name, level.to_string(), origin, active);
+            }
+            Kind::Command => {
+                used = args.len();
+                self.set_first(name, command_text(&d.rest), origin, active);
+            }
+            Kind::ProxyCommand => {
+                used = args.len();
+                // A ProxyJump obtained first makes ProxyCommand a no-op.
+                if self.jump.is_none() {
+                    self.set_first(name, command_text(&d.rest), origin, active);
+                }
+            }
+            Kind::ProxyJump => {
+                used = args.len();
+                self.apply_jump(&command_text(&d.rest), origin, active)?;
+            }
+            Kind::IdentityFile | Kind::CertificateFile => {
+                let arg = non_empty(first)?;
+                if active {
+                    let list = self.lists.entry(name).or_default();
+                    if !list.iter().any(|v| v.text == arg) {
+                        list.push(Value {
+                            text: arg.to_string(),
+                            origin,
+                        });
+                    }
+                }
+            }
+            Kind::FileList => {
+                used = args.len();
+                let was_empty = self.list(name).is_empty();
+                for (i, arg) in args.iter().enumerate() {
+                    if arg.is_empty() {
+                        return Err(format!("keyword {} empty argument", d.keyword));
+                    }
+                    if arg.eq_ignore_ascii_case("none") && (i > 0 || args.len() > 1) {
+                        return Err(format!(
+                            "keyword {} \"none\" argument must appear alone.",
+                            d.keyword
+                        ));
+                    }
+                    if active && was_empty {
+                        self.lists.entry(name).or_default().push(Value {
+                            text: arg.to_string(),
+                            origin,
+                        });
+                    }
+                }
+            }
+            Kind::SendEnv => {
+                used = args.len();
+                for arg in &args {
+                    if arg.is_empty() || arg.contains('=') {
+                        return Err(String::from("Invalid environment name."));
+                    }
+                    if !active {
+                        continue;
+                    }
+                    let list = self.lists.entry(name).or_default();
+                    if let Some(pattern) = arg.strip_prefix('-') {
+                        list.retain(|v| {
+                            !crate::ssh::config::pattern::match_pattern(&v.text, pattern)
+                        });
+                    } else {
+                        list.push(Value {
+                            text: arg.to_string(),
+                            origin,
+                        });
+                    }
+                }
+            }
+            Kind::SetEnv => {
+                used = args.len();
+                let was_empty = self.list(name).is_empty();
+                for arg in &args {
+                    if !arg.contains('=') {
+                        return Err(String::from("Invalid SetEnv."));
+                    }
+                    if !active || !was_empty {
+                        continue;
+                    }
+                    let list = self.lists.entry(name).or_default();
+                    let var = arg.split('=').next().unwrap_or("");
+                    if !list.iter().any(|v| v.text.split('=').next() == Some(var)) {
+                        list.push(Value {
+                            text: arg.to_string(),
+                            origin,
+                        });
+                    }
+                }
+            }
+            Kind::LocalForward | Kind::RemoteForward | Kind::DynamicForward => {
+                let arg = non_empty(first)?;
+                let remote = keyword.kind == Kind::RemoteForward;
+                let mut dynamic = keyword.kind == Kind::DynamicForward;
+                let spec = if dynamic {
+                    arg.to_string()
+                } else {
+                    used = 2;
+                    match args.get(1).filter(|a| !a.is_empty()) {
+                        Some(target) => format!("{arg}:{target}"),
+                        None if remote => {
+                            dynamic = true;
+                            used = 1;
+                            arg.to_string()
+                        }
+                        None => return Err(String::from("Missing target argument.")),
+                    }
+                };
+                let forward = parse_forward(&spec, dynamic, remote, origin)
+                    .ok_or("Bad forwarding specification.")?;
+                if active {
+                    let list = if remote {
+                        &mut self.remote_forwards
+                    } else {
+                        &mut self.local_forwards
+                    };
+                    if !list.iter().any(|f| f.same_as(&forward)) {
+                        list.push(forward);
+                    }
+                }
+            }
+            Kind::ForwardAgent => {
+                let arg = non_empty(first).map_err(|_| String::from("missing argument."))?;
+                match choose(Some(arg), FLAG_WORDS) {
+                    Some(printed) => self.set_first(name, printed.to_string(), origin, active),
+                    None => {
+                        check_agent_path(arg)?;
+                        // A socket path: the flag becomes yes and the path is printed.
+                        self.set_first(name, arg.to_string(), origin, active);
+                    }
+                }
+            }
+            Kind::ControlPersist => {
+                let arg = first
+                    .filter(|a| !a.is_empty())
+                    .ok_or("Missing ControlPersist argument.")?;
+                let printed = match arg {
+                    "no" | "false" => String::from("no"),
+                    "yes" | "true" => String::from("yes"),
+                    other => match convtime(other) {
+                        Some(0) => String::from("yes"),
+                        Some(seconds) => seconds.to_string(),
+                        None => return Err(String::from("Bad ControlPersist argument.")),
+                    },
+                };
+                self.set_first(name, printed, origin, active);
+            }
+            Kind::AddKeysToAgent => {
+                used = args.len().min(2);
+                let second = args.get(1).copied();
+                let choice = choose(first, ADD_KEYS);
+                let printed = match (choice, second) {
+                    (Some("confirm"), Some(time)) => match convtime(time) {
+                        Some(0) => String::from("confirm"),
+                        Some(seconds) => format!("confirm {seconds}"),
+                        None => return Err(String::from("invalid time value.")),
+                    },
+                    (None, None) => match first.and_then(convtime) {
+                        Some(0) => String::from("true"),
+                        Some(seconds) => seconds.to_string(),
+                        None => return Err(String::from("unsupported option")),
+                    },
+                    (Some(word), None) => word.to_string(),
+                    _ => return Err(String::from("unsupported option")),
+                };
+                self.set_first(name, printed, origin, active);
+            }
+            Kind::Host | Kind::Match | Kind::Include => {
+                unreachable_kind(keyword.name);
+                used = args.len();
+            }
+            Kind::Ignore | Kind::Deprecated | Kind::Unsupported | Kind::Opaque => {
+                used = args.len();
+            }
+        }
+        if args.len() > used {
+            return Err(format!(
+                "keyword {} extra arguments at end of line",
+                d.keyword
+            ));
+        }
+        Ok(())
+    }
+
+    fn apply_jump(&mut self, spec: &str, origin: Origin, active: bool) -> Result<(), String> {
+        let active = active && self.get("proxycommand").is_none() && self.jump.is_none();
+        let invalid = || format!("Invalid ProxyJump \"{spec}\"");
+        let cleaned = spec.split('#').next().unwrap_or("").trim_end();
+        if spec.eq_ignore_ascii_case("none") {
+            if active {
+                self.jump = Some(Jump {
+                    host: String::from("none"),
+                    user: None,
+                    port: None,
+                    extra: None,
+                    origin,
+                });
+            }
+            return Ok(());
+        }
+        // Every hop must parse; the last one is the one ssh connects through.
+        let hops: Vec<&str> = cleaned.split(',').collect();
+        let mut last = None;
+        for (i, hop) in hops.iter().rev().enumerate() {
+            let parsed = parse_hop(hop).ok_or_else(invalid)?;
+            if i == 0 {
+                last = Some(parsed);
+            }
+        }
+        let (user, host, port) = last.ok_or_else(invalid)?;
+        if active {
+            let extra = spec
+                .rfind(',')
+                .filter(|at| *at > 0)
+                .map(|at| spec[..at].to_string());
+            self.jump = Some(Jump {
+                host,
+                user,
+                port,
+                extra,
+                origin,
+            });
+            self.single.entry("proxycommand").or_insert(Value {
+                text: String::from("none"),
+                origin,
+            });
+        }
+        Ok(())
+    }
+}
+
+fn unreachable_kind(_name: &str) {
+    // Host, Match and Include are handled by the resolver before `apply`.
+}
+
+/// ProxyCommand and friends keep the raw rest of the line, minus a leading `=`.
+fn command_text(rest: &str) -> String {
+    rest.trim_start_matches([' ', '\t', '\r', '\n', '='])
+        .to_string()
+}
+
+fn non_empty(arg: Option<&str>) -> Result<&str, String> {
+    arg.filter(|a| !a.is_empty())
+        .ok_or_else(|| String::from("Missing argument."))
+}
+
+fn unsupported(arg: Option<&str>) -> String {
+    match arg {
+        None | Some("") => String::from("missing argument."),
+        Some(a) => format!("unsupported option \"{a}\"."),
+    }
+}
+
+fn choose(arg: Option<&str>, table: &[(&str, &'static str)]) -> Option<&'static str> {
+    let arg = arg?;
+    table
+        .iter()
+        .find(|(word, _)| word.eq_ignore_ascii_case(arg))
+        .map(|(_, printed)| *printed)
+}
+
+fn atoi(arg: Option<&str>) -> Result<i32, String> {
+    let arg = arg.unwrap_or("");
+    if arg.is_empty() {
+        return Err(String::from("integer value is missing."));
+    }
+    arg.parse::<i32>()
+        .map_err(|_| format!("integer value {arg} is invalid."))
+}
+
+/// `a2port`: a number 0..65535, or a service name from the services database.
+pub fn a2port(arg: &str) -> Option<i32> {
+    if !arg.is_empty() && arg.bytes().all(|b| b.is_ascii_digit()) {
+        return arg.parse::<i32>().ok().filter(|p| *p <= 65535);
+    }
+    crate::ssh::config::local::service_port(arg)
+}
+
+/// `convtime`: `90`, `1m30s`, `2h`, `1w`; None when malformed or too large.
+pub fn convtime(text: &str) -> Option<i64> {
+    if text.is_empty() {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let mut total: i64 = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+        let number: i64 = text[start..i].parse().ok()?;
+        let multiplier = match bytes.get(i).map(u8::to_ascii_lowercase) {
+            None => 1,
+            Some(b's') => 1,
+            Some(b'm') => 60,
+            Some(b'h') => 3600,
+            Some(b'd') => 86400,
+            Some(b'w') => 604800,
+            Some(_) => return None,
+        };
+        if i < bytes.len() {
+            i += 1;
+        }
+        let seconds = number
+            .checked_mul(multiplier)
+            .filter(|s| *s <= i64::from(i32::MAX))?;
+        total = total
+            .checked_add(seconds)
+            .filter(|t| *t <= i64::from(i32::MAX))?;
+    }
+    Some(total)
+}
+
+fn log_level(arg: Option<&str>) -> Option<&'static str> {
+    const LEVELS: &[(&str, &str)] = &[
+        ("quiet", "QUIET"),
+        ("fatal", "FATAL"),
+        ("error", "ERROR"),
+        ("info", "INFO"),
+        ("verbose", "VERBOSE"),
+        ("debug", "DEBUG1"),
+        ("debug1", "DEBUG1"),
+        ("debug2", "DEBUG2"),
+        ("debug3", "DEBUG3"),
+    ];
+    choose(arg, LEVELS)
+}
+
+/// IdentityAgent and ForwardAgent paths may name environment variables.
+fn check_agent_path(arg: &str) -> Result<(), String> {
+    if let Some(rest) = arg.strip_prefix('$') {
+        if !rest.starts_with('{') && !valid_env_name(rest) {
+            return Err(format!("Invalid environment name {arg}."));
+        }
+    }
+    let mut rest = arg;
+    while let Some(at) = rest.find("${") {
+        let after = &rest[at + 2..];
+        let close = after
+            .find('}')
+            .ok_or_else(|| format!("Invalid environment expansion {arg}."))?;
+        if close == 0 {
+            return Err(format!("Invalid environment expansion {arg}."));
+        }
+        rest = &after[close + 1..];
+    }
+    Ok(())
+}
+
+fn valid_env_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// One ProxyJump hop: `[user@]host[:port]` or `ssh://[user@]host[:port]`.
+fn parse_hop(hop: &str) -> Option<(Option<String>, String, Option<i32>)> {
+    let hop = hop.trim_matches([' ', '\t']);
+    if let Some(uri) = hop.strip_prefix("ssh://") {
+        let uri = uri.strip_suffix('/').unwrap_or(uri);
+        if uri.contains('/') {
+            return None;
+        }
+        return parse_user_host_port(uri);
+    }
+    parse_user_host_port(hop)
+}
+
+fn parse_user_host_port(text: &str) -> Option<(Option<String>, String, Option<i32>)> {
+    let (user, rest) = match text.rfind('@') {
+        Some(0) => return None,
+        Some(at) => (Some(text[..at].to_string()), &text[at + 1..]),
+        None => (None, text),
+    };
+    let (host, port_text) = if let Some(inner) = rest.strip_prefix('[') {
+        let close = inner.find(']')?;
+        let after = &inner[close + 1..];
+        let port = match after.strip_prefix(':') {
+            Some(p) => Some(p),
+            None if after.is_empty() => None,
+            None => return None,
+        };
+        (inner[..close].to_string(), port)
+    } else {
+        match rest.find([':', '/']) {
+            Some(at) => (rest[..at].to_string(), Some(&rest[at + 1..])),
+            None => (rest.to_string(), None),
+        }
+    };
+    if host.is_empty() {
+        return None;
+    }
+    let port = match port_text {
+        Some(p) if !p.is_empty() => Some(a2port(p).filter(|n| *n > 0)?),
+        _ => None,
+    };
+    Some((user, host, port))
+}
+
+/// `parse_forward` (readconf.c): `[bind:]port:host:hostport`, Unix paths,
+/// bracketed IPv6, and the one- or two-field dynamic form.
+fn parse_forward(spec: &str, dynamic: bool, remote: bool, origin: Origin) -> Option<Forward> {
+    let spec = spec.trim_start();
+    let mut fields: Vec<(String, bool)> = Vec::new();
+    let mut rest = spec;
+    while !rest.is_empty() && fields.len() < 4 {
+        let (field, is_path, next) = fwd_field(rest)?;
+        fields.push((field, is_path));
+        rest = next;
+    }
+    if !rest.is_empty() {
+        return None;
+    }
+    let port = |s: &str| a2port(s).unwrap_or(-1);
+    let mut f = Forward {
+        listen_host: None,
+        listen_port: None,
+        listen_path: None,
+        connect_host: None,
+        connect_port: None,
+        connect_path: None,
+        origin,
+    };
+    match fields.as_slice() {
+        [(a, a_path)] => {
+            if *a_path {
+                f.listen_path = Some(a.clone());
+            } else {
+                f.listen_port = Some(port(a));
+            }
+            f.connect_host = Some(String::from("socks"));
+        }
+        [(a, a_path), (b, b_path)] => {
+            if *a_path && *b_path {
+                f.listen_path = Some(a.clone());
+                f.connect_path = Some(b.clone());
+            } else if *b_path {
+                f.listen_port = Some(port(a));
+                f.connect_path = Some(b.clone());
+            } else {
+                f.listen_host = Some(a.clone());
+                f.listen_port = Some(port(b));
+                f.connect_host = Some(String::from("socks"));
+            }
+        }
+        [(a, a_path), (b, _), (c, c_path)] => {
+            if *a_path {
+                f.listen_path = Some(a.clone());
+                f.connect_host = Some(b.clone());
+                f.connect_port = Some(port(c));
+            } else if *c_path {
+                f.listen_host = Some(a.clone());
+                f.listen_port = Some(port(b));
+                f.connect_path = Some(c.clone());
+            } else {
+                f.listen_port = Some(port(a));
+                f.connect_host = Some(b.clone());
+                f.connect_port = Some(port(c));
+            }
+        }
+        [(a, _), (b, _), (c, _), (d, _)] => {
+            f.listen_host = Some(a.clone());
+            f.listen_port = Some(port(b));
+            f.connect_host = Some(c.clone());
+            f.connect_port = Some(port(d));
+        }
+        _ => return None,
+    }
+    let count = fields.len();
+    if dynamic {
+        if !(count == 1 || count == 2) {
+            return None;
+        }
+    } else {
+        if !(count == 3 || count == 4) && f.connect_path.is_none() && f.listen_path.is_none() {
+            return None;
+        }
+        if f.connect_port.unwrap_or(0) <= 0 && f.connect_path.is_none() {
+            return None;
+        }
+    }
+    let listen_port = f.listen_port.unwrap_or(0);
+    if (f.listen_path.is_none() && listen_port < 0)
+        || (!remote && f.listen_path.is_none() && listen_port == 0)
+    {
+        return None;
+    }
+    Some(f)
+}
+
+/// One `:`-separated field of a forward spec: (text, looks like a path, rest).
+fn fwd_field(text: &str) -> Option<(String, bool, &str)> {
+    if let Some(inner) = text.strip_prefix('[') {
+        let close = inner.find(']')?;
+        let field = &inner[..close];
+        let after = &inner[close + 1..];
+        let rest = match after.strip_prefix(':') {
+            Some(r) => r,
+            None if after.is_empty() => after,
+            None => return None,
+        };
+        return Some((field.to_string(), field.contains('/'), rest));
+    }
+    let mut field = String::new();
+    let mut is_path = false;
+    let mut chars = text.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some((_, escaped)) => field.push(escaped),
+                None => return None,
+            },
+            '/' => {
+                is_path = true;
+                field.push(c);
+            }
+            ':' => return Some((field, is_path, &text[i + 1..])),
+            _ => field.push(c),
+        }
+    }
+    Some((field, is_path, ""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ssh::config::keywords::lookup;
+    use crate::ssh::config::lexer::{parse_line, LineSyntax};
+
+    fn apply_lines(lines: &[&str]) -> (Options, Vec<String>) {
+        let mut options = Options::default();
+        let mut errors = Vec::new();
+        for (i, line) in lines.iter().enumerate() {
+            let LineSyntax::Directive(d) = parse_line(line) else {
+                panic!("{line}")
+            };
+            let keyword = lookup(&d.keyword).unwrap();
+            if let Err(e) = options.apply(keyword, &d, Origin { file: 0, line: i }, true) {
+                errors.push(e);
+            }
+        }
+        (options, errors)
+    }
+
+    #[test]
+    fn the_first_value_obtained_wins_and_remembers_its_line() {
+        let (o, errors) = apply_lines(&["User alice", "User bob", "Port 2222"]);
+        assert!(errors.is_empty());
+        assert_eq!(o.get("user").unwrap().text, "alice");
+        assert_eq!(o.get("user").unwrap().origin.line, 0);
+        assert_eq!(o.get("port").unwrap().text, "2222");
+    }
+
+    #[test]
+    fn identity_files_accumulate_without_duplicates() {
+        let (o, _) = apply_lines(&[
+            "IdentityFile ~/.ssh/a",
+            "IdentityFile ~/.ssh/b",
+            "IdentityFile ~/.ssh/a",
+        ]);
+        let files: Vec<_> = o
+            .list("identityfile")
+            .iter()
+            .map(|v| v.text.as_str())
+            .collect();
+        assert_eq!(files, ["~/.ssh/a", "~/.ssh/b"]);
+    }
+
+    #[test]
+    fn choices_print_like_ssh_g() {
+        let (o, _) = apply_lines(&[
+            "StrictHostKeyChecking no",
+            "ControlMaster yes",
+            "RequestTTY Force",
+            "BatchMode true",
+        ]);
+        assert_eq!(o.get("stricthostkeychecking").unwrap().text, "false");
+        assert_eq!(o.get("controlmaster").unwrap().text, "true");
+        assert_eq!(o.get("requesttty").unwrap().text, "force");
+        assert_eq!(o.get("batchmode").unwrap().text, "yes");
+    }
+
+    #[test]
+    fn times_are_seconds_and_none_leaves_the_value_unset() {
+        let (o, _) = apply_lines(&[
+            "ConnectTimeout none",
+            "ConnectTimeout 1m30s",
+            "ServerAliveInterval 2h",
+        ]);
+        assert_eq!(o.get("connecttimeout").unwrap().text, "90");
+        assert_eq!(o.get("serveraliveinterval").unwrap().text, "7200");
+        assert_eq!(convtime("1x"), None);
+        assert_eq!(convtime("99999999999"), None);
+    }
+
+    #[test]
+    fn proxyjump_wins_over_a_later_proxycommand_and_prints_its_hops() {
+        let (o, errors) = apply_lines(&["ProxyJump alice@hop1:2200,hop2", "ProxyCommand nc %h %p"]);
+        assert!(errors.is_empty(), "{errors:?}");
+        let jump = o.jump.as_ref().unwrap();
+        assert_eq!(jump.host, "hop2");
+        assert_eq!(jump.extra.as_deref(), Some("alice@hop1:2200"));
+        assert_eq!(o.get("proxycommand").unwrap().text, "none");
+    }
+
+    #[test]
+    fn bad_values_give_openssh_errors_even_when_inactive() {
+        let mut options = Options::default();
+        let LineSyntax::Directive(d) = parse_line("Port abc") else {
+            panic!()
+        };
+        let err = options
+            .apply(
+                lookup("port").unwrap(),
+                &d,
+                Origin { file: 0, line: 0 },
+                false,
+            )
+            .unwrap_err();
+        assert_eq!(err, "Bad port 'abc'.");
+        let (_, errors) = apply_lines(&["User a b"]);
+        assert_eq!(errors, ["keyword user extra arguments at end of line"]);
+    }
+
+    #[test]
+    fn forwards_parse_every_form() {
+        let (o, errors) = apply_lines(&[
+            "LocalForward 8080 127.0.0.1:80",
+            "LocalForward [::1]:9000 [::1]:90",
+            "DynamicForward 1080",
+            "RemoteForward 2222 localhost:22",
+            "RemoteForward 1081",
+            "LocalForward /tmp/a.sock /tmp/b.sock",
+        ]);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(o.local_forwards.len(), 4);
+        assert!(o.local_forwards[2].is_dynamic());
+        assert_eq!(o.remote_forwards.len(), 2);
+        assert!(o.remote_forwards[1].is_dynamic());
+        let (_, errors) = apply_lines(&["LocalForward 8080"]);
+        assert_eq!(errors, ["Missing target argument."]);
+    }
+
+    #[test]
+    fn sendenv_removes_with_a_leading_dash_and_setenv_takes_the_first_line() {
+        let (o, _) = apply_lines(&[
+            "SendEnv LANG LC_*",
+            "SendEnv -LC_*",
+            "SetEnv A=1 B=2",
+            "SetEnv C=3",
+        ]);
+        let send: Vec<_> = o.list("sendenv").iter().map(|v| v.text.as_str()).collect();
+        assert_eq!(send, ["LANG"]);
+        let set: Vec<_> = o.list("setenv").iter().map(|v| v.text.as_str()).collect();
+        assert_eq!(set, ["A=1", "B=2"]);
+    }
+
+    #[test]
+    fn add_keys_to_agent_takes_a_lifetime() {
+        let (o, _) = apply_lines(&["AddKeysToAgent confirm 1h"]);
+        assert_eq!(o.get("addkeystoagent").unwrap().text, "confirm 3600");
+        let (o, _) = apply_lines(&["AddKeysToAgent 30m"]);
+        assert_eq!(o.get("addkeystoagent").unwrap().text, "1800");
+    }
+}

@@ -1,0 +1,921 @@
+//! Resolving the configuration for one host exactly as `ssh` does: files read
+//! in order, Host and Match switching blocks on and off, Include pulling other
+//! files in, a second pass for `Match final`. Reads go through [`ConfigFs`] and
+//! `Match exec` through a caller-supplied policy, so resolution itself is pure.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::ssh::config::keywords::{lookup, Kind};
+use crate::ssh::config::lexer::{strdelim, Directive, LineSyntax};
+use crate::ssh::config::local::LocalFacts;
+use crate::ssh::config::options::{Options, Origin};
+use crate::ssh::config::pattern::{match_hostname, match_pattern, match_pattern_list, ListMatch};
+use crate::ssh::config::source::SourceFile;
+use crate::ssh::config::tokens::{connection_hash, tilde_expand, TokenValues};
+
+/// OpenSSH's READCONF_MAX_DEPTH.
+pub const MAX_INCLUDE_DEPTH: usize = 16;
+
+/// File access for resolution: the real file system, or a map in tests.
+pub trait ConfigFs {
+    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>>;
+    /// Names in a directory (for Include globs).
+    fn list_dir(&self, dir: &Path) -> std::io::Result<Vec<String>>;
+    fn is_dir(&self, path: &Path) -> bool;
+    /// (mode, owner uid) of a file, for the permission check on included files.
+    fn mode_and_owner(&self, path: &Path) -> Option<(u32, u32)>;
+}
+
+pub struct RealFs;
+
+impl ConfigFs for RealFs {
+    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        std::fs::read(path)
+    }
+
+    fn list_dir(&self, dir: &Path) -> std::io::Result<Vec<String>> {
+        Ok(std::fs::read_dir(dir)?
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect())
+    }
+
+    fn is_dir(&self, path: &Path) -> bool {
+        path.is_dir()
+    }
+
+    fn mode_and_owner(&self, path: &Path) -> Option<(u32, u32)> {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path).ok().map(|m| (m.mode(), m.uid()))
+    }
+}
+
+/// One file ssh reads at the top level.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigSource {
+    pub path: PathBuf,
+    /// A user config: `~` allowed in Include, relative includes under ~/.ssh
+    /// (else /etc/ssh).
+    pub user: bool,
+    /// ssh refuses its default ~/.ssh/config when others can write it.
+    pub check_permissions: bool,
+    /// Missing is an error (a file named with -F) rather than silently skipped.
+    pub required: bool,
+}
+
+impl ConfigSource {
+    /// A file named with `ssh -F`.
+    pub fn explicit(path: &Path) -> Self {
+        ConfigSource {
+            path: path.to_path_buf(),
+            user: true,
+            check_permissions: false,
+            required: true,
+        }
+    }
+
+    /// What ssh reads without -F: ~/.ssh/config, then /etc/ssh/ssh_config.
+    pub fn defaults(home: &Path) -> Vec<Self> {
+        vec![
+            ConfigSource {
+                path: home.join(".ssh").join("config"),
+                user: true,
+                check_permissions: true,
+                required: false,
+            },
+            ConfigSource {
+                path: PathBuf::from("/etc/ssh/ssh_config"),
+                user: false,
+                check_permissions: false,
+                required: false,
+            },
+        ]
+    }
+}
+
+/// What `Match exec` may do.
+pub enum ExecPolicy<'a> {
+    /// Never run commands: such Match blocks count as not matching and are
+    /// reported as not evaluated.
+    Deny,
+    /// Run the command (already token-expanded); Ok(true) when it exits 0.
+    Allow(&'a dyn Fn(&str) -> Result<bool, String>),
+}
+
+/// A problem OpenSSH would report; any of these makes `ssh` refuse to run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub origin: Option<Origin>,
+    pub message: String,
+}
+
+/// Something worth telling that is not an error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub origin: Origin,
+    pub kind: NoteKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoteKind {
+    /// A `Match exec` was not run because exec is not allowed.
+    ExecNotEvaluated,
+    /// An Include pattern matched no file.
+    IncludeMatchedNothing(String),
+    /// An Include named a directory, which reads as empty.
+    IncludedDirectory(String),
+    /// CanonicalizeHostname is on: ssh would look the name up in DNS, gord does not.
+    CanonicalizationSkipped,
+}
+
+/// Everything one resolution produced.
+#[derive(Debug, Clone)]
+pub struct Resolution {
+    /// The host as given on the command line.
+    pub host_arg: String,
+    pub files: Vec<SourceFile>,
+    pub options: Options,
+    pub errors: Vec<ConfigError>,
+    pub notes: Vec<Note>,
+    /// Lines of Host/Match headers that were active, per file: for "which
+    /// blocks applied" displays.
+    pub applied_blocks: Vec<Origin>,
+}
+
+impl Resolution {
+    pub fn origin_path(&self, origin: Origin) -> &Path {
+        &self.files[origin.file].path
+    }
+}
+
+pub struct Resolver<'a> {
+    fs: &'a dyn ConfigFs,
+    local: &'a LocalFacts,
+    exec: ExecPolicy<'a>,
+    cache: HashMap<PathBuf, usize>,
+    files: Vec<SourceFile>,
+    errors: Vec<ConfigError>,
+    notes: Vec<Note>,
+    applied: Vec<Origin>,
+}
+
+struct Pass<'h> {
+    host_arg: &'h str,
+    final_pass: bool,
+    want_final: bool,
+    /// In pass two, the hostname as the first pass left it.
+    final_hostname: Option<String>,
+}
+
+impl<'a> Resolver<'a> {
+    pub fn new(fs: &'a dyn ConfigFs, local: &'a LocalFacts, exec: ExecPolicy<'a>) -> Self {
+        Resolver {
+            fs,
+            local,
+            exec,
+            cache: HashMap::new(),
+            files: Vec::new(),
+            errors: Vec::new(),
+            notes: Vec::new(),
+            applied: Vec::new(),
+        }
+    }
+
+    /// Resolves `host` with `config` as the user's config file (`ssh -F`).
+    pub fn resolve(self, config: &Path, host: &str) -> Resolution {
+        self.resolve_sources(&[ConfigSource::explicit(config)], host)
+    }
+
+    /// Resolves `host` reading `sources` in order, as ssh reads its files.
+    pub fn resolve_sources(mut self, sources: &[ConfigSource], host: &str) -> Resolution {
+        let mut options = Options::default();
+        let mut pass = Pass {
+            host_arg: host,
+            final_pass: false,
+            want_final: false,
+            final_hostname: None,
+        };
+        self.read_sources(sources, &mut options, &mut pass);
+        let canonicalize = options
+            .get("canonicalizehostname")
+            .is_some_and(|v| v.text != "false");
+        if canonicalize {
+            if let Some(v) = options.get("canonicalizehostname") {
+                self.notes.push(Note {
+                    origin: v.origin,
+                    kind: NoteKind::CanonicalizationSkipped,
+                });
+            }
+        }
+        if (pass.want_final || canonicalize) && self.errors.is_empty() {
+            pass.final_hostname = Some(
+                effective_hostname(&options, host).unwrap_or_else(|_| host.to_ascii_lowercase()),
+            );
+            pass.final_pass = true;
+            self.read_sources(sources, &mut options, &mut pass);
+        }
+        Resolution {
+            host_arg: host.to_string(),
+            files: self.files,
+            options,
+            errors: self.errors,
+            notes: self.notes,
+            applied_blocks: self.applied,
+        }
+    }
+
+    fn read_sources(&mut self, sources: &[ConfigSource], options: &mut Options, pass: &mut Pass) {
+        for source in sources {
+            if source.check_permissions {
+                if let Some((mode, owner)) = self.fs.mode_and_owner(&source.path) {
+                    if (owner != 0 && owner != self.local.uid) || mode & 0o022 != 0 {
+                        self.errors.push(ConfigError {
+                            origin: None,
+                            message: format!(
+                                "Bad owner or permissions on {}",
+                                source.path.display()
+                            ),
+                        });
+                        return;
+                    }
+                }
+            }
+            match self.load(&source.path) {
+                Ok(index) => {
+                    let mut active = true;
+                    self.read_file(index, options, pass, &mut active, false, 0, source.user);
+                }
+                Err(e) if source.required || e.kind() != std::io::ErrorKind::NotFound => {
+                    self.errors.push(ConfigError {
+                        origin: None,
+                        message: format!(
+                            "Can't open user config file {}: {}",
+                            source.path.display(),
+                            io_words(&e)
+                        ),
+                    });
+                    return;
+                }
+                Err(_) => {}
+            }
+        }
+    }
+
+    fn load(&mut self, path: &Path) -> std::io::Result<usize> {
+        if let Some(&index) = self.cache.get(path) {
+            return Ok(index);
+        }
+        let bytes = self.fs.read(path)?;
+        let file = SourceFile::from_bytes(path.to_path_buf(), &bytes);
+        self.files.push(file);
+        let index = self.files.len() - 1;
+        self.cache.insert(path.to_path_buf(), index);
+        Ok(index)
+    }
+
+    fn error(&mut self, origin: Origin, message: String) {
+        self.errors.push(ConfigError {
+            origin: Some(origin),
+            message,
+        });
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn read_file(
+        &mut self,
+        index: usize,
+        options: &mut Options,
+        pass: &mut Pass,
+        active: &mut bool,
+        never_match: bool,
+        depth: usize,
+        user: bool,
+    ) {
+        let line_count = self.files[index].lines.len();
+        for line_no in 0..line_count {
+            let origin = Origin {
+                file: index,
+                line: line_no,
+            };
+            let syntax = self.files[index].lines[line_no].syntax.clone();
+            match syntax {
+                LineSyntax::Ignored => {}
+                LineSyntax::Error { message, .. } => self.error(origin, message),
+                LineSyntax::Directive(d) => {
+                    self.directive(&d, origin, options, pass, active, never_match, depth, user)
+                }
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn directive(
+        &mut self,
+        d: &Directive,
+        origin: Origin,
+        options: &mut Options,
+        pass: &mut Pass,
+        active: &mut bool,
+        never_match: bool,
+        depth: usize,
+        user: bool,
+    ) {
+        let Some(keyword) = lookup(&d.keyword) else {
+            let ignored = options.get("ignoreunknown").is_some_and(|v| {
+                match_pattern_list(&d.keyword, &v.text, true) == ListMatch::Matched
+            });
+            if !ignored {
+                self.error(origin, format!("Bad configuration option: {}", d.keyword));
+            }
+            return;
+        };
+        match keyword.kind {
+            Kind::Host => {
+                *active = false;
+                for arg in &d.args {
+                    if arg.value.is_empty() {
+                        self.error(origin, format!("keyword {} empty argument", d.keyword));
+                        return;
+                    }
+                    if never_match {
+                        break;
+                    }
+                    let (negated, pattern) = match arg.value.strip_prefix('!') {
+                        Some(p) => (true, p),
+                        None => (false, arg.value.as_str()),
+                    };
+                    if match_pattern(pass.host_arg, pattern) {
+                        if negated {
+                            *active = false;
+                            break;
+                        }
+                        *active = true;
+                    }
+                }
+                if *active {
+                    self.applied.push(origin);
+                }
+            }
+            Kind::Match => match self.match_line(d, origin, options, pass) {
+                Ok(result) => {
+                    *active = !never_match && result;
+                    if *active {
+                        self.applied.push(origin);
+                    }
+                }
+                Err(message) => {
+                    self.error(origin, message);
+                    self.error(origin, String::from("Bad Match condition"));
+                }
+            },
+            Kind::Include => {
+                self.include(d, origin, options, pass, active, never_match, depth, user)
+            }
+            _ => {
+                if let Err(message) = options.apply(keyword, d, origin, *active) {
+                    self.error(origin, message);
+                }
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn include(
+        &mut self,
+        d: &Directive,
+        origin: Origin,
+        options: &mut Options,
+        pass: &mut Pass,
+        active: &mut bool,
+        never_match: bool,
+        depth: usize,
+        user: bool,
+    ) {
+        let home = self.local.home.to_string_lossy().into_owned();
+        for arg in &d.args {
+            if arg.value.is_empty() {
+                self.error(origin, format!("keyword {} empty argument", d.keyword));
+                return;
+            }
+            if arg.value.starts_with('~') && !user {
+                self.error(origin, format!("bad include path {}.", arg.value));
+                return;
+            }
+            let pattern = if arg.value.starts_with('/') || arg.value.starts_with('~') {
+                arg.value.clone()
+            } else if user {
+                format!("~/.ssh/{}", arg.value)
+            } else {
+                format!("/etc/ssh/{}", arg.value)
+            };
+            let pattern = tilde_expand(&pattern, &home);
+            let matches = glob(self.fs, &pattern);
+            if matches.is_empty() {
+                self.notes.push(Note {
+                    origin,
+                    kind: NoteKind::IncludeMatchedNothing(pattern.clone()),
+                });
+                continue;
+            }
+            let outer = *active;
+            for path in matches {
+                if depth + 1 > MAX_INCLUDE_DEPTH {
+                    self.error(
+                        origin,
+                        String::from("Too many recursive configuration includes"),
+                    );
+                    return;
+                }
+                if self.fs.is_dir(&path) {
+                    self.notes.push(Note {
+                        origin,
+                        kind: NoteKind::IncludedDirectory(path.display().to_string()),
+                    });
+                    continue;
+                }
+                if let Some((mode, owner)) = self.fs.mode_and_owner(&path) {
+                    if (owner != 0 && owner != self.local.uid) || mode & 0o022 != 0 {
+                        self.error(
+                            origin,
+                            format!("Bad owner or permissions on {}", path.display()),
+                        );
+                        return;
+                    }
+                }
+                match self.load(&path) {
+                    Ok(index) => {
+                        self.read_file(
+                            index,
+                            options,
+                            pass,
+                            active,
+                            never_match || !outer,
+                            depth + 1,
+                            user,
+                        );
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => {
+                        self.error(
+                            origin,
+                            format!(
+                                "Can't open user config file {}: {}",
+                                path.display(),
+                                io_words(&e)
+                            ),
+                        );
+                        return;
+                    }
+                }
+                // A Match inside an included file must not change the includer's state.
+                *active = outer;
+            }
+        }
+    }
+
+    /// `match_cfg_line`: evaluates the criteria of a Match line.
+    fn match_line(
+        &mut self,
+        d: &Directive,
+        origin: Origin,
+        options: &Options,
+        pass: &mut Pass,
+    ) -> Result<bool, String> {
+        let local = self.local;
+        let port = options
+            .get("port")
+            .map(|v| v.text.clone())
+            .unwrap_or_else(|| String::from("22"));
+        let remote_user = options
+            .get("user")
+            .map(|v| v.text.clone())
+            .unwrap_or_else(|| local.user.clone());
+        let host = match &pass.final_hostname {
+            Some(h) if pass.final_pass => h.clone(),
+            _ => match options.get("hostname") {
+                Some(v) => TokenValues::new(&[('h', pass.host_arg.to_string())])
+                    .expand(&v.text, false, &|_| None)
+                    .map_err(|e| format!("percent_expand: {e}"))?,
+                None => pass.host_arg.to_string(),
+            },
+        };
+        let text = &d.rest;
+        let mut cursor = Some(0usize);
+        let mut result = true;
+        let mut attributes = 0;
+        while let Some(span) = strdelim(text, &mut cursor) {
+            let word = &text[span];
+            if word.is_empty() {
+                break;
+            }
+            if word.starts_with('#') {
+                break;
+            }
+            let (negate, attribute) = match word.strip_prefix('!') {
+                Some(a) => (true, a),
+                None => (false, word),
+            };
+            let attribute = attribute.to_ascii_lowercase();
+            if attribute == "all" {
+                let next = strdelim(text, &mut cursor).map(|s| text[s].to_string());
+                if attributes > 1
+                    || next
+                        .as_deref()
+                        .is_some_and(|n| !n.is_empty() && !n.starts_with('#'))
+                {
+                    return Err(format!(
+                        "'{word}' cannot be combined with other Match attributes"
+                    ));
+                }
+                if result {
+                    result = !negate;
+                }
+                return Ok(result);
+            }
+            attributes += 1;
+            if attribute == "canonical" || attribute == "final" {
+                if attribute == "final" {
+                    pass.want_final = true;
+                }
+                if pass.final_pass == negate {
+                    result = false;
+                }
+                continue;
+            }
+            let argument = match strdelim(text, &mut cursor) {
+                Some(s) if !text[s.clone()].is_empty() && !text[s.clone()].starts_with('#') => {
+                    text[s].to_string()
+                }
+                _ => return Err(format!("Missing Match criteria for {attribute}")),
+            };
+            let matched = match attribute.as_str() {
+                "host" => match_hostname(&host, &argument) == ListMatch::Matched,
+                "originalhost" => match_hostname(pass.host_arg, &argument) == ListMatch::Matched,
+                "user" => match_pattern_list(&remote_user, &argument, false) == ListMatch::Matched,
+                "localuser" => {
+                    match_pattern_list(&local.user, &argument, false) == ListMatch::Matched
+                }
+                "exec" => {
+                    if !result {
+                        // OpenSSH skips the command once an earlier criterion failed.
+                        continue;
+                    }
+                    let short = local.hostname.split('.').next().unwrap_or("").to_string();
+                    let alias = options
+                        .get("hostkeyalias")
+                        .map(|v| v.text.clone())
+                        .unwrap_or_else(|| host.clone());
+                    let values = TokenValues::new(&[
+                        (
+                            'C',
+                            connection_hash(&local.hostname, &host, &port, &remote_user),
+                        ),
+                        ('L', short),
+                        ('d', local.home.to_string_lossy().into_owned()),
+                        ('h', host.clone()),
+                        ('k', alias),
+                        ('l', local.hostname.clone()),
+                        ('n', pass.host_arg.to_string()),
+                        ('p', port.clone()),
+                        ('r', remote_user.clone()),
+                        ('u', local.user.clone()),
+                        ('i', local.uid.to_string()),
+                    ]);
+                    let command = values
+                        .expand(&argument, false, &|_| None)
+                        .map_err(|e| format!("percent_expand: {e}"))?;
+                    match &self.exec {
+                        ExecPolicy::Deny => {
+                            self.notes.push(Note {
+                                origin,
+                                kind: NoteKind::ExecNotEvaluated,
+                            });
+                            false
+                        }
+                        ExecPolicy::Allow(run) => run(&command)
+                            .map_err(|e| format!("match exec '{command}' error: {e}"))?,
+                    }
+                }
+                other => return Err(format!("Unsupported Match attribute {other}")),
+            };
+            if matched == negate {
+                result = false;
+            }
+        }
+        if attributes == 0 {
+            return Err(String::from("One or more attributes required for Match"));
+        }
+        Ok(result)
+    }
+}
+
+/// The hostname ssh connects to: HostName with `%h` expanded, else the host
+/// argument; lowercased unless it is an address.
+pub fn effective_hostname(options: &Options, host_arg: &str) -> Result<String, String> {
+    let host = match options.get("hostname") {
+        Some(v) => {
+            TokenValues::new(&[('h', host_arg.to_string())]).expand(&v.text, false, &|_| None)?
+        }
+        None => host_arg.to_string(),
+    };
+    Ok(if host.parse::<std::net::IpAddr>().is_ok() {
+        host
+    } else {
+        host.to_ascii_lowercase()
+    })
+}
+
+/// `glob(3)` with `*` and `?` per path component, sorted, hidden files only
+/// when the pattern asks for them.
+pub fn glob(fs: &dyn ConfigFs, pattern: &str) -> Vec<PathBuf> {
+    if !pattern.contains(['*', '?']) {
+        let path = PathBuf::from(pattern);
+        return if fs.read(&path).is_ok() || fs.is_dir(&path) {
+            vec![path]
+        } else {
+            Vec::new()
+        };
+    }
+    let absolute = pattern.starts_with('/');
+    let mut current = vec![PathBuf::from(if absolute { "/" } else { "." })];
+    let parts: Vec<&str> = pattern.split('/').filter(|p| !p.is_empty()).collect();
+    for (i, part) in parts.iter().enumerate() {
+        let last = i + 1 == parts.len();
+        let mut next = Vec::new();
+        for dir in &current {
+            if part.contains(['*', '?']) {
+                let Ok(mut names) = fs.list_dir(dir) else {
+                    continue;
+                };
+                names.sort();
+                for name in names {
+                    if name.starts_with('.') && !part.starts_with('.') {
+                        continue;
+                    }
+                    if match_pattern(&name, part) {
+                        let path = dir.join(&name);
+                        if last || fs.is_dir(&path) {
+                            next.push(path);
+                        }
+                    }
+                }
+            } else {
+                let path = dir.join(part);
+                if last || fs.is_dir(&path) {
+                    next.push(path);
+                }
+            }
+        }
+        current = next;
+    }
+    current.sort();
+    current
+}
+
+fn io_words(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => String::from("No such file or directory"),
+        std::io::ErrorKind::PermissionDenied => String::from("Permission denied"),
+        _ => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod memory {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    /// An in-memory file system for resolver tests.
+    #[derive(Default)]
+    pub struct MemoryFs {
+        pub files: BTreeMap<PathBuf, (String, u32)>,
+    }
+
+    impl MemoryFs {
+        pub fn with(files: &[(&str, &str)]) -> Self {
+            MemoryFs {
+                files: files
+                    .iter()
+                    .map(|(p, t)| (PathBuf::from(p), (t.to_string(), 0o600)))
+                    .collect(),
+            }
+        }
+    }
+
+    impl ConfigFs for MemoryFs {
+        fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+            self.files
+                .get(path)
+                .map(|(t, _)| t.as_bytes().to_vec())
+                .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound))
+        }
+        fn list_dir(&self, dir: &Path) -> std::io::Result<Vec<String>> {
+            let mut names: Vec<String> = self
+                .files
+                .keys()
+                .filter_map(|p| p.strip_prefix(dir).ok())
+                .filter_map(|rest| rest.components().next())
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            names.dedup();
+            Ok(names)
+        }
+        fn is_dir(&self, path: &Path) -> bool {
+            self.files.keys().any(|p| p != path && p.starts_with(path))
+        }
+        fn mode_and_owner(&self, path: &Path) -> Option<(u32, u32)> {
+            self.files.get(path).map(|(_, mode)| (*mode, 1000))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::memory::MemoryFs;
+    use super::*;
+
+    fn facts() -> LocalFacts {
+        LocalFacts {
+            user: "me".into(),
+            uid: 1000,
+            home: "/home/me".into(),
+            hostname: "box.local".into(),
+        }
+    }
+
+    fn resolve(files: &[(&str, &str)], host: &str) -> Resolution {
+        let fs = MemoryFs::with(files);
+        let local = facts();
+        Resolver::new(&fs, &local, ExecPolicy::Deny).resolve(Path::new("/cfg"), host)
+    }
+
+    fn value(r: &Resolution, key: &str) -> Option<String> {
+        r.options.get(key).map(|v| v.text.clone())
+    }
+
+    #[test]
+    fn an_earlier_wildcard_block_wins_over_a_later_specific_one() {
+        let r = resolve(
+            &[(
+                "/cfg",
+                "Host *\n  User everyone\nHost db\n  User dba\n  Port 5432\n",
+            )],
+            "db",
+        );
+        assert_eq!(value(&r, "user").as_deref(), Some("everyone"));
+        assert_eq!(value(&r, "port").as_deref(), Some("5432"));
+        assert_eq!(r.options.get("user").unwrap().origin.line, 1);
+    }
+
+    #[test]
+    fn negation_excludes_a_host_from_a_block() {
+        let cfg = "Host *.corp !bastion.corp\n  User dev\n";
+        assert_eq!(
+            value(&resolve(&[("/cfg", cfg)], "web.corp"), "user").as_deref(),
+            Some("dev")
+        );
+        assert_eq!(
+            value(&resolve(&[("/cfg", cfg)], "bastion.corp"), "user"),
+            None
+        );
+    }
+
+    #[test]
+    fn host_patterns_are_case_sensitive_against_the_argument() {
+        let r = resolve(&[("/cfg", "Host DB\n  User upper\n")], "db");
+        assert_eq!(value(&r, "user"), None);
+    }
+
+    #[test]
+    fn match_host_sees_the_hostname_and_originalhost_the_alias() {
+        let cfg = "Host alias\n  HostName real.example.com\nMatch host real.example.com\n  User byhost\nMatch originalhost alias\n  Port 2200\n";
+        let r = resolve(&[("/cfg", cfg)], "alias");
+        assert_eq!(value(&r, "user").as_deref(), Some("byhost"));
+        assert_eq!(value(&r, "port").as_deref(), Some("2200"));
+    }
+
+    #[test]
+    fn match_exec_is_not_run_without_permission_and_says_so() {
+        let r = resolve(&[("/cfg", "Match exec \"true\"\n  User ran\n")], "h");
+        assert_eq!(value(&r, "user"), None);
+        assert_eq!(r.notes[0].kind, NoteKind::ExecNotEvaluated);
+    }
+
+    #[test]
+    fn match_exec_runs_the_expanded_command_when_allowed() {
+        let fs = MemoryFs::with(&[("/cfg", "Match exec \"check %h %p\"\n  User ran\n")]);
+        let local = facts();
+        let seen = std::cell::RefCell::new(Vec::new());
+        let run = |cmd: &str| {
+            seen.borrow_mut().push(cmd.to_string());
+            Ok(true)
+        };
+        let r =
+            Resolver::new(&fs, &local, ExecPolicy::Allow(&run)).resolve(Path::new("/cfg"), "h1");
+        assert_eq!(value(&r, "user").as_deref(), Some("ran"));
+        assert_eq!(seen.borrow().as_slice(), ["check h1 22"]);
+    }
+
+    #[test]
+    fn match_final_triggers_a_second_pass() {
+        let cfg = "Match final\n  User late\nHost h\n  Port 22\n";
+        assert_eq!(
+            value(&resolve(&[("/cfg", cfg)], "h"), "user").as_deref(),
+            Some("late")
+        );
+    }
+
+    #[test]
+    fn includes_expand_globs_in_order_and_respect_the_enclosing_block() {
+        let files = [
+            (
+                "/cfg",
+                "Host a\n  Include /inc/*.conf\nHost b\n  Include /inc/z.conf\n",
+            ),
+            ("/inc/1.conf", "User one\n"),
+            ("/inc/2.conf", "User two\nPort 2\n"),
+            ("/inc/z.conf", "Port 9\n"),
+        ];
+        let r = resolve(&files, "a");
+        assert_eq!(value(&r, "user").as_deref(), Some("one"));
+        assert_eq!(value(&r, "port").as_deref(), Some("2"));
+        let origin = r.options.get("port").unwrap().origin;
+        assert_eq!(r.origin_path(origin), Path::new("/inc/2.conf"));
+        let r = resolve(&files, "b");
+        assert_eq!(value(&r, "port").as_deref(), Some("9"));
+        assert_eq!(value(&r, "user"), None);
+    }
+
+    #[test]
+    fn a_match_inside_an_include_does_not_leak_out() {
+        let files = [
+            ("/cfg", "Include /inc.conf\nUser outer\n"),
+            ("/inc.conf", "Match host nothing\n  Port 1\n"),
+        ];
+        assert_eq!(
+            value(&resolve(&files, "h"), "user").as_deref(),
+            Some("outer")
+        );
+    }
+
+    #[test]
+    fn include_loops_stop_at_the_depth_limit_with_an_error() {
+        let r = resolve(&[("/cfg", "Include /cfg\n")], "h");
+        assert!(
+            r.errors
+                .iter()
+                .any(|e| e.message == "Too many recursive configuration includes"),
+            "{:?}",
+            r.errors
+        );
+    }
+
+    #[test]
+    fn relative_includes_are_under_the_users_ssh_directory() {
+        let files = [
+            ("/cfg", "Include conf.d/*\n"),
+            ("/home/me/.ssh/conf.d/x", "User fromdir\n"),
+        ];
+        assert_eq!(
+            value(&resolve(&files, "h"), "user").as_deref(),
+            Some("fromdir")
+        );
+    }
+
+    #[test]
+    fn a_missing_include_is_a_note_not_an_error() {
+        let r = resolve(&[("/cfg", "Include /nope/*.conf\n")], "h");
+        assert!(r.errors.is_empty());
+        assert!(matches!(
+            r.notes[0].kind,
+            NoteKind::IncludeMatchedNothing(_)
+        ));
+    }
+
+    #[test]
+    fn group_writable_includes_are_refused_like_openssh() {
+        let mut fs = MemoryFs::with(&[("/cfg", "Include /inc.conf\n"), ("/inc.conf", "User x\n")]);
+        fs.files.get_mut(Path::new("/inc.conf")).unwrap().1 = 0o664;
+        let local = facts();
+        let r = Resolver::new(&fs, &local, ExecPolicy::Deny).resolve(Path::new("/cfg"), "h");
+        assert_eq!(r.errors[0].message, "Bad owner or permissions on /inc.conf");
+    }
+
+    #[test]
+    fn unknown_keywords_are_errors_unless_ignored() {
+        let r = resolve(&[("/cfg", "Bogus yes\n")], "h");
+        assert_eq!(r.errors[0].message, "Bad configuration option: bogus");
+        let r = resolve(&[("/cfg", "IgnoreUnknown bog*\nBogus yes\n")], "h");
+        assert!(r.errors.is_empty());
+    }
+
+    #[test]
+    fn a_missing_config_file_is_an_error() {
+        let r = resolve(&[], "h");
+        assert_eq!(
+            r.errors[0].message,
+            "Can't open user config file /cfg: No such file or directory"
+        );
+    }
+}

@@ -1,0 +1,122 @@
+//! A config file kept byte for byte: lines with their offsets and endings,
+//! each parsed once. Joining the lines gives back the exact input, so an edit
+//! replaces only the bytes it means to.
+
+use std::ops::Range;
+use std::path::PathBuf;
+
+use crate::ssh::config::lexer::{parse_line, LineSyntax};
+
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub text: String,
+    /// False when the bytes were not UTF-8 (the text is then a lossy copy and
+    /// the file must not be edited).
+    pub utf8: bool,
+    pub lines: Vec<SourceLine>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SourceLine {
+    /// 0-based line number.
+    pub index: usize,
+    /// Byte range of the line's content in the file, without its ending.
+    pub range: Range<usize>,
+    /// `\n`, `\r\n` or empty (the last line).
+    pub ending: &'static str,
+    pub syntax: LineSyntax,
+}
+
+impl SourceFile {
+    pub fn from_bytes(path: PathBuf, bytes: &[u8]) -> SourceFile {
+        let (text, utf8) = match std::str::from_utf8(bytes) {
+            Ok(text) => (text.to_string(), true),
+            Err(_) => (String::from_utf8_lossy(bytes).into_owned(), false),
+        };
+        SourceFile::from_text(path, text, utf8)
+    }
+
+    pub fn parse(path: PathBuf, text: &str) -> SourceFile {
+        SourceFile::from_text(path, text.to_string(), true)
+    }
+
+    fn from_text(path: PathBuf, text: String, utf8: bool) -> SourceFile {
+        let mut lines = Vec::new();
+        let mut start = 0;
+        let bytes = text.as_bytes();
+        while start < bytes.len() {
+            let newline = bytes[start..]
+                .iter()
+                .position(|b| *b == b'\n')
+                .map(|p| start + p);
+            let (content_end, ending, next) = match newline {
+                Some(nl) if nl > start && bytes[nl - 1] == b'\r' => (nl - 1, "\r\n", nl + 1),
+                Some(nl) => (nl, "\n", nl + 1),
+                None => (bytes.len(), "", bytes.len()),
+            };
+            lines.push(SourceLine {
+                index: lines.len(),
+                range: start..content_end,
+                ending,
+                syntax: parse_line(&text[start..content_end]),
+            });
+            start = next;
+        }
+        SourceFile {
+            path,
+            text,
+            utf8,
+            lines,
+        }
+    }
+
+    pub fn line_text(&self, line: &SourceLine) -> &str {
+        &self.text[line.range.clone()]
+    }
+
+    /// The file rebuilt from its lines: equal to the input, always.
+    pub fn render(&self) -> String {
+        let mut out = String::with_capacity(self.text.len());
+        for line in &self.lines {
+            out.push_str(self.line_text(line));
+            out.push_str(line.ending);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_byte_for_byte_with_mixed_endings() {
+        for text in [
+            "",
+            "Host a\n",
+            "Host a\r\n  User b\r\nPort 1",
+            "\n\n# c\n\tx y\n",
+            "Host \"x y\"\r\n\r\n",
+        ] {
+            let file = SourceFile::parse("c".into(), text);
+            assert_eq!(file.render(), text);
+        }
+    }
+
+    #[test]
+    fn keeps_line_numbers_and_endings() {
+        let file = SourceFile::parse("c".into(), "Host a\r\nUser b\n");
+        assert_eq!(file.lines.len(), 2);
+        assert_eq!(file.lines[0].ending, "\r\n");
+        assert_eq!(file.line_text(&file.lines[1]), "User b");
+        assert_eq!(file.lines[1].index, 1);
+    }
+
+    #[test]
+    fn non_utf8_bytes_are_flagged_not_fatal() {
+        let file = SourceFile::from_bytes("c".into(), b"Host \xff\nUser b\n");
+        assert!(!file.utf8);
+        assert_eq!(file.lines.len(), 2);
+    }
+}

@@ -1,0 +1,78 @@
+//! SSH: the config doctor's engine (and, later, host probes).
+
+pub mod config;
+
+use std::path::Path;
+use std::time::Duration;
+
+use config::effective::{effective, Line};
+use config::local::LocalFacts;
+use config::resolve::{ConfigSource, ExecPolicy, RealFs, Resolution, Resolver};
+
+use crate::exec::{run_blocking, CommandSpec};
+
+/// Why a host could not be resolved: OpenSSH's own messages, one per problem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolveFailure {
+    pub messages: Vec<String>,
+}
+
+/// Resolves `host` as `ssh -G` would (with `-F config` when given).
+/// `allow_exec` lets `Match exec` run its command, as ssh would.
+pub fn resolve_host(
+    config: Option<&Path>,
+    host: &str,
+    allow_exec: bool,
+) -> Result<(Resolution, Vec<Line>), ResolveFailure> {
+    let local = LocalFacts::current();
+    let sources = match config {
+        Some(path) => vec![ConfigSource::explicit(path)],
+        None => ConfigSource::defaults(&local.home),
+    };
+    let run = |command: &str| match_exec(command);
+    let policy = if allow_exec {
+        ExecPolicy::Allow(&run)
+    } else {
+        ExecPolicy::Deny
+    };
+    let resolution = Resolver::new(&RealFs, &local, policy).resolve_sources(&sources, host);
+    if !resolution.errors.is_empty() {
+        let messages = resolution
+            .errors
+            .iter()
+            .map(|e| match e.origin {
+                Some(origin) => format!(
+                    "{} line {}: {}",
+                    resolution.origin_path(origin).display(),
+                    origin.line + 1,
+                    e.message
+                ),
+                None => e.message.clone(),
+            })
+            .collect();
+        return Err(ResolveFailure { messages });
+    }
+    let env = |name: &str| std::env::var(name).ok();
+    let lines = effective(&resolution, &local, &env).map_err(|message| ResolveFailure {
+        messages: vec![message],
+    })?;
+    Ok((resolution, lines))
+}
+
+/// Runs a `Match exec` command the way ssh does: through the user's shell,
+/// success when it exits 0. The command is the user's own config text, so a
+/// shell is what it is written for.
+fn match_exec(command: &str) -> Result<bool, String> {
+    let shell = std::env::var("SHELL")
+        .ok()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| String::from("/bin/sh"));
+    let spec = CommandSpec::new(shell)
+        .arg("-c")
+        .arg(command)
+        .timeout(Duration::from_secs(30));
+    match run_blocking(&spec) {
+        Ok(out) => Ok(out.code == Some(0)),
+        Err(e) => Err(e.to_string()),
+    }
+}
