@@ -1,6 +1,7 @@
 //! SSH: the config doctor's engine (and, later, host probes).
 
 pub mod config;
+pub mod lint;
 
 use std::path::Path;
 use std::time::Duration;

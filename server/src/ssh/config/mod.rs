@@ -1,6 +1,7 @@
 //! The ssh_config(5) engine: lossless syntax, OpenSSH's resolution rules,
 //! and the effective configuration as `ssh -G` prints it.
 
+pub mod blocks;
 pub mod effective;
 pub mod keywords;
 pub mod lexer;

@@ -1,0 +1,236 @@
+//! The SSH config doctor's rules: pure functions from parsed files (and the
+//! resolutions the engine computes) to findings on exact ranges, each with a
+//! stable code and, where one exists, a mechanical fix.
+
+pub mod rules;
+
+use std::path::{Path, PathBuf};
+
+use tower_lsp_server::ls_types::Range;
+
+use crate::ssh::config::lexer::LineSyntax;
+use crate::ssh::config::local::LocalFacts;
+use crate::ssh::config::resolve::{glob, ConfigFs, ConfigSource, ExecPolicy, Resolution, Resolver};
+use crate::ssh::config::source::SourceFile;
+use crate::ssh::config::tokens::tilde_expand;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+/// One replacement in one file (LSP range: 0-based lines, UTF-16 columns).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TextEdit {
+    pub file: PathBuf,
+    pub range: Range,
+    pub new_text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SshFix {
+    pub title: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub edits: Vec<TextEdit>,
+    /// argv to run instead of (or besides) the edits, e.g. `chmod 600 KEY`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub command: Option<Vec<String>>,
+    /// Safe fixes are applied by `gord ssh fix`; the others only on request.
+    pub safe: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LintFinding {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub file: PathBuf,
+    pub range: Range,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<SshFix>,
+}
+
+/// Which client platform the config is for (ControlMaster does not work on
+/// Windows' OpenSSH).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Platform {
+    Unix,
+    Windows,
+}
+
+/// Everything the rules look at.
+pub struct LintContext<'a> {
+    /// The config file being linted (the first of `files`).
+    pub main: PathBuf,
+    /// Every file: the main one first, then each file it includes (at any
+    /// depth, once each, whether or not the including block is active).
+    pub files: Vec<SourceFile>,
+    pub fs: &'a dyn ConfigFs,
+    pub local: &'a LocalFacts,
+    pub allow_exec: bool,
+    pub platform: Platform,
+}
+
+impl<'a> LintContext<'a> {
+    /// Loads `main` and the files it includes through `fs`.
+    pub fn load(
+        main: &Path,
+        fs: &'a dyn ConfigFs,
+        local: &'a LocalFacts,
+        allow_exec: bool,
+    ) -> std::io::Result<Self> {
+        let bytes = fs.read(main)?;
+        let mut files = vec![SourceFile::from_bytes(main.to_path_buf(), &bytes)];
+        let mut next = 0;
+        // Breadth-first over Include lines; each file once, so loops end.
+        while next < files.len() && files.len() < 256 {
+            let includes = include_targets(&files[next], local, fs);
+            for path in includes {
+                if files.iter().any(|f| f.path == path) || fs.is_dir(&path) {
+                    continue;
+                }
+                if let Ok(bytes) = fs.read(&path) {
+                    files.push(SourceFile::from_bytes(path, &bytes));
+                }
+            }
+            next += 1;
+        }
+        Ok(LintContext {
+            main: main.to_path_buf(),
+            files,
+            fs,
+            local,
+            allow_exec,
+            platform: if cfg!(windows) {
+                Platform::Windows
+            } else {
+                Platform::Unix
+            },
+        })
+    }
+
+    /// Resolves `host` against the main file as `ssh -F main host` would,
+    /// except that `Match exec` blocks count as not matching: lint runs on
+    /// every keystroke and never runs the config's commands.
+    pub fn resolve(&self, host: &str) -> Resolution {
+        Resolver::new(self.fs, self.local, ExecPolicy::Deny)
+            .resolve_sources(&[ConfigSource::explicit(&self.main)], host)
+    }
+
+    pub fn file(&self, path: &Path) -> Option<&SourceFile> {
+        self.files.iter().find(|f| f.path == path)
+    }
+}
+
+/// The files an Include line of `file` names (globs expanded).
+pub fn include_targets(file: &SourceFile, local: &LocalFacts, fs: &dyn ConfigFs) -> Vec<PathBuf> {
+    let home = local.home.to_string_lossy().into_owned();
+    let mut out = Vec::new();
+    for line in &file.lines {
+        let LineSyntax::Directive(d) = &line.syntax else {
+            continue;
+        };
+        if d.keyword != "include" {
+            continue;
+        }
+        for arg in &d.args {
+            let pattern = if arg.value.starts_with('/') || arg.value.starts_with('~') {
+                arg.value.clone()
+            } else {
+                format!("~/.ssh/{}", arg.value)
+            };
+            out.extend(glob(fs, &tilde_expand(&pattern, &home)));
+        }
+    }
+    out
+}
+
+/// A rule of the catalogue.
+pub trait Rule: Sync {
+    /// Stable code, `SSH001`...; never reused.
+    fn code(&self) -> &'static str;
+    fn title(&self) -> &'static str;
+    fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>);
+}
+
+/// Runs every rule; findings sorted by file, then position.
+pub fn lint(ctx: &LintContext) -> Vec<LintFinding> {
+    let mut out = Vec::new();
+    for rule in rules::catalogue() {
+        rule.check(ctx, &mut out);
+    }
+    out.sort_by(|a, b| {
+        (
+            a.file.as_path(),
+            a.range.start.line,
+            a.range.start.character,
+            a.code,
+        )
+            .cmp(&(
+                b.file.as_path(),
+                b.range.start.line,
+                b.range.start.character,
+                b.code,
+            ))
+    });
+    out
+}
+
+/// The LSP range of byte span `span` on line `line` of `file`.
+pub fn span_range(file: &SourceFile, line: usize, span: std::ops::Range<usize>) -> Range {
+    let text = file
+        .lines
+        .get(line)
+        .map(|l| file.line_text(l))
+        .unwrap_or("");
+    crate::text::line_range(line, text, span.start, span.end)
+}
+
+/// The LSP range of a whole line's content.
+pub fn line_range(file: &SourceFile, line: usize) -> Range {
+    let len = file.lines.get(line).map(|l| l.range.len()).unwrap_or(0);
+    span_range(file, line, 0..len)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::ssh::config::resolve::memory::MemoryFs;
+
+    pub fn facts() -> LocalFacts {
+        LocalFacts {
+            user: "me".into(),
+            uid: 1000,
+            home: "/home/me".into(),
+            hostname: "box.local".into(),
+        }
+    }
+
+    /// Lints `text` as /home/me/.ssh/config on an otherwise empty file system.
+    pub fn lint_text(text: &str) -> Vec<LintFinding> {
+        lint_files(&[("/home/me/.ssh/config", text)])
+    }
+
+    /// Lints the first of `files`, with all of them on the file system.
+    pub fn lint_files(files: &[(&str, &str)]) -> Vec<LintFinding> {
+        let fs = MemoryFs::with(files);
+        let local = facts();
+        let ctx = LintContext::load(Path::new(files[0].0), &fs, &local, false).unwrap();
+        lint(&ctx)
+    }
+
+    #[test]
+    fn findings_come_sorted_by_place() {
+        let findings = lint_text("Bogus 1\nHost a\n  Hostnme x\n");
+        let lines: Vec<u32> = findings.iter().map(|f| f.range.start.line).collect();
+        let mut sorted = lines.clone();
+        sorted.sort_unstable();
+        assert_eq!(lines, sorted);
+        assert!(findings.len() >= 2);
+    }
+}
