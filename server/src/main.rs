@@ -42,6 +42,24 @@ enum Command {
 
 #[derive(Subcommand)]
 enum SshCommand {
+    /// Check an SSH config (default ~/.ssh/config) and the files it includes.
+    Lint {
+        /// The config file to check (default ~/.ssh/config).
+        #[arg(long, short = 'F', value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, short = 'f', value_enum, default_value_t = LintFormat::Text)]
+        format: LintFormat,
+        /// Lowest severity that makes the exit code 1.
+        #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+        fail_on: FailOn,
+        /// Colour in text output: auto means only on a terminal and without NO_COLOR.
+        #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+        color: ColorChoice,
+        /// Evaluate `Match exec` blocks (off: they are reported as not evaluated).
+        #[arg(long)]
+        allow_exec: bool,
+    },
     /// Print the effective configuration for HOST, in the format of `ssh -G`.
     Resolve {
         /// The host, as you would type it after `ssh`.
@@ -89,6 +107,16 @@ enum Format {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum LintFormat {
+    /// `file:line:col: severity[CODE] message`, with the fix.
+    Text,
+    /// The findings as JSON.
+    Json,
+    /// SARIF 2.1.0, for code-scanning tools.
+    Sarif,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum FailOn {
     Warning,
     Error,
@@ -117,6 +145,16 @@ fn main() -> ExitCode {
                 }
                 Err(e) => fail(&e),
             }
+        }
+        Command::Ssh(SshCommand::Lint {
+            config,
+            format,
+            fail_on,
+            color,
+            allow_exec,
+        }) => {
+            gord::logging::init("warn");
+            ssh_lint(config.as_deref(), format, fail_on, color, allow_exec)
         }
         Command::Ssh(SshCommand::Resolve {
             host,
@@ -197,6 +235,39 @@ fn ssh_resolve(host: &str, config: Option<&std::path::Path>, allow_exec: bool) -
             );
             ExitCode::from(2)
         }
+    }
+}
+
+fn ssh_lint(
+    config: Option<&std::path::Path>,
+    format: LintFormat,
+    fail_on: FailOn,
+    color: ColorChoice,
+    allow_exec: bool,
+) -> ExitCode {
+    use gord::ssh::lint::{output, Severity};
+    let (path, findings) = match gord::ssh::lint_config(config, allow_exec) {
+        Ok(found) => found,
+        Err(message) => return fail(&anyhow::anyhow!(message)),
+    };
+    let text = match format {
+        LintFormat::Text => output::render_text(&findings, use_colour(color)),
+        LintFormat::Json => output::render_json(&path, &findings) + "\n",
+        LintFormat::Sarif => {
+            output::render_sarif(&findings, gord::docs::docs_root().as_deref()) + "\n"
+        }
+    };
+    if let Err(e) = write_stdout(&text) {
+        return fail(&e);
+    }
+    let threshold = match fail_on {
+        FailOn::Warning => Severity::Warning,
+        FailOn::Error => Severity::Error,
+    };
+    if findings.iter().any(|f| f.severity >= threshold) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

@@ -6,6 +6,7 @@ mod text;
 
 pub use markdown::render_markdown;
 pub use text::render_text;
+pub(crate) use text::shell_words;
 
 use crate::check::HealthReport;
 

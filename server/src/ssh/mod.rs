@@ -77,3 +77,22 @@ fn match_exec(command: &str) -> Result<bool, String> {
         Err(e) => Err(e.to_string()),
     }
 }
+
+/// The user's default config file: ~/.ssh/config of the passwd home.
+pub fn default_config_path() -> std::path::PathBuf {
+    LocalFacts::current().home.join(".ssh").join("config")
+}
+
+/// Lints `config` (default ~/.ssh/config) and the files it includes.
+pub fn lint_config(
+    config: Option<&Path>,
+    allow_exec: bool,
+) -> Result<(std::path::PathBuf, Vec<lint::LintFinding>), String> {
+    let local = LocalFacts::current();
+    let path = config
+        .map(Path::to_path_buf)
+        .unwrap_or_else(default_config_path);
+    let ctx = lint::LintContext::load(&path, &RealFs, &local, allow_exec)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Ok((path, lint::lint(&ctx)))
+}

@@ -2,6 +2,7 @@
 //! resolutions the engine computes) to findings on exact ranges, each with a
 //! stable code and, where one exists, a mechanical fix.
 
+pub mod output;
 pub mod rules;
 
 use std::path::{Path, PathBuf};
