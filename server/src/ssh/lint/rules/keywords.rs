@@ -37,7 +37,7 @@ impl Rule for UnknownKeyword {
                     message.push_str(&format!("; did you mean \"{name}\"?"));
                 }
                 let fix = suggestion.map(|name| SshFix {
-                    title: format!("Change to {name}"),
+                    title: format!("Change to {}", camel(name)),
                     edits: vec![TextEdit {
                         file: file.path.clone(),
                         range,
