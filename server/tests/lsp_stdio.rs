@@ -363,3 +363,149 @@ fn an_untrusted_workspace_cannot_substitute_its_own_go() {
         assert_eq!(from_workspace, planted_runs, "trusted={trusted}: {go001}");
     }
 }
+
+/// Applies LSP text edits (one line each, as gord's SSH fixes are) to `text`.
+fn apply_line_edits(text: &str, edits: &[Value]) -> String {
+    let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+    let mut edits = edits.to_vec();
+    edits.sort_by_key(|e| {
+        std::cmp::Reverse((
+            e["range"]["start"]["line"].as_u64(),
+            e["range"]["start"]["character"].as_u64(),
+        ))
+    });
+    for edit in edits {
+        let line = edit["range"]["start"]["line"].as_u64().unwrap() as usize;
+        assert_eq!(
+            edit["range"]["end"]["line"], edit["range"]["start"]["line"],
+            "single-line edits only here"
+        );
+        let start = edit["range"]["start"]["character"].as_u64().unwrap() as usize;
+        let end = edit["range"]["end"]["character"].as_u64().unwrap() as usize;
+        let original = &lines[line];
+        lines[line] = format!(
+            "{}{}{}",
+            &original[..start],
+            edit["newText"].as_str().unwrap(),
+            &original[end..]
+        );
+    }
+    lines.join("\n")
+}
+
+#[test]
+fn an_ssh_config_is_diagnosed_as_typed_and_its_quick_fix_clears_the_problem() {
+    let home = tempfile::tempdir().unwrap();
+    let dot_ssh = home.path().join(".ssh");
+    std::fs::create_dir(&dot_ssh).unwrap();
+    let config = dot_ssh.join("config");
+    let text = "Host devbox\n  HostName 127.0.0.1\n  ServerAliveInterva 30\n";
+    std::fs::write(&config, text).unwrap();
+    let uri = format!("file://{}", config.display());
+    let mut editor = Editor::start(&[]);
+    editor.initialize(home.path(), json!({}));
+    editor.notify("initialized", json!({}));
+    editor.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": "ssh_config", "version": 1, "text": text } }),
+    );
+    let published = editor.wait_for(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == uri.as_str()
+            && m["params"]["diagnostics"]
+                .as_array()
+                .is_some_and(|d| d.iter().any(|d| d["code"] == "SSH001"))
+    });
+    let typo = published["params"]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "SSH001")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        typo["range"],
+        json!({ "start": { "line": 2, "character": 2 }, "end": { "line": 2, "character": 20 } })
+    );
+    assert_eq!(typo["severity"], 1);
+
+    // The quick fix is a workspace edit on this file.
+    let actions = editor.request(
+        "textDocument/codeAction",
+        Some(json!({ "textDocument": { "uri": uri }, "range": typo["range"], "context": { "diagnostics": [typo] } })),
+    );
+    let action = &actions["result"][0];
+    assert_eq!(action["title"], "Change to ServerAliveInterval");
+    let edits = action["edit"]["changes"][uri.as_str()].as_array().unwrap();
+    let fixed = apply_line_edits(text, edits);
+    assert_eq!(
+        fixed,
+        "Host devbox\n  HostName 127.0.0.1\n  ServerAliveInterval 30\n"
+    );
+
+    // The editor applies it; the next diagnostics no longer carry SSH001.
+    editor.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": fixed }] }),
+    );
+    let after = editor.wait_for(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == uri.as_str()
+            && !m["params"]["diagnostics"]
+                .as_array()
+                .is_some_and(|d| d.iter().any(|d| d["code"] == "SSH001"))
+    });
+    assert!(after["params"]["diagnostics"].is_array());
+
+    // Hover on the Host line shows the effective configuration.
+    let hover = editor.request(
+        "textDocument/hover",
+        Some(json!({ "textDocument": { "uri": uri }, "position": { "line": 0, "character": 6 } })),
+    );
+    let value = hover["result"]["contents"]["value"].as_str().unwrap();
+    assert!(
+        value.contains("Effective configuration for `devbox`"),
+        "{value}"
+    );
+    assert!(
+        value.contains("| hostname | `127.0.0.1` | line 2 |"),
+        "{value}"
+    );
+    assert!(
+        value.contains("| serveraliveinterval | `30` | line 3 |"),
+        "{value}"
+    );
+
+    // Closing the file clears what the live lint published.
+    editor.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    let cleared = editor.wait_for(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == uri.as_str()
+            && m["params"]["diagnostics"] == json!([])
+    });
+    assert_eq!(cleared["params"]["diagnostics"], json!([]));
+}
+
+#[test]
+fn go_to_definition_follows_a_proxyjump_alias_to_its_host_block() {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("work.ssh_config");
+    let text = "Host bastion\n  HostName 127.0.0.1\nHost app\n  ProxyJump bastion\n";
+    std::fs::write(&config, text).unwrap();
+    let uri = format!("file://{}", config.display());
+    let mut editor = Editor::start(&[]);
+    editor.initialize(home.path(), json!({}));
+    editor.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": "ssh_config", "version": 1, "text": text } }),
+    );
+    let location = editor.request(
+        "textDocument/definition",
+        Some(json!({ "textDocument": { "uri": uri }, "position": { "line": 3, "character": 14 } })),
+    );
+    assert_eq!(location["result"]["uri"], uri.as_str());
+    assert_eq!(location["result"]["range"]["start"]["line"], 0);
+}

@@ -3,27 +3,36 @@
 
 pub mod code_action;
 pub mod diagnostics;
+pub mod documents;
 pub mod ext;
+pub mod ssh;
+pub mod store;
 
-use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde_json::Value;
 use tokio::sync::Mutex;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
     CodeActionKind, CodeActionOptions, CodeActionParams, CodeActionProviderCapability,
-    CodeActionResponse, DidChangeConfigurationParams, InitializeParams, InitializeResult,
-    InitializedParams, MessageType, ServerCapabilities, ServerInfo, Uri,
+    CodeActionResponse, DidChangeConfigurationParams, DidChangeTextDocumentParams,
+    DidCloseTextDocumentParams, DidOpenTextDocumentParams, GotoDefinitionParams,
+    GotoDefinitionResponse, Hover, HoverParams, HoverProviderCapability, InitializeParams,
+    InitializeResult, InitializedParams, MessageType, OneOf, ServerCapabilities, ServerInfo,
+    TextDocumentSyncCapability, TextDocumentSyncKind, Uri,
 };
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
 use crate::check::HealthReport;
 use crate::logging::LogLevel;
 use crate::settings::{SettingProblem, Settings};
+use crate::ssh::config::local::LocalFacts;
+use documents::{Document, Documents};
 use ext::{HealthParams, ReportResult, StatusNotification, StatusParams, VersionResult};
+use store::{DiagnosticsStore, Producer};
 
 /// Runs the server on stdin/stdout until the client says `exit`.
 pub async fn serve(log_level: LogLevel) {
@@ -51,9 +60,12 @@ struct State {
     workspace: Option<PathBuf>,
     trusted: bool,
     report: Option<HealthReport>,
-    /// Files that currently carry gord diagnostics, to clear them later.
-    published: BTreeSet<String>,
+    documents: Documents,
+    diagnostics: DiagnosticsStore,
 }
+
+/// How long typing must pause before an SSH config is linted again.
+const LINT_DEBOUNCE: Duration = Duration::from_millis(150);
 
 impl Backend {
     fn new(client: Client, log_level: LogLevel) -> Self {
@@ -134,22 +146,27 @@ impl Backend {
     }
 
     async fn publish(&self, report: &HealthReport) {
-        let docs_root = crate::docs::docs_root();
-        let doc_uri = |doc: &str| {
-            crate::docs::rule_page(docs_root.as_deref(), doc)
-                .and_then(|page| Uri::from_str(&crate::uri::file_uri(&page)).ok())
-        };
         let by_file = diagnostics::diagnostics_by_file(report, &doc_uri);
-        let stale: Vec<String> = {
+        let changed = {
             let mut state = self.state.lock().await;
             state.report = Some(report.clone());
-            let now: BTreeSet<String> = by_file.keys().cloned().collect();
-            let stale = state.published.difference(&now).cloned().collect();
-            state.published = now;
-            stale
+            state.diagnostics.replace(Producer::Health, by_file)
         };
-        let cleared = stale.into_iter().map(|uri| (uri, Vec::new()));
-        for (uri, diagnostics) in by_file.into_iter().chain(cleared) {
+        self.send_diagnostics(changed).await;
+    }
+
+    /// Publishes the merged diagnostics of each URI in `uris`.
+    async fn send_diagnostics(&self, uris: Vec<String>) {
+        let merged: Vec<(String, Vec<_>)> = {
+            let state = self.state.lock().await;
+            uris.into_iter()
+                .map(|u| {
+                    let d = state.diagnostics.merged(&u);
+                    (u, d)
+                })
+                .collect()
+        };
+        for (uri, diagnostics) in merged {
             match Uri::from_str(&uri) {
                 Ok(parsed) => {
                     self.client
@@ -159,6 +176,51 @@ impl Backend {
                 Err(e) => tracing::warn!("not publishing diagnostics for bad URI {uri}: {e}"),
             }
         }
+    }
+
+    /// Lints an open SSH config after a pause in typing, on its in-memory text.
+    fn schedule_ssh_lint(&self, path: PathBuf, version: i32) {
+        let backend = self.handle();
+        tokio::spawn(async move {
+            tokio::time::sleep(LINT_DEBOUNCE).await;
+            let overlay = {
+                let state = backend.state.lock().await;
+                match state.documents.get(&path) {
+                    Some(doc) if doc.version == version => state.documents.overlay(),
+                    // A newer edit has its own lint scheduled; a closed file needs none.
+                    _ => return,
+                }
+            };
+            let main = path.clone();
+            let linted = tokio::task::spawn_blocking(move || {
+                let local = LocalFacts::current();
+                ssh::diagnostics(&main, &overlay, &local, &doc_uri)
+            })
+            .await;
+            let Ok(by_file) = linted else {
+                tracing::error!(path = %path.display(), "SSH lint failed internally");
+                return;
+            };
+            let changed = {
+                let mut state = backend.state.lock().await;
+                if state.documents.get(&path).map(|d| d.version) != Some(version) {
+                    return;
+                }
+                state
+                    .diagnostics
+                    .replace(Producer::Ssh(crate::uri::file_uri(&path)), by_file)
+            };
+            backend.send_diagnostics(changed).await;
+        });
+    }
+
+    /// The path and overlay for a request on an open SSH config.
+    async fn ssh_document(&self, uri: &Uri) -> Option<(PathBuf, documents::OverlayFs)> {
+        let path = crate::uri::uri_to_path(uri.as_str())?;
+        let state = self.state.lock().await;
+        let doc = state.documents.get(&path)?;
+        doc.is_ssh_config()
+            .then(|| (path.clone(), state.documents.overlay()))
     }
 
     /// Applies new settings; bad entries are logged, shown once, and ignored.
@@ -193,6 +255,13 @@ impl Backend {
     }
 }
 
+/// The rule page of a check or rule id as a URI, when the page is on disk.
+fn doc_uri(doc: &str) -> Option<Uri> {
+    let root = crate::docs::docs_root();
+    crate::docs::rule_page(root.as_deref(), doc)
+        .and_then(|page| Uri::from_str(&crate::uri::file_uri(&page)).ok())
+}
+
 /// The workspace folder from initialize params: the first workspace folder,
 /// else the deprecated root URI.
 #[allow(deprecated)]
@@ -223,6 +292,11 @@ impl LanguageServer for Backend {
         self.apply_settings(&settings_json).await;
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
+                text_document_sync: Some(TextDocumentSyncCapability::Kind(
+                    TextDocumentSyncKind::FULL,
+                )),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                definition_provider: Some(OneOf::Left(true)),
                 code_action_provider: Some(CodeActionProviderCapability::Options(
                     CodeActionOptions {
                         code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
@@ -261,6 +335,101 @@ impl LanguageServer for Backend {
         tokio::spawn(async move {
             backend.run_health().await;
         });
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let item = params.text_document;
+        let Some(path) = crate::uri::uri_to_path(item.uri.as_str()) else {
+            return;
+        };
+        let doc = Document {
+            path: path.clone(),
+            language: item.language_id,
+            version: item.version,
+            text: Arc::new(item.text),
+        };
+        let ssh = doc.is_ssh_config();
+        self.state.lock().await.documents.open(doc);
+        if ssh {
+            self.schedule_ssh_lint(path, item.version);
+        }
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let Some(path) = crate::uri::uri_to_path(params.text_document.uri.as_str()) else {
+            return;
+        };
+        // Full sync: the last change holds the whole text.
+        let Some(change) = params.content_changes.into_iter().last() else {
+            return;
+        };
+        let version = params.text_document.version;
+        let ssh = {
+            let mut state = self.state.lock().await;
+            state
+                .documents
+                .change(&path, version, change.text)
+                .is_some_and(Document::is_ssh_config)
+        };
+        if ssh {
+            self.schedule_ssh_lint(path, version);
+        }
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let Some(path) = crate::uri::uri_to_path(params.text_document.uri.as_str()) else {
+            return;
+        };
+        let changed = {
+            let mut state = self.state.lock().await;
+            match state.documents.close(&path) {
+                // The file on disk may differ from the closed buffer: its
+                // diagnostics go with it.
+                Some(doc) if doc.is_ssh_config() => state.diagnostics.replace(
+                    Producer::Ssh(crate::uri::file_uri(&path)),
+                    Default::default(),
+                ),
+                _ => Vec::new(),
+            }
+        };
+        self.send_diagnostics(changed).await;
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let position = params.text_document_position_params.position;
+        let Some((path, overlay)) = self
+            .ssh_document(&params.text_document_position_params.text_document.uri)
+            .await
+        else {
+            return Ok(None);
+        };
+        let hover = tokio::task::spawn_blocking(move || {
+            ssh::hover(&path, &overlay, &LocalFacts::current(), position)
+        })
+        .await
+        .ok()
+        .flatten();
+        Ok(hover)
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        let position = params.text_document_position_params.position;
+        let Some((path, overlay)) = self
+            .ssh_document(&params.text_document_position_params.text_document.uri)
+            .await
+        else {
+            return Ok(None);
+        };
+        let location = tokio::task::spawn_blocking(move || {
+            ssh::definition(&path, &overlay, &LocalFacts::current(), position)
+        })
+        .await
+        .ok()
+        .flatten();
+        Ok(location.map(GotoDefinitionResponse::Scalar))
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {

@@ -1,0 +1,146 @@
+//! Open documents and the file system as the editor sees it: an open file's
+//! in-memory text wins over what is on disk, so diagnostics follow typing.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::ssh::config::resolve::{ConfigFs, RealFs};
+
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub path: PathBuf,
+    pub language: String,
+    pub version: i32,
+    pub text: Arc<String>,
+}
+
+impl Document {
+    /// Whether gord treats the document as an SSH config: the editor says so,
+    /// or the path looks like one (`~/.ssh/config`, `ssh_config`, `*.ssh_config`,
+    /// anything under a `.ssh` directory named `config` or in `config.d`).
+    pub fn is_ssh_config(&self) -> bool {
+        self.language == "ssh_config" || looks_like_ssh_config(&self.path)
+    }
+}
+
+pub fn looks_like_ssh_config(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let in_dot_ssh = path.components().any(|c| c.as_os_str() == ".ssh");
+    name == "ssh_config"
+        || name.ends_with(".ssh_config")
+        || (in_dot_ssh
+            && (name == "config" || path.parent().is_some_and(|p| p.ends_with("config.d"))))
+}
+
+/// Every open document by path.
+#[derive(Debug, Default, Clone)]
+pub struct Documents {
+    by_path: HashMap<PathBuf, Document>,
+}
+
+impl Documents {
+    pub fn open(&mut self, doc: Document) {
+        self.by_path.insert(doc.path.clone(), doc);
+    }
+
+    pub fn change(&mut self, path: &Path, version: i32, text: String) -> Option<&Document> {
+        let doc = self.by_path.get_mut(path)?;
+        doc.version = version;
+        doc.text = Arc::new(text);
+        Some(doc)
+    }
+
+    pub fn close(&mut self, path: &Path) -> Option<Document> {
+        self.by_path.remove(path)
+    }
+
+    pub fn get(&self, path: &Path) -> Option<&Document> {
+        self.by_path.get(path)
+    }
+
+    pub fn ssh_configs(&self) -> impl Iterator<Item = &Document> {
+        self.by_path.values().filter(|d| d.is_ssh_config())
+    }
+
+    /// A snapshot of the texts, for work off the request path.
+    pub fn overlay(&self) -> OverlayFs {
+        OverlayFs {
+            texts: self
+                .by_path
+                .iter()
+                .map(|(p, d)| (p.clone(), Arc::clone(&d.text)))
+                .collect(),
+        }
+    }
+}
+
+/// The disk with open documents laid over it.
+pub struct OverlayFs {
+    texts: HashMap<PathBuf, Arc<String>>,
+}
+
+impl ConfigFs for OverlayFs {
+    fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        match self.texts.get(path) {
+            Some(text) => Ok(text.as_bytes().to_vec()),
+            None => RealFs.read(path),
+        }
+    }
+
+    fn list_dir(&self, dir: &Path) -> std::io::Result<Vec<String>> {
+        RealFs.list_dir(dir)
+    }
+
+    fn is_dir(&self, path: &Path) -> bool {
+        RealFs.is_dir(path)
+    }
+
+    fn mode_and_owner(&self, path: &Path) -> Option<(u32, u32)> {
+        RealFs.mode_and_owner(path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_ssh_config_paths() {
+        for path in [
+            "/home/u/.ssh/config",
+            "/etc/ssh/ssh_config",
+            "/x/work.ssh_config",
+            "/home/u/.ssh/config.d/corp",
+        ] {
+            assert!(looks_like_ssh_config(Path::new(path)), "{path}");
+        }
+        for path in [
+            "/home/u/project/config",
+            "/x/ssh_config.go",
+            "/home/u/.ssh/id_ed25519",
+        ] {
+            assert!(!looks_like_ssh_config(Path::new(path)), "{path}");
+        }
+    }
+
+    #[test]
+    fn open_text_wins_over_the_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config");
+        std::fs::write(&path, "on disk").unwrap();
+        let mut docs = Documents::default();
+        docs.open(Document {
+            path: path.clone(),
+            language: "ssh_config".into(),
+            version: 1,
+            text: Arc::new("in editor".into()),
+        });
+        assert_eq!(docs.overlay().read(&path).unwrap(), b"in editor");
+        docs.close(&path);
+        assert_eq!(docs.overlay().read(&path).unwrap(), b"on disk");
+    }
+}
