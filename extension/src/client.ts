@@ -6,7 +6,6 @@ import {
   ErrorAction,
   LanguageClient,
   RevealOutputChannelOn,
-  TransportKind,
   type CloseHandlerResult,
   type ErrorHandler,
   type ErrorHandlerResult,
@@ -37,9 +36,12 @@ export function createClient(
   const serverOptions: ServerOptions = {
     command: server.path,
     args: ["serve"],
-    transport: TransportKind.stdio,
-    // Merged into the extension host's environment by the client.
-    options: { env: { RUST_BACKTRACE: "1" } },
+    // No `transport`: an Executable then speaks stdio all the same, whereas
+    // `TransportKind.stdio` would append `--stdio`, which `gord serve` rejects.
+    // The whole environment: for an Executable the client passes `env` to
+    // spawn as is (it merges only for a Node module), so `{ RUST_BACKTRACE }`
+    // alone would start gord without PATH or HOME.
+    options: { env: { ...process.env, RUST_BACKTRACE: "1" } },
   };
   const initializationOptions: InitializationOptions = {
     settings: gordSettings(),
@@ -49,6 +51,7 @@ export function createClient(
     documentSelector: [
       { scheme: "file", language: "go" },
       { scheme: "file", language: "go.mod" },
+      { scheme: "file", language: "ssh_config" },
     ],
     synchronize: { configurationSection: "gord" },
     initializationOptions,
