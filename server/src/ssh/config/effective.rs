@@ -137,6 +137,15 @@ pub fn effective(
         .get("port")
         .map(|v| v.text.clone())
         .unwrap_or_else(|| String::from("22"));
+    if let Some(jump) = o.jump.as_ref().filter(|j| j.host != "none") {
+        let jump_port = jump
+            .port
+            .map_or_else(|| String::from("22"), |p| p.to_string());
+        let jump_user = jump.user.as_deref().unwrap_or(&user);
+        if jump.host == host && jump_port == port && jump_user == user {
+            return Err(format!("jumphost loop via {}", jump.host));
+        }
+    }
     let key_alias = o.get("hostkeyalias").map(|v| v.text.to_ascii_lowercase());
     let short = local.hostname.split('.').next().unwrap_or("").to_string();
     let home = local.home.to_string_lossy().into_owned();
@@ -190,8 +199,13 @@ pub fn effective(
             push(&mut lines, keyword, value, from);
         }
     }
+    let batch = o.get("batchmode").is_some_and(|v| v.text == "yes");
     for (keyword, default) in INTEGERS {
         match o.get(keyword) {
+            // Debian's ssh keeps batch connections alive: 300 s unless set.
+            None if *keyword == "serveraliveinterval" && batch => {
+                push(&mut lines, keyword, String::from("300"), None)
+            }
             Some(v) => push(&mut lines, keyword, v.text.clone(), Some(v.origin)),
             None => push(&mut lines, keyword, default.to_string(), None),
         }
@@ -235,7 +249,12 @@ pub fn effective(
             .expand(p, false, env)
             .map_err(|e| format!("forward path: {e}"))
     };
-    for f in local_fwd.iter().filter(|f| f.is_dynamic()) {
+    // dump_cfg_forwards prints every local forward without a TCP target here,
+    // Unix-socket targets included (they have no connect host).
+    for f in local_fwd
+        .iter()
+        .filter(|f| f.connect_host.is_none() || f.is_dynamic())
+    {
         push(
             &mut lines,
             "dynamicforward",

@@ -15,6 +15,14 @@ pub struct Origin {
     pub line: usize,
 }
 
+impl Origin {
+    /// A value from the command line (`ssh user@host`), not from a file.
+    pub const COMMAND_LINE: Origin = Origin {
+        file: usize::MAX,
+        line: 0,
+    };
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Value {
     /// The value as `ssh -G` prints it (before token expansion).
@@ -151,8 +159,9 @@ impl Options {
             }
             Kind::ProxyCommand => {
                 used = args.len();
-                // A ProxyJump obtained first makes ProxyCommand a no-op.
-                if self.jump.is_none() {
+                // A ProxyJump obtained first makes ProxyCommand a no-op
+                // (`ProxyJump none` does not: ssh still takes the command).
+                if self.jump.as_ref().is_none_or(|j| j.host == "none") {
                     self.set_first(name, command_text(&d.rest), origin, active);
                 }
             }
@@ -464,13 +473,13 @@ pub fn convtime(text: &str) -> Option<i64> {
 
 fn log_level(arg: Option<&str>) -> Option<&'static str> {
     const LEVELS: &[(&str, &str)] = &[
-        ("quiet", "QUIET"),
+        ("quiet", "SILENT"),
         ("fatal", "FATAL"),
         ("error", "ERROR"),
         ("info", "INFO"),
         ("verbose", "VERBOSE"),
-        ("debug", "DEBUG1"),
-        ("debug1", "DEBUG1"),
+        ("debug", "DEBUG"),
+        ("debug1", "DEBUG"),
         ("debug2", "DEBUG2"),
         ("debug3", "DEBUG3"),
     ];
@@ -506,7 +515,10 @@ fn valid_env_name(name: &str) -> bool {
 
 /// One ProxyJump hop: `[user@]host[:port]` or `ssh://[user@]host[:port]`.
 fn parse_hop(hop: &str) -> Option<(Option<String>, String, Option<i32>)> {
-    let hop = hop.trim_matches([' ', '\t']);
+    // ssh rejects a hop with blanks in it (`ProxyJump a, b`).
+    if hop.is_empty() || hop.contains([' ', '\t']) {
+        return None;
+    }
     if let Some(uri) = hop.strip_prefix("ssh://") {
         let uri = uri.strip_suffix('/').unwrap_or(uri);
         if uri.contains('/') {

@@ -145,7 +145,9 @@ pub struct Resolution {
 
 impl Resolution {
     pub fn origin_path(&self, origin: Origin) -> &Path {
-        &self.files[origin.file].path
+        self.files
+            .get(origin.file)
+            .map_or(Path::new("(command line)"), |f| f.path.as_path())
     }
 }
 
@@ -190,6 +192,20 @@ impl<'a> Resolver<'a> {
     /// Resolves `host` reading `sources` in order, as ssh reads its files.
     pub fn resolve_sources(mut self, sources: &[ConfigSource], host: &str) -> Resolution {
         let mut options = Options::default();
+        // `ssh user@host`: the user given there beats any User line.
+        let host = match host.rsplit_once('@') {
+            Some((user, rest)) if !user.is_empty() && !rest.is_empty() => {
+                options.single.insert(
+                    "user",
+                    crate::ssh::config::options::Value {
+                        text: user.to_string(),
+                        origin: Origin::COMMAND_LINE,
+                    },
+                );
+                rest
+            }
+            _ => host,
+        };
         let mut pass = Pass {
             host_arg: host,
             final_pass: false,
@@ -345,7 +361,13 @@ impl<'a> Resolver<'a> {
                         Some(p) => (true, p),
                         None => (false, arg.value.as_str()),
                     };
-                    if match_pattern(pass.host_arg, pattern) {
+                    // ssh's second pass matches Host lines against the final
+                    // hostname, the first against the name as typed.
+                    let subject = match (&pass.final_hostname, pass.final_pass) {
+                        (Some(h), true) => h.as_str(),
+                        _ => pass.host_arg,
+                    };
+                    if match_pattern(subject, pattern) {
                         if negated {
                             *active = false;
                             break;
