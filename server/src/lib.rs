@@ -26,7 +26,9 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Every check gord knows, in report order.
 pub fn catalogue() -> Vec<Arc<dyn Check>> {
-    goenv::catalogue()
+    let mut all = goenv::catalogue();
+    all.extend(ssh::check::catalogue());
+    all
 }
 
 /// Runs the whole catalogue on this machine for `workspace`.

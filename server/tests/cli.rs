@@ -43,8 +43,9 @@ fn check<'a>(report: &'a Value, id: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("{id} missing from {report}"))
 }
 
-const ALL_IDS: [&str; 10] = [
+const ALL_IDS: [&str; 11] = [
     "GO001", "GO002", "GO003", "GO004", "GO005", "GO006", "GO010", "GO011", "GO012", "GO013",
+    "SSH000",
 ];
 
 #[test]
@@ -117,7 +118,8 @@ fn text_output_is_grouped_and_uncoloured_when_piped() {
     );
     assert!(out.stdout.contains("\nGo toolchain\n"));
     assert!(out.stdout.contains(" GO001 Go toolchain on PATH — go1."));
-    assert!(out.stdout.contains("10 checks: "));
+    assert!(out.stdout.contains("11 checks: "));
+    assert!(out.stdout.contains("\nSSH config\n"));
     assert!(!out.stdout.contains('\x1b'), "colour in a pipe");
     let coloured = run(
         &["check", "-w", "examples/hello-remote", "--color", "always"],
@@ -306,6 +308,49 @@ fn a_go_that_another_go_shadows_is_listed() {
         go002["status"], "warning",
         "1.20.1 is below the default minimum 1.21"
     );
+}
+
+#[test]
+fn the_health_report_includes_the_users_ssh_config_with_located_findings() {
+    let home = tempfile::tempdir().unwrap();
+    let dot_ssh = home.path().join(".ssh");
+    std::fs::create_dir(&dot_ssh).unwrap();
+    std::fs::write(
+        dot_ssh.join("config"),
+        "Host devbox\n  HostName 127.0.0.1\n  Hostnme typo\n",
+    )
+    .unwrap();
+    let out = run(
+        &["check", "-f", "json"],
+        &[("HOME", home.path().to_str().unwrap())],
+    );
+    let report = json_report(&out.stdout);
+    let ssh = check(&report, "SSH000");
+    assert_eq!(ssh["area"], "ssh");
+    assert_eq!(ssh["status"], "error");
+    let typo = ssh["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["message"].as_str().unwrap().starts_with("SSH001: "))
+        .unwrap_or_else(|| panic!("{ssh}"));
+    assert_eq!(typo["location"]["range"]["start"]["line"], 2);
+    assert!(typo["location"]["uri"]
+        .as_str()
+        .unwrap()
+        .ends_with("/.ssh/config"));
+
+    let empty = tempfile::tempdir().unwrap();
+    let out = run(
+        &["check", "-f", "json"],
+        &[("HOME", empty.path().to_str().unwrap())],
+    );
+    let ssh = check(&json_report(&out.stdout), "SSH000").clone();
+    assert_eq!(ssh["status"], "skipped");
+    assert!(ssh["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("no SSH config at "));
 }
 
 #[test]

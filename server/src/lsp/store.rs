@@ -42,11 +42,21 @@ impl DiagnosticsStore {
         changed.into_iter().collect()
     }
 
-    /// Every producer's diagnostics for `uri`, duplicates dropped.
+    /// Every producer's diagnostics for `uri`, duplicates dropped. A file an
+    /// open SSH config's live lint covers takes its SSH findings from there,
+    /// not from the (older) health run.
     pub fn merged(&self, uri: &str) -> Vec<Diagnostic> {
         let mut out: Vec<Diagnostic> = Vec::new();
-        for diagnostics in self.by_uri.get(uri).into_iter().flat_map(|p| p.values()) {
+        let Some(producers) = self.by_uri.get(uri) else {
+            return out;
+        };
+        let live_ssh = producers.keys().any(|p| matches!(p, Producer::Ssh(_)));
+        for (producer, diagnostics) in producers {
             for d in diagnostics {
+                let ssh_code = matches!(&d.code, Some(tower_lsp_server::ls_types::NumberOrString::String(c)) if c.starts_with("SSH"));
+                if live_ssh && *producer == Producer::Health && ssh_code {
+                    continue;
+                }
                 let duplicate = out
                     .iter()
                     .any(|o| o.range == d.range && o.code == d.code && o.message == d.message);
@@ -85,6 +95,30 @@ mod tests {
         let changed = store.replace(Producer::Health, BTreeMap::new());
         assert_eq!(changed, ["a"]);
         assert_eq!(store.merged("a")[0].message, "s");
+    }
+
+    #[test]
+    fn live_ssh_lint_replaces_the_health_runs_ssh_findings_on_its_files() {
+        let mut store = DiagnosticsStore::default();
+        let coded = |m: &str, code: &str| Diagnostic {
+            message: m.into(),
+            code: Some(tower_lsp_server::ls_types::NumberOrString::String(
+                code.into(),
+            )),
+            ..Diagnostic::default()
+        };
+        store.replace(
+            Producer::Health,
+            BTreeMap::from([("c".to_string(), vec![coded("old", "SSH000")])]),
+        );
+        assert_eq!(store.merged("c").len(), 1);
+        store.replace(
+            Producer::Ssh("c".into()),
+            BTreeMap::from([("c".to_string(), vec![coded("new", "SSH001")])]),
+        );
+        let merged = store.merged("c");
+        assert_eq!(merged.len(), 1);
+        assert_eq!(merged[0].message, "new");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! SSH: the config doctor's engine (and, later, host probes).
 
+pub mod check;
 pub mod config;
 pub mod lint;
 

@@ -1,0 +1,127 @@
+//! The SSH part of the health report: the user's ~/.ssh/config through the
+//! rule catalogue, every finding located so the editor can show it.
+
+use std::sync::Arc;
+
+use futures::future::BoxFuture;
+use tower_lsp_server::ls_types::Range;
+
+use crate::check::{Area, Check, CheckContext, Finding, Fix, Location, Outcome, Status};
+use crate::ssh::config::local::LocalFacts;
+use crate::ssh::config::resolve::{ConfigFs, RealFs};
+use crate::ssh::lint::{lint, LintContext, LintFinding, Severity};
+use crate::uri::file_uri;
+
+pub fn catalogue() -> Vec<Arc<dyn Check>> {
+    vec![Arc::new(SshConfigCheck)]
+}
+
+/// SSH000: ~/.ssh/config (and what it includes) against every SSH rule.
+struct SshConfigCheck;
+
+impl Check for SshConfigCheck {
+    fn id(&self) -> &'static str {
+        "SSH000"
+    }
+    fn title(&self) -> &'static str {
+        "SSH config (~/.ssh/config)"
+    }
+    fn area(&self) -> Area {
+        Area::Ssh
+    }
+    fn run<'a>(&'a self, ctx: &'a CheckContext) -> BoxFuture<'a, Outcome> {
+        Box::pin(async move {
+            let home = ctx.env.home();
+            // Reading and linting touch only the file system: off the async threads.
+            let done = tokio::task::spawn_blocking(move || {
+                let local = LocalFacts::current();
+                let home = home.unwrap_or_else(|| local.home.clone());
+                let path = home.join(".ssh").join("config");
+                lint_outcome(&path, &RealFs, &LocalFacts { home, ..local })
+            })
+            .await;
+            done.unwrap_or_else(|e| {
+                Outcome::error(format!("the SSH config check failed inside gord ({e})"))
+            })
+        })
+    }
+}
+
+/// The check's verdict for the config at `path`; pure given `fs`.
+pub fn lint_outcome(path: &std::path::Path, fs: &dyn ConfigFs, local: &LocalFacts) -> Outcome {
+    let ctx = match LintContext::load(path, fs, local, false) {
+        Ok(ctx) => ctx,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Outcome::skipped(format!("no SSH config at {}", path.display()))
+        }
+        Err(e) => return Outcome::error(format!("cannot read {}: {e}", path.display())),
+    };
+    let findings = lint(&ctx);
+    let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+    let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
+    let files = ctx.files.len();
+    let mut outcome = if errors > 0 {
+        Outcome::error(format!(
+            "{errors} error(s) and {warnings} warning(s) in {}",
+            path.display()
+        ))
+    } else if warnings > 0 {
+        Outcome::warning(format!("{warnings} warning(s) in {}", path.display()))
+    } else {
+        Outcome::ok(format!(
+            "{} and {} included file(s): no problems ({} note(s))",
+            path.display(),
+            files - 1,
+            count(Severity::Info)
+        ))
+    };
+    if let Some(first) = findings.iter().find(|f| f.severity >= Severity::Warning) {
+        outcome
+            .message
+            .push_str(&format!("; first: {} {}", first.code, first.message));
+        outcome.fix = Some(Fix::run(
+            "See every finding and its fix: gord ssh lint (safe fixes: gord ssh fix)",
+            [
+                "gord",
+                "ssh",
+                "lint",
+                "--config",
+                &path.display().to_string(),
+            ],
+        ));
+    }
+    let detail: Vec<String> = findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{}:{}: {} {}",
+                f.file.display(),
+                f.range.start.line + 1,
+                f.code,
+                f.message
+            )
+        })
+        .collect();
+    outcome
+        .with_detail(detail.join("\n"))
+        .with_findings(findings.iter().map(to_finding).collect())
+}
+
+fn to_finding(f: &LintFinding) -> Finding {
+    Finding {
+        message: format!("{}: {}", f.code, f.message),
+        status: match f.severity {
+            Severity::Error => Status::Error,
+            Severity::Warning => Status::Warning,
+            Severity::Info => Status::Ok,
+        },
+        location: Location {
+            uri: file_uri(&f.file),
+            range: Range {
+                start: f.range.start,
+                end: f.range.end,
+            },
+        },
+        fix: f.fix.as_ref().and_then(crate::lsp::ssh::to_fix),
+    }
+}
