@@ -4,6 +4,7 @@
 
 pub mod check;
 pub mod docs;
+pub mod edit;
 pub mod exec;
 pub mod goenv;
 pub mod logging;

@@ -60,6 +60,16 @@ enum SshCommand {
         #[arg(long)]
         allow_exec: bool,
     },
+    /// Apply the safe fixes to an SSH config: prints a diff, writes atomically,
+    /// keeps a backup, refuses when the file changed since it was read.
+    Fix {
+        /// The config file to fix (default ~/.ssh/config).
+        #[arg(long, short = 'F', value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Show the diff, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Print the effective configuration for HOST, in the format of `ssh -G`.
     Resolve {
         /// The host, as you would type it after `ssh`.
@@ -145,6 +155,10 @@ fn main() -> ExitCode {
                 }
                 Err(e) => fail(&e),
             }
+        }
+        Command::Ssh(SshCommand::Fix { config, dry_run }) => {
+            gord::logging::init("warn");
+            ssh_fix(config.as_deref(), dry_run)
         }
         Command::Ssh(SshCommand::Lint {
             config,
@@ -269,6 +283,60 @@ fn ssh_lint(
     } else {
         ExitCode::SUCCESS
     }
+}
+
+fn ssh_fix(config: Option<&std::path::Path>, dry_run: bool) -> ExitCode {
+    let (path, plan) = match gord::ssh::plan_fixes(config) {
+        Ok(found) => found,
+        Err(message) => return fail(&anyhow::anyhow!(message)),
+    };
+    let mut out = String::new();
+    for file in &plan.files {
+        out.push_str(&gord::edit::unified_diff(
+            &file.path,
+            &file.original,
+            &file.new,
+        ));
+    }
+    for file in &plan.files {
+        for applied in &file.applied {
+            out.push_str(&format!("fixed: {applied}\n"));
+        }
+    }
+    for deferred in &plan.deferred {
+        out.push_str(&format!(
+            "next run: {deferred} (overlaps a fix applied now)\n"
+        ));
+    }
+    for manual in &plan.manual {
+        out.push_str(&format!("not automatic: {manual}\n"));
+    }
+    if plan.files.is_empty() {
+        out.push_str(&format!("{}: no safe fix to apply\n", path.display()));
+    }
+    if let Err(e) = write_stdout(&out) {
+        return fail(&e);
+    }
+    if dry_run {
+        return ExitCode::SUCCESS;
+    }
+    for file in &plan.files {
+        match gord::edit::write_file_atomically(
+            &file.path,
+            file.original.as_bytes(),
+            file.new.as_bytes(),
+        ) {
+            Ok(done) => {
+                let backup = done
+                    .backup
+                    .map(|b| format!(" (backup: {})", b.display()))
+                    .unwrap_or_default();
+                eprintln!("gord: wrote {}{backup}", done.target.display());
+            }
+            Err(e) => return fail(&anyhow::anyhow!(e)),
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 fn use_colour(choice: ColorChoice) -> bool {

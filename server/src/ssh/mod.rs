@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod config;
+pub mod fix;
 pub mod lint;
 
 use std::path::Path;
@@ -96,4 +97,19 @@ pub fn lint_config(
     let ctx = lint::LintContext::load(&path, &RealFs, &local, allow_exec)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     Ok((path, lint::lint(&ctx)))
+}
+
+/// Lints `config` and plans its safe fixes against the files on disk.
+/// The texts edited are the very texts linted, so a later change on disk
+/// makes the write refuse rather than apply edits to the wrong bytes.
+pub fn plan_fixes(config: Option<&Path>) -> Result<(std::path::PathBuf, fix::FixPlan), String> {
+    let local = LocalFacts::current();
+    let path = config
+        .map(Path::to_path_buf)
+        .unwrap_or_else(default_config_path);
+    let ctx = lint::LintContext::load(&path, &RealFs, &local, false)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let findings = lint::lint(&ctx);
+    let read = |p: &Path| ctx.file(p).filter(|f| f.utf8).map(|f| f.text.clone());
+    Ok((path, fix::plan(&findings, &read)))
 }

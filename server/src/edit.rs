@@ -1,0 +1,892 @@
+//! The one place gord changes a user's file.
+//!
+//! The pure part turns LSP edits into new text ([`apply_edits`]) and shows
+//! the change as a unified diff ([`unified_diff`]). The side-effect part
+//! ([`write_file_atomically`]) replaces a file on disk only if it still holds
+//! the bytes the edits were computed from, keeps a numbered backup of them,
+//! and swaps the new content in with one `rename`, so the file is never seen
+//! half-written and keeps its mode (ssh refuses configs that others can
+//! write).
+
+use std::fmt::Write as _;
+use std::fs::{self, File, OpenOptions};
+use std::io::Write as _;
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use tower_lsp_server::ls_types::{Position, Range};
+
+/// Lines of unchanged context around each change in a diff.
+const CONTEXT: usize = 3;
+/// Above this many differences, the diff stops looking for the shortest
+/// script and shows the rest as one replacement (still a correct diff).
+const MAX_DIFF_DISTANCE: usize = 2000;
+/// How many numbered backups may pile up next to one file.
+const MAX_BACKUPS: u32 = 10_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EditError {
+    #[error("an edit at {} is past the end of the text, which has {lines} lines", show_position(.position))]
+    PastEnd { position: Position, lines: usize },
+    #[error("an edit at {} falls inside a character (between the halves of a UTF-16 surrogate pair)", show_position(.position))]
+    InsideCharacter { position: Position },
+    #[error("the edit range {} ends before it starts", show_range(.range))]
+    Reversed { range: Range },
+    #[error("the edits at {} and {} overlap", show_range(.first), show_range(.second))]
+    Overlapping { first: Range, second: Range },
+    #[error("{} changed on disk since gord read it; nothing was written", .path.display())]
+    ChangedOnDisk { path: PathBuf },
+    #[error("cannot {action} {}: {source}", .path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot give the new version of {} its owner (uid {uid}): {source}; nothing was written", .path.display())]
+    Owner {
+        path: PathBuf,
+        uid: u32,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// 1-based line and UTF-16 column, as an editor shows them.
+fn show_position(p: &Position) -> String {
+    format!(
+        "line {} column {}",
+        u64::from(p.line) + 1,
+        u64::from(p.character) + 1
+    )
+}
+
+fn show_range(r: &Range) -> String {
+    format!("{} to {}", show_position(&r.start), show_position(&r.end))
+}
+
+fn io_error<'a>(
+    action: &'static str,
+    path: &'a Path,
+) -> impl FnOnce(std::io::Error) -> EditError + 'a {
+    move |source| EditError::Io {
+        action,
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Where each line of a text starts. Lines end at `\n`; a `\r` before it
+/// belongs to the line ending, as in [`crate::ssh::config::source::SourceFile`],
+/// which computed the ranges gord's fixes carry.
+struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(text: &'a str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { text, starts }
+    }
+
+    /// End of line `line`'s content, before its `\n` or `\r\n`.
+    fn content_end(&self, line: usize) -> usize {
+        match self.starts.get(line + 1) {
+            Some(&next) => {
+                let newline = next - 1;
+                if newline > self.starts[line] && self.text.as_bytes()[newline - 1] == b'\r' {
+                    newline - 1
+                } else {
+                    newline
+                }
+            }
+            None => self.text.len(),
+        }
+    }
+
+    /// The byte offset of an LSP position. A column past the end of its line
+    /// means the end of the line, as the LSP specification says.
+    fn offset(&self, position: Position) -> Result<usize, EditError> {
+        let line = position.line as usize;
+        let Some(&start) = self.starts.get(line) else {
+            return Err(EditError::PastEnd {
+                position,
+                lines: self.starts.len(),
+            });
+        };
+        let end = self.content_end(line);
+        let mut units: u32 = 0;
+        for (at, ch) in self.text[start..end].char_indices() {
+            if units == position.character {
+                return Ok(start + at);
+            }
+            // len_utf16 is 1 or 2.
+            units += ch.len_utf16() as u32;
+            if units > position.character {
+                return Err(EditError::InsideCharacter { position });
+            }
+        }
+        Ok(end)
+    }
+}
+
+/// Applies LSP edits (0-based lines, UTF-16 columns) to `text`. Every range
+/// refers to `text` as given; overlapping ranges are refused, and inserts at
+/// the same position appear in the order given. Bytes outside the ranges,
+/// line endings included, are kept as they are.
+pub fn apply_edits(text: &str, edits: &[(Range, String)]) -> Result<String, EditError> {
+    let index = LineIndex::new(text);
+    let mut spans = Vec::with_capacity(edits.len());
+    for (order, (range, _)) in edits.iter().enumerate() {
+        let start = index.offset(range.start)?;
+        let end = index.offset(range.end)?;
+        if (range.start.line, range.start.character) > (range.end.line, range.end.character)
+            || start > end
+        {
+            return Err(EditError::Reversed { range: *range });
+        }
+        spans.push((start, end, order));
+    }
+    spans.sort_unstable();
+    for pair in spans.windows(2) {
+        let ((_, first_end, first), (second_start, _, second)) = (pair[0], pair[1]);
+        if first_end > second_start {
+            return Err(EditError::Overlapping {
+                first: edits[first].0,
+                second: edits[second].0,
+            });
+        }
+    }
+    // From the end, so the offsets still ahead stay valid.
+    let mut out = text.to_string();
+    for &(start, end, order) in spans.iter().rev() {
+        out.replace_range(start..end, &edits[order].1);
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
+    Equal,
+    Delete,
+    Insert,
+}
+
+/// The edit script turning `a` into `b`, one op per line.
+fn diff_ops(a: &[&str], b: &[&str]) -> Vec<Op> {
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let suffix = a[prefix..]
+        .iter()
+        .rev()
+        .zip(b[prefix..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let mut ops = vec![Op::Equal; prefix];
+    ops.extend(myers(
+        &a[prefix..a.len() - suffix],
+        &b[prefix..b.len() - suffix],
+    ));
+    ops.extend(std::iter::repeat_n(Op::Equal, suffix));
+    ops
+}
+
+/// Myers' O((N+M)D) shortest edit script. Past [`MAX_DIFF_DISTANCE`]
+/// differences it gives up on minimality: delete all of `a`, insert all of `b`.
+fn myers(a: &[&str], b: &[&str]) -> Vec<Op> {
+    let (n, m) = (a.len() as isize, b.len() as isize);
+    let max = n + m;
+    let limit = (max as usize).min(MAX_DIFF_DISTANCE) as isize;
+    // v[k + max + 1]: the furthest x reached on diagonal k = x - y.
+    let at = |k: isize| (k + max + 1) as usize;
+    let mut v = vec![0isize; 2 * max as usize + 3];
+    // trace[d]: v on diagonals -(d+1)..=d+1 as it stood before step d.
+    let mut trace: Vec<Vec<isize>> = Vec::new();
+    let mut found = None;
+    'search: for d in 0..=limit {
+        trace.push(v[at(-d - 1)..=at(d + 1)].to_vec());
+        for k in (-d..=d).step_by(2) {
+            let mut x = if k == -d || (k != d && v[at(k - 1)] < v[at(k + 1)]) {
+                v[at(k + 1)]
+            } else {
+                v[at(k - 1)] + 1
+            };
+            let mut y = x - k;
+            while x < n && y < m && a[x as usize] == b[y as usize] {
+                x += 1;
+                y += 1;
+            }
+            v[at(k)] = x;
+            if x >= n && y >= m {
+                found = Some(d);
+                break 'search;
+            }
+        }
+    }
+    let Some(distance) = found else {
+        let mut ops = vec![Op::Delete; a.len()];
+        ops.extend(std::iter::repeat_n(Op::Insert, b.len()));
+        return ops;
+    };
+    let mut reversed = Vec::new();
+    let (mut x, mut y) = (n, m);
+    for d in (0..=distance).rev() {
+        let saved = &trace[d as usize];
+        let get = |k: isize| saved[(k + d + 1) as usize];
+        let k = x - y;
+        let prev_k = if k == -d || (k != d && get(k - 1) < get(k + 1)) {
+            k + 1
+        } else {
+            k - 1
+        };
+        let prev_x = get(prev_k);
+        let prev_y = prev_x - prev_k;
+        while x > prev_x && y > prev_y {
+            reversed.push(Op::Equal);
+            x -= 1;
+            y -= 1;
+        }
+        if d > 0 {
+            reversed.push(if x == prev_x { Op::Insert } else { Op::Delete });
+        }
+        x = prev_x;
+        y = prev_y;
+    }
+    reversed.reverse();
+    reversed
+}
+
+/// `start,count` of a hunk side, as diff prints it: the count is left out
+/// when it is 1, and an empty side names the line before it.
+fn hunk_side(consumed_before: usize, count: usize) -> String {
+    match count {
+        0 => format!("{consumed_before},0"),
+        1 => format!("{}", consumed_before + 1),
+        _ => format!("{},{count}", consumed_before + 1),
+    }
+}
+
+fn push_line(out: &mut String, sign: char, line: &str) {
+    out.push(sign);
+    out.push_str(line);
+    if !line.ends_with('\n') {
+        out.push_str("\n\\ No newline at end of file\n");
+    }
+}
+
+/// A unified diff from `old` to `new` (`--- a/PATH`, `+++ b/PATH`, hunks
+/// with 3 lines of context); empty when the texts are equal. Line endings
+/// are part of the lines, so a CRLF turned LF shows as a change.
+pub fn unified_diff(path: &Path, old: &str, new: &str) -> String {
+    if old == new {
+        return String::new();
+    }
+    let a: Vec<&str> = old.split_inclusive('\n').collect();
+    let b: Vec<&str> = new.split_inclusive('\n').collect();
+    let ops = diff_ops(&a, &b);
+    // Lines of a and b consumed before each op.
+    let mut before = Vec::with_capacity(ops.len() + 1);
+    let (mut i, mut j) = (0, 0);
+    for op in &ops {
+        before.push((i, j));
+        match op {
+            Op::Equal => {
+                i += 1;
+                j += 1;
+            }
+            Op::Delete => i += 1,
+            Op::Insert => j += 1,
+        }
+    }
+    before.push((i, j));
+
+    let shown = path.to_string_lossy();
+    let shown = shown.trim_start_matches('/');
+    let mut out = format!("--- a/{shown}\n+++ b/{shown}\n");
+    let changes: Vec<usize> = (0..ops.len()).filter(|&k| ops[k] != Op::Equal).collect();
+    let mut c = 0;
+    while c < changes.len() {
+        // One hunk: changes separated by at most 2 * CONTEXT equal lines.
+        let mut last = c;
+        while last + 1 < changes.len() && changes[last + 1] - changes[last] <= 2 * CONTEXT + 1 {
+            last += 1;
+        }
+        let from = changes[c].saturating_sub(CONTEXT);
+        let to = (changes[last] + 1 + CONTEXT).min(ops.len());
+        let (a0, b0) = before[from];
+        let (a1, b1) = before[to];
+        let _ = writeln!(
+            out,
+            "@@ -{} +{} @@",
+            hunk_side(a0, a1 - a0),
+            hunk_side(b0, b1 - b0)
+        );
+        for k in from..to {
+            let (ai, bj) = before[k];
+            match ops[k] {
+                Op::Equal => push_line(&mut out, ' ', a[ai]),
+                Op::Delete => push_line(&mut out, '-', a[ai]),
+                Op::Insert => push_line(&mut out, '+', b[bj]),
+            }
+        }
+        c = last + 1;
+    }
+    out
+}
+
+/// What [`write_file_atomically`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WriteOutcome {
+    /// The file written: the path given, or the file its symlinks lead to.
+    pub target: PathBuf,
+    /// The copy of the original bytes next to `target`; None when the new
+    /// content equals the original and nothing was written.
+    pub backup: Option<PathBuf>,
+}
+
+/// A file in the middle of being written, removed on drop unless kept.
+struct PendingFile {
+    path: PathBuf,
+    keep: bool,
+}
+
+impl Drop for PendingFile {
+    fn drop(&mut self) {
+        if !self.keep {
+            let _ = fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// Creates `dir/name` only if nothing has that name; None when something does.
+fn create_new(dir: &Path, name: &str, mode: u32) -> Result<Option<(File, PathBuf)>, EditError> {
+    let path = dir.join(name);
+    match OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(mode)
+        .open(&path)
+    {
+        Ok(file) => Ok(Some((file, path))),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(None),
+        Err(e) => Err(io_error("create", &path)(e)),
+    }
+}
+
+/// Writes `bytes` to a new file with exactly `mode` (not narrowed by the
+/// umask) and the original's owner, and flushes it to disk.
+fn fill(
+    file: &mut File,
+    path: &Path,
+    bytes: &[u8],
+    mode: u32,
+    original: &fs::Metadata,
+    target: &Path,
+) -> Result<(), EditError> {
+    file.write_all(bytes).map_err(io_error("write", path))?;
+    let created = file
+        .metadata()
+        .map_err(io_error("read the metadata of", path))?;
+    if created.uid() != original.uid() {
+        std::os::unix::fs::fchown(&*file, Some(original.uid()), Some(original.gid())).map_err(
+            |source| EditError::Owner {
+                path: target.to_path_buf(),
+                uid: original.uid(),
+                source,
+            },
+        )?;
+    } else if created.gid() != original.gid() {
+        // Keeping the group is worth a try; ssh does not check it.
+        let _ = std::os::unix::fs::fchown(&*file, None, Some(original.gid()));
+    }
+    // After chown, which may clear set-id bits.
+    file.set_permissions(fs::Permissions::from_mode(mode))
+        .map_err(io_error("set the permissions of", path))?;
+    file.sync_all().map_err(io_error("flush", path))
+}
+
+/// Replaces the file at `path` with `new`, only if it still holds
+/// `expected_original`:
+///
+/// 1. symlinks are followed: the file they lead to is replaced, the links stay;
+/// 2. the file is read again and [`EditError::ChangedOnDisk`] returned, with
+///    nothing touched, if its bytes differ from `expected_original`;
+/// 3. the original bytes go to `<name>.gord-bak` next to it, or
+///    `<name>.gord-bak.1`, `.2`, ... when that exists (a backup is never
+///    overwritten);
+/// 4. `new` is written to a temporary file in the same directory with the
+///    original's mode and owner, flushed, and renamed over the original, so
+///    readers see either the old file or the new one.
+pub fn write_file_atomically(
+    path: &Path,
+    expected_original: &[u8],
+    new: &[u8],
+) -> Result<WriteOutcome, EditError> {
+    let target = fs::canonicalize(path).map_err(io_error("find", path))?;
+    let original = fs::read(&target).map_err(io_error("read", &target))?;
+    if original != expected_original {
+        return Err(EditError::ChangedOnDisk { path: target });
+    }
+    if new == expected_original {
+        return Ok(WriteOutcome {
+            target,
+            backup: None,
+        });
+    }
+    let metadata = fs::metadata(&target).map_err(io_error("read the metadata of", &target))?;
+    let mode = metadata.permissions().mode() & 0o7777;
+    let (Some(dir), Some(name)) = (target.parent(), target.file_name()) else {
+        return Err(io_error("replace", &target)(std::io::Error::from(
+            std::io::ErrorKind::InvalidInput,
+        )));
+    };
+    let name = name.to_string_lossy().into_owned();
+
+    let mut backup = None;
+    for n in 0..MAX_BACKUPS {
+        let candidate = match n {
+            0 => format!("{name}.gord-bak"),
+            _ => format!("{name}.gord-bak.{n}"),
+        };
+        if let Some((file, path)) = create_new(dir, &candidate, 0o600)? {
+            backup = Some((file, PendingFile { path, keep: false }));
+            break;
+        }
+    }
+    let Some((mut backup_file, mut backup)) = backup else {
+        return Err(io_error("find a free backup name for", &target)(
+            std::io::Error::from(std::io::ErrorKind::AlreadyExists),
+        ));
+    };
+    fill(
+        &mut backup_file,
+        &backup.path,
+        &original,
+        mode,
+        &metadata,
+        &target,
+    )?;
+
+    let mut temp = None;
+    for n in 0..MAX_BACKUPS {
+        let candidate = format!(".{name}.gord-tmp.{}.{n}", std::process::id());
+        if let Some((file, path)) = create_new(dir, &candidate, 0o600)? {
+            temp = Some((file, PendingFile { path, keep: false }));
+            break;
+        }
+    }
+    let Some((mut temp_file, mut temp)) = temp else {
+        return Err(io_error("create a temporary file next to", &target)(
+            std::io::Error::from(std::io::ErrorKind::AlreadyExists),
+        ));
+    };
+    fill(&mut temp_file, &temp.path, new, mode, &metadata, &target)?;
+    drop(temp_file);
+
+    // A last look, so a change made while we wrote is not lost.
+    let now = fs::read(&target).map_err(io_error("read", &target))?;
+    if now != expected_original {
+        return Err(EditError::ChangedOnDisk { path: target });
+    }
+    fs::rename(&temp.path, &target).map_err(io_error("replace", &target))?;
+    temp.keep = true;
+    backup.keep = true;
+    // Make the rename itself durable; the file is already replaced, so a
+    // directory that cannot be flushed is not worth an error.
+    if let Ok(dir) = File::open(dir) {
+        let _ = dir.sync_all();
+    }
+    Ok(WriteOutcome {
+        target,
+        backup: Some(backup.path.clone()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::symlink;
+
+    fn range(l1: u32, c1: u32, l2: u32, c2: u32) -> Range {
+        Range {
+            start: Position::new(l1, c1),
+            end: Position::new(l2, c2),
+        }
+    }
+
+    fn edit(l1: u32, c1: u32, l2: u32, c2: u32, text: &str) -> (Range, String) {
+        (range(l1, c1, l2, c2), text.to_string())
+    }
+
+    #[test]
+    fn edits_replace_only_their_ranges() {
+        let text = "Host a\n  Hostnme x\n  User b\n";
+        let out = apply_edits(
+            text,
+            &[edit(1, 2, 1, 9, "HostName"), edit(2, 7, 2, 8, "bob")],
+        )
+        .unwrap();
+        assert_eq!(out, "Host a\n  HostName x\n  User bob\n");
+        assert_eq!(apply_edits(text, &[]).unwrap(), text);
+    }
+
+    #[test]
+    fn edits_round_trip() {
+        let text = "Host a\n  Port 22\n";
+        let forward = apply_edits(text, &[edit(1, 7, 1, 9, "2222")]).unwrap();
+        let back = apply_edits(&forward, &[edit(1, 7, 1, 11, "22")]).unwrap();
+        assert_eq!(back, text);
+    }
+
+    #[test]
+    fn crlf_endings_are_kept() {
+        let text = "Host a\r\n  Hostnme x\r\n";
+        // A range to the end of the line stops before its \r\n.
+        let out = apply_edits(text, &[edit(1, 2, 1, 99, "HostName x")]).unwrap();
+        assert_eq!(out, "Host a\r\n  HostName x\r\n");
+        let out = apply_edits(text, &[edit(0, 6, 0, 6, " b")]).unwrap();
+        assert_eq!(out, "Host a b\r\n  Hostnme x\r\n");
+    }
+
+    #[test]
+    fn columns_count_utf16_units() {
+        // é is 2 bytes and 1 unit; 😀 is 4 bytes and 2 units.
+        let text = "# é😀\nUser ü\n";
+        let out = apply_edits(text, &[edit(0, 5, 0, 5, "!")]).unwrap();
+        assert_eq!(out, "# é😀!\nUser ü\n");
+        let out = apply_edits(text, &[edit(0, 2, 0, 5, "x")]).unwrap();
+        assert_eq!(out, "# x\nUser ü\n");
+        let out = apply_edits(text, &[edit(1, 5, 1, 6, "u")]).unwrap();
+        assert_eq!(out, "# é😀\nUser u\n");
+        let err = apply_edits(text, &[edit(0, 4, 0, 4, "x")]);
+        assert!(
+            matches!(err, Err(EditError::InsideCharacter { .. })),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn overlapping_edits_are_refused() {
+        let text = "Host abcdef\n";
+        let err = apply_edits(text, &[edit(0, 5, 0, 8, "x"), edit(0, 7, 0, 9, "y")]);
+        assert!(matches!(err, Err(EditError::Overlapping { .. })), "{err:?}");
+        let err = apply_edits(text, &[edit(0, 5, 0, 8, "x"), edit(0, 6, 0, 6, "y")]);
+        assert!(matches!(err, Err(EditError::Overlapping { .. })), "{err:?}");
+    }
+
+    #[test]
+    fn touching_edits_and_inserts_at_one_place_are_fine() {
+        let text = "Host abc\n";
+        let out = apply_edits(
+            text,
+            &[
+                edit(0, 5, 0, 6, "A"),
+                edit(0, 6, 0, 8, "BC"),
+                edit(0, 8, 0, 8, "1"),
+                edit(0, 8, 0, 8, "2"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(out, "Host ABC12\n");
+    }
+
+    #[test]
+    fn ranges_past_the_end_or_reversed_are_refused() {
+        let text = "Host a\n";
+        // Line 1 is the empty line after the last newline.
+        assert_eq!(
+            apply_edits(text, &[edit(1, 0, 1, 0, "User b\n")]).unwrap(),
+            "Host a\nUser b\n"
+        );
+        let err = apply_edits(text, &[edit(2, 0, 2, 0, "x")]);
+        assert!(
+            matches!(err, Err(EditError::PastEnd { lines: 2, .. })),
+            "{err:?}"
+        );
+        let err = apply_edits(text, &[edit(0, 3, 0, 1, "x")]);
+        assert!(matches!(err, Err(EditError::Reversed { .. })), "{err:?}");
+    }
+
+    #[test]
+    fn a_multi_line_edit_spans_lines() {
+        let text = "Host a\n  User b\nHost c\n";
+        let out = apply_edits(text, &[edit(0, 6, 2, 0, "\n")]).unwrap();
+        assert_eq!(out, "Host a\nHost c\n");
+    }
+
+    #[test]
+    fn the_diff_of_a_one_line_change_shows_that_line_with_context() {
+        let old: String = (1..=10).map(|i| format!("line {i}\n")).collect();
+        let new = old.replace("line 5\n", "line five\n");
+        let diff = unified_diff(Path::new("/home/me/.ssh/config"), &old, &new);
+        assert_eq!(
+            diff,
+            "--- a/home/me/.ssh/config\n+++ b/home/me/.ssh/config\n\
+             @@ -2,7 +2,7 @@\n line 2\n line 3\n line 4\n-line 5\n+line five\n line 6\n line 7\n line 8\n"
+        );
+    }
+
+    #[test]
+    fn distant_changes_get_separate_hunks_and_near_ones_share() {
+        let old: String = (1..=20).map(|i| format!("{i}\n")).collect();
+        let new = old.replace("2\n3\n", "2\nthree\n").replace("18\n", "");
+        let diff = unified_diff(Path::new("c"), &old, &new);
+        assert_eq!(
+            diff,
+            "--- a/c\n+++ b/c\n\
+             @@ -1,6 +1,6 @@\n 1\n 2\n-3\n+three\n 4\n 5\n 6\n\
+             @@ -15,6 +15,5 @@\n 15\n 16\n 17\n-18\n 19\n 20\n"
+        );
+        let new = old
+            .replace("\n3\n", "\nthree\n")
+            .replace("\n10\n", "\nten\n");
+        let diff = unified_diff(Path::new("c"), &old, &new);
+        assert!(diff.contains("@@ -1,13 +1,13 @@\n"), "{diff}");
+        assert_eq!(diff.matches("@@ -").count(), 1);
+    }
+
+    #[test]
+    fn the_diff_marks_a_missing_final_newline() {
+        let diff = unified_diff(Path::new("c"), "Host a\nUser b", "Host a\nUser c\n");
+        assert_eq!(
+            diff,
+            "--- a/c\n+++ b/c\n@@ -1,2 +1,2 @@\n Host a\n-User b\n\\ No newline at end of file\n+User c\n"
+        );
+        let diff = unified_diff(Path::new("c"), "", "Host a\n");
+        assert_eq!(diff, "--- a/c\n+++ b/c\n@@ -0,0 +1 @@\n+Host a\n");
+        assert_eq!(unified_diff(Path::new("c"), "same\n", "same\n"), "");
+    }
+
+    /// Applies a unified diff the way `patch` does, checking every context
+    /// and removed line against `old`.
+    fn patch(old: &str, diff: &str) -> String {
+        let a: Vec<&str> = old.split_inclusive('\n').collect();
+        let mut out = String::new();
+        let mut next = 0; // next line of `a` to copy
+        let mut last_sign = ' ';
+        for line in diff.split_inclusive('\n').skip(2) {
+            if let Some(header) = line.strip_prefix("@@ -") {
+                let side = header.split(' ').next().unwrap();
+                let mut parts = side.split(',');
+                let start: usize = parts.next().unwrap().parse().unwrap();
+                let count: usize = parts.next().map_or(1, |c| c.parse().unwrap());
+                let first = if count == 0 { start } else { start - 1 };
+                assert!(first >= next, "hunks out of order");
+                a[next..first].iter().for_each(|l| out.push_str(l));
+                next = first;
+                continue;
+            }
+            let (sign, body) = line.split_at(1);
+            match sign {
+                " " | "-" => {
+                    assert_eq!(a[next].trim_end_matches('\n'), body.trim_end_matches('\n'));
+                    if sign == " " {
+                        out.push_str(body);
+                    }
+                    next += 1;
+                }
+                "+" => out.push_str(body),
+                "\\" => {
+                    if last_sign != '-' {
+                        assert_eq!(out.pop(), Some('\n'));
+                    }
+                }
+                other => panic!("bad diff line {other:?}"),
+            }
+            last_sign = sign.chars().next().unwrap();
+        }
+        a[next..].iter().for_each(|l| out.push_str(l));
+        out
+    }
+
+    #[test]
+    fn the_diff_applied_gives_the_new_text() {
+        // A small linear congruential generator: the same cases every run.
+        let mut seed: u64 = 42;
+        let mut random = |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        for case in 0..200 {
+            let lines = random(40) as usize;
+            let old: String = (0..lines)
+                .map(|i| format!("Host h{}\n", random(6) + i as u64 % 3))
+                .collect();
+            let mut new = String::new();
+            for line in old.split_inclusive('\n') {
+                match random(6) {
+                    0 => {}
+                    1 => new.push_str(&format!("  Port {}\n", random(3))),
+                    2 => {
+                        new.push_str(line);
+                        new.push_str("  User x\n");
+                    }
+                    _ => new.push_str(line),
+                }
+            }
+            if case % 5 == 0 && new.ends_with('\n') {
+                new.pop();
+            }
+            let old = if case % 7 == 0 {
+                old.trim_end().to_string()
+            } else {
+                old
+            };
+            let diff = unified_diff(Path::new("c"), &old, &new);
+            assert_eq!(patch(&old, &diff), new, "case {case}:\n{diff}");
+        }
+    }
+
+    #[test]
+    fn a_huge_difference_still_gives_a_correct_diff() {
+        let old: String = (0..3000).map(|i| format!("a{i}\n")).collect();
+        let new: String = (0..3000).map(|i| format!("b{i}\n")).collect();
+        let new = format!("{new}a2999\n");
+        let diff = unified_diff(Path::new("c"), &old, &new);
+        assert_eq!(patch(&old, &diff), new);
+    }
+
+    #[test]
+    fn crlf_lines_diff_as_lines() {
+        let old = "Host a\r\n  Hostnme x\r\n";
+        let new = "Host a\r\n  HostName x\r\n";
+        let diff = unified_diff(Path::new("c"), old, new);
+        assert_eq!(
+            diff,
+            "--- a/c\n+++ b/c\n@@ -1,2 +1,2 @@\n Host a\r\n-  Hostnme x\r\n+  HostName x\r\n"
+        );
+        assert_eq!(patch(old, &diff), new);
+    }
+
+    fn mode_of(path: &Path) -> u32 {
+        fs::metadata(path).unwrap().permissions().mode() & 0o7777
+    }
+
+    fn names_in(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn writing_replaces_the_file_and_keeps_a_backup() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config");
+        fs::write(&path, "Host a\n").unwrap();
+        let outcome = write_file_atomically(&path, b"Host a\n", b"Host b\n").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"Host b\n");
+        let backup = outcome.backup.unwrap();
+        assert_eq!(backup, dir.path().join("config.gord-bak"));
+        assert_eq!(fs::read(&backup).unwrap(), b"Host a\n");
+        assert_eq!(names_in(dir.path()), ["config", "config.gord-bak"]);
+    }
+
+    #[test]
+    fn backups_are_numbered_and_never_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config");
+        fs::write(&path, "v1\n").unwrap();
+        fs::write(dir.path().join("config.gord-bak"), "older\n").unwrap();
+        let first = write_file_atomically(&path, b"v1\n", b"v2\n").unwrap();
+        assert_eq!(first.backup.unwrap(), dir.path().join("config.gord-bak.1"));
+        let second = write_file_atomically(&path, b"v2\n", b"v3\n").unwrap();
+        assert_eq!(second.backup.unwrap(), dir.path().join("config.gord-bak.2"));
+        assert_eq!(
+            fs::read_to_string(dir.path().join("config.gord-bak")).unwrap(),
+            "older\n"
+        );
+        assert_eq!(
+            fs::read_to_string(dir.path().join("config.gord-bak.1")).unwrap(),
+            "v1\n"
+        );
+        assert_eq!(
+            fs::read_to_string(dir.path().join("config.gord-bak.2")).unwrap(),
+            "v2\n"
+        );
+        assert_eq!(fs::read_to_string(&path).unwrap(), "v3\n");
+    }
+
+    #[test]
+    fn a_file_changed_on_disk_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config");
+        fs::write(&path, "Host edited-meanwhile\n").unwrap();
+        let err = write_file_atomically(&path, b"Host a\n", b"Host b\n");
+        match err {
+            Err(EditError::ChangedOnDisk { path: p }) => {
+                assert_eq!(p, fs::canonicalize(&path).unwrap());
+                assert!(EditError::ChangedOnDisk { path: p.clone() }
+                    .to_string()
+                    .contains(&p.display().to_string()));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(fs::read(&path).unwrap(), b"Host edited-meanwhile\n");
+        assert_eq!(names_in(dir.path()), ["config"], "no backup, no temp file");
+    }
+
+    #[test]
+    fn the_mode_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        for mode in [0o600, 0o644, 0o400] {
+            let path = dir.path().join(format!("config-{mode:o}"));
+            fs::write(&path, "a\n").unwrap();
+            fs::set_permissions(&path, fs::Permissions::from_mode(mode)).unwrap();
+            let outcome = write_file_atomically(&path, b"a\n", b"b\n").unwrap();
+            assert_eq!(mode_of(&path), mode, "{path:?}");
+            assert_eq!(mode_of(&outcome.backup.unwrap()), mode);
+            assert_eq!(fs::read(&path).unwrap(), b"b\n");
+        }
+    }
+
+    #[test]
+    fn a_symlinked_config_is_edited_at_its_target() {
+        let dir = tempfile::tempdir().unwrap();
+        let real_dir = dir.path().join("dotfiles");
+        fs::create_dir(&real_dir).unwrap();
+        let real = real_dir.join("ssh_config");
+        fs::write(&real, "Host a\n").unwrap();
+        fs::set_permissions(&real, fs::Permissions::from_mode(0o600)).unwrap();
+        let link = dir.path().join("config");
+        symlink(&real, &link).unwrap();
+        let outcome = write_file_atomically(&link, b"Host a\n", b"Host b\n").unwrap();
+        assert_eq!(outcome.target, fs::canonicalize(&real).unwrap());
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(fs::read_link(&link).unwrap(), real);
+        assert_eq!(fs::read(&real).unwrap(), b"Host b\n");
+        assert_eq!(mode_of(&real), 0o600);
+        assert_eq!(names_in(&real_dir), ["ssh_config", "ssh_config.gord-bak"]);
+    }
+
+    #[test]
+    fn unchanged_content_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config");
+        fs::write(&path, "Host a\n").unwrap();
+        let outcome = write_file_atomically(&path, b"Host a\n", b"Host a\n").unwrap();
+        assert_eq!(outcome.backup, None);
+        assert_eq!(names_in(dir.path()), ["config"]);
+    }
+
+    #[test]
+    fn errors_name_the_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("missing");
+        let err = write_file_atomically(&path, b"", b"x").unwrap_err();
+        assert!(err.to_string().contains("missing"), "{err}");
+    }
+}
