@@ -57,3 +57,26 @@ go_tools_from_versions() {
     printf '%s\t%s\t%s\n' "$name" "${value%@*}" "${value##*@}"
   done <"$file"
 }
+
+# The value of KEY=value in versions.env; fails when the key is missing.
+versions_env_value() { # key
+  local file="$REPO_ROOT/versions.env" line
+  while IFS= read -r line || [[ -n "$line" ]]; do
+    if [[ "$line" == "$1="* ]]; then
+      echo "${line#*=}"
+      return 0
+    fi
+  done <"$file"
+  echo "versions.env: no $1= line" >&2
+  return 1
+}
+
+# Where scripts/install-deps installs code-server, outside the repository so
+# that a fresh clone reuses it: <cache>/gord/code-server-<version>, with the
+# package under node_modules/code-server. tests/e2e/lib/paths.mjs computes
+# the same path; keep the two in step.
+code_server_dir() {
+  local version
+  version="$(versions_env_value CODE_SERVER_VERSION)" || return 1
+  echo "${XDG_CACHE_HOME:-$HOME/.cache}/gord/code-server-$version"
+}

@@ -1,0 +1,249 @@
+// code-server, the real VS Code server, started for one test file: a fresh
+// user-data dir, a fresh extensions dir with the gord VSIX installed, a copy of
+// the example workspace, and a free port on 127.0.0.1. Everything lives under
+// one temporary directory, removed by stop().
+/* global fetch */
+
+import { spawn, spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, closeSync } from "node:fs";
+import { constants, tmpdir } from "node:os";
+import * as path from "node:path";
+import { EXAMPLE_WORKSPACE, VSIX, codeServerEntry } from "./env.mjs";
+import { descendants, isAlive, listProcesses, reapLeftovers, sleep, waitFor } from "./procs.mjs";
+
+/**
+ * User settings that keep dialogs, tours, walkthroughs and network lookups
+ * away, so that what the test sees is what gord shows.
+ */
+const USER_SETTINGS = {
+  "security.workspace.trust.enabled": false,
+  "workbench.startupEditor": "none",
+  "workbench.welcomePage.walkthroughs.openOnInstall": false,
+  "workbench.tips.enabled": false,
+  "workbench.enableExperiments": false,
+  "workbench.settings.enableNaturalLanguageSearch": false,
+  "workbench.layoutControl.enabled": false,
+  "telemetry.telemetryLevel": "off",
+  "update.mode": "none",
+  "extensions.autoCheckUpdates": false,
+  "extensions.autoUpdate": false,
+  "extensions.ignoreRecommendations": true,
+  "npm.fetchOnlinePackageInfo": false,
+  "git.enabled": false,
+  "chat.commandCenter.enabled": false,
+  "window.commandCenter": false,
+  // The sidecar's info-level log is enough to see "initialize" and the runs.
+  "gord.trace.server": "off",
+};
+
+/** Signals that end a test run early (Ctrl-C, a CI timeout, a closed terminal). */
+const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"];
+
+export class CodeServer {
+  /** @type {import("node:child_process").ChildProcess | undefined} */
+  #child;
+  #exitHandler = () => this.#killGroupNow();
+  /**
+   * Ctrl-C or a SIGTERM would end the test process without an "exit" event,
+   * and code-server, in a group of its own, would outlive it: kill the group,
+   * remove the temp dir, and exit as the signal would have. ("exit" handlers
+   * still run: playwright's kills Chromium, Browser's removes its profile.)
+   */
+  #signalHandler = (signal) => {
+    this.#removeHandlers();
+    this.#killGroupNow();
+    rmSync(this.root, { recursive: true, force: true });
+    process.exit(128 + (constants.signals[signal] ?? 0));
+  };
+
+  /**
+   * @param {string} root the temporary directory everything goes into
+   * @param {string} logFile where code-server's own output goes
+   */
+  constructor(root, logFile) {
+    this.root = root;
+    this.logFile = logFile;
+    this.userDataDir = path.join(root, "user-data");
+    this.extensionsDir = path.join(root, "extensions");
+    this.configFile = path.join(root, "config.yaml");
+    this.workspace = path.join(root, "workspace", path.basename(EXAMPLE_WORKSPACE));
+    /** Filled in by start(). */
+    this.port = 0;
+    this.pid = 0;
+  }
+
+  /** Prepares the directories, installs the VSIX and starts the server. */
+  static async start({ logFile }) {
+    const server = new CodeServer(mkdtempSync(path.join(tmpdir(), "gord-e2e-")), logFile);
+    try {
+      server.#prepare();
+      server.#installVsix();
+      await server.#launch();
+    } catch (err) {
+      await server.stop();
+      throw err;
+    }
+    return server;
+  }
+
+  /** The URL that opens the workspace copy in the workbench. */
+  get workspaceUrl() {
+    return `http://127.0.0.1:${this.port}/?folder=${encodeURIComponent(this.workspace)}`;
+  }
+
+  /** Environment for code-server: its own data dirs inside root, nothing else changed. */
+  get #env() {
+    const env = {
+      ...process.env,
+      // code-server keeps its own logs under XDG_DATA_HOME; keep them here.
+      XDG_DATA_HOME: path.join(this.root, "xdg-data"),
+      // No extension gallery: nothing to look up on the network.
+      EXTENSIONS_GALLERY: "{}",
+    };
+    // The sidecar under test is the VSIX's, not a developer's override.
+    delete env.GORD_SERVER_PATH;
+    return env;
+  }
+
+  /** The common flags: this server's config, data and extensions dirs. */
+  get #dirFlags() {
+    return ["--config", this.configFile, "--user-data-dir", this.userDataDir, "--extensions-dir", this.extensionsDir];
+  }
+
+  #prepare() {
+    mkdirSync(path.join(this.userDataDir, "User"), { recursive: true });
+    mkdirSync(this.extensionsDir, { recursive: true });
+    // Without --config, code-server writes ~/.config/code-server/config.yaml.
+    writeFileSync(this.configFile, "auth: none\n");
+    writeFileSync(path.join(this.userDataDir, "User", "settings.json"), `${JSON.stringify(USER_SETTINGS, null, 2)}\n`);
+    // A copy, so nothing the editor or gord does can touch the repository.
+    cpSync(EXAMPLE_WORKSPACE, this.workspace, { recursive: true });
+  }
+
+  #installVsix() {
+    const result = spawnSync(
+      process.execPath,
+      [codeServerEntry(), ...this.#dirFlags, "--install-extension", VSIX, "--force"],
+      { env: this.#env, encoding: "utf8", timeout: 120_000, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    const output = `${result.stdout ?? ""}${result.stderr ?? ""}`;
+    writeFileSync(this.logFile, `$ code-server --install-extension ${VSIX}\n${output}\n`);
+    if (result.status !== 0 || !/was successfully installed/.test(output)) {
+      throw new Error(`installing ${VSIX} failed (exit ${result.status ?? result.signal}):\n${output}`);
+    }
+  }
+
+  async #launch() {
+    const log = openSync(this.logFile, "a");
+    try {
+      this.#child = spawn(
+        process.execPath,
+        [
+          codeServerEntry(),
+          ...this.#dirFlags,
+          "--auth", "none",
+          // Port 0: the kernel picks a free one; code-server logs which.
+          "--bind-addr", "127.0.0.1:0",
+          "--disable-telemetry",
+          "--disable-update-check",
+          "--disable-workspace-trust",
+          "--disable-getting-started-override",
+          "--ignore-last-opened",
+          this.workspace,
+        ],
+        // A process group of its own, so stop() reaches every process it starts
+        // (the extension host and the gord sidecar included).
+        { env: this.#env, detached: true, stdio: ["ignore", log, log] },
+      );
+    } finally {
+      closeSync(log);
+    }
+    this.pid = this.#child.pid;
+    // If the test process exits or is interrupted without stop(), take code-server along.
+    process.on("exit", this.#exitHandler);
+    for (const signal of SIGNALS) {
+      process.on(signal, this.#signalHandler);
+    }
+
+    const listening = await waitFor(
+      "code-server to listen",
+      () => {
+        if (!isAlive(this.pid)) {
+          throw Object.assign(new Error(`code-server exited; see ${this.logFile}`), { fatal: true });
+        }
+        return /HTTP server listening on http:\/\/127\.0\.0\.1:(\d+)\//.exec(readFileSync(this.logFile, "utf8"));
+      },
+      { timeoutMs: 60_000 },
+    );
+    this.port = Number(listening[1]);
+    await waitFor("code-server's /healthz", async () => (await fetch(`http://127.0.0.1:${this.port}/healthz`)).ok, {
+      timeoutMs: 30_000,
+    });
+  }
+
+  /** `gord serve` processes running under this code-server (normally one). */
+  sidecars() {
+    return descendants(this.pid).filter((p) => /\/bin\/gord serve\b/.test(p.cmdline));
+  }
+
+  /** The Go Remote Doctor log channel, as the extension host wrote it to disk. */
+  readGordLog() {
+    const files = spawnSync("find", [path.join(this.userDataDir, "logs"), "-name", "*Go Remote Doctor.log"], {
+      encoding: "utf8",
+    }).stdout.trim().split("\n").filter(Boolean);
+    return files.map((file) => readFileSync(file, "utf8")).join("\n");
+  }
+
+  /** The remote extension host's log (activation events are logged there). */
+  readExtHostLog() {
+    const files = spawnSync("find", [path.join(this.userDataDir, "logs"), "-name", "remoteexthost.log"], {
+      encoding: "utf8",
+    }).stdout.trim().split("\n").filter(Boolean);
+    return files.map((file) => readFileSync(file, "utf8")).join("\n");
+  }
+
+  /**
+   * Stops code-server and everything it started, then removes the temporary
+   * directory. Returns the processes that were still there after a polite
+   * SIGTERM and a grace period (and were then SIGKILLed): ideally none.
+   */
+  async stop() {
+    this.#removeHandlers();
+    let leftovers = [];
+    if (this.pid) {
+      const group = this.pid;
+      try {
+        process.kill(-group, "SIGTERM");
+      } catch {
+        // already gone
+      }
+      // Anything in our process group, or anything naming our temp dir (a
+      // process that left the group, e.g. a child in a group of its own).
+      const ours = (p) => p.pgid === group || p.cmdline.includes(this.root);
+      const stubborn = await reapLeftovers(ours, 10_000);
+      leftovers = stubborn;
+      // Give SIGKILLed processes a moment to disappear before removing their files.
+      await waitFor("killed processes to exit", () => listProcesses().filter(ours).length === 0, {
+        timeoutMs: 5_000,
+      }).catch(() => undefined);
+      await sleep(100);
+    }
+    rmSync(this.root, { recursive: true, force: true, maxRetries: 3 });
+    return leftovers;
+  }
+
+  #removeHandlers() {
+    process.removeListener("exit", this.#exitHandler);
+    for (const signal of SIGNALS) {
+      process.removeListener(signal, this.#signalHandler);
+    }
+  }
+
+  #killGroupNow() {
+    try {
+      process.kill(-this.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+}

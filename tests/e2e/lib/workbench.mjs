@@ -1,0 +1,199 @@
+// What a user does in the VS Code workbench, and what they see: the status
+// bar, the command palette, the Output panel, editor tabs and webviews.
+// Selectors are the workbench's own DOM (Code 1.100, code-server 4.100.x).
+// The functions given to page.evaluate() run in the page, with its globals.
+/* global document, window, MutationObserver, HTMLSelectElement */
+
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { REPO_ROOT } from "./env.mjs";
+import { waitFor } from "./procs.mjs";
+
+const manifest = JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8"));
+
+/** `<publisher>.<name>`, as the workbench and its logs name the extension. */
+export const EXTENSION_ID = `${manifest.publisher}.${manifest.name}`;
+
+/** The palette category of every gord command ("Go Remote Doctor"). */
+export const CATEGORY = manifest.displayName;
+
+/**
+ * The status-bar item's DOM id: `<publisher>.<name>.<item id>`, the item id
+ * being the one extension/src/status.ts passes to createStatusBarItem.
+ */
+export const STATUS_ITEM_ID = `${EXTENSION_ID}.gord.status`;
+
+/**
+ * The texts statusFormat.ts shows after a health run: `gord`, `gord: N
+ * warnings`, `gord: N errors` or `gord: N errors, M warnings` (1 error, 1
+ * warning), each with the icon of the worst status.
+ */
+const HEALTH_TEXT = /^gord(: (\d+ errors?(, \d+ warnings?)?|\d+ warnings?))?$/;
+const HEALTH_ICONS = ["pass", "warning", "error"];
+
+/**
+ * Reads the status item: { text, icon, ariaLabel }, or undefined while it is
+ * not in the status bar.
+ */
+export async function readStatusItem(page) {
+  return page.evaluate((id) => {
+    const item = document.getElementById(id);
+    const label = item?.querySelector(".statusbar-item-label");
+    if (!item || !label) {
+      return undefined;
+    }
+    const icon = label.querySelector(".codicon");
+    const iconName = icon ? [...icon.classList].find((c) => c.startsWith("codicon-") && c !== "codicon-modifier-spin") : undefined;
+    return {
+      text: label.textContent.trim(),
+      icon: iconName?.slice("codicon-".length),
+      ariaLabel: label.getAttribute("aria-label") ?? item.getAttribute("aria-label") ?? "",
+    };
+  }, STATUS_ITEM_ID);
+}
+
+/** True when the item shows the result of a health run (not starting, running or stopped). */
+export function showsHealth(status) {
+  return status !== undefined && HEALTH_ICONS.includes(status.icon) && HEALTH_TEXT.test(status.text);
+}
+
+/** Waits until the status item shows a health result; returns it. */
+export async function waitForHealth(page, timeoutMs = 60_000) {
+  let last;
+  try {
+    return await waitFor(
+      "the gord status item to show health",
+      async () => {
+        last = await readStatusItem(page);
+        return showsHealth(last) ? last : undefined;
+      },
+      { timeoutMs, intervalMs: 100 },
+    );
+  } catch (err) {
+    err.message += ` (last seen: ${JSON.stringify(last)})`;
+    throw err;
+  }
+}
+
+/**
+ * Starts recording every change of the status item (text and icon), with the
+ * time, in the page: states too short-lived to catch by polling (the spinner
+ * while the sidecar restarts or the checks run) show up in statusHistory().
+ */
+export async function recordStatusHistory(page) {
+  await page.evaluate((id) => {
+    if (window.__gordStatusHistory) {
+      return;
+    }
+    const history = (window.__gordStatusHistory = []);
+    const record = () => {
+      const label = document.getElementById(id)?.querySelector(".statusbar-item-label");
+      const icon = label?.querySelector(".codicon");
+      const entry = {
+        text: label?.textContent.trim(),
+        icon: icon ? [...icon.classList].find((c) => c.startsWith("codicon-") && c !== "codicon-modifier-spin")?.slice(8) : undefined,
+      };
+      const last = history.at(-1);
+      if (!last || last.text !== entry.text || last.icon !== entry.icon) {
+        history.push({ ...entry, at: Date.now() });
+      }
+    };
+    record();
+    new MutationObserver(record).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+  }, STATUS_ITEM_ID);
+}
+
+/** The status item's states recorded since `since` (ms since the epoch). */
+export async function statusHistory(page, since = 0) {
+  return page.evaluate((from) => (window.__gordStatusHistory ?? []).filter((e) => e.at >= from), since);
+}
+
+export function statusItemLocator(page) {
+  return page.locator(`[id="${STATUS_ITEM_ID}"] .statusbar-item-label`);
+}
+
+/** Opens the command palette (F1) and types `text` after the `>` prefix. */
+export async function openPalette(page, text) {
+  await page.keyboard.press("F1");
+  const input = page.locator(".quick-input-widget input.input");
+  await input.waitFor({ state: "visible" });
+  await input.fill(`>${text}`);
+}
+
+/** The labels of the palette's rows now shown (fresh list, waits for it to settle). */
+export async function paletteLabels(page, prefix) {
+  // The list filters as one types; wait until the rows start with the prefix.
+  return waitFor(`palette rows starting with "${prefix}"`, async () => {
+    const labels = await page
+      .locator(".quick-input-widget .quick-input-list .monaco-list-row")
+      .evaluateAll((rows) => rows.map((r) => r.querySelector(".label-name")?.textContent ?? r.getAttribute("aria-label") ?? ""));
+    const matching = labels.filter((l) => l.startsWith(prefix));
+    return matching.length > 0 ? matching : undefined;
+  });
+}
+
+export async function closePalette(page) {
+  await page.keyboard.press("Escape");
+  await page.locator(".quick-input-widget").waitFor({ state: "hidden" });
+}
+
+/**
+ * Runs a command the way a user does: F1, type its full title, pick the row
+ * whose label is exactly that title.
+ */
+export async function runCommand(page, title) {
+  await openPalette(page, title);
+  const row = page
+    .locator(".quick-input-widget .quick-input-list .monaco-list-row")
+    .filter({ has: page.locator(".label-name", { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) });
+  await row.first().waitFor({ state: "visible" });
+  await row.first().click();
+  await page.locator(".quick-input-widget").waitFor({ state: "hidden" });
+}
+
+/** Labels of the open editor tabs. */
+export async function editorTabs(page) {
+  return page.locator(".tabs-container .tab").evaluateAll((tabs) => tabs.map((t) => t.getAttribute("aria-label") ?? ""));
+}
+
+/** Text of every frame (webviews are nested iframes) whose text matches `pattern`. */
+export async function framesText(page, pattern) {
+  const texts = [];
+  for (const frame of page.frames()) {
+    if (frame === page.mainFrame()) {
+      continue;
+    }
+    const text = await frame.locator("body").innerText({ timeout: 1_000 }).catch(() => "");
+    if (pattern.test(text)) {
+      texts.push(text);
+    }
+  }
+  return texts;
+}
+
+/** The Output panel: the selected channel's name and the lines it shows. */
+export async function readOutputPanel(page) {
+  return page.evaluate(() => {
+    const view = document.querySelector(".part.panel .output-view, .part.panel .output");
+    const select = document.querySelector(".part.panel .monaco-select-box");
+    const channel = select instanceof HTMLSelectElement ? select.selectedOptions[0]?.textContent ?? "" : select?.getAttribute("title") ?? "";
+    const lines = [...(view?.querySelectorAll(".view-line") ?? [])].map((l) => l.textContent.replace(/\u00a0/g, " "));
+    return { visible: view !== null && view.getClientRects().length > 0, channel, lines };
+  });
+}
+
+/** "Startup Activation: 31ms" for gord in Developer: Show Running Extensions, if shown. */
+export async function readActivationTime(page) {
+  await runCommand(page, "Developer: Show Running Extensions");
+  const row = page.locator(`.monaco-list-row[aria-label="${manifest.name}"] .activation-time`);
+  try {
+    await row.waitFor({ state: "visible", timeout: 15_000 });
+    return (await row.innerText()).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

@@ -1,0 +1,264 @@
+// gord in a real VS Code: code-server with the real VSIX (and so the real
+// release sidecar), in Debian's headless Chromium, on the example workspace.
+// Each scenario asserts what a user sees and leaves a screenshot in
+// tests/e2e/artifacts/.
+//
+//   npm run package && node --test tests/e2e/
+//
+// Needs what scripts/install-deps installs (code-server, chromium,
+// playwright-core). Everything the tests start is stopped in `after`, which
+// also fails the run if any process was left behind.
+
+import assert from "node:assert/strict";
+import { appendFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { Browser } from "./lib/browser.mjs";
+import { CodeServer } from "./lib/codeServer.mjs";
+import { artifactsDir, checkPrerequisites } from "./lib/env.mjs";
+import { reapLeftovers, waitFor } from "./lib/procs.mjs";
+import {
+  CATEGORY,
+  EXTENSION_ID,
+  closePalette,
+  editorTabs,
+  framesText,
+  openPalette,
+  paletteLabels,
+  readActivationTime,
+  readOutputPanel,
+  readStatusItem,
+  recordStatusHistory,
+  runCommand,
+  showsHealth,
+  statusHistory,
+  statusItemLocator,
+  waitForHealth,
+} from "./lib/workbench.mjs";
+
+/** The palette commands package.json contributes; gord.runFixCommand is hidden from the palette. */
+const PALETTE_COMMANDS = ["Restart Server", "Run Health Check", "Show Logs", "Show Report"].map((t) => `${CATEGORY}: ${t}`);
+const HIDDEN_COMMAND = `${CATEGORY}: Run Fix Command`;
+const REPORT_TAB = /Go Remote Doctor Report\.md/;
+
+/** Lines of the sidecar's log (stderr, in the Go Remote Doctor channel). */
+const INITIALIZE = /INFO initialize\b/g;
+const RUN_FINISHED = /INFO health run finished\b/g;
+
+let server;
+let browser;
+let page;
+let artifacts;
+const metrics = {};
+
+/** How often `pattern` occurs in the Go Remote Doctor channel's log file. */
+function countInGordLog(pattern) {
+  return (server.readGordLog().match(pattern) ?? []).length;
+}
+
+/** Runs a scenario; saves `<name>.png` when it passes, `FAILED-<name>.png` when it does not. */
+async function scenario(name, body) {
+  try {
+    await body();
+  } catch (err) {
+    await page?.screenshot({ path: path.join(artifacts, `FAILED-${name}.png`) }).catch(() => undefined);
+    throw err;
+  }
+  await page.screenshot({ path: path.join(artifacts, `${name}.png`) });
+}
+
+/**
+ * Asserts that the status item went through the spinner (`$(sync~spin)`:
+ * sidecar starting or checks running) since `since`, and ended on health.
+ */
+async function assertSpinnerThenHealth(since, what) {
+  const seen = await statusHistory(page, since);
+  const shown = JSON.stringify(seen.map((e) => `${e.icon} ${e.text}`));
+  assert.ok(seen.some((e) => e.icon === "sync"), `the status item showed the spinner while ${what}: ${shown}`);
+  assert.ok(showsHealth(seen.at(-1)), `the status item ended on a health result: ${shown}`);
+}
+
+/** Milliseconds between two log timestamps, or undefined. */
+function msBetween(from, to) {
+  return from !== undefined && to !== undefined ? to.getTime() - from.getTime() : undefined;
+}
+
+describe("gord in code-server", { timeout: 420_000 }, () => {
+  before(async () => {
+    checkPrerequisites();
+    artifacts = artifactsDir();
+    for (const old of readdirSync(artifacts)) {
+      rmSync(path.join(artifacts, old), { recursive: true, force: true });
+    }
+    console.log(`e2e artefacts (screenshots, logs): ${artifacts}`);
+
+    server = await CodeServer.start({ logFile: path.join(artifacts, "code-server.log") });
+    browser = await Browser.launch();
+    page = browser.page;
+    // The workbench's console (errors and warnings), for when something fails.
+    page.on("console", (message) => {
+      if (message.type() === "error" || message.type() === "warning") {
+        appendFileSync(path.join(artifacts, "browser-console.log"), `[${message.type()}] ${message.text()}\n`);
+      }
+    });
+
+    await scenario("startup", async () => {
+      // Time to health: from opening the workspace to the status item showing a result.
+      const opened = Date.now();
+      await page.goto(server.workspaceUrl);
+      await page.locator(".monaco-workbench").waitFor({ timeout: 60_000 });
+      metrics.workbenchMs = Date.now() - opened;
+      await recordStatusHistory(page);
+      await waitForHealth(page, 120_000);
+      metrics.timeToHealthMs = Date.now() - opened;
+    });
+  }, { timeout: 240_000 });
+
+  after(async () => {
+    // Logs first, while the temp dir exists.
+    if (server) {
+      writeFileSync(path.join(artifacts, "gord-channel.log"), server.readGordLog());
+      writeFileSync(path.join(artifacts, "remoteexthost.log"), server.readExtHostLog());
+    }
+    const profile = browser?.profileDir;
+    await browser?.close();
+    const leftovers = (await server?.stop()) ?? [];
+    if (profile) {
+      leftovers.push(...(await reapLeftovers((p) => p.cmdline.includes(profile))));
+    }
+    printMetrics();
+    assert.deepEqual(
+      leftovers.map((p) => `${p.pid} ${p.cmdline}`),
+      [],
+      "processes left behind after stopping code-server and Chromium (now killed)",
+    );
+  });
+
+  it("(a) the status item shows the workspace's health; clicking it runs the checks and opens the report", async () => {
+    await scenario("a-status-and-report", async () => {
+      const status = await readStatusItem(page);
+      assert.ok(showsHealth(status), `status item shows a health result: ${JSON.stringify(status)}`);
+      assert.ok(status.ariaLabel.includes(status.text), `its accessible name includes "${status.text}"`);
+
+      const runsBefore = countInGordLog(RUN_FINISHED);
+      const clicked = Date.now();
+      await statusItemLocator(page).click();
+
+      await waitFor("the report's tab", async () => (await editorTabs(page)).some((t) => REPORT_TAB.test(t)));
+      const [report] = await waitFor("the report in the Markdown preview", () =>
+        framesText(page, /Go Remote Doctor report[\s\S]*GO001/).then((texts) => (texts.length ? texts : undefined)),
+      );
+      assert.match(report, /Go Remote Doctor report/);
+      assert.match(report, /GO001/);
+      await waitFor("the click's health run", () => countInGordLog(RUN_FINISHED) > runsBefore);
+      await waitForHealth(page);
+      await assertSpinnerThenHealth(clicked, "the checks ran");
+    });
+  });
+
+  it("(b) every gord command is in the palette under its category, and runs", async () => {
+    await scenario("b-palette", async () => {
+      await openPalette(page, `${CATEGORY}:`);
+      const labels = await paletteLabels(page, `${CATEGORY}:`);
+      assert.deepEqual([...labels].sort(), PALETTE_COMMANDS, "the palette lists exactly these gord commands");
+      assert.ok(!labels.includes(HIDDEN_COMMAND), `${HIDDEN_COMMAND} is hidden`);
+    });
+    await closePalette(page);
+
+    await scenario("b-run-health-check", async () => {
+      await runCommand(page, "View: Close All Editors");
+      const runsBefore = countInGordLog(RUN_FINISHED);
+      await runCommand(page, `${CATEGORY}: Run Health Check`);
+      await waitFor("a new health run", () => countInGordLog(RUN_FINISHED) > runsBefore);
+      await waitFor("the report's tab", async () => (await editorTabs(page)).some((t) => REPORT_TAB.test(t)));
+      await waitForHealth(page);
+    });
+
+    await scenario("b-show-report", async () => {
+      await runCommand(page, "View: Close All Editors");
+      await runCommand(page, `${CATEGORY}: Show Report`);
+      await waitFor("the report's tab", async () => (await editorTabs(page)).some((t) => REPORT_TAB.test(t)));
+      await waitFor("the report in the Markdown preview", () =>
+        framesText(page, /Go Remote Doctor report[\s\S]*GO001/).then((texts) => texts.length > 0),
+      );
+    });
+
+    await scenario("b-show-logs", async () => {
+      await runCommand(page, `${CATEGORY}: Show Logs`);
+      const output = await waitFor("the Go Remote Doctor channel with sidecar log lines", async () => {
+        const panel = await readOutputPanel(page);
+        return panel.visible &&
+          panel.channel.includes(CATEGORY) &&
+          panel.lines.some((l) => /\binitialize\b|health run finished/.test(l))
+          ? panel
+          : undefined;
+      });
+      assert.equal(output.channel.trim(), CATEGORY);
+    });
+
+    await scenario("b-restart-server", async () => {
+      const before = server.sidecars().map((p) => p.pid);
+      assert.equal(before.length, 1, `one gord serve runs: ${JSON.stringify(server.sidecars())}`);
+      const initsBefore = countInGordLog(INITIALIZE);
+      const restarted = Date.now();
+      await runCommand(page, `${CATEGORY}: Restart Server`);
+      const after = await waitFor("a new gord serve process", () => {
+        const now = server.sidecars().map((p) => p.pid);
+        return now.length === 1 && !before.includes(now[0]) ? now : undefined;
+      });
+      await waitFor("the new sidecar's initialize", () => countInGordLog(INITIALIZE) > initsBefore);
+      await waitForHealth(page);
+      await assertSpinnerThenHealth(restarted, "the sidecar restarted");
+      assert.notEqual(after[0], before[0]);
+    });
+  });
+
+  it("(g) a sidecar killed from outside is restarted and the status item recovers", async () => {
+    await scenario("g-sidecar-killed", async () => {
+      const victims = server.sidecars();
+      assert.equal(victims.length, 1, `one gord serve runs under this code-server: ${JSON.stringify(victims)}`);
+      const victim = victims[0].pid;
+      const killed = Date.now();
+      process.kill(victim, "SIGKILL");
+
+      const replacement = await waitFor("a new gord serve process", () => {
+        const now = server.sidecars().map((p) => p.pid);
+        return now.length === 1 && now[0] !== victim ? now[0] : undefined;
+      });
+      await waitFor("the extension to log the crash", () => /exited unexpectedly/.test(server.readGordLog()));
+      const status = await waitForHealth(page);
+      metrics.recoveryMs = Date.now() - killed;
+      await assertSpinnerThenHealth(killed, "the sidecar restarted");
+      assert.notEqual(replacement, victim);
+      assert.ok(showsHealth(status));
+    });
+  });
+
+  it("(m) reports the extension's activation time and the time to health", async () => {
+    // The workbench's own figure ("Developer: Show Running Extensions").
+    await scenario("m-running-extensions", async () => {
+      metrics.runningExtensions = await readActivationTime(page);
+    });
+    // From the logs: activation (extension host) to the sidecar's first finished run.
+    const activation = new RegExp(`^(\\S+ \\S+) \\[info\\] ExtensionService#_doActivateExtension ${EXTENSION_ID.replace(".", "\\.")},`, "m");
+    const activated = activation.exec(server.readExtHostLog());
+    const firstRun = /(\d{4}-\d\d-\d\dT\S+Z)\s+INFO health run finished/.exec(server.readGordLog());
+    // The extension host logs local time; the sidecar's tracing logs UTC.
+    const activatedAt = activated ? new Date(activated[1].replace(" ", "T")) : undefined;
+    const firstRunAt = firstRun ? new Date(firstRun[1]) : undefined;
+    metrics.activationToFirstHealthMs = msBetween(activatedAt, firstRunAt);
+    assert.ok(metrics.timeToHealthMs > 0);
+  });
+});
+
+function printMetrics() {
+  const fmt = (ms) => (ms === undefined ? "n/a" : `${(ms / 1000).toFixed(2)} s`);
+  const lines = [
+    `workspace opened -> workbench shown:          ${fmt(metrics.workbenchMs)}`,
+    `workspace opened -> status bar shows health:  ${fmt(metrics.timeToHealthMs)}`,
+    `extension activation (Running Extensions):    ${metrics.runningExtensions ?? "n/a"}`,
+    `activation -> first health run finished:      ${fmt(metrics.activationToFirstHealthMs)}`,
+    `sidecar killed -> status shows health again:  ${fmt(metrics.recoveryMs)}`,
+  ];
+  console.log(["e2e timings:", ...lines.map((l) => `  ${l}`)].join("\n"));
+}
