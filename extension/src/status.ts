@@ -2,7 +2,7 @@
 
 import * as vscode from "vscode";
 import type { StatusNotification } from "./protocol";
-import { TOOLTIP_COMMANDS, formatStatus, type IdleView, type StatusView } from "./statusFormat";
+import { TOOLTIP_COMMANDS, accessibleLabel, formatStatus, type IdleView, type StatusView } from "./statusFormat";
 
 export class StatusItem implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
@@ -53,6 +53,7 @@ export class StatusItem implements vscode.Disposable {
   private render(): void {
     const presentation = formatStatus(this.view);
     this.item.text = presentation.text;
+    this.item.accessibilityInformation = { label: accessibleLabel(presentation.text), role: "button" };
     const tooltip = new vscode.MarkdownString(presentation.tooltip.join("\n"), true);
     tooltip.isTrusted = { enabledCommands: [...TOOLTIP_COMMANDS] };
     this.item.tooltip = tooltip;

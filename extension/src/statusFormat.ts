@@ -147,3 +147,9 @@ export function escapeMarkdown(text: string): string {
     .replace(/\s*\r?\n\s*/g, " ")
     .replace(/[\\`*_{}[\]()#+\-.!|<>$~]/g, "\\$&");
 }
+
+/** What a screen reader says for the status item: its text without codicons. */
+export function accessibleLabel(text: string): string {
+  const words = text.replace(/\$\([^)]*\)\s*/g, "").trim();
+  return `Go Remote Doctor, ${words}`;
+}

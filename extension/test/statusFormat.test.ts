@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { StatusCheck, Summary } from "../src/protocol";
-import { escapeMarkdown, formatStatus, type IdleView } from "../src/statusFormat";
+import { accessibleLabel, escapeMarkdown, formatStatus, type IdleView } from "../src/statusFormat";
 
 function idle(summary: Partial<Summary>, checks: StatusCheck[] = []): IdleView {
   return {
@@ -74,5 +74,12 @@ describe("formatStatus", () => {
 describe("escapeMarkdown", () => {
   it("keeps sidecar text from becoming links, icons or extra lines", () => {
     assert.equal(escapeMarkdown("[x](command:evil) $(zap)\nnext"), "\\[x\\]\\(command:evil\\) \\$\\(zap\\) next");
+  });
+});
+
+describe("accessibleLabel", () => {
+  it("reads the status without codicon syntax", () => {
+    assert.equal(accessibleLabel("$(error) gord: 1 error, 4 warnings"), "Go Remote Doctor, gord: 1 error, 4 warnings");
+    assert.equal(accessibleLabel("$(pass) gord"), "Go Remote Doctor, gord");
   });
 });

@@ -20,6 +20,9 @@ pub struct Settings {
     pub minimum_go: GoVersion,
     pub check_timeout: Duration,
     pub trace: Trace,
+    /// `gord.ssh.allowMatchExec`: run ssh_config `Match exec` commands while
+    /// linting, as ssh would (never in an untrusted workspace).
+    pub allow_match_exec: bool,
 }
 
 /// `gord.trace.server`: how much the client traces, and the sidecar's log level.
@@ -47,6 +50,7 @@ impl Default for Settings {
             minimum_go: GoVersion::new(1, 21, None),
             check_timeout: Duration::from_secs(DEFAULT_TIMEOUT_SECONDS),
             trace: Trace::Off,
+            allow_match_exec: false,
         }
     }
 }
@@ -99,6 +103,10 @@ impl Settings {
                     parse_timeout(&value).map(|t| settings.check_timeout = t)
                 }
                 "trace.server" => parse_trace(&value).map(|t| settings.trace = t),
+                "ssh.allowMatchExec" => value
+                    .as_bool()
+                    .map(|b| settings.allow_match_exec = b)
+                    .ok_or_else(|| format!("expected true or false, got {}", kind(&value))),
                 k if CLIENT_ONLY_KEYS.contains(&k) => Ok(()),
                 _ => Err(String::from("unknown setting; it is ignored")),
             };
@@ -115,6 +123,7 @@ impl Settings {
             "go.minimumVersion" => self.minimum_go = previous.minimum_go.clone(),
             "checks.timeoutSeconds" => self.check_timeout = previous.check_timeout,
             "trace.server" => self.trace = previous.trace,
+            "ssh.allowMatchExec" => self.allow_match_exec = previous.allow_match_exec,
             _ => {}
         }
     }
@@ -211,6 +220,11 @@ mod tests {
         assert_eq!(settings.minimum_go, GoVersion::new(1, 23, None));
         assert_eq!(settings.check_timeout, Duration::from_secs(5));
         assert_eq!(settings.trace, Trace::Verbose);
+        assert!(!settings.allow_match_exec);
+        let (settings, problems) = parse(json!({ "ssh": { "allowMatchExec": true } }));
+        assert!(problems.is_empty() && settings.allow_match_exec);
+        let (_, problems) = parse(json!({ "ssh": { "allowMatchExec": "yes" } }));
+        assert_eq!(problems[0].key, "ssh.allowMatchExec");
     }
 
     #[test]

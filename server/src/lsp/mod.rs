@@ -183,10 +183,12 @@ impl Backend {
         let backend = self.handle();
         tokio::spawn(async move {
             tokio::time::sleep(LINT_DEBOUNCE).await;
-            let overlay = {
+            let (overlay, allow_exec) = {
                 let state = backend.state.lock().await;
+                // An untrusted workspace never gets a config's commands run.
+                let allow_exec = state.settings.allow_match_exec && state.trusted;
                 match state.documents.get(&path) {
-                    Some(doc) if doc.version == version => state.documents.overlay(),
+                    Some(doc) if doc.version == version => (state.documents.overlay(), allow_exec),
                     // A newer edit has its own lint scheduled; a closed file needs none.
                     _ => return,
                 }
@@ -194,7 +196,7 @@ impl Backend {
             let main = path.clone();
             let linted = tokio::task::spawn_blocking(move || {
                 let local = LocalFacts::current();
-                ssh::diagnostics(&main, &overlay, &local, &doc_uri)
+                ssh::diagnostics(&main, &overlay, &local, &doc_uri, allow_exec)
             })
             .await;
             let Ok(by_file) = linted else {
@@ -330,7 +332,13 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        let before = self.state.lock().await.settings.clone();
         self.apply_settings(&params.settings).await;
+        // The client sends the settings right after `initialized` too: only a
+        // real change is worth another health run.
+        if self.state.lock().await.settings == before {
+            return;
+        }
         let backend = self.handle();
         tokio::spawn(async move {
             backend.run_health().await;

@@ -21,16 +21,21 @@ use crate::ssh::lint::{lint, span_range, LintContext, LintFinding, Severity, Ssh
 use crate::uri::file_uri;
 
 /// Diagnostics for `main` and every file it includes, by file URI.
+/// `allow_exec` lets `Match exec` blocks run their commands.
 pub fn diagnostics(
     main: &Path,
     fs: &dyn ConfigFs,
     local: &LocalFacts,
     doc_uri: &dyn Fn(&str) -> Option<Uri>,
+    allow_exec: bool,
 ) -> BTreeMap<String, Vec<Diagnostic>> {
     let mut by_file: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
-    let Ok(ctx) = LintContext::load(main, fs, local, false) else {
+    let Ok(mut ctx) = LintContext::load(main, fs, local, false) else {
         return by_file;
     };
+    if allow_exec {
+        ctx = ctx.with_exec(&crate::ssh::match_exec);
+    }
     for file in &ctx.files {
         by_file.entry(file_uri(&file.path)).or_default();
     }

@@ -32,12 +32,13 @@ impl Check for SshConfigCheck {
     fn run<'a>(&'a self, ctx: &'a CheckContext) -> BoxFuture<'a, Outcome> {
         Box::pin(async move {
             let home = ctx.env.home();
+            let allow_exec = ctx.settings.allow_match_exec && ctx.trusted;
             // Reading and linting touch only the file system: off the async threads.
             let done = tokio::task::spawn_blocking(move || {
                 let local = LocalFacts::current();
                 let home = home.unwrap_or_else(|| local.home.clone());
                 let path = home.join(".ssh").join("config");
-                lint_outcome(&path, &RealFs, &LocalFacts { home, ..local })
+                lint_outcome(&path, &RealFs, &LocalFacts { home, ..local }, allow_exec)
             })
             .await;
             done.unwrap_or_else(|e| {
@@ -48,8 +49,14 @@ impl Check for SshConfigCheck {
 }
 
 /// The check's verdict for the config at `path`; pure given `fs`.
-pub fn lint_outcome(path: &std::path::Path, fs: &dyn ConfigFs, local: &LocalFacts) -> Outcome {
+pub fn lint_outcome(
+    path: &std::path::Path,
+    fs: &dyn ConfigFs,
+    local: &LocalFacts,
+    allow_exec: bool,
+) -> Outcome {
     let ctx = match LintContext::load(path, fs, local, false) {
+        Ok(ctx) if allow_exec => ctx.with_exec(&crate::ssh::match_exec),
         Ok(ctx) => ctx,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Outcome::skipped(format!("no SSH config at {}", path.display()))

@@ -65,7 +65,7 @@ pub fn resolve_host(
 /// Runs a `Match exec` command the way ssh does: through the user's shell,
 /// success when it exits 0. The command is the user's own config text, so a
 /// shell is what it is written for.
-fn match_exec(command: &str) -> Result<bool, String> {
+pub fn match_exec(command: &str) -> Result<bool, String> {
     let shell = std::env::var("SHELL")
         .ok()
         .filter(|s| !s.is_empty())
@@ -94,8 +94,11 @@ pub fn lint_config(
     let path = config
         .map(Path::to_path_buf)
         .unwrap_or_else(default_config_path);
-    let ctx = lint::LintContext::load(&path, &RealFs, &local, allow_exec)
+    let mut ctx = lint::LintContext::load(&path, &RealFs, &local, allow_exec)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    if allow_exec {
+        ctx = ctx.with_exec(&match_exec);
+    }
     Ok((path, lint::lint(&ctx)))
 }
 

@@ -5,7 +5,10 @@
 pub mod output;
 pub mod rules;
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use tower_lsp_server::ls_types::Range;
 
@@ -75,7 +78,15 @@ pub struct LintContext<'a> {
     pub local: &'a LocalFacts,
     pub allow_exec: bool,
     pub platform: Platform,
+    /// Resolutions already computed in this run, by host argument: several
+    /// rules resolve the same aliases.
+    resolved: RefCell<HashMap<String, Rc<Resolution>>>,
+    /// Runs `Match exec` commands; only set when the user allowed it.
+    exec: Option<&'a ExecFn>,
 }
+
+/// A `Match exec` runner: the expanded command in, whether it exited 0 out.
+pub type ExecFn = dyn Fn(&str) -> Result<bool, String> + Sync;
 
 impl<'a> LintContext<'a> {
     /// Loads `main` and the files it includes through `fs`.
@@ -112,15 +123,40 @@ impl<'a> LintContext<'a> {
             } else {
                 Platform::Unix
             },
+            resolved: RefCell::new(HashMap::new()),
+            exec: None,
         })
     }
 
-    /// Resolves `host` against the main file as `ssh -F main host` would,
-    /// except that `Match exec` blocks count as not matching: lint runs on
-    /// every keystroke and never runs the config's commands.
+    /// Lets `Match exec` blocks run their command (the user allowed it).
+    pub fn with_exec(mut self, exec: &'a ExecFn) -> Self {
+        self.exec = Some(exec);
+        self.allow_exec = true;
+        self
+    }
+
+    /// Resolves `host` against the main file as `ssh -F main host` would.
+    /// `Match exec` blocks count as not matching unless the user allowed
+    /// their commands to run ([`LintContext::with_exec`]).
     pub fn resolve(&self, host: &str) -> Resolution {
-        Resolver::new(self.fs, self.local, ExecPolicy::Deny)
+        let policy = match self.exec {
+            Some(run) => ExecPolicy::Allow(run),
+            None => ExecPolicy::Deny,
+        };
+        Resolver::new(self.fs, self.local, policy)
             .resolve_sources(&[ConfigSource::explicit(&self.main)], host)
+    }
+
+    /// [`LintContext::resolve`], computed once per host and shared.
+    pub fn resolved(&self, host: &str) -> Rc<Resolution> {
+        if let Some(r) = self.resolved.borrow().get(host) {
+            return Rc::clone(r);
+        }
+        let r = Rc::new(self.resolve(host));
+        self.resolved
+            .borrow_mut()
+            .insert(host.to_string(), Rc::clone(&r));
+        r
     }
 
     pub fn file(&self, path: &Path) -> Option<&SourceFile> {

@@ -1,11 +1,19 @@
-//! Rules about keywords themselves: unknown, misspelt, deprecated.
+//! Rules about keywords themselves: unknown, misspelt, renamed, removed, or
+//! written twice in one block.
 
-use crate::ssh::config::keywords::{lookup, suggest};
+use std::collections::HashMap;
+
+use crate::ssh::config::blocks::blocks;
+use crate::ssh::config::keywords::{lookup, suggest, Kind};
 use crate::ssh::config::lexer::LineSyntax;
-use crate::ssh::lint::{span_range, LintContext, LintFinding, Rule, Severity, SshFix, TextEdit};
+use crate::ssh::lint::rules::support::{
+    delete_lines, directives, edit_fix, finding, first_value_wins, origin_is, place, probe_hosts,
+    replace, sets_slot, slot,
+};
+use crate::ssh::lint::{span_range, LintContext, LintFinding, Rule, Severity, TextEdit};
 
 /// SSH001: a keyword OpenSSH does not know. ssh stops with "Bad configuration
-/// option" and refuses to connect to any host.
+/// option" and refuses to connect to any host (unless IgnoreUnknown lists it).
 pub struct UnknownKeyword;
 
 impl Rule for UnknownKeyword {
@@ -18,6 +26,17 @@ impl Rule for UnknownKeyword {
     }
 
     fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
+        // IgnoreUnknown depends on which blocks are active: when the config
+        // has one, a line counts only if some host's resolution rejects it.
+        let uses_ignore_unknown = ctx
+            .files
+            .iter()
+            .any(|f| directives(f).any(|(_, d)| d.keyword == "ignoreunknown"));
+        let probes = if uses_ignore_unknown {
+            probe_hosts(ctx)
+        } else {
+            Vec::new()
+        };
         for file in &ctx.files {
             for line in &file.lines {
                 let LineSyntax::Directive(d) = &line.syntax else {
@@ -26,7 +45,23 @@ impl Rule for UnknownKeyword {
                 if lookup(&d.keyword).is_some() {
                     continue;
                 }
-                let written = &file.line_text(line)[d.keyword_span.clone()];
+                if uses_ignore_unknown {
+                    let rejected = probes.iter().any(|host| {
+                        let r = ctx.resolved(host);
+                        r.errors.iter().any(|e| {
+                            e.origin
+                                .is_some_and(|o| origin_is(&r, o, &file.path, line.index))
+                                && e.message.starts_with("Bad configuration option")
+                        })
+                    });
+                    if !rejected {
+                        continue;
+                    }
+                }
+                let written = file
+                    .line_text(line)
+                    .get(d.keyword_span.clone())
+                    .unwrap_or(&d.keyword);
                 let range = span_range(file, line.index, d.keyword_span.clone());
                 let suggestion = suggest(&d.keyword);
                 let mut message = format!(
@@ -36,15 +71,17 @@ impl Rule for UnknownKeyword {
                 if let Some(name) = suggestion {
                     message.push_str(&format!("; did you mean \"{name}\"?"));
                 }
-                let fix = suggestion.map(|name| SshFix {
-                    title: format!("Change to {}", camel(name)),
-                    edits: vec![TextEdit {
-                        file: file.path.clone(),
-                        range,
-                        new_text: camel(name),
-                    }],
-                    command: None,
-                    safe: true,
+                let fix = suggestion.and_then(|name| {
+                    edit_fix(
+                        file,
+                        format!("Change to {}", camel(name)),
+                        vec![TextEdit {
+                            file: file.path.clone(),
+                            range,
+                            new_text: camel(name),
+                        }],
+                        true,
+                    )
                 });
                 out.push(LintFinding {
                     code: self.code(),
@@ -54,6 +91,203 @@ impl Rule for UnknownKeyword {
                     message,
                     fix,
                 });
+            }
+        }
+    }
+}
+
+/// An old keyword name OpenSSH still reads as an alias of a newer one.
+struct Rename {
+    old: &'static str,
+    new: &'static str,
+    /// When the new name appeared, if recently: the rename is then not
+    /// applied automatically, as an older ssh reading the file would stop.
+    since: Option<&'static str>,
+}
+
+const RENAMES: &[Rename] = &[
+    Rename {
+        old: "pubkeyacceptedkeytypes",
+        new: "PubkeyAcceptedAlgorithms",
+        since: Some("8.5"),
+    },
+    Rename {
+        old: "hostbasedkeytypes",
+        new: "HostbasedAcceptedAlgorithms",
+        since: Some("8.5"),
+    },
+    Rename {
+        old: "challengeresponseauthentication",
+        new: "KbdInteractiveAuthentication",
+        since: None,
+    },
+    Rename {
+        old: "skeyauthentication",
+        new: "KbdInteractiveAuthentication",
+        since: None,
+    },
+    Rename {
+        old: "tisauthentication",
+        new: "KbdInteractiveAuthentication",
+        since: None,
+    },
+    Rename {
+        old: "dsaauthentication",
+        new: "PubkeyAuthentication",
+        since: None,
+    },
+    Rename {
+        old: "identityfile2",
+        new: "IdentityFile",
+        since: None,
+    },
+    Rename {
+        old: "keepalive",
+        new: "TCPKeepAlive",
+        since: None,
+    },
+];
+
+/// SSH003: a keyword OpenSSH removed (ignored, or reported as unsupported on
+/// every run), or an old name of a renamed one.
+pub struct DeprecatedKeyword;
+
+impl Rule for DeprecatedKeyword {
+    fn code(&self) -> &'static str {
+        "SSH003"
+    }
+
+    fn title(&self) -> &'static str {
+        "Deprecated, removed or renamed keyword"
+    }
+
+    fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
+        for file in &ctx.files {
+            for (line, d) in directives(file) {
+                let Some(keyword) = lookup(&d.keyword) else {
+                    continue;
+                };
+                let written = file
+                    .lines
+                    .get(line)
+                    .and_then(|l| file.line_text(l).get(d.keyword_span.clone()))
+                    .unwrap_or(&d.keyword)
+                    .to_string();
+                let range = span_range(file, line, d.keyword_span.clone());
+                let where_ = place(ctx, &file.path, line);
+                let (severity, message, fix) = if let Some(rename) =
+                    RENAMES.iter().find(|r| r.old == d.keyword)
+                {
+                    let mut message = format!(
+                        "{written} is an old name of {}: ssh still reads it as an alias, but ssh_config(5) documents only {}",
+                        rename.new, rename.new
+                    );
+                    if let Some(version) = rename.since {
+                        message.push_str(&format!(
+                            "; the new name needs OpenSSH {version} or later on every machine that reads this file (older ssh stops with \"Bad configuration option\")"
+                        ));
+                    }
+                    let fix = edit_fix(
+                        file,
+                        format!("Rename to {}", rename.new),
+                        vec![replace(file, line, d.keyword_span.clone(), rename.new)],
+                        rename.since.is_none(),
+                    );
+                    (Severity::Info, message, fix)
+                } else {
+                    let message = match keyword.kind {
+                        Kind::Deprecated => format!(
+                            "{written} was removed from OpenSSH: ssh ignores this line (ssh -v shows \"{where_}: Deprecated option \"{}\"\"), so it has no effect",
+                            d.keyword
+                        ),
+                        Kind::Unsupported => format!(
+                            "{written} is not supported by this ssh: it prints \"{where_}: Unsupported option \"{}\"\" on every connection and ignores the line",
+                            d.keyword
+                        ),
+                        Kind::Ignore => format!(
+                            "{written} is ignored: OpenSSH 7.6 removed SSH protocol 1 and always speaks protocol 2, so this line has no effect"
+                        ),
+                        _ => continue,
+                    };
+                    let fix = edit_fix(
+                        file,
+                        format!("Remove the {written} line"),
+                        vec![delete_lines(file, line, line)],
+                        false,
+                    );
+                    let severity = if keyword.kind == Kind::Ignore {
+                        Severity::Info
+                    } else {
+                        Severity::Warning
+                    };
+                    (severity, message, fix)
+                };
+                let mut f = finding(self.code(), severity, file, range, message);
+                f.fix = fix;
+                out.push(f);
+            }
+        }
+    }
+}
+
+/// SSH004: a keyword whose first value wins, written again in the same
+/// block: the later line never takes effect.
+pub struct RepeatedKeyword;
+
+impl Rule for RepeatedKeyword {
+    fn code(&self) -> &'static str {
+        "SSH004"
+    }
+
+    fn title(&self) -> &'static str {
+        "Keyword repeated in one block"
+    }
+
+    fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
+        for file in &ctx.files {
+            for block in blocks(file) {
+                let mut first: HashMap<&'static str, usize> = HashMap::new();
+                for &line in &block.lines {
+                    let Some(d) = crate::ssh::config::blocks::directive(file, line) else {
+                        continue;
+                    };
+                    let Some(keyword) = lookup(&d.keyword) else {
+                        continue;
+                    };
+                    if !first_value_wins(keyword.kind) {
+                        continue;
+                    }
+                    let slot = slot(keyword);
+                    let Some(&earlier) = first.get(slot) else {
+                        if sets_slot(keyword, d) {
+                            first.insert(slot, line);
+                        }
+                        continue;
+                    };
+                    let earlier_text = file
+                        .lines
+                        .get(earlier)
+                        .map(|l| file.line_text(l).trim().to_string())
+                        .unwrap_or_default();
+                    let written = file
+                        .lines
+                        .get(line)
+                        .map(|l| file.line_text(l).trim().to_string())
+                        .unwrap_or_default();
+                    let message = format!(
+                        "\"{written}\" is ignored: \"{earlier_text}\" on line {} of the same block already set it, and ssh keeps the first value it obtains; remove one of the two lines",
+                        earlier + 1
+                    );
+                    let range = span_range(file, line, d.keyword_span.start..d.rest_span.end);
+                    let mut f = finding(self.code(), Severity::Warning, file, range, message);
+                    f.fix = edit_fix(
+                        file,
+                        String::from("Remove the ignored line"),
+                        vec![delete_lines(file, line, line)],
+                        true,
+                    );
+                    out.push(f);
+                }
             }
         }
     }
@@ -243,6 +477,75 @@ mod tests {
         let fix = f.fix.as_ref().unwrap();
         assert_eq!(fix.edits[0].new_text, "ServerAliveInterval");
         assert!(fix.safe);
+    }
+
+    #[test]
+    fn ssh001_respects_ignore_unknown_where_it_is_in_effect() {
+        let findings = lint_text("IgnoreUnknown UseKeychain\nHost a\n  UseKeychain yes\n");
+        assert!(!findings.iter().any(|f| f.code == "SSH001"), "{findings:?}");
+        // Only inside `Host mac`: every other host still stops on the line.
+        let findings =
+            lint_text("Host mac\n  IgnoreUnknown UseKeychain\nHost *\n  UseKeychain yes\n");
+        let f = findings.iter().find(|f| f.code == "SSH001").unwrap();
+        assert_eq!(f.range.start.line, 3);
+    }
+
+    #[test]
+    fn ssh003_renames_an_old_keyword_and_flags_a_removed_one() {
+        let findings = lint_text(
+            "Host a\n  ChallengeResponseAuthentication no\n  PubkeyAcceptedKeyTypes +ssh-rsa\n  UseRoaming no\n  RSAAuthentication yes\n  Protocol 2\n",
+        );
+        let found: Vec<_> = findings.iter().filter(|f| f.code == "SSH003").collect();
+        assert_eq!(found.len(), 5, "{found:#?}");
+        let rename = found[0];
+        assert_eq!(rename.severity, Severity::Info);
+        assert_eq!(
+            (rename.range.start.character, rename.range.end.character),
+            (2, 33)
+        );
+        let fix = rename.fix.as_ref().unwrap();
+        assert_eq!(fix.edits[0].new_text, "KbdInteractiveAuthentication");
+        assert!(fix.safe);
+        let newer = found[1].fix.as_ref().unwrap();
+        assert_eq!(newer.edits[0].new_text, "PubkeyAcceptedAlgorithms");
+        assert!(!newer.safe, "needs OpenSSH 8.5");
+        assert!(found[1].message.contains("OpenSSH 8.5"));
+        assert_eq!(found[2].severity, Severity::Warning);
+        assert!(found[2]
+            .message
+            .contains("Deprecated option \"useroaming\""));
+        assert!(found[3]
+            .message
+            .contains("~/.ssh/config line 5: Unsupported option \"rsaauthentication\""));
+        assert_eq!(found[4].severity, Severity::Info);
+    }
+
+    #[test]
+    fn ssh004_flags_the_second_value_in_one_block() {
+        let findings = lint_text("Host web\n  User deploy\n  Port 2222\n  user admin\n");
+        let f = findings.iter().find(|f| f.code == "SSH004").unwrap();
+        assert_eq!(f.range.start.line, 3);
+        assert_eq!((f.range.start.character, f.range.end.character), (2, 12));
+        assert!(
+            f.message.contains("\"User deploy\" on line 2"),
+            "{}",
+            f.message
+        );
+        let fix = f.fix.as_ref().unwrap();
+        assert!(fix.safe);
+        assert_eq!(fix.edits[0].range.start.line, 3);
+        assert_eq!(fix.edits[0].range.end.line, 4);
+    }
+
+    #[test]
+    fn ssh004_ignores_accumulating_keywords_and_a_none_time() {
+        let findings = lint_text(
+            "Host web\n  IdentityFile ~/.ssh/a\n  IdentityFile ~/.ssh/b\n  ConnectTimeout none\n  ConnectTimeout 5\n",
+        );
+        assert!(!findings.iter().any(|f| f.code == "SSH004"), "{findings:?}");
+        let proxy = lint_text("Host web\n  ProxyJump gw.example.com\n  ProxyCommand nc %h %p\n");
+        let f = proxy.iter().find(|f| f.code == "SSH004").unwrap();
+        assert_eq!(f.range.start.line, 2);
     }
 
     #[test]

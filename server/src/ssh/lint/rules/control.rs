@@ -1,0 +1,532 @@
+//! Connection sharing (ControlMaster/ControlPath): settings that silently do
+//! nothing, share one socket between different connections, or make ssh fail.
+
+use crate::ssh::config::blocks::{blocks, Block};
+use crate::ssh::config::effective::effective;
+use crate::ssh::lint::rules::support::{
+    block_at, block_hosts, command_fix, directives, edit_fix, finding, host_words, indentation,
+    insert_line_after, name_list, origin_is, replace, value_range,
+};
+use crate::ssh::lint::{LintContext, LintFinding, Platform, Rule, Severity};
+
+/// `sizeof(sun_path)`: the longest Unix socket path plus its NUL.
+const SUN_PATH: usize = if cfg!(target_os = "macos") { 104 } else { 108 };
+
+/// The `.XXXXXXXXXXXXXXXX` ssh appends to ControlPath while it sets up the
+/// master socket (mux.c `muxserver_listen`).
+const TEMP_SUFFIX: usize = 17;
+
+/// Whether a ControlMaster value turns sharing on.
+fn master_on(value: &str) -> bool {
+    !matches!(value.to_ascii_lowercase().as_str(), "no" | "false")
+}
+
+/// SSH005: ControlMaster on, but no ControlPath for the hosts of its block.
+pub struct ControlMasterWithoutPath;
+
+impl Rule for ControlMasterWithoutPath {
+    fn code(&self) -> &'static str {
+        "SSH005"
+    }
+
+    fn title(&self) -> &'static str {
+        "ControlMaster without ControlPath"
+    }
+
+    fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
+        for file in &ctx.files {
+            let all = blocks(file);
+            for (line, d) in directives(file) {
+                if d.keyword != "controlmaster" {
+                    continue;
+                }
+                let Some(value) = d.args.first().map(|a| a.value.as_str()) else {
+                    continue;
+                };
+                if !master_on(value) {
+                    continue;
+                }
+                let Some(block) = block_at(&all, line) else {
+                    continue;
+                };
+                let lacking: Vec<String> = block_hosts(ctx, file, block)
+                    .into_iter()
+                    .filter(|(_, r)| {
+                        r.options
+                            .get("controlmaster")
+                            .is_some_and(|v| origin_is(r, v.origin, &file.path, line))
+                            && r.options
+                                .get("controlpath")
+                                .is_none_or(|v| v.text.eq_ignore_ascii_case("none"))
+                    })
+                    .map(|(host, _)| host_words(&host))
+                    .collect();
+                if lacking.is_empty() {
+                    continue;
+                }
+                let message = format!(
+                    "ControlMaster {value} does nothing for {}: no ControlPath is set, so ssh neither starts nor reuses a shared connection and every connection authenticates again; add ControlPath ~/.ssh/cm-%C",
+                    name_list(&lacking)
+                );
+                let mut f = finding(
+                    self.code(),
+                    Severity::Warning,
+                    file,
+                    value_range(file, line, d),
+                    message,
+                );
+                let indent = indentation(file, line).to_string();
+                f.fix = edit_fix(
+                    file,
+                    String::from("Add ControlPath ~/.ssh/cm-%C"),
+                    vec![insert_line_after(
+                        file,
+                        line,
+                        &format!("{indent}ControlPath ~/.ssh/cm-%C"),
+                    )],
+                    false,
+                );
+                out.push(f);
+            }
+        }
+    }
+}
+
+/// Whether a block applies to one named host only.
+fn single_host(block: &Block) -> bool {
+    match &block.header {
+        crate::ssh::config::blocks::Header::Host(patterns) => {
+            patterns.len() == 1 && block.literal_hosts().len() == 1
+        }
+        _ => false,
+    }
+}
+
+/// The `%` tokens a value uses.
+fn tokens(value: &str) -> Vec<char> {
+    let mut out = Vec::new();
+    let mut chars = value.chars();
+    while let Some(c) = chars.next() {
+        if c == '%' {
+            if let Some(t) = chars.next() {
+                out.push(t);
+            }
+        }
+    }
+    out
+}
+
+/// SSH006: a ControlPath that is not different for each connection.
+pub struct SharedControlPath;
+
+impl Rule for SharedControlPath {
+    fn code(&self) -> &'static str {
+        "SSH006"
+    }
+
+    fn title(&self) -> &'static str {
+        "ControlPath shared by different connections"
+    }
+
+    fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
+        for file in &ctx.files {
+            let all = blocks(file);
+            for (line, d) in directives(file) {
+                if d.keyword != "controlpath" {
+                    continue;
+                }
+                let [arg] = d.args.as_slice() else {
+                    continue;
+                };
+                if arg.value.eq_ignore_ascii_case("none") {
+                    continue;
+                }
+                let used = tokens(&arg.value);
+                let host = used.iter().any(|t| matches!(t, 'h' | 'n' | 'k'));
+                if used.contains(&'C') || (host && used.contains(&'p') && used.contains(&'r')) {
+                    continue;
+                }
+                let Some(block) = block_at(&all, line) else {
+                    continue;
+                };
+                let (severity, who) = if single_host(block) {
+                    (
+                        Severity::Info,
+                        "connections to this host as another user or port (ssh -l, ssh -p)",
+                    )
+                } else {
+                    (Severity::Warning, "connections to different hosts")
+                };
+                let mut missing = Vec::new();
+                if !host {
+                    missing.push("%h");
+                }
+                if !used.contains(&'p') {
+                    missing.push("%p");
+                }
+                if !used.contains(&'r') {
+                    missing.push("%r");
+                }
+                let message = format!(
+                    "ControlPath {} is the same for {who} (it lacks {}): the second ssh finds the first one's socket and runs its session over that connection, on the wrong host or as the wrong user; use %C, a hash of local host, host, port and user",
+                    arg.value,
+                    missing.join(", ")
+                );
+                let mut f = finding(
+                    self.code(),
+                    severity,
+                    file,
+                    value_range(file, line, d),
+                    message,
+                );
+                let dir = match arg.value.rfind('/') {
+                    Some(at) => arg.value.get(..=at).unwrap_or(""),
+                    None => "",
+                };
+                let new_value = format!("{dir}cm-%C");
+                let new_text = if new_value.contains([' ', '\t', '"', '\'', '\\']) {
+                    None
+                } else {
+                    Some(new_value)
+                };
+                f.fix = new_text.and_then(|text| {
+                    edit_fix(
+                        file,
+                        format!("Use {text}"),
+                        vec![replace(file, line, arg.span.clone(), &text)],
+                        false,
+                    )
+                });
+                out.push(f);
+            }
+        }
+    }
+}
+
+/// SSH007: an expanded ControlPath too long for a Unix socket.
+pub struct ControlPathTooLong;
+
+impl Rule for ControlPathTooLong {
+    fn code(&self) -> &'static str {
+        "SSH007"
+    }
+
+    fn title(&self) -> &'static str {
+        "ControlPath too long for a Unix socket"
+    }
+
+    fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
+        let max = SUN_PATH - 1;
+        for file in &ctx.files {
+            let all = blocks(file);
+            for (line, d) in directives(file) {
+                if d.keyword != "controlpath" {
+                    continue;
+                }
+                if d.args
+                    .first()
+                    .is_none_or(|a| a.value.eq_ignore_ascii_case("none"))
+                {
+                    continue;
+                }
+                let Some(block) = block_at(&all, line) else {
+                    continue;
+                };
+                // The first host for which this line is in effect and too long.
+                let problem = block_hosts(ctx, file, block).into_iter().find_map(|(host, r)| {
+                    let v = r.options.get("controlpath")?;
+                    if !origin_is(&r, v.origin, &file.path, line) {
+                        return None;
+                    }
+                    let lines = effective(&r, ctx.local, &|_| None).ok()?;
+                    let path = lines
+                        .iter()
+                        .find(|l| l.keyword == "controlpath")?
+                        .value
+                        .clone();
+                    let master = r
+                        .options
+                        .get("controlmaster")
+                        .map(|v| v.text.clone())
+                        .unwrap_or_else(|| String::from("false"));
+                    let len = path.len();
+                    let creates = master != "false";
+                    if len > max {
+                        Some((host, path, format!(
+                            "ssh stops with \"ControlPath too long ('{{path}}' >= {SUN_PATH} bytes)\" or \"path ... too long for Unix domain socket\": a socket path must fit in {SUN_PATH} bytes with its final NUL"
+                        )))
+                    } else if creates && len + TEMP_SUFFIX > max {
+                        Some((host, path, format!(
+                            "while creating the master socket ssh appends a {TEMP_SUFFIX}-character random suffix, making {} bytes, and stops with \"unix_listener: path \"...\" too long for Unix domain socket\" (a socket path must fit in {SUN_PATH} bytes with its final NUL)",
+                            len + TEMP_SUFFIX
+                        )))
+                    } else {
+                        None
+                    }
+                });
+                let Some((host, path, why)) = problem else {
+                    continue;
+                };
+                let why = why.replace("{path}", &path);
+                let message = format!(
+                    "For {} this ControlPath expands to {} bytes ({path}): {why}; use a shorter directory, e.g. ControlPath ~/.ssh/cm-%C",
+                    host_words(&host),
+                    path.len()
+                );
+                let mut f = finding(
+                    self.code(),
+                    Severity::Error,
+                    file,
+                    value_range(file, line, d),
+                    message,
+                );
+                let short = ctx.local.home.to_string_lossy().len() + "/.ssh/cm-".len() + 40;
+                if short + TEMP_SUFFIX <= max {
+                    if let Some(arg) = d.args.first() {
+                        f.fix = edit_fix(
+                            file,
+                            String::from("Use ~/.ssh/cm-%C"),
+                            vec![replace(file, line, arg.span.clone(), "~/.ssh/cm-%C")],
+                            false,
+                        );
+                    }
+                }
+                out.push(f);
+            }
+        }
+    }
+}
+
+/// SSH008: ControlMaster on Windows, whose OpenSSH has no connection sharing.
+pub struct ControlMasterOnWindows;
+
+impl Rule for ControlMasterOnWindows {
+    fn code(&self) -> &'static str {
+        "SSH008"
+    }
+
+    fn title(&self) -> &'static str {
+        "ControlMaster on Windows"
+    }
+
+    fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
+        if ctx.platform != Platform::Windows {
+            return;
+        }
+        for file in &ctx.files {
+            for (line, d) in directives(file) {
+                if d.keyword != "controlmaster" {
+                    continue;
+                }
+                let Some(arg) = d.args.first() else {
+                    continue;
+                };
+                if !master_on(&arg.value) {
+                    continue;
+                }
+                let message = format!(
+                    "ControlMaster {} breaks ssh on Windows: Windows' OpenSSH does not implement connection sharing over Unix sockets, and connections fail with \"getsockname failed: Not a socket\" (or \"Bad file descriptor\"); Remote-SSH then cannot connect. Set ControlMaster no for this machine",
+                    arg.value
+                );
+                let mut f = finding(
+                    self.code(),
+                    Severity::Error,
+                    file,
+                    value_range(file, line, d),
+                    message,
+                );
+                f.fix = edit_fix(
+                    file,
+                    String::from("Set ControlMaster no"),
+                    vec![replace(file, line, arg.span.clone(), "no")],
+                    false,
+                );
+                out.push(f);
+            }
+        }
+    }
+}
+
+/// SSH031: a ControlPath whose directory does not exist, so the master
+/// socket cannot be created.
+pub struct ControlPathDirectoryMissing;
+
+impl Rule for ControlPathDirectoryMissing {
+    fn code(&self) -> &'static str {
+        "SSH031"
+    }
+
+    fn title(&self) -> &'static str {
+        "ControlPath directory missing"
+    }
+
+    fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
+        if ctx.platform == Platform::Windows {
+            return;
+        }
+        for file in &ctx.files {
+            let all = blocks(file);
+            for (line, d) in directives(file) {
+                if d.keyword != "controlpath" {
+                    continue;
+                }
+                if d.args
+                    .first()
+                    .is_none_or(|a| a.value.eq_ignore_ascii_case("none"))
+                {
+                    continue;
+                }
+                let Some(block) = block_at(&all, line) else {
+                    continue;
+                };
+                let problem = block_hosts(ctx, file, block)
+                    .into_iter()
+                    .find_map(|(host, r)| {
+                        let v = r.options.get("controlpath")?;
+                        if !origin_is(&r, v.origin, &file.path, line) {
+                            return None;
+                        }
+                        let master = r.options.get("controlmaster").map(|v| v.text.as_str());
+                        if master.is_none_or(|m| m == "false") {
+                            return None;
+                        }
+                        let lines = effective(&r, ctx.local, &|_| None).ok()?;
+                        let path = lines
+                            .iter()
+                            .find(|l| l.keyword == "controlpath")?
+                            .value
+                            .clone();
+                        let dir = std::path::Path::new(&path).parent()?.to_path_buf();
+                        (dir.is_absolute() && !ctx.fs.is_dir(&dir)).then_some((host, path, dir))
+                    });
+                let Some((host, path, dir)) = problem else {
+                    continue;
+                };
+                let shown = dir.display().to_string();
+                let message = format!(
+                    "The directory {shown} does not exist: when ssh sets up the shared connection for {} it stops with \"unix_listener: cannot bind to path {path}.XXXXXXXXXXXXXXXX: No such file or directory\" and the connection fails; create it with mkdir -p -m 700 {shown}",
+                    host_words(&host)
+                );
+                let mut f = finding(
+                    self.code(),
+                    Severity::Error,
+                    file,
+                    value_range(file, line, d),
+                    message,
+                );
+                f.fix = Some(command_fix(
+                    format!("Create {shown}"),
+                    vec![
+                        String::from("mkdir"),
+                        String::from("-p"),
+                        String::from("-m"),
+                        String::from("700"),
+                        shown,
+                    ],
+                    true,
+                ));
+                out.push(f);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::ssh::config::resolve::memory::MemoryFs;
+    use crate::ssh::lint::tests::{facts, lint_text};
+    use crate::ssh::lint::{lint, LintContext, LintFinding, Platform};
+
+    fn only<'a>(findings: &'a [LintFinding], code: &str) -> Vec<&'a LintFinding> {
+        findings.iter().filter(|f| f.code == code).collect()
+    }
+
+    #[test]
+    fn ssh005_flags_controlmaster_without_controlpath() {
+        let findings = lint_text("Host db\n  ControlMaster auto\n  ControlPersist 10m\n");
+        let f = only(&findings, "SSH005")[0];
+        assert_eq!(f.range.start.line, 1);
+        assert_eq!((f.range.start.character, f.range.end.character), (16, 20));
+        assert!(f.message.contains("does nothing for db"), "{}", f.message);
+        let fix = f.fix.as_ref().unwrap();
+        assert_eq!(fix.edits[0].new_text, "\n  ControlPath ~/.ssh/cm-%C");
+    }
+
+    #[test]
+    fn ssh005_accepts_a_controlpath_from_another_block() {
+        let findings =
+            lint_text("Host db\n  ControlMaster auto\nHost *\n  ControlPath ~/.ssh/cm-%C\n");
+        assert!(only(&findings, "SSH005").is_empty());
+        let global = lint_text("ControlMaster auto\n");
+        assert!(only(&global, "SSH005")[0]
+            .message
+            .contains("any host the config does not name"));
+    }
+
+    #[test]
+    fn ssh006_flags_controlpath_without_percent_c() {
+        let findings = lint_text("Host *\n  ControlPath ~/.ssh/master-%h\n");
+        let f = only(&findings, "SSH006")[0];
+        assert_eq!(f.severity, crate::ssh::lint::Severity::Warning);
+        assert!(f.message.contains("lacks %p, %r"), "{}", f.message);
+        assert_eq!((f.range.start.character, f.range.end.character), (14, 30));
+        assert_eq!(f.fix.as_ref().unwrap().edits[0].new_text, "~/.ssh/cm-%C");
+        for ok in ["~/.ssh/cm-%C", "~/.ssh/%r@%h:%p", "none"] {
+            let findings = lint_text(&format!("Host *\n  ControlPath {ok}\n"));
+            assert!(only(&findings, "SSH006").is_empty(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn ssh007_flags_a_controlpath_too_long_with_the_temporary_suffix() {
+        let dir = "a".repeat(40);
+        let findings = lint_text(&format!(
+            "Host db\n  ControlMaster auto\n  ControlPath ~/{dir}/sockets/%C\n"
+        ));
+        let f = only(&findings, "SSH007")[0];
+        assert_eq!(f.range.start.line, 2);
+        assert!(f.message.contains("expands to 98 bytes"), "{}", f.message);
+        assert!(f.message.contains("too long for Unix domain socket"));
+        assert_eq!(f.fix.as_ref().unwrap().edits[0].new_text, "~/.ssh/cm-%C");
+        let short = lint_text("Host db\n  ControlMaster auto\n  ControlPath ~/.ssh/cm-%C\n");
+        assert!(only(&short, "SSH007").is_empty());
+    }
+
+    #[test]
+    fn ssh031_flags_a_controlpath_in_a_missing_directory() {
+        let text = "Host *\n  ControlMaster auto\n  ControlPath ~/.ssh/sockets/%r@%h-%p\n";
+        let findings = lint_text(text);
+        let f = only(&findings, "SSH031")[0];
+        assert_eq!(f.range.start.line, 2);
+        assert_eq!((f.range.start.character, f.range.end.character), (14, 37));
+        assert!(f.message.contains("cannot bind to path"), "{}", f.message);
+        assert_eq!(
+            f.fix.as_ref().unwrap().command.as_deref().unwrap(),
+            ["mkdir", "-p", "-m", "700", "/home/me/.ssh/sockets"]
+        );
+        let present = crate::ssh::lint::tests::lint_files(&[
+            ("/home/me/.ssh/config", text),
+            ("/home/me/.ssh/sockets/.keep", ""),
+        ]);
+        assert!(only(&present, "SSH031").is_empty());
+        let no_master = lint_text("Host *\n  ControlPath ~/.ssh/sockets/%C\n");
+        assert!(only(&no_master, "SSH031").is_empty());
+    }
+
+    #[test]
+    fn ssh008_flags_controlmaster_on_windows_only() {
+        let text = "Host *\n  ControlMaster auto\n  ControlPath ~/.ssh/cm-%C\n";
+        let fs = MemoryFs::with(&[("/home/me/.ssh/config", text)]);
+        let local = facts();
+        let mut ctx =
+            LintContext::load(Path::new("/home/me/.ssh/config"), &fs, &local, false).unwrap();
+        assert!(only(&lint(&ctx), "SSH008").is_empty());
+        ctx.platform = Platform::Windows;
+        let findings = lint(&ctx);
+        let f = only(&findings, "SSH008")[0];
+        assert!(f.message.contains("getsockname failed: Not a socket"));
+        assert_eq!(f.fix.as_ref().unwrap().edits[0].new_text, "no");
+    }
+}

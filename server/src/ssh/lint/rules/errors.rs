@@ -1,0 +1,299 @@
+//! Lines ssh rejects: broken syntax, values OpenSSH refuses, `%` tokens it
+//! cannot expand. Each of these stops ssh before it connects.
+
+use std::collections::BTreeMap;
+
+use crate::ssh::config::lexer::LineSyntax;
+use crate::ssh::lint::rules::support::{
+    directives, finding, origin_path, place, probe_hosts, value_range,
+};
+use crate::ssh::lint::{span_range, LintContext, LintFinding, Rule, Severity};
+
+/// SSH024: a line OpenSSH cannot split (no value, unbalanced quotes).
+pub struct SyntaxError;
+
+impl Rule for SyntaxError {
+    fn code(&self) -> &'static str {
+        "SSH024"
+    }
+
+    fn title(&self) -> &'static str {
+        "Line ssh cannot parse"
+    }
+
+    fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
+        for file in &ctx.files {
+            for line in &file.lines {
+                let LineSyntax::Error { message, span } = &line.syntax else {
+                    continue;
+                };
+                let advice = if message.starts_with("no argument") {
+                    "give the keyword a value, or remove the line"
+                } else {
+                    "close the quote, or escape a literal quote as \\\""
+                };
+                let text = format!(
+                    "ssh stops with \"{}: {message}\" and connects to no host (it reads every line, even in blocks that do not apply); {advice}",
+                    place(ctx, &file.path, line.index)
+                );
+                out.push(finding(
+                    self.code(),
+                    Severity::Error,
+                    file,
+                    span_range(file, line.index, span.clone()),
+                    text,
+                ));
+            }
+        }
+    }
+}
+
+/// SSH025: a value OpenSSH rejects (bad port, unknown choice, a Match it
+/// cannot parse, include loops...): every such error ssh prints is a finding.
+pub struct RejectedValue;
+
+impl Rule for RejectedValue {
+    fn code(&self) -> &'static str {
+        "SSH025"
+    }
+
+    fn title(&self) -> &'static str {
+        "Value ssh rejects"
+    }
+
+    fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
+        // (file index, line) -> messages, in order, once each.
+        let mut found: BTreeMap<(usize, usize), Vec<String>> = BTreeMap::new();
+        for host in probe_hosts(ctx) {
+            let r = ctx.resolved(&host);
+            for error in &r.errors {
+                let Some(origin) = error.origin else {
+                    continue;
+                };
+                // Covered by their own rules: SSH001, SSH014, SSH024.
+                if error.message.starts_with("Bad configuration option")
+                    || error.message.starts_with("Bad owner or permissions")
+                {
+                    continue;
+                }
+                let Some(path) = origin_path(&r, origin) else {
+                    continue;
+                };
+                let Some(index) = ctx.files.iter().position(|f| f.path == path) else {
+                    continue;
+                };
+                let syntax_error = ctx
+                    .files
+                    .get(index)
+                    .and_then(|f| f.lines.get(origin.line))
+                    .is_some_and(|l| matches!(l.syntax, LineSyntax::Error { .. }));
+                if syntax_error {
+                    continue;
+                }
+                let messages = found.entry((index, origin.line)).or_default();
+                if !messages.contains(&error.message) {
+                    messages.push(error.message.clone());
+                }
+            }
+        }
+        for ((index, line), messages) in found {
+            let Some(file) = ctx.files.get(index) else {
+                continue;
+            };
+            let Some(d) = crate::ssh::config::blocks::directive(file, line) else {
+                continue;
+            };
+            let quoted = messages
+                .iter()
+                .map(|m| format!("\"{}: {m}\"", place(ctx, &file.path, line)))
+                .collect::<Vec<_>>()
+                .join(" and ");
+            let text = format!(
+                "ssh rejects this line with {quoted} and stops before connecting to any host (it checks every line, even in blocks that do not apply)"
+            );
+            out.push(finding(
+                self.code(),
+                Severity::Error,
+                file,
+                value_range(file, line, d),
+                text,
+            ));
+        }
+    }
+}
+
+const CONNECTION_TOKENS: &str = "CdhikLlnpru";
+
+/// Which `%` tokens a keyword's value may use (ssh_config(5) TOKENS), and
+/// whether the whole rest of the line is expanded (commands) or each
+/// argument.
+fn tokens_for(keyword: &str) -> Option<(&'static str, bool)> {
+    Some(match keyword {
+        "certificatefile" | "controlpath" | "identityagent" | "identityfile"
+        | "userknownhostsfile" | "localforward" | "remoteforward" => (CONNECTION_TOKENS, false),
+        "remotecommand" => (CONNECTION_TOKENS, true),
+        "knownhostscommand" => ("CdhikLlnprufHIKt", true),
+        "localcommand" => ("CdhikLlnprufHIKtT", true),
+        "proxycommand" | "proxyjump" => ("hnpr", true),
+        "hostname" => ("h", false),
+        _ => return None,
+    })
+}
+
+/// SSH030: a `%` token the keyword does not accept, or a lone `%` at the end.
+pub struct UnknownToken;
+
+impl Rule for UnknownToken {
+    fn code(&self) -> &'static str {
+        "SSH030"
+    }
+
+    fn title(&self) -> &'static str {
+        "Unknown % token"
+    }
+
+    fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
+        for file in &ctx.files {
+            for (line, d) in directives(file) {
+                let Some((allowed, whole_line)) = tokens_for(&d.keyword) else {
+                    continue;
+                };
+                let spans = if whole_line {
+                    vec![d.rest_span.clone()]
+                } else {
+                    d.args
+                        .iter()
+                        .filter(|a| {
+                            !matches!(d.keyword.as_str(), "localforward" | "remoteforward")
+                                || a.value.contains('/')
+                        })
+                        .map(|a| a.span.clone())
+                        .collect()
+                };
+                let text = file
+                    .lines
+                    .get(line)
+                    .map(|l| file.line_text(l))
+                    .unwrap_or("");
+                for span in spans {
+                    let Some(raw) = text.get(span.clone()) else {
+                        continue;
+                    };
+                    let mut chars = raw.char_indices().peekable();
+                    while let Some((at, c)) = chars.next() {
+                        if c != '%' {
+                            continue;
+                        }
+                        let start = span.start + at;
+                        let (problem, end) = match chars.next() {
+                            Some((_, '%')) => continue,
+                            Some((_, t)) if allowed.contains(t) => continue,
+                            Some((next_at, t)) => (
+                                format!("unknown key %{t}"),
+                                span.start + next_at + t.len_utf8(),
+                            ),
+                            None => (String::from("invalid format"), start + 1),
+                        };
+                        let list = allowed
+                            .chars()
+                            .map(|t| format!("%{t}"))
+                            .collect::<Vec<_>>()
+                            .join(" ");
+                        let message = format!(
+                            "ssh stops with \"vdollar_percent_expand: {problem}\" when it expands this {}: it accepts only %% {list}; write %% for a literal %",
+                            crate::ssh::lint::rules::keywords::camel(&d.keyword)
+                        );
+                        out.push(finding(
+                            self.code(),
+                            Severity::Error,
+                            file,
+                            span_range(file, line, start..end),
+                            message,
+                        ));
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ssh::lint::tests::lint_text;
+
+    #[test]
+    fn ssh024_flags_a_keyword_without_a_value() {
+        let findings = lint_text("Host a\n  User\n");
+        let f = findings.iter().find(|f| f.code == "SSH024").unwrap();
+        assert_eq!(f.range.start.line, 1);
+        assert_eq!((f.range.start.character, f.range.end.character), (2, 6));
+        assert!(f
+            .message
+            .contains("\"~/.ssh/config line 2: no argument after keyword \"user\"\""));
+    }
+
+    #[test]
+    fn ssh024_flags_unbalanced_quotes() {
+        let findings = lint_text("IdentityFile \"~/.ssh/my key\n");
+        let f = findings.iter().find(|f| f.code == "SSH024").unwrap();
+        assert!(f.message.contains("invalid quotes"), "{}", f.message);
+        assert_eq!(f.range.start.character, 13);
+    }
+
+    #[test]
+    fn ssh025_reports_every_value_ssh_rejects_on_its_line() {
+        let findings = lint_text("Host a\n  Port abc\nHost b\n  StrictHostKeyChecking maybe\n");
+        let port = findings
+            .iter()
+            .find(|f| f.code == "SSH025" && f.range.start.line == 1)
+            .unwrap();
+        assert!(port.message.contains("Bad port 'abc'."), "{}", port.message);
+        assert_eq!(
+            (port.range.start.character, port.range.end.character),
+            (7, 10)
+        );
+        let choice = findings
+            .iter()
+            .find(|f| f.code == "SSH025" && f.range.start.line == 3)
+            .unwrap();
+        assert!(choice.message.contains("unsupported option \"maybe\"."));
+        assert!(!findings
+            .iter()
+            .any(|f| f.code == "SSH025" && f.message.contains("Bad configuration option")));
+    }
+
+    #[test]
+    fn ssh025_reports_a_bad_match_once() {
+        let findings = lint_text("Match colour blue\n  User x\n");
+        let matching: Vec<_> = findings.iter().filter(|f| f.code == "SSH025").collect();
+        assert_eq!(matching.len(), 1);
+        assert!(matching[0]
+            .message
+            .contains("Unsupported Match attribute colour"));
+        assert!(matching[0].message.contains("Bad Match condition"));
+    }
+
+    #[test]
+    fn ssh030_flags_an_unknown_token_in_controlpath() {
+        let findings = lint_text("Host *\n  ControlPath ~/.ssh/cm-%z\n  ProxyCommand nc %h %p\n");
+        let tokens: Vec<_> = findings.iter().filter(|f| f.code == "SSH030").collect();
+        assert_eq!(tokens.len(), 1);
+        assert_eq!(tokens[0].range.start.line, 1);
+        assert_eq!(
+            (
+                tokens[0].range.start.character,
+                tokens[0].range.end.character
+            ),
+            (24, 26)
+        );
+        assert!(tokens[0].message.contains("unknown key %z"));
+    }
+
+    #[test]
+    fn ssh030_flags_a_token_proxycommand_does_not_accept() {
+        let findings = lint_text("Host a\n  ProxyCommand ssh -W %h:%p %C\n");
+        let f = findings.iter().find(|f| f.code == "SSH030").unwrap();
+        assert!(f.message.contains("unknown key %C"));
+        assert!(f.message.contains("%h %n %p %r"));
+    }
+}
