@@ -18,6 +18,9 @@ fuzz_target!(|text: &str| {
         let line = lines[directive.range.start.line as usize];
         let units = line.encode_utf16().count() as u32;
         assert!(directive.range.start.character <= directive.range.end.character);
-        assert!(directive.range.end.character <= units, "range past the end of {line:?}");
+        assert!(
+            directive.range.end.character <= units,
+            "range past the end of {line:?}"
+        );
     }
 });

@@ -72,8 +72,13 @@ enum SshCommand {
     },
     /// Print the effective configuration for HOST, in the format of `ssh -G`.
     Resolve {
-        /// The host, as you would type it after `ssh`.
-        host: String,
+        /// The host, as you would type it after `ssh` (`user@host` too).
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        host: Option<String>,
+        /// Resolve every host the config names (literal Host patterns), one
+        /// `ssh -G` listing after another.
+        #[arg(long)]
+        all: bool,
         /// Read this file instead of ~/.ssh/config and /etc/ssh/ssh_config (like `ssh -F`).
         #[arg(long, short = 'F', value_name = "FILE")]
         config: Option<PathBuf>,
@@ -171,12 +176,22 @@ fn main() -> ExitCode {
             ssh_lint(config.as_deref(), format, fail_on, color, allow_exec)
         }
         Command::Ssh(SshCommand::Resolve {
-            host,
+            all: true, config, ..
+        }) => {
+            gord::logging::init("warn");
+            ssh_resolve_all(config.as_deref())
+        }
+        Command::Ssh(SshCommand::Resolve {
+            host: Some(host),
             config,
             allow_exec,
+            ..
         }) => {
             gord::logging::init("warn");
             ssh_resolve(&host, config.as_deref(), allow_exec)
+        }
+        Command::Ssh(SshCommand::Resolve { host: None, .. }) => {
+            fail(&anyhow::anyhow!("name a HOST or pass --all"))
         }
         Command::Check(args) => {
             gord::logging::init("warn");
@@ -337,6 +352,38 @@ fn ssh_fix(config: Option<&std::path::Path>, dry_run: bool) -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+fn ssh_resolve_all(config: Option<&std::path::Path>) -> ExitCode {
+    let resolved = match gord::ssh::resolve_all(config) {
+        Ok(resolved) => resolved,
+        Err(message) => return fail(&anyhow::anyhow!(message)),
+    };
+    let mut out = String::new();
+    let mut failed = 0;
+    for (host, result) in &resolved {
+        match result {
+            Ok(lines) => {
+                out.push_str(&gord::ssh::config::effective::render_ssh_g(lines));
+                out.push('\n');
+            }
+            Err(failure) => {
+                failed += 1;
+                eprintln!(
+                    "gord: cannot resolve {host}: {}",
+                    failure.messages.join("; ")
+                );
+            }
+        }
+    }
+    if let Err(e) = write_stdout(&out) {
+        return fail(&e);
+    }
+    if failed > 0 {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn use_colour(choice: ColorChoice) -> bool {

@@ -157,3 +157,21 @@ fn bad_input_is_a_clear_error_never_a_panic() {
     let (code, _, stderr) = run(&["ssh", "lint", "--config", &dir.path().display().to_string()]);
     assert_eq!(code, 2, "a directory is not a config: {stderr}");
 }
+
+#[test]
+fn resolve_all_lists_every_named_host_in_one_run() {
+    let (_dir, path) = config_file(
+        "Host a b\n  Port 2201\nHost *.corp !x\n  User c\nHost c\n  HostName 127.0.0.1\n",
+    );
+    let (code, out, _) = run(&["ssh", "resolve", "--all", "--config", &path]);
+    assert_eq!(code, 0);
+    let hosts: Vec<&str> = out.lines().filter(|l| l.starts_with("host ")).collect();
+    assert_eq!(
+        hosts,
+        ["host a", "host b", "host c"],
+        "wildcard and negated patterns name no host"
+    );
+    assert!(out.contains("hostname 127.0.0.1"));
+    let (code, _, stderr) = run(&["ssh", "resolve", "--config", &path]);
+    assert_eq!(code, 2, "a host or --all is required: {stderr}");
+}

@@ -116,3 +116,50 @@ pub fn plan_fixes(config: Option<&Path>) -> Result<(std::path::PathBuf, fix::Fix
     let read = |p: &Path| ctx.file(p).filter(|f| f.utf8).map(|f| f.text.clone());
     Ok((path, fix::plan(&findings, &read)))
 }
+
+/// One host of [`resolve_all`]: its name and its `ssh -G` lines, or why not.
+pub type HostResolution = (String, Result<Vec<Line>, ResolveFailure>);
+
+/// Every host a config names literally (`Host` patterns without wildcards or
+/// `!`), across the files it includes, in order of first appearance, each
+/// resolved as `ssh -G` would. One run shares the parsed files.
+pub fn resolve_all(config: Option<&Path>) -> Result<Vec<HostResolution>, String> {
+    let local = LocalFacts::current();
+    let path = config
+        .map(Path::to_path_buf)
+        .unwrap_or_else(default_config_path);
+    let ctx = lint::LintContext::load(&path, &RealFs, &local, false)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let mut hosts: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for file in &ctx.files {
+        for block in config::blocks::blocks(file) {
+            for alias in block.literal_hosts() {
+                if seen.insert(alias.to_string()) {
+                    hosts.push(alias.to_string());
+                }
+            }
+        }
+    }
+    let env = |name: &str| std::env::var(name).ok();
+    Ok(hosts
+        .into_iter()
+        .map(|host| {
+            let resolution = ctx.resolve(&host);
+            let result = if resolution.errors.is_empty() {
+                effective(&resolution, &local, &env).map_err(|message| ResolveFailure {
+                    messages: vec![message],
+                })
+            } else {
+                Err(ResolveFailure {
+                    messages: resolution
+                        .errors
+                        .iter()
+                        .map(|e| e.message.clone())
+                        .collect(),
+                })
+            };
+            (host, result)
+        })
+        .collect())
+}

@@ -5,13 +5,14 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use crate::ssh::config::keywords::{lookup, Kind};
+use crate::ssh::config::keywords::Kind;
 use crate::ssh::config::lexer::{strdelim, Directive, LineSyntax};
 use crate::ssh::config::local::LocalFacts;
 use crate::ssh::config::options::{Options, Origin};
 use crate::ssh::config::pattern::{match_hostname, match_pattern, match_pattern_list, ListMatch};
-use crate::ssh::config::source::SourceFile;
+use crate::ssh::config::source::{SourceFile, SourceLine};
 use crate::ssh::config::tokens::{connection_hash, tilde_expand, TokenValues};
 
 /// OpenSSH's READCONF_MAX_DEPTH.
@@ -94,6 +95,9 @@ impl ConfigSource {
     }
 }
 
+/// Parsed config files by path, shared between the resolutions of one run.
+pub type FileCache = std::cell::RefCell<HashMap<PathBuf, Arc<SourceFile>>>;
+
 /// What `Match exec` may do.
 pub enum ExecPolicy<'a> {
     /// Never run commands: such Match blocks count as not matching and are
@@ -134,7 +138,7 @@ pub enum NoteKind {
 pub struct Resolution {
     /// The host as given on the command line.
     pub host_arg: String,
-    pub files: Vec<SourceFile>,
+    pub files: Vec<Arc<SourceFile>>,
     pub options: Options,
     pub errors: Vec<ConfigError>,
     pub notes: Vec<Note>,
@@ -156,7 +160,12 @@ pub struct Resolver<'a> {
     local: &'a LocalFacts,
     exec: ExecPolicy<'a>,
     cache: HashMap<PathBuf, usize>,
-    files: Vec<SourceFile>,
+    files: Vec<Arc<SourceFile>>,
+    /// Set by the errors after which ssh stops at once (`fatal()` in OpenSSH):
+    /// the include depth limit, bad permissions, a failed `Match exec`.
+    fatal: bool,
+    /// Parsed files shared between resolutions (a lint resolves many hosts).
+    shared: Option<&'a FileCache>,
     errors: Vec<ConfigError>,
     notes: Vec<Note>,
     applied: Vec<Origin>,
@@ -178,10 +187,18 @@ impl<'a> Resolver<'a> {
             exec,
             cache: HashMap::new(),
             files: Vec::new(),
+            fatal: false,
+            shared: None,
             errors: Vec::new(),
             notes: Vec::new(),
             applied: Vec::new(),
         }
+    }
+
+    /// Reuses (and fills) `cache` instead of reading and parsing each file again.
+    pub fn with_cache(mut self, cache: &'a FileCache) -> Self {
+        self.shared = Some(cache);
+        self
     }
 
     /// Resolves `host` with `config` as the user's config file (`ssh -F`).
@@ -282,8 +299,20 @@ impl<'a> Resolver<'a> {
         if let Some(&index) = self.cache.get(path) {
             return Ok(index);
         }
-        let bytes = self.fs.read(path)?;
-        let file = SourceFile::from_bytes(path.to_path_buf(), &bytes);
+        let cached = self.shared.and_then(|c| c.borrow().get(path).cloned());
+        let file = match cached {
+            Some(file) => file,
+            None => {
+                let bytes = self.fs.read(path)?;
+                let file = Arc::new(SourceFile::from_bytes(path.to_path_buf(), &bytes));
+                if let Some(cache) = self.shared {
+                    cache
+                        .borrow_mut()
+                        .insert(path.to_path_buf(), Arc::clone(&file));
+                }
+                file
+            }
+        };
         self.files.push(file);
         let index = self.files.len() - 1;
         self.cache.insert(path.to_path_buf(), index);
@@ -308,18 +337,40 @@ impl<'a> Resolver<'a> {
         depth: usize,
         user: bool,
     ) {
-        let line_count = self.files[index].lines.len();
-        for line_no in 0..line_count {
+        let file = Arc::clone(&self.files[index]);
+        let mut at = 0;
+        while let Some(line) = file.lines.get(at) {
+            at += 1;
+            if self.fatal {
+                return;
+            }
             let origin = Origin {
                 file: index,
-                line: line_no,
+                line: line.index,
             };
-            let syntax = self.files[index].lines[line_no].syntax.clone();
-            match syntax {
+            match &line.syntax {
                 LineSyntax::Ignored => {}
-                LineSyntax::Error { message, .. } => self.error(origin, message),
+                LineSyntax::Error { message, .. } => self.error(origin, message.clone()),
                 LineSyntax::Directive(d) => {
-                    self.directive(&d, origin, options, pass, active, never_match, depth, user)
+                    self.directive(
+                        line,
+                        d,
+                        origin,
+                        options,
+                        pass,
+                        active,
+                        never_match,
+                        depth,
+                        user,
+                    );
+                    // A block that does not apply to this host, and whose lines
+                    // are valid for any host, need not be walked line by line.
+                    let header = line
+                        .keyword
+                        .is_some_and(|k| matches!(k.kind, Kind::Host | Kind::Match));
+                    if header && !*active && segment_is_clean(&file, line) {
+                        at = line.segment_end;
+                    }
                 }
             }
         }
@@ -328,6 +379,7 @@ impl<'a> Resolver<'a> {
     #[allow(clippy::too_many_arguments)]
     fn directive(
         &mut self,
+        line: &SourceLine,
         d: &Directive,
         origin: Origin,
         options: &mut Options,
@@ -337,7 +389,8 @@ impl<'a> Resolver<'a> {
         depth: usize,
         user: bool,
     ) {
-        let Some(keyword) = lookup(&d.keyword) else {
+        let inactive_verdict = &line.inactive_verdict;
+        let Some(keyword) = line.keyword else {
             let ignored = options.get("ignoreunknown").is_some_and(|v| {
                 match_pattern_list(&d.keyword, &v.text, true) == ListMatch::Matched
             });
@@ -394,8 +447,16 @@ impl<'a> Resolver<'a> {
             Kind::Include => {
                 self.include(d, origin, options, pass, active, never_match, depth, user)
             }
+            _ if !*active => {
+                // Checked, not kept: the same verdict for every host.
+                let verdict = inactive_verdict
+                    .get_or_init(|| Options::default().apply(keyword, d, origin, false).err());
+                if let Some(message) = verdict {
+                    self.error(origin, message.clone());
+                }
+            }
             _ => {
-                if let Err(message) = options.apply(keyword, d, origin, *active) {
+                if let Err(message) = options.apply(keyword, d, origin, true) {
                     self.error(origin, message);
                 }
             }
@@ -442,11 +503,15 @@ impl<'a> Resolver<'a> {
             }
             let outer = *active;
             for path in matches {
+                if self.fatal {
+                    return;
+                }
                 if depth + 1 > MAX_INCLUDE_DEPTH {
                     self.error(
                         origin,
                         String::from("Too many recursive configuration includes"),
                     );
+                    self.fatal = true;
                     return;
                 }
                 if self.fs.is_dir(&path) {
@@ -462,6 +527,7 @@ impl<'a> Resolver<'a> {
                             origin,
                             format!("Bad owner or permissions on {}", path.display()),
                         );
+                        self.fatal = true;
                         return;
                     }
                 }
@@ -615,8 +681,10 @@ impl<'a> Resolver<'a> {
                             });
                             false
                         }
-                        ExecPolicy::Allow(run) => run(&command)
-                            .map_err(|e| format!("match exec '{command}' error: {e}"))?,
+                        ExecPolicy::Allow(run) => run(&command).map_err(|e| {
+                            self.fatal = true;
+                            format!("match exec '{command}' error: {e}")
+                        })?,
                     }
                 }
                 other => return Err(format!("Unsupported Match attribute {other}")),
@@ -645,6 +713,32 @@ pub fn effective_hostname(options: &Options, host_arg: &str) -> Result<String, S
         host
     } else {
         host.to_ascii_lowercase()
+    })
+}
+
+/// Whether every line of a block's segment is valid for any host (so the
+/// block can be skipped when it does not apply). Unknown keywords are not:
+/// whether IgnoreUnknown covers them depends on what came before.
+fn segment_is_clean(file: &SourceFile, header: &SourceLine) -> bool {
+    *header.segment_clean.get_or_init(|| {
+        let body = file
+            .lines
+            .get(header.index + 1..header.segment_end)
+            .unwrap_or(&[]);
+        body.iter().all(|line| match (&line.syntax, line.keyword) {
+            (LineSyntax::Ignored, _) => true,
+            (LineSyntax::Directive(d), Some(keyword)) => line
+                .inactive_verdict
+                .get_or_init(|| {
+                    let origin = Origin {
+                        file: 0,
+                        line: line.index,
+                    };
+                    Options::default().apply(keyword, d, origin, false).err()
+                })
+                .is_none(),
+            _ => false,
+        })
     })
 }
 
@@ -890,6 +984,35 @@ mod tests {
                 .any(|e| e.message == "Too many recursive configuration includes"),
             "{:?}",
             r.errors
+        );
+    }
+
+    #[test]
+    fn an_include_fan_out_loop_stops_at_the_first_depth_error() {
+        let looped = "Include /d/*\nUser x\n";
+        let files = [
+            ("/cfg", "Include /d/*\n"),
+            ("/d/a", looped),
+            ("/d/b", looped),
+            ("/d/c", looped),
+        ];
+        let started = std::time::Instant::now();
+        let r = resolve(&files, "h");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(2),
+            "took {:?}",
+            started.elapsed()
+        );
+        let depth_errors = r
+            .errors
+            .iter()
+            .filter(|e| e.message == "Too many recursive configuration includes")
+            .count();
+        assert_eq!(
+            depth_errors,
+            1,
+            "ssh stops at the first: {:?}",
+            r.errors.len()
         );
     }
 

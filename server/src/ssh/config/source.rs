@@ -5,6 +5,7 @@
 use std::ops::Range;
 use std::path::PathBuf;
 
+use crate::ssh::config::keywords::{lookup, Keyword, Kind};
 use crate::ssh::config::lexer::{parse_line, LineSyntax};
 
 #[derive(Debug, Clone)]
@@ -26,6 +27,18 @@ pub struct SourceLine {
     /// `\n`, `\r\n` or empty (the last line).
     pub ending: &'static str,
     pub syntax: LineSyntax,
+    /// What OpenSSH says of this line in a block that does not apply: its
+    /// value is checked but not kept, so the answer is the same for every
+    /// host. Remembered, because a lint resolves thousands of hosts.
+    pub inactive_verdict: std::sync::OnceLock<Option<String>>,
+    /// The keyword's table entry, looked up once (None: unknown or no keyword).
+    pub keyword: Option<&'static Keyword>,
+    /// For a Host or Match line: the index of the next Host, Match or Include
+    /// line (or the end): the lines a non-matching block covers.
+    pub segment_end: usize,
+    /// Whether every line of that segment is valid whatever the host, so a
+    /// non-matching block can be skipped whole. Computed on first need.
+    pub segment_clean: std::sync::OnceLock<bool>,
 }
 
 impl SourceFile {
@@ -55,13 +68,32 @@ impl SourceFile {
                 Some(nl) => (nl, "\n", nl + 1),
                 None => (bytes.len(), "", bytes.len()),
             };
+            let syntax = parse_line(&text[start..content_end]);
+            let keyword = match &syntax {
+                LineSyntax::Directive(d) => lookup(&d.keyword),
+                _ => None,
+            };
             lines.push(SourceLine {
                 index: lines.len(),
                 range: start..content_end,
                 ending,
-                syntax: parse_line(&text[start..content_end]),
+                syntax,
+                inactive_verdict: std::sync::OnceLock::new(),
+                keyword,
+                segment_end: 0,
+                segment_clean: std::sync::OnceLock::new(),
             });
             start = next;
+        }
+        let mut next_boundary = lines.len();
+        for line in lines.iter_mut().rev() {
+            line.segment_end = next_boundary;
+            let boundary = line
+                .keyword
+                .is_some_and(|k| matches!(k.kind, Kind::Host | Kind::Match | Kind::Include));
+            if boundary {
+                next_boundary = line.index;
+            }
         }
         SourceFile {
             path,

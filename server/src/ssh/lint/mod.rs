@@ -14,7 +14,9 @@ use tower_lsp_server::ls_types::Range;
 
 use crate::ssh::config::lexer::LineSyntax;
 use crate::ssh::config::local::LocalFacts;
-use crate::ssh::config::resolve::{glob, ConfigFs, ConfigSource, ExecPolicy, Resolution, Resolver};
+use crate::ssh::config::resolve::{
+    glob, ConfigFs, ConfigSource, ExecPolicy, FileCache, Resolution, Resolver,
+};
 use crate::ssh::config::source::SourceFile;
 use crate::ssh::config::tokens::tilde_expand;
 
@@ -83,6 +85,8 @@ pub struct LintContext<'a> {
     resolved: RefCell<HashMap<String, Rc<Resolution>>>,
     /// Runs `Match exec` commands; only set when the user allowed it.
     exec: Option<&'a ExecFn>,
+    /// The parsed files every resolution of this run shares.
+    cache: FileCache,
 }
 
 /// A `Match exec` runner: the expanded command in, whether it exited 0 out.
@@ -125,6 +129,7 @@ impl<'a> LintContext<'a> {
             },
             resolved: RefCell::new(HashMap::new()),
             exec: None,
+            cache: FileCache::default(),
         })
     }
 
@@ -144,6 +149,7 @@ impl<'a> LintContext<'a> {
             None => ExecPolicy::Deny,
         };
         Resolver::new(self.fs, self.local, policy)
+            .with_cache(&self.cache)
             .resolve_sources(&[ConfigSource::explicit(&self.main)], host)
     }
 
