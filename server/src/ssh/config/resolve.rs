@@ -12,7 +12,7 @@ use crate::ssh::config::lexer::{strdelim, Directive, LineSyntax};
 use crate::ssh::config::local::LocalFacts;
 use crate::ssh::config::options::{Options, Origin};
 use crate::ssh::config::pattern::{match_hostname, match_pattern, match_pattern_list, ListMatch};
-use crate::ssh::config::source::{SourceFile, SourceLine};
+use crate::ssh::config::source::{literal_only_host, SourceFile, SourceLine};
 use crate::ssh::config::tokens::{connection_hash, tilde_expand, TokenValues};
 
 /// OpenSSH's READCONF_MAX_DEPTH.
@@ -370,6 +370,20 @@ impl<'a> Resolver<'a> {
                         .is_some_and(|k| matches!(k.kind, Kind::Host | Kind::Match));
                     if header && !*active && segment_is_clean(&file, line) {
                         at = line.segment_end;
+                        // Past a literal block that does not name this host,
+                        // jump to the next block that could matter to it.
+                        let literal = matches!(&line.keyword, Some(k) if k.kind == Kind::Host)
+                            && literal_only_host(d);
+                        if literal {
+                            let subject = match (&pass.final_hostname, pass.final_pass) {
+                                (Some(h), true) => h.as_str(),
+                                _ => pass.host_arg,
+                            };
+                            let index = file.host_index(&|l| segment_is_clean(&file, l));
+                            at = index
+                                .next_for(subject, line.index, file.lines.len())
+                                .max(at);
+                        }
                     }
                 }
             }

@@ -16,6 +16,43 @@ pub struct SourceFile {
     /// the file must not be edited).
     pub utf8: bool,
     pub lines: Vec<SourceLine>,
+    /// Where the Host blocks that name hosts literally are; built on first use.
+    pub host_index: std::sync::OnceLock<HostIndex>,
+}
+
+/// Lets a resolution jump over the blocks that cannot concern its host.
+#[derive(Debug, Clone, Default)]
+pub struct HostIndex {
+    /// Host lines whose patterns are all literal names (`Host a b !c`), by name.
+    pub literal: std::collections::HashMap<String, Vec<usize>>,
+    /// Host and Match lines that are not literal-only, and Include lines:
+    /// each must be visited by every resolution. Sorted.
+    pub visit: Vec<usize>,
+}
+
+impl HostIndex {
+    /// The first line after `after` a resolution of `host` must look at.
+    pub fn next_for(&self, host: &str, after: usize, end: usize) -> usize {
+        let first_after = |lines: &[usize]| {
+            let at = lines.partition_point(|l| *l <= after);
+            lines.get(at).copied()
+        };
+        let named = self.literal.get(host).and_then(|lines| first_after(lines));
+        [named, first_after(&self.visit)]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(end)
+    }
+}
+
+/// Whether a Host line names hosts only literally (no wildcard, no empty pattern).
+pub fn literal_only_host(d: &crate::ssh::config::lexer::Directive) -> bool {
+    !d.args.is_empty()
+        && d.args.iter().all(|a| {
+            let name = a.value.strip_prefix('!').unwrap_or(&a.value);
+            !name.is_empty() && !crate::ssh::config::pattern::has_wildcards(name)
+        })
 }
 
 #[derive(Debug, Clone)]
@@ -100,7 +137,36 @@ impl SourceFile {
             text,
             utf8,
             lines,
+            host_index: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The host index, built from the lines on first use. `clean` tells
+    /// whether a literal block's lines are valid for any host (an unclean
+    /// block must be visited for its errors).
+    pub fn host_index(&self, clean: &dyn Fn(&SourceLine) -> bool) -> &HostIndex {
+        self.host_index.get_or_init(|| {
+            let mut index = HostIndex::default();
+            for line in &self.lines {
+                let (LineSyntax::Directive(d), Some(keyword)) = (&line.syntax, line.keyword) else {
+                    continue;
+                };
+                match keyword.kind {
+                    Kind::Host if literal_only_host(d) && clean(line) => {
+                        for arg in &d.args {
+                            let name = arg.value.strip_prefix('!').unwrap_or(&arg.value);
+                            let lines = index.literal.entry(name.to_string()).or_default();
+                            if lines.last() != Some(&line.index) {
+                                lines.push(line.index);
+                            }
+                        }
+                    }
+                    Kind::Host | Kind::Match | Kind::Include => index.visit.push(line.index),
+                    _ => {}
+                }
+            }
+            index
+        })
     }
 
     pub fn line_text(&self, line: &SourceLine) -> &str {

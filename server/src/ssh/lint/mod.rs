@@ -75,7 +75,7 @@ pub struct LintContext<'a> {
     pub main: PathBuf,
     /// Every file: the main one first, then each file it includes (at any
     /// depth, once each, whether or not the including block is active).
-    pub files: Vec<SourceFile>,
+    pub files: Vec<std::sync::Arc<SourceFile>>,
     pub fs: &'a dyn ConfigFs,
     pub local: &'a LocalFacts,
     pub allow_exec: bool,
@@ -101,7 +101,10 @@ impl<'a> LintContext<'a> {
         allow_exec: bool,
     ) -> std::io::Result<Self> {
         let bytes = fs.read(main)?;
-        let mut files = vec![SourceFile::from_bytes(main.to_path_buf(), &bytes)];
+        let mut files = vec![std::sync::Arc::new(SourceFile::from_bytes(
+            main.to_path_buf(),
+            &bytes,
+        ))];
         let mut next = 0;
         // Breadth-first over Include lines; each file once, so loops end.
         while next < files.len() && files.len() < 256 {
@@ -111,11 +114,18 @@ impl<'a> LintContext<'a> {
                     continue;
                 }
                 if let Ok(bytes) = fs.read(&path) {
-                    files.push(SourceFile::from_bytes(path, &bytes));
+                    files.push(std::sync::Arc::new(SourceFile::from_bytes(path, &bytes)));
                 }
             }
             next += 1;
         }
+        // The resolutions start from the files already parsed here.
+        let cache = FileCache::new(
+            files
+                .iter()
+                .map(|f| (f.path.clone(), std::sync::Arc::clone(f)))
+                .collect(),
+        );
         Ok(LintContext {
             main: main.to_path_buf(),
             files,
@@ -129,7 +139,7 @@ impl<'a> LintContext<'a> {
             },
             resolved: RefCell::new(HashMap::new()),
             exec: None,
-            cache: FileCache::default(),
+            cache,
         })
     }
 
@@ -166,7 +176,7 @@ impl<'a> LintContext<'a> {
     }
 
     pub fn file(&self, path: &Path) -> Option<&SourceFile> {
-        self.files.iter().find(|f| f.path == path)
+        self.files.iter().find(|f| f.path == path).map(|f| &**f)
     }
 }
 

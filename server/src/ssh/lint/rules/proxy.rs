@@ -261,8 +261,9 @@ impl Rule for JumpLoop {
 
     fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
         let mut starts: Vec<String> = Vec::new();
+        let mut seen = HashSet::new();
         for alias in aliases(ctx) {
-            if !starts.contains(&alias.name) {
+            if seen.insert(alias.name.clone()) {
                 starts.push(alias.name);
             }
         }

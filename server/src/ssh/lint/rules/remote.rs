@@ -44,6 +44,15 @@ struct Target<'c> {
 fn targets<'c>(ctx: &'c LintContext) -> Vec<Target<'c>> {
     let mut seen: HashSet<String> = HashSet::new();
     let all_aliases = aliases(ctx);
+    // Aliases by (file, header line): one lookup per block, not a scan.
+    let mut by_block: std::collections::HashMap<(usize, usize), Vec<_>> =
+        std::collections::HashMap::new();
+    for alias in &all_aliases {
+        by_block
+            .entry((alias.file, alias.header))
+            .or_default()
+            .push(alias);
+    }
     let mut out: Vec<Target> = Vec::new();
     for (index, file) in ctx.files.iter().enumerate() {
         for block in blocks(file) {
@@ -51,10 +60,7 @@ fn targets<'c>(ctx: &'c LintContext) -> Vec<Target<'c>> {
                 continue;
             };
             let mut hosts = Vec::new();
-            for alias in all_aliases
-                .iter()
-                .filter(|a| a.file == index && a.header == header)
-            {
+            for alias in by_block.get(&(index, header)).into_iter().flatten() {
                 if !seen.insert(alias.name.clone()) {
                     continue;
                 }
