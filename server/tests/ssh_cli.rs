@@ -175,3 +175,19 @@ fn resolve_all_lists_every_named_host_in_one_run() {
     let (code, _, stderr) = run(&["ssh", "resolve", "--config", &path]);
     assert_eq!(code, 2, "a host or --all is required: {stderr}");
 }
+
+#[test]
+fn a_huge_file_is_refused_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge");
+    let line = "Host h\n  User u\n";
+    std::fs::write(&path, line.repeat(50 * 1024 * 1024 / line.len())).unwrap();
+    let started = std::time::Instant::now();
+    let (code, _, stderr) = run(&["ssh", "lint", "--config", &path.display().to_string()]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("gord checks SSH configs of up to 4 MiB"),
+        "{stderr}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+}

@@ -30,8 +30,20 @@ pub fn diagnostics(
     allow_exec: bool,
 ) -> BTreeMap<String, Vec<Diagnostic>> {
     let mut by_file: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
-    let Ok(mut ctx) = LintContext::load(main, fs, local, false) else {
-        return by_file;
+    let mut ctx = match LintContext::load(main, fs, local, false) {
+        Ok(ctx) => ctx,
+        Err(e) => {
+            // Say why nothing else is reported, on the first line.
+            let diagnostic = Diagnostic {
+                severity: Some(DiagnosticSeverity::WARNING),
+                code: Some(NumberOrString::String(String::from("SSH000"))),
+                source: Some(String::from("gord")),
+                message: format!("gord cannot check this file: {e}"),
+                ..Diagnostic::default()
+            };
+            by_file.insert(file_uri(main), vec![diagnostic]);
+            return by_file;
+        }
     };
     if allow_exec {
         ctx = ctx.with_exec(&crate::ssh::match_exec);

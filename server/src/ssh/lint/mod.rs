@@ -61,6 +61,10 @@ pub struct LintFinding {
     pub fix: Option<SshFix>,
 }
 
+/// Larger files are refused with a clear message rather than linted for
+/// minutes (real configs are kilobytes; 2,000 hosts are about 100 KiB).
+pub const MAX_CONFIG_BYTES: usize = 4 * 1024 * 1024;
+
 /// Which client platform the config is for (ControlMaster does not work on
 /// Windows' OpenSSH).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,6 +105,17 @@ impl<'a> LintContext<'a> {
         allow_exec: bool,
     ) -> std::io::Result<Self> {
         let bytes = fs.read(main)?;
+        if bytes.len() > MAX_CONFIG_BYTES {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "{} is {:.1} MiB; gord checks SSH configs of up to {} MiB (ssh reads it, but no real config is this large: is it the right file?)",
+                    main.display(),
+                    bytes.len() as f64 / 1_048_576.0,
+                    MAX_CONFIG_BYTES / 1_048_576
+                ),
+            ));
+        }
         let mut files = vec![std::sync::Arc::new(SourceFile::from_bytes(
             main.to_path_buf(),
             &bytes,

@@ -32,7 +32,25 @@ fn header_range(file: &SourceFile, block: &Block) -> Option<tower_lsp_server::ls
 /// When every line of `all[index]` (a `Host X` block) repeats a keyword an
 /// earlier `Host X` block of the same file already sets, that earlier
 /// block's header line.
-fn shadowing_duplicate(file: &SourceFile, all: &[Block], index: usize) -> Option<usize> {
+/// The first block of each single-pattern `Host` line, by pattern.
+fn first_single_pattern_blocks(all: &[Block]) -> std::collections::HashMap<&str, usize> {
+    let mut first = std::collections::HashMap::new();
+    for (index, block) in all.iter().enumerate() {
+        if let Header::Host(patterns) = &block.header {
+            if let [pattern] = patterns.as_slice() {
+                first.entry(pattern.as_str()).or_insert(index);
+            }
+        }
+    }
+    first
+}
+
+fn shadowing_duplicate(
+    file: &SourceFile,
+    all: &[Block],
+    first: &std::collections::HashMap<&str, usize>,
+    index: usize,
+) -> Option<usize> {
     let block = all.get(index)?;
     let Header::Host(patterns) = &block.header else {
         return None;
@@ -43,9 +61,7 @@ fn shadowing_duplicate(file: &SourceFile, all: &[Block], index: usize) -> Option
     if pattern.starts_with('!') || has_wildcards(pattern) || block.lines.is_empty() {
         return None;
     }
-    let earlier = all.get(..index)?.iter().find(
-        |b| matches!(&b.header, Header::Host(p) if p.as_slice() == std::slice::from_ref(pattern)),
-    )?;
+    let earlier = all.get(*first.get(pattern.as_str()).filter(|at| **at < index)?)?;
     let mut set: HashSet<&'static str> = HashSet::new();
     for &line in &earlier.lines {
         if let Some(keyword) = directive_at(file, line)
@@ -78,11 +94,12 @@ impl Rule for ShadowedSetting {
     fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
         for file in &ctx.files {
             let all = blocks(file);
+            let first = first_single_pattern_blocks(&all);
             for (index, block) in all.iter().enumerate() {
                 let (Some(header), Header::Host(_)) = (block.header_line, &block.header) else {
                     continue;
                 };
-                if shadowing_duplicate(file, &all, index).is_some() {
+                if shadowing_duplicate(file, &all, &first, index).is_some() {
                     continue; // SSH022 reports the whole block.
                 }
                 let mut hosts: Vec<&str> = block.literal_hosts();
@@ -209,6 +226,7 @@ impl Rule for NeverMatches {
     fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
         for file in &ctx.files {
             let all = blocks(file);
+            let first = first_single_pattern_blocks(&all);
             for (index, block) in all.iter().enumerate() {
                 let Header::Host(patterns) = &block.header else {
                     continue;
@@ -264,7 +282,7 @@ impl Rule for NeverMatches {
                     ));
                     continue;
                 }
-                if let Some(earlier) = shadowing_duplicate(file, &all, index) {
+                if let Some(earlier) = shadowing_duplicate(file, &all, &first, index) {
                     let message = format!(
                         "No line of this block takes effect: \"{}\" on line {} already sets every keyword it sets, and ssh keeps the first value it obtains; merge the two blocks",
                         line_text(file, earlier).trim(),
