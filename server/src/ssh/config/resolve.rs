@@ -339,6 +339,8 @@ impl<'a> Resolver<'a> {
     ) {
         let file = Arc::clone(&self.files[index]);
         let mut at = 0;
+        // This host's literal Host lines in this file, looked up once.
+        let mut named_lines: Option<&[usize]> = None;
         while let Some(line) = file.lines.get(at) {
             at += 1;
             if self.fatal {
@@ -380,9 +382,8 @@ impl<'a> Resolver<'a> {
                                 _ => pass.host_arg,
                             };
                             let index = file.host_index(&|l| segment_is_clean(&file, l));
-                            at = index
-                                .next_for(subject, line.index, file.lines.len())
-                                .max(at);
+                            let named = *named_lines.get_or_insert_with(|| index.named(subject));
+                            at = index.next_for(named, line.index, file.lines.len()).max(at);
                         }
                     }
                 }

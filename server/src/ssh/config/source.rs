@@ -31,18 +31,23 @@ pub struct HostIndex {
 }
 
 impl HostIndex {
-    /// The first line after `after` a resolution of `host` must look at.
-    pub fn next_for(&self, host: &str, after: usize, end: usize) -> usize {
+    /// The first line after `after` a resolution must look at, given the
+    /// literal Host lines that name its host (`named`, from [`HostIndex::named`]).
+    pub fn next_for(&self, named: &[usize], after: usize, end: usize) -> usize {
         let first_after = |lines: &[usize]| {
             let at = lines.partition_point(|l| *l <= after);
             lines.get(at).copied()
         };
-        let named = self.literal.get(host).and_then(|lines| first_after(lines));
-        [named, first_after(&self.visit)]
+        [first_after(named), first_after(&self.visit)]
             .into_iter()
             .flatten()
             .min()
             .unwrap_or(end)
+    }
+
+    /// The literal Host lines naming `host`.
+    pub fn named(&self, host: &str) -> &[usize] {
+        self.literal.get(host).map(Vec::as_slice).unwrap_or(&[])
     }
 }
 

@@ -92,6 +92,9 @@ impl Rule for ShadowedSetting {
     }
 
     fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
+        // The blocks of the files that win, computed once each.
+        let mut block_cache: std::collections::HashMap<std::path::PathBuf, Vec<Block>> =
+            std::collections::HashMap::new();
         for file in &ctx.files {
             let all = blocks(file);
             let first = first_single_pattern_blocks(&all);
@@ -138,8 +141,10 @@ impl Rule for ShadowedSetting {
                         let Some((win_file, _)) = origin_directive(ctx, &r, origin) else {
                             continue;
                         };
-                        let win_blocks = blocks(win_file);
-                        let Some(win_block) = block_at(&win_blocks, origin.line) else {
+                        let win_blocks = block_cache
+                            .entry(win_file.path.clone())
+                            .or_insert_with(|| blocks(win_file));
+                        let Some(win_block) = block_at(win_blocks, origin.line) else {
                             continue;
                         };
                         let written = line_text(file, line)
