@@ -213,6 +213,60 @@ describe("gord in code-server", { timeout: 420_000 }, () => {
     });
   });
 
+  it("(c) an SSH config shows its problems as you open it; the quick fix clears one; hover shows the effective config", async () => {
+    const config = path.join(server.workspace, "work.ssh_config");
+    writeFileSync(config, "Host devbox\n  HostName 127.0.0.1\n  Hostnme typo\n  ServerAliveInterval 15\n  ConnectTimeout 10\n");
+    await scenario("c-ssh-problems", async () => {
+      await runCommand(page, "View: Close All Editors");
+      await page.keyboard.press("Control+P");
+      const input = page.locator(".quick-input-widget input.input");
+      await input.waitFor({ state: "visible" });
+      await input.fill("work.ssh_config");
+      await page.locator(".quick-input-widget .quick-input-list .monaco-list-row").first().waitFor({ state: "visible" });
+      await page.keyboard.press("Enter");
+      await waitFor("the config's tab", async () => (await editorTabs(page)).some((t) => t.includes("work.ssh_config")));
+      await page.keyboard.press("Control+Shift+M");
+      await waitFor("SSH001 in the Problems panel", async () => {
+        const text = await page.locator(".markers-panel").innerText({ timeout: 1_000 }).catch(() => "");
+        return /Unknown keyword "Hostnme"/.test(text) && /SSH001/.test(text);
+      });
+    });
+
+    await scenario("c-ssh-quick-fix", async () => {
+      // Cursor on the typo, then the preferred quick fix, as the light bulb offers it.
+      await page.locator(".monaco-editor .view-lines").first().click();
+      await page.keyboard.press("Control+G");
+      await page.locator(".quick-input-widget input.input").fill(":3:3");
+      await page.keyboard.press("Enter");
+      await runCommand(page, "Auto Fix...");
+      await waitFor("the keyword corrected in the editor", async () => {
+        const text = await page.locator(".monaco-editor .view-lines").first().innerText();
+        return /HostName typo/.test(text.replace(/\u00a0/g, " "));
+      });
+      await waitFor("SSH001 gone from the Problems panel", async () => {
+        const text = await page.locator(".markers-panel").innerText({ timeout: 1_000 }).catch(() => "");
+        return !/SSH001/.test(text);
+      });
+    });
+
+    await scenario("c-ssh-hover", async () => {
+      await page.keyboard.press("Control+G");
+      await page.locator(".quick-input-widget input.input").fill(":1:7");
+      await page.keyboard.press("Enter");
+      await runCommand(page, "Show or Focus Hover");
+      const hover = await waitFor("the hover with the effective configuration", async () => {
+        // Several hover widgets exist (status bar, editor); take the visible editor one.
+        const hovers = await page.locator(".monaco-editor .monaco-hover").evaluateAll((all) =>
+          all.filter((h) => h.getClientRects().length > 0).map((h) => h.innerText),
+        );
+        const text = hovers.find((t) => /Effective configuration for/.test(t)) ?? "";
+        return /Effective configuration for/.test(text) ? text : undefined;
+      });
+      assert.match(hover, /devbox/);
+      assert.match(hover, /127\.0\.0\.1/);
+    });
+  });
+
   it("(g) a sidecar killed from outside is restarted and the status item recovers", async () => {
     await scenario("g-sidecar-killed", async () => {
       const victims = server.sidecars();
