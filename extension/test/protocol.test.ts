@@ -27,12 +27,8 @@ describe("protocol.ts", () => {
     assert.deepEqual([...ALL_METHODS], documented);
   });
 
-  it("has every method in the Rust definitions", (t) => {
+  it("has every method in the Rust definitions", () => {
     const ext = path.join(root, "server", "src", "lsp", "ext.rs");
-    if (!existsSync(ext)) {
-      t.skip("server/src/lsp/ext.rs does not exist yet");
-      return;
-    }
     const rust = readFileSync(ext, "utf8");
     const missing = ALL_METHODS.filter((m) => !rust.includes(`"${m}"`));
     assert.deepEqual(missing, [], "methods not found as string literals in server/src/lsp/ext.rs");
