@@ -14,6 +14,7 @@ use std::io::Write as _;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
+use crate::text::LineIndex;
 use tower_lsp_server::ls_types::{Position, Range};
 
 /// Lines of unchanged context around each change in a diff.
@@ -76,67 +77,30 @@ fn io_error<'a>(
     }
 }
 
-/// Where each line of a text starts. Lines end at `\n`; a `\r` before it
-/// belongs to the line ending, as in [`crate::ssh::config::source::SourceFile`],
-/// which computed the ranges gord's fixes carry.
-struct LineIndex<'a> {
-    text: &'a str,
-    starts: Vec<usize>,
-}
-
-impl<'a> LineIndex<'a> {
-    fn new(text: &'a str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|(_, b)| *b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
-        LineIndex { text, starts }
-    }
-
-    /// End of line `line`'s content, before its `\n` or `\r\n`.
-    fn content_end(&self, line: usize) -> usize {
-        match self.starts.get(line + 1) {
-            Some(&next) => {
-                let newline = next - 1;
-                if newline > self.starts[line] && self.text.as_bytes()[newline - 1] == b'\r' {
-                    newline - 1
-                } else {
-                    newline
-                }
-            }
-            None => self.text.len(),
+/// The byte offset of an LSP position in `index`'s text. A column past the
+/// end of its line means the end of the line, as the LSP specification says.
+fn offset(index: &LineIndex<'_>, position: Position) -> Result<usize, EditError> {
+    let line = position.line as usize;
+    let Some(start) = index.line_start(line) else {
+        return Err(EditError::PastEnd {
+            position,
+            lines: index.line_count(),
+        });
+    };
+    let end = index.content_end(line);
+    let mut units: u32 = 0;
+    for (at, ch) in index.text()[start..end].char_indices() {
+        if units == position.character {
+            return Ok(start + at);
+        }
+        // len_utf16 is 1 or 2.
+        units += ch.len_utf16() as u32;
+        if units > position.character {
+            return Err(EditError::InsideCharacter { position });
         }
     }
-
-    /// The byte offset of an LSP position. A column past the end of its line
-    /// means the end of the line, as the LSP specification says.
-    fn offset(&self, position: Position) -> Result<usize, EditError> {
-        let line = position.line as usize;
-        let Some(&start) = self.starts.get(line) else {
-            return Err(EditError::PastEnd {
-                position,
-                lines: self.starts.len(),
-            });
-        };
-        let end = self.content_end(line);
-        let mut units: u32 = 0;
-        for (at, ch) in self.text[start..end].char_indices() {
-            if units == position.character {
-                return Ok(start + at);
-            }
-            // len_utf16 is 1 or 2.
-            units += ch.len_utf16() as u32;
-            if units > position.character {
-                return Err(EditError::InsideCharacter { position });
-            }
-        }
-        Ok(end)
-    }
+    Ok(end)
 }
-
 /// Applies LSP edits (0-based lines, UTF-16 columns) to `text`. Every range
 /// refers to `text` as given; overlapping ranges are refused, and inserts at
 /// the same position appear in the order given. Bytes outside the ranges,
@@ -145,8 +109,8 @@ pub fn apply_edits(text: &str, edits: &[(Range, String)]) -> Result<String, Edit
     let index = LineIndex::new(text);
     let mut spans = Vec::with_capacity(edits.len());
     for (order, (range, _)) in edits.iter().enumerate() {
-        let start = index.offset(range.start)?;
-        let end = index.offset(range.end)?;
+        let start = offset(&index, range.start)?;
+        let end = offset(&index, range.end)?;
         if (range.start.line, range.start.character) > (range.end.line, range.end.character)
             || start > end
         {
