@@ -7,6 +7,7 @@ pub mod docs;
 pub mod edit;
 pub mod exec;
 pub mod goenv;
+pub mod lint;
 pub mod logging;
 pub mod lsp;
 pub mod redact;

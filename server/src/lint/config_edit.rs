@@ -1,0 +1,2196 @@
+//! "Disable <linter> in config": the minimal edits of a golangci-lint config
+//! that turn one linter off, computed from the text alone.
+//!
+//! The keys, as golangci-lint reads them (`pkg/config/linters.go`,
+//! `formatters.go`, `.golangci.reference.yml`):
+//! - v2: `linters.default` (`standard` when absent, `all`, `none`, `fast`),
+//!   `linters.enable`, `linters.disable`; formatters (gci, gofmt, gofumpt,
+//!   goimports, golines, swaggo) run only when `formatters.enable` lists
+//!   them, and v2 rejects them in `linters.enable`/`disable`.
+//! - v1: `linters.disable-all`, `enable-all`, `presets`, `enable`, `disable`;
+//!   formatters are ordinary linters. v1 rejects `disable` next to
+//!   `disable-all: true`, and `disable-all: true` with nothing enabled.
+//!
+//! YAML is read line by line, by indentation, without a YAML library: only
+//! block mappings, block or one-line flow lists, comments and quoted
+//! scalars; anything cleverer (anchors, aliases, tags, several documents,
+//! multi-line flow lists) is refused rather than guessed at. JSON is parsed
+//! fully. TOML is refused.
+
+use std::fmt;
+use std::path::Path;
+
+use thiserror::Error;
+
+use super::model::ByteEdit;
+
+/// The formatters of golangci-lint v2 (`getAllFormatterNames`).
+const V2_FORMATTERS: [&str; 6] = ["gci", "gofmt", "gofumpt", "goimports", "golines", "swaggo"];
+
+/// How deep JSON may nest before it is refused, so hostile input cannot
+/// exhaust the stack.
+const MAX_JSON_DEPTH: usize = 64;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ConfigFormat {
+    Yaml,
+    Toml,
+    Json,
+}
+
+impl ConfigFormat {
+    /// The format of a golangci-lint config file, by its extension
+    /// (`.golangci.yml`, `.yaml`, `.toml`, `.json`, any case).
+    pub fn from_path(path: &Path) -> Option<ConfigFormat> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "yml" | "yaml" => Some(ConfigFormat::Yaml),
+            "toml" => Some(ConfigFormat::Toml),
+            "json" => Some(ConfigFormat::Json),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for ConfigFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ConfigFormat::Yaml => "YAML",
+            ConfigFormat::Toml => "TOML",
+            ConfigFormat::Json => "JSON",
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ConfigEditError {
+    #[error("`{0}` is not a linter name (letters, digits, `_` and `-` only)")]
+    InvalidLinterName(String),
+    #[error("golangci-lint v{0} configs are not supported (only v1 and v2)")]
+    UnsupportedVersion(u8),
+    #[error("the linter is already disabled in this config")]
+    AlreadyDisabled,
+    #[error("the formatter {0} is not enabled in this config (`formatters.enable` does not list it), so there is nothing to disable")]
+    FormatterNotEnabled(String),
+    #[error("{0} is the only linter enabled: golangci-lint v1 rejects `disable-all: true` with no linter enabled")]
+    LastLinter(String),
+    #[error("cannot edit this {0} config automatically: {1}; edit it by hand")]
+    Unsupported(ConfigFormat, &'static str),
+}
+
+/// Edits that disable `linter` in a golangci-lint config of the given
+/// `major` version (1 or 2), sorted by position and non-overlapping.
+///
+/// The linter leaves every entry of the relevant `enable` list; then, unless
+/// nothing is on by default (v2 `default: none`, v1 `disable-all: true`), it
+/// is added to `linters.disable`, creating the key (and `linters:`) when
+/// needed. A v2 formatter is only removed from `formatters.enable`.
+pub fn disable_linter(
+    config_text: &str,
+    format: ConfigFormat,
+    linter: &str,
+    major: u8,
+) -> Result<Vec<ByteEdit>, ConfigEditError> {
+    if !is_linter_name(linter) {
+        return Err(ConfigEditError::InvalidLinterName(linter.to_string()));
+    }
+    if major != 1 && major != 2 {
+        return Err(ConfigEditError::UnsupportedVersion(major));
+    }
+    let mut edits = match format {
+        ConfigFormat::Yaml => yaml::disable(config_text, linter, major)?,
+        ConfigFormat::Json => json::disable(config_text, linter, major)?,
+        ConfigFormat::Toml => {
+            return Err(ConfigEditError::Unsupported(
+                format,
+                "TOML configs are not edited",
+            ))
+        }
+    };
+    edits.sort_by_key(|e| (e.start, e.end));
+    Ok(edits)
+}
+
+/// The text of a new `.golangci.yml` that disables `linter`, for a project
+/// without a config: `linters.disable` lists it, after `version: "2"` for
+/// v2 (any `major` but 1). A v2 formatter is off unless enabled, so its
+/// config holds only the version line. A `linter` that is not a plain name
+/// is written as a quoted YAML string, so the file always parses.
+pub fn new_config(linter: &str, major: u8) -> String {
+    let name = if is_linter_name(linter) {
+        linter.to_string()
+    } else {
+        yaml_quoted(linter)
+    };
+    if major == 1 {
+        return format!("linters:\n  disable:\n    - {name}\n");
+    }
+    if V2_FORMATTERS.contains(&linter) {
+        return "version: \"2\"\n".to_string();
+    }
+    format!("version: \"2\"\nlinters:\n  disable:\n    - {name}\n")
+}
+
+/// golangci-lint's linter name shape, `[\w-]+` in ASCII; also what may be
+/// written into YAML and JSON unquoted or without escapes.
+fn is_linter_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// A YAML double-quoted scalar holding `s` exactly.
+fn yaml_quoted(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// What the config says about one `linters:` or `formatters:` section.
+#[derive(Debug, Default)]
+struct Facts {
+    /// Nothing is on unless enabled: v2 `default: none`, v1 `disable-all`.
+    default_none: bool,
+    /// v1 `presets`, which enable linters not named anywhere.
+    presets: bool,
+    enable: Vec<String>,
+    disable: Vec<String>,
+}
+
+/// Which list loses the linter, and whether it must also be disabled.
+#[derive(Debug, PartialEq, Eq)]
+struct Plan {
+    /// Remove from `formatters.enable` instead of `linters.enable`.
+    formatter: bool,
+    add_to_disable: bool,
+}
+
+/// The decision, the same for every format.
+fn plan(
+    linter: &str,
+    major: u8,
+    linters: &Facts,
+    formatters: &Facts,
+) -> Result<Plan, ConfigEditError> {
+    if major >= 2 && V2_FORMATTERS.contains(&linter) {
+        if !formatters.enable.iter().any(|n| n == linter) {
+            return Err(ConfigEditError::FormatterNotEnabled(linter.to_string()));
+        }
+        return Ok(Plan {
+            formatter: true,
+            add_to_disable: false,
+        });
+    }
+    let enabled = linters.enable.iter().filter(|n| *n == linter).count();
+    if linters.default_none {
+        // v1 forbids `disable` here, and a preset may be what enables it.
+        if major == 1 && linters.presets {
+            return Err(ConfigEditError::Unsupported(
+                ConfigFormat::Yaml,
+                "`disable-all` with `presets`: a preset may enable the linter, and v1 allows no `disable` list next to `disable-all`",
+            ));
+        }
+        if enabled == 0 {
+            return Err(ConfigEditError::AlreadyDisabled);
+        }
+        if major == 1 && enabled == linters.enable.len() {
+            return Err(ConfigEditError::LastLinter(linter.to_string()));
+        }
+        return Ok(Plan {
+            formatter: false,
+            add_to_disable: false,
+        });
+    }
+    let disabled = linters.disable.iter().any(|n| n == linter);
+    if disabled && enabled == 0 {
+        return Err(ConfigEditError::AlreadyDisabled);
+    }
+    Ok(Plan {
+        formatter: false,
+        add_to_disable: !disabled,
+    })
+}
+
+/// `plan`, with an `Unsupported` error naming the actual format.
+fn plan_for(
+    format: ConfigFormat,
+    linter: &str,
+    major: u8,
+    linters: &Facts,
+    formatters: &Facts,
+) -> Result<Plan, ConfigEditError> {
+    plan(linter, major, linters, formatters).map_err(|e| match e {
+        ConfigEditError::Unsupported(_, why) => ConfigEditError::Unsupported(format, why),
+        other => other,
+    })
+}
+
+/// The line ending new lines get: the file's first one, `\n` by default.
+fn line_ending(text: &str) -> &'static str {
+    match text.find('\n') {
+        Some(at) if at > 0 && text.as_bytes().get(at - 1) == Some(&b'\r') => "\r\n",
+        _ => "\n",
+    }
+}
+
+/// Removes the items at `remove` (indices into `items`, spans of the text)
+/// from a comma-separated list, keeping the separators between the items
+/// that stay; one edit covering only the bytes that change.
+fn remove_from_comma_list(
+    text: &str,
+    items: &[(usize, usize)],
+    remove: &[usize],
+) -> Option<ByteEdit> {
+    let (first, last) = (items.first()?, items.last()?);
+    let region_start = first.0;
+    let region_end = last.1;
+    let mut new_text = String::new();
+    let mut first_kept = true;
+    for (index, &(start, end)) in items.iter().enumerate() {
+        if remove.contains(&index) {
+            continue;
+        }
+        if !first_kept {
+            // The separator that stood right before this item.
+            let before = items.get(index.checked_sub(1)?)?.1;
+            new_text.push_str(text.get(before..start)?);
+        }
+        new_text.push_str(text.get(start..end)?);
+        first_kept = false;
+    }
+    let old = text.get(region_start..region_end)?;
+    minimal_edit(region_start, old, &new_text)
+}
+
+/// The edit turning `old` (at byte `at`) into `new`, trimmed to the bytes
+/// that differ, on character boundaries.
+fn minimal_edit(at: usize, old: &str, new: &str) -> Option<ByteEdit> {
+    if old == new {
+        return None;
+    }
+    let prefix = old
+        .char_indices()
+        .zip(new.chars())
+        .find(|((_, a), b)| a != b)
+        .map_or(old.len().min(new.len()), |((i, _), _)| i);
+    let (old_rest, new_rest) = (old.get(prefix..)?, new.get(prefix..)?);
+    let suffix = old_rest
+        .chars()
+        .rev()
+        .zip(new_rest.chars().rev())
+        .take_while(|(a, b)| a == b)
+        .map(|(a, _)| a.len_utf8())
+        .sum::<usize>();
+    Some(ByteEdit {
+        start: at + prefix,
+        end: at + old.len() - suffix,
+        new_text: new_rest.get(..new_rest.len() - suffix)?.to_string(),
+    })
+}
+
+mod yaml {
+    //! The line-based YAML reader and editor.
+
+    use super::{
+        line_ending, plan_for, remove_from_comma_list, ByteEdit, ConfigEditError, ConfigFormat,
+        Facts,
+    };
+
+    type Result<T> = std::result::Result<T, ConfigEditError>;
+
+    fn unsupported(why: &'static str) -> ConfigEditError {
+        ConfigEditError::Unsupported(ConfigFormat::Yaml, why)
+    }
+
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    enum Kind {
+        Blank,
+        Comment,
+        Content,
+        /// Inside a block scalar, a multi-line flow collection or a
+        /// multi-line quoted scalar started on an earlier line.
+        Continuation,
+    }
+
+    #[derive(Debug, Clone, Copy)]
+    struct Line {
+        start: usize,
+        /// End of the line's text, its line ending excluded.
+        end: usize,
+        /// Start of the next line (`end` on a last line without newline).
+        next: usize,
+        indent: usize,
+        /// End of the meaningful text: before a comment and trailing blanks.
+        body_end: usize,
+        kind: Kind,
+        /// A flow collection or quoted scalar is still open after the line.
+        open_after: bool,
+    }
+
+    impl Line {
+        fn body<'t>(&self, text: &'t str) -> &'t str {
+            text.get(self.start + self.indent..self.body_end)
+                .unwrap_or_default()
+        }
+    }
+
+    /// The lexer's state carried from line to line.
+    #[derive(Default)]
+    struct Lexer {
+        quote: Option<u8>,
+        flow: usize,
+    }
+
+    impl Lexer {
+        fn open(&self) -> bool {
+            self.quote.is_some() || self.flow > 0
+        }
+
+        /// Scans `line[from..]`; returns where the meaningful text ends and
+        /// whether the line opens a block scalar (`|` or `>`).
+        fn scan(&mut self, line: &[u8], from: usize) -> Result<(usize, bool)> {
+            let mut i = from;
+            let mut body_end = from;
+            let mut token_start = self.quote.is_none();
+            let mut after_blank = true;
+            let mut block_scalar = false;
+            while i < line.len() {
+                let b = line[i];
+                let next = line.get(i + 1).copied();
+                let next_is_blank = matches!(next, None | Some(b' ') | Some(b'\t'));
+                if let Some(q) = self.quote {
+                    if q == b'"' && b == b'\\' {
+                        i += 2;
+                        body_end = i.min(line.len());
+                        continue;
+                    }
+                    if b == q {
+                        if q == b'\'' && next == Some(b'\'') {
+                            i += 2;
+                            body_end = i;
+                            continue;
+                        }
+                        self.quote = None;
+                        token_start = false;
+                    }
+                    i += 1;
+                    body_end = i;
+                    after_blank = false;
+                    continue;
+                }
+                if b == b' ' || b == b'\t' {
+                    after_blank = true;
+                    i += 1;
+                    continue;
+                }
+                if b == b'#' && after_blank {
+                    break;
+                }
+                after_blank = false;
+                let flow_indicator = self.flow > 0 && matches!(b, b',' | b'[' | b']' | b'{' | b'}');
+                if token_start {
+                    match b {
+                        b'"' | b'\'' => self.quote = Some(b),
+                        b'&' | b'*' | b'!' => {
+                            return Err(unsupported("YAML anchors, aliases and tags"))
+                        }
+                        b'?' if next_is_blank => return Err(unsupported("YAML complex keys")),
+                        b'|' | b'>' if self.flow == 0 => block_scalar = true,
+                        b'-' if next_is_blank && self.flow == 0 => {}
+                        b'[' | b'{' => self.flow += 1,
+                        b']' | b'}' => self.close_flow()?,
+                        b',' if self.flow > 0 => {}
+                        _ => token_start = false,
+                    }
+                } else if b == b':'
+                    && (next_is_blank
+                        || (self.flow > 0
+                            && matches!(next, Some(b',' | b'[' | b']' | b'{' | b'}'))))
+                {
+                    token_start = true;
+                } else if flow_indicator {
+                    match b {
+                        b'[' | b'{' => self.flow += 1,
+                        b']' | b'}' => self.close_flow()?,
+                        _ => {}
+                    }
+                    token_start = b != b']' && b != b'}';
+                }
+                i += 1;
+                body_end = i;
+            }
+            Ok((body_end, block_scalar && !self.open()))
+        }
+
+        fn close_flow(&mut self) -> Result<()> {
+            if self.flow == 0 {
+                return Err(unsupported("an unbalanced `]` or `}`"));
+            }
+            self.flow -= 1;
+            Ok(())
+        }
+    }
+
+    /// Splits `text` into classified lines.
+    fn lines(text: &str) -> Result<Vec<Line>> {
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        let mut lexer = Lexer::default();
+        // Lines more indented than this belong to a block scalar.
+        let mut block_scalar: Option<usize> = None;
+        let mut seen_content = false;
+        // A byte order mark is no part of the first key.
+        let mut start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+        while start < bytes.len() {
+            let newline = bytes
+                .get(start..)
+                .and_then(|rest| rest.iter().position(|&b| b == b'\n'))
+                .map(|at| start + at);
+            let (mut end, next) = match newline {
+                Some(at) => (at, at + 1),
+                None => (bytes.len(), bytes.len()),
+            };
+            if newline.is_some() && end > start && bytes.get(end - 1) == Some(&b'\r') {
+                end -= 1;
+            }
+            let raw = bytes.get(start..end).unwrap_or_default();
+            // YAML breaks lines at a lone `\r` too; this reader does not.
+            if raw.contains(&b'\r') {
+                return Err(unsupported("carriage returns without a line feed"));
+            }
+            let indent = raw.iter().take_while(|&&b| b == b' ').count();
+            let blank = raw.iter().all(|b| b.is_ascii_whitespace());
+            let mut line = Line {
+                start,
+                end,
+                next,
+                indent,
+                body_end: start + indent,
+                kind: Kind::Blank,
+                open_after: false,
+            };
+            if let Some(parent) = block_scalar {
+                if blank || indent > parent {
+                    line.kind = Kind::Continuation;
+                    line.body_end = end;
+                    out.push(line);
+                    start = next;
+                    continue;
+                }
+                block_scalar = None;
+            }
+            if lexer.open() {
+                let (body_end, _) = lexer.scan(raw, 0)?;
+                line.kind = Kind::Continuation;
+                line.body_end = start + body_end;
+                line.open_after = lexer.open();
+                out.push(line);
+                start = next;
+                continue;
+            }
+            let first = raw.iter().position(|b| !b.is_ascii_whitespace());
+            match first.and_then(|at| raw.get(at)) {
+                None => line.kind = Kind::Blank,
+                Some(b'#') => line.kind = Kind::Comment,
+                Some(_) => {
+                    if raw.get(indent) == Some(&b'\t') {
+                        return Err(unsupported("tabs in indentation"));
+                    }
+                    if indent == 0 {
+                        let marker = |m: &[u8]| {
+                            raw.starts_with(m)
+                                && matches!(raw.get(3), None | Some(b' ') | Some(b'\t'))
+                        };
+                        if marker(b"---") {
+                            let rest = String::from_utf8_lossy(raw.get(3..).unwrap_or_default())
+                                .trim()
+                                .to_string();
+                            if seen_content || !(rest.is_empty() || rest.starts_with('#')) {
+                                return Err(unsupported("several YAML documents"));
+                            }
+                            line.kind = Kind::Comment;
+                            out.push(line);
+                            start = next;
+                            continue;
+                        }
+                        if marker(b"...") {
+                            return Err(unsupported("several YAML documents"));
+                        }
+                        if raw.first() == Some(&b'%') {
+                            return Err(unsupported("YAML directives"));
+                        }
+                    }
+                    let (body_end, opens_block) = lexer.scan(raw, indent)?;
+                    line.kind = Kind::Content;
+                    line.body_end = start + body_end;
+                    line.open_after = lexer.open();
+                    seen_content = true;
+                    if opens_block {
+                        block_scalar = Some(indent);
+                    }
+                }
+            }
+            out.push(line);
+            start = next;
+        }
+        if lexer.open() {
+            return Err(unsupported("an unterminated quoted string or flow list"));
+        }
+        Ok(out)
+    }
+
+    /// A `key: value` line.
+    #[derive(Debug, Clone)]
+    struct Entry {
+        line: usize,
+        key: String,
+        /// The value on the key's own line (empty for a block value).
+        value_start: usize,
+        value_end: usize,
+        /// Lines `line + 1..block_end` hold the key's block value.
+        block_end: usize,
+    }
+
+    fn is_seq_item(text: &str, line: &Line) -> bool {
+        let body = line.body(text).as_bytes();
+        body.first() == Some(&b'-') && matches!(body.get(1), None | Some(b' ') | Some(b'\t'))
+    }
+
+    /// The end of the block value of a key at `indent` on line `at`: the
+    /// first later content line less indented, or as indented and not a
+    /// `- ` item (YAML lets a list sit at its key's indentation).
+    fn block_end(text: &str, lines: &[Line], at: usize, indent: usize, limit: usize) -> usize {
+        (at + 1..limit)
+            .find(|&j| {
+                lines.get(j).is_some_and(|l| {
+                    l.kind == Kind::Content
+                        && (l.indent < indent || (l.indent == indent && !is_seq_item(text, l)))
+                })
+            })
+            .unwrap_or(limit)
+    }
+
+    /// The scalar a token spells: quotes removed, simple escapes undone.
+    /// None for tokens that are not one plain or quoted scalar (a quote
+    /// closed early, a `key: value` pair, an indicator).
+    fn scalar(token: &str) -> Option<String> {
+        let token = token.trim();
+        let bytes = token.as_bytes();
+        match bytes.first() {
+            Some(&q @ (b'"' | b'\'')) => {
+                let mut i = 1;
+                while i < bytes.len() {
+                    let b = bytes[i];
+                    if q == b'"' && b == b'\\' {
+                        i += 2;
+                        continue;
+                    }
+                    if b == q {
+                        if q == b'\'' && bytes.get(i + 1) == Some(&b'\'') {
+                            i += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    i += 1;
+                }
+                // The closing quote must end the token.
+                if i + 1 != bytes.len() {
+                    return None;
+                }
+                let inner = token.get(1..i)?;
+                Some(if q == b'"' {
+                    inner.replace("\\\"", "\"").replace("\\\\", "\\")
+                } else {
+                    inner.replace("\'\'", "\'")
+                })
+            }
+            Some(
+                b'[' | b']' | b'{' | b'}' | b'&' | b'*' | b'!' | b'|' | b'>' | b'%' | b'@' | b'`',
+            ) => None,
+            _ if token.contains(": ") || token.contains(" #") || token.ends_with(':') => None,
+            _ if token.starts_with("- ") || token.starts_with("? ") || token == "-" => None,
+            _ => Some(token.to_string()),
+        }
+    }
+
+    /// Parses the mapping entry starting at `from` on line `at`.
+    fn entry(text: &str, lines: &[Line], at: usize, from: usize, limit: usize) -> Result<Entry> {
+        let not_a_mapping = || unsupported("a YAML value that is not a block mapping");
+        let line = lines.get(at).ok_or_else(not_a_mapping)?;
+        let body = text.get(from..line.body_end).ok_or_else(not_a_mapping)?;
+        let bytes = body.as_bytes();
+        let colon = if matches!(bytes.first(), Some(b'"' | b'\'')) {
+            let quote = bytes.first().copied().unwrap_or_default();
+            let mut i = 1;
+            let mut close = None;
+            while i < bytes.len() {
+                if quote == b'"' && bytes[i] == b'\\' {
+                    i += 2;
+                    continue;
+                }
+                if bytes[i] == quote {
+                    if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') {
+                        i += 2;
+                        continue;
+                    }
+                    close = Some(i);
+                    break;
+                }
+                i += 1;
+            }
+            let close = close.ok_or_else(not_a_mapping)?;
+            let after = body.get(close + 1..).ok_or_else(not_a_mapping)?;
+            let gap = after.len() - after.trim_start().len();
+            if after.trim_start().starts_with(':') {
+                close + 1 + gap
+            } else {
+                return Err(not_a_mapping());
+            }
+        } else {
+            if matches!(bytes.first(), Some(b'[' | b'{')) {
+                return Err(not_a_mapping());
+            }
+            (0..bytes.len())
+                .find(|&i| {
+                    bytes[i] == b':' && matches!(bytes.get(i + 1), None | Some(b' ') | Some(b'\t'))
+                })
+                .ok_or_else(not_a_mapping)?
+        };
+        let key_token = body.get(..colon).ok_or_else(not_a_mapping)?.trim_end();
+        if key_token.is_empty() || (is_seq_item(text, line) && from == line.start + line.indent) {
+            return Err(not_a_mapping());
+        }
+        let key = scalar(key_token).ok_or_else(not_a_mapping)?;
+        let value = body.get(colon + 1..).unwrap_or_default();
+        let value_start = from + colon + 1 + (value.len() - value.trim_start().len());
+        let indent = from - line.start;
+        Ok(Entry {
+            line: at,
+            key,
+            value_start,
+            value_end: line.body_end.max(value_start),
+            block_end: block_end(text, lines, at, indent, limit),
+        })
+    }
+
+    /// The entries of the block mapping in lines `from..limit`, all at
+    /// the indentation of the first one, which must exceed `parent`.
+    fn mapping(
+        text: &str,
+        lines: &[Line],
+        from: usize,
+        limit: usize,
+        parent: Option<usize>,
+    ) -> Result<Vec<Entry>> {
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut indent = None;
+        let mut at = from;
+        while at < limit {
+            let Some(line) = lines.get(at) else { break };
+            if line.kind != Kind::Content {
+                if line.kind == Kind::Continuation {
+                    return Err(unsupported("a YAML value that is not a block mapping"));
+                }
+                at += 1;
+                continue;
+            }
+            let want = *indent.get_or_insert(line.indent);
+            // The root must start at column 0, where a new `linters:` goes.
+            let misplaced = match parent {
+                Some(p) => want <= p,
+                None => want != 0,
+            };
+            if line.indent != want || misplaced {
+                return Err(unsupported("inconsistent YAML indentation"));
+            }
+            let found = entry(text, lines, at, line.start + line.indent, limit)?;
+            // `key: value` then `- item` at the key's indentation is no YAML.
+            let stray_item = found.value_start != found.value_end
+                && lines
+                    .get(found.line + 1..found.block_end)
+                    .is_some_and(|block| {
+                        block
+                            .iter()
+                            .any(|l| l.kind == Kind::Content && l.indent == want)
+                    });
+            if stray_item {
+                return Err(unsupported("a YAML list item after a key that has a value"));
+            }
+            if entries.iter().any(|e| e.key == found.key) {
+                return Err(unsupported("a YAML key given twice"));
+            }
+            at = found.block_end;
+            entries.push(found);
+        }
+        Ok(entries)
+    }
+
+    /// One item of a list: its name and the byte span of its token.
+    #[derive(Debug, Clone)]
+    struct Item {
+        name: String,
+        start: usize,
+        end: usize,
+        /// The item's line (block lists).
+        line: usize,
+    }
+
+    #[derive(Debug)]
+    enum Shape {
+        /// `key: [a, b]`; `open` is just after the `[`.
+        Flow { open: usize },
+        /// `- a` lines (possibly none: `key:` alone).
+        Block,
+    }
+
+    #[derive(Debug)]
+    struct List {
+        entry: Entry,
+        shape: Shape,
+        items: Vec<Item>,
+    }
+
+    fn not_a_list() -> ConfigEditError {
+        unsupported("a linter list that is not a plain YAML list of names")
+    }
+
+    /// The list under `entry`.
+    fn list(text: &str, lines: &[Line], entry: &Entry) -> Result<List> {
+        let value = text
+            .get(entry.value_start..entry.value_end)
+            .unwrap_or_default();
+        if !value.is_empty() {
+            let line = lines.get(entry.line).ok_or_else(not_a_list)?;
+            if line.open_after
+                || !value.starts_with('[')
+                || !value.ends_with(']')
+                || has_block(lines, entry)
+            {
+                return Err(not_a_list());
+            }
+            let open = entry.value_start + 1;
+            let close = entry.value_end - 1;
+            let items = split_flow(text, open, close)?
+                .into_iter()
+                .map(|(start, end)| {
+                    let name = text
+                        .get(start..end)
+                        .and_then(scalar)
+                        .ok_or_else(not_a_list)?;
+                    Ok(Item {
+                        name,
+                        start,
+                        end,
+                        line: entry.line,
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            return Ok(List {
+                entry: entry.clone(),
+                shape: Shape::Flow { open },
+                items,
+            });
+        }
+        let mut items = Vec::new();
+        let mut item_indent = None;
+        for at in entry.line + 1..entry.block_end {
+            let Some(line) = lines.get(at) else { break };
+            match line.kind {
+                Kind::Blank | Kind::Comment => continue,
+                Kind::Continuation => return Err(not_a_list()),
+                Kind::Content => {}
+            }
+            let want = *item_indent.get_or_insert(line.indent);
+            if line.indent != want || !is_seq_item(text, line) || line.open_after {
+                return Err(not_a_list());
+            }
+            let body = line.body(text);
+            let token = body.get(1..).unwrap_or_default();
+            let start = line.start + line.indent + 1 + (token.len() - token.trim_start().len());
+            let token = token.trim();
+            let plain_special = token.is_empty()
+                || matches!(
+                    token.as_bytes().first(),
+                    Some(b'[' | b'{' | b'-' | b'|' | b'>')
+                )
+                || token.contains(": ")
+                || token.ends_with(':');
+            let quoted = token.starts_with('"') || token.starts_with('\'');
+            if plain_special && !quoted {
+                return Err(not_a_list());
+            }
+            let name = scalar(token).ok_or_else(not_a_list)?;
+            items.push(Item {
+                name,
+                start,
+                end: start + token.len(),
+                line: at,
+            });
+        }
+        Ok(List {
+            entry: entry.clone(),
+            shape: Shape::Block,
+            items,
+        })
+    }
+
+    /// The spans of the comma-separated tokens between `open` and `close`.
+    fn split_flow(text: &str, open: usize, close: usize) -> Result<Vec<(usize, usize)>> {
+        let inner = text.get(open..close).ok_or_else(not_a_list)?;
+        let bytes = inner.as_bytes();
+        let mut spans = Vec::new();
+        let mut token_from = 0;
+        let mut quote: Option<u8> = None;
+        let mut i = 0;
+        let push = |from: usize, to: usize, spans: &mut Vec<(usize, usize)>| {
+            let piece = inner.get(from..to).unwrap_or_default();
+            let lead = piece.len() - piece.trim_start().len();
+            let trimmed = piece.trim();
+            if !trimmed.is_empty() {
+                spans.push((open + from + lead, open + from + lead + trimmed.len()));
+            }
+        };
+        while i < bytes.len() {
+            let b = bytes[i];
+            match quote {
+                Some(q) => {
+                    if q == b'"' && b == b'\\' {
+                        i += 1;
+                    } else if b == q {
+                        quote = None;
+                    }
+                }
+                None => match b {
+                    // A quote opens a quoted item only at its start.
+                    b'"' | b'\''
+                        if inner
+                            .get(token_from..i)
+                            .is_some_and(|piece| piece.trim().is_empty()) =>
+                    {
+                        quote = Some(b)
+                    }
+                    b'[' | b']' | b'{' | b'}' | b'#' => return Err(not_a_list()),
+                    b',' => {
+                        push(token_from, i, &mut spans);
+                        token_from = i + 1;
+                    }
+                    _ => {}
+                },
+            }
+            i += 1;
+        }
+        push(token_from, bytes.len(), &mut spans);
+        Ok(spans)
+    }
+
+    /// The scalar value of `entry` (`default: none`), if it has one.
+    fn scalar_value(text: &str, entry: &Entry) -> Option<String> {
+        let value = text.get(entry.value_start..entry.value_end)?;
+        if value.is_empty() {
+            return None;
+        }
+        scalar(value)
+    }
+
+    /// Whether `entry` has content lines under it.
+    fn has_block(lines: &[Line], entry: &Entry) -> bool {
+        lines
+            .get(entry.line + 1..entry.block_end)
+            .is_some_and(|block| {
+                block
+                    .iter()
+                    .any(|l| matches!(l.kind, Kind::Content | Kind::Continuation))
+            })
+    }
+
+    /// One `linters:`/`formatters:` section, read.
+    struct Section {
+        entry: Entry,
+        children: Vec<Entry>,
+        enable: Option<List>,
+        disable: Option<List>,
+        facts: Facts,
+    }
+
+    fn section(text: &str, lines: &[Line], entry: Entry, major: u8) -> Result<Section> {
+        if entry.value_start != entry.value_end {
+            return Err(unsupported(
+                "a `linters` or `formatters` value that is not a block mapping",
+            ));
+        }
+        let children = mapping(text, lines, entry.line + 1, entry.block_end, Some(0))?;
+        let child = |key: &str| children.iter().find(|c| c.key == key);
+        let enable = child("enable").map(|e| list(text, lines, e)).transpose()?;
+        let disable = child("disable").map(|e| list(text, lines, e)).transpose()?;
+        // `default:` with its value on the next line would be misread.
+        for key in ["default", "disable-all"] {
+            if let Some(e) = child(key) {
+                if e.value_start == e.value_end && has_block(lines, e) {
+                    return Err(unsupported(
+                        "a `default` or `disable-all` value not on its key's line",
+                    ));
+                }
+            }
+        }
+        let is_true = |key: &str| {
+            child(key)
+                .and_then(|e| scalar_value(text, e))
+                .is_some_and(|v| matches!(v.as_str(), "true" | "True" | "TRUE"))
+        };
+        let default_none = if major == 1 {
+            is_true("disable-all")
+        } else {
+            child("default")
+                .and_then(|e| scalar_value(text, e))
+                .is_some_and(|v| v == "none")
+        };
+        let presets = major == 1
+            && child("presets")
+                .is_some_and(|e| e.value_start != e.value_end || has_block(lines, e));
+        let names = |l: &Option<List>| {
+            l.as_ref()
+                .map(|l| l.items.iter().map(|i| i.name.clone()).collect())
+                .unwrap_or_default()
+        };
+        let facts = Facts {
+            default_none,
+            presets,
+            enable: names(&enable),
+            disable: names(&disable),
+        };
+        Ok(Section {
+            entry,
+            children,
+            enable,
+            disable,
+            facts,
+        })
+    }
+
+    /// An edit inserting `new_lines` after line `at`.
+    fn insert_after(
+        lines: &[Line],
+        at: usize,
+        new_lines: &[String],
+        eol: &str,
+    ) -> Option<ByteEdit> {
+        let line = lines.get(at)?;
+        let joined = new_lines.join(eol);
+        Some(if line.next > line.end {
+            ByteEdit {
+                start: line.next,
+                end: line.next,
+                new_text: format!("{joined}{eol}"),
+            }
+        } else {
+            ByteEdit {
+                start: line.end,
+                end: line.end,
+                new_text: format!("{eol}{joined}"),
+            }
+        })
+    }
+
+    /// The edits taking every `linter` out of `list`.
+    fn remove(text: &str, lines: &[Line], list: &List, linter: &str) -> Vec<ByteEdit> {
+        let doomed: Vec<usize> = list
+            .items
+            .iter()
+            .enumerate()
+            .filter(|(_, item)| item.name == linter)
+            .map(|(index, _)| index)
+            .collect();
+        match list.shape {
+            Shape::Block => doomed
+                .iter()
+                .filter_map(|&index| {
+                    let line = lines.get(list.items.get(index)?.line)?;
+                    Some(ByteEdit {
+                        start: line.start,
+                        end: line.next,
+                        new_text: String::new(),
+                    })
+                })
+                .collect(),
+            Shape::Flow { .. } => {
+                let spans: Vec<(usize, usize)> =
+                    list.items.iter().map(|i| (i.start, i.end)).collect();
+                remove_from_comma_list(text, &spans, &doomed)
+                    .into_iter()
+                    .collect()
+            }
+        }
+    }
+
+    pub(super) fn disable(text: &str, linter: &str, major: u8) -> Result<Vec<ByteEdit>> {
+        let lines = lines(text)?;
+        let eol = line_ending(text);
+        let top = mapping(text, &lines, 0, lines.len(), None)?;
+        let find = |key: &str| top.iter().find(|e| e.key == key).cloned();
+        let linters = find("linters")
+            .map(|e| section(text, &lines, e, major))
+            .transpose()?;
+        let formatters = if major >= 2 {
+            find("formatters")
+                .map(|e| section(text, &lines, e, major))
+                .transpose()?
+        } else {
+            None
+        };
+        let none = Facts::default();
+        let plan = plan_for(
+            ConfigFormat::Yaml,
+            linter,
+            major,
+            linters.as_ref().map_or(&none, |s| &s.facts),
+            formatters.as_ref().map_or(&none, |s| &s.facts),
+        )?;
+        let source = if plan.formatter {
+            &formatters
+        } else {
+            &linters
+        };
+        let mut edits = source
+            .as_ref()
+            .and_then(|s| s.enable.as_ref())
+            .map(|l| remove(text, &lines, l, linter))
+            .unwrap_or_default();
+        if plan.add_to_disable {
+            let added = match &linters {
+                Some(section) => add_to_section(text, &lines, section, linter, eol, &edits),
+                None => Some(new_linters_block(text, &lines, linter, eol)),
+            };
+            edits.push(added.ok_or_else(not_a_list)?);
+        }
+        Ok(edits)
+    }
+
+    /// The edit adding `linter` to `linters.disable`, creating the key when
+    /// it is missing.
+    fn add_to_section(
+        text: &str,
+        lines: &[Line],
+        section: &Section,
+        linter: &str,
+        eol: &str,
+        removals: &[ByteEdit],
+    ) -> Option<ByteEdit> {
+        let child_indent = section
+            .children
+            .first()
+            .and_then(|c| lines.get(c.line))
+            .map_or_else(|| unit(lines), |l| l.indent);
+        // How far items sit from their key, as the enable list does it.
+        let item_offset = section
+            .enable
+            .as_ref()
+            .and_then(|l| {
+                let item = lines.get(l.items.first()?.line)?;
+                let key = lines.get(l.entry.line)?;
+                matches!(l.shape, Shape::Block).then(|| item.indent.saturating_sub(key.indent))
+            })
+            .unwrap_or(child_indent);
+        if let Some(disable) = &section.disable {
+            let key_indent = lines.get(disable.entry.line)?.indent;
+            return match (&disable.shape, disable.items.last()) {
+                (Shape::Flow { .. }, Some(last)) => Some(ByteEdit {
+                    start: last.end,
+                    end: last.end,
+                    new_text: format!(", {linter}"),
+                }),
+                (Shape::Flow { open }, None) => Some(ByteEdit {
+                    start: *open,
+                    end: *open,
+                    new_text: linter.to_string(),
+                }),
+                (Shape::Block, Some(last)) => {
+                    let line = lines.get(last.line)?;
+                    let prefix = text.get(line.start..last.start)?;
+                    insert_after(lines, last.line, &[format!("{prefix}{linter}")], eol)
+                }
+                (Shape::Block, None) => {
+                    let pad = " ".repeat(key_indent + item_offset);
+                    insert_after(
+                        lines,
+                        disable.entry.line,
+                        &[format!("{pad}- {linter}")],
+                        eol,
+                    )
+                }
+            };
+        }
+        let removed = |line: &Line| {
+            removals
+                .iter()
+                .any(|e| e.start == line.start && e.end == line.next)
+        };
+        // After the enable list's last surviving line, else after the
+        // section's last content line, else after `linters:` itself.
+        let anchor = match &section.enable {
+            Some(enable) => enable
+                .items
+                .iter()
+                .rev()
+                .filter(|_| matches!(enable.shape, Shape::Block))
+                .map(|i| i.line)
+                .find(|&at| lines.get(at).is_some_and(|l| !removed(l)))
+                .unwrap_or(enable.entry.line),
+            None => (section.entry.line..section.entry.block_end)
+                .rev()
+                .find(|&at| {
+                    lines
+                        .get(at)
+                        .is_some_and(|l| matches!(l.kind, Kind::Content | Kind::Continuation))
+                })
+                .unwrap_or(section.entry.line),
+        };
+        let key_pad = " ".repeat(child_indent);
+        let item_pad = " ".repeat(child_indent + item_offset);
+        insert_after(
+            lines,
+            anchor,
+            &[
+                format!("{key_pad}disable:"),
+                format!("{item_pad}- {linter}"),
+            ],
+            eol,
+        )
+    }
+
+    /// The indentation step of the file: its first indented key's, or 2.
+    fn unit(lines: &[Line]) -> usize {
+        lines
+            .iter()
+            .find(|l| l.kind == Kind::Content && l.indent > 0)
+            .map_or(2, |l| l.indent)
+    }
+
+    /// A whole `linters:` block appended to the file.
+    fn new_linters_block(text: &str, lines: &[Line], linter: &str, eol: &str) -> ByteEdit {
+        let unit = unit(lines);
+        let block = format!(
+            "linters:{eol}{pad}disable:{eol}{pad}{pad}- {linter}{eol}",
+            pad = " ".repeat(unit)
+        );
+        let new_text = if text.is_empty() || text.ends_with('\n') {
+            block
+        } else {
+            format!("{eol}{block}")
+        };
+        ByteEdit {
+            start: text.len(),
+            end: text.len(),
+            new_text,
+        }
+    }
+}
+
+mod json {
+    //! A span-keeping JSON parser, just enough to edit the linter lists.
+
+    use super::{
+        line_ending, plan_for, remove_from_comma_list, ByteEdit, ConfigEditError, ConfigFormat,
+        Facts, MAX_JSON_DEPTH,
+    };
+
+    type Result<T> = std::result::Result<T, ConfigEditError>;
+
+    fn invalid(why: &'static str) -> ConfigEditError {
+        ConfigEditError::Unsupported(ConfigFormat::Json, why)
+    }
+
+    #[derive(Debug)]
+    enum Value {
+        Object {
+            open: usize,
+            close: usize,
+            members: Vec<(String, usize, Value)>,
+        },
+        Array {
+            open: usize,
+            close: usize,
+            items: Vec<Value>,
+        },
+        String {
+            start: usize,
+            end: usize,
+            value: String,
+        },
+        Other {
+            start: usize,
+            end: usize,
+        },
+    }
+
+    impl Value {
+        fn span(&self) -> (usize, usize) {
+            match self {
+                Value::Object { open, close, .. } | Value::Array { open, close, .. } => {
+                    (*open, *close + 1)
+                }
+                Value::String { start, end, .. } | Value::Other { start, end } => (*start, *end),
+            }
+        }
+
+        fn member(&self, key: &str) -> Option<&Value> {
+            match self {
+                Value::Object { members, .. } => {
+                    members.iter().rev().find(|m| m.0 == key).map(|m| &m.2)
+                }
+                _ => None,
+            }
+        }
+    }
+
+    struct Parser<'t> {
+        text: &'t str,
+        bytes: &'t [u8],
+        at: usize,
+    }
+
+    impl Parser<'_> {
+        fn blanks(&mut self) {
+            while matches!(self.bytes.get(self.at), Some(b' ' | b'\t' | b'\r' | b'\n')) {
+                self.at += 1;
+            }
+        }
+
+        fn value(&mut self, depth: usize) -> Result<Value> {
+            if depth > MAX_JSON_DEPTH {
+                return Err(invalid("JSON nested too deeply"));
+            }
+            self.blanks();
+            match self.bytes.get(self.at) {
+                Some(b'{') => self.object(depth),
+                Some(b'[') => self.array(depth),
+                Some(b'"') => self.string(),
+                Some(_) => {
+                    let start = self.at;
+                    while self.bytes.get(self.at).is_some_and(|b| {
+                        b.is_ascii_alphanumeric() || matches!(b, b'-' | b'+' | b'.')
+                    }) {
+                        self.at += 1;
+                    }
+                    let token = self.text.get(start..self.at).unwrap_or_default();
+                    let number = token.starts_with(|c: char| c == '-' || c.is_ascii_digit());
+                    if !(number || matches!(token, "true" | "false" | "null")) {
+                        return Err(invalid("not valid JSON"));
+                    }
+                    Ok(Value::Other {
+                        start,
+                        end: self.at,
+                    })
+                }
+                None => Err(invalid("not valid JSON")),
+            }
+        }
+
+        fn string(&mut self) -> Result<Value> {
+            let start = self.at;
+            self.at += 1;
+            let mut value = String::new();
+            loop {
+                match self.bytes.get(self.at) {
+                    Some(b'"') => {
+                        self.at += 1;
+                        return Ok(Value::String {
+                            start,
+                            end: self.at,
+                            value,
+                        });
+                    }
+                    Some(b'\\') => {
+                        // Names never need escapes; keep the raw pair so
+                        // an escaped string just never matches a name.
+                        let pair = self
+                            .text
+                            .get(self.at..self.at + 2)
+                            .ok_or_else(|| invalid("not valid JSON"))?;
+                        value.push_str(pair);
+                        self.at += 2;
+                    }
+                    Some(b) if *b < 0x20 => return Err(invalid("not valid JSON")),
+                    Some(_) => {
+                        let rest = self.text.get(self.at..).unwrap_or_default();
+                        let c = rest
+                            .chars()
+                            .next()
+                            .ok_or_else(|| invalid("not valid JSON"))?;
+                        value.push(c);
+                        self.at += c.len_utf8();
+                    }
+                    None => return Err(invalid("not valid JSON")),
+                }
+            }
+        }
+
+        fn expect(&mut self, b: u8) -> Result<()> {
+            self.blanks();
+            if self.bytes.get(self.at) == Some(&b) {
+                self.at += 1;
+                Ok(())
+            } else {
+                Err(invalid("not valid JSON"))
+            }
+        }
+
+        fn object(&mut self, depth: usize) -> Result<Value> {
+            let open = self.at;
+            self.at += 1;
+            let mut members = Vec::new();
+            self.blanks();
+            if self.bytes.get(self.at) == Some(&b'}') {
+                self.at += 1;
+                return Ok(Value::Object {
+                    open,
+                    close: self.at - 1,
+                    members,
+                });
+            }
+            loop {
+                self.blanks();
+                let key_start = self.at;
+                let Value::String { value: key, .. } = self.string_at()? else {
+                    return Err(invalid("not valid JSON"));
+                };
+                self.expect(b':')?;
+                let value = self.value(depth + 1)?;
+                members.push((key, key_start, value));
+                self.blanks();
+                match self.bytes.get(self.at) {
+                    Some(b',') => self.at += 1,
+                    Some(b'}') => {
+                        self.at += 1;
+                        return Ok(Value::Object {
+                            open,
+                            close: self.at - 1,
+                            members,
+                        });
+                    }
+                    _ => return Err(invalid("not valid JSON")),
+                }
+            }
+        }
+
+        fn string_at(&mut self) -> Result<Value> {
+            if self.bytes.get(self.at) == Some(&b'"') {
+                self.string()
+            } else {
+                Err(invalid("not valid JSON"))
+            }
+        }
+
+        fn array(&mut self, depth: usize) -> Result<Value> {
+            let open = self.at;
+            self.at += 1;
+            let mut items = Vec::new();
+            self.blanks();
+            if self.bytes.get(self.at) == Some(&b']') {
+                self.at += 1;
+                return Ok(Value::Array {
+                    open,
+                    close: self.at - 1,
+                    items,
+                });
+            }
+            loop {
+                items.push(self.value(depth + 1)?);
+                self.blanks();
+                match self.bytes.get(self.at) {
+                    Some(b',') => self.at += 1,
+                    Some(b']') => {
+                        self.at += 1;
+                        return Ok(Value::Array {
+                            open,
+                            close: self.at - 1,
+                            items,
+                        });
+                    }
+                    _ => return Err(invalid("not valid JSON")),
+                }
+            }
+        }
+    }
+
+    fn parse(text: &str) -> Result<Value> {
+        let mut parser = Parser {
+            text,
+            bytes: text.as_bytes(),
+            at: 0,
+        };
+        if text.starts_with('\u{feff}') {
+            parser.at = 3;
+        }
+        let root = parser.value(0)?;
+        parser.blanks();
+        if parser.at != text.len() {
+            return Err(invalid("not valid JSON"));
+        }
+        Ok(root)
+    }
+
+    /// The names of a string array (other items count as no name).
+    fn names(list: Option<&Value>) -> Result<Vec<String>> {
+        match list {
+            None => Ok(Vec::new()),
+            Some(Value::Array { items, .. }) => Ok(items
+                .iter()
+                .map(|i| match i {
+                    Value::String { value, .. } => value.clone(),
+                    _ => String::new(),
+                })
+                .collect()),
+            Some(_) => Err(invalid("a linter list that is not an array")),
+        }
+    }
+
+    fn facts(text: &str, section: Option<&Value>, major: u8) -> Result<Facts> {
+        let Some(section) = section else {
+            return Ok(Facts::default());
+        };
+        if !matches!(section, Value::Object { .. }) {
+            return Err(invalid(
+                "a `linters` or `formatters` value that is not an object",
+            ));
+        }
+        let literal = |key: &str| {
+            section
+                .member(key)
+                .map(|v| {
+                    let (start, end) = v.span();
+                    text.get(start..end).unwrap_or_default()
+                })
+                .unwrap_or_default()
+        };
+        let default_none = if major == 1 {
+            literal("disable-all") == "true"
+        } else {
+            literal("default") == "\"none\""
+        };
+        let presets = major == 1
+            && matches!(section.member("presets"), Some(Value::Array { items, .. }) if !items.is_empty());
+        Ok(Facts {
+            default_none,
+            presets,
+            enable: names(section.member("enable"))?,
+            disable: names(section.member("disable"))?,
+        })
+    }
+
+    /// The indentation of the line holding byte `at`.
+    fn indent_at(text: &str, at: usize) -> &str {
+        let line_start = text
+            .get(..at)
+            .and_then(|t| t.rfind('\n'))
+            .map_or(0, |i| i + 1);
+        let line = text.get(line_start..).unwrap_or_default();
+        let width = line.len() - line.trim_start_matches([' ', '\t']).len();
+        line.get(..width).unwrap_or_default()
+    }
+
+    /// An edit adding the member `"key": value` to `object`, laid out like
+    /// its other members.
+    fn add_member(
+        text: &str,
+        object: &Value,
+        key: &str,
+        value: &str,
+        eol: &str,
+    ) -> Option<ByteEdit> {
+        let Value::Object {
+            open,
+            close,
+            members,
+        } = object
+        else {
+            return None;
+        };
+        let member = format!("\"{key}\": {value}");
+        let Some((_, key_start, last)) = members.last() else {
+            let inner = text.get(open + 1..*close)?;
+            return Some(if inner.contains('\n') {
+                let pad = format!("{}  ", indent_at(text, *open));
+                ByteEdit {
+                    start: open + 1,
+                    end: open + 1,
+                    new_text: format!("{eol}{pad}{member}"),
+                }
+            } else {
+                ByteEdit {
+                    start: open + 1,
+                    end: *close,
+                    new_text: member,
+                }
+            });
+        };
+        let after = last.span().1;
+        let multiline = text.get(*open..*key_start)?.contains('\n');
+        let new_text = if multiline {
+            format!(",{eol}{}{member}", indent_at(text, *key_start))
+        } else {
+            format!(", {member}")
+        };
+        Some(ByteEdit {
+            start: after,
+            end: after,
+            new_text,
+        })
+    }
+
+    pub(super) fn disable(text: &str, linter: &str, major: u8) -> Result<Vec<ByteEdit>> {
+        let root = parse(text)?;
+        if !matches!(root, Value::Object { .. }) {
+            return Err(invalid("a config that is not a JSON object"));
+        }
+        let eol = line_ending(text);
+        let linters = root.member("linters");
+        let formatters = if major >= 2 {
+            root.member("formatters")
+        } else {
+            None
+        };
+        let plan = plan_for(
+            ConfigFormat::Json,
+            linter,
+            major,
+            &facts(text, linters, major)?,
+            &facts(text, formatters, major)?,
+        )?;
+        let source = if plan.formatter { formatters } else { linters };
+        let mut edits = Vec::new();
+        if let Some(Value::Array { items, .. }) = source.and_then(|s| s.member("enable")) {
+            let spans: Vec<(usize, usize)> = items.iter().map(Value::span).collect();
+            let doomed: Vec<usize> = items
+                .iter()
+                .enumerate()
+                .filter(|(_, i)| matches!(i, Value::String { value, .. } if value == linter))
+                .map(|(index, _)| index)
+                .collect();
+            edits.extend(remove_from_comma_list(text, &spans, &doomed));
+        }
+        if plan.add_to_disable {
+            let quoted = format!("\"{linter}\"");
+            let added = match linters {
+                None => add_member(
+                    text,
+                    &root,
+                    "linters",
+                    &format!("{{\"disable\": [{quoted}]}}"),
+                    eol,
+                ),
+                Some(section) => match section.member("disable") {
+                    Some(Value::Array { open, items, .. }) => Some(match items.last() {
+                        Some(last) => ByteEdit {
+                            start: last.span().1,
+                            end: last.span().1,
+                            new_text: format!(", {quoted}"),
+                        },
+                        None => ByteEdit {
+                            start: open + 1,
+                            end: open + 1,
+                            new_text: quoted,
+                        },
+                    }),
+                    _ => add_member(text, section, "disable", &format!("[{quoted}]"), eol),
+                },
+            };
+            edits.push(added.ok_or_else(|| invalid("not valid JSON"))?);
+        }
+        Ok(edits)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The config after disabling `linter`, edits applied from the end.
+    fn disable(
+        text: &str,
+        format: ConfigFormat,
+        linter: &str,
+        major: u8,
+    ) -> Result<String, ConfigEditError> {
+        let edits = disable_linter(text, format, linter, major)?;
+        let mut out = text.to_string();
+        for edit in edits.iter().rev() {
+            out.replace_range(edit.start..edit.end, &edit.new_text);
+        }
+        Ok(out)
+    }
+
+    fn yaml(text: &str, linter: &str, major: u8) -> Result<String, ConfigEditError> {
+        disable(text, ConfigFormat::Yaml, linter, major)
+    }
+
+    fn json(text: &str, linter: &str, major: u8) -> Result<String, ConfigEditError> {
+        disable(text, ConfigFormat::Json, linter, major)
+    }
+
+    fn unsupported(result: Result<String, ConfigEditError>) -> bool {
+        matches!(result, Err(ConfigEditError::Unsupported(..)))
+    }
+
+    #[test]
+    fn the_format_comes_from_the_extension() {
+        assert_eq!(
+            ConfigFormat::from_path(Path::new("/p/.golangci.yml")),
+            Some(ConfigFormat::Yaml)
+        );
+        assert_eq!(
+            ConfigFormat::from_path(Path::new(".golangci.yaml")),
+            Some(ConfigFormat::Yaml)
+        );
+        assert_eq!(
+            ConfigFormat::from_path(Path::new(".golangci.TOML")),
+            Some(ConfigFormat::Toml)
+        );
+        assert_eq!(
+            ConfigFormat::from_path(Path::new(".golangci.json")),
+            Some(ConfigFormat::Json)
+        );
+        assert_eq!(ConfigFormat::from_path(Path::new(".golangci")), None);
+        assert_eq!(ConfigFormat::from_path(Path::new("go.mod")), None);
+    }
+
+    #[test]
+    fn a_block_enable_list_loses_the_linter_which_is_then_disabled() {
+        let text =
+            "version: \"2\"\nlinters:\n  enable:\n    - errcheck\n    - gosec\n    - revive\n";
+        assert_eq!(
+            yaml(text, "gosec", 2).as_deref(),
+            Ok("version: \"2\"\nlinters:\n  enable:\n    - errcheck\n    - revive\n  disable:\n    - gosec\n")
+        );
+    }
+
+    #[test]
+    fn a_linter_enabled_twice_loses_every_occurrence() {
+        let text = "linters:\n  default: none\n  enable:\n    - gosec\n    - errcheck\n    - \"gosec\" # again\n";
+        assert_eq!(
+            yaml(text, "gosec", 2).as_deref(),
+            Ok("linters:\n  default: none\n  enable:\n    - errcheck\n")
+        );
+    }
+
+    #[test]
+    fn a_flow_style_enable_list_loses_the_linter() {
+        let text = "linters:\n  default: none\n  enable: [errcheck, gosec, 'revive']\n";
+        assert_eq!(
+            yaml(text, "gosec", 2).as_deref(),
+            Ok("linters:\n  default: none\n  enable: [errcheck, 'revive']\n")
+        );
+        assert_eq!(
+            yaml(text, "revive", 2).as_deref(),
+            Ok("linters:\n  default: none\n  enable: [errcheck, gosec]\n")
+        );
+        let twice = "linters:\n  default: none\n  enable: [gosec, gosec, errcheck, gosec]\n";
+        assert_eq!(
+            yaml(twice, "gosec", 2).as_deref(),
+            Ok("linters:\n  default: none\n  enable: [errcheck]\n")
+        );
+    }
+
+    #[test]
+    fn default_none_makes_removal_enough() {
+        let text =
+            "version: \"2\"\nlinters:\n  default: none\n  enable:\n    - errcheck\n    - gosec\n";
+        assert_eq!(
+            yaml(text, "errcheck", 2).as_deref(),
+            Ok("version: \"2\"\nlinters:\n  default: none\n  enable:\n    - gosec\n")
+        );
+    }
+
+    #[test]
+    fn default_none_without_the_linter_is_already_disabled() {
+        let text = "linters:\n  default: \"none\"\n  enable:\n    - gosec\n";
+        assert_eq!(
+            yaml(text, "errcheck", 2),
+            Err(ConfigEditError::AlreadyDisabled)
+        );
+    }
+
+    #[test]
+    fn default_standard_adds_the_linter_to_the_existing_disable_list() {
+        let text = "linters:\n  default: standard\n  disable:\n    - unused # noisy\n";
+        assert_eq!(
+            yaml(text, "errcheck", 2).as_deref(),
+            Ok("linters:\n  default: standard\n  disable:\n    - unused # noisy\n    - errcheck\n")
+        );
+    }
+
+    #[test]
+    fn a_compact_disable_list_keeps_its_own_indentation() {
+        let text = "linters:\n  disable:\n  - unused\n  settings: {}\n";
+        assert_eq!(
+            yaml(text, "errcheck", 2).as_deref(),
+            Ok("linters:\n  disable:\n  - unused\n  - errcheck\n  settings: {}\n")
+        );
+    }
+
+    #[test]
+    fn a_flow_disable_list_gets_the_linter_appended() {
+        assert_eq!(
+            yaml("linters:\n  disable: [unused]\n", "errcheck", 2).as_deref(),
+            Ok("linters:\n  disable: [unused, errcheck]\n")
+        );
+        assert_eq!(
+            yaml("linters:\n  disable: []\n", "errcheck", 2).as_deref(),
+            Ok("linters:\n  disable: [errcheck]\n")
+        );
+    }
+
+    #[test]
+    fn an_empty_disable_key_gets_its_first_item() {
+        assert_eq!(
+            yaml("linters:\n    disable:\n    # none yet\n", "errcheck", 2).as_deref(),
+            Ok("linters:\n    disable:\n        - errcheck\n    # none yet\n")
+        );
+    }
+
+    #[test]
+    fn a_missing_disable_key_is_created_after_the_enable_list_with_two_space_indent() {
+        let text =
+            "linters:\n  enable:\n    - gosec\n  settings:\n    gosec:\n      severity: low\n";
+        assert_eq!(
+            yaml(text, "errcheck", 2).as_deref(),
+            Ok("linters:\n  enable:\n    - gosec\n  disable:\n    - errcheck\n  settings:\n    gosec:\n      severity: low\n")
+        );
+    }
+
+    #[test]
+    fn a_missing_disable_key_is_created_with_four_space_indent() {
+        let text = "linters:\n    default: all\n    settings:\n        lll:\n            line-length: 100\nrun:\n    timeout: 5m\n";
+        assert_eq!(
+            yaml(text, "lll", 2).as_deref(),
+            Ok("linters:\n    default: all\n    settings:\n        lll:\n            line-length: 100\n    disable:\n        - lll\nrun:\n    timeout: 5m\n")
+        );
+    }
+
+    #[test]
+    fn removing_the_last_enabled_item_leaves_the_key_and_adds_disable_after_it() {
+        let text = "linters:\n  enable:\n    - gosec\n";
+        assert_eq!(
+            yaml(text, "gosec", 2).as_deref(),
+            Ok("linters:\n  enable:\n  disable:\n    - gosec\n")
+        );
+    }
+
+    #[test]
+    fn an_empty_linters_key_gets_a_disable_list() {
+        assert_eq!(
+            yaml(
+                "version: \"2\"\nlinters:\nrun:\n  timeout: 1m\n",
+                "errcheck",
+                2
+            )
+            .as_deref(),
+            Ok("version: \"2\"\nlinters:\n  disable:\n    - errcheck\nrun:\n  timeout: 1m\n")
+        );
+    }
+
+    #[test]
+    fn no_linters_key_at_all_appends_one() {
+        assert_eq!(
+            yaml("version: \"2\"\n", "errcheck", 2).as_deref(),
+            Ok("version: \"2\"\nlinters:\n  disable:\n    - errcheck\n")
+        );
+        assert_eq!(
+            yaml("run:\n    timeout: 5m", "errcheck", 1).as_deref(),
+            Ok("run:\n    timeout: 5m\nlinters:\n    disable:\n        - errcheck\n")
+        );
+        assert_eq!(
+            yaml("", "errcheck", 1).as_deref(),
+            Ok("linters:\n  disable:\n    - errcheck\n")
+        );
+    }
+
+    #[test]
+    fn comments_are_kept_around_the_removed_item() {
+        let text = "linters:\n  # the strict set\n  default: none\n  enable:\n    # security\n    - gosec # noisy\n    - errcheck # keep\n  # end\n";
+        assert_eq!(
+            yaml(text, "gosec", 2).as_deref(),
+            Ok("linters:\n  # the strict set\n  default: none\n  enable:\n    # security\n    - errcheck # keep\n  # end\n")
+        );
+    }
+
+    #[test]
+    fn a_crlf_config_gets_crlf_lines() {
+        let text = "linters:\r\n  enable:\r\n    - gosec\r\n    - errcheck\r\n";
+        assert_eq!(
+            yaml(text, "gosec", 2).as_deref(),
+            Ok("linters:\r\n  enable:\r\n    - errcheck\r\n  disable:\r\n    - gosec\r\n")
+        );
+        assert_eq!(
+            yaml("run:\r\n  timeout: 1m", "gosec", 2).as_deref(),
+            Ok("run:\r\n  timeout: 1m\r\nlinters:\r\n  disable:\r\n    - gosec\r\n")
+        );
+    }
+
+    #[test]
+    fn a_last_line_without_newline_stays_without_one() {
+        assert_eq!(
+            yaml("linters:\n  disable:\n    - unused", "errcheck", 2).as_deref(),
+            Ok("linters:\n  disable:\n    - unused\n    - errcheck")
+        );
+    }
+
+    #[test]
+    fn a_v2_formatter_leaves_formatters_enable_only() {
+        let text = "version: \"2\"\nformatters:\n  enable:\n    - gofmt\n    - goimports\nlinters:\n  default: standard\n";
+        assert_eq!(
+            yaml(text, "gofmt", 2).as_deref(),
+            Ok("version: \"2\"\nformatters:\n  enable:\n    - goimports\nlinters:\n  default: standard\n")
+        );
+    }
+
+    #[test]
+    fn a_v2_formatter_that_is_not_enabled_is_an_error() {
+        assert_eq!(
+            yaml("version: \"2\"\nlinters:\n  default: all\n", "gofumpt", 2),
+            Err(ConfigEditError::FormatterNotEnabled("gofumpt".to_string()))
+        );
+    }
+
+    #[test]
+    fn a_v1_formatter_is_an_ordinary_linter() {
+        assert_eq!(
+            yaml("linters:\n  enable:\n    - gofmt\n", "gofmt", 1).as_deref(),
+            Ok("linters:\n  enable:\n  disable:\n    - gofmt\n")
+        );
+    }
+
+    #[test]
+    fn v1_disable_all_makes_removal_enough() {
+        let text = "linters:\n  disable-all: true\n  enable:\n    - errcheck\n    - gosec\n";
+        assert_eq!(
+            yaml(text, "gosec", 1).as_deref(),
+            Ok("linters:\n  disable-all: true\n  enable:\n    - errcheck\n")
+        );
+    }
+
+    #[test]
+    fn v1_disable_all_refuses_to_remove_the_last_linter() {
+        let text = "linters:\n  disable-all: true\n  enable: [gosec]\n";
+        assert_eq!(
+            yaml(text, "gosec", 1),
+            Err(ConfigEditError::LastLinter("gosec".to_string()))
+        );
+    }
+
+    #[test]
+    fn v1_disable_all_with_presets_is_unsupported() {
+        let text = "linters:\n  disable-all: true\n  presets:\n    - bugs\n  enable: [gosec]\n";
+        assert!(unsupported(yaml(text, "gosec", 1)));
+    }
+
+    #[test]
+    fn v1_enable_all_adds_to_disable() {
+        let text = "linters:\n  enable-all: true\n  disable:\n    - lll\n";
+        assert_eq!(
+            yaml(text, "gosec", 1).as_deref(),
+            Ok("linters:\n  enable-all: true\n  disable:\n    - lll\n    - gosec\n")
+        );
+    }
+
+    #[test]
+    fn v2_default_none_key_means_nothing_in_v1() {
+        // v1 has no `default`; only disable-all turns the defaults off.
+        let text = "linters:\n  default: none\n  enable: [gosec, lll]\n";
+        assert_eq!(
+            yaml(text, "gosec", 1).as_deref(),
+            Ok("linters:\n  default: none\n  enable: [lll]\n  disable:\n    - gosec\n")
+        );
+    }
+
+    #[test]
+    fn an_already_disabled_linter_is_an_error() {
+        assert_eq!(
+            yaml("linters:\n  disable:\n    - gosec\n", "gosec", 2),
+            Err(ConfigEditError::AlreadyDisabled)
+        );
+        assert_eq!(
+            yaml("linters:\n  disable: ['gosec']\n", "gosec", 1),
+            Err(ConfigEditError::AlreadyDisabled)
+        );
+    }
+
+    #[test]
+    fn enabled_and_disabled_at_once_only_loses_the_enable_entry() {
+        assert_eq!(
+            yaml(
+                "linters:\n  enable: [gosec]\n  disable: [gosec]\n",
+                "gosec",
+                2
+            )
+            .as_deref(),
+            Ok("linters:\n  enable: []\n  disable: [gosec]\n")
+        );
+    }
+
+    #[test]
+    fn anchors_aliases_and_tags_are_unsupported() {
+        assert!(unsupported(yaml(
+            "base: &b\n  - gosec\nlinters:\n  enable: *b\n",
+            "gosec",
+            2
+        )));
+        assert!(unsupported(yaml(
+            "linters:\n  enable: !!seq [gosec]\n",
+            "gosec",
+            2
+        )));
+    }
+
+    #[test]
+    fn several_documents_and_directives_are_unsupported() {
+        assert!(unsupported(yaml(
+            "run: {}\n---\nlinters:\n  enable: [a]\n",
+            "a",
+            2
+        )));
+        assert!(unsupported(yaml("%YAML 1.2\n---\nlinters: {}\n", "a", 2)));
+        assert!(unsupported(yaml("linters:\n  enable: [a]\n...\n", "a", 2)));
+    }
+
+    #[test]
+    fn a_leading_document_start_is_fine() {
+        assert_eq!(
+            yaml("---\nlinters:\n  disable: [a]\n", "b", 2).as_deref(),
+            Ok("---\nlinters:\n  disable: [a, b]\n")
+        );
+    }
+
+    #[test]
+    fn linters_that_is_not_a_block_mapping_is_unsupported() {
+        assert!(unsupported(yaml(
+            "linters: {enable: [gosec]}\n",
+            "gosec",
+            2
+        )));
+        assert!(unsupported(yaml("linters:\n  - gosec\n", "gosec", 2)));
+        assert!(unsupported(yaml("linters: gosec\n", "gosec", 2)));
+        assert!(unsupported(yaml("- linters\n", "gosec", 2)));
+    }
+
+    #[test]
+    fn odd_lists_are_unsupported() {
+        assert!(unsupported(yaml(
+            "linters:\n  enable: [a,\n    gosec]\n",
+            "gosec",
+            2
+        )));
+        assert!(unsupported(yaml(
+            "linters:\n  enable:\n    - [gosec]\n",
+            "gosec",
+            2
+        )));
+        assert!(unsupported(yaml(
+            "linters:\n  enable:\n    - name: gosec\n",
+            "gosec",
+            2
+        )));
+        assert!(unsupported(yaml("linters:\n  enable: gosec\n", "gosec", 2)));
+        assert!(unsupported(yaml(
+            "linters:\n  enable:\n    - a\n      - b\n",
+            "gosec",
+            2
+        )));
+    }
+
+    #[test]
+    fn duplicate_keys_and_tab_indentation_are_unsupported() {
+        assert!(unsupported(yaml(
+            "linters:\n  enable: [a]\nlinters:\n  enable: [b]\n",
+            "a",
+            2
+        )));
+        assert!(unsupported(yaml("linters:\n\tenable: [a]\n", "a", 2)));
+    }
+
+    #[test]
+    fn block_scalars_and_quoted_text_elsewhere_do_not_confuse_the_reader() {
+        let text = "run:\n  note: |\n    linters:\n      - not: [a key\n  other: \"# not a comment\"\nlinters:\n  enable:\n    - gosec\n";
+        assert_eq!(
+            yaml(text, "gosec", 2).as_deref(),
+            Ok("run:\n  note: |\n    linters:\n      - not: [a key\n  other: \"# not a comment\"\nlinters:\n  enable:\n  disable:\n    - gosec\n")
+        );
+    }
+
+    #[test]
+    fn an_indented_root_or_a_value_below_its_key_is_unsupported() {
+        assert!(unsupported(yaml(
+            "  run: {}\n  linters:\n    disable: [a]\n",
+            "b",
+            2
+        )));
+        assert!(unsupported(yaml(
+            "linters:\n  disable-all:\n    true\n  enable: [a, b]\n",
+            "b",
+            1
+        )));
+        assert!(unsupported(yaml(
+            "linters:\n  default:\n    none\n",
+            "b",
+            2
+        )));
+    }
+
+    #[test]
+    fn a_lone_carriage_return_is_unsupported() {
+        assert!(unsupported(yaml("linters:\r  enable: [a]\n", "a", 2)));
+    }
+
+    #[test]
+    fn list_items_that_are_not_one_scalar_are_unsupported() {
+        assert!(unsupported(yaml(
+            "linters:\n  disable: [ab\": x]\n",
+            "gosec",
+            2
+        )));
+        assert!(unsupported(yaml(
+            "linters:\n  disable: [\"a\" b]\n",
+            "gosec",
+            2
+        )));
+        assert!(unsupported(yaml(
+            "linters:\n  disable:\n    - 'a' b\n",
+            "gosec",
+            2
+        )));
+        assert_eq!(
+            yaml("linters:\n  disable: [it's, \"a,b\", 'c''d']\n", "gosec", 2).as_deref(),
+            Ok("linters:\n  disable: [it's, \"a,b\", 'c''d', gosec]\n")
+        );
+    }
+
+    #[test]
+    fn lines_under_a_key_with_an_inline_value_are_unsupported() {
+        assert!(unsupported(yaml(
+            "linters:\n  enable: [a]\n  - b\n",
+            "a",
+            2
+        )));
+        assert!(unsupported(yaml(
+            "linters:\n  enable: [a]\n    b\n",
+            "a",
+            2
+        )));
+    }
+
+    #[test]
+    fn a_quoted_linters_key_is_recognised() {
+        assert_eq!(
+            yaml("\"linters\":\n  disable: [a]\n", "b", 2).as_deref(),
+            Ok("\"linters\":\n  disable: [a, b]\n")
+        );
+    }
+
+    #[test]
+    fn toml_is_unsupported() {
+        assert_eq!(
+            disable("[linters]\ndisable = []\n", ConfigFormat::Toml, "gosec", 2),
+            Err(ConfigEditError::Unsupported(
+                ConfigFormat::Toml,
+                "TOML configs are not edited"
+            ))
+        );
+    }
+
+    #[test]
+    fn bad_names_and_versions_are_refused() {
+        assert_eq!(
+            yaml("", "a b", 2),
+            Err(ConfigEditError::InvalidLinterName("a b".to_string()))
+        );
+        assert_eq!(
+            yaml("", "gosec", 3),
+            Err(ConfigEditError::UnsupportedVersion(3))
+        );
+    }
+
+    #[test]
+    fn json_enable_array_loses_the_linter_and_disable_array_gains_it() {
+        let text = "{\n  \"linters\": {\n    \"enable\": [\"gosec\", \"errcheck\"],\n    \"disable\": [\"lll\"]\n  }\n}\n";
+        assert_eq!(
+            json(text, "gosec", 2).as_deref(),
+            Ok("{\n  \"linters\": {\n    \"enable\": [\"errcheck\"],\n    \"disable\": [\"lll\", \"gosec\"]\n  }\n}\n")
+        );
+    }
+
+    #[test]
+    fn json_default_none_makes_removal_enough() {
+        let text = "{\"linters\": {\"default\": \"none\", \"enable\": [\"a\", \"gosec\", \"b\"]}}";
+        assert_eq!(
+            json(text, "gosec", 2).as_deref(),
+            Ok("{\"linters\": {\"default\": \"none\", \"enable\": [\"a\", \"b\"]}}")
+        );
+    }
+
+    #[test]
+    fn json_creates_the_disable_member_and_the_linters_object() {
+        let text = "{\n  \"linters\": {\n    \"default\": \"all\"\n  }\n}\n";
+        assert_eq!(
+            json(text, "lll", 2).as_deref(),
+            Ok("{\n  \"linters\": {\n    \"default\": \"all\",\n    \"disable\": [\"lll\"]\n  }\n}\n")
+        );
+        assert_eq!(
+            json("{\"version\": \"2\"}", "lll", 2).as_deref(),
+            Ok("{\"version\": \"2\", \"linters\": {\"disable\": [\"lll\"]}}")
+        );
+        assert_eq!(
+            json("{}", "lll", 1).as_deref(),
+            Ok("{\"linters\": {\"disable\": [\"lll\"]}}")
+        );
+        assert_eq!(
+            json("{\"linters\": {}, \"run\": {}}", "lll", 1).as_deref(),
+            Ok("{\"linters\": {\"disable\": [\"lll\"]}, \"run\": {}}")
+        );
+    }
+
+    #[test]
+    fn json_formatters_and_already_disabled() {
+        let text = "{\"formatters\": {\"enable\": [\"gofmt\"]}}";
+        assert_eq!(
+            json(text, "gofmt", 2).as_deref(),
+            Ok("{\"formatters\": {\"enable\": []}}")
+        );
+        assert_eq!(
+            json("{\"linters\": {\"disable\": [\"lll\"]}}", "lll", 2),
+            Err(ConfigEditError::AlreadyDisabled)
+        );
+    }
+
+    #[test]
+    fn invalid_json_is_unsupported() {
+        assert!(unsupported(json("{\"linters\": ", "lll", 2)));
+        assert!(unsupported(json("[]", "lll", 2)));
+        assert!(unsupported(json(&"[".repeat(10_000), "lll", 2)));
+    }
+
+    #[test]
+    fn a_new_config_disables_the_linter() {
+        assert_eq!(
+            new_config("errcheck", 2),
+            "version: \"2\"\nlinters:\n  disable:\n    - errcheck\n"
+        );
+        assert_eq!(
+            new_config("errcheck", 1),
+            "linters:\n  disable:\n    - errcheck\n"
+        );
+        assert_eq!(new_config("gofmt", 2), "version: \"2\"\n");
+        assert_eq!(
+            new_config("a: b", 1),
+            "linters:\n  disable:\n    - \"a: b\"\n"
+        );
+    }
+}

@@ -1,0 +1,233 @@
+//! Lint into the Problems panel: run golangci-lint (or `go vet` when it is
+//! missing) on exactly the saved package, map its JSON to exact LSP ranges,
+//! and turn its suggested fixes into quick fixes.
+
+pub mod config_edit;
+pub mod golangci;
+pub mod mapping;
+pub mod model;
+pub mod output;
+pub mod runner;
+pub mod scope;
+pub mod suppress;
+pub mod tool;
+pub mod vet;
+
+use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+use tower_lsp_server::ls_types::Range;
+
+use crate::exec::ProcessRunner;
+use crate::text::LineIndex;
+use mapping::PlacedFix;
+use model::LintIssue;
+use tool::Linter;
+
+/// An issue placed in the file it names, as that file was when it was read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacedIssue {
+    pub issue: LintIssue,
+    pub range: Range,
+    pub fixes: Vec<PlacedFix>,
+    /// A hash of the file's text the range and fixes refer to: a fix is
+    /// offered only while the file still has that text.
+    pub text_hash: u64,
+}
+
+pub fn text_hash(text: &str) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Places every issue in its file, reading each file once with `read`. An
+/// issue in a file that cannot be read keeps a range at its reported line.
+pub fn place_issues(
+    issues: Vec<LintIssue>,
+    mut read: impl FnMut(&Path) -> Option<String>,
+) -> Vec<PlacedIssue> {
+    let mut by_file: BTreeMap<PathBuf, Vec<LintIssue>> = BTreeMap::new();
+    for issue in issues {
+        by_file.entry(issue.file.clone()).or_default().push(issue);
+    }
+    let mut placed = Vec::new();
+    for (file, issues) in by_file {
+        let Some(text) = read(&file) else {
+            placed.extend(issues.into_iter().map(unplaced));
+            continue;
+        };
+        let index = LineIndex::new(&text);
+        let hash = text_hash(&text);
+        for issue in issues {
+            let at = mapping::place(&issue, &index);
+            placed.push(PlacedIssue {
+                issue,
+                range: at.range,
+                fixes: at.fixes,
+                text_hash: hash,
+            });
+        }
+    }
+    // In reading order, as an editor lists them.
+    placed.sort_by(|a, b| {
+        (
+            &a.issue.file,
+            a.range.start.line,
+            a.range.start.character,
+            &a.issue.linter,
+        )
+            .cmp(&(
+                &b.issue.file,
+                b.range.start.line,
+                b.range.start.character,
+                &b.issue.linter,
+            ))
+    });
+    placed
+}
+
+/// An issue whose file cannot be read: where the tool said, taking its
+/// columns as they are, and no fixes (they cannot be checked against the text).
+fn unplaced(issue: LintIssue) -> PlacedIssue {
+    use tower_lsp_server::ls_types::Position;
+    let at =
+        |line: u32, column: u32| Position::new(line.saturating_sub(1), column.saturating_sub(1));
+    let range = match &issue.span {
+        model::Span::Point { start } => {
+            Range::new(at(start.line, start.column), at(start.line, start.column))
+        }
+        model::Span::Range { start, end } => {
+            Range::new(at(start.line, start.column), at(end.line, end.column))
+        }
+        model::Span::Lines { from, to } => Range::new(at(*from, 0), at(*to, 0)),
+    };
+    PlacedIssue {
+        issue,
+        range,
+        fixes: Vec::new(),
+        text_hash: 0,
+    }
+}
+
+/// The linter to use: the first golangci-lint on `path_dirs` or in Go's
+/// install directory that answers, else `go vet` through the first `go`.
+pub async fn find_linter(
+    runner: &dyn ProcessRunner,
+    path_dirs: &[PathBuf],
+    gobin: Option<&Path>,
+) -> Option<Linter> {
+    for candidate in tool::candidates(path_dirs, gobin) {
+        match Linter::golangci(runner, &candidate).await {
+            Ok(linter) => return Some(linter),
+            Err(e) => tracing::warn!("ignoring {}: {e}", candidate.display()),
+        }
+    }
+    crate::goenv::path::which_all("go", path_dirs)
+        .into_iter()
+        .next()
+        .map(|go| Linter::go_vet(&go))
+}
+
+/// Lints each module's patterns in turn and places the issues in their files
+/// (read from disk).
+pub async fn lint_targets(
+    runner: &dyn ProcessRunner,
+    linter: &Linter,
+    targets: &BTreeMap<PathBuf, Vec<String>>,
+    timeout: std::time::Duration,
+) -> output::Report {
+    let mut runs = Vec::new();
+    for (root, patterns) in targets {
+        let started = std::time::Instant::now();
+        let (issues, failures) = match runner::run(runner, linter, root, patterns, timeout).await {
+            Ok(out) => (out.issues, out.failures),
+            Err(e) => (
+                Vec::new(),
+                vec![model::LintFailure {
+                    kind: model::FailureKind::Crash,
+                    message: e.to_string(),
+                }],
+            ),
+        };
+        let issues = place_issues(issues, |path| std::fs::read_to_string(path).ok());
+        runs.push(output::ModuleRun {
+            module_root: root.clone(),
+            patterns: patterns.clone(),
+            issues,
+            failures,
+            duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        });
+    }
+    output::Report {
+        tool: linter.kind,
+        linter: linter.describe(),
+        runs,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fmt::Write as _;
+
+    /// golangci-lint v2 JSON with `n` issues, one per line of `file`.
+    fn many_issues(file: &str, n: usize) -> String {
+        let mut json = String::from("{\"Issues\":[");
+        for i in 0..n {
+            if i > 0 {
+                json.push(',');
+            }
+            let _ = write!(
+                json,
+                "{{\"FromLinter\":\"misspell\",\"Text\":\"t{i}\",\"Pos\":{{\"Filename\":\"{file}\",\"Line\":{},\"Column\":2}},\"SuggestedFixes\":[{{\"TextEdits\":[{{\"Pos\":{},\"End\":{},\"NewText\":\"eQ==\"}}]}}]}}",
+                i + 1,
+                i * 3 + 1,
+                i * 3 + 2
+            );
+        }
+        json.push_str("],\"Report\":{}}");
+        json
+    }
+
+    #[test]
+    fn a_hundred_thousand_issues_are_all_placed_correctly() {
+        let n = 100_000;
+        let text: String = "日x\n".repeat(n).replace('日', "a");
+        let out = golangci::parse(&many_issues("/f.go", n), Path::new("/"));
+        assert!(out.failures.is_empty());
+        let placed = place_issues(out.issues, |_| Some(text.clone()));
+        assert_eq!(placed.len(), n);
+        for (i, p) in placed.iter().enumerate().step_by(9_973) {
+            assert_eq!(p.issue.message, format!("t{i}"));
+            let line = u32::try_from(i).unwrap();
+            assert_eq!(p.range.start.line, line);
+            assert_eq!(p.range.start.character, 1);
+            assert_eq!(p.fixes[0].edits[0].new_text, "y");
+            assert_eq!(p.fixes[0].edits[0].range.start.line, line);
+        }
+    }
+
+    #[test]
+    fn a_truncated_huge_output_is_an_error_not_a_crash() {
+        let json = many_issues("/f.go", 100_000);
+        for cut in [json.len() / 2, json.len() - 1, 17] {
+            let out = golangci::parse(&json[..cut], Path::new("/"));
+            assert!(out.issues.is_empty());
+            assert_eq!(out.failures[0].kind, model::FailureKind::Output);
+        }
+    }
+
+    #[test]
+    fn issues_in_files_that_cannot_be_read_still_get_a_line_range() {
+        let json = r#"{"Issues":[{"FromLinter":"x","Text":"t","Pos":{"Filename":"/gone.go","Line":3,"Column":4}}]}"#;
+        let placed = place_issues(golangci::parse(json, Path::new("/")).issues, |_| None);
+        assert_eq!(placed.len(), 1);
+        assert!(placed[0].fixes.is_empty());
+        assert_eq!(
+            placed[0].range.start,
+            tower_lsp_server::ls_types::Position::new(2, 3)
+        );
+    }
+}
