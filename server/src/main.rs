@@ -38,6 +38,31 @@ enum Command {
     /// SSH config tools.
     #[command(subcommand)]
     Ssh(SshCommand),
+    /// Lint Go packages with golangci-lint (go vet when it is not installed):
+    /// exact positions, suggested fixes, text, JSON or SARIF.
+    Lint(LintArgs),
+}
+
+#[derive(clap::Args)]
+struct LintArgs {
+    /// Packages to lint: a directory (that package only), a file (its
+    /// package), or `dir/...` (every package below dir). Default: `./...`.
+    #[arg(value_name = "PATH")]
+    paths: Vec<String>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = LintFormat::Text)]
+    format: LintFormat,
+    /// Colour in text output: auto means only on a terminal and without NO_COLOR.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+    /// Time limit for each module's run, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    timeout: u64,
+    /// Read a golangci-lint JSON report (v1 or v2; `-` for stdin) instead of
+    /// running the linter: gord places its issues exactly and prints them in
+    /// --format. Relative file names are taken from the current directory.
+    #[arg(long, value_name = "FILE", conflicts_with = "paths")]
+    from_json: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -193,6 +218,13 @@ fn main() -> ExitCode {
         Command::Ssh(SshCommand::Resolve { host: None, .. }) => {
             fail(&anyhow::anyhow!("name a HOST or pass --all"))
         }
+        Command::Lint(args) => {
+            gord::logging::init("warn");
+            match lint(args) {
+                Ok(code) => code,
+                Err(e) => fail(&e),
+            }
+        }
         Command::Check(args) => {
             gord::logging::init("warn");
             match check(args) {
@@ -246,6 +278,105 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     };
     write_stdout(&output)?;
     Ok(exit_code(&report, args.fail_on))
+}
+
+/// Exit 0 clean, 1 issues, 2 when the linter itself failed (its config, code
+/// that does not compile, a crash) or gord did.
+fn lint(args: LintArgs) -> anyhow::Result<ExitCode> {
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    if let Some(report) = &args.from_json {
+        return lint_from_json(report, &cwd, &args);
+    }
+    let targets =
+        gord::lint::scope::targets_from_paths(&args.paths, &cwd).map_err(anyhow::Error::msg)?;
+    let env = gord::check::Environment::from_process();
+    let runner = gord::exec::SystemRunner;
+    let rt = runtime()?;
+    let gobin = gord::lint::tool::go_install_dir(&env);
+    let linter = rt
+        .block_on(gord::lint::find_linter(
+            &runner,
+            &env.path_dirs(),
+            gobin.as_deref(),
+        ))
+        .context("neither golangci-lint nor go is installed (see `gord check`)")?;
+    if linter.kind == gord::lint::model::ToolKind::GoVet {
+        let install = gord::goenv::tools::pinned("golangci-lint")
+            .map(|t| t.install_argv().join(" "))
+            .unwrap_or_default();
+        eprintln!(
+            "gord: golangci-lint is not installed, so go vet lints instead (install it: {install})"
+        );
+    }
+    let report = rt.block_on(gord::lint::lint_targets(
+        &runner,
+        &linter,
+        &targets,
+        std::time::Duration::from_secs(args.timeout),
+    ));
+    print_lint_report(&report, &args)
+}
+
+/// `gord lint --from-json FILE`: a report golangci-lint wrote elsewhere.
+fn lint_from_json(
+    file: &std::path::Path,
+    cwd: &std::path::Path,
+    args: &LintArgs,
+) -> anyhow::Result<ExitCode> {
+    use std::io::Read;
+    let started = std::time::Instant::now();
+    let mut json = String::new();
+    if file == std::path::Path::new("-") {
+        std::io::stdin()
+            .read_to_string(&mut json)
+            .context("cannot read the report from stdin")?;
+    } else {
+        json = std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read {}", file.display()))?;
+    }
+    let parsed = gord::lint::golangci::parse(&json, cwd);
+    let issues = gord::lint::place_issues(parsed.issues, |p| std::fs::read_to_string(p).ok());
+    tracing::info!(
+        issues = issues.len(),
+        ms = started.elapsed().as_millis() as u64,
+        "report placed"
+    );
+    let report = gord::lint::output::Report {
+        tool: gord::lint::model::ToolKind::GolangciLint,
+        linter: String::from("golangci-lint (report)"),
+        runs: vec![gord::lint::output::ModuleRun {
+            module_root: cwd.to_path_buf(),
+            patterns: Vec::new(),
+            issues,
+            failures: parsed.failures,
+            duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        }],
+    };
+    print_lint_report(&report, args)
+}
+
+fn print_lint_report(
+    report: &gord::lint::output::Report,
+    args: &LintArgs,
+) -> anyhow::Result<ExitCode> {
+    use gord::lint::output;
+    let text = match args.format {
+        LintFormat::Text => output::render_text(report, use_colour(args.color)),
+        LintFormat::Json => output::render_json(report) + "\n",
+        LintFormat::Sarif => output::render_sarif(report) + "\n",
+    };
+    write_stdout(&text)?;
+    let failures: Vec<_> = report.failures().collect();
+    for failure in &failures {
+        eprintln!("gord: {}", failure.message);
+    }
+    Ok(if !failures.is_empty() {
+        ExitCode::from(2)
+    } else if report.issues().next().is_some() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn ssh_resolve(host: &str, config: Option<&std::path::Path>, allow_exec: bool) -> ExitCode {
