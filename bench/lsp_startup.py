@@ -45,6 +45,8 @@ class LspProcess:
             stderr=subprocess.DEVNULL,
         )
         self.responses: queue.Queue = queue.Queue()
+        # (time received, message) of every notification, for callers that wait on one.
+        self.notifications: queue.Queue = queue.Queue()
         self._write_lock = threading.Lock()
         self._reader = threading.Thread(target=self._read_loop, daemon=True)
         self._reader.start()
@@ -90,7 +92,8 @@ class LspProcess:
                     self._answer_server_request(msg)
                 elif "id" in msg:
                     self.responses.put((time.perf_counter(), msg))
-                # notifications (logs, diagnostics, progress) are drained and ignored
+                else:
+                    self.notifications.put((time.perf_counter(), msg))
         except Exception as exc:  # noqa: BLE001 - reported to the waiting side
             self.responses.put((time.perf_counter(), {"readerError": repr(exc)}))
         finally:

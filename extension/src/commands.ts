@@ -5,7 +5,7 @@
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { errorMessage } from "./bootstrap";
-import { HEALTH_METHOD, isArgv } from "./protocol";
+import { HEALTH_METHOD, LINT_WORKSPACE_METHOD, isArgv, type LintWorkspaceResult } from "./protocol";
 import { runHealthCheck, showReport, type ReportView, type SendRequest } from "./report";
 
 export interface CommandHost {
@@ -29,10 +29,36 @@ export function registerCommands(host: CommandHost): vscode.Disposable[] {
     vscode.commands.registerCommand("gord.showReport", () =>
       withSidecar(host, "Showing the report", (send) => showReport(host.report, send)),
     ),
+    vscode.commands.registerCommand("gord.lintWorkspace", () =>
+      withSidecar(host, "Linting the workspace", (send) => lintWorkspace(host, send)),
+    ),
     vscode.commands.registerCommand("gord.restartServer", () => host.restart()),
     vscode.commands.registerCommand("gord.showLogs", () => host.log.show()),
     vscode.commands.registerCommand("gord.runFixCommand", (argv: unknown) => runFixCommand(host, argv)),
   ];
+}
+
+/**
+ * `gord.lintWorkspace`: the sidecar lints every module, showing its own
+ * cancellable progress notification; the results land in the Problems panel.
+ */
+async function lintWorkspace(host: CommandHost, send: SendRequest): Promise<void> {
+  const result = await send<LintWorkspaceResult>(LINT_WORKSPACE_METHOD, {});
+  const summary = result.cancelled
+    ? `Lint cancelled (${result.linter}).`
+    : `Lint: ${result.issues} issue${result.issues === 1 ? "" : "s"} in ${result.files} file${result.files === 1 ? "" : "s"}, ${result.modules} module${result.modules === 1 ? "" : "s"} (${result.linter}, ${(result.durationMs / 1000).toFixed(1)} s).`;
+  host.log.info(summary);
+  if (result.failures.length > 0) {
+    host.showError(`Go Remote Doctor: ${summary} The linter failed: ${result.failures.join("; ")}`);
+    return;
+  }
+  if (result.cancelled) {
+    return;
+  }
+  const choice = await vscode.window.showInformationMessage(`Go Remote Doctor: ${summary}`, "Open Problems");
+  if (choice === "Open Problems") {
+    await vscode.commands.executeCommand("workbench.actions.view.problems");
+  }
 }
 
 async function withSidecar(

@@ -9,7 +9,14 @@ import { createClient } from "./client";
 import { Coalescer } from "./coalesce";
 import { registerCommands, type CommandHost } from "./commands";
 import { CrashPolicy } from "./crashPolicy";
-import { PROTOCOL_VERSION, STATUS_METHOD, type StatusNotification } from "./protocol";
+import { LintStatusItem } from "./lintStatus";
+import {
+  LINT_STATUS_METHOD,
+  PROTOCOL_VERSION,
+  STATUS_METHOD,
+  type LintStatusNotification,
+  type StatusNotification,
+} from "./protocol";
 import { ReportView } from "./report";
 import { StatusItem } from "./status";
 
@@ -33,6 +40,7 @@ class Session implements CommandHost, vscode.Disposable {
   readonly log = vscode.window.createOutputChannel("Go Remote Doctor", { log: true });
   readonly report = new ReportView();
   private readonly status = new StatusItem();
+  private readonly lintStatus = new LintStatusItem();
   private readonly crashPolicy = new CrashPolicy();
   private readonly restarter = new Coalescer(() => this.restartNow());
   private readonly disposables: vscode.Disposable[] = [];
@@ -100,6 +108,7 @@ class Session implements CommandHost, vscode.Disposable {
       d.dispose();
     }
     this.status.dispose();
+    this.lintStatus.dispose();
     this.report.dispose();
     this.log.dispose();
   }
@@ -140,11 +149,13 @@ class Session implements CommandHost, vscode.Disposable {
     this.client = client;
     this.clientDisposables.push(
       client.onNotification(STATUS_METHOD, (params: StatusNotification) => this.onStatus(client, params)),
+      client.onNotification(LINT_STATUS_METHOD, (params: LintStatusNotification) => this.lintStatus.update(params)),
       client.onDidChangeState((e) => {
         if (e.newState === State.Running) {
           this.status.ready();
         } else if (e.newState === State.Stopped && this.client === client) {
           this.status.stopped();
+          this.lintStatus.clear();
         }
       }),
     );

@@ -10,16 +10,20 @@
 export const VERSION_METHOD = "gord/version";
 export const HEALTH_METHOD = "gord/health";
 export const REPORT_METHOD = "gord/report";
+export const LINT_WORKSPACE_METHOD = "gord/lint/workspace";
 
 /** Notifications (server → client). */
 export const STATUS_METHOD = "gord/status";
+export const LINT_STATUS_METHOD = "gord/lint/status";
 
 /** Every `gord/*` method, requests first, in the order `docs/protocol.md` lists them. */
 export const ALL_METHODS: readonly string[] = [
   VERSION_METHOD,
   HEALTH_METHOD,
   REPORT_METHOD,
+  LINT_WORKSPACE_METHOD,
   STATUS_METHOD,
+  LINT_STATUS_METHOD,
 ];
 
 /** The protocol version this extension speaks (`experimental.gord.protocolVersion`). */
@@ -131,6 +135,30 @@ export type StatusNotification =
   | { state: "running" }
   /** `checks` is omitted when there are none. */
   | { state: "idle"; summary: Summary; checks?: StatusCheck[] };
+
+/** Params of the `gord/lint/status` notification: a lint run started or ended. */
+export interface LintStatusNotification {
+  state: "running" | "idle";
+  /** What runs: `./pkg in /path/to/module`, or `the workspace`. */
+  scope: string;
+  /** `golangci-lint 2.15.0`, `go vet`. */
+  linter: string;
+  /** Issues found (idle only). */
+  issues: number;
+  /** The linter's own failures (idle only); omitted when there are none. */
+  failures?: string[];
+}
+
+/** Result of `gord/lint/workspace`. */
+export interface LintWorkspaceResult {
+  linter: string;
+  modules: number;
+  issues: number;
+  files: number;
+  failures: string[];
+  cancelled: boolean;
+  durationMs: number;
+}
 
 /** `initializationOptions` sent with `initialize`. */
 export interface InitializationOptions {

@@ -23,6 +23,10 @@ pub struct Settings {
     /// `gord.ssh.allowMatchExec`: run ssh_config `Match exec` commands while
     /// linting, as ssh would (never in an untrusted workspace).
     pub allow_match_exec: bool,
+    /// Lint a Go file's package when it is saved.
+    pub lint_on_save: bool,
+    /// Lint a Go file's package when it is opened.
+    pub lint_on_open: bool,
 }
 
 /// `gord.trace.server`: how much the client traces, and the sidecar's log level.
@@ -51,6 +55,8 @@ impl Default for Settings {
             check_timeout: Duration::from_secs(DEFAULT_TIMEOUT_SECONDS),
             trace: Trace::Off,
             allow_match_exec: false,
+            lint_on_save: true,
+            lint_on_open: true,
         }
     }
 }
@@ -107,6 +113,14 @@ impl Settings {
                     .as_bool()
                     .map(|b| settings.allow_match_exec = b)
                     .ok_or_else(|| format!("expected true or false, got {}", kind(&value))),
+                "lint.onSave" => value
+                    .as_bool()
+                    .map(|b| settings.lint_on_save = b)
+                    .ok_or_else(|| format!("expected true or false, got {}", kind(&value))),
+                "lint.onOpen" => value
+                    .as_bool()
+                    .map(|b| settings.lint_on_open = b)
+                    .ok_or_else(|| format!("expected true or false, got {}", kind(&value))),
                 k if CLIENT_ONLY_KEYS.contains(&k) => Ok(()),
                 _ => Err(String::from("unknown setting; it is ignored")),
             };
@@ -124,6 +138,8 @@ impl Settings {
             "checks.timeoutSeconds" => self.check_timeout = previous.check_timeout,
             "trace.server" => self.trace = previous.trace,
             "ssh.allowMatchExec" => self.allow_match_exec = previous.allow_match_exec,
+            "lint.onSave" => self.lint_on_save = previous.lint_on_save,
+            "lint.onOpen" => self.lint_on_open = previous.lint_on_open,
             _ => {}
         }
     }

@@ -10,13 +10,13 @@
 // also fails the run if any process was left behind.
 
 import assert from "node:assert/strict";
-import { appendFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Browser } from "./lib/browser.mjs";
 import { CodeServer } from "./lib/codeServer.mjs";
 import { artifactsDir, checkPrerequisites } from "./lib/env.mjs";
-import { reapLeftovers, waitFor } from "./lib/procs.mjs";
+import { reapLeftovers, sleep, waitFor } from "./lib/procs.mjs";
 import {
   CATEGORY,
   EXTENSION_ID,
@@ -25,6 +25,7 @@ import {
   framesText,
   openPalette,
   paletteLabels,
+  quickOpen,
   readActivationTime,
   readOutputPanel,
   readStatusItem,
@@ -37,7 +38,9 @@ import {
 } from "./lib/workbench.mjs";
 
 /** The palette commands package.json contributes; gord.runFixCommand is hidden from the palette. */
-const PALETTE_COMMANDS = ["Restart Server", "Run Health Check", "Show Logs", "Show Report"].map((t) => `${CATEGORY}: ${t}`);
+const PALETTE_COMMANDS = ["Lint Workspace", "Restart Server", "Run Health Check", "Show Logs", "Show Report"].map(
+  (t) => `${CATEGORY}: ${t}`,
+);
 const HIDDEN_COMMAND = `${CATEGORY}: Run Fix Command`;
 const REPORT_TAB = /Go Remote Doctor Report\.md/;
 
@@ -196,6 +199,16 @@ describe("gord in code-server", { timeout: 420_000 }, () => {
       assert.equal(output.channel.trim(), CATEGORY);
     });
 
+    await scenario("b-lint-workspace", async () => {
+      await runCommand(page, `${CATEGORY}: Lint Workspace`);
+      const toast = await waitFor("the lint summary notification", async () => {
+        const texts = await page.locator(".notifications-toasts .notification-list-item-message").allInnerTexts();
+        return texts.find((t) => /Go Remote Doctor: Lint: \d+ issues? in \d+ files?, 1 module \(golangci-lint /.test(t));
+      }, { timeoutMs: 120_000 });
+      assert.match(toast, /golangci-lint \d+\.\d+/);
+      await page.keyboard.press("Escape");
+    });
+
     await scenario("b-restart-server", async () => {
       const before = server.sidecars().map((p) => p.pid);
       assert.equal(before.length, 1, `one gord serve runs: ${JSON.stringify(server.sidecars())}`);
@@ -218,13 +231,7 @@ describe("gord in code-server", { timeout: 420_000 }, () => {
     writeFileSync(config, "Host devbox\n  HostName 127.0.0.1\n  Hostnme typo\n  ServerAliveInterval 15\n  ConnectTimeout 10\n");
     await scenario("c-ssh-problems", async () => {
       await runCommand(page, "View: Close All Editors");
-      await page.keyboard.press("Control+P");
-      const input = page.locator(".quick-input-widget input.input");
-      await input.waitFor({ state: "visible" });
-      await input.fill("work.ssh_config");
-      await page.locator(".quick-input-widget .quick-input-list .monaco-list-row").first().waitFor({ state: "visible" });
-      await page.keyboard.press("Enter");
-      await waitFor("the config's tab", async () => (await editorTabs(page)).some((t) => t.includes("work.ssh_config")));
+      await quickOpen(page, "work.ssh_config");
       await page.keyboard.press("Control+Shift+M");
       await waitFor("SSH001 in the Problems panel", async () => {
         const text = await page.locator(".markers-panel").innerText({ timeout: 1_000 }).catch(() => "");
@@ -264,6 +271,72 @@ describe("gord in code-server", { timeout: 420_000 }, () => {
       });
       assert.match(hover, /devbox/);
       assert.match(hover, /127\.0\.0\.1/);
+    });
+  });
+
+  it("(d) a Go file with lint issues: after save, golangci-lint's findings are in the Problems panel; a quick fix applies", async () => {
+    // A package with an unchecked error and a misspelling, under a config
+    // that enables errcheck and misspell. Lint on open is off here, so what
+    // appears comes from the save.
+    const ws = server.workspace;
+    writeFileSync(
+      path.join(ws, ".golangci.yml"),
+      'version: "2"\nlinters:\n  default: none\n  enable: [errcheck, misspell]\n',
+    );
+    // A settings change reaches the sidecar as didChangeConfiguration, which
+    // reruns the checks: that run is the sign the setting arrived.
+    const runsBefore = countInGordLog(RUN_FINISHED);
+    mkdirSync(path.join(ws, ".vscode"), { recursive: true });
+    writeFileSync(path.join(ws, ".vscode", "settings.json"), JSON.stringify({ "gord.lint.onOpen": false }, null, 2));
+    await waitFor("the sidecar to get gord.lint.onOpen", () => countInGordLog(RUN_FINISHED) > runsBefore);
+    mkdirSync(path.join(ws, "lintdemo"), { recursive: true });
+    const file = path.join(ws, "lintdemo", "lintdemo.go");
+    writeFileSync(
+      file,
+      'package lintdemo\n\nimport "os"\n\n// Cleanup will recieve nothing back.\nfunc Cleanup() {\n\tos.Remove("scratch")\n}\n',
+    );
+    const problems = () => page.locator(".markers-panel").innerText({ timeout: 1_000 }).catch(() => "");
+
+    await scenario("d-lint-on-save", async () => {
+      await runCommand(page, "File: Save All Files");
+      await runCommand(page, "View: Close All Editors");
+      await quickOpen(page, "lintdemo.go");
+      await page.keyboard.press("Control+Shift+M");
+      await sleep(1_500);
+      assert.doesNotMatch(await problems(), /errcheck/, "nothing is linted on open when gord.lint.onOpen is off");
+      // An edit and a save: a space typed and taken back leaves the text as it was.
+      await page.locator(".monaco-editor .view-lines").first().click();
+      await page.keyboard.press("Control+End");
+      await page.keyboard.type(" ");
+      await page.keyboard.press("Backspace");
+      const saved = Date.now();
+      await page.keyboard.press("Control+S");
+      const text = await waitFor("golangci-lint's findings in the Problems panel", async () => {
+        const t = await problems();
+        return /errcheck/.test(t) && /misspell/.test(t) ? t : undefined;
+      }, { timeoutMs: 60_000 });
+      metrics.saveToLintMs = Date.now() - saved;
+      assert.match(text, /Error return value of `os.Remove` is not checked/);
+      assert.match(text, /`recieve` is a misspelling of `receive`/);
+      assert.match(text, /golangci-lint/);
+    });
+
+    await scenario("d-lint-quick-fix", async () => {
+      // Cursor on the misspelt word (line 5, column 18), then the preferred fix.
+      await page.locator(".monaco-editor .view-lines").first().click();
+      await page.keyboard.press("Control+G");
+      await page.locator(".quick-input-widget input.input").fill(":5:18");
+      await page.keyboard.press("Enter");
+      await runCommand(page, "Auto Fix...");
+      await waitFor("the word corrected in the editor", async () => {
+        const text = await page.locator(".monaco-editor .view-lines").first().innerText();
+        return /will receive nothing/.test(text.replace(/\u00a0/g, " "));
+      });
+      await page.keyboard.press("Control+S");
+      await waitFor("misspell gone from the Problems panel, errcheck still there", async () => {
+        const t = await problems();
+        return !/misspell/.test(t) && /errcheck/.test(t);
+      }, { timeoutMs: 60_000 });
     });
   });
 
@@ -313,6 +386,7 @@ function printMetrics() {
     `extension activation (Running Extensions):    ${metrics.runningExtensions ?? "n/a"}`,
     `activation -> first health run finished:      ${fmt(metrics.activationToFirstHealthMs)}`,
     `sidecar killed -> status shows health again:  ${fmt(metrics.recoveryMs)}`,
+    `Go file saved -> lint findings in Problems:   ${fmt(metrics.saveToLintMs)}`,
   ];
   console.log(["e2e timings:", ...lines.map((l) => `  ${l}`)].join("\n"));
 }

@@ -15,7 +15,10 @@ pub const REPORT: &str = "gord/report";
 pub const STATUS: &str = "gord/status";
 
 /// Every custom method, requests and notifications alike.
-pub const ALL_METHODS: &[&str] = &[VERSION, HEALTH, REPORT, STATUS];
+pub const LINT_WORKSPACE: &str = "gord/lint/workspace";
+pub const LINT_STATUS: &str = "gord/lint/status";
+
+pub const ALL_METHODS: &[&str] = &[VERSION, HEALTH, REPORT, STATUS, LINT_WORKSPACE, LINT_STATUS];
 
 /// Result of `gord/version`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -103,6 +106,48 @@ pub enum StatusNotification {}
 impl tower_lsp_server::ls_types::notification::Notification for StatusNotification {
     type Params = StatusParams;
     const METHOD: &'static str = STATUS;
+}
+
+/// `gord/lint/status` notification: a lint run started or ended.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct LintStatusParams {
+    pub state: RunState,
+    /// What runs: `./pkg` in `/path/to/module`, or `the workspace`.
+    pub scope: String,
+    /// `golangci-lint 2.15.0`, `go vet`, or empty when none is installed.
+    pub linter: String,
+    /// Issues found (idle only).
+    #[serde(default)]
+    pub issues: usize,
+    /// The linter's own failures (idle only): config errors, code that does
+    /// not compile, a crash.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failures: Vec<String>,
+}
+
+pub enum LintStatusNotification {}
+
+impl tower_lsp_server::ls_types::notification::Notification for LintStatusNotification {
+    type Params = LintStatusParams;
+    const METHOD: &'static str = LINT_STATUS;
+}
+
+/// `gord/lint/workspace` params: none yet; an empty object.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct LintWorkspaceParams {}
+
+/// `gord/lint/workspace` result.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct LintWorkspaceResult {
+    pub linter: String,
+    pub modules: usize,
+    pub issues: usize,
+    pub files: usize,
+    pub failures: Vec<String>,
+    pub cancelled: bool,
+    pub duration_ms: u64,
 }
 
 #[cfg(test)]

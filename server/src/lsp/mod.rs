@@ -5,9 +5,12 @@ pub mod code_action;
 pub mod diagnostics;
 pub mod documents;
 pub mod ext;
+pub mod lint;
+pub mod lint_runs;
 pub mod ssh;
 pub mod store;
 
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -19,14 +22,17 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
     CodeActionKind, CodeActionOptions, CodeActionParams, CodeActionProviderCapability,
     CodeActionResponse, DidChangeConfigurationParams, DidChangeTextDocumentParams,
-    DidCloseTextDocumentParams, DidOpenTextDocumentParams, GotoDefinitionParams,
-    GotoDefinitionResponse, Hover, HoverParams, HoverProviderCapability, InitializeParams,
-    InitializeResult, InitializedParams, MessageType, OneOf, ServerCapabilities, ServerInfo,
-    TextDocumentSyncCapability, TextDocumentSyncKind, Uri,
+    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
+    GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverParams, HoverProviderCapability,
+    InitializeParams, InitializeResult, InitializedParams, MessageType, OneOf, SaveOptions,
+    ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
+    TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
 };
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
 use crate::check::HealthReport;
+use crate::lint::model::ToolKind;
+use crate::lint::PlacedIssue;
 use crate::logging::LogLevel;
 use crate::settings::{SettingProblem, Settings};
 use crate::ssh::config::local::LocalFacts;
@@ -40,6 +46,8 @@ pub async fn serve(log_level: LogLevel) {
         .custom_method(ext::VERSION, Backend::version)
         .custom_method(ext::HEALTH, Backend::health)
         .custom_method(ext::REPORT, Backend::report)
+        .custom_method(ext::LINT_WORKSPACE, Backend::lint_workspace_request)
+        .custom_method("window/workDoneProgress/cancel", Backend::cancel_progress)
         .finish();
     Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
         .serve(service)
@@ -52,6 +60,9 @@ pub struct Backend {
     state: Arc<Mutex<State>>,
     /// Held for the length of a health run, so runs never overlap.
     run_lock: Arc<Mutex<()>>,
+    /// Lint runs per package (a std mutex: held only for map updates).
+    lint_runs: Arc<std::sync::Mutex<lint_runs::LintRuns>>,
+    linter_cache: Arc<Mutex<lint_runs::LinterCache>>,
 }
 
 #[derive(Default)]
@@ -62,6 +73,13 @@ struct State {
     report: Option<HealthReport>,
     documents: Documents,
     diagnostics: DiagnosticsStore,
+    /// The lint issues behind the published lint diagnostics, per package
+    /// directory, for their quick fixes.
+    lint_issues: BTreeMap<PathBuf, (ToolKind, Vec<PlacedIssue>)>,
+    /// Lint failures already shown to the user (each is shown once).
+    reported_lint_failures: HashSet<String>,
+    /// Cancel switches of running work, by progress token.
+    progress_cancels: HashMap<String, tokio::sync::oneshot::Sender<()>>,
 }
 
 /// How long typing must pause before an SSH config is linted again.
@@ -77,6 +95,8 @@ impl Backend {
                 ..State::default()
             })),
             run_lock: Arc::new(Mutex::new(())),
+            lint_runs: Arc::default(),
+            linter_cache: Arc::default(),
         }
     }
 
@@ -87,7 +107,16 @@ impl Backend {
             log_level: self.log_level.clone(),
             state: Arc::clone(&self.state),
             run_lock: Arc::clone(&self.run_lock),
+            lint_runs: Arc::clone(&self.lint_runs),
+            linter_cache: Arc::clone(&self.linter_cache),
         }
+    }
+
+    async fn lint_workspace_request(
+        &self,
+        _: ext::LintWorkspaceParams,
+    ) -> Result<ext::LintWorkspaceResult> {
+        self.lint_workspace().await
     }
 
     async fn version(&self) -> Result<VersionResult> {
@@ -257,6 +286,53 @@ impl Backend {
     }
 }
 
+fn is_go_file(path: &std::path::Path) -> bool {
+    path.extension().is_some_and(|e| e == "go")
+}
+
+impl Backend {
+    /// Quick fixes for the lint diagnostics of `path`: the linter's own
+    /// fixes, a //nolint comment, disabling the linter in the config.
+    async fn lint_quick_fixes(
+        &self,
+        path: &std::path::Path,
+        diagnostics: &[tower_lsp_server::ls_types::Diagnostic],
+    ) -> Vec<tower_lsp_server::ls_types::CodeActionOrCommand> {
+        let (tool, issues, overlay) = {
+            let state = self.state.lock().await;
+            let Some((tool, issues)) = state.lint_issues.get(&lint::package_dir(path)) else {
+                return Vec::new();
+            };
+            (*tool, issues.clone(), state.documents.overlay())
+        };
+        let major = self
+            .linter_cache
+            .lock()
+            .await
+            .linter
+            .as_ref()
+            .map_or(2, |l| l.major);
+        let read = |p: &std::path::Path| -> Option<String> {
+            use crate::ssh::config::resolve::ConfigFs;
+            overlay
+                .read(p)
+                .ok()
+                .and_then(|bytes| String::from_utf8(bytes).ok())
+        };
+        let module_root = path
+            .parent()
+            .map(crate::lint::scope::module_root)
+            .unwrap_or_default();
+        let ctx = lint::FixContext {
+            tool,
+            major,
+            read: &read,
+            module_root,
+        };
+        lint::quick_fixes(path, diagnostics, &issues, &ctx)
+    }
+}
+
 /// The rule page of a check or rule id as a URI, when the page is on disk.
 fn doc_uri(doc: &str) -> Option<Uri> {
     let root = crate::docs::docs_root();
@@ -294,8 +370,15 @@ impl LanguageServer for Backend {
         self.apply_settings(&settings_json).await;
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
-                text_document_sync: Some(TextDocumentSyncCapability::Kind(
-                    TextDocumentSyncKind::FULL,
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(TextDocumentSyncKind::FULL),
+                        save: Some(TextDocumentSyncSaveOptions::SaveOptions(SaveOptions {
+                            include_text: Some(false),
+                        })),
+                        ..TextDocumentSyncOptions::default()
+                    },
                 )),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 definition_provider: Some(OneOf::Left(true)),
@@ -357,9 +440,29 @@ impl LanguageServer for Backend {
             text: Arc::new(item.text),
         };
         let ssh = doc.is_ssh_config();
-        self.state.lock().await.documents.open(doc);
+        let go = is_go_file(&path);
+        let lint_on_open = {
+            let mut state = self.state.lock().await;
+            state.documents.open(doc);
+            state.settings.lint_on_open && state.trusted
+        };
         if ssh {
             self.schedule_ssh_lint(path, item.version);
+        } else if go && lint_on_open {
+            self.schedule_package_lint(&path);
+        }
+    }
+
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        let Some(path) = crate::uri::uri_to_path(params.text_document.uri.as_str()) else {
+            return;
+        };
+        let lint_on_save = {
+            let state = self.state.lock().await;
+            state.settings.lint_on_save && state.trusted
+        };
+        if is_go_file(&path) && lint_on_save {
+            self.schedule_package_lint(&path);
         }
     }
 
@@ -441,7 +544,13 @@ impl LanguageServer for Backend {
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        let actions = code_action::quick_fixes(&params.context.diagnostics);
+        let mut actions = code_action::quick_fixes(&params.context.diagnostics);
+        if let Some(path) = crate::uri::uri_to_path(params.text_document.uri.as_str()) {
+            actions.extend(
+                self.lint_quick_fixes(&path, &params.context.diagnostics)
+                    .await,
+            );
+        }
         Ok((!actions.is_empty()).then_some(actions))
     }
 }

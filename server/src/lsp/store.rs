@@ -10,6 +10,8 @@ pub enum Producer {
     Health,
     /// Lint of the SSH config at this URI (and the files it includes).
     Ssh(String),
+    /// golangci-lint / go vet results for the Go package in this directory.
+    Lint(std::path::PathBuf),
 }
 
 #[derive(Debug, Default)]
@@ -40,6 +42,18 @@ impl DiagnosticsStore {
         }
         self.by_uri.retain(|_, producers| !producers.is_empty());
         changed.into_iter().collect()
+    }
+
+    /// The package directories that have lint diagnostics now.
+    pub fn lint_dirs(&self) -> BTreeSet<std::path::PathBuf> {
+        self.by_uri
+            .values()
+            .flat_map(|producers| producers.keys())
+            .filter_map(|p| match p {
+                Producer::Lint(dir) => Some(dir.clone()),
+                _ => None,
+            })
+            .collect()
     }
 
     /// Every producer's diagnostics for `uri`, duplicates dropped. A file an

@@ -151,6 +151,31 @@ export async function runCommand(page, title) {
   await page.locator(".quick-input-widget").waitFor({ state: "hidden" });
 }
 
+/**
+ * Opens a workspace file by name with Quick Open (Ctrl+P), picking the row
+ * that names it (not whatever row comes first while the search runs), and
+ * waits for its tab.
+ */
+export async function quickOpen(page, fileName) {
+  await page.keyboard.press("Control+P");
+  const input = page.locator(".quick-input-widget input.input");
+  await input.waitFor({ state: "visible" });
+  await input.fill(fileName);
+  const row = page
+    .locator(".quick-input-widget .quick-input-list .monaco-list-row")
+    .filter({ has: page.locator(".label-name", { hasText: fileName }) });
+  await row.first().waitFor({ state: "visible", timeout: 30_000 });
+  await row.first().click();
+  await page.locator(".quick-input-widget").waitFor({ state: "hidden" });
+  const deadline = Date.now() + 30_000;
+  while (!(await editorTabs(page)).some((t) => t.includes(fileName))) {
+    if (Date.now() > deadline) {
+      throw new Error(`no tab for ${fileName} after Quick Open`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** Labels of the open editor tabs. */
 export async function editorTabs(page) {
   return page.locator(".tabs-container .tab").evaluateAll((tabs) => tabs.map((t) => t.getAttribute("aria-label") ?? ""));

@@ -1,0 +1,441 @@
+//! When lint runs in the editor: the saved (or opened) file's package after a
+//! pause, a newer request for the same package killing the older run, never
+//! two runs of one package at once; the whole workspace on request, with
+//! cancellable progress. Results replace exactly the linted packages'
+//! diagnostics.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::task::JoinHandle;
+use tower_lsp_server::ls_types::{
+    MessageType, NumberOrString, ProgressToken, WorkDoneProgressCancelParams,
+};
+
+use super::ext::{LintStatusNotification, LintStatusParams, LintWorkspaceResult, RunState};
+use super::lint::diagnostics_by_dir;
+use super::store::Producer;
+use super::Backend;
+use crate::exec::SystemRunner;
+use crate::lint::model::LintFailure;
+use crate::lint::tool::Linter;
+use crate::lint::{place_issues, scope, PlacedIssue};
+
+/// How long saves must pause before the package is linted again: a burst of
+/// saves (format on save, "save all") becomes one more run. A save after a
+/// quiet spell is linted at once.
+pub const LINT_DEBOUNCE: Duration = Duration::from_millis(300);
+
+/// Time allowed for one package run; a workspace run gets ten times this.
+const PACKAGE_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// A package: its module root and its pattern there (`./a/b`).
+pub type PackageKey = (PathBuf, String);
+
+#[derive(Default)]
+pub struct LintRuns {
+    generation: u64,
+    /// The newest request per package; an older one gives way.
+    latest: HashMap<PackageKey, u64>,
+    /// When each package was last asked for.
+    last_request: HashMap<PackageKey, Instant>,
+    running: HashMap<PackageKey, JoinHandle<()>>,
+}
+
+/// The linter found on this machine, probed once per server (and again
+/// after a settings change).
+#[derive(Default)]
+pub struct LinterCache {
+    pub probed: bool,
+    pub linter: Option<Linter>,
+}
+
+impl Backend {
+    /// The linter to use, probing once. None when neither golangci-lint nor
+    /// go is installed, or in an untrusted workspace (see [`Self::lint_allowed`]).
+    pub(super) async fn linter(&self) -> Option<Linter> {
+        let mut cache = self.linter_cache.lock().await;
+        if !cache.probed {
+            let (env, dirs) = {
+                let state = self.state.lock().await;
+                let env = crate::check::Environment::from_process();
+                let ctx = crate::check::CheckContext::new(
+                    state.workspace.clone(),
+                    state.settings.clone(),
+                    Arc::new(SystemRunner),
+                    env.clone(),
+                    state.trusted,
+                );
+                (env, ctx.program_dirs())
+            };
+            let gobin = crate::lint::tool::go_install_dir(&env);
+            cache.linter = crate::lint::find_linter(&SystemRunner, &dirs, gobin.as_deref()).await;
+            cache.probed = true;
+            match &cache.linter {
+                Some(l) => {
+                    tracing::info!(linter = %l.describe(), program = %l.program.display(), "lint tool")
+                }
+                None => tracing::warn!("neither golangci-lint nor go found: no linting"),
+            }
+        }
+        cache.linter.clone()
+    }
+
+    /// An untrusted workspace's code and config never run: golangci-lint
+    /// loads plugins its config names, and go follows go.mod's toolchain line.
+    pub(super) async fn lint_allowed(&self) -> bool {
+        self.state.lock().await.trusted
+    }
+
+    /// Lints `file`'s package, superseding any earlier request for it: at
+    /// once after a quiet spell, else when saves have paused for
+    /// [`LINT_DEBOUNCE`].
+    pub(super) fn schedule_package_lint(&self, file: &Path) {
+        let Some(dir) = file.parent() else {
+            return;
+        };
+        let root = scope::module_root(dir);
+        let Some(pattern) = scope::package_pattern(&root, dir) else {
+            return;
+        };
+        let key: PackageKey = (root, pattern);
+        let (generation, delay) = {
+            let mut runs = self.lint_runs.lock().unwrap_or_else(|p| p.into_inner());
+            runs.generation += 1;
+            let generation = runs.generation;
+            runs.latest.insert(key.clone(), generation);
+            let now = Instant::now();
+            let quiet = runs
+                .last_request
+                .insert(key.clone(), now)
+                .is_none_or(|last| now.duration_since(last) >= LINT_DEBOUNCE)
+                && runs.running.get(&key).is_none_or(JoinHandle::is_finished);
+            (
+                generation,
+                if quiet { Duration::ZERO } else { LINT_DEBOUNCE },
+            )
+        };
+        let backend = self.handle();
+        tokio::spawn(async move {
+            tokio::time::sleep(delay).await;
+            let previous = {
+                let mut runs = backend.lint_runs.lock().unwrap_or_else(|p| p.into_inner());
+                if runs.latest.get(&key) != Some(&generation) {
+                    return;
+                }
+                runs.running.remove(&key)
+            };
+            if let Some(previous) = previous {
+                // Dropping the run kills its linter and the linter's children.
+                previous.abort();
+                let _ = previous.await;
+                tracing::debug!(package = %key.1, "superseded lint run stopped");
+            }
+            let mut runs = backend.lint_runs.lock().unwrap_or_else(|p| p.into_inner());
+            if runs.latest.get(&key) != Some(&generation) {
+                return;
+            }
+            let worker = backend.handle();
+            let run_key = key.clone();
+            let handle = tokio::spawn(async move { worker.lint_package(run_key).await });
+            runs.running.insert(key, handle);
+        });
+    }
+
+    async fn lint_package(&self, (root, pattern): PackageKey) {
+        let Some(linter) = self.linter().await else {
+            return;
+        };
+        let scope = format!("{pattern} in {}", root.display());
+        self.send_lint_status(RunState::Running, &scope, &linter, 0, &[])
+            .await;
+        let started = Instant::now();
+        let outcome = crate::lint::runner::run(
+            &SystemRunner,
+            &linter,
+            &root,
+            std::slice::from_ref(&pattern),
+            PACKAGE_TIMEOUT,
+        )
+        .await;
+        let (issues, failures) = match outcome {
+            Ok(out) => (out.issues, out.failures),
+            Err(e) => (Vec::new(), vec![exec_failure(&e)]),
+        };
+        let placed = place_issues(issues, |p| std::fs::read_to_string(p).ok());
+        tracing::info!(
+            package = %pattern,
+            issues = placed.len(),
+            failures = failures.len(),
+            ms = started.elapsed().as_millis() as u64,
+            "lint run finished"
+        );
+        let covered = vec![root.join(pattern.trim_start_matches("./"))];
+        self.publish_lint(&linter, covered, placed.clone()).await;
+        self.report_lint_failures(&failures).await;
+        let messages: Vec<String> = failures.iter().map(|f| f.message.clone()).collect();
+        self.send_lint_status(RunState::Idle, &scope, &linter, placed.len(), &messages)
+            .await;
+    }
+
+    /// Replaces the diagnostics of the `covered` package directories (and
+    /// of any directory below a covered `...` tree) with `placed`.
+    async fn publish_lint(&self, linter: &Linter, covered: Vec<PathBuf>, placed: Vec<PlacedIssue>) {
+        let by_dir = diagnostics_by_dir(linter.kind, &placed);
+        let mut issues_by_dir: BTreeMap<PathBuf, Vec<PlacedIssue>> = BTreeMap::new();
+        for issue in placed {
+            issues_by_dir
+                .entry(super::lint::package_dir(&issue.issue.file))
+                .or_default()
+                .push(issue);
+        }
+        let changed = {
+            let mut state = self.state.lock().await;
+            let mut dirs: Vec<PathBuf> = covered;
+            dirs.extend(by_dir.keys().cloned());
+            dirs.sort();
+            dirs.dedup();
+            let mut changed = Vec::new();
+            for dir in dirs {
+                let diagnostics = by_dir.get(&dir).cloned().unwrap_or_default();
+                changed.extend(
+                    state
+                        .diagnostics
+                        .replace(Producer::Lint(dir.clone()), diagnostics),
+                );
+                match issues_by_dir.remove(&dir) {
+                    Some(issues) => {
+                        state.lint_issues.insert(dir, (linter.kind, issues));
+                    }
+                    None => {
+                        state.lint_issues.remove(&dir);
+                    }
+                }
+            }
+            changed.sort();
+            changed.dedup();
+            changed
+        };
+        self.send_diagnostics(changed).await;
+    }
+
+    /// The linter's own failures are shown once each (not on every save),
+    /// and always logged.
+    async fn report_lint_failures(&self, failures: &[LintFailure]) {
+        for failure in failures {
+            tracing::warn!(kind = ?failure.kind, "{}", failure.message);
+            let first_time = self
+                .state
+                .lock()
+                .await
+                .reported_lint_failures
+                .insert(failure.message.clone());
+            if first_time {
+                self.client
+                    .show_message(
+                        MessageType::WARNING,
+                        format!("Go Remote Doctor: {}", failure.message),
+                    )
+                    .await;
+            }
+        }
+    }
+
+    async fn send_lint_status(
+        &self,
+        state: RunState,
+        scope: &str,
+        linter: &Linter,
+        issues: usize,
+        failures: &[String],
+    ) {
+        self.client
+            .send_notification::<LintStatusNotification>(LintStatusParams {
+                state,
+                scope: scope.to_string(),
+                linter: linter.describe(),
+                issues,
+                failures: failures.to_vec(),
+            })
+            .await;
+    }
+
+    /// `gord/lint/workspace`: every module of the workspace, `./...` each,
+    /// with progress the user can cancel.
+    /// `window/workDoneProgress/cancel`: the user pressed Cancel.
+    pub(super) async fn cancel_progress(&self, params: WorkDoneProgressCancelParams) {
+        let sender = self
+            .state
+            .lock()
+            .await
+            .progress_cancels
+            .remove(&token_text(&params.token));
+        if let Some(sender) = sender {
+            let _ = sender.send(());
+        }
+    }
+
+    pub(super) async fn lint_workspace(
+        &self,
+    ) -> tower_lsp_server::jsonrpc::Result<LintWorkspaceResult> {
+        if !self.lint_allowed().await {
+            return Err(invalid(
+                "the workspace is not trusted: gord runs no linter on it",
+            ));
+        }
+        let Some(workspace) = self.state.lock().await.workspace.clone() else {
+            return Err(invalid("no workspace folder is open"));
+        };
+        let Some(linter) = self.linter().await else {
+            return Err(invalid(
+                "neither golangci-lint nor go is installed: run the health check for how to install them",
+            ));
+        };
+        let modules = find_modules(&workspace);
+        let started = Instant::now();
+        let token = ProgressToken::String(format!("gord-lint-{}", started.elapsed().as_nanos()));
+        let token_key = token_text(&token);
+        let (cancel_tx, mut cancel_rx) = tokio::sync::oneshot::channel::<()>();
+        self.state
+            .lock()
+            .await
+            .progress_cancels
+            .insert(token_key.clone(), cancel_tx);
+        if let Err(e) = self.client.create_work_done_progress(token.clone()).await {
+            tracing::debug!("the client declined a progress token: {e}");
+        }
+        let progress = self
+            .client
+            .progress(token, "Linting the workspace")
+            .with_message(format!(
+                "{} module(s) with {}",
+                modules.len(),
+                linter.describe()
+            ))
+            .with_percentage(0)
+            .with_cancel_button()
+            .begin()
+            .await;
+        self.send_lint_status(RunState::Running, "the workspace", &linter, 0, &[])
+            .await;
+        let mut result = LintWorkspaceResult {
+            linter: linter.describe(),
+            modules: modules.len(),
+            ..LintWorkspaceResult::default()
+        };
+        let mut files = std::collections::BTreeSet::new();
+        let everything = [String::from("./...")];
+        for (n, root) in modules.iter().enumerate() {
+            let percentage = u32::try_from(n * 100 / modules.len().max(1)).unwrap_or(100);
+            progress
+                .report_with_message(
+                    format!("module {} of {}: {}", n + 1, modules.len(), root.display()),
+                    percentage,
+                    None,
+                )
+                .await;
+            let run = crate::lint::runner::run(
+                &SystemRunner,
+                &linter,
+                root,
+                &everything,
+                PACKAGE_TIMEOUT * 10,
+            );
+            let outcome = tokio::select! {
+                outcome = run => outcome,
+                _ = &mut cancel_rx => {
+                    // The run future was dropped: its linter is killed.
+                    result.cancelled = true;
+                    break;
+                }
+            };
+            let (issues, failures) = match outcome {
+                Ok(out) => (out.issues, out.failures),
+                Err(e) => (Vec::new(), vec![exec_failure(&e)]),
+            };
+            let placed = place_issues(issues, |p| std::fs::read_to_string(p).ok());
+            result.issues += placed.len();
+            files.extend(placed.iter().map(|p| p.issue.file.clone()));
+            let covered: Vec<PathBuf> = {
+                let state = self.state.lock().await;
+                state
+                    .diagnostics
+                    .lint_dirs()
+                    .into_iter()
+                    .filter(|d| d.starts_with(root))
+                    .collect()
+            };
+            self.publish_lint(&linter, covered, placed).await;
+            self.report_lint_failures(&failures).await;
+            result
+                .failures
+                .extend(failures.into_iter().map(|f| f.message));
+        }
+        self.state.lock().await.progress_cancels.remove(&token_key);
+        result.files = files.len();
+        result.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let summary = if result.cancelled {
+            String::from("cancelled")
+        } else {
+            format!("{} issue(s) in {} file(s)", result.issues, result.files)
+        };
+        progress.finish_with_message(summary).await;
+        self.send_lint_status(
+            RunState::Idle,
+            "the workspace",
+            &linter,
+            result.issues,
+            &result.failures,
+        )
+        .await;
+        Ok(result)
+    }
+}
+
+fn invalid(message: &str) -> tower_lsp_server::jsonrpc::Error {
+    tower_lsp_server::jsonrpc::Error::invalid_params(message.to_string())
+}
+
+pub fn token_text(token: &ProgressToken) -> String {
+    match token {
+        NumberOrString::Number(n) => n.to_string(),
+        NumberOrString::String(s) => s.clone(),
+    }
+}
+
+fn exec_failure(e: &crate::exec::ExecError) -> LintFailure {
+    LintFailure {
+        kind: crate::lint::model::FailureKind::Crash,
+        message: e.to_string(),
+    }
+}
+
+/// Every module (directory with a go.mod) in the workspace, skipping the
+/// directories Go itself ignores (vendor, testdata, `.` and `_` prefixed)
+/// and node_modules.
+pub fn find_modules(workspace: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![workspace.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        if dir.join("go.mod").is_file() {
+            found.push(dir.clone());
+        }
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            let skip = name.starts_with('.')
+                || name.starts_with('_')
+                || matches!(name.as_ref(), "vendor" | "testdata" | "node_modules");
+            if !skip && entry.file_type().is_ok_and(|t| t.is_dir()) {
+                stack.push(entry.path());
+            }
+        }
+    }
+    found.sort();
+    found
+}

@@ -1,0 +1,653 @@
+//! Lint in the editor, through `gord serve`'s real stdio with the real
+//! golangci-lint (the pinned v2 the test setup installs) on the fixture module
+//! in tests/fixtures/lint: exact diagnostics on save, the package only, quick
+//! fixes through textDocument/codeAction, bursts of saves, the linter's own
+//! failures, and the cancellable workspace run.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use common::editor::{is_notification, Editor};
+use serde_json::{json, Value};
+use tower_lsp_server::ls_types::{Range, TextEdit};
+
+/// A copy of the lint fixture module, so tests may edit it.
+fn fixture() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&common::repo_root().join("tests/fixtures/lint"), dir.path());
+    dir
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn uri(path: &Path) -> String {
+    format!("file://{}", path.display())
+}
+
+/// The directory of the real golangci-lint the tests use.
+fn golangci_dir() -> PathBuf {
+    let gopath = std::process::Command::new("go")
+        .args(["env", "GOPATH"])
+        .output()
+        .unwrap();
+    let dir = PathBuf::from(String::from_utf8(gopath.stdout).unwrap().trim()).join("bin");
+    assert!(
+        dir.join("golangci-lint").is_file(),
+        "the tests need golangci-lint in {} (scripts/install-deps installs it)",
+        dir.display()
+    );
+    dir
+}
+
+/// PATH for the server: `first` (if any), the real go, the Go tools.
+fn server_path(first: Option<&Path>) -> String {
+    let mut dirs: Vec<PathBuf> = first.map(Path::to_path_buf).into_iter().collect();
+    dirs.push(common::real_go_dir());
+    dirs.push(golangci_dir());
+    dirs.push(PathBuf::from("/usr/bin"));
+    dirs.push(PathBuf::from("/bin"));
+    std::env::join_paths(dirs)
+        .unwrap()
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn start(ws: &Path, settings: Value, path: &str) -> Editor {
+    let mut editor = Editor::start(&[("PATH", path), ("GORD_LOG", "debug")]);
+    editor.initialize(ws, json!({ "trusted": true, "settings": settings }));
+    editor.notify("initialized", json!({}));
+    editor
+}
+
+fn open(editor: &mut Editor, path: &Path) {
+    editor.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": {
+            "uri": uri(path), "languageId": "go", "version": 1,
+            "text": std::fs::read_to_string(path).unwrap(),
+        }}),
+    );
+}
+
+fn save(editor: &mut Editor, path: &Path) {
+    editor.notify(
+        "textDocument/didSave",
+        json!({ "textDocument": { "uri": uri(path) } }),
+    );
+}
+
+/// Forgets publications already received for `path`, so the next wait sees
+/// only what comes after.
+fn forget_diagnostics(editor: &mut Editor, path: &Path) {
+    let wanted = uri(path);
+    editor.seen.retain(|m| {
+        !(m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == wanted)
+    });
+}
+
+/// The next lint publication for `path` (one whose diagnostics, if any, come
+/// from the linter).
+fn next_lint_diagnostics(editor: &mut Editor, path: &Path) -> Vec<Value> {
+    let wanted = uri(path);
+    let message = editor.wait_for(move |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == wanted
+            && m["params"]["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|d| d["source"] == "golangci-lint")
+    });
+    message["params"]["diagnostics"].as_array().unwrap().clone()
+}
+
+/// Waits for the end of a lint run (the idle lint status).
+fn wait_lint_idle(editor: &mut Editor) -> Value {
+    editor.wait_for(|m| is_notification("gord/lint/status")(m) && m["params"]["state"] == "idle")
+}
+
+/// (line, start char, end char, code, severity) of each diagnostic.
+fn brief(diagnostics: &[Value]) -> Vec<(u64, u64, u64, String, u64)> {
+    diagnostics
+        .iter()
+        .map(|d| {
+            (
+                d["range"]["start"]["line"].as_u64().unwrap(),
+                d["range"]["start"]["character"].as_u64().unwrap(),
+                d["range"]["end"]["character"].as_u64().unwrap(),
+                d["code"].as_str().unwrap().to_string(),
+                d["severity"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn opening_a_file_publishes_exact_diagnostics_for_its_package_only() {
+    let ws = fixture();
+    let file = ws.path().join("issues/issues.go");
+    let mut editor = start(ws.path(), json!({}), &server_path(None));
+    open(&mut editor, &file);
+    let diagnostics = next_lint_diagnostics(&mut editor, &file);
+    const ERROR: u64 = 1;
+    const WARNING: u64 = 2;
+    let mut got = brief(&diagnostics);
+    // gofmt's range is its whole fix: checked on its own below.
+    let gofmt: Vec<_> = got.iter().filter(|d| d.3 == "gofmt").cloned().collect();
+    got.retain(|d| d.3 != "gofmt");
+    assert_eq!(
+        got,
+        [
+            // `os.Remove("x")`: errcheck points at the call's parenthesis;
+            // the range covers the arguments. An error by the config's rule.
+            (10, 10, 15, "errcheck".to_string(), ERROR),
+            // `x := 1`: the variable.
+            (15, 1, 2, "ineffassign".to_string(), WARNING),
+            // `\t\ts := "日本語😀"; fmt.Printf("%d\n", s)`: golangci-lint
+            // says byte columns 36 and 37; in UTF-16 units the format string
+            // starts at 27 (2 tabs, `s := "`, 3 CJK units, 2 for the emoji,
+            // `"; fmt.Printf(`), and `%` is at 28.
+            (22, 27, 33, "staticcheck".to_string(), WARNING),
+            (22, 28, 29, "govet".to_string(), WARNING),
+            (25, 5, 17, "unused".to_string(), WARNING),
+        ]
+    );
+    assert_eq!(gofmt.len(), 1);
+    assert_eq!(
+        (gofmt[0].0, gofmt[0].1),
+        (22, 0),
+        "gofmt starts at the badly indented line"
+    );
+    let errcheck = &diagnostics[diagnostics
+        .iter()
+        .position(|d| d["code"] == "errcheck")
+        .unwrap()];
+    assert_eq!(errcheck["source"], "golangci-lint");
+    assert_eq!(
+        errcheck["message"],
+        "Error return value of `os.Remove` is not checked"
+    );
+    assert_eq!(
+        errcheck["codeDescription"]["href"],
+        "https://golangci-lint.run/usage/linters/#errcheck"
+    );
+    // sub/ is another package: linting issues/ says nothing about it.
+    let status = wait_lint_idle(&mut editor);
+    assert!(status["params"]["scope"]
+        .as_str()
+        .unwrap()
+        .starts_with("./issues in "));
+    let sub = uri(&ws.path().join("issues/sub/sub.go"));
+    assert!(!editor
+        .seen
+        .iter()
+        .any(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == sub));
+}
+
+/// The code actions for `diagnostic` in `path`.
+fn code_actions(editor: &mut Editor, path: &Path, diagnostic: &Value) -> Vec<Value> {
+    let response = editor.request(
+        "textDocument/codeAction",
+        Some(json!({
+            "textDocument": { "uri": uri(path) },
+            "range": diagnostic["range"],
+            "context": { "diagnostics": [diagnostic] },
+        })),
+    );
+    response["result"].as_array().cloned().unwrap_or_default()
+}
+
+/// Applies a code action's edits to the files on disk and tells the server,
+/// as VS Code does when the user picks it and saves.
+fn apply_action(editor: &mut Editor, action: &Value) -> Vec<PathBuf> {
+    let mut touched = Vec::new();
+    let mut apply = |uri_text: &str, edits: &Value| {
+        let path = PathBuf::from(uri_text.strip_prefix("file://").unwrap());
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let edits: Vec<TextEdit> = serde_json::from_value(edits.clone()).unwrap();
+        let pairs: Vec<(Range, String)> =
+            edits.into_iter().map(|e| (e.range, e.new_text)).collect();
+        let new = gord::edit::apply_edits(&text, &pairs).unwrap();
+        std::fs::write(&path, new).unwrap();
+        touched.push(path);
+    };
+    let edit = &action["edit"];
+    if let Some(changes) = edit["changes"].as_object() {
+        for (uri_text, edits) in changes {
+            apply(uri_text, edits);
+        }
+    }
+    if let Some(operations) = edit["documentChanges"].as_array() {
+        for op in operations {
+            if op["kind"] == "create" {
+                let path =
+                    PathBuf::from(op["uri"].as_str().unwrap().strip_prefix("file://").unwrap());
+                assert!(
+                    !path.exists(),
+                    "a create must not clobber {}",
+                    path.display()
+                );
+                std::fs::write(&path, "").unwrap();
+            } else {
+                apply(op["textDocument"]["uri"].as_str().unwrap(), &op["edits"]);
+            }
+        }
+    }
+    for path in &touched {
+        editor.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": uri(path), "version": 2 },
+                    "contentChanges": [{ "text": std::fs::read_to_string(path).unwrap() }] }),
+        );
+    }
+    touched
+}
+
+fn golangci_lint_exit(ws: &Path, package: &str) -> (i32, String) {
+    let out = std::process::Command::new(golangci_dir().join("golangci-lint"))
+        .args(["run", package])
+        .current_dir(ws)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn every_suggested_fix_applied_through_code_actions_leaves_the_package_lint_clean() {
+    let ws = fixture();
+    let file = ws.path().join("fixable/fixable.go");
+    let mut editor = start(ws.path(), json!({}), &server_path(None));
+    open(&mut editor, &file);
+    let mut diagnostics = next_lint_diagnostics(&mut editor, &file);
+    let mut titles = Vec::new();
+    assert_eq!(diagnostics.len(), 3, "{diagnostics:#?}");
+    for _round in 0..5 {
+        let Some(diagnostic) = diagnostics.first().cloned() else {
+            break;
+        };
+        let actions = code_actions(&mut editor, &file, &diagnostic);
+        let preferred = actions
+            .iter()
+            .find(|a| a["isPreferred"] == true)
+            .unwrap_or_else(|| panic!("no preferred fix for {diagnostic:#?}: {actions:#?}"));
+        assert_eq!(preferred["kind"], "quickfix");
+        titles.push(preferred["title"].as_str().unwrap().to_string());
+        forget_diagnostics(&mut editor, &file);
+        apply_action(&mut editor, preferred);
+        save(&mut editor, &file);
+        diagnostics = next_lint_diagnostics(&mut editor, &file);
+    }
+    assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+    assert_eq!(
+        titles,
+        [
+            "Replace with `Receive` (misspell)",
+            "Replace with `Receive` (misspell)",
+            "Format with gofmt",
+        ]
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.contains("func Receive() int {\n\treturn 1\n}"),
+        "{text}"
+    );
+    assert_eq!(
+        golangci_lint_exit(ws.path(), "./fixable").0,
+        0,
+        "golangci-lint agrees"
+    );
+}
+
+#[test]
+fn a_fix_is_not_offered_once_the_file_has_changed_since_it_was_linted() {
+    let ws = fixture();
+    let file = ws.path().join("fixable/fixable.go");
+    let mut editor = start(ws.path(), json!({}), &server_path(None));
+    open(&mut editor, &file);
+    let diagnostics = next_lint_diagnostics(&mut editor, &file);
+    let misspell = diagnostics
+        .iter()
+        .find(|d| d["code"] == "misspell")
+        .unwrap()
+        .clone();
+    editor.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri(&file), "version": 2 },
+                "contentChanges": [{ "text": format!("// a new first line\n{}", std::fs::read_to_string(&file).unwrap()) }] }),
+    );
+    let actions = code_actions(&mut editor, &file, &misspell);
+    assert!(
+        actions.iter().all(|a| a["isPreferred"] != true),
+        "the byte offsets no longer fit: {actions:#?}"
+    );
+}
+
+#[test]
+fn ignoring_a_linter_on_a_line_adds_a_nolint_directive_golangci_lint_honours() {
+    let ws = fixture();
+    let file = ws.path().join("issues/issues.go");
+    let mut editor = start(ws.path(), json!({}), &server_path(None));
+    open(&mut editor, &file);
+    let diagnostics = next_lint_diagnostics(&mut editor, &file);
+    let errcheck = diagnostics
+        .iter()
+        .find(|d| d["code"] == "errcheck")
+        .unwrap()
+        .clone();
+    let actions = code_actions(&mut editor, &file, &errcheck);
+    let ignore = actions
+        .iter()
+        .find(|a| {
+            a["title"]
+                .as_str()
+                .unwrap()
+                .starts_with("Ignore errcheck on this line")
+        })
+        .unwrap_or_else(|| panic!("{actions:#?}"));
+    forget_diagnostics(&mut editor, &file);
+    apply_action(&mut editor, ignore);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.contains("\tos.Remove(\"x\") //nolint:errcheck //"),
+        "{text}"
+    );
+    save(&mut editor, &file);
+    let after = next_lint_diagnostics(&mut editor, &file);
+    assert!(!after.iter().any(|d| d["code"] == "errcheck"), "{after:#?}");
+    assert_eq!(after.len(), diagnostics.len() - 1);
+}
+
+#[test]
+fn disabling_a_linter_in_the_config_silences_it_on_the_next_run() {
+    let ws = fixture();
+    let file = ws.path().join("issues/issues.go");
+    let mut editor = start(ws.path(), json!({}), &server_path(None));
+    open(&mut editor, &file);
+    let diagnostics = next_lint_diagnostics(&mut editor, &file);
+    let unused = diagnostics
+        .iter()
+        .find(|d| d["code"] == "unused")
+        .unwrap()
+        .clone();
+    let actions = code_actions(&mut editor, &file, &unused);
+    let disable = actions
+        .iter()
+        .find(|a| a["title"] == "Disable unused in .golangci.yml")
+        .unwrap_or_else(|| panic!("{actions:#?}"));
+    forget_diagnostics(&mut editor, &file);
+    let touched = apply_action(&mut editor, disable);
+    assert_eq!(touched, [ws.path().join(".golangci.yml")]);
+    let config = std::fs::read_to_string(ws.path().join(".golangci.yml")).unwrap();
+    assert!(!config.contains("- unused"), "{config}");
+    assert!(
+        config.contains("- misspell"),
+        "the other linters stay: {config}"
+    );
+    save(&mut editor, &file);
+    let after = next_lint_diagnostics(&mut editor, &file);
+    assert!(!after.iter().any(|d| d["code"] == "unused"), "{after:#?}");
+    assert!(after.iter().any(|d| d["code"] == "errcheck"));
+}
+
+#[test]
+fn a_new_config_is_created_when_the_project_has_none() {
+    let ws = fixture();
+    std::fs::remove_file(ws.path().join(".golangci.yml")).unwrap();
+    let file = ws.path().join("issues/issues.go");
+    let mut editor = start(ws.path(), json!({}), &server_path(None));
+    open(&mut editor, &file);
+    let diagnostics = next_lint_diagnostics(&mut editor, &file);
+    let errcheck = diagnostics
+        .iter()
+        .find(|d| d["code"] == "errcheck")
+        .unwrap()
+        .clone();
+    let actions = code_actions(&mut editor, &file, &errcheck);
+    let disable = actions
+        .iter()
+        .find(|a| a["title"] == "Disable errcheck in a new .golangci.yml")
+        .unwrap_or_else(|| panic!("{actions:#?}"));
+    forget_diagnostics(&mut editor, &file);
+    apply_action(&mut editor, disable);
+    save(&mut editor, &file);
+    let after = next_lint_diagnostics(&mut editor, &file);
+    assert!(!after.is_empty(), "the default linters still run");
+    assert!(!after.iter().any(|d| d["code"] == "errcheck"), "{after:#?}");
+}
+
+/// A directory whose `golangci-lint` counts its lint runs (not `run --help`)
+/// into `count_file` and then runs the real one: the count is the observation, the linting
+/// is real.
+fn counting_golangci(count_file: &Path) -> tempfile::TempDir {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("golangci-lint");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nif [ \"$1\" = run ] && [ \"$2\" != --help ]; then echo run >> '{}'; fi\nexec '{}' \"$@\"\n",
+            count_file.display(),
+            golangci_dir().join("golangci-lint").display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    dir
+}
+
+#[test]
+fn a_storm_of_twenty_saves_in_a_second_runs_the_linter_at_most_twice() {
+    let ws = fixture();
+    let file = ws.path().join("issues/issues.go");
+    let count = ws.path().join("runs.txt");
+    let wrapper = counting_golangci(&count);
+    let mut editor = start(
+        ws.path(),
+        json!({ "gord": { "lint": { "onOpen": false } } }),
+        &server_path(Some(wrapper.path())),
+    );
+    open(&mut editor, &file);
+    let started = Instant::now();
+    for _ in 0..20 {
+        save(&mut editor, &file);
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(started.elapsed() < Duration::from_millis(1500));
+    let diagnostics = next_lint_diagnostics(&mut editor, &file);
+    assert!(!diagnostics.is_empty());
+    // Anything still queued would have started by now.
+    std::thread::sleep(Duration::from_secs(2));
+    let runs = std::fs::read_to_string(&count).unwrap().lines().count();
+    assert!((1..=2).contains(&runs), "{runs} runs");
+}
+
+#[test]
+fn the_linters_own_failure_is_shown_once_and_is_not_a_finding() {
+    let ws = fixture();
+    std::fs::write(
+        ws.path().join(".golangci.yml"),
+        "version: \"2\"\nlinters:\n  enable: [nosuchlinter]\n",
+    )
+    .unwrap();
+    let file = ws.path().join("clean/clean.go");
+    let mut editor = start(ws.path(), json!({}), &server_path(None));
+    open(&mut editor, &file);
+    let status = wait_lint_idle(&mut editor);
+    let failures = status["params"]["failures"].as_array().unwrap();
+    assert_eq!(failures.len(), 1, "{status:#}");
+    assert!(failures[0]
+        .as_str()
+        .unwrap()
+        .contains("unknown linters: 'nosuchlinter'"));
+    let shown = editor.wait_for(is_notification("window/showMessage"));
+    assert!(shown["params"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("nosuchlinter"));
+    save(&mut editor, &file);
+    wait_lint_idle(&mut editor);
+    assert!(
+        !editor
+            .seen
+            .iter()
+            .any(|m| is_notification("window/showMessage")(m)
+                && m["params"]["message"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains("nosuchlinter")),
+        "shown once, not on every save"
+    );
+}
+
+/// Answers the server's `window/workDoneProgress/create` and returns its token.
+fn accept_progress(editor: &mut Editor) -> Value {
+    let create = editor
+        .wait_for(|m| m["method"] == "window/workDoneProgress/create" && m.get("id").is_some());
+    editor.send(json!({ "jsonrpc": "2.0", "id": create["id"], "result": null }));
+    create["params"]["token"].clone()
+}
+
+#[test]
+fn the_workspace_lint_reports_progress_and_every_package() {
+    let ws = fixture();
+    let mut editor = start(
+        ws.path(),
+        json!({ "gord": { "lint": { "onOpen": false } } }),
+        &server_path(None),
+    );
+    let id = 4242;
+    editor
+        .send(json!({ "jsonrpc": "2.0", "id": id, "method": "gord/lint/workspace", "params": {} }));
+    let token = accept_progress(&mut editor);
+    let result = editor.wait_for(|m| m["id"] == id && m.get("method").is_none());
+    let result = &result["result"];
+    assert_eq!(result["modules"], 1, "{result:#}");
+    assert_eq!(result["cancelled"], false);
+    // issues/ (6), issues/sub (1), fixable/ (3).
+    assert_eq!(result["issues"], 10, "{result:#}");
+    assert_eq!(result["files"], 3);
+    let progress: Vec<&Value> = editor
+        .seen
+        .iter()
+        .filter(|m| m["method"] == "$/progress" && m["params"]["token"] == token)
+        .collect();
+    let kinds: Vec<&str> = progress
+        .iter()
+        .map(|m| m["params"]["value"]["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds.first(), Some(&"begin"));
+    assert_eq!(kinds.last(), Some(&"end"));
+    assert_eq!(progress[0]["params"]["value"]["cancellable"], true);
+    assert!(editor
+        .seen
+        .iter()
+        .any(|m| m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == uri(&ws.path().join("issues/sub/sub.go"))));
+}
+
+/// Processes whose environment holds `marker`.
+fn processes_with_env(marker: &str) -> Vec<u32> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/environ"))
+                .map(|env| String::from_utf8_lossy(&env).contains(marker))
+                .unwrap_or(false)
+        })
+        .collect()
+}
+
+#[test]
+fn cancelling_the_workspace_lint_kills_the_linter_at_once() {
+    let ws = fixture();
+    // A cold golangci-lint cache makes the real run slow enough to cancel.
+    let cache = tempfile::tempdir().unwrap();
+    let marker = cache.path().display().to_string();
+    let mut editor = Editor::start(&[
+        ("PATH", &server_path(None)),
+        ("GOLANGCI_LINT_CACHE", &marker),
+    ]);
+    editor.initialize(
+        ws.path(),
+        json!({ "trusted": true, "settings": { "gord": { "lint": { "onOpen": false } } } }),
+    );
+    editor.notify("initialized", json!({}));
+    let id = 4343;
+    editor
+        .send(json!({ "jsonrpc": "2.0", "id": id, "method": "gord/lint/workspace", "params": {} }));
+    let token = accept_progress(&mut editor);
+    // Wait until the linter is running, then cancel.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !processes_with_env(&marker).iter().any(|pid| {
+        std::fs::read_to_string(format!("/proc/{pid}/comm"))
+            .unwrap_or_default()
+            .starts_with("golangci")
+    }) {
+        assert!(Instant::now() < deadline, "golangci-lint never started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    editor.notify("window/workDoneProgress/cancel", json!({ "token": token }));
+    let result = editor.wait_for(|m| m["id"] == id && m.get("method").is_none());
+    assert_eq!(result["result"]["cancelled"], true, "{result:#}");
+    // The server itself carries the marker too; nothing else may.
+    let server = editor.child.id();
+    let deadline = Instant::now() + Duration::from_secs(2);
+    loop {
+        let left: Vec<u32> = processes_with_env(&marker)
+            .into_iter()
+            .filter(|p| *p != server)
+            .collect();
+        if left.is_empty() {
+            break;
+        }
+        assert!(Instant::now() < deadline, "left behind: {left:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn an_untrusted_workspace_is_never_linted() {
+    let ws = fixture();
+    let count = ws.path().join("runs.txt");
+    let wrapper = counting_golangci(&count);
+    let mut editor = Editor::start(&[("PATH", &server_path(Some(wrapper.path())))]);
+    editor.initialize(ws.path(), json!({ "trusted": false }));
+    editor.notify("initialized", json!({}));
+    let file = ws.path().join("issues/issues.go");
+    open(&mut editor, &file);
+    save(&mut editor, &file);
+    let response = editor.request("gord/lint/workspace", Some(json!({})));
+    assert!(
+        response["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not trusted"),
+        "{response:#}"
+    );
+    std::thread::sleep(LINT_SETTLE);
+    assert!(
+        !count.exists(),
+        "golangci-lint ran in an untrusted workspace"
+    );
+}
+
+/// Longer than the save debounce plus a linter start.
+const LINT_SETTLE: Duration = Duration::from_secs(1);
