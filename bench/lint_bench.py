@@ -65,10 +65,10 @@ import (
 \t"fmt"
 \t"os"
 \t"strings"
-)
+{imports})
 
 {funcs}
-"""
+{uses}"""
 
 FUNC_TEMPLATE = """// F{n} joins, prints and removes; its error goes unchecked.
 func F{n}(parts []string) string {{
@@ -88,6 +88,8 @@ func F{n}(parts []string) string {{
 
 
 def generate_module(root: Path, packages: int, files: int, funcs: int) -> list[Path]:
+    """Packages in a chain, each importing the one before, as a module's
+    layers do: an edit of pkg00 makes every package above it stale."""
     (root / "go.mod").write_text("module example.com/benchlint\n\ngo 1.22\n")
     made = []
     for p in range(packages):
@@ -96,8 +98,12 @@ def generate_module(root: Path, packages: int, files: int, funcs: int) -> list[P
         d.mkdir()
         for f in range(files):
             body = "\n".join(FUNC_TEMPLATE.format(n=f * funcs + k) for k in range(funcs))
+            imports, uses = "", ""
+            if p > 0 and f == 0:
+                imports = f'\tprev "example.com/benchlint/pkg{p - 1:02d}"\n'
+                uses = "// Prev calls the package below.\nfunc Prev() string { return prev.F0(nil) }\n"
             path = d / f"file{f:02d}.go"
-            path.write_text(FILE_TEMPLATE.format(pkg=pkg, funcs=body))
+            path.write_text(FILE_TEMPLATE.format(pkg=pkg, funcs=body, imports=imports, uses=uses))
             made.append(path)
     return made
 
