@@ -27,7 +27,15 @@ pub fn procs(go_only: bool, json: bool) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let mut rows = vec![[
-        "PID", "USER", "STARTED (UTC)", "GO", "MODULE", "DWARF", "OPTIMISED", "VERDICT", "COMMAND",
+        "PID",
+        "USER",
+        "STARTED (UTC)",
+        "GO",
+        "MODULE",
+        "DWARF",
+        "OPTIMISED",
+        "VERDICT",
+        "COMMAND",
     ]
     .map(String::from)];
     for entry in &list.processes {
@@ -42,7 +50,8 @@ pub fn procs(go_only: bool, json: bool) -> anyhow::Result<ExitCode> {
             p.pid.to_string(),
             p.user.clone(),
             p.started_unix.map(format_utc).unwrap_or_else(|| "-".into()),
-            go.map(|g| g.go_version.clone()).unwrap_or_else(|| "-".into()),
+            go.map(|g| g.go_version.clone())
+                .unwrap_or_else(|| "-".into()),
             go.and_then(|g| g.main_module.as_ref().map(|m| m.path.clone()))
                 .unwrap_or_else(|| "-".into()),
             yes_no(p.binary.as_ref().map(|b| b.dwarf)).into(),
@@ -188,7 +197,8 @@ pub fn attach(options: AttachOptions) -> anyhow::Result<ExitCode> {
             substitute,
         );
         if options.json {
-            let value = json!({"process": process, "preflight": preflight, "configurations": configs});
+            let value =
+                json!({"process": process, "preflight": preflight, "configurations": configs});
             write_stdout(&(serde_json::to_string_pretty(&value)? + "\n"))?;
         } else {
             let mut out = text;
@@ -213,13 +223,8 @@ pub fn attach(options: AttachOptions) -> anyhow::Result<ExitCode> {
     let mut launch = LaunchOptions::new(dlv_path, options.server, pid);
     launch.listen = options.listen.clone();
     let mut server = DlvServer::start(&launch)?;
-    let configs = attach_configurations(
-        server.kind(),
-        server.addr(),
-        pid,
-        &process.name,
-        substitute,
-    );
+    let configs =
+        attach_configurations(server.kind(), server.addr(), pid, &process.name, substitute);
     if options.json {
         let value = json!({
             "process": process,
@@ -264,7 +269,9 @@ pub fn core(binary: &Path, core: &Path, json: bool) -> anyhow::Result<ExitCode> 
         std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))
     };
     let (binary_file, core_file) = (open(binary)?, open(core)?);
-    let binary_abs = binary.canonicalize().unwrap_or_else(|_| binary.to_path_buf());
+    let binary_abs = binary
+        .canonicalize()
+        .unwrap_or_else(|_| binary.to_path_buf());
     let core_abs = core.canonicalize().unwrap_or_else(|_| core.to_path_buf());
     let result = match_core(
         &binary.display().to_string(),

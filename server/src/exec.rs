@@ -671,9 +671,15 @@ mod tests {
     fn a_server_process_gives_its_lines_and_dies_with_its_group_on_drop() {
         let dir = tempfile::tempdir().unwrap();
         let marker = dir.path().join("grandchild-survived");
-        let script = format!("echo ready; (sleep 2; touch '{}') & sleep 30", marker.display());
+        let script = format!(
+            "echo ready; (sleep 2; touch '{}') & sleep 30",
+            marker.display()
+        );
         let server = spawn_server(&sh(&script)).unwrap();
-        assert_eq!(server.next_line(Duration::from_secs(5)).as_deref(), Some("ready"));
+        assert_eq!(
+            server.next_line(Duration::from_secs(5)).as_deref(),
+            Some("ready")
+        );
         drop(server);
         std::thread::sleep(Duration::from_millis(2500));
         assert!(!marker.exists(), "a grandchild outlived the server");
@@ -681,11 +687,19 @@ mod tests {
 
     #[test]
     fn terminate_sends_sigterm_first() {
-        let mut server =
-            spawn_server(&sh("trap 'echo bye; exit 0' TERM; echo up; while :; do sleep 0.05; done")).unwrap();
-        assert_eq!(server.next_line(Duration::from_secs(5)).as_deref(), Some("up"));
+        let mut server = spawn_server(&sh(
+            "trap 'echo bye; exit 0' TERM; echo up; while :; do sleep 0.05; done",
+        ))
+        .unwrap();
+        assert_eq!(
+            server.next_line(Duration::from_secs(5)).as_deref(),
+            Some("up")
+        );
         server.terminate(Duration::from_secs(5));
-        assert_eq!(server.next_line(Duration::from_secs(5)).as_deref(), Some("bye"));
+        assert_eq!(
+            server.next_line(Duration::from_secs(5)).as_deref(),
+            Some("bye")
+        );
         assert!(server.try_exit().is_some());
     }
 }

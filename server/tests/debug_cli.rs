@@ -125,7 +125,11 @@ fn process_exists(pid: u32) -> bool {
 /// dlv from PATH, else `go env GOPATH`/bin; None (with a loud message) if absent.
 fn dlv() -> Option<PathBuf> {
     let on_path = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).map(|d| d.join("dlv")).find(|p| p.is_file()))
+        .map(|p| {
+            std::env::split_paths(&p)
+                .map(|d| d.join("dlv"))
+                .find(|p| p.is_file())
+        })
         .unwrap_or_default();
     let found = on_path.or_else(|| {
         let out = Command::new("go").args(["env", "GOPATH"]).output().ok()?;
@@ -134,7 +138,9 @@ fn dlv() -> Option<PathBuf> {
         dlv.is_file().then_some(dlv)
     });
     if found.is_none() {
-        eprintln!("\n\n*** SKIPPED: dlv is not installed (scripts/install-deps installs it) ***\n\n");
+        eprintln!(
+            "\n\n*** SKIPPED: dlv is not installed (scripts/install-deps installs it) ***\n\n"
+        );
     }
     found
 }
@@ -164,7 +170,10 @@ fn run(args: &[&str]) -> (i32, String, String) {
 fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
     let started = Instant::now();
     while !done() {
-        assert!(started.elapsed() < Duration::from_secs(20), "timed out waiting: {what}");
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "timed out waiting: {what}"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -186,7 +195,10 @@ fn a_normal_build_has_dwarf_build_ids_and_is_optimised() {
     let go = info.go.unwrap();
     assert!(go.go_version.starts_with("go1."), "{}", go.go_version);
     assert_eq!(go.path.as_deref(), Some("example.com/gordfixture"));
-    assert_eq!(go.main_module.as_ref().unwrap().path, "example.com/gordfixture");
+    assert_eq!(
+        go.main_module.as_ref().unwrap().path,
+        "example.com/gordfixture"
+    );
     assert!(go.optimised());
     assert!(info.go_build_id.is_some_and(|id| id.contains('/')));
 }
@@ -202,7 +214,11 @@ fn a_binary_built_with_gcflags_n_l_is_not_optimised() {
 #[test]
 fn every_truncation_of_a_real_binary_parses_without_panicking() {
     let bytes = std::fs::read(&builds().trimpath).unwrap();
-    assert!(read_binary(bytes.as_slice()).unwrap().go.unwrap().trimpath());
+    assert!(read_binary(bytes.as_slice())
+        .unwrap()
+        .go
+        .unwrap()
+        .trimpath());
     // Cut inside the headers, the section table and the build info.
     let section_table = u64::from_le_bytes(bytes[40..48].try_into().unwrap()) as usize;
     let mut cuts: Vec<usize> = (0..256).collect();
@@ -240,13 +256,26 @@ fn procs_lists_the_go_fixtures_with_dwarf_optimisation_and_verdict() {
     };
     let n = entry(normal.pid());
     assert_eq!(n["binary"]["dwarf"], true);
-    assert_eq!(n["binary"]["go"]["mainModule"]["path"], "example.com/gordfixture");
+    assert_eq!(
+        n["binary"]["go"]["mainModule"]["path"],
+        "example.com/gordfixture"
+    );
     assert_eq!(n["preflight"]["findings"][0]["code"], "DBG007");
     assert_eq!(entry(no_dwarf.pid())["preflight"]["blocked"], true);
-    assert_eq!(entry(no_dwarf.pid())["preflight"]["findings"][0]["code"], "DBG006");
-    assert_eq!(entry(no_opt.pid())["preflight"]["findings"], Value::Array(vec![]));
+    assert_eq!(
+        entry(no_dwarf.pid())["preflight"]["findings"][0]["code"],
+        "DBG006"
+    );
+    assert_eq!(
+        entry(no_opt.pid())["preflight"]["findings"],
+        Value::Array(vec![])
+    );
     assert!(n["startedUnix"].as_u64().unwrap() > 1_600_000_000);
-    assert!(list["processes"].as_array().unwrap().iter().all(|p| p["binary"]["go"].is_object()));
+    assert!(list["processes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p["binary"]["go"].is_object()));
 
     let (code, table, _) = run(&["procs", "--go"]);
     assert_eq!(code, 0);
@@ -310,7 +339,12 @@ fn attach_headless_listens_on_loopback_and_detach_leaves_the_target_running() {
         .unwrap();
     let started: Value = serde_json::from_str(&line).unwrap_or_else(|e| {
         let mut err = String::new();
-        attach.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+        attach
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
         panic!("{e}: {line:?} {err}")
     });
     let host = started["server"]["host"].as_str().unwrap();
@@ -328,7 +362,12 @@ fn attach_headless_listens_on_loopback_and_detach_leaves_the_target_running() {
     let status = attach.wait().unwrap();
     assert!(status.success());
     let mut err = String::new();
-    attach.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    attach
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
     assert!(err.contains("RPCServer.Detach"), "{err}");
     wait_until("dlv to exit", || !process_exists(dlv_pid));
     assert_eq!(tracer_of(pid), 0);
@@ -359,7 +398,8 @@ fn dlv_dap_accepts_an_attach_request_and_disconnect_leaves_the_target_running() 
 fn stopping_a_dap_server_nobody_used_leaves_no_dlv_behind() {
     let Some(dlv) = dlv() else { return };
     let target = Target::start(&builds().normal);
-    let server = DlvServer::start(&LaunchOptions::new(&dlv, ServerKind::Dap, target.pid())).unwrap();
+    let server =
+        DlvServer::start(&LaunchOptions::new(&dlv, ServerKind::Dap, target.pid())).unwrap();
     let dlv_pid = server.dlv_pid().unwrap();
     drop(server);
     assert!(!process_exists(dlv_pid));
@@ -421,11 +461,20 @@ fn debug_core_matches_its_binary_by_build_id_and_rejects_another() {
     let b = builds();
     let mut target = Target::start(&b.normal);
     let dir = tempfile::tempdir().unwrap();
-    let Some(core) = gcore(target.pid(), dir.path()) else { return };
+    let Some(core) = gcore(target.pid(), dir.path()) else {
+        return;
+    };
     assert!(target.is_running(), "gcore leaves the process running");
     let core = core.to_str().unwrap();
 
-    let (code, stdout, stderr) = run(&["debug", "core", b.normal.to_str().unwrap(), core, "--format", "json"]);
+    let (code, stdout, stderr) = run(&[
+        "debug",
+        "core",
+        b.normal.to_str().unwrap(),
+        core,
+        "--format",
+        "json",
+    ]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     let json: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(json["match"]["verdict"], "match", "{stdout}");
@@ -447,4 +496,3 @@ fn debug_core_matches_its_binary_by_build_id_and_rejects_another() {
     assert_eq!(code, 2);
     assert!(stderr.contains("is a core dump, not a program"), "{stderr}");
 }
-

@@ -112,8 +112,11 @@ pub fn binary_info<S: ByteSource + ?Sized>(elf: &Elf, source: &S) -> Result<Bina
                 .map(|n| n.desc)
         }))
     };
-    let go_build_id = note(".note.go.buildid", NOTE_GO_BUILD_ID)?
-        .map(|d| String::from_utf8_lossy(&d).trim_end_matches('\0').to_string());
+    let go_build_id = note(".note.go.buildid", NOTE_GO_BUILD_ID)?.map(|d| {
+        String::from_utf8_lossy(&d)
+            .trim_end_matches('\0')
+            .to_string()
+    });
     let gnu_build_id = note(".note.gnu.build-id", NOTE_GNU_BUILD_ID)?.map(|d| hex(&d));
     Ok(BinaryInfo {
         go,
@@ -298,10 +301,7 @@ mod tests {
         for cut in 0..full.len() {
             let _ = parse_buildinfo(&full[..cut]);
         }
-        assert_eq!(
-            parse_buildinfo(&full[..34]),
-            Err(BuildInfoError::Truncated)
-        );
+        assert_eq!(parse_buildinfo(&full[..34]), Err(BuildInfoError::Truncated));
         assert_eq!(parse_buildinfo(b"hello"), Err(BuildInfoError::NoMagic));
         let mut huge = blob("", "");
         huge.truncate(32);

@@ -114,7 +114,9 @@ impl DapClient {
         loop {
             let mut line = String::new();
             if self.reader.read_line(&mut line)? == 0 {
-                return Err(ClientError::Protocol("a DAP message (the connection closed)"));
+                return Err(ClientError::Protocol(
+                    "a DAP message (the connection closed)",
+                ));
             }
             let line = line.trim_end();
             if line.is_empty() {

@@ -200,7 +200,9 @@ pub fn match_core<B: ByteSource + ?Sized, C: ByteSource + ?Sized>(
             })
             .map(|n| {
                 if is_go {
-                    String::from_utf8_lossy(&n.desc).trim_end_matches('\0').to_string()
+                    String::from_utf8_lossy(&n.desc)
+                        .trim_end_matches('\0')
+                        .to_string()
                 } else {
                     crate::debug::buildinfo::hex(&n.desc)
                 }

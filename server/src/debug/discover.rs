@@ -98,9 +98,8 @@ impl Discovery {
     /// Every user process (kernel threads, which have no executable and no
     /// command line, are left out), in pid order.
     pub fn list(&mut self) -> Result<Vec<ProcessInfo>, DiscoverError> {
-        let entries = std::fs::read_dir(&self.proc_root).map_err(|e| {
-            DiscoverError::ListFailed(self.proc_root.display().to_string(), e)
-        })?;
+        let entries = std::fs::read_dir(&self.proc_root)
+            .map_err(|e| DiscoverError::ListFailed(self.proc_root.display().to_string(), e))?;
         let mut pids: Vec<u32> = entries
             .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
             .collect();
@@ -242,7 +241,10 @@ mod tests {
         let me = discovery.inspect(std::process::id()).unwrap();
         assert_eq!(me.pid, std::process::id());
         assert!(me.exe.is_some());
-        assert!(me.binary.as_ref().is_some_and(|b| b.go.is_none()), "a Rust test is not Go");
+        assert!(
+            me.binary.as_ref().is_some_and(|b| b.go.is_none()),
+            "a Rust test is not Go"
+        );
         assert!(me.started_unix.is_some());
         assert_eq!(me.tracer_pid, 0);
     }

@@ -25,7 +25,9 @@ pub struct DlvFacts {
 
 /// `Version: 1.27.2` in the output of `dlv version`.
 pub fn parse_dlv_version(text: &str) -> Option<(u32, u32, u32)> {
-    let line = text.lines().find_map(|l| l.trim().strip_prefix("Version:"))?;
+    let line = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Version:"))?;
     let mut parts = line.trim().trim_start_matches('v').splitn(3, '.');
     let mut next = || -> Option<u32> {
         let digits: String = parts
@@ -84,7 +86,14 @@ pub fn gather() -> DlvFacts {
     let (version, error) = match run_blocking(&spec) {
         Ok(out) => match parse_dlv_version(&out.stdout_text()) {
             Some((a, b, c)) => (Some(format!("{a}.{b}.{c}")), None),
-            None => (None, Some(format!("`{}` printed no version: {}", spec.display(), out.first_error_line()))),
+            None => (
+                None,
+                Some(format!(
+                    "`{}` printed no version: {}",
+                    spec.display(),
+                    out.first_error_line()
+                )),
+            ),
         },
         Err(e) => (None, Some(e.to_string())),
     };
@@ -97,7 +106,9 @@ pub fn gather() -> DlvFacts {
 }
 
 fn go_bin_dir(path_dirs: &[PathBuf]) -> Option<PathBuf> {
-    let go = crate::goenv::path::which_all("go", path_dirs).into_iter().next()?;
+    let go = crate::goenv::path::which_all("go", path_dirs)
+        .into_iter()
+        .next()?;
     let out = run_blocking(
         &CommandSpec::new(go)
             .args(["env", "GOBIN", "GOPATH"])

@@ -30,7 +30,9 @@ pub trait ByteSource {
 impl ByteSource for [u8] {
     fn read_at(&self, offset: u64, len: u64) -> Result<Option<Vec<u8>>, ElfError> {
         let start = usize::try_from(offset).ok();
-        let end = offset.checked_add(len).and_then(|e| usize::try_from(e).ok());
+        let end = offset
+            .checked_add(len)
+            .and_then(|e| usize::try_from(e).ok());
         Ok(match (start, end) {
             (Some(s), Some(e)) => self.get(s..e).map(<[u8]>::to_vec),
             _ => None,

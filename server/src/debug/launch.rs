@@ -160,7 +160,9 @@ impl DlvServer {
                 }
                 None => {
                     if process.try_exit().is_some() {
-                        return Err(LaunchError::ExitedEarly(process.stderr_text().trim().to_string()));
+                        return Err(LaunchError::ExitedEarly(
+                            process.stderr_text().trim().to_string(),
+                        ));
                     }
                 }
             }
@@ -204,9 +206,7 @@ impl DlvServer {
 
     /// Whether dlv has exited (e.g. a dap client disconnected).
     pub fn has_exited(&mut self) -> bool {
-        self.process
-            .as_mut()
-            .is_none_or(|p| p.try_exit().is_some())
+        self.process.as_mut().is_none_or(|p| p.try_exit().is_some())
     }
 
     /// Detaches without killing the target, then makes sure dlv is gone.
@@ -275,7 +275,10 @@ mod tests {
         assert!(loopback_listen_address("[::1]:0").is_ok());
         for bad in ["0.0.0.0:2345", "[::]:0", "192.168.1.2:1", "10.0.0.1:0"] {
             assert!(
-                matches!(loopback_listen_address(bad), Err(LaunchError::NotLoopback(_))),
+                matches!(
+                    loopback_listen_address(bad),
+                    Err(LaunchError::NotLoopback(_))
+                ),
                 "{bad}"
             );
         }
@@ -296,7 +299,10 @@ mod tests {
             Some((ServerKind::Dap, "[::1]:4000".parse().unwrap()))
         );
         assert_eq!(parse_listening_line("Warning: no debug info found"), None);
-        assert_eq!(parse_listening_line("API server listening at: nowhere"), None);
+        assert_eq!(
+            parse_listening_line("API server listening at: nowhere"),
+            None
+        );
     }
 
     #[test]

@@ -70,11 +70,7 @@ pub fn list_processes(
             ProcessEntry { process, preflight }
         })
         .collect();
-    Ok(ProcessList {
-        me,
-        dlv,
-        processes,
-    })
+    Ok(ProcessList { me, dlv, processes })
 }
 
 /// Gathers the facts about one pid and runs the preflight.

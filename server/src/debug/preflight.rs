@@ -290,7 +290,12 @@ fn program(facts: &Facts) -> Vec<DebugFinding> {
 
 fn dlv(facts: &Facts) -> Option<DebugFinding> {
     let install = || {
-        pinned("dlv").map(|spec| Fix::run(format!("Install Delve {}", spec.version), spec.install_argv()))
+        pinned("dlv").map(|spec| {
+            Fix::run(
+                format!("Install Delve {}", spec.version),
+                spec.install_argv(),
+            )
+        })
     };
     let Some(path) = &facts.dlv.path else {
         let searched = facts
@@ -303,12 +308,19 @@ fn dlv(facts: &Facts) -> Option<DebugFinding> {
         let mut f = finding(
             "DBG004",
             Severity::Error,
-            format!("dlv (Delve) is not installed: not on PATH nor in GOPATH/bin (searched {searched})"),
+            format!(
+                "dlv (Delve) is not installed: not on PATH nor in GOPATH/bin (searched {searched})"
+            ),
         );
         f.fix = install();
         return Some(f);
     };
-    let Some(version) = facts.dlv.version.as_deref().and_then(|v| parse_dlv_version(&format!("Version: {v}"))) else {
+    let Some(version) = facts
+        .dlv
+        .version
+        .as_deref()
+        .and_then(|v| parse_dlv_version(&format!("Version: {v}")))
+    else {
         let mut f = finding(
             "DBG005",
             Severity::Warning,
@@ -448,7 +460,9 @@ mod tests {
         f.me.ptrace_scope = Some(3);
         let result = preflight(&f);
         assert_eq!(codes(&f), ["DBG001"]);
-        assert!(result.findings[0].message.contains("until the machine reboots"));
+        assert!(result.findings[0]
+            .message
+            .contains("until the machine reboots"));
         f.me.ptrace_scope = None;
         assert!(codes(&f).is_empty(), "no Yama, no restriction");
     }
@@ -461,7 +475,11 @@ mod tests {
         f.target.binary = None;
         f.target.exe_error = Some("permission denied".into());
         let result = preflight(&f);
-        assert_eq!(codes(&f), ["DBG002"], "the unreadable exe is the same cause");
+        assert_eq!(
+            codes(&f),
+            ["DBG002"],
+            "the unreadable exe is the same cause"
+        );
         assert_eq!(
             result.findings[0].delve_error.as_deref(),
             Some("Could not attach to pid 4321: current user does not own the process")
@@ -490,7 +508,13 @@ mod tests {
         f.dlv.path = None;
         let result = preflight(&f);
         assert_eq!(codes(&f), ["DBG004"]);
-        let argv = result.findings[0].fix.as_ref().unwrap().command.clone().unwrap();
+        let argv = result.findings[0]
+            .fix
+            .as_ref()
+            .unwrap()
+            .command
+            .clone()
+            .unwrap();
         assert_eq!(argv[..2], ["go", "install"]);
         assert!(argv[2].starts_with("github.com/go-delve/delve/cmd/dlv@v"));
     }
@@ -506,7 +530,9 @@ mod tests {
             Some("Version of Delve is too old for Go version go1.26 (maximum supported version 1.25, suppress this error with --check-go-version=false)")
         );
         f.dlv.version = Some("1.31.0".into());
-        assert!(preflight(&f).findings[0].message.contains("supports Go from 1.28"));
+        assert!(preflight(&f).findings[0]
+            .message
+            .contains("supports Go from 1.28"));
         f.dlv.version = None;
         f.dlv.error = Some("timed out".into());
         assert_eq!(preflight(&f).findings[0].severity, Severity::Warning);
@@ -543,7 +569,10 @@ mod tests {
         let index = std::fs::read_to_string(root.join("docs/rules/README.md")).unwrap();
         for (code, _) in TITLES {
             assert!(root.join(doc_path(code)).is_file(), "{code} has no page");
-            assert!(index.contains(&format!("[{code}]({code}.md)")), "{code} not indexed");
+            assert!(
+                index.contains(&format!("[{code}]({code}.md)")),
+                "{code} not indexed"
+            );
         }
     }
 }

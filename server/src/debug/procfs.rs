@@ -161,11 +161,19 @@ mod tests {
 
     #[test]
     fn boot_time_passwd_and_cmdline() {
-        assert_eq!(parse_boot_time("cpu 1 2\nbtime 1700000000\n"), Some(1_700_000_000));
-        let users = parse_passwd("root:x:0:0:root:/root:/bin/bash\n# c\nbad\nal:x:1000:1000::/home/al:/bin/sh\n");
+        assert_eq!(
+            parse_boot_time("cpu 1 2\nbtime 1700000000\n"),
+            Some(1_700_000_000)
+        );
+        let users = parse_passwd(
+            "root:x:0:0:root:/root:/bin/bash\n# c\nbad\nal:x:1000:1000::/home/al:/bin/sh\n",
+        );
         assert_eq!(users.get(&1000).map(String::as_str), Some("al"));
         assert_eq!(users.get(&0).map(String::as_str), Some("root"));
-        assert_eq!(parse_cmdline(b"/srv/app\0-port\08080\0"), ["/srv/app", "-port", "8080"]);
+        assert_eq!(
+            parse_cmdline(b"/srv/app\0-port\08080\0"),
+            ["/srv/app", "-port", "8080"]
+        );
     }
 
     #[test]
