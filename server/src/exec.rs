@@ -386,6 +386,183 @@ pub fn run_blocking(spec: &CommandSpec) -> Result<Output, ExecError> {
     })
 }
 
+/// A long-running child, such as a debugger server: argv only, stdin closed,
+/// a process group of its own, stdout delivered line by line and stderr kept
+/// (both capped). Dropping it kills the whole group, so no server outlives the
+/// gord that started it.
+pub struct ServerProcess {
+    child: std::process::Child,
+    killer: GroupKiller,
+    lines: std::sync::mpsc::Receiver<String>,
+    stderr: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+    command: String,
+    exited: bool,
+}
+
+/// Most stdout lines a server may queue before the rest are drained and dropped.
+const MAX_SERVER_LINES: usize = 10_000;
+
+/// Starts a long-running child; see [`ServerProcess`].
+pub fn spawn_server(spec: &CommandSpec) -> Result<ServerProcess, ExecError> {
+    use std::io::{BufRead, Read};
+    use std::os::unix::process::CommandExt;
+
+    let command_text = spec.display();
+    let mut command = std::process::Command::new(&spec.program);
+    command
+        .args(&spec.args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0);
+    if let Some(dir) = &spec.cwd {
+        command.current_dir(dir);
+    }
+    for (key, value) in &spec.env {
+        command.env(key, value);
+    }
+    let mut child = command.spawn().map_err(|source| ExecError::Spawn {
+        program: spec.program.display().to_string(),
+        source,
+    })?;
+    let killer = GroupKiller {
+        pgid: i32::try_from(child.id()).ok(),
+    };
+    let (sender, lines) = std::sync::mpsc::channel();
+    if let Some(stdout) = child.stdout.take() {
+        std::thread::spawn(move || {
+            let mut sent = 0;
+            for line in std::io::BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if sent < MAX_SERVER_LINES && sender.send(line).is_ok() {
+                    sent += 1;
+                }
+            }
+        });
+    }
+    let stderr = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    if let Some(mut stream) = child.stderr.take() {
+        let kept = std::sync::Arc::clone(&stderr);
+        let cap = spec.output_cap;
+        std::thread::spawn(move || {
+            let mut chunk = [0u8; 8192];
+            while let Ok(n) = stream.read(&mut chunk) {
+                if n == 0 {
+                    break;
+                }
+                if let Ok(mut kept) = kept.lock() {
+                    let room = cap.saturating_sub(kept.len());
+                    kept.extend_from_slice(&chunk[..n.min(room)]);
+                }
+            }
+        });
+    }
+    Ok(ServerProcess {
+        child,
+        killer,
+        lines,
+        stderr,
+        command: command_text,
+        exited: false,
+    })
+}
+
+impl ServerProcess {
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// The command as a user would type it.
+    pub fn command(&self) -> &str {
+        &self.command
+    }
+
+    /// The next line of stdout; `None` when none came within `timeout` or
+    /// stdout closed.
+    pub fn next_line(&self, timeout: Duration) -> Option<String> {
+        self.lines.recv_timeout(timeout).ok()
+    }
+
+    pub fn stderr_text(&self) -> String {
+        self.stderr
+            .lock()
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default()
+    }
+
+    /// Whether the child has exited (and is reaped); its exit code if known.
+    pub fn try_exit(&mut self) -> Option<Option<i32>> {
+        match self.child.try_wait() {
+            Ok(Some(status)) => {
+                self.mark_exited();
+                Some(status.code())
+            }
+            Ok(None) => None,
+            Err(_) => {
+                self.mark_exited();
+                Some(None)
+            }
+        }
+    }
+
+    /// Waits up to `timeout` for the child to exit by itself.
+    pub fn wait_exit(&mut self, timeout: Duration) -> bool {
+        let started = Instant::now();
+        loop {
+            if self.try_exit().is_some() {
+                return true;
+            }
+            if started.elapsed() >= timeout {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// SIGTERM to the child, `grace` to exit, then SIGKILL to its whole group.
+    pub fn terminate(&mut self, grace: Duration) {
+        if self.exited {
+            return;
+        }
+        if let Ok(pid) = i32::try_from(self.child.id()) {
+            // SAFETY: kill has no memory-safety preconditions; the child is not
+            // reaped yet, so the pid is still ours.
+            unsafe {
+                libc::kill(pid, libc::SIGTERM);
+            }
+        }
+        if !self.wait_exit(grace) {
+            self.kill();
+        }
+    }
+
+    /// SIGKILL to the whole group, then reap the child.
+    pub fn kill(&mut self) {
+        if let Some(pgid) = self.killer.pgid.take() {
+            // SAFETY: as in GroupKiller's drop.
+            unsafe {
+                libc::killpg(pgid, libc::SIGKILL);
+            }
+        }
+        let _ = self.child.wait();
+        self.exited = true;
+    }
+
+    fn mark_exited(&mut self) {
+        self.exited = true;
+        // The group id may be reused now that the child is reaped.
+        self.killer.disarm();
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        if !self.exited {
+            self.kill();
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -488,5 +665,41 @@ mod tests {
     fn display_quotes_only_what_needs_quoting() {
         let spec = CommandSpec::new("go").args(["env", "-json", "a b", "it's"]);
         assert_eq!(spec.display(), r"go env -json 'a b' 'it'\''s'");
+    }
+
+    #[test]
+    fn a_server_process_gives_its_lines_and_dies_with_its_group_on_drop() {
+        let dir = tempfile::tempdir().unwrap();
+        let marker = dir.path().join("grandchild-survived");
+        let script = format!(
+            "echo ready; (sleep 2; touch '{}') & sleep 30",
+            marker.display()
+        );
+        let server = spawn_server(&sh(&script)).unwrap();
+        assert_eq!(
+            server.next_line(Duration::from_secs(5)).as_deref(),
+            Some("ready")
+        );
+        drop(server);
+        std::thread::sleep(Duration::from_millis(2500));
+        assert!(!marker.exists(), "a grandchild outlived the server");
+    }
+
+    #[test]
+    fn terminate_sends_sigterm_first() {
+        let mut server = spawn_server(&sh(
+            "trap 'echo bye; exit 0' TERM; echo up; while :; do sleep 0.05; done",
+        ))
+        .unwrap();
+        assert_eq!(
+            server.next_line(Duration::from_secs(5)).as_deref(),
+            Some("up")
+        );
+        server.terminate(Duration::from_secs(5));
+        assert_eq!(
+            server.next_line(Duration::from_secs(5)).as_deref(),
+            Some("bye")
+        );
+        assert!(server.try_exit().is_some());
     }
 }

@@ -13,6 +13,8 @@ use gord::check::{HealthReport, Status};
 use gord::goenv::version::GoVersion;
 use gord::settings::Settings;
 
+mod debug_cli;
+
 #[derive(Parser)]
 #[command(
     name = "gord",
@@ -41,6 +43,73 @@ enum Command {
     /// Lint Go packages with golangci-lint (go vet when it is not installed):
     /// exact positions, suggested fixes, text, JSON or SARIF.
     Lint(LintArgs),
+    /// List the processes you could debug, with what their executables say.
+    Procs {
+        /// Only Go programs.
+        #[arg(long)]
+        go: bool,
+        /// Output format.
+        #[arg(long, short = 'f', value_enum, default_value_t = DebugFormat::Text)]
+        format: DebugFormat,
+    },
+    /// Check that a process can be debugged, start dlv on loopback attached to it
+    /// and print the debug configuration; Ctrl-C, SIGTERM or closing stdin
+    /// detaches and leaves the process running.
+    Attach(AttachArgs),
+    /// Debugging helpers.
+    #[command(subcommand)]
+    Debug(DebugCommand),
+}
+
+#[derive(clap::Args)]
+struct AttachArgs {
+    /// The process to attach to.
+    #[arg(required_unless_present = "unit", conflicts_with = "unit")]
+    pid: Option<u32>,
+    /// Attach to the main process of this systemd unit.
+    #[arg(long, value_name = "NAME")]
+    unit: Option<String>,
+    /// Run the preflight and print the configuration, start nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = DebugFormat::Text)]
+    format: DebugFormat,
+    /// Which dlv server: `headless` (dlv attach --headless, attached at once) or
+    /// `dap` (dlv dap; the client sends the attach request).
+    #[arg(long, value_enum, default_value_t = ServerChoice::Headless)]
+    server: ServerChoice,
+    /// Where dlv listens; loopback only. Port 0 lets dlv pick.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
+    listen: String,
+    /// The program's source directory, for substitutePath of -trimpath builds
+    /// (default: the process's working directory when it holds the module's go.mod).
+    #[arg(long, value_name = "DIR")]
+    source: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum DebugCommand {
+    /// Check that a core dump belongs to a binary and print a `dlv core` configuration.
+    Core {
+        binary: PathBuf,
+        core: PathBuf,
+        /// Output format.
+        #[arg(long, short = 'f', value_enum, default_value_t = DebugFormat::Text)]
+        format: DebugFormat,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DebugFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ServerChoice {
+    Headless,
+    Dap,
 }
 
 #[derive(clap::Args)]
@@ -225,6 +294,34 @@ fn main() -> ExitCode {
                 Err(e) => fail(&e),
             }
         }
+        Command::Procs { go, format } => {
+            gord::logging::init("warn");
+            result_code(debug_cli::procs(go, format == DebugFormat::Json))
+        }
+        Command::Attach(args) => {
+            gord::logging::init("warn");
+            let options = debug_cli::AttachOptions {
+                pid: args.pid,
+                unit: args.unit,
+                dry_run: args.dry_run,
+                json: args.format == DebugFormat::Json,
+                server: match args.server {
+                    ServerChoice::Headless => gord::debug::launch::ServerKind::Headless,
+                    ServerChoice::Dap => gord::debug::launch::ServerKind::Dap,
+                },
+                listen: args.listen,
+                source: args.source,
+            };
+            result_code(debug_cli::attach(options))
+        }
+        Command::Debug(DebugCommand::Core {
+            binary,
+            core,
+            format,
+        }) => {
+            gord::logging::init("warn");
+            result_code(debug_cli::core(&binary, &core, format == DebugFormat::Json))
+        }
         Command::Check(args) => {
             gord::logging::init("warn");
             match check(args) {
@@ -233,6 +330,10 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+fn result_code(result: anyhow::Result<ExitCode>) -> ExitCode {
+    result.unwrap_or_else(|e| fail(&e))
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {

@@ -1,0 +1,498 @@
+//! `gord procs`, `gord attach` and `gord debug core` against real Go programs
+//! built here with the real toolchain, real dlv and real core dumps.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use common::{gord, repo_root};
+use gord::debug::buildinfo::read_binary;
+use gord::debug::client::DapClient;
+use gord::debug::launch::{DlvServer, LaunchOptions, ServerKind};
+use serde_json::Value;
+
+/// The fixture built four ways, once per test run.
+struct Builds {
+    normal: PathBuf,
+    no_dwarf: PathBuf,
+    no_opt: PathBuf,
+    trimpath: PathBuf,
+}
+
+fn builds() -> &'static Builds {
+    static BUILDS: OnceLock<Builds> = OnceLock::new();
+    BUILDS.get_or_init(|| {
+        let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("debug-fixtures");
+        std::fs::create_dir_all(&out).unwrap();
+        let build = |name: &str, flags: &[&str]| {
+            let target = out.join(name);
+            let status = Command::new("go")
+                .arg("build")
+                .arg("-buildvcs=false")
+                .args(flags)
+                .arg("-o")
+                .arg(&target)
+                .arg(".")
+                .current_dir(fixture_dir())
+                .status()
+                .expect("the debug tests need a real go on PATH");
+            assert!(status.success(), "go build {flags:?} failed");
+            target
+        };
+        Builds {
+            normal: build("normal", &[]),
+            no_dwarf: build("no-dwarf", &["-ldflags=-w -s"]),
+            no_opt: build("no-opt", &["-gcflags=all=-N -l"]),
+            trimpath: build("trimpath", &["-trimpath"]),
+        }
+    })
+}
+
+fn fixture_dir() -> PathBuf {
+    repo_root().join("tests/fixtures/debug")
+}
+
+/// A started fixture, killed (and reaped) when dropped.
+struct Target {
+    child: Child,
+}
+
+impl Target {
+    fn start(program: &Path) -> Target {
+        let mut child = Command::new(program)
+            .current_dir(fixture_dir())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Wait until the Go runtime is up and listening.
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert!(line.starts_with("listening 127.0.0.1:"), "{line}");
+        Target { child }
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    fn is_running(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
+            && status_field(self.pid(), "State:").is_some_and(|s| !s.starts_with('Z'))
+    }
+}
+
+impl Drop for Target {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn status_field(pid: u32, key: &str) -> Option<String> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    text.lines()
+        .find_map(|l| l.strip_prefix(key))
+        .map(|v| v.trim().to_string())
+}
+
+/// The process tracing `pid`, 0 if none. TracerPid names the tracing thread,
+/// so it is mapped to that thread's process (Tgid).
+fn tracer_of(pid: u32) -> u32 {
+    let tracer: u32 = status_field(pid, "TracerPid:")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    if tracer == 0 {
+        return 0;
+    }
+    status_field(tracer, "Tgid:")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(tracer)
+}
+
+fn process_exists(pid: u32) -> bool {
+    status_field(pid, "State:").is_some_and(|s| !s.starts_with('Z'))
+}
+
+/// dlv from PATH, else `go env GOPATH`/bin; None (with a loud message) if absent.
+fn dlv() -> Option<PathBuf> {
+    let on_path = std::env::var_os("PATH")
+        .map(|p| {
+            std::env::split_paths(&p)
+                .map(|d| d.join("dlv"))
+                .find(|p| p.is_file())
+        })
+        .unwrap_or_default();
+    let found = on_path.or_else(|| {
+        let out = Command::new("go").args(["env", "GOPATH"]).output().ok()?;
+        let gopath = String::from_utf8(out.stdout).ok()?;
+        let dlv = PathBuf::from(gopath.trim()).join("bin/dlv");
+        dlv.is_file().then_some(dlv)
+    });
+    if found.is_none() {
+        eprintln!(
+            "\n\n*** SKIPPED: dlv is not installed (scripts/install-deps installs it) ***\n\n"
+        );
+    }
+    found
+}
+
+/// PATH with the directory of dlv on it, so the gord under test finds it too.
+fn path_with(dir: &Path) -> String {
+    format!(
+        "{}:{}",
+        dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    )
+}
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(gord())
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !done() {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "timed out waiting: {what}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_binary_built_with_ldflags_w_has_no_dwarf() {
+    let file = std::fs::File::open(&builds().no_dwarf).unwrap();
+    let info = read_binary(&file).unwrap();
+    assert!(!info.dwarf);
+    let go = info.go.expect("still a Go program");
+    assert_eq!(go.setting("-ldflags"), Some("-w -s"));
+}
+
+#[test]
+fn a_normal_build_has_dwarf_build_ids_and_is_optimised() {
+    let file = std::fs::File::open(&builds().normal).unwrap();
+    let info = read_binary(&file).unwrap();
+    assert!(info.dwarf);
+    let go = info.go.unwrap();
+    assert!(go.go_version.starts_with("go1."), "{}", go.go_version);
+    assert_eq!(go.path.as_deref(), Some("example.com/gordfixture"));
+    assert_eq!(
+        go.main_module.as_ref().unwrap().path,
+        "example.com/gordfixture"
+    );
+    assert!(go.optimised());
+    assert!(info.go_build_id.is_some_and(|id| id.contains('/')));
+}
+
+#[test]
+fn a_binary_built_with_gcflags_n_l_is_not_optimised() {
+    let file = std::fs::File::open(&builds().no_opt).unwrap();
+    let go = read_binary(&file).unwrap().go.unwrap();
+    assert_eq!(go.setting("-gcflags"), Some("all=-N -l"));
+    assert!(!go.optimised());
+}
+
+#[test]
+fn every_truncation_of_a_real_binary_parses_without_panicking() {
+    let bytes = std::fs::read(&builds().trimpath).unwrap();
+    assert!(read_binary(bytes.as_slice())
+        .unwrap()
+        .go
+        .unwrap()
+        .trimpath());
+    // Cut inside the headers, the section table and the build info.
+    let section_table = u64::from_le_bytes(bytes[40..48].try_into().unwrap()) as usize;
+    let mut cuts: Vec<usize> = (0..256).collect();
+    cuts.extend((section_table..section_table + 2600).step_by(7));
+    cuts.extend([bytes.len() - 1, bytes.len() / 2]);
+    for cut in cuts.into_iter().filter(|c| *c <= bytes.len()) {
+        let _ = read_binary(&bytes[..cut]);
+    }
+    let mut corrupted = bytes.clone();
+    for i in (0..4096).step_by(3) {
+        corrupted[section_table + i] ^= 0xa5;
+    }
+    let _ = read_binary(corrupted.as_slice());
+}
+
+#[test]
+fn procs_lists_the_go_fixtures_with_dwarf_optimisation_and_verdict() {
+    let b = builds();
+    let (normal, no_dwarf, no_opt) = (
+        Target::start(&b.normal),
+        Target::start(&b.no_dwarf),
+        Target::start(&b.no_opt),
+    );
+    let (code, stdout, stderr) = run(&["procs", "--go", "--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let list: Value = serde_json::from_str(&stdout).unwrap();
+    let entry = |pid: u32| {
+        list["processes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["pid"] == pid)
+            .unwrap_or_else(|| panic!("pid {pid} missing from {stdout}"))
+            .clone()
+    };
+    let n = entry(normal.pid());
+    assert_eq!(n["binary"]["dwarf"], true);
+    assert_eq!(
+        n["binary"]["go"]["mainModule"]["path"],
+        "example.com/gordfixture"
+    );
+    assert_eq!(n["preflight"]["findings"][0]["code"], "DBG007");
+    assert_eq!(entry(no_dwarf.pid())["preflight"]["blocked"], true);
+    assert_eq!(
+        entry(no_dwarf.pid())["preflight"]["findings"][0]["code"],
+        "DBG006"
+    );
+    assert_eq!(
+        entry(no_opt.pid())["preflight"]["findings"],
+        Value::Array(vec![])
+    );
+    assert!(n["startedUnix"].as_u64().unwrap() > 1_600_000_000);
+    assert!(list["processes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p["binary"]["go"].is_object()));
+
+    let (code, table, _) = run(&["procs", "--go"]);
+    assert_eq!(code, 0);
+    let row = table
+        .lines()
+        .find(|l| l.starts_with(&format!("{} ", no_dwarf.pid())))
+        .unwrap_or_else(|| panic!("{table}"));
+    assert!(row.contains("DBG006 no DWARF debug info"), "{row}");
+    assert!(table.lines().next().unwrap().starts_with("PID"), "{table}");
+}
+
+#[test]
+fn attach_dry_run_blocks_a_binary_without_dwarf_with_exit_1() {
+    let target = Target::start(&builds().no_dwarf);
+    let (code, stdout, _) = run(&["attach", &target.pid().to_string(), "--dry-run"]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("error[DBG006]"), "{stdout}");
+    assert!(
+        stdout.contains("Delve would say: Warning: no debug info found"),
+        "{stdout}"
+    );
+    assert_eq!(tracer_of(target.pid()), 0, "a dry run attaches nothing");
+}
+
+#[test]
+fn attach_dry_run_of_a_trimpath_build_maps_the_module_to_its_source() {
+    let target = Target::start(&builds().trimpath);
+    let (code, stdout, stderr) = run(&[
+        "attach",
+        &target.pid().to_string(),
+        "--dry-run",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    // The fixture runs in its source directory, which holds its go.mod.
+    let source = fixture_dir().canonicalize().unwrap();
+    assert_eq!(
+        json["configurations"]["vscodeGo"]["substitutePath"][0],
+        serde_json::json!({"from": source.display().to_string(), "to": "example.com/gordfixture"})
+    );
+}
+
+#[test]
+fn attach_headless_listens_on_loopback_and_detach_leaves_the_target_running() {
+    let Some(dlv) = dlv() else { return };
+    let mut target = Target::start(&builds().no_opt);
+    let pid = target.pid();
+    let mut attach = Command::new(gord())
+        .args(["attach", &pid.to_string(), "--format", "json"])
+        .env("PATH", path_with(dlv.parent().unwrap()))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(attach.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let started: Value = serde_json::from_str(&line).unwrap_or_else(|e| {
+        let mut err = String::new();
+        attach
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        panic!("{e}: {line:?} {err}")
+    });
+    let host = started["server"]["host"].as_str().unwrap();
+    let port = started["server"]["port"].as_u64().unwrap() as u16;
+    let dlv_pid = started["server"]["dlvPid"].as_u64().unwrap() as u32;
+    assert_eq!(host, "127.0.0.1");
+    assert_eq!(started["configurations"]["vscodeGo"]["mode"], "remote");
+    assert_eq!(started["configurations"]["vscodeGo"]["port"], port);
+    assert_eq!(started["configurations"]["gord"]["processId"], pid);
+    TcpStream::connect((host, port)).expect("dlv answers on loopback");
+    assert_eq!(tracer_of(pid), dlv_pid, "dlv is tracing the target");
+
+    // Closing stdin (the editor going away) detaches.
+    drop(attach.stdin.take());
+    let status = attach.wait().unwrap();
+    assert!(status.success());
+    let mut err = String::new();
+    attach
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(err.contains("RPCServer.Detach"), "{err}");
+    wait_until("dlv to exit", || !process_exists(dlv_pid));
+    assert_eq!(tracer_of(pid), 0);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(target.is_running(), "the target must survive the detach");
+}
+
+#[test]
+fn dlv_dap_accepts_an_attach_request_and_disconnect_leaves_the_target_running() {
+    let Some(dlv) = dlv() else { return };
+    let mut target = Target::start(&builds().normal);
+    let pid = target.pid();
+    let mut server = DlvServer::start(&LaunchOptions::new(&dlv, ServerKind::Dap, pid)).unwrap();
+    assert!(server.addr().ip().is_loopback());
+    let dlv_pid = server.dlv_pid().unwrap();
+    let mut client = DapClient::connect(server.addr(), Duration::from_secs(20)).unwrap();
+    client.attach(pid).unwrap();
+    assert_eq!(tracer_of(pid), dlv_pid);
+    client.disconnect().unwrap();
+    wait_until("dlv dap to exit after disconnect", || server.has_exited());
+    assert_eq!(tracer_of(pid), 0);
+    assert!(server.stop().exited_cleanly);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(target.is_running());
+}
+
+#[test]
+fn stopping_a_dap_server_nobody_used_leaves_no_dlv_behind() {
+    let Some(dlv) = dlv() else { return };
+    let target = Target::start(&builds().normal);
+    let server =
+        DlvServer::start(&LaunchOptions::new(&dlv, ServerKind::Dap, target.pid())).unwrap();
+    let dlv_pid = server.dlv_pid().unwrap();
+    drop(server);
+    assert!(!process_exists(dlv_pid));
+}
+
+#[test]
+fn attach_refuses_to_listen_beyond_loopback() {
+    let target = Target::start(&builds().normal);
+    let (code, _, stderr) = run(&[
+        "attach",
+        &target.pid().to_string(),
+        "--listen",
+        "0.0.0.0:2345",
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("loopback only"), "{stderr}");
+    assert_eq!(tracer_of(target.pid()), 0);
+}
+
+#[test]
+fn bad_input_is_a_clear_error_never_a_panic() {
+    let (code, _, stderr) = run(&["attach", "4000000", "--dry-run"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("no process with pid 4000000"), "{stderr}");
+    let (code, _, stderr) = run(&["attach", "--unit", "-p"]);
+    assert_eq!(code, 2, "{stderr}");
+    let (code, _, stderr) = run(&["attach", "--unit=--help"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("is not a unit name"), "{stderr}");
+    let readme = repo_root().join("README.md");
+    let readme = readme.to_str().unwrap();
+    let (code, _, stderr) = run(&["debug", "core", readme, readme]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("not an ELF file"), "{stderr}");
+    assert!(!stderr.contains("panicked"));
+}
+
+/// A core dump of a running fixture, written by gdb's gcore (independent of
+/// /proc/sys/kernel/core_pattern).
+fn gcore(pid: u32, dir: &Path) -> Option<PathBuf> {
+    let prefix = dir.join("core");
+    let out = Command::new("gcore")
+        .arg("-o")
+        .arg(&prefix)
+        .arg(pid.to_string())
+        .output();
+    match out {
+        Ok(out) if out.status.success() => Some(dir.join(format!("core.{pid}"))),
+        Ok(out) => panic!("gcore failed: {}", String::from_utf8_lossy(&out.stderr)),
+        Err(_) => {
+            eprintln!("\n\n*** SKIPPED: gcore (gdb) is not installed (scripts/install-deps installs it) ***\n\n");
+            None
+        }
+    }
+}
+
+#[test]
+fn debug_core_matches_its_binary_by_build_id_and_rejects_another() {
+    let b = builds();
+    let mut target = Target::start(&b.normal);
+    let dir = tempfile::tempdir().unwrap();
+    let Some(core) = gcore(target.pid(), dir.path()) else {
+        return;
+    };
+    assert!(target.is_running(), "gcore leaves the process running");
+    let core = core.to_str().unwrap();
+
+    let (code, stdout, stderr) = run(&[
+        "debug",
+        "core",
+        b.normal.to_str().unwrap(),
+        core,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["match"]["verdict"], "match", "{stdout}");
+    assert_eq!(json["configuration"]["type"], "go");
+    assert_eq!(json["configuration"]["request"], "launch");
+    assert_eq!(json["configuration"]["mode"], "core");
+    assert_eq!(json["configuration"]["coreFilePath"], core);
+    assert!(json["match"]["process"]["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["path"].as_str().unwrap().ends_with("/normal")));
+
+    let (code, stdout, _) = run(&["debug", "core", b.no_opt.to_str().unwrap(), core]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("does not belong to"), "{stdout}");
+
+    let (code, _, stderr) = run(&["debug", "core", core, core]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("is a core dump, not a program"), "{stderr}");
+}
