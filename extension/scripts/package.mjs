@@ -34,7 +34,12 @@ function fail(message) {
   process.exit(1);
 }
 
-for (const required of ["README.md", "LICENSE", "CHANGELOG.md"]) {
+// The marketplace README is the user's guide (extension/README.md); its
+// screenshots are served from the repository, so the VSIX stays small.
+const readme = path.join("extension", "README.md");
+const imagesUrl = "https://github.com/gord-dev/gord/raw/HEAD/extension/";
+
+for (const required of [readme, "LICENSE", "CHANGELOG.md"]) {
   if (!existsSync(path.join(root, required))) {
     fail(`${required} is missing; vsce needs it`);
   }
@@ -53,6 +58,17 @@ if (!existsSync(binary)) {
 chmodSync(binary, 0o755);
 
 const vsce = path.join(root, "node_modules", ".bin", process.platform === "win32" ? "vsce.cmd" : "vsce");
-run(vsce, ["package", "--target", target, "--no-dependencies", "-o", vsix]);
+run(vsce, [
+  "package",
+  "--target",
+  target,
+  "--no-dependencies",
+  "--readme-path",
+  readme,
+  "--baseImagesUrl",
+  imagesUrl,
+  "-o",
+  vsix,
+]);
 const size = statSync(path.join(root, vsix)).size;
 console.log(`package: ${vsix}, ${(size / 1024 / 1024).toFixed(1)} MiB`);

@@ -1,21 +1,9 @@
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
+import { repoRoot } from "./repo";
 import { ALL_METHODS, isArgv } from "../src/protocol";
-
-/** The repository root: the nearest directory above this file holding docs/protocol.md. */
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(path.join(dir, "docs", "protocol.md"))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) {
-      throw new Error(`no docs/protocol.md above ${__dirname}`);
-    }
-    dir = parent;
-  }
-  return dir;
-}
 
 const root = repoRoot();
 
