@@ -3,7 +3,7 @@
 // activation and on "Restart Server" alike.
 
 import * as vscode from "vscode";
-import { State, type LanguageClient } from "vscode-languageclient/node";
+import { State, type LanguageClient, type WorkspaceEdit as LspWorkspaceEdit } from "vscode-languageclient/node";
 import { BootstrapError, errorMessage, findServer } from "./bootstrap";
 import { createClient } from "./client";
 import { Coalescer } from "./coalesce";
@@ -38,7 +38,7 @@ export async function deactivate(): Promise<void> {
 
 class Session implements CommandHost, vscode.Disposable {
   readonly log = vscode.window.createOutputChannel("Go Remote Doctor", { log: true });
-  readonly report = new ReportView();
+  readonly report: ReportView;
   private readonly status = new StatusItem();
   private readonly lintStatus = new LintStatusItem();
   private readonly crashPolicy = new CrashPolicy();
@@ -48,6 +48,7 @@ class Session implements CommandHost, vscode.Disposable {
   private clientDisposables: vscode.Disposable[] = [];
 
   constructor(private readonly extensionPath: string) {
+    this.report = new ReportView(vscode.Uri.file(extensionPath));
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => this.onConfigurationChanged(e)),
       vscode.workspace.onDidGrantWorkspaceTrust(() => {
@@ -147,6 +148,8 @@ class Session implements CommandHost, vscode.Disposable {
     }
 
     this.client = client;
+    this.report.applyEdit = async (edit) =>
+      vscode.workspace.applyEdit(await client.protocol2CodeConverter.asWorkspaceEdit(edit as LspWorkspaceEdit));
     this.clientDisposables.push(
       client.onNotification(STATUS_METHOD, (params: StatusNotification) => this.onStatus(client, params)),
       client.onNotification(LINT_STATUS_METHOD, (params: LintStatusNotification) => this.lintStatus.update(params)),

@@ -119,6 +119,12 @@ export interface VersionResult {
 /** Result of `gord/report`. */
 export interface ReportResult {
   markdown: string;
+  /**
+   * The same report as an HTML fragment (no script, no style). Actions are
+   * `data-action` ("fix" | "doc" | "open") with `data-check` and, for a
+   * finding, `data-finding` (its index): the view looks them up in `report`.
+   */
+  html: string;
   report: HealthReport;
 }
 

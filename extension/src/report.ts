@@ -1,75 +1,129 @@
-// The health report view: the Markdown that `gord/report` returns, shown as a
-// read-only virtual document (`gord-report:`) in the Markdown preview.
+// The health report view: the HTML that `gord/report` returns, in a webview
+// whose buttons run each fix (as argv, through gord.runFixCommand), open the
+// rule page, or jump to a finding.
 
 import * as vscode from "vscode";
 import {
   HEALTH_METHOD,
   REPORT_METHOD,
+  type Fix,
   type HealthParams,
   type HealthReport,
+  type Location,
   type ReportResult,
 } from "./protocol";
-
-export const REPORT_SCHEME = "gord-report";
+import { reportPage, resolveAction, type ReportMessage } from "./reportPage";
 
 /** Sends one request to the sidecar. */
 export type SendRequest = <R>(method: string, params: unknown) => Promise<R>;
 
-export class ReportView implements vscode.TextDocumentContentProvider, vscode.Disposable {
-  readonly uri = vscode.Uri.from({ scheme: REPORT_SCHEME, path: "/Go Remote Doctor Report.md" });
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
-  readonly onDidChange = this.changed.event;
-  private markdown = "# Go Remote Doctor\n\nNo report yet: run **Go Remote Doctor: Run Health Check**.\n";
-  private shown = false;
-  private readonly registration: vscode.Disposable;
+/** Applies a fix's LSP WorkspaceEdit (the language client converts it). */
+export type ApplyLspEdit = (edit: unknown) => Promise<boolean>;
 
-  constructor() {
-    this.registration = vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, this);
-  }
+export const REPORT_TITLE = "Go Remote Doctor Report";
 
-  provideTextDocumentContent(): string {
-    return this.markdown;
-  }
+export class ReportView implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private fragment = "<h1>Go Remote Doctor</h1><p>No report yet: run <strong>Go Remote Doctor: Run Health Check</strong>.</p>";
+  private report: HealthReport | undefined;
+  /** Set by the session when a client runs, to apply edit-only fixes. */
+  applyEdit: ApplyLspEdit | undefined;
 
-  /** Whether the report was shown and its document is still open, so it is worth refreshing. */
+  constructor(private readonly extensionUri: vscode.Uri) {}
+
+  /** Whether the view is open, so it is worth refreshing. */
   get isOpen(): boolean {
-    return this.shown && vscode.workspace.textDocuments.some((doc) => doc.uri.toString() === this.uri.toString());
+    return this.panel !== undefined;
   }
 
-  /** Replaces the text; an open preview updates itself. */
-  update(markdown: string): void {
-    this.markdown = markdown;
-    this.changed.fire(this.uri);
+  /** Replaces the content; an open view updates itself. */
+  update(result: ReportResult): void {
+    this.fragment = result.html;
+    this.report = result.report;
+    if (this.panel !== undefined) {
+      this.panel.webview.html = reportPage(this.fragment, nonce());
+    }
   }
 
   /** Fetches the last report (`gord/report`) and updates the view. */
   async refresh(send: SendRequest, params: HealthParams = {}): Promise<HealthReport> {
     const result = await send<ReportResult>(REPORT_METHOD, params);
-    this.update(result.markdown);
+    this.update(result);
     return result.report;
   }
 
-  /** Opens the report in the Markdown preview, or as text when the preview is unavailable. */
-  async reveal(): Promise<void> {
-    this.shown = true;
-    try {
-      await vscode.commands.executeCommand("markdown.showPreview", this.uri);
-    } catch {
-      const doc = await vscode.workspace.openTextDocument(this.uri);
-      await vscode.window.showTextDocument(doc, { preview: true });
+  /** Shows the view, creating it when it is not open. */
+  reveal(): void {
+    if (this.panel !== undefined) {
+      this.panel.reveal();
+      return;
     }
+    const panel = vscode.window.createWebviewPanel("gord.report", REPORT_TITLE, vscode.ViewColumn.Active, {
+      enableScripts: true,
+      enableFindWidget: true,
+      localResourceRoots: [],
+    });
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, "extension", "media", "icon.png");
+    panel.webview.html = reportPage(this.fragment, nonce());
+    panel.webview.onDidReceiveMessage((message: ReportMessage) => this.onMessage(message));
+    panel.onDidDispose(() => {
+      this.panel = undefined;
+    });
+    this.panel = panel;
   }
 
   dispose(): void {
-    this.registration.dispose();
-    this.changed.dispose();
+    this.panel?.dispose();
   }
+
+  private async onMessage(message: ReportMessage): Promise<void> {
+    const action = resolveAction(this.report, message);
+    if (action === undefined) {
+      return;
+    }
+    switch (action.kind) {
+      case "fix":
+        await this.runFix(action.fix);
+        break;
+      case "doc":
+        await vscode.commands.executeCommand("markdown.showPreview", vscode.Uri.joinPath(this.extensionUri, action.doc));
+        break;
+      case "open":
+        await openLocation(action.location);
+        break;
+    }
+  }
+
+  private async runFix(fix: Fix): Promise<void> {
+    if (fix.edit !== undefined && this.applyEdit !== undefined) {
+      const applied = await this.applyEdit(fix.edit);
+      if (!applied) {
+        void vscode.window.showWarningMessage(`Go Remote Doctor: "${fix.title}" could not be applied (the file changed?).`);
+      }
+    }
+    if (fix.command !== undefined) {
+      await vscode.commands.executeCommand("gord.runFixCommand", fix.command);
+    }
+  }
+}
+
+async function openLocation(location: Location): Promise<void> {
+  const { start, end } = location.range;
+  await vscode.window.showTextDocument(vscode.Uri.parse(location.uri), {
+    selection: new vscode.Range(start.line, start.character, end.line, end.character),
+  });
+}
+
+function nonce(): string {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Buffer.from(bytes).toString("base64").replace(/[^A-Za-z0-9]/g, "");
 }
 
 /** `gord.showReport`: the last report (the sidecar runs the checks if there is none yet). */
 export async function showReport(view: ReportView, send: SendRequest): Promise<void> {
   await view.refresh(send);
-  await view.reveal();
+  view.reveal();
 }
 
 /** `gord.runHealthCheck`: runs every check now, then shows the report. */

@@ -10,18 +10,19 @@
 // also fails the run if any process was left behind.
 
 import assert from "node:assert/strict";
-import { appendFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Browser } from "./lib/browser.mjs";
 import { CodeServer } from "./lib/codeServer.mjs";
-import { artifactsDir, checkPrerequisites } from "./lib/env.mjs";
+import { REPO_ROOT, artifactsDir, checkPrerequisites } from "./lib/env.mjs";
 import { reapLeftovers, sleep, waitFor } from "./lib/procs.mjs";
 import {
   CATEGORY,
   EXTENSION_ID,
   closePalette,
   editorTabs,
+  frameWith,
   framesText,
   openPalette,
   paletteLabels,
@@ -42,7 +43,7 @@ const PALETTE_COMMANDS = ["Lint Workspace", "Restart Server", "Run Health Check"
   (t) => `${CATEGORY}: ${t}`,
 );
 const HIDDEN_COMMAND = `${CATEGORY}: Run Fix Command`;
-const REPORT_TAB = /Go Remote Doctor Report\.md/;
+const REPORT_TAB = /Go Remote Doctor Report/;
 
 /** Lines of the sidecar's log (stderr, in the Go Remote Doctor channel). */
 const INITIALIZE = /INFO initialize\b/g;
@@ -358,6 +359,62 @@ describe("gord in code-server", { timeout: 420_000 }, () => {
       await assertSpinnerThenHealth(killed, "the sidecar restarted");
       assert.notEqual(replacement, victim);
       assert.ok(showsHealth(status));
+    });
+  });
+
+  it("(r) the report shows an overview per area, and each fix as a button that runs it", async () => {
+    // A go.mod asking for a Go this machine does not have: GO006 fails, and
+    // its fix is `go env -w GOTOOLCHAIN=auto` (written to the editor's own
+    // GOENV file, so the machine's go env is untouched).
+    const goMod = path.join(server.workspace, "go.mod");
+    const original = readFileSync(goMod, "utf8");
+    writeFileSync(goMod, original.replace(/^go .*$/m, "go 1.99"));
+    try {
+      await scenario("r-report-fix-button", async () => {
+        await runCommand(page, "View: Close All Editors");
+        await runCommand(page, `${CATEGORY}: Run Health Check`);
+        const frame = await waitFor("the GO006 fix button in the report", () =>
+          frameWith(page, 'button[data-action="fix"][data-check="GO006"]:not([data-finding])'),
+        );
+        const overview = await frame.locator("table.overview tbody tr").allInnerTexts();
+        assert.ok(overview.length >= 2, `one overview row per area: ${JSON.stringify(overview)}`);
+        assert.ok(overview.some((row) => /Go toolchain\s+❌ \d+ to fix/.test(row)), JSON.stringify(overview));
+        const button = frame.locator('button[data-action="fix"][data-check="GO006"]:not([data-finding])');
+        assert.equal((await button.innerText()).trim(), "Run: go env -w GOTOOLCHAIN=auto");
+        await button.click();
+        await waitFor("the fix to have run (GOTOOLCHAIN=auto in the editor's go env file)", () =>
+          existsSync(server.goEnvFile) && /GOTOOLCHAIN=auto/.test(readFileSync(server.goEnvFile, "utf8")),
+        );
+      });
+      await scenario("r-report-rule-page", async () => {
+        const frame = await frameWith(page, 'a[data-action="doc"][data-check="GO006"]');
+        assert.ok(frame, "the report still shows GO006");
+        await frame.locator('a[data-action="doc"][data-check="GO006"]').click();
+        await waitFor("GO006's rule page", async () => (await editorTabs(page)).some((t) => /GO006\.md/.test(t)));
+      });
+    } finally {
+      writeFileSync(goMod, original);
+      rmSync(server.goEnvFile, { force: true });
+    }
+  });
+
+  it("(w) the Getting Started walkthrough shows every step package.json declares", async () => {
+    const manifest = JSON.parse(readFileSync(path.join(REPO_ROOT, "package.json"), "utf8"));
+    const walkthrough = manifest.contributes.walkthroughs[0];
+    const steps = walkthrough.steps.map((step) => step.title);
+    await scenario("w-walkthrough", async () => {
+      await runCommand(page, "View: Close All Editors");
+      await runCommand(page, "Welcome: Open Walkthrough...");
+      const row = page
+        .locator(".quick-input-widget .quick-input-list .monaco-list-row")
+        .filter({ hasText: walkthrough.title });
+      await row.first().waitFor({ state: "visible" });
+      await row.first().click();
+      const text = await waitFor("the walkthrough with its steps", async () => {
+        const shown = await page.locator(".gettingStartedContainer").innerText({ timeout: 1_000 }).catch(() => "");
+        return steps.every((title) => shown.includes(title)) ? shown : undefined;
+      });
+      assert.match(text, new RegExp(walkthrough.title.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
     });
   });
 

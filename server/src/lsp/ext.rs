@@ -42,6 +42,8 @@ pub struct HealthParams {
 #[serde(rename_all = "camelCase")]
 pub struct ReportResult {
     pub markdown: String,
+    /// The same report as an HTML fragment for the editor's report view.
+    pub html: String,
     pub report: HealthReport,
 }
 

@@ -134,7 +134,12 @@ impl Backend {
     async fn report(&self, params: HealthParams) -> Result<ReportResult> {
         let report = self.report_for(params.refresh).await;
         let markdown = crate::render::render_markdown(&report, crate::docs::docs_root().as_deref());
-        Ok(ReportResult { markdown, report })
+        let html = crate::render::render_html(&report);
+        Ok(ReportResult {
+            markdown,
+            html,
+            report,
+        })
     }
 
     /// The last report, or a fresh one when asked or when there is none.

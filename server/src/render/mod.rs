@@ -1,9 +1,11 @@
 //! The report as text for a terminal, JSON for machines, Markdown for people.
 //! Each renderer is a pure function of the report.
 
+mod html;
 mod markdown;
 mod text;
 
+pub use html::render_html;
 pub use markdown::render_markdown;
 pub use text::render_text;
 pub(crate) use text::shell_words;

@@ -86,6 +86,11 @@ export class CodeServer {
     return server;
   }
 
+  /** The go env file the editor's processes use (GOENV). */
+  get goEnvFile() {
+    return path.join(this.root, "go-env");
+  }
+
   /** The URL that opens the workspace copy in the workbench. */
   get workspaceUrl() {
     return `http://127.0.0.1:${this.port}/?folder=${encodeURIComponent(this.workspace)}`;
@@ -99,6 +104,8 @@ export class CodeServer {
       XDG_DATA_HOME: path.join(this.root, "xdg-data"),
       // No extension gallery: nothing to look up on the network.
       EXTENSIONS_GALLERY: "{}",
+      // `go env -w` from a fix the tests run writes here, not to the user's go env.
+      GOENV: this.goEnvFile,
     };
     // The sidecar under test is the VSIX's, not a developer's override.
     delete env.GORD_SERVER_PATH;

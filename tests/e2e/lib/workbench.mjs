@@ -196,6 +196,16 @@ export async function framesText(page, pattern) {
   return texts;
 }
 
+/** The first webview frame holding an element that matches `selector`, or undefined. */
+export async function frameWith(page, selector) {
+  for (const frame of page.frames()) {
+    if (frame !== page.mainFrame() && (await frame.locator(selector).count().catch(() => 0)) > 0) {
+      return frame;
+    }
+  }
+  return undefined;
+}
+
 /** The Output panel: the selected channel's name and the lines it shows. */
 export async function readOutputPanel(page) {
   return page.evaluate(() => {

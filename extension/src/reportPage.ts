@@ -1,0 +1,93 @@
+// The report view's page around the sidecar's HTML fragment, and what a click
+// in it asks for. Pure module: it must not import 'vscode' (unit tests load it
+// under plain Node).
+
+import type { CheckResult, Fix, HealthReport, Location } from "./protocol";
+
+/** What the page posts when a `[data-action]` element is clicked. */
+export interface ReportMessage {
+  action?: unknown;
+  check?: unknown;
+  finding?: unknown;
+}
+
+/** What the extension should do for a click, resolved against the report it holds. */
+export type ReportAction =
+  | { kind: "fix"; fix: Fix }
+  | { kind: "doc"; doc: string; id: string }
+  | { kind: "open"; location: Location };
+
+/**
+ * Resolves a click. Only ids and indexes come from the page; the fix itself
+ * comes from the report, so the page cannot make the extension run anything
+ * the sidecar did not offer.
+ */
+export function resolveAction(report: HealthReport | undefined, message: ReportMessage): ReportAction | undefined {
+  if (report === undefined || typeof message.check !== "string") {
+    return undefined;
+  }
+  const check: CheckResult | undefined = report.checks.find((c) => c.id === message.check);
+  if (check === undefined) {
+    return undefined;
+  }
+  let index: number | undefined;
+  if (message.finding !== undefined) {
+    if (typeof message.finding !== "string" || !/^\d+$/.test(message.finding)) {
+      return undefined;
+    }
+    index = Number(message.finding);
+  }
+  const finding = index === undefined ? undefined : check.findings?.[index];
+  switch (message.action) {
+    case "fix": {
+      const fix = index === undefined ? check.fix : finding?.fix;
+      return fix === undefined ? undefined : { kind: "fix", fix };
+    }
+    case "doc":
+      return { kind: "doc", doc: check.doc, id: check.id };
+    case "open":
+      return finding === undefined ? undefined : { kind: "open", location: finding.location };
+    default:
+      return undefined;
+  }
+}
+
+/** The page: a strict CSP (only our nonce'd style and script), the fragment, the click relay. */
+export function reportPage(fragment: string, nonce: string): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}';">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Go Remote Doctor Report</title>
+<style nonce="${nonce}">
+  body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); padding: 0 1.5em 2em; line-height: 1.5; max-width: 60em; }
+  h1 { font-size: 1.6em; border-bottom: 1px solid var(--vscode-panel-border); padding-bottom: .3em; }
+  h2 { font-size: 1.3em; margin-top: 1.6em; border-bottom: 1px solid var(--vscode-panel-border); }
+  h3 { font-size: 1.05em; margin: 1.2em 0 .3em; }
+  table.overview { border-collapse: collapse; margin: 1em 0; }
+  table.overview th, table.overview td { text-align: left; padding: .25em 1.2em .25em .4em; border-bottom: 1px solid var(--vscode-panel-border); }
+  a { color: var(--vscode-textLink-foreground); }
+  code, pre { font-family: var(--vscode-editor-font-family); }
+  pre { background: var(--vscode-textCodeBlock-background); padding: .5em .8em; overflow-x: auto; }
+  button { background: var(--vscode-button-background); color: var(--vscode-button-foreground); border: none; padding: .3em .9em; cursor: pointer; font-family: inherit; }
+  button:hover { background: var(--vscode-button-hoverBackground); }
+  section.check.ok p, section.check.skipped p { color: var(--vscode-descriptionForeground); }
+  ul.findings { padding-left: 1.2em; }
+</style>
+</head>
+<body>
+${fragment}
+<script nonce="${nonce}">
+  const vscode = acquireVsCodeApi();
+  document.addEventListener("click", (event) => {
+    const target = event.target instanceof Element ? event.target.closest("[data-action]") : null;
+    if (!target) { return; }
+    event.preventDefault();
+    vscode.postMessage({ action: target.dataset.action, check: target.dataset.check, finding: target.dataset.finding });
+  });
+</script>
+</body>
+</html>`;
+}

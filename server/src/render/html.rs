@@ -1,0 +1,248 @@
+//! The report as an HTML fragment for the editor's report view: an overview
+//! line per area, then each check with its message, places, fix and rule page.
+//! Actions are `data-*` attributes naming a check (and a finding); the view
+//! looks the fix up in the report it holds, so nothing in the markup is run.
+//! No script, no style: the view supplies both.
+
+use std::fmt::Write;
+
+use crate::check::{Area, CheckResult, HealthReport, Status};
+use crate::render::text::shell_words;
+use crate::render::{place, summary_line};
+
+fn icon(status: Status) -> &'static str {
+    match status {
+        Status::Ok => "✅",
+        Status::Warning => "⚠️",
+        Status::Error => "❌",
+        Status::Skipped => "⏭️",
+    }
+}
+
+fn status_class(status: Status) -> &'static str {
+    status.as_str()
+}
+
+/// Text as HTML: `&`, `<`, `>`, `"` and `'` escaped.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+pub fn render_html(report: &HealthReport) -> String {
+    let mut out = String::from("<h1>Go Remote Doctor report</h1>\n");
+    let verdict = match report.worst() {
+        Status::Error => "❌ problems found",
+        Status::Warning => "⚠️ warnings",
+        _ => "✅ healthy",
+    };
+    let _ = writeln!(
+        out,
+        "<p class=\"verdict\"><strong>{verdict}</strong> — {}.<br>{}</p>",
+        escape(&summary_line(report)),
+        match &report.workspace {
+            Some(ws) => format!(
+                "Workspace <code>{}</code>, gord {}.",
+                escape(ws),
+                escape(&report.version)
+            ),
+            None => format!("No workspace, gord {}.", escape(&report.version)),
+        }
+    );
+
+    let mut areas: Vec<Area> = report.checks.iter().map(|c| c.area).collect();
+    areas.dedup();
+    out.push_str("<table class=\"overview\">\n<thead><tr><th>Area</th><th>Status</th><th>Checks</th></tr></thead>\n<tbody>\n");
+    for area in &areas {
+        let checks: Vec<&CheckResult> = report.checks.iter().filter(|c| c.area == *area).collect();
+        let worst = checks.iter().map(|c| c.status).max().unwrap_or(Status::Ok);
+        let problems = checks
+            .iter()
+            .filter(|c| c.status >= Status::Warning)
+            .count();
+        let _ = writeln!(
+            out,
+            "<tr class=\"{}\"><td><a href=\"#area-{}\">{}</a></td><td>{} {}</td><td>{}</td></tr>",
+            status_class(worst),
+            area_anchor(*area),
+            escape(area.title()),
+            icon(worst),
+            if problems == 0 {
+                "ok".to_string()
+            } else {
+                format!("{problems} to fix")
+            },
+            checks.len()
+        );
+    }
+    out.push_str("</tbody>\n</table>\n");
+
+    for area in areas {
+        let _ = writeln!(
+            out,
+            "<h2 id=\"area-{}\">{}</h2>",
+            area_anchor(area),
+            escape(area.title())
+        );
+        // Problems first, so the eye lands on what needs doing.
+        let mut checks: Vec<&CheckResult> =
+            report.checks.iter().filter(|c| c.area == area).collect();
+        checks.sort_by_key(|c| std::cmp::Reverse(c.status));
+        for check in checks {
+            write_check(&mut out, report, check);
+        }
+    }
+    out
+}
+
+fn area_anchor(area: Area) -> String {
+    area.title().to_lowercase().replace(' ', "-")
+}
+
+fn write_check(out: &mut String, report: &HealthReport, check: &CheckResult) {
+    let id = escape(&check.id);
+    let _ = writeln!(
+        out,
+        "<section class=\"check {}\" id=\"check-{id}\">\n<h3>{} {id} — {}</h3>",
+        status_class(check.status),
+        icon(check.status),
+        escape(&check.title)
+    );
+    let message = if check.status == Status::Skipped {
+        format!("Skipped: {}", check.message)
+    } else {
+        check.message.clone()
+    };
+    let _ = writeln!(out, "<p>{}</p>", escape(&message));
+    if !check.findings.is_empty() {
+        out.push_str("<ul class=\"findings\">\n");
+        for (n, finding) in check.findings.iter().enumerate() {
+            let start = finding.location.range.start;
+            let _ = write!(
+                out,
+                "<li>{} <a href=\"#\" data-action=\"open\" data-check=\"{id}\" data-finding=\"{n}\"><code>{}</code></a> {}",
+                icon(finding.status),
+                escape(&place(report, &finding.location.uri, start.line, start.character)),
+                escape(&finding.message)
+            );
+            // A fix the check offers as a whole gets one button, below.
+            let same_as_check = check.fix.is_some() && finding.fix == check.fix;
+            if let Some(fix) = finding.fix.as_ref().filter(|_| !same_as_check) {
+                if fix.command.is_some() || fix.edit.is_some() {
+                    let _ = write!(
+                        out,
+                        " <button data-action=\"fix\" data-check=\"{id}\" data-finding=\"{n}\">{}</button>",
+                        escape(&fix.title)
+                    );
+                }
+            }
+            out.push_str("</li>\n");
+        }
+        out.push_str("</ul>\n");
+    }
+    if let Some(fix) = check.fix.as_ref().filter(|_| check.status > Status::Ok) {
+        let _ = writeln!(
+            out,
+            "<p class=\"fix\"><strong>Fix:</strong> {}</p>",
+            escape(&fix.title)
+        );
+        if let Some(argv) = &fix.command {
+            let _ = writeln!(
+                out,
+                "<pre><code>{}</code></pre>\n<p><button data-action=\"fix\" data-check=\"{id}\">Run: {}</button></p>",
+                escape(&shell_words(argv)),
+                escape(&shell_words(argv))
+            );
+        }
+    }
+    if let Some(detail) = &check.detail {
+        let _ = writeln!(
+            out,
+            "<details><summary>Details</summary><pre><code>{}</code></pre></details>",
+            escape(detail)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "<p><a href=\"#\" data-action=\"doc\" data-check=\"{id}\">About {id}</a></p>\n</section>"
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::fixtures::report;
+
+    #[test]
+    fn the_overview_has_one_row_per_area_linking_to_its_details() {
+        let html = render_html(&report());
+        let rows = html
+            .split("<tbody>")
+            .nth(1)
+            .and_then(|t| t.split("</tbody>").next())
+            .unwrap();
+        assert_eq!(rows.matches("<tr").count(), 1, "{rows}");
+        assert!(rows.contains("<a href=\"#area-go-toolchain\">Go toolchain</a>"));
+        assert!(html.contains("<h2 id=\"area-go-toolchain\">Go toolchain</h2>"));
+    }
+
+    #[test]
+    fn a_check_with_a_command_fix_offers_it_as_a_button_naming_the_check() {
+        let html = render_html(&report());
+        assert!(
+            html.contains("<button data-action=\"fix\" data-check=\"GO010\">Run: go install golang.org/x/tools/gopls@v0.23.0</button>"),
+            "{html}"
+        );
+        assert!(html.contains("data-action=\"doc\" data-check=\"GO010\">About GO010</a>"));
+    }
+
+    #[test]
+    fn a_finding_gets_its_own_button_only_for_a_fix_the_check_does_not_offer() {
+        use crate::check::Fix;
+        let mut r = report();
+        let toolchain = Fix::run("Let go fetch it", ["go", "env", "-w", "GOTOOLCHAIN=auto"]);
+        r.checks[2].fix = Some(toolchain.clone());
+        r.checks[2].findings[0].fix = Some(toolchain);
+        let html = render_html(&r);
+        assert_eq!(
+            html.matches("data-action=\"fix\" data-check=\"GO006\"")
+                .count(),
+            1,
+            "{html}"
+        );
+        r.checks[2].findings[0].fix = Some(Fix::run("Edit the go line", ["true"]));
+        let html = render_html(&r);
+        assert!(html.contains(
+            "<button data-action=\"fix\" data-check=\"GO006\" data-finding=\"0\">Edit the go line</button>"
+        ));
+    }
+
+    #[test]
+    fn messages_cannot_inject_markup() {
+        let mut r = report();
+        r.checks[0].message = "<script>alert('x')</script> & \"q\"".into();
+        let html = render_html(&r);
+        assert!(!html.contains("<script>"));
+        assert!(
+            html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;")
+        );
+    }
+
+    #[test]
+    fn problems_come_before_passing_checks() {
+        let html = render_html(&report());
+        let error = html.find("class=\"check error\"").unwrap();
+        let ok = html.find("class=\"check ok\"").unwrap();
+        assert!(error < ok);
+    }
+}
