@@ -305,8 +305,11 @@ pub struct StreamingChild {
     pub stdin: Option<tokio::process::ChildStdin>,
     /// The child's stdout, to be read by the caller until its end.
     pub stdout: Option<tokio::process::ChildStdout>,
-    stderr: Option<tokio::task::JoinHandle<std::io::Result<(Vec<u8>, bool)>>>,
+    stderr: Option<CappedReader>,
 }
+
+/// A task reading a stream to its end: the kept bytes and whether any were cut.
+type CappedReader = tokio::task::JoinHandle<std::io::Result<(Vec<u8>, bool)>>;
 
 /// Starts `spec` with stdout piped to the caller (and stdin too when
 /// `with_stdin`). `spec.timeout` is not applied here; see [`StreamingChild`].
@@ -588,8 +591,8 @@ mod tests {
     #[tokio::test]
     async fn a_streaming_child_hands_over_lines_as_they_come() {
         use tokio::io::AsyncBufReadExt;
-        let mut child = spawn_streaming(&sh("echo one; sleep 0.2; echo two; echo err >&2"), false)
-            .unwrap();
+        let mut child =
+            spawn_streaming(&sh("echo one; sleep 0.2; echo two; echo err >&2"), false).unwrap();
         let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
         assert_eq!(lines.next_line().await.unwrap().as_deref(), Some("one"));
         assert_eq!(lines.next_line().await.unwrap().as_deref(), Some("two"));

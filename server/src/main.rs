@@ -295,6 +295,19 @@ fn preload(args: PreloadArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("cannot resolve the workspace {}", args.workspace.display()))?;
     let rt = runtime()?;
     rt.block_on(async move {
+        let cancel = CancellationToken::new();
+        let on_signal = cancel.clone();
+        // Registered before any child starts, so an early Ctrl-C still cancels.
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut int = signal(SignalKind::interrupt()).context("cannot watch for SIGINT")?;
+        let mut term = signal(SignalKind::terminate()).context("cannot watch for SIGTERM")?;
+        tokio::spawn(async move {
+            tokio::select! {
+                _ = int.recv() => {}
+                _ = term.recv() => {}
+            }
+            on_signal.cancel();
+        });
         let runner = gord::exec::SystemRunner;
         let env = gord::check::Environment::from_process();
         let tools = gord::preload::locate_toolchain(&env, &runner).await?;
@@ -302,19 +315,6 @@ fn preload(args: PreloadArgs) -> anyhow::Result<ExitCode> {
             workspace,
             offline_check_only: args.offline_check_only,
         };
-        let cancel = CancellationToken::new();
-        let on_signal = cancel.clone();
-        tokio::spawn(async move {
-            use tokio::signal::unix::{signal, SignalKind};
-            let (Ok(mut int), Ok(mut term)) = (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) else {
-                return;
-            };
-            tokio::select! {
-                _ = int.recv() => {}
-                _ = term.recv() => {}
-            }
-            on_signal.cancel();
-        });
         let progress = StderrProgress::new();
         let sink = |event: PreloadEvent| progress.show(&event);
         let result = gord::preload::preload(&request, &tools, &runner, &sink, &cancel).await;
@@ -322,7 +322,9 @@ fn preload(args: PreloadArgs) -> anyhow::Result<ExitCode> {
         let report = match result {
             Ok(report) => report,
             Err(PreloadError::Cancelled) => {
-                eprintln!("gord: preload cancelled; every go and gopls process it started was stopped");
+                eprintln!(
+                    "gord: preload cancelled; every go and gopls process it started was stopped"
+                );
                 return Ok(ExitCode::from(130));
             }
             Err(e) => return Err(e.into()),
@@ -373,7 +375,9 @@ impl StderrProgress {
             }
             return;
         }
-        let Ok(mut label) = self.label.lock() else { return };
+        let Ok(mut label) = self.label.lock() else {
+            return;
+        };
         let line = match event {
             PreloadEvent::StepStarted { title, .. } => {
                 *label = title.clone();
@@ -384,7 +388,12 @@ impl StderrProgress {
                 total,
                 module,
                 ..
-            } => gord::preload::text::progress_bar(*done, *total, &format!("{label}: {module}"), self.width),
+            } => gord::preload::text::progress_bar(
+                *done,
+                *total,
+                &format!("{label}: {module}"),
+                self.width,
+            ),
             PreloadEvent::StepFinished { .. } => {
                 // Finished steps stay on screen; the bar is redrawn below them.
                 let _ = write!(stderr, "\r\x1b[2K");

@@ -188,11 +188,17 @@ mod tests {
         let found = gopls_cache(&root, &exe).unwrap();
         assert!(!found.dir.exists);
         assert!(found.dir.path.ends_with("ba7816bf"));
-        assert!(found.note.unwrap().contains("after an upgrade it starts cold"));
+        assert!(found
+            .note
+            .unwrap()
+            .contains("after an upgrade it starts cold"));
         std::fs::create_dir_all(root.join("ba7816bf/index")).unwrap();
         std::fs::write(root.join("ba7816bf/index/x"), b"12345").unwrap();
         let found = gopls_cache(&root, &exe).unwrap();
-        assert_eq!((found.dir.exists, found.dir.bytes, found.dir.files), (true, 5, 1));
+        assert_eq!(
+            (found.dir.exists, found.dir.bytes, found.dir.files),
+            (true, 5, 1)
+        );
         assert_eq!(found.note, None);
     }
 

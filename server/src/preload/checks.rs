@@ -24,7 +24,11 @@ pub fn catalogue() -> Vec<Arc<dyn Check>> {
     vec![
         check("GO020", "Build and gopls caches", go020_caches as RunFn),
         check("GO021", "Offline-ready modules", go021_offline),
-        check("GO022", "Private modules and proxy credentials", go022_private),
+        check(
+            "GO022",
+            "Private modules and proxy credentials",
+            go022_private,
+        ),
     ]
 }
 
@@ -64,16 +68,16 @@ pub fn preload_fix(workspace: &Path) -> Fix {
     )
 }
 
-fn workspace_roots(ctx: &CheckContext) -> Result<(&Path, Vec<BuildRoot>), Outcome> {
+fn workspace_roots(ctx: &CheckContext) -> Result<(&Path, Vec<BuildRoot>), Box<Outcome>> {
     let Some(workspace) = ctx.workspace.as_deref() else {
-        return Err(Outcome::skipped("no workspace folder to look at"));
+        return Err(Box::new(Outcome::skipped("no workspace folder to look at")));
     };
     let roots = build_roots(workspace);
     if roots.is_empty() {
-        return Err(Outcome::skipped(format!(
+        return Err(Box::new(Outcome::skipped(format!(
             "no go.mod or go.work under {}",
             workspace.display()
-        )));
+        ))));
     }
     Ok((workspace, roots))
 }
@@ -89,7 +93,12 @@ fn modified(path: &Path) -> Option<SystemTime> {
 pub fn judge_gopls_cache(root: &Path, gopls: &Path) -> (bool, usize) {
     let installed = modified(gopls);
     let dirs: Vec<PathBuf> = std::fs::read_dir(root)
-        .map(|e| e.flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect())
+        .map(|e| {
+            e.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect()
+        })
         .unwrap_or_default();
     let fresh = dirs
         .iter()
@@ -101,19 +110,23 @@ fn go020_caches(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
     Box::pin(async move {
         let (workspace, _) = match workspace_roots(ctx) {
             Ok(found) => found,
-            Err(outcome) => return outcome,
+            Err(outcome) => return *outcome,
         };
         let env = match go_env(ctx).await {
             Ok(env) => env,
             Err(message) => return Outcome::skipped(format!("go env unavailable ({message})")),
         };
         let gocache = env.get("GOCACHE").unwrap_or("");
-        let build_cache_ready = gocache != "off"
-            && std::fs::read_dir(gocache).is_ok_and(|mut e| e.next().is_some());
+        let build_cache_ready =
+            gocache != "off" && std::fs::read_dir(gocache).is_ok_and(|mut e| e.next().is_some());
         let gopls = which_all("gopls", &ctx.program_dirs())
             .into_iter()
             .next()
-            .or_else(|| env.install_dir().map(|d| d.join("gopls")).filter(|p| p.is_file()));
+            .or_else(|| {
+                env.install_dir()
+                    .map(|d| d.join("gopls"))
+                    .filter(|p| p.is_file())
+            });
         let text = |key: &str| ctx.env.get(key).map(|v| v.to_string_lossy().into_owned());
         let root = gopls_cache_root(
             text("GOPLSCACHE").as_deref(),
@@ -161,7 +174,7 @@ fn go021_offline(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
     Box::pin(async move {
         let (workspace, roots) = match workspace_roots(ctx) {
             Ok(found) => found,
-            Err(outcome) => return outcome,
+            Err(outcome) => return *outcome,
         };
         let env = match go_env(ctx).await {
             Ok(env) => env,
@@ -213,15 +226,26 @@ fn go022_private(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
             .as_deref()
             .map(build_roots)
             .unwrap_or_default();
-        let netrc_var = ctx.env.get("NETRC").map(|v| v.to_string_lossy().into_owned());
+        let netrc_var = ctx
+            .env
+            .get("NETRC")
+            .map(|v| v.to_string_lossy().into_owned());
         let setup = private_setup(env, netrc_var.as_deref(), ctx.env.home().as_deref(), &roots);
         let mut detail = vec![format!("GOPROXY={}", setup.goproxy)];
         for module in &setup.private_modules {
             detail.push(format!(
                 "private: {} ({}, {})",
                 module.path,
-                if module.direct { "direct from VCS" } else { "via GOPROXY" },
-                if module.no_sumdb { "no checksum database" } else { "checksum database" }
+                if module.direct {
+                    "direct from VCS"
+                } else {
+                    "via GOPROXY"
+                },
+                if module.no_sumdb {
+                    "no checksum database"
+                } else {
+                    "checksum database"
+                }
             ));
         }
         detail.extend(setup.netrc.iter().map(|p| format!("netrc: {p}")));
@@ -254,10 +278,17 @@ mod tests {
         let gopls = dir.path().join("gopls");
         std::fs::write(&gopls, b"new build").unwrap();
         let root = dir.path().join("root");
-        assert_eq!(judge_gopls_cache(&root, &gopls), (false, 1), "only an older build's cache");
+        assert_eq!(
+            judge_gopls_cache(&root, &gopls),
+            (false, 1),
+            "only an older build's cache"
+        );
         std::thread::sleep(std::time::Duration::from_millis(20));
         std::fs::create_dir_all(root.join("ba7816bf")).unwrap();
         assert_eq!(judge_gopls_cache(&root, &gopls), (true, 2));
-        assert_eq!(judge_gopls_cache(&dir.path().join("absent"), &gopls), (false, 0));
+        assert_eq!(
+            judge_gopls_cache(&dir.path().join("absent"), &gopls),
+            (false, 0)
+        );
     }
 }

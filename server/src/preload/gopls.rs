@@ -93,8 +93,11 @@ pub async fn warm_gopls(
             match (method, id) {
                 // Our initialize answered.
                 (None, Some(id)) if id == json!(1) => {
-                    send(&mut stdin, &json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}))
-                        .await?;
+                    send(
+                        &mut stdin,
+                        &json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+                    )
+                    .await?;
                 }
                 (None, _) => {}
                 // A request from gopls: answer as a plain editor would.
@@ -106,7 +109,11 @@ pub async fn warm_gopls(
                         }
                         _ => Value::Null,
                     };
-                    send(&mut stdin, &json!({"jsonrpc": "2.0", "id": id, "result": result})).await?;
+                    send(
+                        &mut stdin,
+                        &json!({"jsonrpc": "2.0", "id": id, "result": result}),
+                    )
+                    .await?;
                 }
                 (Some("$/progress"), None) => {
                     let token = message["params"]["token"].to_string();
@@ -145,7 +152,11 @@ pub async fn warm_gopls(
     };
     // A polite end; if gopls dawdles, dropping `child` kills its group.
     let goodbye = async {
-        send(&mut stdin, &json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"})).await?;
+        send(
+            &mut stdin,
+            &json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}),
+        )
+        .await?;
         loop {
             let message = read_message(&mut reader).await?;
             if message.get("id") == Some(&json!(2)) && message.get("method").is_none() {

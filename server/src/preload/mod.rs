@@ -66,7 +66,8 @@ pub async fn locate_toolchain(
     if !out.success() {
         return Err(ToolchainError::GoEnv(out.first_error_line()));
     }
-    let go_env = GoEnv::parse(&out.stdout_text()).map_err(|e| ToolchainError::GoEnv(e.to_string()))?;
+    let go_env =
+        GoEnv::parse(&out.stdout_text()).map_err(|e| ToolchainError::GoEnv(e.to_string()))?;
     let gopls = which_all("gopls", &dirs).into_iter().next().or_else(|| {
         go_env
             .install_dir()

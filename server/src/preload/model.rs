@@ -18,11 +18,11 @@ pub enum Step {
     Resolve,
     /// `go mod download -json` for each module not in GOMODCACHE.
     Download,
+    /// A headless gopls session until its initial workspace load is done.
+    Gopls,
     /// `go list -export -deps -test` with GOPROXY=off: fills the build cache
     /// and proves the workspace builds offline.
     Build,
-    /// A headless gopls session until its initial workspace load is done.
-    Gopls,
     /// Cache sizes and the private-module setup.
     Report,
 }
@@ -33,8 +33,8 @@ impl Step {
             Step::Discover => "Finding modules",
             Step::Resolve => "Resolving the module graph",
             Step::Download => "Downloading modules",
-            Step::Build => "Warming the build cache (offline)",
             Step::Gopls => "Warming gopls' cache",
+            Step::Build => "Warming the build cache (offline)",
             Step::Report => "Measuring caches",
         }
     }
@@ -190,6 +190,9 @@ mod tests {
             duration_ms: 3,
         };
         let json = serde_json::to_value(&finished).unwrap();
-        assert_eq!((json["event"].as_str(), json["durationMs"].as_u64()), (Some("stepFinished"), Some(3)));
+        assert_eq!(
+            (json["event"].as_str(), json["durationMs"].as_u64()),
+            (Some("stepFinished"), Some(3))
+        );
     }
 }

@@ -166,18 +166,37 @@ mod tests {
     fn download_errors_are_plain_strings() {
         let text = "{\n\t\"Path\": \"x.example/y\",\n\t\"Version\": \"v1.0.0\",\n\t\"Error\": \"x.example/y@v1.0.0: reading file:///p/x.example/y/@v/v1.0.0.zip: no such file or directory\"\n}\n";
         let parsed = parse_module_stream(text);
-        assert!(parsed[0].error.as_ref().unwrap().text().contains("no such file"));
+        assert!(parsed[0]
+            .error
+            .as_ref()
+            .unwrap()
+            .text()
+            .contains("no such file"));
     }
 
     #[test]
     fn the_download_set_is_what_main_modules_require_minus_local_replacements() {
         let graph = parse_module_stream(LIST);
-        let required: BTreeSet<String> = ["example.com/dep", "example.com/missing", "example.com/local"]
-            .map(String::from)
-            .into();
-        let ids: Vec<String> = download_set(&graph, Some(&required)).iter().map(ModuleInfo::id).collect();
-        assert_eq!(ids, ["example.com/dep@v1.2.0", "example.com/missing@v0.1.0"]);
-        assert_eq!(download_set(&graph, None).len(), 3, "before go 1.17 the whole graph");
+        let required: BTreeSet<String> = [
+            "example.com/dep",
+            "example.com/missing",
+            "example.com/local",
+        ]
+        .map(String::from)
+        .into();
+        let ids: Vec<String> = download_set(&graph, Some(&required))
+            .iter()
+            .map(ModuleInfo::id)
+            .collect();
+        assert_eq!(
+            ids,
+            ["example.com/dep@v1.2.0", "example.com/missing@v0.1.0"]
+        );
+        assert_eq!(
+            download_set(&graph, None).len(),
+            3,
+            "before go 1.17 the whole graph"
+        );
     }
 
     #[test]

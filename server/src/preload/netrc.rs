@@ -92,8 +92,14 @@ mod tests {
     #[test]
     fn netrc_env_var_wins_over_home() {
         let home = Path::new("/home/u");
-        assert_eq!(netrc_path(Some("/etc/n"), Some(home)), Some(PathBuf::from("/etc/n")));
-        assert_eq!(netrc_path(Some(""), Some(home)), Some(PathBuf::from("/home/u/.netrc")));
+        assert_eq!(
+            netrc_path(Some("/etc/n"), Some(home)),
+            Some(PathBuf::from("/etc/n"))
+        );
+        assert_eq!(
+            netrc_path(Some(""), Some(home)),
+            Some(PathBuf::from("/home/u/.netrc"))
+        );
         assert_eq!(netrc_path(None, None), None);
     }
 }

@@ -5,9 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use crate::preload::workspace::{
-    parse_go_mod_requires, parse_replaces, BuildRoot, ModuleVersion,
-};
+use crate::preload::workspace::{parse_go_mod_requires, parse_replaces, BuildRoot, ModuleVersion};
 
 /// go's case-encoding of module paths in the cache: `A` → `!a`.
 pub fn escape_module_path(path: &str) -> String {
@@ -70,9 +68,9 @@ pub fn required_modules(roots: &[BuildRoot]) -> Vec<ModuleVersion> {
     selected
         .into_iter()
         .filter_map(|(path, version)| {
-            let replace = replaces.iter().find(|r| {
-                r.old == path && r.old_version.as_ref().is_none_or(|v| *v == version)
-            });
+            let replace = replaces
+                .iter()
+                .find(|r| r.old == path && r.old_version.as_ref().is_none_or(|v| *v == version));
             match replace {
                 Some(r) => r.new_version.clone().map(|v| ModuleVersion {
                     path: r.new.clone(),
@@ -104,8 +102,8 @@ pub fn modules_named_in(text: &str) -> BTreeSet<String> {
         .filter_map(|word| {
             let (path, version) = word.split_once('@')?;
             let looks_like_path = path.contains('.') || path.contains('/');
-            let looks_like_version = version.starts_with('v')
-                && version[1..].starts_with(|c: char| c.is_ascii_digit());
+            let looks_like_version =
+                version.starts_with('v') && version[1..].starts_with(|c: char| c.is_ascii_digit());
             (looks_like_path && looks_like_version && !path.contains("://"))
                 .then(|| word.to_string())
         })
@@ -127,7 +125,10 @@ mod tests {
 
     #[test]
     fn uppercase_letters_are_escaped_like_go_does() {
-        assert_eq!(escape_module_path("github.com/BurntSushi/toml"), "github.com/!burnt!sushi/toml");
+        assert_eq!(
+            escape_module_path("github.com/BurntSushi/toml"),
+            "github.com/!burnt!sushi/toml"
+        );
     }
 
     #[test]
@@ -135,7 +136,10 @@ mod tests {
         let stderr = "go: module lookup disabled by GOPROXY=off\ngo: example.com/greet@v1.0.0: module lookup disabled by GOPROXY=off\n\
                       app/main.go:6:2: example.com/quote@v1.1.0: reading file:///p/example.com/quote/@v/v1.1.0.zip: no such file";
         let named: Vec<String> = modules_named_in(stderr).into_iter().collect();
-        assert_eq!(named, ["example.com/greet@v1.0.0", "example.com/quote@v1.1.0"]);
+        assert_eq!(
+            named,
+            ["example.com/greet@v1.0.0", "example.com/quote@v1.1.0"]
+        );
         assert!(modules_named_in("git@github.com:x/y user@host").is_empty());
     }
 
@@ -154,7 +158,10 @@ mod tests {
             kind: RootKind::Work,
             modules: vec![ws.path().join("a"), ws.path().join("b")],
         }];
-        let ids: Vec<String> = required_modules(&roots).iter().map(ModuleVersion::id).collect();
+        let ids: Vec<String> = required_modules(&roots)
+            .iter()
+            .map(ModuleVersion::id)
+            .collect();
         assert_eq!(ids, ["x.example/new@v2.0.0", "x.example/one@v1.10.0"]);
     }
 

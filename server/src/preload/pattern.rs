@@ -140,9 +140,18 @@ mod tests {
         assert!(matches_prefix_patterns(globs, "rsc.io/private"));
         assert!(matches_prefix_patterns(globs, "rsc.io/private/quux/v2"));
         assert!(!matches_prefix_patterns(globs, "rsc.io/public"));
-        assert!(!matches_prefix_patterns(globs, "corp.example/x"), "* needs a character before .corp");
-        assert!(!matches_prefix_patterns("rsc.io/private", "rsc.io"), "too few elements");
-        assert!(matches_prefix_patterns("github.com/acme/", "github.com/acme/tool"));
+        assert!(
+            !matches_prefix_patterns(globs, "corp.example/x"),
+            "* needs a character before .corp"
+        );
+        assert!(
+            !matches_prefix_patterns("rsc.io/private", "rsc.io"),
+            "too few elements"
+        );
+        assert!(matches_prefix_patterns(
+            "github.com/acme/",
+            "github.com/acme/tool"
+        ));
         assert!(!matches_prefix_patterns("", "anything"));
         assert!(!matches_prefix_patterns(",,", "anything"));
     }

@@ -149,7 +149,11 @@ pub fn judge_private_setup(
         }
     }
     for host in &private_proxies {
-        let in_netrc = netrc.is_some_and(|n| n.entries.iter().any(|e| e.machine.eq_ignore_ascii_case(host)));
+        let in_netrc = netrc.is_some_and(|n| {
+            n.entries
+                .iter()
+                .any(|e| e.machine.eq_ignore_ascii_case(host))
+        });
         if in_netrc {
             notes.push(format!("private proxy {host}: login in .netrc"));
         } else if !credentials_in_goproxy {
@@ -182,16 +186,20 @@ mod tests {
     }
 
     fn required() -> Vec<String> {
-        vec!["corp.example/internal/auth".into(), "example.com/quote".into()]
+        vec!["corp.example/auth".into(), "example.com/quote".into()]
     }
 
     #[test]
     fn goprivate_covers_both_proxy_and_checksum_database() {
-        let setup = judge_private_setup(&env("https://proxy.golang.org,direct", "corp.example/*"), &required(), None);
+        let setup = judge_private_setup(
+            &env("https://proxy.golang.org,direct", "corp.example/*"),
+            &required(),
+            None,
+        );
         assert_eq!(
             setup.private_modules,
             [PrivateModule {
-                path: "corp.example/internal/auth".into(),
+                path: "corp.example/auth".into(),
                 direct: true,
                 no_sumdb: true
             }]
@@ -218,7 +226,11 @@ mod tests {
 
     #[test]
     fn credentials_in_goproxy_are_flagged_and_never_repeated() {
-        let setup = judge_private_setup(&env("https://user:secret@athens.corp.example,direct", ""), &required(), None);
+        let setup = judge_private_setup(
+            &env("https://user:secret@athens.corp.example,direct", ""),
+            &required(),
+            None,
+        );
         assert!(setup.credentials_in_goproxy);
         assert_eq!(setup.goproxy, "https://***@athens.corp.example,direct");
         assert_eq!(setup.private_proxies, ["athens.corp.example"]);
@@ -236,13 +248,31 @@ mod tests {
                 login: "bot".into(),
             }],
         };
-        let setup = judge_private_setup(&env("https://athens.corp.example", ""), &required(), Some(&netrc));
-        assert!(setup.problems[0].contains("chmod 600"), "{:?}", setup.problems);
-        assert_eq!(setup.notes, ["private proxy athens.corp.example: login in .netrc"]);
-        let tight = NetrcFacts { mode: 0o600, ..netrc };
-        assert!(judge_private_setup(&env("https://athens.corp.example", ""), &required(), Some(&tight))
-            .problems
-            .is_empty());
+        let setup = judge_private_setup(
+            &env("https://athens.corp.example", ""),
+            &required(),
+            Some(&netrc),
+        );
+        assert!(
+            setup.problems[0].contains("chmod 600"),
+            "{:?}",
+            setup.problems
+        );
+        assert_eq!(
+            setup.notes,
+            ["private proxy athens.corp.example: login in .netrc"]
+        );
+        let tight = NetrcFacts {
+            mode: 0o600,
+            ..netrc
+        };
+        assert!(judge_private_setup(
+            &env("https://athens.corp.example", ""),
+            &required(),
+            Some(&tight)
+        )
+        .problems
+        .is_empty());
         let none = judge_private_setup(&env("https://athens.corp.example", ""), &required(), None);
         assert!(none.notes[0].contains("no .netrc entry"));
     }

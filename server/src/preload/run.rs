@@ -1,5 +1,6 @@
-//! The preload pipeline: discover → resolve → download → build → gopls →
-//! report. Each step runs `go` (or gopls) through `exec`, reports progress
+//! The preload pipeline: discover → resolve → download → gopls → build →
+//! report. gopls goes before the build: measured (ARCHITECTURE.md), the
+//! build cache does not make gopls faster, so the editor need not wait for it. Each step runs `go` (or gopls) through `exec`, reports progress
 //! events, and ends with a one-line verdict. Dropping the future (what
 //! cancellation does) kills every child process group it started.
 
@@ -21,7 +22,9 @@ use crate::preload::modules::{download_set, parse_module_stream, ModuleInfo};
 use crate::preload::netrc::{netrc_path, parse_netrc};
 use crate::preload::offline::{in_module_cache, modules_named_in, required_modules};
 use crate::preload::private::{judge_private_setup, NetrcFacts, PrivateEnv};
-use crate::preload::workspace::{build_roots, parse_go_mod_requires, BuildRoot, ModuleVersion, RootKind};
+use crate::preload::workspace::{
+    build_roots, parse_go_mod_requires, BuildRoot, ModuleVersion, RootKind,
+};
 use crate::redact::redact_url_credentials;
 
 /// How many `go mod download` processes run at once.
@@ -128,7 +131,9 @@ async fn pipeline(
     let t = steps.start(Step::Discover);
     let roots = build_roots(&request.workspace);
     if roots.is_empty() {
-        return Err(PreloadError::NoModules(request.workspace.display().to_string()));
+        return Err(PreloadError::NoModules(
+            request.workspace.display().to_string(),
+        ));
     }
     let module_count: usize = roots.iter().map(|r| r.modules.len()).sum();
     steps.finish(
@@ -146,7 +151,10 @@ async fn pipeline(
             let cached = needed.iter().filter(|m| m.dir.is_some()).count();
             (
                 StepStatus::Done,
-                format!("{} module(s) needed, {cached} already in GOMODCACHE", needed.len()),
+                format!(
+                    "{} module(s) needed, {cached} already in GOMODCACHE",
+                    needed.len()
+                ),
             )
         } else {
             (StepStatus::Failed, resolve_errors.join("; "))
@@ -162,7 +170,12 @@ async fn pipeline(
                     "{} of {} module(s) failed: {}",
                     modules.failed.len(),
                     modules.total,
-                    modules.failed.iter().map(|f| f.module.as_str()).collect::<Vec<_>>().join(", ")
+                    modules
+                        .failed
+                        .iter()
+                        .map(|f| f.module.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             )
         } else if modules.downloaded == 0 {
@@ -181,41 +194,6 @@ async fn pipeline(
         };
         steps.finish(Step::Download, t, status, message);
     }
-
-    let t = steps.start(Step::Build);
-    let (build, mut offline) = build_offline(&roots, tools, runner).await;
-    // go stops at the first missing module; the cache lookup names them all.
-    let missing: Vec<String> = required_modules(&roots)
-        .iter()
-        .filter(|m| !in_module_cache(&gomodcache, m))
-        .map(ModuleVersion::id)
-        .collect();
-    let mut named: BTreeSet<String> = offline.needs_network.drain(..).collect();
-    named.extend(missing);
-    offline.needs_network = named.into_iter().collect();
-    offline.ready = offline.ready && offline.needs_network.is_empty();
-    let (status, message) = if !offline.ready {
-        let what = if offline.needs_network.is_empty() {
-            offline.errors.first().cloned().unwrap_or_default()
-        } else {
-            format!("still needs the network for {}", offline.needs_network.join(", "))
-        };
-        (StepStatus::Failed, format!("not offline-ready: {what}"))
-    } else if build.compiled == 0 {
-        (
-            StepStatus::Skipped,
-            format!("offline-ready; all {} package(s) already in the build cache", build.packages),
-        )
-    } else {
-        (
-            StepStatus::Done,
-            format!(
-                "offline-ready; compiled {} of {} package(s), the rest came from the build cache",
-                build.compiled, build.packages
-            ),
-        )
-    };
-    steps.finish(Step::Build, t, status, message);
 
     let gopls_root = gopls_cache_root(
         tools.goplscache.as_deref(),
@@ -259,6 +237,47 @@ async fn pipeline(
             }
         }
     }
+
+    let t = steps.start(Step::Build);
+    let (build, mut offline) = build_offline(&roots, tools, runner).await;
+    // go stops at the first missing module; the cache lookup names them all.
+    let missing: Vec<String> = required_modules(&roots)
+        .iter()
+        .filter(|m| !in_module_cache(&gomodcache, m))
+        .map(ModuleVersion::id)
+        .collect();
+    let mut named: BTreeSet<String> = offline.needs_network.drain(..).collect();
+    named.extend(missing);
+    offline.needs_network = named.into_iter().collect();
+    offline.ready = offline.ready && offline.needs_network.is_empty();
+    let (status, message) = if !offline.ready {
+        let what = if offline.needs_network.is_empty() {
+            offline.errors.first().cloned().unwrap_or_default()
+        } else {
+            format!(
+                "still needs the network for {}",
+                offline.needs_network.join(", ")
+            )
+        };
+        (StepStatus::Failed, format!("not offline-ready: {what}"))
+    } else if build.compiled == 0 {
+        (
+            StepStatus::Skipped,
+            format!(
+                "offline-ready; all {} package(s) already in the build cache",
+                build.packages
+            ),
+        )
+    } else {
+        (
+            StepStatus::Done,
+            format!(
+                "offline-ready; compiled {} of {} package(s), the rest came from the build cache",
+                build.compiled, build.packages
+            ),
+        )
+    };
+    steps.finish(Step::Build, t, status, message);
 
     let t = steps.start(Step::Report);
     let caches = measure_caches(tools, gopls_root.clone()).await;
@@ -318,7 +337,10 @@ fn go_in(tools: &Toolchain, root: &BuildRoot) -> CommandSpec {
     CommandSpec::new(&tools.go)
         .cwd(&root.dir)
         .env("GOWORK", root.gowork())
-        .env("GOFLAGS", goflags_for(root.kind, tools.env.get("GOFLAGS").unwrap_or("")))
+        .env(
+            "GOFLAGS",
+            goflags_for(root.kind, tools.env.get("GOFLAGS").unwrap_or("")),
+        )
         .timeout(GO_TIMEOUT)
         .output_cap(64 * 1024 * 1024)
 }
@@ -353,7 +375,11 @@ async fn resolve(
         let graph = match runner.run(spec).await {
             Ok(out) if out.success() => parse_module_stream(&out.stdout_text()),
             Ok(out) => {
-                errors.push(format!("`go list -m all` in {}: {}", root.dir.display(), out.first_error_line()));
+                errors.push(format!(
+                    "`go list -m all` in {}: {}",
+                    root.dir.display(),
+                    out.first_error_line()
+                ));
                 // Fall back to the go.mod files: the modules they name, as written.
                 required_modules(std::slice::from_ref(root))
                     .into_iter()
@@ -370,7 +396,10 @@ async fn resolve(
             }
         };
         for module in download_set(&graph, pruned.then_some(&required)) {
-            if !needed.iter().any(|m| m.path == module.path && m.version == module.version) {
+            if !needed
+                .iter()
+                .any(|m| m.path == module.path && m.version == module.version)
+            {
                 needed.push(module);
             }
         }
@@ -492,10 +521,16 @@ async fn build_offline(
         let stderr = out.stderr_text();
         build.compiled += stderr
             .lines()
-            .filter(|l| l.split_whitespace().next().is_some_and(|w| w.ends_with("/compile")))
+            .filter(|l| {
+                l.split_whitespace()
+                    .next()
+                    .is_some_and(|w| w.ends_with("/compile"))
+            })
             .count();
         let mut error_texts = Vec::new();
-        for package in serde_json::Deserializer::from_slice(&out.stdout).into_iter::<serde_json::Value>() {
+        for package in
+            serde_json::Deserializer::from_slice(&out.stdout).into_iter::<serde_json::Value>()
+        {
             let Ok(package) = package else { break };
             build.packages += 1;
             if let Some(err) = package["Error"]["Err"].as_str() {
@@ -518,7 +553,9 @@ async fn build_offline(
             }
         }
         if !out.success() && go_errors.is_empty() && error_texts.is_empty() {
-            offline.errors.push(redact_url_credentials(&out.first_error_line()));
+            offline
+                .errors
+                .push(redact_url_credentials(&out.first_error_line()));
         }
     }
     offline.needs_network = named.into_iter().collect();
@@ -562,7 +599,10 @@ async fn warm_all_gopls(
 async fn measure_caches(
     tools: &Toolchain,
     gopls_root: Option<PathBuf>,
-) -> (Vec<crate::preload::caches::CacheDir>, Option<crate::preload::caches::GoplsCache>) {
+) -> (
+    Vec<crate::preload::caches::CacheDir>,
+    Option<crate::preload::caches::GoplsCache>,
+) {
     let gomodcache = tools.env.get("GOMODCACHE").map(PathBuf::from);
     let gocache = tools.env.get("GOCACHE").map(PathBuf::from);
     let gopls = tools.gopls.clone();
@@ -595,7 +635,10 @@ pub fn private_setup(
         gonosumdb: get("GONOSUMDB"),
         gosumdb: get("GOSUMDB"),
     };
-    let required: Vec<String> = required_modules(roots).into_iter().map(|m| m.path).collect();
+    let required: Vec<String> = required_modules(roots)
+        .into_iter()
+        .map(|m| m.path)
+        .collect();
     let netrc = netrc_facts(netrc_var, home);
     judge_private_setup(&private_env, &required, netrc.as_ref())
 }
@@ -619,8 +662,14 @@ mod tests {
 
     #[test]
     fn workspace_roots_lose_mod_flags_and_lone_modules_get_mod_mod() {
-        assert_eq!(goflags_for(RootKind::Work, "-mod=mod -buildvcs=false"), "-buildvcs=false");
-        assert_eq!(goflags_for(RootKind::Module, "-mod=readonly -tags=x"), "-tags=x -mod=mod");
+        assert_eq!(
+            goflags_for(RootKind::Work, "-mod=mod -buildvcs=false"),
+            "-buildvcs=false"
+        );
+        assert_eq!(
+            goflags_for(RootKind::Module, "-mod=readonly -tags=x"),
+            "-tags=x -mod=mod"
+        );
         assert_eq!(goflags_for(RootKind::Module, ""), "-mod=mod");
     }
 

@@ -46,7 +46,10 @@ pub fn render_report(report: &PreloadReport) -> String {
         } else {
             "absent".to_string()
         };
-        out.push_str(&format!("  {:<10} {:>10}  {}\n", "gopls", size, gopls.dir.path));
+        out.push_str(&format!(
+            "  {:<10} {:>10}  {}\n",
+            "gopls", size, gopls.dir.path
+        ));
         if let Some(note) = &gopls.note {
             out.push_str(&format!("  note: {note}\n"));
         }
@@ -57,8 +60,16 @@ pub fn render_report(report: &PreloadReport) -> String {
         out.push_str(&format!(
             "  private: {} ({}{})\n",
             module.path,
-            if module.direct { "direct from VCS" } else { "via GOPROXY" },
-            if module.no_sumdb { ", no checksum database" } else { ", checksum database" }
+            if module.direct {
+                "direct from VCS"
+            } else {
+                "via GOPROXY"
+            },
+            if module.no_sumdb {
+                ", no checksum database"
+            } else {
+                ", checksum database"
+            }
         ));
     }
     for problem in &private.problems {
@@ -99,7 +110,10 @@ pub fn event_line(event: &PreloadEvent) -> Option<String> {
                 StepStatus::Skipped => "skipped",
                 StepStatus::Failed => "failed",
             };
-            Some(format!("{}: {status} in {duration_ms} ms — {message}", step.title()))
+            Some(format!(
+                "{}: {status} in {duration_ms} ms — {message}",
+                step.title()
+            ))
         }
     }
 }
@@ -107,7 +121,7 @@ pub fn event_line(event: &PreloadEvent) -> Option<String> {
 /// A one-line progress bar, `[#####.....] 12/44 title: detail`, cut to `width`.
 pub fn progress_bar(done: usize, total: usize, label: &str, width: usize) -> String {
     const BAR: usize = 24;
-    let filled = if total == 0 { BAR } else { (done * BAR / total).min(BAR) };
+    let filled = (done * BAR).checked_div(total).map_or(BAR, |f| f.min(BAR));
     let line = format!(
         "[{}{}] {done}/{total} {label}",
         "#".repeat(filled),

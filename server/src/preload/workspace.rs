@@ -296,10 +296,17 @@ mod tests {
     #[test]
     fn go_mod_requires_in_both_forms() {
         let text = "module example.com/a\n\nrequire example.com/one v1.0.0\nrequire (\n\texample.com/two v1.2.0 // indirect\n\t\"example.com/three\" v0.1.0\n)\nreplace example.com/one => ../one\n";
-        let paths: Vec<String> = parse_go_mod_requires(text).into_iter().map(|m| m.id()).collect();
+        let paths: Vec<String> = parse_go_mod_requires(text)
+            .into_iter()
+            .map(|m| m.id())
+            .collect();
         assert_eq!(
             paths,
-            ["example.com/one@v1.0.0", "example.com/two@v1.2.0", "example.com/three@v0.1.0"]
+            [
+                "example.com/one@v1.0.0",
+                "example.com/two@v1.2.0",
+                "example.com/three@v0.1.0"
+            ]
         );
         assert_eq!(
             parse_replaces(text),
@@ -312,7 +319,10 @@ mod tests {
         );
         let both = "replace (\n\ta v1.0.0 => b v1.1.0\n)\nreplace c => d v2.0.0\n";
         assert_eq!(parse_replaces(both).len(), 2);
-        assert_eq!(parse_replaces(both)[1].new_version.as_deref(), Some("v2.0.0"));
+        assert_eq!(
+            parse_replaces(both)[1].new_version.as_deref(),
+            Some("v2.0.0")
+        );
         assert_eq!(parse_module_path(text).as_deref(), Some("example.com/a"));
         assert_eq!(parse_module_path("modules x\n"), None);
     }
@@ -337,7 +347,12 @@ mod tests {
         let shown: Vec<(String, RootKind, usize)> = roots
             .iter()
             .map(|r| {
-                let rel = r.dir.strip_prefix(root.path()).unwrap().display().to_string();
+                let rel = r
+                    .dir
+                    .strip_prefix(root.path())
+                    .unwrap()
+                    .display()
+                    .to_string();
                 (rel, r.kind, r.modules.len())
             })
             .collect();
