@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """How much faster does gopls start after `gord preload`? And what does preload cost?
 
-    bench/preload [--gord PATH] [--gopls PATH] [--workspace DIR] [--keep DIR] [--variants LIST]
+    bench/preload [--gord PATH] [--gopls PATH] [--workspace DIR] [--keep DIR] [--variants LIST] [--repeat N]
 
 Each variant starts from fresh, empty GOMODCACHE, GOCACHE and GOPLSCACHE
 directories (temporary, removed afterwards unless --keep), runs a warm-up, then
@@ -31,6 +31,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -92,7 +93,11 @@ class Gopls:
                 name, _, value = line.partition(b":")
                 if name.lower() == b"content-length":
                     length = int(value)
-            msg = json.loads(out.read(length))
+            body = out.read(length) if length else b""
+            if not body or len(body) < length:
+                self.done.set()  # gopls exited mid-message (after `exit`)
+                return
+            msg = json.loads(body)
             method = msg.get("method")
             if method is None and msg.get("id") == 1:
                 self.send({"jsonrpc": "2.0", "method": "initialized", "params": {}})
@@ -181,6 +186,7 @@ def main() -> None:
     ap.add_argument("--workspace", default=str(DEFAULT_WORKSPACE))
     ap.add_argument("--keep", default=None, help="keep the caches under this directory")
     ap.add_argument("--variants", default=",".join(ALL_VARIANTS))
+    ap.add_argument("--repeat", type=int, default=1, help="rounds over the variants; medians are printed")
     args = ap.parse_args()
     gopls = args.gopls or shutil.which("gopls") or str(Path(subprocess.run(
         ["go", "env", "GOPATH"], capture_output=True, text=True).stdout.strip()) / "bin" / "gopls")
@@ -190,28 +196,44 @@ def main() -> None:
     src = Path(args.workspace)
     rows = []
     try:
-        for variant in args.variants.split(","):
-            # A copy per variant: go may write go.sum, gopls nothing, but keep the fixture clean.
-            ws = base / variant / "ws"
-            shutil.copytree(src, ws, dirs_exist_ok=True)
-            env = fresh_env(base, variant)
-            warm_s = warm(variant, ws, env, args.gord, gopls)
-            ends = Gopls(gopls, ws, env).wait(900)
-            load = ends.get("Setting up workspace", (float("nan"), ""))
-            ready = ends.get("diagnosing initial workspace load", (float("nan"), ""))
-            rows.append((variant, warm_s, load[0], ready[0], load[1]))
-            print(f"{variant:>10}: warm-up {warm_s:7.2f} s, gopls load {load[0]:6.2f} s, "
-                  f"ready {ready[0]:6.2f} s ({load[1]}), caches {du(base / variant) / 2**20:.0f} MiB",
-                  file=sys.stderr)
+        samples: dict = {}
+        for round_no in range(args.repeat):
+            for variant in args.variants.split(","):
+                # A fresh copy per run: go may write go.sum; the fixture stays clean.
+                name = f"{variant}-{round_no}"
+                ws = base / name / "ws"
+                shutil.copytree(src, ws, dirs_exist_ok=True)
+                env = fresh_env(base, name)
+                warm_s = warm(variant, ws, env, args.gord, gopls)
+                ends = Gopls(gopls, ws, env).wait(900)
+                load = ends.get("Setting up workspace", (float("nan"), ""))
+                ready = ends.get("diagnosing initial workspace load", (float("nan"), ""))
+                samples.setdefault(variant, []).append((warm_s, load[0], ready[0]))
+                print(f"{variant:>10}: warm-up {warm_s:7.2f} s, gopls load {load[0]:6.2f} s, "
+                      f"ready {ready[0]:6.2f} s ({load[1]}), caches {du(base / name) / 2**20:.0f} MiB",
+                      file=sys.stderr)
+                if not args.keep:
+                    shutil.rmtree(base / name, ignore_errors=True)
+        for variant, runs in samples.items():
+            rows.append((variant,) + tuple(statistics.median(r[i] for r in runs) for i in range(3)) + ("",))
         # preload's own cost against plain `go mod download`, both cold.
         ws = base / "cost" / "ws"
         shutil.copytree(src, ws, dirs_exist_ok=True)
         t_download = run(["go", "mod", "download"], ws, fresh_env(base, "cost-download"))
-        t_preload = run([args.gord, "preload", "--workspace", str(ws)], ws, fresh_env(base, "cost-preload"))
+        t0 = time.perf_counter()
+        res = subprocess.run([args.gord, "preload", "--workspace", str(ws), "--format", "json"], cwd=ws,
+                             env=fresh_env(base, "cost-preload"), capture_output=True, text=True)
+        t_preload = time.perf_counter() - t0
+        try:
+            steps = json.loads(res.stdout)["steps"]
+        except (ValueError, KeyError):
+            steps = []
+            print(f"  note: gord preload exited {res.returncode}: {res.stderr.strip()[-300:]}", file=sys.stderr)
     finally:
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)
 
+    print(f"medians of {args.repeat} run(s)")
     print("| warm-up before gopls starts | warm-up (s) | gopls load (s) | gopls ready (s) | ready vs cold |")
     print("|---|---|---|---|---|")
     cold_ready = next((r[3] for r in rows if r[0] == "cold"), None)
@@ -222,6 +244,12 @@ def main() -> None:
     print(f"| preload cost, cold caches | gord preload | go mod download | ratio |")
     print(f"|---|---|---|---|")
     print(f"| wall time (s) | {t_preload:.2f} | {t_download:.2f} | {t_preload / t_download:.1f}x |")
+    if steps:
+        print()
+        print("| gord preload step | status | time (s) |")
+        print("|---|---|---|")
+        for st in steps:
+            print(f"| {st['step']} | {st['status']} | {st['durationMs'] / 1000:.2f} |")
 
 
 if __name__ == "__main__":

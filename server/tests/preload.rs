@@ -349,23 +349,11 @@ fn command_line(pid: u32) -> String {
         .unwrap_or_default()
 }
 
-#[test]
-fn cancelling_stops_every_go_and_gopls_process_at_once() {
-    // A proxy on loopback that accepts connections and never answers: go
-    // waits on it for as long as it is allowed to.
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        let mut held = Vec::new();
-        for stream in listener.incoming().flatten() {
-            held.push(stream);
-        }
-    });
-    let mut sandbox = Sandbox::new(&[]);
-    sandbox.set("GOPROXY", &format!("http://127.0.0.1:{port}"));
-    sandbox.set("GONOPROXY", "");
-    sandbox.set("GOPRIVATE", "");
-    let marker = format!("{}-{port}", std::process::id());
+/// Starts `gord preload` in `sandbox`, waits until a process named `comm`
+/// whose command line contains `arg` runs under it, sends SIGTERM, and
+/// checks that gord exits with 130 and leaves no process behind.
+fn cancel_while_running(sandbox: &Sandbox, comm: &str, arg: &str) {
+    let marker = format!("{}-{comm}-{arg}", std::process::id());
     let ws = sandbox.ws();
     let mut child = sandbox
         .command(&["preload", "--workspace", &ws])
@@ -374,16 +362,15 @@ fn cancelling_stops_every_go_and_gopls_process_at_once() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    // Wait for the module-graph step (`go list -m`), past gord's own `go env`.
+    let deadline = Instant::now() + Duration::from_secs(60);
     while !processes_with(&marker)
         .iter()
-        .any(|(pid, comm)| comm == "go" && command_line(*pid).contains("list"))
+        .any(|(pid, name)| name == comm && command_line(*pid).contains(arg))
     {
-        assert!(Instant::now() < deadline, "no go process started");
-        std::thread::sleep(Duration::from_millis(50));
+        assert!(Instant::now() < deadline, "no {comm} {arg} process started");
+        std::thread::sleep(Duration::from_millis(10));
     }
-    std::thread::sleep(Duration::from_millis(300));
+    std::thread::sleep(Duration::from_millis(100));
     let before = processes_with(&marker);
     // SAFETY: kill has no memory-safety preconditions.
     unsafe {
@@ -412,6 +399,31 @@ fn cancelling_stops_every_go_and_gopls_process_at_once() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+#[test]
+fn cancelling_while_go_waits_on_the_network_stops_every_go_process() {
+    // A proxy on loopback that accepts connections and never answers: go
+    // waits on it for as long as it is allowed to.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    let mut sandbox = Sandbox::new(&[]);
+    sandbox.set("GOPROXY", &format!("http://127.0.0.1:{port}"));
+    sandbox.set("GONOPROXY", "");
+    sandbox.set("GOPRIVATE", "");
+    // The module-graph step (`go list -m`), past gord's own `go env`.
+    cancel_while_running(&sandbox, "go", "list");
+}
+
+#[test]
+fn cancelling_during_the_gopls_session_stops_gopls_and_its_children() {
+    cancel_while_running(&Sandbox::new(&[]), "gopls", "serve");
 }
 
 #[test]

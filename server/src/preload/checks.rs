@@ -156,7 +156,7 @@ fn go020_caches(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
         }
         let outcome = if cold.is_empty() {
             Outcome::ok(match gopls_state {
-                Some(_) => "the build cache and the installed gopls's cache are in place",
+                Some(_) => "the build cache and the cache of the installed gopls are in place",
                 None => "the build cache is in place (gopls is not installed)",
             })
         } else {
@@ -189,6 +189,10 @@ fn go021_offline(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
             .filter(|m| !in_module_cache(&gomodcache, m))
             .collect();
         let detail = format!("GOMODCACHE={}", gomodcache.display());
+        if required.is_empty() {
+            return Outcome::ok("the workspace requires no module: nothing to download")
+                .with_detail(detail);
+        }
         if missing.is_empty() {
             return Outcome::ok(format!(
                 "all {} required module(s) are in the module cache: the workspace needs no network to build",

@@ -29,8 +29,6 @@ pub mod run;
 pub mod text;
 pub mod workspace;
 
-use std::path::{Path, PathBuf};
-
 pub use model::{PreloadEvent, PreloadReport, Step, StepStatus};
 pub use run::{preload, PreloadError, PreloadRequest, Toolchain};
 pub use tokio_util::sync::CancellationToken;
@@ -84,9 +82,4 @@ pub async fn locate_toolchain(
         goplscache: text("GOPLSCACHE"),
         home: env.home(),
     })
-}
-
-/// The workspace as an absolute path, for messages and `go` commands.
-pub fn absolute_workspace(dir: &Path) -> std::io::Result<PathBuf> {
-    dir.canonicalize()
 }

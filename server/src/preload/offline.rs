@@ -3,7 +3,7 @@
 //! with `GOPROXY=off` (used by `gord preload`), whose errors name modules.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::preload::workspace::{parse_go_mod_requires, parse_replaces, BuildRoot, ModuleVersion};
 
@@ -107,14 +107,6 @@ pub fn modules_named_in(text: &str) -> BTreeSet<String> {
             (looks_like_path && looks_like_version && !path.contains("://"))
                 .then(|| word.to_string())
         })
-        .collect()
-}
-
-/// The go.mod files of these roots' modules, for messages.
-pub fn go_mod_files(roots: &[BuildRoot]) -> Vec<PathBuf> {
-    roots
-        .iter()
-        .flat_map(|r| r.modules.iter().map(|m| m.join("go.mod")))
         .collect()
 }
 
