@@ -289,6 +289,110 @@ async fn read_capped<R: AsyncRead + Unpin>(
     Ok((kept, truncated))
 }
 
+/// A child whose stdout the caller reads as it comes (and whose stdin it may
+/// write), for long jobs that report progress or speak a protocol (a headless
+/// gopls). Same guarantees as [`SystemRunner`]: argv only, a process group of
+/// its own, killed with its whole group when this value is dropped, stderr
+/// capped. The caller owns the time limit: wrap the work in
+/// `tokio::time::timeout` or a cancellation `select!`, and dropping this
+/// value ends the group.
+pub struct StreamingChild {
+    child: tokio::process::Child,
+    killer: GroupKiller,
+    command: String,
+    started: Instant,
+    /// The child's stdin when asked for, else closed.
+    pub stdin: Option<tokio::process::ChildStdin>,
+    /// The child's stdout, to be read by the caller until its end.
+    pub stdout: Option<tokio::process::ChildStdout>,
+    stderr: Option<CappedReader>,
+}
+
+/// A task reading a stream to its end: the kept bytes and whether any were cut.
+type CappedReader = tokio::task::JoinHandle<std::io::Result<(Vec<u8>, bool)>>;
+
+/// Starts `spec` with stdout piped to the caller (and stdin too when
+/// `with_stdin`). `spec.timeout` is not applied here; see [`StreamingChild`].
+pub fn spawn_streaming(spec: &CommandSpec, with_stdin: bool) -> Result<StreamingChild, ExecError> {
+    let mut command = tokio::process::Command::new(&spec.program);
+    command
+        .args(&spec.args)
+        .stdin(if with_stdin {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .process_group(0);
+    if let Some(dir) = &spec.cwd {
+        command.current_dir(dir);
+    }
+    for (key, value) in &spec.env {
+        command.env(key, value);
+    }
+    let mut child = command.spawn().map_err(|source| ExecError::Spawn {
+        program: spec.program.display().to_string(),
+        source,
+    })?;
+    let killer = GroupKiller {
+        pgid: child.id().and_then(|id| i32::try_from(id).ok()),
+    };
+    let cap = spec.output_cap;
+    let stderr = child.stderr.take();
+    Ok(StreamingChild {
+        stdin: child.stdin.take(),
+        stdout: child.stdout.take(),
+        stderr: Some(tokio::spawn(read_capped(stderr, cap))),
+        child,
+        killer,
+        command: spec.display(),
+        started: Instant::now(),
+    })
+}
+
+impl StreamingChild {
+    /// The child's process id (also its process group id).
+    pub fn id(&self) -> Option<u32> {
+        self.child.id()
+    }
+
+    /// Waits for the child to exit and collects its stderr. Read stdout to its
+    /// end first (or drop it): the returned `Output` has no stdout.
+    pub async fn wait(mut self) -> Result<Output, ExecError> {
+        drop(self.stdin.take());
+        let io_error = |source| ExecError::Io {
+            command: self.command.clone(),
+            source,
+        };
+        let status = self.child.wait().await.map_err(io_error)?;
+        let (stderr, truncated) = match self.stderr.take() {
+            Some(task) => task
+                .await
+                .unwrap_or_else(|_| Ok((Vec::new(), false)))
+                .map_err(io_error)?,
+            None => (Vec::new(), false),
+        };
+        self.killer.disarm();
+        Ok(Output {
+            code: status.code(),
+            stdout: Vec::new(),
+            stderr,
+            truncated,
+            duration: self.started.elapsed(),
+        })
+    }
+}
+
+impl Drop for StreamingChild {
+    fn drop(&mut self) {
+        if let Some(task) = self.stderr.take() {
+            task.abort();
+        }
+    }
+}
+
 /// Runs a child to completion on the calling thread, for synchronous callers
 /// (ssh_config's `Match exec` during resolution). Same guarantees as
 /// [`SystemRunner`]: argv only, timeout, whole group killed, output capped.
@@ -659,6 +763,31 @@ mod tests {
             .unwrap_err();
         assert!(matches!(err, ExecError::Spawn { .. }));
         assert!(err.to_string().contains("/nonexistent/gord-test-binary"));
+    }
+
+    #[tokio::test]
+    async fn a_streaming_child_hands_over_lines_as_they_come() {
+        use tokio::io::AsyncBufReadExt;
+        let mut child =
+            spawn_streaming(&sh("echo one; sleep 0.2; echo two; echo err >&2"), false).unwrap();
+        let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+        assert_eq!(lines.next_line().await.unwrap().as_deref(), Some("one"));
+        assert_eq!(lines.next_line().await.unwrap().as_deref(), Some("two"));
+        assert_eq!(lines.next_line().await.unwrap(), None);
+        let out = child.wait().await.unwrap();
+        assert_eq!((out.code, out.stderr_text().as_str()), (Some(0), "err\n"));
+    }
+
+    #[tokio::test]
+    async fn dropping_a_streaming_child_kills_its_whole_group() {
+        let dir = tempfile::tempdir().unwrap();
+        let marker = dir.path().join("grandchild-survived");
+        let script = format!("(sleep 1; touch '{}') & sleep 30", marker.display());
+        let child = spawn_streaming(&sh(&script), true).unwrap();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        drop(child);
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        assert!(!marker.exists(), "a grandchild outlived the dropped child");
     }
 
     #[test]

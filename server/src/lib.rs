@@ -11,6 +11,7 @@ pub mod goenv;
 pub mod lint;
 pub mod logging;
 pub mod lsp;
+pub mod preload;
 pub mod redact;
 pub mod render;
 pub mod settings;
@@ -30,6 +31,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Every check gord knows, in report order.
 pub fn catalogue() -> Vec<Arc<dyn Check>> {
     let mut all = goenv::catalogue();
+    all.extend(preload::checks::catalogue());
     all.extend(ssh::check::catalogue());
     all
 }

@@ -59,6 +59,9 @@ enum Command {
     /// Debugging helpers.
     #[command(subcommand)]
     Debug(DebugCommand),
+    /// Warm the caches for a workspace: download its modules, fill the build
+    /// cache, run gopls once, then prove it builds offline (GOPROXY=off).
+    Preload(PreloadArgs),
 }
 
 #[derive(clap::Args)]
@@ -132,6 +135,29 @@ struct LintArgs {
     /// --format. Relative file names are taken from the current directory.
     #[arg(long, value_name = "FILE", conflicts_with = "paths")]
     from_json: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct PreloadArgs {
+    /// The Go workspace (its go.work and go.mod files). Default: the current directory.
+    #[arg(long, short = 'w', value_name = "DIR", default_value = ".")]
+    workspace: PathBuf,
+    /// Output format of the final report (progress always goes to stderr).
+    #[arg(long, short = 'f', value_enum, default_value_t = PreloadFormat::Text)]
+    format: PreloadFormat,
+    /// Download nothing and start no gopls: only check that the workspace's
+    /// packages list and type-check with GOPROXY=off, naming each module that
+    /// still needs the network.
+    #[arg(long)]
+    offline_check_only: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum PreloadFormat {
+    /// Steps, offline verdict, cache sizes and private-module setup.
+    Text,
+    /// The report as JSON (the shape a `gord/preload` request returns).
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -290,6 +316,13 @@ fn main() -> ExitCode {
         Command::Lint(args) => {
             gord::logging::init("warn");
             match lint(args) {
+                Ok(code) => code,
+                Err(e) => fail(&e),
+            }
+        }
+        Command::Preload(args) => {
+            gord::logging::init("warn");
+            match preload(args) {
                 Ok(code) => code,
                 Err(e) => fail(&e),
             }
@@ -478,6 +511,140 @@ fn print_lint_report(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn preload(args: PreloadArgs) -> anyhow::Result<ExitCode> {
+    use gord::preload::{CancellationToken, PreloadError, PreloadEvent};
+    if !args.workspace.is_dir() {
+        bail!(
+            "the workspace {} does not exist or is not a directory",
+            args.workspace.display()
+        );
+    }
+    let workspace = args
+        .workspace
+        .canonicalize()
+        .with_context(|| format!("cannot resolve the workspace {}", args.workspace.display()))?;
+    let rt = runtime()?;
+    rt.block_on(async move {
+        let cancel = CancellationToken::new();
+        let on_signal = cancel.clone();
+        // Registered before any child starts, so an early Ctrl-C still cancels.
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut int = signal(SignalKind::interrupt()).context("cannot watch for SIGINT")?;
+        let mut term = signal(SignalKind::terminate()).context("cannot watch for SIGTERM")?;
+        tokio::spawn(async move {
+            tokio::select! {
+                _ = int.recv() => {}
+                _ = term.recv() => {}
+            }
+            on_signal.cancel();
+        });
+        let runner = gord::exec::SystemRunner;
+        let env = gord::check::Environment::from_process();
+        let tools = gord::preload::locate_toolchain(&env, &runner).await?;
+        let request = gord::preload::PreloadRequest {
+            workspace,
+            offline_check_only: args.offline_check_only,
+        };
+        let progress = StderrProgress::new();
+        let sink = |event: PreloadEvent| progress.show(&event);
+        let result = gord::preload::preload(&request, &tools, &runner, &sink, &cancel).await;
+        progress.finish();
+        let report = match result {
+            Ok(report) => report,
+            Err(PreloadError::Cancelled) => {
+                eprintln!(
+                    "gord: preload cancelled; every go and gopls process it started was stopped"
+                );
+                return Ok(ExitCode::from(130));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let output = match args.format {
+            PreloadFormat::Text => gord::preload::text::render_report(&report),
+            PreloadFormat::Json => serde_json::to_string_pretty(&report)? + "\n",
+        };
+        write_stdout(&output)?;
+        let failed = report
+            .steps
+            .iter()
+            .any(|s| s.status == gord::preload::StepStatus::Failed);
+        Ok(if failed || !report.offline.ready {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        })
+    })
+}
+
+/// Progress on stderr: a redrawn bar on a terminal, plain lines otherwise.
+struct StderrProgress {
+    tty: bool,
+    width: usize,
+    label: std::sync::Mutex<String>,
+}
+
+impl StderrProgress {
+    fn new() -> Self {
+        let width = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(80);
+        StderrProgress {
+            tty: std::io::stderr().is_terminal(),
+            width,
+            label: std::sync::Mutex::new(String::new()),
+        }
+    }
+
+    fn show(&self, event: &gord::preload::PreloadEvent) {
+        use gord::preload::PreloadEvent;
+        let mut stderr = std::io::stderr().lock();
+        if !self.tty {
+            if let Some(line) = gord::preload::text::event_line(event) {
+                let _ = writeln!(stderr, "{line}");
+            }
+            return;
+        }
+        let Ok(mut label) = self.label.lock() else {
+            return;
+        };
+        let line = match event {
+            PreloadEvent::StepStarted { title, .. } => {
+                *label = title.clone();
+                format!("{title}…")
+            }
+            PreloadEvent::Module {
+                done,
+                total,
+                module,
+                ..
+            } => gord::preload::text::progress_bar(
+                *done,
+                *total,
+                &format!("{label}: {module}"),
+                self.width,
+            ),
+            PreloadEvent::StepFinished { .. } => {
+                // Finished steps stay on screen; the bar is redrawn below them.
+                let _ = write!(stderr, "\r\x1b[2K");
+                if let Some(line) = gord::preload::text::event_line(event) {
+                    let _ = writeln!(stderr, "{line}");
+                }
+                return;
+            }
+        };
+        let line: String = line.chars().take(self.width.saturating_sub(1)).collect();
+        let _ = write!(stderr, "\r\x1b[2K{line}");
+        let _ = stderr.flush();
+    }
+
+    fn finish(&self) {
+        if self.tty {
+            let _ = write!(std::io::stderr(), "\r\x1b[2K");
+        }
+    }
 }
 
 fn ssh_resolve(host: &str, config: Option<&std::path::Path>, allow_exec: bool) -> ExitCode {

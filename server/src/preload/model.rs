@@ -1,0 +1,198 @@
+//! The wire types of a preload: the progress events it sends while it runs
+//! and the report it ends with. camelCase, like every gord protocol type, so
+//! the LSP side (`$/progress`, `gord/preload`) can pass them on as they are.
+
+use serde::{Deserialize, Serialize};
+
+use crate::preload::caches::{CacheDir, GoplsCache};
+use crate::preload::private::PrivateSetup;
+use crate::preload::workspace::RootKind;
+
+/// The stages of a preload, in the order they run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Step {
+    /// Find go.work and go.mod files.
+    Discover,
+    /// `go list -m -json all`: the module graph and what is already cached.
+    Resolve,
+    /// `go mod download -json` for each module not in GOMODCACHE.
+    Download,
+    /// A headless gopls session until its initial workspace load is done.
+    Gopls,
+    /// `go list -export -deps -test` with GOPROXY=off: fills the build cache
+    /// and proves the workspace builds offline.
+    Build,
+    /// Cache sizes and the private-module setup.
+    Report,
+}
+
+impl Step {
+    pub fn title(self) -> &'static str {
+        match self {
+            Step::Discover => "Finding modules",
+            Step::Resolve => "Resolving the module graph",
+            Step::Download => "Downloading modules",
+            Step::Gopls => "Warming gopls' cache",
+            Step::Build => "Warming the build cache (offline)",
+            Step::Report => "Measuring caches",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum StepStatus {
+    Done,
+    /// Nothing to do: the caches already held everything.
+    Skipped,
+    Failed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ModuleOutcome {
+    Downloaded,
+    /// Already in GOMODCACHE.
+    Cached,
+    Failed,
+}
+
+/// What a preload reports while it runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "camelCase")]
+pub enum PreloadEvent {
+    #[serde(rename_all = "camelCase")]
+    StepStarted { step: Step, title: String },
+    /// One module settled: `done` of `total` modules so far.
+    #[serde(rename_all = "camelCase")]
+    Module {
+        done: usize,
+        total: usize,
+        module: String,
+        outcome: ModuleOutcome,
+    },
+    #[serde(rename_all = "camelCase")]
+    StepFinished {
+        step: Step,
+        status: StepStatus,
+        message: String,
+        duration_ms: u64,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StepReport {
+    pub step: Step,
+    pub status: StepStatus,
+    pub message: String,
+    pub duration_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RootReport {
+    pub dir: String,
+    pub kind: RootKind,
+    pub modules: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FailedModule {
+    pub module: String,
+    pub error: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ModuleSummary {
+    /// Modules the workspace needs (what `go mod download` would fetch).
+    pub total: usize,
+    pub downloaded: usize,
+    /// Already in GOMODCACHE, so not downloaded again.
+    pub cached: usize,
+    pub failed: Vec<FailedModule>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BuildSummary {
+    /// Packages listed (the workspace's, their tests, and every dependency).
+    pub packages: usize,
+    /// Packages go compiled; the rest came from the build cache.
+    pub compiled: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GoplsSummary {
+    pub folder: String,
+    /// Start to the end of "Setting up workspace".
+    pub loaded_ms: u64,
+    /// Start to the end of the initial diagnosis of the workspace.
+    pub diagnosed_ms: u64,
+    /// Bytes gopls added to its cache in this session.
+    pub cache_growth_bytes: u64,
+}
+
+/// Can the workspace's packages be listed and type-checked with GOPROXY=off?
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OfflineReport {
+    pub ready: bool,
+    /// `path@version` of each module that still needs the network.
+    pub needs_network: Vec<String>,
+    /// go's error lines (first few), credentials redacted.
+    pub errors: Vec<String>,
+}
+
+/// What a preload did and found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PreloadReport {
+    pub workspace: String,
+    pub roots: Vec<RootReport>,
+    pub steps: Vec<StepReport>,
+    pub modules: ModuleSummary,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build: Option<BuildSummary>,
+    pub gopls: Vec<GoplsSummary>,
+    pub offline: OfflineReport,
+    pub caches: Vec<CacheDir>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gopls_cache: Option<GoplsCache>,
+    pub private: PrivateSetup,
+    pub duration_ms: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_are_tagged_camel_case_json() {
+        let event = PreloadEvent::Module {
+            done: 2,
+            total: 5,
+            module: "example.com/x@v1.0.0".into(),
+            outcome: ModuleOutcome::Cached,
+        };
+        assert_eq!(
+            serde_json::to_value(&event).unwrap(),
+            serde_json::json!({"event": "module", "done": 2, "total": 5, "module": "example.com/x@v1.0.0", "outcome": "cached"})
+        );
+        let finished = PreloadEvent::StepFinished {
+            step: Step::Gopls,
+            status: StepStatus::Skipped,
+            message: "m".into(),
+            duration_ms: 3,
+        };
+        let json = serde_json::to_value(&finished).unwrap();
+        assert_eq!(
+            (json["event"].as_str(), json["durationMs"].as_u64()),
+            (Some("stepFinished"), Some(3))
+        );
+    }
+}

@@ -1,0 +1,492 @@
+//! `gord preload` and the GO020–GO022 checks as a user runs them: the real
+//! binary, the real Go toolchain and the real gopls, on a go.work fixture
+//! whose dependencies come from a `file://` module proxy the test writes.
+//! Nothing leaves the machine: GOPROXY is that file:// URL, `off`, or a
+//! loopback address; GOSUMDB is off. Every test has its own GOMODCACHE,
+//! GOCACHE and GOPLSCACHE.
+
+mod common;
+
+use std::io::Read;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{gord, repo_root};
+use serde_json::Value;
+
+const ALL_MODULES: [&str; 3] = [
+    "corp.example/auth@v0.2.0",
+    "example.com/greet@v1.0.0",
+    "example.com/quote@v1.1.0",
+];
+
+fn fixture() -> PathBuf {
+    repo_root().join("tests/fixtures/preload")
+}
+
+/// Copies a directory tree.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Writes a module proxy (the GOPROXY protocol's file layout) for every
+/// `<module>@<version>` directory of proxy-src except `leave_out`, zipping
+/// with the system `zip` as go expects: every entry under `<module>@<version>/`.
+fn write_proxy(dir: &Path, leave_out: &[&str]) {
+    let src = fixture().join("proxy-src");
+    for id in ALL_MODULES.iter().filter(|id| !leave_out.contains(id)) {
+        let (module, version) = id.split_once('@').unwrap();
+        let at_v = dir.join(module).join("@v");
+        std::fs::create_dir_all(&at_v).unwrap();
+        std::fs::write(at_v.join("list"), format!("{version}\n")).unwrap();
+        std::fs::write(
+            at_v.join(format!("{version}.info")),
+            format!(r#"{{"Version":"{version}","Time":"2024-01-01T00:00:00Z"}}"#),
+        )
+        .unwrap();
+        std::fs::copy(
+            src.join(id).join("go.mod"),
+            at_v.join(format!("{version}.mod")),
+        )
+        .unwrap();
+        let zip = at_v.join(format!("{version}.zip"));
+        let status = Command::new("zip")
+            .args(["-q", "-r", "-D", "-X"])
+            .arg(&zip)
+            .arg(id)
+            .current_dir(&src)
+            .status()
+            .expect("the tests need the `zip` program");
+        assert!(status.success());
+    }
+}
+
+/// A workspace copy, a proxy and fresh caches, all in one temporary directory.
+struct Sandbox {
+    dir: tempfile::TempDir,
+    env: Vec<(String, String)>,
+}
+
+impl Sandbox {
+    fn new(leave_out: &[&str]) -> Sandbox {
+        let dir = tempfile::tempdir().unwrap();
+        copy_tree(&fixture().join("workspace"), &dir.path().join("ws"));
+        write_proxy(&dir.path().join("proxy"), leave_out);
+        let p = |name: &str| dir.path().join(name).display().to_string();
+        let env = vec![
+            ("GOPROXY".into(), format!("file://{}", p("proxy"))),
+            ("GOSUMDB".into(), "off".into()),
+            ("GONOSUMCHECK".into(), "1".into()),
+            ("GOFLAGS".into(), "-mod=mod".into()),
+            ("GOMODCACHE".into(), p("gomodcache")),
+            ("GOCACHE".into(), p("gocache")),
+            ("GOPLSCACHE".into(), p("goplscache")),
+            ("GOTOOLCHAIN".into(), "local".into()),
+            ("GOENV".into(), "off".into()),
+            ("GOTELEMETRY".into(), "off".into()),
+            // The private module comes through the proxy all the same.
+            ("GOPRIVATE".into(), "corp.example".into()),
+            ("GONOPROXY".into(), "none".into()),
+            ("NETRC".into(), p("netrc")),
+        ];
+        Sandbox { dir, env }
+    }
+
+    fn ws(&self) -> String {
+        self.dir.path().join("ws").display().to_string()
+    }
+
+    fn set(&mut self, key: &str, value: &str) {
+        self.env.retain(|(k, _)| k != key);
+        self.env.push((key.into(), value.into()));
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(gord());
+        command.args(args).current_dir(self.dir.path());
+        for (key, value) in &self.env {
+            command.env(key, value);
+        }
+        command
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        let out = self.command(args).output().unwrap();
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(out.stdout).unwrap(),
+            stderr: String::from_utf8(out.stderr).unwrap(),
+        }
+    }
+
+    fn preload_json(&self, extra: &[&str]) -> (Run, Value) {
+        let ws = self.ws();
+        let mut args = vec!["preload", "--workspace", ws.as_str(), "--format", "json"];
+        args.extend(extra);
+        let out = self.run(&args);
+        let report = serde_json::from_str(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "not JSON ({e}), exit {}:\n{}\n{}",
+                out.code, out.stdout, out.stderr
+            )
+        });
+        (out, report)
+    }
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn step<'a>(report: &'a Value, name: &str) -> &'a Value {
+    report["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["step"] == name)
+        .unwrap_or_else(|| panic!("no step {name} in {report}"))
+}
+
+fn strings(value: &Value) -> Vec<&str> {
+    value
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn preload_downloads_every_module_with_n_of_n_progress_and_a_second_run_skips() {
+    let sandbox = Sandbox::new(&[]);
+    let (out, report) = sandbox.preload_json(&[]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    // Piped stderr: plain progress lines, one per module, counting to 3 of 3.
+    let progress: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.contains(" of 3: "))
+        .collect();
+    assert_eq!(progress.len(), 3, "{}", out.stderr);
+    assert!(
+        progress[2].starts_with("  module 3 of 3: "),
+        "{}",
+        out.stderr
+    );
+    assert!(progress.iter().all(|l| l.ends_with(" downloaded")));
+    assert_eq!(report["modules"]["total"], 3);
+    assert_eq!(report["modules"]["downloaded"], 3);
+    assert_eq!(report["offline"]["ready"], true, "{report}");
+    assert_eq!(report["roots"][0]["kind"], "work");
+    assert_eq!(report["roots"][0]["modules"].as_array().unwrap().len(), 2);
+    assert!(report["build"]["compiled"].as_u64().unwrap() > 0);
+    assert_eq!(step(&report, "gopls")["status"], "done", "{report}");
+
+    // gord names the directory gopls really used: the only one it created.
+    let gopls_root = sandbox.dir.path().join("goplscache/gopls");
+    let created: Vec<PathBuf> = std::fs::read_dir(&gopls_root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    assert_eq!(created.len(), 1, "{created:?}");
+    let located = report["goplsCache"]["dir"]["path"].as_str().unwrap();
+    assert_eq!(Path::new(located), created[0]);
+    assert!(report["goplsCache"]["dir"]["bytes"].as_u64().unwrap() > 0);
+    let cache_names: Vec<&str> = report["caches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(cache_names, ["GOMODCACHE", "GOCACHE"]);
+
+    // The second run finds everything cached and says so.
+    let started = Instant::now();
+    let (again, report) = sandbox.preload_json(&[]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_eq!(report["modules"]["cached"], 3);
+    assert_eq!(report["modules"]["downloaded"], 0);
+    let download = step(&report, "download");
+    assert_eq!(download["status"], "skipped");
+    assert_eq!(download["message"], "all 3 module(s) already in GOMODCACHE");
+    let build = step(&report, "build");
+    assert_eq!(build["status"], "skipped", "{build}");
+    assert!(build["message"]
+        .as_str()
+        .unwrap()
+        .contains("already in the build cache"));
+    assert_eq!(report["build"]["compiled"], 0);
+    assert!(again.stderr.contains("module 3 of 3: ") && again.stderr.contains("already cached"));
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "a warm run took {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn offline_check_names_the_missing_module_and_passes_after_preload() {
+    let mut sandbox = Sandbox::new(&["example.com/quote@v1.1.0"]);
+    // Nothing cached: every module needs the network, and gord check agrees.
+    let (out, report) = sandbox.preload_json(&["--offline-check-only"]);
+    assert_eq!(out.code, 1);
+    assert_eq!(report["offline"]["ready"], false);
+    assert_eq!(strings(&report["offline"]["needsNetwork"]), ALL_MODULES);
+    assert!(
+        report.get("gopls").unwrap().as_array().unwrap().is_empty(),
+        "no gopls in a check"
+    );
+    let ws = sandbox.ws();
+    let check = sandbox.run(&["check", "-w", &ws, "-f", "json"]);
+    let checks: Value = serde_json::from_str(&check.stdout).unwrap();
+    let go021 = checks["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "GO021")
+        .unwrap();
+    assert_eq!(go021["status"], "warning");
+    assert!(go021["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("3 of 3 required module(s) are not in the module cache"));
+    assert_eq!(
+        go021["fix"]["command"],
+        serde_json::json!(["gord", "preload", "--workspace", ws])
+    );
+
+    // The proxy lacks one module: preload fetches the rest, and names it.
+    let (out, report) = sandbox.preload_json(&[]);
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        report["modules"]["failed"][0]["module"],
+        "example.com/quote@v1.1.0"
+    );
+    assert_eq!(report["offline"]["ready"], false);
+    assert_eq!(
+        strings(&report["offline"]["needsNetwork"]),
+        ["example.com/quote@v1.1.0"]
+    );
+    let text = sandbox.run(&["preload", "-w", &ws, "--offline-check-only"]);
+    assert!(
+        text.stdout
+            .contains("  needs the network: example.com/quote@v1.1.0\n"),
+        "{}",
+        text.stdout
+    );
+
+    // With the module published, preload completes and the offline proof passes.
+    write_proxy(&sandbox.dir.path().join("proxy"), &[]);
+    let (out, report) = sandbox.preload_json(&[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        (
+            report["modules"]["cached"].as_u64(),
+            report["modules"]["downloaded"].as_u64()
+        ),
+        (Some(2), Some(1))
+    );
+    sandbox.set("GOPROXY", "off");
+    let (out, report) = sandbox.preload_json(&["--offline-check-only"]);
+    assert_eq!(out.code, 0, "{report}");
+    assert_eq!(report["offline"]["ready"], true);
+    assert!(report["offline"]["needsNetwork"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    let check = sandbox.run(&["check", "-w", &ws, "-f", "json"]);
+    let checks: Value = serde_json::from_str(&check.stdout).unwrap();
+    let status = |id: &str| {
+        checks["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap()["status"]
+            .clone()
+    };
+    assert_eq!(status("GO021"), "ok");
+    assert_eq!(status("GO020"), "ok", "{checks}");
+}
+
+/// Processes whose environment carries `marker`: the gord under test and
+/// everything it started, wherever they were reparented.
+fn processes_with(marker: &str) -> Vec<(u32, String)> {
+    let needle = format!("GORD_TEST_MARKER={marker}");
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(environ) = std::fs::read(entry.path().join("environ")) else {
+            continue;
+        };
+        if environ.split(|b| *b == 0).any(|v| v == needle.as_bytes()) {
+            let comm = std::fs::read_to_string(entry.path().join("comm")).unwrap_or_default();
+            found.push((pid, comm.trim().to_string()));
+        }
+    }
+    found
+}
+
+fn command_line(pid: u32) -> String {
+    std::fs::read(format!("/proc/{pid}/cmdline"))
+        .map(|b| String::from_utf8_lossy(&b).replace('\0', " "))
+        .unwrap_or_default()
+}
+
+/// Starts `gord preload` in `sandbox`, waits until a process named `comm`
+/// whose command line contains `arg` runs under it, sends SIGTERM, and
+/// checks that gord exits with 130 and leaves no process behind.
+fn cancel_while_running(sandbox: &Sandbox, comm: &str, arg: &str) {
+    let marker = format!("{}-{comm}-{arg}", std::process::id());
+    let ws = sandbox.ws();
+    let mut child = sandbox
+        .command(&["preload", "--workspace", &ws])
+        .env("GORD_TEST_MARKER", &marker)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !processes_with(&marker)
+        .iter()
+        .any(|(pid, name)| name == comm && command_line(*pid).contains(arg))
+    {
+        assert!(Instant::now() < deadline, "no {comm} {arg} process started");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    let before = processes_with(&marker);
+    // SAFETY: kill has no memory-safety preconditions.
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGTERM);
+    }
+    let status = child.wait().unwrap();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("preload cancelled"), "{stderr}");
+    // Killed children may linger as zombies for a moment; their environ is gone.
+    let deadline = Instant::now() + Duration::from_secs(2);
+    loop {
+        let left = processes_with(&marker);
+        if left.is_empty() {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "left behind: {left:?} (running before the cancel: {before:?})"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn cancelling_while_go_waits_on_the_network_stops_every_go_process() {
+    // A proxy on loopback that accepts connections and never answers: go
+    // waits on it for as long as it is allowed to.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    let mut sandbox = Sandbox::new(&[]);
+    sandbox.set("GOPROXY", &format!("http://127.0.0.1:{port}"));
+    sandbox.set("GONOPROXY", "");
+    sandbox.set("GOPRIVATE", "");
+    // The module-graph step (`go list -m`), past gord's own `go env`.
+    cancel_while_running(&sandbox, "go", "list");
+}
+
+#[test]
+fn cancelling_during_the_gopls_session_stops_gopls_and_its_children() {
+    cancel_while_running(&Sandbox::new(&[]), "gopls", "serve");
+}
+
+#[test]
+fn credentials_in_goproxy_and_netrc_passwords_are_flagged_and_never_printed() {
+    let mut sandbox = Sandbox::new(&[]);
+    // Port 9 on loopback: nothing listens, and nothing is fetched anyway.
+    sandbox.set("GOPROXY", "https://user:s3cr3t-token@127.0.0.1:9/proxy");
+    let netrc = sandbox.dir.path().join("netrc");
+    std::fs::write(
+        &netrc,
+        "machine 127.0.0.1 login bot password hunter2-pass\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&netrc, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let ws = sandbox.ws();
+    let runs = [
+        sandbox.run(&["preload", "-w", &ws, "--offline-check-only"]),
+        sandbox.run(&["preload", "-w", &ws, "--offline-check-only", "-f", "json"]),
+        sandbox.run(&["check", "-w", &ws]),
+        sandbox.run(&["check", "-w", &ws, "-f", "json"]),
+        sandbox.run(&["check", "-w", &ws, "-f", "markdown"]),
+    ];
+    for run in &runs {
+        for secret in ["s3cr3t-token", "hunter2-pass", "//user"] {
+            assert!(
+                !run.stdout.contains(secret) && !run.stderr.contains(secret),
+                "{secret} printed:\n{}\n{}",
+                run.stdout,
+                run.stderr
+            );
+        }
+    }
+    let report: Value = serde_json::from_str(&runs[1].stdout).unwrap();
+    assert_eq!(report["private"]["credentialsInGoproxy"], true);
+    assert_eq!(
+        report["private"]["goproxy"],
+        "https://***@127.0.0.1:9/proxy"
+    );
+    let problems = strings(&report["private"]["problems"]);
+    assert!(problems[0]
+        .starts_with("GOPROXY carries credentials in its URL (https://***@127.0.0.1:9/proxy)"));
+    assert!(
+        problems[1].contains("is readable by other users (mode 644)"),
+        "{problems:?}"
+    );
+    let checks: Value = serde_json::from_str(&runs[3].stdout).unwrap();
+    let go022 = checks["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "GO022")
+        .unwrap();
+    assert_eq!(go022["status"], "warning");
+    assert!(
+        runs[2]
+            .stdout
+            .contains("GO022 Private modules and proxy credentials — GOPROXY carries credentials"),
+        "{}",
+        runs[2].stdout
+    );
+    // GOPRIVATE's glob covers the private module, matched per path prefix.
+    assert!(go022["detail"]
+        .as_str()
+        .unwrap()
+        .contains("private: corp.example/auth (via GOPROXY, no checksum database)"));
+}
