@@ -404,7 +404,7 @@ describe("gord in code-server", { timeout: 420_000 }, () => {
     const steps = walkthrough.steps.map((step) => step.title);
     await scenario("w-walkthrough", async () => {
       await runCommand(page, "View: Close All Editors");
-      await runCommand(page, "Welcome: Open Walkthrough...");
+      await runCommand(page, "Welcome: Open Walkthrough...", { opensQuickPick: true });
       const row = page
         .locator(".quick-input-widget .quick-input-list .monaco-list-row")
         .filter({ hasText: walkthrough.title });

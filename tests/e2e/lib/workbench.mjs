@@ -139,16 +139,20 @@ export async function closePalette(page) {
 
 /**
  * Runs a command the way a user does: F1, type its full title, pick the row
- * whose label is exactly that title.
+ * whose label is exactly that title. With `opensQuickPick`, the command's own
+ * quick pick is left open for the caller.
  */
-export async function runCommand(page, title) {
+export async function runCommand(page, title, { opensQuickPick = false } = {}) {
   await openPalette(page, title);
   const row = page
     .locator(".quick-input-widget .quick-input-list .monaco-list-row")
     .filter({ has: page.locator(".label-name", { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) });
   await row.first().waitFor({ state: "visible" });
   await row.first().click();
-  await page.locator(".quick-input-widget").waitFor({ state: "hidden" });
+  // A command that asks for a choice keeps the quick input open with its own list.
+  if (!opensQuickPick) {
+    await page.locator(".quick-input-widget").waitFor({ state: "hidden" });
+  }
 }
 
 /**
