@@ -11,6 +11,7 @@ pub mod lint;
 pub mod logging;
 pub mod lsp;
 pub mod redact;
+pub mod remote;
 pub mod render;
 pub mod settings;
 pub mod ssh;
