@@ -83,7 +83,10 @@ mod tests {
             classify_key("-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n"),
             KeyFileKind::Plain
         );
-        assert_eq!(classify_key("ssh-ed25519 AAAA me@box"), KeyFileKind::Unknown);
+        assert_eq!(
+            classify_key("ssh-ed25519 AAAA me@box"),
+            KeyFileKind::Unknown
+        );
         assert_eq!(
             classify_key(&format!("{OPENSSH_BEGIN}\n!!!\n{OPENSSH_END}")),
             KeyFileKind::Unknown

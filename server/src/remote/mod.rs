@@ -204,16 +204,15 @@ pub async fn check_host(
     step_event("probe");
     // The probe's own steps are bounded; this is a backstop for name
     // resolution, which no socket option limits.
-    let probe = match tokio::time::timeout(step * 4, probe::live_probe(&target, &client, step))
-        .await
-    {
-        Ok(facts) => facts,
-        Err(_) => {
-            let mut facts = probe::live_probe_timed_out(&target, step * 4);
-            facts.duration_ms = ms(step * 4);
-            facts
-        }
-    };
+    let probe =
+        match tokio::time::timeout(step * 4, probe::live_probe(&target, &client, step)).await {
+            Ok(facts) => facts,
+            Err(_) => {
+                let mut facts = probe::live_probe_timed_out(&target, step * 4);
+                facts.duration_ms = ms(step * 4);
+                facts
+            }
+        };
 
     let dead = probe.failure.as_ref().is_some_and(|f| {
         matches!(
@@ -223,9 +222,10 @@ pub async fn check_host(
     });
     // BatchMode ssh refuses an unknown or changed host key, so the system
     // checks would only repeat what the probe already reported.
-    let key_blocks = probe.host_key.as_ref().is_some_and(|k| {
-        matches!(k.known, KnownHostState::Changed | KnownHostState::Unknown)
-    });
+    let key_blocks = probe
+        .host_key
+        .as_ref()
+        .is_some_and(|k| matches!(k.known, KnownHostState::Changed | KnownHostState::Unknown));
     let (mut control, mut remote, mut remote_error, mut forwarding) = (None, None, None, None);
     if !dead && !key_blocks {
         step_event("script");
@@ -270,7 +270,8 @@ pub async fn check_host(
         target: Some(target),
         probe: Some(probe),
         control,
-        forwarding: forwarding.filter(|f| !matches!(f, Forwarding::Unknown { message } if message.is_empty())),
+        forwarding: forwarding
+            .filter(|f| !matches!(f, Forwarding::Unknown { message } if message.is_empty())),
         remote,
         remote_error,
         findings,

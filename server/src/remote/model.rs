@@ -50,10 +50,16 @@ pub struct HostKeyFacts {
 #[serde(rename_all = "camelCase", tag = "result")]
 pub enum AuthOutcome {
     /// Logged in; `with` says how (`agent key "me@laptop"`, `~/.ssh/id_ed25519`).
-    Succeeded { with: String },
+    Succeeded {
+        with: String,
+    },
     /// Every key tried was refused (or there was none to try).
-    Failed { tried: Vec<String> },
-    NotTried { reason: String },
+    Failed {
+        tried: Vec<String>,
+    },
+    NotTried {
+        reason: String,
+    },
 }
 
 /// How the probe reached the host.
@@ -62,7 +68,9 @@ pub enum AuthOutcome {
 pub enum Route {
     Direct,
     /// Through `ssh -W host:port` to the last hop (earlier hops as `-J`).
-    ProxyJump { hops: Vec<String> },
+    ProxyJump {
+        hops: Vec<String>,
+    },
     /// A ProxyCommand: gord does not run it; only the system ssh checks apply.
     ProxyCommand,
 }
@@ -115,8 +123,12 @@ pub struct ProbeFailure {
 pub enum Forwarding {
     Works,
     /// sshd answered `administratively prohibited`.
-    Refused { message: String },
-    Unknown { message: String },
+    Refused {
+        message: String,
+    },
+    Unknown {
+        message: String,
+    },
 }
 
 /// ControlMaster: is a master live, and what a second connection costs.

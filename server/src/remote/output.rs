@@ -97,7 +97,12 @@ pub fn render_text(report: &FleetReport, colour: bool) -> String {
                 }
             }
             if let Some(fix) = &f.fix {
-                let _ = writeln!(out, "    {} {}", paint(colour, "\x1b[2m", "fix:"), fix.title);
+                let _ = writeln!(
+                    out,
+                    "    {} {}",
+                    paint(colour, "\x1b[2m", "fix:"),
+                    fix.title
+                );
                 if let Some(argv) = &fix.command {
                     let _ = writeln!(out, "         {}", argv.join(" "));
                 }

@@ -212,7 +212,11 @@ async fn probe_through_jump(
         Err(e) => return failed(facts, ProbeStage::ProxyJump, format!("temp file: {e}")),
     };
     let Ok(log_for_child) = log.try_clone() else {
-        return failed(facts, ProbeStage::ProxyJump, String::from("temp file clone"));
+        return failed(
+            facts,
+            ProbeStage::ProxyJump,
+            String::from("temp file clone"),
+        );
     };
     let forward_to = if target.hostname.contains(':') {
         format!("[{}]:{}", target.hostname, target.port)
@@ -316,10 +320,7 @@ fn connect_direct(host: &str, port: u16, step: Duration) -> (ProbeFacts, Option<
                 );
             }
             Err(e) => {
-                last_error = format!(
-                    "ssh: connect to host {host} port {port}: {}",
-                    io_words(&e)
-                );
+                last_error = format!("ssh: connect to host {host} port {port}: {}", io_words(&e));
             }
         }
     }
@@ -329,10 +330,7 @@ fn connect_direct(host: &str, port: u16, step: Duration) -> (ProbeFacts, Option<
 /// The OS's words for an error, as ssh prints them (`Connection refused`).
 fn io_words(e: &std::io::Error) -> String {
     let text = e.to_string();
-    text.split(" (os error")
-        .next()
-        .unwrap_or(&text)
-        .to_string()
+    text.split(" (os error").next().unwrap_or(&text).to_string()
 }
 
 /// OpenSSH's host key preference order, restricted to what libssh2 knows, so
@@ -528,7 +526,10 @@ mod tests {
     #[test]
     fn a_prohibited_channel_means_forwarding_is_off_and_a_refused_port_means_it_works() {
         assert_eq!(
-            classify_forwarding("channel 0: open failed: connect failed: Connection refused", false),
+            classify_forwarding(
+                "channel 0: open failed: connect failed: Connection refused",
+                false
+            ),
             Forwarding::Works
         );
         assert!(matches!(

@@ -142,8 +142,12 @@ fn probe_findings(t: &Target, p: &ProbeFacts, out: &mut Vec<RemoteFinding>) {
             ProbeStage::HostKey | ProbeStage::Auth => ("RMT008", String::from("Run `ssh -v` to see the exchange")),
         };
         out.push(
-            finding(code, Status::Error, format!("{}: {}", t.alias, failure.message))
-                .fix(Fix::advice(fix)),
+            finding(
+                code,
+                Status::Error,
+                format!("{}: {}", t.alias, failure.message),
+            )
+            .fix(Fix::advice(fix)),
         );
         return;
     }
@@ -399,7 +403,11 @@ fn remote_findings(t: &Target, r: &RemoteFacts, out: &mut Vec<RemoteFinding>) {
             finding(
                 "RMT017",
                 Status::Warning,
-                format!("{} has no {}: the Go extension needs gopls, debugging needs dlv", t.alias, missing_tools.join(", ")),
+                format!(
+                    "{} has no {}: the Go extension needs gopls, debugging needs dlv",
+                    t.alias,
+                    missing_tools.join(", ")
+                ),
             )
             .fix(Fix::advice(format!("On the host: {}", install.join("; ")))),
         );
@@ -430,7 +438,15 @@ fn remote_findings(t: &Target, r: &RemoteFacts, out: &mut Vec<RemoteFinding>) {
 pub fn summarize(o: &Observed<'_>, found: &[RemoteFinding]) -> HostSummary {
     let probe_failed_at = o.probe.and_then(|p| p.failure.as_ref()).map(|f| f.stage);
     let reachable = match (o.probe, probe_failed_at) {
-        (_, Some(ProbeStage::Resolve | ProbeStage::Connect | ProbeStage::Banner | ProbeStage::ProxyJump)) => Verdict::No,
+        (
+            _,
+            Some(
+                ProbeStage::Resolve
+                | ProbeStage::Connect
+                | ProbeStage::Banner
+                | ProbeStage::ProxyJump,
+            ),
+        ) => Verdict::No,
         (Some(p), None) if p.banner.is_some() => Verdict::Yes,
         _ if o.remote.is_some() => Verdict::Yes,
         _ => Verdict::Unknown,
@@ -531,7 +547,12 @@ tool_gopls=/g/gopls\ntool_dlv=/g/dlv\ntool_golangci-lint=/g/golangci-lint\nptrac
         };
         let row = summarize(&o, &found);
         assert_eq!(
-            (row.reachable, row.auth, row.go_ready, row.vscode_server_ready),
+            (
+                row.reachable,
+                row.auth,
+                row.go_ready,
+                row.vscode_server_ready
+            ),
             (Verdict::Yes, Verdict::Yes, Verdict::Yes, Verdict::Yes)
         );
         assert_eq!(row.first_problem, None);
@@ -547,16 +568,22 @@ tool_gopls=/g/gopls\ntool_dlv=/g/dlv\ntool_golangci-lint=/g/golangci-lint\nptrac
         let r = parse_facts(&old);
         let found = findings(&observe(&t, &r));
         assert_eq!(codes(&found), ["RMT011"]);
-        assert!(found[0].message.contains("kernel 3.10.0-1160.el7.x86_64 (needs 4.18)"));
+        assert!(found[0]
+            .message
+            .contains("kernel 3.10.0-1160.el7.x86_64 (needs 4.18)"));
         assert!(found[0].message.contains("glibc 2.17 (needs 2.28)"));
-        assert!(found[0].message.contains("GLIBCXX (libstdc++) 3.4.19 (needs 3.4.25)"));
+        assert!(found[0]
+            .message
+            .contains("GLIBCXX (libstdc++) 3.4.19 (needs 3.4.25)"));
     }
 
     #[test]
     fn go_only_in_a_login_shell_shows_both_paths_and_explains_profile_versus_bashrc() {
         let t = target();
-        let text = HEALTHY
-            .replace("go=/usr/local/go/bin/go\n", "go=\npath=/usr/bin:/bin\nlogin_path=/usr/local/go/bin:/usr/bin:/bin\n");
+        let text = HEALTHY.replace(
+            "go=/usr/local/go/bin/go\n",
+            "go=\npath=/usr/bin:/bin\nlogin_path=/usr/local/go/bin:/usr/bin:/bin\n",
+        );
         let r = parse_facts(&text);
         let found = findings(&observe(&t, &r));
         assert_eq!(codes(&found), ["RMT016"]);
@@ -579,7 +606,10 @@ tool_gopls=/g/gopls\ntool_dlv=/g/dlv\ntool_golangci-lint=/g/golangci-lint\nptrac
             .replace("tool_dlv=/g/dlv", "tool_dlv=");
         let r = parse_facts(&text);
         let found = findings(&observe(&t, &r));
-        assert_eq!(codes(&found), ["RMT012", "RMT014", "RMT015", "RMT017", "RMT018"]);
+        assert_eq!(
+            codes(&found),
+            ["RMT012", "RMT014", "RMT015", "RMT017", "RMT018"]
+        );
         assert!(found[0].message.contains("curl or wget"));
     }
 }

@@ -376,6 +376,10 @@ ptrace_scope=1\n__gord_end=1\nlogout\n";
             .args(["-n", "-c", REMOTE_SCRIPT])
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }

@@ -30,7 +30,13 @@ pub fn ssh_error_text(out: &Output) -> String {
     }
 }
 
-async fn run(client: &SshClient, host: &str, extra: &[&str], step: Duration, total: Duration) -> Result<Output, ExecError> {
+async fn run(
+    client: &SshClient,
+    host: &str,
+    extra: &[&str],
+    step: Duration,
+    total: Duration,
+) -> Result<Output, ExecError> {
     let mut args = client.base_args(step);
     args.extend(extra.iter().map(Into::into));
     args.push("--".into());
@@ -47,7 +53,10 @@ pub async fn control_facts(client: &SshClient, target: &Target, step: Duration) 
             Err(e) => (false, e.to_string()),
         }
     } else {
-        (false, String::from("no ControlPath: every connection does its own handshake"))
+        (
+            false,
+            String::from("no ControlPath: every connection does its own handshake"),
+        )
     };
     let mut times = [None, None];
     for slot in &mut times {
@@ -113,7 +122,15 @@ pub async fn remote_facts(
 /// `ssh -W 127.0.0.1:22 HOST` with stdin closed: what sshd says about a
 /// forward, in the words Remote-SSH users see.
 pub async fn forwarding(client: &SshClient, target: &Target, step: Duration) -> Forwarding {
-    match run(client, &target.alias, &["-W", "127.0.0.1:22"], step, step * 2).await {
+    match run(
+        client,
+        &target.alias,
+        &["-W", "127.0.0.1:22"],
+        step,
+        step * 2,
+    )
+    .await
+    {
         Ok(out) => classify_forwarding(&out.stderr_text(), out.success()),
         Err(e) => Forwarding::Unknown {
             message: e.to_string(),

@@ -15,7 +15,9 @@ pub enum HostRefusal {
     Empty,
     #[error("`{0}` starts with `-`, so ssh would read it as an option; refused")]
     LooksLikeOption(String),
-    #[error("`{host}` contains {what}, which no host name has; refused so that nothing can run it")]
+    #[error(
+        "`{host}` contains {what}, which no host name has; refused so that nothing can run it"
+    )]
     BadCharacter { host: String, what: String },
     #[error("the host name is longer than 1025 bytes")]
     TooLong,
@@ -150,13 +152,9 @@ impl Target {
             identity_agent: value(lines, "identityagent")
                 .filter(none)
                 .map(str::to_string),
-            control_master: value(lines, "controlmaster")
-                .unwrap_or("false")
-                .to_string(),
+            control_master: value(lines, "controlmaster").unwrap_or("false").to_string(),
             control_path: value(lines, "controlpath").filter(none).map(str::to_string),
-            control_persist: value(lines, "controlpersist")
-                .unwrap_or("no")
-                .to_string(),
+            control_persist: value(lines, "controlpersist").unwrap_or("no").to_string(),
             hostname,
         }
     }
@@ -176,7 +174,13 @@ mod tests {
 
     #[test]
     fn ordinary_destinations_are_accepted() {
-        for host in ["build-1", "dev.example.com", "me@box", "::1", "fe80::1%eth0"] {
+        for host in [
+            "build-1",
+            "dev.example.com",
+            "me@box",
+            "::1",
+            "fe80::1%eth0",
+        ] {
             assert_eq!(check_host_argument(host), Ok(()), "{host}");
         }
     }
@@ -196,7 +200,9 @@ mod tests {
             err.to_string(),
             "`a;touch /tmp/x` contains `;`, which no host name has; refused so that nothing can run it"
         );
-        for host in ["a b", "a$(id)", "a`id`", "a|b", "a\nb", "a'b", "a\"b", "a&b", "a>b"] {
+        for host in [
+            "a b", "a$(id)", "a`id`", "a|b", "a\nb", "a'b", "a\"b", "a&b", "a>b",
+        ] {
             assert!(check_host_argument(host).is_err(), "{host:?}");
         }
         assert_eq!(check_host_argument(""), Err(HostRefusal::Empty));
@@ -218,7 +224,10 @@ mod tests {
             line("port", "2222"),
             line("identityfile", "~/.ssh/id_ed25519"),
             line("identityfile", "/keys/other"),
-            line("userknownhostsfile", "~/.ssh/known_hosts ~/.ssh/known_hosts2"),
+            line(
+                "userknownhostsfile",
+                "~/.ssh/known_hosts ~/.ssh/known_hosts2",
+            ),
             line("globalknownhostsfile", "/etc/ssh/ssh_known_hosts"),
             line("connecttimeout", "5"),
             line("proxyjump", "bastion,inner"),

@@ -75,7 +75,17 @@ fn run(program: &str, args: &[&str]) {
 fn keygen(path: &Path, passphrase: &str) {
     run(
         "ssh-keygen",
-        &["-q", "-t", "ed25519", "-N", passphrase, "-C", "rig", "-f", path.to_str().unwrap()],
+        &[
+            "-q",
+            "-t",
+            "ed25519",
+            "-N",
+            passphrase,
+            "-C",
+            "rig",
+            "-f",
+            path.to_str().unwrap(),
+        ],
     );
 }
 
