@@ -580,9 +580,10 @@ tool_gopls=/g/gopls\ntool_dlv=/g/dlv\ntool_golangci-lint=/g/golangci-lint\nptrac
     #[test]
     fn go_only_in_a_login_shell_shows_both_paths_and_explains_profile_versus_bashrc() {
         let t = target();
-        let text = HEALTHY.replace(
+        let text = HEALTHY.replacen(
             "go=/usr/local/go/bin/go\n",
             "go=\npath=/usr/bin:/bin\nlogin_path=/usr/local/go/bin:/usr/bin:/bin\n",
+            1,
         );
         let r = parse_facts(&text);
         let found = findings(&observe(&t, &r));
