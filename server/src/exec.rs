@@ -24,6 +24,10 @@ pub struct CommandSpec {
     pub cwd: Option<PathBuf>,
     /// Variables set on top of the inherited environment.
     pub env: Vec<(OsString, OsString)>,
+    /// Variables removed from the inherited environment.
+    pub env_remove: Vec<OsString>,
+    /// Bytes written to the child's stdin, which is then closed; None: stdin is /dev/null.
+    pub stdin: Option<Vec<u8>>,
     pub timeout: Duration,
     pub output_cap: usize,
 }
@@ -35,6 +39,8 @@ impl CommandSpec {
             args: Vec::new(),
             cwd: None,
             env: Vec::new(),
+            env_remove: Vec::new(),
+            stdin: None,
             timeout: Duration::from_secs(10),
             output_cap: DEFAULT_OUTPUT_CAP,
         }
@@ -61,6 +67,17 @@ impl CommandSpec {
 
     pub fn env(mut self, key: impl Into<OsString>, value: impl Into<OsString>) -> Self {
         self.env.push((key.into(), value.into()));
+        self
+    }
+
+    pub fn env_remove(mut self, key: impl Into<OsString>) -> Self {
+        self.env_remove.push(key.into());
+        self
+    }
+
+    /// Feeds `bytes` to the child's stdin (then closes it) instead of /dev/null.
+    pub fn stdin_bytes(mut self, bytes: impl Into<Vec<u8>>) -> Self {
+        self.stdin = Some(bytes.into());
         self
     }
 
@@ -201,7 +218,11 @@ async fn run_child(spec: CommandSpec) -> Result<Output, ExecError> {
     let mut command = tokio::process::Command::new(&spec.program);
     command
         .args(&spec.args)
-        .stdin(Stdio::null())
+        .stdin(if spec.stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true)
@@ -209,6 +230,9 @@ async fn run_child(spec: CommandSpec) -> Result<Output, ExecError> {
         .process_group(0);
     if let Some(dir) = &spec.cwd {
         command.current_dir(dir);
+    }
+    for key in &spec.env_remove {
+        command.env_remove(key);
     }
     for (key, value) in &spec.env {
         command.env(key, value);
@@ -224,12 +248,23 @@ async fn run_child(spec: CommandSpec) -> Result<Output, ExecError> {
 
     let stdout = child.stdout.take();
     let stderr = child.stderr.take();
+    let stdin = child.stdin.take();
+    let input = spec.stdin.clone().unwrap_or_default();
     let cap = spec.output_cap;
     let work = async {
-        let (out, err, status) = tokio::join!(
+        let feed = async move {
+            if let Some(mut pipe) = stdin {
+                use tokio::io::AsyncWriteExt;
+                // A child that exits without reading its input is not an error.
+                let _ = pipe.write_all(&input).await;
+                let _ = pipe.shutdown().await;
+            }
+        };
+        let (out, err, status, ()) = tokio::join!(
             read_capped(stdout, cap),
             read_capped(stderr, cap),
-            child.wait()
+            child.wait(),
+            feed
         );
         (out, err, status)
     };
@@ -261,6 +296,66 @@ async fn run_child(spec: CommandSpec) -> Result<Output, ExecError> {
         truncated: out_cut || err_cut,
         duration: started.elapsed(),
     })
+}
+
+/// A long-running child whose stdin and stdout are one end of a Unix socket
+/// pair (ssh's `-W host:port` stdio forward, for ProxyJump). Dropping it kills
+/// the child's whole process group, so a cancelled probe leaves nothing behind.
+pub struct StdioBridge {
+    child: std::process::Child,
+    killer: GroupKiller,
+}
+
+impl StdioBridge {
+    /// Starts `spec.program` with stdin and stdout on `socket` and stderr into
+    /// `stderr_file` (the caller reads it for the error text). `spec.timeout`,
+    /// `spec.stdin` and `spec.output_cap` do not apply: the caller bounds the
+    /// work and drops the bridge.
+    pub fn spawn(
+        spec: &CommandSpec,
+        socket: std::os::unix::net::UnixStream,
+        stderr_file: std::fs::File,
+    ) -> Result<StdioBridge, ExecError> {
+        use std::os::fd::OwnedFd;
+        use std::os::unix::process::CommandExt;
+        let spawn_error = |source| ExecError::Spawn {
+            program: spec.program.display().to_string(),
+            source,
+        };
+        let for_stdout = socket.try_clone().map_err(spawn_error)?;
+        let mut command = std::process::Command::new(&spec.program);
+        command
+            .args(&spec.args)
+            .stdin(Stdio::from(OwnedFd::from(socket)))
+            .stdout(Stdio::from(OwnedFd::from(for_stdout)))
+            .stderr(Stdio::from(stderr_file))
+            .process_group(0);
+        for key in &spec.env_remove {
+            command.env_remove(key);
+        }
+        for (key, value) in &spec.env {
+            command.env(key, value);
+        }
+        let child = command.spawn().map_err(spawn_error)?;
+        let killer = GroupKiller {
+            pgid: i32::try_from(child.id()).ok(),
+        };
+        Ok(StdioBridge { child, killer })
+    }
+}
+
+impl Drop for StdioBridge {
+    fn drop(&mut self) {
+        // Kill first (the group, so a ProxyJump chain's own ssh children go
+        // too), then reap, so no zombie stays behind.
+        if let Some(pgid) = self.killer.pgid.take() {
+            // SAFETY: as in GroupKiller::drop.
+            unsafe {
+                libc::killpg(pgid, libc::SIGKILL);
+            }
+        }
+        let _ = self.child.wait();
+    }
 }
 
 /// Reads a stream to its end, keeping at most `cap` bytes; the rest is drained
@@ -411,6 +506,9 @@ pub fn run_blocking(spec: &CommandSpec) -> Result<Output, ExecError> {
         .process_group(0);
     if let Some(dir) = &spec.cwd {
         command.current_dir(dir);
+    }
+    for key in &spec.env_remove {
+        command.env_remove(key);
     }
     for (key, value) in &spec.env {
         command.env(key, value);
@@ -788,6 +886,37 @@ mod tests {
         drop(child);
         tokio::time::sleep(Duration::from_millis(1500)).await;
         assert!(!marker.exists(), "a grandchild outlived the dropped child");
+    }
+
+    #[tokio::test]
+    async fn stdin_bytes_reach_the_child_and_removed_variables_do_not() {
+        std::env::set_var("GORD_EXEC_TEST_REMOVED", "present");
+        let out = SystemRunner
+            .run(
+                sh("cat; echo \"[${GORD_EXEC_TEST_REMOVED:-unset}]\"")
+                    .stdin_bytes("fed\n")
+                    .env_remove("GORD_EXEC_TEST_REMOVED"),
+            )
+            .await
+            .unwrap();
+        assert_eq!(out.stdout_text(), "fed\n[unset]\n");
+    }
+
+    #[test]
+    fn a_dropped_stdio_bridge_kills_its_child() {
+        use std::io::{Read, Write};
+        let (mine, theirs) = std::os::unix::net::UnixStream::pair().unwrap();
+        let log = tempfile::tempfile().unwrap();
+        let bridge = StdioBridge::spawn(&CommandSpec::new("/bin/cat"), theirs, log).unwrap();
+        let mut mine = mine;
+        mine.write_all(b"echo").unwrap();
+        let mut back = [0u8; 4];
+        mine.read_exact(&mut back).unwrap();
+        assert_eq!(&back, b"echo");
+        drop(bridge);
+        let mut rest = Vec::new();
+        mine.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        assert_eq!(mine.read_to_end(&mut rest).unwrap(), 0, "cat still answers");
     }
 
     #[test]

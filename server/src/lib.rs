@@ -13,6 +13,7 @@ pub mod logging;
 pub mod lsp;
 pub mod preload;
 pub mod redact;
+pub mod remote;
 pub mod render;
 pub mod settings;
 pub mod ssh;

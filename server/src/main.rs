@@ -40,6 +40,10 @@ enum Command {
     /// SSH config tools.
     #[command(subcommand)]
     Ssh(SshCommand),
+    /// Remote host doctor: probe SSH hosts and check they are ready for
+    /// Remote-SSH and Go.
+    #[command(subcommand)]
+    Remote(RemoteCommand),
     /// Lint Go packages with golangci-lint (go vet when it is not installed):
     /// exact positions, suggested fixes, text, JSON or SARIF.
     Lint(LintArgs),
@@ -158,6 +162,43 @@ enum PreloadFormat {
     Text,
     /// The report as JSON (the shape a `gord/preload` request returns).
     Json,
+}
+
+#[derive(Subcommand)]
+enum RemoteCommand {
+    /// Probe HOST (or every literal Host of the config with --all): reachability,
+    /// host key, authentication, the VS Code server's needs, TCP forwarding,
+    /// ControlMaster, and Go on the login and non-login PATH.
+    Check(RemoteCheckArgs),
+}
+
+#[derive(clap::Args)]
+struct RemoteCheckArgs {
+    /// The host, as you would type it after `ssh`.
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    host: Option<String>,
+    /// Check every host the config names literally (no wildcards or `!`).
+    #[arg(long)]
+    all: bool,
+    /// Hosts checked at the same time.
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
+    jobs: u16,
+    /// The ssh config to use, for gord and for ssh (`ssh -F`); default ~/.ssh/config.
+    #[arg(long, short = 'F', value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = LintFormat::Text)]
+    format: LintFormat,
+    /// Lowest severity that makes the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    fail_on: FailOn,
+    /// Colour in text output: auto means only on a terminal and without NO_COLOR.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+    /// Time limit of each network step and each ssh run, in seconds (a
+    /// shorter ConnectTimeout in the config wins). A dead host costs about this.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
+    timeout: u64,
 }
 
 #[derive(Subcommand)]
@@ -313,6 +354,13 @@ fn main() -> ExitCode {
         Command::Ssh(SshCommand::Resolve { host: None, .. }) => {
             fail(&anyhow::anyhow!("name a HOST or pass --all"))
         }
+        Command::Remote(RemoteCommand::Check(args)) => {
+            gord::logging::init("warn");
+            match remote_check(args) {
+                Ok(code) => code,
+                Err(e) => fail(&e),
+            }
+        }
         Command::Lint(args) => {
             gord::logging::init("warn");
             match lint(args) {
@@ -412,6 +460,46 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     };
     write_stdout(&output)?;
     Ok(exit_code(&report, args.fail_on))
+}
+
+/// Exit 0 clean, 1 findings at or above --fail-on, 2 when gord failed (a
+/// refused host name, an unreadable config).
+fn remote_check(args: RemoteCheckArgs) -> anyhow::Result<ExitCode> {
+    use gord::remote::{self, output, RemoteCheckOptions};
+    let hosts = match &args.host {
+        Some(host) => {
+            // Before anything runs: a name like `-oProxyCommand=...` never reaches ssh.
+            remote::target::check_host_argument(host)
+                .map_err(|refusal| anyhow::anyhow!("RMT001 {refusal}; nothing was run"))?;
+            vec![host.clone()]
+        }
+        None => remote::config_hosts(args.config.as_deref()).map_err(anyhow::Error::msg)?,
+    };
+    let options = RemoteCheckOptions {
+        config: args.config.clone(),
+        timeout: std::time::Duration::from_secs(args.timeout),
+        jobs: usize::from(args.jobs),
+        ..RemoteCheckOptions::default()
+    };
+    let progress = |event: remote::model::Progress| tracing::debug!(?event, "remote check");
+    let report = runtime()?.block_on(remote::check_hosts(&hosts, &options, &progress));
+    let text = match args.format {
+        LintFormat::Text => output::render_text(&report, use_colour(args.color)),
+        LintFormat::Json => output::render_json(&report) + "\n",
+        LintFormat::Sarif => {
+            output::render_sarif(&report, gord::docs::docs_root().as_deref()) + "\n"
+        }
+    };
+    write_stdout(&text)?;
+    let threshold = match args.fail_on {
+        FailOn::Warning => Status::Warning,
+        FailOn::Error => Status::Error,
+    };
+    Ok(if report.worst() >= threshold {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// Exit 0 clean, 1 issues, 2 when the linter itself failed (its config, code

@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""gord remote check --all against a plain `ssh HOST true` loop, on real sshd daemons.
+
+Starts N sshd on 127.0.0.1 (as tests/rig does: own host keys, UsePAM no,
+StrictModes no, PidFile none), writes an ssh_config and known_hosts in a temp
+dir, then times:
+  - `gord remote check --all --jobs J -F CONFIG` (every check on every host);
+  - `ssh -F CONFIG HOST true` for each host, one after another;
+  - with ControlMaster auto (ControlPath in the temp dir): the first and the
+    second `ssh HOST true` to one host.
+Standard library only. Needs root (sshd logs in as root with the rig's key).
+"""
+import argparse, os, shutil, signal, socket, subprocess, sys, tempfile, time
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def keygen(path):
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", path], check=True)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--gord", default="target/release/gord")
+    ap.add_argument("--hosts", type=int, default=20)
+    ap.add_argument("--jobs", type=int, default=8)
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args()
+    tmp = tempfile.mkdtemp(prefix="gord-remote-bench-")
+    os.chmod(tmp, 0o755)
+    os.makedirs("/run/sshd", exist_ok=True)
+    daemons = []
+    try:
+        key = os.path.join(tmp, "id_ed25519")
+        keygen(key)
+        shutil.copy(key + ".pub", os.path.join(tmp, "authorized_keys"))
+        known = os.path.join(tmp, "known_hosts")
+        config = []
+        known_lines = []
+        for i in range(args.hosts):
+            hk = os.path.join(tmp, f"host{i}_key")
+            keygen(hk)
+            port = free_port()
+            cfg = os.path.join(tmp, f"sshd{i}.conf")
+            with open(cfg, "w") as f:
+                f.write(f"ListenAddress 127.0.0.1:{port}\nHostKey {hk}\nPidFile none\nUsePAM no\n"
+                        f"StrictModes no\nAuthorizedKeysFile {tmp}/authorized_keys\n"
+                        "PasswordAuthentication no\nKbdInteractiveAuthentication no\n"
+                        "PermitRootLogin prohibit-password\nMaxStartups 100\n"
+                        "SetEnv PATH=/usr/local/go/bin:/root/go/bin:/usr/local/bin:/usr/bin:/bin\n")
+            daemons.append(subprocess.Popen(["/usr/sbin/sshd", "-D", "-e", "-f", cfg, "-E", cfg + ".log"]))
+            pub = open(hk + ".pub").read().split()
+            known_lines.append(f"[127.0.0.1]:{port} {pub[0]} {pub[1]}\n")
+            config.append(f"Host h{i}\n  HostName 127.0.0.1\n  Port {port}\n  User root\n"
+                          f"  IdentityFile {key}\n  IdentitiesOnly yes\n  UserKnownHostsFile {known}\n"
+                          "  GlobalKnownHostsFile /dev/null\n")
+            for _ in range(500):
+                try:
+                    socket.create_connection(("127.0.0.1", port), 0.1).close()
+                    break
+                except OSError:
+                    time.sleep(0.01)
+        open(known, "w").writelines(known_lines)
+        conf = os.path.join(tmp, "ssh_config")
+        open(conf, "w").write("".join(config))
+        cm_conf = os.path.join(tmp, "ssh_config_cm")
+        open(cm_conf, "w").write(f"Host *\n  ControlMaster auto\n  ControlPath {tmp}/cm-%C\n  ControlPersist 30\n" + "".join(config))
+        env = dict(os.environ)
+        for k in ("SSH_AUTH_SOCK", "SSH_ASKPASS", "DISPLAY"):
+            env.pop(k, None)
+
+        def timed(argv):
+            t = time.perf_counter()
+            p = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            return (time.perf_counter() - t) * 1000, p.returncode
+
+        gord_times, loop_times = [], []
+        for _ in range(args.runs):
+            ms, code = timed([args.gord, "remote", "check", "--all", "--jobs", str(args.jobs), "-F", conf, "--timeout", "10"])
+            if code not in (0, 1):
+                sys.exit(f"gord failed with {code}")
+            gord_times.append(ms)
+            t = time.perf_counter()
+            for i in range(args.hosts):
+                _, code = timed(["ssh", "-F", conf, "-o", "BatchMode=yes", f"h{i}", "true"])
+                if code != 0:
+                    sys.exit(f"ssh h{i} true failed with {code}")
+            loop_times.append((time.perf_counter() - t) * 1000)
+        first, _ = timed(["ssh", "-F", cm_conf, "-o", "BatchMode=yes", "h0", "true"])
+        second, _ = timed(["ssh", "-F", cm_conf, "-o", "BatchMode=yes", "h0", "true"])
+        subprocess.run(["ssh", "-F", cm_conf, "-O", "exit", "h0"], env=env, stderr=subprocess.DEVNULL)
+        med = lambda xs: sorted(xs)[len(xs) // 2]
+        g, l = med(gord_times), med(loop_times)
+        print(f"metric | gord | peer | ratio")
+        print(f"{args.hosts} hosts, every check (--jobs {args.jobs}) vs `ssh HOST true` loop, median of {args.runs} (ms) | {g:.0f} | {l:.0f} | {g / l:.2f}x")
+        print(f"ControlMaster: first vs second `ssh HOST true` (ms) | {second:.1f} (second) | {first:.1f} (first) | {second / first:.2f}x")
+    finally:
+        for d in daemons:
+            d.send_signal(signal.SIGTERM)
+        for d in daemons:
+            d.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,16 @@
+//! The remote script's output parser, and the key file classifier: any bytes,
+//! no panic, and facts only from between the markers.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    let facts = gord::remote::script::parse_facts(&text);
+    if !text.contains("__gord_begin=") {
+        assert_eq!(facts, gord::remote::script::RemoteFacts::default());
+    }
+    let _ = gord::remote::keyfile::classify_key(&text);
+    let _ = gord::remote::probe::server_version(&text);
+    let _ = gord::remote::target::check_host_argument(&text);
+});

@@ -1,0 +1,316 @@
+//! The remote host doctor: is a host reachable, does it let you in, can the
+//! VS Code server run there, and is Go ready on it.
+//!
+//! Two halves, each used for what it does best:
+//! - [`probe`]: one connection with libssh2 (`ssh2`), for structured facts
+//!   (timings, banner, host key against known_hosts, offered methods, whether
+//!   the agent or key files log in);
+//! - [`system`]: the user's own `ssh` with their config (BatchMode), for
+//!   everything that must behave exactly as Remote-SSH does: the fixed remote
+//!   script, TCP forwarding, ControlMaster.
+//!
+//! The library API for the CLI and the language server is [`check_host`],
+//! [`check_hosts`] and [`config_hosts`]; results are the serde types of
+//! [`model`]. Progress goes to a callback. Dropping a returned future cancels
+//! the run: every `ssh` child is killed with its process group, and a blocked
+//! libssh2 call is woken by shutting its socket.
+
+pub mod keyfile;
+pub mod model;
+pub mod output;
+pub mod probe;
+pub mod rules;
+pub mod script;
+pub mod system;
+pub mod target;
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+
+use crate::check::{Fix, Status};
+use crate::exec::{CommandSpec, ProcessRunner, SystemRunner};
+use model::{
+    FleetReport, Forwarding, HostReport, HostSummary, KnownHostState, ProbeStage, Progress,
+    RemoteFinding, Verdict,
+};
+use target::{check_host_argument, Target};
+
+/// How to run a check.
+#[derive(Clone)]
+pub struct RemoteCheckOptions {
+    /// `-F FILE` for ssh and for gord's resolver; None: ~/.ssh/config.
+    pub config: Option<PathBuf>,
+    /// Bounds each network step (ConnectTimeout, when shorter, wins) and each
+    /// ssh run; a dead host costs about this much, once.
+    pub timeout: Duration,
+    /// Hosts checked at the same time by [`check_hosts`].
+    pub jobs: usize,
+    /// The ssh client (default `ssh`, from PATH).
+    pub ssh_program: PathBuf,
+    pub runner: Arc<dyn ProcessRunner>,
+}
+
+impl Default for RemoteCheckOptions {
+    fn default() -> Self {
+        RemoteCheckOptions {
+            config: None,
+            timeout: Duration::from_secs(10),
+            jobs: 8,
+            ssh_program: PathBuf::from("ssh"),
+            runner: Arc::new(SystemRunner),
+        }
+    }
+}
+
+/// Builds every system `ssh` command: argv, the user's config, BatchMode,
+/// and an environment in which nothing can prompt.
+pub struct SshClient {
+    pub program: PathBuf,
+    pub config: Option<PathBuf>,
+    pub runner: Arc<dyn ProcessRunner>,
+}
+
+impl SshClient {
+    pub fn new(options: &RemoteCheckOptions) -> Self {
+        SshClient {
+            program: options.ssh_program.clone(),
+            config: options.config.clone(),
+            runner: Arc::clone(&options.runner),
+        }
+    }
+
+    /// `[-F FILE] -o BatchMode=yes -o ConnectTimeout=N`.
+    pub fn base_args(&self, step: Duration) -> Vec<OsString> {
+        let mut args: Vec<OsString> = Vec::new();
+        if let Some(config) = &self.config {
+            args.push("-F".into());
+            args.push(config.clone().into_os_string());
+        }
+        let seconds = step.as_secs_f64().ceil().max(1.0) as u64;
+        args.extend([
+            "-o".into(),
+            "BatchMode=yes".into(),
+            "-o".into(),
+            format!("ConnectTimeout={seconds}").into(),
+        ]);
+        args
+    }
+
+    /// The command, with SSH_ASKPASS and DISPLAY removed and
+    /// SSH_ASKPASS_REQUIRE=never, so no passphrase or password prompt can
+    /// appear (stdin is /dev/null or the fixed script, never a terminal).
+    pub fn spec(&self, args: Vec<OsString>, timeout: Duration) -> CommandSpec {
+        CommandSpec::new(&self.program)
+            .args(args)
+            .env_remove("SSH_ASKPASS")
+            .env_remove("DISPLAY")
+            .env("SSH_ASKPASS_REQUIRE", "never")
+            .timeout(timeout)
+            .output_cap(1024 * 1024)
+    }
+}
+
+/// Every host a config names literally (no wildcards, no `!`), in order.
+pub fn config_hosts(config: Option<&Path>) -> Result<Vec<String>, String> {
+    Ok(crate::ssh::resolve_all(config)?
+        .into_iter()
+        .map(|(host, _)| host)
+        .collect())
+}
+
+fn ms(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+fn refused(host: &str, code_message: String, fix: &str, started: Instant) -> HostReport {
+    let finding = RemoteFinding {
+        code: String::from("RMT001"),
+        status: Status::Error,
+        message: code_message,
+        detail: None,
+        fix: Some(Fix::advice(fix)),
+    };
+    HostReport {
+        host: host.to_string(),
+        target: None,
+        probe: None,
+        control: None,
+        forwarding: None,
+        remote: None,
+        remote_error: None,
+        summary: HostSummary {
+            reachable: Verdict::Unknown,
+            auth: Verdict::Unknown,
+            go_ready: Verdict::Unknown,
+            vscode_server_ready: Verdict::Unknown,
+            latency_ms: None,
+            first_problem: Some(format!("RMT001 {}", finding.message)),
+        },
+        findings: vec![finding],
+        status: Status::Error,
+        duration_ms: ms(started.elapsed()),
+    }
+}
+
+/// Checks one host: refuses an unsafe name before anything runs, resolves
+/// its config, probes it live, then (when it can be logged in to) runs the
+/// system ssh checks.
+pub async fn check_host(
+    host: &str,
+    options: &RemoteCheckOptions,
+    progress: &(dyn Fn(Progress) + Send + Sync),
+) -> HostReport {
+    let started = Instant::now();
+    progress(Progress::HostStarted {
+        host: host.to_string(),
+    });
+    if let Err(refusal) = check_host_argument(host) {
+        return refused(
+            host,
+            format!("{refusal}; nothing was run"),
+            "Use the host's name as written in a Host line of your ssh config",
+            started,
+        );
+    }
+    let lines = match crate::ssh::resolve_host(options.config.as_deref(), host, false) {
+        Ok((_, lines)) => lines,
+        Err(failure) => {
+            return refused(
+                host,
+                format!(
+                    "cannot resolve {host} from the ssh config: {}",
+                    failure.messages.join("; ")
+                ),
+                "Fix the config first (`gord ssh lint`)",
+                started,
+            )
+        }
+    };
+    let home = crate::ssh::config::local::LocalFacts::current().home;
+    let target = Target::from_lines(host, &lines, &home);
+    let step = target.step_timeout(options.timeout);
+    let client = SshClient::new(options);
+    let step_event = |name: &str| {
+        progress(Progress::Step {
+            host: host.to_string(),
+            step: name.to_string(),
+        })
+    };
+
+    step_event("probe");
+    // The probe's own steps are bounded; this is a backstop for name
+    // resolution, which no socket option limits.
+    let probe =
+        match tokio::time::timeout(step * 4, probe::live_probe(&target, &client, step)).await {
+            Ok(facts) => facts,
+            Err(_) => {
+                let mut facts = probe::live_probe_timed_out(&target, step * 4);
+                facts.duration_ms = ms(step * 4);
+                facts
+            }
+        };
+
+    let dead = probe.failure.as_ref().is_some_and(|f| {
+        matches!(
+            f.stage,
+            ProbeStage::Resolve | ProbeStage::Connect | ProbeStage::Banner | ProbeStage::ProxyJump
+        )
+    });
+    // BatchMode ssh refuses an unknown or changed host key, so the system
+    // checks would only repeat what the probe already reported.
+    let key_blocks = probe
+        .host_key
+        .as_ref()
+        .is_some_and(|k| matches!(k.known, KnownHostState::Changed | KnownHostState::Unknown));
+    let (mut control, mut remote, mut remote_error, mut forwarding) = (None, None, None, None);
+    if !dead && !key_blocks {
+        step_event("script");
+        let limit = options.timeout.max(step) * 3;
+        match system::remote_facts(&client, &target, step, limit).await {
+            Ok(facts) => remote = Some(facts),
+            Err(error) => remote_error = Some(error),
+        }
+        if remote.is_some() {
+            step_event("control");
+            control = Some(system::control_facts(&client, &target, step).await);
+            forwarding = match &probe.forwarding {
+                Some(found) => Some(found.clone()),
+                None => {
+                    step_event("forwarding");
+                    Some(system::forwarding(&client, &target, step).await)
+                }
+            };
+        }
+    }
+    if forwarding.is_none() {
+        forwarding = probe.forwarding.clone();
+    }
+
+    let observed = rules::Observed {
+        target: &target,
+        probe: Some(&probe),
+        control: control.as_ref(),
+        forwarding: forwarding.as_ref(),
+        remote: remote.as_ref(),
+        remote_error: remote_error.as_deref(),
+    };
+    let findings = rules::findings(&observed);
+    let summary = rules::summarize(&observed, &findings);
+    let status = findings
+        .iter()
+        .map(|f| f.status)
+        .max()
+        .unwrap_or(Status::Ok);
+    HostReport {
+        host: host.to_string(),
+        target: Some(target),
+        probe: Some(probe),
+        control,
+        forwarding: forwarding
+            .filter(|f| !matches!(f, Forwarding::Unknown { message } if message.is_empty())),
+        remote,
+        remote_error,
+        findings,
+        summary,
+        status,
+        duration_ms: ms(started.elapsed()),
+    }
+}
+
+/// Checks `hosts`, at most `options.jobs` at a time, results in the order
+/// given. `progress` hears each host start, step and finish.
+pub async fn check_hosts(
+    hosts: &[String],
+    options: &RemoteCheckOptions,
+    progress: &(dyn Fn(Progress) + Send + Sync),
+) -> FleetReport {
+    let started = Instant::now();
+    let total = hosts.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let reports = futures::stream::iter(hosts.iter().map(|host| {
+        let done = &done;
+        async move {
+            let report = check_host(host, options, progress).await;
+            let finished = done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+            progress(Progress::HostFinished {
+                host: host.clone(),
+                done: finished,
+                total,
+                status: report.status,
+            });
+            report
+        }
+    }))
+    .buffered(options.jobs.max(1))
+    .collect::<Vec<_>>()
+    .await;
+    FleetReport {
+        version: crate::VERSION.to_string(),
+        hosts: reports,
+        duration_ms: ms(started.elapsed()),
+    }
+}

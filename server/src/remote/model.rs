@@ -1,0 +1,262 @@
+//! The wire types of a remote check (`gord remote check --format json`, and
+//! the future `gord/remote/check` request): camelCase, optional parts omitted.
+
+use serde::{Deserialize, Serialize};
+
+use super::script::RemoteFacts;
+use super::target::Target;
+use crate::check::{Fix, Status};
+
+/// Where the live probe stopped, when it did not get through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ProbeStage {
+    Resolve,
+    Connect,
+    ProxyJump,
+    Banner,
+    HostKey,
+    Auth,
+}
+
+/// The host key against the user's known_hosts files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum KnownHostState {
+    Match,
+    /// No entry for this host (ssh would ask, or refuse in BatchMode).
+    Unknown,
+    /// An entry exists with a different key: possibly an attack.
+    Changed,
+    /// The files could not be checked.
+    NotChecked,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HostKeyFacts {
+    /// `ssh-ed25519`, `ecdsa-sha2-nistp256`, `ssh-rsa`.
+    pub key_type: String,
+    /// As OpenSSH prints it: `SHA256:` and unpadded base64.
+    pub fingerprint: String,
+    pub known: KnownHostState,
+    /// The known_hosts files that exist and were read.
+    pub files_read: Vec<String>,
+    /// The name looked up (HostKeyAlias, else `host` or `[host]:port`).
+    pub lookup_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "result")]
+pub enum AuthOutcome {
+    /// Logged in; `with` says how (`agent key "me@laptop"`, `~/.ssh/id_ed25519`).
+    Succeeded {
+        with: String,
+    },
+    /// Every key tried was refused (or there was none to try).
+    Failed {
+        tried: Vec<String>,
+    },
+    NotTried {
+        reason: String,
+    },
+}
+
+/// How the probe reached the host.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum Route {
+    Direct,
+    /// Through `ssh -W host:port` to the last hop (earlier hops as `-J`).
+    ProxyJump {
+        hops: Vec<String>,
+    },
+    /// A ProxyCommand: gord does not run it; only the system ssh checks apply.
+    ProxyCommand,
+}
+
+/// What the ssh2 (libssh2) live probe saw.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProbeFacts {
+    pub route: Route,
+    pub addresses: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolve_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connected_to: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connect_ms: Option<u64>,
+    /// The server's identification line, `SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub banner: Option<String>,
+    /// The software part of the banner, `OpenSSH_9.2p1`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handshake_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_key: Option<HostKeyFacts>,
+    /// What the server offers (`publickey`, `password`, ...).
+    pub auth_methods: Vec<String>,
+    pub auth: AuthOutcome,
+    /// Keys gord skipped because they have a passphrase and no agent holds them.
+    pub encrypted_keys: Vec<String>,
+    /// Whether sshd lets the session open a TCP forward (tried when logged in).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forwarding: Option<Forwarding>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<ProbeFailure>,
+    pub duration_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProbeFailure {
+    pub stage: ProbeStage,
+    pub message: String,
+}
+
+/// TCP forwarding through the host (what Remote-SSH's tunnel needs).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "result")]
+pub enum Forwarding {
+    Works,
+    /// sshd answered `administratively prohibited`.
+    Refused {
+        message: String,
+    },
+    Unknown {
+        message: String,
+    },
+}
+
+/// ControlMaster: is a master live, and what a second connection costs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ControlFacts {
+    pub control_master: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub control_path: Option<String>,
+    pub control_persist: String,
+    /// `ssh -O check` found a master before gord connected.
+    pub master_was_live: bool,
+    /// `ssh -O check`'s own words.
+    pub check_message: String,
+    /// `ssh HOST true`, first and second time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_connection_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub second_connection_ms: Option<u64>,
+}
+
+/// One finding about one host; `code` is `RMT001`…, with a page in docs/rules.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoteFinding {
+    pub code: String,
+    pub status: Status,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Fix>,
+}
+
+/// Yes, no, or not known (not reached that far).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Verdict {
+    Yes,
+    No,
+    Unknown,
+}
+
+impl Verdict {
+    pub fn word(self) -> &'static str {
+        match self {
+            Verdict::Yes => "yes",
+            Verdict::No => "no",
+            Verdict::Unknown => "?",
+        }
+    }
+}
+
+/// The fleet table's row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HostSummary {
+    pub reachable: Verdict,
+    pub auth: Verdict,
+    pub go_ready: Verdict,
+    pub vscode_server_ready: Verdict,
+    /// TCP connect (else the first `ssh HOST true`), in ms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_problem: Option<String>,
+}
+
+/// Everything learnt about one host.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HostReport {
+    pub host: String,
+    /// The settings used, from the resolved config (None when refused).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<Target>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probe: Option<ProbeFacts>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub control: Option<ControlFacts>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forwarding: Option<Forwarding>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote: Option<RemoteFacts>,
+    /// Why the remote script did not run or failed (ssh's own words).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote_error: Option<String>,
+    pub findings: Vec<RemoteFinding>,
+    pub summary: HostSummary,
+    pub status: Status,
+    pub duration_ms: u64,
+}
+
+/// A run over several hosts, in the order asked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FleetReport {
+    pub version: String,
+    pub hosts: Vec<HostReport>,
+    pub duration_ms: u64,
+}
+
+impl FleetReport {
+    pub fn worst(&self) -> Status {
+        self.hosts
+            .iter()
+            .map(|h| h.status)
+            .max()
+            .unwrap_or(Status::Ok)
+    }
+}
+
+/// Progress of a run, for a progress bar or `$/progress`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "event")]
+pub enum Progress {
+    HostStarted {
+        host: String,
+    },
+    /// A step began on a host: `probe`, `control`, `script`, `forwarding`.
+    Step {
+        host: String,
+        step: String,
+    },
+    HostFinished {
+        host: String,
+        done: usize,
+        total: usize,
+        status: Status,
+    },
+}

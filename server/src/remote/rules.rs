@@ -1,0 +1,616 @@
+//! From what was observed on one host to findings (`RMT001`…) and the fleet
+//! table's row. Pure: values in, values out.
+
+use super::model::{
+    AuthOutcome, ControlFacts, Forwarding, HostSummary, KnownHostState, ProbeFacts, ProbeStage,
+    RemoteFinding, Verdict,
+};
+use super::script::{compare_versions, version_numbers, ExecProbe, RemoteFacts};
+use super::target::Target;
+use crate::check::{Fix, Status};
+
+/// One platform requirement of the VS Code server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Requirement {
+    pub what: &'static str,
+    pub minimum: &'static str,
+}
+
+/// What the VS Code server (Remote-SSH) needs on a Linux host, from
+/// code.visualstudio.com/docs/remote/linux: the one table of these figures.
+pub const VSCODE_SERVER_NEEDS: [Requirement; 3] = [
+    Requirement {
+        what: "kernel",
+        minimum: "4.18",
+    },
+    Requirement {
+        what: "glibc",
+        minimum: "2.28",
+    },
+    Requirement {
+        what: "GLIBCXX (libstdc++)",
+        minimum: "3.4.25",
+    },
+];
+
+/// Commands the VS Code server's install script runs: each inner list is
+/// "one of these".
+pub const VSCODE_SERVER_COMMANDS: &[&[&str]] = &[&["bash"], &["tar"], &["curl", "wget"]];
+
+/// Free space in the home directory below which the server install is at
+/// risk (it unpacks about 200 MB per version), and free inodes likewise.
+pub const LOW_DISK_KIB: u64 = 1024 * 1024;
+pub const LOW_INODES: u64 = 20_000;
+
+/// Everything observed on one host, as the rules see it.
+#[derive(Debug, Clone, Copy)]
+pub struct Observed<'a> {
+    pub target: &'a Target,
+    pub probe: Option<&'a ProbeFacts>,
+    pub control: Option<&'a ControlFacts>,
+    pub forwarding: Option<&'a super::model::Forwarding>,
+    pub remote: Option<&'a RemoteFacts>,
+    pub remote_error: Option<&'a str>,
+}
+
+fn finding(code: &str, status: Status, message: String) -> RemoteFinding {
+    RemoteFinding {
+        code: code.to_string(),
+        status,
+        message,
+        detail: None,
+        fix: None,
+    }
+}
+
+trait With {
+    fn fix(self, fix: Fix) -> Self;
+    fn detail(self, detail: String) -> Self;
+}
+
+impl With for RemoteFinding {
+    fn fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
+        self
+    }
+    fn detail(mut self, detail: String) -> Self {
+        self.detail = Some(detail);
+        self
+    }
+}
+
+/// The findings for one host, most fundamental first.
+pub fn findings(o: &Observed<'_>) -> Vec<RemoteFinding> {
+    let mut out = Vec::new();
+    let t = o.target;
+    if let Some(p) = o.probe {
+        probe_findings(t, p, &mut out);
+    }
+    if let Some(error) = o.remote_error {
+        out.push(
+            finding(
+                "RMT010",
+                Status::Error,
+                format!("`ssh {}` (BatchMode) could not run a command: {error}", t.alias),
+            )
+            .fix(Fix::advice(format!(
+                "Run `ssh {}` in a terminal to see the whole error; Remote-SSH connects the same way",
+                t.alias
+            ))),
+        );
+    }
+    if let Some(Forwarding::Refused { message }) = o.forwarding {
+        out.push(
+            finding(
+                "RMT013",
+                Status::Error,
+                format!(
+                    "sshd on {} refuses TCP forwarding (`{message}`): Remote-SSH cannot reach its server through the tunnel",
+                    t.alias
+                ),
+            )
+            .fix(Fix::advice(
+                "On the host, set `AllowTcpForwarding yes` (or `local`) in /etc/ssh/sshd_config (and in any Match block for your user), then reload sshd",
+            )),
+        );
+    }
+    if let Some(r) = o.remote {
+        remote_findings(t, r, &mut out);
+    }
+    out
+}
+
+fn probe_findings(t: &Target, p: &ProbeFacts, out: &mut Vec<RemoteFinding>) {
+    if let Some(failure) = &p.failure {
+        let (code, fix) = match failure.stage {
+            ProbeStage::Resolve => (
+                "RMT002",
+                format!("Check the spelling of HostName `{}` and the DNS or /etc/hosts entry for it", t.hostname),
+            ),
+            ProbeStage::Connect => (
+                "RMT003",
+                format!("Check that sshd listens on {}:{} and that no firewall drops the connection; a lower ConnectTimeout makes a dead host fail faster", t.hostname, t.port),
+            ),
+            ProbeStage::Banner => (
+                "RMT004",
+                String::from("Something accepts TCP connections there but is not a working sshd: check the port, a load balancer or a hung sshd (MaxStartups)"),
+            ),
+            ProbeStage::ProxyJump => (
+                "RMT005",
+                format!("Check the jump host first: `gord remote check {}`", t.proxy_jump.first().map(String::as_str).unwrap_or_default()),
+            ),
+            ProbeStage::HostKey | ProbeStage::Auth => ("RMT008", String::from("Run `ssh -v` to see the exchange")),
+        };
+        out.push(
+            finding(
+                code,
+                Status::Error,
+                format!("{}: {}", t.alias, failure.message),
+            )
+            .fix(Fix::advice(fix)),
+        );
+        return;
+    }
+    if let Some(key) = &p.host_key {
+        match key.known {
+            KnownHostState::Changed => {
+                let name = &key.lookup_name;
+                let mut argv = vec![String::from("ssh-keygen")];
+                if let Some(file) = key.files_read.first() {
+                    argv.extend([String::from("-f"), file.clone()]);
+                }
+                argv.extend([String::from("-R"), name.clone()]);
+                out.push(
+                    finding(
+                        "RMT006",
+                        Status::Error,
+                        format!(
+                            "WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED for {name}! The {} key it presents now, {}, is not the one in known_hosts. Someone could be intercepting the connection, or the host was reinstalled; ssh will refuse to connect.",
+                            key.key_type, key.fingerprint
+                        ),
+                    )
+                    .detail(format!("known_hosts files read: {}", key.files_read.join(", ")))
+                    // Advice only: removing a key is the user's decision, after checking it.
+                    .fix(Fix {
+                        title: format!(
+                            "Confirm {} with the host's administrator (on the host: `ssh-keygen -lf /etc/ssh/ssh_host_{}_key.pub`), then remove the old entry: {}",
+                            key.fingerprint,
+                            key.key_type.trim_start_matches("ssh-").split('-').next().unwrap_or("ed25519"),
+                            argv.join(" ")
+                        ),
+                        command: None,
+                        edit: None,
+                    }),
+                );
+            }
+            KnownHostState::Unknown => out.push(
+                finding(
+                    "RMT007",
+                    Status::Warning,
+                    format!(
+                        "{} is not in your known_hosts: ssh (and Remote-SSH) will ask you to confirm its {} key {}, and BatchMode refuses to connect",
+                        key.lookup_name, key.key_type, key.fingerprint
+                    ),
+                )
+                .fix(Fix::advice(format!(
+                    "Check the fingerprint {} with the host's administrator, then connect once with `ssh {}` and answer yes",
+                    key.fingerprint, t.alias
+                ))),
+            ),
+            KnownHostState::Match | KnownHostState::NotChecked => {}
+        }
+    }
+    if let AuthOutcome::Failed { tried } = &p.auth {
+        let methods = p.auth_methods.join(",");
+        let mut f = finding(
+            "RMT008",
+            Status::Error,
+            format!(
+                "{}@{}: Permission denied ({methods}): no key from the agent or the IdentityFile list was accepted",
+                t.user, t.alias
+            ),
+        )
+        .fix(Fix::advice(format!(
+            "Install your public key on the host (`ssh-copy-id {}`), or name the right IdentityFile in the Host block",
+            t.alias
+        )));
+        if !tried.is_empty() {
+            f = f.detail(format!("tried: {}", tried.join(", ")));
+        }
+        out.push(f);
+        if !p.encrypted_keys.is_empty() {
+            let keys = p.encrypted_keys.join(", ");
+            let mut argv = vec![String::from("ssh-add")];
+            argv.extend(p.encrypted_keys.iter().cloned());
+            out.push(
+                finding(
+                    "RMT009",
+                    Status::Warning,
+                    format!(
+                        "{keys}: has a passphrase and no agent holds it, so nothing can use it without asking (gord never asks; Remote-SSH would prompt on every connection)"
+                    ),
+                )
+                .fix(Fix::run("Load it into your ssh-agent once", argv)),
+            );
+        }
+    }
+}
+
+fn below(have: &str, minimum: &str) -> bool {
+    let have = version_numbers(have);
+    !have.is_empty() && compare_versions(&have, &version_numbers(minimum)).is_lt()
+}
+
+fn remote_findings(t: &Target, r: &RemoteFacts, out: &mut Vec<RemoteFinding>) {
+    let mut too_old = Vec::new();
+    for need in VSCODE_SERVER_NEEDS {
+        let have = match need.what {
+            "kernel" => r.kernel.as_deref(),
+            "glibc" => r.glibc.as_deref(),
+            _ => r.glibcxx_max.as_deref(),
+        };
+        match have {
+            Some(have) if below(have, need.minimum) => {
+                too_old.push(format!("{} {have} (needs {})", need.what, need.minimum));
+            }
+            None if need.what == "glibc" => too_old.push(format!(
+                "no glibc found ({}); the VS Code server needs glibc {}",
+                r.libc_line.as_deref().unwrap_or("ldd not found"),
+                need.minimum
+            )),
+            _ => {}
+        }
+    }
+    if !too_old.is_empty() {
+        out.push(
+            finding(
+                "RMT011",
+                Status::Error,
+                format!(
+                    "{} is below what the VS Code server needs: {}",
+                    t.alias,
+                    too_old.join(", ")
+                ),
+            )
+            .detail(format!(
+                "{} {} {}",
+                r.os.as_deref().unwrap_or("unknown OS"),
+                r.arch.as_deref().unwrap_or(""),
+                r.kernel.as_deref().unwrap_or("")
+            ))
+            .fix(Fix::advice(
+                "Upgrade the host's OS, or use an older VS Code release that still supports it (see code.visualstudio.com/docs/remote/faq#_can-i-run-vs-code-server-on-older-linux-distributions)",
+            )),
+        );
+    }
+    let have = |name: &str| match name {
+        "bash" => r.bash.is_some(),
+        "tar" => r.tar.is_some(),
+        "curl" => r.curl.is_some(),
+        "wget" => r.wget.is_some(),
+        _ => false,
+    };
+    let missing: Vec<String> = VSCODE_SERVER_COMMANDS
+        .iter()
+        .filter(|options| !options.iter().any(|c| have(c)))
+        .map(|options| options.join(" or "))
+        .collect();
+    if !missing.is_empty() {
+        out.push(
+            finding(
+                "RMT012",
+                Status::Error,
+                format!(
+                    "{} lacks {}, which the VS Code server's installer runs",
+                    t.alias,
+                    missing.join(", ")
+                ),
+            )
+            .fix(Fix::advice(format!(
+                "Install them on the host (Debian/Ubuntu: `sudo apt-get install {}`)",
+                missing
+                    .iter()
+                    .map(|m| m.split(' ').next().unwrap_or_default())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ))),
+        );
+    }
+    for (place, probe, status) in [
+        ("/tmp", r.exec_tmp, Status::Warning),
+        ("the home directory", r.exec_home, Status::Error),
+        ("~/.vscode-server", r.exec_vscode_server, Status::Error),
+    ] {
+        if probe == Some(ExecProbe::No) {
+            out.push(
+                finding(
+                    "RMT014",
+                    status,
+                    format!("{place} on {} is mounted noexec: a program written there cannot run, and the VS Code server and `go test`/`dlv` binaries are started from there", t.alias),
+                )
+                .fix(Fix::advice(if place == "/tmp" {
+                    "Set TMPDIR (and GOTMPDIR) to a directory that allows execution, e.g. in ~/.profile: export GOTMPDIR=$HOME/.cache/go-tmp"
+                } else {
+                    "Ask for the noexec option to be removed from that mount, or set `remote.SSH.serverInstallPath` to a directory that allows execution"
+                })),
+            );
+        }
+    }
+    let low_disk = r.home_free_kib.is_some_and(|k| k < LOW_DISK_KIB);
+    let low_inodes = r.home_free_inodes.is_some_and(|i| i < LOW_INODES);
+    if low_disk || low_inodes {
+        out.push(
+            finding(
+                "RMT015",
+                Status::Warning,
+                format!(
+                    "the home directory on {} has {} MiB and {} inodes free: the VS Code server (about 200 MB a version), the Go module cache and build cache need room",
+                    t.alias,
+                    r.home_free_kib.map_or(String::from("?"), |k| (k / 1024).to_string()),
+                    r.home_free_inodes.map_or(String::from("?"), |i| i.to_string())
+                ),
+            )
+            .fix(Fix::advice(
+                "Free space: `go clean -cache -modcache`, and remove old servers under ~/.vscode-server/bin",
+            )),
+        );
+    }
+    match (&r.go, &r.login_go) {
+        (None, Some(login_go)) => out.push(
+            finding(
+                "RMT016",
+                Status::Error,
+                format!(
+                    "go is on {}'s PATH in a login shell ({login_go}) but not in a non-login one, which is what `ssh {} command` and the VS Code server's processes get",
+                    t.alias, t.alias
+                ),
+            )
+            .detail(format!(
+                "non-login PATH: {}\nlogin PATH:     {}",
+                r.path.as_deref().unwrap_or(""),
+                r.login_path.as_deref().unwrap_or("")
+            ))
+            .fix(Fix::advice(format!(
+                "Login shells read ~/.profile (or ~/.bash_profile); `ssh host command` runs bash non-interactively, which reads only ~/.bashrc. Add `export PATH=\"$PATH:{}\"` near the top of ~/.bashrc (above its \"If not running interactively, return\" line)",
+                std::path::Path::new(login_go).parent().map(|d| d.display().to_string()).unwrap_or_default()
+            ))),
+        ),
+        (None, None) => out.push(
+            finding(
+                "RMT016",
+                Status::Error,
+                format!("go is not installed on {} (neither a login nor a non-login shell finds it)", t.alias),
+            )
+            .fix(Fix::advice(
+                "Install Go from go.dev/dl into /usr/local/go and add /usr/local/go/bin to PATH in ~/.profile and ~/.bashrc",
+            )),
+        ),
+        _ => {}
+    }
+    let missing_tools: Vec<&str> = r
+        .tools
+        .iter()
+        .filter(|tool| tool.path.is_none())
+        .map(|tool| tool.name.as_str())
+        .collect();
+    if (r.go.is_some() || r.login_go.is_some()) && !missing_tools.is_empty() {
+        let install: Vec<String> = missing_tools
+            .iter()
+            .filter_map(|name| crate::goenv::tools::pinned(name))
+            .map(|tool| tool.install_argv().join(" "))
+            .collect();
+        out.push(
+            finding(
+                "RMT017",
+                Status::Warning,
+                format!(
+                    "{} has no {}: the Go extension needs gopls, debugging needs dlv",
+                    t.alias,
+                    missing_tools.join(", ")
+                ),
+            )
+            .fix(Fix::advice(format!("On the host: {}", install.join("; ")))),
+        );
+    }
+    if let Some(scope) = r.ptrace_scope.filter(|s| *s >= 1) {
+        out.push(
+            finding(
+                "RMT018",
+                if scope >= 3 { Status::Error } else { Status::Warning },
+                format!(
+                    "kernel.yama.ptrace_scope is {scope} on {}: `dlv attach` to a running process {}",
+                    t.alias,
+                    match scope {
+                        1 => "works only for the debugger's own children (dlv debug/test still work)",
+                        2 => "needs root (CAP_SYS_PTRACE)",
+                        _ => "is impossible until reboot",
+                    }
+                ),
+            )
+            .fix(Fix::advice(
+                "For attach, on the host: `sudo sysctl kernel.yama.ptrace_scope=0` (persist in /etc/sysctl.d/10-ptrace.conf); or start programs under dlv instead",
+            )),
+        );
+    }
+}
+
+/// The fleet table's row: verdicts and the first problem.
+pub fn summarize(o: &Observed<'_>, found: &[RemoteFinding]) -> HostSummary {
+    let probe_failed_at = o.probe.and_then(|p| p.failure.as_ref()).map(|f| f.stage);
+    let reachable = match (o.probe, probe_failed_at) {
+        (
+            _,
+            Some(
+                ProbeStage::Resolve
+                | ProbeStage::Connect
+                | ProbeStage::Banner
+                | ProbeStage::ProxyJump,
+            ),
+        ) => Verdict::No,
+        (Some(p), None) if p.banner.is_some() => Verdict::Yes,
+        _ if o.remote.is_some() => Verdict::Yes,
+        _ => Verdict::Unknown,
+    };
+    let auth = match o.probe.map(|p| &p.auth) {
+        _ if o.remote.is_some() => Verdict::Yes,
+        Some(AuthOutcome::Succeeded { .. }) => Verdict::Yes,
+        Some(AuthOutcome::Failed { .. }) => Verdict::No,
+        _ if reachable == Verdict::No => Verdict::No,
+        _ => Verdict::Unknown,
+    };
+    let go_ready = match o.remote {
+        Some(r) if r.go.is_some() && r.go_version.is_some() => Verdict::Yes,
+        Some(_) => Verdict::No,
+        None if reachable == Verdict::No || auth == Verdict::No => Verdict::No,
+        None => Verdict::Unknown,
+    };
+    let blocks_server = |f: &&RemoteFinding| {
+        f.status == Status::Error
+            && ["RMT011", "RMT012", "RMT013", "RMT014"].contains(&f.code.as_str())
+    };
+    let vscode_server_ready = match o.remote {
+        Some(_) if found.iter().any(|f| blocks_server(&f)) => Verdict::No,
+        Some(_) if matches!(o.forwarding, Some(Forwarding::Works)) => Verdict::Yes,
+        Some(_) => Verdict::Unknown,
+        None if reachable == Verdict::No || auth == Verdict::No => Verdict::No,
+        None => Verdict::Unknown,
+    };
+    let latency_ms = o
+        .probe
+        .and_then(|p| p.connect_ms.or(p.handshake_ms))
+        .or_else(|| o.control.and_then(|c| c.first_connection_ms));
+    // The first of the gravest findings: errors before warnings, then in order.
+    let first_problem = found
+        .iter()
+        .map(|f| f.status)
+        .max()
+        .filter(|s| *s >= Status::Warning)
+        .and_then(|worst| found.iter().find(|f| f.status == worst))
+        .map(|f| format!("{} {}", f.code, f.message));
+    HostSummary {
+        reachable,
+        auth,
+        go_ready,
+        vscode_server_ready,
+        latency_ms,
+        first_problem,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::remote::script::parse_facts;
+    use crate::ssh::config::effective::Line;
+
+    fn target() -> Target {
+        let lines = [Line {
+            keyword: "user",
+            value: "dev".into(),
+            origin: None,
+        }];
+        Target::from_lines("box", &lines, std::path::Path::new("/home/dev"))
+    }
+
+    fn observe<'a>(t: &'a Target, r: &'a RemoteFacts) -> Observed<'a> {
+        Observed {
+            target: t,
+            probe: None,
+            control: None,
+            forwarding: None,
+            remote: Some(r),
+            remote_error: None,
+        }
+    }
+
+    fn codes(found: &[RemoteFinding]) -> Vec<&str> {
+        found.iter().map(|f| f.code.as_str()).collect()
+    }
+
+    const HEALTHY: &str = "__gord_begin=1\nkernel=6.1.0\nglibc=2.36\nglibcxx=GLIBCXX_3.4.30\n\
+cmd_bash=/bin/bash\ncmd_tar=/bin/tar\ncmd_curl=/usr/bin/curl\nexec_tmp=yes\nexec_home=yes\n\
+df_home=/dev/x 100000000 1 90000000 1% /\ndfi_home=/dev/x 6000000 1 5000000 1% /\n\
+go=/usr/local/go/bin/go\nlogin_go=/usr/local/go/bin/go\ngo_version=go version go1.22.1 linux/amd64\n\
+tool_gopls=/g/gopls\ntool_dlv=/g/dlv\ntool_golangci-lint=/g/golangci-lint\nptrace_scope=0\n__gord_end=1\n";
+
+    #[test]
+    fn a_healthy_host_has_no_findings_and_reads_ready() {
+        let t = target();
+        let r = parse_facts(HEALTHY);
+        let o = observe(&t, &r);
+        let found = findings(&o);
+        assert_eq!(codes(&found), Vec::<&str>::new());
+        let forwarding = Forwarding::Works;
+        let o = Observed {
+            forwarding: Some(&forwarding),
+            ..o
+        };
+        let row = summarize(&o, &found);
+        assert_eq!(
+            (
+                row.reachable,
+                row.auth,
+                row.go_ready,
+                row.vscode_server_ready
+            ),
+            (Verdict::Yes, Verdict::Yes, Verdict::Yes, Verdict::Yes)
+        );
+        assert_eq!(row.first_problem, None);
+    }
+
+    #[test]
+    fn an_old_platform_is_held_against_the_one_requirements_table() {
+        let t = target();
+        let old = HEALTHY
+            .replace("kernel=6.1.0", "kernel=3.10.0-1160.el7.x86_64")
+            .replace("glibc=2.36", "glibc=2.17")
+            .replace("GLIBCXX_3.4.30", "GLIBCXX_3.4.19");
+        let r = parse_facts(&old);
+        let found = findings(&observe(&t, &r));
+        assert_eq!(codes(&found), ["RMT011"]);
+        assert!(found[0]
+            .message
+            .contains("kernel 3.10.0-1160.el7.x86_64 (needs 4.18)"));
+        assert!(found[0].message.contains("glibc 2.17 (needs 2.28)"));
+        assert!(found[0]
+            .message
+            .contains("GLIBCXX (libstdc++) 3.4.19 (needs 3.4.25)"));
+    }
+
+    #[test]
+    fn go_only_in_a_login_shell_shows_both_paths_and_explains_profile_versus_bashrc() {
+        let t = target();
+        let text = HEALTHY.replacen(
+            "go=/usr/local/go/bin/go\n",
+            "go=\npath=/usr/bin:/bin\nlogin_path=/usr/local/go/bin:/usr/bin:/bin\n",
+            1,
+        );
+        let r = parse_facts(&text);
+        let found = findings(&observe(&t, &r));
+        assert_eq!(codes(&found), ["RMT016"]);
+        let detail = found[0].detail.as_deref().unwrap_or_default();
+        assert!(detail.contains("non-login PATH: /usr/bin:/bin"));
+        assert!(detail.contains("login PATH:     /usr/local/go/bin:/usr/bin:/bin"));
+        let fix = &found[0].fix.as_ref().unwrap().title;
+        assert!(fix.contains("~/.bashrc") && fix.contains("~/.profile"));
+        assert_eq!(summarize(&observe(&t, &r), &found).go_ready, Verdict::No);
+    }
+
+    #[test]
+    fn missing_commands_noexec_low_disk_and_ptrace_each_have_their_code() {
+        let t = target();
+        let text = HEALTHY
+            .replace("cmd_curl=/usr/bin/curl", "cmd_curl=")
+            .replace("exec_tmp=yes", "exec_tmp=no")
+            .replace("90000000", "1000")
+            .replace("ptrace_scope=0", "ptrace_scope=1")
+            .replace("tool_dlv=/g/dlv", "tool_dlv=");
+        let r = parse_facts(&text);
+        let found = findings(&observe(&t, &r));
+        assert_eq!(
+            codes(&found),
+            ["RMT012", "RMT014", "RMT015", "RMT017", "RMT018"]
+        );
+        assert!(found[0].message.contains("curl or wget"));
+    }
+}

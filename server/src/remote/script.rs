@@ -1,0 +1,385 @@
+//! The one script gord runs on a remote host, and the pure parser of what it
+//! prints. The script is a constant: it is fed to `sh -s` on stdin and never
+//! has user data spliced into it.
+
+use serde::{Deserialize, Serialize};
+
+/// Facts about the remote, as `key=value` lines between two markers, one
+/// fact a line (newlines inside values become spaces). POSIX sh; every
+/// command's errors are silenced, a missing fact is an empty value.
+pub const REMOTE_SCRIPT: &str = r#"exec 2>/dev/null
+echo __gord_begin=1
+one() { printf '%s=%s\n' "$1" "$(printf '%s' "$2" | tr '\r\n' '  ' | cut -c1-2000)"; }
+to=""; command -v timeout >/dev/null && to="timeout 10"
+one user "$(id -un)"
+one home "$HOME"
+one shell "$SHELL"
+one os "$( . /etc/os-release && printf '%s' "$PRETTY_NAME")"
+one arch "$(uname -m)"
+one kernel "$(uname -r)"
+g=$(getconf GNU_LIBC_VERSION)
+one glibc "${g#glibc }"
+one ldd "$(ldd --version 2>&1 | head -n 1)"
+lib=""
+for f in /usr/lib/x86_64-linux-gnu/libstdc++.so.6 /lib/x86_64-linux-gnu/libstdc++.so.6 /usr/lib/aarch64-linux-gnu/libstdc++.so.6 /usr/lib64/libstdc++.so.6 /lib64/libstdc++.so.6 /usr/lib/libstdc++.so.6; do
+  if [ -r "$f" ]; then lib=$f; break; fi
+done
+[ -n "$lib" ] || lib=$(ldconfig -p | awk '/libstdc\+\+\.so\.6 /{print $NF; exit}')
+one libstdcxx "$lib"
+[ -n "$lib" ] && one glibcxx "$(grep -ao 'GLIBCXX_[0-9][0-9.]*' "$lib" | sort -u)"
+for c in bash tar curl wget; do one "cmd_$c" "$(command -v "$c")"; done
+one df_home "$(df -Pk "$HOME" | tail -n 1)"
+one dfi_home "$(df -Pi "$HOME" | tail -n 1)"
+canexec() {
+  [ -d "$1" ] || { echo absent; return; }
+  t=$(mktemp "$1/.gord-exec-XXXXXX") || { echo unwritable; return; }
+  printf '#!/bin/sh\nexit 0\n' > "$t"; chmod 700 "$t"
+  if "$t"; then echo yes; else echo no; fi
+  rm -f "$t"
+}
+one exec_tmp "$(canexec /tmp)"
+one exec_home "$(canexec "$HOME")"
+one exec_vscode "$(canexec "$HOME/.vscode-server")"
+one path "$PATH"
+one go "$(command -v go)"
+lp=$($to "${SHELL:-/bin/sh}" -l -c 'printf "\n__gord_login_path=%s\n__gord_login_go=%s\n" "$PATH" "$(command -v go)"' </dev/null | grep '^__gord_login_')
+login_go=$(printf '%s\n' "$lp" | sed -n 's/^__gord_login_go=//p')
+one login_path "$(printf '%s\n' "$lp" | sed -n 's/^__gord_login_path=//p')"
+one login_go "$login_go"
+gobin=$(command -v go); [ -n "$gobin" ] || gobin=$login_go
+gp=""
+if [ -n "$gobin" ]; then
+  one go_version "$($to "$gobin" version)"
+  gp=$($to "$gobin" env GOPATH)
+  one gopath "$gp"
+  one gomodcache "$($to "$gobin" env GOMODCACHE)"
+fi
+gp1=${gp%%:*}; [ -n "$gp1" ] || gp1=$HOME/go
+for t in gopls dlv golangci-lint; do
+  p=$(command -v "$t"); onpath=yes
+  if [ -z "$p" ]; then onpath=no; [ -x "$gp1/bin/$t" ] && p=$gp1/bin/$t; fi
+  one "tool_$t" "$p"
+  one "tool_${t}_on_path" "$onpath"
+  if [ -n "$p" ]; then
+    case $t in
+      dlv) v=$($to "$p" version | sed -n 's/^Version: //p') ;;
+      golangci-lint) v=$($to "$p" --version | head -n 1) ;;
+      *) v=$($to "$p" version | head -n 1) ;;
+    esac
+    one "tool_${t}_version" "$v"
+  fi
+done
+one ptrace_scope "$(cat /proc/sys/kernel/yama/ptrace_scope)"
+echo __gord_end=1
+"#;
+
+/// Whether a directory lets a program run from it (a real attempt, so
+/// `noexec` mounts, ACLs and read-only file systems all show).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ExecProbe {
+    Yes,
+    /// A file there could be written but not run: `noexec`.
+    No,
+    Unwritable,
+    Absent,
+    Unknown,
+}
+
+impl ExecProbe {
+    fn parse(value: &str) -> ExecProbe {
+        match value {
+            "yes" => ExecProbe::Yes,
+            "no" => ExecProbe::No,
+            "unwritable" => ExecProbe::Unwritable,
+            "absent" => ExecProbe::Absent,
+            _ => ExecProbe::Unknown,
+        }
+    }
+}
+
+/// One Go tool on the remote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ToolFact {
+    pub name: String,
+    /// Where it is; None when neither PATH nor GOPATH/bin has it.
+    pub path: Option<String>,
+    pub on_path: bool,
+    pub version: Option<String>,
+}
+
+/// Everything the remote script reported. Missing facts are `None`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoteFacts {
+    /// Both markers seen: the script ran to its end.
+    pub complete: bool,
+    pub user: Option<String>,
+    pub home: Option<String>,
+    pub shell: Option<String>,
+    pub os: Option<String>,
+    pub arch: Option<String>,
+    pub kernel: Option<String>,
+    /// glibc's version (`2.36`); None on musl or when unknown.
+    pub glibc: Option<String>,
+    /// `ldd --version`'s first line, which names musl where glibc is absent.
+    pub libc_line: Option<String>,
+    pub libstdcxx: Option<String>,
+    /// The highest GLIBCXX_ symbol version libstdc++ provides (`3.4.30`).
+    pub glibcxx_max: Option<String>,
+    pub bash: Option<String>,
+    pub tar: Option<String>,
+    pub curl: Option<String>,
+    pub wget: Option<String>,
+    pub home_free_kib: Option<u64>,
+    pub home_free_inodes: Option<u64>,
+    pub exec_tmp: Option<ExecProbe>,
+    pub exec_home: Option<ExecProbe>,
+    pub exec_vscode_server: Option<ExecProbe>,
+    /// PATH of a non-login shell (what `ssh host command` gets).
+    pub path: Option<String>,
+    /// `go` in that PATH.
+    pub go: Option<String>,
+    /// PATH of a login shell (`$SHELL -l -c`).
+    pub login_path: Option<String>,
+    pub login_go: Option<String>,
+    pub go_version: Option<String>,
+    pub gopath: Option<String>,
+    pub gomodcache: Option<String>,
+    pub tools: Vec<ToolFact>,
+    pub ptrace_scope: Option<u8>,
+}
+
+/// Longest value kept, in bytes; the script already cuts at 2,000.
+const MAX_VALUE: usize = 4096;
+
+/// The numeric prefix of a dotted version: `5.10.0-28-amd64` → [5, 10, 0].
+pub fn version_numbers(text: &str) -> Vec<u64> {
+    let mut numbers = Vec::new();
+    for part in text.trim().split('.') {
+        let digits: String = part.chars().take_while(char::is_ascii_digit).collect();
+        match digits.parse::<u64>() {
+            Ok(n) => numbers.push(n),
+            Err(_) => break,
+        }
+        if digits.len() != part.len() {
+            break;
+        }
+    }
+    numbers
+}
+
+/// Compares dotted versions numerically, missing parts counting as 0.
+pub fn compare_versions(a: &[u64], b: &[u64]) -> std::cmp::Ordering {
+    let len = a.len().max(b.len());
+    (0..len)
+        .map(|i| {
+            a.get(i)
+                .copied()
+                .unwrap_or(0)
+                .cmp(&b.get(i).copied().unwrap_or(0))
+        })
+        .find(|o| o.is_ne())
+        .unwrap_or(std::cmp::Ordering::Equal)
+}
+
+fn non_empty(value: &str) -> Option<String> {
+    let value = value.trim();
+    (!value.is_empty()).then(|| value.to_string())
+}
+
+/// Reads the script's output. Lines outside the markers (a login banner, a
+/// `.bashrc` that echoes) and lines without `=` are ignored; a repeated key
+/// keeps its last value. Never fails: what is missing stays `None`.
+pub fn parse_facts(output: &str) -> RemoteFacts {
+    let mut facts = RemoteFacts::default();
+    let mut inside = false;
+    let mut tools: Vec<ToolFact> = ["gopls", "dlv", "golangci-lint"]
+        .iter()
+        .map(|name| ToolFact {
+            name: (*name).to_string(),
+            path: None,
+            on_path: false,
+            version: None,
+        })
+        .collect();
+    let mut seen_tool = [false; 3];
+    for line in output.lines() {
+        let Some((key, raw)) = line.split_once('=') else {
+            continue;
+        };
+        match key {
+            "__gord_begin" => {
+                inside = true;
+                continue;
+            }
+            "__gord_end" if inside => {
+                facts.complete = true;
+                break;
+            }
+            _ if !inside => continue,
+            _ => {}
+        }
+        let mut cut = raw.len().min(MAX_VALUE);
+        while !raw.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let raw = &raw[..cut];
+        let value = non_empty(raw);
+        match key {
+            "user" => facts.user = value,
+            "home" => facts.home = value,
+            "shell" => facts.shell = value,
+            "os" => facts.os = value,
+            "arch" => facts.arch = value,
+            "kernel" => facts.kernel = value,
+            "glibc" => facts.glibc = value,
+            "ldd" => facts.libc_line = value,
+            "libstdcxx" => facts.libstdcxx = value,
+            "glibcxx" => {
+                facts.glibcxx_max = raw
+                    .split_whitespace()
+                    .filter_map(|s| s.strip_prefix("GLIBCXX_"))
+                    .filter(|v| !version_numbers(v).is_empty())
+                    .max_by(|a, b| compare_versions(&version_numbers(a), &version_numbers(b)))
+                    .map(str::to_string)
+            }
+            "cmd_bash" => facts.bash = value,
+            "cmd_tar" => facts.tar = value,
+            "cmd_curl" => facts.curl = value,
+            "cmd_wget" => facts.wget = value,
+            // `Filesystem 1024-blocks Used Available Capacity Mounted-on`
+            "df_home" => facts.home_free_kib = df_available(raw),
+            "dfi_home" => facts.home_free_inodes = df_available(raw),
+            "exec_tmp" => facts.exec_tmp = Some(ExecProbe::parse(raw.trim())),
+            "exec_home" => facts.exec_home = Some(ExecProbe::parse(raw.trim())),
+            "exec_vscode" => facts.exec_vscode_server = Some(ExecProbe::parse(raw.trim())),
+            "path" => facts.path = value,
+            "go" => facts.go = value,
+            "login_path" => facts.login_path = value,
+            "login_go" => facts.login_go = value,
+            "go_version" => facts.go_version = value,
+            "gopath" => facts.gopath = value,
+            "gomodcache" => facts.gomodcache = value,
+            "ptrace_scope" => facts.ptrace_scope = raw.trim().parse().ok(),
+            _ => {
+                let Some(rest) = key.strip_prefix("tool_") else {
+                    continue;
+                };
+                for (i, tool) in tools.iter_mut().enumerate() {
+                    let Some(field) = rest.strip_prefix(tool.name.as_str()) else {
+                        continue;
+                    };
+                    match field {
+                        "" => tool.path = value.clone(),
+                        "_on_path" => tool.on_path = raw.trim() == "yes",
+                        "_version" => tool.version = value.clone(),
+                        _ => continue,
+                    }
+                    seen_tool[i] = true;
+                }
+            }
+        }
+    }
+    facts.tools = tools
+        .into_iter()
+        .zip(seen_tool)
+        .filter_map(|(tool, seen)| seen.then_some(tool))
+        .collect();
+    facts
+}
+
+/// The fourth column of a POSIX `df -P` data line: the space (KiB) or inodes free.
+fn df_available(line: &str) -> Option<u64> {
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    // A long device name can push the numbers right; count from the end.
+    let n = fields.len();
+    if n < 6 {
+        return None;
+    }
+    fields[n - 3].parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DEBIAN: &str = "Welcome to the box!\n__gord_begin=1\nuser=dev\nhome=/home/dev\nshell=/bin/bash\n\
+os=Debian GNU/Linux 12 (bookworm)\narch=x86_64\nkernel=6.1.0-18-amd64\nglibc=2.36\n\
+ldd=ldd (Debian GLIBC 2.36-9+deb12u4) 2.36\nlibstdcxx=/usr/lib/x86_64-linux-gnu/libstdc++.so.6\n\
+glibcxx=GLIBCXX_3.4 GLIBCXX_3.4.9 GLIBCXX_3.4.30 GLIBCXX_3.4.29 GLIBCXX_DEBUG_MESSAGE_LENGTH \n\
+cmd_bash=/usr/bin/bash\ncmd_tar=/usr/bin/tar\ncmd_curl=\ncmd_wget=/usr/bin/wget\n\
+df_home=/dev/sda1 102687672 51234 51453438 50% /\ndfi_home=/dev/sda1 6553600 120000 6433600 2% /\n\
+exec_tmp=no\nexec_home=yes\nexec_vscode=absent\npath=/usr/bin:/bin\ngo=\n\
+login_path=/usr/local/go/bin:/usr/bin:/bin\nlogin_go=/usr/local/go/bin/go\n\
+go_version=go version go1.22.1 linux/amd64\ngopath=/home/dev/go\ngomodcache=/home/dev/go/pkg/mod\n\
+tool_gopls=/home/dev/go/bin/gopls\ntool_gopls_on_path=no\ntool_gopls_version=golang.org/x/tools/gopls v0.15.0\n\
+tool_dlv=\ntool_dlv_on_path=no\ntool_golangci-lint=\ntool_golangci-lint_on_path=no\n\
+ptrace_scope=1\n__gord_end=1\nlogout\n";
+
+    #[test]
+    fn a_complete_report_is_read_field_by_field() {
+        let f = parse_facts(DEBIAN);
+        assert!(f.complete);
+        assert_eq!(f.user.as_deref(), Some("dev"));
+        assert_eq!(f.os.as_deref(), Some("Debian GNU/Linux 12 (bookworm)"));
+        assert_eq!(f.glibc.as_deref(), Some("2.36"));
+        assert_eq!(f.glibcxx_max.as_deref(), Some("3.4.30"));
+        assert_eq!(f.curl, None);
+        assert_eq!(f.wget.as_deref(), Some("/usr/bin/wget"));
+        assert_eq!(f.home_free_kib, Some(51453438));
+        assert_eq!(f.home_free_inodes, Some(6433600));
+        assert_eq!(f.exec_tmp, Some(ExecProbe::No));
+        assert_eq!(f.exec_vscode_server, Some(ExecProbe::Absent));
+        assert_eq!(f.go, None);
+        assert_eq!(f.login_go.as_deref(), Some("/usr/local/go/bin/go"));
+        assert_eq!(f.ptrace_scope, Some(1));
+        assert_eq!(f.tools.len(), 3);
+        assert_eq!(
+            f.tools[0],
+            ToolFact {
+                name: "gopls".into(),
+                path: Some("/home/dev/go/bin/gopls".into()),
+                on_path: false,
+                version: Some("golang.org/x/tools/gopls v0.15.0".into()),
+            }
+        );
+        assert_eq!(f.tools[2].path, None);
+    }
+
+    #[test]
+    fn output_cut_short_is_marked_incomplete_and_junk_outside_the_markers_is_ignored() {
+        let f = parse_facts("user=evil\n__gord_begin=1\nuser=dev\narch=aarch64");
+        assert!(!f.complete);
+        assert_eq!(f.user.as_deref(), Some("dev"));
+        assert_eq!(f.arch.as_deref(), Some("aarch64"));
+        assert_eq!(parse_facts(""), RemoteFacts::default());
+    }
+
+    #[test]
+    fn versions_compare_numerically_not_as_text() {
+        use std::cmp::Ordering;
+        assert_eq!(version_numbers("5.10.0-28-amd64"), [5, 10, 0]);
+        assert_eq!(version_numbers("4.18"), [4, 18]);
+        assert_eq!(version_numbers("x"), Vec::<u64>::new());
+        assert_eq!(
+            compare_versions(&version_numbers("3.4.9"), &version_numbers("3.4.25")),
+            Ordering::Less
+        );
+        assert_eq!(compare_versions(&[4, 18], &[4, 18, 0]), Ordering::Equal);
+    }
+
+    #[test]
+    fn the_script_is_plain_posix_sh_that_dash_accepts() {
+        let out = std::process::Command::new("/bin/sh")
+            .args(["-n", "-c", REMOTE_SCRIPT])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

@@ -1,0 +1,380 @@
+//! `gord remote check` against real sshd daemons on loopback (tests/rig).
+
+mod rig;
+
+use std::time::Duration;
+
+use std::process::Command;
+
+use rig::{codes, Rig};
+
+fn with<'a>(base: &'a [String], extra: &'a [&'a str]) -> Vec<&'a str> {
+    base.iter()
+        .map(String::as_str)
+        .chain(extra.iter().copied())
+        .collect()
+}
+
+/// sshd's non-login PATH for the rig's root sessions: Go and its tools on it.
+const GO_PATH_ENV: &str = "SetEnv PATH=/usr/local/go/bin:/root/go/bin:/usr/local/bin:/usr/bin:/bin";
+
+#[test]
+fn a_healthy_host_is_reachable_authenticated_and_ready_for_go_and_vscode() {
+    let mut rig = Rig::new();
+    let port = rig.start_sshd("healthy", &[GO_PATH_ENV, "AllowTcpForwarding yes"]);
+    rig.trust_sshd(port);
+    let control = format!("ControlPath {}/cm-%C", rig.dir.path().display());
+    let base = rig.root_with_key();
+    rig.host(
+        "healthy",
+        port,
+        &with(&base, &["ControlMaster auto", &control, "ControlPersist 5"]),
+    );
+    let (report, code, _, stderr) = rig.gord_check(&["healthy", "--timeout", "5"]);
+    let host = &report["hosts"][0];
+    let summary = &host["summary"];
+    assert_eq!(
+        (
+            summary["reachable"].as_str(),
+            summary["auth"].as_str(),
+            summary["goReady"].as_str(),
+            summary["vscodeServerReady"].as_str()
+        ),
+        (Some("yes"), Some("yes"), Some("yes"), Some("yes")),
+        "{host:#}\n{stderr}"
+    );
+    assert!(host["probe"]["banner"]
+        .as_str()
+        .unwrap()
+        .starts_with("SSH-2.0-OpenSSH_"));
+    assert_eq!(host["probe"]["hostKey"]["known"], "match");
+    assert_eq!(host["probe"]["auth"]["result"], "succeeded");
+    assert!(host["probe"]["authMethods"]
+        .as_array()
+        .unwrap()
+        .contains(&serde_json::json!("publickey")));
+    assert_eq!(host["forwarding"]["result"], "works");
+    assert!(host["remote"]["goVersion"]
+        .as_str()
+        .unwrap()
+        .starts_with("go version go"));
+    assert!(host["control"]["secondConnectionMs"].is_u64(), "{host:#}");
+    assert!(codes(&report, 0).iter().all(|c| c != "RMT010"), "{host:#}");
+    assert!(code == Some(0) || code == Some(1), "{stderr}");
+}
+
+#[test]
+fn a_host_reached_only_through_a_jump_host_is_probed_through_it() {
+    let mut rig = Rig::new();
+    let bastion = rig.start_sshd("bastion", &["AllowTcpForwarding yes"]);
+    let inner = rig.start_sshd("inner", &[GO_PATH_ENV]);
+    rig.trust_sshd(bastion);
+    rig.trust_sshd(inner);
+    let base = rig.root_with_key();
+    rig.host("bastion", bastion, &with(&base, &[]));
+    rig.host("inner", inner, &with(&base, &["ProxyJump bastion"]));
+    let (report, _, _, stderr) = rig.gord_check(&["inner", "--timeout", "5"]);
+    let host = &report["hosts"][0];
+    assert_eq!(host["probe"]["route"]["kind"], "proxyJump", "{host:#}");
+    assert_eq!(host["probe"]["route"]["hops"][0], "bastion");
+    assert_eq!(
+        host["probe"]["hostKey"]["known"], "match",
+        "{host:#}\n{stderr}"
+    );
+    assert_eq!(host["summary"]["auth"], "yes");
+    // The bastion opened the forward to the inner sshd's port.
+    let log = rig.sshd_log(bastion);
+    assert!(
+        log.contains(&format!("port {inner}")) && log.contains("direct-tcpip"),
+        "{log}"
+    );
+}
+
+#[test]
+fn a_host_that_refuses_tcp_forwarding_is_reported_naming_allowtcpforwarding() {
+    let mut rig = Rig::new();
+    let port = rig.start_sshd("noforward", &[GO_PATH_ENV, "AllowTcpForwarding no"]);
+    rig.trust_sshd(port);
+    let base = rig.root_with_key();
+    rig.host("noforward", port, &with(&base, &[]));
+    let (report, code, _, _) = rig.gord_check(&["noforward", "--timeout", "5"]);
+    let host = &report["hosts"][0];
+    assert_eq!(host["forwarding"]["result"], "refused", "{host:#}");
+    assert!(codes(&report, 0).contains(&"RMT013".to_string()));
+    let finding = host["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "RMT013")
+        .unwrap();
+    assert!(finding["message"]
+        .as_str()
+        .unwrap()
+        .contains("administratively prohibited"));
+    assert!(finding["fix"]["title"]
+        .as_str()
+        .unwrap()
+        .contains("AllowTcpForwarding yes"));
+    assert_eq!(host["summary"]["vscodeServerReady"], "no");
+    assert_eq!(code, Some(1));
+}
+
+#[test]
+fn a_host_whose_key_changed_is_reported_with_its_fingerprint() {
+    let mut rig = Rig::new();
+    let port = rig.start_sshd("moved", &[]);
+    // known_hosts holds another key for this host and port.
+    let impostor = rig.path("old_host_key");
+    let status = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(&impostor)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    rig.trust(port, &rig.path("old_host_key.pub"));
+    let base = rig.root_with_key();
+    rig.host("moved", port, &with(&base, &[]));
+    let (report, code, _, _) = rig.gord_check(&["moved", "--timeout", "5"]);
+    let host = &report["hosts"][0];
+    assert_eq!(host["probe"]["hostKey"]["known"], "changed", "{host:#}");
+    let fingerprint = Command::new("ssh-keygen")
+        .arg("-lf")
+        .arg(rig.host_key_pub(port))
+        .output()
+        .unwrap();
+    let fingerprint = String::from_utf8_lossy(&fingerprint.stdout)
+        .split_whitespace()
+        .nth(1)
+        .unwrap()
+        .to_string();
+    assert!(fingerprint.starts_with("SHA256:"));
+    assert_eq!(
+        host["probe"]["hostKey"]["fingerprint"],
+        fingerprint.as_str()
+    );
+    let finding = &host["findings"][0];
+    assert_eq!(finding["code"], "RMT006");
+    let message = finding["message"].as_str().unwrap();
+    assert!(message.contains("REMOTE HOST IDENTIFICATION HAS CHANGED"));
+    assert!(message.contains(&fingerprint));
+    let fix = finding["fix"]["title"].as_str().unwrap();
+    assert!(
+        fix.contains(&format!(
+            "ssh-keygen -f {} -R [127.0.0.1]:{port}",
+            rig.known_hosts.display()
+        )),
+        "{fix}"
+    );
+    assert!(
+        finding["fix"].get("command").is_none(),
+        "removing a key is advice, never automatic"
+    );
+    // gord never logs in to a host whose key changed.
+    assert_eq!(host["probe"]["auth"]["result"], "notTried");
+    assert_eq!(code, Some(1));
+}
+
+#[test]
+fn a_port_that_accepts_but_never_sends_a_banner_costs_at_most_the_timeout() {
+    let mut rig = Rig::new();
+    let port = rig.black_hole();
+    let base = rig.root_with_key();
+    rig.host("silent", port, &with(&base, &[]));
+    let (report, code, took, _) = rig.gord_check(&["silent", "--timeout", "2"]);
+    assert!(took < Duration::from_millis(3500), "took {took:?}");
+    assert_eq!(codes(&report, 0), ["RMT004"]);
+    assert_eq!(report["hosts"][0]["summary"]["reachable"], "no");
+    assert!(report["hosts"][0]["findings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("sent no SSH banner within 2 s"));
+    assert_eq!(code, Some(1));
+}
+
+#[test]
+fn a_closed_port_is_reported_as_connection_refused() {
+    let mut rig = Rig::new();
+    let port = rig::free_port();
+    let base = rig.root_with_key();
+    rig.host("closed", port, &with(&base, &[]));
+    let (report, _, took, _) = rig.gord_check(&["closed", "--timeout", "5"]);
+    assert!(took < Duration::from_secs(3));
+    assert_eq!(codes(&report, 0), ["RMT003"]);
+    assert!(report["hosts"][0]["findings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains(&format!("port {port}: Connection refused")));
+}
+
+#[test]
+fn an_encrypted_key_without_an_agent_is_reported_never_prompted_for() {
+    let mut rig = Rig::new();
+    let port = rig.start_sshd("locked", &[]);
+    rig.trust_sshd(port);
+    let identity = format!("IdentityFile {}", rig.locked_key.display());
+    rig.host("locked", port, &["User root", &identity]);
+    let (report, _, took, _) = rig.gord_check(&["locked", "--timeout", "5"]);
+    assert!(
+        took < Duration::from_secs(5),
+        "took {took:?}: something waited"
+    );
+    let found = codes(&report, 0);
+    assert!(found.contains(&"RMT008".to_string()), "{report:#}");
+    assert!(found.contains(&"RMT009".to_string()), "{report:#}");
+    let host = &report["hosts"][0];
+    assert_eq!(
+        host["probe"]["encryptedKeys"][0],
+        rig.locked_key.display().to_string()
+    );
+    let rmt009 = host["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "RMT009")
+        .unwrap();
+    assert_eq!(rmt009["fix"]["command"][0], "ssh-add");
+}
+
+#[test]
+fn go_only_on_the_login_path_is_reported_with_both_paths() {
+    if !rig::is_root() {
+        eprintln!("skipped: creating the rig's login user needs root");
+        return;
+    }
+    let mut rig = Rig::new();
+    let home = rig.path("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let go_dir = Command::new("sh")
+        .args(["-c", "dirname \"$(command -v go)\""])
+        .output()
+        .unwrap();
+    let go_dir = String::from_utf8_lossy(&go_dir.stdout).trim().to_string();
+    assert!(!go_dir.is_empty(), "the test needs go on PATH");
+    // Login shells read ~/.profile; `ssh host cmd` runs bash non-interactively,
+    // which reads only ~/.bashrc (empty here).
+    std::fs::write(home.join(".profile"), format!("PATH=\"{go_dir}:$PATH\"\n")).unwrap();
+    std::fs::write(home.join(".bashrc"), "").unwrap();
+    let user = "gordrig";
+    let exists = Command::new("id")
+        .arg(user)
+        .output()
+        .unwrap()
+        .status
+        .success();
+    if !exists {
+        // `*`: no password, yet not locked (sshd refuses locked accounts).
+        let made = Command::new("useradd")
+            .args(["-M", "-s", "/bin/bash", "-p", "*", "-d"])
+            .arg(&home)
+            .arg(user)
+            .status()
+            .unwrap();
+        assert!(made.success());
+    }
+    let moved = Command::new("usermod")
+        .arg("-d")
+        .arg(&home)
+        .arg(user)
+        .status()
+        .unwrap();
+    assert!(moved.success());
+    let chowned = Command::new("chown")
+        .args(["-R", user])
+        .arg(&home)
+        .status()
+        .unwrap();
+    assert!(chowned.success());
+    let port = rig.start_sshd("login", &[]);
+    rig.trust_sshd(port);
+    let identity = format!("IdentityFile {}", rig.client_key.display());
+    let user_line = format!("User {user}");
+    rig.host("login", port, &[&user_line, &identity]);
+    let (report, _, _, _) = rig.gord_check(&["login", "--timeout", "5"]);
+    let host = &report["hosts"][0];
+    let rmt016 = host["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "RMT016")
+        .unwrap_or_else(|| panic!("{host:#}"));
+    let detail = rmt016["detail"].as_str().unwrap();
+    assert!(detail.contains("non-login PATH: ") && detail.contains("login PATH:"));
+    assert!(detail.contains(&go_dir), "{detail}");
+    assert_eq!(host["remote"]["go"], serde_json::Value::Null);
+    assert_eq!(host["remote"]["loginGo"], format!("{go_dir}/go").as_str());
+    assert_eq!(host["summary"]["goReady"], "no");
+}
+
+#[test]
+fn thirty_hosts_with_three_black_holes_finish_in_about_one_timeout() {
+    let mut rig = Rig::new();
+    let healthy = rig.start_sshd("fleet", &[GO_PATH_ENV]);
+    rig.trust_sshd(healthy);
+    let base = rig.root_with_key();
+    for i in 0..3 {
+        let hole = rig.black_hole();
+        rig.host(&format!("hole{i}"), hole, &with(&base, &[]));
+    }
+    for i in 0..3 {
+        rig.host(&format!("ok{i}"), healthy, &with(&base, &[]));
+    }
+    for i in 0..24 {
+        rig.host(&format!("gone{i}"), rig::free_port(), &with(&base, &[]));
+    }
+    let (report, _, took, _) = rig.gord_check(&["--all", "--jobs", "8", "--timeout", "2"]);
+    let hosts = report["hosts"].as_array().unwrap();
+    assert_eq!(hosts.len(), 30);
+    assert!(took < Duration::from_millis(4500), "took {took:?}");
+    for (i, host) in hosts.iter().enumerate().take(3) {
+        assert_eq!(codes(&report, i), ["RMT004"], "{host:#}");
+    }
+    for host in &hosts[3..6] {
+        assert_eq!(host["summary"]["auth"], "yes", "{host:#}");
+    }
+}
+
+#[test]
+fn hostile_host_names_are_refused_before_anything_runs() {
+    let rig = Rig::new();
+    std::fs::write(&rig.config, "").unwrap();
+    let marker = rig.path("pwned");
+    for host in [
+        format!("-oProxyCommand=touch {}", marker.display()),
+        format!("a;touch {}", marker.display()),
+        format!("a$(touch {})", marker.display()),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_gord"))
+            .args(["remote", "check", "-F"])
+            .arg(&rig.config)
+            .arg("--")
+            .arg(&host)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{host}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("RMT001") && stderr.contains("refused"),
+            "{stderr}"
+        );
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!marker.exists(), "a hostile host name ran a command");
+}
+
+#[test]
+fn a_config_host_with_shell_metacharacters_is_a_finding_and_runs_nothing() {
+    let rig = Rig::new();
+    let marker = rig.path("pwned");
+    std::fs::write(
+        &rig.config,
+        format!(
+            "Host x;touch${{IFS}}{}\n  HostName 127.0.0.1\n",
+            marker.display()
+        ),
+    )
+    .unwrap();
+    let (report, code, _, _) = rig.gord_check(&["--all", "--timeout", "2"]);
+    assert_eq!(codes(&report, 0), ["RMT001"]);
+    assert_eq!(code, Some(1));
+    assert!(!marker.exists());
+}

@@ -1,0 +1,361 @@
+//! The remote test rig: real OpenSSH `sshd` daemons on loopback ports, a
+//! client key pair (and one with a passphrase), a generated `ssh_config` and
+//! known_hosts in a temporary directory, a listener that accepts and never
+//! speaks, and closed ports. Everything stops on drop, and [`Rig::drop`]
+//! checks that no process started for the rig remains.
+
+#![allow(dead_code)]
+
+use std::fmt::Write as _;
+use std::io::Read;
+use std::net::{TcpListener, TcpStream};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+pub const SSHD: &str = "/usr/sbin/sshd";
+
+/// One running sshd.
+pub struct Sshd {
+    child: Child,
+    pub port: u16,
+    pub log: PathBuf,
+    pub host_key_pub: PathBuf,
+}
+
+impl Drop for Sshd {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A TCP port that accepts connections and never sends a byte.
+pub struct BlackHole {
+    pub port: u16,
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for BlackHole {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // Wake the accept loop.
+        let _ = TcpStream::connect(("127.0.0.1", self.port));
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+pub struct Rig {
+    pub dir: tempfile::TempDir,
+    pub client_key: PathBuf,
+    pub locked_key: PathBuf,
+    pub known_hosts: PathBuf,
+    pub config: PathBuf,
+    config_text: String,
+    sshds: Vec<Sshd>,
+    holes: Vec<BlackHole>,
+}
+
+fn run(program: &str, args: &[&str]) {
+    let status = Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .status()
+        .unwrap_or_else(|e| panic!("{program}: {e}"));
+    assert!(status.success(), "{program} {args:?} failed");
+}
+
+fn keygen(path: &Path, passphrase: &str) {
+    run(
+        "ssh-keygen",
+        &[
+            "-q",
+            "-t",
+            "ed25519",
+            "-N",
+            passphrase,
+            "-C",
+            "rig",
+            "-f",
+            path.to_str().unwrap(),
+        ],
+    );
+}
+
+/// A port nothing listens on (bound, then released).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl Rig {
+    pub fn new() -> Rig {
+        let dir = tempfile::tempdir().unwrap();
+        // sshd reads authorized_keys as the logging-in user: let it in.
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        let client_key = dir.path().join("id_ed25519");
+        let locked_key = dir.path().join("id_locked");
+        keygen(&client_key, "");
+        keygen(&locked_key, "correct horse");
+        let public = std::fs::read_to_string(client_key.with_extension("pub")).unwrap();
+        let locked_public = std::fs::read_to_string(dir.path().join("id_locked.pub")).unwrap();
+        let authorized = dir.path().join("authorized_keys");
+        std::fs::write(&authorized, format!("{public}{locked_public}")).unwrap();
+        std::fs::set_permissions(&authorized, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let known_hosts = dir.path().join("known_hosts");
+        std::fs::write(&known_hosts, "").unwrap();
+        let config = dir.path().join("ssh_config");
+        // sshd refuses to start without its privilege separation directory.
+        let _ = std::fs::create_dir_all("/run/sshd");
+        Rig {
+            dir,
+            client_key,
+            locked_key,
+            known_hosts,
+            config,
+            config_text: String::new(),
+            sshds: Vec::new(),
+            holes: Vec::new(),
+        }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Starts an sshd named `name` with `extra` sshd_config lines; returns its port.
+    pub fn start_sshd(&mut self, name: &str, extra: &[&str]) -> u16 {
+        let host_key = self.path(&format!("{name}_host_key"));
+        keygen(&host_key, "");
+        let port = free_port();
+        let log = self.path(&format!("{name}.log"));
+        let mut config = format!(
+            "ListenAddress 127.0.0.1:{port}\nHostKey {}\nPidFile none\nUsePAM no\nStrictModes no\n\
+AuthorizedKeysFile {}\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n\
+PubkeyAuthentication yes\nPermitRootLogin prohibit-password\nLogLevel DEBUG1\n\
+Subsystem sftp internal-sftp\n",
+            host_key.display(),
+            self.path("authorized_keys").display()
+        );
+        for line in extra {
+            config.push_str(line);
+            config.push('\n');
+        }
+        let config_path = self.path(&format!("{name}_sshd_config"));
+        std::fs::write(&config_path, config).unwrap();
+        let child = Command::new(SSHD)
+            .args(["-D", "-e", "-f"])
+            .arg(&config_path)
+            .arg("-E")
+            .arg(&log)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("sshd starts");
+        let sshd = Sshd {
+            child,
+            port,
+            log: log.clone(),
+            host_key_pub: self.path(&format!("{name}_host_key.pub")),
+        };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "sshd {name} did not listen: {}",
+                std::fs::read_to_string(&log).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        self.sshds.push(sshd);
+        port
+    }
+
+    pub fn sshd_log(&self, port: u16) -> String {
+        self.sshds
+            .iter()
+            .find(|s| s.port == port)
+            .map(|s| std::fs::read_to_string(&s.log).unwrap_or_default())
+            .unwrap_or_default()
+    }
+
+    /// Records `key_pub`'s key for `[127.0.0.1]:port` in the rig's known_hosts.
+    pub fn trust(&self, port: u16, key_pub: &Path) {
+        let key = std::fs::read_to_string(key_pub).unwrap();
+        let mut fields = key.split_whitespace();
+        let line = format!(
+            "[127.0.0.1]:{port} {} {}\n",
+            fields.next().unwrap(),
+            fields.next().unwrap()
+        );
+        let mut all = std::fs::read_to_string(&self.known_hosts).unwrap();
+        all.push_str(&line);
+        std::fs::write(&self.known_hosts, all).unwrap();
+    }
+
+    /// Trusts the real host key of the sshd on `port`.
+    pub fn trust_sshd(&self, port: u16) {
+        let sshd = self.sshds.iter().find(|s| s.port == port).unwrap();
+        self.trust(port, &sshd.host_key_pub.clone());
+    }
+
+    pub fn host_key_pub(&self, port: u16) -> PathBuf {
+        self.sshds
+            .iter()
+            .find(|s| s.port == port)
+            .unwrap()
+            .host_key_pub
+            .clone()
+    }
+
+    /// A listener that accepts and holds every connection, silent.
+    pub fn black_hole(&mut self) -> u16 {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&stop);
+        let thread = std::thread::spawn(move || {
+            let mut held = Vec::new();
+            for stream in listener.incoming() {
+                if flag.load(Ordering::SeqCst) {
+                    break;
+                }
+                if let Ok(stream) = stream {
+                    held.push(stream);
+                }
+            }
+            drop(held);
+        });
+        self.holes.push(BlackHole {
+            port,
+            stop,
+            thread: Some(thread),
+        });
+        port
+    }
+
+    /// Adds a Host block: `Host alias`, HostName 127.0.0.1, the port, the
+    /// rig's known_hosts, and `extra` lines (User, IdentityFile, ...).
+    pub fn host(&mut self, alias: &str, port: u16, extra: &[&str]) {
+        let _ = write!(
+            self.config_text,
+            "Host {alias}\n  HostName 127.0.0.1\n  Port {port}\n  UserKnownHostsFile {}\n  GlobalKnownHostsFile /dev/null\n  IdentitiesOnly yes\n",
+            self.known_hosts.display()
+        );
+        for line in extra {
+            let _ = writeln!(self.config_text, "  {line}");
+        }
+        std::fs::write(&self.config, &self.config_text).unwrap();
+    }
+
+    /// `User root` and the rig's passphrase-less key.
+    pub fn root_with_key(&self) -> Vec<String> {
+        vec![
+            String::from("User root"),
+            format!("IdentityFile {}", self.client_key.display()),
+        ]
+    }
+
+    /// Runs `gord remote check` with the rig's config; returns the JSON
+    /// report, the exit code and the time taken.
+    pub fn gord_check(&self, args: &[&str]) -> (serde_json::Value, Option<i32>, Duration, String) {
+        let started = Instant::now();
+        let out = Command::new(env!("CARGO_BIN_EXE_gord"))
+            .args(["remote", "check", "--format", "json", "-F"])
+            .arg(&self.config)
+            .args(args)
+            .env_remove("SSH_AUTH_SOCK")
+            .env_remove("SSH_ASKPASS")
+            .env_remove("DISPLAY")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let took = started.elapsed();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "not JSON ({e}): {}\nstderr: {stderr}",
+                String::from_utf8_lossy(&out.stdout)
+            )
+        });
+        (json, out.status.code(), took, stderr)
+    }
+}
+
+/// Processes whose command line mentions `needle` (besides this test).
+pub fn processes_mentioning(needle: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let me = std::process::id().to_string();
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return found;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.chars().all(|c| c.is_ascii_digit()) || name == me {
+            continue;
+        }
+        let mut cmdline = Vec::new();
+        if std::fs::File::open(entry.path().join("cmdline"))
+            .and_then(|mut f| f.read_to_end(&mut cmdline))
+            .is_ok()
+        {
+            let text = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+            if text.contains(needle) {
+                found.push(format!("{name}: {text}"));
+            }
+        }
+    }
+    found
+}
+
+impl Drop for Rig {
+    fn drop(&mut self) {
+        let dir = self.dir.path().display().to_string();
+        self.sshds.clear();
+        self.holes.clear();
+        if std::thread::panicking() {
+            return;
+        }
+        // ssh ControlPersist masters end when their sshd goes; give them a moment.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let left = processes_mentioning(&dir);
+            if left.is_empty() {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "processes outlived the rig: {left:?}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+/// The findings' codes of host `index` in a JSON report.
+pub fn codes(report: &serde_json::Value, index: usize) -> Vec<String> {
+    report["hosts"][index]["findings"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|f| f["code"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+pub fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    unsafe { libc::geteuid() == 0 }
+}
