@@ -5,8 +5,17 @@
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { errorMessage } from "./bootstrap";
-import { HEALTH_METHOD, LINT_WORKSPACE_METHOD, isArgv, type LintWorkspaceResult } from "./protocol";
+import {
+  HEALTH_METHOD,
+  LINT_WORKSPACE_METHOD,
+  PRELOAD_METHOD,
+  isArgv,
+  type LintWorkspaceResult,
+  type PreloadParams,
+  type PreloadResult,
+} from "./protocol";
 import { runHealthCheck, showReport, type ReportView, type SendRequest } from "./report";
+import { requestWithProgress } from "./serverProgress";
 
 export interface CommandHost {
   readonly log: vscode.LogOutputChannel;
@@ -30,7 +39,10 @@ export function registerCommands(host: CommandHost): vscode.Disposable[] {
       withSidecar(host, "Showing the report", (send) => showReport(host.report, send)),
     ),
     vscode.commands.registerCommand("gord.lintWorkspace", () =>
-      withSidecar(host, "Linting the workspace", (send) => lintWorkspace(host, send)),
+      withClient(host, "Linting the workspace", (client) => lintWorkspace(host, client)),
+    ),
+    vscode.commands.registerCommand("gord.preload", () =>
+      withClient(host, "Preloading the Go caches", (client) => preload(host, client)),
     ),
     vscode.commands.registerCommand("gord.restartServer", () => host.restart()),
     vscode.commands.registerCommand("gord.showLogs", () => host.log.show()),
@@ -42,8 +54,13 @@ export function registerCommands(host: CommandHost): vscode.Disposable[] {
  * `gord.lintWorkspace`: the sidecar lints every module, showing its own
  * cancellable progress notification; the results land in the Problems panel.
  */
-async function lintWorkspace(host: CommandHost, send: SendRequest): Promise<void> {
-  const result = await send<LintWorkspaceResult>(LINT_WORKSPACE_METHOD, {});
+async function lintWorkspace(host: CommandHost, client: LanguageClient): Promise<void> {
+  const result = await requestWithProgress<LintWorkspaceResult>(
+    client,
+    "Go Remote Doctor: linting the workspace",
+    LINT_WORKSPACE_METHOD,
+    {},
+  );
   const summary = result.cancelled
     ? `Lint cancelled (${result.linter}).`
     : `Lint: ${result.issues} issue${result.issues === 1 ? "" : "s"} in ${result.files} file${result.files === 1 ? "" : "s"}, ${result.modules} module${result.modules === 1 ? "" : "s"} (${result.linter}, ${(result.durationMs / 1000).toFixed(1)} s).`;
@@ -58,6 +75,53 @@ async function lintWorkspace(host: CommandHost, send: SendRequest): Promise<void
   const choice = await vscode.window.showInformationMessage(`Go Remote Doctor: ${summary}`, "Open Problems");
   if (choice === "Open Problems") {
     await vscode.commands.executeCommand("workbench.actions.view.problems");
+  }
+}
+
+/**
+ * `gord.preload`: the sidecar downloads the modules, warms gopls' and the build
+ * cache and proves the workspace loads offline, showing its own cancellable
+ * progress notification; the full report opens on request.
+ */
+async function preload(host: CommandHost, client: LanguageClient): Promise<void> {
+  const result = await requestWithProgress<PreloadResult>(
+    client,
+    "Go Remote Doctor: preloading Go caches",
+    PRELOAD_METHOD,
+    {} satisfies PreloadParams,
+  );
+  host.log.info(result.text.trimEnd());
+  if (result.cancelled || result.report === undefined) {
+    void vscode.window.showInformationMessage(
+      "Go Remote Doctor: preload cancelled. Every go and gopls process it started was stopped.",
+    );
+    return;
+  }
+  const { modules, offline, durationMs } = result.report;
+  const seconds = (durationMs / 1000).toFixed(1);
+  const summary = offline.ready
+    ? `Go caches warm (${modules.total} module${modules.total === 1 ? "" : "s"}, ${seconds} s): the workspace loads offline.`
+    : `Preload finished in ${seconds} s, but ${offline.needsNetwork.length} module(s) still need the network: ${offline.needsNetwork.join(", ")}.`;
+  const show = offline.ready
+    ? await vscode.window.showInformationMessage(`Go Remote Doctor: ${summary}`, "Show Details")
+    : await vscode.window.showWarningMessage(`Go Remote Doctor: ${summary}`, "Show Details");
+  if (show === "Show Details") {
+    const doc = await vscode.workspace.openTextDocument({ content: result.text, language: "plaintext" });
+    await vscode.window.showTextDocument(doc, { preview: true });
+  }
+}
+
+/** Like withSidecar, for actions that need the client itself (progress). */
+async function withClient(host: CommandHost, what: string, action: (client: LanguageClient) => Promise<unknown>): Promise<void> {
+  const client = await host.runningClient();
+  if (client === undefined) {
+    return;
+  }
+  try {
+    await action(client);
+  } catch (err) {
+    host.log.error(`${what} failed: ${errorMessage(err)}`);
+    host.showError(`Go Remote Doctor: ${what.toLowerCase()} failed: ${errorMessage(err)}`);
   }
 }
 

@@ -11,6 +11,7 @@ export const VERSION_METHOD = "gord/version";
 export const HEALTH_METHOD = "gord/health";
 export const REPORT_METHOD = "gord/report";
 export const LINT_WORKSPACE_METHOD = "gord/lint/workspace";
+export const PRELOAD_METHOD = "gord/preload";
 
 /** Notifications (server → client). */
 export const STATUS_METHOD = "gord/status";
@@ -22,6 +23,7 @@ export const ALL_METHODS: readonly string[] = [
   HEALTH_METHOD,
   REPORT_METHOD,
   LINT_WORKSPACE_METHOD,
+  PRELOAD_METHOD,
   STATUS_METHOD,
   LINT_STATUS_METHOD,
 ];
@@ -164,6 +166,25 @@ export interface LintWorkspaceResult {
   failures: string[];
   cancelled: boolean;
   durationMs: number;
+}
+
+/** Params of `gord/preload`. */
+export interface PreloadParams {
+  /** Download nothing and start no gopls: only prove the workspace loads offline. */
+  offlineCheckOnly?: boolean;
+}
+
+/** Result of `gord/preload`. `report` (the sidecar's PreloadReport) is absent when cancelled. */
+export interface PreloadResult {
+  cancelled: boolean;
+  /** The report as `gord preload` prints it. */
+  text: string;
+  report?: {
+    workspace: string;
+    durationMs: number;
+    modules: { total: number; downloaded: number; cached: number; failed: { module: string; error: string }[] };
+    offline: { ready: boolean; needsNetwork: string[]; errors: string[] };
+  };
 }
 
 /** `initializationOptions` sent with `initialize`. */

@@ -542,6 +542,14 @@ fn the_workspace_lint_reports_progress_and_every_package() {
     // issues/ (6), issues/sub (1), fixable/ (3).
     assert_eq!(result["issues"], 10, "{result:#}");
     assert_eq!(result["files"], 3);
+    // The end of the progress may overtake the response or follow it.
+    let end_token = token.clone();
+    let end = editor.wait_for(move |m| {
+        m["method"] == "$/progress"
+            && m["params"]["token"] == end_token
+            && m["params"]["value"]["kind"] == "end"
+    });
+    editor.seen.push(end);
     let progress: Vec<&Value> = editor
         .seen
         .iter()

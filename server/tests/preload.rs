@@ -3,7 +3,8 @@
 //! whose dependencies come from a `file://` module proxy the test writes.
 //! Nothing leaves the machine: GOPROXY is that file:// URL, `off`, or a
 //! loopback address; GOSUMDB is off. Every test has its own GOMODCACHE,
-//! GOCACHE and GOPLSCACHE.
+//! GOCACHE and GOPLSCACHE. The editor's `gord/preload` request is driven over
+//! `gord serve`'s real stdio.
 
 mod common;
 
@@ -13,8 +14,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::editor::Editor;
 use common::{gord, repo_root};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 const ALL_MODULES: [&str; 3] = [
     "corp.example/auth@v0.2.0",
@@ -489,4 +491,153 @@ fn credentials_in_goproxy_and_netrc_passwords_are_flagged_and_never_printed() {
         .as_str()
         .unwrap()
         .contains("private: corp.example/auth (via GOPROXY, no checksum database)"));
+}
+
+/// An editor session on the sandbox's workspace: `gord serve` with the
+/// sandbox's environment (and `extra`), initialized and trusted.
+fn editor_on(sandbox: &Sandbox, extra: &[(&str, &str)]) -> Editor {
+    let mut env: Vec<(&str, &str)> = sandbox
+        .env
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    env.extend_from_slice(extra);
+    let mut editor = Editor::start(&env);
+    editor.initialize(
+        Path::new(&sandbox.ws()),
+        json!({ "trusted": true, "settings": { "gord": { "lint": { "onOpen": false } } } }),
+    );
+    editor.notify("initialized", json!({}));
+    editor
+}
+
+/// Sends `gord/preload` and answers the server's progress-token request;
+/// returns the request id and the token.
+fn start_preload(editor: &mut Editor) -> (i64, Value) {
+    let id = 7001;
+    editor.send(json!({ "jsonrpc": "2.0", "id": id, "method": "gord/preload", "params": {} }));
+    let create = editor
+        .wait_for(|m| m["method"] == "window/workDoneProgress/create" && m.get("id").is_some());
+    editor.send(json!({ "jsonrpc": "2.0", "id": create["id"], "result": null }));
+    (id, create["params"]["token"].clone())
+}
+
+#[test]
+fn the_editor_request_reports_module_n_of_n_on_the_clients_own_token_and_ends_warm() {
+    let sandbox = Sandbox::new(&[]);
+    let mut editor = editor_on(&sandbox, &[]);
+    let id = 7002;
+    let token = json!("client-token-1");
+    editor.send(
+        json!({ "jsonrpc": "2.0", "id": id, "method": "gord/preload",
+                        "params": { "workDoneToken": token } }),
+    );
+    let response = editor.wait_for(|m| m["id"] == id && m.get("method").is_none());
+    let result = &response["result"];
+    assert_eq!(result["cancelled"], false, "{response:#}");
+    assert_eq!(result["report"]["modules"]["total"], 3);
+    assert_eq!(result["report"]["offline"]["ready"], true);
+    assert!(result["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("gord preload: "));
+    // The end of the progress may overtake the response or follow it.
+    let end_token = token.clone();
+    let end = editor.wait_for(move |m| {
+        m["method"] == "$/progress"
+            && m["params"]["token"] == end_token
+            && m["params"]["value"]["kind"] == "end"
+    });
+    editor.seen.push(end);
+    let progress: Vec<&Value> = editor
+        .seen
+        .iter()
+        .filter(|m| m["method"] == "$/progress" && m["params"]["token"] == token)
+        .map(|m| &m["params"]["value"])
+        .collect();
+    assert_eq!(progress.first().unwrap()["kind"], "begin");
+    assert_eq!(progress.first().unwrap()["cancellable"], true);
+    assert_eq!(progress.last().unwrap()["kind"], "end");
+    let messages: Vec<&str> = progress
+        .iter()
+        .filter_map(|v| v["message"].as_str())
+        .collect();
+    assert!(
+        messages.iter().any(|m| m.starts_with("module 3 of 3: ")),
+        "{messages:#?}"
+    );
+    assert!(
+        !editor
+            .seen
+            .iter()
+            .any(|m| m["method"] == "window/workDoneProgress/create"),
+        "a client token needs no create"
+    );
+}
+
+#[test]
+fn cancelling_the_editor_request_stops_every_go_process_at_once() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    let mut sandbox = Sandbox::new(&[]);
+    sandbox.set("GOPROXY", &format!("http://127.0.0.1:{port}"));
+    sandbox.set("GONOPROXY", "");
+    sandbox.set("GOPRIVATE", "");
+    let marker = format!("{}-lsp-cancel", std::process::id());
+    let mut editor = editor_on(&sandbox, &[("GORD_TEST_MARKER", &marker)]);
+    let (id, token) = start_preload(&mut editor);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !processes_with(&marker)
+        .iter()
+        .any(|(pid, name)| name == "go" && command_line(*pid).contains("list"))
+    {
+        assert!(Instant::now() < deadline, "no go list process started");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let cancelled_at = Instant::now();
+    editor.notify("window/workDoneProgress/cancel", json!({ "token": token }));
+    let response = editor.wait_for(|m| m["id"] == id && m.get("method").is_none());
+    assert_eq!(response["result"]["cancelled"], true, "{response:#}");
+    assert!(cancelled_at.elapsed() < Duration::from_secs(5));
+    let server = editor.child.id();
+    let deadline = Instant::now() + Duration::from_secs(2);
+    loop {
+        let left: Vec<_> = processes_with(&marker)
+            .into_iter()
+            .filter(|(pid, _)| *pid != server)
+            .collect();
+        if left.is_empty() {
+            break;
+        }
+        assert!(Instant::now() < deadline, "left behind: {left:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn an_untrusted_workspace_is_not_preloaded() {
+    let sandbox = Sandbox::new(&[]);
+    let env: Vec<(&str, &str)> = sandbox
+        .env
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let mut editor = Editor::start(&env);
+    editor.initialize(Path::new(&sandbox.ws()), json!({ "trusted": false }));
+    editor.notify("initialized", json!({}));
+    let response = editor.request("gord/preload", Some(json!({})));
+    assert!(
+        response["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not trusted"),
+        "{response:#}"
+    );
+    assert!(!sandbox.dir.path().join("gomodcache").exists());
 }

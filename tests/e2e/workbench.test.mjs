@@ -11,6 +11,7 @@
 
 import assert from "node:assert/strict";
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import * as net from "node:net";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Browser } from "./lib/browser.mjs";
@@ -39,7 +40,14 @@ import {
 } from "./lib/workbench.mjs";
 
 /** The palette commands package.json contributes; gord.runFixCommand is hidden from the palette. */
-const PALETTE_COMMANDS = ["Lint Workspace", "Restart Server", "Run Health Check", "Show Logs", "Show Report"].map(
+const PALETTE_COMMANDS = [
+  "Lint Workspace",
+  "Preload Go Caches",
+  "Restart Server",
+  "Run Health Check",
+  "Show Logs",
+  "Show Report",
+].map(
   (t) => `${CATEGORY}: ${t}`,
 );
 const HIDDEN_COMMAND = `${CATEGORY}: Run Fix Command`;
@@ -50,10 +58,33 @@ const INITIALIZE = /INFO initialize\b/g;
 const RUN_FINISHED = /INFO health run finished\b/g;
 
 let server;
+let silentProxy;
 let browser;
 let page;
 let artifacts;
 const metrics = {};
+
+/** A TCP server on 127.0.0.1 that accepts and never answers. */
+function startSilentProxy() {
+  const sockets = new Set();
+  const listener = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  return new Promise((resolve) => {
+    listener.listen(0, "127.0.0.1", () =>
+      resolve({
+        port: listener.address().port,
+        close() {
+          for (const socket of sockets) {
+            socket.destroy();
+          }
+          listener.close();
+        },
+      }),
+    );
+  });
+}
 
 /** How often `pattern` occurs in the Go Remote Doctor channel's log file. */
 function countInGordLog(pattern) {
@@ -96,7 +127,13 @@ describe("gord in code-server", { timeout: 420_000 }, () => {
     }
     console.log(`e2e artefacts (screenshots, logs): ${artifacts}`);
 
-    server = await CodeServer.start({ logFile: path.join(artifacts, "code-server.log") });
+    // A module proxy on loopback that accepts connections and never answers:
+    // a module only it could serve keeps a preload busy until it is cancelled.
+    silentProxy = await startSilentProxy();
+    server = await CodeServer.start({
+      logFile: path.join(artifacts, "code-server.log"),
+      goProxy: `http://127.0.0.1:${silentProxy.port}`,
+    });
     browser = await Browser.launch();
     page = browser.page;
     // The workbench's console (errors and warnings), for when something fails.
@@ -124,6 +161,7 @@ describe("gord in code-server", { timeout: 420_000 }, () => {
       writeFileSync(path.join(artifacts, "gord-channel.log"), server.readGordLog());
       writeFileSync(path.join(artifacts, "remoteexthost.log"), server.readExtHostLog());
     }
+    silentProxy?.close();
     const profile = browser?.profileDir;
     await browser?.close();
     const leftovers = (await server?.stop()) ?? [];
@@ -341,6 +379,44 @@ describe("gord in code-server", { timeout: 420_000 }, () => {
     });
   });
 
+  it("(e) Preload shows its progress in a notification; Cancel stops it, and a full run reports warm caches", async () => {
+    // A second module that requires a module only the silent proxy could
+    // serve: the preload waits on it until Cancel.
+    const slow = path.join(server.workspace, "slowdep");
+    mkdirSync(slow, { recursive: true });
+    writeFileSync(path.join(slow, "go.mod"), "module example.com/slowdep\n\ngo 1.22\n\nrequire example.com/never v1.0.0\n");
+    const toasts = () => page.locator(".notifications-toasts .notification-toast");
+    await scenario("e-preload-progress", async () => {
+      await runCommand(page, "View: Close All Editors");
+      await runCommand(page, `${CATEGORY}: Preload Go Caches`);
+      const toast = toasts().filter({ hasText: "preloading Go caches" });
+      await toast.first().waitFor({ state: "visible", timeout: 30_000 });
+      await waitFor("a go process of the preload", () => server.goProcesses().length > 0);
+      const cancel = toast.first().locator(".monaco-button", { hasText: "Cancel" });
+      await cancel.waitFor({ state: "visible" });
+      await page.screenshot({ path: path.join(artifacts, "e-preload-notification.png") });
+      const cancelled = Date.now();
+      await cancel.click();
+      await waitFor("the cancelled message", async () =>
+        (await toasts().allInnerTexts()).some((t) => /preload cancelled/.test(t)),
+      );
+      await waitFor("every go and gopls process of the preload gone", () => server.goProcesses().length === 0, {
+        timeoutMs: 5_000,
+      });
+      metrics.preloadCancelMs = Date.now() - cancelled;
+    });
+    rmSync(slow, { recursive: true, force: true });
+    await scenario("e-preload-complete", async () => {
+      await page.keyboard.press("Escape");
+      await runCommand(page, `${CATEGORY}: Preload Go Caches`);
+      const done = await waitFor("the preload's summary", async () =>
+        (await toasts().allInnerTexts()).find((t) => /Go caches warm \(\d+ modules?, [\d.]+ s\): the workspace loads offline/.test(t)),
+        { timeoutMs: 120_000 },
+      );
+      assert.match(done, /Show Details/);
+    });
+  });
+
   it("(g) a sidecar killed from outside is restarted and the status item recovers", async () => {
     await scenario("g-sidecar-killed", async () => {
       const victims = server.sidecars();
@@ -416,6 +492,7 @@ describe("gord in code-server", { timeout: 420_000 }, () => {
       });
       assert.match(text, new RegExp(walkthrough.title.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
     });
+    await runCommand(page, "View: Close All Editors");
   });
 
   it("(m) reports the extension's activation time and the time to health", async () => {
@@ -444,6 +521,7 @@ function printMetrics() {
     `activation -> first health run finished:      ${fmt(metrics.activationToFirstHealthMs)}`,
     `sidecar killed -> status shows health again:  ${fmt(metrics.recoveryMs)}`,
     `Go file saved -> lint findings in Problems:   ${fmt(metrics.saveToLintMs)}`,
+    `preload Cancel -> no go process left:         ${fmt(metrics.preloadCancelMs)}`,
   ];
   console.log(["e2e timings:", ...lines.map((l) => `  ${l}`)].join("\n"));
 }

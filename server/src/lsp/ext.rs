@@ -16,6 +16,7 @@ pub const STATUS: &str = "gord/status";
 
 /// Every custom method, requests and notifications alike.
 pub const LINT_WORKSPACE: &str = "gord/lint/workspace";
+pub const PRELOAD: &str = "gord/preload";
 pub const LINT_STATUS: &str = "gord/lint/status";
 
 pub const ALL_METHODS: &[&str] = &[VERSION, HEALTH, REPORT, STATUS, LINT_WORKSPACE, LINT_STATUS];
@@ -135,9 +136,38 @@ impl tower_lsp_server::ls_types::notification::Notification for LintStatusNotifi
     const METHOD: &'static str = LINT_STATUS;
 }
 
-/// `gord/lint/workspace` params: none yet; an empty object.
+/// `gord/preload` params.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
-pub struct LintWorkspaceParams {}
+#[serde(rename_all = "camelCase")]
+pub struct PreloadParams {
+    /// Download nothing and start no gopls: only prove the workspace loads offline.
+    #[serde(default)]
+    pub offline_check_only: bool,
+    /// The client's own progress token; without one the server creates one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub work_done_token: Option<tower_lsp_server::ls_types::ProgressToken>,
+}
+
+/// `gord/preload` result.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct PreloadResult {
+    pub cancelled: bool,
+    /// The report as `gord preload` prints it.
+    pub text: String,
+    /// Absent when cancelled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report: Option<crate::preload::PreloadReport>,
+}
+
+/// `gord/lint/workspace` params.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct LintWorkspaceParams {
+    /// The client's own progress token; without one the server creates one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub work_done_token: Option<tower_lsp_server::ls_types::ProgressToken>,
+}
 
 /// `gord/lint/workspace` result.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]

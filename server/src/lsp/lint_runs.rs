@@ -10,9 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio::task::JoinHandle;
-use tower_lsp_server::ls_types::{
-    MessageType, NumberOrString, ProgressToken, WorkDoneProgressCancelParams,
-};
+use tower_lsp_server::ls_types::{MessageType, ProgressToken};
 
 use super::ext::{LintStatusNotification, LintStatusParams, LintWorkspaceResult, RunState};
 use super::lint::diagnostics_by_dir;
@@ -264,21 +262,9 @@ impl Backend {
 
     /// `gord/lint/workspace`: every module of the workspace, `./...` each,
     /// with progress the user can cancel.
-    /// `window/workDoneProgress/cancel`: the user pressed Cancel.
-    pub(super) async fn cancel_progress(&self, params: WorkDoneProgressCancelParams) {
-        let sender = self
-            .state
-            .lock()
-            .await
-            .progress_cancels
-            .remove(&token_text(&params.token));
-        if let Some(sender) = sender {
-            let _ = sender.send(());
-        }
-    }
-
     pub(super) async fn lint_workspace(
         &self,
+        given_token: Option<ProgressToken>,
     ) -> tower_lsp_server::jsonrpc::Result<LintWorkspaceResult> {
         if !self.lint_allowed().await {
             return Err(invalid(
@@ -295,17 +281,10 @@ impl Backend {
         };
         let modules = find_modules(&workspace);
         let started = Instant::now();
-        let token = ProgressToken::String(format!("gord-lint-{}", started.elapsed().as_nanos()));
-        let token_key = token_text(&token);
-        let (cancel_tx, mut cancel_rx) = tokio::sync::oneshot::channel::<()>();
-        self.state
-            .lock()
-            .await
-            .progress_cancels
-            .insert(token_key.clone(), cancel_tx);
-        if let Err(e) = self.client.create_work_done_progress(token.clone()).await {
-            tracing::debug!("the client declined a progress token: {e}");
-        }
+        let tracked = self.track_progress(given_token, "lint").await;
+        let token_key = tracked.key().to_string();
+        let token = tracked.token;
+        let mut cancel_rx = tracked.cancelled;
         let progress = self
             .client
             .progress(token, "Linting the workspace")
@@ -373,7 +352,7 @@ impl Backend {
                 .failures
                 .extend(failures.into_iter().map(|f| f.message));
         }
-        self.state.lock().await.progress_cancels.remove(&token_key);
+        self.untrack_progress(&token_key).await;
         result.files = files.len();
         result.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         let summary = if result.cancelled {
@@ -396,13 +375,6 @@ impl Backend {
 
 fn invalid(message: &str) -> tower_lsp_server::jsonrpc::Error {
     tower_lsp_server::jsonrpc::Error::invalid_params(message.to_string())
-}
-
-pub fn token_text(token: &ProgressToken) -> String {
-    match token {
-        NumberOrString::Number(n) => n.to_string(),
-        NumberOrString::String(s) => s.clone(),
-    }
 }
 
 fn exec_failure(e: &crate::exec::ExecError) -> LintFailure {

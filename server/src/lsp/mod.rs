@@ -7,6 +7,8 @@ pub mod documents;
 pub mod ext;
 pub mod lint;
 pub mod lint_runs;
+pub mod preload_runs;
+pub mod progress;
 pub mod ssh;
 pub mod store;
 
@@ -47,6 +49,7 @@ pub async fn serve(log_level: LogLevel) {
         .custom_method(ext::HEALTH, Backend::health)
         .custom_method(ext::REPORT, Backend::report)
         .custom_method(ext::LINT_WORKSPACE, Backend::lint_workspace_request)
+        .custom_method(ext::PRELOAD, Backend::preload_request)
         .custom_method("window/workDoneProgress/cancel", Backend::cancel_progress)
         .finish();
     Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
@@ -114,9 +117,9 @@ impl Backend {
 
     async fn lint_workspace_request(
         &self,
-        _: ext::LintWorkspaceParams,
+        params: ext::LintWorkspaceParams,
     ) -> Result<ext::LintWorkspaceResult> {
-        self.lint_workspace().await
+        self.lint_workspace(params.work_done_token).await
     }
 
     async fn version(&self) -> Result<VersionResult> {

@@ -430,20 +430,27 @@ async fn download(
             outcome: ModuleOutcome::Cached,
         });
     }
-    let fetches = needed.iter().filter(|m| m.dir.is_none()).map(|module| {
-        // Outside any module (cwd /, GOWORK=off), so the workspace's files are
-        // left alone; the proxy settings are the user's.
-        let spec = CommandSpec::new(&tools.go)
-            .cwd("/")
-            .env("GOWORK", "off")
-            .args(["mod", "download", "-json"])
-            .arg(module.id())
-            .timeout(GO_TIMEOUT);
-        async move {
-            let result = runner.run(spec).await;
-            (module, result)
-        }
-    });
+    // Built eagerly: a lazy iterator of closures inside the stream would make
+    // the future's type depend on closure lifetimes, and it could not be sent
+    // to another task (the LSP runs a preload on one).
+    let missing: Vec<&ModuleInfo> = needed.iter().filter(|m| m.dir.is_none()).collect();
+    let fetches: Vec<_> = missing
+        .into_iter()
+        .map(|module| {
+            // Outside any module (cwd /, GOWORK=off), so the workspace's files are
+            // left alone; the proxy settings are the user's.
+            let spec = CommandSpec::new(&tools.go)
+                .cwd("/")
+                .env("GOWORK", "off")
+                .args(["mod", "download", "-json"])
+                .arg(module.id())
+                .timeout(GO_TIMEOUT);
+            async move {
+                let result = runner.run(spec).await;
+                (module, result)
+            }
+        })
+        .collect();
     let mut results = stream::iter(fetches).buffer_unordered(DOWNLOAD_CONCURRENCY);
     while let Some((module, result)) = results.next().await {
         done += 1;

@@ -60,9 +60,10 @@ export class CodeServer {
    * @param {string} root the temporary directory everything goes into
    * @param {string} logFile where code-server's own output goes
    */
-  constructor(root, logFile) {
+  constructor(root, logFile, goProxy) {
     this.root = root;
     this.logFile = logFile;
+    this.goProxy = goProxy;
     this.userDataDir = path.join(root, "user-data");
     this.extensionsDir = path.join(root, "extensions");
     this.configFile = path.join(root, "config.yaml");
@@ -72,9 +73,12 @@ export class CodeServer {
     this.pid = 0;
   }
 
-  /** Prepares the directories, installs the VSIX and starts the server. */
-  static async start({ logFile }) {
-    const server = new CodeServer(mkdtempSync(path.join(tmpdir(), "gord-e2e-")), logFile);
+  /**
+   * Prepares the directories, installs the VSIX and starts the server.
+   * `goProxy`, when given, is the editor's GOPROXY (a loopback URL).
+   */
+  static async start({ logFile, goProxy }) {
+    const server = new CodeServer(mkdtempSync(path.join(tmpdir(), "gord-e2e-")), logFile, goProxy);
     try {
       server.#prepare();
       server.#installVsix();
@@ -107,6 +111,9 @@ export class CodeServer {
       // `go env -w` from a fix the tests run writes here, not to the user's go env.
       GOENV: this.goEnvFile,
     };
+    if (this.goProxy !== undefined) {
+      env.GOPROXY = this.goProxy;
+    }
     // The sidecar under test is the VSIX's, not a developer's override.
     delete env.GORD_SERVER_PATH;
     return env;
@@ -191,6 +198,11 @@ export class CodeServer {
   /** `gord serve` processes running under this code-server (normally one). */
   sidecars() {
     return descendants(this.pid).filter((p) => /\/bin\/gord serve\b/.test(p.cmdline));
+  }
+
+  /** The go and gopls processes running under this code-server. */
+  goProcesses() {
+    return descendants(this.pid).filter((p) => /^(\S*\/)?(go|gopls)( |$)/.test(p.cmdline));
   }
 
   /** The Go Remote Doctor log channel, as the extension host wrote it to disk. */
