@@ -139,9 +139,7 @@ fn brief(diagnostics: &[Value]) -> Vec<(u64, u64, u64, String, u64)> {
 fn opening_a_file_publishes_exact_diagnostics_for_its_package_only() {
     let ws = fixture();
     let file = ws.path().join("issues/issues.go");
-    let mut editor = start(ws.path(), json!({}), &server_path(None));
-    open(&mut editor, &file);
-    let diagnostics = next_lint_diagnostics(&mut editor, &file);
+    let (mut editor, diagnostics) = opened(ws.path(), &file);
     const ERROR: u64 = 1;
     const WARNING: u64 = 2;
     let mut got = brief(&diagnostics);
@@ -195,6 +193,24 @@ fn opening_a_file_publishes_exact_diagnostics_for_its_package_only() {
         .seen
         .iter()
         .any(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == sub));
+}
+
+/// An editor on the fixture copy `ws` (default settings) with `file` open,
+/// and the file's first lint diagnostics.
+fn opened(ws: &Path, file: &Path) -> (Editor, Vec<Value>) {
+    let mut editor = start(ws, json!({}), &server_path(None));
+    open(&mut editor, file);
+    let diagnostics = next_lint_diagnostics(&mut editor, file);
+    (editor, diagnostics)
+}
+
+/// The diagnostic whose code is `code`.
+fn by_code(diagnostics: &[Value], code: &str) -> Value {
+    diagnostics
+        .iter()
+        .find(|d| d["code"] == code)
+        .unwrap_or_else(|| panic!("no {code} among {diagnostics:#?}"))
+        .clone()
 }
 
 /// The code actions for `diagnostic` in `path`.
@@ -318,14 +334,8 @@ fn every_suggested_fix_applied_through_code_actions_leaves_the_package_lint_clea
 fn a_fix_is_not_offered_once_the_file_has_changed_since_it_was_linted() {
     let ws = fixture();
     let file = ws.path().join("fixable/fixable.go");
-    let mut editor = start(ws.path(), json!({}), &server_path(None));
-    open(&mut editor, &file);
-    let diagnostics = next_lint_diagnostics(&mut editor, &file);
-    let misspell = diagnostics
-        .iter()
-        .find(|d| d["code"] == "misspell")
-        .unwrap()
-        .clone();
+    let (mut editor, diagnostics) = opened(ws.path(), &file);
+    let misspell = by_code(&diagnostics, "misspell");
     editor.notify(
         "textDocument/didChange",
         json!({ "textDocument": { "uri": uri(&file), "version": 2 },
@@ -342,14 +352,8 @@ fn a_fix_is_not_offered_once_the_file_has_changed_since_it_was_linted() {
 fn ignoring_a_linter_on_a_line_adds_a_nolint_directive_golangci_lint_honours() {
     let ws = fixture();
     let file = ws.path().join("issues/issues.go");
-    let mut editor = start(ws.path(), json!({}), &server_path(None));
-    open(&mut editor, &file);
-    let diagnostics = next_lint_diagnostics(&mut editor, &file);
-    let errcheck = diagnostics
-        .iter()
-        .find(|d| d["code"] == "errcheck")
-        .unwrap()
-        .clone();
+    let (mut editor, diagnostics) = opened(ws.path(), &file);
+    let errcheck = by_code(&diagnostics, "errcheck");
     let actions = code_actions(&mut editor, &file, &errcheck);
     let ignore = actions
         .iter()
@@ -377,14 +381,8 @@ fn ignoring_a_linter_on_a_line_adds_a_nolint_directive_golangci_lint_honours() {
 fn disabling_a_linter_in_the_config_silences_it_on_the_next_run() {
     let ws = fixture();
     let file = ws.path().join("issues/issues.go");
-    let mut editor = start(ws.path(), json!({}), &server_path(None));
-    open(&mut editor, &file);
-    let diagnostics = next_lint_diagnostics(&mut editor, &file);
-    let unused = diagnostics
-        .iter()
-        .find(|d| d["code"] == "unused")
-        .unwrap()
-        .clone();
+    let (mut editor, diagnostics) = opened(ws.path(), &file);
+    let unused = by_code(&diagnostics, "unused");
     let actions = code_actions(&mut editor, &file, &unused);
     let disable = actions
         .iter()
@@ -410,14 +408,8 @@ fn a_new_config_is_created_when_the_project_has_none() {
     let ws = fixture();
     std::fs::remove_file(ws.path().join(".golangci.yml")).unwrap();
     let file = ws.path().join("issues/issues.go");
-    let mut editor = start(ws.path(), json!({}), &server_path(None));
-    open(&mut editor, &file);
-    let diagnostics = next_lint_diagnostics(&mut editor, &file);
-    let errcheck = diagnostics
-        .iter()
-        .find(|d| d["code"] == "errcheck")
-        .unwrap()
-        .clone();
+    let (mut editor, diagnostics) = opened(ws.path(), &file);
+    let errcheck = by_code(&diagnostics, "errcheck");
     let actions = code_actions(&mut editor, &file, &errcheck);
     let disable = actions
         .iter()
@@ -542,14 +534,7 @@ fn the_workspace_lint_reports_progress_and_every_package() {
     // issues/ (6), issues/sub (1), fixable/ (3).
     assert_eq!(result["issues"], 10, "{result:#}");
     assert_eq!(result["files"], 3);
-    // The end of the progress may overtake the response or follow it.
-    let end_token = token.clone();
-    let end = editor.wait_for(move |m| {
-        m["method"] == "$/progress"
-            && m["params"]["token"] == end_token
-            && m["params"]["value"]["kind"] == "end"
-    });
-    editor.seen.push(end);
+    editor.wait_progress_end(&token);
     let progress: Vec<&Value> = editor
         .seen
         .iter()

@@ -541,14 +541,7 @@ fn the_editor_request_reports_module_n_of_n_on_the_clients_own_token_and_ends_wa
         .as_str()
         .unwrap()
         .starts_with("gord preload: "));
-    // The end of the progress may overtake the response or follow it.
-    let end_token = token.clone();
-    let end = editor.wait_for(move |m| {
-        m["method"] == "$/progress"
-            && m["params"]["token"] == end_token
-            && m["params"]["value"]["kind"] == "end"
-    });
-    editor.seen.push(end);
+    editor.wait_progress_end(&token);
     let progress: Vec<&Value> = editor
         .seen
         .iter()

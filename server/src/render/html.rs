@@ -8,7 +8,7 @@ use std::fmt::Write;
 
 use crate::check::{Area, CheckResult, HealthReport, Status};
 use crate::render::text::shell_words;
-use crate::render::{place, summary_line};
+use crate::render::{overview, place, summary_line};
 
 fn icon(status: Status) -> &'static str {
     match status {
@@ -60,34 +60,23 @@ pub fn render_html(report: &HealthReport) -> String {
         }
     );
 
-    let mut areas: Vec<Area> = report.checks.iter().map(|c| c.area).collect();
-    areas.dedup();
+    let lines = overview(report);
     out.push_str("<table class=\"overview\">\n<thead><tr><th>Area</th><th>Status</th><th>Checks</th></tr></thead>\n<tbody>\n");
-    for area in &areas {
-        let checks: Vec<&CheckResult> = report.checks.iter().filter(|c| c.area == *area).collect();
-        let worst = checks.iter().map(|c| c.status).max().unwrap_or(Status::Ok);
-        let problems = checks
-            .iter()
-            .filter(|c| c.status >= Status::Warning)
-            .count();
+    for line in &lines {
         let _ = writeln!(
             out,
             "<tr class=\"{}\"><td><a href=\"#area-{}\">{}</a></td><td>{} {}</td><td>{}</td></tr>",
-            status_class(worst),
-            area_anchor(*area),
-            escape(area.title()),
-            icon(worst),
-            if problems == 0 {
-                "ok".to_string()
-            } else {
-                format!("{problems} to fix")
-            },
-            checks.len()
+            status_class(line.worst),
+            area_anchor(line.area),
+            escape(line.area.title()),
+            icon(line.worst),
+            line.verdict,
+            line.checks
         );
     }
     out.push_str("</tbody>\n</table>\n");
 
-    for area in areas {
+    for area in lines.iter().map(|l| l.area) {
         let _ = writeln!(
             out,
             "<h2 id=\"area-{}\">{}</h2>",

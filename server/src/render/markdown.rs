@@ -4,9 +4,9 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use crate::check::{Area, CheckResult, HealthReport, Status};
+use crate::check::{CheckResult, HealthReport, Status};
 use crate::render::text::shell_words;
-use crate::render::{place, summary_line};
+use crate::render::{overview, place, summary_line};
 
 fn icon(status: Status) -> &'static str {
     match status {
@@ -32,31 +32,20 @@ pub fn render_markdown(report: &HealthReport, docs_root: Option<&Path>) -> Strin
         let _ = writeln!(out, "No workspace, gord {}.", report.version);
     }
 
-    let mut areas: Vec<Area> = report.checks.iter().map(|c| c.area).collect();
-    areas.dedup();
+    let lines = overview(report);
     out.push_str("\n| Area | Status | Checks |\n|---|---|---|\n");
-    for area in &areas {
-        let checks: Vec<&CheckResult> = report.checks.iter().filter(|c| c.area == *area).collect();
-        let worst = checks.iter().map(|c| c.status).max().unwrap_or(Status::Ok);
-        let problems = checks
-            .iter()
-            .filter(|c| c.status >= Status::Warning)
-            .count();
+    for line in &lines {
         let _ = writeln!(
             out,
             "| {} | {} {} | {} |",
-            area.title(),
-            icon(worst),
-            if problems == 0 {
-                "ok".to_string()
-            } else {
-                format!("{problems} to fix")
-            },
-            checks.len()
+            line.area.title(),
+            icon(line.worst),
+            line.verdict,
+            line.checks
         );
     }
 
-    for area in areas {
+    for area in lines.iter().map(|l| l.area) {
         let _ = writeln!(out, "\n## {}\n", area.title());
         // Problems first, so the eye lands on what needs doing.
         let mut checks: Vec<&CheckResult> =

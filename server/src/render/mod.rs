@@ -32,6 +32,42 @@ pub(crate) fn summary_line(report: &HealthReport) -> String {
     )
 }
 
+/// One line of a report's overview: an area, its worst status, its checks.
+pub(crate) struct AreaLine {
+    pub area: crate::check::Area,
+    pub worst: crate::check::Status,
+    /// `ok`, or `N to fix`.
+    pub verdict: String,
+    pub checks: usize,
+}
+
+/// The overview of `report`, an area a line, in report order.
+pub(crate) fn overview(report: &HealthReport) -> Vec<AreaLine> {
+    use crate::check::Status;
+    let mut areas: Vec<crate::check::Area> = report.checks.iter().map(|c| c.area).collect();
+    areas.dedup();
+    areas
+        .into_iter()
+        .map(|area| {
+            let checks: Vec<_> = report.checks.iter().filter(|c| c.area == area).collect();
+            let problems = checks
+                .iter()
+                .filter(|c| c.status >= Status::Warning)
+                .count();
+            AreaLine {
+                area,
+                worst: checks.iter().map(|c| c.status).max().unwrap_or(Status::Ok),
+                verdict: if problems == 0 {
+                    "ok".to_string()
+                } else {
+                    format!("{problems} to fix")
+                },
+                checks: checks.len(),
+            }
+        })
+        .collect()
+}
+
 /// A finding's place as `file:line:col` (1-based), relative to the workspace.
 pub(crate) fn place(report: &HealthReport, uri: &str, line: u32, character: u32) -> String {
     let path = crate::uri::uri_to_path(uri)

@@ -95,6 +95,19 @@ impl Editor {
         }
     }
 
+    /// Waits for the `end` of work-done progress `token` (it may overtake the
+    /// response of the request it belongs to, or follow it) and keeps it in
+    /// `seen` with the rest of that progress.
+    pub fn wait_progress_end(&mut self, token: &Value) {
+        let token = token.clone();
+        let end = self.wait_for(move |m| {
+            m["method"] == "$/progress"
+                && m["params"]["token"] == token
+                && m["params"]["value"]["kind"] == "end"
+        });
+        self.seen.push(end);
+    }
+
     pub fn initialize(&mut self, root: &std::path::Path, options: Value) -> Value {
         let uri = format!("file://{}", root.display());
         self.request(
