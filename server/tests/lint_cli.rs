@@ -334,3 +334,39 @@ fn a_recorded_v1_64_report_with_suggested_fixes_maps_like_v2() {
     assert_eq!(range(govet).1, 16);
     assert_eq!(range(govet).3, 19, "the identifier `fmt`");
 }
+
+#[test]
+fn the_health_check_says_how_to_install_golangci_lint_and_what_lint_does_without_it() {
+    let home = tempfile::tempdir().unwrap();
+    let out = Command::new(common::gord())
+        .args(["check", "--format", "json"])
+        .env(
+            "PATH",
+            format!("{}:/usr/bin:/bin", common::real_go_dir().display()),
+        )
+        .env("HOME", home.path())
+        .env("GOPATH", home.path().join("gopath"))
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let go012 = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "GO012")
+        .unwrap();
+    assert_eq!(go012["status"], "warning");
+    assert!(
+        go012["message"]
+            .as_str()
+            .unwrap()
+            .contains("Lint on save falls back to go vet"),
+        "{go012:#}"
+    );
+    assert_eq!(go012["fix"]["command"][0], "go");
+    assert_eq!(go012["fix"]["command"][1], "install");
+    assert!(go012["fix"]["command"][2]
+        .as_str()
+        .unwrap()
+        .starts_with("github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v"));
+}

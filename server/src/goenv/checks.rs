@@ -503,6 +503,18 @@ fn find_tool(ctx: &CheckContext, name: &str, env: Option<&GoEnv>) -> ToolPlace {
     }
 }
 
+/// What a user loses without the tool, said after "not installed".
+fn missing_consequence(name: &str) -> &'static str {
+    match name {
+        "gopls" => ". The Go extension's completion, navigation and diagnostics need it",
+        "dlv" => ". Debugging (and gord's attach) needs it",
+        "golangci-lint" => {
+            ". Lint on save falls back to go vet, with fewer linters and fewer quick fixes"
+        }
+        _ => "",
+    }
+}
+
 async fn check_tool(ctx: &CheckContext, name: &str) -> Outcome {
     let Some(spec) = pinned(name) else {
         return Outcome::error(format!(
@@ -520,8 +532,11 @@ async fn check_tool(ctx: &CheckContext, name: &str) -> Outcome {
                 .iter()
                 .map(|d| format!(", nor in {}", d.display()))
                 .collect::<String>();
-            return Outcome::warning(format!("{name} is not installed: not on PATH{also}"))
-                .with_fix(install_fix);
+            return Outcome::warning(format!(
+                "{name} is not installed: not on PATH{also}{}",
+                missing_consequence(name)
+            ))
+            .with_fix(install_fix);
         }
         ToolPlace::OffPath(path) => {
             let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
