@@ -52,6 +52,8 @@ pub struct RemoteCheckOptions {
     /// The ssh client (default `ssh`, from PATH).
     pub ssh_program: PathBuf,
     pub runner: Arc<dyn ProcessRunner>,
+    /// Let gord's resolver run `Match exec` commands (`gord.ssh.allowMatchExec`).
+    pub allow_match_exec: bool,
 }
 
 impl Default for RemoteCheckOptions {
@@ -62,6 +64,7 @@ impl Default for RemoteCheckOptions {
             jobs: 8,
             ssh_program: PathBuf::from("ssh"),
             runner: Arc::new(SystemRunner),
+            allow_match_exec: false,
         }
     }
 }
@@ -176,7 +179,7 @@ pub async fn check_host(
             started,
         );
     }
-    let lines = match crate::ssh::resolve_host(options.config.as_deref(), host, false) {
+    let lines = match crate::ssh::resolve_host(options.config.as_deref(), host, options.allow_match_exec) {
         Ok((_, lines)) => lines,
         Err(failure) => {
             return refused(
