@@ -10,9 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio::task::JoinHandle;
-use tower_lsp_server::ls_types::{
-    MessageType, NumberOrString, ProgressToken, WorkDoneProgressCancelParams,
-};
+use tower_lsp_server::ls_types::MessageType;
 
 use super::ext::{LintStatusNotification, LintStatusParams, LintWorkspaceResult, RunState};
 use super::lint::diagnostics_by_dir;
@@ -264,19 +262,6 @@ impl Backend {
 
     /// `gord/lint/workspace`: every module of the workspace, `./...` each,
     /// with progress the user can cancel.
-    /// `window/workDoneProgress/cancel`: the user pressed Cancel.
-    pub(super) async fn cancel_progress(&self, params: WorkDoneProgressCancelParams) {
-        let sender = self
-            .state
-            .lock()
-            .await
-            .progress_cancels
-            .remove(&token_text(&params.token));
-        if let Some(sender) = sender {
-            let _ = sender.send(());
-        }
-    }
-
     pub(super) async fn lint_workspace(
         &self,
     ) -> tower_lsp_server::jsonrpc::Result<LintWorkspaceResult> {
@@ -295,29 +280,14 @@ impl Backend {
         };
         let modules = find_modules(&workspace);
         let started = Instant::now();
-        let token = ProgressToken::String(format!("gord-lint-{}", started.elapsed().as_nanos()));
-        let token_key = token_text(&token);
-        let (cancel_tx, mut cancel_rx) = tokio::sync::oneshot::channel::<()>();
-        self.state
-            .lock()
-            .await
-            .progress_cancels
-            .insert(token_key.clone(), cancel_tx);
-        if let Err(e) = self.client.create_work_done_progress(token.clone()).await {
-            tracing::debug!("the client declined a progress token: {e}");
-        }
-        let progress = self
-            .client
-            .progress(token, "Linting the workspace")
-            .with_message(format!(
-                "{} module(s) with {}",
-                modules.len(),
-                linter.describe()
-            ))
-            .with_percentage(0)
-            .with_cancel_button()
-            .begin()
+        let (work, mut cancel_rx) = self
+            .begin_cancellable(
+                "gord-lint",
+                "Linting the workspace",
+                format!("{} module(s) with {}", modules.len(), linter.describe()),
+            )
             .await;
+        let progress = work.sender();
         self.send_lint_status(RunState::Running, "the workspace", &linter, 0, &[])
             .await;
         let mut result = LintWorkspaceResult {
@@ -330,10 +300,9 @@ impl Backend {
         for (n, root) in modules.iter().enumerate() {
             let percentage = u32::try_from(n * 100 / modules.len().max(1)).unwrap_or(100);
             progress
-                .report_with_message(
+                .report(
                     format!("module {} of {}: {}", n + 1, modules.len(), root.display()),
                     percentage,
-                    None,
                 )
                 .await;
             let run = crate::lint::runner::run(
@@ -373,7 +342,6 @@ impl Backend {
                 .failures
                 .extend(failures.into_iter().map(|f| f.message));
         }
-        self.state.lock().await.progress_cancels.remove(&token_key);
         result.files = files.len();
         result.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         let summary = if result.cancelled {
@@ -381,7 +349,7 @@ impl Backend {
         } else {
             format!("{} issue(s) in {} file(s)", result.issues, result.files)
         };
-        progress.finish_with_message(summary).await;
+        work.finish(summary).await;
         self.send_lint_status(
             RunState::Idle,
             "the workspace",
@@ -394,15 +362,8 @@ impl Backend {
     }
 }
 
-fn invalid(message: &str) -> tower_lsp_server::jsonrpc::Error {
+pub(super) fn invalid(message: &str) -> tower_lsp_server::jsonrpc::Error {
     tower_lsp_server::jsonrpc::Error::invalid_params(message.to_string())
-}
-
-pub fn token_text(token: &ProgressToken) -> String {
-    match token {
-        NumberOrString::Number(n) => n.to_string(),
-        NumberOrString::String(s) => s.clone(),
-    }
 }
 
 fn exec_failure(e: &crate::exec::ExecError) -> LintFailure {

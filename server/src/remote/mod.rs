@@ -179,20 +179,21 @@ pub async fn check_host(
             started,
         );
     }
-    let lines = match crate::ssh::resolve_host(options.config.as_deref(), host, options.allow_match_exec) {
-        Ok((_, lines)) => lines,
-        Err(failure) => {
-            return refused(
-                host,
-                format!(
-                    "cannot resolve {host} from the ssh config: {}",
-                    failure.messages.join("; ")
-                ),
-                "Fix the config first (`gord ssh lint`)",
-                started,
-            )
-        }
-    };
+    let lines =
+        match crate::ssh::resolve_host(options.config.as_deref(), host, options.allow_match_exec) {
+            Ok((_, lines)) => lines,
+            Err(failure) => {
+                return refused(
+                    host,
+                    format!(
+                        "cannot resolve {host} from the ssh config: {}",
+                        failure.messages.join("; ")
+                    ),
+                    "Fix the config first (`gord ssh lint`)",
+                    started,
+                )
+            }
+        };
     let home = crate::ssh::config::local::LocalFacts::current().home;
     let target = Target::from_lines(host, &lines, &home);
     let step = target.step_timeout(options.timeout);

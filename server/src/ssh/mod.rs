@@ -245,14 +245,7 @@ mod tests {
         let lines = host_lines_in(&[Arc::new(main), Arc::new(included)]);
         let brief: Vec<(&str, &str, usize, (u32, u32))> = lines
             .iter()
-            .map(|h| {
-                (
-                    h.host.as_str(),
-                    h.file.to_str().unwrap(),
-                    h.line,
-                    h.columns,
-                )
-            })
+            .map(|h| (h.host.as_str(), h.file.to_str().unwrap(), h.line, h.columns))
             .collect();
         assert_eq!(
             brief,
@@ -267,6 +260,9 @@ mod tests {
     #[test]
     fn a_missing_explicit_config_is_an_error() {
         let error = host_lines(Some(Path::new("/nonexistent/gord/config"))).unwrap_err();
-        assert!(error.contains("cannot read /nonexistent/gord/config"), "{error}");
+        assert!(
+            error.contains("cannot read /nonexistent/gord/config"),
+            "{error}"
+        );
     }
 }
