@@ -5,7 +5,19 @@
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { errorMessage } from "./bootstrap";
-import { HEALTH_METHOD, LINT_WORKSPACE_METHOD, isArgv, type LintWorkspaceResult } from "./protocol";
+import * as os from "node:os";
+import {
+  HEALTH_METHOD,
+  LINT_WORKSPACE_METHOD,
+  REMOTE_CHECK_METHOD,
+  REMOTE_HOSTS_METHOD,
+  isArgv,
+  type FleetReport,
+  type LintWorkspaceResult,
+  type RemoteCheckParams,
+  type RemoteHostsResult,
+} from "./protocol";
+import { hostPickItems, isCancelled } from "./remotePick";
 import { runHealthCheck, showReport, type ReportView, type SendRequest } from "./report";
 
 export interface CommandHost {
@@ -31,6 +43,9 @@ export function registerCommands(host: CommandHost): vscode.Disposable[] {
     ),
     vscode.commands.registerCommand("gord.lintWorkspace", () =>
       withSidecar(host, "Linting the workspace", (send) => lintWorkspace(host, send)),
+    ),
+    vscode.commands.registerCommand("gord.checkRemoteHost", () =>
+      withSidecar(host, "Checking remote hosts", (send) => checkRemoteHost(host, send)),
     ),
     vscode.commands.registerCommand("gord.restartServer", () => host.restart()),
     vscode.commands.registerCommand("gord.showLogs", () => host.log.show()),
@@ -59,6 +74,39 @@ async function lintWorkspace(host: CommandHost, send: SendRequest): Promise<void
   if (choice === "Open Problems") {
     await vscode.commands.executeCommand("workbench.actions.view.problems");
   }
+}
+
+/**
+ * `gord.checkRemoteHost`: pick a host of ~/.ssh/config (or all of them); the
+ * sidecar checks them, showing its own cancellable progress notification,
+ * puts the findings on the Host lines, and the report shows the fleet.
+ */
+async function checkRemoteHost(host: CommandHost, send: SendRequest): Promise<void> {
+  const { config, hosts } = await send<RemoteHostsResult>(REMOTE_HOSTS_METHOD, {});
+  if (hosts.length === 0) {
+    void vscode.window.showInformationMessage(`Go Remote Doctor: ${config} names no host to check.`);
+    return;
+  }
+  const picked = await vscode.window.showQuickPick(hostPickItems(hosts, os.homedir()), {
+    title: "Go Remote Doctor: Check Remote Host",
+    placeHolder: `A host of ${config}`,
+    matchOnDescription: true,
+  });
+  if (picked === undefined) {
+    return;
+  }
+  let fleet: FleetReport;
+  try {
+    fleet = await send<FleetReport>(REMOTE_CHECK_METHOD, { hosts: picked.hosts } satisfies RemoteCheckParams);
+  } catch (err) {
+    if (isCancelled(err)) {
+      host.log.info("remote check cancelled");
+      return;
+    }
+    throw err;
+  }
+  host.log.info(`remote check: ${fleet.hosts.map((h) => `${h.host} ${h.status}`).join(", ")}`);
+  await showReport(host.report, send);
 }
 
 async function withSidecar(
