@@ -82,7 +82,10 @@ async function lintWorkspace(host: CommandHost, send: SendRequest): Promise<void
  * puts the findings on the Host lines, and the report shows the fleet.
  */
 async function checkRemoteHost(host: CommandHost, send: SendRequest): Promise<void> {
-  const { config, hosts } = await send<RemoteHostsResult>(REMOTE_HOSTS_METHOD, {});
+  const configured = vscode.workspace.getConfiguration("gord").get<string>("ssh.configFile", "").trim();
+  const configFile = configured.startsWith("~/") ? `${os.homedir()}${configured.slice(1)}` : configured;
+  const withConfig = configFile === "" ? {} : { config: configFile };
+  const { config, hosts } = await send<RemoteHostsResult>(REMOTE_HOSTS_METHOD, withConfig);
   if (hosts.length === 0) {
     void vscode.window.showInformationMessage(`Go Remote Doctor: ${config} names no host to check.`);
     return;
@@ -97,7 +100,7 @@ async function checkRemoteHost(host: CommandHost, send: SendRequest): Promise<vo
   }
   let fleet: FleetReport;
   try {
-    fleet = await send<FleetReport>(REMOTE_CHECK_METHOD, { hosts: picked.hosts } satisfies RemoteCheckParams);
+    fleet = await send<FleetReport>(REMOTE_CHECK_METHOD, { hosts: picked.hosts, ...withConfig } satisfies RemoteCheckParams);
   } catch (err) {
     if (isCancelled(err)) {
       host.log.info("remote check cancelled");

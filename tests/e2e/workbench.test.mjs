@@ -39,7 +39,14 @@ import {
 } from "./lib/workbench.mjs";
 
 /** The palette commands package.json contributes; gord.runFixCommand is hidden from the palette. */
-const PALETTE_COMMANDS = ["Lint Workspace", "Restart Server", "Run Health Check", "Show Logs", "Show Report"].map(
+const PALETTE_COMMANDS = [
+  "Check Remote Host...",
+  "Lint Workspace",
+  "Restart Server",
+  "Run Health Check",
+  "Show Logs",
+  "Show Report",
+].map(
   (t) => `${CATEGORY}: ${t}`,
 );
 const HIDDEN_COMMAND = `${CATEGORY}: Run Fix Command`;
@@ -208,6 +215,17 @@ describe("gord in code-server", { timeout: 420_000 }, () => {
       }, { timeoutMs: 120_000 });
       assert.match(toast, /golangci-lint \d+\.\d+/);
       await page.keyboard.press("Escape");
+    });
+
+    await scenario("b-check-remote-host-pick", async () => {
+      await runCommand(page, `${CATEGORY}: Check Remote Host...`, { opensQuickPick: true });
+      const labels = await waitFor("the host quick pick", async () => {
+        const texts = await page.locator(".quick-input-widget .quick-input-list .monaco-list-row .label-name").allInnerTexts();
+        return texts.includes("closed") ? texts : undefined;
+      });
+      assert.deepEqual(labels, ["closed"], "the hosts of gord.ssh.configFile, nothing else");
+      await page.keyboard.press("Escape");
+      await page.locator(".quick-input-widget").waitFor({ state: "hidden" });
     });
 
     await scenario("b-restart-server", async () => {
@@ -396,6 +414,23 @@ describe("gord in code-server", { timeout: 420_000 }, () => {
       writeFileSync(goMod, original);
       rmSync(server.goEnvFile, { force: true });
     }
+  });
+
+  it("(h) Check Remote Host checks the picked host and the report shows its row with the first problem", async () => {
+    await scenario("h-check-remote-host", async () => {
+      await runCommand(page, "View: Close All Editors");
+      await runCommand(page, `${CATEGORY}: Check Remote Host...`, { opensQuickPick: true });
+      const row = page
+        .locator(".quick-input-widget .quick-input-list .monaco-list-row")
+        .filter({ has: page.locator(".label-name", { hasText: /^closed$/ }) });
+      await row.first().waitFor({ state: "visible" });
+      await row.first().click();
+      const frame = await waitFor("the Remote hosts table in the report", () => frameWith(page, "table.fleet tbody tr"));
+      const rows = await frame.locator("table.fleet tbody tr").allInnerTexts();
+      assert.equal(rows.length, 1, JSON.stringify(rows));
+      assert.match(rows[0], /closed\s+❌ no[\s\S]*RMT003/, "the host is unreachable, and says why first");
+      assert.match(rows[0], new RegExp(`port ${server.closedPort}: Connection refused`));
+    });
   });
 
   it("(w) the Getting Started walkthrough shows every step package.json declares", async () => {
