@@ -5,15 +5,22 @@
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { errorMessage } from "./bootstrap";
+import * as os from "node:os";
 import {
   HEALTH_METHOD,
   LINT_WORKSPACE_METHOD,
   PRELOAD_METHOD,
+  REMOTE_CHECK_METHOD,
+  REMOTE_HOSTS_METHOD,
   isArgv,
+  type FleetReport,
   type LintWorkspaceResult,
   type PreloadParams,
   type PreloadResult,
+  type RemoteCheckParams,
+  type RemoteHostsResult,
 } from "./protocol";
+import { hostPickItems, isCancelled } from "./remotePick";
 import { runHealthCheck, showReport, type ReportView, type SendRequest } from "./report";
 import { requestWithProgress } from "./serverProgress";
 
@@ -43,6 +50,9 @@ export function registerCommands(host: CommandHost): vscode.Disposable[] {
     ),
     vscode.commands.registerCommand("gord.preload", () =>
       withClient(host, "Preloading the Go caches", (client) => preload(host, client)),
+    ),
+    vscode.commands.registerCommand("gord.checkRemoteHost", () =>
+      withClient(host, "Checking remote hosts", (client) => checkRemoteHost(host, client)),
     ),
     vscode.commands.registerCommand("gord.restartServer", () => host.restart()),
     vscode.commands.registerCommand("gord.showLogs", () => host.log.show()),
@@ -123,6 +133,46 @@ async function withClient(host: CommandHost, what: string, action: (client: Lang
     host.log.error(`${what} failed: ${errorMessage(err)}`);
     host.showError(`Go Remote Doctor: ${what.toLowerCase()} failed: ${errorMessage(err)}`);
   }
+}
+
+/**
+ * `gord.checkRemoteHost`: pick a host of ~/.ssh/config (or all of them); the
+ * sidecar checks them, showing its own cancellable progress notification,
+ * puts the findings on the Host lines, and the report shows the fleet.
+ */
+async function checkRemoteHost(host: CommandHost, client: LanguageClient): Promise<void> {
+  const send: SendRequest = (method, params) => client.sendRequest(method, params);
+  const configured = vscode.workspace.getConfiguration("gord").get<string>("ssh.configFile", "").trim();
+  const configFile = configured.startsWith("~/") ? `${os.homedir()}${configured.slice(1)}` : configured;
+  const withConfig = configFile === "" ? {} : { config: configFile };
+  const { config, hosts } = await send<RemoteHostsResult>(REMOTE_HOSTS_METHOD, withConfig);
+  if (hosts.length === 0) {
+    void vscode.window.showInformationMessage(`Go Remote Doctor: ${config} names no host to check.`);
+    return;
+  }
+  const picked = await vscode.window.showQuickPick(hostPickItems(hosts, os.homedir()), {
+    title: "Go Remote Doctor: Check Remote Host",
+    placeHolder: `A host of ${config}`,
+    matchOnDescription: true,
+  });
+  if (picked === undefined) {
+    return;
+  }
+  let fleet: FleetReport;
+  try {
+    fleet = await requestWithProgress<FleetReport>(client, "Go Remote Doctor: checking remote hosts", REMOTE_CHECK_METHOD, {
+      hosts: picked.hosts,
+      ...withConfig,
+    } satisfies RemoteCheckParams);
+  } catch (err) {
+    if (isCancelled(err)) {
+      host.log.info("remote check cancelled");
+      return;
+    }
+    throw err;
+  }
+  host.log.info(`remote check: ${fleet.hosts.map((h) => `${h.host} ${h.status}`).join(", ")}`);
+  await showReport(host.report, send);
 }
 
 async function withSidecar(

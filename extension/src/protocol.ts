@@ -12,6 +12,8 @@ export const HEALTH_METHOD = "gord/health";
 export const REPORT_METHOD = "gord/report";
 export const LINT_WORKSPACE_METHOD = "gord/lint/workspace";
 export const PRELOAD_METHOD = "gord/preload";
+export const REMOTE_HOSTS_METHOD = "gord/remote/hosts";
+export const REMOTE_CHECK_METHOD = "gord/remote/check";
 
 /** Notifications (server → client). */
 export const STATUS_METHOD = "gord/status";
@@ -24,6 +26,8 @@ export const ALL_METHODS: readonly string[] = [
   REPORT_METHOD,
   LINT_WORKSPACE_METHOD,
   PRELOAD_METHOD,
+  REMOTE_HOSTS_METHOD,
+  REMOTE_CHECK_METHOD,
   STATUS_METHOD,
   LINT_STATUS_METHOD,
 ];
@@ -128,6 +132,12 @@ export interface ReportResult {
    */
   html: string;
   report: HealthReport;
+  /**
+   * The hosts of the remote checks so far, each as last checked; omitted
+   * before the first. In `html`, a remote finding's actions carry
+   * `data-host` and `data-finding` (indexes into `fleet.hosts` and its findings).
+   */
+  fleet?: FleetReport;
 }
 
 /** One check as `gord/status` carries it. */
@@ -186,6 +196,81 @@ export interface PreloadResult {
     offline: { ready: boolean; needsNetwork: string[]; errors: string[] };
   };
 }
+
+/** Params of `gord/remote/hosts`. */
+export interface RemoteHostsParams {
+  /** The ssh config to read; default `~/.ssh/config`. */
+  config?: string;
+}
+
+/** A host a config names literally, at the `Host` line that first names it. */
+export interface RemoteHost {
+  host: string;
+  file: string;
+  /** 0-based, as LSP counts lines. */
+  line: number;
+}
+
+/** Result of `gord/remote/hosts`. */
+export interface RemoteHostsResult {
+  /** The config file read. */
+  config: string;
+  hosts: RemoteHost[];
+}
+
+/** Params of `gord/remote/check`. */
+export interface RemoteCheckParams {
+  hosts: string[] | "all";
+  config?: string;
+  /** Bounds each network step and ssh run (1..600, default 10). */
+  timeoutSeconds?: number;
+}
+
+export type Verdict = "yes" | "no" | "unknown";
+
+/** The fleet table's row for one host. */
+export interface HostSummary {
+  reachable: Verdict;
+  auth: Verdict;
+  goReady: Verdict;
+  vscodeServerReady: Verdict;
+  latencyMs?: number;
+  firstProblem?: string;
+}
+
+/** One finding about one host; `code` is `RMT001`…, with a page in docs/rules. */
+export interface RemoteFinding {
+  code: string;
+  status: CheckStatus;
+  message: string;
+  detail?: string;
+  fix?: Fix;
+}
+
+/** Everything learnt about one host (the probe's and ssh's facts are kept opaque here). */
+export interface HostReport {
+  host: string;
+  findings: RemoteFinding[];
+  summary: HostSummary;
+  status: CheckStatus;
+  durationMs: number;
+  target?: unknown;
+  probe?: unknown;
+  control?: unknown;
+  forwarding?: unknown;
+  remote?: unknown;
+  remoteError?: string;
+}
+
+/** Result of `gord/remote/check`: the hosts in the order asked. */
+export interface FleetReport {
+  version: string;
+  hosts: HostReport[];
+  durationMs: number;
+}
+
+/** The JSON-RPC error code of a request the user cancelled. */
+export const REQUEST_CANCELLED = -32800;
 
 /** `initializationOptions` sent with `initialize`. */
 export interface InitializationOptions {

@@ -6,6 +6,7 @@ import * as vscode from "vscode";
 import {
   HEALTH_METHOD,
   REPORT_METHOD,
+  type FleetReport,
   type Fix,
   type HealthParams,
   type HealthReport,
@@ -26,6 +27,7 @@ export class ReportView implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private fragment = "<h1>Go Remote Doctor</h1><p>No report yet: run <strong>Go Remote Doctor: Run Health Check</strong>.</p>";
   private report: HealthReport | undefined;
+  private fleet: FleetReport | undefined;
   /** Set by the session when a client runs, to apply edit-only fixes. */
   applyEdit: ApplyLspEdit | undefined;
 
@@ -40,6 +42,7 @@ export class ReportView implements vscode.Disposable {
   update(result: ReportResult): void {
     this.fragment = result.html;
     this.report = result.report;
+    this.fleet = result.fleet;
     if (this.panel !== undefined) {
       this.panel.webview.html = reportPage(this.fragment, nonce());
     }
@@ -77,7 +80,7 @@ export class ReportView implements vscode.Disposable {
   }
 
   private async onMessage(message: ReportMessage): Promise<void> {
-    const action = resolveAction(this.report, message);
+    const action = resolveAction(this.report, message, this.fleet);
     if (action === undefined) {
       return;
     }

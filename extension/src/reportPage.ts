@@ -2,12 +2,14 @@
 // in it asks for. Pure module: it must not import 'vscode' (unit tests load it
 // under plain Node).
 
-import type { CheckResult, Fix, HealthReport, Location } from "./protocol";
+import type { CheckResult, FleetReport, Fix, HealthReport, Location } from "./protocol";
 
 /** What the page posts when a `[data-action]` element is clicked. */
 export interface ReportMessage {
   action?: unknown;
   check?: unknown;
+  /** A remote host's index in the fleet (its findings' actions name no check). */
+  host?: unknown;
   finding?: unknown;
 }
 
@@ -22,7 +24,14 @@ export type ReportAction =
  * comes from the report, so the page cannot make the extension run anything
  * the sidecar did not offer.
  */
-export function resolveAction(report: HealthReport | undefined, message: ReportMessage): ReportAction | undefined {
+export function resolveAction(
+  report: HealthReport | undefined,
+  message: ReportMessage,
+  fleet?: FleetReport,
+): ReportAction | undefined {
+  if (message.host !== undefined) {
+    return resolveRemoteAction(fleet, message);
+  }
   if (report === undefined || typeof message.check !== "string") {
     return undefined;
   }
@@ -52,6 +61,32 @@ export function resolveAction(report: HealthReport | undefined, message: ReportM
   }
 }
 
+/** An index the page sent, or undefined when it is not one. */
+function indexOf(value: unknown): number | undefined {
+  return typeof value === "string" && /^\d+$/.test(value) ? Number(value) : undefined;
+}
+
+/** A click on a remote host's finding: its fix, or its rule's page. */
+function resolveRemoteAction(fleet: FleetReport | undefined, message: ReportMessage): ReportAction | undefined {
+  const hostIndex = indexOf(message.host);
+  const findingIndex = indexOf(message.finding);
+  if (fleet === undefined || hostIndex === undefined || findingIndex === undefined) {
+    return undefined;
+  }
+  const finding = fleet.hosts[hostIndex]?.findings[findingIndex];
+  if (finding === undefined) {
+    return undefined;
+  }
+  switch (message.action) {
+    case "fix":
+      return finding.fix === undefined ? undefined : { kind: "fix", fix: finding.fix };
+    case "doc":
+      return { kind: "doc", doc: `docs/rules/${finding.code}.md`, id: finding.code };
+    default:
+      return undefined;
+  }
+}
+
 /** The page: a strict CSP (only our nonce'd style and script), the fragment, the click relay. */
 export function reportPage(fragment: string, nonce: string): string {
   return `<!DOCTYPE html>
@@ -66,8 +101,8 @@ export function reportPage(fragment: string, nonce: string): string {
   h1 { font-size: 1.6em; border-bottom: 1px solid var(--vscode-panel-border); padding-bottom: .3em; }
   h2 { font-size: 1.3em; margin-top: 1.6em; border-bottom: 1px solid var(--vscode-panel-border); }
   h3 { font-size: 1.05em; margin: 1.2em 0 .3em; }
-  table.overview { border-collapse: collapse; margin: 1em 0; }
-  table.overview th, table.overview td { text-align: left; padding: .25em 1.2em .25em .4em; border-bottom: 1px solid var(--vscode-panel-border); }
+  table.overview, table.fleet { border-collapse: collapse; margin: 1em 0; }
+  table.overview th, table.overview td, table.fleet th, table.fleet td { text-align: left; padding: .25em 1.2em .25em .4em; border-bottom: 1px solid var(--vscode-panel-border); }
   a { color: var(--vscode-textLink-foreground); }
   code, pre { font-family: var(--vscode-editor-font-family); }
   pre { background: var(--vscode-textCodeBlock-background); padding: .5em .8em; overflow-x: auto; }
@@ -85,7 +120,7 @@ ${fragment}
     const target = event.target instanceof Element ? event.target.closest("[data-action]") : null;
     if (!target) { return; }
     event.preventDefault();
-    vscode.postMessage({ action: target.dataset.action, check: target.dataset.check, finding: target.dataset.finding });
+    vscode.postMessage({ action: target.dataset.action, check: target.dataset.check, host: target.dataset.host, finding: target.dataset.finding });
   });
 </script>
 </body>

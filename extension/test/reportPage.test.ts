@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { HealthReport } from "../src/protocol";
+import type { FleetReport, HealthReport } from "../src/protocol";
 import { reportPage, resolveAction } from "../src/reportPage";
 
 const range = { start: { line: 2, character: 0 }, end: { line: 2, character: 7 } };
@@ -68,6 +68,58 @@ describe("a click in the report view", () => {
       assert.equal(resolveAction(report, message), undefined, JSON.stringify(message));
     }
     assert.equal(resolveAction(undefined, { action: "fix", check: "GO006" }), undefined);
+  });
+});
+
+const fleet: FleetReport = {
+  version: "0.1.0",
+  durationMs: 1,
+  hosts: [
+    {
+      host: "build",
+      status: "error",
+      durationMs: 1,
+      summary: { reachable: "yes", auth: "no", goReady: "unknown", vscodeServerReady: "unknown" },
+      findings: [
+        {
+          code: "RMT009",
+          status: "error",
+          message: "the key needs its passphrase",
+          fix: { title: "Load it into your ssh-agent once", command: ["ssh-add", "/k"] },
+        },
+        { code: "RMT003", status: "error", message: "refused", fix: { title: "Start sshd" } },
+      ],
+    },
+  ],
+};
+
+describe("a click on a remote host's finding", () => {
+  it("runs the fix the fleet holds for that host's finding", () => {
+    assert.deepEqual(resolveAction(report, { action: "fix", host: "0", finding: "0" }, fleet), {
+      kind: "fix",
+      fix: { title: "Load it into your ssh-agent once", command: ["ssh-add", "/k"] },
+    });
+  });
+
+  it("opens the finding's rule page", () => {
+    assert.deepEqual(resolveAction(report, { action: "doc", host: "0", finding: "1" }, fleet), {
+      kind: "doc",
+      doc: "docs/rules/RMT003.md",
+      id: "RMT003",
+    });
+  });
+
+  it("ignores unknown hosts and findings, missing fleets and other actions", () => {
+    for (const message of [
+      { action: "fix", host: "1", finding: "0" },
+      { action: "fix", host: "0", finding: "2" },
+      { action: "fix", host: "0" },
+      { action: "fix", host: "x", finding: "0" },
+      { action: "open", host: "0", finding: "0" },
+    ]) {
+      assert.equal(resolveAction(report, message, fleet), undefined, JSON.stringify(message));
+    }
+    assert.equal(resolveAction(report, { action: "fix", host: "0", finding: "0" }), undefined);
   });
 });
 

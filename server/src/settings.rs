@@ -75,7 +75,7 @@ impl std::fmt::Display for SettingProblem {
 }
 
 /// Keys read by the extension only; the sidecar accepts them without a word.
-const CLIENT_ONLY_KEYS: &[&str] = &["server.path"];
+const CLIENT_ONLY_KEYS: &[&str] = &["server.path", "ssh.configFile"];
 
 impl Settings {
     /// Builds settings from the editor's JSON. Missing keys take their

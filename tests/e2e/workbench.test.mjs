@@ -41,6 +41,7 @@ import {
 
 /** The palette commands package.json contributes; gord.runFixCommand is hidden from the palette. */
 const PALETTE_COMMANDS = [
+  "Check Remote Host...",
   "Lint Workspace",
   "Preload Go Caches",
   "Restart Server",
@@ -246,6 +247,18 @@ describe("gord in code-server", { timeout: 420_000 }, () => {
       }, { timeoutMs: 120_000 });
       assert.match(toast, /golangci-lint \d+\.\d+/);
       await page.keyboard.press("Escape");
+    });
+
+    await scenario("b-check-remote-host-pick", async () => {
+      await runCommand(page, `${CATEGORY}: Check Remote Host...`, { opensQuickPick: true });
+      const labels = await waitFor("the host quick pick", async () => {
+        const texts = await page.locator(".quick-input-widget .quick-input-list .monaco-list-row .label-name").allInnerTexts();
+        // The palette's own row may linger for a frame before the pick replaces it.
+        return texts.includes("closed") && !texts.some((t) => t.startsWith(CATEGORY)) ? texts : undefined;
+      });
+      assert.deepEqual(labels, ["closed"], "the hosts of gord.ssh.configFile, nothing else");
+      await page.keyboard.press("Escape");
+      await page.locator(".quick-input-widget").waitFor({ state: "hidden" });
     });
 
     await scenario("b-restart-server", async () => {
@@ -472,6 +485,26 @@ describe("gord in code-server", { timeout: 420_000 }, () => {
       writeFileSync(goMod, original);
       rmSync(server.goEnvFile, { force: true });
     }
+  });
+
+  it("(h) Check Remote Host checks the picked host and the report shows its row with the first problem", async () => {
+    await scenario("h-check-remote-host", async () => {
+      await runCommand(page, "View: Close All Editors");
+      await runCommand(page, `${CATEGORY}: Check Remote Host...`, { opensQuickPick: true });
+      const row = page
+        .locator(".quick-input-widget .quick-input-list .monaco-list-row")
+        .filter({ has: page.locator(".label-name", { hasText: /^closed$/ }) });
+      await row.first().waitFor({ state: "visible" });
+      await row.first().click();
+      const frame = await waitFor("the Remote hosts table in the report", () => frameWith(page, "table.fleet tbody tr"));
+      const rows = await frame.locator("table.fleet tbody tr").allInnerTexts();
+      assert.equal(rows.length, 1, JSON.stringify(rows));
+      assert.match(rows[0], /closed\s+❌ no[\s\S]*RMT003/, "the host is unreachable, and says why first");
+      assert.match(rows[0], new RegExp(`port ${server.closedPort}: Connection refused`));
+      // Focus back to the workbench: the next scenarios start from the palette.
+      await page.keyboard.press("Escape");
+      await runCommand(page, "View: Close All Editors");
+    });
   });
 
   it("(w) the Getting Started walkthrough shows every step package.json declares", async () => {

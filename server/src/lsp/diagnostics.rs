@@ -40,7 +40,7 @@ pub fn diagnostics_by_file(
     by_file
 }
 
-fn severity(status: Status) -> DiagnosticSeverity {
+pub(crate) fn severity(status: Status) -> DiagnosticSeverity {
     match status {
         Status::Error => DiagnosticSeverity::ERROR,
         Status::Warning => DiagnosticSeverity::WARNING,

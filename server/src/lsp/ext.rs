@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::check::{HealthReport, Status, Summary};
+use crate::remote::model::FleetReport;
 
 /// Bumped when a message changes incompatibly.
 pub const PROTOCOL_VERSION: u32 = 1;
@@ -14,12 +15,24 @@ pub const HEALTH: &str = "gord/health";
 pub const REPORT: &str = "gord/report";
 pub const STATUS: &str = "gord/status";
 
-/// Every custom method, requests and notifications alike.
 pub const LINT_WORKSPACE: &str = "gord/lint/workspace";
 pub const PRELOAD: &str = "gord/preload";
 pub const LINT_STATUS: &str = "gord/lint/status";
+pub const REMOTE_HOSTS: &str = "gord/remote/hosts";
+pub const REMOTE_CHECK: &str = "gord/remote/check";
 
-pub const ALL_METHODS: &[&str] = &[VERSION, HEALTH, REPORT, STATUS, LINT_WORKSPACE, LINT_STATUS];
+/// Every custom method, requests and notifications alike.
+pub const ALL_METHODS: &[&str] = &[
+    VERSION,
+    HEALTH,
+    REPORT,
+    STATUS,
+    LINT_WORKSPACE,
+    LINT_STATUS,
+    PRELOAD,
+    REMOTE_HOSTS,
+    REMOTE_CHECK,
+];
 
 /// Result of `gord/version`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -46,6 +59,10 @@ pub struct ReportResult {
     /// The same report as an HTML fragment for the editor's report view.
     pub html: String,
     pub report: HealthReport,
+    /// The last remote check's hosts (what `gord/remote/check` returned,
+    /// merged host by host); omitted before the first one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fleet: Option<FleetReport>,
 }
 
 /// `gord/status` notification: a health run started or ended.
@@ -182,6 +199,64 @@ pub struct LintWorkspaceResult {
     pub duration_ms: u64,
 }
 
+/// `gord/remote/hosts` params.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase", default)]
+pub struct RemoteHostsParams {
+    /// The ssh config to read; default ~/.ssh/config.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config: Option<String>,
+}
+
+/// `gord/remote/hosts` result.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoteHostsResult {
+    /// The config file read (its includes were read too).
+    pub config: String,
+    pub hosts: Vec<RemoteHost>,
+}
+
+/// A host a config names literally, at the `Host` line that first names it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoteHost {
+    pub host: String,
+    pub file: String,
+    /// 0-based, as LSP counts lines.
+    pub line: usize,
+}
+
+/// Which hosts `gord/remote/check` checks.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum HostSelection {
+    /// Exactly the string `"all"`: every host the config names literally.
+    All(AllHosts),
+    Named(Vec<String>),
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum AllHosts {
+    All,
+}
+
+/// `gord/remote/check` params.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoteCheckParams {
+    pub hosts: HostSelection,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<String>,
+    /// Bounds each network step and each ssh run (default 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_seconds: Option<u64>,
+    /// The client's own progress token; without one the server creates one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub work_done_token: Option<tower_lsp_server::ls_types::ProgressToken>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,6 +282,22 @@ mod tests {
                 "extension/src/protocol.ts lacks {method}"
             );
         }
+    }
+
+    #[test]
+    fn remote_check_takes_a_host_list_or_all() {
+        let all: RemoteCheckParams = serde_json::from_str(r#"{"hosts":"all"}"#).unwrap();
+        assert_eq!(all.hosts, HostSelection::All(AllHosts::All));
+        let named: RemoteCheckParams =
+            serde_json::from_str(r#"{"hosts":["a","b"],"config":"/c","timeoutSeconds":3}"#)
+                .unwrap();
+        assert_eq!(
+            named.hosts,
+            HostSelection::Named(vec!["a".into(), "b".into()])
+        );
+        assert_eq!(named.config.as_deref(), Some("/c"));
+        assert_eq!(named.timeout_seconds, Some(3));
+        assert!(serde_json::from_str::<RemoteCheckParams>(r#"{"hosts":"web"}"#).is_err());
     }
 
     #[test]

@@ -281,22 +281,15 @@ impl Backend {
         };
         let modules = find_modules(&workspace);
         let started = Instant::now();
-        let tracked = self.track_progress(given_token, "lint").await;
-        let token_key = tracked.key().to_string();
-        let token = tracked.token;
-        let mut cancel_rx = tracked.cancelled;
-        let progress = self
-            .client
-            .progress(token, "Linting the workspace")
-            .with_message(format!(
-                "{} module(s) with {}",
-                modules.len(),
-                linter.describe()
-            ))
-            .with_percentage(0)
-            .with_cancel_button()
-            .begin()
+        let (work, mut cancel_rx) = self
+            .begin_cancellable(
+                given_token,
+                "gord-lint",
+                "Linting the workspace",
+                format!("{} module(s) with {}", modules.len(), linter.describe()),
+            )
             .await;
+        let progress = work.sender();
         self.send_lint_status(RunState::Running, "the workspace", &linter, 0, &[])
             .await;
         let mut result = LintWorkspaceResult {
@@ -309,10 +302,9 @@ impl Backend {
         for (n, root) in modules.iter().enumerate() {
             let percentage = u32::try_from(n * 100 / modules.len().max(1)).unwrap_or(100);
             progress
-                .report_with_message(
+                .report(
                     format!("module {} of {}: {}", n + 1, modules.len(), root.display()),
                     percentage,
-                    None,
                 )
                 .await;
             let run = crate::lint::runner::run(
@@ -352,7 +344,6 @@ impl Backend {
                 .failures
                 .extend(failures.into_iter().map(|f| f.message));
         }
-        self.untrack_progress(&token_key).await;
         result.files = files.len();
         result.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         let summary = if result.cancelled {
@@ -360,7 +351,7 @@ impl Backend {
         } else {
             format!("{} issue(s) in {} file(s)", result.issues, result.files)
         };
-        progress.finish_with_message(summary).await;
+        work.finish(summary).await;
         self.send_lint_status(
             RunState::Idle,
             "the workspace",
@@ -373,7 +364,7 @@ impl Backend {
     }
 }
 
-fn invalid(message: &str) -> tower_lsp_server::jsonrpc::Error {
+pub(super) fn invalid(message: &str) -> tower_lsp_server::jsonrpc::Error {
     tower_lsp_server::jsonrpc::Error::invalid_params(message.to_string())
 }
 

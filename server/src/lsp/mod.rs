@@ -9,6 +9,7 @@ pub mod lint;
 pub mod lint_runs;
 pub mod preload_runs;
 pub mod progress;
+pub mod remote;
 pub mod ssh;
 pub mod store;
 
@@ -50,6 +51,8 @@ pub async fn serve(log_level: LogLevel) {
         .custom_method(ext::REPORT, Backend::report)
         .custom_method(ext::LINT_WORKSPACE, Backend::lint_workspace_request)
         .custom_method(ext::PRELOAD, Backend::preload_request)
+        .custom_method(ext::REMOTE_HOSTS, Backend::remote_hosts)
+        .custom_method(ext::REMOTE_CHECK, Backend::remote_check)
         .custom_method("window/workDoneProgress/cancel", Backend::cancel_progress)
         .finish();
     Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
@@ -74,6 +77,8 @@ struct State {
     workspace: Option<PathBuf>,
     trusted: bool,
     report: Option<HealthReport>,
+    /// The remote hosts checked so far, each as last checked.
+    fleet: Option<crate::remote::model::FleetReport>,
     documents: Documents,
     diagnostics: DiagnosticsStore,
     /// The lint issues behind the published lint diagnostics, per package
@@ -136,12 +141,18 @@ impl Backend {
 
     async fn report(&self, params: HealthParams) -> Result<ReportResult> {
         let report = self.report_for(params.refresh).await;
-        let markdown = crate::render::render_markdown(&report, crate::docs::docs_root().as_deref());
-        let html = crate::render::render_html(&report);
+        let fleet = self.state.lock().await.fleet.clone();
+        let markdown = crate::render::render_report_markdown(
+            &report,
+            fleet.as_ref(),
+            crate::docs::docs_root().as_deref(),
+        );
+        let html = crate::render::render_report_html(&report, fleet.as_ref());
         Ok(ReportResult {
             markdown,
             html,
             report,
+            fleet,
         })
     }
 

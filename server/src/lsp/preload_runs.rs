@@ -66,12 +66,15 @@ impl Backend {
             offline_check_only: params.offline_check_only,
         };
 
-        let tracked = self
-            .track_progress(params.work_done_token.clone(), "preload")
+        let (work, cancel_rx) = self
+            .begin_cancellable(
+                params.work_done_token.clone(),
+                "gord-preload",
+                "Preloading Go caches",
+                String::from("Finding modules…"),
+            )
             .await;
-        let token_key = tracked.key().to_string();
-        let token = tracked.token;
-        let cancel_rx = tracked.cancelled;
+        let progress = work.sender();
         let cancel = CancellationToken::new();
         // Cancel from the client, or this request dropped ($/cancelRequest),
         // stops the preload and every process it started.
@@ -82,14 +85,6 @@ impl Backend {
                 on_cancel.cancel();
             }
         });
-        let progress = self
-            .client
-            .progress(token, "Preloading Go caches")
-            .with_message("Finding modules…")
-            .with_percentage(0)
-            .with_cancel_button()
-            .begin()
-            .await;
 
         // The preload runs on a task of its own and reports through a plain
         // callback; this request relays its events to the client as they come.
@@ -105,7 +100,7 @@ impl Backend {
         while let Some(event) = events_rx.recv().await {
             let (line, at) = progress_line(&event);
             percentage = at.unwrap_or(percentage);
-            progress.report_with_message(line, percentage, None).await;
+            progress.report(line, percentage).await;
         }
         let result = match run.await {
             Ok(result) => result,
@@ -114,17 +109,15 @@ impl Backend {
                 return Err(Error::invalid_params(format!("preload stopped: {e}")));
             }
         };
-        self.untrack_progress(&token_key).await;
         let outcome = match result {
             Ok(report) => {
                 let text = crate::preload::text::render_report(&report);
-                progress
-                    .finish_with_message(if report.offline.ready {
-                        "done: the workspace loads offline"
-                    } else {
-                        "done: some modules still need the network"
-                    })
-                    .await;
+                work.finish(String::from(if report.offline.ready {
+                    "done: the workspace loads offline"
+                } else {
+                    "done: some modules still need the network"
+                }))
+                .await;
                 Ok(PreloadResult {
                     cancelled: false,
                     text,
@@ -132,7 +125,7 @@ impl Backend {
                 })
             }
             Err(PreloadError::Cancelled) => {
-                progress.finish_with_message("cancelled").await;
+                work.finish(String::from("cancelled")).await;
                 tracing::info!(
                     "preload cancelled; every go and gopls process it started was stopped"
                 );
@@ -145,7 +138,7 @@ impl Backend {
                 })
             }
             Err(e) => {
-                progress.finish_with_message("failed").await;
+                work.finish(String::from("failed")).await;
                 Err(Error::invalid_params(format!("preload failed: {e}")))
             }
         };

@@ -12,6 +12,8 @@ pub enum Producer {
     Ssh(String),
     /// golangci-lint / go vet results for the Go package in this directory.
     Lint(std::path::PathBuf),
+    /// The last remote check of this host (on its Host line).
+    Remote(String),
 }
 
 #[derive(Debug, Default)]

@@ -52,6 +52,8 @@ pub struct RemoteCheckOptions {
     /// The ssh client (default `ssh`, from PATH).
     pub ssh_program: PathBuf,
     pub runner: Arc<dyn ProcessRunner>,
+    /// Let gord's resolver run `Match exec` commands (`gord.ssh.allowMatchExec`).
+    pub allow_match_exec: bool,
 }
 
 impl Default for RemoteCheckOptions {
@@ -62,6 +64,7 @@ impl Default for RemoteCheckOptions {
             jobs: 8,
             ssh_program: PathBuf::from("ssh"),
             runner: Arc::new(SystemRunner),
+            allow_match_exec: false,
         }
     }
 }
@@ -176,20 +179,21 @@ pub async fn check_host(
             started,
         );
     }
-    let lines = match crate::ssh::resolve_host(options.config.as_deref(), host, false) {
-        Ok((_, lines)) => lines,
-        Err(failure) => {
-            return refused(
-                host,
-                format!(
-                    "cannot resolve {host} from the ssh config: {}",
-                    failure.messages.join("; ")
-                ),
-                "Fix the config first (`gord ssh lint`)",
-                started,
-            )
-        }
-    };
+    let lines =
+        match crate::ssh::resolve_host(options.config.as_deref(), host, options.allow_match_exec) {
+            Ok((_, lines)) => lines,
+            Err(failure) => {
+                return refused(
+                    host,
+                    format!(
+                        "cannot resolve {host} from the ssh config: {}",
+                        failure.messages.join("; ")
+                    ),
+                    "Fix the config first (`gord ssh lint`)",
+                    started,
+                )
+            }
+        };
     let home = crate::ssh::config::local::LocalFacts::current().home;
     let target = Target::from_lines(host, &lines, &home);
     let step = target.step_timeout(options.timeout);

@@ -7,6 +7,8 @@
 use std::fmt::Write;
 
 use crate::check::{Area, CheckResult, HealthReport, Status};
+use crate::remote::model::FleetReport;
+use crate::render::fleet;
 use crate::render::text::shell_words;
 use crate::render::{overview, place, summary_line};
 
@@ -40,6 +42,11 @@ pub fn escape(text: &str) -> String {
 }
 
 pub fn render_html(report: &HealthReport) -> String {
+    render_report_html(report, None)
+}
+
+/// [`render_html`] with the last remote check's hosts as a last area.
+pub fn render_report_html(report: &HealthReport, fleet: Option<&FleetReport>) -> String {
     let mut out = String::from("<h1>Go Remote Doctor report</h1>\n");
     let verdict = match report.worst() {
         Status::Error => "❌ problems found",
@@ -74,6 +81,18 @@ pub fn render_html(report: &HealthReport) -> String {
             line.checks
         );
     }
+    if let Some(fleet) = fleet {
+        let (worst, text) = fleet::overview_status(fleet);
+        let _ = writeln!(
+            out,
+            "<tr class=\"{}\"><td><a href=\"#{}\">{}</a></td><td>{} {text}</td><td>{}</td></tr>",
+            status_class(worst),
+            fleet::ANCHOR,
+            fleet::TITLE,
+            icon(worst),
+            fleet.hosts.len()
+        );
+    }
     out.push_str("</tbody>\n</table>\n");
 
     for area in lines.iter().map(|l| l.area) {
@@ -90,6 +109,9 @@ pub fn render_html(report: &HealthReport) -> String {
         for check in checks {
             write_check(&mut out, report, check);
         }
+    }
+    if let Some(fleet) = fleet {
+        fleet::html(&mut out, fleet);
     }
     out
 }
@@ -214,6 +236,16 @@ mod tests {
         assert!(html.contains(
             "<button data-action=\"fix\" data-check=\"GO006\" data-finding=\"0\">Edit the go line</button>"
         ));
+    }
+
+    #[test]
+    fn the_remote_hosts_get_an_overview_row_and_an_area_last() {
+        let html = render_report_html(&report(), Some(&fleet::tests::fleet()));
+        assert!(html.contains(
+            "<tr class=\"error\"><td><a href=\"#area-remote-hosts\">Remote hosts</a></td><td>❌ 1 to fix</td><td>2</td></tr>"
+        ), "{html}");
+        assert!(html.find("id=\"area-go-toolchain\"") < html.find("id=\"area-remote-hosts\""));
+        assert!(!render_html(&report()).contains("Remote hosts"));
     }
 
     #[test]

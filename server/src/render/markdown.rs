@@ -5,6 +5,8 @@ use std::fmt::Write;
 use std::path::Path;
 
 use crate::check::{CheckResult, HealthReport, Status};
+use crate::remote::model::FleetReport;
+use crate::render::fleet;
 use crate::render::text::shell_words;
 use crate::render::{overview, place, summary_line};
 
@@ -19,6 +21,15 @@ fn icon(status: Status) -> &'static str {
 
 /// `docs_root`, when known, turns rule pages into links to the files on disk.
 pub fn render_markdown(report: &HealthReport, docs_root: Option<&Path>) -> String {
+    render_report_markdown(report, None, docs_root)
+}
+
+/// [`render_markdown`] with the last remote check's hosts as a last area.
+pub fn render_report_markdown(
+    report: &HealthReport,
+    fleet: Option<&FleetReport>,
+    docs_root: Option<&Path>,
+) -> String {
     let mut out = String::from("# Go Remote Doctor report\n\n");
     let verdict = match report.worst() {
         Status::Error => "❌ problems found",
@@ -44,6 +55,16 @@ pub fn render_markdown(report: &HealthReport, docs_root: Option<&Path>) -> Strin
             line.checks
         );
     }
+    if let Some(fleet) = fleet {
+        let (worst, text) = fleet::overview_status(fleet);
+        let _ = writeln!(
+            out,
+            "| {} | {} {text} | {} |",
+            fleet::TITLE,
+            icon(worst),
+            fleet.hosts.len()
+        );
+    }
 
     for area in lines.iter().map(|l| l.area) {
         let _ = writeln!(out, "\n## {}\n", area.title());
@@ -54,6 +75,9 @@ pub fn render_markdown(report: &HealthReport, docs_root: Option<&Path>) -> Strin
         for check in checks {
             write_check(&mut out, report, check, docs_root);
         }
+    }
+    if let Some(fleet) = fleet {
+        fleet::markdown(&mut out, fleet, docs_root, &escape);
     }
     out
 }
@@ -154,6 +178,14 @@ mod tests {
         ));
         assert!(md.contains("About GO010: `docs/rules/GO010.md`"));
         assert!(md.contains("Skipped: no working go"));
+    }
+
+    #[test]
+    fn the_remote_hosts_are_an_area_of_their_own() {
+        let md = render_report_markdown(&report(), Some(&fleet::tests::fleet()), None);
+        assert!(md.contains("| Remote hosts | ❌ 1 to fix | 2 |"), "{md}");
+        assert!(md.contains("\n## Remote hosts\n"));
+        assert!(md.find("## Go toolchain") < md.find("## Remote hosts"));
     }
 
     #[test]

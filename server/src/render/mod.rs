@@ -1,12 +1,13 @@
 //! The report as text for a terminal, JSON for machines, Markdown for people.
 //! Each renderer is a pure function of the report.
 
+mod fleet;
 mod html;
 mod markdown;
 mod text;
 
-pub use html::render_html;
-pub use markdown::render_markdown;
+pub use html::{render_html, render_report_html};
+pub use markdown::{render_markdown, render_report_markdown};
 pub use text::render_text;
 pub(crate) use text::shell_words;
 

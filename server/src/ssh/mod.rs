@@ -117,6 +117,71 @@ pub fn plan_fixes(config: Option<&Path>) -> Result<(std::path::PathBuf, fix::Fix
     Ok((path, fix::plan(&findings, &read)))
 }
 
+/// Where a config first names a host literally: its `Host` line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostLine {
+    pub host: String,
+    pub file: std::path::PathBuf,
+    /// 0-based line of the `Host` line.
+    pub line: usize,
+    /// UTF-16 columns of the alias on that line (start, end).
+    pub columns: (u32, u32),
+}
+
+/// Every host `config` (default ~/.ssh/config) names literally, across the
+/// files it includes, with the `Host` line that first names it. A missing
+/// default config names no host; a missing explicit one is an error.
+pub fn host_lines(config: Option<&Path>) -> Result<(std::path::PathBuf, Vec<HostLine>), String> {
+    let local = LocalFacts::current();
+    let path = config
+        .map(Path::to_path_buf)
+        .unwrap_or_else(default_config_path);
+    let ctx = match lint::LintContext::load(&path, &RealFs, &local, false) {
+        Ok(ctx) => ctx,
+        Err(e) if config.is_none() && e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok((path, Vec::new()))
+        }
+        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+    };
+    Ok((path, host_lines_in(&ctx.files)))
+}
+
+/// [`host_lines`] over parsed files (the main one first).
+pub fn host_lines_in(files: &[std::sync::Arc<config::source::SourceFile>]) -> Vec<HostLine> {
+    let mut found: Vec<HostLine> = Vec::new();
+    for file in files {
+        for block in config::blocks::blocks(file) {
+            let Some(line) = block.header_line else {
+                continue;
+            };
+            let Some(directive) = config::blocks::directive(file, line) else {
+                continue;
+            };
+            let text = file.lines.get(line).map_or("", |l| file.line_text(l));
+            for alias in block.literal_hosts() {
+                if found.iter().any(|h| h.host == alias) {
+                    continue;
+                }
+                let span = directive
+                    .args
+                    .iter()
+                    .find(|a| a.value == alias)
+                    .map_or(0..text.len(), |a| a.span.clone());
+                found.push(HostLine {
+                    host: alias.to_string(),
+                    file: file.path.clone(),
+                    line,
+                    columns: (
+                        crate::text::utf16_column(text, span.start),
+                        crate::text::utf16_column(text, span.end),
+                    ),
+                });
+            }
+        }
+    }
+    found
+}
+
 /// One host of [`resolve_all`]: its name and its `ssh -G` lines, or why not.
 pub type HostResolution = (String, Result<Vec<Line>, ResolveFailure>);
 
@@ -162,4 +227,42 @@ pub fn resolve_all(config: Option<&Path>) -> Result<Vec<HostResolution>, String>
             (host, result)
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use config::source::SourceFile;
+    use std::sync::Arc;
+
+    #[test]
+    fn host_lines_name_each_literal_alias_at_its_first_host_line() {
+        let main = SourceFile::parse(
+            "/c".into(),
+            "User me\nHost web db\n  Port 2\nHost *.lan !x\nHost web\nMatch all\n",
+        );
+        let included = SourceFile::parse("/inc".into(), "# included\n  Host  café\n");
+        let lines = host_lines_in(&[Arc::new(main), Arc::new(included)]);
+        let brief: Vec<(&str, &str, usize, (u32, u32))> = lines
+            .iter()
+            .map(|h| (h.host.as_str(), h.file.to_str().unwrap(), h.line, h.columns))
+            .collect();
+        assert_eq!(
+            brief,
+            [
+                ("web", "/c", 1, (5, 8)),
+                ("db", "/c", 1, (9, 11)),
+                ("café", "/inc", 1, (8, 12)),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_missing_explicit_config_is_an_error() {
+        let error = host_lines(Some(Path::new("/nonexistent/gord/config"))).unwrap_err();
+        assert!(
+            error.contains("cannot read /nonexistent/gord/config"),
+            "{error}"
+        );
+    }
 }

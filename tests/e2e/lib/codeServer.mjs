@@ -7,9 +7,22 @@
 import { spawn, spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, closeSync } from "node:fs";
 import { constants, tmpdir } from "node:os";
+import { createServer } from "node:net";
 import * as path from "node:path";
 import { EXAMPLE_WORKSPACE, VSIX, codeServerEntry } from "./env.mjs";
 import { descendants, isAlive, listProcesses, reapLeftovers, sleep, waitFor } from "./procs.mjs";
+
+/** A loopback port nothing listens on (bound, then released). */
+function closedPort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
 
 /**
  * User settings that keep dialogs, tours, walkthroughs and network lookups
@@ -68,6 +81,9 @@ export class CodeServer {
     this.extensionsDir = path.join(root, "extensions");
     this.configFile = path.join(root, "config.yaml");
     this.workspace = path.join(root, "workspace", path.basename(EXAMPLE_WORKSPACE));
+    /** The SSH config `gord.ssh.configFile` names: one host on a closed port. */
+    this.sshConfig = path.join(root, "ssh_config");
+    this.closedPort = 0;
     /** Filled in by start(). */
     this.port = 0;
     this.pid = 0;
@@ -80,6 +96,7 @@ export class CodeServer {
   static async start({ logFile, goProxy }) {
     const server = new CodeServer(mkdtempSync(path.join(tmpdir(), "gord-e2e-")), logFile, goProxy);
     try {
+      server.closedPort = await closedPort();
       server.#prepare();
       server.#installVsix();
       await server.#launch();
@@ -129,7 +146,10 @@ export class CodeServer {
     mkdirSync(this.extensionsDir, { recursive: true });
     // Without --config, code-server writes ~/.config/code-server/config.yaml.
     writeFileSync(this.configFile, "auth: none\n");
-    writeFileSync(path.join(this.userDataDir, "User", "settings.json"), `${JSON.stringify(USER_SETTINGS, null, 2)}\n`);
+    // Check Remote Host offers this config's hosts, never the real ~/.ssh/config's.
+    writeFileSync(this.sshConfig, `Host closed\n  HostName 127.0.0.1\n  Port ${this.closedPort}\n  BatchMode yes\n`);
+    const settings = { ...USER_SETTINGS, "gord.ssh.configFile": this.sshConfig };
+    writeFileSync(path.join(this.userDataDir, "User", "settings.json"), `${JSON.stringify(settings, null, 2)}\n`);
     // A copy, so nothing the editor or gord does can touch the repository.
     cpSync(EXAMPLE_WORKSPACE, this.workspace, { recursive: true });
   }

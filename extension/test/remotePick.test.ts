@@ -1,0 +1,37 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { hostPickItems, isCancelled } from "../src/remotePick";
+
+const config = "/home/me/.ssh/config";
+
+describe("the remote host quick pick", () => {
+  it("offers All hosts first, then each host with its 1-based Host line", () => {
+    const items = hostPickItems(
+      [
+        { host: "build", file: config, line: 0 },
+        { host: "db", file: "/etc/ssh/extra", line: 11 },
+      ],
+      "/home/me",
+    );
+    assert.deepEqual(items, [
+      { label: "All hosts", description: "2 hosts", hosts: "all" },
+      { label: "build", description: "~/.ssh/config:1", hosts: ["build"] },
+      { label: "db", description: "/etc/ssh/extra:12", hosts: ["db"] },
+    ]);
+  });
+
+  it("has no All hosts entry for a single host", () => {
+    assert.deepEqual(hostPickItems([{ host: "only", file: config, line: 3 }]), [
+      { label: "only", description: `${config}:4`, hosts: ["only"] },
+    ]);
+  });
+});
+
+describe("isCancelled", () => {
+  it("recognises only the RequestCancelled error code", () => {
+    assert.equal(isCancelled({ code: -32800, message: "Canceled" }), true);
+    assert.equal(isCancelled({ code: -32602, message: "not trusted" }), false);
+    assert.equal(isCancelled(new Error("x")), false);
+    assert.equal(isCancelled(undefined), false);
+  });
+});

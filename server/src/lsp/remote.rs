@@ -1,0 +1,412 @@
+//! Remote hosts in the editor: `gord/remote/hosts` lists the Host aliases of
+//! the user's ssh config for a quick pick; `gord/remote/check` checks some or
+//! all of them with cancellable progress, publishes each host's findings as
+//! diagnostics on its Host line and keeps the fleet for the report.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::{
+    CodeDescription, Diagnostic, NumberOrString, Position, Range, Uri,
+};
+
+use super::diagnostics::severity;
+use super::ext::{
+    HostSelection, RemoteCheckParams, RemoteHost, RemoteHostsParams, RemoteHostsResult,
+};
+use super::lint_runs::invalid;
+use super::store::Producer;
+use super::Backend;
+use crate::check::{doc_path, Status};
+use crate::remote::model::{FleetReport, HostReport, Progress};
+use crate::remote::RemoteCheckOptions;
+use crate::ssh::HostLine;
+
+/// Hosts checked at the same time.
+const JOBS: usize = 8;
+
+/// A host's findings as diagnostics on the Host line that names it (none
+/// when no Host line names it literally), by file URI.
+pub fn host_diagnostics(
+    host: &HostReport,
+    line: Option<&HostLine>,
+    doc_uri: &dyn Fn(&str) -> Option<Uri>,
+) -> BTreeMap<String, Vec<Diagnostic>> {
+    let mut by_file = BTreeMap::new();
+    let Some(line) = line else {
+        return by_file;
+    };
+    let at = u32::try_from(line.line).unwrap_or(u32::MAX);
+    let range = Range::new(
+        Position::new(at, line.columns.0),
+        Position::new(at, line.columns.1),
+    );
+    let diagnostics = host
+        .findings
+        .iter()
+        .map(|finding| {
+            // Advice is no code action: the message carries it.
+            let advice = finding
+                .fix
+                .as_ref()
+                .filter(|f| f.command.is_none() && f.edit.is_none())
+                .map(|f| format!("\n{}", f.title))
+                .unwrap_or_default();
+            Diagnostic {
+                range,
+                severity: Some(severity(finding.status)),
+                code: Some(NumberOrString::String(finding.code.clone())),
+                code_description: doc_uri(&doc_path(&finding.code))
+                    .map(|href| CodeDescription { href }),
+                source: Some(String::from("gord")),
+                message: format!("{}: {}{advice}", host.host, finding.message),
+                data: finding
+                    .fix
+                    .as_ref()
+                    .and_then(|fix| serde_json::to_value(fix).ok()),
+                ..Diagnostic::default()
+            }
+        })
+        .collect();
+    by_file.insert(crate::uri::file_uri(&line.file), diagnostics);
+    by_file
+}
+
+/// `old` with `new`'s hosts replacing theirs (new hosts at the end).
+pub fn merge_fleet(old: Option<FleetReport>, new: &FleetReport) -> FleetReport {
+    let mut merged = old.unwrap_or_else(|| FleetReport {
+        version: new.version.clone(),
+        hosts: Vec::new(),
+        duration_ms: 0,
+    });
+    for host in &new.hosts {
+        match merged.hosts.iter_mut().find(|h| h.host == host.host) {
+            Some(slot) => *slot = host.clone(),
+            None => merged.hosts.push(host.clone()),
+        }
+    }
+    merged.version = new.version.clone();
+    merged.duration_ms = new.duration_ms;
+    merged
+}
+
+/// `3 hosts: 1 error, 1 warning`
+pub fn fleet_summary(fleet: &FleetReport) -> String {
+    let count = |status| fleet.hosts.iter().filter(|h| h.status == status).count();
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let (errors, warnings) = (count(Status::Error), count(Status::Warning));
+    let hosts = plural(fleet.hosts.len(), "host");
+    if errors + warnings == 0 {
+        format!("{hosts}: all ready")
+    } else {
+        format!(
+            "{hosts}: {}, {}",
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        )
+    }
+}
+
+fn config_path(config: Option<String>) -> Option<PathBuf> {
+    config.filter(|c| !c.is_empty()).map(PathBuf::from)
+}
+
+async fn read_host_lines(
+    config: Option<PathBuf>,
+) -> std::result::Result<(PathBuf, Vec<HostLine>), String> {
+    tokio::task::spawn_blocking(move || crate::ssh::host_lines(config.as_deref()))
+        .await
+        .map_err(|e| format!("reading the ssh config failed: {e}"))?
+}
+
+/// Runs the check on a thread of its own: its future is not `Send` (the
+/// language server's handlers must be), and there it can still be dropped
+/// at once. Dropping `stop` (or its sender) stops it; None when stopped.
+async fn run_check(
+    hosts: Vec<String>,
+    options: RemoteCheckOptions,
+    events: tokio::sync::mpsc::UnboundedSender<Progress>,
+    stop: tokio::sync::oneshot::Receiver<()>,
+) -> Option<FleetReport> {
+    let (done_tx, done) = tokio::sync::oneshot::channel();
+    let spawned = std::thread::Builder::new()
+        .name(String::from("gord-remote-check"))
+        .spawn(move || {
+            let runtime = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(runtime) => runtime,
+                Err(e) => {
+                    tracing::error!("cannot start the remote check: {e}");
+                    return;
+                }
+            };
+            let on_event = move |event: Progress| {
+                let _ = events.send(event);
+            };
+            let fleet = runtime.block_on(async {
+                tokio::select! {
+                    fleet = crate::remote::check_hosts(&hosts, &options, &on_event) => Some(fleet),
+                    _ = stop => None,
+                }
+            });
+            // A probe thread woken by its socket's shutdown needs no waiting for.
+            runtime.shutdown_background();
+            let _ = done_tx.send(fleet);
+        });
+    if let Err(e) = spawned {
+        tracing::error!("cannot start the remote check: {e}");
+        return None;
+    }
+    done.await.ok().flatten()
+}
+
+impl Backend {
+    /// `gord/remote/hosts`: reading the config runs nothing, so it is
+    /// allowed in an untrusted workspace too.
+    pub(super) async fn remote_hosts(
+        &self,
+        params: RemoteHostsParams,
+    ) -> Result<RemoteHostsResult> {
+        let (config, lines) = read_host_lines(config_path(params.config))
+            .await
+            .map_err(|e| invalid(&e))?;
+        Ok(RemoteHostsResult {
+            config: config.display().to_string(),
+            hosts: lines
+                .into_iter()
+                .map(|h| RemoteHost {
+                    host: h.host,
+                    file: h.file.display().to_string(),
+                    line: h.line,
+                })
+                .collect(),
+        })
+    }
+
+    /// `gord/remote/check`: the system ssh runs with the user's config, so
+    /// never for an untrusted workspace. Cancel (or `$/cancelRequest`) drops
+    /// the check, which kills every ssh child at once.
+    pub(super) async fn remote_check(&self, params: RemoteCheckParams) -> Result<FleetReport> {
+        let (trusted, allow_match_exec) = {
+            let state = self.state.lock().await;
+            (state.trusted, state.settings.allow_match_exec)
+        };
+        if !trusted {
+            return Err(invalid(
+                "the workspace is not trusted: gord runs no ssh for it (trust the workspace to check remote hosts)",
+            ));
+        }
+        let config = config_path(params.config);
+        let (config_file, lines) = match read_host_lines(config.clone()).await {
+            Ok(found) => found,
+            // Named hosts are still checked: each says why it cannot be resolved.
+            Err(e) if matches!(params.hosts, HostSelection::Named(_)) => {
+                tracing::warn!("{e}");
+                (PathBuf::new(), Vec::new())
+            }
+            Err(e) => return Err(invalid(&e)),
+        };
+        let hosts: Vec<String> = match params.hosts {
+            HostSelection::All(_) => lines.iter().map(|h| h.host.clone()).collect(),
+            HostSelection::Named(hosts) => hosts,
+        };
+        if hosts.is_empty() {
+            return Err(invalid(&format!(
+                "no host to check: {} names no host literally",
+                config_file.display()
+            )));
+        }
+        let options = RemoteCheckOptions {
+            config,
+            timeout: Duration::from_secs(params.timeout_seconds.unwrap_or(10).clamp(1, 600)),
+            jobs: JOBS,
+            allow_match_exec,
+            ..RemoteCheckOptions::default()
+        };
+        let total = hosts.len();
+        let (work, mut cancel_rx) = self
+            .begin_cancellable(
+                params.work_done_token.clone(),
+                "gord-remote",
+                "Checking remote hosts",
+                format!("{total} host(s)"),
+            )
+            .await;
+        // The check reports from inside its future; a task turns that into $/progress.
+        let (events_tx, mut events) = tokio::sync::mpsc::unbounded_channel::<Progress>();
+        let progress = work.sender();
+        let forward = tokio::spawn(async move {
+            while let Some(event) = events.recv().await {
+                if let Progress::HostFinished {
+                    host,
+                    done,
+                    total,
+                    status,
+                } = event
+                {
+                    let percentage = u32::try_from(done * 100 / total.max(1)).unwrap_or(100);
+                    progress
+                        .report(
+                            format!("{done} of {total}: {host} — {}", status.as_str()),
+                            percentage,
+                        )
+                        .await;
+                }
+            }
+        });
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let checked = run_check(hosts, options, events_tx, stopped);
+        let fleet = tokio::select! {
+            fleet = checked => fleet,
+            _ = &mut cancel_rx => None,
+        };
+        // Cancel, $/cancelRequest (this future dropped) and the end of the
+        // check all drop `stop`, which drops the check and kills its ssh.
+        drop(stop);
+        let Some(fleet) = fleet else {
+            tracing::info!("remote check cancelled");
+            return Err(Error::request_cancelled());
+        };
+        let _ = forward.await;
+        tracing::info!(summary = %fleet_summary(&fleet), "remote check finished");
+        work.finish(fleet_summary(&fleet)).await;
+        self.publish_fleet(&fleet, &lines).await;
+        Ok(fleet)
+    }
+
+    /// Each checked host's diagnostics replace its earlier ones; other
+    /// hosts' stay, and so do their rows in the kept fleet.
+    async fn publish_fleet(&self, fleet: &FleetReport, lines: &[HostLine]) {
+        let mut changed = std::collections::BTreeSet::new();
+        {
+            let mut state = self.state.lock().await;
+            for host in &fleet.hosts {
+                let line = lines.iter().find(|l| l.host == host.host);
+                let by_file = host_diagnostics(host, line, &super::doc_uri);
+                changed.extend(
+                    state
+                        .diagnostics
+                        .replace(Producer::Remote(host.host.clone()), by_file),
+                );
+            }
+            state.fleet = Some(merge_fleet(state.fleet.take(), fleet));
+        }
+        self.send_diagnostics(changed.into_iter().collect()).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::Fix;
+    use crate::remote::model::{HostSummary, RemoteFinding, Verdict};
+    use std::str::FromStr;
+
+    fn uri(text: &str) -> Uri {
+        Uri::from_str(text).unwrap()
+    }
+
+    fn host(name: &str, findings: Vec<RemoteFinding>) -> HostReport {
+        let status = findings
+            .iter()
+            .map(|f| f.status)
+            .max()
+            .unwrap_or(Status::Ok);
+        HostReport {
+            host: name.into(),
+            target: None,
+            probe: None,
+            control: None,
+            forwarding: None,
+            remote: None,
+            remote_error: None,
+            findings,
+            summary: HostSummary {
+                reachable: Verdict::No,
+                auth: Verdict::Unknown,
+                go_ready: Verdict::Unknown,
+                vscode_server_ready: Verdict::Unknown,
+                latency_ms: None,
+                first_problem: None,
+            },
+            status,
+            duration_ms: 1,
+        }
+    }
+
+    fn finding(code: &str, fix: Fix) -> RemoteFinding {
+        RemoteFinding {
+            code: code.into(),
+            status: Status::Error,
+            message: "connection refused".into(),
+            detail: None,
+            fix: Some(fix),
+        }
+    }
+
+    fn line(host: &str) -> HostLine {
+        HostLine {
+            host: host.into(),
+            file: "/home/me/.ssh/config".into(),
+            line: 4,
+            columns: (5, 8),
+        }
+    }
+
+    #[test]
+    fn findings_land_on_the_alias_in_its_host_line_with_code_link_and_fix() {
+        let fix = Fix::run("Load it", ["ssh-add", "/k"]);
+        let report = host("web", vec![finding("RMT003", fix.clone())]);
+        let by_file = host_diagnostics(&report, Some(&line("web")), &|doc| {
+            Some(uri(&format!("file:///docs/{doc}")))
+        });
+        let d = &by_file["file:///home/me/.ssh/config"][0];
+        assert_eq!(
+            d.range,
+            Range::new(Position::new(4, 5), Position::new(4, 8))
+        );
+        assert_eq!(d.code, Some(NumberOrString::String("RMT003".into())));
+        assert_eq!(
+            d.code_description.as_ref().unwrap().href.as_str(),
+            "file:///docs/docs/rules/RMT003.md"
+        );
+        assert_eq!(d.source.as_deref(), Some("gord"));
+        assert_eq!(d.message, "web: connection refused");
+        assert_eq!(d.data, Some(serde_json::to_value(fix).unwrap()));
+    }
+
+    #[test]
+    fn advice_is_part_of_the_message_and_a_host_without_a_line_has_none() {
+        let report = host("web", vec![finding("RMT003", Fix::advice("Start sshd"))]);
+        let by_file = host_diagnostics(&report, Some(&line("web")), &|_| None);
+        assert_eq!(
+            by_file["file:///home/me/.ssh/config"][0].message,
+            "web: connection refused\nStart sshd"
+        );
+        assert!(host_diagnostics(&report, None, &|_| None).is_empty());
+    }
+
+    #[test]
+    fn a_later_check_replaces_its_hosts_and_keeps_the_others() {
+        let first = FleetReport {
+            version: "0".into(),
+            hosts: vec![host("a", vec![]), host("b", vec![])],
+            duration_ms: 5,
+        };
+        let failing = host("b", vec![finding("RMT003", Fix::advice("x"))]);
+        let second = FleetReport {
+            version: "0".into(),
+            hosts: vec![failing.clone(), host("c", vec![])],
+            duration_ms: 7,
+        };
+        let merged = merge_fleet(Some(first), &second);
+        let names: Vec<&str> = merged.hosts.iter().map(|h| h.host.as_str()).collect();
+        assert_eq!(names, ["a", "b", "c"]);
+        assert_eq!(merged.hosts[1], failing);
+        assert_eq!(fleet_summary(&merged), "3 hosts: 1 error, 0 warnings");
+    }
+}

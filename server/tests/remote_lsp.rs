@@ -1,0 +1,267 @@
+//! Remote checks in the editor: `gord serve` over its real stdio against real
+//! sshd daemons on loopback (tests/rig): the config's hosts for the quick
+//! pick, a check with progress whose findings land on the right Host lines,
+//! a cancel that leaves no ssh behind, and no check for an untrusted workspace.
+
+mod common;
+mod rig;
+
+use std::time::{Duration, Instant};
+
+use common::editor::Editor;
+use rig::{processes_mentioning, Rig};
+use serde_json::{json, Value};
+
+/// sshd's non-login PATH for the rig's root sessions: Go and its tools on it.
+const GO_PATH_ENV: &str = "SetEnv PATH=/usr/local/go/bin:/root/go/bin:/usr/local/bin:/usr/bin:/bin";
+
+fn start(trusted: bool) -> (Editor, tempfile::TempDir) {
+    let ws = tempfile::tempdir().unwrap();
+    let mut editor = Editor::start(&[("GORD_LOG", "debug")]);
+    editor.initialize(ws.path(), json!({ "trusted": trusted }));
+    editor.notify("initialized", json!({}));
+    (editor, ws)
+}
+
+fn with_key(rig: &Rig) -> Vec<String> {
+    rig.root_with_key()
+}
+
+fn strs(lines: &[String]) -> Vec<&str> {
+    lines.iter().map(String::as_str).collect()
+}
+
+/// The 0-based line of `Host alias` in the rig's config.
+fn host_line(rig: &Rig, alias: &str) -> u64 {
+    let text = std::fs::read_to_string(&rig.config).unwrap();
+    text.lines()
+        .position(|l| l == format!("Host {alias}"))
+        .unwrap() as u64
+}
+
+/// Answers the server's `window/workDoneProgress/create`; returns the token.
+fn accept_progress(editor: &mut Editor) -> Value {
+    let create = editor
+        .wait_for(|m| m["method"] == "window/workDoneProgress/create" && m.get("id").is_some());
+    editor.send(json!({ "jsonrpc": "2.0", "id": create["id"], "result": null }));
+    create["params"]["token"].clone()
+}
+
+fn diagnostics_for(editor: &mut Editor, uri: &str) -> Vec<Value> {
+    let uri = uri.to_string();
+    let message = editor.wait_for(move |m| {
+        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri.as_str()
+    });
+    message["params"]["diagnostics"].as_array().unwrap().clone()
+}
+
+#[test]
+fn the_hosts_of_the_config_are_listed_with_their_host_lines() {
+    let mut rig = Rig::new();
+    rig.host("alpha", 1, &[]);
+    rig.host("beta", 2, &[]);
+    let (mut editor, _ws) = start(false);
+    let response = editor.request(
+        "gord/remote/hosts",
+        Some(json!({ "config": rig.config.display().to_string() })),
+    );
+    let file = rig.config.display().to_string();
+    assert_eq!(
+        response["result"],
+        json!({
+            "config": file,
+            "hosts": [
+                { "host": "alpha", "file": file, "line": 0 },
+                { "host": "beta", "file": file, "line": host_line(&rig, "beta") },
+            ]
+        })
+    );
+}
+
+#[test]
+fn a_check_reports_progress_and_puts_each_hosts_findings_on_its_host_line() {
+    let mut rig = Rig::new();
+    let healthy = rig.start_sshd("healthy", &[GO_PATH_ENV, "AllowTcpForwarding yes"]);
+    rig.trust_sshd(healthy);
+    let moved = rig.start_sshd("moved", &[]);
+    // known_hosts holds another key for the moved host's port.
+    let impostor = rig.path("old_host_key");
+    let status = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(&impostor)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    rig.trust(moved, &rig.path("old_host_key.pub"));
+    let key = with_key(&rig);
+    rig.host("healthy", healthy, &strs(&key));
+    rig.host("moved", moved, &strs(&key));
+
+    let (mut editor, _ws) = start(true);
+    let id = 7001;
+    editor.send(
+        json!({ "jsonrpc": "2.0", "id": id, "method": "gord/remote/check", "params": {
+        "hosts": "all", "config": rig.config.display().to_string(), "timeoutSeconds": 5 } }),
+    );
+    let token = accept_progress(&mut editor);
+    let response = editor.wait_for(|m| m["id"] == id && m.get("method").is_none());
+    let fleet = &response["result"];
+    assert_eq!(fleet["hosts"][0]["host"], "healthy", "{response:#}");
+    assert_eq!(fleet["hosts"][0]["summary"]["reachable"], "yes");
+    assert_eq!(fleet["hosts"][0]["summary"]["auth"], "yes", "{fleet:#}");
+    assert_eq!(fleet["hosts"][1]["host"], "moved");
+    assert_eq!(fleet["hosts"][1]["findings"][0]["code"], "RMT006");
+
+    let progress: Vec<Value> = editor
+        .seen
+        .iter()
+        .filter(|m| m["method"] == "$/progress" && m["params"]["token"] == token)
+        .map(|m| m["params"]["value"].clone())
+        .collect();
+    assert_eq!(progress.first().unwrap()["kind"], "begin");
+    assert_eq!(progress.first().unwrap()["cancellable"], true);
+    assert_eq!(progress.last().unwrap()["kind"], "end");
+    let reports: Vec<&str> = progress
+        .iter()
+        .filter(|p| p["kind"] == "report")
+        .map(|p| p["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(reports.len(), 2, "{progress:#?}");
+    assert!(
+        reports.contains(&"2 of 2: moved — error") || reports.contains(&"1 of 2: moved — error"),
+        "{reports:?}"
+    );
+
+    let uri = format!("file://{}", rig.config.display());
+    let diagnostics = diagnostics_for(&mut editor, &uri);
+    let changed = diagnostics
+        .iter()
+        .find(|d| d["code"] == "RMT006")
+        .unwrap_or_else(|| panic!("{diagnostics:#?}"));
+    let line = host_line(&rig, "moved");
+    assert_eq!(line, 8);
+    assert_eq!(
+        changed["range"]["start"],
+        json!({ "line": line, "character": 5 })
+    );
+    assert_eq!(
+        changed["range"]["end"],
+        json!({ "line": line, "character": 10 })
+    );
+    assert_eq!(changed["source"], "gord");
+    assert_eq!(changed["severity"], 1);
+    assert!(changed["message"].as_str().unwrap().starts_with("moved: "));
+    assert!(changed["codeDescription"]["href"]
+        .as_str()
+        .unwrap()
+        .ends_with("docs/rules/RMT006.md"));
+    // Every diagnostic of the healthy host sits on its own Host line.
+    for d in diagnostics
+        .iter()
+        .filter(|d| d["message"].as_str().unwrap().starts_with("healthy: "))
+    {
+        assert_eq!(d["range"]["start"]["line"], 0, "{d:#}");
+    }
+
+    // The report shows the hosts as an area of their own.
+    let report = editor.request("gord/report", Some(json!({})));
+    let html = report["result"]["html"].as_str().unwrap();
+    assert!(html.contains("<h2 id=\"area-remote-hosts\">Remote hosts</h2>"));
+    assert!(html.contains("<code>moved</code>"));
+    assert_eq!(report["result"]["fleet"]["hosts"][1]["host"], "moved");
+    assert!(report["result"]["markdown"]
+        .as_str()
+        .unwrap()
+        .contains("| `moved` |"));
+}
+
+#[test]
+fn cancelling_a_check_returns_at_once_and_leaves_no_ssh_behind() {
+    cancel_during_a_check(|editor, _, token| {
+        editor.notify("window/workDoneProgress/cancel", json!({ "token": token }));
+    });
+}
+
+#[test]
+fn cancelling_the_request_itself_also_leaves_no_ssh_behind() {
+    cancel_during_a_check(|editor, id, _| {
+        editor.notify("$/cancelRequest", json!({ "id": id }));
+    });
+}
+
+/// Checks a silent host and one behind it with a long timeout, cancels with
+/// `cancel(editor, request id, progress token)` once `ssh -W` runs.
+fn cancel_during_a_check(cancel: impl Fn(&mut Editor, i64, &Value)) {
+    let mut rig = Rig::new();
+    let hole = rig.black_hole();
+    let key = with_key(&rig);
+    rig.host("silent", hole, &strs(&key));
+    // Reached through the silent one: the system ssh runs `ssh -W` for it.
+    let mut behind = key.clone();
+    behind.push(String::from("ProxyJump silent"));
+    rig.host("behind", 22, &strs(&behind));
+    let dir = rig.dir.path().display().to_string();
+
+    let (mut editor, _ws) = start(true);
+    let id = 7002;
+    editor.send(
+        json!({ "jsonrpc": "2.0", "id": id, "method": "gord/remote/check", "params": {
+        "hosts": ["silent", "behind"], "config": rig.config.display().to_string(),
+        "timeoutSeconds": 120 } }),
+    );
+    let token = accept_progress(&mut editor);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !processes_mentioning(&dir)
+        .iter()
+        .any(|p| p.contains("ssh") && p.contains("-W"))
+    {
+        assert!(Instant::now() < deadline, "ssh -W never started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let cancelled = Instant::now();
+    cancel(&mut editor, id, &token);
+    let response = editor.wait_for(|m| m["id"] == id && m.get("method").is_none());
+    assert!(
+        cancelled.elapsed() < Duration::from_secs(2),
+        "took {:?}",
+        cancelled.elapsed()
+    );
+    assert_eq!(response["error"]["code"], -32800, "{response:#}");
+    let deadline = Instant::now() + Duration::from_secs(2);
+    loop {
+        let left = processes_mentioning(&dir);
+        if left.is_empty() {
+            break;
+        }
+        assert!(Instant::now() < deadline, "left behind: {left:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let end = editor.wait_for(|m| {
+        m["method"] == "$/progress"
+            && m["params"]["token"] == token
+            && m["params"]["value"]["kind"] == "end"
+    });
+    assert_eq!(end["params"]["value"]["message"], "cancelled");
+}
+
+#[test]
+fn an_untrusted_workspace_is_refused_and_nothing_connects() {
+    let mut rig = Rig::new();
+    let port = rig.start_sshd("quiet", &[]);
+    rig.trust_sshd(port);
+    let key = with_key(&rig);
+    rig.host("quiet", port, &strs(&key));
+    // The rig's own readiness probe connected once already.
+    std::thread::sleep(Duration::from_millis(100));
+    let before = rig.sshd_log(port).matches("Connection from").count();
+    let (mut editor, _ws) = start(false);
+    let response = editor.request(
+        "gord/remote/check",
+        Some(json!({ "hosts": "all", "config": rig.config.display().to_string() })),
+    );
+    let message = response["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("not trusted"), "{response:#}");
+    std::thread::sleep(Duration::from_millis(300));
+    let log = rig.sshd_log(port);
+    assert_eq!(log.matches("Connection from").count(), before, "{log}");
+}
