@@ -148,7 +148,17 @@ export async function runCommand(page, title, { opensQuickPick = false } = {}) {
     .locator(".quick-input-widget .quick-input-list .monaco-list-row")
     .filter({ has: page.locator(".label-name", { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) });
   await row.first().waitFor({ state: "visible" });
-  await row.first().click();
+  if (opensQuickPick) {
+    // The command's own list replaces the palette's row as soon as it runs.
+    await row.first().click();
+  } else {
+    // Some pages (the walkthrough) keep re-laying out the workbench, and the
+    // row never counts as stable for a normal click: then click it anyway.
+    await row
+      .first()
+      .click({ timeout: 5_000 })
+      .catch(() => row.first().click({ force: true }));
+  }
   // A command that asks for a choice keeps the quick input open with its own list.
   if (!opensQuickPick) {
     await page.locator(".quick-input-widget").waitFor({ state: "hidden" });
@@ -164,11 +174,27 @@ export async function quickOpen(page, fileName) {
   await page.keyboard.press("Control+P");
   const input = page.locator(".quick-input-widget input.input");
   await input.waitFor({ state: "visible" });
-  await input.fill(fileName);
   const row = page
     .locator(".quick-input-widget .quick-input-list .monaco-list-row")
     .filter({ has: page.locator(".label-name", { hasText: fileName }) });
-  await row.first().waitFor({ state: "visible", timeout: 30_000 });
+  // A file created a moment ago may not be in the file search yet: type the
+  // name again until it is.
+  const searchDeadline = Date.now() + 30_000;
+  for (;;) {
+    await input.fill(fileName);
+    const found = await row
+      .first()
+      .waitFor({ state: "visible", timeout: 3_000 })
+      .then(() => true)
+      .catch(() => false);
+    if (found) {
+      break;
+    }
+    if (Date.now() > searchDeadline) {
+      throw new Error(`Quick Open never listed ${fileName}`);
+    }
+    await input.fill("");
+  }
   await row.first().click();
   await page.locator(".quick-input-widget").waitFor({ state: "hidden" });
   const deadline = Date.now() + 30_000;
