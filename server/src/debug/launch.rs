@@ -4,13 +4,13 @@ use std::net::{IpAddr, SocketAddr, TcpStream};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::debug::client::{rpc_detach, ClientError};
 use crate::exec::{spawn_server, CommandSpec, ExecError, ServerProcess};
 
 /// Which dlv server to run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ServerKind {
     /// `dlv attach PID --headless --accept-multiclient`: attached at once;

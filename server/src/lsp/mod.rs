@@ -1,6 +1,7 @@
 //! `gord serve`: the LSP sidecar. This file is the routing table and the
 //! server's state; the pure pieces live in one file per feature.
 
+pub mod attach;
 pub mod code_action;
 pub mod diagnostics;
 pub mod documents;
@@ -42,16 +43,25 @@ use store::{DiagnosticsStore, Producer};
 
 /// Runs the server on stdin/stdout until the client says `exit`.
 pub async fn serve(log_level: LogLevel) {
-    let (service, socket) = LspService::build(|client| Backend::new(client, log_level))
-        .custom_method(ext::VERSION, Backend::version)
-        .custom_method(ext::HEALTH, Backend::health)
-        .custom_method(ext::REPORT, Backend::report)
-        .custom_method(ext::LINT_WORKSPACE, Backend::lint_workspace_request)
-        .custom_method("window/workDoneProgress/cancel", Backend::cancel_progress)
-        .finish();
+    // Kept here too, so the dlv servers are stopped however the loop ends:
+    // `exit`, or stdin closed because the editor went away.
+    let sessions = attach::SharedSessions::default();
+    let shared = Arc::clone(&sessions);
+    let (service, socket) =
+        LspService::build(move |client| Backend::new(client, log_level, shared))
+            .custom_method(ext::VERSION, Backend::version)
+            .custom_method(ext::HEALTH, Backend::health)
+            .custom_method(ext::REPORT, Backend::report)
+            .custom_method(ext::LINT_WORKSPACE, Backend::lint_workspace_request)
+            .custom_method(ext::PROCS, Backend::procs)
+            .custom_method(ext::ATTACH, Backend::attach)
+            .custom_method(ext::DETACH, Backend::detach)
+            .custom_method("window/workDoneProgress/cancel", Backend::cancel_progress)
+            .finish();
     Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
         .serve(service)
         .await;
+    let _ = tokio::task::spawn_blocking(move || attach::stop_all(&sessions)).await;
 }
 
 pub struct Backend {
@@ -63,6 +73,8 @@ pub struct Backend {
     /// Lint runs per package (a std mutex: held only for map updates).
     lint_runs: Arc<std::sync::Mutex<lint_runs::LintRuns>>,
     linter_cache: Arc<Mutex<lint_runs::LinterCache>>,
+    /// The dlv servers this sidecar started.
+    debug_sessions: attach::SharedSessions,
 }
 
 #[derive(Default)]
@@ -86,7 +98,7 @@ struct State {
 const LINT_DEBOUNCE: Duration = Duration::from_millis(150);
 
 impl Backend {
-    fn new(client: Client, log_level: LogLevel) -> Self {
+    fn new(client: Client, log_level: LogLevel, debug_sessions: attach::SharedSessions) -> Self {
         Backend {
             client,
             log_level,
@@ -97,6 +109,7 @@ impl Backend {
             run_lock: Arc::new(Mutex::new(())),
             lint_runs: Arc::default(),
             linter_cache: Arc::default(),
+            debug_sessions,
         }
     }
 
@@ -109,6 +122,7 @@ impl Backend {
             run_lock: Arc::clone(&self.run_lock),
             lint_runs: Arc::clone(&self.lint_runs),
             linter_cache: Arc::clone(&self.linter_cache),
+            debug_sessions: Arc::clone(&self.debug_sessions),
         }
     }
 
@@ -411,6 +425,7 @@ impl LanguageServer for Backend {
 
     async fn shutdown(&self) -> Result<()> {
         tracing::info!("shutdown");
+        self.stop_debug_sessions().await;
         Ok(())
     }
 
