@@ -4,6 +4,7 @@
 
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
+import { attachDelve } from "./attach";
 import { errorMessage } from "./bootstrap";
 import { HEALTH_METHOD, LINT_WORKSPACE_METHOD, isArgv, type LintWorkspaceResult } from "./protocol";
 import { runHealthCheck, showReport, type ReportView, type SendRequest } from "./report";
@@ -11,6 +12,8 @@ import { runHealthCheck, showReport, type ReportView, type SendRequest } from ".
 export interface CommandHost {
   readonly log: vscode.LogOutputChannel;
   readonly report: ReportView;
+  /** The extension's root (the rule pages are under docs/rules). */
+  readonly extensionUri: vscode.Uri;
   /** The running client; undefined (after telling the user why) when the sidecar is down. */
   runningClient(): Promise<LanguageClient | undefined>;
   /** The client if it is running now, without asking or explaining anything. */
@@ -31,6 +34,9 @@ export function registerCommands(host: CommandHost): vscode.Disposable[] {
     ),
     vscode.commands.registerCommand("gord.lintWorkspace", () =>
       withSidecar(host, "Linting the workspace", (send) => lintWorkspace(host, send)),
+    ),
+    vscode.commands.registerCommand("gord.attachDelve", () =>
+      withSidecar(host, "Attaching Delve", (send) => attachDelve(host, send)),
     ),
     vscode.commands.registerCommand("gord.restartServer", () => host.restart()),
     vscode.commands.registerCommand("gord.showLogs", () => host.log.show()),

@@ -4,6 +4,7 @@
 
 import * as vscode from "vscode";
 import { State, type LanguageClient } from "vscode-languageclient/node";
+import { DebugAttach } from "./attach";
 import { BootstrapError, errorMessage, findServer } from "./bootstrap";
 import { createClient } from "./client";
 import { Coalescer } from "./coalesce";
@@ -26,8 +27,8 @@ const START_TIMEOUT_MS = 30_000;
 let session: Session | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
-  session = new Session(context.extensionPath);
-  context.subscriptions.push(session, ...registerCommands(session));
+  session = new Session(context.extensionUri);
+  context.subscriptions.push(session, ...registerCommands(session), new DebugAttach(session));
   void session.restart();
 }
 
@@ -47,7 +48,7 @@ class Session implements CommandHost, vscode.Disposable {
   private client: LanguageClient | undefined;
   private clientDisposables: vscode.Disposable[] = [];
 
-  constructor(private readonly extensionPath: string) {
+  constructor(readonly extensionUri: vscode.Uri) {
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => this.onConfigurationChanged(e)),
       vscode.workspace.onDidGrantWorkspaceTrust(() => {
@@ -121,7 +122,7 @@ class Session implements CommandHost, vscode.Disposable {
 
     let client: LanguageClient;
     try {
-      const server = await findServer(this.extensionPath, this.log);
+      const server = await findServer(this.extensionUri.fsPath, this.log);
       client = createClient(server, this.log, this.crashPolicy, {
         onRestarting: () => this.status.starting(),
         onGaveUp: () => {
