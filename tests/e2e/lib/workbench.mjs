@@ -152,6 +152,38 @@ export async function runCommand(page, title) {
 }
 
 /**
+ * Starts a command from the palette without waiting for the palette to
+ * close: for commands that open a quick pick of their own in its place.
+ * Waits for that quick pick's title.
+ */
+export async function startQuickPickCommand(page, title, pickTitle) {
+  await openPalette(page, title);
+  const row = page
+    .locator(".quick-input-widget .quick-input-list .monaco-list-row")
+    .filter({ has: page.locator(".label-name", { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) });
+  await row.first().waitFor({ state: "visible" });
+  await row.first().click();
+  await page.locator(".quick-input-widget .quick-input-title", { hasText: pickTitle }).waitFor({ state: "visible" });
+}
+
+/**
+ * The quick pick's rows now shown, in order: { text, icons, separator }.
+ * `icons` are the codicon names in the row (e.g. "check" for `$(check)`).
+ */
+export async function quickPickRows(page) {
+  return page.locator(".quick-input-widget .quick-input-list .monaco-list-row").evaluateAll((rows) =>
+    rows
+      .filter((r) => r.getClientRects().length > 0)
+      .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
+      .map((r) => ({
+        text: r.innerText.replace(/\u00a0/g, " ").replace(/\s+/g, " ").trim(),
+        icons: [...r.querySelectorAll(".codicon")].flatMap((i) => [...i.classList].filter((c) => c.startsWith("codicon-")).map((c) => c.slice(8))),
+        separator: r.querySelector(".quick-input-list-separator-as-item, .quick-input-list-separator") !== null && r.querySelector(".label-description") === null,
+      })),
+  );
+}
+
+/**
  * Opens a workspace file by name with Quick Open (Ctrl+P), picking the row
  * that names it (not whatever row comes first while the search runs), and
  * waits for its tab.
@@ -160,11 +192,16 @@ export async function quickOpen(page, fileName) {
   await page.keyboard.press("Control+P");
   const input = page.locator(".quick-input-widget input.input");
   await input.waitFor({ state: "visible" });
-  await input.fill(fileName);
   const row = page
     .locator(".quick-input-widget .quick-input-list .monaco-list-row")
     .filter({ has: page.locator(".label-name", { hasText: fileName }) });
-  await row.first().waitFor({ state: "visible", timeout: 30_000 });
+  // A file created a moment ago may not be in the file search yet: type the
+  // name again until it is.
+  await waitFor(`${fileName} in Quick Open`, async () => {
+    await input.fill("");
+    await input.fill(fileName);
+    return row.first().waitFor({ state: "visible", timeout: 3_000 }).then(() => true);
+  }, { timeoutMs: 45_000, intervalMs: 500 });
   await row.first().click();
   await page.locator(".quick-input-widget").waitFor({ state: "hidden" });
   const deadline = Date.now() + 30_000;
