@@ -845,3 +845,29 @@ fn closing_the_sidecars_stdin_stops_its_dlv_too() {
         assert!(target.get("/").unwrap().starts_with("gord fixture: visit"));
     }
 }
+
+#[test]
+fn a_sigterm_to_the_sidecar_stops_its_dlv_before_it_exits() {
+    let Some(dlv_dir) = dlv_dir() else { return };
+    let (a, b) = (
+        Target::start(&builds().debug),
+        Target::start(&builds().debug),
+    );
+    let mut editor = editor(&server_path(&dlv_dir));
+    let dlvs = attach_two(&mut editor, &a, &b);
+
+    // dlv runs in a process group of its own: the signal reaches gord alone.
+    // SAFETY: kill has no memory-safety preconditions.
+    let sent = unsafe { libc::kill(editor.child.id() as libc::pid_t, libc::SIGTERM) };
+    assert_eq!(sent, 0);
+    wait_until("gord to exit after SIGTERM", || {
+        editor.child.try_wait().unwrap().is_some()
+    });
+    for pid in &dlvs {
+        assert!(!process_exists(*pid), "dlv {pid} outlived the sidecar");
+    }
+    for target in [&a, &b] {
+        assert_eq!(tracer_of(target.pid()), 0);
+        assert!(target.get("/").unwrap().starts_with("gord fixture: visit"));
+    }
+}
