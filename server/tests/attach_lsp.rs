@@ -671,11 +671,19 @@ fn a_process_already_being_debugged_is_refused_with_dbg003_naming_the_tracer() {
         stdout.contains(&format!("already being debugged by pid {dlv_pid}")),
         "{stdout}"
     );
-    result(editor.request(
+    // The target runs (--continue): dlv must be halted to detach, and the
+    // detach must not have to fall back to killing dlv.
+    let detached = result(editor.request(
         "gord/detach",
         Some(json!({"sessionId": first["sessionId"]})),
     ));
+    assert_eq!(detached["stop"]["exitedCleanly"], true, "{detached:#}");
+    assert!(detached["stop"].get("problem").is_none(), "{detached:#}");
     assert_eq!(tracer_of(pid), 0);
+    assert!(target
+        .get("/")
+        .unwrap()
+        .starts_with("gord fixture: visit 1"));
 }
 
 #[test]
