@@ -879,3 +879,39 @@ fn a_sigterm_to_the_sidecar_stops_its_dlv_before_it_exits() {
         assert!(target.get("/").unwrap().starts_with("gord fixture: visit"));
     }
 }
+
+#[test]
+fn an_untrusted_workspace_never_supplies_dlv() {
+    use std::os::unix::fs::PermissionsExt;
+    let Some(dlv_dir) = dlv_dir() else { return };
+    let ws = tempfile::tempdir().unwrap();
+    let ws_path = ws.path().canonicalize().unwrap();
+    let bin = ws_path.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let marker = ws_path.join("workspace-dlv-ran");
+    let fake = bin.join("dlv");
+    std::fs::write(
+        &fake,
+        format!(
+            "#!/bin/sh\ntouch '{}'\necho 'Version: 1.27.2'\n",
+            marker.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    // The workspace's own bin first on PATH, as a hostile .envrc might make it.
+    let path = format!("{}:{}", bin.display(), server_path(&dlv_dir));
+    let procs_dlv = |trusted: bool| {
+        let mut editor = Editor::start(&[("PATH", path.as_str())]);
+        editor.initialize(&ws_path, json!({ "trusted": trusted }));
+        editor.notify("initialized", json!({}));
+        let list = result(editor.request("gord/procs", Some(json!({"goOnly": true}))));
+        list["dlv"]["path"].as_str().map(PathBuf::from)
+    };
+
+    let untrusted = procs_dlv(false).expect("the real dlv is found");
+    assert!(!untrusted.starts_with(&ws_path), "{}", untrusted.display());
+    assert!(!marker.exists(), "the workspace's dlv ran");
+    // Trusted, the same PATH does pick it: the check above means something.
+    assert_eq!(procs_dlv(true), Some(fake));
+}

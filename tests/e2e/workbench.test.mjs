@@ -436,6 +436,11 @@ describe("gord in code-server", { timeout: 420_000 }, () => {
           return /handler/.test(text) ? text : undefined;
         });
         assert.match(callStack, /main\.handler/);
+        const variables = await waitFor("the handler's locals in the Variables view", async () => {
+          const text = await page.locator(".debug-variables").innerText({ timeout: 1_000 }).catch(() => "");
+          return /greeting/.test(text) && /visit 2 to/.test(text) ? text : undefined;
+        });
+        assert.match(variables, /greeting[\s\S]*"gord fixture: visit 2 to \/e2e"/);
         await page.locator(".monaco-editor .debug-top-stack-frame-line").first().waitFor({ state: "visible" });
         assert.ok(
           server.descendants().some((p) => /\bdlv dap\b/.test(p.cmdline)),
