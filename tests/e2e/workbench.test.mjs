@@ -27,6 +27,7 @@ import {
   framesText,
   openPalette,
   paletteLabels,
+  pickQuickPickRow,
   quickOpen,
   quickPickRows,
   readActivationTime,
@@ -375,9 +376,13 @@ describe("gord in code-server", { timeout: 420_000 }, () => {
     copyFileSync(path.join(REPO_ROOT, "tests/fixtures/debug/main.go"), path.join(dir, "attachdemo.go"));
     const binary = path.join(server.root, "attachdemo");
     execFileSync("go", ["build", "-buildvcs=false", "-gcflags=all=-N -l", "-o", binary, "."], { cwd: dir, stdio: "inherit" });
+    // And a copy without DWARF, which the preflight blocks (DBG006).
+    const stripped = path.join(server.root, "stripped-demo");
+    execFileSync("go", ["build", "-buildvcs=false", "-ldflags=-w -s", "-o", stripped, "."], { cwd: dir, stdio: "inherit" });
     const source = readFileSync(path.join(dir, "attachdemo.go"), "utf8").split("\n");
     const breakpointLine = source.findIndex((l) => l.includes("BREAKPOINT")) + 1;
     const fixture = spawn(binary, [], { cwd: dir, stdio: ["ignore", "pipe", "ignore"] });
+    const blocked = spawn(stripped, [], { cwd: dir, stdio: "ignore" });
     try {
       const [first] = await Promise.race([
         new Promise((resolve) => createInterface({ input: fixture.stdout }).once("line", (l) => resolve([l]))),
@@ -388,6 +393,27 @@ describe("gord in code-server", { timeout: 420_000 }, () => {
       const get = (p) => fetch(`http://${address}${p}`).then((r) => r.text());
       assert.match(await get("/before"), /gord fixture: visit 1 to \/before/);
       const pid = fixture.pid;
+
+      await scenario("f-blocked-no-dwarf", async () => {
+        await runCommand(page, "View: Close All Editors");
+        await startQuickPickCommand(page, ATTACH_COMMAND, ATTACH_PICK_TITLE);
+        await page.locator(".quick-input-widget input.input").fill(String(blocked.pid));
+        const row = await waitFor("the stripped build's row", async () =>
+          (await quickPickRows(page)).find((r) => r.text.includes(`stripped-demo pid ${blocked.pid}`)),
+        );
+        assert.match(row.text, /no DWARF debug info/);
+        assert.ok(row.icons.includes("error"), `with an error icon: ${JSON.stringify(row)}`);
+        await pickQuickPickRow(page, new RegExp(`stripped-demo\\s+pid ${blocked.pid}(?!\\d)`));
+        const toast = page.locator(".notifications-toasts .notification-toast", { hasText: "cannot debug stripped-demo" });
+        await toast.waitFor({ state: "visible" });
+        assert.match(await toast.innerText(), /DBG006 no DWARF debug info/);
+        await toast.locator(".monaco-button", { hasText: "Show how to fix" }).click();
+        await waitFor("the DBG006 rule page's tab", async () => (await editorTabs(page)).some((t) => /DBG006/.test(t)));
+        await waitFor("the rule page in the Markdown preview", () =>
+          framesText(page, /DBG006[\s\S]*DWARF/).then((texts) => texts.length > 0),
+        );
+        assert.equal(tracerOf(blocked.pid), 0, "nothing attached to the blocked process");
+      });
 
       await scenario("f-breakpoint-set", async () => {
         await runCommand(page, "View: Close All Editors");
@@ -424,7 +450,7 @@ describe("gord in code-server", { timeout: 420_000 }, () => {
       const attached = Date.now();
       let pending;
       await scenario("f-attach-breakpoint", async () => {
-        await page.keyboard.press("Enter");
+        await pickQuickPickRow(page, new RegExp(`attachdemo\\s+pid ${pid}(?!\\d)`));
         await page.locator(".debug-toolbar").waitFor({ state: "visible", timeout: 30_000 });
         await waitFor("dlv traced by the fixture", () => tracerOf(pid) !== 0, { timeoutMs: 30_000 });
         metrics.attachMs = Date.now() - attached;
@@ -460,6 +486,7 @@ describe("gord in code-server", { timeout: 420_000 }, () => {
       });
     } finally {
       fixture.kill("SIGKILL");
+      blocked.kill("SIGKILL");
     }
   });
 

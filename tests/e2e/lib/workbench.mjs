@@ -183,6 +183,12 @@ export async function quickPickRows(page) {
   );
 }
 
+/** Picks the quick pick row whose text matches `pattern` (a click: Enter takes the active row, maybe another). */
+export async function pickQuickPickRow(page, pattern) {
+  const row = page.locator(".quick-input-widget .quick-input-list .monaco-list-row").filter({ hasText: pattern });
+  await row.first().click();
+}
+
 /**
  * Opens a workspace file by name with Quick Open (Ctrl+P), picking the row
  * that names it (not whatever row comes first while the search runs), and
