@@ -4,6 +4,7 @@
 
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
+import { attachDelve } from "./attach";
 import { errorMessage } from "./bootstrap";
 import * as os from "node:os";
 import {
@@ -27,6 +28,8 @@ import { requestWithProgress } from "./serverProgress";
 export interface CommandHost {
   readonly log: vscode.LogOutputChannel;
   readonly report: ReportView;
+  /** The extension's root (the rule pages are under docs/rules). */
+  readonly extensionUri: vscode.Uri;
   /** The running client; undefined (after telling the user why) when the sidecar is down. */
   runningClient(): Promise<LanguageClient | undefined>;
   /** The client if it is running now, without asking or explaining anything. */
@@ -53,6 +56,9 @@ export function registerCommands(host: CommandHost): vscode.Disposable[] {
     ),
     vscode.commands.registerCommand("gord.checkRemoteHost", () =>
       withClient(host, "Checking remote hosts", (client) => checkRemoteHost(host, client)),
+    ),
+    vscode.commands.registerCommand("gord.attachDelve", () =>
+      withSidecar(host, "Attaching Delve", (send) => attachDelve(host, send)),
     ),
     vscode.commands.registerCommand("gord.restartServer", () => host.restart()),
     vscode.commands.registerCommand("gord.showLogs", () => host.log.show()),

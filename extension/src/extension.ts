@@ -4,6 +4,7 @@
 
 import * as vscode from "vscode";
 import { State, type LanguageClient, type WorkspaceEdit as LspWorkspaceEdit } from "vscode-languageclient/node";
+import { DebugAttach } from "./attach";
 import { BootstrapError, errorMessage, findServer } from "./bootstrap";
 import { createClient } from "./client";
 import { Coalescer } from "./coalesce";
@@ -26,8 +27,8 @@ const START_TIMEOUT_MS = 30_000;
 let session: Session | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
-  session = new Session(context.extensionPath);
-  context.subscriptions.push(session, ...registerCommands(session));
+  session = new Session(context.extensionUri);
+  context.subscriptions.push(session, ...registerCommands(session), new DebugAttach(session));
   void session.restart();
 }
 
@@ -47,8 +48,8 @@ class Session implements CommandHost, vscode.Disposable {
   private client: LanguageClient | undefined;
   private clientDisposables: vscode.Disposable[] = [];
 
-  constructor(private readonly extensionPath: string) {
-    this.report = new ReportView(vscode.Uri.file(extensionPath));
+  constructor(readonly extensionUri: vscode.Uri) {
+    this.report = new ReportView(extensionUri);
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => this.onConfigurationChanged(e)),
       vscode.workspace.onDidGrantWorkspaceTrust(() => {
@@ -122,7 +123,7 @@ class Session implements CommandHost, vscode.Disposable {
 
     let client: LanguageClient;
     try {
-      const server = await findServer(this.extensionPath, this.log);
+      const server = await findServer(this.extensionUri.fsPath, this.log);
       client = createClient(server, this.log, this.crashPolicy, {
         onRestarting: () => this.status.starting(),
         onGaveUp: () => {

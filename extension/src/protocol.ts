@@ -14,6 +14,9 @@ export const LINT_WORKSPACE_METHOD = "gord/lint/workspace";
 export const PRELOAD_METHOD = "gord/preload";
 export const REMOTE_HOSTS_METHOD = "gord/remote/hosts";
 export const REMOTE_CHECK_METHOD = "gord/remote/check";
+export const PROCS_METHOD = "gord/procs";
+export const ATTACH_METHOD = "gord/attach";
+export const DETACH_METHOD = "gord/detach";
 
 /** Notifications (server → client). */
 export const STATUS_METHOD = "gord/status";
@@ -28,6 +31,9 @@ export const ALL_METHODS: readonly string[] = [
   PRELOAD_METHOD,
   REMOTE_HOSTS_METHOD,
   REMOTE_CHECK_METHOD,
+  PROCS_METHOD,
+  ATTACH_METHOD,
+  DETACH_METHOD,
   STATUS_METHOD,
   LINT_STATUS_METHOD,
 ];
@@ -271,6 +277,108 @@ export interface FleetReport {
 
 /** The JSON-RPC error code of a request the user cancelled. */
 export const REQUEST_CANCELLED = -32800;
+/** Params of `gord/procs`. */
+export interface ProcsParams {
+  /** Only Go programs. */
+  goOnly?: boolean;
+}
+
+export type DebugSeverity = "info" | "warning" | "error";
+
+/** A preflight finding (DBG001–DBG009). */
+export interface DebugFinding {
+  code: string;
+  severity: DebugSeverity;
+  title: string;
+  message: string;
+  /** What Delve itself would print. */
+  delveError?: string;
+  fix?: Fix;
+  /** The rule's page, relative to the extension root, e.g. `docs/rules/DBG006.md`. */
+  doc: string;
+}
+
+export interface Preflight {
+  pid: number;
+  /** An error finding: attaching would fail or be pointless. */
+  blocked: boolean;
+  findings: DebugFinding[];
+}
+
+export interface GoBuild {
+  goVersion: string;
+  mainModule?: { path: string; version?: string };
+}
+
+/** One process with its preflight verdict. */
+export interface ProcessEntry {
+  pid: number;
+  ppid?: number;
+  uid?: number;
+  user: string;
+  name: string;
+  command: string[];
+  startedUnix?: number;
+  exe?: string;
+  exeError?: string;
+  binary?: { go?: GoBuild; dwarf: boolean };
+  tracerPid: number;
+  tracerCommand?: string;
+  preflight: Preflight;
+}
+
+/** Result of `gord/procs`: Go programs first. */
+export interface ProcsResult {
+  me: { uid: number; capSysPtrace: boolean; ptraceScope?: number };
+  dlv: { path?: string; version?: string; searched: string[]; error?: string };
+  processes: ProcessEntry[];
+}
+
+export type DlvServerKind = "headless" | "dap";
+
+/** Params of `gord/attach`. */
+export interface AttachParams {
+  pid: number;
+  /** Default `headless`. */
+  server?: DlvServerKind;
+}
+
+/** A debug configuration as launch.json holds it (opaque beyond these). */
+export interface DebugConfigurationJson {
+  name: string;
+  type: string;
+  request: string;
+  [key: string]: unknown;
+}
+
+/** Result of `gord/attach`. */
+export interface AttachResult {
+  sessionId: string;
+  server: DlvServerKind;
+  host: string;
+  port: number;
+  dlvPid?: number;
+  /** The configuration to start; it carries `gordSessionId`. */
+  configuration: DebugConfigurationJson;
+  configurations: { vscodeGo: DebugConfigurationJson; gord: DebugConfigurationJson };
+  preflight: Preflight;
+}
+
+/** The JSON-RPC error code of an attach the preflight refused; `data` is `{ preflight }`. */
+export const ATTACH_REFUSED = -32001;
+
+/** Params of `gord/detach`: the session, or dlv's port. */
+export interface DetachParams {
+  sessionId?: string;
+  port?: number;
+}
+
+/** Result of `gord/detach`. */
+export interface DetachResult {
+  detached: boolean;
+  pid?: number;
+  stop?: { method: string; exitedCleanly: boolean; problem?: string };
+}
 
 /** `initializationOptions` sent with `initialize`. */
 export interface InitializationOptions {

@@ -317,6 +317,9 @@ fn main() -> ExitCode {
             match runtime() {
                 Ok(rt) => {
                     rt.block_on(gord::lsp::serve(level));
+                    // The stdin reader may still be blocked in read (after a
+                    // signal, stdin is open): do not wait for it.
+                    rt.shutdown_timeout(std::time::Duration::from_millis(200));
                     ExitCode::SUCCESS
                 }
                 Err(e) => fail(&e),

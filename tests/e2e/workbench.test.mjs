@@ -10,14 +10,16 @@
 // also fails the run if any process was left behind.
 
 import assert from "node:assert/strict";
-import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import * as net from "node:net";
+import { createInterface } from "node:readline";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Browser } from "./lib/browser.mjs";
 import { CodeServer } from "./lib/codeServer.mjs";
 import { REPO_ROOT, artifactsDir, checkPrerequisites } from "./lib/env.mjs";
-import { reapLeftovers, sleep, waitFor } from "./lib/procs.mjs";
+import { isAlive, reapLeftovers, sleep, waitFor } from "./lib/procs.mjs";
 import {
   CATEGORY,
   EXTENSION_ID,
@@ -27,13 +29,16 @@ import {
   framesText,
   openPalette,
   paletteLabels,
+  pickQuickPickRow,
   quickOpen,
+  quickPickRows,
   readActivationTime,
   readOutputPanel,
   readStatusItem,
   recordStatusHistory,
   runCommand,
   showsHealth,
+  startQuickPickCommand,
   statusHistory,
   statusItemLocator,
   waitForHealth,
@@ -41,6 +46,7 @@ import {
 
 /** The palette commands package.json contributes; gord.runFixCommand is hidden from the palette. */
 const PALETTE_COMMANDS = [
+  "Attach Delve to Process...",
   "Check Remote Host...",
   "Lint Workspace",
   "Preload Go Caches",
@@ -48,9 +54,9 @@ const PALETTE_COMMANDS = [
   "Run Health Check",
   "Show Logs",
   "Show Report",
-].map(
-  (t) => `${CATEGORY}: ${t}`,
-);
+].map((t) => `${CATEGORY}: ${t}`);
+const ATTACH_COMMAND = `${CATEGORY}: Attach Delve to Process...`;
+const ATTACH_PICK_TITLE = "Attach Delve to Process";
 const HIDDEN_COMMAND = `${CATEGORY}: Run Fix Command`;
 const REPORT_TAB = /Go Remote Doctor Report/;
 
@@ -108,7 +114,12 @@ async function scenario(name, body) {
  * sidecar starting or checks running) since `since`, and ended on health.
  */
 async function assertSpinnerThenHealth(since, what) {
-  const seen = await statusHistory(page, since);
+  // A restarted sidecar may start a second run just after its first result
+  // (e.g. when the workspace's settings arrive): wait for the last one to end.
+  const seen = await waitFor("the status item to settle on a health result", async () => {
+    const history = await statusHistory(page, since);
+    return showsHealth(history.at(-1)) ? history : undefined;
+  }).catch(() => statusHistory(page, since));
   const shown = JSON.stringify(seen.map((e) => `${e.icon} ${e.text}`));
   assert.ok(seen.some((e) => e.icon === "sync"), `the status item showed the spinner while ${what}: ${shown}`);
   assert.ok(showsHealth(seen.at(-1)), `the status item ended on a health result: ${shown}`);
@@ -259,6 +270,16 @@ describe("gord in code-server", { timeout: 420_000 }, () => {
       assert.deepEqual(labels, ["closed"], "the hosts of gord.ssh.configFile, nothing else");
       await page.keyboard.press("Escape");
       await page.locator(".quick-input-widget").waitFor({ state: "hidden" });
+    });
+
+    await scenario("b-attach-delve", async () => {
+      await startQuickPickCommand(page, ATTACH_COMMAND, ATTACH_PICK_TITLE);
+      const rows = await waitFor("processes in the quick pick", async () => {
+        const shown = await quickPickRows(page);
+        return shown.some((r) => / pid \d+/.test(r.text)) ? shown : undefined;
+      });
+      assert.ok(rows.length > 0);
+      await closePalette(page);
     });
 
     await scenario("b-restart-server", async () => {
@@ -430,6 +451,129 @@ describe("gord in code-server", { timeout: 420_000 }, () => {
     });
   });
 
+  it("(f) Attach Delve to Process: the fixture server, Go first with its verdict; a breakpoint in its handler stops it; stopping the session leaves it running", async () => {
+    // The debug fixture, copied into the workspace so the editor has its
+    // source, built for debugging and started on loopback.
+    const dir = path.join(server.workspace, "attachdemo");
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(path.join(REPO_ROOT, "tests/fixtures/debug/go.mod"), path.join(dir, "go.mod"));
+    copyFileSync(path.join(REPO_ROOT, "tests/fixtures/debug/main.go"), path.join(dir, "attachdemo.go"));
+    const binary = path.join(server.root, "attachdemo");
+    execFileSync("go", ["build", "-buildvcs=false", "-gcflags=all=-N -l", "-o", binary, "."], { cwd: dir, stdio: "inherit" });
+    // And a copy without DWARF, which the preflight blocks (DBG006).
+    const stripped = path.join(server.root, "stripped-demo");
+    execFileSync("go", ["build", "-buildvcs=false", "-ldflags=-w -s", "-o", stripped, "."], { cwd: dir, stdio: "inherit" });
+    const source = readFileSync(path.join(dir, "attachdemo.go"), "utf8").split("\n");
+    const breakpointLine = source.findIndex((l) => l.includes("BREAKPOINT")) + 1;
+    const fixture = spawn(binary, [], { cwd: dir, stdio: ["ignore", "pipe", "ignore"] });
+    const blocked = spawn(stripped, [], { cwd: dir, stdio: "ignore" });
+    try {
+      const [first] = await Promise.race([
+        new Promise((resolve) => createInterface({ input: fixture.stdout }).once("line", (l) => resolve([l]))),
+        sleep(20_000).then(() => [undefined]),
+      ]);
+      const address = /^listening (127\.0\.0\.1:\d+)$/.exec(first ?? "")?.[1];
+      assert.ok(address, `the fixture prints where it listens: ${first}`);
+      const get = (p) => fetch(`http://${address}${p}`).then((r) => r.text());
+      assert.match(await get("/before"), /gord fixture: visit 1 to \/before/);
+      const pid = fixture.pid;
+
+      await scenario("f-blocked-no-dwarf", async () => {
+        await runCommand(page, "View: Close All Editors");
+        await startQuickPickCommand(page, ATTACH_COMMAND, ATTACH_PICK_TITLE);
+        await page.locator(".quick-input-widget input.input").fill(String(blocked.pid));
+        const row = await waitFor("the stripped build's row", async () =>
+          (await quickPickRows(page)).find((r) => r.text.includes(`stripped-demo pid ${blocked.pid}`)),
+        );
+        assert.match(row.text, /no DWARF debug info/);
+        assert.ok(row.icons.includes("error"), `with an error icon: ${JSON.stringify(row)}`);
+        await pickQuickPickRow(page, new RegExp(`stripped-demo\\s+pid ${blocked.pid}(?!\\d)`));
+        const toast = page.locator(".notifications-toasts .notification-toast", { hasText: "cannot debug stripped-demo" });
+        await toast.waitFor({ state: "visible" });
+        assert.match(await toast.innerText(), /DBG006 no DWARF debug info/);
+        await toast.locator(".monaco-button", { hasText: "Show how to fix" }).click();
+        await waitFor("the DBG006 rule page's tab", async () => (await editorTabs(page)).some((t) => /DBG006/.test(t)));
+        await waitFor("the rule page in the Markdown preview", () =>
+          framesText(page, /DBG006[\s\S]*DWARF/).then((texts) => texts.length > 0),
+        );
+        assert.equal(tracerOf(blocked.pid), 0, "nothing attached to the blocked process");
+      });
+
+      await scenario("f-breakpoint-set", async () => {
+        await runCommand(page, "View: Close All Editors");
+        await runCommand(page, "View: Show Run and Debug");
+        await quickOpen(page, "attachdemo.go");
+        await page.locator(".monaco-editor .view-lines").first().click();
+        await page.keyboard.press("Control+G");
+        await page.locator(".quick-input-widget input.input").fill(`:${breakpointLine}`);
+        await page.keyboard.press("Enter");
+        await page.keyboard.press("F9");
+        await page.locator(".monaco-editor .codicon-debug-breakpoint").first().waitFor({ state: "visible" });
+      });
+
+      let rows;
+      await scenario("f-attach-quick-pick", async () => {
+        await startQuickPickCommand(page, ATTACH_COMMAND, ATTACH_PICK_TITLE);
+        rows = await waitFor("processes in the quick pick", async () => {
+          const shown = await quickPickRows(page);
+          return shown.some((r) => / pid \d+/.test(r.text)) ? shown : undefined;
+        });
+        const firstProcess = rows.find((r) => / pid \d+/.test(r.text));
+        assert.match(firstProcess.text, /go1\.\d+/, `Go programs come first: ${JSON.stringify(rows)}`);
+        assert.ok(rows.some((r) => /Go programs/.test(r.text)), `the Go group is headed: ${JSON.stringify(rows)}`);
+        // Type the pid to find the fixture among the rest.
+        await page.locator(".quick-input-widget input.input").fill(String(pid));
+        const row = await waitFor("the fixture's row", async () =>
+          (await quickPickRows(page)).find((r) => r.text.includes(`attachdemo pid ${pid}`)),
+        );
+        assert.match(row.text, /go1\.[\d.]+ · example\.com\/gordfixture · /);
+        assert.match(row.text, /ready/, `the debug build is ready to attach: ${row.text}`);
+        assert.ok(row.icons.includes("check"), `with a check mark: ${JSON.stringify(row)}`);
+      });
+
+      const attached = Date.now();
+      let pending;
+      await scenario("f-attach-breakpoint", async () => {
+        await pickQuickPickRow(page, new RegExp(`attachdemo\\s+pid ${pid}(?!\\d)`));
+        await page.locator(".debug-toolbar").waitFor({ state: "visible", timeout: 30_000 });
+        await waitFor("dlv traced by the fixture", () => tracerOf(pid) !== 0, { timeoutMs: 30_000 });
+        metrics.attachMs = Date.now() - attached;
+        // The request stops in the handler until the debugger lets it go.
+        pending = get("/e2e").catch((err) => `failed: ${err.message}`);
+        await page.locator(".debug-toolbar .codicon-debug-continue").waitFor({ state: "visible", timeout: 30_000 });
+        const callStack = await waitFor("the call stack to show the handler", async () => {
+          const text = await page.locator(".debug-call-stack").innerText({ timeout: 1_000 }).catch(() => "");
+          return /handler/.test(text) ? text : undefined;
+        });
+        assert.match(callStack, /main\.handler/);
+        const variables = await waitFor("the handler's locals in the Variables view", async () => {
+          const text = await page.locator(".debug-variables").innerText({ timeout: 1_000 }).catch(() => "");
+          return /greeting/.test(text) && /visit 2 to/.test(text) ? text : undefined;
+        });
+        assert.match(variables, /greeting[\s\S]*"gord fixture: visit 2 to \/e2e"/);
+        await page.locator(".monaco-editor .debug-top-stack-frame-line").first().waitFor({ state: "visible" });
+        assert.ok(
+          server.descendants().some((p) => /\bdlv dap\b/.test(p.cmdline)),
+          "gord's own debug type runs dlv dap under the sidecar",
+        );
+      });
+
+      await scenario("f-detached", async () => {
+        await page.keyboard.press("Shift+F5");
+        await page.locator(".debug-toolbar").waitFor({ state: "hidden", timeout: 30_000 });
+        assert.match(await pending, /gord fixture: visit 2 to \/e2e/, "the stopped request completes after the detach");
+        await waitFor("no dlv left under code-server", () => !server.descendants().some((p) => /\bdlv\b/.test(p.cmdline)));
+        await waitFor("the fixture untraced", () => tracerOf(pid) === 0);
+        assert.ok(isAlive(pid), "the fixture keeps running");
+        assert.match(await get("/after"), /gord fixture: visit 3 to \/after/);
+        await waitFor("the extension to log the detach", () => /debug session ended: detached from pid/.test(server.readGordLog()));
+      });
+    } finally {
+      fixture.kill("SIGKILL");
+      blocked.kill("SIGKILL");
+    }
+  });
+
   it("(g) a sidecar killed from outside is restarted and the status item recovers", async () => {
     await scenario("g-sidecar-killed", async () => {
       const victims = server.sidecars();
@@ -550,6 +694,12 @@ describe("gord in code-server", { timeout: 420_000 }, () => {
   });
 });
 
+/** The pid tracing `pid` (0 when none), from /proc. */
+function tracerOf(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/^TracerPid:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+}
+
 function printMetrics() {
   const fmt = (ms) => (ms === undefined ? "n/a" : `${(ms / 1000).toFixed(2)} s`);
   const lines = [
@@ -560,6 +710,7 @@ function printMetrics() {
     `sidecar killed -> status shows health again:  ${fmt(metrics.recoveryMs)}`,
     `Go file saved -> lint findings in Problems:   ${fmt(metrics.saveToLintMs)}`,
     `preload Cancel -> no go process left:         ${fmt(metrics.preloadCancelMs)}`,
+    `process picked -> dlv attached (session up):  ${fmt(metrics.attachMs)}`,
   ];
   console.log(["e2e timings:", ...lines.map((l) => `  ${l}`)].join("\n"));
 }

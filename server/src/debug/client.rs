@@ -5,7 +5,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
@@ -29,23 +29,81 @@ fn connect(addr: SocketAddr, timeout: Duration) -> Result<TcpStream, ClientError
     Ok(stream)
 }
 
-/// Calls `RPCServer.Detach` with `Kill: false`: Delve removes its breakpoints,
-/// detaches from the target (which keeps running) and the server exits.
-pub fn rpc_detach(addr: SocketAddr, timeout: Duration) -> Result<(), ClientError> {
+/// One JSON-RPC call on a fresh connection (Go's net/rpc JSON codec: one
+/// line each way); the reply's `result`.
+fn rpc_call(
+    addr: SocketAddr,
+    method: &str,
+    params: Value,
+    timeout: Duration,
+) -> Result<Value, ClientError> {
     let stream = connect(addr, timeout)?;
-    let request = json!({"method": "RPCServer.Detach", "params": [{"Kill": false}], "id": 1});
+    let request = json!({"method": method, "params": [params], "id": 1});
     (&stream).write_all(format!("{request}\n").as_bytes())?;
     let mut line = String::new();
     BufReader::new(&stream).read_line(&mut line)?;
     let reply: Value =
         serde_json::from_str(&line).map_err(|_| ClientError::Protocol("a JSON-RPC reply"))?;
     match &reply["error"] {
-        Value::Null => Ok(()),
+        Value::Null => Ok(reply["result"].clone()),
         error => Err(ClientError::Refused(
-            "RPCServer.Detach".into(),
+            method.into(),
             error.as_str().unwrap_or_default().to_string(),
         )),
     }
+}
+
+/// Calls `RPCServer.Detach` with `Kill: false`: Delve removes its breakpoints,
+/// detaches from the target (which keeps running) and the server exits.
+///
+/// Delve serves Detach only while the target is stopped; with `--continue`
+/// it is usually running, and Detach would wait for a stop that never comes.
+/// So a running target is halted first.
+pub fn rpc_detach(addr: SocketAddr, timeout: Duration) -> Result<(), ClientError> {
+    halt_if_running(addr, timeout)?;
+    rpc_call(addr, "RPCServer.Detach", json!({"Kill": false}), timeout).map(|_| ())
+}
+
+/// How long a stopped target is watched for the resume `--continue` may
+/// still be about to make (right after the attach).
+const RESUME_GRACE: Duration = Duration::from_millis(300);
+
+fn is_running(addr: SocketAddr, timeout: Duration) -> Result<bool, ClientError> {
+    let state = rpc_call(
+        addr,
+        "RPCServer.State",
+        json!({"NonBlocking": true}),
+        timeout,
+    )?;
+    Ok(state["State"]["Running"] == true)
+}
+
+fn halt_if_running(addr: SocketAddr, timeout: Duration) -> Result<(), ClientError> {
+    let grace_ends = Instant::now() + RESUME_GRACE;
+    while !is_running(addr, timeout)? {
+        if Instant::now() >= grace_ends {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    rpc_call(addr, "RPCServer.Command", json!({"name": "halt"}), timeout)?;
+    let deadline = Instant::now() + timeout;
+    while is_running(addr, timeout)? {
+        if Instant::now() >= deadline {
+            return Err(ClientError::Protocol(
+                "a halted target (halt did not stop it)",
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Ok(())
+}
+
+/// Calls `RPCServer.GetVersion`. A headless dlv prints where it listens
+/// before it has attached, and answers only once it has: an answer means
+/// the target is attached.
+pub fn rpc_get_version(addr: SocketAddr, timeout: Duration) -> Result<Value, ClientError> {
+    rpc_call(addr, "RPCServer.GetVersion", json!({}), timeout)
 }
 
 /// A minimal DAP client: Content-Length framed JSON, requests answered in order.

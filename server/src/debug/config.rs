@@ -40,6 +40,10 @@ pub struct GordDlvAttach {
     #[serde(rename = "type")]
     pub kind: &'static str,
     pub request: &'static str,
+    /// What dlv's DAP `attach` needs: `local` (with `processId`) for a
+    /// `dlv dap` server, which attaches on request; `remote` for a headless
+    /// server, already attached.
+    pub mode: &'static str,
     pub server: ServerKind,
     pub host: String,
     pub port: u16,
@@ -106,6 +110,10 @@ pub fn attach_configurations(
             name: title,
             kind: "gord-dlv",
             request: "attach",
+            mode: match server {
+                ServerKind::Dap => "local",
+                ServerKind::Headless => "remote",
+            },
             server,
             host: addr.ip().to_string(),
             port: addr.port(),
@@ -151,6 +159,22 @@ mod tests {
         assert_eq!(json["gord"]["type"], "gord-dlv");
         assert_eq!(json["gord"]["processId"], 42);
         assert_eq!(json["gord"]["server"], "headless");
+        assert_eq!(json["gord"]["mode"], "remote");
+    }
+
+    #[test]
+    fn gords_own_configuration_for_a_dap_server_asks_dlv_to_attach_locally() {
+        let configs = attach_configurations(
+            ServerKind::Dap,
+            "127.0.0.1:4567".parse().unwrap(),
+            42,
+            "server",
+            Vec::new(),
+        );
+        let json = serde_json::to_value(&configs.gord).unwrap();
+        assert_eq!(json["mode"], "local");
+        assert_eq!(json["processId"], 42);
+        assert_eq!(json["port"], 4567);
     }
 
     #[test]

@@ -144,8 +144,14 @@ impl Discovery {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => (None, None, None),
             Err(e) => (None, Some(describe_io_error(&e)), None),
         };
-        let tracer_command = (status.tracer_pid != 0)
-            .then(|| self.command_line(status.tracer_pid))
+        // TracerPid names the tracing thread (dlv traces from one of its
+        // threads); the user needs its process.
+        let tracer_pid = match status.tracer_pid {
+            0 => 0,
+            tid => self.process_of_thread(tid),
+        };
+        let tracer_command = (tracer_pid != 0)
+            .then(|| self.command_line(tracer_pid))
             .flatten();
         Ok(ProcessInfo {
             pid,
@@ -158,7 +164,7 @@ impl Discovery {
             exe,
             exe_error,
             binary,
-            tracer_pid: status.tracer_pid,
+            tracer_pid,
             tracer_command,
         })
     }
@@ -172,6 +178,15 @@ impl Discovery {
                 .unwrap_or_else(|| uid.to_string()),
             None => "?".into(),
         }
+    }
+
+    /// The process a thread id belongs to (itself when it is a main thread,
+    /// or when /proc does not say).
+    fn process_of_thread(&self, tid: u32) -> u32 {
+        std::fs::read_to_string(self.proc_root.join(tid.to_string()).join("status"))
+            .ok()
+            .and_then(|t| procfs::parse_status(&t).tgid)
+            .unwrap_or(tid)
     }
 
     fn command_line(&self, pid: u32) -> Option<String> {

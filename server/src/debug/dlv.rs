@@ -63,12 +63,25 @@ pub fn locate(path_dirs: &[PathBuf], gopath_bin: Option<&Path>) -> Option<PathBu
         })
 }
 
-/// Finds dlv and asks it its version (runs `go env GOPATH` and `dlv version`).
+/// Finds dlv on PATH and asks it its version (runs `go env GOPATH` and `dlv version`).
 pub fn gather() -> DlvFacts {
     let path_dirs: Vec<PathBuf> = std::env::var_os("PATH")
         .map(|p| std::env::split_paths(&p).collect())
         .unwrap_or_default();
-    let gopath_bin = go_bin_dir(&path_dirs);
+    gather_in(path_dirs, None)
+}
+
+/// Like [`gather`], searching only `path_dirs` (and GOPATH/bin). With
+/// `excluded`, a GOPATH/bin under that directory is not searched: in an
+/// untrusted workspace, dlv must never come from the workspace itself.
+pub fn gather_in(path_dirs: Vec<PathBuf>, excluded: Option<&Path>) -> DlvFacts {
+    let gopath_bin = go_bin_dir(&path_dirs).filter(|dir| match excluded {
+        Some(ws) => {
+            let resolved = dir.canonicalize().unwrap_or_else(|_| dir.clone());
+            !resolved.starts_with(ws) && !dir.starts_with(ws)
+        }
+        None => true,
+    });
     let mut searched = path_dirs.clone();
     searched.extend(gopath_bin.clone());
     let Some(path) = locate(&path_dirs, gopath_bin.as_deref()) else {

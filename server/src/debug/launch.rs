@@ -1,16 +1,16 @@
 //! Starting a dlv server on loopback and stopping it without killing the target.
 
-use std::net::{IpAddr, SocketAddr, TcpStream};
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::debug::client::{rpc_detach, ClientError};
+use crate::debug::client::{rpc_detach, rpc_get_version, ClientError};
 use crate::exec::{spawn_server, CommandSpec, ExecError, ServerProcess};
 
 /// Which dlv server to run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ServerKind {
     /// `dlv attach PID --headless --accept-multiclient`: attached at once;
@@ -176,12 +176,30 @@ impl DlvServer {
             addr,
             pid: options.pid,
         };
-        // A dap server serves one client and quits when it leaves, so it is not
-        // probed; its listening line is printed after the socket is bound.
+        // A headless dlv prints its listening line before it attaches: wait
+        // for its answer, which comes once it has (or for its exit, when the
+        // attach failed). A dap server serves one client and quits when it
+        // leaves, so it is not probed; it attaches when the editor asks.
         if options.kind == ServerKind::Headless {
             let left = deadline.saturating_duration_since(Instant::now());
-            TcpStream::connect_timeout(&addr, left.max(Duration::from_millis(500)))
-                .map_err(|_| LaunchError::NotAccepting(addr))?;
+            let mut server = server;
+            if let Err(e) = rpc_get_version(addr, left.max(Duration::from_millis(500))) {
+                let exited = server
+                    .process
+                    .as_mut()
+                    .is_some_and(|p| p.wait_exit(Duration::from_millis(500)));
+                if exited {
+                    let stderr = server
+                        .process
+                        .as_ref()
+                        .map(ServerProcess::stderr_text)
+                        .unwrap_or_default();
+                    return Err(LaunchError::ExitedEarly(stderr.trim().to_string()));
+                }
+                tracing::warn!(error = %e, "dlv does not answer");
+                return Err(LaunchError::NotAccepting(addr));
+            }
+            return Ok(server);
         }
         Ok(server)
     }

@@ -73,6 +73,18 @@ pub fn list_processes(
     Ok(ProcessList { me, dlv, processes })
 }
 
+/// Orders processes for a picker: Go programs first (those that can be
+/// debugged before those that cannot), then the rest; newest first within each.
+pub fn order_for_picking(processes: &mut [ProcessEntry]) {
+    processes.sort_by_key(|e| {
+        (
+            !e.process.is_go(),
+            e.preflight.blocked,
+            std::cmp::Reverse(e.process.pid),
+        )
+    });
+}
+
 /// Gathers the facts about one pid and runs the preflight.
 pub fn preflight_pid(
     discovery: &mut Discovery,

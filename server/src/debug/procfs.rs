@@ -17,6 +17,8 @@ pub struct Status {
     pub tracer_pid: u32,
     pub cap_eff: Option<u64>,
     pub ppid: Option<u32>,
+    /// The thread group (process) id: for a thread's status, its process.
+    pub tgid: Option<u32>,
 }
 
 impl Status {
@@ -42,6 +44,7 @@ pub fn parse_status(text: &str) -> Status {
             }
             "TracerPid" => status.tracer_pid = value.parse().unwrap_or(0),
             "PPid" => status.ppid = value.parse().ok(),
+            "Tgid" => status.tgid = value.parse().ok(),
             "CapEff" => status.cap_eff = u64::from_str_radix(value, 16).ok(),
             _ => {}
         }
@@ -138,9 +141,10 @@ mod tests {
 
     #[test]
     fn status_gives_uids_tracer_and_capabilities() {
-        let text = "Name:\tserver\nPPid:\t1\nTracerPid:\t4242\nUid:\t1000\t1001\t1000\t1000\nCapEff:\t0000000000080000\n";
+        let text = "Name:\tserver\nTgid:\t77\nPPid:\t1\nTracerPid:\t4242\nUid:\t1000\t1001\t1000\t1000\nCapEff:\t0000000000080000\n";
         let status = parse_status(text);
         assert_eq!(status.name, "server");
+        assert_eq!(status.tgid, Some(77));
         assert_eq!((status.uid, status.euid), (Some(1000), Some(1001)));
         assert_eq!(status.tracer_pid, 4242);
         assert!(status.has_capability(CAP_SYS_PTRACE));

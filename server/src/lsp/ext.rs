@@ -5,6 +5,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::check::{HealthReport, Status, Summary};
+use crate::debug::config::AttachConfigurations;
+use crate::debug::launch::{ServerKind, StopReport};
+use crate::debug::preflight::Preflight;
 use crate::remote::model::FleetReport;
 
 /// Bumped when a message changes incompatibly.
@@ -22,6 +25,10 @@ pub const REMOTE_HOSTS: &str = "gord/remote/hosts";
 pub const REMOTE_CHECK: &str = "gord/remote/check";
 
 /// Every custom method, requests and notifications alike.
+pub const PROCS: &str = "gord/procs";
+pub const ATTACH: &str = "gord/attach";
+pub const DETACH: &str = "gord/detach";
+
 pub const ALL_METHODS: &[&str] = &[
     VERSION,
     HEALTH,
@@ -32,6 +39,9 @@ pub const ALL_METHODS: &[&str] = &[
     PRELOAD,
     REMOTE_HOSTS,
     REMOTE_CHECK,
+    PROCS,
+    ATTACH,
+    DETACH,
 ];
 
 /// Result of `gord/version`.
@@ -255,6 +265,81 @@ pub struct RemoteCheckParams {
     /// The client's own progress token; without one the server creates one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub work_done_token: Option<tower_lsp_server::ls_types::ProgressToken>,
+}
+
+/// `gord/procs` params.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ProcsParams {
+    /// Only Go programs.
+    pub go_only: bool,
+}
+
+/// `gord/procs` result: [`crate::debug::ProcessList`], Go programs first
+/// (see [`crate::debug::order_for_picking`]).
+pub type ProcsResult = crate::debug::ProcessList;
+
+/// `gord/attach` params.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct AttachParams {
+    pub pid: u32,
+    /// `headless` (default: attached at once; vscode-go's `mode: remote`) or
+    /// `dap` (`dlv dap`, attaches when the editor sends `attach`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server: Option<ServerKind>,
+}
+
+/// `gord/attach` result: where dlv listens and what to start in the editor.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct AttachResult {
+    /// Names this dlv server in `gord/detach`.
+    pub session_id: String,
+    pub server: ServerKind,
+    pub host: String,
+    pub port: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dlv_pid: Option<u32>,
+    /// The debug configuration to start: vscode-go's for a headless server,
+    /// gord's own (`gord-dlv`) for a dap server. It carries `gordSessionId`.
+    pub configuration: serde_json::Value,
+    /// Both configurations, for a client that prefers the other.
+    pub configurations: AttachConfigurations,
+    /// The preflight that allowed it (warnings, e.g. DBG007, may remain).
+    pub preflight: Preflight,
+}
+
+/// The `data` of the error `gord/attach` answers when the preflight blocks.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct AttachRefusal {
+    pub preflight: Preflight,
+}
+
+/// JSON-RPC error code of a refused attach (the preflight found an error).
+pub const ATTACH_REFUSED: i64 = -32001;
+
+/// `gord/detach` params: the session, or the port its dlv listens on.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase", default)]
+pub struct DetachParams {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+}
+
+/// `gord/detach` result.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct DetachResult {
+    /// False when no session matched (already detached).
+    pub detached: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pid: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stop: Option<StopReport>,
 }
 
 #[cfg(test)]

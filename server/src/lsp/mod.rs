@@ -1,6 +1,7 @@
 //! `gord serve`: the LSP sidecar. This file is the routing table and the
 //! server's state; the pure pieces live in one file per feature.
 
+pub mod attach;
 pub mod code_action;
 pub mod diagnostics;
 pub mod documents;
@@ -45,19 +46,60 @@ use store::{DiagnosticsStore, Producer};
 
 /// Runs the server on stdin/stdout until the client says `exit`.
 pub async fn serve(log_level: LogLevel) {
-    let (service, socket) = LspService::build(|client| Backend::new(client, log_level))
-        .custom_method(ext::VERSION, Backend::version)
-        .custom_method(ext::HEALTH, Backend::health)
-        .custom_method(ext::REPORT, Backend::report)
-        .custom_method(ext::LINT_WORKSPACE, Backend::lint_workspace_request)
-        .custom_method(ext::PRELOAD, Backend::preload_request)
-        .custom_method(ext::REMOTE_HOSTS, Backend::remote_hosts)
-        .custom_method(ext::REMOTE_CHECK, Backend::remote_check)
-        .custom_method("window/workDoneProgress/cancel", Backend::cancel_progress)
-        .finish();
-    Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
-        .serve(service)
-        .await;
+    // Kept here too, so the dlv servers are stopped however the loop ends:
+    // `exit`, or stdin closed because the editor went away.
+    let sessions = attach::SharedSessions::default();
+    let shared = Arc::clone(&sessions);
+    let (service, socket) =
+        LspService::build(move |client| Backend::new(client, log_level, shared))
+            .custom_method(ext::VERSION, Backend::version)
+            .custom_method(ext::HEALTH, Backend::health)
+            .custom_method(ext::REPORT, Backend::report)
+            .custom_method(ext::LINT_WORKSPACE, Backend::lint_workspace_request)
+            .custom_method(ext::PRELOAD, Backend::preload_request)
+            .custom_method(ext::REMOTE_HOSTS, Backend::remote_hosts)
+            .custom_method(ext::REMOTE_CHECK, Backend::remote_check)
+            .custom_method(ext::PROCS, Backend::procs)
+            .custom_method(ext::ATTACH, Backend::attach)
+            .custom_method(ext::DETACH, Backend::detach)
+            .custom_method("window/workDoneProgress/cancel", Backend::cancel_progress)
+            .finish();
+    tokio::select! {
+        () = Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(service) => {}
+        signal = termination() => tracing::info!(signal, "stopping on a signal"),
+    }
+    let _ = tokio::task::spawn_blocking(move || attach::stop_all(&sessions)).await;
+}
+
+/// Resolves when SIGTERM, SIGINT or SIGHUP arrives, with its name. dlv runs
+/// in a process group of its own, so a signal meant for the sidecar never
+/// reaches it: the sidecar stops it on its way out instead.
+async fn termination() -> &'static str {
+    use tokio::signal::unix::{signal, SignalKind};
+    let kinds = [
+        (SignalKind::terminate(), "SIGTERM"),
+        (SignalKind::interrupt(), "SIGINT"),
+        (SignalKind::hangup(), "SIGHUP"),
+    ];
+    let mut streams = Vec::new();
+    for (kind, name) in kinds {
+        match signal(kind) {
+            Ok(stream) => streams.push((stream, name)),
+            Err(e) => tracing::warn!("cannot handle {name}: {e}"),
+        }
+    }
+    if streams.is_empty() {
+        return std::future::pending().await;
+    }
+    let waits = streams.iter_mut().map(|(stream, name)| {
+        let name = *name;
+        Box::pin(async move {
+            stream.recv().await;
+            name
+        })
+    });
+    let (name, _, _) = futures::future::select_all(waits).await;
+    name
 }
 
 pub struct Backend {
@@ -69,6 +111,8 @@ pub struct Backend {
     /// Lint runs per package (a std mutex: held only for map updates).
     lint_runs: Arc<std::sync::Mutex<lint_runs::LintRuns>>,
     linter_cache: Arc<Mutex<lint_runs::LinterCache>>,
+    /// The dlv servers this sidecar started.
+    debug_sessions: attach::SharedSessions,
 }
 
 #[derive(Default)]
@@ -94,7 +138,7 @@ struct State {
 const LINT_DEBOUNCE: Duration = Duration::from_millis(150);
 
 impl Backend {
-    fn new(client: Client, log_level: LogLevel) -> Self {
+    fn new(client: Client, log_level: LogLevel, debug_sessions: attach::SharedSessions) -> Self {
         Backend {
             client,
             log_level,
@@ -105,6 +149,7 @@ impl Backend {
             run_lock: Arc::new(Mutex::new(())),
             lint_runs: Arc::default(),
             linter_cache: Arc::default(),
+            debug_sessions,
         }
     }
 
@@ -117,6 +162,7 @@ impl Backend {
             run_lock: Arc::clone(&self.run_lock),
             lint_runs: Arc::clone(&self.lint_runs),
             linter_cache: Arc::clone(&self.linter_cache),
+            debug_sessions: Arc::clone(&self.debug_sessions),
         }
     }
 
@@ -430,6 +476,7 @@ impl LanguageServer for Backend {
 
     async fn shutdown(&self) -> Result<()> {
         tracing::info!("shutdown");
+        self.stop_debug_sessions().await;
         Ok(())
     }
 

@@ -15,7 +15,8 @@ pub const WAIT: Duration = Duration::from_secs(30);
 /// An editor's end of the connection.
 pub struct Editor {
     pub child: Child,
-    pub stdin: ChildStdin,
+    /// None once [`Editor::close_stdin`] has closed it.
+    stdin: Option<ChildStdin>,
     incoming: Receiver<Value>,
     /// Messages read while waiting for something else, kept for later asserts.
     pub seen: Vec<Value>,
@@ -47,7 +48,7 @@ impl Editor {
         });
         Editor {
             child,
-            stdin,
+            stdin: Some(stdin),
             incoming,
             seen: Vec::new(),
             next_id: 1,
@@ -56,8 +57,14 @@ impl Editor {
 
     pub fn send(&mut self, message: Value) {
         let body = message.to_string();
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
-        self.stdin.flush().unwrap();
+        let stdin = self.stdin.as_mut().expect("stdin is closed");
+        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    /// Closes the server's stdin, as an editor that went away without a word.
+    pub fn close_stdin(&mut self) {
+        self.stdin = None;
     }
 
     pub fn notify(&mut self, method: &str, params: Value) {

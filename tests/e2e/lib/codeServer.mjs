@@ -225,6 +225,11 @@ export class CodeServer {
     return descendants(this.pid).filter((p) => /^(\S*\/)?(go|gopls)( |$)/.test(p.cmdline));
   }
 
+  /** Every process running under this code-server. */
+  descendants() {
+    return descendants(this.pid);
+  }
+
   /** The Go Remote Doctor log channel, as the extension host wrote it to disk. */
   readGordLog() {
     const files = spawnSync("find", [path.join(this.userDataDir, "logs"), "-name", "*Go Remote Doctor.log"], {

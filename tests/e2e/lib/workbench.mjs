@@ -166,6 +166,44 @@ export async function runCommand(page, title, { opensQuickPick = false } = {}) {
 }
 
 /**
+ * Starts a command from the palette without waiting for the palette to
+ * close: for commands that open a quick pick of their own in its place.
+ * Waits for that quick pick's title.
+ */
+export async function startQuickPickCommand(page, title, pickTitle) {
+  await openPalette(page, title);
+  const row = page
+    .locator(".quick-input-widget .quick-input-list .monaco-list-row")
+    .filter({ has: page.locator(".label-name", { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) });
+  await row.first().waitFor({ state: "visible" });
+  await row.first().click();
+  await page.locator(".quick-input-widget .quick-input-title", { hasText: pickTitle }).waitFor({ state: "visible" });
+}
+
+/**
+ * The quick pick's rows now shown, in order: { text, icons, separator }.
+ * `icons` are the codicon names in the row (e.g. "check" for `$(check)`).
+ */
+export async function quickPickRows(page) {
+  return page.locator(".quick-input-widget .quick-input-list .monaco-list-row").evaluateAll((rows) =>
+    rows
+      .filter((r) => r.getClientRects().length > 0)
+      .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
+      .map((r) => ({
+        text: r.innerText.replace(/\u00a0/g, " ").replace(/\s+/g, " ").trim(),
+        icons: [...r.querySelectorAll(".codicon")].flatMap((i) => [...i.classList].filter((c) => c.startsWith("codicon-")).map((c) => c.slice(8))),
+        separator: r.querySelector(".quick-input-list-separator-as-item, .quick-input-list-separator") !== null && r.querySelector(".label-description") === null,
+      })),
+  );
+}
+
+/** Picks the quick pick row whose text matches `pattern` (a click: Enter takes the active row, maybe another). */
+export async function pickQuickPickRow(page, pattern) {
+  const row = page.locator(".quick-input-widget .quick-input-list .monaco-list-row").filter({ hasText: pattern });
+  await row.first().click();
+}
+
+/**
  * Opens a workspace file by name with Quick Open (Ctrl+P), picking the row
  * that names it (not whatever row comes first while the search runs), and
  * waits for its tab.

@@ -1,0 +1,230 @@
+//! `gord/procs`, `gord/attach` and `gord/detach`: the debugger in the editor.
+//!
+//! The sidecar owns every dlv server it starts. `gord/detach` stops one
+//! (detaching, so the target keeps running); shutdown, exit and a closed
+//! stdin stop them all, so no dlv outlives the editor.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use serde_json::Value;
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
+
+use super::ext::{
+    AttachParams, AttachRefusal, AttachResult, DetachParams, DetachResult, ProcsParams,
+    ProcsResult, ATTACH_REFUSED,
+};
+use super::Backend;
+use crate::debug::config::{attach_configurations, substitute_path};
+use crate::debug::discover::Discovery;
+use crate::debug::dlv::DlvFacts;
+use crate::debug::launch::{DlvServer, LaunchOptions, ServerKind};
+
+/// The dlv servers this sidecar started, by session id.
+#[derive(Default)]
+pub struct DebugSessions {
+    next: u64,
+    servers: HashMap<String, DlvServer>,
+}
+
+impl DebugSessions {
+    fn insert(&mut self, server: DlvServer) -> String {
+        self.next += 1;
+        let id = format!("dlv-{}", self.next);
+        self.servers.insert(id.clone(), server);
+        id
+    }
+
+    /// Removes the session named by id, else the one listening on `port`.
+    fn take(&mut self, params: &DetachParams) -> Option<DlvServer> {
+        let id = match (&params.session_id, params.port) {
+            (Some(id), _) => id.clone(),
+            (None, Some(port)) => self
+                .servers
+                .iter()
+                .find(|(_, s)| s.addr().port() == port)
+                .map(|(id, _)| id.clone())?,
+            (None, None) => return None,
+        };
+        self.servers.remove(&id)
+    }
+}
+
+pub type SharedSessions = Arc<Mutex<DebugSessions>>;
+
+/// Stops every dlv server in `sessions`, concurrently (each stop may wait
+/// seconds for dlv to detach). Blocks until all are gone.
+pub fn stop_all(sessions: &SharedSessions) {
+    let servers: Vec<(String, DlvServer)> = sessions
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .servers
+        .drain()
+        .collect();
+    let stops: Vec<_> = servers
+        .into_iter()
+        .map(|(id, server)| {
+            std::thread::spawn(move || {
+                let pid = server.target_pid();
+                let report = server.stop();
+                tracing::info!(session = %id, pid, method = %report.method, "dlv stopped; the target keeps running");
+            })
+        })
+        .collect();
+    for stop in stops {
+        let _ = stop.join();
+    }
+}
+
+fn internal(message: impl ToString) -> Error {
+    Error {
+        code: ErrorCode::InternalError,
+        message: message.to_string().into(),
+        data: None,
+    }
+}
+
+impl Backend {
+    /// dlv as the workspace's trust allows: in an untrusted workspace only
+    /// from absolute PATH directories (and a GOPATH/bin) outside it.
+    async fn dlv_facts(&self) -> DlvFacts {
+        let (dirs, excluded) = {
+            let state = self.state.lock().await;
+            let ctx = crate::check::CheckContext::new(
+                state.workspace.clone(),
+                state.settings.clone(),
+                Arc::new(crate::exec::SystemRunner),
+                crate::check::Environment::from_process(),
+                state.trusted,
+            );
+            let excluded = (!state.trusted).then(|| state.workspace.clone()).flatten();
+            (ctx.program_dirs(), excluded)
+        };
+        tokio::task::spawn_blocking(move || crate::debug::dlv::gather_in(dirs, excluded.as_deref()))
+            .await
+            .unwrap_or_else(|_| DlvFacts {
+                path: None,
+                version: None,
+                searched: Vec::new(),
+                error: Some("finding dlv failed internally".into()),
+            })
+    }
+
+    pub(super) async fn procs(&self, params: ProcsParams) -> Result<ProcsResult> {
+        let dlv = self.dlv_facts().await;
+        tokio::task::spawn_blocking(move || {
+            let mut discovery = Discovery::system();
+            let mut list = crate::debug::list_processes(&mut discovery, dlv, params.go_only)
+                .map_err(internal)?;
+            crate::debug::order_for_picking(&mut list.processes);
+            Ok(list)
+        })
+        .await
+        .map_err(internal)?
+    }
+
+    pub(super) async fn attach(&self, params: AttachParams) -> Result<AttachResult> {
+        let dlv = self.dlv_facts().await;
+        let kind = params.server.unwrap_or(ServerKind::Headless);
+        let pid = params.pid;
+        let (server, result) = tokio::task::spawn_blocking(move || start_dlv(dlv, pid, kind))
+            .await
+            .map_err(internal)??;
+        let session_id = self
+            .debug_sessions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(server);
+        tracing::info!(session = %session_id, pid, port = result.port, server = ?kind, "dlv started");
+        let mut result = result;
+        if let Value::Object(map) = &mut result.configuration {
+            map.insert("gordSessionId".into(), Value::String(session_id.clone()));
+        }
+        result.session_id = session_id;
+        Ok(result)
+    }
+
+    pub(super) async fn detach(&self, params: DetachParams) -> Result<DetachResult> {
+        if params.session_id.is_none() && params.port.is_none() {
+            return Err(Error::invalid_params("name a sessionId or a port"));
+        }
+        let server = self
+            .debug_sessions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take(&params);
+        let Some(server) = server else {
+            return Ok(DetachResult {
+                detached: false,
+                pid: None,
+                stop: None,
+            });
+        };
+        let pid = server.target_pid();
+        let stop = tokio::task::spawn_blocking(move || server.stop())
+            .await
+            .map_err(internal)?;
+        tracing::info!(pid, method = %stop.method, "detached; the target keeps running");
+        Ok(DetachResult {
+            detached: true,
+            pid: Some(pid),
+            stop: Some(stop),
+        })
+    }
+
+    /// Stops every dlv this sidecar started (shutdown, exit, stdin closed).
+    pub(super) async fn stop_debug_sessions(&self) {
+        let sessions = Arc::clone(&self.debug_sessions);
+        let _ = tokio::task::spawn_blocking(move || stop_all(&sessions)).await;
+    }
+}
+
+/// Preflight, then dlv on loopback. A blocked preflight is an error whose
+/// `data` carries the findings. Blocking: run it off the async threads.
+fn start_dlv(dlv: DlvFacts, pid: u32, kind: ServerKind) -> Result<(DlvServer, AttachResult)> {
+    let mut discovery = Discovery::system();
+    let dlv_path: Option<PathBuf> = dlv.path.clone();
+    let (process, preflight) = crate::debug::preflight_pid(&mut discovery, dlv, pid)
+        .map_err(|e| Error::invalid_params(e.to_string()))?;
+    if preflight.blocked {
+        let reasons: Vec<String> = preflight
+            .findings
+            .iter()
+            .filter(|f| f.severity == crate::debug::preflight::Severity::Error)
+            .map(|f| format!("{} {}: {}", f.code, f.title, f.message))
+            .collect();
+        return Err(Error {
+            code: ErrorCode::ServerError(ATTACH_REFUSED),
+            message: format!("cannot attach to pid {pid}: {}", reasons.join("; ")).into(),
+            data: serde_json::to_value(AttachRefusal { preflight }).ok(),
+        });
+    }
+    let dlv_path = dlv_path.ok_or_else(|| internal("dlv is not installed"))?;
+    let server = DlvServer::start(&LaunchOptions::new(dlv_path, kind, pid)).map_err(internal)?;
+    let build = process.binary.as_ref().and_then(|b| b.go.as_ref());
+    let source = crate::debug::source_dir_of(discovery.proc_root(), &process);
+    let configs = attach_configurations(
+        server.kind(),
+        server.addr(),
+        pid,
+        &process.name,
+        substitute_path(build, source.as_deref()),
+    );
+    let configuration = match kind {
+        ServerKind::Headless => serde_json::to_value(&configs.vscode_go),
+        ServerKind::Dap => serde_json::to_value(&configs.gord),
+    }
+    .map_err(internal)?;
+    let result = AttachResult {
+        session_id: String::new(),
+        server: server.kind(),
+        host: server.addr().ip().to_string(),
+        port: server.addr().port(),
+        dlv_pid: server.dlv_pid(),
+        configuration,
+        configurations: configs,
+        preflight,
+    };
+    Ok((server, result))
+}
