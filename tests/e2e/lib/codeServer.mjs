@@ -150,6 +150,14 @@ export class CodeServer {
     writeFileSync(this.sshConfig, `Host closed\n  HostName 127.0.0.1\n  Port ${this.closedPort}\n  BatchMode yes\n`);
     const settings = { ...USER_SETTINGS, "gord.ssh.configFile": this.sshConfig };
     writeFileSync(path.join(this.userDataDir, "User", "settings.json"), `${JSON.stringify(settings, null, 2)}\n`);
+    // gord.ssh.configFile is machine-scoped: once the workbench treats this
+    // as a remote machine (it does after a debug session), only the
+    // machine's own settings count. Give it there as well.
+    mkdirSync(path.join(this.userDataDir, "Machine"), { recursive: true });
+    writeFileSync(
+      path.join(this.userDataDir, "Machine", "settings.json"),
+      `${JSON.stringify({ "gord.ssh.configFile": this.sshConfig }, null, 2)}\n`,
+    );
     // A copy, so nothing the editor or gord does can touch the repository.
     cpSync(EXAMPLE_WORKSPACE, this.workspace, { recursive: true });
   }
