@@ -17,7 +17,6 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use common::editor::{read_frame, Editor};
-use common::repo_root;
 use serde_json::{json, Value};
 
 /// The fixture built three ways, once per test run.
@@ -30,21 +29,8 @@ struct Builds {
 fn builds() -> &'static Builds {
     static BUILDS: OnceLock<Builds> = OnceLock::new();
     BUILDS.get_or_init(|| {
-        let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("attach-fixtures");
-        std::fs::create_dir_all(&out).unwrap();
         let build = |name: &str, flags: &[&str]| {
-            let target = out.join(name);
-            let status = Command::new("go")
-                .args(["build", "-buildvcs=false"])
-                .args(flags)
-                .arg("-o")
-                .arg(&target)
-                .arg(".")
-                .current_dir(fixture_dir())
-                .status()
-                .expect("the attach tests need a real go on PATH");
-            assert!(status.success(), "go build {flags:?} failed");
-            target
+            common::debug_fixture::build("attach-fixtures", name, flags)
         };
         Builds {
             debug: build("debug", &["-gcflags=all=-N -l"]),
@@ -54,16 +40,10 @@ fn builds() -> &'static Builds {
     })
 }
 
-fn fixture_dir() -> PathBuf {
-    repo_root()
-        .join("tests/fixtures/debug")
-        .canonicalize()
-        .unwrap()
-}
-
 /// The line of the fixture's handler marked `BREAKPOINT`.
 fn breakpoint_line() -> u64 {
-    let source = std::fs::read_to_string(fixture_dir().join("main.go")).unwrap();
+    let source =
+        std::fs::read_to_string(common::debug_fixture::fixture_dir().join("main.go")).unwrap();
     source
         .lines()
         .position(|l| l.contains("BREAKPOINT"))
@@ -84,7 +64,7 @@ impl Target {
 
     fn start_with(mut command: Command) -> Target {
         let mut child = command
-            .current_dir(fixture_dir())
+            .current_dir(common::debug_fixture::fixture_dir())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -272,7 +252,10 @@ fn server_path(dlv_dir: &Path) -> String {
 /// A `gord serve` initialised on the fixture directory.
 fn editor(path: &str) -> Editor {
     let mut editor = Editor::start(&[("PATH", path), ("GORD_LOG", "debug")]);
-    editor.initialize(&fixture_dir(), json!({ "trusted": true }));
+    editor.initialize(
+        &common::debug_fixture::fixture_dir(),
+        json!({ "trusted": true }),
+    );
     editor.notify("initialized", json!({}));
     editor
 }
@@ -457,7 +440,7 @@ fn attach_with_dlv_dap_stops_at_a_breakpoint_reads_a_local_and_detach_leaves_the
     assert_eq!(capabilities["supportsConfigurationDoneRequest"], true);
     dap.request("attach", json!({"mode": "local", "processId": pid}));
     dap.wait_event("initialized");
-    let source = fixture_dir().join("main.go");
+    let source = common::debug_fixture::fixture_dir().join("main.go");
     let line = breakpoint_line();
     let set = dap.request(
         "setBreakpoints",
@@ -580,7 +563,10 @@ fn attach_headless_answers_json_rpc_stops_at_the_breakpoint_and_detach_by_port_l
     // Halt it, and wait until it has stopped, to set the breakpoint.
     rpc(&mut conn, 2, "RPCServer.Command", json!({"name": "halt"}));
     wait_until("the target to halt", || !running(&mut conn));
-    let file = fixture_dir().join("main.go").display().to_string();
+    let file = common::debug_fixture::fixture_dir()
+        .join("main.go")
+        .display()
+        .to_string();
     let created = rpc(
         &mut conn,
         3,

@@ -27,22 +27,8 @@ struct Builds {
 fn builds() -> &'static Builds {
     static BUILDS: OnceLock<Builds> = OnceLock::new();
     BUILDS.get_or_init(|| {
-        let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("debug-fixtures");
-        std::fs::create_dir_all(&out).unwrap();
         let build = |name: &str, flags: &[&str]| {
-            let target = out.join(name);
-            let status = Command::new("go")
-                .arg("build")
-                .arg("-buildvcs=false")
-                .args(flags)
-                .arg("-o")
-                .arg(&target)
-                .arg(".")
-                .current_dir(fixture_dir())
-                .status()
-                .expect("the debug tests need a real go on PATH");
-            assert!(status.success(), "go build {flags:?} failed");
-            target
+            common::debug_fixture::build("debug-fixtures", name, flags)
         };
         Builds {
             normal: build("normal", &[]),
@@ -53,10 +39,6 @@ fn builds() -> &'static Builds {
     })
 }
 
-fn fixture_dir() -> PathBuf {
-    repo_root().join("tests/fixtures/debug")
-}
-
 /// A started fixture, killed (and reaped) when dropped.
 struct Target {
     child: Child,
@@ -65,7 +47,7 @@ struct Target {
 impl Target {
     fn start(program: &Path) -> Target {
         let mut child = Command::new(program)
-            .current_dir(fixture_dir())
+            .current_dir(common::debug_fixture::fixture_dir())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -313,7 +295,7 @@ fn attach_dry_run_of_a_trimpath_build_maps_the_module_to_its_source() {
     assert_eq!(code, 0, "{stdout}{stderr}");
     let json: Value = serde_json::from_str(&stdout).unwrap();
     // The fixture runs in its source directory, which holds its go.mod.
-    let source = fixture_dir().canonicalize().unwrap();
+    let source = common::debug_fixture::fixture_dir().canonicalize().unwrap();
     assert_eq!(
         json["configurations"]["vscodeGo"]["substitutePath"][0],
         serde_json::json!({"from": source.display().to_string(), "to": "example.com/gordfixture"})

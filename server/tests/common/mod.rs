@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod debug_fixture;
 pub mod editor;
 
 use std::os::unix::fs::PermissionsExt;
