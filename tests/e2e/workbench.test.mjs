@@ -620,9 +620,24 @@ describe("gord in code-server", { timeout: 420_000 }, () => {
         );
       });
       await scenario("r-report-rule-page", async () => {
-        const frame = await frameWith(page, 'a[data-action="doc"][data-check="GO006"]');
-        assert.ok(frame, "the report still shows GO006");
-        await frame.locator('a[data-action="doc"][data-check="GO006"]').click();
+        // The fix's own health run refreshes the open report, which reloads
+        // its frame: find the link again if the frame goes away under the click.
+        const link = 'a[data-action="doc"][data-check="GO006"]';
+        for (let attempt = 1; ; attempt++) {
+          const frame = await waitFor("GO006's rule link in the report", () => frameWith(page, link));
+          const clicked = await frame
+            .locator(link)
+            .click({ timeout: 5_000 })
+            .then(() => true)
+            .catch((err) => {
+              assert.ok(attempt < 4, `the rule link could not be clicked: ${err}`);
+              return false;
+            });
+          if (clicked) {
+            break;
+          }
+          await sleep(500);
+        }
         await waitFor("GO006's rule page", async () => (await editorTabs(page)).some((t) => /GO006\.md/.test(t)));
       });
     } finally {
