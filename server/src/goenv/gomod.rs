@@ -57,9 +57,15 @@ const MAX_FILES: usize = 500;
 /// Every go.mod and go.work under `root`, nearest first, bounded in depth and
 /// count so a huge tree cannot stall a check.
 pub fn module_files(root: &Path) -> Vec<PathBuf> {
+    module_files_within(root, MAX_DEPTH, MAX_FILES)
+}
+
+/// [`module_files`] with the bounds given: `max_depth` directory levels below
+/// `root`, at most `max_files` files.
+pub fn module_files_within(root: &Path, max_depth: usize, max_files: usize) -> Vec<PathBuf> {
     let mut found = Vec::new();
     let mut level = vec![root.to_path_buf()];
-    for _ in 0..=MAX_DEPTH {
+    for _ in 0..=max_depth {
         let mut next = Vec::new();
         for dir in level {
             let Ok(entries) = std::fs::read_dir(&dir) else {
@@ -77,7 +83,7 @@ pub fn module_files(root: &Path) -> Vec<PathBuf> {
                     if !name.starts_with('.') && !SKIPPED_DIRS.contains(&name.as_ref()) {
                         next.push(entry.path());
                     }
-                } else if (name == "go.mod" || name == "go.work") && found.len() < MAX_FILES {
+                } else if (name == "go.mod" || name == "go.work") && found.len() < max_files {
                     found.push(entry.path());
                 }
             }

@@ -375,30 +375,15 @@ fn exec_failure(e: &crate::exec::ExecError) -> LintFailure {
     }
 }
 
-/// Every module (directory with a go.mod) in the workspace, skipping the
-/// directories Go itself ignores (vendor, testdata, `.` and `_` prefixed)
-/// and node_modules.
+/// Every module (directory with a go.mod) in the workspace, found by the
+/// walk `gord check` makes (it skips vendor, testdata, node_modules, target
+/// and hidden directories).
 pub fn find_modules(workspace: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let mut stack = vec![workspace.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        if dir.join("go.mod").is_file() {
-            found.push(dir.clone());
-        }
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            let skip = name.starts_with('.')
-                || name.starts_with('_')
-                || matches!(name.as_ref(), "vendor" | "testdata" | "node_modules");
-            if !skip && entry.file_type().is_ok_and(|t| t.is_dir()) {
-                stack.push(entry.path());
-            }
-        }
-    }
+    let mut found: Vec<PathBuf> = crate::goenv::gomod::module_files(workspace)
+        .into_iter()
+        .filter(|p| p.file_name().is_some_and(|n| n == "go.mod"))
+        .filter_map(|p| p.parent().map(Path::to_path_buf))
+        .collect();
     found.sort();
     found
 }

@@ -5,7 +5,6 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// Directories never searched: dependencies, test data, build output.
-const SKIPPED_DIRS: &[&str] = &["node_modules", "vendor", "testdata", "target"];
 const MAX_DEPTH: usize = 8;
 const MAX_FILES: usize = 1000;
 
@@ -191,42 +190,12 @@ fn first_word(text: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-/// Every go.mod and go.work under `root`, skipping vendor/, testdata/,
-/// node_modules/ and hidden directories, bounded in depth and count.
+/// Every go.mod and go.work under `root` (the walk `gord check` makes, a
+/// little deeper): the go.mod files, then the go.work files.
 pub fn find_module_files(root: &Path) -> (Vec<PathBuf>, Vec<PathBuf>) {
-    let mut mods = Vec::new();
-    let mut works = Vec::new();
-    let mut level = vec![root.to_path_buf()];
-    for _ in 0..=MAX_DEPTH {
-        let mut next = Vec::new();
-        for dir in level {
-            let Ok(entries) = std::fs::read_dir(&dir) else {
-                continue;
-            };
-            let mut entries: Vec<_> = entries.flatten().collect();
-            entries.sort_by_key(|e| e.file_name());
-            for entry in entries {
-                let name = entry.file_name();
-                let name = name.to_string_lossy();
-                let Ok(kind) = entry.file_type() else {
-                    continue;
-                };
-                if kind.is_dir() {
-                    if !name.starts_with('.') && !SKIPPED_DIRS.contains(&name.as_ref()) {
-                        next.push(entry.path());
-                    }
-                } else if mods.len() + works.len() >= MAX_FILES {
-                    continue;
-                } else if name == "go.mod" {
-                    mods.push(entry.path());
-                } else if name == "go.work" {
-                    works.push(entry.path());
-                }
-            }
-        }
-        level = next;
-    }
-    (mods, works)
+    crate::goenv::gomod::module_files_within(root, MAX_DEPTH, MAX_FILES)
+        .into_iter()
+        .partition(|p| p.file_name().is_some_and(|n| n == "go.mod"))
 }
 
 /// The build roots of a workspace: each go.work with the modules it uses, then
