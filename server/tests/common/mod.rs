@@ -45,3 +45,17 @@ pub fn real_go_dir() -> PathBuf {
         .find(|d| d.join("go").is_file())
         .expect("the tests need a real go on PATH")
 }
+
+/// The peak resident set size (VmHWM) of a running process, in KiB: the
+/// hostile-input tests hold the sidecar to a budget with it.
+pub fn peak_rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM in /proc/PID/status")
+}
+
+/// The memory budget every hostile input must stay under (issue #13).
+pub const RSS_BUDGET_KIB: u64 = 100 * 1024;

@@ -1,0 +1,4 @@
+//! Hostile input: framing. See main.rs.
+
+#[allow(unused_imports)]
+use super::common;
