@@ -59,3 +59,41 @@ pub fn peak_rss_kib(pid: u32) -> u64 {
 
 /// The memory budget every hostile input must stay under (issue #13).
 pub const RSS_BUDGET_KIB: u64 = 100 * 1024;
+
+/// Runs `command` to the end and returns its output with its own peak
+/// resident set size in KiB (from `wait4`'s rusage, so other children of the
+/// test process do not count).
+pub fn output_with_peak_rss(command: &mut std::process::Command) -> (std::process::Output, u64) {
+    use std::io::Read;
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::Stdio;
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout_pipe = child.stdout.take().unwrap();
+    let mut stderr_pipe = child.stderr.take().unwrap();
+    let out_reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        stdout_pipe.read_to_end(&mut buf).unwrap();
+        buf
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        stderr_pipe.read_to_end(&mut buf).unwrap();
+        buf
+    });
+    let mut raw_status = 0;
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waits for our own child; `usage` and `raw_status` are valid out-pointers.
+    let pid = unsafe { libc::wait4(child.id() as i32, &mut raw_status, 0, &mut usage) };
+    assert_eq!(pid, child.id() as i32, "wait4 failed");
+    let output = std::process::Output {
+        status: std::process::ExitStatus::from_raw(raw_status),
+        stdout: out_reader.join().unwrap(),
+        stderr: err_reader.join().unwrap(),
+    };
+    (output, usage.ru_maxrss as u64)
+}
