@@ -11,7 +11,7 @@ import * as vscode from "vscode";
 import { ResponseError } from "vscode-languageclient/node";
 import { pickRows, parseProcessId, refusalText, worstFinding, type PickRow } from "./attachFormat";
 import { errorMessage } from "./bootstrap";
-import type { CommandHost } from "./commands";
+import type { CommandHost } from "./commandHost";
 import {
   ATTACH_METHOD,
   ATTACH_REFUSED,

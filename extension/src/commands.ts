@@ -22,23 +22,9 @@ import {
   type RemoteHostsResult,
 } from "./protocol";
 import { hostPickItems, isCancelled } from "./remotePick";
-import { runHealthCheck, showReport, type ReportView, type SendRequest } from "./report";
+import { runHealthCheck, showReport, type SendRequest } from "./report";
 import { requestWithProgress } from "./serverProgress";
-
-export interface CommandHost {
-  readonly log: vscode.LogOutputChannel;
-  readonly report: ReportView;
-  /** The extension's root (the rule pages are under docs/rules). */
-  readonly extensionUri: vscode.Uri;
-  /** The running client; undefined (after telling the user why) when the sidecar is down. */
-  runningClient(): Promise<LanguageClient | undefined>;
-  /** The client if it is running now, without asking or explaining anything. */
-  currentClient(): LanguageClient | undefined;
-  /** (Re)starts the sidecar; coalesced. */
-  restart(): Promise<void>;
-  /** Shows an error with a "Show Logs" button. */
-  showError(message: string): void;
-}
+import type { CommandHost } from "./commandHost";
 
 export function registerCommands(host: CommandHost): vscode.Disposable[] {
   return [

@@ -8,7 +8,8 @@ import { DebugAttach } from "./attach";
 import { BootstrapError, errorMessage, findServer } from "./bootstrap";
 import { createClient } from "./client";
 import { Coalescer } from "./coalesce";
-import { registerCommands, type CommandHost } from "./commands";
+import type { CommandHost } from "./commandHost";
+import { registerCommands } from "./commands";
 import { CrashPolicy } from "./crashPolicy";
 import { LintStatusItem } from "./lintStatus";
 import {
