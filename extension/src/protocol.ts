@@ -325,6 +325,10 @@ export interface ProcessEntry {
   tracerPid: number;
   tracerCommand?: string;
   preflight: Preflight;
+  /** Go programs only: optimised unless built with -gcflags=all=-N -l. */
+  optimised?: boolean;
+  /** `ok`, `ok (CODE title)` or the blocking finding's `CODE title`. */
+  verdict: string;
 }
 
 /** Result of `gord/procs`: Go programs first. */

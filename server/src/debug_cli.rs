@@ -55,8 +55,8 @@ pub fn procs(go_only: bool, json: bool) -> anyhow::Result<ExitCode> {
             go.and_then(|g| g.main_module.as_ref().map(|m| m.path.clone()))
                 .unwrap_or_else(|| "-".into()),
             yes_no(p.binary.as_ref().map(|b| b.dwarf)).into(),
-            yes_no(go.map(|g| g.optimised())).into(),
-            entry.preflight.verdict(),
+            yes_no(entry.optimised).into(),
+            entry.verdict.clone(),
             command_text(p),
         ]);
     }

@@ -253,6 +253,14 @@ fn procs_lists_the_go_fixtures_with_dwarf_optimisation_and_verdict() {
         Value::Array(vec![])
     );
     assert!(n["startedUnix"].as_u64().unwrap() > 1_600_000_000);
+    // The JSON carries the table's OPTIMISED and VERDICT columns.
+    assert_eq!(n["optimised"], true);
+    assert_eq!(entry(no_opt.pid())["optimised"], false);
+    assert_eq!(entry(no_opt.pid())["verdict"], "ok");
+    assert_eq!(
+        entry(no_dwarf.pid())["verdict"],
+        "DBG006 no DWARF debug info"
+    );
     assert!(list["processes"]
         .as_array()
         .unwrap()

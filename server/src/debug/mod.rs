@@ -37,6 +37,30 @@ pub struct ProcessEntry {
     #[serde(flatten)]
     pub process: ProcessInfo,
     pub preflight: Preflight,
+    /// Whether the Go build is optimised (None: not a Go program): the
+    /// table's OPTIMISED column, kept here so JSON carries it too.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub optimised: Option<bool>,
+    /// The table's VERDICT column: `ok`, `ok (CODE title)` or the blocking
+    /// finding's `CODE title`.
+    pub verdict: String,
+}
+
+impl ProcessEntry {
+    pub fn new(process: ProcessInfo, preflight: Preflight) -> ProcessEntry {
+        let optimised = process
+            .binary
+            .as_ref()
+            .and_then(|b| b.go.as_ref())
+            .map(|g| g.optimised());
+        let verdict = preflight.verdict();
+        ProcessEntry {
+            process,
+            preflight,
+            optimised,
+            verdict,
+        }
+    }
 }
 
 /// The result of `gord procs` / `gord/procs`.
@@ -67,7 +91,7 @@ pub fn list_processes(
                 target: process.clone(),
                 dlv: dlv.clone(),
             });
-            ProcessEntry { process, preflight }
+            ProcessEntry::new(process, preflight)
         })
         .collect();
     Ok(ProcessList { me, dlv, processes })
