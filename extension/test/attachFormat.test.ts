@@ -16,7 +16,7 @@ function proc(pid: number, name: string, go: boolean, findings: DebugFinding[] =
     tracerPid: 0,
     ...(go ? { binary: { dwarf: true, go: { goVersion: "go1.26.8", mainModule: { path: "example.com/app" } } } } : {}),
     preflight: { pid, blocked: findings.some((f) => f.severity === "error"), findings },
-    verdict: findings.length === 0 ? "ok" : `${findings[0].code} ${findings[0].title}`,
+    verdict: findings[0] ? `${findings[0].code} ${findings[0].title}` : "ok",
   };
 }
 
