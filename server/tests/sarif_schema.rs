@@ -68,6 +68,19 @@ fn assert_valid(what: &str, doc: &Value) {
     );
     let results = doc["runs"][0]["results"].as_array().map_or(0, Vec::len);
     assert!(results > 0, "{what}: a SARIF with no result proves little");
+    // Every rule's help link that points at a file points at a rule page
+    // that exists.
+    for rule in doc["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+    {
+        let Some(uri) = rule["helpUri"].as_str() else {
+            continue;
+        };
+        if let Some(path) = uri.strip_prefix("file://") {
+            assert!(Path::new(path).is_file(), "{what}: {uri} is not a file");
+        }
+    }
 }
 
 #[test]

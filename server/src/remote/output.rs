@@ -159,9 +159,8 @@ pub fn render_sarif(report: &FleetReport, docs_root: Option<&std::path::Path>) -
         .iter()
         .map(|code| {
             let page = crate::check::doc_path(code);
-            let help = docs_root.map_or(page.clone(), |root| {
-                crate::uri::file_uri(&root.join("..").join(&page))
-            });
+            let help = crate::docs::rule_page(docs_root, &page)
+                .map_or(page.clone(), |path| crate::uri::file_uri(&path));
             json!({ "id": code, "name": code, "helpUri": help })
         })
         .collect();
