@@ -113,7 +113,7 @@ mod tests {
             assert!(!trust.allows_program_dir(&bin), "{}", bin.display());
         }
         // And the other way round: opened by the real path, PATH through the link.
-        let trust = Trust::new(false, &[real.clone()]);
+        let trust = Trust::new(false, std::slice::from_ref(&real));
         assert!(!trust.allows_program_dir(&link.join("ws/bin")));
         assert!(trust.allows_program_dir(top.path()));
     }

@@ -156,7 +156,10 @@ fn drive(editor: &mut Editor, ws: &Path, health_runs: usize) -> Option<String> {
     // With tokens of their own, so the server never waits for the editor
     // to create one.
     editor.request("gord/preload", Some(json!({ "workDoneToken": "preload" })));
-    editor.request("gord/lint/workspace", Some(json!({ "workDoneToken": "lint" })));
+    editor.request(
+        "gord/lint/workspace",
+        Some(json!({ "workDoneToken": "lint" })),
+    );
     for _ in 0..health_runs {
         editor.wait_for(|m| m["method"] == "gord/status" && m["params"]["state"] == "idle");
     }
