@@ -191,6 +191,7 @@ fn assert_nothing_planted_runs(
         );
     }
     let rss = peak_rss_kib(editor.child.id());
+    eprintln!("{case}: sidecar peak RSS {rss} KiB");
     assert!(rss < RSS_BUDGET_KIB, "{case}: peak RSS {rss} KiB");
 }
 
