@@ -84,6 +84,9 @@ impl CheckContext {
         env: Environment,
         trust: Trust,
     ) -> Self {
+        // Every child of a check gets only the PATH programs may come from.
+        let runner =
+            super::trust::RestrictedRunner::wrap(runner, &trust, &trust.program_dirs(&env));
         CheckContext {
             workspace,
             settings,

@@ -4,11 +4,18 @@
 //! folder, or the repository could put its own `go`, `gopls`, `dlv` or
 //! `golangci-lint` in gord's way. Every program lookup (PATH and the extra
 //! install directories such as GOBIN or GOPATH/bin) goes through
-//! [`Trust::allows_program_dir`]; nothing else decides it.
+//! [`Trust::allows_program_dir`]; nothing else decides it. The children gord
+//! starts get a PATH of the allowed directories only ([`Trust::child_path`]),
+//! because `go` looks up `gcc`, `git` and the like on PATH by itself.
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use futures::future::BoxFuture;
 
 use super::Environment;
+use crate::exec::{CommandSpec, ExecError, Output, ProcessRunner};
 
 /// Whether the workspace is trusted and, when it is not, the folders
 /// programs must never come from.
@@ -71,6 +78,54 @@ impl Trust {
             .filter(|dir| self.allows_program_dir(dir))
             .collect()
     }
+
+    /// The PATH a child gord starts must get: untrusted, only `allowed_dirs`
+    /// (what [`Self::program_dirs`] returned), because `go` itself looks up
+    /// `gcc`, `git` and friends on PATH; None when trusted (inherit PATH).
+    pub fn child_path(&self, allowed_dirs: &[PathBuf]) -> Option<OsString> {
+        if self.is_trusted() {
+            return None;
+        }
+        // split_paths never yields a directory join_paths refuses; if one
+        // did, an empty PATH finds nothing, which is the safe side.
+        Some(std::env::join_paths(allowed_dirs).unwrap_or_default())
+    }
+
+    /// `spec` with [`Self::child_path`] as its PATH, when there is one.
+    pub fn restrict(&self, allowed_dirs: &[PathBuf], spec: CommandSpec) -> CommandSpec {
+        match self.child_path(allowed_dirs) {
+            Some(path) => spec.env("PATH", path),
+            None => spec,
+        }
+    }
+}
+
+/// A runner that starts every child with a restricted PATH (see
+/// [`Trust::child_path`]).
+pub struct RestrictedRunner {
+    inner: Arc<dyn ProcessRunner>,
+    path: OsString,
+}
+
+impl RestrictedRunner {
+    /// `inner` as is when `trust` is trusted, else wrapped.
+    pub fn wrap(
+        inner: Arc<dyn ProcessRunner>,
+        trust: &Trust,
+        allowed_dirs: &[PathBuf],
+    ) -> Arc<dyn ProcessRunner> {
+        match trust.child_path(allowed_dirs) {
+            Some(path) => Arc::new(RestrictedRunner { inner, path }),
+            None => inner,
+        }
+    }
+}
+
+impl ProcessRunner for RestrictedRunner {
+    fn run(&self, spec: CommandSpec) -> BoxFuture<'_, Result<Output, ExecError>> {
+        // Pushed last, so it wins over any PATH the spec set itself.
+        self.inner.run(spec.env("PATH", self.path.clone()))
+    }
 }
 
 #[cfg(test)]
@@ -126,6 +181,31 @@ mod tests {
         let trust = Trust::new(false, &[a.path().into(), b.path().into()]);
         assert!(!trust.allows_program_dir(&b.path().join("bin")));
         assert!(!trust.allows_program_dir(a.path()));
+    }
+
+    #[test]
+    fn an_untrusted_child_gets_only_the_allowed_directories_on_path() {
+        let allowed = [
+            PathBuf::from("/usr/local/go/bin"),
+            PathBuf::from("/usr/bin"),
+        ];
+        assert_eq!(Trust::Trusted.child_path(&allowed), None);
+        let trust = Trust::new(false, &[]);
+        assert_eq!(
+            trust.child_path(&allowed),
+            Some(OsString::from("/usr/local/go/bin:/usr/bin"))
+        );
+        let spec = trust.restrict(
+            &allowed,
+            CommandSpec::new("/bin/true").env("PATH", "/ws/bin"),
+        );
+        assert_eq!(
+            spec.env.last(),
+            Some(&(
+                OsString::from("PATH"),
+                OsString::from("/usr/local/go/bin:/usr/bin")
+            ))
+        );
     }
 
     #[test]

@@ -76,7 +76,7 @@ pub fn gather() -> DlvFacts {
 /// and a GOPATH/bin that `trust` allows: in an untrusted workspace, dlv must
 /// never come from the workspace itself.
 pub fn gather_in(path_dirs: Vec<PathBuf>, trust: &Trust) -> DlvFacts {
-    let gopath_bin = go_bin_dir(&path_dirs).filter(|dir| trust.allows_program_dir(dir));
+    let gopath_bin = go_bin_dir(&path_dirs, trust).filter(|dir| trust.allows_program_dir(dir));
     let mut searched = path_dirs.clone();
     searched.extend(gopath_bin.clone());
     let Some(path) = locate(&path_dirs, gopath_bin.as_deref()) else {
@@ -87,10 +87,13 @@ pub fn gather_in(path_dirs: Vec<PathBuf>, trust: &Trust) -> DlvFacts {
             error: None,
         };
     };
-    let spec = CommandSpec::new(&path)
-        .arg("version")
-        .cwd("/")
-        .timeout(Duration::from_secs(10));
+    let spec = trust.restrict(
+        &path_dirs,
+        CommandSpec::new(&path)
+            .arg("version")
+            .cwd("/")
+            .timeout(Duration::from_secs(10)),
+    );
     let (version, error) = match run_blocking(&spec) {
         Ok(out) => match parse_dlv_version(&out.stdout_text()) {
             Some((a, b, c)) => (Some(format!("{a}.{b}.{c}")), None),
@@ -113,15 +116,18 @@ pub fn gather_in(path_dirs: Vec<PathBuf>, trust: &Trust) -> DlvFacts {
     }
 }
 
-fn go_bin_dir(path_dirs: &[PathBuf]) -> Option<PathBuf> {
+fn go_bin_dir(path_dirs: &[PathBuf], trust: &Trust) -> Option<PathBuf> {
     let go = crate::goenv::path::which_all("go", path_dirs)
         .into_iter()
         .next()?;
     let out = run_blocking(
-        &CommandSpec::new(go)
-            .args(["env", "GOBIN", "GOPATH"])
-            .cwd("/")
-            .timeout(Duration::from_secs(10)),
+        &trust.restrict(
+            path_dirs,
+            CommandSpec::new(go)
+                .args(["env", "GOBIN", "GOPATH"])
+                .cwd("/")
+                .timeout(Duration::from_secs(10)),
+        ),
     )
     .ok()?;
     let text = out.stdout_text();

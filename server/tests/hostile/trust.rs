@@ -4,7 +4,10 @@
 //! GOBIN), must never get one of them run by an untrusted sidecar: not when
 //! the workspace is opened through a symlinked path, not as the second
 //! folder of a multi-root workspace, not when added later, and not when the
-//! client's trust flag is anything but the JSON boolean `true`.
+//! client's trust flag is anything but the JSON boolean `true`. Nor may the
+//! programs the real `go` looks up on PATH by itself (`go env` runs `gcc`;
+//! a fetch runs `git` or `ssh`) come from there: gord's children get a PATH
+//! of the allowed directories only.
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -15,8 +18,20 @@ use serde_json::{json, Value};
 use super::common::editor::Editor;
 use super::common::{peak_rss_kib, real_go_dir, RSS_BUDGET_KIB};
 
-/// The programs the hostile repository plants.
-const PLANTED: [&str; 5] = ["go", "dlv", "gopls", "golangci-lint", "staticcheck"];
+/// The programs the hostile repository plants: gord's tools, and what
+/// `go` runs from PATH on its own.
+const PLANTED: [&str; 10] = [
+    "go",
+    "dlv",
+    "gopls",
+    "golangci-lint",
+    "staticcheck",
+    "gcc",
+    "cc",
+    "git",
+    "ssh",
+    "pkg-config",
+];
 
 /// Longer than the save debounce plus a linter start.
 const LINT_SETTLE: Duration = Duration::from_millis(1500);
