@@ -5,7 +5,7 @@
 // path is checked (a regular file, executable) and proven with `gord --version`.
 
 import { execFile } from "node:child_process";
-import { constants as fsConstants, promises as fs } from "node:fs";
+import { constants as fsConstants, promises as fs, realpathSync } from "node:fs";
 import * as os from "node:os";
 import * as vscode from "vscode";
 import { ENV_VAR, SETTING, parseVersionOutput, planCandidates, type CandidateGroup } from "./locate";
@@ -41,6 +41,8 @@ export async function findServer(extensionPath: string, log: vscode.LogOutputCha
     home: os.homedir(),
     pathEnv: process.env["PATH"],
     workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+    workspaceFolders: (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath),
+    realpath,
     exeName: process.platform === "win32" ? "gord.exe" : "gord",
   });
   for (const note of plan.notes) {
@@ -68,6 +70,15 @@ export async function findServer(extensionPath: string, log: vscode.LogOutputCha
     `Go Remote Doctor could not find the gord sidecar. Tried: ${tried.join("; ")}. ` +
       `Set ${SETTING} to a gord binary, or install the Go Remote Doctor VSIX built for linux-x64, which bundles it.`,
   );
+}
+
+/** The canonical path of `p`, or undefined when it does not resolve. */
+function realpath(p: string): string | undefined {
+  try {
+    return realpathSync(p);
+  } catch {
+    return undefined;
+  }
 }
 
 type Attempt = { ok: true; server: Server } | { ok: false; why: string };

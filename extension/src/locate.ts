@@ -28,6 +28,16 @@ export interface LocateInputs {
   pathEnv: string | undefined;
   /** The first workspace folder, against which a relative setting resolves (trusted only). */
   workspaceFolder?: string | undefined;
+  /**
+   * Every workspace folder (all of `vscode.workspace.workspaceFolders`). In an
+   * untrusted workspace no PATH directory inside any of them is searched.
+   */
+  workspaceFolders?: readonly string[] | undefined;
+  /**
+   * The canonical path of an existing path (`fs.realpathSync`), undefined when
+   * it cannot be resolved. Injected so this module stays pure.
+   */
+  realpath?: ((p: string) => string | undefined) | undefined;
   /** The binary's file name; `gord` (`gord.exe` on Windows). */
   exeName?: string;
 }
@@ -69,7 +79,9 @@ export const SETTING = "gord.server.path";
  *    value, else the workspace value, else the user value. In an untrusted
  *    workspace only the user (global) value counts;
  * 3. the bundled binary `<extensionPath>/bin/gord`;
- * 4. `gord` in each absolute directory of `PATH`, in order.
+ * 4. `gord` in each absolute directory of `PATH`, in order; in an untrusted
+ *    workspace only directories outside every workspace folder (compared
+ *    canonically, see outsideWorkspace).
  *
  * Only the first of 1 and 2 that is set takes part: an explicit choice is never
  * second-guessed. `~` and `~/…` expand to the home directory. A bare name such
@@ -82,9 +94,12 @@ export function planCandidates(inputs: LocateInputs): LocatePlan {
 
   const envValue = nonEmpty(inputs.envPath);
   const setting = pickSetting(inputs.setting, inputs.trusted, notes);
+  const allowDir = inputs.trusted
+    ? undefined
+    : outsideWorkspace(inputs.workspaceFolders ?? [], inputs.realpath ?? ((p) => path.resolve(p)));
 
   if (envValue !== undefined) {
-    groups.push(explicitGroup("env", `${ENV_VAR}=${envValue}`, envValue, inputs, true));
+    groups.push(explicitGroup("env", `${ENV_VAR}=${envValue}`, envValue, inputs, true, allowDir));
     if (setting !== undefined) {
       notes.push(`${SETTING} (${setting.scope}) is set but ${ENV_VAR} wins`);
     }
@@ -97,6 +112,7 @@ export function planCandidates(inputs: LocateInputs): LocatePlan {
         inputs,
         // A relative value only resolves against a trusted workspace folder.
         inputs.trusted,
+        allowDir,
       ),
     );
   }
@@ -111,7 +127,7 @@ export function planCandidates(inputs: LocateInputs): LocatePlan {
     source: "path",
     explicit: false,
     label: `${exeName} on PATH`,
-    paths: searchPath(exeName, inputs.pathEnv),
+    paths: searchPath(exeName, inputs.pathEnv, allowDir),
   });
   return { groups, notes };
 }
@@ -127,13 +143,23 @@ export function expandTilde(value: string, home: string): string {
   return value;
 }
 
-/** `<dir>/<exeName>` for each absolute, non-empty directory of `pathEnv`, without repeats. */
-export function searchPath(exeName: string, pathEnv: string | undefined): string[] {
+/**
+ * `<dir>/<exeName>` for each absolute, non-empty directory of `pathEnv` that
+ * `allowDir` (when given) accepts, without repeats.
+ */
+export function searchPath(
+  exeName: string,
+  pathEnv: string | undefined,
+  allowDir?: (dir: string) => boolean,
+): string[] {
   const seen = new Set<string>();
   const result: string[] = [];
   for (const dir of (pathEnv ?? "").split(path.delimiter)) {
     // Relative entries (including "" and ".") would let the current directory pick the binary.
     if (dir === "" || !path.isAbsolute(dir)) {
+      continue;
+    }
+    if (allowDir !== undefined && !allowDir(dir)) {
       continue;
     }
     const candidate = path.join(dir, exeName);
@@ -143,6 +169,40 @@ export function searchPath(exeName: string, pathEnv: string | undefined): string
     }
   }
   return result;
+}
+
+/**
+ * Restricted Mode's rule for PATH directories, the sidecar's own: a directory
+ * is allowed only when it resolves (`realpath`) and its canonical path is
+ * inside no workspace folder, each folder taken both as given and canonical,
+ * so a folder opened through a symlink (`/home` → `/data/home`) is caught
+ * under either name.
+ */
+export function outsideWorkspace(
+  folders: readonly string[],
+  realpath: (p: string) => string | undefined,
+): (dir: string) => boolean {
+  const forms = new Set<string>();
+  for (const folder of folders) {
+    forms.add(path.resolve(folder));
+    const real = realpath(folder);
+    if (real !== undefined) {
+      forms.add(real);
+    }
+  }
+  return (dir) => {
+    const real = realpath(dir);
+    if (real === undefined) {
+      return false;
+    }
+    return ![...forms].some((folder) => isInside(real, folder) || isInside(path.resolve(dir), folder));
+  };
+}
+
+/** Whether `child` is `parent` or below it (whole path components, not a name prefix). */
+export function isInside(child: string, parent: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === "" || (rel !== ".." && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }
 
 /**
@@ -184,11 +244,12 @@ function explicitGroup(
   rawValue: string,
   inputs: LocateInputs,
   mayUseWorkspace: boolean,
+  allowDir: ((dir: string) => boolean) | undefined,
 ): CandidateGroup {
   const value = expandTilde(rawValue, inputs.home);
   if (!value.includes("/") && !value.includes("\\")) {
     // A bare program name: look it up on PATH.
-    const paths = searchPath(value, inputs.pathEnv);
+    const paths = searchPath(value, inputs.pathEnv, allowDir);
     return paths.length > 0
       ? { source, explicit: true, label, paths }
       : { source, explicit: true, label, paths, problem: `PATH has no absolute directories to look for ${value} in` };

@@ -388,7 +388,10 @@ export interface DetachResult {
 export interface InitializationOptions {
   /** The `gord` section of the settings, as in `workspace/didChangeConfiguration`. */
   settings?: Record<string, unknown>;
-  /** `false` in an untrusted (Restricted Mode) workspace. */
+  /**
+   * `vscode.workspace.isTrusted`. Only `true` grants trust: anything else,
+   * omitted included, is Restricted Mode.
+   */
   trusted?: boolean;
 }
 

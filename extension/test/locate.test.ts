@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { expandTilde, parseVersionOutput, planCandidates, searchPath, type LocateInputs } from "../src/locate";
+import {
+  expandTilde,
+  isInside,
+  outsideWorkspace,
+  parseVersionOutput,
+  planCandidates,
+  searchPath,
+  type LocateInputs,
+} from "../src/locate";
 
 const base: LocateInputs = {
   envPath: undefined,
@@ -123,5 +131,63 @@ describe("parseVersionOutput", () => {
   it("rejects another program's output", () => {
     assert.equal(parseVersionOutput("go version go1.22.1 linux/amd64\n"), undefined);
     assert.equal(parseVersionOutput(""), undefined);
+  });
+});
+
+describe("Restricted Mode's PATH search", () => {
+  // A machine where /home is a symlink to /data/home and every listed path exists.
+  const links: Record<string, string> = { "/home": "/data/home" };
+  const exists = new Set(["/data/home/me/ws/bin", "/data/home/me/other/bin", "/usr/bin", "/data/home/me/ws2/bin"]);
+  const realpath = (p: string): string | undefined => {
+    let real = p;
+    for (const [from, to] of Object.entries(links)) {
+      if (real === from || real.startsWith(`${from}/`)) {
+        real = to + real.slice(from.length);
+      }
+    }
+    const known = [...exists].some((e) => e === real || e.startsWith(`${real}/`));
+    return known ? real : undefined;
+  };
+  const pathEnv = "/data/home/me/ws/bin:/home/me/other/bin:/usr/bin";
+  const untrusted = (folders: string[]): string[] =>
+    planCandidates({ ...base, trusted: false, pathEnv, workspaceFolders: folders, realpath }).groups.find(
+      (g) => g.source === "path",
+    )?.paths ?? [];
+
+  it("skips a PATH directory inside a folder opened through a symlink", () => {
+    assert.deepEqual(untrusted(["/home/me/ws"]), ["/home/me/other/bin/gord", "/usr/bin/gord"]);
+  });
+
+  it("skips PATH directories inside every folder, not only the first", () => {
+    assert.deepEqual(untrusted(["/home/me/elsewhere", "/home/me/ws", "/data/home/me/other"]), ["/usr/bin/gord"]);
+  });
+
+  it("skips PATH directories that do not resolve", () => {
+    const plan = planCandidates({ ...base, trusted: false, pathEnv: "/gone:/usr/bin", realpath });
+    assert.deepEqual(plan.groups.find((g) => g.source === "path")?.paths, ["/usr/bin/gord"]);
+  });
+
+  it("applies to a bare program name in the user's setting too", () => {
+    const plan = planCandidates({
+      ...base,
+      trusted: false,
+      pathEnv,
+      workspaceFolders: ["/home/me/ws"],
+      realpath,
+      setting: { globalValue: "gord-dev" },
+    });
+    assert.deepEqual(plan.groups[0]?.paths, ["/home/me/other/bin/gord-dev", "/usr/bin/gord-dev"]);
+  });
+
+  it("searches PATH as a shell would in a trusted workspace", () => {
+    const plan = planCandidates({ ...base, pathEnv, workspaceFolders: ["/home/me/ws"], realpath });
+    assert.equal(plan.groups.find((g) => g.source === "path")?.paths.length, 3);
+  });
+
+  it("compares whole path components", () => {
+    assert.equal(isInside("/data/home/me/ws2/bin", "/data/home/me/ws"), false);
+    assert.equal(isInside("/data/home/me/ws/bin", "/data/home/me/ws"), true);
+    assert.equal(isInside("/data/home/me/ws", "/data/home/me/ws"), true);
+    assert.equal(outsideWorkspace(["/home/me/ws"], realpath)("/data/home/me/ws2/bin"), true);
   });
 });

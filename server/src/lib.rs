@@ -37,15 +37,20 @@ pub fn catalogue() -> Vec<Arc<dyn Check>> {
     all
 }
 
-/// Runs the whole catalogue on this machine for `workspace`.
-pub async fn health(workspace: Option<PathBuf>, settings: Settings, trusted: bool) -> HealthReport {
+/// Runs the whole catalogue on this machine for `workspace` (the first
+/// workspace folder; `trust` knows all of them).
+pub async fn health(
+    workspace: Option<PathBuf>,
+    settings: Settings,
+    trust: check::Trust,
+) -> HealthReport {
     let timeout = settings.check_timeout;
     let ctx = CheckContext::new(
         workspace,
         settings,
         Arc::new(SystemRunner),
         Environment::from_process(),
-        trusted,
+        trust,
     );
     check::health_report(&catalogue(), Arc::new(ctx), timeout).await
 }

@@ -453,7 +453,11 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         check_timeout: std::time::Duration::from_secs(args.timeout),
         ..Settings::default()
     };
-    let report = runtime()?.block_on(gord::health(workspace, settings, true));
+    let report = runtime()?.block_on(gord::health(
+        workspace,
+        settings,
+        gord::check::Trust::Trusted,
+    ));
     let output = match args.format {
         Format::Text => gord::render::render_text(&report, use_colour(args.color)),
         Format::Json => gord::render::render_json(&report) + "\n",
@@ -633,7 +637,8 @@ fn preload(args: PreloadArgs) -> anyhow::Result<ExitCode> {
         });
         let runner = gord::exec::SystemRunner;
         let env = gord::check::Environment::from_process();
-        let tools = gord::preload::locate_toolchain(&env, &runner).await?;
+        let tools =
+            gord::preload::locate_toolchain(&env, &gord::check::Trust::Trusted, &runner).await?;
         let request = gord::preload::PreloadRequest {
             workspace,
             offline_check_only: args.offline_check_only,

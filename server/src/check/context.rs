@@ -10,6 +10,8 @@ use crate::exec::{ProcessRunner, SystemRunner};
 use crate::goenv::GoProbe;
 use crate::settings::Settings;
 
+use super::trust::Trust;
+
 /// A snapshot of environment variables. Checks read PATH and friends from here,
 /// never from the process, so tests can describe any machine.
 #[derive(Debug, Clone, Default)]
@@ -67,8 +69,9 @@ pub struct CheckContext {
     pub settings: Settings,
     pub runner: Arc<dyn ProcessRunner>,
     pub env: Environment,
-    /// False in an untrusted workspace: nothing the workspace configures runs.
-    pub trusted: bool,
+    /// Untrusted: nothing the workspace configures runs, and no program comes
+    /// from inside any workspace folder.
+    pub trust: Trust,
     /// Facts about the Go toolchain, gathered once and shared by the GO checks.
     pub go: GoProbe,
 }
@@ -79,37 +82,31 @@ impl CheckContext {
         settings: Settings,
         runner: Arc<dyn ProcessRunner>,
         env: Environment,
-        trusted: bool,
+        trust: Trust,
     ) -> Self {
+        // Every child of a check gets only the PATH programs may come from.
+        let runner =
+            super::trust::RestrictedRunner::wrap(runner, &trust, &trust.program_dirs(&env));
         CheckContext {
             workspace,
             settings,
             runner,
             env,
-            trusted,
+            trust,
             go: GoProbe::default(),
         }
     }
 
-    /// The PATH directories programs may be taken from. In an untrusted
-    /// workspace that excludes relative entries (they resolve against the
-    /// workspace folder) and anything inside the workspace, so the workspace
-    /// cannot put its own `go` or `gopls` in gord's way.
+    /// The PATH directories programs may be taken from (see
+    /// [`Trust::allows_program_dir`]).
     pub fn program_dirs(&self) -> Vec<PathBuf> {
-        let dirs = self.env.path_dirs();
-        if self.trusted {
-            return dirs;
-        }
-        dirs.into_iter()
-            .filter(|dir| dir.is_absolute())
-            .filter(|dir| match &self.workspace {
-                Some(ws) => {
-                    let resolved = dir.canonicalize().unwrap_or_else(|_| dir.clone());
-                    !resolved.starts_with(ws) && !dir.starts_with(ws)
-                }
-                None => true,
-            })
-            .collect()
+        self.trust.program_dirs(&self.env)
+    }
+
+    /// Whether a program may come from `dir`, a directory off PATH such as
+    /// GOBIN or GOPATH/bin.
+    pub fn allows_program_dir(&self, dir: &std::path::Path) -> bool {
+        self.trust.allows_program_dir(dir)
     }
 
     /// A context on the real system with default settings and no workspace.
@@ -119,7 +116,7 @@ impl CheckContext {
             Settings::default(),
             Arc::new(SystemRunner),
             Environment::from_process(),
-            true,
+            Trust::Trusted,
         )
     }
 }
@@ -129,21 +126,23 @@ mod tests {
     use super::*;
 
     fn context(workspace: &std::path::Path, trusted: bool) -> CheckContext {
-        let path = format!(".:bin:{}/tools:/usr/local/go/bin", workspace.display());
+        let path = format!(".:bin:{}/tools:/usr/bin", workspace.display());
+        std::fs::create_dir(workspace.join("tools")).unwrap();
         CheckContext::new(
             Some(workspace.to_path_buf()),
             Settings::default(),
             Arc::new(SystemRunner),
             Environment::from_pairs([("PATH", path)]),
-            trusted,
+            Trust::new(trusted, &[workspace.to_path_buf()]),
         )
     }
 
     #[test]
     fn an_untrusted_workspace_cannot_put_programs_on_gords_path() {
         let ws = tempfile::tempdir().unwrap();
-        let dirs = context(ws.path(), false).program_dirs();
-        assert_eq!(dirs, [PathBuf::from("/usr/local/go/bin")]);
+        let ctx = context(ws.path(), false);
+        assert_eq!(ctx.program_dirs(), [PathBuf::from("/usr/bin")]);
+        assert!(!ctx.allows_program_dir(&ws.path().join("tools")));
     }
 
     #[test]

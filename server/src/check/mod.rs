@@ -7,6 +7,7 @@
 
 mod context;
 mod model;
+mod trust;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -18,6 +19,7 @@ pub use model::{
     Area, CheckResult, Finding, Fix, HealthReport, Location, Outcome, Status, Summary,
     SummaryStatus,
 };
+pub use trust::Trust;
 
 /// One health check. Implementations keep their logic in pure functions and use
 /// the context for everything that touches the system.

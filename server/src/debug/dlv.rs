@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use crate::check::Trust;
 use crate::exec::{run_blocking, CommandSpec};
 
 /// What gord found out about dlv on this machine.
@@ -68,20 +69,14 @@ pub fn gather() -> DlvFacts {
     let path_dirs: Vec<PathBuf> = std::env::var_os("PATH")
         .map(|p| std::env::split_paths(&p).collect())
         .unwrap_or_default();
-    gather_in(path_dirs, None)
+    gather_in(path_dirs, &Trust::Trusted)
 }
 
-/// Like [`gather`], searching only `path_dirs` (and GOPATH/bin). With
-/// `excluded`, a GOPATH/bin under that directory is not searched: in an
-/// untrusted workspace, dlv must never come from the workspace itself.
-pub fn gather_in(path_dirs: Vec<PathBuf>, excluded: Option<&Path>) -> DlvFacts {
-    let gopath_bin = go_bin_dir(&path_dirs).filter(|dir| match excluded {
-        Some(ws) => {
-            let resolved = dir.canonicalize().unwrap_or_else(|_| dir.clone());
-            !resolved.starts_with(ws) && !dir.starts_with(ws)
-        }
-        None => true,
-    });
+/// Like [`gather`], searching only `path_dirs` (already filtered by `trust`)
+/// and a GOPATH/bin that `trust` allows: in an untrusted workspace, dlv must
+/// never come from the workspace itself.
+pub fn gather_in(path_dirs: Vec<PathBuf>, trust: &Trust) -> DlvFacts {
+    let gopath_bin = go_bin_dir(&path_dirs, trust).filter(|dir| trust.allows_program_dir(dir));
     let mut searched = path_dirs.clone();
     searched.extend(gopath_bin.clone());
     let Some(path) = locate(&path_dirs, gopath_bin.as_deref()) else {
@@ -92,10 +87,13 @@ pub fn gather_in(path_dirs: Vec<PathBuf>, excluded: Option<&Path>) -> DlvFacts {
             error: None,
         };
     };
-    let spec = CommandSpec::new(&path)
-        .arg("version")
-        .cwd("/")
-        .timeout(Duration::from_secs(10));
+    let spec = trust.restrict(
+        &path_dirs,
+        CommandSpec::new(&path)
+            .arg("version")
+            .cwd("/")
+            .timeout(Duration::from_secs(10)),
+    );
     let (version, error) = match run_blocking(&spec) {
         Ok(out) => match parse_dlv_version(&out.stdout_text()) {
             Some((a, b, c)) => (Some(format!("{a}.{b}.{c}")), None),
@@ -118,15 +116,18 @@ pub fn gather_in(path_dirs: Vec<PathBuf>, excluded: Option<&Path>) -> DlvFacts {
     }
 }
 
-fn go_bin_dir(path_dirs: &[PathBuf]) -> Option<PathBuf> {
+fn go_bin_dir(path_dirs: &[PathBuf], trust: &Trust) -> Option<PathBuf> {
     let go = crate::goenv::path::which_all("go", path_dirs)
         .into_iter()
         .next()?;
     let out = run_blocking(
-        &CommandSpec::new(go)
-            .args(["env", "GOBIN", "GOPATH"])
-            .cwd("/")
-            .timeout(Duration::from_secs(10)),
+        &trust.restrict(
+            path_dirs,
+            CommandSpec::new(go)
+                .args(["env", "GOBIN", "GOPATH"])
+                .cwd("/")
+                .timeout(Duration::from_secs(10)),
+        ),
     )
     .ok()?;
     let text = out.stdout_text();

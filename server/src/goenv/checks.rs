@@ -495,7 +495,9 @@ fn find_tool(ctx: &CheckContext, name: &str, env: Option<&GoEnv>) -> ToolPlace {
         .and_then(GoEnv::install_dir)
         .or_else(|| ctx.env.home().map(|h| h.join("go").join("bin")));
     match install_dir {
-        Some(dir) if is_executable_file(&dir.join(name)) => ToolPlace::OffPath(dir.join(name)),
+        Some(dir) if ctx.allows_program_dir(&dir) && is_executable_file(&dir.join(name)) => {
+            ToolPlace::OffPath(dir.join(name))
+        }
         Some(dir) => ToolPlace::Missing {
             looked_in: vec![dir],
         },

@@ -89,19 +89,9 @@ impl Backend {
     /// dlv as the workspace's trust allows: in an untrusted workspace only
     /// from absolute PATH directories (and a GOPATH/bin) outside it.
     async fn dlv_facts(&self) -> DlvFacts {
-        let (dirs, excluded) = {
-            let state = self.state.lock().await;
-            let ctx = crate::check::CheckContext::new(
-                state.workspace.clone(),
-                state.settings.clone(),
-                Arc::new(crate::exec::SystemRunner),
-                crate::check::Environment::from_process(),
-                state.trusted,
-            );
-            let excluded = (!state.trusted).then(|| state.workspace.clone()).flatten();
-            (ctx.program_dirs(), excluded)
-        };
-        tokio::task::spawn_blocking(move || crate::debug::dlv::gather_in(dirs, excluded.as_deref()))
+        let trust = self.state.lock().await.trust();
+        let dirs = trust.program_dirs(&crate::check::Environment::from_process());
+        tokio::task::spawn_blocking(move || crate::debug::dlv::gather_in(dirs, &trust))
             .await
             .unwrap_or_else(|_| DlvFacts {
                 path: None,

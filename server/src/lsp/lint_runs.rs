@@ -6,7 +6,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio::task::JoinHandle;
@@ -56,19 +55,11 @@ impl Backend {
     pub(super) async fn linter(&self) -> Option<Linter> {
         let mut cache = self.linter_cache.lock().await;
         if !cache.probed {
-            let (env, dirs) = {
-                let state = self.state.lock().await;
-                let env = crate::check::Environment::from_process();
-                let ctx = crate::check::CheckContext::new(
-                    state.workspace.clone(),
-                    state.settings.clone(),
-                    Arc::new(SystemRunner),
-                    env.clone(),
-                    state.trusted,
-                );
-                (env, ctx.program_dirs())
-            };
-            let gobin = crate::lint::tool::go_install_dir(&env);
+            let trust = self.state.lock().await.trust();
+            let env = crate::check::Environment::from_process();
+            let dirs = trust.program_dirs(&env);
+            let gobin =
+                crate::lint::tool::go_install_dir(&env).filter(|dir| trust.allows_program_dir(dir));
             cache.linter = crate::lint::find_linter(&SystemRunner, &dirs, gobin.as_deref()).await;
             cache.probed = true;
             match &cache.linter {

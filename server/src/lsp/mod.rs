@@ -32,6 +32,10 @@ use tower_lsp_server::ls_types::{
     ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
     TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
 };
+use tower_lsp_server::ls_types::{
+    DidChangeWorkspaceFoldersParams, WorkspaceFolder, WorkspaceFoldersServerCapabilities,
+    WorkspaceServerCapabilities,
+};
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
 use crate::check::HealthReport;
@@ -118,7 +122,13 @@ pub struct Backend {
 #[derive(Default)]
 struct State {
     settings: Settings,
+    /// The first workspace folder: "the workspace" where one is needed.
     workspace: Option<PathBuf>,
+    /// Every workspace folder, the first included, kept current with
+    /// `workspace/didChangeWorkspaceFolders`: Restricted Mode's program
+    /// filter excludes them all.
+    folders: Vec<PathBuf>,
+    /// True only when the client said the JSON boolean `true`.
     trusted: bool,
     report: Option<HealthReport>,
     /// The remote hosts checked so far, each as last checked.
@@ -134,6 +144,19 @@ struct State {
     progress_cancels: HashMap<String, tokio::sync::oneshot::Sender<()>>,
 }
 
+impl State {
+    /// Where programs may come from, for every lookup this workspace makes.
+    fn trust(&self) -> crate::check::Trust {
+        crate::check::Trust::new(self.trusted, &self.folders)
+    }
+
+    /// Replaces the workspace folders; the first becomes the workspace.
+    fn set_folders(&mut self, folders: Vec<PathBuf>) {
+        self.workspace = folders.first().cloned();
+        self.folders = folders;
+    }
+}
+
 /// How long typing must pause before an SSH config is linted again.
 const LINT_DEBOUNCE: Duration = Duration::from_millis(150);
 
@@ -142,10 +165,7 @@ impl Backend {
         Backend {
             client,
             log_level,
-            state: Arc::new(Mutex::new(State {
-                trusted: true,
-                ..State::default()
-            })),
+            state: Arc::new(Mutex::new(State::default())),
             run_lock: Arc::new(Mutex::new(())),
             lint_runs: Arc::default(),
             linter_cache: Arc::default(),
@@ -218,15 +238,15 @@ impl Backend {
         self.client
             .send_notification::<StatusNotification>(StatusParams::running())
             .await;
-        let (workspace, settings, trusted) = {
+        let (workspace, settings, trust) = {
             let state = self.state.lock().await;
             (
                 state.workspace.clone(),
                 state.settings.clone(),
-                state.trusted,
+                state.trust(),
             )
         };
-        let report = crate::health(workspace, settings, trusted).await;
+        let report = crate::health(workspace, settings, trust).await;
         tracing::info!(
             status = ?report.summary.status,
             duration_ms = report.duration_ms,
@@ -405,32 +425,60 @@ fn doc_uri(doc: &str) -> Option<Uri> {
         .and_then(|page| Uri::from_str(&crate::uri::file_uri(&page)).ok())
 }
 
-/// The workspace folder from initialize params: the first workspace folder,
-/// else the deprecated root URI.
+/// Every workspace folder from initialize params, else the deprecated root
+/// URI, else the root path.
 #[allow(deprecated)]
-fn workspace_of(params: &InitializeParams) -> Option<PathBuf> {
-    let uri = params
+fn folders_of(params: &InitializeParams) -> Vec<PathBuf> {
+    let folders: Vec<PathBuf> = params
         .workspace_folders
+        .iter()
+        .flatten()
+        .filter_map(|folder| crate::uri::uri_to_path(folder.uri.as_str()))
+        .collect();
+    if !folders.is_empty() {
+        return folders;
+    }
+    params
+        .root_uri
         .as_ref()
-        .and_then(|folders| folders.first())
-        .map(|folder| folder.uri.as_str().to_string())
-        .or_else(|| params.root_uri.as_ref().map(|u| u.as_str().to_string()))?;
-    crate::uri::uri_to_path(&uri)
+        .and_then(|uri| crate::uri::uri_to_path(uri.as_str()))
+        .or_else(|| params.root_path.as_ref().map(PathBuf::from))
+        .into_iter()
+        .collect()
+}
+
+/// Trust is granted only by the JSON boolean `true`: omitted, `"false"`, `0`
+/// or `null` is Restricted Mode (a missing flag must not fail open).
+fn trusted_of(options: &Value) -> bool {
+    options.get("trusted") == Some(&Value::Bool(true))
+}
+
+/// The folders after a `workspace/didChangeWorkspaceFolders` event: removed
+/// ones go, added ones join at the end, the order of the rest kept.
+fn change_folders(
+    mut folders: Vec<PathBuf>,
+    removed: &[PathBuf],
+    added: Vec<PathBuf>,
+) -> Vec<PathBuf> {
+    folders.retain(|f| !removed.contains(f));
+    for folder in added {
+        if !folders.contains(&folder) {
+            folders.push(folder);
+        }
+    }
+    folders
 }
 
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         let options = params.initialization_options.clone().unwrap_or(Value::Null);
-        let trusted = options
-            .get("trusted")
-            .and_then(Value::as_bool)
-            .unwrap_or(true);
+        let trusted = trusted_of(&options);
         let settings_json = options.get("settings").cloned().unwrap_or(Value::Null);
         {
             let mut state = self.state.lock().await;
-            state.workspace = workspace_of(&params);
+            state.set_folders(folders_of(&params));
             state.trusted = trusted;
-            tracing::info!(workspace = ?state.workspace, trusted, "initialize");
+            tracing::info!(folders = ?state.folders, trusted, "initialize");
         }
         self.apply_settings(&settings_json).await;
         Ok(InitializeResult {
@@ -453,6 +501,13 @@ impl LanguageServer for Backend {
                         ..CodeActionOptions::default()
                     },
                 )),
+                workspace: Some(WorkspaceServerCapabilities {
+                    workspace_folders: Some(WorkspaceFoldersServerCapabilities {
+                        supported: Some(true),
+                        change_notifications: Some(OneOf::Left(true)),
+                    }),
+                    file_operations: None,
+                }),
                 experimental: Some(serde_json::json!({
                     "gord": { "protocolVersion": ext::PROTOCOL_VERSION }
                 })),
@@ -492,6 +547,33 @@ impl LanguageServer for Backend {
         tokio::spawn(async move {
             backend.run_health().await;
         });
+    }
+
+    async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
+        let paths = |folders: Vec<WorkspaceFolder>| -> Vec<PathBuf> {
+            folders
+                .iter()
+                .filter_map(|f| crate::uri::uri_to_path(f.uri.as_str()))
+                .collect()
+        };
+        let removed = paths(params.event.removed);
+        let added = paths(params.event.added);
+        let first_changed = {
+            let mut state = self.state.lock().await;
+            let before = state.workspace.clone();
+            let folders = change_folders(std::mem::take(&mut state.folders), &removed, added);
+            state.set_folders(folders);
+            tracing::info!(folders = ?state.folders, "workspace folders changed");
+            state.workspace != before
+        };
+        // The linter was found under the old folders: find it again.
+        *self.linter_cache.lock().await = lint_runs::LinterCache::default();
+        if first_changed {
+            let backend = self.handle();
+            tokio::spawn(async move {
+                backend.run_health().await;
+            });
+        }
     }
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
@@ -618,5 +700,65 @@ impl LanguageServer for Backend {
             );
         }
         Ok((!actions.is_empty()).then_some(actions))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn params(value: Value) -> InitializeParams {
+        serde_json::from_value(value).unwrap()
+    }
+
+    #[test]
+    fn only_the_json_boolean_true_grants_trust() {
+        assert!(trusted_of(&json!({ "trusted": true })));
+        for options in [
+            json!({}),
+            json!({ "trusted": false }),
+            json!({ "trusted": "true" }),
+            json!({ "trusted": "false" }),
+            json!({ "trusted": 1 }),
+            json!({ "trusted": 0 }),
+            json!({ "trusted": null }),
+            Value::Null,
+        ] {
+            assert!(!trusted_of(&options), "{options}");
+        }
+    }
+
+    #[test]
+    fn every_workspace_folder_is_kept_in_order() {
+        let p = params(json!({
+            "capabilities": {},
+            "rootUri": "file:///root",
+            "workspaceFolders": [
+                { "uri": "file:///a", "name": "a" },
+                { "uri": "file:///b", "name": "b" },
+            ],
+        }));
+        assert_eq!(folders_of(&p), [PathBuf::from("/a"), PathBuf::from("/b")]);
+    }
+
+    #[test]
+    fn without_folders_the_root_uri_then_the_root_path_counts() {
+        let p = params(json!({ "capabilities": {}, "rootUri": "file:///root" }));
+        assert_eq!(folders_of(&p), [PathBuf::from("/root")]);
+        let p = params(json!({ "capabilities": {}, "rootPath": "/old", "workspaceFolders": [] }));
+        assert_eq!(folders_of(&p), [PathBuf::from("/old")]);
+        assert!(folders_of(&params(json!({ "capabilities": {} }))).is_empty());
+    }
+
+    #[test]
+    fn folder_changes_remove_then_add() {
+        let folders = vec![PathBuf::from("/a"), PathBuf::from("/b")];
+        let changed = change_folders(
+            folders,
+            &[PathBuf::from("/a")],
+            vec![PathBuf::from("/c"), PathBuf::from("/b")],
+        );
+        assert_eq!(changed, [PathBuf::from("/b"), PathBuf::from("/c")]);
     }
 }

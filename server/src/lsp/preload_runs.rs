@@ -45,11 +45,11 @@ fn step_title(step: crate::preload::Step) -> &'static str {
 
 impl Backend {
     pub(super) async fn preload_request(&self, params: PreloadParams) -> Result<PreloadResult> {
-        let (workspace, trusted) = {
+        let (workspace, trust) = {
             let state = self.state.lock().await;
-            (state.workspace.clone(), state.trusted)
+            (state.workspace.clone(), state.trust())
         };
-        if !trusted {
+        if !trust.is_trusted() {
             return Err(Error::invalid_params(
                 "the workspace is not trusted: gord runs no go or gopls on it (go follows go.mod's toolchain line)",
             ));
@@ -58,7 +58,7 @@ impl Backend {
             return Err(Error::invalid_params("no workspace folder is open"));
         };
         let env = crate::check::Environment::from_process();
-        let tools = crate::preload::locate_toolchain(&env, &SystemRunner)
+        let tools = crate::preload::locate_toolchain(&env, &trust, &SystemRunner)
             .await
             .map_err(|e| Error::invalid_params(format!("cannot preload: {e}")))?;
         let request = crate::preload::PreloadRequest {

@@ -124,6 +124,7 @@ fn go020_caches(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
             .next()
             .or_else(|| {
                 env.install_dir()
+                    .filter(|d| ctx.allows_program_dir(d))
                     .map(|d| d.join("gopls"))
                     .filter(|p| p.is_file())
             });

@@ -33,7 +33,7 @@ pub use model::{PreloadEvent, PreloadReport, Step, StepStatus};
 pub use run::{preload, PreloadError, PreloadRequest, Toolchain};
 pub use tokio_util::sync::CancellationToken;
 
-use crate::check::Environment;
+use crate::check::{Environment, Trust};
 use crate::exec::{CommandSpec, ProcessRunner};
 use crate::goenv::env::GoEnv;
 use crate::goenv::path::which_all;
@@ -46,13 +46,15 @@ pub enum ToolchainError {
     GoEnv(String),
 }
 
-/// Finds `go` (first on PATH) and gopls (PATH, else GOBIN or GOPATH/bin) and
-/// reads `go env -json` in `/`, so no workspace file picks the toolchain.
+/// Finds `go` (first on PATH) and gopls (PATH, else GOBIN or GOPATH/bin),
+/// each from a directory `trust` allows, and reads `go env -json` in `/`, so
+/// no workspace file picks the toolchain.
 pub async fn locate_toolchain(
     env: &Environment,
+    trust: &Trust,
     runner: &dyn ProcessRunner,
 ) -> Result<Toolchain, ToolchainError> {
-    let dirs = env.path_dirs();
+    let dirs = trust.program_dirs(env);
     let go = which_all("go", &dirs)
         .into_iter()
         .next()
@@ -69,6 +71,7 @@ pub async fn locate_toolchain(
     let gopls = which_all("gopls", &dirs).into_iter().next().or_else(|| {
         go_env
             .install_dir()
+            .filter(|d| trust.allows_program_dir(d))
             .map(|d| d.join("gopls"))
             .filter(|p| crate::goenv::path::is_executable_file(p))
     });

@@ -32,7 +32,7 @@ impl Check for SshConfigCheck {
     fn run<'a>(&'a self, ctx: &'a CheckContext) -> BoxFuture<'a, Outcome> {
         Box::pin(async move {
             let home = ctx.env.home();
-            let allow_exec = ctx.settings.allow_match_exec && ctx.trusted;
+            let allow_exec = ctx.settings.allow_match_exec && ctx.trust.is_trusted();
             // Reading and linting touch only the file system: off the async threads.
             let done = tokio::task::spawn_blocking(move || {
                 let local = LocalFacts::current();
