@@ -13,8 +13,9 @@ pub mod progress;
 pub mod remote;
 pub mod ssh;
 pub mod store;
+pub mod versioned;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -26,11 +27,11 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
     CodeActionKind, CodeActionOptions, CodeActionParams, CodeActionProviderCapability,
     CodeActionResponse, DidChangeConfigurationParams, DidChangeTextDocumentParams,
-    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
-    GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverParams, HoverProviderCapability,
-    InitializeParams, InitializeResult, InitializedParams, MessageType, OneOf, SaveOptions,
-    ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
-    TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
+    DidChangeWatchedFilesParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
+    DidSaveTextDocumentParams, GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverParams,
+    HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams, MessageType,
+    OneOf, SaveOptions, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
 };
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
@@ -113,6 +114,9 @@ pub struct Backend {
     linter_cache: Arc<Mutex<lint_runs::LinterCache>>,
     /// The dlv servers this sidecar started.
     debug_sessions: attach::SharedSessions,
+    /// The files the client watches for us (the open SSH configs' includes),
+    /// held while the registration is being changed.
+    watching: Arc<Mutex<BTreeSet<PathBuf>>>,
 }
 
 #[derive(Default)]
@@ -132,6 +136,10 @@ struct State {
     reported_lint_failures: HashSet<String>,
     /// Cancel switches of running work, by progress token.
     progress_cancels: HashMap<String, tokio::sync::oneshot::Sender<()>>,
+    /// What the client can take (versioned edits, file watchers).
+    client_support: versioned::ClientSupport,
+    /// Every file each open SSH config's last lint read, by config path.
+    ssh_files: BTreeMap<PathBuf, Vec<PathBuf>>,
 }
 
 /// How long typing must pause before an SSH config is linted again.
@@ -150,6 +158,7 @@ impl Backend {
             lint_runs: Arc::default(),
             linter_cache: Arc::default(),
             debug_sessions,
+            watching: Arc::default(),
         }
     }
 
@@ -163,6 +172,7 @@ impl Backend {
             lint_runs: Arc::clone(&self.lint_runs),
             linter_cache: Arc::clone(&self.linter_cache),
             debug_sessions: Arc::clone(&self.debug_sessions),
+            watching: Arc::clone(&self.watching),
         }
     }
 
@@ -293,7 +303,7 @@ impl Backend {
                 ssh::diagnostics(&main, &overlay, &local, &doc_uri, allow_exec)
             })
             .await;
-            let Ok(by_file) = linted else {
+            let Ok(linted) = linted else {
                 tracing::error!(path = %path.display(), "SSH lint failed internally");
                 return;
             };
@@ -302,12 +312,134 @@ impl Backend {
                 if state.documents.get(&path).map(|d| d.version) != Some(version) {
                     return;
                 }
+                state.ssh_files.insert(path.clone(), linted.files);
                 state
                     .diagnostics
-                    .replace(Producer::Ssh(crate::uri::file_uri(&path)), by_file)
+                    .replace(Producer::Ssh(crate::uri::file_uri(&path)), linted.by_file)
             };
             backend.send_diagnostics(changed).await;
+            backend.sync_watches().await;
         });
+    }
+
+    /// Lints again every open SSH config that includes `file` (not `file`
+    /// itself): its text changed in the editor or on disk.
+    async fn relint_including(&self, file: &std::path::Path) {
+        let mains: Vec<(PathBuf, i32)> = {
+            let state = self.state.lock().await;
+            state
+                .ssh_files
+                .iter()
+                .filter(|(main, files)| {
+                    main.as_path() != file && files.iter().skip(1).any(|f| f == file)
+                })
+                .filter_map(|(main, _)| Some((main.clone(), state.documents.get(main)?.version)))
+                .collect()
+        };
+        for (main, version) in mains {
+            self.schedule_ssh_lint(main, version);
+        }
+    }
+
+    /// Asks the client to watch the files the open SSH configs include
+    /// (when it can register watchers dynamically), so a change on disk
+    /// re-lints the configs. One registration, replaced when the set changes.
+    async fn sync_watches(&self) {
+        let (support, wanted) = {
+            let state = self.state.lock().await;
+            let open: BTreeSet<&PathBuf> = state.ssh_files.keys().collect();
+            let wanted: BTreeSet<PathBuf> = state
+                .ssh_files
+                .values()
+                .flat_map(|files| files.iter().skip(1))
+                .filter(|f| !open.contains(f))
+                .cloned()
+                .collect();
+            (state.client_support, wanted)
+        };
+        if !support.watch_files {
+            return;
+        }
+        let mut watching = self.watching.lock().await;
+        if *watching == wanted {
+            return;
+        }
+        const ID: &str = "gord/ssh-includes";
+        const METHOD: &str = "workspace/didChangeWatchedFiles";
+        if !watching.is_empty() {
+            let gone = tower_lsp_server::ls_types::Unregistration {
+                id: ID.to_string(),
+                method: METHOD.to_string(),
+            };
+            if let Err(e) = self.client.unregister_capability(vec![gone]).await {
+                tracing::warn!("cannot stop watching SSH includes: {e}");
+            }
+            watching.clear();
+        }
+        if wanted.is_empty() {
+            return;
+        }
+        let options = tower_lsp_server::ls_types::DidChangeWatchedFilesRegistrationOptions {
+            watchers: versioned::watchers(&wanted, support.relative_patterns),
+        };
+        let registration = tower_lsp_server::ls_types::Registration {
+            id: ID.to_string(),
+            method: METHOD.to_string(),
+            register_options: serde_json::to_value(options).ok(),
+        };
+        match self.client.register_capability(vec![registration]).await {
+            Ok(()) => *watching = wanted,
+            Err(e) => tracing::warn!("cannot watch SSH includes: {e}"),
+        }
+    }
+
+    /// Quick fixes for the SSH diagnostics of `path` that edit text,
+    /// recomputed from the current texts (open buffers, else disk) of the
+    /// configs that read `path`, and versioned with those texts' versions.
+    async fn ssh_quick_fixes(
+        &self,
+        path: &std::path::Path,
+        diagnostics: &[tower_lsp_server::ls_types::Diagnostic],
+    ) -> Vec<tower_lsp_server::ls_types::CodeActionOrCommand> {
+        if !diagnostics.iter().any(ssh::has_edit_fix) {
+            return Vec::new();
+        }
+        let (mut mains, overlay, document_changes) = {
+            let state = self.state.lock().await;
+            let mains: Vec<PathBuf> = state
+                .ssh_files
+                .iter()
+                .filter(|(_, files)| files.iter().any(|f| f == path))
+                .map(|(main, _)| main.clone())
+                .collect();
+            (
+                mains,
+                state.documents.overlay(),
+                state.client_support.document_changes,
+            )
+        };
+        let file = path.to_path_buf();
+        let fixes = tokio::task::spawn_blocking({
+            let diagnostics = diagnostics.to_vec();
+            move || {
+                let local = LocalFacts::current();
+                // The health run's config: its diagnostics are on files no
+                // open config may include.
+                let default = local.home.join(".ssh").join("config");
+                for candidate in [file.clone(), default] {
+                    if !mains.contains(&candidate) {
+                        mains.push(candidate);
+                    }
+                }
+                let version = |uri: &Uri| {
+                    crate::uri::uri_to_path(uri.as_str()).and_then(|p| overlay.version(&p))
+                };
+                let build = |files| versioned::workspace_edit(files, document_changes, &version);
+                ssh::quick_fixes(&mains, &file, &diagnostics, &overlay, &local, &build)
+            }
+        })
+        .await;
+        fixes.unwrap_or_default()
     }
 
     /// The path and overlay for a request on an open SSH config.
@@ -363,12 +495,17 @@ impl Backend {
         path: &std::path::Path,
         diagnostics: &[tower_lsp_server::ls_types::Diagnostic],
     ) -> Vec<tower_lsp_server::ls_types::CodeActionOrCommand> {
-        let (tool, issues, overlay) = {
+        let (tool, issues, overlay, document_changes) = {
             let state = self.state.lock().await;
             let Some((tool, issues)) = state.lint_issues.get(&lint::package_dir(path)) else {
                 return Vec::new();
             };
-            (*tool, issues.clone(), state.documents.overlay())
+            (
+                *tool,
+                issues.clone(),
+                state.documents.overlay(),
+                state.client_support.document_changes,
+            )
         };
         let major = self
             .linter_cache
@@ -388,11 +525,14 @@ impl Backend {
             .parent()
             .map(crate::lint::scope::module_root)
             .unwrap_or_default();
+        let version = |p: &std::path::Path| overlay.version(p);
         let ctx = lint::FixContext {
             tool,
             major,
             read: &read,
             module_root,
+            version: &version,
+            document_changes,
         };
         lint::quick_fixes(path, diagnostics, &issues, &ctx)
     }
@@ -430,6 +570,7 @@ impl LanguageServer for Backend {
             let mut state = self.state.lock().await;
             state.workspace = workspace_of(&params);
             state.trusted = trusted;
+            state.client_support = versioned::ClientSupport::of(&params.capabilities);
             tracing::info!(workspace = ?state.workspace, trusted, "initialize");
         }
         self.apply_settings(&settings_json).await;
@@ -512,6 +653,8 @@ impl LanguageServer for Backend {
             state.documents.open(doc);
             state.settings.lint_on_open && state.trusted
         };
+        // The buffer now wins over the disk for the configs that include it.
+        self.relint_including(&path).await;
         if ssh {
             self.schedule_ssh_lint(path, item.version);
         } else if go && lint_on_open {
@@ -548,6 +691,7 @@ impl LanguageServer for Backend {
                 .change(&path, version, change.text)
                 .is_some_and(Document::is_ssh_config)
         };
+        self.relint_including(&path).await;
         if ssh {
             self.schedule_ssh_lint(path, version);
         }
@@ -559,6 +703,7 @@ impl LanguageServer for Backend {
         };
         let changed = {
             let mut state = self.state.lock().await;
+            state.ssh_files.remove(&path);
             match state.documents.close(&path) {
                 // The file on disk may differ from the closed buffer: its
                 // diagnostics go with it.
@@ -570,6 +715,18 @@ impl LanguageServer for Backend {
             }
         };
         self.send_diagnostics(changed).await;
+        // The configs that include it read the disk again.
+        self.relint_including(&path).await;
+        let backend = self.handle();
+        tokio::spawn(async move { backend.sync_watches().await });
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        for event in params.changes {
+            if let Some(path) = crate::uri::uri_to_path(event.uri.as_str()) {
+                self.relint_including(&path).await;
+            }
+        }
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
@@ -612,6 +769,10 @@ impl LanguageServer for Backend {
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         let mut actions = code_action::quick_fixes(&params.context.diagnostics);
         if let Some(path) = crate::uri::uri_to_path(params.text_document.uri.as_str()) {
+            actions.extend(
+                self.ssh_quick_fixes(&path, &params.context.diagnostics)
+                    .await,
+            );
             actions.extend(
                 self.lint_quick_fixes(&path, &params.context.diagnostics)
                     .await,
