@@ -396,15 +396,21 @@ impl Backend {
     /// Quick fixes for the SSH diagnostics of `path` that edit text,
     /// recomputed from the current texts (open buffers, else disk) of the
     /// configs that read `path`, and versioned with those texts' versions.
+    /// When the client resolves edits lazily, the edit is left out and
+    /// computed again when the user picks the fix ([`Self::resolve_ssh_fix`]):
+    /// vscode-languageclient drops a code action's TextDocumentEdit version,
+    /// so the sidecar checks it itself at that moment.
     async fn ssh_quick_fixes(
         &self,
         path: &std::path::Path,
         diagnostics: &[tower_lsp_server::ls_types::Diagnostic],
+        lazy: bool,
     ) -> Vec<tower_lsp_server::ls_types::CodeActionOrCommand> {
+        use tower_lsp_server::ls_types::CodeActionOrCommand;
         if !diagnostics.iter().any(ssh::has_edit_fix) {
             return Vec::new();
         }
-        let (mut mains, overlay, document_changes) = {
+        let (mut mains, overlay, document_changes, version) = {
             let state = self.state.lock().await;
             let mains: Vec<PathBuf> = state
                 .ssh_files
@@ -416,6 +422,7 @@ impl Backend {
                 mains,
                 state.documents.overlay(),
                 state.client_support.document_changes,
+                state.documents.get(path).map(|d| d.version),
             )
         };
         let file = path.to_path_buf();
@@ -439,7 +446,74 @@ impl Backend {
             }
         })
         .await;
-        fixes.unwrap_or_default()
+        let mut fixes = fixes.unwrap_or_default();
+        if lazy {
+            for fix in &mut fixes {
+                if let CodeActionOrCommand::CodeAction(action) = fix {
+                    action.edit = None;
+                    action.data = Some(serde_json::json!({
+                        "gordSshFix": crate::uri::file_uri(path),
+                        "version": version,
+                    }));
+                }
+            }
+        }
+        fixes
+    }
+
+    /// The edit of an SSH fix the user picked, computed now: only if the
+    /// document is still at the version the fix was offered for, and the
+    /// finding is still there. Otherwise the action comes back without an
+    /// edit (nothing is changed) and the user is told why.
+    async fn resolve_ssh_fix(
+        &self,
+        mut action: tower_lsp_server::ls_types::CodeAction,
+    ) -> tower_lsp_server::ls_types::CodeAction {
+        use tower_lsp_server::ls_types::CodeActionOrCommand;
+        let Some(data) = action.data.take() else {
+            return action;
+        };
+        let Some(path) = data
+            .get("gordSshFix")
+            .and_then(Value::as_str)
+            .and_then(crate::uri::uri_to_path)
+        else {
+            action.data = Some(data);
+            return action;
+        };
+        let offered = data.get("version").and_then(Value::as_i64);
+        let now = self
+            .state
+            .lock()
+            .await
+            .documents
+            .get(&path)
+            .map(|d| i64::from(d.version));
+        let diagnostics = action.diagnostics.clone().unwrap_or_default();
+        let edit = if offered == now {
+            self.ssh_quick_fixes(&path, &diagnostics, false)
+                .await
+                .into_iter()
+                .find_map(|fix| match fix {
+                    CodeActionOrCommand::CodeAction(a) if a.title == action.title => a.edit,
+                    _ => None,
+                })
+        } else {
+            None
+        };
+        if edit.is_none() {
+            self.client
+                .show_message(
+                    MessageType::INFO,
+                    format!(
+                        "{} changed since this fix was offered; nothing was changed. Ask for the fix again.",
+                        path.display()
+                    ),
+                )
+                .await;
+        }
+        action.edit = edit;
+        action
     }
 
     /// The path and overlay for a request on an open SSH config.
@@ -591,6 +665,14 @@ impl LanguageServer for Backend {
                 code_action_provider: Some(CodeActionProviderCapability::Options(
                     CodeActionOptions {
                         code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                        // Only for a client that resolves edits lazily.
+                        resolve_provider: self
+                            .state
+                            .lock()
+                            .await
+                            .client_support
+                            .resolve_edit
+                            .then_some(true),
                         ..CodeActionOptions::default()
                     },
                 )),
@@ -769,8 +851,9 @@ impl LanguageServer for Backend {
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         let mut actions = code_action::quick_fixes(&params.context.diagnostics);
         if let Some(path) = crate::uri::uri_to_path(params.text_document.uri.as_str()) {
+            let lazy = self.state.lock().await.client_support.resolve_edit;
             actions.extend(
-                self.ssh_quick_fixes(&path, &params.context.diagnostics)
+                self.ssh_quick_fixes(&path, &params.context.diagnostics, lazy)
                     .await,
             );
             actions.extend(
@@ -779,5 +862,12 @@ impl LanguageServer for Backend {
             );
         }
         Ok((!actions.is_empty()).then_some(actions))
+    }
+
+    async fn code_action_resolve(
+        &self,
+        action: tower_lsp_server::ls_types::CodeAction,
+    ) -> Result<tower_lsp_server::ls_types::CodeAction> {
+        Ok(self.resolve_ssh_fix(action).await)
     }
 }

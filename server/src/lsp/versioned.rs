@@ -25,6 +25,9 @@ pub struct ClientSupport {
     /// `workspace.didChangeWatchedFiles.relativePatternSupport`: watchers
     /// outside the workspace folders (an ssh config's includes usually are).
     pub relative_patterns: bool,
+    /// `textDocument.codeAction.resolveSupport` lists `edit`: a quick fix's
+    /// edit can wait until the user picks it, and be computed then.
+    pub resolve_edit: bool,
 }
 
 impl ClientSupport {
@@ -40,6 +43,12 @@ impl ClientSupport {
             relative_patterns: watch
                 .and_then(|w| w.relative_pattern_support)
                 .unwrap_or(false),
+            resolve_edit: capabilities
+                .text_document
+                .as_ref()
+                .and_then(|t| t.code_action.as_ref())
+                .and_then(|c| c.resolve_support.as_ref())
+                .is_some_and(|r| r.properties.iter().any(|p| p == "edit")),
         }
     }
 }

@@ -210,6 +210,11 @@ fn uri(path: &Path) -> String {
 /// does: versioned edits, file watchers registered dynamically, relative
 /// patterns. HOME is `home`, so no real ~/.ssh/config is read.
 fn editor_on(root: &Path, home: &Path, path: &str) -> Editor {
+    editor_with(root, home, path, json!({}))
+}
+
+/// [`editor_on`] with `text_document` as the client's textDocument capabilities.
+fn editor_with(root: &Path, home: &Path, path: &str, text_document: Value) -> Editor {
     let home = home.display().to_string();
     let mut editor = Editor::start(&[("HOME", &home), ("PATH", path)]);
     let root_uri = uri(root);
@@ -219,13 +224,16 @@ fn editor_on(root: &Path, home: &Path, path: &str) -> Editor {
             "processId": std::process::id(),
             "rootUri": root_uri,
             "workspaceFolders": [{ "uri": root_uri, "name": "ws" }],
-            "capabilities": { "workspace": {
-                "workspaceEdit": { "documentChanges": true },
-                "didChangeWatchedFiles": {
-                    "dynamicRegistration": true,
-                    "relativePatternSupport": true
-                }
-            }},
+            "capabilities": {
+                "workspace": {
+                    "workspaceEdit": { "documentChanges": true },
+                    "didChangeWatchedFiles": {
+                        "dynamicRegistration": true,
+                        "relativePatternSupport": true
+                    }
+                },
+                "textDocument": text_document,
+            },
             "initializationOptions": { "trusted": true },
         })),
     );
@@ -393,6 +401,54 @@ fn a_stale_ssh_fix_never_turns_host_into_hohostname() {
         std::fs::read_to_string(&config).unwrap(),
         v1,
         "never written"
+    );
+}
+
+/// vscode-languageclient 9 drops a code action's TextDocumentEdit version
+/// (it checks versions only for workspace/applyEdit), and it resolves edits
+/// lazily: the sidecar computes the edit when the user picks the fix and
+/// refuses it if the document moved on since the fix was offered.
+#[test]
+fn a_fix_picked_after_the_text_moved_is_refused_at_resolve() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("work.ssh_config");
+    let v1 = "Host work\n  Hostnme 127.0.0.1\n";
+    write_mode(&config, v1, 0o600);
+    let capabilities = json!({ "codeAction": {
+        "dataSupport": true,
+        "resolveSupport": { "properties": ["edit"] }
+    }});
+    let mut editor = editor_with(dir.path(), dir.path(), "/usr/bin:/bin", capabilities);
+    open(&mut editor, &config, "ssh_config", 1, v1);
+    let diagnostic = ssh001_on(&mut editor, &config, 1);
+    let offered = code_actions(&mut editor, &config, &diagnostic);
+    let fix = offered
+        .iter()
+        .find(|a| a["title"] == "Change to HostName")
+        .unwrap_or_else(|| panic!("{offered:#?}"))
+        .clone();
+    assert!(fix["edit"].is_null(), "the edit waits for resolve: {fix:#}");
+
+    // Picked at once: resolved on version 1, versioned 1.
+    let resolved = editor.request("codeAction/resolve", Some(fix.clone()))["result"].clone();
+    assert_eq!(versions_for(&resolved, &config), [json!(1)]);
+    assert_eq!(
+        apply_as_client(&resolved, &config, 1, v1).unwrap(),
+        "Host work\n  HostName 127.0.0.1\n"
+    );
+
+    // Picked after a line was inserted above: no edit at all.
+    let v2 = format!("# added\n{v1}");
+    change(&mut editor, &config, 2, &v2);
+    let late = editor.request("codeAction/resolve", Some(fix))["result"].clone();
+    assert!(late["edit"].is_null(), "{late:#}");
+    let told = editor.wait_for(|m| m["method"] == "window/showMessage");
+    assert!(
+        told["params"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("changed since this fix was offered"),
+        "{told:#}"
     );
 }
 
