@@ -394,13 +394,20 @@ mod tests {
         let build = |files: Vec<(Uri, Vec<lsp::TextEdit>)>| {
             crate::lsp::versioned::workspace_edit(files, true, &|_| Some(4))
         };
-        quick_fixes(&[main.clone()], &main, asked, &fs, &facts(), &build)
-            .into_iter()
-            .filter_map(|a| match a {
-                lsp::CodeActionOrCommand::CodeAction(a) => Some(a),
-                lsp::CodeActionOrCommand::Command(_) => None,
-            })
-            .collect()
+        quick_fixes(
+            std::slice::from_ref(&main),
+            &main,
+            asked,
+            &fs,
+            &facts(),
+            &build,
+        )
+        .into_iter()
+        .filter_map(|a| match a {
+            lsp::CodeActionOrCommand::CodeAction(a) => Some(a),
+            lsp::CodeActionOrCommand::Command(_) => None,
+        })
+        .collect()
     }
 
     #[test]
