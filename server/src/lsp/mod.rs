@@ -142,6 +142,10 @@ struct State {
     ssh_files: BTreeMap<PathBuf, Vec<PathBuf>>,
 }
 
+/// How long a request to the client (a watcher registration) may wait for
+/// its answer: a client that never answers must not hold lint tasks.
+const CLIENT_ANSWER: Duration = Duration::from_secs(10);
+
 /// How long typing must pause before an SSH config is linted again.
 const LINT_DEBOUNCE: Duration = Duration::from_millis(150);
 
@@ -371,8 +375,12 @@ impl Backend {
                 id: ID.to_string(),
                 method: METHOD.to_string(),
             };
-            if let Err(e) = self.client.unregister_capability(vec![gone]).await {
-                tracing::warn!("cannot stop watching SSH includes: {e}");
+            match tokio::time::timeout(CLIENT_ANSWER, self.client.unregister_capability(vec![gone]))
+                .await
+            {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => tracing::warn!("cannot stop watching SSH includes: {e}"),
+                Err(_) => tracing::warn!("the client did not answer unregisterCapability"),
             }
             watching.clear();
         }
@@ -387,9 +395,15 @@ impl Backend {
             method: METHOD.to_string(),
             register_options: serde_json::to_value(options).ok(),
         };
-        match self.client.register_capability(vec![registration]).await {
-            Ok(()) => *watching = wanted,
-            Err(e) => tracing::warn!("cannot watch SSH includes: {e}"),
+        match tokio::time::timeout(
+            CLIENT_ANSWER,
+            self.client.register_capability(vec![registration]),
+        )
+        .await
+        {
+            Ok(Ok(())) => *watching = wanted,
+            Ok(Err(e)) => tracing::warn!("cannot watch SSH includes: {e}"),
+            Err(_) => tracing::warn!("the client did not answer registerCapability"),
         }
     }
 

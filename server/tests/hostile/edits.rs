@@ -484,13 +484,25 @@ fn an_included_files_diagnostics_follow_its_changes_on_disk_and_in_the_editor() 
         "workspace/didChangeWatchedFiles",
         json!({ "changes": [{ "uri": uri(&included), "type": 2 }] }),
     );
-    ssh001_on(&mut editor, &included, 2);
+    let moved = ssh001_on(&mut editor, &included, 2);
     // The included file is not open: the stale diagnostic's fix is
     // recomputed from the disk and, no longer matching, not offered.
     let stale = code_actions(&mut editor, &included, &old);
     assert!(
         stale.iter().all(|a| a["edit"].is_null()),
         "a fix for text that moved: {stale:#?}"
+    );
+    // The current one's is, computed from the disk: version null.
+    let actions = code_actions(&mut editor, &included, &moved);
+    let fix = actions
+        .iter()
+        .find(|a| a["title"] == "Change to HostName")
+        .unwrap_or_else(|| panic!("{actions:#?}"));
+    assert_eq!(versions_for(fix, &included), [Value::Null]);
+    let on_disk = std::fs::read_to_string(&included).unwrap();
+    assert_eq!(
+        apply_as_client(fix, &included, 0, &on_disk).unwrap(),
+        "# first\nHost work\n  HostName x\n"
     );
 
     // Opened and edited in the editor (as plain text: only the including
@@ -556,7 +568,9 @@ fn golangci_config_and_nolint_fixes_are_versioned() {
     let config = ws.path().join(".golangci.yml");
     let go_text = std::fs::read_to_string(&file).unwrap();
     let config_text = std::fs::read_to_string(&config).unwrap();
-    let mut editor = editor_on(ws.path(), ws.path(), &lint_path());
+    // The real HOME: golangci-lint's and go's caches are warm there.
+    let home = PathBuf::from(std::env::var_os("HOME").unwrap());
+    let mut editor = editor_on(ws.path(), &home, &lint_path());
     open(&mut editor, &file, "go", 3, &go_text);
     let wanted = uri(&file);
     let published = editor.wait_for(move |m| {
