@@ -431,6 +431,10 @@ mod tests {
         // `st work`; no fix may be offered for it.
         let after = "# moved\nHost work\n  Hostnme x\n";
         assert!(fixes_on(after, &typo).is_empty());
+        // The health run's diagnostics say `CODE: message`; they match too.
+        let mut health = typo[0].clone();
+        health.message = format!("SSH001: {}", health.message);
+        assert_eq!(fixes_on(before, &[health]).len(), 1);
     }
 
     #[test]
