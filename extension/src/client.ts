@@ -52,6 +52,9 @@ export function createClient(
       { scheme: "file", language: "go" },
       { scheme: "file", language: "go.mod" },
       { scheme: "file", language: "ssh_config" },
+      // So the sidecar computes "Disable <linter> in .golangci.yml" from the
+      // open buffer (and versions the edit), not from an older file on disk.
+      { scheme: "file", pattern: "**/.golangci.{yml,yaml,toml,json}" },
     ],
     synchronize: { configurationSection: "gord" },
     initializationOptions,

@@ -3,15 +3,17 @@
 //! The pure part turns LSP edits into new text ([`apply_edits`]) and shows
 //! the change as a unified diff ([`unified_diff`]). The side-effect part
 //! ([`write_file_atomically`]) replaces a file on disk only if it still holds
-//! the bytes the edits were computed from, keeps a numbered backup of them,
-//! and swaps the new content in with one `rename`, so the file is never seen
-//! half-written and keeps its mode (ssh refuses configs that others can
-//! write).
+//! the bytes the edits were computed from, keeps a backup of them in a
+//! private directory (never next to the file, where an ssh `Include` glob
+//! would read it), refuses read-only files unless forced, and swaps the new
+//! content in with one `rename`, so the file is never seen half-written and
+//! keeps its mode (ssh refuses configs that others can write). A file with
+//! other hard links is rewritten in place instead, so the links stay one file.
 
 use std::fmt::Write as _;
 use std::fs::{self, File, OpenOptions};
 use std::io::Write as _;
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use crate::text::LineIndex;
@@ -22,7 +24,7 @@ const CONTEXT: usize = 3;
 /// Above this many differences, the diff stops looking for the shortest
 /// script and shows the rest as one replacement (still a correct diff).
 const MAX_DIFF_DISTANCE: usize = 2000;
-/// How many numbered backups may pile up next to one file.
+/// How many backups of one file may share one second's timestamp.
 const MAX_BACKUPS: u32 = 10_000;
 
 #[derive(Debug, thiserror::Error)]
@@ -37,6 +39,12 @@ pub enum EditError {
     Overlapping { first: Range, second: Range },
     #[error("{} changed on disk since gord read it; nothing was written", .path.display())]
     ChangedOnDisk { path: PathBuf },
+    #[error("{} is read-only (mode {mode:04o}); nothing was written. Make it writable, or run again with --force to replace it anyway (its mode is kept)", .path.display())]
+    ReadOnly { path: PathBuf, mode: u32 },
+    #[error("no backup directory: neither XDG_STATE_HOME nor HOME is an absolute path; nothing was written")]
+    NoBackupDir,
+    #[error("cannot keep backups in {}: {why}; nothing was written", .path.display())]
+    BackupDir { path: PathBuf, why: &'static str },
     #[error("cannot {action} {}: {source}", .path.display())]
     Io {
         action: &'static str,
@@ -309,9 +317,49 @@ pub fn unified_diff(path: &Path, old: &str, new: &str) -> String {
 pub struct WriteOutcome {
     /// The file written: the path given, or the file its symlinks lead to.
     pub target: PathBuf,
-    /// The copy of the original bytes next to `target`; None when the new
-    /// content equals the original and nothing was written.
+    /// The copy of the original bytes in the backup directory; None when the
+    /// new content equals the original and nothing was written.
     pub backup: Option<PathBuf>,
+    /// The file had other hard links, so it was rewritten in place (same
+    /// inode, not atomic) instead of replaced by a rename.
+    pub in_place: bool,
+}
+
+/// How [`write_file_atomically`] may write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WriteOptions {
+    /// Where backups go: a private directory (created with mode 0700) that
+    /// no ssh `Include` pattern of the config reads.
+    pub backup_dir: PathBuf,
+    /// Replace a read-only file anyway (its mode is kept).
+    pub force: bool,
+}
+
+impl WriteOptions {
+    /// Backups in [`default_backup_dir`], read-only files refused.
+    pub fn new(force: bool) -> Result<WriteOptions, EditError> {
+        Ok(WriteOptions {
+            backup_dir: default_backup_dir().ok_or(EditError::NoBackupDir)?,
+            force,
+        })
+    }
+}
+
+/// `$XDG_STATE_HOME/gord/backups`, else `~/.local/state/gord/backups`.
+/// Outside `~/.ssh` and any config directory, so no `Include` reads a backup.
+pub fn default_backup_dir() -> Option<PathBuf> {
+    let absolute = |v: std::ffi::OsString| {
+        let p = PathBuf::from(v);
+        p.is_absolute().then_some(p)
+    };
+    let state = std::env::var_os("XDG_STATE_HOME")
+        .and_then(absolute)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .and_then(absolute)
+                .map(|h| h.join(".local").join("state"))
+        })?;
+    Some(state.join("gord").join("backups"))
 }
 
 /// A file in the middle of being written, removed on drop unless kept.
@@ -375,22 +423,138 @@ fn fill(
     file.sync_all().map_err(io_error("flush", path))
 }
 
+/// Whether a file's mode says nobody may write it (0400, 0444, 0500...):
+/// the user made it read-only, and a rename would replace it silently.
+fn is_read_only(mode: u32) -> bool {
+    mode & 0o222 == 0
+}
+
+/// Refuses a read-only file unless `force`; the error says how to force.
+/// Called for every file of a multi-file edit before any is written.
+pub fn check_writable(path: &Path, force: bool) -> Result<(), EditError> {
+    let metadata = fs::metadata(path).map_err(io_error("read the metadata of", path))?;
+    let mode = metadata.permissions().mode() & 0o7777;
+    if is_read_only(mode) && !force {
+        return Err(EditError::ReadOnly {
+            path: path.to_path_buf(),
+            mode,
+        });
+    }
+    Ok(())
+}
+
+/// `/home/me/.ssh/config.d/work` as one file name: `%` and `/` escaped
+/// (`%25`, `%2F`), so the name says which file it backs up. Long paths keep
+/// their end (the file's own name), to stay under NAME_MAX.
+fn backup_stem(target: &Path) -> String {
+    let mut out = String::new();
+    for ch in target.to_string_lossy().chars() {
+        match ch {
+            '%' => out.push_str("%25"),
+            '/' => out.push_str("%2F"),
+            c => out.push(c),
+        }
+    }
+    const MAX: usize = 180;
+    if out.len() > MAX {
+        let mut cut = out.len() - MAX;
+        while !out.is_char_boundary(cut) {
+            cut += 1;
+        }
+        out = format!("...{}", &out[cut..]);
+    }
+    out
+}
+
+/// `YYYYMMDDTHHMMSSZ` (UTC) for seconds since the epoch.
+fn utc_stamp(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    // Howard Hinnant's days-to-civil.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}{month:02}{day:02}T{:02}{:02}{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// The backup directory, created with mode 0700 if missing; refused when it
+/// is not a private directory of ours (a symlink, or others may read it).
+fn prepare_backup_dir(dir: &Path) -> Result<(), EditError> {
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(io_error("create the backup directory", dir))?;
+    let metadata = fs::symlink_metadata(dir).map_err(io_error("read the metadata of", dir))?;
+    if !metadata.is_dir() {
+        return Err(EditError::BackupDir {
+            path: dir.to_path_buf(),
+            why: "it is not a directory",
+        });
+    }
+    if metadata.permissions().mode() & 0o077 != 0 {
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
+            .map_err(io_error("make private (mode 0700)", dir))?;
+    }
+    Ok(())
+}
+
+/// Copies `original` to a new file in `dir` named after `target` and the
+/// time; an existing backup is never overwritten (`.1`, `.2`, ... instead).
+fn write_backup(dir: &Path, target: &Path, original: &[u8]) -> Result<PendingFile, EditError> {
+    prepare_backup_dir(dir)?;
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let base = format!("{}.{}", backup_stem(target), utc_stamp(secs));
+    for n in 0..MAX_BACKUPS {
+        let candidate = match n {
+            0 => format!("{base}.gord-bak"),
+            _ => format!("{base}.{n}.gord-bak"),
+        };
+        if let Some((mut file, path)) = create_new(dir, &candidate, 0o600)? {
+            let pending = PendingFile { path, keep: false };
+            file.write_all(original)
+                .map_err(io_error("write", &pending.path))?;
+            file.sync_all().map_err(io_error("flush", &pending.path))?;
+            return Ok(pending);
+        }
+    }
+    Err(io_error("find a free backup name in", dir)(
+        std::io::Error::from(std::io::ErrorKind::AlreadyExists),
+    ))
+}
+
 /// Replaces the file at `path` with `new`, only if it still holds
 /// `expected_original`:
 ///
 /// 1. symlinks are followed: the file they lead to is replaced, the links stay;
 /// 2. the file is read again and [`EditError::ChangedOnDisk`] returned, with
 ///    nothing touched, if its bytes differ from `expected_original`;
-/// 3. the original bytes go to `<name>.gord-bak` next to it, or
-///    `<name>.gord-bak.1`, `.2`, ... when that exists (a backup is never
-///    overwritten);
-/// 4. `new` is written to a temporary file in the same directory with the
-///    original's mode and owner, flushed, and renamed over the original, so
-///    readers see either the old file or the new one.
+/// 3. a read-only file (no write bit) is refused unless `options.force`;
+/// 4. the original bytes go to a new file in `options.backup_dir` (mode
+///    0700), named after the file's path and the time, never overwriting one;
+/// 5. a file with one link: `new` is written to a temporary file in the same
+///    directory with the original's mode and owner, flushed, and renamed over
+///    the original, so readers see either the old file or the new one;
+///    a file with other hard links is rewritten in place instead, so every
+///    link keeps seeing it (not atomic; the backup holds the old bytes).
 pub fn write_file_atomically(
     path: &Path,
     expected_original: &[u8],
     new: &[u8],
+    options: &WriteOptions,
 ) -> Result<WriteOutcome, EditError> {
     let target = fs::canonicalize(path).map_err(io_error("find", path))?;
     let original = fs::read(&target).map_err(io_error("read", &target))?;
@@ -401,8 +565,10 @@ pub fn write_file_atomically(
         return Ok(WriteOutcome {
             target,
             backup: None,
+            in_place: false,
         });
     }
+    check_writable(&target, options.force)?;
     let metadata = fs::metadata(&target).map_err(io_error("read the metadata of", &target))?;
     let mode = metadata.permissions().mode() & 0o7777;
     let (Some(dir), Some(name)) = (target.parent(), target.file_name()) else {
@@ -412,30 +578,16 @@ pub fn write_file_atomically(
     };
     let name = name.to_string_lossy().into_owned();
 
-    let mut backup = None;
-    for n in 0..MAX_BACKUPS {
-        let candidate = match n {
-            0 => format!("{name}.gord-bak"),
-            _ => format!("{name}.gord-bak.{n}"),
-        };
-        if let Some((file, path)) = create_new(dir, &candidate, 0o600)? {
-            backup = Some((file, PendingFile { path, keep: false }));
-            break;
-        }
+    let mut backup = write_backup(&options.backup_dir, &target, &original)?;
+    if metadata.nlink() > 1 {
+        write_in_place(&target, expected_original, new, mode)?;
+        backup.keep = true;
+        return Ok(WriteOutcome {
+            target,
+            backup: Some(backup.path.clone()),
+            in_place: true,
+        });
     }
-    let Some((mut backup_file, mut backup)) = backup else {
-        return Err(io_error("find a free backup name for", &target)(
-            std::io::Error::from(std::io::ErrorKind::AlreadyExists),
-        ));
-    };
-    fill(
-        &mut backup_file,
-        &backup.path,
-        &original,
-        mode,
-        &metadata,
-        &target,
-    )?;
 
     let mut temp = None;
     for n in 0..MAX_BACKUPS {
@@ -469,7 +621,51 @@ pub fn write_file_atomically(
     Ok(WriteOutcome {
         target,
         backup: Some(backup.path.clone()),
+        in_place: false,
     })
+}
+
+/// Rewrites a hard-linked file through its own inode. A forced read-only
+/// file gets its owner's write bit for the length of the write only.
+fn write_in_place(
+    target: &Path,
+    expected_original: &[u8],
+    new: &[u8],
+    mode: u32,
+) -> Result<(), EditError> {
+    let unlock = is_read_only(mode);
+    if unlock {
+        fs::set_permissions(target, fs::Permissions::from_mode(mode | 0o200))
+            .map_err(io_error("make writable for the edit", target))?;
+    }
+    let written = (|| {
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(target)
+            .map_err(io_error("open", target))?;
+        // A last look through the very inode we are about to write.
+        let mut now = Vec::new();
+        std::io::Read::read_to_end(&mut file, &mut now).map_err(io_error("read", target))?;
+        if now != expected_original {
+            return Err(EditError::ChangedOnDisk {
+                path: target.to_path_buf(),
+            });
+        }
+        std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(0))
+            .map_err(io_error("rewind", target))?;
+        file.write_all(new).map_err(io_error("write", target))?;
+        file.set_len(new.len() as u64)
+            .map_err(io_error("truncate", target))?;
+        file.sync_all().map_err(io_error("flush", target))
+    })();
+    if unlock {
+        let restored = fs::set_permissions(target, fs::Permissions::from_mode(mode))
+            .map_err(io_error("restore the mode of", target));
+        written.and(restored)
+    } else {
+        written
+    }
 }
 
 #[cfg(test)]
@@ -743,42 +939,131 @@ mod tests {
         names
     }
 
-    #[test]
-    fn writing_replaces_the_file_and_keeps_a_backup() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("config");
-        fs::write(&path, "Host a\n").unwrap();
-        let outcome = write_file_atomically(&path, b"Host a\n", b"Host b\n").unwrap();
-        assert_eq!(fs::read(&path).unwrap(), b"Host b\n");
-        let backup = outcome.backup.unwrap();
-        assert_eq!(backup, dir.path().join("config.gord-bak"));
-        assert_eq!(fs::read(&backup).unwrap(), b"Host a\n");
-        assert_eq!(names_in(dir.path()), ["config", "config.gord-bak"]);
+    fn options(dir: &Path) -> WriteOptions {
+        WriteOptions {
+            backup_dir: dir.join("state").join("backups"),
+            force: false,
+        }
     }
 
     #[test]
-    fn backups_are_numbered_and_never_overwritten() {
+    fn writing_replaces_the_file_and_keeps_a_backup_elsewhere() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config");
+        fs::write(&path, "Host a\n").unwrap();
+        let opts = options(dir.path());
+        let outcome = write_file_atomically(&path, b"Host a\n", b"Host b\n", &opts).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"Host b\n");
+        let backup = outcome.backup.unwrap();
+        assert_eq!(backup.parent().unwrap(), opts.backup_dir);
+        let name = backup.file_name().unwrap().to_string_lossy().into_owned();
+        let stem = backup_stem(&fs::canonicalize(&path).unwrap());
+        assert!(
+            name.starts_with(&stem) && name.ends_with(".gord-bak"),
+            "{name}"
+        );
+        assert_eq!(fs::read(&backup).unwrap(), b"Host a\n");
+        assert_eq!(names_in(dir.path()), ["config", "state"]);
+        assert_eq!(mode_of(&opts.backup_dir), 0o700);
+        assert_eq!(mode_of(&backup), 0o600);
+        assert!(!outcome.in_place);
+    }
+
+    #[test]
+    fn backups_are_never_overwritten() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config");
         fs::write(&path, "v1\n").unwrap();
-        fs::write(dir.path().join("config.gord-bak"), "older\n").unwrap();
-        let first = write_file_atomically(&path, b"v1\n", b"v2\n").unwrap();
-        assert_eq!(first.backup.unwrap(), dir.path().join("config.gord-bak.1"));
-        let second = write_file_atomically(&path, b"v2\n", b"v3\n").unwrap();
-        assert_eq!(second.backup.unwrap(), dir.path().join("config.gord-bak.2"));
-        assert_eq!(
-            fs::read_to_string(dir.path().join("config.gord-bak")).unwrap(),
-            "older\n"
-        );
-        assert_eq!(
-            fs::read_to_string(dir.path().join("config.gord-bak.1")).unwrap(),
-            "v1\n"
-        );
-        assert_eq!(
-            fs::read_to_string(dir.path().join("config.gord-bak.2")).unwrap(),
-            "v2\n"
-        );
+        let opts = options(dir.path());
+        let first = write_file_atomically(&path, b"v1\n", b"v2\n", &opts).unwrap();
+        let second = write_file_atomically(&path, b"v2\n", b"v3\n", &opts).unwrap();
+        let (first, second) = (first.backup.unwrap(), second.backup.unwrap());
+        assert_ne!(first, second);
+        assert_eq!(fs::read_to_string(&first).unwrap(), "v1\n");
+        assert_eq!(fs::read_to_string(&second).unwrap(), "v2\n");
         assert_eq!(fs::read_to_string(&path).unwrap(), "v3\n");
+        assert_eq!(names_in(&opts.backup_dir).len(), 2);
+    }
+
+    #[test]
+    fn a_backup_dir_others_can_read_is_made_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let opts = options(dir.path());
+        fs::create_dir_all(&opts.backup_dir).unwrap();
+        fs::set_permissions(&opts.backup_dir, fs::Permissions::from_mode(0o755)).unwrap();
+        let path = dir.path().join("config");
+        fs::write(&path, "a\n").unwrap();
+        write_file_atomically(&path, b"a\n", b"b\n", &opts).unwrap();
+        assert_eq!(mode_of(&opts.backup_dir), 0o700);
+    }
+
+    #[test]
+    fn backup_names_say_which_file_and_when() {
+        assert_eq!(
+            backup_stem(Path::new("/home/me/.ssh/config.d/100%")),
+            "%2Fhome%2Fme%2F.ssh%2Fconfig.d%2F100%25"
+        );
+        let long = format!("/{}/config", "d".repeat(400));
+        let stem = backup_stem(Path::new(&long));
+        assert!(stem.len() < 200 && stem.ends_with("%2Fconfig"), "{stem}");
+        assert_eq!(utc_stamp(0), "19700101T000000Z");
+        assert_eq!(utc_stamp(1_795_000_000), "20261118T110640Z");
+        assert_eq!(utc_stamp(951_825_600), "20000229T120000Z");
+    }
+
+    #[test]
+    fn a_read_only_file_is_refused_unless_forced() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config");
+        fs::write(&path, "a\n").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o400)).unwrap();
+        let mut opts = options(dir.path());
+        let err = write_file_atomically(&path, b"a\n", b"b\n", &opts).unwrap_err();
+        assert!(
+            matches!(err, EditError::ReadOnly { mode: 0o400, .. }),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("--force"), "{err}");
+        assert_eq!(fs::read(&path).unwrap(), b"a\n");
+        assert_eq!(names_in(dir.path()), ["config"], "no backup, no temp file");
+        opts.force = true;
+        write_file_atomically(&path, b"a\n", b"b\n", &opts).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"b\n");
+        assert_eq!(mode_of(&path), 0o400);
+    }
+
+    #[test]
+    fn a_hard_linked_file_is_written_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config");
+        let other = dir.path().join("other-name");
+        fs::write(&path, "Host a\n  Port 22\n").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
+        fs::hard_link(&path, &other).unwrap();
+        let inode = fs::metadata(&path).unwrap().ino();
+        let opts = options(dir.path());
+        let outcome =
+            write_file_atomically(&path, b"Host a\n  Port 22\n", b"Host b\n", &opts).unwrap();
+        assert!(outcome.in_place);
+        let after = fs::metadata(&path).unwrap();
+        assert_eq!((after.ino(), after.nlink()), (inode, 2));
+        assert_eq!(fs::read(&other).unwrap(), b"Host b\n", "shorter: truncated");
+        assert_eq!(
+            fs::read(outcome.backup.unwrap()).unwrap(),
+            b"Host a\n  Port 22\n"
+        );
+        assert_eq!(mode_of(&path), 0o600);
+
+        // Forced on a read-only hard-linked file: written, mode restored.
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o400)).unwrap();
+        let forced = WriteOptions {
+            force: true,
+            ..opts
+        };
+        write_file_atomically(&path, b"Host b\n", b"Host c\n", &forced).unwrap();
+        assert_eq!(fs::read(&other).unwrap(), b"Host c\n");
+        assert_eq!(mode_of(&path), 0o400);
+        assert_eq!(fs::metadata(&path).unwrap().ino(), inode);
     }
 
     #[test]
@@ -786,7 +1071,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config");
         fs::write(&path, "Host edited-meanwhile\n").unwrap();
-        let err = write_file_atomically(&path, b"Host a\n", b"Host b\n");
+        let err = write_file_atomically(&path, b"Host a\n", b"Host b\n", &options(dir.path()));
         match err {
             Err(EditError::ChangedOnDisk { path: p }) => {
                 assert_eq!(p, fs::canonicalize(&path).unwrap());
@@ -807,9 +1092,13 @@ mod tests {
             let path = dir.path().join(format!("config-{mode:o}"));
             fs::write(&path, "a\n").unwrap();
             fs::set_permissions(&path, fs::Permissions::from_mode(mode)).unwrap();
-            let outcome = write_file_atomically(&path, b"a\n", b"b\n").unwrap();
+            let opts = WriteOptions {
+                force: mode == 0o400,
+                ..options(dir.path())
+            };
+            let outcome = write_file_atomically(&path, b"a\n", b"b\n", &opts).unwrap();
             assert_eq!(mode_of(&path), mode, "{path:?}");
-            assert_eq!(mode_of(&outcome.backup.unwrap()), mode);
+            assert_eq!(mode_of(&outcome.backup.unwrap()), 0o600);
             assert_eq!(fs::read(&path).unwrap(), b"b\n");
         }
     }
@@ -824,7 +1113,8 @@ mod tests {
         fs::set_permissions(&real, fs::Permissions::from_mode(0o600)).unwrap();
         let link = dir.path().join("config");
         symlink(&real, &link).unwrap();
-        let outcome = write_file_atomically(&link, b"Host a\n", b"Host b\n").unwrap();
+        let outcome =
+            write_file_atomically(&link, b"Host a\n", b"Host b\n", &options(dir.path())).unwrap();
         assert_eq!(outcome.target, fs::canonicalize(&real).unwrap());
         assert!(fs::symlink_metadata(&link)
             .unwrap()
@@ -833,7 +1123,7 @@ mod tests {
         assert_eq!(fs::read_link(&link).unwrap(), real);
         assert_eq!(fs::read(&real).unwrap(), b"Host b\n");
         assert_eq!(mode_of(&real), 0o600);
-        assert_eq!(names_in(&real_dir), ["ssh_config", "ssh_config.gord-bak"]);
+        assert_eq!(names_in(&real_dir), ["ssh_config"]);
     }
 
     #[test]
@@ -841,7 +1131,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config");
         fs::write(&path, "Host a\n").unwrap();
-        let outcome = write_file_atomically(&path, b"Host a\n", b"Host a\n").unwrap();
+        let outcome =
+            write_file_atomically(&path, b"Host a\n", b"Host a\n", &options(dir.path())).unwrap();
         assert_eq!(outcome.backup, None);
         assert_eq!(names_in(dir.path()), ["config"]);
     }
@@ -850,7 +1141,7 @@ mod tests {
     fn errors_name_the_path() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("missing");
-        let err = write_file_atomically(&path, b"", b"x").unwrap_err();
+        let err = write_file_atomically(&path, b"", b"x", &options(dir.path())).unwrap_err();
         assert!(err.to_string().contains("missing"), "{err}");
     }
 }

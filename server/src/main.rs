@@ -222,7 +222,9 @@ enum SshCommand {
         allow_exec: bool,
     },
     /// Apply the safe fixes to an SSH config: prints a diff, writes atomically,
-    /// keeps a backup, refuses when the file changed since it was read.
+    /// keeps a backup under $XDG_STATE_HOME/gord/backups (default
+    /// ~/.local/state/gord/backups), refuses when the file changed since it
+    /// was read or is read-only.
     Fix {
         /// The config file to fix (default ~/.ssh/config).
         #[arg(long, short = 'F', value_name = "FILE")]
@@ -230,6 +232,9 @@ enum SshCommand {
         /// Show the diff, write nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Replace read-only files too (their mode is kept).
+        #[arg(long)]
+        force: bool,
     },
     /// Print the effective configuration for HOST, in the format of `ssh -G`.
     Resolve {
@@ -325,9 +330,13 @@ fn main() -> ExitCode {
                 Err(e) => fail(&e),
             }
         }
-        Command::Ssh(SshCommand::Fix { config, dry_run }) => {
+        Command::Ssh(SshCommand::Fix {
+            config,
+            dry_run,
+            force,
+        }) => {
             gord::logging::init("warn");
-            ssh_fix(config.as_deref(), dry_run)
+            ssh_fix(config.as_deref(), dry_run, force)
         }
         Command::Ssh(SshCommand::Lint {
             config,
@@ -795,7 +804,7 @@ fn ssh_lint(
     }
 }
 
-fn ssh_fix(config: Option<&std::path::Path>, dry_run: bool) -> ExitCode {
+fn ssh_fix(config: Option<&std::path::Path>, dry_run: bool, force: bool) -> ExitCode {
     let (path, plan) = match gord::ssh::plan_fixes(config) {
         Ok(found) => found,
         Err(message) => return fail(&anyhow::anyhow!(message)),
@@ -830,20 +839,21 @@ fn ssh_fix(config: Option<&std::path::Path>, dry_run: bool) -> ExitCode {
     if dry_run {
         return ExitCode::SUCCESS;
     }
-    for file in &plan.files {
-        match gord::edit::write_file_atomically(
-            &file.path,
-            file.original.as_bytes(),
-            file.new.as_bytes(),
-        ) {
-            Ok(done) => {
-                let backup = done
-                    .backup
-                    .map(|b| format!(" (backup: {})", b.display()))
-                    .unwrap_or_default();
-                eprintln!("gord: wrote {}{backup}", done.target.display());
+    let options = match gord::edit::WriteOptions::new(force) {
+        Ok(options) => options,
+        Err(e) => return fail(&anyhow::anyhow!(e)),
+    };
+    match gord::ssh::fix::write(&plan, &options) {
+        Ok(done) => {
+            for outcome in &done {
+                eprintln!("gord: {}", gord::ssh::fix::wrote_message(outcome));
             }
-            Err(e) => return fail(&anyhow::anyhow!(e)),
+        }
+        Err((done, e)) => {
+            for outcome in &done {
+                eprintln!("gord: {}", gord::ssh::fix::wrote_message(outcome));
+            }
+            return fail(&anyhow::anyhow!(e));
         }
     }
     ExitCode::SUCCESS

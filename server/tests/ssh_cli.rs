@@ -16,6 +16,20 @@ fn run(args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// `gord ssh fix` with its backups kept under `state` (XDG_STATE_HOME).
+fn run_fix(args: &[&str], state: &std::path::Path) -> (i32, String, String) {
+    let out = Command::new(gord())
+        .args(args)
+        .env("XDG_STATE_HOME", state)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
 fn config_file(text: &str) -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("config");
@@ -79,7 +93,8 @@ fn fix_shows_a_diff_writes_atomically_and_keeps_a_backup() {
         "--dry-run writes nothing"
     );
 
-    let (code, _, stderr) = run(&["ssh", "fix", "--config", &path]);
+    let state = dir.path().join("state");
+    let (code, _, stderr) = run_fix(&["ssh", "fix", "--config", &path], &state);
     assert_eq!(code, 0, "{stderr}");
     let fixed = std::fs::read_to_string(&path).unwrap();
     assert_eq!(
@@ -87,8 +102,20 @@ fn fix_shows_a_diff_writes_atomically_and_keeps_a_backup() {
         original.replace("Hostnme", "HostName"),
         "only the keyword's bytes change, CRLF kept"
     );
-    let backup = dir.path().join("config.gord-bak");
-    assert_eq!(std::fs::read_to_string(&backup).unwrap(), original);
+    let backups: Vec<_> = std::fs::read_dir(state.join("gord").join("backups"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(backups.len(), 1, "{backups:?}");
+    let backup = &backups[0];
+    assert_eq!(std::fs::read_to_string(backup).unwrap(), original);
+    assert!(
+        stderr.contains(&format!(
+            "backup of the previous version: {}",
+            backup.display()
+        )),
+        "the message says where the backup is: {stderr}"
+    );
     let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
     assert_eq!(
         mode, 0o600,

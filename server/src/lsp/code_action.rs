@@ -1,5 +1,7 @@
-//! Quick fixes: a gord diagnostic carries its fix in `data`, so the action is
-//! built from the diagnostic alone, without re-running anything.
+//! Quick fixes that run a command: a gord diagnostic carries its fix in
+//! `data`, so the action is built from the diagnostic alone. A fix that
+//! edits text is not taken from there (the diagnostic may be older than the
+//! text): it is recomputed from the current text ([`super::ssh::quick_fixes`]).
 
 use tower_lsp_server::ls_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, Command, Diagnostic,
@@ -18,7 +20,8 @@ pub fn quick_fixes(diagnostics: &[Diagnostic]) -> Vec<CodeActionOrCommand> {
         .filter_map(|d| {
             let fix: Fix = serde_json::from_value(d.data.clone()?).ok()?;
             let command = match (&fix.edit, &fix.command) {
-                (Some(_), _) => None,
+                // Recomputed elsewhere, from the current text.
+                (Some(_), _) => return None,
                 (None, Some(argv)) => Some(Command {
                     title: fix.title.clone(),
                     command: RUN_FIX_COMMAND.to_string(),
@@ -31,7 +34,7 @@ pub fn quick_fixes(diagnostics: &[Diagnostic]) -> Vec<CodeActionOrCommand> {
                 title: fix.title.clone(),
                 kind: Some(CodeActionKind::QUICKFIX),
                 diagnostics: Some(vec![d.clone()]),
-                edit: fix.edit.clone(),
+                edit: None,
                 command,
                 is_preferred: Some(true),
                 disabled: None,
@@ -83,5 +86,13 @@ mod tests {
         assert!(quick_fixes(&[diagnostic("gopls", Some(fix))]).is_empty());
         assert!(quick_fixes(&[diagnostic("gord", Some(Fix::advice("read the docs")))]).is_empty());
         assert!(quick_fixes(&[diagnostic("gord", None)]).is_empty());
+        // A fix that edits text is recomputed from the current text, never
+        // taken from the diagnostic.
+        let edit = Fix {
+            title: "Change".into(),
+            command: None,
+            edit: Some(tower_lsp_server::ls_types::WorkspaceEdit::default()),
+        };
+        assert!(quick_fixes(&[diagnostic("gord", Some(edit))]).is_empty());
     }
 }

@@ -72,7 +72,7 @@ impl Documents {
             texts: self
                 .by_path
                 .iter()
-                .map(|(p, d)| (p.clone(), Arc::clone(&d.text)))
+                .map(|(p, d)| (p.clone(), (Arc::clone(&d.text), d.version)))
                 .collect(),
         }
     }
@@ -80,13 +80,22 @@ impl Documents {
 
 /// The disk with open documents laid over it.
 pub struct OverlayFs {
-    texts: HashMap<PathBuf, Arc<String>>,
+    texts: HashMap<PathBuf, (Arc<String>, i32)>,
+}
+
+impl OverlayFs {
+    /// The version of the open document at `path` in this snapshot: the
+    /// version any edit computed from the snapshot's text must carry. None
+    /// for a file that was not open (its text came from disk).
+    pub fn version(&self, path: &Path) -> Option<i32> {
+        self.texts.get(path).map(|(_, version)| *version)
+    }
 }
 
 impl ConfigFs for OverlayFs {
     fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
         match self.texts.get(path) {
-            Some(text) => Ok(text.as_bytes().to_vec()),
+            Some((text, _)) => Ok(text.as_bytes().to_vec()),
             None => RealFs.read(path),
         }
     }
@@ -140,7 +149,9 @@ mod tests {
             text: Arc::new("in editor".into()),
         });
         assert_eq!(docs.overlay().read(&path).unwrap(), b"in editor");
+        assert_eq!(docs.overlay().version(&path), Some(1));
         docs.close(&path);
         assert_eq!(docs.overlay().read(&path).unwrap(), b"on disk");
+        assert_eq!(docs.overlay().version(&path), None);
     }
 }

@@ -2,7 +2,7 @@
 //! quick fixes for a diagnostic are built from the issue it came from and the
 //! file's current text. Pure: state and texts in, LSP values out.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
@@ -73,6 +73,12 @@ pub struct FixContext<'a> {
     pub read: &'a dyn Fn(&Path) -> Option<String>,
     /// The module root of the file, where a new config goes.
     pub module_root: PathBuf,
+    /// The version of the open document whose text `read` gave, None for a
+    /// file read from disk: every edit carries it, so the editor refuses an
+    /// edit once the document has changed.
+    pub version: &'a dyn Fn(&Path) -> Option<i32>,
+    /// The client takes `documentChanges` (versioned edits).
+    pub document_changes: bool,
 }
 
 /// Whether `diagnostic` is the one `placed` was published as.
@@ -105,26 +111,31 @@ pub fn quick_fixes(
         else {
             continue;
         };
-        // The linter's edits refer to the text it read: offered only while
-        // the file still has it (the next save lints again).
-        if placed.text_hash == unchanged_hash {
+        // The linter's edits, and the diagnostic's line, refer to the text
+        // it read: offered only while the file still has it (the next save
+        // lints again). A line inserted above would put them on the wrong line.
+        let current = placed.text_hash == unchanged_hash;
+        if current {
             for (n, fix) in placed.fixes.iter().enumerate() {
                 actions.push(action(
                     &fix.title,
                     d,
-                    single_file_edit(&uri, fix.edits.clone()),
+                    single_file_edit(file, &uri, fix.edits.clone(), ctx),
                     n == 0,
                 ));
             }
         }
         if ctx.tool == ToolKind::GolangciLint {
             let linter = &placed.issue.linter;
-            if let Some(edit) = suppress::nolint_edit(&text, d.range.start.line, linter) {
+            let nolint = current
+                .then(|| suppress::nolint_edit(&text, d.range.start.line, linter))
+                .flatten();
+            if let Some(edit) = nolint {
                 let index = LineIndex::new(&text);
                 actions.push(action(
                     &format!("Ignore {linter} on this line (//nolint, then say why)"),
                     d,
-                    single_file_edit(&uri, vec![lsp_edit(&index, edit)]),
+                    single_file_edit(file, &uri, vec![lsp_edit(&index, edit)], ctx),
                     false,
                 ));
             }
@@ -161,11 +172,18 @@ fn lsp_edit(index: &LineIndex<'_>, edit: ByteEdit) -> TextEdit {
     }
 }
 
-fn single_file_edit(uri: &Uri, edits: Vec<TextEdit>) -> WorkspaceEdit {
-    WorkspaceEdit {
-        changes: Some(HashMap::from([(uri.clone(), edits)])),
-        ..WorkspaceEdit::default()
-    }
+/// `edits` of `path`, computed from the text `ctx.read` gave: versioned
+/// with that text's document version (null for a file read from disk).
+fn single_file_edit(
+    path: &Path,
+    uri: &Uri,
+    edits: Vec<TextEdit>,
+    ctx: &FixContext<'_>,
+) -> WorkspaceEdit {
+    let version = (ctx.version)(path);
+    super::versioned::workspace_edit(vec![(uri.clone(), edits)], ctx.document_changes, &|_| {
+        version
+    })
 }
 
 /// golangci-lint's config file names, in the order it prefers them.
@@ -203,8 +221,10 @@ fn disable_in_config(
             Some((
                 format!("Disable {linter} in {name}"),
                 single_file_edit(
+                    &config,
                     &uri,
                     edits.into_iter().map(|e| lsp_edit(&index, e)).collect(),
+                    ctx,
                 ),
             ))
         }

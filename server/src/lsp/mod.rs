@@ -12,9 +12,11 @@ pub mod preload_runs;
 pub mod progress;
 pub mod remote;
 pub mod ssh;
+mod ssh_runs;
 pub mod store;
+pub mod versioned;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -26,11 +28,11 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
     CodeActionKind, CodeActionOptions, CodeActionParams, CodeActionProviderCapability,
     CodeActionResponse, DidChangeConfigurationParams, DidChangeTextDocumentParams,
-    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
-    GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverParams, HoverProviderCapability,
-    InitializeParams, InitializeResult, InitializedParams, MessageType, OneOf, SaveOptions,
-    ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
-    TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
+    DidChangeWatchedFilesParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
+    DidSaveTextDocumentParams, GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverParams,
+    HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams, MessageType,
+    OneOf, SaveOptions, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
 };
 use tower_lsp_server::ls_types::{
     DidChangeWorkspaceFoldersParams, WorkspaceFolder, WorkspaceFoldersServerCapabilities,
@@ -117,6 +119,9 @@ pub struct Backend {
     linter_cache: Arc<Mutex<lint_runs::LinterCache>>,
     /// The dlv servers this sidecar started.
     debug_sessions: attach::SharedSessions,
+    /// The files the client watches for us (the open SSH configs' includes),
+    /// held while the registration is being changed.
+    watching: Arc<Mutex<BTreeSet<PathBuf>>>,
 }
 
 #[derive(Default)]
@@ -142,6 +147,10 @@ struct State {
     reported_lint_failures: HashSet<String>,
     /// Cancel switches of running work, by progress token.
     progress_cancels: HashMap<String, tokio::sync::oneshot::Sender<()>>,
+    /// What the client can take (versioned edits, file watchers).
+    client_support: versioned::ClientSupport,
+    /// Every file each open SSH config's last lint read, by config path.
+    ssh_files: BTreeMap<PathBuf, Vec<PathBuf>>,
 }
 
 impl State {
@@ -170,6 +179,7 @@ impl Backend {
             lint_runs: Arc::default(),
             linter_cache: Arc::default(),
             debug_sessions,
+            watching: Arc::default(),
         }
     }
 
@@ -183,6 +193,7 @@ impl Backend {
             lint_runs: Arc::clone(&self.lint_runs),
             linter_cache: Arc::clone(&self.linter_cache),
             debug_sessions: Arc::clone(&self.debug_sessions),
+            watching: Arc::clone(&self.watching),
         }
     }
 
@@ -313,7 +324,7 @@ impl Backend {
                 ssh::diagnostics(&main, &overlay, &local, &doc_uri, allow_exec)
             })
             .await;
-            let Ok(by_file) = linted else {
+            let Ok(linted) = linted else {
                 tracing::error!(path = %path.display(), "SSH lint failed internally");
                 return;
             };
@@ -322,11 +333,13 @@ impl Backend {
                 if state.documents.get(&path).map(|d| d.version) != Some(version) {
                     return;
                 }
+                state.ssh_files.insert(path.clone(), linted.files);
                 state
                     .diagnostics
-                    .replace(Producer::Ssh(crate::uri::file_uri(&path)), by_file)
+                    .replace(Producer::Ssh(crate::uri::file_uri(&path)), linted.by_file)
             };
             backend.send_diagnostics(changed).await;
+            backend.sync_watches().await;
         });
     }
 
@@ -383,12 +396,17 @@ impl Backend {
         path: &std::path::Path,
         diagnostics: &[tower_lsp_server::ls_types::Diagnostic],
     ) -> Vec<tower_lsp_server::ls_types::CodeActionOrCommand> {
-        let (tool, issues, overlay) = {
+        let (tool, issues, overlay, document_changes) = {
             let state = self.state.lock().await;
             let Some((tool, issues)) = state.lint_issues.get(&lint::package_dir(path)) else {
                 return Vec::new();
             };
-            (*tool, issues.clone(), state.documents.overlay())
+            (
+                *tool,
+                issues.clone(),
+                state.documents.overlay(),
+                state.client_support.document_changes,
+            )
         };
         let major = self
             .linter_cache
@@ -408,11 +426,14 @@ impl Backend {
             .parent()
             .map(crate::lint::scope::module_root)
             .unwrap_or_default();
+        let version = |p: &std::path::Path| overlay.version(p);
         let ctx = lint::FixContext {
             tool,
             major,
             read: &read,
             module_root,
+            version: &version,
+            document_changes,
         };
         lint::quick_fixes(path, diagnostics, &issues, &ctx)
     }
@@ -478,6 +499,7 @@ impl LanguageServer for Backend {
             let mut state = self.state.lock().await;
             state.set_folders(folders_of(&params));
             state.trusted = trusted;
+            state.client_support = versioned::ClientSupport::of(&params.capabilities);
             tracing::info!(folders = ?state.folders, trusted, "initialize");
         }
         self.apply_settings(&settings_json).await;
@@ -498,6 +520,14 @@ impl LanguageServer for Backend {
                 code_action_provider: Some(CodeActionProviderCapability::Options(
                     CodeActionOptions {
                         code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                        // Only for a client that resolves edits lazily.
+                        resolve_provider: self
+                            .state
+                            .lock()
+                            .await
+                            .client_support
+                            .resolve_edit
+                            .then_some(true),
                         ..CodeActionOptions::default()
                     },
                 )),
@@ -594,6 +624,8 @@ impl LanguageServer for Backend {
             state.documents.open(doc);
             state.settings.lint_on_open && state.trusted
         };
+        // The buffer now wins over the disk for the configs that include it.
+        self.relint_including(&path).await;
         if ssh {
             self.schedule_ssh_lint(path, item.version);
         } else if go && lint_on_open {
@@ -630,6 +662,7 @@ impl LanguageServer for Backend {
                 .change(&path, version, change.text)
                 .is_some_and(Document::is_ssh_config)
         };
+        self.relint_including(&path).await;
         if ssh {
             self.schedule_ssh_lint(path, version);
         }
@@ -641,6 +674,7 @@ impl LanguageServer for Backend {
         };
         let changed = {
             let mut state = self.state.lock().await;
+            state.ssh_files.remove(&path);
             match state.documents.close(&path) {
                 // The file on disk may differ from the closed buffer: its
                 // diagnostics go with it.
@@ -652,6 +686,18 @@ impl LanguageServer for Backend {
             }
         };
         self.send_diagnostics(changed).await;
+        // The configs that include it read the disk again.
+        self.relint_including(&path).await;
+        let backend = self.handle();
+        tokio::spawn(async move { backend.sync_watches().await });
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        for event in params.changes {
+            if let Some(path) = crate::uri::uri_to_path(event.uri.as_str()) {
+                self.relint_including(&path).await;
+            }
+        }
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
@@ -694,12 +740,24 @@ impl LanguageServer for Backend {
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         let mut actions = code_action::quick_fixes(&params.context.diagnostics);
         if let Some(path) = crate::uri::uri_to_path(params.text_document.uri.as_str()) {
+            let lazy = self.state.lock().await.client_support.resolve_edit;
+            actions.extend(
+                self.ssh_quick_fixes(&path, &params.context.diagnostics, lazy)
+                    .await,
+            );
             actions.extend(
                 self.lint_quick_fixes(&path, &params.context.diagnostics)
                     .await,
             );
         }
         Ok((!actions.is_empty()).then_some(actions))
+    }
+
+    async fn code_action_resolve(
+        &self,
+        action: tower_lsp_server::ls_types::CodeAction,
+    ) -> Result<tower_lsp_server::ls_types::CodeAction> {
+        Ok(self.resolve_ssh_fix(action).await)
     }
 }
 

@@ -3,7 +3,7 @@
 //! go-to-definition from a ProxyJump alias to its Host block.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use tower_lsp_server::ls_types::{
@@ -20,7 +20,18 @@ use crate::ssh::config::resolve::ConfigFs;
 use crate::ssh::lint::{lint, span_range, LintContext, LintFinding, Severity, SshFix};
 use crate::uri::file_uri;
 
-/// Diagnostics for `main` and every file it includes, by file URI.
+/// What one lint of an SSH config found.
+#[derive(Debug, Default)]
+pub struct Linted {
+    /// Diagnostics by file URI: each file's under its own URI, the main
+    /// file's and every included file's (an empty list for a clean file).
+    pub by_file: BTreeMap<String, Vec<Diagnostic>>,
+    /// Every file the lint read: the main file first, then its includes.
+    /// An edit of any of them (in the editor or on disk) re-lints the main.
+    pub files: Vec<PathBuf>,
+}
+
+/// Diagnostics for `main` and every file it includes.
 /// `allow_exec` lets `Match exec` blocks run their commands.
 pub fn diagnostics(
     main: &Path,
@@ -28,7 +39,7 @@ pub fn diagnostics(
     local: &LocalFacts,
     doc_uri: &dyn Fn(&str) -> Option<Uri>,
     allow_exec: bool,
-) -> BTreeMap<String, Vec<Diagnostic>> {
+) -> Linted {
     let mut by_file: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
     let mut ctx = match LintContext::load(main, fs, local, false) {
         Ok(ctx) => ctx,
@@ -42,7 +53,10 @@ pub fn diagnostics(
                 ..Diagnostic::default()
             };
             by_file.insert(file_uri(main), vec![diagnostic]);
-            return by_file;
+            return Linted {
+                by_file,
+                files: vec![main.to_path_buf()],
+            };
         }
     };
     if allow_exec {
@@ -57,7 +71,95 @@ pub fn diagnostics(
             .or_default()
             .push(to_diagnostic(&finding, doc_uri));
     }
-    by_file
+    Linted {
+        by_file,
+        files: ctx.files.iter().map(|f| f.path.clone()).collect(),
+    }
+}
+
+/// Whether `d` is a gord SSH diagnostic whose fix edits text: such a fix is
+/// never taken from the diagnostic (it may be stale), only recomputed.
+pub fn has_edit_fix(d: &Diagnostic) -> bool {
+    let ssh = matches!(&d.code, Some(NumberOrString::String(c)) if c.starts_with("SSH"));
+    ssh && d.source.as_deref() == Some("gord")
+        && d.data
+            .as_ref()
+            .and_then(|data| data.get("edit"))
+            .is_some_and(|edit| !edit.is_null())
+}
+
+/// Quick fixes for the SSH diagnostics of `file` among `diagnostics`,
+/// recomputed now: each config in `mains` is linted on `fs` (the current
+/// texts), and a diagnostic gets its fix only if a finding of this lint has
+/// the same code, message and range in `file`. A diagnostic from older text
+/// (a line inserted above it, the file changed on disk) matches nothing and
+/// gets no fix, so a stale range is never edited. `build` turns the
+/// finding's edits into a (versioned) workspace edit.
+pub fn quick_fixes(
+    mains: &[PathBuf],
+    file: &Path,
+    diagnostics: &[Diagnostic],
+    fs: &dyn ConfigFs,
+    local: &LocalFacts,
+    build: &dyn Fn(Vec<(Uri, Vec<lsp::TextEdit>)>) -> WorkspaceEdit,
+) -> Vec<lsp::CodeActionOrCommand> {
+    let wanted: Vec<&Diagnostic> = diagnostics.iter().filter(|d| has_edit_fix(d)).collect();
+    let mut actions = Vec::new();
+    if wanted.is_empty() {
+        return actions;
+    }
+    let mut answered = vec![false; wanted.len()];
+    for main in mains {
+        // Match exec is never run for a light bulb: a finding it would change
+        // simply gets no fix here.
+        let Ok(ctx) = LintContext::load(main, fs, local, false) else {
+            continue;
+        };
+        for finding in lint(&ctx) {
+            if finding.file != file {
+                continue;
+            }
+            let Some(fix) = finding.fix.as_ref().filter(|f| !f.edits.is_empty()) else {
+                continue;
+            };
+            let code = NumberOrString::String(finding.code.to_string());
+            let health_message = format!("{}: {}", finding.code, finding.message);
+            for (i, d) in wanted.iter().enumerate() {
+                let same = !answered[i]
+                    && d.range == finding.range
+                    && d.code.as_ref() == Some(&code)
+                    && (d.message == finding.message || d.message == health_message);
+                if !same {
+                    continue;
+                }
+                let mut files: Vec<(Uri, Vec<lsp::TextEdit>)> = Vec::new();
+                for e in &fix.edits {
+                    let Ok(uri) = Uri::from_str(&file_uri(&e.file)) else {
+                        continue;
+                    };
+                    files.push((
+                        uri,
+                        vec![lsp::TextEdit {
+                            range: e.range,
+                            new_text: e.new_text.clone(),
+                        }],
+                    ));
+                }
+                answered[i] = true;
+                actions.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+                    title: fix.title.clone(),
+                    kind: Some(lsp::CodeActionKind::QUICKFIX),
+                    diagnostics: Some(vec![(*d).clone()]),
+                    edit: Some(build(files)),
+                    command: None,
+                    is_preferred: Some(true),
+                    disabled: None,
+                    data: None,
+                }));
+            }
+        }
+    }
+    actions
 }
 
 fn to_diagnostic(finding: &LintFinding, doc_uri: &dyn Fn(&str) -> Option<Uri>) -> Diagnostic {
@@ -275,6 +377,64 @@ mod tests {
         assert!(hover_text(&[("/home/me/.ssh/config", "Host a\n  User x\n")], 1).is_none());
         let text = hover_text(&[("/home/me/.ssh/config", "Host *.corp\n  User x\n")], 0).unwrap();
         assert!(text.contains("matches by pattern"));
+    }
+
+    /// The diagnostics a lint of `text` publishes for the config.
+    fn published(text: &str) -> Vec<Diagnostic> {
+        let fs = MemoryFs::with(&[("/home/me/.ssh/config", text)]);
+        let main = Path::new("/home/me/.ssh/config");
+        let linted = diagnostics(main, &fs, &facts(), &|_| None, false);
+        assert_eq!(linted.files, [main.to_path_buf()]);
+        linted.by_file["file:///home/me/.ssh/config"].clone()
+    }
+
+    fn fixes_on(text: &str, asked: &[Diagnostic]) -> Vec<lsp::CodeAction> {
+        let fs = MemoryFs::with(&[("/home/me/.ssh/config", text)]);
+        let main = PathBuf::from("/home/me/.ssh/config");
+        let build = |files: Vec<(Uri, Vec<lsp::TextEdit>)>| {
+            crate::lsp::versioned::workspace_edit(files, true, &|_| Some(4))
+        };
+        quick_fixes(
+            std::slice::from_ref(&main),
+            &main,
+            asked,
+            &fs,
+            &facts(),
+            &build,
+        )
+        .into_iter()
+        .filter_map(|a| match a {
+            lsp::CodeActionOrCommand::CodeAction(a) => Some(a),
+            lsp::CodeActionOrCommand::Command(_) => None,
+        })
+        .collect()
+    }
+
+    #[test]
+    fn fixes_are_recomputed_and_a_stale_range_gets_none() {
+        let before = "Host work\n  Hostnme x\n";
+        let typo: Vec<Diagnostic> = published(before)
+            .into_iter()
+            .filter(|d| d.code == Some(NumberOrString::String("SSH001".into())))
+            .collect();
+        assert_eq!(typo.len(), 1);
+        assert!(has_edit_fix(&typo[0]));
+        let fresh = fixes_on(before, &typo);
+        assert_eq!(fresh.len(), 1);
+        let Some(lsp::DocumentChanges::Edits(edits)) =
+            &fresh[0].edit.as_ref().unwrap().document_changes
+        else {
+            panic!("not versioned: {:?}", fresh[0].edit)
+        };
+        assert_eq!(edits[0].text_document.version, Some(4));
+        // A line inserted above: the old diagnostic's range now holds
+        // `st work`; no fix may be offered for it.
+        let after = "# moved\nHost work\n  Hostnme x\n";
+        assert!(fixes_on(after, &typo).is_empty());
+        // The health run's diagnostics say `CODE: message`; they match too.
+        let mut health = typo[0].clone();
+        health.message = format!("SSH001: {}", health.message);
+        assert_eq!(fixes_on(before, &[health]).len(), 1);
     }
 
     #[test]

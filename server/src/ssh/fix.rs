@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 
 use tower_lsp_server::ls_types::Range;
 
-use crate::edit::apply_edits;
+use crate::edit::{
+    apply_edits, check_writable, write_file_atomically, EditError, WriteOptions, WriteOutcome,
+};
 use crate::ssh::lint::{LintFinding, SshFix};
 
 /// The new text of one file and what produced it.
@@ -94,6 +96,49 @@ pub fn plan(findings: &[LintFinding], read: &dyn Fn(&Path) -> Option<String>) ->
         }
     }
     plan
+}
+
+/// Writes every file of `plan` through [`crate::edit`]: all of them are
+/// checked for being read-only first, so a refusal writes nothing at all.
+/// Stops at the first failure; the outcomes of the files written before it
+/// come with the error, so the caller can say where their backups are.
+pub fn write(
+    plan: &FixPlan,
+    options: &WriteOptions,
+) -> Result<Vec<WriteOutcome>, (Vec<WriteOutcome>, EditError)> {
+    for file in &plan.files {
+        check_writable(&file.path, options.force).map_err(|e| (Vec::new(), e))?;
+    }
+    let mut done = Vec::new();
+    for file in &plan.files {
+        match write_file_atomically(
+            &file.path,
+            file.original.as_bytes(),
+            file.new.as_bytes(),
+            options,
+        ) {
+            Ok(outcome) => done.push(outcome),
+            Err(e) => return Err((done, e)),
+        }
+    }
+    Ok(done)
+}
+
+/// The line `gord ssh fix` prints for a file it wrote: where the backup is.
+pub fn wrote_message(outcome: &WriteOutcome) -> String {
+    let how = if outcome.in_place {
+        " in place (it has other hard links)"
+    } else {
+        ""
+    };
+    match &outcome.backup {
+        Some(backup) => format!(
+            "wrote {}{how}; backup of the previous version: {}",
+            outcome.target.display(),
+            backup.display()
+        ),
+        None => format!("{}: unchanged", outcome.target.display()),
+    }
 }
 
 fn manual_text(label: &str, fix: &SshFix) -> String {
