@@ -27,6 +27,9 @@ import lsp_startup  # noqa: E402
 def one_run(binary: str, requests: int, timeout: float) -> list[float]:
     """Round-trip times (s) of `requests` sequential gord/version requests."""
     workspace = lsp_startup.DEFAULT_WORKSPACE
+    # The server runs in the workspace: a relative BIN is made absolute.
+    if "/" in binary:
+        binary = str(Path(binary).resolve())
     srv = lsp_startup.LspProcess([binary, "serve"], workspace)
     try:
         srv.send({"jsonrpc": "2.0", "id": 1, "method": "initialize",
