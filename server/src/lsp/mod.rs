@@ -6,6 +6,7 @@ pub mod code_action;
 pub mod diagnostics;
 pub mod documents;
 pub mod ext;
+pub mod framing;
 pub mod lint;
 pub mod lint_runs;
 pub mod preload_runs;
@@ -70,10 +71,14 @@ pub async fn serve(log_level: LogLevel) {
             .custom_method(ext::DETACH, Backend::detach)
             .custom_method("window/workDoneProgress/cancel", Backend::cancel_progress)
             .finish();
+    // Our framing in front of tower-lsp's: a malformed message gets an error
+    // answer instead of ending the sidecar.
+    let (pipes, relay) = framing::Relay::start(tokio::io::stdin(), tokio::io::stdout());
     tokio::select! {
-        () = Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(service) => {}
+        () = Server::new(pipes.input, pipes.output, socket).serve(service) => {}
         signal = termination() => tracing::info!(signal, "stopping on a signal"),
     }
+    relay.finish().await;
     let _ = tokio::task::spawn_blocking(move || attach::stop_all(&sessions)).await;
 }
 
