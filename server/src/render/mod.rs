@@ -1,6 +1,7 @@
 //! The report as text for a terminal, JSON for machines, Markdown for people.
 //! Each renderer is a pure function of the report.
 
+pub mod escape;
 mod fleet;
 mod html;
 mod markdown;
