@@ -140,8 +140,12 @@ fn tokens(text: &str) -> Vec<std::ops::Range<usize>> {
     out
 }
 
+/// The lower-case name of an HTTP header written `Name:`; a word such as
+/// `key:` or `/path/work_key:` in prose is not one.
 fn header_name(word: &str) -> Option<String> {
-    word.strip_suffix(':').map(str::to_ascii_lowercase)
+    let name = word.strip_suffix(':')?;
+    let plausible = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    plausible.then(|| name.to_ascii_lowercase())
 }
 
 fn is_auth_header(word: &str) -> bool {
@@ -152,8 +156,9 @@ fn is_auth_header(word: &str) -> bool {
 }
 
 fn is_secret_header(word: &str) -> bool {
+    // One-word names (`Key:`, `Token:`) are too common in prose to count.
     header_name(word).is_some_and(|name| {
-        matches!(name.as_str(), "cookie" | "private-token") || is_secret_name(&name)
+        name == "cookie" || (name.contains('-') && is_secret_name(&name))
     })
 }
 
@@ -251,6 +256,8 @@ mod tests {
         hidden("RemoteCommand curl -H 'Authorization: sekrit' x", "sekrit");
         hidden("RemoteCommand curl -H 'X-Api-Key: k3y' x", "k3y");
         hidden("mysql --password s3cret", "s3cret");
+        hidden("curl -H 'Private-Token: glpat1' -H 'Cookie: sid=c00k'", "glpat1");
+        hidden("curl -H 'Cookie: c00k'", "c00k");
         hidden("SetEnv DB_PASS=pw1", "pw1");
         hidden("ProxyCommand ssh -W %h:%p https://u:pw9@x", "pw9");
     }
@@ -275,6 +282,8 @@ mod tests {
             "Unknown keyword \"Hostnme\"",
             "go.mod requires go >= 1.99",
             "SetEnv LANG=C.UTF-8 TERM=xterm",
+            "ssh ignores this key: \"Permissions 0644 for '/k' are too open.\"",
+            "no such identity: /home/me/.ssh/work_key: No such file or directory",
         ] {
             assert_eq!(secrets(text), text);
         }

@@ -41,7 +41,7 @@ pub fn diagnostic(tool: ToolKind, placed: &PlacedIssue) -> Diagnostic {
             .ok()
             .map(|href| CodeDescription { href }),
         source: Some(tool.source().to_string()),
-        message: placed.issue.message.clone(),
+        message: crate::render::escape::text(&placed.issue.message).into_owned(),
         related_information: None,
         tags: None,
         data: None,
@@ -79,7 +79,7 @@ pub struct FixContext<'a> {
 fn same(diagnostic: &Diagnostic, tool: ToolKind, placed: &PlacedIssue) -> bool {
     diagnostic.source.as_deref() == Some(tool.source())
         && diagnostic.range == placed.range
-        && diagnostic.message == placed.issue.message
+        && diagnostic.message == crate::render::escape::text(&placed.issue.message)
         && diagnostic.code == Some(NumberOrString::String(placed.issue.linter.clone()))
 }
 

@@ -67,17 +67,28 @@ fn md_special(c: char) -> bool {
     )
 }
 
-/// Untrusted text inside a Markdown paragraph, list item, heading or table
-/// cell: one line, every character that could open HTML, a link, an image or
-/// code backslash-escaped (CommonMark makes any escaped ASCII punctuation
-/// literal), and a leading block marker (`-`, `+`, `=`, `1.`) neutralised.
+/// Untrusted text inside a line of Markdown (after a list marker, in a
+/// heading or a table cell): one line, every character that could open HTML,
+/// a link, an image or code backslash-escaped (CommonMark makes any escaped
+/// ASCII punctuation literal).
 pub fn md_text(text: &str) -> String {
+    escape_md(text, false)
+}
+
+/// [`md_text`] for text that starts a line (a paragraph): a leading block
+/// marker (`-`, `+`, `=`, `1.`) is escaped too, so it stays a paragraph.
+pub fn md_paragraph(text: &str) -> String {
+    escape_md(text, true)
+}
+
+fn escape_md(text: &str, line_start: bool) -> String {
     let one_line = line(text);
     let mut out = String::with_capacity(one_line.len() + 8);
     let digits = one_line.chars().take_while(char::is_ascii_digit).count();
     for (i, c) in one_line.chars().enumerate() {
-        let block_marker = (i == 0 && matches!(c, '-' | '+' | '='))
-            || (i == digits && digits > 0 && c == '.');
+        let block_marker = line_start
+            && ((i == 0 && matches!(c, '-' | '+' | '='))
+                || (i == digits && digits > 0 && c == '.'));
         if md_special(c) || block_marker {
             out.push('\\');
         }
@@ -160,8 +171,9 @@ mod tests {
             "\\!\\[x\\]\\(http://127.0.0.1/\\) \\[y\\]\\(z\\)"
         );
         assert_eq!(md_text("a\n# b"), "a\\\\n\\# b");
-        assert_eq!(md_text("- item"), "\\- item");
-        assert_eq!(md_text("12. x"), "12\\. x");
+        assert_eq!(md_paragraph("- item"), "\\- item");
+        assert_eq!(md_paragraph("12. x"), "12\\. x");
+        assert_eq!(md_text("- item"), "- item");
         assert_eq!(md_text("go 1.22"), "go 1.22");
     }
 

@@ -68,19 +68,21 @@ pub fn overview_status(fleet: &FleetReport) -> (Status, String) {
     (fleet.worst(), text)
 }
 
-/// The area as Markdown; `escape` keeps messages from being read as markup.
-pub fn markdown(
-    out: &mut String,
-    fleet: &FleetReport,
-    docs_root: Option<&Path>,
-    escape: &dyn Fn(&str) -> String,
-) {
+/// The area as Markdown; every host name, message and fix goes through the
+/// escaper, so none is read as markup.
+pub fn markdown(out: &mut String, fleet: &FleetReport, docs_root: Option<&Path>) {
+    use crate::render::escape::{md_code, md_code_cell, md_text as escape};
     let _ = writeln!(out, "\n## {TITLE}\n");
     let _ = writeln!(out, "| {} |", HEADERS.join(" | "));
     let _ = writeln!(out, "|{}", "---|".repeat(HEADERS.len()));
     for host in &fleet.hosts {
         let cells = cells(host).map(|c| escape(&c));
-        let _ = writeln!(out, "| `{}` | {} |", host.host, cells.join(" | "));
+        let _ = writeln!(
+            out,
+            "| {} | {} |",
+            md_code_cell(&host.host),
+            cells.join(" | ")
+        );
     }
     for host in fleet.hosts.iter().filter(|h| !h.findings.is_empty()) {
         let _ = writeln!(out, "\n### {} {}\n", icon(host.status), escape(&host.host));
@@ -89,13 +91,13 @@ pub fn markdown(
                 out,
                 "- {} {} {}",
                 icon(finding.status),
-                finding.code,
+                escape(&finding.code),
                 escape(&finding.message)
             );
             if let Some(fix) = &finding.fix {
                 let _ = writeln!(out, "  - **Fix:** {}", escape(&fix.title));
                 if let Some(argv) = &fix.command {
-                    let _ = writeln!(out, "    `{}`", shell_words(argv));
+                    let _ = writeln!(out, "    {}", md_code(&shell_words(argv)));
                 }
             }
             let doc = doc_path(&finding.code);
@@ -109,7 +111,12 @@ pub fn markdown(
                     );
                 }
                 None => {
-                    let _ = writeln!(out, "  - About {}: `{doc}`", finding.code);
+                    let _ = writeln!(
+                        out,
+                        "  - About {}: {}",
+                        escape(&finding.code),
+                        md_code(&doc)
+                    );
                 }
             }
         }
@@ -238,7 +245,7 @@ pub(crate) mod tests {
     #[test]
     fn the_fleet_table_has_one_row_per_host_with_its_verdicts_and_first_problem() {
         let mut out = String::new();
-        markdown(&mut out, &fleet(), None, &|t| t.replace('<', "\\<"));
+        markdown(&mut out, &fleet(), None);
         assert!(out.contains("| Host | Reachable | Auth | Go ready | VS Code server ready | Latency | First problem |"));
         assert!(
             out.contains("| `web` | ✅ yes | ✅ yes | ✅ yes | ✅ yes | 3 ms | - |"),
