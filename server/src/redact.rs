@@ -86,7 +86,9 @@ pub fn secrets(text: &str) -> String {
             spans.extend(next.clone());
         }
         // `-X name=value` and `-X=name=value` inside -ldflags.
-        let body_at = lower.find("-ldflags=").map_or(0, |at| at + "-ldflags=".len());
+        let body_at = lower
+            .find("-ldflags=")
+            .map_or(0, |at| at + "-ldflags=".len());
         let body = &lower[body_at..];
         if let Some(rest) = body.strip_prefix("-x=") {
             if let Some(eq) = rest.find('=') {
@@ -157,9 +159,8 @@ fn is_auth_header(word: &str) -> bool {
 
 fn is_secret_header(word: &str) -> bool {
     // One-word names (`Key:`, `Token:`) are too common in prose to count.
-    header_name(word).is_some_and(|name| {
-        name == "cookie" || (name.contains('-') && is_secret_name(&name))
-    })
+    header_name(word)
+        .is_some_and(|name| name == "cookie" || (name.contains('-') && is_secret_name(&name)))
 }
 
 /// Whether a variable, option or header name suggests its value is secret.
@@ -234,11 +235,17 @@ mod tests {
     #[test]
     fn hides_ssh_config_secrets() {
         assert_eq!(
-            hidden("ProxyCommand sshpass -p hunter2 ssh -W %h:%p jump", "hunter2"),
+            hidden(
+                "ProxyCommand sshpass -p hunter2 ssh -W %h:%p jump",
+                "hunter2"
+            ),
             "ProxyCommand sshpass -p *** ssh -W %h:%p jump"
         );
         assert_eq!(
-            hidden("ProxyCommand /usr/bin/sshpass -phunter2 ssh jump", "hunter2"),
+            hidden(
+                "ProxyCommand /usr/bin/sshpass -phunter2 ssh jump",
+                "hunter2"
+            ),
             "ProxyCommand /usr/bin/sshpass -p*** ssh jump"
         );
         assert_eq!(
@@ -252,11 +259,17 @@ mod tests {
             ),
             r#"LocalCommand curl -H "Authorization: Bearer ***" https://x"#
         );
-        hidden("RemoteCommand curl -H 'Authorization: Basic dXNlcjpw' x", "dXNlcjpw");
+        hidden(
+            "RemoteCommand curl -H 'Authorization: Basic dXNlcjpw' x",
+            "dXNlcjpw",
+        );
         hidden("RemoteCommand curl -H 'Authorization: sekrit' x", "sekrit");
         hidden("RemoteCommand curl -H 'X-Api-Key: k3y' x", "k3y");
         hidden("mysql --password s3cret", "s3cret");
-        hidden("curl -H 'Private-Token: glpat1' -H 'Cookie: sid=c00k'", "glpat1");
+        hidden(
+            "curl -H 'Private-Token: glpat1' -H 'Cookie: sid=c00k'",
+            "glpat1",
+        );
         hidden("curl -H 'Cookie: c00k'", "c00k");
         hidden("SetEnv DB_PASS=pw1", "pw1");
         hidden("ProxyCommand ssh -W %h:%p https://u:pw9@x", "pw9");

@@ -3,7 +3,6 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-
 /// The variables `go env -json` reports.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GoEnv {

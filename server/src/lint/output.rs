@@ -71,12 +71,7 @@ pub fn render_text(report: &Report, colour: bool) -> String {
             esc(&issue.issue.linter)
         );
         for fix in &issue.fixes {
-            let _ = writeln!(
-                out,
-                "    {} {}",
-                paint("\x1b[2m", "fix:"),
-                esc(&fix.title)
-            );
+            let _ = writeln!(out, "    {} {}", paint("\x1b[2m", "fix:"), esc(&fix.title));
         }
     }
     let count = report.issues().count();
@@ -152,7 +147,8 @@ pub fn render_json(report: &Report) -> String {
         "issues": issues,
         "runs": runs,
     });
-    serde_json::to_string_pretty(&doc).unwrap_or_default()
+    crate::render::escape::json(&serde_json::to_string_pretty(&doc).unwrap_or_default())
+        .into_owned()
 }
 
 /// SARIF 2.1.0: one rule per linter, linking to its documentation.
@@ -162,13 +158,13 @@ pub fn render_sarif(report: &Report) -> String {
     linters.dedup();
     let rules: Vec<_> = linters
         .iter()
-        .map(|l| json!({ "id": l, "name": l, "helpUri": doc_url(report.tool, l) }))
+        .map(|l| json!({ "id": esc(l), "name": esc(l), "helpUri": esc(&doc_url(report.tool, l)) }))
         .collect();
     let results: Vec<_> = report
         .issues()
         .map(|i| {
             json!({
-                "ruleId": i.issue.linter,
+                "ruleId": esc(&i.issue.linter),
                 "level": match level(i) { Level::Error => "error", Level::Warning => "warning", Level::Info | Level::Hint => "note" },
                 "message": { "text": esc(&i.issue.message) },
                 "locations": [{
@@ -206,5 +202,6 @@ pub fn render_sarif(report: &Report) -> String {
             "results": results,
         }],
     });
-    serde_json::to_string_pretty(&sarif).unwrap_or_default()
+    crate::render::escape::json(&serde_json::to_string_pretty(&sarif).unwrap_or_default())
+        .into_owned()
 }

@@ -36,7 +36,9 @@ pub fn diagnostic(tool: ToolKind, placed: &PlacedIssue) -> Diagnostic {
     Diagnostic {
         range: placed.range,
         severity: Some(severity(Level::of(placed.issue.severity.as_deref()))),
-        code: Some(NumberOrString::String(placed.issue.linter.clone())),
+        code: Some(NumberOrString::String(
+            crate::render::escape::line(&placed.issue.linter).into_owned(),
+        )),
         code_description: Uri::from_str(&doc_url(tool, &placed.issue.linter))
             .ok()
             .map(|href| CodeDescription { href }),
@@ -80,7 +82,10 @@ fn same(diagnostic: &Diagnostic, tool: ToolKind, placed: &PlacedIssue) -> bool {
     diagnostic.source.as_deref() == Some(tool.source())
         && diagnostic.range == placed.range
         && diagnostic.message == crate::render::escape::text(&placed.issue.message)
-        && diagnostic.code == Some(NumberOrString::String(placed.issue.linter.clone()))
+        && diagnostic.code
+            == Some(NumberOrString::String(
+                crate::render::escape::line(&placed.issue.linter).into_owned(),
+            ))
 }
 
 /// The quick fixes for the lint diagnostics among `diagnostics` in `file`.

@@ -146,7 +146,8 @@ pub fn render_text(report: &FleetReport, colour: bool) -> String {
 
 /// The run as one JSON document (the `FleetReport` wire type).
 pub fn render_json(report: &FleetReport) -> String {
-    serde_json::to_string_pretty(report).unwrap_or_default()
+    crate::render::escape::json(&serde_json::to_string_pretty(report).unwrap_or_default())
+        .into_owned()
 }
 
 /// SARIF 2.1.0: one rule per RMT code, each result on the host (a logical
@@ -200,5 +201,6 @@ pub fn render_sarif(report: &FleetReport, docs_root: Option<&std::path::Path>) -
             "results": results,
         }],
     });
-    serde_json::to_string_pretty(&sarif).unwrap_or_default()
+    crate::render::escape::json(&serde_json::to_string_pretty(&sarif).unwrap_or_default())
+        .into_owned()
 }

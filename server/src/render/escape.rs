@@ -57,6 +57,26 @@ pub fn line(text: &str) -> Cow<'_, str> {
     escape_where(text, is_control)
 }
 
+/// Serialized JSON with the hostile characters JSON leaves raw (DEL, C1,
+/// bidi) written as `\uXXXX`: the same data for a parser, nothing for a
+/// terminal that shows the document. serde_json already escapes C0; every
+/// such character can only sit inside a string, where `\u` is valid.
+pub fn json(document: &str) -> Cow<'_, str> {
+    use std::fmt::Write;
+    if !document.chars().any(is_control) {
+        return Cow::Borrowed(document);
+    }
+    let mut out = String::with_capacity(document.len() + 16);
+    for c in document.chars() {
+        if is_control(c) && c != '\n' && c != '\t' {
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Markdown punctuation that can start markup anywhere in a line: HTML and
 /// autolinks (`<`), links and images (`[`, `]`, `!`, `(`, `)`), code (`` ` ``),
 /// emphasis, entities, table cells, escapes themselves.
@@ -150,7 +170,10 @@ mod tests {
         assert_eq!(text(osc52), "a\\x1b]52;c;aGk=\\x07b");
         assert_eq!(text("\u{9b}31m"), "\\u{9b}31m");
         assert_eq!(text("x\u{202e}txt.exe"), "x\\u{202e}txt.exe");
-        assert_eq!(text("\u{2066}\u{2069}\u{7f}\r"), "\\u{2066}\\u{2069}\\x7f\\r");
+        assert_eq!(
+            text("\u{2066}\u{2069}\u{7f}\r"),
+            "\\u{2066}\\u{2069}\\x7f\\r"
+        );
     }
 
     #[test]
@@ -175,6 +198,16 @@ mod tests {
         assert_eq!(md_paragraph("12. x"), "12\\. x");
         assert_eq!(md_text("- item"), "- item");
         assert_eq!(md_text("go 1.22"), "go 1.22");
+    }
+
+    #[test]
+    fn json_keeps_its_data_and_loses_its_raw_controls() {
+        let doc =
+            serde_json::to_string(&serde_json::json!({"m": "a\u{9b}b\u{202e}c\u{1b}\n"})).unwrap();
+        let escaped = json(&doc);
+        assert!(!escaped.chars().any(is_control), "{escaped}");
+        let back: serde_json::Value = serde_json::from_str(&escaped).unwrap();
+        assert_eq!(back["m"], "a\u{9b}b\u{202e}c\u{1b}\n");
     }
 
     #[test]

@@ -88,12 +88,7 @@ pub fn render_text(report: &HealthReport, colour_on: bool) -> String {
             if let Some(fix) = check.fix.as_ref().filter(|_| status > Status::Ok) {
                 let _ = writeln!(out, "      {} {}", paint(DIM, "fix:"), esc(&fix.title));
                 if let Some(argv) = &fix.command {
-                    let _ = writeln!(
-                        out,
-                        "      {} {}",
-                        paint(DIM, "$"),
-                        esc(&shell_words(argv))
-                    );
+                    let _ = writeln!(out, "      {} {}", paint(DIM, "$"), esc(&shell_words(argv)));
                 }
             }
         }

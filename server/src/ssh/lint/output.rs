@@ -77,7 +77,8 @@ pub fn render_json(config: &Path, findings: &[LintFinding]) -> String {
         "config": config.display().to_string(),
         "findings": findings,
     });
-    serde_json::to_string_pretty(&value).unwrap_or_default()
+    crate::render::escape::json(&serde_json::to_string_pretty(&value).unwrap_or_default())
+        .into_owned()
 }
 
 /// SARIF 2.1.0, one run, rule ids = finding codes, 1-based UTF-16 columns.
@@ -130,7 +131,8 @@ pub fn render_sarif(findings: &[LintFinding], docs_base: Option<&Path>) -> Strin
             "results": results,
         }],
     });
-    serde_json::to_string_pretty(&sarif).unwrap_or_default()
+    crate::render::escape::json(&serde_json::to_string_pretty(&sarif).unwrap_or_default())
+        .into_owned()
 }
 
 /// The word used for a severity in JSON and text.
