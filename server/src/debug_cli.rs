@@ -132,7 +132,7 @@ fn render_preflight(preflight: &Preflight, process: &ProcessInfo) -> String {
             "  {}[{}] {}: {}",
             f.severity.as_str(),
             f.code,
-            esc(&f.title),
+            esc(f.title),
             esc(&f.message)
         );
         if let Some(delve) = &f.delve_error {
