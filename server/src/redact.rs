@@ -29,7 +29,12 @@ pub fn redact_url_credentials(text: &str) -> String {
         out.push_str(before);
         // The authority ends at the first of these; user-info ends at its last '@'.
         let authority_end = after
-            .find(|c: char| matches!(c, '/' | ',' | '|' | '?' | '#') || c.is_whitespace())
+            .find(|c: char| {
+                matches!(
+                    c,
+                    '/' | ',' | '|' | '?' | '#' | '\'' | '"' | '`' | '<' | '>'
+                ) || c.is_whitespace()
+            })
             .unwrap_or(after.len());
         let authority = &after[..authority_end];
         match authority.rfind('@') {
@@ -273,6 +278,18 @@ mod tests {
         hidden("curl -H 'Cookie: c00k'", "c00k");
         hidden("SetEnv DB_PASS=pw1", "pw1");
         hidden("ProxyCommand ssh -W %h:%p https://u:pw9@x", "pw9");
+    }
+
+    #[test]
+    fn is_idempotent_where_a_url_meets_a_quote() {
+        // Found by the fuzzer: the authority once ran past a closing quote.
+        let text = "2'cookie://'\0@\x01e=//'\0@\x01\0\0C";
+        let once = secrets(text);
+        assert_eq!(secrets(&once), once);
+        assert_eq!(
+            redact_url_credentials("'https://u:p@h' x@y"),
+            "'https://***@h' x@y"
+        );
     }
 
     #[test]

@@ -243,6 +243,38 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn hostile_host_names_and_messages_stay_text_in_markdown() {
+        use pulldown_cmark::{Event, Options, Parser, Tag};
+        let mut fleet = fleet();
+        let attack = "x`|<img src=x onerror=alert(1)>[l](http://127.0.0.1/)![i](i.png)\n```\n<b>";
+        fleet.hosts[1].host = attack.into();
+        fleet.hosts[1].findings[0].message = attack.into();
+        fleet.hosts[1].summary.first_problem = Some(attack.into());
+        if let Some(fix) = &mut fleet.hosts[1].findings[0].fix {
+            fix.title = attack.into();
+            fix.command = Some(vec![attack.into()]);
+        }
+        let mut out = String::new();
+        markdown(&mut out, &fleet, None);
+        let mut shown = String::new();
+        for event in Parser::new_ext(&out, Options::all()) {
+            match event {
+                Event::Html(h) | Event::InlineHtml(h) => panic!("HTML {h:?} in\n{out}"),
+                Event::Start(Tag::Image { .. } | Tag::Link { .. }) => panic!("a link in\n{out}"),
+                Event::Text(t) | Event::Code(t) => shown.push_str(&t),
+                _ => {}
+            }
+        }
+        assert!(shown.contains("<img src=x onerror=alert(1)>"), "{out}");
+        // The table keeps its seven columns: the `|` in the name is no cell.
+        let row = out
+            .lines()
+            .find(|l| l.contains("onerror") && l.starts_with("| "))
+            .unwrap();
+        assert_eq!(row.matches(" | ").count(), 6, "{row}");
+    }
+
+    #[test]
     fn the_fleet_table_has_one_row_per_host_with_its_verdicts_and_first_problem() {
         let mut out = String::new();
         markdown(&mut out, &fleet(), None);

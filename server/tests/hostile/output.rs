@@ -348,6 +348,7 @@ fn ssh_secrets_stay_out_of_the_sidecars_diagnostics_hover_and_code_actions() {
     assert_no_ssh_secret("the hover", shown);
 
     let rss = peak_rss_kib(editor.child.id());
+    println!("sidecar peak RSS on the hostile ssh config: {rss} KiB");
     assert!(rss < RSS_BUDGET_KIB, "sidecar peak RSS {rss} KiB");
 }
 
