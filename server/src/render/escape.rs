@@ -63,12 +63,14 @@ pub fn line(text: &str) -> Cow<'_, str> {
 /// such character can only sit inside a string, where `\u` is valid.
 pub fn json(document: &str) -> Cow<'_, str> {
     use std::fmt::Write;
-    if !document.chars().any(is_control) {
+    // Pretty-printing's own newlines and indentation stay.
+    let raw = |c: char| is_control(c) && c != '\n' && c != '\t';
+    if !document.chars().any(raw) {
         return Cow::Borrowed(document);
     }
     let mut out = String::with_capacity(document.len() + 16);
     for c in document.chars() {
-        if is_control(c) && c != '\n' && c != '\t' {
+        if raw(c) {
             let _ = write!(out, "\\u{:04x}", u32::from(c));
         } else {
             out.push(c);
