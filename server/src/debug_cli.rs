@@ -17,6 +17,8 @@ use gord::debug::launch::{DlvServer, LaunchOptions, ServerKind};
 use gord::debug::preflight::Preflight;
 use gord::debug::procfs::format_utc;
 
+use gord::render::escape::line as esc;
+
 use super::write_stdout;
 
 pub fn procs(go_only: bool, json: bool) -> anyhow::Result<ExitCode> {
@@ -46,7 +48,7 @@ pub fn procs(go_only: bool, json: bool) -> anyhow::Result<ExitCode> {
             Some(false) => "no",
             None => "-",
         };
-        rows.push([
+        let row = [
             p.pid.to_string(),
             p.user.clone(),
             p.started_unix.map(format_utc).unwrap_or_else(|| "-".into()),
@@ -58,7 +60,9 @@ pub fn procs(go_only: bool, json: bool) -> anyhow::Result<ExitCode> {
             yes_no(entry.optimised).into(),
             entry.verdict.clone(),
             command_text(p),
-        ]);
+        ];
+        // Process names, users and module paths are anyone's to choose.
+        rows.push(row.map(|cell| esc(&cell).into_owned()));
     }
     let widths: Vec<usize> = (0..9)
         .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
@@ -114,8 +118,8 @@ fn render_preflight(preflight: &Preflight, process: &ProcessInfo) -> String {
     let mut out = format!(
         "pid {} ({}), user {}: {}\n",
         process.pid,
-        process.exe.as_deref().unwrap_or(&process.name),
-        process.user,
+        esc(process.exe.as_deref().unwrap_or(&process.name)),
+        esc(&process.user),
         if preflight.blocked {
             "cannot be debugged as it is"
         } else {
@@ -128,16 +132,16 @@ fn render_preflight(preflight: &Preflight, process: &ProcessInfo) -> String {
             "  {}[{}] {}: {}",
             f.severity.as_str(),
             f.code,
-            f.title,
-            f.message
+            esc(f.title),
+            esc(&f.message)
         );
         if let Some(delve) = &f.delve_error {
-            let _ = writeln!(out, "      Delve would say: {delve}");
+            let _ = writeln!(out, "      Delve would say: {}", esc(delve));
         }
         if let Some(fix) = &f.fix {
-            let _ = writeln!(out, "      fix: {}", fix.title);
+            let _ = writeln!(out, "      fix: {}", esc(&fix.title));
             if let Some(argv) = &fix.command {
-                let _ = writeln!(out, "      $ {}", argv.join(" "));
+                let _ = writeln!(out, "      $ {}", esc(&argv.join(" ")));
             }
         }
         let _ = writeln!(out, "      see {}", f.doc);
@@ -247,13 +251,13 @@ pub fn attach(options: AttachOptions) -> anyhow::Result<ExitCode> {
     install_stop_handlers();
     while !STOP_REQUESTED.load(Ordering::SeqCst) {
         if server.has_exited() {
-            eprintln!("gord: dlv exited");
+            gord::say!("gord: dlv exited");
             return Ok(ExitCode::SUCCESS);
         }
         std::thread::sleep(Duration::from_millis(100));
     }
     let report = server.stop();
-    eprintln!(
+    gord::say!(
         "gord: detached from pid {pid} ({}); it keeps running{}",
         report.method,
         report
@@ -285,7 +289,7 @@ pub fn core(binary: &Path, core: &Path, json: bool) -> anyhow::Result<ExitCode> 
         let value = json!({"match": result, "configuration": config});
         write_stdout(&(serde_json::to_string_pretty(&value)? + "\n"))?;
     } else {
-        let mut out = format!("{}\n", result.message);
+        let mut out = format!("{}\n", esc(&result.message));
         if ok {
             let _ = writeln!(
                 out,

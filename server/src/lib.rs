@@ -17,6 +17,7 @@ pub mod remote;
 pub mod render;
 pub mod settings;
 pub mod ssh;
+pub mod stdio;
 pub mod text;
 pub mod uri;
 

@@ -43,7 +43,7 @@ pub fn init(default_filter: &str) -> LogLevel {
     let filter = fixed.unwrap_or_else(|| EnvFilter::new(default_filter));
     let (filter, handle) = reload::Layer::new(filter);
     let fmt = tracing_subscriber::fmt::layer()
-        .with_writer(std::io::stderr)
+        .with_writer(|| crate::stdio::QuietStderr)
         .with_ansi(false)
         .with_target(false);
     let _ = tracing_subscriber::registry()

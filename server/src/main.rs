@@ -437,7 +437,7 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 }
 
 fn fail(error: &anyhow::Error) -> ExitCode {
-    eprintln!("gord: error: {error:#}");
+    gord::say!("gord: error: {error:#}");
     ExitCode::from(2)
 }
 
@@ -542,7 +542,7 @@ fn lint(args: LintArgs) -> anyhow::Result<ExitCode> {
         let install = gord::goenv::tools::pinned("golangci-lint")
             .map(|t| t.install_argv().join(" "))
             .unwrap_or_default();
-        eprintln!(
+        gord::say!(
             "gord: golangci-lint is not installed, so go vet lints instead (install it: {install})"
         );
     }
@@ -606,7 +606,7 @@ fn print_lint_report(
     write_stdout(&text)?;
     let failures: Vec<_> = report.failures().collect();
     for failure in &failures {
-        eprintln!("gord: {}", failure.message);
+        gord::say!("gord: {}", failure.message);
     }
     Ok(if !failures.is_empty() {
         ExitCode::from(2)
@@ -659,7 +659,7 @@ fn preload(args: PreloadArgs) -> anyhow::Result<ExitCode> {
         let report = match result {
             Ok(report) => report,
             Err(PreloadError::Cancelled) => {
-                eprintln!(
+                gord::say!(
                     "gord: preload cancelled; every go and gopls process it started was stopped"
                 );
                 return Ok(ExitCode::from(130));
@@ -754,15 +754,17 @@ impl StderrProgress {
 
 fn ssh_resolve(host: &str, config: Option<&std::path::Path>, allow_exec: bool) -> ExitCode {
     match gord::ssh::resolve_host(config, host, allow_exec) {
-        Ok((_, lines)) => match write_stdout(&gord::ssh::config::effective::render_ssh_g(&lines)) {
+        Ok((_, lines)) => match write_stdout(&gord::render::escape::text(
+            &gord::ssh::config::effective::render_ssh_g(&lines),
+        )) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => fail(&e),
         },
         Err(failure) => {
             for message in &failure.messages {
-                eprintln!("gord: {message}");
+                gord::say!("gord: {message}");
             }
-            eprintln!(
+            gord::say!(
                 "gord: cannot resolve {host}: {} problem(s) in the configuration",
                 failure.messages.len()
             );
@@ -833,12 +835,16 @@ fn ssh_fix(config: Option<&std::path::Path>, dry_run: bool, force: bool) -> Exit
     if plan.files.is_empty() {
         out.push_str(&format!("{}: no safe fix to apply\n", path.display()));
     }
+    // The diff quotes config lines: secrets and escape sequences in them are
+    // shown redacted and escaped (the file gets the real text).
+    let out = gord::render::escape::text(&gord::redact::secrets(&out)).into_owned();
     if let Err(e) = write_stdout(&out) {
         return fail(&e);
     }
     if dry_run {
         return ExitCode::SUCCESS;
     }
+<<<<<<< HEAD
     let options = match gord::edit::WriteOptions::new(force) {
         Ok(options) => options,
         Err(e) => return fail(&anyhow::anyhow!(e)),
@@ -847,6 +853,20 @@ fn ssh_fix(config: Option<&std::path::Path>, dry_run: bool, force: bool) -> Exit
         Ok(done) => {
             for outcome in &done {
                 eprintln!("gord: {}", gord::ssh::fix::wrote_message(outcome));
+=======
+    for file in &plan.files {
+        match gord::edit::write_file_atomically(
+            &file.path,
+            file.original.as_bytes(),
+            file.new.as_bytes(),
+        ) {
+            Ok(done) => {
+                let backup = done
+                    .backup
+                    .map(|b| format!(" (backup: {})", b.display()))
+                    .unwrap_or_default();
+                gord::say!("gord: wrote {}{backup}", done.target.display());
+>>>>>>> hostile-output
             }
         }
         Err((done, e)) => {
@@ -874,14 +894,14 @@ fn ssh_resolve_all(config: Option<&std::path::Path>) -> ExitCode {
             }
             Err(failure) => {
                 failed += 1;
-                eprintln!(
+                gord::say!(
                     "gord: cannot resolve {host}: {}",
                     failure.messages.join("; ")
                 );
             }
         }
     }
-    if let Err(e) = write_stdout(&out) {
+    if let Err(e) = write_stdout(&gord::render::escape::text(&out)) {
         return fail(&e);
     }
     if failed > 0 {

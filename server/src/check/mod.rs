@@ -108,7 +108,11 @@ pub async fn health_report(
 ) -> HealthReport {
     let started = Instant::now();
     let workspace = ctx.workspace.as_ref().map(|w| w.display().to_string());
-    let results = run_checks(checks, ctx, timeout).await;
+    let results: Vec<CheckResult> = run_checks(checks, ctx, timeout)
+        .await
+        .into_iter()
+        .map(redacted)
+        .collect();
     HealthReport {
         version: crate::VERSION.to_string(),
         workspace,
@@ -116,6 +120,24 @@ pub async fn health_report(
         summary: Summary::of(&results),
         checks: results,
     }
+}
+
+/// Checks quote config lines, environment values and tool output; whatever
+/// secret is in them stays out of every report and diagnostic built from here.
+fn redacted(mut result: CheckResult) -> CheckResult {
+    use crate::redact::secrets;
+    result.message = secrets(&result.message);
+    result.detail = result.detail.as_deref().map(secrets);
+    for finding in &mut result.findings {
+        finding.message = secrets(&finding.message);
+        if let Some(fix) = &mut finding.fix {
+            fix.title = secrets(&fix.title);
+        }
+    }
+    if let Some(fix) = &mut result.fix {
+        fix.title = secrets(&fix.title);
+    }
+    result
 }
 
 #[cfg(test)]

@@ -3,8 +3,6 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use crate::redact::redact_url_credentials;
-
 /// The variables `go env -json` reports.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GoEnv {
@@ -74,9 +72,9 @@ impl GoEnv {
             .filter(|v| !v.is_empty())
     }
 
-    /// A variable as it may be shown to a person: URL credentials redacted.
+    /// A variable as it may be shown to a person: secrets redacted ([`crate::redact::secrets`]).
     pub fn display(&self, key: &str) -> String {
-        redact_url_credentials(self.get(key).unwrap_or(""))
+        crate::redact::secrets(self.get(key).unwrap_or(""))
     }
 
     /// Where `go install` puts binaries: GOBIN, else the first GOPATH entry's bin.
@@ -104,7 +102,7 @@ impl GoEnv {
 pub fn snippet(text: &str) -> String {
     let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let cut: String = one_line.chars().take(120).collect();
-    let cut = redact_url_credentials(&cut);
+    let cut = crate::redact::secrets(&cut);
     if cut.is_empty() {
         String::from("(nothing)")
     } else if one_line.chars().count() > 120 {

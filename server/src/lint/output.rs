@@ -9,6 +9,7 @@ use serde_json::json;
 
 use super::model::{doc_url, Level, LintFailure, ToolKind};
 use super::PlacedIssue;
+use crate::render::escape::line as esc;
 
 /// One finished `gord lint`: who ran, on what, what came out.
 #[derive(Debug, Clone)]
@@ -63,14 +64,14 @@ pub fn render_text(report: &Report, colour: bool) -> String {
         let _ = writeln!(
             out,
             "{}:{}:{}: {word}: {} ({})",
-            issue.issue.file.display(),
+            esc(&issue.issue.file.display().to_string()),
             issue.range.start.line + 1,
             issue.range.start.character + 1,
-            issue.issue.message,
-            issue.issue.linter
+            esc(&issue.issue.message),
+            esc(&issue.issue.linter)
         );
         for fix in &issue.fixes {
-            let _ = writeln!(out, "    {} {}", paint("\x1b[2m", "fix:"), fix.title);
+            let _ = writeln!(out, "    {} {}", paint("\x1b[2m", "fix:"), esc(&fix.title));
         }
     }
     let count = report.issues().count();
@@ -79,7 +80,7 @@ pub fn render_text(report: &Report, colour: bool) -> String {
         out,
         "{count} issue{} ({fixable} with a suggested fix) from {}",
         if count == 1 { "" } else { "s" },
-        report.linter
+        esc(&report.linter)
     );
     out
 }
@@ -146,7 +147,8 @@ pub fn render_json(report: &Report) -> String {
         "issues": issues,
         "runs": runs,
     });
-    serde_json::to_string_pretty(&doc).unwrap_or_default()
+    crate::render::escape::json(&serde_json::to_string_pretty(&doc).unwrap_or_default())
+        .into_owned()
 }
 
 /// SARIF 2.1.0: one rule per linter, linking to its documentation.
@@ -156,15 +158,15 @@ pub fn render_sarif(report: &Report) -> String {
     linters.dedup();
     let rules: Vec<_> = linters
         .iter()
-        .map(|l| json!({ "id": l, "name": l, "helpUri": doc_url(report.tool, l) }))
+        .map(|l| json!({ "id": esc(l), "name": esc(l), "helpUri": esc(&doc_url(report.tool, l)) }))
         .collect();
     let results: Vec<_> = report
         .issues()
         .map(|i| {
             json!({
-                "ruleId": i.issue.linter,
+                "ruleId": esc(&i.issue.linter),
                 "level": match level(i) { Level::Error => "error", Level::Warning => "warning", Level::Info | Level::Hint => "note" },
-                "message": { "text": i.issue.message },
+                "message": { "text": esc(&i.issue.message) },
                 "locations": [{
                     "physicalLocation": {
                         "artifactLocation": { "uri": crate::uri::file_uri(&i.issue.file) },
@@ -181,7 +183,7 @@ pub fn render_sarif(report: &Report) -> String {
         .collect();
     let notifications: Vec<_> = report
         .failures()
-        .map(|f| json!({ "level": "error", "message": { "text": f.message } }))
+        .map(|f| json!({ "level": "error", "message": { "text": esc(&f.message) } }))
         .collect();
     let sarif = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -200,5 +202,6 @@ pub fn render_sarif(report: &Report) -> String {
             "results": results,
         }],
     });
-    serde_json::to_string_pretty(&sarif).unwrap_or_default()
+    crate::render::escape::json(&serde_json::to_string_pretty(&sarif).unwrap_or_default())
+        .into_owned()
 }

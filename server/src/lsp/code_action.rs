@@ -19,11 +19,13 @@ pub fn quick_fixes(diagnostics: &[Diagnostic]) -> Vec<CodeActionOrCommand> {
         .filter(|d| d.source.as_deref() == Some("gord"))
         .filter_map(|d| {
             let fix: Fix = serde_json::from_value(d.data.clone()?).ok()?;
+            // `data` comes back from the client: show its title escaped.
+            let title = crate::render::escape::line(&fix.title).into_owned();
             let command = match (&fix.edit, &fix.command) {
                 // Recomputed elsewhere, from the current text.
                 (Some(_), _) => return None,
                 (None, Some(argv)) => Some(Command {
-                    title: fix.title.clone(),
+                    title: title.clone(),
                     command: RUN_FIX_COMMAND.to_string(),
                     arguments: Some(vec![serde_json::json!(argv)]),
                 }),
@@ -31,7 +33,7 @@ pub fn quick_fixes(diagnostics: &[Diagnostic]) -> Vec<CodeActionOrCommand> {
                 (None, None) => return None,
             };
             Some(CodeActionOrCommand::CodeAction(CodeAction {
-                title: fix.title.clone(),
+                title,
                 kind: Some(CodeActionKind::QUICKFIX),
                 diagnostics: Some(vec![d.clone()]),
                 edit: None,

@@ -23,7 +23,7 @@ pub fn diagnostics_by_file(
                 code: Some(NumberOrString::String(check.id.clone())),
                 code_description: doc_uri(&check.doc).map(|href| CodeDescription { href }),
                 source: Some(String::from("gord")),
-                message: finding.message.clone(),
+                message: crate::render::escape::text(&finding.message).into_owned(),
                 related_information: None,
                 tags: None,
                 data: finding

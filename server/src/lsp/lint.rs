@@ -36,12 +36,14 @@ pub fn diagnostic(tool: ToolKind, placed: &PlacedIssue) -> Diagnostic {
     Diagnostic {
         range: placed.range,
         severity: Some(severity(Level::of(placed.issue.severity.as_deref()))),
-        code: Some(NumberOrString::String(placed.issue.linter.clone())),
+        code: Some(NumberOrString::String(
+            crate::render::escape::line(&placed.issue.linter).into_owned(),
+        )),
         code_description: Uri::from_str(&doc_url(tool, &placed.issue.linter))
             .ok()
             .map(|href| CodeDescription { href }),
         source: Some(tool.source().to_string()),
-        message: placed.issue.message.clone(),
+        message: crate::render::escape::text(&placed.issue.message).into_owned(),
         related_information: None,
         tags: None,
         data: None,
@@ -85,8 +87,11 @@ pub struct FixContext<'a> {
 fn same(diagnostic: &Diagnostic, tool: ToolKind, placed: &PlacedIssue) -> bool {
     diagnostic.source.as_deref() == Some(tool.source())
         && diagnostic.range == placed.range
-        && diagnostic.message == placed.issue.message
-        && diagnostic.code == Some(NumberOrString::String(placed.issue.linter.clone()))
+        && diagnostic.message == crate::render::escape::text(&placed.issue.message)
+        && diagnostic.code
+            == Some(NumberOrString::String(
+                crate::render::escape::line(&placed.issue.linter).into_owned(),
+            ))
 }
 
 /// The quick fixes for the lint diagnostics among `diagnostics` in `file`.

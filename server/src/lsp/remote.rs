@@ -61,7 +61,11 @@ pub fn host_diagnostics(
                 code_description: doc_uri(&doc_path(&finding.code))
                     .map(|href| CodeDescription { href }),
                 source: Some(String::from("gord")),
-                message: format!("{}: {}{advice}", host.host, finding.message),
+                message: crate::render::escape::text(&format!(
+                    "{}: {}{advice}",
+                    host.host, finding.message
+                ))
+                .into_owned(),
                 data: finding
                     .fix
                     .as_ref()

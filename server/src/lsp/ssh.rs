@@ -12,6 +12,8 @@ use tower_lsp_server::ls_types::{
 };
 
 use crate::check::Fix;
+use crate::redact;
+use crate::render::escape::{md_code, md_code_cell, md_text};
 use crate::ssh::config::blocks::{blocks, Header};
 use crate::ssh::config::effective::effective;
 use crate::ssh::config::lexer::LineSyntax;
@@ -175,7 +177,7 @@ fn to_diagnostic(finding: &LintFinding, doc_uri: &dyn Fn(&str) -> Option<Uri>) -
         code_description: doc_uri(&crate::check::doc_path(finding.code))
             .map(|href| CodeDescription { href }),
         source: Some(String::from("gord")),
-        message: finding.message.clone(),
+        message: crate::render::escape::text(&finding.message).into_owned(),
         related_information: None,
         tags: None,
         data: fix.and_then(|f| serde_json::to_value(f).ok()),
@@ -193,7 +195,7 @@ pub fn to_fix(fix: &SshFix) -> Option<Fix> {
         });
     }
     Some(Fix {
-        title: fix.title.clone(),
+        title: crate::render::escape::line(&fix.title).into_owned(),
         command: fix.command.clone(),
         edit: (!changes.is_empty()).then(|| WorkspaceEdit {
             changes: Some(changes),
@@ -223,9 +225,9 @@ pub fn hover(
         Some(alias) => alias.to_string(),
         None => {
             let text = format!(
-                "`Host {}` matches by pattern; hover a Host line that names one host to see its effective configuration \
+                "{} matches by pattern; hover a Host line that names one host to see its effective configuration \
                  (or run `gord ssh resolve NAME`).",
-                patterns.join(" ")
+                md_code(&format!("Host {}", patterns.join(" ")))
             );
             return Some(markdown_hover(text));
         }
@@ -233,13 +235,17 @@ pub fn hover(
     let resolution = ctx.resolve(&alias);
     if let Some(error) = resolution.errors.first() {
         return Some(markdown_hover(format!(
-            "**{alias}**: ssh would refuse this config: {}",
-            error.message
+            "**{}**: ssh would refuse this config: {}",
+            md_text(&alias),
+            md_text(&redact::secrets(&error.message))
         )));
     }
     let env = |name: &str| std::env::var(name).ok();
     let lines = effective(&resolution, local, &env).ok()?;
-    let mut text = format!("**Effective configuration for `{alias}`** (as `ssh -G` prints it)\n\n| keyword | value | from |\n|---|---|---|\n");
+    let mut text = format!(
+        "**Effective configuration for {}** (as `ssh -G` prints it)\n\n| keyword | value | from |\n|---|---|---|\n",
+        md_code(&alias)
+    );
     let mut defaults = 0;
     for line in &lines {
         match line.origin {
@@ -248,25 +254,27 @@ pub fn hover(
                 let place = if path == main {
                     format!("line {}", origin.line + 1)
                 } else {
-                    format!("{}:{}", path.display(), origin.line + 1)
+                    md_text(&format!("{}:{}", path.display(), origin.line + 1))
                 };
                 text.push_str(&format!(
-                    "| {} | `{}` | {place} |\n",
-                    line.keyword,
-                    line.value.replace('|', "\\|")
+                    "| {} | {} | {place} |\n",
+                    md_text(line.keyword),
+                    md_code_cell(&redact::secrets(&line.value))
                 ));
             }
             None if ["user", "hostname", "port"].contains(&line.keyword) => {
                 text.push_str(&format!(
-                    "| {} | `{}` | default |\n",
-                    line.keyword, line.value
+                    "| {} | {} | default |\n",
+                    md_text(line.keyword),
+                    md_code_cell(&redact::secrets(&line.value))
                 ));
             }
             None => defaults += 1,
         }
     }
     text.push_str(&format!(
-        "\n{defaults} more keywords keep their defaults (`gord ssh resolve {alias}` lists all)."
+        "\n{defaults} more keywords keep their defaults ({} lists all).",
+        md_code(&format!("gord ssh resolve {alias}"))
     ));
     Some(markdown_hover(text))
 }

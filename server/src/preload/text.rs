@@ -79,11 +79,17 @@ pub fn render_report(report: &PreloadReport) -> String {
         out.push_str(&format!("  {note}\n"));
     }
     out.push_str(&format!("\nDone in {} ms.\n", report.duration_ms));
-    out
+    // Module paths and go's messages come from the workspace: nothing in
+    // them may drive the terminal.
+    crate::render::escape::text(&out).into_owned()
 }
 
 /// One plain line per event, for logs and pipes.
 pub fn event_line(event: &PreloadEvent) -> Option<String> {
+    event_text(event).map(|line| crate::render::escape::line(&line).into_owned())
+}
+
+fn event_text(event: &PreloadEvent) -> Option<String> {
     match event {
         PreloadEvent::StepStarted { title, .. } => Some(format!("{title}…")),
         PreloadEvent::Module {
@@ -121,6 +127,7 @@ pub fn event_line(event: &PreloadEvent) -> Option<String> {
 /// A one-line progress bar, `[#####.....] 12/44 title: detail`, cut to `width`.
 pub fn progress_bar(done: usize, total: usize, label: &str, width: usize) -> String {
     const BAR: usize = 24;
+    let label = crate::render::escape::line(label);
     let filled = (done * BAR).checked_div(total).map_or(BAR, |f| f.min(BAR));
     let line = format!(
         "[{}{}] {done}/{total} {label}",

@@ -7,6 +7,7 @@ use serde_json::json;
 
 use super::model::{FleetReport, HostReport, Verdict};
 use crate::check::Status;
+use crate::render::escape::line as esc;
 
 fn paint(colour: bool, code: &str, text: &str) -> String {
     if colour {
@@ -64,7 +65,7 @@ pub fn render_text(report: &FleetReport, colour: bool) -> String {
     let _ = writeln!(out, "FIRST PROBLEM");
     for host in &report.hosts {
         let s = &host.summary;
-        let name = cut(&host.host, 32);
+        let name = cut(&esc(&host.host), 32);
         let _ = write!(out, "{}  ", pad(&name, name.chars().count(), host_width));
         for v in [s.reachable, s.auth, s.go_ready, s.vscode_server_ready] {
             let _ = write!(out, "{}", pad(&verdict(colour, v), v.word().len(), 10));
@@ -75,14 +76,14 @@ pub fn render_text(report: &FleetReport, colour: bool) -> String {
             "{}",
             s.first_problem
                 .as_deref()
-                .map_or(String::from("-"), |p| cut(p, 90))
+                .map_or(String::from("-"), |p| cut(&esc(p), 90))
         );
     }
     for host in &report.hosts {
         if host.findings.is_empty() {
             continue;
         }
-        let _ = writeln!(out, "\n{}:", paint(colour, "\x1b[1m", &host.host));
+        let _ = writeln!(out, "\n{}:", paint(colour, "\x1b[1m", &esc(&host.host)));
         for f in &host.findings {
             let mark = match f.status {
                 Status::Error => paint(colour, "\x1b[31m", "✗"),
@@ -90,10 +91,10 @@ pub fn render_text(report: &FleetReport, colour: bool) -> String {
                 Status::Ok => paint(colour, "\x1b[32m", "✓"),
                 Status::Skipped => String::from("-"),
             };
-            let _ = writeln!(out, "  {mark} {} {}", f.code, f.message);
+            let _ = writeln!(out, "  {mark} {} {}", esc(&f.code), esc(&f.message));
             if let Some(detail) = &f.detail {
                 for line in detail.lines() {
-                    let _ = writeln!(out, "      {line}");
+                    let _ = writeln!(out, "      {}", esc(line));
                 }
             }
             if let Some(fix) = &f.fix {
@@ -101,22 +102,25 @@ pub fn render_text(report: &FleetReport, colour: bool) -> String {
                     out,
                     "    {} {}",
                     paint(colour, "\x1b[2m", "fix:"),
-                    fix.title
+                    esc(&fix.title)
                 );
                 if let Some(argv) = &fix.command {
-                    let _ = writeln!(out, "         {}", argv.join(" "));
+                    let _ = writeln!(out, "         {}", esc(&argv.join(" ")));
                 }
             }
         }
         if let Some(control) = &host.control {
             let timing = match (control.first_connection_ms, control.second_connection_ms) {
-                (Some(a), Some(b)) => format!("`ssh {} true`: {a} ms, then {b} ms", host.host),
+                (Some(a), Some(b)) => {
+                    format!("`ssh {} true`: {a} ms, then {b} ms", esc(&host.host))
+                }
                 _ => String::from("connection timing not measured"),
             };
             let _ = writeln!(
                 out,
                 "  · ControlMaster {}: {}; {timing}",
-                control.control_master, control.check_message
+                esc(&control.control_master),
+                esc(&control.check_message)
             );
         }
     }
@@ -142,7 +146,8 @@ pub fn render_text(report: &FleetReport, colour: bool) -> String {
 
 /// The run as one JSON document (the `FleetReport` wire type).
 pub fn render_json(report: &FleetReport) -> String {
-    serde_json::to_string_pretty(report).unwrap_or_default()
+    crate::render::escape::json(&serde_json::to_string_pretty(report).unwrap_or_default())
+        .into_owned()
 }
 
 /// SARIF 2.1.0: one rule per RMT code, each result on the host (a logical
@@ -177,7 +182,7 @@ pub fn render_sarif(report: &FleetReport, docs_root: Option<&std::path::Path>) -
                 json!({
                     "ruleId": f.code,
                     "level": match f.status { Status::Error => "error", Status::Warning => "warning", _ => "note" },
-                    "message": { "text": message },
+                    "message": { "text": esc(&message) },
                     "locations": [{ "logicalLocations": [{ "name": host.host, "kind": "host" }] }],
                 })
             })
@@ -195,5 +200,6 @@ pub fn render_sarif(report: &FleetReport, docs_root: Option<&std::path::Path>) -
             "results": results,
         }],
     });
-    serde_json::to_string_pretty(&sarif).unwrap_or_default()
+    crate::render::escape::json(&serde_json::to_string_pretty(&sarif).unwrap_or_default())
+        .into_owned()
 }

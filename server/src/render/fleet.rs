@@ -68,19 +68,21 @@ pub fn overview_status(fleet: &FleetReport) -> (Status, String) {
     (fleet.worst(), text)
 }
 
-/// The area as Markdown; `escape` keeps messages from being read as markup.
-pub fn markdown(
-    out: &mut String,
-    fleet: &FleetReport,
-    docs_root: Option<&Path>,
-    escape: &dyn Fn(&str) -> String,
-) {
+/// The area as Markdown; every host name, message and fix goes through the
+/// escaper, so none is read as markup.
+pub fn markdown(out: &mut String, fleet: &FleetReport, docs_root: Option<&Path>) {
+    use crate::render::escape::{md_code, md_code_cell, md_text as escape};
     let _ = writeln!(out, "\n## {TITLE}\n");
     let _ = writeln!(out, "| {} |", HEADERS.join(" | "));
     let _ = writeln!(out, "|{}", "---|".repeat(HEADERS.len()));
     for host in &fleet.hosts {
         let cells = cells(host).map(|c| escape(&c));
-        let _ = writeln!(out, "| `{}` | {} |", host.host, cells.join(" | "));
+        let _ = writeln!(
+            out,
+            "| {} | {} |",
+            md_code_cell(&host.host),
+            cells.join(" | ")
+        );
     }
     for host in fleet.hosts.iter().filter(|h| !h.findings.is_empty()) {
         let _ = writeln!(out, "\n### {} {}\n", icon(host.status), escape(&host.host));
@@ -89,13 +91,13 @@ pub fn markdown(
                 out,
                 "- {} {} {}",
                 icon(finding.status),
-                finding.code,
+                escape(&finding.code),
                 escape(&finding.message)
             );
             if let Some(fix) = &finding.fix {
                 let _ = writeln!(out, "  - **Fix:** {}", escape(&fix.title));
                 if let Some(argv) = &fix.command {
-                    let _ = writeln!(out, "    `{}`", shell_words(argv));
+                    let _ = writeln!(out, "    {}", md_code(&shell_words(argv)));
                 }
             }
             let doc = doc_path(&finding.code);
@@ -109,7 +111,12 @@ pub fn markdown(
                     );
                 }
                 None => {
-                    let _ = writeln!(out, "  - About {}: `{doc}`", finding.code);
+                    let _ = writeln!(
+                        out,
+                        "  - About {}: {}",
+                        escape(&finding.code),
+                        md_code(&doc)
+                    );
                 }
             }
         }
@@ -236,9 +243,41 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn hostile_host_names_and_messages_stay_text_in_markdown() {
+        use pulldown_cmark::{Event, Options, Parser, Tag};
+        let mut fleet = fleet();
+        let attack = "x`|<img src=x onerror=alert(1)>[l](http://127.0.0.1/)![i](i.png)\n```\n<b>";
+        fleet.hosts[1].host = attack.into();
+        fleet.hosts[1].findings[0].message = attack.into();
+        fleet.hosts[1].summary.first_problem = Some(attack.into());
+        if let Some(fix) = &mut fleet.hosts[1].findings[0].fix {
+            fix.title = attack.into();
+            fix.command = Some(vec![attack.into()]);
+        }
+        let mut out = String::new();
+        markdown(&mut out, &fleet, None);
+        let mut shown = String::new();
+        for event in Parser::new_ext(&out, Options::all()) {
+            match event {
+                Event::Html(h) | Event::InlineHtml(h) => panic!("HTML {h:?} in\n{out}"),
+                Event::Start(Tag::Image { .. } | Tag::Link { .. }) => panic!("a link in\n{out}"),
+                Event::Text(t) | Event::Code(t) => shown.push_str(&t),
+                _ => {}
+            }
+        }
+        assert!(shown.contains("<img src=x onerror=alert(1)>"), "{out}");
+        // The table keeps its seven columns: the `|` in the name is no cell.
+        let row = out
+            .lines()
+            .find(|l| l.contains("onerror") && l.starts_with("| "))
+            .unwrap();
+        assert_eq!(row.matches(" | ").count(), 6, "{row}");
+    }
+
+    #[test]
     fn the_fleet_table_has_one_row_per_host_with_its_verdicts_and_first_problem() {
         let mut out = String::new();
-        markdown(&mut out, &fleet(), None, &|t| t.replace('<', "\\<"));
+        markdown(&mut out, &fleet(), None);
         assert!(out.contains("| Host | Reachable | Auth | Go ready | VS Code server ready | Latency | First problem |"));
         assert!(
             out.contains("| `web` | ✅ yes | ✅ yes | ✅ yes | ✅ yes | 3 ms | - |"),

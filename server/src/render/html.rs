@@ -27,6 +27,8 @@ fn status_class(status: Status) -> &'static str {
 
 /// Text as HTML: `&`, `<`, `>`, `"` and `'` escaped.
 pub fn escape(text: &str) -> String {
+    // Control characters and bidi overrides shown visibly, as everywhere else.
+    let text = super::escape::text(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use crate::check::{CheckResult, HealthReport, Status};
 use crate::remote::model::FleetReport;
+use crate::render::escape::{md_code, md_fence, md_paragraph, md_text as escape};
 use crate::render::fleet;
 use crate::render::text::shell_words;
 use crate::render::{overview, place, summary_line};
@@ -38,9 +39,14 @@ pub fn render_report_markdown(
     };
     let _ = writeln!(out, "**{verdict}** — {}.", summary_line(report));
     if let Some(ws) = &report.workspace {
-        let _ = writeln!(out, "Workspace `{ws}`, gord {}.", report.version);
+        let _ = writeln!(
+            out,
+            "Workspace {}, gord {}.",
+            md_code(ws),
+            escape(&report.version)
+        );
     } else {
-        let _ = writeln!(out, "No workspace, gord {}.", report.version);
+        let _ = writeln!(out, "No workspace, gord {}.", escape(&report.version));
     }
 
     let lines = overview(report);
@@ -77,7 +83,7 @@ pub fn render_report_markdown(
         }
     }
     if let Some(fleet) = fleet {
-        fleet::markdown(&mut out, fleet, docs_root, &escape);
+        fleet::markdown(&mut out, fleet, docs_root);
     }
     out
 }
@@ -92,21 +98,26 @@ fn write_check(
         out,
         "### {} {} — {}\n",
         icon(check.status),
-        check.id,
-        check.title
+        escape(&check.id),
+        escape(&check.title)
     );
     let message = if check.status == Status::Skipped {
         format!("Skipped: {}", check.message)
     } else {
         check.message.clone()
     };
-    let _ = writeln!(out, "{}\n", escape(&message));
+    let _ = writeln!(out, "{}\n", md_paragraph(&message));
     for finding in &check.findings {
         let start = finding.location.range.start;
         let _ = writeln!(
             out,
-            "- `{}` {} {}",
-            place(report, &finding.location.uri, start.line, start.character),
+            "- {} {} {}",
+            md_code(&place(
+                report,
+                &finding.location.uri,
+                start.line,
+                start.character
+            )),
             icon(finding.status),
             escape(&finding.message)
         );
@@ -117,13 +128,14 @@ fn write_check(
     if let Some(fix) = check.fix.as_ref().filter(|_| check.status > Status::Ok) {
         let _ = writeln!(out, "**Fix:** {}\n", escape(&fix.title));
         if let Some(argv) = &fix.command {
-            let _ = writeln!(out, "```sh\n{}\n```\n", shell_words(argv));
+            let _ = writeln!(out, "{}", md_fence(&shell_words(argv), "sh"));
         }
     }
     if let Some(detail) = &check.detail {
         let _ = writeln!(
             out,
-            "<details><summary>Details</summary>\n\n```text\n{detail}\n```\n\n</details>\n"
+            "<details><summary>Details</summary>\n\n{}\n</details>\n",
+            md_fence(detail, "text")
         );
     }
     match crate::docs::rule_page(docs_root, &check.doc) {
@@ -136,21 +148,14 @@ fn write_check(
             );
         }
         None => {
-            let _ = writeln!(out, "About {}: `{}`\n", check.id, check.doc);
+            let _ = writeln!(
+                out,
+                "About {}: {}\n",
+                escape(&check.id),
+                md_code(&check.doc)
+            );
         }
     }
-}
-
-/// Keeps messages from being read as Markdown markup.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]

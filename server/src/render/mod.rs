@@ -1,6 +1,7 @@
 //! The report as text for a terminal, JSON for machines, Markdown for people.
 //! Each renderer is a pure function of the report.
 
+pub mod escape;
 mod fleet;
 mod html;
 mod markdown;
@@ -15,8 +16,9 @@ use crate::check::HealthReport;
 
 pub fn render_json(report: &HealthReport) -> String {
     // Serializing plain data into a String cannot fail; keep a fallback anyway.
-    serde_json::to_string_pretty(report)
-        .unwrap_or_else(|e| format!("{{\"error\": \"could not serialize the report: {e}\"}}"))
+    let json = serde_json::to_string_pretty(report)
+        .unwrap_or_else(|e| format!("{{\"error\": \"could not serialize the report: {e}\"}}"));
+    escape::json(&json).into_owned()
 }
 
 /// `12 checks: 9 ok, 2 warnings, 0 errors, 1 skipped`

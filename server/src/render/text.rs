@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use crate::check::{Area, HealthReport, Status};
+use crate::render::escape::line as esc;
 use crate::render::{place, summary_line};
 
 const RESET: &str = "\x1b[0m";
@@ -39,14 +40,14 @@ pub fn render_text(report: &HealthReport, colour_on: bool) -> String {
     let workspace = report
         .workspace
         .as_ref()
-        .map(|w| format!(" — workspace {w}"))
+        .map(|w| format!(" — workspace {}", esc(w)))
         .unwrap_or_default();
     let _ = writeln!(
         out,
         "{}",
         paint(
             BOLD,
-            &format!("Go Remote Doctor {}{workspace}", report.version)
+            &format!("Go Remote Doctor {}{workspace}", esc(&report.version))
         )
     );
 
@@ -65,24 +66,29 @@ pub fn render_text(report: &HealthReport, colour_on: bool) -> String {
                 out,
                 "  {} {} {} — {}",
                 paint(colour(status), mark(status)),
-                check.id,
-                check.title,
-                label
+                esc(&check.id),
+                esc(&check.title),
+                esc(&label)
             );
             for finding in &check.findings {
                 let start = finding.location.range.start;
                 let _ = writeln!(
                     out,
                     "      {} {}: {}",
-                    place(report, &finding.location.uri, start.line, start.character),
+                    esc(&place(
+                        report,
+                        &finding.location.uri,
+                        start.line,
+                        start.character
+                    )),
                     paint(colour(finding.status), finding.status.as_str()),
-                    finding.message
+                    esc(&finding.message)
                 );
             }
             if let Some(fix) = check.fix.as_ref().filter(|_| status > Status::Ok) {
-                let _ = writeln!(out, "      {} {}", paint(DIM, "fix:"), fix.title);
+                let _ = writeln!(out, "      {} {}", paint(DIM, "fix:"), esc(&fix.title));
                 if let Some(argv) = &fix.command {
-                    let _ = writeln!(out, "      {} {}", paint(DIM, "$"), shell_words(argv));
+                    let _ = writeln!(out, "      {} {}", paint(DIM, "$"), esc(&shell_words(argv)));
                 }
             }
         }

@@ -232,6 +232,14 @@ pub fn lint(ctx: &LintContext) -> Vec<LintFinding> {
     for rule in rules::catalogue() {
         rule.check(ctx, &mut out);
     }
+    // Rules quote config lines; a password or token in one stays out of every
+    // output (the edits keep the real text: they are applied, not shown).
+    for finding in &mut out {
+        finding.message = crate::redact::secrets(&finding.message);
+        if let Some(fix) = &mut finding.fix {
+            fix.title = crate::redact::secrets(&fix.title);
+        }
+    }
     out.sort_by(|a, b| {
         (
             a.file.as_path(),

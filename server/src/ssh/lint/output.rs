@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde_json::json;
 
+use crate::render::escape::line as esc;
 use crate::ssh::lint::{LintFinding, Severity};
 
 fn severity_word(severity: Severity) -> &'static str {
@@ -35,11 +36,11 @@ pub fn render_text(findings: &[LintFinding], colour: bool) -> String {
         let _ = writeln!(
             out,
             "{}:{}:{}: {level}[{}] {}",
-            f.file.display(),
+            esc(&f.file.display().to_string()),
             f.range.start.line + 1,
             f.range.start.character + 1,
             f.code,
-            f.message
+            esc(&f.message)
         );
         if let Some(fix) = &f.fix {
             let how = match (&fix.command, fix.safe) {
@@ -49,7 +50,7 @@ pub fn render_text(findings: &[LintFinding], colour: bool) -> String {
                 (None, true) => format!("{} (gord ssh fix applies it)", fix.title),
                 (None, false) => fix.title.clone(),
             };
-            let _ = writeln!(out, "    {} {how}", paint("\x1b[2m", "fix:"));
+            let _ = writeln!(out, "    {} {}", paint("\x1b[2m", "fix:"), esc(&how));
         }
     }
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
@@ -76,7 +77,8 @@ pub fn render_json(config: &Path, findings: &[LintFinding]) -> String {
         "config": config.display().to_string(),
         "findings": findings,
     });
-    serde_json::to_string_pretty(&value).unwrap_or_default()
+    crate::render::escape::json(&serde_json::to_string_pretty(&value).unwrap_or_default())
+        .into_owned()
 }
 
 /// SARIF 2.1.0, one run, rule ids = finding codes, 1-based UTF-16 columns.
@@ -100,7 +102,7 @@ pub fn render_sarif(findings: &[LintFinding], docs_base: Option<&Path>) -> Strin
             json!({
                 "ruleId": f.code,
                 "level": match f.severity { Severity::Error => "error", Severity::Warning => "warning", Severity::Info => "note" },
-                "message": { "text": f.message },
+                "message": { "text": esc(&f.message) },
                 "locations": [{
                     "physicalLocation": {
                         "artifactLocation": { "uri": crate::uri::file_uri(&f.file) },
@@ -129,7 +131,8 @@ pub fn render_sarif(findings: &[LintFinding], docs_base: Option<&Path>) -> Strin
             "results": results,
         }],
     });
-    serde_json::to_string_pretty(&sarif).unwrap_or_default()
+    crate::render::escape::json(&serde_json::to_string_pretty(&sarif).unwrap_or_default())
+        .into_owned()
 }
 
 /// The word used for a severity in JSON and text.
