@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use crate::debug::client::{rpc_detach, rpc_get_version, ClientError};
-use crate::exec::{spawn_server, CommandSpec, ExecError, ServerProcess};
+use crate::exec::{spawn_server, CommandSpec, DeathSignal, ExecError, ServerProcess};
 
 /// Which dlv server to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -137,9 +137,12 @@ impl DlvServer {
     /// Starts dlv and waits until it says where it listens and (headless) accepts.
     pub fn start(options: &LaunchOptions) -> Result<DlvServer, LaunchError> {
         let listen = loopback_listen_address(&options.listen)?;
+        // If gord dies, dlv gets SIGINT: Delve then detaches from the target
+        // (its breakpoints removed) and exits; SIGKILL would leave them in.
         let spec = CommandSpec::new(&options.dlv)
             .args(dlv_argv(options.kind, options.pid, listen))
-            .cwd("/");
+            .cwd("/")
+            .death_signal(DeathSignal::Interrupt);
         tracing::info!(command = %spec.display(), "starting dlv");
         let mut process = spawn_server(&spec)?;
         let deadline = Instant::now() + options.startup_timeout;

@@ -1,0 +1,265 @@
+//! Children die with gord, and gord picks which toolchain they run.
+//!
+//! Every child gets a parent-death signal (`PR_SET_PDEATHSIG`), set in the
+//! child between fork and exec, so a SIGKILL or OOM kill of gord still ends
+//! it. The kernel sends that signal when the *thread* that forked the child
+//! exits, not the process; tokio's blocking threads exit after 10 s idle,
+//! so every fork happens on one spawner thread that lives as long as the
+//! process ([`spawn_on_lifeline`]).
+//!
+//! The toolchain rule ([`toolchain_override`]): a go.mod `toolchain` line
+//! must not make gord download and run another Go, so every child gets
+//! `GOTOOLCHAIN=local` unless the user chose a fixed toolchain or opted in
+//! to switching.
+
+use std::ffi::OsStr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{channel, sync_channel, Sender};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use rustix::process::Signal;
+
+/// Which signal a child gets when gord dies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeathSignal {
+    /// Most children: nothing to clean up, so end them at once.
+    Kill,
+    /// dlv: a headless Delve detaches from an attached target on SIGINT
+    /// (removing its breakpoints, the target keeps running). SIGKILL would
+    /// leave breakpoint instructions in the target, which then dies of
+    /// SIGTRAP at the next hit.
+    Interrupt,
+}
+
+impl DeathSignal {
+    fn signal(self) -> Signal {
+        match self {
+            DeathSignal::Kill => Signal::KILL,
+            DeathSignal::Interrupt => Signal::INT,
+        }
+    }
+}
+
+/// Arranges for `command`'s child to get `death` when gord dies; if gord
+/// died between fork and this call, the child does not start at all.
+pub fn set_death_signal(command: &mut std::process::Command, death: DeathSignal) {
+    use std::os::unix::process::CommandExt;
+    let parent = rustix::process::getpid();
+    let signal = death.signal();
+    // SAFETY: the closure runs in the forked child before exec and makes
+    // only two raw system calls (prctl, getppid): no allocation, no locks.
+    unsafe {
+        command.pre_exec(move || in_child(signal, parent));
+    }
+}
+
+/// The tokio twin of [`set_death_signal`].
+pub fn set_death_signal_tokio(command: &mut tokio::process::Command, death: DeathSignal) {
+    let parent = rustix::process::getpid();
+    let signal = death.signal();
+    // SAFETY: as in set_death_signal.
+    unsafe {
+        command.pre_exec(move || in_child(signal, parent));
+    }
+}
+
+fn in_child(signal: Signal, parent: rustix::process::Pid) -> std::io::Result<()> {
+    rustix::process::set_parent_process_death_signal(Some(signal))?;
+    if rustix::process::getppid() != Some(parent) {
+        return Err(std::io::Error::other(
+            "gord exited before its child started",
+        ));
+    }
+    Ok(())
+}
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// The spawner thread's queue; the thread lives as long as the process.
+fn spawner() -> Option<&'static Sender<Job>> {
+    static SPAWNER: OnceLock<Option<Sender<Job>>> = OnceLock::new();
+    SPAWNER
+        .get_or_init(|| {
+            let (sender, jobs) = channel::<Job>();
+            let started = std::thread::Builder::new()
+                .name("gord-spawner".into())
+                .spawn(move || {
+                    for job in jobs {
+                        job();
+                    }
+                });
+            match started {
+                Ok(_) => Some(sender),
+                Err(e) => {
+                    tracing::warn!("cannot start the spawner thread: {e}");
+                    None
+                }
+            }
+        })
+        .as_ref()
+}
+
+/// Runs `spawn` (a fork) on the spawner thread and returns its result, so
+/// the parent-death signal is tied to a thread that never exits. Runs it on
+/// the calling thread only if the spawner thread could not be started.
+pub fn spawn_on_lifeline<T, F>(spawn: F) -> std::io::Result<T>
+where
+    T: Send + 'static,
+    F: FnOnce() -> std::io::Result<T> + Send + 'static,
+{
+    // The closure waits in a slot both threads can reach, so it comes back
+    // if the job is never run.
+    let slot = Arc::new(Mutex::new(Some(spawn)));
+    let Some(spawner) = spawner() else {
+        return take(&slot).map_or_else(|| Err(gone()), |spawn| spawn());
+    };
+    let theirs = Arc::clone(&slot);
+    let (result_tx, result_rx) = sync_channel(1);
+    let job: Job = Box::new(move || {
+        if let Some(spawn) = take(&theirs) {
+            let _ = result_tx.send(spawn());
+        }
+    });
+    if spawner.send(job).is_ok() {
+        if let Ok(result) = result_rx.recv() {
+            return result;
+        }
+    }
+    Err(gone())
+}
+
+fn take<F>(slot: &Mutex<Option<F>>) -> Option<F> {
+    slot.lock().unwrap_or_else(|p| p.into_inner()).take()
+}
+
+fn gone() -> std::io::Error {
+    std::io::Error::other("gord's spawner thread is gone")
+}
+
+static ALLOW_TOOLCHAIN_SWITCH: AtomicBool = AtomicBool::new(false);
+
+/// The user's opt-in (`gord.go.allowToolchainSwitch`, `--allow-toolchain-switch`):
+/// let go.mod's `toolchain` line pick (and download) the Go that runs.
+pub fn allow_toolchain_switch(allow: bool) {
+    ALLOW_TOOLCHAIN_SWITCH.store(allow, Ordering::Relaxed);
+}
+
+pub fn toolchain_switch_allowed() -> bool {
+    ALLOW_TOOLCHAIN_SWITCH.load(Ordering::Relaxed)
+}
+
+/// The GOTOOLCHAIN a child must get, or None to leave the user's value.
+/// `local` and a plain `goX.Y.Z` are the user's fixed choice and kept;
+/// unset, `auto`, `path` and `…+auto`/`…+path` let the workspace choose
+/// and become `local`. With the opt-in nothing is changed.
+pub fn toolchain_override(user: Option<&OsStr>, allow_switch: bool) -> Option<&'static str> {
+    if allow_switch {
+        return None;
+    }
+    let fixed = user
+        .and_then(OsStr::to_str)
+        .map(str::trim)
+        .is_some_and(|v| v == "local" || is_plain_go_version(v));
+    if fixed {
+        None
+    } else {
+        Some("local")
+    }
+}
+
+/// `go1.22`, `go1.22.3`, `go1.23rc1`: a name without `+`.
+fn is_plain_go_version(value: &str) -> bool {
+    value.strip_prefix("go").is_some_and(|rest| {
+        rest.starts_with(|c: char| c.is_ascii_digit())
+            && rest.chars().all(|c| c.is_ascii_alphanumeric() || c == '.')
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsString;
+
+    #[test]
+    fn workspace_choosing_values_become_local_and_fixed_ones_stay() {
+        let over = |v: Option<&str>| toolchain_override(v.map(OsStr::new), false);
+        for choosing in [
+            None,
+            Some("auto"),
+            Some("path"),
+            Some("go1.22.0+auto"),
+            Some("go1.22.0+path"),
+            Some("local+auto"),
+            Some(""),
+            Some("go"),
+            Some("go1.22;rm"),
+        ] {
+            assert_eq!(over(choosing), Some("local"), "{choosing:?}");
+        }
+        for fixed in ["local", "go1.22.0", "go1.23rc1", "go1.21"] {
+            assert_eq!(over(Some(fixed)), None, "{fixed}");
+        }
+        assert_eq!(
+            toolchain_override(Some(&OsString::from("auto")), true),
+            None
+        );
+        assert_eq!(toolchain_override(None, true), None);
+    }
+
+    #[test]
+    fn a_child_outlives_the_thread_that_asked_for_it() {
+        // The parent-death signal is tied to the forking thread: a child
+        // asked for on a short-lived thread must still run after that
+        // thread has ended.
+        let child = std::thread::spawn(|| {
+            spawn_on_lifeline(|| {
+                let mut command = std::process::Command::new("/bin/sleep");
+                command.arg("30");
+                set_death_signal(&mut command, DeathSignal::Kill);
+                command.spawn()
+            })
+        })
+        .join()
+        .unwrap();
+        let mut child = child.unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the child died with the thread that asked for it"
+        );
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+
+    #[test]
+    fn without_the_spawner_the_child_dies_with_its_thread() {
+        // The control for the test above: forked on the short-lived thread
+        // itself, the child gets its death signal when that thread ends.
+        let child = std::thread::spawn(|| {
+            let mut command = std::process::Command::new("/bin/sleep");
+            command.arg("30");
+            set_death_signal(&mut command, DeathSignal::Kill);
+            command.spawn()
+        })
+        .join()
+        .unwrap();
+        let mut child = child.unwrap();
+        let started = std::time::Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break Some(status);
+            }
+            if started.elapsed() > std::time::Duration::from_secs(5) {
+                break None;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        let Some(status) = status else {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("the parent-death signal was not set");
+        };
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(status.signal(), Some(libc::SIGKILL));
+    }
+}
