@@ -119,6 +119,8 @@ pub struct DlvServer {
     kind: ServerKind,
     addr: SocketAddr,
     pid: u32,
+    /// This session's record (see [`super::sessions`]), removed at the stop.
+    record: Option<PathBuf>,
 }
 
 /// How a stop went, for the log and the CLI.
@@ -173,11 +175,13 @@ impl DlvServer {
         if !is_loopback(addr.ip()) {
             return Err(LaunchError::ListeningElsewhere(addr));
         }
+        let record = super::sessions::remember(process.id(), addr, options.kind, options.pid);
         let server = DlvServer {
             process: Some(process),
             kind: options.kind,
             addr,
             pid: options.pid,
+            record,
         };
         // A headless dlv prints its listening line before it attaches: wait
         // for its answer, which comes once it has (or for its exit, when the
@@ -236,6 +240,14 @@ impl DlvServer {
     }
 
     fn stop_inner(&mut self) -> StopReport {
+        let report = self.stop_process();
+        if let Some(record) = self.record.take() {
+            super::sessions::forget(&record);
+        }
+        report
+    }
+
+    fn stop_process(&mut self) -> StopReport {
         let Some(mut process) = self.process.take() else {
             return StopReport {
                 method: "already stopped".into(),

@@ -12,6 +12,7 @@ pub mod preload_runs;
 pub mod progress;
 pub mod remote;
 pub mod ssh;
+pub mod stdin_eof;
 pub mod store;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -48,6 +49,8 @@ use store::{DiagnosticsStore, Producer};
 pub async fn serve(log_level: LogLevel) {
     // Kept here too, so the dlv servers are stopped however the loop ends:
     // `exit`, or stdin closed because the editor went away.
+    // dlv sessions a killed sidecar left behind are detached first.
+    tokio::task::spawn_blocking(crate::debug::sessions::recover_orphans);
     let sessions = attach::SharedSessions::default();
     let shared = Arc::clone(&sessions);
     let (service, socket) =
@@ -64,8 +67,14 @@ pub async fn serve(log_level: LogLevel) {
             .custom_method(ext::DETACH, Backend::detach)
             .custom_method("window/workDoneProgress/cancel", Backend::cancel_progress)
             .finish();
+    // stdin's end stops the server at once: the serve future is dropped with
+    // every request in flight (their children killed), and main drops the
+    // background tasks (lint, preload, remote, health) with the runtime.
+    let eof = tokio_util::sync::CancellationToken::new();
+    let stdin = stdin_eof::EofSignal::new(tokio::io::stdin(), eof.clone());
     tokio::select! {
-        () = Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(service) => {}
+        () = Server::new(stdin, tokio::io::stdout(), socket).serve(service) => {}
+        () = eof.cancelled() => tracing::info!("stdin closed: stopping"),
         signal = termination() => tracing::info!(signal, "stopping on a signal"),
     }
     let _ = tokio::task::spawn_blocking(move || attach::stop_all(&sessions)).await;
@@ -325,6 +334,7 @@ impl Backend {
             let mut state = self.state.lock().await;
             let (settings, problems) = Settings::from_json(raw, &state.settings);
             self.log_level.set(settings.trace.log_filter());
+            crate::lifeline::allow_toolchain_switch(settings.allow_toolchain_switch);
             state.settings = settings;
             problems
         };
