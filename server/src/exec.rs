@@ -42,8 +42,12 @@ struct ReapOnDrop {
 
 impl ReapOnDrop {
     fn new(child: tokio::process::Child) -> Self {
+        let pgid = child.id().and_then(|id| i32::try_from(id).ok());
+        if let Some(pgid) = pgid {
+            crate::lifeline::guard_group(pgid);
+        }
         ReapOnDrop {
-            pgid: child.id().and_then(|id| i32::try_from(id).ok()),
+            pgid,
             child: Some(child),
         }
     }
@@ -62,7 +66,9 @@ impl ReapOnDrop {
     /// The child exited and its pipes ended: killing the group now could hit
     /// an unrelated group that reused the id.
     fn disarm(&mut self) {
-        self.pgid = None;
+        if let Some(pgid) = self.pgid.take() {
+            crate::lifeline::release_group(pgid);
+        }
     }
 }
 
@@ -87,11 +93,13 @@ impl Drop for ReapOnDrop {
     }
 }
 
+/// SIGKILL to a child's group, which then leaves the guardian's list.
 fn kill_group(pgid: i32) {
     if let Some(pid) = rustix::process::Pid::from_raw(pgid) {
         // A stale group yields ESRCH, which is harmless here.
         let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
     }
+    crate::lifeline::release_group(pgid);
 }
 
 /// Default cap on captured stdout and on captured stderr, each.
@@ -323,20 +331,34 @@ struct GroupKiller {
 }
 
 impl GroupKiller {
+    /// Arms the killer for the group led by `pid`; `death` decides whether
+    /// the guardian may SIGKILL it when gord dies (not dlv's: it detaches on
+    /// its SIGINT).
+    fn new(pid: u32, death: DeathSignal) -> Self {
+        let pgid = i32::try_from(pid).ok();
+        if let (Some(pgid), DeathSignal::Kill) = (pgid, death) {
+            crate::lifeline::guard_group(pgid);
+        }
+        GroupKiller { pgid }
+    }
+
     fn disarm(&mut self) {
-        self.pgid = None;
+        if let Some(pgid) = self.pgid.take() {
+            crate::lifeline::release_group(pgid);
+        }
+    }
+
+    /// Kills the group now (once).
+    fn kill(&mut self) {
+        if let Some(pgid) = self.pgid.take() {
+            kill_group(pgid);
+        }
     }
 }
 
 impl Drop for GroupKiller {
     fn drop(&mut self) {
-        if let Some(pgid) = self.pgid {
-            // SAFETY: killpg has no memory-safety preconditions; a stale pgid
-            // yields ESRCH, which is harmless here.
-            unsafe {
-                libc::killpg(pgid, libc::SIGKILL);
-            }
-        }
+        self.kill();
     }
 }
 
@@ -440,9 +462,7 @@ impl StdioBridge {
             .stdout(Stdio::from(OwnedFd::from(for_stdout)))
             .stderr(Stdio::from(stderr_file));
         let child = spawn_std(command).map_err(spawn_error)?;
-        let killer = GroupKiller {
-            pgid: i32::try_from(child.id()).ok(),
-        };
+        let killer = GroupKiller::new(child.id(), spec.death_signal);
         Ok(StdioBridge { child, killer })
     }
 }
@@ -451,12 +471,7 @@ impl Drop for StdioBridge {
     fn drop(&mut self) {
         // Kill first (the group, so a ProxyJump chain's own ssh children go
         // too), then reap, so no zombie stays behind.
-        if let Some(pgid) = self.killer.pgid.take() {
-            // SAFETY: as in GroupKiller::drop.
-            unsafe {
-                libc::killpg(pgid, libc::SIGKILL);
-            }
-        }
+        self.killer.kill();
         let _ = self.child.wait();
     }
 }
@@ -595,9 +610,7 @@ pub fn run_blocking(spec: &CommandSpec) -> Result<Output, ExecError> {
         program: spec.program.display().to_string(),
         source,
     })?;
-    let mut killer = GroupKiller {
-        pgid: i32::try_from(child.id()).ok(),
-    };
+    let mut killer = GroupKiller::new(child.id(), spec.death_signal);
     let cap = spec.output_cap;
     let reader = |stream: Option<Box<dyn Read + Send>>| {
         std::thread::spawn(move || -> std::io::Result<(Vec<u8>, bool)> {
@@ -696,9 +709,7 @@ pub fn spawn_server(spec: &CommandSpec) -> Result<ServerProcess, ExecError> {
         program: spec.program.display().to_string(),
         source,
     })?;
-    let killer = GroupKiller {
-        pgid: i32::try_from(child.id()).ok(),
-    };
+    let killer = GroupKiller::new(child.id(), spec.death_signal);
     let (sender, lines) = std::sync::mpsc::channel();
     if let Some(stdout) = child.stdout.take() {
         std::thread::spawn(move || {
@@ -809,12 +820,7 @@ impl ServerProcess {
 
     /// SIGKILL to the whole group, then reap the child.
     pub fn kill(&mut self) {
-        if let Some(pgid) = self.killer.pgid.take() {
-            // SAFETY: as in GroupKiller's drop.
-            unsafe {
-                libc::killpg(pgid, libc::SIGKILL);
-            }
-        }
+        self.killer.kill();
         let _ = self.child.wait();
         self.exited = true;
     }

@@ -136,6 +136,86 @@ fn gone() -> std::io::Error {
     std::io::Error::other("gord's spawner thread is gone")
 }
 
+/// The guardian: a small `/bin/sh` loop, started once, that outlives gord.
+/// gord tells it (over a pipe, `+ PGID` / `- PGID`) which process groups
+/// are live; when the pipe ends because gord died, it SIGKILLs the groups
+/// still listed. The parent-death signal reaches only direct children;
+/// this reaches their children too (`go list` under golangci-lint, waiting
+/// on a proxy that never answers). dlv's group is never listed: it must get
+/// its SIGINT and detach, not SIGKILL.
+const GUARDIAN_SCRIPT: &str = r#"trap '' INT HUP TERM QUIT PIPE
+groups=''
+while read -r op g; do
+  case $op in
+    +) groups="$groups $g" ;;
+    -) kept=''; for x in $groups; do [ "$x" = "$g" ] || kept="$kept $x"; done; groups=$kept ;;
+  esac
+done
+for x in $groups; do kill -s KILL -- "-$x" 2>/dev/null; done
+"#;
+
+fn guardian() -> Option<&'static Mutex<std::fs::File>> {
+    static GUARDIAN: OnceLock<Option<Mutex<std::fs::File>>> = OnceLock::new();
+    GUARDIAN
+        .get_or_init(|| match start_guardian() {
+            Ok(pipe) => Some(Mutex::new(pipe)),
+            Err(e) => {
+                tracing::warn!("cannot start the guardian of child process groups: {e}");
+                None
+            }
+        })
+        .as_ref()
+}
+
+fn start_guardian() -> std::io::Result<std::fs::File> {
+    use std::os::unix::process::CommandExt;
+    use std::process::Stdio;
+    // Close-on-exec: no other child may hold the write end, or the
+    // guardian would not see gord's death.
+    let (read, write) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)?;
+    let mut command = std::process::Command::new("/bin/sh");
+    command
+        .arg("-c")
+        .arg(GUARDIAN_SCRIPT)
+        .arg("gord-guardian")
+        .current_dir("/")
+        .stdin(Stdio::from(read))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        // Its own group: a Ctrl-C meant for gord does not end it.
+        .process_group(0);
+    let mut child = command.spawn()?;
+    // Reaped when it exits (after gord's normal exit it has nothing to do).
+    std::thread::Builder::new()
+        .name("gord-guardian-reaper".into())
+        .spawn(move || {
+            let _ = child.wait();
+        })?;
+    Ok(std::fs::File::from(write))
+}
+
+fn tell_guardian(line: &str) {
+    use std::io::Write;
+    if let Some(pipe) = guardian() {
+        // One short write per line: atomic on a pipe.
+        let _ = pipe
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .write_all(line.as_bytes());
+    }
+}
+
+/// Lists a child's process group with the guardian: it is SIGKILLed if
+/// gord dies while the group is listed.
+pub fn guard_group(pgid: i32) {
+    tell_guardian(&format!("+ {pgid}\n"));
+}
+
+/// Takes a group off the guardian's list (it ended or was killed).
+pub fn release_group(pgid: i32) {
+    tell_guardian(&format!("- {pgid}\n"));
+}
+
 static ALLOW_TOOLCHAIN_SWITCH: AtomicBool = AtomicBool::new(false);
 
 /// The user's opt-in (`gord.go.allowToolchainSwitch`, `--allow-toolchain-switch`):
