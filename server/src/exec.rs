@@ -93,12 +93,10 @@ impl Drop for ReapOnDrop {
     }
 }
 
-/// SIGKILL to a child's group, which then leaves the guardian's list.
+/// SIGKILL to a child's whole session (its group and every descendant,
+/// whatever group it moved to), which then leaves the guardian's list.
 fn kill_group(pgid: i32) {
-    if let Some(pid) = rustix::process::Pid::from_raw(pgid) {
-        // A stale group yields ESRCH, which is harmless here.
-        let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
-    }
+    crate::lifeline::kill_session(pgid);
     crate::lifeline::release_group(pgid);
 }
 
@@ -203,9 +201,10 @@ impl CommandSpec {
     /// rule), a process group of its own and the parent-death signal.
     /// Stdio is the caller's. Spawn it with [`spawn_std`] or [`spawn_tokio`].
     fn build(&self) -> std::process::Command {
-        use std::os::unix::process::CommandExt;
         let mut command = std::process::Command::new(&self.program);
-        command.args(&self.args).process_group(0);
+        // A session (and process group) of its own: set in
+        // lifeline::set_death_signal's pre-exec step.
+        command.args(&self.args);
         if let Some(dir) = &self.cwd {
             command.current_dir(dir);
         }

@@ -64,6 +64,10 @@ pub fn set_death_signal_tokio(command: &mut tokio::process::Command, death: Deat
 }
 
 fn in_child(signal: Signal, parent: rustix::process::Pid) -> std::io::Result<()> {
+    // A session of its own (and so a process group): its descendants stay
+    // in it even when they move to groups of their own, as golangci-lint's
+    // `go list` does, so the whole tree can be found and killed.
+    rustix::process::setsid()?;
     rustix::process::set_parent_process_death_signal(Some(signal))?;
     if rustix::process::getppid() != Some(parent) {
         return Err(std::io::Error::other(
@@ -151,7 +155,19 @@ while read -r op g; do
     -) kept=''; for x in $groups; do [ "$x" = "$g" ] || kept="$kept $x"; done; groups=$kept ;;
   esac
 done
+sweep() {
+  for p in /proc/[0-9]*; do
+    l=''
+    read -r l < "$p/stat" 2>/dev/null || continue
+    set -- ${l##*) }
+    for x in $groups; do
+      [ "$4" = "$x" ] && kill -s KILL "${p#/proc/}" 2>/dev/null
+    done
+  done
+}
 for x in $groups; do kill -s KILL -- "-$x" 2>/dev/null; done
+sweep
+sweep
 "#;
 
 fn guardian() -> Option<&'static Mutex<std::fs::File>> {
@@ -179,6 +195,9 @@ fn start_guardian() -> std::io::Result<std::fs::File> {
         .arg(GUARDIAN_SCRIPT)
         .arg("gord-guardian")
         .current_dir("/")
+        // It needs nothing from gord's environment (kill is a builtin).
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
         .stdin(Stdio::from(read))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -209,6 +228,45 @@ fn tell_guardian(line: &str) {
 /// gord dies while the group is listed.
 pub fn guard_group(pgid: i32) {
     tell_guardian(&format!("+ {pgid}\n"));
+}
+
+/// SIGKILLs every process of the session `sid` (a child gord started, which
+/// leads its own session, and all its descendants, whatever their group).
+/// Twice, for a process forked while the first sweep ran.
+pub fn kill_session(sid: i32) {
+    use rustix::process::{kill_process, kill_process_group, Pid, Signal};
+    let Some(leader) = Pid::from_raw(sid) else {
+        return;
+    };
+    let _ = kill_process_group(leader, Signal::KILL);
+    for _ in 0..2 {
+        let Ok(entries) = std::fs::read_dir("/proc") else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let Some(pid) = entry
+                .file_name()
+                .to_str()
+                .and_then(|n| n.parse::<i32>().ok())
+                .and_then(Pid::from_raw)
+            else {
+                continue;
+            };
+            let in_session = std::fs::read_to_string(entry.path().join("stat"))
+                .ok()
+                .and_then(|stat| session_of(&stat))
+                == Some(sid);
+            if in_session {
+                let _ = kill_process(pid, Signal::KILL);
+            }
+        }
+    }
+}
+
+/// Field 6 of /proc/PID/stat (after the parenthesised command).
+fn session_of(stat: &str) -> Option<i32> {
+    let rest = stat.get(stat.rfind(')')? + 1..)?;
+    rest.split_whitespace().nth(6 - 3)?.parse().ok()
 }
 
 /// Takes a group off the guardian's list (it ended or was killed).
@@ -284,6 +342,13 @@ mod tests {
             None
         );
         assert_eq!(toolchain_override(None, true), None);
+    }
+
+    #[test]
+    fn the_session_is_read_after_the_last_parenthesis() {
+        let stat = "42 (a) b (c) S 1 42 4242 0 -1 4194560 100";
+        assert_eq!(session_of(stat), Some(4242));
+        assert_eq!(session_of("garbage"), None);
     }
 
     #[test]
