@@ -47,17 +47,7 @@ pub fn set_death_signal(command: &mut std::process::Command, death: DeathSignal)
     let parent = rustix::process::getpid();
     let signal = death.signal();
     // SAFETY: the closure runs in the forked child before exec and makes
-    // only two raw system calls (prctl, getppid): no allocation, no locks.
-    unsafe {
-        command.pre_exec(move || in_child(signal, parent));
-    }
-}
-
-/// The tokio twin of [`set_death_signal`].
-pub fn set_death_signal_tokio(command: &mut tokio::process::Command, death: DeathSignal) {
-    let parent = rustix::process::getpid();
-    let signal = death.signal();
-    // SAFETY: as in set_death_signal.
+    // only raw system calls (setsid, prctl, getppid): no allocation, no locks.
     unsafe {
         command.pre_exec(move || in_child(signal, parent));
     }
@@ -70,9 +60,9 @@ fn in_child(signal: Signal, parent: rustix::process::Pid) -> std::io::Result<()>
     rustix::process::setsid()?;
     rustix::process::set_parent_process_death_signal(Some(signal))?;
     if rustix::process::getppid() != Some(parent) {
-        return Err(std::io::Error::other(
-            "gord exited before its child started",
-        ));
+        // gord died before the signal was set. A raw error: no allocation
+        // between fork and exec.
+        return Err(std::io::Error::from_raw_os_error(libc::ESRCH));
     }
     Ok(())
 }
