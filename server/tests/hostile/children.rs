@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 use super::common::editor::Editor;
-use super::common::{debug_fixture, gord, real_go_dir};
+use super::common::{debug_fixture, gord, peak_rss_kib, real_go_dir, RSS_BUDGET_KIB};
 
 // ---------------------------------------------------------------- processes
 
@@ -351,6 +351,13 @@ fn request_with_progress(editor: &mut Editor, id: i64, method: &str) -> Value {
     editor.wait_for(|m| m["id"] == id && m.get("method").is_none())
 }
 
+/// The sidecar's peak RSS so far stays under the suite's budget.
+fn assert_rss_budget(editor: &Editor, during: &str) {
+    let peak = peak_rss_kib(editor.child.id());
+    eprintln!("sidecar peak RSS during {during}: {peak} KiB");
+    assert!(peak < RSS_BUDGET_KIB, "{during}: {peak} KiB");
+}
+
 // ------------------------------------------------------- kill -9 mid-work
 
 /// `gord serve` is SIGKILLed while `method` runs `comm`: nothing it started
@@ -362,6 +369,7 @@ fn kill_9_mid(method: &str, comm: &str) {
     start_with_progress(&mut editor, 9001, method);
     wait_for_process(&marker, comm, " list ");
     let running_before = processes_with(&marker);
+    assert_rss_budget(&editor, method);
     editor.child.kill().unwrap();
     editor.child.wait().unwrap();
     assert_none_left(&marker, None, Duration::from_secs(10));
@@ -387,6 +395,7 @@ fn stdin_closed_mid(method: &str) {
     let mut editor = sandbox.editor(no_lint_on_open());
     start_with_progress(&mut editor, 9002, method);
     wait_for_process(&marker, "go", " list ");
+    assert_rss_budget(&editor, method);
     let closed = Instant::now();
     editor.close_stdin();
     assert!(
@@ -425,6 +434,7 @@ fn cancel_leaves_no_zombie(name: &str, cancel: impl Fn(&mut Editor, i64, &Value)
         editor.wait_for(|m| m["id"] == id && m.get("method").is_none());
         assert_none_left(&marker, Some(server), Duration::from_secs(5));
     }
+    assert_rss_budget(&editor, "cancelled lints");
     // Reaping follows the kill within moments; a zombie that stays is a leak.
     let deadline = Instant::now() + Duration::from_secs(3);
     loop {
@@ -780,6 +790,7 @@ fn a_toolchain_line_makes_no_download_through_lint_and_preload() {
     let preloaded = request_with_progress(&mut editor, 9202, "gord/preload");
     assert!(preloaded.get("error").is_none(), "{preloaded:#}");
     assert_eq!(proxy.count(), 0, "gord/preload: {preloaded:#}");
+    assert_rss_budget(&editor, "lint and preload of a toolchain line");
 }
 
 #[test]
