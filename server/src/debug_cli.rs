@@ -224,6 +224,8 @@ pub fn attach(options: AttachOptions) -> anyhow::Result<ExitCode> {
     }
 
     let dlv_path = dlv_path.context("dlv is not installed")?;
+    // dlv sessions a killed gord left behind are detached first.
+    gord::debug::sessions::recover_orphans();
     let mut launch = LaunchOptions::new(dlv_path, options.server, pid);
     launch.listen = options.listen.clone();
     let mut server = DlvServer::start(&launch)?;

@@ -13,6 +13,93 @@ use std::time::{Duration, Instant};
 use futures::future::BoxFuture;
 use tokio::io::{AsyncRead, AsyncReadExt};
 
+pub use crate::lifeline::DeathSignal;
+
+/// Forks on gord's long-lived spawner thread (see [`crate::lifeline`]).
+fn spawn_std(mut command: std::process::Command) -> std::io::Result<std::process::Child> {
+    crate::lifeline::spawn_on_lifeline(move || command.spawn())
+}
+
+/// The same for a tokio child, registered with the caller's runtime.
+fn spawn_tokio(mut command: tokio::process::Command) -> std::io::Result<tokio::process::Child> {
+    match tokio::runtime::Handle::try_current() {
+        Ok(handle) => crate::lifeline::spawn_on_lifeline(move || {
+            let _entered = handle.enter();
+            command.spawn()
+        }),
+        Err(_) => command.spawn(),
+    }
+}
+
+/// A tokio child that, unless it exited normally, has its whole process
+/// group killed and is reaped when dropped (tokio's own kill-on-drop can
+/// leave the zombie until some later child exits).
+struct ReapOnDrop {
+    child: Option<tokio::process::Child>,
+    /// The group to kill on drop; None once the child exited normally.
+    pgid: Option<i32>,
+}
+
+impl ReapOnDrop {
+    fn new(child: tokio::process::Child) -> Self {
+        let pgid = child.id().and_then(|id| i32::try_from(id).ok());
+        if let Some(pgid) = pgid {
+            crate::lifeline::guard_group(pgid);
+        }
+        ReapOnDrop {
+            pgid,
+            child: Some(child),
+        }
+    }
+
+    fn id(&self) -> Option<u32> {
+        self.child.as_ref().and_then(tokio::process::Child::id)
+    }
+
+    async fn wait(&mut self) -> std::io::Result<std::process::ExitStatus> {
+        match self.child.as_mut() {
+            Some(child) => child.wait().await,
+            None => Err(std::io::Error::other("the child was already reaped")),
+        }
+    }
+
+    /// The child exited and its pipes ended: killing the group now could hit
+    /// an unrelated group that reused the id.
+    fn disarm(&mut self) {
+        if let Some(pgid) = self.pgid.take() {
+            crate::lifeline::release_group(pgid);
+        }
+    }
+}
+
+impl Drop for ReapOnDrop {
+    fn drop(&mut self) {
+        if let Some(pgid) = self.pgid.take() {
+            kill_group(pgid);
+        }
+        let Some(mut child) = self.child.take() else {
+            return;
+        };
+        if matches!(child.try_wait(), Ok(Some(_))) {
+            return;
+        }
+        // SIGKILL was sent; the exit comes within moments. Outside a runtime
+        // (or while it shuts down) tokio's kill-on-drop queue takes over.
+        if let Ok(handle) = tokio::runtime::Handle::try_current() {
+            handle.spawn(async move {
+                let _ = child.wait().await;
+            });
+        }
+    }
+}
+
+/// SIGKILL to a child's whole session (its group and every descendant,
+/// whatever group it moved to), which then leaves the guardian's list.
+fn kill_group(pgid: i32) {
+    crate::lifeline::kill_session(pgid);
+    crate::lifeline::release_group(pgid);
+}
+
 /// Default cap on captured stdout and on captured stderr, each.
 pub const DEFAULT_OUTPUT_CAP: usize = 4 * 1024 * 1024;
 
@@ -30,6 +117,12 @@ pub struct CommandSpec {
     pub stdin: Option<Vec<u8>>,
     pub timeout: Duration,
     pub output_cap: usize,
+    /// What the child gets when gord dies (see [`crate::lifeline`]).
+    pub death_signal: DeathSignal,
+    /// Leave GOTOOLCHAIN as the user has it, for the health checks' `go`
+    /// commands, which run in `/` (no go.mod can switch) and report the
+    /// user's own value.
+    pub user_toolchain: bool,
 }
 
 impl CommandSpec {
@@ -43,6 +136,8 @@ impl CommandSpec {
             stdin: None,
             timeout: Duration::from_secs(10),
             output_cap: DEFAULT_OUTPUT_CAP,
+            death_signal: DeathSignal::Kill,
+            user_toolchain: false,
         }
     }
 
@@ -89,6 +184,46 @@ impl CommandSpec {
     pub fn output_cap(mut self, cap: usize) -> Self {
         self.output_cap = cap;
         self
+    }
+
+    pub fn death_signal(mut self, death: DeathSignal) -> Self {
+        self.death_signal = death;
+        self
+    }
+
+    /// Keeps the user's GOTOOLCHAIN; see [`CommandSpec::user_toolchain`].
+    pub fn user_toolchain(mut self) -> Self {
+        self.user_toolchain = true;
+        self
+    }
+
+    /// The command to spawn: argv, cwd, environment (with the toolchain
+    /// rule), a process group of its own and the parent-death signal.
+    /// Stdio is the caller's. Spawn it with [`spawn_std`] or [`spawn_tokio`].
+    fn build(&self) -> std::process::Command {
+        let mut command = std::process::Command::new(&self.program);
+        // A session (and process group) of its own: set in
+        // lifeline::set_death_signal's pre-exec step.
+        command.args(&self.args);
+        if let Some(dir) = &self.cwd {
+            command.current_dir(dir);
+        }
+        for key in &self.env_remove {
+            command.env_remove(key);
+        }
+        for (key, value) in &self.env {
+            command.env(key, value);
+        }
+        let chosen_here = self.env.iter().any(|(k, _)| k == "GOTOOLCHAIN");
+        if !self.user_toolchain && !chosen_here {
+            let user = std::env::var_os("GOTOOLCHAIN");
+            let allowed = crate::lifeline::toolchain_switch_allowed();
+            if let Some(value) = crate::lifeline::toolchain_override(user.as_deref(), allowed) {
+                command.env("GOTOOLCHAIN", value);
+            }
+        }
+        crate::lifeline::set_death_signal(&mut command, self.death_signal);
+        command
     }
 
     /// The command as a user would type it, for messages (quoted where needed).
@@ -195,29 +330,42 @@ struct GroupKiller {
 }
 
 impl GroupKiller {
+    /// Arms the killer for the group led by `pid`; `death` decides whether
+    /// the guardian may SIGKILL it when gord dies (not dlv's: it detaches on
+    /// its SIGINT).
+    fn new(pid: u32, death: DeathSignal) -> Self {
+        let pgid = i32::try_from(pid).ok();
+        if let (Some(pgid), DeathSignal::Kill) = (pgid, death) {
+            crate::lifeline::guard_group(pgid);
+        }
+        GroupKiller { pgid }
+    }
+
     fn disarm(&mut self) {
-        self.pgid = None;
+        if let Some(pgid) = self.pgid.take() {
+            crate::lifeline::release_group(pgid);
+        }
+    }
+
+    /// Kills the group now (once).
+    fn kill(&mut self) {
+        if let Some(pgid) = self.pgid.take() {
+            kill_group(pgid);
+        }
     }
 }
 
 impl Drop for GroupKiller {
     fn drop(&mut self) {
-        if let Some(pgid) = self.pgid {
-            // SAFETY: killpg has no memory-safety preconditions; a stale pgid
-            // yields ESRCH, which is harmless here.
-            unsafe {
-                libc::killpg(pgid, libc::SIGKILL);
-            }
-        }
+        self.kill();
     }
 }
 
 async fn run_child(spec: CommandSpec) -> Result<Output, ExecError> {
     let started = Instant::now();
     let command_text = spec.display();
-    let mut command = tokio::process::Command::new(&spec.program);
+    let mut command = tokio::process::Command::from(spec.build());
     command
-        .args(&spec.args)
         .stdin(if spec.stdin.is_some() {
             Stdio::piped()
         } else {
@@ -225,30 +373,16 @@ async fn run_child(spec: CommandSpec) -> Result<Output, ExecError> {
         })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        // A group of its own, so the whole tree can be killed at once.
-        .process_group(0);
-    if let Some(dir) = &spec.cwd {
-        command.current_dir(dir);
-    }
-    for key in &spec.env_remove {
-        command.env_remove(key);
-    }
-    for (key, value) in &spec.env {
-        command.env(key, value);
-    }
-
-    let mut child = command.spawn().map_err(|source| ExecError::Spawn {
+        .kill_on_drop(true);
+    let mut child = spawn_tokio(command).map_err(|source| ExecError::Spawn {
         program: spec.program.display().to_string(),
         source,
     })?;
-    let mut killer = GroupKiller {
-        pgid: child.id().and_then(|id| i32::try_from(id).ok()),
-    };
 
     let stdout = child.stdout.take();
     let stderr = child.stderr.take();
     let stdin = child.stdin.take();
+    let mut child = ReapOnDrop::new(child);
     let input = spec.stdin.clone().unwrap_or_default();
     let cap = spec.output_cap;
     let work = async {
@@ -285,9 +419,8 @@ async fn run_child(spec: CommandSpec) -> Result<Output, ExecError> {
     let status = status.map_err(io_error)?;
     let (stdout, out_cut) = out.map_err(io_error)?;
     let (stderr, err_cut) = err.map_err(io_error)?;
-    // The child exited and both pipes reached their end. Killing the group now
-    // could hit an unrelated group that reused the id, so the guard stands down.
-    killer.disarm();
+    // The child exited and both pipes reached their end.
+    child.disarm();
 
     Ok(Output {
         code: status.code(),
@@ -317,29 +450,18 @@ impl StdioBridge {
         stderr_file: std::fs::File,
     ) -> Result<StdioBridge, ExecError> {
         use std::os::fd::OwnedFd;
-        use std::os::unix::process::CommandExt;
         let spawn_error = |source| ExecError::Spawn {
             program: spec.program.display().to_string(),
             source,
         };
         let for_stdout = socket.try_clone().map_err(spawn_error)?;
-        let mut command = std::process::Command::new(&spec.program);
+        let mut command = spec.build();
         command
-            .args(&spec.args)
             .stdin(Stdio::from(OwnedFd::from(socket)))
             .stdout(Stdio::from(OwnedFd::from(for_stdout)))
-            .stderr(Stdio::from(stderr_file))
-            .process_group(0);
-        for key in &spec.env_remove {
-            command.env_remove(key);
-        }
-        for (key, value) in &spec.env {
-            command.env(key, value);
-        }
-        let child = command.spawn().map_err(spawn_error)?;
-        let killer = GroupKiller {
-            pgid: i32::try_from(child.id()).ok(),
-        };
+            .stderr(Stdio::from(stderr_file));
+        let child = spawn_std(command).map_err(spawn_error)?;
+        let killer = GroupKiller::new(child.id(), spec.death_signal);
         Ok(StdioBridge { child, killer })
     }
 }
@@ -348,12 +470,7 @@ impl Drop for StdioBridge {
     fn drop(&mut self) {
         // Kill first (the group, so a ProxyJump chain's own ssh children go
         // too), then reap, so no zombie stays behind.
-        if let Some(pgid) = self.killer.pgid.take() {
-            // SAFETY: as in GroupKiller::drop.
-            unsafe {
-                libc::killpg(pgid, libc::SIGKILL);
-            }
-        }
+        self.killer.kill();
         let _ = self.child.wait();
     }
 }
@@ -392,8 +509,7 @@ async fn read_capped<R: AsyncRead + Unpin>(
 /// `tokio::time::timeout` or a cancellation `select!`, and dropping this
 /// value ends the group.
 pub struct StreamingChild {
-    child: tokio::process::Child,
-    killer: GroupKiller,
+    child: ReapOnDrop,
     command: String,
     started: Instant,
     /// The child's stdin when asked for, else closed.
@@ -409,9 +525,8 @@ type CappedReader = tokio::task::JoinHandle<std::io::Result<(Vec<u8>, bool)>>;
 /// Starts `spec` with stdout piped to the caller (and stdin too when
 /// `with_stdin`). `spec.timeout` is not applied here; see [`StreamingChild`].
 pub fn spawn_streaming(spec: &CommandSpec, with_stdin: bool) -> Result<StreamingChild, ExecError> {
-    let mut command = tokio::process::Command::new(&spec.program);
+    let mut command = tokio::process::Command::from(spec.build());
     command
-        .args(&spec.args)
         .stdin(if with_stdin {
             Stdio::piped()
         } else {
@@ -419,29 +534,18 @@ pub fn spawn_streaming(spec: &CommandSpec, with_stdin: bool) -> Result<Streaming
         })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .process_group(0);
-    if let Some(dir) = &spec.cwd {
-        command.current_dir(dir);
-    }
-    for (key, value) in &spec.env {
-        command.env(key, value);
-    }
-    let mut child = command.spawn().map_err(|source| ExecError::Spawn {
+        .kill_on_drop(true);
+    let mut child = spawn_tokio(command).map_err(|source| ExecError::Spawn {
         program: spec.program.display().to_string(),
         source,
     })?;
-    let killer = GroupKiller {
-        pgid: child.id().and_then(|id| i32::try_from(id).ok()),
-    };
     let cap = spec.output_cap;
     let stderr = child.stderr.take();
     Ok(StreamingChild {
         stdin: child.stdin.take(),
         stdout: child.stdout.take(),
         stderr: Some(tokio::spawn(read_capped(stderr, cap))),
-        child,
-        killer,
+        child: ReapOnDrop::new(child),
         command: spec.display(),
         started: Instant::now(),
     })
@@ -469,7 +573,7 @@ impl StreamingChild {
                 .map_err(io_error)?,
             None => (Vec::new(), false),
         };
-        self.killer.disarm();
+        self.child.disarm();
         Ok(Output {
             code: status.code(),
             stdout: Vec::new(),
@@ -493,33 +597,19 @@ impl Drop for StreamingChild {
 /// [`SystemRunner`]: argv only, timeout, whole group killed, output capped.
 pub fn run_blocking(spec: &CommandSpec) -> Result<Output, ExecError> {
     use std::io::Read;
-    use std::os::unix::process::CommandExt;
 
     let started = Instant::now();
     let command_text = spec.display();
-    let mut command = std::process::Command::new(&spec.program);
+    let mut command = spec.build();
     command
-        .args(&spec.args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0);
-    if let Some(dir) = &spec.cwd {
-        command.current_dir(dir);
-    }
-    for key in &spec.env_remove {
-        command.env_remove(key);
-    }
-    for (key, value) in &spec.env {
-        command.env(key, value);
-    }
-    let mut child = command.spawn().map_err(|source| ExecError::Spawn {
+        .stderr(Stdio::piped());
+    let mut child = spawn_std(command).map_err(|source| ExecError::Spawn {
         program: spec.program.display().to_string(),
         source,
     })?;
-    let mut killer = GroupKiller {
-        pgid: i32::try_from(child.id()).ok(),
-    };
+    let mut killer = GroupKiller::new(child.id(), spec.death_signal);
     let cap = spec.output_cap;
     let reader = |stream: Option<Box<dyn Read + Send>>| {
         std::thread::spawn(move || -> std::io::Result<(Vec<u8>, bool)> {
@@ -607,29 +697,18 @@ const MAX_SERVER_LINES: usize = 10_000;
 /// Starts a long-running child; see [`ServerProcess`].
 pub fn spawn_server(spec: &CommandSpec) -> Result<ServerProcess, ExecError> {
     use std::io::{BufRead, Read};
-    use std::os::unix::process::CommandExt;
 
     let command_text = spec.display();
-    let mut command = std::process::Command::new(&spec.program);
+    let mut command = spec.build();
     command
-        .args(&spec.args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0);
-    if let Some(dir) = &spec.cwd {
-        command.current_dir(dir);
-    }
-    for (key, value) in &spec.env {
-        command.env(key, value);
-    }
-    let mut child = command.spawn().map_err(|source| ExecError::Spawn {
+        .stderr(Stdio::piped());
+    let mut child = spawn_std(command).map_err(|source| ExecError::Spawn {
         program: spec.program.display().to_string(),
         source,
     })?;
-    let killer = GroupKiller {
-        pgid: i32::try_from(child.id()).ok(),
-    };
+    let killer = GroupKiller::new(child.id(), spec.death_signal);
     let (sender, lines) = std::sync::mpsc::channel();
     if let Some(stdout) = child.stdout.take() {
         std::thread::spawn(move || {
@@ -740,12 +819,7 @@ impl ServerProcess {
 
     /// SIGKILL to the whole group, then reap the child.
     pub fn kill(&mut self) {
-        if let Some(pgid) = self.killer.pgid.take() {
-            // SAFETY: as in GroupKiller's drop.
-            unsafe {
-                libc::killpg(pgid, libc::SIGKILL);
-            }
-        }
+        self.killer.kill();
         let _ = self.child.wait();
         self.exited = true;
     }

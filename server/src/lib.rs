@@ -8,6 +8,7 @@ pub mod docs;
 pub mod edit;
 pub mod exec;
 pub mod goenv;
+pub mod lifeline;
 pub mod lint;
 pub mod logging;
 pub mod lsp;

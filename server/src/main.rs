@@ -139,6 +139,11 @@ struct LintArgs {
     /// --format. Relative file names are taken from the current directory.
     #[arg(long, value_name = "FILE", conflicts_with = "paths")]
     from_json: Option<PathBuf>,
+    /// Let a go.mod/go.work `toolchain` line make go download and run another
+    /// Go toolchain. Without it gord's children run with GOTOOLCHAIN=local
+    /// (a GOTOOLCHAIN of `local` or `goX.Y.Z` you set yourself is kept).
+    #[arg(long)]
+    allow_toolchain_switch: bool,
 }
 
 #[derive(clap::Args)]
@@ -154,6 +159,11 @@ struct PreloadArgs {
     /// still needs the network.
     #[arg(long)]
     offline_check_only: bool,
+    /// Let a go.mod/go.work `toolchain` line make go download and run another
+    /// Go toolchain. Without it gord's children run with GOTOOLCHAIN=local
+    /// (a GOTOOLCHAIN of `local` or `goX.Y.Z` you set yourself is kept).
+    #[arg(long)]
+    allow_toolchain_switch: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -521,6 +531,7 @@ fn remote_check(args: RemoteCheckArgs) -> anyhow::Result<ExitCode> {
 /// Exit 0 clean, 1 issues, 2 when the linter itself failed (its config, code
 /// that does not compile, a crash) or gord did.
 fn lint(args: LintArgs) -> anyhow::Result<ExitCode> {
+    gord::lifeline::allow_toolchain_switch(args.allow_toolchain_switch);
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     if let Some(report) = &args.from_json {
         return lint_from_json(report, &cwd, &args);
@@ -618,6 +629,7 @@ fn print_lint_report(
 }
 
 fn preload(args: PreloadArgs) -> anyhow::Result<ExitCode> {
+    gord::lifeline::allow_toolchain_switch(args.allow_toolchain_switch);
     use gord::preload::{CancellationToken, PreloadError, PreloadEvent};
     if !args.workspace.is_dir() {
         bail!(
@@ -844,7 +856,6 @@ fn ssh_fix(config: Option<&std::path::Path>, dry_run: bool, force: bool) -> Exit
     if dry_run {
         return ExitCode::SUCCESS;
     }
-<<<<<<< HEAD
     let options = match gord::edit::WriteOptions::new(force) {
         Ok(options) => options,
         Err(e) => return fail(&anyhow::anyhow!(e)),
@@ -852,26 +863,12 @@ fn ssh_fix(config: Option<&std::path::Path>, dry_run: bool, force: bool) -> Exit
     match gord::ssh::fix::write(&plan, &options) {
         Ok(done) => {
             for outcome in &done {
-                eprintln!("gord: {}", gord::ssh::fix::wrote_message(outcome));
-=======
-    for file in &plan.files {
-        match gord::edit::write_file_atomically(
-            &file.path,
-            file.original.as_bytes(),
-            file.new.as_bytes(),
-        ) {
-            Ok(done) => {
-                let backup = done
-                    .backup
-                    .map(|b| format!(" (backup: {})", b.display()))
-                    .unwrap_or_default();
-                gord::say!("gord: wrote {}{backup}", done.target.display());
->>>>>>> hostile-output
+                gord::say!("gord: {}", gord::ssh::fix::wrote_message(outcome));
             }
         }
         Err((done, e)) => {
             for outcome in &done {
-                eprintln!("gord: {}", gord::ssh::fix::wrote_message(outcome));
+                gord::say!("gord: {}", gord::ssh::fix::wrote_message(outcome));
             }
             return fail(&anyhow::anyhow!(e));
         }

@@ -27,6 +27,10 @@ pub struct Settings {
     pub lint_on_save: bool,
     /// Lint a Go file's package when it is opened.
     pub lint_on_open: bool,
+    /// `gord.go.allowToolchainSwitch`: let a go.mod `toolchain` line make
+    /// the go, gopls and golangci-lint gord starts download and run another
+    /// Go. Off: they get `GOTOOLCHAIN=local` (see `crate::lifeline`).
+    pub allow_toolchain_switch: bool,
 }
 
 /// `gord.trace.server`: how much the client traces, and the sidecar's log level.
@@ -57,6 +61,7 @@ impl Default for Settings {
             allow_match_exec: false,
             lint_on_save: true,
             lint_on_open: true,
+            allow_toolchain_switch: false,
         }
     }
 }
@@ -121,6 +126,10 @@ impl Settings {
                     .as_bool()
                     .map(|b| settings.lint_on_open = b)
                     .ok_or_else(|| format!("expected true or false, got {}", kind(&value))),
+                "go.allowToolchainSwitch" => value
+                    .as_bool()
+                    .map(|b| settings.allow_toolchain_switch = b)
+                    .ok_or_else(|| format!("expected true or false, got {}", kind(&value))),
                 k if CLIENT_ONLY_KEYS.contains(&k) => Ok(()),
                 _ => Err(String::from("unknown setting; it is ignored")),
             };
@@ -140,6 +149,9 @@ impl Settings {
             "ssh.allowMatchExec" => self.allow_match_exec = previous.allow_match_exec,
             "lint.onSave" => self.lint_on_save = previous.lint_on_save,
             "lint.onOpen" => self.lint_on_open = previous.lint_on_open,
+            "go.allowToolchainSwitch" => {
+                self.allow_toolchain_switch = previous.allow_toolchain_switch
+            }
             _ => {}
         }
     }
@@ -239,6 +251,9 @@ mod tests {
         assert!(!settings.allow_match_exec);
         let (settings, problems) = parse(json!({ "ssh": { "allowMatchExec": true } }));
         assert!(problems.is_empty() && settings.allow_match_exec);
+        assert!(!settings.allow_toolchain_switch);
+        let (settings, problems) = parse(json!({ "go": { "allowToolchainSwitch": true } }));
+        assert!(problems.is_empty() && settings.allow_toolchain_switch);
         let (_, problems) = parse(json!({ "ssh": { "allowMatchExec": "yes" } }));
         assert_eq!(problems[0].key, "ssh.allowMatchExec");
     }

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use crate::debug::client::{rpc_detach, rpc_get_version, ClientError};
-use crate::exec::{spawn_server, CommandSpec, ExecError, ServerProcess};
+use crate::exec::{spawn_server, CommandSpec, DeathSignal, ExecError, ServerProcess};
 
 /// Which dlv server to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -119,6 +119,8 @@ pub struct DlvServer {
     kind: ServerKind,
     addr: SocketAddr,
     pid: u32,
+    /// This session's record (see [`super::sessions`]), removed at the stop.
+    record: Option<PathBuf>,
 }
 
 /// How a stop went, for the log and the CLI.
@@ -137,9 +139,12 @@ impl DlvServer {
     /// Starts dlv and waits until it says where it listens and (headless) accepts.
     pub fn start(options: &LaunchOptions) -> Result<DlvServer, LaunchError> {
         let listen = loopback_listen_address(&options.listen)?;
+        // If gord dies, dlv gets SIGINT: Delve then detaches from the target
+        // (its breakpoints removed) and exits; SIGKILL would leave them in.
         let spec = CommandSpec::new(&options.dlv)
             .args(dlv_argv(options.kind, options.pid, listen))
-            .cwd("/");
+            .cwd("/")
+            .death_signal(DeathSignal::Interrupt);
         tracing::info!(command = %spec.display(), "starting dlv");
         let mut process = spawn_server(&spec)?;
         let deadline = Instant::now() + options.startup_timeout;
@@ -170,11 +175,13 @@ impl DlvServer {
         if !is_loopback(addr.ip()) {
             return Err(LaunchError::ListeningElsewhere(addr));
         }
+        let record = super::sessions::remember(process.id(), addr, options.kind, options.pid);
         let server = DlvServer {
             process: Some(process),
             kind: options.kind,
             addr,
             pid: options.pid,
+            record,
         };
         // A headless dlv prints its listening line before it attaches: wait
         // for its answer, which comes once it has (or for its exit, when the
@@ -233,6 +240,14 @@ impl DlvServer {
     }
 
     fn stop_inner(&mut self) -> StopReport {
+        let report = self.stop_process();
+        if let Some(record) = self.record.take() {
+            super::sessions::forget(&record);
+        }
+        report
+    }
+
+    fn stop_process(&mut self) -> StopReport {
         let Some(mut process) = self.process.take() else {
             return StopReport {
                 method: "already stopped".into(),

@@ -20,6 +20,7 @@ pub mod elf;
 pub mod launch;
 pub mod preflight;
 pub mod procfs;
+pub mod sessions;
 pub mod systemd;
 
 use std::path::Path;

@@ -44,7 +44,10 @@ pub fn command_timeout(ctx: &CheckContext) -> Duration {
 /// A `go` invocation in a neutral directory, so that no workspace's go.mod
 /// (and its `toolchain` line) decides which toolchain answers.
 pub fn go_command(ctx: &CheckContext, go: &std::path::Path) -> CommandSpec {
-    CommandSpec::new(go).cwd("/").timeout(command_timeout(ctx))
+    CommandSpec::new(go)
+        .cwd("/")
+        .timeout(command_timeout(ctx))
+        .user_toolchain()
 }
 
 pub async fn locate(ctx: &CheckContext) -> &Located {

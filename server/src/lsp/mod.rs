@@ -14,6 +14,7 @@ pub mod progress;
 pub mod remote;
 pub mod ssh;
 mod ssh_runs;
+pub mod stdin_eof;
 pub mod store;
 pub mod versioned;
 
@@ -55,6 +56,8 @@ use store::{DiagnosticsStore, Producer};
 pub async fn serve(log_level: LogLevel) {
     // Kept here too, so the dlv servers are stopped however the loop ends:
     // `exit`, or stdin closed because the editor went away.
+    // dlv sessions a killed sidecar left behind are detached first.
+    tokio::task::spawn_blocking(crate::debug::sessions::recover_orphans);
     let sessions = attach::SharedSessions::default();
     let shared = Arc::clone(&sessions);
     let (service, socket) =
@@ -71,11 +74,17 @@ pub async fn serve(log_level: LogLevel) {
             .custom_method(ext::DETACH, Backend::detach)
             .custom_method("window/workDoneProgress/cancel", Backend::cancel_progress)
             .finish();
+    // stdin's end stops the server at once: the serve future is dropped with
+    // every request in flight (their children killed), and main drops the
+    // background tasks (lint, preload, remote, health) with the runtime.
+    let eof = tokio_util::sync::CancellationToken::new();
+    let stdin = stdin_eof::EofSignal::new(tokio::io::stdin(), eof.clone());
     // Our framing in front of tower-lsp's: a malformed message gets an error
     // answer instead of ending the sidecar.
-    let (pipes, relay) = framing::Relay::start(tokio::io::stdin(), tokio::io::stdout());
+    let (pipes, relay) = framing::Relay::start(stdin, tokio::io::stdout());
     tokio::select! {
         () = Server::new(pipes.input, pipes.output, socket).serve(service) => {}
+        () = eof.cancelled() => tracing::info!("stdin closed: stopping"),
         signal = termination() => tracing::info!(signal, "stopping on a signal"),
     }
     relay.finish().await;
@@ -363,6 +372,7 @@ impl Backend {
             let mut state = self.state.lock().await;
             let (settings, problems) = Settings::from_json(raw, &state.settings);
             self.log_level.set(settings.trace.log_filter());
+            crate::lifeline::allow_toolchain_switch(settings.allow_toolchain_switch);
             state.settings = settings;
             problems
         };
