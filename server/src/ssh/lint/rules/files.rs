@@ -1,6 +1,7 @@
 //! The config files themselves: permissions ssh refuses, and Include lines
 //! that read nothing.
 
+use crate::ssh::config::resolve::ConfigFs;
 use std::path::Path;
 
 use tower_lsp_server::ls_types::{Position, Range};
