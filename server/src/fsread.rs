@@ -35,9 +35,9 @@ pub enum Kind {
     ReportedSource,
     /// A settings or other small JSON/YAML file: 1 MiB.
     Settings,
-    /// A private key or other small credential file the user's config names
-    /// (read to tell encrypted from plain): 1 MiB.
-    KeyFile,
+    /// A private key, a .netrc or another small credential file the user's
+    /// config names: 1 MiB.
+    Credentials,
 }
 
 impl Kind {
@@ -49,7 +49,7 @@ impl Kind {
             Kind::GoModule => 2 * MIB,
             Kind::LintReport => 64 * MIB,
             Kind::ReportedSource => 8 * MIB,
-            Kind::Settings | Kind::KeyFile => MIB,
+            Kind::Settings | Kind::Credentials => MIB,
         }
     }
 
@@ -60,7 +60,7 @@ impl Kind {
             Kind::LintReport => "lint report",
             Kind::ReportedSource => "source file",
             Kind::Settings => "settings file",
-            Kind::KeyFile => "key file",
+            Kind::Credentials => "credential file",
         }
     }
 }
