@@ -260,10 +260,10 @@ pub fn read_module_file(path: &Path, root: &Path) -> Result<String, ReadError> {
             path: root.to_path_buf(),
             source,
         })?;
-        let target = std::fs::canonicalize(path).map_err(|source| ReadError::Open {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let target = match std::fs::canonicalize(path) {
+            Ok(target) => target,
+            Err(e) => return Err(unresolvable(path, root, e)),
+        };
         if !target.starts_with(&canonical_root) {
             return Err(ReadError::OutsideWorkspace {
                 path: path.to_path_buf(),
@@ -273,6 +273,28 @@ pub fn read_module_file(path: &Path, root: &Path) -> Result<String, ReadError> {
         }
     }
     read_to_string(path, Kind::GoModule)
+}
+
+/// Why a path that does not canonicalise is refused: `/proc/self/fd/0` of a
+/// pipe leads to `pipe:[N]`, which is no path at all.
+fn unresolvable(path: &Path, root: &Path, error: std::io::Error) -> ReadError {
+    match std::fs::metadata(path) {
+        Ok(meta) => match what(meta.file_type()) {
+            Some(what) => ReadError::NotRegular {
+                path: path.to_path_buf(),
+                what,
+            },
+            None => ReadError::OutsideWorkspace {
+                path: path.to_path_buf(),
+                root: root.to_path_buf(),
+                target: PathBuf::from("a place that is not a path"),
+            },
+        },
+        Err(_) => ReadError::Open {
+            path: path.to_path_buf(),
+            source: error,
+        },
+    }
 }
 
 /// [`read`] on a blocking thread, for async callers.

@@ -442,7 +442,8 @@ fn go006_workspace_version(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
                 files.len(),
                 if files.len() == 1 { "" } else { "s" }
             )),
-            None => Outcome::warning(format!("could not read {}", unreadable.join("; "))),
+            // Each entry names its file and says why (fsread's errors).
+            None => Outcome::warning(unreadable.join("; ")),
             Some(_) => {
                 let first = findings[0].message.clone();
                 let more = findings.len() - 1;
