@@ -87,7 +87,7 @@ pub enum ReadError {
     },
     #[error("{} is {what}, not a regular file; gord reads only regular files", path.display())]
     NotRegular { path: PathBuf, what: FileWhat },
-    #[error("{} is larger than {} ({}s are read up to that size); is it the right file?", path.display(), Size(*cap), kind.noun())]
+    #[error("{} is larger than {}: gord checks {}s of up to {} (is it the right file?)", path.display(), Size(*cap), kind.noun(), Size(*cap))]
     TooLarge { path: PathBuf, kind: Kind, cap: u64 },
     #[error("{} leads out of the workspace {} (to {}); gord does not follow it", path.display(), root.display(), target.display())]
     OutsideWorkspace {
