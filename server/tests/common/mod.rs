@@ -63,6 +63,8 @@ pub const RSS_BUDGET_KIB: u64 = 100 * 1024;
 /// Runs `command` to the end and returns its output with its own peak
 /// resident set size in KiB (from `wait4`'s rusage, so other children of the
 /// test process do not count).
+// The child is reaped by wait4 (for its rusage), which clippy cannot see.
+#[allow(clippy::zombie_processes)]
 pub fn output_with_peak_rss(command: &mut std::process::Command) -> (std::process::Output, u64) {
     use std::io::Read;
     use std::os::unix::process::ExitStatusExt;

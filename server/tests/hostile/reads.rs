@@ -70,6 +70,8 @@ impl Run {
 /// Runs `gord args` under the address-space limit with a stdin pipe kept
 /// open and silent (so `/proc/self/fd/0` is a pipe that never ends), and
 /// fails if it does not finish within [`CLI_DEADLINE`].
+// The child is reaped by wait4 (for its rusage), which clippy cannot see.
+#[allow(clippy::zombie_processes)]
 fn run_gord(args: &[&str], cwd: &Path) -> Run {
     let mut command = Command::new(gord());
     command
@@ -117,6 +119,7 @@ fn run_gord(args: &[&str], cwd: &Path) -> Run {
         }
         if started.elapsed() > CLI_DEADLINE {
             let _ = child.kill();
+            let _ = child.wait();
             panic!("gord {args:?} hung for {CLI_DEADLINE:?}");
         }
         std::thread::sleep(Duration::from_millis(20));

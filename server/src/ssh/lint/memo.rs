@@ -12,9 +12,12 @@ use std::rc::Rc;
 
 use crate::ssh::config::resolve::ConfigFs;
 
+/// A directory's names, or why it could not be listed.
+type Listing = Rc<Result<Vec<String>, std::io::ErrorKind>>;
+
 pub struct MemoFs<'a> {
     inner: &'a dyn ConfigFs,
-    listings: RefCell<HashMap<PathBuf, Rc<Result<Vec<String>, std::io::ErrorKind>>>>,
+    listings: RefCell<HashMap<PathBuf, Listing>>,
     dirs: RefCell<HashMap<PathBuf, bool>>,
     modes: RefCell<HashMap<PathBuf, Option<(u32, u32)>>>,
 }
