@@ -751,7 +751,7 @@ fn ssh_resolve(host: &str, config: Option<&std::path::Path>, allow_exec: bool) -
             }
             eprintln!(
                 "gord: cannot resolve {host}: {} problem(s) in the configuration",
-                failure.messages.len()
+                failure.total
             );
             ExitCode::from(2)
         }

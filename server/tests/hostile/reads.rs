@@ -446,6 +446,23 @@ fn binary_garbage_as_an_ssh_config() {
         run.output.stdout.len()
     );
 
+    // `gord ssh resolve` prints ssh's errors, the first hundred of them.
+    let run = run_gord(
+        &["ssh", "resolve", "--config", config.to_str().unwrap(), "h"],
+        ws.path(),
+    );
+    run.assert_bounded("gord ssh resolve, 2.6 MB of garbage");
+    assert!(
+        run.stderr().contains("more errors not shown"),
+        "{}",
+        run.stderr()
+    );
+    assert!(
+        run.output.stderr.len() < 64 * 1024,
+        "{} bytes of errors",
+        run.output.stderr.len()
+    );
+
     // The editor sends what it decoded (lossily, as VS Code does).
     let text = String::from_utf8_lossy(&bytes).into_owned();
     let mut editor = sidecar();
