@@ -484,6 +484,57 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn binary_data_is_told_from_text() {
+        assert_eq!(binary_at(b"Host a\n\tUser b # \x1b[0m\r\n"), None);
+        assert_eq!(binary_at(b"Host a\n\0junk"), Some(7));
+        let controls: Vec<u8> = (0..100)
+            .map(|i| if i % 2 == 0 { 1 } else { b'a' })
+            .collect();
+        assert_eq!(binary_at(&controls), Some(0));
+        // A config that is not text is one finding, not one per line.
+        let mut bytes = b"Host a\n".to_vec();
+        bytes.extend((0..5000u32).map(|i| (i * 7919 % 251) as u8));
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let findings = lint_text(&text);
+        assert_eq!(findings.len(), 1, "{findings:#?}");
+        assert!(findings[0].message.contains("not a text file"));
+    }
+
+    #[test]
+    fn findings_are_capped_per_file_and_the_rest_counted() {
+        let text = "Bogus 1\n".repeat(MAX_FINDINGS_PER_FILE + 50);
+        let findings = lint_text(&text);
+        assert_eq!(findings.len(), MAX_FINDINGS_PER_FILE + 1);
+        let last = findings.last().unwrap();
+        assert!(
+            last.message
+                .starts_with("50 more findings in this file not shown"),
+            "{}",
+            last.message
+        );
+    }
+
+    #[test]
+    fn an_include_fan_out_loads_at_most_the_set_budget() {
+        let names: Vec<String> = (0..400)
+            .map(|i| format!("/home/me/.ssh/d/f{i:03}"))
+            .collect();
+        let mut files = vec![("/home/me/.ssh/config", "Include d/*\n")];
+        files.extend(names.iter().map(|n| (n.as_str(), "Include d/*\n")));
+        let fs = MemoryFs::with(&files);
+        let local = facts();
+        let ctx = LintContext::load(Path::new(files[0].0), &fs, &local, false).unwrap();
+        assert!(ctx.files.len() <= crate::fsread::SSH_INCLUDE_SET_FILES);
+        let findings = lint(&ctx);
+        assert!(findings
+            .iter()
+            .any(|f| f.message.contains("over gord's limit")));
+        assert!(findings.iter().any(|f| f
+            .message
+            .contains("Too many recursive configuration includes")));
+    }
+
+    #[test]
     fn findings_come_sorted_by_place() {
         let findings = lint_text("Bogus 1\nHost a\n  Hostnme x\n");
         let lines: Vec<u32> = findings.iter().map(|f| f.range.start.line).collect();
