@@ -271,6 +271,8 @@ pub fn attach(options: AttachOptions) -> anyhow::Result<ExitCode> {
 }
 
 pub fn core(binary: &Path, core: &Path, json: bool) -> anyhow::Result<ExitCode> {
+    // Not through fsread: a binary and a core the user names on the command
+    // line, read in place (ELF sections by offset), not whole.
     let open = |path: &Path| {
         std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))
     };

@@ -572,19 +572,20 @@ fn lint_from_json(
     cwd: &std::path::Path,
     args: &LintArgs,
 ) -> anyhow::Result<ExitCode> {
-    use std::io::Read;
+    use gord::fsread::Kind;
     let started = std::time::Instant::now();
-    let mut json = String::new();
-    if file == std::path::Path::new("-") {
-        std::io::stdin()
-            .read_to_string(&mut json)
-            .context("cannot read the report from stdin")?;
+    let cap = Kind::LintReport.cap();
+    let json = if file == std::path::Path::new("-") {
+        let bytes = gord::fsread::read_limited(std::io::stdin(), cap, 0)
+            .context("cannot read the report from stdin")?
+            .with_context(|| format!("the report on stdin is larger than {} MiB", cap >> 20))?;
+        String::from_utf8(bytes).context("the report on stdin is not UTF-8")?
     } else {
-        json = std::fs::read_to_string(file)
-            .with_context(|| format!("cannot read {}", file.display()))?;
-    }
+        gord::fsread::read_to_string(file, Kind::LintReport)?
+    };
     let parsed = gord::lint::golangci::parse(&json, cwd);
-    let issues = gord::lint::place_issues(parsed.issues, |p| std::fs::read_to_string(p).ok());
+    drop(json);
+    let issues = gord::lint::place_issues(parsed.issues, gord::lint::read_reported_source);
     tracing::info!(
         issues = issues.len(),
         ms = started.elapsed().as_millis() as u64,
@@ -778,7 +779,7 @@ fn ssh_resolve(host: &str, config: Option<&std::path::Path>, allow_exec: bool) -
             }
             gord::say!(
                 "gord: cannot resolve {host}: {} problem(s) in the configuration",
-                failure.messages.len()
+                failure.total
             );
             ExitCode::from(2)
         }

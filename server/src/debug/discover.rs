@@ -68,6 +68,9 @@ pub struct Discovery {
 impl Discovery {
     /// Reads /etc/passwd and the boot time once.
     pub fn new(proc_root: impl Into<PathBuf>, passwd: &Path) -> Self {
+        // This module reads /proc and /etc/passwd directly (not through
+        // fsread): the kernel's and the system's files, not workspace,
+        // config or report content.
         let proc_root = proc_root.into();
         let users = std::fs::read_to_string(passwd)
             .map(|t| procfs::parse_passwd(&t))

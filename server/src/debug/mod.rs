@@ -131,7 +131,8 @@ pub fn preflight_pid(
 pub fn source_dir_of(proc_root: &Path, process: &ProcessInfo) -> Option<std::path::PathBuf> {
     let module = process.binary.as_ref()?.go.as_ref()?.main_module.as_ref()?;
     let cwd = std::fs::read_link(proc_root.join(process.pid.to_string()).join("cwd")).ok()?;
-    let gomod = std::fs::read_to_string(cwd.join("go.mod")).ok()?;
+    let gomod =
+        crate::fsread::read_to_string(&cwd.join("go.mod"), crate::fsread::Kind::GoModule).ok()?;
     let declared = gomod
         .lines()
         .find_map(|l| l.trim().strip_prefix("module "))?

@@ -373,7 +373,21 @@ fn go006_workspace_version(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
         let Some(workspace) = &ctx.workspace else {
             return Outcome::skipped("no workspace folder to look at");
         };
-        let files = module_files(workspace);
+        // The walk and the reads block: off the async workers, so the
+        // check's timeout still fires on a hostile tree.
+        let root = workspace.clone();
+        let Ok((files, texts)) = tokio::task::spawn_blocking(move || {
+            let files = module_files(&root);
+            let texts: Vec<_> = files
+                .iter()
+                .map(|file| crate::fsread::read_module_file(file, &root))
+                .collect();
+            (files, texts)
+        })
+        .await
+        else {
+            return Outcome::error("reading the module files failed");
+        };
         if files.is_empty() {
             return Outcome::skipped(format!(
                 "no go.mod or go.work under {}",
@@ -393,11 +407,11 @@ fn go006_workspace_version(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
         };
         let mut findings = Vec::new();
         let mut unreadable = Vec::new();
-        for file in &files {
-            let text = match std::fs::read_to_string(file) {
+        for (file, text) in files.iter().zip(texts) {
+            let text = match text {
                 Ok(text) => text,
                 Err(e) => {
-                    unreadable.push(format!("{}: {e}", file.display()));
+                    unreadable.push(e.to_string());
                     continue;
                 }
             };
@@ -428,7 +442,8 @@ fn go006_workspace_version(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
                 files.len(),
                 if files.len() == 1 { "" } else { "s" }
             )),
-            None => Outcome::warning(format!("could not read {}", unreadable.join("; "))),
+            // Each entry names its file and says why (fsread's errors).
+            None => Outcome::warning(unreadable.join("; ")),
             Some(_) => {
                 let first = findings[0].message.clone();
                 let more = findings.len() - 1;

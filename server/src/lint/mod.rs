@@ -42,6 +42,27 @@ pub fn text_hash(text: &str) -> u64 {
     hasher.finish()
 }
 
+/// A source file a lint report names, read to place its issues: a regular
+/// file of at most [`crate::fsread::Kind::ReportedSource`]'s cap, or None (a
+/// report can name /dev/zero or a FIFO).
+pub fn read_reported_source(path: &Path) -> Option<String> {
+    crate::fsread::read_to_string(path, crate::fsread::Kind::ReportedSource)
+        .map_err(|e| {
+            if !e.is_not_found() {
+                tracing::warn!("{e}");
+            }
+        })
+        .ok()
+}
+
+/// [`place_issues`] with [`read_reported_source`] on a blocking thread, for
+/// async callers (so timeouts and cancellation still work).
+pub async fn place_issues_off_thread(issues: Vec<LintIssue>) -> Vec<PlacedIssue> {
+    tokio::task::spawn_blocking(move || place_issues(issues, read_reported_source))
+        .await
+        .unwrap_or_default()
+}
+
 /// Places every issue in its file, reading each file once with `read`. An
 /// issue in a file that cannot be read keeps a range at its reported line.
 pub fn place_issues(
@@ -151,7 +172,7 @@ pub async fn lint_targets(
                 }],
             ),
         };
-        let issues = place_issues(issues, |path| std::fs::read_to_string(path).ok());
+        let issues = place_issues_off_thread(issues).await;
         runs.push(output::ModuleRun {
             module_root: root.clone(),
             patterns: patterns.clone(),

@@ -100,6 +100,10 @@ impl ConfigFs for OverlayFs {
         }
     }
 
+    fn exists(&self, path: &Path) -> bool {
+        self.texts.contains_key(path) || RealFs.exists(path)
+    }
+
     fn list_dir(&self, dir: &Path) -> std::io::Result<Vec<String>> {
         RealFs.list_dir(dir)
     }

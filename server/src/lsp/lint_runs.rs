@@ -18,7 +18,7 @@ use super::Backend;
 use crate::exec::SystemRunner;
 use crate::lint::model::LintFailure;
 use crate::lint::tool::Linter;
-use crate::lint::{place_issues, scope, PlacedIssue};
+use crate::lint::{scope, PlacedIssue};
 
 /// How long saves must pause before the package is linted again: a burst of
 /// saves (format on save, "save all") becomes one more run. A save after a
@@ -153,7 +153,7 @@ impl Backend {
             Ok(out) => (out.issues, out.failures),
             Err(e) => (Vec::new(), vec![exec_failure(&e)]),
         };
-        let placed = place_issues(issues, |p| std::fs::read_to_string(p).ok());
+        let placed = crate::lint::place_issues_off_thread(issues).await;
         tracing::info!(
             package = %pattern,
             issues = placed.len(),
@@ -317,7 +317,7 @@ impl Backend {
                 Ok(out) => (out.issues, out.failures),
                 Err(e) => (Vec::new(), vec![exec_failure(&e)]),
             };
-            let placed = place_issues(issues, |p| std::fs::read_to_string(p).ok());
+            let placed = crate::lint::place_issues_off_thread(issues).await;
             result.issues += placed.len();
             files.extend(placed.iter().map(|p| p.issue.file.clone()));
             let covered: Vec<PathBuf> = {

@@ -32,6 +32,8 @@ pub fn gopls_cache_root(
 /// The directory name gopls gives its cache: hex of the first 4 bytes of
 /// the SHA-256 of its executable.
 pub fn gopls_cache_dir_name(executable: &Path) -> std::io::Result<String> {
+    // Not through fsread: the gopls executable found on PATH, hashed in
+    // 64 KiB chunks, never held whole.
     let mut file = std::fs::File::open(executable)?;
     let mut hasher = Sha256::new();
     let mut buffer = vec![0u8; 1 << 16];

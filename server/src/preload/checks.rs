@@ -68,11 +68,20 @@ pub fn preload_fix(workspace: &Path) -> Fix {
     )
 }
 
-fn workspace_roots(ctx: &CheckContext) -> Result<(&Path, Vec<BuildRoot>), Box<Outcome>> {
+/// [`build_roots`] off the async workers: the walk and the go.work reads
+/// block, and the check's timeout must still fire on a hostile tree.
+async fn roots_of(workspace: &Path) -> Vec<BuildRoot> {
+    let root = workspace.to_path_buf();
+    tokio::task::spawn_blocking(move || build_roots(&root))
+        .await
+        .unwrap_or_default()
+}
+
+async fn workspace_roots(ctx: &CheckContext) -> Result<(&Path, Vec<BuildRoot>), Box<Outcome>> {
     let Some(workspace) = ctx.workspace.as_deref() else {
         return Err(Box::new(Outcome::skipped("no workspace folder to look at")));
     };
-    let roots = build_roots(workspace);
+    let roots = roots_of(workspace).await;
     if roots.is_empty() {
         return Err(Box::new(Outcome::skipped(format!(
             "no go.mod or go.work under {}",
@@ -108,7 +117,7 @@ pub fn judge_gopls_cache(root: &Path, gopls: &Path) -> (bool, usize) {
 
 fn go020_caches(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
     Box::pin(async move {
-        let (workspace, _) = match workspace_roots(ctx) {
+        let (workspace, _) = match workspace_roots(ctx).await {
             Ok(found) => found,
             Err(outcome) => return *outcome,
         };
@@ -173,7 +182,7 @@ fn go020_caches(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
 
 fn go021_offline(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
     Box::pin(async move {
-        let (workspace, roots) = match workspace_roots(ctx) {
+        let (workspace, roots) = match workspace_roots(ctx).await {
             Ok(found) => found,
             Err(outcome) => return *outcome,
         };
@@ -184,7 +193,9 @@ fn go021_offline(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
         let Some(gomodcache) = env.get("GOMODCACHE").map(PathBuf::from) else {
             return Outcome::skipped("go env reports no GOMODCACHE");
         };
-        let required = required_modules(&roots);
+        let required = tokio::task::spawn_blocking(move || required_modules(&roots))
+            .await
+            .unwrap_or_default();
         let missing: Vec<&ModuleVersion> = required
             .iter()
             .filter(|m| !in_module_cache(&gomodcache, m))
@@ -226,16 +237,23 @@ fn go022_private(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
             Ok(env) => env,
             Err(message) => return Outcome::skipped(format!("go env unavailable ({message})")),
         };
-        let roots = ctx
-            .workspace
-            .as_deref()
-            .map(build_roots)
-            .unwrap_or_default();
+        let roots = match ctx.workspace.as_deref() {
+            Some(workspace) => roots_of(workspace).await,
+            None => Vec::new(),
+        };
         let netrc_var = ctx
             .env
             .get("NETRC")
             .map(|v| v.to_string_lossy().into_owned());
-        let setup = private_setup(env, netrc_var.as_deref(), ctx.env.home().as_deref(), &roots);
+        let (env, home) = (env.clone(), ctx.env.home());
+        // Reads go.mod files and .netrc: off the async workers.
+        let Ok(setup) = tokio::task::spawn_blocking(move || {
+            private_setup(&env, netrc_var.as_deref(), home.as_deref(), &roots)
+        })
+        .await
+        else {
+            return Outcome::error("reading the module files failed");
+        };
         let mut detail = vec![format!("GOPROXY={}", setup.goproxy)];
         for module in &setup.private_modules {
             detail.push(format!(

@@ -5,7 +5,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use crate::preload::workspace::{parse_go_mod_requires, parse_replaces, BuildRoot, ModuleVersion};
+use crate::preload::workspace::{
+    parse_go_mod_requires, parse_replaces, BuildRoot, ModuleVersion, RootKind,
+};
 
 /// go's case-encoding of module paths in the cache: `A` → `!a`.
 pub fn escape_module_path(path: &str) -> String {
@@ -41,11 +43,13 @@ pub fn required_modules(roots: &[BuildRoot]) -> Vec<ModuleVersion> {
     let mut texts = Vec::new();
     let mut replaces = Vec::new();
     for root in roots {
-        if let Ok(text) = std::fs::read_to_string(root.dir.join("go.work")) {
-            replaces.extend(parse_replaces(&text));
+        if root.kind == RootKind::Work {
+            if let Some(text) = root.read_module_file(&root.dir.join("go.work")) {
+                replaces.extend(parse_replaces(&text));
+            }
         }
         for module in &root.modules {
-            let Ok(text) = std::fs::read_to_string(module.join("go.mod")) else {
+            let Some(text) = root.read_module_file(&module.join("go.mod")) else {
                 continue;
             };
             main_paths.extend(crate::preload::workspace::parse_module_path(&text));
@@ -149,6 +153,7 @@ mod tests {
             dir: ws.path().to_path_buf(),
             kind: RootKind::Work,
             modules: vec![ws.path().join("a"), ws.path().join("b")],
+            workspace: ws.path().to_path_buf(),
         }];
         let ids: Vec<String> = required_modules(&roots)
             .iter()

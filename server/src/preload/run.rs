@@ -367,7 +367,9 @@ async fn resolve(
         let mut required = BTreeSet::new();
         let mut pruned = true;
         for module in &root.modules {
-            let text = std::fs::read_to_string(module.join("go.mod")).unwrap_or_default();
+            let text = root
+                .read_module_file(&module.join("go.mod"))
+                .unwrap_or_default();
             pruned &= lists_every_needed_module(&text);
             required.extend(parse_go_mod_requires(&text).into_iter().map(|m| m.path));
         }
@@ -655,7 +657,7 @@ pub fn netrc_facts(netrc_var: Option<&str>, home: Option<&Path>) -> Option<Netrc
     use std::os::unix::fs::PermissionsExt;
     let path = netrc_path(netrc_var, home)?;
     let meta = std::fs::metadata(&path).ok()?;
-    let text = std::fs::read_to_string(&path).ok()?;
+    let text = crate::fsread::read_to_string(&path, crate::fsread::Kind::Credentials).ok()?;
     Some(NetrcFacts {
         path: path.display().to_string(),
         mode: meta.permissions().mode() & 0o777,

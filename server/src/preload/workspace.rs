@@ -15,6 +15,26 @@ pub struct BuildRoot {
     pub kind: RootKind,
     /// The module directories this root builds (one for a module root).
     pub modules: Vec<PathBuf>,
+    /// The workspace folder the walk started from: a go.mod or go.work in it
+    /// must not lead out of it (see [`crate::fsread::read_module_file`]).
+    pub workspace: PathBuf,
+}
+
+impl BuildRoot {
+    /// The text of this root's go.work, or of `module`'s go.mod; empty when
+    /// it cannot be read (missing, not a regular file, too large, a symlink
+    /// out of the workspace), which the `go` commands then report.
+    pub fn read_module_file(&self, path: &Path) -> Option<String> {
+        match crate::fsread::read_module_file(path, &self.workspace) {
+            Ok(text) => Some(text),
+            Err(e) => {
+                if !e.is_not_found() {
+                    tracing::warn!("{e}");
+                }
+                None
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -206,7 +226,13 @@ pub fn build_roots(root: &Path) -> Vec<BuildRoot> {
     let mut roots = Vec::new();
     for work in works {
         let Some(dir) = work.parent() else { continue };
-        let text = std::fs::read_to_string(&work).unwrap_or_default();
+        let text = match crate::fsread::read_module_file(&work, root) {
+            Ok(text) => text,
+            Err(e) => {
+                tracing::warn!("{e}");
+                String::new()
+            }
+        };
         let modules: Vec<PathBuf> = parse_go_work_uses(&text)
             .iter()
             .map(|rel| normalise(&dir.join(rel)))
@@ -216,6 +242,7 @@ pub fn build_roots(root: &Path) -> Vec<BuildRoot> {
             dir: dir.to_path_buf(),
             kind: RootKind::Work,
             modules,
+            workspace: root.to_path_buf(),
         });
     }
     for module in mods {
@@ -226,6 +253,7 @@ pub fn build_roots(root: &Path) -> Vec<BuildRoot> {
                 dir: dir.clone(),
                 kind: RootKind::Module,
                 modules: vec![dir],
+                workspace: root.to_path_buf(),
             });
         }
     }

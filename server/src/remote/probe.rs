@@ -468,7 +468,7 @@ fn authenticate(
         }
     }
     for file in &target.identity_files {
-        let Ok(text) = std::fs::read_to_string(file) else {
+        let Ok(text) = crate::fsread::read_to_string(file, crate::fsread::Kind::Credentials) else {
             continue;
         };
         let shown = file.display().to_string();

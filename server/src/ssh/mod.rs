@@ -17,7 +17,19 @@ use crate::exec::{run_blocking, CommandSpec};
 /// Why a host could not be resolved: OpenSSH's own messages, one per problem.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResolveFailure {
+    /// The first problems (at most 100), then a line counting the rest.
     pub messages: Vec<String>,
+    /// How many problems there were in all.
+    pub total: usize,
+}
+
+impl ResolveFailure {
+    fn one(message: String) -> Self {
+        ResolveFailure {
+            messages: vec![message],
+            total: 1,
+        }
+    }
 }
 
 /// Resolves `host` as `ssh -G` would (with `-F config` when given).
@@ -53,13 +65,27 @@ pub fn resolve_host(
                 None => e.message.clone(),
             })
             .collect();
-        return Err(ResolveFailure { messages });
+        return Err(capped(messages));
     }
     let env = |name: &str| std::env::var(name).ok();
-    let lines = effective(&resolution, &local, &env).map_err(|message| ResolveFailure {
-        messages: vec![message],
-    })?;
+    let lines = effective(&resolution, &local, &env).map_err(ResolveFailure::one)?;
     Ok((resolution, lines))
+}
+
+/// At most this many errors of one resolution are printed (a binary file
+/// read as a config has one per line); one more line counts the rest.
+const MAX_PRINTED_ERRORS: usize = 100;
+
+fn capped(mut messages: Vec<String>) -> ResolveFailure {
+    let total = messages.len();
+    if total > MAX_PRINTED_ERRORS {
+        messages.truncate(MAX_PRINTED_ERRORS);
+        messages.push(format!(
+            "... and {} more errors not shown",
+            total - MAX_PRINTED_ERRORS
+        ));
+    }
+    ResolveFailure { messages, total }
 }
 
 /// Runs a `Match exec` command the way ssh does: through the user's shell,
@@ -212,17 +238,15 @@ pub fn resolve_all(config: Option<&Path>) -> Result<Vec<HostResolution>, String>
         .map(|host| {
             let resolution = ctx.resolve(&host);
             let result = if resolution.errors.is_empty() {
-                effective(&resolution, &local, &env).map_err(|message| ResolveFailure {
-                    messages: vec![message],
-                })
+                effective(&resolution, &local, &env).map_err(ResolveFailure::one)
             } else {
-                Err(ResolveFailure {
-                    messages: resolution
+                Err(capped(
+                    resolution
                         .errors
                         .iter()
                         .map(|e| e.message.clone())
                         .collect(),
-                })
+                ))
             };
             (host, result)
         })

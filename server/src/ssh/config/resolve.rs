@@ -21,6 +21,11 @@ pub const MAX_INCLUDE_DEPTH: usize = 16;
 /// File access for resolution: the real file system, or a map in tests.
 pub trait ConfigFs {
     fn read(&self, path: &Path) -> std::io::Result<Vec<u8>>;
+    /// Whether something is at `path` (for Include paths without wildcards),
+    /// without reading it.
+    fn exists(&self, path: &Path) -> bool {
+        self.read(path).is_ok()
+    }
     /// Names in a directory (for Include globs).
     fn list_dir(&self, dir: &Path) -> std::io::Result<Vec<String>>;
     fn is_dir(&self, path: &Path) -> bool;
@@ -32,7 +37,13 @@ pub struct RealFs;
 
 impl ConfigFs for RealFs {
     fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
-        std::fs::read(path)
+        // Regular files of at most 4 MiB: an Include can name /dev/zero or
+        // /proc/self/fd/0 (the sidecar's own stdin).
+        Ok(crate::fsread::read(path, crate::fsread::Kind::SshConfig)?)
+    }
+
+    fn exists(&self, path: &Path) -> bool {
+        path.exists()
     }
 
     fn list_dir(&self, dir: &Path) -> std::io::Result<Vec<String>> {
@@ -161,6 +172,8 @@ pub struct Resolver<'a> {
     exec: ExecPolicy<'a>,
     cache: HashMap<PathBuf, usize>,
     files: Vec<Arc<SourceFile>>,
+    /// Bytes of the files loaded so far, held to the include set's cap.
+    loaded_bytes: u64,
     /// Set by the errors after which ssh stops at once (`fatal()` in OpenSSH):
     /// the include depth limit, bad permissions, a failed `Match exec`.
     fatal: bool,
@@ -187,6 +200,7 @@ impl<'a> Resolver<'a> {
             exec,
             cache: HashMap::new(),
             files: Vec::new(),
+            loaded_bytes: 0,
             fatal: false,
             shared: None,
             errors: Vec::new(),
@@ -299,11 +313,27 @@ impl<'a> Resolver<'a> {
         if let Some(&index) = self.cache.get(path) {
             return Ok(index);
         }
+        // One config and everything it includes stay under one budget, so
+        // a fan-out of includes cannot read without end.
+        if self.files.len() >= crate::fsread::SSH_INCLUDE_SET_FILES
+            || self.loaded_bytes >= crate::fsread::SSH_INCLUDE_SET_BYTES
+        {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                include_set_too_large(),
+            ));
+        }
         let cached = self.shared.and_then(|c| c.borrow().get(path).cloned());
         let file = match cached {
             Some(file) => file,
             None => {
                 let bytes = self.fs.read(path)?;
+                if self.loaded_bytes + bytes.len() as u64 > crate::fsread::SSH_INCLUDE_SET_BYTES {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        include_set_too_large(),
+                    ));
+                }
                 let file = Arc::new(SourceFile::from_bytes(path.to_path_buf(), &bytes));
                 if let Some(cache) = self.shared {
                     cache
@@ -313,6 +343,7 @@ impl<'a> Resolver<'a> {
                 file
             }
         };
+        self.loaded_bytes += file.text.len() as u64;
         self.files.push(file);
         let index = self.files.len() - 1;
         self.cache.insert(path.to_path_buf(), index);
@@ -568,6 +599,9 @@ impl<'a> Resolver<'a> {
                                 io_words(&e)
                             ),
                         );
+                        // Not a regular file, too large, or over the include
+                        // set's budget: nothing after it can be trusted.
+                        self.fatal = e.kind() == std::io::ErrorKind::InvalidData;
                         return;
                     }
                 }
@@ -762,7 +796,7 @@ fn segment_is_clean(file: &SourceFile, header: &SourceLine) -> bool {
 pub fn glob(fs: &dyn ConfigFs, pattern: &str) -> Vec<PathBuf> {
     if !pattern.contains(['*', '?']) {
         let path = PathBuf::from(pattern);
-        return if fs.read(&path).is_ok() || fs.is_dir(&path) {
+        return if fs.exists(&path) || fs.is_dir(&path) {
             vec![path]
         } else {
             Vec::new()
@@ -802,6 +836,15 @@ pub fn glob(fs: &dyn ConfigFs, pattern: &str) -> Vec<PathBuf> {
     }
     current.sort();
     current
+}
+
+/// Why an include set is refused past its budget.
+pub fn include_set_too_large() -> String {
+    format!(
+        "the config and the files it includes are over gord's limit of {} files or {} MiB together; gord stops reading there",
+        crate::fsread::SSH_INCLUDE_SET_FILES,
+        crate::fsread::SSH_INCLUDE_SET_BYTES / (1024 * 1024)
+    )
 }
 
 fn io_words(e: &std::io::Error) -> String {

@@ -2,11 +2,12 @@
 //! resolutions the engine computes) to findings on exact ranges, each with a
 //! stable code and, where one exists, a mechanical fix.
 
+mod memo;
 pub mod output;
 pub mod rules;
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -15,10 +16,12 @@ use tower_lsp_server::ls_types::Range;
 use crate::ssh::config::lexer::LineSyntax;
 use crate::ssh::config::local::LocalFacts;
 use crate::ssh::config::resolve::{
-    glob, ConfigFs, ConfigSource, ExecPolicy, FileCache, Resolution, Resolver,
+    glob, include_set_too_large, ConfigFs, ConfigSource, ExecPolicy, FileCache, Resolution,
+    Resolver, MAX_INCLUDE_DEPTH,
 };
 use crate::ssh::config::source::SourceFile;
 use crate::ssh::config::tokens::tilde_expand;
+pub use memo::MemoFs;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -80,7 +83,7 @@ pub struct LintContext<'a> {
     /// Every file: the main one first, then each file it includes (at any
     /// depth, once each, whether or not the including block is active).
     pub files: Vec<std::sync::Arc<SourceFile>>,
-    pub fs: &'a dyn ConfigFs,
+    pub fs: MemoFs<'a>,
     pub local: &'a LocalFacts,
     pub allow_exec: bool,
     pub platform: Platform,
@@ -91,19 +94,30 @@ pub struct LintContext<'a> {
     exec: Option<&'a ExecFn>,
     /// The parsed files every resolution of this run shares.
     cache: FileCache,
+    /// Include patterns expanded so far.
+    globs: RefCell<GlobMemo>,
+    /// Built on first use by [`LintContext::included_from`].
+    included_from: std::cell::OnceCell<HashMap<PathBuf, Vec<(usize, usize)>>>,
+    /// Findings about the set of files itself (not text, over the budget).
+    problems: Vec<LintFinding>,
 }
 
 /// A `Match exec` runner: the expanded command in, whether it exited 0 out.
 pub type ExecFn = dyn Fn(&str) -> Result<bool, String> + Sync;
 
 impl<'a> LintContext<'a> {
-    /// Loads `main` and the files it includes through `fs`.
+    /// Loads `main` and the files it includes through `fs`: breadth-first,
+    /// each file once, no deeper than ssh goes (16 levels), and the whole set
+    /// within [`crate::fsread::SSH_INCLUDE_SET_FILES`] files and
+    /// [`crate::fsread::SSH_INCLUDE_SET_BYTES`] bytes. A file that is not text
+    /// is one finding, not thousands.
     pub fn load(
         main: &Path,
         fs: &'a dyn ConfigFs,
         local: &'a LocalFacts,
         allow_exec: bool,
     ) -> std::io::Result<Self> {
+        use crate::fsread::{SSH_INCLUDE_SET_BYTES, SSH_INCLUDE_SET_FILES};
         let bytes = fs.read(main)?;
         if bytes.len() > MAX_CONFIG_BYTES {
             return Err(std::io::Error::new(
@@ -116,21 +130,51 @@ impl<'a> LintContext<'a> {
                 ),
             ));
         }
-        let mut files = vec![std::sync::Arc::new(SourceFile::from_bytes(
+        let fs = MemoFs::new(fs);
+        let mut problems = Vec::new();
+        let mut total = bytes.len() as u64;
+        let mut files = vec![std::sync::Arc::new(parse_checked(
             main.to_path_buf(),
             &bytes,
+            &mut problems,
         ))];
+        drop(bytes);
+        let mut depths = vec![0usize];
+        let mut seen: HashSet<PathBuf> = HashSet::from([main.to_path_buf()]);
+        let mut globs = GlobMemo::default();
         let mut next = 0;
-        // Breadth-first over Include lines; each file once, so loops end.
-        while next < files.len() && files.len() < 256 {
-            let includes = include_targets(&files[next], local, fs);
-            for path in includes {
-                if files.iter().any(|f| f.path == path) || fs.is_dir(&path) {
+        'files: while next < files.len() {
+            // ssh stops at this depth with an error the resolutions report.
+            if depths[next] >= MAX_INCLUDE_DEPTH {
+                next += 1;
+                continue;
+            }
+            let includer = std::sync::Arc::clone(&files[next]);
+            for (line, path) in include_sites_of(&includer, local, &fs, &mut globs) {
+                if seen.contains(&path) || fs.is_dir(&path) {
                     continue;
                 }
-                if let Ok(bytes) = fs.read(&path) {
-                    files.push(std::sync::Arc::new(SourceFile::from_bytes(path, &bytes)));
+                if files.len() >= SSH_INCLUDE_SET_FILES || total >= SSH_INCLUDE_SET_BYTES {
+                    problems.push(set_too_large(&includer, line));
+                    break 'files;
                 }
+                // Unreadable files (missing, not regular, too large) are left
+                // to the resolutions, which report them as ssh would.
+                let Ok(bytes) = fs.read(&path) else {
+                    continue;
+                };
+                if total + bytes.len() as u64 > SSH_INCLUDE_SET_BYTES {
+                    problems.push(set_too_large(&includer, line));
+                    break 'files;
+                }
+                total += bytes.len() as u64;
+                seen.insert(path.clone());
+                files.push(std::sync::Arc::new(parse_checked(
+                    path,
+                    &bytes,
+                    &mut problems,
+                )));
+                depths.push(depths[next] + 1);
             }
             next += 1;
         }
@@ -155,7 +199,34 @@ impl<'a> LintContext<'a> {
             resolved: RefCell::new(HashMap::new()),
             exec: None,
             cache,
+            globs: RefCell::new(globs),
+            included_from: std::cell::OnceCell::new(),
+            problems,
         })
+    }
+
+    /// The files an Include pattern (already `~`-expanded) names, each
+    /// pattern expanded once per run.
+    pub fn glob(&self, pattern: &str) -> Rc<Vec<PathBuf>> {
+        self.globs.borrow_mut().get(&self.fs, pattern)
+    }
+
+    /// Where each loaded file is included from: (index into `files`, line).
+    pub fn included_from(&self, path: &Path) -> &[(usize, usize)] {
+        let index = self.included_from.get_or_init(|| {
+            let mut index: HashMap<PathBuf, Vec<(usize, usize)>> = HashMap::new();
+            let mut globs = self.globs.borrow_mut();
+            for (at, file) in self.files.iter().enumerate() {
+                for (line, target) in include_sites_of(file, self.local, &self.fs, &mut globs) {
+                    let sites = index.entry(target).or_default();
+                    if sites.last() != Some(&(at, line)) {
+                        sites.push((at, line));
+                    }
+                }
+            }
+            index
+        });
+        index.get(path).map_or(&[], Vec::as_slice)
     }
 
     /// Lets `Match exec` blocks run their command (the user allowed it).
@@ -173,7 +244,7 @@ impl<'a> LintContext<'a> {
             Some(run) => ExecPolicy::Allow(run),
             None => ExecPolicy::Deny,
         };
-        Resolver::new(self.fs, self.local, policy)
+        Resolver::new(&self.fs, self.local, policy)
             .with_cache(&self.cache)
             .resolve_sources(&[ConfigSource::explicit(&self.main)], host)
     }
@@ -197,6 +268,19 @@ impl<'a> LintContext<'a> {
 
 /// The files an Include line of `file` names (globs expanded).
 pub fn include_targets(file: &SourceFile, local: &LocalFacts, fs: &dyn ConfigFs) -> Vec<PathBuf> {
+    include_sites_of(file, local, fs, &mut GlobMemo::default())
+        .into_iter()
+        .map(|(_, path)| path)
+        .collect()
+}
+
+/// (line, target) for each file each Include line of `file` names.
+fn include_sites_of(
+    file: &SourceFile,
+    local: &LocalFacts,
+    fs: &dyn ConfigFs,
+    globs: &mut GlobMemo,
+) -> Vec<(usize, PathBuf)> {
     let home = local.home.to_string_lossy().into_owned();
     let mut out = Vec::new();
     for line in &file.lines {
@@ -212,10 +296,117 @@ pub fn include_targets(file: &SourceFile, local: &LocalFacts, fs: &dyn ConfigFs)
             } else {
                 format!("~/.ssh/{}", arg.value)
             };
-            out.extend(glob(fs, &tilde_expand(&pattern, &home)));
+            let found = globs.get(fs, &tilde_expand(&pattern, &home));
+            out.extend(found.iter().map(|p| (line.index, p.clone())));
         }
     }
     out
+}
+
+/// Include patterns already expanded in one run.
+#[derive(Default)]
+pub struct GlobMemo(HashMap<String, Rc<Vec<PathBuf>>>);
+
+impl GlobMemo {
+    fn get(&mut self, fs: &dyn ConfigFs, pattern: &str) -> Rc<Vec<PathBuf>> {
+        Rc::clone(
+            self.0
+                .entry(pattern.to_string())
+                .or_insert_with(|| Rc::new(glob(fs, pattern))),
+        )
+    }
+}
+
+/// Parses a config file; one that is not text (binary data, a disk image)
+/// becomes an empty file and one finding, not thousands of findings.
+fn parse_checked(path: PathBuf, bytes: &[u8], problems: &mut Vec<LintFinding>) -> SourceFile {
+    let Some(at) = binary_at(bytes) else {
+        return SourceFile::from_bytes(path, bytes);
+    };
+    let line = bytes[..at].iter().filter(|&&b| b == b'\n').count();
+    let mut file = SourceFile::from_bytes(path, b"");
+    file.utf8 = false;
+    problems.push(LintFinding {
+        code: "SSH024",
+        severity: Severity::Error,
+        file: file.path.clone(),
+        range: Range::default(),
+        message: format!(
+            "this is not a text file (binary data on line {}): ssh cannot read it as a config and stops; gord does not check it further",
+            line + 1
+        ),
+        fix: None,
+    });
+    file
+}
+
+/// Where `bytes` first show they are not text: a NUL byte, or control
+/// characters (other than tab, newline, CR, form feed, vertical tab and
+/// escape) more than one in 256 bytes. None for text.
+pub fn binary_at(bytes: &[u8]) -> Option<usize> {
+    let is_control =
+        |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | 0x1b)) || b == 0x7f;
+    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        return Some(at);
+    }
+    let controls = bytes.iter().filter(|&&b| is_control(b)).count();
+    if controls > 8 && controls > bytes.len() / 256 {
+        return bytes.iter().position(|&b| is_control(b));
+    }
+    None
+}
+
+fn set_too_large(includer: &SourceFile, line: usize) -> LintFinding {
+    LintFinding {
+        code: "SSH025",
+        severity: Severity::Error,
+        file: includer.path.clone(),
+        range: line_range(includer, line),
+        message: include_set_too_large(),
+        fix: None,
+    }
+}
+
+/// At most this many findings are shown per file; one more says how many
+/// were left out.
+pub const MAX_FINDINGS_PER_FILE: usize = 200;
+
+/// Keeps the first [`MAX_FINDINGS_PER_FILE`] findings of each file of the
+/// sorted `findings` and adds one that counts the rest.
+fn cap_per_file(findings: Vec<LintFinding>) -> Vec<LintFinding> {
+    let mut out: Vec<LintFinding> = Vec::with_capacity(findings.len().min(4096));
+    let mut current: Option<PathBuf> = None;
+    let mut kept = 0;
+    // The first finding left out of the current file, and how many were.
+    let mut dropped: Option<(LintFinding, usize)> = None;
+    for f in findings {
+        if current.as_ref() != Some(&f.file) {
+            out.extend(summary(dropped.take()));
+            current = Some(f.file.clone());
+            kept = 0;
+        }
+        if kept < MAX_FINDINGS_PER_FILE {
+            kept += 1;
+            out.push(f);
+        } else if let Some((first, count)) = &mut dropped {
+            first.severity = first.severity.max(f.severity);
+            *count += 1;
+        } else {
+            dropped = Some((f, 1));
+        }
+    }
+    out.extend(summary(dropped));
+    out
+}
+
+fn summary(dropped: Option<(LintFinding, usize)>) -> Option<LintFinding> {
+    let (mut first, count) = dropped?;
+    first.message = format!(
+        "{count} more finding{} in this file not shown (gord shows the first {MAX_FINDINGS_PER_FILE} per file); fix these and run again",
+        if count == 1 { "" } else { "s" }
+    );
+    first.fix = None;
+    Some(first)
 }
 
 /// A rule of the catalogue.
@@ -228,7 +419,7 @@ pub trait Rule: Sync {
 
 /// Runs every rule; findings sorted by file, then position.
 pub fn lint(ctx: &LintContext) -> Vec<LintFinding> {
-    let mut out = Vec::new();
+    let mut out = ctx.problems.clone();
     for rule in rules::catalogue() {
         rule.check(ctx, &mut out);
     }
@@ -254,7 +445,7 @@ pub fn lint(ctx: &LintContext) -> Vec<LintFinding> {
                 b.code,
             ))
     });
-    out
+    cap_per_file(out)
 }
 
 /// The LSP range of byte span `span` on line `line` of `file`.
@@ -298,6 +489,57 @@ pub(crate) mod tests {
         let local = facts();
         let ctx = LintContext::load(Path::new(files[0].0), &fs, &local, false).unwrap();
         lint(&ctx)
+    }
+
+    #[test]
+    fn binary_data_is_told_from_text() {
+        assert_eq!(binary_at(b"Host a\n\tUser b # \x1b[0m\r\n"), None);
+        assert_eq!(binary_at(b"Host a\n\0junk"), Some(7));
+        let controls: Vec<u8> = (0..100)
+            .map(|i| if i % 2 == 0 { 1 } else { b'a' })
+            .collect();
+        assert_eq!(binary_at(&controls), Some(0));
+        // A config that is not text is one finding, not one per line.
+        let mut bytes = b"Host a\n".to_vec();
+        bytes.extend((0..5000u32).map(|i| (i * 7919 % 251) as u8));
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let findings = lint_text(&text);
+        assert_eq!(findings.len(), 1, "{findings:#?}");
+        assert!(findings[0].message.contains("not a text file"));
+    }
+
+    #[test]
+    fn findings_are_capped_per_file_and_the_rest_counted() {
+        let text = "Bogus 1\n".repeat(MAX_FINDINGS_PER_FILE + 50);
+        let findings = lint_text(&text);
+        assert_eq!(findings.len(), MAX_FINDINGS_PER_FILE + 1);
+        let last = findings.last().unwrap();
+        assert!(
+            last.message
+                .starts_with("50 more findings in this file not shown"),
+            "{}",
+            last.message
+        );
+    }
+
+    #[test]
+    fn an_include_fan_out_loads_at_most_the_set_budget() {
+        let names: Vec<String> = (0..400)
+            .map(|i| format!("/home/me/.ssh/d/f{i:03}"))
+            .collect();
+        let mut files = vec![("/home/me/.ssh/config", "Include d/*\n")];
+        files.extend(names.iter().map(|n| (n.as_str(), "Include d/*\n")));
+        let fs = MemoryFs::with(&files);
+        let local = facts();
+        let ctx = LintContext::load(Path::new(files[0].0), &fs, &local, false).unwrap();
+        assert!(ctx.files.len() <= crate::fsread::SSH_INCLUDE_SET_FILES);
+        let findings = lint(&ctx);
+        assert!(findings
+            .iter()
+            .any(|f| f.message.contains("over gord's limit")));
+        assert!(findings.iter().any(|f| f
+            .message
+            .contains("Too many recursive configuration includes")));
     }
 
     #[test]

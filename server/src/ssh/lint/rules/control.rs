@@ -3,6 +3,7 @@
 
 use crate::ssh::config::blocks::{blocks, Block};
 use crate::ssh::config::effective::effective;
+use crate::ssh::config::resolve::ConfigFs;
 use crate::ssh::lint::rules::support::{
     block_at, block_hosts, command_fix, directives, edit_fix, finding, host_words, indentation,
     insert_line_after, name_list, origin_is, replace, value_range,

@@ -1,6 +1,7 @@
 //! The config files themselves: permissions ssh refuses, and Include lines
 //! that read nothing.
 
+use crate::ssh::config::resolve::ConfigFs;
 use std::path::Path;
 
 use tower_lsp_server::ls_types::{Position, Range};
@@ -95,13 +96,20 @@ impl Rule for ConfigPermissions {
             }
             out.push(f);
         }
+        // Each pattern's files are checked once, at its first Include: a
+        // fan-out of includes repeats one pattern in every file.
+        let mut checked = std::collections::HashSet::new();
         for file in &ctx.files {
             for (line, d) in directives(file) {
                 if d.keyword != "include" {
                     continue;
                 }
                 for arg in &d.args {
-                    for target in include_arg_targets(ctx, &arg.value).1 {
+                    let (pattern, targets) = include_arg_targets(ctx, &arg.value);
+                    if !checked.insert(pattern) {
+                        continue;
+                    }
+                    for target in targets {
                         if ctx.fs.is_dir(&target) {
                             continue;
                         }
@@ -148,6 +156,9 @@ impl Rule for EmptyInclude {
     }
 
     fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
+        // The directory each pattern matches, looked for once per pattern.
+        let mut dirs: std::collections::HashMap<String, Option<std::path::PathBuf>> =
+            std::collections::HashMap::new();
         for file in &ctx.files {
             for (line, d) in directives(file) {
                 if d.keyword != "include" {
@@ -169,7 +180,10 @@ impl Rule for EmptyInclude {
                         out.push(finding(self.code(), severity, file, range, message));
                         continue;
                     }
-                    let Some(dir) = targets.iter().find(|t| ctx.fs.is_dir(t)) else {
+                    let dir = dirs
+                        .entry(pattern)
+                        .or_insert_with(|| targets.iter().find(|t| ctx.fs.is_dir(t)).cloned());
+                    let Some(dir) = dir.as_ref() else {
                         continue;
                     };
                     let message = format!(

@@ -1,6 +1,7 @@
 //! IdentityFile: keys that are missing, public instead of private, readable
 //! by others, or of a type or size ssh refuses.
 
+use crate::ssh::config::resolve::ConfigFs;
 use std::path::{Path, PathBuf};
 
 use crate::ssh::config::keywords::Kind;

@@ -1,6 +1,7 @@
 //! ProxyJump and ProxyCommand: jump hosts that cannot be found, and jump
 //! chains that loop.
 
+use crate::ssh::config::resolve::ConfigFs;
 use std::collections::HashSet;
 use std::ops::Range;
 

@@ -13,7 +13,7 @@ use crate::ssh::config::keywords::{lookup, Keyword, Kind};
 use crate::ssh::config::lexer::{Directive, LineSyntax};
 use crate::ssh::config::options::{Options, Origin};
 use crate::ssh::config::pattern::has_wildcards;
-use crate::ssh::config::resolve::{glob, Resolution};
+use crate::ssh::config::resolve::Resolution;
 use crate::ssh::config::source::SourceFile;
 use crate::ssh::config::tokens::tilde_expand;
 use crate::ssh::lint::{span_range, LintContext, LintFinding, Severity, SshFix, TextEdit};
@@ -440,28 +440,13 @@ pub fn include_arg_targets(ctx: &LintContext, value: &str) -> (String, Vec<PathB
         format!("~/.ssh/{value}")
     };
     let pattern = tilde_expand(&pattern, &home);
-    let found = glob(ctx.fs, &pattern);
+    let found = ctx.glob(&pattern).to_vec();
     (pattern, found)
 }
 
 /// Where a file is included from: (index into ctx.files, line).
 fn include_sites(ctx: &LintContext, path: &Path) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    for (index, file) in ctx.files.iter().enumerate() {
-        for (line, d) in directives(file) {
-            if d.keyword == "include"
-                && d.args.iter().any(|a| {
-                    include_arg_targets(ctx, &a.value)
-                        .1
-                        .iter()
-                        .any(|p| p == path)
-                })
-            {
-                out.push((index, line));
-            }
-        }
-    }
-    out
+    ctx.included_from(path).to_vec()
 }
 
 /// Whether `block` of `file` was active in resolution `r`.
