@@ -15,7 +15,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::editor::Editor;
-use common::{gord, repo_root};
+use common::{command_line, gord, processes_with, repo_root};
 use serde_json::{json, Value};
 
 const ALL_MODULES: [&str; 3] = [
@@ -323,32 +323,6 @@ fn offline_check_names_the_missing_module_and_passes_after_preload() {
     };
     assert_eq!(status("GO021"), "ok");
     assert_eq!(status("GO020"), "ok", "{checks}");
-}
-
-/// Processes whose environment carries `marker`: the gord under test and
-/// everything it started, wherever they were reparented.
-fn processes_with(marker: &str) -> Vec<(u32, String)> {
-    let needle = format!("GORD_TEST_MARKER={marker}");
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        let Ok(environ) = std::fs::read(entry.path().join("environ")) else {
-            continue;
-        };
-        if environ.split(|b| *b == 0).any(|v| v == needle.as_bytes()) {
-            let comm = std::fs::read_to_string(entry.path().join("comm")).unwrap_or_default();
-            found.push((pid, comm.trim().to_string()));
-        }
-    }
-    found
-}
-
-fn command_line(pid: u32) -> String {
-    std::fs::read(format!("/proc/{pid}/cmdline"))
-        .map(|b| String::from_utf8_lossy(&b).replace('\0', " "))
-        .unwrap_or_default()
 }
 
 /// Starts `gord preload` in `sandbox`, waits until a process named `comm`

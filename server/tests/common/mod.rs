@@ -99,3 +99,31 @@ pub fn output_with_peak_rss(command: &mut std::process::Command) -> (std::proces
     };
     (output, usage.ru_maxrss as u64)
 }
+
+/// Processes whose environment carries `GORD_TEST_MARKER=marker`, with
+/// their names: the gord under test and everything it started, wherever
+/// they were reparented. Tests find leftovers with it.
+pub fn processes_with(marker: &str) -> Vec<(u32, String)> {
+    let needle = format!("GORD_TEST_MARKER={marker}");
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(environ) = std::fs::read(entry.path().join("environ")) else {
+            continue;
+        };
+        if environ.split(|b| *b == 0).any(|v| v == needle.as_bytes()) {
+            let comm = std::fs::read_to_string(entry.path().join("comm")).unwrap_or_default();
+            found.push((pid, comm.trim().to_string()));
+        }
+    }
+    found
+}
+
+/// A process's command line, its arguments joined by spaces.
+pub fn command_line(pid: u32) -> String {
+    std::fs::read(format!("/proc/{pid}/cmdline"))
+        .map(|b| String::from_utf8_lossy(&b).replace('\0', " "))
+        .unwrap_or_default()
+}

@@ -19,34 +19,11 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 use super::common::editor::Editor;
-use super::common::{debug_fixture, gord, peak_rss_kib, real_go_dir, RSS_BUDGET_KIB};
+use super::common::{
+    command_line, debug_fixture, gord, peak_rss_kib, processes_with, real_go_dir, RSS_BUDGET_KIB,
+};
 
 // ---------------------------------------------------------------- processes
-
-/// Processes whose environment carries `GORD_TEST_MARKER=marker`.
-fn processes_with(marker: &str) -> Vec<(u32, String)> {
-    let needle = format!("GORD_TEST_MARKER={marker}");
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        let Ok(environ) = std::fs::read(entry.path().join("environ")) else {
-            continue;
-        };
-        if environ.split(|b| *b == 0).any(|v| v == needle.as_bytes()) {
-            let comm = std::fs::read_to_string(entry.path().join("comm")).unwrap_or_default();
-            found.push((pid, comm.trim().to_string()));
-        }
-    }
-    found
-}
-
-fn command_line(pid: u32) -> String {
-    std::fs::read(format!("/proc/{pid}/cmdline"))
-        .map(|b| String::from_utf8_lossy(&b).replace('\0', " "))
-        .unwrap_or_default()
-}
 
 /// Waits until a marked process named `comm` with `arg` in its command line runs.
 fn wait_for_process(marker: &str, comm: &str, arg: &str) {
