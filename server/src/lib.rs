@@ -7,6 +7,7 @@ pub mod debug;
 pub mod docs;
 pub mod edit;
 pub mod exec;
+pub mod finding;
 pub mod fsread;
 pub mod goenv;
 pub mod lifeline;

@@ -63,12 +63,15 @@ pub fn secrets(text: &str) -> String {
         let value = &text[word.clone()];
         let lower = value.to_ascii_lowercase();
         let next = words.get(i + 1).cloned();
-        if lower.ends_with("sshpass") {
-            sshpass = true;
-        } else if sshpass && lower == "-p" {
+        if sshpass && lower == "-p" {
             spans.extend(next.clone());
         } else if sshpass && lower.starts_with("-p") && value.len() > 2 {
             spans.push(word.start + 2..word.end);
+        }
+        // The program itself, by name or path; a word that merely ends in
+        // `sshpass` (`-pass=sshpass`) is an argument and may be a password.
+        if lower == "sshpass" || lower.ends_with("/sshpass") {
+            sshpass = true;
         }
         if lower == "--password" || lower == "-password" || lower == "--passwd" {
             spans.extend(next.clone());
@@ -204,6 +207,18 @@ pub fn has_url_credentials(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_word_ending_in_sshpass_is_an_argument_not_the_program() {
+        // Found by the fuzzer: masking `-pass=sshpass` once must leave
+        // nothing for a second pass to hide.
+        let once = secrets("x/sshpass -pass=sshpass");
+        assert_eq!(once, "x/sshpass -p***");
+        assert_eq!(secrets(&once), once);
+        let text = ":sshpass -pX -pass[2=44 -p y";
+        let once = secrets(text);
+        assert_eq!(secrets(&once), once);
+    }
 
     #[test]
     fn hides_tokens_and_passwords_in_urls() {
