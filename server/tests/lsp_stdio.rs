@@ -29,7 +29,7 @@ fn an_editor_session_from_initialize_to_exit() {
     );
     assert_eq!(
         result["capabilities"]["experimental"]["gord"]["protocolVersion"],
-        1
+        2
     );
     let warning = editor.wait_for(is_notification("window/showMessage"));
     assert_eq!(warning["params"]["type"], 2, "a warning");
@@ -70,7 +70,7 @@ fn an_editor_session_from_initialize_to_exit() {
     let version = editor.request("gord/version", None);
     assert_eq!(
         version["result"],
-        json!({ "name": "gord", "version": env!("CARGO_PKG_VERSION"), "protocolVersion": 1 })
+        json!({ "name": "gord", "version": env!("CARGO_PKG_VERSION"), "protocolVersion": 2 })
     );
     let health = editor.request("gord/health", Some(json!({})));
     let checks = health["result"]["checks"].as_array().unwrap();
@@ -375,4 +375,57 @@ fn go_to_definition_follows_a_proxyjump_alias_to_its_host_block() {
     );
     assert_eq!(location["result"]["uri"], uri.as_str());
     assert_eq!(location["result"]["range"]["start"]["line"], 0);
+}
+
+#[test]
+fn a_did_change_older_than_or_as_old_as_the_open_text_is_ignored() {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("work.ssh_config");
+    let text = "Host devbox\n  HostName 127.0.0.1\n";
+    std::fs::write(&config, text).unwrap();
+    let uri = format!("file://{}", config.display());
+    let mut editor = Editor::start(&[]);
+    editor.initialize(home.path(), json!({}));
+    editor.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": uri, "languageId": "ssh_config", "version": 5, "text": text } }),
+    );
+    // Late arrivals: an older version, then the same version again.
+    for (version, late) in [
+        (4, "Host older\n  HostName 10.0.0.4\n"),
+        (5, "Host same\n  HostName 10.0.0.5\n"),
+    ] {
+        editor.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [{ "text": late }] }),
+        );
+    }
+    let hover = editor.request(
+        "textDocument/hover",
+        Some(json!({ "textDocument": { "uri": uri }, "position": { "line": 0, "character": 6 } })),
+    );
+    let value = hover["result"]["contents"]["value"].as_str().unwrap();
+    assert!(
+        value.contains("Effective configuration for `devbox`"),
+        "{value}"
+    );
+    assert!(
+        value.contains("| hostname | `127.0.0.1` | line 2 |"),
+        "{value}"
+    );
+
+    // A newer version applies.
+    editor.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri, "version": 6 }, "contentChanges": [{ "text": "Host newer\n  HostName 10.0.0.6\n" }] }),
+    );
+    let hover = editor.request(
+        "textDocument/hover",
+        Some(json!({ "textDocument": { "uri": uri }, "position": { "line": 0, "character": 6 } })),
+    );
+    let value = hover["result"]["contents"]["value"].as_str().unwrap();
+    assert!(
+        value.contains("| hostname | `10.0.0.6` | line 2 |"),
+        "{value}"
+    );
 }
