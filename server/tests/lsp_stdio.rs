@@ -129,7 +129,9 @@ fn an_editor_session_from_initialize_to_exit() {
             && m["params"]["uri"] == go_mod_uri.as_str()
     });
     assert_eq!(
-        republished["params"]["diagnostics"].as_array().map(Vec::len),
+        republished["params"]["diagnostics"]
+            .as_array()
+            .map(Vec::len),
         Some(1)
     );
     let go002 = rerun["params"]["checks"]

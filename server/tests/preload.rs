@@ -595,7 +595,10 @@ fn cancelling_the_editor_request_stops_every_go_process_at_once() {
     let cancelled_at = Instant::now();
     editor.notify("window/workDoneProgress/cancel", json!({ "token": token }));
     let response = editor.wait_for(|m| m["id"] == id && m.get("method").is_none());
-    assert_eq!(response["error"]["code"], -32800, "RequestCancelled: {response:#}");
+    assert_eq!(
+        response["error"]["code"], -32800,
+        "RequestCancelled: {response:#}"
+    );
     assert_eq!(response["error"]["message"], "gord/preload cancelled");
     assert!(cancelled_at.elapsed() < Duration::from_secs(5));
     assert_nothing_left(&editor, &marker);
@@ -644,7 +647,10 @@ fn an_untrusted_workspace_is_not_preloaded() {
     editor.initialize(Path::new(&sandbox.ws()), json!({ "trusted": false }));
     editor.notify("initialized", json!({}));
     let response = editor.request("gord/preload", Some(json!({})));
-    assert_eq!(response["error"]["code"], -32803, "RequestFailed: {response:#}");
+    assert_eq!(
+        response["error"]["code"], -32803,
+        "RequestFailed: {response:#}"
+    );
     assert!(
         response["error"]["message"]
             .as_str()

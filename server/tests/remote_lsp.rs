@@ -260,7 +260,10 @@ fn an_untrusted_workspace_is_refused_and_nothing_connects() {
     );
     let message = response["error"]["message"].as_str().unwrap_or_default();
     assert!(message.contains("not trusted"), "{response:#}");
-    assert_eq!(response["error"]["code"], -32803, "RequestFailed: {response:#}");
+    assert_eq!(
+        response["error"]["code"], -32803,
+        "RequestFailed: {response:#}"
+    );
     std::thread::sleep(Duration::from_millis(300));
     let log = rig.sshd_log(port);
     assert_eq!(log.matches("Connection from").count(), before, "{log}");
