@@ -396,6 +396,17 @@ fn go_to_definition_follows_a_proxyjump_alias_to_its_host_block() {
     );
     assert_eq!(location["result"]["uri"], uri.as_str());
     assert_eq!(location["result"]["range"]["start"]["line"], 0);
+    // The open config is linted too (no keep-alives, no ConnectTimeout).
+    let published = editor.wait_for(|m| {
+        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri.as_str()
+    });
+    let codes: Vec<&Value> = published["params"]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| &d["code"])
+        .collect();
+    assert!(codes.contains(&&json!("SSH019")), "{codes:?}");
 }
 
 #[test]
@@ -434,6 +445,10 @@ fn a_did_change_older_than_or_as_old_as_the_open_text_is_ignored() {
         value.contains("| hostname | `127.0.0.1` | line 2 |"),
         "{value}"
     );
+    // Only the opened text is linted: one publication, of version 5.
+    editor.wait_for(|m| {
+        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri.as_str()
+    });
 
     // A newer version applies.
     editor.notify(
@@ -449,4 +464,7 @@ fn a_did_change_older_than_or_as_old_as_the_open_text_is_ignored() {
         value.contains("| hostname | `10.0.0.6` | line 2 |"),
         "{value}"
     );
+    editor.wait_for(|m| {
+        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri.as_str()
+    });
 }
