@@ -123,9 +123,20 @@ fn region(range: Range) -> Value {
     })
 }
 
+/// A `file://` URI for an absolute path; a relative one (as the user named
+/// the file) stays a relative reference, percent-encoded the same way.
+fn artifact_uri(path: &Path) -> String {
+    let uri = crate::uri::file_uri(path);
+    if path.is_absolute() {
+        uri
+    } else {
+        uri.trim_start_matches("file://").to_string()
+    }
+}
+
 fn physical(path: &Path, range: Range) -> Value {
     json!({
-        "artifactLocation": { "uri": crate::uri::file_uri(path) },
+        "artifactLocation": { "uri": artifact_uri(path) },
         "region": region(range),
     })
 }
@@ -234,7 +245,7 @@ fn sarif_fix(fix: &Fix) -> Value {
                 })
                 .collect();
             json!({
-                "artifactLocation": { "uri": crate::uri::file_uri(path) },
+                "artifactLocation": { "uri": artifact_uri(path) },
                 "replacements": replacements,
             })
         })
@@ -321,6 +332,15 @@ mod tests {
             result["relatedLocations"][0]["physicalLocation"]["region"]["endColumn"],
             7
         );
+    }
+
+    #[test]
+    fn a_relative_path_stays_a_relative_uri_reference() {
+        assert_eq!(
+            artifact_uri(Path::new("examples/my config")),
+            "examples/my%20config"
+        );
+        assert_eq!(artifact_uri(Path::new("/a b")), "file:///a%20b");
     }
 
     #[test]
