@@ -62,6 +62,32 @@ mod tests {
     }
 
     #[test]
+    fn rule_findings_show_a_caret_under_their_range() {
+        let config =
+            "Host *\n  User ubuntu\nHost devbox\n  HostName 127.0.0.1\n  User dev\n  Hostnme x\n";
+        let findings = adapt::ssh(&lint_text(config));
+        let text = crate::render::render_findings_with_source(
+            &findings,
+            &FindingsText {
+                colour: false,
+                applies_safe_fixes: Some("gord ssh fix"),
+            },
+            &|_| Some(config.to_string()),
+        );
+        insta::assert_snapshot!(text, @r#"
+        /home/me/.ssh/config:5:3: warning[SSH002] User dev does not apply to devbox: ssh keeps the first value it obtains, and ~/.ssh/config line 2 in "Host *" (line 1) already set it, so devbox gets User ubuntu; put specific Host blocks before general ones such as "Host *"
+        5 |   User dev
+          |   ^^^^^^^^
+            fix: Move the "Host *" block to the end of the file
+        /home/me/.ssh/config:6:3: error[SSH001] Unknown keyword "Hostnme": ssh stops with "Bad configuration option: hostnme" and connects to no host; did you mean "hostname"?
+        6 |   Hostnme x
+          |   ^^^^^^^
+            fix: Change to HostName (gord ssh fix applies it)
+        2 findings: 1 error, 1 warning, 0 info
+        "#);
+    }
+
+    #[test]
     fn json_keeps_the_old_fields_beside_the_model() {
         let findings = lint_text("Host a\n  Hostnme x\n");
         let doc: serde_json::Value =
