@@ -9,6 +9,7 @@ use serde::Serialize;
 use tower_lsp_server::ls_types;
 
 use crate::check::{self, HealthReport, Status};
+use crate::debug::preflight::{Preflight, Severity as DebugSeverity};
 use crate::finding::{Edit, Finding, Fix, Position, Range, Severity, Subject};
 use crate::lint::model::{doc_url, Level};
 use crate::lint::output::Report as LintReport;
@@ -160,6 +161,38 @@ pub fn remote_host(host: &HostReport) -> Vec<Finding> {
             )
             .with_rule_page();
             finding.detail = f.detail.clone();
+            finding.fixes.extend(f.fix.as_ref().map(check_fix));
+            finding
+        })
+        .collect()
+}
+
+/// The debugger preflight's findings for one process (`gord attach
+/// --dry-run`): the title leads the message, Delve's own words are the detail.
+pub fn debug(preflight: &Preflight, name: Option<&str>) -> Vec<Finding> {
+    preflight
+        .findings
+        .iter()
+        .map(|f| {
+            let severity = match f.severity {
+                DebugSeverity::Error => Severity::Error,
+                DebugSeverity::Warning => Severity::Warning,
+                DebugSeverity::Info => Severity::Info,
+            };
+            let mut finding = Finding::new(
+                f.code,
+                severity,
+                format!("{}: {}", f.title, f.message),
+                Subject::Process {
+                    pid: preflight.pid,
+                    name: name.map(String::from),
+                },
+            )
+            .with_doc(f.doc.clone());
+            finding.detail = f
+                .delve_error
+                .as_ref()
+                .map(|e| format!("Delve would say: {e}"));
             finding.fixes.extend(f.fix.as_ref().map(check_fix));
             finding
         })
@@ -327,6 +360,41 @@ mod tests {
                 new_text: "1.26".into(),
             }]
         );
+    }
+
+    #[test]
+    fn preflight_findings_sit_on_their_process() {
+        use crate::debug::preflight::DebugFinding;
+        let preflight = Preflight {
+            pid: 4242,
+            blocked: true,
+            findings: vec![DebugFinding {
+                code: "DBG006",
+                severity: DebugSeverity::Error,
+                title: "no DWARF debug info",
+                message: "the binary was built with -ldflags=-w".into(),
+                delve_error: Some("could not attach".into()),
+                fix: None,
+                doc: "docs/rules/DBG006.md".into(),
+            }],
+        };
+        let findings = debug(&preflight, Some("server"));
+        assert_eq!(
+            findings[0].subject,
+            Subject::Process {
+                pid: 4242,
+                name: Some("server".into())
+            }
+        );
+        assert_eq!(
+            findings[0].message,
+            "no DWARF debug info: the binary was built with -ldflags=-w"
+        );
+        assert_eq!(
+            findings[0].detail.as_deref(),
+            Some("Delve would say: could not attach")
+        );
+        assert_eq!(findings[0].severity, Severity::Error);
     }
 
     #[test]
