@@ -28,7 +28,9 @@ pub enum DebugCommand {
 #[command(mut_arg("fail_on", |arg| arg.default_value("error")))]
 #[command(mut_arg("format", |arg| super::output::writes(arg, "text or json; sarif is not available yet")))]
 pub struct CoreArgs {
+    /// The program's executable.
     binary: PathBuf,
+    /// The core dump it may have left.
     core: PathBuf,
     #[command(flatten)]
     output: OutputArgs,

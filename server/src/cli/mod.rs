@@ -90,3 +90,46 @@ pub fn dispatch(command: Command, log: gord::logging::LogLevel) -> CliResult {
         Command::Preload(args) => preload::run(args),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_tree_is_consistent_with_every_per_command_default() {
+        // Panics on a mut_arg naming no argument, a bad default, a clash.
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn fail_on_defaults_keep_each_commands_documented_exit_codes() {
+        let default_of = |args: &[&str]| {
+            let mut cmd = Cli::command();
+            let mut sub = &mut cmd;
+            for name in args {
+                sub = sub.find_subcommand_mut(name).expect("a subcommand");
+            }
+            let arg = sub.get_arguments().find(|a| a.get_id() == "fail_on");
+            arg.and_then(|a| a.get_default_values().first().cloned())
+                .map(|v| v.to_string_lossy().into_owned())
+        };
+        let defaults = [
+            (&["check"][..], "warning"),
+            (&["ssh", "lint"], "warning"),
+            (&["remote", "check"], "warning"),
+            (&["lint"], "info"),
+            (&["procs"], "never"),
+            (&["attach"], "error"),
+            (&["debug", "core"], "error"),
+            (&["preload"], "warning"),
+        ];
+        for (command, expected) in defaults {
+            assert_eq!(
+                default_of(command).as_deref(),
+                Some(expected),
+                "{command:?}"
+            );
+        }
+    }
+}
