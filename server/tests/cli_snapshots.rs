@@ -313,14 +313,24 @@ fn check_of_a_workspace_that_does_not_exist_says_so_and_exits_2() {
 
 // --- the formats a command does not write yet ------------------------------
 
+/// check, procs, attach, preload and debug core have no SARIF writer yet:
+/// `--format sarif` says so before any work, exit 2, one snapshot each.
 #[test]
-fn check_format_sarif_is_a_usage_error_not_yet_available() {
-    insta::assert_snapshot!(Gord::new().run(&["check", "--format", "sarif"]));
-}
-
-#[test]
-fn procs_format_sarif_is_a_usage_error_not_yet_available() {
-    insta::assert_snapshot!(Gord::new().run(&["procs", "--format", "sarif"]));
+fn sarif_is_a_not_yet_usage_error_for_every_command_without_a_sarif_writer() {
+    let commands: &[&[&str]] = &[
+        &["check"],
+        &["procs"],
+        &["attach", "1", "--dry-run"],
+        &["preload"],
+        &["debug", "core", "/nonexistent/binary", "/nonexistent/core"],
+    ];
+    let gord = Gord::new();
+    for command in commands {
+        let mut args = command.to_vec();
+        args.extend(["--format", "sarif"]);
+        let name = format!("sarif_not_yet_{}", command[0]);
+        insta::assert_snapshot!(name, gord.run(&args));
+    }
 }
 
 #[test]

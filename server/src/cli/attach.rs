@@ -21,7 +21,7 @@ use gord::debug::preflight::Preflight;
 use gord::render::escape::line as esc;
 
 use super::exit::{CliResult, Exit};
-use super::output::{write_stdout, Format, OutputArgs};
+use super::output::{write_stdout, OutputArgs};
 
 #[derive(clap::Args)]
 #[command(mut_arg("fail_on", |arg| arg.default_value("error")))]
@@ -115,14 +115,7 @@ fn install_stop_handlers() {
 }
 
 pub fn run(args: AttachArgs) -> CliResult {
-    let json = match args.output.format {
-        Format::Text => false,
-        Format::Json => true,
-        Format::Sarif | Format::Markdown => {
-            let writes = [Format::Text, Format::Json];
-            return Err(args.output.unwritten("gord attach", &writes));
-        }
-    };
+    let json = args.output.json("gord attach")?;
     let kind = match args.server {
         ServerChoice::Headless => ServerKind::Headless,
         ServerChoice::Dap => ServerKind::Dap,

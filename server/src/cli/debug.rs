@@ -16,7 +16,7 @@ use gord::finding::Severity;
 use gord::render::escape::line as esc;
 
 use super::exit::{CliResult, Exit};
-use super::output::{write_stdout, Format, OutputArgs};
+use super::output::{write_stdout, OutputArgs};
 
 #[derive(clap::Subcommand)]
 pub enum DebugCommand {
@@ -53,14 +53,7 @@ pub fn severity(severity: gord::debug::preflight::Severity) -> Severity {
 }
 
 fn core(args: CoreArgs) -> CliResult {
-    let json = match args.output.format {
-        Format::Text => false,
-        Format::Json => true,
-        Format::Sarif | Format::Markdown => {
-            let writes = [Format::Text, Format::Json];
-            return Err(args.output.unwritten("gord debug core", &writes));
-        }
-    };
+    let json = args.output.json("gord debug core")?;
     let (binary, core) = (args.binary.as_path(), args.core.as_path());
     // Not through fsread: a binary and a core the user names on the command
     // line, read in place (ELF sections by offset), not whole.

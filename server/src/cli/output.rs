@@ -82,6 +82,17 @@ impl OutputArgs {
         .into()
     }
 
+    /// For a command that writes text or JSON only: whether it writes JSON.
+    pub fn json(&self, command: &str) -> anyhow::Result<bool> {
+        match self.format {
+            Format::Text => Ok(false),
+            Format::Json => Ok(true),
+            Format::Sarif | Format::Markdown => {
+                Err(self.unwritten(command, &[Format::Text, Format::Json]))
+            }
+        }
+    }
+
     /// Whether text output is coloured.
     pub fn colour(&self) -> bool {
         match self.color {

@@ -11,7 +11,7 @@ use gord::debug::ProcessList;
 use gord::render::escape::line as esc;
 
 use super::exit::{CliResult, Exit};
-use super::output::{write_stdout, Format, OutputArgs};
+use super::output::{write_stdout, OutputArgs};
 
 #[derive(clap::Args)]
 #[command(mut_arg("fail_on", |arg| arg.default_value("never")))]
@@ -25,14 +25,7 @@ pub struct ProcsArgs {
 }
 
 pub fn run(args: ProcsArgs) -> CliResult {
-    let json = match args.output.format {
-        Format::Text => false,
-        Format::Json => true,
-        Format::Sarif | Format::Markdown => {
-            let writes = [Format::Text, Format::Json];
-            return Err(args.output.unwritten("gord procs", &writes));
-        }
-    };
+    let json = args.output.json("gord procs")?;
     let mut discovery = Discovery::system();
     let list = gord::debug::list_processes(&mut discovery, gord::debug::dlv::gather(), args.go)?;
     if json {
