@@ -103,6 +103,12 @@ impl CheckContext {
         self.trust.program_dirs(&self.env)
     }
 
+    /// The toolchain locator for this environment and trust: where every
+    /// check takes go and the Go tools from.
+    pub fn locator(&self) -> crate::toolchain::Locator {
+        crate::toolchain::Locator::new(&self.env, &self.trust)
+    }
+
     /// Whether a program may come from `dir`, a directory off PATH such as
     /// GOBIN or GOPATH/bin.
     pub fn allows_program_dir(&self, dir: &std::path::Path) -> bool {

@@ -15,7 +15,9 @@ use std::sync::Arc;
 use futures::future::BoxFuture;
 
 use super::Environment;
-use crate::exec::{CommandSpec, ExecError, Output, ProcessRunner};
+use crate::exec::{
+    CommandSpec, ExecError, Output, ProcessRunner, ServerProcess, StdioBridge, StreamingChild,
+};
 
 /// Whether the workspace is trusted and, when it is not, the folders
 /// programs must never come from.
@@ -121,10 +123,44 @@ impl RestrictedRunner {
     }
 }
 
+impl RestrictedRunner {
+    /// `spec` with the restricted PATH, pushed last so it wins over any PATH
+    /// the spec set itself.
+    fn restricted(&self, spec: CommandSpec) -> CommandSpec {
+        spec.env("PATH", self.path.clone())
+    }
+}
+
 impl ProcessRunner for RestrictedRunner {
     fn run(&self, spec: CommandSpec) -> BoxFuture<'_, Result<Output, ExecError>> {
-        // Pushed last, so it wins over any PATH the spec set itself.
-        self.inner.run(spec.env("PATH", self.path.clone()))
+        self.inner.run(self.restricted(spec))
+    }
+
+    fn run_blocking(&self, spec: CommandSpec) -> Result<Output, ExecError> {
+        self.inner.run_blocking(self.restricted(spec))
+    }
+
+    fn spawn_streaming(
+        &self,
+        spec: CommandSpec,
+        with_stdin: bool,
+    ) -> Result<StreamingChild, ExecError> {
+        self.inner
+            .spawn_streaming(self.restricted(spec), with_stdin)
+    }
+
+    fn spawn_server(&self, spec: CommandSpec) -> Result<ServerProcess, ExecError> {
+        self.inner.spawn_server(self.restricted(spec))
+    }
+
+    fn spawn_bridge(
+        &self,
+        spec: CommandSpec,
+        socket: std::os::unix::net::UnixStream,
+        stderr_file: std::fs::File,
+    ) -> Result<StdioBridge, ExecError> {
+        self.inner
+            .spawn_bridge(self.restricted(spec), socket, stderr_file)
     }
 }
 
