@@ -194,7 +194,7 @@ pub fn read_capped(path: &Path, kind: Kind, cap: u64) -> Result<Vec<u8>, ReadErr
         .read(true)
         // Opening a FIFO or a tty must not wait for a writer or take the
         // terminal; std adds O_CLOEXEC itself.
-        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+        .custom_flags((rustix::fs::OFlags::NONBLOCK | rustix::fs::OFlags::NOCTTY).bits() as i32)
         .open(path)
         .map_err(|source| ReadError::Open {
             path: path.to_path_buf(),
