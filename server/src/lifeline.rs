@@ -178,6 +178,10 @@ fn guardian() -> Option<&'static Mutex<std::fs::File>> {
         .as_ref()
 }
 
+/// The one child not started through [`crate::exec`]: the process builder
+/// there registers every child with this guardian and gives it a
+/// parent-death signal, and the guardian must have neither (it outlives gord
+/// on purpose).
 fn start_guardian() -> std::io::Result<std::fs::File> {
     use std::os::unix::process::CommandExt;
     use std::process::Stdio;
