@@ -918,6 +918,51 @@ impl Drop for ServerProcess {
     }
 }
 
+/// Test support shared by the tests of every runner.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+
+    /// Starts `spec()` with each of `runner`'s spawn kinds and returns the
+    /// first line each child printed, named by kind.
+    pub(crate) async fn first_line_of_every_kind(
+        runner: &dyn ProcessRunner,
+        spec: impl Fn() -> CommandSpec,
+    ) -> Vec<(&'static str, String)> {
+        use std::io::BufRead;
+        use tokio::io::AsyncBufReadExt;
+        let first = |text: &str| text.lines().next().unwrap_or_default().to_string();
+        let wait = Duration::from_secs(5);
+        let ran = runner.run(spec()).await.unwrap();
+        let blocking = runner.run_blocking(spec()).unwrap();
+        let mut streaming = runner.spawn_streaming(spec(), false).unwrap();
+        let stdout = streaming.stdout.take().unwrap();
+        let streamed = tokio::io::BufReader::new(stdout)
+            .lines()
+            .next_line()
+            .await
+            .unwrap()
+            .unwrap_or_default();
+        let server = runner.spawn_server(spec()).unwrap();
+        let (mine, theirs) = std::os::unix::net::UnixStream::pair().unwrap();
+        let _bridge = runner
+            .spawn_bridge(spec(), theirs, tempfile::tempfile().unwrap())
+            .unwrap();
+        mine.set_read_timeout(Some(wait)).unwrap();
+        let mut bridged = String::new();
+        std::io::BufReader::new(mine)
+            .read_line(&mut bridged)
+            .unwrap();
+        vec![
+            ("run", first(&ran.stdout_text())),
+            ("run_blocking", first(&blocking.stdout_text())),
+            ("spawn_streaming", streamed),
+            ("spawn_server", server.next_line(wait).unwrap_or_default()),
+            ("spawn_bridge", first(&bridged)),
+        ]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1120,48 +1165,14 @@ mod tests {
         assert!(server.try_exit().is_some());
     }
 
-    /// A removed variable the child would print if it had it.
-    const REMOVED: &str = "GORD_EXEC_TEST_REMOVED_EVERYWHERE";
-
-    fn prints_removed() -> CommandSpec {
-        sh(&format!("echo \"[${{{REMOVED}:-unset}}]\"")).env_remove(REMOVED)
-    }
-
     #[tokio::test]
     async fn every_kind_of_child_honours_env_remove() {
+        const REMOVED: &str = "GORD_EXEC_TEST_REMOVED_EVERYWHERE";
         std::env::set_var(REMOVED, "present");
-        let ran = SystemRunner.run(prints_removed()).await.unwrap();
-        assert_eq!(ran.stdout_text(), "[unset]\n", "run");
-        let blocking = SystemRunner.run_blocking(prints_removed()).unwrap();
-        assert_eq!(blocking.stdout_text(), "[unset]\n", "run_blocking");
-        let mut streaming = SystemRunner
-            .spawn_streaming(prints_removed(), false)
-            .unwrap();
-        let mut text = String::new();
-        streaming
-            .stdout
-            .take()
-            .unwrap()
-            .read_to_string(&mut text)
-            .await
-            .unwrap();
-        assert_eq!(text, "[unset]\n", "spawn_streaming");
-        let server = SystemRunner.spawn_server(prints_removed()).unwrap();
-        assert_eq!(
-            server.next_line(Duration::from_secs(5)).as_deref(),
-            Some("[unset]"),
-            "spawn_server"
-        );
-        let (mine, theirs) = std::os::unix::net::UnixStream::pair().unwrap();
-        let log = tempfile::tempfile().unwrap();
-        let _bridge = SystemRunner
-            .spawn_bridge(prints_removed(), theirs, log)
-            .unwrap();
-        let mut line = String::new();
-        use std::io::BufRead;
-        mine.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-        std::io::BufReader::new(mine).read_line(&mut line).unwrap();
-        assert_eq!(line, "[unset]\n", "spawn_bridge");
+        let spec = || sh(&format!("echo \"[${{{REMOVED}:-unset}}]\"")).env_remove(REMOVED);
+        for (kind, line) in testing::first_line_of_every_kind(&SystemRunner, spec).await {
+            assert_eq!(line, "[unset]", "{kind}");
+        }
     }
 
     #[test]

@@ -23,6 +23,11 @@ use crate::goenv::env::GoEnv;
 /// Time allowed for `go env`, which answers from files and the environment.
 const GO_ENV_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The variables that decide `go env`'s GOBIN and GOPATH: the locator's
+/// `go env` gets them from the locator's environment, so it answers for the
+/// machine the locator describes.
+const INSTALL_DIR_VARS: [&str; 5] = ["GOBIN", "GOPATH", "GOENV", "HOME", "XDG_CONFIG_HOME"];
+
 /// Where a tool was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Found {
@@ -191,14 +196,20 @@ impl Locator {
         self.trust.restrict(&self.path_dirs, spec)
     }
 
-    /// `<go> env -json GOBIN GOPATH`, in `/` so no go.mod or go.work has a say.
+    /// `<go> env -json GOBIN GOPATH`, in `/` so no go.mod or go.work has a
+    /// say, with [`INSTALL_DIR_VARS`] as the locator's environment has them.
     fn go_env_command(&self, go: &Path) -> CommandSpec {
-        self.restrict(
-            CommandSpec::new(go)
-                .args(["env", "-json", "GOBIN", "GOPATH"])
-                .cwd("/")
-                .timeout(GO_ENV_TIMEOUT),
-        )
+        let mut spec = CommandSpec::new(go)
+            .args(["env", "-json", "GOBIN", "GOPATH"])
+            .cwd("/")
+            .timeout(GO_ENV_TIMEOUT);
+        for key in INSTALL_DIR_VARS {
+            spec = match self.env.get(key) {
+                Some(value) => spec.env(key, value),
+                None => spec.env_remove(key),
+            };
+        }
+        self.restrict(spec)
     }
 
     /// Asks `go env` for the install directory (see [`install_dir`]); the
@@ -256,13 +267,22 @@ fn executables_in(name: &str, dirs: &[PathBuf], cwd: &Path) -> Vec<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::exec::SystemRunner;
     use std::fs;
     use std::os::unix::fs::PermissionsExt;
 
+    /// An executable script `dir/name`.
     fn exe(dir: &Path, name: &str) -> PathBuf {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
         let path = dir.join(name);
-        fs::write(&path, "#!/bin/sh\n").unwrap();
-        fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o755)
+            .open(&path)
+            .unwrap();
+        file.write_all(b"#!/bin/sh\n").unwrap();
         path
     }
 
@@ -436,86 +456,36 @@ mod tests {
         fs::create_dir(&gobin).unwrap();
         let gopls = exe(&gobin, "gopls");
         let goenv = home.path().join("go-env");
-        let go_dir = go.parent().unwrap().as_os_str().to_owned();
         let vars = [
-            ("PATH", go_dir.clone()),
+            ("PATH", go.parent().unwrap().as_os_str().to_owned()),
             ("HOME", home.path().into()),
             ("GOENV", goenv.clone().into()),
         ];
-        let runner = EnvRunner(vars.iter().map(|(k, v)| (*k, v.clone())).collect());
         // What `go env -w` writes lands in GOENV; the environment never
         // names GOBIN.
-        let set = runner
+        let set = SystemRunner
             .run_blocking(
                 CommandSpec::new(&go)
                     .args(["env", "-w"])
-                    .arg(format!("GOBIN={}", gobin.display())),
+                    .arg(format!("GOBIN={}", gobin.display()))
+                    .env("HOME", home.path())
+                    .env("GOENV", &goenv),
             )
             .unwrap();
         assert!(set.success(), "{}", set.stderr_text());
-        assert!(std::fs::read_to_string(&goenv).unwrap().contains("GOBIN="));
         let loc = locator(&vars, &Trust::Trusted);
-        let dir = loc.read_install_dir(&runner).await;
+        let dir = loc.read_install_dir(&SystemRunner).await;
         assert_eq!(dir.as_deref(), Some(gobin.as_path()));
         assert_eq!(
             loc.find_with_install_dir("gopls", dir),
             Found::InInstallDir(gopls)
         );
-        let blocking = loc.read_install_dir_blocking(&runner);
+        let blocking = loc.read_install_dir_blocking(&SystemRunner);
         assert_eq!(blocking.as_deref(), Some(gobin.as_path()));
         // The environment alone would have said ~/go/bin.
         assert_eq!(
             install_dir(None, &Environment::from_pairs(vars.clone())),
             Some(home.path().join("go/bin"))
         );
-    }
-
-    /// The system runner with the test's environment in place of gord's.
-    struct EnvRunner(Vec<(&'static str, OsString)>);
-
-    impl EnvRunner {
-        fn with_env(&self, spec: CommandSpec) -> CommandSpec {
-            let mut spec = spec
-                .env_remove("GOBIN")
-                .env_remove("GOPATH")
-                .env_remove("GOFLAGS");
-            for (key, value) in &self.0 {
-                spec = spec.env(*key, value.clone());
-            }
-            spec
-        }
-    }
-
-    impl ProcessRunner for EnvRunner {
-        fn run(
-            &self,
-            spec: CommandSpec,
-        ) -> futures::future::BoxFuture<'_, Result<Output, crate::exec::ExecError>> {
-            crate::exec::SystemRunner.run(self.with_env(spec))
-        }
-        fn run_blocking(&self, spec: CommandSpec) -> Result<Output, crate::exec::ExecError> {
-            crate::exec::SystemRunner.run_blocking(self.with_env(spec))
-        }
-        fn spawn_streaming(
-            &self,
-            spec: CommandSpec,
-            with_stdin: bool,
-        ) -> Result<crate::exec::StreamingChild, crate::exec::ExecError> {
-            crate::exec::SystemRunner.spawn_streaming(self.with_env(spec), with_stdin)
-        }
-        fn spawn_server(
-            &self,
-            spec: CommandSpec,
-        ) -> Result<crate::exec::ServerProcess, crate::exec::ExecError> {
-            crate::exec::SystemRunner.spawn_server(self.with_env(spec))
-        }
-        fn spawn_bridge(
-            &self,
-            spec: CommandSpec,
-            socket: std::os::unix::net::UnixStream,
-            stderr_file: std::fs::File,
-        ) -> Result<crate::exec::StdioBridge, crate::exec::ExecError> {
-            crate::exec::SystemRunner.spawn_bridge(self.with_env(spec), socket, stderr_file)
-        }
     }
 }

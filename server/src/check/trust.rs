@@ -255,38 +255,17 @@ mod tests {
 
     #[tokio::test]
     async fn every_kind_of_child_of_an_untrusted_workspace_gets_the_restricted_path() {
-        use crate::exec::SystemRunner;
-        use tokio::io::AsyncReadExt;
+        use crate::exec::{testing::first_line_of_every_kind, SystemRunner};
         let allowed = [PathBuf::from("/usr/bin"), PathBuf::from("/bin")];
         let runner =
             RestrictedRunner::wrap(Arc::new(SystemRunner), &Trust::new(false, &[]), &allowed);
-        let print_path = || {
+        let spec = || {
             CommandSpec::new("/bin/sh")
                 .args(["-c", "echo \"$PATH\""])
                 .env("PATH", "/workspace/bin")
         };
-        let want = "/usr/bin:/bin";
-        let ran = runner.run(print_path()).await.unwrap();
-        assert_eq!(ran.stdout_text().trim(), want, "run");
-        let blocking = runner.run_blocking(print_path()).unwrap();
-        assert_eq!(blocking.stdout_text().trim(), want, "run_blocking");
-        let mut streaming = runner.spawn_streaming(print_path(), false).unwrap();
-        let mut text = String::new();
-        streaming
-            .stdout
-            .take()
-            .unwrap()
-            .read_to_string(&mut text)
-            .await
-            .unwrap();
-        assert_eq!(text.trim(), want, "spawn_streaming");
-        let server = runner.spawn_server(print_path()).unwrap();
-        assert_eq!(
-            server
-                .next_line(std::time::Duration::from_secs(5))
-                .as_deref(),
-            Some(want),
-            "spawn_server"
-        );
+        for (kind, line) in first_line_of_every_kind(runner.as_ref(), spec).await {
+            assert_eq!(line, "/usr/bin:/bin", "{kind}");
+        }
     }
 }
