@@ -71,7 +71,8 @@ fn go001_go_on_path(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
         let located = locate(ctx).await;
         let Some(go) = &located.go else {
             let dirs: Vec<String> = ctx
-                .program_dirs()
+                .locator()
+                .path_dirs()
                 .iter()
                 .map(|d| d.display().to_string())
                 .collect();
@@ -169,7 +170,7 @@ fn go004_bin_on_path(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
             Ok(env) => env,
             Err(message) => return Outcome::skipped(format!("go env unavailable ({message})")),
         };
-        let Some(dir) = env.install_dir() else {
+        let Some(dir) = crate::toolchain::install_dir(Some(env), &ctx.env) else {
             let outcome = Outcome::warning(
                 "neither GOBIN nor GOPATH is set, so `go install` has nowhere to put tools",
             );
