@@ -286,6 +286,13 @@ mod tests {
         path
     }
 
+    /// Not found, `install_dir` having been searched beyond PATH.
+    fn missing_beside(install_dir: &Path) -> Found {
+        Found::Missing {
+            install_dir: Some(install_dir.to_path_buf()),
+        }
+    }
+
     fn path_of(dirs: &[&Path]) -> OsString {
         std::env::join_paths(dirs).unwrap()
     }
@@ -327,16 +334,10 @@ mod tests {
     #[test]
     fn a_file_readable_but_not_executable_is_never_found_even_in_the_install_dir() {
         let bin = tempfile::tempdir().unwrap();
-        let dlv = bin.path().join("dlv");
-        fs::write(&dlv, "#!/bin/sh\n").unwrap();
+        let dlv = exe(bin.path(), "dlv");
         fs::set_permissions(&dlv, fs::Permissions::from_mode(0o644)).unwrap();
         let loc = locator(&[("GOBIN", bin.path().into())], &Trust::Trusted);
-        assert_eq!(
-            loc.find("dlv", None),
-            Found::Missing {
-                install_dir: Some(bin.path().to_path_buf())
-            }
-        );
+        assert_eq!(loc.find("dlv", None), missing_beside(bin.path()));
     }
 
     #[test]
@@ -359,12 +360,7 @@ mod tests {
             loc.all("gopls", Some(gobin.path())),
             vec![path_gopls, installed_gopls]
         );
-        assert_eq!(
-            loc.find("staticcheck", None),
-            Found::Missing {
-                install_dir: Some(gobin.path().to_path_buf())
-            }
-        );
+        assert_eq!(loc.find("staticcheck", None), missing_beside(gobin.path()));
     }
 
     #[test]
