@@ -99,6 +99,8 @@ extern "C" fn request_stop(_signal: libc::c_int) {
     STOP_REQUESTED.store(true, Ordering::SeqCst);
 }
 
+/// libc, not rustix: rustix installs signal handlers only in its
+/// `runtime` module, meant for libc-free programs; std and tokio need libc's.
 fn install_stop_handlers() {
     for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
         // SAFETY: the handler only stores to an atomic, which is async-signal-safe.

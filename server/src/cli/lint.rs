@@ -87,16 +87,14 @@ fn severity(level: Level) -> Severity {
 fn lint_packages(args: &LintArgs, cwd: &Path) -> anyhow::Result<Report> {
     let targets =
         gord::lint::scope::targets_from_paths(&args.paths, cwd).map_err(anyhow::Error::msg)?;
-    let env = gord::check::Environment::from_process();
+    let locator = gord::toolchain::Locator::from_process();
     let runner = gord::exec::SystemRunner;
     let rt = runtime()?;
-    let gobin = gord::lint::tool::go_install_dir(&env);
     let linter = rt
-        .block_on(gord::lint::find_linter(
-            &runner,
-            &env.path_dirs(),
-            gobin.as_deref(),
-        ))
+        .block_on(async {
+            let install_dir = locator.read_install_dir(&runner).await;
+            gord::lint::find_linter(&runner, &locator, install_dir.as_deref()).await
+        })
         .context("neither golangci-lint nor go is installed (see `gord check`)")?;
     if linter.kind == gord::lint::model::ToolKind::GoVet {
         let install = gord::goenv::tools::pinned("golangci-lint")

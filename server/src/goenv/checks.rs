@@ -9,13 +9,13 @@ use futures::future::{join_all, BoxFuture};
 use crate::check::{Area, Check, CheckContext, Finding, Fix, Location, Outcome, Status};
 use crate::goenv::env::{snippet, GoEnv};
 use crate::goenv::gomod::{directives, module_files, Directive};
-use crate::goenv::path::{dir_is_on_path, is_executable_file, which_all};
 use crate::goenv::probe::{
     go_command, go_env, locate, toolchain_version, version_of, GO_NOT_FOUND,
 };
 use crate::goenv::tools::{parse_build_info, pinned, BuildInfo, ToolSpec};
 use crate::goenv::version::GoVersion;
 use crate::redact::has_url_credentials;
+use crate::toolchain::{dir_is_on_path, Found};
 use crate::uri::file_uri;
 
 /// Every GO check, in report order.
@@ -71,7 +71,8 @@ fn go001_go_on_path(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
         let located = locate(ctx).await;
         let Some(go) = &located.go else {
             let dirs: Vec<String> = ctx
-                .program_dirs()
+                .locator()
+                .path_dirs()
                 .iter()
                 .map(|d| d.display().to_string())
                 .collect();
@@ -169,7 +170,7 @@ fn go004_bin_on_path(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
             Ok(env) => env,
             Err(message) => return Outcome::skipped(format!("go env unavailable ({message})")),
         };
-        let Some(dir) = env.install_dir() else {
+        let Some(dir) = crate::toolchain::install_dir(Some(env), &ctx.env) else {
             let outcome = Outcome::warning(
                 "neither GOBIN nor GOPATH is set, so `go install` has nowhere to put tools",
             );
@@ -492,34 +493,6 @@ impl Check for ToolCheck {
     }
 }
 
-/// Where a tool was found.
-enum ToolPlace {
-    OnPath(PathBuf),
-    /// In GOBIN or GOPATH/bin, which is not on PATH.
-    OffPath(PathBuf),
-    Missing {
-        looked_in: Vec<PathBuf>,
-    },
-}
-
-fn find_tool(ctx: &CheckContext, name: &str, env: Option<&GoEnv>) -> ToolPlace {
-    if let Some(found) = which_all(name, &ctx.program_dirs()).into_iter().next() {
-        return ToolPlace::OnPath(found);
-    }
-    let install_dir = env
-        .and_then(GoEnv::install_dir)
-        .or_else(|| ctx.env.home().map(|h| h.join("go").join("bin")));
-    match install_dir {
-        Some(dir) if ctx.allows_program_dir(&dir) && is_executable_file(&dir.join(name)) => {
-            ToolPlace::OffPath(dir.join(name))
-        }
-        Some(dir) => ToolPlace::Missing {
-            looked_in: vec![dir],
-        },
-        None => ToolPlace::Missing { looked_in: vec![] },
-    }
-}
-
 /// What a user loses without the tool, said after "not installed".
 fn missing_consequence(name: &str) -> &'static str {
     match name {
@@ -543,9 +516,9 @@ async fn check_tool(ctx: &CheckContext, name: &str) -> Outcome {
         format!("Install {name}: {}", spec.install_argv().join(" ")),
         spec.install_argv(),
     );
-    let path = match find_tool(ctx, name, env) {
-        ToolPlace::Missing { looked_in } => {
-            let also = looked_in
+    let path = match ctx.locator().find(name, env) {
+        Found::Missing { install_dir } => {
+            let also = install_dir
                 .iter()
                 .map(|d| format!(", nor in {}", d.display()))
                 .collect::<String>();
@@ -555,7 +528,7 @@ async fn check_tool(ctx: &CheckContext, name: &str) -> Outcome {
             ))
             .with_fix(install_fix);
         }
-        ToolPlace::OffPath(path) => {
+        Found::InInstallDir(path) => {
             let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
             return Outcome::warning(format!(
                 "{name} is installed at {} but {} is not on PATH, so shells and tools that search PATH do not find it",
@@ -567,7 +540,7 @@ async fn check_tool(ctx: &CheckContext, name: &str) -> Outcome {
                 dir.display()
             )));
         }
-        ToolPlace::OnPath(path) => path,
+        Found::OnPath(path) => path,
     };
     let toolchain = toolchain_version(ctx).await.ok().map(|t| t.version.clone());
     let Some(go) = locate(ctx).await.go.clone() else {

@@ -21,6 +21,7 @@ use tower_lsp_server::ls_types::Range;
 
 use crate::exec::ProcessRunner;
 use crate::text::LineIndex;
+use crate::toolchain::Locator;
 use mapping::PlacedFix;
 use model::LintIssue;
 use tool::Linter;
@@ -132,23 +133,22 @@ fn unplaced(issue: LintIssue) -> PlacedIssue {
     }
 }
 
-/// The linter to use: the first golangci-lint on `path_dirs` or in Go's
-/// install directory that answers, else `go vet` through the first `go`.
+/// The linter to use: the first golangci-lint in the locator's search order
+/// (PATH, then Go's install directory, `install_dir`, as
+/// [`Locator::read_install_dir`] gives it) that answers, else `go vet`
+/// through the `go` on PATH.
 pub async fn find_linter(
     runner: &dyn ProcessRunner,
-    path_dirs: &[PathBuf],
-    gobin: Option<&Path>,
+    locator: &Locator,
+    install_dir: Option<&Path>,
 ) -> Option<Linter> {
-    for candidate in tool::candidates(path_dirs, gobin) {
+    for candidate in locator.all("golangci-lint", install_dir) {
         match Linter::golangci(runner, &candidate).await {
             Ok(linter) => return Some(linter),
             Err(e) => tracing::warn!("ignoring {}: {e}", candidate.display()),
         }
     }
-    crate::goenv::path::which_all("go", path_dirs)
-        .into_iter()
-        .next()
-        .map(|go| Linter::go_vet(&go))
+    locator.go().map(|go| Linter::go_vet(&go))
 }
 
 /// Lints each module's patterns in turn and places the issues in their files

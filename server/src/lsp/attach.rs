@@ -86,8 +86,9 @@ impl Backend {
     /// from absolute PATH directories (and a GOPATH/bin) outside it.
     pub(super) async fn dlv_facts(&self) -> DlvFacts {
         let trust = self.state.lock().await.trust();
-        let dirs = trust.program_dirs(&crate::check::Environment::from_process());
-        tokio::task::spawn_blocking(move || crate::debug::dlv::gather_in(dirs, &trust))
+        let locator =
+            crate::toolchain::Locator::new(&crate::check::Environment::from_process(), &trust);
+        tokio::task::spawn_blocking(move || crate::debug::dlv::gather_in(&locator))
             .await
             .unwrap_or_else(|_| DlvFacts {
                 path: None,

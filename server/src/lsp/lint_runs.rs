@@ -57,10 +57,10 @@ impl Backend {
         if !cache.probed {
             let trust = self.state.lock().await.trust();
             let env = crate::check::Environment::from_process();
-            let dirs = trust.program_dirs(&env);
-            let gobin =
-                crate::lint::tool::go_install_dir(&env).filter(|dir| trust.allows_program_dir(dir));
-            cache.linter = crate::lint::find_linter(&SystemRunner, &dirs, gobin.as_deref()).await;
+            let locator = crate::toolchain::Locator::new(&env, &trust);
+            let install_dir = locator.read_install_dir(&SystemRunner).await;
+            cache.linter =
+                crate::lint::find_linter(&SystemRunner, &locator, install_dir.as_deref()).await;
             cache.probed = true;
             match &cache.linter {
                 Some(l) => {
