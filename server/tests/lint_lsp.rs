@@ -474,12 +474,9 @@ fn a_storm_of_twenty_saves_in_a_second_runs_the_linter_at_most_twice() {
     std::thread::sleep(Duration::from_secs(2));
     let runs = std::fs::read_to_string(&count).unwrap().lines().count();
     assert!((1..=2).contains(&runs), "{runs} runs");
-    // A second run publishes once more.
-    let wanted = uri(&file);
-    let later = editor.take_all(|m| {
-        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == wanted
-    });
-    assert_eq!(later.len(), runs - 1, "{later:#?}");
+    // A second run, if the storm made one, publishes again when it ends,
+    // which may be after this test.
+    editor.ignore(&["textDocument/publishDiagnostics"]);
 }
 
 #[test]
