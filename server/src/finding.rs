@@ -84,6 +84,16 @@ pub enum Subject {
     Workspace,
 }
 
+impl Subject {
+    /// A span of a file.
+    pub fn file(path: impl Into<PathBuf>, range: Range) -> Self {
+        Subject::File {
+            path: path.into(),
+            range,
+        }
+    }
+}
+
 /// One replacement in one file.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -103,8 +113,9 @@ pub struct Fix {
     pub edits: Vec<Edit>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command: Option<Vec<String>>,
-    /// Whether it may be applied unattended (`gord ssh fix`, fix-all on save).
-    #[serde(default)]
+    /// Whether it may be applied unattended (`gord ssh fix`, fix-all on save);
+    /// left out of JSON when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub safe: bool,
 }
 
@@ -230,6 +241,21 @@ impl Finding {
             Subject::File { path, range } => Some((path.as_path(), *range)),
             _ => None,
         }
+    }
+
+    /// The file, when the subject is a span of a file.
+    pub fn path(&self) -> Option<&std::path::Path> {
+        self.file_range().map(|(path, _)| path)
+    }
+
+    /// The range, when the subject is a span of a file.
+    pub fn range(&self) -> Option<Range> {
+        self.file_range().map(|(_, range)| range)
+    }
+
+    /// The first fix, the one a quick fix or `gord ssh fix` takes.
+    pub fn fix(&self) -> Option<&Fix> {
+        self.fixes.first()
     }
 }
 

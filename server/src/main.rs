@@ -585,7 +585,11 @@ fn lint_from_json(
     };
     let parsed = gord::lint::golangci::parse(&json, cwd);
     drop(json);
-    let issues = gord::lint::place_issues(parsed.issues, gord::lint::read_reported_source);
+    let issues = gord::lint::place_issues(
+        gord::lint::model::ToolKind::GolangciLint,
+        parsed.issues,
+        gord::lint::read_reported_source,
+    );
     tracing::info!(
         issues = issues.len(),
         ms = started.elapsed().as_millis() as u64,
@@ -793,7 +797,8 @@ fn ssh_lint(
     color: ColorChoice,
     allow_exec: bool,
 ) -> ExitCode {
-    use gord::ssh::lint::{output, Severity};
+    use gord::finding::Severity;
+    use gord::ssh::lint::output;
     let (path, findings) = match gord::ssh::lint_config(config, allow_exec) {
         Ok(found) => found,
         Err(message) => return fail(&anyhow::anyhow!(message)),

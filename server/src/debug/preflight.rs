@@ -3,9 +3,10 @@
 
 use serde::Serialize;
 
-use crate::check::{doc_path, Fix};
+use crate::check::doc_path;
 use crate::debug::discover::{ProcessInfo, SelfFacts};
 use crate::debug::dlv::{parse_dlv_version, supported_go, DlvFacts};
+use crate::finding::Fix;
 use crate::goenv::tools::pinned;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

@@ -9,10 +9,10 @@ use std::time::Duration;
 
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::{
-    CodeDescription, Diagnostic, NumberOrString, Position, Range, Uri,
+    CodeDescription, Diagnostic, DiagnosticSeverity, NumberOrString, Position, Range, Uri,
 };
 
-use super::diagnostics::severity;
+use super::diagnostics::{FixData, Guard};
 use super::ext::{
     HostSelection, RemoteCheckParams, RemoteHost, RemoteHostsParams, RemoteHostsResult,
 };
@@ -51,12 +51,16 @@ pub fn host_diagnostics(
             let advice = finding
                 .fix
                 .as_ref()
-                .filter(|f| f.command.is_none() && f.edit.is_none())
+                .filter(|f| f.command.is_none() && f.edits.is_empty())
                 .map(|f| format!("\n{}", f.title))
                 .unwrap_or_default();
             Diagnostic {
                 range,
-                severity: Some(severity(finding.status)),
+                severity: Some(match finding.status {
+                    Status::Error => DiagnosticSeverity::ERROR,
+                    Status::Warning => DiagnosticSeverity::WARNING,
+                    Status::Ok | Status::Skipped => DiagnosticSeverity::INFORMATION,
+                }),
                 code: Some(NumberOrString::String(finding.code.clone())),
                 code_description: doc_uri(&doc_path(&finding.code))
                     .map(|href| CodeDescription { href }),
@@ -66,10 +70,13 @@ pub fn host_diagnostics(
                     host.host, finding.message
                 ))
                 .into_owned(),
-                data: finding
-                    .fix
-                    .as_ref()
-                    .and_then(|fix| serde_json::to_value(fix).ok()),
+                data: finding.fix.as_ref().and_then(|fix| {
+                    serde_json::to_value(FixData {
+                        fixes: vec![fix.clone()],
+                        guard: Guard::default(),
+                    })
+                    .ok()
+                }),
                 ..Diagnostic::default()
             }
         })
@@ -306,7 +313,7 @@ impl Backend {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::Fix;
+    use crate::finding::Fix;
     use crate::remote::model::{HostSummary, RemoteFinding, Verdict};
     use std::str::FromStr;
 
@@ -380,7 +387,7 @@ mod tests {
         );
         assert_eq!(d.source.as_deref(), Some("gord"));
         assert_eq!(d.message, "web: connection refused");
-        assert_eq!(d.data, Some(serde_json::to_value(fix).unwrap()));
+        assert_eq!(super::super::diagnostics::fix_data(d).unwrap().fixes, [fix]);
     }
 
     #[test]

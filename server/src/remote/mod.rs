@@ -31,8 +31,9 @@ use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 
-use crate::check::{Fix, Status};
+use crate::check::Status;
 use crate::exec::{CommandSpec, ProcessRunner, SystemRunner};
+use crate::finding::Fix;
 use model::{
     FleetReport, Forwarding, HostReport, HostSummary, KnownHostState, ProbeStage, Progress,
     RemoteFinding, Verdict,

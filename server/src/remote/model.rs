@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::script::RemoteFacts;
 use super::target::Target;
-use crate::check::{Fix, Status};
+use crate::check::Status;
+use crate::finding::Fix;
 
 /// Where the live probe stopped, when it did not get through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,7 +7,8 @@ use super::model::{
 };
 use super::script::{compare_versions, version_numbers, ExecProbe, RemoteFacts};
 use super::target::Target;
-use crate::check::{Fix, Status};
+use crate::check::Status;
+use crate::finding::Fix;
 
 /// One platform requirement of the VS Code server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -178,8 +179,9 @@ fn probe_findings(t: &Target, p: &ProbeFacts, out: &mut Vec<RemoteFinding>) {
                             key.key_type.trim_start_matches("ssh-").split('-').next().unwrap_or("ed25519"),
                             argv.join(" ")
                         ),
+                        edits: Vec::new(),
                         command: None,
-                        edit: None,
+                        safe: false,
                     }),
                 );
             }

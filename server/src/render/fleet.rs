@@ -192,7 +192,7 @@ pub fn html(out: &mut String, fleet: &FleetReport) {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::check::Fix;
+    use crate::finding::Fix;
     use crate::remote::model::{HostSummary, RemoteFinding};
 
     /// Two hosts: one ready, one whose key agent needs a key loaded.

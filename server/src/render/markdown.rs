@@ -108,18 +108,21 @@ fn write_check(
     };
     let _ = writeln!(out, "{}\n", md_paragraph(&message));
     for finding in &check.findings {
-        let start = finding.location.range.start;
+        let Some((path, range)) = finding.file_range() else {
+            continue;
+        };
+        let start = range.start;
         let _ = writeln!(
             out,
             "- {} {} {}",
             md_code(&place(
                 report,
-                &finding.location.uri,
+                &crate::uri::file_uri(path),
                 start.line,
                 start.character
             )),
-            icon(finding.status),
-            escape(&finding.message)
+            icon(Status::from(finding.severity)),
+            escape(&check.located_message(finding))
         );
     }
     if !check.findings.is_empty() {

@@ -6,8 +6,8 @@ use std::path::Path;
 
 use serde_json::json;
 
+use crate::finding::{Finding, Range, Severity};
 use crate::render::escape::line as esc;
-use crate::ssh::lint::{LintFinding, Severity};
 
 fn severity_word(severity: Severity) -> &'static str {
     match severity {
@@ -18,7 +18,7 @@ fn severity_word(severity: Severity) -> &'static str {
 }
 
 /// `path:line:col: severity[CODE] message`, then the fix, one finding a block.
-pub fn render_text(findings: &[LintFinding], colour: bool) -> String {
+pub fn render_text(findings: &[Finding], colour: bool) -> String {
     let paint = |code: &str, text: &str| {
         if colour {
             format!("{code}{text}\x1b[0m")
@@ -28,6 +28,7 @@ pub fn render_text(findings: &[LintFinding], colour: bool) -> String {
     };
     let mut out = String::new();
     for f in findings {
+        let (file, range) = place(f);
         let level = match f.severity {
             Severity::Error => paint("\x1b[31m", "error"),
             Severity::Warning => paint("\x1b[33m", "warning"),
@@ -36,13 +37,13 @@ pub fn render_text(findings: &[LintFinding], colour: bool) -> String {
         let _ = writeln!(
             out,
             "{}:{}:{}: {level}[{}] {}",
-            esc(&f.file.display().to_string()),
-            f.range.start.line + 1,
-            f.range.start.character + 1,
+            esc(&file),
+            range.start.line + 1,
+            range.start.character + 1,
             f.code,
             esc(&f.message)
         );
-        if let Some(fix) = &f.fix {
+        if let Some(fix) = f.fix() {
             let how = match (&fix.command, fix.safe) {
                 (Some(argv), _) => {
                     format!("{} (run: {})", fix.title, crate::render::shell_words(argv))
@@ -72,7 +73,45 @@ pub fn render_text(findings: &[LintFinding], colour: bool) -> String {
     out
 }
 
-pub fn render_json(config: &Path, findings: &[LintFinding]) -> String {
+/// The file and range of an SSH finding (every one has both).
+fn place(f: &Finding) -> (String, Range) {
+    match f.file_range() {
+        Some((path, range)) => (path.display().to_string(), range),
+        None => (String::new(), Range::default()),
+    }
+}
+
+/// One finding as `gord ssh lint --format json` has always shown it:
+/// `file`, `range`, at most one `fix` whose edits name their `file`.
+fn json_finding(f: &Finding) -> serde_json::Value {
+    let (file, range) = place(f);
+    let mut value = json!({
+        "code": f.code,
+        "severity": f.severity,
+        "file": file,
+        "range": range,
+        "message": f.message,
+    });
+    if let Some(fix) = f.fix() {
+        let mut out = json!({ "title": fix.title, "safe": fix.safe });
+        if !fix.edits.is_empty() {
+            let edits: Vec<_> = fix
+                .edits
+                .iter()
+                .map(|e| json!({ "file": e.path, "range": e.range, "new_text": e.new_text }))
+                .collect();
+            out["edits"] = json!(edits);
+        }
+        if let Some(argv) = &fix.command {
+            out["command"] = json!(argv);
+        }
+        value["fix"] = out;
+    }
+    value
+}
+
+pub fn render_json(config: &Path, findings: &[Finding]) -> String {
+    let findings: Vec<_> = findings.iter().map(json_finding).collect();
     let value = json!({
         "config": config.display().to_string(),
         "findings": findings,
@@ -82,8 +121,8 @@ pub fn render_json(config: &Path, findings: &[LintFinding]) -> String {
 }
 
 /// SARIF 2.1.0, one run, rule ids = finding codes, 1-based UTF-16 columns.
-pub fn render_sarif(findings: &[LintFinding], docs_base: Option<&Path>) -> String {
-    let mut codes: Vec<&str> = findings.iter().map(|f| f.code).collect();
+pub fn render_sarif(findings: &[Finding], docs_base: Option<&Path>) -> String {
+    let mut codes: Vec<&str> = findings.iter().map(|f| f.code.as_str()).collect();
     codes.sort_unstable();
     codes.dedup();
     let rules: Vec<_> = codes
@@ -99,18 +138,19 @@ pub fn render_sarif(findings: &[LintFinding], docs_base: Option<&Path>) -> Strin
     let results: Vec<_> = findings
         .iter()
         .map(|f| {
+            let (file, range) = place(f);
             json!({
                 "ruleId": f.code,
                 "level": match f.severity { Severity::Error => "error", Severity::Warning => "warning", Severity::Info => "note" },
                 "message": { "text": esc(&f.message) },
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": { "uri": crate::uri::file_uri(&f.file) },
+                        "artifactLocation": { "uri": crate::uri::file_uri(Path::new(&file)) },
                         "region": {
-                            "startLine": f.range.start.line + 1,
-                            "startColumn": f.range.start.character + 1,
-                            "endLine": f.range.end.line + 1,
-                            "endColumn": f.range.end.character + 1,
+                            "startLine": range.start.line + 1,
+                            "startColumn": range.start.character + 1,
+                            "endLine": range.end.line + 1,
+                            "endColumn": range.end.character + 1,
                         }
                     }
                 }],
