@@ -261,3 +261,70 @@ fn disable_in_config(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lint::golangci;
+
+    const TEXT: &str = "package p\n\nfunc f() {\n\tx := 1 // mispelled\n}\n";
+
+    /// A misspell issue on line 4 with its fix, placed in `TEXT`.
+    fn diagnostic_of_text() -> Diagnostic {
+        let json = r#"{"Issues":[{"FromLinter":"misspell","Text":"`mispelled` is a misspelling","Pos":{"Filename":"/ws/p.go","Line":4,"Column":12},"SuggestedFixes":[{"TextEdits":[{"Pos":33,"End":42,"NewText":"bWlzc3BlbGxlZA=="}]}]}]}"#;
+        let issues = golangci::parse(json, Path::new("/ws")).issues;
+        let placed =
+            crate::lint::place_issues(ToolKind::GolangciLint, issues, |_| Some(TEXT.to_string()));
+        let d = diagnostic(ToolKind::GolangciLint, &placed[0]);
+        // As the client sends it back with a code action request.
+        serde_json::from_value(serde_json::to_value(d).unwrap()).unwrap()
+    }
+
+    fn actions(text: &str, d: &Diagnostic) -> Vec<String> {
+        let read = |p: &Path| (p == Path::new("/ws/p.go")).then(|| text.to_string());
+        let ctx = FixContext {
+            major: 2,
+            read: &read,
+            module_root: PathBuf::from("/ws"),
+            version: &|_| Some(3),
+            document_changes: true,
+        };
+        quick_fixes(Path::new("/ws/p.go"), std::slice::from_ref(d), &ctx)
+            .into_iter()
+            .filter_map(|a| match a {
+                CodeActionOrCommand::CodeAction(a) => Some(a.title),
+                CodeActionOrCommand::Command(_) => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_linters_fix_is_built_from_the_diagnostic_alone_while_the_text_is_unchanged() {
+        let d = diagnostic_of_text();
+        assert_eq!(d.source.as_deref(), Some("golangci-lint"));
+        assert_eq!(d.code, Some(NumberOrString::String("misspell".into())));
+        let titles = actions(TEXT, &d);
+        assert!(
+            titles.iter().any(|t| t.contains("misspelled")),
+            "{titles:?}"
+        );
+        assert!(titles.iter().any(|t| t.starts_with("Ignore misspell")));
+    }
+
+    #[test]
+    fn a_stale_fix_is_refused_once_the_file_has_changed() {
+        let d = diagnostic_of_text();
+        let moved = format!("// a line above\n{TEXT}");
+        let titles = actions(&moved, &d);
+        assert!(
+            !titles.iter().any(|t| t.contains("misspelled")),
+            "{titles:?}"
+        );
+        assert!(
+            !titles.iter().any(|t| t.starts_with("Ignore")),
+            "//nolint would land on the wrong line: {titles:?}"
+        );
+        // Disabling the linter does not depend on the line.
+        assert!(titles.iter().any(|t| t.starts_with("Disable misspell")));
+    }
+}

@@ -85,7 +85,7 @@ pub fn render_text(report: &FleetReport, colour: bool) -> String {
         }
         let _ = writeln!(out, "\n{}:", paint(colour, "\x1b[1m", &esc(&host.host)));
         for f in &host.findings {
-            let mark = match f.status {
+            let mark = match Status::from(f.severity) {
                 Status::Error => paint(colour, "\x1b[31m", "✗"),
                 Status::Warning => paint(colour, "\x1b[33m", "!"),
                 Status::Ok => paint(colour, "\x1b[32m", "✓"),
@@ -97,7 +97,7 @@ pub fn render_text(report: &FleetReport, colour: bool) -> String {
                     let _ = writeln!(out, "      {}", esc(line));
                 }
             }
-            if let Some(fix) = &f.fix {
+            if let Some(fix) = f.fix() {
                 let _ = writeln!(
                     out,
                     "    {} {}",
@@ -175,13 +175,13 @@ pub fn render_sarif(report: &FleetReport, docs_root: Option<&std::path::Path>) -
         .flat_map(|host| {
             host.findings.iter().map(move |f| {
                 let mut message = f.message.clone();
-                if let Some(fix) = &f.fix {
+                if let Some(fix) = f.fix() {
                     message.push_str(" Fix: ");
                     message.push_str(&fix.title);
                 }
                 json!({
                     "ruleId": f.code,
-                    "level": match f.status { Status::Error => "error", Status::Warning => "warning", _ => "note" },
+                    "level": match Status::from(f.severity) { Status::Error => "error", Status::Warning => "warning", _ => "note" },
                     "message": { "text": esc(&message) },
                     "locations": [{ "logicalLocations": [{ "name": host.host, "kind": "host" }] }],
                 })

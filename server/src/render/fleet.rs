@@ -90,11 +90,11 @@ pub fn markdown(out: &mut String, fleet: &FleetReport, docs_root: Option<&Path>)
             let _ = writeln!(
                 out,
                 "- {} {} {}",
-                icon(finding.status),
+                icon(Status::from(finding.severity)),
                 escape(&finding.code),
                 escape(&finding.message)
             );
-            if let Some(fix) = &finding.fix {
+            if let Some(fix) = finding.fix() {
                 let _ = writeln!(out, "  - **Fix:** {}", escape(&fix.title));
                 if let Some(argv) = &fix.command {
                     let _ = writeln!(out, "    {}", md_code(&shell_words(argv)));
@@ -167,10 +167,10 @@ pub fn html(out: &mut String, fleet: &FleetReport) {
             let _ = write!(
                 out,
                 "<li>{} <strong>{code}</strong> {}",
-                icon(finding.status),
+                icon(Status::from(finding.severity)),
                 html_escape(&finding.message)
             );
-            if let Some(fix) = &finding.fix {
+            if let Some(fix) = finding.fix() {
                 let _ = write!(out, "<br><strong>Fix:</strong> {}", html_escape(&fix.title));
                 if let Some(argv) = &fix.command {
                     let _ = write!(
@@ -193,7 +193,8 @@ pub fn html(out: &mut String, fleet: &FleetReport) {
 pub(crate) mod tests {
     use super::*;
     use crate::finding::Fix;
-    use crate::remote::model::{HostSummary, RemoteFinding};
+    use crate::finding::{Finding, Severity, Subject};
+    use crate::remote::model::HostSummary;
 
     /// Two hosts: one ready, one whose key agent needs a key loaded.
     pub fn fleet() -> FleetReport {
@@ -225,16 +226,19 @@ pub(crate) mod tests {
                 host(
                     "db<1>",
                     Status::Error,
-                    vec![RemoteFinding {
-                        code: "RMT009".into(),
-                        status: Status::Error,
-                        message: "the key needs its passphrase".into(),
-                        detail: None,
-                        fix: Some(Fix::run(
-                            "Load it into your ssh-agent once",
-                            ["ssh-add", "/k"],
-                        )),
-                    }],
+                    vec![Finding::new(
+                        "RMT009",
+                        Severity::Error,
+                        "the key needs its passphrase",
+                        Subject::Host {
+                            host: "db<1>".into(),
+                        },
+                    )
+                    .with_rule_page()
+                    .with_fix(Fix::run(
+                        "Load it into your ssh-agent once",
+                        ["ssh-add", "/k"],
+                    ))],
                     summary(Verdict::No, Some("RMT009 the key needs its passphrase")),
                 ),
             ],
@@ -250,7 +254,7 @@ pub(crate) mod tests {
         fleet.hosts[1].host = attack.into();
         fleet.hosts[1].findings[0].message = attack.into();
         fleet.hosts[1].summary.first_problem = Some(attack.into());
-        if let Some(fix) = &mut fleet.hosts[1].findings[0].fix {
+        if let Some(fix) = fleet.hosts[1].findings[0].fixes.first_mut() {
             fix.title = attack.into();
             fix.command = Some(vec![attack.into()]);
         }
