@@ -113,9 +113,8 @@ pub struct Fix {
     pub edits: Vec<Edit>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command: Option<Vec<String>>,
-    /// Whether it may be applied unattended (`gord ssh fix`, fix-all on save);
-    /// left out of JSON when false.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    /// Whether it may be applied unattended (`gord ssh fix`, fix-all on save).
+    #[serde(default)]
     pub safe: bool,
 }
 

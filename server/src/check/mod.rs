@@ -8,7 +8,7 @@
 mod context;
 mod model;
 mod trust;
-mod wire;
+pub(crate) mod wire;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -47,9 +47,10 @@ struct LocationWire {
     range: Range,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// A fix as the report, the fleet and the preflight have always shown one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct FixWire {
+pub(crate) struct FixWire {
     title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     command: Option<Vec<String>>,
@@ -61,12 +62,12 @@ struct FixWire {
 }
 
 /// A workspace edit's `changes`: text edits by file URI.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct EditWire {
     changes: BTreeMap<String, Vec<TextEditWire>>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct TextEditWire {
     range: Range,

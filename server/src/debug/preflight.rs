@@ -72,7 +72,8 @@ mod wire {
     use serde::ser::{SerializeSeq, Serializer};
     use serde::Serialize;
 
-    use crate::finding::{Finding, Fix, Severity};
+    use crate::check::wire::FixWire;
+    use crate::finding::{Finding, Severity};
 
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
@@ -84,7 +85,7 @@ mod wire {
         #[serde(skip_serializing_if = "Option::is_none")]
         delve_error: Option<&'a str>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        fix: Option<&'a Fix>,
+        fix: Option<FixWire>,
         doc: &'a str,
     }
 
@@ -97,7 +98,7 @@ mod wire {
                 title: super::title(&f.code),
                 message: &f.message,
                 delve_error: f.detail.as_deref(),
-                fix: f.fix(),
+                fix: f.fix().map(FixWire::from),
                 doc: f.doc.as_deref().unwrap_or_default(),
             })?;
         }

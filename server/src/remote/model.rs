@@ -239,6 +239,7 @@ mod wire {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
     use super::{Finding, Fix, Severity, Status, Subject};
+    use crate::check::wire::FixWire;
 
     #[derive(Serialize, Deserialize)]
     #[serde(rename_all = "camelCase")]
@@ -249,7 +250,7 @@ mod wire {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         detail: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        fix: Option<Fix>,
+        fix: Option<FixWire>,
     }
 
     pub fn serialize<S: Serializer>(findings: &[Finding], s: S) -> Result<S::Ok, S::Error> {
@@ -260,7 +261,7 @@ mod wire {
                 status: Status::from(f.severity),
                 message: f.message.clone(),
                 detail: f.detail.clone(),
-                fix: f.fix().cloned(),
+                fix: f.fix().map(FixWire::from),
             })
             .collect();
         wire.serialize(s)
@@ -281,7 +282,7 @@ mod wire {
                 let mut f =
                     Finding::new(w.code, severity, w.message, Subject::Workspace).with_rule_page();
                 f.detail = w.detail;
-                f.fixes.extend(w.fix);
+                f.fixes.extend(w.fix.map(Fix::from));
                 f
             })
             .collect())
