@@ -75,19 +75,19 @@ fn render_preflight(preflight: &Preflight, process: &ProcessInfo) -> String {
             "  {}[{}] {}: {}",
             f.severity.as_str(),
             f.code,
-            esc(f.title),
+            esc(gord::debug::preflight::title(&f.code)),
             esc(&f.message)
         );
-        if let Some(delve) = &f.delve_error {
+        if let Some(delve) = &f.detail {
             let _ = writeln!(out, "      Delve would say: {}", esc(delve));
         }
-        if let Some(fix) = &f.fix {
+        if let Some(fix) = f.fix() {
             let _ = writeln!(out, "      fix: {}", esc(&fix.title));
             if let Some(argv) = &fix.command {
                 let _ = writeln!(out, "      $ {}", esc(&argv.join(" ")));
             }
         }
-        let _ = writeln!(out, "      see {}", f.doc);
+        let _ = writeln!(out, "      see {}", f.doc.as_deref().unwrap_or_default());
     }
     out
 }
@@ -164,10 +164,7 @@ pub fn run(args: AttachArgs) -> CliResult {
         if !args.dry_run {
             return Ok(Exit::Findings);
         }
-        let severities = preflight
-            .findings
-            .iter()
-            .map(|f| super::debug::severity(f.severity));
+        let severities = preflight.findings.iter().map(|f| f.severity);
         return Ok(Exit::for_findings(severities, args.output.fail_on));
     }
 

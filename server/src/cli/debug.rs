@@ -42,16 +42,6 @@ pub fn run(command: DebugCommand) -> CliResult {
     }
 }
 
-/// The debugger preflight's severity as a finding's.
-pub fn severity(severity: gord::debug::preflight::Severity) -> Severity {
-    use gord::debug::preflight::Severity as Preflight;
-    match severity {
-        Preflight::Info => Severity::Info,
-        Preflight::Warning => Severity::Warning,
-        Preflight::Error => Severity::Error,
-    }
-}
-
 fn core(args: CoreArgs) -> CliResult {
     let json = args.output.json("gord debug core")?;
     let (binary, core) = (args.binary.as_path(), args.core.as_path());

@@ -8,8 +8,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use gord::finding::Severity;
-use gord::lint::model::Level;
 use gord::lint::output::Report;
 
 use super::exit::{CliResult, Exit};
@@ -68,20 +66,9 @@ pub fn run(args: LintArgs) -> CliResult {
         return Ok(Exit::Failed);
     }
     Ok(Exit::for_findings(
-        report
-            .issues()
-            .map(|i| severity(Level::of(i.issue.severity.as_deref()))),
+        report.issues().map(|i| i.finding.severity),
         args.output.fail_on,
     ))
-}
-
-/// The linter's level as a finding's severity; a hint counts as info.
-fn severity(level: Level) -> Severity {
-    match level {
-        Level::Error => Severity::Error,
-        Level::Warning => Severity::Warning,
-        Level::Info | Level::Hint => Severity::Info,
-    }
 }
 
 fn lint_packages(args: &LintArgs, cwd: &Path) -> anyhow::Result<Report> {
@@ -127,7 +114,11 @@ fn from_json(file: &Path, cwd: &Path) -> anyhow::Result<Report> {
     };
     let parsed = gord::lint::golangci::parse(&json, cwd);
     drop(json);
-    let issues = gord::lint::place_issues(parsed.issues, gord::lint::read_reported_source);
+    let issues = gord::lint::place_issues(
+        gord::lint::model::ToolKind::GolangciLint,
+        parsed.issues,
+        gord::lint::read_reported_source,
+    );
     tracing::info!(
         issues = issues.len(),
         ms = started.elapsed().as_millis() as u64,

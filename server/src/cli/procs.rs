@@ -35,7 +35,7 @@ pub fn run(args: ProcsArgs) -> CliResult {
     }
     let findings = list.processes.iter().flat_map(|e| &e.preflight.findings);
     Ok(Exit::for_findings(
-        findings.map(|f| super::debug::severity(f.severity)),
+        findings.map(|f| f.severity),
         args.output.fail_on,
     ))
 }

@@ -2,9 +2,6 @@
 
 use std::path::{Path, PathBuf};
 
-use gord::finding::Severity;
-use gord::ssh::lint::LintFinding;
-
 use super::exit::{CliResult, Exit};
 use super::output::{write_stdout, Format, OutputArgs};
 
@@ -86,7 +83,7 @@ pub fn run(command: SshCommand) -> CliResult {
 
 fn lint(args: LintArgs) -> CliResult {
     use gord::ssh::lint::output;
-    let render: fn(&Path, &[LintFinding], bool) -> String = match args.output.format {
+    let render: fn(&Path, &[gord::finding::Finding], bool) -> String = match args.output.format {
         Format::Text => |_, findings, colour| output::render_text(findings, colour),
         Format::Json => |path, findings, _| output::render_json(path, findings) + "\n",
         Format::Sarif => |_, findings, _| {
@@ -101,17 +98,9 @@ fn lint(args: LintArgs) -> CliResult {
         .map_err(anyhow::Error::msg)?;
     write_stdout(&render(&path, &findings, args.output.colour()))?;
     Ok(Exit::for_findings(
-        findings.iter().map(|f| severity(f.severity)),
+        findings.iter().map(|f| f.severity),
         args.output.fail_on,
     ))
-}
-
-fn severity(severity: gord::ssh::lint::Severity) -> Severity {
-    match severity {
-        gord::ssh::lint::Severity::Info => Severity::Info,
-        gord::ssh::lint::Severity::Warning => Severity::Warning,
-        gord::ssh::lint::Severity::Error => Severity::Error,
-    }
 }
 
 fn resolve(host: &str, config: Option<&Path>, allow_exec: bool) -> CliResult {

@@ -120,8 +120,11 @@ pub(super) fn start_dlv(
         let reasons: Vec<String> = preflight
             .findings
             .iter()
-            .filter(|f| f.severity == crate::debug::preflight::Severity::Error)
-            .map(|f| format!("{} {}: {}", f.code, f.title, f.message))
+            .filter(|f| f.severity == crate::finding::Severity::Error)
+            .map(|f| {
+                let title = crate::debug::preflight::title(&f.code);
+                format!("{} {title}: {}", f.code, f.message)
+            })
             .collect();
         return Err(Error {
             code: ErrorCode::ServerError(ATTACH_REFUSED),

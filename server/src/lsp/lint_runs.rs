@@ -4,7 +4,7 @@
 //! `handlers/lint_workspace.rs`). Results replace exactly the linted
 //! packages' diagnostics.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -18,7 +18,7 @@ use super::Backend;
 use crate::exec::SystemRunner;
 use crate::lint::model::LintFailure;
 use crate::lint::tool::Linter;
-use crate::lint::{scope, PlacedIssue};
+use crate::lint::{scope, Linted};
 
 /// How long saves must pause before the package is linted again: a burst of
 /// saves (format on save, "save all") becomes one more run. A save after a
@@ -153,7 +153,7 @@ impl Backend {
             Ok(out) => (out.issues, out.failures),
             Err(e) => (Vec::new(), vec![exec_failure(&e)]),
         };
-        let placed = crate::lint::place_issues_off_thread(issues).await;
+        let placed = crate::lint::place_issues_off_thread(linter.kind, issues).await;
         tracing::info!(
             package = %pattern,
             issues = placed.len(),
@@ -175,16 +175,9 @@ impl Backend {
         &self,
         linter: &Linter,
         covered: Vec<PathBuf>,
-        placed: Vec<PlacedIssue>,
+        placed: Vec<Linted>,
     ) {
         let by_dir = diagnostics_by_dir(linter.kind, &placed);
-        let mut issues_by_dir: BTreeMap<PathBuf, Vec<PlacedIssue>> = BTreeMap::new();
-        for issue in placed {
-            issues_by_dir
-                .entry(super::lint::package_dir(&issue.issue.file))
-                .or_default()
-                .push(issue);
-        }
         let changed = {
             let mut state = self.state.lock().await;
             let mut dirs: Vec<PathBuf> = covered;
@@ -199,14 +192,6 @@ impl Backend {
                         .diagnostics
                         .replace(Producer::Lint(dir.clone()), diagnostics),
                 );
-                match issues_by_dir.remove(&dir) {
-                    Some(issues) => {
-                        state.lint_issues.insert(dir, (linter.kind, issues));
-                    }
-                    None => {
-                        state.lint_issues.remove(&dir);
-                    }
-                }
             }
             changed.sort();
             changed.dedup();

@@ -10,7 +10,8 @@ use std::time::SystemTime;
 
 use futures::future::BoxFuture;
 
-use crate::check::{Area, Check, CheckContext, Fix, Outcome};
+use crate::check::{Area, Check, CheckContext, Outcome};
+use crate::finding::Fix;
 use crate::goenv::probe::go_env;
 use crate::preload::caches::gopls_cache_root;
 use crate::preload::offline::{in_module_cache, required_modules};

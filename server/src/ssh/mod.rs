@@ -115,7 +115,7 @@ pub fn default_config_path() -> std::path::PathBuf {
 pub fn lint_config(
     config: Option<&Path>,
     allow_exec: bool,
-) -> Result<(std::path::PathBuf, Vec<lint::LintFinding>), String> {
+) -> Result<(std::path::PathBuf, Vec<crate::finding::Finding>), String> {
     let local = LocalFacts::current();
     let path = config
         .map(Path::to_path_buf)

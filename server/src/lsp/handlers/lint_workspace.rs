@@ -79,9 +79,9 @@ pub async fn handle(backend: &Backend, params: LintWorkspaceParams) -> Result<Li
             Ok(out) => (out.issues, out.failures),
             Err(e) => (Vec::new(), vec![exec_failure(&e)]),
         };
-        let placed = crate::lint::place_issues_off_thread(issues).await;
+        let placed = crate::lint::place_issues_off_thread(linter.kind, issues).await;
         result.issues += placed.len();
-        files.extend(placed.iter().map(|p| p.issue.file.clone()));
+        files.extend(placed.iter().map(|p| p.path().to_path_buf()));
         let covered: Vec<PathBuf> = {
             let state = backend.state.lock().await;
             state
