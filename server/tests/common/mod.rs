@@ -5,6 +5,9 @@
 
 pub mod debug_fixture;
 pub mod editor;
+pub mod skip;
+
+pub use skip::skip;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
