@@ -462,29 +462,30 @@ pub fn write_file_atomically(
         });
     }
 
-    let mut temp = None;
-    for n in 0..MAX_BACKUPS {
-        let candidate = format!(".{name}.gord-tmp.{}.{n}", std::process::id());
-        if let Some((file, path)) = create_new(dir, &candidate, 0o600)? {
-            temp = Some((file, PendingFile { path, keep: false }));
-            break;
-        }
-    }
-    let Some((mut temp_file, mut temp)) = temp else {
-        return Err(io_error("create a temporary file next to", &target)(
-            std::io::Error::from(std::io::ErrorKind::AlreadyExists),
-        ));
-    };
-    fill(&mut temp_file, &temp.path, new, mode, &metadata, &target)?;
-    drop(temp_file);
+    // The new version: a fresh file beside the original (so the rename
+    // stays on one filesystem), removed on any error before the rename.
+    let mut temp = tempfile::Builder::new()
+        .prefix(&format!(".{name}.gord-tmp."))
+        .permissions(fs::Permissions::from_mode(0o600))
+        .tempfile_in(dir)
+        .map_err(io_error("create a temporary file next to", &target))?;
+    let temp_path = temp.path().to_path_buf();
+    fill(
+        temp.as_file_mut(),
+        &temp_path,
+        new,
+        mode,
+        &metadata,
+        &target,
+    )?;
 
     // A last look, so a change made while we wrote is not lost.
     let now = fs::read(&target).map_err(io_error("read", &target))?;
     if now != expected_original {
         return Err(EditError::ChangedOnDisk { path: target });
     }
-    fs::rename(&temp.path, &target).map_err(io_error("replace", &target))?;
-    temp.keep = true;
+    temp.persist(&target)
+        .map_err(|e| io_error("replace", &target)(e.error))?;
     backup.keep = true;
     // Make the rename itself durable; the file is already replaced, so a
     // directory that cannot be flushed is not worth an error.
