@@ -15,7 +15,7 @@
 //! block mappings, block or one-line flow lists, comments and quoted
 //! scalars; anything cleverer (anchors, aliases, tags, several documents,
 //! multi-line flow lists) is refused rather than guessed at. JSON is parsed
-//! fully. TOML is refused.
+//! fully, by `jsonc-parser` held to strict JSON. TOML is refused.
 
 use std::fmt;
 use std::path::Path;
@@ -1196,7 +1196,13 @@ mod yaml {
 }
 
 mod json {
-    //! A span-keeping JSON parser, just enough to edit the linter lists.
+    //! The JSON reader is `jsonc-parser`'s AST (byte ranges on every node),
+    //! held to strict JSON as golangci-lint's `encoding/json` reads it.
+
+    use jsonc_parser::ast::{ObjectPropName, Value};
+    use jsonc_parser::common::Ranged as _;
+    use jsonc_parser::tokens::Token;
+    use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions};
 
     use super::{
         line_ending, plan_for, remove_from_comma_list, ByteEdit, ConfigEditError, ConfigFormat,
@@ -1209,244 +1215,104 @@ mod json {
         ConfigEditError::Unsupported(ConfigFormat::Json, why)
     }
 
-    #[derive(Debug)]
-    enum Value {
-        Object {
-            open: usize,
-            close: usize,
-            members: Vec<(String, usize, Value)>,
-        },
-        Array {
-            open: usize,
-            close: usize,
-            items: Vec<Value>,
-        },
-        String {
-            start: usize,
-            end: usize,
-            value: String,
-        },
-        Other {
-            start: usize,
-            end: usize,
-        },
+    /// Byte span of a value, brackets and quotes included.
+    fn span(value: &Value<'_>) -> (usize, usize) {
+        let range = value.range();
+        (range.start, range.end)
     }
 
-    impl Value {
-        fn span(&self) -> (usize, usize) {
-            match self {
-                Value::Object { open, close, .. } | Value::Array { open, close, .. } => {
-                    (*open, *close + 1)
+    fn name<'v>(name: &'v ObjectPropName<'_>) -> &'v str {
+        match name {
+            ObjectPropName::String(lit) => lit.value.as_ref(),
+            ObjectPropName::Word(word) => word.value,
+        }
+    }
+
+    /// The member named `key`; the last one when the key repeats, as Go's
+    /// `encoding/json` decides.
+    fn member<'v, 'a>(value: &'v Value<'a>, key: &str) -> Option<&'v Value<'a>> {
+        let Value::Object(object) = value else {
+            return None;
+        };
+        object
+            .properties
+            .iter()
+            .rev()
+            .find(|p| name(&p.name) == key)
+            .map(|p| &p.value)
+    }
+
+    fn json_blank(text: &str) -> bool {
+        text.bytes()
+            .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+    }
+
+    /// Parses `text` as strict JSON: no comments, trailing commas or JSON5
+    /// forms (the parser's options), and, checked on its tokens, only JSON's
+    /// four whitespace bytes between them, no raw control character in a
+    /// string, nesting at most [`MAX_JSON_DEPTH`].
+    fn parse(text: &str) -> Result<Value<'_>> {
+        let strict = ParseOptions {
+            allow_comments: false,
+            allow_loose_object_property_names: false,
+            allow_trailing_commas: false,
+            allow_missing_commas: false,
+            allow_single_quoted_strings: false,
+            allow_hexadecimal_numbers: false,
+            allow_unary_plus_numbers: false,
+            allow_bare_decimal_point_numbers: false,
+            allow_non_finite_numbers: false,
+            allow_extended_string_escapes: false,
+        };
+        let collect = CollectOptions {
+            comments: CommentCollectionStrategy::Off,
+            tokens: true,
+        };
+        let not_json = || invalid("not valid JSON");
+        let parsed = jsonc_parser::parse_to_ast(text, &collect, &strict).map_err(|_| not_json())?;
+        let (Some(root), Some(tokens)) = (parsed.value, parsed.tokens) else {
+            return Err(not_json());
+        };
+        let mut depth = 0usize;
+        let mut previous_end = 0;
+        for token in &tokens {
+            let (start, end) = (token.range.start, token.range.end);
+            if !text.get(previous_end..start).is_some_and(json_blank) {
+                return Err(not_json());
+            }
+            previous_end = end;
+            match token.token {
+                Token::OpenBrace | Token::OpenBracket => depth += 1,
+                Token::CloseBrace | Token::CloseBracket => depth = depth.saturating_sub(1),
+                Token::String(_) => {
+                    if text
+                        .get(start..end)
+                        .is_none_or(|raw| raw.bytes().any(|b| b < 0x20))
+                    {
+                        return Err(not_json());
+                    }
                 }
-                Value::String { start, end, .. } | Value::Other { start, end } => (*start, *end),
+                _ => {}
             }
-        }
-
-        fn member(&self, key: &str) -> Option<&Value> {
-            match self {
-                Value::Object { members, .. } => {
-                    members.iter().rev().find(|m| m.0 == key).map(|m| &m.2)
-                }
-                _ => None,
-            }
-        }
-    }
-
-    struct Parser<'t> {
-        text: &'t str,
-        bytes: &'t [u8],
-        at: usize,
-    }
-
-    impl Parser<'_> {
-        fn blanks(&mut self) {
-            while matches!(self.bytes.get(self.at), Some(b' ' | b'\t' | b'\r' | b'\n')) {
-                self.at += 1;
-            }
-        }
-
-        fn value(&mut self, depth: usize) -> Result<Value> {
             if depth > MAX_JSON_DEPTH {
                 return Err(invalid("JSON nested too deeply"));
             }
-            self.blanks();
-            match self.bytes.get(self.at) {
-                Some(b'{') => self.object(depth),
-                Some(b'[') => self.array(depth),
-                Some(b'"') => self.string(),
-                Some(_) => {
-                    let start = self.at;
-                    while self.bytes.get(self.at).is_some_and(|b| {
-                        b.is_ascii_alphanumeric() || matches!(b, b'-' | b'+' | b'.')
-                    }) {
-                        self.at += 1;
-                    }
-                    let token = self.text.get(start..self.at).unwrap_or_default();
-                    let number = token.starts_with(|c: char| c == '-' || c.is_ascii_digit());
-                    if !(number || matches!(token, "true" | "false" | "null")) {
-                        return Err(invalid("not valid JSON"));
-                    }
-                    Ok(Value::Other {
-                        start,
-                        end: self.at,
-                    })
-                }
-                None => Err(invalid("not valid JSON")),
-            }
         }
-
-        fn string(&mut self) -> Result<Value> {
-            let start = self.at;
-            self.at += 1;
-            let mut value = String::new();
-            loop {
-                match self.bytes.get(self.at) {
-                    Some(b'"') => {
-                        self.at += 1;
-                        return Ok(Value::String {
-                            start,
-                            end: self.at,
-                            value,
-                        });
-                    }
-                    Some(b'\\') => {
-                        // Names never need escapes; keep the raw pair so
-                        // an escaped string just never matches a name.
-                        let pair = self
-                            .text
-                            .get(self.at..self.at + 2)
-                            .ok_or_else(|| invalid("not valid JSON"))?;
-                        value.push_str(pair);
-                        self.at += 2;
-                    }
-                    Some(b) if *b < 0x20 => return Err(invalid("not valid JSON")),
-                    Some(_) => {
-                        let rest = self.text.get(self.at..).unwrap_or_default();
-                        let c = rest
-                            .chars()
-                            .next()
-                            .ok_or_else(|| invalid("not valid JSON"))?;
-                        value.push(c);
-                        self.at += c.len_utf8();
-                    }
-                    None => return Err(invalid("not valid JSON")),
-                }
-            }
-        }
-
-        fn expect(&mut self, b: u8) -> Result<()> {
-            self.blanks();
-            if self.bytes.get(self.at) == Some(&b) {
-                self.at += 1;
-                Ok(())
-            } else {
-                Err(invalid("not valid JSON"))
-            }
-        }
-
-        fn object(&mut self, depth: usize) -> Result<Value> {
-            let open = self.at;
-            self.at += 1;
-            let mut members = Vec::new();
-            self.blanks();
-            if self.bytes.get(self.at) == Some(&b'}') {
-                self.at += 1;
-                return Ok(Value::Object {
-                    open,
-                    close: self.at - 1,
-                    members,
-                });
-            }
-            loop {
-                self.blanks();
-                let key_start = self.at;
-                let Value::String { value: key, .. } = self.string_at()? else {
-                    return Err(invalid("not valid JSON"));
-                };
-                self.expect(b':')?;
-                let value = self.value(depth + 1)?;
-                members.push((key, key_start, value));
-                self.blanks();
-                match self.bytes.get(self.at) {
-                    Some(b',') => self.at += 1,
-                    Some(b'}') => {
-                        self.at += 1;
-                        return Ok(Value::Object {
-                            open,
-                            close: self.at - 1,
-                            members,
-                        });
-                    }
-                    _ => return Err(invalid("not valid JSON")),
-                }
-            }
-        }
-
-        fn string_at(&mut self) -> Result<Value> {
-            if self.bytes.get(self.at) == Some(&b'"') {
-                self.string()
-            } else {
-                Err(invalid("not valid JSON"))
-            }
-        }
-
-        fn array(&mut self, depth: usize) -> Result<Value> {
-            let open = self.at;
-            self.at += 1;
-            let mut items = Vec::new();
-            self.blanks();
-            if self.bytes.get(self.at) == Some(&b']') {
-                self.at += 1;
-                return Ok(Value::Array {
-                    open,
-                    close: self.at - 1,
-                    items,
-                });
-            }
-            loop {
-                items.push(self.value(depth + 1)?);
-                self.blanks();
-                match self.bytes.get(self.at) {
-                    Some(b',') => self.at += 1,
-                    Some(b']') => {
-                        self.at += 1;
-                        return Ok(Value::Array {
-                            open,
-                            close: self.at - 1,
-                            items,
-                        });
-                    }
-                    _ => return Err(invalid("not valid JSON")),
-                }
-            }
-        }
-    }
-
-    fn parse(text: &str) -> Result<Value> {
-        let mut parser = Parser {
-            text,
-            bytes: text.as_bytes(),
-            at: 0,
-        };
-        if text.starts_with('\u{feff}') {
-            parser.at = 3;
-        }
-        let root = parser.value(0)?;
-        parser.blanks();
-        if parser.at != text.len() {
-            return Err(invalid("not valid JSON"));
+        if !text.get(previous_end..).is_some_and(json_blank) {
+            return Err(not_json());
         }
         Ok(root)
     }
 
     /// The names of a string array (other items count as no name).
-    fn names(list: Option<&Value>) -> Result<Vec<String>> {
+    fn names(list: Option<&Value<'_>>) -> Result<Vec<String>> {
         match list {
             None => Ok(Vec::new()),
-            Some(Value::Array { items, .. }) => Ok(items
+            Some(Value::Array(array)) => Ok(array
+                .elements
                 .iter()
                 .map(|i| match i {
-                    Value::String { value, .. } => value.clone(),
+                    Value::StringLit(lit) => lit.value.to_string(),
                     _ => String::new(),
                 })
                 .collect()),
@@ -1454,20 +1320,19 @@ mod json {
         }
     }
 
-    fn facts(text: &str, section: Option<&Value>, major: u8) -> Result<Facts> {
+    fn facts(text: &str, section: Option<&Value<'_>>, major: u8) -> Result<Facts> {
         let Some(section) = section else {
             return Ok(Facts::default());
         };
-        if !matches!(section, Value::Object { .. }) {
+        if !matches!(section, Value::Object(_)) {
             return Err(invalid(
                 "a `linters` or `formatters` value that is not an object",
             ));
         }
         let literal = |key: &str| {
-            section
-                .member(key)
+            member(section, key)
                 .map(|v| {
-                    let (start, end) = v.span();
+                    let (start, end) = span(v);
                     text.get(start..end).unwrap_or_default()
                 })
                 .unwrap_or_default()
@@ -1478,12 +1343,12 @@ mod json {
             literal("default") == "\"none\""
         };
         let presets = major == 1
-            && matches!(section.member("presets"), Some(Value::Array { items, .. }) if !items.is_empty());
+            && matches!(member(section, "presets"), Some(Value::Array(a)) if !a.elements.is_empty());
         Ok(Facts {
             default_none,
             presets,
-            enable: names(section.member("enable"))?,
-            disable: names(section.member("disable"))?,
+            enable: names(member(section, "enable"))?,
+            disable: names(member(section, "disable"))?,
         })
     }
 
@@ -1502,24 +1367,20 @@ mod json {
     /// its other members.
     fn add_member(
         text: &str,
-        object: &Value,
+        object: &Value<'_>,
         key: &str,
         value: &str,
         eol: &str,
     ) -> Option<ByteEdit> {
-        let Value::Object {
-            open,
-            close,
-            members,
-        } = object
-        else {
+        let Value::Object(object) = object else {
             return None;
         };
+        let (open, close) = (object.range.start, object.range.end.checked_sub(1)?);
         let member = format!("\"{key}\": {value}");
-        let Some((_, key_start, last)) = members.last() else {
-            let inner = text.get(open + 1..*close)?;
+        let Some(last) = object.properties.last() else {
+            let inner = text.get(open + 1..close)?;
             return Some(if inner.contains('\n') {
-                let pad = format!("{}  ", indent_at(text, *open));
+                let pad = format!("{}  ", indent_at(text, open));
                 ByteEdit {
                     start: open + 1,
                     end: open + 1,
@@ -1528,15 +1389,16 @@ mod json {
             } else {
                 ByteEdit {
                     start: open + 1,
-                    end: *close,
+                    end: close,
                     new_text: member,
                 }
             });
         };
-        let after = last.span().1;
-        let multiline = text.get(*open..*key_start)?.contains('\n');
+        let key_start = last.range.start;
+        let after = span(&last.value).1;
+        let multiline = text.get(open..key_start)?.contains('\n');
         let new_text = if multiline {
-            format!(",{eol}{}{member}", indent_at(text, *key_start))
+            format!(",{eol}{}{member}", indent_at(text, key_start))
         } else {
             format!(", {member}")
         };
@@ -1548,14 +1410,24 @@ mod json {
     }
 
     pub(super) fn disable(text: &str, linter: &str, major: u8) -> Result<Vec<ByteEdit>> {
-        let root = parse(text)?;
-        if !matches!(root, Value::Object { .. }) {
+        // The parser does not skip a byte-order mark: it reads three spaces
+        // in its place instead, so every range still indexes `text`.
+        let blanked;
+        let parsed_text = match text.strip_prefix('\u{feff}') {
+            Some(rest) => {
+                blanked = format!("   {rest}");
+                blanked.as_str()
+            }
+            None => text,
+        };
+        let root = parse(parsed_text)?;
+        if !matches!(root, Value::Object(_)) {
             return Err(invalid("a config that is not a JSON object"));
         }
         let eol = line_ending(text);
-        let linters = root.member("linters");
+        let linters = member(&root, "linters");
         let formatters = if major >= 2 {
-            root.member("formatters")
+            member(&root, "formatters")
         } else {
             None
         };
@@ -1568,12 +1440,13 @@ mod json {
         )?;
         let source = if plan.formatter { formatters } else { linters };
         let mut edits = Vec::new();
-        if let Some(Value::Array { items, .. }) = source.and_then(|s| s.member("enable")) {
-            let spans: Vec<(usize, usize)> = items.iter().map(Value::span).collect();
-            let doomed: Vec<usize> = items
+        if let Some(Value::Array(array)) = source.and_then(|s| member(s, "enable")) {
+            let spans: Vec<(usize, usize)> = array.elements.iter().map(span).collect();
+            let doomed: Vec<usize> = array
+                .elements
                 .iter()
                 .enumerate()
-                .filter(|(_, i)| matches!(i, Value::String { value, .. } if value == linter))
+                .filter(|(_, i)| matches!(i, Value::StringLit(lit) if lit.value == linter))
                 .map(|(index, _)| index)
                 .collect();
             edits.extend(remove_from_comma_list(text, &spans, &doomed));
@@ -1588,16 +1461,16 @@ mod json {
                     &format!("{{\"disable\": [{quoted}]}}"),
                     eol,
                 ),
-                Some(section) => match section.member("disable") {
-                    Some(Value::Array { open, items, .. }) => Some(match items.last() {
+                Some(section) => match member(section, "disable") {
+                    Some(Value::Array(array)) => Some(match array.elements.last() {
                         Some(last) => ByteEdit {
-                            start: last.span().1,
-                            end: last.span().1,
+                            start: span(last).1,
+                            end: span(last).1,
                             new_text: format!(", {quoted}"),
                         },
                         None => ByteEdit {
-                            start: open + 1,
-                            end: open + 1,
+                            start: array.range.start + 1,
+                            end: array.range.start + 1,
                             new_text: quoted,
                         },
                     }),
@@ -2171,10 +2044,55 @@ mod tests {
     }
 
     #[test]
+    fn json_with_a_bom_or_escaped_names_is_read_as_go_reads_it() {
+        assert_eq!(
+            json("\u{feff}{\"linters\": {\"enable\": [\"lll\"]}}", "lll", 2).as_deref(),
+            Ok("\u{feff}{\"linters\": {\"enable\": [], \"disable\": [\"lll\"]}}")
+        );
+        assert_eq!(
+            json(
+                "{\"linters\": {\"enable\": [\"\\u006cll\", \"gosec\"]}}",
+                "lll",
+                2
+            )
+            .as_deref(),
+            Ok("{\"linters\": {\"enable\": [\"gosec\"], \"disable\": [\"lll\"]}}")
+        );
+        // The last of a repeated key is the one Go keeps.
+        assert_eq!(
+            json("{\"linters\": {\"default\": \"none\", \"default\": \"all\"}}", "lll", 2).as_deref(),
+            Ok("{\"linters\": {\"default\": \"none\", \"default\": \"all\", \"disable\": [\"lll\"]}}")
+        );
+    }
+
+    #[test]
     fn invalid_json_is_unsupported() {
         assert!(unsupported(json("{\"linters\": ", "lll", 2)));
         assert!(unsupported(json("[]", "lll", 2)));
         assert!(unsupported(json(&"[".repeat(10_000), "lll", 2)));
+        // Strict JSON, as golangci-lint's encoding/json reads it.
+        for text in [
+            "{\"linters\": {}} // on",
+            "{\"linters\": {},}",
+            "{\"linters\": {\"enable\": ['lll']}}",
+            "{linters: {}}",
+            "{\"a\": 0x1F}",
+            "{\"a\": +1}",
+            "{\"a\": .5}",
+            "{\"a\": NaN}",
+            "{\"a\": \"\\x41\"}",
+            "{\"a\": \"tab\there\"}",
+            "{\"a\": 1}\u{b}",
+            "{\"a\": 1 \"b\": 2}",
+            "{} {}",
+            "",
+        ] {
+            assert!(unsupported(json(text, "lll", 2)), "{text:?}");
+        }
+        let deep = format!("{{\"a\": {}{}}}", "[".repeat(64), "]".repeat(64));
+        assert!(unsupported(json(&deep, "lll", 2)));
+        let fine = format!("{{\"a\": {}{}}}", "[".repeat(63), "]".repeat(63));
+        assert!(json(&fine, "lll", 2).is_ok());
     }
 
     #[test]
