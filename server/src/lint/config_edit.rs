@@ -1284,13 +1284,12 @@ mod json {
             match token.token {
                 Token::OpenBrace | Token::OpenBracket => depth += 1,
                 Token::CloseBrace | Token::CloseBracket => depth = depth.saturating_sub(1),
-                Token::String(_) => {
+                Token::String(_)
                     if text
                         .get(start..end)
-                        .is_none_or(|raw| raw.bytes().any(|b| b < 0x20))
-                    {
-                        return Err(not_json());
-                    }
+                        .is_none_or(|raw| raw.bytes().any(|b| b < 0x20)) =>
+                {
+                    return Err(not_json());
                 }
                 _ => {}
             }
