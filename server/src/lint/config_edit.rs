@@ -15,7 +15,10 @@
 //! block mappings, block or one-line flow lists, comments and quoted
 //! scalars; anything cleverer (anchors, aliases, tags, several documents,
 //! multi-line flow lists) is refused rather than guessed at. JSON is parsed
-//! fully, by `jsonc-parser` held to strict JSON. TOML is refused.
+//! fully, by `jsonc-parser` held to strict JSON. TOML is parsed by
+//! `toml_edit`, whose spans place the edits; only standard `[linters]` and
+//! `[formatters]` tables are edited (inline tables and dotted `linters.`
+//! keys are refused), and the edited text must parse again.
 
 use std::fmt;
 use std::path::Path;
@@ -100,12 +103,7 @@ pub fn disable_linter(
     let mut edits = match format {
         ConfigFormat::Yaml => yaml::disable(config_text, linter, major)?,
         ConfigFormat::Json => json::disable(config_text, linter, major)?,
-        ConfigFormat::Toml => {
-            return Err(ConfigEditError::Unsupported(
-                format,
-                "TOML configs are not edited",
-            ))
-        }
+        ConfigFormat::Toml => toml::disable(config_text, linter, major)?,
     };
     edits.sort_by_key(|e| (e.start, e.end));
     Ok(edits)
@@ -244,7 +242,9 @@ fn line_ending(text: &str) -> &'static str {
 
 /// Removes the items at `remove` (indices into `items`, spans of the text)
 /// from a comma-separated list, keeping the separators between the items
-/// that stay; one edit covering only the bytes that change.
+/// that stay; one edit covering only the bytes that change. A kept item
+/// keeps the separator that followed it (so a comment at the end of its
+/// line stays with it), and a removed item loses the one that followed it.
 fn remove_from_comma_list(
     text: &str,
     items: &[(usize, usize)],
@@ -254,18 +254,19 @@ fn remove_from_comma_list(
     let region_start = first.0;
     let region_end = last.1;
     let mut new_text = String::new();
-    let mut first_kept = true;
+    let mut previous_kept: Option<usize> = None;
     for (index, &(start, end)) in items.iter().enumerate() {
         if remove.contains(&index) {
             continue;
         }
-        if !first_kept {
-            // The separator that stood right before this item.
-            let before = items.get(index.checked_sub(1)?)?.1;
-            new_text.push_str(text.get(before..start)?);
+        if let Some(previous) = previous_kept {
+            // The separator that stood right after the previous kept item.
+            let after = items.get(previous)?.1;
+            let next = items.get(previous + 1)?.0;
+            new_text.push_str(text.get(after..next)?);
         }
         new_text.push_str(text.get(start..end)?);
-        first_kept = false;
+        previous_kept = Some(index);
     }
     let old = text.get(region_start..region_end)?;
     minimal_edit(region_start, old, &new_text)
@@ -1482,6 +1483,239 @@ mod json {
     }
 }
 
+mod toml {
+    //! The TOML editor: `toml_edit` parses (keeping every value's byte span)
+    //! and the edits are placed by those spans, so the rest of the file,
+    //! comments and layout included, is left as it was.
+
+    use toml_edit::{Array, Document, Item, Table, Value};
+
+    use super::{
+        line_ending, plan_for, remove_from_comma_list, ByteEdit, ConfigEditError, ConfigFormat,
+        Facts,
+    };
+
+    type Result<T> = std::result::Result<T, ConfigEditError>;
+
+    fn unsupported(why: &'static str) -> ConfigEditError {
+        ConfigEditError::Unsupported(ConfigFormat::Toml, why)
+    }
+
+    /// `[linters]` or `[formatters]` as a standard table; None when absent.
+    /// An implicit table (only `[linters.settings]` and the like) counts as
+    /// absent: a `[linters]` header may still follow its sub-tables.
+    fn section<'d>(root: &'d Table, key: &str) -> Result<Option<&'d Table>> {
+        match root.get(key) {
+            None => Ok(None),
+            Some(Item::Table(table)) if table.is_dotted() => {
+                Err(unsupported("dotted `linters.` or `formatters.` keys"))
+            }
+            Some(Item::Table(table)) if table.is_implicit() && direct_values(table) == 0 => {
+                Ok(None)
+            }
+            Some(Item::Table(table)) => Ok(Some(table)),
+            Some(Item::Value(Value::InlineTable(_))) => {
+                Err(unsupported("an inline `linters` or `formatters` table"))
+            }
+            Some(_) => Err(unsupported(
+                "a `linters` or `formatters` value that is not a table",
+            )),
+        }
+    }
+
+    fn direct_values(table: &Table) -> usize {
+        table.iter().filter(|(_, item)| item.is_value()).count()
+    }
+
+    fn array<'d>(table: Option<&'d Table>, key: &str) -> Result<Option<&'d Array>> {
+        match table.and_then(|t| t.get(key)) {
+            None => Ok(None),
+            Some(item) => item
+                .as_array()
+                .map(Some)
+                .ok_or_else(|| unsupported("a linter list that is not an array")),
+        }
+    }
+
+    /// The names of a string array (other items count as no name).
+    fn names(list: Option<&Array>) -> Vec<String> {
+        list.map(|a| {
+            a.iter()
+                .map(|v| v.as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+    }
+
+    fn facts(section: Option<&Table>, major: u8) -> Result<Facts> {
+        let Some(table) = section else {
+            return Ok(Facts::default());
+        };
+        let default_none = if major == 1 {
+            table.get("disable-all").and_then(Item::as_bool) == Some(true)
+        } else {
+            table.get("default").and_then(Item::as_str) == Some("none")
+        };
+        let presets = major == 1 && array(section, "presets")?.is_some_and(|a| !a.is_empty());
+        Ok(Facts {
+            default_none,
+            presets,
+            enable: names(array(section, "enable")?),
+            disable: names(array(section, "disable")?),
+        })
+    }
+
+    fn span(value: &Value) -> Result<(usize, usize)> {
+        value
+            .span()
+            .map(|r| (r.start, r.end))
+            .ok_or_else(|| unsupported("a value without a place in the file"))
+    }
+
+    /// The end of the last value written in `table` (dotted keys such as
+    /// `settings.lll.line-length` included), or of its header.
+    fn last_byte(table: &Table) -> Option<usize> {
+        let mut last = table.span().map(|r| r.end);
+        for (_, item) in table.iter() {
+            let end = match item {
+                Item::Value(value) => value.span().map(|r| r.end),
+                Item::Table(inner) if inner.is_dotted() => last_byte(inner),
+                _ => None,
+            };
+            last = last.max(end);
+        }
+        last
+    }
+
+    /// An edit inserting `line` (without its ending) as a new line after the
+    /// line holding byte `at`.
+    fn line_after(text: &str, at: usize, line: &str, eol: &str) -> ByteEdit {
+        match text.get(at..).and_then(|rest| rest.find('\n')) {
+            Some(newline) => ByteEdit {
+                start: at + newline + 1,
+                end: at + newline + 1,
+                new_text: format!("{line}{eol}"),
+            },
+            None => ByteEdit {
+                start: text.len(),
+                end: text.len(),
+                new_text: format!("{eol}{line}"),
+            },
+        }
+    }
+
+    /// The edit removing every `linter` from `list`: the items alone, or
+    /// the whole array's contents when none stays (a trailing comma or a
+    /// comment inside would otherwise be left alone in it).
+    fn remove(text: &str, list: &Array, linter: &str) -> Result<Option<ByteEdit>> {
+        let spans = list.iter().map(span).collect::<Result<Vec<_>>>()?;
+        let doomed: Vec<usize> = list
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.as_str() == Some(linter))
+            .map(|(index, _)| index)
+            .collect();
+        if doomed.is_empty() {
+            return Ok(None);
+        }
+        if doomed.len() == spans.len() {
+            let (start, end) = list
+                .span()
+                .map(|r| (r.start, r.end))
+                .ok_or_else(|| unsupported("a value without a place in the file"))?;
+            return Ok(Some(ByteEdit {
+                start,
+                end,
+                new_text: "[]".to_string(),
+            }));
+        }
+        Ok(remove_from_comma_list(text, &spans, &doomed))
+    }
+
+    pub(super) fn disable(text: &str, linter: &str, major: u8) -> Result<Vec<ByteEdit>> {
+        let document = Document::parse(text).map_err(|_| unsupported("not valid TOML"))?;
+        let root = document.as_table();
+        let linters = section(root, "linters")?;
+        let formatters = if major >= 2 {
+            section(root, "formatters")?
+        } else {
+            None
+        };
+        let plan = plan_for(
+            ConfigFormat::Toml,
+            linter,
+            major,
+            &facts(linters, major)?,
+            &facts(formatters, major)?,
+        )?;
+        let eol = line_ending(text);
+        let source = if plan.formatter { formatters } else { linters };
+        let mut edits = Vec::new();
+        if let Some(list) = array(source, "enable")? {
+            edits.extend(remove(text, list, linter)?);
+        }
+        if plan.add_to_disable {
+            let quoted = format!("\"{linter}\"");
+            edits.push(match linters {
+                None => {
+                    let gap = if text.is_empty() || text.ends_with('\n') {
+                        ""
+                    } else {
+                        eol
+                    };
+                    let blank = if text.trim().is_empty() { "" } else { eol };
+                    ByteEdit {
+                        start: text.len(),
+                        end: text.len(),
+                        new_text: format!("{gap}{blank}[linters]{eol}disable = [{quoted}]{eol}"),
+                    }
+                }
+                Some(table) => match array(linters, "disable")? {
+                    Some(list) => {
+                        let (open, _) = list
+                            .span()
+                            .map(|r| (r.start, r.end))
+                            .ok_or_else(|| unsupported("a value without a place in the file"))?;
+                        match list.iter().last() {
+                            Some(last) => ByteEdit {
+                                start: span(last)?.1,
+                                end: span(last)?.1,
+                                new_text: format!(", {quoted}"),
+                            },
+                            None => ByteEdit {
+                                start: open + 1,
+                                end: open + 1,
+                                new_text: quoted,
+                            },
+                        }
+                    }
+                    None => {
+                        let at = last_byte(table)
+                            .ok_or_else(|| unsupported("a table without a place in the file"))?;
+                        line_after(text, at, &format!("disable = [{quoted}]"), eol)
+                    }
+                },
+            });
+        }
+        edits.sort_by_key(|e| (e.start, e.end));
+        let mut edited = String::with_capacity(text.len() + 64);
+        let mut copied = 0;
+        for edit in &edits {
+            let kept = text
+                .get(copied..edit.start)
+                .ok_or_else(|| unsupported("overlapping edits"))?;
+            edited.push_str(kept);
+            edited.push_str(&edit.new_text);
+            copied = edit.end;
+        }
+        edited.push_str(text.get(copied..).unwrap_or_default());
+        if Document::parse(edited.as_str()).is_err() {
+            return Err(unsupported("the edited file would not be valid TOML"));
+        }
+        Ok(edits)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1967,15 +2201,147 @@ mod tests {
         );
     }
 
+    fn toml(text: &str, linter: &str, major: u8) -> Result<String, ConfigEditError> {
+        disable(text, ConfigFormat::Toml, linter, major)
+    }
+
     #[test]
-    fn toml_is_unsupported() {
+    fn a_toml_enable_array_loses_the_linter_which_is_then_disabled() {
+        let text = "version = \"2\"\n\n[linters]\nenable = [\"errcheck\", \"gosec\", \"revive\"]\n";
         assert_eq!(
-            disable("[linters]\ndisable = []\n", ConfigFormat::Toml, "gosec", 2),
-            Err(ConfigEditError::Unsupported(
-                ConfigFormat::Toml,
-                "TOML configs are not edited"
-            ))
+            toml(text, "gosec", 2).as_deref(),
+            Ok("version = \"2\"\n\n[linters]\nenable = [\"errcheck\", \"revive\"]\ndisable = [\"gosec\"]\n")
         );
+    }
+
+    #[test]
+    fn a_multi_line_toml_array_keeps_its_layout_and_comments() {
+        let text = "[linters]\ndefault = \"none\"\nenable = [\n  \"errcheck\", # always\n  \"gosec\",\n  'revive',\n]\n";
+        assert_eq!(
+            toml(text, "gosec", 2).as_deref(),
+            Ok("[linters]\ndefault = \"none\"\nenable = [\n  \"errcheck\", # always\n  'revive',\n]\n")
+        );
+        assert_eq!(
+            toml(text, "revive", 2).as_deref(),
+            Ok("[linters]\ndefault = \"none\"\nenable = [\n  \"errcheck\", # always\n  \"gosec\",\n]\n")
+        );
+        let twice = "[linters]\ndefault = \"none\"\nenable = [\"gosec\", \"gosec\", \"errcheck\", \"gosec\"]\n";
+        assert_eq!(
+            toml(twice, "gosec", 2).as_deref(),
+            Ok("[linters]\ndefault = \"none\"\nenable = [\"errcheck\"]\n")
+        );
+    }
+
+    #[test]
+    fn removing_every_toml_item_leaves_an_empty_array() {
+        let text = "[linters]\nenable = [\n  \"gosec\", # the one\n]\n";
+        assert_eq!(
+            toml(text, "gosec", 2).as_deref(),
+            Ok("[linters]\nenable = []\ndisable = [\"gosec\"]\n")
+        );
+    }
+
+    #[test]
+    fn toml_default_none_and_v1_disable_all_make_removal_enough() {
+        let text = "[linters]\ndefault = \"none\"\nenable = [\"errcheck\", \"gosec\"]\n";
+        assert_eq!(
+            toml(text, "errcheck", 2).as_deref(),
+            Ok("[linters]\ndefault = \"none\"\nenable = [\"gosec\"]\n")
+        );
+        assert_eq!(toml(text, "lll", 2), Err(ConfigEditError::AlreadyDisabled));
+        let v1 = "[linters]\ndisable-all = true\nenable = [\"errcheck\", \"gosec\"]\n";
+        assert_eq!(
+            toml(v1, "gosec", 1).as_deref(),
+            Ok("[linters]\ndisable-all = true\nenable = [\"errcheck\"]\n")
+        );
+        let last = "[linters]\ndisable-all = true\nenable = [\"gosec\"]\n";
+        assert_eq!(
+            toml(last, "gosec", 1),
+            Err(ConfigEditError::LastLinter("gosec".into()))
+        );
+        let presets = "[linters]\ndisable-all = true\npresets = [\"bugs\"]\nenable = [\"gosec\"]\n";
+        assert!(unsupported(toml(presets, "gosec", 1)));
+    }
+
+    #[test]
+    fn a_toml_disable_array_gets_the_linter_appended() {
+        assert_eq!(
+            toml("[linters]\ndisable = [\"unused\"] # noisy\n", "errcheck", 2).as_deref(),
+            Ok("[linters]\ndisable = [\"unused\", \"errcheck\"] # noisy\n")
+        );
+        assert_eq!(
+            toml("[linters]\ndisable = []\n", "errcheck", 2).as_deref(),
+            Ok("[linters]\ndisable = [\"errcheck\"]\n")
+        );
+        assert_eq!(
+            toml("[linters]\ndisable = [\"errcheck\"]\n", "errcheck", 2),
+            Err(ConfigEditError::AlreadyDisabled)
+        );
+    }
+
+    #[test]
+    fn a_missing_toml_disable_key_goes_after_the_last_value_of_linters() {
+        let text = "[linters]\ndefault = \"all\" # everything\nsettings.lll.line-length = 100\n\n[linters.settings.gosec]\nseverity = \"low\"\n\n[run]\ntimeout = \"5m\"";
+        assert_eq!(
+            toml(text, "lll", 2).as_deref(),
+            Ok("[linters]\ndefault = \"all\" # everything\nsettings.lll.line-length = 100\ndisable = [\"lll\"]\n\n[linters.settings.gosec]\nseverity = \"low\"\n\n[run]\ntimeout = \"5m\"")
+        );
+        assert_eq!(
+            toml("[linters]\n", "lll", 2).as_deref(),
+            Ok("[linters]\ndisable = [\"lll\"]\n")
+        );
+        assert_eq!(
+            toml("[linters]", "lll", 2).as_deref(),
+            Ok("[linters]\ndisable = [\"lll\"]")
+        );
+    }
+
+    #[test]
+    fn no_toml_linters_table_appends_one() {
+        assert_eq!(
+            toml("version = \"2\"\n", "lll", 2).as_deref(),
+            Ok("version = \"2\"\n\n[linters]\ndisable = [\"lll\"]\n")
+        );
+        assert_eq!(
+            toml("version = \"2\"", "lll", 2).as_deref(),
+            Ok("version = \"2\"\n\n[linters]\ndisable = [\"lll\"]\n")
+        );
+        assert_eq!(
+            toml("", "lll", 1).as_deref(),
+            Ok("[linters]\ndisable = [\"lll\"]\n")
+        );
+        // Only sub-tables: a [linters] header may follow them.
+        assert_eq!(
+            toml("[linters.settings.lll]\r\nline-length = 100\r\n", "lll", 2).as_deref(),
+            Ok("[linters.settings.lll]\r\nline-length = 100\r\n\r\n[linters]\r\ndisable = [\"lll\"]\r\n")
+        );
+    }
+
+    #[test]
+    fn toml_formatters_are_only_removed_from_formatters_enable() {
+        let text = "version = \"2\"\n[formatters]\nenable = [\"gofmt\", \"goimports\"]\n";
+        assert_eq!(
+            toml(text, "gofmt", 2).as_deref(),
+            Ok("version = \"2\"\n[formatters]\nenable = [\"goimports\"]\n")
+        );
+        assert_eq!(
+            toml(text, "gci", 2),
+            Err(ConfigEditError::FormatterNotEnabled("gci".into()))
+        );
+    }
+
+    #[test]
+    fn toml_forms_gord_does_not_edit_are_unsupported() {
+        for text in [
+            "linters = { enable = [\"lll\"] }\n",
+            "linters.enable = [\"lll\"]\n",
+            "linters = 3\n",
+            "[linters]\nenable = \"lll\"\n",
+            "[linters]\nenable = [\"lll\"\n",
+            "[linters]\n[linters]\n",
+        ] {
+            assert!(unsupported(toml(text, "lll", 2)), "{text:?}");
+        }
     }
 
     #[test]
