@@ -201,9 +201,10 @@ pub fn attach(options: AttachOptions) -> anyhow::Result<ExitCode> {
             substitute,
         );
         if options.json {
-            let value =
+            let facts =
                 json!({"process": process, "preflight": preflight, "configurations": configs});
-            write_stdout(&(serde_json::to_string_pretty(&value)? + "\n"))?;
+            let findings = gord::render::adapt::debug(&preflight, Some(&process.name));
+            write_stdout(&(gord::render::json::render("attach", &facts, &findings) + "\n"))?;
         } else {
             let mut out = text;
             if !preflight.blocked {

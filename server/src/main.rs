@@ -295,6 +295,8 @@ enum Format {
     Json,
     /// A Markdown document, as shown in VS Code.
     Markdown,
+    /// SARIF 2.1.0, for code-scanning tools.
+    Sarif,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -482,6 +484,9 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         Format::Json => gord::render::render_json(&report) + "\n",
         Format::Markdown => {
             gord::render::render_markdown(&report, gord::docs::docs_root().as_deref())
+        }
+        Format::Sarif => {
+            gord::render::render_sarif(&report, gord::docs::docs_root().as_deref()) + "\n"
         }
     };
     write_stdout(&output)?;
@@ -910,15 +915,12 @@ fn ssh_resolve_all(config: Option<&std::path::Path>) -> ExitCode {
 }
 
 fn use_colour(choice: ColorChoice) -> bool {
-    match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::env::var("TERM").map_or(true, |t| t != "dumb")
-        }
-    }
+    use gord::render::style;
+    style::stdout_wants_colour(match choice {
+        ColorChoice::Always => style::ColorChoice::Always,
+        ColorChoice::Never => style::ColorChoice::Never,
+        ColorChoice::Auto => style::ColorChoice::Auto,
+    })
 }
 
 /// Writes the report; a closed pipe (`gord check | head`) is not an error.

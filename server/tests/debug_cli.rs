@@ -302,6 +302,19 @@ fn attach_dry_run_of_a_trimpath_build_maps_the_module_to_its_source() {
     ]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     let json: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["schemaVersion"], 1);
+    assert_eq!(json["command"], "attach");
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(
+        findings.len(),
+        json["preflight"]["findings"].as_array().unwrap().len()
+    );
+    for finding in findings {
+        assert_eq!(
+            finding["subject"],
+            serde_json::json!({"kind": "process", "pid": target.pid(), "name": json["process"]["name"]})
+        );
+    }
     // The fixture runs in its source directory, which holds its go.mod.
     let source = common::debug_fixture::fixture_dir().canonicalize().unwrap();
     assert_eq!(

@@ -39,10 +39,15 @@ fn validator() -> jsonschema::Validator {
 /// Runs gord with `args` in `dir` and returns its stdout as JSON, after
 /// checking the exit code says it ran (0 or 1).
 fn sarif_of(dir: &Path, args: &[&str]) -> Value {
+    sarif_with_env(dir, args, &[])
+}
+
+fn sarif_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Value {
     let out = Command::new(common::gord())
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
         .output()
         .unwrap();
     assert!(
@@ -105,6 +110,18 @@ fn ssh_lint_sarif_is_valid() {
         ],
     );
     assert_valid("gord ssh lint", &doc);
+    // The example's typo comes with its edit as a SARIF fix.
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    assert!(
+        results
+            .iter()
+            .any(
+                |r| r["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]
+                    ["text"]
+                    .is_string()
+            ),
+        "no SARIF fix in {results:?}"
+    );
 }
 
 #[test]
@@ -153,4 +170,44 @@ fn remote_check_sarif_is_valid() {
         ],
     );
     assert_valid("gord remote check", &doc);
+}
+
+#[test]
+fn check_sarif_is_valid_with_located_and_whole_check_results() {
+    // A go.mod that needs a newer Go than the one here: GO006 fails with a
+    // finding on the go line.
+    let ws = common::workspace_requiring("1.99");
+    let doc = sarif_with_env(
+        ws.path(),
+        &["check", "-w", ws.path().to_str().unwrap(), "-f", "sarif"],
+        &[("GOTOOLCHAIN", "local")],
+    );
+    assert_valid("gord check", &doc);
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    let go006: Vec<&Value> = results.iter().filter(|r| r["ruleId"] == "GO006").collect();
+    assert_eq!(
+        go006.len(),
+        2,
+        "the finding on go.mod and the check itself: {go006:?}"
+    );
+    let on_file = &go006[0]["locations"][0]["physicalLocation"];
+    assert!(
+        on_file["artifactLocation"]["uri"]
+            .as_str()
+            .is_some_and(|uri| uri.ends_with("/go.mod")),
+        "{on_file}"
+    );
+    assert_eq!(on_file["region"]["startLine"], 3);
+    assert_eq!(go006[1]["properties"]["subject"], "workspace");
+    assert_eq!(go006[1]["level"], "error");
+    let rules = doc["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    assert!(
+        rules.iter().any(|r| r["id"] == "GO006"
+            && r["helpUri"]
+                .as_str()
+                .is_some_and(|u| u.ends_with("docs/rules/GO006.md"))),
+        "{rules:?}"
+    );
 }

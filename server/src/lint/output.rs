@@ -1,5 +1,6 @@
-//! `gord lint` output: text for people, JSON for scripts, SARIF 2.1.0 for
-//! code-scanning tools. Pure functions of a finished run.
+//! `gord lint` output: its own text layout for people; the JSON envelope
+//! and SARIF 2.1.0 through the shared renderers, with this command's facts
+//! (the linter, each module's run and the linter's own failures).
 
 use std::fmt::Write;
 use std::path::PathBuf;
@@ -10,6 +11,8 @@ use serde_json::json;
 use super::model::{doc_url, Level, LintFailure, ToolKind};
 use super::PlacedIssue;
 use crate::render::escape::line as esc;
+use crate::render::style::{self, Paint};
+use crate::render::{adapt, sarif};
 
 /// One finished `gord lint`: who ran, on what, what came out.
 #[derive(Debug, Clone)]
@@ -47,19 +50,14 @@ fn level(issue: &PlacedIssue) -> Level {
 /// line, 1-based UTF-16 column, as editors' terminals link them), each fix
 /// below its issue, then a count.
 pub fn render_text(report: &Report, colour: bool) -> String {
-    let paint = |code: &str, text: &str| {
-        if colour {
-            format!("{code}{text}\x1b[0m")
-        } else {
-            text.to_string()
-        }
-    };
+    let painter = Paint::new(colour);
+    let paint = |style, text: &str| painter.paint(style, text);
     let mut out = String::new();
     for issue in report.issues() {
         let word = match level(issue) {
-            Level::Error => paint("\x1b[31m", "error"),
-            Level::Warning => paint("\x1b[33m", "warning"),
-            Level::Info | Level::Hint => paint("\x1b[36m", level(issue).word()),
+            Level::Error => paint(style::ERROR, "error"),
+            Level::Warning => paint(style::WARNING, "warning"),
+            Level::Info | Level::Hint => paint(style::INFO, level(issue).word()),
         };
         let _ = writeln!(
             out,
@@ -71,7 +69,7 @@ pub fn render_text(report: &Report, colour: bool) -> String {
             esc(&issue.issue.linter)
         );
         for fix in &issue.fixes {
-            let _ = writeln!(out, "    {} {}", paint("\x1b[2m", "fix:"), esc(&fix.title));
+            let _ = writeln!(out, "    {} {}", paint(style::DIM, "fix:"), esc(&fix.title));
         }
     }
     let count = report.issues().count();
@@ -107,7 +105,8 @@ struct JsonFix<'a> {
     edits: &'a [tower_lsp_server::ls_types::TextEdit],
 }
 
-/// The run as one JSON document.
+/// The run in the JSON envelope: its facts (`tool`, `linter`, `issues` as
+/// the linter placed them, `runs`) and the findings.
 pub fn render_json(report: &Report) -> String {
     let issues: Vec<JsonIssue<'_>> = report
         .issues()
@@ -141,67 +140,27 @@ pub fn render_json(report: &Report) -> String {
             })
         })
         .collect();
-    let doc = json!({
+    let facts = json!({
         "tool": report.tool,
         "linter": report.linter,
         "issues": issues,
         "runs": runs,
     });
-    crate::render::escape::json(&serde_json::to_string_pretty(&doc).unwrap_or_default())
-        .into_owned()
+    crate::render::json::render("lint", &facts, &adapt::lint(report))
 }
 
-/// SARIF 2.1.0: one rule per linter, linking to its documentation.
+/// SARIF 2.1.0: one rule per linter, linking to its documentation; the
+/// linter's own failures as notifications.
 pub fn render_sarif(report: &Report) -> String {
-    let mut linters: Vec<&str> = report.issues().map(|i| i.issue.linter.as_str()).collect();
-    linters.sort_unstable();
-    linters.dedup();
-    let rules: Vec<_> = linters
-        .iter()
-        .map(|l| json!({ "id": esc(l), "name": esc(l), "helpUri": esc(&doc_url(report.tool, l)) }))
-        .collect();
-    let results: Vec<_> = report
-        .issues()
-        .map(|i| {
-            json!({
-                "ruleId": esc(&i.issue.linter),
-                "level": match level(i) { Level::Error => "error", Level::Warning => "warning", Level::Info | Level::Hint => "note" },
-                "message": { "text": esc(&i.issue.message) },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": crate::uri::file_uri(&i.issue.file) },
-                        "region": {
-                            "startLine": i.range.start.line + 1,
-                            "startColumn": i.range.start.character + 1,
-                            "endLine": i.range.end.line + 1,
-                            "endColumn": i.range.end.character + 1,
-                        }
-                    }
-                }],
-            })
-        })
-        .collect();
-    let notifications: Vec<_> = report
-        .failures()
-        .map(|f| json!({ "level": "error", "message": { "text": esc(&f.message) } }))
-        .collect();
-    let sarif = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": report.tool.source(),
-                "semanticVersion": report.linter.rsplit(' ').next().unwrap_or_default(),
-                "rules": rules,
-            } },
-            "invocations": [{
-                "executionSuccessful": report.failures().next().is_none(),
-                "toolExecutionNotifications": notifications,
-            }],
-            "columnKind": "utf16CodeUnits",
-            "results": results,
-        }],
-    });
-    crate::render::escape::json(&serde_json::to_string_pretty(&sarif).unwrap_or_default())
-        .into_owned()
+    let failures: Vec<String> = report.failures().map(|f| f.message.clone()).collect();
+    sarif::render(&sarif::Log {
+        tool: sarif::Tool {
+            name: report.tool.source(),
+            version: report.linter.rsplit(' ').next().unwrap_or_default(),
+            information_uri: None,
+        },
+        findings: &adapt::lint(report),
+        docs_root: None,
+        failures: &failures,
+    })
 }

@@ -1,29 +1,28 @@
-//! `gord remote check` output: a table for people, JSON for scripts, SARIF
-//! for code-scanning tools. Pure functions of a finished run.
+//! `gord remote check` output: the fleet table for people; the JSON
+//! envelope and SARIF 2.1.0 through the shared renderers, with the fleet
+//! report as this command's facts.
 
 use std::fmt::Write;
 
-use serde_json::json;
+use anstyle::Style;
 
 use super::model::{FleetReport, HostReport, Verdict};
 use crate::check::Status;
 use crate::render::escape::line as esc;
+use crate::render::style::{self, Paint};
+use crate::render::{adapt, sarif};
 
-fn paint(colour: bool, code: &str, text: &str) -> String {
-    if colour {
-        format!("{code}{text}\x1b[0m")
-    } else {
-        text.to_string()
-    }
+fn paint(colour: bool, style: Style, text: &str) -> String {
+    Paint::new(colour).paint(style, text)
 }
 
 fn verdict(colour: bool, v: Verdict) -> String {
-    let code = match v {
-        Verdict::Yes => "\x1b[32m",
-        Verdict::No => "\x1b[31m",
-        Verdict::Unknown => "\x1b[2m",
+    let style = match v {
+        Verdict::Yes => style::OK,
+        Verdict::No => style::ERROR,
+        Verdict::Unknown => style::DIM,
     };
-    paint(colour, code, v.word())
+    paint(colour, style, v.word())
 }
 
 fn cut(text: &str, width: usize) -> String {
@@ -83,12 +82,12 @@ pub fn render_text(report: &FleetReport, colour: bool) -> String {
         if host.findings.is_empty() {
             continue;
         }
-        let _ = writeln!(out, "\n{}:", paint(colour, "\x1b[1m", &esc(&host.host)));
+        let _ = writeln!(out, "\n{}:", paint(colour, style::BOLD, &esc(&host.host)));
         for f in &host.findings {
             let mark = match f.status {
-                Status::Error => paint(colour, "\x1b[31m", "✗"),
-                Status::Warning => paint(colour, "\x1b[33m", "!"),
-                Status::Ok => paint(colour, "\x1b[32m", "✓"),
+                Status::Error => paint(colour, style::ERROR, "✗"),
+                Status::Warning => paint(colour, style::WARNING, "!"),
+                Status::Ok => paint(colour, style::OK, "✓"),
                 Status::Skipped => String::from("-"),
             };
             let _ = writeln!(out, "  {mark} {} {}", esc(&f.code), esc(&f.message));
@@ -101,7 +100,7 @@ pub fn render_text(report: &FleetReport, colour: bool) -> String {
                 let _ = writeln!(
                     out,
                     "    {} {}",
-                    paint(colour, "\x1b[2m", "fix:"),
+                    paint(colour, style::DIM, "fix:"),
                     esc(&fix.title)
                 );
                 if let Some(argv) = &fix.command {
@@ -144,62 +143,23 @@ pub fn render_text(report: &FleetReport, colour: bool) -> String {
     out
 }
 
-/// The run as one JSON document (the `FleetReport` wire type).
+/// The run in the JSON envelope: the `FleetReport` wire type's fields
+/// (`version`, `hosts`, `durationMs`) and the findings.
 pub fn render_json(report: &FleetReport) -> String {
-    crate::render::escape::json(&serde_json::to_string_pretty(report).unwrap_or_default())
-        .into_owned()
+    crate::render::json::render("remote check", report, &adapt::remote(report))
 }
 
-/// SARIF 2.1.0: one rule per RMT code, each result on the host (a logical
-/// location, as a host is not a file).
+/// SARIF 2.1.0: one rule per RMT code, each result on its host (a logical
+/// location, as a host is not a file), command fixes as properties.
 pub fn render_sarif(report: &FleetReport, docs_root: Option<&std::path::Path>) -> String {
-    let mut codes: Vec<&str> = report
-        .hosts
-        .iter()
-        .flat_map(|h| h.findings.iter().map(|f| f.code.as_str()))
-        .collect();
-    codes.sort_unstable();
-    codes.dedup();
-    let rules: Vec<_> = codes
-        .iter()
-        .map(|code| {
-            let page = crate::check::doc_path(code);
-            let help = crate::docs::rule_page(docs_root, &page)
-                .map_or(page.clone(), |path| crate::uri::file_uri(&path));
-            json!({ "id": code, "name": code, "helpUri": help })
-        })
-        .collect();
-    let results: Vec<_> = report
-        .hosts
-        .iter()
-        .flat_map(|host| {
-            host.findings.iter().map(move |f| {
-                let mut message = f.message.clone();
-                if let Some(fix) = &f.fix {
-                    message.push_str(" Fix: ");
-                    message.push_str(&fix.title);
-                }
-                json!({
-                    "ruleId": f.code,
-                    "level": match f.status { Status::Error => "error", Status::Warning => "warning", _ => "note" },
-                    "message": { "text": esc(&message) },
-                    "locations": [{ "logicalLocations": [{ "name": host.host, "kind": "host" }] }],
-                })
-            })
-        })
-        .collect();
-    let sarif = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "gord remote check",
-                "semanticVersion": report.version,
-                "rules": rules,
-            } },
-            "results": results,
-        }],
-    });
-    crate::render::escape::json(&serde_json::to_string_pretty(&sarif).unwrap_or_default())
-        .into_owned()
+    sarif::render(&sarif::Log {
+        tool: sarif::Tool {
+            name: "gord remote check",
+            version: &report.version,
+            information_uri: Some(crate::render::INFORMATION_URI),
+        },
+        findings: &adapt::remote(report),
+        docs_root,
+        failures: &[],
+    })
 }

@@ -162,9 +162,36 @@ pub fn md_fence(text: &str, info: &str) -> String {
     format!("{fence}{info}\n{body}\n{fence}\n")
 }
 
+/// Text as HTML character data or a quoted attribute value: control
+/// characters and bidi overrides shown visibly (as [`text`] does), then `&`,
+/// `<`, `>`, `"` and `'` written as entities, so no text becomes markup.
+pub fn html(text: &str) -> String {
+    let text = self::text(text);
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn html_text_cannot_open_a_tag_close_an_attribute_or_hide_a_control() {
+        assert_eq!(
+            html("<b onclick='x'>\"&\u{202e}"),
+            "&lt;b onclick=&#39;x&#39;&gt;&quot;&amp;\\u{202e}"
+        );
+    }
 
     #[test]
     fn terminal_escapes_are_made_visible() {

@@ -7,39 +7,75 @@
 use std::fmt::Write;
 
 use crate::check::{Area, CheckResult, HealthReport, Status};
+use crate::finding::{Finding, Subject};
 use crate::remote::model::FleetReport;
+use crate::render::escape::html as escape;
 use crate::render::fleet;
 use crate::render::text::shell_words;
-use crate::render::{overview, place, summary_line};
-
-fn icon(status: Status) -> &'static str {
-    match status {
-        Status::Ok => "✅",
-        Status::Warning => "⚠️",
-        Status::Error => "❌",
-        Status::Skipped => "⏭️",
-    }
-}
+use crate::render::{overview, place, severity_icon, status_icon, summary_line};
 
 fn status_class(status: Status) -> &'static str {
     status.as_str()
 }
 
-/// Text as HTML: `&`, `<`, `>`, `"` and `'` escaped.
-pub fn escape(text: &str) -> String {
-    // Control characters and bidi overrides shown visibly, as everywhere else.
-    let text = super::escape::text(text);
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
+fn subject(subject: &Subject) -> Option<String> {
+    match subject {
+        Subject::File { path, range } => Some(format!(
+            "{}:{}:{}",
+            path.display(),
+            range.start.line + 1,
+            range.start.character + 1
+        )),
+        Subject::Host { host } => Some(host.clone()),
+        Subject::Process { pid, .. } => Some(format!("pid {pid}")),
+        Subject::Workspace => None,
+    }
+}
+
+/// One finding as a list item: icon, place (when `with_subject`), code and
+/// message, each fix (a command as a button), the rule page's link. `data`
+/// holds the `data-*` attributes that name the finding for the view's
+/// buttons and links (made of numbers by the caller, never of text).
+pub(crate) fn write_finding(out: &mut String, finding: &Finding, data: &str, with_subject: bool) {
+    let code = escape(&finding.code);
+    let place = with_subject
+        .then(|| subject(&finding.subject))
+        .flatten()
+        .map(|p| format!("<code>{}</code> ", escape(&p)))
+        .unwrap_or_default();
+    let _ = write!(
+        out,
+        "<li>{} {place}<strong>{code}</strong> {}",
+        severity_icon(finding.severity),
+        escape(&finding.message)
+    );
+    for fix in &finding.fixes {
+        let _ = write!(out, "<br><strong>Fix:</strong> {}", escape(&fix.title));
+        if let Some(argv) = &fix.command {
+            let _ = write!(
+                out,
+                " <button data-action=\"fix\" {data}>Run: {}</button>",
+                escape(&shell_words(argv))
+            );
         }
     }
+    if finding.doc.is_some() {
+        let _ = write!(
+            out,
+            "<br><a href=\"#\" data-action=\"doc\" {data}>About {code}</a>"
+        );
+    }
+    out.push_str("</li>\n");
+}
+
+/// Findings as an HTML list; each finding's buttons and links carry
+/// `data-finding` = its index in `findings`.
+pub fn render_findings(findings: &[Finding]) -> String {
+    let mut out = String::from("<ul class=\"findings\">\n");
+    for (n, finding) in findings.iter().enumerate() {
+        write_finding(&mut out, finding, &format!("data-finding=\"{n}\""), true);
+    }
+    out.push_str("</ul>\n");
     out
 }
 
@@ -78,7 +114,7 @@ pub fn render_report_html(report: &HealthReport, fleet: Option<&FleetReport>) ->
             status_class(line.worst),
             area_anchor(line.area),
             escape(line.area.title()),
-            icon(line.worst),
+            status_icon(line.worst),
             line.verdict,
             line.checks
         );
@@ -91,7 +127,7 @@ pub fn render_report_html(report: &HealthReport, fleet: Option<&FleetReport>) ->
             status_class(worst),
             fleet::ANCHOR,
             fleet::TITLE,
-            icon(worst),
+            status_icon(worst),
             fleet.hosts.len()
         );
     }
@@ -113,9 +149,57 @@ pub fn render_report_html(report: &HealthReport, fleet: Option<&FleetReport>) ->
         }
     }
     if let Some(fleet) = fleet {
-        fleet::html(&mut out, fleet);
+        fleet_area(&mut out, fleet);
     }
     out
+}
+
+/// The "Remote hosts" area: the fleet table, then each host with findings.
+/// Buttons and links name a host and a finding by index (`data-host`,
+/// `data-finding`); the view resolves them against the fleet it holds.
+pub(crate) fn fleet_area(out: &mut String, fleet: &FleetReport) {
+    use crate::render::fleet::{cells, ANCHOR, HEADERS, TITLE};
+    let _ = writeln!(out, "<h2 id=\"{ANCHOR}\">{TITLE}</h2>");
+    out.push_str("<table class=\"fleet\">\n<thead><tr>");
+    for header in HEADERS {
+        let _ = write!(out, "<th>{header}</th>");
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for (n, host) in fleet.hosts.iter().enumerate() {
+        let name = escape(&host.host);
+        let name = if host.findings.is_empty() {
+            format!("<code>{name}</code>")
+        } else {
+            format!("<a href=\"#host-{n}\"><code>{name}</code></a>")
+        };
+        let _ = write!(
+            out,
+            "<tr class=\"{}\"><td>{name}</td>",
+            host.status.as_str()
+        );
+        for cell in cells(host) {
+            let _ = write!(out, "<td>{}</td>", escape(&cell));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n");
+    for (n, host) in fleet.hosts.iter().enumerate() {
+        if host.findings.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "<section class=\"host {}\" id=\"host-{n}\">\n<h3>{} <code>{}</code></h3>\n<ul class=\"findings\">",
+            host.status.as_str(),
+            status_icon(host.status),
+            escape(&host.host)
+        );
+        for (f, finding) in crate::render::adapt::remote_host(host).iter().enumerate() {
+            let data = format!("data-host=\"{n}\" data-finding=\"{f}\"");
+            write_finding(out, finding, &data, false);
+        }
+        out.push_str("</ul>\n</section>\n");
+    }
 }
 
 fn area_anchor(area: Area) -> String {
@@ -128,7 +212,7 @@ fn write_check(out: &mut String, report: &HealthReport, check: &CheckResult) {
         out,
         "<section class=\"check {}\" id=\"check-{id}\">\n<h3>{} {id} — {}</h3>",
         status_class(check.status),
-        icon(check.status),
+        status_icon(check.status),
         escape(&check.title)
     );
     let message = if check.status == Status::Skipped {
@@ -144,7 +228,7 @@ fn write_check(out: &mut String, report: &HealthReport, check: &CheckResult) {
             let _ = write!(
                 out,
                 "<li>{} <a href=\"#\" data-action=\"open\" data-check=\"{id}\" data-finding=\"{n}\"><code>{}</code></a> {}",
-                icon(finding.status),
+                status_icon(finding.status),
                 escape(&place(report, &finding.location.uri, start.line, start.character)),
                 escape(&finding.message)
             );
@@ -262,10 +346,61 @@ mod tests {
     }
 
     #[test]
+    fn findings_are_an_escaped_list_naming_each_by_index() {
+        use crate::finding::{Fix, Position, Range, Severity};
+        let findings = [
+            Finding::new(
+                "SSH001",
+                Severity::Error,
+                "Unknown keyword <script>",
+                Subject::File {
+                    path: "/home/me/.ssh/\"config\"".into(),
+                    range: Range::new(Position::new(1, 2), Position::new(1, 9)),
+                },
+            )
+            .with_rule_page(),
+            Finding::new(
+                "RMT009",
+                Severity::Warning,
+                "key",
+                Subject::Host { host: "db".into() },
+            )
+            .with_fix(Fix::run("Load it", ["ssh-add", "/k"])),
+        ];
+        assert_eq!(
+            render_findings(&findings),
+            "<ul class=\"findings\">\n\
+             <li>❌ <code>/home/me/.ssh/&quot;config&quot;:2:3</code> <strong>SSH001</strong> Unknown keyword &lt;script&gt;\
+             <br><a href=\"#\" data-action=\"doc\" data-finding=\"0\">About SSH001</a></li>\n\
+             <li>⚠️ <code>db</code> <strong>RMT009</strong> key<br><strong>Fix:</strong> Load it \
+             <button data-action=\"fix\" data-finding=\"1\">Run: ssh-add /k</button></li>\n\
+             </ul>\n"
+        );
+    }
+
+    #[test]
     fn problems_come_before_passing_checks() {
         let html = render_html(&report());
         let error = html.find("class=\"check error\"").unwrap();
         let ok = html.find("class=\"check ok\"").unwrap();
         assert!(error < ok);
+    }
+
+    #[test]
+    fn html_fix_buttons_and_rule_links_name_the_host_and_finding_by_index() {
+        let mut out = String::new();
+        fleet_area(&mut out, &fleet::tests::fleet());
+        assert_eq!(out.matches("<tr class=").count(), 2);
+        assert!(
+            out.contains(
+                "<tr class=\"error\"><td><a href=\"#host-1\"><code>db&lt;1&gt;</code></a></td>"
+            ),
+            "{out}"
+        );
+        assert!(out.contains("<button data-action=\"fix\" data-host=\"1\" data-finding=\"0\">Run: ssh-add /k</button>"));
+        assert!(
+            out.contains("data-action=\"doc\" data-host=\"1\" data-finding=\"0\">About RMT009</a>")
+        );
+        assert!(!out.contains("<script"));
     }
 }

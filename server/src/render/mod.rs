@@ -1,24 +1,69 @@
-//! The report as text for a terminal, JSON for machines, Markdown for people.
-//! Each renderer is a pure function of the report.
+//! One renderer per format, each a pure function of findings
+//! ([`crate::finding::Finding`]) and a command's facts: text for a terminal
+//! (`text`, coloured through `style`), JSON for scripts (`json`, one
+//! envelope), SARIF 2.1.0 for code-scanning tools (`sarif`), Markdown and
+//! HTML for people (the report view). `escape` is the one escaper they all
+//! use. `adapt` turns the jobs' older finding types into `Finding`s until
+//! the jobs return them.
 
+pub mod adapt;
 pub mod escape;
 mod fleet;
 mod html;
+pub mod json;
 mod markdown;
+pub mod sarif;
+pub mod style;
 mod text;
 
-pub use html::{render_html, render_report_html};
-pub use markdown::{render_markdown, render_report_markdown};
-pub use text::render_text;
+pub use html::{render_findings as render_findings_html, render_html, render_report_html};
+pub use markdown::{
+    render_findings as render_findings_markdown, render_markdown, render_report_markdown,
+};
 pub(crate) use text::shell_words;
+pub use text::{render_findings, render_findings_with_source, render_text, FindingsText};
 
-use crate::check::HealthReport;
+use crate::check::{HealthReport, Status};
+use crate::finding::Severity;
 
+/// `gord check --format json`: the health report in the JSON envelope.
 pub fn render_json(report: &HealthReport) -> String {
-    // Serializing plain data into a String cannot fail; keep a fallback anyway.
-    let json = serde_json::to_string_pretty(report)
-        .unwrap_or_else(|e| format!("{{\"error\": \"could not serialize the report: {e}\"}}"));
-    escape::json(&json).into_owned()
+    json::render("check", report, &adapt::check(report))
+}
+
+/// `gord check --format sarif`: every check's located findings and one
+/// result for each check that warns or fails.
+pub fn render_sarif(report: &HealthReport, docs_root: Option<&std::path::Path>) -> String {
+    sarif::render(&sarif::Log {
+        tool: sarif::Tool {
+            name: "gord",
+            version: &report.version,
+            information_uri: Some(INFORMATION_URI),
+        },
+        findings: &adapt::check(report),
+        docs_root,
+        failures: &[],
+    })
+}
+
+/// gord's home page, the SARIF driver's `informationUri`.
+pub const INFORMATION_URI: &str = "https://github.com/gord-dev/gord";
+
+pub(crate) fn status_icon(status: Status) -> &'static str {
+    match status {
+        Status::Ok => "✅",
+        Status::Warning => "⚠️",
+        Status::Error => "❌",
+        Status::Skipped => "⏭️",
+    }
+}
+
+pub(crate) fn severity_icon(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "❌",
+        Severity::Warning => "⚠️",
+        Severity::Info => "ℹ️",
+    }
 }
 
 /// `12 checks: 9 ok, 2 warnings, 0 errors, 1 skipped`

@@ -165,6 +165,10 @@ fn file_names_and_go_mod_lines_never_drive_the_terminal() {
     assert_escaped("gord check -f json", &out);
     let report: Value = serde_json::from_slice(&out.stdout).expect("the JSON stays valid");
     assert!(report["checks"].is_array());
+    let out = check(ws.path(), "sarif", &[]);
+    assert_escaped("gord check -f sarif", &out);
+    let sarif: Value = serde_json::from_slice(&out.stdout).expect("the SARIF stays valid");
+    assert!(sarif["runs"][0]["results"].is_array());
 }
 
 #[test]
@@ -180,7 +184,7 @@ fn goflags_linker_secrets_are_never_printed_by_check() {
         "'-ldflags=-X main.token=s3cr3t'",
     ] {
         let mut shown_somewhere = false;
-        for format in ["text", "json", "markdown"] {
+        for format in ["text", "json", "markdown", "sarif"] {
             let out = check(ws.path(), format, &[("GOFLAGS", goflags)]);
             let all = text(&out.stdout) + &text(&out.stderr);
             assert!(

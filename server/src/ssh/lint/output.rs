@@ -1,143 +1,43 @@
-//! `gord ssh lint` output: text for people, JSON for scripts, SARIF 2.1.0 for
-//! code-scanning tools. Pure functions of the findings.
+//! `gord ssh lint` output: the findings through the shared renderers (text
+//! for people, the JSON envelope for scripts, SARIF 2.1.0 for code-scanning
+//! tools), with this command's facts (the config it read).
 
-use std::fmt::Write;
 use std::path::Path;
 
-use serde_json::json;
+use crate::render::{adapt, json, sarif, FindingsText};
+use crate::ssh::lint::LintFinding;
 
-use crate::render::escape::line as esc;
-use crate::ssh::lint::{LintFinding, Severity};
-
-fn severity_word(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "info",
-    }
+/// `path:line:col: severity[CODE] message`, then the fix, then a count.
+pub fn render_text(findings: &[LintFinding], colour: bool) -> String {
+    crate::render::render_findings(
+        &adapt::ssh(findings),
+        &FindingsText {
+            colour,
+            applies_safe_fixes: Some("gord ssh fix"),
+        },
+    )
 }
 
-/// `path:line:col: severity[CODE] message`, then the fix, one finding a block.
-pub fn render_text(findings: &[LintFinding], colour: bool) -> String {
-    let paint = |code: &str, text: &str| {
-        if colour {
-            format!("{code}{text}\x1b[0m")
-        } else {
-            text.to_string()
-        }
-    };
-    let mut out = String::new();
-    for f in findings {
-        let level = match f.severity {
-            Severity::Error => paint("\x1b[31m", "error"),
-            Severity::Warning => paint("\x1b[33m", "warning"),
-            Severity::Info => paint("\x1b[36m", "info"),
-        };
-        let _ = writeln!(
-            out,
-            "{}:{}:{}: {level}[{}] {}",
-            esc(&f.file.display().to_string()),
-            f.range.start.line + 1,
-            f.range.start.character + 1,
-            f.code,
-            esc(&f.message)
-        );
-        if let Some(fix) = &f.fix {
-            let how = match (&fix.command, fix.safe) {
-                (Some(argv), _) => {
-                    format!("{} (run: {})", fix.title, crate::render::shell_words(argv))
-                }
-                (None, true) => format!("{} (gord ssh fix applies it)", fix.title),
-                (None, false) => fix.title.clone(),
-            };
-            let _ = writeln!(out, "    {} {}", paint("\x1b[2m", "fix:"), esc(&how));
-        }
-    }
-    let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
-    let _ = writeln!(
-        out,
-        "{} finding{}: {} error{}, {} warning{}, {} info",
-        findings.len(),
-        if findings.len() == 1 { "" } else { "s" },
-        count(Severity::Error),
-        if count(Severity::Error) == 1 { "" } else { "s" },
-        count(Severity::Warning),
-        if count(Severity::Warning) == 1 {
-            ""
-        } else {
-            "s"
-        },
-        count(Severity::Info)
-    );
-    out
+#[derive(serde::Serialize)]
+struct Facts<'a> {
+    config: &'a Path,
 }
 
 pub fn render_json(config: &Path, findings: &[LintFinding]) -> String {
-    let value = json!({
-        "config": config.display().to_string(),
-        "findings": findings,
-    });
-    crate::render::escape::json(&serde_json::to_string_pretty(&value).unwrap_or_default())
-        .into_owned()
+    json::render("ssh lint", &Facts { config }, &adapt::ssh_json(findings))
 }
 
-/// SARIF 2.1.0, one run, rule ids = finding codes, 1-based UTF-16 columns.
-pub fn render_sarif(findings: &[LintFinding], docs_base: Option<&Path>) -> String {
-    let mut codes: Vec<&str> = findings.iter().map(|f| f.code).collect();
-    codes.sort_unstable();
-    codes.dedup();
-    let rules: Vec<_> = codes
-        .iter()
-        .map(|code| {
-            let mut rule = json!({ "id": code, "name": code });
-            if let Some(page) = crate::docs::rule_page(docs_base, &crate::check::doc_path(code)) {
-                rule["helpUri"] = json!(crate::uri::file_uri(&page));
-            }
-            rule
-        })
-        .collect();
-    let results: Vec<_> = findings
-        .iter()
-        .map(|f| {
-            json!({
-                "ruleId": f.code,
-                "level": match f.severity { Severity::Error => "error", Severity::Warning => "warning", Severity::Info => "note" },
-                "message": { "text": esc(&f.message) },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": crate::uri::file_uri(&f.file) },
-                        "region": {
-                            "startLine": f.range.start.line + 1,
-                            "startColumn": f.range.start.character + 1,
-                            "endLine": f.range.end.line + 1,
-                            "endColumn": f.range.end.character + 1,
-                        }
-                    }
-                }],
-            })
-        })
-        .collect();
-    let sarif = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "gord",
-                "version": crate::VERSION,
-                "informationUri": "https://github.com/gord-dev/gord",
-                "rules": rules,
-            } },
-            "columnKind": "utf16CodeUnits",
-            "results": results,
-        }],
-    });
-    crate::render::escape::json(&serde_json::to_string_pretty(&sarif).unwrap_or_default())
-        .into_owned()
-}
-
-/// The word used for a severity in JSON and text.
-pub fn severity_name(severity: Severity) -> &'static str {
-    severity_word(severity)
+pub fn render_sarif(findings: &[LintFinding], docs_root: Option<&Path>) -> String {
+    sarif::render(&sarif::Log {
+        tool: sarif::Tool {
+            name: "gord",
+            version: crate::VERSION,
+            information_uri: Some(crate::render::INFORMATION_URI),
+        },
+        findings: &adapt::ssh(findings),
+        docs_root,
+        failures: &[],
+    })
 }
 
 #[cfg(test)]
@@ -162,6 +62,51 @@ mod tests {
     }
 
     #[test]
+    fn rule_findings_show_a_caret_under_their_range() {
+        let config =
+            "Host *\n  User ubuntu\nHost devbox\n  HostName 127.0.0.1\n  User dev\n  Hostnme x\n";
+        let findings = adapt::ssh(&lint_text(config));
+        let text = crate::render::render_findings_with_source(
+            &findings,
+            &FindingsText {
+                colour: false,
+                applies_safe_fixes: Some("gord ssh fix"),
+            },
+            &|_| Some(config.to_string()),
+        );
+        insta::assert_snapshot!(text, @r#"
+        /home/me/.ssh/config:5:3: warning[SSH002] User dev does not apply to devbox: ssh keeps the first value it obtains, and ~/.ssh/config line 2 in "Host *" (line 1) already set it, so devbox gets User ubuntu; put specific Host blocks before general ones such as "Host *"
+        5 |   User dev
+          |   ^^^^^^^^
+            fix: Move the "Host *" block to the end of the file
+        /home/me/.ssh/config:6:3: error[SSH001] Unknown keyword "Hostnme": ssh stops with "Bad configuration option: hostnme" and connects to no host; did you mean "hostname"?
+        6 |   Hostnme x
+          |   ^^^^^^^
+            fix: Change to HostName (gord ssh fix applies it)
+        2 findings: 1 error, 1 warning, 0 info
+        "#);
+    }
+
+    #[test]
+    fn json_keeps_the_old_fields_beside_the_model() {
+        let findings = lint_text("Host a\n  Hostnme x\n");
+        let doc: serde_json::Value =
+            serde_json::from_str(&render_json(Path::new("/home/me/.ssh/config"), &findings))
+                .unwrap();
+        assert_eq!(doc["schemaVersion"], 1);
+        assert_eq!(doc["command"], "ssh lint");
+        assert_eq!(doc["config"], "/home/me/.ssh/config");
+        let typo = &doc["findings"][0];
+        assert_eq!(typo["code"], "SSH001");
+        assert_eq!(typo["file"], "/home/me/.ssh/config");
+        assert_eq!(typo["range"]["start"]["line"], 1);
+        assert_eq!(typo["fix"]["safe"], true);
+        assert_eq!(typo["subject"]["kind"], "file");
+        assert_eq!(typo["fixes"][0]["edits"][0]["newText"], "HostName");
+        assert_eq!(typo["doc"], "docs/rules/SSH001.md");
+    }
+
+    #[test]
     fn sarif_uses_codes_as_rule_ids_and_one_based_columns() {
         let findings = lint_text("Host a\n  Hostnme x\n");
         let sarif: serde_json::Value =
@@ -177,6 +122,10 @@ mod tests {
         assert_eq!(
             result["locations"][0]["physicalLocation"]["region"]["startColumn"],
             3
+        );
+        assert_eq!(
+            result["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"],
+            "HostName"
         );
         assert_eq!(
             sarif["runs"][0]["tool"]["driver"]["rules"][0]["id"],
