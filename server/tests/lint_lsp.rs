@@ -425,7 +425,7 @@ fn disabling_a_linter_in_a_toml_config_silences_it_and_keeps_the_comments() {
         .unwrap_or_else(|| panic!("{actions:#?}"));
     forget_diagnostics(&mut editor, &file);
     let touched = apply_action(&mut editor, disable);
-    assert_eq!(touched, [toml.clone()]);
+    assert_eq!(touched, std::slice::from_ref(&toml));
     let config = std::fs::read_to_string(&toml).unwrap();
     assert!(
         config.contains("  \"ineffassign\",\n  \"misspell\",\n]") && !config.contains("unused"),
