@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use gord::edit::apply_edits;
+use gord::lint::model::ToolKind;
 use gord::lint::{golangci, place_issues, vet};
 use libfuzzer_sys::fuzz_target;
 
@@ -24,10 +25,10 @@ fuzz_target!(|data: &[u8]| {
         data.get(3).copied().unwrap_or(0),
     );
     issues.extend(golangci::parse(&wrapped, Path::new("/ws")).issues);
-    for placed in place_issues(issues, |_| Some(file.to_string())) {
-        let r = placed.range;
+    for placed in place_issues(ToolKind::GolangciLint, issues, |_| Some(file.to_string())) {
+        let r = placed.range();
         assert!((r.start.line, r.start.character) <= (r.end.line, r.end.character));
-        for fix in &placed.fixes {
+        for fix in &placed.finding.fixes {
             let edits: Vec<_> = fix.edits.iter().map(|e| (e.range, e.new_text.clone())).collect();
             apply_edits(file, &edits).expect("a placed fix applies to its text");
         }

@@ -19,23 +19,26 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     for finding in lint(&ctx) {
+        let (path, range) = finding
+            .file_range()
+            .unwrap_or_else(|| panic!("{} is about no file", finding.code));
         let file = ctx
-            .file(&finding.file)
-            .unwrap_or_else(|| panic!("{} is not a loaded file", finding.file.display()));
-        let start = finding.range.start;
-        let end = finding.range.end;
+            .file(path)
+            .unwrap_or_else(|| panic!("{} is not a loaded file", path.display()));
+        let start = range.start;
+        let end = range.end;
         assert!((start.line, start.character) <= (end.line, end.character));
         assert!(
             (end.line as usize) <= file.lines.len(),
             "{} ends past the file",
             finding.code
         );
-        let Some(fix) = &finding.fix else {
+        let Some(fix) = finding.fix() else {
             continue;
         };
         // Each edited file's edits, applied together to the text they were
         // computed from.
-        let mut paths: Vec<&Path> = fix.edits.iter().map(|e| e.file.as_path()).collect();
+        let mut paths: Vec<&Path> = fix.edits.iter().map(|e| e.path.as_path()).collect();
         paths.sort();
         paths.dedup();
         for path in paths {
@@ -49,7 +52,7 @@ fuzz_target!(|data: &[u8]| {
             let edits: Vec<_> = fix
                 .edits
                 .iter()
-                .filter(|e| e.file == path)
+                .filter(|e| e.path == path)
                 .map(|e| (e.range, e.new_text.clone()))
                 .collect();
             if target.utf8 {

@@ -16,8 +16,8 @@ use std::io::Write as _;
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
+use crate::finding::{Position, Range};
 use crate::text::LineIndex;
-use tower_lsp_server::ls_types::{Position, Range};
 
 /// Lines of unchanged context around each change in a diff.
 const CONTEXT: usize = 3;

@@ -3,7 +3,13 @@
 //! Every program gord starts goes through [`ProcessRunner`]: argv only (never a
 //! shell string), a timeout, cancellation by dropping the future, the whole
 //! process group killed on drop, and output capped so a chatty child cannot
-//! exhaust memory. Code elsewhere sees the trait, so tests can substitute a fake.
+//! exhaust memory. Every way of starting a child (run to completion, on the
+//! calling thread, streaming, a long-lived server, a stdio bridge) is a
+//! method of the trait, so a wrapper such as the untrusted workspace's
+//! restricted PATH applies to all of them, and every one is built by
+//! [`CommandSpec::build`], the one process builder: the environment
+//! (`env_remove` included), the toolchain rule, the session and the
+//! parent-death signal, and a debug log line with secrets redacted.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -201,6 +207,7 @@ impl CommandSpec {
     /// rule), a process group of its own and the parent-death signal.
     /// Stdio is the caller's. Spawn it with [`spawn_std`] or [`spawn_tokio`].
     fn build(&self) -> std::process::Command {
+        tracing::debug!(target: "gord::exec", "starting {}", self.log_line());
         let mut command = std::process::Command::new(&self.program);
         // A session (and process group) of its own: set in
         // lifeline::set_death_signal's pre-exec step.
@@ -224,6 +231,24 @@ impl CommandSpec {
         }
         crate::lifeline::set_death_signal(&mut command, self.death_signal);
         command
+    }
+
+    /// What the debug log says of this command: the argv as [`Self::display`]
+    /// gives it, then the working directory and the environment changes,
+    /// all with secrets redacted ([`crate::redact::secrets`]).
+    pub fn log_line(&self) -> String {
+        let mut line = crate::redact::secrets(&self.display());
+        if let Some(dir) = &self.cwd {
+            line.push_str(&format!(" (in {})", dir.display()));
+        }
+        for (key, value) in &self.env {
+            let pair = format!("{}={}", key.to_string_lossy(), value.to_string_lossy());
+            line.push_str(&format!(" [{}]", crate::redact::secrets(&pair)));
+        }
+        for key in &self.env_remove {
+            line.push_str(&format!(" [unset {}]", key.to_string_lossy()));
+        }
+        line
     }
 
     /// The command as a user would type it, for messages (quoted where needed).
@@ -301,19 +326,71 @@ pub enum ExecError {
     },
 }
 
-/// Runs child processes. The future resolves when the child exits; dropping it
-/// kills the child's whole process group.
+/// Starts child processes, every kind of them. Each method builds the child
+/// from `spec` alone, so a wrapper that changes the spec (the restricted
+/// PATH of an untrusted workspace) changes it for every kind.
 pub trait ProcessRunner: Send + Sync {
+    /// Runs `spec` to completion. The future resolves when the child exits;
+    /// dropping it kills the child's whole process group.
     fn run(&self, spec: CommandSpec) -> BoxFuture<'_, Result<Output, ExecError>>;
+
+    /// The same on the calling thread, for synchronous callers (ssh_config's
+    /// `Match exec` during resolution, `dlv version`).
+    fn run_blocking(&self, spec: CommandSpec) -> Result<Output, ExecError>;
+
+    /// A child whose stdout (and stdin, with `with_stdin`) the caller
+    /// speaks to; see [`StreamingChild`].
+    fn spawn_streaming(
+        &self,
+        spec: CommandSpec,
+        with_stdin: bool,
+    ) -> Result<StreamingChild, ExecError>;
+
+    /// A long-running server read line by line; see [`ServerProcess`].
+    fn spawn_server(&self, spec: CommandSpec) -> Result<ServerProcess, ExecError>;
+
+    /// A child on one end of a socket pair; see [`StdioBridge`].
+    fn spawn_bridge(
+        &self,
+        spec: CommandSpec,
+        socket: std::os::unix::net::UnixStream,
+        stderr_file: std::fs::File,
+    ) -> Result<StdioBridge, ExecError>;
 }
 
-/// The real runner, on tokio's process support.
+/// The real runner, on tokio's process support (and plain threads for the
+/// blocking and server kinds).
 #[derive(Debug, Default, Clone, Copy)]
 pub struct SystemRunner;
 
 impl ProcessRunner for SystemRunner {
     fn run(&self, spec: CommandSpec) -> BoxFuture<'_, Result<Output, ExecError>> {
         Box::pin(run_child(spec))
+    }
+
+    fn run_blocking(&self, spec: CommandSpec) -> Result<Output, ExecError> {
+        run_blocking(&spec)
+    }
+
+    fn spawn_streaming(
+        &self,
+        spec: CommandSpec,
+        with_stdin: bool,
+    ) -> Result<StreamingChild, ExecError> {
+        spawn_streaming(&spec, with_stdin)
+    }
+
+    fn spawn_server(&self, spec: CommandSpec) -> Result<ServerProcess, ExecError> {
+        spawn_server(&spec)
+    }
+
+    fn spawn_bridge(
+        &self,
+        spec: CommandSpec,
+        socket: std::os::unix::net::UnixStream,
+        stderr_file: std::fs::File,
+    ) -> Result<StdioBridge, ExecError> {
+        StdioBridge::spawn(&spec, socket, stderr_file)
     }
 }
 
@@ -439,7 +516,7 @@ impl StdioBridge {
     /// `stderr_file` (the caller reads it for the error text). `spec.timeout`,
     /// `spec.stdin` and `spec.output_cap` do not apply: the caller bounds the
     /// work and drops the bridge.
-    pub fn spawn(
+    fn spawn(
         spec: &CommandSpec,
         socket: std::os::unix::net::UnixStream,
         stderr_file: std::fs::File,
@@ -519,7 +596,8 @@ type CappedReader = tokio::task::JoinHandle<std::io::Result<(Vec<u8>, bool)>>;
 
 /// Starts `spec` with stdout piped to the caller (and stdin too when
 /// `with_stdin`). `spec.timeout` is not applied here; see [`StreamingChild`].
-pub fn spawn_streaming(spec: &CommandSpec, with_stdin: bool) -> Result<StreamingChild, ExecError> {
+/// Reached through [`ProcessRunner::spawn_streaming`].
+fn spawn_streaming(spec: &CommandSpec, with_stdin: bool) -> Result<StreamingChild, ExecError> {
     let mut command = tokio::process::Command::from(spec.build());
     command
         .stdin(if with_stdin {
@@ -588,9 +666,9 @@ impl Drop for StreamingChild {
 }
 
 /// Runs a child to completion on the calling thread, for synchronous callers
-/// (ssh_config's `Match exec` during resolution). Same guarantees as
+/// (reached through [`ProcessRunner::run_blocking`]). Same guarantees as
 /// [`SystemRunner`]: argv only, timeout, whole group killed, output capped.
-pub fn run_blocking(spec: &CommandSpec) -> Result<Output, ExecError> {
+fn run_blocking(spec: &CommandSpec) -> Result<Output, ExecError> {
     use std::io::Read;
 
     let started = Instant::now();
@@ -689,8 +767,9 @@ pub struct ServerProcess {
 /// Most stdout lines a server may queue before the rest are drained and dropped.
 const MAX_SERVER_LINES: usize = 10_000;
 
-/// Starts a long-running child; see [`ServerProcess`].
-pub fn spawn_server(spec: &CommandSpec) -> Result<ServerProcess, ExecError> {
+/// Starts a long-running child; see [`ServerProcess`]. Reached through
+/// [`ProcessRunner::spawn_server`].
+fn spawn_server(spec: &CommandSpec) -> Result<ServerProcess, ExecError> {
     use std::io::{BufRead, Read};
 
     let command_text = spec.display();
@@ -800,12 +879,12 @@ impl ServerProcess {
         if self.exited {
             return;
         }
-        if let Ok(pid) = i32::try_from(self.child.id()) {
-            // SAFETY: kill has no memory-safety preconditions; the child is not
-            // reaped yet, so the pid is still ours.
-            unsafe {
-                libc::kill(pid, libc::SIGTERM);
-            }
+        // The child is not reaped yet, so the pid is still ours.
+        let pid = i32::try_from(self.child.id())
+            .ok()
+            .and_then(rustix::process::Pid::from_raw);
+        if let Some(pid) = pid {
+            let _ = rustix::process::kill_process(pid, rustix::process::Signal::TERM);
         }
         if !self.wait_exit(grace) {
             self.kill();
@@ -834,22 +913,69 @@ impl Drop for ServerProcess {
     }
 }
 
+/// Test support shared by the tests of every runner.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+
+    /// Starts `spec()` with each of `runner`'s spawn kinds and returns the
+    /// first line each child printed, named by kind.
+    pub(crate) async fn first_line_of_every_kind(
+        runner: &dyn ProcessRunner,
+        spec: impl Fn() -> CommandSpec,
+    ) -> Vec<(&'static str, String)> {
+        use std::io::BufRead;
+        use tokio::io::AsyncBufReadExt;
+        let first = |text: &str| text.lines().next().unwrap_or_default().to_string();
+        let wait = Duration::from_secs(5);
+        let ran = runner.run(spec()).await.unwrap();
+        let blocking = runner.run_blocking(spec()).unwrap();
+        let mut streaming = runner.spawn_streaming(spec(), false).unwrap();
+        let stdout = streaming.stdout.take().unwrap();
+        let streamed = tokio::io::BufReader::new(stdout)
+            .lines()
+            .next_line()
+            .await
+            .unwrap()
+            .unwrap_or_default();
+        let server = runner.spawn_server(spec()).unwrap();
+        let (mine, theirs) = std::os::unix::net::UnixStream::pair().unwrap();
+        let _bridge = runner
+            .spawn_bridge(spec(), theirs, tempfile::tempfile().unwrap())
+            .unwrap();
+        mine.set_read_timeout(Some(wait)).unwrap();
+        let mut bridged = String::new();
+        std::io::BufReader::new(mine)
+            .read_line(&mut bridged)
+            .unwrap();
+        vec![
+            ("run", first(&ran.stdout_text())),
+            ("run_blocking", first(&blocking.stdout_text())),
+            ("spawn_streaming", streamed),
+            ("spawn_server", server.next_line(wait).unwrap_or_default()),
+            ("spawn_bridge", first(&bridged)),
+        ]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn run_blocking_captures_and_times_out_like_the_async_runner() {
-        let out =
-            run_blocking(&CommandSpec::new("/bin/sh").args(["-c", "echo hi; exit 4"])).unwrap();
+        let out = SystemRunner
+            .run_blocking(CommandSpec::new("/bin/sh").args(["-c", "echo hi; exit 4"]))
+            .unwrap();
         assert_eq!((out.code, out.stdout_text().as_str()), (Some(4), "hi\n"));
         let started = Instant::now();
-        let err = run_blocking(
-            &CommandSpec::new("/bin/sh")
-                .args(["-c", "sleep 30"])
-                .timeout(Duration::from_millis(200)),
-        )
-        .unwrap_err();
+        let err = SystemRunner
+            .run_blocking(
+                CommandSpec::new("/bin/sh")
+                    .args(["-c", "sleep 30"])
+                    .timeout(Duration::from_millis(200)),
+            )
+            .unwrap_err();
         assert!(matches!(err, ExecError::Timeout { .. }));
         assert!(started.elapsed() < Duration::from_secs(5));
     }
@@ -935,8 +1061,9 @@ mod tests {
     #[tokio::test]
     async fn a_streaming_child_hands_over_lines_as_they_come() {
         use tokio::io::AsyncBufReadExt;
-        let mut child =
-            spawn_streaming(&sh("echo one; sleep 0.2; echo two; echo err >&2"), false).unwrap();
+        let mut child = SystemRunner
+            .spawn_streaming(sh("echo one; sleep 0.2; echo two; echo err >&2"), false)
+            .unwrap();
         let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
         assert_eq!(lines.next_line().await.unwrap().as_deref(), Some("one"));
         assert_eq!(lines.next_line().await.unwrap().as_deref(), Some("two"));
@@ -950,7 +1077,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let marker = dir.path().join("grandchild-survived");
         let script = format!("(sleep 1; touch '{}') & sleep 30", marker.display());
-        let child = spawn_streaming(&sh(&script), true).unwrap();
+        let child = SystemRunner.spawn_streaming(sh(&script), true).unwrap();
         tokio::time::sleep(Duration::from_millis(100)).await;
         drop(child);
         tokio::time::sleep(Duration::from_millis(1500)).await;
@@ -976,7 +1103,9 @@ mod tests {
         use std::io::{Read, Write};
         let (mine, theirs) = std::os::unix::net::UnixStream::pair().unwrap();
         let log = tempfile::tempfile().unwrap();
-        let bridge = StdioBridge::spawn(&CommandSpec::new("/bin/cat"), theirs, log).unwrap();
+        let bridge = SystemRunner
+            .spawn_bridge(CommandSpec::new("/bin/cat"), theirs, log)
+            .unwrap();
         let mut mine = mine;
         mine.write_all(b"echo").unwrap();
         let mut back = [0u8; 4];
@@ -1008,7 +1137,7 @@ mod tests {
             "echo ready; (sleep 2; touch '{}') & sleep 30",
             marker.display()
         );
-        let server = spawn_server(&sh(&script)).unwrap();
+        let server = SystemRunner.spawn_server(sh(&script)).unwrap();
         assert_eq!(
             server.next_line(Duration::from_secs(5)).as_deref(),
             Some("ready")
@@ -1020,10 +1149,11 @@ mod tests {
 
     #[test]
     fn terminate_sends_sigterm_first() {
-        let mut server = spawn_server(&sh(
-            "trap 'echo bye; exit 0' TERM; echo up; while :; do sleep 0.05; done",
-        ))
-        .unwrap();
+        let mut server = SystemRunner
+            .spawn_server(sh(
+                "trap 'echo bye; exit 0' TERM; echo up; while :; do sleep 0.05; done",
+            ))
+            .unwrap();
         assert_eq!(
             server.next_line(Duration::from_secs(5)).as_deref(),
             Some("up")
@@ -1034,5 +1164,31 @@ mod tests {
             Some("bye")
         );
         assert!(server.try_exit().is_some());
+    }
+
+    #[tokio::test]
+    async fn every_kind_of_child_honours_env_remove() {
+        const REMOVED: &str = "GORD_EXEC_TEST_REMOVED_EVERYWHERE";
+        std::env::set_var(REMOVED, "present");
+        let spec = || sh(&format!("echo \"[${{{REMOVED}:-unset}}]\"")).env_remove(REMOVED);
+        for (kind, line) in testing::first_line_of_every_kind(&SystemRunner, spec).await {
+            assert_eq!(line, "[unset]", "{kind}");
+        }
+    }
+
+    #[test]
+    fn the_log_line_shows_argv_cwd_and_environment_with_secrets_redacted() {
+        let spec = CommandSpec::new("git")
+            .args(["clone", "https://alice:hunter2@git.corp/r.git"])
+            .cwd("/tmp")
+            .env("GOPROXY", "https://tok3n@proxy.corp")
+            .env("GITHUB_TOKEN", "ghp_secretvalue")
+            .env_remove("GOFLAGS");
+        let line = spec.log_line();
+        assert_eq!(
+            line,
+            "git clone https://***@git.corp/r.git (in /tmp) [GOPROXY=https://***@proxy.corp] \
+             [GITHUB_TOKEN=***] [unset GOFLAGS]"
+        );
     }
 }

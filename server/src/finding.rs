@@ -84,6 +84,16 @@ pub enum Subject {
     Workspace,
 }
 
+impl Subject {
+    /// A span of a file.
+    pub fn file(path: impl Into<PathBuf>, range: Range) -> Self {
+        Subject::File {
+            path: path.into(),
+            range,
+        }
+    }
+}
+
 /// One replacement in one file.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -230,6 +240,21 @@ impl Finding {
             Subject::File { path, range } => Some((path.as_path(), *range)),
             _ => None,
         }
+    }
+
+    /// The file, when the subject is a span of a file.
+    pub fn path(&self) -> Option<&std::path::Path> {
+        self.file_range().map(|(path, _)| path)
+    }
+
+    /// The range, when the subject is a span of a file.
+    pub fn range(&self) -> Option<Range> {
+        self.file_range().map(|(_, range)| range)
+    }
+
+    /// The first fix, the one a quick fix or `gord ssh fix` takes.
+    pub fn fix(&self) -> Option<&Fix> {
+        self.fixes.first()
     }
 }
 

@@ -194,7 +194,7 @@ pub fn read_capped(path: &Path, kind: Kind, cap: u64) -> Result<Vec<u8>, ReadErr
         .read(true)
         // Opening a FIFO or a tty must not wait for a writer or take the
         // terminal; std adds O_CLOEXEC itself.
-        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+        .custom_flags((rustix::fs::OFlags::NONBLOCK | rustix::fs::OFlags::NOCTTY).bits() as i32)
         .open(path)
         .map_err(|source| ReadError::Open {
             path: path.to_path_buf(),
@@ -354,11 +354,14 @@ mod tests {
     }
 
     fn mkfifo(path: &Path) {
-        let status = std::process::Command::new("mkfifo")
-            .arg(path)
-            .status()
-            .unwrap();
-        assert!(status.success());
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            path,
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::from_raw_mode(0o600),
+            0,
+        )
+        .unwrap();
     }
 
     #[test]

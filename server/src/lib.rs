@@ -22,6 +22,7 @@ pub mod settings;
 pub mod ssh;
 pub mod stdio;
 pub mod text;
+pub mod toolchain;
 pub mod uri;
 
 use std::path::PathBuf;

@@ -47,7 +47,10 @@ pub fn set_death_signal(command: &mut std::process::Command, death: DeathSignal)
     let parent = rustix::process::getpid();
     let signal = death.signal();
     // SAFETY: the closure runs in the forked child before exec and makes
-    // only raw system calls (setsid, prctl, getppid): no allocation, no locks.
+    // only raw system calls (setsid, prctl, getppid), which rustix issues
+    // directly: async-signal-safe, no allocation, no locks. `pre_exec`
+    // itself stays unsafe: std offers no safe way to run code between fork
+    // and exec.
     unsafe {
         command.pre_exec(move || in_child(signal, parent));
     }
@@ -62,7 +65,9 @@ fn in_child(signal: Signal, parent: rustix::process::Pid) -> std::io::Result<()>
     if rustix::process::getppid() != Some(parent) {
         // gord died before the signal was set. A raw error: no allocation
         // between fork and exec.
-        return Err(std::io::Error::from_raw_os_error(libc::ESRCH));
+        return Err(std::io::Error::from_raw_os_error(
+            rustix::io::Errno::SRCH.raw_os_error(),
+        ));
     }
     Ok(())
 }
@@ -173,6 +178,10 @@ fn guardian() -> Option<&'static Mutex<std::fs::File>> {
         .as_ref()
 }
 
+/// The one child not started through [`crate::exec`]: the process builder
+/// there registers every child with this guardian and gives it a
+/// parent-death signal, and the guardian must have neither (it outlives gord
+/// on purpose).
 fn start_guardian() -> std::io::Result<std::fs::File> {
     use std::os::unix::process::CommandExt;
     use std::process::Stdio;
@@ -395,6 +404,6 @@ mod tests {
             panic!("the parent-death signal was not set");
         };
         use std::os::unix::process::ExitStatusExt;
-        assert_eq!(status.signal(), Some(libc::SIGKILL));
+        assert_eq!(status.signal(), Some(Signal::KILL.as_raw()));
     }
 }

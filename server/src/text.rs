@@ -1,6 +1,6 @@
-//! Text positions: LSP counts UTF-16 code units, Rust strings count bytes.
+//! Text positions: LSP (and [`crate::finding`]) counts UTF-16 code units, Rust strings count bytes.
 
-use tower_lsp_server::ls_types::{Position, Range};
+use crate::finding::{Position, Range};
 
 /// The UTF-16 column of byte offset `byte` within `line` (clamped to the line).
 pub fn utf16_column(line: &str, byte: usize) -> u32 {

@@ -234,8 +234,10 @@ fn apply_action(editor: &mut Editor, action: &Value) -> Vec<PathBuf> {
         let path = PathBuf::from(uri_text.strip_prefix("file://").unwrap());
         let text = std::fs::read_to_string(&path).unwrap_or_default();
         let edits: Vec<TextEdit> = serde_json::from_value(edits.clone()).unwrap();
-        let pairs: Vec<(Range, String)> =
-            edits.into_iter().map(|e| (e.range, e.new_text)).collect();
+        let pairs: Vec<(gord::finding::Range, String)> = edits
+            .into_iter()
+            .map(|e| (to_finding_range(e.range), e.new_text))
+            .collect();
         let new = gord::edit::apply_edits(&text, &pairs).unwrap();
         std::fs::write(&path, new).unwrap();
         touched.push(path);
@@ -679,3 +681,12 @@ fn an_untrusted_workspace_is_never_linted() {
 
 /// Longer than the save debounce plus a linter start.
 const LINT_SETTLE: Duration = Duration::from_secs(1);
+
+/// An LSP range as the library's own (the same numbers).
+fn to_finding_range(r: Range) -> gord::finding::Range {
+    use gord::finding::Position;
+    gord::finding::Range::new(
+        Position::new(r.start.line, r.start.character),
+        Position::new(r.end.line, r.end.character),
+    )
+}

@@ -506,7 +506,9 @@ fn the_editor_request_reports_module_n_of_n_on_the_clients_own_token_and_ends_wa
         json!({ "jsonrpc": "2.0", "id": id, "method": "gord/preload",
                         "params": { "workDoneToken": token } }),
     );
-    let response = editor.wait_for(|m| m["id"] == id && m.get("method").is_none());
+    let response = editor.wait_for_within(Duration::from_secs(300), |m| {
+        m["id"] == id && m.get("method").is_none()
+    });
     let result = &response["result"];
     assert_eq!(result["cancelled"], false, "{response:#}");
     assert_eq!(result["report"]["modules"]["total"], 3);

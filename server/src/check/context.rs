@@ -97,16 +97,10 @@ impl CheckContext {
         }
     }
 
-    /// The PATH directories programs may be taken from (see
-    /// [`Trust::allows_program_dir`]).
-    pub fn program_dirs(&self) -> Vec<PathBuf> {
-        self.trust.program_dirs(&self.env)
-    }
-
-    /// Whether a program may come from `dir`, a directory off PATH such as
-    /// GOBIN or GOPATH/bin.
-    pub fn allows_program_dir(&self, dir: &std::path::Path) -> bool {
-        self.trust.allows_program_dir(dir)
+    /// The toolchain locator for this environment and trust: where every
+    /// check takes go and the Go tools from.
+    pub fn locator(&self) -> crate::toolchain::Locator {
+        crate::toolchain::Locator::new(&self.env, &self.trust)
     }
 
     /// A context on the real system with default settings and no workspace.
@@ -141,14 +135,14 @@ mod tests {
     fn an_untrusted_workspace_cannot_put_programs_on_gords_path() {
         let ws = tempfile::tempdir().unwrap();
         let ctx = context(ws.path(), false);
-        assert_eq!(ctx.program_dirs(), [PathBuf::from("/usr/bin")]);
-        assert!(!ctx.allows_program_dir(&ws.path().join("tools")));
+        assert_eq!(ctx.locator().path_dirs(), [PathBuf::from("/usr/bin")]);
+        assert!(!ctx.trust.allows_program_dir(&ws.path().join("tools")));
     }
 
     #[test]
     fn a_trusted_workspace_uses_path_as_a_shell_would() {
         let ws = tempfile::tempdir().unwrap();
-        let dirs = context(ws.path(), true).program_dirs();
-        assert_eq!(dirs.len(), 4);
+        let ctx = context(ws.path(), true);
+        assert_eq!(ctx.locator().path_dirs().len(), 4);
     }
 }

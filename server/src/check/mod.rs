@@ -8,17 +8,17 @@
 mod context;
 mod model;
 mod trust;
+pub(crate) mod wire;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::future::BoxFuture;
 
+use crate::finding::Fix;
+
 pub use context::{CheckContext, Environment};
-pub use model::{
-    Area, CheckResult, Finding, Fix, HealthReport, Location, Outcome, Status, Summary,
-    SummaryStatus,
-};
+pub use model::{Area, CheckResult, HealthReport, Outcome, Status, Summary, SummaryStatus};
 pub use trust::Trust;
 
 /// One health check. Implementations keep their logic in pure functions and use
@@ -95,7 +95,15 @@ fn into_result(check: &dyn Check, outcome: Outcome, elapsed: Duration) -> CheckR
         detail: outcome.detail,
         duration_ms: u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
         doc: doc_path(check.id()),
-        findings: outcome.findings,
+        // A finding without a page of its own links to its check's.
+        findings: outcome
+            .findings
+            .into_iter()
+            .map(|f| match f.doc {
+                Some(_) => f,
+                None => f.with_doc(doc_path(check.id())),
+            })
+            .collect(),
         fix: outcome.fix,
     }
 }
@@ -130,7 +138,8 @@ fn redacted(mut result: CheckResult) -> CheckResult {
     result.detail = result.detail.as_deref().map(secrets);
     for finding in &mut result.findings {
         finding.message = secrets(&finding.message);
-        if let Some(fix) = &mut finding.fix {
+        finding.detail = finding.detail.as_deref().map(secrets);
+        for fix in &mut finding.fixes {
             fix.title = secrets(&fix.title);
         }
     }

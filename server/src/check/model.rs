@@ -1,9 +1,11 @@
-//! The values every job reports through: a check's result, located findings,
-//! fixes, and the report that gathers them. These are also the wire types of
-//! `gord/health` (see docs/protocol.md), hence camelCase.
+//! A check's result and the report that gathers them. Its located problems
+//! are [`Finding`]s; its own fix is a [`Fix`]. These are also the wire types
+//! of `gord/health` (see docs/protocol.md), hence camelCase; a result's
+//! findings and fix keep their wire shape through [`super::wire`].
 
 use serde::{Deserialize, Serialize};
-use tower_lsp_server::ls_types::{Range, WorkspaceEdit};
+
+use crate::finding::{Finding, Fix, Severity};
 
 /// How a check came out. Ordered by gravity, so `max` gives the worst.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -22,6 +24,18 @@ impl Status {
             Status::Ok => "ok",
             Status::Warning => "warning",
             Status::Error => "error",
+        }
+    }
+}
+
+impl From<Severity> for Status {
+    /// A finding's severity as the status the report shows it with (a note
+    /// is no problem).
+    fn from(severity: Severity) -> Self {
+        match severity {
+            Severity::Error => Status::Error,
+            Severity::Warning => Status::Warning,
+            Severity::Info => Status::Ok,
         }
     }
 }
@@ -51,62 +65,12 @@ impl Area {
     }
 }
 
-/// A way out of a problem: argv to run, an edit to apply, or both.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Fix {
-    pub title: String,
-    /// argv, never a shell string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub command: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub edit: Option<WorkspaceEdit>,
-}
-
-impl Fix {
-    pub fn advice(title: impl Into<String>) -> Self {
-        Fix {
-            title: title.into(),
-            command: None,
-            edit: None,
-        }
-    }
-
-    pub fn run<I, S>(title: impl Into<String>, argv: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        Fix {
-            title: title.into(),
-            command: Some(argv.into_iter().map(Into::into).collect()),
-            edit: None,
-        }
-    }
-}
-
-/// A place in a file: `uri` is a `file://` URI, `range` is LSP (0-based, UTF-16).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Location {
-    pub uri: String,
-    pub range: Range,
-}
-
-/// A problem at a place; becomes one LSP diagnostic.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Finding {
-    pub message: String,
-    pub status: Status,
-    pub location: Location,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fix: Option<Fix>,
-}
-
 /// The outcome of one check.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(
+    into = "super::wire::CheckResultWire",
+    from = "super::wire::CheckResultWire"
+)]
 pub struct CheckResult {
     pub id: String,
     pub title: String,
@@ -117,10 +81,22 @@ pub struct CheckResult {
     pub detail: Option<String>,
     pub duration_ms: u64,
     pub doc: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Problems at a place (a file range) the editor shows as diagnostics.
     pub findings: Vec<Finding>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fix: Option<Fix>,
+}
+
+impl CheckResult {
+    /// A located finding's message as the report shows it: led by the
+    /// finding's rule code when that is not the check's own id
+    /// (`SSH001: Unknown keyword` under SSH000).
+    pub fn located_message(&self, finding: &Finding) -> String {
+        if finding.code == self.id {
+            finding.message.clone()
+        } else {
+            format!("{}: {}", finding.code, finding.message)
+        }
+    }
 }
 
 /// What a check returns; the runner adds id, title, area, doc and timing.

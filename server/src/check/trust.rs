@@ -15,7 +15,9 @@ use std::sync::Arc;
 use futures::future::BoxFuture;
 
 use super::Environment;
-use crate::exec::{CommandSpec, ExecError, Output, ProcessRunner};
+use crate::exec::{
+    CommandSpec, ExecError, Output, ProcessRunner, ServerProcess, StdioBridge, StreamingChild,
+};
 
 /// Whether the workspace is trusted and, when it is not, the folders
 /// programs must never come from.
@@ -121,10 +123,44 @@ impl RestrictedRunner {
     }
 }
 
+impl RestrictedRunner {
+    /// `spec` with the restricted PATH, pushed last so it wins over any PATH
+    /// the spec set itself.
+    fn restricted(&self, spec: CommandSpec) -> CommandSpec {
+        spec.env("PATH", self.path.clone())
+    }
+}
+
 impl ProcessRunner for RestrictedRunner {
     fn run(&self, spec: CommandSpec) -> BoxFuture<'_, Result<Output, ExecError>> {
-        // Pushed last, so it wins over any PATH the spec set itself.
-        self.inner.run(spec.env("PATH", self.path.clone()))
+        self.inner.run(self.restricted(spec))
+    }
+
+    fn run_blocking(&self, spec: CommandSpec) -> Result<Output, ExecError> {
+        self.inner.run_blocking(self.restricted(spec))
+    }
+
+    fn spawn_streaming(
+        &self,
+        spec: CommandSpec,
+        with_stdin: bool,
+    ) -> Result<StreamingChild, ExecError> {
+        self.inner
+            .spawn_streaming(self.restricted(spec), with_stdin)
+    }
+
+    fn spawn_server(&self, spec: CommandSpec) -> Result<ServerProcess, ExecError> {
+        self.inner.spawn_server(self.restricted(spec))
+    }
+
+    fn spawn_bridge(
+        &self,
+        spec: CommandSpec,
+        socket: std::os::unix::net::UnixStream,
+        stderr_file: std::fs::File,
+    ) -> Result<StdioBridge, ExecError> {
+        self.inner
+            .spawn_bridge(self.restricted(spec), socket, stderr_file)
     }
 }
 
@@ -215,5 +251,21 @@ mod tests {
         fs::create_dir_all(top.path().join("ws2/bin")).unwrap();
         let trust = Trust::new(false, &[top.path().join("ws")]);
         assert!(trust.allows_program_dir(&top.path().join("ws2/bin")));
+    }
+
+    #[tokio::test]
+    async fn every_kind_of_child_of_an_untrusted_workspace_gets_the_restricted_path() {
+        use crate::exec::{testing::first_line_of_every_kind, SystemRunner};
+        let allowed = [PathBuf::from("/usr/bin"), PathBuf::from("/bin")];
+        let runner =
+            RestrictedRunner::wrap(Arc::new(SystemRunner), &Trust::new(false, &[]), &allowed);
+        let spec = || {
+            CommandSpec::new("/bin/sh")
+                .args(["-c", "echo \"$PATH\""])
+                .env("PATH", "/workspace/bin")
+        };
+        for (kind, line) in first_line_of_every_kind(runner.as_ref(), spec).await {
+            assert_eq!(line, "/usr/bin:/bin", "{kind}");
+        }
     }
 }

@@ -78,13 +78,12 @@ impl Discovery {
         let boot_time = std::fs::read_to_string(proc_root.join("stat"))
             .ok()
             .and_then(|t| procfs::parse_boot_time(&t));
-        // SAFETY: sysconf has no preconditions.
-        let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+        let ticks = rustix::param::clock_ticks_per_second();
         Discovery {
             proc_root,
             users,
             boot_time,
-            ticks_per_second: u64::try_from(ticks).ok().filter(|t| *t > 0).unwrap_or(100),
+            ticks_per_second: Some(ticks).filter(|t| *t > 0).unwrap_or(100),
             binaries: HashMap::new(),
         }
     }
@@ -214,11 +213,14 @@ impl Discovery {
 }
 
 fn describe_io_error(e: &std::io::Error) -> String {
-    match e.raw_os_error() {
-        Some(libc::EACCES) | Some(libc::EPERM) => {
-            format!("permission denied reading the executable (another user's process?): {e}")
-        }
-        _ => e.to_string(),
+    use rustix::io::Errno;
+    let denied = e
+        .raw_os_error()
+        .is_some_and(|code| [Errno::ACCESS, Errno::PERM].contains(&Errno::from_raw_os_error(code)));
+    if denied {
+        format!("permission denied reading the executable (another user's process?): {e}")
+    } else {
+        e.to_string()
     }
 }
 
@@ -241,8 +243,9 @@ impl SelfFacts {
             .ok()
             .and_then(|t| procfs::parse_ptrace_scope(&t));
         SelfFacts {
-            // SAFETY: geteuid cannot fail and has no preconditions.
-            uid: status.euid.unwrap_or_else(|| unsafe { libc::geteuid() }),
+            uid: status
+                .euid
+                .unwrap_or_else(|| rustix::process::geteuid().as_raw()),
             cap_sys_ptrace: status.has_capability(procfs::CAP_SYS_PTRACE),
             ptrace_scope,
         }

@@ -1,12 +1,12 @@
 //! Finding Delve and knowing which Go versions it supports.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::check::Trust;
-use crate::exec::{run_blocking, CommandSpec};
+use crate::exec::{CommandSpec, ProcessRunner, SystemRunner};
+use crate::toolchain::Locator;
 
 /// What gord found out about dlv on this machine.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -52,34 +52,23 @@ pub fn supported_go(dlv: (u32, u32, u32)) -> ((u32, u32), (u32, u32)) {
     )
 }
 
-/// dlv on PATH first, then in `go env GOPATH`/bin (where `go install` put it).
-pub fn locate(path_dirs: &[PathBuf], gopath_bin: Option<&Path>) -> Option<PathBuf> {
-    crate::goenv::path::which_all("dlv", path_dirs)
-        .into_iter()
-        .next()
-        .or_else(|| {
-            gopath_bin
-                .map(|d| d.join("dlv"))
-                .filter(|p| crate::goenv::path::is_executable_file(p))
-        })
-}
-
-/// Finds dlv on PATH and asks it its version (runs `go env GOPATH` and `dlv version`).
+/// Finds dlv with gord's own PATH and asks it its version (runs `go env`
+/// and `dlv version`).
 pub fn gather() -> DlvFacts {
-    let path_dirs: Vec<PathBuf> = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).collect())
-        .unwrap_or_default();
-    gather_in(path_dirs, &Trust::Trusted)
+    gather_in(&Locator::from_process())
 }
 
-/// Like [`gather`], searching only `path_dirs` (already filtered by `trust`)
-/// and a GOPATH/bin that `trust` allows: in an untrusted workspace, dlv must
-/// never come from the workspace itself.
-pub fn gather_in(path_dirs: Vec<PathBuf>, trust: &Trust) -> DlvFacts {
-    let gopath_bin = go_bin_dir(&path_dirs, trust).filter(|dir| trust.allows_program_dir(dir));
-    let mut searched = path_dirs.clone();
-    searched.extend(gopath_bin.clone());
-    let Some(path) = locate(&path_dirs, gopath_bin.as_deref()) else {
+/// Finds dlv through `locator` (PATH, then Go's install directory, each as
+/// the workspace's trust allows: in an untrusted workspace dlv never comes
+/// from the workspace itself) and asks it its version.
+pub fn gather_in(locator: &Locator) -> DlvFacts {
+    let install_dir = locator.read_install_dir_blocking(&SystemRunner);
+    let mut searched = locator.path_dirs().to_vec();
+    searched.extend(install_dir.clone());
+    let Some(path) = locator
+        .find_with_install_dir("dlv", install_dir)
+        .into_path()
+    else {
         return DlvFacts {
             path: None,
             version: None,
@@ -87,21 +76,20 @@ pub fn gather_in(path_dirs: Vec<PathBuf>, trust: &Trust) -> DlvFacts {
             error: None,
         };
     };
-    let spec = trust.restrict(
-        &path_dirs,
+    let spec = locator.restrict(
         CommandSpec::new(&path)
             .arg("version")
             .cwd("/")
             .timeout(Duration::from_secs(10)),
     );
-    let (version, error) = match run_blocking(&spec) {
+    let shown = spec.display();
+    let (version, error) = match SystemRunner.run_blocking(spec) {
         Ok(out) => match parse_dlv_version(&out.stdout_text()) {
             Some((a, b, c)) => (Some(format!("{a}.{b}.{c}")), None),
             None => (
                 None,
                 Some(format!(
-                    "`{}` printed no version: {}",
-                    spec.display(),
+                    "`{shown}` printed no version: {}",
                     out.first_error_line()
                 )),
             ),
@@ -114,33 +102,6 @@ pub fn gather_in(path_dirs: Vec<PathBuf>, trust: &Trust) -> DlvFacts {
         searched,
         error,
     }
-}
-
-fn go_bin_dir(path_dirs: &[PathBuf], trust: &Trust) -> Option<PathBuf> {
-    let go = crate::goenv::path::which_all("go", path_dirs)
-        .into_iter()
-        .next()?;
-    let out = run_blocking(
-        &trust.restrict(
-            path_dirs,
-            CommandSpec::new(go)
-                .args(["env", "GOBIN", "GOPATH"])
-                .cwd("/")
-                .timeout(Duration::from_secs(10)),
-        ),
-    )
-    .ok()?;
-    let text = out.stdout_text();
-    let mut lines = text.lines();
-    let gobin = lines.next().unwrap_or("").trim();
-    let gopath = lines.next().unwrap_or("").trim();
-    if !gobin.is_empty() {
-        return Some(PathBuf::from(gobin));
-    }
-    std::env::split_paths(gopath)
-        .next()
-        .filter(|p| !p.as_os_str().is_empty())
-        .map(|p| p.join("bin"))
 }
 
 #[cfg(test)]

@@ -7,7 +7,9 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use crate::debug::client::{rpc_detach, rpc_get_version, ClientError};
-use crate::exec::{spawn_server, CommandSpec, DeathSignal, ExecError, ServerProcess};
+use crate::exec::{
+    CommandSpec, DeathSignal, ExecError, ProcessRunner, ServerProcess, SystemRunner,
+};
 
 /// Which dlv server to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -146,7 +148,7 @@ impl DlvServer {
             .cwd("/")
             .death_signal(DeathSignal::Interrupt);
         tracing::info!(command = %spec.display(), "starting dlv");
-        let mut process = spawn_server(&spec)?;
+        let mut process = SystemRunner.spawn_server(spec)?;
         let deadline = Instant::now() + options.startup_timeout;
         let addr = loop {
             let left = deadline.saturating_duration_since(Instant::now());

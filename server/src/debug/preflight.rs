@@ -3,44 +3,11 @@
 
 use serde::Serialize;
 
-use crate::check::{doc_path, Fix};
+use crate::check::doc_path;
 use crate::debug::discover::{ProcessInfo, SelfFacts};
 use crate::debug::dlv::{parse_dlv_version, supported_go, DlvFacts};
+use crate::finding::{Finding, Fix, Severity, Subject};
 use crate::goenv::tools::pinned;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Info,
-    Warning,
-    /// The attach would fail, or the session would be useless.
-    Error,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-}
-
-/// One preflight finding; `delve_error` is what Delve itself would print.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DebugFinding {
-    pub code: &'static str,
-    pub severity: Severity,
-    pub title: &'static str,
-    pub message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delve_error: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fix: Option<Fix>,
-    pub doc: String,
-}
 
 /// The verdict for one pid.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -49,7 +16,9 @@ pub struct Preflight {
     pub pid: u32,
     /// An error finding: attaching would fail or be pointless.
     pub blocked: bool,
-    pub findings: Vec<DebugFinding>,
+    /// About the process: `detail` is what Delve itself would print.
+    #[serde(serialize_with = "wire::findings")]
+    pub findings: Vec<Finding>,
 }
 
 impl Preflight {
@@ -57,8 +26,8 @@ impl Preflight {
     pub fn verdict(&self) -> String {
         match self.findings.iter().max_by_key(|f| f.severity) {
             None => "ok".into(),
-            Some(f) if f.severity == Severity::Error => format!("{} {}", f.code, f.title),
-            Some(f) => format!("ok ({} {})", f.code, f.title),
+            Some(f) if f.severity == Severity::Error => format!("{} {}", f.code, title(&f.code)),
+            Some(f) => format!("ok ({} {})", f.code, title(&f.code)),
         }
     }
 }
@@ -83,30 +52,57 @@ pub const TITLES: [(&str, &str); 9] = [
     ("DBG009", "executable unreadable"),
 ];
 
-fn finding(code: &'static str, severity: Severity, message: String) -> DebugFinding {
-    DebugFinding {
-        code,
-        severity,
-        title: TITLES
-            .iter()
-            .find(|(c, _)| *c == code)
-            .map_or("", |(_, t)| t),
-        message,
-        delve_error: None,
-        fix: None,
-        doc: doc_path(code),
-    }
+/// A rule's title, the short name a table shows.
+pub fn title(code: &str) -> &'static str {
+    TITLES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or("", |(_, t)| t)
 }
 
-impl DebugFinding {
-    fn delve(mut self, text: String) -> Self {
-        self.delve_error = Some(text);
-        self
+/// A finding of rule `code`; [`preflight`] makes it about the target process.
+fn finding(code: &'static str, severity: Severity, message: String) -> Finding {
+    Finding::new(code, severity, message, Subject::Workspace).with_doc(doc_path(code))
+}
+
+/// The wire shape of a preflight finding (`gord/attach/preflight`,
+/// `gord attach --dry-run --format json`), as before findings had one model:
+/// `title` and `delveError` besides code, severity, message, fix and doc.
+mod wire {
+    use serde::ser::{SerializeSeq, Serializer};
+    use serde::Serialize;
+
+    use crate::check::wire::FixWire;
+    use crate::finding::{Finding, Severity};
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct DebugFindingWire<'a> {
+        code: &'a str,
+        severity: Severity,
+        title: &'static str,
+        message: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        delve_error: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        fix: Option<FixWire>,
+        doc: &'a str,
     }
 
-    fn fix(mut self, fix: Fix) -> Self {
-        self.fix = Some(fix);
-        self
+    pub fn findings<S: Serializer>(findings: &[Finding], s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(findings.len()))?;
+        for f in findings {
+            seq.serialize_element(&DebugFindingWire {
+                code: &f.code,
+                severity: f.severity,
+                title: super::title(&f.code),
+                message: &f.message,
+                delve_error: f.detail.as_deref(),
+                fix: f.fix().map(FixWire::from),
+                doc: f.doc.as_deref().unwrap_or_default(),
+            })?;
+        }
+        seq.end()
     }
 }
 
@@ -119,6 +115,12 @@ pub fn preflight(facts: &Facts) -> Preflight {
     findings.extend(already_traced(facts));
     findings.extend(program(facts));
     findings.extend(dlv(facts));
+    for f in &mut findings {
+        f.subject = Subject::Process {
+            pid,
+            name: Some(facts.target.name.clone()),
+        };
+    }
     Preflight {
         pid,
         blocked: findings.iter().any(|f| f.severity == Severity::Error),
@@ -126,7 +128,7 @@ pub fn preflight(facts: &Facts) -> Preflight {
     }
 }
 
-fn ptrace_scope(facts: &Facts) -> Option<DebugFinding> {
+fn ptrace_scope(facts: &Facts) -> Option<Finding> {
     let pid = facts.target.pid;
     let cap = facts.me.cap_sys_ptrace;
     let delve = format!(
@@ -152,8 +154,8 @@ fn ptrace_scope(facts: &Facts) -> Option<DebugFinding> {
                     Severity::Error,
                     "kernel.yama.ptrace_scope is 3: no process may attach to another, not even root, and the setting cannot be lowered until the machine reboots".into(),
                 )
-                .delve(delve)
-                .fix(Fix::advice(
+                .with_detail(delve)
+                .with_fix(Fix::advice(
                     "Set kernel.yama.ptrace_scope to 0 or 1 in /etc/sysctl.d/ and reboot, or start the program under dlv (dlv exec) instead of attaching",
                 )),
             )
@@ -162,12 +164,12 @@ fn ptrace_scope(facts: &Facts) -> Option<DebugFinding> {
     };
     Some(
         finding("DBG001", Severity::Error, message)
-            .delve(delve)
-            .fix(relax()),
+            .with_detail(delve)
+            .with_fix(relax()),
     )
 }
 
-fn ownership(facts: &Facts) -> Option<DebugFinding> {
+fn ownership(facts: &Facts) -> Option<Finding> {
     let pid = facts.target.pid;
     let target_uid = facts.target.uid?;
     if target_uid == facts.me.uid || facts.me.cap_sys_ptrace {
@@ -182,17 +184,17 @@ fn ownership(facts: &Facts) -> Option<DebugFinding> {
                 facts.target.user, facts.me.uid
             ),
         )
-        .delve(format!(
+        .with_detail(format!(
             "Could not attach to pid {pid}: current user does not own the process"
         ))
-        .fix(Fix::advice(format!(
+        .with_fix(Fix::advice(format!(
             "Debug as the process's user ({}), e.g. open the remote window as that user, or as root",
             facts.target.user
         ))),
     )
 }
 
-fn already_traced(facts: &Facts) -> Option<DebugFinding> {
+fn already_traced(facts: &Facts) -> Option<Finding> {
     let pid = facts.target.pid;
     let tracer = facts.target.tracer_pid;
     if tracer == 0 {
@@ -212,10 +214,10 @@ fn already_traced(facts: &Facts) -> Option<DebugFinding> {
                 "pid {pid} is already traced by pid {tracer}{who}; a process can have only one tracer"
             ),
         )
-        .delve(format!(
+        .with_detail(format!(
             "could not attach to pid {pid}: already being debugged by pid {tracer}"
         ))
-        .fix(Fix::advice(format!(
+        .with_fix(Fix::advice(format!(
             "Detach or stop the other debugger (pid {tracer}), or connect to it instead if it is a dlv server"
         ))),
     )
@@ -223,7 +225,7 @@ fn already_traced(facts: &Facts) -> Option<DebugFinding> {
 
 const NO_DEBUG_INFO: &str = "Warning: no debug info found, some functionality will be missing such as stack traces and variable evaluation.";
 
-fn program(facts: &Facts) -> Vec<DebugFinding> {
+fn program(facts: &Facts) -> Vec<Finding> {
     let pid = facts.target.pid;
     let target = &facts.target;
     let Some(binary) = &target.binary else {
@@ -240,7 +242,7 @@ fn program(facts: &Facts) -> Vec<DebugFinding> {
             Severity::Error,
             format!("cannot read the executable of pid {pid}: {reason}"),
         )
-        .fix(Fix::advice(
+        .with_fix(Fix::advice(
             "Check that the process still exists and that its executable is readable by you",
         ))];
     };
@@ -253,8 +255,8 @@ fn program(facts: &Facts) -> Vec<DebugFinding> {
                 target.exe.as_deref().unwrap_or(&target.name)
             ),
         )
-        .delve(NO_DEBUG_INFO.into())
-        .fix(Fix::advice("Pick a Go process (gord procs --go)"))];
+        .with_detail(NO_DEBUG_INFO)
+        .with_fix(Fix::advice("Pick a Go process (gord procs --go)"))];
     };
     let mut found = Vec::new();
     if !binary.dwarf {
@@ -266,8 +268,8 @@ fn program(facts: &Facts) -> Vec<DebugFinding> {
                     "pid {pid} was built without DWARF debug info (-ldflags=-w, -s or strip): Delve can attach but shows no source, stack traces or variables"
                 ),
             )
-            .delve(NO_DEBUG_INFO.into())
-            .fix(Fix::advice(
+            .with_detail(NO_DEBUG_INFO)
+            .with_fix(Fix::advice(
                 "Rebuild without -w/-s in -ldflags and do not strip the binary, then restart it",
             )),
         );
@@ -280,7 +282,7 @@ fn program(facts: &Facts) -> Vec<DebugFinding> {
                     "pid {pid} is an optimised build: variables may show as optimized away and stepping can jump around"
                 ),
             )
-            .fix(Fix::advice(
+            .with_fix(Fix::advice(
                 "For a full debugging view, rebuild with go build -gcflags='all=-N -l' and restart it",
             )),
         );
@@ -288,7 +290,7 @@ fn program(facts: &Facts) -> Vec<DebugFinding> {
     found
 }
 
-fn dlv(facts: &Facts) -> Option<DebugFinding> {
+fn dlv(facts: &Facts) -> Option<Finding> {
     let install = || {
         pinned("dlv").map(|spec| {
             Fix::run(
@@ -312,7 +314,7 @@ fn dlv(facts: &Facts) -> Option<DebugFinding> {
                 "dlv (Delve) is not installed: not on PATH nor in GOPATH/bin (searched {searched})"
             ),
         );
-        f.fix = install();
+        f.fixes.extend(install());
         return Some(f);
     };
     let Some(version) = facts
@@ -330,7 +332,7 @@ fn dlv(facts: &Facts) -> Option<DebugFinding> {
                 facts.dlv.error.as_deref().unwrap_or("dlv version printed none")
             ),
         );
-        f.fix = install();
+        f.fixes.extend(install());
         return Some(f);
     };
     let go_version = facts
@@ -354,7 +356,7 @@ fn dlv(facts: &Facts) -> Option<DebugFinding> {
                 facts.target.pid
             ),
         )
-        .delve(format!(
+        .with_detail(format!(
             "Version of Delve is too old for Go version {go_text} (maximum supported version {max_major}.{max_minor}, suppress this error with --check-go-version=false)"
         ))
     } else if lang < (min_major, min_minor) {
@@ -366,13 +368,13 @@ fn dlv(facts: &Facts) -> Option<DebugFinding> {
                 facts.target.pid
             ),
         )
-        .delve(format!(
+        .with_detail(format!(
             "Go version {go_text} is too old for this version of Delve (minimum supported version {min_major}.{min_minor}, suppress this error with --check-go-version=false)"
         ))
     } else {
         return None;
     };
-    f.fix = install();
+    f.fixes.extend(install());
     Some(f)
 }
 
@@ -423,8 +425,12 @@ mod tests {
         }
     }
 
-    fn codes(facts: &Facts) -> Vec<&'static str> {
-        preflight(facts).findings.iter().map(|f| f.code).collect()
+    fn codes(facts: &Facts) -> Vec<String> {
+        preflight(facts)
+            .findings
+            .iter()
+            .map(|f| f.code.clone())
+            .collect()
     }
 
     #[test]
@@ -443,7 +449,7 @@ mod tests {
         assert!(result.blocked);
         assert!(result.findings[0].message.contains("ancestors"));
         assert_eq!(
-            result.findings[0].delve_error.as_deref(),
+            result.findings[0].detail.as_deref(),
             Some("Could not attach to pid 4321: this could be caused by a kernel security setting, try writing \"0\" to /proc/sys/kernel/yama/ptrace_scope")
         );
         f.me.cap_sys_ptrace = true;
@@ -481,7 +487,7 @@ mod tests {
             "the unreadable exe is the same cause"
         );
         assert_eq!(
-            result.findings[0].delve_error.as_deref(),
+            result.findings[0].detail.as_deref(),
             Some("Could not attach to pid 4321: current user does not own the process")
         );
         f.me.cap_sys_ptrace = true;
@@ -497,7 +503,7 @@ mod tests {
         assert_eq!(codes(&f), ["DBG003"]);
         assert!(result.findings[0].message.contains("pid 99 (gdb -p 4321)"));
         assert_eq!(
-            result.findings[0].delve_error.as_deref(),
+            result.findings[0].detail.as_deref(),
             Some("could not attach to pid 4321: already being debugged by pid 99")
         );
     }
@@ -508,13 +514,7 @@ mod tests {
         f.dlv.path = None;
         let result = preflight(&f);
         assert_eq!(codes(&f), ["DBG004"]);
-        let argv = result.findings[0]
-            .fix
-            .as_ref()
-            .unwrap()
-            .command
-            .clone()
-            .unwrap();
+        let argv = result.findings[0].fix().unwrap().command.clone().unwrap();
         assert_eq!(argv[..2], ["go", "install"]);
         assert!(argv[2].starts_with("github.com/go-delve/delve/cmd/dlv@v"));
     }
@@ -526,7 +526,7 @@ mod tests {
         let result = preflight(&f);
         assert_eq!(codes(&f), ["DBG005"]);
         assert_eq!(
-            result.findings[0].delve_error.as_deref(),
+            result.findings[0].detail.as_deref(),
             Some("Version of Delve is too old for Go version go1.26 (maximum supported version 1.25, suppress this error with --check-go-version=false)")
         );
         f.dlv.version = Some("1.31.0".into());

@@ -122,7 +122,7 @@ fn write_record(dir: &Path, record: &SessionRecord) -> std::io::Result<PathBuf> 
         .create(true)
         .truncate(true)
         .mode(0o600)
-        .custom_flags(libc::O_NOFOLLOW)
+        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
         .open(&path)?;
     file.write_all(&serde_json::to_vec(record).map_err(std::io::Error::other)?)?;
     Ok(path)

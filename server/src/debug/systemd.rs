@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::exec::{run_blocking, CommandSpec};
+use crate::exec::{CommandSpec, ProcessRunner, SystemRunner};
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum UnitError {
@@ -39,7 +39,9 @@ pub fn main_pid(unit: &str) -> Result<u32, UnitError> {
     let spec = CommandSpec::new("systemctl")
         .args(["show", "-p", "MainPID", "--value", unit])
         .timeout(Duration::from_secs(10));
-    let out = run_blocking(&spec).map_err(|e| UnitError::Systemctl(e.to_string()))?;
+    let out = SystemRunner
+        .run_blocking(spec)
+        .map_err(|e| UnitError::Systemctl(e.to_string()))?;
     if !out.success() {
         return Err(UnitError::Systemctl(out.first_error_line()));
     }

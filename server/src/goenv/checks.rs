@@ -6,17 +6,17 @@ use std::sync::Arc;
 
 use futures::future::{join_all, BoxFuture};
 
-use crate::check::{Area, Check, CheckContext, Finding, Fix, Location, Outcome, Status};
+use crate::check::{Area, Check, CheckContext, Outcome, Status};
+use crate::finding::{Finding, Fix, Severity, Subject};
 use crate::goenv::env::{snippet, GoEnv};
 use crate::goenv::gomod::{directives, module_files, Directive};
-use crate::goenv::path::{dir_is_on_path, is_executable_file, which_all};
 use crate::goenv::probe::{
     go_command, go_env, locate, toolchain_version, version_of, GO_NOT_FOUND,
 };
 use crate::goenv::tools::{parse_build_info, pinned, BuildInfo, ToolSpec};
 use crate::goenv::version::GoVersion;
 use crate::redact::has_url_credentials;
-use crate::uri::file_uri;
+use crate::toolchain::{dir_is_on_path, Found};
 
 /// Every GO check, in report order.
 pub fn catalogue() -> Vec<Arc<dyn Check>> {
@@ -71,7 +71,8 @@ fn go001_go_on_path(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
         let located = locate(ctx).await;
         let Some(go) = &located.go else {
             let dirs: Vec<String> = ctx
-                .program_dirs()
+                .locator()
+                .path_dirs()
                 .iter()
                 .map(|d| d.display().to_string())
                 .collect();
@@ -169,7 +170,7 @@ fn go004_bin_on_path(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
             Ok(env) => env,
             Err(message) => return Outcome::skipped(format!("go env unavailable ({message})")),
         };
-        let Some(dir) = env.install_dir() else {
+        let Some(dir) = crate::toolchain::install_dir(Some(env), &ctx.env) else {
             let outcome = Outcome::warning(
                 "neither GOBIN nor GOPATH is set, so `go install` has nowhere to put tools",
             );
@@ -270,7 +271,7 @@ fn go005_proxy(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
 
 /// Compares one module file's directives with the local toolchain; pure.
 pub(crate) fn judge_module_file(
-    uri: &str,
+    path: &std::path::Path,
     file_name: &str,
     found: &[Directive],
     local: &GoVersion,
@@ -279,10 +280,7 @@ pub(crate) fn judge_module_file(
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
     for directive in found {
-        let location = Location {
-            uri: uri.to_string(),
-            range: directive.range,
-        };
+        let at = Subject::file(path, directive.range);
         let parsed = match directive.keyword {
             "toolchain" if directive.value == "default" => continue,
             "toolchain" => directive
@@ -294,8 +292,10 @@ pub(crate) fn judge_module_file(
                 .filter(|_| !directive.value.starts_with("go")),
         };
         let Some(required) = parsed else {
-            findings.push(Finding {
-                message: format!(
+            findings.push(Finding::new(
+                "GO006",
+                Severity::Error,
+                format!(
                     "invalid {} version '{}': must match format {}",
                     directive.keyword,
                     directive.value,
@@ -305,10 +305,8 @@ pub(crate) fn judge_module_file(
                         "go1.23.0"
                     }
                 ),
-                status: Status::Error,
-                location,
-                fix: None,
-            });
+                at,
+            ));
             continue;
         };
         if &required <= local {
@@ -324,18 +322,18 @@ pub(crate) fn judge_module_file(
         let plain = plain.trim_start_matches("go");
         let local_plain = local.to_string();
         let local_plain = local_plain.trim_start_matches("go");
-        let (message, status, fix) = if no_download {
+        let (message, severity, fix) = if no_download {
             (
                 // Go's own words for this failure.
                 format!(
                     "{file_name} requires go >= {plain} (running go {local_plain}; GOTOOLCHAIN={gotoolchain}): every go command \
                      in this module fails, and gopls cannot load it"
                 ),
-                Status::Error,
-                Some(Fix::run(
+                Severity::Error,
+                Fix::run(
                     "Let go fetch the required toolchain: go env -w GOTOOLCHAIN=auto",
                     ["go", "env", "-w", "GOTOOLCHAIN=auto"],
-                )),
+                ),
             )
         } else if proxy_off {
             (
@@ -343,8 +341,8 @@ pub(crate) fn judge_module_file(
                     "{file_name} requires go >= {plain} but the local toolchain is go {local_plain}, and GOPROXY=off stops go \
                      from downloading go{plain}: every go command in this module fails"
                 ),
-                Status::Error,
-                Some(Fix::advice(format!("Install go{plain} or newer on this machine"))),
+                Severity::Error,
+                Fix::advice(format!("Install go{plain} or newer on this machine")),
             )
         } else {
             (
@@ -352,18 +350,13 @@ pub(crate) fn judge_module_file(
                     "{file_name} requires go >= {plain}; the local toolchain is go {local_plain}, so the first go command \
                      downloads go{plain} from GOPROXY (on a remote without network access it fails)"
                 ),
-                Status::Warning,
-                Some(Fix::advice(format!(
+                Severity::Warning,
+                Fix::advice(format!(
                     "Install go{plain} or newer on this machine to avoid the download"
-                ))),
+                )),
             )
         };
-        findings.push(Finding {
-            message,
-            status,
-            location,
-            fix,
-        });
+        findings.push(Finding::new("GO006", severity, message, at).with_fix(fix));
     }
     findings
 }
@@ -417,7 +410,7 @@ fn go006_workspace_version(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
             };
             let name = relative_name(workspace, file);
             findings.extend(judge_module_file(
-                &file_uri(file),
+                file,
                 &name,
                 &directives(&text),
                 &local,
@@ -435,7 +428,7 @@ fn go006_workspace_version(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
                 format!("\nunreadable: {}", unreadable.join("; "))
             }
         );
-        let worst = findings.iter().map(|f| f.status).max();
+        let worst = crate::finding::worst(&findings);
         let outcome = match worst {
             None if unreadable.is_empty() => Outcome::ok(format!(
                 "{} module file{} within {local}",
@@ -447,7 +440,7 @@ fn go006_workspace_version(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
             Some(_) => {
                 let first = findings[0].message.clone();
                 let more = findings.len() - 1;
-                let mut outcome = if worst == Some(Status::Error) {
+                let mut outcome = if worst == Some(Severity::Error) {
                     Outcome::error(first)
                 } else {
                     Outcome::warning(first)
@@ -455,7 +448,7 @@ fn go006_workspace_version(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
                 if more > 0 {
                     outcome.message.push_str(&format!(" (and {more} more)"));
                 }
-                outcome.fix = findings[0].fix.clone();
+                outcome.fix = findings[0].fix().cloned();
                 outcome
             }
         };
@@ -492,34 +485,6 @@ impl Check for ToolCheck {
     }
 }
 
-/// Where a tool was found.
-enum ToolPlace {
-    OnPath(PathBuf),
-    /// In GOBIN or GOPATH/bin, which is not on PATH.
-    OffPath(PathBuf),
-    Missing {
-        looked_in: Vec<PathBuf>,
-    },
-}
-
-fn find_tool(ctx: &CheckContext, name: &str, env: Option<&GoEnv>) -> ToolPlace {
-    if let Some(found) = which_all(name, &ctx.program_dirs()).into_iter().next() {
-        return ToolPlace::OnPath(found);
-    }
-    let install_dir = env
-        .and_then(GoEnv::install_dir)
-        .or_else(|| ctx.env.home().map(|h| h.join("go").join("bin")));
-    match install_dir {
-        Some(dir) if ctx.allows_program_dir(&dir) && is_executable_file(&dir.join(name)) => {
-            ToolPlace::OffPath(dir.join(name))
-        }
-        Some(dir) => ToolPlace::Missing {
-            looked_in: vec![dir],
-        },
-        None => ToolPlace::Missing { looked_in: vec![] },
-    }
-}
-
 /// What a user loses without the tool, said after "not installed".
 fn missing_consequence(name: &str) -> &'static str {
     match name {
@@ -543,9 +508,9 @@ async fn check_tool(ctx: &CheckContext, name: &str) -> Outcome {
         format!("Install {name}: {}", spec.install_argv().join(" ")),
         spec.install_argv(),
     );
-    let path = match find_tool(ctx, name, env) {
-        ToolPlace::Missing { looked_in } => {
-            let also = looked_in
+    let path = match ctx.locator().find(name, env) {
+        Found::Missing { install_dir } => {
+            let also = install_dir
                 .iter()
                 .map(|d| format!(", nor in {}", d.display()))
                 .collect::<String>();
@@ -555,7 +520,7 @@ async fn check_tool(ctx: &CheckContext, name: &str) -> Outcome {
             ))
             .with_fix(install_fix);
         }
-        ToolPlace::OffPath(path) => {
+        Found::InInstallDir(path) => {
             let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
             return Outcome::warning(format!(
                 "{name} is installed at {} but {} is not on PATH, so shells and tools that search PATH do not find it",
@@ -567,7 +532,7 @@ async fn check_tool(ctx: &CheckContext, name: &str) -> Outcome {
                 dir.display()
             )));
         }
-        ToolPlace::OnPath(path) => path,
+        Found::OnPath(path) => path,
     };
     let toolchain = toolchain_version(ctx).await.ok().map(|t| t.version.clone());
     let Some(go) = locate(ctx).await.go.clone() else {
@@ -652,7 +617,8 @@ pub(crate) fn judge_tool(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tower_lsp_server::ls_types::{Position, Range};
+    use crate::finding::{Position, Range};
+    use std::path::Path;
 
     fn directive(keyword: &'static str, value: &str) -> Directive {
         Directive {
@@ -673,7 +639,7 @@ mod tests {
     fn go006_passes_a_module_within_the_local_toolchain() {
         let found = [directive("go", "1.22"), directive("toolchain", "go1.26.0")];
         assert!(judge_module_file(
-            "file:///m/go.mod",
+            Path::new("/m/go.mod"),
             "go.mod",
             &found,
             &local(),
@@ -687,7 +653,7 @@ mod tests {
     fn go006_is_an_error_when_a_newer_go_is_required_and_gotoolchain_is_local() {
         let found = [directive("go", "1.27.1")];
         let findings = judge_module_file(
-            "file:///m/go.mod",
+            Path::new("/m/go.mod"),
             "go.mod",
             &found,
             &local(),
@@ -695,12 +661,12 @@ mod tests {
             false,
         );
         assert_eq!(findings.len(), 1);
-        assert_eq!(findings[0].status, Status::Error);
+        assert_eq!(findings[0].severity, Severity::Error);
         assert!(findings[0]
             .message
             .starts_with("go.mod requires go >= 1.27.1 (running go 1.26.8; GOTOOLCHAIN=local)"));
-        assert_eq!(findings[0].location.range.start, Position::new(2, 3));
-        let fix = findings[0].fix.as_ref().unwrap();
+        assert_eq!(findings[0].range().unwrap().start, Position::new(2, 3));
+        let fix = findings[0].fix().unwrap();
         assert_eq!(
             fix.command.as_deref().unwrap(),
             ["go", "env", "-w", "GOTOOLCHAIN=auto"]
@@ -710,32 +676,41 @@ mod tests {
     #[test]
     fn go006_warns_about_the_toolchain_download_when_switching_is_allowed() {
         let found = [directive("toolchain", "go1.27.0")];
-        let findings = judge_module_file("u", "go.mod", &found, &local(), "auto", false);
-        assert_eq!(findings[0].status, Status::Warning);
+        let findings =
+            judge_module_file(Path::new("/u"), "go.mod", &found, &local(), "auto", false);
+        assert_eq!(findings[0].severity, Severity::Warning);
         assert!(findings[0]
             .message
             .contains("downloads go1.27.0 from GOPROXY"));
-        let offline = judge_module_file("u", "go.mod", &found, &local(), "auto", true);
-        assert_eq!(offline[0].status, Status::Error);
+        let offline = judge_module_file(Path::new("/u"), "go.mod", &found, &local(), "auto", true);
+        assert_eq!(offline[0].severity, Severity::Error);
     }
 
     #[test]
     fn go006_ignores_a_newer_toolchain_line_when_downloads_are_off() {
         let found = [directive("go", "1.22"), directive("toolchain", "go1.27.0")];
         for setting in ["local", "path", "go1.26.8+path"] {
-            let findings = judge_module_file("u", "go.mod", &found, &local(), setting, false);
+            let findings =
+                judge_module_file(Path::new("/u"), "go.mod", &found, &local(), setting, false);
             assert!(findings.is_empty(), "GOTOOLCHAIN={setting}: {findings:?}");
         }
         let newer_go = [directive("go", "1.27.0")];
-        let findings = judge_module_file("u", "go.mod", &newer_go, &local(), "path", false);
-        assert_eq!(findings[0].status, Status::Error);
+        let findings = judge_module_file(
+            Path::new("/u"),
+            "go.mod",
+            &newer_go,
+            &local(),
+            "path",
+            false,
+        );
+        assert_eq!(findings[0].severity, Severity::Error);
         assert!(findings[0].message.contains("GOTOOLCHAIN=path"));
     }
 
     #[test]
     fn go006_flags_a_malformed_version_in_go_words() {
         let findings = judge_module_file(
-            "u",
+            Path::new("/u"),
             "go.mod",
             &[directive("go", "1.x")],
             &local(),
@@ -747,7 +722,7 @@ mod tests {
             "invalid go version '1.x': must match format 1.23.0"
         );
         let findings = judge_module_file(
-            "u",
+            Path::new("/u"),
             "go.mod",
             &[directive("go", "go1.22")],
             &local(),
@@ -755,8 +730,8 @@ mod tests {
             false,
         );
         assert_eq!(
-            findings[0].status,
-            Status::Error,
+            findings[0].severity,
+            Severity::Error,
             "the go line takes no go prefix"
         );
     }

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use tower_lsp_server::ls_types::Range;
+use crate::finding::Range;
 
 use crate::text::line_range;
 
@@ -96,7 +96,7 @@ pub fn module_files_within(root: &Path, max_depth: usize, max_files: usize) -> V
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tower_lsp_server::ls_types::Position;
+    use crate::finding::Position;
 
     #[test]
     fn finds_go_and_toolchain_with_their_ranges() {

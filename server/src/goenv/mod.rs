@@ -4,7 +4,6 @@
 mod checks;
 pub mod env;
 pub mod gomod;
-pub mod path;
 pub mod probe;
 pub mod tools;
 pub mod version;

@@ -11,7 +11,6 @@ use tokio::sync::OnceCell;
 use crate::check::CheckContext;
 use crate::exec::CommandSpec;
 use crate::goenv::env::{snippet, GoEnv};
-use crate::goenv::path::which_all;
 use crate::goenv::version::GoVersion;
 
 #[derive(Default)]
@@ -54,7 +53,7 @@ pub async fn locate(ctx: &CheckContext) -> &Located {
     ctx.go
         .located
         .get_or_init(|| async {
-            let mut all = which_all("go", &ctx.program_dirs()).into_iter();
+            let mut all = ctx.locator().all_on_path("go").into_iter();
             Located {
                 go: all.next(),
                 shadowed: all.collect(),

@@ -1,28 +1,23 @@
-//! Issues (1-based lines, byte columns, byte offsets) to LSP ranges (0-based
-//! lines, UTF-16 columns) against the text of the file as it was linted.
-//! Pure: the text comes in, ranges and edits come out.
+//! Issues (1-based lines, byte columns, byte offsets) to ranges (0-based
+//! lines, UTF-16 columns, as LSP counts) against the text of the file as it
+//! was linted. Pure: the text comes in, ranges and fixes come out.
 
-use tower_lsp_server::ls_types::{Range, TextEdit};
+use crate::finding::{Edit, Fix, Range};
 
 use super::model::{ByteEdit, FixEdit, LinePos, LintIssue, Span, SuggestedFix};
 use crate::text::LineIndex;
 
-/// An issue placed in its file: the range to underline and its fixes as LSP
-/// edits. A fix whose edits do not fit the text is left out.
+/// An issue placed in its file: the range to underline and its fixes as
+/// edits of the issue's file. A fix whose edits do not fit the text is left
+/// out.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Placed {
+pub struct Placement {
     pub range: Range,
-    pub fixes: Vec<PlacedFix>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct PlacedFix {
-    pub title: String,
-    pub edits: Vec<TextEdit>,
+    pub fixes: Vec<Fix>,
 }
 
 /// Places `issue` in `text`, the file's content when it was linted.
-pub fn place(issue: &LintIssue, index: &LineIndex<'_>) -> Placed {
+pub fn place(issue: &LintIssue, index: &LineIndex<'_>) -> Placement {
     let byte_fixes: Vec<(String, Vec<ByteEdit>)> = issue
         .fixes
         .iter()
@@ -54,19 +49,20 @@ pub fn place(issue: &LintIssue, index: &LineIndex<'_>) -> Placed {
             (at, fix_end.unwrap_or_else(|| token_end(index.text(), at)))
         }
     };
-    Placed {
+    Placement {
         range: Range::new(index.position(start), index.position(end)),
         fixes: byte_fixes
             .into_iter()
-            .map(|(title, edits)| PlacedFix {
-                title,
-                edits: edits
+            .map(|(title, edits)| {
+                let edits = edits
                     .into_iter()
-                    .map(|e| TextEdit {
+                    .map(|e| Edit {
+                        path: issue.file.clone(),
                         range: Range::new(index.position(e.start), index.position(e.end)),
                         new_text: e.new_text,
                     })
-                    .collect(),
+                    .collect();
+                Fix::edits(title, edits)
             })
             .collect(),
     }
@@ -258,8 +254,8 @@ pub fn byte_edits(fix: &SuggestedFix, index: &LineIndex<'_>) -> Option<Vec<ByteE
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::finding::Position;
     use std::path::PathBuf;
-    use tower_lsp_server::ls_types::Position;
 
     fn issue(span: Span, fixes: Vec<SuggestedFix>) -> LintIssue {
         LintIssue {

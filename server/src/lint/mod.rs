@@ -17,23 +17,63 @@ use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
-use tower_lsp_server::ls_types::Range;
-
 use crate::exec::ProcessRunner;
+use crate::finding::{Finding, Position, Range, Severity, Subject};
 use crate::text::LineIndex;
-use mapping::PlacedFix;
-use model::LintIssue;
+use crate::toolchain::Locator;
+use model::{doc_url, Level, LintIssue, Span, ToolKind};
 use tool::Linter;
 
-/// An issue placed in the file it names, as that file was when it was read.
+/// An issue placed in the file it names, as that file was when it was read:
+/// a [`Finding`] (code: the linter, doc: its page, fixes: the linter's
+/// suggestions), with the facts only lint has next to it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct PlacedIssue {
-    pub issue: LintIssue,
-    pub range: Range,
-    pub fixes: Vec<PlacedFix>,
+pub struct Linted {
+    pub finding: Finding,
+    /// Where the tool said it is, as it said it (1-based line, byte column).
+    pub reported: Span,
+    /// The tool's own level, finer than a severity (a hint).
+    pub level: Level,
     /// A hash of the file's text the range and fixes refer to: a fix is
     /// offered only while the file still has that text.
     pub text_hash: u64,
+}
+
+impl Linted {
+    pub fn path(&self) -> &Path {
+        self.finding.path().unwrap_or(Path::new(""))
+    }
+
+    pub fn range(&self) -> Range {
+        self.finding.range().unwrap_or_default()
+    }
+}
+
+/// A level as one of the severities every finding has (a hint is info).
+pub fn severity(level: Level) -> Severity {
+    match level {
+        Level::Error => Severity::Error,
+        Level::Warning => Severity::Warning,
+        Level::Info | Level::Hint => Severity::Info,
+    }
+}
+
+fn linted(tool: ToolKind, issue: LintIssue, at: mapping::Placement, text_hash: u64) -> Linted {
+    let level = Level::of(issue.severity.as_deref());
+    let mut finding = Finding::new(
+        issue.linter.clone(),
+        severity(level),
+        issue.message,
+        Subject::file(issue.file, at.range),
+    )
+    .with_doc(doc_url(tool, &issue.linter));
+    finding.fixes = at.fixes;
+    Linted {
+        finding,
+        reported: issue.span,
+        level,
+        text_hash,
+    }
 }
 
 pub fn text_hash(text: &str) -> u64 {
@@ -57,8 +97,8 @@ pub fn read_reported_source(path: &Path) -> Option<String> {
 
 /// [`place_issues`] with [`read_reported_source`] on a blocking thread, for
 /// async callers (so timeouts and cancellation still work).
-pub async fn place_issues_off_thread(issues: Vec<LintIssue>) -> Vec<PlacedIssue> {
-    tokio::task::spawn_blocking(move || place_issues(issues, read_reported_source))
+pub async fn place_issues_off_thread(tool: ToolKind, issues: Vec<LintIssue>) -> Vec<Linted> {
+    tokio::task::spawn_blocking(move || place_issues(tool, issues, read_reported_source))
         .await
         .unwrap_or_default()
 }
@@ -66,9 +106,10 @@ pub async fn place_issues_off_thread(issues: Vec<LintIssue>) -> Vec<PlacedIssue>
 /// Places every issue in its file, reading each file once with `read`. An
 /// issue in a file that cannot be read keeps a range at its reported line.
 pub fn place_issues(
+    tool: ToolKind,
     issues: Vec<LintIssue>,
     mut read: impl FnMut(&Path) -> Option<String>,
-) -> Vec<PlacedIssue> {
+) -> Vec<Linted> {
     let mut by_file: BTreeMap<PathBuf, Vec<LintIssue>> = BTreeMap::new();
     for issue in issues {
         by_file.entry(issue.file.clone()).or_default().push(issue);
@@ -76,43 +117,33 @@ pub fn place_issues(
     let mut placed = Vec::new();
     for (file, issues) in by_file {
         let Some(text) = read(&file) else {
-            placed.extend(issues.into_iter().map(unplaced));
+            placed.extend(issues.into_iter().map(|issue| {
+                let at = unplaced(&issue);
+                linted(tool, issue, at, 0)
+            }));
             continue;
         };
         let index = LineIndex::new(&text);
         let hash = text_hash(&text);
         for issue in issues {
             let at = mapping::place(&issue, &index);
-            placed.push(PlacedIssue {
-                issue,
-                range: at.range,
-                fixes: at.fixes,
-                text_hash: hash,
-            });
+            placed.push(linted(tool, issue, at, hash));
         }
     }
     // In reading order, as an editor lists them.
     placed.sort_by(|a, b| {
-        (
-            &a.issue.file,
-            a.range.start.line,
-            a.range.start.character,
-            &a.issue.linter,
-        )
-            .cmp(&(
-                &b.issue.file,
-                b.range.start.line,
-                b.range.start.character,
-                &b.issue.linter,
-            ))
+        (a.path(), a.range().start, &a.finding.code).cmp(&(
+            b.path(),
+            b.range().start,
+            &b.finding.code,
+        ))
     });
     placed
 }
 
 /// An issue whose file cannot be read: where the tool said, taking its
 /// columns as they are, and no fixes (they cannot be checked against the text).
-fn unplaced(issue: LintIssue) -> PlacedIssue {
-    use tower_lsp_server::ls_types::Position;
+fn unplaced(issue: &LintIssue) -> mapping::Placement {
     let at =
         |line: u32, column: u32| Position::new(line.saturating_sub(1), column.saturating_sub(1));
     let range = match &issue.span {
@@ -124,31 +155,28 @@ fn unplaced(issue: LintIssue) -> PlacedIssue {
         }
         model::Span::Lines { from, to } => Range::new(at(*from, 0), at(*to, 0)),
     };
-    PlacedIssue {
-        issue,
+    mapping::Placement {
         range,
         fixes: Vec::new(),
-        text_hash: 0,
     }
 }
 
-/// The linter to use: the first golangci-lint on `path_dirs` or in Go's
-/// install directory that answers, else `go vet` through the first `go`.
+/// The linter to use: the first golangci-lint in the locator's search order
+/// (PATH, then Go's install directory, `install_dir`, as
+/// [`Locator::read_install_dir`] gives it) that answers, else `go vet`
+/// through the `go` on PATH.
 pub async fn find_linter(
     runner: &dyn ProcessRunner,
-    path_dirs: &[PathBuf],
-    gobin: Option<&Path>,
+    locator: &Locator,
+    install_dir: Option<&Path>,
 ) -> Option<Linter> {
-    for candidate in tool::candidates(path_dirs, gobin) {
+    for candidate in locator.all("golangci-lint", install_dir) {
         match Linter::golangci(runner, &candidate).await {
             Ok(linter) => return Some(linter),
             Err(e) => tracing::warn!("ignoring {}: {e}", candidate.display()),
         }
     }
-    crate::goenv::path::which_all("go", path_dirs)
-        .into_iter()
-        .next()
-        .map(|go| Linter::go_vet(&go))
+    locator.go().map(|go| Linter::go_vet(&go))
 }
 
 /// Lints each module's patterns in turn and places the issues in their files
@@ -172,7 +200,7 @@ pub async fn lint_targets(
                 }],
             ),
         };
-        let issues = place_issues_off_thread(issues).await;
+        let issues = place_issues_off_thread(linter.kind, issues).await;
         runs.push(output::ModuleRun {
             module_root: root.clone(),
             patterns: patterns.clone(),
@@ -218,15 +246,15 @@ mod tests {
         let text: String = "日x\n".repeat(n).replace('日', "a");
         let out = golangci::parse(&many_issues("/f.go", n), Path::new("/"));
         assert!(out.failures.is_empty());
-        let placed = place_issues(out.issues, |_| Some(text.clone()));
+        let placed = place_issues(ToolKind::GolangciLint, out.issues, |_| Some(text.clone()));
         assert_eq!(placed.len(), n);
         for (i, p) in placed.iter().enumerate().step_by(9_973) {
-            assert_eq!(p.issue.message, format!("t{i}"));
+            assert_eq!(p.finding.message, format!("t{i}"));
             let line = u32::try_from(i).unwrap();
-            assert_eq!(p.range.start.line, line);
-            assert_eq!(p.range.start.character, 1);
-            assert_eq!(p.fixes[0].edits[0].new_text, "y");
-            assert_eq!(p.fixes[0].edits[0].range.start.line, line);
+            assert_eq!(p.range().start.line, line);
+            assert_eq!(p.range().start.character, 1);
+            assert_eq!(p.finding.fixes[0].edits[0].new_text, "y");
+            assert_eq!(p.finding.fixes[0].edits[0].range.start.line, line);
         }
     }
 
@@ -243,12 +271,15 @@ mod tests {
     #[test]
     fn issues_in_files_that_cannot_be_read_still_get_a_line_range() {
         let json = r#"{"Issues":[{"FromLinter":"x","Text":"t","Pos":{"Filename":"/gone.go","Line":3,"Column":4}}]}"#;
-        let placed = place_issues(golangci::parse(json, Path::new("/")).issues, |_| None);
+        let issues = golangci::parse(json, Path::new("/")).issues;
+        let placed = place_issues(ToolKind::GolangciLint, issues, |_| None);
         assert_eq!(placed.len(), 1);
-        assert!(placed[0].fixes.is_empty());
+        assert!(placed[0].finding.fixes.is_empty());
+        assert_eq!(placed[0].range().start, Position::new(2, 3));
+        assert_eq!(placed[0].finding.code, "x");
         assert_eq!(
-            placed[0].range.start,
-            tower_lsp_server::ls_types::Position::new(2, 3)
+            placed[0].finding.doc.as_deref(),
+            Some("https://golangci-lint.run/usage/linters/#x")
         );
     }
 }

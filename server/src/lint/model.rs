@@ -119,6 +119,13 @@ pub enum ToolKind {
 }
 
 impl ToolKind {
+    /// The tool whose diagnostics have `source`.
+    pub fn from_source(source: &str) -> Option<ToolKind> {
+        [ToolKind::GolangciLint, ToolKind::GoVet]
+            .into_iter()
+            .find(|t| t.source() == source)
+    }
+
     /// The `source` of its diagnostics.
     pub fn source(self) -> &'static str {
         match self {

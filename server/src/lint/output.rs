@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::model::{doc_url, Level, LintFailure, ToolKind};
-use super::PlacedIssue;
+use super::Linted;
 use crate::render::escape::line as esc;
 use crate::render::style::{self, Paint};
 use crate::render::{adapt, sarif};
@@ -27,13 +27,13 @@ pub struct Report {
 pub struct ModuleRun {
     pub module_root: PathBuf,
     pub patterns: Vec<String>,
-    pub issues: Vec<PlacedIssue>,
+    pub issues: Vec<Linted>,
     pub failures: Vec<LintFailure>,
     pub duration_ms: u64,
 }
 
 impl Report {
-    pub fn issues(&self) -> impl Iterator<Item = &PlacedIssue> {
+    pub fn issues(&self) -> impl Iterator<Item = &Linted> {
         self.runs.iter().flat_map(|r| r.issues.iter())
     }
 
@@ -42,8 +42,8 @@ impl Report {
     }
 }
 
-fn level(issue: &PlacedIssue) -> Level {
-    Level::of(issue.issue.severity.as_deref())
+fn level(issue: &Linted) -> Level {
+    issue.level
 }
 
 /// `file:line:col: severity: message (linter)` in compiler style (1-based
@@ -62,18 +62,21 @@ pub fn render_text(report: &Report, colour: bool) -> String {
         let _ = writeln!(
             out,
             "{}:{}:{}: {word}: {} ({})",
-            esc(&issue.issue.file.display().to_string()),
-            issue.range.start.line + 1,
-            issue.range.start.character + 1,
-            esc(&issue.issue.message),
-            esc(&issue.issue.linter)
+            esc(&issue.path().display().to_string()),
+            issue.range().start.line + 1,
+            issue.range().start.character + 1,
+            esc(&issue.finding.message),
+            esc(&issue.finding.code)
         );
-        for fix in &issue.fixes {
+        for fix in &issue.finding.fixes {
             let _ = writeln!(out, "    {} {}", paint(style::DIM, "fix:"), esc(&fix.title));
         }
     }
     let count = report.issues().count();
-    let fixable = report.issues().filter(|i| !i.fixes.is_empty()).count();
+    let fixable = report
+        .issues()
+        .filter(|i| !i.finding.fixes.is_empty())
+        .count();
     let _ = writeln!(
         out,
         "{count} issue{} ({fixable} with a suggested fix) from {}",
@@ -91,7 +94,7 @@ struct JsonIssue<'a> {
     message: &'a str,
     severity: &'static str,
     /// 0-based line, UTF-16 columns (LSP).
-    range: &'a tower_lsp_server::ls_types::Range,
+    range: crate::finding::Range,
     /// As the tool reported it: 1-based line and byte column.
     reported: &'a super::model::Span,
     doc_url: String,
@@ -102,7 +105,15 @@ struct JsonIssue<'a> {
 #[serde(rename_all = "camelCase")]
 struct JsonFix<'a> {
     title: &'a str,
-    edits: &'a [tower_lsp_server::ls_types::TextEdit],
+    edits: Vec<JsonEdit<'a>>,
+}
+
+/// An edit of the issue's own file, as LSP writes one.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsonEdit<'a> {
+    range: crate::finding::Range,
+    new_text: &'a str,
 }
 
 /// The run in the JSON envelope: its facts (`tool`, `linter`, `issues` as
@@ -111,19 +122,27 @@ pub fn render_json(report: &Report) -> String {
     let issues: Vec<JsonIssue<'_>> = report
         .issues()
         .map(|i| JsonIssue {
-            file: &i.issue.file,
-            linter: &i.issue.linter,
-            message: &i.issue.message,
+            file: i.path(),
+            linter: &i.finding.code,
+            message: &i.finding.message,
             severity: level(i).word(),
-            range: &i.range,
-            reported: &i.issue.span,
-            doc_url: doc_url(report.tool, &i.issue.linter),
+            range: i.range(),
+            reported: &i.reported,
+            doc_url: doc_url(report.tool, &i.finding.code),
             fixes: i
+                .finding
                 .fixes
                 .iter()
                 .map(|f| JsonFix {
                     title: &f.title,
-                    edits: &f.edits,
+                    edits: f
+                        .edits
+                        .iter()
+                        .map(|e| JsonEdit {
+                            range: e.range,
+                            new_text: &e.new_text,
+                        })
+                        .collect(),
                 })
                 .collect(),
         })

@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::exec::{CommandSpec, ExecError, ProcessRunner};
-use crate::goenv::path::which_all;
 
 use super::model::ToolKind;
 
@@ -59,29 +58,6 @@ pub fn parse_flags(help: &str) -> BTreeSet<String> {
                     .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'))
         })
         .collect()
-}
-
-/// Where to look for golangci-lint: PATH (as given, already filtered for an
-/// untrusted workspace), then Go's install directory, where `go install`
-/// puts it even when that is not on PATH.
-pub fn candidates(path_dirs: &[PathBuf], gobin: Option<&Path>) -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = path_dirs.to_vec();
-    if let Some(dir) = gobin {
-        dirs.push(dir.to_path_buf());
-    }
-    which_all("golangci-lint", &dirs)
-}
-
-/// `$GOBIN`, else `$GOPATH/bin` (first entry), else `~/go/bin`.
-pub fn go_install_dir(env: &crate::check::Environment) -> Option<PathBuf> {
-    if let Some(gobin) = env.get("GOBIN").filter(|v| !v.is_empty()) {
-        return Some(PathBuf::from(gobin));
-    }
-    if let Some(gopath) = env.get("GOPATH").filter(|v| !v.is_empty()) {
-        let first = std::env::split_paths(gopath).next()?;
-        return Some(first.join("bin"));
-    }
-    env.home().map(|home| home.join("go").join("bin"))
 }
 
 impl Linter {

@@ -90,8 +90,9 @@ impl Backend {
     /// from absolute PATH directories (and a GOPATH/bin) outside it.
     async fn dlv_facts(&self) -> DlvFacts {
         let trust = self.state.lock().await.trust();
-        let dirs = trust.program_dirs(&crate::check::Environment::from_process());
-        tokio::task::spawn_blocking(move || crate::debug::dlv::gather_in(dirs, &trust))
+        let locator =
+            crate::toolchain::Locator::new(&crate::check::Environment::from_process(), &trust);
+        tokio::task::spawn_blocking(move || crate::debug::dlv::gather_in(&locator))
             .await
             .unwrap_or_else(|_| DlvFacts {
                 path: None,
@@ -181,8 +182,11 @@ fn start_dlv(dlv: DlvFacts, pid: u32, kind: ServerKind) -> Result<(DlvServer, At
         let reasons: Vec<String> = preflight
             .findings
             .iter()
-            .filter(|f| f.severity == crate::debug::preflight::Severity::Error)
-            .map(|f| format!("{} {}: {}", f.code, f.title, f.message))
+            .filter(|f| f.severity == crate::finding::Severity::Error)
+            .map(|f| {
+                let title = crate::debug::preflight::title(&f.code);
+                format!("{} {title}: {}", f.code, f.message)
+            })
             .collect();
         return Err(Error {
             code: ErrorCode::ServerError(ATTACH_REFUSED),

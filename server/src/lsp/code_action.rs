@@ -1,13 +1,15 @@
-//! Quick fixes that run a command: a gord diagnostic carries its fix in
-//! `data`, so the action is built from the diagnostic alone. A fix that
-//! edits text is not taken from there (the diagnostic may be older than the
-//! text): it is recomputed from the current text ([`super::ssh::quick_fixes`]).
+//! Quick fixes that run a command: a gord diagnostic carries its finding's
+//! fixes in `data` ([`super::diagnostics::FixData`]), so the action is built
+//! from the diagnostic alone. A fix that edits text is not taken from here:
+//! an SSH fix is recomputed from the current text
+//! ([`super::ssh::quick_fixes`]), a lint fix is offered only while its
+//! guard holds ([`super::lint::quick_fixes`]).
 
 use tower_lsp_server::ls_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, Command, Diagnostic,
 };
 
-use crate::check::Fix;
+use super::diagnostics::{fix_data, SOURCE};
 
 /// The command the extension registers to run a fix's argv in a terminal.
 pub const RUN_FIX_COMMAND: &str = "gord.runFixCommand";
@@ -16,32 +18,33 @@ pub const RUN_FIX_COMMAND: &str = "gord.runFixCommand";
 pub fn quick_fixes(diagnostics: &[Diagnostic]) -> Vec<CodeActionOrCommand> {
     diagnostics
         .iter()
-        .filter(|d| d.source.as_deref() == Some("gord"))
-        .filter_map(|d| {
-            let fix: Fix = serde_json::from_value(d.data.clone()?).ok()?;
-            // `data` comes back from the client: show its title escaped.
-            let title = crate::render::escape::line(&fix.title).into_owned();
-            let command = match (&fix.edit, &fix.command) {
-                // Recomputed elsewhere, from the current text.
-                (Some(_), _) => return None,
-                (None, Some(argv)) => Some(Command {
+        .filter(|d| d.source.as_deref() == Some(SOURCE))
+        .filter_map(|d| Some((d, fix_data(d)?)))
+        .flat_map(|(d, data)| {
+            data.fixes.into_iter().filter_map(move |fix| {
+                // Edits are recomputed elsewhere, from the current text;
+                // advice alone is not an action (the message already says it).
+                if !fix.edits.is_empty() {
+                    return None;
+                }
+                let argv = fix.command?;
+                // `data` comes back from the client: show its title escaped.
+                let title = crate::render::escape::line(&fix.title).into_owned();
+                Some(CodeActionOrCommand::CodeAction(CodeAction {
                     title: title.clone(),
-                    command: RUN_FIX_COMMAND.to_string(),
-                    arguments: Some(vec![serde_json::json!(argv)]),
-                }),
-                // Advice alone is not an action; the message already says it.
-                (None, None) => return None,
-            };
-            Some(CodeActionOrCommand::CodeAction(CodeAction {
-                title,
-                kind: Some(CodeActionKind::QUICKFIX),
-                diagnostics: Some(vec![d.clone()]),
-                edit: None,
-                command,
-                is_preferred: Some(true),
-                disabled: None,
-                data: None,
-            }))
+                    kind: Some(CodeActionKind::QUICKFIX),
+                    diagnostics: Some(vec![d.clone()]),
+                    edit: None,
+                    command: Some(Command {
+                        title,
+                        command: RUN_FIX_COMMAND.to_string(),
+                        arguments: Some(vec![serde_json::json!(argv)]),
+                    }),
+                    is_preferred: Some(true),
+                    disabled: None,
+                    data: None,
+                }))
+            })
         })
         .collect()
 }
@@ -49,16 +52,19 @@ pub fn quick_fixes(diagnostics: &[Diagnostic]) -> Vec<CodeActionOrCommand> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tower_lsp_server::ls_types::{Position, Range};
+    use crate::finding::{Edit, Finding, Fix, Position, Range, Severity, Subject};
+    use crate::lsp::diagnostics::{to_diagnostic, Guard};
 
     fn diagnostic(source: &str, fix: Option<Fix>) -> Diagnostic {
-        Diagnostic {
-            range: Range::new(Position::new(0, 0), Position::new(0, 1)),
-            source: Some(source.into()),
-            message: "m".into(),
-            data: fix.map(|f| serde_json::to_value(f).unwrap()),
-            ..Diagnostic::default()
-        }
+        let at = Range::new(Position::new(0, 0), Position::new(0, 1));
+        let mut finding = Finding::new(
+            "GO006",
+            Severity::Error,
+            "m",
+            Subject::file("/ws/go.mod", at),
+        );
+        finding.fixes.extend(fix);
+        to_diagnostic(&finding, source, &|_| None, Guard::default())
     }
 
     #[test]
@@ -90,11 +96,14 @@ mod tests {
         assert!(quick_fixes(&[diagnostic("gord", None)]).is_empty());
         // A fix that edits text is recomputed from the current text, never
         // taken from the diagnostic.
-        let edit = Fix {
-            title: "Change".into(),
-            command: None,
-            edit: Some(tower_lsp_server::ls_types::WorkspaceEdit::default()),
-        };
+        let edit = Fix::edits(
+            "Change",
+            vec![Edit {
+                path: "/ws/go.mod".into(),
+                range: Range::default(),
+                new_text: "go 1.22".into(),
+            }],
+        );
         assert!(quick_fixes(&[diagnostic("gord", Some(edit))]).is_empty());
     }
 }

@@ -1,20 +1,24 @@
-//! Lint results in the editor: placed issues become diagnostics, and the
-//! quick fixes for a diagnostic are built from the issue it came from and the
-//! file's current text. Pure: state and texts in, LSP values out.
+//! Lint results in the editor: placed issues become diagnostics through the
+//! one converter ([`super::diagnostics`]), each carrying the linter's fixes
+//! and the hash of the text they were computed on; the quick fixes for a
+//! diagnostic are built from that and the file's current text, and offered
+//! only while the file still has the text that was linted. Pure: texts in,
+//! LSP values out.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use tower_lsp_server::ls_types::{
-    CodeAction, CodeActionKind, CodeActionOrCommand, CodeDescription, CreateFile,
-    CreateFileOptions, Diagnostic, DiagnosticSeverity, DocumentChangeOperation, DocumentChanges,
-    NumberOrString, OneOf, OptionalVersionedTextDocumentIdentifier, Position, Range, ResourceOp,
-    TextDocumentEdit, TextEdit, Uri, WorkspaceEdit,
+    CodeAction, CodeActionKind, CodeActionOrCommand, CreateFile, CreateFileOptions, Diagnostic,
+    DiagnosticSeverity, DocumentChangeOperation, DocumentChanges, NumberOrString, OneOf,
+    OptionalVersionedTextDocumentIdentifier, Position, Range, ResourceOp, TextDocumentEdit,
+    TextEdit, Uri, WorkspaceEdit,
 };
 
-use crate::lint::model::{doc_url, ByteEdit, Level, ToolKind};
-use crate::lint::{config_edit, suppress, text_hash, PlacedIssue};
+use super::diagnostics::{self as convert, Guard};
+use crate::lint::model::{ByteEdit, Level, ToolKind};
+use crate::lint::{config_edit, suppress, text_hash, Linted};
 use crate::text::LineIndex;
 
 /// The package directory an issue's diagnostics are kept under: a run of a
@@ -23,53 +27,42 @@ pub fn package_dir(file: &Path) -> PathBuf {
     file.parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
-fn severity(level: Level) -> DiagnosticSeverity {
-    match level {
-        Level::Error => DiagnosticSeverity::ERROR,
-        Level::Warning => DiagnosticSeverity::WARNING,
-        Level::Info => DiagnosticSeverity::INFORMATION,
-        Level::Hint => DiagnosticSeverity::HINT,
-    }
+/// How a text hash travels in a diagnostic's guard.
+fn hash_word(hash: u64) -> String {
+    format!("{hash:016x}")
 }
 
-pub fn diagnostic(tool: ToolKind, placed: &PlacedIssue) -> Diagnostic {
-    Diagnostic {
-        range: placed.range,
-        severity: Some(severity(Level::of(placed.issue.severity.as_deref()))),
-        code: Some(NumberOrString::String(
-            crate::render::escape::line(&placed.issue.linter).into_owned(),
-        )),
-        code_description: Uri::from_str(&doc_url(tool, &placed.issue.linter))
-            .ok()
-            .map(|href| CodeDescription { href }),
-        source: Some(tool.source().to_string()),
-        message: crate::render::escape::text(&placed.issue.message).into_owned(),
-        related_information: None,
-        tags: None,
-        data: None,
+pub fn diagnostic(tool: ToolKind, placed: &Linted) -> Diagnostic {
+    let guard = Guard {
+        version: None,
+        hash: Some(hash_word(placed.text_hash)),
+    };
+    let mut d = convert::to_diagnostic(&placed.finding, tool.source(), &|_| None, guard);
+    if placed.level == Level::Hint {
+        d.severity = Some(DiagnosticSeverity::HINT);
     }
+    d
 }
 
 /// Diagnostics per file URI, per package directory.
 pub fn diagnostics_by_dir(
     tool: ToolKind,
-    issues: &[PlacedIssue],
+    issues: &[Linted],
 ) -> BTreeMap<PathBuf, BTreeMap<String, Vec<Diagnostic>>> {
     let mut out: BTreeMap<PathBuf, BTreeMap<String, Vec<Diagnostic>>> = BTreeMap::new();
     for placed in issues {
-        out.entry(package_dir(&placed.issue.file))
+        out.entry(package_dir(placed.path()))
             .or_default()
-            .entry(crate::uri::file_uri(&placed.issue.file))
+            .entry(crate::uri::file_uri(placed.path()))
             .or_default()
             .push(diagnostic(tool, placed));
     }
     out
 }
 
-/// What the quick fixes need besides the issue: which tool produced it and
-/// where the project's golangci-lint config is (or would go).
+/// What the quick fixes need besides the diagnostic: where the project's
+/// golangci-lint config is (or would go) and the texts as the editor has them.
 pub struct FixContext<'a> {
-    pub tool: ToolKind,
     pub major: u8,
     /// Reads a file as the editor has it (open buffer, else disk).
     pub read: &'a dyn Fn(&Path) -> Option<String>,
@@ -83,22 +76,11 @@ pub struct FixContext<'a> {
     pub document_changes: bool,
 }
 
-/// Whether `diagnostic` is the one `placed` was published as.
-fn same(diagnostic: &Diagnostic, tool: ToolKind, placed: &PlacedIssue) -> bool {
-    diagnostic.source.as_deref() == Some(tool.source())
-        && diagnostic.range == placed.range
-        && diagnostic.message == crate::render::escape::text(&placed.issue.message)
-        && diagnostic.code
-            == Some(NumberOrString::String(
-                crate::render::escape::line(&placed.issue.linter).into_owned(),
-            ))
-}
-
-/// The quick fixes for the lint diagnostics among `diagnostics` in `file`.
+/// The quick fixes for the lint diagnostics among `diagnostics` in `file`,
+/// from each diagnostic alone: no issue is looked up on the server.
 pub fn quick_fixes(
     file: &Path,
     diagnostics: &[Diagnostic],
-    issues: &[PlacedIssue],
     ctx: &FixContext<'_>,
 ) -> Vec<CodeActionOrCommand> {
     let Ok(uri) = Uri::from_str(&crate::uri::file_uri(file)) else {
@@ -107,31 +89,46 @@ pub fn quick_fixes(
     let Some(text) = (ctx.read)(file) else {
         return Vec::new();
     };
-    let unchanged_hash = text_hash(&text);
+    let now = hash_word(text_hash(&text));
+    let version = (ctx.version)(file);
     let mut actions = Vec::new();
     for d in diagnostics {
-        let Some(placed) = issues
-            .iter()
-            .find(|p| p.issue.file == file && same(d, ctx.tool, p))
-        else {
+        let Some(tool) = d.source.as_deref().and_then(ToolKind::from_source) else {
+            continue;
+        };
+        let Some(NumberOrString::String(linter)) = &d.code else {
+            continue;
+        };
+        let Some(data) = convert::fix_data(d) else {
             continue;
         };
         // The linter's edits, and the diagnostic's line, refer to the text
         // it read: offered only while the file still has it (the next save
         // lints again). A line inserted above would put them on the wrong line.
-        let current = placed.text_hash == unchanged_hash;
+        let current = data.guard.holds(version, &now);
         if current {
-            for (n, fix) in placed.fixes.iter().enumerate() {
+            for (n, fix) in data.fixes.iter().enumerate() {
+                // The edits come back from the client: only this file's.
+                if fix.edits.iter().any(|e| e.path != file) {
+                    continue;
+                }
+                let edits = fix
+                    .edits
+                    .iter()
+                    .map(|e| TextEdit {
+                        range: convert::range(e.range),
+                        new_text: e.new_text.clone(),
+                    })
+                    .collect();
                 actions.push(action(
-                    &fix.title,
+                    &crate::render::escape::line(&fix.title),
                     d,
-                    single_file_edit(file, &uri, fix.edits.clone(), ctx),
+                    single_file_edit(file, &uri, edits, ctx),
                     n == 0,
                 ));
             }
         }
-        if ctx.tool == ToolKind::GolangciLint {
-            let linter = &placed.issue.linter;
+        if tool == ToolKind::GolangciLint {
             let nolint = current
                 .then(|| suppress::nolint_edit(&text, d.range.start.line, linter))
                 .flatten();
@@ -172,7 +169,10 @@ fn action(
 
 fn lsp_edit(index: &LineIndex<'_>, edit: ByteEdit) -> TextEdit {
     TextEdit {
-        range: Range::new(index.position(edit.start), index.position(edit.end)),
+        range: convert::range(crate::finding::Range::new(
+            index.position(edit.start),
+            index.position(edit.end),
+        )),
         new_text: edit.new_text,
     }
 }
@@ -259,5 +259,72 @@ fn disable_in_config(
                 },
             ))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lint::golangci;
+
+    const TEXT: &str = "package p\n\nfunc f() {\n\tx := 1 // mispelled\n}\n";
+
+    /// A misspell issue on line 4 with its fix, placed in `TEXT`.
+    fn diagnostic_of_text() -> Diagnostic {
+        let json = r#"{"Issues":[{"FromLinter":"misspell","Text":"`mispelled` is a misspelling","Pos":{"Filename":"/ws/p.go","Line":4,"Column":12},"SuggestedFixes":[{"TextEdits":[{"Pos":33,"End":42,"NewText":"bWlzc3BlbGxlZA=="}]}]}]}"#;
+        let issues = golangci::parse(json, Path::new("/ws")).issues;
+        let placed =
+            crate::lint::place_issues(ToolKind::GolangciLint, issues, |_| Some(TEXT.to_string()));
+        let d = diagnostic(ToolKind::GolangciLint, &placed[0]);
+        // As the client sends it back with a code action request.
+        serde_json::from_value(serde_json::to_value(d).unwrap()).unwrap()
+    }
+
+    fn actions(text: &str, d: &Diagnostic) -> Vec<String> {
+        let read = |p: &Path| (p == Path::new("/ws/p.go")).then(|| text.to_string());
+        let ctx = FixContext {
+            major: 2,
+            read: &read,
+            module_root: PathBuf::from("/ws"),
+            version: &|_| Some(3),
+            document_changes: true,
+        };
+        quick_fixes(Path::new("/ws/p.go"), std::slice::from_ref(d), &ctx)
+            .into_iter()
+            .filter_map(|a| match a {
+                CodeActionOrCommand::CodeAction(a) => Some(a.title),
+                CodeActionOrCommand::Command(_) => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_linters_fix_is_built_from_the_diagnostic_alone_while_the_text_is_unchanged() {
+        let d = diagnostic_of_text();
+        assert_eq!(d.source.as_deref(), Some("golangci-lint"));
+        assert_eq!(d.code, Some(NumberOrString::String("misspell".into())));
+        let titles = actions(TEXT, &d);
+        assert!(
+            titles.iter().any(|t| t.contains("misspelled")),
+            "{titles:?}"
+        );
+        assert!(titles.iter().any(|t| t.starts_with("Ignore misspell")));
+    }
+
+    #[test]
+    fn a_stale_fix_is_refused_once_the_file_has_changed() {
+        let d = diagnostic_of_text();
+        let moved = format!("// a line above\n{TEXT}");
+        let titles = actions(&moved, &d);
+        assert!(
+            !titles.iter().any(|t| t.contains("misspelled")),
+            "{titles:?}"
+        );
+        assert!(
+            !titles.iter().any(|t| t.starts_with("Ignore")),
+            "//nolint would land on the wrong line: {titles:?}"
+        );
+        // Disabling the linter does not depend on the line.
+        assert!(titles.iter().any(|t| t.starts_with("Disable misspell")));
     }
 }

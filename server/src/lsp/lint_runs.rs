@@ -4,7 +4,7 @@
 //! cancellable progress. Results replace exactly the linted packages'
 //! diagnostics.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -18,7 +18,7 @@ use super::Backend;
 use crate::exec::SystemRunner;
 use crate::lint::model::LintFailure;
 use crate::lint::tool::Linter;
-use crate::lint::{scope, PlacedIssue};
+use crate::lint::{scope, Linted};
 
 /// How long saves must pause before the package is linted again: a burst of
 /// saves (format on save, "save all") becomes one more run. A save after a
@@ -57,10 +57,10 @@ impl Backend {
         if !cache.probed {
             let trust = self.state.lock().await.trust();
             let env = crate::check::Environment::from_process();
-            let dirs = trust.program_dirs(&env);
-            let gobin =
-                crate::lint::tool::go_install_dir(&env).filter(|dir| trust.allows_program_dir(dir));
-            cache.linter = crate::lint::find_linter(&SystemRunner, &dirs, gobin.as_deref()).await;
+            let locator = crate::toolchain::Locator::new(&env, &trust);
+            let install_dir = locator.read_install_dir(&SystemRunner).await;
+            cache.linter =
+                crate::lint::find_linter(&SystemRunner, &locator, install_dir.as_deref()).await;
             cache.probed = true;
             match &cache.linter {
                 Some(l) => {
@@ -153,7 +153,7 @@ impl Backend {
             Ok(out) => (out.issues, out.failures),
             Err(e) => (Vec::new(), vec![exec_failure(&e)]),
         };
-        let placed = crate::lint::place_issues_off_thread(issues).await;
+        let placed = crate::lint::place_issues_off_thread(linter.kind, issues).await;
         tracing::info!(
             package = %pattern,
             issues = placed.len(),
@@ -171,15 +171,8 @@ impl Backend {
 
     /// Replaces the diagnostics of the `covered` package directories (and
     /// of any directory below a covered `...` tree) with `placed`.
-    async fn publish_lint(&self, linter: &Linter, covered: Vec<PathBuf>, placed: Vec<PlacedIssue>) {
+    async fn publish_lint(&self, linter: &Linter, covered: Vec<PathBuf>, placed: Vec<Linted>) {
         let by_dir = diagnostics_by_dir(linter.kind, &placed);
-        let mut issues_by_dir: BTreeMap<PathBuf, Vec<PlacedIssue>> = BTreeMap::new();
-        for issue in placed {
-            issues_by_dir
-                .entry(super::lint::package_dir(&issue.issue.file))
-                .or_default()
-                .push(issue);
-        }
         let changed = {
             let mut state = self.state.lock().await;
             let mut dirs: Vec<PathBuf> = covered;
@@ -194,14 +187,6 @@ impl Backend {
                         .diagnostics
                         .replace(Producer::Lint(dir.clone()), diagnostics),
                 );
-                match issues_by_dir.remove(&dir) {
-                    Some(issues) => {
-                        state.lint_issues.insert(dir, (linter.kind, issues));
-                    }
-                    None => {
-                        state.lint_issues.remove(&dir);
-                    }
-                }
             }
             changed.sort();
             changed.dedup();
@@ -317,9 +302,9 @@ impl Backend {
                 Ok(out) => (out.issues, out.failures),
                 Err(e) => (Vec::new(), vec![exec_failure(&e)]),
             };
-            let placed = crate::lint::place_issues_off_thread(issues).await;
+            let placed = crate::lint::place_issues_off_thread(linter.kind, issues).await;
             result.issues += placed.len();
-            files.extend(placed.iter().map(|p| p.issue.file.clone()));
+            files.extend(placed.iter().map(|p| p.path().to_path_buf()));
             let covered: Vec<PathBuf> = {
                 let state = self.state.lock().await;
                 state

@@ -43,8 +43,6 @@ use tower_lsp_server::ls_types::{
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
 use crate::check::HealthReport;
-use crate::lint::model::ToolKind;
-use crate::lint::PlacedIssue;
 use crate::logging::LogLevel;
 use crate::settings::{SettingProblem, Settings};
 use crate::ssh::config::local::LocalFacts;
@@ -154,9 +152,6 @@ struct State {
     fleet: Option<crate::remote::model::FleetReport>,
     documents: Documents,
     diagnostics: DiagnosticsStore,
-    /// The lint issues behind the published lint diagnostics, per package
-    /// directory, for their quick fixes.
-    lint_issues: BTreeMap<PathBuf, (ToolKind, Vec<PlacedIssue>)>,
     /// Lint failures already shown to the user (each is shown once).
     reported_lint_failures: HashSet<String>,
     /// Cancel switches of running work, by progress token.
@@ -411,14 +406,9 @@ impl Backend {
         path: &std::path::Path,
         diagnostics: &[tower_lsp_server::ls_types::Diagnostic],
     ) -> Vec<tower_lsp_server::ls_types::CodeActionOrCommand> {
-        let (tool, issues, overlay, document_changes) = {
+        let (overlay, document_changes) = {
             let state = self.state.lock().await;
-            let Some((tool, issues)) = state.lint_issues.get(&lint::package_dir(path)) else {
-                return Vec::new();
-            };
             (
-                *tool,
-                issues.clone(),
                 state.documents.overlay(),
                 state.client_support.document_changes,
             )
@@ -443,14 +433,13 @@ impl Backend {
             .unwrap_or_default();
         let version = |p: &std::path::Path| overlay.version(p);
         let ctx = lint::FixContext {
-            tool,
             major,
             read: &read,
             module_root,
             version: &version,
             document_changes,
         };
-        lint::quick_fixes(path, diagnostics, &issues, &ctx)
+        lint::quick_fixes(path, diagnostics, &ctx)
     }
 }
 

@@ -8,18 +8,17 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use tower_lsp_server::jsonrpc::{Error, Result};
-use tower_lsp_server::ls_types::{
-    CodeDescription, Diagnostic, NumberOrString, Position, Range, Uri,
-};
+use tower_lsp_server::ls_types::{Diagnostic, Position, Range, Uri};
 
-use super::diagnostics::severity;
+use super::diagnostics::{to_diagnostic, Guard, SOURCE};
 use super::ext::{
     HostSelection, RemoteCheckParams, RemoteHost, RemoteHostsParams, RemoteHostsResult,
 };
 use super::lint_runs::invalid;
 use super::store::Producer;
 use super::Backend;
-use crate::check::{doc_path, Status};
+use crate::check::Status;
+use crate::finding::Subject;
 use crate::remote::model::{FleetReport, HostReport, Progress};
 use crate::remote::RemoteCheckOptions;
 use crate::ssh::HostLine;
@@ -47,31 +46,17 @@ pub fn host_diagnostics(
         .findings
         .iter()
         .map(|finding| {
-            // Advice is no code action: the message carries it.
+            // On the Host line, led by the host's name; advice is no code
+            // action, so the message carries it.
+            let mut shown = finding.clone();
             let advice = finding
-                .fix
-                .as_ref()
-                .filter(|f| f.command.is_none() && f.edit.is_none())
+                .fix()
+                .filter(|f| f.command.is_none() && f.edits.is_empty())
                 .map(|f| format!("\n{}", f.title))
                 .unwrap_or_default();
-            Diagnostic {
-                range,
-                severity: Some(severity(finding.status)),
-                code: Some(NumberOrString::String(finding.code.clone())),
-                code_description: doc_uri(&doc_path(&finding.code))
-                    .map(|href| CodeDescription { href }),
-                source: Some(String::from("gord")),
-                message: crate::render::escape::text(&format!(
-                    "{}: {}{advice}",
-                    host.host, finding.message
-                ))
-                .into_owned(),
-                data: finding
-                    .fix
-                    .as_ref()
-                    .and_then(|fix| serde_json::to_value(fix).ok()),
-                ..Diagnostic::default()
-            }
+            shown.message = format!("{}: {}{advice}", host.host, finding.message);
+            shown.subject = Subject::file(&line.file, crate::lsp::diagnostics::from_range(range));
+            to_diagnostic(&shown, SOURCE, doc_uri, Guard::default())
         })
         .collect();
     by_file.insert(crate::uri::file_uri(&line.file), diagnostics);
@@ -306,20 +291,17 @@ impl Backend {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::Fix;
-    use crate::remote::model::{HostSummary, RemoteFinding, Verdict};
+    use crate::finding::{Finding, Fix, Severity};
+    use crate::remote::model::{HostSummary, Verdict};
     use std::str::FromStr;
+    use tower_lsp_server::ls_types::NumberOrString;
 
     fn uri(text: &str) -> Uri {
         Uri::from_str(text).unwrap()
     }
 
-    fn host(name: &str, findings: Vec<RemoteFinding>) -> HostReport {
-        let status = findings
-            .iter()
-            .map(|f| f.status)
-            .max()
-            .unwrap_or(Status::Ok);
+    fn host(name: &str, findings: Vec<Finding>) -> HostReport {
+        let status = crate::finding::worst(&findings).map_or(Status::Ok, Status::from);
         HostReport {
             host: name.into(),
             target: None,
@@ -342,14 +324,11 @@ mod tests {
         }
     }
 
-    fn finding(code: &str, fix: Fix) -> RemoteFinding {
-        RemoteFinding {
-            code: code.into(),
-            status: Status::Error,
-            message: "connection refused".into(),
-            detail: None,
-            fix: Some(fix),
-        }
+    fn finding(code: &str, fix: Fix) -> Finding {
+        let web = Subject::Host { host: "web".into() };
+        Finding::new(code, Severity::Error, "connection refused", web)
+            .with_rule_page()
+            .with_fix(fix)
     }
 
     fn line(host: &str) -> HostLine {
@@ -380,7 +359,7 @@ mod tests {
         );
         assert_eq!(d.source.as_deref(), Some("gord"));
         assert_eq!(d.message, "web: connection refused");
-        assert_eq!(d.data, Some(serde_json::to_value(fix).unwrap()));
+        assert_eq!(super::super::diagnostics::fix_data(d).unwrap().fixes, [fix]);
     }
 
     #[test]

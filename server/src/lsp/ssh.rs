@@ -2,16 +2,16 @@
 //! quick fixes, hover with the effective configuration of a Host, and
 //! go-to-definition from a ProxyJump alias to its Host block.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use tower_lsp_server::ls_types::{
-    self as lsp, CodeDescription, Diagnostic, DiagnosticSeverity, Hover, HoverContents,
-    MarkupContent, MarkupKind, NumberOrString, Position, Uri, WorkspaceEdit,
+    self as lsp, Diagnostic, DiagnosticSeverity, Hover, HoverContents, MarkupContent, MarkupKind,
+    NumberOrString, Position, Uri, WorkspaceEdit,
 };
 
-use crate::check::Fix;
+use super::diagnostics::{self as convert, Guard};
 use crate::redact;
 use crate::render::escape::{md_code, md_code_cell, md_text};
 use crate::ssh::config::blocks::{blocks, Header};
@@ -19,7 +19,7 @@ use crate::ssh::config::effective::effective;
 use crate::ssh::config::lexer::LineSyntax;
 use crate::ssh::config::local::LocalFacts;
 use crate::ssh::config::resolve::ConfigFs;
-use crate::ssh::lint::{lint, span_range, LintContext, LintFinding, Severity, SshFix};
+use crate::ssh::lint::{lint, span_range, LintContext};
 use crate::uri::file_uri;
 
 /// What one lint of an SSH config found.
@@ -67,11 +67,13 @@ pub fn diagnostics(
     for file in &ctx.files {
         by_file.entry(file_uri(&file.path)).or_default();
     }
-    for finding in lint(&ctx) {
-        by_file
-            .entry(file_uri(&finding.file))
-            .or_default()
-            .push(to_diagnostic(&finding, doc_uri));
+    // Edit fixes are recomputed from the current text when asked for
+    // ([`quick_fixes`]): they carry no guard.
+    let findings = lint(&ctx);
+    for (uri, diagnostics) in
+        convert::by_file(&findings, convert::SOURCE, doc_uri, &|_| Guard::default())
+    {
+        by_file.entry(uri).or_default().extend(diagnostics);
     }
     Linted {
         by_file,
@@ -83,11 +85,8 @@ pub fn diagnostics(
 /// never taken from the diagnostic (it may be stale), only recomputed.
 pub fn has_edit_fix(d: &Diagnostic) -> bool {
     let ssh = matches!(&d.code, Some(NumberOrString::String(c)) if c.starts_with("SSH"));
-    ssh && d.source.as_deref() == Some("gord")
-        && d.data
-            .as_ref()
-            .and_then(|data| data.get("edit"))
-            .is_some_and(|edit| !edit.is_null())
+    ssh && d.source.as_deref() == Some(convert::SOURCE)
+        && convert::fix_data(d).is_some_and(|data| data.fixes.iter().any(|f| !f.edits.is_empty()))
 }
 
 /// Quick fixes for the SSH diagnostics of `file` among `diagnostics`,
@@ -118,17 +117,21 @@ pub fn quick_fixes(
             continue;
         };
         for finding in lint(&ctx) {
-            if finding.file != file {
+            let Some((path, range)) = finding.file_range() else {
+                continue;
+            };
+            if path != file {
                 continue;
             }
-            let Some(fix) = finding.fix.as_ref().filter(|f| !f.edits.is_empty()) else {
+            let range = convert::range(range);
+            let Some(fix) = finding.fix().filter(|f| !f.edits.is_empty()) else {
                 continue;
             };
             let code = NumberOrString::String(finding.code.to_string());
             let health_message = format!("{}: {}", finding.code, finding.message);
             for (i, d) in wanted.iter().enumerate() {
                 let same = !answered[i]
-                    && d.range == finding.range
+                    && d.range == range
                     && d.code.as_ref() == Some(&code)
                     && (d.message == finding.message || d.message == health_message);
                 if !same {
@@ -136,13 +139,13 @@ pub fn quick_fixes(
                 }
                 let mut files: Vec<(Uri, Vec<lsp::TextEdit>)> = Vec::new();
                 for e in &fix.edits {
-                    let Ok(uri) = Uri::from_str(&file_uri(&e.file)) else {
+                    let Ok(uri) = Uri::from_str(&file_uri(&e.path)) else {
                         continue;
                     };
                     files.push((
                         uri,
                         vec![lsp::TextEdit {
-                            range: e.range,
+                            range: convert::range(e.range),
                             new_text: e.new_text.clone(),
                         }],
                     ));
@@ -162,46 +165,6 @@ pub fn quick_fixes(
         }
     }
     actions
-}
-
-fn to_diagnostic(finding: &LintFinding, doc_uri: &dyn Fn(&str) -> Option<Uri>) -> Diagnostic {
-    let fix = finding.fix.as_ref().and_then(to_fix);
-    Diagnostic {
-        range: finding.range,
-        severity: Some(match finding.severity {
-            Severity::Error => DiagnosticSeverity::ERROR,
-            Severity::Warning => DiagnosticSeverity::WARNING,
-            Severity::Info => DiagnosticSeverity::INFORMATION,
-        }),
-        code: Some(NumberOrString::String(finding.code.to_string())),
-        code_description: doc_uri(&crate::check::doc_path(finding.code))
-            .map(|href| CodeDescription { href }),
-        source: Some(String::from("gord")),
-        message: crate::render::escape::text(&finding.message).into_owned(),
-        related_information: None,
-        tags: None,
-        data: fix.and_then(|f| serde_json::to_value(f).ok()),
-    }
-}
-
-/// An SSH fix as the generic fix quick fixes are built from.
-pub fn to_fix(fix: &SshFix) -> Option<Fix> {
-    let mut changes: HashMap<Uri, Vec<lsp::TextEdit>> = HashMap::new();
-    for edit in &fix.edits {
-        let uri = Uri::from_str(&file_uri(&edit.file)).ok()?;
-        changes.entry(uri).or_default().push(lsp::TextEdit {
-            range: edit.range,
-            new_text: edit.new_text.clone(),
-        });
-    }
-    Some(Fix {
-        title: crate::render::escape::line(&fix.title).into_owned(),
-        command: fix.command.clone(),
-        edit: (!changes.is_empty()).then(|| WorkspaceEdit {
-            changes: Some(changes),
-            ..WorkspaceEdit::default()
-        }),
-    })
 }
 
 /// Hover on a `Host` line: the effective configuration of its first literal
@@ -335,7 +298,7 @@ pub fn definition(
                     .unwrap_or(0);
                 return Some(lsp::Location {
                     uri,
-                    range: span_range(candidate, header, 0..len),
+                    range: convert::range(span_range(candidate, header, 0..len)),
                 });
             }
         }

@@ -10,8 +10,8 @@ use std::time::SystemTime;
 
 use futures::future::BoxFuture;
 
-use crate::check::{Area, Check, CheckContext, Fix, Outcome};
-use crate::goenv::path::which_all;
+use crate::check::{Area, Check, CheckContext, Outcome};
+use crate::finding::Fix;
 use crate::goenv::probe::go_env;
 use crate::preload::caches::gopls_cache_root;
 use crate::preload::offline::{in_module_cache, required_modules};
@@ -128,15 +128,7 @@ fn go020_caches(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
         let gocache = env.get("GOCACHE").unwrap_or("");
         let build_cache_ready =
             gocache != "off" && std::fs::read_dir(gocache).is_ok_and(|mut e| e.next().is_some());
-        let gopls = which_all("gopls", &ctx.program_dirs())
-            .into_iter()
-            .next()
-            .or_else(|| {
-                env.install_dir()
-                    .filter(|d| ctx.allows_program_dir(d))
-                    .map(|d| d.join("gopls"))
-                    .filter(|p| p.is_file())
-            });
+        let gopls = ctx.locator().find("gopls", Some(env)).into_path();
         let text = |key: &str| ctx.env.get(key).map(|v| v.to_string_lossy().into_owned());
         let root = gopls_cache_root(
             text("GOPLSCACHE").as_deref(),

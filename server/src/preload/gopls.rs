@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 
-use crate::exec::{spawn_streaming, CommandSpec, ExecError};
+use crate::exec::{CommandSpec, ExecError, ProcessRunner};
 
 pub const LOAD_TITLE: &str = "Setting up workspace";
 pub const DIAGNOSE_TITLE: &str = "diagnosing initial workspace load";
@@ -49,6 +49,7 @@ pub enum SessionError {
 /// Runs one session in `folder`. Dropping the future kills gopls and the
 /// `go list` processes it started (they share its process group).
 pub async fn warm_gopls(
+    runner: &dyn ProcessRunner,
     gopls: &Path,
     folder: &Path,
     env: &[(String, String)],
@@ -58,7 +59,7 @@ pub async fn warm_gopls(
     for (key, value) in env {
         spec = spec.env(key, value);
     }
-    let mut child = spawn_streaming(&spec, true)?;
+    let mut child = runner.spawn_streaming(spec, true)?;
     let mut stdin = child.stdin.take().ok_or(SessionError::Closed)?;
     let stdout = child.stdout.take().ok_or(SessionError::Closed)?;
     let mut reader = BufReader::new(stdout);

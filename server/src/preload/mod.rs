@@ -36,7 +36,7 @@ pub use tokio_util::sync::CancellationToken;
 use crate::check::{Environment, Trust};
 use crate::exec::{CommandSpec, ProcessRunner};
 use crate::goenv::env::GoEnv;
-use crate::goenv::path::which_all;
+use crate::toolchain::Locator;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ToolchainError {
@@ -46,19 +46,16 @@ pub enum ToolchainError {
     GoEnv(String),
 }
 
-/// Finds `go` (first on PATH) and gopls (PATH, else GOBIN or GOPATH/bin),
-/// each from a directory `trust` allows, and reads `go env -json` in `/`, so
-/// no workspace file picks the toolchain.
+/// Finds `go` and gopls through the toolchain locator (so each from a
+/// directory `trust` allows) and reads `go env -json` in `/`, so no
+/// workspace file picks the toolchain.
 pub async fn locate_toolchain(
     env: &Environment,
     trust: &Trust,
     runner: &dyn ProcessRunner,
 ) -> Result<Toolchain, ToolchainError> {
-    let dirs = trust.program_dirs(env);
-    let go = which_all("go", &dirs)
-        .into_iter()
-        .next()
-        .ok_or(ToolchainError::NoGo)?;
+    let locator = Locator::new(env, trust);
+    let go = locator.go().ok_or(ToolchainError::NoGo)?;
     let out = runner
         .run(CommandSpec::new(&go).args(["env", "-json"]).cwd("/"))
         .await
@@ -68,13 +65,7 @@ pub async fn locate_toolchain(
     }
     let go_env =
         GoEnv::parse(&out.stdout_text()).map_err(|e| ToolchainError::GoEnv(e.to_string()))?;
-    let gopls = which_all("gopls", &dirs).into_iter().next().or_else(|| {
-        go_env
-            .install_dir()
-            .filter(|d| trust.allows_program_dir(d))
-            .map(|d| d.join("gopls"))
-            .filter(|p| crate::goenv::path::is_executable_file(p))
-    });
+    let gopls = locator.find("gopls", Some(&go_env)).into_path();
     let text = |key: &str| env.get(key).map(|v| v.to_string_lossy().into_owned());
     Ok(Toolchain {
         go,

@@ -213,7 +213,7 @@ async fn pipeline(
             Some(gopls) => {
                 let goflags = tools.env.get("GOFLAGS").unwrap_or("");
                 let (runs, errors) =
-                    warm_all_gopls(gopls, &roots, gopls_root.as_deref(), goflags).await;
+                    warm_all_gopls(runner, gopls, &roots, gopls_root.as_deref(), goflags).await;
                 let grown: u64 = runs.iter().map(|r| r.cache_growth_bytes).sum();
                 let slowest = runs.iter().map(|r| r.diagnosed_ms).max().unwrap_or(0);
                 let (status, message) = if !errors.is_empty() {
@@ -572,6 +572,7 @@ async fn build_offline(
 }
 
 async fn warm_all_gopls(
+    runner: &dyn ProcessRunner,
     gopls: &Path,
     roots: &[BuildRoot],
     cache_root: Option<&Path>,
@@ -592,7 +593,7 @@ async fn warm_all_gopls(
                 },
             ),
         ];
-        match warm_gopls(gopls, &root.dir, &env, GOPLS_TIMEOUT).await {
+        match warm_gopls(runner, gopls, &root.dir, &env, GOPLS_TIMEOUT).await {
             Ok(times) => runs.push(GoplsSummary {
                 folder: root.dir.display().to_string(),
                 loaded_ms: u64::try_from(times.loaded.as_millis()).unwrap_or(u64::MAX),

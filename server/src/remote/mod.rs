@@ -31,11 +31,11 @@ use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 
-use crate::check::{Fix, Status};
+use crate::check::Status;
 use crate::exec::{CommandSpec, ProcessRunner, SystemRunner};
+use crate::finding::{Finding, Fix, Severity, Subject};
 use model::{
-    FleetReport, Forwarding, HostReport, HostSummary, KnownHostState, ProbeStage, Progress,
-    RemoteFinding, Verdict,
+    FleetReport, Forwarding, HostReport, HostSummary, KnownHostState, ProbeStage, Progress, Verdict,
 };
 use target::{check_host_argument, Target};
 
@@ -130,13 +130,16 @@ fn ms(d: Duration) -> u64 {
 }
 
 fn refused(host: &str, code_message: String, fix: &str, started: Instant) -> HostReport {
-    let finding = RemoteFinding {
-        code: String::from("RMT001"),
-        status: Status::Error,
-        message: code_message,
-        detail: None,
-        fix: Some(Fix::advice(fix)),
-    };
+    let finding = Finding::new(
+        "RMT001",
+        Severity::Error,
+        code_message,
+        Subject::Host {
+            host: host.to_string(),
+        },
+    )
+    .with_rule_page()
+    .with_fix(Fix::advice(fix));
     HostReport {
         host: host.to_string(),
         target: None,
@@ -264,11 +267,7 @@ pub async fn check_host(
     };
     let findings = rules::findings(&observed);
     let summary = rules::summarize(&observed, &findings);
-    let status = findings
-        .iter()
-        .map(|f| f.status)
-        .max()
-        .unwrap_or(Status::Ok);
+    let status = crate::finding::worst(&findings).map_or(Status::Ok, Status::from);
     HostReport {
         host: host.to_string(),
         target: Some(target),

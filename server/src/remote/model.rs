@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::script::RemoteFacts;
 use super::target::Target;
-use crate::check::{Fix, Status};
+use crate::check::Status;
+use crate::finding::{Finding, Fix, Severity, Subject};
 
 /// Where the live probe stopped, when it did not get through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -150,19 +151,6 @@ pub struct ControlFacts {
     pub second_connection_ms: Option<u64>,
 }
 
-/// One finding about one host; `code` is `RMT001`…, with a page in docs/rules.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RemoteFinding {
-    pub code: String,
-    pub status: Status,
-    pub message: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fix: Option<Fix>,
-}
-
 /// Yes, no, or not known (not reached that far).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -216,7 +204,10 @@ pub struct HostReport {
     /// Why the remote script did not run or failed (ssh's own words).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remote_error: Option<String>,
-    pub findings: Vec<RemoteFinding>,
+    /// About this host (`RMT001`…, each with a page in docs/rules); on the
+    /// wire as `{code, status, message, detail, fix}` ([`wire`]).
+    #[serde(with = "wire")]
+    pub findings: Vec<Finding>,
     pub summary: HostSummary,
     pub status: Status,
     pub duration_ms: u64,
@@ -238,6 +229,63 @@ impl FleetReport {
             .map(|h| h.status)
             .max()
             .unwrap_or(Status::Ok)
+    }
+}
+
+/// The wire shape of a host's findings, as before findings had one model:
+/// a status (`error`, `warning`) instead of a severity, at most one fix, and
+/// no subject (the host report says which host).
+mod wire {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::{Finding, Fix, Severity, Status, Subject};
+    use crate::check::wire::FixWire;
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct RemoteFindingWire {
+        code: String,
+        status: Status,
+        message: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        detail: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        fix: Option<FixWire>,
+    }
+
+    pub fn serialize<S: Serializer>(findings: &[Finding], s: S) -> Result<S::Ok, S::Error> {
+        let wire: Vec<RemoteFindingWire> = findings
+            .iter()
+            .map(|f| RemoteFindingWire {
+                code: f.code.clone(),
+                status: Status::from(f.severity),
+                message: f.message.clone(),
+                detail: f.detail.clone(),
+                fix: f.fix().map(FixWire::from),
+            })
+            .collect();
+        wire.serialize(s)
+    }
+
+    /// The host is not on the wire per finding (its report names it): a
+    /// finding read back has the workspace as its subject.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Finding>, D::Error> {
+        let wire = Vec::<RemoteFindingWire>::deserialize(d)?;
+        Ok(wire
+            .into_iter()
+            .map(|w| {
+                let severity = match w.status {
+                    Status::Error => Severity::Error,
+                    Status::Warning => Severity::Warning,
+                    Status::Ok | Status::Skipped => Severity::Info,
+                };
+                let mut f =
+                    Finding::new(w.code, severity, w.message, Subject::Workspace).with_rule_page();
+                f.detail = w.detail;
+                f.fixes.extend(w.fix.map(Fix::from));
+                f
+            })
+            .collect())
     }
 }
 

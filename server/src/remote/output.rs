@@ -84,7 +84,7 @@ pub fn render_text(report: &FleetReport, colour: bool) -> String {
         }
         let _ = writeln!(out, "\n{}:", paint(colour, style::BOLD, &esc(&host.host)));
         for f in &host.findings {
-            let mark = match f.status {
+            let mark = match Status::from(f.severity) {
                 Status::Error => paint(colour, style::ERROR, "✗"),
                 Status::Warning => paint(colour, style::WARNING, "!"),
                 Status::Ok => paint(colour, style::OK, "✓"),
@@ -96,7 +96,7 @@ pub fn render_text(report: &FleetReport, colour: bool) -> String {
                     let _ = writeln!(out, "      {}", esc(line));
                 }
             }
-            if let Some(fix) = &f.fix {
+            if let Some(fix) = f.fix() {
                 let _ = writeln!(
                     out,
                     "    {} {}",

@@ -25,7 +25,6 @@ use super::model::{
 };
 use super::target::Target;
 use super::SshClient;
-use crate::exec::StdioBridge;
 
 /// `SHA256:` + unpadded base64 of the key's SHA-256, as `ssh-keygen -l` prints it.
 pub fn sha256_fingerprint(digest: &[u8]) -> String {
@@ -233,7 +232,7 @@ async fn probe_through_jump(
     let spec = client.spec(args, step);
     // The bridge lives on this (async) side: dropping the probe kills it,
     // which ends the blocked libssh2 call on the other end of the socket.
-    let bridge = match StdioBridge::spawn(&spec, theirs, log_for_child) {
+    let bridge = match client.runner.spawn_bridge(spec, theirs, log_for_child) {
         Ok(bridge) => bridge,
         Err(e) => return failed(facts, ProbeStage::ProxyJump, e.to_string()),
     };

@@ -3,11 +3,11 @@
 
 use super::model::{
     AuthOutcome, ControlFacts, Forwarding, HostSummary, KnownHostState, ProbeFacts, ProbeStage,
-    RemoteFinding, Verdict,
+    Verdict,
 };
 use super::script::{compare_versions, version_numbers, ExecProbe, RemoteFacts};
 use super::target::Target;
-use crate::check::{Fix, Status};
+use crate::finding::{Finding, Fix, Severity, Subject};
 
 /// One platform requirement of the VS Code server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,34 +53,13 @@ pub struct Observed<'a> {
     pub remote_error: Option<&'a str>,
 }
 
-fn finding(code: &str, status: Status, message: String) -> RemoteFinding {
-    RemoteFinding {
-        code: code.to_string(),
-        status,
-        message,
-        detail: None,
-        fix: None,
-    }
-}
-
-trait With {
-    fn fix(self, fix: Fix) -> Self;
-    fn detail(self, detail: String) -> Self;
-}
-
-impl With for RemoteFinding {
-    fn fix(mut self, fix: Fix) -> Self {
-        self.fix = Some(fix);
-        self
-    }
-    fn detail(mut self, detail: String) -> Self {
-        self.detail = Some(detail);
-        self
-    }
+/// A finding of rule `code`; [`findings`] makes it about the host.
+fn finding(code: &str, severity: Severity, message: String) -> Finding {
+    Finding::new(code, severity, message, Subject::Workspace).with_rule_page()
 }
 
 /// The findings for one host, most fundamental first.
-pub fn findings(o: &Observed<'_>) -> Vec<RemoteFinding> {
+pub fn findings(o: &Observed<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     let t = o.target;
     if let Some(p) = o.probe {
@@ -90,10 +69,10 @@ pub fn findings(o: &Observed<'_>) -> Vec<RemoteFinding> {
         out.push(
             finding(
                 "RMT010",
-                Status::Error,
+                Severity::Error,
                 format!("`ssh {}` (BatchMode) could not run a command: {error}", t.alias),
             )
-            .fix(Fix::advice(format!(
+            .with_fix(Fix::advice(format!(
                 "Run `ssh {}` in a terminal to see the whole error; Remote-SSH connects the same way",
                 t.alias
             ))),
@@ -103,13 +82,13 @@ pub fn findings(o: &Observed<'_>) -> Vec<RemoteFinding> {
         out.push(
             finding(
                 "RMT013",
-                Status::Error,
+                Severity::Error,
                 format!(
                     "sshd on {} refuses TCP forwarding (`{message}`): Remote-SSH cannot reach its server through the tunnel",
                     t.alias
                 ),
             )
-            .fix(Fix::advice(
+            .with_fix(Fix::advice(
                 "On the host, set `AllowTcpForwarding yes` (or `local`) in /etc/ssh/sshd_config (and in any Match block for your user), then reload sshd",
             )),
         );
@@ -117,10 +96,15 @@ pub fn findings(o: &Observed<'_>) -> Vec<RemoteFinding> {
     if let Some(r) = o.remote {
         remote_findings(t, r, &mut out);
     }
+    for f in &mut out {
+        f.subject = Subject::Host {
+            host: t.alias.clone(),
+        };
+    }
     out
 }
 
-fn probe_findings(t: &Target, p: &ProbeFacts, out: &mut Vec<RemoteFinding>) {
+fn probe_findings(t: &Target, p: &ProbeFacts, out: &mut Vec<Finding>) {
     if let Some(failure) = &p.failure {
         let (code, fix) = match failure.stage {
             ProbeStage::Resolve => (
@@ -144,10 +128,10 @@ fn probe_findings(t: &Target, p: &ProbeFacts, out: &mut Vec<RemoteFinding>) {
         out.push(
             finding(
                 code,
-                Status::Error,
+                Severity::Error,
                 format!("{}: {}", t.alias, failure.message),
             )
-            .fix(Fix::advice(fix)),
+            .with_fix(Fix::advice(fix)),
         );
         return;
     }
@@ -163,36 +147,37 @@ fn probe_findings(t: &Target, p: &ProbeFacts, out: &mut Vec<RemoteFinding>) {
                 out.push(
                     finding(
                         "RMT006",
-                        Status::Error,
+                        Severity::Error,
                         format!(
                             "WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED for {name}! The {} key it presents now, {}, is not the one in known_hosts. Someone could be intercepting the connection, or the host was reinstalled; ssh will refuse to connect.",
                             key.key_type, key.fingerprint
                         ),
                     )
-                    .detail(format!("known_hosts files read: {}", key.files_read.join(", ")))
+                    .with_detail(format!("known_hosts files read: {}", key.files_read.join(", ")))
                     // Advice only: removing a key is the user's decision, after checking it.
-                    .fix(Fix {
+                    .with_fix(Fix {
                         title: format!(
                             "Confirm {} with the host's administrator (on the host: `ssh-keygen -lf /etc/ssh/ssh_host_{}_key.pub`), then remove the old entry: {}",
                             key.fingerprint,
                             key.key_type.trim_start_matches("ssh-").split('-').next().unwrap_or("ed25519"),
                             argv.join(" ")
                         ),
+                        edits: Vec::new(),
                         command: None,
-                        edit: None,
+                        safe: false,
                     }),
                 );
             }
             KnownHostState::Unknown => out.push(
                 finding(
                     "RMT007",
-                    Status::Warning,
+                    Severity::Warning,
                     format!(
                         "{} is not in your known_hosts: ssh (and Remote-SSH) will ask you to confirm its {} key {}, and BatchMode refuses to connect",
                         key.lookup_name, key.key_type, key.fingerprint
                     ),
                 )
-                .fix(Fix::advice(format!(
+                .with_fix(Fix::advice(format!(
                     "Check the fingerprint {} with the host's administrator, then connect once with `ssh {}` and answer yes",
                     key.fingerprint, t.alias
                 ))),
@@ -204,18 +189,18 @@ fn probe_findings(t: &Target, p: &ProbeFacts, out: &mut Vec<RemoteFinding>) {
         let methods = p.auth_methods.join(",");
         let mut f = finding(
             "RMT008",
-            Status::Error,
+            Severity::Error,
             format!(
                 "{}@{}: Permission denied ({methods}): no key from the agent or the IdentityFile list was accepted",
                 t.user, t.alias
             ),
         )
-        .fix(Fix::advice(format!(
+        .with_fix(Fix::advice(format!(
             "Install your public key on the host (`ssh-copy-id {}`), or name the right IdentityFile in the Host block",
             t.alias
         )));
         if !tried.is_empty() {
-            f = f.detail(format!("tried: {}", tried.join(", ")));
+            f = f.with_detail(format!("tried: {}", tried.join(", ")));
         }
         out.push(f);
         if !p.encrypted_keys.is_empty() {
@@ -225,12 +210,12 @@ fn probe_findings(t: &Target, p: &ProbeFacts, out: &mut Vec<RemoteFinding>) {
             out.push(
                 finding(
                     "RMT009",
-                    Status::Warning,
+                    Severity::Warning,
                     format!(
                         "{keys}: has a passphrase and no agent holds it, so nothing can use it without asking (gord never asks; Remote-SSH would prompt on every connection)"
                     ),
                 )
-                .fix(Fix::run("Load it into your ssh-agent once", argv)),
+                .with_fix(Fix::run("Load it into your ssh-agent once", argv)),
             );
         }
     }
@@ -241,7 +226,7 @@ fn below(have: &str, minimum: &str) -> bool {
     !have.is_empty() && compare_versions(&have, &version_numbers(minimum)).is_lt()
 }
 
-fn remote_findings(t: &Target, r: &RemoteFacts, out: &mut Vec<RemoteFinding>) {
+fn remote_findings(t: &Target, r: &RemoteFacts, out: &mut Vec<Finding>) {
     let mut too_old = Vec::new();
     for need in VSCODE_SERVER_NEEDS {
         let have = match need.what {
@@ -265,20 +250,20 @@ fn remote_findings(t: &Target, r: &RemoteFacts, out: &mut Vec<RemoteFinding>) {
         out.push(
             finding(
                 "RMT011",
-                Status::Error,
+                Severity::Error,
                 format!(
                     "{} is below what the VS Code server needs: {}",
                     t.alias,
                     too_old.join(", ")
                 ),
             )
-            .detail(format!(
+            .with_detail(format!(
                 "{} {} {}",
                 r.os.as_deref().unwrap_or("unknown OS"),
                 r.arch.as_deref().unwrap_or(""),
                 r.kernel.as_deref().unwrap_or("")
             ))
-            .fix(Fix::advice(
+            .with_fix(Fix::advice(
                 "Upgrade the host's OS, or use an older VS Code release that still supports it (see code.visualstudio.com/docs/remote/faq#_can-i-run-vs-code-server-on-older-linux-distributions)",
             )),
         );
@@ -299,14 +284,14 @@ fn remote_findings(t: &Target, r: &RemoteFacts, out: &mut Vec<RemoteFinding>) {
         out.push(
             finding(
                 "RMT012",
-                Status::Error,
+                Severity::Error,
                 format!(
                     "{} lacks {}, which the VS Code server's installer runs",
                     t.alias,
                     missing.join(", ")
                 ),
             )
-            .fix(Fix::advice(format!(
+            .with_fix(Fix::advice(format!(
                 "Install them on the host (Debian/Ubuntu: `sudo apt-get install {}`)",
                 missing
                     .iter()
@@ -317,9 +302,9 @@ fn remote_findings(t: &Target, r: &RemoteFacts, out: &mut Vec<RemoteFinding>) {
         );
     }
     for (place, probe, status) in [
-        ("/tmp", r.exec_tmp, Status::Warning),
-        ("the home directory", r.exec_home, Status::Error),
-        ("~/.vscode-server", r.exec_vscode_server, Status::Error),
+        ("/tmp", r.exec_tmp, Severity::Warning),
+        ("the home directory", r.exec_home, Severity::Error),
+        ("~/.vscode-server", r.exec_vscode_server, Severity::Error),
     ] {
         if probe == Some(ExecProbe::No) {
             out.push(
@@ -328,7 +313,7 @@ fn remote_findings(t: &Target, r: &RemoteFacts, out: &mut Vec<RemoteFinding>) {
                     status,
                     format!("{place} on {} is mounted noexec: a program written there cannot run, and the VS Code server and `go test`/`dlv` binaries are started from there", t.alias),
                 )
-                .fix(Fix::advice(if place == "/tmp" {
+                .with_fix(Fix::advice(if place == "/tmp" {
                     "Set TMPDIR (and GOTMPDIR) to a directory that allows execution, e.g. in ~/.profile: export GOTMPDIR=$HOME/.cache/go-tmp"
                 } else {
                     "Ask for the noexec option to be removed from that mount, or set `remote.SSH.serverInstallPath` to a directory that allows execution"
@@ -342,7 +327,7 @@ fn remote_findings(t: &Target, r: &RemoteFacts, out: &mut Vec<RemoteFinding>) {
         out.push(
             finding(
                 "RMT015",
-                Status::Warning,
+                Severity::Warning,
                 format!(
                     "the home directory on {} has {} MiB and {} inodes free: the VS Code server (about 200 MB a version), the Go module cache and build cache need room",
                     t.alias,
@@ -350,7 +335,7 @@ fn remote_findings(t: &Target, r: &RemoteFacts, out: &mut Vec<RemoteFinding>) {
                     r.home_free_inodes.map_or(String::from("?"), |i| i.to_string())
                 ),
             )
-            .fix(Fix::advice(
+            .with_fix(Fix::advice(
                 "Free space: `go clean -cache -modcache`, and remove old servers under ~/.vscode-server/bin",
             )),
         );
@@ -359,18 +344,18 @@ fn remote_findings(t: &Target, r: &RemoteFacts, out: &mut Vec<RemoteFinding>) {
         (None, Some(login_go)) => out.push(
             finding(
                 "RMT016",
-                Status::Error,
+                Severity::Error,
                 format!(
                     "go is on {}'s PATH in a login shell ({login_go}) but not in a non-login one, which is what `ssh {} command` and the VS Code server's processes get",
                     t.alias, t.alias
                 ),
             )
-            .detail(format!(
+            .with_detail(format!(
                 "non-login PATH: {}\nlogin PATH:     {}",
                 r.path.as_deref().unwrap_or(""),
                 r.login_path.as_deref().unwrap_or("")
             ))
-            .fix(Fix::advice(format!(
+            .with_fix(Fix::advice(format!(
                 "Login shells read ~/.profile (or ~/.bash_profile); `ssh host command` runs bash non-interactively, which reads only ~/.bashrc. Add `export PATH=\"$PATH:{}\"` near the top of ~/.bashrc (above its \"If not running interactively, return\" line)",
                 std::path::Path::new(login_go).parent().map(|d| d.display().to_string()).unwrap_or_default()
             ))),
@@ -378,10 +363,10 @@ fn remote_findings(t: &Target, r: &RemoteFacts, out: &mut Vec<RemoteFinding>) {
         (None, None) => out.push(
             finding(
                 "RMT016",
-                Status::Error,
+                Severity::Error,
                 format!("go is not installed on {} (neither a login nor a non-login shell finds it)", t.alias),
             )
-            .fix(Fix::advice(
+            .with_fix(Fix::advice(
                 "Install Go from go.dev/dl into /usr/local/go and add /usr/local/go/bin to PATH in ~/.profile and ~/.bashrc",
             )),
         ),
@@ -402,21 +387,21 @@ fn remote_findings(t: &Target, r: &RemoteFacts, out: &mut Vec<RemoteFinding>) {
         out.push(
             finding(
                 "RMT017",
-                Status::Warning,
+                Severity::Warning,
                 format!(
                     "{} has no {}: the Go extension needs gopls, debugging needs dlv",
                     t.alias,
                     missing_tools.join(", ")
                 ),
             )
-            .fix(Fix::advice(format!("On the host: {}", install.join("; ")))),
+            .with_fix(Fix::advice(format!("On the host: {}", install.join("; ")))),
         );
     }
     if let Some(scope) = r.ptrace_scope.filter(|s| *s >= 1) {
         out.push(
             finding(
                 "RMT018",
-                if scope >= 3 { Status::Error } else { Status::Warning },
+                if scope >= 3 { Severity::Error } else { Severity::Warning },
                 format!(
                     "kernel.yama.ptrace_scope is {scope} on {}: `dlv attach` to a running process {}",
                     t.alias,
@@ -427,7 +412,7 @@ fn remote_findings(t: &Target, r: &RemoteFacts, out: &mut Vec<RemoteFinding>) {
                     }
                 ),
             )
-            .fix(Fix::advice(
+            .with_fix(Fix::advice(
                 "For attach, on the host: `sudo sysctl kernel.yama.ptrace_scope=0` (persist in /etc/sysctl.d/10-ptrace.conf); or start programs under dlv instead",
             )),
         );
@@ -435,7 +420,7 @@ fn remote_findings(t: &Target, r: &RemoteFacts, out: &mut Vec<RemoteFinding>) {
 }
 
 /// The fleet table's row: verdicts and the first problem.
-pub fn summarize(o: &Observed<'_>, found: &[RemoteFinding]) -> HostSummary {
+pub fn summarize(o: &Observed<'_>, found: &[Finding]) -> HostSummary {
     let probe_failed_at = o.probe.and_then(|p| p.failure.as_ref()).map(|f| f.stage);
     let reachable = match (o.probe, probe_failed_at) {
         (
@@ -464,8 +449,8 @@ pub fn summarize(o: &Observed<'_>, found: &[RemoteFinding]) -> HostSummary {
         None if reachable == Verdict::No || auth == Verdict::No => Verdict::No,
         None => Verdict::Unknown,
     };
-    let blocks_server = |f: &&RemoteFinding| {
-        f.status == Status::Error
+    let blocks_server = |f: &&Finding| {
+        f.severity == Severity::Error
             && ["RMT011", "RMT012", "RMT013", "RMT014"].contains(&f.code.as_str())
     };
     let vscode_server_ready = match o.remote {
@@ -482,10 +467,10 @@ pub fn summarize(o: &Observed<'_>, found: &[RemoteFinding]) -> HostSummary {
     // The first of the gravest findings: errors before warnings, then in order.
     let first_problem = found
         .iter()
-        .map(|f| f.status)
+        .map(|f| f.severity)
         .max()
-        .filter(|s| *s >= Status::Warning)
-        .and_then(|worst| found.iter().find(|f| f.status == worst))
+        .filter(|s| *s >= Severity::Warning)
+        .and_then(|worst| found.iter().find(|f| f.severity == worst))
         .map(|f| format!("{} {}", f.code, f.message));
     HostSummary {
         reachable,
@@ -523,7 +508,7 @@ mod tests {
         }
     }
 
-    fn codes(found: &[RemoteFinding]) -> Vec<&str> {
+    fn codes(found: &[Finding]) -> Vec<&str> {
         found.iter().map(|f| f.code.as_str()).collect()
     }
 
@@ -591,7 +576,7 @@ tool_gopls=/g/gopls\ntool_dlv=/g/dlv\ntool_golangci-lint=/g/golangci-lint\nptrac
         let detail = found[0].detail.as_deref().unwrap_or_default();
         assert!(detail.contains("non-login PATH: /usr/bin:/bin"));
         assert!(detail.contains("login PATH:     /usr/local/go/bin:/usr/bin:/bin"));
-        let fix = &found[0].fix.as_ref().unwrap().title;
+        let fix = &found[0].fix().unwrap().title;
         assert!(fix.contains("~/.bashrc") && fix.contains("~/.profile"));
         assert_eq!(summarize(&observe(&t, &r), &found).go_ready, Verdict::No);
     }

@@ -372,14 +372,10 @@ ptrace_scope=1\n__gord_end=1\nlogout\n";
 
     #[test]
     fn the_script_is_plain_posix_sh_that_dash_accepts() {
-        let out = std::process::Command::new("/bin/sh")
-            .args(["-n", "-c", REMOTE_SCRIPT])
-            .output()
+        use crate::exec::{CommandSpec, ProcessRunner, SystemRunner};
+        let out = SystemRunner
+            .run_blocking(CommandSpec::new("/bin/sh").args(["-n", "-c", REMOTE_SCRIPT]))
             .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.success(), "{}", String::from_utf8_lossy(&out.stderr));
     }
 }

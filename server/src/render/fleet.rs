@@ -59,8 +59,8 @@ pub fn overview_status(fleet: &FleetReport) -> (Status, String) {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::check::Fix;
-    use crate::remote::model::{HostSummary, RemoteFinding};
+    use crate::finding::{Finding, Fix, Severity, Subject};
+    use crate::remote::model::HostSummary;
 
     /// Two hosts: one ready, one whose key agent needs a key loaded.
     pub fn fleet() -> FleetReport {
@@ -92,16 +92,19 @@ pub(crate) mod tests {
                 host(
                     "db<1>",
                     Status::Error,
-                    vec![RemoteFinding {
-                        code: "RMT009".into(),
-                        status: Status::Error,
-                        message: "the key needs its passphrase".into(),
-                        detail: None,
-                        fix: Some(Fix::run(
-                            "Load it into your ssh-agent once",
-                            ["ssh-add", "/k"],
-                        )),
-                    }],
+                    vec![Finding::new(
+                        "RMT009",
+                        Severity::Error,
+                        "the key needs its passphrase",
+                        Subject::Host {
+                            host: "db<1>".into(),
+                        },
+                    )
+                    .with_rule_page()
+                    .with_fix(Fix::run(
+                        "Load it into your ssh-agent once",
+                        ["ssh-add", "/k"],
+                    ))],
                     summary(Verdict::No, Some("RMT009 the key needs its passphrase")),
                 ),
             ],

@@ -224,18 +224,21 @@ fn write_check(out: &mut String, report: &HealthReport, check: &CheckResult) {
     if !check.findings.is_empty() {
         out.push_str("<ul class=\"findings\">\n");
         for (n, finding) in check.findings.iter().enumerate() {
-            let start = finding.location.range.start;
+            let Some((path, range)) = finding.file_range() else {
+                continue;
+            };
+            let start = range.start;
             let _ = write!(
                 out,
                 "<li>{} <a href=\"#\" data-action=\"open\" data-check=\"{id}\" data-finding=\"{n}\"><code>{}</code></a> {}",
-                status_icon(finding.status),
-                escape(&place(report, &finding.location.uri, start.line, start.character)),
-                escape(&finding.message)
+                status_icon(Status::from(finding.severity)),
+                escape(&place(report, &crate::uri::file_uri(path), start.line, start.character)),
+                escape(&check.located_message(finding))
             );
             // A fix the check offers as a whole gets one button, below.
-            let same_as_check = check.fix.is_some() && finding.fix == check.fix;
-            if let Some(fix) = finding.fix.as_ref().filter(|_| !same_as_check) {
-                if fix.command.is_some() || fix.edit.is_some() {
+            let same_as_check = check.fix.is_some() && finding.fix() == check.fix.as_ref();
+            if let Some(fix) = finding.fix().filter(|_| !same_as_check) {
+                if fix.command.is_some() || !fix.edits.is_empty() {
                     let _ = write!(
                         out,
                         " <button data-action=\"fix\" data-check=\"{id}\" data-finding=\"{n}\">{}</button>",
@@ -305,11 +308,11 @@ mod tests {
 
     #[test]
     fn a_finding_gets_its_own_button_only_for_a_fix_the_check_does_not_offer() {
-        use crate::check::Fix;
+        use crate::finding::Fix;
         let mut r = report();
         let toolchain = Fix::run("Let go fetch it", ["go", "env", "-w", "GOTOOLCHAIN=auto"]);
         r.checks[2].fix = Some(toolchain.clone());
-        r.checks[2].findings[0].fix = Some(toolchain);
+        r.checks[2].findings[0].fixes = vec![toolchain];
         let html = render_html(&r);
         assert_eq!(
             html.matches("data-action=\"fix\" data-check=\"GO006\"")
@@ -317,7 +320,7 @@ mod tests {
             1,
             "{html}"
         );
-        r.checks[2].findings[0].fix = Some(Fix::run("Edit the go line", ["true"]));
+        r.checks[2].findings[0].fixes = vec![Fix::run("Edit the go line", ["true"])];
         let html = render_html(&r);
         assert!(html.contains(
             "<button data-action=\"fix\" data-check=\"GO006\" data-finding=\"0\">Edit the go line</button>"

@@ -202,18 +202,21 @@ fn write_check(
     };
     let _ = writeln!(out, "{}\n", md_paragraph(&message));
     for finding in &check.findings {
-        let start = finding.location.range.start;
+        let Some((path, range)) = finding.file_range() else {
+            continue;
+        };
+        let start = range.start;
         let _ = writeln!(
             out,
             "- {} {} {}",
             md_code(&place(
                 report,
-                &finding.location.uri,
+                &crate::uri::file_uri(path),
                 start.line,
                 start.character
             )),
-            status_icon(finding.status),
-            escape(&finding.message)
+            status_icon(Status::from(finding.severity)),
+            escape(&check.located_message(finding))
         );
     }
     if !check.findings.is_empty() {
@@ -338,7 +341,7 @@ mod tests {
         fleet.hosts[1].host = attack.into();
         fleet.hosts[1].findings[0].message = attack.into();
         fleet.hosts[1].summary.first_problem = Some(attack.into());
-        if let Some(fix) = &mut fleet.hosts[1].findings[0].fix {
+        if let Some(fix) = fleet.hosts[1].findings[0].fixes.first_mut() {
             fix.title = attack.into();
             fix.command = Some(vec![attack.into()]);
         }

@@ -133,7 +133,7 @@ pub(crate) fn place(report: &HealthReport, uri: &str, line: u32, character: u32)
 #[cfg(test)]
 pub(crate) mod fixtures {
     use crate::check::*;
-    use tower_lsp_server::ls_types::{Position, Range};
+    use crate::finding::{Finding, Fix, Position, Range, Severity, Subject};
 
     /// A small report with one of everything, for renderer tests.
     pub fn report() -> HealthReport {
@@ -155,15 +155,16 @@ pub(crate) mod fixtures {
             ["go", "install", "golang.org/x/tools/gopls@v0.23.0"],
         ));
         let mut located = check("GO006", Status::Error, "go.mod requires go >= 1.99");
-        located.findings = vec![Finding {
-            message: "go.mod requires go >= 1.99".into(),
-            status: Status::Error,
-            location: Location {
-                uri: "file:///ws/go.mod".into(),
-                range: Range::new(Position::new(2, 3), Position::new(2, 7)),
-            },
-            fix: None,
-        }];
+        located.findings = vec![Finding::new(
+            "GO006",
+            Severity::Error,
+            "go.mod requires go >= 1.99",
+            Subject::file(
+                "/ws/go.mod",
+                Range::new(Position::new(2, 3), Position::new(2, 7)),
+            ),
+        )
+        .with_doc(doc_path("GO006"))];
         let checks = vec![
             check("GO001", Status::Ok, "go1.26.8 at /usr/local/go/bin/go"),
             warning,

@@ -71,18 +71,22 @@ pub fn render_text(report: &HealthReport, colour_on: bool) -> String {
                 esc(&label)
             );
             for finding in &check.findings {
-                let start = finding.location.range.start;
+                let Some((path, range)) = finding.file_range() else {
+                    continue;
+                };
+                let start = range.start;
+                let finding_status = Status::from(finding.severity);
                 let _ = writeln!(
                     out,
                     "      {} {}: {}",
                     esc(&place(
                         report,
-                        &finding.location.uri,
+                        &crate::uri::file_uri(path),
                         start.line,
                         start.character
                     )),
-                    paint(colour(finding.status), finding.status.as_str()),
-                    esc(&finding.message)
+                    paint(colour(finding_status), finding_status.as_str()),
+                    esc(&check.located_message(finding))
                 );
             }
             if let Some(fix) = check.fix.as_ref().filter(|_| status > Status::Ok) {

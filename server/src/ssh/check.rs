@@ -4,13 +4,12 @@
 use std::sync::Arc;
 
 use futures::future::BoxFuture;
-use tower_lsp_server::ls_types::Range;
 
-use crate::check::{Area, Check, CheckContext, Finding, Fix, Location, Outcome, Status};
+use crate::check::{Area, Check, CheckContext, Outcome};
+use crate::finding::{Fix, Severity};
 use crate::ssh::config::local::LocalFacts;
 use crate::ssh::config::resolve::{ConfigFs, RealFs};
-use crate::ssh::lint::{lint, LintContext, LintFinding, Severity};
-use crate::uri::file_uri;
+use crate::ssh::lint::{lint, LintContext};
 
 pub fn catalogue() -> Vec<Arc<dyn Check>> {
     vec![Arc::new(SshConfigCheck)]
@@ -99,36 +98,18 @@ pub fn lint_outcome(
     }
     let detail: Vec<String> = findings
         .iter()
-        .map(|f| {
-            format!(
+        .filter_map(|f| {
+            let (path, range) = f.file_range()?;
+            Some(format!(
                 "{}:{}: {} {}",
-                f.file.display(),
-                f.range.start.line + 1,
+                path.display(),
+                range.start.line + 1,
                 f.code,
                 f.message
-            )
+            ))
         })
         .collect();
     outcome
         .with_detail(detail.join("\n"))
-        .with_findings(findings.iter().map(to_finding).collect())
-}
-
-fn to_finding(f: &LintFinding) -> Finding {
-    Finding {
-        message: format!("{}: {}", f.code, f.message),
-        status: match f.severity {
-            Severity::Error => Status::Error,
-            Severity::Warning => Status::Warning,
-            Severity::Info => Status::Ok,
-        },
-        location: Location {
-            uri: file_uri(&f.file),
-            range: Range {
-                start: f.range.start,
-                end: f.range.end,
-            },
-        },
-        fix: f.fix.as_ref().and_then(crate::lsp::ssh::to_fix),
-    }
+        .with_findings(findings)
 }

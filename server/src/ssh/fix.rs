@@ -4,12 +4,11 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use tower_lsp_server::ls_types::Range;
+use crate::finding::{Finding, Fix, Range};
 
 use crate::edit::{
     apply_edits, check_writable, write_file_atomically, EditError, WriteOptions, WriteOutcome,
 };
-use crate::ssh::lint::{LintFinding, SshFix};
 
 /// The new text of one file and what produced it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,17 +32,20 @@ pub struct FixPlan {
 
 /// Plans the safe fixes among `findings`. `read` gives a file's current text
 /// (None when it cannot be edited, e.g. it is not UTF-8).
-pub fn plan(findings: &[LintFinding], read: &dyn Fn(&Path) -> Option<String>) -> FixPlan {
+pub fn plan(findings: &[Finding], read: &dyn Fn(&Path) -> Option<String>) -> FixPlan {
     let mut plan = FixPlan::default();
     let mut chosen: BTreeMap<PathBuf, Vec<(Range, String)>> = BTreeMap::new();
     let mut applied: BTreeMap<PathBuf, Vec<String>> = BTreeMap::new();
     for finding in findings {
-        let Some(fix) = &finding.fix else { continue };
+        let Some(fix) = finding.fix() else { continue };
+        let Some((file, range)) = finding.file_range() else {
+            continue;
+        };
         let label = format!(
             "{} {}:{}: {}",
             finding.code,
-            finding.file.display(),
-            finding.range.start.line + 1,
+            file.display(),
+            range.start.line + 1,
             fix.title
         );
         if !fix.safe || fix.edits.is_empty() {
@@ -52,7 +54,7 @@ pub fn plan(findings: &[LintFinding], read: &dyn Fn(&Path) -> Option<String>) ->
         }
         let overlaps = fix.edits.iter().any(|e| {
             chosen
-                .get(&e.file)
+                .get(&e.path)
                 .is_some_and(|taken| taken.iter().any(|(r, _)| ranges_touch(r, &e.range)))
         });
         if overlaps {
@@ -61,12 +63,12 @@ pub fn plan(findings: &[LintFinding], read: &dyn Fn(&Path) -> Option<String>) ->
         }
         for e in &fix.edits {
             chosen
-                .entry(e.file.clone())
+                .entry(e.path.clone())
                 .or_default()
                 .push((e.range, e.new_text.clone()));
         }
         let files: std::collections::BTreeSet<&PathBuf> =
-            fix.edits.iter().map(|e| &e.file).collect();
+            fix.edits.iter().map(|e| &e.path).collect();
         for file in files {
             applied
                 .entry(file.clone())
@@ -141,7 +143,7 @@ pub fn wrote_message(outcome: &WriteOutcome) -> String {
     }
 }
 
-fn manual_text(label: &str, fix: &SshFix) -> String {
+fn manual_text(label: &str, fix: &Fix) -> String {
     match &fix.command {
         Some(argv) => format!("{label} (run: {})", crate::render::shell_words(argv)),
         None => format!("{label} (in the editor: quick fix)"),
@@ -151,7 +153,7 @@ fn manual_text(label: &str, fix: &SshFix) -> String {
 /// Whether two ranges overlap or touch at a point (two inserts at one place
 /// would have no defined order).
 fn ranges_touch(a: &Range, b: &Range) -> bool {
-    let key = |p: tower_lsp_server::ls_types::Position| (p.line, p.character);
+    let key = |p: crate::finding::Position| (p.line, p.character);
     key(a.start) <= key(b.end) && key(b.start) <= key(a.end)
 }
 
@@ -181,16 +183,16 @@ mod tests {
     #[test]
     fn overlapping_fixes_wait_for_the_next_run() {
         let a = Range::new(
-            tower_lsp_server::ls_types::Position::new(0, 0),
-            tower_lsp_server::ls_types::Position::new(0, 4),
+            crate::finding::Position::new(0, 0),
+            crate::finding::Position::new(0, 4),
         );
         let b = Range::new(
-            tower_lsp_server::ls_types::Position::new(0, 2),
-            tower_lsp_server::ls_types::Position::new(0, 6),
+            crate::finding::Position::new(0, 2),
+            crate::finding::Position::new(0, 6),
         );
         let c = Range::new(
-            tower_lsp_server::ls_types::Position::new(1, 0),
-            tower_lsp_server::ls_types::Position::new(1, 1),
+            crate::finding::Position::new(1, 0),
+            crate::finding::Position::new(1, 1),
         );
         assert!(ranges_touch(&a, &b));
         assert!(!ranges_touch(&a, &c));

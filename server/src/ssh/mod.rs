@@ -12,7 +12,7 @@ use config::effective::{effective, Line};
 use config::local::LocalFacts;
 use config::resolve::{ConfigSource, ExecPolicy, RealFs, Resolution, Resolver};
 
-use crate::exec::{run_blocking, CommandSpec};
+use crate::exec::{CommandSpec, ProcessRunner, SystemRunner};
 
 /// Why a host could not be resolved: OpenSSH's own messages, one per problem.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,7 +100,7 @@ pub fn match_exec(command: &str) -> Result<bool, String> {
         .arg("-c")
         .arg(command)
         .timeout(Duration::from_secs(30));
-    match run_blocking(&spec) {
+    match SystemRunner.run_blocking(spec) {
         Ok(out) => Ok(out.code == Some(0)),
         Err(e) => Err(e.to_string()),
     }
@@ -115,7 +115,7 @@ pub fn default_config_path() -> std::path::PathBuf {
 pub fn lint_config(
     config: Option<&Path>,
     allow_exec: bool,
-) -> Result<(std::path::PathBuf, Vec<lint::LintFinding>), String> {
+) -> Result<(std::path::PathBuf, Vec<crate::finding::Finding>), String> {
     let local = LocalFacts::current();
     let path = config
         .map(Path::to_path_buf)

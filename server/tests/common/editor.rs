@@ -85,10 +85,17 @@ impl Editor {
 
     /// Waits for the first message matching `wanted`; others are kept in `seen`.
     pub fn wait_for(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
+        self.wait_for_within(WAIT, wanted)
+    }
+
+    /// [`Self::wait_for`] with a longer guard, for a request whose work
+    /// itself takes long (a preload that builds the standard library into a
+    /// fresh GOCACHE takes about 30 s on an idle 2-core machine).
+    pub fn wait_for_within(&mut self, guard: Duration, wanted: impl Fn(&Value) -> bool) -> Value {
         if let Some(i) = self.seen.iter().position(&wanted) {
             return self.seen.remove(i);
         }
-        let deadline = Instant::now() + WAIT;
+        let deadline = Instant::now() + guard;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.incoming.recv_timeout(left) {

@@ -322,7 +322,10 @@ fn apply_as_client(action: &Value, path: &Path, version: i32, text: &str) -> Opt
             edits.extend(serde_json::from_value::<Vec<TextEdit>>(op["edits"].clone()).unwrap());
         }
     }
-    let pairs: Vec<(Range, String)> = edits.into_iter().map(|e| (e.range, e.new_text)).collect();
+    let pairs: Vec<(gord::finding::Range, String)> = edits
+        .into_iter()
+        .map(|e| (to_finding_range(e.range), e.new_text))
+        .collect();
     Some(gord::edit::apply_edits(text, &pairs).unwrap())
 }
 
@@ -629,4 +632,13 @@ fn golangci_config_and_nolint_fixes_are_versioned() {
     let peak = super::common::peak_rss_kib(editor.child.id());
     eprintln!("sidecar peak RSS: {peak} KiB");
     assert!(peak < super::common::RSS_BUDGET_KIB, "{peak} KiB");
+}
+
+/// An LSP range as the library's own (the same numbers).
+fn to_finding_range(r: Range) -> gord::finding::Range {
+    use gord::finding::Position;
+    gord::finding::Range::new(
+        Position::new(r.start.line, r.start.character),
+        Position::new(r.end.line, r.end.character),
+    )
 }

@@ -19,9 +19,7 @@ pub struct LocalFacts {
 impl LocalFacts {
     /// Reads the real facts of this process.
     pub fn current() -> LocalFacts {
-        // SAFETY: getuid never fails; getpwuid_r gets a buffer we own and
-        // its result is only read while that buffer lives.
-        let uid = unsafe { libc::getuid() };
+        let uid = rustix::process::getuid().as_raw();
         let (user, home) = passwd_entry(uid).unwrap_or_else(|| {
             (
                 std::env::var("USER").unwrap_or_else(|_| uid.to_string()),
@@ -37,6 +35,8 @@ impl LocalFacts {
     }
 }
 
+/// The passwd entry of `uid`. libc, not rustix: the lookup goes through
+/// NSS (files, LDAP, sssd), which only the C library implements.
 fn passwd_entry(uid: u32) -> Option<(String, PathBuf)> {
     let mut buffer = vec![0 as libc::c_char; 16 * 1024];
     // SAFETY: `entry` and `buffer` outlive the call; on success the returned
@@ -60,18 +60,21 @@ fn passwd_entry(uid: u32) -> Option<(String, PathBuf)> {
     }
 }
 
+/// What `gethostname()` returns: on Linux, uname's node name.
 fn hostname() -> String {
-    let mut buffer = [0u8; 256];
-    // SAFETY: the buffer is ours and its length is passed.
-    let rc = unsafe { libc::gethostname(buffer.as_mut_ptr().cast(), buffer.len()) };
-    if rc != 0 {
-        return String::from("localhost");
+    let name = rustix::system::uname()
+        .nodename()
+        .to_string_lossy()
+        .into_owned();
+    if name.is_empty() {
+        String::from("localhost")
+    } else {
+        name
     }
-    let end = buffer.iter().position(|b| *b == 0).unwrap_or(buffer.len());
-    String::from_utf8_lossy(&buffer[..end]).into_owned()
 }
 
 /// A named port from the services database (`ssh` → 22), as `a2port` does.
+/// libc, not rustix: /etc/services is read through NSS by the C library.
 pub fn service_port(name: &str) -> Option<i32> {
     let name = CString::new(name).ok()?;
     let proto = CString::new("tcp").ok()?;

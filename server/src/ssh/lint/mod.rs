@@ -11,8 +11,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use tower_lsp_server::ls_types::Range;
-
+use crate::finding::{Finding, Range, Severity, Subject};
 use crate::ssh::config::lexer::LineSyntax;
 use crate::ssh::config::local::LocalFacts;
 use crate::ssh::config::resolve::{
@@ -22,47 +21,6 @@ use crate::ssh::config::resolve::{
 use crate::ssh::config::source::SourceFile;
 use crate::ssh::config::tokens::tilde_expand;
 pub use memo::MemoFs;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Info,
-    Warning,
-    Error,
-}
-
-/// One replacement in one file (LSP range: 0-based lines, UTF-16 columns).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct TextEdit {
-    pub file: PathBuf,
-    pub range: Range,
-    pub new_text: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SshFix {
-    pub title: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub edits: Vec<TextEdit>,
-    /// argv to run instead of (or besides) the edits, e.g. `chmod 600 KEY`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub command: Option<Vec<String>>,
-    /// Safe fixes are applied by `gord ssh fix`; the others only on request.
-    pub safe: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LintFinding {
-    pub code: &'static str,
-    pub severity: Severity,
-    pub file: PathBuf,
-    pub range: Range,
-    pub message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fix: Option<SshFix>,
-}
 
 /// Larger files are refused with a clear message rather than linted for
 /// minutes (real configs are kilobytes; 2,000 hosts are about 100 KiB).
@@ -99,7 +57,7 @@ pub struct LintContext<'a> {
     /// Built on first use by [`LintContext::included_from`].
     included_from: std::cell::OnceCell<HashMap<PathBuf, Vec<(usize, usize)>>>,
     /// Findings about the set of files itself (not text, over the budget).
-    problems: Vec<LintFinding>,
+    problems: Vec<Finding>,
 }
 
 /// A `Match exec` runner: the expanded command in, whether it exited 0 out.
@@ -319,24 +277,25 @@ impl GlobMemo {
 
 /// Parses a config file; one that is not text (binary data, a disk image)
 /// becomes an empty file and one finding, not thousands of findings.
-fn parse_checked(path: PathBuf, bytes: &[u8], problems: &mut Vec<LintFinding>) -> SourceFile {
+fn parse_checked(path: PathBuf, bytes: &[u8], problems: &mut Vec<Finding>) -> SourceFile {
     let Some(at) = binary_at(bytes) else {
         return SourceFile::from_bytes(path, bytes);
     };
     let line = bytes[..at].iter().filter(|&&b| b == b'\n').count();
     let mut file = SourceFile::from_bytes(path, b"");
     file.utf8 = false;
-    problems.push(LintFinding {
-        code: "SSH024",
-        severity: Severity::Error,
-        file: file.path.clone(),
-        range: Range::default(),
-        message: format!(
-            "this is not a text file (binary data on line {}): ssh cannot read it as a config and stops; gord does not check it further",
-            line + 1
-        ),
-        fix: None,
-    });
+    problems.push(
+        Finding::new(
+            "SSH024",
+            Severity::Error,
+            format!(
+                "this is not a text file (binary data on line {}): ssh cannot read it as a config and stops; gord does not check it further",
+                line + 1
+            ),
+            Subject::file(&file.path, Range::default()),
+        )
+        .with_rule_page(),
+    );
     file
 }
 
@@ -356,15 +315,14 @@ pub fn binary_at(bytes: &[u8]) -> Option<usize> {
     None
 }
 
-fn set_too_large(includer: &SourceFile, line: usize) -> LintFinding {
-    LintFinding {
-        code: "SSH025",
-        severity: Severity::Error,
-        file: includer.path.clone(),
-        range: line_range(includer, line),
-        message: include_set_too_large(),
-        fix: None,
-    }
+fn set_too_large(includer: &SourceFile, line: usize) -> Finding {
+    Finding::new(
+        "SSH025",
+        Severity::Error,
+        include_set_too_large(),
+        Subject::file(&includer.path, line_range(includer, line)),
+    )
+    .with_rule_page()
 }
 
 /// At most this many findings are shown per file; one more says how many
@@ -373,16 +331,17 @@ pub const MAX_FINDINGS_PER_FILE: usize = 200;
 
 /// Keeps the first [`MAX_FINDINGS_PER_FILE`] findings of each file of the
 /// sorted `findings` and adds one that counts the rest.
-fn cap_per_file(findings: Vec<LintFinding>) -> Vec<LintFinding> {
-    let mut out: Vec<LintFinding> = Vec::with_capacity(findings.len().min(4096));
+fn cap_per_file(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut out: Vec<Finding> = Vec::with_capacity(findings.len().min(4096));
     let mut current: Option<PathBuf> = None;
     let mut kept = 0;
     // The first finding left out of the current file, and how many were.
-    let mut dropped: Option<(LintFinding, usize)> = None;
+    let mut dropped: Option<(Finding, usize)> = None;
     for f in findings {
-        if current.as_ref() != Some(&f.file) {
+        let path = f.path().map(Path::to_path_buf);
+        if current != path {
             out.extend(summary(dropped.take()));
-            current = Some(f.file.clone());
+            current = path;
             kept = 0;
         }
         if kept < MAX_FINDINGS_PER_FILE {
@@ -399,13 +358,13 @@ fn cap_per_file(findings: Vec<LintFinding>) -> Vec<LintFinding> {
     out
 }
 
-fn summary(dropped: Option<(LintFinding, usize)>) -> Option<LintFinding> {
+fn summary(dropped: Option<(Finding, usize)>) -> Option<Finding> {
     let (mut first, count) = dropped?;
     first.message = format!(
         "{count} more finding{} in this file not shown (gord shows the first {MAX_FINDINGS_PER_FILE} per file); fix these and run again",
         if count == 1 { "" } else { "s" }
     );
-    first.fix = None;
+    first.fixes.clear();
     Some(first)
 }
 
@@ -414,11 +373,11 @@ pub trait Rule: Sync {
     /// Stable code, `SSH001`...; never reused.
     fn code(&self) -> &'static str;
     fn title(&self) -> &'static str;
-    fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>);
+    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>);
 }
 
 /// Runs every rule; findings sorted by file, then position.
-pub fn lint(ctx: &LintContext) -> Vec<LintFinding> {
+pub fn lint(ctx: &LintContext) -> Vec<Finding> {
     let mut out = ctx.problems.clone();
     for rule in rules::catalogue() {
         rule.check(ctx, &mut out);
@@ -427,28 +386,21 @@ pub fn lint(ctx: &LintContext) -> Vec<LintFinding> {
     // output (the edits keep the real text: they are applied, not shown).
     for finding in &mut out {
         finding.message = crate::redact::secrets(&finding.message);
-        if let Some(fix) = &mut finding.fix {
+        for fix in &mut finding.fixes {
             fix.title = crate::redact::secrets(&fix.title);
         }
     }
     out.sort_by(|a, b| {
-        (
-            a.file.as_path(),
-            a.range.start.line,
-            a.range.start.character,
-            a.code,
-        )
-            .cmp(&(
-                b.file.as_path(),
-                b.range.start.line,
-                b.range.start.character,
-                b.code,
-            ))
+        (a.path(), a.range().map(|r| r.start), &a.code).cmp(&(
+            b.path(),
+            b.range().map(|r| r.start),
+            &b.code,
+        ))
     });
     cap_per_file(out)
 }
 
-/// The LSP range of byte span `span` on line `line` of `file`.
+/// The range (UTF-16 columns) of byte span `span` on line `line` of `file`.
 pub fn span_range(file: &SourceFile, line: usize, span: std::ops::Range<usize>) -> Range {
     let text = file
         .lines
@@ -458,7 +410,7 @@ pub fn span_range(file: &SourceFile, line: usize, span: std::ops::Range<usize>) 
     crate::text::line_range(line, text, span.start, span.end)
 }
 
-/// The LSP range of a whole line's content.
+/// The range of a whole line's content.
 pub fn line_range(file: &SourceFile, line: usize) -> Range {
     let len = file.lines.get(line).map(|l| l.range.len()).unwrap_or(0);
     span_range(file, line, 0..len)
@@ -479,12 +431,12 @@ pub(crate) mod tests {
     }
 
     /// Lints `text` as /home/me/.ssh/config on an otherwise empty file system.
-    pub fn lint_text(text: &str) -> Vec<LintFinding> {
+    pub fn lint_text(text: &str) -> Vec<Finding> {
         lint_files(&[("/home/me/.ssh/config", text)])
     }
 
     /// Lints the first of `files`, with all of them on the file system.
-    pub fn lint_files(files: &[(&str, &str)]) -> Vec<LintFinding> {
+    pub fn lint_files(files: &[(&str, &str)]) -> Vec<Finding> {
         let fs = MemoryFs::with(files);
         let local = facts();
         let ctx = LintContext::load(Path::new(files[0].0), &fs, &local, false).unwrap();
@@ -545,7 +497,10 @@ pub(crate) mod tests {
     #[test]
     fn findings_come_sorted_by_place() {
         let findings = lint_text("Bogus 1\nHost a\n  Hostnme x\n");
-        let lines: Vec<u32> = findings.iter().map(|f| f.range.start.line).collect();
+        let lines: Vec<u32> = findings
+            .iter()
+            .map(|f| f.range().unwrap().start.line)
+            .collect();
         let mut sorted = lines.clone();
         sorted.sort_unstable();
         assert_eq!(lines, sorted);

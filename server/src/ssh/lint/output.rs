@@ -4,13 +4,13 @@
 
 use std::path::Path;
 
+use crate::finding::Finding;
 use crate::render::{adapt, json, sarif, FindingsText};
-use crate::ssh::lint::LintFinding;
 
 /// `path:line:col: severity[CODE] message`, then the fix, then a count.
-pub fn render_text(findings: &[LintFinding], colour: bool) -> String {
+pub fn render_text(findings: &[Finding], colour: bool) -> String {
     crate::render::render_findings(
-        &adapt::ssh(findings),
+        findings,
         &FindingsText {
             colour,
             applies_safe_fixes: Some("gord ssh fix"),
@@ -23,18 +23,18 @@ struct Facts<'a> {
     config: &'a Path,
 }
 
-pub fn render_json(config: &Path, findings: &[LintFinding]) -> String {
+pub fn render_json(config: &Path, findings: &[Finding]) -> String {
     json::render("ssh lint", &Facts { config }, &adapt::ssh_json(findings))
 }
 
-pub fn render_sarif(findings: &[LintFinding], docs_root: Option<&Path>) -> String {
+pub fn render_sarif(findings: &[Finding], docs_root: Option<&Path>) -> String {
     sarif::render(&sarif::Log {
         tool: sarif::Tool {
             name: "gord",
             version: crate::VERSION,
             information_uri: Some(crate::render::INFORMATION_URI),
         },
-        findings: &adapt::ssh(findings),
+        findings,
         docs_root,
         failures: &[],
     })
@@ -65,7 +65,7 @@ mod tests {
     fn rule_findings_show_a_caret_under_their_range() {
         let config =
             "Host *\n  User ubuntu\nHost devbox\n  HostName 127.0.0.1\n  User dev\n  Hostnme x\n";
-        let findings = adapt::ssh(&lint_text(config));
+        let findings = lint_text(config);
         let text = crate::render::render_findings_with_source(
             &findings,
             &FindingsText {

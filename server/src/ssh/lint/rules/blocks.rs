@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 use std::path::PathBuf;
 
+use crate::finding::{Edit, Finding, Severity};
 use crate::ssh::config::blocks::{blocks, Block, Header};
 use crate::ssh::config::lexer::Directive;
 use crate::ssh::config::pattern::{has_wildcards, match_pattern};
@@ -16,14 +17,14 @@ use crate::ssh::lint::rules::support::{
     insert_line_before, keyword_of, line_text, origin_directive, origin_path, own_value, place,
     replace, sets_slot, slot, winner,
 };
-use crate::ssh::lint::{span_range, LintContext, LintFinding, Rule, Severity, TextEdit};
+use crate::ssh::lint::{span_range, LintContext, Rule};
 
 fn directive_at(file: &SourceFile, line: usize) -> Option<&Directive> {
     crate::ssh::config::blocks::directive(file, line)
 }
 
 /// The header line's patterns as a range (all of its arguments).
-fn header_range(file: &SourceFile, block: &Block) -> Option<tower_lsp_server::ls_types::Range> {
+fn header_range(file: &SourceFile, block: &Block) -> Option<crate::finding::Range> {
     let line = block.header_line?;
     let d = directive_at(file, line)?;
     Some(crate::ssh::lint::rules::support::value_range(file, line, d))
@@ -91,7 +92,7 @@ impl Rule for ShadowedSetting {
         "Setting shadowed by an earlier block"
     }
 
-    fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
+    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
         // The blocks of the files that win, computed once each.
         let mut block_cache: std::collections::HashMap<std::path::PathBuf, Vec<Block>> =
             std::collections::HashMap::new();
@@ -169,7 +170,8 @@ impl Rule for ShadowedSetting {
                             span_range(file, line, d.keyword_span.start..d.rest_span.end),
                             message,
                         );
-                        f.fix = move_broad_block_fix(file, same_file, win_block, header);
+                        f.fixes
+                            .extend(move_broad_block_fix(file, same_file, win_block, header));
                         out.push(f);
                         break;
                     }
@@ -186,7 +188,7 @@ fn move_broad_block_fix(
     same_file: bool,
     broad: &Block,
     shadowed_header: usize,
-) -> Option<crate::ssh::lint::SshFix> {
+) -> Option<crate::finding::Fix> {
     if !same_file {
         return None;
     }
@@ -228,7 +230,7 @@ impl Rule for NeverMatches {
         "Host block that never applies"
     }
 
-    fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
+    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
         for file in &ctx.files {
             let all = blocks(file);
             let first = first_single_pattern_blocks(&all);
@@ -254,19 +256,20 @@ impl Rule for NeverMatches {
                     );
                     let mut f = finding(self.code(), Severity::Warning, file, range, message);
                     let d = directive_at(file, header);
-                    f.fix = d.and_then(|d| d.args.first()).and_then(|first| {
-                        edit_fix(
-                            file,
-                            String::from("Match every host except these (add \"*\")"),
-                            vec![replace(
+                    f.fixes
+                        .extend(d.and_then(|d| d.args.first()).and_then(|first| {
+                            edit_fix(
                                 file,
-                                header,
-                                first.span.start..first.span.start,
-                                "* ",
-                            )],
-                            false,
-                        )
-                    });
+                                String::from("Match every host except these (add \"*\")"),
+                                vec![replace(
+                                    file,
+                                    header,
+                                    first.span.start..first.span.start,
+                                    "* ",
+                                )],
+                                false,
+                            )
+                        }));
                     out.push(f);
                     continue;
                 }
@@ -318,7 +321,7 @@ impl Rule for MatchExecNotEvaluated {
         "Match exec not evaluated"
     }
 
-    fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
+    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
         if ctx.allow_exec {
             return;
         }
@@ -382,7 +385,7 @@ impl Rule for ConditionalInclude {
         "Include of Host blocks inside a Host block"
     }
 
-    fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
+    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
         for file in &ctx.files {
             let all = blocks(file);
             for (line, d) in directives(file) {
@@ -409,7 +412,7 @@ impl Rule for ConditionalInclude {
                     message,
                 );
                 let first_header = all.iter().find_map(|b| b.header_line);
-                f.fix = first_header.and_then(|top| {
+                f.fixes.extend(first_header.and_then(|top| {
                     let text = line_text(file, line).trim().to_string();
                     edit_fix(
                         file,
@@ -420,7 +423,7 @@ impl Rule for ConditionalInclude {
                         ],
                         false,
                     )
-                });
+                }));
                 out.push(f);
             }
         }
@@ -439,7 +442,7 @@ impl Rule for CommaInHostPattern {
         "Comma in a Host pattern"
     }
 
-    fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
+    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
         for file in &ctx.files {
             for (line, d) in directives(file) {
                 if d.keyword != "host" {
@@ -466,12 +469,12 @@ impl Rule for CommaInHostPattern {
                         .iter()
                         .all(|p| !p.contains([' ', '\t', '"', '\'', '\\']));
                     if plain && !parts.is_empty() {
-                        f.fix = edit_fix(
+                        f.fixes.extend(edit_fix(
                             file,
                             format!("Write it as {}", parts.join(" ")),
                             vec![replace(file, line, arg.span.clone(), &parts.join(" "))],
                             false,
-                        );
+                        ));
                     }
                     out.push(f);
                 }
@@ -493,7 +496,7 @@ impl Rule for LooksGlobal {
         "Unindented line inside a Host block"
     }
 
-    fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
+    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
         for file in &ctx.files {
             for block in blocks(file) {
                 let Some(header) = block.header_line.filter(|_| is_specific(&block)) else {
@@ -530,16 +533,16 @@ impl Rule for LooksGlobal {
                     );
                     let indent = block_indent(file, &block);
                     if !indent.is_empty() {
-                        f.fix = edit_fix(
+                        f.fixes.extend(edit_fix(
                             file,
                             String::from("Indent it under its block (no change in behaviour)"),
-                            vec![TextEdit {
-                                file: file.path.clone(),
+                            vec![Edit {
+                                path: file.path.clone(),
                                 range: span_range(file, line, 0..0),
                                 new_text: indent,
                             }],
                             false,
-                        );
+                        ));
                     }
                     out.push(f);
                 }
@@ -551,9 +554,9 @@ impl Rule for LooksGlobal {
 #[cfg(test)]
 mod tests {
     use crate::ssh::lint::tests::{lint_files, lint_text};
-    use crate::ssh::lint::LintFinding;
+    use crate::ssh::lint::Finding;
 
-    fn only<'a>(findings: &'a [LintFinding], code: &str) -> Vec<&'a LintFinding> {
+    fn only<'a>(findings: &'a [Finding], code: &str) -> Vec<&'a Finding> {
         findings.iter().filter(|f| f.code == code).collect()
     }
 
@@ -564,11 +567,17 @@ mod tests {
         let shadowed = only(&findings, "SSH002");
         assert_eq!(shadowed.len(), 1, "{shadowed:?}");
         let f = shadowed[0];
-        assert_eq!(f.range.start.line, 5);
-        assert_eq!((f.range.start.character, f.range.end.character), (2, 10));
+        assert_eq!(f.range().unwrap().start.line, 5);
+        assert_eq!(
+            (
+                f.range().unwrap().start.character,
+                f.range().unwrap().end.character
+            ),
+            (2, 10)
+        );
         assert!(f.message.contains("~/.ssh/config line 2"), "{}", f.message);
         assert!(f.message.contains("db gets User everyone"), "{}", f.message);
-        let fix = f.fix.as_ref().unwrap();
+        let fix = f.fix().unwrap();
         assert!(!fix.safe);
         assert_eq!(fix.edits.len(), 2);
         assert_eq!(fix.edits[0].range.start.line, 0);
@@ -602,16 +611,22 @@ mod tests {
             "{}",
             f.message
         );
-        assert!(f.fix.is_none());
+        assert!(f.fix().is_none());
     }
 
     #[test]
     fn ssh022_flags_a_host_block_with_only_negated_patterns() {
         let findings = lint_text("Host !bastion\n  ForwardAgent no\n");
         let f = only(&findings, "SSH022")[0];
-        assert_eq!((f.range.start.character, f.range.end.character), (5, 13));
+        assert_eq!(
+            (
+                f.range().unwrap().start.character,
+                f.range().unwrap().end.character
+            ),
+            (5, 13)
+        );
         assert!(f.message.contains("never applies"));
-        let fix = f.fix.as_ref().unwrap();
+        let fix = f.fix().unwrap();
         assert_eq!(fix.edits[0].new_text, "* ");
         assert_eq!(fix.edits[0].range.start.character, 5);
     }
@@ -620,7 +635,7 @@ mod tests {
     fn ssh022_flags_a_duplicate_block_whose_lines_are_all_already_set() {
         let findings = lint_text("Host db\n  User a\n  Port 1\nHost db\n  User b\n");
         let f = only(&findings, "SSH022")[0];
-        assert_eq!(f.range.start.line, 3);
+        assert_eq!(f.range().unwrap().start.line, 3);
         assert!(f.message.contains("\"Host db\" on line 1"), "{}", f.message);
         assert!(
             only(&findings, "SSH002").is_empty(),
@@ -636,7 +651,13 @@ mod tests {
         let findings = lint_text("Match host x exec \"test -f /tmp/on\"\n  User y\n");
         let f = only(&findings, "SSH023")[0];
         assert_eq!(f.severity, crate::ssh::lint::Severity::Info);
-        assert_eq!((f.range.start.character, f.range.end.character), (13, 35));
+        assert_eq!(
+            (
+                f.range().unwrap().start.character,
+                f.range().unwrap().end.character
+            ),
+            (13, 35)
+        );
         assert!(f.message.contains("--allow-exec"));
         assert!(f.message.contains("gord.ssh.allowMatchExec"));
     }
@@ -651,9 +672,9 @@ mod tests {
             ("/home/me/.colima/ssh_config", "Host colima\n  Port 60022\n"),
         ]);
         let f = only(&findings, "SSH026")[0];
-        assert_eq!(f.range.start.line, 2);
+        assert_eq!(f.range().unwrap().start.line, 2);
         assert!(f.message.contains("\"Host web\" (line 1)"), "{}", f.message);
-        let fix = f.fix.as_ref().unwrap();
+        let fix = f.fix().unwrap();
         assert_eq!(fix.edits[0].new_text, "Include ~/.colima/ssh_config\n");
         assert_eq!(fix.edits[0].range.start.line, 0);
         assert!(only(&findings, "SSH029").is_empty());
@@ -672,18 +693,24 @@ mod tests {
     fn ssh027_flags_a_comma_separated_host_line() {
         let findings = lint_text("Host web1,web2\n  User deploy\n");
         let f = only(&findings, "SSH027")[0];
-        assert_eq!((f.range.start.character, f.range.end.character), (5, 14));
+        assert_eq!(
+            (
+                f.range().unwrap().start.character,
+                f.range().unwrap().end.character
+            ),
+            (5, 14)
+        );
         assert!(f.message.contains("one pattern"));
-        assert_eq!(f.fix.as_ref().unwrap().edits[0].new_text, "web1 web2");
+        assert_eq!(f.fix().unwrap().edits[0].new_text, "web1 web2");
     }
 
     #[test]
     fn ssh029_flags_an_unindented_line_after_indented_ones() {
         let findings = lint_text("Host web\n  User w\nForwardAgent no\n");
         let f = only(&findings, "SSH029")[0];
-        assert_eq!(f.range.start.line, 2);
+        assert_eq!(f.range().unwrap().start.line, 2);
         assert!(f.message.contains("\"Host web\" (line 1)"));
-        assert_eq!(f.fix.as_ref().unwrap().edits[0].new_text, "  ");
+        assert_eq!(f.fix().unwrap().edits[0].new_text, "  ");
         let under_star = lint_text("Host *\n  User w\nForwardAgent no\n");
         assert!(only(&under_star, "SSH029").is_empty());
     }

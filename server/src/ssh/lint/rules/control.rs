@@ -1,6 +1,7 @@
 //! Connection sharing (ControlMaster/ControlPath): settings that silently do
 //! nothing, share one socket between different connections, or make ssh fail.
 
+use crate::finding::{Finding, Severity};
 use crate::ssh::config::blocks::{blocks, Block};
 use crate::ssh::config::effective::effective;
 use crate::ssh::config::resolve::ConfigFs;
@@ -8,7 +9,7 @@ use crate::ssh::lint::rules::support::{
     block_at, block_hosts, command_fix, directives, edit_fix, finding, host_words, indentation,
     insert_line_after, name_list, origin_is, replace, value_range,
 };
-use crate::ssh::lint::{LintContext, LintFinding, Platform, Rule, Severity};
+use crate::ssh::lint::{LintContext, Platform, Rule};
 
 /// `sizeof(sun_path)`: the longest Unix socket path plus its NUL.
 const SUN_PATH: usize = if cfg!(target_os = "macos") { 104 } else { 108 };
@@ -34,7 +35,7 @@ impl Rule for ControlMasterWithoutPath {
         "ControlMaster without ControlPath"
     }
 
-    fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
+    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
         for file in &ctx.files {
             let all = blocks(file);
             for (line, d) in directives(file) {
@@ -77,7 +78,7 @@ impl Rule for ControlMasterWithoutPath {
                     message,
                 );
                 let indent = indentation(file, line).to_string();
-                f.fix = edit_fix(
+                f.fixes.extend(edit_fix(
                     file,
                     String::from("Add ControlPath ~/.ssh/cm-%C"),
                     vec![insert_line_after(
@@ -86,7 +87,7 @@ impl Rule for ControlMasterWithoutPath {
                         &format!("{indent}ControlPath ~/.ssh/cm-%C"),
                     )],
                     false,
-                );
+                ));
                 out.push(f);
             }
         }
@@ -129,7 +130,7 @@ impl Rule for SharedControlPath {
         "ControlPath shared by different connections"
     }
 
-    fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
+    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
         for file in &ctx.files {
             let all = blocks(file);
             for (line, d) in directives(file) {
@@ -190,14 +191,14 @@ impl Rule for SharedControlPath {
                 } else {
                     Some(new_value)
                 };
-                f.fix = new_text.and_then(|text| {
+                f.fixes.extend(new_text.and_then(|text| {
                     edit_fix(
                         file,
                         format!("Use {text}"),
                         vec![replace(file, line, arg.span.clone(), &text)],
                         false,
                     )
-                });
+                }));
                 out.push(f);
             }
         }
@@ -216,7 +217,7 @@ impl Rule for ControlPathTooLong {
         "ControlPath too long for a Unix socket"
     }
 
-    fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
+    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
         let max = SUN_PATH - 1;
         for file in &ctx.files {
             let all = blocks(file);
@@ -284,12 +285,12 @@ impl Rule for ControlPathTooLong {
                 let short = ctx.local.home.to_string_lossy().len() + "/.ssh/cm-".len() + 40;
                 if short + TEMP_SUFFIX <= max {
                     if let Some(arg) = d.args.first() {
-                        f.fix = edit_fix(
+                        f.fixes.extend(edit_fix(
                             file,
                             String::from("Use ~/.ssh/cm-%C"),
                             vec![replace(file, line, arg.span.clone(), "~/.ssh/cm-%C")],
                             false,
-                        );
+                        ));
                     }
                 }
                 out.push(f);
@@ -310,7 +311,7 @@ impl Rule for ControlMasterOnWindows {
         "ControlMaster on Windows"
     }
 
-    fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
+    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
         if ctx.platform != Platform::Windows {
             return;
         }
@@ -336,12 +337,12 @@ impl Rule for ControlMasterOnWindows {
                     value_range(file, line, d),
                     message,
                 );
-                f.fix = edit_fix(
+                f.fixes.extend(edit_fix(
                     file,
                     String::from("Set ControlMaster no"),
                     vec![replace(file, line, arg.span.clone(), "no")],
                     false,
-                );
+                ));
                 out.push(f);
             }
         }
@@ -361,7 +362,7 @@ impl Rule for ControlPathDirectoryMissing {
         "ControlPath directory missing"
     }
 
-    fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
+    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
         if ctx.platform == Platform::Windows {
             return;
         }
@@ -415,7 +416,7 @@ impl Rule for ControlPathDirectoryMissing {
                     value_range(file, line, d),
                     message,
                 );
-                f.fix = Some(command_fix(
+                f.fixes.extend(Some(command_fix(
                     format!("Create {shown}"),
                     vec![
                         String::from("mkdir"),
@@ -425,7 +426,7 @@ impl Rule for ControlPathDirectoryMissing {
                         shown,
                     ],
                     true,
-                ));
+                )));
                 out.push(f);
             }
         }
@@ -436,11 +437,12 @@ impl Rule for ControlPathDirectoryMissing {
 mod tests {
     use std::path::Path;
 
+    use crate::finding::Finding;
     use crate::ssh::config::resolve::memory::MemoryFs;
     use crate::ssh::lint::tests::{facts, lint_text};
-    use crate::ssh::lint::{lint, LintContext, LintFinding, Platform};
+    use crate::ssh::lint::{lint, LintContext, Platform};
 
-    fn only<'a>(findings: &'a [LintFinding], code: &str) -> Vec<&'a LintFinding> {
+    fn only<'a>(findings: &'a [Finding], code: &str) -> Vec<&'a Finding> {
         findings.iter().filter(|f| f.code == code).collect()
     }
 
@@ -448,10 +450,16 @@ mod tests {
     fn ssh005_flags_controlmaster_without_controlpath() {
         let findings = lint_text("Host db\n  ControlMaster auto\n  ControlPersist 10m\n");
         let f = only(&findings, "SSH005")[0];
-        assert_eq!(f.range.start.line, 1);
-        assert_eq!((f.range.start.character, f.range.end.character), (16, 20));
+        assert_eq!(f.range().unwrap().start.line, 1);
+        assert_eq!(
+            (
+                f.range().unwrap().start.character,
+                f.range().unwrap().end.character
+            ),
+            (16, 20)
+        );
         assert!(f.message.contains("does nothing for db"), "{}", f.message);
-        let fix = f.fix.as_ref().unwrap();
+        let fix = f.fix().unwrap();
         assert_eq!(fix.edits[0].new_text, "\n  ControlPath ~/.ssh/cm-%C");
     }
 
@@ -472,8 +480,14 @@ mod tests {
         let f = only(&findings, "SSH006")[0];
         assert_eq!(f.severity, crate::ssh::lint::Severity::Warning);
         assert!(f.message.contains("lacks %p, %r"), "{}", f.message);
-        assert_eq!((f.range.start.character, f.range.end.character), (14, 30));
-        assert_eq!(f.fix.as_ref().unwrap().edits[0].new_text, "~/.ssh/cm-%C");
+        assert_eq!(
+            (
+                f.range().unwrap().start.character,
+                f.range().unwrap().end.character
+            ),
+            (14, 30)
+        );
+        assert_eq!(f.fix().unwrap().edits[0].new_text, "~/.ssh/cm-%C");
         for ok in ["~/.ssh/cm-%C", "~/.ssh/%r@%h:%p", "none"] {
             let findings = lint_text(&format!("Host *\n  ControlPath {ok}\n"));
             assert!(only(&findings, "SSH006").is_empty(), "{ok}");
@@ -487,10 +501,10 @@ mod tests {
             "Host db\n  ControlMaster auto\n  ControlPath ~/{dir}/sockets/%C\n"
         ));
         let f = only(&findings, "SSH007")[0];
-        assert_eq!(f.range.start.line, 2);
+        assert_eq!(f.range().unwrap().start.line, 2);
         assert!(f.message.contains("expands to 98 bytes"), "{}", f.message);
         assert!(f.message.contains("too long for Unix domain socket"));
-        assert_eq!(f.fix.as_ref().unwrap().edits[0].new_text, "~/.ssh/cm-%C");
+        assert_eq!(f.fix().unwrap().edits[0].new_text, "~/.ssh/cm-%C");
         let short = lint_text("Host db\n  ControlMaster auto\n  ControlPath ~/.ssh/cm-%C\n");
         assert!(only(&short, "SSH007").is_empty());
     }
@@ -500,11 +514,17 @@ mod tests {
         let text = "Host *\n  ControlMaster auto\n  ControlPath ~/.ssh/sockets/%r@%h-%p\n";
         let findings = lint_text(text);
         let f = only(&findings, "SSH031")[0];
-        assert_eq!(f.range.start.line, 2);
-        assert_eq!((f.range.start.character, f.range.end.character), (14, 37));
+        assert_eq!(f.range().unwrap().start.line, 2);
+        assert_eq!(
+            (
+                f.range().unwrap().start.character,
+                f.range().unwrap().end.character
+            ),
+            (14, 37)
+        );
         assert!(f.message.contains("cannot bind to path"), "{}", f.message);
         assert_eq!(
-            f.fix.as_ref().unwrap().command.as_deref().unwrap(),
+            f.fix().unwrap().command.as_deref().unwrap(),
             ["mkdir", "-p", "-m", "700", "/home/me/.ssh/sockets"]
         );
         let present = crate::ssh::lint::tests::lint_files(&[
@@ -528,6 +548,6 @@ mod tests {
         let findings = lint(&ctx);
         let f = only(&findings, "SSH008")[0];
         assert!(f.message.contains("getsockname failed: Not a socket"));
-        assert_eq!(f.fix.as_ref().unwrap().edits[0].new_text, "no");
+        assert_eq!(f.fix().unwrap().edits[0].new_text, "no");
     }
 }

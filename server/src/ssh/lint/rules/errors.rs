@@ -3,11 +3,12 @@
 
 use std::collections::BTreeMap;
 
+use crate::finding::{Finding, Severity};
 use crate::ssh::config::lexer::LineSyntax;
 use crate::ssh::lint::rules::support::{
     directives, finding, origin_path, place, probe_hosts, value_range,
 };
-use crate::ssh::lint::{span_range, LintContext, LintFinding, Rule, Severity};
+use crate::ssh::lint::{span_range, LintContext, Rule};
 
 /// SSH024: a line OpenSSH cannot split (no value, unbalanced quotes).
 pub struct SyntaxError;
@@ -21,7 +22,7 @@ impl Rule for SyntaxError {
         "Line ssh cannot parse"
     }
 
-    fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
+    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
         for file in &ctx.files {
             for line in &file.lines {
                 let LineSyntax::Error { message, span } = &line.syntax else {
@@ -61,7 +62,7 @@ impl Rule for RejectedValue {
         "Value ssh rejects"
     }
 
-    fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
+    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
         // (file index, line) -> messages, in order, once each.
         let mut found: BTreeMap<(usize, usize), Vec<String>> = BTreeMap::new();
         for host in probe_hosts(ctx) {
@@ -152,7 +153,7 @@ impl Rule for UnknownToken {
         "Unknown % token"
     }
 
-    fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
+    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
         for file in &ctx.files {
             for (line, d) in directives(file) {
                 let Some((allowed, whole_line)) = tokens_for(&d.keyword) else {
@@ -225,8 +226,14 @@ mod tests {
     fn ssh024_flags_a_keyword_without_a_value() {
         let findings = lint_text("Host a\n  User\n");
         let f = findings.iter().find(|f| f.code == "SSH024").unwrap();
-        assert_eq!(f.range.start.line, 1);
-        assert_eq!((f.range.start.character, f.range.end.character), (2, 6));
+        assert_eq!(f.range().unwrap().start.line, 1);
+        assert_eq!(
+            (
+                f.range().unwrap().start.character,
+                f.range().unwrap().end.character
+            ),
+            (2, 6)
+        );
         assert!(f
             .message
             .contains("\"~/.ssh/config line 2: no argument after keyword \"user\"\""));
@@ -237,7 +244,7 @@ mod tests {
         let findings = lint_text("IdentityFile \"~/.ssh/my key\n");
         let f = findings.iter().find(|f| f.code == "SSH024").unwrap();
         assert!(f.message.contains("invalid quotes"), "{}", f.message);
-        assert_eq!(f.range.start.character, 13);
+        assert_eq!(f.range().unwrap().start.character, 13);
     }
 
     #[test]
@@ -245,16 +252,19 @@ mod tests {
         let findings = lint_text("Host a\n  Port abc\nHost b\n  StrictHostKeyChecking maybe\n");
         let port = findings
             .iter()
-            .find(|f| f.code == "SSH025" && f.range.start.line == 1)
+            .find(|f| f.code == "SSH025" && f.range().unwrap().start.line == 1)
             .unwrap();
         assert!(port.message.contains("Bad port 'abc'."), "{}", port.message);
         assert_eq!(
-            (port.range.start.character, port.range.end.character),
+            (
+                port.range().unwrap().start.character,
+                port.range().unwrap().end.character
+            ),
             (7, 10)
         );
         let choice = findings
             .iter()
-            .find(|f| f.code == "SSH025" && f.range.start.line == 3)
+            .find(|f| f.code == "SSH025" && f.range().unwrap().start.line == 3)
             .unwrap();
         assert!(choice.message.contains("unsupported option \"maybe\"."));
         assert!(!findings
@@ -278,11 +288,11 @@ mod tests {
         let findings = lint_text("Host *\n  ControlPath ~/.ssh/cm-%z\n  ProxyCommand nc %h %p\n");
         let tokens: Vec<_> = findings.iter().filter(|f| f.code == "SSH030").collect();
         assert_eq!(tokens.len(), 1);
-        assert_eq!(tokens[0].range.start.line, 1);
+        assert_eq!(tokens[0].range().unwrap().start.line, 1);
         assert_eq!(
             (
-                tokens[0].range.start.character,
-                tokens[0].range.end.character
+                tokens[0].range().unwrap().start.character,
+                tokens[0].range().unwrap().end.character
             ),
             (24, 26)
         );

@@ -4,13 +4,14 @@
 use crate::ssh::config::resolve::ConfigFs;
 use std::path::Path;
 
-use tower_lsp_server::ls_types::{Position, Range};
+use crate::finding::{Position, Range};
 
+use crate::finding::{Edit, Finding, Severity};
 use crate::ssh::config::pattern::has_wildcards;
 use crate::ssh::lint::rules::support::{
     command_fix, directives, edit_fix, finding, include_arg_targets, show_path,
 };
-use crate::ssh::lint::{span_range, LintContext, LintFinding, Platform, Rule, Severity, TextEdit};
+use crate::ssh::lint::{span_range, LintContext, Platform, Rule};
 
 /// What is wrong with a file's owner or mode, by OpenSSH's test
 /// (`(uid != 0 && uid != getuid()) || (mode & 022) != 0`).
@@ -56,7 +57,7 @@ impl Rule for ConfigPermissions {
         "Config file or ~/.ssh with bad owner or permissions"
     }
 
-    fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
+    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
         if ctx.platform == Platform::Windows {
             return;
         }
@@ -72,11 +73,11 @@ impl Rule for ConfigPermissions {
                 );
                 let mut f = finding(self.code(), Severity::Error, main, file_start(), message);
                 if owner == ctx.local.uid || owner == 0 {
-                    f.fix = Some(command_fix(
+                    f.fixes.extend(Some(command_fix(
                         String::from("Make the config writable only by you"),
                         vec![String::from("chmod"), String::from("600"), path],
                         true,
-                    ));
+                    )));
                 }
                 out.push(f);
             }
@@ -88,11 +89,11 @@ impl Rule for ConfigPermissions {
             );
             let mut f = finding(self.code(), Severity::Warning, main, file_start(), message);
             if owner == ctx.local.uid {
-                f.fix = Some(command_fix(
+                f.fixes.extend(Some(command_fix(
                     String::from("Make ~/.ssh accessible only by you"),
                     vec![String::from("chmod"), String::from("700"), dir],
                     true,
-                ));
+                )));
             }
             out.push(f);
         }
@@ -128,11 +129,11 @@ impl Rule for ConfigPermissions {
                             message,
                         );
                         if owner == ctx.local.uid || owner == 0 {
-                            f.fix = Some(command_fix(
+                            f.fixes.extend(Some(command_fix(
                                 format!("Make {} writable only by you", show_path(ctx, &target)),
                                 vec![String::from("chmod"), String::from("600"), path],
                                 true,
-                            ));
+                            )));
                         }
                         out.push(f);
                     }
@@ -155,7 +156,7 @@ impl Rule for EmptyInclude {
         "Include that reads nothing"
     }
 
-    fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
+    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
         // The directory each pattern matches, looked for once per pattern.
         let mut dirs: std::collections::HashMap<String, Option<std::path::PathBuf>> =
             std::collections::HashMap::new();
@@ -201,16 +202,16 @@ impl Rule for EmptyInclude {
                     if !raw.ends_with(['"', '\'']) {
                         let at = arg.span.end;
                         let text = if raw.ends_with('/') { "*" } else { "/*" };
-                        f.fix = edit_fix(
+                        f.fixes.extend(edit_fix(
                             file,
                             format!("Include the files in it ({}{text})", raw),
-                            vec![TextEdit {
-                                file: file.path.clone(),
+                            vec![Edit {
+                                path: file.path.clone(),
                                 range: span_range(file, line, at..at),
                                 new_text: text.to_string(),
                             }],
                             false,
-                        );
+                        ));
                     }
                     out.push(f);
                 }
@@ -223,15 +224,16 @@ impl Rule for EmptyInclude {
 mod tests {
     use std::path::Path;
 
+    use crate::finding::{Finding, Severity};
     use crate::ssh::config::resolve::memory::MemoryFs;
     use crate::ssh::lint::tests::{facts, lint_files, lint_text};
-    use crate::ssh::lint::{lint, LintContext, LintFinding, Severity};
+    use crate::ssh::lint::{lint, LintContext};
 
-    fn only<'a>(findings: &'a [LintFinding], code: &str) -> Vec<&'a LintFinding> {
+    fn only<'a>(findings: &'a [Finding], code: &str) -> Vec<&'a Finding> {
         findings.iter().filter(|f| f.code == code).collect()
     }
 
-    fn lint_modes(files: &[(&str, &str, u32)]) -> Vec<LintFinding> {
+    fn lint_modes(files: &[(&str, &str, u32)]) -> Vec<Finding> {
         let plain: Vec<(&str, &str)> = files.iter().map(|(p, t, _)| (*p, *t)).collect();
         let mut fs = MemoryFs::with(&plain);
         for (path, _, mode) in files {
@@ -253,7 +255,7 @@ mod tests {
             .message
             .contains("\"Bad owner or permissions on /home/me/.ssh/config\""));
         assert!(f.message.contains("mode 0664"), "{}", f.message);
-        let fix = f.fix.as_ref().unwrap();
+        let fix = f.fix().unwrap();
         assert_eq!(
             fix.command.as_deref().unwrap(),
             ["chmod", "600", "/home/me/.ssh/config"]
@@ -269,8 +271,14 @@ mod tests {
             ("/home/me/.ssh/conf.d/work", "Host w\n", 0o666),
         ]);
         let f = only(&findings, "SSH014")[0];
-        assert_eq!(f.range.start.line, 0);
-        assert_eq!((f.range.start.character, f.range.end.character), (8, 16));
+        assert_eq!(f.range().unwrap().start.line, 0);
+        assert_eq!(
+            (
+                f.range().unwrap().start.character,
+                f.range().unwrap().end.character
+            ),
+            (8, 16)
+        );
         assert!(f
             .message
             .contains("Bad owner or permissions on /home/me/.ssh/conf.d/work"));
@@ -286,7 +294,7 @@ mod tests {
         assert_eq!(f.severity, Severity::Warning);
         assert!(f.message.contains("~/.ssh is not private"));
         assert_eq!(
-            f.fix.as_ref().unwrap().command.as_deref().unwrap(),
+            f.fix().unwrap().command.as_deref().unwrap(),
             ["chmod", "700", "/home/me/.ssh"]
         );
     }
@@ -298,7 +306,10 @@ mod tests {
         assert_eq!(found.len(), 2);
         assert_eq!(found[0].severity, Severity::Warning);
         assert_eq!(
-            (found[0].range.start.character, found[0].range.end.character),
+            (
+                found[0].range().unwrap().start.character,
+                found[0].range().unwrap().end.character
+            ),
             (8, 24)
         );
         assert!(found[0].message.contains("/home/me/.ssh/work.conf"));
@@ -318,7 +329,7 @@ mod tests {
             "{}",
             f.message
         );
-        let edit = &f.fix.as_ref().unwrap().edits[0];
+        let edit = &f.fix().unwrap().edits[0];
         assert_eq!(edit.new_text, "/*");
         assert_eq!(edit.range.start.character, 16);
     }

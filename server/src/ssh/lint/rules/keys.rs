@@ -4,13 +4,14 @@
 use crate::ssh::config::resolve::ConfigFs;
 use std::path::{Path, PathBuf};
 
+use crate::finding::{Edit, Finding, Severity};
 use crate::ssh::config::keywords::Kind;
 use crate::ssh::config::lexer::Arg;
 use crate::ssh::config::source::SourceFile;
 use crate::ssh::lint::rules::support::{
     command_fix, directives, edit_fix, finding, keyword_of, local_path, show_path,
 };
-use crate::ssh::lint::{span_range, LintContext, LintFinding, Platform, Rule, Severity, TextEdit};
+use crate::ssh::lint::{span_range, LintContext, Platform, Rule};
 
 /// ssh's default identity files (tried when no IdentityFile applies).
 const DEFAULT_KEYS: &[&str] = &[
@@ -85,7 +86,7 @@ impl Rule for MissingIdentityFile {
         "IdentityFile missing"
     }
 
-    fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
+    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
         for id in identities(ctx) {
             if is_default(ctx, &id.path) || exists(ctx, &id.path) {
                 continue;
@@ -112,14 +113,14 @@ impl Rule for MissingIdentityFile {
 }
 
 /// The edit removing `.pub` from the end of an argument as written.
-fn drop_pub_suffix(file: &SourceFile, line: usize, arg: &Arg) -> Option<TextEdit> {
+fn drop_pub_suffix(file: &SourceFile, line: usize, arg: &Arg) -> Option<Edit> {
     let text = file.lines.get(line).map(|l| file.line_text(l))?;
     let raw = text.get(arg.span.clone())?;
     let quote = usize::from(raw.ends_with(['"', '\'']));
     let end = arg.span.end.checked_sub(quote)?;
     let start = end.checked_sub(4)?;
-    (text.get(start..end)? == ".pub").then(|| TextEdit {
-        file: file.path.clone(),
+    (text.get(start..end)? == ".pub").then(|| Edit {
+        path: file.path.clone(),
         range: span_range(file, line, start..end),
         new_text: String::new(),
     })
@@ -137,7 +138,7 @@ impl Rule for PublicKeyAsIdentity {
         "IdentityFile names a public key"
     }
 
-    fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
+    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
         for id in identities(ctx) {
             let Some(private) = id
                 .path
@@ -156,14 +157,15 @@ impl Rule for PublicKeyAsIdentity {
                     show_path(ctx, &private)
                 );
                 let mut f = finding(self.code(), Severity::Warning, id.file, range, message);
-                f.fix = drop_pub_suffix(id.file, id.line, id.arg).and_then(|edit| {
-                    edit_fix(
-                        id.file,
-                        format!("Use the private key {}", show_path(ctx, &private)),
-                        vec![edit],
-                        false,
-                    )
-                });
+                f.fixes
+                    .extend(drop_pub_suffix(id.file, id.line, id.arg).and_then(|edit| {
+                        edit_fix(
+                            id.file,
+                            format!("Use the private key {}", show_path(ctx, &private)),
+                            vec![edit],
+                            false,
+                        )
+                    }));
                 out.push(f);
             } else {
                 let message = format!(
@@ -194,7 +196,7 @@ impl Rule for KeyPermissions {
         "Private key readable by others"
     }
 
-    fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
+    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
         if ctx.platform == Platform::Windows {
             return;
         }
@@ -220,11 +222,11 @@ impl Rule for KeyPermissions {
                 span_range(id.file, id.line, id.arg.span.clone()),
                 message,
             );
-            f.fix = Some(command_fix(
+            f.fixes.extend(Some(command_fix(
                 format!("Make {} readable only by you", show_path(ctx, &id.path)),
                 vec![String::from("chmod"), String::from("600"), path],
                 true,
-            ));
+            )));
             out.push(f);
         }
     }
@@ -316,7 +318,7 @@ impl Rule for WeakKey {
         "DSA or short RSA key"
     }
 
-    fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
+    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
         let dss_allowed = ctx.files.iter().any(|f| {
             directives(f).any(|(_, d)| {
                 (d.keyword.contains("acceptedalgorithms") || d.keyword.contains("keytypes"))
@@ -382,11 +384,11 @@ mod tests {
     const RSA_1024: &str = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQDqs68H5i7xkcsFtuoheIjBIbOKg1tYWrioiO+AtiITn5eZGQJXwzaUZq19Xn9Sh+qjDlJSWH2bCmVCocK7bXmpxYlGxy0XQs69v8maTAzmqUJ8AN22p+3rlCcC1LYzU3gQ1LJJ4Rs8DUWcRbccZ9nvwLWgCI4CgzeDbgF+ziu2WQ== t\n";
     const RSA_512: &str = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAQQDBERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERER\n";
 
-    fn only<'a>(findings: &'a [LintFinding], code: &str) -> Vec<&'a LintFinding> {
+    fn only<'a>(findings: &'a [Finding], code: &str) -> Vec<&'a Finding> {
         findings.iter().filter(|f| f.code == code).collect()
     }
 
-    fn lint_modes(files: &[(&str, &str, u32)]) -> Vec<LintFinding> {
+    fn lint_modes(files: &[(&str, &str, u32)]) -> Vec<Finding> {
         let plain: Vec<(&str, &str)> = files.iter().map(|(p, t, _)| (*p, *t)).collect();
         let mut fs = MemoryFs::with(&plain);
         for (path, _, mode) in files {
@@ -406,7 +408,13 @@ mod tests {
         let missing = only(&findings, "SSH011");
         assert_eq!(missing.len(), 1, "default keys are not reported");
         let f = missing[0];
-        assert_eq!((f.range.start.character, f.range.end.character), (15, 30));
+        assert_eq!(
+            (
+                f.range().unwrap().start.character,
+                f.range().unwrap().end.character
+            ),
+            (15, 30)
+        );
         assert!(f
             .message
             .contains("no such identity: /home/me/.ssh/work_key: No such file or directory"));
@@ -438,7 +446,7 @@ mod tests {
         let f = only(&findings, "SSH012")[0];
         assert_eq!(f.severity, Severity::Warning);
         assert!(f.message.contains("invalid format"));
-        let edit = &f.fix.as_ref().unwrap().edits[0];
+        let edit = &f.fix().unwrap().edits[0];
         assert_eq!(edit.new_text, "");
         assert_eq!(
             (edit.range.start.character, edit.range.end.character),
@@ -468,7 +476,7 @@ mod tests {
         assert!(f
             .message
             .contains("\"Permissions 0644 for '/home/me/.ssh/k' are too open.\""));
-        let fix = f.fix.as_ref().unwrap();
+        let fix = f.fix().unwrap();
         assert_eq!(
             fix.command.as_deref().unwrap(),
             ["chmod", "600", "/home/me/.ssh/k"]

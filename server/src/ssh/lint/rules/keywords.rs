@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use crate::finding::{Edit, Finding, Severity};
 use crate::ssh::config::blocks::blocks;
 use crate::ssh::config::keywords::{lookup, suggest, Kind};
 use crate::ssh::config::lexer::LineSyntax;
@@ -10,7 +11,7 @@ use crate::ssh::lint::rules::support::{
     delete_lines, directives, edit_fix, finding, first_value_wins, origin_is, place, probe_hosts,
     replace, sets_slot, slot,
 };
-use crate::ssh::lint::{span_range, LintContext, LintFinding, Rule, Severity, TextEdit};
+use crate::ssh::lint::{span_range, LintContext, Rule};
 
 /// SSH001: a keyword OpenSSH does not know. ssh stops with "Bad configuration
 /// option" and refuses to connect to any host (unless IgnoreUnknown lists it).
@@ -25,7 +26,7 @@ impl Rule for UnknownKeyword {
         "Unknown keyword"
     }
 
-    fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
+    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
         // IgnoreUnknown depends on which blocks are active: when the config
         // has one, a line counts only if some host's resolution rejects it.
         let uses_ignore_unknown = ctx
@@ -75,22 +76,17 @@ impl Rule for UnknownKeyword {
                     edit_fix(
                         file,
                         format!("Change to {}", camel(name)),
-                        vec![TextEdit {
-                            file: file.path.clone(),
+                        vec![Edit {
+                            path: file.path.clone(),
                             range,
                             new_text: camel(name),
                         }],
                         true,
                     )
                 });
-                out.push(LintFinding {
-                    code: self.code(),
-                    severity: Severity::Error,
-                    file: file.path.clone(),
-                    range,
-                    message,
-                    fix,
-                });
+                let mut f = finding(self.code(), Severity::Error, file, range, message);
+                f.fixes.extend(fix);
+                out.push(f);
             }
         }
     }
@@ -161,7 +157,7 @@ impl Rule for DeprecatedKeyword {
         "Deprecated, removed or renamed keyword"
     }
 
-    fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
+    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
         for file in &ctx.files {
             for (line, d) in directives(file) {
                 let Some(keyword) = lookup(&d.keyword) else {
@@ -223,7 +219,7 @@ impl Rule for DeprecatedKeyword {
                     (severity, message, fix)
                 };
                 let mut f = finding(self.code(), severity, file, range, message);
-                f.fix = fix;
+                f.fixes.extend(fix);
                 out.push(f);
             }
         }
@@ -243,7 +239,7 @@ impl Rule for RepeatedKeyword {
         "Keyword repeated in one block"
     }
 
-    fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
+    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
         for file in &ctx.files {
             for block in blocks(file) {
                 let mut first: HashMap<&'static str, usize> = HashMap::new();
@@ -280,12 +276,12 @@ impl Rule for RepeatedKeyword {
                     );
                     let range = span_range(file, line, d.keyword_span.start..d.rest_span.end);
                     let mut f = finding(self.code(), Severity::Warning, file, range, message);
-                    f.fix = edit_fix(
+                    f.fixes.extend(edit_fix(
                         file,
                         String::from("Remove the ignored line"),
                         vec![delete_lines(file, line, line)],
                         true,
-                    );
+                    ));
                     out.push(f);
                 }
             }
@@ -468,13 +464,19 @@ mod tests {
     fn ssh001_flags_an_unknown_keyword_with_a_did_you_mean_fix() {
         let findings = lint_text("Host a\n  ServerAliveInterva 30\n");
         let f = findings.iter().find(|f| f.code == "SSH001").unwrap();
-        assert_eq!(f.range.start.line, 1);
-        assert_eq!((f.range.start.character, f.range.end.character), (2, 20));
+        assert_eq!(f.range().unwrap().start.line, 1);
+        assert_eq!(
+            (
+                f.range().unwrap().start.character,
+                f.range().unwrap().end.character
+            ),
+            (2, 20)
+        );
         assert!(f
             .message
             .contains("Bad configuration option: serveraliveinterva"));
         assert!(f.message.ends_with("did you mean \"serveraliveinterval\"?"));
-        let fix = f.fix.as_ref().unwrap();
+        let fix = f.fix().unwrap();
         assert_eq!(fix.edits[0].new_text, "ServerAliveInterval");
         assert!(fix.safe);
     }
@@ -487,7 +489,7 @@ mod tests {
         let findings =
             lint_text("Host mac\n  IgnoreUnknown UseKeychain\nHost *\n  UseKeychain yes\n");
         let f = findings.iter().find(|f| f.code == "SSH001").unwrap();
-        assert_eq!(f.range.start.line, 3);
+        assert_eq!(f.range().unwrap().start.line, 3);
     }
 
     #[test]
@@ -500,13 +502,16 @@ mod tests {
         let rename = found[0];
         assert_eq!(rename.severity, Severity::Info);
         assert_eq!(
-            (rename.range.start.character, rename.range.end.character),
+            (
+                rename.range().unwrap().start.character,
+                rename.range().unwrap().end.character
+            ),
             (2, 33)
         );
-        let fix = rename.fix.as_ref().unwrap();
+        let fix = rename.fix().unwrap();
         assert_eq!(fix.edits[0].new_text, "KbdInteractiveAuthentication");
         assert!(fix.safe);
-        let newer = found[1].fix.as_ref().unwrap();
+        let newer = found[1].fix().unwrap();
         assert_eq!(newer.edits[0].new_text, "PubkeyAcceptedAlgorithms");
         assert!(!newer.safe, "needs OpenSSH 8.5");
         assert!(found[1].message.contains("OpenSSH 8.5"));
@@ -524,14 +529,20 @@ mod tests {
     fn ssh004_flags_the_second_value_in_one_block() {
         let findings = lint_text("Host web\n  User deploy\n  Port 2222\n  user admin\n");
         let f = findings.iter().find(|f| f.code == "SSH004").unwrap();
-        assert_eq!(f.range.start.line, 3);
-        assert_eq!((f.range.start.character, f.range.end.character), (2, 12));
+        assert_eq!(f.range().unwrap().start.line, 3);
+        assert_eq!(
+            (
+                f.range().unwrap().start.character,
+                f.range().unwrap().end.character
+            ),
+            (2, 12)
+        );
         assert!(
             f.message.contains("\"User deploy\" on line 2"),
             "{}",
             f.message
         );
-        let fix = f.fix.as_ref().unwrap();
+        let fix = f.fix().unwrap();
         assert!(fix.safe);
         assert_eq!(fix.edits[0].range.start.line, 3);
         assert_eq!(fix.edits[0].range.end.line, 4);
@@ -545,7 +556,7 @@ mod tests {
         assert!(!findings.iter().any(|f| f.code == "SSH004"), "{findings:?}");
         let proxy = lint_text("Host web\n  ProxyJump gw.example.com\n  ProxyCommand nc %h %p\n");
         let f = proxy.iter().find(|f| f.code == "SSH004").unwrap();
-        assert_eq!(f.range.start.line, 2);
+        assert_eq!(f.range().unwrap().start.line, 2);
     }
 
     #[test]

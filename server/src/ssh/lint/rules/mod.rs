@@ -158,9 +158,9 @@ mod tests {
             ]);
             let lines: Vec<&str> = text.split('\n').collect();
             for f in &findings {
-                let line = lines.get(f.range.start.line as usize);
+                let line = lines.get(f.range().unwrap().start.line as usize);
                 assert!(line.is_some(), "{f:?} in {text:?}");
-                assert!(f.range.start <= f.range.end, "{f:?}");
+                assert!(f.range().unwrap().start <= f.range().unwrap().end, "{f:?}");
             }
         }
         assert!(lint_text("").is_empty());

@@ -5,11 +5,12 @@ use crate::ssh::config::resolve::ConfigFs;
 use std::collections::HashSet;
 use std::ops::Range;
 
+use crate::finding::{Finding, Severity};
 use crate::ssh::config::pattern::match_pattern;
 use crate::ssh::lint::rules::support::{
     aliases, directives, distance, edit_fix, finding, origin_path, place, replace,
 };
-use crate::ssh::lint::{span_range, LintContext, LintFinding, Rule, Severity};
+use crate::ssh::lint::{span_range, LintContext, Rule};
 
 /// The host part of one hop (`[user@]host[:port]`, `ssh://...`, `[v6]:port`),
 /// as a byte range of `hop`.
@@ -133,7 +134,7 @@ impl Rule for UnknownJumpHost {
         "Jump host not defined"
     }
 
-    fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
+    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
         let mut patterns: Vec<String> = Vec::new();
         for file in &ctx.files {
             for (_, d) in directives(file) {
@@ -220,14 +221,14 @@ impl Rule for UnknownJumpHost {
                         span_range(file, line, span.clone()),
                         message,
                     );
-                    f.fix = suggestion.and_then(|alias| {
+                    f.fixes.extend(suggestion.and_then(|alias| {
                         edit_fix(
                             file,
                             format!("Change to {alias}"),
                             vec![replace(file, line, span.clone(), alias)],
                             false,
                         )
-                    });
+                    }));
                     out.push(f);
                 }
             }
@@ -260,7 +261,7 @@ impl Rule for JumpLoop {
         "ProxyJump loop"
     }
 
-    fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
+    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
         let mut starts: Vec<String> = Vec::new();
         let mut seen = HashSet::new();
         for alias in aliases(ctx) {
@@ -345,7 +346,7 @@ mod tests {
     use super::*;
     use crate::ssh::lint::tests::{lint_files, lint_text};
 
-    fn only<'a>(findings: &'a [LintFinding], code: &str) -> Vec<&'a LintFinding> {
+    fn only<'a>(findings: &'a [Finding], code: &str) -> Vec<&'a Finding> {
         findings.iter().filter(|f| f.code == code).collect()
     }
 
@@ -368,15 +369,21 @@ mod tests {
     fn ssh009_flags_a_jump_host_no_block_defines_with_a_did_you_mean() {
         let findings = lint_text("Host Bastion\n  HostName bastion.example.com\nHost db\n  ProxyJump admin@bastion:2222\n");
         let f = only(&findings, "SSH009")[0];
-        assert_eq!(f.range.start.line, 3);
-        assert_eq!((f.range.start.character, f.range.end.character), (18, 25));
+        assert_eq!(f.range().unwrap().start.line, 3);
+        assert_eq!(
+            (
+                f.range().unwrap().start.character,
+                f.range().unwrap().end.character
+            ),
+            (18, 25)
+        );
         assert!(f.message.contains("Could not resolve hostname bastion"));
         assert!(
             f.message.contains("did you mean \"Bastion\""),
             "{}",
             f.message
         );
-        assert_eq!(f.fix.as_ref().unwrap().edits[0].new_text, "Bastion");
+        assert_eq!(f.fix().unwrap().edits[0].new_text, "Bastion");
     }
 
     #[test]
@@ -398,7 +405,7 @@ mod tests {
         assert!(f
             .message
             .starts_with("ProxyCommand goes through \"gatewy\""));
-        assert_eq!(f.range.start.character, 28);
+        assert_eq!(f.range().unwrap().start.character, 28);
     }
 
     #[test]
@@ -406,9 +413,12 @@ mod tests {
         let findings = lint_text("Host a\n  ProxyJump b\nHost b\n  ProxyJump a\n");
         let loops = only(&findings, "SSH010");
         assert_eq!(loops.len(), 2);
-        assert_eq!(loops[0].range.start.line, 1);
+        assert_eq!(loops[0].range().unwrap().start.line, 1);
         assert_eq!(
-            (loops[0].range.start.character, loops[0].range.end.character),
+            (
+                loops[0].range().unwrap().start.character,
+                loops[0].range().unwrap().end.character
+            ),
             (12, 13)
         );
         assert!(
@@ -424,7 +434,7 @@ mod tests {
             "Host *\n  ProxyJump bastion\nHost bastion\n  ProxyJump none\n  HostName 10.0.0.1\n",
         );
         let f = only(&findings, "SSH010")[0];
-        assert_eq!(f.range.start.line, 1);
+        assert_eq!(f.range().unwrap().start.line, 1);
         assert!(f.message.contains("jumphost loop via bastion"));
         let fixed = lint_text(
             "Host bastion\n  ProxyJump none\n  HostName 10.0.0.1\nHost *\n  ProxyJump bastion\n",

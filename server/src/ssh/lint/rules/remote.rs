@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 use std::rc::Rc;
 
+use crate::finding::{Finding, Severity};
 use crate::ssh::config::blocks::{blocks, Block, Header};
 use crate::ssh::config::resolve::{effective_hostname, Resolution};
 use crate::ssh::config::source::SourceFile;
@@ -11,7 +12,7 @@ use crate::ssh::lint::rules::support::{
     aliases, block_applied, block_indent, block_last_line, directives, edit_fix, finding,
     insert_line_after, name_list, place, probe_hosts,
 };
-use crate::ssh::lint::{span_range, LintContext, LintFinding, Rule, Severity};
+use crate::ssh::lint::{span_range, LintContext, Rule};
 
 /// Git hosting services: their aliases are not Remote-SSH targets.
 const GIT_HOSTS: &[&str] = &[
@@ -92,7 +93,7 @@ impl Rule for NoKeepAlive {
         "No ServerAliveInterval for a remote host"
     }
 
-    fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
+    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
         for target in targets(ctx) {
             let lacking: Vec<_> = target
                 .hosts
@@ -135,7 +136,7 @@ impl Rule for NoKeepAlive {
             if explicit.is_none() {
                 if let Some(last) = block_last_line(&target.block) {
                     let indent = block_indent(target.file, &target.block);
-                    f.fix = edit_fix(
+                    f.fixes.extend(edit_fix(
                         target.file,
                         String::from("Add ServerAliveInterval 15 to this block"),
                         vec![insert_line_after(
@@ -144,7 +145,7 @@ impl Rule for NoKeepAlive {
                             &format!("{indent}ServerAliveInterval 15"),
                         )],
                         true,
-                    );
+                    ));
                 }
             }
             out.push(f);
@@ -198,7 +199,7 @@ impl Rule for NoConnectTimeout {
         "No ConnectTimeout for a remote host"
     }
 
-    fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
+    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
         let jumps = jump_hosts(ctx);
         for target in targets(ctx) {
             let lacking: Vec<_> = target
@@ -246,7 +247,7 @@ impl Rule for NoConnectTimeout {
             );
             if let Some(last) = block_last_line(&target.block) {
                 let indent = block_indent(target.file, &target.block);
-                f.fix = edit_fix(
+                f.fixes.extend(edit_fix(
                     target.file,
                     String::from("Add ConnectTimeout 10 to this block"),
                     vec![insert_line_after(
@@ -255,7 +256,7 @@ impl Rule for NoConnectTimeout {
                         &format!("{indent}ConnectTimeout 10"),
                     )],
                     true,
-                );
+                ));
             }
             out.push(f);
         }
@@ -264,10 +265,10 @@ impl Rule for NoConnectTimeout {
 
 #[cfg(test)]
 mod tests {
+    use crate::finding::{Finding, Severity};
     use crate::ssh::lint::tests::lint_text;
-    use crate::ssh::lint::{LintFinding, Severity};
 
-    fn only<'a>(findings: &'a [LintFinding], code: &str) -> Vec<&'a LintFinding> {
+    fn only<'a>(findings: &'a [Finding], code: &str) -> Vec<&'a Finding> {
         findings.iter().filter(|f| f.code == code).collect()
     }
 
@@ -277,14 +278,20 @@ mod tests {
         let keep = only(&findings, "SSH019");
         assert_eq!(keep.len(), 1, "git hosts are not Remote-SSH targets");
         let f = keep[0];
-        assert_eq!(f.range.start.line, 0);
-        assert_eq!((f.range.start.character, f.range.end.character), (5, 8));
+        assert_eq!(f.range().unwrap().start.line, 0);
+        assert_eq!(
+            (
+                f.range().unwrap().start.character,
+                f.range().unwrap().end.character
+            ),
+            (5, 8)
+        );
         assert!(
             f.message.starts_with("dev sends no keep-alives"),
             "{}",
             f.message
         );
-        let fix = f.fix.as_ref().unwrap();
+        let fix = f.fix().unwrap();
         assert!(fix.safe);
         assert_eq!(fix.edits[0].new_text, "\r\n    ServerAliveInterval 15");
         assert_eq!(fix.edits[0].range.start.line, 2);
@@ -302,7 +309,7 @@ mod tests {
             "{}",
             f.message
         );
-        assert!(f.fix.is_none());
+        assert!(f.fix().is_none());
     }
 
     #[test]
@@ -317,7 +324,7 @@ mod tests {
         );
         assert_eq!(found[1].severity, Severity::Warning);
         assert!(found[1].message.contains("gw is a jump host"));
-        let fix = found[1].fix.as_ref().unwrap();
+        let fix = found[1].fix().unwrap();
         assert_eq!(fix.edits[0].new_text, "\n  ConnectTimeout 10");
         assert_eq!(fix.edits[0].range.start.line, 3);
         let fine = lint_text("Host dev\n  ConnectTimeout 5\n");

@@ -2,12 +2,13 @@
 //! host keys not checked, the agent forwarded everywhere, a RemoteCommand
 //! that makes ssh refuse commands.
 
+use crate::finding::{Finding, Severity};
 use crate::ssh::config::blocks::blocks;
 use crate::ssh::lint::rules::support::{
     block_applied, block_at, delete_lines, directives, edit_fix, finding, origin_is, replace,
     value_range, ANY_HOST,
 };
-use crate::ssh::lint::{LintContext, LintFinding, Rule, Severity};
+use crate::ssh::lint::{LintContext, Rule};
 
 /// SSH016: StrictHostKeyChecking off.
 pub struct HostKeyCheckingOff;
@@ -21,7 +22,7 @@ impl Rule for HostKeyCheckingOff {
         "StrictHostKeyChecking disabled"
     }
 
-    fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
+    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
         for file in &ctx.files {
             for (line, d) in directives(file) {
                 if d.keyword != "stricthostkeychecking" {
@@ -47,12 +48,12 @@ impl Rule for HostKeyCheckingOff {
                     value_range(file, line, d),
                     message,
                 );
-                f.fix = edit_fix(
+                f.fixes.extend(edit_fix(
                     file,
                     String::from("Use StrictHostKeyChecking accept-new"),
                     vec![replace(file, line, arg.span.clone(), "accept-new")],
                     false,
-                );
+                ));
                 out.push(f);
             }
         }
@@ -72,7 +73,7 @@ impl Rule for KnownHostsDiscarded {
         "Known hosts thrown away"
     }
 
-    fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
+    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
         for file in &ctx.files {
             for (line, d) in directives(file) {
                 if d.keyword != "userknownhostsfile" {
@@ -98,12 +99,12 @@ impl Rule for KnownHostsDiscarded {
                     value_range(file, line, d),
                     message,
                 );
-                f.fix = edit_fix(
+                f.fixes.extend(edit_fix(
                     file,
                     String::from("Remove the line (use ~/.ssh/known_hosts)"),
                     vec![delete_lines(file, line, line)],
                     false,
-                );
+                ));
                 out.push(f);
             }
         }
@@ -139,7 +140,7 @@ impl Rule for AgentForwardedEverywhere {
         "ForwardAgent for every host"
     }
 
-    fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
+    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
         for (index, file) in ctx.files.iter().enumerate() {
             for (line, d) in directives(file) {
                 if d.keyword != "forwardagent" {
@@ -182,7 +183,7 @@ impl Rule for RemoteCommandSet {
         "RemoteCommand blocks command-line commands"
     }
 
-    fn check(&self, ctx: &LintContext, out: &mut Vec<LintFinding>) {
+    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
         for (index, file) in ctx.files.iter().enumerate() {
             for (line, d) in directives(file) {
                 if d.keyword != "remotecommand" {
@@ -217,10 +218,10 @@ impl Rule for RemoteCommandSet {
 
 #[cfg(test)]
 mod tests {
+    use crate::finding::{Finding, Severity};
     use crate::ssh::lint::tests::lint_text;
-    use crate::ssh::lint::{LintFinding, Severity};
 
-    fn only<'a>(findings: &'a [LintFinding], code: &str) -> Vec<&'a LintFinding> {
+    fn only<'a>(findings: &'a [Finding], code: &str) -> Vec<&'a Finding> {
         findings.iter().filter(|f| f.code == code).collect()
     }
 
@@ -228,11 +229,17 @@ mod tests {
     fn ssh016_flags_strict_host_key_checking_no() {
         let findings = lint_text("Host lab\n  StrictHostKeyChecking no\n");
         let f = only(&findings, "SSH016")[0];
-        assert_eq!((f.range.start.character, f.range.end.character), (24, 26));
+        assert_eq!(
+            (
+                f.range().unwrap().start.character,
+                f.range().unwrap().end.character
+            ),
+            (24, 26)
+        );
         assert!(f
             .message
             .contains("REMOTE HOST IDENTIFICATION HAS CHANGED!"));
-        assert_eq!(f.fix.as_ref().unwrap().edits[0].new_text, "accept-new");
+        assert_eq!(f.fix().unwrap().edits[0].new_text, "accept-new");
         let fine = lint_text("Host lab\n  StrictHostKeyChecking accept-new\n");
         assert!(only(&fine, "SSH016").is_empty());
     }
@@ -241,8 +248,14 @@ mod tests {
     fn ssh017_flags_known_hosts_in_dev_null() {
         let findings = lint_text("Host lab\n  UserKnownHostsFile /dev/null\n");
         let f = only(&findings, "SSH017")[0];
-        assert_eq!(f.range.start.line, 1);
-        assert_eq!((f.range.start.character, f.range.end.character), (21, 30));
+        assert_eq!(f.range().unwrap().start.line, 1);
+        assert_eq!(
+            (
+                f.range().unwrap().start.character,
+                f.range().unwrap().end.character
+            ),
+            (21, 30)
+        );
         assert!(f.message.contains("Host key verification failed."));
     }
 
@@ -250,7 +263,13 @@ mod tests {
     fn ssh018_flags_forward_agent_for_every_host_only() {
         let findings = lint_text("Host *\n  ForwardAgent yes\n");
         let f = only(&findings, "SSH018")[0];
-        assert_eq!((f.range.start.character, f.range.end.character), (15, 18));
+        assert_eq!(
+            (
+                f.range().unwrap().start.character,
+                f.range().unwrap().end.character
+            ),
+            (15, 18)
+        );
         assert!(f.message.contains("applies to every host"));
         let global = lint_text("ForwardAgent yes\nHost a\n  User b\n");
         assert_eq!(only(&global, "SSH018").len(), 1);
@@ -268,7 +287,13 @@ mod tests {
         assert!(f
             .message
             .contains("Cannot execute command-line and remote command."));
-        assert_eq!((f.range.start.character, f.range.end.character), (16, 35));
+        assert_eq!(
+            (
+                f.range().unwrap().start.character,
+                f.range().unwrap().end.character
+            ),
+            (16, 35)
+        );
         let one = lint_text("Host box\n  RemoteCommand tmux a\n");
         assert_eq!(only(&one, "SSH028")[0].severity, Severity::Info);
     }

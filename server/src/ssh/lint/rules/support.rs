@@ -6,8 +6,9 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use tower_lsp_server::ls_types::{Position, Range as LspRange};
+use crate::finding::{Position, Range as LspRange};
 
+use crate::finding::{Edit, Finding, Fix, Severity, Subject};
 use crate::ssh::config::blocks::{blocks, Block, Header};
 use crate::ssh::config::keywords::{lookup, Keyword, Kind};
 use crate::ssh::config::lexer::{Directive, LineSyntax};
@@ -16,7 +17,7 @@ use crate::ssh::config::pattern::has_wildcards;
 use crate::ssh::config::resolve::Resolution;
 use crate::ssh::config::source::SourceFile;
 use crate::ssh::config::tokens::tilde_expand;
-use crate::ssh::lint::{span_range, LintContext, LintFinding, Severity, SshFix, TextEdit};
+use crate::ssh::lint::{span_range, LintContext};
 
 /// A host name no config names, to see what every unnamed host gets.
 pub const ANY_HOST: &str = "gord-any-host.invalid";
@@ -24,47 +25,32 @@ pub const ANY_HOST: &str = "gord-any-host.invalid";
 /// At most this many hosts are resolved per lint run.
 const MAX_PROBES: usize = 200;
 
+/// A finding of an SSH rule on `range` of `file`, linked to its rule page.
 pub fn finding(
     code: &'static str,
     severity: Severity,
     file: &SourceFile,
     range: LspRange,
     message: String,
-) -> LintFinding {
-    LintFinding {
-        code,
-        severity,
-        file: file.path.clone(),
-        range,
-        message,
-        fix: None,
-    }
+) -> Finding {
+    Finding::new(code, severity, message, Subject::file(&file.path, range)).with_rule_page()
 }
 
 /// A fix made of edits; None when the file must not be edited (not UTF-8).
-pub fn edit_fix(
-    file: &SourceFile,
-    title: String,
-    edits: Vec<TextEdit>,
-    safe: bool,
-) -> Option<SshFix> {
+pub fn edit_fix(file: &SourceFile, title: String, edits: Vec<Edit>, safe: bool) -> Option<Fix> {
     if !file.utf8 || edits.is_empty() {
         return None;
     }
-    Some(SshFix {
-        title,
-        edits,
-        command: None,
-        safe,
-    })
+    let fix = Fix::edits(title, edits);
+    Some(if safe { fix.safe() } else { fix })
 }
 
-pub fn command_fix(title: String, argv: Vec<String>, safe: bool) -> SshFix {
-    SshFix {
-        title,
-        edits: Vec::new(),
-        command: Some(argv),
-        safe,
+pub fn command_fix(title: String, argv: Vec<String>, safe: bool) -> Fix {
+    let fix = Fix::run(title, argv);
+    if safe {
+        fix.safe()
+    } else {
+        fix
     }
 }
 
@@ -137,36 +123,36 @@ fn position(line: usize, character: u32) -> Position {
 }
 
 /// Replaces a span of a line.
-pub fn replace(file: &SourceFile, line: usize, span: Range<usize>, text: &str) -> TextEdit {
-    TextEdit {
-        file: file.path.clone(),
+pub fn replace(file: &SourceFile, line: usize, span: Range<usize>, text: &str) -> Edit {
+    Edit {
+        path: file.path.clone(),
         range: span_range(file, line, span),
         new_text: text.to_string(),
     }
 }
 
 /// Adds `text` as a new line after `line` (in the file's line ending).
-pub fn insert_line_after(file: &SourceFile, line: usize, text: &str) -> TextEdit {
+pub fn insert_line_after(file: &SourceFile, line: usize, text: &str) -> Edit {
     let at = line_end(file, line);
-    TextEdit {
-        file: file.path.clone(),
+    Edit {
+        path: file.path.clone(),
         range: LspRange::new(at, at),
         new_text: format!("{}{text}", eol(file)),
     }
 }
 
 /// Adds `text` as a new line before `line`.
-pub fn insert_line_before(file: &SourceFile, line: usize, text: &str) -> TextEdit {
+pub fn insert_line_before(file: &SourceFile, line: usize, text: &str) -> Edit {
     let at = position(line, 0);
-    TextEdit {
-        file: file.path.clone(),
+    Edit {
+        path: file.path.clone(),
         range: LspRange::new(at, at),
         new_text: format!("{text}{}", eol(file)),
     }
 }
 
 /// Removes lines `first..=last` with their endings.
-pub fn delete_lines(file: &SourceFile, first: usize, last: usize) -> TextEdit {
+pub fn delete_lines(file: &SourceFile, first: usize, last: usize) -> Edit {
     let has_ending = file.lines.get(last).is_some_and(|l| !l.ending.is_empty());
     let range = if has_ending {
         LspRange::new(position(first, 0), position(last + 1, 0))
@@ -177,15 +163,15 @@ pub fn delete_lines(file: &SourceFile, first: usize, last: usize) -> TextEdit {
     } else {
         LspRange::new(position(first, 0), line_end(file, last))
     };
-    TextEdit {
-        file: file.path.clone(),
+    Edit {
+        path: file.path.clone(),
         range,
         new_text: String::new(),
     }
 }
 
 /// Appends lines at the end of the file, after a blank line.
-pub fn append_lines(file: &SourceFile, lines: &[String]) -> TextEdit {
+pub fn append_lines(file: &SourceFile, lines: &[String]) -> Edit {
     let nl = eol(file);
     let (at, mut text) = match file.lines.last() {
         None => (position(0, 0), String::new()),
@@ -203,8 +189,8 @@ pub fn append_lines(file: &SourceFile, lines: &[String]) -> TextEdit {
         text.push_str(line);
         text.push_str(nl);
     }
-    TextEdit {
-        file: file.path.clone(),
+    Edit {
+        path: file.path.clone(),
         range: LspRange::new(at, at),
         new_text: text,
     }

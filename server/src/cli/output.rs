@@ -1,0 +1,159 @@
+//! The output flags every reporting command shares (`--format`, `--fail-on`,
+//! `--color`) and the one way a report reaches stdout.
+
+use std::io::Write;
+
+use anyhow::Context;
+
+use super::exit::{FailOn, Usage};
+
+/// `--format`, `--fail-on` and `--color`, flattened into every reporting
+/// command. Each command names the formats it writes with
+/// `#[command(mut_arg("format", |a| writes(a, "...")))]`, and a `--fail-on`
+/// default other than `warning` with `mut_arg("fail_on", ...)`.
+#[derive(clap::Args)]
+pub struct OutputArgs {
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Lowest severity that makes the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+    /// Colour in text output: auto means only on a terminal and without NO_COLOR.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// For people, on a terminal or in a log.
+    Text,
+    /// For machines: the report as JSON.
+    Json,
+    /// SARIF 2.1.0, for code-scanning tools.
+    Sarif,
+    /// A Markdown document, as shown in VS Code (gord check).
+    Markdown,
+}
+
+impl Format {
+    fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Markdown => "markdown",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// `--format`'s help for a command that writes `formats` (in words).
+pub fn writes(arg: clap::Arg, formats: &str) -> clap::Arg {
+    arg.help(format!("Output format: {formats}"))
+        .hide_possible_values(true)
+}
+
+impl OutputArgs {
+    /// The usage error for a `--format` that `command` (`"gord procs"`) does
+    /// not write; `writes` are the formats it does write. Commands choose
+    /// their renderer before doing any work, so this comes first.
+    pub fn unwritten(&self, command: &str, writes: &[Format]) -> anyhow::Error {
+        let names: Vec<&str> = writes.iter().map(|f| f.name()).collect();
+        let offered = match names.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+            _ => names.concat(),
+        };
+        let not = if self.format == Format::Sarif {
+            "not available yet (no SARIF writer for this report)"
+        } else {
+            "not available"
+        };
+        Usage(format!(
+            "`{command} --format {}` is {not}; use --format {offered}",
+            self.format.name()
+        ))
+        .into()
+    }
+
+    /// For a command that writes text or JSON only: whether it writes JSON.
+    pub fn json(&self, command: &str) -> anyhow::Result<bool> {
+        match self.format {
+            Format::Text => Ok(false),
+            Format::Json => Ok(true),
+            Format::Sarif | Format::Markdown => {
+                Err(self.unwritten(command, &[Format::Text, Format::Json]))
+            }
+        }
+    }
+
+    /// Whether text output is coloured.
+    pub fn colour(&self) -> bool {
+        use gord::render::style;
+        style::stdout_wants_colour(match self.color {
+            ColorChoice::Always => style::ColorChoice::Always,
+            ColorChoice::Never => style::ColorChoice::Never,
+            ColorChoice::Auto => style::ColorChoice::Auto,
+        })
+    }
+}
+
+/// Writes the report; a closed pipe (`gord check | head`) is not an error.
+pub fn write_stdout(text: &str) -> anyhow::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("could not write the report to stdout"),
+    }
+}
+
+/// The async runtime a command's library call runs on.
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("could not start the async runtime")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(format: Format) -> OutputArgs {
+        OutputArgs {
+            format,
+            fail_on: FailOn::Warning,
+            color: ColorChoice::Never,
+        }
+    }
+
+    #[test]
+    fn sarif_where_no_writer_exists_is_a_not_yet_usage_error_naming_the_formats() {
+        let refused = args(Format::Sarif).unwritten("gord procs", &[Format::Text, Format::Json]);
+        assert!(refused.is::<Usage>());
+        assert_eq!(
+            refused.to_string(),
+            "`gord procs --format sarif` is not available yet (no SARIF writer for this \
+             report); use --format text or json"
+        );
+    }
+
+    #[test]
+    fn markdown_outside_check_is_a_usage_error() {
+        let refused = args(Format::Markdown)
+            .unwritten("gord lint", &[Format::Text, Format::Json, Format::Sarif]);
+        assert_eq!(
+            refused.to_string(),
+            "`gord lint --format markdown` is not available; use --format text, json or sarif"
+        );
+    }
+}

@@ -1,0 +1,199 @@
+//! `gord ssh lint | fix | resolve`: the SSH config tools.
+
+use std::path::{Path, PathBuf};
+
+use super::exit::{CliResult, Exit};
+use super::output::{write_stdout, Format, OutputArgs};
+
+#[derive(clap::Subcommand)]
+pub enum SshCommand {
+    /// Check an SSH config (default ~/.ssh/config) and the files it includes.
+    Lint(LintArgs),
+    /// Apply the safe fixes to an SSH config: prints a diff, writes atomically,
+    /// keeps a backup under $XDG_STATE_HOME/gord/backups (default
+    /// ~/.local/state/gord/backups), refuses when the file changed since it
+    /// was read or is read-only.
+    Fix(FixArgs),
+    /// Print the effective configuration for HOST, in the format of `ssh -G`.
+    Resolve(ResolveArgs),
+}
+
+#[derive(clap::Args)]
+#[command(mut_arg("format", |arg| super::output::writes(arg, "text (`file:line:col: severity[CODE] message`, with the fix), json or sarif (SARIF 2.1.0, for code-scanning tools)")))]
+pub struct LintArgs {
+    /// The config file to check (default ~/.ssh/config).
+    #[arg(long, short = 'F', value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(flatten)]
+    output: OutputArgs,
+    /// Evaluate `Match exec` blocks (off: they are reported as not evaluated).
+    #[arg(long)]
+    allow_exec: bool,
+}
+
+#[derive(clap::Args)]
+pub struct FixArgs {
+    /// The config file to fix (default ~/.ssh/config).
+    #[arg(long, short = 'F', value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Show the diff, write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Replace read-only files too (their mode is kept).
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(clap::Args)]
+pub struct ResolveArgs {
+    /// The host, as you would type it after `ssh` (`user@host` too).
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    host: Option<String>,
+    /// Resolve every host the config names (literal Host patterns), one
+    /// `ssh -G` listing after another.
+    #[arg(long)]
+    all: bool,
+    /// Read this file instead of ~/.ssh/config and /etc/ssh/ssh_config (like `ssh -F`).
+    #[arg(long, short = 'F', value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Run `Match exec` commands, as ssh would. Off by default: a config's
+    /// commands run only when you allow them.
+    #[arg(long)]
+    allow_exec: bool,
+}
+
+pub fn run(command: SshCommand) -> CliResult {
+    match command {
+        SshCommand::Lint(args) => lint(args),
+        SshCommand::Fix(args) => fix(args.config.as_deref(), args.dry_run, args.force),
+        SshCommand::Resolve(ResolveArgs {
+            all: true, config, ..
+        }) => resolve_all(config.as_deref()),
+        SshCommand::Resolve(ResolveArgs {
+            host: Some(host),
+            config,
+            allow_exec,
+            ..
+        }) => resolve(&host, config.as_deref(), allow_exec),
+        SshCommand::Resolve(ResolveArgs { host: None, .. }) => {
+            Err(super::exit::Usage("name a HOST or pass --all".into()).into())
+        }
+    }
+}
+
+fn lint(args: LintArgs) -> CliResult {
+    use gord::ssh::lint::output;
+    let render: fn(&Path, &[gord::finding::Finding], bool) -> String = match args.output.format {
+        Format::Text => |_, findings, colour| output::render_text(findings, colour),
+        Format::Json => |path, findings, _| output::render_json(path, findings) + "\n",
+        Format::Sarif => |_, findings, _| {
+            output::render_sarif(findings, gord::docs::docs_root().as_deref()) + "\n"
+        },
+        Format::Markdown => {
+            let writes = [Format::Text, Format::Json, Format::Sarif];
+            return Err(args.output.unwritten("gord ssh lint", &writes));
+        }
+    };
+    let (path, findings) = gord::ssh::lint_config(args.config.as_deref(), args.allow_exec)
+        .map_err(anyhow::Error::msg)?;
+    write_stdout(&render(&path, &findings, args.output.colour()))?;
+    Ok(Exit::for_findings(
+        findings.iter().map(|f| f.severity),
+        args.output.fail_on,
+    ))
+}
+
+fn resolve(host: &str, config: Option<&Path>, allow_exec: bool) -> CliResult {
+    match gord::ssh::resolve_host(config, host, allow_exec) {
+        Ok((_, lines)) => {
+            write_stdout(&gord::render::escape::text(
+                &gord::ssh::config::effective::render_ssh_g(&lines),
+            ))?;
+            Ok(Exit::Clean)
+        }
+        Err(failure) => {
+            for message in &failure.messages {
+                gord::say!("gord: {message}");
+            }
+            gord::say!(
+                "gord: cannot resolve {host}: {} problem(s) in the configuration",
+                failure.total
+            );
+            Ok(Exit::Failed)
+        }
+    }
+}
+
+fn resolve_all(config: Option<&Path>) -> CliResult {
+    let resolved = gord::ssh::resolve_all(config).map_err(anyhow::Error::msg)?;
+    let mut out = String::new();
+    let mut failed = 0;
+    for (host, result) in &resolved {
+        match result {
+            Ok(lines) => {
+                out.push_str(&gord::ssh::config::effective::render_ssh_g(lines));
+                out.push('\n');
+            }
+            Err(failure) => {
+                failed += 1;
+                gord::say!(
+                    "gord: cannot resolve {host}: {}",
+                    failure.messages.join("; ")
+                );
+            }
+        }
+    }
+    write_stdout(&gord::render::escape::text(&out))?;
+    Ok(if failed > 0 {
+        Exit::Failed
+    } else {
+        Exit::Clean
+    })
+}
+
+fn fix(config: Option<&Path>, dry_run: bool, force: bool) -> CliResult {
+    let (path, plan) = gord::ssh::plan_fixes(config).map_err(anyhow::Error::msg)?;
+    let mut out = String::new();
+    for file in &plan.files {
+        out.push_str(&gord::edit::unified_diff(
+            &file.path,
+            &file.original,
+            &file.new,
+        ));
+    }
+    for file in &plan.files {
+        for applied in &file.applied {
+            out.push_str(&format!("fixed: {applied}\n"));
+        }
+    }
+    for deferred in &plan.deferred {
+        out.push_str(&format!(
+            "next run: {deferred} (overlaps a fix applied now)\n"
+        ));
+    }
+    for manual in &plan.manual {
+        out.push_str(&format!("not automatic: {manual}\n"));
+    }
+    if plan.files.is_empty() {
+        out.push_str(&format!("{}: no safe fix to apply\n", path.display()));
+    }
+    // The diff quotes config lines: secrets and escape sequences in them are
+    // shown redacted and escaped (the file gets the real text).
+    let out = gord::render::escape::text(&gord::redact::secrets(&out)).into_owned();
+    write_stdout(&out)?;
+    if dry_run {
+        return Ok(Exit::Clean);
+    }
+    let options = gord::edit::WriteOptions::new(force).map_err(anyhow::Error::new)?;
+    let (done, failure) = match gord::ssh::fix::write(&plan, &options) {
+        Ok(done) => (done, None),
+        Err((done, e)) => (done, Some(e)),
+    };
+    for outcome in &done {
+        gord::say!("gord: {}", gord::ssh::fix::wrote_message(outcome));
+    }
+    match failure {
+        Some(e) => Err(anyhow::anyhow!(e)),
+        None => Ok(Exit::Clean),
+    }
+}

@@ -1,0 +1,487 @@
+//! The one toolchain locator: where every job takes `go`, gopls, dlv,
+//! golangci-lint and staticcheck from.
+//!
+//! One search order, for every tool and every job:
+//!
+//! 1. PATH, in order, as a shell searches it (through the `which` crate,
+//!    which takes only regular files the current user may execute);
+//! 2. Go's install directory, where `go install` puts tools even when it is
+//!    not on PATH: [`install_dir`], the one GOBIN answer.
+//!
+//! `go` itself comes from PATH only: it is what answers step 2. Both steps
+//! go through the untrusted-workspace filter ([`Trust::allows_program_dir`]):
+//! in Restricted Mode no program comes from inside a workspace folder.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::check::{Environment, Trust};
+use crate::exec::{CommandSpec, Output, ProcessRunner};
+use crate::goenv::env::GoEnv;
+
+/// Time allowed for `go env`, which answers from files and the environment.
+const GO_ENV_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The variables that decide `go env`'s GOBIN and GOPATH: the locator's
+/// `go env` gets them from the locator's environment, so it answers for the
+/// machine the locator describes.
+const INSTALL_DIR_VARS: [&str; 5] = ["GOBIN", "GOPATH", "GOENV", "HOME", "XDG_CONFIG_HOME"];
+
+/// Where a tool was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Found {
+    /// In a PATH directory: what a shell runs.
+    OnPath(PathBuf),
+    /// In Go's install directory, which is not on PATH (else it would be
+    /// [`Found::OnPath`]).
+    InInstallDir(PathBuf),
+    /// Nowhere. `install_dir` is the directory searched beyond PATH, if any.
+    Missing { install_dir: Option<PathBuf> },
+}
+
+impl Found {
+    /// The program, wherever it was found.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Found::OnPath(path) | Found::InInstallDir(path) => Some(path),
+            Found::Missing { .. } => None,
+        }
+    }
+
+    pub fn into_path(self) -> Option<PathBuf> {
+        match self {
+            Found::OnPath(path) | Found::InInstallDir(path) => Some(path),
+            Found::Missing { .. } => None,
+        }
+    }
+}
+
+/// Where `go install` puts programs: GOBIN, else the first GOPATH entry's
+/// `bin`, as `go env` reports them (so `go env -w GOBIN=...` and the GOENV
+/// file count). Without a `go env` answer (no `go`, or it failed): the same
+/// read from the environment, with Go's default GOPATH, `~/go`.
+pub fn install_dir(go_env: Option<&GoEnv>, env: &Environment) -> Option<PathBuf> {
+    if let Some(go_env) = go_env {
+        return go_env.install_dir();
+    }
+    let var = |key: &str| env.get(key).filter(|v| !v.is_empty());
+    if let Some(gobin) = var("GOBIN") {
+        return Some(PathBuf::from(gobin));
+    }
+    match var("GOPATH") {
+        Some(gopath) => std::env::split_paths(gopath)
+            .find(|p| !p.as_os_str().is_empty())
+            .map(|p| p.join("bin")),
+        None => env.home().map(|home| home.join("go").join("bin")),
+    }
+}
+
+/// Whether `dir` is one of `dirs`, comparing resolved paths.
+pub fn dir_is_on_path(dir: &Path, dirs: &[PathBuf]) -> bool {
+    let want = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    dirs.iter()
+        .any(|d| d == dir || d.canonicalize().map(|c| c == want).unwrap_or(false))
+}
+
+/// The search for one environment and one workspace trust.
+#[derive(Debug, Clone)]
+pub struct Locator {
+    trust: Trust,
+    env: Environment,
+    /// The PATH directories programs may come from, in order.
+    path_dirs: Vec<PathBuf>,
+    /// What a relative PATH entry is relative to (trusted workspaces only:
+    /// an untrusted one never searches a relative entry).
+    cwd: PathBuf,
+}
+
+impl Locator {
+    pub fn new(env: &Environment, trust: &Trust) -> Locator {
+        Locator {
+            trust: trust.clone(),
+            env: env.clone(),
+            path_dirs: trust.program_dirs(env),
+            cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")),
+        }
+    }
+
+    /// gord's own environment, for a trusted workspace (the CLI).
+    pub fn from_process() -> Locator {
+        Locator::new(&Environment::from_process(), &Trust::Trusted)
+    }
+
+    pub fn trust(&self) -> &Trust {
+        &self.trust
+    }
+
+    /// The PATH directories searched, in order.
+    pub fn path_dirs(&self) -> &[PathBuf] {
+        &self.path_dirs
+    }
+
+    /// Every executable `name` on PATH, in order: the first is what a shell
+    /// runs, the rest are shadowed by it. The same file reached through two
+    /// PATH entries (or a symlink) appears once.
+    pub fn all_on_path(&self, name: &str) -> Vec<PathBuf> {
+        let mut found: Vec<PathBuf> = Vec::new();
+        let mut seen: Vec<PathBuf> = Vec::new();
+        for candidate in executables_in(name, &self.path_dirs, &self.cwd) {
+            let identity = candidate
+                .canonicalize()
+                .unwrap_or_else(|_| candidate.clone());
+            if !seen.contains(&identity) {
+                seen.push(identity);
+                found.push(candidate);
+            }
+        }
+        found
+    }
+
+    /// The `go` that runs: the first on PATH.
+    pub fn go(&self) -> Option<PathBuf> {
+        self.all_on_path("go").into_iter().next()
+    }
+
+    /// [`install_dir`] when trust allows programs from it, else None.
+    pub fn allowed_install_dir(&self, go_env: Option<&GoEnv>) -> Option<PathBuf> {
+        install_dir(go_env, &self.env).filter(|dir| self.trust.allows_program_dir(dir))
+    }
+
+    /// `name` in the search order, Go's install directory being the one
+    /// `go_env` gives (see [`install_dir`]).
+    pub fn find(&self, name: &str, go_env: Option<&GoEnv>) -> Found {
+        self.find_with_install_dir(name, self.allowed_install_dir(go_env))
+    }
+
+    /// [`Self::find`] with the install directory already read (see
+    /// [`Self::read_install_dir`]); it must be trust-allowed already.
+    pub fn find_with_install_dir(&self, name: &str, install_dir: Option<PathBuf>) -> Found {
+        if let Some(found) = self.all_on_path(name).into_iter().next() {
+            return Found::OnPath(found);
+        }
+        let in_install_dir = install_dir.as_ref().and_then(|dir| {
+            executables_in(name, std::slice::from_ref(dir), &self.cwd)
+                .into_iter()
+                .next()
+        });
+        match in_install_dir {
+            Some(path) => Found::InInstallDir(path),
+            None => Found::Missing { install_dir },
+        }
+    }
+
+    /// Every `name` in the search order: all on PATH, then the one in the
+    /// install directory, the same file once.
+    pub fn all(&self, name: &str, install_dir: Option<&Path>) -> Vec<PathBuf> {
+        let mut all = self.all_on_path(name);
+        let extra = install_dir
+            .map(|dir| executables_in(name, &[dir.to_path_buf()], &self.cwd))
+            .unwrap_or_default();
+        for path in extra {
+            let identity = path.canonicalize().unwrap_or_else(|_| path.clone());
+            let known = all
+                .iter()
+                .any(|p| p.canonicalize().unwrap_or_else(|_| p.clone()) == identity);
+            if !known {
+                all.push(path);
+            }
+        }
+        all
+    }
+
+    /// `spec` with the PATH an untrusted workspace's children must get
+    /// (see [`Trust::child_path`]); unchanged when trusted.
+    pub fn restrict(&self, spec: CommandSpec) -> CommandSpec {
+        self.trust.restrict(&self.path_dirs, spec)
+    }
+
+    /// `<go> env -json GOBIN GOPATH`, in `/` so no go.mod or go.work has a
+    /// say, with [`INSTALL_DIR_VARS`] as the locator's environment has them.
+    fn go_env_command(&self, go: &Path) -> CommandSpec {
+        let mut spec = CommandSpec::new(go)
+            .args(["env", "-json", "GOBIN", "GOPATH"])
+            .cwd("/")
+            .timeout(GO_ENV_TIMEOUT);
+        for key in INSTALL_DIR_VARS {
+            spec = match self.env.get(key) {
+                Some(value) => spec.env(key, value),
+                None => spec.env_remove(key),
+            };
+        }
+        self.restrict(spec)
+    }
+
+    /// Asks `go env` for the install directory (see [`install_dir`]); the
+    /// environment's answer when there is no `go` or it fails. None when
+    /// trust refuses the directory.
+    pub async fn read_install_dir(&self, runner: &dyn ProcessRunner) -> Option<PathBuf> {
+        let go_env = match self.go() {
+            Some(go) => parse_go_env(runner.run(self.go_env_command(&go)).await.ok()),
+            None => None,
+        };
+        self.allowed_install_dir(go_env.as_ref())
+    }
+
+    /// [`Self::read_install_dir`] on the calling thread.
+    pub fn read_install_dir_blocking(&self, runner: &dyn ProcessRunner) -> Option<PathBuf> {
+        let go_env = self
+            .go()
+            .and_then(|go| parse_go_env(runner.run_blocking(self.go_env_command(&go)).ok()));
+        self.allowed_install_dir(go_env.as_ref())
+    }
+}
+
+fn parse_go_env(out: Option<Output>) -> Option<GoEnv> {
+    let out = out.filter(Output::success)?;
+    match GoEnv::parse(&out.stdout_text()) {
+        Ok(env) => Some(env),
+        Err(e) => {
+            tracing::debug!("go env gave no install directory: {e}");
+            None
+        }
+    }
+}
+
+/// Every executable `name` in `dirs`, in order (relative entries against
+/// `cwd`, `~` as the home directory, as a shell does).
+fn executables_in(name: &str, dirs: &[PathBuf], cwd: &Path) -> Vec<PathBuf> {
+    // A directory whose name holds the separator cannot be a PATH entry.
+    let Ok(joined) = std::env::join_paths(dirs) else {
+        return dirs
+            .iter()
+            .filter(|d| std::env::join_paths([d]).is_ok())
+            .flat_map(|d| executables_in(name, std::slice::from_ref(d), cwd))
+            .collect();
+    };
+    if joined.is_empty() || name.is_empty() || name.contains('/') {
+        return Vec::new();
+    }
+    let joined: OsString = joined;
+    match which::which_in_all(name, Some(joined), cwd) {
+        Ok(found) => found.collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exec::SystemRunner;
+    use std::fs;
+    use std::os::unix::fs::PermissionsExt;
+
+    /// An executable script `dir/name`.
+    fn exe(dir: &Path, name: &str) -> PathBuf {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        let path = dir.join(name);
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o755)
+            .open(&path)
+            .unwrap();
+        file.write_all(b"#!/bin/sh\n").unwrap();
+        path
+    }
+
+    /// Not found, `install_dir` having been searched beyond PATH.
+    fn missing_beside(install_dir: &Path) -> Found {
+        Found::Missing {
+            install_dir: Some(install_dir.to_path_buf()),
+        }
+    }
+
+    fn path_of(dirs: &[&Path]) -> OsString {
+        std::env::join_paths(dirs).unwrap()
+    }
+
+    fn locator(vars: &[(&str, OsString)], trust: &Trust) -> Locator {
+        Locator::new(
+            &Environment::from_pairs(vars.iter().map(|(k, v)| (*k, v.clone()))),
+            trust,
+        )
+    }
+
+    #[test]
+    fn lists_the_winner_first_then_what_it_shadows() {
+        let a = tempfile::tempdir().unwrap();
+        let b = tempfile::tempdir().unwrap();
+        let first = exe(a.path(), "go");
+        let second = exe(b.path(), "go");
+        let loc = locator(&[("PATH", path_of(&[a.path(), b.path()]))], &Trust::Trusted);
+        assert_eq!(loc.all_on_path("go"), vec![first.clone(), second]);
+        assert_eq!(loc.go(), Some(first));
+    }
+
+    #[test]
+    fn skips_non_executables_directories_and_duplicates() {
+        let a = tempfile::tempdir().unwrap();
+        fs::write(a.path().join("go"), "not executable").unwrap();
+        fs::create_dir(a.path().join("gopls")).unwrap();
+        let b = tempfile::tempdir().unwrap();
+        let real = exe(b.path(), "go");
+        let loc = locator(
+            &[("PATH", path_of(&[a.path(), b.path(), b.path()]))],
+            &Trust::Trusted,
+        );
+        assert_eq!(loc.all_on_path("go"), vec![real]);
+        assert!(loc.all_on_path("gopls").is_empty());
+        assert!(locator(&[], &Trust::Trusted).all_on_path("go").is_empty());
+    }
+
+    #[test]
+    fn a_file_readable_but_not_executable_is_never_found_even_in_the_install_dir() {
+        let bin = tempfile::tempdir().unwrap();
+        let dlv = exe(bin.path(), "dlv");
+        fs::set_permissions(&dlv, fs::Permissions::from_mode(0o644)).unwrap();
+        let loc = locator(&[("GOBIN", bin.path().into())], &Trust::Trusted);
+        assert_eq!(loc.find("dlv", None), missing_beside(bin.path()));
+    }
+
+    #[test]
+    fn path_comes_first_then_the_install_dir() {
+        let on_path = tempfile::tempdir().unwrap();
+        let gobin = tempfile::tempdir().unwrap();
+        let path_gopls = exe(on_path.path(), "gopls");
+        let installed_gopls = exe(gobin.path(), "gopls");
+        let installed_dlv = exe(gobin.path(), "dlv");
+        let loc = locator(
+            &[
+                ("PATH", path_of(&[on_path.path()])),
+                ("GOBIN", gobin.path().into()),
+            ],
+            &Trust::Trusted,
+        );
+        assert_eq!(loc.find("gopls", None), Found::OnPath(path_gopls.clone()));
+        assert_eq!(loc.find("dlv", None), Found::InInstallDir(installed_dlv));
+        assert_eq!(
+            loc.all("gopls", Some(gobin.path())),
+            vec![path_gopls, installed_gopls]
+        );
+        assert_eq!(loc.find("staticcheck", None), missing_beside(gobin.path()));
+    }
+
+    #[test]
+    fn the_install_dir_is_gobin_then_gopath_bin_then_home_go_bin() {
+        let env = |pairs: &[(&str, &str)]| Environment::from_pairs(pairs.iter().copied());
+        let go_env = GoEnv::from_pairs(&[("GOBIN", "/from/go/env")]);
+        assert_eq!(
+            install_dir(Some(&go_env), &env(&[("GOBIN", "/from/env")])),
+            Some(PathBuf::from("/from/go/env")),
+            "go env's answer wins: it knows `go env -w`"
+        );
+        assert_eq!(
+            install_dir(None, &env(&[("GOBIN", "/b"), ("GOPATH", "/p")])),
+            Some(PathBuf::from("/b"))
+        );
+        assert_eq!(
+            install_dir(None, &env(&[("GOPATH", "/p:/q"), ("HOME", "/h")])),
+            Some(PathBuf::from("/p/bin"))
+        );
+        assert_eq!(
+            install_dir(None, &env(&[("HOME", "/h")])),
+            Some(PathBuf::from("/h/go/bin"))
+        );
+        assert_eq!(install_dir(None, &env(&[])), None);
+    }
+
+    #[test]
+    fn an_untrusted_workspace_gives_no_program_from_inside_it() {
+        let ws = tempfile::tempdir().unwrap();
+        let ws_bin = ws.path().join("bin");
+        fs::create_dir(&ws_bin).unwrap();
+        exe(&ws_bin, "go");
+        exe(&ws_bin, "gopls");
+        let outside = tempfile::tempdir().unwrap();
+        let real_go = exe(outside.path(), "go");
+        let vars = [
+            ("PATH", path_of(&[&ws_bin, outside.path()])),
+            ("GOBIN", ws_bin.clone().into()),
+        ];
+        let trusted = locator(&vars, &Trust::Trusted);
+        assert_eq!(trusted.go(), Some(ws_bin.join("go")));
+        assert_eq!(
+            trusted.find("gopls", None),
+            Found::OnPath(ws_bin.join("gopls"))
+        );
+
+        let untrusted = locator(&vars, &Trust::new(false, &[ws.path().to_path_buf()]));
+        assert_eq!(untrusted.go(), Some(real_go));
+        assert_eq!(untrusted.path_dirs(), [outside.path().to_path_buf()]);
+        assert_eq!(
+            untrusted.find("gopls", None),
+            Found::Missing { install_dir: None },
+            "GOBIN inside the workspace is refused too"
+        );
+        let spec = untrusted.restrict(CommandSpec::new("/bin/true"));
+        assert_eq!(
+            spec.env.last(),
+            Some(&(
+                OsString::from("PATH"),
+                outside.path().as_os_str().to_owned()
+            ))
+        );
+    }
+
+    #[test]
+    fn recognises_a_directory_on_path_through_symlinks() {
+        let a = tempfile::tempdir().unwrap();
+        let link = a.path().join("link");
+        std::os::unix::fs::symlink(a.path(), &link).unwrap();
+        assert!(dir_is_on_path(a.path(), &[link]));
+        assert!(!dir_is_on_path(
+            Path::new("/nonexistent/bin"),
+            &[a.path().to_path_buf()]
+        ));
+    }
+
+    /// The real `go` on gord's PATH, if any.
+    fn real_go() -> Option<PathBuf> {
+        Locator::from_process().go()
+    }
+
+    #[tokio::test]
+    async fn gobin_set_with_go_env_w_is_honoured() {
+        let Some(go) = real_go() else {
+            panic!("go is not on PATH: source scripts/lib.sh; ensure_go_on_path");
+        };
+        let home = tempfile::tempdir().unwrap();
+        let gobin = home.path().join("tools-bin");
+        fs::create_dir(&gobin).unwrap();
+        let gopls = exe(&gobin, "gopls");
+        let goenv = home.path().join("go-env");
+        let vars = [
+            ("PATH", go.parent().unwrap().as_os_str().to_owned()),
+            ("HOME", home.path().into()),
+            ("GOENV", goenv.clone().into()),
+        ];
+        // What `go env -w` writes lands in GOENV; the environment never
+        // names GOBIN.
+        let set = SystemRunner
+            .run_blocking(
+                CommandSpec::new(&go)
+                    .args(["env", "-w"])
+                    .arg(format!("GOBIN={}", gobin.display()))
+                    .env("HOME", home.path())
+                    .env("GOENV", &goenv),
+            )
+            .unwrap();
+        assert!(set.success(), "{}", set.stderr_text());
+        let loc = locator(&vars, &Trust::Trusted);
+        let dir = loc.read_install_dir(&SystemRunner).await;
+        assert_eq!(dir.as_deref(), Some(gobin.as_path()));
+        assert_eq!(
+            loc.find_with_install_dir("gopls", dir),
+            Found::InInstallDir(gopls)
+        );
+        let blocking = loc.read_install_dir_blocking(&SystemRunner);
+        assert_eq!(blocking.as_deref(), Some(gobin.as_path()));
+        // The environment alone would have said ~/go/bin.
+        assert_eq!(
+            install_dir(None, &Environment::from_pairs(vars.clone())),
+            Some(home.path().join("go/bin"))
+        );
+    }
+}
