@@ -237,10 +237,7 @@ fn caret(text: &str, range: Range, paint: Paint, severity: Severity) -> String {
 
 /// argv shown as a line a user can paste into a POSIX shell.
 pub(crate) fn shell_words(argv: &[String]) -> String {
-    argv.iter()
-        .map(|word| crate::exec::quote_for_display(word))
-        .collect::<Vec<_>>()
-        .join(" ")
+    crate::exec::display_argv(argv.iter().map(String::as_str))
 }
 
 #[cfg(test)]
