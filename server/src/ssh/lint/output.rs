@@ -90,16 +90,7 @@ fn with_old_fields(findings: &[Finding]) -> Vec<JsonFinding<'_>> {
 }
 
 pub fn render_sarif(findings: &[Finding], docs_root: Option<&Path>) -> String {
-    sarif::render(&sarif::Log {
-        tool: sarif::Tool {
-            name: "gord",
-            version: crate::VERSION,
-            information_uri: Some(crate::render::INFORMATION_URI),
-        },
-        findings,
-        docs_root,
-        failures: &[],
-    })
+    sarif::gord(findings, docs_root)
 }
 
 #[cfg(test)]
