@@ -234,8 +234,9 @@ fn dlv_dir() -> Option<PathBuf> {
         dir.join("dlv").is_file().then_some(dir)
     });
     if found.is_none() {
-        eprintln!(
-            "\n\n*** SKIPPED: dlv is not installed (scripts/install-deps installs it) ***\n\n"
+        common::skip(
+            "attach_lsp",
+            "dlv is not installed (scripts/install-deps installs it)",
         );
     }
     found
@@ -697,8 +698,9 @@ fn a_build_without_dwarf_is_refused_with_dbg006_and_nothing_is_started() {
 fn test_user() -> Option<(u32, u32)> {
     // SAFETY: geteuid has no preconditions.
     if unsafe { libc::geteuid() } != 0 {
-        eprintln!(
-            "\n\n*** SKIPPED: the other-user tests need root (to create and become a user) ***\n\n"
+        common::skip(
+            "attach_lsp other-user tests",
+            "they need root (to create and become a user)",
         );
         return None;
     }
@@ -711,7 +713,7 @@ fn test_user() -> Option<(u32, u32)> {
             .args(["--system", "--no-create-home", "gordtest"])
             .status();
         if !status.is_ok_and(|s| s.success()) && id("-u").is_none() {
-            eprintln!("\n\n*** SKIPPED: useradd gordtest failed ***\n\n");
+            common::skip("attach_lsp other-user tests", "useradd gordtest failed");
             return None;
         }
     }

@@ -120,8 +120,9 @@ fn dlv() -> Option<PathBuf> {
         dlv.is_file().then_some(dlv)
     });
     if found.is_none() {
-        eprintln!(
-            "\n\n*** SKIPPED: dlv is not installed (scripts/install-deps installs it) ***\n\n"
+        common::skip(
+            "debug_cli",
+            "dlv is not installed (scripts/install-deps installs it)",
         );
     }
     found
@@ -453,7 +454,10 @@ fn gcore(pid: u32, dir: &Path) -> Option<PathBuf> {
         Ok(out) if out.status.success() => Some(dir.join(format!("core.{pid}"))),
         Ok(out) => panic!("gcore failed: {}", String::from_utf8_lossy(&out.stderr)),
         Err(_) => {
-            eprintln!("\n\n*** SKIPPED: gcore (gdb) is not installed (scripts/install-deps installs it) ***\n\n");
+            common::skip(
+                "debug_cli core tests",
+                "gcore (gdb) is not installed (scripts/install-deps installs it)",
+            );
             None
         }
     }
