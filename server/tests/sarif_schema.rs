@@ -380,7 +380,10 @@ fn debug_core_sarif_is_valid_with_a_mismatch_on_the_core_file() {
             String::from_utf8_lossy(&out.stderr)
         ),
         Err(_) => {
-            eprintln!("\n\n*** SKIPPED: gcore (gdb) is not installed (scripts/install-deps installs it) ***\n\n");
+            common::skip(
+                "sarif_schema debug core",
+                "gcore (gdb) is not installed (scripts/install-deps installs it)",
+            );
             return;
         }
     }
