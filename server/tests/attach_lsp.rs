@@ -253,6 +253,8 @@ fn server_path(dlv_dir: &Path) -> String {
 /// A `gord serve` initialised on the fixture directory.
 fn editor(path: &str) -> Editor {
     let mut editor = Editor::start(&[("PATH", path), ("GORD_LOG", "debug")]);
+    // The health run `initialized` starts is not what these tests are about.
+    editor.ignore(&["gord/status"]);
     editor.initialize(
         &common::debug_fixture::fixture_dir(),
         json!({ "trusted": true }),
@@ -891,6 +893,7 @@ fn an_untrusted_workspace_never_supplies_dlv() {
     let path = format!("{}:{}", bin.display(), server_path(&dlv_dir));
     let procs_dlv = |trusted: bool| {
         let mut editor = Editor::start(&[("PATH", path.as_str())]);
+        editor.ignore(&["gord/status"]);
         editor.initialize(&ws_path, json!({ "trusted": trusted }));
         editor.notify("initialized", json!({}));
         let list = result(editor.request("gord/procs", Some(json!({"goOnly": true}))));
