@@ -147,6 +147,8 @@ fn subject_place(subject: &Subject) -> String {
             name: Some(name),
         } => format!("{} (pid {pid})", esc(name)),
         Subject::Process { pid, name: None } => format!("pid {pid}"),
+        Subject::Module { module } => esc(module).into_owned(),
+        Subject::Artifact { path } => esc(&path.display().to_string()).into_owned(),
         Subject::Workspace => String::from("workspace"),
     }
 }
