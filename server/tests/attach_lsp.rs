@@ -5,7 +5,7 @@
 //! the editor: it stops at a breakpoint in the handler, reads a local
 //! variable, detaches, and the server keeps answering.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read, Write};

@@ -1,7 +1,7 @@
 //! `gord check` and `gord --version` as a user runs them: the real binary, real
 //! Go toolchain, every output format and every exit code.
 
-mod common;
+use crate::common;
 
 use std::io::Read;
 use std::process::{Command, Stdio};

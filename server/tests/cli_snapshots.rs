@@ -8,7 +8,7 @@
 //! directories, a free port, timings) is replaced by a `[NAME]` before the
 //! comparison.
 
-mod common;
+use crate::common;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! `gord procs`, `gord attach` and `gord debug core` against real Go programs
 //! built here with the real toolchain, real dlv and real core dumps.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Read};
 use std::net::TcpStream;

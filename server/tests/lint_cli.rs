@@ -2,7 +2,7 @@
 //! JSON and SARIF, exit codes, the linter's own failures, and the go vet
 //! fallback when golangci-lint is not installed.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -4,7 +4,7 @@
 //! fixes through textDocument/codeAction, bursts of saves, the linter's own
 //! failures, and the cancellable workspace run.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

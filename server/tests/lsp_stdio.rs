@@ -1,7 +1,7 @@
 //! `gord serve` driven over its real stdio, as an editor drives it:
 //! Content-Length framing, initialize, notifications, requests, shutdown, exit.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

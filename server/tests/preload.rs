@@ -6,7 +6,7 @@
 //! GOCACHE and GOPLSCACHE. The editor's `gord/preload` request is driven over
 //! `gord serve`'s real stdio.
 
-mod common;
+use crate::common;
 
 use std::io::Read;
 use std::os::unix::fs::PermissionsExt;

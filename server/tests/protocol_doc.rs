@@ -3,7 +3,7 @@
 //! method is documented, and so is each params and result field, both ways.
 //! The server routes every declared request.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

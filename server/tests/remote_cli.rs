@@ -1,8 +1,7 @@
 //! `gord remote check` against real sshd daemons on loopback (tests/rig).
 
-mod rig;
-#[path = "common/skip.rs"]
-mod skip;
+use crate::common::skip;
+use crate::rig;
 
 use std::time::Duration;
 

@@ -3,8 +3,8 @@
 //! pick, a check with progress whose findings land on the right Host lines,
 //! a cancel that leaves no ssh behind, and no check for an untrusted workspace.
 
-mod common;
-mod rig;
+use crate::common;
+use crate::rig;
 
 use std::time::{Duration, Instant};
 

@@ -4,7 +4,7 @@
 //! check, ssh lint, lint, remote check, procs, attach --dry-run, preload and
 //! debug core.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,6 +1,6 @@
 //! `gord ssh lint`, `gord ssh fix` and `gord ssh resolve` as a user runs them.
 
-mod common;
+use crate::common;
 
 use std::os::unix::fs::PermissionsExt;
 use std::process::Command;

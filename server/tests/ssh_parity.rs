@@ -13,7 +13,7 @@
 //!
 //! OpenSSH must be installed: without `ssh` both tests fail, loudly.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

@@ -6,8 +6,7 @@
 //! One module per front: bounded reads, Restricted Mode, edits, child
 //! processes, output, and the JSON-RPC framing.
 
-#[path = "../common/mod.rs"]
-mod common;
+use crate::common;
 
 mod children;
 mod edits;

@@ -1,0 +1,23 @@
+//! Every integration test of gord, in one test binary: one link instead of
+//! one per file, and one run. Each module is what used to be its own test
+//! target (`cargo test -p gord --test integration ssh_cli::` runs one);
+//! `common` and `rig` are their shared helpers.
+
+mod common;
+mod rig;
+
+mod attach_lsp;
+mod cli;
+mod cli_snapshots;
+mod debug_cli;
+mod hostile;
+mod lint_cli;
+mod lint_lsp;
+mod lsp_stdio;
+mod preload;
+mod protocol_doc;
+mod remote_cli;
+mod remote_lsp;
+mod sarif_schema;
+mod ssh_cli;
+mod ssh_parity;
