@@ -13,6 +13,18 @@ pub fn gord() -> &'static str {
     env!("CARGO_BIN_EXE_gord")
 }
 
+/// The first line a started child writes to its (piped) stdout; the pipe is
+/// closed after it.
+pub fn first_line(child: &mut std::process::Child) -> String {
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().expect("stdout piped")),
+        &mut line,
+    )
+    .expect("a line on stdout");
+    line
+}
+
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
