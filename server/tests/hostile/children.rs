@@ -21,8 +21,8 @@ use serde_json::{json, Value};
 use super::common::debug_fixture::{status_field, Target};
 use super::common::editor::Editor;
 use super::common::{
-    command_line, debug_fixture, first_line, gord, peak_rss_kib, processes_with, real_go_dir,
-    RSS_BUDGET_KIB,
+    command_line, debug_fixture, first_line, go_tools_dir, gord, peak_rss_kib, processes_with,
+    tools_path, RSS_BUDGET_KIB,
 };
 
 // ---------------------------------------------------------------- processes
@@ -124,25 +124,6 @@ fn exits_within(child: &mut Child, within: Duration) -> bool {
 
 // ------------------------------------------------------------ go workspaces
 
-/// `$(go env GOPATH)/bin`: golangci-lint, gopls and dlv.
-fn go_tools_dir() -> PathBuf {
-    let out = Command::new("go").args(["env", "GOPATH"]).output().unwrap();
-    PathBuf::from(String::from_utf8(out.stdout).unwrap().trim()).join("bin")
-}
-
-fn server_path() -> String {
-    let dirs = [
-        real_go_dir(),
-        go_tools_dir(),
-        PathBuf::from("/usr/bin"),
-        PathBuf::from("/bin"),
-    ];
-    std::env::join_paths(dirs)
-        .unwrap()
-        .to_string_lossy()
-        .into_owned()
-}
-
 /// A proxy on loopback that accepts connections and never answers: a go
 /// command that needs a module waits on it for as long as it lives.
 fn hanging_proxy() -> String {
@@ -238,7 +219,7 @@ impl Sandbox {
         std::fs::write(ws.join("main.go"), main).unwrap();
         let p = |name: &str| dir.path().join(name).display().to_string();
         let env = vec![
-            ("PATH".into(), server_path()),
+            ("PATH".into(), tools_path(None, go_tools_dir())),
             ("GOPROXY".into(), proxy.to_string()),
             ("GONOPROXY".into(), String::new()),
             ("GOPRIVATE".into(), String::new()),
@@ -573,7 +554,7 @@ fn kill_9_of_gord_attach_leaves_the_target_running_untraced() {
     let state = tempfile::tempdir().unwrap();
     let mut attach = Command::new(gord())
         .args(["attach", &target.pid().to_string(), "--format", "json"])
-        .env("PATH", server_path())
+        .env("PATH", tools_path(None, go_tools_dir()))
         .env("GORD_STATE_DIR", state.path())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -658,7 +639,7 @@ fn a_dlv_session_left_by_a_dead_owner_is_detached_at_the_next_start() {
     );
 
     let _editor = Editor::start(&[
-        ("PATH", &server_path()),
+        ("PATH", &tools_path(None, go_tools_dir())),
         ("GORD_STATE_DIR", &state.path().display().to_string()),
     ]);
     assert!(
