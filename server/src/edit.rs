@@ -21,9 +21,8 @@ use crate::text::LineIndex;
 
 /// Lines of unchanged context around each change in a diff.
 const CONTEXT: usize = 3;
-/// Above this many differences, the diff stops looking for the shortest
-/// script and shows the rest as one replacement (still a correct diff).
-const MAX_DIFF_DISTANCE: usize = 2000;
+/// How long the diff may look for the shortest edit script.
+const DIFF_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(1);
 /// How many backups of one file may share one second's timestamp.
 const MAX_BACKUPS: u32 = 10_000;
 
@@ -144,106 +143,6 @@ pub fn apply_edits(text: &str, edits: &[(Range, String)]) -> Result<String, Edit
     Ok(out)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Op {
-    Equal,
-    Delete,
-    Insert,
-}
-
-/// The edit script turning `a` into `b`, one op per line.
-fn diff_ops(a: &[&str], b: &[&str]) -> Vec<Op> {
-    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
-    let suffix = a[prefix..]
-        .iter()
-        .rev()
-        .zip(b[prefix..].iter().rev())
-        .take_while(|(x, y)| x == y)
-        .count();
-    let mut ops = vec![Op::Equal; prefix];
-    ops.extend(myers(
-        &a[prefix..a.len() - suffix],
-        &b[prefix..b.len() - suffix],
-    ));
-    ops.extend(std::iter::repeat_n(Op::Equal, suffix));
-    ops
-}
-
-/// Myers' O((N+M)D) shortest edit script. Past [`MAX_DIFF_DISTANCE`]
-/// differences it gives up on minimality: delete all of `a`, insert all of `b`.
-fn myers(a: &[&str], b: &[&str]) -> Vec<Op> {
-    let (n, m) = (a.len() as isize, b.len() as isize);
-    let max = n + m;
-    let limit = (max as usize).min(MAX_DIFF_DISTANCE) as isize;
-    // v[k + max + 1]: the furthest x reached on diagonal k = x - y.
-    let at = |k: isize| (k + max + 1) as usize;
-    let mut v = vec![0isize; 2 * max as usize + 3];
-    // trace[d]: v on diagonals -(d+1)..=d+1 as it stood before step d.
-    let mut trace: Vec<Vec<isize>> = Vec::new();
-    let mut found = None;
-    'search: for d in 0..=limit {
-        trace.push(v[at(-d - 1)..=at(d + 1)].to_vec());
-        for k in (-d..=d).step_by(2) {
-            let mut x = if k == -d || (k != d && v[at(k - 1)] < v[at(k + 1)]) {
-                v[at(k + 1)]
-            } else {
-                v[at(k - 1)] + 1
-            };
-            let mut y = x - k;
-            while x < n && y < m && a[x as usize] == b[y as usize] {
-                x += 1;
-                y += 1;
-            }
-            v[at(k)] = x;
-            if x >= n && y >= m {
-                found = Some(d);
-                break 'search;
-            }
-        }
-    }
-    let Some(distance) = found else {
-        let mut ops = vec![Op::Delete; a.len()];
-        ops.extend(std::iter::repeat_n(Op::Insert, b.len()));
-        return ops;
-    };
-    let mut reversed = Vec::new();
-    let (mut x, mut y) = (n, m);
-    for d in (0..=distance).rev() {
-        let saved = &trace[d as usize];
-        let get = |k: isize| saved[(k + d + 1) as usize];
-        let k = x - y;
-        let prev_k = if k == -d || (k != d && get(k - 1) < get(k + 1)) {
-            k + 1
-        } else {
-            k - 1
-        };
-        let prev_x = get(prev_k);
-        let prev_y = prev_x - prev_k;
-        while x > prev_x && y > prev_y {
-            reversed.push(Op::Equal);
-            x -= 1;
-            y -= 1;
-        }
-        if d > 0 {
-            reversed.push(if x == prev_x { Op::Insert } else { Op::Delete });
-        }
-        x = prev_x;
-        y = prev_y;
-    }
-    reversed.reverse();
-    reversed
-}
-
-/// `start,count` of a hunk side, as diff prints it: the count is left out
-/// when it is 1, and an empty side names the line before it.
-fn hunk_side(consumed_before: usize, count: usize) -> String {
-    match count {
-        0 => format!("{consumed_before},0"),
-        1 => format!("{}", consumed_before + 1),
-        _ => format!("{},{count}", consumed_before + 1),
-    }
-}
-
 fn push_line(out: &mut String, sign: char, line: &str) {
     out.push(sign);
     out.push_str(line);
@@ -253,61 +152,35 @@ fn push_line(out: &mut String, sign: char, line: &str) {
 }
 
 /// A unified diff from `old` to `new` (`--- a/PATH`, `+++ b/PATH`, hunks
-/// with 3 lines of context); empty when the texts are equal. Line endings
-/// are part of the lines, so a CRLF turned LF shows as a change.
+/// with 3 lines of context); empty when the texts are equal. Lines end at
+/// `\n` only and keep their ending, so a CRLF turned LF shows as a change
+/// and a lone `\r` stays inside its line. The edit script is `similar`'s
+/// Myers diff; past [`DIFF_TIME_LIMIT`] it stops looking for the shortest
+/// one (still a correct diff).
 pub fn unified_diff(path: &Path, old: &str, new: &str) -> String {
     if old == new {
         return String::new();
     }
     let a: Vec<&str> = old.split_inclusive('\n').collect();
     let b: Vec<&str> = new.split_inclusive('\n').collect();
-    let ops = diff_ops(&a, &b);
-    // Lines of a and b consumed before each op.
-    let mut before = Vec::with_capacity(ops.len() + 1);
-    let (mut i, mut j) = (0, 0);
-    for op in &ops {
-        before.push((i, j));
-        match op {
-            Op::Equal => {
-                i += 1;
-                j += 1;
-            }
-            Op::Delete => i += 1,
-            Op::Insert => j += 1,
-        }
-    }
-    before.push((i, j));
-
+    let deadline = std::time::Instant::now() + DIFF_TIME_LIMIT;
+    let ops =
+        similar::capture_diff_slices_deadline(similar::Algorithm::Myers, &a, &b, Some(deadline));
     let shown = path.to_string_lossy();
     let shown = shown.trim_start_matches('/');
     let mut out = format!("--- a/{shown}\n+++ b/{shown}\n");
-    let changes: Vec<usize> = (0..ops.len()).filter(|&k| ops[k] != Op::Equal).collect();
-    let mut c = 0;
-    while c < changes.len() {
-        // One hunk: changes separated by at most 2 * CONTEXT equal lines.
-        let mut last = c;
-        while last + 1 < changes.len() && changes[last + 1] - changes[last] <= 2 * CONTEXT + 1 {
-            last += 1;
-        }
-        let from = changes[c].saturating_sub(CONTEXT);
-        let to = (changes[last] + 1 + CONTEXT).min(ops.len());
-        let (a0, b0) = before[from];
-        let (a1, b1) = before[to];
-        let _ = writeln!(
-            out,
-            "@@ -{} +{} @@",
-            hunk_side(a0, a1 - a0),
-            hunk_side(b0, b1 - b0)
-        );
-        for k in from..to {
-            let (ai, bj) = before[k];
-            match ops[k] {
-                Op::Equal => push_line(&mut out, ' ', a[ai]),
-                Op::Delete => push_line(&mut out, '-', a[ai]),
-                Op::Insert => push_line(&mut out, '+', b[bj]),
+    for hunk in similar::group_diff_ops(ops, CONTEXT) {
+        let _ = writeln!(out, "{}", similar::udiff::UnifiedHunkHeader::new(&hunk));
+        for op in &hunk {
+            for change in op.iter_changes(&a, &b) {
+                let sign = match change.tag() {
+                    similar::ChangeTag::Equal => ' ',
+                    similar::ChangeTag::Delete => '-',
+                    similar::ChangeTag::Insert => '+',
+                };
+                push_line(&mut out, sign, change.value());
             }
         }
-        c = last + 1;
     }
     out
 }
@@ -589,29 +462,30 @@ pub fn write_file_atomically(
         });
     }
 
-    let mut temp = None;
-    for n in 0..MAX_BACKUPS {
-        let candidate = format!(".{name}.gord-tmp.{}.{n}", std::process::id());
-        if let Some((file, path)) = create_new(dir, &candidate, 0o600)? {
-            temp = Some((file, PendingFile { path, keep: false }));
-            break;
-        }
-    }
-    let Some((mut temp_file, mut temp)) = temp else {
-        return Err(io_error("create a temporary file next to", &target)(
-            std::io::Error::from(std::io::ErrorKind::AlreadyExists),
-        ));
-    };
-    fill(&mut temp_file, &temp.path, new, mode, &metadata, &target)?;
-    drop(temp_file);
+    // The new version: a fresh file beside the original (so the rename
+    // stays on one filesystem), removed on any error before the rename.
+    let mut temp = tempfile::Builder::new()
+        .prefix(&format!(".{name}.gord-tmp."))
+        .permissions(fs::Permissions::from_mode(0o600))
+        .tempfile_in(dir)
+        .map_err(io_error("create a temporary file next to", &target))?;
+    let temp_path = temp.path().to_path_buf();
+    fill(
+        temp.as_file_mut(),
+        &temp_path,
+        new,
+        mode,
+        &metadata,
+        &target,
+    )?;
 
     // A last look, so a change made while we wrote is not lost.
     let now = fs::read(&target).map_err(io_error("read", &target))?;
     if now != expected_original {
         return Err(EditError::ChangedOnDisk { path: target });
     }
-    fs::rename(&temp.path, &target).map_err(io_error("replace", &target))?;
-    temp.keep = true;
+    temp.persist(&target)
+        .map_err(|e| io_error("replace", &target)(e.error))?;
     backup.keep = true;
     // Make the rename itself durable; the file is already replaced, so a
     // directory that cannot be flushed is not worth an error.
@@ -922,6 +796,15 @@ mod tests {
         assert_eq!(
             diff,
             "--- a/c\n+++ b/c\n@@ -1,2 +1,2 @@\n Host a\r\n-  Hostnme x\r\n+  HostName x\r\n"
+        );
+        assert_eq!(patch(old, &diff), new);
+        // A lone \r is part of its line, as `patch` reads it.
+        let old = "Host a\r# x\nUser b\n";
+        let new = "Host a\r# x\nUser c\n";
+        let diff = unified_diff(Path::new("c"), old, new);
+        assert_eq!(
+            diff,
+            "--- a/c\n+++ b/c\n@@ -1,2 +1,2 @@\n Host a\r# x\n-User b\n+User c\n"
         );
         assert_eq!(patch(old, &diff), new);
     }

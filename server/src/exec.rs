@@ -261,16 +261,11 @@ impl CommandSpec {
     }
 }
 
-fn quote_for_display(word: &str) -> String {
-    let plain = !word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./=:@%+,".contains(c));
-    if plain {
-        word.to_string()
-    } else {
-        format!("'{}'", word.replace('\'', r"'\''"))
-    }
+/// One argv word as a POSIX shell reads it back: `shlex`'s quoting (plain
+/// when nothing needs quoting, else single or double quotes). A word with a
+/// NUL byte, which no shell and no exec can carry, is shown Rust-escaped.
+pub(crate) fn quote_for_display(word: &str) -> String {
+    shlex::try_quote(word).map_or_else(|_| format!("{word:?}"), |quoted| quoted.into_owned())
 }
 
 /// What a finished child left behind.
@@ -1139,8 +1134,14 @@ mod tests {
 
     #[test]
     fn display_quotes_only_what_needs_quoting() {
-        let spec = CommandSpec::new("go").args(["env", "-json", "a b", "it's"]);
-        assert_eq!(spec.display(), r"go env -json 'a b' 'it'\''s'");
+        let spec = CommandSpec::new("go").args(["env", "-json", "a b", "it's", "$HOME", ""]);
+        assert_eq!(spec.display(), r#"go env -json 'a b' "it's" '$HOME' ''"#);
+        let spec = CommandSpec::new("go").args(["install", "golang.org/x/tools/gopls@v0.23.0"]);
+        assert_eq!(
+            spec.display(),
+            "go install golang.org/x/tools/gopls@v0.23.0"
+        );
+        assert_eq!(quote_for_display("a\0b"), r#""a\0b""#);
     }
 
     #[test]

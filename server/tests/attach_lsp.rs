@@ -298,7 +298,9 @@ fn procs_lists_go_programs_first_and_classifies_debug_default_and_stripped_build
 #[test]
 fn attach_with_dlv_dap_stops_at_a_breakpoint_reads_a_local_and_detach_leaves_the_server_answering()
 {
-    let Some(dlv_dir) = dlv_dir() else { return };
+    let Some(dlv_dir) = dlv_dir("attach_lsp") else {
+        return;
+    };
     let target = Target::start(&builds().debug);
     let pid = target.pid();
     let mut editor = editor(&path_with(&dlv_dir));
@@ -408,7 +410,9 @@ fn rpc(stream: &mut BufReader<TcpStream>, id: u64, method: &str, params: Value) 
 
 #[test]
 fn attach_headless_answers_json_rpc_stops_at_the_breakpoint_and_detach_by_port_leaves_it_running() {
-    let Some(dlv_dir) = dlv_dir() else { return };
+    let Some(dlv_dir) = dlv_dir("attach_lsp") else {
+        return;
+    };
     let target = Target::start(&builds().debug);
     let pid = target.pid();
     let mut editor = editor(&path_with(&dlv_dir));
@@ -515,7 +519,9 @@ fn attach_headless_answers_json_rpc_stops_at_the_breakpoint_and_detach_by_port_l
 
 #[test]
 fn a_process_already_being_debugged_is_refused_with_dbg003_naming_the_tracer() {
-    let Some(dlv_dir) = dlv_dir() else { return };
+    let Some(dlv_dir) = dlv_dir("attach_lsp") else {
+        return;
+    };
     let target = Target::start(&builds().debug);
     let pid = target.pid();
     let mut editor = editor(&path_with(&dlv_dir));
@@ -588,8 +594,9 @@ fn a_build_without_dwarf_is_refused_with_dbg006_and_nothing_is_started() {
 fn test_user() -> Option<(u32, u32)> {
     // SAFETY: geteuid has no preconditions.
     if unsafe { libc::geteuid() } != 0 {
-        eprintln!(
-            "\n\n*** SKIPPED: the other-user tests need root (to create and become a user) ***\n\n"
+        common::skip(
+            "attach_lsp other-user tests",
+            "they need root (to create and become a user)",
         );
         return None;
     }
@@ -602,7 +609,7 @@ fn test_user() -> Option<(u32, u32)> {
             .args(["--system", "--no-create-home", "gordtest"])
             .status();
         if !status.is_ok_and(|s| s.success()) && id("-u").is_none() {
-            eprintln!("\n\n*** SKIPPED: useradd gordtest failed ***\n\n");
+            common::skip("attach_lsp other-user tests", "useradd gordtest failed");
             return None;
         }
     }
@@ -678,7 +685,7 @@ fn attach_two(editor: &mut Editor, a: &Target, b: &Target) -> Vec<u32> {
 /// A sidecar (dlv on its PATH) attached to two started fixtures, a headless
 /// dlv on the first and a DAP one on the second; None when dlv is missing.
 fn sidecar_attached_to_two(second: &Path) -> Option<(Editor, [Target; 2], Vec<u32>)> {
-    let dlv_dir = dlv_dir()?;
+    let dlv_dir = dlv_dir("attach_lsp")?;
     let targets = [Target::start(&builds().debug), Target::start(second)];
     let mut editor = editor(&path_with(&dlv_dir));
     let dlvs = attach_two(&mut editor, &targets[0], &targets[1]);
@@ -752,7 +759,9 @@ fn a_sigterm_to_the_sidecar_stops_its_dlv_before_it_exits() {
 #[test]
 fn an_untrusted_workspace_never_supplies_dlv() {
     use std::os::unix::fs::PermissionsExt;
-    let Some(dlv_dir) = dlv_dir() else { return };
+    let Some(dlv_dir) = dlv_dir("attach_lsp") else {
+        return;
+    };
     let ws = tempfile::tempdir().unwrap();
     let ws_path = ws.path().canonicalize().unwrap();
     let bin = ws_path.join("bin");

@@ -229,7 +229,9 @@ fn attach_dry_run_of_a_trimpath_build_maps_the_module_to_its_source() {
 
 #[test]
 fn attach_headless_listens_on_loopback_and_detach_leaves_the_target_running() {
-    let Some(dlv_dir) = dlv_dir() else { return };
+    let Some(dlv_dir) = dlv_dir("debug_cli") else {
+        return;
+    };
     let mut target = Target::start(&builds().no_opt);
     let pid = target.pid();
     let mut attach = Command::new(gord())
@@ -281,7 +283,9 @@ fn attach_headless_listens_on_loopback_and_detach_leaves_the_target_running() {
 
 #[test]
 fn dlv_dap_accepts_an_attach_request_and_disconnect_leaves_the_target_running() {
-    let Some(dlv_dir) = dlv_dir() else { return };
+    let Some(dlv_dir) = dlv_dir("debug_cli") else {
+        return;
+    };
     let dlv = dlv_dir.join("dlv");
     let mut target = Target::start(&builds().normal);
     let pid = target.pid();
@@ -301,7 +305,9 @@ fn dlv_dap_accepts_an_attach_request_and_disconnect_leaves_the_target_running() 
 
 #[test]
 fn stopping_a_dap_server_nobody_used_leaves_no_dlv_behind() {
-    let Some(dlv_dir) = dlv_dir() else { return };
+    let Some(dlv_dir) = dlv_dir("debug_cli") else {
+        return;
+    };
     let dlv = dlv_dir.join("dlv");
     let target = Target::start(&builds().normal);
     let server =
@@ -356,7 +362,10 @@ fn gcore(pid: u32, dir: &Path) -> Option<PathBuf> {
         Ok(out) if out.status.success() => Some(dir.join(format!("core.{pid}"))),
         Ok(out) => panic!("gcore failed: {}", String::from_utf8_lossy(&out.stderr)),
         Err(_) => {
-            eprintln!("\n\n*** SKIPPED: gcore (gdb) is not installed (scripts/install-deps installs it) ***\n\n");
+            common::skip(
+                "debug_cli core tests",
+                "gcore (gdb) is not installed (scripts/install-deps installs it)",
+            );
             None
         }
     }

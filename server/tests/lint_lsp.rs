@@ -363,6 +363,41 @@ fn disabling_a_linter_in_the_config_silences_it_on_the_next_run() {
 }
 
 #[test]
+fn disabling_a_linter_in_a_toml_config_silences_it_and_keeps_the_comments() {
+    let ws = fixture();
+    std::fs::remove_file(ws.path().join(".golangci.yml")).unwrap();
+    let toml = ws.path().join(".golangci.toml");
+    std::fs::write(
+        &toml,
+        "# The lint fixture's config, as TOML.\nversion = \"2\"\n\n[linters]\ndefault = \"none\"\n\
+         enable = [\n  \"errcheck\", # errors\n  \"govet\",\n  \"staticcheck\",\n  \"ineffassign\",\n  \"unused\",\n  \"misspell\",\n]\n\n\
+         [formatters]\nenable = [\"gofmt\"]\n",
+    )
+    .unwrap();
+    let file = ws.path().join("issues/issues.go");
+    let (mut editor, diagnostics) = opened(ws.path(), &file);
+    let unused = by_code(&diagnostics, "unused");
+    let actions = code_actions(&mut editor, &file, &unused);
+    let disable = actions
+        .iter()
+        .find(|a| a["title"] == "Disable unused in .golangci.toml")
+        .unwrap_or_else(|| panic!("{actions:#?}"));
+    forget_diagnostics(&mut editor, &file);
+    let touched = apply_action(&mut editor, disable);
+    assert_eq!(touched, std::slice::from_ref(&toml));
+    let config = std::fs::read_to_string(&toml).unwrap();
+    assert!(
+        config.contains("  \"ineffassign\",\n  \"misspell\",\n]") && !config.contains("unused"),
+        "{config}"
+    );
+    assert!(config.contains("\"errcheck\", # errors"), "{config}");
+    save(&mut editor, &file);
+    let after = next_lint_diagnostics(&mut editor, &file);
+    assert!(!after.iter().any(|d| d["code"] == "unused"), "{after:#?}");
+    assert!(after.iter().any(|d| d["code"] == "errcheck"));
+}
+
+#[test]
 fn a_new_config_is_created_when_the_project_has_none() {
     let ws = fixture();
     std::fs::remove_file(ws.path().join(".golangci.yml")).unwrap();

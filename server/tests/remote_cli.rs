@@ -1,6 +1,8 @@
 //! `gord remote check` against real sshd daemons on loopback (tests/rig).
 
 mod rig;
+#[path = "common/skip.rs"]
+mod skip;
 
 use std::time::Duration;
 
@@ -238,7 +240,10 @@ fn an_encrypted_key_without_an_agent_is_reported_never_prompted_for() {
 #[test]
 fn go_only_on_the_login_path_is_reported_with_both_paths() {
     if !rig::is_root() {
-        eprintln!("skipped: creating the rig's login user needs root");
+        skip::skip(
+            "remote_cli go_only_on_the_login_path",
+            "creating the rig's login user needs root",
+        );
         return;
     }
     let mut rig = Rig::new();

@@ -1,10 +1,17 @@
 //! A small ELF reader: the header, section headers, program headers and notes,
-//! read through [`ByteSource`] so a 100 MB binary is never loaded whole. It
+//! read through [`ByteSource`] so a 100 MB binary is never loaded whole. The
+//! ELF structures themselves are decoded by the `object` crate (its header,
+//! program and section header types and its note iterator) from the few
+//! pieces gord reads; this module only decides what to read and caps it. It
 //! must never panic on malformed input (it is fuzzed): every offset and length
 //! is checked, and sizes are capped.
 
 use std::fs::File;
 use std::os::unix::fs::FileExt;
+
+use object::elf::{FileHeader32, FileHeader64};
+use object::read::elf::{FileHeader, NoteIterator, ProgramHeader as _, SectionHeader as _};
+use object::Endianness;
 
 /// Largest section or segment gord reads into memory (build info, notes).
 pub const MAX_READ: u64 = 16 * 1024 * 1024;
@@ -98,6 +105,15 @@ impl Layout {
         }
     }
 
+    /// The byte order as `object` names it.
+    pub fn endian(&self) -> Endianness {
+        if self.big_endian {
+            Endianness::Big
+        } else {
+            Endianness::Little
+        }
+    }
+
     pub fn word_size(&self) -> usize {
         if self.is_64 {
             8
@@ -163,48 +179,11 @@ impl Elf {
                 _ => return Err(ElfError::Malformed("unknown ELF byte order")),
             },
         };
-        let header_len = if layout.is_64 { 64 } else { 52 };
-        let header = source
-            .read_at(0, header_len)?
-            .ok_or(ElfError::Malformed("truncated ELF header"))?;
-        let bad = ElfError::Malformed("truncated ELF header");
-        let w = layout.word_size();
-        let file_type = layout.u16(&header, 16).ok_or(bad.clone())?;
-        let phoff = layout.word(&header, 24 + w).ok_or(bad.clone())?;
-        let shoff = layout.word(&header, 24 + 2 * w).ok_or(bad.clone())?;
-        let base = 24 + 3 * w + 4; // after e_flags
-        let phentsize = layout.u16(&header, base + 2).ok_or(bad.clone())?;
-        let phnum = layout.u16(&header, base + 4).ok_or(bad.clone())?;
-        let shentsize = layout.u16(&header, base + 6).ok_or(bad.clone())?;
-        let shnum = layout.u16(&header, base + 8).ok_or(bad.clone())?;
-        let shstrndx = layout.u16(&header, base + 10).ok_or(bad)?;
-
-        let segments = read_table(source, phoff, phentsize, phnum, |e| {
-            parse_segment(layout, e)
-        })?;
-        let raw_sections = read_table(source, shoff, shentsize, shnum, |e| {
-            parse_section_header(layout, e)
-        })?;
-        let names = raw_sections
-            .get(usize::from(shstrndx))
-            .filter(|s| s.1.kind != SHT_NOBITS && s.1.size <= MAX_READ)
-            .map(|s| source.read_at(s.1.offset, s.1.size))
-            .transpose()?
-            .flatten()
-            .unwrap_or_default();
-        let sections = raw_sections
-            .into_iter()
-            .map(|(name_at, mut section)| {
-                section.name = c_string_at(&names, name_at as usize);
-                section
-            })
-            .collect();
-        Ok(Elf {
-            layout,
-            file_type,
-            sections,
-            segments,
-        })
+        if layout.is_64 {
+            parse_as::<FileHeader64<Endianness>, S>(source, layout)
+        } else {
+            parse_as::<FileHeader32<Endianness>, S>(source, layout)
+        }
     }
 
     pub fn section(&self, name: &str) -> Option<&Section> {
@@ -261,6 +240,80 @@ impl Elf {
     }
 }
 
+/// The header, tables and section names, decoded by `object` as ELF32 or
+/// ELF64 (`H`) from the bytes [`ByteSource`] gives.
+fn parse_as<H, S>(source: &S, layout: Layout) -> Result<Elf, ElfError>
+where
+    H: FileHeader<Endian = Endianness>,
+    S: ByteSource + ?Sized,
+{
+    let header_bytes = source
+        .read_at(0, std::mem::size_of::<H>() as u64)?
+        .ok_or(ElfError::Malformed("truncated ELF header"))?;
+    // Magic, class and byte order were checked already; what `object` adds
+    // is the ident's version, which must be 1 (EV_CURRENT), as Go requires.
+    let header = H::parse(header_bytes.as_slice())
+        .map_err(|_| ElfError::Malformed("unknown ELF version"))?;
+    let endian = layout.endian();
+    let segments = read_table(
+        source,
+        header.e_phoff(endian).into(),
+        header.e_phentsize(endian),
+        header.e_phnum(endian),
+        |entry| {
+            let (ph, _) = object::pod::from_bytes::<H::ProgramHeader>(entry).ok()?;
+            Some(Segment {
+                kind: ph.p_type(endian).0,
+                offset: ph.p_offset(endian).into(),
+                vaddr: ph.p_vaddr(endian).into(),
+                file_size: ph.p_filesz(endian).into(),
+                mem_size: ph.p_memsz(endian).into(),
+            })
+        },
+    )?;
+    let raw_sections = read_table(
+        source,
+        header.e_shoff(endian).into(),
+        header.e_shentsize(endian),
+        header.e_shnum(endian),
+        |entry| {
+            let (sh, _) = object::pod::from_bytes::<H::SectionHeader>(entry).ok()?;
+            Some((
+                sh.sh_name(endian),
+                Section {
+                    name: String::new(),
+                    kind: sh.sh_type(endian).0,
+                    addr: sh.sh_addr(endian).into(),
+                    offset: sh.sh_offset(endian).into(),
+                    size: sh.sh_size(endian).into(),
+                },
+            ))
+        },
+    )?;
+    let names = raw_sections
+        .get(usize::from(header.e_shstrndx(endian).0))
+        .filter(|s| s.1.kind != SHT_NOBITS && s.1.size <= MAX_READ)
+        .map(|s| source.read_at(s.1.offset, s.1.size))
+        .transpose()?
+        .flatten()
+        .unwrap_or_default();
+    let sections = raw_sections
+        .into_iter()
+        .map(|(name_at, mut section)| {
+            section.name = c_string_at(&names, name_at as usize);
+            section
+        })
+        .collect();
+    Ok(Elf {
+        layout,
+        file_type: header.e_type(endian).0,
+        sections,
+        segments,
+    })
+}
+
+/// `count` entries of `entry_size` bytes at `offset`, each decoded by
+/// `parse` (which sees the whole entry and reads its prefix).
 fn read_table<S: ByteSource + ?Sized, T>(
     source: &S,
     offset: u64,
@@ -284,46 +337,6 @@ fn read_table<S: ByteSource + ?Sized, T>(
         .collect()
 }
 
-fn parse_segment(l: Layout, e: &[u8]) -> Option<Segment> {
-    Some(if l.is_64 {
-        Segment {
-            kind: l.u32(e, 0)?,
-            offset: l.u64(e, 8)?,
-            vaddr: l.u64(e, 16)?,
-            file_size: l.u64(e, 32)?,
-            mem_size: l.u64(e, 40)?,
-        }
-    } else {
-        Segment {
-            kind: l.u32(e, 0)?,
-            offset: l.u32(e, 4)?.into(),
-            vaddr: l.u32(e, 8)?.into(),
-            file_size: l.u32(e, 16)?.into(),
-            mem_size: l.u32(e, 20)?.into(),
-        }
-    })
-}
-
-/// The name offset and the section (named later, from the string table).
-fn parse_section_header(l: Layout, e: &[u8]) -> Option<(u32, Section)> {
-    let w = l.word_size();
-    let name_at = l.u32(e, 0)?;
-    let kind = l.u32(e, 4)?;
-    let addr = l.word(e, 8 + w)?;
-    let offset = l.word(e, 8 + 2 * w)?;
-    let size = l.word(e, 8 + 3 * w)?;
-    Some((
-        name_at,
-        Section {
-            name: String::new(),
-            kind,
-            addr,
-            offset,
-            size,
-        },
-    ))
-}
-
 fn c_string_at(table: &[u8], at: usize) -> String {
     let tail = table.get(at..).unwrap_or_default();
     let end = tail.iter().position(|&b| b == 0).unwrap_or(tail.len());
@@ -339,41 +352,21 @@ pub struct Note {
 }
 
 /// Notes are name and descriptor, each padded to 4 bytes (Go and Linux both
-/// use 4-byte alignment for the notes gord reads).
+/// use 4-byte alignment for the notes gord reads), decoded by `object`'s
+/// note iterator; the notes before a truncated one are kept. A note header
+/// is three 32-bit words in ELF32 and ELF64 alike.
 pub fn parse_notes(l: Layout, bytes: &[u8]) -> Vec<Note> {
-    let mut notes = Vec::new();
-    let mut at = 0usize;
-    let pad = |n: usize| n.checked_add(3).map(|v| v & !3);
-    while let (Some(namesz), Some(descsz), Some(kind)) =
-        (l.u32(bytes, at), l.u32(bytes, at + 4), l.u32(bytes, at + 8))
-    {
-        let name_start = at + 12;
-        let Some(name_end) = name_start.checked_add(namesz as usize) else {
-            break;
-        };
-        let Some(desc_start) = pad(name_end) else {
-            break;
-        };
-        let Some(desc_end) = desc_start.checked_add(descsz as usize) else {
-            break;
-        };
-        let (Some(name), Some(desc)) = (
-            bytes.get(name_start..name_end),
-            bytes.get(desc_start..desc_end),
-        ) else {
-            break;
-        };
-        notes.push(Note {
-            name: c_string_at(name, 0),
-            kind,
-            desc: desc.to_vec(),
-        });
-        match pad(desc_end) {
-            Some(next) if next > at => at = next,
-            _ => break,
-        }
-    }
-    notes
+    let Ok(iterator) = NoteIterator::<FileHeader64<Endianness>>::new(l.endian(), 4, bytes) else {
+        return Vec::new();
+    };
+    iterator
+        .map_while(Result::ok)
+        .map(|note| Note {
+            name: c_string_at(note.name(), 0),
+            kind: note.n_type(l.endian()).0,
+            desc: note.desc().to_vec(),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -397,9 +390,38 @@ mod tests {
     }
 
     #[test]
+    fn an_unknown_ident_version_is_malformed() {
+        let mut bytes = vec![0u8; 64];
+        bytes[..7].copy_from_slice(b"\x7fELF\x02\x01\x02");
+        assert_eq!(
+            Elf::parse(bytes.as_slice()),
+            Err(ElfError::Malformed("unknown ELF version"))
+        );
+        bytes[6] = 1;
+        let elf = Elf::parse(bytes.as_slice()).unwrap();
+        assert_eq!((elf.sections.len(), elf.segments.len()), (0, 0));
+    }
+
+    #[test]
+    fn the_running_test_binary_has_named_sections_and_load_segments() {
+        let file = File::open("/proc/self/exe").unwrap();
+        let elf = Elf::parse(&file).unwrap();
+        assert!(elf.layout.is_64 && !elf.layout.big_endian);
+        assert!(matches!(elf.file_type, ET_DYN | ET_EXEC));
+        assert!(elf.section(".text").is_some_and(|s| s.size > 0));
+        assert!(
+            elf.section(".debug_info").is_some(),
+            "a debug build has DWARF"
+        );
+        assert!(elf.segments.iter().any(|s| s.kind == PT_LOAD));
+        let interp = elf.section_data(&file, ".interp").unwrap().unwrap();
+        assert!(interp.starts_with(b"/lib"), "{interp:?}");
+    }
+
+    #[test]
     fn header_tables_past_the_end_of_the_file_are_malformed() {
         let mut bytes = vec![0u8; 64];
-        bytes[..6].copy_from_slice(b"\x7fELF\x02\x01");
+        bytes[..7].copy_from_slice(b"\x7fELF\x02\x01\x01");
         bytes[40..48].copy_from_slice(&1_000_000u64.to_le_bytes()); // e_shoff
         bytes[58..60].copy_from_slice(&64u16.to_le_bytes()); // e_shentsize
         bytes[60..62].copy_from_slice(&3u16.to_le_bytes()); // e_shnum

@@ -15,7 +15,10 @@
 //! block mappings, block or one-line flow lists, comments and quoted
 //! scalars; anything cleverer (anchors, aliases, tags, several documents,
 //! multi-line flow lists) is refused rather than guessed at. JSON is parsed
-//! fully. TOML is refused.
+//! fully, by `jsonc-parser` held to strict JSON. TOML is parsed by
+//! `toml_edit`, whose spans place the edits; only standard `[linters]` and
+//! `[formatters]` tables are edited (inline tables and dotted `linters.`
+//! keys are refused), and the edited text must parse again.
 
 use std::fmt;
 use std::path::Path;
@@ -100,12 +103,7 @@ pub fn disable_linter(
     let mut edits = match format {
         ConfigFormat::Yaml => yaml::disable(config_text, linter, major)?,
         ConfigFormat::Json => json::disable(config_text, linter, major)?,
-        ConfigFormat::Toml => {
-            return Err(ConfigEditError::Unsupported(
-                format,
-                "TOML configs are not edited",
-            ))
-        }
+        ConfigFormat::Toml => toml::disable(config_text, linter, major)?,
     };
     edits.sort_by_key(|e| (e.start, e.end));
     Ok(edits)
@@ -244,7 +242,9 @@ fn line_ending(text: &str) -> &'static str {
 
 /// Removes the items at `remove` (indices into `items`, spans of the text)
 /// from a comma-separated list, keeping the separators between the items
-/// that stay; one edit covering only the bytes that change.
+/// that stay; one edit covering only the bytes that change. A kept item
+/// keeps the separator that followed it (so a comment at the end of its
+/// line stays with it), and a removed item loses the one that followed it.
 fn remove_from_comma_list(
     text: &str,
     items: &[(usize, usize)],
@@ -254,18 +254,19 @@ fn remove_from_comma_list(
     let region_start = first.0;
     let region_end = last.1;
     let mut new_text = String::new();
-    let mut first_kept = true;
+    let mut previous_kept: Option<usize> = None;
     for (index, &(start, end)) in items.iter().enumerate() {
         if remove.contains(&index) {
             continue;
         }
-        if !first_kept {
-            // The separator that stood right before this item.
-            let before = items.get(index.checked_sub(1)?)?.1;
-            new_text.push_str(text.get(before..start)?);
+        if let Some(previous) = previous_kept {
+            // The separator that stood right after the previous kept item.
+            let after = items.get(previous)?.1;
+            let next = items.get(previous + 1)?.0;
+            new_text.push_str(text.get(after..next)?);
         }
         new_text.push_str(text.get(start..end)?);
-        first_kept = false;
+        previous_kept = Some(index);
     }
     let old = text.get(region_start..region_end)?;
     minimal_edit(region_start, old, &new_text)
@@ -1196,7 +1197,13 @@ mod yaml {
 }
 
 mod json {
-    //! A span-keeping JSON parser, just enough to edit the linter lists.
+    //! The JSON reader is `jsonc-parser`'s AST (byte ranges on every node),
+    //! held to strict JSON as golangci-lint's `encoding/json` reads it.
+
+    use jsonc_parser::ast::{ObjectPropName, Value};
+    use jsonc_parser::common::Ranged as _;
+    use jsonc_parser::tokens::Token;
+    use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions};
 
     use super::{
         line_ending, plan_for, remove_from_comma_list, ByteEdit, ConfigEditError, ConfigFormat,
@@ -1209,244 +1216,103 @@ mod json {
         ConfigEditError::Unsupported(ConfigFormat::Json, why)
     }
 
-    #[derive(Debug)]
-    enum Value {
-        Object {
-            open: usize,
-            close: usize,
-            members: Vec<(String, usize, Value)>,
-        },
-        Array {
-            open: usize,
-            close: usize,
-            items: Vec<Value>,
-        },
-        String {
-            start: usize,
-            end: usize,
-            value: String,
-        },
-        Other {
-            start: usize,
-            end: usize,
-        },
+    /// Byte span of a value, brackets and quotes included.
+    fn span(value: &Value<'_>) -> (usize, usize) {
+        let range = value.range();
+        (range.start, range.end)
     }
 
-    impl Value {
-        fn span(&self) -> (usize, usize) {
-            match self {
-                Value::Object { open, close, .. } | Value::Array { open, close, .. } => {
-                    (*open, *close + 1)
+    fn name<'v>(name: &'v ObjectPropName<'_>) -> &'v str {
+        match name {
+            ObjectPropName::String(lit) => lit.value.as_ref(),
+            ObjectPropName::Word(word) => word.value,
+        }
+    }
+
+    /// The member named `key`; the last one when the key repeats, as Go's
+    /// `encoding/json` decides.
+    fn member<'v, 'a>(value: &'v Value<'a>, key: &str) -> Option<&'v Value<'a>> {
+        let Value::Object(object) = value else {
+            return None;
+        };
+        object
+            .properties
+            .iter()
+            .rev()
+            .find(|p| name(&p.name) == key)
+            .map(|p| &p.value)
+    }
+
+    fn json_blank(text: &str) -> bool {
+        text.bytes()
+            .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+    }
+
+    /// Parses `text` as strict JSON: no comments, trailing commas or JSON5
+    /// forms (the parser's options), and, checked on its tokens, only JSON's
+    /// four whitespace bytes between them, no raw control character in a
+    /// string, nesting at most [`MAX_JSON_DEPTH`].
+    fn parse(text: &str) -> Result<Value<'_>> {
+        let strict = ParseOptions {
+            allow_comments: false,
+            allow_loose_object_property_names: false,
+            allow_trailing_commas: false,
+            allow_missing_commas: false,
+            allow_single_quoted_strings: false,
+            allow_hexadecimal_numbers: false,
+            allow_unary_plus_numbers: false,
+            allow_bare_decimal_point_numbers: false,
+            allow_non_finite_numbers: false,
+            allow_extended_string_escapes: false,
+        };
+        let collect = CollectOptions {
+            comments: CommentCollectionStrategy::Off,
+            tokens: true,
+        };
+        let not_json = || invalid("not valid JSON");
+        let parsed = jsonc_parser::parse_to_ast(text, &collect, &strict).map_err(|_| not_json())?;
+        let (Some(root), Some(tokens)) = (parsed.value, parsed.tokens) else {
+            return Err(not_json());
+        };
+        let mut depth = 0usize;
+        let mut previous_end = 0;
+        for token in &tokens {
+            let (start, end) = (token.range.start, token.range.end);
+            if !text.get(previous_end..start).is_some_and(json_blank) {
+                return Err(not_json());
+            }
+            previous_end = end;
+            match token.token {
+                Token::OpenBrace | Token::OpenBracket => depth += 1,
+                Token::CloseBrace | Token::CloseBracket => depth = depth.saturating_sub(1),
+                Token::String(_)
+                    if text
+                        .get(start..end)
+                        .is_none_or(|raw| raw.bytes().any(|b| b < 0x20)) =>
+                {
+                    return Err(not_json());
                 }
-                Value::String { start, end, .. } | Value::Other { start, end } => (*start, *end),
+                _ => {}
             }
-        }
-
-        fn member(&self, key: &str) -> Option<&Value> {
-            match self {
-                Value::Object { members, .. } => {
-                    members.iter().rev().find(|m| m.0 == key).map(|m| &m.2)
-                }
-                _ => None,
-            }
-        }
-    }
-
-    struct Parser<'t> {
-        text: &'t str,
-        bytes: &'t [u8],
-        at: usize,
-    }
-
-    impl Parser<'_> {
-        fn blanks(&mut self) {
-            while matches!(self.bytes.get(self.at), Some(b' ' | b'\t' | b'\r' | b'\n')) {
-                self.at += 1;
-            }
-        }
-
-        fn value(&mut self, depth: usize) -> Result<Value> {
             if depth > MAX_JSON_DEPTH {
                 return Err(invalid("JSON nested too deeply"));
             }
-            self.blanks();
-            match self.bytes.get(self.at) {
-                Some(b'{') => self.object(depth),
-                Some(b'[') => self.array(depth),
-                Some(b'"') => self.string(),
-                Some(_) => {
-                    let start = self.at;
-                    while self.bytes.get(self.at).is_some_and(|b| {
-                        b.is_ascii_alphanumeric() || matches!(b, b'-' | b'+' | b'.')
-                    }) {
-                        self.at += 1;
-                    }
-                    let token = self.text.get(start..self.at).unwrap_or_default();
-                    let number = token.starts_with(|c: char| c == '-' || c.is_ascii_digit());
-                    if !(number || matches!(token, "true" | "false" | "null")) {
-                        return Err(invalid("not valid JSON"));
-                    }
-                    Ok(Value::Other {
-                        start,
-                        end: self.at,
-                    })
-                }
-                None => Err(invalid("not valid JSON")),
-            }
         }
-
-        fn string(&mut self) -> Result<Value> {
-            let start = self.at;
-            self.at += 1;
-            let mut value = String::new();
-            loop {
-                match self.bytes.get(self.at) {
-                    Some(b'"') => {
-                        self.at += 1;
-                        return Ok(Value::String {
-                            start,
-                            end: self.at,
-                            value,
-                        });
-                    }
-                    Some(b'\\') => {
-                        // Names never need escapes; keep the raw pair so
-                        // an escaped string just never matches a name.
-                        let pair = self
-                            .text
-                            .get(self.at..self.at + 2)
-                            .ok_or_else(|| invalid("not valid JSON"))?;
-                        value.push_str(pair);
-                        self.at += 2;
-                    }
-                    Some(b) if *b < 0x20 => return Err(invalid("not valid JSON")),
-                    Some(_) => {
-                        let rest = self.text.get(self.at..).unwrap_or_default();
-                        let c = rest
-                            .chars()
-                            .next()
-                            .ok_or_else(|| invalid("not valid JSON"))?;
-                        value.push(c);
-                        self.at += c.len_utf8();
-                    }
-                    None => return Err(invalid("not valid JSON")),
-                }
-            }
-        }
-
-        fn expect(&mut self, b: u8) -> Result<()> {
-            self.blanks();
-            if self.bytes.get(self.at) == Some(&b) {
-                self.at += 1;
-                Ok(())
-            } else {
-                Err(invalid("not valid JSON"))
-            }
-        }
-
-        fn object(&mut self, depth: usize) -> Result<Value> {
-            let open = self.at;
-            self.at += 1;
-            let mut members = Vec::new();
-            self.blanks();
-            if self.bytes.get(self.at) == Some(&b'}') {
-                self.at += 1;
-                return Ok(Value::Object {
-                    open,
-                    close: self.at - 1,
-                    members,
-                });
-            }
-            loop {
-                self.blanks();
-                let key_start = self.at;
-                let Value::String { value: key, .. } = self.string_at()? else {
-                    return Err(invalid("not valid JSON"));
-                };
-                self.expect(b':')?;
-                let value = self.value(depth + 1)?;
-                members.push((key, key_start, value));
-                self.blanks();
-                match self.bytes.get(self.at) {
-                    Some(b',') => self.at += 1,
-                    Some(b'}') => {
-                        self.at += 1;
-                        return Ok(Value::Object {
-                            open,
-                            close: self.at - 1,
-                            members,
-                        });
-                    }
-                    _ => return Err(invalid("not valid JSON")),
-                }
-            }
-        }
-
-        fn string_at(&mut self) -> Result<Value> {
-            if self.bytes.get(self.at) == Some(&b'"') {
-                self.string()
-            } else {
-                Err(invalid("not valid JSON"))
-            }
-        }
-
-        fn array(&mut self, depth: usize) -> Result<Value> {
-            let open = self.at;
-            self.at += 1;
-            let mut items = Vec::new();
-            self.blanks();
-            if self.bytes.get(self.at) == Some(&b']') {
-                self.at += 1;
-                return Ok(Value::Array {
-                    open,
-                    close: self.at - 1,
-                    items,
-                });
-            }
-            loop {
-                items.push(self.value(depth + 1)?);
-                self.blanks();
-                match self.bytes.get(self.at) {
-                    Some(b',') => self.at += 1,
-                    Some(b']') => {
-                        self.at += 1;
-                        return Ok(Value::Array {
-                            open,
-                            close: self.at - 1,
-                            items,
-                        });
-                    }
-                    _ => return Err(invalid("not valid JSON")),
-                }
-            }
-        }
-    }
-
-    fn parse(text: &str) -> Result<Value> {
-        let mut parser = Parser {
-            text,
-            bytes: text.as_bytes(),
-            at: 0,
-        };
-        if text.starts_with('\u{feff}') {
-            parser.at = 3;
-        }
-        let root = parser.value(0)?;
-        parser.blanks();
-        if parser.at != text.len() {
-            return Err(invalid("not valid JSON"));
+        if !text.get(previous_end..).is_some_and(json_blank) {
+            return Err(not_json());
         }
         Ok(root)
     }
 
     /// The names of a string array (other items count as no name).
-    fn names(list: Option<&Value>) -> Result<Vec<String>> {
+    fn names(list: Option<&Value<'_>>) -> Result<Vec<String>> {
         match list {
             None => Ok(Vec::new()),
-            Some(Value::Array { items, .. }) => Ok(items
+            Some(Value::Array(array)) => Ok(array
+                .elements
                 .iter()
                 .map(|i| match i {
-                    Value::String { value, .. } => value.clone(),
+                    Value::StringLit(lit) => lit.value.to_string(),
                     _ => String::new(),
                 })
                 .collect()),
@@ -1454,20 +1320,19 @@ mod json {
         }
     }
 
-    fn facts(text: &str, section: Option<&Value>, major: u8) -> Result<Facts> {
+    fn facts(text: &str, section: Option<&Value<'_>>, major: u8) -> Result<Facts> {
         let Some(section) = section else {
             return Ok(Facts::default());
         };
-        if !matches!(section, Value::Object { .. }) {
+        if !matches!(section, Value::Object(_)) {
             return Err(invalid(
                 "a `linters` or `formatters` value that is not an object",
             ));
         }
         let literal = |key: &str| {
-            section
-                .member(key)
+            member(section, key)
                 .map(|v| {
-                    let (start, end) = v.span();
+                    let (start, end) = span(v);
                     text.get(start..end).unwrap_or_default()
                 })
                 .unwrap_or_default()
@@ -1478,12 +1343,12 @@ mod json {
             literal("default") == "\"none\""
         };
         let presets = major == 1
-            && matches!(section.member("presets"), Some(Value::Array { items, .. }) if !items.is_empty());
+            && matches!(member(section, "presets"), Some(Value::Array(a)) if !a.elements.is_empty());
         Ok(Facts {
             default_none,
             presets,
-            enable: names(section.member("enable"))?,
-            disable: names(section.member("disable"))?,
+            enable: names(member(section, "enable"))?,
+            disable: names(member(section, "disable"))?,
         })
     }
 
@@ -1502,24 +1367,20 @@ mod json {
     /// its other members.
     fn add_member(
         text: &str,
-        object: &Value,
+        object: &Value<'_>,
         key: &str,
         value: &str,
         eol: &str,
     ) -> Option<ByteEdit> {
-        let Value::Object {
-            open,
-            close,
-            members,
-        } = object
-        else {
+        let Value::Object(object) = object else {
             return None;
         };
+        let (open, close) = (object.range.start, object.range.end.checked_sub(1)?);
         let member = format!("\"{key}\": {value}");
-        let Some((_, key_start, last)) = members.last() else {
-            let inner = text.get(open + 1..*close)?;
+        let Some(last) = object.properties.last() else {
+            let inner = text.get(open + 1..close)?;
             return Some(if inner.contains('\n') {
-                let pad = format!("{}  ", indent_at(text, *open));
+                let pad = format!("{}  ", indent_at(text, open));
                 ByteEdit {
                     start: open + 1,
                     end: open + 1,
@@ -1528,15 +1389,16 @@ mod json {
             } else {
                 ByteEdit {
                     start: open + 1,
-                    end: *close,
+                    end: close,
                     new_text: member,
                 }
             });
         };
-        let after = last.span().1;
-        let multiline = text.get(*open..*key_start)?.contains('\n');
+        let key_start = last.range.start;
+        let after = span(&last.value).1;
+        let multiline = text.get(open..key_start)?.contains('\n');
         let new_text = if multiline {
-            format!(",{eol}{}{member}", indent_at(text, *key_start))
+            format!(",{eol}{}{member}", indent_at(text, key_start))
         } else {
             format!(", {member}")
         };
@@ -1548,14 +1410,24 @@ mod json {
     }
 
     pub(super) fn disable(text: &str, linter: &str, major: u8) -> Result<Vec<ByteEdit>> {
-        let root = parse(text)?;
-        if !matches!(root, Value::Object { .. }) {
+        // The parser does not skip a byte-order mark: it reads three spaces
+        // in its place instead, so every range still indexes `text`.
+        let blanked;
+        let parsed_text = match text.strip_prefix('\u{feff}') {
+            Some(rest) => {
+                blanked = format!("   {rest}");
+                blanked.as_str()
+            }
+            None => text,
+        };
+        let root = parse(parsed_text)?;
+        if !matches!(root, Value::Object(_)) {
             return Err(invalid("a config that is not a JSON object"));
         }
         let eol = line_ending(text);
-        let linters = root.member("linters");
+        let linters = member(&root, "linters");
         let formatters = if major >= 2 {
-            root.member("formatters")
+            member(&root, "formatters")
         } else {
             None
         };
@@ -1568,12 +1440,13 @@ mod json {
         )?;
         let source = if plan.formatter { formatters } else { linters };
         let mut edits = Vec::new();
-        if let Some(Value::Array { items, .. }) = source.and_then(|s| s.member("enable")) {
-            let spans: Vec<(usize, usize)> = items.iter().map(Value::span).collect();
-            let doomed: Vec<usize> = items
+        if let Some(Value::Array(array)) = source.and_then(|s| member(s, "enable")) {
+            let spans: Vec<(usize, usize)> = array.elements.iter().map(span).collect();
+            let doomed: Vec<usize> = array
+                .elements
                 .iter()
                 .enumerate()
-                .filter(|(_, i)| matches!(i, Value::String { value, .. } if value == linter))
+                .filter(|(_, i)| matches!(i, Value::StringLit(lit) if lit.value == linter))
                 .map(|(index, _)| index)
                 .collect();
             edits.extend(remove_from_comma_list(text, &spans, &doomed));
@@ -1588,16 +1461,16 @@ mod json {
                     &format!("{{\"disable\": [{quoted}]}}"),
                     eol,
                 ),
-                Some(section) => match section.member("disable") {
-                    Some(Value::Array { open, items, .. }) => Some(match items.last() {
+                Some(section) => match member(section, "disable") {
+                    Some(Value::Array(array)) => Some(match array.elements.last() {
                         Some(last) => ByteEdit {
-                            start: last.span().1,
-                            end: last.span().1,
+                            start: span(last).1,
+                            end: span(last).1,
                             new_text: format!(", {quoted}"),
                         },
                         None => ByteEdit {
-                            start: open + 1,
-                            end: open + 1,
+                            start: array.range.start + 1,
+                            end: array.range.start + 1,
                             new_text: quoted,
                         },
                     }),
@@ -1605,6 +1478,239 @@ mod json {
                 },
             };
             edits.push(added.ok_or_else(|| invalid("not valid JSON"))?);
+        }
+        Ok(edits)
+    }
+}
+
+mod toml {
+    //! The TOML editor: `toml_edit` parses (keeping every value's byte span)
+    //! and the edits are placed by those spans, so the rest of the file,
+    //! comments and layout included, is left as it was.
+
+    use toml_edit::{Array, Document, Item, Table, Value};
+
+    use super::{
+        line_ending, plan_for, remove_from_comma_list, ByteEdit, ConfigEditError, ConfigFormat,
+        Facts,
+    };
+
+    type Result<T> = std::result::Result<T, ConfigEditError>;
+
+    fn unsupported(why: &'static str) -> ConfigEditError {
+        ConfigEditError::Unsupported(ConfigFormat::Toml, why)
+    }
+
+    /// `[linters]` or `[formatters]` as a standard table; None when absent.
+    /// An implicit table (only `[linters.settings]` and the like) counts as
+    /// absent: a `[linters]` header may still follow its sub-tables.
+    fn section<'d>(root: &'d Table, key: &str) -> Result<Option<&'d Table>> {
+        match root.get(key) {
+            None => Ok(None),
+            Some(Item::Table(table)) if table.is_dotted() => {
+                Err(unsupported("dotted `linters.` or `formatters.` keys"))
+            }
+            Some(Item::Table(table)) if table.is_implicit() && direct_values(table) == 0 => {
+                Ok(None)
+            }
+            Some(Item::Table(table)) => Ok(Some(table)),
+            Some(Item::Value(Value::InlineTable(_))) => {
+                Err(unsupported("an inline `linters` or `formatters` table"))
+            }
+            Some(_) => Err(unsupported(
+                "a `linters` or `formatters` value that is not a table",
+            )),
+        }
+    }
+
+    fn direct_values(table: &Table) -> usize {
+        table.iter().filter(|(_, item)| item.is_value()).count()
+    }
+
+    fn array<'d>(table: Option<&'d Table>, key: &str) -> Result<Option<&'d Array>> {
+        match table.and_then(|t| t.get(key)) {
+            None => Ok(None),
+            Some(item) => item
+                .as_array()
+                .map(Some)
+                .ok_or_else(|| unsupported("a linter list that is not an array")),
+        }
+    }
+
+    /// The names of a string array (other items count as no name).
+    fn names(list: Option<&Array>) -> Vec<String> {
+        list.map(|a| {
+            a.iter()
+                .map(|v| v.as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+    }
+
+    fn facts(section: Option<&Table>, major: u8) -> Result<Facts> {
+        let Some(table) = section else {
+            return Ok(Facts::default());
+        };
+        let default_none = if major == 1 {
+            table.get("disable-all").and_then(Item::as_bool) == Some(true)
+        } else {
+            table.get("default").and_then(Item::as_str) == Some("none")
+        };
+        let presets = major == 1 && array(section, "presets")?.is_some_and(|a| !a.is_empty());
+        Ok(Facts {
+            default_none,
+            presets,
+            enable: names(array(section, "enable")?),
+            disable: names(array(section, "disable")?),
+        })
+    }
+
+    fn span(value: &Value) -> Result<(usize, usize)> {
+        value
+            .span()
+            .map(|r| (r.start, r.end))
+            .ok_or_else(|| unsupported("a value without a place in the file"))
+    }
+
+    /// The end of the last value written in `table` (dotted keys such as
+    /// `settings.lll.line-length` included), or of its header.
+    fn last_byte(table: &Table) -> Option<usize> {
+        let mut last = table.span().map(|r| r.end);
+        for (_, item) in table.iter() {
+            let end = match item {
+                Item::Value(value) => value.span().map(|r| r.end),
+                Item::Table(inner) if inner.is_dotted() => last_byte(inner),
+                _ => None,
+            };
+            last = last.max(end);
+        }
+        last
+    }
+
+    /// An edit inserting `line` (without its ending) as a new line after the
+    /// line holding byte `at`.
+    fn line_after(text: &str, at: usize, line: &str, eol: &str) -> ByteEdit {
+        match text.get(at..).and_then(|rest| rest.find('\n')) {
+            Some(newline) => ByteEdit {
+                start: at + newline + 1,
+                end: at + newline + 1,
+                new_text: format!("{line}{eol}"),
+            },
+            None => ByteEdit {
+                start: text.len(),
+                end: text.len(),
+                new_text: format!("{eol}{line}"),
+            },
+        }
+    }
+
+    /// The edit removing every `linter` from `list`: the items alone, or
+    /// the whole array's contents when none stays (a trailing comma or a
+    /// comment inside would otherwise be left alone in it).
+    fn remove(text: &str, list: &Array, linter: &str) -> Result<Option<ByteEdit>> {
+        let spans = list.iter().map(span).collect::<Result<Vec<_>>>()?;
+        let doomed: Vec<usize> = list
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.as_str() == Some(linter))
+            .map(|(index, _)| index)
+            .collect();
+        if doomed.is_empty() {
+            return Ok(None);
+        }
+        if doomed.len() == spans.len() {
+            let (start, end) = list
+                .span()
+                .map(|r| (r.start, r.end))
+                .ok_or_else(|| unsupported("a value without a place in the file"))?;
+            return Ok(Some(ByteEdit {
+                start,
+                end,
+                new_text: "[]".to_string(),
+            }));
+        }
+        Ok(remove_from_comma_list(text, &spans, &doomed))
+    }
+
+    pub(super) fn disable(text: &str, linter: &str, major: u8) -> Result<Vec<ByteEdit>> {
+        let document = Document::parse(text).map_err(|_| unsupported("not valid TOML"))?;
+        let root = document.as_table();
+        let linters = section(root, "linters")?;
+        let formatters = if major >= 2 {
+            section(root, "formatters")?
+        } else {
+            None
+        };
+        let plan = plan_for(
+            ConfigFormat::Toml,
+            linter,
+            major,
+            &facts(linters, major)?,
+            &facts(formatters, major)?,
+        )?;
+        let eol = line_ending(text);
+        let source = if plan.formatter { formatters } else { linters };
+        let mut edits = Vec::new();
+        if let Some(list) = array(source, "enable")? {
+            edits.extend(remove(text, list, linter)?);
+        }
+        if plan.add_to_disable {
+            let quoted = format!("\"{linter}\"");
+            edits.push(match linters {
+                None => {
+                    let gap = if text.is_empty() || text.ends_with('\n') {
+                        ""
+                    } else {
+                        eol
+                    };
+                    let blank = if text.trim().is_empty() { "" } else { eol };
+                    ByteEdit {
+                        start: text.len(),
+                        end: text.len(),
+                        new_text: format!("{gap}{blank}[linters]{eol}disable = [{quoted}]{eol}"),
+                    }
+                }
+                Some(table) => match array(linters, "disable")? {
+                    Some(list) => {
+                        let (open, _) = list
+                            .span()
+                            .map(|r| (r.start, r.end))
+                            .ok_or_else(|| unsupported("a value without a place in the file"))?;
+                        match list.iter().last() {
+                            Some(last) => ByteEdit {
+                                start: span(last)?.1,
+                                end: span(last)?.1,
+                                new_text: format!(", {quoted}"),
+                            },
+                            None => ByteEdit {
+                                start: open + 1,
+                                end: open + 1,
+                                new_text: quoted,
+                            },
+                        }
+                    }
+                    None => {
+                        let at = last_byte(table)
+                            .ok_or_else(|| unsupported("a table without a place in the file"))?;
+                        line_after(text, at, &format!("disable = [{quoted}]"), eol)
+                    }
+                },
+            });
+        }
+        edits.sort_by_key(|e| (e.start, e.end));
+        let mut edited = String::with_capacity(text.len() + 64);
+        let mut copied = 0;
+        for edit in &edits {
+            let kept = text
+                .get(copied..edit.start)
+                .ok_or_else(|| unsupported("overlapping edits"))?;
+            edited.push_str(kept);
+            edited.push_str(&edit.new_text);
+            copied = edit.end;
+        }
+        edited.push_str(text.get(copied..).unwrap_or_default());
+        if Document::parse(edited.as_str()).is_err() {
+            return Err(unsupported("the edited file would not be valid TOML"));
         }
         Ok(edits)
     }
@@ -2095,15 +2201,147 @@ mod tests {
         );
     }
 
+    fn toml(text: &str, linter: &str, major: u8) -> Result<String, ConfigEditError> {
+        disable(text, ConfigFormat::Toml, linter, major)
+    }
+
     #[test]
-    fn toml_is_unsupported() {
+    fn a_toml_enable_array_loses_the_linter_which_is_then_disabled() {
+        let text = "version = \"2\"\n\n[linters]\nenable = [\"errcheck\", \"gosec\", \"revive\"]\n";
         assert_eq!(
-            disable("[linters]\ndisable = []\n", ConfigFormat::Toml, "gosec", 2),
-            Err(ConfigEditError::Unsupported(
-                ConfigFormat::Toml,
-                "TOML configs are not edited"
-            ))
+            toml(text, "gosec", 2).as_deref(),
+            Ok("version = \"2\"\n\n[linters]\nenable = [\"errcheck\", \"revive\"]\ndisable = [\"gosec\"]\n")
         );
+    }
+
+    #[test]
+    fn a_multi_line_toml_array_keeps_its_layout_and_comments() {
+        let text = "[linters]\ndefault = \"none\"\nenable = [\n  \"errcheck\", # always\n  \"gosec\",\n  'revive',\n]\n";
+        assert_eq!(
+            toml(text, "gosec", 2).as_deref(),
+            Ok("[linters]\ndefault = \"none\"\nenable = [\n  \"errcheck\", # always\n  'revive',\n]\n")
+        );
+        assert_eq!(
+            toml(text, "revive", 2).as_deref(),
+            Ok("[linters]\ndefault = \"none\"\nenable = [\n  \"errcheck\", # always\n  \"gosec\",\n]\n")
+        );
+        let twice = "[linters]\ndefault = \"none\"\nenable = [\"gosec\", \"gosec\", \"errcheck\", \"gosec\"]\n";
+        assert_eq!(
+            toml(twice, "gosec", 2).as_deref(),
+            Ok("[linters]\ndefault = \"none\"\nenable = [\"errcheck\"]\n")
+        );
+    }
+
+    #[test]
+    fn removing_every_toml_item_leaves_an_empty_array() {
+        let text = "[linters]\nenable = [\n  \"gosec\", # the one\n]\n";
+        assert_eq!(
+            toml(text, "gosec", 2).as_deref(),
+            Ok("[linters]\nenable = []\ndisable = [\"gosec\"]\n")
+        );
+    }
+
+    #[test]
+    fn toml_default_none_and_v1_disable_all_make_removal_enough() {
+        let text = "[linters]\ndefault = \"none\"\nenable = [\"errcheck\", \"gosec\"]\n";
+        assert_eq!(
+            toml(text, "errcheck", 2).as_deref(),
+            Ok("[linters]\ndefault = \"none\"\nenable = [\"gosec\"]\n")
+        );
+        assert_eq!(toml(text, "lll", 2), Err(ConfigEditError::AlreadyDisabled));
+        let v1 = "[linters]\ndisable-all = true\nenable = [\"errcheck\", \"gosec\"]\n";
+        assert_eq!(
+            toml(v1, "gosec", 1).as_deref(),
+            Ok("[linters]\ndisable-all = true\nenable = [\"errcheck\"]\n")
+        );
+        let last = "[linters]\ndisable-all = true\nenable = [\"gosec\"]\n";
+        assert_eq!(
+            toml(last, "gosec", 1),
+            Err(ConfigEditError::LastLinter("gosec".into()))
+        );
+        let presets = "[linters]\ndisable-all = true\npresets = [\"bugs\"]\nenable = [\"gosec\"]\n";
+        assert!(unsupported(toml(presets, "gosec", 1)));
+    }
+
+    #[test]
+    fn a_toml_disable_array_gets_the_linter_appended() {
+        assert_eq!(
+            toml("[linters]\ndisable = [\"unused\"] # noisy\n", "errcheck", 2).as_deref(),
+            Ok("[linters]\ndisable = [\"unused\", \"errcheck\"] # noisy\n")
+        );
+        assert_eq!(
+            toml("[linters]\ndisable = []\n", "errcheck", 2).as_deref(),
+            Ok("[linters]\ndisable = [\"errcheck\"]\n")
+        );
+        assert_eq!(
+            toml("[linters]\ndisable = [\"errcheck\"]\n", "errcheck", 2),
+            Err(ConfigEditError::AlreadyDisabled)
+        );
+    }
+
+    #[test]
+    fn a_missing_toml_disable_key_goes_after_the_last_value_of_linters() {
+        let text = "[linters]\ndefault = \"all\" # everything\nsettings.lll.line-length = 100\n\n[linters.settings.gosec]\nseverity = \"low\"\n\n[run]\ntimeout = \"5m\"";
+        assert_eq!(
+            toml(text, "lll", 2).as_deref(),
+            Ok("[linters]\ndefault = \"all\" # everything\nsettings.lll.line-length = 100\ndisable = [\"lll\"]\n\n[linters.settings.gosec]\nseverity = \"low\"\n\n[run]\ntimeout = \"5m\"")
+        );
+        assert_eq!(
+            toml("[linters]\n", "lll", 2).as_deref(),
+            Ok("[linters]\ndisable = [\"lll\"]\n")
+        );
+        assert_eq!(
+            toml("[linters]", "lll", 2).as_deref(),
+            Ok("[linters]\ndisable = [\"lll\"]")
+        );
+    }
+
+    #[test]
+    fn no_toml_linters_table_appends_one() {
+        assert_eq!(
+            toml("version = \"2\"\n", "lll", 2).as_deref(),
+            Ok("version = \"2\"\n\n[linters]\ndisable = [\"lll\"]\n")
+        );
+        assert_eq!(
+            toml("version = \"2\"", "lll", 2).as_deref(),
+            Ok("version = \"2\"\n\n[linters]\ndisable = [\"lll\"]\n")
+        );
+        assert_eq!(
+            toml("", "lll", 1).as_deref(),
+            Ok("[linters]\ndisable = [\"lll\"]\n")
+        );
+        // Only sub-tables: a [linters] header may follow them.
+        assert_eq!(
+            toml("[linters.settings.lll]\r\nline-length = 100\r\n", "lll", 2).as_deref(),
+            Ok("[linters.settings.lll]\r\nline-length = 100\r\n\r\n[linters]\r\ndisable = [\"lll\"]\r\n")
+        );
+    }
+
+    #[test]
+    fn toml_formatters_are_only_removed_from_formatters_enable() {
+        let text = "version = \"2\"\n[formatters]\nenable = [\"gofmt\", \"goimports\"]\n";
+        assert_eq!(
+            toml(text, "gofmt", 2).as_deref(),
+            Ok("version = \"2\"\n[formatters]\nenable = [\"goimports\"]\n")
+        );
+        assert_eq!(
+            toml(text, "gci", 2),
+            Err(ConfigEditError::FormatterNotEnabled("gci".into()))
+        );
+    }
+
+    #[test]
+    fn toml_forms_gord_does_not_edit_are_unsupported() {
+        for text in [
+            "linters = { enable = [\"lll\"] }\n",
+            "linters.enable = [\"lll\"]\n",
+            "linters = 3\n",
+            "[linters]\nenable = \"lll\"\n",
+            "[linters]\nenable = [\"lll\"\n",
+            "[linters]\n[linters]\n",
+        ] {
+            assert!(unsupported(toml(text, "lll", 2)), "{text:?}");
+        }
     }
 
     #[test]
@@ -2171,10 +2409,55 @@ mod tests {
     }
 
     #[test]
+    fn json_with_a_bom_or_escaped_names_is_read_as_go_reads_it() {
+        assert_eq!(
+            json("\u{feff}{\"linters\": {\"enable\": [\"lll\"]}}", "lll", 2).as_deref(),
+            Ok("\u{feff}{\"linters\": {\"enable\": [], \"disable\": [\"lll\"]}}")
+        );
+        assert_eq!(
+            json(
+                "{\"linters\": {\"enable\": [\"\\u006cll\", \"gosec\"]}}",
+                "lll",
+                2
+            )
+            .as_deref(),
+            Ok("{\"linters\": {\"enable\": [\"gosec\"], \"disable\": [\"lll\"]}}")
+        );
+        // The last of a repeated key is the one Go keeps.
+        assert_eq!(
+            json("{\"linters\": {\"default\": \"none\", \"default\": \"all\"}}", "lll", 2).as_deref(),
+            Ok("{\"linters\": {\"default\": \"none\", \"default\": \"all\", \"disable\": [\"lll\"]}}")
+        );
+    }
+
+    #[test]
     fn invalid_json_is_unsupported() {
         assert!(unsupported(json("{\"linters\": ", "lll", 2)));
         assert!(unsupported(json("[]", "lll", 2)));
         assert!(unsupported(json(&"[".repeat(10_000), "lll", 2)));
+        // Strict JSON, as golangci-lint's encoding/json reads it.
+        for text in [
+            "{\"linters\": {}} // on",
+            "{\"linters\": {},}",
+            "{\"linters\": {\"enable\": ['lll']}}",
+            "{linters: {}}",
+            "{\"a\": 0x1F}",
+            "{\"a\": +1}",
+            "{\"a\": .5}",
+            "{\"a\": NaN}",
+            "{\"a\": \"\\x41\"}",
+            "{\"a\": \"tab\there\"}",
+            "{\"a\": 1}\u{b}",
+            "{\"a\": 1 \"b\": 2}",
+            "{} {}",
+            "",
+        ] {
+            assert!(unsupported(json(text, "lll", 2)), "{text:?}");
+        }
+        let deep = format!("{{\"a\": {}{}}}", "[".repeat(64), "]".repeat(64));
+        assert!(unsupported(json(&deep, "lll", 2)));
+        let fine = format!("{{\"a\": {}{}}}", "[".repeat(63), "]".repeat(63));
+        assert!(json(&fine, "lll", 2).is_ok());
     }
 
     #[test]

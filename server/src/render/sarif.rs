@@ -130,7 +130,8 @@ fn artifact_uri(path: &Path) -> String {
     if path.is_absolute() {
         uri
     } else {
-        uri.trim_start_matches("file://").to_string()
+        // `file_uri` takes a relative path from `/`: drop `file:///`.
+        uri.trim_start_matches("file:///").to_string()
     }
 }
 

@@ -238,17 +238,7 @@ fn caret(text: &str, range: Range, paint: Paint, severity: Severity) -> String {
 /// argv shown as a line a user can paste into a POSIX shell.
 pub(crate) fn shell_words(argv: &[String]) -> String {
     argv.iter()
-        .map(|word| {
-            let plain = !word.is_empty()
-                && word
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "-_./=:@%+,".contains(c));
-            if plain {
-                word.clone()
-            } else {
-                format!("'{}'", word.replace('\'', r"'\''"))
-            }
-        })
+        .map(|word| crate::exec::quote_for_display(word))
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -405,6 +395,6 @@ db: warning[RMT009] the key needs its passphrase
     #[test]
     fn shell_words_quote_what_a_shell_would_split() {
         let argv = vec!["echo".to_string(), "a b".into(), "it's".into()];
-        assert_eq!(shell_words(&argv), r"echo 'a b' 'it'\''s'");
+        assert_eq!(shell_words(&argv), r#"echo 'a b' "it's""#);
     }
 }

@@ -130,9 +130,9 @@ pub fn tracer_of(pid: u32) -> u32 {
         .unwrap_or(tracer)
 }
 
-/// dlv's directory: PATH, else `go env GOPATH`/bin; None (with a loud
-/// message) when it is not installed.
-pub fn dlv_dir() -> Option<PathBuf> {
+/// dlv's directory: PATH, else `go env GOPATH`/bin; None (recorded as a
+/// skip of `test`) when it is not installed.
+pub fn dlv_dir(test: &str) -> Option<PathBuf> {
     let on_path = std::env::var_os("PATH")
         .and_then(|p| std::env::split_paths(&p).find(|d| d.join("dlv").is_file()));
     let found = on_path.or_else(|| {
@@ -141,8 +141,9 @@ pub fn dlv_dir() -> Option<PathBuf> {
         dir.join("dlv").is_file().then_some(dir)
     });
     if found.is_none() {
-        eprintln!(
-            "\n\n*** SKIPPED: dlv is not installed (scripts/install-deps installs it) ***\n\n"
+        super::skip(
+            test,
+            "dlv is not installed (scripts/install-deps installs it)",
         );
     }
     found

@@ -6,6 +6,10 @@
 pub mod debug_fixture;
 pub mod editor;
 pub mod lsp;
+pub mod skip;
+
+#[allow(unused_imports)] // not every test binary skips
+pub use skip::skip;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};

@@ -497,7 +497,10 @@ fn arm_breakpoint(port: u16) -> TcpStream {
 fn dlv_available() -> bool {
     let there = go_tools_dir().join("dlv").is_file();
     if !there {
-        eprintln!("\n*** SKIPPED: dlv is not installed ***\n");
+        crate::common::skip(
+            "hostile::children dlv tests",
+            "dlv is not installed (scripts/install-deps installs it)",
+        );
     }
     there
 }
