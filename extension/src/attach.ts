@@ -13,18 +13,16 @@ import { pickRows, parseProcessId, refusalText, worstFinding, type PickRow } fro
 import { errorMessage } from "./bootstrap";
 import type { CommandHost } from "./commandHost";
 import {
-  ATTACH_METHOD,
   ATTACH_REFUSED,
-  DETACH_METHOD,
-  PROCS_METHOD,
+  Attach,
+  Detach,
+  Procs,
   type AttachParams,
   type AttachResult,
-  type DetachResult,
   type Preflight,
   type ProcessEntry,
-  type ProcsResult,
+  type SendRequest,
 } from "./protocol";
-import type { SendRequest } from "./report";
 
 export const DEBUG_TYPE = "gord-dlv";
 const VSCODE_GO = "golang.go";
@@ -42,7 +40,7 @@ function toQuickPickItem(row: PickRow): ProcessPick {
 
 /** The `gord.attachDelve` command. */
 export async function attachDelve(host: CommandHost, send: SendRequest): Promise<void> {
-  const items: Promise<ProcessPick[]> = send<ProcsResult>(PROCS_METHOD, {}).then((result) =>
+  const items: Promise<ProcessPick[]> = send(Procs, {}).then((result) =>
     pickRows(result).map(toQuickPickItem),
   );
   const picked = await vscode.window.showQuickPick<ProcessPick>(
@@ -70,7 +68,7 @@ export async function attachDelve(host: CommandHost, send: SendRequest): Promise
   try {
     result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Attaching Delve to ${entry.name} (pid ${entry.pid})…` },
-      () => send<AttachResult>(ATTACH_METHOD, params),
+      () => send(Attach, params),
     );
   } catch (err) {
     const preflight = refusedPreflight(err);
@@ -87,7 +85,7 @@ export async function attachDelve(host: CommandHost, send: SendRequest): Promise
   const started = await vscode.debug.startDebugging(folder, result.configuration);
   if (!started) {
     host.log.warn(`the debug session for pid ${entry.pid} did not start; stopping dlv`);
-    await send<DetachResult>(DETACH_METHOD, { sessionId: result.sessionId });
+    await send(Detach, { sessionId: result.sessionId });
   }
 }
 
@@ -172,7 +170,7 @@ export class DebugAttach implements vscode.DebugAdapterDescriptorFactory, vscode
       throw new Error("gord cannot start dlv: no processId, or the sidecar is not running");
     }
     try {
-      const result = await client.sendRequest<AttachResult>(ATTACH_METHOD, { pid, server: "dap" } satisfies AttachParams);
+      const result = await client.sendRequest(Attach, { pid, server: "dap" });
       this.launched.set(session.id, result.sessionId);
       return new vscode.DebugAdapterServer(result.port, result.host);
     } catch (err) {
@@ -192,7 +190,7 @@ export class DebugAttach implements vscode.DebugAdapterDescriptorFactory, vscode
     if (client === undefined) {
       return; // the sidecar is gone, and its dlv servers went with it
     }
-    client.sendRequest<DetachResult>(DETACH_METHOD, { sessionId }).then(
+    client.sendRequest(Detach, { sessionId }).then(
       (r) => this.host.log.info(`debug session ended: ${r.detached ? `detached from pid ${r.pid ?? "?"} (${r.stop?.method ?? ""}); it keeps running` : "dlv had already stopped"}`),
       (err: unknown) => this.host.log.warn(`gord/detach: ${errorMessage(err)}`),
     );

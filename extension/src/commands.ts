@@ -8,21 +8,17 @@ import { attachDelve } from "./attach";
 import { errorMessage } from "./bootstrap";
 import * as os from "node:os";
 import {
-  HEALTH_METHOD,
-  LINT_WORKSPACE_METHOD,
-  PRELOAD_METHOD,
-  REMOTE_CHECK_METHOD,
-  REMOTE_HOSTS_METHOD,
+  Health,
+  LintWorkspace,
+  Preload,
+  RemoteCheck,
+  RemoteHosts,
   isArgv,
-  type FleetReport,
-  type LintWorkspaceResult,
-  type PreloadParams,
-  type PreloadResult,
-  type RemoteCheckParams,
-  type RemoteHostsResult,
+  requestOutcome,
+  type SendRequest,
 } from "./protocol";
-import { hostPickItems, isCancelled } from "./remotePick";
-import { runHealthCheck, showReport, type SendRequest } from "./report";
+import { hostPickItems } from "./remotePick";
+import { runHealthCheck, showReport } from "./report";
 import { requestWithProgress } from "./serverProgress";
 import type { CommandHost } from "./commandHost";
 
@@ -57,21 +53,11 @@ export function registerCommands(host: CommandHost): vscode.Disposable[] {
  * cancellable progress notification; the results land in the Problems panel.
  */
 async function lintWorkspace(host: CommandHost, client: LanguageClient): Promise<void> {
-  const result = await requestWithProgress<LintWorkspaceResult>(
-    client,
-    "Go Remote Doctor: linting the workspace",
-    LINT_WORKSPACE_METHOD,
-    {},
-  );
-  const summary = result.cancelled
-    ? `Lint cancelled (${result.linter}).`
-    : `Lint: ${result.issues} issue${result.issues === 1 ? "" : "s"} in ${result.files} file${result.files === 1 ? "" : "s"}, ${result.modules} module${result.modules === 1 ? "" : "s"} (${result.linter}, ${(result.durationMs / 1000).toFixed(1)} s).`;
+  const result = await requestWithProgress(client, "Go Remote Doctor: linting the workspace", LintWorkspace, {});
+  const summary = `Lint: ${result.issues} issue${result.issues === 1 ? "" : "s"} in ${result.files} file${result.files === 1 ? "" : "s"}, ${result.modules} module${result.modules === 1 ? "" : "s"} (${result.linter}, ${(result.durationMs / 1000).toFixed(1)} s).`;
   host.log.info(summary);
   if (result.failures.length > 0) {
     host.showError(`Go Remote Doctor: ${summary} The linter failed: ${result.failures.join("; ")}`);
-    return;
-  }
-  if (result.cancelled) {
     return;
   }
   const choice = await vscode.window.showInformationMessage(`Go Remote Doctor: ${summary}`, "Open Problems");
@@ -86,19 +72,21 @@ async function lintWorkspace(host: CommandHost, client: LanguageClient): Promise
  * progress notification; the full report opens on request.
  */
 async function preload(host: CommandHost, client: LanguageClient): Promise<void> {
-  const result = await requestWithProgress<PreloadResult>(
-    client,
-    "Go Remote Doctor: preloading Go caches",
-    PRELOAD_METHOD,
-    {} satisfies PreloadParams,
-  );
-  host.log.info(result.text.trimEnd());
-  if (result.cancelled || result.report === undefined) {
+  let result;
+  try {
+    result = await requestWithProgress(client, "Go Remote Doctor: preloading Go caches", Preload, {});
+  } catch (err) {
+    if (requestOutcome(err).kind !== "cancelled") {
+      throw err;
+    }
+    // Not an error: the confirmation that nothing of it is left running.
+    host.log.info("preload cancelled");
     void vscode.window.showInformationMessage(
       "Go Remote Doctor: preload cancelled. Every go and gopls process it started was stopped.",
     );
     return;
   }
+  host.log.info(result.text.trimEnd());
   const { modules, offline, durationMs } = result.report;
   const seconds = (durationMs / 1000).toFixed(1);
   const summary = offline.ready
@@ -122,9 +110,23 @@ async function withClient(host: CommandHost, what: string, action: (client: Lang
   try {
     await action(client);
   } catch (err) {
-    host.log.error(`${what} failed: ${errorMessage(err)}`);
-    host.showError(`Go Remote Doctor: ${what.toLowerCase()} failed: ${errorMessage(err)}`);
+    reportFailure(host, what, err);
   }
+}
+
+/**
+ * A request that was cancelled (by the user, or replaced by a newer one) is
+ * logged and nothing more; any other failure, RequestFailed included, is
+ * shown with the sidecar's message.
+ */
+function reportFailure(host: CommandHost, what: string, err: unknown): void {
+  const outcome = requestOutcome(err);
+  if (outcome.kind === "cancelled") {
+    host.log.info(`${what}: cancelled`);
+    return;
+  }
+  host.log.error(`${what} failed: ${outcome.message}`);
+  host.showError(`Go Remote Doctor: ${what.toLowerCase()} failed: ${outcome.message}`);
 }
 
 /**
@@ -133,11 +135,11 @@ async function withClient(host: CommandHost, what: string, action: (client: Lang
  * puts the findings on the Host lines, and the report shows the fleet.
  */
 async function checkRemoteHost(host: CommandHost, client: LanguageClient): Promise<void> {
-  const send: SendRequest = (method, params) => client.sendRequest(method, params);
+  const send: SendRequest = (type, params) => client.sendRequest(type, params);
   const configured = vscode.workspace.getConfiguration("gord").get<string>("ssh.configFile", "").trim();
   const configFile = configured.startsWith("~/") ? `${os.homedir()}${configured.slice(1)}` : configured;
   const withConfig = configFile === "" ? {} : { config: configFile };
-  const { config, hosts } = await send<RemoteHostsResult>(REMOTE_HOSTS_METHOD, withConfig);
+  const { config, hosts } = await send(RemoteHosts, withConfig);
   if (hosts.length === 0) {
     void vscode.window.showInformationMessage(`Go Remote Doctor: ${config} names no host to check.`);
     return;
@@ -150,19 +152,11 @@ async function checkRemoteHost(host: CommandHost, client: LanguageClient): Promi
   if (picked === undefined) {
     return;
   }
-  let fleet: FleetReport;
-  try {
-    fleet = await requestWithProgress<FleetReport>(client, "Go Remote Doctor: checking remote hosts", REMOTE_CHECK_METHOD, {
-      hosts: picked.hosts,
-      ...withConfig,
-    } satisfies RemoteCheckParams);
-  } catch (err) {
-    if (isCancelled(err)) {
-      host.log.info("remote check cancelled");
-      return;
-    }
-    throw err;
-  }
+  // A cancel rejects with RequestCancelled, which withClient keeps quiet.
+  const fleet = await requestWithProgress(client, "Go Remote Doctor: checking remote hosts", RemoteCheck, {
+    hosts: picked.hosts,
+    ...withConfig,
+  });
   host.log.info(`remote check: ${fleet.hosts.map((h) => `${h.host} ${h.status}`).join(", ")}`);
   await showReport(host.report, send);
 }
@@ -176,12 +170,11 @@ async function withSidecar(
   if (client === undefined) {
     return;
   }
-  const send: SendRequest = (method, params) => client.sendRequest(method, params);
+  const send: SendRequest = (type, params) => client.sendRequest(type, params);
   try {
     await action(send);
   } catch (err) {
-    host.log.error(`${what} failed: ${errorMessage(err)}`);
-    host.showError(`Go Remote Doctor: ${what.toLowerCase()} failed: ${errorMessage(err)}`);
+    reportFailure(host, what, err);
   }
 }
 
@@ -233,7 +226,7 @@ async function runFixCommand(host: CommandHost, argv: unknown): Promise<void> {
       // The fix may have changed what the checks see: refresh them quietly.
       host
         .currentClient()
-        ?.sendRequest(HEALTH_METHOD, { refresh: true }).catch((err: unknown) => {
+        ?.sendRequest(Health, { refresh: true }).catch((err: unknown) => {
         host.log.warn(`refreshing the checks after the fix failed: ${errorMessage(err)}`);
       });
     }

@@ -12,13 +12,7 @@ import type { CommandHost } from "./commandHost";
 import { registerCommands } from "./commands";
 import { CrashPolicy } from "./crashPolicy";
 import { LintStatusItem } from "./lintStatus";
-import {
-  LINT_STATUS_METHOD,
-  PROTOCOL_VERSION,
-  STATUS_METHOD,
-  type LintStatusNotification,
-  type StatusNotification,
-} from "./protocol";
+import { LintStatus, PROTOCOL_VERSION, Status, type StatusNotification } from "./protocol";
 import { ReportView } from "./report";
 import { StatusItem } from "./status";
 
@@ -153,8 +147,8 @@ class Session implements CommandHost, vscode.Disposable {
     this.report.applyEdit = async (edit) =>
       vscode.workspace.applyEdit(await client.protocol2CodeConverter.asWorkspaceEdit(edit as LspWorkspaceEdit));
     this.clientDisposables.push(
-      client.onNotification(STATUS_METHOD, (params: StatusNotification) => this.onStatus(client, params)),
-      client.onNotification(LINT_STATUS_METHOD, (params: LintStatusNotification) => this.lintStatus.update(params)),
+      client.onNotification(Status, (params) => this.onStatus(client, params)),
+      client.onNotification(LintStatus, (params) => this.lintStatus.update(params)),
       client.onDidChangeState((e) => {
         if (e.newState === State.Running) {
           this.status.ready();
@@ -180,7 +174,7 @@ class Session implements CommandHost, vscode.Disposable {
     // Keep an open report in step with the latest run.
     if (params.state === "idle" && this.report.isOpen) {
       this.report
-        .refresh((method, p) => client.sendRequest(method, p))
+        .refresh((type, p) => client.sendRequest(type, p))
         .catch((err: unknown) => this.log.warn(`refreshing the report: ${errorMessage(err)}`));
     }
   }

@@ -1,4 +1,8 @@
-// The `gord/*` part of the protocol between the extension and `gord serve`.
+// The `gord/*` part of the protocol between the extension and `gord serve`:
+// each request and notification declared once, as a typed request object
+// (vscode-languageserver-protocol's RequestType / NotificationType) that
+// carries its method name, params and result types. Every other module
+// sends and listens through these, never through a bare method string.
 //
 // Mirrors `server/src/lsp/ext.rs`; `docs/protocol.md` describes both, and a
 // unit test checks that the method names here match the doc's headings.
@@ -6,40 +10,16 @@
 //
 // Pure module: it must not import 'vscode' (unit tests load it under plain Node).
 
-/** Requests (client → server). */
-export const VERSION_METHOD = "gord/version";
-export const HEALTH_METHOD = "gord/health";
-export const REPORT_METHOD = "gord/report";
-export const LINT_WORKSPACE_METHOD = "gord/lint/workspace";
-export const PRELOAD_METHOD = "gord/preload";
-export const REMOTE_HOSTS_METHOD = "gord/remote/hosts";
-export const REMOTE_CHECK_METHOD = "gord/remote/check";
-export const PROCS_METHOD = "gord/procs";
-export const ATTACH_METHOD = "gord/attach";
-export const DETACH_METHOD = "gord/detach";
-
-/** Notifications (server → client). */
-export const STATUS_METHOD = "gord/status";
-export const LINT_STATUS_METHOD = "gord/lint/status";
-
-/** Every `gord/*` method, requests first, in the order `docs/protocol.md` lists them. */
-export const ALL_METHODS: readonly string[] = [
-  VERSION_METHOD,
-  HEALTH_METHOD,
-  REPORT_METHOD,
-  LINT_WORKSPACE_METHOD,
-  PRELOAD_METHOD,
-  REMOTE_HOSTS_METHOD,
-  REMOTE_CHECK_METHOD,
-  PROCS_METHOD,
-  ATTACH_METHOD,
-  DETACH_METHOD,
-  STATUS_METHOD,
-  LINT_STATUS_METHOD,
-];
+import {
+  LSPErrorCodes,
+  NotificationType,
+  RequestType,
+  RequestType0,
+  WorkDoneProgressCancelNotification,
+} from "vscode-languageserver-protocol";
 
 /** The protocol version this extension speaks (`experimental.gord.protocolVersion`). */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 export type CheckStatus = "ok" | "warning" | "error" | "skipped";
 
@@ -173,29 +153,35 @@ export interface LintStatusNotification {
   failures?: string[];
 }
 
-/** Result of `gord/lint/workspace`. */
+/** A request that reports work-done progress on the client's own token. */
+export interface WithWorkDoneToken {
+  workDoneToken?: string;
+}
+
+/** Params of `gord/lint/workspace`. */
+export type LintWorkspaceParams = WithWorkDoneToken;
+
+/** Result of `gord/lint/workspace`. A cancelled run answers RequestCancelled instead. */
 export interface LintWorkspaceResult {
   linter: string;
   modules: number;
   issues: number;
   files: number;
   failures: string[];
-  cancelled: boolean;
   durationMs: number;
 }
 
 /** Params of `gord/preload`. */
-export interface PreloadParams {
+export interface PreloadParams extends WithWorkDoneToken {
   /** Download nothing and start no gopls: only prove the workspace loads offline. */
   offlineCheckOnly?: boolean;
 }
 
-/** Result of `gord/preload`. `report` (the sidecar's PreloadReport) is absent when cancelled. */
+/** Result of `gord/preload` (the sidecar's PreloadReport, in part). A cancelled preload answers RequestCancelled instead. */
 export interface PreloadResult {
-  cancelled: boolean;
   /** The report as `gord preload` prints it. */
   text: string;
-  report?: {
+  report: {
     workspace: string;
     durationMs: number;
     modules: { total: number; downloaded: number; cached: number; failed: { module: string; error: string }[] };
@@ -225,7 +211,7 @@ export interface RemoteHostsResult {
 }
 
 /** Params of `gord/remote/check`. */
-export interface RemoteCheckParams {
+export interface RemoteCheckParams extends WithWorkDoneToken {
   hosts: string[] | "all";
   config?: string;
   /** Bounds each network step and ssh run (1..600, default 10). */
@@ -275,8 +261,6 @@ export interface FleetReport {
   durationMs: number;
 }
 
-/** The JSON-RPC error code of a request the user cancelled. */
-export const REQUEST_CANCELLED = -32800;
 /** Params of `gord/procs`. */
 export interface ProcsParams {
   /** Only Go programs. */
@@ -383,6 +367,70 @@ export interface DetachResult {
   pid?: number;
   stop?: { method: string; exitedCleanly: boolean; problem?: string };
 }
+
+/** Requests (client → server), in the order `docs/protocol.md` lists them. */
+export const Version = new RequestType0<VersionResult, void>("gord/version");
+export const Health = new RequestType<HealthParams, HealthReport, void>("gord/health");
+export const Report = new RequestType<HealthParams, ReportResult, void>("gord/report");
+export const LintWorkspace = new RequestType<LintWorkspaceParams, LintWorkspaceResult, void>("gord/lint/workspace");
+export const Preload = new RequestType<PreloadParams, PreloadResult, void>("gord/preload");
+export const RemoteHosts = new RequestType<RemoteHostsParams, RemoteHostsResult, void>("gord/remote/hosts");
+export const RemoteCheck = new RequestType<RemoteCheckParams, FleetReport, void>("gord/remote/check");
+export const Procs = new RequestType<ProcsParams, ProcsResult, void>("gord/procs");
+export const Attach = new RequestType<AttachParams, AttachResult, void>("gord/attach");
+export const Detach = new RequestType<DetachParams, DetachResult, void>("gord/detach");
+
+/** Notifications (server → client). */
+export const Status = new NotificationType<StatusNotification>("gord/status");
+export const LintStatus = new NotificationType<LintStatusNotification>("gord/lint/status");
+
+/** The user's Cancel for work-done progress (LSP's own notification, which the client sends). */
+export const CancelProgress = WorkDoneProgressCancelNotification.type;
+
+/** Every `gord/*` request and notification, requests first, in the order `docs/protocol.md` lists them. */
+export const ALL_METHODS: readonly string[] = [
+  Version,
+  Health,
+  Report,
+  LintWorkspace,
+  Preload,
+  RemoteHosts,
+  RemoteCheck,
+  Procs,
+  Attach,
+  Detach,
+  Status,
+  LintStatus,
+].map((type) => type.method);
+
+/** LSP's RequestCancelled: the user cancelled the request, or a newer one replaced it. */
+export const REQUEST_CANCELLED: number = LSPErrorCodes.RequestCancelled;
+/** LSP's RequestFailed: the request was valid; the server could not do it (its message says why). */
+export const REQUEST_FAILED: number = LSPErrorCodes.RequestFailed;
+
+/** What a failed request means for the user. */
+export type RequestOutcome =
+  /** Cancelled by the user or replaced by a newer request: nothing to report. */
+  | { kind: "cancelled" }
+  /** The server could not do it, or something else went wrong: show `message`. */
+  | { kind: "failed"; message: string };
+
+/** Sorts a request's rejection: RequestCancelled is quiet, anything else is a failure with its message. */
+export function requestOutcome(err: unknown): RequestOutcome {
+  if (typeof err === "object" && err !== null) {
+    const { code, message } = err as { code?: unknown; message?: unknown };
+    if (code === REQUEST_CANCELLED) {
+      return { kind: "cancelled" };
+    }
+    if (typeof message === "string" && message !== "") {
+      return { kind: "failed", message };
+    }
+  }
+  return { kind: "failed", message: err instanceof Error ? err.message : String(err) };
+}
+
+/** Sends one typed request to the sidecar. */
+export type SendRequest = <P, R>(type: RequestType<P, R, void>, params: P) => Promise<R>;
 
 /** `initializationOptions` sent with `initialize`. */
 export interface InitializationOptions {

@@ -28,8 +28,3 @@ export function hostPickItems(hosts: readonly RemoteHost[], home = ""): HostPick
 function shortPath(file: string, home: string): string {
   return home !== "" && file.startsWith(`${home}/`) ? `~${file.slice(home.length)}` : file;
 }
-
-/** Whether a request failed because the user cancelled it (JSON-RPC -32800). */
-export function isCancelled(err: unknown): boolean {
-  return typeof err === "object" && err !== null && (err as { code?: unknown }).code === -32800;
-}

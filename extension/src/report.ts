@@ -4,19 +4,17 @@
 
 import * as vscode from "vscode";
 import {
-  HEALTH_METHOD,
-  REPORT_METHOD,
+  Health,
+  Report,
   type FleetReport,
   type Fix,
   type HealthParams,
   type HealthReport,
   type Location,
   type ReportResult,
+  type SendRequest,
 } from "./protocol";
 import { reportPage, resolveAction, type ReportMessage } from "./reportPage";
-
-/** Sends one request to the sidecar. */
-export type SendRequest = <R>(method: string, params: unknown) => Promise<R>;
 
 /** Applies a fix's LSP WorkspaceEdit (the language client converts it). */
 export type ApplyLspEdit = (edit: unknown) => Promise<boolean>;
@@ -50,7 +48,7 @@ export class ReportView implements vscode.Disposable {
 
   /** Fetches the last report (`gord/report`) and updates the view. */
   async refresh(send: SendRequest, params: HealthParams = {}): Promise<HealthReport> {
-    const result = await send<ReportResult>(REPORT_METHOD, params);
+    const result = await send(Report, params);
     this.update(result);
     return result.report;
   }
@@ -133,7 +131,7 @@ export async function showReport(view: ReportView, send: SendRequest): Promise<v
 export async function runHealthCheck(view: ReportView, send: SendRequest): Promise<HealthReport> {
   const report = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: "Go Remote Doctor: running health checks" },
-    () => send<HealthReport>(HEALTH_METHOD, { refresh: true } satisfies HealthParams),
+    () => send(Health, { refresh: true }),
   );
   await showReport(view, send);
   return report;

@@ -5,16 +5,21 @@
 // Cancel sends `window/workDoneProgress/cancel` for it.
 
 import * as vscode from "vscode";
-import { WorkDoneProgress, type LanguageClient } from "vscode-languageclient/node";
+import { WorkDoneProgress, type LanguageClient, type RequestType } from "vscode-languageclient/node";
+import { CancelProgress, type WithWorkDoneToken } from "./protocol";
 
 let nextToken = 1;
 
-/** Sends `method` with `params` plus a fresh `workDoneToken`, showing its progress as a notification titled `title`. */
-export function requestWithProgress<R>(
+/**
+ * Sends `type` with `params` plus a fresh `workDoneToken`, showing its progress
+ * as a notification titled `title`. Cancel makes the request fail with
+ * RequestCancelled.
+ */
+export function requestWithProgress<P extends WithWorkDoneToken, R>(
   client: LanguageClient,
   title: string,
-  method: string,
-  params: Record<string, unknown>,
+  type: RequestType<P, R, void>,
+  params: P,
 ): Promise<R> {
   const token = `gord-client-${process.pid}-${nextToken++}`;
   return Promise.resolve(
@@ -37,10 +42,10 @@ export function requestWithProgress<R>(
           });
         });
         const cancelled = cancellation.onCancellationRequested(() => {
-          void client.sendNotification("window/workDoneProgress/cancel", { token });
+          void client.sendNotification(CancelProgress, { token });
         });
         try {
-          return await client.sendRequest<R>(method, { ...params, workDoneToken: token });
+          return await client.sendRequest(type, { ...params, workDoneToken: token });
         } finally {
           subscription.dispose();
           cancelled.dispose();

@@ -3,7 +3,17 @@ import { readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { repoRoot } from "./repo";
-import { ALL_METHODS, isArgv } from "../src/protocol";
+import {
+  ALL_METHODS,
+  LintWorkspace,
+  Preload,
+  REQUEST_CANCELLED,
+  REQUEST_FAILED,
+  Status,
+  Version,
+  isArgv,
+  requestOutcome,
+} from "../src/protocol";
 
 const root = repoRoot();
 
@@ -13,6 +23,30 @@ describe("protocol.ts", () => {
     const documented = [...doc.matchAll(/^###\s+`(gord\/[^`]+)`/gm)].map((m) => m[1]);
     assert.ok(documented.length > 0, "docs/protocol.md has no ### `gord/...` headings");
     assert.deepEqual([...ALL_METHODS], documented);
+  });
+
+  it("declares each method once, as a typed request or notification object", () => {
+    assert.equal(Version.method, "gord/version");
+    assert.equal(Version.numberOfParams, 0, "gord/version takes no params");
+    assert.equal(LintWorkspace.method, "gord/lint/workspace");
+    assert.equal(Preload.numberOfParams, 1);
+    assert.equal(Status.method, "gord/status");
+    assert.equal(new Set(ALL_METHODS).size, ALL_METHODS.length, "a method declared twice");
+  });
+
+  it("is the only module that spells a method name: the others use the typed objects", () => {
+    const src = path.join(root, "extension", "src");
+    const offenders: string[] = [];
+    for (const file of readdirSync(src).filter((f) => f.endsWith(".ts") && f !== "protocol.ts")) {
+      // Comments may name methods; code may not.
+      const text = readFileSync(path.join(src, file), "utf8")
+        .replace(/\/\*[\s\S]*?\*\//g, "")
+        .replace(/\/\/.*$/gm, "");
+      for (const m of text.matchAll(/["'`]((?:gord|window|workspace|textDocument|\$)\/[A-Za-z/]+)["'`]/g)) {
+        offenders.push(`${file}: ${m[1] ?? ""}`);
+      }
+    }
+    assert.deepEqual(offenders, [], "bare method strings outside protocol.ts");
   });
 
   it("has every method in the Rust definitions", () => {
@@ -36,6 +70,31 @@ describe("protocol.ts", () => {
         assert.ok(pure.includes(`${m[1]}.ts`), `${test} imports ../src/${m[1]}, which is not a pure module`);
       }
     }
+  });
+});
+
+describe("requestOutcome", () => {
+  it("keeps RequestCancelled quiet", () => {
+    assert.deepEqual(requestOutcome({ code: REQUEST_CANCELLED, message: "gord/preload cancelled" }), { kind: "cancelled" });
+  });
+
+  it("shows RequestFailed with the sidecar's own message", () => {
+    const failed = { code: REQUEST_FAILED, message: "the workspace is not trusted: gord runs no linter on it" };
+    assert.deepEqual(requestOutcome(failed), { kind: "failed", message: failed.message });
+  });
+
+  it("shows any other failure too", () => {
+    assert.deepEqual(requestOutcome({ code: -32602, message: "name a sessionId or a port" }), {
+      kind: "failed",
+      message: "name a sessionId or a port",
+    });
+    assert.deepEqual(requestOutcome(new Error("connection closed")), { kind: "failed", message: "connection closed" });
+    assert.deepEqual(requestOutcome(undefined), { kind: "failed", message: "undefined" });
+  });
+
+  it("uses LSP's codes", () => {
+    assert.equal(REQUEST_CANCELLED, -32800);
+    assert.equal(REQUEST_FAILED, -32803);
   });
 });
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { hostPickItems, isCancelled } from "../src/remotePick";
+import { hostPickItems } from "../src/remotePick";
 
 const config = "/home/me/.ssh/config";
 
@@ -24,14 +24,5 @@ describe("the remote host quick pick", () => {
     assert.deepEqual(hostPickItems([{ host: "only", file: config, line: 3 }]), [
       { label: "only", description: `${config}:4`, hosts: ["only"] },
     ]);
-  });
-});
-
-describe("isCancelled", () => {
-  it("recognises only the RequestCancelled error code", () => {
-    assert.equal(isCancelled({ code: -32800, message: "Canceled" }), true);
-    assert.equal(isCancelled({ code: -32602, message: "not trusted" }), false);
-    assert.equal(isCancelled(new Error("x")), false);
-    assert.equal(isCancelled(undefined), false);
   });
 });

@@ -253,18 +253,34 @@ impl CommandSpec {
 
     /// The command as a user would type it, for messages (quoted where needed).
     pub fn display(&self) -> String {
-        std::iter::once(self.program.as_os_str())
+        let words: Vec<String> = std::iter::once(self.program.as_os_str())
             .chain(self.args.iter().map(|a| a.as_os_str()))
-            .map(|part| quote_for_display(&part.to_string_lossy()))
-            .collect::<Vec<_>>()
-            .join(" ")
+            .map(|part| part.to_string_lossy().into_owned())
+            .collect();
+        display_argv(words.iter().map(String::as_str))
     }
 }
 
-/// One argv word as a POSIX shell reads it back: `shlex`'s quoting (plain
-/// when nothing needs quoting, else single or double quotes). A word with a
-/// NUL byte, which no shell and no exec can carry, is shown Rust-escaped.
-pub(crate) fn quote_for_display(word: &str) -> String {
+/// argv as a POSIX shell reads it back, for a user to copy: each word plain
+/// when nothing in it needs quoting, else `shlex`'s quoting. shlex also
+/// quotes `=`, `%`, `,` and `@`, which a shell treats specially only in the
+/// first word (`A=b` there is an assignment), so later words keep them plain,
+/// as a user types `go env -w GOTOOLCHAIN=auto`. A word with a NUL byte,
+/// which no exec can carry, is shown Rust-escaped.
+pub(crate) fn display_argv<'a>(words: impl IntoIterator<Item = &'a str>) -> String {
+    words
+        .into_iter()
+        .enumerate()
+        .map(|(i, word)| quote_word(word, i == 0))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn quote_word(word: &str, first: bool) -> String {
+    let plain_in_an_argument = |c: char| c.is_ascii_alphanumeric() || "-_./:@%+=,".contains(c);
+    if !first && !word.is_empty() && word.chars().all(plain_in_an_argument) {
+        return word.to_string();
+    }
     shlex::try_quote(word).map_or_else(|_| format!("{word:?}"), |quoted| quoted.into_owned())
 }
 
@@ -1141,7 +1157,18 @@ mod tests {
             spec.display(),
             "go install golang.org/x/tools/gopls@v0.23.0"
         );
-        assert_eq!(quote_for_display("a\0b"), r#""a\0b""#);
+        assert_eq!(display_argv(["echo", "a\0b"]), r#"echo "a\0b""#);
+    }
+
+    #[test]
+    fn display_keeps_an_assignment_plain_after_the_first_word_only() {
+        let spec = CommandSpec::new("go").args(["env", "-w", "GOTOOLCHAIN=auto", "a,b%c@d"]);
+        assert_eq!(spec.display(), "go env -w GOTOOLCHAIN=auto a,b%c@d");
+        assert_eq!(display_argv(["A=b", "x"]), "'A=b' x");
+        assert_eq!(
+            display_argv(["ls", "~", "*.go", "$(x)"]),
+            "ls '~' '*.go' '$(x)'"
+        );
     }
 
     #[test]

@@ -80,6 +80,10 @@ pub enum Subject {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         name: Option<String>,
     },
+    /// A Go module as `path@version` (one that still needs the network).
+    Module { module: String },
+    /// A whole file, no span of it: a core dump, an executable.
+    Artifact { path: PathBuf },
     /// The workspace or machine as a whole (a missing tool, a setting).
     Workspace,
 }

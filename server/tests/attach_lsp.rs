@@ -143,6 +143,8 @@ fn assert_listens_on_loopback_only(dlv_pid: u32) {
 /// A `gord serve` initialised on the fixture directory.
 fn editor(path: &str) -> Editor {
     let mut editor = Editor::start(&[("PATH", path), ("GORD_LOG", "debug")]);
+    // The health run `initialized` starts is not what these tests are about.
+    editor.ignore(&["gord/status"]);
     editor.initialize(
         &common::debug_fixture::fixture_dir(),
         json!({ "trusted": true }),
@@ -781,6 +783,7 @@ fn an_untrusted_workspace_never_supplies_dlv() {
     let path = format!("{}:{}", bin.display(), path_with(&dlv_dir));
     let procs_dlv = |trusted: bool| {
         let mut editor = Editor::start(&[("PATH", path.as_str())]);
+        editor.ignore(&["gord/status"]);
         editor.initialize(&ws_path, json!({ "trusted": trusted }));
         editor.notify("initialized", json!({}));
         let list = result(editor.request("gord/procs", Some(json!({"goOnly": true}))));

@@ -477,6 +477,9 @@ fn editor_on(sandbox: &Sandbox, extra: &[(&str, &str)]) -> Editor {
         .collect();
     env.extend_from_slice(extra);
     let mut editor = Editor::start(&env);
+    // The health runs (at `initialized`, and after each preload) are not
+    // what these tests are about: their status and diagnostics go unread.
+    editor.ignore(&["gord/status", "textDocument/publishDiagnostics"]);
     editor.initialize(
         Path::new(&sandbox.ws()),
         json!({ "trusted": true, "settings": { "gord": { "lint": { "onOpen": false } } } }),
@@ -485,15 +488,14 @@ fn editor_on(sandbox: &Sandbox, extra: &[(&str, &str)]) -> Editor {
     editor
 }
 
-/// Sends `gord/preload` and answers the server's progress-token request;
-/// returns the request id and the token.
-fn start_preload(editor: &mut Editor) -> (i64, Value) {
-    let id = 7001;
+/// Sends `gord/preload` with id `id` and answers the server's progress-token
+/// request; returns the token.
+fn start_preload(editor: &mut Editor, id: i64) -> Value {
     editor.send(json!({ "jsonrpc": "2.0", "id": id, "method": "gord/preload", "params": {} }));
     let create = editor
         .wait_for(|m| m["method"] == "window/workDoneProgress/create" && m.get("id").is_some());
     editor.send(json!({ "jsonrpc": "2.0", "id": create["id"], "result": null }));
-    (id, create["params"]["token"].clone())
+    create["params"]["token"].clone()
 }
 
 #[test]
@@ -510,20 +512,14 @@ fn the_editor_request_reports_module_n_of_n_on_the_clients_own_token_and_ends_wa
         m["id"] == id && m.get("method").is_none()
     });
     let result = &response["result"];
-    assert_eq!(result["cancelled"], false, "{response:#}");
-    assert_eq!(result["report"]["modules"]["total"], 3);
+    assert_eq!(result["report"]["modules"]["total"], 3, "{response:#}");
     assert_eq!(result["report"]["offline"]["ready"], true);
     assert!(result["text"]
         .as_str()
         .unwrap()
         .starts_with("gord preload: "));
-    editor.wait_progress_end(&token);
-    let progress: Vec<&Value> = editor
-        .seen
-        .iter()
-        .filter(|m| m["method"] == "$/progress" && m["params"]["token"] == token)
-        .map(|m| &m["params"]["value"])
-        .collect();
+    let progress = editor.wait_progress_end(&token);
+    let progress: Vec<&Value> = progress.iter().map(|m| &m["params"]["value"]).collect();
     assert_eq!(progress.first().unwrap()["kind"], "begin");
     assert_eq!(progress.first().unwrap()["cancellable"], true);
     assert_eq!(progress.last().unwrap()["kind"], "end");
@@ -536,16 +532,16 @@ fn the_editor_request_reports_module_n_of_n_on_the_clients_own_token_and_ends_wa
         "{messages:#?}"
     );
     assert!(
-        !editor
-            .seen
-            .iter()
-            .any(|m| m["method"] == "window/workDoneProgress/create"),
+        editor
+            .take_all(|m| m["method"] == "window/workDoneProgress/create")
+            .is_empty(),
         "a client token needs no create"
     );
 }
 
-#[test]
-fn cancelling_the_editor_request_stops_every_go_process_at_once() {
+/// A sandbox whose module proxy accepts connections and never answers, so
+/// a preload waits on it until it is stopped.
+fn sandbox_with_a_silent_proxy() -> Sandbox {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     std::thread::spawn(move || {
@@ -558,26 +554,27 @@ fn cancelling_the_editor_request_stops_every_go_process_at_once() {
     sandbox.set("GOPROXY", &format!("http://127.0.0.1:{port}"));
     sandbox.set("GONOPROXY", "");
     sandbox.set("GOPRIVATE", "");
-    let marker = format!("{}-lsp-cancel", std::process::id());
-    let mut editor = editor_on(&sandbox, &[("GORD_TEST_MARKER", &marker)]);
-    let (id, token) = start_preload(&mut editor);
+    sandbox
+}
+
+/// Waits until a `go list` of the preload runs.
+fn wait_for_go_list(marker: &str) {
     let deadline = Instant::now() + Duration::from_secs(60);
-    while !processes_with(&marker)
+    while !processes_with(marker)
         .iter()
         .any(|(pid, name)| name == "go" && command_line(*pid).contains("list"))
     {
         assert!(Instant::now() < deadline, "no go list process started");
         std::thread::sleep(Duration::from_millis(10));
     }
-    let cancelled_at = Instant::now();
-    editor.notify("window/workDoneProgress/cancel", json!({ "token": token }));
-    let response = editor.wait_for(|m| m["id"] == id && m.get("method").is_none());
-    assert_eq!(response["result"]["cancelled"], true, "{response:#}");
-    assert!(cancelled_at.elapsed() < Duration::from_secs(5));
+}
+
+/// Waits until no process but the server carries `marker`.
+fn assert_nothing_left(editor: &Editor, marker: &str) {
     let server = editor.child.id();
     let deadline = Instant::now() + Duration::from_secs(2);
     loop {
-        let left: Vec<_> = processes_with(&marker)
+        let left: Vec<_> = processes_with(marker)
             .into_iter()
             .filter(|(pid, _)| *pid != server)
             .collect();
@@ -590,6 +587,55 @@ fn cancelling_the_editor_request_stops_every_go_process_at_once() {
 }
 
 #[test]
+fn cancelling_the_editor_request_stops_every_go_process_at_once() {
+    let sandbox = sandbox_with_a_silent_proxy();
+    let marker = format!("{}-lsp-cancel", std::process::id());
+    let mut editor = editor_on(&sandbox, &[("GORD_TEST_MARKER", &marker)]);
+    let id = 7001;
+    let token = start_preload(&mut editor, id);
+    wait_for_go_list(&marker);
+    let cancelled_at = Instant::now();
+    editor.notify("window/workDoneProgress/cancel", json!({ "token": token }));
+    let response = editor.wait_for(|m| m["id"] == id && m.get("method").is_none());
+    assert_eq!(
+        response["error"]["code"], -32800,
+        "RequestCancelled: {response:#}"
+    );
+    assert_eq!(response["error"]["message"], "gord/preload cancelled");
+    assert!(cancelled_at.elapsed() < Duration::from_secs(5));
+    assert_nothing_left(&editor, &marker);
+    let progress = editor.wait_progress_end(&token);
+    assert_eq!(
+        progress.last().unwrap()["params"]["value"]["message"],
+        "cancelled"
+    );
+}
+
+#[test]
+fn a_newer_preload_supersedes_the_running_one() {
+    let sandbox = sandbox_with_a_silent_proxy();
+    let marker = format!("{}-lsp-supersede", std::process::id());
+    let mut editor = editor_on(&sandbox, &[("GORD_TEST_MARKER", &marker)]);
+    let first = start_preload(&mut editor, 7001);
+    wait_for_go_list(&marker);
+    let second = start_preload(&mut editor, 7002);
+    let replaced = editor.wait_for(|m| m["id"] == 7001 && m.get("method").is_none());
+    assert_eq!(replaced["error"]["code"], -32800, "{replaced:#}");
+    assert_eq!(
+        replaced["error"]["message"],
+        "gord/preload cancelled: a newer gord/preload request replaced it"
+    );
+    editor.wait_progress_end(&first);
+    // The newer one runs until it is cancelled in its turn.
+    wait_for_go_list(&marker);
+    editor.notify("window/workDoneProgress/cancel", json!({ "token": second }));
+    let response = editor.wait_for(|m| m["id"] == 7002 && m.get("method").is_none());
+    assert_eq!(response["error"]["code"], -32800, "{response:#}");
+    editor.wait_progress_end(&second);
+    assert_nothing_left(&editor, &marker);
+}
+
+#[test]
 fn an_untrusted_workspace_is_not_preloaded() {
     let sandbox = Sandbox::new(&[]);
     let env: Vec<(&str, &str)> = sandbox
@@ -598,9 +644,15 @@ fn an_untrusted_workspace_is_not_preloaded() {
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
     let mut editor = Editor::start(&env);
+    // The health run `initialized` starts is not what this test is about.
+    editor.ignore(&["gord/status", "textDocument/publishDiagnostics"]);
     editor.initialize(Path::new(&sandbox.ws()), json!({ "trusted": false }));
     editor.notify("initialized", json!({}));
     let response = editor.request("gord/preload", Some(json!({})));
+    assert_eq!(
+        response["error"]["code"], -32803,
+        "RequestFailed: {response:#}"
+    );
     assert!(
         response["error"]["message"]
             .as_str()

@@ -18,6 +18,8 @@ const GO_PATH_ENV: &str = "SetEnv PATH=/usr/local/go/bin:/root/go/bin:/usr/local
 fn start(trusted: bool) -> (Editor, tempfile::TempDir) {
     let ws = tempfile::tempdir().unwrap();
     let mut editor = Editor::start(&[("GORD_LOG", "debug")]);
+    // The health run `initialized` starts is not what these tests are about.
+    editor.ignore(&["gord/status"]);
     editor.initialize(ws.path(), json!({ "trusted": trusted }));
     editor.notify("initialized", json!({}));
     (editor, ws)
@@ -113,9 +115,8 @@ fn a_check_reports_progress_and_puts_each_hosts_findings_on_its_host_line() {
     assert_eq!(fleet["hosts"][1]["findings"][0]["code"], "RMT006");
 
     let progress: Vec<Value> = editor
-        .seen
+        .wait_progress_end(&token)
         .iter()
-        .filter(|m| m["method"] == "$/progress" && m["params"]["token"] == token)
         .map(|m| m["params"]["value"].clone())
         .collect();
     assert_eq!(progress.first().unwrap()["kind"], "begin");
@@ -236,11 +237,9 @@ fn cancel_during_a_check(cancel: impl Fn(&mut Editor, i64, &Value)) {
         assert!(Instant::now() < deadline, "left behind: {left:?}");
         std::thread::sleep(Duration::from_millis(20));
     }
-    let end = editor.wait_for(|m| {
-        m["method"] == "$/progress"
-            && m["params"]["token"] == token
-            && m["params"]["value"]["kind"] == "end"
-    });
+    let progress = editor.wait_progress_end(&token);
+    assert_eq!(progress[0]["params"]["value"]["kind"], "begin");
+    let end = progress.last().unwrap();
     assert_eq!(end["params"]["value"]["message"], "cancelled");
 }
 
@@ -261,6 +260,10 @@ fn an_untrusted_workspace_is_refused_and_nothing_connects() {
     );
     let message = response["error"]["message"].as_str().unwrap_or_default();
     assert!(message.contains("not trusted"), "{response:#}");
+    assert_eq!(
+        response["error"]["code"], -32803,
+        "RequestFailed: {response:#}"
+    );
     std::thread::sleep(Duration::from_millis(300));
     let log = rig.sshd_log(port);
     assert_eq!(log.matches("Connection from").count(), before, "{log}");

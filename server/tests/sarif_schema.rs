@@ -1,6 +1,8 @@
 //! Every SARIF gord writes validates against the official SARIF 2.1.0 JSON
 //! schema (Microsoft's `sarif-2.1.0-rtm.5.json`, installed from npm into
-//! tests/schemas by scripts/install-deps), so code-scanning tools accept it.
+//! tests/schemas by scripts/install-deps), so code-scanning tools accept it:
+//! check, ssh lint, lint, remote check, procs, attach --dry-run, preload and
+//! debug core.
 
 mod common;
 
@@ -60,9 +62,8 @@ fn sarif_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Value {
         .unwrap_or_else(|e| panic!("gord {args:?} printed no JSON: {e}"))
 }
 
-fn assert_valid(what: &str, doc: &Value) {
-    let validator = validator();
-    let errors: Vec<String> = validator
+fn assert_schema_valid(what: &str, doc: &Value) {
+    let errors: Vec<String> = validator()
         .iter_errors(doc)
         .map(|e| format!("{} at {}", e, e.instance_path()))
         .collect();
@@ -71,6 +72,11 @@ fn assert_valid(what: &str, doc: &Value) {
         "{what}: invalid SARIF:\n{}",
         errors.join("\n")
     );
+}
+
+/// Valid SARIF with at least one result.
+fn assert_valid(what: &str, doc: &Value) {
+    assert_schema_valid(what, doc);
     let results = doc["runs"][0]["results"].as_array().map_or(0, Vec::len);
     assert!(results > 0, "{what}: a SARIF with no result proves little");
     // Every rule's help link that points at a file points at a rule page
@@ -209,5 +215,211 @@ fn check_sarif_is_valid_with_located_and_whole_check_results() {
                 .as_str()
                 .is_some_and(|u| u.ends_with("docs/rules/GO006.md"))),
         "{rules:?}"
+    );
+}
+
+/// Valid SARIF whether or not it has results: a command that found nothing
+/// still writes its one run, with gord as the tool.
+fn assert_valid_log(what: &str, doc: &Value) {
+    assert_schema_valid(what, doc);
+    assert_eq!(doc["runs"].as_array().map(Vec::len), Some(1), "{what}");
+    assert_eq!(doc["runs"][0]["tool"]["driver"]["name"], "gord", "{what}");
+}
+
+/// A process that is not a Go program, killed when dropped.
+struct Sleeper(std::process::Child);
+
+impl Sleeper {
+    fn start() -> Sleeper {
+        Sleeper(Command::new("sleep").arg("60").spawn().unwrap())
+    }
+}
+
+impl Drop for Sleeper {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn procs_sarif_is_valid() {
+    let _sleeper = Sleeper::start();
+    let doc = sarif_of(&common::repo_root(), &["procs", "-f", "sarif"]);
+    assert_valid_log("gord procs", &doc);
+    // Whatever the machine runs, each result is about a process.
+    for result in doc["runs"][0]["results"].as_array().unwrap() {
+        assert_eq!(
+            result["locations"][0]["logicalLocations"][0]["kind"], "process",
+            "{result}"
+        );
+    }
+}
+
+#[test]
+fn attach_dry_run_sarif_is_valid_with_its_findings_on_the_process() {
+    let sleeper = Sleeper::start();
+    let pid = sleeper.0.id().to_string();
+    let doc = sarif_of(
+        &common::repo_root(),
+        &["attach", &pid, "--dry-run", "-f", "sarif"],
+    );
+    assert_valid("gord attach --dry-run", &doc);
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    let not_go = results
+        .iter()
+        .find(|r| r["ruleId"] == "DBG008")
+        .unwrap_or_else(|| panic!("sleep is not a Go program: {results:?}"));
+    let place = &not_go["locations"][0]["logicalLocations"][0];
+    assert_eq!(place["kind"], "process");
+    assert_eq!(place["fullyQualifiedName"], format!("pid/{pid}"));
+}
+
+/// A one-package module without dependencies: nothing to download, so the
+/// offline check is all a preload has to do.
+fn tiny_workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("go.mod"),
+        "module example.com/tiny\n\ngo 1.21\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("main.go"),
+        "package main\n\nfunc main() {}\n",
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn preload_sarif_is_valid_for_a_ready_workspace_and_one_that_needs_the_network() {
+    let ws = tiny_workspace();
+    let args = |ws: &Path| {
+        vec![
+            "preload".to_string(),
+            "-w".into(),
+            ws.to_str().unwrap().into(),
+            "--offline-check-only".into(),
+            "-f".into(),
+            "sarif".into(),
+        ]
+    };
+    let env = [("GOTOOLCHAIN", "local"), ("GOFLAGS", "-mod=mod")];
+    let run = |ws: &Path| {
+        let args = args(ws);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        sarif_with_env(ws, &args, &env)
+    };
+    let ready = run(ws.path());
+    assert_valid_log("gord preload (ready)", &ready);
+    assert_eq!(ready["runs"][0]["results"], serde_json::json!([]));
+
+    // A dependency that is in no cache here and cannot be fetched offline.
+    let online = tiny_workspace();
+    std::fs::write(
+        online.path().join("go.mod"),
+        "module example.com/tiny\n\ngo 1.21\n\nrequire example.invalid/gone v1.0.0\n",
+    )
+    .unwrap();
+    std::fs::write(
+        online.path().join("main.go"),
+        "package main\n\nimport _ \"example.invalid/gone\"\n\nfunc main() {}\n",
+    )
+    .unwrap();
+    let doc = run(online.path());
+    assert_valid("gord preload (needs the network)", &doc);
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    assert!(
+        results
+            .iter()
+            .all(|r| r["ruleId"] == "preload-needs-network" || r["ruleId"] == "preload-step-failed"),
+        "{results:?}"
+    );
+    let module = results
+        .iter()
+        .find(|r| r["ruleId"] == "preload-needs-network")
+        .unwrap_or_else(|| panic!("no module needing the network in {results:?}"));
+    assert_eq!(
+        module["locations"][0]["logicalLocations"][0],
+        serde_json::json!({"name": "example.invalid/gone@v1.0.0", "kind": "module"})
+    );
+}
+
+/// A core dump of the debug fixture, written by gdb's gcore.
+#[test]
+fn debug_core_sarif_is_valid_with_a_mismatch_on_the_core_file() {
+    let normal = common::debug_fixture::build("sarif-fixtures", "normal", &[]);
+    let other = common::debug_fixture::build("sarif-fixtures", "no-opt", &["-gcflags=all=-N -l"]);
+    let mut target = Command::new(&normal)
+        .current_dir(common::debug_fixture::fixture_dir())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(target.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let gcore = Command::new("gcore")
+        .arg("-o")
+        .arg(dir.path().join("core"))
+        .arg(target.id().to_string())
+        .output();
+    let core = dir.path().join(format!("core.{}", target.id()));
+    let _ = target.kill();
+    let _ = target.wait();
+    match gcore {
+        Ok(out) => assert!(
+            out.status.success(),
+            "gcore failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ),
+        Err(_) => {
+            common::skip(
+                "sarif_schema debug core",
+                "gcore (gdb) is not installed (scripts/install-deps installs it)",
+            );
+            return;
+        }
+    }
+    let core = core.to_str().unwrap();
+    let matched = sarif_of(
+        dir.path(),
+        &[
+            "debug",
+            "core",
+            normal.to_str().unwrap(),
+            core,
+            "-f",
+            "sarif",
+        ],
+    );
+    assert_valid_log("gord debug core (a match)", &matched);
+    assert_eq!(matched["runs"][0]["results"], serde_json::json!([]));
+
+    let doc = sarif_of(
+        dir.path(),
+        &[
+            "debug",
+            "core",
+            other.to_str().unwrap(),
+            core,
+            "-f",
+            "sarif",
+        ],
+    );
+    assert_valid("gord debug core (a mismatch)", &doc);
+    let result = &doc["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "core-mismatch");
+    assert_eq!(result["level"], "error");
+    assert!(
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .is_some_and(|uri| uri.ends_with(&format!("core.{}", target.id())))
     );
 }

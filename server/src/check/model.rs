@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::finding::{Finding, Fix, Severity};
+use crate::finding::{Finding, Fix, Severity, Subject};
 
 /// How a check came out. Ordered by gravity, so `max` gives the worst.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -217,11 +217,73 @@ impl HealthReport {
             .max()
             .unwrap_or(Status::Ok)
     }
+
+    /// The report as findings (`gord check -f json|sarif`): each check's
+    /// located findings, then one finding for each check that warns or
+    /// fails, about the workspace as a whole.
+    pub fn findings(&self) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for result in &self.checks {
+            out.extend(result.findings.iter().cloned());
+            let severity = match result.status {
+                Status::Error => Severity::Error,
+                Status::Warning => Severity::Warning,
+                Status::Ok | Status::Skipped => continue,
+            };
+            let mut finding = Finding::new(
+                result.id.clone(),
+                severity,
+                result.message.clone(),
+                Subject::Workspace,
+            )
+            .with_doc(result.doc.clone());
+            finding.detail = result.detail.clone();
+            finding.fixes.extend(result.fix.clone());
+            out.push(finding);
+        }
+        out
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_health_report_gives_its_located_findings_and_one_per_failing_check() {
+        use crate::finding::{Position, Range};
+        let findings = crate::render::fixtures::report().findings();
+        let summary: Vec<(&str, Severity, &Subject)> = findings
+            .iter()
+            .map(|f| (f.code.as_str(), f.severity, &f.subject))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("GO010", Severity::Warning, &Subject::Workspace),
+                (
+                    "GO006",
+                    Severity::Error,
+                    &Subject::file(
+                        "/ws/go.mod",
+                        Range::new(Position::new(2, 3), Position::new(2, 7))
+                    )
+                ),
+                ("GO006", Severity::Error, &Subject::Workspace),
+            ]
+        );
+        assert_eq!(findings[0].doc.as_deref(), Some("docs/rules/GO010.md"));
+        assert_eq!(
+            findings[0].fixes[0].command.as_deref(),
+            Some(
+                &[
+                    "go".to_string(),
+                    "install".into(),
+                    "golang.org/x/tools/gopls@v0.23.0".into()
+                ][..]
+            )
+        );
+    }
 
     fn result(id: &str, status: Status) -> CheckResult {
         CheckResult {

@@ -20,12 +20,13 @@ use gord::debug::preflight::Preflight;
 
 use gord::render::escape::line as esc;
 
+use super::exit::Usage;
 use super::exit::{CliResult, Exit};
-use super::output::{write_stdout, OutputArgs};
+use super::output::{write_stdout, OutputArgs, Report};
 
 #[derive(clap::Args)]
 #[command(mut_arg("fail_on", |arg| arg.default_value("error")))]
-#[command(mut_arg("format", |arg| super::output::writes(arg, "text or json; sarif is not available yet")))]
+#[command(mut_arg("format", |arg| super::output::writes(arg, "text, json or sarif (sarif: the preflight's findings, with --dry-run)")))]
 pub struct AttachArgs {
     /// The process to attach to.
     #[arg(required_unless_present = "unit", conflicts_with = "unit")]
@@ -117,7 +118,12 @@ fn install_stop_handlers() {
 }
 
 pub fn run(args: AttachArgs) -> CliResult {
-    let json = args.output.json("gord attach")?;
+    let report = args.output.report("gord attach")?;
+    if report == Report::Sarif && !args.dry_run {
+        let message = "`gord attach --format sarif` writes the preflight only: add --dry-run";
+        return Err(Usage(message.into()).into());
+    }
+    let json = report == Report::Json;
     let kind = match args.server {
         ServerChoice::Headless => ServerKind::Headless,
         ServerChoice::Dap => ServerKind::Dap,
@@ -145,10 +151,14 @@ pub fn run(args: AttachArgs) -> CliResult {
         // The address is a placeholder until dlv picks its port.
         let configs =
             attach_configurations(kind, args.listen.parse()?, pid, &process.name, substitute);
-        if json {
+        if report == Report::Sarif {
+            let sarif =
+                gord::render::sarif::gord(&preflight.shown(), gord::docs::docs_root().as_deref());
+            write_stdout(&(sarif + "\n"))?;
+        } else if json {
             let facts =
                 json!({"process": process, "preflight": preflight, "configurations": configs});
-            let findings = gord::render::adapt::debug(&preflight, Some(&process.name));
+            let findings = preflight.shown();
             write_stdout(&(gord::render::json::render("attach", &facts, &findings) + "\n"))?;
         } else {
             let mut out = text;

@@ -12,11 +12,10 @@ use serde_json::json;
 
 use gord::debug::config::core_configuration;
 use gord::debug::core::{match_core, CoreVerdict};
-use gord::finding::Severity;
 use gord::render::escape::line as esc;
 
 use super::exit::{CliResult, Exit};
-use super::output::{write_stdout, OutputArgs};
+use super::output::{write_stdout, OutputArgs, Report};
 
 #[derive(clap::Subcommand)]
 pub enum DebugCommand {
@@ -26,7 +25,7 @@ pub enum DebugCommand {
 
 #[derive(clap::Args)]
 #[command(mut_arg("fail_on", |arg| arg.default_value("error")))]
-#[command(mut_arg("format", |arg| super::output::writes(arg, "text or json; sarif is not available yet")))]
+#[command(mut_arg("format", |arg| super::output::writes(arg, "text, json or sarif (a mismatch as a finding on the core)")))]
 pub struct CoreArgs {
     /// The program's executable.
     binary: PathBuf,
@@ -43,7 +42,7 @@ pub fn run(command: DebugCommand) -> CliResult {
 }
 
 fn core(args: CoreArgs) -> CliResult {
-    let json = args.output.json("gord debug core")?;
+    let report = args.output.report("gord debug core")?;
     let (binary, core) = (args.binary.as_path(), args.core.as_path());
     // Not through fsread: a binary and a core the user names on the command
     // line, read in place (ELF sections by offset), not whole.
@@ -62,14 +61,13 @@ fn core(args: CoreArgs) -> CliResult {
         &core_file,
     )?;
     let config = core_configuration(&binary_abs, &core_abs);
-    let verdict = match result.verdict {
-        CoreVerdict::Match => None,
-        CoreVerdict::NameOnly => Some(Severity::Warning),
-        CoreVerdict::Mismatch => Some(Severity::Error),
-    };
-    if json {
-        let value = json!({"match": result, "configuration": config});
-        write_stdout(&(serde_json::to_string_pretty(&value)? + "\n"))?;
+    let findings = result.findings(&core_abs);
+    if report == Report::Json {
+        let facts = json!({"match": result, "configuration": config});
+        write_stdout(&(gord::render::json::render("debug core", &facts, &findings) + "\n"))?;
+    } else if report == Report::Sarif {
+        let sarif = gord::render::sarif::gord(&findings, gord::docs::docs_root().as_deref());
+        write_stdout(&(sarif + "\n"))?;
     } else {
         let mut out = format!("{}\n", esc(&result.message));
         if result.verdict != CoreVerdict::Mismatch {
@@ -83,5 +81,6 @@ fn core(args: CoreArgs) -> CliResult {
         }
         write_stdout(&out)?;
     }
-    Ok(Exit::for_findings(verdict, args.output.fail_on))
+    let severities = findings.iter().map(|f| f.severity);
+    Ok(Exit::for_findings(severities, args.output.fail_on))
 }

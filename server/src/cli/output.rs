@@ -47,6 +47,15 @@ impl Format {
     }
 }
 
+/// The formats every reporting command writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Report {
+    Text,
+    /// The JSON envelope (docs/json-schema.md).
+    Json,
+    Sarif,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ColorChoice {
     Auto,
@@ -70,25 +79,21 @@ impl OutputArgs {
             Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
             _ => names.concat(),
         };
-        let not = if self.format == Format::Sarif {
-            "not available yet (no SARIF writer for this report)"
-        } else {
-            "not available"
-        };
         Usage(format!(
-            "`{command} --format {}` is {not}; use --format {offered}",
+            "`{command} --format {}` is not available; use --format {offered}",
             self.format.name()
         ))
         .into()
     }
 
-    /// For a command that writes text or JSON only: whether it writes JSON.
-    pub fn json(&self, command: &str) -> anyhow::Result<bool> {
+    /// For a command that writes text, JSON or SARIF: which of them.
+    pub fn report(&self, command: &str) -> anyhow::Result<Report> {
         match self.format {
-            Format::Text => Ok(false),
-            Format::Json => Ok(true),
-            Format::Sarif | Format::Markdown => {
-                Err(self.unwritten(command, &[Format::Text, Format::Json]))
+            Format::Text => Ok(Report::Text),
+            Format::Json => Ok(Report::Json),
+            Format::Sarif => Ok(Report::Sarif),
+            Format::Markdown => {
+                Err(self.unwritten(command, &[Format::Text, Format::Json, Format::Sarif]))
             }
         }
     }
@@ -137,13 +142,20 @@ mod tests {
     }
 
     #[test]
-    fn sarif_where_no_writer_exists_is_a_not_yet_usage_error_naming_the_formats() {
-        let refused = args(Format::Sarif).unwritten("gord procs", &[Format::Text, Format::Json]);
+    fn every_reporting_command_writes_text_json_and_sarif_but_not_markdown() {
+        assert_eq!(
+            args(Format::Sarif).report("gord procs").unwrap(),
+            Report::Sarif
+        );
+        assert_eq!(
+            args(Format::Json).report("gord procs").unwrap(),
+            Report::Json
+        );
+        let refused = args(Format::Markdown).report("gord procs").unwrap_err();
         assert!(refused.is::<Usage>());
         assert_eq!(
             refused.to_string(),
-            "`gord procs --format sarif` is not available yet (no SARIF writer for this \
-             report); use --format text or json"
+            "`gord procs --format markdown` is not available; use --format text, json or sarif"
         );
     }
 

@@ -8,15 +8,15 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context};
 
-use gord::finding::Severity;
-use gord::preload::{PreloadReport, StepStatus};
+use gord::finding::Finding;
+use gord::preload::PreloadReport;
 
 use super::exit::{CliResult, Exit};
-use super::output::{runtime, write_stdout, Format, OutputArgs};
+use super::output::{runtime, write_stdout, OutputArgs, Report};
 use super::progress::StderrProgress;
 
 #[derive(clap::Args)]
-#[command(mut_arg("format", |arg| super::output::writes(arg, "text or json (the report; progress always goes to stderr); sarif is not available yet")))]
+#[command(mut_arg("format", |arg| super::output::writes(arg, "text, json or sarif (the report; progress always goes to stderr)")))]
 pub struct PreloadArgs {
     /// The Go workspace (its go.work and go.mod files). Default: the current directory.
     #[arg(long, short = 'w', value_name = "DIR", default_value = ".")]
@@ -37,14 +37,16 @@ pub struct PreloadArgs {
 
 pub fn run(args: PreloadArgs) -> CliResult {
     use gord::preload::{CancellationToken, PreloadError, PreloadEvent};
-    let render: fn(&PreloadReport) -> anyhow::Result<String> = match args.output.format {
-        Format::Text => |report| Ok(gord::preload::text::render_report(report)),
-        Format::Json => |report| Ok(serde_json::to_string_pretty(report)? + "\n"),
-        Format::Sarif | Format::Markdown => {
-            let writes = [Format::Text, Format::Json];
-            return Err(args.output.unwritten("gord preload", &writes));
-        }
-    };
+    let render: fn(&PreloadReport, &[Finding]) -> String =
+        match args.output.report("gord preload")? {
+            Report::Text => |report, _| gord::preload::text::render_report(report),
+            Report::Json => {
+                |report, findings| gord::render::json::render("preload", report, findings) + "\n"
+            }
+            Report::Sarif => |_, findings| {
+                gord::render::sarif::gord(findings, gord::docs::docs_root().as_deref()) + "\n"
+            },
+        };
     gord::lifeline::allow_toolchain_switch(args.allow_toolchain_switch);
     if !args.workspace.is_dir() {
         bail!(
@@ -93,18 +95,9 @@ pub fn run(args: PreloadArgs) -> CliResult {
             }
             Err(e) => return Err(e.into()),
         };
-        write_stdout(&render(&report)?)?;
-        Ok(Exit::for_findings(severities(&report), args.output.fail_on))
+        let findings = report.findings();
+        write_stdout(&render(&report, &findings))?;
+        let severities = findings.iter().map(|f| f.severity);
+        Ok(Exit::for_findings(severities, args.output.fail_on))
     })
-}
-
-/// A failed step is an error; a workspace that still needs the network, a warning.
-fn severities(report: &PreloadReport) -> impl Iterator<Item = Severity> + '_ {
-    let failed = report
-        .steps
-        .iter()
-        .filter(|s| s.status == StepStatus::Failed)
-        .map(|_| Severity::Error);
-    let online = (!report.offline.ready).then_some(Severity::Warning);
-    failed.chain(online)
 }

@@ -11,11 +11,11 @@ use gord::debug::ProcessList;
 use gord::render::escape::line as esc;
 
 use super::exit::{CliResult, Exit};
-use super::output::{write_stdout, OutputArgs};
+use super::output::{write_stdout, OutputArgs, Report};
 
 #[derive(clap::Args)]
 #[command(mut_arg("fail_on", |arg| arg.default_value("never")))]
-#[command(mut_arg("format", |arg| super::output::writes(arg, "text (a table) or json; sarif is not available yet")))]
+#[command(mut_arg("format", |arg| super::output::writes(arg, "text (a table), json or sarif (each process's preflight findings)")))]
 pub struct ProcsArgs {
     /// Only Go programs.
     #[arg(long)]
@@ -25,17 +25,23 @@ pub struct ProcsArgs {
 }
 
 pub fn run(args: ProcsArgs) -> CliResult {
-    let json = args.output.json("gord procs")?;
+    let report = args.output.report("gord procs")?;
     let mut discovery = Discovery::system();
     let list = gord::debug::list_processes(&mut discovery, gord::debug::dlv::gather(), args.go)?;
-    if json {
-        write_stdout(&(serde_json::to_string_pretty(&list)? + "\n"))?;
-    } else {
-        write_stdout(&table(&list, args.go))?;
-    }
-    let findings = list.processes.iter().flat_map(|e| &e.preflight.findings);
+    let findings: Vec<_> = list
+        .processes
+        .iter()
+        .flat_map(|e| e.preflight.shown())
+        .collect();
+    write_stdout(&match report {
+        Report::Text => table(&list, args.go),
+        Report::Json => gord::render::json::render("procs", &list, &findings) + "\n",
+        Report::Sarif => {
+            gord::render::sarif::gord(&findings, gord::docs::docs_root().as_deref()) + "\n"
+        }
+    })?;
     Ok(Exit::for_findings(
-        findings.map(|f| f.severity),
+        findings.iter().map(|f| f.severity),
         args.output.fail_on,
     ))
 }

@@ -2,10 +2,13 @@
 //! carries with the same addresses in the core's memory, else the executable
 //! named in the core's NT_PRPSINFO / NT_FILE notes.
 
+use std::path::Path;
+
 use serde::Serialize;
 
 use crate::debug::buildinfo::binary_info;
 use crate::debug::elf::{parse_notes, ByteSource, Elf, ElfError, Layout, ET_CORE, ET_DYN, PT_LOAD};
+use crate::finding::{Finding, Severity, Subject};
 
 const NT_PRPSINFO: u32 = 3;
 const NT_FILE: u32 = 0x4649_4c45;
@@ -56,6 +59,23 @@ pub struct CoreMatch {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub core_build_id: Option<String>,
     pub process: CoreProcess,
+}
+
+impl CoreMatch {
+    /// The verdict as findings about the core file: none for a match,
+    /// `core-mismatch` (an error: dlv would show nonsense) or
+    /// `core-name-only` (a warning: only the executable's name agreed).
+    pub fn findings(&self, core: &Path) -> Vec<Finding> {
+        let (code, severity) = match self.verdict {
+            CoreVerdict::Match => return Vec::new(),
+            CoreVerdict::Mismatch => ("core-mismatch", Severity::Error),
+            CoreVerdict::NameOnly => ("core-name-only", Severity::Warning),
+        };
+        let subject = Subject::Artifact {
+            path: core.to_path_buf(),
+        };
+        vec![Finding::new(code, severity, self.message.clone(), subject)]
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -261,6 +281,37 @@ pub fn match_core<B: ByteSource + ?Sized, C: ByteSource + ?Sized>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_match_has_no_finding_a_mismatch_an_error_a_name_only_match_a_warning() {
+        let verdict = |verdict| CoreMatch {
+            verdict,
+            message: "core of /bin/x".into(),
+            binary_build_id: None,
+            core_build_id: None,
+            process: CoreProcess::default(),
+        };
+        let core = Path::new("/tmp/core.1");
+        assert!(verdict(CoreVerdict::Match).findings(core).is_empty());
+        let mismatch = verdict(CoreVerdict::Mismatch).findings(core);
+        assert_eq!(
+            (
+                mismatch[0].code.as_str(),
+                mismatch[0].severity,
+                &mismatch[0].subject
+            ),
+            (
+                "core-mismatch",
+                Severity::Error,
+                &Subject::Artifact { path: core.into() }
+            )
+        );
+        let name_only = verdict(CoreVerdict::NameOnly).findings(core);
+        assert_eq!(
+            (name_only[0].code.as_str(), name_only[0].severity),
+            ("core-name-only", Severity::Warning)
+        );
+    }
 
     const L64: Layout = Layout {
         is_64: true,

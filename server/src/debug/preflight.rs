@@ -30,6 +30,20 @@ impl Preflight {
             Some(f) => format!("ok ({} {})", f.code, title(&f.code)),
         }
     }
+
+    /// The findings as gord's reports show them (`gord procs`, `gord attach
+    /// --dry-run` as JSON or SARIF): the rule's title leads the message, and
+    /// Delve's own words are the detail.
+    pub fn shown(&self) -> Vec<Finding> {
+        self.findings
+            .iter()
+            .map(|f| Finding {
+                message: format!("{}: {}", title(&f.code), f.message),
+                detail: f.detail.as_ref().map(|e| format!("Delve would say: {e}")),
+                ..f.clone()
+            })
+            .collect()
+    }
 }
 
 /// Everything preflight looks at.
@@ -383,6 +397,49 @@ mod tests {
     use super::*;
     use crate::debug::buildinfo::{parse_modinfo, BinaryInfo};
     use std::path::PathBuf;
+
+    #[test]
+    fn shown_findings_lead_with_the_rules_title_and_quote_delve() {
+        let preflight = Preflight {
+            pid: 4242,
+            blocked: true,
+            findings: vec![Finding::new(
+                "DBG006",
+                Severity::Error,
+                "the binary was built with -ldflags=-w",
+                Subject::Process {
+                    pid: 4242,
+                    name: Some("server".into()),
+                },
+            )
+            .with_detail("could not attach")
+            .with_doc("docs/rules/DBG006.md")],
+        };
+        let shown = preflight.shown();
+        assert_eq!(
+            shown[0].message,
+            "no DWARF debug info: the binary was built with -ldflags=-w"
+        );
+        assert_eq!(
+            shown[0].detail.as_deref(),
+            Some("Delve would say: could not attach")
+        );
+        assert_eq!(
+            (
+                shown[0].severity,
+                &shown[0].subject,
+                shown[0].doc.as_deref()
+            ),
+            (
+                Severity::Error,
+                &Subject::Process {
+                    pid: 4242,
+                    name: Some("server".into())
+                },
+                Some("docs/rules/DBG006.md")
+            )
+        );
+    }
 
     fn go_program(modinfo: &str, dwarf: bool) -> BinaryInfo {
         let mut go = parse_modinfo(modinfo);

@@ -10,9 +10,10 @@ use serde_json::json;
 
 use super::model::{doc_url, Level, LintFailure, ToolKind};
 use super::Linted;
+use crate::finding::Finding;
 use crate::render::escape::line as esc;
+use crate::render::sarif;
 use crate::render::style::{self, Paint};
-use crate::render::{adapt, sarif};
 
 /// One finished `gord lint`: who ran, on what, what came out.
 #[derive(Debug, Clone)]
@@ -39,6 +40,11 @@ impl Report {
 
     pub fn failures(&self) -> impl Iterator<Item = &LintFailure> {
         self.runs.iter().flat_map(|r| r.failures.iter())
+    }
+
+    /// Every run's findings, in order.
+    pub fn findings(&self) -> Vec<Finding> {
+        self.issues().map(|l| l.finding.clone()).collect()
     }
 }
 
@@ -165,7 +171,7 @@ pub fn render_json(report: &Report) -> String {
         "issues": issues,
         "runs": runs,
     });
-    crate::render::json::render("lint", &facts, &adapt::lint(report))
+    crate::render::json::render("lint", &facts, &report.findings())
 }
 
 /// SARIF 2.1.0: one rule per linter, linking to its documentation; the
@@ -178,7 +184,7 @@ pub fn render_sarif(report: &Report) -> String {
             version: report.linter.rsplit(' ').next().unwrap_or_default(),
             information_uri: None,
         },
-        findings: &adapt::lint(report),
+        findings: &report.findings(),
         docs_root: None,
         failures: &failures,
     })

@@ -1,4 +1,6 @@
-//! `gord/procs`, `gord/attach` and `gord/detach`: the debugger in the editor.
+//! The debugger in the editor, what `gord/procs`, `gord/attach` and
+//! `gord/detach` (handlers/) share: dlv as the workspace's trust allows,
+//! the preflight and dlv's start, and the sessions.
 //!
 //! The sidecar owns every dlv server it starts. `gord/detach` stops one
 //! (detaching, so the target keeps running); shutdown, exit and a closed
@@ -8,13 +10,10 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use serde_json::Value;
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 
-use super::ext::{
-    AttachParams, AttachRefusal, AttachResult, DetachParams, DetachResult, ProcsParams,
-    ProcsResult, ATTACH_REFUSED,
-};
+use super::errors::RequestError;
+use super::ext::{AttachRefusal, AttachResult, DetachParams, ATTACH_REFUSED};
 use super::Backend;
 use crate::debug::config::{attach_configurations, substitute_path};
 use crate::debug::discover::Discovery;
@@ -29,7 +28,7 @@ pub struct DebugSessions {
 }
 
 impl DebugSessions {
-    fn insert(&mut self, server: DlvServer) -> String {
+    pub(super) fn insert(&mut self, server: DlvServer) -> String {
         self.next += 1;
         let id = format!("dlv-{}", self.next);
         self.servers.insert(id.clone(), server);
@@ -37,7 +36,7 @@ impl DebugSessions {
     }
 
     /// Removes the session named by id, else the one listening on `port`.
-    fn take(&mut self, params: &DetachParams) -> Option<DlvServer> {
+    pub(super) fn take(&mut self, params: &DetachParams) -> Option<DlvServer> {
         let id = match (&params.session_id, params.port) {
             (Some(id), _) => id.clone(),
             (None, Some(port)) => self
@@ -77,18 +76,15 @@ pub fn stop_all(sessions: &SharedSessions) {
     }
 }
 
-fn internal(message: impl ToString) -> Error {
-    Error {
-        code: ErrorCode::InternalError,
-        message: message.to_string().into(),
-        data: None,
-    }
+/// A failure of the machinery (a thread, dlv's start) as RequestFailed.
+pub(super) fn failed(what: &str, e: impl std::fmt::Display) -> Error {
+    RequestError::failed(format!("{what}: {e}")).into()
 }
 
 impl Backend {
     /// dlv as the workspace's trust allows: in an untrusted workspace only
     /// from absolute PATH directories (and a GOPATH/bin) outside it.
-    async fn dlv_facts(&self) -> DlvFacts {
+    pub(super) async fn dlv_facts(&self) -> DlvFacts {
         let trust = self.state.lock().await.trust();
         let locator =
             crate::toolchain::Locator::new(&crate::check::Environment::from_process(), &trust);
@@ -102,68 +98,6 @@ impl Backend {
             })
     }
 
-    pub(super) async fn procs(&self, params: ProcsParams) -> Result<ProcsResult> {
-        let dlv = self.dlv_facts().await;
-        tokio::task::spawn_blocking(move || {
-            let mut discovery = Discovery::system();
-            let mut list = crate::debug::list_processes(&mut discovery, dlv, params.go_only)
-                .map_err(internal)?;
-            crate::debug::order_for_picking(&mut list.processes);
-            Ok(list)
-        })
-        .await
-        .map_err(internal)?
-    }
-
-    pub(super) async fn attach(&self, params: AttachParams) -> Result<AttachResult> {
-        let dlv = self.dlv_facts().await;
-        let kind = params.server.unwrap_or(ServerKind::Headless);
-        let pid = params.pid;
-        let (server, result) = tokio::task::spawn_blocking(move || start_dlv(dlv, pid, kind))
-            .await
-            .map_err(internal)??;
-        let session_id = self
-            .debug_sessions
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(server);
-        tracing::info!(session = %session_id, pid, port = result.port, server = ?kind, "dlv started");
-        let mut result = result;
-        if let Value::Object(map) = &mut result.configuration {
-            map.insert("gordSessionId".into(), Value::String(session_id.clone()));
-        }
-        result.session_id = session_id;
-        Ok(result)
-    }
-
-    pub(super) async fn detach(&self, params: DetachParams) -> Result<DetachResult> {
-        if params.session_id.is_none() && params.port.is_none() {
-            return Err(Error::invalid_params("name a sessionId or a port"));
-        }
-        let server = self
-            .debug_sessions
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take(&params);
-        let Some(server) = server else {
-            return Ok(DetachResult {
-                detached: false,
-                pid: None,
-                stop: None,
-            });
-        };
-        let pid = server.target_pid();
-        let stop = tokio::task::spawn_blocking(move || server.stop())
-            .await
-            .map_err(internal)?;
-        tracing::info!(pid, method = %stop.method, "detached; the target keeps running");
-        Ok(DetachResult {
-            detached: true,
-            pid: Some(pid),
-            stop: Some(stop),
-        })
-    }
-
     /// Stops every dlv this sidecar started (shutdown, exit, stdin closed).
     pub(super) async fn stop_debug_sessions(&self) {
         let sessions = Arc::clone(&self.debug_sessions);
@@ -173,11 +107,15 @@ impl Backend {
 
 /// Preflight, then dlv on loopback. A blocked preflight is an error whose
 /// `data` carries the findings. Blocking: run it off the async threads.
-fn start_dlv(dlv: DlvFacts, pid: u32, kind: ServerKind) -> Result<(DlvServer, AttachResult)> {
+pub(super) fn start_dlv(
+    dlv: DlvFacts,
+    pid: u32,
+    kind: ServerKind,
+) -> Result<(DlvServer, AttachResult)> {
     let mut discovery = Discovery::system();
     let dlv_path: Option<PathBuf> = dlv.path.clone();
     let (process, preflight) = crate::debug::preflight_pid(&mut discovery, dlv, pid)
-        .map_err(|e| Error::invalid_params(e.to_string()))?;
+        .map_err(|e| Error::from(RequestError::failed(e.to_string())))?;
     if preflight.blocked {
         let reasons: Vec<String> = preflight
             .findings
@@ -194,8 +132,13 @@ fn start_dlv(dlv: DlvFacts, pid: u32, kind: ServerKind) -> Result<(DlvServer, At
             data: serde_json::to_value(AttachRefusal { preflight }).ok(),
         });
     }
-    let dlv_path = dlv_path.ok_or_else(|| internal("dlv is not installed"))?;
-    let server = DlvServer::start(&LaunchOptions::new(dlv_path, kind, pid)).map_err(internal)?;
+    let dlv_path = dlv_path.ok_or_else(|| {
+        Error::from(RequestError::failed(
+            "dlv is not installed: run the health check for how to install it",
+        ))
+    })?;
+    let server = DlvServer::start(&LaunchOptions::new(dlv_path, kind, pid))
+        .map_err(|e| failed("starting dlv failed", e))?;
     let build = process.binary.as_ref().and_then(|b| b.go.as_ref());
     let source = crate::debug::source_dir_of(discovery.proc_root(), &process);
     let configs = attach_configurations(
@@ -209,7 +152,7 @@ fn start_dlv(dlv: DlvFacts, pid: u32, kind: ServerKind) -> Result<(DlvServer, At
         ServerKind::Headless => serde_json::to_value(&configs.vscode_go),
         ServerKind::Dap => serde_json::to_value(&configs.gord),
     }
-    .map_err(internal)?;
+    .map_err(|e| failed("the debug configuration", e))?;
     let result = AttachResult {
         session_id: String::new(),
         server: server.kind(),

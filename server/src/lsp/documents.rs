@@ -36,6 +36,15 @@ pub fn looks_like_ssh_config(path: &Path) -> bool {
             && (name == "config" || path.parent().is_some_and(|p| p.ends_with("config.d"))))
 }
 
+/// Why a `didChange` was not applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ChangeRefused {
+    #[error("the document is not open")]
+    NotOpen,
+    #[error("version {got} is not newer than the stored version {stored}")]
+    Stale { stored: i32, got: i32 },
+}
+
 /// Every open document by path.
 #[derive(Debug, Default, Clone)]
 pub struct Documents {
@@ -47,11 +56,25 @@ impl Documents {
         self.by_path.insert(doc.path.clone(), doc);
     }
 
-    pub fn change(&mut self, path: &Path, version: i32, text: String) -> Option<&Document> {
-        let doc = self.by_path.get_mut(path)?;
+    /// Replaces an open document's text with version `version`. A change
+    /// whose version is not newer than the stored one arrived late (or
+    /// twice) and is refused: the text stays as it is.
+    pub fn change(
+        &mut self,
+        path: &Path,
+        version: i32,
+        text: String,
+    ) -> Result<&Document, ChangeRefused> {
+        let doc = self.by_path.get_mut(path).ok_or(ChangeRefused::NotOpen)?;
+        if version <= doc.version {
+            return Err(ChangeRefused::Stale {
+                stored: doc.version,
+                got: version,
+            });
+        }
         doc.version = version;
         doc.text = Arc::new(text);
-        Some(doc)
+        Ok(doc)
     }
 
     pub fn close(&mut self, path: &Path) -> Option<Document> {
@@ -138,6 +161,51 @@ mod tests {
         ] {
             assert!(!looks_like_ssh_config(Path::new(path)), "{path}");
         }
+    }
+
+    fn opened(path: &Path, version: i32, text: &str) -> Documents {
+        let mut docs = Documents::default();
+        docs.open(Document {
+            path: path.to_path_buf(),
+            language: "ssh_config".into(),
+            version,
+            text: Arc::new(text.into()),
+        });
+        docs
+    }
+
+    #[test]
+    fn a_change_with_a_newer_version_replaces_the_text() {
+        let path = Path::new("/home/u/.ssh/config");
+        let mut docs = opened(path, 3, "Host a");
+        let doc = docs.change(path, 4, "Host b".into()).unwrap();
+        assert_eq!((doc.version, doc.text.as_str()), (4, "Host b"));
+    }
+
+    #[test]
+    fn a_change_older_than_or_equal_to_the_stored_version_is_ignored() {
+        let path = Path::new("/home/u/.ssh/config");
+        let mut docs = opened(path, 5, "Host newest");
+        for late in [4, 5, -1] {
+            assert_eq!(
+                docs.change(path, late, "Host late".into()).unwrap_err(),
+                ChangeRefused::Stale {
+                    stored: 5,
+                    got: late
+                }
+            );
+        }
+        let doc = docs.get(path).unwrap();
+        assert_eq!((doc.version, doc.text.as_str()), (5, "Host newest"));
+    }
+
+    #[test]
+    fn a_change_to_a_document_never_opened_is_refused() {
+        let mut docs = Documents::default();
+        assert_eq!(
+            docs.change(Path::new("/x"), 1, String::new()).unwrap_err(),
+            ChangeRefused::NotOpen
+        );
     }
 
     #[test]

@@ -1,17 +1,17 @@
 //! When lint runs in the editor: the saved (or opened) file's package after a
 //! pause, a newer request for the same package killing the older run, never
-//! two runs of one package at once; the whole workspace on request, with
-//! cancellable progress. Results replace exactly the linted packages'
-//! diagnostics.
+//! two runs of one package at once (the whole workspace on request is
+//! `handlers/lint_workspace.rs`). Results replace exactly the linted
+//! packages' diagnostics.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use tokio::task::JoinHandle;
-use tower_lsp_server::ls_types::{MessageType, ProgressToken};
+use tower_lsp_server::ls_types::MessageType;
 
-use super::ext::{LintStatusNotification, LintStatusParams, LintWorkspaceResult, RunState};
+use super::ext::{LintStatusNotification, LintStatusParams, RunState};
 use super::lint::diagnostics_by_dir;
 use super::store::Producer;
 use super::Backend;
@@ -26,7 +26,7 @@ use crate::lint::{scope, Linted};
 pub const LINT_DEBOUNCE: Duration = Duration::from_millis(300);
 
 /// Time allowed for one package run; a workspace run gets ten times this.
-const PACKAGE_TIMEOUT: Duration = Duration::from_secs(300);
+pub(super) const PACKAGE_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// A package: its module root and its pattern there (`./a/b`).
 pub type PackageKey = (PathBuf, String);
@@ -171,7 +171,12 @@ impl Backend {
 
     /// Replaces the diagnostics of the `covered` package directories (and
     /// of any directory below a covered `...` tree) with `placed`.
-    async fn publish_lint(&self, linter: &Linter, covered: Vec<PathBuf>, placed: Vec<Linted>) {
+    pub(super) async fn publish_lint(
+        &self,
+        linter: &Linter,
+        covered: Vec<PathBuf>,
+        placed: Vec<Linted>,
+    ) {
         let by_dir = diagnostics_by_dir(linter.kind, &placed);
         let changed = {
             let mut state = self.state.lock().await;
@@ -197,7 +202,7 @@ impl Backend {
 
     /// The linter's own failures are shown once each (not on every save),
     /// and always logged.
-    async fn report_lint_failures(&self, failures: &[LintFailure]) {
+    pub(super) async fn report_lint_failures(&self, failures: &[LintFailure]) {
         for failure in failures {
             tracing::warn!(kind = ?failure.kind, "{}", failure.message);
             let first_time = self
@@ -217,7 +222,7 @@ impl Backend {
         }
     }
 
-    async fn send_lint_status(
+    pub(super) async fn send_lint_status(
         &self,
         state: RunState,
         scope: &str,
@@ -235,116 +240,9 @@ impl Backend {
             })
             .await;
     }
-
-    /// `gord/lint/workspace`: every module of the workspace, `./...` each,
-    /// with progress the user can cancel.
-    pub(super) async fn lint_workspace(
-        &self,
-        given_token: Option<ProgressToken>,
-    ) -> tower_lsp_server::jsonrpc::Result<LintWorkspaceResult> {
-        if !self.lint_allowed().await {
-            return Err(invalid(
-                "the workspace is not trusted: gord runs no linter on it",
-            ));
-        }
-        let Some(workspace) = self.state.lock().await.workspace.clone() else {
-            return Err(invalid("no workspace folder is open"));
-        };
-        let Some(linter) = self.linter().await else {
-            return Err(invalid(
-                "neither golangci-lint nor go is installed: run the health check for how to install them",
-            ));
-        };
-        let modules = find_modules(&workspace);
-        let started = Instant::now();
-        let (work, mut cancel_rx) = self
-            .begin_cancellable(
-                given_token,
-                "gord-lint",
-                "Linting the workspace",
-                format!("{} module(s) with {}", modules.len(), linter.describe()),
-            )
-            .await;
-        let progress = work.sender();
-        self.send_lint_status(RunState::Running, "the workspace", &linter, 0, &[])
-            .await;
-        let mut result = LintWorkspaceResult {
-            linter: linter.describe(),
-            modules: modules.len(),
-            ..LintWorkspaceResult::default()
-        };
-        let mut files = std::collections::BTreeSet::new();
-        let everything = [String::from("./...")];
-        for (n, root) in modules.iter().enumerate() {
-            let percentage = u32::try_from(n * 100 / modules.len().max(1)).unwrap_or(100);
-            progress
-                .report(
-                    format!("module {} of {}: {}", n + 1, modules.len(), root.display()),
-                    percentage,
-                )
-                .await;
-            let run = crate::lint::runner::run(
-                &SystemRunner,
-                &linter,
-                root,
-                &everything,
-                PACKAGE_TIMEOUT * 10,
-            );
-            let outcome = tokio::select! {
-                outcome = run => outcome,
-                _ = &mut cancel_rx => {
-                    // The run future was dropped: its linter is killed.
-                    result.cancelled = true;
-                    break;
-                }
-            };
-            let (issues, failures) = match outcome {
-                Ok(out) => (out.issues, out.failures),
-                Err(e) => (Vec::new(), vec![exec_failure(&e)]),
-            };
-            let placed = crate::lint::place_issues_off_thread(linter.kind, issues).await;
-            result.issues += placed.len();
-            files.extend(placed.iter().map(|p| p.path().to_path_buf()));
-            let covered: Vec<PathBuf> = {
-                let state = self.state.lock().await;
-                state
-                    .diagnostics
-                    .lint_dirs()
-                    .into_iter()
-                    .filter(|d| d.starts_with(root))
-                    .collect()
-            };
-            self.publish_lint(&linter, covered, placed).await;
-            self.report_lint_failures(&failures).await;
-            result
-                .failures
-                .extend(failures.into_iter().map(|f| f.message));
-        }
-        result.files = files.len();
-        result.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        let summary = if result.cancelled {
-            String::from("cancelled")
-        } else {
-            format!("{} issue(s) in {} file(s)", result.issues, result.files)
-        };
-        work.finish(summary).await;
-        self.send_lint_status(
-            RunState::Idle,
-            "the workspace",
-            &linter,
-            result.issues,
-            &result.failures,
-        )
-        .await;
-        Ok(result)
-    }
 }
 
-pub(super) fn invalid(message: &str) -> tower_lsp_server::jsonrpc::Error {
-    tower_lsp_server::jsonrpc::Error::invalid_params(message.to_string())
-}
-
-fn exec_failure(e: &crate::exec::ExecError) -> LintFailure {
+pub(super) fn exec_failure(e: &crate::exec::ExecError) -> LintFailure {
     LintFailure {
         kind: crate::lint::model::FailureKind::Crash,
         message: e.to_string(),

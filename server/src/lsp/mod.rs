@@ -5,8 +5,10 @@ pub mod attach;
 pub mod code_action;
 pub mod diagnostics;
 pub mod documents;
+pub mod errors;
 pub mod ext;
 pub mod framing;
+mod handlers;
 pub mod lint;
 pub mod lint_runs;
 pub mod preload_runs;
@@ -47,7 +49,7 @@ use crate::logging::LogLevel;
 use crate::settings::{SettingProblem, Settings};
 use crate::ssh::config::local::LocalFacts;
 use documents::{Document, Documents};
-use ext::{HealthParams, ReportResult, StatusNotification, StatusParams, VersionResult};
+use ext::{StatusNotification, StatusParams};
 use store::{DiagnosticsStore, Producer};
 
 /// Runs the server on stdin/stdout until the client says `exit`.
@@ -58,20 +60,10 @@ pub async fn serve(log_level: LogLevel) {
     tokio::task::spawn_blocking(crate::debug::sessions::recover_orphans);
     let sessions = attach::SharedSessions::default();
     let shared = Arc::clone(&sessions);
-    let (service, socket) =
-        LspService::build(move |client| Backend::new(client, log_level, shared))
-            .custom_method(ext::VERSION, Backend::version)
-            .custom_method(ext::HEALTH, Backend::health)
-            .custom_method(ext::REPORT, Backend::report)
-            .custom_method(ext::LINT_WORKSPACE, Backend::lint_workspace_request)
-            .custom_method(ext::PRELOAD, Backend::preload_request)
-            .custom_method(ext::REMOTE_HOSTS, Backend::remote_hosts)
-            .custom_method(ext::REMOTE_CHECK, Backend::remote_check)
-            .custom_method(ext::PROCS, Backend::procs)
-            .custom_method(ext::ATTACH, Backend::attach)
-            .custom_method(ext::DETACH, Backend::detach)
-            .custom_method("window/workDoneProgress/cancel", Backend::cancel_progress)
-            .finish();
+    let (service, socket) = handlers::routes(LspService::build(move |client| {
+        Backend::new(client, log_level, shared)
+    }))
+    .finish();
     // stdin's end stops the server at once: the serve future is dropped with
     // every request in flight (their children killed), and main drops the
     // background tasks (lint, preload, remote, health) with the runtime.
@@ -155,7 +147,9 @@ struct State {
     /// Lint failures already shown to the user (each is shown once).
     reported_lint_failures: HashSet<String>,
     /// Cancel switches of running work, by progress token.
-    progress_cancels: HashMap<String, tokio::sync::oneshot::Sender<()>>,
+    progress_cancels: HashMap<String, tokio_util::sync::CancellationToken>,
+    /// The running long request of each kind, which a newer one supersedes.
+    superseding: progress::Superseding,
     /// What the client can take (versioned edits, file watchers).
     client_support: versioned::ClientSupport,
     /// Every file each open SSH config's last lint read, by config path.
@@ -204,42 +198,6 @@ impl Backend {
             debug_sessions: Arc::clone(&self.debug_sessions),
             watching: Arc::clone(&self.watching),
         }
-    }
-
-    async fn lint_workspace_request(
-        &self,
-        params: ext::LintWorkspaceParams,
-    ) -> Result<ext::LintWorkspaceResult> {
-        self.lint_workspace(params.work_done_token).await
-    }
-
-    async fn version(&self) -> Result<VersionResult> {
-        Ok(VersionResult {
-            name: String::from("gord"),
-            version: crate::VERSION.to_string(),
-            protocol_version: ext::PROTOCOL_VERSION,
-        })
-    }
-
-    async fn health(&self, params: HealthParams) -> Result<HealthReport> {
-        Ok(self.report_for(params.refresh).await)
-    }
-
-    async fn report(&self, params: HealthParams) -> Result<ReportResult> {
-        let report = self.report_for(params.refresh).await;
-        let fleet = self.state.lock().await.fleet.clone();
-        let markdown = crate::render::render_report_markdown(
-            &report,
-            fleet.as_ref(),
-            crate::docs::docs_root().as_deref(),
-        );
-        let html = crate::render::render_report_html(&report, fleet.as_ref());
-        Ok(ReportResult {
-            markdown,
-            html,
-            report,
-            fleet,
-        })
     }
 
     /// The last report, or a fresh one when asked or when there is none.
@@ -661,10 +619,15 @@ impl LanguageServer for Backend {
         let version = params.text_document.version;
         let ssh = {
             let mut state = self.state.lock().await;
-            state
-                .documents
-                .change(&path, version, change.text)
-                .is_some_and(Document::is_ssh_config)
+            match state.documents.change(&path, version, change.text) {
+                Ok(doc) => doc.is_ssh_config(),
+                // A late or repeated change must not roll the text back.
+                Err(e @ documents::ChangeRefused::Stale { .. }) => {
+                    tracing::debug!(path = %path.display(), "didChange ignored: {e}");
+                    return;
+                }
+                Err(documents::ChangeRefused::NotOpen) => false,
+            }
         };
         self.relint_including(&path).await;
         if ssh {

@@ -1,20 +1,14 @@
-//! Remote hosts in the editor: `gord/remote/hosts` lists the Host aliases of
-//! the user's ssh config for a quick pick; `gord/remote/check` checks some or
-//! all of them with cancellable progress, publishes each host's findings as
-//! diagnostics on its Host line and keeps the fleet for the report.
+//! Remote hosts in the editor, the pieces `gord/remote/hosts` and
+//! `gord/remote/check` (handlers/) share: reading the Host lines, running
+//! the check off the server's threads, each host's findings as diagnostics
+//! on its Host line, and the fleet kept for the report.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::time::Duration;
 
-use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::{Diagnostic, Position, Range, Uri};
 
 use super::diagnostics::{to_diagnostic, Guard, SOURCE};
-use super::ext::{
-    HostSelection, RemoteCheckParams, RemoteHost, RemoteHostsParams, RemoteHostsResult,
-};
-use super::lint_runs::invalid;
 use super::store::Producer;
 use super::Backend;
 use crate::check::Status;
@@ -24,7 +18,7 @@ use crate::remote::RemoteCheckOptions;
 use crate::ssh::HostLine;
 
 /// Hosts checked at the same time.
-const JOBS: usize = 8;
+pub(super) const JOBS: usize = 8;
 
 /// A host's findings as diagnostics on the Host line that names it (none
 /// when no Host line names it literally), by file URI.
@@ -98,11 +92,11 @@ pub fn fleet_summary(fleet: &FleetReport) -> String {
     }
 }
 
-fn config_path(config: Option<String>) -> Option<PathBuf> {
+pub(super) fn config_path(config: Option<String>) -> Option<PathBuf> {
     config.filter(|c| !c.is_empty()).map(PathBuf::from)
 }
 
-async fn read_host_lines(
+pub(super) async fn read_host_lines(
     config: Option<PathBuf>,
 ) -> std::result::Result<(PathBuf, Vec<HostLine>), String> {
     tokio::task::spawn_blocking(move || crate::ssh::host_lines(config.as_deref()))
@@ -113,7 +107,7 @@ async fn read_host_lines(
 /// Runs the check on a thread of its own: its future is not `Send` (the
 /// language server's handlers must be), and there it can still be dropped
 /// at once. Dropping `stop` (or its sender) stops it; None when stopped.
-async fn run_check(
+pub(super) async fn run_check(
     hosts: Vec<String>,
     options: RemoteCheckOptions,
     events: tokio::sync::mpsc::UnboundedSender<Progress>,
@@ -154,122 +148,9 @@ async fn run_check(
 }
 
 impl Backend {
-    /// `gord/remote/hosts`: reading the config runs nothing, so it is
-    /// allowed in an untrusted workspace too.
-    pub(super) async fn remote_hosts(
-        &self,
-        params: RemoteHostsParams,
-    ) -> Result<RemoteHostsResult> {
-        let (config, lines) = read_host_lines(config_path(params.config))
-            .await
-            .map_err(|e| invalid(&e))?;
-        Ok(RemoteHostsResult {
-            config: config.display().to_string(),
-            hosts: lines
-                .into_iter()
-                .map(|h| RemoteHost {
-                    host: h.host,
-                    file: h.file.display().to_string(),
-                    line: h.line,
-                })
-                .collect(),
-        })
-    }
-
-    /// `gord/remote/check`: the system ssh runs with the user's config, so
-    /// never for an untrusted workspace. Cancel (or `$/cancelRequest`) drops
-    /// the check, which kills every ssh child at once.
-    pub(super) async fn remote_check(&self, params: RemoteCheckParams) -> Result<FleetReport> {
-        let (trusted, allow_match_exec) = {
-            let state = self.state.lock().await;
-            (state.trusted, state.settings.allow_match_exec)
-        };
-        if !trusted {
-            return Err(invalid(
-                "the workspace is not trusted: gord runs no ssh for it (trust the workspace to check remote hosts)",
-            ));
-        }
-        let config = config_path(params.config);
-        let (config_file, lines) = match read_host_lines(config.clone()).await {
-            Ok(found) => found,
-            // Named hosts are still checked: each says why it cannot be resolved.
-            Err(e) if matches!(params.hosts, HostSelection::Named(_)) => {
-                tracing::warn!("{e}");
-                (PathBuf::new(), Vec::new())
-            }
-            Err(e) => return Err(invalid(&e)),
-        };
-        let hosts: Vec<String> = match params.hosts {
-            HostSelection::All(_) => lines.iter().map(|h| h.host.clone()).collect(),
-            HostSelection::Named(hosts) => hosts,
-        };
-        if hosts.is_empty() {
-            return Err(invalid(&format!(
-                "no host to check: {} names no host literally",
-                config_file.display()
-            )));
-        }
-        let options = RemoteCheckOptions {
-            config,
-            timeout: Duration::from_secs(params.timeout_seconds.unwrap_or(10).clamp(1, 600)),
-            jobs: JOBS,
-            allow_match_exec,
-            ..RemoteCheckOptions::default()
-        };
-        let total = hosts.len();
-        let (work, mut cancel_rx) = self
-            .begin_cancellable(
-                params.work_done_token.clone(),
-                "gord-remote",
-                "Checking remote hosts",
-                format!("{total} host(s)"),
-            )
-            .await;
-        // The check reports from inside its future; a task turns that into $/progress.
-        let (events_tx, mut events) = tokio::sync::mpsc::unbounded_channel::<Progress>();
-        let progress = work.sender();
-        let forward = tokio::spawn(async move {
-            while let Some(event) = events.recv().await {
-                if let Progress::HostFinished {
-                    host,
-                    done,
-                    total,
-                    status,
-                } = event
-                {
-                    let percentage = u32::try_from(done * 100 / total.max(1)).unwrap_or(100);
-                    progress
-                        .report(
-                            format!("{done} of {total}: {host} — {}", status.as_str()),
-                            percentage,
-                        )
-                        .await;
-                }
-            }
-        });
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let checked = run_check(hosts, options, events_tx, stopped);
-        let fleet = tokio::select! {
-            fleet = checked => fleet,
-            _ = &mut cancel_rx => None,
-        };
-        // Cancel, $/cancelRequest (this future dropped) and the end of the
-        // check all drop `stop`, which drops the check and kills its ssh.
-        drop(stop);
-        let Some(fleet) = fleet else {
-            tracing::info!("remote check cancelled");
-            return Err(Error::request_cancelled());
-        };
-        let _ = forward.await;
-        tracing::info!(summary = %fleet_summary(&fleet), "remote check finished");
-        work.finish(fleet_summary(&fleet)).await;
-        self.publish_fleet(&fleet, &lines).await;
-        Ok(fleet)
-    }
-
     /// Each checked host's diagnostics replace its earlier ones; other
     /// hosts' stay, and so do their rows in the kept fleet.
-    async fn publish_fleet(&self, fleet: &FleetReport, lines: &[HostLine]) {
+    pub(super) async fn publish_fleet(&self, fleet: &FleetReport, lines: &[HostLine]) {
         let mut changed = std::collections::BTreeSet::new();
         {
             let mut state = self.state.lock().await;

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::finding::{Finding, Severity, Subject};
 use crate::preload::caches::{CacheDir, GoplsCache};
 use crate::preload::private::PrivateSetup;
 use crate::preload::workspace::RootKind;
@@ -167,9 +168,137 @@ pub struct PreloadReport {
     pub duration_ms: u64,
 }
 
+impl PreloadReport {
+    /// What went wrong, as findings: each failed step an error
+    /// (`preload-step-failed`), each module that still needs the network a
+    /// warning (`preload-needs-network`; one about the workspace when go
+    /// named no module), go's first error lines as its detail.
+    pub fn findings(&self) -> Vec<Finding> {
+        let mut out: Vec<Finding> = self
+            .steps
+            .iter()
+            .filter(|s| s.status == StepStatus::Failed)
+            .map(|s| {
+                Finding::new(
+                    "preload-step-failed",
+                    Severity::Error,
+                    format!("{}: {}", s.step.title(), s.message),
+                    Subject::Workspace,
+                )
+            })
+            .collect();
+        if self.offline.ready {
+            return out;
+        }
+        let detail = (!self.offline.errors.is_empty()).then(|| self.offline.errors.join("\n"));
+        let offline = |message: String, subject: Subject| {
+            let mut finding =
+                Finding::new("preload-needs-network", Severity::Warning, message, subject);
+            finding.detail = detail.clone();
+            finding
+        };
+        if self.offline.needs_network.is_empty() {
+            out.push(offline(
+                "the workspace's packages do not list and type-check with GOPROXY=off".into(),
+                Subject::Workspace,
+            ));
+        }
+        for module in &self.offline.needs_network {
+            out.push(offline(
+                format!("{module} still needs the network"),
+                Subject::Module {
+                    module: module.clone(),
+                },
+            ));
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn report(steps: &[(Step, StepStatus)], offline: OfflineReport) -> PreloadReport {
+        PreloadReport {
+            workspace: "/ws".into(),
+            roots: vec![],
+            steps: steps
+                .iter()
+                .map(|&(step, status)| StepReport {
+                    step,
+                    status,
+                    message: "go mod download failed".into(),
+                    duration_ms: 1,
+                })
+                .collect(),
+            modules: ModuleSummary::default(),
+            build: None,
+            gopls: vec![],
+            offline,
+            caches: vec![],
+            gopls_cache: None,
+            private: PrivateSetup::default(),
+            duration_ms: 1,
+        }
+    }
+
+    #[test]
+    fn a_warm_offline_ready_workspace_has_no_finding() {
+        let ready = OfflineReport {
+            ready: true,
+            ..OfflineReport::default()
+        };
+        assert!(report(&[(Step::Download, StepStatus::Done)], ready)
+            .findings()
+            .is_empty());
+    }
+
+    #[test]
+    fn a_failed_step_is_an_error_and_each_module_needing_the_network_a_warning() {
+        let offline = OfflineReport {
+            ready: false,
+            needs_network: vec!["example.com/x@v1.0.0".into()],
+            errors: vec!["GOPROXY=off".into()],
+        };
+        let findings = report(&[(Step::Download, StepStatus::Failed)], offline).findings();
+        let summary: Vec<(&str, Severity, &str, &Subject)> = findings
+            .iter()
+            .map(|f| (f.code.as_str(), f.severity, f.message.as_str(), &f.subject))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                (
+                    "preload-step-failed",
+                    Severity::Error,
+                    "Downloading modules: go mod download failed",
+                    &Subject::Workspace
+                ),
+                (
+                    "preload-needs-network",
+                    Severity::Warning,
+                    "example.com/x@v1.0.0 still needs the network",
+                    &Subject::Module {
+                        module: "example.com/x@v1.0.0".into()
+                    }
+                ),
+            ]
+        );
+        assert_eq!(findings[1].detail.as_deref(), Some("GOPROXY=off"));
+    }
+
+    #[test]
+    fn a_workspace_not_ready_offline_without_a_named_module_is_one_warning_on_the_workspace() {
+        let offline = OfflineReport {
+            ready: false,
+            ..OfflineReport::default()
+        };
+        let findings = report(&[], offline).findings();
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].subject, Subject::Workspace);
+        assert_eq!(findings[0].severity, Severity::Warning);
+    }
 
     #[test]
     fn events_are_tagged_camel_case_json() {

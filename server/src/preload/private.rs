@@ -49,7 +49,7 @@ pub struct PrivateModule {
     pub no_sumdb: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PrivateSetup {
     /// GOPROXY with any credentials replaced by `***`.

@@ -222,7 +222,30 @@ pub struct FleetReport {
     pub duration_ms: u64,
 }
 
+impl HostReport {
+    /// This host's findings, each about the host (the wire leaves it out).
+    pub fn findings_on_host(&self) -> Vec<Finding> {
+        self.findings
+            .iter()
+            .map(|f| Finding {
+                subject: Subject::Host {
+                    host: self.host.clone(),
+                },
+                ..f.clone()
+            })
+            .collect()
+    }
+}
+
 impl FleetReport {
+    /// Every host's findings, each on its host (`gord remote check -f json|sarif`).
+    pub fn findings(&self) -> Vec<Finding> {
+        self.hosts
+            .iter()
+            .flat_map(HostReport::findings_on_host)
+            .collect()
+    }
+
     pub fn worst(&self) -> Status {
         self.hosts
             .iter()
@@ -307,4 +330,26 @@ pub enum Progress {
         total: usize,
         status: Status,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fleets_findings_sit_on_their_host_with_their_command_fix() {
+        let findings = crate::render::fleet::tests::fleet().findings();
+        assert_eq!(findings.len(), 1);
+        assert_eq!(
+            findings[0].subject,
+            Subject::Host {
+                host: "db<1>".into()
+            }
+        );
+        assert_eq!(findings[0].doc.as_deref(), Some("docs/rules/RMT009.md"));
+        assert_eq!(
+            findings[0].fixes[0].title,
+            "Load it into your ssh-agent once"
+        );
+    }
 }

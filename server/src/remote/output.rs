@@ -9,8 +9,8 @@ use anstyle::Style;
 use super::model::{FleetReport, HostReport, Verdict};
 use crate::check::Status;
 use crate::render::escape::line as esc;
+use crate::render::sarif;
 use crate::render::style::{self, Paint};
-use crate::render::{adapt, sarif};
 
 fn paint(colour: bool, style: Style, text: &str) -> String {
     Paint::new(colour).paint(style, text)
@@ -146,7 +146,7 @@ pub fn render_text(report: &FleetReport, colour: bool) -> String {
 /// The run in the JSON envelope: the `FleetReport` wire type's fields
 /// (`version`, `hosts`, `durationMs`) and the findings.
 pub fn render_json(report: &FleetReport) -> String {
-    crate::render::json::render("remote check", report, &adapt::remote(report))
+    crate::render::json::render("remote check", report, &report.findings())
 }
 
 /// SARIF 2.1.0: one rule per RMT code, each result on its host (a logical
@@ -158,7 +158,7 @@ pub fn render_sarif(report: &FleetReport, docs_root: Option<&std::path::Path>) -
             version: &report.version,
             information_uri: Some(crate::render::INFORMATION_URI),
         },
-        findings: &adapt::remote(report),
+        findings: &report.findings(),
         docs_root,
         failures: &[],
     })

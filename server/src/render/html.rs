@@ -28,6 +28,8 @@ fn subject(subject: &Subject) -> Option<String> {
         )),
         Subject::Host { host } => Some(host.clone()),
         Subject::Process { pid, .. } => Some(format!("pid {pid}")),
+        Subject::Module { module } => Some(module.clone()),
+        Subject::Artifact { path } => Some(path.display().to_string()),
         Subject::Workspace => None,
     }
 }
@@ -194,7 +196,7 @@ pub(crate) fn fleet_area(out: &mut String, fleet: &FleetReport) {
             status_icon(host.status),
             escape(&host.host)
         );
-        for (f, finding) in crate::render::adapt::remote_host(host).iter().enumerate() {
+        for (f, finding) in host.findings_on_host().iter().enumerate() {
             let data = format!("data-host=\"{n}\" data-finding=\"{f}\"");
             write_finding(out, finding, &data, false);
         }

@@ -74,7 +74,7 @@ mod tests {
     #[test]
     fn a_report_struct_keeps_its_field_order_after_the_version() {
         let report = crate::render::fixtures::report();
-        let text = render("check", &report, &crate::render::adapt::check(&report));
+        let text = render("check", &report, &report.findings());
         let keys: Vec<&str> = text
             .lines()
             .filter(|l| l.starts_with("  \""))

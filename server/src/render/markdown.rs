@@ -23,6 +23,8 @@ fn subject(subject: &Subject) -> Option<String> {
         ))),
         Subject::Host { host } => Some(md_code(host)),
         Subject::Process { pid, .. } => Some(md_code(&format!("pid {pid}"))),
+        Subject::Module { module } => Some(md_code(module)),
+        Subject::Artifact { path } => Some(md_code(&path.display().to_string())),
         Subject::Workspace => None,
     }
 }
@@ -176,7 +178,7 @@ pub(crate) fn fleet_area(out: &mut String, fleet: &FleetReport, docs_root: Optio
             status_icon(host.status),
             escape(&host.host)
         );
-        for finding in crate::render::adapt::remote_host(host) {
+        for finding in host.findings_on_host() {
             write_finding(out, &finding, docs_root, false);
         }
     }

@@ -3,12 +3,11 @@
 //! (`text`, coloured through `style`), JSON for scripts (`json`, one
 //! envelope), SARIF 2.1.0 for code-scanning tools (`sarif`), Markdown and
 //! HTML for people (the report view). `escape` is the one escaper they all
-//! use. `adapt` turns the jobs' older finding types into `Finding`s until
-//! the jobs return them.
+//! use. Each job's result gives its own findings (`HealthReport::findings`,
+//! `FleetReport::findings`, `Preflight::shown`, ...).
 
-pub mod adapt;
 pub mod escape;
-mod fleet;
+pub(crate) mod fleet;
 mod html;
 pub mod json;
 mod markdown;
@@ -28,7 +27,7 @@ use crate::finding::Severity;
 
 /// `gord check --format json`: the health report in the JSON envelope.
 pub fn render_json(report: &HealthReport) -> String {
-    json::render("check", report, &adapt::check(report))
+    json::render("check", report, &report.findings())
 }
 
 /// `gord check --format sarif`: every check's located findings and one
@@ -40,7 +39,7 @@ pub fn render_sarif(report: &HealthReport, docs_root: Option<&std::path::Path>) 
             version: &report.version,
             information_uri: Some(INFORMATION_URI),
         },
-        findings: &adapt::check(report),
+        findings: &report.findings(),
         docs_root,
         failures: &[],
     })

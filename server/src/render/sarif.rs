@@ -84,6 +84,21 @@ pub fn render(log: &Log<'_>) -> String {
     escape::json(&serde_json::to_string_pretty(&sarif).unwrap_or_default()).into_owned()
 }
 
+/// A log of gord's own findings (`gord procs`, `attach --dry-run`,
+/// `preload`, `debug core`): gord is the tool, it ran to the end.
+pub fn gord(findings: &[Finding], docs_root: Option<&Path>) -> String {
+    render(&Log {
+        tool: Tool {
+            name: "gord",
+            version: crate::VERSION,
+            information_uri: Some(crate::render::INFORMATION_URI),
+        },
+        findings,
+        docs_root,
+        failures: &[],
+    })
+}
+
 /// The rule's help link: an absolute URL as is, a rule page only when it
 /// exists under `docs_root` (a `file://` URI).
 fn help_uri(doc: &str, docs_root: Option<&Path>) -> Option<String> {
@@ -147,6 +162,8 @@ fn subject_kind(subject: &Subject) -> &'static str {
         Subject::File { .. } => "file",
         Subject::Host { .. } => "host",
         Subject::Process { .. } => "process",
+        Subject::Module { .. } => "module",
+        Subject::Artifact { .. } => "artifact",
         Subject::Workspace => "workspace",
     }
 }
@@ -168,6 +185,12 @@ fn location(subject: &Subject) -> Option<Value> {
                 "logicalLocations": [{ "name": shown, "fullyQualifiedName": format!("pid/{pid}"), "kind": "process" }],
             }))
         }
+        Subject::Module { module } => Some(json!({
+            "logicalLocations": [{ "name": escape::line(module), "kind": "module" }],
+        })),
+        Subject::Artifact { path } => Some(json!({
+            "physicalLocation": { "artifactLocation": { "uri": artifact_uri(path) } },
+        })),
         Subject::Workspace => None,
     }
 }

@@ -147,6 +147,8 @@ fn subject_place(subject: &Subject) -> String {
             name: Some(name),
         } => format!("{} (pid {pid})", esc(name)),
         Subject::Process { pid, name: None } => format!("pid {pid}"),
+        Subject::Module { module } => esc(module).into_owned(),
+        Subject::Artifact { path } => esc(&path.display().to_string()).into_owned(),
         Subject::Workspace => String::from("workspace"),
     }
 }
@@ -237,10 +239,7 @@ fn caret(text: &str, range: Range, paint: Paint, severity: Severity) -> String {
 
 /// argv shown as a line a user can paste into a POSIX shell.
 pub(crate) fn shell_words(argv: &[String]) -> String {
-    argv.iter()
-        .map(|word| crate::exec::quote_for_display(word))
-        .collect::<Vec<_>>()
-        .join(" ")
+    crate::exec::display_argv(argv.iter().map(String::as_str))
 }
 
 #[cfg(test)]

@@ -1,9 +1,15 @@
 //! An editor's end of `gord serve`: spawns the server, frames LSP messages
 //! over its real stdio, waits for responses and notifications.
+//!
+//! Every message the server sends must be looked at: taken by a wait, a
+//! request or [`Editor::take_all`], or ignored by its method name with
+//! [`Editor::ignore`]. At [`Editor::finish`] (or when the editor is dropped
+//! at the end of a passing test) a message that arrived and nobody looked
+//! at fails the test: a notification the test did not expect is a finding.
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, TryRecvError};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
@@ -18,8 +24,13 @@ pub struct Editor {
     /// None once [`Editor::close_stdin`] has closed it.
     stdin: Option<ChildStdin>,
     incoming: Receiver<Value>,
-    /// Messages read while waiting for something else, kept for later asserts.
-    pub seen: Vec<Value>,
+    /// Messages read while waiting for something else, kept for later
+    /// asserts: take them with [`Editor::wait_for`] or [`Editor::take_all`].
+    seen: Vec<Value>,
+    /// Methods whose messages the test lets pass unread.
+    ignored: Vec<String>,
+    /// Set once [`Editor::finish`] has checked the leftovers.
+    finished: bool,
     next_id: i64,
 }
 
@@ -51,8 +62,63 @@ impl Editor {
             stdin: Some(stdin),
             incoming,
             seen: Vec::new(),
+            ignored: Vec::new(),
+            finished: false,
             next_id: 1,
         }
+    }
+
+    /// Lets messages with these methods (notifications, or requests from the
+    /// server) arrive without the test looking at them. Name them one by
+    /// one: there is no wildcard.
+    pub fn ignore(&mut self, methods: &[&str]) {
+        self.ignored.extend(methods.iter().map(|m| m.to_string()));
+    }
+
+    /// Takes every message matching `wanted` that has arrived so far, in
+    /// the order they came.
+    pub fn take_all(&mut self, wanted: impl Fn(&Value) -> bool) -> Vec<Value> {
+        self.drain_arrived();
+        let (taken, kept) = std::mem::take(&mut self.seen).into_iter().partition(wanted);
+        self.seen = kept;
+        taken
+    }
+
+    /// Moves what has arrived, without waiting, into `seen`.
+    fn drain_arrived(&mut self) {
+        loop {
+            match self.incoming.try_recv() {
+                Ok(message) => self.seen.push(message),
+                Err(TryRecvError::Empty | TryRecvError::Disconnected) => return,
+            }
+        }
+    }
+
+    /// The messages that arrived, were not looked at and are not ignored.
+    fn unread(&mut self) -> Vec<Value> {
+        self.drain_arrived();
+        let ignored = &self.ignored;
+        self.seen
+            .iter()
+            .filter(|m| {
+                !m["method"]
+                    .as_str()
+                    .is_some_and(|method| ignored.iter().any(|i| i == method))
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// Ends the session's checks: fails when a message arrived that nobody
+    /// looked at. Dropping the editor checks the same.
+    pub fn finish(&mut self) {
+        self.finished = true;
+        let unread = self.unread();
+        assert!(
+            unread.is_empty(),
+            "{} message(s) from the server nobody looked at (consume them, or ignore their method): {unread:#?}",
+            unread.len()
+        );
     }
 
     pub fn send(&mut self, message: Value) {
@@ -109,17 +175,27 @@ impl Editor {
         }
     }
 
+    /// Waits until a message matching `wanted` has arrived and leaves it
+    /// unread, for a test of what happens to unread messages.
+    pub fn wait_arrived(&mut self, wanted: impl Fn(&Value) -> bool) {
+        let message = self.wait_for(wanted);
+        self.seen.push(message);
+    }
+
     /// Waits for the `end` of work-done progress `token` (it may overtake the
-    /// response of the request it belongs to, or follow it) and keeps it in
-    /// `seen` with the rest of that progress.
-    pub fn wait_progress_end(&mut self, token: &Value) {
-        let token = token.clone();
+    /// response of the request it belongs to, or follow it) and takes that
+    /// progress: begin, reports and end, in order.
+    pub fn wait_progress_end(&mut self, token: &Value) -> Vec<Value> {
+        let wanted = token.clone();
         let end = self.wait_for(move |m| {
             m["method"] == "$/progress"
-                && m["params"]["token"] == token
+                && m["params"]["token"] == wanted
                 && m["params"]["value"]["kind"] == "end"
         });
-        self.seen.push(end);
+        let mut progress =
+            self.take_all(|m| m["method"] == "$/progress" && m["params"]["token"] == *token);
+        progress.push(end);
+        progress
     }
 
     pub fn initialize(&mut self, root: &std::path::Path, options: Value) -> Value {
@@ -139,8 +215,19 @@ impl Editor {
 
 impl Drop for Editor {
     fn drop(&mut self) {
+        // A test already failing says why itself; a second panic would abort.
+        let unread = if self.finished || std::thread::panicking() {
+            Vec::new()
+        } else {
+            self.unread()
+        };
         let _ = self.child.kill();
         let _ = self.child.wait();
+        assert!(
+            unread.is_empty(),
+            "{} message(s) from the server nobody looked at (consume them, or ignore their method): {unread:#?}",
+            unread.len()
+        );
     }
 }
 

@@ -271,6 +271,9 @@ impl Sandbox {
 
     fn editor(&self, settings: Value) -> Editor {
         let mut editor = Editor::start(&self.env());
+        // These tests watch processes: the health run's and the lint runs'
+        // start and end are not looked at.
+        editor.ignore(&["gord/status", "gord/lint/status"]);
         editor.initialize(
             &self.ws(),
             json!({ "trusted": true, "settings": { "gord": settings } }),
@@ -298,10 +301,12 @@ fn start_with_progress(editor: &mut Editor, id: i64, method: &str) -> Value {
     create["params"]["token"].clone()
 }
 
-/// A request with progress, to its response.
+/// A request with progress, to its response and the end of its progress.
 fn request_with_progress(editor: &mut Editor, id: i64, method: &str) -> Value {
-    start_with_progress(editor, id, method);
-    editor.wait_for(|m| m["id"] == id && m.get("method").is_none())
+    let token = start_with_progress(editor, id, method);
+    let response = editor.wait_for(|m| m["id"] == id && m.get("method").is_none());
+    editor.wait_progress_end(&token);
+    response
 }
 
 /// The sidecar's peak RSS so far stays under the suite's budget.
@@ -319,6 +324,8 @@ fn kill_9_mid(method: &str, comm: &str) {
     let marker = marker(&format!("kill9-{}", method.replace('/', "-")));
     let sandbox = Sandbox::needing_a_module(&hanging_proxy(), &marker);
     let mut editor = sandbox.editor(no_lint_on_open());
+    // The sidecar is killed mid-run: its progress never ends.
+    editor.ignore(&["$/progress"]);
     start_with_progress(&mut editor, 9001, method);
     wait_for_process(&marker, comm, " list ");
     let running_before = processes_with(&marker);
@@ -346,6 +353,8 @@ fn stdin_closed_mid(method: &str) {
     let marker = marker(&format!("eof-{}", method.replace('/', "-")));
     let sandbox = Sandbox::needing_a_module(&hanging_proxy(), &marker);
     let mut editor = sandbox.editor(no_lint_on_open());
+    // The sidecar ends mid-run: its progress never ends.
+    editor.ignore(&["$/progress"]);
     start_with_progress(&mut editor, 9002, method);
     wait_for_process(&marker, "go", " list ");
     assert_rss_budget(&editor, method);
@@ -384,7 +393,9 @@ fn cancel_leaves_no_zombie(name: &str, cancel: impl Fn(&mut Editor, i64, &Value)
         let token = start_with_progress(&mut editor, id, "gord/lint/workspace");
         wait_for_process(&marker, "go", " list ");
         cancel(&mut editor, id, &token);
-        editor.wait_for(|m| m["id"] == id && m.get("method").is_none());
+        let response = editor.wait_for(|m| m["id"] == id && m.get("method").is_none());
+        assert_eq!(response["error"]["code"], -32800, "{response:#}");
+        editor.wait_progress_end(&token);
         assert_none_left(&marker, Some(server), Duration::from_secs(5));
     }
     assert_rss_budget(&editor, "cancelled lints");
@@ -521,6 +532,7 @@ fn kill_9_of_the_sidecar_with_dlv_attached_leaves_the_target_running_untraced() 
     let sandbox = Sandbox::new("", "package main\n\nfunc main() {}\n", "off", &marker);
     let state = sandbox.dir.path().join("state");
     let mut editor = Editor::start(&sandbox.env());
+    editor.ignore(&["gord/status"]);
     editor.initialize(&debug_fixture::fixture_dir(), json!({ "trusted": true }));
     editor.notify("initialized", json!({}));
     let attached = editor.request("gord/attach", Some(json!({ "pid": target.pid() })));
@@ -540,6 +552,7 @@ fn kill_9_of_the_sidecar_with_dlv_attached_leaves_the_target_running_untraced() 
 
     // The next sidecar clears the dead owner's record.
     let mut next = Editor::start(&sandbox.env());
+    next.ignore(&["gord/status"]);
     next.initialize(&debug_fixture::fixture_dir(), json!({ "trusted": true }));
     let deadline = Instant::now() + Duration::from_secs(10);
     while !session_records(&state).is_empty() {
@@ -685,6 +698,8 @@ fn a_toolchain_line_makes_no_download_through_lint_and_preload() {
     assert_eq!(proxy.count(), 0, "gord preload: {preload:?}");
 
     let mut editor = sandbox.editor(no_lint_on_open());
+    // What the lint finds (go cannot load the module) is not this test's subject.
+    editor.ignore(&["textDocument/publishDiagnostics", "window/showMessage"]);
     let linted = request_with_progress(&mut editor, 9201, "gord/lint/workspace");
     assert!(linted.get("error").is_none(), "{linted:#}");
     assert_eq!(proxy.count(), 0, "gord/lint/workspace: {linted:#}");
@@ -709,6 +724,8 @@ fn with_the_opt_in_go_does_fetch_the_toolchain_line() {
     let sandbox = toolchain_sandbox(&proxy, "toolchain-opt-in-lsp");
     let mut editor = sandbox
         .editor(json!({ "lint": { "onOpen": false }, "go": { "allowToolchainSwitch": true } }));
+    // What the lint finds is not this test's subject.
+    editor.ignore(&["textDocument/publishDiagnostics", "window/showMessage"]);
     let _ = request_with_progress(&mut editor, 9203, "gord/lint/workspace");
     assert!(proxy.count() > 0, "no toolchain request through the editor");
 }

@@ -215,6 +215,10 @@ fn editor_on(root: &Path, home: &Path, path: &str) -> Editor {
 fn editor_with(root: &Path, home: &Path, path: &str, text_document: Value) -> Editor {
     let home = home.display().to_string();
     let mut editor = Editor::start(&[("HOME", &home), ("PATH", path)]);
+    // The health run `initialized` starts is not what these tests are about,
+    // nor is every lint publication: each edit re-lints after a pause, and a
+    // test waits for the publications it names (a last one may come late).
+    editor.ignore(&["gord/status", "textDocument/publishDiagnostics"]);
     let root_uri = uri(root);
     let response = editor.request(
         "initialize",
@@ -543,6 +547,8 @@ fn golangci_config_and_nolint_fixes_are_versioned() {
     // The real HOME: golangci-lint's and go's caches are warm there.
     let home = PathBuf::from(std::env::var_os("HOME").unwrap());
     let mut editor = editor_on(ws.path(), &home, &tools_path(None, golangci_dir()));
+    // The lint run's start and end: the test waits on its diagnostics.
+    editor.ignore(&["gord/lint/status"]);
     open(&mut editor, &file, "go", 3, &go_text);
     let wanted = uri(&file);
     let published = editor.wait_for(move |m| {

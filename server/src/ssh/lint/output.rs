@@ -4,8 +4,10 @@
 
 use std::path::Path;
 
-use crate::finding::Finding;
-use crate::render::{adapt, json, sarif, FindingsText};
+use serde::Serialize;
+
+use crate::finding::{Finding, Fix, Range};
+use crate::render::{json, sarif, FindingsText};
 
 /// `path:line:col: severity[CODE] message`, then the fix, then a count.
 pub fn render_text(findings: &[Finding], colour: bool) -> String {
@@ -24,26 +26,96 @@ struct Facts<'a> {
 }
 
 pub fn render_json(config: &Path, findings: &[Finding]) -> String {
-    json::render("ssh lint", &Facts { config }, &adapt::ssh_json(findings))
+    json::render("ssh lint", &Facts { config }, &with_old_fields(findings))
+}
+
+/// A finding in `gord ssh lint --format json`: the model's fields and, so
+/// existing readers keep working, the old `file`, `range` and `fix` (whose
+/// edits name their `file` and have a `new_text`).
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    #[serde(flatten)]
+    finding: &'a Finding,
+    file: &'a Path,
+    range: Range,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<OldFix<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct OldFix<'a> {
+    title: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    edits: Vec<OldEdit<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    command: Option<&'a [String]>,
+    safe: bool,
+}
+
+#[derive(Serialize)]
+struct OldEdit<'a> {
+    file: &'a Path,
+    range: Range,
+    new_text: &'a str,
+}
+
+fn old_fix(fix: &Fix) -> OldFix<'_> {
+    OldFix {
+        title: &fix.title,
+        edits: fix
+            .edits
+            .iter()
+            .map(|e| OldEdit {
+                file: &e.path,
+                range: e.range,
+                new_text: &e.new_text,
+            })
+            .collect(),
+        command: fix.command.as_deref(),
+        safe: fix.safe,
+    }
+}
+
+fn with_old_fields(findings: &[Finding]) -> Vec<JsonFinding<'_>> {
+    findings
+        .iter()
+        .map(|finding| JsonFinding {
+            finding,
+            file: finding.path().unwrap_or(Path::new("")),
+            range: finding.range().unwrap_or_default(),
+            fix: finding.fix().map(old_fix),
+        })
+        .collect()
 }
 
 pub fn render_sarif(findings: &[Finding], docs_root: Option<&Path>) -> String {
-    sarif::render(&sarif::Log {
-        tool: sarif::Tool {
-            name: "gord",
-            version: crate::VERSION,
-            information_uri: Some(crate::render::INFORMATION_URI),
-        },
-        findings,
-        docs_root,
-        failures: &[],
-    })
+    sarif::gord(findings, docs_root)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::ssh::lint::tests::lint_text;
+
+    #[test]
+    fn the_json_keeps_the_old_file_range_and_fix_beside_the_model() {
+        let findings = lint_text("Host a\n  Hostnme x\n");
+        let json: serde_json::Value =
+            serde_json::from_str(&render_json(Path::new("/home/me/.ssh/config"), &findings))
+                .unwrap();
+        let typo = json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["code"] == "SSH001")
+            .unwrap();
+        assert_eq!(typo["file"], "/home/me/.ssh/config");
+        assert_eq!(typo["range"]["start"]["line"], 1);
+        assert_eq!(typo["fix"]["edits"][0]["new_text"], "HostName");
+        assert_eq!(typo["fix"]["safe"], true);
+        assert_eq!(typo["subject"]["kind"], "file");
+    }
 
     #[test]
     fn text_points_at_file_line_and_column() {
