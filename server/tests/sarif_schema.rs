@@ -333,12 +333,12 @@ fn preload_sarif_is_valid_for_a_ready_workspace_and_one_that_needs_the_network()
     assert!(
         results
             .iter()
-            .all(|r| r["ruleId"] == "preload-needs-network" || r["ruleId"] == "preload-step-failed"),
+            .all(|r| r["ruleId"] == "GO021" || r["ruleId"] == "GO023"),
         "{results:?}"
     );
     let module = results
         .iter()
-        .find(|r| r["ruleId"] == "preload-needs-network")
+        .find(|r| r["ruleId"] == "GO021")
         .unwrap_or_else(|| panic!("no module needing the network in {results:?}"));
     assert_eq!(
         module["locations"][0]["logicalLocations"][0],
@@ -415,7 +415,7 @@ fn debug_core_sarif_is_valid_with_a_mismatch_on_the_core_file() {
     );
     assert_valid("gord debug core (a mismatch)", &doc);
     let result = &doc["runs"][0]["results"][0];
-    assert_eq!(result["ruleId"], "core-mismatch");
+    assert_eq!(result["ruleId"], "DBG010");
     assert_eq!(result["level"], "error");
     assert!(
         result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]

@@ -63,18 +63,18 @@ pub struct CoreMatch {
 
 impl CoreMatch {
     /// The verdict as findings about the core file: none for a match,
-    /// `core-mismatch` (an error: dlv would show nonsense) or
-    /// `core-name-only` (a warning: only the executable's name agreed).
+    /// `DBG010` (an error: dlv would show nonsense) or
+    /// `DBG011` (a warning: only the executable's name agreed).
     pub fn findings(&self, core: &Path) -> Vec<Finding> {
         let (code, severity) = match self.verdict {
             CoreVerdict::Match => return Vec::new(),
-            CoreVerdict::Mismatch => ("core-mismatch", Severity::Error),
-            CoreVerdict::NameOnly => ("core-name-only", Severity::Warning),
+            CoreVerdict::Mismatch => ("DBG010", Severity::Error),
+            CoreVerdict::NameOnly => ("DBG011", Severity::Warning),
         };
         let subject = Subject::Artifact {
             path: core.to_path_buf(),
         };
-        vec![Finding::new(code, severity, self.message.clone(), subject)]
+        vec![Finding::new(code, severity, self.message.clone(), subject).with_rule_page()]
     }
 }
 
@@ -301,7 +301,7 @@ mod tests {
                 &mismatch[0].subject
             ),
             (
-                "core-mismatch",
+                "DBG010",
                 Severity::Error,
                 &Subject::Artifact { path: core.into() }
             )
@@ -309,7 +309,7 @@ mod tests {
         let name_only = verdict(CoreVerdict::NameOnly).findings(core);
         assert_eq!(
             (name_only[0].code.as_str(), name_only[0].severity),
-            ("core-name-only", Severity::Warning)
+            ("DBG011", Severity::Warning)
         );
     }
 

@@ -170,8 +170,8 @@ pub struct PreloadReport {
 
 impl PreloadReport {
     /// What went wrong, as findings: each failed step an error
-    /// (`preload-step-failed`), each module that still needs the network a
-    /// warning (`preload-needs-network`; one about the workspace when go
+    /// (`GO023`), each module that still needs the network a
+    /// warning (`GO021`; one about the workspace when go
     /// named no module), go's first error lines as its detail.
     pub fn findings(&self) -> Vec<Finding> {
         let mut out: Vec<Finding> = self
@@ -180,11 +180,12 @@ impl PreloadReport {
             .filter(|s| s.status == StepStatus::Failed)
             .map(|s| {
                 Finding::new(
-                    "preload-step-failed",
+                    "GO023",
                     Severity::Error,
                     format!("{}: {}", s.step.title(), s.message),
                     Subject::Workspace,
                 )
+                .with_rule_page()
             })
             .collect();
         if self.offline.ready {
@@ -193,7 +194,7 @@ impl PreloadReport {
         let detail = (!self.offline.errors.is_empty()).then(|| self.offline.errors.join("\n"));
         let offline = |message: String, subject: Subject| {
             let mut finding =
-                Finding::new("preload-needs-network", Severity::Warning, message, subject);
+                Finding::new("GO021", Severity::Warning, message, subject).with_rule_page();
             finding.detail = detail.clone();
             finding
         };
@@ -270,13 +271,13 @@ mod tests {
             summary,
             [
                 (
-                    "preload-step-failed",
+                    "GO023",
                     Severity::Error,
                     "Downloading modules: go mod download failed",
                     &Subject::Workspace
                 ),
                 (
-                    "preload-needs-network",
+                    "GO021",
                     Severity::Warning,
                     "example.com/x@v1.0.0 still needs the network",
                     &Subject::Module {
