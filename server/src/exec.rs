@@ -297,6 +297,23 @@ pub struct Output {
 }
 
 impl Output {
+    /// An exited child's output: its status, both capped streams (bytes kept,
+    /// whether cut), and the time since `started`.
+    fn collected(
+        status: std::process::ExitStatus,
+        (stdout, out_cut): (Vec<u8>, bool),
+        (stderr, err_cut): (Vec<u8>, bool),
+        started: Instant,
+    ) -> Self {
+        Output {
+            code: status.code(),
+            stdout,
+            stderr,
+            truncated: out_cut || err_cut,
+            duration: started.elapsed(),
+        }
+    }
+
     pub fn success(&self) -> bool {
         self.code == Some(0)
     }
@@ -449,12 +466,12 @@ impl Drop for GroupKiller {
     }
 }
 
-async fn run_child(spec: CommandSpec) -> Result<Output, ExecError> {
-    let started = Instant::now();
-    let command_text = spec.display();
+/// Starts `spec` with stdout and stderr piped (stdin too when `with_stdin`,
+/// else /dev/null), killed when the handle is dropped.
+fn spawn_piped(spec: &CommandSpec, with_stdin: bool) -> Result<tokio::process::Child, ExecError> {
     let mut command = tokio::process::Command::from(spec.build());
     command
-        .stdin(if spec.stdin.is_some() {
+        .stdin(if with_stdin {
             Stdio::piped()
         } else {
             Stdio::null()
@@ -462,10 +479,16 @@ async fn run_child(spec: CommandSpec) -> Result<Output, ExecError> {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true);
-    let mut child = spawn_tokio(command).map_err(|source| ExecError::Spawn {
+    spawn_tokio(command).map_err(|source| ExecError::Spawn {
         program: spec.program.display().to_string(),
         source,
-    })?;
+    })
+}
+
+async fn run_child(spec: CommandSpec) -> Result<Output, ExecError> {
+    let started = Instant::now();
+    let command_text = spec.display();
+    let mut child = spawn_piped(&spec, spec.stdin.is_some())?;
 
     let stdout = child.stdout.take();
     let stderr = child.stderr.take();
@@ -505,18 +528,11 @@ async fn run_child(spec: CommandSpec) -> Result<Output, ExecError> {
         source,
     };
     let status = status.map_err(io_error)?;
-    let (stdout, out_cut) = out.map_err(io_error)?;
-    let (stderr, err_cut) = err.map_err(io_error)?;
+    let stdout = out.map_err(io_error)?;
+    let stderr = err.map_err(io_error)?;
     // The child exited and both pipes reached their end.
     child.disarm();
-
-    Ok(Output {
-        code: status.code(),
-        stdout,
-        stderr,
-        truncated: out_cut || err_cut,
-        duration: started.elapsed(),
-    })
+    Ok(Output::collected(status, stdout, stderr, started))
 }
 
 /// A long-running child whose stdin and stdout are one end of a Unix socket
@@ -569,24 +585,47 @@ async fn read_capped<R: AsyncRead + Unpin>(
     stream: Option<R>,
     cap: usize,
 ) -> std::io::Result<(Vec<u8>, bool)> {
-    let Some(mut stream) = stream else {
-        return Ok((Vec::new(), false));
-    };
-    let mut kept = Vec::new();
-    let mut truncated = false;
-    let mut chunk = [0u8; 8192];
-    loop {
-        let n = stream.read(&mut chunk).await?;
-        if n == 0 {
-            break;
+    let mut kept = Capped::new(cap);
+    if let Some(mut stream) = stream {
+        let mut chunk = [0u8; 8192];
+        loop {
+            let n = stream.read(&mut chunk).await?;
+            if n == 0 {
+                break;
+            }
+            kept.push(&chunk[..n]);
         }
-        let room = cap.saturating_sub(kept.len());
-        if n > room {
-            truncated = true;
-        }
-        kept.extend_from_slice(&chunk[..n.min(room)]);
     }
-    Ok((kept, truncated))
+    Ok(kept.finish())
+}
+
+/// The first `cap` bytes of a stream, and whether more came.
+struct Capped {
+    cap: usize,
+    kept: Vec<u8>,
+    truncated: bool,
+}
+
+impl Capped {
+    fn new(cap: usize) -> Self {
+        Self {
+            cap,
+            kept: Vec::new(),
+            truncated: false,
+        }
+    }
+
+    /// Keeps what fits of `chunk` under the cap; drops the rest.
+    fn push(&mut self, chunk: &[u8]) {
+        let room = self.cap.saturating_sub(self.kept.len());
+        self.truncated |= chunk.len() > room;
+        self.kept
+            .extend_from_slice(chunk.get(..chunk.len().min(room)).unwrap_or_default());
+    }
+
+    fn finish(self) -> (Vec<u8>, bool) {
+        (self.kept, self.truncated)
+    }
 }
 
 /// A child whose stdout the caller reads as it comes (and whose stdin it may
@@ -614,20 +653,7 @@ type CappedReader = tokio::task::JoinHandle<std::io::Result<(Vec<u8>, bool)>>;
 /// `with_stdin`). `spec.timeout` is not applied here; see [`StreamingChild`].
 /// Reached through [`ProcessRunner::spawn_streaming`].
 fn spawn_streaming(spec: &CommandSpec, with_stdin: bool) -> Result<StreamingChild, ExecError> {
-    let mut command = tokio::process::Command::from(spec.build());
-    command
-        .stdin(if with_stdin {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    let mut child = spawn_tokio(command).map_err(|source| ExecError::Spawn {
-        program: spec.program.display().to_string(),
-        source,
-    })?;
+    let mut child = spawn_piped(spec, with_stdin)?;
     let cap = spec.output_cap;
     let stderr = child.stderr.take();
     Ok(StreamingChild {
@@ -681,6 +707,20 @@ impl Drop for StreamingChild {
     }
 }
 
+/// Starts `spec` on a std process with stdout and stderr piped, stdin from
+/// /dev/null.
+fn spawn_std_piped(spec: &CommandSpec) -> Result<std::process::Child, ExecError> {
+    let mut command = spec.build();
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    spawn_std(command).map_err(|source| ExecError::Spawn {
+        program: spec.program.display().to_string(),
+        source,
+    })
+}
+
 /// Runs a child to completion on the calling thread, for synchronous callers
 /// (reached through [`ProcessRunner::run_blocking`]). Same guarantees as
 /// [`SystemRunner`]: argv only, timeout, whole group killed, output capped.
@@ -689,34 +729,23 @@ fn run_blocking(spec: &CommandSpec) -> Result<Output, ExecError> {
 
     let started = Instant::now();
     let command_text = spec.display();
-    let mut command = spec.build();
-    command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = spawn_std(command).map_err(|source| ExecError::Spawn {
-        program: spec.program.display().to_string(),
-        source,
-    })?;
+    let mut child = spawn_std_piped(spec)?;
     let mut killer = GroupKiller::new(child.id(), spec.death_signal);
     let cap = spec.output_cap;
     let reader = |stream: Option<Box<dyn Read + Send>>| {
         std::thread::spawn(move || -> std::io::Result<(Vec<u8>, bool)> {
-            let Some(mut stream) = stream else {
-                return Ok((Vec::new(), false));
-            };
-            let mut kept = Vec::new();
-            let mut truncated = false;
-            let mut chunk = [0u8; 8192];
-            loop {
-                let n = stream.read(&mut chunk)?;
-                if n == 0 {
-                    return Ok((kept, truncated));
+            let mut kept = Capped::new(cap);
+            if let Some(mut stream) = stream {
+                let mut chunk = [0u8; 8192];
+                loop {
+                    let n = stream.read(&mut chunk)?;
+                    if n == 0 {
+                        break;
+                    }
+                    kept.push(&chunk[..n]);
                 }
-                let room = cap.saturating_sub(kept.len());
-                truncated |= n > room;
-                kept.extend_from_slice(&chunk[..n.min(room)]);
             }
+            Ok(kept.finish())
         })
     };
     let out = reader(
@@ -755,16 +784,10 @@ fn run_blocking(spec: &CommandSpec) -> Result<Output, ExecError> {
             .unwrap_or_else(|_| Ok((Vec::new(), false)))
             .map_err(io_error)
     };
-    let (stdout, out_cut) = joined(out)?;
-    let (stderr, err_cut) = joined(err)?;
+    let stdout = joined(out)?;
+    let stderr = joined(err)?;
     killer.disarm();
-    Ok(Output {
-        code: status.code(),
-        stdout,
-        stderr,
-        truncated: out_cut || err_cut,
-        duration: started.elapsed(),
-    })
+    Ok(Output::collected(status, stdout, stderr, started))
 }
 
 /// A long-running child, such as a debugger server: argv only, stdin closed,
@@ -789,15 +812,7 @@ fn spawn_server(spec: &CommandSpec) -> Result<ServerProcess, ExecError> {
     use std::io::{BufRead, Read};
 
     let command_text = spec.display();
-    let mut command = spec.build();
-    command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = spawn_std(command).map_err(|source| ExecError::Spawn {
-        program: spec.program.display().to_string(),
-        source,
-    })?;
+    let mut child = spawn_std_piped(spec)?;
     let killer = GroupKiller::new(child.id(), spec.death_signal);
     let (sender, lines) = std::sync::mpsc::channel();
     if let Some(stdout) = child.stdout.take() {

@@ -8,14 +8,17 @@
 use crate::common;
 
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::mpsc::{channel, Receiver};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use common::debug_fixture::{
+    dlv_dir, http_get, path_with, process_exists, status_field, tracer_of, Target,
+};
 use common::editor::{read_frame, Editor};
 use serde_json::{json, Value};
 
@@ -49,93 +52,6 @@ fn breakpoint_line() -> u64 {
         .position(|l| l.contains("BREAKPOINT"))
         .unwrap() as u64
         + 1
-}
-
-/// A started fixture (an HTTP server on 127.0.0.1), killed when dropped.
-struct Target {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Target {
-    fn start(program: &Path) -> Target {
-        Self::start_with(Command::new(program))
-    }
-
-    fn start_with(mut command: Command) -> Target {
-        let mut child = command
-            .current_dir(common::debug_fixture::fixture_dir())
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let addr = line
-            .trim()
-            .strip_prefix("listening ")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .parse()
-            .unwrap();
-        Target { child, addr }
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
-    /// GET /path; the response body.
-    fn get(&self, path: &str) -> std::io::Result<String> {
-        http_get(self.addr, path)
-    }
-}
-
-impl Drop for Target {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn http_get(addr: SocketAddr, path: &str) -> std::io::Result<String> {
-    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5))?;
-    stream.set_read_timeout(Some(Duration::from_secs(60)))?;
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response)?;
-    Ok(response
-        .split_once("\r\n\r\n")
-        .map(|(_, body)| body.to_string())
-        .unwrap_or(response))
-}
-
-fn status_field(pid: u32, key: &str) -> Option<String> {
-    let text = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    text.lines()
-        .find_map(|l| l.strip_prefix(key))
-        .map(|v| v.trim().to_string())
-}
-
-fn process_exists(pid: u32) -> bool {
-    status_field(pid, "State:").is_some_and(|s| !s.starts_with('Z'))
-}
-
-fn tracer_of(pid: u32) -> u32 {
-    let tracer: u32 = status_field(pid, "TracerPid:")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    if tracer == 0 {
-        return 0;
-    }
-    status_field(tracer, "Tgid:")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(tracer)
 }
 
 /// The dlv processes whose parent is `parent` (the sidecar under test).
@@ -222,32 +138,6 @@ fn assert_listens_on_loopback_only(dlv_pid: u32) {
             "dlv listens on {addr}: {addresses:?}"
         );
     }
-}
-
-/// dlv's directory, or None (with a loud message) when it is not installed.
-fn dlv_dir() -> Option<PathBuf> {
-    let on_path = std::env::var_os("PATH")
-        .and_then(|p| std::env::split_paths(&p).find(|d| d.join("dlv").is_file()));
-    let found = on_path.or_else(|| {
-        let out = Command::new("go").args(["env", "GOPATH"]).output().ok()?;
-        let dir = PathBuf::from(String::from_utf8(out.stdout).ok()?.trim()).join("bin");
-        dir.join("dlv").is_file().then_some(dir)
-    });
-    if found.is_none() {
-        common::skip(
-            "attach_lsp",
-            "dlv is not installed (scripts/install-deps installs it)",
-        );
-    }
-    found
-}
-
-fn server_path(dlv_dir: &Path) -> String {
-    format!(
-        "{}:{}",
-        dlv_dir.display(),
-        std::env::var("PATH").unwrap_or_default()
-    )
 }
 
 /// A `gord serve` initialised on the fixture directory.
@@ -410,10 +300,12 @@ fn procs_lists_go_programs_first_and_classifies_debug_default_and_stripped_build
 #[test]
 fn attach_with_dlv_dap_stops_at_a_breakpoint_reads_a_local_and_detach_leaves_the_server_answering()
 {
-    let Some(dlv_dir) = dlv_dir() else { return };
+    let Some(dlv_dir) = dlv_dir("attach_lsp") else {
+        return;
+    };
     let target = Target::start(&builds().debug);
     let pid = target.pid();
-    let mut editor = editor(&server_path(&dlv_dir));
+    let mut editor = editor(&path_with(&dlv_dir));
 
     let requested = Instant::now();
     let attached =
@@ -520,10 +412,12 @@ fn rpc(stream: &mut BufReader<TcpStream>, id: u64, method: &str, params: Value) 
 
 #[test]
 fn attach_headless_answers_json_rpc_stops_at_the_breakpoint_and_detach_by_port_leaves_it_running() {
-    let Some(dlv_dir) = dlv_dir() else { return };
+    let Some(dlv_dir) = dlv_dir("attach_lsp") else {
+        return;
+    };
     let target = Target::start(&builds().debug);
     let pid = target.pid();
-    let mut editor = editor(&server_path(&dlv_dir));
+    let mut editor = editor(&path_with(&dlv_dir));
     let attached = result(editor.request("gord/attach", Some(json!({"pid": pid}))));
     assert_eq!(attached["server"], "headless");
     let config = &attached["configuration"];
@@ -627,10 +521,12 @@ fn attach_headless_answers_json_rpc_stops_at_the_breakpoint_and_detach_by_port_l
 
 #[test]
 fn a_process_already_being_debugged_is_refused_with_dbg003_naming_the_tracer() {
-    let Some(dlv_dir) = dlv_dir() else { return };
+    let Some(dlv_dir) = dlv_dir("attach_lsp") else {
+        return;
+    };
     let target = Target::start(&builds().debug);
     let pid = target.pid();
-    let mut editor = editor(&server_path(&dlv_dir));
+    let mut editor = editor(&path_with(&dlv_dir));
     let first = result(editor.request("gord/attach", Some(json!({"pid": pid}))));
     let dlv_pid = first["dlvPid"].as_u64().unwrap();
 
@@ -649,7 +545,7 @@ fn a_process_already_being_debugged_is_refused_with_dbg003_naming_the_tracer() {
 
     let out = Command::new(common::gord())
         .args(["attach", &pid.to_string(), "--dry-run"])
-        .env("PATH", server_path(&dlv_dir))
+        .env("PATH", path_with(&dlv_dir))
         .stdin(Stdio::null())
         .output()
         .unwrap();
@@ -788,15 +684,41 @@ fn attach_two(editor: &mut Editor, a: &Target, b: &Target) -> Vec<u32> {
         .collect()
 }
 
+/// A sidecar (dlv on its PATH) attached to two started fixtures, a headless
+/// dlv on the first and a DAP one on the second; None when dlv is missing.
+fn sidecar_attached_to_two(second: &Path) -> Option<(Editor, [Target; 2], Vec<u32>)> {
+    let dlv_dir = dlv_dir("attach_lsp")?;
+    let targets = [Target::start(&builds().debug), Target::start(second)];
+    let mut editor = editor(&path_with(&dlv_dir));
+    let dlvs = attach_two(&mut editor, &targets[0], &targets[1]);
+    Some((editor, targets, dlvs))
+}
+
+/// Waits for the sidecar to exit, then checks that none of its dlvs outlived
+/// it and that the targets run on, untraced.
+fn assert_dlvs_went_with_the_sidecar(
+    editor: &mut Editor,
+    why: &str,
+    dlvs: &[u32],
+    targets: &[Target],
+) {
+    wait_until(&format!("gord to exit {why}"), || {
+        editor.child.try_wait().unwrap().is_some()
+    });
+    for pid in dlvs {
+        assert!(!process_exists(*pid), "dlv {pid} outlived the sidecar");
+    }
+    for target in targets {
+        assert_eq!(tracer_of(target.pid()), 0);
+        assert!(target.get("/").unwrap().starts_with("gord fixture: visit"));
+    }
+}
+
 #[test]
 fn shutdown_and_exit_stop_every_dlv_the_sidecar_started_and_the_targets_keep_running() {
-    let Some(dlv_dir) = dlv_dir() else { return };
-    let (a, b) = (
-        Target::start(&builds().debug),
-        Target::start(&builds().default),
-    );
-    let mut editor = editor(&server_path(&dlv_dir));
-    let dlvs = attach_two(&mut editor, &a, &b);
+    let Some((mut editor, targets, dlvs)) = sidecar_attached_to_two(&builds().default) else {
+        return;
+    };
     assert!(dlvs.iter().all(|p| process_exists(*p)));
     let mut children = dlv_children(editor.child.id());
     children.sort_unstable();
@@ -811,69 +733,37 @@ fn shutdown_and_exit_stop_every_dlv_the_sidecar_started_and_the_targets_keep_run
         "dlv left after shutdown"
     );
     editor.notify("exit", json!(null));
-    wait_until("gord to exit", || {
-        editor.child.try_wait().unwrap().is_some()
-    });
-    for target in [&a, &b] {
-        assert_eq!(tracer_of(target.pid()), 0);
-        assert!(target.get("/").unwrap().starts_with("gord fixture: visit"));
-    }
+    assert_dlvs_went_with_the_sidecar(&mut editor, "after exit", &dlvs, &targets);
 }
 
 #[test]
 fn closing_the_sidecars_stdin_stops_its_dlv_too() {
-    let Some(dlv_dir) = dlv_dir() else { return };
-    let (a, b) = (
-        Target::start(&builds().debug),
-        Target::start(&builds().debug),
-    );
-    let mut editor = editor(&server_path(&dlv_dir));
-    let dlvs = attach_two(&mut editor, &a, &b);
-
+    let Some((mut editor, targets, dlvs)) = sidecar_attached_to_two(&builds().debug) else {
+        return;
+    };
     // The editor went away without a word: its end of the pipe closes.
     editor.close_stdin();
-    wait_until("gord to exit after stdin closed", || {
-        editor.child.try_wait().unwrap().is_some()
-    });
-    for pid in &dlvs {
-        assert!(!process_exists(*pid), "dlv {pid} outlived the sidecar");
-    }
-    for target in [&a, &b] {
-        assert_eq!(tracer_of(target.pid()), 0);
-        assert!(target.get("/").unwrap().starts_with("gord fixture: visit"));
-    }
+    assert_dlvs_went_with_the_sidecar(&mut editor, "after stdin closed", &dlvs, &targets);
 }
 
 #[test]
 fn a_sigterm_to_the_sidecar_stops_its_dlv_before_it_exits() {
-    let Some(dlv_dir) = dlv_dir() else { return };
-    let (a, b) = (
-        Target::start(&builds().debug),
-        Target::start(&builds().debug),
-    );
-    let mut editor = editor(&server_path(&dlv_dir));
-    let dlvs = attach_two(&mut editor, &a, &b);
-
+    let Some((mut editor, targets, dlvs)) = sidecar_attached_to_two(&builds().debug) else {
+        return;
+    };
     // dlv runs in a process group of its own: the signal reaches gord alone.
     // SAFETY: kill has no memory-safety preconditions.
     let sent = unsafe { libc::kill(editor.child.id() as libc::pid_t, libc::SIGTERM) };
     assert_eq!(sent, 0);
-    wait_until("gord to exit after SIGTERM", || {
-        editor.child.try_wait().unwrap().is_some()
-    });
-    for pid in &dlvs {
-        assert!(!process_exists(*pid), "dlv {pid} outlived the sidecar");
-    }
-    for target in [&a, &b] {
-        assert_eq!(tracer_of(target.pid()), 0);
-        assert!(target.get("/").unwrap().starts_with("gord fixture: visit"));
-    }
+    assert_dlvs_went_with_the_sidecar(&mut editor, "after SIGTERM", &dlvs, &targets);
 }
 
 #[test]
 fn an_untrusted_workspace_never_supplies_dlv() {
     use std::os::unix::fs::PermissionsExt;
-    let Some(dlv_dir) = dlv_dir() else { return };
+    let Some(dlv_dir) = dlv_dir("attach_lsp") else {
+        return;
+    };
     let ws = tempfile::tempdir().unwrap();
     let ws_path = ws.path().canonicalize().unwrap();
     let bin = ws_path.join("bin");
@@ -890,7 +780,7 @@ fn an_untrusted_workspace_never_supplies_dlv() {
     .unwrap();
     std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
     // The workspace's own bin first on PATH, as a hostile .envrc might make it.
-    let path = format!("{}:{}", bin.display(), server_path(&dlv_dir));
+    let path = format!("{}:{}", bin.display(), path_with(&dlv_dir));
     let procs_dlv = |trusted: bool| {
         let mut editor = Editor::start(&[("PATH", path.as_str())]);
         editor.ignore(&["gord/status"]);

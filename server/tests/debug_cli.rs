@@ -3,14 +3,15 @@
 
 use crate::common;
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use common::{gord, repo_root};
+use common::debug_fixture::{dlv_dir, path_with, process_exists, tracer_of, Target};
+use common::{first_line, gord, repo_root};
 use gord::debug::buildinfo::read_binary;
 use gord::debug::client::DapClient;
 use gord::debug::launch::{DlvServer, LaunchOptions, ServerKind};
@@ -37,104 +38,6 @@ fn builds() -> &'static Builds {
             trimpath: build("trimpath", &["-trimpath"]),
         }
     })
-}
-
-/// A started fixture, killed (and reaped) when dropped.
-struct Target {
-    child: Child,
-}
-
-impl Target {
-    fn start(program: &Path) -> Target {
-        let mut child = Command::new(program)
-            .current_dir(common::debug_fixture::fixture_dir())
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        // Wait until the Go runtime is up and listening.
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        assert!(line.starts_with("listening 127.0.0.1:"), "{line}");
-        Target { child }
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
-    fn is_running(&mut self) -> bool {
-        self.child.try_wait().unwrap().is_none()
-            && status_field(self.pid(), "State:").is_some_and(|s| !s.starts_with('Z'))
-    }
-}
-
-impl Drop for Target {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn status_field(pid: u32, key: &str) -> Option<String> {
-    let text = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    text.lines()
-        .find_map(|l| l.strip_prefix(key))
-        .map(|v| v.trim().to_string())
-}
-
-/// The process tracing `pid`, 0 if none. TracerPid names the tracing thread,
-/// so it is mapped to that thread's process (Tgid).
-fn tracer_of(pid: u32) -> u32 {
-    let tracer: u32 = status_field(pid, "TracerPid:")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    if tracer == 0 {
-        return 0;
-    }
-    status_field(tracer, "Tgid:")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(tracer)
-}
-
-fn process_exists(pid: u32) -> bool {
-    status_field(pid, "State:").is_some_and(|s| !s.starts_with('Z'))
-}
-
-/// dlv from PATH, else `go env GOPATH`/bin; None (with a loud message) if absent.
-fn dlv() -> Option<PathBuf> {
-    let on_path = std::env::var_os("PATH")
-        .map(|p| {
-            std::env::split_paths(&p)
-                .map(|d| d.join("dlv"))
-                .find(|p| p.is_file())
-        })
-        .unwrap_or_default();
-    let found = on_path.or_else(|| {
-        let out = Command::new("go").args(["env", "GOPATH"]).output().ok()?;
-        let gopath = String::from_utf8(out.stdout).ok()?;
-        let dlv = PathBuf::from(gopath.trim()).join("bin/dlv");
-        dlv.is_file().then_some(dlv)
-    });
-    if found.is_none() {
-        common::skip(
-            "debug_cli",
-            "dlv is not installed (scripts/install-deps installs it)",
-        );
-    }
-    found
-}
-
-/// PATH with the directory of dlv on it, so the gord under test finds it too.
-fn path_with(dir: &Path) -> String {
-    format!(
-        "{}:{}",
-        dir.display(),
-        std::env::var("PATH").unwrap_or_default()
-    )
 }
 
 fn run(args: &[&str]) -> (i32, String, String) {
@@ -326,21 +229,20 @@ fn attach_dry_run_of_a_trimpath_build_maps_the_module_to_its_source() {
 
 #[test]
 fn attach_headless_listens_on_loopback_and_detach_leaves_the_target_running() {
-    let Some(dlv) = dlv() else { return };
+    let Some(dlv_dir) = dlv_dir("debug_cli") else {
+        return;
+    };
     let mut target = Target::start(&builds().no_opt);
     let pid = target.pid();
     let mut attach = Command::new(gord())
         .args(["attach", &pid.to_string(), "--format", "json"])
-        .env("PATH", path_with(dlv.parent().unwrap()))
+        .env("PATH", path_with(&dlv_dir))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    BufReader::new(attach.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let line = first_line(&mut attach);
     let started: Value = serde_json::from_str(&line).unwrap_or_else(|e| {
         let mut err = String::new();
         attach
@@ -381,7 +283,10 @@ fn attach_headless_listens_on_loopback_and_detach_leaves_the_target_running() {
 
 #[test]
 fn dlv_dap_accepts_an_attach_request_and_disconnect_leaves_the_target_running() {
-    let Some(dlv) = dlv() else { return };
+    let Some(dlv_dir) = dlv_dir("debug_cli") else {
+        return;
+    };
+    let dlv = dlv_dir.join("dlv");
     let mut target = Target::start(&builds().normal);
     let pid = target.pid();
     let mut server = DlvServer::start(&LaunchOptions::new(&dlv, ServerKind::Dap, pid)).unwrap();
@@ -400,7 +305,10 @@ fn dlv_dap_accepts_an_attach_request_and_disconnect_leaves_the_target_running() 
 
 #[test]
 fn stopping_a_dap_server_nobody_used_leaves_no_dlv_behind() {
-    let Some(dlv) = dlv() else { return };
+    let Some(dlv_dir) = dlv_dir("debug_cli") else {
+        return;
+    };
+    let dlv = dlv_dir.join("dlv");
     let target = Target::start(&builds().normal);
     let server =
         DlvServer::start(&LaunchOptions::new(&dlv, ServerKind::Dap, target.pid())).unwrap();

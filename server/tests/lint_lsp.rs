@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use common::editor::{is_notification, Editor};
+use common::lsp::{code_actions, uri};
+use common::{golangci_dir, tools_path};
 use serde_json::{json, Value};
 use tower_lsp_server::ls_types::{Range, TextEdit};
 
@@ -31,38 +33,6 @@ fn copy_tree(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), &target).unwrap();
         }
     }
-}
-
-fn uri(path: &Path) -> String {
-    format!("file://{}", path.display())
-}
-
-/// The directory of the real golangci-lint the tests use.
-fn golangci_dir() -> PathBuf {
-    let gopath = std::process::Command::new("go")
-        .args(["env", "GOPATH"])
-        .output()
-        .unwrap();
-    let dir = PathBuf::from(String::from_utf8(gopath.stdout).unwrap().trim()).join("bin");
-    assert!(
-        dir.join("golangci-lint").is_file(),
-        "the tests need golangci-lint in {} (scripts/install-deps installs it)",
-        dir.display()
-    );
-    dir
-}
-
-/// PATH for the server: `first` (if any), the real go, the Go tools.
-fn server_path(first: Option<&Path>) -> String {
-    let mut dirs: Vec<PathBuf> = first.map(Path::to_path_buf).into_iter().collect();
-    dirs.push(common::real_go_dir());
-    dirs.push(golangci_dir());
-    dirs.push(PathBuf::from("/usr/bin"));
-    dirs.push(PathBuf::from("/bin"));
-    std::env::join_paths(dirs)
-        .unwrap()
-        .to_string_lossy()
-        .into_owned()
 }
 
 fn start(ws: &Path, settings: Value, path: &str) -> Editor {
@@ -200,7 +170,7 @@ fn opening_a_file_publishes_exact_diagnostics_for_its_package_only() {
 /// An editor on the fixture copy `ws` (default settings) with `file` open,
 /// and the file's first lint diagnostics.
 fn opened(ws: &Path, file: &Path) -> (Editor, Vec<Value>) {
-    let mut editor = start(ws, json!({}), &server_path(None));
+    let mut editor = start(ws, json!({}), &tools_path(None, golangci_dir()));
     open(&mut editor, file);
     let diagnostics = next_lint_diagnostics(&mut editor, file);
     (editor, diagnostics)
@@ -213,19 +183,6 @@ fn by_code(diagnostics: &[Value], code: &str) -> Value {
         .find(|d| d["code"] == code)
         .unwrap_or_else(|| panic!("no {code} among {diagnostics:#?}"))
         .clone()
-}
-
-/// The code actions for `diagnostic` in `path`.
-fn code_actions(editor: &mut Editor, path: &Path, diagnostic: &Value) -> Vec<Value> {
-    let response = editor.request(
-        "textDocument/codeAction",
-        Some(json!({
-            "textDocument": { "uri": uri(path) },
-            "range": diagnostic["range"],
-            "context": { "diagnostics": [diagnostic] },
-        })),
-    );
-    response["result"].as_array().cloned().unwrap_or_default()
 }
 
 /// Applies a code action's edits to the files on disk and tells the server,
@@ -297,7 +254,7 @@ fn golangci_lint_exit(ws: &Path, package: &str) -> (i32, String) {
 fn every_suggested_fix_applied_through_code_actions_leaves_the_package_lint_clean() {
     let ws = fixture();
     let file = ws.path().join("fixable/fixable.go");
-    let mut editor = start(ws.path(), json!({}), &server_path(None));
+    let mut editor = start(ws.path(), json!({}), &tools_path(None, golangci_dir()));
     open(&mut editor, &file);
     let mut diagnostics = next_lint_diagnostics(&mut editor, &file);
     let mut titles = Vec::new();
@@ -496,7 +453,7 @@ fn a_storm_of_twenty_saves_in_a_second_runs_the_linter_at_most_twice() {
     let mut editor = start(
         ws.path(),
         json!({ "gord": { "lint": { "onOpen": false } } }),
-        &server_path(Some(wrapper.path())),
+        &tools_path(Some(wrapper.path()), golangci_dir()),
     );
     open(&mut editor, &file);
     let started = Instant::now();
@@ -525,7 +482,7 @@ fn the_linters_own_failure_is_shown_once_and_is_not_a_finding() {
     )
     .unwrap();
     let file = ws.path().join("clean/clean.go");
-    let mut editor = start(ws.path(), json!({}), &server_path(None));
+    let mut editor = start(ws.path(), json!({}), &tools_path(None, golangci_dir()));
     open(&mut editor, &file);
     let status = wait_lint_idle(&mut editor);
     let failures = status["params"]["failures"].as_array().unwrap();
@@ -567,7 +524,7 @@ fn the_workspace_lint_reports_progress_and_every_package() {
     let mut editor = start(
         ws.path(),
         json!({ "gord": { "lint": { "onOpen": false } } }),
-        &server_path(None),
+        &tools_path(None, golangci_dir()),
     );
     let id = 4242;
     editor
@@ -622,7 +579,7 @@ fn cancelling_the_workspace_lint_kills_the_linter_at_once() {
     let cache = tempfile::tempdir().unwrap();
     let marker = cache.path().display().to_string();
     let mut editor = Editor::start(&[
-        ("PATH", &server_path(None)),
+        ("PATH", &tools_path(None, golangci_dir())),
         ("GOLANGCI_LINT_CACHE", &marker),
     ]);
     editor.ignore(&["gord/status", "gord/lint/status"]);
@@ -679,7 +636,7 @@ fn an_untrusted_workspace_is_never_linted() {
     let ws = fixture();
     let count = ws.path().join("runs.txt");
     let wrapper = counting_golangci(&count);
-    let mut editor = Editor::start(&[("PATH", &server_path(Some(wrapper.path())))]);
+    let mut editor = Editor::start(&[("PATH", &tools_path(Some(wrapper.path()), golangci_dir()))]);
     // The health run `initialized` starts is not what this test is about.
     editor.ignore(&["gord/status"]);
     editor.initialize(ws.path(), json!({ "trusted": false }));

@@ -31,6 +31,43 @@ pub trait Check: Send + Sync {
     fn run<'a>(&'a self, ctx: &'a CheckContext) -> BoxFuture<'a, Outcome>;
 }
 
+/// What runs a check: a function of the context.
+pub type RunFn = for<'a> fn(&'a CheckContext) -> BoxFuture<'a, Outcome>;
+
+/// A check made of its id, title, area and the function that runs it.
+pub struct FnCheck {
+    id: &'static str,
+    title: &'static str,
+    area: Area,
+    run: RunFn,
+}
+
+impl FnCheck {
+    pub fn shared(id: &'static str, title: &'static str, area: Area, run: RunFn) -> Arc<dyn Check> {
+        Arc::new(FnCheck {
+            id,
+            title,
+            area,
+            run,
+        })
+    }
+}
+
+impl Check for FnCheck {
+    fn id(&self) -> &'static str {
+        self.id
+    }
+    fn title(&self) -> &'static str {
+        self.title
+    }
+    fn area(&self) -> Area {
+        self.area
+    }
+    fn run<'a>(&'a self, ctx: &'a CheckContext) -> BoxFuture<'a, Outcome> {
+        (self.run)(ctx)
+    }
+}
+
 /// The rule page of a check, relative to the repository (and extension) root.
 pub fn doc_path(id: &str) -> String {
     format!("docs/rules/{id}.md")

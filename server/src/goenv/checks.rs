@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use futures::future::{join_all, BoxFuture};
 
-use crate::check::{Area, Check, CheckContext, Outcome, Status};
+use crate::check::{Area, Check, CheckContext, FnCheck, Outcome, RunFn, Status};
 use crate::finding::{Finding, Fix, Severity, Subject};
 use crate::goenv::env::{snippet, GoEnv};
 use crate::goenv::gomod::{directives, module_files, Directive};
@@ -20,43 +20,19 @@ use crate::toolchain::{dir_is_on_path, Found};
 
 /// Every GO check, in report order.
 pub fn catalogue() -> Vec<Arc<dyn Check>> {
-    let simple = |id, title, run| Arc::new(FnCheck { id, title, run }) as Arc<dyn Check>;
-    let tool = |id, title, name| Arc::new(ToolCheck { id, title, name }) as Arc<dyn Check>;
+    let check = |id, title, run: RunFn| FnCheck::shared(id, title, Area::Go, run);
     vec![
-        simple("GO001", "Go toolchain on PATH", go001_go_on_path),
-        simple("GO002", "Go version", go002_version),
-        simple("GO003", "Go environment (go env)", go003_env),
-        simple("GO004", "Go binaries directory on PATH", go004_bin_on_path),
-        simple("GO005", "Module proxy and private modules", go005_proxy),
-        simple("GO006", "Workspace Go version", go006_workspace_version),
-        tool("GO010", "gopls (Go language server)", "gopls"),
-        tool("GO011", "Delve debugger (dlv)", "dlv"),
-        tool("GO012", "golangci-lint", "golangci-lint"),
-        tool("GO013", "staticcheck", "staticcheck"),
+        check("GO001", "Go toolchain on PATH", go001_go_on_path),
+        check("GO002", "Go version", go002_version),
+        check("GO003", "Go environment (go env)", go003_env),
+        check("GO004", "Go binaries directory on PATH", go004_bin_on_path),
+        check("GO005", "Module proxy and private modules", go005_proxy),
+        check("GO006", "Workspace Go version", go006_workspace_version),
+        check("GO010", "gopls (Go language server)", go010_gopls),
+        check("GO011", "Delve debugger (dlv)", go011_dlv),
+        check("GO012", "golangci-lint", go012_golangci_lint),
+        check("GO013", "staticcheck", go013_staticcheck),
     ]
-}
-
-type RunFn = for<'a> fn(&'a CheckContext) -> BoxFuture<'a, Outcome>;
-
-struct FnCheck {
-    id: &'static str,
-    title: &'static str,
-    run: RunFn,
-}
-
-impl Check for FnCheck {
-    fn id(&self) -> &'static str {
-        self.id
-    }
-    fn title(&self) -> &'static str {
-        self.title
-    }
-    fn area(&self) -> Area {
-        Area::Go
-    }
-    fn run<'a>(&'a self, ctx: &'a CheckContext) -> BoxFuture<'a, Outcome> {
-        (self.run)(ctx)
-    }
 }
 
 fn install_go_fix() -> Fix {
@@ -463,26 +439,21 @@ fn relative_name(root: &Path, file: &Path) -> String {
         .to_string()
 }
 
-/// GO010..GO013: one installed Go tool.
-struct ToolCheck {
-    id: &'static str,
-    title: &'static str,
-    name: &'static str,
+/// GO010..GO013: one installed Go tool each.
+fn go010_gopls(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
+    Box::pin(check_tool(ctx, "gopls"))
 }
 
-impl Check for ToolCheck {
-    fn id(&self) -> &'static str {
-        self.id
-    }
-    fn title(&self) -> &'static str {
-        self.title
-    }
-    fn area(&self) -> Area {
-        Area::Go
-    }
-    fn run<'a>(&'a self, ctx: &'a CheckContext) -> BoxFuture<'a, Outcome> {
-        Box::pin(check_tool(ctx, self.name))
-    }
+fn go011_dlv(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
+    Box::pin(check_tool(ctx, "dlv"))
+}
+
+fn go012_golangci_lint(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
+    Box::pin(check_tool(ctx, "golangci-lint"))
+}
+
+fn go013_staticcheck(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
+    Box::pin(check_tool(ctx, "staticcheck"))
 }
 
 /// What a user loses without the tool, said after "not installed".
@@ -772,19 +743,24 @@ mod tests {
         pinned("gopls").unwrap()
     }
 
+    /// judge_tool on the gopls at `at`, built by `go` from gopls `version`
+    /// (with `main` as its main package path, when recorded).
+    fn judge_gopls(at: &str, go: GoVersion, main: Option<&str>, version: &str) -> Outcome {
+        let info = BuildInfo {
+            go_version: go,
+            path: main.map(String::from),
+            module: Some(("golang.org/x/tools/gopls".into(), version.into())),
+        };
+        judge_tool("gopls", Path::new(at), &info, Some(&local()), &gopls_spec())
+    }
+
     #[test]
     fn tools_built_with_an_older_go_are_flagged_with_a_rebuild_command() {
-        let info = BuildInfo {
-            go_version: GoVersion::new(1, 24, Some(2)),
-            path: Some("golang.org/x/tools/gopls".into()),
-            module: Some(("golang.org/x/tools/gopls".into(), "v0.21.0".into())),
-        };
-        let outcome = judge_tool(
-            "gopls",
-            Path::new("/u/go/bin/gopls"),
-            &info,
-            Some(&local()),
-            &gopls_spec(),
+        let outcome = judge_gopls(
+            "/u/go/bin/gopls",
+            GoVersion::new(1, 24, Some(2)),
+            Some("golang.org/x/tools/gopls"),
+            "v0.21.0",
         );
         assert_eq!(outcome.status, Status::Warning);
         assert!(outcome
@@ -798,18 +774,7 @@ mod tests {
 
     #[test]
     fn a_patch_level_difference_is_not_a_problem() {
-        let info = BuildInfo {
-            go_version: GoVersion::new(1, 26, Some(1)),
-            path: None,
-            module: Some(("golang.org/x/tools/gopls".into(), "v0.23.0".into())),
-        };
-        let outcome = judge_tool(
-            "gopls",
-            Path::new("/g"),
-            &info,
-            Some(&local()),
-            &gopls_spec(),
-        );
+        let outcome = judge_gopls("/g", GoVersion::new(1, 26, Some(1)), None, "v0.23.0");
         assert_eq!(outcome.status, Status::Ok);
         assert!(outcome
             .message

@@ -10,7 +10,7 @@ use std::time::SystemTime;
 
 use futures::future::BoxFuture;
 
-use crate::check::{Area, Check, CheckContext, Outcome};
+use crate::check::{Area, Check, CheckContext, FnCheck, Outcome, RunFn};
 use crate::finding::Fix;
 use crate::goenv::probe::go_env;
 use crate::preload::caches::gopls_cache_root;
@@ -20,9 +20,9 @@ use crate::preload::workspace::{build_roots, BuildRoot, ModuleVersion};
 
 /// GO020, GO021 and GO022, in report order.
 pub fn catalogue() -> Vec<Arc<dyn Check>> {
-    let check = |id, title, run| Arc::new(CacheCheck { id, title, run }) as Arc<dyn Check>;
+    let check = |id, title, run: RunFn| FnCheck::shared(id, title, Area::Cache, run);
     vec![
-        check("GO020", "Build and gopls caches", go020_caches as RunFn),
+        check("GO020", "Build and gopls caches", go020_caches),
         check("GO021", "Offline-ready modules", go021_offline),
         check(
             "GO022",
@@ -30,29 +30,6 @@ pub fn catalogue() -> Vec<Arc<dyn Check>> {
             go022_private,
         ),
     ]
-}
-
-type RunFn = for<'a> fn(&'a CheckContext) -> BoxFuture<'a, Outcome>;
-
-struct CacheCheck {
-    id: &'static str,
-    title: &'static str,
-    run: RunFn,
-}
-
-impl Check for CacheCheck {
-    fn id(&self) -> &'static str {
-        self.id
-    }
-    fn title(&self) -> &'static str {
-        self.title
-    }
-    fn area(&self) -> Area {
-        Area::Cache
-    }
-    fn run<'a>(&'a self, ctx: &'a CheckContext) -> BoxFuture<'a, Outcome> {
-        (self.run)(ctx)
-    }
 }
 
 /// `gord preload --workspace WS` as a fix.

@@ -5,46 +5,38 @@ use std::sync::Arc;
 
 use futures::future::BoxFuture;
 
-use crate::check::{Area, Check, CheckContext, Outcome};
+use crate::check::{Area, Check, CheckContext, FnCheck, Outcome};
 use crate::finding::{Fix, Severity};
 use crate::ssh::config::local::LocalFacts;
 use crate::ssh::config::resolve::{ConfigFs, RealFs};
 use crate::ssh::lint::{lint, LintContext};
 
 pub fn catalogue() -> Vec<Arc<dyn Check>> {
-    vec![Arc::new(SshConfigCheck)]
+    vec![FnCheck::shared(
+        "SSH000",
+        "SSH config (~/.ssh/config)",
+        Area::Ssh,
+        ssh000_config,
+    )]
 }
 
 /// SSH000: ~/.ssh/config (and what it includes) against every SSH rule.
-struct SshConfigCheck;
-
-impl Check for SshConfigCheck {
-    fn id(&self) -> &'static str {
-        "SSH000"
-    }
-    fn title(&self) -> &'static str {
-        "SSH config (~/.ssh/config)"
-    }
-    fn area(&self) -> Area {
-        Area::Ssh
-    }
-    fn run<'a>(&'a self, ctx: &'a CheckContext) -> BoxFuture<'a, Outcome> {
-        Box::pin(async move {
-            let home = ctx.env.home();
-            let allow_exec = ctx.settings.allow_match_exec && ctx.trust.is_trusted();
-            // Reading and linting touch only the file system: off the async threads.
-            let done = tokio::task::spawn_blocking(move || {
-                let local = LocalFacts::current();
-                let home = home.unwrap_or_else(|| local.home.clone());
-                let path = home.join(".ssh").join("config");
-                lint_outcome(&path, &RealFs, &LocalFacts { home, ..local }, allow_exec)
-            })
-            .await;
-            done.unwrap_or_else(|e| {
-                Outcome::error(format!("the SSH config check failed inside gord ({e})"))
-            })
+fn ssh000_config(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
+    Box::pin(async move {
+        let home = ctx.env.home();
+        let allow_exec = ctx.settings.allow_match_exec && ctx.trust.is_trusted();
+        // Reading and linting touch only the file system: off the async threads.
+        let done = tokio::task::spawn_blocking(move || {
+            let local = LocalFacts::current();
+            let home = home.unwrap_or_else(|| local.home.clone());
+            let path = home.join(".ssh").join("config");
+            lint_outcome(&path, &RealFs, &LocalFacts { home, ..local }, allow_exec)
         })
-    }
+        .await;
+        done.unwrap_or_else(|e| {
+            Outcome::error(format!("the SSH config check failed inside gord ({e})"))
+        })
+    })
 }
 
 /// The check's verdict for the config at `path`; pure given `fs`.

@@ -5,6 +5,7 @@
 
 pub mod debug_fixture;
 pub mod editor;
+pub mod lsp;
 pub mod skip;
 
 #[allow(unused_imports)] // not every test binary skips
@@ -15,6 +16,18 @@ use std::path::{Path, PathBuf};
 
 pub fn gord() -> &'static str {
     env!("CARGO_BIN_EXE_gord")
+}
+
+/// The first line a started child writes to its (piped) stdout; the pipe is
+/// closed after it.
+pub fn first_line(child: &mut std::process::Child) -> String {
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().expect("stdout piped")),
+        &mut line,
+    )
+    .expect("a line on stdout");
+    line
 }
 
 pub fn repo_root() -> PathBuf {
@@ -130,4 +143,40 @@ pub fn command_line(pid: u32) -> String {
     std::fs::read(format!("/proc/{pid}/cmdline"))
         .map(|b| String::from_utf8_lossy(&b).replace('\0', " "))
         .unwrap_or_default()
+}
+
+/// `$(go env GOPATH)/bin`: where the tests find golangci-lint, gopls and dlv.
+pub fn go_tools_dir() -> PathBuf {
+    let out = std::process::Command::new("go")
+        .args(["env", "GOPATH"])
+        .output()
+        .unwrap();
+    PathBuf::from(String::from_utf8(out.stdout).unwrap().trim()).join("bin")
+}
+
+/// The directory of the real golangci-lint the tests use.
+pub fn golangci_dir() -> PathBuf {
+    let dir = go_tools_dir();
+    assert!(
+        dir.join("golangci-lint").is_file(),
+        "the tests need golangci-lint in {} (scripts/install-deps installs it)",
+        dir.display()
+    );
+    dir
+}
+
+/// PATH for a gord under test: `first` (if any), the real go, `tools`, then
+/// /usr/bin and /bin.
+pub fn tools_path(first: Option<&Path>, tools: PathBuf) -> String {
+    let mut dirs: Vec<PathBuf> = first.map(Path::to_path_buf).into_iter().collect();
+    dirs.extend([
+        real_go_dir(),
+        tools,
+        PathBuf::from("/usr/bin"),
+        PathBuf::from("/bin"),
+    ]);
+    std::env::join_paths(dirs)
+        .unwrap()
+        .to_string_lossy()
+        .into_owned()
 }

@@ -8,7 +8,7 @@
 //! (inherited from the sidecar), so /proc finds them wherever they were
 //! reparented.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -18,9 +18,11 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+use super::common::debug_fixture::{status_field, Target};
 use super::common::editor::Editor;
 use super::common::{
-    command_line, debug_fixture, gord, peak_rss_kib, processes_with, real_go_dir, RSS_BUDGET_KIB,
+    command_line, debug_fixture, first_line, go_tools_dir, gord, peak_rss_kib, processes_with,
+    tools_path, RSS_BUDGET_KIB,
 };
 
 // ---------------------------------------------------------------- processes
@@ -91,13 +93,6 @@ fn start_ticks(pid: u32) -> u64 {
     stat_fields(pid).unwrap()[22 - 3].parse().unwrap()
 }
 
-fn status_field(pid: u32, key: &str) -> Option<String> {
-    let text = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    text.lines()
-        .find_map(|l| l.strip_prefix(key))
-        .map(|v| v.trim().to_string())
-}
-
 fn running(pid: u32) -> bool {
     status_field(pid, "State:").is_some_and(|s| !s.starts_with('Z'))
 }
@@ -128,25 +123,6 @@ fn exits_within(child: &mut Child, within: Duration) -> bool {
 }
 
 // ------------------------------------------------------------ go workspaces
-
-/// `$(go env GOPATH)/bin`: golangci-lint, gopls and dlv.
-fn go_tools_dir() -> PathBuf {
-    let out = Command::new("go").args(["env", "GOPATH"]).output().unwrap();
-    PathBuf::from(String::from_utf8(out.stdout).unwrap().trim()).join("bin")
-}
-
-fn server_path() -> String {
-    let dirs = [
-        real_go_dir(),
-        go_tools_dir(),
-        PathBuf::from("/usr/bin"),
-        PathBuf::from("/bin"),
-    ];
-    std::env::join_paths(dirs)
-        .unwrap()
-        .to_string_lossy()
-        .into_owned()
-}
 
 /// A proxy on loopback that accepts connections and never answers: a go
 /// command that needs a module waits on it for as long as it lives.
@@ -243,7 +219,7 @@ impl Sandbox {
         std::fs::write(ws.join("main.go"), main).unwrap();
         let p = |name: &str| dir.path().join(name).display().to_string();
         let env = vec![
-            ("PATH".into(), server_path()),
+            ("PATH".into(), tools_path(None, go_tools_dir())),
             ("GOPROXY".into(), proxy.to_string()),
             ("GONOPROXY".into(), String::new()),
             ("GOPRIVATE".into(), String::new()),
@@ -454,79 +430,27 @@ fn cancelling_a_workspace_lint_by_cancel_request_leaves_no_zombie() {
 
 // ------------------------------------------------------------------- dlv
 
-/// The debug fixture (an HTTP server on loopback), killed when dropped.
-struct Target {
-    child: Child,
-    addr: SocketAddr,
+/// The target runs, nobody traces it, and it answers through the line
+/// that had a breakpoint (a breakpoint left in would kill it: SIGTRAP).
+fn assert_unharmed(target: &mut Target) {
+    assert_eq!(
+        status_field(target.pid(), "TracerPid:").as_deref(),
+        Some("0"),
+        "the target is still traced"
+    );
+    let body = target.get("/after").expect("the target answers HTTP");
+    assert!(body.contains("gord fixture: visit"), "{body}");
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(
+        target.child.try_wait().unwrap().is_none(),
+        "the target died: {:?}",
+        target.child.try_wait()
+    );
 }
 
 fn debug_build() -> &'static Path {
     static BUILD: OnceLock<PathBuf> = OnceLock::new();
     BUILD.get_or_init(|| debug_fixture::build("children-fixture", "debug", &["-gcflags=all=-N -l"]))
-}
-
-impl Target {
-    fn start() -> Target {
-        let mut child = Command::new(debug_build())
-            .current_dir(debug_fixture::fixture_dir())
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let addr = line
-            .trim()
-            .strip_prefix("listening ")
-            .unwrap()
-            .parse()
-            .unwrap();
-        Target { child, addr }
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
-    /// The target runs, nobody traces it, and it answers through the line
-    /// that had a breakpoint (a breakpoint left in would kill it: SIGTRAP).
-    fn assert_unharmed(&mut self) {
-        assert_eq!(
-            status_field(self.pid(), "TracerPid:").as_deref(),
-            Some("0"),
-            "the target is still traced"
-        );
-        let body = http_get(self.addr).expect("the target answers HTTP");
-        assert!(body.contains("gord fixture: visit"), "{body}");
-        std::thread::sleep(Duration::from_millis(200));
-        assert!(
-            self.child.try_wait().unwrap().is_none(),
-            "the target died: {:?}",
-            self.child.try_wait()
-        );
-    }
-}
-
-impl Drop for Target {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn http_get(addr: SocketAddr) -> std::io::Result<String> {
-    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5))?;
-    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    write!(
-        stream,
-        "GET /after HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response)?;
-    Ok(response)
 }
 
 /// One JSON-RPC call to dlv on a fresh connection.
@@ -603,7 +527,7 @@ fn kill_9_of_the_sidecar_with_dlv_attached_leaves_the_target_running_untraced() 
     if !dlv_available() {
         return;
     }
-    let mut target = Target::start();
+    let mut target = Target::start(debug_build());
     let marker = marker("dlv-serve");
     let sandbox = Sandbox::new("", "package main\n\nfunc main() {}\n", "off", &marker);
     let state = sandbox.dir.path().join("state");
@@ -624,7 +548,7 @@ fn kill_9_of_the_sidecar_with_dlv_attached_leaves_the_target_running_untraced() 
         wait_gone(dlv, Duration::from_secs(10)),
         "dlv still runs 10 s after the sidecar was killed"
     );
-    target.assert_unharmed();
+    assert_unharmed(&mut target);
 
     // The next sidecar clears the dead owner's record.
     let mut next = Editor::start(&sandbox.env());
@@ -642,21 +566,18 @@ fn kill_9_of_gord_attach_leaves_the_target_running_untraced() {
     if !dlv_available() {
         return;
     }
-    let mut target = Target::start();
+    let mut target = Target::start(debug_build());
     let state = tempfile::tempdir().unwrap();
     let mut attach = Command::new(gord())
         .args(["attach", &target.pid().to_string(), "--format", "json"])
-        .env("PATH", server_path())
+        .env("PATH", tools_path(None, go_tools_dir()))
         .env("GORD_STATE_DIR", state.path())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    BufReader::new(attach.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let line = first_line(&mut attach);
     let started: Value = serde_json::from_str(&line).unwrap();
     let dlv = started["server"]["dlvPid"].as_u64().unwrap() as u32;
     let port = started["server"]["port"].as_u64().unwrap() as u16;
@@ -668,7 +589,7 @@ fn kill_9_of_gord_attach_leaves_the_target_running_untraced() {
         wait_gone(dlv, Duration::from_secs(10)),
         "dlv still runs 10 s after gord attach was killed"
     );
-    target.assert_unharmed();
+    assert_unharmed(&mut target);
 }
 
 #[test]
@@ -679,7 +600,7 @@ fn a_dlv_session_left_by_a_dead_owner_is_detached_at_the_next_start() {
     if !dlv_available() {
         return;
     }
-    let mut target = Target::start();
+    let mut target = Target::start(debug_build());
     let mut dlv = Command::new(go_tools_dir().join("dlv"))
         .args([
             "attach",
@@ -734,14 +655,14 @@ fn a_dlv_session_left_by_a_dead_owner_is_detached_at_the_next_start() {
     );
 
     let _editor = Editor::start(&[
-        ("PATH", &server_path()),
+        ("PATH", &tools_path(None, go_tools_dir())),
         ("GORD_STATE_DIR", &state.path().display().to_string()),
     ]);
     assert!(
         exits_within(&mut dlv, Duration::from_secs(20)),
         "the next sidecar did not end the orphaned dlv"
     );
-    target.assert_unharmed();
+    assert_unharmed(&mut target);
     assert!(session_records(state.path()).is_empty());
 }
 

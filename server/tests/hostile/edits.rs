@@ -201,10 +201,8 @@ use serde_json::{json, Value};
 use tower_lsp_server::ls_types::{Range, TextEdit};
 
 use super::common::editor::Editor;
-
-fn uri(path: &Path) -> String {
-    format!("file://{}", path.display())
-}
+use super::common::lsp::{code_actions, uri};
+use super::common::{golangci_dir, tools_path};
 
 /// A sidecar whose client says what VS Code's (vscode-languageclient 9)
 /// does: versioned edits, file watchers registered dynamically, relative
@@ -287,18 +285,6 @@ fn ssh001_on(editor: &mut Editor, path: &Path, line: u64) -> Value {
         .find(|d| d["code"] == "SSH001")
         .unwrap()
         .clone()
-}
-
-fn code_actions(editor: &mut Editor, path: &Path, diagnostic: &Value) -> Vec<Value> {
-    let response = editor.request(
-        "textDocument/codeAction",
-        Some(json!({
-            "textDocument": { "uri": uri(path) },
-            "range": diagnostic["range"],
-            "context": { "diagnostics": [diagnostic] },
-        })),
-    );
-    response["result"].as_array().cloned().unwrap_or_default()
 }
 
 /// What VS Code does with a code action's edit on `path`, whose open
@@ -534,23 +520,6 @@ fn an_included_files_diagnostics_follow_its_changes_on_disk_and_in_the_editor() 
     assert!(peak < super::common::RSS_BUDGET_KIB, "{peak} KiB");
 }
 
-/// PATH with the real go and golangci-lint (from GOPATH/bin).
-fn lint_path() -> String {
-    let gopath = Command::new("go").args(["env", "GOPATH"]).output().unwrap();
-    let bin = PathBuf::from(String::from_utf8(gopath.stdout).unwrap().trim()).join("bin");
-    assert!(bin.join("golangci-lint").is_file(), "needs golangci-lint");
-    let dirs = [
-        super::common::real_go_dir(),
-        bin,
-        PathBuf::from("/usr/bin"),
-        PathBuf::from("/bin"),
-    ];
-    std::env::join_paths(dirs)
-        .unwrap()
-        .to_string_lossy()
-        .into_owned()
-}
-
 fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
@@ -577,7 +546,7 @@ fn golangci_config_and_nolint_fixes_are_versioned() {
     let config_text = std::fs::read_to_string(&config).unwrap();
     // The real HOME: golangci-lint's and go's caches are warm there.
     let home = PathBuf::from(std::env::var_os("HOME").unwrap());
-    let mut editor = editor_on(ws.path(), &home, &lint_path());
+    let mut editor = editor_on(ws.path(), &home, &tools_path(None, golangci_dir()));
     // The lint run's start and end: the test waits on its diagnostics.
     editor.ignore(&["gord/lint/status"]);
     open(&mut editor, &file, "go", 3, &go_text);

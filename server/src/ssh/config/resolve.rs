@@ -928,6 +928,11 @@ mod tests {
         r.options.get(key).map(|v| v.text.clone())
     }
 
+    /// The User `files` (the first read) give `host`.
+    fn user_of(files: &[(&str, &str)], host: &str) -> Option<String> {
+        value(&resolve(files, host), "user")
+    }
+
     #[test]
     fn an_earlier_wildcard_block_wins_over_a_later_specific_one() {
         let r = resolve(
@@ -946,13 +951,10 @@ mod tests {
     fn negation_excludes_a_host_from_a_block() {
         let cfg = "Host *.corp !bastion.corp\n  User dev\n";
         assert_eq!(
-            value(&resolve(&[("/cfg", cfg)], "web.corp"), "user").as_deref(),
+            user_of(&[("/cfg", cfg)], "web.corp").as_deref(),
             Some("dev")
         );
-        assert_eq!(
-            value(&resolve(&[("/cfg", cfg)], "bastion.corp"), "user"),
-            None
-        );
+        assert_eq!(user_of(&[("/cfg", cfg)], "bastion.corp"), None);
     }
 
     #[test]
@@ -994,10 +996,7 @@ mod tests {
     #[test]
     fn match_final_triggers_a_second_pass() {
         let cfg = "Match final\n  User late\nHost h\n  Port 22\n";
-        assert_eq!(
-            value(&resolve(&[("/cfg", cfg)], "h"), "user").as_deref(),
-            Some("late")
-        );
+        assert_eq!(user_of(&[("/cfg", cfg)], "h").as_deref(), Some("late"));
     }
 
     #[test]
@@ -1027,10 +1026,7 @@ mod tests {
             ("/cfg", "Include /inc.conf\nUser outer\n"),
             ("/inc.conf", "Match host nothing\n  Port 1\n"),
         ];
-        assert_eq!(
-            value(&resolve(&files, "h"), "user").as_deref(),
-            Some("outer")
-        );
+        assert_eq!(user_of(&files, "h").as_deref(), Some("outer"));
     }
 
     #[test]
@@ -1080,10 +1076,7 @@ mod tests {
             ("/cfg", "Include conf.d/*\n"),
             ("/home/me/.ssh/conf.d/x", "User fromdir\n"),
         ];
-        assert_eq!(
-            value(&resolve(&files, "h"), "user").as_deref(),
-            Some("fromdir")
-        );
+        assert_eq!(user_of(&files, "h").as_deref(), Some("fromdir"));
     }
 
     #[test]

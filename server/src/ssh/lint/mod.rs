@@ -368,12 +368,34 @@ fn summary(dropped: Option<(Finding, usize)>) -> Option<Finding> {
     Some(first)
 }
 
+/// What a rule does: adds its findings (under the code it is given) to `out`.
+pub type Check = fn(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>);
+
 /// A rule of the catalogue.
-pub trait Rule: Sync {
+#[derive(Clone, Copy)]
+pub struct Rule {
+    code: &'static str,
+    title: &'static str,
+    check: Check,
+}
+
+impl Rule {
+    pub const fn new(code: &'static str, title: &'static str, check: Check) -> Self {
+        Self { code, title, check }
+    }
+
     /// Stable code, `SSH001`...; never reused.
-    fn code(&self) -> &'static str;
-    fn title(&self) -> &'static str;
-    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>);
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+
+    pub fn title(&self) -> &'static str {
+        self.title
+    }
+
+    pub fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
+        (self.check)(self.code, ctx, out)
+    }
 }
 
 /// Runs every rule; findings sorted by file, then position.
@@ -433,6 +455,17 @@ pub(crate) mod tests {
     /// Lints `text` as /home/me/.ssh/config on an otherwise empty file system.
     pub fn lint_text(text: &str) -> Vec<Finding> {
         lint_files(&[("/home/me/.ssh/config", text)])
+    }
+
+    /// The findings of one rule.
+    pub fn only<'a>(findings: &'a [Finding], code: &str) -> Vec<&'a Finding> {
+        findings.iter().filter(|f| f.code == code).collect()
+    }
+
+    /// The first and last column of a finding's range.
+    pub fn columns(f: &Finding) -> (u32, u32) {
+        let range = f.range().expect("a finding on a file range");
+        (range.start.character, range.end.character)
     }
 
     /// Lints the first of `files`, with all of them on the file system.

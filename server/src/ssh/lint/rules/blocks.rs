@@ -14,10 +14,10 @@ use crate::ssh::lint::rules::keywords::camel;
 use crate::ssh::lint::rules::support::{
     append_lines, block_applied, block_at, block_indent, block_last_line, block_name, delete_lines,
     directives, edit_fix, finding, first_value_wins, include_arg_targets, indentation,
-    insert_line_before, keyword_of, line_text, origin_directive, origin_path, own_value, place,
-    replace, sets_slot, slot, winner,
+    insert_line_before, keyword_lines, keyword_of, line_text, origin_directive, origin_path,
+    own_value, place, replace, sets_slot, slot, winner,
 };
-use crate::ssh::lint::{span_range, LintContext, Rule};
+use crate::ssh::lint::{span_range, LintContext};
 
 fn directive_at(file: &SourceFile, line: usize) -> Option<&Directive> {
     crate::ssh::config::blocks::directive(file, line)
@@ -81,100 +81,88 @@ fn shadowing_duplicate(
 
 /// SSH002: a line of a specific Host block whose value an earlier, broader
 /// block (or the global section) already decided.
-pub struct ShadowedSetting;
-
-impl Rule for ShadowedSetting {
-    fn code(&self) -> &'static str {
-        "SSH002"
-    }
-
-    fn title(&self) -> &'static str {
-        "Setting shadowed by an earlier block"
-    }
-
-    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
-        // The blocks of the files that win, computed once each.
-        let mut block_cache: std::collections::HashMap<std::path::PathBuf, Vec<Block>> =
-            std::collections::HashMap::new();
-        for file in &ctx.files {
-            let all = blocks(file);
-            let first = first_single_pattern_blocks(&all);
-            for (index, block) in all.iter().enumerate() {
-                let (Some(header), Header::Host(_)) = (block.header_line, &block.header) else {
+pub fn shadowed_setting(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
+    // The blocks of the files that win, computed once each.
+    let mut block_cache: std::collections::HashMap<std::path::PathBuf, Vec<Block>> =
+        std::collections::HashMap::new();
+    for file in &ctx.files {
+        let all = blocks(file);
+        let first = first_single_pattern_blocks(&all);
+        for (index, block) in all.iter().enumerate() {
+            let (Some(header), Header::Host(_)) = (block.header_line, &block.header) else {
+                continue;
+            };
+            if shadowing_duplicate(file, &all, &first, index).is_some() {
+                continue; // SSH022 reports the whole block.
+            }
+            let mut hosts: Vec<&str> = block.literal_hosts();
+            hosts.dedup();
+            for &line in &block.lines {
+                let Some(d) = directive_at(file, line) else {
                     continue;
                 };
-                if shadowing_duplicate(file, &all, &first, index).is_some() {
-                    continue; // SSH022 reports the whole block.
+                let Some(keyword) = keyword_of(d) else {
+                    continue;
+                };
+                if !first_value_wins(keyword.kind) || !sets_slot(keyword, d) {
+                    continue;
                 }
-                let mut hosts: Vec<&str> = block.literal_hosts();
-                hosts.dedup();
-                for &line in &block.lines {
-                    let Some(d) = directive_at(file, line) else {
-                        continue;
-                    };
-                    let Some(keyword) = keyword_of(d) else {
-                        continue;
-                    };
-                    if !first_value_wins(keyword.kind) || !sets_slot(keyword, d) {
+                let Some(own) = own_value(keyword, d) else {
+                    continue;
+                };
+                for host in &hosts {
+                    let r = ctx.resolved(host);
+                    if !block_applied(ctx, &r, file, block) {
                         continue;
                     }
-                    let Some(own) = own_value(keyword, d) else {
+                    let Some((origin, value)) = winner(&r, keyword) else {
                         continue;
                     };
-                    for host in &hosts {
-                        let r = ctx.resolved(host);
-                        if !block_applied(ctx, &r, file, block) {
-                            continue;
-                        }
-                        let Some((origin, value)) = winner(&r, keyword) else {
-                            continue;
-                        };
-                        let Some(path) = origin_path(&r, origin) else {
-                            continue;
-                        };
-                        let same_file = path == file.path;
-                        if same_file && origin.line >= header && origin.line <= line {
-                            continue; // This line, or SSH004's repeated keyword.
-                        }
-                        if value == own {
-                            continue;
-                        }
-                        let Some((win_file, _)) = origin_directive(ctx, &r, origin) else {
-                            continue;
-                        };
-                        let win_blocks = block_cache
-                            .entry(win_file.path.clone())
-                            .or_insert_with(|| blocks(win_file));
-                        let Some(win_block) = block_at(win_blocks, origin.line) else {
-                            continue;
-                        };
-                        let written = line_text(file, line)
-                            .get(d.keyword_span.clone())
-                            .unwrap_or(&d.keyword)
-                            .to_string();
-                        let message = format!(
-                            "{written} {} does not apply to {host}: ssh keeps the first value it obtains, and {} in {} already set it, so {host} gets {} {value}; put specific Host blocks before general ones such as \"Host *\"",
-                            d.args
-                                .iter()
-                                .map(|a| a.value.as_str())
-                                .collect::<Vec<_>>()
-                                .join(" "),
-                            place(ctx, path, origin.line),
-                            block_name(win_file, win_block),
-                            camel(keyword.canonical),
-                        );
-                        let mut f = finding(
-                            self.code(),
-                            Severity::Warning,
-                            file,
-                            span_range(file, line, d.keyword_span.start..d.rest_span.end),
-                            message,
-                        );
-                        f.fixes
-                            .extend(move_broad_block_fix(file, same_file, win_block, header));
-                        out.push(f);
-                        break;
+                    let Some(path) = origin_path(&r, origin) else {
+                        continue;
+                    };
+                    let same_file = path == file.path;
+                    if same_file && origin.line >= header && origin.line <= line {
+                        continue; // This line, or SSH004's repeated keyword.
                     }
+                    if value == own {
+                        continue;
+                    }
+                    let Some((win_file, _)) = origin_directive(ctx, &r, origin) else {
+                        continue;
+                    };
+                    let win_blocks = block_cache
+                        .entry(win_file.path.clone())
+                        .or_insert_with(|| blocks(win_file));
+                    let Some(win_block) = block_at(win_blocks, origin.line) else {
+                        continue;
+                    };
+                    let written = line_text(file, line)
+                        .get(d.keyword_span.clone())
+                        .unwrap_or(&d.keyword)
+                        .to_string();
+                    let message = format!(
+                        "{written} {} does not apply to {host}: ssh keeps the first value it obtains, and {} in {} already set it, so {host} gets {} {value}; put specific Host blocks before general ones such as \"Host *\"",
+                        d.args
+                            .iter()
+                            .map(|a| a.value.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                        place(ctx, path, origin.line),
+                        block_name(win_file, win_block),
+                        camel(keyword.canonical),
+                    );
+                    let mut f = finding(
+                        code,
+                        Severity::Warning,
+                        file,
+                        span_range(file, line, d.keyword_span.start..d.rest_span.end),
+                        message,
+                    );
+                    f.fixes
+                        .extend(move_broad_block_fix(file, same_file, win_block, header));
+                    out.push(f);
+                    break;
                 }
             }
         }
@@ -219,138 +207,98 @@ fn move_broad_block_fix(
 }
 
 /// SSH022: a Host block that can never apply.
-pub struct NeverMatches;
-
-impl Rule for NeverMatches {
-    fn code(&self) -> &'static str {
-        "SSH022"
-    }
-
-    fn title(&self) -> &'static str {
-        "Host block that never applies"
-    }
-
-    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
-        for file in &ctx.files {
-            let all = blocks(file);
-            let first = first_single_pattern_blocks(&all);
-            for (index, block) in all.iter().enumerate() {
-                let Header::Host(patterns) = &block.header else {
-                    continue;
-                };
-                let Some(header) = block.header_line else {
-                    continue;
-                };
-                let Some(range) = header_range(file, block) else {
-                    continue;
-                };
-                let negated: Vec<&str> = patterns
-                    .iter()
-                    .filter_map(|p| p.strip_prefix('!'))
-                    .collect();
-                let positive: Vec<&String> =
-                    patterns.iter().filter(|p| !p.starts_with('!')).collect();
-                if positive.is_empty() && !negated.is_empty() {
-                    let message = String::from(
-                        "This block never applies: ssh activates a Host block only when one of its patterns matches, and a \"!pattern\" can only exclude a host; to mean \"every host except these\", add \"*\" (Host * !name)",
-                    );
-                    let mut f = finding(self.code(), Severity::Warning, file, range, message);
-                    let d = directive_at(file, header);
-                    f.fixes
-                        .extend(d.and_then(|d| d.args.first()).and_then(|first| {
-                            edit_fix(
+pub fn never_matches(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
+    for file in &ctx.files {
+        let all = blocks(file);
+        let first = first_single_pattern_blocks(&all);
+        for (index, block) in all.iter().enumerate() {
+            let Header::Host(patterns) = &block.header else {
+                continue;
+            };
+            let Some(header) = block.header_line else {
+                continue;
+            };
+            let Some(range) = header_range(file, block) else {
+                continue;
+            };
+            let negated: Vec<&str> = patterns
+                .iter()
+                .filter_map(|p| p.strip_prefix('!'))
+                .collect();
+            let positive: Vec<&String> = patterns.iter().filter(|p| !p.starts_with('!')).collect();
+            if positive.is_empty() && !negated.is_empty() {
+                let message = String::from(
+                    "This block never applies: ssh activates a Host block only when one of its patterns matches, and a \"!pattern\" can only exclude a host; to mean \"every host except these\", add \"*\" (Host * !name)",
+                );
+                let mut f = finding(code, Severity::Warning, file, range, message);
+                let d = directive_at(file, header);
+                f.fixes
+                    .extend(d.and_then(|d| d.args.first()).and_then(|first| {
+                        edit_fix(
+                            file,
+                            String::from("Match every host except these (add \"*\")"),
+                            vec![replace(
                                 file,
-                                String::from("Match every host except these (add \"*\")"),
-                                vec![replace(
-                                    file,
-                                    header,
-                                    first.span.start..first.span.start,
-                                    "* ",
-                                )],
-                                false,
-                            )
-                        }));
-                    out.push(f);
-                    continue;
-                }
-                let all_excluded = !positive.is_empty()
-                    && positive
-                        .iter()
-                        .all(|p| !has_wildcards(p) && negated.iter().any(|n| match_pattern(p, n)));
-                if all_excluded {
-                    let message = String::from(
-                        "This block never applies: every host it names is also excluded by one of its \"!\" patterns, and a negated match always wins",
-                    );
-                    out.push(finding(
-                        self.code(),
-                        Severity::Warning,
-                        file,
-                        range,
-                        message,
-                    ));
-                    continue;
-                }
-                if let Some(earlier) = shadowing_duplicate(file, &all, &first, index) {
-                    let message = format!(
-                        "No line of this block takes effect: \"{}\" on line {} already sets every keyword it sets, and ssh keeps the first value it obtains; merge the two blocks",
-                        line_text(file, earlier).trim(),
-                        earlier + 1
-                    );
-                    out.push(finding(
-                        self.code(),
-                        Severity::Warning,
-                        file,
-                        range,
-                        message,
-                    ));
-                }
+                                header,
+                                first.span.start..first.span.start,
+                                "* ",
+                            )],
+                            false,
+                        )
+                    }));
+                out.push(f);
+                continue;
+            }
+            let all_excluded = !positive.is_empty()
+                && positive
+                    .iter()
+                    .all(|p| !has_wildcards(p) && negated.iter().any(|n| match_pattern(p, n)));
+            if all_excluded {
+                let message = String::from(
+                    "This block never applies: every host it names is also excluded by one of its \"!\" patterns, and a negated match always wins",
+                );
+                out.push(finding(code, Severity::Warning, file, range, message));
+                continue;
+            }
+            if let Some(earlier) = shadowing_duplicate(file, &all, &first, index) {
+                let message = format!(
+                    "No line of this block takes effect: \"{}\" on line {} already sets every keyword it sets, and ssh keeps the first value it obtains; merge the two blocks",
+                    line_text(file, earlier).trim(),
+                    earlier + 1
+                );
+                out.push(finding(code, Severity::Warning, file, range, message));
             }
         }
     }
 }
 
 /// SSH023: a `Match exec` lint did not run.
-pub struct MatchExecNotEvaluated;
-
-impl Rule for MatchExecNotEvaluated {
-    fn code(&self) -> &'static str {
-        "SSH023"
+pub fn match_exec_not_evaluated(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
+    if ctx.allow_exec {
+        return;
     }
-
-    fn title(&self) -> &'static str {
-        "Match exec not evaluated"
-    }
-
-    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
-        if ctx.allow_exec {
-            return;
-        }
-        for file in &ctx.files {
-            for (line, d) in directives(file) {
-                if d.keyword != "match" {
-                    continue;
-                }
-                let Some(at) = d.args.iter().position(|a| {
-                    a.value.eq_ignore_ascii_case("exec") || a.value.eq_ignore_ascii_case("!exec")
-                }) else {
-                    continue;
-                };
-                let (Some(word), command) = (d.args.get(at), d.args.get(at + 1)) else {
-                    continue;
-                };
-                let end = command.map(|c| c.span.end).unwrap_or(word.span.end);
-                let command_text = command.map(|c| c.value.as_str()).unwrap_or("");
-                let message = format!(
-                    "gord did not run \"{command_text}\", so it counts this block as not matching and its settings are left out of the other findings; ssh runs the command on every connection. To evaluate it, run gord ssh lint --allow-exec or turn on the gord.ssh.allowMatchExec setting"
-                );
-                out.push(finding(
-                    self.code(),
-                    Severity::Info,
-                    file,
-                    span_range(file, line, word.span.start..end),
-                    message,
-                ));
-            }
+    for file in &ctx.files {
+        for (line, d) in keyword_lines(file, "match") {
+            let Some(at) = d.args.iter().position(|a| {
+                a.value.eq_ignore_ascii_case("exec") || a.value.eq_ignore_ascii_case("!exec")
+            }) else {
+                continue;
+            };
+            let (Some(word), command) = (d.args.get(at), d.args.get(at + 1)) else {
+                continue;
+            };
+            let end = command.map(|c| c.span.end).unwrap_or(word.span.end);
+            let command_text = command.map(|c| c.value.as_str()).unwrap_or("");
+            let message = format!(
+                "gord did not run \"{command_text}\", so it counts this block as not matching and its settings are left out of the other findings; ssh runs the command on every connection. To evaluate it, run gord ssh lint --allow-exec or turn on the gord.ssh.allowMatchExec setting"
+            );
+            out.push(finding(
+                code,
+                Severity::Info,
+                file,
+                span_range(file, line, word.span.start..end),
+                message,
+            ));
         }
     }
 }
@@ -374,110 +322,80 @@ fn is_specific(block: &Block) -> bool {
 
 /// SSH026: an Include of host definitions inside a specific Host or Match
 /// block: those hosts exist only while connecting to that block's hosts.
-pub struct ConditionalInclude;
-
-impl Rule for ConditionalInclude {
-    fn code(&self) -> &'static str {
-        "SSH026"
-    }
-
-    fn title(&self) -> &'static str {
-        "Include of Host blocks inside a Host block"
-    }
-
-    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
-        for file in &ctx.files {
-            let all = blocks(file);
-            for (line, d) in directives(file) {
-                if d.keyword != "include" {
-                    continue;
-                }
-                let Some(block) = block_at(&all, line).filter(|b| is_specific(b)) else {
-                    continue;
-                };
-                let targets = included_hosts_files(ctx, d);
-                let Some(first_target) = targets.first() else {
-                    continue;
-                };
-                let message = format!(
-                    "This Include is inside {}: ssh reads {} only while that block applies, so the Host and Match blocks in it take effect only when you connect to a host of that block (ssh_config has no block end; an Include inside a block is a conditional include); move the Include above the first Host or Match line",
-                    block_name(file, block),
-                    crate::ssh::lint::rules::support::show_path(ctx, first_target)
-                );
-                let mut f = finding(
-                    self.code(),
-                    Severity::Warning,
+pub fn conditional_include(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
+    for file in &ctx.files {
+        let all = blocks(file);
+        for (line, d) in keyword_lines(file, "include") {
+            let Some(block) = block_at(&all, line).filter(|b| is_specific(b)) else {
+                continue;
+            };
+            let targets = included_hosts_files(ctx, d);
+            let Some(first_target) = targets.first() else {
+                continue;
+            };
+            let message = format!(
+                "This Include is inside {}: ssh reads {} only while that block applies, so the Host and Match blocks in it take effect only when you connect to a host of that block (ssh_config has no block end; an Include inside a block is a conditional include); move the Include above the first Host or Match line",
+                block_name(file, block),
+                crate::ssh::lint::rules::support::show_path(ctx, first_target)
+            );
+            let mut f = finding(
+                code,
+                Severity::Warning,
+                file,
+                span_range(file, line, d.keyword_span.start..d.rest_span.end),
+                message,
+            );
+            let first_header = all.iter().find_map(|b| b.header_line);
+            f.fixes.extend(first_header.and_then(|top| {
+                let text = line_text(file, line).trim().to_string();
+                edit_fix(
                     file,
-                    span_range(file, line, d.keyword_span.start..d.rest_span.end),
-                    message,
-                );
-                let first_header = all.iter().find_map(|b| b.header_line);
-                f.fixes.extend(first_header.and_then(|top| {
-                    let text = line_text(file, line).trim().to_string();
-                    edit_fix(
-                        file,
-                        String::from("Move the Include above the first Host or Match line"),
-                        vec![
-                            insert_line_before(file, top, &text),
-                            delete_lines(file, line, line),
-                        ],
-                        false,
-                    )
-                }));
-                out.push(f);
-            }
+                    String::from("Move the Include above the first Host or Match line"),
+                    vec![
+                        insert_line_before(file, top, &text),
+                        delete_lines(file, line, line),
+                    ],
+                    false,
+                )
+            }));
+            out.push(f);
         }
     }
 }
 
 /// SSH027: a Host pattern with a comma (Host takes space-separated patterns).
-pub struct CommaInHostPattern;
-
-impl Rule for CommaInHostPattern {
-    fn code(&self) -> &'static str {
-        "SSH027"
-    }
-
-    fn title(&self) -> &'static str {
-        "Comma in a Host pattern"
-    }
-
-    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
-        for file in &ctx.files {
-            for (line, d) in directives(file) {
-                if d.keyword != "host" {
+pub fn comma_in_host_pattern(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
+    for file in &ctx.files {
+        for (line, d) in keyword_lines(file, "host") {
+            for arg in &d.args {
+                if !arg.value.contains(',') {
                     continue;
                 }
-                for arg in &d.args {
-                    if !arg.value.contains(',') {
-                        continue;
-                    }
-                    let parts: Vec<&str> = arg.value.split(',').filter(|p| !p.is_empty()).collect();
-                    let message = format!(
-                        "\"{}\" is one pattern, not {}: Host patterns are separated by spaces (commas separate patterns only in Match host and other lists), and no host name contains a comma, so it never matches",
-                        arg.value,
-                        parts.join(" and ")
-                    );
-                    let mut f = finding(
-                        self.code(),
-                        Severity::Warning,
+                let parts: Vec<&str> = arg.value.split(',').filter(|p| !p.is_empty()).collect();
+                let message = format!(
+                    "\"{}\" is one pattern, not {}: Host patterns are separated by spaces (commas separate patterns only in Match host and other lists), and no host name contains a comma, so it never matches",
+                    arg.value,
+                    parts.join(" and ")
+                );
+                let mut f = finding(
+                    code,
+                    Severity::Warning,
+                    file,
+                    span_range(file, line, arg.span.clone()),
+                    message,
+                );
+                let plain = parts
+                    .iter()
+                    .all(|p| !p.contains([' ', '\t', '"', '\'', '\\']));
+                if plain && !parts.is_empty() {
+                    f.fixes.extend(edit_fix(
                         file,
-                        span_range(file, line, arg.span.clone()),
-                        message,
-                    );
-                    let plain = parts
-                        .iter()
-                        .all(|p| !p.contains([' ', '\t', '"', '\'', '\\']));
-                    if plain && !parts.is_empty() {
-                        f.fixes.extend(edit_fix(
-                            file,
-                            format!("Write it as {}", parts.join(" ")),
-                            vec![replace(file, line, arg.span.clone(), &parts.join(" "))],
-                            false,
-                        ));
-                    }
-                    out.push(f);
+                        format!("Write it as {}", parts.join(" ")),
+                        vec![replace(file, line, arg.span.clone(), &parts.join(" "))],
+                        false,
+                    ));
                 }
+                out.push(f);
             }
         }
     }
@@ -485,67 +403,55 @@ impl Rule for CommaInHostPattern {
 
 /// SSH029: a line written at column 0, as if global, inside a specific
 /// block whose other lines are indented.
-pub struct LooksGlobal;
-
-impl Rule for LooksGlobal {
-    fn code(&self) -> &'static str {
-        "SSH029"
-    }
-
-    fn title(&self) -> &'static str {
-        "Unindented line inside a Host block"
-    }
-
-    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
-        for file in &ctx.files {
-            for block in blocks(file) {
-                let Some(header) = block.header_line.filter(|_| is_specific(&block)) else {
+pub fn looks_global(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
+    for file in &ctx.files {
+        for block in blocks(file) {
+            let Some(header) = block.header_line.filter(|_| is_specific(&block)) else {
+                continue;
+            };
+            if !indentation(file, header).is_empty() {
+                continue;
+            }
+            let mut seen_indented = false;
+            for &line in &block.lines {
+                if !indentation(file, line).is_empty() {
+                    seen_indented = true;
+                    continue;
+                }
+                if !seen_indented {
+                    continue;
+                }
+                let Some(d) = directive_at(file, line) else {
                     continue;
                 };
-                if !indentation(file, header).is_empty() {
-                    continue;
+                if d.keyword == "include" && !included_hosts_files(ctx, d).is_empty() {
+                    continue; // SSH026
                 }
-                let mut seen_indented = false;
-                for &line in &block.lines {
-                    if !indentation(file, line).is_empty() {
-                        seen_indented = true;
-                        continue;
-                    }
-                    if !seen_indented {
-                        continue;
-                    }
-                    let Some(d) = directive_at(file, line) else {
-                        continue;
-                    };
-                    if d.keyword == "include" && !included_hosts_files(ctx, d).is_empty() {
-                        continue; // SSH026
-                    }
-                    let message = format!(
-                        "This line is not indented, as if it applied to every host, but it belongs to {} and ssh applies it only there (ssh_config has no block end: a block runs to the next Host or Match); to make it global move it above the first Host or Match line, or under a \"Host *\" at the end of the file",
-                        block_name(file, &block)
-                    );
-                    let mut f = finding(
-                        self.code(),
-                        Severity::Warning,
+                let message = format!(
+                    "This line is not indented, as if it applied to every host, but it belongs to {} and ssh applies it only there (ssh_config has no block end: a block runs to the next Host or Match); to make it global move it above the first Host or Match line, or under a \"Host *\" at the end of the file",
+                    block_name(file, &block)
+                );
+                let mut f = finding(
+                    code,
+                    Severity::Warning,
+                    file,
+                    span_range(file, line, d.keyword_span.start..d.rest_span.end),
+                    message,
+                );
+                let indent = block_indent(file, &block);
+                if !indent.is_empty() {
+                    f.fixes.extend(edit_fix(
                         file,
-                        span_range(file, line, d.keyword_span.start..d.rest_span.end),
-                        message,
-                    );
-                    let indent = block_indent(file, &block);
-                    if !indent.is_empty() {
-                        f.fixes.extend(edit_fix(
-                            file,
-                            String::from("Indent it under its block (no change in behaviour)"),
-                            vec![Edit {
-                                path: file.path.clone(),
-                                range: span_range(file, line, 0..0),
-                                new_text: indent,
-                            }],
-                            false,
-                        ));
-                    }
-                    out.push(f);
+                        String::from("Indent it under its block (no change in behaviour)"),
+                        vec![Edit {
+                            path: file.path.clone(),
+                            range: span_range(file, line, 0..0),
+                            new_text: indent,
+                        }],
+                        false,
+                    ));
                 }
+                out.push(f);
             }
         }
     }
@@ -553,12 +459,7 @@ impl Rule for LooksGlobal {
 
 #[cfg(test)]
 mod tests {
-    use crate::ssh::lint::tests::{lint_files, lint_text};
-    use crate::ssh::lint::Finding;
-
-    fn only<'a>(findings: &'a [Finding], code: &str) -> Vec<&'a Finding> {
-        findings.iter().filter(|f| f.code == code).collect()
-    }
+    use crate::ssh::lint::tests::{columns, lint_files, lint_text, only};
 
     #[test]
     fn ssh002_flags_a_specific_setting_shadowed_by_an_earlier_host_star() {
@@ -568,13 +469,7 @@ mod tests {
         assert_eq!(shadowed.len(), 1, "{shadowed:?}");
         let f = shadowed[0];
         assert_eq!(f.range().unwrap().start.line, 5);
-        assert_eq!(
-            (
-                f.range().unwrap().start.character,
-                f.range().unwrap().end.character
-            ),
-            (2, 10)
-        );
+        assert_eq!(columns(f), (2, 10));
         assert!(f.message.contains("~/.ssh/config line 2"), "{}", f.message);
         assert!(f.message.contains("db gets User everyone"), "{}", f.message);
         let fix = f.fix().unwrap();
@@ -618,13 +513,7 @@ mod tests {
     fn ssh022_flags_a_host_block_with_only_negated_patterns() {
         let findings = lint_text("Host !bastion\n  ForwardAgent no\n");
         let f = only(&findings, "SSH022")[0];
-        assert_eq!(
-            (
-                f.range().unwrap().start.character,
-                f.range().unwrap().end.character
-            ),
-            (5, 13)
-        );
+        assert_eq!(columns(f), (5, 13));
         assert!(f.message.contains("never applies"));
         let fix = f.fix().unwrap();
         assert_eq!(fix.edits[0].new_text, "* ");
@@ -651,13 +540,7 @@ mod tests {
         let findings = lint_text("Match host x exec \"test -f /tmp/on\"\n  User y\n");
         let f = only(&findings, "SSH023")[0];
         assert_eq!(f.severity, crate::ssh::lint::Severity::Info);
-        assert_eq!(
-            (
-                f.range().unwrap().start.character,
-                f.range().unwrap().end.character
-            ),
-            (13, 35)
-        );
+        assert_eq!(columns(f), (13, 35));
         assert!(f.message.contains("--allow-exec"));
         assert!(f.message.contains("gord.ssh.allowMatchExec"));
     }
@@ -693,13 +576,7 @@ mod tests {
     fn ssh027_flags_a_comma_separated_host_line() {
         let findings = lint_text("Host web1,web2\n  User deploy\n");
         let f = only(&findings, "SSH027")[0];
-        assert_eq!(
-            (
-                f.range().unwrap().start.character,
-                f.range().unwrap().end.character
-            ),
-            (5, 14)
-        );
+        assert_eq!(columns(f), (5, 14));
         assert!(f.message.contains("one pattern"));
         assert_eq!(f.fix().unwrap().edits[0].new_text, "web1 web2");
     }

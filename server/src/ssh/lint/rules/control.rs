@@ -6,10 +6,10 @@ use crate::ssh::config::blocks::{blocks, Block};
 use crate::ssh::config::effective::effective;
 use crate::ssh::config::resolve::ConfigFs;
 use crate::ssh::lint::rules::support::{
-    block_at, block_hosts, command_fix, directives, edit_fix, finding, host_words, indentation,
-    insert_line_after, name_list, origin_is, replace, value_range,
+    block_at, block_hosts, command_fix, edit_fix, host_words, indentation, insert_line_after,
+    keyword_lines, name_list, origin_is, replace_arg_fix, value_finding,
 };
-use crate::ssh::lint::{LintContext, Platform, Rule};
+use crate::ssh::lint::{LintContext, Platform};
 
 /// `sizeof(sun_path)`: the longest Unix socket path plus its NUL.
 const SUN_PATH: usize = if cfg!(target_os = "macos") { 104 } else { 108 };
@@ -24,72 +24,51 @@ fn master_on(value: &str) -> bool {
 }
 
 /// SSH005: ControlMaster on, but no ControlPath for the hosts of its block.
-pub struct ControlMasterWithoutPath;
-
-impl Rule for ControlMasterWithoutPath {
-    fn code(&self) -> &'static str {
-        "SSH005"
-    }
-
-    fn title(&self) -> &'static str {
-        "ControlMaster without ControlPath"
-    }
-
-    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
-        for file in &ctx.files {
-            let all = blocks(file);
-            for (line, d) in directives(file) {
-                if d.keyword != "controlmaster" {
-                    continue;
-                }
-                let Some(value) = d.args.first().map(|a| a.value.as_str()) else {
-                    continue;
-                };
-                if !master_on(value) {
-                    continue;
-                }
-                let Some(block) = block_at(&all, line) else {
-                    continue;
-                };
-                let lacking: Vec<String> = block_hosts(ctx, file, block)
-                    .into_iter()
-                    .filter(|(_, r)| {
-                        r.options
-                            .get("controlmaster")
-                            .is_some_and(|v| origin_is(r, v.origin, &file.path, line))
-                            && r.options
-                                .get("controlpath")
-                                .is_none_or(|v| v.text.eq_ignore_ascii_case("none"))
-                    })
-                    .map(|(host, _)| host_words(&host))
-                    .collect();
-                if lacking.is_empty() {
-                    continue;
-                }
-                let message = format!(
-                    "ControlMaster {value} does nothing for {}: no ControlPath is set, so ssh neither starts nor reuses a shared connection and every connection authenticates again; add ControlPath ~/.ssh/cm-%C",
-                    name_list(&lacking)
-                );
-                let mut f = finding(
-                    self.code(),
-                    Severity::Warning,
-                    file,
-                    value_range(file, line, d),
-                    message,
-                );
-                let indent = indentation(file, line).to_string();
-                f.fixes.extend(edit_fix(
-                    file,
-                    String::from("Add ControlPath ~/.ssh/cm-%C"),
-                    vec![insert_line_after(
-                        file,
-                        line,
-                        &format!("{indent}ControlPath ~/.ssh/cm-%C"),
-                    )],
-                    false,
-                ));
-                out.push(f);
+pub fn control_master_without_path(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
+    for file in &ctx.files {
+        let all = blocks(file);
+        for (line, d) in keyword_lines(file, "controlmaster") {
+            let Some(value) = d.args.first().map(|a| a.value.as_str()) else {
+                continue;
+            };
+            if !master_on(value) {
+                continue;
             }
+            let Some(block) = block_at(&all, line) else {
+                continue;
+            };
+            let lacking: Vec<String> = block_hosts(ctx, file, block)
+                .into_iter()
+                .filter(|(_, r)| {
+                    r.options
+                        .get("controlmaster")
+                        .is_some_and(|v| origin_is(r, v.origin, &file.path, line))
+                        && r.options
+                            .get("controlpath")
+                            .is_none_or(|v| v.text.eq_ignore_ascii_case("none"))
+                })
+                .map(|(host, _)| host_words(&host))
+                .collect();
+            if lacking.is_empty() {
+                continue;
+            }
+            let message = format!(
+                "ControlMaster {value} does nothing for {}: no ControlPath is set, so ssh neither starts nor reuses a shared connection and every connection authenticates again; add ControlPath ~/.ssh/cm-%C",
+                name_list(&lacking)
+            );
+            let mut f = value_finding(code, Severity::Warning, file, line, d, message);
+            let indent = indentation(file, line).to_string();
+            f.fixes.extend(edit_fix(
+                file,
+                String::from("Add ControlPath ~/.ssh/cm-%C"),
+                vec![insert_line_after(
+                    file,
+                    line,
+                    &format!("{indent}ControlPath ~/.ssh/cm-%C"),
+                )],
+                false,
+            ));
+            out.push(f);
         }
     }
 }
@@ -119,125 +98,203 @@ fn tokens(value: &str) -> Vec<char> {
 }
 
 /// SSH006: a ControlPath that is not different for each connection.
-pub struct SharedControlPath;
-
-impl Rule for SharedControlPath {
-    fn code(&self) -> &'static str {
-        "SSH006"
-    }
-
-    fn title(&self) -> &'static str {
-        "ControlPath shared by different connections"
-    }
-
-    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
-        for file in &ctx.files {
-            let all = blocks(file);
-            for (line, d) in directives(file) {
-                if d.keyword != "controlpath" {
-                    continue;
-                }
-                let [arg] = d.args.as_slice() else {
-                    continue;
-                };
-                if arg.value.eq_ignore_ascii_case("none") {
-                    continue;
-                }
-                let used = tokens(&arg.value);
-                let host = used.iter().any(|t| matches!(t, 'h' | 'n' | 'k'));
-                if used.contains(&'C') || (host && used.contains(&'p') && used.contains(&'r')) {
-                    continue;
-                }
-                let Some(block) = block_at(&all, line) else {
-                    continue;
-                };
-                let (severity, who) = if single_host(block) {
-                    (
-                        Severity::Info,
-                        "connections to this host as another user or port (ssh -l, ssh -p)",
-                    )
-                } else {
-                    (Severity::Warning, "connections to different hosts")
-                };
-                let mut missing = Vec::new();
-                if !host {
-                    missing.push("%h");
-                }
-                if !used.contains(&'p') {
-                    missing.push("%p");
-                }
-                if !used.contains(&'r') {
-                    missing.push("%r");
-                }
-                let message = format!(
-                    "ControlPath {} is the same for {who} (it lacks {}): the second ssh finds the first one's socket and runs its session over that connection, on the wrong host or as the wrong user; use %C, a hash of local host, host, port and user",
-                    arg.value,
-                    missing.join(", ")
-                );
-                let mut f = finding(
-                    self.code(),
-                    severity,
-                    file,
-                    value_range(file, line, d),
-                    message,
-                );
-                let dir = match arg.value.rfind('/') {
-                    Some(at) => arg.value.get(..=at).unwrap_or(""),
-                    None => "",
-                };
-                let new_value = format!("{dir}cm-%C");
-                let new_text = if new_value.contains([' ', '\t', '"', '\'', '\\']) {
-                    None
-                } else {
-                    Some(new_value)
-                };
-                f.fixes.extend(new_text.and_then(|text| {
-                    edit_fix(
-                        file,
-                        format!("Use {text}"),
-                        vec![replace(file, line, arg.span.clone(), &text)],
-                        false,
-                    )
-                }));
-                out.push(f);
+pub fn shared_control_path(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
+    for file in &ctx.files {
+        let all = blocks(file);
+        for (line, d) in keyword_lines(file, "controlpath") {
+            let [arg] = d.args.as_slice() else {
+                continue;
+            };
+            if arg.value.eq_ignore_ascii_case("none") {
+                continue;
             }
+            let used = tokens(&arg.value);
+            let host = used.iter().any(|t| matches!(t, 'h' | 'n' | 'k'));
+            if used.contains(&'C') || (host && used.contains(&'p') && used.contains(&'r')) {
+                continue;
+            }
+            let Some(block) = block_at(&all, line) else {
+                continue;
+            };
+            let (severity, who) = if single_host(block) {
+                (
+                    Severity::Info,
+                    "connections to this host as another user or port (ssh -l, ssh -p)",
+                )
+            } else {
+                (Severity::Warning, "connections to different hosts")
+            };
+            let mut missing = Vec::new();
+            if !host {
+                missing.push("%h");
+            }
+            if !used.contains(&'p') {
+                missing.push("%p");
+            }
+            if !used.contains(&'r') {
+                missing.push("%r");
+            }
+            let message = format!(
+                "ControlPath {} is the same for {who} (it lacks {}): the second ssh finds the first one's socket and runs its session over that connection, on the wrong host or as the wrong user; use %C, a hash of local host, host, port and user",
+                arg.value,
+                missing.join(", ")
+            );
+            let mut f = value_finding(code, severity, file, line, d, message);
+            let dir = match arg.value.rfind('/') {
+                Some(at) => arg.value.get(..=at).unwrap_or(""),
+                None => "",
+            };
+            let new_value = format!("{dir}cm-%C");
+            let new_text = if new_value.contains([' ', '\t', '"', '\'', '\\']) {
+                None
+            } else {
+                Some(new_value)
+            };
+            f.fixes.extend(
+                new_text.and_then(|text| {
+                    replace_arg_fix(file, line, arg, &format!("Use {text}"), &text)
+                }),
+            );
+            out.push(f);
         }
     }
 }
 
 /// SSH007: an expanded ControlPath too long for a Unix socket.
-pub struct ControlPathTooLong;
-
-impl Rule for ControlPathTooLong {
-    fn code(&self) -> &'static str {
-        "SSH007"
-    }
-
-    fn title(&self) -> &'static str {
-        "ControlPath too long for a Unix socket"
-    }
-
-    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
-        let max = SUN_PATH - 1;
-        for file in &ctx.files {
-            let all = blocks(file);
-            for (line, d) in directives(file) {
-                if d.keyword != "controlpath" {
-                    continue;
+pub fn control_path_too_long(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
+    let max = SUN_PATH - 1;
+    for file in &ctx.files {
+        let all = blocks(file);
+        for (line, d) in keyword_lines(file, "controlpath") {
+            if d.args
+                .first()
+                .is_none_or(|a| a.value.eq_ignore_ascii_case("none"))
+            {
+                continue;
+            }
+            let Some(block) = block_at(&all, line) else {
+                continue;
+            };
+            // The first host for which this line is in effect and too long.
+            let problem = block_hosts(ctx, file, block).into_iter().find_map(|(host, r)| {
+                let v = r.options.get("controlpath")?;
+                if !origin_is(&r, v.origin, &file.path, line) {
+                    return None;
                 }
-                if d.args
-                    .first()
-                    .is_none_or(|a| a.value.eq_ignore_ascii_case("none"))
-                {
-                    continue;
+                let lines = effective(&r, ctx.local, &|_| None).ok()?;
+                let path = lines
+                    .iter()
+                    .find(|l| l.keyword == "controlpath")?
+                    .value
+                    .clone();
+                let master = r
+                    .options
+                    .get("controlmaster")
+                    .map(|v| v.text.clone())
+                    .unwrap_or_else(|| String::from("false"));
+                let len = path.len();
+                let creates = master != "false";
+                if len > max {
+                    Some((host, path, format!(
+                        "ssh stops with \"ControlPath too long ('{{path}}' >= {SUN_PATH} bytes)\" or \"path ... too long for Unix domain socket\": a socket path must fit in {SUN_PATH} bytes with its final NUL"
+                    )))
+                } else if creates && len + TEMP_SUFFIX > max {
+                    Some((host, path, format!(
+                        "while creating the master socket ssh appends a {TEMP_SUFFIX}-character random suffix, making {} bytes, and stops with \"unix_listener: path \"...\" too long for Unix domain socket\" (a socket path must fit in {SUN_PATH} bytes with its final NUL)",
+                        len + TEMP_SUFFIX
+                    )))
+                } else {
+                    None
                 }
-                let Some(block) = block_at(&all, line) else {
-                    continue;
-                };
-                // The first host for which this line is in effect and too long.
-                let problem = block_hosts(ctx, file, block).into_iter().find_map(|(host, r)| {
+            });
+            let Some((host, path, why)) = problem else {
+                continue;
+            };
+            let why = why.replace("{path}", &path);
+            let message = format!(
+                "For {} this ControlPath expands to {} bytes ({path}): {why}; use a shorter directory, e.g. ControlPath ~/.ssh/cm-%C",
+                host_words(&host),
+                path.len()
+            );
+            let mut f = value_finding(code, Severity::Error, file, line, d, message);
+            let short = ctx.local.home.to_string_lossy().len() + "/.ssh/cm-".len() + 40;
+            if short + TEMP_SUFFIX <= max {
+                if let Some(arg) = d.args.first() {
+                    f.fixes.extend(replace_arg_fix(
+                        file,
+                        line,
+                        arg,
+                        "Use ~/.ssh/cm-%C",
+                        "~/.ssh/cm-%C",
+                    ));
+                }
+            }
+            out.push(f);
+        }
+    }
+}
+
+/// SSH008: ControlMaster on Windows, whose OpenSSH has no connection sharing.
+pub fn control_master_on_windows(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
+    if ctx.platform != Platform::Windows {
+        return;
+    }
+    for file in &ctx.files {
+        for (line, d) in keyword_lines(file, "controlmaster") {
+            let Some(arg) = d.args.first() else {
+                continue;
+            };
+            if !master_on(&arg.value) {
+                continue;
+            }
+            let message = format!(
+                "ControlMaster {} breaks ssh on Windows: Windows' OpenSSH does not implement connection sharing over Unix sockets, and connections fail with \"getsockname failed: Not a socket\" (or \"Bad file descriptor\"); Remote-SSH then cannot connect. Set ControlMaster no for this machine",
+                arg.value
+            );
+            let mut f = value_finding(code, Severity::Error, file, line, d, message);
+            f.fixes.extend(replace_arg_fix(
+                file,
+                line,
+                arg,
+                "Set ControlMaster no",
+                "no",
+            ));
+            out.push(f);
+        }
+    }
+}
+
+/// SSH031: a ControlPath whose directory does not exist, so the master
+/// socket cannot be created.
+pub fn control_path_directory_missing(
+    code: &'static str,
+    ctx: &LintContext,
+    out: &mut Vec<Finding>,
+) {
+    if ctx.platform == Platform::Windows {
+        return;
+    }
+    for file in &ctx.files {
+        let all = blocks(file);
+        for (line, d) in keyword_lines(file, "controlpath") {
+            if d.args
+                .first()
+                .is_none_or(|a| a.value.eq_ignore_ascii_case("none"))
+            {
+                continue;
+            }
+            let Some(block) = block_at(&all, line) else {
+                continue;
+            };
+            let problem = block_hosts(ctx, file, block)
+                .into_iter()
+                .find_map(|(host, r)| {
                     let v = r.options.get("controlpath")?;
                     if !origin_is(&r, v.origin, &file.path, line) {
+                        return None;
+                    }
+                    let master = r.options.get("controlmaster").map(|v| v.text.as_str());
+                    if master.is_none_or(|m| m == "false") {
                         return None;
                     }
                     let lines = effective(&r, ctx.local, &|_| None).ok()?;
@@ -246,189 +303,30 @@ impl Rule for ControlPathTooLong {
                         .find(|l| l.keyword == "controlpath")?
                         .value
                         .clone();
-                    let master = r
-                        .options
-                        .get("controlmaster")
-                        .map(|v| v.text.clone())
-                        .unwrap_or_else(|| String::from("false"));
-                    let len = path.len();
-                    let creates = master != "false";
-                    if len > max {
-                        Some((host, path, format!(
-                            "ssh stops with \"ControlPath too long ('{{path}}' >= {SUN_PATH} bytes)\" or \"path ... too long for Unix domain socket\": a socket path must fit in {SUN_PATH} bytes with its final NUL"
-                        )))
-                    } else if creates && len + TEMP_SUFFIX > max {
-                        Some((host, path, format!(
-                            "while creating the master socket ssh appends a {TEMP_SUFFIX}-character random suffix, making {} bytes, and stops with \"unix_listener: path \"...\" too long for Unix domain socket\" (a socket path must fit in {SUN_PATH} bytes with its final NUL)",
-                            len + TEMP_SUFFIX
-                        )))
-                    } else {
-                        None
-                    }
+                    let dir = std::path::Path::new(&path).parent()?.to_path_buf();
+                    (dir.is_absolute() && !ctx.fs.is_dir(&dir)).then_some((host, path, dir))
                 });
-                let Some((host, path, why)) = problem else {
-                    continue;
-                };
-                let why = why.replace("{path}", &path);
-                let message = format!(
-                    "For {} this ControlPath expands to {} bytes ({path}): {why}; use a shorter directory, e.g. ControlPath ~/.ssh/cm-%C",
-                    host_words(&host),
-                    path.len()
-                );
-                let mut f = finding(
-                    self.code(),
-                    Severity::Error,
-                    file,
-                    value_range(file, line, d),
-                    message,
-                );
-                let short = ctx.local.home.to_string_lossy().len() + "/.ssh/cm-".len() + 40;
-                if short + TEMP_SUFFIX <= max {
-                    if let Some(arg) = d.args.first() {
-                        f.fixes.extend(edit_fix(
-                            file,
-                            String::from("Use ~/.ssh/cm-%C"),
-                            vec![replace(file, line, arg.span.clone(), "~/.ssh/cm-%C")],
-                            false,
-                        ));
-                    }
-                }
-                out.push(f);
-            }
-        }
-    }
-}
-
-/// SSH008: ControlMaster on Windows, whose OpenSSH has no connection sharing.
-pub struct ControlMasterOnWindows;
-
-impl Rule for ControlMasterOnWindows {
-    fn code(&self) -> &'static str {
-        "SSH008"
-    }
-
-    fn title(&self) -> &'static str {
-        "ControlMaster on Windows"
-    }
-
-    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
-        if ctx.platform != Platform::Windows {
-            return;
-        }
-        for file in &ctx.files {
-            for (line, d) in directives(file) {
-                if d.keyword != "controlmaster" {
-                    continue;
-                }
-                let Some(arg) = d.args.first() else {
-                    continue;
-                };
-                if !master_on(&arg.value) {
-                    continue;
-                }
-                let message = format!(
-                    "ControlMaster {} breaks ssh on Windows: Windows' OpenSSH does not implement connection sharing over Unix sockets, and connections fail with \"getsockname failed: Not a socket\" (or \"Bad file descriptor\"); Remote-SSH then cannot connect. Set ControlMaster no for this machine",
-                    arg.value
-                );
-                let mut f = finding(
-                    self.code(),
-                    Severity::Error,
-                    file,
-                    value_range(file, line, d),
-                    message,
-                );
-                f.fixes.extend(edit_fix(
-                    file,
-                    String::from("Set ControlMaster no"),
-                    vec![replace(file, line, arg.span.clone(), "no")],
-                    false,
-                ));
-                out.push(f);
-            }
-        }
-    }
-}
-
-/// SSH031: a ControlPath whose directory does not exist, so the master
-/// socket cannot be created.
-pub struct ControlPathDirectoryMissing;
-
-impl Rule for ControlPathDirectoryMissing {
-    fn code(&self) -> &'static str {
-        "SSH031"
-    }
-
-    fn title(&self) -> &'static str {
-        "ControlPath directory missing"
-    }
-
-    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
-        if ctx.platform == Platform::Windows {
-            return;
-        }
-        for file in &ctx.files {
-            let all = blocks(file);
-            for (line, d) in directives(file) {
-                if d.keyword != "controlpath" {
-                    continue;
-                }
-                if d.args
-                    .first()
-                    .is_none_or(|a| a.value.eq_ignore_ascii_case("none"))
-                {
-                    continue;
-                }
-                let Some(block) = block_at(&all, line) else {
-                    continue;
-                };
-                let problem = block_hosts(ctx, file, block)
-                    .into_iter()
-                    .find_map(|(host, r)| {
-                        let v = r.options.get("controlpath")?;
-                        if !origin_is(&r, v.origin, &file.path, line) {
-                            return None;
-                        }
-                        let master = r.options.get("controlmaster").map(|v| v.text.as_str());
-                        if master.is_none_or(|m| m == "false") {
-                            return None;
-                        }
-                        let lines = effective(&r, ctx.local, &|_| None).ok()?;
-                        let path = lines
-                            .iter()
-                            .find(|l| l.keyword == "controlpath")?
-                            .value
-                            .clone();
-                        let dir = std::path::Path::new(&path).parent()?.to_path_buf();
-                        (dir.is_absolute() && !ctx.fs.is_dir(&dir)).then_some((host, path, dir))
-                    });
-                let Some((host, path, dir)) = problem else {
-                    continue;
-                };
-                let shown = dir.display().to_string();
-                let message = format!(
-                    "The directory {shown} does not exist: when ssh sets up the shared connection for {} it stops with \"unix_listener: cannot bind to path {path}.XXXXXXXXXXXXXXXX: No such file or directory\" and the connection fails; create it with mkdir -p -m 700 {shown}",
-                    host_words(&host)
-                );
-                let mut f = finding(
-                    self.code(),
-                    Severity::Error,
-                    file,
-                    value_range(file, line, d),
-                    message,
-                );
-                f.fixes.extend(Some(command_fix(
-                    format!("Create {shown}"),
-                    vec![
-                        String::from("mkdir"),
-                        String::from("-p"),
-                        String::from("-m"),
-                        String::from("700"),
-                        shown,
-                    ],
-                    true,
-                )));
-                out.push(f);
-            }
+            let Some((host, path, dir)) = problem else {
+                continue;
+            };
+            let shown = dir.display().to_string();
+            let message = format!(
+                "The directory {shown} does not exist: when ssh sets up the shared connection for {} it stops with \"unix_listener: cannot bind to path {path}.XXXXXXXXXXXXXXXX: No such file or directory\" and the connection fails; create it with mkdir -p -m 700 {shown}",
+                host_words(&host)
+            );
+            let mut f = value_finding(code, Severity::Error, file, line, d, message);
+            f.fixes.extend(Some(command_fix(
+                format!("Create {shown}"),
+                vec![
+                    String::from("mkdir"),
+                    String::from("-p"),
+                    String::from("-m"),
+                    String::from("700"),
+                    shown,
+                ],
+                true,
+            )));
+            out.push(f);
         }
     }
 }
@@ -437,27 +335,16 @@ impl Rule for ControlPathDirectoryMissing {
 mod tests {
     use std::path::Path;
 
-    use crate::finding::Finding;
     use crate::ssh::config::resolve::memory::MemoryFs;
-    use crate::ssh::lint::tests::{facts, lint_text};
+    use crate::ssh::lint::tests::{columns, facts, lint_text, only};
     use crate::ssh::lint::{lint, LintContext, Platform};
-
-    fn only<'a>(findings: &'a [Finding], code: &str) -> Vec<&'a Finding> {
-        findings.iter().filter(|f| f.code == code).collect()
-    }
 
     #[test]
     fn ssh005_flags_controlmaster_without_controlpath() {
         let findings = lint_text("Host db\n  ControlMaster auto\n  ControlPersist 10m\n");
         let f = only(&findings, "SSH005")[0];
         assert_eq!(f.range().unwrap().start.line, 1);
-        assert_eq!(
-            (
-                f.range().unwrap().start.character,
-                f.range().unwrap().end.character
-            ),
-            (16, 20)
-        );
+        assert_eq!(columns(f), (16, 20));
         assert!(f.message.contains("does nothing for db"), "{}", f.message);
         let fix = f.fix().unwrap();
         assert_eq!(fix.edits[0].new_text, "\n  ControlPath ~/.ssh/cm-%C");
@@ -480,13 +367,7 @@ mod tests {
         let f = only(&findings, "SSH006")[0];
         assert_eq!(f.severity, crate::ssh::lint::Severity::Warning);
         assert!(f.message.contains("lacks %p, %r"), "{}", f.message);
-        assert_eq!(
-            (
-                f.range().unwrap().start.character,
-                f.range().unwrap().end.character
-            ),
-            (14, 30)
-        );
+        assert_eq!(columns(f), (14, 30));
         assert_eq!(f.fix().unwrap().edits[0].new_text, "~/.ssh/cm-%C");
         for ok in ["~/.ssh/cm-%C", "~/.ssh/%r@%h:%p", "none"] {
             let findings = lint_text(&format!("Host *\n  ControlPath {ok}\n"));
@@ -515,13 +396,7 @@ mod tests {
         let findings = lint_text(text);
         let f = only(&findings, "SSH031")[0];
         assert_eq!(f.range().unwrap().start.line, 2);
-        assert_eq!(
-            (
-                f.range().unwrap().start.character,
-                f.range().unwrap().end.character
-            ),
-            (14, 37)
-        );
+        assert_eq!(columns(f), (14, 37));
         assert!(f.message.contains("cannot bind to path"), "{}", f.message);
         assert_eq!(
             f.fix().unwrap().command.as_deref().unwrap(),

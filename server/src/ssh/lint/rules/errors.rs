@@ -6,120 +6,90 @@ use std::collections::BTreeMap;
 use crate::finding::{Finding, Severity};
 use crate::ssh::config::lexer::LineSyntax;
 use crate::ssh::lint::rules::support::{
-    directives, finding, origin_path, place, probe_hosts, value_range,
+    directives, finding, origin_path, place, probe_hosts, value_finding,
 };
-use crate::ssh::lint::{span_range, LintContext, Rule};
+use crate::ssh::lint::{span_range, LintContext};
 
 /// SSH024: a line OpenSSH cannot split (no value, unbalanced quotes).
-pub struct SyntaxError;
-
-impl Rule for SyntaxError {
-    fn code(&self) -> &'static str {
-        "SSH024"
-    }
-
-    fn title(&self) -> &'static str {
-        "Line ssh cannot parse"
-    }
-
-    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
-        for file in &ctx.files {
-            for line in &file.lines {
-                let LineSyntax::Error { message, span } = &line.syntax else {
-                    continue;
-                };
-                let advice = if message.starts_with("no argument") {
-                    "give the keyword a value, or remove the line"
-                } else {
-                    "close the quote, or escape a literal quote as \\\""
-                };
-                let text = format!(
-                    "ssh stops with \"{}: {message}\" and connects to no host (it reads every line, even in blocks that do not apply); {advice}",
-                    place(ctx, &file.path, line.index)
-                );
-                out.push(finding(
-                    self.code(),
-                    Severity::Error,
-                    file,
-                    span_range(file, line.index, span.clone()),
-                    text,
-                ));
-            }
+pub fn syntax_error(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
+    for file in &ctx.files {
+        for line in &file.lines {
+            let LineSyntax::Error { message, span } = &line.syntax else {
+                continue;
+            };
+            let advice = if message.starts_with("no argument") {
+                "give the keyword a value, or remove the line"
+            } else {
+                "close the quote, or escape a literal quote as \\\""
+            };
+            let text = format!(
+                "ssh stops with \"{}: {message}\" and connects to no host (it reads every line, even in blocks that do not apply); {advice}",
+                place(ctx, &file.path, line.index)
+            );
+            out.push(finding(
+                code,
+                Severity::Error,
+                file,
+                span_range(file, line.index, span.clone()),
+                text,
+            ));
         }
     }
 }
 
 /// SSH025: a value OpenSSH rejects (bad port, unknown choice, a Match it
 /// cannot parse, include loops...): every such error ssh prints is a finding.
-pub struct RejectedValue;
-
-impl Rule for RejectedValue {
-    fn code(&self) -> &'static str {
-        "SSH025"
-    }
-
-    fn title(&self) -> &'static str {
-        "Value ssh rejects"
-    }
-
-    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
-        // (file index, line) -> messages, in order, once each.
-        let mut found: BTreeMap<(usize, usize), Vec<String>> = BTreeMap::new();
-        for host in probe_hosts(ctx) {
-            let r = ctx.resolved(&host);
-            for error in &r.errors {
-                let Some(origin) = error.origin else {
-                    continue;
-                };
-                // Covered by their own rules: SSH001, SSH014, SSH024.
-                if error.message.starts_with("Bad configuration option")
-                    || error.message.starts_with("Bad owner or permissions")
-                {
-                    continue;
-                }
-                let Some(path) = origin_path(&r, origin) else {
-                    continue;
-                };
-                let Some(index) = ctx.files.iter().position(|f| f.path == path) else {
-                    continue;
-                };
-                let syntax_error = ctx
-                    .files
-                    .get(index)
-                    .and_then(|f| f.lines.get(origin.line))
-                    .is_some_and(|l| matches!(l.syntax, LineSyntax::Error { .. }));
-                if syntax_error {
-                    continue;
-                }
-                let messages = found.entry((index, origin.line)).or_default();
-                if !messages.contains(&error.message) {
-                    messages.push(error.message.clone());
-                }
+pub fn rejected_value(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
+    // (file index, line) -> messages, in order, once each.
+    let mut found: BTreeMap<(usize, usize), Vec<String>> = BTreeMap::new();
+    for host in probe_hosts(ctx) {
+        let r = ctx.resolved(&host);
+        for error in &r.errors {
+            let Some(origin) = error.origin else {
+                continue;
+            };
+            // Covered by their own rules: SSH001, SSH014, SSH024.
+            if error.message.starts_with("Bad configuration option")
+                || error.message.starts_with("Bad owner or permissions")
+            {
+                continue;
+            }
+            let Some(path) = origin_path(&r, origin) else {
+                continue;
+            };
+            let Some(index) = ctx.files.iter().position(|f| f.path == path) else {
+                continue;
+            };
+            let syntax_error = ctx
+                .files
+                .get(index)
+                .and_then(|f| f.lines.get(origin.line))
+                .is_some_and(|l| matches!(l.syntax, LineSyntax::Error { .. }));
+            if syntax_error {
+                continue;
+            }
+            let messages = found.entry((index, origin.line)).or_default();
+            if !messages.contains(&error.message) {
+                messages.push(error.message.clone());
             }
         }
-        for ((index, line), messages) in found {
-            let Some(file) = ctx.files.get(index) else {
-                continue;
-            };
-            let Some(d) = crate::ssh::config::blocks::directive(file, line) else {
-                continue;
-            };
-            let quoted = messages
-                .iter()
-                .map(|m| format!("\"{}: {m}\"", place(ctx, &file.path, line)))
-                .collect::<Vec<_>>()
-                .join(" and ");
-            let text = format!(
-                "ssh rejects this line with {quoted} and stops before connecting to any host (it checks every line, even in blocks that do not apply)"
-            );
-            out.push(finding(
-                self.code(),
-                Severity::Error,
-                file,
-                value_range(file, line, d),
-                text,
-            ));
-        }
+    }
+    for ((index, line), messages) in found {
+        let Some(file) = ctx.files.get(index) else {
+            continue;
+        };
+        let Some(d) = crate::ssh::config::blocks::directive(file, line) else {
+            continue;
+        };
+        let quoted = messages
+            .iter()
+            .map(|m| format!("\"{}: {m}\"", place(ctx, &file.path, line)))
+            .collect::<Vec<_>>()
+            .join(" and ");
+        let text = format!(
+            "ssh rejects this line with {quoted} and stops before connecting to any host (it checks every line, even in blocks that do not apply)"
+        );
+        out.push(value_finding(code, Severity::Error, file, line, d, text));
     }
 }
 
@@ -142,76 +112,64 @@ fn tokens_for(keyword: &str) -> Option<(&'static str, bool)> {
 }
 
 /// SSH030: a `%` token the keyword does not accept, or a lone `%` at the end.
-pub struct UnknownToken;
-
-impl Rule for UnknownToken {
-    fn code(&self) -> &'static str {
-        "SSH030"
-    }
-
-    fn title(&self) -> &'static str {
-        "Unknown % token"
-    }
-
-    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
-        for file in &ctx.files {
-            for (line, d) in directives(file) {
-                let Some((allowed, whole_line)) = tokens_for(&d.keyword) else {
+pub fn unknown_token(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
+    for file in &ctx.files {
+        for (line, d) in directives(file) {
+            let Some((allowed, whole_line)) = tokens_for(&d.keyword) else {
+                continue;
+            };
+            let spans = if whole_line {
+                vec![d.rest_span.clone()]
+            } else {
+                d.args
+                    .iter()
+                    .filter(|a| {
+                        !matches!(d.keyword.as_str(), "localforward" | "remoteforward")
+                            || a.value.contains('/')
+                    })
+                    .map(|a| a.span.clone())
+                    .collect()
+            };
+            let text = file
+                .lines
+                .get(line)
+                .map(|l| file.line_text(l))
+                .unwrap_or("");
+            for span in spans {
+                let Some(raw) = text.get(span.clone()) else {
                     continue;
                 };
-                let spans = if whole_line {
-                    vec![d.rest_span.clone()]
-                } else {
-                    d.args
-                        .iter()
-                        .filter(|a| {
-                            !matches!(d.keyword.as_str(), "localforward" | "remoteforward")
-                                || a.value.contains('/')
-                        })
-                        .map(|a| a.span.clone())
-                        .collect()
-                };
-                let text = file
-                    .lines
-                    .get(line)
-                    .map(|l| file.line_text(l))
-                    .unwrap_or("");
-                for span in spans {
-                    let Some(raw) = text.get(span.clone()) else {
+                let mut chars = raw.char_indices().peekable();
+                while let Some((at, c)) = chars.next() {
+                    if c != '%' {
                         continue;
-                    };
-                    let mut chars = raw.char_indices().peekable();
-                    while let Some((at, c)) = chars.next() {
-                        if c != '%' {
-                            continue;
-                        }
-                        let start = span.start + at;
-                        let (problem, end) = match chars.next() {
-                            Some((_, '%')) => continue,
-                            Some((_, t)) if allowed.contains(t) => continue,
-                            Some((next_at, t)) => (
-                                format!("unknown key %{t}"),
-                                span.start + next_at + t.len_utf8(),
-                            ),
-                            None => (String::from("invalid format"), start + 1),
-                        };
-                        let list = allowed
-                            .chars()
-                            .map(|t| format!("%{t}"))
-                            .collect::<Vec<_>>()
-                            .join(" ");
-                        let message = format!(
-                            "ssh stops with \"vdollar_percent_expand: {problem}\" when it expands this {}: it accepts only %% {list}; write %% for a literal %",
-                            crate::ssh::lint::rules::keywords::camel(&d.keyword)
-                        );
-                        out.push(finding(
-                            self.code(),
-                            Severity::Error,
-                            file,
-                            span_range(file, line, start..end),
-                            message,
-                        ));
                     }
+                    let start = span.start + at;
+                    let (problem, end) = match chars.next() {
+                        Some((_, '%')) => continue,
+                        Some((_, t)) if allowed.contains(t) => continue,
+                        Some((next_at, t)) => (
+                            format!("unknown key %{t}"),
+                            span.start + next_at + t.len_utf8(),
+                        ),
+                        None => (String::from("invalid format"), start + 1),
+                    };
+                    let list = allowed
+                        .chars()
+                        .map(|t| format!("%{t}"))
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    let message = format!(
+                        "ssh stops with \"vdollar_percent_expand: {problem}\" when it expands this {}: it accepts only %% {list}; write %% for a literal %",
+                        crate::ssh::lint::rules::keywords::camel(&d.keyword)
+                    );
+                    out.push(finding(
+                        code,
+                        Severity::Error,
+                        file,
+                        span_range(file, line, start..end),
+                        message,
+                    ));
                 }
             }
         }
@@ -220,20 +178,14 @@ impl Rule for UnknownToken {
 
 #[cfg(test)]
 mod tests {
-    use crate::ssh::lint::tests::lint_text;
+    use crate::ssh::lint::tests::{columns, lint_text};
 
     #[test]
     fn ssh024_flags_a_keyword_without_a_value() {
         let findings = lint_text("Host a\n  User\n");
         let f = findings.iter().find(|f| f.code == "SSH024").unwrap();
         assert_eq!(f.range().unwrap().start.line, 1);
-        assert_eq!(
-            (
-                f.range().unwrap().start.character,
-                f.range().unwrap().end.character
-            ),
-            (2, 6)
-        );
+        assert_eq!(columns(f), (2, 6));
         assert!(f
             .message
             .contains("\"~/.ssh/config line 2: no argument after keyword \"user\"\""));
@@ -255,13 +207,7 @@ mod tests {
             .find(|f| f.code == "SSH025" && f.range().unwrap().start.line == 1)
             .unwrap();
         assert!(port.message.contains("Bad port 'abc'."), "{}", port.message);
-        assert_eq!(
-            (
-                port.range().unwrap().start.character,
-                port.range().unwrap().end.character
-            ),
-            (7, 10)
-        );
+        assert_eq!(columns(port), (7, 10));
         let choice = findings
             .iter()
             .find(|f| f.code == "SSH025" && f.range().unwrap().start.line == 3)

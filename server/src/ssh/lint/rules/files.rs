@@ -9,9 +9,9 @@ use crate::finding::{Position, Range};
 use crate::finding::{Edit, Finding, Severity};
 use crate::ssh::config::pattern::has_wildcards;
 use crate::ssh::lint::rules::support::{
-    command_fix, directives, edit_fix, finding, include_arg_targets, show_path,
+    command_fix, edit_fix, finding, include_arg_targets, keyword_lines, show_path,
 };
-use crate::ssh::lint::{span_range, LintContext, Platform, Rule};
+use crate::ssh::lint::{span_range, LintContext, Platform};
 
 /// What is wrong with a file's owner or mode, by OpenSSH's test
 /// (`(uid != 0 && uid != getuid()) || (mode & 022) != 0`).
@@ -46,97 +46,82 @@ fn file_start() -> Range {
 
 /// SSH014: the config, a file it includes, or ~/.ssh with an owner or mode
 /// that lets someone else change them.
-pub struct ConfigPermissions;
-
-impl Rule for ConfigPermissions {
-    fn code(&self) -> &'static str {
-        "SSH014"
+pub fn config_permissions(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
+    if ctx.platform == Platform::Windows {
+        return;
     }
-
-    fn title(&self) -> &'static str {
-        "Config file or ~/.ssh with bad owner or permissions"
-    }
-
-    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
-        if ctx.platform == Platform::Windows {
-            return;
-        }
-        let Some(main) = ctx.files.first() else {
-            return;
-        };
-        let ssh_dir = ctx.local.home.join(".ssh");
-        if ctx.main == ssh_dir.join("config") {
-            if let Some((_, owner, why)) = bad_owner_or_mode(ctx, &ctx.main) {
-                let path = ctx.main.display().to_string();
-                let message = format!(
-                    "ssh refuses to run: \"Bad owner or permissions on {path}\" ({why}; ssh will not read a config someone else could change)"
-                );
-                let mut f = finding(self.code(), Severity::Error, main, file_start(), message);
-                if owner == ctx.local.uid || owner == 0 {
-                    f.fixes.extend(Some(command_fix(
-                        String::from("Make the config writable only by you"),
-                        vec![String::from("chmod"), String::from("600"), path],
-                        true,
-                    )));
-                }
-                out.push(f);
-            }
-        }
-        if let Some((_, owner, why)) = bad_owner_or_mode(ctx, &ssh_dir) {
-            let dir = ssh_dir.display().to_string();
+    let Some(main) = ctx.files.first() else {
+        return;
+    };
+    let ssh_dir = ctx.local.home.join(".ssh");
+    if ctx.main == ssh_dir.join("config") {
+        if let Some((_, owner, why)) = bad_owner_or_mode(ctx, &ctx.main) {
+            let path = ctx.main.display().to_string();
             let message = format!(
-                "~/.ssh is not private ({why}): ssh does not check the directory, but whoever can write there can replace your config, keys and known_hosts, and sshd on this machine ignores keys in it (\"bad ownership or modes for directory {dir}\")"
+                "ssh refuses to run: \"Bad owner or permissions on {path}\" ({why}; ssh will not read a config someone else could change)"
             );
-            let mut f = finding(self.code(), Severity::Warning, main, file_start(), message);
-            if owner == ctx.local.uid {
+            let mut f = finding(code, Severity::Error, main, file_start(), message);
+            if owner == ctx.local.uid || owner == 0 {
                 f.fixes.extend(Some(command_fix(
-                    String::from("Make ~/.ssh accessible only by you"),
-                    vec![String::from("chmod"), String::from("700"), dir],
+                    String::from("Make the config writable only by you"),
+                    vec![String::from("chmod"), String::from("600"), path],
                     true,
                 )));
             }
             out.push(f);
         }
-        // Each pattern's files are checked once, at its first Include: a
-        // fan-out of includes repeats one pattern in every file.
-        let mut checked = std::collections::HashSet::new();
-        for file in &ctx.files {
-            for (line, d) in directives(file) {
-                if d.keyword != "include" {
+    }
+    if let Some((_, owner, why)) = bad_owner_or_mode(ctx, &ssh_dir) {
+        let dir = ssh_dir.display().to_string();
+        let message = format!(
+            "~/.ssh is not private ({why}): ssh does not check the directory, but whoever can write there can replace your config, keys and known_hosts, and sshd on this machine ignores keys in it (\"bad ownership or modes for directory {dir}\")"
+        );
+        let mut f = finding(code, Severity::Warning, main, file_start(), message);
+        if owner == ctx.local.uid {
+            f.fixes.extend(Some(command_fix(
+                String::from("Make ~/.ssh accessible only by you"),
+                vec![String::from("chmod"), String::from("700"), dir],
+                true,
+            )));
+        }
+        out.push(f);
+    }
+    // Each pattern's files are checked once, at its first Include: a
+    // fan-out of includes repeats one pattern in every file.
+    let mut checked = std::collections::HashSet::new();
+    for file in &ctx.files {
+        for (line, d) in keyword_lines(file, "include") {
+            for arg in &d.args {
+                let (pattern, targets) = include_arg_targets(ctx, &arg.value);
+                if !checked.insert(pattern) {
                     continue;
                 }
-                for arg in &d.args {
-                    let (pattern, targets) = include_arg_targets(ctx, &arg.value);
-                    if !checked.insert(pattern) {
+                for target in targets {
+                    if ctx.fs.is_dir(&target) {
                         continue;
                     }
-                    for target in targets {
-                        if ctx.fs.is_dir(&target) {
-                            continue;
-                        }
-                        let Some((_, owner, why)) = bad_owner_or_mode(ctx, &target) else {
-                            continue;
-                        };
-                        let path = target.display().to_string();
-                        let message = format!(
-                            "ssh refuses to run: \"Bad owner or permissions on {path}\" ({why}; ssh checks every included file)"
-                        );
-                        let mut f = finding(
-                            self.code(),
-                            Severity::Error,
-                            file,
-                            span_range(file, line, arg.span.clone()),
-                            message,
-                        );
-                        if owner == ctx.local.uid || owner == 0 {
-                            f.fixes.extend(Some(command_fix(
-                                format!("Make {} writable only by you", show_path(ctx, &target)),
-                                vec![String::from("chmod"), String::from("600"), path],
-                                true,
-                            )));
-                        }
-                        out.push(f);
+                    let Some((_, owner, why)) = bad_owner_or_mode(ctx, &target) else {
+                        continue;
+                    };
+                    let path = target.display().to_string();
+                    let message = format!(
+                        "ssh refuses to run: \"Bad owner or permissions on {path}\" ({why}; ssh checks every included file)"
+                    );
+                    let mut f = finding(
+                        code,
+                        Severity::Error,
+                        file,
+                        span_range(file, line, arg.span.clone()),
+                        message,
+                    );
+                    if owner == ctx.local.uid || owner == 0 {
+                        f.fixes.extend(Some(command_fix(
+                            format!("Make {} writable only by you", show_path(ctx, &target)),
+                            vec![String::from("chmod"), String::from("600"), path],
+                            true,
+                        )));
                     }
+                    out.push(f);
                 }
             }
         }
@@ -145,76 +130,61 @@ impl Rule for ConfigPermissions {
 
 /// SSH021: an Include that reads nothing: no file matches, or it names a
 /// directory.
-pub struct EmptyInclude;
-
-impl Rule for EmptyInclude {
-    fn code(&self) -> &'static str {
-        "SSH021"
-    }
-
-    fn title(&self) -> &'static str {
-        "Include that reads nothing"
-    }
-
-    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
-        // The directory each pattern matches, looked for once per pattern.
-        let mut dirs: std::collections::HashMap<String, Option<std::path::PathBuf>> =
-            std::collections::HashMap::new();
-        for file in &ctx.files {
-            for (line, d) in directives(file) {
-                if d.keyword != "include" {
-                    continue;
-                }
-                for arg in &d.args {
-                    let (pattern, targets) = include_arg_targets(ctx, &arg.value);
-                    let range = span_range(file, line, arg.span.clone());
-                    if targets.is_empty() {
-                        let (severity, what) = if has_wildcards(&pattern) {
-                            (Severity::Info, "matches no file")
-                        } else {
-                            (Severity::Warning, "names a file that does not exist")
-                        };
-                        let message = format!(
-                            "Include {} {what} ({pattern}): ssh silently reads nothing here (ssh -v: \"include {pattern} matched no files\"); relative paths are under ~/.ssh",
-                            arg.value
-                        );
-                        out.push(finding(self.code(), severity, file, range, message));
-                        continue;
-                    }
-                    let dir = dirs
-                        .entry(pattern)
-                        .or_insert_with(|| targets.iter().find(|t| ctx.fs.is_dir(t)).cloned());
-                    let Some(dir) = dir.as_ref() else {
-                        continue;
+pub fn empty_include(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
+    // The directory each pattern matches, looked for once per pattern.
+    let mut dirs: std::collections::HashMap<String, Option<std::path::PathBuf>> =
+        std::collections::HashMap::new();
+    for file in &ctx.files {
+        for (line, d) in keyword_lines(file, "include") {
+            for arg in &d.args {
+                let (pattern, targets) = include_arg_targets(ctx, &arg.value);
+                let range = span_range(file, line, arg.span.clone());
+                if targets.is_empty() {
+                    let (severity, what) = if has_wildcards(&pattern) {
+                        (Severity::Info, "matches no file")
+                    } else {
+                        (Severity::Warning, "names a file that does not exist")
                     };
                     let message = format!(
-                        "Include {} names the directory {}: ssh opens it as a file and reads nothing, silently; to read the files in it write {}/*",
-                        arg.value,
-                        show_path(ctx, dir),
-                        arg.value.trim_end_matches('/')
+                        "Include {} {what} ({pattern}): ssh silently reads nothing here (ssh -v: \"include {pattern} matched no files\"); relative paths are under ~/.ssh",
+                        arg.value
                     );
-                    let mut f = finding(self.code(), Severity::Warning, file, range, message);
-                    let raw = file
-                        .lines
-                        .get(line)
-                        .and_then(|l| file.line_text(l).get(arg.span.clone()))
-                        .unwrap_or("");
-                    if !raw.ends_with(['"', '\'']) {
-                        let at = arg.span.end;
-                        let text = if raw.ends_with('/') { "*" } else { "/*" };
-                        f.fixes.extend(edit_fix(
-                            file,
-                            format!("Include the files in it ({}{text})", raw),
-                            vec![Edit {
-                                path: file.path.clone(),
-                                range: span_range(file, line, at..at),
-                                new_text: text.to_string(),
-                            }],
-                            false,
-                        ));
-                    }
-                    out.push(f);
+                    out.push(finding(code, severity, file, range, message));
+                    continue;
                 }
+                let dir = dirs
+                    .entry(pattern)
+                    .or_insert_with(|| targets.iter().find(|t| ctx.fs.is_dir(t)).cloned());
+                let Some(dir) = dir.as_ref() else {
+                    continue;
+                };
+                let message = format!(
+                    "Include {} names the directory {}: ssh opens it as a file and reads nothing, silently; to read the files in it write {}/*",
+                    arg.value,
+                    show_path(ctx, dir),
+                    arg.value.trim_end_matches('/')
+                );
+                let mut f = finding(code, Severity::Warning, file, range, message);
+                let raw = file
+                    .lines
+                    .get(line)
+                    .and_then(|l| file.line_text(l).get(arg.span.clone()))
+                    .unwrap_or("");
+                if !raw.ends_with(['"', '\'']) {
+                    let at = arg.span.end;
+                    let text = if raw.ends_with('/') { "*" } else { "/*" };
+                    f.fixes.extend(edit_fix(
+                        file,
+                        format!("Include the files in it ({}{text})", raw),
+                        vec![Edit {
+                            path: file.path.clone(),
+                            range: span_range(file, line, at..at),
+                            new_text: text.to_string(),
+                        }],
+                        false,
+                    ));
+                }
+                out.push(f);
             }
         }
     }
@@ -226,12 +196,8 @@ mod tests {
 
     use crate::finding::{Finding, Severity};
     use crate::ssh::config::resolve::memory::MemoryFs;
-    use crate::ssh::lint::tests::{facts, lint_files, lint_text};
+    use crate::ssh::lint::tests::{columns, facts, lint_files, lint_text, only};
     use crate::ssh::lint::{lint, LintContext};
-
-    fn only<'a>(findings: &'a [Finding], code: &str) -> Vec<&'a Finding> {
-        findings.iter().filter(|f| f.code == code).collect()
-    }
 
     fn lint_modes(files: &[(&str, &str, u32)]) -> Vec<Finding> {
         let plain: Vec<(&str, &str)> = files.iter().map(|(p, t, _)| (*p, *t)).collect();
@@ -272,13 +238,7 @@ mod tests {
         ]);
         let f = only(&findings, "SSH014")[0];
         assert_eq!(f.range().unwrap().start.line, 0);
-        assert_eq!(
-            (
-                f.range().unwrap().start.character,
-                f.range().unwrap().end.character
-            ),
-            (8, 16)
-        );
+        assert_eq!(columns(f), (8, 16));
         assert!(f
             .message
             .contains("Bad owner or permissions on /home/me/.ssh/conf.d/work"));

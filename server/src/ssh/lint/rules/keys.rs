@@ -11,7 +11,7 @@ use crate::ssh::config::source::SourceFile;
 use crate::ssh::lint::rules::support::{
     command_fix, directives, edit_fix, finding, keyword_of, local_path, show_path,
 };
-use crate::ssh::lint::{span_range, LintContext, Platform, Rule};
+use crate::ssh::lint::{span_range, LintContext, Platform};
 
 /// ssh's default identity files (tried when no IdentityFile applies).
 const DEFAULT_KEYS: &[&str] = &[
@@ -75,40 +75,28 @@ fn is_default(ctx: &LintContext, path: &Path) -> bool {
 }
 
 /// SSH011: an IdentityFile that does not exist.
-pub struct MissingIdentityFile;
-
-impl Rule for MissingIdentityFile {
-    fn code(&self) -> &'static str {
-        "SSH011"
-    }
-
-    fn title(&self) -> &'static str {
-        "IdentityFile missing"
-    }
-
-    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
-        for id in identities(ctx) {
-            if is_default(ctx, &id.path) || exists(ctx, &id.path) {
-                continue;
-            }
-            // A public key alone is how agent-held keys (1Password, a token)
-            // are selected: fine.
-            if exists(ctx, &with_suffix(&id.path, ".pub")) {
-                continue;
-            }
-            let shown = id.path.display();
-            let message = format!(
-                "IdentityFile {} does not exist ({shown}): unless the key is in your agent, ssh prints \"no such identity: {shown}: No such file or directory\" and goes on with other keys, so the server may answer \"Permission denied (publickey)\"",
-                id.arg.value
-            );
-            out.push(finding(
-                self.code(),
-                Severity::Warning,
-                id.file,
-                span_range(id.file, id.line, id.arg.span.clone()),
-                message,
-            ));
+pub fn missing_identity_file(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
+    for id in identities(ctx) {
+        if is_default(ctx, &id.path) || exists(ctx, &id.path) {
+            continue;
         }
+        // A public key alone is how agent-held keys (1Password, a token)
+        // are selected: fine.
+        if exists(ctx, &with_suffix(&id.path, ".pub")) {
+            continue;
+        }
+        let shown = id.path.display();
+        let message = format!(
+            "IdentityFile {} does not exist ({shown}): unless the key is in your agent, ssh prints \"no such identity: {shown}: No such file or directory\" and goes on with other keys, so the server may answer \"Permission denied (publickey)\"",
+            id.arg.value
+        );
+        out.push(finding(
+            code,
+            Severity::Warning,
+            id.file,
+            span_range(id.file, id.line, id.arg.span.clone()),
+            message,
+        ));
     }
 }
 
@@ -127,108 +115,78 @@ fn drop_pub_suffix(file: &SourceFile, line: usize, arg: &Arg) -> Option<Edit> {
 }
 
 /// SSH012: an IdentityFile naming a `.pub` file.
-pub struct PublicKeyAsIdentity;
-
-impl Rule for PublicKeyAsIdentity {
-    fn code(&self) -> &'static str {
-        "SSH012"
-    }
-
-    fn title(&self) -> &'static str {
-        "IdentityFile names a public key"
-    }
-
-    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
-        for id in identities(ctx) {
-            let Some(private) = id
-                .path
-                .to_str()
-                .and_then(|p| p.strip_suffix(".pub"))
-                .map(PathBuf::from)
-            else {
-                continue;
-            };
-            let range = span_range(id.file, id.line, id.arg.span.clone());
-            let shown = id.path.display();
-            if exists(ctx, &private) {
-                let message = format!(
-                    "IdentityFile names the public key {}, while the private key {} is next to it: unless the key is in your agent, ssh tries to read the .pub file as a private key and fails with \"Load key \"{shown}\": invalid format\" (or \"bad permissions\"); name the private key",
-                    id.arg.value,
-                    show_path(ctx, &private)
-                );
-                let mut f = finding(self.code(), Severity::Warning, id.file, range, message);
-                f.fixes
-                    .extend(drop_pub_suffix(id.file, id.line, id.arg).and_then(|edit| {
-                        edit_fix(
-                            id.file,
-                            format!("Use the private key {}", show_path(ctx, &private)),
-                            vec![edit],
-                            false,
-                        )
-                    }));
-                out.push(f);
-            } else {
-                let message = format!(
-                    "IdentityFile names the public key {}: that works only while the matching private key is in your agent (1Password, Secretive, a hardware token); otherwise ssh fails with \"Load key \"{shown}\": invalid format\"",
-                    id.arg.value
-                );
-                out.push(finding(
-                    self.code(),
-                    Severity::Info,
-                    id.file,
-                    range,
-                    message,
-                ));
-            }
+pub fn public_key_as_identity(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
+    for id in identities(ctx) {
+        let Some(private) = id
+            .path
+            .to_str()
+            .and_then(|p| p.strip_suffix(".pub"))
+            .map(PathBuf::from)
+        else {
+            continue;
+        };
+        let range = span_range(id.file, id.line, id.arg.span.clone());
+        let shown = id.path.display();
+        if exists(ctx, &private) {
+            let message = format!(
+                "IdentityFile names the public key {}, while the private key {} is next to it: unless the key is in your agent, ssh tries to read the .pub file as a private key and fails with \"Load key \"{shown}\": invalid format\" (or \"bad permissions\"); name the private key",
+                id.arg.value,
+                show_path(ctx, &private)
+            );
+            let mut f = finding(code, Severity::Warning, id.file, range, message);
+            f.fixes
+                .extend(drop_pub_suffix(id.file, id.line, id.arg).and_then(|edit| {
+                    edit_fix(
+                        id.file,
+                        format!("Use the private key {}", show_path(ctx, &private)),
+                        vec![edit],
+                        false,
+                    )
+                }));
+            out.push(f);
+        } else {
+            let message = format!(
+                "IdentityFile names the public key {}: that works only while the matching private key is in your agent (1Password, Secretive, a hardware token); otherwise ssh fails with \"Load key \"{shown}\": invalid format\"",
+                id.arg.value
+            );
+            out.push(finding(code, Severity::Info, id.file, range, message));
         }
     }
 }
 
 /// SSH013: a private key others can read, which ssh refuses to use.
-pub struct KeyPermissions;
-
-impl Rule for KeyPermissions {
-    fn code(&self) -> &'static str {
-        "SSH013"
+pub fn key_permissions(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
+    if ctx.platform == Platform::Windows {
+        return;
     }
-
-    fn title(&self) -> &'static str {
-        "Private key readable by others"
-    }
-
-    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
-        if ctx.platform == Platform::Windows {
-            return;
+    for id in identities(ctx) {
+        if id.path.to_str().is_some_and(|p| p.ends_with(".pub")) {
+            continue;
         }
-        for id in identities(ctx) {
-            if id.path.to_str().is_some_and(|p| p.ends_with(".pub")) {
-                continue;
-            }
-            let Some((mode, owner)) = ctx.fs.mode_and_owner(&id.path) else {
-                continue;
-            };
-            if owner != ctx.local.uid || mode & 0o077 == 0 {
-                continue;
-            }
-            let path = id.path.display().to_string();
-            let message = format!(
-                "ssh ignores this key: \"Permissions 0{:03o} for '{path}' are too open.\" (\"It is required that your private key files are NOT accessible by others. This private key will be ignored.\"); run chmod 600 on it",
-                mode & 0o777
-            );
-            let mut f = finding(
-                self.code(),
-                Severity::Error,
-                id.file,
-                span_range(id.file, id.line, id.arg.span.clone()),
-                message,
-            );
-            f.fixes.extend(Some(command_fix(
-                format!("Make {} readable only by you", show_path(ctx, &id.path)),
-                vec![String::from("chmod"), String::from("600"), path],
-                true,
-            )));
-            out.push(f);
+        let Some((mode, owner)) = ctx.fs.mode_and_owner(&id.path) else {
+            continue;
+        };
+        if owner != ctx.local.uid || mode & 0o077 == 0 {
+            continue;
         }
+        let path = id.path.display().to_string();
+        let message = format!(
+            "ssh ignores this key: \"Permissions 0{:03o} for '{path}' are too open.\" (\"It is required that your private key files are NOT accessible by others. This private key will be ignored.\"); run chmod 600 on it",
+            mode & 0o777
+        );
+        let mut f = finding(
+            code,
+            Severity::Error,
+            id.file,
+            span_range(id.file, id.line, id.arg.span.clone()),
+            message,
+        );
+        f.fixes.extend(Some(command_fix(
+            format!("Make {} readable only by you", show_path(ctx, &id.path)),
+            vec![String::from("chmod"), String::from("600"), path],
+            true,
+        )));
+        out.push(f);
     }
 }
 
@@ -307,68 +265,56 @@ fn base64_decode(text: &str) -> Option<Vec<u8>> {
 }
 
 /// SSH015: a DSA key, or an RSA key under 2048 bits.
-pub struct WeakKey;
-
-impl Rule for WeakKey {
-    fn code(&self) -> &'static str {
-        "SSH015"
-    }
-
-    fn title(&self) -> &'static str {
-        "DSA or short RSA key"
-    }
-
-    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
-        let dss_allowed = ctx.files.iter().any(|f| {
-            directives(f).any(|(_, d)| {
-                (d.keyword.contains("acceptedalgorithms") || d.keyword.contains("keytypes"))
-                    && d.rest.contains("ssh-dss")
-            })
-        });
-        for id in identities(ctx) {
-            let public = if id.path.to_str().is_some_and(|p| p.ends_with(".pub")) {
-                id.path.clone()
-            } else {
-                with_suffix(&id.path, ".pub")
-            };
-            let Ok(bytes) = ctx.fs.read(&public) else {
-                continue;
-            };
-            let Some((kind, size)) = key_kind(&String::from_utf8_lossy(&bytes)) else {
-                continue;
-            };
-            let shown = show_path(ctx, &id.path);
-            let (severity, message) = match (kind.as_str(), size) {
-                ("ssh-dss", _) => (
-                    if dss_allowed { Severity::Warning } else { Severity::Error },
-                    format!(
-                        "{shown} is a DSA (ssh-dss) key: OpenSSH 7.0 stopped offering DSA keys by default and OpenSSH 10.0 removed DSA entirely, so ssh skips it (ssh -v: \"Skipping ssh-dss key {} - corresponding algo not in PubkeyAcceptedAlgorithms\"); make an Ed25519 key with ssh-keygen -t ed25519 and install it on your servers",
-                        id.path.display()
-                    ),
+pub fn weak_key(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
+    let dss_allowed = ctx.files.iter().any(|f| {
+        directives(f).any(|(_, d)| {
+            (d.keyword.contains("acceptedalgorithms") || d.keyword.contains("keytypes"))
+                && d.rest.contains("ssh-dss")
+        })
+    });
+    for id in identities(ctx) {
+        let public = if id.path.to_str().is_some_and(|p| p.ends_with(".pub")) {
+            id.path.clone()
+        } else {
+            with_suffix(&id.path, ".pub")
+        };
+        let Ok(bytes) = ctx.fs.read(&public) else {
+            continue;
+        };
+        let Some((kind, size)) = key_kind(&String::from_utf8_lossy(&bytes)) else {
+            continue;
+        };
+        let shown = show_path(ctx, &id.path);
+        let (severity, message) = match (kind.as_str(), size) {
+            ("ssh-dss", _) => (
+                if dss_allowed { Severity::Warning } else { Severity::Error },
+                format!(
+                    "{shown} is a DSA (ssh-dss) key: OpenSSH 7.0 stopped offering DSA keys by default and OpenSSH 10.0 removed DSA entirely, so ssh skips it (ssh -v: \"Skipping ssh-dss key {} - corresponding algo not in PubkeyAcceptedAlgorithms\"); make an Ed25519 key with ssh-keygen -t ed25519 and install it on your servers",
+                    id.path.display()
                 ),
-                ("ssh-rsa", Some(n)) if n < 1024 => (
-                    Severity::Error,
-                    format!(
-                        "{shown} is a {n}-bit RSA key: ssh refuses RSA keys under 1024 bits (RequiredRSASize defaults to 1024) with \"load pubkey \"{}\": Invalid key length\" and never offers it; make an Ed25519 key with ssh-keygen -t ed25519",
-                        id.path.display()
-                    ),
+            ),
+            ("ssh-rsa", Some(n)) if n < 1024 => (
+                Severity::Error,
+                format!(
+                    "{shown} is a {n}-bit RSA key: ssh refuses RSA keys under 1024 bits (RequiredRSASize defaults to 1024) with \"load pubkey \"{}\": Invalid key length\" and never offers it; make an Ed25519 key with ssh-keygen -t ed25519",
+                    id.path.display()
                 ),
-                ("ssh-rsa", Some(n)) if n < 2048 => (
-                    Severity::Warning,
-                    format!(
-                        "{shown} is a {n}-bit RSA key: too weak by current guidance (NIST SP 800-131A disallows RSA under 2048 bits), and servers or clients with RequiredRSASize 2048 refuse it; make an Ed25519 key with ssh-keygen -t ed25519"
-                    ),
+            ),
+            ("ssh-rsa", Some(n)) if n < 2048 => (
+                Severity::Warning,
+                format!(
+                    "{shown} is a {n}-bit RSA key: too weak by current guidance (NIST SP 800-131A disallows RSA under 2048 bits), and servers or clients with RequiredRSASize 2048 refuse it; make an Ed25519 key with ssh-keygen -t ed25519"
                 ),
-                _ => continue,
-            };
-            out.push(finding(
-                self.code(),
-                severity,
-                id.file,
-                span_range(id.file, id.line, id.arg.span.clone()),
-                message,
-            ));
-        }
+            ),
+            _ => continue,
+        };
+        out.push(finding(
+            code,
+            severity,
+            id.file,
+            span_range(id.file, id.line, id.arg.span.clone()),
+            message,
+        ));
     }
 }
 
@@ -379,14 +325,10 @@ mod tests {
     use super::*;
     use crate::ssh::config::resolve::memory::MemoryFs;
     use crate::ssh::lint::lint;
-    use crate::ssh::lint::tests::{facts, lint_files, lint_text};
+    use crate::ssh::lint::tests::{columns, facts, lint_files, lint_text, only};
 
     const RSA_1024: &str = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQDqs68H5i7xkcsFtuoheIjBIbOKg1tYWrioiO+AtiITn5eZGQJXwzaUZq19Xn9Sh+qjDlJSWH2bCmVCocK7bXmpxYlGxy0XQs69v8maTAzmqUJ8AN22p+3rlCcC1LYzU3gQ1LJJ4Rs8DUWcRbccZ9nvwLWgCI4CgzeDbgF+ziu2WQ== t\n";
     const RSA_512: &str = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAQQDBERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERER\n";
-
-    fn only<'a>(findings: &'a [Finding], code: &str) -> Vec<&'a Finding> {
-        findings.iter().filter(|f| f.code == code).collect()
-    }
 
     fn lint_modes(files: &[(&str, &str, u32)]) -> Vec<Finding> {
         let plain: Vec<(&str, &str)> = files.iter().map(|(p, t, _)| (*p, *t)).collect();
@@ -408,13 +350,7 @@ mod tests {
         let missing = only(&findings, "SSH011");
         assert_eq!(missing.len(), 1, "default keys are not reported");
         let f = missing[0];
-        assert_eq!(
-            (
-                f.range().unwrap().start.character,
-                f.range().unwrap().end.character
-            ),
-            (15, 30)
-        );
+        assert_eq!(columns(f), (15, 30));
         assert!(f
             .message
             .contains("no such identity: /home/me/.ssh/work_key: No such file or directory"));

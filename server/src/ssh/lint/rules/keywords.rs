@@ -11,83 +11,71 @@ use crate::ssh::lint::rules::support::{
     delete_lines, directives, edit_fix, finding, first_value_wins, origin_is, place, probe_hosts,
     replace, sets_slot, slot,
 };
-use crate::ssh::lint::{span_range, LintContext, Rule};
+use crate::ssh::lint::{span_range, LintContext};
 
 /// SSH001: a keyword OpenSSH does not know. ssh stops with "Bad configuration
 /// option" and refuses to connect to any host (unless IgnoreUnknown lists it).
-pub struct UnknownKeyword;
-
-impl Rule for UnknownKeyword {
-    fn code(&self) -> &'static str {
-        "SSH001"
-    }
-
-    fn title(&self) -> &'static str {
-        "Unknown keyword"
-    }
-
-    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
-        // IgnoreUnknown depends on which blocks are active: when the config
-        // has one, a line counts only if some host's resolution rejects it.
-        let uses_ignore_unknown = ctx
-            .files
-            .iter()
-            .any(|f| directives(f).any(|(_, d)| d.keyword == "ignoreunknown"));
-        let probes = if uses_ignore_unknown {
-            probe_hosts(ctx)
-        } else {
-            Vec::new()
-        };
-        for file in &ctx.files {
-            for line in &file.lines {
-                let LineSyntax::Directive(d) = &line.syntax else {
-                    continue;
-                };
-                if lookup(&d.keyword).is_some() {
-                    continue;
-                }
-                if uses_ignore_unknown {
-                    let rejected = probes.iter().any(|host| {
-                        let r = ctx.resolved(host);
-                        r.errors.iter().any(|e| {
-                            e.origin
-                                .is_some_and(|o| origin_is(&r, o, &file.path, line.index))
-                                && e.message.starts_with("Bad configuration option")
-                        })
-                    });
-                    if !rejected {
-                        continue;
-                    }
-                }
-                let written = file
-                    .line_text(line)
-                    .get(d.keyword_span.clone())
-                    .unwrap_or(&d.keyword);
-                let range = span_range(file, line.index, d.keyword_span.clone());
-                let suggestion = suggest(&d.keyword);
-                let mut message = format!(
-                    "Unknown keyword \"{written}\": ssh stops with \"Bad configuration option: {}\" and connects to no host",
-                    d.keyword
-                );
-                if let Some(name) = suggestion {
-                    message.push_str(&format!("; did you mean \"{name}\"?"));
-                }
-                let fix = suggestion.and_then(|name| {
-                    edit_fix(
-                        file,
-                        format!("Change to {}", camel(name)),
-                        vec![Edit {
-                            path: file.path.clone(),
-                            range,
-                            new_text: camel(name),
-                        }],
-                        true,
-                    )
-                });
-                let mut f = finding(self.code(), Severity::Error, file, range, message);
-                f.fixes.extend(fix);
-                out.push(f);
+pub fn unknown_keyword(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
+    // IgnoreUnknown depends on which blocks are active: when the config
+    // has one, a line counts only if some host's resolution rejects it.
+    let uses_ignore_unknown = ctx
+        .files
+        .iter()
+        .any(|f| directives(f).any(|(_, d)| d.keyword == "ignoreunknown"));
+    let probes = if uses_ignore_unknown {
+        probe_hosts(ctx)
+    } else {
+        Vec::new()
+    };
+    for file in &ctx.files {
+        for line in &file.lines {
+            let LineSyntax::Directive(d) = &line.syntax else {
+                continue;
+            };
+            if lookup(&d.keyword).is_some() {
+                continue;
             }
+            if uses_ignore_unknown {
+                let rejected = probes.iter().any(|host| {
+                    let r = ctx.resolved(host);
+                    r.errors.iter().any(|e| {
+                        e.origin
+                            .is_some_and(|o| origin_is(&r, o, &file.path, line.index))
+                            && e.message.starts_with("Bad configuration option")
+                    })
+                });
+                if !rejected {
+                    continue;
+                }
+            }
+            let written = file
+                .line_text(line)
+                .get(d.keyword_span.clone())
+                .unwrap_or(&d.keyword);
+            let range = span_range(file, line.index, d.keyword_span.clone());
+            let suggestion = suggest(&d.keyword);
+            let mut message = format!(
+                "Unknown keyword \"{written}\": ssh stops with \"Bad configuration option: {}\" and connects to no host",
+                d.keyword
+            );
+            if let Some(name) = suggestion {
+                message.push_str(&format!("; did you mean \"{name}\"?"));
+            }
+            let fix = suggestion.and_then(|name| {
+                edit_fix(
+                    file,
+                    format!("Change to {}", camel(name)),
+                    vec![Edit {
+                        path: file.path.clone(),
+                        range,
+                        new_text: camel(name),
+                    }],
+                    true,
+                )
+            });
+            let mut f = finding(code, Severity::Error, file, range, message);
+            f.fixes.extend(fix);
+            out.push(f);
         }
     }
 }
@@ -146,144 +134,120 @@ const RENAMES: &[Rename] = &[
 
 /// SSH003: a keyword OpenSSH removed (ignored, or reported as unsupported on
 /// every run), or an old name of a renamed one.
-pub struct DeprecatedKeyword;
-
-impl Rule for DeprecatedKeyword {
-    fn code(&self) -> &'static str {
-        "SSH003"
-    }
-
-    fn title(&self) -> &'static str {
-        "Deprecated, removed or renamed keyword"
-    }
-
-    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
-        for file in &ctx.files {
-            for (line, d) in directives(file) {
-                let Some(keyword) = lookup(&d.keyword) else {
-                    continue;
+pub fn deprecated_keyword(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
+    for file in &ctx.files {
+        for (line, d) in directives(file) {
+            let Some(keyword) = lookup(&d.keyword) else {
+                continue;
+            };
+            let written = file
+                .lines
+                .get(line)
+                .and_then(|l| file.line_text(l).get(d.keyword_span.clone()))
+                .unwrap_or(&d.keyword)
+                .to_string();
+            let range = span_range(file, line, d.keyword_span.clone());
+            let where_ = place(ctx, &file.path, line);
+            let (severity, message, fix) = if let Some(rename) =
+                RENAMES.iter().find(|r| r.old == d.keyword)
+            {
+                let mut message = format!(
+                    "{written} is an old name of {}: ssh still reads it as an alias, but ssh_config(5) documents only {}",
+                    rename.new, rename.new
+                );
+                if let Some(version) = rename.since {
+                    message.push_str(&format!(
+                        "; the new name needs OpenSSH {version} or later on every machine that reads this file (older ssh stops with \"Bad configuration option\")"
+                    ));
+                }
+                let fix = edit_fix(
+                    file,
+                    format!("Rename to {}", rename.new),
+                    vec![replace(file, line, d.keyword_span.clone(), rename.new)],
+                    rename.since.is_none(),
+                );
+                (Severity::Info, message, fix)
+            } else {
+                let message = match keyword.kind {
+                    Kind::Deprecated => format!(
+                        "{written} was removed from OpenSSH: ssh ignores this line (ssh -v shows \"{where_}: Deprecated option \"{}\"\"), so it has no effect",
+                        d.keyword
+                    ),
+                    Kind::Unsupported => format!(
+                        "{written} is not supported by this ssh: it prints \"{where_}: Unsupported option \"{}\"\" on every connection and ignores the line",
+                        d.keyword
+                    ),
+                    Kind::Ignore => format!(
+                        "{written} is ignored: OpenSSH 7.6 removed SSH protocol 1 and always speaks protocol 2, so this line has no effect"
+                    ),
+                    _ => continue,
                 };
-                let written = file
-                    .lines
-                    .get(line)
-                    .and_then(|l| file.line_text(l).get(d.keyword_span.clone()))
-                    .unwrap_or(&d.keyword)
-                    .to_string();
-                let range = span_range(file, line, d.keyword_span.clone());
-                let where_ = place(ctx, &file.path, line);
-                let (severity, message, fix) = if let Some(rename) =
-                    RENAMES.iter().find(|r| r.old == d.keyword)
-                {
-                    let mut message = format!(
-                        "{written} is an old name of {}: ssh still reads it as an alias, but ssh_config(5) documents only {}",
-                        rename.new, rename.new
-                    );
-                    if let Some(version) = rename.since {
-                        message.push_str(&format!(
-                            "; the new name needs OpenSSH {version} or later on every machine that reads this file (older ssh stops with \"Bad configuration option\")"
-                        ));
-                    }
-                    let fix = edit_fix(
-                        file,
-                        format!("Rename to {}", rename.new),
-                        vec![replace(file, line, d.keyword_span.clone(), rename.new)],
-                        rename.since.is_none(),
-                    );
-                    (Severity::Info, message, fix)
+                let fix = edit_fix(
+                    file,
+                    format!("Remove the {written} line"),
+                    vec![delete_lines(file, line, line)],
+                    false,
+                );
+                let severity = if keyword.kind == Kind::Ignore {
+                    Severity::Info
                 } else {
-                    let message = match keyword.kind {
-                        Kind::Deprecated => format!(
-                            "{written} was removed from OpenSSH: ssh ignores this line (ssh -v shows \"{where_}: Deprecated option \"{}\"\"), so it has no effect",
-                            d.keyword
-                        ),
-                        Kind::Unsupported => format!(
-                            "{written} is not supported by this ssh: it prints \"{where_}: Unsupported option \"{}\"\" on every connection and ignores the line",
-                            d.keyword
-                        ),
-                        Kind::Ignore => format!(
-                            "{written} is ignored: OpenSSH 7.6 removed SSH protocol 1 and always speaks protocol 2, so this line has no effect"
-                        ),
-                        _ => continue,
-                    };
-                    let fix = edit_fix(
-                        file,
-                        format!("Remove the {written} line"),
-                        vec![delete_lines(file, line, line)],
-                        false,
-                    );
-                    let severity = if keyword.kind == Kind::Ignore {
-                        Severity::Info
-                    } else {
-                        Severity::Warning
-                    };
-                    (severity, message, fix)
+                    Severity::Warning
                 };
-                let mut f = finding(self.code(), severity, file, range, message);
-                f.fixes.extend(fix);
-                out.push(f);
-            }
+                (severity, message, fix)
+            };
+            let mut f = finding(code, severity, file, range, message);
+            f.fixes.extend(fix);
+            out.push(f);
         }
     }
 }
 
 /// SSH004: a keyword whose first value wins, written again in the same
 /// block: the later line never takes effect.
-pub struct RepeatedKeyword;
-
-impl Rule for RepeatedKeyword {
-    fn code(&self) -> &'static str {
-        "SSH004"
-    }
-
-    fn title(&self) -> &'static str {
-        "Keyword repeated in one block"
-    }
-
-    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
-        for file in &ctx.files {
-            for block in blocks(file) {
-                let mut first: HashMap<&'static str, usize> = HashMap::new();
-                for &line in &block.lines {
-                    let Some(d) = crate::ssh::config::blocks::directive(file, line) else {
-                        continue;
-                    };
-                    let Some(keyword) = lookup(&d.keyword) else {
-                        continue;
-                    };
-                    if !first_value_wins(keyword.kind) {
-                        continue;
-                    }
-                    let slot = slot(keyword);
-                    let Some(&earlier) = first.get(slot) else {
-                        if sets_slot(keyword, d) {
-                            first.insert(slot, line);
-                        }
-                        continue;
-                    };
-                    let earlier_text = file
-                        .lines
-                        .get(earlier)
-                        .map(|l| file.line_text(l).trim().to_string())
-                        .unwrap_or_default();
-                    let written = file
-                        .lines
-                        .get(line)
-                        .map(|l| file.line_text(l).trim().to_string())
-                        .unwrap_or_default();
-                    let message = format!(
-                        "\"{written}\" is ignored: \"{earlier_text}\" on line {} of the same block already set it, and ssh keeps the first value it obtains; remove one of the two lines",
-                        earlier + 1
-                    );
-                    let range = span_range(file, line, d.keyword_span.start..d.rest_span.end);
-                    let mut f = finding(self.code(), Severity::Warning, file, range, message);
-                    f.fixes.extend(edit_fix(
-                        file,
-                        String::from("Remove the ignored line"),
-                        vec![delete_lines(file, line, line)],
-                        true,
-                    ));
-                    out.push(f);
+pub fn repeated_keyword(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
+    for file in &ctx.files {
+        for block in blocks(file) {
+            let mut first: HashMap<&'static str, usize> = HashMap::new();
+            for &line in &block.lines {
+                let Some(d) = crate::ssh::config::blocks::directive(file, line) else {
+                    continue;
+                };
+                let Some(keyword) = lookup(&d.keyword) else {
+                    continue;
+                };
+                if !first_value_wins(keyword.kind) {
+                    continue;
                 }
+                let slot = slot(keyword);
+                let Some(&earlier) = first.get(slot) else {
+                    if sets_slot(keyword, d) {
+                        first.insert(slot, line);
+                    }
+                    continue;
+                };
+                let earlier_text = file
+                    .lines
+                    .get(earlier)
+                    .map(|l| file.line_text(l).trim().to_string())
+                    .unwrap_or_default();
+                let written = file
+                    .lines
+                    .get(line)
+                    .map(|l| file.line_text(l).trim().to_string())
+                    .unwrap_or_default();
+                let message = format!(
+                    "\"{written}\" is ignored: \"{earlier_text}\" on line {} of the same block already set it, and ssh keeps the first value it obtains; remove one of the two lines",
+                    earlier + 1
+                );
+                let range = span_range(file, line, d.keyword_span.start..d.rest_span.end);
+                let mut f = finding(code, Severity::Warning, file, range, message);
+                f.fixes.extend(edit_fix(
+                    file,
+                    String::from("Remove the ignored line"),
+                    vec![delete_lines(file, line, line)],
+                    true,
+                ));
+                out.push(f);
             }
         }
     }
@@ -458,20 +422,14 @@ pub fn camel(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ssh::lint::tests::lint_text;
+    use crate::ssh::lint::tests::{columns, lint_text};
 
     #[test]
     fn ssh001_flags_an_unknown_keyword_with_a_did_you_mean_fix() {
         let findings = lint_text("Host a\n  ServerAliveInterva 30\n");
         let f = findings.iter().find(|f| f.code == "SSH001").unwrap();
         assert_eq!(f.range().unwrap().start.line, 1);
-        assert_eq!(
-            (
-                f.range().unwrap().start.character,
-                f.range().unwrap().end.character
-            ),
-            (2, 20)
-        );
+        assert_eq!(columns(f), (2, 20));
         assert!(f
             .message
             .contains("Bad configuration option: serveraliveinterva"));
@@ -501,13 +459,7 @@ mod tests {
         assert_eq!(found.len(), 5, "{found:#?}");
         let rename = found[0];
         assert_eq!(rename.severity, Severity::Info);
-        assert_eq!(
-            (
-                rename.range().unwrap().start.character,
-                rename.range().unwrap().end.character
-            ),
-            (2, 33)
-        );
+        assert_eq!(columns(rename), (2, 33));
         let fix = rename.fix().unwrap();
         assert_eq!(fix.edits[0].new_text, "KbdInteractiveAuthentication");
         assert!(fix.safe);
@@ -530,13 +482,7 @@ mod tests {
         let findings = lint_text("Host web\n  User deploy\n  Port 2222\n  user admin\n");
         let f = findings.iter().find(|f| f.code == "SSH004").unwrap();
         assert_eq!(f.range().unwrap().start.line, 3);
-        assert_eq!(
-            (
-                f.range().unwrap().start.character,
-                f.range().unwrap().end.character
-            ),
-            (2, 12)
-        );
+        assert_eq!(columns(f), (2, 12));
         assert!(
             f.message.contains("\"User deploy\" on line 2"),
             "{}",

@@ -14,39 +14,131 @@ mod support;
 use crate::ssh::lint::Rule;
 
 /// Every rule, in code order.
-pub fn catalogue() -> Vec<&'static dyn Rule> {
+pub fn catalogue() -> Vec<Rule> {
     vec![
-        &keywords::UnknownKeyword,
-        &blocks::ShadowedSetting,
-        &keywords::DeprecatedKeyword,
-        &keywords::RepeatedKeyword,
-        &control::ControlMasterWithoutPath,
-        &control::SharedControlPath,
-        &control::ControlPathTooLong,
-        &control::ControlMasterOnWindows,
-        &proxy::UnknownJumpHost,
-        &proxy::JumpLoop,
-        &keys::MissingIdentityFile,
-        &keys::PublicKeyAsIdentity,
-        &keys::KeyPermissions,
-        &files::ConfigPermissions,
-        &keys::WeakKey,
-        &security::HostKeyCheckingOff,
-        &security::KnownHostsDiscarded,
-        &security::AgentForwardedEverywhere,
-        &remote::NoKeepAlive,
-        &remote::NoConnectTimeout,
-        &files::EmptyInclude,
-        &blocks::NeverMatches,
-        &blocks::MatchExecNotEvaluated,
-        &errors::SyntaxError,
-        &errors::RejectedValue,
-        &blocks::ConditionalInclude,
-        &blocks::CommaInHostPattern,
-        &security::RemoteCommandSet,
-        &blocks::LooksGlobal,
-        &errors::UnknownToken,
-        &control::ControlPathDirectoryMissing,
+        Rule::new("SSH001", "Unknown keyword", keywords::unknown_keyword),
+        Rule::new(
+            "SSH002",
+            "Setting shadowed by an earlier block",
+            blocks::shadowed_setting,
+        ),
+        Rule::new(
+            "SSH003",
+            "Deprecated, removed or renamed keyword",
+            keywords::deprecated_keyword,
+        ),
+        Rule::new(
+            "SSH004",
+            "Keyword repeated in one block",
+            keywords::repeated_keyword,
+        ),
+        Rule::new(
+            "SSH005",
+            "ControlMaster without ControlPath",
+            control::control_master_without_path,
+        ),
+        Rule::new(
+            "SSH006",
+            "ControlPath shared by different connections",
+            control::shared_control_path,
+        ),
+        Rule::new(
+            "SSH007",
+            "ControlPath too long for a Unix socket",
+            control::control_path_too_long,
+        ),
+        Rule::new(
+            "SSH008",
+            "ControlMaster on Windows",
+            control::control_master_on_windows,
+        ),
+        Rule::new("SSH009", "Jump host not defined", proxy::unknown_jump_host),
+        Rule::new("SSH010", "ProxyJump loop", proxy::jump_loop),
+        Rule::new(
+            "SSH011",
+            "IdentityFile missing",
+            keys::missing_identity_file,
+        ),
+        Rule::new(
+            "SSH012",
+            "IdentityFile names a public key",
+            keys::public_key_as_identity,
+        ),
+        Rule::new(
+            "SSH013",
+            "Private key readable by others",
+            keys::key_permissions,
+        ),
+        Rule::new(
+            "SSH014",
+            "Config file or ~/.ssh with bad owner or permissions",
+            files::config_permissions,
+        ),
+        Rule::new("SSH015", "DSA or short RSA key", keys::weak_key),
+        Rule::new(
+            "SSH016",
+            "StrictHostKeyChecking disabled",
+            security::host_key_checking_off,
+        ),
+        Rule::new(
+            "SSH017",
+            "Known hosts thrown away",
+            security::known_hosts_discarded,
+        ),
+        Rule::new(
+            "SSH018",
+            "ForwardAgent for every host",
+            security::agent_forwarded_everywhere,
+        ),
+        Rule::new(
+            "SSH019",
+            "No ServerAliveInterval for a remote host",
+            remote::no_keep_alive,
+        ),
+        Rule::new(
+            "SSH020",
+            "No ConnectTimeout for a remote host",
+            remote::no_connect_timeout,
+        ),
+        Rule::new("SSH021", "Include that reads nothing", files::empty_include),
+        Rule::new(
+            "SSH022",
+            "Host block that never applies",
+            blocks::never_matches,
+        ),
+        Rule::new(
+            "SSH023",
+            "Match exec not evaluated",
+            blocks::match_exec_not_evaluated,
+        ),
+        Rule::new("SSH024", "Line ssh cannot parse", errors::syntax_error),
+        Rule::new("SSH025", "Value ssh rejects", errors::rejected_value),
+        Rule::new(
+            "SSH026",
+            "Include of Host blocks inside a Host block",
+            blocks::conditional_include,
+        ),
+        Rule::new(
+            "SSH027",
+            "Comma in a Host pattern",
+            blocks::comma_in_host_pattern,
+        ),
+        Rule::new(
+            "SSH028",
+            "RemoteCommand blocks command-line commands",
+            security::remote_command_set,
+        ),
+        Rule::new(
+            "SSH029",
+            "Unindented line inside a Host block",
+            blocks::looks_global,
+        ),
+        Rule::new("SSH030", "Unknown % token", errors::unknown_token),
+        Rule::new(
+            "SSH031",
+            "ControlPath directory missing",
+            control::control_path_directory_missing,
+        ),
     ]
 }
 

@@ -10,7 +10,7 @@ use crate::ssh::config::pattern::match_pattern;
 use crate::ssh::lint::rules::support::{
     aliases, directives, distance, edit_fix, finding, origin_path, place, replace,
 };
-use crate::ssh::lint::{span_range, LintContext, Rule};
+use crate::ssh::lint::{span_range, LintContext};
 
 /// The host part of one hop (`[user@]host[:port]`, `ssh://...`, `[v6]:port`),
 /// as a byte range of `hop`.
@@ -123,114 +123,102 @@ fn etc_hosts(ctx: &LintContext) -> Vec<String> {
 }
 
 /// SSH009: a jump host that no Host block defines and that is not a DNS name.
-pub struct UnknownJumpHost;
-
-impl Rule for UnknownJumpHost {
-    fn code(&self) -> &'static str {
-        "SSH009"
-    }
-
-    fn title(&self) -> &'static str {
-        "Jump host not defined"
-    }
-
-    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
-        let mut patterns: Vec<String> = Vec::new();
-        for file in &ctx.files {
-            for (_, d) in directives(file) {
-                if d.keyword == "host" {
-                    patterns.extend(
-                        d.args
-                            .iter()
-                            .map(|a| a.value.clone())
-                            .filter(|p| !p.starts_with('!') && !p.chars().all(|c| c == '*')),
-                    );
-                }
+pub fn unknown_jump_host(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
+    let mut patterns: Vec<String> = Vec::new();
+    for file in &ctx.files {
+        for (_, d) in directives(file) {
+            if d.keyword == "host" {
+                patterns.extend(
+                    d.args
+                        .iter()
+                        .map(|a| a.value.clone())
+                        .filter(|p| !p.starts_with('!') && !p.chars().all(|c| c == '*')),
+                );
             }
         }
-        let known_aliases: Vec<String> = aliases(ctx).into_iter().map(|a| a.name).collect();
-        let mut hosts_file: Option<Vec<String>> = None;
-        for file in &ctx.files {
-            for (line, d) in directives(file) {
-                let (keyword, hops) = match d.keyword.as_str() {
-                    "proxyjump" => {
-                        let rest = d.rest.trim_start_matches(['=', ' ', '\t']);
-                        if rest.eq_ignore_ascii_case("none") {
-                            continue;
-                        }
-                        let offset = d.rest_span.start + (d.rest.len() - rest.len());
-                        let hops: Vec<(String, Range<usize>)> = jump_hosts(rest)
-                            .into_iter()
-                            .map(|(n, r)| (n, r.start + offset..r.end + offset))
-                            .collect();
-                        ("ProxyJump", hops)
-                    }
-                    "proxycommand" => {
-                        let rest = d.rest.trim_start_matches(['=', ' ', '\t']);
-                        let offset = d.rest_span.start + (d.rest.len() - rest.len());
-                        match proxy_command_host(rest) {
-                            Some((n, r)) => {
-                                ("ProxyCommand", vec![(n, r.start + offset..r.end + offset)])
-                            }
-                            None => continue,
-                        }
-                    }
-                    _ => continue,
-                };
-                for (name, span) in hops {
-                    if name.is_empty() || name.contains(['%', '$']) || looks_resolvable(&name) {
+    }
+    let known_aliases: Vec<String> = aliases(ctx).into_iter().map(|a| a.name).collect();
+    let mut hosts_file: Option<Vec<String>> = None;
+    for file in &ctx.files {
+        for (line, d) in directives(file) {
+            let (keyword, hops) = match d.keyword.as_str() {
+                "proxyjump" => {
+                    let rest = d.rest.trim_start_matches(['=', ' ', '\t']);
+                    if rest.eq_ignore_ascii_case("none") {
                         continue;
                     }
-                    if patterns.iter().any(|p| match_pattern(&name, p)) {
-                        continue;
-                    }
-                    let r = ctx.resolved(&name);
-                    let renamed = r.options.get("hostname").is_some_and(|v| v.text != name);
-                    let canonical = r
-                        .options
-                        .get("canonicalizehostname")
-                        .is_some_and(|v| v.text != "false");
-                    if renamed || canonical {
-                        continue;
-                    }
-                    let listed = hosts_file.get_or_insert_with(|| etc_hosts(ctx));
-                    if listed.iter().any(|h| h.eq_ignore_ascii_case(&name)) {
-                        continue;
-                    }
-                    let suggestion = known_aliases
-                        .iter()
-                        .find(|a| a.eq_ignore_ascii_case(&name))
-                        .or_else(|| {
-                            known_aliases
-                                .iter()
-                                .filter(|a| name.len() >= 3 && distance(a, &name) <= 2)
-                                .min_by_key(|a| distance(a, &name))
-                        });
-                    let mut message = format!(
-                        "{keyword} goes through \"{name}\", but no Host block names it and it is not a DNS name: ssh looks \"{name}\" up as it is and fails with \"Could not resolve hostname {name}\" unless /etc/hosts or your DNS search domains know it"
-                    );
-                    if let Some(alias) = suggestion {
-                        message.push_str(&format!(
-                            "; did you mean \"{alias}\" (Host patterns are case-sensitive)?"
-                        ));
-                    }
-                    let mut f = finding(
-                        self.code(),
-                        Severity::Warning,
-                        file,
-                        span_range(file, line, span.clone()),
-                        message,
-                    );
-                    f.fixes.extend(suggestion.and_then(|alias| {
-                        edit_fix(
-                            file,
-                            format!("Change to {alias}"),
-                            vec![replace(file, line, span.clone(), alias)],
-                            false,
-                        )
-                    }));
-                    out.push(f);
+                    let offset = d.rest_span.start + (d.rest.len() - rest.len());
+                    let hops: Vec<(String, Range<usize>)> = jump_hosts(rest)
+                        .into_iter()
+                        .map(|(n, r)| (n, r.start + offset..r.end + offset))
+                        .collect();
+                    ("ProxyJump", hops)
                 }
+                "proxycommand" => {
+                    let rest = d.rest.trim_start_matches(['=', ' ', '\t']);
+                    let offset = d.rest_span.start + (d.rest.len() - rest.len());
+                    match proxy_command_host(rest) {
+                        Some((n, r)) => {
+                            ("ProxyCommand", vec![(n, r.start + offset..r.end + offset)])
+                        }
+                        None => continue,
+                    }
+                }
+                _ => continue,
+            };
+            for (name, span) in hops {
+                if name.is_empty() || name.contains(['%', '$']) || looks_resolvable(&name) {
+                    continue;
+                }
+                if patterns.iter().any(|p| match_pattern(&name, p)) {
+                    continue;
+                }
+                let r = ctx.resolved(&name);
+                let renamed = r.options.get("hostname").is_some_and(|v| v.text != name);
+                let canonical = r
+                    .options
+                    .get("canonicalizehostname")
+                    .is_some_and(|v| v.text != "false");
+                if renamed || canonical {
+                    continue;
+                }
+                let listed = hosts_file.get_or_insert_with(|| etc_hosts(ctx));
+                if listed.iter().any(|h| h.eq_ignore_ascii_case(&name)) {
+                    continue;
+                }
+                let suggestion = known_aliases
+                    .iter()
+                    .find(|a| a.eq_ignore_ascii_case(&name))
+                    .or_else(|| {
+                        known_aliases
+                            .iter()
+                            .filter(|a| name.len() >= 3 && distance(a, &name) <= 2)
+                            .min_by_key(|a| distance(a, &name))
+                    });
+                let mut message = format!(
+                    "{keyword} goes through \"{name}\", but no Host block names it and it is not a DNS name: ssh looks \"{name}\" up as it is and fails with \"Could not resolve hostname {name}\" unless /etc/hosts or your DNS search domains know it"
+                );
+                if let Some(alias) = suggestion {
+                    message.push_str(&format!(
+                        "; did you mean \"{alias}\" (Host patterns are case-sensitive)?"
+                    ));
+                }
+                let mut f = finding(
+                    code,
+                    Severity::Warning,
+                    file,
+                    span_range(file, line, span.clone()),
+                    message,
+                );
+                f.fixes.extend(suggestion.and_then(|alias| {
+                    edit_fix(
+                        file,
+                        format!("Change to {alias}"),
+                        vec![replace(file, line, span.clone(), alias)],
+                        false,
+                    )
+                }));
+                out.push(f);
             }
         }
     }
@@ -250,105 +238,89 @@ fn first_hop(jump: &crate::ssh::config::options::Jump) -> String {
 }
 
 /// SSH010: ProxyJump chains that come back to where they started.
-pub struct JumpLoop;
-
-impl Rule for JumpLoop {
-    fn code(&self) -> &'static str {
-        "SSH010"
-    }
-
-    fn title(&self) -> &'static str {
-        "ProxyJump loop"
-    }
-
-    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
-        let mut starts: Vec<String> = Vec::new();
-        let mut seen = HashSet::new();
-        for alias in aliases(ctx) {
-            if seen.insert(alias.name.clone()) {
-                starts.push(alias.name);
-            }
+pub fn jump_loop(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
+    let mut starts: Vec<String> = Vec::new();
+    let mut seen = HashSet::new();
+    for alias in aliases(ctx) {
+        if seen.insert(alias.name.clone()) {
+            starts.push(alias.name);
         }
-        let mut reported = HashSet::new();
-        for start in starts.iter().take(200) {
-            let first = ctx.resolved(start);
-            let Some(origin) = first
-                .options
-                .jump
-                .as_ref()
-                .filter(|j| j.host != "none")
-                .map(|j| j.origin)
-            else {
-                continue;
+    }
+    let mut reported = HashSet::new();
+    for start in starts.iter().take(200) {
+        let first = ctx.resolved(start);
+        let Some(origin) = first
+            .options
+            .jump
+            .as_ref()
+            .filter(|j| j.host != "none")
+            .map(|j| j.origin)
+        else {
+            continue;
+        };
+        let mut chain = vec![start.clone()];
+        let mut current = start.clone();
+        let mut looped = false;
+        for _ in 0..MAX_HOPS {
+            let r = ctx.resolved(&current);
+            let Some(jump) = r.options.jump.as_ref().filter(|j| j.host != "none") else {
+                break;
             };
-            let mut chain = vec![start.clone()];
-            let mut current = start.clone();
-            let mut looped = false;
-            for _ in 0..MAX_HOPS {
-                let r = ctx.resolved(&current);
-                let Some(jump) = r.options.jump.as_ref().filter(|j| j.host != "none") else {
-                    break;
-                };
-                let next = first_hop(jump);
-                if next.is_empty() {
-                    break;
-                }
-                if &next == start {
-                    chain.push(next);
-                    looped = true;
-                    break;
-                }
-                if chain.contains(&next) {
-                    break;
-                }
-                chain.push(next.clone());
-                current = next;
+            let next = first_hop(jump);
+            if next.is_empty() {
+                break;
             }
-            if !looped {
-                continue;
+            if &next == start {
+                chain.push(next);
+                looped = true;
+                break;
             }
-            let Some(path) = origin_path(&first, origin) else {
-                continue;
-            };
-            let Some(file) = ctx.file(path) else {
-                continue;
-            };
-            if !reported.insert((path.to_path_buf(), origin.line)) {
-                continue;
+            if chain.contains(&next) {
+                break;
             }
-            let Some(d) = crate::ssh::config::blocks::directive(file, origin.line) else {
-                continue;
-            };
-            let message = if chain.len() == 2 {
-                format!(
-                    "{start} jumps through itself: ssh stops with \"jumphost loop via {start}\", or, when its HostName, User or Port differ, starts one ssh after another without ever connecting; give {start} its own \"ProxyJump none\" in a Host {start} block above {}",
-                    place(ctx, path, origin.line)
-                )
-            } else {
-                format!(
-                    "ProxyJump loops: {}. Each hop's ssh reads this config again and starts an ssh for the next hop, so the connection never completes (ssh keeps starting processes until it is killed); break the loop, e.g. with \"ProxyJump none\" for one of these hosts",
-                    chain.join(" → ")
-                )
-            };
-            out.push(finding(
-                self.code(),
-                Severity::Error,
-                file,
-                span_range(file, origin.line, d.rest_span.clone()),
-                message,
-            ));
+            chain.push(next.clone());
+            current = next;
         }
+        if !looped {
+            continue;
+        }
+        let Some(path) = origin_path(&first, origin) else {
+            continue;
+        };
+        let Some(file) = ctx.file(path) else {
+            continue;
+        };
+        if !reported.insert((path.to_path_buf(), origin.line)) {
+            continue;
+        }
+        let Some(d) = crate::ssh::config::blocks::directive(file, origin.line) else {
+            continue;
+        };
+        let message = if chain.len() == 2 {
+            format!(
+                "{start} jumps through itself: ssh stops with \"jumphost loop via {start}\", or, when its HostName, User or Port differ, starts one ssh after another without ever connecting; give {start} its own \"ProxyJump none\" in a Host {start} block above {}",
+                place(ctx, path, origin.line)
+            )
+        } else {
+            format!(
+                "ProxyJump loops: {}. Each hop's ssh reads this config again and starts an ssh for the next hop, so the connection never completes (ssh keeps starting processes until it is killed); break the loop, e.g. with \"ProxyJump none\" for one of these hosts",
+                chain.join(" → ")
+            )
+        };
+        out.push(finding(
+            code,
+            Severity::Error,
+            file,
+            span_range(file, origin.line, d.rest_span.clone()),
+            message,
+        ));
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ssh::lint::tests::{lint_files, lint_text};
-
-    fn only<'a>(findings: &'a [Finding], code: &str) -> Vec<&'a Finding> {
-        findings.iter().filter(|f| f.code == code).collect()
-    }
+    use crate::ssh::lint::tests::{columns, lint_files, lint_text, only};
 
     #[test]
     fn hops_split_into_hosts_with_their_ranges() {
@@ -370,13 +342,7 @@ mod tests {
         let findings = lint_text("Host Bastion\n  HostName bastion.example.com\nHost db\n  ProxyJump admin@bastion:2222\n");
         let f = only(&findings, "SSH009")[0];
         assert_eq!(f.range().unwrap().start.line, 3);
-        assert_eq!(
-            (
-                f.range().unwrap().start.character,
-                f.range().unwrap().end.character
-            ),
-            (18, 25)
-        );
+        assert_eq!(columns(f), (18, 25));
         assert!(f.message.contains("Could not resolve hostname bastion"));
         assert!(
             f.message.contains("did you mean \"Bastion\""),

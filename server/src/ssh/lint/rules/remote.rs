@@ -12,7 +12,7 @@ use crate::ssh::lint::rules::support::{
     aliases, block_applied, block_indent, block_last_line, directives, edit_fix, finding,
     insert_line_after, name_list, place, probe_hosts,
 };
-use crate::ssh::lint::{span_range, LintContext, Rule};
+use crate::ssh::lint::{span_range, LintContext};
 
 /// Git hosting services: their aliases are not Remote-SSH targets.
 const GIT_HOSTS: &[&str] = &[
@@ -82,74 +82,62 @@ fn targets<'c>(ctx: &'c LintContext) -> Vec<Target<'c>> {
 }
 
 /// SSH019: a Remote-SSH target without ServerAliveInterval.
-pub struct NoKeepAlive;
-
-impl Rule for NoKeepAlive {
-    fn code(&self) -> &'static str {
-        "SSH019"
-    }
-
-    fn title(&self) -> &'static str {
-        "No ServerAliveInterval for a remote host"
-    }
-
-    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
-        for target in targets(ctx) {
-            let lacking: Vec<_> = target
-                .hosts
-                .iter()
-                .filter(|(_, _, r)| {
-                    r.options
-                        .get("serveraliveinterval")
-                        .is_none_or(|v| v.text == "0")
-                })
-                .collect();
-            let Some((_, span, _)) = lacking.first() else {
-                continue;
-            };
-            let names: Vec<String> = lacking.iter().map(|(n, _, _)| n.clone()).collect();
-            let explicit = lacking.iter().find_map(|(_, _, r)| {
-                let v = r.options.get("serveraliveinterval")?;
-                let path = r.files.get(v.origin.file)?.path.clone();
-                Some(place(ctx, &path, v.origin.line))
-            });
-            let setting = match &explicit {
-                Some(at) => format!("ServerAliveInterval is 0 ({at})"),
-                None => String::from("ServerAliveInterval is 0, the default"),
-            };
-            let verb = if names.len() == 1 { "sends" } else { "send" };
-            let message = format!(
-                "{} {verb} no keep-alives ({setting}): when a NAT, VPN or firewall drops the idle connection, ssh does not notice and Remote-SSH hangs until the operating system gives up; ServerAliveInterval 15 makes ssh check every 15 s and disconnect after ServerAliveCountMax (3) unanswered checks, so Remote-SSH reconnects (or set it once for every host under a \"Host *\" at the end of the file)",
-                name_list(&names)
-            );
-            let mut f = finding(
-                self.code(),
-                Severity::Warning,
+pub fn no_keep_alive(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
+    for target in targets(ctx) {
+        let lacking: Vec<_> = target
+            .hosts
+            .iter()
+            .filter(|(_, _, r)| {
+                r.options
+                    .get("serveraliveinterval")
+                    .is_none_or(|v| v.text == "0")
+            })
+            .collect();
+        let Some((_, span, _)) = lacking.first() else {
+            continue;
+        };
+        let names: Vec<String> = lacking.iter().map(|(n, _, _)| n.clone()).collect();
+        let explicit = lacking.iter().find_map(|(_, _, r)| {
+            let v = r.options.get("serveraliveinterval")?;
+            let path = r.files.get(v.origin.file)?.path.clone();
+            Some(place(ctx, &path, v.origin.line))
+        });
+        let setting = match &explicit {
+            Some(at) => format!("ServerAliveInterval is 0 ({at})"),
+            None => String::from("ServerAliveInterval is 0, the default"),
+        };
+        let verb = if names.len() == 1 { "sends" } else { "send" };
+        let message = format!(
+            "{} {verb} no keep-alives ({setting}): when a NAT, VPN or firewall drops the idle connection, ssh does not notice and Remote-SSH hangs until the operating system gives up; ServerAliveInterval 15 makes ssh check every 15 s and disconnect after ServerAliveCountMax (3) unanswered checks, so Remote-SSH reconnects (or set it once for every host under a \"Host *\" at the end of the file)",
+            name_list(&names)
+        );
+        let mut f = finding(
+            code,
+            Severity::Warning,
+            target.file,
+            span_range(
                 target.file,
-                span_range(
+                target.block.header_line.unwrap_or(0),
+                span.clone(),
+            ),
+            message,
+        );
+        if explicit.is_none() {
+            if let Some(last) = block_last_line(&target.block) {
+                let indent = block_indent(target.file, &target.block);
+                f.fixes.extend(edit_fix(
                     target.file,
-                    target.block.header_line.unwrap_or(0),
-                    span.clone(),
-                ),
-                message,
-            );
-            if explicit.is_none() {
-                if let Some(last) = block_last_line(&target.block) {
-                    let indent = block_indent(target.file, &target.block);
-                    f.fixes.extend(edit_fix(
+                    String::from("Add ServerAliveInterval 15 to this block"),
+                    vec![insert_line_after(
                         target.file,
-                        String::from("Add ServerAliveInterval 15 to this block"),
-                        vec![insert_line_after(
-                            target.file,
-                            last,
-                            &format!("{indent}ServerAliveInterval 15"),
-                        )],
-                        true,
-                    ));
-                }
+                        last,
+                        &format!("{indent}ServerAliveInterval 15"),
+                    )],
+                    true,
+                ));
             }
-            out.push(f);
         }
+        out.push(f);
     }
 }
 
@@ -188,89 +176,73 @@ fn jump_hosts(ctx: &LintContext) -> HashSet<String> {
 }
 
 /// SSH020: a Remote-SSH target without ConnectTimeout.
-pub struct NoConnectTimeout;
-
-impl Rule for NoConnectTimeout {
-    fn code(&self) -> &'static str {
-        "SSH020"
-    }
-
-    fn title(&self) -> &'static str {
-        "No ConnectTimeout for a remote host"
-    }
-
-    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
-        let jumps = jump_hosts(ctx);
-        for target in targets(ctx) {
-            let lacking: Vec<_> = target
-                .hosts
-                .iter()
-                .filter(|(_, _, r)| r.options.get("connecttimeout").is_none())
-                .collect();
-            let Some((_, span, _)) = lacking.first() else {
-                continue;
-            };
-            let names: Vec<String> = lacking.iter().map(|(n, _, _)| n.clone()).collect();
-            let jumped: Vec<String> = names
-                .iter()
-                .filter(|n| jumps.contains(*n))
-                .cloned()
-                .collect();
-            let (severity, why) = if jumped.is_empty() {
-                (
-                    Severity::Info,
-                    String::from("Remote-SSH passes -o ConnectTimeout=15 for its own connection, but a terminal ssh, git or scp does not"),
-                )
-            } else {
-                (
-                    Severity::Warning,
-                    format!(
-                        "{} is a jump host (ProxyJump): the ssh started to reach it gets no -o ConnectTimeout from Remote-SSH, so a dead jump host hangs the Remote-SSH connection too",
-                        name_list(&jumped)
-                    ),
-                )
-            };
-            let message = format!(
-                "No ConnectTimeout for {}: when the host is down or unreachable ssh waits for the operating system's TCP timeout (about 2 minutes on Linux) before failing; {why}. ConnectTimeout 10 makes it give up after 10 s",
-                name_list(&names)
-            );
-            let mut f = finding(
-                self.code(),
-                severity,
-                target.file,
-                span_range(
-                    target.file,
-                    target.block.header_line.unwrap_or(0),
-                    span.clone(),
+pub fn no_connect_timeout(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
+    let jumps = jump_hosts(ctx);
+    for target in targets(ctx) {
+        let lacking: Vec<_> = target
+            .hosts
+            .iter()
+            .filter(|(_, _, r)| r.options.get("connecttimeout").is_none())
+            .collect();
+        let Some((_, span, _)) = lacking.first() else {
+            continue;
+        };
+        let names: Vec<String> = lacking.iter().map(|(n, _, _)| n.clone()).collect();
+        let jumped: Vec<String> = names
+            .iter()
+            .filter(|n| jumps.contains(*n))
+            .cloned()
+            .collect();
+        let (severity, why) = if jumped.is_empty() {
+            (
+                Severity::Info,
+                String::from("Remote-SSH passes -o ConnectTimeout=15 for its own connection, but a terminal ssh, git or scp does not"),
+            )
+        } else {
+            (
+                Severity::Warning,
+                format!(
+                    "{} is a jump host (ProxyJump): the ssh started to reach it gets no -o ConnectTimeout from Remote-SSH, so a dead jump host hangs the Remote-SSH connection too",
+                    name_list(&jumped)
                 ),
-                message,
-            );
-            if let Some(last) = block_last_line(&target.block) {
-                let indent = block_indent(target.file, &target.block);
-                f.fixes.extend(edit_fix(
+            )
+        };
+        let message = format!(
+            "No ConnectTimeout for {}: when the host is down or unreachable ssh waits for the operating system's TCP timeout (about 2 minutes on Linux) before failing; {why}. ConnectTimeout 10 makes it give up after 10 s",
+            name_list(&names)
+        );
+        let mut f = finding(
+            code,
+            severity,
+            target.file,
+            span_range(
+                target.file,
+                target.block.header_line.unwrap_or(0),
+                span.clone(),
+            ),
+            message,
+        );
+        if let Some(last) = block_last_line(&target.block) {
+            let indent = block_indent(target.file, &target.block);
+            f.fixes.extend(edit_fix(
+                target.file,
+                String::from("Add ConnectTimeout 10 to this block"),
+                vec![insert_line_after(
                     target.file,
-                    String::from("Add ConnectTimeout 10 to this block"),
-                    vec![insert_line_after(
-                        target.file,
-                        last,
-                        &format!("{indent}ConnectTimeout 10"),
-                    )],
-                    true,
-                ));
-            }
-            out.push(f);
+                    last,
+                    &format!("{indent}ConnectTimeout 10"),
+                )],
+                true,
+            ));
         }
+        out.push(f);
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::finding::{Finding, Severity};
-    use crate::ssh::lint::tests::lint_text;
-
-    fn only<'a>(findings: &'a [Finding], code: &str) -> Vec<&'a Finding> {
-        findings.iter().filter(|f| f.code == code).collect()
-    }
+    use crate::finding::Severity;
+    use crate::ssh::lint::tests::{columns, lint_text, only};
 
     #[test]
     fn ssh019_flags_a_remote_host_without_keepalives_and_inserts_one() {
@@ -279,13 +251,7 @@ mod tests {
         assert_eq!(keep.len(), 1, "git hosts are not Remote-SSH targets");
         let f = keep[0];
         assert_eq!(f.range().unwrap().start.line, 0);
-        assert_eq!(
-            (
-                f.range().unwrap().start.character,
-                f.range().unwrap().end.character
-            ),
-            (5, 8)
-        );
+        assert_eq!(columns(f), (5, 8));
         assert!(
             f.message.starts_with("dev sends no keep-alives"),
             "{}",

@@ -5,108 +5,67 @@
 use crate::finding::{Finding, Severity};
 use crate::ssh::config::blocks::blocks;
 use crate::ssh::lint::rules::support::{
-    block_applied, block_at, delete_lines, directives, edit_fix, finding, origin_is, replace,
-    value_range, ANY_HOST,
+    block_applied, block_at, delete_lines, edit_fix, keyword_lines, origin_is, replace_arg_fix,
+    value_finding, ANY_HOST,
 };
-use crate::ssh::lint::{LintContext, Rule};
+use crate::ssh::lint::LintContext;
 
 /// SSH016: StrictHostKeyChecking off.
-pub struct HostKeyCheckingOff;
-
-impl Rule for HostKeyCheckingOff {
-    fn code(&self) -> &'static str {
-        "SSH016"
-    }
-
-    fn title(&self) -> &'static str {
-        "StrictHostKeyChecking disabled"
-    }
-
-    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
-        for file in &ctx.files {
-            for (line, d) in directives(file) {
-                if d.keyword != "stricthostkeychecking" {
-                    continue;
-                }
-                let Some(arg) = d.args.first() else {
-                    continue;
-                };
-                if !matches!(
-                    arg.value.to_ascii_lowercase().as_str(),
-                    "no" | "off" | "false"
-                ) {
-                    continue;
-                }
-                let message = format!(
-                    "StrictHostKeyChecking {} turns host key checking off: ssh adds any new host's key without asking, and when a known host's key changes it prints \"REMOTE HOST IDENTIFICATION HAS CHANGED!\" but still connects with your key, so a man-in-the-middle can pose as the server; accept-new still adds new hosts silently but refuses changed keys",
-                    arg.value
-                );
-                let mut f = finding(
-                    self.code(),
-                    Severity::Warning,
-                    file,
-                    value_range(file, line, d),
-                    message,
-                );
-                f.fixes.extend(edit_fix(
-                    file,
-                    String::from("Use StrictHostKeyChecking accept-new"),
-                    vec![replace(file, line, arg.span.clone(), "accept-new")],
-                    false,
-                ));
-                out.push(f);
+pub fn host_key_checking_off(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
+    for file in &ctx.files {
+        for (line, d) in keyword_lines(file, "stricthostkeychecking") {
+            let Some(arg) = d.args.first() else {
+                continue;
+            };
+            if !matches!(
+                arg.value.to_ascii_lowercase().as_str(),
+                "no" | "off" | "false"
+            ) {
+                continue;
             }
+            let message = format!(
+                "StrictHostKeyChecking {} turns host key checking off: ssh adds any new host's key without asking, and when a known host's key changes it prints \"REMOTE HOST IDENTIFICATION HAS CHANGED!\" but still connects with your key, so a man-in-the-middle can pose as the server; accept-new still adds new hosts silently but refuses changed keys",
+                arg.value
+            );
+            let mut f = value_finding(code, Severity::Warning, file, line, d, message);
+            f.fixes.extend(replace_arg_fix(
+                file,
+                line,
+                arg,
+                "Use StrictHostKeyChecking accept-new",
+                "accept-new",
+            ));
+            out.push(f);
         }
     }
 }
 
 /// SSH017: UserKnownHostsFile /dev/null (or none): no host key is ever
 /// remembered.
-pub struct KnownHostsDiscarded;
-
-impl Rule for KnownHostsDiscarded {
-    fn code(&self) -> &'static str {
-        "SSH017"
-    }
-
-    fn title(&self) -> &'static str {
-        "Known hosts thrown away"
-    }
-
-    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
-        for file in &ctx.files {
-            for (line, d) in directives(file) {
-                if d.keyword != "userknownhostsfile" {
-                    continue;
-                }
-                let [arg] = d.args.as_slice() else {
-                    continue;
-                };
-                let v = arg.value.as_str();
-                if !(v == "/dev/null"
-                    || v.eq_ignore_ascii_case("none")
-                    || v.eq_ignore_ascii_case("nul"))
-                {
-                    continue;
-                }
-                let message = format!(
-                    "UserKnownHostsFile {v}: ssh never remembers a host key, so every connection meets the server as new: with StrictHostKeyChecking no it accepts whatever key it is shown (a man-in-the-middle goes unnoticed), with the default (ask) you confirm the fingerprint every time, and with yes every connection fails with \"Host key verification failed.\""
-                );
-                let mut f = finding(
-                    self.code(),
-                    Severity::Warning,
-                    file,
-                    value_range(file, line, d),
-                    message,
-                );
-                f.fixes.extend(edit_fix(
-                    file,
-                    String::from("Remove the line (use ~/.ssh/known_hosts)"),
-                    vec![delete_lines(file, line, line)],
-                    false,
-                ));
-                out.push(f);
+pub fn known_hosts_discarded(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
+    for file in &ctx.files {
+        for (line, d) in keyword_lines(file, "userknownhostsfile") {
+            let [arg] = d.args.as_slice() else {
+                continue;
+            };
+            let v = arg.value.as_str();
+            if !(v == "/dev/null"
+                || v.eq_ignore_ascii_case("none")
+                || v.eq_ignore_ascii_case("nul"))
+            {
+                continue;
             }
+            let message = format!(
+                "UserKnownHostsFile {v}: ssh never remembers a host key, so every connection meets the server as new: with StrictHostKeyChecking no it accepts whatever key it is shown (a man-in-the-middle goes unnoticed), with the default (ask) you confirm the fingerprint every time, and with yes every connection fails with \"Host key verification failed.\""
+            );
+            let mut f = value_finding(code, Severity::Warning, file, line, d, message);
+            f.fixes.extend(edit_fix(
+                file,
+                String::from("Remove the line (use ~/.ssh/known_hosts)"),
+                vec![delete_lines(file, line, line)],
+                false,
+            ));
+            out.push(f);
         }
     }
 }
@@ -129,113 +88,68 @@ fn applies_to_every_host(ctx: &LintContext, file_index: usize, line: usize, keyw
 }
 
 /// SSH018: ForwardAgent for every host.
-pub struct AgentForwardedEverywhere;
-
-impl Rule for AgentForwardedEverywhere {
-    fn code(&self) -> &'static str {
-        "SSH018"
-    }
-
-    fn title(&self) -> &'static str {
-        "ForwardAgent for every host"
-    }
-
-    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
-        for (index, file) in ctx.files.iter().enumerate() {
-            for (line, d) in directives(file) {
-                if d.keyword != "forwardagent" {
-                    continue;
-                }
-                let Some(arg) = d.args.first() else {
-                    continue;
-                };
-                if matches!(arg.value.to_ascii_lowercase().as_str(), "no" | "false") {
-                    continue;
-                }
-                if !applies_to_every_host(ctx, index, line, "forwardagent") {
-                    continue;
-                }
-                let message = format!(
-                    "ForwardAgent {} applies to every host: each server you log in to can use your ssh-agent while you are connected, so anyone with root there can log in elsewhere as you with your keys (ssh_config(5): \"Agent forwarding should be enabled with caution\"); turn it on only in the Host blocks that need it",
-                    arg.value
-                );
-                out.push(finding(
-                    self.code(),
-                    Severity::Warning,
-                    file,
-                    value_range(file, line, d),
-                    message,
-                ));
+pub fn agent_forwarded_everywhere(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
+    for (index, file) in ctx.files.iter().enumerate() {
+        for (line, d) in keyword_lines(file, "forwardagent") {
+            let Some(arg) = d.args.first() else {
+                continue;
+            };
+            if matches!(arg.value.to_ascii_lowercase().as_str(), "no" | "false") {
+                continue;
             }
+            if !applies_to_every_host(ctx, index, line, "forwardagent") {
+                continue;
+            }
+            let message = format!(
+                "ForwardAgent {} applies to every host: each server you log in to can use your ssh-agent while you are connected, so anyone with root there can log in elsewhere as you with your keys (ssh_config(5): \"Agent forwarding should be enabled with caution\"); turn it on only in the Host blocks that need it",
+                arg.value
+            );
+            out.push(value_finding(
+                code,
+                Severity::Warning,
+                file,
+                line,
+                d,
+                message,
+            ));
         }
     }
 }
 
 /// SSH028: RemoteCommand, which makes ssh refuse commands on its command line.
-pub struct RemoteCommandSet;
-
-impl Rule for RemoteCommandSet {
-    fn code(&self) -> &'static str {
-        "SSH028"
-    }
-
-    fn title(&self) -> &'static str {
-        "RemoteCommand blocks command-line commands"
-    }
-
-    fn check(&self, ctx: &LintContext, out: &mut Vec<Finding>) {
-        for (index, file) in ctx.files.iter().enumerate() {
-            for (line, d) in directives(file) {
-                if d.keyword != "remotecommand" {
-                    continue;
-                }
-                if d.rest
-                    .trim_start_matches(['=', ' ', '\t'])
-                    .eq_ignore_ascii_case("none")
-                {
-                    continue;
-                }
-                let everywhere = applies_to_every_host(ctx, index, line, "remotecommand");
-                let (severity, who) = if everywhere {
-                    (Severity::Warning, "every host")
-                } else {
-                    (Severity::Info, "the hosts of this block")
-                };
-                let message = format!(
-                    "With RemoteCommand set, ssh refuses a command given on its command line for {who}: \"ssh HOST uptime\", git and rsync over ssh stop with \"Cannot execute command-line and remote command.\" (scp and sftp override it); Remote-SSH passes -o RemoteCommand=none, so VS Code skips it unless remote.SSH.enableRemoteCommand is on. Keep RemoteCommand to a separate alias used only for interactive logins"
-                );
-                out.push(finding(
-                    self.code(),
-                    severity,
-                    file,
-                    value_range(file, line, d),
-                    message,
-                ));
+pub fn remote_command_set(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
+    for (index, file) in ctx.files.iter().enumerate() {
+        for (line, d) in keyword_lines(file, "remotecommand") {
+            if d.rest
+                .trim_start_matches(['=', ' ', '\t'])
+                .eq_ignore_ascii_case("none")
+            {
+                continue;
             }
+            let everywhere = applies_to_every_host(ctx, index, line, "remotecommand");
+            let (severity, who) = if everywhere {
+                (Severity::Warning, "every host")
+            } else {
+                (Severity::Info, "the hosts of this block")
+            };
+            let message = format!(
+                "With RemoteCommand set, ssh refuses a command given on its command line for {who}: \"ssh HOST uptime\", git and rsync over ssh stop with \"Cannot execute command-line and remote command.\" (scp and sftp override it); Remote-SSH passes -o RemoteCommand=none, so VS Code skips it unless remote.SSH.enableRemoteCommand is on. Keep RemoteCommand to a separate alias used only for interactive logins"
+            );
+            out.push(value_finding(code, severity, file, line, d, message));
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::finding::{Finding, Severity};
-    use crate::ssh::lint::tests::lint_text;
-
-    fn only<'a>(findings: &'a [Finding], code: &str) -> Vec<&'a Finding> {
-        findings.iter().filter(|f| f.code == code).collect()
-    }
+    use crate::finding::Severity;
+    use crate::ssh::lint::tests::{columns, lint_text, only};
 
     #[test]
     fn ssh016_flags_strict_host_key_checking_no() {
         let findings = lint_text("Host lab\n  StrictHostKeyChecking no\n");
         let f = only(&findings, "SSH016")[0];
-        assert_eq!(
-            (
-                f.range().unwrap().start.character,
-                f.range().unwrap().end.character
-            ),
-            (24, 26)
-        );
+        assert_eq!(columns(f), (24, 26));
         assert!(f
             .message
             .contains("REMOTE HOST IDENTIFICATION HAS CHANGED!"));
@@ -249,13 +163,7 @@ mod tests {
         let findings = lint_text("Host lab\n  UserKnownHostsFile /dev/null\n");
         let f = only(&findings, "SSH017")[0];
         assert_eq!(f.range().unwrap().start.line, 1);
-        assert_eq!(
-            (
-                f.range().unwrap().start.character,
-                f.range().unwrap().end.character
-            ),
-            (21, 30)
-        );
+        assert_eq!(columns(f), (21, 30));
         assert!(f.message.contains("Host key verification failed."));
     }
 
@@ -263,13 +171,7 @@ mod tests {
     fn ssh018_flags_forward_agent_for_every_host_only() {
         let findings = lint_text("Host *\n  ForwardAgent yes\n");
         let f = only(&findings, "SSH018")[0];
-        assert_eq!(
-            (
-                f.range().unwrap().start.character,
-                f.range().unwrap().end.character
-            ),
-            (15, 18)
-        );
+        assert_eq!(columns(f), (15, 18));
         assert!(f.message.contains("applies to every host"));
         let global = lint_text("ForwardAgent yes\nHost a\n  User b\n");
         assert_eq!(only(&global, "SSH018").len(), 1);
@@ -287,13 +189,7 @@ mod tests {
         assert!(f
             .message
             .contains("Cannot execute command-line and remote command."));
-        assert_eq!(
-            (
-                f.range().unwrap().start.character,
-                f.range().unwrap().end.character
-            ),
-            (16, 35)
-        );
+        assert_eq!(columns(f), (16, 35));
         let one = lint_text("Host box\n  RemoteCommand tmux a\n");
         assert_eq!(only(&one, "SSH028")[0].severity, Severity::Info);
     }

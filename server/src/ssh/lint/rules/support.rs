@@ -11,7 +11,7 @@ use crate::finding::{Position, Range as LspRange};
 use crate::finding::{Edit, Finding, Fix, Severity, Subject};
 use crate::ssh::config::blocks::{blocks, Block, Header};
 use crate::ssh::config::keywords::{lookup, Keyword, Kind};
-use crate::ssh::config::lexer::{Directive, LineSyntax};
+use crate::ssh::config::lexer::{Arg, Directive, LineSyntax};
 use crate::ssh::config::options::{Options, Origin};
 use crate::ssh::config::pattern::has_wildcards;
 use crate::ssh::config::resolve::Resolution;
@@ -52,6 +52,42 @@ pub fn command_fix(title: String, argv: Vec<String>, safe: bool) -> Fix {
     } else {
         fix
     }
+}
+
+/// The directives of a file named `keyword` (lower case), with their line numbers.
+pub fn keyword_lines<'f>(
+    file: &'f SourceFile,
+    keyword: &'f str,
+) -> impl Iterator<Item = (usize, &'f Directive)> + 'f {
+    directives(file).filter(move |(_, d)| d.keyword == keyword)
+}
+
+/// A finding on the value of the directive `d` at `line`.
+pub fn value_finding(
+    code: &'static str,
+    severity: Severity,
+    file: &SourceFile,
+    line: usize,
+    d: &Directive,
+    message: String,
+) -> Finding {
+    finding(code, severity, file, value_range(file, line, d), message)
+}
+
+/// The fix that puts `text` in place of the argument `arg` of `line`.
+pub fn replace_arg_fix(
+    file: &SourceFile,
+    line: usize,
+    arg: &Arg,
+    title: &str,
+    text: &str,
+) -> Option<Fix> {
+    edit_fix(
+        file,
+        title.to_string(),
+        vec![replace(file, line, arg.span.clone(), text)],
+        false,
+    )
 }
 
 /// Each directive of a file with its line number.

@@ -1,0 +1,25 @@
+//! Language-server requests the LSP tests share.
+
+use std::path::Path;
+
+use serde_json::{json, Value};
+
+use super::editor::Editor;
+
+/// The `file://` URI of `path`.
+pub fn uri(path: &Path) -> String {
+    format!("file://{}", path.display())
+}
+
+/// The code actions the server offers for `diagnostic` in `path`.
+pub fn code_actions(editor: &mut Editor, path: &Path, diagnostic: &Value) -> Vec<Value> {
+    let response = editor.request(
+        "textDocument/codeAction",
+        Some(json!({
+            "textDocument": { "uri": uri(path) },
+            "range": diagnostic["range"],
+            "context": { "diagnostics": [diagnostic] },
+        })),
+    );
+    response["result"].as_array().cloned().unwrap_or_default()
+}
