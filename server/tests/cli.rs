@@ -3,18 +3,11 @@
 
 use crate::common;
 
-use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{fake_go, gord, real_go_dir, repo_root, workspace_requiring};
+use common::{fake_go, gord, real_go_dir, repo_root, workspace_requiring, Run};
 use serde_json::Value;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
 
 fn run(args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut command = Command::new(gord());
@@ -22,12 +15,7 @@ fn run(args: &[&str], env: &[(&str, &str)]) -> Run {
     for (key, value) in env {
         command.env(key, value);
     }
-    let out = command.output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
+    Run::of(&mut command)
 }
 
 fn json_report(stdout: &str) -> Value {
@@ -382,14 +370,7 @@ fn a_closed_stdout_pipe_is_not_a_crash() {
         .spawn()
         .unwrap();
     drop(child.stdout.take());
-    let status = child.wait().unwrap();
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
+    let (status, stderr) = common::wait_with_stderr(&mut child);
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(
         status.code() == Some(0) || status.code() == Some(1),

@@ -8,14 +8,13 @@
 
 use crate::common;
 
-use std::io::Read;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::editor::Editor;
-use common::{command_line, gord, processes_with, repo_root};
+use common::{command_line, gord, processes_with, repo_root, Run};
 use serde_json::{json, Value};
 
 const ALL_MODULES: [&str; 3] = [
@@ -123,12 +122,7 @@ impl Sandbox {
     }
 
     fn run(&self, args: &[&str]) -> Run {
-        let out = self.command(args).output().unwrap();
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8(out.stdout).unwrap(),
-            stderr: String::from_utf8(out.stderr).unwrap(),
-        }
+        Run::of(&mut self.command(args))
     }
 
     fn preload_json(&self, extra: &[&str]) -> (Run, Value) {
@@ -144,12 +138,6 @@ impl Sandbox {
         });
         (out, report)
     }
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
 }
 
 fn step<'a>(report: &'a Value, name: &str) -> &'a Value {
@@ -338,28 +326,14 @@ fn cancel_while_running(sandbox: &Sandbox, comm: &str, arg: &str) {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !processes_with(&marker)
-        .iter()
-        .any(|(pid, name)| name == comm && command_line(*pid).contains(arg))
-    {
-        assert!(Instant::now() < deadline, "no {comm} {arg} process started");
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    wait_for_process(&marker, comm, arg);
     std::thread::sleep(Duration::from_millis(100));
     let before = processes_with(&marker);
     // SAFETY: kill has no memory-safety preconditions.
     unsafe {
         libc::kill(child.id() as i32, libc::SIGTERM);
     }
-    let status = child.wait().unwrap();
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
+    let (status, stderr) = common::wait_with_stderr(&mut child);
     assert_eq!(status.code(), Some(130), "{stderr}");
     assert!(stderr.contains("preload cancelled"), "{stderr}");
     // Killed children may linger as zombies for a moment; their environ is gone.
@@ -381,18 +355,7 @@ fn cancel_while_running(sandbox: &Sandbox, comm: &str, arg: &str) {
 fn cancelling_while_go_waits_on_the_network_stops_every_go_process() {
     // A proxy on loopback that accepts connections and never answers: go
     // waits on it for as long as it is allowed to.
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        let mut held = Vec::new();
-        for stream in listener.incoming().flatten() {
-            held.push(stream);
-        }
-    });
-    let mut sandbox = Sandbox::new(&[]);
-    sandbox.set("GOPROXY", &format!("http://127.0.0.1:{port}"));
-    sandbox.set("GONOPROXY", "");
-    sandbox.set("GOPRIVATE", "");
+    let sandbox = sandbox_with_a_silent_proxy();
     // The module-graph step (`go list -m`), past gord's own `go env`.
     cancel_while_running(&sandbox, "go", "list");
 }
@@ -557,16 +520,22 @@ fn sandbox_with_a_silent_proxy() -> Sandbox {
     sandbox
 }
 
-/// Waits until a `go list` of the preload runs.
-fn wait_for_go_list(marker: &str) {
+/// Waits (up to a minute) until a process named `comm` whose command line
+/// contains `arg` carries `marker`.
+fn wait_for_process(marker: &str, comm: &str, arg: &str) {
     let deadline = Instant::now() + Duration::from_secs(60);
     while !processes_with(marker)
         .iter()
-        .any(|(pid, name)| name == "go" && command_line(*pid).contains("list"))
+        .any(|(pid, name)| name == comm && command_line(*pid).contains(arg))
     {
-        assert!(Instant::now() < deadline, "no go list process started");
+        assert!(Instant::now() < deadline, "no {comm} {arg} process started");
         std::thread::sleep(Duration::from_millis(10));
     }
+}
+
+/// Waits until a `go list` of the preload runs.
+fn wait_for_go_list(marker: &str) {
+    wait_for_process(marker, "go", "list");
 }
 
 /// Waits until no process but the server carries `marker`.

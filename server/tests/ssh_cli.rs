@@ -5,29 +5,21 @@ use crate::common;
 use std::os::unix::fs::PermissionsExt;
 use std::process::Command;
 
-use common::gord;
+use common::{gord, Run};
 
 fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(gord()).args(args).output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    parts(Run::of(Command::new(gord()).args(args)))
 }
 
 /// `gord ssh fix` with its backups kept under `state` (XDG_STATE_HOME).
 fn run_fix(args: &[&str], state: &std::path::Path) -> (i32, String, String) {
-    let out = Command::new(gord())
-        .args(args)
-        .env("XDG_STATE_HOME", state)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    parts(Run::of(
+        Command::new(gord()).args(args).env("XDG_STATE_HOME", state),
+    ))
+}
+
+fn parts(run: Run) -> (i32, String, String) {
+    (run.code, run.stdout, run.stderr)
 }
 
 fn config_file(text: &str) -> (tempfile::TempDir, String) {

@@ -30,6 +30,36 @@ pub fn first_line(child: &mut std::process::Child) -> String {
     line
 }
 
+/// What a finished command left: its exit code (-1 for a signal) and its
+/// output as text.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Runs `command` to the end.
+    pub fn of(command: &mut std::process::Command) -> Run {
+        let out = command.output().unwrap();
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(out.stdout).unwrap(),
+            stderr: String::from_utf8(out.stderr).unwrap(),
+        }
+    }
+}
+
+/// Waits for a started child and returns its exit status with everything
+/// it wrote to its (piped) stderr.
+pub fn wait_with_stderr(child: &mut std::process::Child) -> (std::process::ExitStatus, String) {
+    let status = child.wait().unwrap();
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr piped"), &mut stderr)
+        .unwrap();
+    (status, stderr)
+}
+
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
