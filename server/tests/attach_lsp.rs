@@ -159,12 +159,7 @@ fn result(response: Value) -> Value {
 }
 
 fn entry(list: &Value, pid: u32) -> &Value {
-    list["processes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["pid"] == pid)
-        .unwrap_or_else(|| panic!("pid {pid} missing"))
+    common::entry(&list["processes"], "pid", pid)
 }
 
 fn codes(entry: &Value) -> Vec<String> {
@@ -355,23 +350,12 @@ fn attach_with_dlv_dap_stops_at_a_breakpoint_reads_a_local_and_detach_leaves_the
     assert_eq!(top["name"], "main.handler", "{stack:#}");
     assert_eq!(top["line"], line);
     let scopes = dap.request("scopes", json!({"frameId": top["id"]}));
-    let locals = scopes["scopes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["name"] == "Locals")
-        .unwrap_or_else(|| panic!("{scopes:#}"))
-        .clone();
+    let locals = common::entry(&scopes["scopes"], "name", "Locals").clone();
     let variables = dap.request(
         "variables",
         json!({"variablesReference": locals["variablesReference"]}),
     );
-    let greeting = variables["variables"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|v| v["name"] == "greeting")
-        .unwrap_or_else(|| panic!("{variables:#}"));
+    let greeting = common::entry(&variables["variables"], "name", "greeting");
     assert_eq!(greeting["value"], "\"gord fixture: visit 1 to /bp\"");
 
     dap.request("continue", json!({"threadId": thread}));
@@ -495,12 +479,7 @@ fn attach_headless_answers_json_rpc_stops_at_the_breakpoint_and_detach_by_port_l
         json!({"Scope": {"GoroutineID": goroutine, "Frame": 0},
                "Cfg": {"FollowPointers": true, "MaxStringLen": 64, "MaxArrayValues": 8, "MaxStructFields": -1, "MaxVariableRecurse": 1}}),
     );
-    let greeting = locals["Variables"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|v| v["name"] == "greeting")
-        .unwrap_or_else(|| panic!("{locals:#}"));
+    let greeting = common::entry(&locals["Variables"], "name", "greeting");
     assert_eq!(greeting["value"], "gord fixture: visit 1 to /rpc");
     drop(conn);
 

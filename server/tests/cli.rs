@@ -23,12 +23,7 @@ fn json_report(stdout: &str) -> Value {
 }
 
 fn check<'a>(report: &'a Value, id: &str) -> &'a Value {
-    report["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == id)
-        .unwrap_or_else(|| panic!("{id} missing from {report}"))
+    common::entry(&report["checks"], "id", id)
 }
 
 const ALL_IDS: [&str; 14] = [

@@ -131,15 +131,7 @@ fn procs_lists_the_go_fixtures_with_dwarf_optimisation_and_verdict() {
     let (code, stdout, stderr) = run(&["procs", "--go", "--format", "json"]);
     assert_eq!(code, 0, "{stderr}");
     let list: Value = serde_json::from_str(&stdout).unwrap();
-    let entry = |pid: u32| {
-        list["processes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|p| p["pid"] == pid)
-            .unwrap_or_else(|| panic!("pid {pid} missing from {stdout}"))
-            .clone()
-    };
+    let entry = |pid: u32| common::entry(&list["processes"], "pid", pid).clone();
     let n = entry(normal.pid());
     assert_eq!(n["binary"]["dwarf"], true);
     assert_eq!(

@@ -102,12 +102,7 @@ fn json_output_carries_ranges_severities_doc_links_and_fix_edits() {
     let out = gord_lint(&ws, &["./issues", "--format", "json"], &[]);
     let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(doc["tool"], "golangci-lint");
-    let errcheck = doc["issues"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["linter"] == "errcheck")
-        .unwrap();
+    let errcheck = common::entry(&doc["issues"], "linter", "errcheck");
     assert_eq!(errcheck["severity"], "error", "the config's severity rule");
     assert_eq!(errcheck["range"]["start"]["line"], 10);
     assert_eq!(errcheck["reported"]["start"]["column"], 11);
@@ -115,12 +110,7 @@ fn json_output_carries_ranges_severities_doc_links_and_fix_edits() {
         errcheck["docUrl"],
         "https://golangci-lint.run/usage/linters/#errcheck"
     );
-    let gofmt = doc["issues"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["linter"] == "gofmt")
-        .unwrap();
+    let gofmt = common::entry(&doc["issues"], "linter", "gofmt");
     assert_eq!(gofmt["fixes"][0]["title"], "Format with gofmt");
     assert!(gofmt["fixes"][0]["edits"][0]["newText"]
         .as_str()
@@ -349,12 +339,7 @@ fn the_health_check_says_how_to_install_golangci_lint_and_what_lint_does_without
         .output()
         .unwrap();
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let go012 = report["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == "GO012")
-        .unwrap();
+    let go012 = common::entry(&report["checks"], "id", "GO012");
     assert_eq!(go012["status"], "warning");
     assert!(
         go012["message"]

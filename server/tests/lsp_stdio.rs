@@ -134,13 +134,7 @@ fn an_editor_session_from_initialize_to_exit() {
             .map(Vec::len),
         Some(1)
     );
-    let go002 = rerun["params"]["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == "GO002")
-        .unwrap()
-        .clone();
+    let go002 = common::entry(&rerun["params"]["checks"], "id", "GO002").clone();
     assert_eq!(
         go002["status"], "warning",
         "the minimum 2.0 applied: {go002}"
@@ -179,13 +173,7 @@ fn fixed_problems_clear_their_diagnostics_on_the_next_run() {
 
     std::fs::write(&go_mod, "module example.com/future\n\ngo 1.21\n").unwrap();
     let refreshed = editor.request("gord/health", Some(json!({ "refresh": true })));
-    let go006 = refreshed["result"]["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == "GO006")
-        .unwrap()
-        .clone();
+    let go006 = common::entry(&refreshed["result"]["checks"], "id", "GO006").clone();
     assert_eq!(go006["status"], "ok");
     let cleared = editor.wait_for(|m| {
         m["method"] == "textDocument/publishDiagnostics"
@@ -304,13 +292,7 @@ fn an_ssh_config_is_diagnosed_as_typed_and_its_quick_fix_clears_the_problem() {
                 .as_array()
                 .is_some_and(|d| d.iter().any(|d| d["code"] == "SSH001"))
     });
-    let typo = published["params"]["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["code"] == "SSH001")
-        .unwrap()
-        .clone();
+    let typo = common::entry(&published["params"]["diagnostics"], "code", "SSH001").clone();
     assert_eq!(
         typo["range"],
         json!({ "start": { "line": 2, "character": 2 }, "end": { "line": 2, "character": 20 } })

@@ -141,12 +141,7 @@ impl Sandbox {
 }
 
 fn step<'a>(report: &'a Value, name: &str) -> &'a Value {
-    report["steps"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["step"] == name)
-        .unwrap_or_else(|| panic!("no step {name} in {report}"))
+    common::entry(&report["steps"], "step", name)
 }
 
 fn strings(value: &Value) -> Vec<&str> {
@@ -243,12 +238,7 @@ fn offline_check_names_the_missing_module_and_passes_after_preload() {
     let ws = sandbox.ws();
     let check = sandbox.run(&["check", "-w", &ws, "-f", "json"]);
     let checks: Value = serde_json::from_str(&check.stdout).unwrap();
-    let go021 = checks["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == "GO021")
-        .unwrap();
+    let go021 = common::entry(&checks["checks"], "id", "GO021");
     assert_eq!(go021["status"], "warning");
     assert!(go021["message"]
         .as_str()
@@ -300,15 +290,7 @@ fn offline_check_names_the_missing_module_and_passes_after_preload() {
         .is_empty());
     let check = sandbox.run(&["check", "-w", &ws, "-f", "json"]);
     let checks: Value = serde_json::from_str(&check.stdout).unwrap();
-    let status = |id: &str| {
-        checks["checks"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["id"] == id)
-            .unwrap()["status"]
-            .clone()
-    };
+    let status = |id: &str| common::entry(&checks["checks"], "id", id)["status"].clone();
     assert_eq!(status("GO021"), "ok");
     assert_eq!(status("GO020"), "ok", "{checks}");
 }
@@ -409,12 +391,7 @@ fn credentials_in_goproxy_and_netrc_passwords_are_flagged_and_never_printed() {
         "{problems:?}"
     );
     let checks: Value = serde_json::from_str(&runs[3].stdout).unwrap();
-    let go022 = checks["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == "GO022")
-        .unwrap();
+    let go022 = common::entry(&checks["checks"], "id", "GO022");
     assert_eq!(go022["status"], "warning");
     assert!(
         runs[2]

@@ -102,12 +102,7 @@ fn a_host_that_refuses_tcp_forwarding_is_reported_naming_allowtcpforwarding() {
     let host = &report["hosts"][0];
     assert_eq!(host["forwarding"]["result"], "refused", "{host:#}");
     assert!(codes(&report, 0).contains(&"RMT013".to_string()));
-    let finding = host["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["code"] == "RMT013")
-        .unwrap();
+    let finding = crate::common::entry(&host["findings"], "code", "RMT013");
     assert!(finding["message"]
         .as_str()
         .unwrap()
@@ -227,12 +222,7 @@ fn an_encrypted_key_without_an_agent_is_reported_never_prompted_for() {
         host["probe"]["encryptedKeys"][0],
         rig.locked_key.display().to_string()
     );
-    let rmt009 = host["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["code"] == "RMT009")
-        .unwrap();
+    let rmt009 = crate::common::entry(&host["findings"], "code", "RMT009");
     assert_eq!(rmt009["fix"]["command"][0], "ssh-add");
 }
 
@@ -295,12 +285,7 @@ fn go_only_on_the_login_path_is_reported_with_both_paths() {
     rig.host("login", port, &[&user_line, &identity]);
     let (report, _, _, _) = rig.gord_check(&["login", "--timeout", "5"]);
     let host = &report["hosts"][0];
-    let rmt016 = host["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["code"] == "RMT016")
-        .unwrap_or_else(|| panic!("{host:#}"));
+    let rmt016 = crate::common::entry(&host["findings"], "code", "RMT016");
     let detail = rmt016["detail"].as_str().unwrap();
     assert!(detail.contains("non-login PATH: ") && detail.contains("login PATH:"));
     assert!(detail.contains(&go_dir), "{detail}");

@@ -45,12 +45,7 @@ fn lint_reports_findings_in_every_format_with_exit_codes() {
 
     let (_, json, _) = run(&["ssh", "lint", "--config", &path, "--format", "json"]);
     let json: serde_json::Value = serde_json::from_str(&json).unwrap();
-    let typo = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["code"] == "SSH001")
-        .unwrap();
+    let typo = common::entry(&json["findings"], "code", "SSH001");
     assert_eq!(typo["severity"], "error");
     assert_eq!(typo["range"]["start"]["line"], 2);
 

@@ -60,6 +60,22 @@ pub fn wait_with_stderr(child: &mut std::process::Child) -> (std::process::ExitS
     (status, stderr)
 }
 
+/// The element of the JSON array `list` whose `key` is `value` (a check by
+/// its id, a finding by its code, a process by its pid); panics naming what
+/// is missing.
+pub fn entry<'a>(
+    list: &'a serde_json::Value,
+    key: &str,
+    value: impl Into<serde_json::Value>,
+) -> &'a serde_json::Value {
+    let value = value.into();
+    list.as_array()
+        .unwrap_or_else(|| panic!("not an array: {list}"))
+        .iter()
+        .find(|item| item[key] == value)
+        .unwrap_or_else(|| panic!("no {key} {value} in {list}"))
+}
+
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
