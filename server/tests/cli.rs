@@ -50,12 +50,7 @@ fn json_on_the_example_workspace_lists_every_check_with_its_status() {
         out.stderr
     );
     let report = json_report(&out.stdout);
-    let ids: Vec<&str> = report["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["id"].as_str().unwrap())
-        .collect();
+    let ids: Vec<&str> = common::field_strs(&report["checks"], "id");
     assert_eq!(ids, ALL_IDS);
     for check in report["checks"].as_array().unwrap() {
         let status = check["status"].as_str().unwrap();

@@ -477,12 +477,7 @@ fn attach_dry_run_exits_1_on_a_blocking_preflight_finding_unless_fail_on_never()
     child.kill().unwrap();
     child.wait().unwrap();
     let report: serde_json::Value = serde_json::from_str(&default.stdout).expect(&default.stderr);
-    let severities: Vec<&str> = report["preflight"]["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["severity"].as_str().unwrap())
-        .collect();
+    let severities: Vec<&str> = common::field_strs(&report["preflight"]["findings"], "severity");
     // Without dlv on PATH (the test's PATH has none) the preflight blocks.
     assert!(severities.contains(&"error"), "{report:#}");
     assert_eq!(report["preflight"]["blocked"], true);

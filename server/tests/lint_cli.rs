@@ -76,12 +76,7 @@ fn a_directory_means_that_package_and_dots_mean_the_tree() {
     let package =
         serde_json::from_str::<Value>(&stdout(&gord_lint(&ws, &["issues", "-f", "json"], &[])))
             .unwrap();
-    let files: Vec<&str> = package["issues"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["file"].as_str().unwrap())
-        .collect();
+    let files: Vec<&str> = common::field_strs(&package["issues"], "file");
     assert!(
         files.iter().all(|f| f.ends_with("issues/issues.go")),
         "{files:?}"

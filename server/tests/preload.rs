@@ -191,12 +191,7 @@ fn preload_downloads_every_module_with_n_of_n_progress_and_a_second_run_skips() 
     let located = report["goplsCache"]["dir"]["path"].as_str().unwrap();
     assert_eq!(Path::new(located), created[0]);
     assert!(report["goplsCache"]["dir"]["bytes"].as_u64().unwrap() > 0);
-    let cache_names: Vec<&str> = report["caches"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["name"].as_str().unwrap())
-        .collect();
+    let cache_names: Vec<&str> = common::field_strs(&report["caches"], "name");
     assert_eq!(cache_names, ["GOMODCACHE", "GOCACHE"]);
 
     // The second run finds everything cached and says so.

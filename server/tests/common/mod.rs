@@ -76,6 +76,19 @@ pub fn entry<'a>(
         .unwrap_or_else(|| panic!("no {key} {value} in {list}"))
 }
 
+/// The string `key` of every element of the JSON array `list`, in order.
+pub fn field_strs<'a>(list: &'a serde_json::Value, key: &str) -> Vec<&'a str> {
+    list.as_array()
+        .unwrap_or_else(|| panic!("not an array: {list}"))
+        .iter()
+        .map(|item| {
+            item[key]
+                .as_str()
+                .unwrap_or_else(|| panic!("no string {key} in {item}"))
+        })
+        .collect()
+}
+
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
