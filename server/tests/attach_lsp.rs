@@ -13,35 +13,14 @@ use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::mpsc::{channel, Receiver};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use common::debug_fixture::{
-    dlv_dir, http_get, path_with, process_exists, status_field, tracer_of, Target,
+    builds, dlv_dir, http_get, path_with, process_exists, status_field, tracer_of, wait_until,
+    Target,
 };
 use common::editor::{read_frame, Editor};
 use serde_json::{json, Value};
-
-/// The fixture built three ways, once per test run.
-struct Builds {
-    debug: PathBuf,
-    default: PathBuf,
-    stripped: PathBuf,
-}
-
-fn builds() -> &'static Builds {
-    static BUILDS: OnceLock<Builds> = OnceLock::new();
-    BUILDS.get_or_init(|| {
-        let build = |name: &str, flags: &[&str]| {
-            common::debug_fixture::build("attach-fixtures", name, flags)
-        };
-        Builds {
-            debug: build("debug", &["-gcflags=all=-N -l"]),
-            default: build("default", &[]),
-            stripped: build("stripped", &["-ldflags=-w -s"]),
-        }
-    })
-}
 
 /// The line of the fixture's handler marked `BREAKPOINT`.
 fn breakpoint_line() -> u64 {
@@ -65,17 +44,6 @@ fn dlv_children(parent: u32) -> Vec<u32> {
                 && process_exists(*pid)
         })
         .collect()
-}
-
-fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
-    let started = Instant::now();
-    while !done() {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "timed out waiting: {what}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 /// The local addresses `pid` listens on (TCP, v4 and v6), from its socket
@@ -243,9 +211,9 @@ impl Dap {
 fn procs_lists_go_programs_first_and_classifies_debug_default_and_stripped_builds() {
     let b = builds();
     let (debug, default, stripped) = (
-        Target::start(&b.debug),
-        Target::start(&b.default),
-        Target::start(&b.stripped),
+        Target::start(&b.no_opt),
+        Target::start(&b.normal),
+        Target::start(&b.no_dwarf),
     );
     let mut editor = editor(&std::env::var("PATH").unwrap_or_default());
     let list = result(editor.request("gord/procs", Some(json!({}))));
@@ -298,7 +266,7 @@ fn attach_with_dlv_dap_stops_at_a_breakpoint_reads_a_local_and_detach_leaves_the
     let Some(dlv_dir) = dlv_dir("attach_lsp") else {
         return;
     };
-    let target = Target::start(&builds().debug);
+    let target = Target::start(&builds().no_opt);
     let pid = target.pid();
     let mut editor = editor(&path_with(&dlv_dir));
 
@@ -399,7 +367,7 @@ fn attach_headless_answers_json_rpc_stops_at_the_breakpoint_and_detach_by_port_l
     let Some(dlv_dir) = dlv_dir("attach_lsp") else {
         return;
     };
-    let target = Target::start(&builds().debug);
+    let target = Target::start(&builds().no_opt);
     let pid = target.pid();
     let mut editor = editor(&path_with(&dlv_dir));
     let attached = result(editor.request("gord/attach", Some(json!({"pid": pid}))));
@@ -503,7 +471,7 @@ fn a_process_already_being_debugged_is_refused_with_dbg003_naming_the_tracer() {
     let Some(dlv_dir) = dlv_dir("attach_lsp") else {
         return;
     };
-    let target = Target::start(&builds().debug);
+    let target = Target::start(&builds().no_opt);
     let pid = target.pid();
     let mut editor = editor(&path_with(&dlv_dir));
     let first = result(editor.request("gord/attach", Some(json!({"pid": pid}))));
@@ -552,7 +520,7 @@ fn a_process_already_being_debugged_is_refused_with_dbg003_naming_the_tracer() {
 
 #[test]
 fn a_build_without_dwarf_is_refused_with_dbg006_and_nothing_is_started() {
-    let target = Target::start(&builds().stripped);
+    let target = Target::start(&builds().no_dwarf);
     let mut editor = editor(&std::env::var("PATH").unwrap_or_default());
     let refused = editor.request(
         "gord/attach",
@@ -615,7 +583,7 @@ fn another_users_process_is_dbg002_for_them_but_root_may_attach() {
     let b = builds();
 
     // The test user's server, seen by root (CAP_SYS_PTRACE): attachable.
-    let theirs = Target::start_with(as_user(uid, gid, &b.debug));
+    let theirs = Target::start_with(as_user(uid, gid, &b.no_opt));
     assert_eq!(
         status_field(theirs.pid(), "Uid:")
             .unwrap()
@@ -630,7 +598,7 @@ fn another_users_process_is_dbg002_for_them_but_root_may_attach() {
     assert!(!codes(seen).contains(&"DBG002".to_string()), "{seen:#}");
 
     // Root's server, seen by the test user: DBG002, quoting Delve.
-    let root_owned = Target::start(&b.debug);
+    let root_owned = Target::start(&b.no_opt);
     let out = as_user(uid, gid, Path::new(common::gord()))
         .args(["attach", &root_owned.pid().to_string(), "--dry-run"])
         .env("HOME", "/tmp")
@@ -667,7 +635,7 @@ fn attach_two(editor: &mut Editor, a: &Target, b: &Target) -> Vec<u32> {
 /// dlv on the first and a DAP one on the second; None when dlv is missing.
 fn sidecar_attached_to_two(second: &Path) -> Option<(Editor, [Target; 2], Vec<u32>)> {
     let dlv_dir = dlv_dir("attach_lsp")?;
-    let targets = [Target::start(&builds().debug), Target::start(second)];
+    let targets = [Target::start(&builds().no_opt), Target::start(second)];
     let mut editor = editor(&path_with(&dlv_dir));
     let dlvs = attach_two(&mut editor, &targets[0], &targets[1]);
     Some((editor, targets, dlvs))
@@ -695,7 +663,7 @@ fn assert_dlvs_went_with_the_sidecar(
 
 #[test]
 fn shutdown_and_exit_stop_every_dlv_the_sidecar_started_and_the_targets_keep_running() {
-    let Some((mut editor, targets, dlvs)) = sidecar_attached_to_two(&builds().default) else {
+    let Some((mut editor, targets, dlvs)) = sidecar_attached_to_two(&builds().normal) else {
         return;
     };
     assert!(dlvs.iter().all(|p| process_exists(*p)));
@@ -717,7 +685,7 @@ fn shutdown_and_exit_stop_every_dlv_the_sidecar_started_and_the_targets_keep_run
 
 #[test]
 fn closing_the_sidecars_stdin_stops_its_dlv_too() {
-    let Some((mut editor, targets, dlvs)) = sidecar_attached_to_two(&builds().debug) else {
+    let Some((mut editor, targets, dlvs)) = sidecar_attached_to_two(&builds().no_opt) else {
         return;
     };
     // The editor went away without a word: its end of the pipe closes.
@@ -727,7 +695,7 @@ fn closing_the_sidecars_stdin_stops_its_dlv_too() {
 
 #[test]
 fn a_sigterm_to_the_sidecar_stops_its_dlv_before_it_exits() {
-    let Some((mut editor, targets, dlvs)) = sidecar_attached_to_two(&builds().debug) else {
+    let Some((mut editor, targets, dlvs)) = sidecar_attached_to_two(&builds().no_opt) else {
         return;
     };
     // dlv runs in a process group of its own: the signal reaches gord alone.

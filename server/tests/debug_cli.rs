@@ -7,38 +7,16 @@ use std::io::Read;
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::debug_fixture::{dlv_dir, path_with, process_exists, tracer_of, Target};
+use common::debug_fixture::{
+    builds, dlv_dir, path_with, process_exists, tracer_of, wait_until, Target,
+};
 use common::{first_line, gord, repo_root};
 use gord::debug::buildinfo::read_binary;
 use gord::debug::client::DapClient;
 use gord::debug::launch::{DlvServer, LaunchOptions, ServerKind};
 use serde_json::Value;
-
-/// The fixture built four ways, once per test run.
-struct Builds {
-    normal: PathBuf,
-    no_dwarf: PathBuf,
-    no_opt: PathBuf,
-    trimpath: PathBuf,
-}
-
-fn builds() -> &'static Builds {
-    static BUILDS: OnceLock<Builds> = OnceLock::new();
-    BUILDS.get_or_init(|| {
-        let build = |name: &str, flags: &[&str]| {
-            common::debug_fixture::build("debug-fixtures", name, flags)
-        };
-        Builds {
-            normal: build("normal", &[]),
-            no_dwarf: build("no-dwarf", &["-ldflags=-w -s"]),
-            no_opt: build("no-opt", &["-gcflags=all=-N -l"]),
-            trimpath: build("trimpath", &["-trimpath"]),
-        }
-    })
-}
 
 fn run(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(gord())
@@ -51,17 +29,6 @@ fn run(args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
-}
-
-fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
-    let started = Instant::now();
-    while !done() {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "timed out waiting: {what}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 #[test]

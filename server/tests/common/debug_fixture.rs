@@ -15,6 +15,41 @@ pub fn fixture_dir() -> PathBuf {
         .unwrap()
 }
 
+/// The fixture built four ways, once per test run: as `go build` makes it,
+/// without DWARF (`-ldflags=-w -s`), without optimisations
+/// (`-gcflags=all=-N -l`) and with `-trimpath`.
+pub struct Builds {
+    pub normal: PathBuf,
+    pub no_dwarf: PathBuf,
+    pub no_opt: PathBuf,
+    pub trimpath: PathBuf,
+}
+
+pub fn builds() -> &'static Builds {
+    static BUILDS: std::sync::OnceLock<Builds> = std::sync::OnceLock::new();
+    BUILDS.get_or_init(|| {
+        let build = |name: &str, flags: &[&str]| build("debug-fixtures", name, flags);
+        Builds {
+            normal: build("normal", &[]),
+            no_dwarf: build("no-dwarf", &["-ldflags=-w -s"]),
+            no_opt: build("no-opt", &["-gcflags=all=-N -l"]),
+            trimpath: build("trimpath", &["-trimpath"]),
+        }
+    })
+}
+
+/// Polls `done` every 50 ms; fails the test after 20 s, naming `what`.
+pub fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let started = std::time::Instant::now();
+    while !done() {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "timed out waiting: {what}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 /// Builds the fixture with `go build <flags>` into `<target tmp>/<group>/<name>`.
 pub fn build(group: &str, name: &str, flags: &[&str]) -> PathBuf {
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(group);
