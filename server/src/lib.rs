@@ -3,6 +3,7 @@
 //! sidecar (`gord serve`) that the VS Code extension starts.
 
 pub mod check;
+pub mod clock;
 pub mod debug;
 pub mod docs;
 pub mod edit;

@@ -21,7 +21,7 @@ pub mod store;
 pub mod versioned;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -35,8 +35,9 @@ use tower_lsp_server::ls_types::{
     DidChangeWatchedFilesParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
     DidSaveTextDocumentParams, GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverParams,
     HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams, MessageType,
-    OneOf, SaveOptions, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
-    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
+    OneOf, Position, SaveOptions, ServerCapabilities, ServerInfo, TextDocumentPositionParams,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    TextDocumentSyncSaveOptions, Uri,
 };
 use tower_lsp_server::ls_types::{
     DidChangeWorkspaceFoldersParams, WorkspaceFolder, WorkspaceFoldersServerCapabilities,
@@ -48,6 +49,7 @@ use crate::check::HealthReport;
 use crate::logging::LogLevel;
 use crate::settings::{SettingProblem, Settings};
 use crate::ssh::config::local::LocalFacts;
+use crate::ssh::config::resolve::ConfigFs;
 use documents::{Document, Documents};
 use ext::{StatusNotification, StatusParams};
 use store::{DiagnosticsStore, Producer};
@@ -317,6 +319,23 @@ impl Backend {
         let doc = state.documents.get(&path)?;
         doc.is_ssh_config()
             .then(|| (path.clone(), state.documents.overlay()))
+    }
+
+    /// Answers a position query (hover, definition) on an open SSH config,
+    /// off the async runtime, over the open documents' overlay; None for any
+    /// other document.
+    async fn at_ssh_position<T: Send + 'static>(
+        &self,
+        at: TextDocumentPositionParams,
+        query: fn(&Path, &dyn ConfigFs, &LocalFacts, Position) -> Option<T>,
+    ) -> Option<T> {
+        let (path, overlay) = self.ssh_document(&at.text_document.uri).await?;
+        tokio::task::spawn_blocking(move || {
+            query(&path, &overlay, &LocalFacts::current(), at.position)
+        })
+        .await
+        .ok()
+        .flatten()
     }
 
     /// Applies new settings; bad entries are logged, shown once, and ignored.
@@ -668,39 +687,18 @@ impl LanguageServer for Backend {
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        let position = params.text_document_position_params.position;
-        let Some((path, overlay)) = self
-            .ssh_document(&params.text_document_position_params.text_document.uri)
-            .await
-        else {
-            return Ok(None);
-        };
-        let hover = tokio::task::spawn_blocking(move || {
-            ssh::hover(&path, &overlay, &LocalFacts::current(), position)
-        })
-        .await
-        .ok()
-        .flatten();
-        Ok(hover)
+        Ok(self
+            .at_ssh_position(params.text_document_position_params, ssh::hover)
+            .await)
     }
 
     async fn goto_definition(
         &self,
         params: GotoDefinitionParams,
     ) -> Result<Option<GotoDefinitionResponse>> {
-        let position = params.text_document_position_params.position;
-        let Some((path, overlay)) = self
-            .ssh_document(&params.text_document_position_params.text_document.uri)
-            .await
-        else {
-            return Ok(None);
-        };
-        let location = tokio::task::spawn_blocking(move || {
-            ssh::definition(&path, &overlay, &LocalFacts::current(), position)
-        })
-        .await
-        .ok()
-        .flatten();
+        let location = self
+            .at_ssh_position(params.text_document_position_params, ssh::definition)
+            .await;
         Ok(location.map(GotoDefinitionResponse::Scalar))
     }
 

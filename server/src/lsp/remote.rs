@@ -183,26 +183,15 @@ mod tests {
 
     fn host(name: &str, findings: Vec<Finding>) -> HostReport {
         let status = crate::finding::worst(&findings).map_or(Status::Ok, Status::from);
-        HostReport {
-            host: name.into(),
-            target: None,
-            probe: None,
-            control: None,
-            forwarding: None,
-            remote: None,
-            remote_error: None,
-            findings,
-            summary: HostSummary {
-                reachable: Verdict::No,
-                auth: Verdict::Unknown,
-                go_ready: Verdict::Unknown,
-                vscode_server_ready: Verdict::Unknown,
-                latency_ms: None,
-                first_problem: None,
-            },
-            status,
-            duration_ms: 1,
-        }
+        let summary = HostSummary {
+            reachable: Verdict::No,
+            auth: Verdict::Unknown,
+            go_ready: Verdict::Unknown,
+            vscode_server_ready: Verdict::Unknown,
+            latency_ms: None,
+            first_problem: None,
+        };
+        HostReport::without_facts(name, findings, summary, status, 1)
     }
 
     fn finding(code: &str, fix: Fix) -> Finding {

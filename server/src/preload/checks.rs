@@ -228,16 +228,8 @@ fn go022_private(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
             detail.push(format!(
                 "private: {} ({}, {})",
                 module.path,
-                if module.direct {
-                    "direct from VCS"
-                } else {
-                    "via GOPROXY"
-                },
-                if module.no_sumdb {
-                    "no checksum database"
-                } else {
-                    "checksum database"
-                }
+                module.fetched_from(),
+                module.checksums()
             ));
         }
         detail.extend(setup.netrc.iter().map(|p| format!("netrc: {p}")));

@@ -49,6 +49,26 @@ pub struct PrivateModule {
     pub no_sumdb: bool,
 }
 
+impl PrivateModule {
+    /// Where the go command fetches it from, in words.
+    pub fn fetched_from(&self) -> &'static str {
+        if self.direct {
+            "direct from VCS"
+        } else {
+            "via GOPROXY"
+        }
+    }
+
+    /// Whether the checksum database vouches for it, in words.
+    pub fn checksums(&self) -> &'static str {
+        if self.no_sumdb {
+            "no checksum database"
+        } else {
+            "checksum database"
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PrivateSetup {

@@ -58,18 +58,10 @@ pub fn render_report(report: &PreloadReport) -> String {
     out.push_str(&format!("\nModule proxy: GOPROXY={}\n", private.goproxy));
     for module in &private.private_modules {
         out.push_str(&format!(
-            "  private: {} ({}{})\n",
+            "  private: {} ({}, {})\n",
             module.path,
-            if module.direct {
-                "direct from VCS"
-            } else {
-                "via GOPROXY"
-            },
-            if module.no_sumdb {
-                ", no checksum database"
-            } else {
-                ", checksum database"
-            }
+            module.fetched_from(),
+            module.checksums()
         ));
     }
     for problem in &private.problems {

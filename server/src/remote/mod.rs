@@ -140,26 +140,21 @@ fn refused(host: &str, code_message: String, fix: &str, started: Instant) -> Hos
     )
     .with_rule_page()
     .with_fix(Fix::advice(fix));
-    HostReport {
-        host: host.to_string(),
-        target: None,
-        probe: None,
-        control: None,
-        forwarding: None,
-        remote: None,
-        remote_error: None,
-        summary: HostSummary {
-            reachable: Verdict::Unknown,
-            auth: Verdict::Unknown,
-            go_ready: Verdict::Unknown,
-            vscode_server_ready: Verdict::Unknown,
-            latency_ms: None,
-            first_problem: Some(format!("RMT001 {}", finding.message)),
-        },
-        findings: vec![finding],
-        status: Status::Error,
-        duration_ms: ms(started.elapsed()),
-    }
+    let summary = HostSummary {
+        reachable: Verdict::Unknown,
+        auth: Verdict::Unknown,
+        go_ready: Verdict::Unknown,
+        vscode_server_ready: Verdict::Unknown,
+        latency_ms: None,
+        first_problem: Some(format!("RMT001 {}", finding.message)),
+    };
+    HostReport::without_facts(
+        host,
+        vec![finding],
+        summary,
+        Status::Error,
+        ms(started.elapsed()),
+    )
 }
 
 /// Checks one host: refuses an unsafe name before anything runs, resolves

@@ -223,6 +223,30 @@ pub struct FleetReport {
 }
 
 impl HostReport {
+    /// A report with no facts gathered (refused before anything ran, or
+    /// built by hand): only the findings, the summary and the verdict.
+    pub fn without_facts(
+        host: &str,
+        findings: Vec<Finding>,
+        summary: HostSummary,
+        status: Status,
+        duration_ms: u64,
+    ) -> Self {
+        Self {
+            host: host.to_string(),
+            target: None,
+            probe: None,
+            control: None,
+            forwarding: None,
+            remote: None,
+            remote_error: None,
+            findings,
+            summary,
+            status,
+            duration_ms,
+        }
+    }
+
     /// This host's findings, each about the host (the wire leaves it out).
     pub fn findings_on_host(&self) -> Vec<Finding> {
         self.findings

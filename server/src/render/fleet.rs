@@ -72,18 +72,8 @@ pub(crate) mod tests {
             latency_ms: Some(3),
             first_problem: problem.map(String::from),
         };
-        let host = |name: &str, status, findings, summary| HostReport {
-            host: name.into(),
-            target: None,
-            probe: None,
-            control: None,
-            forwarding: None,
-            remote: None,
-            remote_error: None,
-            findings,
-            summary,
-            status,
-            duration_ms: 9,
+        let host = |name: &str, status, findings, summary| {
+            HostReport::without_facts(name, findings, summary, status, 9)
         };
         FleetReport {
             version: "0.1.0".into(),

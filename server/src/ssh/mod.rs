@@ -111,17 +111,27 @@ pub fn default_config_path() -> std::path::PathBuf {
     LocalFacts::current().home.join(".ssh").join("config")
 }
 
+/// Reads `config` (default ~/.ssh/config) and the files it includes.
+fn load_config<'a>(
+    config: Option<&Path>,
+    local: &'a LocalFacts,
+    allow_exec: bool,
+) -> Result<(std::path::PathBuf, lint::LintContext<'a>), String> {
+    let path = config
+        .map(Path::to_path_buf)
+        .unwrap_or_else(default_config_path);
+    let ctx = lint::LintContext::load(&path, &RealFs, local, allow_exec)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Ok((path, ctx))
+}
+
 /// Lints `config` (default ~/.ssh/config) and the files it includes.
 pub fn lint_config(
     config: Option<&Path>,
     allow_exec: bool,
 ) -> Result<(std::path::PathBuf, Vec<crate::finding::Finding>), String> {
     let local = LocalFacts::current();
-    let path = config
-        .map(Path::to_path_buf)
-        .unwrap_or_else(default_config_path);
-    let mut ctx = lint::LintContext::load(&path, &RealFs, &local, allow_exec)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let (path, mut ctx) = load_config(config, &local, allow_exec)?;
     if allow_exec {
         ctx = ctx.with_exec(&match_exec);
     }
@@ -133,11 +143,7 @@ pub fn lint_config(
 /// makes the write refuse rather than apply edits to the wrong bytes.
 pub fn plan_fixes(config: Option<&Path>) -> Result<(std::path::PathBuf, fix::FixPlan), String> {
     let local = LocalFacts::current();
-    let path = config
-        .map(Path::to_path_buf)
-        .unwrap_or_else(default_config_path);
-    let ctx = lint::LintContext::load(&path, &RealFs, &local, false)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let (path, ctx) = load_config(config, &local, false)?;
     let findings = lint::lint(&ctx);
     let read = |p: &Path| ctx.file(p).filter(|f| f.utf8).map(|f| f.text.clone());
     Ok((path, fix::plan(&findings, &read)))
@@ -216,11 +222,7 @@ pub type HostResolution = (String, Result<Vec<Line>, ResolveFailure>);
 /// resolved as `ssh -G` would. One run shares the parsed files.
 pub fn resolve_all(config: Option<&Path>) -> Result<Vec<HostResolution>, String> {
     let local = LocalFacts::current();
-    let path = config
-        .map(Path::to_path_buf)
-        .unwrap_or_else(default_config_path);
-    let ctx = lint::LintContext::load(&path, &RealFs, &local, false)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let (_, ctx) = load_config(config, &local, false)?;
     let mut hosts: Vec<String> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for file in &ctx.files {

@@ -468,6 +468,21 @@ pub(crate) mod tests {
         (range.start.character, range.end.character)
     }
 
+    /// Lints the first of `files` (path, text, mode), with all of them on
+    /// the file system.
+    pub fn lint_modes(files: &[(&str, &str, u32)]) -> Vec<Finding> {
+        let plain: Vec<(&str, &str)> = files.iter().map(|(p, t, _)| (*p, *t)).collect();
+        let mut fs = MemoryFs::with(&plain);
+        for (path, _, mode) in files {
+            if let Some(entry) = fs.files.get_mut(Path::new(path)) {
+                entry.1 = *mode;
+            }
+        }
+        let local = facts();
+        let ctx = LintContext::load(Path::new(files[0].0), &fs, &local, false).unwrap();
+        lint(&ctx)
+    }
+
     /// Lints the first of `files`, with all of them on the file system.
     pub fn lint_files(files: &[(&str, &str)]) -> Vec<Finding> {
         let fs = MemoryFs::with(files);

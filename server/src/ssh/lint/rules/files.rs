@@ -192,25 +192,8 @@ pub fn empty_include(code: &'static str, ctx: &LintContext, out: &mut Vec<Findin
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
-
-    use crate::finding::{Finding, Severity};
-    use crate::ssh::config::resolve::memory::MemoryFs;
-    use crate::ssh::lint::tests::{columns, facts, lint_files, lint_text, only};
-    use crate::ssh::lint::{lint, LintContext};
-
-    fn lint_modes(files: &[(&str, &str, u32)]) -> Vec<Finding> {
-        let plain: Vec<(&str, &str)> = files.iter().map(|(p, t, _)| (*p, *t)).collect();
-        let mut fs = MemoryFs::with(&plain);
-        for (path, _, mode) in files {
-            if let Some(entry) = fs.files.get_mut(Path::new(path)) {
-                entry.1 = *mode;
-            }
-        }
-        let local = facts();
-        let ctx = LintContext::load(Path::new(files[0].0), &fs, &local, false).unwrap();
-        lint(&ctx)
-    }
+    use crate::finding::Severity;
+    use crate::ssh::lint::tests::{columns, lint_files, lint_modes, lint_text, only};
 
     #[test]
     fn ssh014_flags_a_group_writable_config_with_openssh_words() {

@@ -320,28 +320,11 @@ pub fn weak_key(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
-
     use super::*;
-    use crate::ssh::config::resolve::memory::MemoryFs;
-    use crate::ssh::lint::lint;
-    use crate::ssh::lint::tests::{columns, facts, lint_files, lint_text, only};
+    use crate::ssh::lint::tests::{columns, lint_files, lint_modes, lint_text, only};
 
     const RSA_1024: &str = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQDqs68H5i7xkcsFtuoheIjBIbOKg1tYWrioiO+AtiITn5eZGQJXwzaUZq19Xn9Sh+qjDlJSWH2bCmVCocK7bXmpxYlGxy0XQs69v8maTAzmqUJ8AN22p+3rlCcC1LYzU3gQ1LJJ4Rs8DUWcRbccZ9nvwLWgCI4CgzeDbgF+ziu2WQ== t\n";
     const RSA_512: &str = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAQQDBERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERER\n";
-
-    fn lint_modes(files: &[(&str, &str, u32)]) -> Vec<Finding> {
-        let plain: Vec<(&str, &str)> = files.iter().map(|(p, t, _)| (*p, *t)).collect();
-        let mut fs = MemoryFs::with(&plain);
-        for (path, _, mode) in files {
-            if let Some(entry) = fs.files.get_mut(Path::new(path)) {
-                entry.1 = *mode;
-            }
-        }
-        let local = facts();
-        let ctx = LintContext::load(Path::new(files[0].0), &fs, &local, false).unwrap();
-        lint(&ctx)
-    }
 
     #[test]
     fn ssh011_flags_a_missing_identity_file() {
