@@ -133,13 +133,20 @@ pub fn forget(path: &Path) {
     let _ = std::fs::remove_file(path);
 }
 
-/// Reads one record: a regular file of a sane size, else None.
+/// Reads one record: a regular file (not a link to one) of a sane size,
+/// else None. The bounded reader checks the opened file, so a record that
+/// grows after the check is still cut at the cap.
 fn read_record(path: &Path) -> Option<SessionRecord> {
-    let meta = std::fs::symlink_metadata(path).ok()?;
-    if !meta.is_file() || meta.len() > MAX_RECORD_BYTES {
+    if std::fs::symlink_metadata(path)
+        .ok()?
+        .file_type()
+        .is_symlink()
+    {
         return None;
     }
-    serde_json::from_slice(&std::fs::read(path).ok()?).ok()
+    let bytes =
+        crate::fsread::read_capped(path, crate::fsread::Kind::Settings, MAX_RECORD_BYTES).ok()?;
+    serde_json::from_slice(&bytes).ok()
 }
 
 /// Finds sessions whose owner is dead and ends them properly. Run at the
