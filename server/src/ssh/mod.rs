@@ -4,6 +4,7 @@ pub mod check;
 pub mod config;
 pub mod fix;
 pub mod lint;
+pub mod release;
 
 use std::path::Path;
 use std::time::Duration;
