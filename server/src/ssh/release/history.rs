@@ -102,8 +102,13 @@ pub enum Knows {
     No,
 }
 
-/// What `version` makes of keyword `name` (lowercase), given whether the
-/// 8.7p1-to-9.2p1 table gord resolves with has it.
+/// Whether some releases gord knows have keyword `name` and others do not.
+pub fn by_release(name: &str) -> bool {
+    KEYWORDS_ADDED.iter().any(|a| a.name == name)
+}
+
+/// What `version` makes of keyword `name` (lowercase), given whether
+/// gord's keyword table has it (`crate::ssh::config::keywords`).
 pub fn keyword(name: &str, version: SshVersion, in_table: bool) -> Knows {
     if let Some(a) = KEYWORDS_ADDED.iter().find(|a| a.name == name) {
         return if version.release >= a.release {
