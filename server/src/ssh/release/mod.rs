@@ -6,6 +6,9 @@
 pub mod history;
 pub mod which;
 
+#[cfg(test)]
+mod recorded;
+
 use std::fmt;
 
 /// An OpenSSH portable release: `major.minor` and the portable patch (`p1`).
