@@ -277,12 +277,16 @@ impl Backend {
         let backend = self.handle();
         tokio::spawn(async move {
             tokio::time::sleep(LINT_DEBOUNCE).await;
-            let (overlay, allow_exec) = {
+            let (overlay, allow_exec, request) = {
                 let state = backend.state.lock().await;
                 // An untrusted workspace never gets a config's commands run.
                 let allow_exec = state.settings.allow_match_exec && state.trusted;
+                // Nor a program of its choosing: the rules stay 9.2p1's.
+                let request = state.trusted.then(|| state.settings.ssh_request());
                 match state.documents.get(&path) {
-                    Some(doc) if doc.version == version => (state.documents.overlay(), allow_exec),
+                    Some(doc) if doc.version == version => {
+                        (state.documents.overlay(), allow_exec, request)
+                    }
                     // A newer edit has its own lint scheduled; a closed file needs none.
                     _ => return,
                 }
@@ -290,7 +294,13 @@ impl Backend {
             let main = path.clone();
             let linted = tokio::task::spawn_blocking(move || {
                 let local = LocalFacts::current();
-                ssh::diagnostics(&main, &overlay, &local, &doc_uri, allow_exec)
+                let followed = match request {
+                    Some(request) => crate::ssh::release::which::choose(&request),
+                    None => crate::ssh::release::which::Choice::of_version(
+                        crate::ssh::config::resolve::modelled_version(),
+                    ),
+                };
+                ssh::diagnostics_for(&main, &overlay, &local, &doc_uri, allow_exec, followed)
             })
             .await;
             let Ok(linted) = linted else {

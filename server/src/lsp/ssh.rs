@@ -42,6 +42,22 @@ pub fn diagnostics(
     doc_uri: &dyn Fn(&str) -> Option<Uri>,
     allow_exec: bool,
 ) -> Linted {
+    let modelled = crate::ssh::release::which::Choice::of_version(
+        crate::ssh::config::resolve::modelled_version(),
+    );
+    diagnostics_for(main, fs, local, doc_uri, allow_exec, modelled)
+}
+
+/// [`diagnostics`] by the rules of the ssh `ssh` (see
+/// [`crate::ssh::release::which`]).
+pub fn diagnostics_for(
+    main: &Path,
+    fs: &dyn ConfigFs,
+    local: &LocalFacts,
+    doc_uri: &dyn Fn(&str) -> Option<Uri>,
+    allow_exec: bool,
+    ssh: crate::ssh::release::which::Choice,
+) -> Linted {
     let mut by_file: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
     let mut ctx = match LintContext::load(main, fs, local, false) {
         Ok(ctx) => ctx,
@@ -61,6 +77,7 @@ pub fn diagnostics(
             };
         }
     };
+    ctx = ctx.with_ssh(ssh);
     if allow_exec {
         ctx = ctx.with_exec(&crate::ssh::match_exec);
     }
