@@ -13,9 +13,9 @@ use crate::ssh::config::source::SourceFile;
 use crate::ssh::lint::rules::keywords::camel;
 use crate::ssh::lint::rules::support::{
     append_lines, block_applied, block_at, block_indent, block_last_line, block_name, delete_lines,
-    directives, edit_fix, finding, first_value_wins, include_arg_targets, indentation,
-    insert_line_before, keyword_lines, keyword_of, line_text, origin_directive, origin_path,
-    own_value, place, replace, sets_slot, slot, winner,
+    directive_finding, directives, edit_fix, finding, first_value_wins, include_arg_targets,
+    indentation, insert_line_before, keyword_lines, keyword_of, line_text, origin_directive,
+    origin_path, own_value, place, replace, sets_slot, slot, span_finding, winner, written_keyword,
 };
 use crate::ssh::lint::{span_range, LintContext};
 
@@ -137,10 +137,7 @@ pub fn shadowed_setting(code: &'static str, ctx: &LintContext, out: &mut Vec<Fin
                     let Some(win_block) = block_at(win_blocks, origin.line) else {
                         continue;
                     };
-                    let written = line_text(file, line)
-                        .get(d.keyword_span.clone())
-                        .unwrap_or(&d.keyword)
-                        .to_string();
+                    let written = written_keyword(file, line, d);
                     let message = format!(
                         "{written} {} does not apply to {host}: ssh keeps the first value it obtains, and {} in {} already set it, so {host} gets {} {value}; put specific Host blocks before general ones such as \"Host *\"",
                         d.args
@@ -152,13 +149,7 @@ pub fn shadowed_setting(code: &'static str, ctx: &LintContext, out: &mut Vec<Fin
                         block_name(win_file, win_block),
                         camel(keyword.canonical),
                     );
-                    let mut f = finding(
-                        code,
-                        Severity::Warning,
-                        file,
-                        span_range(file, line, d.keyword_span.start..d.rest_span.end),
-                        message,
-                    );
+                    let mut f = directive_finding(code, Severity::Warning, file, line, d, message);
                     f.fixes
                         .extend(move_broad_block_fix(file, same_file, win_block, header));
                     out.push(f);
@@ -292,11 +283,13 @@ pub fn match_exec_not_evaluated(code: &'static str, ctx: &LintContext, out: &mut
             let message = format!(
                 "gord did not run \"{command_text}\", so it counts this block as not matching and its settings are left out of the other findings; ssh runs the command on every connection. To evaluate it, run gord ssh lint --allow-exec or turn on the gord.ssh.allowMatchExec setting"
             );
-            out.push(finding(
+            let span = word.span.start..end;
+            out.push(span_finding(
                 code,
                 Severity::Info,
                 file,
-                span_range(file, line, word.span.start..end),
+                line,
+                span,
                 message,
             ));
         }
@@ -338,13 +331,7 @@ pub fn conditional_include(code: &'static str, ctx: &LintContext, out: &mut Vec<
                 block_name(file, block),
                 crate::ssh::lint::rules::support::show_path(ctx, first_target)
             );
-            let mut f = finding(
-                code,
-                Severity::Warning,
-                file,
-                span_range(file, line, d.keyword_span.start..d.rest_span.end),
-                message,
-            );
+            let mut f = directive_finding(code, Severity::Warning, file, line, d, message);
             let first_header = all.iter().find_map(|b| b.header_line);
             f.fixes.extend(first_header.and_then(|top| {
                 let text = line_text(file, line).trim().to_string();
@@ -377,13 +364,8 @@ pub fn comma_in_host_pattern(code: &'static str, ctx: &LintContext, out: &mut Ve
                     arg.value,
                     parts.join(" and ")
                 );
-                let mut f = finding(
-                    code,
-                    Severity::Warning,
-                    file,
-                    span_range(file, line, arg.span.clone()),
-                    message,
-                );
+                let span = arg.span.clone();
+                let mut f = span_finding(code, Severity::Warning, file, line, span, message);
                 let plain = parts
                     .iter()
                     .all(|p| !p.contains([' ', '\t', '"', '\'', '\\']));
@@ -431,13 +413,7 @@ pub fn looks_global(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding
                     "This line is not indented, as if it applied to every host, but it belongs to {} and ssh applies it only there (ssh_config has no block end: a block runs to the next Host or Match); to make it global move it above the first Host or Match line, or under a \"Host *\" at the end of the file",
                     block_name(file, &block)
                 );
-                let mut f = finding(
-                    code,
-                    Severity::Warning,
-                    file,
-                    span_range(file, line, d.keyword_span.start..d.rest_span.end),
-                    message,
-                );
+                let mut f = directive_finding(code, Severity::Warning, file, line, d, message);
                 let indent = block_indent(file, &block);
                 if !indent.is_empty() {
                     f.fixes.extend(edit_fix(

@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use crate::finding::{Finding, Severity};
 use crate::ssh::config::lexer::LineSyntax;
 use crate::ssh::lint::rules::support::{
-    directives, finding, origin_path, place, probe_hosts, value_finding,
+    directives, line_text, origin_path, place, probe_hosts, span_finding, value_finding,
 };
-use crate::ssh::lint::{span_range, LintContext};
+use crate::ssh::lint::LintContext;
 
 /// SSH024: a line OpenSSH cannot split (no value, unbalanced quotes).
 pub fn syntax_error(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
@@ -26,11 +26,13 @@ pub fn syntax_error(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding
                 "ssh stops with \"{}: {message}\" and connects to no host (it reads every line, even in blocks that do not apply); {advice}",
                 place(ctx, &file.path, line.index)
             );
-            out.push(finding(
+            let span = span.clone();
+            out.push(span_finding(
                 code,
                 Severity::Error,
                 file,
-                span_range(file, line.index, span.clone()),
+                line.index,
+                span,
                 text,
             ));
         }
@@ -130,11 +132,7 @@ pub fn unknown_token(code: &'static str, ctx: &LintContext, out: &mut Vec<Findin
                     .map(|a| a.span.clone())
                     .collect()
             };
-            let text = file
-                .lines
-                .get(line)
-                .map(|l| file.line_text(l))
-                .unwrap_or("");
+            let text = line_text(file, line);
             for span in spans {
                 let Some(raw) = text.get(span.clone()) else {
                     continue;
@@ -163,11 +161,13 @@ pub fn unknown_token(code: &'static str, ctx: &LintContext, out: &mut Vec<Findin
                         "ssh stops with \"vdollar_percent_expand: {problem}\" when it expands this {}: it accepts only %% {list}; write %% for a literal %",
                         crate::ssh::lint::rules::keywords::camel(&d.keyword)
                     );
-                    out.push(finding(
+                    let span = start..end;
+                    out.push(span_finding(
                         code,
                         Severity::Error,
                         file,
-                        span_range(file, line, start..end),
+                        line,
+                        span,
                         message,
                     ));
                 }

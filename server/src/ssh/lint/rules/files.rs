@@ -9,7 +9,8 @@ use crate::finding::{Position, Range};
 use crate::finding::{Edit, Finding, Severity};
 use crate::ssh::config::pattern::has_wildcards;
 use crate::ssh::lint::rules::support::{
-    command_fix, edit_fix, finding, include_arg_targets, keyword_lines, show_path,
+    command_fix, edit_fix, finding, include_arg_targets, keyword_lines, line_text, show_path,
+    span_finding,
 };
 use crate::ssh::lint::{span_range, LintContext, Platform};
 
@@ -107,13 +108,8 @@ pub fn config_permissions(code: &'static str, ctx: &LintContext, out: &mut Vec<F
                     let message = format!(
                         "ssh refuses to run: \"Bad owner or permissions on {path}\" ({why}; ssh checks every included file)"
                     );
-                    let mut f = finding(
-                        code,
-                        Severity::Error,
-                        file,
-                        span_range(file, line, arg.span.clone()),
-                        message,
-                    );
+                    let span = arg.span.clone();
+                    let mut f = span_finding(code, Severity::Error, file, line, span, message);
                     if owner == ctx.local.uid || owner == 0 {
                         f.fixes.extend(Some(command_fix(
                             format!("Make {} writable only by you", show_path(ctx, &target)),
@@ -165,11 +161,7 @@ pub fn empty_include(code: &'static str, ctx: &LintContext, out: &mut Vec<Findin
                     arg.value.trim_end_matches('/')
                 );
                 let mut f = finding(code, Severity::Warning, file, range, message);
-                let raw = file
-                    .lines
-                    .get(line)
-                    .and_then(|l| file.line_text(l).get(arg.span.clone()))
-                    .unwrap_or("");
+                let raw = line_text(file, line).get(arg.span.clone()).unwrap_or("");
                 if !raw.ends_with(['"', '\'']) {
                     let at = arg.span.end;
                     let text = if raw.ends_with('/') { "*" } else { "/*" };

@@ -9,7 +9,7 @@ use crate::ssh::config::keywords::Kind;
 use crate::ssh::config::lexer::Arg;
 use crate::ssh::config::source::SourceFile;
 use crate::ssh::lint::rules::support::{
-    command_fix, directives, edit_fix, finding, keyword_of, local_path, show_path,
+    command_fix, directives, edit_fix, keyword_of, line_text, local_path, show_path, span_finding,
 };
 use crate::ssh::lint::{span_range, LintContext, Platform};
 
@@ -30,6 +30,14 @@ struct Identity<'c> {
     line: usize,
     arg: &'c Arg,
     path: PathBuf,
+}
+
+impl Identity<'_> {
+    /// A finding on the path as the line writes it.
+    fn finding(&self, code: &'static str, severity: Severity, message: String) -> Finding {
+        let span = self.arg.span.clone();
+        span_finding(code, severity, self.file, self.line, span, message)
+    }
 }
 
 fn identities<'c>(ctx: &'c LintContext) -> Vec<Identity<'c>> {
@@ -90,19 +98,13 @@ pub fn missing_identity_file(code: &'static str, ctx: &LintContext, out: &mut Ve
             "IdentityFile {} does not exist ({shown}): unless the key is in your agent, ssh prints \"no such identity: {shown}: No such file or directory\" and goes on with other keys, so the server may answer \"Permission denied (publickey)\"",
             id.arg.value
         );
-        out.push(finding(
-            code,
-            Severity::Warning,
-            id.file,
-            span_range(id.file, id.line, id.arg.span.clone()),
-            message,
-        ));
+        out.push(id.finding(code, Severity::Warning, message));
     }
 }
 
 /// The edit removing `.pub` from the end of an argument as written.
 fn drop_pub_suffix(file: &SourceFile, line: usize, arg: &Arg) -> Option<Edit> {
-    let text = file.lines.get(line).map(|l| file.line_text(l))?;
+    let text = line_text(file, line);
     let raw = text.get(arg.span.clone())?;
     let quote = usize::from(raw.ends_with(['"', '\'']));
     let end = arg.span.end.checked_sub(quote)?;
@@ -125,7 +127,6 @@ pub fn public_key_as_identity(code: &'static str, ctx: &LintContext, out: &mut V
         else {
             continue;
         };
-        let range = span_range(id.file, id.line, id.arg.span.clone());
         let shown = id.path.display();
         if exists(ctx, &private) {
             let message = format!(
@@ -133,7 +134,7 @@ pub fn public_key_as_identity(code: &'static str, ctx: &LintContext, out: &mut V
                 id.arg.value,
                 show_path(ctx, &private)
             );
-            let mut f = finding(code, Severity::Warning, id.file, range, message);
+            let mut f = id.finding(code, Severity::Warning, message);
             f.fixes
                 .extend(drop_pub_suffix(id.file, id.line, id.arg).and_then(|edit| {
                     edit_fix(
@@ -149,7 +150,7 @@ pub fn public_key_as_identity(code: &'static str, ctx: &LintContext, out: &mut V
                 "IdentityFile names the public key {}: that works only while the matching private key is in your agent (1Password, Secretive, a hardware token); otherwise ssh fails with \"Load key \"{shown}\": invalid format\"",
                 id.arg.value
             );
-            out.push(finding(code, Severity::Info, id.file, range, message));
+            out.push(id.finding(code, Severity::Info, message));
         }
     }
 }
@@ -174,13 +175,7 @@ pub fn key_permissions(code: &'static str, ctx: &LintContext, out: &mut Vec<Find
             "ssh ignores this key: \"Permissions 0{:03o} for '{path}' are too open.\" (\"It is required that your private key files are NOT accessible by others. This private key will be ignored.\"); run chmod 600 on it",
             mode & 0o777
         );
-        let mut f = finding(
-            code,
-            Severity::Error,
-            id.file,
-            span_range(id.file, id.line, id.arg.span.clone()),
-            message,
-        );
+        let mut f = id.finding(code, Severity::Error, message);
         f.fixes.extend(Some(command_fix(
             format!("Make {} readable only by you", show_path(ctx, &id.path)),
             vec![String::from("chmod"), String::from("600"), path],
@@ -308,13 +303,7 @@ pub fn weak_key(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
             ),
             _ => continue,
         };
-        out.push(finding(
-            code,
-            severity,
-            id.file,
-            span_range(id.file, id.line, id.arg.span.clone()),
-            message,
-        ));
+        out.push(id.finding(code, severity, message));
     }
 }
 

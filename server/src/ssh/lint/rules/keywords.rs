@@ -6,10 +6,9 @@ use std::collections::HashMap;
 use crate::finding::{Edit, Finding, Severity};
 use crate::ssh::config::blocks::blocks;
 use crate::ssh::config::keywords::{lookup, suggest, Kind};
-use crate::ssh::config::lexer::LineSyntax;
 use crate::ssh::lint::rules::support::{
-    delete_lines, directives, edit_fix, finding, first_value_wins, origin_is, place, probe_hosts,
-    replace, sets_slot, slot,
+    delete_line_fix, directive_finding, directives, edit_fix, finding, first_value_wins, line_text,
+    origin_is, place, probe_hosts, replace, sets_slot, slot, written_keyword,
 };
 use crate::ssh::lint::{span_range, LintContext};
 
@@ -28,10 +27,7 @@ pub fn unknown_keyword(code: &'static str, ctx: &LintContext, out: &mut Vec<Find
         Vec::new()
     };
     for file in &ctx.files {
-        for line in &file.lines {
-            let LineSyntax::Directive(d) = &line.syntax else {
-                continue;
-            };
+        for (line, d) in directives(file) {
             if lookup(&d.keyword).is_some() {
                 continue;
             }
@@ -39,8 +35,7 @@ pub fn unknown_keyword(code: &'static str, ctx: &LintContext, out: &mut Vec<Find
                 let rejected = probes.iter().any(|host| {
                     let r = ctx.resolved(host);
                     r.errors.iter().any(|e| {
-                        e.origin
-                            .is_some_and(|o| origin_is(&r, o, &file.path, line.index))
+                        e.origin.is_some_and(|o| origin_is(&r, o, &file.path, line))
                             && e.message.starts_with("Bad configuration option")
                     })
                 });
@@ -48,11 +43,8 @@ pub fn unknown_keyword(code: &'static str, ctx: &LintContext, out: &mut Vec<Find
                     continue;
                 }
             }
-            let written = file
-                .line_text(line)
-                .get(d.keyword_span.clone())
-                .unwrap_or(&d.keyword);
-            let range = span_range(file, line.index, d.keyword_span.clone());
+            let written = written_keyword(file, line, d);
+            let range = span_range(file, line, d.keyword_span.clone());
             let suggestion = suggest(&d.keyword);
             let mut message = format!(
                 "Unknown keyword \"{written}\": ssh stops with \"Bad configuration option: {}\" and connects to no host",
@@ -140,12 +132,7 @@ pub fn deprecated_keyword(code: &'static str, ctx: &LintContext, out: &mut Vec<F
             let Some(keyword) = lookup(&d.keyword) else {
                 continue;
             };
-            let written = file
-                .lines
-                .get(line)
-                .and_then(|l| file.line_text(l).get(d.keyword_span.clone()))
-                .unwrap_or(&d.keyword)
-                .to_string();
+            let written = written_keyword(file, line, d);
             let range = span_range(file, line, d.keyword_span.clone());
             let where_ = place(ctx, &file.path, line);
             let (severity, message, fix) = if let Some(rename) =
@@ -182,12 +169,7 @@ pub fn deprecated_keyword(code: &'static str, ctx: &LintContext, out: &mut Vec<F
                     ),
                     _ => continue,
                 };
-                let fix = edit_fix(
-                    file,
-                    format!("Remove the {written} line"),
-                    vec![delete_lines(file, line, line)],
-                    false,
-                );
+                let fix = delete_line_fix(file, line, format!("Remove the {written} line"), false);
                 let severity = if keyword.kind == Kind::Ignore {
                     Severity::Info
                 } else {
@@ -225,26 +207,17 @@ pub fn repeated_keyword(code: &'static str, ctx: &LintContext, out: &mut Vec<Fin
                     }
                     continue;
                 };
-                let earlier_text = file
-                    .lines
-                    .get(earlier)
-                    .map(|l| file.line_text(l).trim().to_string())
-                    .unwrap_or_default();
-                let written = file
-                    .lines
-                    .get(line)
-                    .map(|l| file.line_text(l).trim().to_string())
-                    .unwrap_or_default();
+                let earlier_text = line_text(file, earlier).trim();
+                let written = line_text(file, line).trim();
                 let message = format!(
                     "\"{written}\" is ignored: \"{earlier_text}\" on line {} of the same block already set it, and ssh keeps the first value it obtains; remove one of the two lines",
                     earlier + 1
                 );
-                let range = span_range(file, line, d.keyword_span.start..d.rest_span.end);
-                let mut f = finding(code, Severity::Warning, file, range, message);
-                f.fixes.extend(edit_fix(
+                let mut f = directive_finding(code, Severity::Warning, file, line, d, message);
+                f.fixes.extend(delete_line_fix(
                     file,
+                    line,
                     String::from("Remove the ignored line"),
-                    vec![delete_lines(file, line, line)],
                     true,
                 ));
                 out.push(f);

@@ -8,9 +8,9 @@ use std::ops::Range;
 use crate::finding::{Finding, Severity};
 use crate::ssh::config::pattern::match_pattern;
 use crate::ssh::lint::rules::support::{
-    aliases, directives, distance, edit_fix, finding, origin_path, place, replace,
+    aliases, directives, distance, edit_fix, origin_path, place, replace, span_finding,
 };
-use crate::ssh::lint::{span_range, LintContext};
+use crate::ssh::lint::LintContext;
 
 /// The host part of one hop (`[user@]host[:port]`, `ssh://...`, `[v6]:port`),
 /// as a byte range of `hop`.
@@ -203,13 +203,8 @@ pub fn unknown_jump_host(code: &'static str, ctx: &LintContext, out: &mut Vec<Fi
                         "; did you mean \"{alias}\" (Host patterns are case-sensitive)?"
                     ));
                 }
-                let mut f = finding(
-                    code,
-                    Severity::Warning,
-                    file,
-                    span_range(file, line, span.clone()),
-                    message,
-                );
+                let mut f =
+                    span_finding(code, Severity::Warning, file, line, span.clone(), message);
                 f.fixes.extend(suggestion.and_then(|alias| {
                     edit_fix(
                         file,
@@ -307,11 +302,13 @@ pub fn jump_loop(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) 
                 chain.join(" → ")
             )
         };
-        out.push(finding(
+        let span = d.rest_span.clone();
+        out.push(span_finding(
             code,
             Severity::Error,
             file,
-            span_range(file, origin.line, d.rest_span.clone()),
+            origin.line,
+            span,
             message,
         ));
     }

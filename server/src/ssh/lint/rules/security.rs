@@ -5,18 +5,15 @@
 use crate::finding::{Finding, Severity};
 use crate::ssh::config::blocks::blocks;
 use crate::ssh::lint::rules::support::{
-    block_applied, block_at, delete_lines, edit_fix, keyword_lines, origin_is, replace_arg_fix,
-    value_finding, ANY_HOST,
+    block_applied, block_at, delete_line_fix, first_args, keyword_lines, origin_is,
+    replace_arg_fix, value_finding, ANY_HOST,
 };
 use crate::ssh::lint::LintContext;
 
 /// SSH016: StrictHostKeyChecking off.
 pub fn host_key_checking_off(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
     for file in &ctx.files {
-        for (line, d) in keyword_lines(file, "stricthostkeychecking") {
-            let Some(arg) = d.args.first() else {
-                continue;
-            };
+        for (line, d, arg) in first_args(file, "stricthostkeychecking") {
             if !matches!(
                 arg.value.to_ascii_lowercase().as_str(),
                 "no" | "off" | "false"
@@ -59,10 +56,10 @@ pub fn known_hosts_discarded(code: &'static str, ctx: &LintContext, out: &mut Ve
                 "UserKnownHostsFile {v}: ssh never remembers a host key, so every connection meets the server as new: with StrictHostKeyChecking no it accepts whatever key it is shown (a man-in-the-middle goes unnoticed), with the default (ask) you confirm the fingerprint every time, and with yes every connection fails with \"Host key verification failed.\""
             );
             let mut f = value_finding(code, Severity::Warning, file, line, d, message);
-            f.fixes.extend(edit_fix(
+            f.fixes.extend(delete_line_fix(
                 file,
+                line,
                 String::from("Remove the line (use ~/.ssh/known_hosts)"),
-                vec![delete_lines(file, line, line)],
                 false,
             ));
             out.push(f);
@@ -90,10 +87,7 @@ fn applies_to_every_host(ctx: &LintContext, file_index: usize, line: usize, keyw
 /// SSH018: ForwardAgent for every host.
 pub fn agent_forwarded_everywhere(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
     for (index, file) in ctx.files.iter().enumerate() {
-        for (line, d) in keyword_lines(file, "forwardagent") {
-            let Some(arg) = d.args.first() else {
-                continue;
-            };
+        for (line, d, arg) in first_args(file, "forwardagent") {
             if matches!(arg.value.to_ascii_lowercase().as_str(), "no" | "false") {
                 continue;
             }
