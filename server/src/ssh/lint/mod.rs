@@ -457,9 +457,22 @@ pub(crate) mod tests {
         lint_files(&[("/home/me/.ssh/config", text)])
     }
 
+    /// A config with one misspelt keyword: a single SSH001 finding, with
+    /// a safe fix (HostName).
+    pub const MISSPELT: &str = "Host a\n  Hostnme x\n";
+
     /// The findings of one rule.
     pub fn only<'a>(findings: &'a [Finding], code: &str) -> Vec<&'a Finding> {
         findings.iter().filter(|f| f.code == code).collect()
+    }
+
+    /// The finding of a rule that must find exactly one thing; fails,
+    /// listing what it found, otherwise.
+    pub fn one<'a>(findings: &'a [Finding], code: &str) -> &'a Finding {
+        match only(findings, code).as_slice() {
+            [f] => *f,
+            found => panic!("one {code} finding expected, got {found:#?}"),
+        }
     }
 
     /// The first and last column of a finding's range.

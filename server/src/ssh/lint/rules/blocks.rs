@@ -13,7 +13,7 @@ use crate::ssh::config::source::SourceFile;
 use crate::ssh::lint::rules::keywords::camel;
 use crate::ssh::lint::rules::support::{
     append_lines, block_applied, block_at, block_indent, block_last_line, block_name, delete_lines,
-    directive_finding, directives, edit_fix, finding, first_value_wins, include_arg_targets,
+    directive_span, directives, edit_fix, finding, first_value_wins, include_arg_targets,
     indentation, insert_line_before, keyword_lines, keyword_of, line_text, origin_directive,
     origin_path, own_value, place, replace, sets_slot, slot, span_finding, winner, written_keyword,
 };
@@ -149,7 +149,8 @@ pub fn shadowed_setting(code: &'static str, ctx: &LintContext, out: &mut Vec<Fin
                         block_name(win_file, win_block),
                         camel(keyword.canonical),
                     );
-                    let mut f = directive_finding(code, Severity::Warning, file, line, d, message);
+                    let span = directive_span(d);
+                    let mut f = span_finding(code, Severity::Warning, file, line, span, message);
                     f.fixes
                         .extend(move_broad_block_fix(file, same_file, win_block, header));
                     out.push(f);
@@ -331,7 +332,8 @@ pub fn conditional_include(code: &'static str, ctx: &LintContext, out: &mut Vec<
                 block_name(file, block),
                 crate::ssh::lint::rules::support::show_path(ctx, first_target)
             );
-            let mut f = directive_finding(code, Severity::Warning, file, line, d, message);
+            let span = directive_span(d);
+            let mut f = span_finding(code, Severity::Warning, file, line, span, message);
             let first_header = all.iter().find_map(|b| b.header_line);
             f.fixes.extend(first_header.and_then(|top| {
                 let text = line_text(file, line).trim().to_string();
@@ -413,7 +415,8 @@ pub fn looks_global(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding
                     "This line is not indented, as if it applied to every host, but it belongs to {} and ssh applies it only there (ssh_config has no block end: a block runs to the next Host or Match); to make it global move it above the first Host or Match line, or under a \"Host *\" at the end of the file",
                     block_name(file, &block)
                 );
-                let mut f = directive_finding(code, Severity::Warning, file, line, d, message);
+                let span = directive_span(d);
+                let mut f = span_finding(code, Severity::Warning, file, line, span, message);
                 let indent = block_indent(file, &block);
                 if !indent.is_empty() {
                     f.fixes.extend(edit_fix(
@@ -435,15 +438,14 @@ pub fn looks_global(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding
 
 #[cfg(test)]
 mod tests {
-    use crate::ssh::lint::tests::{columns, lint_files, lint_text, only};
+    use crate::ssh::lint::tests::{columns, lint_files, lint_text, one, only};
 
     #[test]
     fn ssh002_flags_a_specific_setting_shadowed_by_an_earlier_host_star() {
-        let text = "Host *\n  User everyone\n  ServerAliveInterval 15\n\nHost db\n  User dba\n  Port 5432\n";
-        let findings = lint_text(text);
-        let shadowed = only(&findings, "SSH002");
-        assert_eq!(shadowed.len(), 1, "{shadowed:?}");
-        let f = shadowed[0];
+        let findings = lint_text(
+            "Host *\n  User everyone\n  ServerAliveInterval 15\n\nHost db\n  User dba\n  Port 5432\n",
+        );
+        let f = one(&findings, "SSH002");
         assert_eq!(f.range().unwrap().start.line, 5);
         assert_eq!(columns(f), (2, 10));
         assert!(f.message.contains("~/.ssh/config line 2"), "{}", f.message);

@@ -240,13 +240,7 @@ mod tests {
         let found = only(&findings, "SSH021");
         assert_eq!(found.len(), 2);
         assert_eq!(found[0].severity, Severity::Warning);
-        assert_eq!(
-            (
-                found[0].range().unwrap().start.character,
-                found[0].range().unwrap().end.character
-            ),
-            (8, 24)
-        );
+        assert_eq!(columns(found[0]), (8, 24));
         assert!(found[0].message.contains("/home/me/.ssh/work.conf"));
         assert_eq!(found[1].severity, Severity::Info);
         assert!(found[1].message.contains("matched no files"));

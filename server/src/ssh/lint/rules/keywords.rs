@@ -7,8 +7,8 @@ use crate::finding::{Edit, Finding, Severity};
 use crate::ssh::config::blocks::blocks;
 use crate::ssh::config::keywords::{lookup, suggest, Kind};
 use crate::ssh::lint::rules::support::{
-    delete_line_fix, directive_finding, directives, edit_fix, finding, first_value_wins, line_text,
-    origin_is, place, probe_hosts, replace, sets_slot, slot, written_keyword,
+    delete_line_fix, directive_span, directives, edit_fix, finding, first_value_wins, line_text,
+    origin_is, place, probe_hosts, replace, sets_slot, slot, span_finding, written_keyword,
 };
 use crate::ssh::lint::{span_range, LintContext};
 
@@ -213,7 +213,8 @@ pub fn repeated_keyword(code: &'static str, ctx: &LintContext, out: &mut Vec<Fin
                     "\"{written}\" is ignored: \"{earlier_text}\" on line {} of the same block already set it, and ssh keeps the first value it obtains; remove one of the two lines",
                     earlier + 1
                 );
-                let mut f = directive_finding(code, Severity::Warning, file, line, d, message);
+                let span = directive_span(d);
+                let mut f = span_finding(code, Severity::Warning, file, line, span, message);
                 f.fixes.extend(delete_line_fix(
                     file,
                     line,
@@ -395,12 +396,12 @@ pub fn camel(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ssh::lint::tests::{columns, lint_text};
+    use crate::ssh::lint::tests::{columns, lint_text, one, only};
 
     #[test]
     fn ssh001_flags_an_unknown_keyword_with_a_did_you_mean_fix() {
         let findings = lint_text("Host a\n  ServerAliveInterva 30\n");
-        let f = findings.iter().find(|f| f.code == "SSH001").unwrap();
+        let f = one(&findings, "SSH001");
         assert_eq!(f.range().unwrap().start.line, 1);
         assert_eq!(columns(f), (2, 20));
         assert!(f
@@ -415,11 +416,11 @@ mod tests {
     #[test]
     fn ssh001_respects_ignore_unknown_where_it_is_in_effect() {
         let findings = lint_text("IgnoreUnknown UseKeychain\nHost a\n  UseKeychain yes\n");
-        assert!(!findings.iter().any(|f| f.code == "SSH001"), "{findings:?}");
+        assert!(only(&findings, "SSH001").is_empty(), "{findings:?}");
         // Only inside `Host mac`: every other host still stops on the line.
         let findings =
             lint_text("Host mac\n  IgnoreUnknown UseKeychain\nHost *\n  UseKeychain yes\n");
-        let f = findings.iter().find(|f| f.code == "SSH001").unwrap();
+        let f = one(&findings, "SSH001");
         assert_eq!(f.range().unwrap().start.line, 3);
     }
 
@@ -428,7 +429,7 @@ mod tests {
         let findings = lint_text(
             "Host a\n  ChallengeResponseAuthentication no\n  PubkeyAcceptedKeyTypes +ssh-rsa\n  UseRoaming no\n  RSAAuthentication yes\n  Protocol 2\n",
         );
-        let found: Vec<_> = findings.iter().filter(|f| f.code == "SSH003").collect();
+        let found = only(&findings, "SSH003");
         assert_eq!(found.len(), 5, "{found:#?}");
         let rename = found[0];
         assert_eq!(rename.severity, Severity::Info);
@@ -453,7 +454,7 @@ mod tests {
     #[test]
     fn ssh004_flags_the_second_value_in_one_block() {
         let findings = lint_text("Host web\n  User deploy\n  Port 2222\n  user admin\n");
-        let f = findings.iter().find(|f| f.code == "SSH004").unwrap();
+        let f = one(&findings, "SSH004");
         assert_eq!(f.range().unwrap().start.line, 3);
         assert_eq!(columns(f), (2, 12));
         assert!(
@@ -472,9 +473,9 @@ mod tests {
         let findings = lint_text(
             "Host web\n  IdentityFile ~/.ssh/a\n  IdentityFile ~/.ssh/b\n  ConnectTimeout none\n  ConnectTimeout 5\n",
         );
-        assert!(!findings.iter().any(|f| f.code == "SSH004"), "{findings:?}");
+        assert!(only(&findings, "SSH004").is_empty(), "{findings:?}");
         let proxy = lint_text("Host web\n  ProxyJump gw.example.com\n  ProxyCommand nc %h %p\n");
-        let f = proxy.iter().find(|f| f.code == "SSH004").unwrap();
+        let f = one(&proxy, "SSH004");
         assert_eq!(f.range().unwrap().start.line, 2);
     }
 

@@ -377,13 +377,7 @@ mod tests {
         let loops = only(&findings, "SSH010");
         assert_eq!(loops.len(), 2);
         assert_eq!(loops[0].range().unwrap().start.line, 1);
-        assert_eq!(
-            (
-                loops[0].range().unwrap().start.character,
-                loops[0].range().unwrap().end.character
-            ),
-            (12, 13)
-        );
+        assert_eq!(columns(loops[0]), (12, 13));
         assert!(
             loops[0].message.contains("a → b → a"),
             "{}",

@@ -83,17 +83,9 @@ pub fn span_finding(
     finding(code, severity, file, span_range(file, line, span), message)
 }
 
-/// A finding on the whole directive `d` at `line`: its keyword and value.
-pub fn directive_finding(
-    code: &'static str,
-    severity: Severity,
-    file: &SourceFile,
-    line: usize,
-    d: &Directive,
-    message: String,
-) -> Finding {
-    let span = d.keyword_span.start..d.rest_span.end;
-    span_finding(code, severity, file, line, span, message)
+/// The bytes of a whole directive: its keyword and value.
+pub fn directive_span(d: &Directive) -> Range<usize> {
+    d.keyword_span.start..d.rest_span.end
 }
 
 /// A finding on the value of the directive `d` at `line`.
