@@ -481,6 +481,19 @@ pub(crate) mod tests {
         (range.start.character, range.end.character)
     }
 
+    /// Where a finding is: its line, and its first and last column.
+    pub fn at(f: &Finding) -> (u32, u32, u32) {
+        let range = f.range().expect("a finding on a file range");
+        (range.start.line, range.start.character, range.end.character)
+    }
+
+    /// Asserts that a finding's message says `words`, showing the message
+    /// when it does not.
+    #[track_caller]
+    pub fn assert_says(f: &Finding, words: &str) {
+        assert!(f.message.contains(words), "{words:?} not in: {}", f.message);
+    }
+
     /// Lints the first of `files` (path, text, mode), with all of them on
     /// the file system.
     pub fn lint_modes(files: &[(&str, &str, u32)]) -> Vec<Finding> {

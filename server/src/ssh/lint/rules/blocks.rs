@@ -438,7 +438,7 @@ pub fn looks_global(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding
 
 #[cfg(test)]
 mod tests {
-    use crate::ssh::lint::tests::{columns, lint_files, lint_text, one, only};
+    use crate::ssh::lint::tests::{assert_says, at, columns, lint_files, lint_text, one, only};
 
     #[test]
     fn ssh002_flags_a_specific_setting_shadowed_by_an_earlier_host_star() {
@@ -446,10 +446,9 @@ mod tests {
             "Host *\n  User everyone\n  ServerAliveInterval 15\n\nHost db\n  User dba\n  Port 5432\n",
         );
         let f = one(&findings, "SSH002");
-        assert_eq!(f.range().unwrap().start.line, 5);
-        assert_eq!(columns(f), (2, 10));
-        assert!(f.message.contains("~/.ssh/config line 2"), "{}", f.message);
-        assert!(f.message.contains("db gets User everyone"), "{}", f.message);
+        assert_eq!(at(f), (5, 2, 10));
+        assert_says(f, "~/.ssh/config line 2");
+        assert_says(f, "db gets User everyone");
         let fix = f.fix().unwrap();
         assert!(!fix.safe);
         assert_eq!(fix.edits.len(), 2);
@@ -479,11 +478,7 @@ mod tests {
     fn ssh002_names_a_wildcard_block_without_moving_it() {
         let findings = lint_text("Host *.corp\n  Port 2222\nHost db.corp\n  Port 22\n");
         let f = only(&findings, "SSH002")[0];
-        assert!(
-            f.message.contains("\"Host *.corp\" (line 1)"),
-            "{}",
-            f.message
-        );
+        assert_says(f, "\"Host *.corp\" (line 1)");
         assert!(f.fix().is_none());
     }
 
@@ -492,7 +487,7 @@ mod tests {
         let findings = lint_text("Host !bastion\n  ForwardAgent no\n");
         let f = only(&findings, "SSH022")[0];
         assert_eq!(columns(f), (5, 13));
-        assert!(f.message.contains("never applies"));
+        assert_says(f, "never applies");
         let fix = f.fix().unwrap();
         assert_eq!(fix.edits[0].new_text, "* ");
         assert_eq!(fix.edits[0].range.start.character, 5);
@@ -503,7 +498,7 @@ mod tests {
         let findings = lint_text("Host db\n  User a\n  Port 1\nHost db\n  User b\n");
         let f = only(&findings, "SSH022")[0];
         assert_eq!(f.range().unwrap().start.line, 3);
-        assert!(f.message.contains("\"Host db\" on line 1"), "{}", f.message);
+        assert_says(f, "\"Host db\" on line 1");
         assert!(
             only(&findings, "SSH002").is_empty(),
             "reported once, as SSH022"
@@ -519,8 +514,8 @@ mod tests {
         let f = only(&findings, "SSH023")[0];
         assert_eq!(f.severity, crate::ssh::lint::Severity::Info);
         assert_eq!(columns(f), (13, 35));
-        assert!(f.message.contains("--allow-exec"));
-        assert!(f.message.contains("gord.ssh.allowMatchExec"));
+        assert_says(f, "--allow-exec");
+        assert_says(f, "gord.ssh.allowMatchExec");
     }
 
     #[test]
@@ -534,7 +529,7 @@ mod tests {
         ]);
         let f = only(&findings, "SSH026")[0];
         assert_eq!(f.range().unwrap().start.line, 2);
-        assert!(f.message.contains("\"Host web\" (line 1)"), "{}", f.message);
+        assert_says(f, "\"Host web\" (line 1)");
         let fix = f.fix().unwrap();
         assert_eq!(fix.edits[0].new_text, "Include ~/.colima/ssh_config\n");
         assert_eq!(fix.edits[0].range.start.line, 0);
@@ -555,7 +550,7 @@ mod tests {
         let findings = lint_text("Host web1,web2\n  User deploy\n");
         let f = only(&findings, "SSH027")[0];
         assert_eq!(columns(f), (5, 14));
-        assert!(f.message.contains("one pattern"));
+        assert_says(f, "one pattern");
         assert_eq!(f.fix().unwrap().edits[0].new_text, "web1 web2");
     }
 
@@ -564,7 +559,7 @@ mod tests {
         let findings = lint_text("Host web\n  User w\nForwardAgent no\n");
         let f = only(&findings, "SSH029")[0];
         assert_eq!(f.range().unwrap().start.line, 2);
-        assert!(f.message.contains("\"Host web\" (line 1)"));
+        assert_says(f, "\"Host web\" (line 1)");
         assert_eq!(f.fix().unwrap().edits[0].new_text, "  ");
         let under_star = lint_text("Host *\n  User w\nForwardAgent no\n");
         assert!(only(&under_star, "SSH029").is_empty());

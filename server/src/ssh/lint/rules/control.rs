@@ -332,16 +332,15 @@ mod tests {
     use std::path::Path;
 
     use crate::ssh::config::resolve::memory::MemoryFs;
-    use crate::ssh::lint::tests::{columns, facts, lint_text, only};
+    use crate::ssh::lint::tests::{assert_says, at, columns, facts, lint_text, only};
     use crate::ssh::lint::{lint, LintContext, Platform};
 
     #[test]
     fn ssh005_flags_controlmaster_without_controlpath() {
         let findings = lint_text("Host db\n  ControlMaster auto\n  ControlPersist 10m\n");
         let f = only(&findings, "SSH005")[0];
-        assert_eq!(f.range().unwrap().start.line, 1);
-        assert_eq!(columns(f), (16, 20));
-        assert!(f.message.contains("does nothing for db"), "{}", f.message);
+        assert_eq!(at(f), (1, 16, 20));
+        assert_says(f, "does nothing for db");
         let fix = f.fix().unwrap();
         assert_eq!(fix.edits[0].new_text, "\n  ControlPath ~/.ssh/cm-%C");
     }
@@ -362,7 +361,7 @@ mod tests {
         let findings = lint_text("Host *\n  ControlPath ~/.ssh/master-%h\n");
         let f = only(&findings, "SSH006")[0];
         assert_eq!(f.severity, crate::ssh::lint::Severity::Warning);
-        assert!(f.message.contains("lacks %p, %r"), "{}", f.message);
+        assert_says(f, "lacks %p, %r");
         assert_eq!(columns(f), (14, 30));
         assert_eq!(f.fix().unwrap().edits[0].new_text, "~/.ssh/cm-%C");
         for ok in ["~/.ssh/cm-%C", "~/.ssh/%r@%h:%p", "none"] {
@@ -379,8 +378,8 @@ mod tests {
         ));
         let f = only(&findings, "SSH007")[0];
         assert_eq!(f.range().unwrap().start.line, 2);
-        assert!(f.message.contains("expands to 98 bytes"), "{}", f.message);
-        assert!(f.message.contains("too long for Unix domain socket"));
+        assert_says(f, "expands to 98 bytes");
+        assert_says(f, "too long for Unix domain socket");
         assert_eq!(f.fix().unwrap().edits[0].new_text, "~/.ssh/cm-%C");
         let short = lint_text("Host db\n  ControlMaster auto\n  ControlPath ~/.ssh/cm-%C\n");
         assert!(only(&short, "SSH007").is_empty());
@@ -391,9 +390,8 @@ mod tests {
         let text = "Host *\n  ControlMaster auto\n  ControlPath ~/.ssh/sockets/%r@%h-%p\n";
         let findings = lint_text(text);
         let f = only(&findings, "SSH031")[0];
-        assert_eq!(f.range().unwrap().start.line, 2);
-        assert_eq!(columns(f), (14, 37));
-        assert!(f.message.contains("cannot bind to path"), "{}", f.message);
+        assert_eq!(at(f), (2, 14, 37));
+        assert_says(f, "cannot bind to path");
         assert_eq!(
             f.fix().unwrap().command.as_deref().unwrap(),
             ["mkdir", "-p", "-m", "700", "/home/me/.ssh/sockets"]
@@ -418,7 +416,7 @@ mod tests {
         ctx.platform = Platform::Windows;
         let findings = lint(&ctx);
         let f = only(&findings, "SSH008")[0];
-        assert!(f.message.contains("getsockname failed: Not a socket"));
+        assert_says(f, "getsockname failed: Not a socket");
         assert_eq!(f.fix().unwrap().edits[0].new_text, "no");
     }
 }

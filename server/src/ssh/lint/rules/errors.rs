@@ -178,30 +178,28 @@ pub fn unknown_token(code: &'static str, ctx: &LintContext, out: &mut Vec<Findin
 
 #[cfg(test)]
 mod tests {
-    use crate::ssh::lint::tests::{columns, lint_text, one, only};
+    use crate::ssh::lint::tests::{assert_says, at, columns, lint_text, one, only};
 
     #[test]
     fn ssh024_flags_a_keyword_without_a_value_and_unbalanced_quotes() {
-        // (config, line, columns, what the message quotes)
+        // (config, where the finding is, what the message quotes)
         let cases = [
             (
                 "Host a\n  User\n",
-                1,
-                (2, 6),
+                (1, 2, 6),
                 "\"~/.ssh/config line 2: no argument after keyword \"user\"\"",
             ),
             (
                 "IdentityFile \"~/.ssh/my key\n",
-                0,
-                (13, 27),
+                (0, 13, 27),
                 "invalid quotes",
             ),
         ];
-        for (text, line, place, says) in cases {
+        for (text, place, says) in cases {
             let findings = lint_text(text);
             let f = one(&findings, "SSH024");
-            assert_eq!((f.range().unwrap().start.line, columns(f)), (line, place));
-            assert!(f.message.contains(says), "{}", f.message);
+            assert_eq!(at(f), place);
+            assert_says(f, says);
         }
     }
 
@@ -216,7 +214,7 @@ mod tests {
                 .unwrap()
         };
         let port = on_line(1);
-        assert!(port.message.contains("Bad port 'abc'."), "{}", port.message);
+        assert_says(port, "Bad port 'abc'.");
         assert_eq!(columns(port), (7, 10));
         assert!(on_line(3).message.contains("unsupported option \"maybe\"."));
         assert!(!rejected
@@ -228,33 +226,31 @@ mod tests {
     fn ssh025_reports_a_bad_match_once() {
         let findings = lint_text("Match colour blue\n  User x\n");
         let f = one(&findings, "SSH025");
-        assert!(f.message.contains("Unsupported Match attribute colour"));
-        assert!(f.message.contains("Bad Match condition"));
+        assert_says(f, "Unsupported Match attribute colour");
+        assert_says(f, "Bad Match condition");
     }
 
     #[test]
     fn ssh030_flags_a_token_the_keyword_does_not_accept() {
-        // (config, line, columns, what the message says)
-        let cases: [(&str, u32, (u32, u32), &[&str]); 2] = [
+        // (config, where the finding is, what the message says)
+        let cases: [(&str, _, &[&str]); 2] = [
             (
                 "Host *\n  ControlPath ~/.ssh/cm-%z\n  ProxyCommand nc %h %p\n",
-                1,
-                (24, 26),
+                (1, 24, 26),
                 &["unknown key %z"],
             ),
             (
                 "Host a\n  ProxyCommand ssh -W %h:%p %C\n",
-                1,
-                (28, 30),
+                (1, 28, 30),
                 &["unknown key %C", "%h %n %p %r"],
             ),
         ];
-        for (text, line, place, says) in cases {
+        for (text, place, says) in cases {
             let findings = lint_text(text);
             let f = one(&findings, "SSH030");
-            assert_eq!((f.range().unwrap().start.line, columns(f)), (line, place));
+            assert_eq!(at(f), place);
             for words in says {
-                assert!(f.message.contains(words), "{}", f.message);
+                assert_says(f, words);
             }
         }
     }

@@ -185,17 +185,17 @@ pub fn empty_include(code: &'static str, ctx: &LintContext, out: &mut Vec<Findin
 #[cfg(test)]
 mod tests {
     use crate::finding::Severity;
-    use crate::ssh::lint::tests::{columns, lint_files, lint_modes, lint_text, only};
+    use crate::ssh::lint::tests::{
+        assert_says, at, columns, lint_files, lint_modes, lint_text, only,
+    };
 
     #[test]
     fn ssh014_flags_a_group_writable_config_with_openssh_words() {
         let findings = lint_modes(&[("/home/me/.ssh/config", "Host a\n  User b\n", 0o664)]);
         let f = only(&findings, "SSH014")[0];
         assert_eq!(f.severity, Severity::Error);
-        assert!(f
-            .message
-            .contains("\"Bad owner or permissions on /home/me/.ssh/config\""));
-        assert!(f.message.contains("mode 0664"), "{}", f.message);
+        assert_says(f, "\"Bad owner or permissions on /home/me/.ssh/config\"");
+        assert_says(f, "mode 0664");
         let fix = f.fix().unwrap();
         assert_eq!(
             fix.command.as_deref().unwrap(),
@@ -212,11 +212,8 @@ mod tests {
             ("/home/me/.ssh/conf.d/work", "Host w\n", 0o666),
         ]);
         let f = only(&findings, "SSH014")[0];
-        assert_eq!(f.range().unwrap().start.line, 0);
-        assert_eq!(columns(f), (8, 16));
-        assert!(f
-            .message
-            .contains("Bad owner or permissions on /home/me/.ssh/conf.d/work"));
+        assert_eq!(at(f), (0, 8, 16));
+        assert_says(f, "Bad owner or permissions on /home/me/.ssh/conf.d/work");
     }
 
     #[test]
@@ -227,7 +224,7 @@ mod tests {
         ]);
         let f = only(&findings, "SSH014")[0];
         assert_eq!(f.severity, Severity::Warning);
-        assert!(f.message.contains("~/.ssh is not private"));
+        assert_says(f, "~/.ssh is not private");
         assert_eq!(
             f.fix().unwrap().command.as_deref().unwrap(),
             ["chmod", "700", "/home/me/.ssh"]
@@ -241,9 +238,9 @@ mod tests {
         assert_eq!(found.len(), 2);
         assert_eq!(found[0].severity, Severity::Warning);
         assert_eq!(columns(found[0]), (8, 24));
-        assert!(found[0].message.contains("/home/me/.ssh/work.conf"));
+        assert_says(found[0], "/home/me/.ssh/work.conf");
         assert_eq!(found[1].severity, Severity::Info);
-        assert!(found[1].message.contains("matched no files"));
+        assert_says(found[1], "matched no files");
     }
 
     #[test]
@@ -253,11 +250,7 @@ mod tests {
             ("/home/me/.ssh/config.d/a", "Host a\n"),
         ]);
         let f = only(&findings, "SSH021")[0];
-        assert!(
-            f.message.contains("names the directory ~/.ssh/config.d"),
-            "{}",
-            f.message
-        );
+        assert_says(f, "names the directory ~/.ssh/config.d");
         let edit = &f.fix().unwrap().edits[0];
         assert_eq!(edit.new_text, "/*");
         assert_eq!(edit.range.start.character, 16);

@@ -310,7 +310,9 @@ pub fn weak_key(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ssh::lint::tests::{columns, lint_files, lint_modes, lint_text, one, only};
+    use crate::ssh::lint::tests::{
+        assert_says, columns, lint_files, lint_modes, lint_text, one, only,
+    };
 
     const RSA_1024: &str = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQDqs68H5i7xkcsFtuoheIjBIbOKg1tYWrioiO+AtiITn5eZGQJXwzaUZq19Xn9Sh+qjDlJSWH2bCmVCocK7bXmpxYlGxy0XQs69v8maTAzmqUJ8AN22p+3rlCcC1LYzU3gQ1LJJ4Rs8DUWcRbccZ9nvwLWgCI4CgzeDbgF+ziu2WQ== t\n";
     const RSA_512: &str = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAQQDBERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERER\n";
@@ -322,9 +324,10 @@ mod tests {
         // ~/.ssh/id_rsa is one of the keys ssh tries anyway: not reported.
         let f = one(&findings, "SSH011");
         assert_eq!(columns(f), (15, 30));
-        assert!(f
-            .message
-            .contains("no such identity: /home/me/.ssh/work_key: No such file or directory"));
+        assert_says(
+            f,
+            "no such identity: /home/me/.ssh/work_key: No such file or directory",
+        );
     }
 
     #[test]
@@ -352,7 +355,7 @@ mod tests {
         ]);
         let f = only(&findings, "SSH012")[0];
         assert_eq!(f.severity, Severity::Warning);
-        assert!(f.message.contains("invalid format"));
+        assert_says(f, "invalid format");
         let edit = &f.fix().unwrap().edits[0];
         assert_eq!(edit.new_text, "");
         assert_eq!(
@@ -380,9 +383,10 @@ mod tests {
             ("/home/me/.ssh/k", "key", 0o644),
         ]);
         let f = only(&findings, "SSH013")[0];
-        assert!(f
-            .message
-            .contains("\"Permissions 0644 for '/home/me/.ssh/k' are too open.\""));
+        assert_says(
+            f,
+            "\"Permissions 0644 for '/home/me/.ssh/k' are too open.\"",
+        );
         let fix = f.fix().unwrap();
         assert_eq!(
             fix.command.as_deref().unwrap(),
@@ -417,16 +421,12 @@ mod tests {
         let weak = only(&findings, "SSH015");
         assert_eq!(weak.len(), 3, "{weak:#?}");
         assert_eq!(weak[0].severity, Severity::Error);
-        assert!(weak[0].message.contains("DSA (ssh-dss)"));
+        assert_says(weak[0], "DSA (ssh-dss)");
         assert_eq!(weak[1].severity, Severity::Warning);
-        assert!(
-            weak[1].message.contains("1024-bit RSA"),
-            "{}",
-            weak[1].message
-        );
+        assert_says(weak[1], "1024-bit RSA");
         assert_eq!(weak[2].severity, Severity::Error);
-        assert!(weak[2].message.contains("512-bit RSA"));
-        assert!(weak[2].message.contains("Invalid key length"));
+        assert_says(weak[2], "512-bit RSA");
+        assert_says(weak[2], "Invalid key length");
     }
 
     #[test]

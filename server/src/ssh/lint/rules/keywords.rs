@@ -396,17 +396,14 @@ pub fn camel(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ssh::lint::tests::{columns, lint_text, one, only};
+    use crate::ssh::lint::tests::{assert_says, at, columns, lint_text, one, only};
 
     #[test]
     fn ssh001_flags_an_unknown_keyword_with_a_did_you_mean_fix() {
         let findings = lint_text("Host a\n  ServerAliveInterva 30\n");
         let f = one(&findings, "SSH001");
-        assert_eq!(f.range().unwrap().start.line, 1);
-        assert_eq!(columns(f), (2, 20));
-        assert!(f
-            .message
-            .contains("Bad configuration option: serveraliveinterva"));
+        assert_eq!(at(f), (1, 2, 20));
+        assert_says(f, "Bad configuration option: serveraliveinterva");
         assert!(f.message.ends_with("did you mean \"serveraliveinterval\"?"));
         let fix = f.fix().unwrap();
         assert_eq!(fix.edits[0].new_text, "ServerAliveInterval");
@@ -440,14 +437,13 @@ mod tests {
         let newer = found[1].fix().unwrap();
         assert_eq!(newer.edits[0].new_text, "PubkeyAcceptedAlgorithms");
         assert!(!newer.safe, "needs OpenSSH 8.5");
-        assert!(found[1].message.contains("OpenSSH 8.5"));
+        assert_says(found[1], "OpenSSH 8.5");
         assert_eq!(found[2].severity, Severity::Warning);
-        assert!(found[2]
-            .message
-            .contains("Deprecated option \"useroaming\""));
-        assert!(found[3]
-            .message
-            .contains("~/.ssh/config line 5: Unsupported option \"rsaauthentication\""));
+        assert_says(found[2], "Deprecated option \"useroaming\"");
+        assert_says(
+            found[3],
+            "~/.ssh/config line 5: Unsupported option \"rsaauthentication\"",
+        );
         assert_eq!(found[4].severity, Severity::Info);
     }
 
@@ -455,13 +451,8 @@ mod tests {
     fn ssh004_flags_the_second_value_in_one_block() {
         let findings = lint_text("Host web\n  User deploy\n  Port 2222\n  user admin\n");
         let f = one(&findings, "SSH004");
-        assert_eq!(f.range().unwrap().start.line, 3);
-        assert_eq!(columns(f), (2, 12));
-        assert!(
-            f.message.contains("\"User deploy\" on line 2"),
-            "{}",
-            f.message
-        );
+        assert_eq!(at(f), (3, 2, 12));
+        assert_says(f, "\"User deploy\" on line 2");
         let fix = f.fix().unwrap();
         assert!(fix.safe);
         assert_eq!(fix.edits[0].range.start.line, 3);

@@ -317,7 +317,7 @@ pub fn jump_loop(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ssh::lint::tests::{columns, lint_files, lint_text, only};
+    use crate::ssh::lint::tests::{assert_says, at, lint_files, lint_text, only};
 
     #[test]
     fn hops_split_into_hosts_with_their_ranges() {
@@ -338,14 +338,9 @@ mod tests {
     fn ssh009_flags_a_jump_host_no_block_defines_with_a_did_you_mean() {
         let findings = lint_text("Host Bastion\n  HostName bastion.example.com\nHost db\n  ProxyJump admin@bastion:2222\n");
         let f = only(&findings, "SSH009")[0];
-        assert_eq!(f.range().unwrap().start.line, 3);
-        assert_eq!(columns(f), (18, 25));
-        assert!(f.message.contains("Could not resolve hostname bastion"));
-        assert!(
-            f.message.contains("did you mean \"Bastion\""),
-            "{}",
-            f.message
-        );
+        assert_eq!(at(f), (3, 18, 25));
+        assert_says(f, "Could not resolve hostname bastion");
+        assert_says(f, "did you mean \"Bastion\"");
         assert_eq!(f.fix().unwrap().edits[0].new_text, "Bastion");
     }
 
@@ -376,13 +371,8 @@ mod tests {
         let findings = lint_text("Host a\n  ProxyJump b\nHost b\n  ProxyJump a\n");
         let loops = only(&findings, "SSH010");
         assert_eq!(loops.len(), 2);
-        assert_eq!(loops[0].range().unwrap().start.line, 1);
-        assert_eq!(columns(loops[0]), (12, 13));
-        assert!(
-            loops[0].message.contains("a → b → a"),
-            "{}",
-            loops[0].message
-        );
+        assert_eq!(at(loops[0]), (1, 12, 13));
+        assert_says(loops[0], "a → b → a");
     }
 
     #[test]
@@ -392,7 +382,7 @@ mod tests {
         );
         let f = only(&findings, "SSH010")[0];
         assert_eq!(f.range().unwrap().start.line, 1);
-        assert!(f.message.contains("jumphost loop via bastion"));
+        assert_says(f, "jumphost loop via bastion");
         let fixed = lint_text(
             "Host bastion\n  ProxyJump none\n  HostName 10.0.0.1\nHost *\n  ProxyJump bastion\n",
         );

@@ -226,7 +226,7 @@ pub fn no_connect_timeout(code: &'static str, ctx: &LintContext, out: &mut Vec<F
 #[cfg(test)]
 mod tests {
     use crate::finding::Severity;
-    use crate::ssh::lint::tests::{columns, lint_text, only};
+    use crate::ssh::lint::tests::{assert_says, at, lint_text, only};
 
     #[test]
     fn ssh019_flags_a_remote_host_without_keepalives_and_inserts_one() {
@@ -234,8 +234,7 @@ mod tests {
         let keep = only(&findings, "SSH019");
         assert_eq!(keep.len(), 1, "git hosts are not Remote-SSH targets");
         let f = keep[0];
-        assert_eq!(f.range().unwrap().start.line, 0);
-        assert_eq!(columns(f), (5, 8));
+        assert_eq!(at(f), (0, 5, 8));
         assert!(
             f.message.starts_with("dev sends no keep-alives"),
             "{}",
@@ -254,11 +253,7 @@ mod tests {
         assert!(only(&fine, "SSH019").is_empty());
         let zero = lint_text("Host *\n  ServerAliveInterval 0\nHost dev\n  User me\n");
         let f = only(&zero, "SSH019")[0];
-        assert!(
-            f.message.contains("(~/.ssh/config line 2)"),
-            "{}",
-            f.message
-        );
+        assert_says(f, "(~/.ssh/config line 2)");
         assert!(f.fix().is_none());
     }
 
@@ -273,7 +268,7 @@ mod tests {
             "dev is the jump host of gpu-*"
         );
         assert_eq!(found[1].severity, Severity::Warning);
-        assert!(found[1].message.contains("gw is a jump host"));
+        assert_says(found[1], "gw is a jump host");
         let fix = found[1].fix().unwrap();
         assert_eq!(fix.edits[0].new_text, "\n  ConnectTimeout 10");
         assert_eq!(fix.edits[0].range.start.line, 3);
