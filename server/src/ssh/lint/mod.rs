@@ -466,6 +466,11 @@ pub(crate) mod tests {
         findings.iter().filter(|f| f.code == code).collect()
     }
 
+    /// Lints `text` as in [`lint_text`] and gives the one finding of `code`.
+    pub fn lint_one(text: &str, code: &str) -> Finding {
+        one(&lint_text(text), code).clone()
+    }
+
     /// The finding of a rule that must find exactly one thing; fails,
     /// listing what it found, otherwise.
     pub fn one<'a>(findings: &'a [Finding], code: &str) -> &'a Finding {

@@ -438,17 +438,16 @@ pub fn looks_global(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding
 
 #[cfg(test)]
 mod tests {
-    use crate::ssh::lint::tests::{assert_says, at, columns, lint_files, lint_text, one, only};
+    use crate::ssh::lint::tests::{
+        assert_says, at, columns, lint_files, lint_one, lint_text, only,
+    };
 
     #[test]
     fn ssh002_flags_a_specific_setting_shadowed_by_an_earlier_host_star() {
-        let findings = lint_text(
-            "Host *\n  User everyone\n  ServerAliveInterval 15\n\nHost db\n  User dba\n  Port 5432\n",
-        );
-        let f = one(&findings, "SSH002");
-        assert_eq!(at(f), (5, 2, 10));
-        assert_says(f, "~/.ssh/config line 2");
-        assert_says(f, "db gets User everyone");
+        let f = lint_one("Host *\n  User everyone\n  ServerAliveInterval 15\n\nHost db\n  User dba\n  Port 5432\n", "SSH002");
+        assert_eq!(at(&f), (5, 2, 10));
+        assert_says(&f, "~/.ssh/config line 2");
+        assert_says(&f, "db gets User everyone");
         let fix = f.fix().unwrap();
         assert!(!fix.safe);
         assert_eq!(fix.edits.len(), 2);
@@ -476,18 +475,19 @@ mod tests {
 
     #[test]
     fn ssh002_names_a_wildcard_block_without_moving_it() {
-        let findings = lint_text("Host *.corp\n  Port 2222\nHost db.corp\n  Port 22\n");
-        let f = only(&findings, "SSH002")[0];
-        assert_says(f, "\"Host *.corp\" (line 1)");
+        let f = lint_one(
+            "Host *.corp\n  Port 2222\nHost db.corp\n  Port 22\n",
+            "SSH002",
+        );
+        assert_says(&f, "\"Host *.corp\" (line 1)");
         assert!(f.fix().is_none());
     }
 
     #[test]
     fn ssh022_flags_a_host_block_with_only_negated_patterns() {
-        let findings = lint_text("Host !bastion\n  ForwardAgent no\n");
-        let f = only(&findings, "SSH022")[0];
-        assert_eq!(columns(f), (5, 13));
-        assert_says(f, "never applies");
+        let f = lint_one("Host !bastion\n  ForwardAgent no\n", "SSH022");
+        assert_eq!(columns(&f), (5, 13));
+        assert_says(&f, "never applies");
         let fix = f.fix().unwrap();
         assert_eq!(fix.edits[0].new_text, "* ");
         assert_eq!(fix.edits[0].range.start.character, 5);
@@ -510,12 +510,14 @@ mod tests {
 
     #[test]
     fn ssh023_notes_a_match_exec_that_was_not_run() {
-        let findings = lint_text("Match host x exec \"test -f /tmp/on\"\n  User y\n");
-        let f = only(&findings, "SSH023")[0];
+        let f = lint_one(
+            "Match host x exec \"test -f /tmp/on\"\n  User y\n",
+            "SSH023",
+        );
         assert_eq!(f.severity, crate::ssh::lint::Severity::Info);
-        assert_eq!(columns(f), (13, 35));
-        assert_says(f, "--allow-exec");
-        assert_says(f, "gord.ssh.allowMatchExec");
+        assert_eq!(columns(&f), (13, 35));
+        assert_says(&f, "--allow-exec");
+        assert_says(&f, "gord.ssh.allowMatchExec");
     }
 
     #[test]
@@ -547,19 +549,17 @@ mod tests {
 
     #[test]
     fn ssh027_flags_a_comma_separated_host_line() {
-        let findings = lint_text("Host web1,web2\n  User deploy\n");
-        let f = only(&findings, "SSH027")[0];
-        assert_eq!(columns(f), (5, 14));
-        assert_says(f, "one pattern");
+        let f = lint_one("Host web1,web2\n  User deploy\n", "SSH027");
+        assert_eq!(columns(&f), (5, 14));
+        assert_says(&f, "one pattern");
         assert_eq!(f.fix().unwrap().edits[0].new_text, "web1 web2");
     }
 
     #[test]
     fn ssh029_flags_an_unindented_line_after_indented_ones() {
-        let findings = lint_text("Host web\n  User w\nForwardAgent no\n");
-        let f = only(&findings, "SSH029")[0];
+        let f = lint_one("Host web\n  User w\nForwardAgent no\n", "SSH029");
         assert_eq!(f.range().unwrap().start.line, 2);
-        assert_says(f, "\"Host web\" (line 1)");
+        assert_says(&f, "\"Host web\" (line 1)");
         assert_eq!(f.fix().unwrap().edits[0].new_text, "  ");
         let under_star = lint_text("Host *\n  User w\nForwardAgent no\n");
         assert!(only(&under_star, "SSH029").is_empty());

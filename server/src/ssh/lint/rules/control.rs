@@ -332,15 +332,17 @@ mod tests {
     use std::path::Path;
 
     use crate::ssh::config::resolve::memory::MemoryFs;
-    use crate::ssh::lint::tests::{assert_says, at, columns, facts, lint_text, only};
+    use crate::ssh::lint::tests::{assert_says, at, columns, facts, lint_one, lint_text, only};
     use crate::ssh::lint::{lint, LintContext, Platform};
 
     #[test]
     fn ssh005_flags_controlmaster_without_controlpath() {
-        let findings = lint_text("Host db\n  ControlMaster auto\n  ControlPersist 10m\n");
-        let f = only(&findings, "SSH005")[0];
-        assert_eq!(at(f), (1, 16, 20));
-        assert_says(f, "does nothing for db");
+        let f = lint_one(
+            "Host db\n  ControlMaster auto\n  ControlPersist 10m\n",
+            "SSH005",
+        );
+        assert_eq!(at(&f), (1, 16, 20));
+        assert_says(&f, "does nothing for db");
         let fix = f.fix().unwrap();
         assert_eq!(fix.edits[0].new_text, "\n  ControlPath ~/.ssh/cm-%C");
     }
@@ -373,13 +375,13 @@ mod tests {
     #[test]
     fn ssh007_flags_a_controlpath_too_long_with_the_temporary_suffix() {
         let dir = "a".repeat(40);
-        let findings = lint_text(&format!(
-            "Host db\n  ControlMaster auto\n  ControlPath ~/{dir}/sockets/%C\n"
-        ));
-        let f = only(&findings, "SSH007")[0];
+        let f = lint_one(
+            &format!("Host db\n  ControlMaster auto\n  ControlPath ~/{dir}/sockets/%C\n"),
+            "SSH007",
+        );
         assert_eq!(f.range().unwrap().start.line, 2);
-        assert_says(f, "expands to 98 bytes");
-        assert_says(f, "too long for Unix domain socket");
+        assert_says(&f, "expands to 98 bytes");
+        assert_says(&f, "too long for Unix domain socket");
         assert_eq!(f.fix().unwrap().edits[0].new_text, "~/.ssh/cm-%C");
         let short = lint_text("Host db\n  ControlMaster auto\n  ControlPath ~/.ssh/cm-%C\n");
         assert!(only(&short, "SSH007").is_empty());
@@ -388,10 +390,9 @@ mod tests {
     #[test]
     fn ssh031_flags_a_controlpath_in_a_missing_directory() {
         let text = "Host *\n  ControlMaster auto\n  ControlPath ~/.ssh/sockets/%r@%h-%p\n";
-        let findings = lint_text(text);
-        let f = only(&findings, "SSH031")[0];
-        assert_eq!(at(f), (2, 14, 37));
-        assert_says(f, "cannot bind to path");
+        let f = lint_one(text, "SSH031");
+        assert_eq!(at(&f), (2, 14, 37));
+        assert_says(&f, "cannot bind to path");
         assert_eq!(
             f.fix().unwrap().command.as_deref().unwrap(),
             ["mkdir", "-p", "-m", "700", "/home/me/.ssh/sockets"]

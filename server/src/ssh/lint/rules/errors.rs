@@ -178,7 +178,7 @@ pub fn unknown_token(code: &'static str, ctx: &LintContext, out: &mut Vec<Findin
 
 #[cfg(test)]
 mod tests {
-    use crate::ssh::lint::tests::{assert_says, at, columns, lint_text, one, only};
+    use crate::ssh::lint::tests::{assert_says, at, columns, lint_one, lint_text, only};
 
     #[test]
     fn ssh024_flags_a_keyword_without_a_value_and_unbalanced_quotes() {
@@ -196,10 +196,9 @@ mod tests {
             ),
         ];
         for (text, place, says) in cases {
-            let findings = lint_text(text);
-            let f = one(&findings, "SSH024");
-            assert_eq!(at(f), place);
-            assert_says(f, says);
+            let f = lint_one(text, "SSH024");
+            assert_eq!(at(&f), place);
+            assert_says(&f, says);
         }
     }
 
@@ -224,10 +223,9 @@ mod tests {
 
     #[test]
     fn ssh025_reports_a_bad_match_once() {
-        let findings = lint_text("Match colour blue\n  User x\n");
-        let f = one(&findings, "SSH025");
-        assert_says(f, "Unsupported Match attribute colour");
-        assert_says(f, "Bad Match condition");
+        let f = lint_one("Match colour blue\n  User x\n", "SSH025");
+        assert_says(&f, "Unsupported Match attribute colour");
+        assert_says(&f, "Bad Match condition");
     }
 
     #[test]
@@ -246,11 +244,10 @@ mod tests {
             ),
         ];
         for (text, place, says) in cases {
-            let findings = lint_text(text);
-            let f = one(&findings, "SSH030");
-            assert_eq!(at(f), place);
+            let f = lint_one(text, "SSH030");
+            assert_eq!(at(&f), place);
             for words in says {
-                assert_says(f, words);
+                assert_says(&f, words);
             }
         }
     }

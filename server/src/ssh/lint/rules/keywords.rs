@@ -396,14 +396,13 @@ pub fn camel(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ssh::lint::tests::{assert_says, at, columns, lint_text, one, only};
+    use crate::ssh::lint::tests::{assert_says, at, columns, lint_one, lint_text, one, only};
 
     #[test]
     fn ssh001_flags_an_unknown_keyword_with_a_did_you_mean_fix() {
-        let findings = lint_text("Host a\n  ServerAliveInterva 30\n");
-        let f = one(&findings, "SSH001");
-        assert_eq!(at(f), (1, 2, 20));
-        assert_says(f, "Bad configuration option: serveraliveinterva");
+        let f = lint_one("Host a\n  ServerAliveInterva 30\n", "SSH001");
+        assert_eq!(at(&f), (1, 2, 20));
+        assert_says(&f, "Bad configuration option: serveraliveinterva");
         assert!(f.message.ends_with("did you mean \"serveraliveinterval\"?"));
         let fix = f.fix().unwrap();
         assert_eq!(fix.edits[0].new_text, "ServerAliveInterval");
@@ -415,9 +414,10 @@ mod tests {
         let findings = lint_text("IgnoreUnknown UseKeychain\nHost a\n  UseKeychain yes\n");
         assert!(only(&findings, "SSH001").is_empty(), "{findings:?}");
         // Only inside `Host mac`: every other host still stops on the line.
-        let findings =
-            lint_text("Host mac\n  IgnoreUnknown UseKeychain\nHost *\n  UseKeychain yes\n");
-        let f = one(&findings, "SSH001");
+        let f = lint_one(
+            "Host mac\n  IgnoreUnknown UseKeychain\nHost *\n  UseKeychain yes\n",
+            "SSH001",
+        );
         assert_eq!(f.range().unwrap().start.line, 3);
     }
 
@@ -449,10 +449,12 @@ mod tests {
 
     #[test]
     fn ssh004_flags_the_second_value_in_one_block() {
-        let findings = lint_text("Host web\n  User deploy\n  Port 2222\n  user admin\n");
-        let f = one(&findings, "SSH004");
-        assert_eq!(at(f), (3, 2, 12));
-        assert_says(f, "\"User deploy\" on line 2");
+        let f = lint_one(
+            "Host web\n  User deploy\n  Port 2222\n  user admin\n",
+            "SSH004",
+        );
+        assert_eq!(at(&f), (3, 2, 12));
+        assert_says(&f, "\"User deploy\" on line 2");
         let fix = f.fix().unwrap();
         assert!(fix.safe);
         assert_eq!(fix.edits[0].range.start.line, 3);

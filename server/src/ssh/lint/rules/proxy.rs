@@ -317,7 +317,7 @@ pub fn jump_loop(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ssh::lint::tests::{assert_says, at, lint_files, lint_text, only};
+    use crate::ssh::lint::tests::{assert_says, at, lint_files, lint_one, lint_text, only};
 
     #[test]
     fn hops_split_into_hosts_with_their_ranges() {
@@ -336,11 +336,10 @@ mod tests {
 
     #[test]
     fn ssh009_flags_a_jump_host_no_block_defines_with_a_did_you_mean() {
-        let findings = lint_text("Host Bastion\n  HostName bastion.example.com\nHost db\n  ProxyJump admin@bastion:2222\n");
-        let f = only(&findings, "SSH009")[0];
-        assert_eq!(at(f), (3, 18, 25));
-        assert_says(f, "Could not resolve hostname bastion");
-        assert_says(f, "did you mean \"Bastion\"");
+        let f = lint_one("Host Bastion\n  HostName bastion.example.com\nHost db\n  ProxyJump admin@bastion:2222\n", "SSH009");
+        assert_eq!(at(&f), (3, 18, 25));
+        assert_says(&f, "Could not resolve hostname bastion");
+        assert_says(&f, "did you mean \"Bastion\"");
         assert_eq!(f.fix().unwrap().edits[0].new_text, "Bastion");
     }
 
@@ -358,8 +357,7 @@ mod tests {
             "{:?}",
             only(&findings, "SSH009")
         );
-        let findings = lint_text("Host b\n  ProxyCommand ssh -W %h:%p gatewy\n");
-        let f = only(&findings, "SSH009")[0];
+        let f = lint_one("Host b\n  ProxyCommand ssh -W %h:%p gatewy\n", "SSH009");
         assert!(f
             .message
             .starts_with("ProxyCommand goes through \"gatewy\""));
@@ -377,12 +375,12 @@ mod tests {
 
     #[test]
     fn ssh010_flags_a_host_star_jump_that_reaches_the_jump_host_itself() {
-        let findings = lint_text(
+        let f = lint_one(
             "Host *\n  ProxyJump bastion\nHost bastion\n  ProxyJump none\n  HostName 10.0.0.1\n",
+            "SSH010",
         );
-        let f = only(&findings, "SSH010")[0];
         assert_eq!(f.range().unwrap().start.line, 1);
-        assert_says(f, "jumphost loop via bastion");
+        assert_says(&f, "jumphost loop via bastion");
         let fixed = lint_text(
             "Host bastion\n  ProxyJump none\n  HostName 10.0.0.1\nHost *\n  ProxyJump bastion\n",
         );

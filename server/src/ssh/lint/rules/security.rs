@@ -137,14 +137,13 @@ pub fn remote_command_set(code: &'static str, ctx: &LintContext, out: &mut Vec<F
 #[cfg(test)]
 mod tests {
     use crate::finding::Severity;
-    use crate::ssh::lint::tests::{assert_says, at, columns, lint_text, only};
+    use crate::ssh::lint::tests::{assert_says, at, columns, lint_one, lint_text, only};
 
     #[test]
     fn ssh016_flags_strict_host_key_checking_no() {
-        let findings = lint_text("Host lab\n  StrictHostKeyChecking no\n");
-        let f = only(&findings, "SSH016")[0];
-        assert_eq!(columns(f), (24, 26));
-        assert_says(f, "REMOTE HOST IDENTIFICATION HAS CHANGED!");
+        let f = lint_one("Host lab\n  StrictHostKeyChecking no\n", "SSH016");
+        assert_eq!(columns(&f), (24, 26));
+        assert_says(&f, "REMOTE HOST IDENTIFICATION HAS CHANGED!");
         assert_eq!(f.fix().unwrap().edits[0].new_text, "accept-new");
         let fine = lint_text("Host lab\n  StrictHostKeyChecking accept-new\n");
         assert!(only(&fine, "SSH016").is_empty());
@@ -152,18 +151,16 @@ mod tests {
 
     #[test]
     fn ssh017_flags_known_hosts_in_dev_null() {
-        let findings = lint_text("Host lab\n  UserKnownHostsFile /dev/null\n");
-        let f = only(&findings, "SSH017")[0];
-        assert_eq!(at(f), (1, 21, 30));
-        assert_says(f, "Host key verification failed.");
+        let f = lint_one("Host lab\n  UserKnownHostsFile /dev/null\n", "SSH017");
+        assert_eq!(at(&f), (1, 21, 30));
+        assert_says(&f, "Host key verification failed.");
     }
 
     #[test]
     fn ssh018_flags_forward_agent_for_every_host_only() {
-        let findings = lint_text("Host *\n  ForwardAgent yes\n");
-        let f = only(&findings, "SSH018")[0];
-        assert_eq!(columns(f), (15, 18));
-        assert_says(f, "applies to every host");
+        let f = lint_one("Host *\n  ForwardAgent yes\n", "SSH018");
+        assert_eq!(columns(&f), (15, 18));
+        assert_says(&f, "applies to every host");
         let global = lint_text("ForwardAgent yes\nHost a\n  User b\n");
         assert_eq!(only(&global, "SSH018").len(), 1);
         let specific = lint_text("Host build\n  ForwardAgent yes\n");
@@ -174,11 +171,13 @@ mod tests {
 
     #[test]
     fn ssh028_flags_remote_command_strongly_when_it_applies_everywhere() {
-        let findings = lint_text("Host *\n  RemoteCommand tmux new -A -s main\n  RequestTTY yes\n");
-        let f = only(&findings, "SSH028")[0];
+        let f = lint_one(
+            "Host *\n  RemoteCommand tmux new -A -s main\n  RequestTTY yes\n",
+            "SSH028",
+        );
         assert_eq!(f.severity, Severity::Warning);
-        assert_says(f, "Cannot execute command-line and remote command.");
-        assert_eq!(columns(f), (16, 35));
+        assert_says(&f, "Cannot execute command-line and remote command.");
+        assert_eq!(columns(&f), (16, 35));
         let one = lint_text("Host box\n  RemoteCommand tmux a\n");
         assert_eq!(only(&one, "SSH028")[0].severity, Severity::Info);
     }
