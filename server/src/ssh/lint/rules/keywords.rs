@@ -474,9 +474,13 @@ mod tests {
 
     #[test]
     fn camel_case_spells_keywords_conventionally() {
-        assert_eq!(camel("serveraliveinterval"), "ServerAliveInterval");
-        assert_eq!(camel("hostname"), "HostName");
-        assert_eq!(camel("identityfile"), "IdentityFile");
-        assert_eq!(camel("proxyjump"), "ProxyJump");
+        for (name, spelt) in [
+            ("serveraliveinterval", "ServerAliveInterval"),
+            ("hostname", "HostName"),
+            ("identityfile", "IdentityFile"),
+            ("proxyjump", "ProxyJump"),
+        ] {
+            assert_eq!(camel(name), spelt);
+        }
     }
 }
