@@ -61,7 +61,7 @@ pub fn control_master_without_path(code: &'static str, ctx: &LintContext, out: &
                 file,
                 line,
                 &format!("{indent}ControlPath ~/.ssh/cm-%C"),
-                String::from("Add ControlPath ~/.ssh/cm-%C"),
+                "Add ControlPath ~/.ssh/cm-%C",
                 false,
             ));
             out.push(f);

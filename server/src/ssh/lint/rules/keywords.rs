@@ -169,7 +169,7 @@ pub fn deprecated_keyword(code: &'static str, ctx: &LintContext, out: &mut Vec<F
                     ),
                     _ => continue,
                 };
-                let fix = delete_line_fix(file, line, format!("Remove the {written} line"), false);
+                let fix = delete_line_fix(file, line, &format!("Remove the {written} line"), false);
                 let severity = if keyword.kind == Kind::Ignore {
                     Severity::Info
                 } else {
@@ -215,12 +215,8 @@ pub fn repeated_keyword(code: &'static str, ctx: &LintContext, out: &mut Vec<Fin
                 );
                 let span = directive_span(d);
                 let mut f = span_finding(code, Severity::Warning, file, line, span, message);
-                f.fixes.extend(delete_line_fix(
-                    file,
-                    line,
-                    String::from("Remove the ignored line"),
-                    true,
-                ));
+                f.fixes
+                    .extend(delete_line_fix(file, line, "Remove the ignored line", true));
                 out.push(f);
             }
         }

@@ -63,7 +63,7 @@ impl Target<'_> {
             self.file,
             last,
             &format!("{indent}{setting}"),
-            format!("Add {setting} to this block"),
+            &format!("Add {setting} to this block"),
             true,
         )
     }

@@ -59,7 +59,7 @@ pub fn known_hosts_discarded(code: &'static str, ctx: &LintContext, out: &mut Ve
             f.fixes.extend(delete_line_fix(
                 file,
                 line,
-                String::from("Remove the line (use ~/.ssh/known_hosts)"),
+                "Remove the line (use ~/.ssh/known_hosts)",
                 false,
             ));
             out.push(f);

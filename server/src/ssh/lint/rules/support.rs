@@ -117,8 +117,13 @@ pub fn replace_arg_fix(
 }
 
 /// The fix that removes `line`.
-pub fn delete_line_fix(file: &SourceFile, line: usize, title: String, safe: bool) -> Option<Fix> {
-    edit_fix(file, title, vec![delete_lines(file, line, line)], safe)
+pub fn delete_line_fix(file: &SourceFile, line: usize, title: &str, safe: bool) -> Option<Fix> {
+    edit_fix(
+        file,
+        title.to_string(),
+        vec![delete_lines(file, line, line)],
+        safe,
+    )
 }
 
 /// The fix that adds `text` as a new line after `line`.
@@ -126,10 +131,15 @@ pub fn add_line_fix(
     file: &SourceFile,
     line: usize,
     text: &str,
-    title: String,
+    title: &str,
     safe: bool,
 ) -> Option<Fix> {
-    edit_fix(file, title, vec![insert_line_after(file, line, text)], safe)
+    edit_fix(
+        file,
+        title.to_string(),
+        vec![insert_line_after(file, line, text)],
+        safe,
+    )
 }
 
 /// Each directive of a file with its line number.
