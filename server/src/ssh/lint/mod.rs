@@ -475,7 +475,7 @@ pub(crate) mod tests {
     /// listing what it found, otherwise.
     pub fn one<'a>(findings: &'a [Finding], code: &str) -> &'a Finding {
         match only(findings, code).as_slice() {
-            [f] => *f,
+            [f] => f,
             found => panic!("one {code} finding expected, got {found:#?}"),
         }
     }
