@@ -310,17 +310,25 @@ pub fn weak_key(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ssh::lint::tests::{
-        assert_says, columns, lint_files, lint_modes, lint_text, one, only,
-    };
+    use crate::ssh::lint::tests::{assert_says, columns, lint_files, lint_modes, one, only};
 
     const RSA_1024: &str = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQDqs68H5i7xkcsFtuoheIjBIbOKg1tYWrioiO+AtiITn5eZGQJXwzaUZq19Xn9Sh+qjDlJSWH2bCmVCocK7bXmpxYlGxy0XQs69v8maTAzmqUJ8AN22p+3rlCcC1LYzU3gQ1LJJ4Rs8DUWcRbccZ9nvwLWgCI4CgzeDbgF+ziu2WQ== t\n";
     const RSA_512: &str = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAQQDBERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERER\n";
 
+    /// Lints a config of one block, `Host a`, with an IdentityFile line for
+    /// each of `identities`, while `files` (path, text) exist.
+    fn lint_identities(identities: &[&str], files: &[(&str, &str)]) -> Vec<Finding> {
+        let config: String = std::iter::once(String::from("Host a\n"))
+            .chain(identities.iter().map(|id| format!("  IdentityFile {id}\n")))
+            .collect();
+        let mut all = vec![("/home/me/.ssh/config", config.as_str())];
+        all.extend_from_slice(files);
+        lint_files(&all)
+    }
+
     #[test]
     fn ssh011_flags_a_missing_identity_file() {
-        let findings =
-            lint_text("Host a\n  IdentityFile ~/.ssh/work_key\n  IdentityFile ~/.ssh/id_rsa\n");
+        let findings = lint_identities(&["~/.ssh/work_key", "~/.ssh/id_rsa"], &[]);
         // ~/.ssh/id_rsa is one of the keys ssh tries anyway: not reported.
         let f = one(&findings, "SSH011");
         assert_eq!(columns(f), (15, 30));
@@ -332,27 +340,25 @@ mod tests {
 
     #[test]
     fn ssh011_accepts_existing_keys_agent_keys_and_tokens() {
-        let findings = lint_files(&[
-            (
-                "/home/me/.ssh/config",
-                "Host a\n  IdentityFile ~/.ssh/k1\n  IdentityFile %d/.ssh/agentkey\n  IdentityFile ~/.ssh/%h\n",
-            ),
-            ("/home/me/.ssh/k1", "key"),
-            ("/home/me/.ssh/agentkey.pub", "ssh-ed25519 AAAA"),
-        ]);
+        let findings = lint_identities(
+            &["~/.ssh/k1", "%d/.ssh/agentkey", "~/.ssh/%h"],
+            &[
+                ("/home/me/.ssh/k1", "key"),
+                ("/home/me/.ssh/agentkey.pub", "ssh-ed25519 AAAA"),
+            ],
+        );
         assert!(only(&findings, "SSH011").is_empty());
     }
 
     #[test]
     fn ssh012_flags_a_pub_file_next_to_its_private_key_with_a_fix() {
-        let findings = lint_files(&[
-            (
-                "/home/me/.ssh/config",
-                "Host a\n  IdentityFile \"~/.ssh/k.pub\"\n",
-            ),
-            ("/home/me/.ssh/k", "key"),
-            ("/home/me/.ssh/k.pub", "ssh-ed25519 AAAA"),
-        ]);
+        let findings = lint_identities(
+            &["\"~/.ssh/k.pub\""],
+            &[
+                ("/home/me/.ssh/k", "key"),
+                ("/home/me/.ssh/k.pub", "ssh-ed25519 AAAA"),
+            ],
+        );
         let f = only(&findings, "SSH012")[0];
         assert_eq!(f.severity, Severity::Warning);
         assert_says(f, "invalid format");
@@ -362,13 +368,10 @@ mod tests {
             (edit.range.start.character, edit.range.end.character),
             (24, 28)
         );
-        let agent = lint_files(&[
-            (
-                "/home/me/.ssh/config",
-                "Host a\n  IdentityFile ~/.ssh/op.pub\n",
-            ),
-            ("/home/me/.ssh/op.pub", "ssh-ed25519 AAAA"),
-        ]);
+        let agent = lint_identities(
+            &["~/.ssh/op.pub"],
+            &[("/home/me/.ssh/op.pub", "ssh-ed25519 AAAA")],
+        );
         assert_eq!(only(&agent, "SSH012")[0].severity, Severity::Info);
     }
 
@@ -406,18 +409,20 @@ mod tests {
 
     #[test]
     fn ssh015_flags_dsa_and_short_rsa_keys() {
-        let findings = lint_files(&[
-            (
-                "/home/me/.ssh/config",
-                "Host a\n  IdentityFile ~/.ssh/old_dsa\n  IdentityFile ~/.ssh/small\n  IdentityFile ~/.ssh/tiny\n",
-            ),
-            ("/home/me/.ssh/old_dsa", "key"),
-            ("/home/me/.ssh/old_dsa.pub", "ssh-dss AAAAB3NzaC1kc3MAAACBANik t\n"),
-            ("/home/me/.ssh/small", "key"),
-            ("/home/me/.ssh/small.pub", RSA_1024),
-            ("/home/me/.ssh/tiny", "key"),
-            ("/home/me/.ssh/tiny.pub", RSA_512),
-        ]);
+        let findings = lint_identities(
+            &["~/.ssh/old_dsa", "~/.ssh/small", "~/.ssh/tiny"],
+            &[
+                ("/home/me/.ssh/old_dsa", "key"),
+                (
+                    "/home/me/.ssh/old_dsa.pub",
+                    "ssh-dss AAAAB3NzaC1kc3MAAACBANik t\n",
+                ),
+                ("/home/me/.ssh/small", "key"),
+                ("/home/me/.ssh/small.pub", RSA_1024),
+                ("/home/me/.ssh/tiny", "key"),
+                ("/home/me/.ssh/tiny.pub", RSA_512),
+            ],
+        );
         let weak = only(&findings, "SSH015");
         assert_eq!(weak.len(), 3, "{weak:#?}");
         assert_eq!(weak[0].severity, Severity::Error);
