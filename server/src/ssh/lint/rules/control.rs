@@ -157,7 +157,7 @@ pub fn shared_control_path(code: &'static str, ctx: &LintContext, out: &mut Vec<
 }
 
 /// A ControlPath line naming a socket (not `none`), with the hosts of its
-/// block it gives their ControlPath.
+/// block that take their ControlPath from it.
 struct SocketLine<'c> {
     file: &'c SourceFile,
     line: usize,
