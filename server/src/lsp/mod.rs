@@ -294,12 +294,7 @@ impl Backend {
             let main = path.clone();
             let linted = tokio::task::spawn_blocking(move || {
                 let local = LocalFacts::current();
-                let followed = match request {
-                    Some(request) => crate::ssh::release::which::choose(&request),
-                    None => crate::ssh::release::which::Choice::of_version(
-                        crate::ssh::config::resolve::modelled_version(),
-                    ),
-                };
+                let followed = followed_ssh(request);
                 ssh::diagnostics_for(&main, &overlay, &local, &doc_uri, allow_exec, followed)
             })
             .await;
@@ -697,9 +692,27 @@ impl LanguageServer for Backend {
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        Ok(self
-            .at_ssh_position(params.text_document_position_params, ssh::hover)
-            .await)
+        let at = params.text_document_position_params;
+        let request = {
+            let state = self.state.lock().await;
+            state.trusted.then(|| state.settings.ssh_request())
+        };
+        let Some((path, overlay)) = self.ssh_document(&at.text_document.uri).await else {
+            return Ok(None);
+        };
+        Ok(tokio::task::spawn_blocking(move || {
+            let followed = followed_ssh(request);
+            ssh::hover_for(
+                &path,
+                &overlay,
+                &LocalFacts::current(),
+                at.position,
+                followed,
+            )
+        })
+        .await
+        .ok()
+        .flatten())
     }
 
     async fn goto_definition(
@@ -733,6 +746,20 @@ impl LanguageServer for Backend {
         action: tower_lsp_server::ls_types::CodeAction,
     ) -> Result<tower_lsp_server::ls_types::CodeAction> {
         Ok(self.resolve_ssh_fix(action).await)
+    }
+}
+
+/// The ssh whose release the SSH config features follow: the settings' (see
+/// [`Settings::ssh_request`]); None (an untrusted workspace, which never
+/// gets a program run) follows the release gord's resolution models.
+fn followed_ssh(
+    request: Option<crate::ssh::release::which::Request>,
+) -> crate::ssh::release::which::Choice {
+    match request {
+        Some(request) => crate::ssh::release::which::choose(&request),
+        None => crate::ssh::release::which::Choice::of_version(
+            crate::ssh::config::resolve::modelled_version(),
+        ),
     }
 }
 
