@@ -12,14 +12,14 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::mpsc::{channel, Receiver};
+use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use common::debug_fixture::{
     builds, dlv_dir, http_get, path_with, process_exists, status_field, tracer_of, wait_until,
     Target,
 };
-use common::editor::{read_frame, Editor};
+use common::editor::{frames_of, Editor};
 use serde_json::{json, Value};
 
 /// The line of the fixture's handler marked `BREAKPOINT`.
@@ -150,16 +150,7 @@ struct Dap {
 impl Dap {
     fn connect(host: &str, port: u16) -> Dap {
         let stream = TcpStream::connect((host, port)).unwrap();
-        let reader = stream.try_clone().unwrap();
-        let (tx, incoming) = channel();
-        std::thread::spawn(move || {
-            let mut reader = BufReader::new(reader);
-            while let Some(message) = read_frame(&mut reader) {
-                if tx.send(message).is_err() {
-                    break;
-                }
-            }
-        });
+        let incoming = frames_of(stream.try_clone().unwrap());
         Dap {
             stream,
             incoming,

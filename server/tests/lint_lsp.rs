@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use common::editor::{is_notification, Editor};
 use common::lsp::{code_actions, uri};
-use common::{golangci_dir, tools_path};
+use common::{golangci_dir, tools_path, wait};
 use serde_json::{json, Value};
 use tower_lsp_server::ls_types::{Range, TextEdit};
 
@@ -617,18 +617,11 @@ fn cancelling_the_workspace_lint_kills_the_linter_at_once() {
     );
     // The server itself carries the marker too; nothing else may.
     let server = editor.child.id();
-    let deadline = Instant::now() + Duration::from_secs(2);
-    loop {
-        let left: Vec<u32> = processes_with_env(&marker)
-            .into_iter()
-            .filter(|p| *p != server)
-            .collect();
-        if left.is_empty() {
-            break;
-        }
-        assert!(Instant::now() < deadline, "left behind: {left:?}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait::until_empty(Duration::from_secs(2), "left behind", || {
+        let mut left = processes_with_env(&marker);
+        left.retain(|p| *p != server);
+        left
+    });
 }
 
 #[test]

@@ -6,7 +6,7 @@ use crate::common;
 use std::time::{Duration, Instant};
 
 use common::editor::{is_notification, Editor};
-use common::workspace_requiring;
+use common::{wait, workspace_requiring};
 use serde_json::{json, Value};
 
 #[test]
@@ -144,18 +144,8 @@ fn an_editor_session_from_initialize_to_exit() {
     let shutdown = editor.request("shutdown", None);
     assert_eq!(shutdown["result"], Value::Null);
     editor.notify("exit", Value::Null);
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        if let Some(status) = editor.child.try_wait().unwrap() {
-            assert!(status.success(), "{status:?}");
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "gord serve did not exit after `exit`"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let status = wait::for_exit(&mut editor.child, Duration::from_secs(5));
+    assert!(status.success(), "{status:?}");
 }
 
 #[test]

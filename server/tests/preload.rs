@@ -14,7 +14,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::editor::Editor;
-use common::{command_line, gord, processes_with, repo_root, Run};
+use common::{command_line, gord, processes_with, repo_root, wait, Run};
 use serde_json::{json, Value};
 
 const ALL_MODULES: [&str; 3] = [
@@ -314,18 +314,11 @@ fn cancel_while_running(sandbox: &Sandbox, comm: &str, arg: &str) {
     assert_eq!(status.code(), Some(130), "{stderr}");
     assert!(stderr.contains("preload cancelled"), "{stderr}");
     // Killed children may linger as zombies for a moment; their environ is gone.
-    let deadline = Instant::now() + Duration::from_secs(2);
-    loop {
-        let left = processes_with(&marker);
-        if left.is_empty() {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "left behind: {left:?} (running before the cancel: {before:?})"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait::until_empty(
+        Duration::from_secs(2),
+        &format!("left behind (running before the cancel: {before:?})"),
+        || processes_with(&marker),
+    );
 }
 
 #[test]
@@ -513,18 +506,11 @@ fn wait_for_go_list(marker: &str) {
 /// Waits until no process but the server carries `marker`.
 fn assert_nothing_left(editor: &Editor, marker: &str) {
     let server = editor.child.id();
-    let deadline = Instant::now() + Duration::from_secs(2);
-    loop {
-        let left: Vec<_> = processes_with(marker)
-            .into_iter()
-            .filter(|(pid, _)| *pid != server)
-            .collect();
-        if left.is_empty() {
-            break;
-        }
-        assert!(Instant::now() < deadline, "left behind: {left:?}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait::until_empty(Duration::from_secs(2), "left behind", || {
+        let mut left = processes_with(marker);
+        left.retain(|(pid, _)| *pid != server);
+        left
+    });
 }
 
 #[test]

@@ -9,6 +9,7 @@ use crate::rig;
 use std::time::{Duration, Instant};
 
 use common::editor::Editor;
+use common::wait;
 use rig::{processes_mentioning, Rig};
 use serde_json::{json, Value};
 
@@ -228,15 +229,9 @@ fn cancel_during_a_check(cancel: impl Fn(&mut Editor, i64, &Value)) {
         cancelled.elapsed()
     );
     assert_eq!(response["error"]["code"], -32800, "{response:#}");
-    let deadline = Instant::now() + Duration::from_secs(2);
-    loop {
-        let left = processes_mentioning(&dir);
-        if left.is_empty() {
-            break;
-        }
-        assert!(Instant::now() < deadline, "left behind: {left:?}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait::until_empty(Duration::from_secs(2), "left behind", || {
+        processes_mentioning(&dir)
+    });
     let progress = editor.wait_progress_end(&token);
     assert_eq!(progress[0]["params"]["value"]["kind"], "begin");
     let end = progress.last().unwrap();

@@ -7,7 +7,7 @@
 //! at the end of a passing test) a message that arrived and nobody looked
 //! at fails the test: a notification the test did not expect is a finding.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, TryRecvError};
 use std::time::{Duration, Instant};
@@ -47,16 +47,7 @@ impl Editor {
         }
         let mut child = command.spawn().unwrap();
         let stdin = child.stdin.take().unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, incoming) = channel();
-        std::thread::spawn(move || {
-            let mut reader = BufReader::new(stdout);
-            while let Some(message) = read_frame(&mut reader) {
-                if tx.send(message).is_err() {
-                    break;
-                }
-            }
-        });
+        let incoming = frames_of(child.stdout.take().unwrap());
         Editor {
             child,
             stdin: Some(stdin),
@@ -231,7 +222,22 @@ impl Drop for Editor {
     }
 }
 
-pub fn read_frame(reader: &mut impl BufRead) -> Option<Value> {
+/// The messages `from` carries, Content-Length framed (LSP or DAP), read on
+/// a thread of their own until `from` ends or the receiver is dropped.
+pub fn frames_of(from: impl Read + Send + 'static) -> Receiver<Value> {
+    let (tx, incoming) = channel();
+    std::thread::spawn(move || {
+        let mut reader = BufReader::new(from);
+        while let Some(message) = read_frame(&mut reader) {
+            if tx.send(message).is_err() {
+                break;
+            }
+        }
+    });
+    incoming
+}
+
+fn read_frame(reader: &mut impl BufRead) -> Option<Value> {
     let mut length = None;
     loop {
         let mut line = String::new();

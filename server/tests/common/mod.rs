@@ -7,6 +7,7 @@ pub mod debug_fixture;
 pub mod editor;
 pub mod lsp;
 pub mod skip;
+pub mod wait;
 
 #[allow(unused_imports)] // not every test binary skips
 pub use skip::skip;

@@ -16,6 +16,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::common::wait;
+
 pub const SSHD: &str = "/usr/sbin/sshd";
 
 /// One running sshd.
@@ -328,18 +330,9 @@ impl Drop for Rig {
             return;
         }
         // ssh ControlPersist masters end when their sshd goes; give them a moment.
-        let deadline = Instant::now() + Duration::from_secs(5);
-        loop {
-            let left = processes_mentioning(&dir);
-            if left.is_empty() {
-                break;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "processes outlived the rig: {left:?}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        wait::until_empty(Duration::from_secs(5), "processes outlived the rig", || {
+            processes_mentioning(&dir)
+        });
     }
 }
 
