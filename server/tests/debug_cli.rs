@@ -12,7 +12,7 @@ use std::time::Duration;
 use common::debug_fixture::{
     builds, dlv_dir, path_with, process_exists, tracer_of, wait_until, Target,
 };
-use common::{first_line, gord, repo_root};
+use common::{first_line, gord, repo_root, str_of};
 use gord::debug::buildinfo::read_binary;
 use gord::debug::client::DapClient;
 use gord::debug::launch::{DlvServer, LaunchOptions, ServerKind};
@@ -212,7 +212,7 @@ fn attach_headless_listens_on_loopback_and_detach_leaves_the_target_running() {
             .unwrap();
         panic!("{e}: {line:?} {err}")
     });
-    let host = started["server"]["host"].as_str().unwrap();
+    let host = str_of(&started["server"]["host"]);
     let port = started["server"]["port"].as_u64().unwrap() as u16;
     let dlv_pid = started["server"]["dlvPid"].as_u64().unwrap() as u32;
     assert_eq!(host, "127.0.0.1");
@@ -360,7 +360,7 @@ fn debug_core_matches_its_binary_by_build_id_and_rejects_another() {
         .as_array()
         .unwrap()
         .iter()
-        .any(|f| f["path"].as_str().unwrap().ends_with("/normal")));
+        .any(|f| str_of(&f["path"]).ends_with("/normal")));
 
     let (code, stdout, _) = run(&["debug", "core", b.no_opt.to_str().unwrap(), core]);
     assert_eq!(code, 1, "{stdout}");

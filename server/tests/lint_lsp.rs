@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use common::editor::{is_notification, Editor};
-use common::lsp::{code_actions, uri};
-use common::{golangci_dir, tools_path, wait};
+use common::lsp::{assert_cancelled, code_actions, uri};
+use common::{golangci_dir, str_of, tools_path, wait};
 use serde_json::{json, Value};
 use tower_lsp_server::ls_types::{Range, TextEdit};
 
@@ -101,7 +101,7 @@ fn brief(diagnostics: &[Value]) -> Vec<(u64, u64, u64, String, u64)> {
                 d["range"]["start"]["line"].as_u64().unwrap(),
                 d["range"]["start"]["character"].as_u64().unwrap(),
                 d["range"]["end"]["character"].as_u64().unwrap(),
-                d["code"].as_str().unwrap().to_string(),
+                str_of(&d["code"]).to_string(),
                 d["severity"].as_u64().unwrap(),
             )
         })
@@ -157,10 +157,7 @@ fn opening_a_file_publishes_exact_diagnostics_for_its_package_only() {
     );
     // sub/ is another package: linting issues/ says nothing about it.
     let status = wait_lint_idle(&mut editor);
-    assert!(status["params"]["scope"]
-        .as_str()
-        .unwrap()
-        .starts_with("./issues in "));
+    assert!(str_of(&status["params"]["scope"]).starts_with("./issues in "));
     let sub = uri(&ws.path().join("issues/sub/sub.go"));
     assert!(editor
         .take_all(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == sub)
@@ -210,8 +207,7 @@ fn apply_action(editor: &mut Editor, action: &Value) -> Vec<PathBuf> {
     if let Some(operations) = edit["documentChanges"].as_array() {
         for op in operations {
             if op["kind"] == "create" {
-                let path =
-                    PathBuf::from(op["uri"].as_str().unwrap().strip_prefix("file://").unwrap());
+                let path = PathBuf::from(str_of(&op["uri"]).strip_prefix("file://").unwrap());
                 assert!(
                     !path.exists(),
                     "a create must not clobber {}",
@@ -219,7 +215,7 @@ fn apply_action(editor: &mut Editor, action: &Value) -> Vec<PathBuf> {
                 );
                 std::fs::write(&path, "").unwrap();
             } else {
-                apply(op["textDocument"]["uri"].as_str().unwrap(), &op["edits"]);
+                apply(str_of(&op["textDocument"]["uri"]), &op["edits"]);
             }
         }
     }
@@ -269,7 +265,7 @@ fn every_suggested_fix_applied_through_code_actions_leaves_the_package_lint_clea
             .find(|a| a["isPreferred"] == true)
             .unwrap_or_else(|| panic!("no preferred fix for {diagnostic:#?}: {actions:#?}"));
         assert_eq!(preferred["kind"], "quickfix");
-        titles.push(preferred["title"].as_str().unwrap().to_string());
+        titles.push(str_of(&preferred["title"]).to_string());
         forget_diagnostics(&mut editor, &file);
         apply_action(&mut editor, preferred);
         save(&mut editor, &file);
@@ -323,12 +319,7 @@ fn ignoring_a_linter_on_a_line_adds_a_nolint_directive_golangci_lint_honours() {
     let actions = code_actions(&mut editor, &file, &errcheck);
     let ignore = actions
         .iter()
-        .find(|a| {
-            a["title"]
-                .as_str()
-                .unwrap()
-                .starts_with("Ignore errcheck on this line")
-        })
+        .find(|a| str_of(&a["title"]).starts_with("Ignore errcheck on this line"))
         .unwrap_or_else(|| panic!("{actions:#?}"));
     forget_diagnostics(&mut editor, &file);
     apply_action(&mut editor, ignore);
@@ -487,15 +478,9 @@ fn the_linters_own_failure_is_shown_once_and_is_not_a_finding() {
     let status = wait_lint_idle(&mut editor);
     let failures = status["params"]["failures"].as_array().unwrap();
     assert_eq!(failures.len(), 1, "{status:#}");
-    assert!(failures[0]
-        .as_str()
-        .unwrap()
-        .contains("unknown linters: 'nosuchlinter'"));
+    assert!(str_of(&failures[0]).contains("unknown linters: 'nosuchlinter'"));
     let shown = editor.wait_for(is_notification("window/showMessage"));
-    assert!(shown["params"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("nosuchlinter"));
+    assert!(str_of(&shown["params"]["message"]).contains("nosuchlinter"));
     save(&mut editor, &file);
     wait_lint_idle(&mut editor);
     assert!(
@@ -510,14 +495,6 @@ fn the_linters_own_failure_is_shown_once_and_is_not_a_finding() {
     );
 }
 
-/// Answers the server's `window/workDoneProgress/create` and returns its token.
-fn accept_progress(editor: &mut Editor) -> Value {
-    let create = editor
-        .wait_for(|m| m["method"] == "window/workDoneProgress/create" && m.get("id").is_some());
-    editor.send(json!({ "jsonrpc": "2.0", "id": create["id"], "result": null }));
-    create["params"]["token"].clone()
-}
-
 #[test]
 fn the_workspace_lint_reports_progress_and_every_package() {
     let ws = fixture();
@@ -529,8 +506,8 @@ fn the_workspace_lint_reports_progress_and_every_package() {
     let id = 4242;
     editor
         .send(json!({ "jsonrpc": "2.0", "id": id, "method": "gord/lint/workspace", "params": {} }));
-    let token = accept_progress(&mut editor);
-    let result = editor.wait_for(|m| m["id"] == id && m.get("method").is_none());
+    let token = editor.accept_progress();
+    let result = editor.response_to(id);
     let result = &result["result"];
     assert_eq!(result["modules"], 1, "{result:#}");
     // issues/ (6), issues/sub (1), fixable/ (3).
@@ -539,7 +516,7 @@ fn the_workspace_lint_reports_progress_and_every_package() {
     let progress = editor.wait_progress_end(&token);
     let kinds: Vec<&str> = progress
         .iter()
-        .map(|m| m["params"]["value"]["kind"].as_str().unwrap())
+        .map(|m| str_of(&m["params"]["value"]["kind"]))
         .collect();
     assert_eq!(kinds.first(), Some(&"begin"));
     assert_eq!(kinds.last(), Some(&"end"));
@@ -591,7 +568,7 @@ fn cancelling_the_workspace_lint_kills_the_linter_at_once() {
     let id = 4343;
     editor
         .send(json!({ "jsonrpc": "2.0", "id": id, "method": "gord/lint/workspace", "params": {} }));
-    let token = accept_progress(&mut editor);
+    let token = editor.accept_progress();
     // Wait until the linter is running, then cancel.
     let deadline = Instant::now() + Duration::from_secs(20);
     while !processes_with_env(&marker).iter().any(|pid| {
@@ -602,13 +579,8 @@ fn cancelling_the_workspace_lint_kills_the_linter_at_once() {
         assert!(Instant::now() < deadline, "golangci-lint never started");
         std::thread::sleep(Duration::from_millis(20));
     }
-    editor.notify("window/workDoneProgress/cancel", json!({ "token": token }));
-    let result = editor.wait_for(|m| m["id"] == id && m.get("method").is_none());
-    assert_eq!(
-        result["error"]["code"], -32800,
-        "RequestCancelled: {result:#}"
-    );
-    assert_eq!(result["error"]["message"], "gord/lint/workspace cancelled");
+    editor.cancel_progress(&token);
+    assert_cancelled(&editor.response_to(id), "gord/lint/workspace");
     let progress = editor.wait_progress_end(&token);
     assert_eq!(progress[0]["params"]["value"]["kind"], "begin");
     assert_eq!(
@@ -639,10 +611,7 @@ fn an_untrusted_workspace_is_never_linted() {
     save(&mut editor, &file);
     let response = editor.request("gord/lint/workspace", Some(json!({})));
     assert!(
-        response["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("not trusted"),
+        str_of(&response["error"]["message"]).contains("not trusted"),
         "{response:#}"
     );
     assert_eq!(

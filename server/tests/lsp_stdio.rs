@@ -6,7 +6,7 @@ use crate::common;
 use std::time::{Duration, Instant};
 
 use common::editor::{is_notification, Editor};
-use common::{wait, workspace_requiring};
+use common::{str_of, wait, workspace_requiring};
 use serde_json::{json, Value};
 
 #[test]
@@ -33,7 +33,7 @@ fn an_editor_session_from_initialize_to_exit() {
     );
     let warning = editor.wait_for(is_notification("window/showMessage"));
     assert_eq!(warning["params"]["type"], 2, "a warning");
-    let text = warning["params"]["message"].as_str().unwrap();
+    let text = str_of(&warning["params"]["message"]);
     assert!(
         text.contains("gord.checks.timeoutSeconds: expected a number of seconds, got a string"),
         "{text}"
@@ -57,10 +57,7 @@ fn an_editor_session_from_initialize_to_exit() {
         diagnostic["range"],
         json!({ "start": { "line": 2, "character": 3 }, "end": { "line": 2, "character": 7 } })
     );
-    assert!(diagnostic["message"]
-        .as_str()
-        .unwrap()
-        .starts_with("go.mod requires go >= 1.99 (running go "));
+    assert!(str_of(&diagnostic["message"]).starts_with("go.mod requires go >= 1.99 (running go "));
     let idle = editor.wait_for(is_notification("gord/status"));
     assert_eq!(idle["params"]["state"], "idle");
     assert_eq!(idle["params"]["summary"]["status"], "error");
@@ -86,7 +83,7 @@ fn an_editor_session_from_initialize_to_exit() {
 
     // gord/report renders the same report as Markdown.
     let report = editor.request("gord/report", Some(json!({ "refresh": false })));
-    let markdown = report["result"]["markdown"].as_str().unwrap();
+    let markdown = str_of(&report["result"]["markdown"]);
     assert!(markdown.starts_with("# Go Remote Doctor report"));
     assert!(markdown.contains("### ❌ GO006 — Workspace Go version"));
 
@@ -117,10 +114,7 @@ fn an_editor_session_from_initialize_to_exit() {
         json!({ "settings": { "gord": { "go": { "minimumVersion": "2.0" }, "trace": { "server": "loud" } } } }),
     );
     let warning = editor.wait_for(is_notification("window/showMessage"));
-    assert!(warning["params"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("gord.trace.server"));
+    assert!(str_of(&warning["params"]["message"]).contains("gord.trace.server"));
     editor.wait_for(|m| m["method"] == "gord/status" && m["params"]["state"] == "running");
     let rerun = editor.wait_for(|m| m["method"] == "gord/status" && m["params"]["state"] == "idle");
     // The rerun publishes go.mod's diagnostics again: the same one problem.
@@ -220,10 +214,7 @@ fn an_untrusted_workspace_cannot_substitute_its_own_go() {
         let go001 = &health["result"]["checks"][0];
         assert_eq!(go001["id"], "GO001");
         assert_eq!(marker.exists(), planted_runs, "trusted={trusted}: {go001}");
-        let from_workspace = go001["message"]
-            .as_str()
-            .unwrap()
-            .contains(&planted.display().to_string());
+        let from_workspace = str_of(&go001["message"]).contains(&planted.display().to_string());
         assert_eq!(from_workspace, planted_runs, "trusted={trusted}: {go001}");
     }
 }
@@ -250,7 +241,7 @@ fn apply_line_edits(text: &str, edits: &[Value]) -> String {
         lines[line] = format!(
             "{}{}{}",
             &original[..start],
-            edit["newText"].as_str().unwrap(),
+            str_of(&edit["newText"]),
             &original[end..]
         );
     }
@@ -322,7 +313,7 @@ fn an_ssh_config_is_diagnosed_as_typed_and_its_quick_fix_clears_the_problem() {
         "textDocument/hover",
         Some(json!({ "textDocument": { "uri": uri }, "position": { "line": 0, "character": 6 } })),
     );
-    let value = hover["result"]["contents"]["value"].as_str().unwrap();
+    let value = str_of(&hover["result"]["contents"]["value"]);
     assert!(
         value.contains("Effective configuration for `devbox`"),
         "{value}"
@@ -408,7 +399,7 @@ fn a_did_change_older_than_or_as_old_as_the_open_text_is_ignored() {
         "textDocument/hover",
         Some(json!({ "textDocument": { "uri": uri }, "position": { "line": 0, "character": 6 } })),
     );
-    let value = hover["result"]["contents"]["value"].as_str().unwrap();
+    let value = str_of(&hover["result"]["contents"]["value"]);
     assert!(
         value.contains("Effective configuration for `devbox`"),
         "{value}"
@@ -431,7 +422,7 @@ fn a_did_change_older_than_or_as_old_as_the_open_text_is_ignored() {
         "textDocument/hover",
         Some(json!({ "textDocument": { "uri": uri }, "position": { "line": 0, "character": 6 } })),
     );
-    let value = hover["result"]["contents"]["value"].as_str().unwrap();
+    let value = str_of(&hover["result"]["contents"]["value"]);
     assert!(
         value.contains("| hostname | `10.0.0.6` | line 2 |"),
         "{value}"

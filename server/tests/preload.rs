@@ -14,7 +14,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::editor::Editor;
-use common::{command_line, gord, processes_with, repo_root, wait, Run};
+use common::lsp::assert_cancelled;
+use common::{command_line, gord, processes_with, repo_root, str_of, wait, Run};
 use serde_json::{json, Value};
 
 const ALL_MODULES: [&str; 3] = [
@@ -188,7 +189,7 @@ fn preload_downloads_every_module_with_n_of_n_progress_and_a_second_run_skips() 
         .filter(|p| p.is_dir())
         .collect();
     assert_eq!(created.len(), 1, "{created:?}");
-    let located = report["goplsCache"]["dir"]["path"].as_str().unwrap();
+    let located = str_of(&report["goplsCache"]["dir"]["path"]);
     assert_eq!(Path::new(located), created[0]);
     assert!(report["goplsCache"]["dir"]["bytes"].as_u64().unwrap() > 0);
     let cache_names: Vec<&str> = common::field_strs(&report["caches"], "name");
@@ -205,10 +206,7 @@ fn preload_downloads_every_module_with_n_of_n_progress_and_a_second_run_skips() 
     assert_eq!(download["message"], "all 3 module(s) already in GOMODCACHE");
     let build = step(&report, "build");
     assert_eq!(build["status"], "skipped", "{build}");
-    assert!(build["message"]
-        .as_str()
-        .unwrap()
-        .contains("already in the build cache"));
+    assert!(str_of(&build["message"]).contains("already in the build cache"));
     assert_eq!(report["build"]["compiled"], 0);
     assert!(again.stderr.contains("module 3 of 3: ") && again.stderr.contains("already cached"));
     assert!(
@@ -235,9 +233,7 @@ fn offline_check_names_the_missing_module_and_passes_after_preload() {
     let checks: Value = serde_json::from_str(&check.stdout).unwrap();
     let go021 = common::entry(&checks["checks"], "id", "GO021");
     assert_eq!(go021["status"], "warning");
-    assert!(go021["message"]
-        .as_str()
-        .unwrap()
+    assert!(str_of(&go021["message"])
         .starts_with("3 of 3 required module(s) are not in the module cache"));
     assert_eq!(
         go021["fix"]["command"],
@@ -389,9 +385,7 @@ fn credentials_in_goproxy_and_netrc_passwords_are_flagged_and_never_printed() {
         runs[2].stdout
     );
     // GOPRIVATE's glob covers the private module, matched per path prefix.
-    assert!(go022["detail"]
-        .as_str()
-        .unwrap()
+    assert!(str_of(&go022["detail"])
         .contains("private: corp.example/auth (via GOPROXY, no checksum database)"));
 }
 
@@ -420,10 +414,7 @@ fn editor_on(sandbox: &Sandbox, extra: &[(&str, &str)]) -> Editor {
 /// request; returns the token.
 fn start_preload(editor: &mut Editor, id: i64) -> Value {
     editor.send(json!({ "jsonrpc": "2.0", "id": id, "method": "gord/preload", "params": {} }));
-    let create = editor
-        .wait_for(|m| m["method"] == "window/workDoneProgress/create" && m.get("id").is_some());
-    editor.send(json!({ "jsonrpc": "2.0", "id": create["id"], "result": null }));
-    create["params"]["token"].clone()
+    editor.accept_progress()
 }
 
 #[test]
@@ -442,10 +433,7 @@ fn the_editor_request_reports_module_n_of_n_on_the_clients_own_token_and_ends_wa
     let result = &response["result"];
     assert_eq!(result["report"]["modules"]["total"], 3, "{response:#}");
     assert_eq!(result["report"]["offline"]["ready"], true);
-    assert!(result["text"]
-        .as_str()
-        .unwrap()
-        .starts_with("gord preload: "));
+    assert!(str_of(&result["text"]).starts_with("gord preload: "));
     let progress = editor.wait_progress_end(&token);
     let progress: Vec<&Value> = progress.iter().map(|m| &m["params"]["value"]).collect();
     assert_eq!(progress.first().unwrap()["kind"], "begin");
@@ -522,13 +510,8 @@ fn cancelling_the_editor_request_stops_every_go_process_at_once() {
     let token = start_preload(&mut editor, id);
     wait_for_go_list(&marker);
     let cancelled_at = Instant::now();
-    editor.notify("window/workDoneProgress/cancel", json!({ "token": token }));
-    let response = editor.wait_for(|m| m["id"] == id && m.get("method").is_none());
-    assert_eq!(
-        response["error"]["code"], -32800,
-        "RequestCancelled: {response:#}"
-    );
-    assert_eq!(response["error"]["message"], "gord/preload cancelled");
+    editor.cancel_progress(&token);
+    assert_cancelled(&editor.response_to(id), "gord/preload");
     assert!(cancelled_at.elapsed() < Duration::from_secs(5));
     assert_nothing_left(&editor, &marker);
     let progress = editor.wait_progress_end(&token);
@@ -546,7 +529,7 @@ fn a_newer_preload_supersedes_the_running_one() {
     let first = start_preload(&mut editor, 7001);
     wait_for_go_list(&marker);
     let second = start_preload(&mut editor, 7002);
-    let replaced = editor.wait_for(|m| m["id"] == 7001 && m.get("method").is_none());
+    let replaced = editor.response_to(7001);
     assert_eq!(replaced["error"]["code"], -32800, "{replaced:#}");
     assert_eq!(
         replaced["error"]["message"],
@@ -555,8 +538,8 @@ fn a_newer_preload_supersedes_the_running_one() {
     editor.wait_progress_end(&first);
     // The newer one runs until it is cancelled in its turn.
     wait_for_go_list(&marker);
-    editor.notify("window/workDoneProgress/cancel", json!({ "token": second }));
-    let response = editor.wait_for(|m| m["id"] == 7002 && m.get("method").is_none());
+    editor.cancel_progress(&second);
+    let response = editor.response_to(7002);
     assert_eq!(response["error"]["code"], -32800, "{response:#}");
     editor.wait_progress_end(&second);
     assert_nothing_left(&editor, &marker);
@@ -581,10 +564,7 @@ fn an_untrusted_workspace_is_not_preloaded() {
         "RequestFailed: {response:#}"
     );
     assert!(
-        response["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("not trusted"),
+        str_of(&response["error"]["message"]).contains("not trusted"),
         "{response:#}"
     );
     assert!(!sandbox.dir.path().join("gomodcache").exists());

@@ -9,7 +9,7 @@ use crate::rig;
 use std::time::{Duration, Instant};
 
 use common::editor::Editor;
-use common::wait;
+use common::{str_of, wait};
 use rig::{processes_mentioning, Rig};
 use serde_json::{json, Value};
 
@@ -40,14 +40,6 @@ fn host_line(rig: &Rig, alias: &str) -> u64 {
     text.lines()
         .position(|l| l == format!("Host {alias}"))
         .unwrap() as u64
-}
-
-/// Answers the server's `window/workDoneProgress/create`; returns the token.
-fn accept_progress(editor: &mut Editor) -> Value {
-    let create = editor
-        .wait_for(|m| m["method"] == "window/workDoneProgress/create" && m.get("id").is_some());
-    editor.send(json!({ "jsonrpc": "2.0", "id": create["id"], "result": null }));
-    create["params"]["token"].clone()
 }
 
 fn diagnostics_for(editor: &mut Editor, uri: &str) -> Vec<Value> {
@@ -106,8 +98,8 @@ fn a_check_reports_progress_and_puts_each_hosts_findings_on_its_host_line() {
         json!({ "jsonrpc": "2.0", "id": id, "method": "gord/remote/check", "params": {
         "hosts": "all", "config": rig.config.display().to_string(), "timeoutSeconds": 5 } }),
     );
-    let token = accept_progress(&mut editor);
-    let response = editor.wait_for(|m| m["id"] == id && m.get("method").is_none());
+    let token = editor.accept_progress();
+    let response = editor.response_to(id);
     let fleet = &response["result"];
     assert_eq!(fleet["hosts"][0]["host"], "healthy", "{response:#}");
     assert_eq!(fleet["hosts"][0]["summary"]["reachable"], "yes");
@@ -126,7 +118,7 @@ fn a_check_reports_progress_and_puts_each_hosts_findings_on_its_host_line() {
     let reports: Vec<&str> = progress
         .iter()
         .filter(|p| p["kind"] == "report")
-        .map(|p| p["message"].as_str().unwrap())
+        .map(|p| str_of(&p["message"]))
         .collect();
     assert_eq!(reports.len(), 2, "{progress:#?}");
     assert!(
@@ -152,35 +144,29 @@ fn a_check_reports_progress_and_puts_each_hosts_findings_on_its_host_line() {
     );
     assert_eq!(changed["source"], "gord");
     assert_eq!(changed["severity"], 1);
-    assert!(changed["message"].as_str().unwrap().starts_with("moved: "));
-    assert!(changed["codeDescription"]["href"]
-        .as_str()
-        .unwrap()
-        .ends_with("docs/rules/RMT006.md"));
+    assert!(str_of(&changed["message"]).starts_with("moved: "));
+    assert!(str_of(&changed["codeDescription"]["href"]).ends_with("docs/rules/RMT006.md"));
     // Every diagnostic of the healthy host sits on its own Host line.
     for d in diagnostics
         .iter()
-        .filter(|d| d["message"].as_str().unwrap().starts_with("healthy: "))
+        .filter(|d| str_of(&d["message"]).starts_with("healthy: "))
     {
         assert_eq!(d["range"]["start"]["line"], 0, "{d:#}");
     }
 
     // The report shows the hosts as an area of their own.
     let report = editor.request("gord/report", Some(json!({})));
-    let html = report["result"]["html"].as_str().unwrap();
+    let html = str_of(&report["result"]["html"]);
     assert!(html.contains("<h2 id=\"area-remote-hosts\">Remote hosts</h2>"));
     assert!(html.contains("<code>moved</code>"));
     assert_eq!(report["result"]["fleet"]["hosts"][1]["host"], "moved");
-    assert!(report["result"]["markdown"]
-        .as_str()
-        .unwrap()
-        .contains("| `moved` |"));
+    assert!(str_of(&report["result"]["markdown"]).contains("| `moved` |"));
 }
 
 #[test]
 fn cancelling_a_check_returns_at_once_and_leaves_no_ssh_behind() {
     cancel_during_a_check(|editor, _, token| {
-        editor.notify("window/workDoneProgress/cancel", json!({ "token": token }));
+        editor.cancel_progress(token);
     });
 }
 
@@ -211,7 +197,7 @@ fn cancel_during_a_check(cancel: impl Fn(&mut Editor, i64, &Value)) {
         "hosts": ["silent", "behind"], "config": rig.config.display().to_string(),
         "timeoutSeconds": 120 } }),
     );
-    let token = accept_progress(&mut editor);
+    let token = editor.accept_progress();
     let deadline = Instant::now() + Duration::from_secs(20);
     while !processes_mentioning(&dir)
         .iter()
@@ -222,7 +208,7 @@ fn cancel_during_a_check(cancel: impl Fn(&mut Editor, i64, &Value)) {
     }
     let cancelled = Instant::now();
     cancel(&mut editor, id, &token);
-    let response = editor.wait_for(|m| m["id"] == id && m.get("method").is_none());
+    let response = editor.response_to(id);
     assert!(
         cancelled.elapsed() < Duration::from_secs(2),
         "took {:?}",

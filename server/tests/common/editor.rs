@@ -137,7 +137,19 @@ impl Editor {
             message["params"] = params;
         }
         self.send(message);
+        self.response_to(id)
+    }
+
+    /// Waits for the response to the request `id` (one the test sent with
+    /// [`Self::send`]).
+    pub fn response_to(&mut self, id: i64) -> Value {
         self.wait_for(|m| m["id"] == id && m.get("method").is_none())
+    }
+
+    /// Cancels the work reporting progress under `token`, as an editor's
+    /// cancel button on the progress does.
+    pub fn cancel_progress(&mut self, token: &Value) {
+        self.notify("window/workDoneProgress/cancel", json!({ "token": token }));
     }
 
     /// Waits for the first message matching `wanted`; others are kept in `seen`.
@@ -176,6 +188,15 @@ impl Editor {
     /// Waits for the `end` of work-done progress `token` (it may overtake the
     /// response of the request it belongs to, or follow it) and takes that
     /// progress: begin, reports and end, in order.
+    /// Answers the server's `window/workDoneProgress/create` request and
+    /// returns the token it asked for.
+    pub fn accept_progress(&mut self) -> Value {
+        let create = self
+            .wait_for(|m| m["method"] == "window/workDoneProgress/create" && m.get("id").is_some());
+        self.send(json!({ "jsonrpc": "2.0", "id": create["id"], "result": null }));
+        create["params"]["token"].clone()
+    }
+
     pub fn wait_progress_end(&mut self, token: &Value) -> Vec<Value> {
         let wanted = token.clone();
         let end = self.wait_for(move |m| {

@@ -11,6 +11,16 @@ pub fn uri(path: &Path) -> String {
     format!("file://{}", path.display())
 }
 
+/// Asserts that `response` is the RequestCancelled error (-32800) a client
+/// cancel of `method` answers.
+pub fn assert_cancelled(response: &Value, method: &str) {
+    assert_eq!(
+        response["error"]["code"], -32800,
+        "RequestCancelled: {response:#}"
+    );
+    assert_eq!(response["error"]["message"], format!("{method} cancelled"));
+}
+
 /// The code actions the server offers for `diagnostic` in `path`.
 pub fn code_actions(editor: &mut Editor, path: &Path, diagnostic: &Value) -> Vec<Value> {
     let response = editor.request(

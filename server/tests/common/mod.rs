@@ -77,6 +77,13 @@ pub fn entry<'a>(
         .unwrap_or_else(|| panic!("no {key} {value} in {list}"))
 }
 
+/// The string `value` holds; panics showing the value when it is not one.
+pub fn str_of(value: &serde_json::Value) -> &str {
+    value
+        .as_str()
+        .unwrap_or_else(|| panic!("not a string: {value}"))
+}
+
 /// The string `key` of every element of the JSON array `list`, in order.
 pub fn field_strs<'a>(list: &'a serde_json::Value, key: &str) -> Vec<&'a str> {
     list.as_array()

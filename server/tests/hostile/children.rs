@@ -288,16 +288,13 @@ fn marker(name: &str) -> String {
 /// returns the request id and the token.
 fn start_with_progress(editor: &mut Editor, id: i64, method: &str) -> Value {
     editor.send(json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": {} }));
-    let create = editor
-        .wait_for(|m| m["method"] == "window/workDoneProgress/create" && m.get("id").is_some());
-    editor.send(json!({ "jsonrpc": "2.0", "id": create["id"], "result": null }));
-    create["params"]["token"].clone()
+    editor.accept_progress()
 }
 
 /// A request with progress, to its response and the end of its progress.
 fn request_with_progress(editor: &mut Editor, id: i64, method: &str) -> Value {
     let token = start_with_progress(editor, id, method);
-    let response = editor.wait_for(|m| m["id"] == id && m.get("method").is_none());
+    let response = editor.response_to(id);
     editor.wait_progress_end(&token);
     response
 }
@@ -386,7 +383,7 @@ fn cancel_leaves_no_zombie(name: &str, cancel: impl Fn(&mut Editor, i64, &Value)
         let token = start_with_progress(&mut editor, id, "gord/lint/workspace");
         wait_for_process(&marker, "go", " list ");
         cancel(&mut editor, id, &token);
-        let response = editor.wait_for(|m| m["id"] == id && m.get("method").is_none());
+        let response = editor.response_to(id);
         assert_eq!(response["error"]["code"], -32800, "{response:#}");
         editor.wait_progress_end(&token);
         assert_none_left(&marker, Some(server), Duration::from_secs(5));
@@ -403,7 +400,7 @@ fn cancel_leaves_no_zombie(name: &str, cancel: impl Fn(&mut Editor, i64, &Value)
 #[test]
 fn cancelling_a_workspace_lint_by_its_progress_leaves_no_zombie() {
     cancel_leaves_no_zombie("zombie-progress", |editor, _, token| {
-        editor.notify("window/workDoneProgress/cancel", json!({ "token": token }));
+        editor.cancel_progress(token);
     });
 }
 

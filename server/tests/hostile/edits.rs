@@ -202,7 +202,7 @@ use tower_lsp_server::ls_types::{Range, TextEdit};
 
 use super::common::editor::Editor;
 use super::common::lsp::{code_actions, uri};
-use super::common::{golangci_dir, tools_path};
+use super::common::{golangci_dir, str_of, tools_path};
 
 /// A sidecar whose client says what VS Code's (vscode-languageclient 9)
 /// does: versioned edits, file watchers registered dynamically, relative
@@ -437,10 +437,7 @@ fn a_fix_picked_after_the_text_moved_is_refused_at_resolve() {
     assert!(late["edit"].is_null(), "{late:#}");
     let told = editor.wait_for(|m| m["method"] == "window/showMessage");
     assert!(
-        told["params"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("changed since this fix was offered"),
+        str_of(&told["params"]["message"]).contains("changed since this fix was offered"),
         "{told:#}"
     );
 }
@@ -580,7 +577,7 @@ fn golangci_config_and_nolint_fixes_are_versioned() {
     assert_eq!(versions_for(&disable(&actions), &config), [Value::Null]);
     let nolint = actions
         .iter()
-        .find(|a| a["title"].as_str().unwrap().starts_with("Ignore unused"))
+        .find(|a| str_of(&a["title"]).starts_with("Ignore unused"))
         .unwrap_or_else(|| panic!("{actions:#?}"));
     assert_eq!(versions_for(nolint, &file), [json!(3)]);
 
@@ -601,7 +598,7 @@ fn golangci_config_and_nolint_fixes_are_versioned() {
     assert!(
         !actions
             .iter()
-            .any(|a| a["title"].as_str().unwrap().starts_with("Ignore unused")),
+            .any(|a| str_of(&a["title"]).starts_with("Ignore unused")),
         "{actions:#?}"
     );
     let peak = super::common::peak_rss_kib(editor.child.id());

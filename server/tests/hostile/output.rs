@@ -12,7 +12,7 @@ use pulldown_cmark::{Event, Options, Parser, Tag};
 use serde_json::{json, Value};
 
 use super::common::editor::Editor;
-use super::common::{gord, peak_rss_kib, RSS_BUDGET_KIB};
+use super::common::{gord, peak_rss_kib, str_of, RSS_BUDGET_KIB};
 
 /// A directory name that closes a code span/fence and opens HTML, an
 /// autolink, a link and an image.
@@ -302,7 +302,7 @@ fn ssh_secrets_stay_out_of_the_sidecars_diagnostics_hover_and_code_actions() {
     let diagnostics = published["params"]["diagnostics"].clone();
     assert_no_ssh_secret("the diagnostics", &diagnostics.to_string());
     for d in diagnostics.as_array().unwrap() {
-        let message = d["message"].as_str().unwrap();
+        let message = str_of(&d["message"]);
         assert!(
             !message.chars().any(is_hostile),
             "raw control characters in a diagnostic: {message:?}"
