@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use common::editor::{is_notification, Editor};
 use common::lsp::{assert_cancelled, code_actions, uri};
-use common::{golangci_dir, str_of, tools_path, wait};
+use common::{copy_tree, golangci_dir, str_of, tools_path, wait};
 use serde_json::{json, Value};
 use tower_lsp_server::ls_types::{Range, TextEdit};
 
@@ -20,19 +20,6 @@ fn fixture() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_tree(&common::repo_root().join("tests/fixtures/lint"), dir.path());
     dir
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 fn start(ws: &Path, settings: Value, path: &str) -> Editor {
@@ -46,13 +33,8 @@ fn start(ws: &Path, settings: Value, path: &str) -> Editor {
 }
 
 fn open(editor: &mut Editor, path: &Path) {
-    editor.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": {
-            "uri": uri(path), "languageId": "go", "version": 1,
-            "text": std::fs::read_to_string(path).unwrap(),
-        }}),
-    );
+    let text = std::fs::read_to_string(path).unwrap();
+    editor.open(&uri(path), "go", 1, &text);
 }
 
 fn save(editor: &mut Editor, path: &Path) {
@@ -74,17 +56,9 @@ fn forget_diagnostics(editor: &mut Editor, path: &Path) {
 /// The next lint publication for `path` (one whose diagnostics, if any, come
 /// from the linter).
 fn next_lint_diagnostics(editor: &mut Editor, path: &Path) -> Vec<Value> {
-    let wanted = uri(path);
-    let message = editor.wait_for(move |m| {
-        m["method"] == "textDocument/publishDiagnostics"
-            && m["params"]["uri"] == wanted
-            && m["params"]["diagnostics"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .all(|d| d["source"] == "golangci-lint")
-    });
-    message["params"]["diagnostics"].as_array().unwrap().clone()
+    editor.wait_diagnostics(&uri(path), |d| {
+        d.iter().all(|d| d["source"] == "golangci-lint")
+    })
 }
 
 /// Waits for the end of a lint run (the idle lint status).
@@ -231,6 +205,33 @@ fn apply_action(editor: &mut Editor, action: &Value) -> Vec<PathBuf> {
     touched
 }
 
+/// Picks the code action offered for `diagnostic` whose title `titled`
+/// accepts and applies it, forgetting the publications before it so the next
+/// wait sees what follows; the files it touched.
+fn pick_action(
+    editor: &mut Editor,
+    file: &Path,
+    diagnostic: &Value,
+    titled: impl Fn(&str) -> bool,
+) -> Vec<PathBuf> {
+    let actions = code_actions(editor, file, diagnostic);
+    let action = actions
+        .iter()
+        .find(|a| a["title"].as_str().is_some_and(&titled))
+        .unwrap_or_else(|| panic!("{actions:#?}"));
+    forget_diagnostics(editor, file);
+    apply_action(editor, action)
+}
+
+/// Saves `file` and returns the diagnostics of the lint that follows,
+/// asserting that none of them is a `code` any more.
+fn relint_without(editor: &mut Editor, file: &Path, code: &str) -> Vec<Value> {
+    save(editor, file);
+    let after = next_lint_diagnostics(editor, file);
+    assert!(!after.iter().any(|d| d["code"] == code), "{after:#?}");
+    after
+}
+
 /// The version of the next change `apply_action` sends (documents open at 1).
 static NEXT_VERSION: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(2);
 
@@ -316,21 +317,15 @@ fn ignoring_a_linter_on_a_line_adds_a_nolint_directive_golangci_lint_honours() {
     let file = ws.path().join("issues/issues.go");
     let (mut editor, diagnostics) = opened(ws.path(), &file);
     let errcheck = by_code(&diagnostics, "errcheck");
-    let actions = code_actions(&mut editor, &file, &errcheck);
-    let ignore = actions
-        .iter()
-        .find(|a| str_of(&a["title"]).starts_with("Ignore errcheck on this line"))
-        .unwrap_or_else(|| panic!("{actions:#?}"));
-    forget_diagnostics(&mut editor, &file);
-    apply_action(&mut editor, ignore);
+    pick_action(&mut editor, &file, &errcheck, |t| {
+        t.starts_with("Ignore errcheck on this line")
+    });
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(
         text.contains("\tos.Remove(\"x\") //nolint:errcheck //"),
         "{text}"
     );
-    save(&mut editor, &file);
-    let after = next_lint_diagnostics(&mut editor, &file);
-    assert!(!after.iter().any(|d| d["code"] == "errcheck"), "{after:#?}");
+    let after = relint_without(&mut editor, &file, "errcheck");
     assert_eq!(after.len(), diagnostics.len() - 1);
 }
 
@@ -340,13 +335,9 @@ fn disabling_a_linter_in_the_config_silences_it_on_the_next_run() {
     let file = ws.path().join("issues/issues.go");
     let (mut editor, diagnostics) = opened(ws.path(), &file);
     let unused = by_code(&diagnostics, "unused");
-    let actions = code_actions(&mut editor, &file, &unused);
-    let disable = actions
-        .iter()
-        .find(|a| a["title"] == "Disable unused in .golangci.yml")
-        .unwrap_or_else(|| panic!("{actions:#?}"));
-    forget_diagnostics(&mut editor, &file);
-    let touched = apply_action(&mut editor, disable);
+    let touched = pick_action(&mut editor, &file, &unused, |t| {
+        t == "Disable unused in .golangci.yml"
+    });
     assert_eq!(touched, [ws.path().join(".golangci.yml")]);
     let config = std::fs::read_to_string(ws.path().join(".golangci.yml")).unwrap();
     assert!(!config.contains("- unused"), "{config}");
@@ -354,9 +345,7 @@ fn disabling_a_linter_in_the_config_silences_it_on_the_next_run() {
         config.contains("- misspell"),
         "the other linters stay: {config}"
     );
-    save(&mut editor, &file);
-    let after = next_lint_diagnostics(&mut editor, &file);
-    assert!(!after.iter().any(|d| d["code"] == "unused"), "{after:#?}");
+    let after = relint_without(&mut editor, &file, "unused");
     assert!(after.iter().any(|d| d["code"] == "errcheck"));
 }
 
@@ -375,13 +364,9 @@ fn disabling_a_linter_in_a_toml_config_silences_it_and_keeps_the_comments() {
     let file = ws.path().join("issues/issues.go");
     let (mut editor, diagnostics) = opened(ws.path(), &file);
     let unused = by_code(&diagnostics, "unused");
-    let actions = code_actions(&mut editor, &file, &unused);
-    let disable = actions
-        .iter()
-        .find(|a| a["title"] == "Disable unused in .golangci.toml")
-        .unwrap_or_else(|| panic!("{actions:#?}"));
-    forget_diagnostics(&mut editor, &file);
-    let touched = apply_action(&mut editor, disable);
+    let touched = pick_action(&mut editor, &file, &unused, |t| {
+        t == "Disable unused in .golangci.toml"
+    });
     assert_eq!(touched, std::slice::from_ref(&toml));
     let config = std::fs::read_to_string(&toml).unwrap();
     assert!(
@@ -389,9 +374,7 @@ fn disabling_a_linter_in_a_toml_config_silences_it_and_keeps_the_comments() {
         "{config}"
     );
     assert!(config.contains("\"errcheck\", # errors"), "{config}");
-    save(&mut editor, &file);
-    let after = next_lint_diagnostics(&mut editor, &file);
-    assert!(!after.iter().any(|d| d["code"] == "unused"), "{after:#?}");
+    let after = relint_without(&mut editor, &file, "unused");
     assert!(after.iter().any(|d| d["code"] == "errcheck"));
 }
 
@@ -402,17 +385,11 @@ fn a_new_config_is_created_when_the_project_has_none() {
     let file = ws.path().join("issues/issues.go");
     let (mut editor, diagnostics) = opened(ws.path(), &file);
     let errcheck = by_code(&diagnostics, "errcheck");
-    let actions = code_actions(&mut editor, &file, &errcheck);
-    let disable = actions
-        .iter()
-        .find(|a| a["title"] == "Disable errcheck in a new .golangci.yml")
-        .unwrap_or_else(|| panic!("{actions:#?}"));
-    forget_diagnostics(&mut editor, &file);
-    apply_action(&mut editor, disable);
-    save(&mut editor, &file);
-    let after = next_lint_diagnostics(&mut editor, &file);
+    pick_action(&mut editor, &file, &errcheck, |t| {
+        t == "Disable errcheck in a new .golangci.yml"
+    });
+    let after = relint_without(&mut editor, &file, "errcheck");
     assert!(!after.is_empty(), "the default linters still run");
-    assert!(!after.iter().any(|d| d["code"] == "errcheck"), "{after:#?}");
 }
 
 /// A directory whose `golangci-lint` counts its lint runs (not `run --help`)

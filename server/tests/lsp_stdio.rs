@@ -6,6 +6,7 @@ use crate::common;
 use std::time::{Duration, Instant};
 
 use common::editor::{is_notification, Editor};
+use common::lsp::hover;
 use common::{str_of, wait, workspace_requiring};
 use serde_json::{json, Value};
 
@@ -262,18 +263,9 @@ fn an_ssh_config_is_diagnosed_as_typed_and_its_quick_fix_clears_the_problem() {
     editor.ignore(&["gord/status"]);
     editor.initialize(home.path(), json!({}));
     editor.notify("initialized", json!({}));
-    editor.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": { "uri": uri, "languageId": "ssh_config", "version": 1, "text": text } }),
-    );
-    let published = editor.wait_for(|m| {
-        m["method"] == "textDocument/publishDiagnostics"
-            && m["params"]["uri"] == uri.as_str()
-            && m["params"]["diagnostics"]
-                .as_array()
-                .is_some_and(|d| d.iter().any(|d| d["code"] == "SSH001"))
-    });
-    let typo = common::entry(&published["params"]["diagnostics"], "code", "SSH001").clone();
+    editor.open(&uri, "ssh_config", 1, text);
+    let published = editor.wait_diagnostics(&uri, |d| d.iter().any(|d| d["code"] == "SSH001"));
+    let typo = common::entry(&json!(published), "code", "SSH001").clone();
     assert_eq!(
         typo["range"],
         json!({ "start": { "line": 2, "character": 2 }, "end": { "line": 2, "character": 20 } })
@@ -295,10 +287,7 @@ fn an_ssh_config_is_diagnosed_as_typed_and_its_quick_fix_clears_the_problem() {
     );
 
     // The editor applies it; the next diagnostics no longer carry SSH001.
-    editor.notify(
-        "textDocument/didChange",
-        json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": fixed }] }),
-    );
+    editor.change(&uri, 2, &fixed);
     let after = editor.wait_for(|m| {
         m["method"] == "textDocument/publishDiagnostics"
             && m["params"]["uri"] == uri.as_str()
@@ -309,11 +298,7 @@ fn an_ssh_config_is_diagnosed_as_typed_and_its_quick_fix_clears_the_problem() {
     assert!(after["params"]["diagnostics"].is_array());
 
     // Hover on the Host line shows the effective configuration.
-    let hover = editor.request(
-        "textDocument/hover",
-        Some(json!({ "textDocument": { "uri": uri }, "position": { "line": 0, "character": 6 } })),
-    );
-    let value = str_of(&hover["result"]["contents"]["value"]);
+    let value = hover(&mut editor, &uri, 0, 6);
     assert!(
         value.contains("Effective configuration for `devbox`"),
         "{value}"
@@ -332,12 +317,8 @@ fn an_ssh_config_is_diagnosed_as_typed_and_its_quick_fix_clears_the_problem() {
         "textDocument/didClose",
         json!({ "textDocument": { "uri": uri } }),
     );
-    let cleared = editor.wait_for(|m| {
-        m["method"] == "textDocument/publishDiagnostics"
-            && m["params"]["uri"] == uri.as_str()
-            && m["params"]["diagnostics"] == json!([])
-    });
-    assert_eq!(cleared["params"]["diagnostics"], json!([]));
+    let cleared = editor.wait_diagnostics(&uri, |d| d.is_empty());
+    assert!(cleared.is_empty(), "{cleared:#?}");
 }
 
 #[test]
@@ -349,10 +330,7 @@ fn go_to_definition_follows_a_proxyjump_alias_to_its_host_block() {
     let uri = format!("file://{}", config.display());
     let mut editor = Editor::start(&[]);
     editor.initialize(home.path(), json!({}));
-    editor.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": { "uri": uri, "languageId": "ssh_config", "version": 1, "text": text } }),
-    );
+    editor.open(&uri, "ssh_config", 1, text);
     let location = editor.request(
         "textDocument/definition",
         Some(json!({ "textDocument": { "uri": uri }, "position": { "line": 3, "character": 14 } })),
@@ -360,15 +338,8 @@ fn go_to_definition_follows_a_proxyjump_alias_to_its_host_block() {
     assert_eq!(location["result"]["uri"], uri.as_str());
     assert_eq!(location["result"]["range"]["start"]["line"], 0);
     // The open config is linted too (no keep-alives, no ConnectTimeout).
-    let published = editor.wait_for(|m| {
-        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri.as_str()
-    });
-    let codes: Vec<&Value> = published["params"]["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| &d["code"])
-        .collect();
+    let published = editor.wait_diagnostics(&uri, |_| true);
+    let codes: Vec<&Value> = published.iter().map(|d| &d["code"]).collect();
     assert!(codes.contains(&&json!("SSH019")), "{codes:?}");
 }
 
@@ -381,25 +352,15 @@ fn a_did_change_older_than_or_as_old_as_the_open_text_is_ignored() {
     let uri = format!("file://{}", config.display());
     let mut editor = Editor::start(&[]);
     editor.initialize(home.path(), json!({}));
-    editor.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": { "uri": uri, "languageId": "ssh_config", "version": 5, "text": text } }),
-    );
+    editor.open(&uri, "ssh_config", 5, text);
     // Late arrivals: an older version, then the same version again.
     for (version, late) in [
         (4, "Host older\n  HostName 10.0.0.4\n"),
         (5, "Host same\n  HostName 10.0.0.5\n"),
     ] {
-        editor.notify(
-            "textDocument/didChange",
-            json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [{ "text": late }] }),
-        );
+        editor.change(&uri, version, late);
     }
-    let hover = editor.request(
-        "textDocument/hover",
-        Some(json!({ "textDocument": { "uri": uri }, "position": { "line": 0, "character": 6 } })),
-    );
-    let value = str_of(&hover["result"]["contents"]["value"]);
+    let value = hover(&mut editor, &uri, 0, 6);
     assert!(
         value.contains("Effective configuration for `devbox`"),
         "{value}"
@@ -409,25 +370,14 @@ fn a_did_change_older_than_or_as_old_as_the_open_text_is_ignored() {
         "{value}"
     );
     // Only the opened text is linted: one publication, of version 5.
-    editor.wait_for(|m| {
-        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri.as_str()
-    });
+    editor.wait_diagnostics(&uri, |_| true);
 
     // A newer version applies.
-    editor.notify(
-        "textDocument/didChange",
-        json!({ "textDocument": { "uri": uri, "version": 6 }, "contentChanges": [{ "text": "Host newer\n  HostName 10.0.0.6\n" }] }),
-    );
-    let hover = editor.request(
-        "textDocument/hover",
-        Some(json!({ "textDocument": { "uri": uri }, "position": { "line": 0, "character": 6 } })),
-    );
-    let value = str_of(&hover["result"]["contents"]["value"]);
+    editor.change(&uri, 6, "Host newer\n  HostName 10.0.0.6\n");
+    let value = hover(&mut editor, &uri, 0, 6);
     assert!(
         value.contains("| hostname | `10.0.0.6` | line 2 |"),
         "{value}"
     );
-    editor.wait_for(|m| {
-        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri.as_str()
-    });
+    editor.wait_diagnostics(&uri, |_| true);
 }

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use common::editor::Editor;
 use common::lsp::assert_cancelled;
-use common::{command_line, gord, processes_with, repo_root, str_of, wait, Run};
+use common::{command_line, copy_tree, gord, processes_with, repo_root, str_of, wait, Run};
 use serde_json::{json, Value};
 
 const ALL_MODULES: [&str; 3] = [
@@ -26,19 +26,6 @@ const ALL_MODULES: [&str; 3] = [
 
 fn fixture() -> PathBuf {
     repo_root().join("tests/fixtures/preload")
-}
-
-/// Copies a directory tree.
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// Writes a module proxy (the GOPROXY protocol's file layout) for every

@@ -42,14 +42,6 @@ fn host_line(rig: &Rig, alias: &str) -> u64 {
         .unwrap() as u64
 }
 
-fn diagnostics_for(editor: &mut Editor, uri: &str) -> Vec<Value> {
-    let uri = uri.to_string();
-    let message = editor.wait_for(move |m| {
-        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri.as_str()
-    });
-    message["params"]["diagnostics"].as_array().unwrap().clone()
-}
-
 #[test]
 fn the_hosts_of_the_config_are_listed_with_their_host_lines() {
     let mut rig = Rig::new();
@@ -127,7 +119,7 @@ fn a_check_reports_progress_and_puts_each_hosts_findings_on_its_host_line() {
     );
 
     let uri = format!("file://{}", rig.config.display());
-    let diagnostics = diagnostics_for(&mut editor, &uri);
+    let diagnostics = editor.wait_diagnostics(&uri, |_| true);
     let changed = diagnostics
         .iter()
         .find(|d| d["code"] == "RMT006")

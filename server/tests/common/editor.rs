@@ -152,6 +152,43 @@ impl Editor {
         self.notify("window/workDoneProgress/cancel", json!({ "token": token }));
     }
 
+    /// Opens the document `uri` as an editor does, with its language id,
+    /// version and text.
+    pub fn open(&mut self, uri: &str, language: &str, version: i32, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": {
+                "uri": uri, "languageId": language, "version": version, "text": text,
+            }}),
+        );
+    }
+
+    /// Replaces the whole text of the open document `uri` with `text` at
+    /// `version`.
+    pub fn change(&mut self, uri: &str, version: i32, text: &str) {
+        self.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": uri, "version": version },
+                    "contentChanges": [{ "text": text }] }),
+        );
+    }
+
+    /// Waits for a publication of diagnostics for `uri` whose list `wanted`
+    /// accepts (`|_| true` for the next one); returns that list.
+    pub fn wait_diagnostics(&mut self, uri: &str, wanted: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+        let message = self.wait_for(|m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == uri
+                && m["params"]["diagnostics"]
+                    .as_array()
+                    .is_some_and(|d| wanted(d))
+        });
+        message["params"]["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
     /// Waits for the first message matching `wanted`; others are kept in `seen`.
     pub fn wait_for(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
         self.wait_for_within(WAIT, wanted)

@@ -21,6 +21,16 @@ pub fn assert_cancelled(response: &Value, method: &str) {
     assert_eq!(response["error"]["message"], format!("{method} cancelled"));
 }
 
+/// The text of the hover the server shows at `line`:`character` of `uri`.
+pub fn hover(editor: &mut Editor, uri: &str, line: u32, character: u32) -> String {
+    let response = editor.request(
+        "textDocument/hover",
+        Some(json!({ "textDocument": { "uri": uri },
+                     "position": { "line": line, "character": character } })),
+    );
+    super::str_of(&response["result"]["contents"]["value"]).to_string()
+}
+
 /// The code actions the server offers for `diagnostic` in `path`.
 pub fn code_actions(editor: &mut Editor, path: &Path, diagnostic: &Value) -> Vec<Value> {
     let response = editor.request(

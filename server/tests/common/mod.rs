@@ -101,6 +101,20 @@ pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
+/// Copies the directory tree `from` to `to` (a fixture the test may edit).
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
 /// A temporary Go workspace whose go.mod asks for `go_line`.
 pub fn workspace_requiring(go_line: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

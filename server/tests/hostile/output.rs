@@ -288,20 +288,10 @@ fn ssh_secrets_stay_out_of_the_sidecars_diagnostics_hover_and_code_actions() {
     editor.ignore(&["gord/status"]);
     editor.initialize(home.path(), json!({}));
     editor.notify("initialized", json!({}));
-    editor.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": { "uri": uri, "languageId": "ssh_config", "version": 1, "text": text } }),
-    );
-    let published = editor.wait_for(|m| {
-        m["method"] == "textDocument/publishDiagnostics"
-            && m["params"]["uri"] == uri.as_str()
-            && m["params"]["diagnostics"]
-                .as_array()
-                .is_some_and(|d| d.iter().any(|d| d["code"] == "SSH023"))
-    });
-    let diagnostics = published["params"]["diagnostics"].clone();
-    assert_no_ssh_secret("the diagnostics", &diagnostics.to_string());
-    for d in diagnostics.as_array().unwrap() {
+    editor.open(&uri, "ssh_config", 1, &text);
+    let diagnostics = editor.wait_diagnostics(&uri, |d| d.iter().any(|d| d["code"] == "SSH023"));
+    assert_no_ssh_secret("the diagnostics", &json!(diagnostics).to_string());
+    for d in &diagnostics {
         let message = str_of(&d["message"]);
         assert!(
             !message.chars().any(is_hostile),
@@ -339,10 +329,7 @@ fn ssh_secrets_stay_out_of_the_sidecars_diagnostics_hover_and_code_actions() {
         .collect();
     std::fs::write(&valid, &valid_text).unwrap();
     let valid_uri = format!("file://{}", valid.display());
-    editor.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": { "uri": valid_uri, "languageId": "ssh_config", "version": 1, "text": valid_text } }),
-    );
+    editor.open(&valid_uri, "ssh_config", 1, &valid_text);
     let hover = editor.request(
         "textDocument/hover",
         Some(json!({ "textDocument": { "uri": valid_uri }, "position": { "line": 0, "character": 6 } })),

@@ -292,17 +292,8 @@ fn open_ssh_config(editor: &mut Editor, ws: &Path, config: &Path, text: &str) ->
     editor.initialize(ws, json!({ "trusted": false }));
     editor.notify("initialized", json!({}));
     let uri = format!("file://{}", config.display());
-    editor.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": { "uri": uri, "languageId": "ssh_config", "version": 1, "text": text } }),
-    );
-    let published = editor.wait_for(|m| {
-        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri.as_str()
-    });
-    published["params"]["diagnostics"]
-        .as_array()
-        .unwrap()
-        .clone()
+    editor.open(&uri, "ssh_config", 1, text);
+    editor.wait_diagnostics(&uri, |_| true)
 }
 
 fn messages(diagnostics: &[Value]) -> String {
