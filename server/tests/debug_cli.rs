@@ -3,7 +3,6 @@
 
 use crate::common;
 
-use std::io::Read;
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -12,7 +11,7 @@ use std::time::Duration;
 use common::debug_fixture::{
     builds, dlv_dir, path_with, process_exists, tracer_of, wait_until, Target,
 };
-use common::{first_line, gord, repo_root, str_of};
+use common::{first_line, gord, repo_root, rest_of_stderr, str_of, wait_with_stderr};
 use gord::debug::buildinfo::read_binary;
 use gord::debug::client::DapClient;
 use gord::debug::launch::{DlvServer, LaunchOptions, ServerKind};
@@ -29,6 +28,12 @@ fn run(args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
+}
+
+/// `gord attach <pid of target> options...`, run to the end.
+fn attach_to(target: &Target, options: &[&str]) -> (i32, String, String) {
+    let pid = target.pid().to_string();
+    run(&[&["attach", pid.as_str()], options].concat())
 }
 
 #[test]
@@ -143,7 +148,7 @@ fn procs_lists_the_go_fixtures_with_dwarf_optimisation_and_verdict() {
 #[test]
 fn attach_dry_run_blocks_a_binary_without_dwarf_with_exit_1() {
     let target = Target::start(&builds().no_dwarf);
-    let (code, stdout, _) = run(&["attach", &target.pid().to_string(), "--dry-run"]);
+    let (code, stdout, _) = attach_to(&target, &["--dry-run"]);
     assert_eq!(code, 1, "{stdout}");
     assert!(stdout.contains("error[DBG006]"), "{stdout}");
     assert!(
@@ -156,13 +161,7 @@ fn attach_dry_run_blocks_a_binary_without_dwarf_with_exit_1() {
 #[test]
 fn attach_dry_run_of_a_trimpath_build_maps_the_module_to_its_source() {
     let target = Target::start(&builds().trimpath);
-    let (code, stdout, stderr) = run(&[
-        "attach",
-        &target.pid().to_string(),
-        "--dry-run",
-        "--format",
-        "json",
-    ]);
+    let (code, stdout, stderr) = attach_to(&target, &["--dry-run", "--format", "json"]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     let json: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(json["schemaVersion"], 1);
@@ -202,16 +201,8 @@ fn attach_headless_listens_on_loopback_and_detach_leaves_the_target_running() {
         .spawn()
         .unwrap();
     let line = first_line(&mut attach);
-    let started: Value = serde_json::from_str(&line).unwrap_or_else(|e| {
-        let mut err = String::new();
-        attach
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut err)
-            .unwrap();
-        panic!("{e}: {line:?} {err}")
-    });
+    let started: Value = serde_json::from_str(&line)
+        .unwrap_or_else(|e| panic!("{e}: {line:?} {}", rest_of_stderr(&mut attach)));
     let host = str_of(&started["server"]["host"]);
     let port = started["server"]["port"].as_u64().unwrap() as u16;
     let dlv_pid = started["server"]["dlvPid"].as_u64().unwrap() as u32;
@@ -224,15 +215,8 @@ fn attach_headless_listens_on_loopback_and_detach_leaves_the_target_running() {
 
     // Closing stdin (the editor going away) detaches.
     drop(attach.stdin.take());
-    let status = attach.wait().unwrap();
+    let (status, err) = wait_with_stderr(&mut attach);
     assert!(status.success());
-    let mut err = String::new();
-    attach
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
     assert!(err.contains("RPCServer.Detach"), "{err}");
     wait_until("dlv to exit", || !process_exists(dlv_pid));
     assert_eq!(tracer_of(pid), 0);
@@ -279,12 +263,7 @@ fn stopping_a_dap_server_nobody_used_leaves_no_dlv_behind() {
 #[test]
 fn attach_refuses_to_listen_beyond_loopback() {
     let target = Target::start(&builds().normal);
-    let (code, _, stderr) = run(&[
-        "attach",
-        &target.pid().to_string(),
-        "--listen",
-        "0.0.0.0:2345",
-    ]);
+    let (code, _, stderr) = attach_to(&target, &["--listen", "0.0.0.0:2345"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("loopback only"), "{stderr}");
     assert_eq!(tracer_of(target.pid()), 0);

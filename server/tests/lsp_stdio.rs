@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use common::editor::{is_notification, Editor};
 use common::lsp::hover;
-use common::{str_of, wait, workspace_requiring};
+use common::{assert_contains_all, str_of, wait, workspace_requiring};
 use serde_json::{json, Value};
 
 #[test]
@@ -298,18 +298,13 @@ fn an_ssh_config_is_diagnosed_as_typed_and_its_quick_fix_clears_the_problem() {
     assert!(after["params"]["diagnostics"].is_array());
 
     // Hover on the Host line shows the effective configuration.
-    let value = hover(&mut editor, &uri, 0, 6);
-    assert!(
-        value.contains("Effective configuration for `devbox`"),
-        "{value}"
-    );
-    assert!(
-        value.contains("| hostname | `127.0.0.1` | line 2 |"),
-        "{value}"
-    );
-    assert!(
-        value.contains("| serveraliveinterval | `30` | line 3 |"),
-        "{value}"
+    assert_contains_all(
+        &hover(&mut editor, &uri, 0, 6),
+        &[
+            "Effective configuration for `devbox`",
+            "| hostname | `127.0.0.1` | line 2 |",
+            "| serveraliveinterval | `30` | line 3 |",
+        ],
     );
 
     // Closing the file clears what the live lint published.
@@ -321,16 +316,25 @@ fn an_ssh_config_is_diagnosed_as_typed_and_its_quick_fix_clears_the_problem() {
     assert!(cleared.is_empty(), "{cleared:#?}");
 }
 
-#[test]
-fn go_to_definition_follows_a_proxyjump_alias_to_its_host_block() {
+/// A server on a fresh home whose ssh config `text`, saved there, is open
+/// at `version`: the home, the config's URI and the editor.
+fn editing_ssh_config(text: &str, version: i32) -> (tempfile::TempDir, String, Editor) {
     let home = tempfile::tempdir().unwrap();
     let config = home.path().join("work.ssh_config");
-    let text = "Host bastion\n  HostName 127.0.0.1\nHost app\n  ProxyJump bastion\n";
     std::fs::write(&config, text).unwrap();
     let uri = format!("file://{}", config.display());
     let mut editor = Editor::start(&[]);
     editor.initialize(home.path(), json!({}));
-    editor.open(&uri, "ssh_config", 1, text);
+    editor.open(&uri, "ssh_config", version, text);
+    (home, uri, editor)
+}
+
+#[test]
+fn go_to_definition_follows_a_proxyjump_alias_to_its_host_block() {
+    let (_home, uri, mut editor) = editing_ssh_config(
+        "Host bastion\n  HostName 127.0.0.1\nHost app\n  ProxyJump bastion\n",
+        1,
+    );
     let location = editor.request(
         "textDocument/definition",
         Some(json!({ "textDocument": { "uri": uri }, "position": { "line": 3, "character": 14 } })),
@@ -345,14 +349,7 @@ fn go_to_definition_follows_a_proxyjump_alias_to_its_host_block() {
 
 #[test]
 fn a_did_change_older_than_or_as_old_as_the_open_text_is_ignored() {
-    let home = tempfile::tempdir().unwrap();
-    let config = home.path().join("work.ssh_config");
-    let text = "Host devbox\n  HostName 127.0.0.1\n";
-    std::fs::write(&config, text).unwrap();
-    let uri = format!("file://{}", config.display());
-    let mut editor = Editor::start(&[]);
-    editor.initialize(home.path(), json!({}));
-    editor.open(&uri, "ssh_config", 5, text);
+    let (_home, uri, mut editor) = editing_ssh_config("Host devbox\n  HostName 127.0.0.1\n", 5);
     // Late arrivals: an older version, then the same version again.
     for (version, late) in [
         (4, "Host older\n  HostName 10.0.0.4\n"),
@@ -360,14 +357,12 @@ fn a_did_change_older_than_or_as_old_as_the_open_text_is_ignored() {
     ] {
         editor.change(&uri, version, late);
     }
-    let value = hover(&mut editor, &uri, 0, 6);
-    assert!(
-        value.contains("Effective configuration for `devbox`"),
-        "{value}"
-    );
-    assert!(
-        value.contains("| hostname | `127.0.0.1` | line 2 |"),
-        "{value}"
+    assert_contains_all(
+        &hover(&mut editor, &uri, 0, 6),
+        &[
+            "Effective configuration for `devbox`",
+            "| hostname | `127.0.0.1` | line 2 |",
+        ],
     );
     // Only the opened text is linted: one publication, of version 5.
     editor.wait_diagnostics(&uri, |_| true);

@@ -55,10 +55,16 @@ impl Run {
 /// it wrote to its (piped) stderr.
 pub fn wait_with_stderr(child: &mut std::process::Child) -> (std::process::ExitStatus, String) {
     let status = child.wait().unwrap();
+    (status, rest_of_stderr(child))
+}
+
+/// Everything a started child writes to its (piped) stderr, up to the
+/// pipe's end.
+pub fn rest_of_stderr(child: &mut std::process::Child) -> String {
     let mut stderr = String::new();
     std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr piped"), &mut stderr)
         .unwrap();
-    (status, stderr)
+    stderr
 }
 
 /// The element of the JSON array `list` whose `key` is `value` (a check by
@@ -82,6 +88,14 @@ pub fn str_of(value: &serde_json::Value) -> &str {
     value
         .as_str()
         .unwrap_or_else(|| panic!("not a string: {value}"))
+}
+
+/// Asserts that `text` contains every one of `parts`; a failure shows the
+/// part and the whole text.
+pub fn assert_contains_all(text: &str, parts: &[&str]) {
+    for part in parts {
+        assert!(text.contains(part), "no {part:?} in:\n{text}");
+    }
 }
 
 /// The string `key` of every element of the JSON array `list`, in order.
