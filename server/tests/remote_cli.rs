@@ -1,6 +1,6 @@
 //! `gord remote check` against real sshd daemons on loopback (tests/rig).
 
-use crate::common::{skip, str_of};
+use crate::common::{free_port, skip, str_of};
 use crate::rig;
 
 use std::time::Duration;
@@ -176,7 +176,7 @@ fn a_port_that_accepts_but_never_sends_a_banner_costs_at_most_the_timeout() {
 #[test]
 fn a_closed_port_is_reported_as_connection_refused() {
     let mut rig = Rig::new();
-    let port = rig::free_port();
+    let port = free_port();
     let base = rig.root_with_key();
     rig.host("closed", port, &with(&base, &[]));
     let (report, _, took, _) = rig.gord_check(&["closed", "--timeout", "5"]);
@@ -292,7 +292,7 @@ fn thirty_hosts_with_three_black_holes_finish_in_about_one_timeout() {
         rig.host(&format!("ok{i}"), healthy, &with(&base, &[]));
     }
     for i in 0..24 {
-        rig.host(&format!("gone{i}"), rig::free_port(), &with(&base, &[]));
+        rig.host(&format!("gone{i}"), free_port(), &with(&base, &[]));
     }
     let (report, _, took, _) = rig.gord_check(&["--all", "--jobs", "8", "--timeout", "2"]);
     let hosts = report["hosts"].as_array().unwrap();

@@ -151,18 +151,7 @@ fn lint_sarif_is_valid() {
 fn remote_check_sarif_is_valid() {
     // A host on a loopback port nothing listens on: the check fails fast
     // with findings, and nothing leaves the machine.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("config");
-    std::fs::write(
-        &config,
-        format!("Host closed\n    HostName 127.0.0.1\n    Port {port}\n    ConnectTimeout 2\n"),
-    )
-    .unwrap();
+    let (dir, config, _) = common::closed_host_config();
     let doc = sarif_of(
         dir.path(),
         &[

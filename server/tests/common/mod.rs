@@ -129,6 +129,29 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// A port on 127.0.0.1 nothing listens on (bound, then released).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// An ssh config naming one host, `closed`, on a loopback port nothing
+/// listens on: its directory, its path and the port.
+pub fn closed_host_config() -> (tempfile::TempDir, PathBuf, u16) {
+    let port = free_port();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ssh_config");
+    std::fs::write(
+        &path,
+        format!("Host closed\n  HostName 127.0.0.1\n  Port {port}\n  User nobody\n"),
+    )
+    .unwrap();
+    (dir, path, port)
+}
+
 /// A temporary Go workspace whose go.mod asks for `go_line`.
 pub fn workspace_requiring(go_line: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

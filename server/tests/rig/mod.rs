@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::common::wait;
+use crate::common::{free_port, wait};
 
 pub const SSHD: &str = "/usr/sbin/sshd";
 
@@ -89,15 +89,6 @@ fn keygen(path: &Path, passphrase: &str) {
             path.to_str().unwrap(),
         ],
     );
-}
-
-/// A port nothing listens on (bound, then released).
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 impl Rig {
