@@ -7,7 +7,7 @@ use crate::common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::str_of;
+use common::{str_of, temp_tree};
 use serde_json::Value;
 
 fn fixture() -> PathBuf {
@@ -146,18 +146,11 @@ fn a_clean_package_exits_zero() {
 
 #[test]
 fn a_broken_config_is_the_linters_failure_exit_two_not_findings() {
-    let ws = tempfile::tempdir().unwrap();
-    std::fs::write(
-        ws.path().join("go.mod"),
-        "module example.com/x\n\ngo 1.22\n",
-    )
-    .unwrap();
-    std::fs::write(ws.path().join("x.go"), "package x\n").unwrap();
-    std::fs::write(
-        ws.path().join(".golangci.yml"),
-        "version: \"2\"\nlinters: [\n",
-    )
-    .unwrap();
+    let ws = temp_tree(&[
+        ("go.mod", "module example.com/x\n\ngo 1.22\n"),
+        ("x.go", "package x\n"),
+        (".golangci.yml", "version: \"2\"\nlinters: [\n"),
+    ]);
     let out = gord_lint(ws.path(), &["."], &[]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -169,17 +162,10 @@ fn a_broken_config_is_the_linters_failure_exit_two_not_findings() {
 
 #[test]
 fn code_that_does_not_compile_is_reported_as_such() {
-    let ws = tempfile::tempdir().unwrap();
-    std::fs::write(
-        ws.path().join("go.mod"),
-        "module example.com/x\n\ngo 1.22\n",
-    )
-    .unwrap();
-    std::fs::write(
-        ws.path().join("x.go"),
-        "package x\n\nfunc F() int { return \"s\" }\n",
-    )
-    .unwrap();
+    let ws = temp_tree(&[
+        ("go.mod", "module example.com/x\n\ngo 1.22\n"),
+        ("x.go", "package x\n\nfunc F() int { return \"s\" }\n"),
+    ]);
     let out = gord_lint(ws.path(), &["."], &[]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -267,18 +267,10 @@ fn attach_dry_run_sarif_is_valid_with_its_findings_on_the_process() {
 /// A one-package module without dependencies: nothing to download, so the
 /// offline check is all a preload has to do.
 fn tiny_workspace() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("go.mod"),
-        "module example.com/tiny\n\ngo 1.21\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("main.go"),
-        "package main\n\nfunc main() {}\n",
-    )
-    .unwrap();
-    dir
+    common::temp_tree(&[
+        ("go.mod", "module example.com/tiny\n\ngo 1.21\n"),
+        ("main.go", "package main\n\nfunc main() {}\n"),
+    ])
 }
 
 #[test]
@@ -305,17 +297,16 @@ fn preload_sarif_is_valid_for_a_ready_workspace_and_one_that_needs_the_network()
     assert_eq!(ready["runs"][0]["results"], serde_json::json!([]));
 
     // A dependency that is in no cache here and cannot be fetched offline.
-    let online = tiny_workspace();
-    std::fs::write(
-        online.path().join("go.mod"),
-        "module example.com/tiny\n\ngo 1.21\n\nrequire example.invalid/gone v1.0.0\n",
-    )
-    .unwrap();
-    std::fs::write(
-        online.path().join("main.go"),
-        "package main\n\nimport _ \"example.invalid/gone\"\n\nfunc main() {}\n",
-    )
-    .unwrap();
+    let online = common::temp_tree(&[
+        (
+            "go.mod",
+            "module example.com/tiny\n\ngo 1.21\n\nrequire example.invalid/gone v1.0.0\n",
+        ),
+        (
+            "main.go",
+            "package main\n\nimport _ \"example.invalid/gone\"\n\nfunc main() {}\n",
+        ),
+    ]);
     let doc = run(online.path());
     assert_valid("gord preload (needs the network)", &doc);
     let results = doc["runs"][0]["results"].as_array().unwrap();
@@ -347,12 +338,8 @@ fn debug_core_sarif_is_valid_with_a_mismatch_on_the_core_file() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(target.stdout.take().unwrap()),
-        &mut line,
-    )
-    .unwrap();
+    // Its first line says it is ready.
+    common::first_line(&mut target);
     let dir = tempfile::tempdir().unwrap();
     let gcore = Command::new("gcore")
         .arg("-o")
@@ -376,32 +363,19 @@ fn debug_core_sarif_is_valid_with_a_mismatch_on_the_core_file() {
             return;
         }
     }
-    let core = core.to_str().unwrap();
-    let matched = sarif_of(
-        dir.path(),
-        &[
-            "debug",
-            "core",
-            normal.to_str().unwrap(),
-            core,
-            "-f",
-            "sarif",
-        ],
-    );
+    // `gord debug core <executable> <the core> -f sarif`.
+    let debug_core = |executable: &Path| {
+        let (executable, core) = (executable.to_str().unwrap(), core.to_str().unwrap());
+        sarif_of(
+            dir.path(),
+            &["debug", "core", executable, core, "-f", "sarif"],
+        )
+    };
+    let matched = debug_core(&normal);
     assert_valid_log("gord debug core (a match)", &matched);
     assert_eq!(matched["runs"][0]["results"], serde_json::json!([]));
 
-    let doc = sarif_of(
-        dir.path(),
-        &[
-            "debug",
-            "core",
-            other.to_str().unwrap(),
-            core,
-            "-f",
-            "sarif",
-        ],
-    );
+    let doc = debug_core(&other);
     assert_valid("gord debug core (a mismatch)", &doc);
     let result = &doc["runs"][0]["results"][0];
     assert_eq!(result["ruleId"], "DBG010");

@@ -152,15 +152,23 @@ pub fn closed_host_config() -> (tempfile::TempDir, PathBuf, u16) {
     (dir, path, port)
 }
 
+/// A temporary directory holding `files`: each a path in it and its text.
+pub fn temp_tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().expect("a file in the tree")).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
 /// A temporary Go workspace whose go.mod asks for `go_line`.
 pub fn workspace_requiring(go_line: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("go.mod"),
-        format!("module example.com/future\n\ngo {go_line}\n"),
-    )
-    .unwrap();
-    dir
+    temp_tree(&[(
+        "go.mod",
+        &format!("module example.com/future\n\ngo {go_line}\n"),
+    )])
 }
 
 /// A directory holding an executable `go` shell script with `body`.

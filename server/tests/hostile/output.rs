@@ -12,7 +12,7 @@ use pulldown_cmark::{Event, Options, Parser, Tag};
 use serde_json::{json, Value};
 
 use super::common::editor::Editor;
-use super::common::{gord, peak_rss_kib, str_of, RSS_BUDGET_KIB};
+use super::common::{gord, peak_rss_kib, str_of, temp_tree, RSS_BUDGET_KIB};
 
 /// A directory name that closes a code span/fence and opens HTML, an
 /// autolink, a link and an image.
@@ -173,12 +173,7 @@ fn file_names_and_go_mod_lines_never_drive_the_terminal() {
 
 #[test]
 fn goflags_linker_secrets_are_never_printed_by_check() {
-    let ws = tempfile::tempdir().unwrap();
-    std::fs::write(
-        ws.path().join("go.mod"),
-        "module example.com/x\n\ngo 1.21\n",
-    )
-    .unwrap();
+    let ws = temp_tree(&[("go.mod", "module example.com/x\n\ngo 1.21\n")]);
     for goflags in [
         "-ldflags=-X=main.token=s3cr3t",
         "'-ldflags=-X main.token=s3cr3t'",
@@ -403,12 +398,7 @@ fn closed_pipe() -> Stdio {
 
 #[test]
 fn a_gone_stderr_or_stdout_is_no_panic() {
-    let ws = tempfile::tempdir().unwrap();
-    std::fs::write(
-        ws.path().join("go.mod"),
-        "module example.com/x\n\ngo 1.21\n",
-    )
-    .unwrap();
+    let ws = temp_tree(&[("go.mod", "module example.com/x\n\ngo 1.21\n")]);
     let missing = ws.path().join("missing");
 
     // stderr a closed pipe, with an error to report on it.

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 use super::common::editor::{is_notification, Editor};
-use super::common::{gord, peak_rss_kib, RSS_BUDGET_KIB};
+use super::common::{gord, peak_rss_kib, temp_tree, RSS_BUDGET_KIB};
 
 /// The address space any gord here may map: far above the budget (tokio and
 /// malloc reserve more than they touch), far below what hurts the machine.
@@ -170,12 +170,7 @@ fn assert_sidecar_bounded(editor: &mut Editor, what: &str) {
 
 /// A workspace with a sane go.mod and `sub/go.mod` a symlink to `target`.
 fn workspace_with_sub_gomod(target: &Path) -> tempfile::TempDir {
-    let ws = tempfile::tempdir().unwrap();
-    std::fs::write(
-        ws.path().join("go.mod"),
-        "module example.com/ws\n\ngo 1.21\n",
-    )
-    .unwrap();
+    let ws = temp_tree(&[("go.mod", "module example.com/ws\n\ngo 1.21\n")]);
     std::fs::create_dir(ws.path().join("sub")).unwrap();
     symlink(target, ws.path().join("sub/go.mod")).unwrap();
     ws
