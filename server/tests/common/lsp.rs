@@ -31,6 +31,17 @@ pub fn hover(editor: &mut Editor, uri: &str, line: u32, character: u32) -> Strin
     super::str_of(&response["result"]["contents"]["value"]).to_string()
 }
 
+/// The code action titled `title` among those the server offers for
+/// `diagnostic` in `path`; panics showing them when none is.
+pub fn code_action(editor: &mut Editor, path: &Path, diagnostic: &Value, title: &str) -> Value {
+    let actions = code_actions(editor, path, diagnostic);
+    actions
+        .iter()
+        .find(|a| a["title"] == title)
+        .unwrap_or_else(|| panic!("no {title:?} among {actions:#?}"))
+        .clone()
+}
+
 /// The code actions the server offers for `diagnostic` in `path`.
 pub fn code_actions(editor: &mut Editor, path: &Path, diagnostic: &Value) -> Vec<Value> {
     let response = editor.request(

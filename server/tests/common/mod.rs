@@ -203,13 +203,22 @@ pub fn peak_rss_kib(pid: u32) -> u64 {
 /// The memory budget every hostile input must stay under (issue #13).
 pub const RSS_BUDGET_KIB: u64 = 100 * 1024;
 
+/// Reads `pipe` to its end on a thread of its own, so that a child never
+/// blocks on a full pipe; join the handle for the bytes.
+pub fn drain(mut pipe: impl std::io::Read + Send + 'static) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        pipe.read_to_end(&mut buf).unwrap();
+        buf
+    })
+}
+
 /// Runs `command` to the end and returns its output with its own peak
 /// resident set size in KiB (from `wait4`'s rusage, so other children of the
 /// test process do not count).
 // wait4 below reaps the child; clippy cannot see that.
 #[allow(clippy::zombie_processes)]
 pub fn output_with_peak_rss(command: &mut std::process::Command) -> (std::process::Output, u64) {
-    use std::io::Read;
     use std::os::unix::process::ExitStatusExt;
     use std::process::Stdio;
     let mut child = command
@@ -218,18 +227,8 @@ pub fn output_with_peak_rss(command: &mut std::process::Command) -> (std::proces
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut stdout_pipe = child.stdout.take().unwrap();
-    let mut stderr_pipe = child.stderr.take().unwrap();
-    let out_reader = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        stdout_pipe.read_to_end(&mut buf).unwrap();
-        buf
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        stderr_pipe.read_to_end(&mut buf).unwrap();
-        buf
-    });
+    let out_reader = drain(child.stdout.take().unwrap());
+    let err_reader = drain(child.stderr.take().unwrap());
     let mut raw_status = 0;
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     // SAFETY: waits for our own child; `usage` and `raw_status` are valid out-pointers.

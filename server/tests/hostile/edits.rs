@@ -201,7 +201,7 @@ use serde_json::{json, Value};
 use tower_lsp_server::ls_types::{Range, TextEdit};
 
 use super::common::editor::Editor;
-use super::common::lsp::{code_actions, uri};
+use super::common::lsp::{code_action, code_actions, uri};
 use super::common::{copy_tree, golangci_dir, str_of, tools_path};
 
 /// A sidecar whose client says what VS Code's (vscode-languageclient 9)
@@ -261,6 +261,16 @@ fn ssh001_on(editor: &mut Editor, path: &Path, line: u64) -> Value {
         .unwrap()
 }
 
+/// Asserts that `action` edits `path` at `version` only, and that the client
+/// applies it there, on `text`, giving `expected`.
+fn assert_applies_at(action: &Value, path: &Path, version: i32, text: &str, expected: &str) {
+    assert_eq!(versions_for(action, path), [json!(version)]);
+    assert_eq!(
+        apply_as_client(action, path, version, text).as_deref(),
+        Some(expected)
+    );
+}
+
 /// What VS Code does with a code action's edit on `path`, whose open
 /// document is at `version` with `text`: a `TextDocumentEdit` whose version
 /// differs is refused (None); unversioned `changes` are applied as they are.
@@ -308,27 +318,29 @@ fn versions_for(action: &Value, path: &Path) -> Vec<Value> {
         .collect()
 }
 
-#[test]
-fn a_stale_ssh_fix_never_turns_host_into_hohostname() {
+/// An ssh config with a typo on its second line, as first opened.
+const TYPO_V1: &str = "Host work\n  Hostnme 127.0.0.1\n";
+
+/// An editor (with `text_document` capabilities) on a directory whose
+/// `work.ssh_config` holds [`TYPO_V1`] on disk and is open at version 1:
+/// the directory, the config and the editor.
+fn editing_the_typo(text_document: Value) -> (tempfile::TempDir, PathBuf, Editor) {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("work.ssh_config");
-    let v1 = "Host work\n  Hostnme 127.0.0.1\n";
-    write_mode(&config, v1, 0o600);
-    let mut editor = editor_on(dir.path(), dir.path(), "/usr/bin:/bin");
-    editor.open(&uri(&config), "ssh_config", 1, v1);
+    write_mode(&config, TYPO_V1, 0o600);
+    let mut editor = editor_with(dir.path(), dir.path(), "/usr/bin:/bin", text_document);
+    editor.open(&uri(&config), "ssh_config", 1, TYPO_V1);
+    (dir, config, editor)
+}
+
+#[test]
+fn a_stale_ssh_fix_never_turns_host_into_hohostname() {
+    let (_dir, config, mut editor) = editing_the_typo(json!({}));
+    let v1 = TYPO_V1;
     let old = ssh001_on(&mut editor, &config, 1);
 
-    let first = code_actions(&mut editor, &config, &old);
-    let fix = first
-        .iter()
-        .find(|a| a["title"] == "Change to HostName")
-        .unwrap_or_else(|| panic!("{first:#?}"))
-        .clone();
-    assert_eq!(versions_for(&fix, &config), [json!(1)]);
-    assert_eq!(
-        apply_as_client(&fix, &config, 1, v1).unwrap(),
-        "Host work\n  HostName 127.0.0.1\n"
-    );
+    let fix = code_action(&mut editor, &config, &old, "Change to HostName");
+    assert_applies_at(&fix, &config, 1, v1, "Host work\n  HostName 127.0.0.1\n");
 
     // One line inserted above: the fix computed on version 1 carries
     // version 1, which the client refuses on version 2.
@@ -354,15 +366,13 @@ fn a_stale_ssh_fix_never_turns_host_into_hohostname() {
 
     // The fresh diagnostic gets a fresh fix, versioned 2.
     let fresh = ssh001_on(&mut editor, &config, 2);
-    let actions = code_actions(&mut editor, &config, &fresh);
-    let fix = actions
-        .iter()
-        .find(|a| a["title"] == "Change to HostName")
-        .unwrap_or_else(|| panic!("{actions:#?}"));
-    assert_eq!(versions_for(fix, &config), [json!(2)]);
-    assert_eq!(
-        apply_as_client(fix, &config, 2, &v2).unwrap(),
-        "# added\nHost work\n  HostName 127.0.0.1\n"
+    let fix = code_action(&mut editor, &config, &fresh, "Change to HostName");
+    assert_applies_at(
+        &fix,
+        &config,
+        2,
+        &v2,
+        "# added\nHost work\n  HostName 127.0.0.1\n",
     );
     assert_eq!(
         std::fs::read_to_string(&config).unwrap(),
@@ -377,31 +387,23 @@ fn a_stale_ssh_fix_never_turns_host_into_hohostname() {
 /// refuses it if the document moved on since the fix was offered.
 #[test]
 fn a_fix_picked_after_the_text_moved_is_refused_at_resolve() {
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("work.ssh_config");
-    let v1 = "Host work\n  Hostnme 127.0.0.1\n";
-    write_mode(&config, v1, 0o600);
-    let capabilities = json!({ "codeAction": {
+    let (_dir, config, mut editor) = editing_the_typo(json!({ "codeAction": {
         "dataSupport": true,
         "resolveSupport": { "properties": ["edit"] }
-    }});
-    let mut editor = editor_with(dir.path(), dir.path(), "/usr/bin:/bin", capabilities);
-    editor.open(&uri(&config), "ssh_config", 1, v1);
+    }}));
+    let v1 = TYPO_V1;
     let diagnostic = ssh001_on(&mut editor, &config, 1);
-    let offered = code_actions(&mut editor, &config, &diagnostic);
-    let fix = offered
-        .iter()
-        .find(|a| a["title"] == "Change to HostName")
-        .unwrap_or_else(|| panic!("{offered:#?}"))
-        .clone();
+    let fix = code_action(&mut editor, &config, &diagnostic, "Change to HostName");
     assert!(fix["edit"].is_null(), "the edit waits for resolve: {fix:#}");
 
     // Picked at once: resolved on version 1, versioned 1.
     let resolved = editor.request("codeAction/resolve", Some(fix.clone()))["result"].clone();
-    assert_eq!(versions_for(&resolved, &config), [json!(1)]);
-    assert_eq!(
-        apply_as_client(&resolved, &config, 1, v1).unwrap(),
-        "Host work\n  HostName 127.0.0.1\n"
+    assert_applies_at(
+        &resolved,
+        &config,
+        1,
+        v1,
+        "Host work\n  HostName 127.0.0.1\n",
     );
 
     // Picked after a line was inserted above: no edit at all.
@@ -457,15 +459,11 @@ fn an_included_files_diagnostics_follow_its_changes_on_disk_and_in_the_editor() 
         "a fix for text that moved: {stale:#?}"
     );
     // The current one's is, computed from the disk: version null.
-    let actions = code_actions(&mut editor, &included, &moved);
-    let fix = actions
-        .iter()
-        .find(|a| a["title"] == "Change to HostName")
-        .unwrap_or_else(|| panic!("{actions:#?}"));
-    assert_eq!(versions_for(fix, &included), [Value::Null]);
+    let fix = code_action(&mut editor, &included, &moved, "Change to HostName");
+    assert_eq!(versions_for(&fix, &included), [Value::Null]);
     let on_disk = std::fs::read_to_string(&included).unwrap();
     assert_eq!(
-        apply_as_client(fix, &included, 0, &on_disk).unwrap(),
+        apply_as_client(&fix, &included, 0, &on_disk).unwrap(),
         "# first\nHost work\n  HostName x\n"
     );
 
@@ -475,12 +473,8 @@ fn an_included_files_diagnostics_follow_its_changes_on_disk_and_in_the_editor() 
     editor.open(&uri(&included), "plaintext", 1, &on_disk);
     editor.change(&uri(&included), 2, "# one\n# two\nHost work\n  Hostnme x\n");
     let current = ssh001_on(&mut editor, &included, 3);
-    let actions = code_actions(&mut editor, &included, &current);
-    let fix = actions
-        .iter()
-        .find(|a| a["title"] == "Change to HostName")
-        .unwrap_or_else(|| panic!("{actions:#?}"));
-    assert_eq!(versions_for(fix, &included), [json!(2)]);
+    let fix = code_action(&mut editor, &included, &current, "Change to HostName");
+    assert_eq!(versions_for(&fix, &included), [json!(2)]);
     let peak = super::common::peak_rss_kib(editor.child.id());
     eprintln!("sidecar peak RSS: {peak} KiB");
     assert!(peak < super::common::RSS_BUDGET_KIB, "{peak} KiB");

@@ -4,7 +4,6 @@
 //! Every gord started here runs under an address-space limit, so a
 //! regression fails the test instead of taking the machine's memory.
 
-use std::io::Read;
 use std::os::unix::fs::symlink;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::Path;
@@ -14,7 +13,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 use super::common::editor::{is_notification, Editor};
-use super::common::{gord, peak_rss_kib, temp_tree, RSS_BUDGET_KIB};
+use super::common::{drain, gord, peak_rss_kib, temp_tree, RSS_BUDGET_KIB};
 
 /// The address space any gord here may map: far above the budget (tokio and
 /// malloc reserve more than they touch), far below what hurts the machine.
@@ -94,18 +93,8 @@ fn run_gord(args: &[&str], cwd: &Path) -> Run {
     let started = Instant::now();
     let mut child = command.spawn().unwrap();
     let stdin = child.stdin.take();
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let out_reader = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        out.read_to_end(&mut buf).unwrap();
-        buf
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        err.read_to_end(&mut buf).unwrap();
-        buf
-    });
+    let out_reader = drain(child.stdout.take().unwrap());
+    let err_reader = drain(child.stderr.take().unwrap());
     let pid = child.id() as i32;
     let mut raw_status = 0;
     // SAFETY: rusage is plain data.
