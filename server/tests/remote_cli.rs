@@ -108,14 +108,7 @@ fn a_host_whose_key_changed_is_reported_with_its_fingerprint() {
     let mut rig = Rig::new();
     let port = rig.start_sshd("moved", &[]);
     // known_hosts holds another key for this host and port.
-    let impostor = rig.path("old_host_key");
-    let status = Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
-        .arg(&impostor)
-        .status()
-        .unwrap();
-    assert!(status.success());
-    rig.trust(port, &rig.path("old_host_key.pub"));
+    rig.trust_an_old_key(port);
     let base = rig.root_with_key();
     rig.host("moved", port, &with(&base, &[]));
     let (report, code, _, _) = rig.gord_check(&["moved", "--timeout", "5"]);
@@ -239,29 +232,16 @@ fn go_only_on_the_login_path_is_reported_with_both_paths() {
         .unwrap()
         .status
         .success();
+    let home = home.to_str().unwrap();
     if !exists {
         // `*`: no password, yet not locked (sshd refuses locked accounts).
-        let made = Command::new("useradd")
-            .args(["-M", "-s", "/bin/bash", "-p", "*", "-d"])
-            .arg(&home)
-            .arg(user)
-            .status()
-            .unwrap();
-        assert!(made.success());
+        rig::run(
+            "useradd",
+            &["-M", "-s", "/bin/bash", "-p", "*", "-d", home, user],
+        );
     }
-    let moved = Command::new("usermod")
-        .arg("-d")
-        .arg(&home)
-        .arg(user)
-        .status()
-        .unwrap();
-    assert!(moved.success());
-    let chowned = Command::new("chown")
-        .args(["-R", user])
-        .arg(&home)
-        .status()
-        .unwrap();
-    assert!(chowned.success());
+    rig::run("usermod", &["-d", home, user]);
+    rig::run("chown", &["-R", user, home]);
     let port = rig.start_sshd("login", &[]);
     rig.trust_sshd(port);
     let identity = format!("IdentityFile {}", rig.client_key.display());

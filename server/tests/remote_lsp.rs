@@ -72,14 +72,7 @@ fn a_check_reports_progress_and_puts_each_hosts_findings_on_its_host_line() {
     rig.trust_sshd(healthy);
     let moved = rig.start_sshd("moved", &[]);
     // known_hosts holds another key for the moved host's port.
-    let impostor = rig.path("old_host_key");
-    let status = std::process::Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
-        .arg(&impostor)
-        .status()
-        .unwrap();
-    assert!(status.success());
-    rig.trust(moved, &rig.path("old_host_key.pub"));
+    rig.trust_an_old_key(moved);
     let key = with_key(&rig);
     rig.host("healthy", healthy, &strs(&key));
     rig.host("moved", moved, &strs(&key));

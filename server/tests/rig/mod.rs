@@ -64,7 +64,8 @@ pub struct Rig {
     holes: Vec<BlackHole>,
 }
 
-fn run(program: &str, args: &[&str]) {
+/// Runs `program` with `args` to the end; fails unless it succeeds.
+pub fn run(program: &str, args: &[&str]) {
     let status = Command::new(program)
         .args(args)
         .stdin(Stdio::null())
@@ -195,6 +196,15 @@ Subsystem sftp internal-sftp\n",
         let mut all = std::fs::read_to_string(&self.known_hosts).unwrap();
         all.push_str(&line);
         std::fs::write(&self.known_hosts, all).unwrap();
+    }
+
+    /// Records a key of its own making, not the sshd's, for `port` in the
+    /// rig's known_hosts: to ssh the host's key has changed since it was
+    /// first trusted.
+    pub fn trust_an_old_key(&self, port: u16) {
+        let old = self.path("old_host_key");
+        keygen(&old, "");
+        self.trust(port, &self.path("old_host_key.pub"));
     }
 
     /// Trusts the real host key of the sshd on `port`.
