@@ -6,7 +6,7 @@ use crate::common;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{fake_go, gord, real_go_dir, repo_root, str_of, workspace_requiring, Run};
+use common::{fake_go, gord, real_go_dir, repo_root, str_of, wait, workspace_requiring, Run};
 use serde_json::Value;
 
 fn run(args: &[&str], env: &[(&str, &str)]) -> Run {
@@ -214,11 +214,7 @@ fn a_hanging_go_is_stopped_and_reported_without_stalling_the_run() {
         &["check", "-f", "json", "--timeout", "2"],
         &[("PATH", &path)],
     );
-    assert!(
-        started.elapsed() < Duration::from_secs(10),
-        "took {:?}",
-        started.elapsed()
-    );
+    wait::assert_took_less(started, Duration::from_secs(10));
     assert_eq!(out.code, 1);
     let report = json_report(&out.stdout);
     let go001 = check(&report, "GO001");

@@ -21,6 +21,13 @@ pub fn until_empty<T: Debug>(within: Duration, what: &str, mut left: impl FnMut(
     }
 }
 
+/// Asserts that less than `limit` has passed since `started`; a failure
+/// says how long it took.
+pub fn assert_took_less(started: Instant, limit: Duration) {
+    let took = started.elapsed();
+    assert!(took < limit, "took {took:?}, the limit is {limit:?}");
+}
+
 /// Waits for `child` to exit by itself; fails if it still runs after
 /// `within`.
 pub fn for_exit(child: &mut Child, within: Duration) -> ExitStatus {
