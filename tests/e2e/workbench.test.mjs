@@ -41,6 +41,7 @@ import {
   startQuickPickCommand,
   statusHistory,
   statusItemLocator,
+  visibleWithin,
   waitForHealth,
 } from "./lib/workbench.mjs";
 
@@ -656,12 +657,7 @@ describe("gord in code-server", { timeout: 420_000 }, () => {
         .filter({ has: page.locator(".label-name", { hasText: /^closed$/ }) });
       for (let attempt = 1; ; attempt++) {
         await runCommand(page, `${CATEGORY}: Check Remote Host...`, { opensQuickPick: true });
-        const shown = await row
-          .first()
-          .waitFor({ state: "visible", timeout: 10_000 })
-          .then(() => true)
-          .catch(() => false);
-        if (shown) {
+        if (await visibleWithin(row.first(), 10_000)) {
           break;
         }
         assert.ok(attempt < 3, "the host quick pick never showed");
