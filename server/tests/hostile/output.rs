@@ -396,35 +396,50 @@ fn closed_pipe() -> Stdio {
     Stdio::from(writer)
 }
 
-#[test]
-fn a_gone_stderr_or_stdout_is_no_panic() {
-    let ws = temp_tree(&[("go.mod", "module example.com/x\n\ngo 1.21\n")]);
-    let missing = ws.path().join("missing");
-
-    // stderr a closed pipe, with an error to report on it.
-    let status = Command::new(gord())
-        .args(["check", "-w"])
-        .arg(&missing)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(closed_pipe())
-        .status()
-        .unwrap();
-    assert_eq!(status.code(), Some(2), "stderr closed pipe: {status}");
-
-    // stderr on a full disk.
+/// /dev/full, open for writing: every write fails as on a full disk.
+fn dev_full() -> Stdio {
     let full = std::fs::OpenOptions::new()
         .write(true)
         .open("/dev/full")
         .unwrap();
-    let status = Command::new(gord())
-        .args(["check", "-w"])
-        .arg(&missing)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(full)
-        .status()
-        .unwrap();
+    Stdio::from(full)
+}
+
+#[test]
+fn a_gone_stderr_or_stdout_is_no_panic() {
+    let ws = temp_tree(&[("go.mod", "module example.com/x\n\ngo 1.21\n")]);
+    let missing = ws.path().join("missing");
+    // `gord check` of a workspace that is not there, an error to report on
+    // `stderr`.
+    let check_missing = |stderr: Stdio| {
+        Command::new(gord())
+            .args(["check", "-w"])
+            .arg(&missing)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(stderr)
+            .status()
+            .unwrap()
+    };
+    // `gord check` of the workspace, a report to print on `stdout`.
+    let check_ws = |stdout: Stdio| {
+        Command::new(gord())
+            .args(["check", "-w"])
+            .arg(ws.path())
+            .env("GOTOOLCHAIN", "local")
+            .stdin(Stdio::null())
+            .stdout(stdout)
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap()
+    };
+
+    // stderr a closed pipe, with an error to report on it.
+    let status = check_missing(closed_pipe());
+    assert_eq!(status.code(), Some(2), "stderr closed pipe: {status}");
+
+    // stderr on a full disk.
+    let status = check_missing(dev_full());
     assert_eq!(status.code(), Some(2), "stderr on /dev/full: {status}");
 
     // stderr closed outright (`2>&-`).
@@ -440,15 +455,7 @@ fn a_gone_stderr_or_stdout_is_no_panic() {
 
     // stdout a closed pipe (`gord check | head -0`): the report is dropped
     // quietly and the exit code still says what the check found.
-    let out = Command::new(gord())
-        .args(["check", "-w"])
-        .arg(ws.path())
-        .env("GOTOOLCHAIN", "local")
-        .stdin(Stdio::null())
-        .stdout(closed_pipe())
-        .stderr(Stdio::piped())
-        .output()
-        .unwrap();
+    let out = check_ws(closed_pipe());
     let stderr = text(&out.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(
@@ -458,19 +465,7 @@ fn a_gone_stderr_or_stdout_is_no_panic() {
     );
 
     // stdout on a full disk: an error, said on stderr, exit 2.
-    let full = std::fs::OpenOptions::new()
-        .write(true)
-        .open("/dev/full")
-        .unwrap();
-    let out = Command::new(gord())
-        .args(["check", "-w"])
-        .arg(ws.path())
-        .env("GOTOOLCHAIN", "local")
-        .stdin(Stdio::null())
-        .stdout(full)
-        .stderr(Stdio::piped())
-        .output()
-        .unwrap();
+    let out = check_ws(dev_full());
     let stderr = text(&out.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(out.status.code(), Some(2), "{stderr}");
