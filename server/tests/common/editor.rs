@@ -222,9 +222,6 @@ impl Editor {
         self.seen.push(message);
     }
 
-    /// Waits for the `end` of work-done progress `token` (it may overtake the
-    /// response of the request it belongs to, or follow it) and takes that
-    /// progress: begin, reports and end, in order.
     /// Answers the server's `window/workDoneProgress/create` request and
     /// returns the token it asked for.
     pub fn accept_progress(&mut self) -> Value {
@@ -234,6 +231,9 @@ impl Editor {
         create["params"]["token"].clone()
     }
 
+    /// Waits for the `end` of work-done progress `token` (it may overtake the
+    /// response of the request it belongs to, or follow it) and takes that
+    /// progress: begin, reports and end, in order.
     pub fn wait_progress_end(&mut self, token: &Value) -> Vec<Value> {
         let wanted = token.clone();
         let end = self.wait_for(move |m| {

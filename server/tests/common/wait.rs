@@ -1,5 +1,5 @@
-//! Polling waits the tests share: until leftovers are gone, until a child
-//! has exited.
+//! Waits and time limits the tests share: polling until leftovers are gone
+//! or a child has exited, and asserting how long something took.
 
 use std::fmt::Debug;
 use std::process::{Child, ExitStatus};
