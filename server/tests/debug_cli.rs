@@ -143,6 +143,16 @@ fn procs_lists_the_go_fixtures_with_dwarf_optimisation_and_verdict() {
         .unwrap_or_else(|| panic!("{table}"));
     assert!(row.contains("DBG006 no DWARF debug info"), "{row}");
     assert!(table.lines().next().unwrap().starts_with("PID"), "{table}");
+    assert!(!table.contains('\x1b'), "no colour in a pipe");
+
+    // With colour the header is bold and each verdict takes its worst finding's colour.
+    let (_, coloured, _) = run(&["procs", "--go", "--color", "always"]);
+    assert!(coloured.starts_with("\x1b[1mPID\x1b[0m  "), "{coloured}");
+    assert!(
+        coloured.contains("\x1b[31mDBG006 no DWARF debug info\x1b[0m"),
+        "{coloured}"
+    );
+    assert!(coloured.contains("\x1b[32mok\x1b[0m"), "{coloured}");
 }
 
 #[test]
@@ -154,6 +164,22 @@ fn attach_dry_run_blocks_a_binary_without_dwarf_with_exit_1() {
     assert!(
         stdout.contains("Delve would say: Warning: no debug info found"),
         "{stdout}"
+    );
+    assert!(!stdout.contains('\x1b'), "no colour in a pipe");
+    let (_, coloured, _) = run(&[
+        "attach",
+        &target.pid().to_string(),
+        "--dry-run",
+        "--color",
+        "always",
+    ]);
+    assert!(
+        coloured.contains("\x1b[31merror\x1b[0m[DBG006]"),
+        "{coloured}"
+    );
+    assert!(
+        coloured.contains(": \x1b[31mcannot be debugged as it is\x1b[0m\n"),
+        "{coloured}"
     );
     assert_eq!(tracer_of(target.pid()), 0, "a dry run attaches nothing");
 }
@@ -344,6 +370,18 @@ fn debug_core_matches_its_binary_by_build_id_and_rejects_another() {
     let (code, stdout, _) = run(&["debug", "core", b.no_opt.to_str().unwrap(), core]);
     assert_eq!(code, 1, "{stdout}");
     assert!(stdout.contains("does not belong to"), "{stdout}");
+    let (_, coloured, _) = run(&[
+        "debug",
+        "core",
+        b.no_opt.to_str().unwrap(),
+        core,
+        "--color",
+        "always",
+    ]);
+    assert!(
+        coloured.starts_with("\x1b[31m"),
+        "a mismatch is red: {coloured}"
+    );
 
     let (code, _, stderr) = run(&["debug", "core", core, core]);
     assert_eq!(code, 2);

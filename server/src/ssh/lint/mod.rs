@@ -406,7 +406,9 @@ pub fn lint(ctx: &LintContext) -> Vec<Finding> {
     }
     // Rules quote config lines; a password or token in one stays out of every
     // output (the edits keep the real text: they are applied, not shown).
+    let basis = ctx.text_basis();
     for finding in &mut out {
+        finding.basis = Some(basis);
         finding.message = crate::redact::secrets(&finding.message);
         for fix in &mut finding.fixes {
             fix.title = crate::redact::secrets(&fix.title);
@@ -420,6 +422,21 @@ pub fn lint(ctx: &LintContext) -> Vec<Finding> {
         ))
     });
     cap_per_file(out)
+}
+
+impl LintContext<'_> {
+    /// A hash over the path and text of every file read, in order: what the
+    /// findings' ranges and fixes refer to (an edit can touch an included
+    /// file, so one changed file makes every fix of the run stale).
+    pub fn text_basis(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        for file in &self.files {
+            file.path.hash(&mut hasher);
+            file.text.hash(&mut hasher);
+        }
+        hasher.finish()
+    }
 }
 
 /// The range (UTF-16 columns) of byte span `span` on line `line` of `file`.
