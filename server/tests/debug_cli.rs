@@ -166,13 +166,7 @@ fn attach_dry_run_blocks_a_binary_without_dwarf_with_exit_1() {
         "{stdout}"
     );
     assert!(!stdout.contains('\x1b'), "no colour in a pipe");
-    let (_, coloured, _) = run(&[
-        "attach",
-        &target.pid().to_string(),
-        "--dry-run",
-        "--color",
-        "always",
-    ]);
+    let (_, coloured, _) = attach_to(&target, &["--dry-run", "--color", "always"]);
     assert!(
         coloured.contains("\x1b[31merror\x1b[0m[DBG006]"),
         "{coloured}"
@@ -345,15 +339,13 @@ fn debug_core_matches_its_binary_by_build_id_and_rejects_another() {
     };
     assert!(target.is_running(), "gcore leaves the process running");
     let core = core.to_str().unwrap();
+    // `gord debug core <executable> <the core> options...`.
+    let debug_core = |executable: &Path, options: &[&str]| {
+        let executable = executable.to_str().unwrap();
+        run(&[&["debug", "core", executable, core], options].concat())
+    };
 
-    let (code, stdout, stderr) = run(&[
-        "debug",
-        "core",
-        b.normal.to_str().unwrap(),
-        core,
-        "--format",
-        "json",
-    ]);
+    let (code, stdout, stderr) = debug_core(&b.normal, &["--format", "json"]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     let json: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(json["match"]["verdict"], "match", "{stdout}");
@@ -367,17 +359,10 @@ fn debug_core_matches_its_binary_by_build_id_and_rejects_another() {
         .iter()
         .any(|f| str_of(&f["path"]).ends_with("/normal")));
 
-    let (code, stdout, _) = run(&["debug", "core", b.no_opt.to_str().unwrap(), core]);
+    let (code, stdout, _) = debug_core(&b.no_opt, &[]);
     assert_eq!(code, 1, "{stdout}");
     assert!(stdout.contains("does not belong to"), "{stdout}");
-    let (_, coloured, _) = run(&[
-        "debug",
-        "core",
-        b.no_opt.to_str().unwrap(),
-        core,
-        "--color",
-        "always",
-    ]);
+    let (_, coloured, _) = debug_core(&b.no_opt, &["--color", "always"]);
     assert!(
         coloured.starts_with("\x1b[31m"),
         "a mismatch is red: {coloured}"
