@@ -30,10 +30,12 @@ fn run(args: &[&str]) -> (i32, String, String) {
     )
 }
 
-/// `gord attach <pid of target> options...`, run to the end.
-fn attach_to(target: &Target, options: &[&str]) -> (i32, String, String) {
-    let pid = target.pid().to_string();
-    run(&[&["attach", pid.as_str()], options].concat())
+/// `gord attach PID --dry-run MORE...`.
+fn attach_dry_run(pid: u32, more: &[&str]) -> (i32, String, String) {
+    let pid = pid.to_string();
+    let mut args = vec!["attach", pid.as_str(), "--dry-run"];
+    args.extend_from_slice(more);
+    run(&args)
 }
 
 #[test]
@@ -158,7 +160,7 @@ fn procs_lists_the_go_fixtures_with_dwarf_optimisation_and_verdict() {
 #[test]
 fn attach_dry_run_blocks_a_binary_without_dwarf_with_exit_1() {
     let target = Target::start(&builds().no_dwarf);
-    let (code, stdout, _) = attach_to(&target, &["--dry-run"]);
+    let (code, stdout, _) = attach_dry_run(target.pid(), &[]);
     assert_eq!(code, 1, "{stdout}");
     assert!(stdout.contains("error[DBG006]"), "{stdout}");
     assert!(
@@ -166,7 +168,7 @@ fn attach_dry_run_blocks_a_binary_without_dwarf_with_exit_1() {
         "{stdout}"
     );
     assert!(!stdout.contains('\x1b'), "no colour in a pipe");
-    let (_, coloured, _) = attach_to(&target, &["--dry-run", "--color", "always"]);
+    let (_, coloured, _) = attach_dry_run(target.pid(), &["--color", "always"]);
     assert!(
         coloured.contains("\x1b[31merror\x1b[0m[DBG006]"),
         "{coloured}"
@@ -181,7 +183,7 @@ fn attach_dry_run_blocks_a_binary_without_dwarf_with_exit_1() {
 #[test]
 fn attach_dry_run_of_a_trimpath_build_maps_the_module_to_its_source() {
     let target = Target::start(&builds().trimpath);
-    let (code, stdout, stderr) = attach_to(&target, &["--dry-run", "--format", "json"]);
+    let (code, stdout, stderr) = attach_dry_run(target.pid(), &["--format", "json"]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     let json: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(json["schemaVersion"], 1);
@@ -283,7 +285,12 @@ fn stopping_a_dap_server_nobody_used_leaves_no_dlv_behind() {
 #[test]
 fn attach_refuses_to_listen_beyond_loopback() {
     let target = Target::start(&builds().normal);
-    let (code, _, stderr) = attach_to(&target, &["--listen", "0.0.0.0:2345"]);
+    let (code, _, stderr) = run(&[
+        "attach",
+        &target.pid().to_string(),
+        "--listen",
+        "0.0.0.0:2345",
+    ]);
     assert_eq!(code, 2);
     assert!(stderr.contains("loopback only"), "{stderr}");
     assert_eq!(tracer_of(target.pid()), 0);
@@ -339,10 +346,11 @@ fn debug_core_matches_its_binary_by_build_id_and_rejects_another() {
     };
     assert!(target.is_running(), "gcore leaves the process running");
     let core = core.to_str().unwrap();
-    // `gord debug core <executable> <the core> options...`.
-    let debug_core = |executable: &Path, options: &[&str]| {
-        let executable = executable.to_str().unwrap();
-        run(&[&["debug", "core", executable, core], options].concat())
+    // `gord debug core BINARY CORE MORE...`
+    let debug_core = |binary: &Path, more: &[&str]| {
+        let mut args = vec!["debug", "core", binary.to_str().unwrap(), core];
+        args.extend_from_slice(more);
+        run(&args)
     };
 
     let (code, stdout, stderr) = debug_core(&b.normal, &["--format", "json"]);
