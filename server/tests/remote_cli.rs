@@ -259,7 +259,7 @@ fn go_only_on_the_login_path_is_reported_with_both_paths() {
 }
 
 #[test]
-fn thirty_hosts_with_three_black_holes_finish_in_about_one_timeout() {
+fn thirty_hosts_with_three_black_holes_wait_for_them_side_by_side() {
     let mut rig = Rig::new();
     let healthy = rig.start_sshd("fleet", &[GO_PATH_ENV]);
     rig.trust_sshd(healthy);
@@ -278,9 +278,17 @@ fn thirty_hosts_with_three_black_holes_finish_in_about_one_timeout() {
     let hosts = report["hosts"].as_array().unwrap();
     assert_eq!(hosts.len(), 30);
     // Not a speed figure (bench/remote_fleet.py has those): the three black
-    // holes, 2 s each, are waited for side by side. One after another they
-    // alone would take 6 s.
-    assert!(took < Duration::from_secs(6), "took {took:?}");
+    // holes, about 2 s each, are waited for side by side, so the whole run
+    // takes less than they would one after another. Compared with their own
+    // durations, not the clock, so a loaded machine slows both sides alike.
+    let holes: u64 = hosts[..3]
+        .iter()
+        .map(|h| h["durationMs"].as_u64().unwrap())
+        .sum();
+    assert!(
+        took < Duration::from_millis(holes),
+        "took {took:?}; the black holes took {holes} ms together"
+    );
     for (i, host) in hosts.iter().enumerate().take(3) {
         assert_eq!(codes(&report, i), ["RMT004"], "{host:#}");
     }
