@@ -3,7 +3,6 @@
 
 use crate::common;
 
-use std::io::Read;
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -12,7 +11,7 @@ use std::time::Duration;
 use common::debug_fixture::{
     builds, dlv_dir, path_with, process_exists, tracer_of, wait_until, Target,
 };
-use common::{first_line, gord, repo_root};
+use common::{first_line, gord, repo_root, rest_of_stderr, str_of, wait_with_stderr};
 use gord::debug::buildinfo::read_binary;
 use gord::debug::client::DapClient;
 use gord::debug::launch::{DlvServer, LaunchOptions, ServerKind};
@@ -224,17 +223,9 @@ fn attach_headless_listens_on_loopback_and_detach_leaves_the_target_running() {
         .spawn()
         .unwrap();
     let line = first_line(&mut attach);
-    let started: Value = serde_json::from_str(&line).unwrap_or_else(|e| {
-        let mut err = String::new();
-        attach
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut err)
-            .unwrap();
-        panic!("{e}: {line:?} {err}")
-    });
-    let host = started["server"]["host"].as_str().unwrap();
+    let started: Value = serde_json::from_str(&line)
+        .unwrap_or_else(|e| panic!("{e}: {line:?} {}", rest_of_stderr(&mut attach)));
+    let host = str_of(&started["server"]["host"]);
     let port = started["server"]["port"].as_u64().unwrap() as u16;
     let dlv_pid = started["server"]["dlvPid"].as_u64().unwrap() as u32;
     assert_eq!(host, "127.0.0.1");
@@ -246,15 +237,8 @@ fn attach_headless_listens_on_loopback_and_detach_leaves_the_target_running() {
 
     // Closing stdin (the editor going away) detaches.
     drop(attach.stdin.take());
-    let status = attach.wait().unwrap();
+    let (status, err) = wait_with_stderr(&mut attach);
     assert!(status.success());
-    let mut err = String::new();
-    attach
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
     assert!(err.contains("RPCServer.Detach"), "{err}");
     wait_until("dlv to exit", || !process_exists(dlv_pid));
     assert_eq!(tracer_of(pid), 0);
@@ -381,7 +365,7 @@ fn debug_core_matches_its_binary_by_build_id_and_rejects_another() {
         .as_array()
         .unwrap()
         .iter()
-        .any(|f| f["path"].as_str().unwrap().ends_with("/normal")));
+        .any(|f| str_of(&f["path"]).ends_with("/normal")));
 
     let (code, stdout, _) = debug_core(&b.no_opt, &[]);
     assert_eq!(code, 1, "{stdout}");
