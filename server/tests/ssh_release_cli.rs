@@ -23,6 +23,11 @@ fn run(args: &[&str]) -> Run {
     Run::of(Command::new(gord()).args(args))
 }
 
+/// `gord ssh resolve -F CONFIG FLAG VALUE a.test`.
+fn resolve_a(config: &str, flag: &str, value: &str) -> Run {
+    run(&["ssh", "resolve", "-F", config, flag, value, "a.test"])
+}
+
 #[test]
 fn ssh_version_chooses_the_release_whose_keywords_are_accepted() {
     let dir = tempfile::tempdir().unwrap();
@@ -67,30 +72,14 @@ fn ssh_version_chooses_the_release_whose_keywords_are_accepted() {
         "{codes:?}"
     );
 
-    let resolved = run(&[
-        "ssh",
-        "resolve",
-        "-F",
-        config,
-        "--ssh-version",
-        "10.5p1",
-        "a.test",
-    ]);
+    let resolved = resolve_a(config, "--ssh-version", "10.5p1");
     assert_eq!(resolved.code, 0, "{}", resolved.stderr);
     assert!(
         resolved.stdout.contains("\nport 2222\n"),
         "{}",
         resolved.stdout
     );
-    let refused = run(&[
-        "ssh",
-        "resolve",
-        "-F",
-        config,
-        "--ssh-version",
-        "9.2p1",
-        "a.test",
-    ]);
+    let refused = resolve_a(config, "--ssh-version", "9.2p1");
     assert_eq!(refused.code, 2);
     assert!(refused.stderr.contains("Bad configuration option: tag"));
 
@@ -148,15 +137,7 @@ fn ssh_program_is_asked_its_version_and_a_broken_one_is_a_finding() {
         lint.stdout
     );
 
-    let missing = run(&[
-        "ssh",
-        "resolve",
-        "-F",
-        config,
-        "--ssh",
-        "/nonexistent/ssh",
-        "a.test",
-    ]);
+    let missing = resolve_a(config, "--ssh", "/nonexistent/ssh");
     assert_eq!(missing.code, 0, "{}", missing.stderr);
     assert!(
         missing
