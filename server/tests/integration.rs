@@ -21,3 +21,4 @@ mod remote_lsp;
 mod sarif_schema;
 mod ssh_cli;
 mod ssh_parity;
+mod vscode_settings;

@@ -32,7 +32,11 @@ pub fn catalogue() -> Vec<Arc<dyn Check>> {
         check("GO011", "Delve debugger (dlv)", go011_dlv),
         check("GO012", "golangci-lint", go012_golangci_lint),
         check("GO013", "staticcheck", go013_staticcheck),
-        check("GO030", "VS Code Go and gopls settings", super::vscode::go030),
+        check(
+            "GO030",
+            "VS Code Go and gopls settings",
+            super::vscode::go030,
+        ),
     ]
 }
 

@@ -141,7 +141,10 @@ impl<'t> Document<'t> {
 
     /// A byte span as a finding range.
     pub fn range(&self, span: Span) -> Range {
-        Range::new(self.lines.position(span.start), self.lines.position(span.end))
+        Range::new(
+            self.lines.position(span.start),
+            self.lines.position(span.end),
+        )
     }
 
     /// The edits that remove a member or an item from its container, its
@@ -340,7 +343,10 @@ mod tests {
         let err = Document::parse("[1, 2]").unwrap_err();
         assert!(matches!(err, NotSettings::NotAnObject { .. }));
         assert!(Document::parse("").unwrap().members.is_empty());
-        assert!(Document::parse("  // nothing yet\n").unwrap().members.is_empty());
+        assert!(Document::parse("  // nothing yet\n")
+            .unwrap()
+            .members
+            .is_empty());
     }
 
     #[test]

@@ -55,7 +55,10 @@ impl Source<'_> {
 
 /// The value a setting takes for the workspace: the last file (in scope
 /// order) that sets it, with that file.
-pub fn effective<'s, 't>(sources: &'s [Source<'t>], key: &str) -> Option<(&'s Source<'t>, &'s Member)> {
+pub fn effective<'s, 't>(
+    sources: &'s [Source<'t>],
+    key: &str,
+) -> Option<(&'s Source<'t>, &'s Member)> {
     sources
         .iter()
         .rev()
@@ -64,23 +67,23 @@ pub fn effective<'s, 't>(sources: &'s [Source<'t>], key: &str) -> Option<(&'s So
 
 /// Whether the effective `go.lintTool` is golangci-lint.
 fn lints_with_golangci<'s, 't>(sources: &'s [Source<'t>]) -> Option<(&'s Source<'t>, &'s Member)> {
-    effective(sources, "go.lintTool").filter(|(_, m)| {
-        matches!(
-            m.value.as_str(),
-            Some("golangci-lint" | "golangci-lint-v2")
-        )
-    })
+    effective(sources, "go.lintTool")
+        .filter(|(_, m)| matches!(m.value.as_str(), Some("golangci-lint" | "golangci-lint-v2")))
 }
 
 /// What golangci-lint v2 says instead of a v1 flag, for the message.
 fn v2_instead(flag: &str) -> Option<&'static str> {
     match flag {
         "fast" => Some("v2 has --fast-only"),
-        "out-format" => Some("v2 sets formats with --output.<format>.path; the Go extension adds its own"),
+        "out-format" => {
+            Some("v2 sets formats with --output.<format>.path; the Go extension adds its own")
+        }
         "print-issued-lines" => Some("v2 has --output.text.print-issued-lines"),
         "print-linter-name" => Some("v2 has --output.text.print-linter-name"),
         "disable-all" | "enable-all" => Some("v2 has --default=none|all"),
-        "skip-dirs" | "skip-files" => Some("v2 excludes paths in the config's linters.exclusions.paths"),
+        "skip-dirs" | "skip-files" => {
+            Some("v2 excludes paths in the config's linters.exclusions.paths")
+        }
         _ => None,
     }
 }
@@ -110,7 +113,9 @@ pub fn lint_flags(sources: &[Source<'_>], linter: &GolangciLint<'_>) -> Vec<Find
             continue;
         }
         let hint = if linter.major >= 2 {
-            v2_instead(name).map(|h| format!(" ({h})")).unwrap_or_default()
+            v2_instead(name)
+                .map(|h| format!(" ({h})"))
+                .unwrap_or_default()
         } else {
             String::new()
         };
@@ -122,7 +127,10 @@ pub fn lint_flags(sources: &[Source<'_>], linter: &GolangciLint<'_>) -> Vec<Find
         out.push(
             source
                 .finding_at("GO031", Severity::Error, message, item.span)
-                .with_fix(source.remove(format!("Remove \"{flag}\" from go.lintFlags"), Removable::Item(item))),
+                .with_fix(source.remove(
+                    format!("Remove \"{flag}\" from go.lintFlags"),
+                    Removable::Item(item),
+                )),
         );
     }
     out
@@ -130,7 +138,12 @@ pub fn lint_flags(sources: &[Source<'_>], linter: &GolangciLint<'_>) -> Vec<Find
 
 /// A path setting as the Go extension resolves it: `~`, `${env:NAME}` and
 /// `${workspaceFolder}`; None for a variable it cannot know here.
-pub fn resolve_path(value: &str, home: Option<&Path>, workspace: Option<&Path>, env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
+pub fn resolve_path(
+    value: &str,
+    home: Option<&Path>,
+    workspace: Option<&Path>,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Option<PathBuf> {
     let mut text = value.to_string();
     while let Some(start) = text.find("${env:") {
         let end = start + text[start..].find('}')?;
@@ -175,10 +188,17 @@ pub fn missing_paths(
             out.push(
                 source
                     .finding("GO032", Severity::Warning, message, member)
-                    .with_fix(source.remove(String::from("Remove go.goroot"), Removable::Member(member))),
+                    .with_fix(
+                        source.remove(String::from("Remove go.goroot"), Removable::Member(member)),
+                    ),
             );
         }
-        for member in source.doc.members.iter().filter(|m| m.key == "go.alternateTools") {
+        for member in source
+            .doc
+            .members
+            .iter()
+            .filter(|m| m.key == "go.alternateTools")
+        {
             let Value::Object(tools) = &member.value else {
                 continue;
             };
@@ -196,9 +216,14 @@ pub fn missing_paths(
                     path.display(),
                     tool.key
                 );
-                out.push(source.finding("GO032", Severity::Warning, message, tool).with_fix(
-                    source.remove(format!("Remove the {} entry", tool.key), Removable::Member(tool)),
-                ));
+                out.push(
+                    source
+                        .finding("GO032", Severity::Warning, message, tool)
+                        .with_fix(source.remove(
+                            format!("Remove the {} entry", tool.key),
+                            Removable::Member(tool),
+                        )),
+                );
             }
         }
     }
@@ -306,9 +331,16 @@ mod tests {
             .message
             .starts_with("golangci-lint 2.15.0 has no flag --fast (v2 has --fast-only)"));
         let at = found[0].range().unwrap();
-        assert_eq!((at.start.line, at.start.character), (2, 19), "on the item itself");
+        assert_eq!(
+            (at.start.line, at.start.character),
+            (2, 19),
+            "on the item itself"
+        );
         assert!(found[1].message.contains("--out-format"));
-        assert_eq!(found[0].fix().unwrap().title, "Remove \"--fast\" from go.lintFlags");
+        assert_eq!(
+            found[0].fix().unwrap().title,
+            "Remove \"--fast\" from go.lintFlags"
+        );
         assert_eq!(found[0].basis, Some(42));
     }
 
@@ -317,7 +349,11 @@ mod tests {
         let text = r#"{"go.lintTool": "staticcheck", "go.lintFlags": ["--fast"]}"#;
         let sources = [source(Scope::User, "/u/settings.json", text)];
         assert!(lint_flags(&sources, &v2(&v2_flags)).is_empty());
-        let workspace = source(Scope::Workspace, "/w/.vscode/settings.json", r#"{"go.lintTool": "golangci-lint"}"#);
+        let workspace = source(
+            Scope::Workspace,
+            "/w/.vscode/settings.json",
+            r#"{"go.lintTool": "golangci-lint"}"#,
+        );
         let both = [sources.into_iter().next().unwrap(), workspace];
         assert_eq!(
             lint_flags(&both, &v2(&v2_flags)).len(),
@@ -340,7 +376,8 @@ mod tests {
         let messages: Vec<&str> = found.iter().map(|f| f.message.as_str()).collect();
         assert_eq!(found.len(), 2, "{messages:?}");
         assert!(messages[0].starts_with("go.goroot is /home/u/sdk/go1.19, which does not exist"));
-        assert!(messages[1].starts_with("go.alternateTools.gopls is /opt/gopls-old, which does not exist"));
+        assert!(messages[1]
+            .starts_with("go.alternateTools.gopls is /opt/gopls-old, which does not exist"));
         assert_eq!(found[1].fix().unwrap().title, "Remove the gopls entry");
     }
 
@@ -354,10 +391,21 @@ mod tests {
         let edit = &found.fixes[0].edits[0];
         assert_eq!(edit.new_text, "  \"go.lintOnSave\": \"off\",\n");
         assert_eq!(edit.range.start, crate::finding::Position::new(1, 0));
-        assert!(double_lint_on_save(&sources, false).is_none(), "gord does not lint on save");
-        let off = [source(Scope::User, "/u/s.json", r#"{"go.lintTool": "golangci-lint", "go.lintOnSave": "off"}"#)];
+        assert!(
+            double_lint_on_save(&sources, false).is_none(),
+            "gord does not lint on save"
+        );
+        let off = [source(
+            Scope::User,
+            "/u/s.json",
+            r#"{"go.lintTool": "golangci-lint", "go.lintOnSave": "off"}"#,
+        )];
         assert!(double_lint_on_save(&off, true).is_none());
-        let gord_off = [source(Scope::User, "/u/s.json", r#"{"go.lintTool": "golangci-lint", "gord.lint.onSave": false}"#)];
+        let gord_off = [source(
+            Scope::User,
+            "/u/s.json",
+            r#"{"go.lintTool": "golangci-lint", "gord.lint.onSave": false}"#,
+        )];
         assert!(double_lint_on_save(&gord_off, true).is_none());
     }
 

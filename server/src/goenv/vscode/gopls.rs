@@ -136,7 +136,11 @@ fn judge_key(
                 Severity::Warning,
                 format!(
                     "gopls {version} deprecates the setting \"{key}\": {}",
-                    option.deprecation.trim()
+                    option
+                        .deprecation
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ")
                 ),
                 at,
             )
@@ -147,15 +151,15 @@ fn judge_key(
                 "GO034",
                 Severity::Warning,
                 format!(
-                    "gopls {version} does not know the setting \"{key}\" (it is not among the settings `gopls api-json` \
-                     describes): gopls ignores it, or takes it as an internal setting with no promise of support"
+                    "gopls {version} does not describe the setting \"{key}\" (`gopls api-json`): unless it is one of \
+                     gopls' undocumented internal settings, gopls rejects it (\"unexpected setting\") and it has no effect"
                 ),
                 at,
             );
             if let Some(option) = closest(key, options) {
                 let name = option.full_name();
                 finding.message = format!(
-                    "gopls {version} does not know the setting \"{key}\"; did you mean \"{name}\"?"
+                    "gopls {version} does not describe the setting \"{key}\"; did you mean \"{name}\"?"
                 );
                 finding = finding.with_fix(Fix::edits(
                     format!("Rename to \"{name}\""),
@@ -211,7 +215,13 @@ mod tests {
 
     fn findings(text: &str) -> Vec<Finding> {
         let doc = Document::parse(text).unwrap();
-        judge(Path::new("/u/settings.json"), &doc, &options(), "v0.23.0", 7)
+        judge(
+            Path::new("/u/settings.json"),
+            &doc,
+            &options(),
+            "v0.23.0",
+            7,
+        )
     }
 
     #[test]
@@ -229,7 +239,8 @@ mod tests {
 
     #[test]
     fn described_settings_pass_with_or_without_their_section() {
-        let text = r#"{"gopls": {"ui.semanticTokens": true, "gofumpt": true, "build.buildFlags": []}}"#;
+        let text =
+            r#"{"gopls": {"ui.semanticTokens": true, "gofumpt": true, "build.buildFlags": []}}"#;
         assert!(findings(text).is_empty(), "{:?}", findings(text));
     }
 
@@ -254,9 +265,13 @@ mod tests {
 
     #[test]
     fn a_setting_gopls_never_had_is_unknown_and_offered_for_removal() {
-        let found = findings(r#"{"gopls": {"memoryLimit": "2GiB", "build.experimentalWorkspaceModule": true}}"#);
+        let found = findings(
+            r#"{"gopls": {"memoryLimit": "2GiB", "build.experimentalWorkspaceModule": true}}"#,
+        );
         assert_eq!(found.len(), 2);
-        assert!(found[0].message.contains("does not know the setting \"memoryLimit\""));
+        assert!(found[0]
+            .message
+            .contains("does not describe the setting \"memoryLimit\""));
         assert!(found[1]
             .message
             .contains("\"build.experimentalWorkspaceModule\""));
@@ -267,7 +282,9 @@ mod tests {
     #[test]
     fn a_misspelt_setting_is_offered_the_described_name_first() {
         let found = findings(r#"{"gopls": {"ui.semanticToken": true}}"#);
-        assert!(found[0].message.ends_with("did you mean \"ui.semanticTokens\"?"));
+        assert!(found[0]
+            .message
+            .ends_with("did you mean \"ui.semanticTokens\"?"));
         let rename = &found[0].fixes[0];
         assert_eq!(rename.title, "Rename to \"ui.semanticTokens\"");
         assert_eq!(rename.edits[0].new_text, "\"ui.semanticTokens\"");

@@ -147,11 +147,16 @@ async fn run(ctx: &CheckContext) -> Outcome {
     outcome(findings, read)
 }
 
-fn outcome(findings: Vec<Finding>, read: Vec<String>) -> Outcome {
-    let problems: Vec<&Finding> = findings
+fn outcome(mut findings: Vec<Finding>, read: Vec<String>) -> Outcome {
+    // In file order, as an editor lists them; the summary leads with the worst.
+    findings.sort_by(|a, b| {
+        (a.path(), a.range().map(|r| r.start)).cmp(&(b.path(), b.range().map(|r| r.start)))
+    });
+    let mut problems: Vec<&Finding> = findings
         .iter()
         .filter(|f| f.severity > Severity::Info)
         .collect();
+    problems.sort_by_key(|f| std::cmp::Reverse(f.severity));
     let mut outcome = match crate::finding::worst(&findings) {
         Some(Severity::Error) => Outcome::error(summary(&problems)),
         Some(Severity::Warning) => Outcome::warning(summary(&problems)),
@@ -253,9 +258,11 @@ async fn judge_go_extension(ctx: &CheckContext, sources: &[Source<'_>]) -> Vec<F
     let resolve = |value: &str| {
         go_extension::resolve_path(value, home.as_deref(), ctx.workspace.as_deref(), &env)
     };
-    out.extend(go_extension::missing_paths(sources, &resolve, &|p: &Path| {
-        p.exists()
-    }));
+    out.extend(go_extension::missing_paths(
+        sources,
+        &resolve,
+        &|p: &Path| p.exists(),
+    ));
     if go_extension::effective(sources, "go.lintFlags").is_some() {
         if let Some(linter) = golangci_lint(ctx).await {
             let accepts = |flag: &str| linter.accepts(flag);
@@ -317,8 +324,7 @@ type Described = Result<(String, Vec<gopls::GoplsOption>), String>;
 
 /// `gopls api-json` answers, by binary path and modification time.
 fn described_cache() -> &'static Mutex<HashMap<(PathBuf, SystemTime), Arc<Described>>> {
-    static CACHE: OnceLock<Mutex<HashMap<(PathBuf, SystemTime), Arc<Described>>>> =
-        OnceLock::new();
+    static CACHE: OnceLock<Mutex<HashMap<(PathBuf, SystemTime), Arc<Described>>>> = OnceLock::new();
     CACHE.get_or_init(Default::default)
 }
 
@@ -328,7 +334,11 @@ async fn describe(ctx: &CheckContext, program: &Path) -> Arc<Described> {
         .ok()
         .map(|mtime| (program.to_path_buf(), mtime));
     if let Some(key) = &key {
-        if let Some(hit) = described_cache().lock().ok().and_then(|c| c.get(key).cloned()) {
+        if let Some(hit) = described_cache()
+            .lock()
+            .ok()
+            .and_then(|c| c.get(key).cloned())
+        {
             return hit;
         }
     }
@@ -347,7 +357,10 @@ async fn describe(ctx: &CheckContext, program: &Path) -> Arc<Described> {
                     Ok(v) if v.success() => gopls_version(&v.stdout_text()),
                     _ => None,
                 };
-                Ok((version.unwrap_or_else(|| String::from("(unknown version)")), options))
+                Ok((
+                    version.unwrap_or_else(|| String::from("(unknown version)")),
+                    options,
+                ))
             }
             Err(e) => Err(e),
         },
@@ -417,9 +430,15 @@ mod tests {
             ]
         );
         let xdg = settings_paths(None, Some(Path::new("/x")), None);
-        assert_eq!(xdg, [(Scope::User, PathBuf::from("/x/Code/User/settings.json"))]);
+        assert_eq!(
+            xdg,
+            [(Scope::User, PathBuf::from("/x/Code/User/settings.json"))]
+        );
         let relative = settings_paths(Some(Path::new("/h")), Some(Path::new("rel")), None);
-        assert_eq!(relative[0].1, Path::new("/h/.config/Code/User/settings.json"));
+        assert_eq!(
+            relative[0].1,
+            Path::new("/h/.config/Code/User/settings.json")
+        );
     }
 
     fn source(text: &str) -> Source<'_> {
@@ -442,7 +461,9 @@ mod tests {
         );
         assert_eq!(found[0].range().unwrap().start.line, 1);
         assert_eq!(found[0].basis, Some(text_hash(text)));
-        assert!(found[1].message.starts_with("\"gopls: gofumpt\" is set again on line 3"));
+        assert!(found[1]
+            .message
+            .starts_with("\"gopls: gofumpt\" is set again on line 3"));
     }
 
     #[test]
@@ -454,7 +475,11 @@ mod tests {
         assert!(finding.fixes.is_empty());
         assert!(finding.message.contains("not JSON"), "{}", finding.message);
         // Where the comma is missing: after the value on line 2 (1-based).
-        assert!(finding.message.contains("Expected comma on line 2"), "{}", finding.message);
+        assert!(
+            finding.message.contains("Expected comma on line 2"),
+            "{}",
+            finding.message
+        );
         assert_eq!(finding.range().unwrap().start.line, 1);
     }
 
