@@ -323,8 +323,10 @@ async fn gopls_program(ctx: &CheckContext, sources: &[Source<'_>]) -> Option<Pat
 type Described = Result<(String, Vec<gopls::GoplsOption>), String>;
 
 /// `gopls api-json` answers, by binary path and modification time.
-fn described_cache() -> &'static Mutex<HashMap<(PathBuf, SystemTime), Arc<Described>>> {
-    static CACHE: OnceLock<Mutex<HashMap<(PathBuf, SystemTime), Arc<Described>>>> = OnceLock::new();
+type DescribedCache = Mutex<HashMap<(PathBuf, SystemTime), Arc<Described>>>;
+
+fn described_cache() -> &'static DescribedCache {
+    static CACHE: OnceLock<DescribedCache> = OnceLock::new();
     CACHE.get_or_init(Default::default)
 }
 
