@@ -294,3 +294,45 @@ fn a_quick_fix_in_the_editor_removes_the_flag_and_golangci_lint_then_runs() {
     editor.take_all(|m| m["method"] == "textDocument/publishDiagnostics");
     editor.finish();
 }
+
+#[test]
+fn go010_reports_the_gopls_the_go_extension_starts() {
+    let machine = Machine::new();
+    // The user pins a gopls by path, as the Go extension's docs suggest.
+    let pinned_dir = tempfile::tempdir().unwrap();
+    let pinned = pinned_dir.path().join("gopls-pinned");
+    std::os::unix::fs::symlink(go_tools_dir().join("gopls"), &pinned).unwrap();
+    std::fs::write(
+        machine.settings(),
+        format!(
+            "{{\n  \"go.alternateTools\": {{ \"gopls\": \"{}\" }}\n}}\n",
+            pinned.display()
+        ),
+    )
+    .unwrap();
+    let env = machine.env();
+    let mut command = Command::new(gord());
+    command.args(["check", "--format", "json"]);
+    for (k, v) in &env {
+        command.env(k, v);
+    }
+    let run = Run::of(&mut command);
+    let report: Value =
+        serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stderr));
+    let go010 = common::entry(&report["checks"], "id", "GO010");
+    let message = go010["message"].as_str().unwrap();
+    assert!(
+        message.contains(&format!("at {}", pinned.display())),
+        "{message}"
+    );
+    assert!(
+        message.ends_with(&format!(
+            "the Go extension starts this one (go.alternateTools), not {}",
+            go_tools_dir().join("gopls").display()
+        )),
+        "{message}"
+    );
+    // GO030 has nothing to say about a path that exists.
+    let go030 = common::entry(&report["checks"], "id", "GO030");
+    assert_eq!(go030["status"], "ok", "{go030}");
+}

@@ -87,26 +87,78 @@ pub fn go030(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
     Box::pin(run(ctx))
 }
 
-async fn run(ctx: &CheckContext) -> Outcome {
+/// Every settings file of [`settings_paths`] for this context, read
+/// through the bounded reader off the async workers.
+async fn read_all(
+    ctx: &CheckContext,
+) -> Option<Vec<(Scope, PathBuf, Result<String, crate::fsread::ReadError>)>> {
     let home = ctx.env.home();
     let xdg = ctx.env.get("XDG_CONFIG_HOME").map(PathBuf::from);
     let paths = settings_paths(home.as_deref(), xdg.as_deref(), ctx.workspace.as_deref());
-    let wanted = paths.clone();
     // Reads block: off the async workers, so the check's timeout still fires.
-    let Ok(texts) = tokio::task::spawn_blocking(move || {
-        wanted
-            .iter()
-            .map(|(_, p)| crate::fsread::read_to_string(p, crate::fsread::Kind::Settings))
-            .collect::<Vec<_>>()
+    tokio::task::spawn_blocking(move || {
+        paths
+            .into_iter()
+            .map(|(scope, p)| {
+                let text = crate::fsread::read_to_string(&p, crate::fsread::Kind::Settings);
+                (scope, p, text)
+            })
+            .collect()
     })
     .await
-    else {
+    .ok()
+}
+
+/// What the settings say about finding Go tools, for the GO tool checks:
+/// `go.alternateTools` and `go.toolsGopath` as VS Code applies them, a
+/// workspace's only when it is trusted. Files that do not parse say nothing.
+pub async fn editor_tools(ctx: &CheckContext) -> crate::toolchain::EditorTools {
+    let mut tools = crate::toolchain::EditorTools::default();
+    let Some(files) = read_all(ctx).await else {
+        return tools;
+    };
+    let env = |name: &str| ctx.env.get(name).map(|v| v.to_string_lossy().into_owned());
+    let home = ctx.env.home();
+    let resolve = |value: &str| {
+        go_extension::resolve_path(value, home.as_deref(), ctx.workspace.as_deref(), &env)
+    };
+    for (scope, _, text) in &files {
+        if *scope == Scope::Workspace && !ctx.trust.is_trusted() {
+            continue;
+        }
+        let Some(doc) = text.as_ref().ok().and_then(|t| Document::parse(t).ok()) else {
+            continue;
+        };
+        // Later files override earlier ones; VS Code merges objects key by key.
+        if let Some(Value::Object(entries)) = doc.get("go.alternateTools").map(|m| &m.value) {
+            for entry in entries {
+                if let Some(value) = entry.value.as_str() {
+                    let resolved = if value.contains('/') || value.starts_with('~') {
+                        resolve(value).map(|p| p.display().to_string())
+                    } else {
+                        Some(value.to_string())
+                    };
+                    if let Some(resolved) = resolved {
+                        tools.alternate.insert(entry.key.clone(), resolved);
+                    }
+                }
+            }
+        }
+        if let Some(value) = doc.get("go.toolsGopath").and_then(|m| m.value.as_str()) {
+            tools.tools_gopath = resolve(value).filter(|p| !value.is_empty() && p.is_absolute());
+        }
+    }
+    tools
+}
+
+async fn run(ctx: &CheckContext) -> Outcome {
+    let Some(files) = read_all(ctx).await else {
         return Outcome::error("reading the settings files failed");
     };
     let mut findings = Vec::new();
     let mut read = Vec::new();
     let mut texts_read = Vec::new();
-    for ((scope, path), text) in paths.into_iter().zip(texts) {
+    for (scope, path, text) in files {
         match text {
             Ok(text) => texts_read.push((scope, path, text)),
             Err(e) if e.is_not_found() => {}
@@ -483,6 +535,48 @@ mod tests {
             finding.message
         );
         assert_eq!(finding.range().unwrap().start.line, 1);
+    }
+
+    #[tokio::test]
+    async fn an_untrusted_workspace_names_no_tool_for_the_go_extension_lookup() {
+        use crate::check::{Environment, Trust};
+        let home = tempfile::tempdir().unwrap();
+        let ws = tempfile::tempdir().unwrap();
+        let machine = home.path().join(".vscode-server/data/Machine");
+        std::fs::create_dir_all(&machine).unwrap();
+        std::fs::write(
+            machine.join("settings.json"),
+            r#"{"go.alternateTools": {"dlv": "/opt/dlv"}, "go.toolsGopath": "~/tools"}"#,
+        )
+        .unwrap();
+        std::fs::create_dir(ws.path().join(".vscode")).unwrap();
+        std::fs::write(
+            ws.path().join(".vscode/settings.json"),
+            r#"{"go.alternateTools": {"gopls": "./bin/gopls"}}"#,
+        )
+        .unwrap();
+        let context = |trusted: bool| {
+            CheckContext::new(
+                Some(ws.path().to_path_buf()),
+                crate::settings::Settings::default(),
+                std::sync::Arc::new(crate::exec::SystemRunner),
+                Environment::from_pairs([("HOME", home.path())]),
+                Trust::new(trusted, &[ws.path().to_path_buf()]),
+            )
+        };
+        let untrusted = editor_tools(&context(false)).await;
+        assert_eq!(
+            untrusted.alternate.keys().collect::<Vec<_>>(),
+            ["dlv"],
+            "the machine's settings only"
+        );
+        assert_eq!(untrusted.tools_gopath, Some(home.path().join("tools")));
+        let trusted = editor_tools(&context(true)).await;
+        assert_eq!(
+            trusted.alternate.keys().collect::<Vec<_>>(),
+            ["dlv", "gopls"],
+            "objects merge across scopes"
+        );
     }
 
     #[test]
