@@ -579,6 +579,52 @@ mod tests {
         );
     }
 
+    #[tokio::test]
+    async fn a_fifo_or_a_huge_settings_file_is_one_finding_not_a_hang() {
+        use crate::check::{Environment, Trust};
+        let home = tempfile::tempdir().unwrap();
+        let ws = tempfile::tempdir().unwrap();
+        let dot_vscode = ws.path().join(".vscode");
+        std::fs::create_dir(&dot_vscode).unwrap();
+        let fifo = dot_vscode.join("settings.json");
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            &fifo,
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::from_raw_mode(0o600),
+            0,
+        )
+        .unwrap();
+        let user = home.path().join(".config/Code/User");
+        std::fs::create_dir_all(&user).unwrap();
+        std::fs::write(user.join("settings.json"), " ".repeat(2 * 1024 * 1024)).unwrap();
+        let ctx = CheckContext::new(
+            Some(ws.path().to_path_buf()),
+            crate::settings::Settings::default(),
+            std::sync::Arc::new(crate::exec::SystemRunner),
+            Environment::from_pairs([("HOME", home.path())]),
+            Trust::new(false, &[ws.path().to_path_buf()]),
+        );
+        let outcome = tokio::time::timeout(std::time::Duration::from_secs(10), run(&ctx))
+            .await
+            .expect("no hang on a FIFO");
+        let messages: Vec<&str> = outcome
+            .findings
+            .iter()
+            .map(|f| f.message.as_str())
+            .collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(
+            messages.iter().any(|m| m.contains("a FIFO or pipe")),
+            "{messages:?}"
+        );
+        assert!(
+            messages.iter().any(|m| m.contains("larger than 1 MiB")),
+            "{messages:?}"
+        );
+        assert!(outcome.findings.iter().all(|f| f.fixes.is_empty()));
+    }
+
     #[test]
     fn reads_the_version_gopls_prints() {
         assert_eq!(
