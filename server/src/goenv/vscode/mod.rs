@@ -625,6 +625,53 @@ mod tests {
         assert!(outcome.findings.iter().all(|f| f.fixes.is_empty()));
     }
 
+    #[tokio::test]
+    async fn a_gopls_that_cannot_describe_its_settings_is_an_info_without_edits() {
+        use crate::check::{Environment, Trust};
+        use std::os::unix::fs::PermissionsExt;
+        // Fake: an old gopls release is not installed here; this one answers
+        // `api-json` as gopls before v0.5 did.
+        let bin = tempfile::tempdir().unwrap();
+        let old = bin.path().join("gopls");
+        std::fs::write(
+            &old,
+            "#!/bin/sh\necho 'flag provided but not defined: -api-json' >&2\nexit 2\n",
+        )
+        .unwrap();
+        std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let home = tempfile::tempdir().unwrap();
+        let user = home.path().join(".config/Code/User");
+        std::fs::create_dir_all(&user).unwrap();
+        let text = format!(
+            "{{\n  \"go.alternateTools\": {{\"gopls\": \"{}\"}},\n  \"gopls\": {{\"memoryLimit\": \"1G\"}}\n}}",
+            old.display()
+        );
+        std::fs::write(user.join("settings.json"), &text).unwrap();
+        let ctx = CheckContext::new(
+            None,
+            crate::settings::Settings::default(),
+            std::sync::Arc::new(crate::exec::SystemRunner),
+            Environment::from_pairs([("HOME", home.path())]),
+            Trust::Trusted,
+        );
+        let outcome = run(&ctx).await;
+        assert_eq!(outcome.status, crate::check::Status::Ok, "{outcome:?}");
+        assert_eq!(outcome.findings.len(), 1, "{outcome:?}");
+        let note = &outcome.findings[0];
+        assert_eq!(
+            (note.code.as_str(), note.severity),
+            ("GO035", Severity::Info)
+        );
+        assert!(
+            note.message
+                .contains("flag provided but not defined: -api-json"),
+            "{}",
+            note.message
+        );
+        assert_eq!(note.range().unwrap().start.line, 2);
+        assert!(note.fixes.is_empty());
+    }
+
     #[test]
     fn reads_the_version_gopls_prints() {
         assert_eq!(
