@@ -44,7 +44,7 @@ export function createClient(
     options: { env: { ...process.env, RUST_BACKTRACE: "1" } },
   };
   const initializationOptions: InitializationOptions = {
-    settings: gordSettings(),
+    settings: syncedSettings(),
     trusted: vscode.workspace.isTrusted,
   };
   const clientOptions: LanguageClientOptions = {
@@ -59,7 +59,8 @@ export function createClient(
       // and saving one runs the health report again.
       { scheme: "file", pattern: "**/settings.json" },
     ],
-    synchronize: { configurationSection: "gord" },
+    // Remote-SSH's `remote.SSH.path`: the ssh whose release the SSH rules follow.
+    synchronize: { configurationSection: ["gord", "remote.SSH"] },
     initializationOptions,
     outputChannel: channel,
     traceOutputChannel: channel,
@@ -69,7 +70,17 @@ export function createClient(
   return new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
 }
 
-/** The `gord` settings section as a plain JSON object (what `didChangeConfiguration` sends too). */
+/**
+ * What `didChangeConfiguration` sends too: `{ gord: {...}, remote: { SSH: { path } } }`
+ * (the `remote` part only when Remote-SSH's `remote.SSH.path` is set).
+ */
+export function syncedSettings(): Record<string, unknown> {
+  const path = vscode.workspace.getConfiguration("remote.SSH").get<unknown>("path");
+  const remote = typeof path === "string" && path.trim() !== "" ? { remote: { SSH: { path } } } : {};
+  return { gord: gordSettings(), ...remote };
+}
+
+/** The `gord` settings section as a plain JSON object. */
 export function gordSettings(): Record<string, unknown> {
   const section: unknown = vscode.workspace.getConfiguration().get("gord");
   if (typeof section !== "object" || section === null) {

@@ -434,7 +434,7 @@ export type SendRequest = <P, R>(type: RequestType<P, R, void>, params: P) => Pr
 
 /** `initializationOptions` sent with `initialize`. */
 export interface InitializationOptions {
-  /** The `gord` section of the settings, as in `workspace/didChangeConfiguration`. */
+  /** The settings, as in `workspace/didChangeConfiguration`: `{ gord: {...} }`, with Remote-SSH's `remote.SSH.path` beside it when set. */
   settings?: Record<string, unknown>;
   /**
    * `vscode.workspace.isTrusted`. Only `true` grants trust: anything else,

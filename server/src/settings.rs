@@ -27,6 +27,12 @@ pub struct Settings {
     pub lint_on_save: bool,
     /// Lint a Go file's package when it is opened.
     pub lint_on_open: bool,
+    /// `gord.ssh.path`: the ssh whose release the SSH config rules follow
+    /// (its `-V` is read); None: Remote-SSH's, else ssh on PATH.
+    pub ssh_path: Option<String>,
+    /// Remote-SSH's `remote.SSH.path`, which the extension sends beside the
+    /// `gord` section.
+    pub remote_ssh_path: Option<String>,
     /// `gord.go.allowToolchainSwitch`: let a go.mod `toolchain` line make
     /// the go, gopls and golangci-lint gord starts download and run another
     /// Go. Off: they get `GOTOOLCHAIN=local` (see `crate::lifeline`).
@@ -61,6 +67,8 @@ impl Default for Settings {
             allow_match_exec: false,
             lint_on_save: true,
             lint_on_open: true,
+            ssh_path: None,
+            remote_ssh_path: None,
             allow_toolchain_switch: false,
         }
     }
@@ -107,6 +115,7 @@ impl Settings {
 
         let mut settings = Settings::default();
         let mut problems = Vec::new();
+        settings.remote_ssh_path = remote_ssh_path(raw);
         for (key, value) in flat {
             let applied = match key.as_str() {
                 "go.minimumVersion" => parse_minimum_go(&value).map(|v| settings.minimum_go = v),
@@ -126,6 +135,14 @@ impl Settings {
                     .as_bool()
                     .map(|b| settings.lint_on_open = b)
                     .ok_or_else(|| format!("expected true or false, got {}", kind(&value))),
+                "ssh.path" => match &value {
+                    Value::String(s) if s.trim().is_empty() => Ok(()),
+                    Value::String(s) => {
+                        settings.ssh_path = Some(s.trim().to_string());
+                        Ok(())
+                    }
+                    other => Err(format!("expected a program path, got {}", kind(other))),
+                },
                 "go.allowToolchainSwitch" => value
                     .as_bool()
                     .map(|b| settings.allow_toolchain_switch = b)
@@ -149,10 +166,40 @@ impl Settings {
             "ssh.allowMatchExec" => self.allow_match_exec = previous.allow_match_exec,
             "lint.onSave" => self.lint_on_save = previous.lint_on_save,
             "lint.onOpen" => self.lint_on_open = previous.lint_on_open,
+            "ssh.path" => self.ssh_path = previous.ssh_path.clone(),
             "go.allowToolchainSwitch" => {
                 self.allow_toolchain_switch = previous.allow_toolchain_switch
             }
             _ => {}
+        }
+    }
+}
+
+/// `remote.SSH.path` when the settings carry it beside the `gord` section
+/// (`{"gord": {...}, "remote": {"SSH": {"path": "..."}}}`); blank is unset.
+fn remote_ssh_path(raw: &Value) -> Option<String> {
+    raw.get("remote")?
+        .get("SSH")?
+        .get("path")?
+        .as_str()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+/// The ssh whose release the SSH rules follow: `gord.ssh.path`, else
+/// `remote.SSH.path`, else ssh on PATH.
+impl Settings {
+    pub fn ssh_request(&self) -> crate::ssh::release::which::Request {
+        use crate::ssh::release::which::{Request, Source};
+        let program = match (&self.ssh_path, &self.remote_ssh_path) {
+            (Some(p), _) => Some((p.clone(), Source::Setting)),
+            (None, Some(p)) => Some((p.clone(), Source::RemoteSsh)),
+            (None, None) => None,
+        };
+        Request {
+            version: None,
+            program,
         }
     }
 }
@@ -232,6 +279,32 @@ mod tests {
         assert_eq!(settings, Settings::default());
         assert!(problems.is_empty());
         assert_eq!(settings.check_timeout, Duration::from_secs(20));
+    }
+
+    #[test]
+    fn the_ssh_to_follow_is_gord_ssh_path_else_remote_ssh_path() {
+        use crate::ssh::release::which::Source;
+        let (settings, problems) = parse(json!({
+            "gord": { "ssh": { "path": " /opt/ssh/bin/ssh " } },
+            "remote": { "SSH": { "path": "/usr/local/bin/ssh" } }
+        }));
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            settings.ssh_request().program,
+            Some((String::from("/opt/ssh/bin/ssh"), Source::Setting))
+        );
+        let (settings, _) = parse(json!({
+            "gord": { "ssh": { "path": "" } },
+            "remote": { "SSH": { "path": "/usr/local/bin/ssh" } }
+        }));
+        assert_eq!(
+            settings.ssh_request().program,
+            Some((String::from("/usr/local/bin/ssh"), Source::RemoteSsh))
+        );
+        let (settings, _) = parse(json!({ "gord": {} }));
+        assert_eq!(settings.ssh_request().program, None);
+        let (_, problems) = parse(json!({ "ssh": { "path": 3 } }));
+        assert_eq!(problems[0].key, "ssh.path");
     }
 
     #[test]

@@ -171,7 +171,8 @@ fn lint_recorded(options: &[&str]) -> Run {
 fn ssh_lint_lists_each_finding_of_the_example_config_with_its_fix_and_exits_1() {
     let (dir, config) = example_ssh_config();
     let gord = Gord::new().masking(dir.path().display().to_string(), "[DIR]");
-    let run = gord.run(&["ssh", "lint", "-F", config.to_str().unwrap()]);
+    let config = config.to_str().unwrap();
+    let run = gord.run(&["ssh", "lint", "-F", config, "--ssh-version", "9.2p1-debian"]);
     insta::assert_snapshot!(run);
 }
 
@@ -179,7 +180,17 @@ fn ssh_lint_lists_each_finding_of_the_example_config_with_its_fix_and_exits_1() 
 fn ssh_lint_json_carries_every_finding_with_its_range_and_fix() {
     let (dir, config) = example_ssh_config();
     let gord = Gord::new().masking(dir.path().display().to_string(), "[DIR]");
-    let run = gord.run(&["ssh", "lint", "-F", config.to_str().unwrap(), "-f", "json"]);
+    let config = config.to_str().unwrap();
+    let run = gord.run(&[
+        "ssh",
+        "lint",
+        "-F",
+        config,
+        "-f",
+        "json",
+        "--ssh-version",
+        "9.2p1-debian",
+    ]);
     insta::assert_snapshot!(run);
 }
 

@@ -21,4 +21,5 @@ mod remote_lsp;
 mod sarif_schema;
 mod ssh_cli;
 mod ssh_parity;
+mod ssh_release_cli;
 mod vscode_settings;

@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use gord::ssh::release::which::Choice;
+
 use super::exit::{CliResult, Exit};
 use super::output::{write_stdout, Format, OutputArgs};
 
@@ -29,6 +31,35 @@ pub struct LintArgs {
     /// Evaluate `Match exec` blocks (off: they are reported as not evaluated).
     #[arg(long)]
     allow_exec: bool,
+    #[command(flatten)]
+    ssh: SshArgs,
+}
+
+/// Which ssh's rules to follow.
+#[derive(clap::Args)]
+pub struct SshArgs {
+    /// The ssh whose release's rules to follow (its `-V` is read); default:
+    /// ssh on PATH.
+    #[arg(long = "ssh", value_name = "PROGRAM")]
+    program: Option<String>,
+    /// Follow this OpenSSH release without running anything: 10.5p1,
+    /// 9.2p1-debian, 9.9p2-apple, 9.5p1-windows (8.7p1 to 10.5p1 known).
+    #[arg(long, value_name = "VERSION", value_parser = parse_ssh_version)]
+    ssh_version: Option<gord::ssh::release::SshVersion>,
+}
+
+fn parse_ssh_version(text: &str) -> Result<gord::ssh::release::SshVersion, String> {
+    gord::ssh::release::parse_version_argument(text).map_err(|e| e.to_string())
+}
+
+impl SshArgs {
+    fn choose(&self) -> gord::ssh::release::which::Choice {
+        use gord::ssh::release::which::{choose, Request, Source};
+        choose(&Request {
+            version: self.ssh_version,
+            program: self.program.clone().map(|p| (p, Source::Cli)),
+        })
+    }
 }
 
 #[derive(clap::Args)]
@@ -60,6 +91,8 @@ pub struct ResolveArgs {
     /// commands run only when you allow them.
     #[arg(long)]
     allow_exec: bool,
+    #[command(flatten)]
+    ssh: SshArgs,
 }
 
 pub fn run(command: SshCommand) -> CliResult {
@@ -67,14 +100,18 @@ pub fn run(command: SshCommand) -> CliResult {
         SshCommand::Lint(args) => lint(args),
         SshCommand::Fix(args) => fix(args.config.as_deref(), args.dry_run, args.force),
         SshCommand::Resolve(ResolveArgs {
-            all: true, config, ..
-        }) => resolve_all(config.as_deref()),
+            all: true,
+            config,
+            ssh,
+            ..
+        }) => resolve_all(config.as_deref(), &ssh),
         SshCommand::Resolve(ResolveArgs {
             host: Some(host),
             config,
             allow_exec,
+            ssh,
             ..
-        }) => resolve(&host, config.as_deref(), allow_exec),
+        }) => resolve(&host, config.as_deref(), allow_exec, &ssh),
         SshCommand::Resolve(ResolveArgs { host: None, .. }) => {
             Err(super::exit::Usage("name a HOST or pass --all".into()).into())
         }
@@ -83,10 +120,19 @@ pub fn run(command: SshCommand) -> CliResult {
 
 fn lint(args: LintArgs) -> CliResult {
     use gord::ssh::lint::output;
-    let render: fn(&Path, &[gord::finding::Finding], bool) -> String = match args.output.format {
-        Format::Text => |_, findings, colour| output::render_text(findings, colour),
-        Format::Json => |path, findings, _| output::render_json(path, findings) + "\n",
-        Format::Sarif => |_, findings, _| {
+    type Render = fn(&Path, &[gord::finding::Finding], bool, &Choice) -> String;
+    let render: Render = match args.output.format {
+        Format::Text => |_, findings, colour, ssh| {
+            format!(
+                "{}rules of: {}\n",
+                output::render_text(findings, colour),
+                ssh.summary()
+            )
+        },
+        Format::Json => {
+            |path, findings, _, ssh| output::render_json_for(path, findings, ssh) + "\n"
+        }
+        Format::Sarif => |_, findings, _, _| {
             output::render_sarif(findings, gord::docs::docs_root().as_deref()) + "\n"
         },
         Format::Markdown => {
@@ -94,17 +140,29 @@ fn lint(args: LintArgs) -> CliResult {
             return Err(args.output.unwritten("gord ssh lint", &writes));
         }
     };
-    let (path, findings) = gord::ssh::lint_config(args.config.as_deref(), args.allow_exec)
-        .map_err(anyhow::Error::msg)?;
-    write_stdout(&render(&path, &findings, args.output.colour()))?;
+    let ssh = args.ssh.choose();
+    let (path, findings) =
+        gord::ssh::lint_config_for(args.config.as_deref(), args.allow_exec, &ssh)
+            .map_err(anyhow::Error::msg)?;
+    write_stdout(&render(&path, &findings, args.output.colour(), &ssh))?;
     Ok(Exit::for_findings(
         findings.iter().map(|f| f.severity),
         args.output.fail_on,
     ))
 }
 
-fn resolve(host: &str, config: Option<&Path>, allow_exec: bool) -> CliResult {
-    match gord::ssh::resolve_host(config, host, allow_exec) {
+/// The ssh to follow; when gord cannot follow it as it is, why (stderr).
+fn followed(args: &SshArgs) -> Choice {
+    let ssh = args.choose();
+    if let Some((note, _)) = ssh.note() {
+        gord::say!("gord: {note}");
+    }
+    ssh
+}
+
+fn resolve(host: &str, config: Option<&Path>, allow_exec: bool, ssh: &SshArgs) -> CliResult {
+    let ssh = followed(ssh);
+    match gord::ssh::resolve_host_for(config, host, allow_exec, ssh.semantics) {
         Ok((_, lines)) => {
             write_stdout(&gord::render::escape::text(
                 &gord::ssh::config::effective::render_ssh_g(&lines),
@@ -124,8 +182,9 @@ fn resolve(host: &str, config: Option<&Path>, allow_exec: bool) -> CliResult {
     }
 }
 
-fn resolve_all(config: Option<&Path>) -> CliResult {
-    let resolved = gord::ssh::resolve_all(config).map_err(anyhow::Error::msg)?;
+fn resolve_all(config: Option<&Path>, ssh: &SshArgs) -> CliResult {
+    let ssh = followed(ssh);
+    let resolved = gord::ssh::resolve_all_for(config, ssh.semantics).map_err(anyhow::Error::msg)?;
     let mut out = String::new();
     let mut failed = 0;
     for (host, result) in &resolved {

@@ -278,12 +278,16 @@ impl Backend {
         let backend = self.handle();
         tokio::spawn(async move {
             tokio::time::sleep(LINT_DEBOUNCE).await;
-            let (overlay, allow_exec) = {
+            let (overlay, allow_exec, request) = {
                 let state = backend.state.lock().await;
                 // An untrusted workspace never gets a config's commands run.
                 let allow_exec = state.settings.allow_match_exec && state.trusted;
+                // Nor a program of its choosing: the rules stay 9.2p1's.
+                let request = state.trusted.then(|| state.settings.ssh_request());
                 match state.documents.get(&path) {
-                    Some(doc) if doc.version == version => (state.documents.overlay(), allow_exec),
+                    Some(doc) if doc.version == version => {
+                        (state.documents.overlay(), allow_exec, request)
+                    }
                     // A newer edit has its own lint scheduled; a closed file needs none.
                     _ => return,
                 }
@@ -291,7 +295,8 @@ impl Backend {
             let main = path.clone();
             let linted = tokio::task::spawn_blocking(move || {
                 let local = LocalFacts::current();
-                ssh::diagnostics(&main, &overlay, &local, &doc_uri, allow_exec)
+                let followed = followed_ssh(request);
+                ssh::diagnostics_for(&main, &overlay, &local, &doc_uri, allow_exec, followed)
             })
             .await;
             let Ok(linted) = linted else {
@@ -728,9 +733,27 @@ impl LanguageServer for Backend {
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        Ok(self
-            .at_ssh_position(params.text_document_position_params, ssh::hover)
-            .await)
+        let at = params.text_document_position_params;
+        let request = {
+            let state = self.state.lock().await;
+            state.trusted.then(|| state.settings.ssh_request())
+        };
+        let Some((path, overlay)) = self.ssh_document(&at.text_document.uri).await else {
+            return Ok(None);
+        };
+        Ok(tokio::task::spawn_blocking(move || {
+            let followed = followed_ssh(request);
+            ssh::hover_for(
+                &path,
+                &overlay,
+                &LocalFacts::current(),
+                at.position,
+                followed,
+            )
+        })
+        .await
+        .ok()
+        .flatten())
     }
 
     async fn goto_definition(
@@ -768,6 +791,20 @@ impl LanguageServer for Backend {
         action: tower_lsp_server::ls_types::CodeAction,
     ) -> Result<tower_lsp_server::ls_types::CodeAction> {
         Ok(self.resolve_ssh_fix(action).await)
+    }
+}
+
+/// The ssh whose release the SSH config features follow: the settings' (see
+/// [`Settings::ssh_request`]); None (an untrusted workspace, which never
+/// gets a program run) follows the release gord's resolution models.
+fn followed_ssh(
+    request: Option<crate::ssh::release::which::Request>,
+) -> crate::ssh::release::which::Choice {
+    match request {
+        Some(request) => crate::ssh::release::which::choose(&request),
+        None => crate::ssh::release::which::Choice::of_version(
+            crate::ssh::config::resolve::modelled_version(),
+        ),
     }
 }
 

@@ -43,6 +43,22 @@ pub fn diagnostics(
     doc_uri: &dyn Fn(&str) -> Option<Uri>,
     allow_exec: bool,
 ) -> Linted {
+    let modelled = crate::ssh::release::which::Choice::of_version(
+        crate::ssh::config::resolve::modelled_version(),
+    );
+    diagnostics_for(main, fs, local, doc_uri, allow_exec, modelled)
+}
+
+/// [`diagnostics`] by the rules of the ssh `ssh` (see
+/// [`crate::ssh::release::which`]).
+pub fn diagnostics_for(
+    main: &Path,
+    fs: &dyn ConfigFs,
+    local: &LocalFacts,
+    doc_uri: &dyn Fn(&str) -> Option<Uri>,
+    allow_exec: bool,
+    ssh: crate::ssh::release::which::Choice,
+) -> Linted {
     let mut by_file: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
     let mut ctx = match LintContext::load(main, fs, local, false) {
         Ok(ctx) => ctx,
@@ -62,6 +78,7 @@ pub fn diagnostics(
             };
         }
     };
+    ctx = ctx.with_ssh(ssh);
     if allow_exec {
         ctx = ctx.with_exec(&crate::ssh::match_exec);
     }
@@ -172,7 +189,24 @@ pub fn hover(
     local: &LocalFacts,
     position: Position,
 ) -> Option<Hover> {
-    let ctx = LintContext::load(main, fs, local, false).ok()?;
+    let modelled = crate::ssh::release::which::Choice::of_version(
+        crate::ssh::config::resolve::modelled_version(),
+    );
+    hover_for(main, fs, local, position, modelled)
+}
+
+/// [`hover`] by the rules of the ssh `ssh`, which it names.
+pub fn hover_for(
+    main: &Path,
+    fs: &dyn ConfigFs,
+    local: &LocalFacts,
+    position: Position,
+    ssh: crate::ssh::release::which::Choice,
+) -> Option<Hover> {
+    let summary = ssh.summary();
+    let ctx = LintContext::load(main, fs, local, false)
+        .ok()?
+        .with_ssh(ssh);
     let file = ctx.file(main)?;
     let line = usize::try_from(position.line).ok()?;
     let block = blocks(file)
@@ -195,9 +229,10 @@ pub fn hover(
     let resolution = ctx.resolve(&alias);
     if let Some(error) = resolution.errors.first() {
         return Some(markdown_hover(format!(
-            "**{}**: ssh would refuse this config: {}",
+            "**{}**: ssh would refuse this config: {}\n\nRules of: {}",
             md_text(&alias),
-            md_text(&redact::secrets(&error.message))
+            md_text(&redact::secrets(&error.message)),
+            md_text(&summary)
         )));
     }
     let env = |name: &str| std::env::var(name).ok();
@@ -236,6 +271,7 @@ pub fn hover(
         "\n{defaults} more keywords keep their defaults ({} lists all).",
         md_code(&format!("gord ssh resolve {alias}"))
     ));
+    text.push_str(&format!("\n\nRules of: {}", md_text(&summary)));
     Some(markdown_hover(text))
 }
 
@@ -317,6 +353,39 @@ mod tests {
             HoverContents::Markup(m) => Some(m.value),
             _ => None,
         }
+    }
+
+    #[test]
+    fn hover_follows_and_names_the_release_of_the_users_ssh() {
+        use crate::ssh::release::{parse_version_argument, which::Choice};
+        let files = [(
+            "/home/me/.ssh/config",
+            "Host db
+  Tag work
+  User dba
+",
+        )];
+        let fs = MemoryFs::with(&files);
+        let text = |version: &str| {
+            let ssh = Choice::of_version(parse_version_argument(version).unwrap());
+            let at = Position::new(0, 2);
+            match hover_for(Path::new(files[0].0), &fs, &facts(), at, ssh).map(|h| h.contents) {
+                Some(HoverContents::Markup(m)) => m.value,
+                other => panic!("{other:?}"),
+            }
+        };
+        let new = text("10.5p1");
+        assert!(new.contains("| user | `dba` | line 3 |"), "{new}");
+        assert!(
+            new.ends_with("Rules of: OpenSSH 10.5p1 \\(from --ssh-version\\)"),
+            "{new}"
+        );
+        let old = text("9.2p1-debian");
+        assert!(
+            old.starts_with("**db**: ssh would refuse this config: Bad configuration option: tag"),
+            "{old}"
+        );
+        assert!(old.contains("Rules of: Debian's OpenSSH 9.2p1"), "{old}");
     }
 
     #[test]

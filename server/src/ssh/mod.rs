@@ -4,6 +4,7 @@ pub mod check;
 pub mod config;
 pub mod fix;
 pub mod lint;
+pub mod release;
 
 use std::path::Path;
 use std::time::Duration;
@@ -39,6 +40,22 @@ pub fn resolve_host(
     host: &str,
     allow_exec: bool,
 ) -> Result<(Resolution, Vec<Line>), ResolveFailure> {
+    resolve_host_for(
+        config,
+        host,
+        allow_exec,
+        config::resolve::modelled_version(),
+    )
+}
+
+/// [`resolve_host`] accepting the keywords and `Match` criteria of
+/// `version` (the listing itself is the modelled release's).
+pub fn resolve_host_for(
+    config: Option<&Path>,
+    host: &str,
+    allow_exec: bool,
+    version: release::SshVersion,
+) -> Result<(Resolution, Vec<Line>), ResolveFailure> {
     let local = LocalFacts::current();
     let sources = match config {
         Some(path) => vec![ConfigSource::explicit(path)],
@@ -50,7 +67,9 @@ pub fn resolve_host(
     } else {
         ExecPolicy::Deny
     };
-    let resolution = Resolver::new(&RealFs, &local, policy).resolve_sources(&sources, host);
+    let resolution = Resolver::new(&RealFs, &local, policy)
+        .with_version(version)
+        .resolve_sources(&sources, host);
     if !resolution.errors.is_empty() {
         let messages = resolution
             .errors
@@ -130,8 +149,19 @@ pub fn lint_config(
     config: Option<&Path>,
     allow_exec: bool,
 ) -> Result<(std::path::PathBuf, Vec<crate::finding::Finding>), String> {
+    let modelled = release::which::Choice::of_version(config::resolve::modelled_version());
+    lint_config_for(config, allow_exec, &modelled)
+}
+
+/// [`lint_config`] by the rules of the ssh `ssh` (see [`release::which`]).
+pub fn lint_config_for(
+    config: Option<&Path>,
+    allow_exec: bool,
+    ssh: &release::which::Choice,
+) -> Result<(std::path::PathBuf, Vec<crate::finding::Finding>), String> {
     let local = LocalFacts::current();
-    let (path, mut ctx) = load_config(config, &local, allow_exec)?;
+    let (path, ctx) = load_config(config, &local, allow_exec)?;
+    let mut ctx = ctx.with_ssh(ssh.clone());
     if allow_exec {
         ctx = ctx.with_exec(&match_exec);
     }
@@ -221,8 +251,17 @@ pub type HostResolution = (String, Result<Vec<Line>, ResolveFailure>);
 /// `!`), across the files it includes, in order of first appearance, each
 /// resolved as `ssh -G` would. One run shares the parsed files.
 pub fn resolve_all(config: Option<&Path>) -> Result<Vec<HostResolution>, String> {
+    resolve_all_for(config, config::resolve::modelled_version())
+}
+
+/// [`resolve_all`] accepting the keywords and `Match` criteria of `version`.
+pub fn resolve_all_for(
+    config: Option<&Path>,
+    version: release::SshVersion,
+) -> Result<Vec<HostResolution>, String> {
     let local = LocalFacts::current();
     let (_, ctx) = load_config(config, &local, false)?;
+    let ctx = ctx.with_ssh(release::which::Choice::of_version(version));
     let mut hosts: Vec<String> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for file in &ctx.files {

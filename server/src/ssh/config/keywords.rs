@@ -1,5 +1,6 @@
-//! The ssh_config keywords OpenSSH 9.x knows (readconf.c's table), what kind
-//! of value each takes, and the name `ssh -G` prints it under.
+//! The ssh_config keywords OpenSSH knows (readconf.c's table, 8.7p1 to
+//! 10.5p1), what kind of value each takes, and the name `ssh -G` prints it
+//! under. Which release has which keyword is `crate::ssh::release::history`.
 
 /// How a keyword's arguments are read and kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -150,7 +151,8 @@ const fn alias(name: &'static str, canonical: &'static str, kind: Kind) -> Keywo
 
 use Kind::*;
 
-/// Every keyword of OpenSSH 9.2's client, in readconf.c's order.
+/// Every keyword of OpenSSH 9.2's client, in readconf.c's order, then
+/// those added since.
 pub const KEYWORDS: &[Keyword] = &[
     kw("protocol", Ignore),
     kw("cipher", Deprecated),
@@ -282,6 +284,14 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("knownhostscommand", Command),
     kw("requiredrsasize", Int),
     kw("enableescapecommandline", Flag),
+    // Added after 9.2p1 (see crate::ssh::release::history): accepted by the
+    // releases that know them; gord does not model their values.
+    kw("tag", Str),
+    kw("obscurekeystroketiming", Opaque),
+    kw("channeltimeout", Opaque),
+    kw("versionaddendum", Opaque),
+    kw("refuseconnection", Opaque),
+    kw("warnweakcrypto", Opaque),
 ];
 
 pub fn lookup(name: &str) -> Option<&'static Keyword> {

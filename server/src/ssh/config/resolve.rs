@@ -14,6 +14,8 @@ use crate::ssh::config::options::{Options, Origin};
 use crate::ssh::config::pattern::{match_hostname, match_pattern, match_pattern_list, ListMatch};
 use crate::ssh::config::source::{literal_only_host, SourceFile, SourceLine};
 use crate::ssh::config::tokens::{connection_hash, tilde_expand, TokenValues};
+use crate::ssh::release::history::{self, Knows};
+use crate::ssh::release::SshVersion;
 
 /// OpenSSH's READCONF_MAX_DEPTH.
 pub const MAX_INCLUDE_DEPTH: usize = 16;
@@ -182,6 +184,17 @@ pub struct Resolver<'a> {
     errors: Vec<ConfigError>,
     notes: Vec<Note>,
     applied: Vec<Origin>,
+    /// The release whose keywords and `Match` criteria are accepted.
+    version: SshVersion,
+}
+
+/// The release gord's resolution models (its defaults and `ssh -G` output);
+/// other releases change which keywords and criteria are accepted.
+pub fn modelled_version() -> SshVersion {
+    SshVersion::new(
+        crate::ssh::release::Release::new(9, 2, 1),
+        crate::ssh::release::Flavour::Upstream,
+    )
 }
 
 struct Pass<'h> {
@@ -206,7 +219,15 @@ impl<'a> Resolver<'a> {
             errors: Vec::new(),
             notes: Vec::new(),
             applied: Vec::new(),
+            version: modelled_version(),
         }
+    }
+
+    /// Accepts the keywords and `Match` criteria of `version` (default:
+    /// [`modelled_version`]).
+    pub fn with_version(mut self, version: SshVersion) -> Self {
+        self.version = version;
+        self
     }
 
     /// Reuses (and fills) `cache` instead of reading and parsing each file again.
@@ -436,7 +457,14 @@ impl<'a> Resolver<'a> {
         user: bool,
     ) {
         let inactive_verdict = &line.inactive_verdict;
-        let Some(keyword) = line.keyword else {
+        let known = history::keyword(&d.keyword, self.version, line.keyword.is_some());
+        let keyword = match line.keyword {
+            // A build's own keyword gord does not model: accepted, no effect.
+            None if known == Knows::Yes => return,
+            Some(_) if known != Knows::Yes => None,
+            other => other,
+        };
+        let Some(keyword) = keyword else {
             let ignored = options.get("ignoreunknown").is_some_and(|v| {
                 match_pattern_list(&d.keyword, &v.text, true) == ListMatch::Matched
             });
@@ -736,7 +764,10 @@ impl<'a> Resolver<'a> {
                         })?,
                     }
                 }
-                other => return Err(format!("Unsupported Match attribute {other}")),
+                other => match history::criterion(other, self.version, false) {
+                    Knows::Yes => newer_criterion(other, &argument, options, self.version),
+                    _ => return Err(format!("Unsupported Match attribute {other}")),
+                },
             };
             if matched == negate {
                 result = false;
@@ -746,6 +777,25 @@ impl<'a> Resolver<'a> {
             return Err(String::from("One or more attributes required for Match"));
         }
         Ok(result)
+    }
+}
+
+/// The `Match` criteria of releases after 9.2p1, as `ssh -G` with no
+/// command evaluates them. `localnetwork` depends on the machine's network
+/// interfaces, which gord does not read: it counts as not matching.
+fn newer_criterion(name: &str, argument: &str, options: &Options, version: SshVersion) -> bool {
+    let list = |subject: &str| match_pattern_list(subject, argument, false) == ListMatch::Matched;
+    match name {
+        "tagged" => options.get("tag").is_some_and(|v| list(&v.text)),
+        "version" => list(&format!("OpenSSH_{}", version.release)),
+        "sessiontype" => match options.get("sessiontype").map(|v| v.text.as_str()) {
+            Some("subsystem") => list("subsystem"),
+            Some("none") => list("none"),
+            _ => list("shell"),
+        },
+        // `ssh -G host` runs no command: the criterion is the empty string.
+        "command" => false,
+        _ => false,
     }
 }
 
@@ -776,6 +826,8 @@ fn segment_is_clean(file: &SourceFile, header: &SourceLine) -> bool {
             .unwrap_or(&[]);
         body.iter().all(|line| match (&line.syntax, line.keyword) {
             (LineSyntax::Ignored, _) => true,
+            // Known to some releases only: checked line by line.
+            (LineSyntax::Directive(d), Some(_)) if history::by_release(&d.keyword) => false,
             (LineSyntax::Directive(d), Some(keyword)) => line
                 .inactive_verdict
                 .get_or_init(|| {

@@ -45,6 +45,9 @@ pub struct LintContext<'a> {
     pub local: &'a LocalFacts,
     pub allow_exec: bool,
     pub platform: Platform,
+    /// The ssh whose release the rules follow (default: the release gord's
+    /// resolution models, see [`LintContext::with_ssh`]).
+    pub ssh: crate::ssh::release::which::Choice,
     /// Resolutions already computed in this run, by host argument: several
     /// rules resolve the same aliases.
     resolved: RefCell<HashMap<String, Rc<Resolution>>>,
@@ -154,6 +157,9 @@ impl<'a> LintContext<'a> {
             } else {
                 Platform::Unix
             },
+            ssh: crate::ssh::release::which::Choice::of_version(
+                crate::ssh::config::resolve::modelled_version(),
+            ),
             resolved: RefCell::new(HashMap::new()),
             exec: None,
             cache,
@@ -187,6 +193,16 @@ impl<'a> LintContext<'a> {
         index.get(path).map_or(&[], Vec::as_slice)
     }
 
+    /// Follows `ssh`'s release: its keywords, criteria and tokens.
+    pub fn with_ssh(mut self, ssh: crate::ssh::release::which::Choice) -> Self {
+        if ssh.semantics.flavour == crate::ssh::release::Flavour::Windows {
+            self.platform = Platform::Windows;
+        }
+        self.ssh = ssh;
+        self.resolved.borrow_mut().clear();
+        self
+    }
+
     /// Lets `Match exec` blocks run their command (the user allowed it).
     pub fn with_exec(mut self, exec: &'a ExecFn) -> Self {
         self.exec = Some(exec);
@@ -204,6 +220,7 @@ impl<'a> LintContext<'a> {
         };
         Resolver::new(&self.fs, self.local, policy)
             .with_cache(&self.cache)
+            .with_version(self.ssh.semantics)
             .resolve_sources(&[ConfigSource::explicit(&self.main)], host)
     }
 
@@ -528,6 +545,17 @@ pub(crate) mod tests {
         }
         let local = facts();
         let ctx = LintContext::load(Path::new(files[0].0), &fs, &local, false).unwrap();
+        lint(&ctx)
+    }
+
+    /// Lints `text` as /home/me/.ssh/config for the ssh `ssh`.
+    pub fn lint_text_for(text: &str, ssh: crate::ssh::release::which::Choice) -> Vec<Finding> {
+        let files = [("/home/me/.ssh/config", text)];
+        let fs = MemoryFs::with(&files);
+        let local = facts();
+        let ctx = LintContext::load(Path::new(files[0].0), &fs, &local, false)
+            .unwrap()
+            .with_ssh(ssh);
         lint(&ctx)
     }
 

@@ -23,10 +23,60 @@ pub fn render_text(findings: &[Finding], colour: bool) -> String {
 #[derive(serde::Serialize)]
 struct Facts<'a> {
     config: &'a Path,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ssh: Option<SshFacts>,
+}
+
+/// The ssh whose rules the lint followed.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SshFacts {
+    /// The program whose `-V` was read; null with `--ssh-version`.
+    program: Option<std::path::PathBuf>,
+    source: crate::ssh::release::which::Source,
+    /// What it says it is (`9.2p1-debian`); null when it could not be told.
+    version: Option<String>,
+    /// The release whose rules were followed.
+    rules: String,
+    summary: String,
+}
+
+fn version_argument(v: crate::ssh::release::SshVersion) -> String {
+    match v.flavour.suffix() {
+        "" => v.release.to_string(),
+        suffix => format!("{}-{suffix}", v.release),
+    }
 }
 
 pub fn render_json(config: &Path, findings: &[Finding]) -> String {
-    json::render("ssh lint", &Facts { config }, &with_old_fields(findings))
+    json::render(
+        "ssh lint",
+        &Facts { config, ssh: None },
+        &with_old_fields(findings),
+    )
+}
+
+/// [`render_json`] naming the ssh whose rules were followed.
+pub fn render_json_for(
+    config: &Path,
+    findings: &[Finding],
+    ssh: &crate::ssh::release::which::Choice,
+) -> String {
+    let ssh = SshFacts {
+        program: ssh.program.clone(),
+        source: ssh.source,
+        version: ssh.reported.map(version_argument),
+        rules: version_argument(ssh.semantics),
+        summary: ssh.summary(),
+    };
+    json::render(
+        "ssh lint",
+        &Facts {
+            config,
+            ssh: Some(ssh),
+        },
+        &with_old_fields(findings),
+    )
 }
 
 /// A finding in `gord ssh lint --format json`: the model's fields and, so

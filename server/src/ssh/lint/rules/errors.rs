@@ -9,6 +9,7 @@ use crate::ssh::lint::rules::support::{
     directives, line_text, origin_path, place, probe_hosts, span_finding, value_finding,
 };
 use crate::ssh::lint::LintContext;
+use crate::ssh::release::history;
 
 /// SSH024: a line OpenSSH cannot split (no value, unbalanced quotes).
 pub fn syntax_error(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
@@ -53,6 +54,11 @@ pub fn rejected_value(code: &'static str, ctx: &LintContext, out: &mut Vec<Findi
             // Covered by their own rules: SSH001, SSH014, SSH024.
             if error.message.starts_with("Bad configuration option")
                 || error.message.starts_with("Bad owner or permissions")
+                || newer_criterion(&error.message)
+                || (error.message == "Bad Match condition"
+                    && r.errors
+                        .iter()
+                        .any(|e| e.origin == error.origin && newer_criterion(&e.message)))
             {
                 continue;
             }
@@ -93,6 +99,18 @@ pub fn rejected_value(code: &'static str, ctx: &LintContext, out: &mut Vec<Findi
         );
         out.push(value_finding(code, Severity::Error, file, line, d, text));
     }
+}
+
+/// "Unsupported Match attribute X" for a criterion a later release added:
+/// SSH033 says which.
+fn newer_criterion(message: &str) -> bool {
+    message
+        .strip_prefix("Unsupported Match attribute ")
+        .is_some_and(|name| {
+            crate::ssh::release::history::CRITERIA_ADDED
+                .iter()
+                .any(|a| a.name == name)
+        })
 }
 
 const CONNECTION_TOKENS: &str = "CdhikLlnpru";
@@ -146,6 +164,14 @@ pub fn unknown_token(code: &'static str, ctx: &LintContext, out: &mut Vec<Findin
                     let (problem, end) = match chars.next() {
                         Some((_, '%')) => continue,
                         Some((_, t)) if allowed.contains(t) => continue,
+                        // %j: where the connection tokens are, from 9.6.
+                        Some((_, 'j'))
+                            if allowed.contains('C')
+                                && history::token("j", ctx.ssh.semantics, false)
+                                    == history::Knows::Yes =>
+                        {
+                            continue
+                        }
                         Some((next_at, t)) => (
                             format!("unknown key %{t}"),
                             span.start + next_at + t.len_utf8(),
@@ -157,10 +183,16 @@ pub fn unknown_token(code: &'static str, ctx: &LintContext, out: &mut Vec<Findin
                         .map(|t| format!("%{t}"))
                         .collect::<Vec<_>>()
                         .join(" ");
-                    let message = format!(
+                    let mut message = format!(
                         "ssh stops with \"vdollar_percent_expand: {problem}\" when it expands this {}: it accepts only %% {list}; write %% for a literal %",
                         crate::ssh::lint::rules::keywords::camel(&d.keyword)
                     );
+                    if problem == "unknown key %j" && allowed.contains('C') {
+                        message.push_str(&format!(
+                            " (%j needs OpenSSH 9.6; this is {})",
+                            ctx.ssh.reported.unwrap_or(ctx.ssh.semantics)
+                        ));
+                    }
                     let span = start..end;
                     out.push(span_finding(
                         code,

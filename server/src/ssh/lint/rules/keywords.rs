@@ -11,6 +11,7 @@ use crate::ssh::lint::rules::support::{
     origin_is, place, probe_hosts, replace, sets_slot, slot, span_finding, written_keyword,
 };
 use crate::ssh::lint::{span_range, LintContext};
+use crate::ssh::release::history::{self, Knows};
 
 /// SSH001: a keyword OpenSSH does not know. ssh stops with "Bad configuration
 /// option" and refuses to connect to any host (unless IgnoreUnknown lists it).
@@ -28,7 +29,9 @@ pub fn unknown_keyword(code: &'static str, ctx: &LintContext, out: &mut Vec<Find
     };
     for file in &ctx.files {
         for (line, d) in directives(file) {
-            if lookup(&d.keyword).is_some() {
+            let version = ctx.ssh.semantics;
+            let known = history::keyword(&d.keyword, version, lookup(&d.keyword).is_some());
+            if known == Knows::Yes {
                 continue;
             }
             if uses_ignore_unknown {
@@ -45,11 +48,28 @@ pub fn unknown_keyword(code: &'static str, ctx: &LintContext, out: &mut Vec<Find
             }
             let written = written_keyword(file, line, d);
             let range = span_range(file, line, d.keyword_span.clone());
-            let suggestion = suggest(&d.keyword);
-            let mut message = format!(
-                "Unknown keyword \"{written}\": ssh stops with \"Bad configuration option: {}\" and connects to no host",
+            let suggestion = suggest(&d.keyword).filter(|name| {
+                let in_table = lookup(name).is_some();
+                history::keyword(name, version, in_table) == Knows::Yes
+            });
+            let stops = format!(
+                "ssh stops with \"Bad configuration option: {}\" and connects to no host",
                 d.keyword
             );
+            let mut message = match known {
+                Knows::AddedIn(added) => format!(
+                    "your {} does not know {} (added in {}): {stops}; upgrade ssh, or add \"IgnoreUnknown {}\" before it if older clients read this file",
+                    ctx.ssh.reported.unwrap_or(version),
+                    added.spelling,
+                    added.release.short(),
+                    added.spelling
+                ),
+                Knows::OtherFlavour(spelling, flavour) => format!(
+                    "{spelling} is a keyword of {} only: your {version} does not know it and {stops}; add \"IgnoreUnknown {spelling}\" before it",
+                    flavour.describe()
+                ),
+                _ => format!("Unknown keyword \"{written}\": {stops}"),
+            };
             if let Some(name) = suggestion {
                 message.push_str(&format!("; did you mean \"{name}\"?"));
             }

@@ -7,6 +7,7 @@ mod files;
 mod keys;
 mod keywords;
 mod proxy;
+mod release;
 mod remote;
 mod security;
 mod support;
@@ -138,6 +139,12 @@ pub fn catalogue() -> Vec<Rule> {
             "SSH031",
             "ControlPath directory missing",
             control::control_path_directory_missing,
+        ),
+        Rule::new("SSH032", "Not the user's own ssh", release::ssh_followed),
+        Rule::new(
+            "SSH033",
+            "Match criterion newer than the user's ssh",
+            release::newer_match_criterion,
         ),
     ]
 }

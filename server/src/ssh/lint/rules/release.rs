@@ -1,0 +1,178 @@
+//! Rules about the ssh that reads the config: which release gord follows
+//! when it is not the ssh's own (SSH032), and `Match` criteria newer than
+//! the user's release (SSH033; keywords are SSH001's).
+
+use crate::finding::{Finding, Range, Severity, Subject};
+use crate::ssh::lint::rules::support::{directives, finding};
+use crate::ssh::lint::{span_range, LintContext};
+use crate::ssh::release::history::{self, Knows};
+
+/// SSH032: gord could not follow the user's own ssh (missing, not OpenSSH,
+/// `-V` failed or hung) or follows another release's rules (newer or older
+/// than gord knows).
+pub fn ssh_followed(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
+    let Some((text, info)) = ctx.ssh.note() else {
+        return;
+    };
+    let severity = if info {
+        Severity::Info
+    } else {
+        Severity::Warning
+    };
+    out.push(
+        Finding::new(
+            code,
+            severity,
+            text,
+            Subject::file(&ctx.main, Range::default()),
+        )
+        .with_rule_page(),
+    );
+}
+
+/// `Match` criteria that take no argument.
+const BARE_CRITERIA: &[&str] = &["all", "canonical", "final"];
+
+/// SSH033: a `Match` criterion the user's release does not know yet.
+pub fn newer_match_criterion(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
+    let version = ctx.ssh.semantics;
+    let named = ctx.ssh.reported.unwrap_or(version);
+    for file in &ctx.files {
+        for (line, d) in directives(file) {
+            if d.keyword != "match" {
+                continue;
+            }
+            let mut args = d.args.iter();
+            while let Some(arg) = args.next() {
+                let criterion = arg.value.trim_start_matches('!').to_ascii_lowercase();
+                if BARE_CRITERIA.contains(&criterion.as_str()) {
+                    continue;
+                }
+                if let Knows::AddedIn(added) = history::criterion(&criterion, version, false) {
+                    let message = format!(
+                        "your {named} does not know Match {} (added in {}): ssh stops with \"Unsupported Match attribute {criterion}\" and connects to no host; upgrade ssh, or use Match exec or Host patterns instead",
+                        added.spelling,
+                        added.release.short()
+                    );
+                    let range = span_range(file, line, arg.span.clone());
+                    out.push(finding(code, Severity::Error, file, range, message));
+                }
+                // Skip the criterion's argument.
+                args.next();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::finding::Severity;
+    use crate::ssh::lint::tests::{columns, lint_text, lint_text_for, only};
+    use crate::ssh::release::parse_version_argument;
+    use crate::ssh::release::which::Choice;
+
+    fn version(text: &str) -> Choice {
+        Choice::of_version(parse_version_argument(text).unwrap())
+    }
+
+    const NEWER: &str = "Host a\n  Tag work\n  ChannelTimeout session=5m\nMatch tagged work\n  User me\nMatch version OpenSSH_10* localnetwork 10.0.0.0/8\n  Port 2\n";
+
+    #[test]
+    fn a_release_that_knows_every_line_gets_no_finding_about_them() {
+        let findings = lint_text_for(NEWER, version("10.5p1"));
+        for code in ["SSH001", "SSH025", "SSH032", "SSH033"] {
+            assert!(only(&findings, code).is_empty(), "{code}: {findings:#?}");
+        }
+    }
+
+    #[test]
+    fn an_older_release_is_told_which_release_added_each_line() {
+        let findings = lint_text_for(NEWER, version("9.2p1-debian"));
+        let keywords = only(&findings, "SSH001");
+        assert_eq!(keywords.len(), 2, "{keywords:#?}");
+        assert!(
+            keywords[0]
+                .message
+                .starts_with("your Debian's OpenSSH 9.2p1 does not know Tag (added in 9.4): ssh stops with \"Bad configuration option: tag\""),
+            "{}",
+            keywords[0].message
+        );
+        assert!(keywords[1]
+            .message
+            .contains("ChannelTimeout (added in 9.6)"));
+        let criteria = only(&findings, "SSH033");
+        let said: Vec<(&str, (u32, u32))> = criteria
+            .iter()
+            .map(|f| (f.message.split(':').next().unwrap(), columns(f)))
+            .collect();
+        assert_eq!(
+            said,
+            [
+                (
+                    "your Debian's OpenSSH 9.2p1 does not know Match tagged (added in 9.4)",
+                    (6, 12)
+                ),
+                (
+                    "your Debian's OpenSSH 9.2p1 does not know Match version (added in 10.0)",
+                    (6, 13)
+                ),
+                (
+                    "your Debian's OpenSSH 9.2p1 does not know Match localnetwork (added in 9.4)",
+                    (26, 38)
+                ),
+            ]
+        );
+        // SSH025 leaves the criteria to SSH033: one finding per problem.
+        assert!(only(&findings, "SSH025").is_empty(), "{findings:#?}");
+        // 9.4 knows Tag and tagged, not version.
+        let findings = lint_text_for(NEWER, version("9.4p1"));
+        assert_eq!(only(&findings, "SSH001").len(), 1);
+        assert_eq!(only(&findings, "SSH033").len(), 1);
+    }
+
+    #[test]
+    fn the_default_rules_are_9_2p1s_and_say_nothing_about_the_ssh() {
+        let findings = lint_text(NEWER);
+        assert_eq!(only(&findings, "SSH001").len(), 2);
+        assert!(only(&findings, "SSH032").is_empty());
+    }
+
+    #[test]
+    fn a_newer_ssh_than_gord_knows_is_one_info_finding() {
+        let findings = lint_text_for("Host a\n  Tag x\n", version("11.0p1"));
+        let notes = only(&findings, "SSH032");
+        assert_eq!(notes.len(), 1);
+        assert_eq!(notes[0].severity, Severity::Info);
+        assert!(notes[0].message.contains("gord follows 10.5p1's rules"));
+        assert!(only(&findings, "SSH001").is_empty());
+    }
+
+    #[test]
+    fn a_build_s_own_keyword_is_known_to_that_build_only() {
+        let text = "Host mac\n  UseKeychain yes\n";
+        assert!(only(&lint_text_for(text, version("9.9p2-apple")), "SSH001").is_empty());
+        let upstream = lint_text_for(text, version("9.9p2"));
+        let f = only(&upstream, "SSH001");
+        assert_eq!(f.len(), 1);
+        assert!(
+            f[0].message
+                .starts_with("UseKeychain is a keyword of Apple's OpenSSH only"),
+            "{}",
+            f[0].message
+        );
+    }
+
+    #[test]
+    fn a_token_newer_than_the_release_is_flagged_with_the_release() {
+        let text = "Host a\n  ControlPath ~/.ssh/cm-%j\n";
+        assert!(only(&lint_text_for(text, version("9.6p1")), "SSH030").is_empty());
+        let old = lint_text_for(text, version("9.5p1"));
+        let f = only(&old, "SSH030");
+        assert_eq!(f.len(), 1);
+        assert!(
+            f[0].message.contains("%j needs OpenSSH 9.6"),
+            "{}",
+            f[0].message
+        );
+    }
+}

@@ -1,0 +1,217 @@
+//! What each release knows: the keywords, `Match` criteria and `%` tokens
+//! that appeared between 8.7p1 and 10.5p1, and the keywords only some
+//! builds have. Read from readconf.c's `keywords[]` table and
+//! `match_cfg_line` at each release tag of openssh-portable (no keyword was
+//! removed between 8.7p1 and 10.5p1: they only became aliases, deprecated or
+//! unsupported earlier); checked against the recorded `ssh -G` runs of the
+//! reference clients (tests/fixtures/ssh/releases).
+
+use super::{Flavour, Release, SshVersion};
+
+/// A keyword, criterion or token and the release that added it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Added {
+    /// Lowercase, as readconf.c's table spells it.
+    pub name: &'static str,
+    /// As ssh_config(5) spells it.
+    pub spelling: &'static str,
+    pub release: Release,
+}
+
+const fn added(name: &'static str, spelling: &'static str, release: Release) -> Added {
+    Added {
+        name,
+        spelling,
+        release,
+    }
+}
+
+/// Keywords added from 8.8p1 on (all older ones are in 8.7p1).
+pub const KEYWORDS_ADDED: &[Added] = &[
+    added("requiredrsasize", "RequiredRSASize", Release::new(9, 1, 1)),
+    added(
+        "enableescapecommandline",
+        "EnableEscapeCommandline",
+        Release::new(9, 2, 1),
+    ),
+    added("tag", "Tag", Release::new(9, 4, 1)),
+    added(
+        "obscurekeystroketiming",
+        "ObscureKeystrokeTiming",
+        Release::new(9, 5, 1),
+    ),
+    added("channeltimeout", "ChannelTimeout", Release::new(9, 6, 1)),
+    added("versionaddendum", "VersionAddendum", Release::new(10, 0, 1)),
+    added(
+        "refuseconnection",
+        "RefuseConnection",
+        Release::new(10, 1, 1),
+    ),
+    added("warnweakcrypto", "WarnWeakCrypto", Release::new(10, 1, 1)),
+];
+
+/// `Match` criteria added from 8.8p1 on.
+pub const CRITERIA_ADDED: &[Added] = &[
+    added("tagged", "tagged", Release::new(9, 4, 1)),
+    added("localnetwork", "localnetwork", Release::new(9, 4, 1)),
+    added("command", "command", Release::new(10, 0, 1)),
+    added("sessiontype", "sessiontype", Release::new(10, 0, 1)),
+    added("version", "version", Release::new(10, 0, 1)),
+];
+
+/// `%` tokens added from 8.8p1 on.
+pub const TOKENS_ADDED: &[Added] = &[added("j", "%j", Release::new(9, 6, 1))];
+
+/// Keywords only one flavour's build knows.
+pub const FLAVOUR_KEYWORDS: &[(&str, &str, Flavour)] = &[
+    ("usekeychain", "UseKeychain", Flavour::Apple),
+    ("gssapikeyexchange", "GSSAPIKeyExchange", Flavour::Debian),
+    (
+        "gssapiclientidentity",
+        "GSSAPIClientIdentity",
+        Flavour::Debian,
+    ),
+    (
+        "gssapiserveridentity",
+        "GSSAPIServerIdentity",
+        Flavour::Debian,
+    ),
+    (
+        "gssapirenewalforcesrekey",
+        "GSSAPIRenewalForcesRekey",
+        Flavour::Debian,
+    ),
+    ("gssapitrustdns", "GSSAPITrustDns", Flavour::Debian),
+    (
+        "gssapikexalgorithms",
+        "GSSAPIKexAlgorithms",
+        Flavour::Debian,
+    ),
+];
+
+/// What a release makes of a name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Knows {
+    /// The release knows it.
+    Yes,
+    /// A later release added it.
+    AddedIn(&'static Added),
+    /// Another flavour's build has it (`UseKeychain` is Apple's).
+    OtherFlavour(&'static str, Flavour),
+    /// No release gord knows has it.
+    No,
+}
+
+/// Whether some releases gord knows have keyword `name` and others do not.
+pub fn by_release(name: &str) -> bool {
+    KEYWORDS_ADDED.iter().any(|a| a.name == name)
+}
+
+/// What `version` makes of keyword `name` (lowercase), given whether
+/// gord's keyword table has it (`crate::ssh::config::keywords`).
+pub fn keyword(name: &str, version: SshVersion, in_table: bool) -> Knows {
+    if let Some(a) = KEYWORDS_ADDED.iter().find(|a| a.name == name) {
+        return if version.release >= a.release {
+            Knows::Yes
+        } else {
+            Knows::AddedIn(a)
+        };
+    }
+    if in_table {
+        return Knows::Yes;
+    }
+    match FLAVOUR_KEYWORDS.iter().find(|(n, _, _)| *n == name) {
+        Some((_, _, flavour)) if *flavour == version.flavour => Knows::Yes,
+        Some((_, spelling, flavour)) => Knows::OtherFlavour(spelling, *flavour),
+        None => Knows::No,
+    }
+}
+
+/// What `version` makes of `Match` criterion `name` (lowercase), given
+/// whether 9.2p1 has it.
+pub fn criterion(name: &str, version: SshVersion, in_9_2: bool) -> Knows {
+    from_list(CRITERIA_ADDED, name, version, in_9_2)
+}
+
+/// What `version` makes of `%` token `name` (the letter), given whether
+/// 9.2p1 has it.
+pub fn token(name: &str, version: SshVersion, in_9_2: bool) -> Knows {
+    from_list(TOKENS_ADDED, name, version, in_9_2)
+}
+
+fn from_list(list: &'static [Added], name: &str, version: SshVersion, known: bool) -> Knows {
+    match list.iter().find(|a| a.name == name) {
+        Some(a) if version.release >= a.release => Knows::Yes,
+        Some(a) => Knows::AddedIn(a),
+        None if known => Knows::Yes,
+        None => Knows::No,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ssh::release::parse_version_argument;
+
+    fn at(text: &str) -> SshVersion {
+        parse_version_argument(text).unwrap()
+    }
+
+    #[test]
+    fn a_keyword_is_known_from_the_release_that_added_it() {
+        assert_eq!(keyword("tag", at("9.4p1"), false), Knows::Yes);
+        let Knows::AddedIn(tag) = keyword("tag", at("9.2p1-debian"), false) else {
+            panic!("9.2p1 does not know Tag");
+        };
+        assert_eq!((tag.spelling, tag.release.short()), ("Tag", "9.4".into()));
+        // In gord's table, but newer than 8.7p1.
+        assert!(matches!(
+            keyword("requiredrsasize", at("8.7p1"), true),
+            Knows::AddedIn(_)
+        ));
+        assert_eq!(keyword("requiredrsasize", at("9.1p1"), true), Knows::Yes);
+        assert_eq!(keyword("warnweakcrypto", at("10.1p1"), false), Knows::Yes);
+        assert_eq!(keyword("hostname", at("8.7p1"), true), Knows::Yes);
+        assert_eq!(keyword("bogus", at("10.5p1"), false), Knows::No);
+    }
+
+    #[test]
+    fn flavour_keywords_belong_to_their_build() {
+        assert_eq!(keyword("usekeychain", at("9.9p2-apple"), false), Knows::Yes);
+        assert_eq!(
+            keyword("usekeychain", at("9.9p2"), false),
+            Knows::OtherFlavour("UseKeychain", Flavour::Apple)
+        );
+        assert_eq!(
+            keyword("gssapikeyexchange", at("9.2p1-debian"), false),
+            Knows::Yes
+        );
+    }
+
+    #[test]
+    fn criteria_and_tokens_by_release() {
+        assert_eq!(criterion("tagged", at("9.4p1"), false), Knows::Yes);
+        assert!(matches!(
+            criterion("version", at("9.9p2"), false),
+            Knows::AddedIn(a) if a.release.short() == "10.0"
+        ));
+        assert_eq!(criterion("host", at("8.7p1"), true), Knows::Yes);
+        assert_eq!(criterion("nosuch", at("10.5p1"), false), Knows::No);
+        assert_eq!(token("j", at("9.6p1"), false), Knows::Yes);
+        assert!(matches!(token("j", at("9.5p1"), false), Knows::AddedIn(_)));
+    }
+
+    #[test]
+    fn the_tables_are_in_release_order_and_within_the_known_range() {
+        for list in [KEYWORDS_ADDED, CRITERIA_ADDED, TOKENS_ADDED] {
+            assert!(list.windows(2).all(|w| w[0].release <= w[1].release));
+            for a in list {
+                assert!(crate::ssh::release::KNOWN.contains(&a.release), "{a:?}");
+                assert_eq!(
+                    a.spelling.to_ascii_lowercase().trim_start_matches('%'),
+                    a.name
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! `gord ssh lint` and `gord ssh resolve` follow the user's ssh: `--ssh
+//! PROGRAM` (its `-V`), `--ssh-version VERSION`, else ssh on PATH.
+
+use crate::common;
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{gord, Run};
+
+/// A config using keywords and criteria of 9.4 and later.
+const NEWER: &str = "Host a.test\n  Tag work\nMatch tagged work\n  Port 2222\n";
+
+fn file(dir: &Path, name: &str, text: &str, mode: u32) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+    path
+}
+
+fn run(args: &[&str]) -> Run {
+    Run::of(Command::new(gord()).args(args))
+}
+
+#[test]
+fn ssh_version_chooses_the_release_whose_keywords_are_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = file(dir.path(), "config", NEWER, 0o600);
+    let config = config.to_str().unwrap();
+
+    let old = run(&["ssh", "lint", "-F", config, "--ssh-version", "9.2p1-debian"]);
+    assert_eq!(old.code, 1, "{}", old.stdout);
+    assert!(
+        old.stdout
+            .contains("error[SSH001] your Debian's OpenSSH 9.2p1 does not know Tag (added in 9.4)"),
+        "{}",
+        old.stdout
+    );
+    assert!(old.stdout.contains("error[SSH033]"), "{}", old.stdout);
+    assert!(old
+        .stdout
+        .ends_with("rules of: Debian's OpenSSH 9.2p1 (from --ssh-version)\n"));
+
+    let new = run(&[
+        "ssh",
+        "lint",
+        "-F",
+        config,
+        "--ssh-version",
+        "10.5p1",
+        "-f",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&new.stdout).unwrap();
+    assert_eq!(json["ssh"]["rules"], "10.5p1");
+    let codes: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        !codes
+            .iter()
+            .any(|c| ["SSH001", "SSH025", "SSH033"].contains(c)),
+        "{codes:?}"
+    );
+
+    let resolved = run(&[
+        "ssh",
+        "resolve",
+        "-F",
+        config,
+        "--ssh-version",
+        "10.5p1",
+        "a.test",
+    ]);
+    assert_eq!(resolved.code, 0, "{}", resolved.stderr);
+    assert!(
+        resolved.stdout.contains("\nport 2222\n"),
+        "{}",
+        resolved.stdout
+    );
+    let refused = run(&[
+        "ssh",
+        "resolve",
+        "-F",
+        config,
+        "--ssh-version",
+        "9.2p1",
+        "a.test",
+    ]);
+    assert_eq!(refused.code, 2);
+    assert!(refused.stderr.contains("Bad configuration option: tag"));
+
+    let bad = run(&["ssh", "lint", "-F", config, "--ssh-version", "latest"]);
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.contains("not an OpenSSH version"),
+        "{}",
+        bad.stderr
+    );
+}
+
+#[test]
+fn ssh_program_is_asked_its_version_and_a_broken_one_is_a_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = file(dir.path(), "config", NEWER, 0o600);
+    let config = config.to_str().unwrap();
+    let ten = file(
+        dir.path(),
+        "ssh-10",
+        "#!/bin/sh\necho 'OpenSSH_10.0p2 Debian-7, OpenSSL 3.5.1 1 Jul 2025' >&2\n",
+        0o755,
+    );
+    let lint = run(&["ssh", "lint", "-F", config, "--ssh", ten.to_str().unwrap()]);
+    assert!(!lint.stdout.contains("SSH001"), "{}", lint.stdout);
+    assert!(
+        lint.stdout.ends_with(&format!(
+            "rules of: Debian's OpenSSH 10.0p2 ({}, from --ssh)\n",
+            ten.display()
+        )),
+        "{}",
+        lint.stdout
+    );
+
+    let plink = file(
+        dir.path(),
+        "plink",
+        "#!/bin/sh\necho 'plink: Release 0.78'\n",
+        0o755,
+    );
+    let lint = run(&[
+        "ssh",
+        "lint",
+        "-F",
+        config,
+        "--ssh",
+        plink.to_str().unwrap(),
+    ]);
+    assert!(
+        lint.stdout.contains(&format!(
+            "warning[SSH032] {} is not OpenSSH (-V printed \"plink: Release 0.78\"): gord follows the newest OpenSSH it knows, 10.5p1",
+            plink.display()
+        )),
+        "{}",
+        lint.stdout
+    );
+
+    let missing = run(&[
+        "ssh",
+        "resolve",
+        "-F",
+        config,
+        "--ssh",
+        "/nonexistent/ssh",
+        "a.test",
+    ]);
+    assert_eq!(missing.code, 0, "{}", missing.stderr);
+    assert!(
+        missing
+            .stderr
+            .contains("gord: /nonexistent/ssh (from --ssh) does not exist or is not executable"),
+        "{}",
+        missing.stderr
+    );
+}
