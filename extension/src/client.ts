@@ -55,6 +55,9 @@ export function createClient(
       // So the sidecar computes "Disable <linter> in .golangci.yml" from the
       // open buffer (and versions the edit), not from an older file on disk.
       { scheme: "file", pattern: "**/.golangci.{yml,yaml,toml,json}" },
+      // VS Code settings files: GO030-GO035 quick fixes are asked for here,
+      // and saving one runs the health report again.
+      { scheme: "file", pattern: "**/settings.json" },
     ],
     // Remote-SSH's `remote.SSH.path`: the ssh whose release the SSH rules follow.
     synchronize: { configurationSection: ["gord", "remote.SSH"] },

@@ -11,6 +11,11 @@
 //! `go` itself comes from PATH only: it is what answers step 2. Both steps
 //! go through the untrusted-workspace filter ([`Trust::allows_program_dir`]):
 //! in Restricted Mode no program comes from inside a workspace folder.
+//!
+//! The Go extension has its own order ([`Locator::find_as_editor`]): an
+//! absolute `go.alternateTools` entry, GOBIN, `go.toolsGopath`, each GOPATH's
+//! `bin`, GOROOT's `bin`, then PATH; the GO tool checks use it to name the
+//! program the editor really starts.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -74,6 +79,39 @@ pub fn install_dir(go_env: Option<&GoEnv>, env: &Environment) -> Option<PathBuf>
             .find(|p| !p.as_os_str().is_empty())
             .map(|p| p.join("bin")),
         None => env.home().map(|home| home.join("go").join("bin")),
+    }
+}
+
+/// What the Go extension's settings say about finding tools.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EditorTools {
+    /// `go.alternateTools`: tool name to an absolute path or another name.
+    pub alternate: std::collections::BTreeMap<String, String>,
+    /// `go.toolsGopath`.
+    pub tools_gopath: Option<PathBuf>,
+}
+
+/// Why the Go extension takes a tool from where it does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditorWhy {
+    AlternateTool,
+    Gobin,
+    ToolsGopath,
+    Gopath,
+    Goroot,
+    Path,
+}
+
+impl EditorWhy {
+    pub fn describe(self) -> &'static str {
+        match self {
+            EditorWhy::AlternateTool => "go.alternateTools",
+            EditorWhy::Gobin => "GOBIN",
+            EditorWhy::ToolsGopath => "go.toolsGopath",
+            EditorWhy::Gopath => "GOPATH/bin",
+            EditorWhy::Goroot => "GOROOT/bin",
+            EditorWhy::Path => "PATH",
+        }
     }
 }
 
@@ -188,6 +226,75 @@ impl Locator {
             }
         }
         all
+    }
+
+    /// `name` where the Go extension finds it (vscode-go's `getBinPath`):
+    /// an absolute `go.alternateTools` entry that is an executable file,
+    /// then, for that entry's name if it is a name, else `name`: GOBIN from
+    /// the environment, `go.toolsGopath`'s `bin`, each GOPATH entry's `bin`
+    /// and GOROOT's `bin` (from `go_env`), then PATH. Every directory goes
+    /// through the trust filter.
+    pub fn find_as_editor(
+        &self,
+        name: &str,
+        tools: &EditorTools,
+        go_env: Option<&GoEnv>,
+    ) -> Option<(PathBuf, EditorWhy)> {
+        let alternate = tools.alternate.get(name).map(String::as_str);
+        if let Some(absolute) = alternate.map(Path::new).filter(|p| p.is_absolute()) {
+            let dir = absolute.parent().unwrap_or(Path::new("/"));
+            let file = absolute.file_name().and_then(|f| f.to_str()).unwrap_or("");
+            let found = self.trust.allows_program_dir(dir)
+                && executables_in(file, &[dir.to_path_buf()], &self.cwd)
+                    .first()
+                    .is_some_and(|p| p == absolute);
+            if found {
+                return Some((absolute.to_path_buf(), EditorWhy::AlternateTool));
+            }
+        }
+        let wanted = alternate
+            .filter(|a| !Path::new(a).is_absolute() && !a.is_empty())
+            .unwrap_or(name);
+        let why = |own: EditorWhy| {
+            if wanted == name {
+                own
+            } else {
+                EditorWhy::AlternateTool
+            }
+        };
+        let var = |key: &str| go_env.and_then(|e| e.get(key)).filter(|v| !v.is_empty());
+        let mut dirs: Vec<(PathBuf, EditorWhy)> = Vec::new();
+        if let Some(gobin) = self.env.get("GOBIN").filter(|v| !v.is_empty()) {
+            dirs.push((PathBuf::from(gobin), why(EditorWhy::Gobin)));
+        }
+        if let Some(tools_gopath) = &tools.tools_gopath {
+            for entry in std::env::split_paths(tools_gopath.as_os_str()) {
+                dirs.push((entry.join("bin"), why(EditorWhy::ToolsGopath)));
+            }
+        }
+        if let Some(gopath) = var("GOPATH") {
+            for entry in std::env::split_paths(gopath) {
+                dirs.push((entry.join("bin"), why(EditorWhy::Gopath)));
+            }
+        }
+        if let Some(goroot) = var("GOROOT") {
+            dirs.push((Path::new(goroot).join("bin"), why(EditorWhy::Goroot)));
+        }
+        for (dir, reason) in dirs {
+            if !dir.is_absolute() || !self.trust.allows_program_dir(&dir) {
+                continue;
+            }
+            if let Some(found) = executables_in(wanted, std::slice::from_ref(&dir), &self.cwd)
+                .into_iter()
+                .next()
+            {
+                return Some((found, reason));
+            }
+        }
+        self.all_on_path(wanted)
+            .into_iter()
+            .next()
+            .map(|p| (p, why(EditorWhy::Path)))
     }
 
     /// `spec` with the PATH an untrusted workspace's children must get
@@ -435,6 +542,82 @@ mod tests {
             Path::new("/nonexistent/bin"),
             &[a.path().to_path_buf()]
         ));
+    }
+
+    #[test]
+    fn the_go_extension_looks_in_alternate_tools_gobin_tools_gopath_gopath_goroot_then_path() {
+        let dirs: Vec<tempfile::TempDir> = (0..6).map(|_| tempfile::tempdir().unwrap()).collect();
+        let [alt, gobin, tools_gopath, gopath, goroot, on_path] = &dirs[..] else {
+            unreachable!()
+        };
+        for d in [tools_gopath, gopath, goroot] {
+            fs::create_dir(d.path().join("bin")).unwrap();
+        }
+        let pinned = exe(alt.path(), "gopls-pinned");
+        let in_gobin = exe(gobin.path(), "gopls");
+        let in_tools = exe(&tools_gopath.path().join("bin"), "dlv");
+        let in_gopath = exe(&gopath.path().join("bin"), "golangci-lint");
+        let in_goroot = exe(&goroot.path().join("bin"), "gofmt");
+        let staticcheck = exe(on_path.path(), "staticcheck");
+        exe(on_path.path(), "gopls");
+        let loc = locator(
+            &[
+                ("PATH", path_of(&[on_path.path()])),
+                ("GOBIN", gobin.path().into()),
+            ],
+            &Trust::Trusted,
+        );
+        let go_env = GoEnv::from_pairs(&[
+            ("GOPATH", gopath.path().to_str().unwrap()),
+            ("GOROOT", goroot.path().to_str().unwrap()),
+        ]);
+        let mut tools = EditorTools {
+            tools_gopath: Some(tools_gopath.path().to_path_buf()),
+            ..EditorTools::default()
+        };
+        let find = |name: &str, tools: &EditorTools| loc.find_as_editor(name, tools, Some(&go_env));
+        assert_eq!(
+            find("gopls", &tools),
+            Some((in_gobin.clone(), EditorWhy::Gobin)),
+            "GOBIN before PATH"
+        );
+        assert_eq!(
+            find("dlv", &tools),
+            Some((in_tools, EditorWhy::ToolsGopath))
+        );
+        assert_eq!(
+            find("golangci-lint", &tools),
+            Some((in_gopath, EditorWhy::Gopath))
+        );
+        assert_eq!(find("gofmt", &tools), Some((in_goroot, EditorWhy::Goroot)));
+        assert_eq!(
+            find("staticcheck", &tools),
+            Some((staticcheck, EditorWhy::Path))
+        );
+        tools
+            .alternate
+            .insert("gopls".into(), pinned.display().to_string());
+        assert_eq!(
+            find("gopls", &tools),
+            Some((pinned.clone(), EditorWhy::AlternateTool))
+        );
+        // A path that is not there: the extension looks for gopls by name.
+        tools
+            .alternate
+            .insert("gopls".into(), "/nonexistent/gopls".into());
+        assert_eq!(find("gopls", &tools), Some((in_gobin, EditorWhy::Gobin)));
+        // A name: that name, in the same order.
+        tools.alternate.insert("gopls".into(), "staticcheck".into());
+        assert_eq!(
+            find("gopls", &tools).map(|(_, why)| why),
+            Some(EditorWhy::AlternateTool)
+        );
+        // Untrusted: an alternate tool inside the workspace is refused.
+        let untrusted = locator(&[], &Trust::new(false, &[alt.path().to_path_buf()]));
+        tools
+            .alternate
+            .insert("gopls".into(), pinned.display().to_string());
+        assert_eq!(untrusted.find_as_editor("gopls", &tools, None), None);
     }
 
     /// The real `go` on gord's PATH, if any.

@@ -22,3 +22,4 @@ mod sarif_schema;
 mod ssh_cli;
 mod ssh_parity;
 mod ssh_release_cli;
+mod vscode_settings;

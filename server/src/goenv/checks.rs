@@ -32,6 +32,11 @@ pub fn catalogue() -> Vec<Arc<dyn Check>> {
         check("GO011", "Delve debugger (dlv)", go011_dlv),
         check("GO012", "golangci-lint", go012_golangci_lint),
         check("GO013", "staticcheck", go013_staticcheck),
+        check(
+            "GO030",
+            "VS Code Go and gopls settings",
+            super::vscode::go030,
+        ),
     ]
 }
 
@@ -479,7 +484,27 @@ async fn check_tool(ctx: &CheckContext, name: &str) -> Outcome {
         format!("Install {name}: {}", spec.install_argv().join(" ")),
         spec.install_argv(),
     );
-    let path = match ctx.locator().find(name, env) {
+    let found = ctx.locator().find(name, env);
+    // The program the Go extension starts, when its own order (settings,
+    // GOBIN, GOPATH before PATH) picks another one than a shell would.
+    let tools = crate::goenv::vscode::editor_tools(ctx).await;
+    let editor = ctx
+        .locator()
+        .find_as_editor(name, &tools, env)
+        .filter(|(p, _)| Some(p.as_path()) != found.path());
+    if let Some((path, why)) = editor {
+        let instead = match found.path() {
+            Some(other) => format!("not {}", other.display()),
+            None => String::from("which a shell does not find"),
+        };
+        let mut outcome = judge_found(ctx, name, &spec, &path, install_fix).await;
+        outcome.message.push_str(&format!(
+            "; the Go extension starts this one ({}), {instead}",
+            why.describe()
+        ));
+        return outcome;
+    }
+    let path = match found {
         Found::Missing { install_dir } => {
             let also = install_dir
                 .iter()
@@ -505,6 +530,17 @@ async fn check_tool(ctx: &CheckContext, name: &str) -> Outcome {
         }
         Found::OnPath(path) => path,
     };
+    judge_found(ctx, name, &spec, &path, install_fix).await
+}
+
+/// Reads the build of the `name` at `path` and judges it.
+async fn judge_found(
+    ctx: &CheckContext,
+    name: &str,
+    spec: &ToolSpec,
+    path: &Path,
+    install_fix: Fix,
+) -> Outcome {
     let toolchain = toolchain_version(ctx).await.ok().map(|t| t.version.clone());
     let Some(go) = locate(ctx).await.go.clone() else {
         return Outcome::warning(format!(
@@ -526,7 +562,7 @@ async fn check_tool(ctx: &CheckContext, name: &str) -> Outcome {
         Err(e) => Err(e.to_string()),
     };
     match info {
-        Ok(info) => judge_tool(name, &path, &info, toolchain.as_ref(), &spec),
+        Ok(info) => judge_tool(name, path, &info, toolchain.as_ref(), spec),
         Err(message) => Outcome::warning(format!(
             "{name} at {} is not a Go program gord can read the build of: {message}",
             path.display()

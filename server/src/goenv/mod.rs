@@ -7,6 +7,7 @@ pub mod gomod;
 pub mod probe;
 pub mod tools;
 pub mod version;
+pub mod vscode;
 
 pub use checks::catalogue;
 pub use probe::GoProbe;

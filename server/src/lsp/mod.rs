@@ -9,6 +9,7 @@ pub mod errors;
 pub mod ext;
 pub mod framing;
 mod handlers;
+pub mod health_edits;
 pub mod lint;
 pub mod lint_runs;
 pub mod preload_runs;
@@ -425,6 +426,39 @@ impl Backend {
     }
 }
 
+impl Backend {
+    /// Quick fixes that edit a file for the health diagnostics of `path`
+    /// (settings files), while their guard holds for its current text.
+    async fn health_quick_fixes(
+        &self,
+        path: &std::path::Path,
+        diagnostics: &[tower_lsp_server::ls_types::Diagnostic],
+    ) -> Vec<tower_lsp_server::ls_types::CodeActionOrCommand> {
+        if !diagnostics.iter().any(health_edits::wants) {
+            return Vec::new();
+        }
+        let (overlay, document_changes) = {
+            let state = self.state.lock().await;
+            (
+                state.documents.overlay(),
+                state.client_support.document_changes,
+            )
+        };
+        let text = {
+            use crate::ssh::config::resolve::ConfigFs;
+            overlay
+                .read(path)
+                .ok()
+                .and_then(|bytes| String::from_utf8(bytes).ok())
+        };
+        let version = overlay.version(path);
+        let build = |uri: Uri, edits| {
+            versioned::workspace_edit(vec![(uri, edits)], document_changes, &|_| version)
+        };
+        health_edits::quick_fixes(path, diagnostics, text.as_deref(), &build)
+    }
+}
+
 /// The rule page of a check or rule id as a URI, when the page is on disk.
 fn doc_uri(doc: &str) -> Option<Uri> {
     let root = crate::docs::docs_root();
@@ -630,6 +664,13 @@ impl LanguageServer for Backend {
         if is_go_file(&path) && lint_on_save {
             self.schedule_package_lint(&path);
         }
+        // A VS Code settings file: GO030 reads it, so the report follows.
+        if path.file_name().is_some_and(|n| n == "settings.json") {
+            let backend = self.handle();
+            tokio::spawn(async move {
+                backend.run_health().await;
+            });
+        }
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
@@ -735,6 +776,10 @@ impl LanguageServer for Backend {
             );
             actions.extend(
                 self.lint_quick_fixes(&path, &params.context.diagnostics)
+                    .await,
+            );
+            actions.extend(
+                self.health_quick_fixes(&path, &params.context.diagnostics)
                     .await,
             );
         }
