@@ -83,6 +83,14 @@ pub struct FixData {
     pub guard: Guard,
 }
 
+/// One edit of a fix as an LSP text edit (its file is the caller's to check).
+pub fn text_edit(edit: &finding::Edit) -> lsp::TextEdit {
+    lsp::TextEdit {
+        range: range(edit.range),
+        new_text: edit.new_text.clone(),
+    }
+}
+
 /// The fixes a diagnostic carries, if it is one of this converter's.
 pub fn fix_data(d: &Diagnostic) -> Option<FixData> {
     serde_json::from_value(d.data.clone()?).ok()

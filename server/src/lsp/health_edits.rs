@@ -59,14 +59,7 @@ pub fn quick_fixes(
             if fix.edits.is_empty() || fix.edits.iter().any(|e| e.path != file) {
                 continue;
             }
-            let edits = fix
-                .edits
-                .iter()
-                .map(|e| TextEdit {
-                    range: convert::range(e.range),
-                    new_text: e.new_text.clone(),
-                })
-                .collect();
+            let edits = fix.edits.iter().map(convert::text_edit).collect();
             actions.push(CodeActionOrCommand::CodeAction(CodeAction {
                 title: crate::render::escape::line(&fix.title).into_owned(),
                 kind: Some(CodeActionKind::QUICKFIX),

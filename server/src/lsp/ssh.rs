@@ -159,13 +159,7 @@ pub fn quick_fixes(
             let Ok(uri) = Uri::from_str(&file_uri(&e.path)) else {
                 continue;
             };
-            files.push((
-                uri,
-                vec![lsp::TextEdit {
-                    range: convert::range(e.range),
-                    new_text: e.new_text.clone(),
-                }],
-            ));
+            files.push((uri, vec![convert::text_edit(e)]));
         }
         actions.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
             title: crate::render::escape::line(&fix.title).into_owned(),
