@@ -8,7 +8,7 @@ use futures::future::{join_all, BoxFuture};
 
 use crate::check::{Area, Check, CheckContext, FnCheck, Outcome, RunFn, Status};
 use crate::finding::{Finding, Fix, Severity, Subject};
-use crate::goenv::env::{snippet, GoEnv};
+use crate::goenv::env::{snippet, GoEnv, DOWNLOAD_VARS};
 use crate::goenv::gomod::{directives, module_files, Directive};
 use crate::goenv::probe::{
     go_command, go_env, locate, toolchain_version, version_of, GO_NOT_FOUND,
@@ -193,18 +193,7 @@ fn go004_bin_on_path(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
 pub(crate) fn judge_proxy(env: &GoEnv) -> Outcome {
     let proxy = env.get("GOPROXY").unwrap_or("");
     let shown = env.display("GOPROXY");
-    let detail = [
-        "GOPROXY",
-        "GOPRIVATE",
-        "GONOPROXY",
-        "GONOSUMDB",
-        "GOSUMDB",
-        "GOFLAGS",
-    ]
-    .iter()
-    .map(|k| format!("{k}={}", env.display(k)))
-    .collect::<Vec<_>>()
-    .join("\n");
+    let detail = env.lines_of(DOWNLOAD_VARS);
     let outcome = if has_url_credentials(proxy) {
         Outcome::warning(format!(
             "GOPROXY carries credentials in its URL ({shown}): they show up in process lists, logs and bug reports"

@@ -25,7 +25,7 @@ use std::path::Path;
 
 use thiserror::Error;
 
-use super::model::ByteEdit;
+use super::model::{is_linter_name, ByteEdit};
 
 /// The formatters of golangci-lint v2 (`getAllFormatterNames`).
 const V2_FORMATTERS: [&str; 6] = ["gci", "gofmt", "gofumpt", "goimports", "golines", "swaggo"];
@@ -127,15 +127,6 @@ pub fn new_config(linter: &str, major: u8) -> String {
         return "version: \"2\"\n".to_string();
     }
     format!("version: \"2\"\nlinters:\n  disable:\n    - {name}\n")
-}
-
-/// golangci-lint's linter name shape, `[\w-]+` in ASCII; also what may be
-/// written into YAML and JSON unquoted or without escapes.
-fn is_linter_name(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 /// A YAML double-quoted scalar holding `s` exactly.

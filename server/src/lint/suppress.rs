@@ -9,7 +9,7 @@
 //! and is split on commas, each name trimmed and lowercased. nolintlint wants
 //! the machine form: no space after `//`, names `[\w-]+` separated by commas.
 
-use super::model::ByteEdit;
+use super::model::{is_linter_name, ByteEdit};
 
 /// The edit that makes golangci-lint ignore `linter` on 0-based `line` of a
 /// Go file.
@@ -72,14 +72,6 @@ pub fn nolint_edit(file_text: &str, line: u32, linter: &str) -> Option<ByteEdit>
         end: comment,
         new_text: format!("//nolint:{linter} "),
     })
-}
-
-/// golangci-lint's and nolintlint's name shape, `[\w-]+` in ASCII.
-fn is_linter_name(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 /// `^nolint( |:|$)`, on the comment text with leading `/` and spaces gone.
