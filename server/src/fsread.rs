@@ -317,6 +317,20 @@ pub async fn read_to_string_async(path: PathBuf, kind: Kind) -> Result<String, R
     String::from_utf8(bytes).map_err(|_| ReadError::NotText { path: shown })
 }
 
+/// For tests that lay out a workspace on disk.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::path::Path;
+
+    /// Writes `text` at `root/rel`, creating the directories on the way.
+    pub fn write_file(root: &Path, rel: &str, text: &str) {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().expect("a path below root has a parent"))
+            .expect("create the directories");
+        std::fs::write(path, text).expect("write the file");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -97,6 +97,7 @@ pub fn module_files_within(root: &Path, max_depth: usize, max_files: usize) -> V
 mod tests {
     use super::*;
     use crate::finding::Position;
+    use crate::fsread::testing::write_file;
 
     #[test]
     fn finds_go_and_toolchain_with_their_ranges() {
@@ -125,11 +126,7 @@ mod tests {
     #[test]
     fn walks_the_tree_but_not_vendor_hidden_or_testdata() {
         let root = tempfile::tempdir().unwrap();
-        let make = |rel: &str| {
-            let path = root.path().join(rel);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(&path, "module m\n").unwrap();
-        };
+        let make = |rel: &str| write_file(root.path(), rel, "module m\n");
         make("go.work");
         make("svc/go.mod");
         make("vendor/x/go.mod");

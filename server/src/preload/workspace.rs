@@ -279,6 +279,7 @@ fn normalise(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fsread::testing::write_file;
 
     #[test]
     fn go_work_use_lines_in_both_forms_with_comments_and_quotes() {
@@ -327,11 +328,7 @@ mod tests {
     #[test]
     fn a_go_work_claims_its_modules_and_lone_modules_are_roots_of_their_own() {
         let root = tempfile::tempdir().unwrap();
-        let write = |rel: &str, text: &str| {
-            let path = root.path().join(rel);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        };
+        let write = |rel: &str, text: &str| write_file(root.path(), rel, text);
         write("go.work", "go 1.22\nuse (\n\t./api\n\t./cmd/../svc\n)\n");
         write("api/go.mod", "module a\n");
         write("svc/go.mod", "module s\n");
