@@ -320,14 +320,17 @@ pub async fn read_to_string_async(path: PathBuf, kind: Kind) -> Result<String, R
 /// For tests that lay out a workspace on disk.
 #[cfg(test)]
 pub(crate) mod testing {
-    use std::path::Path;
-
-    /// Writes `text` at `root/rel`, creating the directories on the way.
-    pub fn write_file(root: &Path, rel: &str, text: &str) {
-        let path = root.join(rel);
-        std::fs::create_dir_all(path.parent().expect("a path below root has a parent"))
-            .expect("create the directories");
-        std::fs::write(path, text).expect("write the file");
+    /// A temporary directory holding `files` (path below it, text), with the
+    /// directories on the way.
+    pub fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let root = tempfile::tempdir().expect("a temporary directory");
+        for (rel, text) in files {
+            let path = root.path().join(rel);
+            std::fs::create_dir_all(path.parent().expect("a path below root has a parent"))
+                .expect("create the directories");
+            std::fs::write(path, text).expect("write the file");
+        }
+        root
     }
 }
 

@@ -97,7 +97,7 @@ pub fn module_files_within(root: &Path, max_depth: usize, max_files: usize) -> V
 mod tests {
     use super::*;
     use crate::finding::Position;
-    use crate::fsread::testing::write_file;
+    use crate::fsread::testing::tree;
 
     #[test]
     fn finds_go_and_toolchain_with_their_ranges() {
@@ -125,13 +125,13 @@ mod tests {
 
     #[test]
     fn walks_the_tree_but_not_vendor_hidden_or_testdata() {
-        let root = tempfile::tempdir().unwrap();
-        let make = |rel: &str| write_file(root.path(), rel, "module m\n");
-        make("go.work");
-        make("svc/go.mod");
-        make("vendor/x/go.mod");
-        make(".git/go.mod");
-        make("svc/testdata/go.mod");
+        let root = tree(&[
+            ("go.work", "module m\n"),
+            ("svc/go.mod", "module m\n"),
+            ("vendor/x/go.mod", "module m\n"),
+            (".git/go.mod", "module m\n"),
+            ("svc/testdata/go.mod", "module m\n"),
+        ]);
         let found: Vec<_> = module_files(root.path())
             .into_iter()
             .map(|p| p.strip_prefix(root.path()).unwrap().display().to_string())

@@ -13,7 +13,8 @@ use crate::render::escape::html as escape;
 use crate::render::fleet;
 use crate::render::text::shell_words;
 use crate::render::{
-    checks_worst_first, overview, place, severity_icon, status_icon, summary_line, verdict,
+    check_message, checks_worst_first, overview, place, severity_icon, status_icon, summary_line,
+    verdict,
 };
 
 fn status_class(status: Status) -> &'static str {
@@ -202,11 +203,7 @@ fn write_check(out: &mut String, report: &HealthReport, check: &CheckResult) {
         status_icon(check.status),
         escape(&check.title)
     );
-    let message = if check.status == Status::Skipped {
-        format!("Skipped: {}", check.message)
-    } else {
-        check.message.clone()
-    };
+    let message = check_message(check);
     let _ = writeln!(out, "<p>{}</p>", escape(&message));
     if !check.findings.is_empty() {
         out.push_str("<ul class=\"findings\">\n");

@@ -10,7 +10,8 @@ use crate::remote::model::FleetReport;
 use crate::render::escape::{md_code, md_fence, md_paragraph, md_text as escape};
 use crate::render::text::shell_words;
 use crate::render::{
-    checks_worst_first, overview, place, severity_icon, status_icon, summary_line, verdict,
+    check_message, checks_worst_first, overview, place, severity_icon, status_icon, summary_line,
+    verdict,
 };
 
 /// Where a finding is, as a code span (none for the workspace).
@@ -179,11 +180,7 @@ fn write_check(
         escape(&check.id),
         escape(&check.title)
     );
-    let message = if check.status == Status::Skipped {
-        format!("Skipped: {}", check.message)
-    } else {
-        check.message.clone()
-    };
+    let message = check_message(check);
     let _ = writeln!(out, "{}\n", md_paragraph(&message));
     for finding in &check.findings {
         let Some((path, range)) = finding.file_range() else {

@@ -89,6 +89,15 @@ pub(crate) fn verdict(report: &HealthReport) -> &'static str {
     }
 }
 
+/// A check's message as the report shows it: `Skipped: ...` when skipped.
+pub(crate) fn check_message(check: &CheckResult) -> String {
+    if check.status == Status::Skipped {
+        format!("Skipped: {}", check.message)
+    } else {
+        check.message.clone()
+    }
+}
+
 /// One row of a report's overview: an area of checks, or the remote hosts.
 pub(crate) struct OverviewRow {
     /// The checks' area; None for the remote hosts.
