@@ -191,6 +191,12 @@ pub struct Finding {
     pub doc: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<Related>,
+    /// A hash of the text the range and fixes were computed on (a linted
+    /// file; for the SSH rules, the config and every file it includes), for
+    /// a finding on text the user edits: a fix is applied only while the
+    /// text still hashes the same. Not part of any report.
+    #[serde(skip)]
+    pub basis: Option<u64>,
 }
 
 impl Finding {
@@ -209,6 +215,7 @@ impl Finding {
             fixes: Vec::new(),
             doc: None,
             related: Vec::new(),
+            basis: None,
         }
     }
 

@@ -12,14 +12,15 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::mpsc::{channel, Receiver};
+use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use common::debug_fixture::{
     builds, dlv_dir, http_get, path_with, process_exists, status_field, tracer_of, wait_until,
     Target,
 };
-use common::editor::{read_frame, Editor};
+use common::editor::{frames_of, Editor};
+use common::str_of;
 use serde_json::{json, Value};
 
 /// The line of the fixture's handler marked `BREAKPOINT`.
@@ -135,7 +136,7 @@ fn codes(entry: &Value) -> Vec<String> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| f["code"].as_str().unwrap().to_string())
+        .map(|f| str_of(&f["code"]).to_string())
         .collect()
 }
 
@@ -150,16 +151,7 @@ struct Dap {
 impl Dap {
     fn connect(host: &str, port: u16) -> Dap {
         let stream = TcpStream::connect((host, port)).unwrap();
-        let reader = stream.try_clone().unwrap();
-        let (tx, incoming) = channel();
-        std::thread::spawn(move || {
-            let mut reader = BufReader::new(reader);
-            while let Some(message) = read_frame(&mut reader) {
-                if tx.send(message).is_err() {
-                    break;
-                }
-            }
-        });
+        let incoming = frames_of(stream.try_clone().unwrap());
         Dap {
             stream,
             incoming,
@@ -237,10 +229,10 @@ fn procs_lists_go_programs_first_and_classifies_debug_default_and_stripped_build
     let stripped_entry = entry(&list, stripped.pid());
     assert_eq!(codes(stripped_entry), ["DBG006"], "no DWARF");
     assert_eq!(stripped_entry["preflight"]["blocked"], true);
-    assert!(stripped_entry["preflight"]["findings"][0]["delveError"]
-        .as_str()
-        .unwrap()
-        .starts_with("Warning: no debug info found"));
+    assert!(
+        str_of(&stripped_entry["preflight"]["findings"][0]["delveError"])
+            .starts_with("Warning: no debug info found")
+    );
 
     // Go programs first, the debuggable before the blocked; then the rest.
     let processes = list["processes"].as_array().unwrap();
@@ -482,13 +474,13 @@ fn a_process_already_being_debugged_is_refused_with_dbg003_naming_the_tracer() {
     assert_eq!(error["code"], -32001, "{second:#}");
     let finding = &error["data"]["preflight"]["findings"][0];
     assert_eq!(finding["code"], "DBG003");
-    let message = finding["message"].as_str().unwrap();
+    let message = str_of(&finding["message"]);
     assert!(message.contains(&format!("pid {dlv_pid}")), "{message}");
     assert!(
         message.contains("dlv attach"),
         "names the tracer's command: {message}"
     );
-    assert!(error["message"].as_str().unwrap().contains("DBG003"));
+    assert!(str_of(&error["message"]).contains("DBG003"));
 
     let out = Command::new(common::gord())
         .args(["attach", &pid.to_string(), "--dry-run"])

@@ -6,7 +6,7 @@ use crate::common;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{fake_go, gord, real_go_dir, repo_root, workspace_requiring, Run};
+use common::{fake_go, gord, real_go_dir, repo_root, str_of, wait, workspace_requiring, Run};
 use serde_json::Value;
 
 fn run(args: &[&str], env: &[(&str, &str)]) -> Run {
@@ -53,21 +53,18 @@ fn json_on_the_example_workspace_lists_every_check_with_its_status() {
     let ids: Vec<&str> = common::field_strs(&report["checks"], "id");
     assert_eq!(ids, ALL_IDS);
     for check in report["checks"].as_array().unwrap() {
-        let status = check["status"].as_str().unwrap();
+        let status = str_of(&check["status"]);
         assert!(
             ["ok", "warning", "error", "skipped"].contains(&status),
             "{check}"
         );
-        assert!(!check["message"].as_str().unwrap().is_empty(), "{check}");
+        assert!(!str_of(&check["message"]).is_empty(), "{check}");
         assert_eq!(
             check["doc"],
-            format!("docs/rules/{}.md", check["id"].as_str().unwrap())
+            format!("docs/rules/{}.md", str_of(&check["id"]))
         );
     }
-    assert!(report["workspace"]
-        .as_str()
-        .unwrap()
-        .ends_with("examples/hello-remote"));
+    assert!(str_of(&report["workspace"]).ends_with("examples/hello-remote"));
     assert_eq!(
         check(&report, "GO001")["status"],
         "ok",
@@ -130,10 +127,7 @@ fn exit_code_is_1_when_a_finding_reaches_fail_on_and_0_below_it() {
     let report = json_report(&out.stdout);
     let go006 = check(&report, "GO006");
     assert_eq!(go006["status"], "error");
-    assert!(go006["message"]
-        .as_str()
-        .unwrap()
-        .starts_with("go.mod requires go >= 1.99 (running go "));
+    assert!(str_of(&go006["message"]).starts_with("go.mod requires go >= 1.99 (running go "));
     assert_eq!(
         go006["findings"][0]["location"]["range"]["start"]["line"],
         2
@@ -201,14 +195,8 @@ fn a_missing_go_is_an_error_finding_and_the_other_checks_still_report() {
     assert_eq!(report["checks"].as_array().unwrap().len(), ALL_IDS.len());
     let go001 = check(&report, "GO001");
     assert_eq!(go001["status"], "error");
-    assert!(go001["message"]
-        .as_str()
-        .unwrap()
-        .starts_with("go is not on PATH"));
-    assert!(go001["fix"]["title"]
-        .as_str()
-        .unwrap()
-        .contains("Install Go"));
+    assert!(str_of(&go001["message"]).starts_with("go is not on PATH"));
+    assert!(str_of(&go001["fix"]["title"]).contains("Install Go"));
     assert_eq!(check(&report, "GO002")["status"], "skipped");
     assert_eq!(
         check(&report, "GO010")["status"],
@@ -226,20 +214,13 @@ fn a_hanging_go_is_stopped_and_reported_without_stalling_the_run() {
         &["check", "-f", "json", "--timeout", "2"],
         &[("PATH", &path)],
     );
-    assert!(
-        started.elapsed() < Duration::from_secs(10),
-        "took {:?}",
-        started.elapsed()
-    );
+    wait::assert_took_less(started, Duration::from_secs(10));
     assert_eq!(out.code, 1);
     let report = json_report(&out.stdout);
     let go001 = check(&report, "GO001");
     assert_eq!(go001["status"], "error");
     assert!(
-        go001["message"]
-            .as_str()
-            .unwrap()
-            .contains("did not finish within 1.6 s and was killed"),
+        str_of(&go001["message"]).contains("did not finish within 1.6 s and was killed"),
         "{go001}"
     );
     assert_eq!(check(&report, "GO003")["status"], "error");
@@ -276,11 +257,8 @@ fn a_go_that_another_go_shadows_is_listed() {
     let report = json_report(&out.stdout);
     let go001 = check(&report, "GO001");
     assert_eq!(go001["status"], "warning");
-    assert!(go001["message"]
-        .as_str()
-        .unwrap()
-        .starts_with("go1.20.1 at "));
-    assert!(go001["detail"].as_str().unwrap().contains("shadowed: "));
+    assert!(str_of(&go001["message"]).starts_with("go1.20.1 at "));
+    assert!(str_of(&go001["detail"]).contains("shadowed: "));
     let go002 = check(&report, "GO002");
     assert_eq!(
         go002["status"], "warning",
@@ -310,13 +288,10 @@ fn the_health_report_includes_the_users_ssh_config_with_located_findings() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|f| f["message"].as_str().unwrap().starts_with("SSH001: "))
+        .find(|f| str_of(&f["message"]).starts_with("SSH001: "))
         .unwrap_or_else(|| panic!("{ssh}"));
     assert_eq!(typo["location"]["range"]["start"]["line"], 2);
-    assert!(typo["location"]["uri"]
-        .as_str()
-        .unwrap()
-        .ends_with("/.ssh/config"));
+    assert!(str_of(&typo["location"]["uri"]).ends_with("/.ssh/config"));
 
     let empty = tempfile::tempdir().unwrap();
     let out = run(
@@ -325,10 +300,7 @@ fn the_health_report_includes_the_users_ssh_config_with_located_findings() {
     );
     let ssh = check(&json_report(&out.stdout), "SSH000").clone();
     assert_eq!(ssh["status"], "skipped");
-    assert!(ssh["message"]
-        .as_str()
-        .unwrap()
-        .starts_with("no SSH config at "));
+    assert!(str_of(&ssh["message"]).starts_with("no SSH config at "));
 }
 
 #[test]

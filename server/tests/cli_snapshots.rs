@@ -156,26 +156,13 @@ fn lint_fixture() -> PathBuf {
     repo().join("tests/fixtures/lint")
 }
 
-/// A port on 127.0.0.1 nothing listens on.
-fn closed_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// An ssh config naming one host, `closed`, on a loopback port nothing listens on.
-fn closed_host_config() -> (tempfile::TempDir, PathBuf, u16) {
-    let port = closed_port();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("ssh_config");
-    std::fs::write(
-        &path,
-        format!("Host closed\n  HostName 127.0.0.1\n  Port {port}\n  User nobody\n"),
-    )
-    .unwrap();
-    (dir, path, port)
+/// `gord lint --from-json` of the recorded report, with `options`, run in
+/// the lint fixture the report is about.
+fn lint_recorded(options: &[&str]) -> Run {
+    let report = recorded_lint_report();
+    Gord::new()
+        .in_dir(&lint_fixture())
+        .run(&[&["lint", "--from-json", report.as_str()], options].concat())
 }
 
 // --- gord ssh lint ---------------------------------------------------------
@@ -223,34 +210,19 @@ fn ssh_lint_of_a_missing_config_says_so_and_exits_2() {
 
 #[test]
 fn lint_from_json_places_a_recorded_reports_issues_with_their_fixes_and_exits_1() {
-    let run =
-        Gord::new()
-            .in_dir(&lint_fixture())
-            .run(&["lint", "--from-json", &recorded_lint_report()]);
+    let run = lint_recorded(&[]);
     insta::assert_snapshot!(run);
 }
 
 #[test]
 fn lint_from_json_as_sarif_names_a_rule_per_linter_with_exact_regions() {
-    let run = Gord::new().in_dir(&lint_fixture()).run(&[
-        "lint",
-        "--from-json",
-        &recorded_lint_report(),
-        "--format",
-        "sarif",
-    ]);
+    let run = lint_recorded(&["--format", "sarif"]);
     insta::assert_snapshot!(run);
 }
 
 #[test]
 fn lint_fail_on_error_ignores_warnings_and_exits_0() {
-    let run = Gord::new().in_dir(&lint_fixture()).run(&[
-        "lint",
-        "--from-json",
-        &recorded_lint_report(),
-        "--fail-on",
-        "error",
-    ]);
+    let run = lint_recorded(&["--fail-on", "error"]);
     assert_eq!(run.code, Some(0), "{run}");
     assert!(run
         .stdout
@@ -267,7 +239,7 @@ fn lint_from_a_report_that_does_not_exist_says_so_and_exits_2() {
 
 #[test]
 fn remote_check_of_a_closed_port_is_connection_refused_with_a_fix_and_exits_1() {
-    let (dir, config, port) = closed_host_config();
+    let (dir, config, port) = common::closed_host_config();
     let gord = Gord::new()
         .masking(dir.path().display().to_string(), "[DIR]")
         .masking(format!("port {port}"), "port [PORT]")
@@ -391,7 +363,7 @@ fn help_of_every_command_names_its_flags_formats_and_defaults() {
 fn every_reporting_command_takes_format_and_fail_on_and_exits_0_1_or_2() {
     let (_ssh_dir, ssh) = example_ssh_config();
     let ssh = ssh.to_str().unwrap().to_string();
-    let (_closed_dir, closed, _) = closed_host_config();
+    let (_closed_dir, closed, _) = common::closed_host_config();
     let closed = closed.to_str().unwrap().to_string();
     let report = recorded_lint_report();
     let lint_dir = lint_fixture();
@@ -455,25 +427,18 @@ fn attach_dry_run_exits_1_on_a_blocking_preflight_finding_unless_fail_on_never()
     let mut child = Command::new("sleep").arg("30").spawn().unwrap();
     let pid = child.id().to_string();
     let gord = Gord::new().without_any_tool();
-    let default = gord.run(&["attach", &pid, "--dry-run", "-f", "json"]);
-    let never = gord.run(&[
-        "attach",
-        &pid,
-        "--dry-run",
-        "-f",
-        "json",
-        "--fail-on",
-        "never",
-    ]);
-    let warning = gord.run(&[
-        "attach",
-        &pid,
-        "--dry-run",
-        "-f",
-        "json",
-        "--fail-on",
-        "warning",
-    ]);
+    let dry_run = |options: &[&str]| {
+        gord.run(
+            &[
+                &["attach", pid.as_str(), "--dry-run", "-f", "json"],
+                options,
+            ]
+            .concat(),
+        )
+    };
+    let default = dry_run(&[]);
+    let never = dry_run(&["--fail-on", "never"]);
+    let warning = dry_run(&["--fail-on", "warning"]);
     child.kill().unwrap();
     child.wait().unwrap();
     let report: serde_json::Value = serde_json::from_str(&default.stdout).expect(&default.stderr);

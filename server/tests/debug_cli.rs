@@ -3,7 +3,6 @@
 
 use crate::common;
 
-use std::io::Read;
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -12,7 +11,7 @@ use std::time::Duration;
 use common::debug_fixture::{
     builds, dlv_dir, path_with, process_exists, tracer_of, wait_until, Target,
 };
-use common::{first_line, gord, repo_root};
+use common::{first_line, gord, repo_root, rest_of_stderr, str_of, wait_with_stderr};
 use gord::debug::buildinfo::read_binary;
 use gord::debug::client::DapClient;
 use gord::debug::launch::{DlvServer, LaunchOptions, ServerKind};
@@ -29,6 +28,14 @@ fn run(args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
+}
+
+/// `gord attach PID --dry-run MORE...`.
+fn attach_dry_run(pid: u32, more: &[&str]) -> (i32, String, String) {
+    let pid = pid.to_string();
+    let mut args = vec!["attach", pid.as_str(), "--dry-run"];
+    args.extend_from_slice(more);
+    run(&args)
 }
 
 #[test]
@@ -138,17 +145,37 @@ fn procs_lists_the_go_fixtures_with_dwarf_optimisation_and_verdict() {
         .unwrap_or_else(|| panic!("{table}"));
     assert!(row.contains("DBG006 no DWARF debug info"), "{row}");
     assert!(table.lines().next().unwrap().starts_with("PID"), "{table}");
+    assert!(!table.contains('\x1b'), "no colour in a pipe");
+
+    // With colour the header is bold and each verdict takes its worst finding's colour.
+    let (_, coloured, _) = run(&["procs", "--go", "--color", "always"]);
+    assert!(coloured.starts_with("\x1b[1mPID\x1b[0m  "), "{coloured}");
+    assert!(
+        coloured.contains("\x1b[31mDBG006 no DWARF debug info\x1b[0m"),
+        "{coloured}"
+    );
+    assert!(coloured.contains("\x1b[32mok\x1b[0m"), "{coloured}");
 }
 
 #[test]
 fn attach_dry_run_blocks_a_binary_without_dwarf_with_exit_1() {
     let target = Target::start(&builds().no_dwarf);
-    let (code, stdout, _) = run(&["attach", &target.pid().to_string(), "--dry-run"]);
+    let (code, stdout, _) = attach_dry_run(target.pid(), &[]);
     assert_eq!(code, 1, "{stdout}");
     assert!(stdout.contains("error[DBG006]"), "{stdout}");
     assert!(
         stdout.contains("Delve would say: Warning: no debug info found"),
         "{stdout}"
+    );
+    assert!(!stdout.contains('\x1b'), "no colour in a pipe");
+    let (_, coloured, _) = attach_dry_run(target.pid(), &["--color", "always"]);
+    assert!(
+        coloured.contains("\x1b[31merror\x1b[0m[DBG006]"),
+        "{coloured}"
+    );
+    assert!(
+        coloured.contains(": \x1b[31mcannot be debugged as it is\x1b[0m\n"),
+        "{coloured}"
     );
     assert_eq!(tracer_of(target.pid()), 0, "a dry run attaches nothing");
 }
@@ -156,13 +183,7 @@ fn attach_dry_run_blocks_a_binary_without_dwarf_with_exit_1() {
 #[test]
 fn attach_dry_run_of_a_trimpath_build_maps_the_module_to_its_source() {
     let target = Target::start(&builds().trimpath);
-    let (code, stdout, stderr) = run(&[
-        "attach",
-        &target.pid().to_string(),
-        "--dry-run",
-        "--format",
-        "json",
-    ]);
+    let (code, stdout, stderr) = attach_dry_run(target.pid(), &["--format", "json"]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     let json: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(json["schemaVersion"], 1);
@@ -202,17 +223,9 @@ fn attach_headless_listens_on_loopback_and_detach_leaves_the_target_running() {
         .spawn()
         .unwrap();
     let line = first_line(&mut attach);
-    let started: Value = serde_json::from_str(&line).unwrap_or_else(|e| {
-        let mut err = String::new();
-        attach
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut err)
-            .unwrap();
-        panic!("{e}: {line:?} {err}")
-    });
-    let host = started["server"]["host"].as_str().unwrap();
+    let started: Value = serde_json::from_str(&line)
+        .unwrap_or_else(|e| panic!("{e}: {line:?} {}", rest_of_stderr(&mut attach)));
+    let host = str_of(&started["server"]["host"]);
     let port = started["server"]["port"].as_u64().unwrap() as u16;
     let dlv_pid = started["server"]["dlvPid"].as_u64().unwrap() as u32;
     assert_eq!(host, "127.0.0.1");
@@ -224,15 +237,8 @@ fn attach_headless_listens_on_loopback_and_detach_leaves_the_target_running() {
 
     // Closing stdin (the editor going away) detaches.
     drop(attach.stdin.take());
-    let status = attach.wait().unwrap();
+    let (status, err) = wait_with_stderr(&mut attach);
     assert!(status.success());
-    let mut err = String::new();
-    attach
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
     assert!(err.contains("RPCServer.Detach"), "{err}");
     wait_until("dlv to exit", || !process_exists(dlv_pid));
     assert_eq!(tracer_of(pid), 0);
@@ -340,15 +346,14 @@ fn debug_core_matches_its_binary_by_build_id_and_rejects_another() {
     };
     assert!(target.is_running(), "gcore leaves the process running");
     let core = core.to_str().unwrap();
+    // `gord debug core BINARY CORE MORE...`
+    let debug_core = |binary: &Path, more: &[&str]| {
+        let mut args = vec!["debug", "core", binary.to_str().unwrap(), core];
+        args.extend_from_slice(more);
+        run(&args)
+    };
 
-    let (code, stdout, stderr) = run(&[
-        "debug",
-        "core",
-        b.normal.to_str().unwrap(),
-        core,
-        "--format",
-        "json",
-    ]);
+    let (code, stdout, stderr) = debug_core(&b.normal, &["--format", "json"]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     let json: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(json["match"]["verdict"], "match", "{stdout}");
@@ -360,11 +365,16 @@ fn debug_core_matches_its_binary_by_build_id_and_rejects_another() {
         .as_array()
         .unwrap()
         .iter()
-        .any(|f| f["path"].as_str().unwrap().ends_with("/normal")));
+        .any(|f| str_of(&f["path"]).ends_with("/normal")));
 
-    let (code, stdout, _) = run(&["debug", "core", b.no_opt.to_str().unwrap(), core]);
+    let (code, stdout, _) = debug_core(&b.no_opt, &[]);
     assert_eq!(code, 1, "{stdout}");
     assert!(stdout.contains("does not belong to"), "{stdout}");
+    let (_, coloured, _) = debug_core(&b.no_opt, &["--color", "always"]);
+    assert!(
+        coloured.starts_with("\x1b[31m"),
+        "a mismatch is red: {coloured}"
+    );
 
     let (code, _, stderr) = run(&["debug", "core", core, core]);
     assert_eq!(code, 2);

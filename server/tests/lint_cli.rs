@@ -7,6 +7,7 @@ use crate::common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use common::{str_of, temp_tree};
 use serde_json::Value;
 
 fn fixture() -> PathBuf {
@@ -88,7 +89,7 @@ fn a_directory_means_that_package_and_dots_mean_the_tree() {
         .as_array()
         .unwrap()
         .iter()
-        .any(|i| i["file"].as_str().unwrap().ends_with("issues/sub/sub.go")));
+        .any(|i| str_of(&i["file"]).ends_with("issues/sub/sub.go")));
 }
 
 #[test]
@@ -107,10 +108,7 @@ fn json_output_carries_ranges_severities_doc_links_and_fix_edits() {
     );
     let gofmt = common::entry(&doc["issues"], "linter", "gofmt");
     assert_eq!(gofmt["fixes"][0]["title"], "Format with gofmt");
-    assert!(gofmt["fixes"][0]["edits"][0]["newText"]
-        .as_str()
-        .unwrap()
-        .contains("\tfmt.Printf"));
+    assert!(str_of(&gofmt["fixes"][0]["edits"][0]["newText"]).contains("\tfmt.Printf"));
 }
 
 #[test]
@@ -148,18 +146,11 @@ fn a_clean_package_exits_zero() {
 
 #[test]
 fn a_broken_config_is_the_linters_failure_exit_two_not_findings() {
-    let ws = tempfile::tempdir().unwrap();
-    std::fs::write(
-        ws.path().join("go.mod"),
-        "module example.com/x\n\ngo 1.22\n",
-    )
-    .unwrap();
-    std::fs::write(ws.path().join("x.go"), "package x\n").unwrap();
-    std::fs::write(
-        ws.path().join(".golangci.yml"),
-        "version: \"2\"\nlinters: [\n",
-    )
-    .unwrap();
+    let ws = temp_tree(&[
+        ("go.mod", "module example.com/x\n\ngo 1.22\n"),
+        ("x.go", "package x\n"),
+        (".golangci.yml", "version: \"2\"\nlinters: [\n"),
+    ]);
     let out = gord_lint(ws.path(), &["."], &[]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -171,17 +162,10 @@ fn a_broken_config_is_the_linters_failure_exit_two_not_findings() {
 
 #[test]
 fn code_that_does_not_compile_is_reported_as_such() {
-    let ws = tempfile::tempdir().unwrap();
-    std::fs::write(
-        ws.path().join("go.mod"),
-        "module example.com/x\n\ngo 1.22\n",
-    )
-    .unwrap();
-    std::fs::write(
-        ws.path().join("x.go"),
-        "package x\n\nfunc F() int { return \"s\" }\n",
-    )
-    .unwrap();
+    let ws = temp_tree(&[
+        ("go.mod", "module example.com/x\n\ngo 1.22\n"),
+        ("x.go", "package x\n\nfunc F() int { return \"s\" }\n"),
+    ]);
     let out = gord_lint(ws.path(), &["."], &[]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -337,16 +321,11 @@ fn the_health_check_says_how_to_install_golangci_lint_and_what_lint_does_without
     let go012 = common::entry(&report["checks"], "id", "GO012");
     assert_eq!(go012["status"], "warning");
     assert!(
-        go012["message"]
-            .as_str()
-            .unwrap()
-            .contains("Lint on save falls back to go vet"),
+        str_of(&go012["message"]).contains("Lint on save falls back to go vet"),
         "{go012:#}"
     );
     assert_eq!(go012["fix"]["command"][0], "go");
     assert_eq!(go012["fix"]["command"][1], "install");
-    assert!(go012["fix"]["command"][2]
-        .as_str()
-        .unwrap()
+    assert!(str_of(&go012["fix"]["command"][2])
         .starts_with("github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v"));
 }

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use common::editor::{is_notification, Editor};
-use common::lsp::{code_actions, uri};
-use common::{golangci_dir, tools_path};
+use common::lsp::{assert_cancelled, code_actions, uri};
+use common::{copy_tree, golangci_dir, str_of, tools_path, wait};
 use serde_json::{json, Value};
 use tower_lsp_server::ls_types::{Range, TextEdit};
 
@@ -20,19 +20,6 @@ fn fixture() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_tree(&common::repo_root().join("tests/fixtures/lint"), dir.path());
     dir
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 fn start(ws: &Path, settings: Value, path: &str) -> Editor {
@@ -46,13 +33,8 @@ fn start(ws: &Path, settings: Value, path: &str) -> Editor {
 }
 
 fn open(editor: &mut Editor, path: &Path) {
-    editor.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": {
-            "uri": uri(path), "languageId": "go", "version": 1,
-            "text": std::fs::read_to_string(path).unwrap(),
-        }}),
-    );
+    let text = std::fs::read_to_string(path).unwrap();
+    editor.open(&uri(path), "go", 1, &text);
 }
 
 fn save(editor: &mut Editor, path: &Path) {
@@ -74,17 +56,9 @@ fn forget_diagnostics(editor: &mut Editor, path: &Path) {
 /// The next lint publication for `path` (one whose diagnostics, if any, come
 /// from the linter).
 fn next_lint_diagnostics(editor: &mut Editor, path: &Path) -> Vec<Value> {
-    let wanted = uri(path);
-    let message = editor.wait_for(move |m| {
-        m["method"] == "textDocument/publishDiagnostics"
-            && m["params"]["uri"] == wanted
-            && m["params"]["diagnostics"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .all(|d| d["source"] == "golangci-lint")
-    });
-    message["params"]["diagnostics"].as_array().unwrap().clone()
+    editor.wait_diagnostics(&uri(path), |d| {
+        d.iter().all(|d| d["source"] == "golangci-lint")
+    })
 }
 
 /// Waits for the end of a lint run (the idle lint status).
@@ -101,7 +75,7 @@ fn brief(diagnostics: &[Value]) -> Vec<(u64, u64, u64, String, u64)> {
                 d["range"]["start"]["line"].as_u64().unwrap(),
                 d["range"]["start"]["character"].as_u64().unwrap(),
                 d["range"]["end"]["character"].as_u64().unwrap(),
-                d["code"].as_str().unwrap().to_string(),
+                str_of(&d["code"]).to_string(),
                 d["severity"].as_u64().unwrap(),
             )
         })
@@ -157,10 +131,7 @@ fn opening_a_file_publishes_exact_diagnostics_for_its_package_only() {
     );
     // sub/ is another package: linting issues/ says nothing about it.
     let status = wait_lint_idle(&mut editor);
-    assert!(status["params"]["scope"]
-        .as_str()
-        .unwrap()
-        .starts_with("./issues in "));
+    assert!(str_of(&status["params"]["scope"]).starts_with("./issues in "));
     let sub = uri(&ws.path().join("issues/sub/sub.go"));
     assert!(editor
         .take_all(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == sub)
@@ -210,8 +181,7 @@ fn apply_action(editor: &mut Editor, action: &Value) -> Vec<PathBuf> {
     if let Some(operations) = edit["documentChanges"].as_array() {
         for op in operations {
             if op["kind"] == "create" {
-                let path =
-                    PathBuf::from(op["uri"].as_str().unwrap().strip_prefix("file://").unwrap());
+                let path = PathBuf::from(str_of(&op["uri"]).strip_prefix("file://").unwrap());
                 assert!(
                     !path.exists(),
                     "a create must not clobber {}",
@@ -219,7 +189,7 @@ fn apply_action(editor: &mut Editor, action: &Value) -> Vec<PathBuf> {
                 );
                 std::fs::write(&path, "").unwrap();
             } else {
-                apply(op["textDocument"]["uri"].as_str().unwrap(), &op["edits"]);
+                apply(str_of(&op["textDocument"]["uri"]), &op["edits"]);
             }
         }
     }
@@ -233,6 +203,33 @@ fn apply_action(editor: &mut Editor, action: &Value) -> Vec<PathBuf> {
         );
     }
     touched
+}
+
+/// Picks the code action offered for `diagnostic` whose title `titled`
+/// accepts and applies it, forgetting the publications before it so the next
+/// wait sees what follows; the files it touched.
+fn pick_action(
+    editor: &mut Editor,
+    file: &Path,
+    diagnostic: &Value,
+    titled: impl Fn(&str) -> bool,
+) -> Vec<PathBuf> {
+    let actions = code_actions(editor, file, diagnostic);
+    let action = actions
+        .iter()
+        .find(|a| a["title"].as_str().is_some_and(&titled))
+        .unwrap_or_else(|| panic!("{actions:#?}"));
+    forget_diagnostics(editor, file);
+    apply_action(editor, action)
+}
+
+/// Saves `file` and returns the diagnostics of the lint that follows,
+/// asserting that none of them is a `code` any more.
+fn relint_without(editor: &mut Editor, file: &Path, code: &str) -> Vec<Value> {
+    save(editor, file);
+    let after = next_lint_diagnostics(editor, file);
+    assert!(!after.iter().any(|d| d["code"] == code), "{after:#?}");
+    after
 }
 
 /// The version of the next change `apply_action` sends (documents open at 1).
@@ -269,7 +266,7 @@ fn every_suggested_fix_applied_through_code_actions_leaves_the_package_lint_clea
             .find(|a| a["isPreferred"] == true)
             .unwrap_or_else(|| panic!("no preferred fix for {diagnostic:#?}: {actions:#?}"));
         assert_eq!(preferred["kind"], "quickfix");
-        titles.push(preferred["title"].as_str().unwrap().to_string());
+        titles.push(str_of(&preferred["title"]).to_string());
         forget_diagnostics(&mut editor, &file);
         apply_action(&mut editor, preferred);
         save(&mut editor, &file);
@@ -320,26 +317,15 @@ fn ignoring_a_linter_on_a_line_adds_a_nolint_directive_golangci_lint_honours() {
     let file = ws.path().join("issues/issues.go");
     let (mut editor, diagnostics) = opened(ws.path(), &file);
     let errcheck = by_code(&diagnostics, "errcheck");
-    let actions = code_actions(&mut editor, &file, &errcheck);
-    let ignore = actions
-        .iter()
-        .find(|a| {
-            a["title"]
-                .as_str()
-                .unwrap()
-                .starts_with("Ignore errcheck on this line")
-        })
-        .unwrap_or_else(|| panic!("{actions:#?}"));
-    forget_diagnostics(&mut editor, &file);
-    apply_action(&mut editor, ignore);
+    pick_action(&mut editor, &file, &errcheck, |t| {
+        t.starts_with("Ignore errcheck on this line")
+    });
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(
         text.contains("\tos.Remove(\"x\") //nolint:errcheck //"),
         "{text}"
     );
-    save(&mut editor, &file);
-    let after = next_lint_diagnostics(&mut editor, &file);
-    assert!(!after.iter().any(|d| d["code"] == "errcheck"), "{after:#?}");
+    let after = relint_without(&mut editor, &file, "errcheck");
     assert_eq!(after.len(), diagnostics.len() - 1);
 }
 
@@ -349,13 +335,9 @@ fn disabling_a_linter_in_the_config_silences_it_on_the_next_run() {
     let file = ws.path().join("issues/issues.go");
     let (mut editor, diagnostics) = opened(ws.path(), &file);
     let unused = by_code(&diagnostics, "unused");
-    let actions = code_actions(&mut editor, &file, &unused);
-    let disable = actions
-        .iter()
-        .find(|a| a["title"] == "Disable unused in .golangci.yml")
-        .unwrap_or_else(|| panic!("{actions:#?}"));
-    forget_diagnostics(&mut editor, &file);
-    let touched = apply_action(&mut editor, disable);
+    let touched = pick_action(&mut editor, &file, &unused, |t| {
+        t == "Disable unused in .golangci.yml"
+    });
     assert_eq!(touched, [ws.path().join(".golangci.yml")]);
     let config = std::fs::read_to_string(ws.path().join(".golangci.yml")).unwrap();
     assert!(!config.contains("- unused"), "{config}");
@@ -363,9 +345,7 @@ fn disabling_a_linter_in_the_config_silences_it_on_the_next_run() {
         config.contains("- misspell"),
         "the other linters stay: {config}"
     );
-    save(&mut editor, &file);
-    let after = next_lint_diagnostics(&mut editor, &file);
-    assert!(!after.iter().any(|d| d["code"] == "unused"), "{after:#?}");
+    let after = relint_without(&mut editor, &file, "unused");
     assert!(after.iter().any(|d| d["code"] == "errcheck"));
 }
 
@@ -384,13 +364,9 @@ fn disabling_a_linter_in_a_toml_config_silences_it_and_keeps_the_comments() {
     let file = ws.path().join("issues/issues.go");
     let (mut editor, diagnostics) = opened(ws.path(), &file);
     let unused = by_code(&diagnostics, "unused");
-    let actions = code_actions(&mut editor, &file, &unused);
-    let disable = actions
-        .iter()
-        .find(|a| a["title"] == "Disable unused in .golangci.toml")
-        .unwrap_or_else(|| panic!("{actions:#?}"));
-    forget_diagnostics(&mut editor, &file);
-    let touched = apply_action(&mut editor, disable);
+    let touched = pick_action(&mut editor, &file, &unused, |t| {
+        t == "Disable unused in .golangci.toml"
+    });
     assert_eq!(touched, std::slice::from_ref(&toml));
     let config = std::fs::read_to_string(&toml).unwrap();
     assert!(
@@ -398,9 +374,7 @@ fn disabling_a_linter_in_a_toml_config_silences_it_and_keeps_the_comments() {
         "{config}"
     );
     assert!(config.contains("\"errcheck\", # errors"), "{config}");
-    save(&mut editor, &file);
-    let after = next_lint_diagnostics(&mut editor, &file);
-    assert!(!after.iter().any(|d| d["code"] == "unused"), "{after:#?}");
+    let after = relint_without(&mut editor, &file, "unused");
     assert!(after.iter().any(|d| d["code"] == "errcheck"));
 }
 
@@ -411,17 +385,11 @@ fn a_new_config_is_created_when_the_project_has_none() {
     let file = ws.path().join("issues/issues.go");
     let (mut editor, diagnostics) = opened(ws.path(), &file);
     let errcheck = by_code(&diagnostics, "errcheck");
-    let actions = code_actions(&mut editor, &file, &errcheck);
-    let disable = actions
-        .iter()
-        .find(|a| a["title"] == "Disable errcheck in a new .golangci.yml")
-        .unwrap_or_else(|| panic!("{actions:#?}"));
-    forget_diagnostics(&mut editor, &file);
-    apply_action(&mut editor, disable);
-    save(&mut editor, &file);
-    let after = next_lint_diagnostics(&mut editor, &file);
+    pick_action(&mut editor, &file, &errcheck, |t| {
+        t == "Disable errcheck in a new .golangci.yml"
+    });
+    let after = relint_without(&mut editor, &file, "errcheck");
     assert!(!after.is_empty(), "the default linters still run");
-    assert!(!after.iter().any(|d| d["code"] == "errcheck"), "{after:#?}");
 }
 
 /// A directory whose `golangci-lint` counts its lint runs (not `run --help`)
@@ -461,7 +429,7 @@ fn a_storm_of_twenty_saves_in_a_second_runs_the_linter_at_most_twice() {
         save(&mut editor, &file);
         std::thread::sleep(Duration::from_millis(50));
     }
-    assert!(started.elapsed() < Duration::from_millis(1500));
+    wait::assert_took_less(started, Duration::from_millis(1500));
     let diagnostics = next_lint_diagnostics(&mut editor, &file);
     assert!(!diagnostics.is_empty());
     // Anything still queued would have started by now.
@@ -487,15 +455,9 @@ fn the_linters_own_failure_is_shown_once_and_is_not_a_finding() {
     let status = wait_lint_idle(&mut editor);
     let failures = status["params"]["failures"].as_array().unwrap();
     assert_eq!(failures.len(), 1, "{status:#}");
-    assert!(failures[0]
-        .as_str()
-        .unwrap()
-        .contains("unknown linters: 'nosuchlinter'"));
+    assert!(str_of(&failures[0]).contains("unknown linters: 'nosuchlinter'"));
     let shown = editor.wait_for(is_notification("window/showMessage"));
-    assert!(shown["params"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("nosuchlinter"));
+    assert!(str_of(&shown["params"]["message"]).contains("nosuchlinter"));
     save(&mut editor, &file);
     wait_lint_idle(&mut editor);
     assert!(
@@ -510,14 +472,6 @@ fn the_linters_own_failure_is_shown_once_and_is_not_a_finding() {
     );
 }
 
-/// Answers the server's `window/workDoneProgress/create` and returns its token.
-fn accept_progress(editor: &mut Editor) -> Value {
-    let create = editor
-        .wait_for(|m| m["method"] == "window/workDoneProgress/create" && m.get("id").is_some());
-    editor.send(json!({ "jsonrpc": "2.0", "id": create["id"], "result": null }));
-    create["params"]["token"].clone()
-}
-
 #[test]
 fn the_workspace_lint_reports_progress_and_every_package() {
     let ws = fixture();
@@ -529,8 +483,8 @@ fn the_workspace_lint_reports_progress_and_every_package() {
     let id = 4242;
     editor
         .send(json!({ "jsonrpc": "2.0", "id": id, "method": "gord/lint/workspace", "params": {} }));
-    let token = accept_progress(&mut editor);
-    let result = editor.wait_for(|m| m["id"] == id && m.get("method").is_none());
+    let token = editor.accept_progress();
+    let result = editor.response_to(id);
     let result = &result["result"];
     assert_eq!(result["modules"], 1, "{result:#}");
     // issues/ (6), issues/sub (1), fixable/ (3).
@@ -539,7 +493,7 @@ fn the_workspace_lint_reports_progress_and_every_package() {
     let progress = editor.wait_progress_end(&token);
     let kinds: Vec<&str> = progress
         .iter()
-        .map(|m| m["params"]["value"]["kind"].as_str().unwrap())
+        .map(|m| str_of(&m["params"]["value"]["kind"]))
         .collect();
     assert_eq!(kinds.first(), Some(&"begin"));
     assert_eq!(kinds.last(), Some(&"end"));
@@ -591,7 +545,7 @@ fn cancelling_the_workspace_lint_kills_the_linter_at_once() {
     let id = 4343;
     editor
         .send(json!({ "jsonrpc": "2.0", "id": id, "method": "gord/lint/workspace", "params": {} }));
-    let token = accept_progress(&mut editor);
+    let token = editor.accept_progress();
     // Wait until the linter is running, then cancel.
     let deadline = Instant::now() + Duration::from_secs(20);
     while !processes_with_env(&marker).iter().any(|pid| {
@@ -602,13 +556,8 @@ fn cancelling_the_workspace_lint_kills_the_linter_at_once() {
         assert!(Instant::now() < deadline, "golangci-lint never started");
         std::thread::sleep(Duration::from_millis(20));
     }
-    editor.notify("window/workDoneProgress/cancel", json!({ "token": token }));
-    let result = editor.wait_for(|m| m["id"] == id && m.get("method").is_none());
-    assert_eq!(
-        result["error"]["code"], -32800,
-        "RequestCancelled: {result:#}"
-    );
-    assert_eq!(result["error"]["message"], "gord/lint/workspace cancelled");
+    editor.cancel_progress(&token);
+    assert_cancelled(&editor.response_to(id), "gord/lint/workspace");
     let progress = editor.wait_progress_end(&token);
     assert_eq!(progress[0]["params"]["value"]["kind"], "begin");
     assert_eq!(
@@ -617,18 +566,11 @@ fn cancelling_the_workspace_lint_kills_the_linter_at_once() {
     );
     // The server itself carries the marker too; nothing else may.
     let server = editor.child.id();
-    let deadline = Instant::now() + Duration::from_secs(2);
-    loop {
-        let left: Vec<u32> = processes_with_env(&marker)
-            .into_iter()
-            .filter(|p| *p != server)
-            .collect();
-        if left.is_empty() {
-            break;
-        }
-        assert!(Instant::now() < deadline, "left behind: {left:?}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait::until_empty(Duration::from_secs(2), "left behind", || {
+        let mut left = processes_with_env(&marker);
+        left.retain(|p| *p != server);
+        left
+    });
 }
 
 #[test]
@@ -646,10 +588,7 @@ fn an_untrusted_workspace_is_never_linted() {
     save(&mut editor, &file);
     let response = editor.request("gord/lint/workspace", Some(json!({})));
     assert!(
-        response["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("not trusted"),
+        str_of(&response["error"]["message"]).contains("not trusted"),
         "{response:#}"
     );
     assert_eq!(

@@ -6,7 +6,8 @@ use crate::common;
 use std::time::{Duration, Instant};
 
 use common::editor::{is_notification, Editor};
-use common::workspace_requiring;
+use common::lsp::hover;
+use common::{assert_contains_all, str_of, wait, workspace_requiring};
 use serde_json::{json, Value};
 
 #[test]
@@ -33,7 +34,7 @@ fn an_editor_session_from_initialize_to_exit() {
     );
     let warning = editor.wait_for(is_notification("window/showMessage"));
     assert_eq!(warning["params"]["type"], 2, "a warning");
-    let text = warning["params"]["message"].as_str().unwrap();
+    let text = str_of(&warning["params"]["message"]);
     assert!(
         text.contains("gord.checks.timeoutSeconds: expected a number of seconds, got a string"),
         "{text}"
@@ -57,10 +58,7 @@ fn an_editor_session_from_initialize_to_exit() {
         diagnostic["range"],
         json!({ "start": { "line": 2, "character": 3 }, "end": { "line": 2, "character": 7 } })
     );
-    assert!(diagnostic["message"]
-        .as_str()
-        .unwrap()
-        .starts_with("go.mod requires go >= 1.99 (running go "));
+    assert!(str_of(&diagnostic["message"]).starts_with("go.mod requires go >= 1.99 (running go "));
     let idle = editor.wait_for(is_notification("gord/status"));
     assert_eq!(idle["params"]["state"], "idle");
     assert_eq!(idle["params"]["summary"]["status"], "error");
@@ -86,7 +84,7 @@ fn an_editor_session_from_initialize_to_exit() {
 
     // gord/report renders the same report as Markdown.
     let report = editor.request("gord/report", Some(json!({ "refresh": false })));
-    let markdown = report["result"]["markdown"].as_str().unwrap();
+    let markdown = str_of(&report["result"]["markdown"]);
     assert!(markdown.starts_with("# Go Remote Doctor report"));
     assert!(markdown.contains("### ❌ GO006 — Workspace Go version"));
 
@@ -117,10 +115,7 @@ fn an_editor_session_from_initialize_to_exit() {
         json!({ "settings": { "gord": { "go": { "minimumVersion": "2.0" }, "trace": { "server": "loud" } } } }),
     );
     let warning = editor.wait_for(is_notification("window/showMessage"));
-    assert!(warning["params"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("gord.trace.server"));
+    assert!(str_of(&warning["params"]["message"]).contains("gord.trace.server"));
     editor.wait_for(|m| m["method"] == "gord/status" && m["params"]["state"] == "running");
     let rerun = editor.wait_for(|m| m["method"] == "gord/status" && m["params"]["state"] == "idle");
     // The rerun publishes go.mod's diagnostics again: the same one problem.
@@ -144,18 +139,8 @@ fn an_editor_session_from_initialize_to_exit() {
     let shutdown = editor.request("shutdown", None);
     assert_eq!(shutdown["result"], Value::Null);
     editor.notify("exit", Value::Null);
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        if let Some(status) = editor.child.try_wait().unwrap() {
-            assert!(status.success(), "{status:?}");
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "gord serve did not exit after `exit`"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let status = wait::for_exit(&mut editor.child, Duration::from_secs(5));
+    assert!(status.success(), "{status:?}");
 }
 
 #[test]
@@ -197,11 +182,7 @@ fn requests_are_answered_while_a_slow_health_run_is_under_way() {
     let started = Instant::now();
     let version = editor.request("gord/version", None);
     assert_eq!(version["result"]["name"], "gord");
-    assert!(
-        started.elapsed() < Duration::from_secs(2),
-        "took {:?}",
-        started.elapsed()
-    );
+    wait::assert_took_less(started, Duration::from_secs(2));
 }
 
 #[test]
@@ -230,10 +211,7 @@ fn an_untrusted_workspace_cannot_substitute_its_own_go() {
         let go001 = &health["result"]["checks"][0];
         assert_eq!(go001["id"], "GO001");
         assert_eq!(marker.exists(), planted_runs, "trusted={trusted}: {go001}");
-        let from_workspace = go001["message"]
-            .as_str()
-            .unwrap()
-            .contains(&planted.display().to_string());
+        let from_workspace = str_of(&go001["message"]).contains(&planted.display().to_string());
         assert_eq!(from_workspace, planted_runs, "trusted={trusted}: {go001}");
     }
 }
@@ -260,7 +238,7 @@ fn apply_line_edits(text: &str, edits: &[Value]) -> String {
         lines[line] = format!(
             "{}{}{}",
             &original[..start],
-            edit["newText"].as_str().unwrap(),
+            str_of(&edit["newText"]),
             &original[end..]
         );
     }
@@ -281,18 +259,9 @@ fn an_ssh_config_is_diagnosed_as_typed_and_its_quick_fix_clears_the_problem() {
     editor.ignore(&["gord/status"]);
     editor.initialize(home.path(), json!({}));
     editor.notify("initialized", json!({}));
-    editor.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": { "uri": uri, "languageId": "ssh_config", "version": 1, "text": text } }),
-    );
-    let published = editor.wait_for(|m| {
-        m["method"] == "textDocument/publishDiagnostics"
-            && m["params"]["uri"] == uri.as_str()
-            && m["params"]["diagnostics"]
-                .as_array()
-                .is_some_and(|d| d.iter().any(|d| d["code"] == "SSH001"))
-    });
-    let typo = common::entry(&published["params"]["diagnostics"], "code", "SSH001").clone();
+    editor.open(&uri, "ssh_config", 1, text);
+    let published = editor.wait_diagnostics(&uri, |d| d.iter().any(|d| d["code"] == "SSH001"));
+    let typo = common::entry(&json!(published), "code", "SSH001").clone();
     assert_eq!(
         typo["range"],
         json!({ "start": { "line": 2, "character": 2 }, "end": { "line": 2, "character": 20 } })
@@ -314,10 +283,7 @@ fn an_ssh_config_is_diagnosed_as_typed_and_its_quick_fix_clears_the_problem() {
     );
 
     // The editor applies it; the next diagnostics no longer carry SSH001.
-    editor.notify(
-        "textDocument/didChange",
-        json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [{ "text": fixed }] }),
-    );
+    editor.change(&uri, 2, &fixed);
     let after = editor.wait_for(|m| {
         m["method"] == "textDocument/publishDiagnostics"
             && m["params"]["uri"] == uri.as_str()
@@ -328,22 +294,13 @@ fn an_ssh_config_is_diagnosed_as_typed_and_its_quick_fix_clears_the_problem() {
     assert!(after["params"]["diagnostics"].is_array());
 
     // Hover on the Host line shows the effective configuration.
-    let hover = editor.request(
-        "textDocument/hover",
-        Some(json!({ "textDocument": { "uri": uri }, "position": { "line": 0, "character": 6 } })),
-    );
-    let value = hover["result"]["contents"]["value"].as_str().unwrap();
-    assert!(
-        value.contains("Effective configuration for `devbox`"),
-        "{value}"
-    );
-    assert!(
-        value.contains("| hostname | `127.0.0.1` | line 2 |"),
-        "{value}"
-    );
-    assert!(
-        value.contains("| serveraliveinterval | `30` | line 3 |"),
-        "{value}"
+    assert_contains_all(
+        &hover(&mut editor, &uri, 0, 6),
+        &[
+            "Effective configuration for `devbox`",
+            "| hostname | `127.0.0.1` | line 2 |",
+            "| serveraliveinterval | `30` | line 3 |",
+        ],
     );
 
     // Closing the file clears what the live lint published.
@@ -351,26 +308,28 @@ fn an_ssh_config_is_diagnosed_as_typed_and_its_quick_fix_clears_the_problem() {
         "textDocument/didClose",
         json!({ "textDocument": { "uri": uri } }),
     );
-    let cleared = editor.wait_for(|m| {
-        m["method"] == "textDocument/publishDiagnostics"
-            && m["params"]["uri"] == uri.as_str()
-            && m["params"]["diagnostics"] == json!([])
-    });
-    assert_eq!(cleared["params"]["diagnostics"], json!([]));
+    let cleared = editor.wait_diagnostics(&uri, |d| d.is_empty());
+    assert!(cleared.is_empty(), "{cleared:#?}");
 }
 
-#[test]
-fn go_to_definition_follows_a_proxyjump_alias_to_its_host_block() {
+/// A server on a fresh home whose ssh config `text`, saved there, is open
+/// at `version`: the home, the config's URI and the editor.
+fn editing_ssh_config(text: &str, version: i32) -> (tempfile::TempDir, String, Editor) {
     let home = tempfile::tempdir().unwrap();
     let config = home.path().join("work.ssh_config");
-    let text = "Host bastion\n  HostName 127.0.0.1\nHost app\n  ProxyJump bastion\n";
     std::fs::write(&config, text).unwrap();
     let uri = format!("file://{}", config.display());
     let mut editor = Editor::start(&[]);
     editor.initialize(home.path(), json!({}));
-    editor.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": { "uri": uri, "languageId": "ssh_config", "version": 1, "text": text } }),
+    editor.open(&uri, "ssh_config", version, text);
+    (home, uri, editor)
+}
+
+#[test]
+fn go_to_definition_follows_a_proxyjump_alias_to_its_host_block() {
+    let (_home, uri, mut editor) = editing_ssh_config(
+        "Host bastion\n  HostName 127.0.0.1\nHost app\n  ProxyJump bastion\n",
+        1,
     );
     let location = editor.request(
         "textDocument/definition",
@@ -379,74 +338,37 @@ fn go_to_definition_follows_a_proxyjump_alias_to_its_host_block() {
     assert_eq!(location["result"]["uri"], uri.as_str());
     assert_eq!(location["result"]["range"]["start"]["line"], 0);
     // The open config is linted too (no keep-alives, no ConnectTimeout).
-    let published = editor.wait_for(|m| {
-        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri.as_str()
-    });
-    let codes: Vec<&Value> = published["params"]["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| &d["code"])
-        .collect();
+    let published = editor.wait_diagnostics(&uri, |_| true);
+    let codes: Vec<&Value> = published.iter().map(|d| &d["code"]).collect();
     assert!(codes.contains(&&json!("SSH019")), "{codes:?}");
 }
 
 #[test]
 fn a_did_change_older_than_or_as_old_as_the_open_text_is_ignored() {
-    let home = tempfile::tempdir().unwrap();
-    let config = home.path().join("work.ssh_config");
-    let text = "Host devbox\n  HostName 127.0.0.1\n";
-    std::fs::write(&config, text).unwrap();
-    let uri = format!("file://{}", config.display());
-    let mut editor = Editor::start(&[]);
-    editor.initialize(home.path(), json!({}));
-    editor.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": { "uri": uri, "languageId": "ssh_config", "version": 5, "text": text } }),
-    );
+    let (_home, uri, mut editor) = editing_ssh_config("Host devbox\n  HostName 127.0.0.1\n", 5);
     // Late arrivals: an older version, then the same version again.
     for (version, late) in [
         (4, "Host older\n  HostName 10.0.0.4\n"),
         (5, "Host same\n  HostName 10.0.0.5\n"),
     ] {
-        editor.notify(
-            "textDocument/didChange",
-            json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [{ "text": late }] }),
-        );
+        editor.change(&uri, version, late);
     }
-    let hover = editor.request(
-        "textDocument/hover",
-        Some(json!({ "textDocument": { "uri": uri }, "position": { "line": 0, "character": 6 } })),
-    );
-    let value = hover["result"]["contents"]["value"].as_str().unwrap();
-    assert!(
-        value.contains("Effective configuration for `devbox`"),
-        "{value}"
-    );
-    assert!(
-        value.contains("| hostname | `127.0.0.1` | line 2 |"),
-        "{value}"
+    assert_contains_all(
+        &hover(&mut editor, &uri, 0, 6),
+        &[
+            "Effective configuration for `devbox`",
+            "| hostname | `127.0.0.1` | line 2 |",
+        ],
     );
     // Only the opened text is linted: one publication, of version 5.
-    editor.wait_for(|m| {
-        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri.as_str()
-    });
+    editor.wait_diagnostics(&uri, |_| true);
 
     // A newer version applies.
-    editor.notify(
-        "textDocument/didChange",
-        json!({ "textDocument": { "uri": uri, "version": 6 }, "contentChanges": [{ "text": "Host newer\n  HostName 10.0.0.6\n" }] }),
-    );
-    let hover = editor.request(
-        "textDocument/hover",
-        Some(json!({ "textDocument": { "uri": uri }, "position": { "line": 0, "character": 6 } })),
-    );
-    let value = hover["result"]["contents"]["value"].as_str().unwrap();
+    editor.change(&uri, 6, "Host newer\n  HostName 10.0.0.6\n");
+    let value = hover(&mut editor, &uri, 0, 6);
     assert!(
         value.contains("| hostname | `10.0.0.6` | line 2 |"),
         "{value}"
     );
-    editor.wait_for(|m| {
-        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri.as_str()
-    });
+    editor.wait_diagnostics(&uri, |_| true);
 }

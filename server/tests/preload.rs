@@ -14,7 +14,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::editor::Editor;
-use common::{command_line, gord, processes_with, repo_root, Run};
+use common::lsp::assert_cancelled;
+use common::{command_line, copy_tree, gord, processes_with, repo_root, str_of, wait, Run};
 use serde_json::{json, Value};
 
 const ALL_MODULES: [&str; 3] = [
@@ -25,19 +26,6 @@ const ALL_MODULES: [&str; 3] = [
 
 fn fixture() -> PathBuf {
     repo_root().join("tests/fixtures/preload")
-}
-
-/// Copies a directory tree.
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// Writes a module proxy (the GOPROXY protocol's file layout) for every
@@ -188,7 +176,7 @@ fn preload_downloads_every_module_with_n_of_n_progress_and_a_second_run_skips() 
         .filter(|p| p.is_dir())
         .collect();
     assert_eq!(created.len(), 1, "{created:?}");
-    let located = report["goplsCache"]["dir"]["path"].as_str().unwrap();
+    let located = str_of(&report["goplsCache"]["dir"]["path"]);
     assert_eq!(Path::new(located), created[0]);
     assert!(report["goplsCache"]["dir"]["bytes"].as_u64().unwrap() > 0);
     let cache_names: Vec<&str> = common::field_strs(&report["caches"], "name");
@@ -205,17 +193,10 @@ fn preload_downloads_every_module_with_n_of_n_progress_and_a_second_run_skips() 
     assert_eq!(download["message"], "all 3 module(s) already in GOMODCACHE");
     let build = step(&report, "build");
     assert_eq!(build["status"], "skipped", "{build}");
-    assert!(build["message"]
-        .as_str()
-        .unwrap()
-        .contains("already in the build cache"));
+    assert!(str_of(&build["message"]).contains("already in the build cache"));
     assert_eq!(report["build"]["compiled"], 0);
     assert!(again.stderr.contains("module 3 of 3: ") && again.stderr.contains("already cached"));
-    assert!(
-        started.elapsed() < Duration::from_secs(30),
-        "a warm run took {:?}",
-        started.elapsed()
-    );
+    wait::assert_took_less(started, Duration::from_secs(30));
 }
 
 #[test]
@@ -235,9 +216,7 @@ fn offline_check_names_the_missing_module_and_passes_after_preload() {
     let checks: Value = serde_json::from_str(&check.stdout).unwrap();
     let go021 = common::entry(&checks["checks"], "id", "GO021");
     assert_eq!(go021["status"], "warning");
-    assert!(go021["message"]
-        .as_str()
-        .unwrap()
+    assert!(str_of(&go021["message"])
         .starts_with("3 of 3 required module(s) are not in the module cache"));
     assert_eq!(
         go021["fix"]["command"],
@@ -314,18 +293,11 @@ fn cancel_while_running(sandbox: &Sandbox, comm: &str, arg: &str) {
     assert_eq!(status.code(), Some(130), "{stderr}");
     assert!(stderr.contains("preload cancelled"), "{stderr}");
     // Killed children may linger as zombies for a moment; their environ is gone.
-    let deadline = Instant::now() + Duration::from_secs(2);
-    loop {
-        let left = processes_with(&marker);
-        if left.is_empty() {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "left behind: {left:?} (running before the cancel: {before:?})"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait::until_empty(
+        Duration::from_secs(2),
+        &format!("left behind (running before the cancel: {before:?})"),
+        || processes_with(&marker),
+    );
 }
 
 #[test]
@@ -396,9 +368,7 @@ fn credentials_in_goproxy_and_netrc_passwords_are_flagged_and_never_printed() {
         runs[2].stdout
     );
     // GOPRIVATE's glob covers the private module, matched per path prefix.
-    assert!(go022["detail"]
-        .as_str()
-        .unwrap()
+    assert!(str_of(&go022["detail"])
         .contains("private: corp.example/auth (via GOPROXY, no checksum database)"));
 }
 
@@ -427,10 +397,7 @@ fn editor_on(sandbox: &Sandbox, extra: &[(&str, &str)]) -> Editor {
 /// request; returns the token.
 fn start_preload(editor: &mut Editor, id: i64) -> Value {
     editor.send(json!({ "jsonrpc": "2.0", "id": id, "method": "gord/preload", "params": {} }));
-    let create = editor
-        .wait_for(|m| m["method"] == "window/workDoneProgress/create" && m.get("id").is_some());
-    editor.send(json!({ "jsonrpc": "2.0", "id": create["id"], "result": null }));
-    create["params"]["token"].clone()
+    editor.accept_progress()
 }
 
 #[test]
@@ -449,10 +416,7 @@ fn the_editor_request_reports_module_n_of_n_on_the_clients_own_token_and_ends_wa
     let result = &response["result"];
     assert_eq!(result["report"]["modules"]["total"], 3, "{response:#}");
     assert_eq!(result["report"]["offline"]["ready"], true);
-    assert!(result["text"]
-        .as_str()
-        .unwrap()
-        .starts_with("gord preload: "));
+    assert!(str_of(&result["text"]).starts_with("gord preload: "));
     let progress = editor.wait_progress_end(&token);
     let progress: Vec<&Value> = progress.iter().map(|m| &m["params"]["value"]).collect();
     assert_eq!(progress.first().unwrap()["kind"], "begin");
@@ -513,18 +477,11 @@ fn wait_for_go_list(marker: &str) {
 /// Waits until no process but the server carries `marker`.
 fn assert_nothing_left(editor: &Editor, marker: &str) {
     let server = editor.child.id();
-    let deadline = Instant::now() + Duration::from_secs(2);
-    loop {
-        let left: Vec<_> = processes_with(marker)
-            .into_iter()
-            .filter(|(pid, _)| *pid != server)
-            .collect();
-        if left.is_empty() {
-            break;
-        }
-        assert!(Instant::now() < deadline, "left behind: {left:?}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait::until_empty(Duration::from_secs(2), "left behind", || {
+        let mut left = processes_with(marker);
+        left.retain(|(pid, _)| *pid != server);
+        left
+    });
 }
 
 #[test]
@@ -536,14 +493,9 @@ fn cancelling_the_editor_request_stops_every_go_process_at_once() {
     let token = start_preload(&mut editor, id);
     wait_for_go_list(&marker);
     let cancelled_at = Instant::now();
-    editor.notify("window/workDoneProgress/cancel", json!({ "token": token }));
-    let response = editor.wait_for(|m| m["id"] == id && m.get("method").is_none());
-    assert_eq!(
-        response["error"]["code"], -32800,
-        "RequestCancelled: {response:#}"
-    );
-    assert_eq!(response["error"]["message"], "gord/preload cancelled");
-    assert!(cancelled_at.elapsed() < Duration::from_secs(5));
+    editor.cancel_progress(&token);
+    assert_cancelled(&editor.response_to(id), "gord/preload");
+    wait::assert_took_less(cancelled_at, Duration::from_secs(5));
     assert_nothing_left(&editor, &marker);
     let progress = editor.wait_progress_end(&token);
     assert_eq!(
@@ -560,7 +512,7 @@ fn a_newer_preload_supersedes_the_running_one() {
     let first = start_preload(&mut editor, 7001);
     wait_for_go_list(&marker);
     let second = start_preload(&mut editor, 7002);
-    let replaced = editor.wait_for(|m| m["id"] == 7001 && m.get("method").is_none());
+    let replaced = editor.response_to(7001);
     assert_eq!(replaced["error"]["code"], -32800, "{replaced:#}");
     assert_eq!(
         replaced["error"]["message"],
@@ -569,8 +521,8 @@ fn a_newer_preload_supersedes_the_running_one() {
     editor.wait_progress_end(&first);
     // The newer one runs until it is cancelled in its turn.
     wait_for_go_list(&marker);
-    editor.notify("window/workDoneProgress/cancel", json!({ "token": second }));
-    let response = editor.wait_for(|m| m["id"] == 7002 && m.get("method").is_none());
+    editor.cancel_progress(&second);
+    let response = editor.response_to(7002);
     assert_eq!(response["error"]["code"], -32800, "{response:#}");
     editor.wait_progress_end(&second);
     assert_nothing_left(&editor, &marker);
@@ -595,10 +547,7 @@ fn an_untrusted_workspace_is_not_preloaded() {
         "RequestFailed: {response:#}"
     );
     assert!(
-        response["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("not trusted"),
+        str_of(&response["error"]["message"]).contains("not trusted"),
         "{response:#}"
     );
     assert!(!sandbox.dir.path().join("gomodcache").exists());

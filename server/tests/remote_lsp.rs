@@ -9,6 +9,7 @@ use crate::rig;
 use std::time::{Duration, Instant};
 
 use common::editor::Editor;
+use common::{str_of, wait};
 use rig::{processes_mentioning, Rig};
 use serde_json::{json, Value};
 
@@ -41,22 +42,6 @@ fn host_line(rig: &Rig, alias: &str) -> u64 {
         .unwrap() as u64
 }
 
-/// Answers the server's `window/workDoneProgress/create`; returns the token.
-fn accept_progress(editor: &mut Editor) -> Value {
-    let create = editor
-        .wait_for(|m| m["method"] == "window/workDoneProgress/create" && m.get("id").is_some());
-    editor.send(json!({ "jsonrpc": "2.0", "id": create["id"], "result": null }));
-    create["params"]["token"].clone()
-}
-
-fn diagnostics_for(editor: &mut Editor, uri: &str) -> Vec<Value> {
-    let uri = uri.to_string();
-    let message = editor.wait_for(move |m| {
-        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri.as_str()
-    });
-    message["params"]["diagnostics"].as_array().unwrap().clone()
-}
-
 #[test]
 fn the_hosts_of_the_config_are_listed_with_their_host_lines() {
     let mut rig = Rig::new();
@@ -87,14 +72,7 @@ fn a_check_reports_progress_and_puts_each_hosts_findings_on_its_host_line() {
     rig.trust_sshd(healthy);
     let moved = rig.start_sshd("moved", &[]);
     // known_hosts holds another key for the moved host's port.
-    let impostor = rig.path("old_host_key");
-    let status = std::process::Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
-        .arg(&impostor)
-        .status()
-        .unwrap();
-    assert!(status.success());
-    rig.trust(moved, &rig.path("old_host_key.pub"));
+    rig.trust_an_old_key(moved);
     let key = with_key(&rig);
     rig.host("healthy", healthy, &strs(&key));
     rig.host("moved", moved, &strs(&key));
@@ -105,8 +83,8 @@ fn a_check_reports_progress_and_puts_each_hosts_findings_on_its_host_line() {
         json!({ "jsonrpc": "2.0", "id": id, "method": "gord/remote/check", "params": {
         "hosts": "all", "config": rig.config.display().to_string(), "timeoutSeconds": 5 } }),
     );
-    let token = accept_progress(&mut editor);
-    let response = editor.wait_for(|m| m["id"] == id && m.get("method").is_none());
+    let token = editor.accept_progress();
+    let response = editor.response_to(id);
     let fleet = &response["result"];
     assert_eq!(fleet["hosts"][0]["host"], "healthy", "{response:#}");
     assert_eq!(fleet["hosts"][0]["summary"]["reachable"], "yes");
@@ -125,7 +103,7 @@ fn a_check_reports_progress_and_puts_each_hosts_findings_on_its_host_line() {
     let reports: Vec<&str> = progress
         .iter()
         .filter(|p| p["kind"] == "report")
-        .map(|p| p["message"].as_str().unwrap())
+        .map(|p| str_of(&p["message"]))
         .collect();
     assert_eq!(reports.len(), 2, "{progress:#?}");
     assert!(
@@ -134,7 +112,7 @@ fn a_check_reports_progress_and_puts_each_hosts_findings_on_its_host_line() {
     );
 
     let uri = format!("file://{}", rig.config.display());
-    let diagnostics = diagnostics_for(&mut editor, &uri);
+    let diagnostics = editor.wait_diagnostics(&uri, |_| true);
     let changed = diagnostics
         .iter()
         .find(|d| d["code"] == "RMT006")
@@ -151,35 +129,29 @@ fn a_check_reports_progress_and_puts_each_hosts_findings_on_its_host_line() {
     );
     assert_eq!(changed["source"], "gord");
     assert_eq!(changed["severity"], 1);
-    assert!(changed["message"].as_str().unwrap().starts_with("moved: "));
-    assert!(changed["codeDescription"]["href"]
-        .as_str()
-        .unwrap()
-        .ends_with("docs/rules/RMT006.md"));
+    assert!(str_of(&changed["message"]).starts_with("moved: "));
+    assert!(str_of(&changed["codeDescription"]["href"]).ends_with("docs/rules/RMT006.md"));
     // Every diagnostic of the healthy host sits on its own Host line.
     for d in diagnostics
         .iter()
-        .filter(|d| d["message"].as_str().unwrap().starts_with("healthy: "))
+        .filter(|d| str_of(&d["message"]).starts_with("healthy: "))
     {
         assert_eq!(d["range"]["start"]["line"], 0, "{d:#}");
     }
 
     // The report shows the hosts as an area of their own.
     let report = editor.request("gord/report", Some(json!({})));
-    let html = report["result"]["html"].as_str().unwrap();
+    let html = str_of(&report["result"]["html"]);
     assert!(html.contains("<h2 id=\"area-remote-hosts\">Remote hosts</h2>"));
     assert!(html.contains("<code>moved</code>"));
     assert_eq!(report["result"]["fleet"]["hosts"][1]["host"], "moved");
-    assert!(report["result"]["markdown"]
-        .as_str()
-        .unwrap()
-        .contains("| `moved` |"));
+    assert!(str_of(&report["result"]["markdown"]).contains("| `moved` |"));
 }
 
 #[test]
 fn cancelling_a_check_returns_at_once_and_leaves_no_ssh_behind() {
     cancel_during_a_check(|editor, _, token| {
-        editor.notify("window/workDoneProgress/cancel", json!({ "token": token }));
+        editor.cancel_progress(token);
     });
 }
 
@@ -210,7 +182,7 @@ fn cancel_during_a_check(cancel: impl Fn(&mut Editor, i64, &Value)) {
         "hosts": ["silent", "behind"], "config": rig.config.display().to_string(),
         "timeoutSeconds": 120 } }),
     );
-    let token = accept_progress(&mut editor);
+    let token = editor.accept_progress();
     let deadline = Instant::now() + Duration::from_secs(20);
     while !processes_mentioning(&dir)
         .iter()
@@ -221,22 +193,12 @@ fn cancel_during_a_check(cancel: impl Fn(&mut Editor, i64, &Value)) {
     }
     let cancelled = Instant::now();
     cancel(&mut editor, id, &token);
-    let response = editor.wait_for(|m| m["id"] == id && m.get("method").is_none());
-    assert!(
-        cancelled.elapsed() < Duration::from_secs(2),
-        "took {:?}",
-        cancelled.elapsed()
-    );
+    let response = editor.response_to(id);
+    wait::assert_took_less(cancelled, Duration::from_secs(2));
     assert_eq!(response["error"]["code"], -32800, "{response:#}");
-    let deadline = Instant::now() + Duration::from_secs(2);
-    loop {
-        let left = processes_mentioning(&dir);
-        if left.is_empty() {
-            break;
-        }
-        assert!(Instant::now() < deadline, "left behind: {left:?}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait::until_empty(Duration::from_secs(2), "left behind", || {
+        processes_mentioning(&dir)
+    });
     let progress = editor.wait_progress_end(&token);
     assert_eq!(progress[0]["params"]["value"]["kind"], "begin");
     let end = progress.last().unwrap();

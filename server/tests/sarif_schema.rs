@@ -38,7 +38,7 @@ fn validator() -> jsonschema::Validator {
     jsonschema::draft4::new(&schema).unwrap()
 }
 
-/// Runs gord with `args` in `dir` and returns its stdout as JSON, after
+/// Runs `gord ARGS -f sarif` in `dir` and returns its stdout as JSON, after
 /// checking the exit code says it ran (0 or 1).
 fn sarif_of(dir: &Path, args: &[&str]) -> Value {
     sarif_with_env(dir, args, &[])
@@ -47,6 +47,7 @@ fn sarif_of(dir: &Path, args: &[&str]) -> Value {
 fn sarif_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Value {
     let out = Command::new(common::gord())
         .args(args)
+        .args(["-f", "sarif"])
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .envs(env.iter().copied())
@@ -106,14 +107,7 @@ fn ssh_lint_sarif_is_valid() {
     let example = common::repo_root().join("examples/hello-remote/ssh_config.example");
     let doc = sarif_of(
         &common::repo_root(),
-        &[
-            "ssh",
-            "lint",
-            "-F",
-            example.to_str().unwrap(),
-            "-f",
-            "sarif",
-        ],
+        &["ssh", "lint", "-F", example.to_str().unwrap()],
     );
     assert_valid("gord ssh lint", &doc);
     // The example's typo comes with its edit as a SARIF fix.
@@ -134,16 +128,7 @@ fn ssh_lint_sarif_is_valid() {
 fn lint_sarif_is_valid() {
     let dir = common::repo_root().join("tests/fixtures/lint");
     let report = common::repo_root().join("tests/fixtures/lint-recorded/v1.64.8.json");
-    let doc = sarif_of(
-        &dir,
-        &[
-            "lint",
-            "--from-json",
-            report.to_str().unwrap(),
-            "-f",
-            "sarif",
-        ],
-    );
+    let doc = sarif_of(&dir, &["lint", "--from-json", report.to_str().unwrap()]);
     assert_valid("gord lint", &doc);
 }
 
@@ -151,29 +136,10 @@ fn lint_sarif_is_valid() {
 fn remote_check_sarif_is_valid() {
     // A host on a loopback port nothing listens on: the check fails fast
     // with findings, and nothing leaves the machine.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("config");
-    std::fs::write(
-        &config,
-        format!("Host closed\n    HostName 127.0.0.1\n    Port {port}\n    ConnectTimeout 2\n"),
-    )
-    .unwrap();
+    let (dir, config, _) = common::closed_host_config();
     let doc = sarif_of(
         dir.path(),
-        &[
-            "remote",
-            "check",
-            "-F",
-            config.to_str().unwrap(),
-            "-f",
-            "sarif",
-            "closed",
-        ],
+        &["remote", "check", "-F", config.to_str().unwrap(), "closed"],
     );
     assert_valid("gord remote check", &doc);
 }
@@ -185,7 +151,7 @@ fn check_sarif_is_valid_with_located_and_whole_check_results() {
     let ws = common::workspace_requiring("1.99");
     let doc = sarif_with_env(
         ws.path(),
-        &["check", "-w", ws.path().to_str().unwrap(), "-f", "sarif"],
+        &["check", "-w", ws.path().to_str().unwrap()],
         &[("GOTOOLCHAIN", "local")],
     );
     assert_valid("gord check", &doc);
@@ -245,7 +211,7 @@ impl Drop for Sleeper {
 #[test]
 fn procs_sarif_is_valid() {
     let _sleeper = Sleeper::start();
-    let doc = sarif_of(&common::repo_root(), &["procs", "-f", "sarif"]);
+    let doc = sarif_of(&common::repo_root(), &["procs"]);
     assert_valid_log("gord procs", &doc);
     // Whatever the machine runs, each result is about a process.
     for result in doc["runs"][0]["results"].as_array().unwrap() {
@@ -260,10 +226,7 @@ fn procs_sarif_is_valid() {
 fn attach_dry_run_sarif_is_valid_with_its_findings_on_the_process() {
     let sleeper = Sleeper::start();
     let pid = sleeper.0.id().to_string();
-    let doc = sarif_of(
-        &common::repo_root(),
-        &["attach", &pid, "--dry-run", "-f", "sarif"],
-    );
+    let doc = sarif_of(&common::repo_root(), &["attach", &pid, "--dry-run"]);
     assert_valid("gord attach --dry-run", &doc);
     let results = doc["runs"][0]["results"].as_array().unwrap();
     let not_go = results
@@ -278,37 +241,23 @@ fn attach_dry_run_sarif_is_valid_with_its_findings_on_the_process() {
 /// A one-package module without dependencies: nothing to download, so the
 /// offline check is all a preload has to do.
 fn tiny_workspace() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("go.mod"),
-        "module example.com/tiny\n\ngo 1.21\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("main.go"),
-        "package main\n\nfunc main() {}\n",
-    )
-    .unwrap();
-    dir
+    common::temp_tree(&[
+        ("go.mod", "module example.com/tiny\n\ngo 1.21\n"),
+        ("main.go", "package main\n\nfunc main() {}\n"),
+    ])
 }
 
 #[test]
 fn preload_sarif_is_valid_for_a_ready_workspace_and_one_that_needs_the_network() {
     let ws = tiny_workspace();
-    let args = |ws: &Path| {
-        vec![
-            "preload".to_string(),
-            "-w".into(),
-            ws.to_str().unwrap().into(),
-            "--offline-check-only".into(),
-            "-f".into(),
-            "sarif".into(),
-        ]
-    };
     let env = [("GOTOOLCHAIN", "local"), ("GOFLAGS", "-mod=mod")];
     let run = |ws: &Path| {
-        let args = args(ws);
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let args = [
+            "preload",
+            "-w",
+            ws.to_str().unwrap(),
+            "--offline-check-only",
+        ];
         sarif_with_env(ws, &args, &env)
     };
     let ready = run(ws.path());
@@ -316,17 +265,16 @@ fn preload_sarif_is_valid_for_a_ready_workspace_and_one_that_needs_the_network()
     assert_eq!(ready["runs"][0]["results"], serde_json::json!([]));
 
     // A dependency that is in no cache here and cannot be fetched offline.
-    let online = tiny_workspace();
-    std::fs::write(
-        online.path().join("go.mod"),
-        "module example.com/tiny\n\ngo 1.21\n\nrequire example.invalid/gone v1.0.0\n",
-    )
-    .unwrap();
-    std::fs::write(
-        online.path().join("main.go"),
-        "package main\n\nimport _ \"example.invalid/gone\"\n\nfunc main() {}\n",
-    )
-    .unwrap();
+    let online = common::temp_tree(&[
+        (
+            "go.mod",
+            "module example.com/tiny\n\ngo 1.21\n\nrequire example.invalid/gone v1.0.0\n",
+        ),
+        (
+            "main.go",
+            "package main\n\nimport _ \"example.invalid/gone\"\n\nfunc main() {}\n",
+        ),
+    ]);
     let doc = run(online.path());
     assert_valid("gord preload (needs the network)", &doc);
     let results = doc["runs"][0]["results"].as_array().unwrap();
@@ -358,12 +306,8 @@ fn debug_core_sarif_is_valid_with_a_mismatch_on_the_core_file() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(target.stdout.take().unwrap()),
-        &mut line,
-    )
-    .unwrap();
+    // Its first line says it is ready.
+    common::first_line(&mut target);
     let dir = tempfile::tempdir().unwrap();
     let gcore = Command::new("gcore")
         .arg("-o")
@@ -387,32 +331,16 @@ fn debug_core_sarif_is_valid_with_a_mismatch_on_the_core_file() {
             return;
         }
     }
-    let core = core.to_str().unwrap();
-    let matched = sarif_of(
-        dir.path(),
-        &[
-            "debug",
-            "core",
-            normal.to_str().unwrap(),
-            core,
-            "-f",
-            "sarif",
-        ],
-    );
+    // `gord debug core <executable> <the core> -f sarif`.
+    let debug_core = |executable: &Path| {
+        let (executable, core) = (executable.to_str().unwrap(), core.to_str().unwrap());
+        sarif_of(dir.path(), &["debug", "core", executable, core])
+    };
+    let matched = debug_core(&normal);
     assert_valid_log("gord debug core (a match)", &matched);
     assert_eq!(matched["runs"][0]["results"], serde_json::json!([]));
 
-    let doc = sarif_of(
-        dir.path(),
-        &[
-            "debug",
-            "core",
-            other.to_str().unwrap(),
-            core,
-            "-f",
-            "sarif",
-        ],
-    );
+    let doc = debug_core(&other);
     assert_valid("gord debug core (a mismatch)", &doc);
     let result = &doc["runs"][0]["results"][0];
     assert_eq!(result["ruleId"], "DBG010");

@@ -41,6 +41,7 @@ import {
   startQuickPickCommand,
   statusHistory,
   statusItemLocator,
+  visibleWithin,
   waitForHealth,
 } from "./lib/workbench.mjs";
 
@@ -614,31 +615,32 @@ describe("gord in code-server", { timeout: 420_000 }, () => {
         assert.ok(overview.some((row) => /Go toolchain\s+❌ \d+ to fix/.test(row)), JSON.stringify(overview));
         const button = frame.locator('button[data-action="fix"][data-check="GO006"]:not([data-finding])');
         assert.equal((await button.innerText()).trim(), "Run: go env -w GOTOOLCHAIN=auto");
+        const runsBefore = countInGordLog(RUN_FINISHED);
         await button.click();
         await waitFor("the fix to have run (GOTOOLCHAIN=auto in the editor's go env file)", () =>
           existsSync(server.goEnvFile) && /GOTOOLCHAIN=auto/.test(readFileSync(server.goEnvFile, "utf8")),
         );
+        // The fix runs the checks again, and their end refreshes the open report.
+        await waitFor("the health run the fix started", () => countInGordLog(RUN_FINISHED) > runsBefore);
       });
       await scenario("r-report-rule-page", async () => {
-        // The fix's own health run refreshes the open report, which reloads
-        // its frame: find the link again if the frame goes away under the click.
+        // The refresh after the fix's health run reloads the report's frame:
+        // a click that lands on the frame being replaced is lost with it, so
+        // find the link again and click again until the rule page opens.
         const link = 'a[data-action="doc"][data-check="GO006"]';
-        for (let attempt = 1; ; attempt++) {
+        const pageOpen = async () => (await editorTabs(page)).some((t) => /GO006\.md/.test(t));
+        for (let attempt = 1; !(await pageOpen()); attempt++) {
+          assert.ok(attempt <= 4, "GO006's rule page did not open after 4 clicks on its link");
           const frame = await waitFor("GO006's rule link in the report", () => frameWith(page, link));
           const clicked = await frame
             .locator(link)
             .click({ timeout: 5_000 })
             .then(() => true)
-            .catch((err) => {
-              assert.ok(attempt < 4, `the rule link could not be clicked: ${err}`);
-              return false;
-            });
+            .catch(() => false);
           if (clicked) {
-            break;
+            await waitFor("GO006's rule page", pageOpen, { timeoutMs: 15_000 }).catch(() => undefined);
           }
-          await sleep(500);
         }
-        await waitFor("GO006's rule page", async () => (await editorTabs(page)).some((t) => /GO006\.md/.test(t)));
       });
     } finally {
       writeFileSync(goMod, original);
@@ -656,12 +658,7 @@ describe("gord in code-server", { timeout: 420_000 }, () => {
         .filter({ has: page.locator(".label-name", { hasText: /^closed$/ }) });
       for (let attempt = 1; ; attempt++) {
         await runCommand(page, `${CATEGORY}: Check Remote Host...`, { opensQuickPick: true });
-        const shown = await row
-          .first()
-          .waitFor({ state: "visible", timeout: 10_000 })
-          .then(() => true)
-          .catch(() => false);
-        if (shown) {
+        if (await visibleWithin(row.first(), 10_000)) {
           break;
         }
         assert.ok(attempt < 3, "the host quick pick never showed");

@@ -19,6 +19,7 @@ use gord::debug::launch::{DlvServer, LaunchOptions, ServerKind};
 use gord::debug::preflight::Preflight;
 
 use gord::render::escape::line as esc;
+use gord::render::style::{self, Paint, DIM};
 
 use super::exit::Usage;
 use super::exit::{CliResult, Exit};
@@ -58,23 +59,25 @@ enum ServerChoice {
     Dap,
 }
 
-fn render_preflight(preflight: &Preflight, process: &ProcessInfo) -> String {
+/// The preflight in words; with colour on, each severity in its colour and
+/// the verdict green (ready) or red (blocked).
+fn render_preflight(preflight: &Preflight, process: &ProcessInfo, paint: Paint) -> String {
+    let verdict = if preflight.blocked {
+        paint.paint(style::ERROR, "cannot be debugged as it is")
+    } else {
+        paint.paint(style::OK, "ready to attach")
+    };
     let mut out = format!(
-        "pid {} ({}), user {}: {}\n",
+        "pid {} ({}), user {}: {verdict}\n",
         process.pid,
         esc(process.exe.as_deref().unwrap_or(&process.name)),
         esc(&process.user),
-        if preflight.blocked {
-            "cannot be debugged as it is"
-        } else {
-            "ready to attach"
-        }
     );
     for f in &preflight.findings {
         let _ = writeln!(
             out,
             "  {}[{}] {}: {}",
-            f.severity.as_str(),
+            paint.paint(style::severity(f.severity), f.severity.as_str()),
             f.code,
             esc(gord::debug::preflight::title(&f.code)),
             esc(&f.message)
@@ -83,9 +86,19 @@ fn render_preflight(preflight: &Preflight, process: &ProcessInfo) -> String {
             let _ = writeln!(out, "      Delve would say: {}", esc(delve));
         }
         if let Some(fix) = f.fix() {
-            let _ = writeln!(out, "      fix: {}", esc(&fix.title));
+            let _ = writeln!(
+                out,
+                "      {} {}",
+                paint.paint(DIM, "fix:"),
+                esc(&fix.title)
+            );
             if let Some(argv) = &fix.command {
-                let _ = writeln!(out, "      $ {}", esc(&argv.join(" ")));
+                let _ = writeln!(
+                    out,
+                    "      {} {}",
+                    paint.paint(DIM, "$"),
+                    esc(&argv.join(" "))
+                );
             }
         }
         let _ = writeln!(out, "      see {}", f.doc.as_deref().unwrap_or_default());
@@ -145,7 +158,7 @@ pub fn run(args: AttachArgs) -> CliResult {
         .clone()
         .or_else(|| gord::debug::source_dir_of(discovery.proc_root(), &process));
     let substitute = substitute_path(build, source.as_deref());
-    let text = render_preflight(&preflight, &process);
+    let text = render_preflight(&preflight, &process, Paint::new(args.output.colour()));
 
     if args.dry_run || preflight.blocked {
         // The address is a placeholder until dlv picks its port.

@@ -13,6 +13,7 @@ use serde_json::json;
 use gord::debug::config::core_configuration;
 use gord::debug::core::{match_core, CoreVerdict};
 use gord::render::escape::line as esc;
+use gord::render::style::{self, Paint};
 
 use super::exit::{CliResult, Exit};
 use super::output::{write_stdout, OutputArgs, Report};
@@ -69,7 +70,13 @@ fn core(args: CoreArgs) -> CliResult {
         let sarif = gord::render::sarif::gord(&findings, gord::docs::docs_root().as_deref());
         write_stdout(&(sarif + "\n"))?;
     } else {
-        let mut out = format!("{}\n", esc(&result.message));
+        let verdict_style = match result.verdict {
+            CoreVerdict::Match => style::OK,
+            CoreVerdict::NameOnly => style::WARNING,
+            CoreVerdict::Mismatch => style::ERROR,
+        };
+        let paint = Paint::new(args.output.colour());
+        let mut out = format!("{}\n", paint.paint(verdict_style, &esc(&result.message)));
         if result.verdict != CoreVerdict::Mismatch {
             let _ = writeln!(
                 out,

@@ -10,6 +10,7 @@ use anyhow::{bail, Context};
 
 use gord::finding::Finding;
 use gord::preload::PreloadReport;
+use gord::render::style::Paint;
 
 use super::exit::{CliResult, Exit};
 use super::output::{runtime, write_stdout, OutputArgs, Report};
@@ -37,13 +38,13 @@ pub struct PreloadArgs {
 
 pub fn run(args: PreloadArgs) -> CliResult {
     use gord::preload::{CancellationToken, PreloadError, PreloadEvent};
-    let render: fn(&PreloadReport, &[Finding]) -> String =
+    let render: fn(&PreloadReport, &[Finding], Paint) -> String =
         match args.output.report("gord preload")? {
-            Report::Text => |report, _| gord::preload::text::render_report(report),
+            Report::Text => |report, _, paint| gord::preload::text::render_report(report, paint),
             Report::Json => {
-                |report, findings| gord::render::json::render("preload", report, findings) + "\n"
+                |report, findings, _| gord::render::json::render("preload", report, findings) + "\n"
             }
-            Report::Sarif => |_, findings| {
+            Report::Sarif => |_, findings, _| {
                 gord::render::sarif::gord(findings, gord::docs::docs_root().as_deref()) + "\n"
             },
         };
@@ -96,7 +97,8 @@ pub fn run(args: PreloadArgs) -> CliResult {
             Err(e) => return Err(e.into()),
         };
         let findings = report.findings();
-        write_stdout(&render(&report, &findings))?;
+        let paint = Paint::new(args.output.colour());
+        write_stdout(&render(&report, &findings, paint))?;
         let severities = findings.iter().map(|f| f.severity);
         Ok(Exit::for_findings(severities, args.output.fail_on))
     })

@@ -3,12 +3,11 @@
 //! Each process's attach preflight is its findings: exit 1 when one reaches
 //! --fail-on (default `never`: listing is not a verdict).
 
-use std::fmt::Write as _;
-
 use gord::debug::discover::{Discovery, ProcessInfo};
 use gord::debug::procfs::format_utc;
 use gord::debug::ProcessList;
 use gord::render::escape::line as esc;
+use gord::render::style::{self, Paint};
 
 use super::exit::{CliResult, Exit};
 use super::output::{write_stdout, OutputArgs, Report};
@@ -34,7 +33,7 @@ pub fn run(args: ProcsArgs) -> CliResult {
         .flat_map(|e| e.preflight.shown())
         .collect();
     write_stdout(&match report {
-        Report::Text => table(&list, args.go),
+        Report::Text => table(&list, args.go, Paint::new(args.output.colour())),
         Report::Json => gord::render::json::render("procs", &list, &findings) + "\n",
         Report::Sarif => {
             gord::render::sarif::gord(&findings, gord::docs::docs_root().as_deref()) + "\n"
@@ -46,7 +45,10 @@ pub fn run(args: ProcsArgs) -> CliResult {
     ))
 }
 
-fn table(list: &ProcessList, go_only: bool) -> String {
+/// The table; with colour on, the header is bold and each verdict takes the
+/// colour of its worst finding (green when there is none).
+fn table(list: &ProcessList, go_only: bool, paint: Paint) -> String {
+    const VERDICT: usize = 7;
     let mut rows = vec![[
         "PID",
         "USER",
@@ -86,14 +88,35 @@ fn table(list: &ProcessList, go_only: bool) -> String {
     let widths: Vec<usize> = (0..9)
         .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
         .collect();
+    // Each row's style: bold for the header, its verdict's colour for a process.
+    let header = std::iter::once(None);
+    let verdicts = list.processes.iter().map(|entry| {
+        let worst = entry.preflight.findings.iter().map(|f| f.severity).max();
+        Some(worst.map_or(style::OK, style::severity))
+    });
     let mut out = String::new();
-    for row in &rows {
+    for (row, verdict_style) in rows.iter().zip(header.chain(verdicts)) {
         let mut line = String::new();
         for (i, cell) in row.iter().enumerate() {
-            if i == row.len() - 1 {
-                line.push_str(cell);
+            // Padded first, painted after, so escape codes do not count as width.
+            let padded = if i == row.len() - 1 {
+                cell.clone()
             } else {
-                let _ = write!(line, "{cell:<w$}  ", w = widths[i]);
+                format!("{cell:<w$}  ", w = widths[i])
+            };
+            let cell_style = match verdict_style {
+                None => Some(style::BOLD),
+                Some(s) if i == VERDICT => Some(s),
+                Some(_) => None,
+            };
+            match cell_style {
+                Some(s) if i == row.len() - 1 => line.push_str(&paint.paint(s, &padded)),
+                Some(s) => {
+                    let text = padded.trim_end();
+                    line.push_str(&paint.paint(s, text));
+                    line.push_str(&padded[text.len()..]);
+                }
+                None => line.push_str(&padded),
             }
         }
         out.push_str(line.trim_end());

@@ -34,9 +34,6 @@ pub struct Linted {
     pub reported: Span,
     /// The tool's own level, finer than a severity (a hint).
     pub level: Level,
-    /// A hash of the file's text the range and fixes refer to: a fix is
-    /// offered only while the file still has that text.
-    pub text_hash: u64,
 }
 
 impl Linted {
@@ -58,7 +55,9 @@ pub fn severity(level: Level) -> Severity {
     }
 }
 
-fn linted(tool: ToolKind, issue: LintIssue, at: mapping::Placement, text_hash: u64) -> Linted {
+/// `basis`: the hash of the file's text the issue was placed on (None when
+/// the file could not be read: then no fix is ever offered).
+fn linted(tool: ToolKind, issue: LintIssue, at: mapping::Placement, basis: Option<u64>) -> Linted {
     let level = Level::of(issue.severity.as_deref());
     let mut finding = Finding::new(
         issue.linter.clone(),
@@ -68,11 +67,11 @@ fn linted(tool: ToolKind, issue: LintIssue, at: mapping::Placement, text_hash: u
     )
     .with_doc(doc_url(tool, &issue.linter));
     finding.fixes = at.fixes;
+    finding.basis = basis;
     Linted {
         finding,
         reported: issue.span,
         level,
-        text_hash,
     }
 }
 
@@ -119,7 +118,7 @@ pub fn place_issues(
         let Some(text) = read(&file) else {
             placed.extend(issues.into_iter().map(|issue| {
                 let at = unplaced(&issue);
-                linted(tool, issue, at, 0)
+                linted(tool, issue, at, None)
             }));
             continue;
         };
@@ -127,7 +126,7 @@ pub fn place_issues(
         let hash = text_hash(&text);
         for issue in issues {
             let at = mapping::place(&issue, &index);
-            placed.push(linted(tool, issue, at, hash));
+            placed.push(linted(tool, issue, at, Some(hash)));
         }
     }
     // In reading order, as an editor lists them.

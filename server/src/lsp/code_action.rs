@@ -53,7 +53,7 @@ pub fn quick_fixes(diagnostics: &[Diagnostic]) -> Vec<CodeActionOrCommand> {
 mod tests {
     use super::*;
     use crate::finding::{Edit, Finding, Fix, Position, Range, Severity, Subject};
-    use crate::lsp::diagnostics::{to_diagnostic, Guard};
+    use crate::lsp::diagnostics::to_diagnostic;
 
     fn diagnostic(source: &str, fix: Option<Fix>) -> Diagnostic {
         let at = Range::new(Position::new(0, 0), Position::new(0, 1));
@@ -64,7 +64,7 @@ mod tests {
             Subject::file("/ws/go.mod", at),
         );
         finding.fixes.extend(fix);
-        to_diagnostic(&finding, source, &|_| None, Guard::default())
+        to_diagnostic(&finding, source, &|_| None)
     }
 
     #[test]

@@ -1,12 +1,12 @@
 //! The one converter from [`Finding`]s to LSP diagnostics. Every job's
 //! findings (the health checks, the SSH rules, the remote doctor, lint)
 //! become diagnostics here, each carrying its fixes in `data` together with
-//! a guard (the document version or text hash the fixes were computed on),
+//! a guard (the hash of the text the fixes were computed on),
 //! so a quick fix is built from the diagnostic alone and refused once the
 //! text has moved on ([`super::code_action`]).
 
 use std::collections::BTreeMap;
-use std::path::Path;
+
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
@@ -45,29 +45,32 @@ pub fn severity(severity: Severity) -> DiagnosticSeverity {
     }
 }
 
-/// Which text a finding's edits were computed on. A quick fix is offered
-/// only while the file still has that text: the open document at `version`,
-/// or (for a file read from disk, or a tool that read the file itself) the
-/// text whose [`crate::lint::text_hash`] is `hash`.
+/// Which text a finding's edits were computed on: a hash of it (a lint's
+/// [`crate::lint::text_hash`] of the file; for SSH, of the whole include
+/// set). A quick fix is offered only while the text still hashes the same;
+/// the edit the user applies is versioned on top, so the editor refuses it
+/// once the document moves on.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Guard {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hash: Option<String>,
 }
 
 impl Guard {
-    /// Whether a text at `version` (None: not open) with hash `hash` is the
-    /// text the fixes were computed on. A guard that names nothing holds for
-    /// no text: edits without a guard are never applied.
-    pub fn holds(&self, version: Option<i32>, hash: &str) -> bool {
-        match (&self.version, &self.hash) {
-            (_, Some(expected)) => expected == hash,
-            (Some(expected), None) => version == Some(*expected),
-            (None, None) => false,
+    /// The guard of a finding computed on the text that hashes to `basis`.
+    pub fn of(basis: Option<u64>) -> Guard {
+        Guard {
+            // A string: a JSON number this large loses digits in JavaScript.
+            hash: basis.map(|b| format!("{b:016x}")),
         }
+    }
+
+    /// Whether a text with hash `hash` is the text the fixes were computed
+    /// on. A guard that names nothing holds for no text: edits without a
+    /// guard are never applied.
+    pub fn holds(&self, hash: u64) -> bool {
+        *self == Guard::of(Some(hash))
     }
 }
 
@@ -97,13 +100,14 @@ fn link(doc: &str, doc_uri: &dyn Fn(&str) -> Option<Uri>) -> Option<Uri> {
 
 /// One finding as a diagnostic from `source`. A finding about no file (a
 /// host, a process, the workspace) sits at the start of whatever document
-/// the caller publishes it on.
+/// the caller publishes it on. The fixes travel in `data` with the guard of
+/// the finding's [`Finding::basis`].
 pub fn to_diagnostic(
     finding: &Finding,
     source: &str,
     doc_uri: &dyn Fn(&str) -> Option<Uri>,
-    guard: Guard,
 ) -> Diagnostic {
+    let guard = Guard::of(finding.basis);
     let related: Vec<DiagnosticRelatedInformation> = finding
         .related
         .iter()
@@ -142,13 +146,11 @@ pub fn to_diagnostic(
     }
 }
 
-/// Diagnostics per file URI for every finding about a file among
-/// `findings`; `guard` says which text each file's fixes were computed on.
+/// Diagnostics per file URI for every finding about a file among `findings`.
 pub fn by_file<'a>(
     findings: impl IntoIterator<Item = &'a Finding>,
     source: &str,
     doc_uri: &dyn Fn(&str) -> Option<Uri>,
-    guard: &dyn Fn(&Path) -> Guard,
 ) -> BTreeMap<String, Vec<Diagnostic>> {
     let mut out: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
     for finding in findings {
@@ -157,15 +159,13 @@ pub fn by_file<'a>(
         };
         out.entry(crate::uri::file_uri(path))
             .or_default()
-            .push(to_diagnostic(finding, source, doc_uri, guard(path)));
+            .push(to_diagnostic(finding, source, doc_uri));
     }
     out
 }
 
-/// Diagnostics per file URI for every located finding of the report. The
-/// health run reads files from disk: their edits carry no guard and are
-/// never taken from the diagnostic (SSH edits are recomputed from the
-/// current text, [`super::ssh::quick_fixes`]).
+/// Diagnostics per file URI for every located finding of the report (the
+/// SSH findings with the basis of the include set the check read).
 pub fn diagnostics_by_file(
     report: &HealthReport,
     doc_uri: &dyn Fn(&str) -> Option<Uri>,
@@ -174,7 +174,6 @@ pub fn diagnostics_by_file(
         report.checks.iter().flat_map(|c| &c.findings),
         SOURCE,
         doc_uri,
-        &|_| Guard::default(),
     )
 }
 
@@ -229,12 +228,9 @@ mod tests {
     #[test]
     fn a_diagnostic_has_the_findings_range_severity_code_link_and_related_places() {
         let page = Uri::from_str("file:///docs/rules/SSH001.md").unwrap();
-        let d = to_diagnostic(
-            &typo(),
-            SOURCE,
-            &|doc| (doc == "docs/rules/SSH001.md").then(|| page.clone()),
-            Guard::default(),
-        );
+        let d = to_diagnostic(&typo(), SOURCE, &|doc| {
+            (doc == "docs/rules/SSH001.md").then(|| page.clone())
+        });
         assert_eq!(
             d.range,
             lsp::Range::new(lsp::Position::new(3, 2), lsp::Position::new(3, 9))
@@ -254,17 +250,17 @@ mod tests {
 
     #[test]
     fn the_fixes_and_their_guard_travel_in_data_and_come_back_unchanged() {
-        let guard = Guard {
-            version: Some(7),
-            hash: None,
+        let finding = Finding {
+            basis: Some(0xff),
+            ..typo()
         };
-        let d = to_diagnostic(&typo(), SOURCE, &|_| None, guard.clone());
+        let d = to_diagnostic(&finding, SOURCE, &|_| None);
         // What the client sends back is the JSON it was given.
         let echoed: Diagnostic = serde_json::from_value(serde_json::to_value(&d).unwrap()).unwrap();
         let data = fix_data(&echoed).unwrap();
         assert_eq!(data.fixes, typo().fixes);
-        assert_eq!(data.guard, guard);
-        assert_eq!(echoed.data.unwrap()["version"], 7);
+        assert_eq!(data.guard, Guard::of(Some(0xff)));
+        assert_eq!(echoed.data.unwrap()["hash"], "00000000000000ff");
     }
 
     #[test]
@@ -276,7 +272,7 @@ mod tests {
             Subject::file("/ws/main.go", R::line(4, 10)),
         )
         .with_doc("https://golangci-lint.run/usage/linters/#errcheck");
-        let d = to_diagnostic(&finding, "golangci-lint", &|_| None, Guard::default());
+        let d = to_diagnostic(&finding, "golangci-lint", &|_| None);
         assert_eq!(
             d.code_description.unwrap().href.as_str(),
             "https://golangci-lint.run/usage/linters/#errcheck"
@@ -287,20 +283,10 @@ mod tests {
 
     #[test]
     fn a_guard_holds_only_for_the_text_it_names() {
-        let by_hash = Guard {
-            version: None,
-            hash: Some("abc".into()),
-        };
-        assert!(by_hash.holds(Some(3), "abc"));
-        assert!(!by_hash.holds(None, "abd"), "the file changed");
-        let by_version = Guard {
-            version: Some(3),
-            hash: None,
-        };
-        assert!(by_version.holds(Some(3), "x"));
-        assert!(!by_version.holds(Some(4), "x"), "the document moved on");
-        assert!(!by_version.holds(None, "x"), "the document was closed");
-        assert!(!Guard::default().holds(None, "x"), "no guard, no edit");
+        let guard = Guard::of(Some(0xabc));
+        assert!(guard.holds(0xabc));
+        assert!(!guard.holds(0xabd), "the file changed");
+        assert!(!Guard::default().holds(0xabc), "no guard, no edit");
     }
 
     #[test]
@@ -314,7 +300,7 @@ mod tests {
                 Subject::Host { host: "h".into() },
             ),
         ];
-        let by_file = by_file(&findings, SOURCE, &|_| None, &|_| Guard::default());
+        let by_file = by_file(&findings, SOURCE, &|_| None);
         assert_eq!(by_file.len(), 1);
         assert_eq!(by_file["file:///home/u/.ssh/config"].len(), 1);
     }

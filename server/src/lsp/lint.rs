@@ -16,7 +16,7 @@ use tower_lsp_server::ls_types::{
     TextEdit, Uri, WorkspaceEdit,
 };
 
-use super::diagnostics::{self as convert, Guard};
+use super::diagnostics as convert;
 use crate::lint::model::{ByteEdit, Level, ToolKind};
 use crate::lint::{config_edit, suppress, text_hash, Linted};
 use crate::text::LineIndex;
@@ -27,17 +27,8 @@ pub fn package_dir(file: &Path) -> PathBuf {
     file.parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
-/// How a text hash travels in a diagnostic's guard.
-fn hash_word(hash: u64) -> String {
-    format!("{hash:016x}")
-}
-
 pub fn diagnostic(tool: ToolKind, placed: &Linted) -> Diagnostic {
-    let guard = Guard {
-        version: None,
-        hash: Some(hash_word(placed.text_hash)),
-    };
-    let mut d = convert::to_diagnostic(&placed.finding, tool.source(), &|_| None, guard);
+    let mut d = convert::to_diagnostic(&placed.finding, tool.source(), &|_| None);
     if placed.level == Level::Hint {
         d.severity = Some(DiagnosticSeverity::HINT);
     }
@@ -89,8 +80,7 @@ pub fn quick_fixes(
     let Some(text) = (ctx.read)(file) else {
         return Vec::new();
     };
-    let now = hash_word(text_hash(&text));
-    let version = (ctx.version)(file);
+    let now = text_hash(&text);
     let mut actions = Vec::new();
     for d in diagnostics {
         let Some(tool) = d.source.as_deref().and_then(ToolKind::from_source) else {
@@ -105,7 +95,7 @@ pub fn quick_fixes(
         // The linter's edits, and the diagnostic's line, refer to the text
         // it read: offered only while the file still has it (the next save
         // lints again). A line inserted above would put them on the wrong line.
-        let current = data.guard.holds(version, &now);
+        let current = data.guard.holds(now);
         if current {
             for (n, fix) in data.fixes.iter().enumerate() {
                 // The edits come back from the client: only this file's.

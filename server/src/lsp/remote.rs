@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use tower_lsp_server::ls_types::{Diagnostic, Position, Range, Uri};
 
-use super::diagnostics::{to_diagnostic, Guard, SOURCE};
+use super::diagnostics::{to_diagnostic, SOURCE};
 use super::store::Producer;
 use super::Backend;
 use crate::check::Status;
@@ -50,7 +50,7 @@ pub fn host_diagnostics(
                 .unwrap_or_default();
             shown.message = format!("{}: {}{advice}", host.host, finding.message);
             shown.subject = Subject::file(&line.file, crate::lsp::diagnostics::from_range(range));
-            to_diagnostic(&shown, SOURCE, doc_uri, Guard::default())
+            to_diagnostic(&shown, SOURCE, doc_uri)
         })
         .collect();
     by_file.insert(crate::uri::file_uri(&line.file), diagnostics);

@@ -12,6 +12,7 @@ use tower_lsp_server::ls_types::{
 };
 
 use super::diagnostics::{self as convert, Guard};
+use crate::finding::Fix;
 use crate::redact;
 use crate::render::escape::{md_code, md_code_cell, md_text};
 use crate::ssh::config::blocks::{blocks, Header};
@@ -67,12 +68,10 @@ pub fn diagnostics(
     for file in &ctx.files {
         by_file.entry(file_uri(&file.path)).or_default();
     }
-    // Edit fixes are recomputed from the current text when asked for
-    // ([`quick_fixes`]): they carry no guard.
+    // Every finding carries the hash of the include set it was computed on
+    // ([`quick_fixes`] offers its fixes only while that holds).
     let findings = lint(&ctx);
-    for (uri, diagnostics) in
-        convert::by_file(&findings, convert::SOURCE, doc_uri, &|_| Guard::default())
-    {
+    for (uri, diagnostics) in convert::by_file(&findings, convert::SOURCE, doc_uri) {
         by_file.entry(uri).or_default().extend(diagnostics);
     }
     Linted {
@@ -81,21 +80,29 @@ pub fn diagnostics(
     }
 }
 
-/// Whether `d` is a gord SSH diagnostic whose fix edits text: such a fix is
-/// never taken from the diagnostic (it may be stale), only recomputed.
+/// Whether `d` is a gord SSH diagnostic whose fix edits text.
 pub fn has_edit_fix(d: &Diagnostic) -> bool {
-    let ssh = matches!(&d.code, Some(NumberOrString::String(c)) if c.starts_with("SSH"));
-    ssh && d.source.as_deref() == Some(convert::SOURCE)
-        && convert::fix_data(d).is_some_and(|data| data.fixes.iter().any(|f| !f.edits.is_empty()))
+    edit_fix(d).is_some()
 }
 
-/// Quick fixes for the SSH diagnostics of `file` among `diagnostics`,
-/// recomputed now: each config in `mains` is linted on `fs` (the current
-/// texts), and a diagnostic gets its fix only if a finding of this lint has
-/// the same code, message and range in `file`. A diagnostic from older text
-/// (a line inserted above it, the file changed on disk) matches nothing and
-/// gets no fix, so a stale range is never edited. `build` turns the
-/// finding's edits into a (versioned) workspace edit.
+/// The first fix of a gord SSH diagnostic that edits text, with its guard.
+fn edit_fix(d: &Diagnostic) -> Option<(Fix, Guard)> {
+    let ssh = matches!(&d.code, Some(NumberOrString::String(c)) if c.starts_with("SSH"));
+    if !ssh || d.source.as_deref() != Some(convert::SOURCE) {
+        return None;
+    }
+    let data = convert::fix_data(d)?;
+    let fix = data.fixes.into_iter().find(|f| !f.edits.is_empty())?;
+    Some((fix, data.guard))
+}
+
+/// Quick fixes for the SSH diagnostics of `file` among `diagnostics`, each
+/// from the diagnostic's own data and offered only while its guard holds:
+/// each config in `mains` that reads `file` is loaded on `fs` (the current
+/// texts) and its include set hashed. A diagnostic from older text (a line
+/// inserted above it, an included file changed on disk) matches no include
+/// set and gets no fix, so a stale range is never edited. `build` turns the
+/// edits into a (versioned) workspace edit.
 pub fn quick_fixes(
     mains: &[PathBuf],
     file: &Path,
@@ -104,65 +111,55 @@ pub fn quick_fixes(
     local: &LocalFacts,
     build: &dyn Fn(Vec<(Uri, Vec<lsp::TextEdit>)>) -> WorkspaceEdit,
 ) -> Vec<lsp::CodeActionOrCommand> {
-    let wanted: Vec<&Diagnostic> = diagnostics.iter().filter(|d| has_edit_fix(d)).collect();
-    let mut actions = Vec::new();
+    let wanted: Vec<(&Diagnostic, Fix, Guard)> = diagnostics
+        .iter()
+        .filter_map(|d| edit_fix(d).map(|(fix, guard)| (d, fix, guard)))
+        .collect();
     if wanted.is_empty() {
-        return actions;
+        return Vec::new();
     }
-    let mut answered = vec![false; wanted.len()];
-    for main in mains {
-        // Match exec is never run for a light bulb: a finding it would change
-        // simply gets no fix here.
-        let Ok(ctx) = LintContext::load(main, fs, local, false) else {
+    // The include sets as they are now, with the files each may edit.
+    let current: Vec<(u64, Vec<PathBuf>)> = mains
+        .iter()
+        .filter_map(|main| LintContext::load(main, fs, local, false).ok())
+        .filter(|ctx| ctx.files.iter().any(|f| f.path == file))
+        .map(|ctx| {
+            let editable = ctx.files.iter().filter(|f| f.utf8).map(|f| f.path.clone());
+            (ctx.text_basis(), editable.collect())
+        })
+        .collect();
+    let mut actions = Vec::new();
+    for (d, fix, guard) in wanted {
+        let Some((_, editable)) = current.iter().find(|(now, _)| guard.holds(*now)) else {
             continue;
         };
-        for finding in lint(&ctx) {
-            let Some((path, range)) = finding.file_range() else {
-                continue;
-            };
-            if path != file {
-                continue;
-            }
-            let range = convert::range(range);
-            let Some(fix) = finding.fix().filter(|f| !f.edits.is_empty()) else {
-                continue;
-            };
-            let code = NumberOrString::String(finding.code.to_string());
-            let health_message = format!("{}: {}", finding.code, finding.message);
-            for (i, d) in wanted.iter().enumerate() {
-                let same = !answered[i]
-                    && d.range == range
-                    && d.code.as_ref() == Some(&code)
-                    && (d.message == finding.message || d.message == health_message);
-                if !same {
-                    continue;
-                }
-                let mut files: Vec<(Uri, Vec<lsp::TextEdit>)> = Vec::new();
-                for e in &fix.edits {
-                    let Ok(uri) = Uri::from_str(&file_uri(&e.path)) else {
-                        continue;
-                    };
-                    files.push((
-                        uri,
-                        vec![lsp::TextEdit {
-                            range: convert::range(e.range),
-                            new_text: e.new_text.clone(),
-                        }],
-                    ));
-                }
-                answered[i] = true;
-                actions.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
-                    title: fix.title.clone(),
-                    kind: Some(lsp::CodeActionKind::QUICKFIX),
-                    diagnostics: Some(vec![(*d).clone()]),
-                    edit: Some(build(files)),
-                    command: None,
-                    is_preferred: Some(true),
-                    disabled: None,
-                    data: None,
-                }));
-            }
+        // The edits come back from the client: only files of that include set.
+        if fix.edits.iter().any(|e| !editable.contains(&e.path)) {
+            continue;
         }
+        let mut files: Vec<(Uri, Vec<lsp::TextEdit>)> = Vec::new();
+        for e in &fix.edits {
+            let Ok(uri) = Uri::from_str(&file_uri(&e.path)) else {
+                continue;
+            };
+            files.push((
+                uri,
+                vec![lsp::TextEdit {
+                    range: convert::range(e.range),
+                    new_text: e.new_text.clone(),
+                }],
+            ));
+        }
+        actions.push(lsp::CodeActionOrCommand::CodeAction(lsp::CodeAction {
+            title: crate::render::escape::line(&fix.title).into_owned(),
+            kind: Some(lsp::CodeActionKind::QUICKFIX),
+            diagnostics: Some(vec![d.clone()]),
+            edit: Some(build(files)),
+            command: None,
+            is_preferred: Some(true),
+            disabled: None,
+            data: None,
+        }));
     }
     actions
 }
@@ -382,7 +379,7 @@ mod tests {
     }
 
     #[test]
-    fn fixes_are_recomputed_and_a_stale_range_gets_none() {
+    fn fixes_come_from_the_diagnostic_and_stale_ones_get_none() {
         let before = "Host work\n  Hostnme x\n";
         let typo: Vec<Diagnostic> = published(before)
             .into_iter()
@@ -406,6 +403,35 @@ mod tests {
         let mut health = typo[0].clone();
         health.message = format!("SSH001: {}", health.message);
         assert_eq!(fixes_on(before, &[health]).len(), 1);
+    }
+
+    #[test]
+    fn a_change_to_an_included_file_makes_every_fix_of_the_run_stale() {
+        let main = Path::new("/home/me/.ssh/config");
+        let files = |included: &str| {
+            MemoryFs::with(&[
+                (
+                    "/home/me/.ssh/config",
+                    "Include /inc\nHost work\n  Hostnme x\n",
+                ),
+                ("/inc", included),
+            ])
+        };
+        let before = files("Host a\n  User u\n");
+        let linted = diagnostics(main, &before, &facts(), &|_| None, false);
+        let typo: Vec<Diagnostic> = linted.by_file["file:///home/me/.ssh/config"]
+            .iter()
+            .filter(|d| d.code == Some(NumberOrString::String("SSH001".into())))
+            .cloned()
+            .collect();
+        let build = |files: Vec<(Uri, Vec<lsp::TextEdit>)>| {
+            crate::lsp::versioned::workspace_edit(files, true, &|_| Some(1))
+        };
+        let offered = |fs: &MemoryFs| {
+            quick_fixes(&[main.to_path_buf()], main, &typo, fs, &facts(), &build).len()
+        };
+        assert_eq!(offered(&before), 1);
+        assert_eq!(offered(&files("Host a\n  User v\n")), 0);
     }
 
     #[test]

@@ -98,9 +98,10 @@ impl Backend {
         }
     }
 
-    /// Quick fixes for the SSH diagnostics of `path` that edit text,
-    /// recomputed from the current texts (open buffers, else disk) of the
-    /// configs that read `path`, and versioned with those texts' versions.
+    /// Quick fixes for the SSH diagnostics of `path` that edit text, each
+    /// from the diagnostic's data while the include set it was computed on
+    /// is unchanged (open buffers, else disk, of the configs that read
+    /// `path`), and versioned with those texts' versions.
     /// When the client resolves edits lazily, the edit is left out and
     /// computed again when the user picks the fix ([`Self::resolve_ssh_fix`]):
     /// vscode-languageclient drops a code action's TextDocumentEdit version,

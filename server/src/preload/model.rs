@@ -217,10 +217,10 @@ impl PreloadReport {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn report(steps: &[(Step, StepStatus)], offline: OfflineReport) -> PreloadReport {
+    pub(crate) fn report(steps: &[(Step, StepStatus)], offline: OfflineReport) -> PreloadReport {
         PreloadReport {
             workspace: "/ws".into(),
             roots: vec![],

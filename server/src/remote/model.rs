@@ -307,7 +307,9 @@ mod wire {
     }
 
     /// The host is not on the wire per finding (its report names it): a
-    /// finding read back has the workspace as its subject.
+    /// finding read back has the workspace as its subject until
+    /// [`super::HostReport::findings_on_host`] puts it on its host, as every
+    /// reader of a host's findings does.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Finding>, D::Error> {
         let wire = Vec::<RemoteFindingWire>::deserialize(d)?;
         Ok(wire
@@ -367,5 +369,16 @@ mod tests {
             findings[0].fixes[0].title,
             "Load it into your ssh-agent once"
         );
+    }
+
+    #[test]
+    fn a_fleet_read_back_from_the_wire_has_the_same_findings_on_each_host() {
+        // What the extension gets in `gord/report` and sends nowhere else;
+        // a client written in Rust (the tests) reads it back like this.
+        let fleet = crate::render::fleet::tests::fleet();
+        let wire = serde_json::to_string(&fleet).unwrap();
+        let read: FleetReport = serde_json::from_str(&wire).unwrap();
+        assert_eq!(read.findings(), fleet.findings());
+        assert_eq!(serde_json::to_string(&read).unwrap(), wire);
     }
 }

@@ -7,7 +7,7 @@
 //! at the end of a passing test) a message that arrived and nobody looked
 //! at fails the test: a notification the test did not expect is a finding.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, TryRecvError};
 use std::time::{Duration, Instant};
@@ -47,16 +47,7 @@ impl Editor {
         }
         let mut child = command.spawn().unwrap();
         let stdin = child.stdin.take().unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, incoming) = channel();
-        std::thread::spawn(move || {
-            let mut reader = BufReader::new(stdout);
-            while let Some(message) = read_frame(&mut reader) {
-                if tx.send(message).is_err() {
-                    break;
-                }
-            }
-        });
+        let incoming = frames_of(child.stdout.take().unwrap());
         Editor {
             child,
             stdin: Some(stdin),
@@ -146,7 +137,56 @@ impl Editor {
             message["params"] = params;
         }
         self.send(message);
+        self.response_to(id)
+    }
+
+    /// Waits for the response to the request `id` (one the test sent with
+    /// [`Self::send`]).
+    pub fn response_to(&mut self, id: i64) -> Value {
         self.wait_for(|m| m["id"] == id && m.get("method").is_none())
+    }
+
+    /// Cancels the work reporting progress under `token`, as an editor's
+    /// cancel button on the progress does.
+    pub fn cancel_progress(&mut self, token: &Value) {
+        self.notify("window/workDoneProgress/cancel", json!({ "token": token }));
+    }
+
+    /// Opens the document `uri` as an editor does, with its language id,
+    /// version and text.
+    pub fn open(&mut self, uri: &str, language: &str, version: i32, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": {
+                "uri": uri, "languageId": language, "version": version, "text": text,
+            }}),
+        );
+    }
+
+    /// Replaces the whole text of the open document `uri` with `text` at
+    /// `version`.
+    pub fn change(&mut self, uri: &str, version: i32, text: &str) {
+        self.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": uri, "version": version },
+                    "contentChanges": [{ "text": text }] }),
+        );
+    }
+
+    /// Waits for a publication of diagnostics for `uri` whose list `wanted`
+    /// accepts (`|_| true` for the next one); returns that list.
+    pub fn wait_diagnostics(&mut self, uri: &str, wanted: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+        let message = self.wait_for(|m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == uri
+                && m["params"]["diagnostics"]
+                    .as_array()
+                    .is_some_and(|d| wanted(d))
+        });
+        message["params"]["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// Waits for the first message matching `wanted`; others are kept in `seen`.
@@ -180,6 +220,15 @@ impl Editor {
     pub fn wait_arrived(&mut self, wanted: impl Fn(&Value) -> bool) {
         let message = self.wait_for(wanted);
         self.seen.push(message);
+    }
+
+    /// Answers the server's `window/workDoneProgress/create` request and
+    /// returns the token it asked for.
+    pub fn accept_progress(&mut self) -> Value {
+        let create = self
+            .wait_for(|m| m["method"] == "window/workDoneProgress/create" && m.get("id").is_some());
+        self.send(json!({ "jsonrpc": "2.0", "id": create["id"], "result": null }));
+        create["params"]["token"].clone()
     }
 
     /// Waits for the `end` of work-done progress `token` (it may overtake the
@@ -231,7 +280,22 @@ impl Drop for Editor {
     }
 }
 
-pub fn read_frame(reader: &mut impl BufRead) -> Option<Value> {
+/// The messages `from` carries, Content-Length framed (LSP or DAP), read on
+/// a thread of their own until `from` ends or the receiver is dropped.
+pub fn frames_of(from: impl Read + Send + 'static) -> Receiver<Value> {
+    let (tx, incoming) = channel();
+    std::thread::spawn(move || {
+        let mut reader = BufReader::new(from);
+        while let Some(message) = read_frame(&mut reader) {
+            if tx.send(message).is_err() {
+                break;
+            }
+        }
+    });
+    incoming
+}
+
+fn read_frame(reader: &mut impl BufRead) -> Option<Value> {
     let mut length = None;
     loop {
         let mut line = String::new();

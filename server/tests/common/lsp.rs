@@ -11,6 +11,37 @@ pub fn uri(path: &Path) -> String {
     format!("file://{}", path.display())
 }
 
+/// Asserts that `response` is the RequestCancelled error (-32800) a client
+/// cancel of `method` answers.
+pub fn assert_cancelled(response: &Value, method: &str) {
+    assert_eq!(
+        response["error"]["code"], -32800,
+        "RequestCancelled: {response:#}"
+    );
+    assert_eq!(response["error"]["message"], format!("{method} cancelled"));
+}
+
+/// The text of the hover the server shows at `line`:`character` of `uri`.
+pub fn hover(editor: &mut Editor, uri: &str, line: u32, character: u32) -> String {
+    let response = editor.request(
+        "textDocument/hover",
+        Some(json!({ "textDocument": { "uri": uri },
+                     "position": { "line": line, "character": character } })),
+    );
+    super::str_of(&response["result"]["contents"]["value"]).to_string()
+}
+
+/// The code action titled `title` among those the server offers for
+/// `diagnostic` in `path`; panics showing them when none is.
+pub fn code_action(editor: &mut Editor, path: &Path, diagnostic: &Value, title: &str) -> Value {
+    let actions = code_actions(editor, path, diagnostic);
+    actions
+        .iter()
+        .find(|a| a["title"] == title)
+        .unwrap_or_else(|| panic!("no {title:?} among {actions:#?}"))
+        .clone()
+}
+
 /// The code actions the server offers for `diagnostic` in `path`.
 pub fn code_actions(editor: &mut Editor, path: &Path, diagnostic: &Value) -> Vec<Value> {
     let response = editor.request(

@@ -7,6 +7,7 @@ pub mod debug_fixture;
 pub mod editor;
 pub mod lsp;
 pub mod skip;
+pub mod wait;
 
 #[allow(unused_imports)] // not every test binary skips
 pub use skip::skip;
@@ -54,10 +55,16 @@ impl Run {
 /// it wrote to its (piped) stderr.
 pub fn wait_with_stderr(child: &mut std::process::Child) -> (std::process::ExitStatus, String) {
     let status = child.wait().unwrap();
+    (status, rest_of_stderr(child))
+}
+
+/// Everything a started child writes to its (piped) stderr, up to the
+/// pipe's end.
+pub fn rest_of_stderr(child: &mut std::process::Child) -> String {
     let mut stderr = String::new();
     std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr piped"), &mut stderr)
         .unwrap();
-    (status, stderr)
+    stderr
 }
 
 /// The element of the JSON array `list` whose `key` is `value` (a check by
@@ -74,6 +81,21 @@ pub fn entry<'a>(
         .iter()
         .find(|item| item[key] == value)
         .unwrap_or_else(|| panic!("no {key} {value} in {list}"))
+}
+
+/// The string `value` holds; panics showing the value when it is not one.
+pub fn str_of(value: &serde_json::Value) -> &str {
+    value
+        .as_str()
+        .unwrap_or_else(|| panic!("not a string: {value}"))
+}
+
+/// Asserts that `text` contains every one of `parts`; a failure shows the
+/// part and the whole text.
+pub fn assert_contains_all(text: &str, parts: &[&str]) {
+    for part in parts {
+        assert!(text.contains(part), "no {part:?} in:\n{text}");
+    }
 }
 
 /// The string `key` of every element of the JSON array `list`, in order.
@@ -93,15 +115,60 @@ pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// A temporary Go workspace whose go.mod asks for `go_line`.
-pub fn workspace_requiring(go_line: &str) -> tempfile::TempDir {
+/// Copies the directory tree `from` to `to` (a fixture the test may edit).
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A port on 127.0.0.1 nothing listens on (bound, then released).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// An ssh config naming one host, `closed`, on a loopback port nothing
+/// listens on: its directory, its path and the port.
+pub fn closed_host_config() -> (tempfile::TempDir, PathBuf, u16) {
+    let port = free_port();
     let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ssh_config");
     std::fs::write(
-        dir.path().join("go.mod"),
-        format!("module example.com/future\n\ngo {go_line}\n"),
+        &path,
+        format!("Host closed\n  HostName 127.0.0.1\n  Port {port}\n  User nobody\n"),
     )
     .unwrap();
+    (dir, path, port)
+}
+
+/// A temporary directory holding `files`: each a path in it and its text.
+pub fn temp_tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().expect("a file in the tree")).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
     dir
+}
+
+/// A temporary Go workspace whose go.mod asks for `go_line`.
+pub fn workspace_requiring(go_line: &str) -> tempfile::TempDir {
+    temp_tree(&[(
+        "go.mod",
+        &format!("module example.com/future\n\ngo {go_line}\n"),
+    )])
 }
 
 /// A directory holding an executable `go` shell script with `body`.
@@ -136,13 +203,22 @@ pub fn peak_rss_kib(pid: u32) -> u64 {
 /// The memory budget every hostile input must stay under (issue #13).
 pub const RSS_BUDGET_KIB: u64 = 100 * 1024;
 
+/// Reads `pipe` to its end on a thread of its own, so that a child never
+/// blocks on a full pipe; join the handle for the bytes.
+pub fn drain(mut pipe: impl std::io::Read + Send + 'static) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        pipe.read_to_end(&mut buf).unwrap();
+        buf
+    })
+}
+
 /// Runs `command` to the end and returns its output with its own peak
 /// resident set size in KiB (from `wait4`'s rusage, so other children of the
 /// test process do not count).
 // wait4 below reaps the child; clippy cannot see that.
 #[allow(clippy::zombie_processes)]
 pub fn output_with_peak_rss(command: &mut std::process::Command) -> (std::process::Output, u64) {
-    use std::io::Read;
     use std::os::unix::process::ExitStatusExt;
     use std::process::Stdio;
     let mut child = command
@@ -151,18 +227,8 @@ pub fn output_with_peak_rss(command: &mut std::process::Command) -> (std::proces
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut stdout_pipe = child.stdout.take().unwrap();
-    let mut stderr_pipe = child.stderr.take().unwrap();
-    let out_reader = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        stdout_pipe.read_to_end(&mut buf).unwrap();
-        buf
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        stderr_pipe.read_to_end(&mut buf).unwrap();
-        buf
-    });
+    let out_reader = drain(child.stdout.take().unwrap());
+    let err_reader = drain(child.stderr.take().unwrap());
     let mut raw_status = 0;
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     // SAFETY: waits for our own child; `usage` and `raw_status` are valid out-pointers.

@@ -22,7 +22,7 @@ use super::common::debug_fixture::{status_field, Target};
 use super::common::editor::Editor;
 use super::common::{
     command_line, debug_fixture, first_line, go_tools_dir, gord, peak_rss_kib, processes_with,
-    tools_path, RSS_BUDGET_KIB,
+    tools_path, wait, RSS_BUDGET_KIB,
 };
 
 // ---------------------------------------------------------------- processes
@@ -45,18 +45,11 @@ fn wait_for_process(marker: &str, comm: &str, arg: &str) {
 
 /// Asserts that no marked process other than `except` is left within `grace`.
 fn assert_none_left(marker: &str, except: Option<u32>, grace: Duration) {
-    let deadline = Instant::now() + grace;
-    loop {
-        let left: Vec<_> = processes_with(marker)
-            .into_iter()
-            .filter(|(pid, _)| Some(*pid) != except)
-            .collect();
-        if left.is_empty() {
-            return;
-        }
-        assert!(Instant::now() < deadline, "left behind: {left:?}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait::until_empty(grace, "left behind", || {
+        let mut left = processes_with(marker);
+        left.retain(|(pid, _)| Some(*pid) != except);
+        left
+    });
 }
 
 fn stat_fields(pid: u32) -> Option<Vec<String>> {
@@ -295,16 +288,13 @@ fn marker(name: &str) -> String {
 /// returns the request id and the token.
 fn start_with_progress(editor: &mut Editor, id: i64, method: &str) -> Value {
     editor.send(json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": {} }));
-    let create = editor
-        .wait_for(|m| m["method"] == "window/workDoneProgress/create" && m.get("id").is_some());
-    editor.send(json!({ "jsonrpc": "2.0", "id": create["id"], "result": null }));
-    create["params"]["token"].clone()
+    editor.accept_progress()
 }
 
 /// A request with progress, to its response and the end of its progress.
 fn request_with_progress(editor: &mut Editor, id: i64, method: &str) -> Value {
     let token = start_with_progress(editor, id, method);
-    let response = editor.wait_for(|m| m["id"] == id && m.get("method").is_none());
+    let response = editor.response_to(id);
     editor.wait_progress_end(&token);
     response
 }
@@ -393,31 +383,24 @@ fn cancel_leaves_no_zombie(name: &str, cancel: impl Fn(&mut Editor, i64, &Value)
         let token = start_with_progress(&mut editor, id, "gord/lint/workspace");
         wait_for_process(&marker, "go", " list ");
         cancel(&mut editor, id, &token);
-        let response = editor.wait_for(|m| m["id"] == id && m.get("method").is_none());
+        let response = editor.response_to(id);
         assert_eq!(response["error"]["code"], -32800, "{response:#}");
         editor.wait_progress_end(&token);
         assert_none_left(&marker, Some(server), Duration::from_secs(5));
     }
     assert_rss_budget(&editor, "cancelled lints");
     // Reaping follows the kill within moments; a zombie that stays is a leak.
-    let deadline = Instant::now() + Duration::from_secs(3);
-    loop {
-        let zombies = zombies_of(server);
-        if zombies.is_empty() {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "zombie children of the sidecar: {zombies:?}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait::until_empty(
+        Duration::from_secs(3),
+        "zombie children of the sidecar",
+        || zombies_of(server),
+    );
 }
 
 #[test]
 fn cancelling_a_workspace_lint_by_its_progress_leaves_no_zombie() {
     cancel_leaves_no_zombie("zombie-progress", |editor, _, token| {
-        editor.notify("window/workDoneProgress/cancel", json!({ "token": token }));
+        editor.cancel_progress(token);
     });
 }
 

@@ -201,8 +201,8 @@ use serde_json::{json, Value};
 use tower_lsp_server::ls_types::{Range, TextEdit};
 
 use super::common::editor::Editor;
-use super::common::lsp::{code_actions, uri};
-use super::common::{golangci_dir, tools_path};
+use super::common::lsp::{code_action, code_actions, uri};
+use super::common::{copy_tree, golangci_dir, str_of, tools_path};
 
 /// A sidecar whose client says what VS Code's (vscode-languageclient 9)
 /// does: versioned edits, file watchers registered dynamically, relative
@@ -244,47 +244,31 @@ fn editor_with(root: &Path, home: &Path, path: &str, text_document: Value) -> Ed
     editor
 }
 
-fn open(editor: &mut Editor, path: &Path, language: &str, version: i32, text: &str) {
-    editor.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": {
-            "uri": uri(path), "languageId": language, "version": version, "text": text,
-        }}),
-    );
-}
-
-fn change(editor: &mut Editor, path: &Path, version: i32, text: &str) {
-    editor.notify(
-        "textDocument/didChange",
-        json!({ "textDocument": { "uri": uri(path), "version": version },
-                "contentChanges": [{ "text": text }] }),
-    );
-}
-
 /// Waits for a publication for `path` with an SSH001 diagnostic on `line`
 /// (and none on another line): the lint of the current text.
 fn ssh001_on(editor: &mut Editor, path: &Path, line: u64) -> Value {
-    let wanted = uri(path);
-    let message = editor.wait_for(move |m| {
-        if m["method"] != "textDocument/publishDiagnostics" || m["params"]["uri"] != wanted {
-            return false;
-        }
-        let lines: Vec<u64> = m["params"]["diagnostics"]
-            .as_array()
-            .unwrap()
+    let diagnostics = editor.wait_diagnostics(&uri(path), |d| {
+        let lines: Vec<u64> = d
             .iter()
             .filter(|d| d["code"] == "SSH001")
             .map(|d| d["range"]["start"]["line"].as_u64().unwrap())
             .collect();
         lines == [line]
     });
-    message["params"]["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
+    diagnostics
+        .into_iter()
         .find(|d| d["code"] == "SSH001")
         .unwrap()
-        .clone()
+}
+
+/// Asserts that `action` edits `path` at `version` only, and that the client
+/// applies it there, on `text`, giving `expected`.
+fn assert_applies_at(action: &Value, path: &Path, version: i32, text: &str, expected: &str) {
+    assert_eq!(versions_for(action, path), [json!(version)]);
+    assert_eq!(
+        apply_as_client(action, path, version, text).as_deref(),
+        Some(expected)
+    );
 }
 
 /// What VS Code does with a code action's edit on `path`, whose open
@@ -334,32 +318,34 @@ fn versions_for(action: &Value, path: &Path) -> Vec<Value> {
         .collect()
 }
 
-#[test]
-fn a_stale_ssh_fix_never_turns_host_into_hohostname() {
+/// An ssh config with a typo on its second line, as first opened.
+const TYPO_V1: &str = "Host work\n  Hostnme 127.0.0.1\n";
+
+/// An editor (with `text_document` capabilities) on a directory whose
+/// `work.ssh_config` holds [`TYPO_V1`] on disk and is open at version 1:
+/// the directory, the config and the editor.
+fn editing_the_typo(text_document: Value) -> (tempfile::TempDir, PathBuf, Editor) {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("work.ssh_config");
-    let v1 = "Host work\n  Hostnme 127.0.0.1\n";
-    write_mode(&config, v1, 0o600);
-    let mut editor = editor_on(dir.path(), dir.path(), "/usr/bin:/bin");
-    open(&mut editor, &config, "ssh_config", 1, v1);
+    write_mode(&config, TYPO_V1, 0o600);
+    let mut editor = editor_with(dir.path(), dir.path(), "/usr/bin:/bin", text_document);
+    editor.open(&uri(&config), "ssh_config", 1, TYPO_V1);
+    (dir, config, editor)
+}
+
+#[test]
+fn a_stale_ssh_fix_never_turns_host_into_hohostname() {
+    let (_dir, config, mut editor) = editing_the_typo(json!({}));
+    let v1 = TYPO_V1;
     let old = ssh001_on(&mut editor, &config, 1);
 
-    let first = code_actions(&mut editor, &config, &old);
-    let fix = first
-        .iter()
-        .find(|a| a["title"] == "Change to HostName")
-        .unwrap_or_else(|| panic!("{first:#?}"))
-        .clone();
-    assert_eq!(versions_for(&fix, &config), [json!(1)]);
-    assert_eq!(
-        apply_as_client(&fix, &config, 1, v1).unwrap(),
-        "Host work\n  HostName 127.0.0.1\n"
-    );
+    let fix = code_action(&mut editor, &config, &old, "Change to HostName");
+    assert_applies_at(&fix, &config, 1, v1, "Host work\n  HostName 127.0.0.1\n");
 
     // One line inserted above: the fix computed on version 1 carries
     // version 1, which the client refuses on version 2.
     let v2 = format!("# added\n{v1}");
-    change(&mut editor, &config, 2, &v2);
+    editor.change(&uri(&config), 2, &v2);
     assert_eq!(apply_as_client(&fix, &config, 2, &v2), None);
 
     // Asked again with the stale diagnostic (range on `Host work` now):
@@ -380,15 +366,13 @@ fn a_stale_ssh_fix_never_turns_host_into_hohostname() {
 
     // The fresh diagnostic gets a fresh fix, versioned 2.
     let fresh = ssh001_on(&mut editor, &config, 2);
-    let actions = code_actions(&mut editor, &config, &fresh);
-    let fix = actions
-        .iter()
-        .find(|a| a["title"] == "Change to HostName")
-        .unwrap_or_else(|| panic!("{actions:#?}"));
-    assert_eq!(versions_for(fix, &config), [json!(2)]);
-    assert_eq!(
-        apply_as_client(fix, &config, 2, &v2).unwrap(),
-        "# added\nHost work\n  HostName 127.0.0.1\n"
+    let fix = code_action(&mut editor, &config, &fresh, "Change to HostName");
+    assert_applies_at(
+        &fix,
+        &config,
+        2,
+        &v2,
+        "# added\nHost work\n  HostName 127.0.0.1\n",
     );
     assert_eq!(
         std::fs::read_to_string(&config).unwrap(),
@@ -403,44 +387,33 @@ fn a_stale_ssh_fix_never_turns_host_into_hohostname() {
 /// refuses it if the document moved on since the fix was offered.
 #[test]
 fn a_fix_picked_after_the_text_moved_is_refused_at_resolve() {
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("work.ssh_config");
-    let v1 = "Host work\n  Hostnme 127.0.0.1\n";
-    write_mode(&config, v1, 0o600);
-    let capabilities = json!({ "codeAction": {
+    let (_dir, config, mut editor) = editing_the_typo(json!({ "codeAction": {
         "dataSupport": true,
         "resolveSupport": { "properties": ["edit"] }
-    }});
-    let mut editor = editor_with(dir.path(), dir.path(), "/usr/bin:/bin", capabilities);
-    open(&mut editor, &config, "ssh_config", 1, v1);
+    }}));
+    let v1 = TYPO_V1;
     let diagnostic = ssh001_on(&mut editor, &config, 1);
-    let offered = code_actions(&mut editor, &config, &diagnostic);
-    let fix = offered
-        .iter()
-        .find(|a| a["title"] == "Change to HostName")
-        .unwrap_or_else(|| panic!("{offered:#?}"))
-        .clone();
+    let fix = code_action(&mut editor, &config, &diagnostic, "Change to HostName");
     assert!(fix["edit"].is_null(), "the edit waits for resolve: {fix:#}");
 
     // Picked at once: resolved on version 1, versioned 1.
     let resolved = editor.request("codeAction/resolve", Some(fix.clone()))["result"].clone();
-    assert_eq!(versions_for(&resolved, &config), [json!(1)]);
-    assert_eq!(
-        apply_as_client(&resolved, &config, 1, v1).unwrap(),
-        "Host work\n  HostName 127.0.0.1\n"
+    assert_applies_at(
+        &resolved,
+        &config,
+        1,
+        v1,
+        "Host work\n  HostName 127.0.0.1\n",
     );
 
     // Picked after a line was inserted above: no edit at all.
     let v2 = format!("# added\n{v1}");
-    change(&mut editor, &config, 2, &v2);
+    editor.change(&uri(&config), 2, &v2);
     let late = editor.request("codeAction/resolve", Some(fix))["result"].clone();
     assert!(late["edit"].is_null(), "{late:#}");
     let told = editor.wait_for(|m| m["method"] == "window/showMessage");
     assert!(
-        told["params"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("changed since this fix was offered"),
+        str_of(&told["params"]["message"]).contains("changed since this fix was offered"),
         "{told:#}"
     );
 }
@@ -457,7 +430,7 @@ fn an_included_files_diagnostics_follow_its_changes_on_disk_and_in_the_editor() 
     write_mode(&main, &main_text, 0o600);
     write_mode(&included, "Host work\n  Hostnme x\n", 0o600);
     let mut editor = editor_on(dir.path(), dir.path(), "/usr/bin:/bin");
-    open(&mut editor, &main, "ssh_config", 1, &main_text);
+    editor.open(&uri(&main), "ssh_config", 1, &main_text);
 
     // Under the included file's own URI.
     let old = ssh001_on(&mut editor, &included, 1);
@@ -486,51 +459,25 @@ fn an_included_files_diagnostics_follow_its_changes_on_disk_and_in_the_editor() 
         "a fix for text that moved: {stale:#?}"
     );
     // The current one's is, computed from the disk: version null.
-    let actions = code_actions(&mut editor, &included, &moved);
-    let fix = actions
-        .iter()
-        .find(|a| a["title"] == "Change to HostName")
-        .unwrap_or_else(|| panic!("{actions:#?}"));
-    assert_eq!(versions_for(fix, &included), [Value::Null]);
+    let fix = code_action(&mut editor, &included, &moved, "Change to HostName");
+    assert_eq!(versions_for(&fix, &included), [Value::Null]);
     let on_disk = std::fs::read_to_string(&included).unwrap();
     assert_eq!(
-        apply_as_client(fix, &included, 0, &on_disk).unwrap(),
+        apply_as_client(&fix, &included, 0, &on_disk).unwrap(),
         "# first\nHost work\n  HostName x\n"
     );
 
     // Opened and edited in the editor (as plain text: only the including
     // config lints it), without saving.
     let on_disk = std::fs::read_to_string(&included).unwrap();
-    open(&mut editor, &included, "plaintext", 1, &on_disk);
-    change(
-        &mut editor,
-        &included,
-        2,
-        "# one\n# two\nHost work\n  Hostnme x\n",
-    );
+    editor.open(&uri(&included), "plaintext", 1, &on_disk);
+    editor.change(&uri(&included), 2, "# one\n# two\nHost work\n  Hostnme x\n");
     let current = ssh001_on(&mut editor, &included, 3);
-    let actions = code_actions(&mut editor, &included, &current);
-    let fix = actions
-        .iter()
-        .find(|a| a["title"] == "Change to HostName")
-        .unwrap_or_else(|| panic!("{actions:#?}"));
-    assert_eq!(versions_for(fix, &included), [json!(2)]);
+    let fix = code_action(&mut editor, &included, &current, "Change to HostName");
+    assert_eq!(versions_for(&fix, &included), [json!(2)]);
     let peak = super::common::peak_rss_kib(editor.child.id());
     eprintln!("sidecar peak RSS: {peak} KiB");
     assert!(peak < super::common::RSS_BUDGET_KIB, "{peak} KiB");
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 #[test]
@@ -549,24 +496,12 @@ fn golangci_config_and_nolint_fixes_are_versioned() {
     let mut editor = editor_on(ws.path(), &home, &tools_path(None, golangci_dir()));
     // The lint run's start and end: the test waits on its diagnostics.
     editor.ignore(&["gord/lint/status"]);
-    open(&mut editor, &file, "go", 3, &go_text);
-    let wanted = uri(&file);
-    let published = editor.wait_for(move |m| {
-        m["method"] == "textDocument/publishDiagnostics"
-            && m["params"]["uri"] == wanted
-            && m["params"]["diagnostics"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|d| d["code"] == "unused")
-    });
-    let unused = published["params"]["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
+    editor.open(&uri(&file), "go", 3, &go_text);
+    let unused = editor
+        .wait_diagnostics(&uri(&file), |d| d.iter().any(|d| d["code"] == "unused"))
+        .into_iter()
         .find(|d| d["code"] == "unused")
-        .unwrap()
-        .clone();
+        .unwrap();
 
     // The config is not open: computed from the disk now, version null.
     let actions = code_actions(&mut editor, &file, &unused);
@@ -580,28 +515,28 @@ fn golangci_config_and_nolint_fixes_are_versioned() {
     assert_eq!(versions_for(&disable(&actions), &config), [Value::Null]);
     let nolint = actions
         .iter()
-        .find(|a| a["title"].as_str().unwrap().starts_with("Ignore unused"))
+        .find(|a| str_of(&a["title"]).starts_with("Ignore unused"))
         .unwrap_or_else(|| panic!("{actions:#?}"));
     assert_eq!(versions_for(nolint, &file), [json!(3)]);
 
     // Open in the editor: the edit carries the buffer's version, and the
     // client refuses it once the buffer has moved on.
-    open(&mut editor, &config, "yaml", 5, &config_text);
+    editor.open(&uri(&config), "yaml", 5, &config_text);
     let actions = code_actions(&mut editor, &file, &unused);
     let fix = disable(&actions);
     assert_eq!(versions_for(&fix, &config), [json!(5)]);
     assert!(apply_as_client(&fix, &config, 5, &config_text).is_some());
     let moved = format!("# a comment\n{config_text}");
-    change(&mut editor, &config, 6, &moved);
+    editor.change(&uri(&config), 6, &moved);
     assert_eq!(apply_as_client(&fix, &config, 6, &moved), None);
 
     // The Go file changed since the lint: no //nolint on a line that moved.
-    change(&mut editor, &file, 4, &format!("// moved\n{go_text}"));
+    editor.change(&uri(&file), 4, &format!("// moved\n{go_text}"));
     let actions = code_actions(&mut editor, &file, &unused);
     assert!(
         !actions
             .iter()
-            .any(|a| a["title"].as_str().unwrap().starts_with("Ignore unused")),
+            .any(|a| str_of(&a["title"]).starts_with("Ignore unused")),
         "{actions:#?}"
     );
     let peak = super::common::peak_rss_kib(editor.child.id());

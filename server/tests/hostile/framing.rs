@@ -6,15 +6,15 @@
 //! null where one is due, the next valid message is answered, the process
 //! stays up and under the memory budget, and it exits only on EOF or `exit`.
 
-use std::io::{BufReader, Write};
+use std::io::Write;
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use super::common::editor::{read_frame, WAIT};
-use super::common::{gord, peak_rss_kib, RSS_BUDGET_KIB};
+use super::common::editor::{frames_of, WAIT};
+use super::common::{gord, peak_rss_kib, wait, RSS_BUDGET_KIB};
 
 const PARSE_ERROR: i64 = -32700;
 const INVALID_REQUEST: i64 = -32600;
@@ -41,16 +41,7 @@ impl Raw {
             .spawn()
             .unwrap();
         let stdin = child.stdin.take();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, incoming) = channel();
-        std::thread::spawn(move || {
-            let mut reader = BufReader::new(stdout);
-            while let Some(message) = read_frame(&mut reader) {
-                if tx.send(message).is_err() {
-                    break;
-                }
-            }
-        });
+        let incoming = frames_of(child.stdout.take().unwrap());
         Raw {
             child,
             stdin,
@@ -132,7 +123,7 @@ impl Raw {
         self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": "shutdown" }));
         assert!(self.answer_to(id).get("error").is_none());
         self.send(&json!({ "jsonrpc": "2.0", "method": "exit" }));
-        let status = wait_exit(&mut self.child, Duration::from_secs(10));
+        let status = wait::for_exit(&mut self.child, Duration::from_secs(10));
         assert!(status.success(), "{status}");
     }
 }
@@ -153,17 +144,6 @@ fn initialize(id: i64) -> Value {
         "jsonrpc": "2.0", "id": id, "method": "initialize",
         "params": { "processId": null, "rootUri": null, "capabilities": {} },
     })
-}
-
-fn wait_exit(child: &mut Child, within: Duration) -> std::process::ExitStatus {
-    let deadline = Instant::now() + within;
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            return status;
-        }
-        assert!(Instant::now() < deadline, "the sidecar did not exit");
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 /// Sends `attack`, then expects exactly the error answers `codes` (id null)
@@ -328,7 +308,7 @@ fn stdin_eof_ends_the_sidecar_promptly() {
     raw.still_serves(1);
     raw.write(b"Content-Length: abc\r\n\r\n");
     raw.stdin = None;
-    let status = wait_exit(&mut raw.child, Duration::from_secs(5));
+    let status = wait::for_exit(&mut raw.child, Duration::from_secs(5));
     assert!(status.success(), "{status}");
 }
 
@@ -338,6 +318,6 @@ fn the_exit_notification_ends_the_sidecar_with_stdin_still_open() {
     raw.write(&frame("[]"));
     raw.still_serves(1);
     raw.send(&json!({ "jsonrpc": "2.0", "method": "exit" }));
-    wait_exit(&mut raw.child, Duration::from_secs(5));
+    wait::for_exit(&mut raw.child, Duration::from_secs(5));
     assert!(raw.stdin.is_some());
 }

@@ -12,7 +12,7 @@ use pulldown_cmark::{Event, Options, Parser, Tag};
 use serde_json::{json, Value};
 
 use super::common::editor::Editor;
-use super::common::{gord, peak_rss_kib, RSS_BUDGET_KIB};
+use super::common::{gord, peak_rss_kib, str_of, temp_tree, RSS_BUDGET_KIB};
 
 /// A directory name that closes a code span/fence and opens HTML, an
 /// autolink, a link and an image.
@@ -173,12 +173,7 @@ fn file_names_and_go_mod_lines_never_drive_the_terminal() {
 
 #[test]
 fn goflags_linker_secrets_are_never_printed_by_check() {
-    let ws = tempfile::tempdir().unwrap();
-    std::fs::write(
-        ws.path().join("go.mod"),
-        "module example.com/x\n\ngo 1.21\n",
-    )
-    .unwrap();
+    let ws = temp_tree(&[("go.mod", "module example.com/x\n\ngo 1.21\n")]);
     for goflags in [
         "-ldflags=-X=main.token=s3cr3t",
         "'-ldflags=-X main.token=s3cr3t'",
@@ -288,21 +283,11 @@ fn ssh_secrets_stay_out_of_the_sidecars_diagnostics_hover_and_code_actions() {
     editor.ignore(&["gord/status"]);
     editor.initialize(home.path(), json!({}));
     editor.notify("initialized", json!({}));
-    editor.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": { "uri": uri, "languageId": "ssh_config", "version": 1, "text": text } }),
-    );
-    let published = editor.wait_for(|m| {
-        m["method"] == "textDocument/publishDiagnostics"
-            && m["params"]["uri"] == uri.as_str()
-            && m["params"]["diagnostics"]
-                .as_array()
-                .is_some_and(|d| d.iter().any(|d| d["code"] == "SSH023"))
-    });
-    let diagnostics = published["params"]["diagnostics"].clone();
-    assert_no_ssh_secret("the diagnostics", &diagnostics.to_string());
-    for d in diagnostics.as_array().unwrap() {
-        let message = d["message"].as_str().unwrap();
+    editor.open(&uri, "ssh_config", 1, &text);
+    let diagnostics = editor.wait_diagnostics(&uri, |d| d.iter().any(|d| d["code"] == "SSH023"));
+    assert_no_ssh_secret("the diagnostics", &json!(diagnostics).to_string());
+    for d in &diagnostics {
+        let message = str_of(&d["message"]);
         assert!(
             !message.chars().any(is_hostile),
             "raw control characters in a diagnostic: {message:?}"
@@ -339,10 +324,7 @@ fn ssh_secrets_stay_out_of_the_sidecars_diagnostics_hover_and_code_actions() {
         .collect();
     std::fs::write(&valid, &valid_text).unwrap();
     let valid_uri = format!("file://{}", valid.display());
-    editor.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": { "uri": valid_uri, "languageId": "ssh_config", "version": 1, "text": valid_text } }),
-    );
+    editor.open(&valid_uri, "ssh_config", 1, &valid_text);
     let hover = editor.request(
         "textDocument/hover",
         Some(json!({ "textDocument": { "uri": valid_uri }, "position": { "line": 0, "character": 6 } })),
@@ -414,40 +396,50 @@ fn closed_pipe() -> Stdio {
     Stdio::from(writer)
 }
 
-#[test]
-fn a_gone_stderr_or_stdout_is_no_panic() {
-    let ws = tempfile::tempdir().unwrap();
-    std::fs::write(
-        ws.path().join("go.mod"),
-        "module example.com/x\n\ngo 1.21\n",
-    )
-    .unwrap();
-    let missing = ws.path().join("missing");
-
-    // stderr a closed pipe, with an error to report on it.
-    let status = Command::new(gord())
-        .args(["check", "-w"])
-        .arg(&missing)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(closed_pipe())
-        .status()
-        .unwrap();
-    assert_eq!(status.code(), Some(2), "stderr closed pipe: {status}");
-
-    // stderr on a full disk.
+/// /dev/full, open for writing: every write fails as on a full disk.
+fn dev_full() -> Stdio {
     let full = std::fs::OpenOptions::new()
         .write(true)
         .open("/dev/full")
         .unwrap();
-    let status = Command::new(gord())
-        .args(["check", "-w"])
-        .arg(&missing)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(full)
-        .status()
-        .unwrap();
+    Stdio::from(full)
+}
+
+#[test]
+fn a_gone_stderr_or_stdout_is_no_panic() {
+    let ws = temp_tree(&[("go.mod", "module example.com/x\n\ngo 1.21\n")]);
+    let missing = ws.path().join("missing");
+    // `gord check` of a workspace that is not there, an error to report on
+    // `stderr`.
+    let check_missing = |stderr: Stdio| {
+        Command::new(gord())
+            .args(["check", "-w"])
+            .arg(&missing)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(stderr)
+            .status()
+            .unwrap()
+    };
+    // `gord check` of the workspace, a report to print on `stdout`.
+    let check_ws = |stdout: Stdio| {
+        Command::new(gord())
+            .args(["check", "-w"])
+            .arg(ws.path())
+            .env("GOTOOLCHAIN", "local")
+            .stdin(Stdio::null())
+            .stdout(stdout)
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap()
+    };
+
+    // stderr a closed pipe, with an error to report on it.
+    let status = check_missing(closed_pipe());
+    assert_eq!(status.code(), Some(2), "stderr closed pipe: {status}");
+
+    // stderr on a full disk.
+    let status = check_missing(dev_full());
     assert_eq!(status.code(), Some(2), "stderr on /dev/full: {status}");
 
     // stderr closed outright (`2>&-`).
@@ -463,15 +455,7 @@ fn a_gone_stderr_or_stdout_is_no_panic() {
 
     // stdout a closed pipe (`gord check | head -0`): the report is dropped
     // quietly and the exit code still says what the check found.
-    let out = Command::new(gord())
-        .args(["check", "-w"])
-        .arg(ws.path())
-        .env("GOTOOLCHAIN", "local")
-        .stdin(Stdio::null())
-        .stdout(closed_pipe())
-        .stderr(Stdio::piped())
-        .output()
-        .unwrap();
+    let out = check_ws(closed_pipe());
     let stderr = text(&out.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(
@@ -481,19 +465,7 @@ fn a_gone_stderr_or_stdout_is_no_panic() {
     );
 
     // stdout on a full disk: an error, said on stderr, exit 2.
-    let full = std::fs::OpenOptions::new()
-        .write(true)
-        .open("/dev/full")
-        .unwrap();
-    let out = Command::new(gord())
-        .args(["check", "-w"])
-        .arg(ws.path())
-        .env("GOTOOLCHAIN", "local")
-        .stdin(Stdio::null())
-        .stdout(full)
-        .stderr(Stdio::piped())
-        .output()
-        .unwrap();
+    let out = check_ws(dev_full());
     let stderr = text(&out.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(out.status.code(), Some(2), "{stderr}");

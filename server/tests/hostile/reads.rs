@@ -4,7 +4,6 @@
 //! Every gord started here runs under an address-space limit, so a
 //! regression fails the test instead of taking the machine's memory.
 
-use std::io::Read;
 use std::os::unix::fs::symlink;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::Path;
@@ -14,7 +13,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 use super::common::editor::{is_notification, Editor};
-use super::common::{gord, peak_rss_kib, RSS_BUDGET_KIB};
+use super::common::{drain, gord, peak_rss_kib, temp_tree, wait, RSS_BUDGET_KIB};
 
 /// The address space any gord here may map: far above the budget (tokio and
 /// malloc reserve more than they touch), far below what hurts the machine.
@@ -94,18 +93,8 @@ fn run_gord(args: &[&str], cwd: &Path) -> Run {
     let started = Instant::now();
     let mut child = command.spawn().unwrap();
     let stdin = child.stdin.take();
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let out_reader = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        out.read_to_end(&mut buf).unwrap();
-        buf
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        err.read_to_end(&mut buf).unwrap();
-        buf
-    });
+    let out_reader = drain(child.stdout.take().unwrap());
+    let err_reader = drain(child.stderr.take().unwrap());
     let pid = child.id() as i32;
     let mut raw_status = 0;
     // SAFETY: rusage is plain data.
@@ -170,12 +159,7 @@ fn assert_sidecar_bounded(editor: &mut Editor, what: &str) {
 
 /// A workspace with a sane go.mod and `sub/go.mod` a symlink to `target`.
 fn workspace_with_sub_gomod(target: &Path) -> tempfile::TempDir {
-    let ws = tempfile::tempdir().unwrap();
-    std::fs::write(
-        ws.path().join("go.mod"),
-        "module example.com/ws\n\ngo 1.21\n",
-    )
-    .unwrap();
+    let ws = temp_tree(&[("go.mod", "module example.com/ws\n\ngo 1.21\n")]);
     std::fs::create_dir(ws.path().join("sub")).unwrap();
     symlink(target, ws.path().join("sub/go.mod")).unwrap();
     ws
@@ -292,17 +276,8 @@ fn open_ssh_config(editor: &mut Editor, ws: &Path, config: &Path, text: &str) ->
     editor.initialize(ws, json!({ "trusted": false }));
     editor.notify("initialized", json!({}));
     let uri = format!("file://{}", config.display());
-    editor.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": { "uri": uri, "languageId": "ssh_config", "version": 1, "text": text } }),
-    );
-    let published = editor.wait_for(|m| {
-        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri.as_str()
-    });
-    published["params"]["diagnostics"]
-        .as_array()
-        .unwrap()
-        .clone()
+    editor.open(&uri, "ssh_config", 1, text);
+    editor.wait_diagnostics(&uri, |_| true)
 }
 
 fn messages(diagnostics: &[Value]) -> String {
@@ -515,7 +490,7 @@ fn an_include_fan_out_of_2000_files() {
     let started = Instant::now();
     let diagnostics = open_ssh_config(&mut editor, ws.path(), &config, &text);
     eprintln!("editor, fan-out: diagnostics in {:?}", started.elapsed());
-    assert!(started.elapsed() < Duration::from_secs(15));
+    wait::assert_took_less(started, Duration::from_secs(15));
     let _ = diagnostics;
     assert_sidecar_bounded(&mut editor, "editor, an Include fan-out of 2,000 files");
 }

@@ -161,12 +161,11 @@ fn drive(editor: &mut Editor, ws: &Path, health_runs: usize) -> Option<String> {
     let procs = editor.request("gord/procs", Some(json!({ "goOnly": true })));
     let dlv = procs["result"]["dlv"]["path"].as_str().map(str::to_string);
     let file = ws.join("main.go");
-    editor.notify(
-        "textDocument/didOpen",
-        json!({ "textDocument": {
-            "uri": uri(&file), "languageId": "go", "version": 1,
-            "text": std::fs::read_to_string(&file).unwrap(),
-        } }),
+    editor.open(
+        &uri(&file),
+        "go",
+        1,
+        &std::fs::read_to_string(&file).unwrap(),
     );
     editor.notify(
         "textDocument/didSave",

@@ -16,6 +16,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::common::{free_port, wait};
+
 pub const SSHD: &str = "/usr/sbin/sshd";
 
 /// One running sshd.
@@ -62,7 +64,8 @@ pub struct Rig {
     holes: Vec<BlackHole>,
 }
 
-fn run(program: &str, args: &[&str]) {
+/// Runs `program` with `args` to the end; fails unless it succeeds.
+pub fn run(program: &str, args: &[&str]) {
     let status = Command::new(program)
         .args(args)
         .stdin(Stdio::null())
@@ -87,15 +90,6 @@ fn keygen(path: &Path, passphrase: &str) {
             path.to_str().unwrap(),
         ],
     );
-}
-
-/// A port nothing listens on (bound, then released).
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 impl Rig {
@@ -202,6 +196,15 @@ Subsystem sftp internal-sftp\n",
         let mut all = std::fs::read_to_string(&self.known_hosts).unwrap();
         all.push_str(&line);
         std::fs::write(&self.known_hosts, all).unwrap();
+    }
+
+    /// Records a key of its own making, not the sshd's, for `port` in the
+    /// rig's known_hosts: to ssh the host's key has changed since it was
+    /// first trusted.
+    pub fn trust_an_old_key(&self, port: u16) {
+        let old = self.path("old_host_key");
+        keygen(&old, "");
+        self.trust(port, &self.path("old_host_key.pub"));
     }
 
     /// Trusts the real host key of the sshd on `port`.
@@ -328,18 +331,9 @@ impl Drop for Rig {
             return;
         }
         // ssh ControlPersist masters end when their sshd goes; give them a moment.
-        let deadline = Instant::now() + Duration::from_secs(5);
-        loop {
-            let left = processes_mentioning(&dir);
-            if left.is_empty() {
-                break;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "processes outlived the rig: {left:?}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        wait::until_empty(Duration::from_secs(5), "processes outlived the rig", || {
+            processes_mentioning(&dir)
+        });
     }
 }
 

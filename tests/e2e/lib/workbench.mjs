@@ -204,6 +204,17 @@ export async function pickQuickPickRow(page, pattern) {
 }
 
 /**
+ * Whether `locator` becomes visible within `timeoutMs`: true or false, never
+ * a timeout error.
+ */
+export async function visibleWithin(locator, timeoutMs) {
+  return locator
+    .waitFor({ state: "visible", timeout: timeoutMs })
+    .then(() => true)
+    .catch(() => false);
+}
+
+/**
  * Opens a workspace file by name with Quick Open (Ctrl+P), picking the row
  * that names it (not whatever row comes first while the search runs), and
  * waits for its tab.
@@ -220,12 +231,7 @@ export async function quickOpen(page, fileName) {
   const searchDeadline = Date.now() + 30_000;
   for (;;) {
     await input.fill(fileName);
-    const found = await row
-      .first()
-      .waitFor({ state: "visible", timeout: 3_000 })
-      .then(() => true)
-      .catch(() => false);
-    if (found) {
+    if (await visibleWithin(row.first(), 3_000)) {
       break;
     }
     if (Date.now() > searchDeadline) {

@@ -85,7 +85,10 @@ pub async fn handle(backend: &Backend, params: PreloadParams) -> Result<PreloadR
     };
     let outcome = match result {
         Ok(report) => {
-            let text = crate::preload::text::render_report(&report);
+            let text = crate::preload::text::render_report(
+                &report,
+                crate::render::style::Paint::new(false),
+            );
             work.finish(String::from(if report.offline.ready {
                 "done: the workspace loads offline"
             } else {
