@@ -52,42 +52,46 @@ const ICONS: Record<CheckStatus, string> = {
 export function formatStatus(view: StatusView): StatusPresentation {
   switch (view.kind) {
     case "starting":
-      return {
-        text: "$(sync~spin) gord",
-        tooltip: ["**Go Remote Doctor**: starting the gord sidecar…", "", links(false)],
-        severity: "none",
-      };
+      return present("$(sync~spin) gord", "starting the gord sidecar…", [], false, "none");
     case "stopped":
-      return {
-        text: "$(circle-slash) gord",
-        tooltip: [
-          "**Go Remote Doctor**: server stopped",
-          ...(view.reason !== undefined ? ["", escapeMarkdown(view.reason)] : []),
-          "",
-          links(false),
-        ],
-        severity: "error",
-      };
+      return present(
+        "$(circle-slash) gord",
+        "server stopped",
+        view.reason !== undefined ? ["", escapeMarkdown(view.reason)] : [],
+        false,
+        "error",
+      );
     case "ready":
-      return {
-        text: "$(circle-outline) gord",
-        tooltip: ["**Go Remote Doctor**: no health report yet", "", links(true)],
-        severity: "none",
-      };
+      return present("$(circle-outline) gord", "no health report yet", [], true, "none");
     case "running":
-      return {
-        text: "$(sync~spin) gord",
-        tooltip: [
-          "**Go Remote Doctor**: running health checks…",
-          ...(view.last !== undefined ? ["", "Last run:", ...checkLines(view.last.checks)] : []),
-          "",
-          links(true),
-        ],
-        severity: "none",
-      };
+      return present(
+        "$(sync~spin) gord",
+        "running health checks…",
+        view.last !== undefined ? ["", "Last run:", ...checkLines(view.last.checks)] : [],
+        true,
+        "none",
+      );
     case "idle":
       return formatIdle(view);
   }
+}
+
+/**
+ * The item's text, and a tooltip of the headline, then `body`, then the
+ * command links (those that need the server only when it is up).
+ */
+function present(
+  text: string,
+  headline: string,
+  body: string[],
+  serverUp: boolean,
+  severity: Severity,
+): StatusPresentation {
+  return {
+    text,
+    tooltip: [`**Go Remote Doctor**: ${headline}`, ...body, "", links(serverUp)],
+    severity,
+  };
 }
 
 function formatIdle(view: IdleView): StatusPresentation {
@@ -108,11 +112,7 @@ function formatIdle(view: IdleView): StatusPresentation {
     plural(summary.error, "error"),
     `${summary.skipped} skipped`,
   ].join(", ");
-  return {
-    text,
-    tooltip: [`**Go Remote Doctor**: ${totals}`, "", ...checkLines(view.checks), "", links(true)],
-    severity,
-  };
+  return present(text, totals, ["", ...checkLines(view.checks)], true, severity);
 }
 
 function checkLines(checks: readonly StatusCheck[]): string[] {

@@ -545,6 +545,11 @@ mod tests {
         (range(l1, c1, l2, c2), text.to_string())
     }
 
+    /// `text` after the one edit `e`.
+    fn applied(text: &str, e: (Range, String)) -> String {
+        apply_edits(text, &[e]).unwrap()
+    }
+
     #[test]
     fn edits_replace_only_their_ranges() {
         let text = "Host a\n  Hostnme x\n  User b\n";
@@ -569,22 +574,23 @@ mod tests {
     fn crlf_endings_are_kept() {
         let text = "Host a\r\n  Hostnme x\r\n";
         // A range to the end of the line stops before its \r\n.
-        let out = apply_edits(text, &[edit(1, 2, 1, 99, "HostName x")]).unwrap();
-        assert_eq!(out, "Host a\r\n  HostName x\r\n");
-        let out = apply_edits(text, &[edit(0, 6, 0, 6, " b")]).unwrap();
-        assert_eq!(out, "Host a b\r\n  Hostnme x\r\n");
+        assert_eq!(
+            applied(text, edit(1, 2, 1, 99, "HostName x")),
+            "Host a\r\n  HostName x\r\n"
+        );
+        assert_eq!(
+            applied(text, edit(0, 6, 0, 6, " b")),
+            "Host a b\r\n  Hostnme x\r\n"
+        );
     }
 
     #[test]
     fn columns_count_utf16_units() {
         // é is 2 bytes and 1 unit; 😀 is 4 bytes and 2 units.
         let text = "# é😀\nUser ü\n";
-        let out = apply_edits(text, &[edit(0, 5, 0, 5, "!")]).unwrap();
-        assert_eq!(out, "# é😀!\nUser ü\n");
-        let out = apply_edits(text, &[edit(0, 2, 0, 5, "x")]).unwrap();
-        assert_eq!(out, "# x\nUser ü\n");
-        let out = apply_edits(text, &[edit(1, 5, 1, 6, "u")]).unwrap();
-        assert_eq!(out, "# é😀\nUser u\n");
+        assert_eq!(applied(text, edit(0, 5, 0, 5, "!")), "# é😀!\nUser ü\n");
+        assert_eq!(applied(text, edit(0, 2, 0, 5, "x")), "# x\nUser ü\n");
+        assert_eq!(applied(text, edit(1, 5, 1, 6, "u")), "# é😀\nUser u\n");
         let err = apply_edits(text, &[edit(0, 4, 0, 4, "x")]);
         assert!(
             matches!(err, Err(EditError::InsideCharacter { .. })),
@@ -637,8 +643,7 @@ mod tests {
     #[test]
     fn a_multi_line_edit_spans_lines() {
         let text = "Host a\n  User b\nHost c\n";
-        let out = apply_edits(text, &[edit(0, 6, 2, 0, "\n")]).unwrap();
-        assert_eq!(out, "Host a\nHost c\n");
+        assert_eq!(applied(text, edit(0, 6, 2, 0, "\n")), "Host a\nHost c\n");
     }
 
     #[test]
@@ -777,23 +782,23 @@ mod tests {
 
     #[test]
     fn crlf_lines_diff_as_lines() {
-        let old = "Host a\r\n  Hostnme x\r\n";
-        let new = "Host a\r\n  HostName x\r\n";
-        let diff = unified_diff(Path::new("c"), old, new);
-        assert_eq!(
-            diff,
-            "--- a/c\n+++ b/c\n@@ -1,2 +1,2 @@\n Host a\r\n-  Hostnme x\r\n+  HostName x\r\n"
-        );
-        assert_eq!(patch(old, &diff), new);
-        // A lone \r is part of its line, as `patch` reads it.
-        let old = "Host a\r# x\nUser b\n";
-        let new = "Host a\r# x\nUser c\n";
-        let diff = unified_diff(Path::new("c"), old, new);
-        assert_eq!(
-            diff,
-            "--- a/c\n+++ b/c\n@@ -1,2 +1,2 @@\n Host a\r# x\n-User b\n+User c\n"
-        );
-        assert_eq!(patch(old, &diff), new);
+        for (old, new, expected) in [
+            (
+                "Host a\r\n  Hostnme x\r\n",
+                "Host a\r\n  HostName x\r\n",
+                "--- a/c\n+++ b/c\n@@ -1,2 +1,2 @@\n Host a\r\n-  Hostnme x\r\n+  HostName x\r\n",
+            ),
+            // A lone \r is part of its line, as `patch` reads it.
+            (
+                "Host a\r# x\nUser b\n",
+                "Host a\r# x\nUser c\n",
+                "--- a/c\n+++ b/c\n@@ -1,2 +1,2 @@\n Host a\r# x\n-User b\n+User c\n",
+            ),
+        ] {
+            let diff = unified_diff(Path::new("c"), old, new);
+            assert_eq!(diff, expected);
+            assert_eq!(patch(old, &diff), new);
+        }
     }
 
     fn mode_of(path: &Path) -> u32 {

@@ -317,6 +317,23 @@ pub async fn read_to_string_async(path: PathBuf, kind: Kind) -> Result<String, R
     String::from_utf8(bytes).map_err(|_| ReadError::NotText { path: shown })
 }
 
+/// For tests that lay out a workspace on disk.
+#[cfg(test)]
+pub(crate) mod testing {
+    /// A temporary directory holding `files` (path below it, text), with the
+    /// directories on the way.
+    pub fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let root = tempfile::tempdir().expect("a temporary directory");
+        for (rel, text) in files {
+            let path = root.path().join(rel);
+            std::fs::create_dir_all(path.parent().expect("a path below root has a parent"))
+                .expect("create the directories");
+            std::fs::write(path, text).expect("write the file");
+        }
+        root
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -350,22 +350,23 @@ mod tests {
         assert_eq!(session_of("garbage"), None);
     }
 
+    /// `sleep 30`, to be killed when its parent (thread) dies.
+    fn sleep_killed_with_its_parent() -> std::io::Result<std::process::Child> {
+        let mut command = std::process::Command::new("/bin/sleep");
+        command.arg("30");
+        set_death_signal(&mut command, DeathSignal::Kill);
+        command.spawn()
+    }
+
     #[test]
     fn a_child_outlives_the_thread_that_asked_for_it() {
         // The parent-death signal is tied to the forking thread: a child
         // asked for on a short-lived thread must still run after that
         // thread has ended.
-        let child = std::thread::spawn(|| {
-            spawn_on_lifeline(|| {
-                let mut command = std::process::Command::new("/bin/sleep");
-                command.arg("30");
-                set_death_signal(&mut command, DeathSignal::Kill);
-                command.spawn()
-            })
-        })
-        .join()
-        .unwrap();
-        let mut child = child.unwrap();
+        let mut child = std::thread::spawn(|| spawn_on_lifeline(sleep_killed_with_its_parent))
+            .join()
+            .unwrap()
+            .unwrap();
         std::thread::sleep(std::time::Duration::from_millis(300));
         assert!(
             child.try_wait().unwrap().is_none(),
@@ -379,15 +380,10 @@ mod tests {
     fn without_the_spawner_the_child_dies_with_its_thread() {
         // The control for the test above: forked on the short-lived thread
         // itself, the child gets its death signal when that thread ends.
-        let child = std::thread::spawn(|| {
-            let mut command = std::process::Command::new("/bin/sleep");
-            command.arg("30");
-            set_death_signal(&mut command, DeathSignal::Kill);
-            command.spawn()
-        })
-        .join()
-        .unwrap();
-        let mut child = child.unwrap();
+        let mut child = std::thread::spawn(sleep_killed_with_its_parent)
+            .join()
+            .unwrap()
+            .unwrap();
         let started = std::time::Instant::now();
         let status = loop {
             if let Some(status) = child.try_wait().unwrap() {

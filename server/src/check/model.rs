@@ -18,6 +18,11 @@ pub enum Status {
 }
 
 impl Status {
+    /// The worst of `statuses` (`max`); `Ok` when there are none.
+    pub fn worst_of(statuses: impl IntoIterator<Item = Status>) -> Status {
+        statuses.into_iter().max().unwrap_or(Status::Ok)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Skipped => "skipped",
@@ -211,11 +216,7 @@ pub struct HealthReport {
 impl HealthReport {
     /// The worst status among the checks (skipped counts as nothing).
     pub fn worst(&self) -> Status {
-        self.checks
-            .iter()
-            .map(|c| c.status)
-            .max()
-            .unwrap_or(Status::Ok)
+        Status::worst_of(self.checks.iter().map(|c| c.status))
     }
 
     /// The report as findings (`gord check -f json|sarif`): each check's

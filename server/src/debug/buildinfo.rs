@@ -12,9 +12,9 @@ const BUILDINFO_MAGIC: &[u8] = b"\xff Go buildinf:";
 /// Flag bit: version and modinfo are inline varint-prefixed strings (Go ≥ 1.18).
 const FLAG_INLINE_STRINGS: u8 = 0x2;
 /// The Go linker's note type for the Go build ID in `.note.go.buildid`.
-const NOTE_GO_BUILD_ID: u32 = 4;
+pub const NOTE_GO_BUILD_ID: u32 = 4;
 /// NT_GNU_BUILD_ID.
-const NOTE_GNU_BUILD_ID: u32 = 3;
+pub const NOTE_GNU_BUILD_ID: u32 = 3;
 
 /// One module line of the build info (`mod`, `dep`, possibly replaced by `=>`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

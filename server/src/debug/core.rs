@@ -6,14 +6,12 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::debug::buildinfo::binary_info;
+use crate::debug::buildinfo::{binary_info, NOTE_GNU_BUILD_ID, NOTE_GO_BUILD_ID};
 use crate::debug::elf::{parse_notes, ByteSource, Elf, ElfError, Layout, ET_CORE, ET_DYN, PT_LOAD};
 use crate::finding::{Finding, Severity, Subject};
 
 const NT_PRPSINFO: u32 = 3;
 const NT_FILE: u32 = 0x4649_4c45;
-const NOTE_GO_BUILD_ID: u32 = 4;
-const NOTE_GNU_BUILD_ID: u32 = 3;
 
 /// A file mapping listed in NT_FILE.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -69,31 +69,32 @@ pub struct Layout {
 }
 
 impl Layout {
-    pub fn u16(&self, b: &[u8], at: usize) -> Option<u16> {
-        let bytes: [u8; 2] = b.get(at..at.checked_add(2)?)?.try_into().ok()?;
+    /// The `N` bytes at `at` as an integer in the file's byte order.
+    fn int<const N: usize, T>(
+        &self,
+        b: &[u8],
+        at: usize,
+        from_be: fn([u8; N]) -> T,
+        from_le: fn([u8; N]) -> T,
+    ) -> Option<T> {
+        let bytes: [u8; N] = b.get(at..at.checked_add(N)?)?.try_into().ok()?;
         Some(if self.big_endian {
-            u16::from_be_bytes(bytes)
+            from_be(bytes)
         } else {
-            u16::from_le_bytes(bytes)
+            from_le(bytes)
         })
+    }
+
+    pub fn u16(&self, b: &[u8], at: usize) -> Option<u16> {
+        self.int(b, at, u16::from_be_bytes, u16::from_le_bytes)
     }
 
     pub fn u32(&self, b: &[u8], at: usize) -> Option<u32> {
-        let bytes: [u8; 4] = b.get(at..at.checked_add(4)?)?.try_into().ok()?;
-        Some(if self.big_endian {
-            u32::from_be_bytes(bytes)
-        } else {
-            u32::from_le_bytes(bytes)
-        })
+        self.int(b, at, u32::from_be_bytes, u32::from_le_bytes)
     }
 
     pub fn u64(&self, b: &[u8], at: usize) -> Option<u64> {
-        let bytes: [u8; 8] = b.get(at..at.checked_add(8)?)?.try_into().ok()?;
-        Some(if self.big_endian {
-            u64::from_be_bytes(bytes)
-        } else {
-            u64::from_le_bytes(bytes)
-        })
+        self.int(b, at, u64::from_be_bytes, u64::from_le_bytes)
     }
 
     /// A word: 8 bytes in ELF64, 4 in ELF32.

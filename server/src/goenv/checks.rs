@@ -8,7 +8,7 @@ use futures::future::{join_all, BoxFuture};
 
 use crate::check::{Area, Check, CheckContext, FnCheck, Outcome, RunFn, Status};
 use crate::finding::{Finding, Fix, Severity, Subject};
-use crate::goenv::env::{snippet, GoEnv};
+use crate::goenv::env::{snippet, GoEnv, DOWNLOAD_VARS};
 use crate::goenv::gomod::{directives, module_files, Directive};
 use crate::goenv::probe::{
     go_command, go_env, locate, toolchain_version, version_of, GO_NOT_FOUND,
@@ -198,18 +198,7 @@ fn go004_bin_on_path(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
 pub(crate) fn judge_proxy(env: &GoEnv) -> Outcome {
     let proxy = env.get("GOPROXY").unwrap_or("");
     let shown = env.display("GOPROXY");
-    let detail = [
-        "GOPROXY",
-        "GOPRIVATE",
-        "GONOPROXY",
-        "GONOSUMDB",
-        "GOSUMDB",
-        "GOFLAGS",
-    ]
-    .iter()
-    .map(|k| format!("{k}={}", env.display(k)))
-    .collect::<Vec<_>>()
-    .join("\n");
+    let detail = env.lines_of(DOWNLOAD_VARS);
     let outcome = if has_url_credentials(proxy) {
         Outcome::warning(format!(
             "GOPROXY carries credentials in its URL ({shown}): they show up in process lists, logs and bug reports"
@@ -627,6 +616,19 @@ mod tests {
     use crate::finding::{Position, Range};
     use std::path::Path;
 
+    /// GO006's findings for a go.mod with `found`, run by the local go
+    /// 1.26.8 under this GOTOOLCHAIN, with or without GOPROXY=off.
+    fn judged(found: &[Directive], gotoolchain: &str, proxy_off: bool) -> Vec<Finding> {
+        judge_module_file(
+            Path::new("/m/go.mod"),
+            "go.mod",
+            found,
+            &local(),
+            gotoolchain,
+            proxy_off,
+        )
+    }
+
     fn directive(keyword: &'static str, value: &str) -> Directive {
         Directive {
             keyword,
@@ -645,28 +647,13 @@ mod tests {
     #[test]
     fn go006_passes_a_module_within_the_local_toolchain() {
         let found = [directive("go", "1.22"), directive("toolchain", "go1.26.0")];
-        assert!(judge_module_file(
-            Path::new("/m/go.mod"),
-            "go.mod",
-            &found,
-            &local(),
-            "auto",
-            false
-        )
-        .is_empty());
+        assert!(judged(&found, "auto", false).is_empty());
     }
 
     #[test]
     fn go006_is_an_error_when_a_newer_go_is_required_and_gotoolchain_is_local() {
         let found = [directive("go", "1.27.1")];
-        let findings = judge_module_file(
-            Path::new("/m/go.mod"),
-            "go.mod",
-            &found,
-            &local(),
-            "local",
-            false,
-        );
+        let findings = judged(&found, "local", false);
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].severity, Severity::Error);
         assert!(findings[0]
@@ -683,13 +670,12 @@ mod tests {
     #[test]
     fn go006_warns_about_the_toolchain_download_when_switching_is_allowed() {
         let found = [directive("toolchain", "go1.27.0")];
-        let findings =
-            judge_module_file(Path::new("/u"), "go.mod", &found, &local(), "auto", false);
+        let findings = judged(&found, "auto", false);
         assert_eq!(findings[0].severity, Severity::Warning);
         assert!(findings[0]
             .message
             .contains("downloads go1.27.0 from GOPROXY"));
-        let offline = judge_module_file(Path::new("/u"), "go.mod", &found, &local(), "auto", true);
+        let offline = judged(&found, "auto", true);
         assert_eq!(offline[0].severity, Severity::Error);
     }
 
@@ -697,45 +683,23 @@ mod tests {
     fn go006_ignores_a_newer_toolchain_line_when_downloads_are_off() {
         let found = [directive("go", "1.22"), directive("toolchain", "go1.27.0")];
         for setting in ["local", "path", "go1.26.8+path"] {
-            let findings =
-                judge_module_file(Path::new("/u"), "go.mod", &found, &local(), setting, false);
+            let findings = judged(&found, setting, false);
             assert!(findings.is_empty(), "GOTOOLCHAIN={setting}: {findings:?}");
         }
         let newer_go = [directive("go", "1.27.0")];
-        let findings = judge_module_file(
-            Path::new("/u"),
-            "go.mod",
-            &newer_go,
-            &local(),
-            "path",
-            false,
-        );
+        let findings = judged(&newer_go, "path", false);
         assert_eq!(findings[0].severity, Severity::Error);
         assert!(findings[0].message.contains("GOTOOLCHAIN=path"));
     }
 
     #[test]
     fn go006_flags_a_malformed_version_in_go_words() {
-        let findings = judge_module_file(
-            Path::new("/u"),
-            "go.mod",
-            &[directive("go", "1.x")],
-            &local(),
-            "auto",
-            false,
-        );
+        let findings = judged(&[directive("go", "1.x")], "auto", false);
         assert_eq!(
             findings[0].message,
             "invalid go version '1.x': must match format 1.23.0"
         );
-        let findings = judge_module_file(
-            Path::new("/u"),
-            "go.mod",
-            &[directive("go", "go1.22")],
-            &local(),
-            "auto",
-            false,
-        );
+        let findings = judged(&[directive("go", "go1.22")], "auto", false);
         assert_eq!(
             findings[0].severity,
             Severity::Error,

@@ -9,24 +9,29 @@ pub struct GoEnv {
     vars: BTreeMap<String, String>,
 }
 
-/// The variables the report shows, in this order.
-pub const SHOWN_VARS: &[&str] = &[
-    "GOVERSION",
-    "GOROOT",
-    "GOPATH",
-    "GOBIN",
-    "GOMODCACHE",
-    "GOCACHE",
+/// The variables that decide where modules are downloaded from and how they
+/// are verified.
+pub const DOWNLOAD_VARS: &[&str] = &[
     "GOPROXY",
     "GOPRIVATE",
     "GONOPROXY",
     "GONOSUMDB",
     "GOSUMDB",
     "GOFLAGS",
-    "GOTOOLCHAIN",
-    "GOWORK",
-    "GOOS",
-    "GOARCH",
+];
+
+/// The variables the report shows, in this order.
+const SHOWN_VARS: [&[&str]; 3] = [
+    &[
+        "GOVERSION",
+        "GOROOT",
+        "GOPATH",
+        "GOBIN",
+        "GOMODCACHE",
+        "GOCACHE",
+    ],
+    DOWNLOAD_VARS,
+    &["GOTOOLCHAIN", "GOWORK", "GOOS", "GOARCH"],
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -90,8 +95,12 @@ impl GoEnv {
 
     /// `KEY=value` lines for the report, secrets redacted.
     pub fn summary_lines(&self) -> String {
-        SHOWN_VARS
-            .iter()
+        self.lines_of(SHOWN_VARS.concat().as_slice())
+    }
+
+    /// `KEY=value` lines for `keys`, in their order, secrets redacted.
+    pub fn lines_of(&self, keys: &[&str]) -> String {
+        keys.iter()
             .map(|k| format!("{k}={}", self.display(k)))
             .collect::<Vec<_>>()
             .join("\n")

@@ -97,6 +97,7 @@ pub fn module_files_within(root: &Path, max_depth: usize, max_files: usize) -> V
 mod tests {
     use super::*;
     use crate::finding::Position;
+    use crate::fsread::testing::tree;
 
     #[test]
     fn finds_go_and_toolchain_with_their_ranges() {
@@ -124,17 +125,13 @@ mod tests {
 
     #[test]
     fn walks_the_tree_but_not_vendor_hidden_or_testdata() {
-        let root = tempfile::tempdir().unwrap();
-        let make = |rel: &str| {
-            let path = root.path().join(rel);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(&path, "module m\n").unwrap();
-        };
-        make("go.work");
-        make("svc/go.mod");
-        make("vendor/x/go.mod");
-        make(".git/go.mod");
-        make("svc/testdata/go.mod");
+        let root = tree(&[
+            ("go.work", "module m\n"),
+            ("svc/go.mod", "module m\n"),
+            ("vendor/x/go.mod", "module m\n"),
+            (".git/go.mod", "module m\n"),
+            ("svc/testdata/go.mod", "module m\n"),
+        ]);
         let found: Vec<_> = module_files(root.path())
             .into_iter()
             .map(|p| p.strip_prefix(root.path()).unwrap().display().to_string())

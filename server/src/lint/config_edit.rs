@@ -25,7 +25,7 @@ use std::path::Path;
 
 use thiserror::Error;
 
-use super::model::ByteEdit;
+use super::model::{is_linter_name, ByteEdit};
 
 /// The formatters of golangci-lint v2 (`getAllFormatterNames`).
 const V2_FORMATTERS: [&str; 6] = ["gci", "gofmt", "gofumpt", "goimports", "golines", "swaggo"];
@@ -127,15 +127,6 @@ pub fn new_config(linter: &str, major: u8) -> String {
         return "version: \"2\"\n".to_string();
     }
     format!("version: \"2\"\nlinters:\n  disable:\n    - {name}\n")
-}
-
-/// golangci-lint's linter name shape, `[\w-]+` in ASCII; also what may be
-/// written into YAML and JSON unquoted or without escapes.
-fn is_linter_name(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 /// A YAML double-quoted scalar holding `s` exactly.
@@ -1735,8 +1726,8 @@ mod tests {
         Ok(out)
     }
 
-    fn yaml(text: &str, linter: &str, major: u8) -> Result<String, ConfigEditError> {
-        disable(text, ConfigFormat::Yaml, linter, major)
+    fn toml(text: &str, linter: &str, major: u8) -> Result<String, ConfigEditError> {
+        disable(text, ConfigFormat::Toml, linter, major)
     }
 
     fn json(text: &str, linter: &str, major: u8) -> Result<String, ConfigEditError> {
@@ -1770,567 +1761,6 @@ mod tests {
     }
 
     #[test]
-    fn a_block_enable_list_loses_the_linter_which_is_then_disabled() {
-        let text =
-            "version: \"2\"\nlinters:\n  enable:\n    - errcheck\n    - gosec\n    - revive\n";
-        assert_eq!(
-            yaml(text, "gosec", 2).as_deref(),
-            Ok("version: \"2\"\nlinters:\n  enable:\n    - errcheck\n    - revive\n  disable:\n    - gosec\n")
-        );
-    }
-
-    #[test]
-    fn a_linter_enabled_twice_loses_every_occurrence() {
-        let text = "linters:\n  default: none\n  enable:\n    - gosec\n    - errcheck\n    - \"gosec\" # again\n";
-        assert_eq!(
-            yaml(text, "gosec", 2).as_deref(),
-            Ok("linters:\n  default: none\n  enable:\n    - errcheck\n")
-        );
-    }
-
-    #[test]
-    fn a_flow_style_enable_list_loses_the_linter() {
-        let text = "linters:\n  default: none\n  enable: [errcheck, gosec, 'revive']\n";
-        assert_eq!(
-            yaml(text, "gosec", 2).as_deref(),
-            Ok("linters:\n  default: none\n  enable: [errcheck, 'revive']\n")
-        );
-        assert_eq!(
-            yaml(text, "revive", 2).as_deref(),
-            Ok("linters:\n  default: none\n  enable: [errcheck, gosec]\n")
-        );
-        let twice = "linters:\n  default: none\n  enable: [gosec, gosec, errcheck, gosec]\n";
-        assert_eq!(
-            yaml(twice, "gosec", 2).as_deref(),
-            Ok("linters:\n  default: none\n  enable: [errcheck]\n")
-        );
-    }
-
-    #[test]
-    fn default_none_makes_removal_enough() {
-        let text =
-            "version: \"2\"\nlinters:\n  default: none\n  enable:\n    - errcheck\n    - gosec\n";
-        assert_eq!(
-            yaml(text, "errcheck", 2).as_deref(),
-            Ok("version: \"2\"\nlinters:\n  default: none\n  enable:\n    - gosec\n")
-        );
-    }
-
-    #[test]
-    fn default_none_without_the_linter_is_already_disabled() {
-        let text = "linters:\n  default: \"none\"\n  enable:\n    - gosec\n";
-        assert_eq!(
-            yaml(text, "errcheck", 2),
-            Err(ConfigEditError::AlreadyDisabled)
-        );
-    }
-
-    #[test]
-    fn default_standard_adds_the_linter_to_the_existing_disable_list() {
-        let text = "linters:\n  default: standard\n  disable:\n    - unused # noisy\n";
-        assert_eq!(
-            yaml(text, "errcheck", 2).as_deref(),
-            Ok("linters:\n  default: standard\n  disable:\n    - unused # noisy\n    - errcheck\n")
-        );
-    }
-
-    #[test]
-    fn a_compact_disable_list_keeps_its_own_indentation() {
-        let text = "linters:\n  disable:\n  - unused\n  settings: {}\n";
-        assert_eq!(
-            yaml(text, "errcheck", 2).as_deref(),
-            Ok("linters:\n  disable:\n  - unused\n  - errcheck\n  settings: {}\n")
-        );
-    }
-
-    #[test]
-    fn a_flow_disable_list_gets_the_linter_appended() {
-        assert_eq!(
-            yaml("linters:\n  disable: [unused]\n", "errcheck", 2).as_deref(),
-            Ok("linters:\n  disable: [unused, errcheck]\n")
-        );
-        assert_eq!(
-            yaml("linters:\n  disable: []\n", "errcheck", 2).as_deref(),
-            Ok("linters:\n  disable: [errcheck]\n")
-        );
-    }
-
-    #[test]
-    fn an_empty_disable_key_gets_its_first_item() {
-        assert_eq!(
-            yaml("linters:\n    disable:\n    # none yet\n", "errcheck", 2).as_deref(),
-            Ok("linters:\n    disable:\n        - errcheck\n    # none yet\n")
-        );
-    }
-
-    #[test]
-    fn a_missing_disable_key_is_created_after_the_enable_list_with_two_space_indent() {
-        let text =
-            "linters:\n  enable:\n    - gosec\n  settings:\n    gosec:\n      severity: low\n";
-        assert_eq!(
-            yaml(text, "errcheck", 2).as_deref(),
-            Ok("linters:\n  enable:\n    - gosec\n  disable:\n    - errcheck\n  settings:\n    gosec:\n      severity: low\n")
-        );
-    }
-
-    #[test]
-    fn a_missing_disable_key_is_created_with_four_space_indent() {
-        let text = "linters:\n    default: all\n    settings:\n        lll:\n            line-length: 100\nrun:\n    timeout: 5m\n";
-        assert_eq!(
-            yaml(text, "lll", 2).as_deref(),
-            Ok("linters:\n    default: all\n    settings:\n        lll:\n            line-length: 100\n    disable:\n        - lll\nrun:\n    timeout: 5m\n")
-        );
-    }
-
-    #[test]
-    fn removing_the_last_enabled_item_leaves_the_key_and_adds_disable_after_it() {
-        let text = "linters:\n  enable:\n    - gosec\n";
-        assert_eq!(
-            yaml(text, "gosec", 2).as_deref(),
-            Ok("linters:\n  enable:\n  disable:\n    - gosec\n")
-        );
-    }
-
-    #[test]
-    fn an_empty_linters_key_gets_a_disable_list() {
-        assert_eq!(
-            yaml(
-                "version: \"2\"\nlinters:\nrun:\n  timeout: 1m\n",
-                "errcheck",
-                2
-            )
-            .as_deref(),
-            Ok("version: \"2\"\nlinters:\n  disable:\n    - errcheck\nrun:\n  timeout: 1m\n")
-        );
-    }
-
-    #[test]
-    fn no_linters_key_at_all_appends_one() {
-        assert_eq!(
-            yaml("version: \"2\"\n", "errcheck", 2).as_deref(),
-            Ok("version: \"2\"\nlinters:\n  disable:\n    - errcheck\n")
-        );
-        assert_eq!(
-            yaml("run:\n    timeout: 5m", "errcheck", 1).as_deref(),
-            Ok("run:\n    timeout: 5m\nlinters:\n    disable:\n        - errcheck\n")
-        );
-        assert_eq!(
-            yaml("", "errcheck", 1).as_deref(),
-            Ok("linters:\n  disable:\n    - errcheck\n")
-        );
-    }
-
-    #[test]
-    fn comments_are_kept_around_the_removed_item() {
-        let text = "linters:\n  # the strict set\n  default: none\n  enable:\n    # security\n    - gosec # noisy\n    - errcheck # keep\n  # end\n";
-        assert_eq!(
-            yaml(text, "gosec", 2).as_deref(),
-            Ok("linters:\n  # the strict set\n  default: none\n  enable:\n    # security\n    - errcheck # keep\n  # end\n")
-        );
-    }
-
-    #[test]
-    fn a_crlf_config_gets_crlf_lines() {
-        let text = "linters:\r\n  enable:\r\n    - gosec\r\n    - errcheck\r\n";
-        assert_eq!(
-            yaml(text, "gosec", 2).as_deref(),
-            Ok("linters:\r\n  enable:\r\n    - errcheck\r\n  disable:\r\n    - gosec\r\n")
-        );
-        assert_eq!(
-            yaml("run:\r\n  timeout: 1m", "gosec", 2).as_deref(),
-            Ok("run:\r\n  timeout: 1m\r\nlinters:\r\n  disable:\r\n    - gosec\r\n")
-        );
-    }
-
-    #[test]
-    fn a_last_line_without_newline_stays_without_one() {
-        assert_eq!(
-            yaml("linters:\n  disable:\n    - unused", "errcheck", 2).as_deref(),
-            Ok("linters:\n  disable:\n    - unused\n    - errcheck")
-        );
-    }
-
-    #[test]
-    fn a_v2_formatter_leaves_formatters_enable_only() {
-        let text = "version: \"2\"\nformatters:\n  enable:\n    - gofmt\n    - goimports\nlinters:\n  default: standard\n";
-        assert_eq!(
-            yaml(text, "gofmt", 2).as_deref(),
-            Ok("version: \"2\"\nformatters:\n  enable:\n    - goimports\nlinters:\n  default: standard\n")
-        );
-    }
-
-    #[test]
-    fn a_v2_formatter_that_is_not_enabled_is_an_error() {
-        assert_eq!(
-            yaml("version: \"2\"\nlinters:\n  default: all\n", "gofumpt", 2),
-            Err(ConfigEditError::FormatterNotEnabled("gofumpt".to_string()))
-        );
-    }
-
-    #[test]
-    fn a_v1_formatter_is_an_ordinary_linter() {
-        assert_eq!(
-            yaml("linters:\n  enable:\n    - gofmt\n", "gofmt", 1).as_deref(),
-            Ok("linters:\n  enable:\n  disable:\n    - gofmt\n")
-        );
-    }
-
-    #[test]
-    fn v1_disable_all_makes_removal_enough() {
-        let text = "linters:\n  disable-all: true\n  enable:\n    - errcheck\n    - gosec\n";
-        assert_eq!(
-            yaml(text, "gosec", 1).as_deref(),
-            Ok("linters:\n  disable-all: true\n  enable:\n    - errcheck\n")
-        );
-    }
-
-    #[test]
-    fn v1_disable_all_refuses_to_remove_the_last_linter() {
-        let text = "linters:\n  disable-all: true\n  enable: [gosec]\n";
-        assert_eq!(
-            yaml(text, "gosec", 1),
-            Err(ConfigEditError::LastLinter("gosec".to_string()))
-        );
-    }
-
-    #[test]
-    fn v1_disable_all_with_presets_is_unsupported() {
-        let text = "linters:\n  disable-all: true\n  presets:\n    - bugs\n  enable: [gosec]\n";
-        assert!(unsupported(yaml(text, "gosec", 1)));
-    }
-
-    #[test]
-    fn v1_enable_all_adds_to_disable() {
-        let text = "linters:\n  enable-all: true\n  disable:\n    - lll\n";
-        assert_eq!(
-            yaml(text, "gosec", 1).as_deref(),
-            Ok("linters:\n  enable-all: true\n  disable:\n    - lll\n    - gosec\n")
-        );
-    }
-
-    #[test]
-    fn v2_default_none_key_means_nothing_in_v1() {
-        // v1 has no `default`; only disable-all turns the defaults off.
-        let text = "linters:\n  default: none\n  enable: [gosec, lll]\n";
-        assert_eq!(
-            yaml(text, "gosec", 1).as_deref(),
-            Ok("linters:\n  default: none\n  enable: [lll]\n  disable:\n    - gosec\n")
-        );
-    }
-
-    #[test]
-    fn an_already_disabled_linter_is_an_error() {
-        assert_eq!(
-            yaml("linters:\n  disable:\n    - gosec\n", "gosec", 2),
-            Err(ConfigEditError::AlreadyDisabled)
-        );
-        assert_eq!(
-            yaml("linters:\n  disable: ['gosec']\n", "gosec", 1),
-            Err(ConfigEditError::AlreadyDisabled)
-        );
-    }
-
-    #[test]
-    fn enabled_and_disabled_at_once_only_loses_the_enable_entry() {
-        assert_eq!(
-            yaml(
-                "linters:\n  enable: [gosec]\n  disable: [gosec]\n",
-                "gosec",
-                2
-            )
-            .as_deref(),
-            Ok("linters:\n  enable: []\n  disable: [gosec]\n")
-        );
-    }
-
-    #[test]
-    fn anchors_aliases_and_tags_are_unsupported() {
-        assert!(unsupported(yaml(
-            "base: &b\n  - gosec\nlinters:\n  enable: *b\n",
-            "gosec",
-            2
-        )));
-        assert!(unsupported(yaml(
-            "linters:\n  enable: !!seq [gosec]\n",
-            "gosec",
-            2
-        )));
-    }
-
-    #[test]
-    fn several_documents_and_directives_are_unsupported() {
-        assert!(unsupported(yaml(
-            "run: {}\n---\nlinters:\n  enable: [a]\n",
-            "a",
-            2
-        )));
-        assert!(unsupported(yaml("%YAML 1.2\n---\nlinters: {}\n", "a", 2)));
-        assert!(unsupported(yaml("linters:\n  enable: [a]\n...\n", "a", 2)));
-    }
-
-    #[test]
-    fn a_leading_document_start_is_fine() {
-        assert_eq!(
-            yaml("---\nlinters:\n  disable: [a]\n", "b", 2).as_deref(),
-            Ok("---\nlinters:\n  disable: [a, b]\n")
-        );
-    }
-
-    #[test]
-    fn linters_that_is_not_a_block_mapping_is_unsupported() {
-        assert!(unsupported(yaml(
-            "linters: {enable: [gosec]}\n",
-            "gosec",
-            2
-        )));
-        assert!(unsupported(yaml("linters:\n  - gosec\n", "gosec", 2)));
-        assert!(unsupported(yaml("linters: gosec\n", "gosec", 2)));
-        assert!(unsupported(yaml("- linters\n", "gosec", 2)));
-    }
-
-    #[test]
-    fn odd_lists_are_unsupported() {
-        assert!(unsupported(yaml(
-            "linters:\n  enable: [a,\n    gosec]\n",
-            "gosec",
-            2
-        )));
-        assert!(unsupported(yaml(
-            "linters:\n  enable:\n    - [gosec]\n",
-            "gosec",
-            2
-        )));
-        assert!(unsupported(yaml(
-            "linters:\n  enable:\n    - name: gosec\n",
-            "gosec",
-            2
-        )));
-        assert!(unsupported(yaml("linters:\n  enable: gosec\n", "gosec", 2)));
-        assert!(unsupported(yaml(
-            "linters:\n  enable:\n    - a\n      - b\n",
-            "gosec",
-            2
-        )));
-    }
-
-    #[test]
-    fn duplicate_keys_and_tab_indentation_are_unsupported() {
-        assert!(unsupported(yaml(
-            "linters:\n  enable: [a]\nlinters:\n  enable: [b]\n",
-            "a",
-            2
-        )));
-        assert!(unsupported(yaml("linters:\n\tenable: [a]\n", "a", 2)));
-    }
-
-    #[test]
-    fn block_scalars_and_quoted_text_elsewhere_do_not_confuse_the_reader() {
-        let text = "run:\n  note: |\n    linters:\n      - not: [a key\n  other: \"# not a comment\"\nlinters:\n  enable:\n    - gosec\n";
-        assert_eq!(
-            yaml(text, "gosec", 2).as_deref(),
-            Ok("run:\n  note: |\n    linters:\n      - not: [a key\n  other: \"# not a comment\"\nlinters:\n  enable:\n  disable:\n    - gosec\n")
-        );
-    }
-
-    #[test]
-    fn an_indented_root_or_a_value_below_its_key_is_unsupported() {
-        assert!(unsupported(yaml(
-            "  run: {}\n  linters:\n    disable: [a]\n",
-            "b",
-            2
-        )));
-        assert!(unsupported(yaml(
-            "linters:\n  disable-all:\n    true\n  enable: [a, b]\n",
-            "b",
-            1
-        )));
-        assert!(unsupported(yaml(
-            "linters:\n  default:\n    none\n",
-            "b",
-            2
-        )));
-    }
-
-    #[test]
-    fn a_lone_carriage_return_is_unsupported() {
-        assert!(unsupported(yaml("linters:\r  enable: [a]\n", "a", 2)));
-    }
-
-    #[test]
-    fn list_items_that_are_not_one_scalar_are_unsupported() {
-        assert!(unsupported(yaml(
-            "linters:\n  disable: [ab\": x]\n",
-            "gosec",
-            2
-        )));
-        assert!(unsupported(yaml(
-            "linters:\n  disable: [\"a\" b]\n",
-            "gosec",
-            2
-        )));
-        assert!(unsupported(yaml(
-            "linters:\n  disable:\n    - 'a' b\n",
-            "gosec",
-            2
-        )));
-        assert_eq!(
-            yaml("linters:\n  disable: [it's, \"a,b\", 'c''d']\n", "gosec", 2).as_deref(),
-            Ok("linters:\n  disable: [it's, \"a,b\", 'c''d', gosec]\n")
-        );
-    }
-
-    #[test]
-    fn lines_under_a_key_with_an_inline_value_are_unsupported() {
-        assert!(unsupported(yaml(
-            "linters:\n  enable: [a]\n  - b\n",
-            "a",
-            2
-        )));
-        assert!(unsupported(yaml(
-            "linters:\n  enable: [a]\n    b\n",
-            "a",
-            2
-        )));
-    }
-
-    #[test]
-    fn a_quoted_linters_key_is_recognised() {
-        assert_eq!(
-            yaml("\"linters\":\n  disable: [a]\n", "b", 2).as_deref(),
-            Ok("\"linters\":\n  disable: [a, b]\n")
-        );
-    }
-
-    fn toml(text: &str, linter: &str, major: u8) -> Result<String, ConfigEditError> {
-        disable(text, ConfigFormat::Toml, linter, major)
-    }
-
-    #[test]
-    fn a_toml_enable_array_loses_the_linter_which_is_then_disabled() {
-        let text = "version = \"2\"\n\n[linters]\nenable = [\"errcheck\", \"gosec\", \"revive\"]\n";
-        assert_eq!(
-            toml(text, "gosec", 2).as_deref(),
-            Ok("version = \"2\"\n\n[linters]\nenable = [\"errcheck\", \"revive\"]\ndisable = [\"gosec\"]\n")
-        );
-    }
-
-    #[test]
-    fn a_multi_line_toml_array_keeps_its_layout_and_comments() {
-        let text = "[linters]\ndefault = \"none\"\nenable = [\n  \"errcheck\", # always\n  \"gosec\",\n  'revive',\n]\n";
-        assert_eq!(
-            toml(text, "gosec", 2).as_deref(),
-            Ok("[linters]\ndefault = \"none\"\nenable = [\n  \"errcheck\", # always\n  'revive',\n]\n")
-        );
-        assert_eq!(
-            toml(text, "revive", 2).as_deref(),
-            Ok("[linters]\ndefault = \"none\"\nenable = [\n  \"errcheck\", # always\n  \"gosec\",\n]\n")
-        );
-        let twice = "[linters]\ndefault = \"none\"\nenable = [\"gosec\", \"gosec\", \"errcheck\", \"gosec\"]\n";
-        assert_eq!(
-            toml(twice, "gosec", 2).as_deref(),
-            Ok("[linters]\ndefault = \"none\"\nenable = [\"errcheck\"]\n")
-        );
-    }
-
-    #[test]
-    fn removing_every_toml_item_leaves_an_empty_array() {
-        let text = "[linters]\nenable = [\n  \"gosec\", # the one\n]\n";
-        assert_eq!(
-            toml(text, "gosec", 2).as_deref(),
-            Ok("[linters]\nenable = []\ndisable = [\"gosec\"]\n")
-        );
-    }
-
-    #[test]
-    fn toml_default_none_and_v1_disable_all_make_removal_enough() {
-        let text = "[linters]\ndefault = \"none\"\nenable = [\"errcheck\", \"gosec\"]\n";
-        assert_eq!(
-            toml(text, "errcheck", 2).as_deref(),
-            Ok("[linters]\ndefault = \"none\"\nenable = [\"gosec\"]\n")
-        );
-        assert_eq!(toml(text, "lll", 2), Err(ConfigEditError::AlreadyDisabled));
-        let v1 = "[linters]\ndisable-all = true\nenable = [\"errcheck\", \"gosec\"]\n";
-        assert_eq!(
-            toml(v1, "gosec", 1).as_deref(),
-            Ok("[linters]\ndisable-all = true\nenable = [\"errcheck\"]\n")
-        );
-        let last = "[linters]\ndisable-all = true\nenable = [\"gosec\"]\n";
-        assert_eq!(
-            toml(last, "gosec", 1),
-            Err(ConfigEditError::LastLinter("gosec".into()))
-        );
-        let presets = "[linters]\ndisable-all = true\npresets = [\"bugs\"]\nenable = [\"gosec\"]\n";
-        assert!(unsupported(toml(presets, "gosec", 1)));
-    }
-
-    #[test]
-    fn a_toml_disable_array_gets_the_linter_appended() {
-        assert_eq!(
-            toml("[linters]\ndisable = [\"unused\"] # noisy\n", "errcheck", 2).as_deref(),
-            Ok("[linters]\ndisable = [\"unused\", \"errcheck\"] # noisy\n")
-        );
-        assert_eq!(
-            toml("[linters]\ndisable = []\n", "errcheck", 2).as_deref(),
-            Ok("[linters]\ndisable = [\"errcheck\"]\n")
-        );
-        assert_eq!(
-            toml("[linters]\ndisable = [\"errcheck\"]\n", "errcheck", 2),
-            Err(ConfigEditError::AlreadyDisabled)
-        );
-    }
-
-    #[test]
-    fn a_missing_toml_disable_key_goes_after_the_last_value_of_linters() {
-        let text = "[linters]\ndefault = \"all\" # everything\nsettings.lll.line-length = 100\n\n[linters.settings.gosec]\nseverity = \"low\"\n\n[run]\ntimeout = \"5m\"";
-        assert_eq!(
-            toml(text, "lll", 2).as_deref(),
-            Ok("[linters]\ndefault = \"all\" # everything\nsettings.lll.line-length = 100\ndisable = [\"lll\"]\n\n[linters.settings.gosec]\nseverity = \"low\"\n\n[run]\ntimeout = \"5m\"")
-        );
-        assert_eq!(
-            toml("[linters]\n", "lll", 2).as_deref(),
-            Ok("[linters]\ndisable = [\"lll\"]\n")
-        );
-        assert_eq!(
-            toml("[linters]", "lll", 2).as_deref(),
-            Ok("[linters]\ndisable = [\"lll\"]")
-        );
-    }
-
-    #[test]
-    fn no_toml_linters_table_appends_one() {
-        assert_eq!(
-            toml("version = \"2\"\n", "lll", 2).as_deref(),
-            Ok("version = \"2\"\n\n[linters]\ndisable = [\"lll\"]\n")
-        );
-        assert_eq!(
-            toml("version = \"2\"", "lll", 2).as_deref(),
-            Ok("version = \"2\"\n\n[linters]\ndisable = [\"lll\"]\n")
-        );
-        assert_eq!(
-            toml("", "lll", 1).as_deref(),
-            Ok("[linters]\ndisable = [\"lll\"]\n")
-        );
-        // Only sub-tables: a [linters] header may follow them.
-        assert_eq!(
-            toml("[linters.settings.lll]\r\nline-length = 100\r\n", "lll", 2).as_deref(),
-            Ok("[linters.settings.lll]\r\nline-length = 100\r\n\r\n[linters]\r\ndisable = [\"lll\"]\r\n")
-        );
-    }
-
-    #[test]
-    fn toml_formatters_are_only_removed_from_formatters_enable() {
-        let text = "version = \"2\"\n[formatters]\nenable = [\"gofmt\", \"goimports\"]\n";
-        assert_eq!(
-            toml(text, "gofmt", 2).as_deref(),
-            Ok("version = \"2\"\n[formatters]\nenable = [\"goimports\"]\n")
-        );
-        assert_eq!(
-            toml(text, "gci", 2),
-            Err(ConfigEditError::FormatterNotEnabled("gci".into()))
-        );
-    }
-
-    #[test]
     fn toml_forms_gord_does_not_edit_are_unsupported() {
         for text in [
             "linters = { enable = [\"lll\"] }\n",
@@ -2342,92 +1772,6 @@ mod tests {
         ] {
             assert!(unsupported(toml(text, "lll", 2)), "{text:?}");
         }
-    }
-
-    #[test]
-    fn bad_names_and_versions_are_refused() {
-        assert_eq!(
-            yaml("", "a b", 2),
-            Err(ConfigEditError::InvalidLinterName("a b".to_string()))
-        );
-        assert_eq!(
-            yaml("", "gosec", 3),
-            Err(ConfigEditError::UnsupportedVersion(3))
-        );
-    }
-
-    #[test]
-    fn json_enable_array_loses_the_linter_and_disable_array_gains_it() {
-        let text = "{\n  \"linters\": {\n    \"enable\": [\"gosec\", \"errcheck\"],\n    \"disable\": [\"lll\"]\n  }\n}\n";
-        assert_eq!(
-            json(text, "gosec", 2).as_deref(),
-            Ok("{\n  \"linters\": {\n    \"enable\": [\"errcheck\"],\n    \"disable\": [\"lll\", \"gosec\"]\n  }\n}\n")
-        );
-    }
-
-    #[test]
-    fn json_default_none_makes_removal_enough() {
-        let text = "{\"linters\": {\"default\": \"none\", \"enable\": [\"a\", \"gosec\", \"b\"]}}";
-        assert_eq!(
-            json(text, "gosec", 2).as_deref(),
-            Ok("{\"linters\": {\"default\": \"none\", \"enable\": [\"a\", \"b\"]}}")
-        );
-    }
-
-    #[test]
-    fn json_creates_the_disable_member_and_the_linters_object() {
-        let text = "{\n  \"linters\": {\n    \"default\": \"all\"\n  }\n}\n";
-        assert_eq!(
-            json(text, "lll", 2).as_deref(),
-            Ok("{\n  \"linters\": {\n    \"default\": \"all\",\n    \"disable\": [\"lll\"]\n  }\n}\n")
-        );
-        assert_eq!(
-            json("{\"version\": \"2\"}", "lll", 2).as_deref(),
-            Ok("{\"version\": \"2\", \"linters\": {\"disable\": [\"lll\"]}}")
-        );
-        assert_eq!(
-            json("{}", "lll", 1).as_deref(),
-            Ok("{\"linters\": {\"disable\": [\"lll\"]}}")
-        );
-        assert_eq!(
-            json("{\"linters\": {}, \"run\": {}}", "lll", 1).as_deref(),
-            Ok("{\"linters\": {\"disable\": [\"lll\"]}, \"run\": {}}")
-        );
-    }
-
-    #[test]
-    fn json_formatters_and_already_disabled() {
-        let text = "{\"formatters\": {\"enable\": [\"gofmt\"]}}";
-        assert_eq!(
-            json(text, "gofmt", 2).as_deref(),
-            Ok("{\"formatters\": {\"enable\": []}}")
-        );
-        assert_eq!(
-            json("{\"linters\": {\"disable\": [\"lll\"]}}", "lll", 2),
-            Err(ConfigEditError::AlreadyDisabled)
-        );
-    }
-
-    #[test]
-    fn json_with_a_bom_or_escaped_names_is_read_as_go_reads_it() {
-        assert_eq!(
-            json("\u{feff}{\"linters\": {\"enable\": [\"lll\"]}}", "lll", 2).as_deref(),
-            Ok("\u{feff}{\"linters\": {\"enable\": [], \"disable\": [\"lll\"]}}")
-        );
-        assert_eq!(
-            json(
-                "{\"linters\": {\"enable\": [\"\\u006cll\", \"gosec\"]}}",
-                "lll",
-                2
-            )
-            .as_deref(),
-            Ok("{\"linters\": {\"enable\": [\"gosec\"], \"disable\": [\"lll\"]}}")
-        );
-        // The last of a repeated key is the one Go keeps.
-        assert_eq!(
-            json("{\"linters\": {\"default\": \"none\", \"default\": \"all\"}}", "lll", 2).as_deref(),
-            Ok("{\"linters\": {\"default\": \"none\", \"default\": \"all\", \"disable\": [\"lll\"]}}")
-        );
     }
 
     #[test]
@@ -2475,5 +1819,793 @@ mod tests {
             new_config("a: b", 1),
             "linters:\n  disable:\n    - \"a: b\"\n"
         );
+    }
+
+    /// What disabling a linter makes of a config: (format, what the case
+    /// shows, the config, the linter, golangci-lint's major version, the
+    /// config after or the refusal).
+    #[test]
+    fn disabling_a_linter_edits_only_what_it_must() {
+        for (format, why, text, linter, major, expected) in [
+            (
+                ConfigFormat::Yaml,
+                "a block enable list loses the linter which is then disabled",
+                "version: \"2\"\nlinters:\n  enable:\n    - errcheck\n    - gosec\n    - revive\n",
+                "gosec",
+                2,
+                Ok("version: \"2\"\nlinters:\n  enable:\n    - errcheck\n    - revive\n  disable:\n    - gosec\n"),
+            ),
+            (
+                ConfigFormat::Yaml,
+                "a linter enabled twice loses every occurrence",
+                "linters:\n  default: none\n  enable:\n    - gosec\n    - errcheck\n    - \"gosec\" # again\n",
+                "gosec",
+                2,
+                Ok("linters:\n  default: none\n  enable:\n    - errcheck\n"),
+            ),
+            (
+                ConfigFormat::Yaml,
+                "a flow style enable list loses the linter",
+                "linters:\n  default: none\n  enable: [errcheck, gosec, 'revive']\n",
+                "gosec",
+                2,
+                Ok("linters:\n  default: none\n  enable: [errcheck, 'revive']\n"),
+            ),
+            (
+                ConfigFormat::Yaml,
+                "a flow style enable list loses the linter",
+                "linters:\n  default: none\n  enable: [errcheck, gosec, 'revive']\n",
+                "revive",
+                2,
+                Ok("linters:\n  default: none\n  enable: [errcheck, gosec]\n"),
+            ),
+            (
+                ConfigFormat::Yaml,
+                "a flow style enable list loses the linter",
+                "linters:\n  default: none\n  enable: [gosec, gosec, errcheck, gosec]\n",
+                "gosec",
+                2,
+                Ok("linters:\n  default: none\n  enable: [errcheck]\n"),
+            ),
+            (
+                ConfigFormat::Yaml,
+                "default none makes removal enough",
+                "version: \"2\"\nlinters:\n  default: none\n  enable:\n    - errcheck\n    - gosec\n",
+                "errcheck",
+                2,
+                Ok("version: \"2\"\nlinters:\n  default: none\n  enable:\n    - gosec\n"),
+            ),
+            (
+                ConfigFormat::Yaml,
+                "default none without the linter is already disabled",
+                "linters:\n  default: \"none\"\n  enable:\n    - gosec\n",
+                "errcheck",
+                2,
+                Err(ConfigEditError::AlreadyDisabled),
+            ),
+            (
+                ConfigFormat::Yaml,
+                "default standard adds the linter to the existing disable list",
+                "linters:\n  default: standard\n  disable:\n    - unused # noisy\n",
+                "errcheck",
+                2,
+                Ok("linters:\n  default: standard\n  disable:\n    - unused # noisy\n    - errcheck\n"),
+            ),
+            (
+                ConfigFormat::Yaml,
+                "a compact disable list keeps its own indentation",
+                "linters:\n  disable:\n  - unused\n  settings: {}\n",
+                "errcheck",
+                2,
+                Ok("linters:\n  disable:\n  - unused\n  - errcheck\n  settings: {}\n"),
+            ),
+            (
+                ConfigFormat::Yaml,
+                "a flow disable list gets the linter appended",
+                "linters:\n  disable: [unused]\n",
+                "errcheck",
+                2,
+                Ok("linters:\n  disable: [unused, errcheck]\n"),
+            ),
+            (
+                ConfigFormat::Yaml,
+                "a flow disable list gets the linter appended",
+                "linters:\n  disable: []\n",
+                "errcheck",
+                2,
+                Ok("linters:\n  disable: [errcheck]\n"),
+            ),
+            (
+                ConfigFormat::Yaml,
+                "an empty disable key gets its first item",
+                "linters:\n    disable:\n    # none yet\n",
+                "errcheck",
+                2,
+                Ok("linters:\n    disable:\n        - errcheck\n    # none yet\n"),
+            ),
+            (
+                ConfigFormat::Yaml,
+                "a missing disable key is created after the enable list with two space indent",
+                "linters:\n  enable:\n    - gosec\n  settings:\n    gosec:\n      severity: low\n",
+                "errcheck",
+                2,
+                Ok("linters:\n  enable:\n    - gosec\n  disable:\n    - errcheck\n  settings:\n    gosec:\n      severity: low\n"),
+            ),
+            (
+                ConfigFormat::Yaml,
+                "a missing disable key is created with four space indent",
+                "linters:\n    default: all\n    settings:\n        lll:\n            line-length: 100\nrun:\n    timeout: 5m\n",
+                "lll",
+                2,
+                Ok("linters:\n    default: all\n    settings:\n        lll:\n            line-length: 100\n    disable:\n        - lll\nrun:\n    timeout: 5m\n"),
+            ),
+            (
+                ConfigFormat::Yaml,
+                "removing the last enabled item leaves the key and adds disable after it",
+                "linters:\n  enable:\n    - gosec\n",
+                "gosec",
+                2,
+                Ok("linters:\n  enable:\n  disable:\n    - gosec\n"),
+            ),
+            (
+                ConfigFormat::Yaml,
+                "an empty linters key gets a disable list",
+                "version: \"2\"\nlinters:\nrun:\n  timeout: 1m\n",
+                "errcheck",
+                2,
+                Ok("version: \"2\"\nlinters:\n  disable:\n    - errcheck\nrun:\n  timeout: 1m\n"),
+            ),
+            (
+                ConfigFormat::Yaml,
+                "no linters key at all appends one",
+                "version: \"2\"\n",
+                "errcheck",
+                2,
+                Ok("version: \"2\"\nlinters:\n  disable:\n    - errcheck\n"),
+            ),
+            (
+                ConfigFormat::Yaml,
+                "no linters key at all appends one",
+                "run:\n    timeout: 5m",
+                "errcheck",
+                1,
+                Ok("run:\n    timeout: 5m\nlinters:\n    disable:\n        - errcheck\n"),
+            ),
+            (
+                ConfigFormat::Yaml,
+                "no linters key at all appends one",
+                "",
+                "errcheck",
+                1,
+                Ok("linters:\n  disable:\n    - errcheck\n"),
+            ),
+            (
+                ConfigFormat::Yaml,
+                "comments are kept around the removed item",
+                "linters:\n  # the strict set\n  default: none\n  enable:\n    # security\n    - gosec # noisy\n    - errcheck # keep\n  # end\n",
+                "gosec",
+                2,
+                Ok("linters:\n  # the strict set\n  default: none\n  enable:\n    # security\n    - errcheck # keep\n  # end\n"),
+            ),
+            (
+                ConfigFormat::Yaml,
+                "a crlf config gets crlf lines",
+                "linters:\r\n  enable:\r\n    - gosec\r\n    - errcheck\r\n",
+                "gosec",
+                2,
+                Ok("linters:\r\n  enable:\r\n    - errcheck\r\n  disable:\r\n    - gosec\r\n"),
+            ),
+            (
+                ConfigFormat::Yaml,
+                "a crlf config gets crlf lines",
+                "run:\r\n  timeout: 1m",
+                "gosec",
+                2,
+                Ok("run:\r\n  timeout: 1m\r\nlinters:\r\n  disable:\r\n    - gosec\r\n"),
+            ),
+            (
+                ConfigFormat::Yaml,
+                "a last line without newline stays without one",
+                "linters:\n  disable:\n    - unused",
+                "errcheck",
+                2,
+                Ok("linters:\n  disable:\n    - unused\n    - errcheck"),
+            ),
+            (
+                ConfigFormat::Yaml,
+                "a v2 formatter leaves formatters enable only",
+                "version: \"2\"\nformatters:\n  enable:\n    - gofmt\n    - goimports\nlinters:\n  default: standard\n",
+                "gofmt",
+                2,
+                Ok("version: \"2\"\nformatters:\n  enable:\n    - goimports\nlinters:\n  default: standard\n"),
+            ),
+            (
+                ConfigFormat::Yaml,
+                "a v2 formatter that is not enabled is an error",
+                "version: \"2\"\nlinters:\n  default: all\n",
+                "gofumpt",
+                2,
+                Err(ConfigEditError::FormatterNotEnabled("gofumpt".to_string())),
+            ),
+            (
+                ConfigFormat::Yaml,
+                "a v1 formatter is an ordinary linter",
+                "linters:\n  enable:\n    - gofmt\n",
+                "gofmt",
+                1,
+                Ok("linters:\n  enable:\n  disable:\n    - gofmt\n"),
+            ),
+            (
+                ConfigFormat::Yaml,
+                "v1 disable all makes removal enough",
+                "linters:\n  disable-all: true\n  enable:\n    - errcheck\n    - gosec\n",
+                "gosec",
+                1,
+                Ok("linters:\n  disable-all: true\n  enable:\n    - errcheck\n"),
+            ),
+            (
+                ConfigFormat::Yaml,
+                "v1 disable all refuses to remove the last linter",
+                "linters:\n  disable-all: true\n  enable: [gosec]\n",
+                "gosec",
+                1,
+                Err(ConfigEditError::LastLinter("gosec".to_string())),
+            ),
+            (
+                ConfigFormat::Yaml,
+                "v1 enable all adds to disable",
+                "linters:\n  enable-all: true\n  disable:\n    - lll\n",
+                "gosec",
+                1,
+                Ok("linters:\n  enable-all: true\n  disable:\n    - lll\n    - gosec\n"),
+            ),
+            // v1 has no `default`; only disable-all turns the defaults off.
+            (
+                ConfigFormat::Yaml,
+                "v2 default none key means nothing in v1",
+                "linters:\n  default: none\n  enable: [gosec, lll]\n",
+                "gosec",
+                1,
+                Ok("linters:\n  default: none\n  enable: [lll]\n  disable:\n    - gosec\n"),
+            ),
+            (
+                ConfigFormat::Yaml,
+                "an already disabled linter is an error",
+                "linters:\n  disable:\n    - gosec\n",
+                "gosec",
+                2,
+                Err(ConfigEditError::AlreadyDisabled),
+            ),
+            (
+                ConfigFormat::Yaml,
+                "an already disabled linter is an error",
+                "linters:\n  disable: ['gosec']\n",
+                "gosec",
+                1,
+                Err(ConfigEditError::AlreadyDisabled),
+            ),
+            (
+                ConfigFormat::Yaml,
+                "enabled and disabled at once only loses the enable entry",
+                "linters:\n  enable: [gosec]\n  disable: [gosec]\n",
+                "gosec",
+                2,
+                Ok("linters:\n  enable: []\n  disable: [gosec]\n"),
+            ),
+            (
+                ConfigFormat::Yaml,
+                "a leading document start is fine",
+                "---\nlinters:\n  disable: [a]\n",
+                "b",
+                2,
+                Ok("---\nlinters:\n  disable: [a, b]\n"),
+            ),
+            (
+                ConfigFormat::Yaml,
+                "block scalars and quoted text elsewhere do not confuse the reader",
+                "run:\n  note: |\n    linters:\n      - not: [a key\n  other: \"# not a comment\"\nlinters:\n  enable:\n    - gosec\n",
+                "gosec",
+                2,
+                Ok("run:\n  note: |\n    linters:\n      - not: [a key\n  other: \"# not a comment\"\nlinters:\n  enable:\n  disable:\n    - gosec\n"),
+            ),
+            (
+                ConfigFormat::Yaml,
+                "list items that are not one scalar are unsupported",
+                "linters:\n  disable: [it's, \"a,b\", 'c''d']\n",
+                "gosec",
+                2,
+                Ok("linters:\n  disable: [it's, \"a,b\", 'c''d', gosec]\n"),
+            ),
+            (
+                ConfigFormat::Yaml,
+                "a quoted linters key is recognised",
+                "\"linters\":\n  disable: [a]\n",
+                "b",
+                2,
+                Ok("\"linters\":\n  disable: [a, b]\n"),
+            ),
+            (
+                ConfigFormat::Toml,
+                "a toml enable array loses the linter which is then disabled",
+                "version = \"2\"\n\n[linters]\nenable = [\"errcheck\", \"gosec\", \"revive\"]\n",
+                "gosec",
+                2,
+                Ok("version = \"2\"\n\n[linters]\nenable = [\"errcheck\", \"revive\"]\ndisable = [\"gosec\"]\n"),
+            ),
+            (
+                ConfigFormat::Toml,
+                "a multi line toml array keeps its layout and comments",
+                "[linters]\ndefault = \"none\"\nenable = [\n  \"errcheck\", # always\n  \"gosec\",\n  'revive',\n]\n",
+                "gosec",
+                2,
+                Ok("[linters]\ndefault = \"none\"\nenable = [\n  \"errcheck\", # always\n  'revive',\n]\n"),
+            ),
+            (
+                ConfigFormat::Toml,
+                "a multi line toml array keeps its layout and comments",
+                "[linters]\ndefault = \"none\"\nenable = [\n  \"errcheck\", # always\n  \"gosec\",\n  'revive',\n]\n",
+                "revive",
+                2,
+                Ok("[linters]\ndefault = \"none\"\nenable = [\n  \"errcheck\", # always\n  \"gosec\",\n]\n"),
+            ),
+            (
+                ConfigFormat::Toml,
+                "a multi line toml array keeps its layout and comments",
+                "[linters]\ndefault = \"none\"\nenable = [\"gosec\", \"gosec\", \"errcheck\", \"gosec\"]\n",
+                "gosec",
+                2,
+                Ok("[linters]\ndefault = \"none\"\nenable = [\"errcheck\"]\n"),
+            ),
+            (
+                ConfigFormat::Toml,
+                "removing every toml item leaves an empty array",
+                "[linters]\nenable = [\n  \"gosec\", # the one\n]\n",
+                "gosec",
+                2,
+                Ok("[linters]\nenable = []\ndisable = [\"gosec\"]\n"),
+            ),
+            (
+                ConfigFormat::Toml,
+                "toml default none and v1 disable all make removal enough",
+                "[linters]\ndefault = \"none\"\nenable = [\"errcheck\", \"gosec\"]\n",
+                "errcheck",
+                2,
+                Ok("[linters]\ndefault = \"none\"\nenable = [\"gosec\"]\n"),
+            ),
+            (
+                ConfigFormat::Toml,
+                "toml default none and v1 disable all make removal enough",
+                "[linters]\ndefault = \"none\"\nenable = [\"errcheck\", \"gosec\"]\n",
+                "lll",
+                2,
+                Err(ConfigEditError::AlreadyDisabled),
+            ),
+            (
+                ConfigFormat::Toml,
+                "toml default none and v1 disable all make removal enough",
+                "[linters]\ndisable-all = true\nenable = [\"errcheck\", \"gosec\"]\n",
+                "gosec",
+                1,
+                Ok("[linters]\ndisable-all = true\nenable = [\"errcheck\"]\n"),
+            ),
+            (
+                ConfigFormat::Toml,
+                "toml default none and v1 disable all make removal enough",
+                "[linters]\ndisable-all = true\nenable = [\"gosec\"]\n",
+                "gosec",
+                1,
+                Err(ConfigEditError::LastLinter("gosec".into())),
+            ),
+            (
+                ConfigFormat::Toml,
+                "a toml disable array gets the linter appended",
+                "[linters]\ndisable = [\"unused\"] # noisy\n",
+                "errcheck",
+                2,
+                Ok("[linters]\ndisable = [\"unused\", \"errcheck\"] # noisy\n"),
+            ),
+            (
+                ConfigFormat::Toml,
+                "a toml disable array gets the linter appended",
+                "[linters]\ndisable = []\n",
+                "errcheck",
+                2,
+                Ok("[linters]\ndisable = [\"errcheck\"]\n"),
+            ),
+            (
+                ConfigFormat::Toml,
+                "a toml disable array gets the linter appended",
+                "[linters]\ndisable = [\"errcheck\"]\n",
+                "errcheck",
+                2,
+                Err(ConfigEditError::AlreadyDisabled),
+            ),
+            (
+                ConfigFormat::Toml,
+                "a missing toml disable key goes after the last value of linters",
+                "[linters]\ndefault = \"all\" # everything\nsettings.lll.line-length = 100\n\n[linters.settings.gosec]\nseverity = \"low\"\n\n[run]\ntimeout = \"5m\"",
+                "lll",
+                2,
+                Ok("[linters]\ndefault = \"all\" # everything\nsettings.lll.line-length = 100\ndisable = [\"lll\"]\n\n[linters.settings.gosec]\nseverity = \"low\"\n\n[run]\ntimeout = \"5m\""),
+            ),
+            (
+                ConfigFormat::Toml,
+                "a missing toml disable key goes after the last value of linters",
+                "[linters]\n",
+                "lll",
+                2,
+                Ok("[linters]\ndisable = [\"lll\"]\n"),
+            ),
+            (
+                ConfigFormat::Toml,
+                "a missing toml disable key goes after the last value of linters",
+                "[linters]",
+                "lll",
+                2,
+                Ok("[linters]\ndisable = [\"lll\"]"),
+            ),
+            (
+                ConfigFormat::Toml,
+                "no toml linters table appends one",
+                "version = \"2\"\n",
+                "lll",
+                2,
+                Ok("version = \"2\"\n\n[linters]\ndisable = [\"lll\"]\n"),
+            ),
+            (
+                ConfigFormat::Toml,
+                "no toml linters table appends one",
+                "version = \"2\"",
+                "lll",
+                2,
+                Ok("version = \"2\"\n\n[linters]\ndisable = [\"lll\"]\n"),
+            ),
+            (
+                ConfigFormat::Toml,
+                "no toml linters table appends one",
+                "",
+                "lll",
+                1,
+                Ok("[linters]\ndisable = [\"lll\"]\n"),
+            ),
+            // Only sub-tables: a [linters] header may follow them.
+            (
+                ConfigFormat::Toml,
+                "no toml linters table appends one",
+                "[linters.settings.lll]\r\nline-length = 100\r\n",
+                "lll",
+                2,
+                Ok("[linters.settings.lll]\r\nline-length = 100\r\n\r\n[linters]\r\ndisable = [\"lll\"]\r\n"),
+            ),
+            (
+                ConfigFormat::Toml,
+                "toml formatters are only removed from formatters enable",
+                "version = \"2\"\n[formatters]\nenable = [\"gofmt\", \"goimports\"]\n",
+                "gofmt",
+                2,
+                Ok("version = \"2\"\n[formatters]\nenable = [\"goimports\"]\n"),
+            ),
+            (
+                ConfigFormat::Toml,
+                "toml formatters are only removed from formatters enable",
+                "version = \"2\"\n[formatters]\nenable = [\"gofmt\", \"goimports\"]\n",
+                "gci",
+                2,
+                Err(ConfigEditError::FormatterNotEnabled("gci".into())),
+            ),
+            (
+                ConfigFormat::Yaml,
+                "bad names and versions are refused",
+                "",
+                "a b",
+                2,
+                Err(ConfigEditError::InvalidLinterName("a b".to_string())),
+            ),
+            (
+                ConfigFormat::Yaml,
+                "bad names and versions are refused",
+                "",
+                "gosec",
+                3,
+                Err(ConfigEditError::UnsupportedVersion(3)),
+            ),
+            (
+                ConfigFormat::Json,
+                "json enable array loses the linter and disable array gains it",
+                "{\n  \"linters\": {\n    \"enable\": [\"gosec\", \"errcheck\"],\n    \"disable\": [\"lll\"]\n  }\n}\n",
+                "gosec",
+                2,
+                Ok("{\n  \"linters\": {\n    \"enable\": [\"errcheck\"],\n    \"disable\": [\"lll\", \"gosec\"]\n  }\n}\n"),
+            ),
+            (
+                ConfigFormat::Json,
+                "json default none makes removal enough",
+                "{\"linters\": {\"default\": \"none\", \"enable\": [\"a\", \"gosec\", \"b\"]}}",
+                "gosec",
+                2,
+                Ok("{\"linters\": {\"default\": \"none\", \"enable\": [\"a\", \"b\"]}}"),
+            ),
+            (
+                ConfigFormat::Json,
+                "json creates the disable member and the linters object",
+                "{\n  \"linters\": {\n    \"default\": \"all\"\n  }\n}\n",
+                "lll",
+                2,
+                Ok("{\n  \"linters\": {\n    \"default\": \"all\",\n    \"disable\": [\"lll\"]\n  }\n}\n"),
+            ),
+            (
+                ConfigFormat::Json,
+                "json creates the disable member and the linters object",
+                "{\"version\": \"2\"}",
+                "lll",
+                2,
+                Ok("{\"version\": \"2\", \"linters\": {\"disable\": [\"lll\"]}}"),
+            ),
+            (
+                ConfigFormat::Json,
+                "json creates the disable member and the linters object",
+                "{}",
+                "lll",
+                1,
+                Ok("{\"linters\": {\"disable\": [\"lll\"]}}"),
+            ),
+            (
+                ConfigFormat::Json,
+                "json creates the disable member and the linters object",
+                "{\"linters\": {}, \"run\": {}}",
+                "lll",
+                1,
+                Ok("{\"linters\": {\"disable\": [\"lll\"]}, \"run\": {}}"),
+            ),
+            (
+                ConfigFormat::Json,
+                "json formatters and already disabled",
+                "{\"formatters\": {\"enable\": [\"gofmt\"]}}",
+                "gofmt",
+                2,
+                Ok("{\"formatters\": {\"enable\": []}}"),
+            ),
+            (
+                ConfigFormat::Json,
+                "json formatters and already disabled",
+                "{\"linters\": {\"disable\": [\"lll\"]}}",
+                "lll",
+                2,
+                Err(ConfigEditError::AlreadyDisabled),
+            ),
+            (
+                ConfigFormat::Json,
+                "json with a bom or escaped names is read as go reads it",
+                "\u{feff}{\"linters\": {\"enable\": [\"lll\"]}}",
+                "lll",
+                2,
+                Ok("\u{feff}{\"linters\": {\"enable\": [], \"disable\": [\"lll\"]}}"),
+            ),
+            (
+                ConfigFormat::Json,
+                "json with a bom or escaped names is read as go reads it",
+                "{\"linters\": {\"enable\": [\"\\u006cll\", \"gosec\"]}}",
+                "lll",
+                2,
+                Ok("{\"linters\": {\"enable\": [\"gosec\"], \"disable\": [\"lll\"]}}"),
+            ),
+            // The last of a repeated key is the one Go keeps.
+            (
+                ConfigFormat::Json,
+                "json with a bom or escaped names is read as go reads it",
+                "{\"linters\": {\"default\": \"none\", \"default\": \"all\"}}",
+                "lll",
+                2,
+                Ok("{\"linters\": {\"default\": \"none\", \"default\": \"all\", \"disable\": [\"lll\"]}}"),
+            ),
+        ] {
+            assert_eq!(
+                disable(text, format, linter, major).as_deref(),
+                expected.as_deref(),
+                "{why}: {text:?}"
+            );
+        }
+    }
+
+    /// Configs gord does not edit (it cannot do so without risk): (format,
+    /// what the case shows, the config, the linter, the major version).
+    #[test]
+    fn forms_gord_cannot_edit_safely_are_unsupported() {
+        for (format, why, text, linter, major) in [
+            (
+                ConfigFormat::Yaml,
+                "v1 disable all with presets is unsupported",
+                "linters:\n  disable-all: true\n  presets:\n    - bugs\n  enable: [gosec]\n",
+                "gosec",
+                1,
+            ),
+            (
+                ConfigFormat::Yaml,
+                "anchors aliases and tags are unsupported",
+                "base: &b\n  - gosec\nlinters:\n  enable: *b\n",
+                "gosec",
+                2,
+            ),
+            (
+                ConfigFormat::Yaml,
+                "anchors aliases and tags are unsupported",
+                "linters:\n  enable: !!seq [gosec]\n",
+                "gosec",
+                2,
+            ),
+            (
+                ConfigFormat::Yaml,
+                "several documents and directives are unsupported",
+                "run: {}\n---\nlinters:\n  enable: [a]\n",
+                "a",
+                2,
+            ),
+            (
+                ConfigFormat::Yaml,
+                "several documents and directives are unsupported",
+                "%YAML 1.2\n---\nlinters: {}\n",
+                "a",
+                2,
+            ),
+            (
+                ConfigFormat::Yaml,
+                "several documents and directives are unsupported",
+                "linters:\n  enable: [a]\n...\n",
+                "a",
+                2,
+            ),
+            (
+                ConfigFormat::Yaml,
+                "linters that is not a block mapping is unsupported",
+                "linters: {enable: [gosec]}\n",
+                "gosec",
+                2,
+            ),
+            (
+                ConfigFormat::Yaml,
+                "linters that is not a block mapping is unsupported",
+                "linters:\n  - gosec\n",
+                "gosec",
+                2,
+            ),
+            (
+                ConfigFormat::Yaml,
+                "linters that is not a block mapping is unsupported",
+                "linters: gosec\n",
+                "gosec",
+                2,
+            ),
+            (
+                ConfigFormat::Yaml,
+                "linters that is not a block mapping is unsupported",
+                "- linters\n",
+                "gosec",
+                2,
+            ),
+            (
+                ConfigFormat::Yaml,
+                "odd lists are unsupported",
+                "linters:\n  enable: [a,\n    gosec]\n",
+                "gosec",
+                2,
+            ),
+            (
+                ConfigFormat::Yaml,
+                "odd lists are unsupported",
+                "linters:\n  enable:\n    - [gosec]\n",
+                "gosec",
+                2,
+            ),
+            (
+                ConfigFormat::Yaml,
+                "odd lists are unsupported",
+                "linters:\n  enable:\n    - name: gosec\n",
+                "gosec",
+                2,
+            ),
+            (
+                ConfigFormat::Yaml,
+                "odd lists are unsupported",
+                "linters:\n  enable: gosec\n",
+                "gosec",
+                2,
+            ),
+            (
+                ConfigFormat::Yaml,
+                "odd lists are unsupported",
+                "linters:\n  enable:\n    - a\n      - b\n",
+                "gosec",
+                2,
+            ),
+            (
+                ConfigFormat::Yaml,
+                "duplicate keys and tab indentation are unsupported",
+                "linters:\n  enable: [a]\nlinters:\n  enable: [b]\n",
+                "a",
+                2,
+            ),
+            (
+                ConfigFormat::Yaml,
+                "duplicate keys and tab indentation are unsupported",
+                "linters:\n\tenable: [a]\n",
+                "a",
+                2,
+            ),
+            (
+                ConfigFormat::Yaml,
+                "an indented root or a value below its key is unsupported",
+                "  run: {}\n  linters:\n    disable: [a]\n",
+                "b",
+                2,
+            ),
+            (
+                ConfigFormat::Yaml,
+                "an indented root or a value below its key is unsupported",
+                "linters:\n  disable-all:\n    true\n  enable: [a, b]\n",
+                "b",
+                1,
+            ),
+            (
+                ConfigFormat::Yaml,
+                "an indented root or a value below its key is unsupported",
+                "linters:\n  default:\n    none\n",
+                "b",
+                2,
+            ),
+            (
+                ConfigFormat::Yaml,
+                "a lone carriage return is unsupported",
+                "linters:\r  enable: [a]\n",
+                "a",
+                2,
+            ),
+            (
+                ConfigFormat::Yaml,
+                "list items that are not one scalar are unsupported",
+                "linters:\n  disable: [ab\": x]\n",
+                "gosec",
+                2,
+            ),
+            (
+                ConfigFormat::Yaml,
+                "list items that are not one scalar are unsupported",
+                "linters:\n  disable: [\"a\" b]\n",
+                "gosec",
+                2,
+            ),
+            (
+                ConfigFormat::Yaml,
+                "list items that are not one scalar are unsupported",
+                "linters:\n  disable:\n    - 'a' b\n",
+                "gosec",
+                2,
+            ),
+            (
+                ConfigFormat::Yaml,
+                "lines under a key with an inline value are unsupported",
+                "linters:\n  enable: [a]\n  - b\n",
+                "a",
+                2,
+            ),
+            (
+                ConfigFormat::Yaml,
+                "lines under a key with an inline value are unsupported",
+                "linters:\n  enable: [a]\n    b\n",
+                "a",
+                2,
+            ),
+            (
+                ConfigFormat::Toml,
+                "toml default none and v1 disable all make removal enough",
+                "[linters]\ndisable-all = true\npresets = [\"bugs\"]\nenable = [\"gosec\"]\n",
+                "gosec",
+                1,
+            ),
+        ] {
+            assert!(
+                unsupported(disable(text, format, linter, major)),
+                "{why}: {text:?}"
+            );
+        }
     }
 }

@@ -300,48 +300,10 @@ mod tests {
         );
     }
 
+    /// Where an issue lands: (why, the file, what the tool said, the range).
     #[test]
-    fn column_zero_means_the_whole_line() {
-        let index = LineIndex::new("a\r\nbcd\r\ne");
-        assert_eq!(
-            place(&issue(point(2, 0), vec![]), &index).range,
-            range(1, 0, 1, 3),
-            "the \\r\\n is not part of the line"
-        );
-    }
-
-    #[test]
-    fn an_identifier_is_covered_whole() {
-        let index = LineIndex::new("func unusedHelper() {}\n");
-        assert_eq!(
-            place(&issue(point(1, 6), vec![]), &index).range,
-            range(0, 5, 0, 17)
-        );
-    }
-
-    #[test]
-    fn a_call_is_covered_to_its_closing_parenthesis() {
-        let index = LineIndex::new("\tos.Remove(\"x)\")\n");
-        assert_eq!(
-            place(&issue(point(1, 11), vec![]), &index).range,
-            range(0, 10, 0, 16),
-            "the ) inside the string does not close the call"
-        );
-    }
-
-    #[test]
-    fn whole_line_ranges_span_several_lines() {
-        let index = LineIndex::new("a\nbb\nccc\nd");
-        assert_eq!(
-            place(&issue(Span::Lines { from: 2, to: 3 }, vec![]), &index).range,
-            range(1, 0, 2, 3)
-        );
-    }
-
-    #[test]
-    fn exact_ranges_are_kept() {
-        let index = LineIndex::new("x\n\tfmt.Printf(\"%d\\n\", \"s\")\n");
-        let span = Span::Range {
+    fn an_issue_covers_the_token_or_lines_it_names() {
+        let exact = Span::Range {
             start: LinePos {
                 line: 2,
                 column: 14,
@@ -351,10 +313,41 @@ mod tests {
                 column: 16,
             },
         };
-        assert_eq!(
-            place(&issue(span, vec![]), &index).range,
-            range(1, 13, 1, 15)
-        );
+        for (why, text, span, expected) in [
+            (
+                "column zero means the whole line; the \\r\\n is not part of it",
+                "a\r\nbcd\r\ne",
+                point(2, 0),
+                range(1, 0, 1, 3),
+            ),
+            (
+                "an identifier is covered whole",
+                "func unusedHelper() {}\n",
+                point(1, 6),
+                range(0, 5, 0, 17),
+            ),
+            (
+                "a call is covered to its closing parenthesis; the ) inside the string does not close it",
+                "\tos.Remove(\"x)\")\n",
+                point(1, 11),
+                range(0, 10, 0, 16),
+            ),
+            (
+                "whole line ranges span several lines",
+                "a\nbb\nccc\nd",
+                Span::Lines { from: 2, to: 3 },
+                range(1, 0, 2, 3),
+            ),
+            (
+                "exact ranges are kept",
+                "x\n\tfmt.Printf(\"%d\\n\", \"s\")\n",
+                exact,
+                range(1, 13, 1, 15),
+            ),
+        ] {
+            let index = LineIndex::new(text);
+            assert_eq!(place(&issue(span, vec![]), &index).range, expected, "{why}");
+        }
     }
 
     #[test]
@@ -374,15 +367,23 @@ mod tests {
         }
     }
 
-    fn bytes_fix(start: usize, end: usize, new_text: &str) -> SuggestedFix {
+    fn fix(edits: Vec<FixEdit>) -> SuggestedFix {
         SuggestedFix {
             message: String::new(),
-            edits: vec![FixEdit::Bytes(ByteEdit {
-                start,
-                end,
-                new_text: new_text.into(),
-            })],
+            edits,
         }
+    }
+
+    fn bytes(start: usize, end: usize, new_text: &str) -> ByteEdit {
+        ByteEdit {
+            start,
+            end,
+            new_text: new_text.into(),
+        }
+    }
+
+    fn bytes_fix(start: usize, end: usize, new_text: &str) -> SuggestedFix {
+        fix(vec![FixEdit::Bytes(bytes(start, end, new_text))])
     }
 
     #[test]
@@ -412,21 +413,10 @@ mod tests {
                 .fixes
                 .is_empty());
         }
-        let overlapping = SuggestedFix {
-            message: String::new(),
-            edits: vec![
-                FixEdit::Bytes(ByteEdit {
-                    start: 0,
-                    end: 3,
-                    new_text: String::new(),
-                }),
-                FixEdit::Bytes(ByteEdit {
-                    start: 2,
-                    end: 4,
-                    new_text: String::new(),
-                }),
-            ],
-        };
+        let overlapping = fix(vec![
+            FixEdit::Bytes(bytes(0, 3, "")),
+            FixEdit::Bytes(bytes(2, 4, "")),
+        ]);
         assert!(byte_edits(&overlapping, &index).is_none());
     }
 
@@ -434,64 +424,34 @@ mod tests {
     fn v1_line_and_inline_replacements_become_byte_edits() {
         let text = "a\nteh b\nc\nd";
         let index = LineIndex::new(text);
-        let lines = SuggestedFix {
-            message: String::new(),
-            edits: vec![FixEdit::Lines {
-                from: 2,
-                to: 3,
-                new_lines: vec!["X".into()],
-            }],
-        };
-        assert_eq!(
-            byte_edits(&lines, &index).unwrap(),
-            [ByteEdit {
-                start: 2,
-                end: 10,
-                new_text: "X\n".into()
-            }]
-        );
-        let delete_last = SuggestedFix {
-            message: String::new(),
-            edits: vec![FixEdit::Lines {
-                from: 4,
-                to: 4,
-                new_lines: vec![],
-            }],
-        };
+        let lines = fix(vec![FixEdit::Lines {
+            from: 2,
+            to: 3,
+            new_lines: vec!["X".into()],
+        }]);
+        assert_eq!(byte_edits(&lines, &index).unwrap(), [bytes(2, 10, "X\n")]);
+        let delete_last = fix(vec![FixEdit::Lines {
+            from: 4,
+            to: 4,
+            new_lines: vec![],
+        }]);
         assert_eq!(
             byte_edits(&delete_last, &index).unwrap(),
-            [ByteEdit {
-                start: 10,
-                end: 11,
-                new_text: String::new()
-            }]
+            [bytes(10, 11, "")]
         );
-        let inline = SuggestedFix {
-            message: String::new(),
-            edits: vec![FixEdit::Inline {
-                line: 2,
-                start_column: 0,
-                length: 3,
-                new_text: "the".into(),
-            }],
-        };
-        assert_eq!(
-            byte_edits(&inline, &index).unwrap(),
-            [ByteEdit {
-                start: 2,
-                end: 5,
-                new_text: "the".into()
-            }]
-        );
-        let too_long = SuggestedFix {
-            message: String::new(),
-            edits: vec![FixEdit::Inline {
-                line: 2,
-                start_column: 3,
-                length: 30,
-                new_text: "x".into(),
-            }],
-        };
+        let inline = fix(vec![FixEdit::Inline {
+            line: 2,
+            start_column: 0,
+            length: 3,
+            new_text: "the".into(),
+        }]);
+        assert_eq!(byte_edits(&inline, &index).unwrap(), [bytes(2, 5, "the")]);
+        let too_long = fix(vec![FixEdit::Inline {
+            line: 2,
+            start_column: 3,
+            length: 30,
+            new_text: "x".into(),
+        }]);
         assert!(byte_edits(&too_long, &index).is_none());
     }
 }

@@ -176,6 +176,16 @@ impl Level {
     }
 }
 
+/// golangci-lint's (and nolintlint's) linter name shape, `[\w-]+` in
+/// ASCII; also what may be written into a `//nolint` comment, YAML and JSON
+/// unquoted or without escapes.
+pub fn is_linter_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
 /// Where a linter's documentation is.
 pub fn doc_url(tool: ToolKind, linter: &str) -> String {
     match tool {

@@ -144,6 +144,11 @@ mod tests {
         }
     }
 
+    /// What gord makes of a run of `kind` with this exit code and output.
+    fn interpreted(kind: ToolKind, code: Option<i32>, stdout: &str, stderr: &str) -> LintOutput {
+        interpret(kind, &output(code, stdout, stderr), &root())
+    }
+
     fn root() -> PathBuf {
         PathBuf::from("/m")
     }
@@ -151,14 +156,11 @@ mod tests {
     #[test]
     fn a_config_error_is_reported_as_such() {
         // What golangci-lint 2.15.0 prints for `linters: enable: [nosuchlinter]`.
-        let out = interpret(
+        let out = interpreted(
             ToolKind::GolangciLint,
-            &output(
-                Some(3),
-                "",
-                "Error: unknown linters: 'nosuchlinter', run 'golangci-lint help linters' to see the list of supported linters\nThe command is terminated due to an error: unknown linters: 'nosuchlinter', run 'golangci-lint help linters' to see the list of supported linters\n",
-            ),
-            &root(),
+            Some(3),
+            "",
+            "Error: unknown linters: 'nosuchlinter', run 'golangci-lint help linters' to see the list of supported linters\nThe command is terminated due to an error: unknown linters: 'nosuchlinter', run 'golangci-lint help linters' to see the list of supported linters\n",
         );
         assert!(out.issues.is_empty());
         assert_eq!(out.failures.len(), 1);
@@ -171,10 +173,11 @@ mod tests {
 
     #[test]
     fn a_panic_is_a_crash() {
-        let out = interpret(
+        let out = interpreted(
             ToolKind::GolangciLint,
-            &output(Some(2), "", "panic: runtime error: index out of range [3] with length 3\n\ngoroutine 1 [running]:\n"),
-            &root(),
+            Some(2),
+            "",
+            "panic: runtime error: index out of range [3] with length 3\n\ngoroutine 1 [running]:\n",
         );
         assert_eq!(out.failures[0].kind, FailureKind::Crash);
         assert!(out.failures[0].message.contains("index out of range"));
@@ -182,42 +185,31 @@ mod tests {
 
     #[test]
     fn a_kill_is_a_crash() {
-        let out = interpret(ToolKind::GolangciLint, &output(None, "", ""), &root());
+        let out = interpreted(ToolKind::GolangciLint, None, "", "");
         assert_eq!(out.failures[0].kind, FailureKind::Crash);
     }
 
     #[test]
     fn json_after_other_output_on_stdout_is_found() {
         let stdout = "pkg/a.go:1:1: something (x)\n{\"Issues\":[{\"FromLinter\":\"x\",\"Text\":\"t\",\"Pos\":{\"Filename\":\"a.go\",\"Line\":1,\"Column\":1}}],\"Report\":{}}\n";
-        let out = interpret(
-            ToolKind::GolangciLint,
-            &output(Some(1), stdout, ""),
-            &root(),
-        );
+        let out = interpreted(ToolKind::GolangciLint, Some(1), stdout, "");
         assert_eq!(out.issues.len(), 1);
         assert!(out.failures.is_empty());
     }
 
     #[test]
     fn go_vet_on_a_directory_without_go_files_is_no_failure() {
-        let out = interpret(
-            ToolKind::GoVet,
-            &output(Some(1), "", "no Go files in /m/empty\n"),
-            &root(),
-        );
+        let out = interpreted(ToolKind::GoVet, Some(1), "", "no Go files in /m/empty\n");
         assert_eq!(out, LintOutput::default());
     }
 
     #[test]
     fn go_vet_failing_without_output_says_why() {
-        let out = interpret(
+        let out = interpreted(
             ToolKind::GoVet,
-            &output(
-                Some(1),
-                "",
-                "go: go.mod file not found in current directory or any parent directory\n",
-            ),
-            &root(),
+            Some(1),
+            "",
+            "go: go.mod file not found in current directory or any parent directory\n",
         );
         assert_eq!(out.failures.len(), 1);
         assert!(out.failures[0].message.contains("go.mod file not found"));

@@ -9,7 +9,7 @@
 //! and is split on commas, each name trimmed and lowercased. nolintlint wants
 //! the machine form: no space after `//`, names `[\w-]+` separated by commas.
 
-use super::model::ByteEdit;
+use super::model::{is_linter_name, ByteEdit};
 
 /// The edit that makes golangci-lint ignore `linter` on 0-based `line` of a
 /// Go file.
@@ -72,14 +72,6 @@ pub fn nolint_edit(file_text: &str, line: u32, linter: &str) -> Option<ByteEdit>
         end: comment,
         new_text: format!("//nolint:{linter} "),
     })
-}
-
-/// golangci-lint's and nolintlint's name shape, `[\w-]+` in ASCII.
-fn is_linter_name(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 /// `^nolint( |:|$)`, on the comment text with leading `/` and spaces gone.
@@ -294,214 +286,257 @@ mod tests {
         Some(out)
     }
 
+    /// Lines that take the directive: (what it shows, file, line, linter, the
+    /// file after).
     #[test]
-    fn a_plain_line_gets_the_directive_and_an_empty_reason_at_its_end() {
-        let text = "package p\n\nfunc f() {\n\tos.Remove(\"x\")\n}\n";
-        assert_eq!(
-            ignore(text, 3, "errcheck").as_deref(),
-            Some("package p\n\nfunc f() {\n\tos.Remove(\"x\") //nolint:errcheck // \n}\n")
-        );
+    fn a_line_of_code_gets_the_directive_where_golangci_lint_reads_it() {
+        for (why, text, line, linter, after) in [
+            (
+                "a plain line gets the directive and an empty reason at its end",
+                "package p\n\nfunc f() {\n\tos.Remove(\"x\")\n}\n",
+                3,
+                "errcheck",
+                "package p\n\nfunc f() {\n\tos.Remove(\"x\") //nolint:errcheck // \n}\n",
+            ),
+            (
+                "multibyte text before the line keeps offsets on char boundaries",
+                "s := \"héllo\" // é\nx()\n",
+                0,
+                "gosec",
+                "s := \"héllo\" //nolint:gosec // é\nx()\n",
+            ),
+            (
+                "trailing blanks are replaced not kept before the directive",
+                "x()  \t\ny()\n",
+                0,
+                "errcheck",
+                "x() //nolint:errcheck // \ny()\n",
+            ),
+            (
+                "a crlf line keeps its crlf",
+                "a()\r\nb()\r\nc()\r\n",
+                1,
+                "errcheck",
+                "a()\r\nb() //nolint:errcheck // \r\nc()\r\n",
+            ),
+            (
+                "the last line without a newline gets the directive",
+                "a()\nb()",
+                1,
+                "errcheck",
+                "a()\nb() //nolint:errcheck // ",
+            ),
+            (
+                "an existing directive gets the linter added to its list",
+                "x() //nolint:lll,gosec\n",
+                0,
+                "errcheck",
+                "x() //nolint:lll,gosec,errcheck\n",
+            ),
+            (
+                "an existing directive keeps its reason",
+                "x() //nolint:lll // generated URL\r\n",
+                0,
+                "errcheck",
+                "x() //nolint:lll,errcheck // generated URL\r\n",
+            ),
+            (
+                "a directive with spaces in its list is extended after the last name",
+                "x() // nolint: lll , gosec  // why\n",
+                0,
+                "errcheck",
+                "x() // nolint: lll , gosec,errcheck  // why\n",
+            ),
+            (
+                "an empty directive list gets the linter as its first name",
+                "x() //nolint: // why\n",
+                0,
+                "errcheck",
+                "x() //nolint:errcheck // why\n",
+            ),
+            (
+                "a directive with a trailing comma gets no second comma",
+                "x() //nolint:lll,\n",
+                0,
+                "errcheck",
+                "x() //nolint:lll,errcheck\n",
+            ),
+            (
+                "a trailing ordinary comment becomes the reason after the directive",
+                "\tx() // best effort\n",
+                0,
+                "errcheck",
+                "\tx() //nolint:errcheck // best effort\n",
+            ),
+            (
+                "a comment that only looks like nolint is an ordinary comment",
+                "x() //nolintlint is strict\n",
+                0,
+                "errcheck",
+                "x() //nolint:errcheck //nolintlint is strict\n",
+            ),
+            (
+                "slashes inside a string literal are not a comment",
+                "s := \"http://x\" + `//y` + '/'\n",
+                0,
+                "gosec",
+                "s := \"http://x\" + `//y` + '/' //nolint:gosec // \n",
+            ),
+            (
+                "an escaped quote does not end the string",
+                "s := \"a\\\"//b\" // note\n",
+                0,
+                "gosec",
+                "s := \"a\\\"//b\" //nolint:gosec // note\n",
+            ),
+            (
+                "a backquote in a rune literal opens no raw string",
+                "r := '`'\nx()\n",
+                1,
+                "errcheck",
+                "r := '`'\nx() //nolint:errcheck // \n",
+            ),
+            (
+                "a block comment closed on the line is passed over",
+                "x(/* a */) /* b */\n",
+                0,
+                "errcheck",
+                "x(/* a */) /* b */ //nolint:errcheck // \n",
+            ),
+            (
+                "linter names outside the directive syntax are refused",
+                "x()\n",
+                0,
+                "revive_v2-x",
+                "x() //nolint:revive_v2-x // \n",
+            ),
+        ] {
+            assert_eq!(ignore(text, line, linter).as_deref(), Some(after), "{why}");
+        }
     }
 
+    /// Lines gord leaves alone: (why, file, line, linter).
     #[test]
-    fn trailing_blanks_are_replaced_not_kept_before_the_directive() {
-        assert_eq!(
-            ignore("x()  \t\ny()\n", 0, "errcheck").as_deref(),
-            Some("x() //nolint:errcheck // \ny()\n")
-        );
+    fn a_covered_line_or_one_without_a_safe_place_for_the_directive_is_declined() {
+        for (why, text, line, linter) in [
+            (
+                "a directive already naming the linter needs nothing",
+                "x() //nolint:lll,ErrCheck // why\n",
+                0,
+                "errcheck",
+            ),
+            (
+                "a bare nolint already covers every linter",
+                "x() //nolint\n",
+                0,
+                "errcheck",
+            ),
+            (
+                "a bare nolint already covers every linter",
+                "x() //nolint // why\n",
+                0,
+                "errcheck",
+            ),
+            (
+                "a bare nolint already covers every linter",
+                "x() //nolint:all\n",
+                0,
+                "errcheck",
+            ),
+            (
+                "a bare nolint already covers every linter",
+                "x() //nolint:lll,all\n",
+                0,
+                "errcheck",
+            ),
+            (
+                "another tools trailing directive is left alone",
+                "switch x { //exhaustive:ignore\n",
+                0,
+                "gocritic",
+            ),
+            ("lines without code are refused", "\n", 0, "errcheck"),
+            (
+                "lines without code are refused",
+                "x()\n  \t\ny()\n",
+                1,
+                "errcheck",
+            ),
+            (
+                "lines without code are refused",
+                "// Doc says so.\nfunc f()\n",
+                0,
+                "godot",
+            ),
+            ("lines without code are refused", "/* c */\n", 0, "errcheck"),
+            (
+                "an unterminated string is refused",
+                "s := \"abc\n",
+                0,
+                "errcheck",
+            ),
+            ("a line past the end is refused", "x()\n", 1, "errcheck"),
+            ("a line past the end is refused", "x()", 1, "errcheck"),
+            ("a line past the end is refused", "", 0, "errcheck"),
+            (
+                "a line past the end is refused",
+                "x()\n",
+                u32::MAX,
+                "errcheck",
+            ),
+            (
+                "linter names outside the directive syntax are refused",
+                "x()\n",
+                0,
+                "",
+            ),
+            (
+                "linter names outside the directive syntax are refused",
+                "x()\n",
+                0,
+                "err check",
+            ),
+            (
+                "linter names outside the directive syntax are refused",
+                "x()\n",
+                0,
+                "a,b",
+            ),
+            (
+                "linter names outside the directive syntax are refused",
+                "x()\n",
+                0,
+                "a//b",
+            ),
+        ] {
+            assert_eq!(
+                ignore(text, line, linter),
+                None,
+                "{why}: {text:?} line {line}"
+            );
+        }
     }
 
+    /// A multi-line raw string or block comment: its first three lines are
+    /// refused, the line after it takes the directive.
     #[test]
-    fn a_crlf_line_keeps_its_crlf() {
-        assert_eq!(
-            ignore("a()\r\nb()\r\nc()\r\n", 1, "errcheck").as_deref(),
-            Some("a()\r\nb() //nolint:errcheck // \r\nc()\r\n")
-        );
-    }
-
-    #[test]
-    fn the_last_line_without_a_newline_gets_the_directive() {
-        assert_eq!(
-            ignore("a()\nb()", 1, "errcheck").as_deref(),
-            Some("a()\nb() //nolint:errcheck // ")
-        );
-    }
-
-    #[test]
-    fn an_existing_directive_gets_the_linter_added_to_its_list() {
-        assert_eq!(
-            ignore("x() //nolint:lll,gosec\n", 0, "errcheck").as_deref(),
-            Some("x() //nolint:lll,gosec,errcheck\n")
-        );
-    }
-
-    #[test]
-    fn an_existing_directive_keeps_its_reason() {
-        assert_eq!(
-            ignore("x() //nolint:lll // generated URL\r\n", 0, "errcheck").as_deref(),
-            Some("x() //nolint:lll,errcheck // generated URL\r\n")
-        );
-    }
-
-    #[test]
-    fn a_directive_with_spaces_in_its_list_is_extended_after_the_last_name() {
-        assert_eq!(
-            ignore("x() // nolint: lll , gosec  // why\n", 0, "errcheck").as_deref(),
-            Some("x() // nolint: lll , gosec,errcheck  // why\n")
-        );
-    }
-
-    #[test]
-    fn an_empty_directive_list_gets_the_linter_as_its_first_name() {
-        assert_eq!(
-            ignore("x() //nolint: // why\n", 0, "errcheck").as_deref(),
-            Some("x() //nolint:errcheck // why\n")
-        );
-    }
-
-    #[test]
-    fn a_directive_with_a_trailing_comma_gets_no_second_comma() {
-        assert_eq!(
-            ignore("x() //nolint:lll,\n", 0, "errcheck").as_deref(),
-            Some("x() //nolint:lll,errcheck\n")
-        );
-    }
-
-    #[test]
-    fn a_directive_already_naming_the_linter_needs_nothing() {
-        assert_eq!(
-            ignore("x() //nolint:lll,ErrCheck // why\n", 0, "errcheck"),
-            None
-        );
-    }
-
-    #[test]
-    fn a_bare_nolint_already_covers_every_linter() {
-        assert_eq!(ignore("x() //nolint\n", 0, "errcheck"), None);
-        assert_eq!(ignore("x() //nolint // why\n", 0, "errcheck"), None);
-        assert_eq!(ignore("x() //nolint:all\n", 0, "errcheck"), None);
-        assert_eq!(ignore("x() //nolint:lll,all\n", 0, "errcheck"), None);
-    }
-
-    #[test]
-    fn a_trailing_ordinary_comment_becomes_the_reason_after_the_directive() {
-        assert_eq!(
-            ignore("\tx() // best effort\n", 0, "errcheck").as_deref(),
-            Some("\tx() //nolint:errcheck // best effort\n")
-        );
-    }
-
-    #[test]
-    fn a_comment_that_only_looks_like_nolint_is_an_ordinary_comment() {
-        assert_eq!(
-            ignore("x() //nolintlint is strict\n", 0, "errcheck").as_deref(),
-            Some("x() //nolint:errcheck //nolintlint is strict\n")
-        );
-    }
-
-    #[test]
-    fn another_tools_trailing_directive_is_left_alone() {
-        assert_eq!(
-            ignore("switch x { //exhaustive:ignore\n", 0, "gocritic"),
-            None
-        );
-    }
-
-    #[test]
-    fn slashes_inside_a_string_literal_are_not_a_comment() {
-        assert_eq!(
-            ignore("s := \"http://x\" + `//y` + '/'\n", 0, "gosec").as_deref(),
-            Some("s := \"http://x\" + `//y` + '/' //nolint:gosec // \n")
-        );
-    }
-
-    #[test]
-    fn an_escaped_quote_does_not_end_the_string() {
-        assert_eq!(
-            ignore("s := \"a\\\"//b\" // note\n", 0, "gosec").as_deref(),
-            Some("s := \"a\\\"//b\" //nolint:gosec // note\n")
-        );
-    }
-
-    #[test]
-    fn a_line_opening_a_raw_string_is_refused() {
-        let text = "s := `first\nsecond\nthird`\nx()\n";
-        assert_eq!(ignore(text, 0, "lll"), None);
-        assert_eq!(ignore(text, 1, "lll"), None);
-        assert_eq!(ignore(text, 2, "lll"), None);
-        assert_eq!(
-            ignore(text, 3, "lll").as_deref(),
-            Some("s := `first\nsecond\nthird`\nx() //nolint:lll // \n")
-        );
-    }
-
-    #[test]
-    fn a_backquote_in_a_rune_literal_opens_no_raw_string() {
-        assert_eq!(
-            ignore("r := '`'\nx()\n", 1, "errcheck").as_deref(),
-            Some("r := '`'\nx() //nolint:errcheck // \n")
-        );
-    }
-
-    #[test]
-    fn lines_in_or_opening_a_block_comment_are_refused() {
-        let text = "x() /* start\nmiddle()\nend */ y()\nz()\n";
-        assert_eq!(ignore(text, 0, "errcheck"), None);
-        assert_eq!(ignore(text, 1, "errcheck"), None);
-        assert_eq!(ignore(text, 2, "errcheck"), None);
-        assert_eq!(
-            ignore(text, 3, "errcheck").as_deref(),
-            Some("x() /* start\nmiddle()\nend */ y()\nz() //nolint:errcheck // \n")
-        );
-    }
-
-    #[test]
-    fn a_block_comment_closed_on_the_line_is_passed_over() {
-        assert_eq!(
-            ignore("x(/* a */) /* b */\n", 0, "errcheck").as_deref(),
-            Some("x(/* a */) /* b */ //nolint:errcheck // \n")
-        );
-    }
-
-    #[test]
-    fn lines_without_code_are_refused() {
-        assert_eq!(ignore("\n", 0, "errcheck"), None);
-        assert_eq!(ignore("x()\n  \t\ny()\n", 1, "errcheck"), None);
-        assert_eq!(ignore("// Doc says so.\nfunc f()\n", 0, "godot"), None);
-        assert_eq!(ignore("/* c */\n", 0, "errcheck"), None);
-    }
-
-    #[test]
-    fn an_unterminated_string_is_refused() {
-        assert_eq!(ignore("s := \"abc\n", 0, "errcheck"), None);
-    }
-
-    #[test]
-    fn a_line_past_the_end_is_refused() {
-        assert_eq!(ignore("x()\n", 1, "errcheck"), None);
-        assert_eq!(ignore("x()", 1, "errcheck"), None);
-        assert_eq!(ignore("", 0, "errcheck"), None);
-        assert_eq!(ignore("x()\n", u32::MAX, "errcheck"), None);
-    }
-
-    #[test]
-    fn linter_names_outside_the_directive_syntax_are_refused() {
-        assert_eq!(ignore("x()\n", 0, ""), None);
-        assert_eq!(ignore("x()\n", 0, "err check"), None);
-        assert_eq!(ignore("x()\n", 0, "a,b"), None);
-        assert_eq!(ignore("x()\n", 0, "a//b"), None);
-        assert_eq!(
-            ignore("x()\n", 0, "revive_v2-x").as_deref(),
-            Some("x() //nolint:revive_v2-x // \n")
-        );
-    }
-
-    #[test]
-    fn multibyte_text_before_the_line_keeps_offsets_on_char_boundaries() {
-        let text = "s := \"héllo\" // é\nx()\n";
-        assert_eq!(
-            ignore(text, 0, "gosec").as_deref(),
-            Some("s := \"héllo\" //nolint:gosec // é\nx()\n")
-        );
+    fn lines_in_or_opening_a_raw_string_or_block_comment_are_refused() {
+        for (text, linter, after) in [
+            (
+                "s := `first\nsecond\nthird`\nx()\n",
+                "lll",
+                "s := `first\nsecond\nthird`\nx() //nolint:lll // \n",
+            ),
+            (
+                "x() /* start\nmiddle()\nend */ y()\nz()\n",
+                "errcheck",
+                "x() /* start\nmiddle()\nend */ y()\nz() //nolint:errcheck // \n",
+            ),
+        ] {
+            for line in 0..3 {
+                assert_eq!(ignore(text, line, linter), None, "{text:?} line {line}");
+            }
+            assert_eq!(ignore(text, 3, linter).as_deref(), Some(after), "{text:?}");
+        }
     }
 }

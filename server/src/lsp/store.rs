@@ -96,17 +96,16 @@ mod tests {
         }
     }
 
+    /// One file's diagnostics, as a producer hands them over.
+    fn on(file: &str, diagnostics: Vec<Diagnostic>) -> BTreeMap<String, Vec<Diagnostic>> {
+        BTreeMap::from([(file.to_string(), diagnostics)])
+    }
+
     #[test]
     fn producers_do_not_clear_each_other() {
         let mut store = DiagnosticsStore::default();
-        store.replace(
-            Producer::Health,
-            BTreeMap::from([("a".to_string(), vec![diag("h")])]),
-        );
-        store.replace(
-            Producer::Ssh("c".into()),
-            BTreeMap::from([("a".to_string(), vec![diag("s")])]),
-        );
+        store.replace(Producer::Health, on("a", vec![diag("h")]));
+        store.replace(Producer::Ssh("c".into()), on("a", vec![diag("s")]));
         assert_eq!(store.merged("a").len(), 2);
         let changed = store.replace(Producer::Health, BTreeMap::new());
         assert_eq!(changed, ["a"]);
@@ -123,14 +122,11 @@ mod tests {
             )),
             ..Diagnostic::default()
         };
-        store.replace(
-            Producer::Health,
-            BTreeMap::from([("c".to_string(), vec![coded("old", "SSH000")])]),
-        );
+        store.replace(Producer::Health, on("c", vec![coded("old", "SSH000")]));
         assert_eq!(store.merged("c").len(), 1);
         store.replace(
             Producer::Ssh("c".into()),
-            BTreeMap::from([("c".to_string(), vec![coded("new", "SSH001")])]),
+            on("c", vec![coded("new", "SSH001")]),
         );
         let merged = store.merged("c");
         assert_eq!(merged.len(), 1);
@@ -140,14 +136,8 @@ mod tests {
     #[test]
     fn identical_diagnostics_from_two_producers_show_once() {
         let mut store = DiagnosticsStore::default();
-        store.replace(
-            Producer::Health,
-            BTreeMap::from([("a".to_string(), vec![diag("same")])]),
-        );
-        store.replace(
-            Producer::Ssh("c".into()),
-            BTreeMap::from([("a".to_string(), vec![diag("same")])]),
-        );
+        store.replace(Producer::Health, on("a", vec![diag("same")]));
+        store.replace(Producer::Ssh("c".into()), on("a", vec![diag("same")]));
         assert_eq!(store.merged("a").len(), 1);
     }
 }

@@ -12,6 +12,7 @@ use futures::future::BoxFuture;
 
 use crate::check::{Area, Check, CheckContext, FnCheck, Outcome, RunFn};
 use crate::finding::Fix;
+use crate::goenv::env::GoEnv;
 use crate::goenv::probe::go_env;
 use crate::preload::caches::gopls_cache_root;
 use crate::preload::offline::{in_module_cache, required_modules};
@@ -68,6 +69,22 @@ async fn workspace_roots(ctx: &CheckContext) -> Result<(&Path, Vec<BuildRoot>), 
     Ok((workspace, roots))
 }
 
+/// [`workspace_roots`] and the shared `go env`; without either the check is
+/// skipped.
+async fn workspace_roots_and_env(
+    ctx: &CheckContext,
+) -> Result<(&Path, Vec<BuildRoot>, &GoEnv), Box<Outcome>> {
+    let (workspace, roots) = workspace_roots(ctx).await?;
+    match go_env(ctx).await {
+        Ok(env) => Ok((workspace, roots, env)),
+        Err(message) => Err(Box::new(go_env_unavailable(message))),
+    }
+}
+
+fn go_env_unavailable(message: &str) -> Outcome {
+    Outcome::skipped(format!("go env unavailable ({message})"))
+}
+
 fn modified(path: &Path) -> Option<SystemTime> {
     std::fs::metadata(path).and_then(|m| m.modified()).ok()
 }
@@ -94,13 +111,9 @@ pub fn judge_gopls_cache(root: &Path, gopls: &Path) -> (bool, usize) {
 
 fn go020_caches(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
     Box::pin(async move {
-        let (workspace, _) = match workspace_roots(ctx).await {
+        let (workspace, _, env) = match workspace_roots_and_env(ctx).await {
             Ok(found) => found,
             Err(outcome) => return *outcome,
-        };
-        let env = match go_env(ctx).await {
-            Ok(env) => env,
-            Err(message) => return Outcome::skipped(format!("go env unavailable ({message})")),
         };
         let gocache = env.get("GOCACHE").unwrap_or("");
         let build_cache_ready =
@@ -151,13 +164,9 @@ fn go020_caches(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
 
 fn go021_offline(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
     Box::pin(async move {
-        let (workspace, roots) = match workspace_roots(ctx).await {
+        let (workspace, roots, env) = match workspace_roots_and_env(ctx).await {
             Ok(found) => found,
             Err(outcome) => return *outcome,
-        };
-        let env = match go_env(ctx).await {
-            Ok(env) => env,
-            Err(message) => return Outcome::skipped(format!("go env unavailable ({message})")),
         };
         let Some(gomodcache) = env.get("GOMODCACHE").map(PathBuf::from) else {
             return Outcome::skipped("go env reports no GOMODCACHE");
@@ -204,7 +213,7 @@ fn go022_private(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
     Box::pin(async move {
         let env = match go_env(ctx).await {
             Ok(env) => env,
-            Err(message) => return Outcome::skipped(format!("go env unavailable ({message})")),
+            Err(message) => return go_env_unavailable(message),
         };
         let roots = match ctx.workspace.as_deref() {
             Some(workspace) => roots_of(workspace).await,

@@ -117,6 +117,7 @@ pub fn modules_named_in(text: &str) -> BTreeSet<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fsread::testing::tree;
     use crate::preload::workspace::RootKind;
 
     #[test]
@@ -141,14 +142,10 @@ mod tests {
 
     #[test]
     fn requirements_take_the_highest_version_and_apply_replacements() {
-        let ws = tempfile::tempdir().unwrap();
-        let write = |rel: &str, text: &str| {
-            let path = ws.path().join(rel);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        };
-        write("a/go.mod", "module a\nrequire (\n\tx.example/one v1.2.0\n\tx.example/local v0.1.0\n\tb v0.0.0\n)\nreplace x.example/local => ../local\n");
-        write("b/go.mod", "module b\nrequire x.example/one v1.10.0\nrequire x.example/old v1.0.0\nreplace x.example/old v1.0.0 => x.example/new v2.0.0\n");
+        let ws = tree(&[
+            ("a/go.mod", "module a\nrequire (\n\tx.example/one v1.2.0\n\tx.example/local v0.1.0\n\tb v0.0.0\n)\nreplace x.example/local => ../local\n"),
+            ("b/go.mod", "module b\nrequire x.example/one v1.10.0\nrequire x.example/old v1.0.0\nreplace x.example/old v1.0.0 => x.example/new v2.0.0\n"),
+        ]);
         let roots = [BuildRoot {
             dir: ws.path().to_path_buf(),
             kind: RootKind::Work,

@@ -197,6 +197,12 @@ pub fn judge_private_setup(
 mod tests {
     use super::*;
 
+    /// The judgement for this GOPROXY and GOPRIVATE, the workspace's
+    /// required modules and the .netrc facts.
+    fn judged(goproxy: &str, goprivate: &str, netrc: Option<&NetrcFacts>) -> PrivateSetup {
+        judge_private_setup(&env(goproxy, goprivate), &required(), netrc)
+    }
+
     fn env(goproxy: &str, goprivate: &str) -> PrivateEnv {
         PrivateEnv {
             goproxy: goproxy.into(),
@@ -211,11 +217,7 @@ mod tests {
 
     #[test]
     fn goprivate_covers_both_proxy_and_checksum_database() {
-        let setup = judge_private_setup(
-            &env("https://proxy.golang.org,direct", "corp.example/*"),
-            &required(),
-            None,
-        );
+        let setup = judged("https://proxy.golang.org,direct", "corp.example/*", None);
         assert_eq!(
             setup.private_modules,
             [PrivateModule {
@@ -246,11 +248,7 @@ mod tests {
 
     #[test]
     fn credentials_in_goproxy_are_flagged_and_never_repeated() {
-        let setup = judge_private_setup(
-            &env("https://user:secret@athens.corp.example,direct", ""),
-            &required(),
-            None,
-        );
+        let setup = judged("https://user:secret@athens.corp.example,direct", "", None);
         assert!(setup.credentials_in_goproxy);
         assert_eq!(setup.goproxy, "https://***@athens.corp.example,direct");
         assert_eq!(setup.private_proxies, ["athens.corp.example"]);
@@ -268,11 +266,7 @@ mod tests {
                 login: "bot".into(),
             }],
         };
-        let setup = judge_private_setup(
-            &env("https://athens.corp.example", ""),
-            &required(),
-            Some(&netrc),
-        );
+        let setup = judged("https://athens.corp.example", "", Some(&netrc));
         assert!(
             setup.problems[0].contains("chmod 600"),
             "{:?}",
@@ -286,14 +280,10 @@ mod tests {
             mode: 0o600,
             ..netrc
         };
-        assert!(judge_private_setup(
-            &env("https://athens.corp.example", ""),
-            &required(),
-            Some(&tight)
-        )
-        .problems
-        .is_empty());
-        let none = judge_private_setup(&env("https://athens.corp.example", ""), &required(), None);
+        assert!(judged("https://athens.corp.example", "", Some(&tight))
+            .problems
+            .is_empty());
+        let none = judged("https://athens.corp.example", "", None);
         assert!(none.notes[0].contains("no .netrc entry"));
     }
 }

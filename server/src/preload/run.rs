@@ -163,35 +163,28 @@ async fn pipeline(
 
         let t = steps.start(Step::Download);
         modules = download(&needed, tools, runner, progress).await;
-        let (status, message) = if !modules.failed.is_empty() {
-            (
-                StepStatus::Failed,
-                format!(
-                    "{} of {} module(s) failed: {}",
-                    modules.failed.len(),
-                    modules.total,
-                    modules
-                        .failed
-                        .iter()
-                        .map(|f| f.module.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
+        let failure = (!modules.failed.is_empty()).then(|| {
+            format!(
+                "{} of {} module(s) failed: {}",
+                modules.failed.len(),
+                modules.total,
+                modules
+                    .failed
+                    .iter()
+                    .map(|f| f.module.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )
-        } else if modules.downloaded == 0 {
-            (
-                StepStatus::Skipped,
-                format!("all {} module(s) already in GOMODCACHE", modules.total),
-            )
-        } else {
-            (
-                StepStatus::Done,
-                format!(
-                    "downloaded {} module(s); {} were already in GOMODCACHE",
-                    modules.downloaded, modules.cached
-                ),
-            )
-        };
+        });
+        let (status, message) = step_end(
+            failure,
+            modules.downloaded == 0,
+            format!("all {} module(s) already in GOMODCACHE", modules.total),
+            format!(
+                "downloaded {} module(s); {} were already in GOMODCACHE",
+                modules.downloaded, modules.cached
+            ),
+        );
         steps.finish(Step::Download, t, status, message);
     }
 
@@ -216,22 +209,15 @@ async fn pipeline(
                     warm_all_gopls(runner, gopls, &roots, gopls_root.as_deref(), goflags).await;
                 let grown: u64 = runs.iter().map(|r| r.cache_growth_bytes).sum();
                 let slowest = runs.iter().map(|r| r.diagnosed_ms).max().unwrap_or(0);
-                let (status, message) = if !errors.is_empty() {
-                    (StepStatus::Failed, errors.join("; "))
-                } else if grown == 0 {
-                    (
-                        StepStatus::Skipped,
-                        format!("gopls' cache was already warm: loaded and checked the workspace in {slowest} ms, adding nothing"),
-                    )
-                } else {
-                    (
-                        StepStatus::Done,
-                        format!(
-                            "gopls loaded and checked the workspace in {slowest} ms, caching {}",
-                            human_bytes(grown)
-                        ),
-                    )
-                };
+                let (status, message) = step_end(
+                    (!errors.is_empty()).then(|| errors.join("; ")),
+                    grown == 0,
+                    format!("gopls' cache was already warm: loaded and checked the workspace in {slowest} ms, adding nothing"),
+                    format!(
+                        "gopls loaded and checked the workspace in {slowest} ms, caching {}",
+                        human_bytes(grown)
+                    ),
+                );
                 gopls_runs = runs;
                 steps.finish(Step::Gopls, t, status, message);
             }
@@ -250,7 +236,7 @@ async fn pipeline(
     named.extend(missing);
     offline.needs_network = named.into_iter().collect();
     offline.ready = offline.ready && offline.needs_network.is_empty();
-    let (status, message) = if !offline.ready {
+    let failure = (!offline.ready).then(|| {
         let what = if offline.needs_network.is_empty() {
             offline.errors.first().cloned().unwrap_or_default()
         } else {
@@ -259,24 +245,20 @@ async fn pipeline(
                 offline.needs_network.join(", ")
             )
         };
-        (StepStatus::Failed, format!("not offline-ready: {what}"))
-    } else if build.compiled == 0 {
-        (
-            StepStatus::Skipped,
-            format!(
-                "offline-ready; all {} package(s) already in the build cache",
-                build.packages
-            ),
-        )
-    } else {
-        (
-            StepStatus::Done,
-            format!(
-                "offline-ready; compiled {} of {} package(s), the rest came from the build cache",
-                build.compiled, build.packages
-            ),
-        )
-    };
+        format!("not offline-ready: {what}")
+    });
+    let (status, message) = step_end(
+        failure,
+        build.compiled == 0,
+        format!(
+            "offline-ready; all {} package(s) already in the build cache",
+            build.packages
+        ),
+        format!(
+            "offline-ready; compiled {} of {} package(s), the rest came from the build cache",
+            build.compiled, build.packages
+        ),
+    );
     steps.finish(Step::Build, t, status, message);
 
     let t = steps.start(Step::Report);
@@ -316,6 +298,21 @@ async fn pipeline(
         private,
         duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
     })
+}
+
+/// How a step ended: failed with `failure` when there is one, skipped when
+/// it found everything already in place, else done.
+fn step_end(
+    failure: Option<String>,
+    already_in_place: bool,
+    skipped: String,
+    done: String,
+) -> (StepStatus, String) {
+    match failure {
+        Some(failure) => (StepStatus::Failed, failure),
+        None if already_in_place => (StepStatus::Skipped, skipped),
+        None => (StepStatus::Done, done),
+    }
 }
 
 /// GOFLAGS for go commands in a root: in a go.work, go refuses `-mod=mod`

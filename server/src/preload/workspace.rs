@@ -279,6 +279,7 @@ fn normalise(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fsread::testing::tree;
 
     #[test]
     fn go_work_use_lines_in_both_forms_with_comments_and_quotes() {
@@ -326,20 +327,16 @@ mod tests {
 
     #[test]
     fn a_go_work_claims_its_modules_and_lone_modules_are_roots_of_their_own() {
-        let root = tempfile::tempdir().unwrap();
-        let write = |rel: &str, text: &str| {
-            let path = root.path().join(rel);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        };
-        write("go.work", "go 1.22\nuse (\n\t./api\n\t./cmd/../svc\n)\n");
-        write("api/go.mod", "module a\n");
-        write("svc/go.mod", "module s\n");
-        write("lone/go.mod", "module l\n");
-        write("vendor/v/go.mod", "module v\n");
-        write("svc/testdata/t/go.mod", "module t\n");
-        write(".cache/go.mod", "module h\n");
-        write("web/node_modules/n/go.mod", "module n\n");
+        let root = tree(&[
+            ("go.work", "go 1.22\nuse (\n\t./api\n\t./cmd/../svc\n)\n"),
+            ("api/go.mod", "module a\n"),
+            ("svc/go.mod", "module s\n"),
+            ("lone/go.mod", "module l\n"),
+            ("vendor/v/go.mod", "module v\n"),
+            ("svc/testdata/t/go.mod", "module t\n"),
+            (".cache/go.mod", "module h\n"),
+            ("web/node_modules/n/go.mod", "module n\n"),
+        ]);
         let roots = build_roots(root.path());
         let shown: Vec<(String, RootKind, usize)> = roots
             .iter()

@@ -269,14 +269,6 @@ impl FleetReport {
             .flat_map(HostReport::findings_on_host)
             .collect()
     }
-
-    pub fn worst(&self) -> Status {
-        self.hosts
-            .iter()
-            .map(|h| h.status)
-            .max()
-            .unwrap_or(Status::Ok)
-    }
 }
 
 /// The wire shape of a host's findings, as before findings had one model:

@@ -151,6 +151,35 @@ pub struct RemoteFacts {
     pub ptrace_scope: Option<u8>,
 }
 
+impl RemoteFacts {
+    /// The fact the script reports as plain text under `key`.
+    fn text_slot(&mut self, key: &str) -> Option<&mut Option<String>> {
+        Some(match key {
+            "user" => &mut self.user,
+            "home" => &mut self.home,
+            "shell" => &mut self.shell,
+            "os" => &mut self.os,
+            "arch" => &mut self.arch,
+            "kernel" => &mut self.kernel,
+            "glibc" => &mut self.glibc,
+            "ldd" => &mut self.libc_line,
+            "libstdcxx" => &mut self.libstdcxx,
+            "cmd_bash" => &mut self.bash,
+            "cmd_tar" => &mut self.tar,
+            "cmd_curl" => &mut self.curl,
+            "cmd_wget" => &mut self.wget,
+            "path" => &mut self.path,
+            "go" => &mut self.go,
+            "login_path" => &mut self.login_path,
+            "login_go" => &mut self.login_go,
+            "go_version" => &mut self.go_version,
+            "gopath" => &mut self.gopath,
+            "gomodcache" => &mut self.gomodcache,
+            _ => return None,
+        })
+    }
+}
+
 /// Longest value kept, in bytes; the script already cuts at 2,000.
 const MAX_VALUE: usize = 4096;
 
@@ -227,16 +256,11 @@ pub fn parse_facts(output: &str) -> RemoteFacts {
         }
         let raw = &raw[..cut];
         let value = non_empty(raw);
+        if let Some(slot) = facts.text_slot(key) {
+            *slot = value;
+            continue;
+        }
         match key {
-            "user" => facts.user = value,
-            "home" => facts.home = value,
-            "shell" => facts.shell = value,
-            "os" => facts.os = value,
-            "arch" => facts.arch = value,
-            "kernel" => facts.kernel = value,
-            "glibc" => facts.glibc = value,
-            "ldd" => facts.libc_line = value,
-            "libstdcxx" => facts.libstdcxx = value,
             "glibcxx" => {
                 facts.glibcxx_max = raw
                     .split_whitespace()
@@ -245,23 +269,12 @@ pub fn parse_facts(output: &str) -> RemoteFacts {
                     .max_by(|a, b| compare_versions(&version_numbers(a), &version_numbers(b)))
                     .map(str::to_string)
             }
-            "cmd_bash" => facts.bash = value,
-            "cmd_tar" => facts.tar = value,
-            "cmd_curl" => facts.curl = value,
-            "cmd_wget" => facts.wget = value,
             // `Filesystem 1024-blocks Used Available Capacity Mounted-on`
             "df_home" => facts.home_free_kib = df_available(raw),
             "dfi_home" => facts.home_free_inodes = df_available(raw),
             "exec_tmp" => facts.exec_tmp = Some(ExecProbe::parse(raw.trim())),
             "exec_home" => facts.exec_home = Some(ExecProbe::parse(raw.trim())),
             "exec_vscode" => facts.exec_vscode_server = Some(ExecProbe::parse(raw.trim())),
-            "path" => facts.path = value,
-            "go" => facts.go = value,
-            "login_path" => facts.login_path = value,
-            "login_go" => facts.login_go = value,
-            "go_version" => facts.go_version = value,
-            "gopath" => facts.gopath = value,
-            "gomodcache" => facts.gomodcache = value,
             "ptrace_scope" => facts.ptrace_scope = raw.trim().parse().ok(),
             _ => {
                 let Some(rest) = key.strip_prefix("tool_") else {

@@ -3,6 +3,7 @@
 //! agent behave exactly as they do for Remote-SSH. Every run is argv through
 //! `exec`, BatchMode, stdin closed (or the fixed script), bounded.
 
+use std::ffi::OsString;
 use std::time::Duration;
 
 use super::model::{ControlFacts, Forwarding};
@@ -30,6 +31,15 @@ pub fn ssh_error_text(out: &Output) -> String {
     }
 }
 
+/// `ssh [base args] EXTRA -- HOST`: what every run here starts with.
+fn host_args(client: &SshClient, host: &str, extra: &[&str], step: Duration) -> Vec<OsString> {
+    let mut args = client.base_args(step);
+    args.extend(extra.iter().map(Into::into));
+    args.push("--".into());
+    args.push(host.into());
+    args
+}
+
 async fn run(
     client: &SshClient,
     host: &str,
@@ -37,10 +47,7 @@ async fn run(
     step: Duration,
     total: Duration,
 ) -> Result<Output, ExecError> {
-    let mut args = client.base_args(step);
-    args.extend(extra.iter().map(Into::into));
-    args.push("--".into());
-    args.push(host.into());
+    let args = host_args(client, host, extra, step);
     client.runner.run(client.spec(args, total)).await
 }
 
@@ -83,10 +90,7 @@ async fn run_command(
     command: &str,
     step: Duration,
 ) -> Result<Output, ExecError> {
-    let mut args = client.base_args(step);
-    args.extend(extra.iter().map(Into::into));
-    args.push("--".into());
-    args.push(host.into());
+    let mut args = host_args(client, host, extra, step);
     args.push(command.into());
     client.runner.run(client.spec(args, step * 2)).await
 }
@@ -98,8 +102,7 @@ pub async fn remote_facts(
     step: Duration,
     limit: Duration,
 ) -> Result<RemoteFacts, String> {
-    let mut args = client.base_args(step);
-    args.extend(["-T".into(), "--".into(), target.alias.clone().into()]);
+    let mut args = host_args(client, &target.alias, &["-T"], step);
     args.push("sh -s".into());
     let spec = client.spec(args, limit).stdin_bytes(REMOTE_SCRIPT);
     match client.runner.run(spec).await {

@@ -4,8 +4,7 @@
 //! and the overview's status. Each format writes the area itself
 //! (`markdown::fleet_area`, `html::fleet_area`); this module imports neither.
 
-use crate::check::Status;
-use crate::remote::model::{FleetReport, HostReport, Verdict};
+use crate::remote::model::{HostReport, Verdict};
 
 pub const TITLE: &str = "Remote hosts";
 pub const ANCHOR: &str = "area-remote-hosts";
@@ -41,26 +40,12 @@ pub fn cells(host: &HostReport) -> [String; 6] {
     ]
 }
 
-/// The overview's status cell: the worst host and how many need fixing.
-pub fn overview_status(fleet: &FleetReport) -> (Status, String) {
-    let problems = fleet
-        .hosts
-        .iter()
-        .filter(|h| h.status >= Status::Warning)
-        .count();
-    let text = if problems == 0 {
-        String::from("ok")
-    } else {
-        format!("{problems} to fix")
-    };
-    (fleet.worst(), text)
-}
-
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::check::Status;
     use crate::finding::{Finding, Fix, Severity, Subject};
-    use crate::remote::model::HostSummary;
+    use crate::remote::model::{FleetReport, HostSummary};
 
     /// Two hosts: one ready, one whose key agent needs a key loaded.
     pub fn fleet() -> FleetReport {

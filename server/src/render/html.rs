@@ -12,7 +12,10 @@ use crate::remote::model::FleetReport;
 use crate::render::escape::html as escape;
 use crate::render::fleet;
 use crate::render::text::shell_words;
-use crate::render::{overview, place, severity_icon, status_icon, summary_line};
+use crate::render::{
+    check_message, checks_worst_first, overview, place, severity_icon, status_icon, summary_line,
+    verdict,
+};
 
 fn status_class(status: Status) -> &'static str {
     status.as_str()
@@ -88,11 +91,7 @@ pub fn render_html(report: &HealthReport) -> String {
 /// [`render_html`] with the last remote check's hosts as a last area.
 pub fn render_report_html(report: &HealthReport, fleet: Option<&FleetReport>) -> String {
     let mut out = String::from("<h1>Go Remote Doctor report</h1>\n");
-    let verdict = match report.worst() {
-        Status::Error => "❌ problems found",
-        Status::Warning => "⚠️ warnings",
-        _ => "✅ healthy",
-    };
+    let verdict = verdict(report);
     let _ = writeln!(
         out,
         "<p class=\"verdict\"><strong>{verdict}</strong> — {}.<br>{}</p>",
@@ -107,46 +106,33 @@ pub fn render_report_html(report: &HealthReport, fleet: Option<&FleetReport>) ->
         }
     );
 
-    let lines = overview(report);
+    let rows = overview(report, fleet);
     out.push_str("<table class=\"overview\">\n<thead><tr><th>Area</th><th>Status</th><th>Checks</th></tr></thead>\n<tbody>\n");
-    for line in &lines {
+    for row in &rows {
+        let anchor = match row.area {
+            Some(area) => format!("area-{}", area_anchor(area)),
+            None => fleet::ANCHOR.to_string(),
+        };
         let _ = writeln!(
             out,
-            "<tr class=\"{}\"><td><a href=\"#area-{}\">{}</a></td><td>{} {}</td><td>{}</td></tr>",
-            status_class(line.worst),
-            area_anchor(line.area),
-            escape(line.area.title()),
-            status_icon(line.worst),
-            line.verdict,
-            line.checks
-        );
-    }
-    if let Some(fleet) = fleet {
-        let (worst, text) = fleet::overview_status(fleet);
-        let _ = writeln!(
-            out,
-            "<tr class=\"{}\"><td><a href=\"#{}\">{}</a></td><td>{} {text}</td><td>{}</td></tr>",
-            status_class(worst),
-            fleet::ANCHOR,
-            fleet::TITLE,
-            status_icon(worst),
-            fleet.hosts.len()
+            "<tr class=\"{}\"><td><a href=\"#{anchor}\">{}</a></td><td>{} {}</td><td>{}</td></tr>",
+            status_class(row.worst),
+            escape(row.title),
+            status_icon(row.worst),
+            row.verdict,
+            row.count
         );
     }
     out.push_str("</tbody>\n</table>\n");
 
-    for area in lines.iter().map(|l| l.area) {
+    for area in rows.iter().filter_map(|r| r.area) {
         let _ = writeln!(
             out,
             "<h2 id=\"area-{}\">{}</h2>",
             area_anchor(area),
             escape(area.title())
         );
-        // Problems first, so the eye lands on what needs doing.
-        let mut checks: Vec<&CheckResult> =
-            report.checks.iter().filter(|c| c.area == area).collect();
-        checks.sort_by_key(|c| std::cmp::Reverse(c.status));
-        for check in checks {
+        for check in checks_worst_first(report, area) {
             write_check(&mut out, report, check);
         }
     }
@@ -217,11 +203,7 @@ fn write_check(out: &mut String, report: &HealthReport, check: &CheckResult) {
         status_icon(check.status),
         escape(&check.title)
     );
-    let message = if check.status == Status::Skipped {
-        format!("Skipped: {}", check.message)
-    } else {
-        check.message.clone()
-    };
+    let message = check_message(check);
     let _ = writeln!(out, "<p>{}</p>", escape(&message));
     if !check.findings.is_empty() {
         out.push_str("<ul class=\"findings\">\n");

@@ -8,9 +8,11 @@ use crate::check::{CheckResult, HealthReport, Status};
 use crate::finding::{Finding, Subject};
 use crate::remote::model::FleetReport;
 use crate::render::escape::{md_code, md_fence, md_paragraph, md_text as escape};
-use crate::render::fleet;
 use crate::render::text::shell_words;
-use crate::render::{overview, place, severity_icon, status_icon, summary_line};
+use crate::render::{
+    check_message, checks_worst_first, overview, place, severity_icon, status_icon, summary_line,
+    verdict,
+};
 
 /// Where a finding is, as a code span (none for the workspace).
 fn subject(subject: &Subject) -> Option<String> {
@@ -97,12 +99,7 @@ pub fn render_report_markdown(
     docs_root: Option<&Path>,
 ) -> String {
     let mut out = String::from("# Go Remote Doctor report\n\n");
-    let verdict = match report.worst() {
-        Status::Error => "❌ problems found",
-        Status::Warning => "⚠️ warnings",
-        _ => "✅ healthy",
-    };
-    let _ = writeln!(out, "**{verdict}** — {}.", summary_line(report));
+    let _ = writeln!(out, "**{}** — {}.", verdict(report), summary_line(report));
     if let Some(ws) = &report.workspace {
         let _ = writeln!(
             out,
@@ -114,36 +111,22 @@ pub fn render_report_markdown(
         let _ = writeln!(out, "No workspace, gord {}.", escape(&report.version));
     }
 
-    let lines = overview(report);
+    let rows = overview(report, fleet);
     out.push_str("\n| Area | Status | Checks |\n|---|---|---|\n");
-    for line in &lines {
+    for row in &rows {
         let _ = writeln!(
             out,
             "| {} | {} {} | {} |",
-            line.area.title(),
-            status_icon(line.worst),
-            line.verdict,
-            line.checks
-        );
-    }
-    if let Some(fleet) = fleet {
-        let (worst, text) = fleet::overview_status(fleet);
-        let _ = writeln!(
-            out,
-            "| {} | {} {text} | {} |",
-            fleet::TITLE,
-            status_icon(worst),
-            fleet.hosts.len()
+            row.title,
+            status_icon(row.worst),
+            row.verdict,
+            row.count
         );
     }
 
-    for area in lines.iter().map(|l| l.area) {
+    for area in rows.iter().filter_map(|r| r.area) {
         let _ = writeln!(out, "\n## {}\n", area.title());
-        // Problems first, so the eye lands on what needs doing.
-        let mut checks: Vec<&CheckResult> =
-            report.checks.iter().filter(|c| c.area == area).collect();
-        checks.sort_by_key(|c| std::cmp::Reverse(c.status));
-        for check in checks {
+        for check in checks_worst_first(report, area) {
             write_check(&mut out, report, check, docs_root);
         }
     }
@@ -197,11 +180,7 @@ fn write_check(
         escape(&check.id),
         escape(&check.title)
     );
-    let message = if check.status == Status::Skipped {
-        format!("Skipped: {}", check.message)
-    } else {
-        check.message.clone()
-    };
+    let message = check_message(check);
     let _ = writeln!(out, "{}\n", md_paragraph(&message));
     for finding in &check.findings {
         let Some((path, range)) = finding.file_range() else {
@@ -261,6 +240,7 @@ fn write_check(
 mod tests {
     use super::*;
     use crate::render::fixtures::report;
+    use crate::render::fleet;
 
     #[test]
     fn overview_has_one_line_per_area_then_problems_first() {

@@ -22,8 +22,9 @@ pub use markdown::{
 pub(crate) use text::shell_words;
 pub use text::{render_findings, render_findings_with_source, render_text, FindingsText};
 
-use crate::check::{HealthReport, Status};
+use crate::check::{Area, CheckResult, HealthReport, Status};
 use crate::finding::Severity;
+use crate::remote::model::FleetReport;
 
 /// `gord check --format json`: the health report in the JSON envelope.
 pub fn render_json(report: &HealthReport) -> String {
@@ -79,40 +80,82 @@ pub(crate) fn summary_line(report: &HealthReport) -> String {
     )
 }
 
-/// One line of a report's overview: an area, its worst status, its checks.
-pub(crate) struct AreaLine {
-    pub area: crate::check::Area,
-    pub worst: crate::check::Status,
-    /// `ok`, or `N to fix`.
-    pub verdict: String,
-    pub checks: usize,
+/// The report's one-line verdict, by its worst check.
+pub(crate) fn verdict(report: &HealthReport) -> &'static str {
+    match report.worst() {
+        Status::Error => "❌ problems found",
+        Status::Warning => "⚠️ warnings",
+        _ => "✅ healthy",
+    }
 }
 
-/// The overview of `report`, an area a line, in report order.
-pub(crate) fn overview(report: &HealthReport) -> Vec<AreaLine> {
-    use crate::check::Status;
-    let mut areas: Vec<crate::check::Area> = report.checks.iter().map(|c| c.area).collect();
+/// A check's message as the report shows it: `Skipped: ...` when skipped.
+pub(crate) fn check_message(check: &CheckResult) -> String {
+    if check.status == Status::Skipped {
+        format!("Skipped: {}", check.message)
+    } else {
+        check.message.clone()
+    }
+}
+
+/// One row of a report's overview: an area of checks, or the remote hosts.
+pub(crate) struct OverviewRow {
+    /// The checks' area; None for the remote hosts.
+    pub area: Option<Area>,
+    pub title: &'static str,
+    pub worst: Status,
+    /// `ok`, or `N to fix`.
+    pub verdict: String,
+    /// How many checks (or hosts) the row stands for.
+    pub count: usize,
+}
+
+impl OverviewRow {
+    fn new(area: Option<Area>, title: &'static str, statuses: &[Status]) -> OverviewRow {
+        let problems = statuses.iter().filter(|s| **s >= Status::Warning).count();
+        OverviewRow {
+            area,
+            title,
+            worst: Status::worst_of(statuses.iter().copied()),
+            verdict: if problems == 0 {
+                "ok".to_string()
+            } else {
+                format!("{problems} to fix")
+            },
+            count: statuses.len(),
+        }
+    }
+}
+
+/// The overview of `report`, an area a row in report order, then the remote
+/// hosts when there is a fleet.
+pub(crate) fn overview(report: &HealthReport, fleet: Option<&FleetReport>) -> Vec<OverviewRow> {
+    let mut areas: Vec<Area> = report.checks.iter().map(|c| c.area).collect();
     areas.dedup();
-    areas
+    let mut rows: Vec<OverviewRow> = areas
         .into_iter()
         .map(|area| {
-            let checks: Vec<_> = report.checks.iter().filter(|c| c.area == area).collect();
-            let problems = checks
+            let statuses: Vec<Status> = report
+                .checks
                 .iter()
-                .filter(|c| c.status >= Status::Warning)
-                .count();
-            AreaLine {
-                area,
-                worst: checks.iter().map(|c| c.status).max().unwrap_or(Status::Ok),
-                verdict: if problems == 0 {
-                    "ok".to_string()
-                } else {
-                    format!("{problems} to fix")
-                },
-                checks: checks.len(),
-            }
+                .filter(|c| c.area == area)
+                .map(|c| c.status)
+                .collect();
+            OverviewRow::new(Some(area), area.title(), &statuses)
         })
-        .collect()
+        .collect();
+    if let Some(fleet) = fleet {
+        let statuses: Vec<Status> = fleet.hosts.iter().map(|h| h.status).collect();
+        rows.push(OverviewRow::new(None, fleet::TITLE, &statuses));
+    }
+    rows
+}
+
+/// The checks of `area`, problems first, so the eye lands on what needs doing.
+pub(crate) fn checks_worst_first(report: &HealthReport, area: Area) -> Vec<&CheckResult> {
+    let mut checks: Vec<&CheckResult> = report.checks.iter().filter(|c| c.area == area).collect();
+    checks.sort_by_key(|c| std::cmp::Reverse(c.status));
+    checks
 }
 
 /// A finding's place as `file:line:col` (1-based), relative to the workspace.
