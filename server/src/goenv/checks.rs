@@ -32,6 +32,7 @@ pub fn catalogue() -> Vec<Arc<dyn Check>> {
         check("GO011", "Delve debugger (dlv)", go011_dlv),
         check("GO012", "golangci-lint", go012_golangci_lint),
         check("GO013", "staticcheck", go013_staticcheck),
+        check("GO047", "cgo and the C compiler", super::cgo::go047_cgo),
     ]
 }
 
