@@ -420,6 +420,39 @@ impl Backend {
     }
 }
 
+impl Backend {
+    /// Quick fixes that edit `path` for the health diagnostics on it, from
+    /// the text the editor has now.
+    async fn health_edit_fixes(
+        &self,
+        path: &std::path::Path,
+        diagnostics: &[tower_lsp_server::ls_types::Diagnostic],
+    ) -> Vec<tower_lsp_server::ls_types::CodeActionOrCommand> {
+        let (overlay, document_changes) = {
+            let state = self.state.lock().await;
+            (
+                state.documents.overlay(),
+                state.client_support.document_changes,
+            )
+        };
+        let Some(text) = overlay
+            .read(path)
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+        else {
+            return Vec::new();
+        };
+        let Ok(uri) = Uri::from_str(&crate::uri::file_uri(path)) else {
+            return Vec::new();
+        };
+        let version = overlay.version(path);
+        let build = |edits| {
+            versioned::workspace_edit(vec![(uri.clone(), edits)], document_changes, &|_| version)
+        };
+        code_action::edit_fixes(path, &text, diagnostics, &build)
+    }
+}
+
 /// The rule page of a check or rule id as a URI, when the page is on disk.
 fn doc_uri(doc: &str) -> Option<Uri> {
     let root = crate::docs::docs_root();
@@ -712,6 +745,10 @@ impl LanguageServer for Backend {
             );
             actions.extend(
                 self.lint_quick_fixes(&path, &params.context.diagnostics)
+                    .await,
+            );
+            actions.extend(
+                self.health_edit_fixes(&path, &params.context.diagnostics)
                     .await,
             );
         }
