@@ -64,7 +64,7 @@ fn an_editor_session_from_initialize_to_exit() {
     let idle = editor.wait_for(is_notification("gord/status"));
     assert_eq!(idle["params"]["state"], "idle");
     assert_eq!(idle["params"]["summary"]["status"], "error");
-    assert_eq!(idle["params"]["checks"].as_array().unwrap().len(), 14);
+    assert_eq!(idle["params"]["checks"].as_array().unwrap().len(), 17);
 
     // gord/version and gord/health.
     let version = editor.request("gord/version", None);
@@ -74,7 +74,7 @@ fn an_editor_session_from_initialize_to_exit() {
     );
     let health = editor.request("gord/health", Some(json!({})));
     let checks = health["result"]["checks"].as_array().unwrap();
-    assert_eq!(checks.len(), 14);
+    assert_eq!(checks.len(), 17);
     assert_eq!(checks[0]["id"], "GO001");
     assert_eq!(checks[0]["status"], "ok");
     let go006 = checks.iter().find(|c| c["id"] == "GO006").unwrap();
