@@ -31,6 +31,14 @@ fn run(args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// `gord attach PID --dry-run MORE...`.
+fn attach_dry_run(pid: u32, more: &[&str]) -> (i32, String, String) {
+    let pid = pid.to_string();
+    let mut args = vec!["attach", pid.as_str(), "--dry-run"];
+    args.extend_from_slice(more);
+    run(&args)
+}
+
 #[test]
 fn a_binary_built_with_ldflags_w_has_no_dwarf() {
     let file = std::fs::File::open(&builds().no_dwarf).unwrap();
@@ -153,7 +161,7 @@ fn procs_lists_the_go_fixtures_with_dwarf_optimisation_and_verdict() {
 #[test]
 fn attach_dry_run_blocks_a_binary_without_dwarf_with_exit_1() {
     let target = Target::start(&builds().no_dwarf);
-    let (code, stdout, _) = run(&["attach", &target.pid().to_string(), "--dry-run"]);
+    let (code, stdout, _) = attach_dry_run(target.pid(), &[]);
     assert_eq!(code, 1, "{stdout}");
     assert!(stdout.contains("error[DBG006]"), "{stdout}");
     assert!(
@@ -161,13 +169,7 @@ fn attach_dry_run_blocks_a_binary_without_dwarf_with_exit_1() {
         "{stdout}"
     );
     assert!(!stdout.contains('\x1b'), "no colour in a pipe");
-    let (_, coloured, _) = run(&[
-        "attach",
-        &target.pid().to_string(),
-        "--dry-run",
-        "--color",
-        "always",
-    ]);
+    let (_, coloured, _) = attach_dry_run(target.pid(), &["--color", "always"]);
     assert!(
         coloured.contains("\x1b[31merror\x1b[0m[DBG006]"),
         "{coloured}"
@@ -182,13 +184,7 @@ fn attach_dry_run_blocks_a_binary_without_dwarf_with_exit_1() {
 #[test]
 fn attach_dry_run_of_a_trimpath_build_maps_the_module_to_its_source() {
     let target = Target::start(&builds().trimpath);
-    let (code, stdout, stderr) = run(&[
-        "attach",
-        &target.pid().to_string(),
-        "--dry-run",
-        "--format",
-        "json",
-    ]);
+    let (code, stdout, stderr) = attach_dry_run(target.pid(), &["--format", "json"]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     let json: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(json["schemaVersion"], 1);
@@ -366,15 +362,14 @@ fn debug_core_matches_its_binary_by_build_id_and_rejects_another() {
     };
     assert!(target.is_running(), "gcore leaves the process running");
     let core = core.to_str().unwrap();
+    // `gord debug core BINARY CORE MORE...`
+    let debug_core = |binary: &Path, more: &[&str]| {
+        let mut args = vec!["debug", "core", binary.to_str().unwrap(), core];
+        args.extend_from_slice(more);
+        run(&args)
+    };
 
-    let (code, stdout, stderr) = run(&[
-        "debug",
-        "core",
-        b.normal.to_str().unwrap(),
-        core,
-        "--format",
-        "json",
-    ]);
+    let (code, stdout, stderr) = debug_core(&b.normal, &["--format", "json"]);
     assert_eq!(code, 0, "{stdout}{stderr}");
     let json: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(json["match"]["verdict"], "match", "{stdout}");
@@ -388,17 +383,10 @@ fn debug_core_matches_its_binary_by_build_id_and_rejects_another() {
         .iter()
         .any(|f| f["path"].as_str().unwrap().ends_with("/normal")));
 
-    let (code, stdout, _) = run(&["debug", "core", b.no_opt.to_str().unwrap(), core]);
+    let (code, stdout, _) = debug_core(&b.no_opt, &[]);
     assert_eq!(code, 1, "{stdout}");
     assert!(stdout.contains("does not belong to"), "{stdout}");
-    let (_, coloured, _) = run(&[
-        "debug",
-        "core",
-        b.no_opt.to_str().unwrap(),
-        core,
-        "--color",
-        "always",
-    ]);
+    let (_, coloured, _) = debug_core(&b.no_opt, &["--color", "always"]);
     assert!(
         coloured.starts_with("\x1b[31m"),
         "a mismatch is red: {coloured}"

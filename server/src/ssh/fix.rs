@@ -160,14 +160,12 @@ fn ranges_touch(a: &Range, b: &Range) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ssh::lint::tests::lint_text;
+    use crate::ssh::lint::tests::{lint_text, MISSPELT};
 
     #[test]
     fn plans_the_safe_edits_and_lists_the_rest() {
-        let text = "Host a\n  Hostnme x\n";
-        let findings = lint_text(text);
-        let read = |_: &Path| Some(text.to_string());
-        let plan = plan(&findings, &read);
+        let findings = lint_text(MISSPELT);
+        let plan = plan(&findings, &|_: &Path| Some(MISSPELT.to_string()));
         let file = plan
             .files
             .iter()
@@ -200,7 +198,7 @@ mod tests {
 
     #[test]
     fn unreadable_files_are_never_edited() {
-        let findings = lint_text("Host a\n  Hostnme x\n");
+        let findings = lint_text(MISSPELT);
         let plan = plan(&findings, &|_: &Path| None);
         assert!(plan.files.is_empty());
         assert!(plan.manual.iter().any(|m| m.contains("not edited")));

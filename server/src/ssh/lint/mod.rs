@@ -474,15 +474,46 @@ pub(crate) mod tests {
         lint_files(&[("/home/me/.ssh/config", text)])
     }
 
+    /// A config with one misspelt keyword: a single SSH001 finding, with
+    /// a safe fix (HostName).
+    pub const MISSPELT: &str = "Host a\n  Hostnme x\n";
+
     /// The findings of one rule.
     pub fn only<'a>(findings: &'a [Finding], code: &str) -> Vec<&'a Finding> {
         findings.iter().filter(|f| f.code == code).collect()
+    }
+
+    /// Lints `text` as in [`lint_text`] and gives the one finding of `code`.
+    pub fn lint_one(text: &str, code: &str) -> Finding {
+        one(&lint_text(text), code).clone()
+    }
+
+    /// The finding of a rule that must find exactly one thing; fails,
+    /// listing what it found, otherwise.
+    pub fn one<'a>(findings: &'a [Finding], code: &str) -> &'a Finding {
+        match only(findings, code).as_slice() {
+            [f] => f,
+            found => panic!("one {code} finding expected, got {found:#?}"),
+        }
     }
 
     /// The first and last column of a finding's range.
     pub fn columns(f: &Finding) -> (u32, u32) {
         let range = f.range().expect("a finding on a file range");
         (range.start.character, range.end.character)
+    }
+
+    /// Where a finding is: its line, and its first and last column.
+    pub fn at(f: &Finding) -> (u32, u32, u32) {
+        let range = f.range().expect("a finding on a file range");
+        (range.start.line, range.start.character, range.end.character)
+    }
+
+    /// Asserts that a finding's message says `words`, showing the message
+    /// when it does not.
+    #[track_caller]
+    pub fn assert_says(f: &Finding, words: &str) {
+        assert!(f.message.contains(words), "{words:?} not in: {}", f.message);
     }
 
     /// Lints the first of `files` (path, text, mode), with all of them on

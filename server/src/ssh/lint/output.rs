@@ -96,30 +96,11 @@ pub fn render_sarif(findings: &[Finding], docs_root: Option<&Path>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ssh::lint::tests::lint_text;
-
-    #[test]
-    fn the_json_keeps_the_old_file_range_and_fix_beside_the_model() {
-        let findings = lint_text("Host a\n  Hostnme x\n");
-        let json: serde_json::Value =
-            serde_json::from_str(&render_json(Path::new("/home/me/.ssh/config"), &findings))
-                .unwrap();
-        let typo = json["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|f| f["code"] == "SSH001")
-            .unwrap();
-        assert_eq!(typo["file"], "/home/me/.ssh/config");
-        assert_eq!(typo["range"]["start"]["line"], 1);
-        assert_eq!(typo["fix"]["edits"][0]["new_text"], "HostName");
-        assert_eq!(typo["fix"]["safe"], true);
-        assert_eq!(typo["subject"]["kind"], "file");
-    }
+    use crate::ssh::lint::tests::{lint_text, MISSPELT};
 
     #[test]
     fn text_points_at_file_line_and_column() {
-        let findings = lint_text("Host a\n  Hostnme x\n");
+        let findings = lint_text(MISSPELT);
         let text = render_text(&findings, false);
         assert!(
             text.starts_with("/home/me/.ssh/config:2:3: error[SSH001] Unknown keyword \"Hostnme\""),
@@ -161,7 +142,7 @@ mod tests {
 
     #[test]
     fn json_keeps_the_old_fields_beside_the_model() {
-        let findings = lint_text("Host a\n  Hostnme x\n");
+        let findings = lint_text(MISSPELT);
         let doc: serde_json::Value =
             serde_json::from_str(&render_json(Path::new("/home/me/.ssh/config"), &findings))
                 .unwrap();
@@ -172,6 +153,7 @@ mod tests {
         assert_eq!(typo["code"], "SSH001");
         assert_eq!(typo["file"], "/home/me/.ssh/config");
         assert_eq!(typo["range"]["start"]["line"], 1);
+        assert_eq!(typo["fix"]["edits"][0]["new_text"], "HostName");
         assert_eq!(typo["fix"]["safe"], true);
         assert_eq!(typo["subject"]["kind"], "file");
         assert_eq!(typo["fixes"][0]["edits"][0]["newText"], "HostName");
@@ -180,7 +162,7 @@ mod tests {
 
     #[test]
     fn sarif_uses_codes_as_rule_ids_and_one_based_columns() {
-        let findings = lint_text("Host a\n  Hostnme x\n");
+        let findings = lint_text(MISSPELT);
         let sarif: serde_json::Value =
             serde_json::from_str(&render_sarif(&findings, None)).unwrap();
         assert_eq!(sarif["version"], "2.1.0");

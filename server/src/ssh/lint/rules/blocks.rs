@@ -13,9 +13,9 @@ use crate::ssh::config::source::SourceFile;
 use crate::ssh::lint::rules::keywords::camel;
 use crate::ssh::lint::rules::support::{
     append_lines, block_applied, block_at, block_indent, block_last_line, block_name, delete_lines,
-    directives, edit_fix, finding, first_value_wins, include_arg_targets, indentation,
-    insert_line_before, keyword_lines, keyword_of, line_text, origin_directive, origin_path,
-    own_value, place, replace, sets_slot, slot, winner,
+    directive_span, directives, edit_fix, finding, first_value_wins, include_arg_targets,
+    indentation, insert_line_before, keyword_lines, keyword_of, line_text, origin_directive,
+    origin_path, own_value, place, replace, sets_slot, slot, span_finding, winner, written_keyword,
 };
 use crate::ssh::lint::{span_range, LintContext};
 
@@ -137,10 +137,7 @@ pub fn shadowed_setting(code: &'static str, ctx: &LintContext, out: &mut Vec<Fin
                     let Some(win_block) = block_at(win_blocks, origin.line) else {
                         continue;
                     };
-                    let written = line_text(file, line)
-                        .get(d.keyword_span.clone())
-                        .unwrap_or(&d.keyword)
-                        .to_string();
+                    let written = written_keyword(file, line, d);
                     let message = format!(
                         "{written} {} does not apply to {host}: ssh keeps the first value it obtains, and {} in {} already set it, so {host} gets {} {value}; put specific Host blocks before general ones such as \"Host *\"",
                         d.args
@@ -152,13 +149,8 @@ pub fn shadowed_setting(code: &'static str, ctx: &LintContext, out: &mut Vec<Fin
                         block_name(win_file, win_block),
                         camel(keyword.canonical),
                     );
-                    let mut f = finding(
-                        code,
-                        Severity::Warning,
-                        file,
-                        span_range(file, line, d.keyword_span.start..d.rest_span.end),
-                        message,
-                    );
+                    let span = directive_span(d);
+                    let mut f = span_finding(code, Severity::Warning, file, line, span, message);
                     f.fixes
                         .extend(move_broad_block_fix(file, same_file, win_block, header));
                     out.push(f);
@@ -292,11 +284,13 @@ pub fn match_exec_not_evaluated(code: &'static str, ctx: &LintContext, out: &mut
             let message = format!(
                 "gord did not run \"{command_text}\", so it counts this block as not matching and its settings are left out of the other findings; ssh runs the command on every connection. To evaluate it, run gord ssh lint --allow-exec or turn on the gord.ssh.allowMatchExec setting"
             );
-            out.push(finding(
+            let span = word.span.start..end;
+            out.push(span_finding(
                 code,
                 Severity::Info,
                 file,
-                span_range(file, line, word.span.start..end),
+                line,
+                span,
                 message,
             ));
         }
@@ -338,13 +332,8 @@ pub fn conditional_include(code: &'static str, ctx: &LintContext, out: &mut Vec<
                 block_name(file, block),
                 crate::ssh::lint::rules::support::show_path(ctx, first_target)
             );
-            let mut f = finding(
-                code,
-                Severity::Warning,
-                file,
-                span_range(file, line, d.keyword_span.start..d.rest_span.end),
-                message,
-            );
+            let span = directive_span(d);
+            let mut f = span_finding(code, Severity::Warning, file, line, span, message);
             let first_header = all.iter().find_map(|b| b.header_line);
             f.fixes.extend(first_header.and_then(|top| {
                 let text = line_text(file, line).trim().to_string();
@@ -377,13 +366,8 @@ pub fn comma_in_host_pattern(code: &'static str, ctx: &LintContext, out: &mut Ve
                     arg.value,
                     parts.join(" and ")
                 );
-                let mut f = finding(
-                    code,
-                    Severity::Warning,
-                    file,
-                    span_range(file, line, arg.span.clone()),
-                    message,
-                );
+                let span = arg.span.clone();
+                let mut f = span_finding(code, Severity::Warning, file, line, span, message);
                 let plain = parts
                     .iter()
                     .all(|p| !p.contains([' ', '\t', '"', '\'', '\\']));
@@ -431,13 +415,8 @@ pub fn looks_global(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding
                     "This line is not indented, as if it applied to every host, but it belongs to {} and ssh applies it only there (ssh_config has no block end: a block runs to the next Host or Match); to make it global move it above the first Host or Match line, or under a \"Host *\" at the end of the file",
                     block_name(file, &block)
                 );
-                let mut f = finding(
-                    code,
-                    Severity::Warning,
-                    file,
-                    span_range(file, line, d.keyword_span.start..d.rest_span.end),
-                    message,
-                );
+                let span = directive_span(d);
+                let mut f = span_finding(code, Severity::Warning, file, line, span, message);
                 let indent = block_indent(file, &block);
                 if !indent.is_empty() {
                     f.fixes.extend(edit_fix(
@@ -459,19 +438,16 @@ pub fn looks_global(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding
 
 #[cfg(test)]
 mod tests {
-    use crate::ssh::lint::tests::{columns, lint_files, lint_text, only};
+    use crate::ssh::lint::tests::{
+        assert_says, at, columns, lint_files, lint_one, lint_text, only,
+    };
 
     #[test]
     fn ssh002_flags_a_specific_setting_shadowed_by_an_earlier_host_star() {
-        let text = "Host *\n  User everyone\n  ServerAliveInterval 15\n\nHost db\n  User dba\n  Port 5432\n";
-        let findings = lint_text(text);
-        let shadowed = only(&findings, "SSH002");
-        assert_eq!(shadowed.len(), 1, "{shadowed:?}");
-        let f = shadowed[0];
-        assert_eq!(f.range().unwrap().start.line, 5);
-        assert_eq!(columns(f), (2, 10));
-        assert!(f.message.contains("~/.ssh/config line 2"), "{}", f.message);
-        assert!(f.message.contains("db gets User everyone"), "{}", f.message);
+        let f = lint_one("Host *\n  User everyone\n  ServerAliveInterval 15\n\nHost db\n  User dba\n  Port 5432\n", "SSH002");
+        assert_eq!(at(&f), (5, 2, 10));
+        assert_says(&f, "~/.ssh/config line 2");
+        assert_says(&f, "db gets User everyone");
         let fix = f.fix().unwrap();
         assert!(!fix.safe);
         assert_eq!(fix.edits.len(), 2);
@@ -499,22 +475,19 @@ mod tests {
 
     #[test]
     fn ssh002_names_a_wildcard_block_without_moving_it() {
-        let findings = lint_text("Host *.corp\n  Port 2222\nHost db.corp\n  Port 22\n");
-        let f = only(&findings, "SSH002")[0];
-        assert!(
-            f.message.contains("\"Host *.corp\" (line 1)"),
-            "{}",
-            f.message
+        let f = lint_one(
+            "Host *.corp\n  Port 2222\nHost db.corp\n  Port 22\n",
+            "SSH002",
         );
+        assert_says(&f, "\"Host *.corp\" (line 1)");
         assert!(f.fix().is_none());
     }
 
     #[test]
     fn ssh022_flags_a_host_block_with_only_negated_patterns() {
-        let findings = lint_text("Host !bastion\n  ForwardAgent no\n");
-        let f = only(&findings, "SSH022")[0];
-        assert_eq!(columns(f), (5, 13));
-        assert!(f.message.contains("never applies"));
+        let f = lint_one("Host !bastion\n  ForwardAgent no\n", "SSH022");
+        assert_eq!(columns(&f), (5, 13));
+        assert_says(&f, "never applies");
         let fix = f.fix().unwrap();
         assert_eq!(fix.edits[0].new_text, "* ");
         assert_eq!(fix.edits[0].range.start.character, 5);
@@ -525,7 +498,7 @@ mod tests {
         let findings = lint_text("Host db\n  User a\n  Port 1\nHost db\n  User b\n");
         let f = only(&findings, "SSH022")[0];
         assert_eq!(f.range().unwrap().start.line, 3);
-        assert!(f.message.contains("\"Host db\" on line 1"), "{}", f.message);
+        assert_says(f, "\"Host db\" on line 1");
         assert!(
             only(&findings, "SSH002").is_empty(),
             "reported once, as SSH022"
@@ -537,12 +510,14 @@ mod tests {
 
     #[test]
     fn ssh023_notes_a_match_exec_that_was_not_run() {
-        let findings = lint_text("Match host x exec \"test -f /tmp/on\"\n  User y\n");
-        let f = only(&findings, "SSH023")[0];
+        let f = lint_one(
+            "Match host x exec \"test -f /tmp/on\"\n  User y\n",
+            "SSH023",
+        );
         assert_eq!(f.severity, crate::ssh::lint::Severity::Info);
-        assert_eq!(columns(f), (13, 35));
-        assert!(f.message.contains("--allow-exec"));
-        assert!(f.message.contains("gord.ssh.allowMatchExec"));
+        assert_eq!(columns(&f), (13, 35));
+        assert_says(&f, "--allow-exec");
+        assert_says(&f, "gord.ssh.allowMatchExec");
     }
 
     #[test]
@@ -556,7 +531,7 @@ mod tests {
         ]);
         let f = only(&findings, "SSH026")[0];
         assert_eq!(f.range().unwrap().start.line, 2);
-        assert!(f.message.contains("\"Host web\" (line 1)"), "{}", f.message);
+        assert_says(f, "\"Host web\" (line 1)");
         let fix = f.fix().unwrap();
         assert_eq!(fix.edits[0].new_text, "Include ~/.colima/ssh_config\n");
         assert_eq!(fix.edits[0].range.start.line, 0);
@@ -574,19 +549,17 @@ mod tests {
 
     #[test]
     fn ssh027_flags_a_comma_separated_host_line() {
-        let findings = lint_text("Host web1,web2\n  User deploy\n");
-        let f = only(&findings, "SSH027")[0];
-        assert_eq!(columns(f), (5, 14));
-        assert!(f.message.contains("one pattern"));
+        let f = lint_one("Host web1,web2\n  User deploy\n", "SSH027");
+        assert_eq!(columns(&f), (5, 14));
+        assert_says(&f, "one pattern");
         assert_eq!(f.fix().unwrap().edits[0].new_text, "web1 web2");
     }
 
     #[test]
     fn ssh029_flags_an_unindented_line_after_indented_ones() {
-        let findings = lint_text("Host web\n  User w\nForwardAgent no\n");
-        let f = only(&findings, "SSH029")[0];
+        let f = lint_one("Host web\n  User w\nForwardAgent no\n", "SSH029");
         assert_eq!(f.range().unwrap().start.line, 2);
-        assert!(f.message.contains("\"Host web\" (line 1)"));
+        assert_says(&f, "\"Host web\" (line 1)");
         assert_eq!(f.fix().unwrap().edits[0].new_text, "  ");
         let under_star = lint_text("Host *\n  User w\nForwardAgent no\n");
         assert!(only(&under_star, "SSH029").is_empty());

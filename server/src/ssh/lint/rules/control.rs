@@ -1,13 +1,17 @@
 //! Connection sharing (ControlMaster/ControlPath): settings that silently do
 //! nothing, share one socket between different connections, or make ssh fail.
 
+use std::rc::Rc;
+
 use crate::finding::{Finding, Severity};
 use crate::ssh::config::blocks::{blocks, Block};
 use crate::ssh::config::effective::effective;
-use crate::ssh::config::resolve::ConfigFs;
+use crate::ssh::config::lexer::{Arg, Directive};
+use crate::ssh::config::resolve::{ConfigFs, Resolution};
+use crate::ssh::config::source::SourceFile;
 use crate::ssh::lint::rules::support::{
-    block_at, block_hosts, command_fix, edit_fix, host_words, indentation, insert_line_after,
-    keyword_lines, name_list, origin_is, replace_arg_fix, value_finding,
+    add_line_fix, block_at, command_fix, first_args, host_words, hosts_set_by, indentation,
+    keyword_lines, name_list, replace_arg_fix, value_finding,
 };
 use crate::ssh::lint::{LintContext, Platform};
 
@@ -27,25 +31,19 @@ fn master_on(value: &str) -> bool {
 pub fn control_master_without_path(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
     for file in &ctx.files {
         let all = blocks(file);
-        for (line, d) in keyword_lines(file, "controlmaster") {
-            let Some(value) = d.args.first().map(|a| a.value.as_str()) else {
-                continue;
-            };
-            if !master_on(value) {
+        for (line, d, arg) in first_args(file, "controlmaster") {
+            if !master_on(&arg.value) {
                 continue;
             }
             let Some(block) = block_at(&all, line) else {
                 continue;
             };
-            let lacking: Vec<String> = block_hosts(ctx, file, block)
+            let lacking: Vec<String> = hosts_set_by(ctx, file, block, line, "controlmaster")
                 .into_iter()
                 .filter(|(_, r)| {
                     r.options
-                        .get("controlmaster")
-                        .is_some_and(|v| origin_is(r, v.origin, &file.path, line))
-                        && r.options
-                            .get("controlpath")
-                            .is_none_or(|v| v.text.eq_ignore_ascii_case("none"))
+                        .get("controlpath")
+                        .is_none_or(|v| v.text.eq_ignore_ascii_case("none"))
                 })
                 .map(|(host, _)| host_words(&host))
                 .collect();
@@ -53,19 +51,17 @@ pub fn control_master_without_path(code: &'static str, ctx: &LintContext, out: &
                 continue;
             }
             let message = format!(
-                "ControlMaster {value} does nothing for {}: no ControlPath is set, so ssh neither starts nor reuses a shared connection and every connection authenticates again; add ControlPath ~/.ssh/cm-%C",
+                "ControlMaster {} does nothing for {}: no ControlPath is set, so ssh neither starts nor reuses a shared connection and every connection authenticates again; add ControlPath ~/.ssh/cm-%C",
+                arg.value,
                 name_list(&lacking)
             );
             let mut f = value_finding(code, Severity::Warning, file, line, d, message);
-            let indent = indentation(file, line).to_string();
-            f.fixes.extend(edit_fix(
+            let indent = indentation(file, line);
+            f.fixes.extend(add_line_fix(
                 file,
-                String::from("Add ControlPath ~/.ssh/cm-%C"),
-                vec![insert_line_after(
-                    file,
-                    line,
-                    &format!("{indent}ControlPath ~/.ssh/cm-%C"),
-                )],
+                line,
+                &format!("{indent}ControlPath ~/.ssh/cm-%C"),
+                "Add ControlPath ~/.ssh/cm-%C",
                 false,
             ));
             out.push(f);
@@ -160,77 +156,96 @@ pub fn shared_control_path(code: &'static str, ctx: &LintContext, out: &mut Vec<
     }
 }
 
-/// SSH007: an expanded ControlPath too long for a Unix socket.
-pub fn control_path_too_long(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
-    let max = SUN_PATH - 1;
+/// A ControlPath line naming a socket (not `none`), with the hosts of its
+/// block that take their ControlPath from it.
+struct SocketLine<'c> {
+    file: &'c SourceFile,
+    line: usize,
+    d: &'c Directive,
+    arg: &'c Arg,
+    hosts: Vec<(String, Rc<Resolution>)>,
+}
+
+fn socket_lines<'c>(ctx: &'c LintContext) -> Vec<SocketLine<'c>> {
+    let mut out = Vec::new();
     for file in &ctx.files {
         let all = blocks(file);
-        for (line, d) in keyword_lines(file, "controlpath") {
-            if d.args
-                .first()
-                .is_none_or(|a| a.value.eq_ignore_ascii_case("none"))
-            {
+        for (line, d, arg) in first_args(file, "controlpath") {
+            if arg.value.eq_ignore_ascii_case("none") {
                 continue;
             }
             let Some(block) = block_at(&all, line) else {
                 continue;
             };
-            // The first host for which this line is in effect and too long.
-            let problem = block_hosts(ctx, file, block).into_iter().find_map(|(host, r)| {
-                let v = r.options.get("controlpath")?;
-                if !origin_is(&r, v.origin, &file.path, line) {
-                    return None;
-                }
-                let lines = effective(&r, ctx.local, &|_| None).ok()?;
-                let path = lines
-                    .iter()
-                    .find(|l| l.keyword == "controlpath")?
-                    .value
-                    .clone();
-                let master = r
-                    .options
-                    .get("controlmaster")
-                    .map(|v| v.text.clone())
-                    .unwrap_or_else(|| String::from("false"));
-                let len = path.len();
-                let creates = master != "false";
-                if len > max {
-                    Some((host, path, format!(
-                        "ssh stops with \"ControlPath too long ('{{path}}' >= {SUN_PATH} bytes)\" or \"path ... too long for Unix domain socket\": a socket path must fit in {SUN_PATH} bytes with its final NUL"
-                    )))
-                } else if creates && len + TEMP_SUFFIX > max {
-                    Some((host, path, format!(
-                        "while creating the master socket ssh appends a {TEMP_SUFFIX}-character random suffix, making {} bytes, and stops with \"unix_listener: path \"...\" too long for Unix domain socket\" (a socket path must fit in {SUN_PATH} bytes with its final NUL)",
-                        len + TEMP_SUFFIX
-                    )))
-                } else {
-                    None
-                }
+            let hosts = hosts_set_by(ctx, file, block, line, "controlpath");
+            out.push(SocketLine {
+                file,
+                line,
+                d,
+                arg,
+                hosts,
             });
-            let Some((host, path, why)) = problem else {
-                continue;
-            };
-            let why = why.replace("{path}", &path);
-            let message = format!(
-                "For {} this ControlPath expands to {} bytes ({path}): {why}; use a shorter directory, e.g. ControlPath ~/.ssh/cm-%C",
-                host_words(&host),
-                path.len()
-            );
-            let mut f = value_finding(code, Severity::Error, file, line, d, message);
-            let short = ctx.local.home.to_string_lossy().len() + "/.ssh/cm-".len() + 40;
-            if short + TEMP_SUFFIX <= max {
-                if let Some(arg) = d.args.first() {
-                    f.fixes.extend(replace_arg_fix(
-                        file,
-                        line,
-                        arg,
-                        "Use ~/.ssh/cm-%C",
-                        "~/.ssh/cm-%C",
-                    ));
-                }
-            }
-            out.push(f);
         }
+    }
+    out
+}
+
+/// The socket path ssh uses for a resolved host, with its tokens expanded.
+fn expanded_control_path(ctx: &LintContext, r: &Resolution) -> Option<String> {
+    let lines = effective(r, ctx.local, &|_| None).ok()?;
+    let path = lines.iter().find(|l| l.keyword == "controlpath")?;
+    Some(path.value.clone())
+}
+
+/// SSH007: an expanded ControlPath too long for a Unix socket.
+pub fn control_path_too_long(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
+    let max = SUN_PATH - 1;
+    for socket in socket_lines(ctx) {
+        // The first host for which this line is in effect and too long.
+        let problem = socket.hosts.into_iter().find_map(|(host, r)| {
+            let path = expanded_control_path(ctx, &r)?;
+            let master = r
+                .options
+                .get("controlmaster")
+                .map(|v| v.text.clone())
+                .unwrap_or_else(|| String::from("false"));
+            let len = path.len();
+            let creates = master != "false";
+            if len > max {
+                Some((host, path, format!(
+                    "ssh stops with \"ControlPath too long ('{{path}}' >= {SUN_PATH} bytes)\" or \"path ... too long for Unix domain socket\": a socket path must fit in {SUN_PATH} bytes with its final NUL"
+                )))
+            } else if creates && len + TEMP_SUFFIX > max {
+                Some((host, path, format!(
+                    "while creating the master socket ssh appends a {TEMP_SUFFIX}-character random suffix, making {} bytes, and stops with \"unix_listener: path \"...\" too long for Unix domain socket\" (a socket path must fit in {SUN_PATH} bytes with its final NUL)",
+                    len + TEMP_SUFFIX
+                )))
+            } else {
+                None
+            }
+        });
+        let Some((host, path, why)) = problem else {
+            continue;
+        };
+        let why = why.replace("{path}", &path);
+        let message = format!(
+            "For {} this ControlPath expands to {} bytes ({path}): {why}; use a shorter directory, e.g. ControlPath ~/.ssh/cm-%C",
+            host_words(&host),
+            path.len()
+        );
+        let (file, line) = (socket.file, socket.line);
+        let mut f = value_finding(code, Severity::Error, file, line, socket.d, message);
+        let short = ctx.local.home.to_string_lossy().len() + "/.ssh/cm-".len() + 40;
+        if short + TEMP_SUFFIX <= max {
+            f.fixes.extend(replace_arg_fix(
+                file,
+                line,
+                socket.arg,
+                "Use ~/.ssh/cm-%C",
+                "~/.ssh/cm-%C",
+            ));
+        }
+        out.push(f);
     }
 }
 
@@ -240,10 +255,7 @@ pub fn control_master_on_windows(code: &'static str, ctx: &LintContext, out: &mu
         return;
     }
     for file in &ctx.files {
-        for (line, d) in keyword_lines(file, "controlmaster") {
-            let Some(arg) = d.args.first() else {
-                continue;
-            };
+        for (line, d, arg) in first_args(file, "controlmaster") {
             if !master_on(&arg.value) {
                 continue;
             }
@@ -274,60 +286,44 @@ pub fn control_path_directory_missing(
     if ctx.platform == Platform::Windows {
         return;
     }
-    for file in &ctx.files {
-        let all = blocks(file);
-        for (line, d) in keyword_lines(file, "controlpath") {
-            if d.args
-                .first()
-                .is_none_or(|a| a.value.eq_ignore_ascii_case("none"))
-            {
-                continue;
+    for socket in socket_lines(ctx) {
+        let problem = socket.hosts.into_iter().find_map(|(host, r)| {
+            let master = r.options.get("controlmaster").map(|v| v.text.as_str());
+            if master.is_none_or(|m| m == "false") {
+                return None;
             }
-            let Some(block) = block_at(&all, line) else {
-                continue;
-            };
-            let problem = block_hosts(ctx, file, block)
-                .into_iter()
-                .find_map(|(host, r)| {
-                    let v = r.options.get("controlpath")?;
-                    if !origin_is(&r, v.origin, &file.path, line) {
-                        return None;
-                    }
-                    let master = r.options.get("controlmaster").map(|v| v.text.as_str());
-                    if master.is_none_or(|m| m == "false") {
-                        return None;
-                    }
-                    let lines = effective(&r, ctx.local, &|_| None).ok()?;
-                    let path = lines
-                        .iter()
-                        .find(|l| l.keyword == "controlpath")?
-                        .value
-                        .clone();
-                    let dir = std::path::Path::new(&path).parent()?.to_path_buf();
-                    (dir.is_absolute() && !ctx.fs.is_dir(&dir)).then_some((host, path, dir))
-                });
-            let Some((host, path, dir)) = problem else {
-                continue;
-            };
-            let shown = dir.display().to_string();
-            let message = format!(
-                "The directory {shown} does not exist: when ssh sets up the shared connection for {} it stops with \"unix_listener: cannot bind to path {path}.XXXXXXXXXXXXXXXX: No such file or directory\" and the connection fails; create it with mkdir -p -m 700 {shown}",
-                host_words(&host)
-            );
-            let mut f = value_finding(code, Severity::Error, file, line, d, message);
-            f.fixes.extend(Some(command_fix(
-                format!("Create {shown}"),
-                vec![
-                    String::from("mkdir"),
-                    String::from("-p"),
-                    String::from("-m"),
-                    String::from("700"),
-                    shown,
-                ],
-                true,
-            )));
-            out.push(f);
-        }
+            let path = expanded_control_path(ctx, &r)?;
+            let dir = std::path::Path::new(&path).parent()?.to_path_buf();
+            (dir.is_absolute() && !ctx.fs.is_dir(&dir)).then_some((host, path, dir))
+        });
+        let Some((host, path, dir)) = problem else {
+            continue;
+        };
+        let shown = dir.display().to_string();
+        let message = format!(
+            "The directory {shown} does not exist: when ssh sets up the shared connection for {} it stops with \"unix_listener: cannot bind to path {path}.XXXXXXXXXXXXXXXX: No such file or directory\" and the connection fails; create it with mkdir -p -m 700 {shown}",
+            host_words(&host)
+        );
+        let mut f = value_finding(
+            code,
+            Severity::Error,
+            socket.file,
+            socket.line,
+            socket.d,
+            message,
+        );
+        f.fixes.extend(Some(command_fix(
+            format!("Create {shown}"),
+            vec![
+                String::from("mkdir"),
+                String::from("-p"),
+                String::from("-m"),
+                String::from("700"),
+                shown,
+            ],
+            true,
+        )));
+        out.push(f);
     }
 }
 
@@ -336,16 +332,17 @@ mod tests {
     use std::path::Path;
 
     use crate::ssh::config::resolve::memory::MemoryFs;
-    use crate::ssh::lint::tests::{columns, facts, lint_text, only};
+    use crate::ssh::lint::tests::{assert_says, at, columns, facts, lint_one, lint_text, only};
     use crate::ssh::lint::{lint, LintContext, Platform};
 
     #[test]
     fn ssh005_flags_controlmaster_without_controlpath() {
-        let findings = lint_text("Host db\n  ControlMaster auto\n  ControlPersist 10m\n");
-        let f = only(&findings, "SSH005")[0];
-        assert_eq!(f.range().unwrap().start.line, 1);
-        assert_eq!(columns(f), (16, 20));
-        assert!(f.message.contains("does nothing for db"), "{}", f.message);
+        let f = lint_one(
+            "Host db\n  ControlMaster auto\n  ControlPersist 10m\n",
+            "SSH005",
+        );
+        assert_eq!(at(&f), (1, 16, 20));
+        assert_says(&f, "does nothing for db");
         let fix = f.fix().unwrap();
         assert_eq!(fix.edits[0].new_text, "\n  ControlPath ~/.ssh/cm-%C");
     }
@@ -366,7 +363,7 @@ mod tests {
         let findings = lint_text("Host *\n  ControlPath ~/.ssh/master-%h\n");
         let f = only(&findings, "SSH006")[0];
         assert_eq!(f.severity, crate::ssh::lint::Severity::Warning);
-        assert!(f.message.contains("lacks %p, %r"), "{}", f.message);
+        assert_says(f, "lacks %p, %r");
         assert_eq!(columns(f), (14, 30));
         assert_eq!(f.fix().unwrap().edits[0].new_text, "~/.ssh/cm-%C");
         for ok in ["~/.ssh/cm-%C", "~/.ssh/%r@%h:%p", "none"] {
@@ -378,13 +375,13 @@ mod tests {
     #[test]
     fn ssh007_flags_a_controlpath_too_long_with_the_temporary_suffix() {
         let dir = "a".repeat(40);
-        let findings = lint_text(&format!(
-            "Host db\n  ControlMaster auto\n  ControlPath ~/{dir}/sockets/%C\n"
-        ));
-        let f = only(&findings, "SSH007")[0];
+        let f = lint_one(
+            &format!("Host db\n  ControlMaster auto\n  ControlPath ~/{dir}/sockets/%C\n"),
+            "SSH007",
+        );
         assert_eq!(f.range().unwrap().start.line, 2);
-        assert!(f.message.contains("expands to 98 bytes"), "{}", f.message);
-        assert!(f.message.contains("too long for Unix domain socket"));
+        assert_says(&f, "expands to 98 bytes");
+        assert_says(&f, "too long for Unix domain socket");
         assert_eq!(f.fix().unwrap().edits[0].new_text, "~/.ssh/cm-%C");
         let short = lint_text("Host db\n  ControlMaster auto\n  ControlPath ~/.ssh/cm-%C\n");
         assert!(only(&short, "SSH007").is_empty());
@@ -393,11 +390,9 @@ mod tests {
     #[test]
     fn ssh031_flags_a_controlpath_in_a_missing_directory() {
         let text = "Host *\n  ControlMaster auto\n  ControlPath ~/.ssh/sockets/%r@%h-%p\n";
-        let findings = lint_text(text);
-        let f = only(&findings, "SSH031")[0];
-        assert_eq!(f.range().unwrap().start.line, 2);
-        assert_eq!(columns(f), (14, 37));
-        assert!(f.message.contains("cannot bind to path"), "{}", f.message);
+        let f = lint_one(text, "SSH031");
+        assert_eq!(at(&f), (2, 14, 37));
+        assert_says(&f, "cannot bind to path");
         assert_eq!(
             f.fix().unwrap().command.as_deref().unwrap(),
             ["mkdir", "-p", "-m", "700", "/home/me/.ssh/sockets"]
@@ -422,7 +417,7 @@ mod tests {
         ctx.platform = Platform::Windows;
         let findings = lint(&ctx);
         let f = only(&findings, "SSH008")[0];
-        assert!(f.message.contains("getsockname failed: Not a socket"));
+        assert_says(f, "getsockname failed: Not a socket");
         assert_eq!(f.fix().unwrap().edits[0].new_text, "no");
     }
 }

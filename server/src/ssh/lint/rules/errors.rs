@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use crate::finding::{Finding, Severity};
 use crate::ssh::config::lexer::LineSyntax;
 use crate::ssh::lint::rules::support::{
-    directives, finding, origin_path, place, probe_hosts, value_finding,
+    directives, line_text, origin_path, place, probe_hosts, span_finding, value_finding,
 };
-use crate::ssh::lint::{span_range, LintContext};
+use crate::ssh::lint::LintContext;
 
 /// SSH024: a line OpenSSH cannot split (no value, unbalanced quotes).
 pub fn syntax_error(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
@@ -26,11 +26,13 @@ pub fn syntax_error(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding
                 "ssh stops with \"{}: {message}\" and connects to no host (it reads every line, even in blocks that do not apply); {advice}",
                 place(ctx, &file.path, line.index)
             );
-            out.push(finding(
+            let span = span.clone();
+            out.push(span_finding(
                 code,
                 Severity::Error,
                 file,
-                span_range(file, line.index, span.clone()),
+                line.index,
+                span,
                 text,
             ));
         }
@@ -130,11 +132,7 @@ pub fn unknown_token(code: &'static str, ctx: &LintContext, out: &mut Vec<Findin
                     .map(|a| a.span.clone())
                     .collect()
             };
-            let text = file
-                .lines
-                .get(line)
-                .map(|l| file.line_text(l))
-                .unwrap_or("");
+            let text = line_text(file, line);
             for span in spans {
                 let Some(raw) = text.get(span.clone()) else {
                     continue;
@@ -163,11 +161,13 @@ pub fn unknown_token(code: &'static str, ctx: &LintContext, out: &mut Vec<Findin
                         "ssh stops with \"vdollar_percent_expand: {problem}\" when it expands this {}: it accepts only %% {list}; write %% for a literal %",
                         crate::ssh::lint::rules::keywords::camel(&d.keyword)
                     );
-                    out.push(finding(
+                    let span = start..end;
+                    out.push(span_finding(
                         code,
                         Severity::Error,
                         file,
-                        span_range(file, line, start..end),
+                        line,
+                        span,
                         message,
                     ));
                 }
@@ -178,78 +178,77 @@ pub fn unknown_token(code: &'static str, ctx: &LintContext, out: &mut Vec<Findin
 
 #[cfg(test)]
 mod tests {
-    use crate::ssh::lint::tests::{columns, lint_text};
+    use crate::ssh::lint::tests::{assert_says, at, columns, lint_one, lint_text, only};
 
     #[test]
-    fn ssh024_flags_a_keyword_without_a_value() {
-        let findings = lint_text("Host a\n  User\n");
-        let f = findings.iter().find(|f| f.code == "SSH024").unwrap();
-        assert_eq!(f.range().unwrap().start.line, 1);
-        assert_eq!(columns(f), (2, 6));
-        assert!(f
-            .message
-            .contains("\"~/.ssh/config line 2: no argument after keyword \"user\"\""));
-    }
-
-    #[test]
-    fn ssh024_flags_unbalanced_quotes() {
-        let findings = lint_text("IdentityFile \"~/.ssh/my key\n");
-        let f = findings.iter().find(|f| f.code == "SSH024").unwrap();
-        assert!(f.message.contains("invalid quotes"), "{}", f.message);
-        assert_eq!(f.range().unwrap().start.character, 13);
+    fn ssh024_flags_a_keyword_without_a_value_and_unbalanced_quotes() {
+        // (config, where the finding is, what the message quotes)
+        let cases = [
+            (
+                "Host a\n  User\n",
+                (1, 2, 6),
+                "\"~/.ssh/config line 2: no argument after keyword \"user\"\"",
+            ),
+            (
+                "IdentityFile \"~/.ssh/my key\n",
+                (0, 13, 27),
+                "invalid quotes",
+            ),
+        ];
+        for (text, place, says) in cases {
+            let f = lint_one(text, "SSH024");
+            assert_eq!(at(&f), place);
+            assert_says(&f, says);
+        }
     }
 
     #[test]
     fn ssh025_reports_every_value_ssh_rejects_on_its_line() {
         let findings = lint_text("Host a\n  Port abc\nHost b\n  StrictHostKeyChecking maybe\n");
-        let port = findings
-            .iter()
-            .find(|f| f.code == "SSH025" && f.range().unwrap().start.line == 1)
-            .unwrap();
-        assert!(port.message.contains("Bad port 'abc'."), "{}", port.message);
+        let rejected = only(&findings, "SSH025");
+        let on_line = |line| {
+            rejected
+                .iter()
+                .find(|f| f.range().unwrap().start.line == line)
+                .unwrap()
+        };
+        let port = on_line(1);
+        assert_says(port, "Bad port 'abc'.");
         assert_eq!(columns(port), (7, 10));
-        let choice = findings
+        assert!(on_line(3).message.contains("unsupported option \"maybe\"."));
+        assert!(!rejected
             .iter()
-            .find(|f| f.code == "SSH025" && f.range().unwrap().start.line == 3)
-            .unwrap();
-        assert!(choice.message.contains("unsupported option \"maybe\"."));
-        assert!(!findings
-            .iter()
-            .any(|f| f.code == "SSH025" && f.message.contains("Bad configuration option")));
+            .any(|f| f.message.contains("Bad configuration option")));
     }
 
     #[test]
     fn ssh025_reports_a_bad_match_once() {
-        let findings = lint_text("Match colour blue\n  User x\n");
-        let matching: Vec<_> = findings.iter().filter(|f| f.code == "SSH025").collect();
-        assert_eq!(matching.len(), 1);
-        assert!(matching[0]
-            .message
-            .contains("Unsupported Match attribute colour"));
-        assert!(matching[0].message.contains("Bad Match condition"));
+        let f = lint_one("Match colour blue\n  User x\n", "SSH025");
+        assert_says(&f, "Unsupported Match attribute colour");
+        assert_says(&f, "Bad Match condition");
     }
 
     #[test]
-    fn ssh030_flags_an_unknown_token_in_controlpath() {
-        let findings = lint_text("Host *\n  ControlPath ~/.ssh/cm-%z\n  ProxyCommand nc %h %p\n");
-        let tokens: Vec<_> = findings.iter().filter(|f| f.code == "SSH030").collect();
-        assert_eq!(tokens.len(), 1);
-        assert_eq!(tokens[0].range().unwrap().start.line, 1);
-        assert_eq!(
+    fn ssh030_flags_a_token_the_keyword_does_not_accept() {
+        // (config, where the finding is, what the message says)
+        let cases: [(&str, _, &[&str]); 2] = [
             (
-                tokens[0].range().unwrap().start.character,
-                tokens[0].range().unwrap().end.character
+                "Host *\n  ControlPath ~/.ssh/cm-%z\n  ProxyCommand nc %h %p\n",
+                (1, 24, 26),
+                &["unknown key %z"],
             ),
-            (24, 26)
-        );
-        assert!(tokens[0].message.contains("unknown key %z"));
-    }
-
-    #[test]
-    fn ssh030_flags_a_token_proxycommand_does_not_accept() {
-        let findings = lint_text("Host a\n  ProxyCommand ssh -W %h:%p %C\n");
-        let f = findings.iter().find(|f| f.code == "SSH030").unwrap();
-        assert!(f.message.contains("unknown key %C"));
-        assert!(f.message.contains("%h %n %p %r"));
+            (
+                "Host a\n  ProxyCommand ssh -W %h:%p %C\n",
+                (1, 28, 30),
+                &["unknown key %C", "%h %n %p %r"],
+            ),
+        ];
+        for (text, place, says) in cases {
+            let f = lint_one(text, "SSH030");
+            assert_eq!(at(&f), place);
+            for words in says {
+                assert_says(&f, words);
+            }
+        }
     }
 }

@@ -9,7 +9,8 @@ use crate::finding::{Position, Range};
 use crate::finding::{Edit, Finding, Severity};
 use crate::ssh::config::pattern::has_wildcards;
 use crate::ssh::lint::rules::support::{
-    command_fix, edit_fix, finding, include_arg_targets, keyword_lines, show_path,
+    command_fix, edit_fix, finding, include_arg_targets, keyword_lines, line_text, show_path,
+    span_finding,
 };
 use crate::ssh::lint::{span_range, LintContext, Platform};
 
@@ -107,13 +108,8 @@ pub fn config_permissions(code: &'static str, ctx: &LintContext, out: &mut Vec<F
                     let message = format!(
                         "ssh refuses to run: \"Bad owner or permissions on {path}\" ({why}; ssh checks every included file)"
                     );
-                    let mut f = finding(
-                        code,
-                        Severity::Error,
-                        file,
-                        span_range(file, line, arg.span.clone()),
-                        message,
-                    );
+                    let span = arg.span.clone();
+                    let mut f = span_finding(code, Severity::Error, file, line, span, message);
                     if owner == ctx.local.uid || owner == 0 {
                         f.fixes.extend(Some(command_fix(
                             format!("Make {} writable only by you", show_path(ctx, &target)),
@@ -165,11 +161,7 @@ pub fn empty_include(code: &'static str, ctx: &LintContext, out: &mut Vec<Findin
                     arg.value.trim_end_matches('/')
                 );
                 let mut f = finding(code, Severity::Warning, file, range, message);
-                let raw = file
-                    .lines
-                    .get(line)
-                    .and_then(|l| file.line_text(l).get(arg.span.clone()))
-                    .unwrap_or("");
+                let raw = line_text(file, line).get(arg.span.clone()).unwrap_or("");
                 if !raw.ends_with(['"', '\'']) {
                     let at = arg.span.end;
                     let text = if raw.ends_with('/') { "*" } else { "/*" };
@@ -193,17 +185,17 @@ pub fn empty_include(code: &'static str, ctx: &LintContext, out: &mut Vec<Findin
 #[cfg(test)]
 mod tests {
     use crate::finding::Severity;
-    use crate::ssh::lint::tests::{columns, lint_files, lint_modes, lint_text, only};
+    use crate::ssh::lint::tests::{
+        assert_says, at, columns, lint_files, lint_modes, lint_text, only,
+    };
 
     #[test]
     fn ssh014_flags_a_group_writable_config_with_openssh_words() {
         let findings = lint_modes(&[("/home/me/.ssh/config", "Host a\n  User b\n", 0o664)]);
         let f = only(&findings, "SSH014")[0];
         assert_eq!(f.severity, Severity::Error);
-        assert!(f
-            .message
-            .contains("\"Bad owner or permissions on /home/me/.ssh/config\""));
-        assert!(f.message.contains("mode 0664"), "{}", f.message);
+        assert_says(f, "\"Bad owner or permissions on /home/me/.ssh/config\"");
+        assert_says(f, "mode 0664");
         let fix = f.fix().unwrap();
         assert_eq!(
             fix.command.as_deref().unwrap(),
@@ -220,11 +212,8 @@ mod tests {
             ("/home/me/.ssh/conf.d/work", "Host w\n", 0o666),
         ]);
         let f = only(&findings, "SSH014")[0];
-        assert_eq!(f.range().unwrap().start.line, 0);
-        assert_eq!(columns(f), (8, 16));
-        assert!(f
-            .message
-            .contains("Bad owner or permissions on /home/me/.ssh/conf.d/work"));
+        assert_eq!(at(f), (0, 8, 16));
+        assert_says(f, "Bad owner or permissions on /home/me/.ssh/conf.d/work");
     }
 
     #[test]
@@ -235,7 +224,7 @@ mod tests {
         ]);
         let f = only(&findings, "SSH014")[0];
         assert_eq!(f.severity, Severity::Warning);
-        assert!(f.message.contains("~/.ssh is not private"));
+        assert_says(f, "~/.ssh is not private");
         assert_eq!(
             f.fix().unwrap().command.as_deref().unwrap(),
             ["chmod", "700", "/home/me/.ssh"]
@@ -248,16 +237,10 @@ mod tests {
         let found = only(&findings, "SSH021");
         assert_eq!(found.len(), 2);
         assert_eq!(found[0].severity, Severity::Warning);
-        assert_eq!(
-            (
-                found[0].range().unwrap().start.character,
-                found[0].range().unwrap().end.character
-            ),
-            (8, 24)
-        );
-        assert!(found[0].message.contains("/home/me/.ssh/work.conf"));
+        assert_eq!(columns(found[0]), (8, 24));
+        assert_says(found[0], "/home/me/.ssh/work.conf");
         assert_eq!(found[1].severity, Severity::Info);
-        assert!(found[1].message.contains("matched no files"));
+        assert_says(found[1], "matched no files");
     }
 
     #[test]
@@ -267,11 +250,7 @@ mod tests {
             ("/home/me/.ssh/config.d/a", "Host a\n"),
         ]);
         let f = only(&findings, "SSH021")[0];
-        assert!(
-            f.message.contains("names the directory ~/.ssh/config.d"),
-            "{}",
-            f.message
-        );
+        assert_says(f, "names the directory ~/.ssh/config.d");
         let edit = &f.fix().unwrap().edits[0];
         assert_eq!(edit.new_text, "/*");
         assert_eq!(edit.range.start.character, 16);

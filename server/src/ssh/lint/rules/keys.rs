@@ -9,7 +9,7 @@ use crate::ssh::config::keywords::Kind;
 use crate::ssh::config::lexer::Arg;
 use crate::ssh::config::source::SourceFile;
 use crate::ssh::lint::rules::support::{
-    command_fix, directives, edit_fix, finding, keyword_of, local_path, show_path,
+    command_fix, directives, edit_fix, keyword_of, line_text, local_path, show_path, span_finding,
 };
 use crate::ssh::lint::{span_range, LintContext, Platform};
 
@@ -30,6 +30,14 @@ struct Identity<'c> {
     line: usize,
     arg: &'c Arg,
     path: PathBuf,
+}
+
+impl Identity<'_> {
+    /// A finding on the path as the line writes it.
+    fn finding(&self, code: &'static str, severity: Severity, message: String) -> Finding {
+        let span = self.arg.span.clone();
+        span_finding(code, severity, self.file, self.line, span, message)
+    }
 }
 
 fn identities<'c>(ctx: &'c LintContext) -> Vec<Identity<'c>> {
@@ -90,19 +98,13 @@ pub fn missing_identity_file(code: &'static str, ctx: &LintContext, out: &mut Ve
             "IdentityFile {} does not exist ({shown}): unless the key is in your agent, ssh prints \"no such identity: {shown}: No such file or directory\" and goes on with other keys, so the server may answer \"Permission denied (publickey)\"",
             id.arg.value
         );
-        out.push(finding(
-            code,
-            Severity::Warning,
-            id.file,
-            span_range(id.file, id.line, id.arg.span.clone()),
-            message,
-        ));
+        out.push(id.finding(code, Severity::Warning, message));
     }
 }
 
 /// The edit removing `.pub` from the end of an argument as written.
 fn drop_pub_suffix(file: &SourceFile, line: usize, arg: &Arg) -> Option<Edit> {
-    let text = file.lines.get(line).map(|l| file.line_text(l))?;
+    let text = line_text(file, line);
     let raw = text.get(arg.span.clone())?;
     let quote = usize::from(raw.ends_with(['"', '\'']));
     let end = arg.span.end.checked_sub(quote)?;
@@ -125,7 +127,6 @@ pub fn public_key_as_identity(code: &'static str, ctx: &LintContext, out: &mut V
         else {
             continue;
         };
-        let range = span_range(id.file, id.line, id.arg.span.clone());
         let shown = id.path.display();
         if exists(ctx, &private) {
             let message = format!(
@@ -133,7 +134,7 @@ pub fn public_key_as_identity(code: &'static str, ctx: &LintContext, out: &mut V
                 id.arg.value,
                 show_path(ctx, &private)
             );
-            let mut f = finding(code, Severity::Warning, id.file, range, message);
+            let mut f = id.finding(code, Severity::Warning, message);
             f.fixes
                 .extend(drop_pub_suffix(id.file, id.line, id.arg).and_then(|edit| {
                     edit_fix(
@@ -149,7 +150,7 @@ pub fn public_key_as_identity(code: &'static str, ctx: &LintContext, out: &mut V
                 "IdentityFile names the public key {}: that works only while the matching private key is in your agent (1Password, Secretive, a hardware token); otherwise ssh fails with \"Load key \"{shown}\": invalid format\"",
                 id.arg.value
             );
-            out.push(finding(code, Severity::Info, id.file, range, message));
+            out.push(id.finding(code, Severity::Info, message));
         }
     }
 }
@@ -174,13 +175,7 @@ pub fn key_permissions(code: &'static str, ctx: &LintContext, out: &mut Vec<Find
             "ssh ignores this key: \"Permissions 0{:03o} for '{path}' are too open.\" (\"It is required that your private key files are NOT accessible by others. This private key will be ignored.\"); run chmod 600 on it",
             mode & 0o777
         );
-        let mut f = finding(
-            code,
-            Severity::Error,
-            id.file,
-            span_range(id.file, id.line, id.arg.span.clone()),
-            message,
-        );
+        let mut f = id.finding(code, Severity::Error, message);
         f.fixes.extend(Some(command_fix(
             format!("Make {} readable only by you", show_path(ctx, &id.path)),
             vec![String::from("chmod"), String::from("600"), path],
@@ -308,76 +303,75 @@ pub fn weak_key(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
             ),
             _ => continue,
         };
-        out.push(finding(
-            code,
-            severity,
-            id.file,
-            span_range(id.file, id.line, id.arg.span.clone()),
-            message,
-        ));
+        out.push(id.finding(code, severity, message));
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ssh::lint::tests::{columns, lint_files, lint_modes, lint_text, only};
+    use crate::ssh::lint::tests::{assert_says, columns, lint_files, lint_modes, one, only};
 
     const RSA_1024: &str = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQDqs68H5i7xkcsFtuoheIjBIbOKg1tYWrioiO+AtiITn5eZGQJXwzaUZq19Xn9Sh+qjDlJSWH2bCmVCocK7bXmpxYlGxy0XQs69v8maTAzmqUJ8AN22p+3rlCcC1LYzU3gQ1LJJ4Rs8DUWcRbccZ9nvwLWgCI4CgzeDbgF+ziu2WQ== t\n";
     const RSA_512: &str = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAQQDBERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERERER\n";
 
+    /// Lints a config of one block, `Host a`, with an IdentityFile line for
+    /// each of `identities`, while `files` (path, text) exist.
+    fn lint_identities(identities: &[&str], files: &[(&str, &str)]) -> Vec<Finding> {
+        let config: String = std::iter::once(String::from("Host a\n"))
+            .chain(identities.iter().map(|id| format!("  IdentityFile {id}\n")))
+            .collect();
+        let mut all = vec![("/home/me/.ssh/config", config.as_str())];
+        all.extend_from_slice(files);
+        lint_files(&all)
+    }
+
     #[test]
     fn ssh011_flags_a_missing_identity_file() {
-        let findings =
-            lint_text("Host a\n  IdentityFile ~/.ssh/work_key\n  IdentityFile ~/.ssh/id_rsa\n");
-        let missing = only(&findings, "SSH011");
-        assert_eq!(missing.len(), 1, "default keys are not reported");
-        let f = missing[0];
+        let findings = lint_identities(&["~/.ssh/work_key", "~/.ssh/id_rsa"], &[]);
+        // ~/.ssh/id_rsa is one of the keys ssh tries anyway: not reported.
+        let f = one(&findings, "SSH011");
         assert_eq!(columns(f), (15, 30));
-        assert!(f
-            .message
-            .contains("no such identity: /home/me/.ssh/work_key: No such file or directory"));
+        assert_says(
+            f,
+            "no such identity: /home/me/.ssh/work_key: No such file or directory",
+        );
     }
 
     #[test]
     fn ssh011_accepts_existing_keys_agent_keys_and_tokens() {
-        let findings = lint_files(&[
-            (
-                "/home/me/.ssh/config",
-                "Host a\n  IdentityFile ~/.ssh/k1\n  IdentityFile %d/.ssh/agentkey\n  IdentityFile ~/.ssh/%h\n",
-            ),
-            ("/home/me/.ssh/k1", "key"),
-            ("/home/me/.ssh/agentkey.pub", "ssh-ed25519 AAAA"),
-        ]);
+        let findings = lint_identities(
+            &["~/.ssh/k1", "%d/.ssh/agentkey", "~/.ssh/%h"],
+            &[
+                ("/home/me/.ssh/k1", "key"),
+                ("/home/me/.ssh/agentkey.pub", "ssh-ed25519 AAAA"),
+            ],
+        );
         assert!(only(&findings, "SSH011").is_empty());
     }
 
     #[test]
     fn ssh012_flags_a_pub_file_next_to_its_private_key_with_a_fix() {
-        let findings = lint_files(&[
-            (
-                "/home/me/.ssh/config",
-                "Host a\n  IdentityFile \"~/.ssh/k.pub\"\n",
-            ),
-            ("/home/me/.ssh/k", "key"),
-            ("/home/me/.ssh/k.pub", "ssh-ed25519 AAAA"),
-        ]);
+        let findings = lint_identities(
+            &["\"~/.ssh/k.pub\""],
+            &[
+                ("/home/me/.ssh/k", "key"),
+                ("/home/me/.ssh/k.pub", "ssh-ed25519 AAAA"),
+            ],
+        );
         let f = only(&findings, "SSH012")[0];
         assert_eq!(f.severity, Severity::Warning);
-        assert!(f.message.contains("invalid format"));
+        assert_says(f, "invalid format");
         let edit = &f.fix().unwrap().edits[0];
         assert_eq!(edit.new_text, "");
         assert_eq!(
             (edit.range.start.character, edit.range.end.character),
             (24, 28)
         );
-        let agent = lint_files(&[
-            (
-                "/home/me/.ssh/config",
-                "Host a\n  IdentityFile ~/.ssh/op.pub\n",
-            ),
-            ("/home/me/.ssh/op.pub", "ssh-ed25519 AAAA"),
-        ]);
+        let agent = lint_identities(
+            &["~/.ssh/op.pub"],
+            &[("/home/me/.ssh/op.pub", "ssh-ed25519 AAAA")],
+        );
         assert_eq!(only(&agent, "SSH012")[0].severity, Severity::Info);
     }
 
@@ -392,9 +386,10 @@ mod tests {
             ("/home/me/.ssh/k", "key", 0o644),
         ]);
         let f = only(&findings, "SSH013")[0];
-        assert!(f
-            .message
-            .contains("\"Permissions 0644 for '/home/me/.ssh/k' are too open.\""));
+        assert_says(
+            f,
+            "\"Permissions 0644 for '/home/me/.ssh/k' are too open.\"",
+        );
         let fix = f.fix().unwrap();
         assert_eq!(
             fix.command.as_deref().unwrap(),
@@ -414,31 +409,29 @@ mod tests {
 
     #[test]
     fn ssh015_flags_dsa_and_short_rsa_keys() {
-        let findings = lint_files(&[
-            (
-                "/home/me/.ssh/config",
-                "Host a\n  IdentityFile ~/.ssh/old_dsa\n  IdentityFile ~/.ssh/small\n  IdentityFile ~/.ssh/tiny\n",
-            ),
-            ("/home/me/.ssh/old_dsa", "key"),
-            ("/home/me/.ssh/old_dsa.pub", "ssh-dss AAAAB3NzaC1kc3MAAACBANik t\n"),
-            ("/home/me/.ssh/small", "key"),
-            ("/home/me/.ssh/small.pub", RSA_1024),
-            ("/home/me/.ssh/tiny", "key"),
-            ("/home/me/.ssh/tiny.pub", RSA_512),
-        ]);
+        let findings = lint_identities(
+            &["~/.ssh/old_dsa", "~/.ssh/small", "~/.ssh/tiny"],
+            &[
+                ("/home/me/.ssh/old_dsa", "key"),
+                (
+                    "/home/me/.ssh/old_dsa.pub",
+                    "ssh-dss AAAAB3NzaC1kc3MAAACBANik t\n",
+                ),
+                ("/home/me/.ssh/small", "key"),
+                ("/home/me/.ssh/small.pub", RSA_1024),
+                ("/home/me/.ssh/tiny", "key"),
+                ("/home/me/.ssh/tiny.pub", RSA_512),
+            ],
+        );
         let weak = only(&findings, "SSH015");
         assert_eq!(weak.len(), 3, "{weak:#?}");
         assert_eq!(weak[0].severity, Severity::Error);
-        assert!(weak[0].message.contains("DSA (ssh-dss)"));
+        assert_says(weak[0], "DSA (ssh-dss)");
         assert_eq!(weak[1].severity, Severity::Warning);
-        assert!(
-            weak[1].message.contains("1024-bit RSA"),
-            "{}",
-            weak[1].message
-        );
+        assert_says(weak[1], "1024-bit RSA");
         assert_eq!(weak[2].severity, Severity::Error);
-        assert!(weak[2].message.contains("512-bit RSA"));
-        assert!(weak[2].message.contains("Invalid key length"));
+        assert_says(weak[2], "512-bit RSA");
+        assert_says(weak[2], "Invalid key length");
     }
 
     #[test]

@@ -6,10 +6,9 @@ use std::collections::HashMap;
 use crate::finding::{Edit, Finding, Severity};
 use crate::ssh::config::blocks::blocks;
 use crate::ssh::config::keywords::{lookup, suggest, Kind};
-use crate::ssh::config::lexer::LineSyntax;
 use crate::ssh::lint::rules::support::{
-    delete_lines, directives, edit_fix, finding, first_value_wins, origin_is, place, probe_hosts,
-    replace, sets_slot, slot,
+    delete_line_fix, directive_span, directives, edit_fix, finding, first_value_wins, line_text,
+    origin_is, place, probe_hosts, replace, sets_slot, slot, span_finding, written_keyword,
 };
 use crate::ssh::lint::{span_range, LintContext};
 
@@ -28,10 +27,7 @@ pub fn unknown_keyword(code: &'static str, ctx: &LintContext, out: &mut Vec<Find
         Vec::new()
     };
     for file in &ctx.files {
-        for line in &file.lines {
-            let LineSyntax::Directive(d) = &line.syntax else {
-                continue;
-            };
+        for (line, d) in directives(file) {
             if lookup(&d.keyword).is_some() {
                 continue;
             }
@@ -39,8 +35,7 @@ pub fn unknown_keyword(code: &'static str, ctx: &LintContext, out: &mut Vec<Find
                 let rejected = probes.iter().any(|host| {
                     let r = ctx.resolved(host);
                     r.errors.iter().any(|e| {
-                        e.origin
-                            .is_some_and(|o| origin_is(&r, o, &file.path, line.index))
+                        e.origin.is_some_and(|o| origin_is(&r, o, &file.path, line))
                             && e.message.starts_with("Bad configuration option")
                     })
                 });
@@ -48,11 +43,8 @@ pub fn unknown_keyword(code: &'static str, ctx: &LintContext, out: &mut Vec<Find
                     continue;
                 }
             }
-            let written = file
-                .line_text(line)
-                .get(d.keyword_span.clone())
-                .unwrap_or(&d.keyword);
-            let range = span_range(file, line.index, d.keyword_span.clone());
+            let written = written_keyword(file, line, d);
+            let range = span_range(file, line, d.keyword_span.clone());
             let suggestion = suggest(&d.keyword);
             let mut message = format!(
                 "Unknown keyword \"{written}\": ssh stops with \"Bad configuration option: {}\" and connects to no host",
@@ -140,12 +132,7 @@ pub fn deprecated_keyword(code: &'static str, ctx: &LintContext, out: &mut Vec<F
             let Some(keyword) = lookup(&d.keyword) else {
                 continue;
             };
-            let written = file
-                .lines
-                .get(line)
-                .and_then(|l| file.line_text(l).get(d.keyword_span.clone()))
-                .unwrap_or(&d.keyword)
-                .to_string();
+            let written = written_keyword(file, line, d);
             let range = span_range(file, line, d.keyword_span.clone());
             let where_ = place(ctx, &file.path, line);
             let (severity, message, fix) = if let Some(rename) =
@@ -182,12 +169,7 @@ pub fn deprecated_keyword(code: &'static str, ctx: &LintContext, out: &mut Vec<F
                     ),
                     _ => continue,
                 };
-                let fix = edit_fix(
-                    file,
-                    format!("Remove the {written} line"),
-                    vec![delete_lines(file, line, line)],
-                    false,
-                );
+                let fix = delete_line_fix(file, line, &format!("Remove the {written} line"), false);
                 let severity = if keyword.kind == Kind::Ignore {
                     Severity::Info
                 } else {
@@ -225,28 +207,16 @@ pub fn repeated_keyword(code: &'static str, ctx: &LintContext, out: &mut Vec<Fin
                     }
                     continue;
                 };
-                let earlier_text = file
-                    .lines
-                    .get(earlier)
-                    .map(|l| file.line_text(l).trim().to_string())
-                    .unwrap_or_default();
-                let written = file
-                    .lines
-                    .get(line)
-                    .map(|l| file.line_text(l).trim().to_string())
-                    .unwrap_or_default();
+                let earlier_text = line_text(file, earlier).trim();
+                let written = line_text(file, line).trim();
                 let message = format!(
                     "\"{written}\" is ignored: \"{earlier_text}\" on line {} of the same block already set it, and ssh keeps the first value it obtains; remove one of the two lines",
                     earlier + 1
                 );
-                let range = span_range(file, line, d.keyword_span.start..d.rest_span.end);
-                let mut f = finding(code, Severity::Warning, file, range, message);
-                f.fixes.extend(edit_fix(
-                    file,
-                    String::from("Remove the ignored line"),
-                    vec![delete_lines(file, line, line)],
-                    true,
-                ));
+                let span = directive_span(d);
+                let mut f = span_finding(code, Severity::Warning, file, line, span, message);
+                f.fixes
+                    .extend(delete_line_fix(file, line, "Remove the ignored line", true));
                 out.push(f);
             }
         }
@@ -422,17 +392,13 @@ pub fn camel(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ssh::lint::tests::{columns, lint_text};
+    use crate::ssh::lint::tests::{assert_says, at, columns, lint_one, lint_text, one, only};
 
     #[test]
     fn ssh001_flags_an_unknown_keyword_with_a_did_you_mean_fix() {
-        let findings = lint_text("Host a\n  ServerAliveInterva 30\n");
-        let f = findings.iter().find(|f| f.code == "SSH001").unwrap();
-        assert_eq!(f.range().unwrap().start.line, 1);
-        assert_eq!(columns(f), (2, 20));
-        assert!(f
-            .message
-            .contains("Bad configuration option: serveraliveinterva"));
+        let f = lint_one("Host a\n  ServerAliveInterva 30\n", "SSH001");
+        assert_eq!(at(&f), (1, 2, 20));
+        assert_says(&f, "Bad configuration option: serveraliveinterva");
         assert!(f.message.ends_with("did you mean \"serveraliveinterval\"?"));
         let fix = f.fix().unwrap();
         assert_eq!(fix.edits[0].new_text, "ServerAliveInterval");
@@ -442,11 +408,12 @@ mod tests {
     #[test]
     fn ssh001_respects_ignore_unknown_where_it_is_in_effect() {
         let findings = lint_text("IgnoreUnknown UseKeychain\nHost a\n  UseKeychain yes\n");
-        assert!(!findings.iter().any(|f| f.code == "SSH001"), "{findings:?}");
+        assert!(only(&findings, "SSH001").is_empty(), "{findings:?}");
         // Only inside `Host mac`: every other host still stops on the line.
-        let findings =
-            lint_text("Host mac\n  IgnoreUnknown UseKeychain\nHost *\n  UseKeychain yes\n");
-        let f = findings.iter().find(|f| f.code == "SSH001").unwrap();
+        let f = lint_one(
+            "Host mac\n  IgnoreUnknown UseKeychain\nHost *\n  UseKeychain yes\n",
+            "SSH001",
+        );
         assert_eq!(f.range().unwrap().start.line, 3);
     }
 
@@ -455,7 +422,7 @@ mod tests {
         let findings = lint_text(
             "Host a\n  ChallengeResponseAuthentication no\n  PubkeyAcceptedKeyTypes +ssh-rsa\n  UseRoaming no\n  RSAAuthentication yes\n  Protocol 2\n",
         );
-        let found: Vec<_> = findings.iter().filter(|f| f.code == "SSH003").collect();
+        let found = only(&findings, "SSH003");
         assert_eq!(found.len(), 5, "{found:#?}");
         let rename = found[0];
         assert_eq!(rename.severity, Severity::Info);
@@ -466,28 +433,24 @@ mod tests {
         let newer = found[1].fix().unwrap();
         assert_eq!(newer.edits[0].new_text, "PubkeyAcceptedAlgorithms");
         assert!(!newer.safe, "needs OpenSSH 8.5");
-        assert!(found[1].message.contains("OpenSSH 8.5"));
+        assert_says(found[1], "OpenSSH 8.5");
         assert_eq!(found[2].severity, Severity::Warning);
-        assert!(found[2]
-            .message
-            .contains("Deprecated option \"useroaming\""));
-        assert!(found[3]
-            .message
-            .contains("~/.ssh/config line 5: Unsupported option \"rsaauthentication\""));
+        assert_says(found[2], "Deprecated option \"useroaming\"");
+        assert_says(
+            found[3],
+            "~/.ssh/config line 5: Unsupported option \"rsaauthentication\"",
+        );
         assert_eq!(found[4].severity, Severity::Info);
     }
 
     #[test]
     fn ssh004_flags_the_second_value_in_one_block() {
-        let findings = lint_text("Host web\n  User deploy\n  Port 2222\n  user admin\n");
-        let f = findings.iter().find(|f| f.code == "SSH004").unwrap();
-        assert_eq!(f.range().unwrap().start.line, 3);
-        assert_eq!(columns(f), (2, 12));
-        assert!(
-            f.message.contains("\"User deploy\" on line 2"),
-            "{}",
-            f.message
+        let f = lint_one(
+            "Host web\n  User deploy\n  Port 2222\n  user admin\n",
+            "SSH004",
         );
+        assert_eq!(at(&f), (3, 2, 12));
+        assert_says(&f, "\"User deploy\" on line 2");
         let fix = f.fix().unwrap();
         assert!(fix.safe);
         assert_eq!(fix.edits[0].range.start.line, 3);
@@ -499,17 +462,21 @@ mod tests {
         let findings = lint_text(
             "Host web\n  IdentityFile ~/.ssh/a\n  IdentityFile ~/.ssh/b\n  ConnectTimeout none\n  ConnectTimeout 5\n",
         );
-        assert!(!findings.iter().any(|f| f.code == "SSH004"), "{findings:?}");
+        assert!(only(&findings, "SSH004").is_empty(), "{findings:?}");
         let proxy = lint_text("Host web\n  ProxyJump gw.example.com\n  ProxyCommand nc %h %p\n");
-        let f = proxy.iter().find(|f| f.code == "SSH004").unwrap();
+        let f = one(&proxy, "SSH004");
         assert_eq!(f.range().unwrap().start.line, 2);
     }
 
     #[test]
     fn camel_case_spells_keywords_conventionally() {
-        assert_eq!(camel("serveraliveinterval"), "ServerAliveInterval");
-        assert_eq!(camel("hostname"), "HostName");
-        assert_eq!(camel("identityfile"), "IdentityFile");
-        assert_eq!(camel("proxyjump"), "ProxyJump");
+        for (name, spelt) in [
+            ("serveraliveinterval", "ServerAliveInterval"),
+            ("hostname", "HostName"),
+            ("identityfile", "IdentityFile"),
+            ("proxyjump", "ProxyJump"),
+        ] {
+            assert_eq!(camel(name), spelt);
+        }
     }
 }

@@ -8,9 +8,9 @@ use std::ops::Range;
 use crate::finding::{Finding, Severity};
 use crate::ssh::config::pattern::match_pattern;
 use crate::ssh::lint::rules::support::{
-    aliases, directives, distance, edit_fix, finding, origin_path, place, replace,
+    aliases, directives, distance, edit_fix, origin_path, place, replace, span_finding,
 };
-use crate::ssh::lint::{span_range, LintContext};
+use crate::ssh::lint::LintContext;
 
 /// The host part of one hop (`[user@]host[:port]`, `ssh://...`, `[v6]:port`),
 /// as a byte range of `hop`.
@@ -203,13 +203,8 @@ pub fn unknown_jump_host(code: &'static str, ctx: &LintContext, out: &mut Vec<Fi
                         "; did you mean \"{alias}\" (Host patterns are case-sensitive)?"
                     ));
                 }
-                let mut f = finding(
-                    code,
-                    Severity::Warning,
-                    file,
-                    span_range(file, line, span.clone()),
-                    message,
-                );
+                let mut f =
+                    span_finding(code, Severity::Warning, file, line, span.clone(), message);
                 f.fixes.extend(suggestion.and_then(|alias| {
                     edit_fix(
                         file,
@@ -307,11 +302,13 @@ pub fn jump_loop(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) 
                 chain.join(" → ")
             )
         };
-        out.push(finding(
+        let span = d.rest_span.clone();
+        out.push(span_finding(
             code,
             Severity::Error,
             file,
-            span_range(file, origin.line, d.rest_span.clone()),
+            origin.line,
+            span,
             message,
         ));
     }
@@ -320,7 +317,7 @@ pub fn jump_loop(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ssh::lint::tests::{columns, lint_files, lint_text, only};
+    use crate::ssh::lint::tests::{assert_says, at, lint_files, lint_one, lint_text, only};
 
     #[test]
     fn hops_split_into_hosts_with_their_ranges() {
@@ -339,16 +336,10 @@ mod tests {
 
     #[test]
     fn ssh009_flags_a_jump_host_no_block_defines_with_a_did_you_mean() {
-        let findings = lint_text("Host Bastion\n  HostName bastion.example.com\nHost db\n  ProxyJump admin@bastion:2222\n");
-        let f = only(&findings, "SSH009")[0];
-        assert_eq!(f.range().unwrap().start.line, 3);
-        assert_eq!(columns(f), (18, 25));
-        assert!(f.message.contains("Could not resolve hostname bastion"));
-        assert!(
-            f.message.contains("did you mean \"Bastion\""),
-            "{}",
-            f.message
-        );
+        let f = lint_one("Host Bastion\n  HostName bastion.example.com\nHost db\n  ProxyJump admin@bastion:2222\n", "SSH009");
+        assert_eq!(at(&f), (3, 18, 25));
+        assert_says(&f, "Could not resolve hostname bastion");
+        assert_says(&f, "did you mean \"Bastion\"");
         assert_eq!(f.fix().unwrap().edits[0].new_text, "Bastion");
     }
 
@@ -366,8 +357,7 @@ mod tests {
             "{:?}",
             only(&findings, "SSH009")
         );
-        let findings = lint_text("Host b\n  ProxyCommand ssh -W %h:%p gatewy\n");
-        let f = only(&findings, "SSH009")[0];
+        let f = lint_one("Host b\n  ProxyCommand ssh -W %h:%p gatewy\n", "SSH009");
         assert!(f
             .message
             .starts_with("ProxyCommand goes through \"gatewy\""));
@@ -379,29 +369,18 @@ mod tests {
         let findings = lint_text("Host a\n  ProxyJump b\nHost b\n  ProxyJump a\n");
         let loops = only(&findings, "SSH010");
         assert_eq!(loops.len(), 2);
-        assert_eq!(loops[0].range().unwrap().start.line, 1);
-        assert_eq!(
-            (
-                loops[0].range().unwrap().start.character,
-                loops[0].range().unwrap().end.character
-            ),
-            (12, 13)
-        );
-        assert!(
-            loops[0].message.contains("a → b → a"),
-            "{}",
-            loops[0].message
-        );
+        assert_eq!(at(loops[0]), (1, 12, 13));
+        assert_says(loops[0], "a → b → a");
     }
 
     #[test]
     fn ssh010_flags_a_host_star_jump_that_reaches_the_jump_host_itself() {
-        let findings = lint_text(
+        let f = lint_one(
             "Host *\n  ProxyJump bastion\nHost bastion\n  ProxyJump none\n  HostName 10.0.0.1\n",
+            "SSH010",
         );
-        let f = only(&findings, "SSH010")[0];
         assert_eq!(f.range().unwrap().start.line, 1);
-        assert!(f.message.contains("jumphost loop via bastion"));
+        assert_says(&f, "jumphost loop via bastion");
         let fixed = lint_text(
             "Host bastion\n  ProxyJump none\n  HostName 10.0.0.1\nHost *\n  ProxyJump bastion\n",
         );

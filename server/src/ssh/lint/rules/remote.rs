@@ -4,15 +4,15 @@
 use std::collections::HashSet;
 use std::rc::Rc;
 
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, Fix, Severity};
 use crate::ssh::config::blocks::{blocks, Block, Header};
 use crate::ssh::config::resolve::{effective_hostname, Resolution};
 use crate::ssh::config::source::SourceFile;
 use crate::ssh::lint::rules::support::{
-    aliases, block_applied, block_indent, block_last_line, directives, edit_fix, finding,
-    insert_line_after, name_list, place, probe_hosts,
+    add_line_fix, aliases, block_applied, block_indent, block_last_line, directives, name_list,
+    place, probe_hosts, span_finding,
 };
-use crate::ssh::lint::{span_range, LintContext};
+use crate::ssh::lint::LintContext;
 
 /// Git hosting services: their aliases are not Remote-SSH targets.
 const GIT_HOSTS: &[&str] = &[
@@ -40,6 +40,33 @@ struct Target<'c> {
     file: &'c SourceFile,
     block: Block,
     hosts: Vec<(String, std::ops::Range<usize>, Rc<Resolution>)>,
+}
+
+impl Target<'_> {
+    /// A finding on the host name at `span` of the block's Host line.
+    fn finding(
+        &self,
+        code: &'static str,
+        severity: Severity,
+        span: &std::ops::Range<usize>,
+        message: String,
+    ) -> Finding {
+        let header = self.block.header_line.unwrap_or(0);
+        span_finding(code, severity, self.file, header, span.clone(), message)
+    }
+
+    /// The safe fix that adds `setting` as the last line of the block.
+    fn add_setting_fix(&self, setting: &str) -> Option<Fix> {
+        let last = block_last_line(&self.block)?;
+        let indent = block_indent(self.file, &self.block);
+        add_line_fix(
+            self.file,
+            last,
+            &format!("{indent}{setting}"),
+            &format!("Add {setting} to this block"),
+            true,
+        )
+    }
 }
 
 fn targets<'c>(ctx: &'c LintContext) -> Vec<Target<'c>> {
@@ -111,31 +138,10 @@ pub fn no_keep_alive(code: &'static str, ctx: &LintContext, out: &mut Vec<Findin
             "{} {verb} no keep-alives ({setting}): when a NAT, VPN or firewall drops the idle connection, ssh does not notice and Remote-SSH hangs until the operating system gives up; ServerAliveInterval 15 makes ssh check every 15 s and disconnect after ServerAliveCountMax (3) unanswered checks, so Remote-SSH reconnects (or set it once for every host under a \"Host *\" at the end of the file)",
             name_list(&names)
         );
-        let mut f = finding(
-            code,
-            Severity::Warning,
-            target.file,
-            span_range(
-                target.file,
-                target.block.header_line.unwrap_or(0),
-                span.clone(),
-            ),
-            message,
-        );
+        let mut f = target.finding(code, Severity::Warning, span, message);
         if explicit.is_none() {
-            if let Some(last) = block_last_line(&target.block) {
-                let indent = block_indent(target.file, &target.block);
-                f.fixes.extend(edit_fix(
-                    target.file,
-                    String::from("Add ServerAliveInterval 15 to this block"),
-                    vec![insert_line_after(
-                        target.file,
-                        last,
-                        &format!("{indent}ServerAliveInterval 15"),
-                    )],
-                    true,
-                ));
-            }
+            f.fixes
+                .extend(target.add_setting_fix("ServerAliveInterval 15"));
         }
         out.push(f);
     }
@@ -211,30 +217,8 @@ pub fn no_connect_timeout(code: &'static str, ctx: &LintContext, out: &mut Vec<F
             "No ConnectTimeout for {}: when the host is down or unreachable ssh waits for the operating system's TCP timeout (about 2 minutes on Linux) before failing; {why}. ConnectTimeout 10 makes it give up after 10 s",
             name_list(&names)
         );
-        let mut f = finding(
-            code,
-            severity,
-            target.file,
-            span_range(
-                target.file,
-                target.block.header_line.unwrap_or(0),
-                span.clone(),
-            ),
-            message,
-        );
-        if let Some(last) = block_last_line(&target.block) {
-            let indent = block_indent(target.file, &target.block);
-            f.fixes.extend(edit_fix(
-                target.file,
-                String::from("Add ConnectTimeout 10 to this block"),
-                vec![insert_line_after(
-                    target.file,
-                    last,
-                    &format!("{indent}ConnectTimeout 10"),
-                )],
-                true,
-            ));
-        }
+        let mut f = target.finding(code, severity, span, message);
+        f.fixes.extend(target.add_setting_fix("ConnectTimeout 10"));
         out.push(f);
     }
 }
@@ -242,7 +226,7 @@ pub fn no_connect_timeout(code: &'static str, ctx: &LintContext, out: &mut Vec<F
 #[cfg(test)]
 mod tests {
     use crate::finding::Severity;
-    use crate::ssh::lint::tests::{columns, lint_text, only};
+    use crate::ssh::lint::tests::{assert_says, at, lint_text, only};
 
     #[test]
     fn ssh019_flags_a_remote_host_without_keepalives_and_inserts_one() {
@@ -250,8 +234,7 @@ mod tests {
         let keep = only(&findings, "SSH019");
         assert_eq!(keep.len(), 1, "git hosts are not Remote-SSH targets");
         let f = keep[0];
-        assert_eq!(f.range().unwrap().start.line, 0);
-        assert_eq!(columns(f), (5, 8));
+        assert_eq!(at(f), (0, 5, 8));
         assert!(
             f.message.starts_with("dev sends no keep-alives"),
             "{}",
@@ -270,11 +253,7 @@ mod tests {
         assert!(only(&fine, "SSH019").is_empty());
         let zero = lint_text("Host *\n  ServerAliveInterval 0\nHost dev\n  User me\n");
         let f = only(&zero, "SSH019")[0];
-        assert!(
-            f.message.contains("(~/.ssh/config line 2)"),
-            "{}",
-            f.message
-        );
+        assert_says(f, "(~/.ssh/config line 2)");
         assert!(f.fix().is_none());
     }
 
@@ -289,7 +268,7 @@ mod tests {
             "dev is the jump host of gpu-*"
         );
         assert_eq!(found[1].severity, Severity::Warning);
-        assert!(found[1].message.contains("gw is a jump host"));
+        assert_says(found[1], "gw is a jump host");
         let fix = found[1].fix().unwrap();
         assert_eq!(fix.edits[0].new_text, "\n  ConnectTimeout 10");
         assert_eq!(fix.edits[0].range.start.line, 3);

@@ -5,18 +5,15 @@
 use crate::finding::{Finding, Severity};
 use crate::ssh::config::blocks::blocks;
 use crate::ssh::lint::rules::support::{
-    block_applied, block_at, delete_lines, edit_fix, keyword_lines, origin_is, replace_arg_fix,
-    value_finding, ANY_HOST,
+    block_applied, block_at, delete_line_fix, first_args, keyword_lines, origin_is,
+    replace_arg_fix, value_finding, ANY_HOST,
 };
 use crate::ssh::lint::LintContext;
 
 /// SSH016: StrictHostKeyChecking off.
 pub fn host_key_checking_off(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
     for file in &ctx.files {
-        for (line, d) in keyword_lines(file, "stricthostkeychecking") {
-            let Some(arg) = d.args.first() else {
-                continue;
-            };
+        for (line, d, arg) in first_args(file, "stricthostkeychecking") {
             if !matches!(
                 arg.value.to_ascii_lowercase().as_str(),
                 "no" | "off" | "false"
@@ -59,10 +56,10 @@ pub fn known_hosts_discarded(code: &'static str, ctx: &LintContext, out: &mut Ve
                 "UserKnownHostsFile {v}: ssh never remembers a host key, so every connection meets the server as new: with StrictHostKeyChecking no it accepts whatever key it is shown (a man-in-the-middle goes unnoticed), with the default (ask) you confirm the fingerprint every time, and with yes every connection fails with \"Host key verification failed.\""
             );
             let mut f = value_finding(code, Severity::Warning, file, line, d, message);
-            f.fixes.extend(edit_fix(
+            f.fixes.extend(delete_line_fix(
                 file,
-                String::from("Remove the line (use ~/.ssh/known_hosts)"),
-                vec![delete_lines(file, line, line)],
+                line,
+                "Remove the line (use ~/.ssh/known_hosts)",
                 false,
             ));
             out.push(f);
@@ -90,10 +87,7 @@ fn applies_to_every_host(ctx: &LintContext, file_index: usize, line: usize, keyw
 /// SSH018: ForwardAgent for every host.
 pub fn agent_forwarded_everywhere(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
     for (index, file) in ctx.files.iter().enumerate() {
-        for (line, d) in keyword_lines(file, "forwardagent") {
-            let Some(arg) = d.args.first() else {
-                continue;
-            };
+        for (line, d, arg) in first_args(file, "forwardagent") {
             if matches!(arg.value.to_ascii_lowercase().as_str(), "no" | "false") {
                 continue;
             }
@@ -143,16 +137,13 @@ pub fn remote_command_set(code: &'static str, ctx: &LintContext, out: &mut Vec<F
 #[cfg(test)]
 mod tests {
     use crate::finding::Severity;
-    use crate::ssh::lint::tests::{columns, lint_text, only};
+    use crate::ssh::lint::tests::{assert_says, at, columns, lint_one, lint_text, only};
 
     #[test]
     fn ssh016_flags_strict_host_key_checking_no() {
-        let findings = lint_text("Host lab\n  StrictHostKeyChecking no\n");
-        let f = only(&findings, "SSH016")[0];
-        assert_eq!(columns(f), (24, 26));
-        assert!(f
-            .message
-            .contains("REMOTE HOST IDENTIFICATION HAS CHANGED!"));
+        let f = lint_one("Host lab\n  StrictHostKeyChecking no\n", "SSH016");
+        assert_eq!(columns(&f), (24, 26));
+        assert_says(&f, "REMOTE HOST IDENTIFICATION HAS CHANGED!");
         assert_eq!(f.fix().unwrap().edits[0].new_text, "accept-new");
         let fine = lint_text("Host lab\n  StrictHostKeyChecking accept-new\n");
         assert!(only(&fine, "SSH016").is_empty());
@@ -160,19 +151,16 @@ mod tests {
 
     #[test]
     fn ssh017_flags_known_hosts_in_dev_null() {
-        let findings = lint_text("Host lab\n  UserKnownHostsFile /dev/null\n");
-        let f = only(&findings, "SSH017")[0];
-        assert_eq!(f.range().unwrap().start.line, 1);
-        assert_eq!(columns(f), (21, 30));
-        assert!(f.message.contains("Host key verification failed."));
+        let f = lint_one("Host lab\n  UserKnownHostsFile /dev/null\n", "SSH017");
+        assert_eq!(at(&f), (1, 21, 30));
+        assert_says(&f, "Host key verification failed.");
     }
 
     #[test]
     fn ssh018_flags_forward_agent_for_every_host_only() {
-        let findings = lint_text("Host *\n  ForwardAgent yes\n");
-        let f = only(&findings, "SSH018")[0];
-        assert_eq!(columns(f), (15, 18));
-        assert!(f.message.contains("applies to every host"));
+        let f = lint_one("Host *\n  ForwardAgent yes\n", "SSH018");
+        assert_eq!(columns(&f), (15, 18));
+        assert_says(&f, "applies to every host");
         let global = lint_text("ForwardAgent yes\nHost a\n  User b\n");
         assert_eq!(only(&global, "SSH018").len(), 1);
         let specific = lint_text("Host build\n  ForwardAgent yes\n");
@@ -183,13 +171,13 @@ mod tests {
 
     #[test]
     fn ssh028_flags_remote_command_strongly_when_it_applies_everywhere() {
-        let findings = lint_text("Host *\n  RemoteCommand tmux new -A -s main\n  RequestTTY yes\n");
-        let f = only(&findings, "SSH028")[0];
+        let f = lint_one(
+            "Host *\n  RemoteCommand tmux new -A -s main\n  RequestTTY yes\n",
+            "SSH028",
+        );
         assert_eq!(f.severity, Severity::Warning);
-        assert!(f
-            .message
-            .contains("Cannot execute command-line and remote command."));
-        assert_eq!(columns(f), (16, 35));
+        assert_says(&f, "Cannot execute command-line and remote command.");
+        assert_eq!(columns(&f), (16, 35));
         let one = lint_text("Host box\n  RemoteCommand tmux a\n");
         assert_eq!(only(&one, "SSH028")[0].severity, Severity::Info);
     }

@@ -62,6 +62,32 @@ pub fn keyword_lines<'f>(
     directives(file).filter(move |(_, d)| d.keyword == keyword)
 }
 
+/// The directives named `keyword` that have a value, with their line
+/// numbers and first arguments.
+pub fn first_args<'f>(
+    file: &'f SourceFile,
+    keyword: &'f str,
+) -> impl Iterator<Item = (usize, &'f Directive, &'f Arg)> + 'f {
+    keyword_lines(file, keyword).filter_map(|(line, d)| Some((line, d, d.args.first()?)))
+}
+
+/// A finding on bytes `span` of `line`.
+pub fn span_finding(
+    code: &'static str,
+    severity: Severity,
+    file: &SourceFile,
+    line: usize,
+    span: Range<usize>,
+    message: String,
+) -> Finding {
+    finding(code, severity, file, span_range(file, line, span), message)
+}
+
+/// The bytes of a whole directive: its keyword and value.
+pub fn directive_span(d: &Directive) -> Range<usize> {
+    d.keyword_span.start..d.rest_span.end
+}
+
 /// A finding on the value of the directive `d` at `line`.
 pub fn value_finding(
     code: &'static str,
@@ -90,12 +116,45 @@ pub fn replace_arg_fix(
     )
 }
 
+/// The fix that removes `line`.
+pub fn delete_line_fix(file: &SourceFile, line: usize, title: &str, safe: bool) -> Option<Fix> {
+    edit_fix(
+        file,
+        title.to_string(),
+        vec![delete_lines(file, line, line)],
+        safe,
+    )
+}
+
+/// The fix that adds `text` as a new line after `line`.
+pub fn add_line_fix(
+    file: &SourceFile,
+    line: usize,
+    text: &str,
+    title: &str,
+    safe: bool,
+) -> Option<Fix> {
+    edit_fix(
+        file,
+        title.to_string(),
+        vec![insert_line_after(file, line, text)],
+        safe,
+    )
+}
+
 /// Each directive of a file with its line number.
 pub fn directives(file: &SourceFile) -> impl Iterator<Item = (usize, &Directive)> {
     file.lines.iter().filter_map(|l| match &l.syntax {
         LineSyntax::Directive(d) => Some((l.index, d)),
         _ => None,
     })
+}
+
+/// The keyword of `d` at `line` as the user wrote it (`HostName`).
+pub fn written_keyword<'f>(file: &'f SourceFile, line: usize, d: &'f Directive) -> &'f str {
+    line_text(file, line)
+        .get(d.keyword_span.clone())
+        .unwrap_or(&d.keyword)
 }
 
 pub fn line_text(file: &SourceFile, line: usize) -> &str {
@@ -539,6 +598,25 @@ pub fn block_hosts(
         .filter_map(|host| {
             let r = ctx.resolved(&host);
             block_applied(ctx, &r, file, block).then_some((host, r))
+        })
+        .collect()
+}
+
+/// The hosts of `block` whose value of `keyword` comes from `line` of
+/// `file`, each with its resolution.
+pub fn hosts_set_by(
+    ctx: &LintContext,
+    file: &SourceFile,
+    block: &Block,
+    line: usize,
+    keyword: &str,
+) -> Vec<(String, Rc<Resolution>)> {
+    block_hosts(ctx, file, block)
+        .into_iter()
+        .filter(|(_, r)| {
+            r.options
+                .get(keyword)
+                .is_some_and(|v| origin_is(r, v.origin, &file.path, line))
         })
         .collect()
 }
