@@ -623,6 +623,10 @@ fn delve(judge: &mut Judge<'_>, root: &Object<'_>, anchor: (usize, usize)) {
     // Two inserts at one place become one, in order.
     if changes.len() == 2 && changes[0].at == changes[1].at {
         let second = changes.remove(1);
+        // In an empty object a new member has no separator after it.
+        if !changes[0].text.ends_with(char::is_whitespace) {
+            changes[0].text.push_str(", ");
+        }
         changes[0].text.push_str(&second.text);
     }
     let mut finding = Finding::new(
@@ -964,6 +968,12 @@ mod tests {
     fn run_args_or_privileged_satisfy_delve_and_a_partial_list_is_appended_to() {
         let run_args = r#"{"image": "golang:1.23", "runArgs": ["--cap-add=SYS_PTRACE", "--security-opt", "seccomp=unconfined"]}"#;
         assert!(!codes(&run(run_args, None)).contains(&"GO042"));
+        let empty = "{}";
+        assert_eq!(
+            fixed(empty, find(&run(empty, None), "GO042")),
+            r#"{"capAdd": ["SYS_PTRACE"], "securityOpt": ["seccomp=unconfined"]}"#,
+            "found by the fuzzer: two members into an empty object"
+        );
         let privileged = r#"{"image": "golang:1.23", "privileged": true}"#;
         assert!(!codes(&run(privileged, None)).contains(&"GO042"));
         let partial = r#"{"image": "golang:1.23", "capAdd": ["NET_ADMIN"], "securityOpt": ["seccomp=unconfined"]}"#;
