@@ -58,6 +58,8 @@ export function createClient(
       // VS Code settings files: GO030-GO035 quick fixes are asked for here,
       // and saving one runs the health report again.
       { scheme: "file", pattern: "**/settings.json" },
+      // Dev container files (GO040-GO045): their quick fixes, and a save reruns the report.
+      { scheme: "file", pattern: "**/{.devcontainer.json,.devcontainer/**}" },
     ],
     // Remote-SSH's `remote.SSH.path`: the ssh whose release the SSH rules follow.
     synchronize: { configurationSection: ["gord", "remote.SSH"] },

@@ -4,6 +4,7 @@
 
 pub mod check;
 pub mod clock;
+pub mod container;
 pub mod debug;
 pub mod docs;
 pub mod edit;
@@ -38,6 +39,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// Every check gord knows, in report order.
 pub fn catalogue() -> Vec<Arc<dyn Check>> {
     let mut all = goenv::catalogue();
+    all.extend(container::catalogue());
     all.extend(preload::checks::catalogue());
     all.extend(ssh::check::catalogue());
     all

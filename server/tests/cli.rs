@@ -93,7 +93,7 @@ fn text_output_is_grouped_and_uncoloured_when_piped() {
     );
     assert!(out.stdout.contains("\nGo toolchain\n"));
     assert!(out.stdout.contains(" GO001 Go toolchain on PATH — go1."));
-    assert!(out.stdout.contains("15 checks: "));
+    assert!(out.stdout.contains("18 checks: "));
     assert!(out.stdout.contains("\nSSH config\n"));
     assert!(!out.stdout.contains('\x1b'), "colour in a pipe");
     let coloured = run(

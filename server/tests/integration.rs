@@ -10,6 +10,7 @@ mod attach_lsp;
 mod cli;
 mod cli_snapshots;
 mod debug_cli;
+mod devcontainer;
 mod hostile;
 mod lint_cli;
 mod lint_lsp;

@@ -37,6 +37,7 @@ pub fn catalogue() -> Vec<Arc<dyn Check>> {
             "VS Code Go and gopls settings",
             super::vscode::go030,
         ),
+        check("GO047", "cgo and the C compiler", super::cgo::go047_cgo),
     ]
 }
 

@@ -1,6 +1,7 @@
 //! The Go toolchain and tools on this machine: where they are, which versions,
 //! and whether they fit together and with the workspace.
 
+mod cgo;
 mod checks;
 pub mod env;
 pub mod gomod;

@@ -1,9 +1,9 @@
 //! Quick fixes that run a command: a gord diagnostic carries its finding's
 //! fixes in `data` ([`super::diagnostics::FixData`]), so the action is built
-//! from the diagnostic alone. A fix that edits text is not taken from here:
-//! an SSH fix is recomputed from the current text
-//! ([`super::ssh::quick_fixes`]), a lint fix is offered only while its
-//! guard holds ([`super::lint::quick_fixes`]).
+//! from the diagnostic alone. A fix that edits text is offered only while its
+//! guard holds, by [`super::ssh::quick_fixes`] (against the whole include
+//! set), [`super::lint::quick_fixes`] and [`super::health_edits::quick_fixes`]
+//! (a health check's file: settings.json, devcontainer.json, a Dockerfile).
 
 use tower_lsp_server::ls_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, Command, Diagnostic,

@@ -1,5 +1,5 @@
-//! Quick fixes that edit text for health findings (the GO030–GO035 findings
-//! on VS Code settings files): taken from the diagnostic's data and offered
+//! Quick fixes that edit text for health findings (on VS Code settings
+//! files, devcontainer.json, a dev container's Dockerfile): taken from the diagnostic's data and offered
 //! only while its guard holds for the file's current text, the open buffer's
 //! or the disk's. SSH and lint diagnostics have their own ([`super::ssh`],
 //! [`super::lint`]).

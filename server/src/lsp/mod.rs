@@ -381,6 +381,17 @@ fn is_go_file(path: &std::path::Path) -> bool {
     path.extension().is_some_and(|e| e == "go")
 }
 
+/// A file a health check reads and whose save reruns the report: a VS Code
+/// settings file (GO030), a dev container's files (GO040-GO045).
+fn feeds_health_report(path: &std::path::Path) -> bool {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    matches!(name, "settings.json" | ".devcontainer.json")
+        || path.components().any(|c| c.as_os_str() == ".devcontainer")
+}
+
 impl Backend {
     /// Quick fixes for the lint diagnostics of `path`: the linter's own
     /// fixes, a //nolint comment, disabling the linter in the config.
@@ -664,8 +675,8 @@ impl LanguageServer for Backend {
         if is_go_file(&path) && lint_on_save {
             self.schedule_package_lint(&path);
         }
-        // A VS Code settings file: GO030 reads it, so the report follows.
-        if path.file_name().is_some_and(|n| n == "settings.json") {
+        // A file a health check reads: the report follows.
+        if feeds_health_report(&path) {
             let backend = self.handle();
             tokio::spawn(async move {
                 backend.run_health().await;
