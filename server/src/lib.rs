@@ -12,6 +12,7 @@ pub mod exec;
 pub mod finding;
 pub mod fsread;
 pub mod goenv;
+pub mod jsonc;
 pub mod lifeline;
 pub mod lint;
 pub mod logging;

@@ -8,9 +8,9 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::jsonc::Dialect;
 use jsonc_parser::ast::{Array, Object, ObjectProp, Value};
 use jsonc_parser::common::Ranged as _;
-use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions};
 
 use super::image::{
     dockerfile_from, feature_go, image_go, is_devcontainer_go_image, is_go_feature, FromLine,
@@ -47,22 +47,6 @@ pub struct Inputs<'a> {
     /// Reads a Dockerfile by its path (already resolved against the
     /// devcontainer.json's directory).
     pub read_dockerfile: &'a dyn Fn(&Path) -> DockerfileRead,
-}
-
-fn parse_options() -> ParseOptions {
-    // VS Code's JSONC: comments and trailing commas, none of JSON5's forms.
-    ParseOptions {
-        allow_comments: true,
-        allow_loose_object_property_names: false,
-        allow_trailing_commas: true,
-        allow_missing_commas: false,
-        allow_single_quoted_strings: false,
-        allow_hexadecimal_numbers: false,
-        allow_unary_plus_numbers: false,
-        allow_bare_decimal_point_numbers: false,
-        allow_non_finite_numbers: false,
-        allow_extended_string_escapes: false,
-    }
 }
 
 /// The member `key` of an object; the last one when the key repeats (as
@@ -228,14 +212,10 @@ pub fn judge(inputs: &Inputs<'_>) -> Vec<Finding> {
         index: LineIndex::new(text),
         findings: Vec::new(),
     };
-    let collect = CollectOptions {
-        comments: CommentCollectionStrategy::Off,
-        tokens: false,
-    };
     let parsed = if too_deep(text) {
         Err((0, 0, String::from("nested too deeply")))
     } else {
-        jsonc_parser::parse_to_ast(text, &collect, &parse_options())
+        crate::jsonc::parse(text, Dialect::Jsonc, false)
             .map_err(|e| (e.range().start, e.range().end, e.kind().to_string()))
     };
     let root = match parsed {

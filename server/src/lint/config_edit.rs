@@ -1191,10 +1191,10 @@ mod json {
     //! The JSON reader is `jsonc-parser`'s AST (byte ranges on every node),
     //! held to strict JSON as golangci-lint's `encoding/json` reads it.
 
+    use crate::jsonc::Dialect;
     use jsonc_parser::ast::{ObjectPropName, Value};
     use jsonc_parser::common::Ranged as _;
     use jsonc_parser::tokens::Token;
-    use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions};
 
     use super::{
         line_ending, plan_for, remove_from_comma_list, ByteEdit, ConfigEditError, ConfigFormat,
@@ -1244,24 +1244,8 @@ mod json {
     /// four whitespace bytes between them, no raw control character in a
     /// string, nesting at most [`MAX_JSON_DEPTH`].
     fn parse(text: &str) -> Result<Value<'_>> {
-        let strict = ParseOptions {
-            allow_comments: false,
-            allow_loose_object_property_names: false,
-            allow_trailing_commas: false,
-            allow_missing_commas: false,
-            allow_single_quoted_strings: false,
-            allow_hexadecimal_numbers: false,
-            allow_unary_plus_numbers: false,
-            allow_bare_decimal_point_numbers: false,
-            allow_non_finite_numbers: false,
-            allow_extended_string_escapes: false,
-        };
-        let collect = CollectOptions {
-            comments: CommentCollectionStrategy::Off,
-            tokens: true,
-        };
         let not_json = || invalid("not valid JSON");
-        let parsed = jsonc_parser::parse_to_ast(text, &collect, &strict).map_err(|_| not_json())?;
+        let parsed = crate::jsonc::parse(text, Dialect::Strict, true).map_err(|_| not_json())?;
         let (Some(root), Some(tokens)) = (parsed.value, parsed.tokens) else {
             return Err(not_json());
         };

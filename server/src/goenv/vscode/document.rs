@@ -3,10 +3,10 @@
 //! wins), every key and value with its byte span so a finding sits on the
 //! exact key and a fix removes exactly one member or array item.
 
+use crate::jsonc::{self, Dialect};
 use jsonc_parser::ast::{ObjectPropName, Value as Ast};
 use jsonc_parser::common::Ranged as _;
 use jsonc_parser::tokens::{Token, TokenAndRange};
-use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions};
 
 use crate::finding::{Edit, Range};
 use crate::text::LineIndex;
@@ -95,27 +95,9 @@ pub struct Document<'t> {
 impl<'t> Document<'t> {
     /// Reads `text` as VS Code does. An empty file is an empty object.
     pub fn parse(text: &'t str) -> Result<Document<'t>, NotSettings> {
-        let options = ParseOptions {
-            allow_comments: true,
-            allow_trailing_commas: true,
-            allow_loose_object_property_names: false,
-            allow_missing_commas: false,
-            allow_single_quoted_strings: false,
-            allow_hexadecimal_numbers: false,
-            allow_unary_plus_numbers: false,
-            allow_bare_decimal_point_numbers: false,
-            allow_non_finite_numbers: false,
-            allow_extended_string_escapes: false,
-        };
-        let collect = CollectOptions {
-            comments: CommentCollectionStrategy::Off,
-            tokens: true,
-        };
-        let parsed = jsonc_parser::parse_to_ast(text, &collect, &options).map_err(|e| {
-            NotSettings::Syntax {
-                message: e.to_string(),
-                at: Span::of(e.range()),
-            }
+        let parsed = jsonc::parse(text, Dialect::Jsonc, true).map_err(|e| NotSettings::Syntax {
+            message: e.to_string(),
+            at: Span::of(e.range()),
         })?;
         let tokens = parsed.tokens.unwrap_or_default();
         let members = match &parsed.value {
