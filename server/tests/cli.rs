@@ -26,9 +26,9 @@ fn check<'a>(report: &'a Value, id: &str) -> &'a Value {
     common::entry(&report["checks"], "id", id)
 }
 
-const ALL_IDS: [&str; 15] = [
+const ALL_IDS: [&str; 18] = [
     "GO001", "GO002", "GO003", "GO004", "GO005", "GO006", "GO010", "GO011", "GO012", "GO013",
-    "GO030", "GO020", "GO021", "GO022", "SSH000",
+    "GO030", "GO047", "GO040", "GO046", "GO020", "GO021", "GO022", "SSH000",
 ];
 
 #[test]
