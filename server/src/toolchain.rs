@@ -19,7 +19,8 @@
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime};
 
 use crate::check::{Environment, Trust};
 use crate::exec::{CommandSpec, Output, ProcessRunner};
@@ -350,6 +351,52 @@ fn parse_go_env(out: Option<Output>) -> Option<GoEnv> {
     }
 }
 
+/// What programs said about themselves (`ssh -V`, `gopls api-json`), kept
+/// per binary: its path and modification time, so a tool that is replaced
+/// or upgraded in place is asked again. A program gord cannot stat is never
+/// remembered.
+pub struct ProgramMemo<T> {
+    answers: Mutex<Vec<((PathBuf, SystemTime), T)>>,
+}
+
+impl<T: Clone> Default for ProgramMemo<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T: Clone> ProgramMemo<T> {
+    pub const fn new() -> Self {
+        ProgramMemo {
+            answers: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn key(program: &Path) -> Option<(PathBuf, SystemTime)> {
+        let modified = std::fs::metadata(program).and_then(|m| m.modified()).ok()?;
+        Some((program.to_path_buf(), modified))
+    }
+
+    /// The answer `program`, as it is on disk now, gave before.
+    pub fn get(&self, program: &Path) -> Option<T> {
+        let key = Self::key(program)?;
+        let answers = self.answers.lock().ok()?;
+        answers
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.clone())
+    }
+
+    /// Remembers `answer` for `program` as it is on disk now.
+    pub fn insert(&self, program: &Path, answer: T) {
+        let (Some(key), Ok(mut answers)) = (Self::key(program), self.answers.lock()) else {
+            return;
+        };
+        answers.retain(|(k, _)| k.0 != key.0);
+        answers.push((key, answer));
+    }
+}
+
 /// Every executable `name` in `dirs`, in order (relative entries against
 /// `cwd`, `~` as the home directory, as a shell does).
 fn executables_in(name: &str, dirs: &[PathBuf], cwd: &Path) -> Vec<PathBuf> {
@@ -373,6 +420,29 @@ fn executables_in(name: &str, dirs: &[PathBuf], cwd: &Path) -> Vec<PathBuf> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_program_memo_forgets_a_binary_replaced_in_place() {
+        use super::ProgramMemo;
+        static MEMO: ProgramMemo<&str> = ProgramMemo::new();
+        let dir = tempfile::tempdir().unwrap();
+        let tool = dir.path().join("tool");
+        assert_eq!(MEMO.get(&tool), None, "nothing to stat, nothing kept");
+        MEMO.insert(&tool, "never");
+        assert_eq!(MEMO.get(&tool), None);
+        std::fs::write(&tool, "v1").unwrap();
+        let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1);
+        std::fs::File::options()
+            .write(true)
+            .open(&tool)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        MEMO.insert(&tool, "v1");
+        assert_eq!(MEMO.get(&tool), Some("v1"));
+        std::fs::write(&tool, "v2").unwrap();
+        assert_eq!(MEMO.get(&tool), None, "replaced: ask again");
+    }
+
     use super::*;
     use crate::exec::SystemRunner;
     use std::fs;

@@ -13,10 +13,8 @@ pub mod document;
 pub mod go_extension;
 pub mod gopls;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
-use std::time::SystemTime;
+use std::sync::Arc;
 
 use futures::future::BoxFuture;
 
@@ -25,6 +23,7 @@ use crate::exec::CommandSpec;
 use crate::finding::{Finding, Fix, Severity, Subject};
 use crate::goenv::probe::{command_timeout, go_env};
 use crate::lint::text_hash;
+use crate::toolchain::ProgramMemo;
 
 use document::{Document, Member, NotSettings, Removable, Value};
 use go_extension::{GolangciLint, Source};
@@ -374,27 +373,12 @@ async fn gopls_program(ctx: &CheckContext, sources: &[Source<'_>]) -> Option<Pat
 /// or why it could not say.
 type Described = Result<(String, Vec<gopls::GoplsOption>), String>;
 
-/// `gopls api-json` answers, by binary path and modification time.
-type DescribedCache = Mutex<HashMap<(PathBuf, SystemTime), Arc<Described>>>;
-
-fn described_cache() -> &'static DescribedCache {
-    static CACHE: OnceLock<DescribedCache> = OnceLock::new();
-    CACHE.get_or_init(Default::default)
-}
+/// `gopls api-json` answers, once per binary (path and modification time).
+static DESCRIBED: ProgramMemo<Arc<Described>> = ProgramMemo::new();
 
 async fn describe(ctx: &CheckContext, program: &Path) -> Arc<Described> {
-    let key = std::fs::metadata(program)
-        .and_then(|m| m.modified())
-        .ok()
-        .map(|mtime| (program.to_path_buf(), mtime));
-    if let Some(key) = &key {
-        if let Some(hit) = described_cache()
-            .lock()
-            .ok()
-            .and_then(|c| c.get(key).cloned())
-        {
-            return hit;
-        }
+    if let Some(hit) = DESCRIBED.get(program) {
+        return hit;
     }
     let run = |args: &'static [&'static str]| {
         ctx.runner.run(
@@ -426,9 +410,7 @@ async fn describe(ctx: &CheckContext, program: &Path) -> Arc<Described> {
         Err(e) => return Arc::new(Err(e.to_string())),
     };
     let described = Arc::new(described);
-    if let (Some(key), Ok(mut cache)) = (key, described_cache().lock()) {
-        cache.insert(key, Arc::clone(&described));
-    }
+    DESCRIBED.insert(program, Arc::clone(&described));
     described
 }
 

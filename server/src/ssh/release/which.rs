@@ -3,15 +3,14 @@
 //! named (`--ssh`, `gord.ssh.path`, Remote-SSH's `remote.SSH.path`), else
 //! `ssh` on PATH; its `-V` read once per path and modification time.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use serde::Serialize;
 
 use super::{parse_ssh_v, SshVersion, VersionError};
 use crate::exec::{CommandSpec, ExecError, ProcessRunner, SystemRunner};
+use crate::toolchain::ProgramMemo;
 
 /// `ssh -V` answers at once; one that takes longer is hung and killed.
 pub const VERSION_TIMEOUT: Duration = Duration::from_secs(5);
@@ -227,29 +226,18 @@ fn find(name: &str) -> Option<PathBuf> {
             .join(rest),
         None => PathBuf::from(name),
     };
-    is_executable(&path).then_some(path)
+    // `which` checks that this user may execute it, as the shell would.
+    which::which(&path).ok()
 }
 
-fn is_executable(path: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-}
-
-type Cache = Mutex<HashMap<(PathBuf, Option<SystemTime>), Result<SshVersion, Problem>>>;
-
-/// `program -V`, once per path and modification time.
+/// `program -V`, once per binary (path and modification time).
 pub fn version_of(program: &Path) -> Result<SshVersion, Problem> {
-    static CACHE: OnceLock<Cache> = OnceLock::new();
-    let modified = std::fs::metadata(program).and_then(|m| m.modified()).ok();
-    let key = (program.to_path_buf(), modified);
-    let cache = CACHE.get_or_init(Cache::default);
-    if let Some(known) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+    static ANSWERS: ProgramMemo<Result<SshVersion, Problem>> = ProgramMemo::new();
+    if let Some(known) = ANSWERS.get(program) {
         return known;
     }
     let found = run_version(&SystemRunner, program, VERSION_TIMEOUT);
-    if let Ok(mut c) = cache.lock() {
-        c.insert(key, found.clone());
-    }
+    ANSWERS.insert(program, found.clone());
     found
 }
 
