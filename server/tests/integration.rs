@@ -12,6 +12,7 @@ mod cli_snapshots;
 mod debug_cli;
 mod devcontainer;
 mod hostile;
+mod install_fix;
 mod lint_cli;
 mod lint_lsp;
 mod lsp_stdio;

@@ -160,6 +160,9 @@ pub struct Facts {
     /// A toolchain at or above `need` the go command can download; None when
     /// there is none or the toolchain list could not be read.
     pub toolchain: Option<GoVersion>,
+    /// Why the toolchain list could not be read (the go command verifies
+    /// golang.org/toolchain against the checksum database, always).
+    pub toolchain_error: Option<String>,
     /// The newest looked-at older release that builds with `local`, and how
     /// many were looked at.
     pub older: Option<String>,
@@ -234,8 +237,13 @@ pub fn explain(facts: &Facts, plan: &Plan, name: &str, fix: &Fix) -> Option<(Str
     let argv = install_argv(&facts.package, &facts.version);
     let why_not = || {
         let switching = if switching_allowed(&facts.gotoolchain) {
+            let cause = facts
+                .toolchain_error
+                .as_ref()
+                .map(|e| format!(": {e}"))
+                .unwrap_or_default();
             format!(
-                "no go {need} or newer toolchain can be downloaded for this platform (GOTOOLCHAIN={})",
+                "no go {need} or newer toolchain can be downloaded for this platform (GOTOOLCHAIN={}){cause}",
                 facts.gotoolchain
             )
         } else {
@@ -265,10 +273,10 @@ pub fn explain(facts: &Facts, plan: &Plan, name: &str, fix: &Fix) -> Option<(Str
         }
         Plan::Setting { value, toolchain } => Some((
             format!(
-                "; {}; none of the {} releases before {} builds with go {local} either",
+                "; {}; no release before {} builds with go {local} either ({} looked at)",
                 why_not(),
-                facts.older_looked_at,
-                facts.version
+                facts.version,
+                facts.older_looked_at
             ),
             Fix::run(
                 format!(
@@ -280,10 +288,10 @@ pub fn explain(facts: &Facts, plan: &Plan, name: &str, fix: &Fix) -> Option<(Str
         )),
         Plan::NeedsGo => Some((
             format!(
-                "; {}; none of the {} releases before {} builds with go {local} either",
+                "; {}; no release before {} builds with go {local} either ({} looked at)",
                 why_not(),
-                facts.older_looked_at,
-                facts.version
+                facts.version,
+                facts.older_looked_at
             ),
             Fix::advice(format!(
                 "Install go {need} or newer on this machine, then: {}",
@@ -324,6 +332,24 @@ fn remember(key: String, value: Option<GoVersion>) {
     }
 }
 
+/// The go command's error as a reason in a message: without its `go: `,
+/// on one line, at most [`REASON_CHARS`] characters, secrets redacted.
+pub fn reason(error: &str) -> String {
+    let one_line = error.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = one_line.strip_prefix("go: ").unwrap_or(&one_line);
+    let cut: String = text.chars().take(REASON_CHARS).collect();
+    let cut = crate::redact::secrets(&cut);
+    if text.chars().count() > REASON_CHARS {
+        format!("{cut}…")
+    } else if cut.is_empty() {
+        String::from("the go command gave no reason")
+    } else {
+        cut
+    }
+}
+
+const REASON_CHARS: usize = 300;
+
 /// Time limit for one lookup: up to four run one after the other within a
 /// check's time.
 fn lookup_timeout(ctx: &CheckContext) -> std::time::Duration {
@@ -343,11 +369,11 @@ async fn go_list(ctx: &CheckContext, go: &Path, args: &[&str]) -> Result<ListedM
         .await
         .map_err(|e| e.to_string())?;
     if !out.success() {
-        return Err(snippet(&out.first_error_line()));
+        return Err(reason(&out.first_error_line()));
     }
     let listed = parse_listing(&out.stdout_text()).map_err(|e| e.to_string())?;
     match &listed.error {
-        Some(error) => Err(snippet(&error.err)),
+        Some(error) => Err(reason(&error.err)),
         None => Ok(listed),
     }
 }
@@ -400,14 +426,17 @@ async fn module_of(
             .map(|p| async move { min_go_of(ctx, go, proxy, &format!("{p}@{version}")).await }),
     )
     .await;
-    let mut last_error = String::new();
+    // The package path's own error names what the user asked for.
+    let mut first_error = None;
     for (prefix, answer) in prefixes.iter().zip(answers) {
         match answer {
             Ok(need) => return Ok((prefix.clone(), need)),
-            Err(e) => last_error = e,
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
         }
     }
-    Err(last_error)
+    Err(first_error.unwrap_or_default())
 }
 
 /// The plan for a `go install PACKAGE@VERSION` fix, with the facts behind it.
@@ -432,6 +461,7 @@ pub async fn plan(
             .to_string(),
         need: None,
         toolchain: None,
+        toolchain_error: None,
         older: None,
         older_looked_at: 0,
     };
@@ -450,8 +480,9 @@ pub async fn plan(
         return (facts, Plan::Plain);
     };
     let platform = format!("{}-{}", get("GOOS"), get("GOARCH"));
-    if let Ok(listed) = go_list(ctx, go, &["-versions", TOOLCHAIN_MODULE]).await {
-        facts.toolchain = toolchain_for(&listed.versions, &platform, &need);
+    match go_list(ctx, go, &["-versions", TOOLCHAIN_MODULE]).await {
+        Ok(listed) => facts.toolchain = toolchain_for(&listed.versions, &platform, &need),
+        Err(reason) => facts.toolchain_error = Some(reason),
     }
     if !(facts.toolchain.is_some() && switching_allowed(&facts.gotoolchain)) {
         if let Ok(listed) = go_list(ctx, go, &["-versions", &facts.module]).await {
@@ -503,6 +534,7 @@ mod tests {
             gotoolchain: gotoolchain.into(),
             need: need.map(v),
             toolchain: toolchain.map(v),
+            toolchain_error: None,
             older: older.map(String::from),
             older_looked_at: 3,
         }
@@ -676,7 +708,7 @@ mod tests {
         );
         let (why, fix) = explain(&f, &plan, "tool", &plain_fix()).unwrap();
         assert!(
-            why.contains("none of the 3 releases before v1.1.0 builds with go 1.26.8"),
+            why.contains("no release before v1.1.0 builds with go 1.26.8 either (3 looked at)"),
             "{why}"
         );
         assert_eq!(
@@ -719,6 +751,18 @@ mod tests {
             why.contains("cannot download example.com/tool@v1.1.0: GOPROXY=off"),
             "{why}"
         );
+    }
+
+    #[test]
+    fn a_reason_is_the_go_commands_error_on_one_line_bounded_and_without_secrets() {
+        assert_eq!(
+            reason("go: example.com/tool@v1.1.0: reading https://bob:s3cret@proxy.corp/x: 404 Not Found\n\tserver response: gone"),
+            "example.com/tool@v1.1.0: reading https://***@proxy.corp/x: 404 Not Found server response: gone"
+        );
+        let long = reason(&"x".repeat(1000));
+        assert_eq!(long.chars().count(), REASON_CHARS + 1);
+        assert!(long.ends_with('…'));
+        assert_eq!(reason("  "), "the go command gave no reason");
     }
 
     #[test]
