@@ -225,7 +225,9 @@ fn when_no_release_builds_the_gotoolchain_setting_is_offered_and_then_the_plain_
     let switched = machine.run_fix(&after);
     assert_ne!(switched.code, 0);
     assert!(
-        switched.stderr.contains("requires go >= 1.99.0; switching to go1.99.2"),
+        switched
+            .stderr
+            .contains("requires go >= 1.99.0; switching to go1.99.2"),
         "{}",
         switched.stderr
     );
