@@ -94,7 +94,7 @@ pub fn older_releases(versions: &[String], wanted: &str, max: usize) -> Vec<Stri
         .filter_map(|v| release(v).map(|r| (r, v)))
         .filter(|(r, _)| limit.is_none_or(|limit| *r < limit))
         .collect();
-    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found.sort_by_key(|f| std::cmp::Reverse(f.0));
     found.dedup_by(|a, b| a.0 == b.0);
     found
         .into_iter()
