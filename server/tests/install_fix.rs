@@ -10,9 +10,10 @@ use crate::common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use common::editor::Editor;
 use common::module_proxy::ModuleProxy;
 use common::{real_go_dir, str_of, Run};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 /// staticcheck's module, its main package and its pinned version.
 const MODULE: &str = "honnef.co/go/tools";
@@ -304,4 +305,35 @@ fn offline_no_install_is_offered_and_the_report_says_why() {
         assert!(str_of(&go013["fix"]["title"]).starts_with("Make the module proxy reachable"));
         assert!(!Path::new(&machine.bin()).join("staticcheck").exists());
     }
+}
+
+#[test]
+fn the_editors_health_report_offers_the_same_install_as_gord_check() {
+    let proxy = proxy_with_a_too_new_pin(true);
+    let machine = Machine::new(&proxy.url, Some("local"));
+    let env: Vec<(&str, &str)> = machine
+        .env
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let mut editor = Editor::start(&env);
+    editor.initialize(machine.home.path(), json!({ "trusted": true }));
+    let health = editor.request("gord/health", Some(json!({ "refresh": true })));
+    // The run announces its start and its end (which may follow the answer).
+    editor.wait_for(|m| m["method"] == "gord/status" && m["params"]["state"] == "running");
+    editor.wait_for(|m| m["method"] == "gord/status" && m["params"]["state"] == "idle");
+    let go013 = common::entry(&health["result"]["checks"], "id", "GO013");
+    assert_eq!(
+        command_of(go013),
+        ["go", "install", "honnef.co/go/tools/cmd/staticcheck@v0.0.1"],
+        "{go013:#}"
+    );
+    assert!(
+        str_of(&go013["message"]).contains("GOTOOLCHAIN=local forbids switching"),
+        "{go013:#}"
+    );
+    let fixed = machine.run_fix(go013);
+    assert_eq!(fixed.code, 0, "{}", fixed.stderr);
+    assert_installed(&machine, "v0.0.1");
 }
