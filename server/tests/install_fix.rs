@@ -337,3 +337,57 @@ fn the_editors_health_report_offers_the_same_install_as_gord_check() {
     assert_eq!(fixed.code, 0, "{}", fixed.stderr);
     assert_installed(&machine, "v0.0.1");
 }
+
+/// `gord check`'s GO013 with a fake go whose `go list` runs `list_body`
+/// (`go version` and `go env -json` answer as a go 1.26.8 would), within
+/// a check time limit of `timeout` seconds.
+fn go013_with_a_go_list_that(list_body: &str, timeout: &str) -> (Value, std::time::Duration) {
+    let fake = common::fake_go(&format!(
+        "case \"$1\" in\n\
+         version) [ \"$2\" = -m ] && exit 1; echo 'go version go1.26.8 linux/amd64' ;;\n\
+         env) echo '{{\"GOPATH\":\"/nonexistent/gopath\",\"GOTOOLCHAIN\":\"local\"}}' ;;\n\
+         list) {list_body} ;;\n\
+         esac"
+    ));
+    let home = tempfile::tempdir().unwrap();
+    let started = std::time::Instant::now();
+    let out = Run::of(
+        Command::new(common::gord())
+            .args(["check", "-f", "json", "--timeout", timeout])
+            .env_clear()
+            .env("PATH", format!("{}:/usr/bin:/bin", fake.path().display()))
+            .env("HOME", home.path()),
+    );
+    let took = started.elapsed();
+    let report: Value = serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", out.stdout, out.stderr));
+    (
+        common::entry(&report["checks"], "id", "GO013").clone(),
+        took,
+    )
+}
+
+#[test]
+fn a_go_list_that_prints_garbage_is_a_reason_not_a_fix() {
+    let (go013, _) = go013_with_a_go_list_that("echo 'this is not { json'", "20");
+    assert_eq!(go013["status"], "warning", "{go013:#}");
+    assert!(
+        str_of(&go013["message"]).contains(
+            "`go install` cannot download honnef.co/go/tools/cmd/staticcheck@v0.8.2: \
+             `go list -m -json` printed something that is not a module: this is not { json"
+        ),
+        "{go013:#}"
+    );
+    assert_eq!(go013["fix"]["command"], Value::Null);
+}
+
+#[test]
+fn a_go_list_that_hangs_is_stopped_within_the_checks_time() {
+    let (go013, took) = go013_with_a_go_list_that("sleep 60", "5");
+    assert!(took < std::time::Duration::from_secs(5), "took {took:?}");
+    assert!(
+        str_of(&go013["message"]).contains("did not finish within 0.8 s and was killed"),
+        "{go013:#}"
+    );
+    assert_eq!(go013["fix"]["command"], Value::Null);
+}
