@@ -75,6 +75,11 @@ impl Machine {
         Machine { home, env }
     }
 
+    fn set(&mut self, key: &str, value: &str) {
+        self.env.retain(|(k, _)| k != key);
+        self.env.push((key.into(), value.into()));
+    }
+
     fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
         let mut command = Command::new(program);
         command.env_clear().current_dir(self.home.path());
@@ -286,14 +291,22 @@ fn a_pinned_version_that_builds_keeps_the_plain_install_and_it_installs() {
 #[test]
 fn offline_no_install_is_offered_and_the_report_says_why() {
     let closed = format!("http://127.0.0.1:{}", common::free_port());
-    for (proxy, why) in [
+    let served = proxy_with_a_too_new_pin(true);
+    for (proxy, goflags, why) in [
         (
             "off",
-            "GOPROXY=off stops the go command from downloading modules".to_string(),
+            "-mod=mod",
+            "GOPROXY=off stops the go command from downloading modules",
         ),
-        (closed.as_str(), "connection refused".to_string()),
+        (closed.as_str(), "-mod=mod", "connection refused"),
+        (
+            served.url.as_str(),
+            "-mod=vendor",
+            "cannot query module due to -mod=vendor",
+        ),
     ] {
-        let machine = Machine::new(proxy, Some("local"));
+        let mut machine = Machine::new(proxy, Some("local"));
+        machine.set("GOFLAGS", goflags);
         let go013 = machine.go013();
         let message = str_of(&go013["message"]);
         assert!(
@@ -302,7 +315,9 @@ fn offline_no_install_is_offered_and_the_report_says_why() {
         );
         assert!(message.contains(&why), "GOPROXY={proxy}: {message}");
         assert_eq!(go013["fix"]["command"], Value::Null, "{go013:#}");
-        assert!(str_of(&go013["fix"]["title"]).starts_with("Make the module proxy reachable"));
+        assert!(str_of(&go013["fix"]["title"]).starts_with(
+            "Once the go command can download modules (GOPROXY, GOFLAGS, network access), run: go install"
+        ));
         assert!(!Path::new(&machine.bin()).join("staticcheck").exists());
     }
 }

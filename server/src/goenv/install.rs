@@ -301,7 +301,7 @@ pub fn explain(facts: &Facts, plan: &Plan, name: &str, fix: &Fix) -> Option<(Str
         Plan::Offline { reason } => Some((
             format!("; `go install` cannot download {wanted}: {reason}"),
             Fix::advice(format!(
-                "Make the module proxy reachable (GOPROXY), then: {}",
+                "Once the go command can download modules (GOPROXY, GOFLAGS, network access), run: {}",
                 argv.join(" ")
             )),
         )),
