@@ -313,24 +313,42 @@ fn plain_version(version: &GoVersion) -> String {
     version.to_string().trim_start_matches("go").to_string()
 }
 
-/// Minimum Go of module@version (immutable content), per GOPROXY: the
-/// answers that came back, never the failures.
-static MIN_GO: Mutex<Vec<(String, Option<GoVersion>)>> = Mutex::new(Vec::new());
-const MIN_GO_KEPT: usize = 256;
-
-fn remembered(key: &str) -> Option<Option<GoVersion>> {
-    let kept = MIN_GO.lock().ok()?;
-    kept.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+/// Answers about a module version (immutable content), per GOPROXY: those
+/// that came back, never the failures, at most [`KEPT`] of each kind, for
+/// the life of the process. The go command keeps the same answers in its
+/// module cache and does not ask the proxy again either.
+struct Answers<T> {
+    kept: Mutex<Vec<(String, T)>>,
 }
 
-fn remember(key: String, value: Option<GoVersion>) {
-    if let Ok(mut kept) = MIN_GO.lock() {
-        if kept.len() >= MIN_GO_KEPT {
-            kept.remove(0);
+const KEPT: usize = 256;
+
+impl<T: Clone> Answers<T> {
+    const fn new() -> Self {
+        Answers {
+            kept: Mutex::new(Vec::new()),
         }
-        kept.push((key, value));
+    }
+
+    fn get(&self, key: &str) -> Option<T> {
+        let kept = self.kept.lock().ok()?;
+        kept.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+    }
+
+    fn insert(&self, key: String, value: T) {
+        if let Ok(mut kept) = self.kept.lock() {
+            if kept.len() >= KEPT {
+                kept.remove(0);
+            }
+            kept.push((key, value));
+        }
     }
 }
+
+/// The minimum Go of `MODULE@VERSION`.
+static MIN_GO: Answers<Option<GoVersion>> = Answers::new();
+/// The module of `PACKAGE@VERSION` and its minimum Go.
+static MODULES: Answers<(String, Option<GoVersion>)> = Answers::new();
 
 /// The go command's error as a reason in a message: without its `go: `,
 /// on one line, at most [`REASON_CHARS`] characters, secrets redacted.
@@ -386,7 +404,7 @@ async fn min_go_of(
     target: &str,
 ) -> Result<Option<GoVersion>, String> {
     let key = format!("{proxy} {target}");
-    if let Some(known) = remembered(&key) {
+    if let Some(known) = MIN_GO.get(&key) {
         return Ok(known);
     }
     let listed = go_list(ctx, go, &[target]).await?;
@@ -396,7 +414,7 @@ async fn min_go_of(
     let text = crate::fsread::read_to_string(Path::new(&go_mod), crate::fsread::Kind::GoModule)
         .map_err(|e| e.to_string())?;
     let found = min_go(&text);
-    remember(key, found.clone());
+    MIN_GO.insert(key, found.clone());
     Ok(found)
 }
 
@@ -410,6 +428,10 @@ async fn module_of(
     package: &str,
     version: &str,
 ) -> Result<(String, Option<GoVersion>), String> {
+    let key = format!("{proxy} {package}@{version}");
+    if let Some(known) = MODULES.get(&key) {
+        return Ok(known);
+    }
     let mut prefixes = vec![package.to_string()];
     let mut rest = package;
     while let Some((shorter, _)) = rest.rsplit_once('/') {
@@ -430,7 +452,10 @@ async fn module_of(
     let mut first_error = None;
     for (prefix, answer) in prefixes.iter().zip(answers) {
         match answer {
-            Ok(need) => return Ok((prefix.clone(), need)),
+            Ok(need) => {
+                MODULES.insert(key, (prefix.clone(), need.clone()));
+                return Ok((prefix.clone(), need));
+            }
             Err(e) => {
                 first_error.get_or_insert(e);
             }
@@ -763,6 +788,18 @@ mod tests {
         assert_eq!(long.chars().count(), REASON_CHARS + 1);
         assert!(long.ends_with('…'));
         assert_eq!(reason("  "), "the go command gave no reason");
+    }
+
+    #[test]
+    fn kept_answers_are_bounded_and_the_oldest_go_first() {
+        let answers: Answers<u32> = Answers::new();
+        for n in 0..(KEPT as u32 + 1) {
+            answers.insert(format!("proxy m@v{n}"), n);
+        }
+        assert_eq!(answers.get("proxy m@v0"), None, "the oldest went");
+        assert_eq!(answers.get("proxy m@v1"), Some(1));
+        assert_eq!(answers.get(&format!("proxy m@v{KEPT}")), Some(KEPT as u32));
+        assert_eq!(answers.get("other-proxy m@v1"), None);
     }
 
     #[test]
