@@ -313,7 +313,7 @@ fn offline_no_install_is_offered_and_the_report_says_why() {
             message.contains("`go install` cannot download"),
             "{message}"
         );
-        assert!(message.contains(&why), "GOPROXY={proxy}: {message}");
+        assert!(message.contains(why), "GOPROXY={proxy}: {message}");
         assert_eq!(go013["fix"]["command"], Value::Null, "{go013:#}");
         assert!(str_of(&go013["fix"]["title"]).starts_with(
             "Once the go command can download modules (GOPROXY, GOFLAGS, network access), run: go install"
