@@ -189,6 +189,13 @@ fn convert(raw: RawIssue, base: &Path) -> Option<LintIssue> {
         Some(range) if range.to > range.from && range.from > 0 => Span::Lines {
             from: to_u32(range.from),
             to: to_u32(range.to),
+            // The reported column holds where the range starts on its
+            // first line.
+            column: if range.from == raw.pos.line {
+                start.column
+            } else {
+                0
+            },
         },
         _ => Span::Point { start },
     };
@@ -393,7 +400,14 @@ mod tests {
           {"FromLinter":"misspell","Text":"`teh` is a misspelling of `the`","Pos":{"Filename":"a.go","Line":2,"Column":4},"Replacement":{"NeedOnlyDelete":false,"NewLines":null,"Inline":{"StartCol":3,"Length":3,"NewString":"the"}}}
         ]}"#;
         let out = parse(json, &base());
-        assert_eq!(out.issues[0].span, Span::Lines { from: 4, to: 6 });
+        assert_eq!(
+            out.issues[0].span,
+            Span::Lines {
+                from: 4,
+                to: 6,
+                column: 1
+            }
+        );
         assert_eq!(
             out.issues[0].fixes[0].edits,
             [FixEdit::Lines {
