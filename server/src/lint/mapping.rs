@@ -23,6 +23,10 @@ pub fn place(issue: &LintIssue, index: &LineIndex<'_>) -> Placement {
         .iter()
         .filter_map(|fix| {
             let edits = byte_edits(fix, index)?;
+            let is_formatter = FORMATTERS.contains(&issue.linter.as_str());
+            if is_formatter && !formatting_only(index.text(), &edits) {
+                return None;
+            }
             Some((fix_title(issue, fix, &edits), edits))
         })
         .collect();
@@ -82,6 +86,41 @@ pub fn place(issue: &LintIssue, index: &LineIndex<'_>) -> Placement {
 
 /// Formatters rewrite code rather than report on it.
 const FORMATTERS: [&str; 6] = ["gofmt", "gofumpt", "goimports", "gci", "golines", "swaggo"];
+
+/// Whether a formatter's edits keep `text`'s imports and the balance of
+/// every bracket kind. golangci-lint reports a formatter's reorder of an
+/// import block as two edits and can keep only one: gci, gofmt and
+/// goimports on `"strings"` above `"fmt"` all report deleting the line and
+/// not adding it back below, which leaves a file that does not compile.
+fn formatting_only(text: &str, edits: &[ByteEdit]) -> bool {
+    use super::imports::{bracket_balance, header_len, imports};
+    let in_header = edits
+        .first()
+        .is_some_and(|first| first.start <= header_len(text));
+    let sorted = |text: &str| {
+        imports(text).map(|mut specs| {
+            specs.sort_unstable();
+            specs
+        })
+    };
+    (!in_header || sorted(text) == sorted(&apply(text, edits)))
+        && edits
+            .iter()
+            .all(|e| bracket_balance(&text[e.start..e.end]) == bracket_balance(&e.new_text))
+}
+
+/// `edits` (sorted and apart, as [`byte_edits`] gives them) applied to `text`.
+fn apply(text: &str, edits: &[ByteEdit]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for edit in edits {
+        out.push_str(&text[at..edit.start]);
+        out.push_str(&edit.new_text);
+        at = edit.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
 
 /// What the fix does, in the words a light-bulb menu needs; `edits` are its
 /// byte edits as they will be applied.
@@ -212,7 +251,7 @@ fn group_end(line: &str, open: char, close: char) -> Option<usize> {
 /// None when they do not fit or change nothing.
 pub fn byte_edits(fix: &SuggestedFix, index: &LineIndex<'_>) -> Option<Vec<ByteEdit>> {
     let text = index.text();
-    let mut edits: Vec<ByteEdit> = fix
+    let edits: Vec<ByteEdit> = fix
         .edits
         .iter()
         .map(|edit| match edit {
@@ -283,7 +322,9 @@ pub fn byte_edits(fix: &SuggestedFix, index: &LineIndex<'_>) -> Option<Vec<ByteE
 /// the new text then starts with. The bytes the edit writes are the same.
 fn mend_crlf(text: &str, mut edit: ByteEdit) -> ByteEdit {
     let splits = |at: usize| {
-        at > 0 && text.as_bytes().get(at - 1) == Some(&b'\r') && text.as_bytes().get(at) == Some(&b'\n')
+        at > 0
+            && text.as_bytes().get(at - 1) == Some(&b'\r')
+            && text.as_bytes().get(at) == Some(&b'\n')
     };
     if splits(edit.end) {
         if edit.end > edit.start && edit.new_text.ends_with('\r') {
@@ -554,7 +595,10 @@ mod tests {
         let index = LineIndex::new(text);
         for (why, edit) in [
             ("an insertion between \\r and \\n", bytes(2, 2, "X")),
-            ("an end there, without \\r in the new text", bytes(0, 2, "Z")),
+            (
+                "an end there, without \\r in the new text",
+                bytes(0, 2, "Z"),
+            ),
             ("a start there", bytes(2, 4, "\nY")),
             ("both ends there", bytes(2, 5, "Q")),
         ] {
@@ -577,7 +621,9 @@ mod tests {
         let index = LineIndex::new(text);
         let same = bytes_fix(5, 6, "a");
         assert!(byte_edits(&same, &index).is_none());
-        assert!(place(&issue(point(1, 6), vec![same]), &index).fixes.is_empty());
+        assert!(place(&issue(point(1, 6), vec![same]), &index)
+            .fixes
+            .is_empty());
         let lines_same = fix(vec![FixEdit::Lines {
             from: 1,
             to: 1,
@@ -603,12 +649,71 @@ mod tests {
             to: 5,
             column: 11,
         };
-        assert_eq!(place(&issue(span, vec![]), &index).range, range(3, 10, 4, 2));
+        assert_eq!(
+            place(&issue(span, vec![]), &index).range,
+            range(3, 10, 4, 2)
+        );
         let whole = Span::Lines {
             from: 4,
             to: 5,
             column: 0,
         };
-        assert_eq!(place(&issue(whole, vec![]), &index).range, range(3, 0, 4, 2));
+        assert_eq!(
+            place(&issue(whole, vec![]), &index).range,
+            range(3, 0, 4, 2)
+        );
+    }
+
+    /// The import block golangci-lint 2.15.0's gci, gofmt and goimports all
+    /// report on: `"strings"` above `"fmt"`.
+    const UNSORTED: &str = "package imp\n\nimport (\n\t\"strings\"\n\t\"fmt\"\n\t\"os\"\n)\n\n// Hello says hi.\nfunc Hello() {\n\tfmt.Println(strings.ToUpper(\"hi\"), os.Args)\n}\n";
+
+    fn formatter(linter: &str, fix: SuggestedFix) -> LintIssue {
+        LintIssue {
+            linter: linter.into(),
+            ..issue(point(4, 1), vec![fix])
+        }
+    }
+
+    #[test]
+    fn a_formatter_fix_that_loses_an_import_is_not_offered() {
+        let index = LineIndex::new(UNSORTED);
+        for linter in ["gci", "gofmt", "goimports"] {
+            // What each reported: bytes 22..32 (`\t"strings"`) deleted, and
+            // no edit adding it back below `"os"`.
+            let half = formatter(linter, bytes_fix(22, 32, ""));
+            assert!(place(&half, &index).fixes.is_empty(), "{linter}");
+            let whole = formatter(
+                linter,
+                fix(vec![
+                    FixEdit::Bytes(bytes(22, 33, "")),
+                    FixEdit::Bytes(bytes(46, 46, "\t\"strings\"\n")),
+                ]),
+            );
+            let placed = place(&whole, &index);
+            assert_eq!(
+                placed.fixes.len(),
+                1,
+                "{linter}: a whole reorder is offered"
+            );
+            assert_eq!(placed.fixes[0].title, format!("Format with {linter}"));
+        }
+        // Not a formatter: a linter's fix may drop an import it made unused.
+        assert_eq!(
+            place(&formatter("modernize", bytes_fix(22, 32, "")), &index)
+                .fixes
+                .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn a_formatter_fix_that_unbalances_brackets_is_not_offered() {
+        let index = LineIndex::new(UNSORTED);
+        let body = UNSORTED.find("\tfmt.Println").unwrap();
+        let broken = formatter("gofmt", bytes_fix(body, body + 12, "fmt.Println("));
+        assert!(place(&broken, &index).fixes.is_empty());
+        let spaced = formatter("gofmt", bytes_fix(body, body + 1, "  "));
+        assert_eq!(place(&spaced, &index).fixes.len(), 1);
     }
 }

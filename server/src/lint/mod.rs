@@ -4,6 +4,7 @@
 
 pub mod config_edit;
 pub mod golangci;
+pub mod imports;
 pub mod mapping;
 pub mod model;
 pub mod output;
