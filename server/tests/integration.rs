@@ -13,6 +13,7 @@ mod debug_cli;
 mod devcontainer;
 mod hostile;
 mod lint_cli;
+mod lint_edges;
 mod lint_lsp;
 mod lsp_stdio;
 mod preload;
