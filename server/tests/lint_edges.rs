@@ -247,3 +247,66 @@ fn from_json_says_when_the_reports_files_cannot_be_read() {
     let out = gord_lint(ws.path(), &["--from-json", "report.json"]);
     assert_eq!(text(&out.stderr), "");
 }
+
+/// The real golangci-lint behind a shim in `dir` that appends its arguments
+/// to `dir/calls` and runs it.
+fn logging_golangci_lint(dir: &Path) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let real = PathBuf::from(go_env("GOPATH")).join("bin/golangci-lint");
+    let shim = dir.join("golangci-lint");
+    std::fs::write(
+        &shim,
+        format!(
+            "#!/bin/sh\necho \"$*\" >> '{}'\nexec '{}' \"$@\"\n",
+            dir.join("calls").display(),
+            real.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&shim, std::fs::Permissions::from_mode(0o755)).unwrap();
+    shim
+}
+
+#[test]
+fn the_cli_asks_golangci_lint_its_version_and_flags_once_per_binary() {
+    let ws = module(GODOT, CRLF);
+    let bin = tempfile::tempdir().unwrap();
+    let shim = logging_golangci_lint(bin.path());
+    let cache = tempfile::tempdir().unwrap();
+    let lint = || {
+        let out = Command::new(common::gord())
+            .args(["lint", "./..."])
+            .current_dir(ws.path())
+            .env("PATH", format!("{}:{}", bin.path().display(), path()))
+            .env("XDG_CACHE_HOME", cache.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    };
+    let probes = || {
+        std::fs::read_to_string(bin.path().join("calls"))
+            .unwrap()
+            .lines()
+            .filter(|l| *l == "--version" || *l == "run --help")
+            .count()
+    };
+    lint();
+    assert_eq!(probes(), 2, "the first run asks");
+    assert!(cache
+        .path()
+        .join("gord/golangci-lint-probes.json")
+        .is_file());
+    lint();
+    lint();
+    assert_eq!(probes(), 2, "later runs take the kept answer");
+    // The same path, another binary (an upgrade in place): asked again.
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(60);
+    std::fs::File::options()
+        .write(true)
+        .open(&shim)
+        .unwrap()
+        .set_modified(later)
+        .unwrap();
+    lint();
+    assert_eq!(probes(), 4);
+}

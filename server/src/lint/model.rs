@@ -123,7 +123,7 @@ pub struct LintFailure {
 }
 
 /// Which tool ran.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ToolKind {
     GolangciLint,
