@@ -72,8 +72,7 @@ fn is_string(token: &str) -> bool {
 /// strings and runes: `()`, `[]`, `{}`.
 pub fn bracket_balance(text: &str) -> [i64; 3] {
     let mut balance = [0i64; 3];
-    let mut tokens = Tokens { text, at: 0 };
-    while let Some(token) = tokens.next() {
+    for token in (Tokens { text, at: 0 }) {
         let (kind, step) = match token {
             "(" => (0, 1),
             ")" => (0, -1),
@@ -215,5 +214,27 @@ mod tests {
             [0, 0, 1]
         );
         assert_eq!(bracket_balance("x := \"unterminated (\ny)"), [-1, 0, 0]);
+    }
+
+    #[test]
+    fn hostile_headers_end_cleanly_in_one_pass() {
+        let long_import = format!("package a\nimport (\n{})\n", "\t\"x\"\n".repeat(100_000));
+        let unclosed_group = format!("package a\nimport ({}", "(".repeat(100_000));
+        for text in [
+            "package a /* never closed",
+            "package a\nimport `never closed",
+            "package a\nimport \"ends in a backslash\\",
+            "package 日本\nimport 語 \"😀\"\n",
+            "package\u{0}a\nimport\u{202e}\"x\"",
+            long_import.as_str(),
+            unclosed_group.as_str(),
+        ] {
+            let end = header_len(text);
+            assert!(end <= text.len() && text.is_char_boundary(end));
+            let _ = imports(text);
+            let _ = bracket_balance(text);
+        }
+        assert_eq!(imports(&long_import).map(|s| s.len()), Some(100_000));
+        assert_eq!(imports("package 日本\nimport 語 \"😀\"\n").unwrap(), ["語 \"😀\""]);
     }
 }
