@@ -235,6 +235,9 @@ mod tests {
             let _ = bracket_balance(text);
         }
         assert_eq!(imports(&long_import).map(|s| s.len()), Some(100_000));
-        assert_eq!(imports("package 日本\nimport 語 \"😀\"\n").unwrap(), ["語 \"😀\""]);
+        assert_eq!(
+            imports("package 日本\nimport 語 \"😀\"\n").unwrap(),
+            ["語 \"😀\""]
+        );
     }
 }
