@@ -14,6 +14,7 @@ mod devcontainer;
 mod hostile;
 mod install_fix;
 mod lint_cli;
+mod lint_edges;
 mod lint_lsp;
 mod lsp_stdio;
 mod preload;
