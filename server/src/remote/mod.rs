@@ -15,6 +15,7 @@
 //! the run: every `ssh` child is killed with its process group, and a blocked
 //! libssh2 call is woken by shutting its socket.
 
+pub mod connect;
 pub mod keyfile;
 pub mod model;
 pub mod output;
@@ -54,6 +55,9 @@ pub struct RemoteCheckOptions {
     pub runner: Arc<dyn ProcessRunner>,
     /// Let gord's resolver run `Match exec` commands (`gord.ssh.allowMatchExec`).
     pub allow_match_exec: bool,
+    /// Remote-SSH's `remote.SSH.connectTimeout`: connecting to a host may
+    /// take this long before `RMT040` (a measure, not a limit).
+    pub connect_budget: Duration,
 }
 
 impl Default for RemoteCheckOptions {
@@ -65,6 +69,7 @@ impl Default for RemoteCheckOptions {
             ssh_program: PathBuf::from("ssh"),
             runner: Arc::new(SystemRunner),
             allow_match_exec: false,
+            connect_budget: Duration::from_secs(connect::DEFAULT_CONNECT_TIMEOUT_SECS),
         }
     }
 }
@@ -75,6 +80,8 @@ pub struct SshClient {
     pub program: PathBuf,
     pub config: Option<PathBuf>,
     pub runner: Arc<dyn ProcessRunner>,
+    /// Options after the base ones (a session over gord's master).
+    pub extra: Vec<OsString>,
 }
 
 impl SshClient {
@@ -83,10 +90,11 @@ impl SshClient {
             program: options.ssh_program.clone(),
             config: options.config.clone(),
             runner: Arc::clone(&options.runner),
+            extra: Vec::new(),
         }
     }
 
-    /// `[-F FILE] -o BatchMode=yes -o ConnectTimeout=N`.
+    /// `[-F FILE] -o BatchMode=yes -o ConnectTimeout=N`, then [`Self::extra`].
     pub fn base_args(&self, step: Duration) -> Vec<OsString> {
         let mut args: Vec<OsString> = Vec::new();
         if let Some(config) = &self.config {
@@ -100,6 +108,7 @@ impl SshClient {
             "-o".into(),
             format!("ConnectTimeout={seconds}").into(),
         ]);
+        args.extend(self.extra.iter().cloned());
         args
     }
 
@@ -229,28 +238,60 @@ pub async fn check_host(
         .as_ref()
         .is_some_and(|k| matches!(k.known, KnownHostState::Changed | KnownHostState::Unknown));
     let (mut control, mut remote, mut remote_error, mut forwarding) = (None, None, None, None);
+    let (mut system_login, mut session_landed) = (None, None);
+    let mut handshakes = u32::from(probe.banner.is_some());
     if !dead && !key_blocks {
-        step_event("script");
+        // One master connection: the script, the second connection and the
+        // forwarding test are sessions over it.
+        step_event("connect");
         let limit = options.timeout.max(step) * 3;
-        match system::remote_facts(&client, &target, step, limit).await {
-            Ok(facts) => remote = Some(facts),
+        let started = match system::control_dir() {
+            Ok(dir) => system::Master::start(&client, &target, dir.path(), step, limit)
+                .await
+                .map(|master| (dir, master)),
+            Err(e) => Err(format!("cannot make gord's control directory: {e}")),
+        };
+        handshakes += 1;
+        match started {
             Err(error) => remote_error = Some(error),
-        }
-        if remote.is_some() {
-            step_event("control");
-            control = Some(system::control_facts(&client, &target, step).await);
-            forwarding = match &probe.forwarding {
-                Some(found) => Some(found.clone()),
-                None => {
-                    step_event("forwarding");
-                    Some(system::forwarding(&client, &target, step).await)
+            Ok((dir, master)) => {
+                system_login = Some(master.login);
+                let shared = master.client(&client);
+                step_event("script");
+                match system::remote_facts(&shared, &target, step, limit).await {
+                    Ok(facts) => remote = Some(facts),
+                    Err(error) => remote_error = Some(error),
                 }
-            };
+                if remote.is_some() {
+                    step_event("control");
+                    let (facts, landed) =
+                        system::control_facts(&client, &shared, &target, master.login, step).await;
+                    control = Some(facts);
+                    session_landed = landed;
+                    forwarding = match &probe.forwarding {
+                        Some(found) => Some(found.clone()),
+                        None => {
+                            step_event("forwarding");
+                            Some(system::forwarding(&shared, &target, step).await)
+                        }
+                    };
+                }
+                master.stop(&client, &target, step).await;
+                drop(dir);
+            }
         }
     }
     if forwarding.is_none() {
         forwarding = probe.forwarding.clone();
     }
+    let connect = connect::ConnectFacts {
+        budget_ms: ms(options.connect_budget),
+        stages: connect::probe_stages(&probe),
+        system_ssh_ms: system_login.map(ms),
+        handshakes,
+        probe_landed: probe.landed.clone(),
+        session_landed,
+    };
 
     let observed = rules::Observed {
         target: &target,
@@ -260,7 +301,8 @@ pub async fn check_host(
         remote: remote.as_ref(),
         remote_error: remote_error.as_deref(),
     };
-    let findings = rules::findings(&observed);
+    let mut findings = rules::findings(&observed);
+    findings.extend(connect::findings(&target, &connect));
     let summary = rules::summarize(&observed, &findings);
     let status = crate::finding::worst(&findings).map_or(Status::Ok, Status::from);
     HostReport {
@@ -272,6 +314,7 @@ pub async fn check_host(
             .filter(|f| !matches!(f, Forwarding::Unknown { message } if message.is_empty())),
         remote,
         remote_error,
+        connect: Some(connect),
         findings,
         summary,
         status,
