@@ -149,7 +149,7 @@ impl Master {
                 let said: Vec<&str> = text
                     .lines()
                     .map(str::trim)
-                    .filter(|l| !l.is_empty())
+                    .filter(|l| !l.is_empty() && !l.starts_with("Warning: Permanently added"))
                     .collect();
                 return Err(if said.is_empty() {
                     String::from("ssh exited before it logged in")
