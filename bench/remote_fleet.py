@@ -6,8 +6,11 @@ StrictModes no, PidFile none), writes an ssh_config and known_hosts in a temp
 dir, then times:
   - `gord remote check --all --jobs J -F CONFIG` (every check on every host);
   - `ssh -F CONFIG HOST true` for each host, one after another;
+  - `gord remote check h0` alone: one host's full check;
   - with ControlMaster auto (ControlPath in the temp dir): the first and the
     second `ssh HOST true` to one host.
+It also counts the logins each sshd accepted during one gord run (its log's
+`Accepted publickey` lines): the SSH handshakes gord makes per host.
 Standard library only. Needs root (sshd logs in as root with the rig's key).
 """
 import argparse, os, shutil, signal, socket, subprocess, sys, tempfile, time
@@ -52,7 +55,7 @@ def main():
                 f.write(f"ListenAddress 127.0.0.1:{port}\nHostKey {hk}\nPidFile none\nUsePAM no\n"
                         f"StrictModes no\nAuthorizedKeysFile {tmp}/authorized_keys\n"
                         "PasswordAuthentication no\nKbdInteractiveAuthentication no\n"
-                        "PermitRootLogin prohibit-password\nMaxStartups 100\n"
+                        "PermitRootLogin prohibit-password\nMaxStartups 100\nLogLevel INFO\n"
                         "SetEnv PATH=/usr/local/go/bin:/root/go/bin:/usr/local/bin:/usr/bin:/bin\n")
             daemons.append(subprocess.Popen(["/usr/sbin/sshd", "-D", "-e", "-f", cfg, "-E", cfg + ".log"]))
             pub = open(hk + ".pub").read().split()
@@ -80,25 +83,43 @@ def main():
             p = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             return (time.perf_counter() - t) * 1000, p.returncode
 
+        logs = [os.path.join(tmp, f"sshd{i}.conf.log") for i in range(args.hosts)]
+
+        def logins():
+            n = 0
+            for log in logs:
+                try:
+                    n += open(log, errors="replace").read().count("Accepted publickey for")
+                except OSError:
+                    pass
+            return n
+
         gord_times, loop_times = [], []
+        before = logins()
+        handshakes = None
         for _ in range(args.runs):
             ms, code = timed([args.gord, "remote", "check", "--all", "--jobs", str(args.jobs), "-F", conf, "--timeout", "10"])
             if code not in (0, 1):
                 sys.exit(f"gord failed with {code}")
             gord_times.append(ms)
+            if handshakes is None:
+                handshakes = (logins() - before) / args.hosts
             t = time.perf_counter()
             for i in range(args.hosts):
                 _, code = timed(["ssh", "-F", conf, "-o", "BatchMode=yes", f"h{i}", "true"])
                 if code != 0:
                     sys.exit(f"ssh h{i} true failed with {code}")
             loop_times.append((time.perf_counter() - t) * 1000)
+        one = sorted(timed([args.gord, "remote", "check", "h0", "-F", conf, "--timeout", "10"])[0] for _ in range(args.runs))[args.runs // 2]
         first, _ = timed(["ssh", "-F", cm_conf, "-o", "BatchMode=yes", "h0", "true"])
         second, _ = timed(["ssh", "-F", cm_conf, "-o", "BatchMode=yes", "h0", "true"])
         subprocess.run(["ssh", "-F", cm_conf, "-O", "exit", "h0"], env=env, stderr=subprocess.DEVNULL)
         med = lambda xs: sorted(xs)[len(xs) // 2]
         g, l = med(gord_times), med(loop_times)
         print(f"metric | gord | peer | ratio")
-        print(f"{args.hosts} hosts, every check (--jobs {args.jobs}) vs `ssh HOST true` loop, median of {args.runs} (ms) | {g:.0f} | {l:.0f} | {g / l:.2f}x")
+        print(f"{args.hosts} hosts, every check (--jobs {args.jobs}) vs `ssh HOST true` loop, median of {args.runs} (ms) | {g:.0f} | {l:.0f} | {g / l:.2f}x ({l / g:.2f} times as fast)")
+        print(f"SSH handshakes per host (sshd logins during one gord run) | {handshakes:.1f} | 1 | {handshakes:.2f}x")
+        print(f"one host's full check, median (ms) | {one:.0f} | {l / args.hosts:.0f} (one `ssh HOST true`) | {one / (l / args.hosts):.2f}x")
         print(f"ControlMaster: first vs second `ssh HOST true` (ms) | {second:.1f} (second) | {first:.1f} (first) | {second / first:.2f}x")
     finally:
         for d in daemons:
