@@ -104,9 +104,10 @@ pub struct ConnectFacts {
     /// with the user's config, as Remote-SSH connects.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system_ssh_ms: Option<u64>,
-    /// SSH handshakes gord made to this host (the probe's and the master's;
-    /// every other ssh run shared the master).
-    pub handshakes: u32,
+    /// SSH connections gord opened to this host: the probe's (when it got
+    /// as far as a banner) and the master's; every other ssh run is a
+    /// session over the master.
+    pub connections: u32,
     /// Where the probe's connection landed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub probe_landed: Option<Landing>,
@@ -315,7 +316,7 @@ mod tests {
                 })
                 .collect(),
             system_ssh_ms: system,
-            handshakes: 2,
+            connections: 2,
             probe_landed: None,
             session_landed: None,
         }

@@ -213,74 +213,104 @@ pub async fn check_host(
     };
 
     step_event("probe");
-    // The probe's own steps are bounded; this is a backstop for name
-    // resolution, which no socket option limits.
-    let probe =
-        match tokio::time::timeout(step * 4, probe::live_probe(&target, &client, step)).await {
-            Ok(facts) => facts,
-            Err(_) => {
-                let mut facts = probe::live_probe_timed_out(&target, step * 4);
-                facts.duration_ms = ms(step * 4);
-                facts
+    // The probe and the master connect side by side: a host costs the
+    // slower of the two logins, and a dead one a single timeout. Sessions
+    // wait for the probe's verdict (a dead host, or a host key BatchMode ssh
+    // refuses: the master is dropped, which kills it).
+    let limit = options.timeout.max(step) * 3;
+    let dir =
+        system::control_dir().map_err(|e| format!("cannot make gord's control directory: {e}"));
+    let (mut control, mut remote, mut remote_error, mut forwarding) = (None, None, None, None);
+    let (mut system_login, mut session_landed) = (None, None);
+    // A block, so the master's future (and so its process) ends before its
+    // directory is removed.
+    let (probe, connections) = {
+        let master = async {
+            match &dir {
+                Ok(dir) => system::Master::start(&client, &target, dir.path(), step, limit).await,
+                Err(e) => Err(e.clone()),
+            }
+        };
+        // The probe's own steps are bounded; this is a backstop for name
+        // resolution, which no socket option limits.
+        let probing = async {
+            match tokio::time::timeout(step * 4, probe::live_probe(&target, &client, step)).await {
+                Ok(facts) => facts,
+                Err(_) => {
+                    let mut facts = probe::live_probe_timed_out(&target, step * 4);
+                    facts.duration_ms = ms(step * 4);
+                    facts
+                }
+            }
+        };
+        let mut master = std::pin::pin!(master);
+        let mut probing = std::pin::pin!(probing);
+        let mut master_done = None;
+        let probe = loop {
+            tokio::select! {
+                facts = &mut probing => break facts,
+                started = &mut master, if master_done.is_none() => master_done = Some(started),
             }
         };
 
-    let dead = probe.failure.as_ref().is_some_and(|f| {
-        matches!(
-            f.stage,
-            ProbeStage::Resolve | ProbeStage::Connect | ProbeStage::Banner | ProbeStage::ProxyJump
-        )
-    });
-    // BatchMode ssh refuses an unknown or changed host key, so the system
-    // checks would only repeat what the probe already reported.
-    let key_blocks = probe
-        .host_key
-        .as_ref()
-        .is_some_and(|k| matches!(k.known, KnownHostState::Changed | KnownHostState::Unknown));
-    let (mut control, mut remote, mut remote_error, mut forwarding) = (None, None, None, None);
-    let (mut system_login, mut session_landed) = (None, None);
-    let mut handshakes = u32::from(probe.banner.is_some());
-    if !dead && !key_blocks {
-        // One master connection: the script, the second connection and the
-        // forwarding test are sessions over it.
-        step_event("connect");
-        let limit = options.timeout.max(step) * 3;
-        let started = match system::control_dir() {
-            Ok(dir) => system::Master::start(&client, &target, dir.path(), step, limit)
-                .await
-                .map(|master| (dir, master)),
-            Err(e) => Err(format!("cannot make gord's control directory: {e}")),
-        };
-        handshakes += 1;
-        match started {
-            Err(error) => remote_error = Some(error),
-            Ok((dir, master)) => {
-                system_login = Some(master.login);
-                let shared = master.client(&client);
-                step_event("script");
-                match system::remote_facts(&shared, &target, step, limit).await {
-                    Ok(facts) => remote = Some(facts),
-                    Err(error) => remote_error = Some(error),
-                }
-                if remote.is_some() {
-                    step_event("control");
-                    let (facts, landed) =
-                        system::control_facts(&client, &shared, &target, master.login, step).await;
-                    control = Some(facts);
-                    session_landed = landed;
-                    forwarding = match &probe.forwarding {
-                        Some(found) => Some(found.clone()),
-                        None => {
-                            step_event("forwarding");
-                            Some(system::forwarding(&shared, &target, step).await)
+        let dead = probe.failure.as_ref().is_some_and(|f| {
+            matches!(
+                f.stage,
+                ProbeStage::Resolve
+                    | ProbeStage::Connect
+                    | ProbeStage::Banner
+                    | ProbeStage::ProxyJump
+            )
+        });
+        // BatchMode ssh refuses an unknown or changed host key, so the system
+        // checks would only repeat what the probe already reported.
+        let key_blocks = probe
+            .host_key
+            .as_ref()
+            .is_some_and(|k| matches!(k.known, KnownHostState::Changed | KnownHostState::Unknown));
+        // The probe's connection, when it got as far as a banner, and the master's.
+        let connections = u32::from(probe.banner.is_some()) + u32::from(dir.is_ok());
+        if !dead && !key_blocks {
+            step_event("connect");
+            let started = match master_done.take() {
+                Some(started) => started,
+                None => master.await,
+            };
+            match started {
+                Err(error) => remote_error = Some(error),
+                Ok(master) => {
+                    system_login = Some(master.login);
+                    let shared = master.client(&client);
+                    // The script, the second connection and (when the probe could
+                    // not test it) forwarding: sessions over the master, at once.
+                    step_event("script");
+                    let forwarding_test = async {
+                        match &probe.forwarding {
+                            Some(found) => found.clone(),
+                            None => system::forwarding(&shared, &target, step).await,
                         }
                     };
+                    let (script, (facts, landed), tested) = tokio::join!(
+                        system::remote_facts(&shared, &target, step, limit),
+                        system::control_facts(&client, &shared, &target, master.login, step),
+                        forwarding_test,
+                    );
+                    match script {
+                        Ok(found) => {
+                            remote = Some(found);
+                            control = Some(facts);
+                            session_landed = landed;
+                            forwarding = Some(tested);
+                        }
+                        Err(error) => remote_error = Some(error),
+                    }
+                    master.stop(&client, &target, step).await;
                 }
-                master.stop(&client, &target, step).await;
-                drop(dir);
             }
         }
-    }
+        (probe, connections)
+    };
+    drop(dir);
     if forwarding.is_none() {
         forwarding = probe.forwarding.clone();
     }
@@ -288,7 +318,7 @@ pub async fn check_host(
         budget_ms: ms(options.connect_budget),
         stages: connect::probe_stages(&probe),
         system_ssh_ms: system_login.map(ms),
-        handshakes,
+        connections,
         probe_landed: probe.landed.clone(),
         session_landed,
     };

@@ -327,7 +327,9 @@ Subsystem sftp internal-sftp\n",
     /// publickey` lines): each is one full SSH handshake. (Counting its
     /// `Connection from` lines would count the rig's own readiness check.)
     pub fn logins_to(&self, port: u16) -> usize {
-        self.sshd_log(port).matches("Accepted publickey for").count()
+        self.sshd_log(port)
+            .matches("Accepted publickey for")
+            .count()
     }
 
     /// Adds a Host block: `Host alias`, HostName 127.0.0.1, the port, the
