@@ -61,8 +61,10 @@ export function createClient(
       // Dev container files (GO040-GO045): their quick fixes, and a save reruns the report.
       { scheme: "file", pattern: "**/{.devcontainer.json,.devcontainer/**}" },
     ],
-    // Remote-SSH's `remote.SSH.path`: the ssh whose release the SSH rules follow.
-    synchronize: { configurationSection: ["gord", "remote.SSH"] },
+    // Remote-SSH's `remote.SSH.path` (the ssh whose release the SSH rules follow) and
+    // `remote.SSH.connectTimeout` (the remote check's connect budget).
+    // go and gopls too: the health report checks them in settings.json, so their changes rerun it.
+    synchronize: { configurationSection: ["gord", "remote.SSH", "go", "gopls"] },
     initializationOptions,
     outputChannel: channel,
     traceOutputChannel: channel,
