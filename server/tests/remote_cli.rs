@@ -77,6 +77,13 @@ fn a_host_reached_only_through_a_jump_host_is_probed_through_it() {
         "{host:#}\n{stderr}"
     );
     assert_eq!(host["summary"]["auth"], "yes");
+    // The connect budget times the jump as one stage, up to the target's banner.
+    assert_eq!(
+        host["connect"]["stages"][0]["name"], "jump through bastion to the banner",
+        "{host:#}"
+    );
+    // The target sees the probe's login and the master's, nothing more.
+    assert_eq!(rig.logins_to(inner), 2, "{}", rig.sshd_log(inner));
     // The bastion opened the forward to the inner sshd's port.
     let log = rig.sshd_log(bastion);
     assert!(

@@ -283,6 +283,19 @@ mod tests {
     }
 
     #[test]
+    fn an_rc_file_that_prints_megabytes_or_binary_does_not_hide_the_landing() {
+        let mut out = "\u{0}\u{fffd}noise without a newline ".repeat(200_000);
+        out.push_str("\n__gord_machine_id=m1\n__gord_hostname=h\u{e9}te\n");
+        out.push_str(&"x".repeat(1 << 20));
+        assert_eq!(
+            parse_landing(&out),
+            Some(landing(Some("m1"), Some("h\u{e9}te")))
+        );
+        // A key that is only a prefix of a longer line is not the key.
+        assert_eq!(parse_landing(" __gord_hostname=indented\n"), None);
+    }
+
+    #[test]
     fn machines_differ_when_any_fact_both_carry_differs() {
         let a = landing(Some("1"), Some("login1"));
         assert_eq!(same_machine(&a, &a.clone()), Some(true));
