@@ -477,3 +477,19 @@ fn two_login_nodes_behind_one_name_are_reported_with_controlmaster_as_the_fix() 
     assert_eq!(rig.logins_to(nodes[0]), 1);
     assert_eq!(rig.logins_to(nodes[1]), 1);
 }
+
+#[test]
+fn a_host_that_allows_one_session_per_connection_still_answers_every_check() {
+    let mut rig = Rig::new();
+    let port = rig.start_sshd("strict", &[GO_PATH_ENV, "MaxSessions 1"]);
+    rig.trust_sshd(port);
+    let base = rig.root_with_key();
+    rig.host("strict", port, &with(&base, &[]));
+    let (report, _, _, stderr) = rig.gord_check(&["strict", "--timeout", "5"]);
+    let host = &report["hosts"][0];
+    // The sessions over the master run one after another.
+    assert_eq!(host["summary"]["goReady"], "yes", "{host:#}\n{stderr}");
+    assert!(host["control"]["secondConnectionMs"].is_u64(), "{host:#}");
+    assert!(host["connect"]["sessionLanded"]["hostname"].is_string());
+    assert_eq!(rig.logins_to(port), 2);
+}

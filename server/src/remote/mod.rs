@@ -282,27 +282,27 @@ pub async fn check_host(
                     system_login = Some(master.login);
                     let shared = master.client(&client);
                     // The script, the second connection and (when the probe could
-                    // not test it) forwarding: sessions over the master, at once.
+                    // not test it) forwarding: sessions over the master, one after
+                    // another, so a host with `MaxSessions 1` answers them all.
                     step_event("script");
-                    let forwarding_test = async {
-                        match &probe.forwarding {
-                            Some(found) => found.clone(),
-                            None => system::forwarding(&shared, &target, step).await,
-                        }
-                    };
-                    let (script, (facts, landed), tested) = tokio::join!(
-                        system::remote_facts(&shared, &target, step, limit),
-                        system::control_facts(&client, &shared, &target, master.login, step),
-                        forwarding_test,
-                    );
-                    match script {
-                        Ok(found) => {
-                            remote = Some(found);
-                            control = Some(facts);
-                            session_landed = landed;
-                            forwarding = Some(tested);
-                        }
+                    match system::remote_facts(&shared, &target, step, limit).await {
+                        Ok(found) => remote = Some(found),
                         Err(error) => remote_error = Some(error),
+                    }
+                    if remote.is_some() {
+                        step_event("control");
+                        let (facts, landed) =
+                            system::control_facts(&client, &shared, &target, master.login, step)
+                                .await;
+                        control = Some(facts);
+                        session_landed = landed;
+                        forwarding = match &probe.forwarding {
+                            Some(found) => Some(found.clone()),
+                            None => {
+                                step_event("forwarding");
+                                Some(system::forwarding(&shared, &target, step).await)
+                            }
+                        };
                     }
                     master.stop(&client, &target, step).await;
                 }
