@@ -237,7 +237,7 @@ pub fn findings(t: &Target, c: &ConnectFacts) -> Vec<Finding> {
                 shown(b)
             ))
             .with_fix(Fix::advice(format!(
-                "Share one connection: add `ControlMaster auto`, `ControlPath ~/.ssh/cm-%C` and `ControlPersist 10m` under `Host {}` (Remote-SSH's `remote.SSH.useExecServer` keeps one too), or name one node's own address in HostName",
+                "Share one connection: add `ControlMaster auto`, `ControlPath ~/.ssh/cm-%C` and `ControlPersist 10m` under `Host {}`, or name one node's own address in HostName",
                 t.alias
             )));
             out.push(on_host(finding, t));
