@@ -734,7 +734,7 @@ impl<'a> Resolver<'a> {
                     let values = TokenValues::new(&[
                         (
                             'C',
-                            connection_hash(&local.hostname, &host, &port, &remote_user),
+                            connection_hash(&local.hostname, &host, &port, &remote_user, ""),
                         ),
                         ('L', short),
                         ('d', local.home.to_string_lossy().into_owned()),

@@ -69,10 +69,12 @@ impl TokenValues {
     }
 }
 
-/// `ssh_connection_hash`: SHA-1 of local host, remote host, port and user, hex (`%C`).
-pub fn connection_hash(local_host: &str, host: &str, port: &str, user: &str) -> String {
+/// `ssh_connection_hash`: SHA-1 of local host, remote host, port, user and
+/// (from 9.6) the ProxyJump host, hex (`%C`). Before 9.6, or with no jump
+/// host, `jump` is empty and adds nothing.
+pub fn connection_hash(local_host: &str, host: &str, port: &str, user: &str, jump: &str) -> String {
     let mut hasher = sha1_smol::Sha1::new();
-    for part in [local_host, host, port, user] {
+    for part in [local_host, host, port, user, jump] {
         hasher.update(part.as_bytes());
     }
     hasher.digest().to_string()
@@ -138,11 +140,11 @@ mod tests {
 
     #[test]
     fn connection_hash_is_sha1_hex_of_the_four_parts() {
-        let hash = connection_hash("local", "remote", "22", "user");
+        let hash = connection_hash("local", "remote", "22", "user", "");
         assert_eq!(hash.len(), 40);
         assert_eq!(
             hash,
-            connection_hash("loc", "alremote", "22", "user"),
+            connection_hash("loc", "alremote", "22", "user", ""),
             "plain concatenation, as OpenSSH does"
         );
     }

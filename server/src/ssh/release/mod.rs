@@ -4,6 +4,7 @@
 //! Pure: running `ssh -V` is [`which`]'s job.
 
 pub mod history;
+pub mod listing;
 pub mod which;
 
 #[cfg(test)]
