@@ -209,10 +209,7 @@ pub fn effective_as(
     let user_known_hosts = o.list("userknownhostsfile");
     for (keyword, default) in FLAGS.iter().filter(|(k, _)| listing.prints(k)) {
         let value = match (o.get(keyword), *default) {
-            (Some(v), _) if *keyword == "pubkeyauthentication" => {
-                Some((listing.pubkey_auth_word(&v.text), Some(v.origin)))
-            }
-            (Some(v), _) => Some((v.text.clone(), Some(v.origin))),
+            (Some(v), _) => Some((listing.printed_value(keyword, &v.text), Some(v.origin))),
             (None, "") => None,
             (None, "@forwardx11trusted") if listing.debian => None,
             (None, "@forwardx11trusted") => Some((String::from("no"), None)),
@@ -268,6 +265,12 @@ pub fn effective_as(
                 expand_path(&v.text).map_err(|e| format!("RevokedHostKeys: {e}"))?,
                 Some(v.origin),
             )),
+            // Where configure found xauth on the build machine (Debian's
+            // and a Linux build's /usr/bin/xauth); Debian's line is left
+            // out of the listing gord has always printed.
+            ("xauthlocation", None) if !listing.debian => {
+                Some((String::from("/usr/bin/xauth"), None))
+            }
             ("securitykeyprovider", None) => {
                 Some((listing.security_key_provider().to_string(), None))
             }
@@ -277,7 +280,7 @@ pub fn effective_as(
                     .map_err(|e| format!("RemoteCommand: {e}"))?,
                 Some(v.origin),
             )),
-            (_, Some(v)) => Some((v.text.clone(), Some(v.origin))),
+            (_, Some(v)) => Some((listing.printed_value(keyword, &v.text), Some(v.origin))),
             (_, None) if !default.is_empty() => Some((default.to_string(), None)),
             _ => None,
         };

@@ -172,6 +172,23 @@ impl Listing {
         }
     }
 
+    /// How a set value prints where a release spells it its own way:
+    /// upstream prints LogLevel QUIET as `QUIET` (Debian's as `SILENT`), 9.9
+    /// prints `Compression yes` as `UNKNOWN` (its new delayed compression
+    /// value has no name in `fmt_intarg` until 10.0), and VersionAddendum
+    /// `none` prints empty.
+    pub fn printed_value(&self, keyword: &str, stored: &str) -> String {
+        match (keyword, stored) {
+            ("loglevel", "SILENT") if !self.debian => String::from("QUIET"),
+            ("compression", "yes") if self.since(at(9, 9)) && !self.since(at(10, 0)) => {
+                String::from("UNKNOWN")
+            }
+            ("versionaddendum", v) if v.eq_ignore_ascii_case("none") => String::new(),
+            ("pubkeyauthentication", v) => self.pubkey_auth_word(v),
+            _ => stored.to_string(),
+        }
+    }
+
     /// From 10.3 RevokedHostKeys is a list, printed after UserKnownHostsFile
     /// (`none` when empty); before, a string printed among the strings.
     pub fn revoked_host_keys_is_list(&self) -> bool {
@@ -231,6 +248,27 @@ mod tests {
     fn pubkey_authentication_prints_yes_before_8_9() {
         assert_eq!(listing("8.8p1").pubkey_auth_word("true"), "yes");
         assert_eq!(listing("8.9p1").pubkey_auth_word("true"), "true");
+    }
+
+    #[test]
+    fn some_values_print_as_the_release_spells_them() {
+        assert_eq!(
+            listing("9.9p2").printed_value("compression", "yes"),
+            "UNKNOWN"
+        );
+        assert_eq!(listing("10.0p1").printed_value("compression", "yes"), "yes");
+        assert_eq!(
+            listing("9.2p1").printed_value("loglevel", "SILENT"),
+            "QUIET"
+        );
+        assert_eq!(
+            listing("9.2p1-debian").printed_value("loglevel", "SILENT"),
+            "SILENT"
+        );
+        assert_eq!(
+            listing("10.0p1").printed_value("versionaddendum", "none"),
+            ""
+        );
     }
 
     #[test]
