@@ -150,6 +150,23 @@ mod tests {
     }
 
     #[test]
+    fn connection_hash_matches_the_reference_clients_with_and_without_the_jump_host() {
+        // `ssh -G` of 9.2p1 and 10.5p1 on a machine named `vm`, user root,
+        // `Host a.test` / `ProxyJump j@jump:2222` / `ControlPath /tmp/%C`
+        // (the recordings hide the hash, which depends on the machine).
+        assert_eq!(
+            connection_hash("vm", "a.test", "22", "root", ""),
+            "c4c637b35c4b42962f825d1a302dfe0426a40eba",
+            "9.2p1: the jump host is not hashed"
+        );
+        assert_eq!(
+            connection_hash("vm", "a.test", "22", "root", "jump"),
+            "3fdb64e85241694222ccdd99dd85e0f811c0669c",
+            "10.5p1: the jump host is hashed last"
+        );
+    }
+
+    #[test]
     fn tilde_means_home_only_at_the_start() {
         assert_eq!(tilde_expand("~/.ssh/x", "/home/u"), "/home/u/.ssh/x");
         assert_eq!(tilde_expand("/a/~/b", "/home/u"), "/a/~/b");

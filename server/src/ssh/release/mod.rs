@@ -5,6 +5,7 @@
 
 pub mod history;
 pub mod listing;
+pub mod values;
 pub mod which;
 
 #[cfg(test)]
