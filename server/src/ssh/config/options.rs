@@ -775,6 +775,62 @@ mod tests {
     }
 
     #[test]
+    fn obscure_keystroke_timing_prints_as_ssh_g_does_and_refuses_with_its_words() {
+        // Checked against 10.5p1's `ssh -G`.
+        assert_eq!(obscure_timing(&["yes"]).unwrap(), "yes");
+        assert_eq!(obscure_timing(&["interval:20"]).unwrap(), "yes");
+        assert_eq!(obscure_timing(&["false"]).unwrap(), "no");
+        assert_eq!(obscure_timing(&["interval:50"]).unwrap(), "50");
+        assert_eq!(
+            obscure_timing(&["interval:0"]).unwrap_err(),
+            "value out of range."
+        );
+        assert_eq!(
+            obscure_timing(&["interval:1001"]).unwrap_err(),
+            "value out of range."
+        );
+        assert_eq!(
+            obscure_timing(&["interval:x"]).unwrap_err(),
+            "integer value invalid."
+        );
+        assert_eq!(
+            obscure_timing(&["Yes"]).unwrap_err(),
+            "unsupported argument \"Yes\""
+        );
+        assert_eq!(
+            obscure_timing(&["yes", "no"]).unwrap_err(),
+            "invalid arguments"
+        );
+        assert_eq!(obscure_timing(&[]).unwrap_err(), "missing argument");
+    }
+
+    #[test]
+    fn channel_timeouts_are_none_alone_or_type_interval_pairs() {
+        assert_eq!(
+            channel_timeouts("ChannelTimeout", &["session=5m", "global=10"]).unwrap(),
+            "session=5m global=10"
+        );
+        assert_eq!(
+            channel_timeouts("ChannelTimeout", &["none"]).unwrap(),
+            "none"
+        );
+        assert_eq!(
+            channel_timeouts("ChannelTimeout", &["none", "x=1"]).unwrap_err(),
+            "keyword ChannelTimeout \"none\" argument must appear alone."
+        );
+        for bad in ["session", "=5", "session=", "session=5q"] {
+            assert_eq!(
+                channel_timeouts("ChannelTimeout", &[bad]).unwrap_err(),
+                format!("invalid channel timeout {bad}")
+            );
+        }
+        assert_eq!(
+            channel_timeouts("channeltimeout", &[]).unwrap_err(),
+            "no channeltimeout specified"
+        );
+    }
+
+    #[test]
     fn the_first_value_obtained_wins_and_remembers_its_line() {
         let (o, errors) = apply_lines(&["User alice", "User bob", "Port 2222"]);
         assert!(errors.is_empty());
