@@ -1,7 +1,8 @@
 //! Any bytes as an ssh_config file: the lossless source round-trips, every
 //! span lies on its line and on character boundaries, and resolving a few
 //! hosts (with the same bytes included as /inc) and building the effective
-//! config never panics.
+//! config never panics, with 9.2p1's rules and listing and with the newest
+//! release's (its keywords, value checks and `ssh -G` lines).
 #![no_main]
 
 #[path = "common/memfs.rs"]
@@ -10,10 +11,12 @@ mod memfs;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use gord::ssh::config::effective::effective;
+use gord::ssh::config::effective::{effective, effective_as};
 use gord::ssh::config::lexer::LineSyntax;
 use gord::ssh::config::resolve::{ExecPolicy, Resolver};
 use gord::ssh::config::source::SourceFile;
+use gord::ssh::release::listing::Listing;
+use gord::ssh::release::SshVersion;
 use libfuzzer_sys::fuzz_target;
 
 const HOSTS: &[&str] = &["a", "db.example.com", "*", ""];
@@ -76,6 +79,16 @@ fuzz_target!(|data: &[u8]| {
         }
         if resolution.errors.is_empty() {
             let _ = effective(&resolution, &local, &env);
+        }
+    }
+    let newest = SshVersion::newest();
+    for host in HOSTS {
+        let fs = memfs::FuzzFs::new(data, 400);
+        let resolution = Resolver::new(&fs, &local, ExecPolicy::Deny)
+            .with_version(newest)
+            .resolve(Path::new(memfs::CONFIG), host);
+        if resolution.errors.is_empty() {
+            let _ = effective_as(&resolution, &local, &env, Listing::of(newest));
         }
     }
 });

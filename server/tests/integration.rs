@@ -26,4 +26,5 @@ mod sarif_schema;
 mod ssh_cli;
 mod ssh_parity;
 mod ssh_release_cli;
+mod ssh_release_parity;
 mod vscode_settings;

@@ -147,3 +147,74 @@ fn ssh_program_is_asked_its_version_and_a_broken_one_is_a_finding() {
         missing.stderr
     );
 }
+
+/// `%C` hashes the ProxyJump host from 9.6 (ssh_connection_hash gained it),
+/// and `%j` exists from 9.6: resolved by the listing of each release.
+#[test]
+fn control_path_hash_includes_the_jump_host_from_9_6() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "Host a.test\n  ProxyJump j@jump.test:2222\n  ControlPath /tmp/cm-%C\n";
+    let config = file(dir.path(), "config", text, 0o600);
+    let config = config.to_str().unwrap();
+    let local = gord::ssh::config::local::LocalFacts::current();
+    let hash = |jump: &str| {
+        gord::ssh::config::tokens::connection_hash(
+            &local.hostname,
+            "a.test",
+            "22",
+            &local.user,
+            jump,
+        )
+    };
+    for (version, jump) in [
+        ("9.5p1", ""),
+        ("9.6p1", "jump.test"),
+        ("10.5p1", "jump.test"),
+    ] {
+        let out = resolve_a(config, "--ssh-version", version);
+        assert_eq!(out.code, 0, "{version}: {}", out.stderr);
+        let want = format!("controlpath /tmp/cm-{}", hash(jump));
+        assert!(
+            out.stdout.lines().any(|l| l == want),
+            "{version}: expected `{want}` in\n{}",
+            out.stdout
+        );
+    }
+
+    let token = file(
+        dir.path(),
+        "token",
+        "Host a.test\n  ControlPath /tmp/%j\n",
+        0o600,
+    );
+    let token = token.to_str().unwrap();
+    assert_ne!(resolve_a(token, "--ssh-version", "9.5p1").code, 0);
+    let newer = resolve_a(token, "--ssh-version", "9.6p1");
+    assert!(
+        newer.stdout.contains("controlpath /tmp/\n"),
+        "{}",
+        newer.stdout
+    );
+}
+
+/// From 9.8 a default build has no DSA: `ssh-dss` in a key type list is
+/// refused with the client's words (recorded: 9.9p2 and later).
+#[test]
+fn ssh_dss_is_refused_from_9_8() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = file(
+        dir.path(),
+        "config",
+        "Host a.test\n  HostKeyAlgorithms +ssh-dss\n",
+        0o600,
+    );
+    let config = config.to_str().unwrap();
+    assert_eq!(resolve_a(config, "--ssh-version", "9.7p1").code, 0);
+    let refused = resolve_a(config, "--ssh-version", "9.8p1");
+    assert_ne!(refused.code, 0);
+    assert!(
+        refused.stderr.contains("line 2: Bad key types '+ssh-dss'."),
+        "{}",
+        refused.stderr
+    );
+}

@@ -162,7 +162,7 @@ fn followed(args: &SshArgs) -> Choice {
 
 fn resolve(host: &str, config: Option<&Path>, allow_exec: bool, ssh: &SshArgs) -> CliResult {
     let ssh = followed(ssh);
-    match gord::ssh::resolve_host_for(config, host, allow_exec, ssh.semantics) {
+    match gord::ssh::resolve_host_for(config, host, allow_exec, ssh.semantics, ssh.listing()) {
         Ok((_, lines)) => {
             write_stdout(&gord::render::escape::text(
                 &gord::ssh::config::effective::render_ssh_g(&lines),
@@ -184,7 +184,8 @@ fn resolve(host: &str, config: Option<&Path>, allow_exec: bool, ssh: &SshArgs) -
 
 fn resolve_all(config: Option<&Path>, ssh: &SshArgs) -> CliResult {
     let ssh = followed(ssh);
-    let resolved = gord::ssh::resolve_all_for(config, ssh.semantics).map_err(anyhow::Error::msg)?;
+    let resolved = gord::ssh::resolve_all_for(config, ssh.semantics, ssh.listing())
+        .map_err(anyhow::Error::msg)?;
     let mut out = String::new();
     let mut failed = 0;
     for (host, result) in &resolved {

@@ -10,7 +10,7 @@ pub mod remote_ssh;
 use std::path::Path;
 use std::time::Duration;
 
-use config::effective::{effective, Line};
+use config::effective::{effective_as, Line};
 use config::local::LocalFacts;
 use config::resolve::{ConfigSource, ExecPolicy, RealFs, Resolution, Resolver};
 
@@ -46,16 +46,18 @@ pub fn resolve_host(
         host,
         allow_exec,
         config::resolve::modelled_version(),
+        release::listing::Listing::legacy(),
     )
 }
 
 /// [`resolve_host`] accepting the keywords and `Match` criteria of
-/// `version` (the listing itself is the modelled release's).
+/// `version`, printed as `listing`'s release prints them.
 pub fn resolve_host_for(
     config: Option<&Path>,
     host: &str,
     allow_exec: bool,
     version: release::SshVersion,
+    listing: release::listing::Listing,
 ) -> Result<(Resolution, Vec<Line>), ResolveFailure> {
     let local = LocalFacts::current();
     let sources = match config {
@@ -88,7 +90,7 @@ pub fn resolve_host_for(
         return Err(capped(messages));
     }
     let env = |name: &str| std::env::var(name).ok();
-    let lines = effective(&resolution, &local, &env).map_err(ResolveFailure::one)?;
+    let lines = effective_as(&resolution, &local, &env, listing).map_err(ResolveFailure::one)?;
     Ok((resolution, lines))
 }
 
@@ -252,13 +254,18 @@ pub type HostResolution = (String, Result<Vec<Line>, ResolveFailure>);
 /// `!`), across the files it includes, in order of first appearance, each
 /// resolved as `ssh -G` would. One run shares the parsed files.
 pub fn resolve_all(config: Option<&Path>) -> Result<Vec<HostResolution>, String> {
-    resolve_all_for(config, config::resolve::modelled_version())
+    resolve_all_for(
+        config,
+        config::resolve::modelled_version(),
+        release::listing::Listing::legacy(),
+    )
 }
 
 /// [`resolve_all`] accepting the keywords and `Match` criteria of `version`.
 pub fn resolve_all_for(
     config: Option<&Path>,
     version: release::SshVersion,
+    listing: release::listing::Listing,
 ) -> Result<Vec<HostResolution>, String> {
     let local = LocalFacts::current();
     let (_, ctx) = load_config(config, &local, false)?;
@@ -280,7 +287,7 @@ pub fn resolve_all_for(
         .map(|host| {
             let resolution = ctx.resolve(&host);
             let result = if resolution.errors.is_empty() {
-                effective(&resolution, &local, &env).map_err(ResolveFailure::one)
+                effective_as(&resolution, &local, &env, listing).map_err(ResolveFailure::one)
             } else {
                 Err(capped(
                     resolution

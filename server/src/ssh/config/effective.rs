@@ -7,6 +7,7 @@ use crate::ssh::config::local::LocalFacts;
 use crate::ssh::config::options::{Forward, Origin, Value};
 use crate::ssh::config::resolve::{effective_hostname, Resolution};
 use crate::ssh::config::tokens::{connection_hash, tilde_expand, TokenValues};
+use crate::ssh::release::listing::Listing;
 
 /// One line of the effective configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,7 +19,8 @@ pub struct Line {
 }
 
 /// The flags and choices `ssh -G` prints, in order, with their defaults
-/// (OpenSSH 9.2's `fill_default_options`).
+/// (`fill_default_options`); lines some releases lack are filtered by
+/// [`Listing::prints`].
 const FLAGS: &[(&str, &str)] = &[
     ("addressfamily", "any"),
     ("batchmode", "no"),
@@ -31,8 +33,8 @@ const FLAGS: &[(&str, &str)] = &[
     ("clearallforwardings", "no"),
     ("exitonforwardfailure", "no"),
     ("forwardx11", "no"),
-    // Debian builds default ForwardX11Trusted to yes, upstream to no: printed only when set.
-    ("forwardx11trusted", ""),
+    // Debian builds default ForwardX11Trusted to yes, upstream to no.
+    ("forwardx11trusted", "@forwardx11trusted"),
     ("gatewayports", "no"),
     ("hashknownhosts", "no"),
     ("hostbasedauthentication", "no"),
@@ -55,6 +57,7 @@ const FLAGS: &[(&str, &str)] = &[
     ("visualhostkey", "no"),
     ("updatehostkeys", "@updatehostkeys"),
     ("enableescapecommandline", "no"),
+    ("warnweakcrypto", "yes"),
 ];
 
 const INTEGERS: &[(&str, &str)] = &[
@@ -65,6 +68,7 @@ const INTEGERS: &[(&str, &str)] = &[
     ("serveralivecountmax", "3"),
     ("serveraliveinterval", "0"),
     ("requiredrsasize", "1024"),
+    ("obscurekeystroketiming", "yes"),
 ];
 
 /// String options in order; "" means no default (not printed when unset).
@@ -84,16 +88,8 @@ const STRINGS: &[(&str, &str)] = &[
     ("revokedhostkeys", ""),
     ("xauthlocation", ""),
     ("knownhostscommand", ""),
-];
-
-const DEFAULT_IDENTITY_FILES: &[&str] = &[
-    "~/.ssh/id_rsa",
-    "~/.ssh/id_ecdsa",
-    "~/.ssh/id_ecdsa_sk",
-    "~/.ssh/id_ed25519",
-    "~/.ssh/id_ed25519_sk",
-    "~/.ssh/id_xmss",
-    "~/.ssh/id_dsa",
+    ("tag", ""),
+    ("versionaddendum", ""),
 ];
 
 /// Values that mean "not set" once defaults are filled (CLEAR_ON_NONE).
@@ -106,11 +102,22 @@ const CLEARED_BY_NONE: &[&str] = &[
     "knownhostscommand",
 ];
 
-/// Builds the effective configuration. `env` answers `${VAR}` lookups.
+/// Builds the effective configuration as gord has always printed it (Debian's
+/// 9.2p1, [`Listing::legacy`]). `env` answers `${VAR}` lookups.
 pub fn effective(
     r: &Resolution,
     local: &LocalFacts,
     env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Vec<Line>, String> {
+    effective_as(r, local, env, Listing::legacy())
+}
+
+/// Builds the effective configuration as `listing`'s release prints it.
+pub fn effective_as(
+    r: &Resolution,
+    local: &LocalFacts,
+    env: &dyn Fn(&str) -> Option<String>,
+    listing: Listing,
 ) -> Result<Vec<Line>, String> {
     let o = &r.options;
     let mut lines = Vec::new();
@@ -129,14 +136,41 @@ pub fn effective(
     let origin = |v: Option<&Value>| v.map(|v| v.origin);
 
     let host = effective_hostname(o, &r.host_arg).map_err(|e| format!("percent_expand: {e}"))?;
-    let user = o
-        .get("user")
-        .map(|v| v.text.clone())
-        .unwrap_or_else(|| local.user.clone());
     let port = o
         .get("port")
         .map(|v| v.text.clone())
         .unwrap_or_else(|| String::from("22"));
+    let jump_host = o
+        .jump
+        .as_ref()
+        .filter(|j| j.host != "none")
+        .map(|j| j.host.clone());
+    let key_alias = o.get("hostkeyalias").map(|v| v.text.to_ascii_lowercase());
+    let short = local.hostname.split('.').next().unwrap_or("").to_string();
+    let home = local.home.to_string_lossy().into_owned();
+    // Every token but %r and %C (which need the user); %j from 9.6.
+    let mut base = vec![
+        ('L', short),
+        ('i', local.uid.to_string()),
+        ('k', key_alias.clone().unwrap_or_else(|| r.host_arg.clone())),
+        ('l', local.hostname.clone()),
+        ('n', r.host_arg.clone()),
+        ('p', port.clone()),
+        ('d', home.clone()),
+        ('h', host.clone()),
+        ('u', local.user.clone()),
+    ];
+    if listing.knows_jump_token() {
+        base.push(('j', jump_host.clone().unwrap_or_default()));
+    }
+    let user = match o.get("user") {
+        // From 10.0 User expands tokens (not %r nor %C) and ${VAR}.
+        Some(v) if listing.expands_user_and_setenv() => TokenValues::new(&base)
+            .expand(&v.text, true, env)
+            .map_err(|e| format!("User: {e}"))?,
+        Some(v) => v.text.clone(),
+        None => local.user.clone(),
+    };
     if let Some(jump) = o.jump.as_ref().filter(|j| j.host != "none") {
         let jump_port = jump
             .port
@@ -146,25 +180,23 @@ pub fn effective(
             return Err(format!("jumphost loop via {}", jump.host));
         }
     }
-    let key_alias = o.get("hostkeyalias").map(|v| v.text.to_ascii_lowercase());
-    let short = local.hostname.split('.').next().unwrap_or("").to_string();
-    let home = local.home.to_string_lossy().into_owned();
-    let tokens = TokenValues::new(&[
-        ('C', connection_hash(&local.hostname, &host, &port, &user)),
-        ('L', short),
-        ('i', local.uid.to_string()),
-        ('k', key_alias.clone().unwrap_or_else(|| r.host_arg.clone())),
-        ('l', local.hostname.clone()),
-        ('n', r.host_arg.clone()),
-        ('p', port.clone()),
-        ('d', home.clone()),
-        ('h', host.clone()),
-        ('r', user.clone()),
-        ('u', local.user.clone()),
-    ]);
+    let hashed_jump = if listing.knows_jump_token() {
+        jump_host.as_deref().unwrap_or("")
+    } else {
+        ""
+    };
+    let mut all = base;
+    all.push((
+        'C',
+        connection_hash(&local.hostname, &host, &port, &user, hashed_jump),
+    ));
+    all.push(('r', user.clone()));
+    let tokens = TokenValues::new(&all);
     let expand_path = |text: &str| tokens.expand(&tilde_expand(text, &home), true, env);
 
-    push(&mut lines, "host", r.host_arg.clone(), None);
+    if listing.prints("host") {
+        push(&mut lines, "host", r.host_arg.clone(), None);
+    }
     push(&mut lines, "user", user.clone(), origin(o.get("user")));
     push(
         &mut lines,
@@ -175,10 +207,15 @@ pub fn effective(
     push(&mut lines, "port", port.clone(), origin(o.get("port")));
 
     let user_known_hosts = o.list("userknownhostsfile");
-    for (keyword, default) in FLAGS {
+    for (keyword, default) in FLAGS.iter().filter(|(k, _)| listing.prints(k)) {
         let value = match (o.get(keyword), *default) {
-            (Some(v), _) => Some((v.text.clone(), Some(v.origin))),
+            (Some(v), _) => Some((listing.printed_value(keyword, &v.text), Some(v.origin))),
             (None, "") => None,
+            (None, "@forwardx11trusted") if listing.debian => None,
+            (None, "@forwardx11trusted") => Some((String::from("no"), None)),
+            (None, "true") if *keyword == "pubkeyauthentication" => {
+                Some((listing.pubkey_auth_word("true"), None))
+            }
             (None, "@updatehostkeys") => {
                 let dns_off = o.get("verifyhostkeydns").is_none_or(|v| v.text == "false");
                 let default_files = user_known_hosts.is_empty()
@@ -200,17 +237,20 @@ pub fn effective(
         }
     }
     let batch = o.get("batchmode").is_some_and(|v| v.text == "yes");
-    for (keyword, default) in INTEGERS {
+    for (keyword, default) in INTEGERS.iter().filter(|(k, _)| listing.prints(k)) {
         match o.get(keyword) {
             // Debian's ssh keeps batch connections alive: 300 s unless set.
-            None if *keyword == "serveraliveinterval" && batch => {
+            None if *keyword == "serveraliveinterval" && batch && listing.debian => {
                 push(&mut lines, keyword, String::from("300"), None)
             }
             Some(v) => push(&mut lines, keyword, v.text.clone(), Some(v.origin)),
             None => push(&mut lines, keyword, default.to_string(), None),
         }
     }
-    for (keyword, default) in STRINGS {
+    let strings = STRINGS.iter().filter(|(k, _)| {
+        listing.prints(k) && !(*k == "revokedhostkeys" && listing.revoked_host_keys_is_list())
+    });
+    for (keyword, default) in strings {
         let value = match (*keyword, get(keyword)) {
             ("controlpath", Some(v)) => Some((
                 expand_path(&v.text).map_err(|e| format!("ControlPath: {e}"))?,
@@ -221,13 +261,26 @@ pub fn effective(
                 Some(v.origin),
             )),
             ("hostkeyalias", Some(v)) => Some((v.text.to_ascii_lowercase(), Some(v.origin))),
+            ("revokedhostkeys", Some(v)) if listing.expands_revoked_host_keys() => Some((
+                expand_path(&v.text).map_err(|e| format!("RevokedHostKeys: {e}"))?,
+                Some(v.origin),
+            )),
+            // Where configure found xauth on the build machine (Debian's
+            // and a Linux build's /usr/bin/xauth); Debian's line is left
+            // out of the listing gord has always printed.
+            ("xauthlocation", None) if !listing.debian => {
+                Some((String::from("/usr/bin/xauth"), None))
+            }
+            ("securitykeyprovider", None) => {
+                Some((listing.security_key_provider().to_string(), None))
+            }
             ("remotecommand", Some(v)) => Some((
                 tokens
                     .expand(&v.text, false, env)
                     .map_err(|e| format!("RemoteCommand: {e}"))?,
                 Some(v.origin),
             )),
-            (_, Some(v)) => Some((v.text.clone(), Some(v.origin))),
+            (_, Some(v)) => Some((listing.printed_value(keyword, &v.text), Some(v.origin))),
             (_, None) if !default.is_empty() => Some((default.to_string(), None)),
             _ => None,
         };
@@ -292,7 +345,7 @@ pub fn effective(
 
     let identity = o.list("identityfile");
     if identity.is_empty() {
-        for file in DEFAULT_IDENTITY_FILES {
+        for file in listing.default_identity_files() {
             push(&mut lines, "identityfile", file.to_string(), None);
         }
     }
@@ -335,9 +388,37 @@ pub fn effective(
             Some(known[0].origin),
         );
     }
-    for keyword in ["sendenv", "setenv"] {
-        for v in o.list(keyword) {
-            push(&mut lines, keyword, v.text.clone(), Some(v.origin));
+    if listing.revoked_host_keys_is_list() {
+        match get("revokedhostkeys") {
+            Some(v) => push(
+                &mut lines,
+                "revokedhostkeys",
+                expand_path(&v.text).map_err(|e| format!("RevokedHostKeys: {e}"))?,
+                Some(v.origin),
+            ),
+            None => push(&mut lines, "revokedhostkeys", String::from("none"), None),
+        }
+    }
+    for v in o.list("sendenv") {
+        push(&mut lines, "sendenv", v.text.clone(), Some(v.origin));
+    }
+    for v in o.list("setenv") {
+        let text = match v.text.split_once('=') {
+            // From 10.0 the value (not the name) expands tokens and ${VAR}.
+            Some((name, value)) if listing.expands_user_and_setenv() => format!(
+                "{name}={}",
+                tokens
+                    .expand(value, true, env)
+                    .map_err(|e| format!("SetEnv: {e}"))?
+            ),
+            _ => v.text.clone(),
+        };
+        push(&mut lines, "setenv", text, Some(v.origin));
+    }
+    if listing.prints("channeltimeout") {
+        match o.get("channeltimeout") {
+            Some(v) => push(&mut lines, "channeltimeout", v.text.clone(), Some(v.origin)),
+            None => push(&mut lines, "channeltimeout", String::from("none"), None),
         }
     }
 

@@ -42,6 +42,10 @@ pub enum Kind {
     Deprecated,
     /// Not compiled into this client; OpenSSH logs an error but goes on.
     Unsupported,
+    /// ObscureKeystrokeTiming: yes/no/`interval:N`, printed yes/no/N.
+    ObscureTiming,
+    /// ChannelTimeout: `none` alone, or `type=interval`s; first line wins.
+    ChannelTimeout,
     /// Valid, but gord does not model its value (algorithm lists and the like).
     Opaque,
 }
@@ -101,6 +105,13 @@ const PUBKEY_AUTH: &[(&str, &str)] = &[
     ("no", "false"),
     ("unbound", "unbound"),
     ("host-bound", "host-bound"),
+];
+const WARN_WEAK_CRYPTO: &[(&str, &str)] = &[
+    ("true", "yes"),
+    ("false", "no"),
+    ("yes", "yes"),
+    ("no", "no"),
+    ("no-pq-kex", "no"),
 ];
 const COMPRESSION: &[(&str, &str)] = &[("yes", "yes"), ("no", "no")];
 const ADDRESS_FAMILY: &[(&str, &str)] = &[("inet", "inet"), ("inet6", "inet6"), ("any", "any")];
@@ -285,13 +296,14 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("requiredrsasize", Int),
     kw("enableescapecommandline", Flag),
     // Added after 9.2p1 (see crate::ssh::release::history): accepted by the
-    // releases that know them; gord does not model their values.
+    // releases that know them, printed by `ssh -G` from the release that
+    // added them (crate::ssh::release::listing).
     kw("tag", Str),
-    kw("obscurekeystroketiming", Opaque),
-    kw("channeltimeout", Opaque),
-    kw("versionaddendum", Opaque),
+    kw("obscurekeystroketiming", ObscureTiming),
+    kw("channeltimeout", ChannelTimeout),
+    kw("versionaddendum", Command),
     kw("refuseconnection", Opaque),
-    kw("warnweakcrypto", Opaque),
+    kw("warnweakcrypto", Choice(WARN_WEAK_CRYPTO)),
 ];
 
 pub fn lookup(name: &str) -> Option<&'static Keyword> {

@@ -325,6 +325,16 @@ impl Options {
                 unreachable_kind(keyword.name);
                 used = args.len();
             }
+            Kind::ObscureTiming => {
+                used = args.len();
+                let printed = obscure_timing(&args)?;
+                self.set_first(name, printed, origin, active);
+            }
+            Kind::ChannelTimeout => {
+                used = args.len();
+                let printed = channel_timeouts(&d.keyword, &args)?;
+                self.set_first(name, printed, origin, active);
+            }
             Kind::Ignore | Kind::Deprecated | Kind::Unsupported | Kind::Opaque => {
                 used = args.len();
             }
@@ -393,6 +403,65 @@ fn unreachable_kind(_name: &str) {
 fn command_text(rest: &str) -> String {
     rest.trim_start_matches([' ', '\t', '\r', '\n', '='])
         .to_string()
+}
+
+/// ObscureKeystrokeTiming's one argument, as `ssh -G` prints it: the
+/// default interval (20 ms) is `yes`, off is `no`, any other interval its ms.
+fn obscure_timing(args: &[&str]) -> Result<String, String> {
+    const DEFAULT_MS: i32 = 20;
+    let mut value = None;
+    for arg in args {
+        if value.is_some() {
+            return Err(String::from("invalid arguments"));
+        }
+        value = Some(match *arg {
+            "yes" | "true" => DEFAULT_MS,
+            "no" | "false" => 0,
+            _ => match arg.strip_prefix("interval:") {
+                Some(ms) => {
+                    let ms = ms
+                        .parse::<i32>()
+                        .map_err(|_| String::from("integer value invalid."))?;
+                    if ms <= 0 || ms > 1000 {
+                        return Err(String::from("value out of range."));
+                    }
+                    ms
+                }
+                None => return Err(format!("unsupported argument \"{arg}\"")),
+            },
+        });
+    }
+    Ok(match value {
+        None => return Err(String::from("missing argument")),
+        Some(DEFAULT_MS) => String::from("yes"),
+        Some(0) => String::from("no"),
+        Some(ms) => ms.to_string(),
+    })
+}
+
+/// ChannelTimeout's list: `none` alone, or `type=interval` pairs, kept as
+/// written and printed on one line.
+fn channel_timeouts(keyword: &str, args: &[&str]) -> Result<String, String> {
+    if args.is_empty() {
+        return Err(format!("no {keyword} specified"));
+    }
+    for arg in args {
+        if arg.eq_ignore_ascii_case("none") {
+            if args.len() > 1 {
+                return Err(format!(
+                    "keyword {keyword} \"none\" argument must appear alone."
+                ));
+            }
+            continue;
+        }
+        let valid = arg
+            .split_once('=')
+            .is_some_and(|(kind, time)| !kind.is_empty() && convtime(time).is_some());
+        if !valid {
+            return Err(format!("invalid channel timeout {arg}"));
+        }
+    }
+    Ok(args.join(" "))
 }
 
 fn non_empty(arg: Option<&str>) -> Result<&str, String> {
@@ -703,6 +772,62 @@ mod tests {
             }
         }
         (options, errors)
+    }
+
+    #[test]
+    fn obscure_keystroke_timing_prints_as_ssh_g_does_and_refuses_with_its_words() {
+        // Checked against 10.5p1's `ssh -G`.
+        assert_eq!(obscure_timing(&["yes"]).unwrap(), "yes");
+        assert_eq!(obscure_timing(&["interval:20"]).unwrap(), "yes");
+        assert_eq!(obscure_timing(&["false"]).unwrap(), "no");
+        assert_eq!(obscure_timing(&["interval:50"]).unwrap(), "50");
+        assert_eq!(
+            obscure_timing(&["interval:0"]).unwrap_err(),
+            "value out of range."
+        );
+        assert_eq!(
+            obscure_timing(&["interval:1001"]).unwrap_err(),
+            "value out of range."
+        );
+        assert_eq!(
+            obscure_timing(&["interval:x"]).unwrap_err(),
+            "integer value invalid."
+        );
+        assert_eq!(
+            obscure_timing(&["Yes"]).unwrap_err(),
+            "unsupported argument \"Yes\""
+        );
+        assert_eq!(
+            obscure_timing(&["yes", "no"]).unwrap_err(),
+            "invalid arguments"
+        );
+        assert_eq!(obscure_timing(&[]).unwrap_err(), "missing argument");
+    }
+
+    #[test]
+    fn channel_timeouts_are_none_alone_or_type_interval_pairs() {
+        assert_eq!(
+            channel_timeouts("ChannelTimeout", &["session=5m", "global=10"]).unwrap(),
+            "session=5m global=10"
+        );
+        assert_eq!(
+            channel_timeouts("ChannelTimeout", &["none"]).unwrap(),
+            "none"
+        );
+        assert_eq!(
+            channel_timeouts("ChannelTimeout", &["none", "x=1"]).unwrap_err(),
+            "keyword ChannelTimeout \"none\" argument must appear alone."
+        );
+        for bad in ["session", "=5", "session=", "session=5q"] {
+            assert_eq!(
+                channel_timeouts("ChannelTimeout", &[bad]).unwrap_err(),
+                format!("invalid channel timeout {bad}")
+            );
+        }
+        assert_eq!(
+            channel_timeouts("channeltimeout", &[]).unwrap_err(),
+            "no channeltimeout specified"
+        );
     }
 
     #[test]

@@ -15,6 +15,7 @@ use crate::ssh::config::pattern::{match_hostname, match_pattern, match_pattern_l
 use crate::ssh::config::source::{literal_only_host, SourceFile, SourceLine};
 use crate::ssh::config::tokens::{connection_hash, tilde_expand, TokenValues};
 use crate::ssh::release::history::{self, Knows};
+use crate::ssh::release::values;
 use crate::ssh::release::SshVersion;
 
 /// OpenSSH's READCONF_MAX_DEPTH.
@@ -473,6 +474,12 @@ impl<'a> Resolver<'a> {
             }
             return;
         };
+        // Refused by this release whether the line applies or not.
+        let first = d.args.first().map(|a| a.value.as_str());
+        if let Some(message) = values::refusal(self.version, keyword.canonical, first) {
+            self.error(origin, message);
+            return;
+        }
         match keyword.kind {
             Kind::Host => {
                 *active = false;
@@ -734,7 +741,7 @@ impl<'a> Resolver<'a> {
                     let values = TokenValues::new(&[
                         (
                             'C',
-                            connection_hash(&local.hostname, &host, &port, &remote_user),
+                            connection_hash(&local.hostname, &host, &port, &remote_user, ""),
                         ),
                         ('L', short),
                         ('d', local.home.to_string_lossy().into_owned()),
@@ -828,6 +835,7 @@ fn segment_is_clean(file: &SourceFile, header: &SourceLine) -> bool {
             (LineSyntax::Ignored, _) => true,
             // Known to some releases only: checked line by line.
             (LineSyntax::Directive(d), Some(_)) if history::by_release(&d.keyword) => false,
+            (LineSyntax::Directive(_), Some(k)) if values::checked_by_release(k.canonical) => false,
             (LineSyntax::Directive(d), Some(keyword)) => line
                 .inactive_verdict
                 .get_or_init(|| {

@@ -69,10 +69,12 @@ impl TokenValues {
     }
 }
 
-/// `ssh_connection_hash`: SHA-1 of local host, remote host, port and user, hex (`%C`).
-pub fn connection_hash(local_host: &str, host: &str, port: &str, user: &str) -> String {
+/// `ssh_connection_hash`: SHA-1 of local host, remote host, port, user and
+/// (from 9.6) the ProxyJump host, hex (`%C`). Before 9.6, or with no jump
+/// host, `jump` is empty and adds nothing.
+pub fn connection_hash(local_host: &str, host: &str, port: &str, user: &str, jump: &str) -> String {
     let mut hasher = sha1_smol::Sha1::new();
-    for part in [local_host, host, port, user] {
+    for part in [local_host, host, port, user, jump] {
         hasher.update(part.as_bytes());
     }
     hasher.digest().to_string()
@@ -138,12 +140,29 @@ mod tests {
 
     #[test]
     fn connection_hash_is_sha1_hex_of_the_four_parts() {
-        let hash = connection_hash("local", "remote", "22", "user");
+        let hash = connection_hash("local", "remote", "22", "user", "");
         assert_eq!(hash.len(), 40);
         assert_eq!(
             hash,
-            connection_hash("loc", "alremote", "22", "user"),
+            connection_hash("loc", "alremote", "22", "user", ""),
             "plain concatenation, as OpenSSH does"
+        );
+    }
+
+    #[test]
+    fn connection_hash_matches_the_reference_clients_with_and_without_the_jump_host() {
+        // `ssh -G` of 9.2p1 and 10.5p1 on a machine named `vm`, user root,
+        // `Host a.test` / `ProxyJump j@jump:2222` / `ControlPath /tmp/%C`
+        // (the recordings hide the hash, which depends on the machine).
+        assert_eq!(
+            connection_hash("vm", "a.test", "22", "root", ""),
+            "c4c637b35c4b42962f825d1a302dfe0426a40eba",
+            "9.2p1: the jump host is not hashed"
+        );
+        assert_eq!(
+            connection_hash("vm", "a.test", "22", "root", "jump"),
+            "3fdb64e85241694222ccdd99dd85e0f811c0669c",
+            "10.5p1: the jump host is hashed last"
         );
     }
 

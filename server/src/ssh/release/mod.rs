@@ -4,6 +4,8 @@
 //! Pure: running `ssh -V` is [`which`]'s job.
 
 pub mod history;
+pub mod listing;
+pub mod values;
 pub mod which;
 
 #[cfg(test)]

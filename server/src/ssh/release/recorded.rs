@@ -60,9 +60,14 @@ fn recordings() -> Vec<(SshVersion, String, Vec<Run>)> {
 fn refusals<'a>(messages: impl Iterator<Item = &'a str>) -> BTreeSet<String> {
     messages
         .filter_map(|m| {
-            ["Bad configuration option: ", "Unsupported Match attribute "]
-                .iter()
-                .find_map(|p| m.find(p).map(|at| m[at..].to_string()))
+            [
+                "Bad configuration option: ",
+                "Unsupported Match attribute ",
+                // Value refusals by release (release/values.rs).
+                "Bad key types ",
+            ]
+            .iter()
+            .find_map(|p| m.find(p).map(|at| m[at..].to_string()))
         })
         .collect()
 }

@@ -93,6 +93,16 @@ impl Choice {
         }
     }
 
+    /// How `gord ssh resolve` prints the configuration: as the release the
+    /// ssh reported (or `--ssh-version`) prints it; with no release known
+    /// (no ssh found, or a `-V` gord cannot read), as gord always has.
+    pub fn listing(&self) -> super::listing::Listing {
+        match self.reported {
+            Some(_) => super::listing::Listing::of(self.semantics),
+            None => super::listing::Listing::legacy(),
+        }
+    }
+
     /// One line naming what gord followed: "Debian's OpenSSH 9.2p1
     /// (/usr/bin/ssh, from PATH)".
     pub fn summary(&self) -> String {

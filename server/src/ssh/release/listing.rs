@@ -1,0 +1,280 @@
+//! What a release's `ssh -G` prints and how it expands tokens, as far as gord
+//! models its listing: which lines exist (and where), the default
+//! IdentityFile list, `%j` and the `%C` hash, and which keywords expand
+//! tokens. Each fact is read off readconf.c / ssh.c at the release tags and
+//! checked against the reference clients' recordings
+//! (tests/fixtures/ssh/releases/listing/). Pure.
+
+use super::{Flavour, Release, SshVersion};
+
+/// The `ssh -G` listing of one release and build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Listing {
+    pub release: Release,
+    /// Debian's patches: `ServerAliveInterval` 300 in batch mode, and
+    /// `ForwardX11Trusted` (yes by default there) printed only when set.
+    pub debian: bool,
+}
+
+const fn at(major: u16, minor: u16) -> Release {
+    Release::new(major, minor, 0)
+}
+
+/// Default IdentityFile lists (`fill_default_options`), oldest first: each
+/// applies from its release until the next one.
+const IDENTITY_FILES: &[(Release, &[&str])] = &[
+    (
+        at(8, 7),
+        &[
+            "~/.ssh/id_rsa",
+            "~/.ssh/id_dsa",
+            "~/.ssh/id_ecdsa",
+            "~/.ssh/id_ecdsa_sk",
+            "~/.ssh/id_ed25519",
+            "~/.ssh/id_ed25519_sk",
+            "~/.ssh/id_xmss",
+        ],
+    ),
+    // 8.9: id_dsa moves to the end.
+    (
+        at(8, 9),
+        &[
+            "~/.ssh/id_rsa",
+            "~/.ssh/id_ecdsa",
+            "~/.ssh/id_ecdsa_sk",
+            "~/.ssh/id_ed25519",
+            "~/.ssh/id_ed25519_sk",
+            "~/.ssh/id_xmss",
+            "~/.ssh/id_dsa",
+        ],
+    ),
+    // 9.8: DSA is off in a default build (`--enable-dsa-keys` brings it back).
+    (
+        at(9, 8),
+        &[
+            "~/.ssh/id_rsa",
+            "~/.ssh/id_ecdsa",
+            "~/.ssh/id_ecdsa_sk",
+            "~/.ssh/id_ed25519",
+            "~/.ssh/id_ed25519_sk",
+            "~/.ssh/id_xmss",
+        ],
+    ),
+    // 10.1: XMSS and DSA gone.
+    (
+        at(10, 1),
+        &[
+            "~/.ssh/id_rsa",
+            "~/.ssh/id_ecdsa",
+            "~/.ssh/id_ecdsa_sk",
+            "~/.ssh/id_ed25519",
+            "~/.ssh/id_ed25519_sk",
+        ],
+    ),
+    // 10.5: the ML-DSA hybrid key.
+    (
+        at(10, 5),
+        &[
+            "~/.ssh/id_rsa",
+            "~/.ssh/id_ecdsa",
+            "~/.ssh/id_ecdsa_sk",
+            "~/.ssh/id_ed25519",
+            "~/.ssh/id_ed25519_sk",
+            "~/.ssh/id_mldsa44_ed25519",
+        ],
+    ),
+];
+
+/// Lines of `ssh -G` that only some releases print: (keyword, first release).
+const PRINTED_SINCE: &[(&str, Release)] = &[
+    ("host", at(9, 2)),
+    ("requiredrsasize", at(9, 1)),
+    ("enableescapecommandline", at(9, 2)),
+    ("tag", at(9, 4)),
+    ("obscurekeystroketiming", at(9, 5)),
+    ("channeltimeout", at(9, 6)),
+    ("versionaddendum", at(10, 0)),
+    ("warnweakcrypto", at(10, 1)),
+];
+
+impl Listing {
+    /// What gord printed before listings followed the release (Debian's
+    /// 9.2p1): `gord ssh resolve` with no ssh to follow prints this.
+    pub const fn legacy() -> Listing {
+        Listing {
+            release: Release::new(9, 2, 1),
+            debian: true,
+        }
+    }
+
+    /// The listing of `version` (its semantics: the nearest known release).
+    pub fn of(version: SshVersion) -> Listing {
+        Listing {
+            release: version.semantics().release,
+            debian: version.flavour == Flavour::Debian,
+        }
+    }
+
+    fn since(&self, release: Release) -> bool {
+        self.release >= release
+    }
+
+    /// Whether this release prints `keyword` at all.
+    pub fn prints(&self, keyword: &str) -> bool {
+        PRINTED_SINCE
+            .iter()
+            .find(|(k, _)| *k == keyword)
+            .is_none_or(|(_, from)| self.since(*from))
+    }
+
+    /// The IdentityFile list used when the config names none.
+    pub fn default_identity_files(&self) -> &'static [&'static str] {
+        IDENTITY_FILES
+            .iter()
+            .rev()
+            .find(|(from, _)| self.since(*from))
+            .map_or(IDENTITY_FILES[0].1, |(_, files)| files)
+    }
+
+    /// PubkeyAuthentication became a multistate (true/false/unbound/
+    /// host-bound) in 8.9; before, a flag printed yes/no.
+    pub fn pubkey_auth_word(&self, stored: &str) -> String {
+        match stored {
+            "true" if !self.since(at(8, 9)) => String::from("yes"),
+            "false" if !self.since(at(8, 9)) => String::from("no"),
+            other => other.to_string(),
+        }
+    }
+
+    /// `%j` (the ProxyJump host) exists, and `%C` hashes it too, from 9.6.
+    pub fn knows_jump_token(&self) -> bool {
+        self.since(at(9, 6))
+    }
+
+    /// `User` and `SetEnv` expand `%` tokens and `${VAR}` from 10.0.
+    pub fn expands_user_and_setenv(&self) -> bool {
+        self.since(at(10, 0))
+    }
+
+    /// RevokedHostKeys expands `~`, `%` tokens and `${VAR}` from 9.4.
+    pub fn expands_revoked_host_keys(&self) -> bool {
+        self.since(at(9, 4))
+    }
+
+    /// SecurityKeyProvider's default: Debian builds have the internal
+    /// security key support; a default upstream build does not
+    /// (`--with-security-key-builtin` is off) and names the variable.
+    pub fn security_key_provider(&self) -> &'static str {
+        if self.debian {
+            "internal"
+        } else {
+            "$SSH_SK_PROVIDER"
+        }
+    }
+
+    /// How a set value prints where a release spells it its own way:
+    /// upstream prints LogLevel QUIET as `QUIET` (Debian's as `SILENT`), 9.9
+    /// prints `Compression yes` as `UNKNOWN` (its new delayed compression
+    /// value has no name in `fmt_intarg` until 10.0), and VersionAddendum
+    /// `none` prints empty.
+    pub fn printed_value(&self, keyword: &str, stored: &str) -> String {
+        match (keyword, stored) {
+            ("loglevel", "SILENT") if !self.debian => String::from("QUIET"),
+            ("compression", "yes") if self.since(at(9, 9)) && !self.since(at(10, 0)) => {
+                String::from("UNKNOWN")
+            }
+            ("versionaddendum", v) if v.eq_ignore_ascii_case("none") => String::new(),
+            ("pubkeyauthentication", v) => self.pubkey_auth_word(v),
+            _ => stored.to_string(),
+        }
+    }
+
+    /// From 10.3 RevokedHostKeys is a list, printed after UserKnownHostsFile
+    /// (`none` when empty); before, a string printed among the strings.
+    pub fn revoked_host_keys_is_list(&self) -> bool {
+        self.since(at(10, 3))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listing(text: &str) -> Listing {
+        Listing::of(crate::ssh::release::parse_version_argument(text).expect("a version"))
+    }
+
+    #[test]
+    fn identity_defaults_follow_the_release_that_changed_them() {
+        assert_eq!(
+            listing("8.7p1").default_identity_files()[1],
+            "~/.ssh/id_dsa"
+        );
+        assert_eq!(
+            listing("9.7p1").default_identity_files().last(),
+            Some(&"~/.ssh/id_dsa")
+        );
+        assert_eq!(
+            listing("9.8p1").default_identity_files().last(),
+            Some(&"~/.ssh/id_xmss")
+        );
+        assert_eq!(listing("10.2p1").default_identity_files().len(), 5);
+        assert_eq!(
+            listing("10.5p1").default_identity_files().last(),
+            Some(&"~/.ssh/id_mldsa44_ed25519")
+        );
+    }
+
+    #[test]
+    fn lines_appear_in_the_release_that_added_them() {
+        assert!(!listing("9.1p1").prints("host"));
+        assert!(listing("9.2p1").prints("host"));
+        assert!(!listing("9.5p1").prints("channeltimeout"));
+        assert!(listing("9.6p1").prints("channeltimeout"));
+        assert!(!listing("10.0p2").prints("warnweakcrypto"));
+        assert!(listing("10.1p1").prints("warnweakcrypto"));
+        assert!(listing("8.7p1").prints("user"));
+    }
+
+    #[test]
+    fn token_rules_change_in_9_6_and_10_0() {
+        assert!(!listing("9.5p1").knows_jump_token());
+        assert!(listing("9.6p1").knows_jump_token());
+        assert!(!listing("9.9p2").expands_user_and_setenv());
+        assert!(listing("10.0p1").expands_user_and_setenv());
+    }
+
+    #[test]
+    fn pubkey_authentication_prints_yes_before_8_9() {
+        assert_eq!(listing("8.8p1").pubkey_auth_word("true"), "yes");
+        assert_eq!(listing("8.9p1").pubkey_auth_word("true"), "true");
+    }
+
+    #[test]
+    fn some_values_print_as_the_release_spells_them() {
+        assert_eq!(
+            listing("9.9p2").printed_value("compression", "yes"),
+            "UNKNOWN"
+        );
+        assert_eq!(listing("10.0p1").printed_value("compression", "yes"), "yes");
+        assert_eq!(
+            listing("9.2p1").printed_value("loglevel", "SILENT"),
+            "QUIET"
+        );
+        assert_eq!(
+            listing("9.2p1-debian").printed_value("loglevel", "SILENT"),
+            "SILENT"
+        );
+        assert_eq!(
+            listing("10.0p1").printed_value("versionaddendum", "none"),
+            ""
+        );
+    }
+
+    #[test]
+    fn only_debian_builds_get_debian_quirks() {
+        assert!(listing("9.2p1-debian").debian);
+        assert!(!listing("9.2p1").debian);
+        assert_eq!(Listing::legacy(), listing("9.2p1-debian"));
+    }
+}
