@@ -16,6 +16,7 @@
 //! libssh2 call is woken by shutting its socket.
 
 pub mod keyfile;
+pub mod local;
 pub mod model;
 pub mod output;
 pub mod probe;

@@ -42,6 +42,28 @@ pub const VSCODE_SERVER_COMMANDS: &[&[&str]] = &[&["bash"], &["tar"], &["curl", 
 pub const LOW_DISK_KIB: u64 = 1024 * 1024;
 pub const LOW_INODES: u64 = 20_000;
 
+/// Memory the VS Code server needs on a remote: 1 GB is required, 2 GB and
+/// 2 CPU cores are recommended (code.visualstudio.com/docs/remote/ssh,
+/// "System requirements"). gopls comes on top of that (about 1 GB for a
+/// mid-sized module in our measurements, see docs/rules/RMT024.md).
+pub const SERVER_REQUIRED_KIB: u64 = 1024 * 1024;
+pub const SERVER_RECOMMENDED_KIB: u64 = 2 * 1024 * 1024;
+pub const RECOMMENDED_CPUS: u32 = 2;
+
+/// Login shells that are not POSIX shells (Remote-SSH and `ssh HOST cmd`
+/// hand them sh syntax) or that refuse commands altogether.
+const NON_POSIX_SHELLS: [&str; 3] = ["fish", "tcsh", "csh"];
+const NO_LOGIN_SHELLS: [&str; 2] = ["nologin", "false"];
+
+/// Programs that, `exec`ed from a start-up file, replace the shell that was
+/// to run the command.
+const SHELL_PROGRAMS: [&str; 10] = [
+    "bash", "zsh", "fish", "tcsh", "csh", "ksh", "sh", "dash", "tmux", "screen",
+];
+
+/// Text that tests for an interactive shell (`$-` holding `i`, PS1, a terminal).
+const INTERACTIVE_TESTS: [&str; 6] = ["$-", "PS1", "-t 0", "-t 1", "-t 2", "interactive"];
+
 /// Everything observed on one host, as the rules see it.
 #[derive(Debug, Clone, Copy)]
 pub struct Observed<'a> {
@@ -94,7 +116,7 @@ pub fn findings(o: &Observed<'_>) -> Vec<Finding> {
         );
     }
     if let Some(r) = o.remote {
-        remote_findings(t, r, &mut out);
+        remote_findings(&t.alias, r, &mut out);
     }
     for f in &mut out {
         f.subject = Subject::Host {
@@ -226,7 +248,16 @@ fn below(have: &str, minimum: &str) -> bool {
     !have.is_empty() && compare_versions(&have, &version_numbers(minimum)).is_lt()
 }
 
-fn remote_findings(t: &Target, r: &RemoteFacts, out: &mut Vec<Finding>) {
+/// The findings of the script's facts alone: what [`findings`] says about a
+/// remote's facts, and what the health report says about this machine's.
+/// About [`Subject::Workspace`]; `name` is how messages call the machine.
+pub fn machine_findings(name: &str, r: &RemoteFacts) -> Vec<Finding> {
+    let mut out = Vec::new();
+    remote_findings(name, r, &mut out);
+    out
+}
+
+fn remote_findings(name: &str, r: &RemoteFacts, out: &mut Vec<Finding>) {
     let mut too_old = Vec::new();
     for need in VSCODE_SERVER_NEEDS {
         let have = match need.what {
@@ -253,7 +284,7 @@ fn remote_findings(t: &Target, r: &RemoteFacts, out: &mut Vec<Finding>) {
                 Severity::Error,
                 format!(
                     "{} is below what the VS Code server needs: {}",
-                    t.alias,
+                    name,
                     too_old.join(", ")
                 ),
             )
@@ -287,7 +318,7 @@ fn remote_findings(t: &Target, r: &RemoteFacts, out: &mut Vec<Finding>) {
                 Severity::Error,
                 format!(
                     "{} lacks {}, which the VS Code server's installer runs",
-                    t.alias,
+                    name,
                     missing.join(", ")
                 ),
             )
@@ -311,7 +342,7 @@ fn remote_findings(t: &Target, r: &RemoteFacts, out: &mut Vec<Finding>) {
                 finding(
                     "RMT014",
                     status,
-                    format!("{place} on {} is mounted noexec: a program written there cannot run, and the VS Code server and `go test`/`dlv` binaries are started from there", t.alias),
+                    format!("{place} on {} is mounted noexec: a program written there cannot run, and the VS Code server and `go test`/`dlv` binaries are started from there", name),
                 )
                 .with_fix(Fix::advice(if place == "/tmp" {
                     "Set TMPDIR (and GOTMPDIR) to a directory that allows execution, e.g. in ~/.profile: export GOTMPDIR=$HOME/.cache/go-tmp"
@@ -330,7 +361,7 @@ fn remote_findings(t: &Target, r: &RemoteFacts, out: &mut Vec<Finding>) {
                 Severity::Warning,
                 format!(
                     "the home directory on {} has {} MiB and {} inodes free: the VS Code server (about 200 MB a version), the Go module cache and build cache need room",
-                    t.alias,
+                    name,
                     r.home_free_kib.map_or(String::from("?"), |k| (k / 1024).to_string()),
                     r.home_free_inodes.map_or(String::from("?"), |i| i.to_string())
                 ),
@@ -347,7 +378,7 @@ fn remote_findings(t: &Target, r: &RemoteFacts, out: &mut Vec<Finding>) {
                 Severity::Error,
                 format!(
                     "go is on {}'s PATH in a login shell ({login_go}) but not in a non-login one, which is what `ssh {} command` and the VS Code server's processes get",
-                    t.alias, t.alias
+                    name, name
                 ),
             )
             .with_detail(format!(
@@ -364,7 +395,7 @@ fn remote_findings(t: &Target, r: &RemoteFacts, out: &mut Vec<Finding>) {
             finding(
                 "RMT016",
                 Severity::Error,
-                format!("go is not installed on {} (neither a login nor a non-login shell finds it)", t.alias),
+                format!("go is not installed on {} (neither a login nor a non-login shell finds it)", name),
             )
             .with_fix(Fix::advice(
                 "Install Go from go.dev/dl into /usr/local/go and add /usr/local/go/bin to PATH in ~/.profile and ~/.bashrc",
@@ -390,7 +421,7 @@ fn remote_findings(t: &Target, r: &RemoteFacts, out: &mut Vec<Finding>) {
                 Severity::Warning,
                 format!(
                     "{} has no {}: the Go extension needs gopls, debugging needs dlv",
-                    t.alias,
+                    name,
                     missing_tools.join(", ")
                 ),
             )
@@ -404,7 +435,7 @@ fn remote_findings(t: &Target, r: &RemoteFacts, out: &mut Vec<Finding>) {
                 if scope >= 3 { Severity::Error } else { Severity::Warning },
                 format!(
                     "kernel.yama.ptrace_scope is {scope} on {}: `dlv attach` to a running process {}",
-                    t.alias,
+                    name,
                     match scope {
                         1 => "works only for the debugger's own children (dlv debug/test still work)",
                         2 => "needs root (CAP_SYS_PTRACE)",
@@ -417,6 +448,225 @@ fn remote_findings(t: &Target, r: &RemoteFacts, out: &mut Vec<Finding>) {
             )),
         );
     }
+    shell_findings(name, r, out);
+    memory_findings(name, r, out);
+}
+
+/// Control characters shown as escapes, so quoted output cannot move the
+/// cursor or colour a terminal; then secrets redacted.
+fn quoted(text: &str) -> String {
+    let shown: String = text
+        .chars()
+        .flat_map(|c| {
+            if c.is_control() && c != '\n' {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect();
+    crate::redact::secrets(&shown)
+}
+
+/// The last word of a command path without quotes: `"/usr/bin/zsh"` -> `zsh`.
+fn program_name(word: &str) -> &str {
+    let word = word.trim_matches(|c| c == '"' || c == '\'');
+    word.rsplit('/').next().unwrap_or(word)
+}
+
+/// The shell or multiplexer an rc line `exec`s, if it does.
+pub fn exec_target(text: &str) -> Option<&str> {
+    let code = text.split('#').next().unwrap_or_default();
+    let mut words = code
+        .split(|c: char| c.is_whitespace() || ";&|(){}".contains(c))
+        .filter(|w| !w.is_empty());
+    while let Some(word) = words.next() {
+        if word != "exec" {
+            continue;
+        }
+        // `exec -l zsh`, `exec -a name zsh`: skip the options.
+        let mut next = words.next();
+        while let Some(option) = next.filter(|w| w.starts_with('-')) {
+            next = words.next();
+            if option == "-a" {
+                next = words.next();
+            }
+        }
+        let name = program_name(next?);
+        if SHELL_PROGRAMS.contains(&name) {
+            return Some(name);
+        }
+    }
+    None
+}
+
+fn tests_interactive(text: &str) -> bool {
+    INTERACTIVE_TESTS.iter().any(|t| text.contains(t))
+}
+
+/// `exec` lines of start-up files with no test for an interactive shell on
+/// them or above them in the same file: (the line, what it execs).
+pub fn unguarded_execs(lines: &[super::script::RcLine]) -> Vec<(&super::script::RcLine, &str)> {
+    let mut found = Vec::new();
+    let mut guarded_files: Vec<&str> = Vec::new();
+    for line in lines {
+        let text = line.text.trim_start();
+        if text.starts_with('#') {
+            continue;
+        }
+        let guarded = guarded_files.contains(&line.file.as_str()) || tests_interactive(text);
+        if let Some(program) = exec_target(text).filter(|_| !guarded) {
+            found.push((line, program));
+        }
+        if tests_interactive(text) {
+            guarded_files.push(line.file.as_str());
+        }
+    }
+    found
+}
+
+fn shell_findings(name: &str, r: &RemoteFacts, out: &mut Vec<Finding>) {
+    if let Some(printed) = &r.startup_output {
+        let shown = if printed.bytes > printed.text.len() {
+            format!(
+                "{}\n[… {} bytes in all]",
+                printed.text.trim_end(),
+                printed.bytes
+            )
+        } else {
+            printed.text.trim_end().to_string()
+        };
+        out.push(
+            finding(
+                "RMT021",
+                Severity::Warning,
+                format!(
+                    "the shell start-up files on {name} print {} bytes to a non-interactive `ssh HOST command`: Remote-SSH's install script, scp, rsync and every tool that reads a command's output over ssh get them first",
+                    printed.bytes
+                ),
+            )
+            .with_detail(format!("printed before the command ran:\n{}", quoted(&shown)))
+            .with_fix(Fix::advice(
+                "Print only in interactive shells: in ~/.bashrc keep `case $- in *i*) ;; *) return;; esac` (or `[[ $- == *i* ]] || return`) above anything that prints, or guard each line with `[ -t 1 ] &&`; a login message belongs in /etc/motd",
+            )),
+        );
+    }
+    let login = r.login_shell.as_deref().or(r.shell.as_deref());
+    if let Some(path) = login {
+        let program = program_name(path);
+        if NON_POSIX_SHELLS.contains(&program) {
+            out.push(
+                finding(
+                    "RMT022",
+                    Severity::Warning,
+                    format!(
+                        "the login shell on {name} is {program} ({path}): `ssh HOST command` and Remote-SSH's server install hand it POSIX sh syntax, which {program} does not speak, so the install can fail or hang"
+                    ),
+                )
+                .with_fix(Fix::advice(format!(
+                    "On the host, make bash the login shell (`chsh -s /bin/bash`) and start {program} from the end of ~/.bashrc for interactive shells only: `[[ $- == *i* ]] && exec {program}`"
+                ))),
+            );
+        } else if NO_LOGIN_SHELLS.contains(&program) {
+            out.push(
+                finding(
+                    "RMT022",
+                    Severity::Error,
+                    format!(
+                        "the login shell on {name} is {path}: the account runs no commands, so Remote-SSH cannot install or start its server"
+                    ),
+                )
+                .with_fix(Fix::advice(
+                    "Ask the host's administrator for a login shell (`chsh -s /bin/bash USER`), or connect as another user",
+                )),
+            );
+        }
+    }
+    for (line, program) in unguarded_execs(&r.rc_lines) {
+        let bashrc = line.file == ".bashrc";
+        let who = if bashrc {
+            "every `ssh HOST command` (bash reads ~/.bashrc for it), so the command Remote-SSH sends never runs"
+        } else {
+            "every login shell (`bash -l`, which tools use to read your login environment)"
+        };
+        out.push(
+            finding(
+                "RMT023",
+                if bashrc { Severity::Error } else { Severity::Warning },
+                format!(
+                    "~/{}:{} on {name} runs `exec {program}` for non-interactive shells too: it replaces {who}",
+                    line.file, line.line
+                ),
+            )
+            .with_detail(format!("~/{}:{}: {}", line.file, line.line, quoted(line.text.trim())))
+            .with_fix(Fix::advice(format!(
+                "Only for interactive shells: replace line {} of ~/{} with `if [[ $- == *i* ]]; then exec {program}; fi`",
+                line.line, line.file
+            ))),
+        );
+    }
+}
+
+fn mib(kib: u64) -> String {
+    format!("{} MiB", kib / 1024)
+}
+
+fn memory_findings(name: &str, r: &RemoteFacts, out: &mut Vec<Finding>) {
+    let limit_kib = r.cgroup_memory_max.map(|bytes| bytes / 1024);
+    let usable = match (r.mem_total_kib, limit_kib) {
+        (Some(total), Some(limit)) => Some(total.min(limit)),
+        (total, limit) => total.or(limit),
+    };
+    let mut short = Vec::new();
+    let mut severity = Severity::Warning;
+    if let Some(usable) = usable {
+        let from = match limit_kib {
+            Some(limit) if Some(limit) == Some(usable) => "the cgroup memory limit",
+            _ => "memory",
+        };
+        if usable < SERVER_REQUIRED_KIB {
+            severity = Severity::Error;
+            short.push(format!(
+                "{from} is {} (the VS Code server requires 1 GB)",
+                mib(usable)
+            ));
+        } else if usable < SERVER_RECOMMENDED_KIB {
+            short.push(format!(
+                "{from} is {} (2 GB recommended for the VS Code server, gopls comes on top)",
+                mib(usable)
+            ));
+        }
+    }
+    if let Some(cpus) = r.cpus.filter(|n| *n < RECOMMENDED_CPUS) {
+        short.push(format!(
+            "{cpus} CPU (2 recommended: gopls type-checks while the server runs)"
+        ));
+    }
+    if short.is_empty() {
+        return;
+    }
+    let facts = [
+        r.mem_total_kib.map(|k| format!("MemTotal {}", mib(k))),
+        r.mem_available_kib
+            .map(|k| format!("MemAvailable {}", mib(k))),
+        limit_kib.map(|k| format!("cgroup limit {}", mib(k))),
+        r.swap_total_kib.map(|k| format!("swap {}", mib(k))),
+        r.cpus.map(|n| format!("CPUs {n}")),
+    ];
+    out.push(
+        finding(
+            "RMT024",
+            severity,
+            format!(
+                "{name} is small for the VS Code server and gopls: {}; expect them to be OOM-killed or slow",
+                short.join(", ")
+            ),
+        )
+        .with_detail(facts.into_iter().flatten().collect::<Vec<_>>().join(", "))
+        .with_fix(Fix::advice(
+            "Use a host with at least 2 GB of memory and 2 CPUs; meanwhile keep gopls small: open one module rather than a whole tree, exclude large folders with `\"gopls\": {\"build.directoryFilters\": [\"-node_modules\"]}`, and add swap if the host has none",
+        )),
+    );
 }
 
 /// The fleet table's row: verdicts and the first problem.

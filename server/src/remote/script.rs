@@ -70,6 +70,24 @@ for t in gopls dlv golangci-lint; do
   fi
 done
 one ptrace_scope "$(cat /proc/sys/kernel/yama/ptrace_scope)"
+u=$(id -un); ls_=$(getent passwd "$u" | cut -d: -f7)
+[ -n "$ls_" ] || ls_=$(awk -F: -v u="$u" '$1==u{print $7; exit}' /etc/passwd)
+one login_shell "$ls_"
+for rc in .bashrc .bash_profile .profile; do
+  [ -r "$HOME/$rc" ] || continue
+  head -c 65536 "$HOME/$rc" | grep -nE 'exec|[$]-|PS1|return|-t [012]|interactive' | head -n 40 | tr -d '\r' | cut -c1-300 | sed "s|^|rcline=$rc:|"
+done
+one meminfo "$(grep -E '^(MemTotal|MemAvailable|SwapTotal|SwapFree):' /proc/meminfo)"
+one nproc "$(nproc || getconf _NPROCESSORS_ONLN)"
+cg=$(sed -n 's/^0:://p' /proc/self/cgroup); lim=""; n=0
+while [ "$n" -lt 16 ]; do
+  v=$(cat "/sys/fs/cgroup${cg}/memory.max")
+  case $v in ''|max) ;; *) if [ -z "$lim" ] || [ "$v" -lt "$lim" ]; then lim=$v; fi ;; esac
+  [ -n "$cg" ] && [ "$cg" != / ] || break
+  cg=${cg%/*}; n=$((n+1))
+done
+one cgroup_memory_max "$lim"
+one cgroup_v1_memory_limit "$(cat /sys/fs/cgroup/memory/memory.limit_in_bytes)"
 echo __gord_end=1
 "#;
 
@@ -107,6 +125,28 @@ pub struct ToolFact {
     pub path: Option<String>,
     pub on_path: bool,
     pub version: Option<String>,
+}
+
+/// A line of a shell start-up file that the rules look at (an `exec`, or a
+/// test for an interactive shell), as the script's `grep -n` found it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RcLine {
+    /// `.bashrc`, `.bash_profile` or `.profile` (in the home directory).
+    pub file: String,
+    pub line: u32,
+    pub text: String,
+}
+
+/// What the shell printed before the script began: output of rc files to a
+/// non-interactive `ssh HOST command`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StartupOutput {
+    /// How many bytes were printed (the whole of it, as far as it was read).
+    pub bytes: usize,
+    /// The first of them, at most [`MAX_STARTUP_QUOTE`] bytes.
+    pub text: String,
 }
 
 /// Everything the remote script reported. Missing facts are `None`.
@@ -149,6 +189,30 @@ pub struct RemoteFacts {
     pub gomodcache: Option<String>,
     pub tools: Vec<ToolFact>,
     pub ptrace_scope: Option<u8>,
+    /// Printed before the script's first marker; None when nothing was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub startup_output: Option<StartupOutput>,
+    /// The login shell of the user's passwd entry (`getent passwd`, else /etc/passwd).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login_shell: Option<String>,
+    /// Lines of ~/.bashrc, ~/.bash_profile and ~/.profile that run `exec` or
+    /// test for an interactive shell (at most [`MAX_RC_LINES`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rc_lines: Vec<RcLine>,
+    /// /proc/meminfo, in KiB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mem_total_kib: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mem_available_kib: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub swap_total_kib: Option<u64>,
+    /// CPUs this user's processes may run on (`nproc`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpus: Option<u32>,
+    /// The lowest memory limit of the session's cgroup and its ancestors
+    /// (v2 `memory.max`, v1 `memory.limit_in_bytes`), in bytes; None: no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cgroup_memory_max: Option<u64>,
 }
 
 impl RemoteFacts {
@@ -182,6 +246,46 @@ impl RemoteFacts {
 
 /// Longest value kept, in bytes; the script already cuts at 2,000.
 const MAX_VALUE: usize = 4096;
+
+/// Bytes of start-up output kept to quote.
+pub const MAX_STARTUP_QUOTE: usize = 1024;
+
+/// Start-up file lines kept (the script sends at most 40 a file, 3 files).
+pub const MAX_RC_LINES: usize = 120;
+
+/// A cgroup v1 limit at or above this (2^60 bytes) means "no limit".
+const CGROUP_V1_UNLIMITED: u64 = 1 << 60;
+
+/// Cuts `text` to at most `max` bytes, on a character boundary.
+fn cut(text: &str, max: usize) -> &str {
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// `.bashrc:12:  exec zsh` (the script's `rcline=` value) as its parts.
+fn rc_line(value: &str) -> Option<RcLine> {
+    let (file, rest) = value.split_once(':')?;
+    let (number, text) = rest.split_once(':')?;
+    if ![".bashrc", ".bash_profile", ".profile"].contains(&file) {
+        return None;
+    }
+    Some(RcLine {
+        file: file.to_string(),
+        line: number.trim().parse().ok()?,
+        text: text.to_string(),
+    })
+}
+
+/// The KiB figure of `Key:` in a /proc/meminfo text flattened to one line
+/// (`MemTotal: 16384 kB MemAvailable: 9000 kB`).
+fn meminfo_kib(text: &str, key: &str) -> Option<u64> {
+    let mut words = text.split_whitespace();
+    words.find(|w| *w == key)?;
+    words.next()?.parse().ok()
+}
 
 /// The numeric prefix of a dotted version: `5.10.0-28-amd64` → [5, 10, 0].
 pub fn version_numbers(text: &str) -> Vec<u64> {
@@ -234,27 +338,33 @@ pub fn parse_facts(output: &str) -> RemoteFacts {
         })
         .collect();
     let mut seen_tool = [false; 3];
+    let (mut startup_bytes, mut startup_text) = (0_usize, String::new());
+    let (mut cgroup_v2, mut cgroup_v1) = (None, None);
     for line in output.lines() {
+        if !inside {
+            if line.starts_with("__gord_begin=") {
+                inside = true;
+            } else {
+                startup_bytes += line.len() + 1;
+                if startup_text.len() < MAX_STARTUP_QUOTE {
+                    startup_text.push_str(cut(line, MAX_STARTUP_QUOTE - startup_text.len()));
+                    startup_text.push('\n');
+                }
+            }
+            continue;
+        }
         let Some((key, raw)) = line.split_once('=') else {
             continue;
         };
         match key {
-            "__gord_begin" => {
-                inside = true;
-                continue;
-            }
-            "__gord_end" if inside => {
+            "__gord_begin" => continue,
+            "__gord_end" => {
                 facts.complete = true;
                 break;
             }
-            _ if !inside => continue,
             _ => {}
         }
-        let mut cut = raw.len().min(MAX_VALUE);
-        while !raw.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        let raw = &raw[..cut];
+        let raw = cut(raw, MAX_VALUE);
         let value = non_empty(raw);
         if let Some(slot) = facts.text_slot(key) {
             *slot = value;
@@ -276,6 +386,26 @@ pub fn parse_facts(output: &str) -> RemoteFacts {
             "exec_home" => facts.exec_home = Some(ExecProbe::parse(raw.trim())),
             "exec_vscode" => facts.exec_vscode_server = Some(ExecProbe::parse(raw.trim())),
             "ptrace_scope" => facts.ptrace_scope = raw.trim().parse().ok(),
+            "login_shell" => facts.login_shell = value,
+            "rcline" => {
+                if facts.rc_lines.len() < MAX_RC_LINES {
+                    facts.rc_lines.extend(rc_line(raw));
+                }
+            }
+            "meminfo" => {
+                facts.mem_total_kib = meminfo_kib(raw, "MemTotal:");
+                facts.mem_available_kib = meminfo_kib(raw, "MemAvailable:");
+                facts.swap_total_kib = meminfo_kib(raw, "SwapTotal:");
+            }
+            "nproc" => facts.cpus = raw.trim().parse().ok().filter(|n| *n > 0),
+            "cgroup_memory_max" => cgroup_v2 = raw.trim().parse::<u64>().ok(),
+            "cgroup_v1_memory_limit" => {
+                cgroup_v1 = raw
+                    .trim()
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|b| *b < CGROUP_V1_UNLIMITED)
+            }
             _ => {
                 let Some(rest) = key.strip_prefix("tool_") else {
                     continue;
@@ -300,6 +430,16 @@ pub fn parse_facts(output: &str) -> RemoteFacts {
         .zip(seen_tool)
         .filter_map(|(tool, seen)| seen.then_some(tool))
         .collect();
+    facts.cgroup_memory_max = match (cgroup_v2, cgroup_v1) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    if inside && !startup_text.trim().is_empty() {
+        facts.startup_output = Some(StartupOutput {
+            bytes: startup_bytes,
+            text: startup_text,
+        });
+    }
     facts
 }
 
