@@ -621,7 +621,7 @@ fn memory_findings(name: &str, r: &RemoteFacts, out: &mut Vec<Finding>) {
     let mut severity = Severity::Warning;
     if let Some(usable) = usable {
         let from = match limit_kib {
-            Some(limit) if Some(limit) == Some(usable) => "the cgroup memory limit",
+            Some(limit) if limit == usable => "the cgroup memory limit",
             _ => "memory",
         };
         if usable < SERVER_REQUIRED_KIB {
@@ -829,6 +829,126 @@ tool_gopls=/g/gopls\ntool_dlv=/g/dlv\ntool_golangci-lint=/g/golangci-lint\nptrac
         let fix = &found[0].fix().unwrap().title;
         assert!(fix.contains("~/.bashrc") && fix.contains("~/.profile"));
         assert_eq!(summarize(&observe(&t, &r), &found).go_ready, Verdict::No);
+    }
+
+    fn with_lines(extra: &str) -> RemoteFacts {
+        parse_facts(&HEALTHY.replace("__gord_end=1", &format!("{extra}__gord_end=1")))
+    }
+
+    #[test]
+    fn a_healthy_host_with_guarded_rc_files_a_bash_login_and_room_stays_quiet() {
+        let t = target();
+        let r = with_lines(
+            "login_shell=/bin/bash\nrcline=.bashrc:5:case $- in\nrcline=.bashrc:7:    *) return;;\n\
+rcline=.bashrc:40:exec zsh\nrcline=.profile:2:if [ -t 1 ]; then exec tmux; fi\nrcline=.profile:9:# exec fish\n\
+meminfo=MemTotal: 8000000 kB MemAvailable: 6000000 kB SwapTotal: 0 kB\nnproc=4\n",
+        );
+        assert_eq!(codes(&findings(&observe(&t, &r))), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn what_rc_files_print_is_quoted_escaped_and_redacted() {
+        let t = target();
+        let printed = format!(
+            "Welcome \x1b[31mred\x1b[0m GITHUB_TOKEN=ghp_{}\n",
+            "a".repeat(36)
+        );
+        let text = format!("{printed}{HEALTHY}");
+        let found = findings(&observe(&t, &parse_facts(&text)));
+        assert_eq!(codes(&found), ["RMT021"]);
+        assert!(
+            found[0]
+                .message
+                .contains(&format!("print {} bytes", printed.len())),
+            "{}",
+            found[0].message
+        );
+        let detail = found[0].detail.as_deref().unwrap();
+        assert!(detail.contains("Welcome \\u{1b}[31mred"), "{detail}");
+        assert!(
+            !detail.contains('\x1b') && !detail.contains("ghp_aaaa"),
+            "{detail}"
+        );
+        assert!(found[0].fix().unwrap().title.contains("case $- in"));
+    }
+
+    #[test]
+    fn fish_tcsh_and_nologin_login_shells_are_named() {
+        let t = target();
+        for (shell, severity) in [
+            ("/usr/bin/fish", Severity::Warning),
+            ("/bin/tcsh", Severity::Warning),
+            ("/usr/sbin/nologin", Severity::Error),
+        ] {
+            let found = findings(&observe(&t, &with_lines(&format!("login_shell={shell}\n"))));
+            assert_eq!(codes(&found), ["RMT022"], "{shell}");
+            assert_eq!(found[0].severity, severity, "{shell}");
+            assert!(found[0].message.contains(shell));
+        }
+        // $SHELL stands in when passwd could not be read.
+        let found = findings(&observe(&t, &with_lines("shell=/usr/bin/fish\n")));
+        assert_eq!(codes(&found), ["RMT022"]);
+    }
+
+    #[test]
+    fn an_exec_of_another_shell_without_an_interactive_test_above_it_is_found() {
+        assert_eq!(exec_target("exec zsh"), Some("zsh"));
+        assert_eq!(
+            exec_target("  [ -x /usr/bin/zsh ] && exec \"/usr/bin/zsh\" -l"),
+            Some("zsh")
+        );
+        assert_eq!(exec_target("exec -a -fish fish"), Some("fish"));
+        assert_eq!(exec_target("exec >/dev/null 2>&1"), None);
+        assert_eq!(exec_target("exec_prefix=/usr"), None);
+        assert_eq!(exec_target("echo x # exec zsh"), None);
+        let t = target();
+        let r = with_lines(
+            "rcline=.bashrc:3:[ -x /bin/zsh ] && exec /bin/zsh\nrcline=.profile:8:exec tmux\n\
+rcline=.profile:9:[[ $- == *i* ]] && exec fish\n",
+        );
+        let found = findings(&observe(&t, &r));
+        assert_eq!(codes(&found), ["RMT023", "RMT023"]);
+        assert_eq!(found[0].severity, Severity::Error);
+        assert!(found[0]
+            .message
+            .starts_with("~/.bashrc:3 on box runs `exec zsh`"));
+        assert_eq!(found[1].severity, Severity::Warning);
+        assert!(found[1]
+            .fix()
+            .unwrap()
+            .title
+            .contains("line 8 of ~/.profile"));
+    }
+
+    #[test]
+    fn memory_cpus_and_the_cgroup_limit_are_held_against_the_vscode_figures() {
+        let t = target();
+        let small = with_lines(
+            "meminfo=MemTotal: 1500000 kB MemAvailable: 900000 kB SwapTotal: 0 kB\nnproc=1\n",
+        );
+        let found = findings(&observe(&t, &small));
+        assert_eq!(codes(&found), ["RMT024"]);
+        assert_eq!(found[0].severity, Severity::Warning);
+        assert!(
+            found[0].message.contains("memory is 1464 MiB"),
+            "{}",
+            found[0].message
+        );
+        assert!(found[0].message.contains("1 CPU"));
+        assert!(found[0].detail.as_deref().unwrap().contains("swap 0 MiB"));
+        // A cgroup limit below the machine's memory is what counts.
+        let limited = with_lines(
+            "meminfo=MemTotal: 16000000 kB MemAvailable: 9000000 kB\nnproc=8\ncgroup_memory_max=536870912\n",
+        );
+        let found = findings(&observe(&t, &limited));
+        assert_eq!(found[0].severity, Severity::Error);
+        assert!(
+            found[0]
+                .message
+                .contains("the cgroup memory limit is 512 MiB (the VS Code server requires 1 GB)"),
+            "{}",
+            found[0].message
+        );
     }
 
     #[test]

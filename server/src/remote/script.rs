@@ -511,6 +511,68 @@ ptrace_scope=1\n__gord_end=1\nlogout\n";
     }
 
     #[test]
+    fn what_rc_files_print_before_the_script_is_kept_bounded_and_counted() {
+        let noisy = "x".repeat(5000);
+        let text = format!("Hello from .bashrc\n{noisy}\n__gord_begin=1\nuser=dev\n__gord_end=1\n");
+        let f = parse_facts(&text);
+        let printed = f.startup_output.unwrap();
+        assert_eq!(printed.bytes, "Hello from .bashrc\n".len() + 5001);
+        assert!(printed.text.starts_with("Hello from .bashrc\nxxx"));
+        assert!(
+            printed.text.len() <= MAX_STARTUP_QUOTE + 2,
+            "{}",
+            printed.text.len()
+        );
+        // Nothing printed, or blank lines only: nothing to report.
+        assert_eq!(
+            parse_facts("\n\n__gord_begin=1\n__gord_end=1\n").startup_output,
+            None
+        );
+        // Without the first marker the script never ran: no facts at all.
+        assert_eq!(parse_facts("Hello\n"), RemoteFacts::default());
+    }
+
+    #[test]
+    fn login_shell_rc_lines_memory_and_cgroup_limit_are_read() {
+        let f = parse_facts(
+            "__gord_begin=1\nlogin_shell=/usr/bin/fish\nrcline=.bashrc:12:  exec zsh\n\
+rcline=.profile:3:[ -t 1 ] && echo hi: there\nrcline=/etc/passwd:1:x\nrcline=.bashrc:x:y\n\
+meminfo=MemTotal:       2031616 kB MemAvailable:   912384 kB SwapTotal:  0 kB SwapFree: 0 kB\n\
+nproc=1\ncgroup_memory_max=1073741824\ncgroup_v1_memory_limit=9223372036854771712\n__gord_end=1\n",
+        );
+        assert_eq!(f.login_shell.as_deref(), Some("/usr/bin/fish"));
+        assert_eq!(
+            f.rc_lines,
+            [
+                RcLine {
+                    file: ".bashrc".into(),
+                    line: 12,
+                    text: "  exec zsh".into()
+                },
+                RcLine {
+                    file: ".profile".into(),
+                    line: 3,
+                    text: "[ -t 1 ] && echo hi: there".into()
+                }
+            ]
+        );
+        assert_eq!(f.mem_total_kib, Some(2031616));
+        assert_eq!(f.mem_available_kib, Some(912384));
+        assert_eq!(f.swap_total_kib, Some(0));
+        assert_eq!(f.cpus, Some(1));
+        // v1's "no limit" is a huge number; v2's limit stands.
+        assert_eq!(f.cgroup_memory_max, Some(1073741824));
+        let v1 =
+            parse_facts("__gord_begin=1\ncgroup_memory_max=\ncgroup_v1_memory_limit=536870912\n");
+        assert_eq!(v1.cgroup_memory_max, Some(536870912));
+        let many: String = (0..500)
+            .map(|i| format!("rcline=.bashrc:{i}:exec zsh\n"))
+            .collect();
+        let f = parse_facts(&format!("__gord_begin=1\n{many}"));
+        assert_eq!(f.rc_lines.len(), MAX_RC_LINES);
+    }
+
+    #[test]
     fn versions_compare_numerically_not_as_text() {
         use std::cmp::Ordering;
         assert_eq!(version_numbers("5.10.0-28-amd64"), [5, 10, 0]);
