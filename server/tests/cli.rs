@@ -26,10 +26,49 @@ fn check<'a>(report: &'a Value, id: &str) -> &'a Value {
     common::entry(&report["checks"], "id", id)
 }
 
-const ALL_IDS: [&str; 18] = [
+const ALL_IDS: [&str; 19] = [
     "GO001", "GO002", "GO003", "GO004", "GO005", "GO006", "GO010", "GO011", "GO012", "GO013",
-    "GO030", "GO047", "GO040", "GO046", "GO020", "GO021", "GO022", "SSH000",
+    "GO030", "GO047", "GO040", "GO046", "GO020", "GO021", "GO022", "SSH000", "RMT020",
 ];
+
+#[test]
+fn in_a_remote_like_window_the_report_judges_this_machine_with_the_remote_rules() {
+    let home = tempfile::tempdir().unwrap();
+    let home_text = home.path().to_str().unwrap();
+    // No trace of a VS Code server: a local window, nothing to judge.
+    let out = run(&["check", "-f", "json"], &[("HOME", home_text)]);
+    let report = json_report(&out.stdout);
+    assert_eq!(check(&report, "RMT020")["status"], "skipped");
+    // ~/.vscode-server exists, and ~/.bashrc execs zsh for every shell.
+    std::fs::create_dir(home.path().join(".vscode-server")).unwrap();
+    std::fs::write(home.path().join(".bashrc"), "alias ll='ls -l'\nexec zsh\n").unwrap();
+    let out = run(&["check", "-f", "json"], &[("HOME", home_text)]);
+    let report = json_report(&out.stdout);
+    let rmt020 = check(&report, "RMT020");
+    assert_eq!(rmt020["area"], "remote", "{rmt020:#}");
+    assert_eq!(rmt020["status"], "error", "{rmt020:#}");
+    let detail = str_of(&rmt020["detail"]);
+    assert!(detail.contains(".vscode-server exists"), "{detail}");
+    assert!(detail.contains("kernel "), "{detail}");
+    assert!(
+        str_of(&rmt020["message"])
+            .starts_with("RMT023: ~/.bashrc:2 on this machine runs `exec zsh`"),
+        "{rmt020:#}"
+    );
+    assert!(
+        detail.contains("\nRMT023 ~/.bashrc:2 on this machine"),
+        "{detail}"
+    );
+    assert!(str_of(&rmt020["fix"]["title"]).contains("if [[ $- == *i* ]]; then exec zsh; fi"));
+    // The text report shows it under its own area.
+    let out = run(&["check"], &[("HOME", home_text), ("NO_COLOR", "1")]);
+    assert!(out.stdout.contains("Remote hosts"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("RMT020 This machine's server"),
+        "{}",
+        out.stdout
+    );
+}
 
 #[test]
 fn json_on_the_example_workspace_lists_every_check_with_its_status() {
@@ -93,7 +132,7 @@ fn text_output_is_grouped_and_uncoloured_when_piped() {
     );
     assert!(out.stdout.contains("\nGo toolchain\n"));
     assert!(out.stdout.contains(" GO001 Go toolchain on PATH — go1."));
-    assert!(out.stdout.contains("18 checks: "));
+    assert!(out.stdout.contains("19 checks: "));
     assert!(out.stdout.contains("\nSSH config\n"));
     assert!(!out.stdout.contains('\x1b'), "colour in a pipe");
     let coloured = run(

@@ -157,12 +157,19 @@ pub fn judge(evidence: &[String], facts: &RemoteFacts) -> Outcome {
         .iter()
         .filter(|f| f.severity > Severity::Info)
         .collect();
-    let detail = format!(
+    // The report carries only located findings; these are about the
+    // machine, so the detail lists each of them.
+    let mut detail = format!(
         "a remote window: {}\nfacts: {}",
         evidence.join(", "),
         facts_line(facts)
     );
-    let outcome = match problems.iter().max_by_key(|f| f.severity) {
+    for f in &findings {
+        detail.push_str(&format!("\n{} {}", f.code, f.message));
+    }
+    // The first of the gravest.
+    let worst = problems.iter().map(|f| f.severity).max();
+    let outcome = match problems.iter().find(|f| Some(f.severity) == worst) {
         Some(worst) => {
             let mut message = format!("{}: {}", worst.code, worst.message);
             if problems.len() > 1 {
