@@ -343,3 +343,112 @@ fn a_config_host_with_shell_metacharacters_is_a_finding_and_runs_nothing() {
     assert_eq!(code, Some(1));
     assert!(!marker.exists());
 }
+
+/// The findings of host `alias` in a fleet report.
+fn host_codes(report: &serde_json::Value, alias: &str) -> Vec<String> {
+    let hosts = report["hosts"].as_array().unwrap();
+    let index = hosts.iter().position(|h| h["host"] == alias).unwrap();
+    codes(report, index)
+}
+
+#[test]
+fn shell_start_up_problems_are_found_on_real_logins_and_a_guarded_bashrc_stays_quiet() {
+    if !rig::is_root() {
+        skip::skip(
+            "remote_cli shell_start_up_problems",
+            "creating the rig's login users needs root",
+        );
+        return;
+    }
+    let fish = ["/usr/bin/fish", "/bin/fish"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists());
+    let mut rig = Rig::new();
+    // Debian's own guard, then output and an exec that only interactive shells reach.
+    rig.login_user(
+        "gordquiet",
+        "/bin/bash",
+        &[(
+            ".bashrc",
+            "case $- in\n    *i*) ;;\n      *) return;;\nesac\necho welcome\nexec zsh\n",
+        )],
+    );
+    rig.login_user(
+        "gordnoisy",
+        "/bin/bash",
+        &[(".bashrc", "echo \"Welcome to the rig, $USER!\"\nprintf 'token=ghp_%s\\n' 0123456789abcdef0123456789abcdef0123\n")],
+    );
+    // The shell that was to run `sh -s` is replaced by dash, which reads
+    // the script from the session instead: the script still reports.
+    rig.login_user(
+        "gordexec",
+        "/bin/bash",
+        &[(".bashrc", "export EDITOR=vi\nexec /bin/sh\n")],
+    );
+    if let Some(fish) = fish {
+        rig.login_user("gordfish", fish, &[]);
+    }
+    let port = rig.start_sshd("shells", &[GO_PATH_ENV]);
+    rig.trust_sshd(port);
+    let identity = format!("IdentityFile {}", rig.client_key.display());
+    let mut hosts = vec!["quiet", "noisy", "exec"];
+    if fish.is_some() {
+        hosts.push("fish");
+    }
+    for alias in &hosts {
+        let user = format!("User gord{alias}");
+        rig.host(alias, port, &[&user, &identity]);
+    }
+    let (report, _, _, stderr) = rig.gord_check(&["--all", "--timeout", "5"]);
+    let shell_codes = |alias: &str| -> Vec<String> {
+        host_codes(&report, alias)
+            .into_iter()
+            .filter(|c| ["RMT010", "RMT021", "RMT022", "RMT023"].contains(&c.as_str()))
+            .collect()
+    };
+    assert_eq!(
+        shell_codes("quiet"),
+        Vec::<String>::new(),
+        "{report:#}\n{stderr}"
+    );
+    assert_eq!(shell_codes("noisy"), ["RMT021"], "{report:#}");
+    assert_eq!(shell_codes("exec"), ["RMT023"], "{report:#}");
+    let hosts_json = report["hosts"].as_array().unwrap();
+    let host = |alias: &str| hosts_json.iter().find(|h| h["host"] == alias).unwrap();
+    let rmt021 = crate::common::entry(&host("noisy")["findings"], "code", "RMT021");
+    let detail = str_of(&rmt021["detail"]);
+    assert!(
+        detail.contains("Welcome to the rig, gordnoisy!"),
+        "{detail}"
+    );
+    assert!(
+        !detail.contains("0123456789abcdef"),
+        "a token is redacted: {detail}"
+    );
+    let facts = host("noisy")["remote"].to_string();
+    assert!(
+        !facts.contains("0123456789abcdef"),
+        "and in the facts: {facts}"
+    );
+    assert_eq!(
+        host("noisy")["remote"]["startupOutput"]["bytes"],
+        "Welcome to the rig, gordnoisy!\n".len()
+            + "token=ghp_0123456789abcdef0123456789abcdef0123\n".len()
+    );
+    let rmt023 = crate::common::entry(&host("exec")["findings"], "code", "RMT023");
+    assert!(
+        str_of(&rmt023["message"]).starts_with("~/.bashrc:2 on exec runs `exec sh`"),
+        "{rmt023:#}"
+    );
+    assert_eq!(rmt023["status"], "error");
+    match fish {
+        Some(fish) => {
+            assert_eq!(shell_codes("fish"), ["RMT022"], "{report:#}");
+            assert_eq!(host("fish")["remote"]["loginShell"], fish);
+        }
+        None => skip::skip(
+            "remote_cli shell_start_up_problems (fish)",
+            "fish is not installed (scripts/install-deps installs it)",
+        ),
+    }
+}

@@ -135,6 +135,7 @@ pub struct RcLine {
     /// `.bashrc`, `.bash_profile` or `.profile` (in the home directory).
     pub file: String,
     pub line: u32,
+    /// The line, secrets redacted.
     pub text: String,
 }
 
@@ -145,7 +146,7 @@ pub struct RcLine {
 pub struct StartupOutput {
     /// How many bytes were printed (the whole of it, as far as it was read).
     pub bytes: usize,
-    /// The first of them, at most [`MAX_STARTUP_QUOTE`] bytes.
+    /// The first of them, at most [`MAX_STARTUP_QUOTE`] bytes, secrets redacted.
     pub text: String,
 }
 
@@ -275,7 +276,7 @@ fn rc_line(value: &str) -> Option<RcLine> {
     Some(RcLine {
         file: file.to_string(),
         line: number.trim().parse().ok()?,
-        text: text.to_string(),
+        text: crate::redact::secrets(text),
     })
 }
 
@@ -437,7 +438,7 @@ pub fn parse_facts(output: &str) -> RemoteFacts {
     if inside && !startup_text.trim().is_empty() {
         facts.startup_output = Some(StartupOutput {
             bytes: startup_bytes,
-            text: startup_text,
+            text: crate::redact::secrets(&startup_text),
         });
     }
     facts
