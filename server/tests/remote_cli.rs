@@ -452,3 +452,50 @@ fn shell_start_up_problems_are_found_on_real_logins_and_a_guarded_bashrc_stays_q
         ),
     }
 }
+
+#[test]
+fn a_tmpdir_that_does_not_exist_is_an_error_and_slash_tmp_with_room_is_quiet() {
+    if !rig::is_root() {
+        skip::skip(
+            "remote_cli a_tmpdir_that_does_not_exist",
+            "creating the rig's login users needs root",
+        );
+        return;
+    }
+    let mut rig = Rig::new();
+    let home = rig.login_user("gordtmp", "/bin/bash", &[]);
+    let missing = home.join("no such dir");
+    std::fs::write(
+        home.join(".bashrc"),
+        format!("export TMPDIR='{}'\n", missing.display()),
+    )
+    .unwrap();
+    let port = rig.start_sshd("tmp", &[GO_PATH_ENV]);
+    rig.trust_sshd(port);
+    let identity = format!("IdentityFile {}", rig.client_key.display());
+    rig.host("tmp", port, &["User gordtmp", &identity]);
+    let (report, _, _, stderr) = rig.gord_check(&["tmp", "--timeout", "5"]);
+    let host = &report["hosts"][0];
+    let temp: Vec<&str> = host["remote"]["tempDirs"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{host:#}\n{stderr}"))
+        .iter()
+        .map(|d| d["which"].as_str().unwrap())
+        .collect();
+    assert_eq!(&temp[..2], ["/tmp", "TMPDIR"], "{host:#}");
+    let rmt025: Vec<&serde_json::Value> = host["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "RMT025")
+        .collect();
+    assert_eq!(rmt025.len(), 1, "only TMPDIR, not /tmp: {host:#}");
+    assert_eq!(rmt025[0]["status"], "error");
+    assert!(
+        str_of(&rmt025[0]["message"]).starts_with(&format!(
+            "TMPDIR={} on tmp is not a directory",
+            missing.display()
+        )),
+        "{host:#}"
+    );
+}

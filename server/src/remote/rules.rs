@@ -450,6 +450,57 @@ fn remote_findings(name: &str, r: &RemoteFacts, out: &mut Vec<Finding>) {
     }
     shell_findings(name, r, out);
     memory_findings(name, r, out);
+    temp_findings(name, r, out);
+}
+
+/// RMT025: /tmp, TMPDIR and GOTMPDIR must be writable directories with
+/// room (the same figures as the home directory's, RMT015).
+fn temp_findings(name: &str, r: &RemoteFacts, out: &mut Vec<Finding>) {
+    for dir in &r.temp_dirs {
+        let label = if dir.which == dir.path {
+            dir.path.clone()
+        } else {
+            format!("{}={}", dir.which, dir.path)
+        };
+        if dir.usable == Some(false) {
+            out.push(
+                finding(
+                    "RMT025",
+                    Severity::Error,
+                    format!(
+                        "{label} on {name} is not a directory this user can write to: `go build`, `go test`, gopls and dlv put their work files there and fail"
+                    ),
+                )
+                .with_fix(Fix::advice(if dir.which == "/tmp" {
+                    String::from("Ask the host's administrator to restore /tmp (mode 1777), or set TMPDIR and GOTMPDIR to a directory of your own in ~/.bashrc")
+                } else {
+                    format!(
+                        "Create it (`mkdir -p {}`) or point {} at a directory you can write to, in ~/.bashrc (GOTMPDIR also with `go env -w GOTMPDIR=...`)",
+                        dir.path, dir.which
+                    )
+                })),
+            );
+            continue;
+        }
+        let low_space = dir.free_kib.is_some_and(|k| k < LOW_DISK_KIB);
+        let low_inodes = dir.free_inodes.is_some_and(|i| i < LOW_INODES);
+        if low_space || low_inodes {
+            out.push(
+                finding(
+                    "RMT025",
+                    Severity::Warning,
+                    format!(
+                        "{label} on {name} has {} MiB and {} inodes free: `go build` and `go test` link their binaries there, and the VS Code server keeps its sockets and logs in /tmp",
+                        dir.free_kib.map_or(String::from("?"), |k| (k / 1024).to_string()),
+                        dir.free_inodes.map_or(String::from("?"), |i| i.to_string())
+                    ),
+                )
+                .with_fix(Fix::advice(
+                    "Free space there, or point GOTMPDIR (`go env -w GOTMPDIR=$HOME/.cache/go-tmp`) and TMPDIR at a roomier file system that allows execution (RMT014)",
+                )),
+            );
+        }
+    }
 }
 
 /// Control characters shown as escapes, so quoted output cannot move the
@@ -949,6 +1000,38 @@ rcline=.profile:9:[[ $- == *i* ]] && exec fish\n",
             "{}",
             found[0].message
         );
+    }
+
+    #[test]
+    fn temporary_directories_need_to_be_writable_and_roomy() {
+        let t = target();
+        let roomy = "df_tmp=tmpfs 8000000 10 7999990 1% /tmp\ndfi_tmp=tmpfs 2000000 10 1999990 1% /tmp\nusable_tmp=yes\n";
+        let r = with_lines(roomy);
+        assert_eq!(r.temp_dirs.len(), 1);
+        assert_eq!(codes(&findings(&observe(&t, &r))), Vec::<&str>::new());
+        // btrfs counts no inodes: unknown, not zero.
+        let r = with_lines("usable_tmp=yes\ndfi_tmp=/dev/sdb 0 0 0 - /tmp\n");
+        assert_eq!(r.temp_dirs[0].free_inodes, None);
+        assert_eq!(codes(&findings(&observe(&t, &r))), Vec::<&str>::new());
+        let r = with_lines(&format!(
+            "{roomy}tmpdir=/scratch/me\nusable_tmpdir=yes\ndf_tmpdir=/dev/sdc 100000 99000 1000 99% /scratch\n\
+gotmpdir=/gone\nusable_gotmpdir=no\n"
+        ));
+        let found = findings(&observe(&t, &r));
+        assert_eq!(codes(&found), ["RMT025", "RMT025"]);
+        assert_eq!(found[0].severity, Severity::Warning);
+        assert!(
+            found[0]
+                .message
+                .starts_with("TMPDIR=/scratch/me on box has 0 MiB and ? inodes free"),
+            "{}",
+            found[0].message
+        );
+        assert_eq!(found[1].severity, Severity::Error);
+        assert!(found[1]
+            .message
+            .starts_with("GOTMPDIR=/gone on box is not a directory"));
+        assert!(found[1].fix().unwrap().title.contains("mkdir -p /gone"));
     }
 
     #[test]

@@ -88,6 +88,16 @@ while [ "$n" -lt 16 ]; do
 done
 one cgroup_memory_max "$lim"
 one cgroup_v1_memory_limit "$(cat /sys/fs/cgroup/memory/memory.limit_in_bytes)"
+gtd=""; [ -n "$gobin" ] && gtd=$($to "$gobin" env GOTMPDIR)
+one tmpdir "$TMPDIR"
+one gotmpdir "$gtd"
+for k in tmp tmpdir gotmpdir; do
+  case $k in tmp) d=/tmp ;; tmpdir) d=$TMPDIR ;; *) d=$gtd ;; esac
+  [ -n "$d" ] || continue
+  if [ -d "$d" ] && [ -w "$d" ]; then one "usable_$k" yes; else one "usable_$k" no; fi
+  one "df_$k" "$(df -Pk "$d" | tail -n 1)"
+  one "dfi_$k" "$(df -Pi "$d" | tail -n 1)"
+done
 echo __gord_end=1
 "#;
 
@@ -148,6 +158,20 @@ pub struct StartupOutput {
     pub bytes: usize,
     /// The first of them, at most [`MAX_STARTUP_QUOTE`] bytes, secrets redacted.
     pub text: String,
+}
+
+/// A directory temporary files go to: /tmp, `$TMPDIR`, `go env GOTMPDIR`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TempDir {
+    /// `/tmp`, `TMPDIR` or `GOTMPDIR`.
+    pub which: String,
+    pub path: String,
+    /// A directory this user can write to; None when not reported.
+    pub usable: Option<bool>,
+    pub free_kib: Option<u64>,
+    /// None also when the file system has no inode count (btrfs says 0).
+    pub free_inodes: Option<u64>,
 }
 
 /// Everything the remote script reported. Missing facts are `None`.
@@ -214,6 +238,9 @@ pub struct RemoteFacts {
     /// (v2 `memory.max`, v1 `memory.limit_in_bytes`), in bytes; None: no limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cgroup_memory_max: Option<u64>,
+    /// /tmp, then `$TMPDIR` and `GOTMPDIR` when set.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub temp_dirs: Vec<TempDir>,
 }
 
 impl RemoteFacts {
@@ -341,6 +368,11 @@ pub fn parse_facts(output: &str) -> RemoteFacts {
     let mut seen_tool = [false; 3];
     let (mut startup_bytes, mut startup_text) = (0_usize, String::new());
     let (mut cgroup_v2, mut cgroup_v1) = (None, None);
+    let mut temp = [
+        TempDir::named("/tmp", Some("/tmp")),
+        TempDir::named("TMPDIR", None),
+        TempDir::named("GOTMPDIR", None),
+    ];
     for line in output.lines() {
         if !inside {
             if line.starts_with("__gord_begin=") {
@@ -382,7 +414,9 @@ pub fn parse_facts(output: &str) -> RemoteFacts {
             }
             // `Filesystem 1024-blocks Used Available Capacity Mounted-on`
             "df_home" => facts.home_free_kib = df_available(raw),
-            "dfi_home" => facts.home_free_inodes = df_available(raw),
+            "dfi_home" => facts.home_free_inodes = df_free_inodes(raw),
+            "tmpdir" => temp[1].path = value.unwrap_or_default(),
+            "gotmpdir" => temp[2].path = value.unwrap_or_default(),
             "exec_tmp" => facts.exec_tmp = Some(ExecProbe::parse(raw.trim())),
             "exec_home" => facts.exec_home = Some(ExecProbe::parse(raw.trim())),
             "exec_vscode" => facts.exec_vscode_server = Some(ExecProbe::parse(raw.trim())),
@@ -406,6 +440,16 @@ pub fn parse_facts(output: &str) -> RemoteFacts {
                     .parse::<u64>()
                     .ok()
                     .filter(|b| *b < CGROUP_V1_UNLIMITED)
+            }
+            _ if temp_key(key).is_some() => {
+                if let Some((field, index)) = temp_key(key) {
+                    let dir = &mut temp[index];
+                    match field {
+                        "usable" => dir.usable = Some(raw.trim() == "yes"),
+                        "df" => dir.free_kib = df_available(raw),
+                        _ => dir.free_inodes = df_free_inodes(raw),
+                    }
+                }
             }
             _ => {
                 let Some(rest) = key.strip_prefix("tool_") else {
@@ -431,6 +475,10 @@ pub fn parse_facts(output: &str) -> RemoteFacts {
         .zip(seen_tool)
         .filter_map(|(tool, seen)| seen.then_some(tool))
         .collect();
+    facts.temp_dirs = temp
+        .into_iter()
+        .filter(|d| !d.path.is_empty() && (d.usable.is_some() || d.free_kib.is_some()))
+        .collect();
     facts.cgroup_memory_max = match (cgroup_v2, cgroup_v1) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
@@ -442,6 +490,42 @@ pub fn parse_facts(output: &str) -> RemoteFacts {
         });
     }
     facts
+}
+
+impl TempDir {
+    fn named(which: &str, path: Option<&str>) -> Self {
+        TempDir {
+            which: which.to_string(),
+            path: path.unwrap_or_default().to_string(),
+            usable: None,
+            free_kib: None,
+            free_inodes: None,
+        }
+    }
+}
+
+/// `df_tmpdir` -> ("df", 1): which field of which temporary directory.
+fn temp_key(key: &str) -> Option<(&str, usize)> {
+    let (field, which) = key.split_once('_')?;
+    if !["usable", "df", "dfi"].contains(&field) {
+        return None;
+    }
+    let index = ["tmp", "tmpdir", "gotmpdir"]
+        .iter()
+        .position(|w| *w == which)?;
+    Some((field, index))
+}
+
+/// The free inodes of a `df -Pi` data line; None when the file system
+/// counts none (btrfs prints 0 inodes in all).
+fn df_free_inodes(line: &str) -> Option<u64> {
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    let n = fields.len();
+    if n < 6 {
+        return None;
+    }
+    let total: u64 = fields[n - 5].parse().ok()?;
+    (total > 0).then(|| fields[n - 3].parse().ok()).flatten()
 }
 
 /// The fourth column of a POSIX `df -P` data line: the space (KiB) or inodes free.
