@@ -499,3 +499,80 @@ fn a_tmpdir_that_does_not_exist_is_an_error_and_slash_tmp_with_room_is_quiet() {
         "{host:#}"
     );
 }
+
+#[test]
+fn a_user_whose_inotify_instances_are_nearly_all_taken_is_warned_and_the_limit_named() {
+    if !rig::is_root() || !std::path::Path::new("/usr/bin/python3").exists() {
+        skip::skip(
+            "remote_cli a_user_whose_inotify_instances",
+            "needs root (a login user) and /usr/bin/python3 (to hold inotify instances)",
+        );
+        return;
+    }
+    let max: u64 = std::fs::read_to_string("/proc/sys/fs/inotify/max_user_instances")
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let mut rig = Rig::new();
+    let home = rig.login_user("gordinotify", "/bin/bash", &[(".bashrc", "")]);
+    // A process of the user's own holds all but 3 of its inotify instances,
+    // each with one watch, as editors and watchers left running do.
+    let hold = max.saturating_sub(3);
+    let ready = home.join("ready");
+    let script = format!(
+        "import ctypes, time\nlibc = ctypes.CDLL(None)\nfds = [libc.inotify_init() for _ in range({hold})]\n\
+for fd in fds: libc.inotify_add_watch(fd, b'/tmp', 2)\nopen('{}', 'w').close()\ntime.sleep(120)\n",
+        ready.display()
+    );
+    /// Ends the holder even when an assertion fails first.
+    struct Holder(std::process::Child);
+    impl Drop for Holder {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let holder = Holder(
+        // setpriv execs python itself (runuser would stay its parent).
+        Command::new("setpriv")
+            .args([
+                "--reuid=gordinotify",
+                "--regid=gordinotify",
+                "--clear-groups",
+                "/usr/bin/python3",
+                "-c",
+                &script,
+            ])
+            .spawn()
+            .unwrap(),
+    );
+    crate::common::wait::until_empty(Duration::from_secs(10), "the holder is not ready", || {
+        if ready.exists() {
+            Vec::new()
+        } else {
+            vec![()]
+        }
+    });
+    let port = rig.start_sshd("inotify", &[GO_PATH_ENV]);
+    rig.trust_sshd(port);
+    let identity = format!("IdentityFile {}", rig.client_key.display());
+    rig.host("inotify", port, &["User gordinotify", &identity]);
+    let (report, _, _, stderr) = rig.gord_check(&["inotify", "--timeout", "5"]);
+    drop(holder);
+    let host = &report["hosts"][0];
+    assert_eq!(
+        host["remote"]["inotifyMaxInstances"], max,
+        "{host:#}\n{stderr}"
+    );
+    assert!(
+        host["remote"]["inotifyInstances"].as_u64().unwrap() >= hold,
+        "{host:#}"
+    );
+    let rmt026 = crate::common::entry(&host["findings"], "code", "RMT026");
+    assert!(
+        str_of(&rmt026["message"]).contains("inotify instances are in use"),
+        "{rmt026:#}"
+    );
+    assert!(str_of(&rmt026["fix"]["title"]).contains("/etc/sysctl.d/"));
+}

@@ -451,6 +451,67 @@ fn remote_findings(name: &str, r: &RemoteFacts, out: &mut Vec<Finding>) {
     shell_findings(name, r, out);
     memory_findings(name, r, out);
     temp_findings(name, r, out);
+    inotify_findings(name, r, out);
+}
+
+/// What VS Code's "unable to watch for file changes in this large
+/// workspace" page tells users to set `fs.inotify.max_user_watches` to;
+/// below [`LOW_INOTIFY_WATCHES`] (8,192 was the kernel default before 5.11)
+/// a large Go workspace runs out.
+pub const RECOMMENDED_INOTIFY_WATCHES: u64 = 524_288;
+pub const LOW_INOTIFY_WATCHES: u64 = 65_536;
+/// In use at or above this share (per cent) of a limit: the next window,
+/// gopls or a `go test -watch` tool fails to watch.
+pub const INOTIFY_FULL_PERCENT: u64 = 90;
+
+/// RMT026: the inotify limits against the watches and instances in use.
+fn inotify_findings(name: &str, r: &RemoteFacts, out: &mut Vec<Finding>) {
+    let full = |used: Option<u64>, max: Option<u64>| match (used, max) {
+        (Some(used), Some(max)) if max > 0 => used * 100 >= max * INOTIFY_FULL_PERCENT,
+        _ => false,
+    };
+    let mut problems = Vec::new();
+    if let Some(max) = r.inotify_max_watches.filter(|m| *m < LOW_INOTIFY_WATCHES) {
+        problems.push(format!("max_user_watches is {max}"));
+    }
+    if full(r.inotify_watches, r.inotify_max_watches) {
+        problems.push(format!(
+            "{} of {} watches are in use",
+            r.inotify_watches.unwrap_or_default(),
+            r.inotify_max_watches.unwrap_or_default()
+        ));
+    }
+    if full(r.inotify_instances, r.inotify_max_instances) {
+        problems.push(format!(
+            "{} of {} inotify instances are in use",
+            r.inotify_instances.unwrap_or_default(),
+            r.inotify_max_instances.unwrap_or_default()
+        ));
+    }
+    if problems.is_empty() {
+        return;
+    }
+    let show = |v: Option<u64>| v.map_or(String::from("?"), |n| n.to_string());
+    out.push(
+        finding(
+            "RMT026",
+            Severity::Warning,
+            format!(
+                "inotify on {name} is short: {}; VS Code then says \"unable to watch for file changes in this large workspace\" and gopls misses edits made outside the editor",
+                problems.join(", ")
+            ),
+        )
+        .with_detail(format!(
+            "fs.inotify.max_user_watches {}, in use {}; fs.inotify.max_user_instances {}, in use {}",
+            show(r.inotify_max_watches),
+            show(r.inotify_watches),
+            show(r.inotify_max_instances),
+            show(r.inotify_instances)
+        ))
+        .with_fix(Fix::advice(format!(
+            "On the host, as root: `printf 'fs.inotify.max_user_watches={RECOMMENDED_INOTIFY_WATCHES}\\nfs.inotify.max_user_instances=512\\n' > /etc/sysctl.d/60-inotify.conf && sysctl --system`; without root, exclude large folders from watching with the `files.watcherExclude` setting (e.g. `\"**/vendor/**\": true`)"
+        ))),
+    );
 }
 
 /// RMT025: /tmp, TMPDIR and GOTMPDIR must be writable directories with
@@ -997,6 +1058,43 @@ rcline=.profile:9:[[ $- == *i* ]] && exec fish\n",
             found[0]
                 .message
                 .contains("the cgroup memory limit is 512 MiB (the VS Code server requires 1 GB)"),
+            "{}",
+            found[0].message
+        );
+    }
+
+    #[test]
+    fn inotify_limits_are_held_against_what_is_in_use() {
+        let t = target();
+        let roomy = "inotify_max_watches=524288\ninotify_max_instances=128\ninotify_watches=40000\ninotify_instances=12\n";
+        assert_eq!(
+            codes(&findings(&observe(&t, &with_lines(roomy)))),
+            Vec::<&str>::new()
+        );
+        let old_default = with_lines("inotify_max_watches=8192\ninotify_max_instances=128\ninotify_watches=100\ninotify_instances=3\n");
+        let found = findings(&observe(&t, &old_default));
+        assert_eq!(codes(&found), ["RMT026"]);
+        assert!(
+            found[0].message.contains("max_user_watches is 8192"),
+            "{}",
+            found[0].message
+        );
+        assert!(found[0]
+            .fix()
+            .unwrap()
+            .title
+            .contains("max_user_watches=524288"));
+        assert!(found[0]
+            .fix()
+            .unwrap()
+            .title
+            .contains("files.watcherExclude"));
+        let busy = with_lines("inotify_max_watches=100000\ninotify_max_instances=128\ninotify_watches=95000\ninotify_instances=120\n");
+        let found = findings(&observe(&t, &busy));
+        assert!(
+            found[0].message.contains(
+                "95000 of 100000 watches are in use, 120 of 128 inotify instances are in use"
+            ),
             "{}",
             found[0].message
         );

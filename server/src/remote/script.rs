@@ -88,6 +88,12 @@ while [ "$n" -lt 16 ]; do
 done
 one cgroup_memory_max "$lim"
 one cgroup_v1_memory_limit "$(cat /sys/fs/cgroup/memory/memory.limit_in_bytes)"
+one inotify_max_watches "$(cat /proc/sys/fs/inotify/max_user_watches)"
+one inotify_max_instances "$(cat /proc/sys/fs/inotify/max_user_instances)"
+if [ -r /proc/sys/fs/inotify/max_user_watches ]; then
+  one inotify_watches "$(grep -rh '^inotify wd:' /proc/[0-9]*/fdinfo | wc -l)"
+  one inotify_instances "$(grep -rl '^inotify wd:' /proc/[0-9]*/fdinfo | wc -l)"
+fi
 gtd=""; [ -n "$gobin" ] && gtd=$($to "$gobin" env GOTMPDIR)
 one tmpdir "$TMPDIR"
 one gotmpdir "$gtd"
@@ -238,6 +244,18 @@ pub struct RemoteFacts {
     /// (v2 `memory.max`, v1 `memory.limit_in_bytes`), in bytes; None: no limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cgroup_memory_max: Option<u64>,
+    /// `fs.inotify.max_user_watches` and `max_user_instances`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inotify_max_watches: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inotify_max_instances: Option<u64>,
+    /// inotify watches in use by the processes this user can see (all of
+    /// them for root), counted in /proc/PID/fdinfo.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inotify_watches: Option<u64>,
+    /// inotify instances holding at least one watch, counted likewise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inotify_instances: Option<u64>,
     /// /tmp, then `$TMPDIR` and `GOTMPDIR` when set.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub temp_dirs: Vec<TempDir>,
@@ -432,6 +450,10 @@ pub fn parse_facts(output: &str) -> RemoteFacts {
                 facts.mem_available_kib = meminfo_kib(raw, "MemAvailable:");
                 facts.swap_total_kib = meminfo_kib(raw, "SwapTotal:");
             }
+            "inotify_max_watches" => facts.inotify_max_watches = raw.trim().parse().ok(),
+            "inotify_max_instances" => facts.inotify_max_instances = raw.trim().parse().ok(),
+            "inotify_watches" => facts.inotify_watches = raw.trim().parse().ok(),
+            "inotify_instances" => facts.inotify_instances = raw.trim().parse().ok(),
             "nproc" => facts.cpus = raw.trim().parse().ok().filter(|n| *n > 0),
             "cgroup_memory_max" => cgroup_v2 = raw.trim().parse::<u64>().ok(),
             "cgroup_v1_memory_limit" => {
