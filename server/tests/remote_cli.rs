@@ -576,3 +576,81 @@ for fd in fds: libc.inotify_add_watch(fd, b'/tmp', 2)\nopen('{}', 'w').close()\n
     );
     assert!(str_of(&rmt026["fix"]["title"]).contains("/etc/sysctl.d/"));
 }
+
+#[test]
+fn old_server_builds_are_listed_and_the_fix_removes_only_old_ones_that_do_not_run() {
+    if !rig::is_root() {
+        skip::skip(
+            "remote_cli old_server_builds",
+            "creating the rig's login users needs root",
+        );
+        return;
+    }
+    let mut rig = Rig::new();
+    let home = rig.login_user("gordservers", "/bin/bash", &[(".bashrc", "")]);
+    let bin = home.join(".vscode-server/bin");
+    // Newest first: c0 … c4; c3 is old but runs.
+    let names = ["c0", "c1", "c2", "c3", "c4"];
+    for name in names {
+        std::fs::create_dir_all(bin.join(name)).unwrap();
+        std::fs::write(bin.join(name).join("product.json"), vec![b'x'; 64 * 1024]).unwrap();
+    }
+    std::fs::copy("/bin/sleep", bin.join("c3/node")).unwrap();
+    rig::run("chown", &["-R", "gordservers", home.to_str().unwrap()]);
+    for (age, name) in names.iter().enumerate() {
+        let stamp = format!("@{}", 1_700_000_000 - age * 86_400);
+        rig::run("touch", &["-d", &stamp, bin.join(name).to_str().unwrap()]);
+    }
+    struct Running(std::process::Child);
+    impl Drop for Running {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let running = Running(
+        Command::new("setpriv")
+            .args([
+                "--reuid=gordservers",
+                "--regid=gordservers",
+                "--clear-groups",
+            ])
+            .arg(bin.join("c3/node"))
+            .arg("120")
+            .spawn()
+            .unwrap(),
+    );
+    let port = rig.start_sshd("servers", &[GO_PATH_ENV]);
+    rig.trust_sshd(port);
+    let identity = format!("IdentityFile {}", rig.client_key.display());
+    rig.host("servers", port, &["User gordservers", &identity]);
+    let (report, _, _, stderr) = rig.gord_check(&["servers", "--timeout", "5"]);
+    drop(running);
+    let host = &report["hosts"][0];
+    let builds = host["remote"]["serverBuilds"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{host:#}\n{stderr}"));
+    assert_eq!(builds.len(), 5, "{host:#}");
+    let c3 = crate::common::entry(&host["remote"]["serverBuilds"], "path", "bin/c3");
+    assert_eq!(c3["running"], 1, "{host:#}");
+    let rmt027 = crate::common::entry(&host["findings"], "code", "RMT027");
+    assert!(
+        str_of(&rmt027["message"]).starts_with("servers keeps 5 VS Code server builds"),
+        "{rmt027:#}"
+    );
+    assert_eq!(
+        rmt027["fix"]["command"],
+        serde_json::json!([
+            "ssh",
+            "--",
+            "servers",
+            "rm",
+            "-rf",
+            "--",
+            ".vscode-server/bin/c2",
+            ".vscode-server/bin/c4"
+        ])
+    );
+    // Nothing was removed: the fix is the user's to run.
+    assert!(bin.join("c4").exists());
+}

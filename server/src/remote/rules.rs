@@ -116,7 +116,7 @@ pub fn findings(o: &Observed<'_>) -> Vec<Finding> {
         );
     }
     if let Some(r) = o.remote {
-        remote_findings(&t.alias, r, &mut out);
+        remote_findings(&t.alias, Some(&t.alias), r, &mut out);
     }
     for f in &mut out {
         f.subject = Subject::Host {
@@ -253,11 +253,13 @@ fn below(have: &str, minimum: &str) -> bool {
 /// About [`Subject::Workspace`]; `name` is how messages call the machine.
 pub fn machine_findings(name: &str, r: &RemoteFacts) -> Vec<Finding> {
     let mut out = Vec::new();
-    remote_findings(name, r, &mut out);
+    remote_findings(name, None, r, &mut out);
     out
 }
 
-fn remote_findings(name: &str, r: &RemoteFacts, out: &mut Vec<Finding>) {
+/// `ssh`: the alias to reach the machine by, for fixes run from here; None
+/// for this machine.
+fn remote_findings(name: &str, ssh: Option<&str>, r: &RemoteFacts, out: &mut Vec<Finding>) {
     let mut too_old = Vec::new();
     for need in VSCODE_SERVER_NEEDS {
         let have = match need.what {
@@ -452,6 +454,84 @@ fn remote_findings(name: &str, r: &RemoteFacts, out: &mut Vec<Finding>) {
     memory_findings(name, r, out);
     temp_findings(name, r, out);
     inotify_findings(name, r, out);
+    server_findings(name, ssh, r, out);
+}
+
+/// Server builds kept by RMT027's fix: the newest, and one to go back to.
+pub const KEEP_SERVER_BUILDS: usize = 2;
+
+/// RMT027: more VS Code server builds than the newest few, each about 200 MB.
+fn server_findings(name: &str, ssh: Option<&str>, r: &RemoteFacts, out: &mut Vec<Finding>) {
+    if r.server_builds.len() <= KEEP_SERVER_BUILDS + 1 {
+        return;
+    }
+    let mut newest_first: Vec<&super::script::ServerBuild> = r.server_builds.iter().collect();
+    newest_first.sort_by_key(|b| std::cmp::Reverse(b.modified_unix.unwrap_or(0)));
+    let old: Vec<&super::script::ServerBuild> = newest_first
+        .iter()
+        .skip(KEEP_SERVER_BUILDS)
+        .filter(|b| b.running == 0)
+        .copied()
+        .collect();
+    if old.is_empty() {
+        return;
+    }
+    let size = |builds: &[&super::script::ServerBuild]| -> u64 {
+        builds.iter().filter_map(|b| b.size_kib).sum::<u64>() / 1024
+    };
+    let lines: Vec<String> = newest_first
+        .iter()
+        .map(|b| {
+            let age = match (r.now_unix, b.modified_unix) {
+                (Some(now), Some(at)) => format!("{} days old", now.saturating_sub(at) / 86_400),
+                _ => String::from("age unknown"),
+            };
+            let running = match b.running {
+                0 => String::new(),
+                n => format!(", {n} running"),
+            };
+            format!(
+                "~/.vscode-server/{}: {} MiB, {age}{running}",
+                b.path,
+                b.size_kib
+                    .map_or(String::from("?"), |k| (k / 1024).to_string())
+            )
+        })
+        .collect();
+    let targets: Vec<String> = old
+        .iter()
+        .map(|b| match (ssh, &r.home) {
+            (None, Some(home)) => format!("{home}/.vscode-server/{}", b.path),
+            _ => format!(".vscode-server/{}", b.path),
+        })
+        .collect();
+    let mut argv: Vec<String> = match ssh {
+        Some(alias) => vec!["ssh".into(), "--".into(), alias.to_string()],
+        None => Vec::new(),
+    };
+    argv.extend(["rm".into(), "-rf".into(), "--".into()]);
+    argv.extend(targets);
+    out.push(
+        finding(
+            "RMT027",
+            Severity::Warning,
+            format!(
+                "{name} keeps {} VS Code server builds ({} MiB); {} of them are older than the newest {KEEP_SERVER_BUILDS} and not running ({} MiB)",
+                r.server_builds.len(),
+                size(&newest_first),
+                old.len(),
+                size(&old)
+            ),
+        )
+        .with_detail(lines.join("\n"))
+        .with_fix(Fix::run(
+            format!(
+                "Remove the {} old builds (you confirm; the newest {KEEP_SERVER_BUILDS} and every running one stay)",
+                old.len()
+            ),
+            argv,
+        )),
+    );
 }
 
 /// What VS Code's "unable to watch for file changes in this large
@@ -1097,6 +1177,65 @@ rcline=.profile:9:[[ $- == *i* ]] && exec fish\n",
             ),
             "{}",
             found[0].message
+        );
+    }
+
+    #[test]
+    fn old_server_builds_beyond_the_newest_two_are_removed_by_a_confirmed_command_never_running_ones(
+    ) {
+        let t = target();
+        let day = 86_400;
+        let builds = |n: u64| -> String {
+            (0..n)
+                .map(|i| {
+                    format!(
+                        "server=bin/c{i}|204800|{}|{}\n",
+                        1_000 * day - i * day,
+                        u8::from(i == 3)
+                    )
+                })
+                .collect()
+        };
+        let three = with_lines(&format!("now={}\n{}", 1_000 * day, builds(3)));
+        assert_eq!(codes(&findings(&observe(&t, &three))), Vec::<&str>::new());
+        let five = with_lines(&format!(
+            "now={}\nhome=/home/dev\n{}server=bin/../../etc|1|1|0\n",
+            1_000 * day,
+            builds(5)
+        ));
+        assert_eq!(
+            five.server_builds.len(),
+            5,
+            "a path that is not a plain name is dropped"
+        );
+        let found = findings(&observe(&t, &five));
+        assert_eq!(codes(&found), ["RMT027"]);
+        assert!(found[0].message.starts_with("box keeps 5 VS Code server builds (1000 MiB); 2 of them are older than the newest 2 and not running (400 MiB)"), "{}", found[0].message);
+        let detail = found[0].detail.as_deref().unwrap();
+        assert!(
+            detail.contains("~/.vscode-server/bin/c3: 200 MiB, 3 days old, 1 running"),
+            "{detail}"
+        );
+        let fix = found[0].fix().unwrap();
+        assert!(!fix.safe);
+        assert_eq!(
+            fix.command.as_deref().unwrap(),
+            [
+                "ssh",
+                "--",
+                "box",
+                "rm",
+                "-rf",
+                "--",
+                ".vscode-server/bin/c2",
+                ".vscode-server/bin/c4"
+            ]
+        );
+        // On this machine the command runs here, on absolute paths.
+        let here = machine_findings("this machine", &five);
+        assert_eq!(
+            here[0].fix().unwrap().command.as_deref().unwrap()[..4],
+            ["rm", "-rf", "--", "/home/dev/.vscode-server/bin/c2"]
         );
     }
 

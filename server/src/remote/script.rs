@@ -94,6 +94,17 @@ if [ -r /proc/sys/fs/inotify/max_user_watches ]; then
   one inotify_watches "$(grep -rh '^inotify wd:' /proc/[0-9]*/fdinfo | wc -l)"
   one inotify_instances "$(grep -rl '^inotify wd:' /proc/[0-9]*/fdinfo | wc -l)"
 fi
+one now "$(date +%s)"
+ns=0
+for d in "$HOME"/.vscode-server/bin/* "$HOME"/.vscode-server/cli/servers/*; do
+  [ -d "$d" ] || continue
+  ns=$((ns+1)); [ "$ns" -le 60 ] || break
+  rel=${d#"$HOME"/.vscode-server/}
+  kib=$($to du -sk "$d" | cut -f1)
+  mt=$(stat -c %Y "$d")
+  run=$(grep -ls ".vscode-server/${rel}[/]" /proc/[0-9]*/cmdline | wc -l)
+  echo "server=$rel|$kib|$mt|$run"
+done
 gtd=""; [ -n "$gobin" ] && gtd=$($to "$gobin" env GOTMPDIR)
 one tmpdir "$TMPDIR"
 one gotmpdir "$gtd"
@@ -180,6 +191,22 @@ pub struct TempDir {
     pub free_inodes: Option<u64>,
 }
 
+/// One installed VS Code server build under ~/.vscode-server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerBuild {
+    /// Relative to ~/.vscode-server: `bin/COMMIT` or `cli/servers/Stable-COMMIT`.
+    pub path: String,
+    pub size_kib: Option<u64>,
+    /// Last modification, Unix seconds: when it was installed or last updated.
+    pub modified_unix: Option<u64>,
+    /// Processes whose command line runs from it.
+    pub running: u32,
+}
+
+/// At most this many server builds are read.
+pub const MAX_SERVER_BUILDS: usize = 60;
+
 /// Everything the remote script reported. Missing facts are `None`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -256,6 +283,12 @@ pub struct RemoteFacts {
     /// inotify instances holding at least one watch, counted likewise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inotify_instances: Option<u64>,
+    /// The remote's clock when the script ran (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub now_unix: Option<u64>,
+    /// Installed VS Code server builds (at most [`MAX_SERVER_BUILDS`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub server_builds: Vec<ServerBuild>,
     /// /tmp, then `$TMPDIR` and `GOTMPDIR` when set.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub temp_dirs: Vec<TempDir>,
@@ -454,6 +487,12 @@ pub fn parse_facts(output: &str) -> RemoteFacts {
             "inotify_max_instances" => facts.inotify_max_instances = raw.trim().parse().ok(),
             "inotify_watches" => facts.inotify_watches = raw.trim().parse().ok(),
             "inotify_instances" => facts.inotify_instances = raw.trim().parse().ok(),
+            "now" => facts.now_unix = raw.trim().parse().ok(),
+            "server" => {
+                if facts.server_builds.len() < MAX_SERVER_BUILDS {
+                    facts.server_builds.extend(server_build(raw));
+                }
+            }
             "nproc" => facts.cpus = raw.trim().parse().ok().filter(|n| *n > 0),
             "cgroup_memory_max" => cgroup_v2 = raw.trim().parse::<u64>().ok(),
             "cgroup_v1_memory_limit" => {
@@ -524,6 +563,31 @@ impl TempDir {
             free_inodes: None,
         }
     }
+}
+
+/// `bin/COMMIT|KIB|MTIME|RUNNING` as a build; None unless the path is a
+/// plain `bin/NAME` or `cli/servers/NAME` (NAME of letters, digits, `.`,
+/// `_` and `-`), so a fix can name it safely.
+fn server_build(value: &str) -> Option<ServerBuild> {
+    let mut parts = value.split('|');
+    let path = parts.next()?.trim();
+    let name = path
+        .strip_prefix("bin/")
+        .or_else(|| path.strip_prefix("cli/servers/"))?;
+    let plain = |c: char| c.is_ascii_alphanumeric() || "._-".contains(c);
+    if name.is_empty() || name.starts_with('.') || !name.chars().all(plain) {
+        return None;
+    }
+    let mut number = || parts.next().and_then(|p| p.trim().parse::<u64>().ok());
+    let size_kib = number();
+    let modified_unix = number();
+    let running = number().and_then(|n| u32::try_from(n).ok()).unwrap_or(0);
+    Some(ServerBuild {
+        path: path.to_string(),
+        size_kib,
+        modified_unix,
+        running,
+    })
 }
 
 /// `df_tmpdir` -> ("df", 1): which field of which temporary directory.
