@@ -455,6 +455,54 @@ fn remote_findings(name: &str, ssh: Option<&str>, r: &RemoteFacts, out: &mut Vec
     temp_findings(name, r, out);
     inotify_findings(name, r, out);
     server_findings(name, ssh, r, out);
+    network_fs_findings(name, r, out);
+}
+
+/// File-system types that are network file systems, as `stat -f -c %T`
+/// names them (prefixes: `nfs` also covers `nfs4`, `smb` covers `smb2`).
+const NETWORK_FS: [&str; 9] = [
+    "nfs",
+    "cifs",
+    "smb",
+    "afs",
+    "ceph",
+    "lustre",
+    "gpfs",
+    "glusterfs",
+    "fuse.sshfs",
+];
+
+pub fn is_network_fs(fs_type: &str) -> bool {
+    let fs_type = fs_type.trim().to_ascii_lowercase();
+    NETWORK_FS.iter().any(|n| fs_type.starts_with(n))
+}
+
+/// RMT028: the server's directory, the home or the Go caches on a network
+/// file system, where locks hang and file watching misses changes.
+fn network_fs_findings(name: &str, r: &RemoteFacts, out: &mut Vec<Finding>) {
+    let remote: Vec<String> = r
+        .file_systems
+        .iter()
+        .filter(|f| is_network_fs(&f.fs_type))
+        .map(|f| format!("{} ({})", f.what, f.fs_type))
+        .collect();
+    if remote.is_empty() {
+        return;
+    }
+    out.push(
+        finding(
+            "RMT028",
+            Severity::Warning,
+            format!(
+                "{} on {name} {} on a network file system: the VS Code server's lock file (`vscode-remote-lock.*`) and Go's module cache lock can hang there (`no locks available`), and gopls misses changes made elsewhere",
+                remote.join(", "),
+                if remote.len() == 1 { "is" } else { "are" }
+            ),
+        )
+        .with_fix(Fix::advice(
+            "In your local VS Code settings set `\"remote.SSH.lockfilesInTmp\": true` (and `\"remote.SSH.useFlock\": false` if locks still hang), or `remote.SSH.serverInstallPath` to a local disk; keep the Go caches on local disk: `go env -w GOMODCACHE=/var/tmp/$USER/gomod GOCACHE=/var/tmp/$USER/gocache`",
+        )),
+    );
 }
 
 /// Server builds kept by RMT027's fix: the newest, and one to go back to.
@@ -1237,6 +1285,24 @@ rcline=.profile:9:[[ $- == *i* ]] && exec fish\n",
             here[0].fix().unwrap().command.as_deref().unwrap()[..4],
             ["rm", "-rf", "--", "/home/dev/.vscode-server/bin/c2"]
         );
+    }
+
+    #[test]
+    fn a_server_directory_or_go_cache_on_nfs_is_named_with_the_lock_settings() {
+        let t = target();
+        let local = with_lines(
+            "fs_home=ext2/ext3\nfs_vscode=ext2/ext3\nfs_gomodcache=btrfs\nfs_gocache=tmpfs\n",
+        );
+        assert_eq!(local.file_systems.len(), 4);
+        assert_eq!(codes(&findings(&observe(&t, &local))), Vec::<&str>::new());
+        let nfs = with_lines("fs_home=nfs\nfs_vscode=nfs\nfs_gomodcache=\nfs_gocache=smb2\n");
+        assert_eq!(nfs.file_systems.len(), 3, "an absent directory has no type");
+        let found = findings(&observe(&t, &nfs));
+        assert_eq!(codes(&found), ["RMT028"]);
+        assert!(found[0].message.starts_with("the home directory (nfs), ~/.vscode-server (nfs), GOCACHE (smb2) on box are on a network file system"), "{}", found[0].message);
+        let fix = &found[0].fix().unwrap().title;
+        assert!(fix.contains("remote.SSH.lockfilesInTmp") && fix.contains("remote.SSH.useFlock"));
+        assert!(is_network_fs("nfs4") && is_network_fs("fuse.sshfs") && !is_network_fs("fuseblk"));
     }
 
     #[test]

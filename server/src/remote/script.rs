@@ -52,8 +52,14 @@ if [ -n "$gobin" ]; then
   one go_version "$($to "$gobin" version)"
   gp=$($to "$gobin" env GOPATH)
   one gopath "$gp"
-  one gomodcache "$($to "$gobin" env GOMODCACHE)"
+  gmc=$($to "$gobin" env GOMODCACHE); one gomodcache "$gmc"
+  gc=$($to "$gobin" env GOCACHE)
 fi
+fst() { [ -n "$1" ] && [ -e "$1" ] && stat -f -c %T "$1"; }
+one fs_home "$(fst "$HOME")"
+one fs_vscode "$(fst "$HOME/.vscode-server")"
+one fs_gomodcache "$(fst "$gmc")"
+one fs_gocache "$(fst "$gc")"
 gp1=${gp%%:*}; [ -n "$gp1" ] || gp1=$HOME/go
 for t in gopls dlv golangci-lint; do
   p=$(command -v "$t"); onpath=yes
@@ -191,6 +197,16 @@ pub struct TempDir {
     pub free_inodes: Option<u64>,
 }
 
+/// Where a directory lives: `~/.vscode-server` on `nfs`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileSystem {
+    /// `the home directory`, `~/.vscode-server`, `GOMODCACHE`, `GOCACHE`.
+    pub what: String,
+    /// As `stat -f -c %T` names it: `ext2/ext3`, `nfs`, `cifs`, `fuseblk`.
+    pub fs_type: String,
+}
+
 /// One installed VS Code server build under ~/.vscode-server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -289,6 +305,11 @@ pub struct RemoteFacts {
     /// Installed VS Code server builds (at most [`MAX_SERVER_BUILDS`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub server_builds: Vec<ServerBuild>,
+    /// File-system types (`stat -f -c %T`) of the home directory,
+    /// ~/.vscode-server, GOMODCACHE and GOCACHE, in that order, for those
+    /// that exist.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub file_systems: Vec<FileSystem>,
     /// /tmp, then `$TMPDIR` and `GOTMPDIR` when set.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub temp_dirs: Vec<TempDir>,
@@ -487,6 +508,21 @@ pub fn parse_facts(output: &str) -> RemoteFacts {
             "inotify_max_instances" => facts.inotify_max_instances = raw.trim().parse().ok(),
             "inotify_watches" => facts.inotify_watches = raw.trim().parse().ok(),
             "inotify_instances" => facts.inotify_instances = raw.trim().parse().ok(),
+            "fs_home" | "fs_vscode" | "fs_gomodcache" | "fs_gocache" => {
+                if let Some(fs_type) = value {
+                    let what = match key {
+                        "fs_home" => "the home directory",
+                        "fs_vscode" => "~/.vscode-server",
+                        "fs_gomodcache" => "GOMODCACHE",
+                        _ => "GOCACHE",
+                    };
+                    facts.file_systems.retain(|f| f.what != what);
+                    facts.file_systems.push(FileSystem {
+                        what: what.to_string(),
+                        fs_type: cut(&fs_type, 64).to_string(),
+                    });
+                }
+            }
             "now" => facts.now_unix = raw.trim().parse().ok(),
             "server" => {
                 if facts.server_builds.len() < MAX_SERVER_BUILDS {
