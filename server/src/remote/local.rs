@@ -282,6 +282,27 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn with_no_tools_at_all_the_script_still_ends_and_the_new_rules_stay_quiet() {
+        // PATH names nothing: only the shell's builtins run. Every fact a
+        // tool would give is unknown, which is no finding of its own.
+        let home = tempfile::tempdir().unwrap();
+        let out = SystemRunner
+            .run(local_spec(Some(home.path())).env("PATH", "/nonexistent"))
+            .await
+            .unwrap();
+        let facts = parse_facts(&out.stdout_text());
+        assert!(facts.complete, "{}", out.stdout_text());
+        assert_eq!(facts.mem_total_kib, None);
+        assert_eq!(facts.file_systems, []);
+        let codes: Vec<String> = local_findings(&facts).into_iter().map(|f| f.code).collect();
+        for quiet in [
+            "RMT021", "RMT022", "RMT023", "RMT024", "RMT025", "RMT026", "RMT027", "RMT028",
+        ] {
+            assert!(!codes.iter().any(|c| c == quiet), "{quiet} in {codes:?}");
+        }
+    }
+
+    #[tokio::test]
     async fn an_rc_file_that_execs_another_shell_is_judged_here_as_on_a_remote() {
         let home = tempfile::tempdir().unwrap();
         std::fs::write(home.path().join(".bashrc"), "export EDITOR=vi\nexec zsh\n").unwrap();

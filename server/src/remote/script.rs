@@ -542,7 +542,14 @@ pub fn parse_facts(output: &str) -> RemoteFacts {
                 if let Some((field, index)) = temp_key(key) {
                     let dir = &mut temp[index];
                     match field {
-                        "usable" => dir.usable = Some(raw.trim() == "yes"),
+                        "usable" => {
+                            dir.usable = match raw.trim() {
+                                "yes" => Some(true),
+                                "no" => Some(false),
+                                // The tools `one` pipes through are missing.
+                                _ => None,
+                            }
+                        }
                         "df" => dir.free_kib = df_available(raw),
                         _ => dir.free_inodes = df_free_inodes(raw),
                     }
