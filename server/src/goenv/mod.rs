@@ -5,6 +5,7 @@ mod cgo;
 mod checks;
 pub mod env;
 pub mod gomod;
+pub mod install;
 pub mod probe;
 pub mod tools;
 pub mod version;
