@@ -1,5 +1,6 @@
-//! The remote script's output parser, and the key file classifier: any bytes,
-//! no panic, and facts only from between the markers.
+//! The remote script's output parser, the rules over its facts (start-up
+//! output, rc lines, memory) and the key file classifier: any bytes, no
+//! panic, and facts only from between the markers.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -10,6 +11,8 @@ fuzz_target!(|data: &[u8]| {
     if !text.contains("__gord_begin=") {
         assert_eq!(facts, gord::remote::script::RemoteFacts::default());
     }
+    let _ = gord::remote::rules::machine_findings("fuzz", &facts);
+    let _ = gord::remote::rules::exec_target(&text);
     let _ = gord::remote::keyfile::classify_key(&text);
     let _ = gord::remote::probe::server_version(&text);
     let _ = gord::remote::target::check_host_argument(&text);

@@ -43,6 +43,7 @@ pub fn catalogue() -> Vec<Arc<dyn Check>> {
     all.extend(container::catalogue());
     all.extend(preload::checks::catalogue());
     all.extend(ssh::check::catalogue());
+    all.extend(remote::local::catalogue());
     all
 }
 

@@ -27,6 +27,45 @@ fn check<'a>(report: &'a Value, id: &str) -> &'a Value {
 }
 
 #[test]
+fn in_a_remote_like_window_the_report_judges_this_machine_with_the_remote_rules() {
+    let home = tempfile::tempdir().unwrap();
+    let home_text = home.path().to_str().unwrap();
+    // No trace of a VS Code server: a local window, nothing to judge.
+    let out = run(&["check", "-f", "json"], &[("HOME", home_text)]);
+    let report = json_report(&out.stdout);
+    assert_eq!(check(&report, "RMT020")["status"], "skipped");
+    // ~/.vscode-server exists, and ~/.bashrc execs zsh for every shell.
+    std::fs::create_dir(home.path().join(".vscode-server")).unwrap();
+    std::fs::write(home.path().join(".bashrc"), "alias ll='ls -l'\nexec zsh\n").unwrap();
+    let out = run(&["check", "-f", "json"], &[("HOME", home_text)]);
+    let report = json_report(&out.stdout);
+    let rmt020 = check(&report, "RMT020");
+    assert_eq!(rmt020["area"], "remote", "{rmt020:#}");
+    assert_eq!(rmt020["status"], "error", "{rmt020:#}");
+    let detail = str_of(&rmt020["detail"]);
+    assert!(detail.contains(".vscode-server exists"), "{detail}");
+    assert!(detail.contains("kernel "), "{detail}");
+    assert!(
+        str_of(&rmt020["message"])
+            .starts_with("RMT023: ~/.bashrc:2 on this machine runs `exec zsh`"),
+        "{rmt020:#}"
+    );
+    assert!(
+        detail.contains("\nRMT023 ~/.bashrc:2 on this machine"),
+        "{detail}"
+    );
+    assert!(str_of(&rmt020["fix"]["title"]).contains("if [[ $- == *i* ]]; then exec zsh; fi"));
+    // The text report shows it under its own area.
+    let out = run(&["check"], &[("HOME", home_text), ("NO_COLOR", "1")]);
+    assert!(out.stdout.contains("Remote hosts"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("RMT020 This machine's server"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
 fn json_on_the_example_workspace_lists_every_check_with_its_status() {
     let out = run(
         &[

@@ -375,3 +375,35 @@ fn a_did_change_older_than_or_as_old_as_the_open_text_is_ignored() {
     );
     editor.wait_diagnostics(&uri, |_| true);
 }
+
+#[test]
+fn in_a_remote_ssh_window_the_health_report_has_this_machines_server_checks() {
+    let ws = workspace_requiring("1.21");
+    let home = tempfile::tempdir().unwrap();
+    let agent = home.path().join(".vscode-server");
+    std::fs::create_dir(&agent).unwrap();
+    std::fs::write(home.path().join(".profile"), "exec tmux\n").unwrap();
+    let agent_text = agent.display().to_string();
+    let mut editor = Editor::start(&[
+        ("GOTOOLCHAIN", "local"),
+        ("HOME", home.path().to_str().unwrap()),
+        ("VSCODE_AGENT_FOLDER", &agent_text),
+    ]);
+    editor.ignore(&["gord/status", "textDocument/publishDiagnostics"]);
+    editor.initialize(ws.path(), json!({ "trusted": true }));
+    let health = editor.request("gord/health", Some(json!({})));
+    let checks = health["result"]["checks"].as_array().unwrap();
+    let rmt020 = checks.iter().find(|c| c["id"] == "RMT020").unwrap();
+    assert_eq!(rmt020["area"], "remote");
+    assert_eq!(rmt020["status"], "warning", "{rmt020:#}");
+    let detail = str_of(&rmt020["detail"]);
+    assert!(
+        detail.contains(&format!("VSCODE_AGENT_FOLDER={agent_text}")),
+        "{detail}"
+    );
+    assert!(
+        str_of(&rmt020["message"])
+            .starts_with("RMT023: ~/.profile:1 on this machine runs `exec tmux`"),
+        "{rmt020:#}"
+    );
+}

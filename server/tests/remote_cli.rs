@@ -493,3 +493,314 @@ fn a_host_that_allows_one_session_per_connection_still_answers_every_check() {
     assert!(host["connect"]["sessionLanded"]["hostname"].is_string());
     assert_eq!(rig.logins_to(port), 2);
 }
+
+/// The findings of host `alias` in a fleet report.
+fn host_codes(report: &serde_json::Value, alias: &str) -> Vec<String> {
+    let hosts = report["hosts"].as_array().unwrap();
+    let index = hosts.iter().position(|h| h["host"] == alias).unwrap();
+    codes(report, index)
+}
+
+#[test]
+fn shell_start_up_problems_are_found_on_real_logins_and_a_guarded_bashrc_stays_quiet() {
+    if !rig::is_root() {
+        skip::skip(
+            "remote_cli shell_start_up_problems",
+            "creating the rig's login users needs root",
+        );
+        return;
+    }
+    let fish = ["/usr/bin/fish", "/bin/fish"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists());
+    let mut rig = Rig::new();
+    // Debian's own guard, then output and an exec that only interactive shells reach.
+    rig.login_user(
+        "gordquiet",
+        "/bin/bash",
+        &[(
+            ".bashrc",
+            "case $- in\n    *i*) ;;\n      *) return;;\nesac\necho welcome\nexec zsh\n",
+        )],
+    );
+    rig.login_user(
+        "gordnoisy",
+        "/bin/bash",
+        &[(".bashrc", "echo \"Welcome to the rig, $USER!\"\nprintf 'token=ghp_%s\\n' 0123456789abcdef0123456789abcdef0123\n")],
+    );
+    // The shell that was to run `sh -s` is replaced by dash, which reads
+    // the script from the session instead: the script still reports.
+    rig.login_user(
+        "gordexec",
+        "/bin/bash",
+        &[(".bashrc", "export EDITOR=vi\nexec /bin/sh\n")],
+    );
+    if let Some(fish) = fish {
+        rig.login_user("gordfish", fish, &[]);
+    }
+    let port = rig.start_sshd("shells", &[GO_PATH_ENV]);
+    rig.trust_sshd(port);
+    let identity = format!("IdentityFile {}", rig.client_key.display());
+    let mut hosts = vec!["quiet", "noisy", "exec"];
+    if fish.is_some() {
+        hosts.push("fish");
+    }
+    for alias in &hosts {
+        let user = format!("User gord{alias}");
+        rig.host(alias, port, &[&user, &identity]);
+    }
+    let (report, _, _, stderr) = rig.gord_check(&["--all", "--timeout", "5"]);
+    let shell_codes = |alias: &str| -> Vec<String> {
+        host_codes(&report, alias)
+            .into_iter()
+            .filter(|c| ["RMT010", "RMT021", "RMT022", "RMT023"].contains(&c.as_str()))
+            .collect()
+    };
+    assert_eq!(
+        shell_codes("quiet"),
+        Vec::<String>::new(),
+        "{report:#}\n{stderr}"
+    );
+    assert_eq!(shell_codes("noisy"), ["RMT021"], "{report:#}");
+    assert_eq!(shell_codes("exec"), ["RMT023"], "{report:#}");
+    let hosts_json = report["hosts"].as_array().unwrap();
+    let host = |alias: &str| hosts_json.iter().find(|h| h["host"] == alias).unwrap();
+    let rmt021 = crate::common::entry(&host("noisy")["findings"], "code", "RMT021");
+    let detail = str_of(&rmt021["detail"]);
+    assert!(
+        detail.contains("Welcome to the rig, gordnoisy!"),
+        "{detail}"
+    );
+    assert!(
+        !detail.contains("0123456789abcdef"),
+        "a token is redacted: {detail}"
+    );
+    let facts = host("noisy")["remote"].to_string();
+    assert!(
+        !facts.contains("0123456789abcdef"),
+        "and in the facts: {facts}"
+    );
+    assert_eq!(
+        host("noisy")["remote"]["startupOutput"]["bytes"],
+        "Welcome to the rig, gordnoisy!\n".len()
+            + "token=ghp_0123456789abcdef0123456789abcdef0123\n".len()
+    );
+    let rmt023 = crate::common::entry(&host("exec")["findings"], "code", "RMT023");
+    assert!(
+        str_of(&rmt023["message"]).starts_with("~/.bashrc:2 on exec runs `exec sh`"),
+        "{rmt023:#}"
+    );
+    assert_eq!(rmt023["status"], "error");
+    match fish {
+        Some(fish) => {
+            assert_eq!(shell_codes("fish"), ["RMT022"], "{report:#}");
+            assert_eq!(host("fish")["remote"]["loginShell"], fish);
+        }
+        None => skip::skip(
+            "remote_cli shell_start_up_problems (fish)",
+            "fish is not installed (scripts/install-deps installs it)",
+        ),
+    }
+}
+
+#[test]
+fn a_tmpdir_that_does_not_exist_is_an_error_and_slash_tmp_with_room_is_quiet() {
+    if !rig::is_root() {
+        skip::skip(
+            "remote_cli a_tmpdir_that_does_not_exist",
+            "creating the rig's login users needs root",
+        );
+        return;
+    }
+    let mut rig = Rig::new();
+    let home = rig.login_user("gordtmp", "/bin/bash", &[]);
+    let missing = home.join("no such dir");
+    std::fs::write(
+        home.join(".bashrc"),
+        format!("export TMPDIR='{}'\n", missing.display()),
+    )
+    .unwrap();
+    let port = rig.start_sshd("tmp", &[GO_PATH_ENV]);
+    rig.trust_sshd(port);
+    let identity = format!("IdentityFile {}", rig.client_key.display());
+    rig.host("tmp", port, &["User gordtmp", &identity]);
+    let (report, _, _, stderr) = rig.gord_check(&["tmp", "--timeout", "5"]);
+    let host = &report["hosts"][0];
+    let temp: Vec<&str> = host["remote"]["tempDirs"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{host:#}\n{stderr}"))
+        .iter()
+        .map(|d| d["which"].as_str().unwrap())
+        .collect();
+    assert_eq!(&temp[..2], ["/tmp", "TMPDIR"], "{host:#}");
+    let rmt025: Vec<&serde_json::Value> = host["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "RMT025")
+        .collect();
+    assert_eq!(rmt025.len(), 1, "only TMPDIR, not /tmp: {host:#}");
+    assert_eq!(rmt025[0]["status"], "error");
+    assert!(
+        str_of(&rmt025[0]["message"]).starts_with(&format!(
+            "TMPDIR={} on tmp is not a directory",
+            missing.display()
+        )),
+        "{host:#}"
+    );
+}
+
+#[test]
+fn a_user_whose_inotify_instances_are_nearly_all_taken_is_warned_and_the_limit_named() {
+    if !rig::is_root() || !std::path::Path::new("/usr/bin/python3").exists() {
+        skip::skip(
+            "remote_cli a_user_whose_inotify_instances",
+            "needs root (a login user) and /usr/bin/python3 (to hold inotify instances)",
+        );
+        return;
+    }
+    let max: u64 = std::fs::read_to_string("/proc/sys/fs/inotify/max_user_instances")
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let mut rig = Rig::new();
+    let home = rig.login_user("gordinotify", "/bin/bash", &[(".bashrc", "")]);
+    // A process of the user's own holds all but 3 of its inotify instances,
+    // each with one watch, as editors and watchers left running do.
+    let hold = max.saturating_sub(3);
+    let ready = home.join("ready");
+    let script = format!(
+        "import ctypes, time\nlibc = ctypes.CDLL(None)\nfds = [libc.inotify_init() for _ in range({hold})]\n\
+for fd in fds: libc.inotify_add_watch(fd, b'/tmp', 2)\nopen('{}', 'w').close()\ntime.sleep(120)\n",
+        ready.display()
+    );
+    /// Ends the holder even when an assertion fails first.
+    struct Holder(std::process::Child);
+    impl Drop for Holder {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let holder = Holder(
+        // setpriv execs python itself (runuser would stay its parent).
+        Command::new("setpriv")
+            .args([
+                "--reuid=gordinotify",
+                "--regid=gordinotify",
+                "--clear-groups",
+                "/usr/bin/python3",
+                "-c",
+                &script,
+            ])
+            .spawn()
+            .unwrap(),
+    );
+    crate::common::wait::until_empty(Duration::from_secs(10), "the holder is not ready", || {
+        if ready.exists() {
+            Vec::new()
+        } else {
+            vec![()]
+        }
+    });
+    let port = rig.start_sshd("inotify", &[GO_PATH_ENV]);
+    rig.trust_sshd(port);
+    let identity = format!("IdentityFile {}", rig.client_key.display());
+    rig.host("inotify", port, &["User gordinotify", &identity]);
+    let (report, _, _, stderr) = rig.gord_check(&["inotify", "--timeout", "5"]);
+    drop(holder);
+    let host = &report["hosts"][0];
+    assert_eq!(
+        host["remote"]["inotifyMaxInstances"], max,
+        "{host:#}\n{stderr}"
+    );
+    assert!(
+        host["remote"]["inotifyInstances"].as_u64().unwrap() >= hold,
+        "{host:#}"
+    );
+    let rmt026 = crate::common::entry(&host["findings"], "code", "RMT026");
+    assert!(
+        str_of(&rmt026["message"]).contains("inotify instances are in use"),
+        "{rmt026:#}"
+    );
+    assert!(str_of(&rmt026["fix"]["title"]).contains("/etc/sysctl.d/"));
+}
+
+#[test]
+fn old_server_builds_are_listed_and_the_fix_removes_only_old_ones_that_do_not_run() {
+    if !rig::is_root() {
+        skip::skip(
+            "remote_cli old_server_builds",
+            "creating the rig's login users needs root",
+        );
+        return;
+    }
+    let mut rig = Rig::new();
+    let home = rig.login_user("gordservers", "/bin/bash", &[(".bashrc", "")]);
+    let bin = home.join(".vscode-server/bin");
+    // Newest first: c0 … c4; c3 is old but runs.
+    let names = ["c0", "c1", "c2", "c3", "c4"];
+    for name in names {
+        std::fs::create_dir_all(bin.join(name)).unwrap();
+        std::fs::write(bin.join(name).join("product.json"), vec![b'x'; 64 * 1024]).unwrap();
+    }
+    std::fs::copy("/bin/sleep", bin.join("c3/node")).unwrap();
+    rig::run("chown", &["-R", "gordservers", home.to_str().unwrap()]);
+    for (age, name) in names.iter().enumerate() {
+        let stamp = format!("@{}", 1_700_000_000 - age * 86_400);
+        rig::run("touch", &["-d", &stamp, bin.join(name).to_str().unwrap()]);
+    }
+    struct Running(std::process::Child);
+    impl Drop for Running {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let running = Running(
+        Command::new("setpriv")
+            .args([
+                "--reuid=gordservers",
+                "--regid=gordservers",
+                "--clear-groups",
+            ])
+            .arg(bin.join("c3/node"))
+            .arg("120")
+            .spawn()
+            .unwrap(),
+    );
+    let port = rig.start_sshd("servers", &[GO_PATH_ENV]);
+    rig.trust_sshd(port);
+    let identity = format!("IdentityFile {}", rig.client_key.display());
+    rig.host("servers", port, &["User gordservers", &identity]);
+    let (report, _, _, stderr) = rig.gord_check(&["servers", "--timeout", "5"]);
+    drop(running);
+    let host = &report["hosts"][0];
+    let builds = host["remote"]["serverBuilds"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{host:#}\n{stderr}"));
+    assert_eq!(builds.len(), 5, "{host:#}");
+    let c3 = crate::common::entry(&host["remote"]["serverBuilds"], "path", "bin/c3");
+    assert_eq!(c3["running"], 1, "{host:#}");
+    let rmt027 = crate::common::entry(&host["findings"], "code", "RMT027");
+    assert!(
+        str_of(&rmt027["message"]).starts_with("servers keeps 5 VS Code server builds"),
+        "{rmt027:#}"
+    );
+    assert_eq!(
+        rmt027["fix"]["command"],
+        serde_json::json!([
+            "ssh",
+            "--",
+            "servers",
+            "rm",
+            "-rf",
+            "--",
+            ".vscode-server/bin/c2",
+            ".vscode-server/bin/c4"
+        ])
+    );
+    // Nothing was removed: the fix is the user's to run.
+    assert!(bin.join("c4").exists());
+}

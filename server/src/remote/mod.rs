@@ -17,6 +17,7 @@
 
 pub mod connect;
 pub mod keyfile;
+pub mod local;
 pub mod model;
 pub mod output;
 pub mod probe;

@@ -42,6 +42,28 @@ pub const VSCODE_SERVER_COMMANDS: &[&[&str]] = &[&["bash"], &["tar"], &["curl", 
 pub const LOW_DISK_KIB: u64 = 1024 * 1024;
 pub const LOW_INODES: u64 = 20_000;
 
+/// Memory the VS Code server needs on a remote: 1 GB is required, 2 GB and
+/// 2 CPU cores are recommended (code.visualstudio.com/docs/remote/ssh,
+/// "System requirements"). gopls comes on top of that (about 1 GB for a
+/// mid-sized module in our measurements, see docs/rules/RMT024.md).
+pub const SERVER_REQUIRED_KIB: u64 = 1024 * 1024;
+pub const SERVER_RECOMMENDED_KIB: u64 = 2 * 1024 * 1024;
+pub const RECOMMENDED_CPUS: u32 = 2;
+
+/// Login shells that are not POSIX shells (Remote-SSH and `ssh HOST cmd`
+/// hand them sh syntax) or that refuse commands altogether.
+const NON_POSIX_SHELLS: [&str; 3] = ["fish", "tcsh", "csh"];
+const NO_LOGIN_SHELLS: [&str; 2] = ["nologin", "false"];
+
+/// Programs that, `exec`ed from a start-up file, replace the shell that was
+/// to run the command.
+const SHELL_PROGRAMS: [&str; 10] = [
+    "bash", "zsh", "fish", "tcsh", "csh", "ksh", "sh", "dash", "tmux", "screen",
+];
+
+/// Text that tests for an interactive shell (`$-` holding `i`, PS1, a terminal).
+const INTERACTIVE_TESTS: [&str; 6] = ["$-", "PS1", "-t 0", "-t 1", "-t 2", "interactive"];
+
 /// Everything observed on one host, as the rules see it.
 #[derive(Debug, Clone, Copy)]
 pub struct Observed<'a> {
@@ -94,7 +116,7 @@ pub fn findings(o: &Observed<'_>) -> Vec<Finding> {
         );
     }
     if let Some(r) = o.remote {
-        remote_findings(t, r, &mut out);
+        remote_findings(&t.alias, Some(&t.alias), r, &mut out);
     }
     for f in &mut out {
         f.subject = Subject::Host {
@@ -226,7 +248,18 @@ fn below(have: &str, minimum: &str) -> bool {
     !have.is_empty() && compare_versions(&have, &version_numbers(minimum)).is_lt()
 }
 
-fn remote_findings(t: &Target, r: &RemoteFacts, out: &mut Vec<Finding>) {
+/// The findings of the script's facts alone: what [`findings`] says about a
+/// remote's facts, and what the health report says about this machine's.
+/// About [`Subject::Workspace`]; `name` is how messages call the machine.
+pub fn machine_findings(name: &str, r: &RemoteFacts) -> Vec<Finding> {
+    let mut out = Vec::new();
+    remote_findings(name, None, r, &mut out);
+    out
+}
+
+/// `ssh`: the alias to reach the machine by, for fixes run from here; None
+/// for this machine.
+fn remote_findings(name: &str, ssh: Option<&str>, r: &RemoteFacts, out: &mut Vec<Finding>) {
     let mut too_old = Vec::new();
     for need in VSCODE_SERVER_NEEDS {
         let have = match need.what {
@@ -253,7 +286,7 @@ fn remote_findings(t: &Target, r: &RemoteFacts, out: &mut Vec<Finding>) {
                 Severity::Error,
                 format!(
                     "{} is below what the VS Code server needs: {}",
-                    t.alias,
+                    name,
                     too_old.join(", ")
                 ),
             )
@@ -287,7 +320,7 @@ fn remote_findings(t: &Target, r: &RemoteFacts, out: &mut Vec<Finding>) {
                 Severity::Error,
                 format!(
                     "{} lacks {}, which the VS Code server's installer runs",
-                    t.alias,
+                    name,
                     missing.join(", ")
                 ),
             )
@@ -311,7 +344,7 @@ fn remote_findings(t: &Target, r: &RemoteFacts, out: &mut Vec<Finding>) {
                 finding(
                     "RMT014",
                     status,
-                    format!("{place} on {} is mounted noexec: a program written there cannot run, and the VS Code server and `go test`/`dlv` binaries are started from there", t.alias),
+                    format!("{place} on {} is mounted noexec: a program written there cannot run, and the VS Code server and `go test`/`dlv` binaries are started from there", name),
                 )
                 .with_fix(Fix::advice(if place == "/tmp" {
                     "Set TMPDIR (and GOTMPDIR) to a directory that allows execution, e.g. in ~/.profile: export GOTMPDIR=$HOME/.cache/go-tmp"
@@ -330,7 +363,7 @@ fn remote_findings(t: &Target, r: &RemoteFacts, out: &mut Vec<Finding>) {
                 Severity::Warning,
                 format!(
                     "the home directory on {} has {} MiB and {} inodes free: the VS Code server (about 200 MB a version), the Go module cache and build cache need room",
-                    t.alias,
+                    name,
                     r.home_free_kib.map_or(String::from("?"), |k| (k / 1024).to_string()),
                     r.home_free_inodes.map_or(String::from("?"), |i| i.to_string())
                 ),
@@ -347,7 +380,7 @@ fn remote_findings(t: &Target, r: &RemoteFacts, out: &mut Vec<Finding>) {
                 Severity::Error,
                 format!(
                     "go is on {}'s PATH in a login shell ({login_go}) but not in a non-login one, which is what `ssh {} command` and the VS Code server's processes get",
-                    t.alias, t.alias
+                    name, name
                 ),
             )
             .with_detail(format!(
@@ -364,7 +397,7 @@ fn remote_findings(t: &Target, r: &RemoteFacts, out: &mut Vec<Finding>) {
             finding(
                 "RMT016",
                 Severity::Error,
-                format!("go is not installed on {} (neither a login nor a non-login shell finds it)", t.alias),
+                format!("go is not installed on {} (neither a login nor a non-login shell finds it)", name),
             )
             .with_fix(Fix::advice(
                 "Install Go from go.dev/dl into /usr/local/go and add /usr/local/go/bin to PATH in ~/.profile and ~/.bashrc",
@@ -390,7 +423,7 @@ fn remote_findings(t: &Target, r: &RemoteFacts, out: &mut Vec<Finding>) {
                 Severity::Warning,
                 format!(
                     "{} has no {}: the Go extension needs gopls, debugging needs dlv",
-                    t.alias,
+                    name,
                     missing_tools.join(", ")
                 ),
             )
@@ -404,7 +437,7 @@ fn remote_findings(t: &Target, r: &RemoteFacts, out: &mut Vec<Finding>) {
                 if scope >= 3 { Severity::Error } else { Severity::Warning },
                 format!(
                     "kernel.yama.ptrace_scope is {scope} on {}: `dlv attach` to a running process {}",
-                    t.alias,
+                    name,
                     match scope {
                         1 => "works only for the debugger's own children (dlv debug/test still work)",
                         2 => "needs root (CAP_SYS_PTRACE)",
@@ -417,6 +450,463 @@ fn remote_findings(t: &Target, r: &RemoteFacts, out: &mut Vec<Finding>) {
             )),
         );
     }
+    shell_findings(name, r, out);
+    memory_findings(name, r, out);
+    temp_findings(name, r, out);
+    inotify_findings(name, r, out);
+    server_findings(name, ssh, r, out);
+    network_fs_findings(name, r, out);
+}
+
+/// File-system types that are network file systems, as `stat -f -c %T`
+/// names them (prefixes: `nfs` also covers `nfs4`, `smb` covers `smb2`).
+const NETWORK_FS: [&str; 9] = [
+    "nfs",
+    "cifs",
+    "smb",
+    "afs",
+    "ceph",
+    "lustre",
+    "gpfs",
+    "glusterfs",
+    "fuse.sshfs",
+];
+
+pub fn is_network_fs(fs_type: &str) -> bool {
+    let fs_type = fs_type.trim().to_ascii_lowercase();
+    NETWORK_FS.iter().any(|n| fs_type.starts_with(n))
+}
+
+/// RMT028: the server's directory, the home or the Go caches on a network
+/// file system, where locks hang and file watching misses changes.
+fn network_fs_findings(name: &str, r: &RemoteFacts, out: &mut Vec<Finding>) {
+    let remote: Vec<String> = r
+        .file_systems
+        .iter()
+        .filter(|f| is_network_fs(&f.fs_type))
+        .map(|f| format!("{} ({})", f.what, f.fs_type))
+        .collect();
+    if remote.is_empty() {
+        return;
+    }
+    out.push(
+        finding(
+            "RMT028",
+            Severity::Warning,
+            format!(
+                "{} on {name} {} on a network file system: the VS Code server's lock file (`vscode-remote-lock.*`) and Go's module cache lock can hang there (`no locks available`), and gopls misses changes made elsewhere",
+                remote.join(", "),
+                if remote.len() == 1 { "is" } else { "are" }
+            ),
+        )
+        .with_fix(Fix::advice(
+            "In your local VS Code settings set `\"remote.SSH.lockfilesInTmp\": true` (and `\"remote.SSH.useFlock\": false` if locks still hang), or `remote.SSH.serverInstallPath` to a local disk; keep the Go caches on local disk: `go env -w GOMODCACHE=/var/tmp/$USER/gomod GOCACHE=/var/tmp/$USER/gocache`",
+        )),
+    );
+}
+
+/// Server builds kept by RMT027's fix: the newest, and one to go back to.
+pub const KEEP_SERVER_BUILDS: usize = 2;
+
+/// RMT027: more VS Code server builds than the newest few, each about 200 MB.
+fn server_findings(name: &str, ssh: Option<&str>, r: &RemoteFacts, out: &mut Vec<Finding>) {
+    if r.server_builds.len() <= KEEP_SERVER_BUILDS + 1 {
+        return;
+    }
+    let mut newest_first: Vec<&super::script::ServerBuild> = r.server_builds.iter().collect();
+    newest_first.sort_by_key(|b| std::cmp::Reverse(b.modified_unix.unwrap_or(0)));
+    let old: Vec<&super::script::ServerBuild> = newest_first
+        .iter()
+        .skip(KEEP_SERVER_BUILDS)
+        .filter(|b| b.running == 0)
+        .copied()
+        .collect();
+    if old.is_empty() {
+        return;
+    }
+    let size = |builds: &[&super::script::ServerBuild]| -> u64 {
+        builds.iter().filter_map(|b| b.size_kib).sum::<u64>() / 1024
+    };
+    let lines: Vec<String> = newest_first
+        .iter()
+        .map(|b| {
+            let age = match (r.now_unix, b.modified_unix) {
+                (Some(now), Some(at)) => format!("{} days old", now.saturating_sub(at) / 86_400),
+                _ => String::from("age unknown"),
+            };
+            let running = match b.running {
+                0 => String::new(),
+                n => format!(", {n} running"),
+            };
+            format!(
+                "~/.vscode-server/{}: {} MiB, {age}{running}",
+                b.path,
+                b.size_kib
+                    .map_or(String::from("?"), |k| (k / 1024).to_string())
+            )
+        })
+        .collect();
+    let targets: Vec<String> = old
+        .iter()
+        .map(|b| match (ssh, &r.home) {
+            (None, Some(home)) => format!("{home}/.vscode-server/{}", b.path),
+            _ => format!(".vscode-server/{}", b.path),
+        })
+        .collect();
+    let mut argv: Vec<String> = match ssh {
+        Some(alias) => vec!["ssh".into(), "--".into(), alias.to_string()],
+        None => Vec::new(),
+    };
+    argv.extend(["rm".into(), "-rf".into(), "--".into()]);
+    argv.extend(targets);
+    out.push(
+        finding(
+            "RMT027",
+            Severity::Warning,
+            format!(
+                "{name} keeps {} VS Code server builds ({} MiB); {} of them are older than the newest {KEEP_SERVER_BUILDS} and not running ({} MiB)",
+                r.server_builds.len(),
+                size(&newest_first),
+                old.len(),
+                size(&old)
+            ),
+        )
+        .with_detail(lines.join("\n"))
+        .with_fix(Fix::run(
+            format!(
+                "Remove the {} old builds (you confirm; the newest {KEEP_SERVER_BUILDS} and every running one stay)",
+                old.len()
+            ),
+            argv,
+        )),
+    );
+}
+
+/// What VS Code's "unable to watch for file changes in this large
+/// workspace" page tells users to set `fs.inotify.max_user_watches` to;
+/// below [`LOW_INOTIFY_WATCHES`] (8,192 was the kernel default before 5.11)
+/// a large Go workspace runs out.
+pub const RECOMMENDED_INOTIFY_WATCHES: u64 = 524_288;
+pub const LOW_INOTIFY_WATCHES: u64 = 65_536;
+/// In use at or above this share (per cent) of a limit: the next window,
+/// gopls or a `go test -watch` tool fails to watch.
+pub const INOTIFY_FULL_PERCENT: u64 = 90;
+
+/// RMT026: the inotify limits against the watches and instances in use.
+fn inotify_findings(name: &str, r: &RemoteFacts, out: &mut Vec<Finding>) {
+    let full = |used: Option<u64>, max: Option<u64>| match (used, max) {
+        (Some(used), Some(max)) if max > 0 => used * 100 >= max * INOTIFY_FULL_PERCENT,
+        _ => false,
+    };
+    let mut problems = Vec::new();
+    if let Some(max) = r.inotify_max_watches.filter(|m| *m < LOW_INOTIFY_WATCHES) {
+        problems.push(format!("max_user_watches is {max}"));
+    }
+    if full(r.inotify_watches, r.inotify_max_watches) {
+        problems.push(format!(
+            "{} of {} watches are in use",
+            r.inotify_watches.unwrap_or_default(),
+            r.inotify_max_watches.unwrap_or_default()
+        ));
+    }
+    if full(r.inotify_instances, r.inotify_max_instances) {
+        problems.push(format!(
+            "{} of {} inotify instances are in use",
+            r.inotify_instances.unwrap_or_default(),
+            r.inotify_max_instances.unwrap_or_default()
+        ));
+    }
+    if problems.is_empty() {
+        return;
+    }
+    let show = |v: Option<u64>| v.map_or(String::from("?"), |n| n.to_string());
+    out.push(
+        finding(
+            "RMT026",
+            Severity::Warning,
+            format!(
+                "inotify on {name} is short: {}; VS Code then says \"unable to watch for file changes in this large workspace\" and gopls misses edits made outside the editor",
+                problems.join(", ")
+            ),
+        )
+        .with_detail(format!(
+            "fs.inotify.max_user_watches {}, in use {}; fs.inotify.max_user_instances {}, in use {}",
+            show(r.inotify_max_watches),
+            show(r.inotify_watches),
+            show(r.inotify_max_instances),
+            show(r.inotify_instances)
+        ))
+        .with_fix(Fix::advice(format!(
+            "On the host, as root: `printf 'fs.inotify.max_user_watches={RECOMMENDED_INOTIFY_WATCHES}\\nfs.inotify.max_user_instances=512\\n' > /etc/sysctl.d/60-inotify.conf && sysctl --system`; without root, exclude large folders from watching with the `files.watcherExclude` setting (e.g. `\"**/vendor/**\": true`)"
+        ))),
+    );
+}
+
+/// RMT025: /tmp, TMPDIR and GOTMPDIR must be writable directories with
+/// room (the same figures as the home directory's, RMT015).
+fn temp_findings(name: &str, r: &RemoteFacts, out: &mut Vec<Finding>) {
+    for dir in &r.temp_dirs {
+        let label = if dir.which == dir.path {
+            dir.path.clone()
+        } else {
+            format!("{}={}", dir.which, dir.path)
+        };
+        if dir.usable == Some(false) {
+            out.push(
+                finding(
+                    "RMT025",
+                    Severity::Error,
+                    format!(
+                        "{label} on {name} is not a directory this user can write to: `go build`, `go test`, gopls and dlv put their work files there and fail"
+                    ),
+                )
+                .with_fix(Fix::advice(if dir.which == "/tmp" {
+                    String::from("Ask the host's administrator to restore /tmp (mode 1777), or set TMPDIR and GOTMPDIR to a directory of your own in ~/.bashrc")
+                } else {
+                    format!(
+                        "Create it (`mkdir -p {}`) or point {} at a directory you can write to, in ~/.bashrc (GOTMPDIR also with `go env -w GOTMPDIR=...`)",
+                        dir.path, dir.which
+                    )
+                })),
+            );
+            continue;
+        }
+        let low_space = dir.free_kib.is_some_and(|k| k < LOW_DISK_KIB);
+        let low_inodes = dir.free_inodes.is_some_and(|i| i < LOW_INODES);
+        if low_space || low_inodes {
+            out.push(
+                finding(
+                    "RMT025",
+                    Severity::Warning,
+                    format!(
+                        "{label} on {name} has {} MiB and {} inodes free: `go build` and `go test` link their binaries there, and the VS Code server keeps its sockets and logs in /tmp",
+                        dir.free_kib.map_or(String::from("?"), |k| (k / 1024).to_string()),
+                        dir.free_inodes.map_or(String::from("?"), |i| i.to_string())
+                    ),
+                )
+                .with_fix(Fix::advice(
+                    "Free space there, or point GOTMPDIR (`go env -w GOTMPDIR=$HOME/.cache/go-tmp`) and TMPDIR at a roomier file system that allows execution (RMT014)",
+                )),
+            );
+        }
+    }
+}
+
+/// Control characters shown as escapes, so quoted output cannot move the
+/// cursor or colour a terminal; then secrets redacted.
+fn quoted(text: &str) -> String {
+    let shown: String = text
+        .chars()
+        .flat_map(|c| {
+            if c.is_control() && c != '\n' {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect();
+    crate::redact::secrets(&shown)
+}
+
+/// The last word of a command path without quotes: `"/usr/bin/zsh"` -> `zsh`.
+fn program_name(word: &str) -> &str {
+    let word = word.trim_matches(|c| c == '"' || c == '\'');
+    word.rsplit('/').next().unwrap_or(word)
+}
+
+/// The shell or multiplexer an rc line `exec`s, if it does.
+pub fn exec_target(text: &str) -> Option<&str> {
+    let code = text.split('#').next().unwrap_or_default();
+    let mut words = code
+        .split(|c: char| c.is_whitespace() || ";&|(){}".contains(c))
+        .filter(|w| !w.is_empty());
+    while let Some(word) = words.next() {
+        if word != "exec" {
+            continue;
+        }
+        // `exec -l zsh`, `exec -a name zsh`: skip the options.
+        let mut next = words.next();
+        while let Some(option) = next.filter(|w| w.starts_with('-')) {
+            next = words.next();
+            if option == "-a" {
+                next = words.next();
+            }
+        }
+        let name = program_name(next?);
+        if SHELL_PROGRAMS.contains(&name) {
+            return Some(name);
+        }
+    }
+    None
+}
+
+fn tests_interactive(text: &str) -> bool {
+    INTERACTIVE_TESTS.iter().any(|t| text.contains(t))
+}
+
+/// `exec` lines of start-up files with no test for an interactive shell on
+/// them or above them in the same file: (the line, what it execs).
+pub fn unguarded_execs(lines: &[super::script::RcLine]) -> Vec<(&super::script::RcLine, &str)> {
+    let mut found = Vec::new();
+    let mut guarded_files: Vec<&str> = Vec::new();
+    for line in lines {
+        let text = line.text.trim_start();
+        if text.starts_with('#') {
+            continue;
+        }
+        let guarded = guarded_files.contains(&line.file.as_str()) || tests_interactive(text);
+        if let Some(program) = exec_target(text).filter(|_| !guarded) {
+            found.push((line, program));
+        }
+        if tests_interactive(text) {
+            guarded_files.push(line.file.as_str());
+        }
+    }
+    found
+}
+
+fn shell_findings(name: &str, r: &RemoteFacts, out: &mut Vec<Finding>) {
+    if let Some(printed) = &r.startup_output {
+        let shown = if printed.bytes > printed.text.len() {
+            format!(
+                "{}\n[… {} bytes in all]",
+                printed.text.trim_end(),
+                printed.bytes
+            )
+        } else {
+            printed.text.trim_end().to_string()
+        };
+        out.push(
+            finding(
+                "RMT021",
+                Severity::Warning,
+                format!(
+                    "the shell start-up files on {name} print {} bytes to a non-interactive `ssh HOST command`: Remote-SSH's install script, scp, rsync and every tool that reads a command's output over ssh get them first",
+                    printed.bytes
+                ),
+            )
+            .with_detail(format!("printed before the command ran:\n{}", quoted(&shown)))
+            .with_fix(Fix::advice(
+                "Print only in interactive shells: in ~/.bashrc keep `case $- in *i*) ;; *) return;; esac` (or `[[ $- == *i* ]] || return`) above anything that prints, or guard each line with `[ -t 1 ] &&`; a login message belongs in /etc/motd",
+            )),
+        );
+    }
+    let login = r.login_shell.as_deref().or(r.shell.as_deref());
+    if let Some(path) = login {
+        let program = program_name(path);
+        if NON_POSIX_SHELLS.contains(&program) {
+            out.push(
+                finding(
+                    "RMT022",
+                    Severity::Warning,
+                    format!(
+                        "the login shell on {name} is {program} ({path}): `ssh HOST command` and Remote-SSH's server install hand it POSIX sh syntax, which {program} does not speak, so the install can fail or hang"
+                    ),
+                )
+                .with_fix(Fix::advice(format!(
+                    "On the host, make bash the login shell (`chsh -s /bin/bash`) and start {program} from the end of ~/.bashrc for interactive shells only: `[[ $- == *i* ]] && exec {program}`"
+                ))),
+            );
+        } else if NO_LOGIN_SHELLS.contains(&program) {
+            out.push(
+                finding(
+                    "RMT022",
+                    Severity::Error,
+                    format!(
+                        "the login shell on {name} is {path}: the account runs no commands, so Remote-SSH cannot install or start its server"
+                    ),
+                )
+                .with_fix(Fix::advice(
+                    "Ask the host's administrator for a login shell (`chsh -s /bin/bash USER`), or connect as another user",
+                )),
+            );
+        }
+    }
+    for (line, program) in unguarded_execs(&r.rc_lines) {
+        let bashrc = line.file == ".bashrc";
+        let who = if bashrc {
+            "every `ssh HOST command` (bash reads ~/.bashrc for it), so the command Remote-SSH sends never runs"
+        } else {
+            "every login shell (`bash -l`, which tools use to read your login environment)"
+        };
+        out.push(
+            finding(
+                "RMT023",
+                if bashrc { Severity::Error } else { Severity::Warning },
+                format!(
+                    "~/{}:{} on {name} runs `exec {program}` for non-interactive shells too: it replaces {who}",
+                    line.file, line.line
+                ),
+            )
+            .with_detail(format!("~/{}:{}: {}", line.file, line.line, quoted(line.text.trim())))
+            .with_fix(Fix::advice(format!(
+                "Only for interactive shells: replace line {} of ~/{} with `if [[ $- == *i* ]]; then exec {program}; fi`",
+                line.line, line.file
+            ))),
+        );
+    }
+}
+
+fn mib(kib: u64) -> String {
+    format!("{} MiB", kib / 1024)
+}
+
+fn memory_findings(name: &str, r: &RemoteFacts, out: &mut Vec<Finding>) {
+    let limit_kib = r.cgroup_memory_max.map(|bytes| bytes / 1024);
+    let usable = match (r.mem_total_kib, limit_kib) {
+        (Some(total), Some(limit)) => Some(total.min(limit)),
+        (total, limit) => total.or(limit),
+    };
+    let mut short = Vec::new();
+    let mut severity = Severity::Warning;
+    if let Some(usable) = usable {
+        let from = match limit_kib {
+            Some(limit) if limit == usable => "the cgroup memory limit",
+            _ => "memory",
+        };
+        if usable < SERVER_REQUIRED_KIB {
+            severity = Severity::Error;
+            short.push(format!(
+                "{from} is {} (the VS Code server requires 1 GB)",
+                mib(usable)
+            ));
+        } else if usable < SERVER_RECOMMENDED_KIB {
+            short.push(format!(
+                "{from} is {} (2 GB recommended for the VS Code server, gopls comes on top)",
+                mib(usable)
+            ));
+        }
+    }
+    if let Some(cpus) = r.cpus.filter(|n| *n < RECOMMENDED_CPUS) {
+        short.push(format!(
+            "{cpus} CPU (2 recommended: gopls type-checks while the server runs)"
+        ));
+    }
+    if short.is_empty() {
+        return;
+    }
+    let facts = [
+        r.mem_total_kib.map(|k| format!("MemTotal {}", mib(k))),
+        r.mem_available_kib
+            .map(|k| format!("MemAvailable {}", mib(k))),
+        limit_kib.map(|k| format!("cgroup limit {}", mib(k))),
+        r.swap_total_kib.map(|k| format!("swap {}", mib(k))),
+        r.cpus.map(|n| format!("CPUs {n}")),
+    ];
+    out.push(
+        finding(
+            "RMT024",
+            severity,
+            format!(
+                "{name} is small for the VS Code server and gopls: {}; expect them to be OOM-killed or slow",
+                short.join(", ")
+            ),
+        )
+        .with_detail(facts.into_iter().flatten().collect::<Vec<_>>().join(", "))
+        .with_fix(Fix::advice(
+            "Use a host with at least 2 GB of memory and 2 CPUs; meanwhile keep gopls small: open one module rather than a whole tree, exclude large folders with `\"gopls\": {\"build.directoryFilters\": [\"-node_modules\"]}`, and add swap if the host has none",
+        )),
+    );
 }
 
 /// The fleet table's row: verdicts and the first problem.
@@ -579,6 +1069,272 @@ tool_gopls=/g/gopls\ntool_dlv=/g/dlv\ntool_golangci-lint=/g/golangci-lint\nptrac
         let fix = &found[0].fix().unwrap().title;
         assert!(fix.contains("~/.bashrc") && fix.contains("~/.profile"));
         assert_eq!(summarize(&observe(&t, &r), &found).go_ready, Verdict::No);
+    }
+
+    fn with_lines(extra: &str) -> RemoteFacts {
+        parse_facts(&HEALTHY.replace("__gord_end=1", &format!("{extra}__gord_end=1")))
+    }
+
+    #[test]
+    fn a_healthy_host_with_guarded_rc_files_a_bash_login_and_room_stays_quiet() {
+        let t = target();
+        let r = with_lines(
+            "login_shell=/bin/bash\nrcline=.bashrc:5:case $- in\nrcline=.bashrc:7:    *) return;;\n\
+rcline=.bashrc:40:exec zsh\nrcline=.profile:2:if [ -t 1 ]; then exec tmux; fi\nrcline=.profile:9:# exec fish\n\
+meminfo=MemTotal: 8000000 kB MemAvailable: 6000000 kB SwapTotal: 0 kB\nnproc=4\n",
+        );
+        assert_eq!(codes(&findings(&observe(&t, &r))), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn what_rc_files_print_is_quoted_escaped_and_redacted() {
+        let t = target();
+        let printed = format!(
+            "Welcome \x1b[31mred\x1b[0m GITHUB_TOKEN=ghp_{}\n",
+            "a".repeat(36)
+        );
+        let text = format!("{printed}{HEALTHY}");
+        let found = findings(&observe(&t, &parse_facts(&text)));
+        assert_eq!(codes(&found), ["RMT021"]);
+        assert!(
+            found[0]
+                .message
+                .contains(&format!("print {} bytes", printed.len())),
+            "{}",
+            found[0].message
+        );
+        let detail = found[0].detail.as_deref().unwrap();
+        assert!(detail.contains("Welcome \\u{1b}[31mred"), "{detail}");
+        assert!(
+            !detail.contains('\x1b') && !detail.contains("ghp_aaaa"),
+            "{detail}"
+        );
+        assert!(found[0].fix().unwrap().title.contains("case $- in"));
+    }
+
+    #[test]
+    fn fish_tcsh_and_nologin_login_shells_are_named() {
+        let t = target();
+        for (shell, severity) in [
+            ("/usr/bin/fish", Severity::Warning),
+            ("/bin/tcsh", Severity::Warning),
+            ("/usr/sbin/nologin", Severity::Error),
+        ] {
+            let found = findings(&observe(&t, &with_lines(&format!("login_shell={shell}\n"))));
+            assert_eq!(codes(&found), ["RMT022"], "{shell}");
+            assert_eq!(found[0].severity, severity, "{shell}");
+            assert!(found[0].message.contains(shell));
+        }
+        // $SHELL stands in when passwd could not be read.
+        let found = findings(&observe(&t, &with_lines("shell=/usr/bin/fish\n")));
+        assert_eq!(codes(&found), ["RMT022"]);
+    }
+
+    #[test]
+    fn an_exec_of_another_shell_without_an_interactive_test_above_it_is_found() {
+        assert_eq!(exec_target("exec zsh"), Some("zsh"));
+        assert_eq!(
+            exec_target("  [ -x /usr/bin/zsh ] && exec \"/usr/bin/zsh\" -l"),
+            Some("zsh")
+        );
+        assert_eq!(exec_target("exec -a -fish fish"), Some("fish"));
+        assert_eq!(exec_target("exec >/dev/null 2>&1"), None);
+        assert_eq!(exec_target("exec_prefix=/usr"), None);
+        assert_eq!(exec_target("echo x # exec zsh"), None);
+        let t = target();
+        let r = with_lines(
+            "rcline=.bashrc:3:[ -x /bin/zsh ] && exec /bin/zsh\nrcline=.profile:8:exec tmux\n\
+rcline=.profile:9:[[ $- == *i* ]] && exec fish\n",
+        );
+        let found = findings(&observe(&t, &r));
+        assert_eq!(codes(&found), ["RMT023", "RMT023"]);
+        assert_eq!(found[0].severity, Severity::Error);
+        assert!(found[0]
+            .message
+            .starts_with("~/.bashrc:3 on box runs `exec zsh`"));
+        assert_eq!(found[1].severity, Severity::Warning);
+        assert!(found[1]
+            .fix()
+            .unwrap()
+            .title
+            .contains("line 8 of ~/.profile"));
+    }
+
+    #[test]
+    fn memory_cpus_and_the_cgroup_limit_are_held_against_the_vscode_figures() {
+        let t = target();
+        let small = with_lines(
+            "meminfo=MemTotal: 1500000 kB MemAvailable: 900000 kB SwapTotal: 0 kB\nnproc=1\n",
+        );
+        let found = findings(&observe(&t, &small));
+        assert_eq!(codes(&found), ["RMT024"]);
+        assert_eq!(found[0].severity, Severity::Warning);
+        assert!(
+            found[0].message.contains("memory is 1464 MiB"),
+            "{}",
+            found[0].message
+        );
+        assert!(found[0].message.contains("1 CPU"));
+        assert!(found[0].detail.as_deref().unwrap().contains("swap 0 MiB"));
+        // A cgroup limit below the machine's memory is what counts.
+        let limited = with_lines(
+            "meminfo=MemTotal: 16000000 kB MemAvailable: 9000000 kB\nnproc=8\ncgroup_memory_max=536870912\n",
+        );
+        let found = findings(&observe(&t, &limited));
+        assert_eq!(found[0].severity, Severity::Error);
+        assert!(
+            found[0]
+                .message
+                .contains("the cgroup memory limit is 512 MiB (the VS Code server requires 1 GB)"),
+            "{}",
+            found[0].message
+        );
+    }
+
+    #[test]
+    fn inotify_limits_are_held_against_what_is_in_use() {
+        let t = target();
+        let roomy = "inotify_max_watches=524288\ninotify_max_instances=128\ninotify_watches=40000\ninotify_instances=12\n";
+        assert_eq!(
+            codes(&findings(&observe(&t, &with_lines(roomy)))),
+            Vec::<&str>::new()
+        );
+        let old_default = with_lines("inotify_max_watches=8192\ninotify_max_instances=128\ninotify_watches=100\ninotify_instances=3\n");
+        let found = findings(&observe(&t, &old_default));
+        assert_eq!(codes(&found), ["RMT026"]);
+        assert!(
+            found[0].message.contains("max_user_watches is 8192"),
+            "{}",
+            found[0].message
+        );
+        assert!(found[0]
+            .fix()
+            .unwrap()
+            .title
+            .contains("max_user_watches=524288"));
+        assert!(found[0]
+            .fix()
+            .unwrap()
+            .title
+            .contains("files.watcherExclude"));
+        let busy = with_lines("inotify_max_watches=100000\ninotify_max_instances=128\ninotify_watches=95000\ninotify_instances=120\n");
+        let found = findings(&observe(&t, &busy));
+        assert!(
+            found[0].message.contains(
+                "95000 of 100000 watches are in use, 120 of 128 inotify instances are in use"
+            ),
+            "{}",
+            found[0].message
+        );
+    }
+
+    #[test]
+    fn old_server_builds_beyond_the_newest_two_are_removed_by_a_confirmed_command_never_running_ones(
+    ) {
+        let t = target();
+        let day = 86_400;
+        let builds = |n: u64| -> String {
+            (0..n)
+                .map(|i| {
+                    format!(
+                        "server=bin/c{i}|204800|{}|{}\n",
+                        1_000 * day - i * day,
+                        u8::from(i == 3)
+                    )
+                })
+                .collect()
+        };
+        let three = with_lines(&format!("now={}\n{}", 1_000 * day, builds(3)));
+        assert_eq!(codes(&findings(&observe(&t, &three))), Vec::<&str>::new());
+        let five = with_lines(&format!(
+            "now={}\nhome=/home/dev\n{}server=bin/../../etc|1|1|0\n",
+            1_000 * day,
+            builds(5)
+        ));
+        assert_eq!(
+            five.server_builds.len(),
+            5,
+            "a path that is not a plain name is dropped"
+        );
+        let found = findings(&observe(&t, &five));
+        assert_eq!(codes(&found), ["RMT027"]);
+        assert!(found[0].message.starts_with("box keeps 5 VS Code server builds (1000 MiB); 2 of them are older than the newest 2 and not running (400 MiB)"), "{}", found[0].message);
+        let detail = found[0].detail.as_deref().unwrap();
+        assert!(
+            detail.contains("~/.vscode-server/bin/c3: 200 MiB, 3 days old, 1 running"),
+            "{detail}"
+        );
+        let fix = found[0].fix().unwrap();
+        assert!(!fix.safe);
+        assert_eq!(
+            fix.command.as_deref().unwrap(),
+            [
+                "ssh",
+                "--",
+                "box",
+                "rm",
+                "-rf",
+                "--",
+                ".vscode-server/bin/c2",
+                ".vscode-server/bin/c4"
+            ]
+        );
+        // On this machine the command runs here, on absolute paths.
+        let here = machine_findings("this machine", &five);
+        assert_eq!(
+            here[0].fix().unwrap().command.as_deref().unwrap()[..4],
+            ["rm", "-rf", "--", "/home/dev/.vscode-server/bin/c2"]
+        );
+    }
+
+    #[test]
+    fn a_server_directory_or_go_cache_on_nfs_is_named_with_the_lock_settings() {
+        let t = target();
+        let local = with_lines(
+            "fs_home=ext2/ext3\nfs_vscode=ext2/ext3\nfs_gomodcache=btrfs\nfs_gocache=tmpfs\n",
+        );
+        assert_eq!(local.file_systems.len(), 4);
+        assert_eq!(codes(&findings(&observe(&t, &local))), Vec::<&str>::new());
+        let nfs = with_lines("fs_home=nfs\nfs_vscode=nfs\nfs_gomodcache=\nfs_gocache=smb2\n");
+        assert_eq!(nfs.file_systems.len(), 3, "an absent directory has no type");
+        let found = findings(&observe(&t, &nfs));
+        assert_eq!(codes(&found), ["RMT028"]);
+        assert!(found[0].message.starts_with("the home directory (nfs), ~/.vscode-server (nfs), GOCACHE (smb2) on box are on a network file system"), "{}", found[0].message);
+        let fix = &found[0].fix().unwrap().title;
+        assert!(fix.contains("remote.SSH.lockfilesInTmp") && fix.contains("remote.SSH.useFlock"));
+        assert!(is_network_fs("nfs4") && is_network_fs("fuse.sshfs") && !is_network_fs("fuseblk"));
+    }
+
+    #[test]
+    fn temporary_directories_need_to_be_writable_and_roomy() {
+        let t = target();
+        let roomy = "df_tmp=tmpfs 8000000 10 7999990 1% /tmp\ndfi_tmp=tmpfs 2000000 10 1999990 1% /tmp\nusable_tmp=yes\n";
+        let r = with_lines(roomy);
+        assert_eq!(r.temp_dirs.len(), 1);
+        assert_eq!(codes(&findings(&observe(&t, &r))), Vec::<&str>::new());
+        // btrfs counts no inodes: unknown, not zero.
+        let r = with_lines("usable_tmp=yes\ndfi_tmp=/dev/sdb 0 0 0 - /tmp\n");
+        assert_eq!(r.temp_dirs[0].free_inodes, None);
+        assert_eq!(codes(&findings(&observe(&t, &r))), Vec::<&str>::new());
+        let r = with_lines(&format!(
+            "{roomy}tmpdir=/scratch/me\nusable_tmpdir=yes\ndf_tmpdir=/dev/sdc 100000 99000 1000 99% /scratch\n\
+gotmpdir=/gone\nusable_gotmpdir=no\n"
+        ));
+        let found = findings(&observe(&t, &r));
+        assert_eq!(codes(&found), ["RMT025", "RMT025"]);
+        assert_eq!(found[0].severity, Severity::Warning);
+        assert!(
+            found[0]
+                .message
+                .starts_with("TMPDIR=/scratch/me on box has 0 MiB and ? inodes free"),
+            "{}",
+            found[0].message
+        );
+        assert_eq!(found[1].severity, Severity::Error);
+        assert!(found[1]
+            .message
+            .starts_with("GOTMPDIR=/gone on box is not a directory"));
+        assert!(found[1].fix().unwrap().title.contains("mkdir -p /gone"));
     }
 
     #[test]

@@ -52,8 +52,14 @@ if [ -n "$gobin" ]; then
   one go_version "$($to "$gobin" version)"
   gp=$($to "$gobin" env GOPATH)
   one gopath "$gp"
-  one gomodcache "$($to "$gobin" env GOMODCACHE)"
+  gmc=$($to "$gobin" env GOMODCACHE); one gomodcache "$gmc"
+  gc=$($to "$gobin" env GOCACHE)
 fi
+fst() { [ -n "$1" ] && [ -e "$1" ] && stat -f -c %T "$1"; }
+one fs_home "$(fst "$HOME")"
+one fs_vscode "$(fst "$HOME/.vscode-server")"
+one fs_gomodcache "$(fst "$gmc")"
+one fs_gocache "$(fst "$gc")"
 gp1=${gp%%:*}; [ -n "$gp1" ] || gp1=$HOME/go
 for t in gopls dlv golangci-lint; do
   p=$(command -v "$t"); onpath=yes
@@ -70,6 +76,51 @@ for t in gopls dlv golangci-lint; do
   fi
 done
 one ptrace_scope "$(cat /proc/sys/kernel/yama/ptrace_scope)"
+u=$(id -un); ls_=$(getent passwd "$u" | cut -d: -f7)
+[ -n "$ls_" ] || ls_=$(awk -F: -v u="$u" '$1==u{print $7; exit}' /etc/passwd)
+one login_shell "$ls_"
+for rc in .bashrc .bash_profile .profile; do
+  [ -r "$HOME/$rc" ] || continue
+  head -c 65536 "$HOME/$rc" | grep -nE 'exec|[$]-|PS1|return|-t [012]|interactive' | head -n 40 | tr -d '\r' | cut -c1-300 | sed "s|^|rcline=$rc:|"
+done
+one meminfo "$(grep -E '^(MemTotal|MemAvailable|SwapTotal|SwapFree):' /proc/meminfo)"
+one nproc "$(nproc || getconf _NPROCESSORS_ONLN)"
+cg=$(sed -n 's/^0:://p' /proc/self/cgroup); lim=""; n=0
+while [ "$n" -lt 16 ]; do
+  v=$(cat "/sys/fs/cgroup${cg}/memory.max")
+  case $v in ''|max) ;; *) if [ -z "$lim" ] || [ "$v" -lt "$lim" ]; then lim=$v; fi ;; esac
+  [ -n "$cg" ] && [ "$cg" != / ] || break
+  cg=${cg%/*}; n=$((n+1))
+done
+one cgroup_memory_max "$lim"
+one cgroup_v1_memory_limit "$(cat /sys/fs/cgroup/memory/memory.limit_in_bytes)"
+one inotify_max_watches "$(cat /proc/sys/fs/inotify/max_user_watches)"
+one inotify_max_instances "$(cat /proc/sys/fs/inotify/max_user_instances)"
+if [ -r /proc/sys/fs/inotify/max_user_watches ]; then
+  one inotify_watches "$(grep -rh '^inotify wd:' /proc/[0-9]*/fdinfo | wc -l)"
+  one inotify_instances "$(grep -rl '^inotify wd:' /proc/[0-9]*/fdinfo | wc -l)"
+fi
+one now "$(date +%s)"
+ns=0
+for d in "$HOME"/.vscode-server/bin/* "$HOME"/.vscode-server/cli/servers/*; do
+  [ -d "$d" ] || continue
+  ns=$((ns+1)); [ "$ns" -le 60 ] || break
+  rel=${d#"$HOME"/.vscode-server/}
+  kib=$($to du -sk "$d" | cut -f1)
+  mt=$(stat -c %Y "$d")
+  run=$(grep -ls ".vscode-server/${rel}[/]" /proc/[0-9]*/cmdline | wc -l)
+  echo "server=$rel|$kib|$mt|$run"
+done
+gtd=""; [ -n "$gobin" ] && gtd=$($to "$gobin" env GOTMPDIR)
+one tmpdir "$TMPDIR"
+one gotmpdir "$gtd"
+for k in tmp tmpdir gotmpdir; do
+  case $k in tmp) d=/tmp ;; tmpdir) d=$TMPDIR ;; *) d=$gtd ;; esac
+  [ -n "$d" ] || continue
+  if [ -d "$d" ] && [ -w "$d" ]; then one "usable_$k" yes; else one "usable_$k" no; fi
+  one "df_$k" "$(df -Pk "$d" | tail -n 1)"
+  one "dfi_$k" "$(df -Pi "$d" | tail -n 1)"
+done
 echo __gord_end=1
 "#;
 
@@ -108,6 +159,69 @@ pub struct ToolFact {
     pub on_path: bool,
     pub version: Option<String>,
 }
+
+/// A line of a shell start-up file that the rules look at (an `exec`, or a
+/// test for an interactive shell), as the script's `grep -n` found it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RcLine {
+    /// `.bashrc`, `.bash_profile` or `.profile` (in the home directory).
+    pub file: String,
+    pub line: u32,
+    /// The line, secrets redacted.
+    pub text: String,
+}
+
+/// What the shell printed before the script began: output of rc files to a
+/// non-interactive `ssh HOST command`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StartupOutput {
+    /// How many bytes were printed (the whole of it, as far as it was read).
+    pub bytes: usize,
+    /// The first of them, at most [`MAX_STARTUP_QUOTE`] bytes, secrets redacted.
+    pub text: String,
+}
+
+/// A directory temporary files go to: /tmp, `$TMPDIR`, `go env GOTMPDIR`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TempDir {
+    /// `/tmp`, `TMPDIR` or `GOTMPDIR`.
+    pub which: String,
+    pub path: String,
+    /// A directory this user can write to; None when not reported.
+    pub usable: Option<bool>,
+    pub free_kib: Option<u64>,
+    /// None also when the file system has no inode count (btrfs says 0).
+    pub free_inodes: Option<u64>,
+}
+
+/// Where a directory lives: `~/.vscode-server` on `nfs`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileSystem {
+    /// `the home directory`, `~/.vscode-server`, `GOMODCACHE`, `GOCACHE`.
+    pub what: String,
+    /// As `stat -f -c %T` names it: `ext2/ext3`, `nfs`, `cifs`, `fuseblk`.
+    pub fs_type: String,
+}
+
+/// One installed VS Code server build under ~/.vscode-server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerBuild {
+    /// Relative to ~/.vscode-server: `bin/COMMIT` or `cli/servers/Stable-COMMIT`.
+    pub path: String,
+    pub size_kib: Option<u64>,
+    /// Last modification, Unix seconds: when it was installed or last updated.
+    pub modified_unix: Option<u64>,
+    /// Processes whose command line runs from it.
+    pub running: u32,
+}
+
+/// At most this many server builds are read.
+pub const MAX_SERVER_BUILDS: usize = 60;
 
 /// Everything the remote script reported. Missing facts are `None`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -149,6 +263,56 @@ pub struct RemoteFacts {
     pub gomodcache: Option<String>,
     pub tools: Vec<ToolFact>,
     pub ptrace_scope: Option<u8>,
+    /// Printed before the script's first marker; None when nothing was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub startup_output: Option<StartupOutput>,
+    /// The login shell of the user's passwd entry (`getent passwd`, else /etc/passwd).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login_shell: Option<String>,
+    /// Lines of ~/.bashrc, ~/.bash_profile and ~/.profile that run `exec` or
+    /// test for an interactive shell (at most [`MAX_RC_LINES`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rc_lines: Vec<RcLine>,
+    /// /proc/meminfo, in KiB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mem_total_kib: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mem_available_kib: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub swap_total_kib: Option<u64>,
+    /// CPUs this user's processes may run on (`nproc`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpus: Option<u32>,
+    /// The lowest memory limit of the session's cgroup and its ancestors
+    /// (v2 `memory.max`, v1 `memory.limit_in_bytes`), in bytes; None: no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cgroup_memory_max: Option<u64>,
+    /// `fs.inotify.max_user_watches` and `max_user_instances`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inotify_max_watches: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inotify_max_instances: Option<u64>,
+    /// inotify watches in use by the processes this user can see (all of
+    /// them for root), counted in /proc/PID/fdinfo.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inotify_watches: Option<u64>,
+    /// inotify instances holding at least one watch, counted likewise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inotify_instances: Option<u64>,
+    /// The remote's clock when the script ran (Unix seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub now_unix: Option<u64>,
+    /// Installed VS Code server builds (at most [`MAX_SERVER_BUILDS`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub server_builds: Vec<ServerBuild>,
+    /// File-system types (`stat -f -c %T`) of the home directory,
+    /// ~/.vscode-server, GOMODCACHE and GOCACHE, in that order, for those
+    /// that exist.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub file_systems: Vec<FileSystem>,
+    /// /tmp, then `$TMPDIR` and `GOTMPDIR` when set.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub temp_dirs: Vec<TempDir>,
 }
 
 impl RemoteFacts {
@@ -182,6 +346,46 @@ impl RemoteFacts {
 
 /// Longest value kept, in bytes; the script already cuts at 2,000.
 const MAX_VALUE: usize = 4096;
+
+/// Bytes of start-up output kept to quote.
+pub const MAX_STARTUP_QUOTE: usize = 1024;
+
+/// Start-up file lines kept (the script sends at most 40 a file, 3 files).
+pub const MAX_RC_LINES: usize = 120;
+
+/// A cgroup v1 limit at or above this (2^60 bytes) means "no limit".
+const CGROUP_V1_UNLIMITED: u64 = 1 << 60;
+
+/// Cuts `text` to at most `max` bytes, on a character boundary.
+fn cut(text: &str, max: usize) -> &str {
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// `.bashrc:12:  exec zsh` (the script's `rcline=` value) as its parts.
+fn rc_line(value: &str) -> Option<RcLine> {
+    let (file, rest) = value.split_once(':')?;
+    let (number, text) = rest.split_once(':')?;
+    if ![".bashrc", ".bash_profile", ".profile"].contains(&file) {
+        return None;
+    }
+    Some(RcLine {
+        file: file.to_string(),
+        line: number.trim().parse().ok()?,
+        text: crate::redact::secrets(text),
+    })
+}
+
+/// The KiB figure of `Key:` in a /proc/meminfo text flattened to one line
+/// (`MemTotal: 16384 kB MemAvailable: 9000 kB`).
+fn meminfo_kib(text: &str, key: &str) -> Option<u64> {
+    let mut words = text.split_whitespace();
+    words.find(|w| *w == key)?;
+    words.next()?.parse().ok()
+}
 
 /// The numeric prefix of a dotted version: `5.10.0-28-amd64` → [5, 10, 0].
 pub fn version_numbers(text: &str) -> Vec<u64> {
@@ -234,27 +438,38 @@ pub fn parse_facts(output: &str) -> RemoteFacts {
         })
         .collect();
     let mut seen_tool = [false; 3];
+    let (mut startup_bytes, mut startup_text) = (0_usize, String::new());
+    let (mut cgroup_v2, mut cgroup_v1) = (None, None);
+    let mut temp = [
+        TempDir::named("/tmp", Some("/tmp")),
+        TempDir::named("TMPDIR", None),
+        TempDir::named("GOTMPDIR", None),
+    ];
     for line in output.lines() {
+        if !inside {
+            if line.starts_with("__gord_begin=") {
+                inside = true;
+            } else {
+                startup_bytes += line.len() + 1;
+                if startup_text.len() < MAX_STARTUP_QUOTE {
+                    startup_text.push_str(cut(line, MAX_STARTUP_QUOTE - startup_text.len()));
+                    startup_text.push('\n');
+                }
+            }
+            continue;
+        }
         let Some((key, raw)) = line.split_once('=') else {
             continue;
         };
         match key {
-            "__gord_begin" => {
-                inside = true;
-                continue;
-            }
-            "__gord_end" if inside => {
+            "__gord_begin" => continue,
+            "__gord_end" => {
                 facts.complete = true;
                 break;
             }
-            _ if !inside => continue,
             _ => {}
         }
-        let mut cut = raw.len().min(MAX_VALUE);
-        while !raw.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        let raw = &raw[..cut];
+        let raw = cut(raw, MAX_VALUE);
         let value = non_empty(raw);
         if let Some(slot) = facts.text_slot(key) {
             *slot = value;
@@ -271,11 +486,75 @@ pub fn parse_facts(output: &str) -> RemoteFacts {
             }
             // `Filesystem 1024-blocks Used Available Capacity Mounted-on`
             "df_home" => facts.home_free_kib = df_available(raw),
-            "dfi_home" => facts.home_free_inodes = df_available(raw),
+            "dfi_home" => facts.home_free_inodes = df_free_inodes(raw),
+            "tmpdir" => temp[1].path = value.unwrap_or_default(),
+            "gotmpdir" => temp[2].path = value.unwrap_or_default(),
             "exec_tmp" => facts.exec_tmp = Some(ExecProbe::parse(raw.trim())),
             "exec_home" => facts.exec_home = Some(ExecProbe::parse(raw.trim())),
             "exec_vscode" => facts.exec_vscode_server = Some(ExecProbe::parse(raw.trim())),
             "ptrace_scope" => facts.ptrace_scope = raw.trim().parse().ok(),
+            "login_shell" => facts.login_shell = value,
+            "rcline" => {
+                if facts.rc_lines.len() < MAX_RC_LINES {
+                    facts.rc_lines.extend(rc_line(raw));
+                }
+            }
+            "meminfo" => {
+                facts.mem_total_kib = meminfo_kib(raw, "MemTotal:");
+                facts.mem_available_kib = meminfo_kib(raw, "MemAvailable:");
+                facts.swap_total_kib = meminfo_kib(raw, "SwapTotal:");
+            }
+            "inotify_max_watches" => facts.inotify_max_watches = raw.trim().parse().ok(),
+            "inotify_max_instances" => facts.inotify_max_instances = raw.trim().parse().ok(),
+            "inotify_watches" => facts.inotify_watches = raw.trim().parse().ok(),
+            "inotify_instances" => facts.inotify_instances = raw.trim().parse().ok(),
+            "fs_home" | "fs_vscode" | "fs_gomodcache" | "fs_gocache" => {
+                if let Some(fs_type) = value {
+                    let what = match key {
+                        "fs_home" => "the home directory",
+                        "fs_vscode" => "~/.vscode-server",
+                        "fs_gomodcache" => "GOMODCACHE",
+                        _ => "GOCACHE",
+                    };
+                    facts.file_systems.retain(|f| f.what != what);
+                    facts.file_systems.push(FileSystem {
+                        what: what.to_string(),
+                        fs_type: cut(&fs_type, 64).to_string(),
+                    });
+                }
+            }
+            "now" => facts.now_unix = raw.trim().parse().ok(),
+            "server" => {
+                if facts.server_builds.len() < MAX_SERVER_BUILDS {
+                    facts.server_builds.extend(server_build(raw));
+                }
+            }
+            "nproc" => facts.cpus = raw.trim().parse().ok().filter(|n| *n > 0),
+            "cgroup_memory_max" => cgroup_v2 = raw.trim().parse::<u64>().ok(),
+            "cgroup_v1_memory_limit" => {
+                cgroup_v1 = raw
+                    .trim()
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|b| *b < CGROUP_V1_UNLIMITED)
+            }
+            _ if temp_key(key).is_some() => {
+                if let Some((field, index)) = temp_key(key) {
+                    let dir = &mut temp[index];
+                    match field {
+                        "usable" => {
+                            dir.usable = match raw.trim() {
+                                "yes" => Some(true),
+                                "no" => Some(false),
+                                // The tools `one` pipes through are missing.
+                                _ => None,
+                            }
+                        }
+                        "df" => dir.free_kib = df_available(raw),
+                        _ => dir.free_inodes = df_free_inodes(raw),
+                    }
+                }
+            }
             _ => {
                 let Some(rest) = key.strip_prefix("tool_") else {
                     continue;
@@ -300,7 +579,82 @@ pub fn parse_facts(output: &str) -> RemoteFacts {
         .zip(seen_tool)
         .filter_map(|(tool, seen)| seen.then_some(tool))
         .collect();
+    facts.temp_dirs = temp
+        .into_iter()
+        .filter(|d| !d.path.is_empty() && (d.usable.is_some() || d.free_kib.is_some()))
+        .collect();
+    facts.cgroup_memory_max = match (cgroup_v2, cgroup_v1) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    if inside && !startup_text.trim().is_empty() {
+        facts.startup_output = Some(StartupOutput {
+            bytes: startup_bytes,
+            text: crate::redact::secrets(&startup_text),
+        });
+    }
     facts
+}
+
+impl TempDir {
+    fn named(which: &str, path: Option<&str>) -> Self {
+        TempDir {
+            which: which.to_string(),
+            path: path.unwrap_or_default().to_string(),
+            usable: None,
+            free_kib: None,
+            free_inodes: None,
+        }
+    }
+}
+
+/// `bin/COMMIT|KIB|MTIME|RUNNING` as a build; None unless the path is a
+/// plain `bin/NAME` or `cli/servers/NAME` (NAME of letters, digits, `.`,
+/// `_` and `-`), so a fix can name it safely.
+fn server_build(value: &str) -> Option<ServerBuild> {
+    let mut parts = value.split('|');
+    let path = parts.next()?.trim();
+    let name = path
+        .strip_prefix("bin/")
+        .or_else(|| path.strip_prefix("cli/servers/"))?;
+    let plain = |c: char| c.is_ascii_alphanumeric() || "._-".contains(c);
+    if name.is_empty() || name.starts_with('.') || !name.chars().all(plain) {
+        return None;
+    }
+    let mut number = || parts.next().and_then(|p| p.trim().parse::<u64>().ok());
+    let size_kib = number();
+    let modified_unix = number();
+    let running = number().and_then(|n| u32::try_from(n).ok()).unwrap_or(0);
+    Some(ServerBuild {
+        path: path.to_string(),
+        size_kib,
+        modified_unix,
+        running,
+    })
+}
+
+/// `df_tmpdir` -> ("df", 1): which field of which temporary directory.
+fn temp_key(key: &str) -> Option<(&str, usize)> {
+    let (field, which) = key.split_once('_')?;
+    if !["usable", "df", "dfi"].contains(&field) {
+        return None;
+    }
+    let index = ["tmp", "tmpdir", "gotmpdir"]
+        .iter()
+        .position(|w| *w == which)?;
+    Some((field, index))
+}
+
+/// The free inodes of a `df -Pi` data line; None when the file system
+/// counts none (btrfs prints 0 inodes in all).
+fn df_free_inodes(line: &str) -> Option<u64> {
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    let n = fields.len();
+    if n < 6 {
+        return None;
+    }
+    let total: u64 = fields[n - 5].parse().ok()?;
+    (total > 0).then(|| fields[n - 3].parse().ok()).flatten()
 }
 
 /// The fourth column of a POSIX `df -P` data line: the space (KiB) or inodes free.
@@ -368,6 +722,68 @@ ptrace_scope=1\n__gord_end=1\nlogout\n";
         assert_eq!(f.user.as_deref(), Some("dev"));
         assert_eq!(f.arch.as_deref(), Some("aarch64"));
         assert_eq!(parse_facts(""), RemoteFacts::default());
+    }
+
+    #[test]
+    fn what_rc_files_print_before_the_script_is_kept_bounded_and_counted() {
+        let noisy = "x".repeat(5000);
+        let text = format!("Hello from .bashrc\n{noisy}\n__gord_begin=1\nuser=dev\n__gord_end=1\n");
+        let f = parse_facts(&text);
+        let printed = f.startup_output.unwrap();
+        assert_eq!(printed.bytes, "Hello from .bashrc\n".len() + 5001);
+        assert!(printed.text.starts_with("Hello from .bashrc\nxxx"));
+        assert!(
+            printed.text.len() <= MAX_STARTUP_QUOTE + 2,
+            "{}",
+            printed.text.len()
+        );
+        // Nothing printed, or blank lines only: nothing to report.
+        assert_eq!(
+            parse_facts("\n\n__gord_begin=1\n__gord_end=1\n").startup_output,
+            None
+        );
+        // Without the first marker the script never ran: no facts at all.
+        assert_eq!(parse_facts("Hello\n"), RemoteFacts::default());
+    }
+
+    #[test]
+    fn login_shell_rc_lines_memory_and_cgroup_limit_are_read() {
+        let f = parse_facts(
+            "__gord_begin=1\nlogin_shell=/usr/bin/fish\nrcline=.bashrc:12:  exec zsh\n\
+rcline=.profile:3:[ -t 1 ] && echo hi: there\nrcline=/etc/passwd:1:x\nrcline=.bashrc:x:y\n\
+meminfo=MemTotal:       2031616 kB MemAvailable:   912384 kB SwapTotal:  0 kB SwapFree: 0 kB\n\
+nproc=1\ncgroup_memory_max=1073741824\ncgroup_v1_memory_limit=9223372036854771712\n__gord_end=1\n",
+        );
+        assert_eq!(f.login_shell.as_deref(), Some("/usr/bin/fish"));
+        assert_eq!(
+            f.rc_lines,
+            [
+                RcLine {
+                    file: ".bashrc".into(),
+                    line: 12,
+                    text: "  exec zsh".into()
+                },
+                RcLine {
+                    file: ".profile".into(),
+                    line: 3,
+                    text: "[ -t 1 ] && echo hi: there".into()
+                }
+            ]
+        );
+        assert_eq!(f.mem_total_kib, Some(2031616));
+        assert_eq!(f.mem_available_kib, Some(912384));
+        assert_eq!(f.swap_total_kib, Some(0));
+        assert_eq!(f.cpus, Some(1));
+        // v1's "no limit" is a huge number; v2's limit stands.
+        assert_eq!(f.cgroup_memory_max, Some(1073741824));
+        let v1 =
+            parse_facts("__gord_begin=1\ncgroup_memory_max=\ncgroup_v1_memory_limit=536870912\n");
+        assert_eq!(v1.cgroup_memory_max, Some(536870912));
+        let many: String = (0..500)
+            .map(|i| format!("rcline=.bashrc:{i}:exec zsh\n"))
+            .collect();
+        let f = parse_facts(&format!("__gord_begin=1\n{many}"));
+        assert_eq!(f.rc_lines.len(), MAX_RC_LINES);
     }
 
     #[test]

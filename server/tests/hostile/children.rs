@@ -712,3 +712,48 @@ fn with_the_opt_in_go_does_fetch_the_toolchain_line() {
     let _ = request_with_progress(&mut editor, 9203, "gord/lint/workspace");
     assert!(proxy.count() > 0, "no toolchain request through the editor");
 }
+
+// ------------------------------------------------- this machine's script
+
+#[test]
+fn a_login_profile_that_floods_and_never_returns_costs_this_machines_check_its_bound() {
+    // RMT020 runs the remote script here; its login-shell step reads
+    // ~/.profile, which prints forever. `timeout 10` ends that step, the
+    // rest of the script reports, and nothing is left running.
+    let marker = marker("profile-flood");
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir(home.path().join(".vscode-server")).unwrap();
+    std::fs::write(
+        home.path().join(".profile"),
+        "while :; do echo flood flood flood; done\n",
+    )
+    .unwrap();
+    let started = Instant::now();
+    let out = Command::new(gord())
+        .args(["check", "-f", "json", "--timeout", "30"])
+        .env("HOME", home.path())
+        .env("SHELL", "/bin/bash")
+        .env("GORD_TEST_MARKER", &marker)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rmt020 = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "RMT020")
+        .unwrap();
+    assert!(
+        rmt020["detail"].as_str().unwrap().contains("kernel "),
+        "the facts after the login shell were still read: {rmt020:#}"
+    );
+    // The step's 10 s, and the rest; far below the check's 30 s.
+    assert!(took < Duration::from_secs(20), "took {took:?}");
+    assert!(
+        took >= Duration::from_secs(9),
+        "the flood ran {took:?}: was it started?"
+    );
+    assert_none_left(&marker, None, Duration::from_secs(5));
+}

@@ -391,6 +391,37 @@ Subsystem sftp internal-sftp\n",
     }
 }
 
+impl Rig {
+    /// A login user `name` (created once, reused by later runs) whose home
+    /// is a fresh directory of the rig holding `files`, with `shell` as its
+    /// login shell; returns the home. Needs root.
+    pub fn login_user(&self, name: &str, shell: &str, files: &[(&str, &str)]) -> PathBuf {
+        let home = self.path(&format!("home-{name}"));
+        std::fs::create_dir_all(&home).unwrap();
+        for (file, text) in files {
+            std::fs::write(home.join(file), text).unwrap();
+        }
+        let home_text = home.to_str().unwrap();
+        let exists = Command::new("id")
+            .arg(name)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap()
+            .success();
+        if !exists {
+            // `*`: no password, yet not locked (sshd refuses locked accounts).
+            run(
+                "useradd",
+                &["-M", "-s", shell, "-p", "*", "-d", home_text, name],
+            );
+        }
+        run("usermod", &["-d", home_text, "-s", shell, name]);
+        run("chown", &["-R", name, home_text]);
+        home
+    }
+}
+
 /// Processes whose command line mentions `needle` (besides this test).
 pub fn processes_mentioning(needle: &str) -> Vec<String> {
     let mut found = Vec::new();

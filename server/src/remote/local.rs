@@ -1,0 +1,324 @@
+//! This machine judged the way `gord remote check` judges a host. In a
+//! Remote-SSH or container window gord runs where the code is, next to the
+//! VS Code server; there the health report's RMT020 check runs the same
+//! fixed script ([`REMOTE_SCRIPT`]) with `/bin/sh -c`, feeds its output to
+//! the same parser, and [`rules::machine_findings`] judges the facts. One
+//! fact collector, fed over ssh or locally.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use futures::future::BoxFuture;
+
+use super::rules;
+use super::script::{parse_facts, RemoteFacts, REMOTE_SCRIPT};
+use crate::check::{CheckContext, Environment, Outcome};
+use crate::exec::{CommandSpec, ProcessRunner};
+use crate::finding::{Finding, Severity};
+
+/// The script's bound on this machine: its own commands stop at 10 s each
+/// (`timeout 10` where the machine has it); the whole run at this.
+pub const LOCAL_LIMIT: Duration = Duration::from_secs(15);
+
+/// Output read from the script, as over ssh.
+const OUTPUT_CAP: usize = 1024 * 1024;
+
+/// How messages name this machine.
+pub const THIS_MACHINE: &str = "this machine";
+
+/// Findings the health report's other checks already make about this
+/// machine (RMT017: the Go tools, which GO checks report with their fixes).
+const COVERED_ELSEWHERE: [&str; 1] = ["RMT017"];
+
+/// What the environment says about the window gord runs in.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WindowFacts {
+    /// `VSCODE_AGENT_FOLDER`: set for the VS Code server (Remote-SSH, WSL, tunnels).
+    pub agent_folder: Option<String>,
+    /// `REMOTE_CONTAINERS`: set by the Dev Containers extension.
+    pub remote_containers: Option<String>,
+    /// `CODESPACES`.
+    pub codespaces: Option<String>,
+    /// `~/.vscode-server` is a directory: a VS Code server was installed here.
+    pub vscode_server_dir: Option<PathBuf>,
+}
+
+impl WindowFacts {
+    /// Reads the variables from `env` and looks for `~/.vscode-server`.
+    pub fn read(env: &Environment) -> Self {
+        let var = |key: &str| {
+            env.get(key)
+                .map(|v| v.to_string_lossy().into_owned())
+                .filter(|v| !v.is_empty())
+        };
+        WindowFacts {
+            agent_folder: var("VSCODE_AGENT_FOLDER"),
+            remote_containers: var("REMOTE_CONTAINERS"),
+            codespaces: var("CODESPACES"),
+            vscode_server_dir: env
+                .home()
+                .map(|home| home.join(".vscode-server"))
+                .filter(|dir| dir.is_dir()),
+        }
+    }
+}
+
+/// Why gord thinks it runs beside a VS Code server; empty when it does not
+/// (a local window, or the CLI on a machine no VS Code server was ever
+/// installed on), and then RMT020 is skipped.
+pub fn remote_window_evidence(window: &WindowFacts) -> Vec<String> {
+    let mut why = Vec::new();
+    if let Some(folder) = &window.agent_folder {
+        why.push(format!("VSCODE_AGENT_FOLDER={folder}"));
+    }
+    if window.remote_containers.is_some() {
+        why.push(String::from("REMOTE_CONTAINERS"));
+    }
+    if window.codespaces.is_some() {
+        why.push(String::from("CODESPACES"));
+    }
+    if let Some(dir) = &window.vscode_server_dir {
+        why.push(format!("{} exists", dir.display()));
+    }
+    why
+}
+
+/// The script run here: `/bin/sh -c SCRIPT` (the fixed script, no user
+/// data), HOME from `home` when given, stdin closed, bounded in time and
+/// output.
+pub fn local_spec(home: Option<&Path>) -> CommandSpec {
+    let spec = CommandSpec::new("/bin/sh")
+        .args(["-c", REMOTE_SCRIPT])
+        .timeout(LOCAL_LIMIT)
+        .output_cap(OUTPUT_CAP);
+    match home {
+        Some(home) => spec.env("HOME", home.as_os_str()),
+        None => spec,
+    }
+}
+
+/// This machine's facts, through the remote script and its parser.
+pub async fn collect_local(
+    runner: &dyn ProcessRunner,
+    home: Option<&Path>,
+) -> Result<RemoteFacts, String> {
+    let out = runner
+        .run(local_spec(home))
+        .await
+        .map_err(|e| e.to_string())?;
+    let facts = parse_facts(&out.stdout_text());
+    if facts.complete {
+        Ok(facts)
+    } else {
+        Err(format!(
+            "the script stopped before its end (exit {:?}): {}",
+            out.code,
+            out.first_error_line()
+        ))
+    }
+}
+
+/// This machine's findings (about the workspace's machine as a whole).
+pub fn local_findings(facts: &RemoteFacts) -> Vec<Finding> {
+    rules::machine_findings(THIS_MACHINE, facts)
+        .into_iter()
+        .filter(|f| !COVERED_ELSEWHERE.contains(&f.code.as_str()))
+        .collect()
+}
+
+/// A one-line summary of the facts for the check's detail.
+fn facts_line(facts: &RemoteFacts) -> String {
+    let mut parts = Vec::new();
+    if let Some(os) = &facts.os {
+        parts.push(os.clone());
+    }
+    if let Some(kernel) = &facts.kernel {
+        parts.push(format!("kernel {kernel}"));
+    }
+    if let Some(glibc) = &facts.glibc {
+        parts.push(format!("glibc {glibc}"));
+    }
+    if let Some(kib) = facts.mem_total_kib {
+        parts.push(format!("{} MiB memory", kib / 1024));
+    }
+    if let Some(cpus) = facts.cpus {
+        parts.push(format!("{cpus} CPUs"));
+    }
+    if let Some(shell) = facts.login_shell.as_ref().or(facts.shell.as_ref()) {
+        parts.push(format!("login shell {shell}"));
+    }
+    parts.join(", ")
+}
+
+/// The outcome of RMT020 for facts collected here.
+pub fn judge(evidence: &[String], facts: &RemoteFacts) -> Outcome {
+    let findings = local_findings(facts);
+    let problems: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.severity > Severity::Info)
+        .collect();
+    // The report carries only located findings; these are about the
+    // machine, so the detail lists each of them.
+    let mut detail = format!(
+        "a remote window: {}\nfacts: {}",
+        evidence.join(", "),
+        facts_line(facts)
+    );
+    for f in &findings {
+        detail.push_str(&format!("\n{} {}", f.code, f.message));
+    }
+    // The first of the gravest.
+    let worst = problems.iter().map(|f| f.severity).max();
+    let outcome = match problems.iter().find(|f| Some(f.severity) == worst) {
+        Some(worst) => {
+            let mut message = format!("{}: {}", worst.code, worst.message);
+            if problems.len() > 1 {
+                message.push_str(&format!(" (and {} more)", problems.len() - 1));
+            }
+            let mut outcome = if worst.severity == Severity::Error {
+                Outcome::error(message)
+            } else {
+                Outcome::warning(message)
+            };
+            outcome.fix = worst.fix().cloned();
+            outcome
+        }
+        None => Outcome::ok("this machine is fit for the VS Code server and Go"),
+    };
+    outcome.with_detail(detail).with_findings(findings)
+}
+
+/// The health report's check of this machine (after the SSH config's).
+pub fn catalogue() -> Vec<std::sync::Arc<dyn crate::check::Check>> {
+    vec![crate::check::FnCheck::shared(
+        "RMT020",
+        "This machine's server",
+        crate::check::Area::Remote,
+        rmt020_this_machine,
+    )]
+}
+
+/// RMT020, "This machine's server": the remote checks on this machine, in a
+/// remote-like window only.
+pub fn rmt020_this_machine(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
+    Box::pin(async move {
+        let window = WindowFacts::read(&ctx.env);
+        let evidence = remote_window_evidence(&window);
+        if evidence.is_empty() {
+            return Outcome::skipped(
+                "not a Remote-SSH or container window (no VSCODE_AGENT_FOLDER, REMOTE_CONTAINERS, CODESPACES or ~/.vscode-server)",
+            );
+        }
+        let home = ctx.env.home();
+        match collect_local(ctx.runner.as_ref(), home.as_deref()).await {
+            Ok(facts) => judge(&evidence, &facts),
+            Err(error) => Outcome::error(format!(
+                "the remote script could not run on this machine: {error}"
+            )),
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exec::SystemRunner;
+
+    #[test]
+    fn a_window_is_remote_when_the_server_left_a_trace() {
+        let home = tempfile::tempdir().unwrap();
+        let env = Environment::from_pairs([("HOME", home.path().as_os_str())]);
+        assert_eq!(
+            remote_window_evidence(&WindowFacts::read(&env)),
+            Vec::<String>::new()
+        );
+        std::fs::create_dir(home.path().join(".vscode-server")).unwrap();
+        let why = remote_window_evidence(&WindowFacts::read(&env));
+        assert_eq!(why.len(), 1);
+        assert!(why[0].ends_with(".vscode-server exists"), "{why:?}");
+        let env = Environment::from_pairs([
+            ("HOME", "/nonexistent"),
+            ("VSCODE_AGENT_FOLDER", "/home/me/.vscode-server"),
+            ("REMOTE_CONTAINERS", "true"),
+        ]);
+        assert_eq!(
+            remote_window_evidence(&WindowFacts::read(&env)),
+            [
+                "VSCODE_AGENT_FOLDER=/home/me/.vscode-server",
+                "REMOTE_CONTAINERS"
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn this_machines_facts_come_through_the_same_script_and_parser() {
+        let home = tempfile::tempdir().unwrap();
+        let facts = collect_local(&SystemRunner, Some(home.path()))
+            .await
+            .unwrap();
+        assert!(facts.complete);
+        assert_eq!(facts.home.as_deref(), home.path().to_str());
+        let uname = std::process::Command::new("uname")
+            .arg("-r")
+            .output()
+            .unwrap();
+        assert_eq!(
+            facts.kernel.as_deref(),
+            Some(String::from_utf8_lossy(&uname.stdout).trim())
+        );
+        let total = std::fs::read_to_string("/proc/meminfo").unwrap();
+        let total: u64 = total
+            .lines()
+            .find_map(|l| l.strip_prefix("MemTotal:"))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .unwrap();
+        assert_eq!(facts.mem_total_kib, Some(total));
+        let cpus = std::thread::available_parallelism().unwrap().get();
+        assert_eq!(facts.cpus, u32::try_from(cpus).ok());
+        assert_eq!(facts.exec_home, Some(super::super::script::ExecProbe::Yes));
+        // sh -c reads no start-up file: nothing is printed before the script.
+        assert_eq!(facts.startup_output, None);
+    }
+
+    #[tokio::test]
+    async fn with_no_tools_at_all_the_script_still_ends_and_the_new_rules_stay_quiet() {
+        // PATH names nothing: only the shell's builtins run. Every fact a
+        // tool would give is unknown, which is no finding of its own.
+        let home = tempfile::tempdir().unwrap();
+        let out = SystemRunner
+            .run(local_spec(Some(home.path())).env("PATH", "/nonexistent"))
+            .await
+            .unwrap();
+        let facts = parse_facts(&out.stdout_text());
+        assert!(facts.complete, "{}", out.stdout_text());
+        assert_eq!(facts.mem_total_kib, None);
+        assert_eq!(facts.file_systems, []);
+        let codes: Vec<String> = local_findings(&facts).into_iter().map(|f| f.code).collect();
+        for quiet in [
+            "RMT021", "RMT022", "RMT023", "RMT024", "RMT025", "RMT026", "RMT027", "RMT028",
+        ] {
+            assert!(!codes.iter().any(|c| c == quiet), "{quiet} in {codes:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn an_rc_file_that_execs_another_shell_is_judged_here_as_on_a_remote() {
+        let home = tempfile::tempdir().unwrap();
+        std::fs::write(home.path().join(".bashrc"), "export EDITOR=vi\nexec zsh\n").unwrap();
+        let facts = collect_local(&SystemRunner, Some(home.path()))
+            .await
+            .unwrap();
+        let outcome = judge(&[String::from("test")], &facts);
+        let codes: Vec<&str> = outcome.findings.iter().map(|f| f.code.as_str()).collect();
+        assert!(codes.contains(&"RMT023"), "{codes:?}");
+        let rmt023 = outcome
+            .findings
+            .iter()
+            .find(|f| f.code == "RMT023")
+            .unwrap();
+        assert!(rmt023.message.starts_with("~/.bashrc:2 on this machine"));
+        assert_eq!(rmt023.subject, crate::finding::Subject::Workspace);
+        assert!(!codes.contains(&"RMT017"), "the GO checks report the tools");
+    }
+}
