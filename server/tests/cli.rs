@@ -26,9 +26,9 @@ fn check<'a>(report: &'a Value, id: &str) -> &'a Value {
     common::entry(&report["checks"], "id", id)
 }
 
-const ALL_IDS: [&str; 18] = [
+const ALL_IDS: [&str; 19] = [
     "GO001", "GO002", "GO003", "GO004", "GO005", "GO006", "GO010", "GO011", "GO012", "GO013",
-    "GO030", "GO047", "GO040", "GO046", "GO020", "GO021", "GO022", "SSH000",
+    "GO030", "GO047", "GO050", "GO040", "GO046", "GO020", "GO021", "GO022", "SSH000",
 ];
 
 #[test]
@@ -93,7 +93,7 @@ fn text_output_is_grouped_and_uncoloured_when_piped() {
     );
     assert!(out.stdout.contains("\nGo toolchain\n"));
     assert!(out.stdout.contains(" GO001 Go toolchain on PATH — go1."));
-    assert!(out.stdout.contains("18 checks: "));
+    assert!(out.stdout.contains("19 checks: "));
     assert!(out.stdout.contains("\nSSH config\n"));
     assert!(!out.stdout.contains('\x1b'), "colour in a pipe");
     let coloured = run(

@@ -67,8 +67,9 @@ pub fn fate(name: &str) -> Option<Fate> {
 /// plus golines and swaggo, v2's own).
 pub const FORMATTERS: [&str; 6] = ["gci", "gofmt", "gofumpt", "goimports", "golines", "swaggo"];
 
-/// Top-level keys a v1 config may have that mean the same in v2.
-const SHARED_TOP_KEYS: [&str; 1] = ["linters"];
+/// Top-level keys that mean the same in a v1 and a v2 config (and v2's
+/// `formatters`, which a half-migrated config may already have).
+const SHARED_TOP_KEYS: [&str; 2] = ["linters", "formatters"];
 /// `linters` keys that mean the same in v1 and v2.
 const SHARED_LINTERS_KEYS: [&str; 2] = ["enable", "disable"];
 
