@@ -26,9 +26,9 @@ fn workspace(name: &str, config: &str) -> (tempfile::TempDir, PathBuf) {
     (ws, file)
 }
 
-/// A GOBIN whose golangci-lint is the pinned v1 (GOBIN comes first in the
-/// tool lookup, before GOPATH/bin's v2).
-fn v1_gobin() -> tempfile::TempDir {
+/// A directory whose golangci-lint is the pinned v1, to put first on PATH
+/// (gord's lint takes golangci-lint from PATH before Go's install directory).
+fn v1_first() -> tempfile::TempDir {
     let v1 = go_tools_dir().join("golangci-lint-v1");
     assert!(
         v1.is_file(),
@@ -40,32 +40,28 @@ fn v1_gobin() -> tempfile::TempDir {
     dir
 }
 
-fn env(home: &Path, gobin: Option<&Path>) -> Vec<(String, String)> {
+fn env(home: &Path, first: Option<&Path>) -> Vec<(String, String)> {
     let go_env = |key: &str| {
         let out = Command::new("go").args(["env", key]).output().unwrap();
         String::from_utf8(out.stdout).unwrap().trim().to_string()
     };
-    let mut env = vec![
+    vec![
         ("HOME".into(), home.display().to_string()),
-        ("PATH".into(), tools_path(None, go_tools_dir())),
+        ("PATH".into(), tools_path(first, go_tools_dir())),
         ("GOPATH".into(), go_env("GOPATH")),
         ("GOCACHE".into(), go_env("GOCACHE")),
         ("GOMODCACHE".into(), go_env("GOMODCACHE")),
         ("GOTOOLCHAIN".into(), "local".into()),
         ("NO_COLOR".into(), "1".into()),
-    ];
-    if let Some(gobin) = gobin {
-        env.push(("GOBIN".into(), gobin.display().to_string()));
-    }
-    env
+    ]
 }
 
-fn check(ws: &Path, gobin: Option<&Path>) -> (Run, Value) {
+fn check(ws: &Path, first: Option<&Path>) -> (Run, Value) {
     let home = tempfile::tempdir().unwrap();
     let mut command = Command::new(common::gord());
     command.args(["check", "-f", "json", "-w"]).arg(ws);
     command.env_clear();
-    for (key, value) in env(home.path(), gobin) {
+    for (key, value) in env(home.path(), first) {
         command.env(key, value);
     }
     let run = Run::of(&mut command);
@@ -80,6 +76,8 @@ fn findings<'r>(report: &'r Value, prefix: &str) -> Vec<&'r Value> {
         .unwrap()
         .iter()
         .filter(|f| f["code"].as_str().is_some_and(|c| c.starts_with(prefix)))
+        // The check's own summary is a finding on the workspace.
+        .filter(|f| f["subject"]["kind"] == "file")
         .collect()
 }
 
@@ -194,12 +192,12 @@ fn an_anchor_is_a_clear_finding_and_no_edit() {
 
 #[test]
 fn a_v2_config_under_v1_is_go050_quoting_v1() {
-    let gobin = v1_gobin();
+    let v1 = v1_first();
     let (ws, _) = workspace(
         ".golangci.yml",
         "version: \"2\"\nlinters:\n  default: none\n  enable:\n    - errcheck\n",
     );
-    let (_, report) = check(ws.path(), Some(gobin.path()));
+    let (_, report) = check(ws.path(), Some(v1.path()));
     let go050 = findings(&report, "GO050");
     assert_eq!(go050.len(), 1, "{:#?}", report["findings"]);
     let message = go050[0]["message"].as_str().unwrap();
@@ -216,7 +214,7 @@ fn a_v2_config_under_v1_is_go050_quoting_v1() {
         .starts_with("github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2."));
     // And a v1 config under v1 is fine.
     let (ws, _) = workspace(".golangci.yml", V1_WITH_COMMENT);
-    let (_, report) = check(ws.path(), Some(gobin.path()));
+    let (_, report) = check(ws.path(), Some(v1.path()));
     assert!(
         findings(&report, "GO05").is_empty(),
         "{:#?}",
@@ -319,12 +317,17 @@ fn the_editors_quick_fixes_make_a_config_golangci_lint_v2_accepts() {
         .collect();
     assert_eq!(codes, ["GO050"], "{diagnostics:#?}");
     let actions = code_actions(&mut editor, &file, &diagnostics[0]);
-    assert_eq!(actions[0]["kind"], "quickfix");
-    assert!(actions[0]["title"]
+    let add = actions
+        .iter()
+        .find(|a| a.get("edit").is_some())
+        .unwrap_or_else(|| panic!("{actions:#?}"));
+    assert_eq!(add["kind"], "quickfix");
+    assert_eq!(add["isPreferred"], true, "the first fix: {add:#}");
+    assert!(add["title"]
         .as_str()
         .unwrap()
         .starts_with("Add `version: \"2\"`"));
-    apply(&actions[0], &file);
+    apply(add, &file);
     assert_eq!(refresh(&mut editor, &file), Vec::<Value>::new());
     let fixed = std::fs::read_to_string(&file).unwrap();
     assert_eq!(
@@ -336,7 +339,8 @@ fn the_editors_quick_fixes_make_a_config_golangci_lint_v2_accepts() {
 
 #[test]
 fn the_migrate_quick_fix_runs_golangci_lint_migrate_and_v2_accepts_the_result() {
-    let text = "# old\nrun:\n  skip-dirs:\n    - gen\nlinters-settings:\n  lll:\n    line-length: 100\nlinters:\n  disable-all: true\n  enable:\n    - lll\n    - gosimple\n";
+    // A valid v1 config (migrate checks it against v1's schema first).
+    let text = "# old\nissues:\n  exclude-dirs:\n    - gen\nlinters-settings:\n  lll:\n    line-length: 100\nlinters:\n  disable-all: true\n  enable:\n    - lll\n    - gosimple\n";
     let (ws, file) = workspace(".golangci.yml", text);
     let home = tempfile::tempdir().unwrap();
     let (mut editor, diagnostics) = editor_on(ws.path(), &file, home.path());
