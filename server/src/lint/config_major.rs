@@ -115,10 +115,10 @@ pub fn version_line_suffices(outline: &Outline) -> bool {
             .linters_keys
             .iter()
             .all(|k| SHARED_LINTERS_KEYS.contains(&k.as_str()))
-        && !outline
-            .names
-            .iter()
-            .any(|n| FORMATTERS.contains(&n.name.as_str()) || fate(&n.name).is_some())
+        && !outline.names.iter().any(|n| {
+            n.section == "linters"
+                && (FORMATTERS.contains(&n.name.as_str()) || fate(&n.name).is_some())
+        })
 }
 
 /// The edit adding `version: "2"` at the top of the file (after a
@@ -510,6 +510,17 @@ mod tests {
             assert_eq!(go050.fixes.len(), 1, "{text}");
             assert!(go050.fixes[0].command.is_some(), "{text}");
         }
+    }
+
+    #[test]
+    fn a_formatters_section_does_not_stop_the_version_line() {
+        let text = "linters:\n  enable:\n    - errcheck\nformatters:\n  enable:\n    - gofmt\n";
+        let found = run(text, ConfigFormat::Yaml, Some(&v2()));
+        assert_eq!(codes(&found), ["GO050"]);
+        assert_eq!(
+            apply(text, &found[0].fixes[0]),
+            format!("version: \"2\"\n{text}")
+        );
     }
 
     #[test]
