@@ -225,14 +225,19 @@ pub fn judge(inputs: &Inputs<'_>) -> Vec<Finding> {
         // Unreadable here: what the linter said, or a look at the text.
         Err(_) => Some(if rough_v2(inputs.text) { 2 } else { 1 }),
     };
-    if let Err(why) = &outline {
+    if let Err(error) = &outline {
+        let why = match error {
+            config_edit::ConfigEditError::Unsupported(_, why) => (*why).to_string(),
+            other => other.to_string(),
+        };
         let subject = Subject::file(inputs.path, judge.first_line());
         judge.push(
             Finding::new(
                 "GO053",
                 Severity::Info,
                 format!(
-                    "gord cannot read this golangci-lint config exactly ({why}), so it checks its version and linter names only roughly and offers no edit"
+                    "gord cannot read this {} golangci-lint config exactly ({why}), so it checks its version and linter names only roughly and offers no edit",
+                    inputs.format
                 ),
                 subject,
             ),
