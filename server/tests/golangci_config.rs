@@ -395,3 +395,30 @@ fn the_migrate_quick_fix_runs_golangci_lint_migrate_and_v2_accepts_the_result() 
         "{left:#?}"
     );
 }
+
+#[test]
+fn in_an_untrusted_workspace_the_config_is_judged_from_its_text_alone() {
+    let (ws, file) = workspace(".golangci.yml", V1_WITH_COMMENT);
+    let home = tempfile::tempdir().unwrap();
+    let env = env(home.path(), None);
+    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let mut editor = Editor::start(&pairs);
+    editor.ignore(&["gord/status", "window/showMessage"]);
+    editor.initialize(ws.path(), json!({ "trusted": false }));
+    editor.notify("initialized", json!({}));
+    let file_uri = uri(&file);
+    let published = editor.wait_for(|m| {
+        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == file_uri.as_str()
+    });
+    let diagnostics = published["params"]["diagnostics"].as_array().unwrap();
+    let go050 = diagnostics
+        .iter()
+        .find(|d| d["code"] == "GO050")
+        .unwrap_or_else(|| panic!("{diagnostics:#?}"));
+    let message = go050["message"].as_str().unwrap();
+    assert!(message.contains("no `version: \"2\"`"), "{message}");
+    assert!(
+        !message.contains("can't load config"),
+        "golangci-lint was not run on an untrusted config: {message}"
+    );
+}
