@@ -63,7 +63,8 @@ export function createClient(
       { scheme: "file", pattern: "**/{.devcontainer.json,.devcontainer/**}" },
     ],
     // Remote-SSH's `remote.SSH.path`: the ssh whose release the SSH rules follow.
-    synchronize: { configurationSection: ["gord", "remote.SSH"] },
+    // go and gopls too: the health report checks them in settings.json, so their changes rerun it.
+    synchronize: { configurationSection: ["gord", "remote.SSH", "go", "gopls"] },
     initializationOptions,
     outputChannel: channel,
     traceOutputChannel: channel,

@@ -37,6 +37,10 @@ pub struct Settings {
     /// the go, gopls and golangci-lint gord starts download and run another
     /// Go. Off: they get `GOTOOLCHAIN=local` (see `crate::lifeline`).
     pub allow_toolchain_switch: bool,
+    /// The Go extension's `go` and `gopls` sections as the client sent them:
+    /// the health report reads them from settings.json, so a change to them
+    /// is a change worth another run.
+    pub editor_sections: Option<String>,
 }
 
 /// `gord.trace.server`: how much the client traces, and the sidecar's log level.
@@ -70,6 +74,7 @@ impl Default for Settings {
             ssh_path: None,
             remote_ssh_path: None,
             allow_toolchain_switch: false,
+            editor_sections: None,
         }
     }
 }
@@ -116,6 +121,7 @@ impl Settings {
         let mut settings = Settings::default();
         let mut problems = Vec::new();
         settings.remote_ssh_path = remote_ssh_path(raw);
+        settings.editor_sections = editor_sections(raw);
         for (key, value) in flat {
             let applied = match key.as_str() {
                 "go.minimumVersion" => parse_minimum_go(&value).map(|v| settings.minimum_go = v),
@@ -177,6 +183,13 @@ impl Settings {
 
 /// `remote.SSH.path` when the settings carry it beside the `gord` section
 /// (`{"gord": {...}, "remote": {"SSH": {"path": "..."}}}`); blank is unset.
+fn editor_sections(raw: &Value) -> Option<String> {
+    let go = raw.get("go");
+    let gopls = raw.get("gopls");
+    (go.is_some() || gopls.is_some())
+        .then(|| serde_json::json!({ "go": go, "gopls": gopls }).to_string())
+}
+
 fn remote_ssh_path(raw: &Value) -> Option<String> {
     raw.get("remote")?
         .get("SSH")?
@@ -279,6 +292,16 @@ mod tests {
         assert_eq!(settings, Settings::default());
         assert!(problems.is_empty());
         assert_eq!(settings.check_timeout, Duration::from_secs(20));
+    }
+
+    #[test]
+    fn a_change_to_the_go_or_gopls_section_is_a_change_of_settings() {
+        let with = |go: Value| parse(json!({ "gord": {}, "go": go, "gopls": {"ui.x": 1} })).0;
+        let fast = with(json!({ "lintFlags": ["--fast"] }));
+        let none = with(json!({ "lintFlags": [] }));
+        assert_ne!(fast, none);
+        assert_eq!(fast, with(json!({ "lintFlags": ["--fast"] })));
+        assert_eq!(parse(json!({ "gord": {} })).0, Settings::default());
     }
 
     #[test]

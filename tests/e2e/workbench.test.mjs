@@ -414,6 +414,52 @@ describe("gord in code-server", { timeout: 420_000 }, () => {
     });
   });
 
+  it("(s) a settings.json flag the installed golangci-lint does not take is a problem on its key; the quick fix removes it", async () => {
+    // golangci-lint v2 dropped --fast: the Go extension's lint on save fails with it.
+    const settings = path.join(server.workspace, ".vscode", "settings.json");
+    const before = readFileSync(settings, "utf8");
+    const runsBefore = countInGordLog(RUN_FINISHED);
+    writeFileSync(
+      settings,
+      '{\n  "gord.lint.onOpen": false,\n  "go.lintTool": "golangci-lint",\n  "go.lintFlags": ["--fast"]\n}\n',
+    );
+    await waitFor("the checks rerun with the new settings", () => countInGordLog(RUN_FINISHED) > runsBefore);
+    const problems = () => page.locator(".markers-panel").innerText({ timeout: 1_000 }).catch(() => "");
+
+    await scenario("s-settings-problem", async () => {
+      await runCommand(page, "View: Close All Editors");
+      await quickOpen(page, "settings.json");
+      await page.keyboard.press("Control+Shift+M");
+      const text = await waitFor("GO031 in the Problems panel", async () => {
+        const t = await problems();
+        return /GO031/.test(t) ? t : undefined;
+      }, { timeoutMs: 60_000 });
+      assert.match(text, /has no flag --fast/);
+    });
+
+    await scenario("s-settings-quick-fix", async () => {
+      // Cursor inside "--fast" (line 4), then the preferred quick fix.
+      await page.locator(".monaco-editor .view-lines").first().click();
+      await page.keyboard.press("Control+G");
+      await page.locator(".quick-input-widget input.input").fill(":4:23");
+      await page.keyboard.press("Enter");
+      await runCommand(page, "Auto Fix...");
+      await waitFor("--fast removed in the editor", async () => {
+        const text = (await page.locator(".monaco-editor .view-lines").first().innerText()).replace(/\u00a0/g, " ");
+        return /"go\.lintFlags": \[\]/.test(text);
+      });
+      await page.keyboard.press("Control+S");
+      await waitFor("GO031 gone from the Problems panel", async () => !/GO031/.test(await problems()), {
+        timeoutMs: 60_000,
+      });
+      assert.match(readFileSync(settings, "utf8"), /"go\.lintFlags": \[\]/);
+    });
+    // The later scenarios expect the settings (d) left.
+    const restored = countInGordLog(RUN_FINISHED);
+    writeFileSync(settings, before);
+    await waitFor("the checks rerun with the settings restored", () => countInGordLog(RUN_FINISHED) > restored);
+  });
+
   it("(e) Preload shows its progress in a notification; Cancel stops it, and a full run reports warm caches", async () => {
     // A second module that requires a module only the silent proxy could
     // serve: the preload waits on it until Cancel.
