@@ -127,11 +127,35 @@ pub fn version_edit(text: &str, format: ConfigFormat) -> Option<ByteEdit> {
     let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
     let at = if text.starts_with('\u{feff}') { 3 } else { 0 };
     match format {
-        ConfigFormat::Yaml => Some(ByteEdit {
-            start: at,
-            end: at,
-            new_text: format!("version: \"2\"{eol}"),
-        }),
+        // Before the first key: after a leading `---`, which would
+        // otherwise start a second document holding the whole config.
+        ConfigFormat::Yaml => {
+            let mut line_start = at;
+            for line in text.get(at..)?.split_inclusive('\n') {
+                let trimmed = line.trim();
+                let skip = trimmed.is_empty()
+                    || trimmed.starts_with('#')
+                    || trimmed == "---"
+                    || trimmed.starts_with("--- #");
+                if !skip {
+                    break;
+                }
+                line_start += line.len();
+            }
+            let before = if text
+                .get(..line_start)
+                .is_some_and(|t| t.len() > at && !t.ends_with('\n'))
+            {
+                eol
+            } else {
+                ""
+            };
+            Some(ByteEdit {
+                start: line_start,
+                end: line_start,
+                new_text: format!("{before}version: \"2\"{eol}"),
+            })
+        }
         ConfigFormat::Toml => Some(ByteEdit {
             start: at,
             end: at,
@@ -515,6 +539,22 @@ mod tests {
             assert_eq!(go050.fixes.len(), 1, "{text}");
             assert!(go050.fixes[0].command.is_some(), "{text}");
         }
+    }
+
+    #[test]
+    fn the_version_line_goes_after_a_leading_document_marker_and_comments() {
+        let text = "# lint\n---\nlinters:\n  enable: [errcheck]\n";
+        let found = run(text, ConfigFormat::Yaml, Some(&v2()));
+        assert_eq!(
+            apply(text, &found[0].fixes[0]),
+            "# lint\n---\nversion: \"2\"\nlinters:\n  enable: [errcheck]\n"
+        );
+        let crlf = "linters:\r\n  enable: [errcheck]\r\n";
+        let found = run(crlf, ConfigFormat::Yaml, Some(&v2()));
+        assert_eq!(
+            apply(crlf, &found[0].fixes[0]),
+            format!("version: \"2\"\r\n{crlf}")
+        );
     }
 
     #[test]
