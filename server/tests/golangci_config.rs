@@ -158,17 +158,55 @@ fn toml_and_json_configs_get_the_same_findings() {
     assert!(go051[0]["message"].as_str().unwrap().contains("usetesting"));
     assert_eq!(findings(&report, "GO052").len(), 1);
     assert!(findings(&report, "GO050").is_empty());
+    assert!(v2_accepts(&file).is_err());
+    fix_until_clean(ws.path(), &file);
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "version = \"2\"\n\n[linters]\nenable = [\"errcheck\", \"usetesting\"]\n\n[formatters]\nenable = [\"gofumpt\"]\n"
+    );
+    v2_accepts(&file).unwrap();
 
-    let (ws, _) = workspace(
+    let (ws, file) = workspace(
         ".golangci.json",
-        "{\"linters\": {\"enable\": [\"errcheck\"]}}\n",
+        "{\n  \"linters\": {\"enable\": [\"errcheck\", \"gofmt\", \"stylecheck\"]}\n}\n",
     );
     let (_, report) = check(ws.path(), None);
     let go050 = findings(&report, "GO050");
     assert_eq!(go050.len(), 1, "{:#?}", report["findings"]);
-    assert_eq!(
-        go050[0]["fixes"][0]["edits"][0]["newText"],
-        "\"version\": \"2\", "
+    assert_eq!(findings(&report, "GO051").len(), 1);
+    assert_eq!(findings(&report, "GO052").len(), 1);
+    fix_until_clean(ws.path(), &file);
+    v2_accepts(&file).unwrap();
+}
+
+/// Applies the first edit fix of the first GO05x finding of `gord check`
+/// on `file`, again and again, until there is none left.
+fn fix_until_clean(ws: &Path, file: &Path) {
+    for _ in 0..6 {
+        let (_, report) = check(ws, None);
+        let found = findings(&report, "GO05");
+        let Some(fix) = found.iter().find_map(|f| {
+            f["fixes"]
+                .as_array()?
+                .iter()
+                .find(|x| x.get("edits").is_some())
+                .cloned()
+        }) else {
+            assert!(found.is_empty(), "findings without an edit: {found:#?}");
+            return;
+        };
+        let pairs: Vec<(gord::finding::Range, String)> =
+            serde_json::from_value::<Vec<gord::finding::Edit>>(fix["edits"].clone())
+                .unwrap()
+                .into_iter()
+                .map(|e| (e.range, e.new_text))
+                .collect();
+        let text = std::fs::read_to_string(file).unwrap();
+        std::fs::write(file, gord::edit::apply_edits(&text, &pairs).unwrap()).unwrap();
+    }
+    panic!(
+        "still findings after 6 fixes: {}",
+        std::fs::read_to_string(file).unwrap()
     );
 }
 
