@@ -111,7 +111,7 @@ async fn binary_says(
             path.as_os_str(),
         ]),
         // v1 refuses any config with a `version` before loading anything.
-        (1, Some(2)) if read.as_ref().is_some_and(|o| o.version.is_some()) => {
+        (1, Some(2) | None) if read.as_ref().is_some_and(|o| o.version.is_some()) => {
             CommandSpec::new(&linter.program).args([
                 "run".as_ref(),
                 "--config".as_ref(),

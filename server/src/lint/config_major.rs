@@ -272,6 +272,11 @@ pub fn judge(inputs: &Inputs<'_>) -> Vec<Finding> {
             mismatch(&mut judge, binary, declared, outline.as_ref().ok());
         }
     }
+    if let (Some(binary), Ok(read)) = (inputs.binary, &outline) {
+        if declared.is_none() {
+            unknown_version(&mut judge, binary, read);
+        }
+    }
     let v2 = declared == Some(2) || inputs.binary.is_some_and(|b| b.major == 2);
     if let (Ok(outline), true) = (&outline, v2) {
         for listed in outline.names.iter().filter(|n| n.section == "linters") {
@@ -339,6 +344,44 @@ fn mismatch(judge: &mut Judge<'_>, binary: &Binary, declared: u8, outline: Optio
     } else {
         finding = finding.with_fix(Fix::advice(
             "Install golangci-lint v2: go install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@latest",
+        ));
+    }
+    judge.push(finding);
+}
+
+/// A `version` that is not "2": both majors refuse it (v1 any `version`).
+fn unknown_version(judge: &mut Judge<'_>, binary: &Binary, outline: &Outline) {
+    let Some((value, start, end)) = &outline.version else {
+        return;
+    };
+    let said = binary
+        .error
+        .as_deref()
+        .map(|e| format!(": `{e}`"))
+        .unwrap_or_default();
+    let subject = Subject::file(judge.inputs.path, judge.range(*start, *end));
+    let mut finding = Finding::new(
+        "GO050",
+        Severity::Error,
+        format!(
+            "`version: {value:?}` is no golangci-lint config version (v2 reads only \"2\"), and golangci-lint {} refuses it{said}",
+            binary.version
+        ),
+        subject,
+    );
+    if binary.major == 2 {
+        let edit = judge.edit(&ByteEdit {
+            start: *start,
+            end: *end,
+            new_text: "\"2\"".to_string(),
+        });
+        finding = finding
+            .with_fix(Fix::edits("Set the version to \"2\"", vec![edit]))
+            .with_fix(migrate_fix(binary, judge.inputs.path));
+    } else if let Some(argv) = &judge.inputs.install_v2 {
+        finding = finding.with_fix(Fix::run(
+            format!("Install golangci-lint v2: {}", argv.join(" ")),
+            argv.clone(),
         ));
     }
     judge.push(finding);
@@ -554,6 +597,22 @@ mod tests {
         assert_eq!(
             apply(crlf, &found[0].fixes[0]),
             format!("version: \"2\"\r\n{crlf}")
+        );
+    }
+
+    #[test]
+    fn a_version_other_than_2_is_go050_on_its_value_with_an_edit_to_2() {
+        let text = "version: \"1\" # old\nlinters:\n  enable: [errcheck]\n";
+        let found = run(text, ConfigFormat::Yaml, Some(&v2()));
+        assert_eq!(codes(&found), ["GO050"]);
+        let (_, at) = found[0].file_range().expect("a range");
+        assert_eq!(
+            (at.start.line, at.start.character, at.end.character),
+            (0, 9, 12)
+        );
+        assert_eq!(
+            apply(text, &found[0].fixes[0]),
+            text.replace("\"1\"", "\"2\"")
         );
     }
 
