@@ -370,7 +370,7 @@ fn the_editors_quick_fixes_make_a_config_golangci_lint_v2_accepts() {
     let fixed = std::fs::read_to_string(&file).unwrap();
     assert_eq!(
         fixed,
-        "version: \"2\"\n# keep me\nlinters:\n  enable:\n    - errcheck\n    - staticcheck # simplify\nformatters:\n  enable:\n    - gofmt\n"
+        "# keep me\nversion: \"2\"\nlinters:\n  enable:\n    - errcheck\n    - staticcheck # simplify\nformatters:\n  enable:\n    - gofmt\n"
     );
     v2_accepts(&file).unwrap();
 }
