@@ -26,11 +26,6 @@ fn check<'a>(report: &'a Value, id: &str) -> &'a Value {
     common::entry(&report["checks"], "id", id)
 }
 
-const ALL_IDS: [&str; 19] = [
-    "GO001", "GO002", "GO003", "GO004", "GO005", "GO006", "GO010", "GO011", "GO012", "GO013",
-    "GO030", "GO047", "GO050", "GO040", "GO046", "GO020", "GO021", "GO022", "SSH000",
-];
-
 #[test]
 fn json_on_the_example_workspace_lists_every_check_with_its_status() {
     let out = run(
@@ -51,7 +46,7 @@ fn json_on_the_example_workspace_lists_every_check_with_its_status() {
     );
     let report = json_report(&out.stdout);
     let ids: Vec<&str> = common::field_strs(&report["checks"], "id");
-    assert_eq!(ids, ALL_IDS);
+    assert_eq!(ids, common::ALL_CHECK_IDS);
     for check in report["checks"].as_array().unwrap() {
         let status = str_of(&check["status"]);
         assert!(
@@ -93,7 +88,9 @@ fn text_output_is_grouped_and_uncoloured_when_piped() {
     );
     assert!(out.stdout.contains("\nGo toolchain\n"));
     assert!(out.stdout.contains(" GO001 Go toolchain on PATH — go1."));
-    assert!(out.stdout.contains("19 checks: "));
+    assert!(out
+        .stdout
+        .contains(&format!("{} checks: ", common::ALL_CHECK_IDS.len())));
     assert!(out.stdout.contains("\nSSH config\n"));
     assert!(!out.stdout.contains('\x1b'), "colour in a pipe");
     let coloured = run(
@@ -192,7 +189,10 @@ fn a_missing_go_is_an_error_finding_and_the_other_checks_still_report() {
     );
     assert_eq!(out.code, 1);
     let report = json_report(&out.stdout);
-    assert_eq!(report["checks"].as_array().unwrap().len(), ALL_IDS.len());
+    assert_eq!(
+        report["checks"].as_array().unwrap().len(),
+        common::ALL_CHECK_IDS.len()
+    );
     let go001 = check(&report, "GO001");
     assert_eq!(go001["status"], "error");
     assert!(str_of(&go001["message"]).starts_with("go is not on PATH"));

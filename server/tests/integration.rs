@@ -20,6 +20,7 @@ mod preload;
 mod protocol_doc;
 mod remote_cli;
 mod remote_lsp;
+mod remote_ssh_settings;
 mod sarif_schema;
 mod ssh_cli;
 mod ssh_parity;

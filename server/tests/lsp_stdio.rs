@@ -62,7 +62,10 @@ fn an_editor_session_from_initialize_to_exit() {
     let idle = editor.wait_for(is_notification("gord/status"));
     assert_eq!(idle["params"]["state"], "idle");
     assert_eq!(idle["params"]["summary"]["status"], "error");
-    assert_eq!(idle["params"]["checks"].as_array().unwrap().len(), 19);
+    assert_eq!(
+        idle["params"]["checks"].as_array().unwrap().len(),
+        common::ALL_CHECK_IDS.len()
+    );
 
     // gord/version and gord/health.
     let version = editor.request("gord/version", None);
@@ -72,7 +75,7 @@ fn an_editor_session_from_initialize_to_exit() {
     );
     let health = editor.request("gord/health", Some(json!({})));
     let checks = health["result"]["checks"].as_array().unwrap();
-    assert_eq!(checks.len(), 19);
+    assert_eq!(checks.len(), common::ALL_CHECK_IDS.len());
     assert_eq!(checks[0]["id"], "GO001");
     assert_eq!(checks[0]["status"], "ok");
     let go006 = checks.iter().find(|c| c["id"] == "GO006").unwrap();

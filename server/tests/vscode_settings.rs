@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::editor::Editor;
-use common::lsp::{code_actions, uri};
+use common::lsp::{apply_ascii as apply, code_actions, uri};
 use common::{go_tools_dir, gord, tools_path, Run};
 use serde_json::{json, Value};
 
@@ -104,31 +104,6 @@ fn lint_as_the_go_extension(settings: &str, module: &Path, env: &[(String, Strin
         command.env(k, v);
     }
     Run::of(&mut command)
-}
-
-/// `text` with LSP text edits applied (ASCII text: columns are bytes).
-fn apply(text: &str, edits: &[Value]) -> String {
-    let offset = |p: &Value| -> usize {
-        let line = p["line"].as_u64().unwrap() as usize;
-        let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
-        start + p["character"].as_u64().unwrap() as usize
-    };
-    let mut spans: Vec<(usize, usize, &str)> = edits
-        .iter()
-        .map(|e| {
-            (
-                offset(&e["range"]["start"]),
-                offset(&e["range"]["end"]),
-                e["newText"].as_str().unwrap(),
-            )
-        })
-        .collect();
-    spans.sort_by_key(|s| std::cmp::Reverse(s.0));
-    let mut out = text.to_string();
-    for (start, end, new) in spans {
-        out.replace_range(start..end, new);
-    }
-    out
 }
 
 #[test]

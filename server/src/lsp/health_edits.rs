@@ -1,5 +1,5 @@
 //! Quick fixes that edit text for health findings (on VS Code settings
-//! files, devcontainer.json, a dev container's Dockerfile): taken from the diagnostic's data and offered
+//! files, Remote-SSH's among them, devcontainer.json, a dev container's Dockerfile): taken from the diagnostic's data and offered
 //! only while its guard holds for the file's current text, the open buffer's
 //! or the disk's. SSH and lint diagnostics have their own ([`super::ssh`],
 //! [`super::lint`]).
@@ -14,6 +14,7 @@ use tower_lsp_server::ls_types::{
 
 use super::diagnostics::{self as convert, SOURCE};
 use crate::lint::text_hash;
+use crate::ssh::remote_ssh::SETTINGS_RULES;
 
 /// Whether `d` is a gord health diagnostic carrying fix data.
 pub fn wants(d: &Diagnostic) -> bool {
@@ -26,7 +27,8 @@ fn is_health(d: &Diagnostic) -> bool {
         Some(NumberOrString::String(code)) => code.as_str(),
         _ => return false,
     };
-    d.source.as_deref() == Some(SOURCE) && !code.starts_with("SSH")
+    let ssh_config = code.starts_with("SSH") && !SETTINGS_RULES.contains(&code);
+    d.source.as_deref() == Some(SOURCE) && !ssh_config
 }
 
 /// The quick fixes for the health diagnostics of `file` among `diagnostics`.

@@ -2,6 +2,7 @@
 //! quick fixes, hover with the effective configuration of a Host, and
 //! go-to-definition from a ProxyJump alias to its Host block.
 
+use crate::ssh::remote_ssh::SETTINGS_RULES;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -104,7 +105,8 @@ pub fn has_edit_fix(d: &Diagnostic) -> bool {
 
 /// The first fix of a gord SSH diagnostic that edits text, with its guard.
 fn edit_fix(d: &Diagnostic) -> Option<(Fix, Guard)> {
-    let ssh = matches!(&d.code, Some(NumberOrString::String(c)) if c.starts_with("SSH"));
+    let ssh = matches!(&d.code, Some(NumberOrString::String(c))
+        if c.starts_with("SSH") && !SETTINGS_RULES.contains(&c.as_str()));
     if !ssh || d.source.as_deref() != Some(convert::SOURCE) {
         return None;
     }

@@ -12,12 +12,20 @@ use crate::ssh::config::resolve::{ConfigFs, RealFs};
 use crate::ssh::lint::{lint, LintContext};
 
 pub fn catalogue() -> Vec<Arc<dyn Check>> {
-    vec![FnCheck::shared(
-        "SSH000",
-        "SSH config (~/.ssh/config)",
-        Area::Ssh,
-        ssh000_config,
-    )]
+    vec![
+        FnCheck::shared(
+            "SSH000",
+            "SSH config (~/.ssh/config)",
+            Area::Ssh,
+            ssh000_config,
+        ),
+        FnCheck::shared(
+            "SSH040",
+            "Remote-SSH settings",
+            Area::Ssh,
+            crate::ssh::remote_ssh::ssh040,
+        ),
+    ]
 }
 
 /// SSH000: ~/.ssh/config (and what it includes) against every SSH rule.

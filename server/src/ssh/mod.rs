@@ -5,6 +5,7 @@ pub mod config;
 pub mod fix;
 pub mod lint;
 pub mod release;
+pub mod remote_ssh;
 
 use std::path::Path;
 use std::time::Duration;

@@ -305,3 +305,9 @@ pub fn tools_path(first: Option<&Path>, tools: PathBuf) -> String {
         .to_string_lossy()
         .into_owned()
 }
+
+/// Every health check, in report order: the contract of `gord check` and `gord/status`.
+pub const ALL_CHECK_IDS: [&str; 20] = [
+    "GO001", "GO002", "GO003", "GO004", "GO005", "GO006", "GO010", "GO011", "GO012", "GO013",
+    "GO030", "GO047", "GO050", "GO040", "GO046", "GO020", "GO021", "GO022", "SSH000", "SSH040",
+];

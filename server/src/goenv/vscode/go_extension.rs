@@ -26,11 +26,17 @@ pub struct Source<'t> {
 }
 
 impl Source<'_> {
-    fn finding(&self, code: &str, severity: Severity, message: String, member: &Member) -> Finding {
+    pub(crate) fn finding(
+        &self,
+        code: &str,
+        severity: Severity,
+        message: String,
+        member: &Member,
+    ) -> Finding {
         self.finding_at(code, severity, message, member.key_span)
     }
 
-    fn finding_at(
+    pub(crate) fn finding_at(
         &self,
         code: &str,
         severity: Severity,
@@ -48,7 +54,7 @@ impl Source<'_> {
         finding
     }
 
-    fn remove(&self, title: String, part: Removable<'_>) -> Fix {
+    pub(crate) fn remove(&self, title: String, part: Removable<'_>) -> Fix {
         Fix::edits(title, self.doc.removal(&self.path, part))
     }
 }

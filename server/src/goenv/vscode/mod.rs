@@ -88,7 +88,7 @@ pub fn go030(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
 
 /// Every settings file of [`settings_paths`] for this context, read
 /// through the bounded reader off the async workers.
-async fn read_all(
+pub(crate) async fn read_all(
     ctx: &CheckContext,
 ) -> Option<Vec<(Scope, PathBuf, Result<String, crate::fsread::ReadError>)>> {
     let home = ctx.env.home();
@@ -198,7 +198,7 @@ async fn run(ctx: &CheckContext) -> Outcome {
     outcome(findings, read)
 }
 
-fn outcome(mut findings: Vec<Finding>, read: Vec<String>) -> Outcome {
+pub(crate) fn outcome(mut findings: Vec<Finding>, read: Vec<String>) -> Outcome {
     // In file order, as an editor lists them; the summary leads with the worst.
     findings.sort_by(|a, b| {
         (a.path(), a.range().map(|r| r.start)).cmp(&(b.path(), b.range().map(|r| r.start)))
