@@ -17,6 +17,10 @@ Rows:
   (c) lint on save of the saved file's package (gord) against linting the
       whole module (`./...`, what an editor that lints the workspace on every
       save does), same edit before each run, raw golangci-lint both.
+  (d) `gord lint ./pkg00` on the command line with golangci-lint's probe
+      (`--version`, `run --help`) kept from an earlier run (in
+      XDG_CACHE_HOME/gord) against the same with the kept probe deleted before
+      each run, so every run probes; no edit, so the linter's cache answers.
 
 Medians of --runs runs (default 10). The gord binary defaults to
 target/release/gord; golangci-lint comes from `$(go env GOPATH)/bin`. No
@@ -266,6 +270,23 @@ def main() -> int:
             touch_edit(target, 3000 + n)
             module.append(raw_run(golangci, root, "./..."))
 
+        cli_env = dict(os.environ, XDG_CACHE_HOME=str(root / "xdg-cache"))
+        kept_probe = root / "xdg-cache" / "gord" / "golangci-lint-probes.json"
+
+        def cli_lint(forget: bool) -> float:
+            if forget:
+                kept_probe.unlink(missing_ok=True)
+            t0 = time.perf_counter()
+            subprocess.run([str(args.gord), "lint", "./pkg00"], cwd=root, env=cli_env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+            return time.perf_counter() - t0
+
+        cli_lint(False)
+        kept, probed = [], []
+        for _ in range(args.runs):
+            kept.append(cli_lint(False))
+            probed.append(cli_lint(True))
+
         rows = [
             ("(a) save -> diagnostics, median (ms)", f"{median_ms(lsp):.1f} (gord serve)",
              f"{median_ms(raw):.1f} (golangci-lint by hand)", f"overhead {overhead:+.1f} ms "
@@ -274,6 +295,8 @@ def main() -> int:
              f"{median_ms(parse_only):.0f} (python json.loads alone)", f"{median_ms(mapping) / median_ms(parse_only):.2f}x"),
             ("(c) lint after a save, median (ms)", f"{median_ms(package):.0f} (the saved package)",
              f"{median_ms(module):.0f} (the whole module)", f"{median_ms(package) / median_ms(module):.2f}x"),
+            ("(d) gord lint ./pkg00 (CLI), median (ms)", f"{median_ms(kept):.0f} (probe kept)",
+             f"{median_ms(probed):.0f} (probed every run)", f"{median_ms(probed) - median_ms(kept):+.0f} ms saved"),
         ]
         print(f"{'metric':<40} | {'gord':<34} | {'peer':<36} | result")
         print("-" * 130)

@@ -18,9 +18,13 @@
 //! program the editor really starts.
 
 use std::ffi::OsString;
+use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 
 use crate::check::{Environment, Trust};
 use crate::exec::{CommandSpec, Output, ProcessRunner};
@@ -397,6 +401,85 @@ impl<T: Clone> ProgramMemo<T> {
     }
 }
 
+/// One remembered answer as a file keeps it.
+#[derive(Serialize, Deserialize)]
+struct KeptAnswer<T> {
+    program: PathBuf,
+    modified: SystemTime,
+    answer: T,
+}
+
+impl<T: Clone + Serialize + DeserializeOwned> ProgramMemo<T> {
+    /// Adds the answers an earlier gord process kept in `file` (see
+    /// [`Self::save`]), so a CLI run does not ask a program that has not
+    /// changed since. Answers this memo already has win; one for a binary
+    /// that has changed since is never returned (its key no longer
+    /// matches). A missing or unreadable file adds nothing.
+    pub fn load(&self, file: &Path) {
+        let kept = crate::fsread::read_capped(file, crate::fsread::Kind::Settings, KEPT_CAP)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| {
+                serde_json::from_slice::<Vec<KeptAnswer<T>>>(&bytes).map_err(|e| e.to_string())
+            });
+        let (kept, Ok(mut answers)) = (kept, self.answers.lock()) else {
+            return;
+        };
+        match kept {
+            Ok(kept) => {
+                for k in kept {
+                    if !answers.iter().any(|(key, _)| key.0 == k.program) {
+                        answers.push(((k.program, k.modified), k.answer));
+                    }
+                }
+            }
+            Err(e) => tracing::debug!("no answers kept in {}: {e}", file.display()),
+        }
+    }
+
+    /// Writes every answer to `file` for the next process: a temporary file
+    /// in its directory (created, private to this user) renamed over it, so
+    /// a reader never sees half of it.
+    pub fn save(&self, file: &Path) -> std::io::Result<()> {
+        use std::io::Write;
+        let kept: Vec<KeptAnswer<T>> = match self.answers.lock() {
+            Ok(answers) => answers
+                .iter()
+                .map(|((program, modified), answer)| KeptAnswer {
+                    program: program.clone(),
+                    modified: *modified,
+                    answer: answer.clone(),
+                })
+                .collect(),
+            Err(_) => return Ok(()),
+        };
+        let dir = file.parent().unwrap_or(Path::new("."));
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)?;
+        let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+        temp.write_all(&serde_json::to_vec(&kept).map_err(std::io::Error::other)?)?;
+        temp.persist(file).map_err(|e| e.error)?;
+        Ok(())
+    }
+}
+
+/// The most a file of kept answers may hold: a few programs' answers are
+/// kilobytes.
+const KEPT_CAP: u64 = 1 << 20;
+
+/// `file` in gord's directory of the user's cache: `$XDG_CACHE_HOME/gord`
+/// when that is absolute, else `$HOME/.cache/gord` (as Go's
+/// `os.UserCacheDir`); None without either.
+pub fn user_cache_file(env: &Environment, file: &str) -> Option<PathBuf> {
+    let base = env
+        .get("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| env.home().map(|h| h.join(".cache")))?;
+    Some(base.join("gord").join(file))
+}
+
 /// Every executable `name` in `dirs`, in order (relative entries against
 /// `cwd`, `~` as the home directory, as a shell does).
 fn executables_in(name: &str, dirs: &[PathBuf], cwd: &Path) -> Vec<PathBuf> {
@@ -441,6 +524,74 @@ mod tests {
         assert_eq!(MEMO.get(&tool), Some("v1"));
         std::fs::write(&tool, "v2").unwrap();
         assert_eq!(MEMO.get(&tool), None, "replaced: ask again");
+    }
+
+    #[test]
+    fn answers_kept_in_a_file_serve_the_next_process_while_the_binary_is_the_same() {
+        use super::ProgramMemo;
+        let dir = tempfile::tempdir().unwrap();
+        let tool = dir.path().join("tool");
+        let other = dir.path().join("other");
+        std::fs::write(&tool, "v1").unwrap();
+        std::fs::write(&other, "v1").unwrap();
+        let kept = dir.path().join("cache/gord/answers.json");
+        let first: ProgramMemo<String> = ProgramMemo::new();
+        first.insert(&tool, "tool 1.0".into());
+        first.insert(&other, "other 1.0".into());
+        first.save(&kept).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(kept.parent().unwrap())
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o700, "the directory is private");
+
+        // The next process: `other` was replaced in place since.
+        let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(7);
+        std::fs::File::options()
+            .write(true)
+            .open(&other)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        let next: ProgramMemo<String> = ProgramMemo::new();
+        next.insert(&tool, "asked again".into());
+        next.load(&kept);
+        assert_eq!(
+            next.get(&tool).as_deref(),
+            Some("asked again"),
+            "its own answer wins"
+        );
+        assert_eq!(next.get(&other), None, "changed since: ask again");
+        let fresh: ProgramMemo<String> = ProgramMemo::new();
+        fresh.load(&kept);
+        assert_eq!(fresh.get(&tool).as_deref(), Some("tool 1.0"));
+
+        for garbage in ["", "{", "[{\"program\":1}]", "null"] {
+            std::fs::write(&kept, garbage).unwrap();
+            let memo: ProgramMemo<String> = ProgramMemo::new();
+            memo.load(&kept);
+            assert_eq!(memo.get(&tool), None, "{garbage:?} keeps nothing");
+        }
+        let memo: ProgramMemo<String> = ProgramMemo::new();
+        memo.load(&dir.path().join("missing.json"));
+        assert_eq!(memo.get(&tool), None);
+    }
+
+    #[test]
+    fn the_cache_file_is_under_xdg_cache_home_when_absolute_else_home() {
+        let file = |pairs: &[(&str, &str)]| {
+            super::user_cache_file(&Environment::from_pairs(pairs.iter().copied()), "x.json")
+        };
+        assert_eq!(
+            file(&[("XDG_CACHE_HOME", "/c"), ("HOME", "/h")]),
+            Some(PathBuf::from("/c/gord/x.json"))
+        );
+        assert_eq!(
+            file(&[("XDG_CACHE_HOME", "rel"), ("HOME", "/h")]),
+            Some(PathBuf::from("/h/.cache/gord/x.json"))
+        );
+        assert_eq!(file(&[]), None);
     }
 
     use super::*;

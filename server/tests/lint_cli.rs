@@ -307,6 +307,24 @@ fn a_recorded_v1_64_report_with_suggested_fixes_maps_like_v2() {
 #[test]
 fn the_health_check_says_how_to_install_golangci_lint_and_what_lint_does_without_it() {
     let home = tempfile::tempdir().unwrap();
+    // The install is offered once gord has seen, on the module proxy, that
+    // the pinned version builds with this Go: a proxy on 127.0.0.1 says so.
+    let proxy = common::module_proxy::ModuleProxy::start();
+    let pinned = std::fs::read_to_string(common::repo_root().join("versions.env")).unwrap();
+    let version = pinned
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix(
+                "GO_TOOL_golangci-lint=github.com/golangci/golangci-lint/v2/cmd/golangci-lint@",
+            )
+        })
+        .unwrap();
+    proxy.add_program(
+        "github.com/golangci/golangci-lint/v2",
+        version,
+        "1.21",
+        "cmd/golangci-lint",
+    );
     let out = Command::new(common::gord())
         .args(["check", "--format", "json"])
         .env(
@@ -315,6 +333,10 @@ fn the_health_check_says_how_to_install_golangci_lint_and_what_lint_does_without
         )
         .env("HOME", home.path())
         .env("GOPATH", home.path().join("gopath"))
+        .env("GOPROXY", &proxy.url)
+        .env("GOSUMDB", "off")
+        .env("GOFLAGS", "-mod=mod")
+        .env("GOTOOLCHAIN", "local")
         .output()
         .unwrap();
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -326,6 +348,8 @@ fn the_health_check_says_how_to_install_golangci_lint_and_what_lint_does_without
     );
     assert_eq!(go012["fix"]["command"][0], "go");
     assert_eq!(go012["fix"]["command"][1], "install");
-    assert!(str_of(&go012["fix"]["command"][2])
-        .starts_with("github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v"));
+    assert_eq!(
+        go012["fix"]["command"][2],
+        format!("github.com/golangci/golangci-lint/v2/cmd/golangci-lint@{version}")
+    );
 }

@@ -613,3 +613,29 @@ fn to_finding_range(r: Range) -> gord::finding::Range {
         Position::new(r.end.line, r.end.character),
     )
 }
+
+#[test]
+fn godots_quick_fix_on_a_crlf_file_keeps_its_line_endings_and_satisfies_golangci_lint() {
+    let ws = common::temp_tree(&[
+        ("go.mod", "module example.com/crlf\n\ngo 1.22\n"),
+        (
+            ".golangci.yml",
+            "version: \"2\"\nlinters:\n  default: none\n  enable:\n    - godot\n",
+        ),
+        (
+            "a.go",
+            "package crlf\r\n\r\n// Add adds two numbers\r\nfunc Add(a, b int) int {\r\n\treturn a + b\r\n}\r\n",
+        ),
+    ]);
+    let file = ws.path().join("a.go");
+    let (mut editor, diagnostics) = opened(ws.path(), &file);
+    let godot = by_code(&diagnostics, "godot");
+    pick_action(&mut editor, &file, &godot, |t| t.contains("(godot)"));
+    relint_without(&mut editor, &file, "godot");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "package crlf\r\n\r\n// Add adds two numbers.\r\nfunc Add(a, b int) int {\r\n\treturn a + b\r\n}\r\n",
+        "the period goes before the \\r\\n, not a \\r\\r\\n"
+    );
+    assert_eq!(golangci_lint_exit(ws.path(), "./...").0, 0);
+}

@@ -112,13 +112,45 @@ fn from_json(file: &Path, cwd: &Path) -> anyhow::Result<Report> {
     } else {
         gord::fsread::read_to_string(file, Kind::LintReport)?
     };
-    let parsed = gord::lint::golangci::parse(&json, cwd);
+    let parsed = gord::lint::golangci::read_report(&json, cwd).with_context(|| {
+        format!(
+            "{} is not a golangci-lint JSON report",
+            if file == Path::new("-") {
+                String::from("stdin")
+            } else {
+                file.display().to_string()
+            }
+        )
+    })?;
     drop(json);
+    let mut unread: Vec<PathBuf> = Vec::new();
     let issues = gord::lint::place_issues(
         gord::lint::model::ToolKind::GolangciLint,
         parsed.issues,
-        gord::lint::read_reported_source,
+        |path| {
+            let text = gord::lint::read_reported_source(path);
+            if text.is_none() {
+                unread.push(path.to_path_buf());
+            }
+            text
+        },
     );
+    if let Some(first) = unread.first() {
+        let placed_blind = issues
+            .iter()
+            .filter(|i| unread.iter().any(|u| u == i.path()))
+            .count();
+        let issues_there = match placed_blind {
+            1 => String::from("the 1 issue there is"),
+            n => format!("the {n} issues there are"),
+        };
+        gord::say!(
+            "gord: warning: cannot read {} of the files the report names ({}{}); {issues_there} placed at the reported line and column, without fixes. Relative file names are taken from the current directory: run gord where the report was made",
+            unread.len(),
+            first.display(),
+            if unread.len() > 1 { ", ..." } else { "" },
+        );
+    }
     tracing::info!(
         issues = issues.len(),
         ms = started.elapsed().as_millis() as u64,

@@ -10,6 +10,7 @@ use crate::check::{Area, Check, CheckContext, FnCheck, Outcome, RunFn, Status};
 use crate::finding::{Finding, Fix, Severity, Subject};
 use crate::goenv::env::{snippet, GoEnv, DOWNLOAD_VARS};
 use crate::goenv::gomod::{directives, module_files, Directive};
+use crate::goenv::install;
 use crate::goenv::probe::{
     go_command, go_env, locate, toolchain_version, version_of, GO_NOT_FOUND,
 };
@@ -468,7 +469,37 @@ fn missing_consequence(name: &str) -> &'static str {
     }
 }
 
+/// Checks one tool, then makes sure its `go install` fix, if it has one,
+/// can succeed here ([`crate::goenv::install`]).
 async fn check_tool(ctx: &CheckContext, name: &str) -> Outcome {
+    let outcome = check_tool_as_found(ctx, name).await;
+    installable(ctx, name, outcome).await
+}
+
+/// Replaces a `go install` fix that cannot succeed with one that can (or
+/// with advice), and says why in the message. Without a working go the fix
+/// stays: GO001 says to install Go first.
+async fn installable(ctx: &CheckContext, name: &str, mut outcome: Outcome) -> Outcome {
+    let Some((package, version)) = outcome.fix.as_ref().and_then(install::installed_by) else {
+        return outcome;
+    };
+    let (Some(go), Ok(local)) = (locate(ctx).await.go.clone(), toolchain_version(ctx).await) else {
+        return outcome;
+    };
+    let local = local.version.clone();
+    let env = go_env(ctx).await.ok();
+    let (facts, plan) = install::plan(ctx, &go, env, &local, &package, &version).await;
+    let Some(fix) = outcome.fix.clone() else {
+        return outcome;
+    };
+    if let Some((why, instead)) = install::explain(&facts, &plan, name, &fix) {
+        outcome.message.push_str(&why);
+        outcome.fix = Some(instead);
+    }
+    outcome
+}
+
+async fn check_tool_as_found(ctx: &CheckContext, name: &str) -> Outcome {
     let Some(spec) = pinned(name) else {
         return Outcome::error(format!(
             "{name} is not pinned in versions.env; this is a bug in gord"

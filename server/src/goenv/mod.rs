@@ -6,6 +6,7 @@ mod checks;
 pub mod env;
 pub mod golangci_config;
 pub mod gomod;
+pub mod install;
 pub mod probe;
 pub mod tools;
 pub mod version;

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use base64::Engine;
+use serde::de::IgnoredAny;
 use serde::Deserialize;
 
 use super::model::{
@@ -12,10 +13,34 @@ use super::model::{
 
 #[derive(Deserialize)]
 struct RawOutput {
-    #[serde(rename = "Issues", default)]
-    issues: Option<Vec<RawIssue>>,
+    /// Missing: not golangci-lint's JSON; null: no issues.
+    #[serde(rename = "Issues", default, deserialize_with = "present")]
+    issues: Option<Option<Vec<RawIssue>>>,
     #[serde(rename = "Report", default)]
     report: Option<RawReport>,
+    /// SARIF's log: `{"version":"2.1.0","runs":[...]}`.
+    #[serde(default)]
+    runs: Option<IgnoredAny>,
+}
+
+/// A key that is present (even as null), told from one that is missing.
+fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// Why a document is not golangci-lint's JSON report.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReportError {
+    #[error("it is not a JSON object: {0}")]
+    NotJson(String),
+    #[error("it is SARIF, not golangci-lint's JSON (write that with `--output.json.path`, v1: `--out-format=json`)")]
+    Sarif,
+    #[error("it has no \"Issues\" list, which golangci-lint's JSON always has (write it with `--output.json.path`, v1: `--out-format=json`)")]
+    NoIssues,
 }
 
 #[derive(Deserialize)]
@@ -105,31 +130,41 @@ struct RawInline {
 const TYPECHECK: &str = "typecheck";
 
 /// Parses golangci-lint's JSON. Relative file names are taken relative to
-/// `base` (the directory the tool ran in). A malformed document is an
-/// `Output` failure naming where it broke, never a panic.
+/// `base` (the directory the tool ran in). A document that is not its
+/// report is an `Output` failure naming why, never a panic.
 pub fn parse(json: &str, base: &Path) -> LintOutput {
-    let json = json.trim();
-    let parsed = if json.starts_with('{') {
-        serde_json::from_str::<RawOutput>(json)
-    } else {
+    read_report(json, base).unwrap_or_else(|e| LintOutput {
+        issues: Vec::new(),
+        failures: vec![LintFailure {
+            kind: FailureKind::Output,
+            message: format!("golangci-lint's JSON output could not be read: {e}"),
+        }],
+    })
+}
+
+/// golangci-lint's JSON report, and whatever follows it: its default output
+/// prints the statistics (`1 issues:`, `* godot: 1`) after the document.
+pub fn read_report(json: &str, base: &Path) -> Result<LintOutput, ReportError> {
+    let json = json.trim_start();
+    if !json.starts_with('{') {
         // serde would read a struct from an array too.
-        Err(serde::de::Error::custom("the output is not a JSON object"))
-    };
-    let raw: RawOutput = match parsed {
-        Ok(raw) => raw,
-        Err(e) => {
-            return LintOutput {
-                issues: Vec::new(),
-                failures: vec![LintFailure {
-                    kind: FailureKind::Output,
-                    message: format!("golangci-lint's JSON output could not be read: {e}"),
-                }],
-            }
-        }
+        return Err(ReportError::NotJson(String::from(
+            "it does not start with `{`",
+        )));
+    }
+    let raw: RawOutput = serde_json::Deserializer::from_str(json)
+        .into_iter::<RawOutput>()
+        .next()
+        .unwrap_or_else(|| Err(serde::de::Error::custom("it is empty")))
+        .map_err(|e| ReportError::NotJson(e.to_string()))?;
+    let issues = match (raw.issues, raw.runs) {
+        (Some(issues), _) => issues,
+        (None, Some(_)) => return Err(ReportError::Sarif),
+        (None, None) => return Err(ReportError::NoIssues),
     };
     let mut out = LintOutput::default();
     let mut compile_errors: Vec<String> = Vec::new();
-    for issue in raw.issues.unwrap_or_default() {
+    for issue in issues.unwrap_or_default() {
         if issue.from_linter == TYPECHECK {
             compile_errors.push(compile_error_text(&issue.text));
             continue;
@@ -156,7 +191,7 @@ pub fn parse(json: &str, base: &Path) -> LintOutput {
             });
         }
     }
-    out
+    Ok(out)
 }
 
 /// golangci-lint prefixes the compiler's text with `: # package\n`.
@@ -189,6 +224,13 @@ fn convert(raw: RawIssue, base: &Path) -> Option<LintIssue> {
         Some(range) if range.to > range.from && range.from > 0 => Span::Lines {
             from: to_u32(range.from),
             to: to_u32(range.to),
+            // The reported column holds where the range starts on its
+            // first line.
+            column: if range.from == raw.pos.line {
+                start.column
+            } else {
+                0
+            },
         },
         _ => Span::Point { start },
     };
@@ -347,6 +389,42 @@ mod tests {
     }
 
     #[test]
+    fn the_statistics_after_the_document_are_not_part_of_it() {
+        // golangci-lint 2.15.0's `run --output.json.path=stdout`, without
+        // --show-stats=false, on a CRLF file godot flags.
+        let text = "{\"Issues\":[{\"FromLinter\":\"godot\",\"Text\":\"Comment should end in a period\",\"Severity\":\"\",\"SourceLines\":[\"// Add adds two numbers\"],\"Pos\":{\"Filename\":\"a.go\",\"Offset\":16,\"Line\":3,\"Column\":1},\"SuggestedFixes\":[{\"Message\":\"\",\"TextEdits\":[{\"Pos\":16,\"End\":40,\"NewText\":\"Ly8gQWRkIGFkZHMgdHdvIG51bWJlcnMuDQ==\"}]}],\"ExpectNoLint\":false,\"ExpectedNoLintLinter\":\"\"}],\"Report\":{\"Linters\":[{\"Name\":\"godot\",\"Enabled\":true}]}}\n1 issues:\n* godot: 1\n";
+        let out = read_report(text, &base()).unwrap();
+        assert_eq!(out.issues.len(), 1);
+        assert_eq!(out.issues[0].linter, "godot");
+        assert!(out.failures.is_empty());
+    }
+
+    #[test]
+    fn a_document_that_is_not_golangci_lints_report_is_refused_saying_why() {
+        // golangci-lint 2.15.0's own --output.sarif.path, shortened.
+        let sarif = r#"{"version":"2.1.0","$schema":"https://schemastore.azurewebsites.net/schemas/json/sarif-2.1.0-rtm.6.json","runs":[{"tool":{"driver":{"name":"golangci-lint"}},"results":[]}]}"#;
+        assert_eq!(read_report(sarif, &base()), Err(ReportError::Sarif));
+        for empty in ["{}", r#"{"Report":{}}"#, r#"{"issues":[]}"#] {
+            assert_eq!(
+                read_report(empty, &base()),
+                Err(ReportError::NoIssues),
+                "{empty}"
+            );
+        }
+        assert!(matches!(
+            read_report("1 issues:\n* godot: 1\n", &base()),
+            Err(ReportError::NotJson(_))
+        ));
+        let failure = &parse("{}", &base()).failures[0];
+        assert_eq!(failure.kind, FailureKind::Output);
+        assert!(
+            failure.message.contains("no \"Issues\" list"),
+            "{}",
+            failure.message
+        );
+    }
+
+    #[test]
     fn null_issues_mean_none() {
         let out = parse(r#"{"Issues":null,"Report":{}}"#, &base());
         assert_eq!(out, LintOutput::default());
@@ -393,7 +471,14 @@ mod tests {
           {"FromLinter":"misspell","Text":"`teh` is a misspelling of `the`","Pos":{"Filename":"a.go","Line":2,"Column":4},"Replacement":{"NeedOnlyDelete":false,"NewLines":null,"Inline":{"StartCol":3,"Length":3,"NewString":"the"}}}
         ]}"#;
         let out = parse(json, &base());
-        assert_eq!(out.issues[0].span, Span::Lines { from: 4, to: 6 });
+        assert_eq!(
+            out.issues[0].span,
+            Span::Lines {
+                from: 4,
+                to: 6,
+                column: 1
+            }
+        );
         assert_eq!(
             out.issues[0].fixes[0].edits,
             [FixEdit::Lines {

@@ -21,15 +21,31 @@ pub fn place(issue: &LintIssue, index: &LineIndex<'_>) -> Placement {
     let byte_fixes: Vec<(String, Vec<ByteEdit>)> = issue
         .fixes
         .iter()
-        .filter_map(|fix| Some((fix_title(issue, fix), byte_edits(fix, index)?)))
+        .filter_map(|fix| {
+            let edits = byte_edits(fix, index)?;
+            let is_formatter = FORMATTERS.contains(&issue.linter.as_str());
+            if is_formatter && !formatting_only(index.text(), &edits) {
+                return None;
+            }
+            Some((fix_title(issue, fix, &edits), edits))
+        })
         .collect();
     let (start, end) = match &issue.span {
         Span::Range { start, end } => (
             byte_offset(index, *start),
             byte_offset(index, *end).max(byte_offset(index, *start)),
         ),
-        Span::Lines { from, to } => (
-            line_start(index, *from),
+        Span::Lines { from, to, column } => (
+            match column {
+                0 => line_start(index, *from),
+                _ => byte_offset(
+                    index,
+                    LinePos {
+                        line: *from,
+                        column: *column,
+                    },
+                ),
+            },
             index.content_end(line0(*to).max(line0(*from))),
         ),
         Span::Point { start } if start.column == 0 => (
@@ -71,8 +87,44 @@ pub fn place(issue: &LintIssue, index: &LineIndex<'_>) -> Placement {
 /// Formatters rewrite code rather than report on it.
 const FORMATTERS: [&str; 6] = ["gofmt", "gofumpt", "goimports", "gci", "golines", "swaggo"];
 
-/// What the fix does, in the words a light-bulb menu needs.
-fn fix_title(issue: &LintIssue, fix: &SuggestedFix) -> String {
+/// Whether a formatter's edits keep `text`'s imports and the balance of
+/// every bracket kind. golangci-lint reports a formatter's reorder of an
+/// import block as two edits and can keep only one: gci, gofmt and
+/// goimports on `"strings"` above `"fmt"` all report deleting the line and
+/// not adding it back below, which leaves a file that does not compile.
+fn formatting_only(text: &str, edits: &[ByteEdit]) -> bool {
+    use super::imports::{bracket_balance, header_len, imports};
+    let in_header = edits
+        .first()
+        .is_some_and(|first| first.start <= header_len(text));
+    let sorted = |text: &str| {
+        imports(text).map(|mut specs| {
+            specs.sort_unstable();
+            specs
+        })
+    };
+    (!in_header || sorted(text) == sorted(&apply(text, edits)))
+        && edits
+            .iter()
+            .all(|e| bracket_balance(&text[e.start..e.end]) == bracket_balance(&e.new_text))
+}
+
+/// `edits` (sorted and apart, as [`byte_edits`] gives them) applied to `text`.
+fn apply(text: &str, edits: &[ByteEdit]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for edit in edits {
+        out.push_str(&text[at..edit.start]);
+        out.push_str(&edit.new_text);
+        at = edit.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// What the fix does, in the words a light-bulb menu needs; `edits` are its
+/// byte edits as they will be applied.
+fn fix_title(issue: &LintIssue, fix: &SuggestedFix, edits: &[ByteEdit]) -> String {
     let linter = &issue.linter;
     if !fix.message.trim().is_empty() {
         return format!("{} ({linter})", fix.message.trim());
@@ -80,10 +132,8 @@ fn fix_title(issue: &LintIssue, fix: &SuggestedFix) -> String {
     if FORMATTERS.contains(&linter.as_str()) {
         return format!("Format with {linter}");
     }
-    let single_text = match fix.edits.as_slice() {
-        [FixEdit::Bytes(ByteEdit { new_text, .. })] | [FixEdit::Inline { new_text, .. }] => {
-            Some(new_text.as_str())
-        }
+    let single_text = match (fix.edits.as_slice(), edits) {
+        ([FixEdit::Bytes(_) | FixEdit::Inline { .. }], [edit]) => Some(edit.new_text.as_str()),
         _ => None,
     };
     match single_text {
@@ -196,10 +246,12 @@ fn group_end(line: &str, open: char, close: char) -> Option<usize> {
 }
 
 /// A fix's edits as byte edits of `index`'s text: sorted, inside the text,
-/// on character boundaries and not overlapping; None when they are not.
+/// on character boundaries, not overlapping, never between the `\r` and the
+/// `\n` of a line ending (see [`mend_crlf`]), and each changing something;
+/// None when they do not fit or change nothing.
 pub fn byte_edits(fix: &SuggestedFix, index: &LineIndex<'_>) -> Option<Vec<ByteEdit>> {
     let text = index.text();
-    let mut edits: Vec<ByteEdit> = fix
+    let edits: Vec<ByteEdit> = fix
         .edits
         .iter()
         .map(|edit| match edit {
@@ -241,14 +293,53 @@ pub fn byte_edits(fix: &SuggestedFix, index: &LineIndex<'_>) -> Option<Vec<ByteE
             }
         })
         .collect::<Option<_>>()?;
-    edits.sort_by_key(|e| (e.start, e.end));
-    let fits = edits.iter().all(|e| {
+    let fits = |e: &ByteEdit| {
         e.start <= e.end
             && e.end <= text.len()
             && text.is_char_boundary(e.start)
             && text.is_char_boundary(e.end)
-    }) && edits.windows(2).all(|w| w[0].end <= w[1].start);
-    (fits && !edits.is_empty()).then_some(edits)
+    };
+    if !edits.iter().all(fits) {
+        return None;
+    }
+    let mut edits: Vec<ByteEdit> = edits
+        .into_iter()
+        .map(|e| mend_crlf(text, e))
+        .filter(|e| text[e.start..e.end] != e.new_text)
+        .collect();
+    edits.sort_by_key(|e| (e.start, e.end));
+    let apart = edits.windows(2).all(|w| w[0].end <= w[1].start);
+    (apart && !edits.is_empty()).then_some(edits)
+}
+
+/// The same edit with neither end between a `\r` and its `\n`. A position
+/// there has no LSP form (an editor's line ends with the whole `\r\n`), so
+/// it would land before the `\r`: godot's fix of a CRLF comment, which
+/// replaces the comment and its `\r` with the comment, a period and `\r`,
+/// would leave `\r\r\n`. An end there moves back before the `\r` when the
+/// new text ends with one (kept as it was), else on past the `\n` (which the
+/// new text then ends with); a start there moves back before the `\r`, which
+/// the new text then starts with. The bytes the edit writes are the same.
+fn mend_crlf(text: &str, mut edit: ByteEdit) -> ByteEdit {
+    let splits = |at: usize| {
+        at > 0
+            && text.as_bytes().get(at - 1) == Some(&b'\r')
+            && text.as_bytes().get(at) == Some(&b'\n')
+    };
+    if splits(edit.end) {
+        if edit.end > edit.start && edit.new_text.ends_with('\r') {
+            edit.new_text.pop();
+            edit.end -= 1;
+        } else {
+            edit.new_text.push('\n');
+            edit.end += 1;
+        }
+    }
+    if splits(edit.start) {
+        edit.new_text.insert(0, '\r');
+        edit.start -= 1;
+    }
+    edit
 }
 
 #[cfg(test)]
@@ -335,7 +426,11 @@ mod tests {
             (
                 "whole line ranges span several lines",
                 "a\nbb\nccc\nd",
-                Span::Lines { from: 2, to: 3 },
+                Span::Lines {
+                    from: 2,
+                    to: 3,
+                    column: 0,
+                },
                 range(1, 0, 2, 3),
             ),
             (
@@ -356,7 +451,11 @@ mod tests {
         for span in [
             point(99, 5),
             point(1, 999),
-            Span::Lines { from: 7, to: 9 },
+            Span::Lines {
+                from: 7,
+                to: 9,
+                column: 3,
+            },
             Span::Range {
                 start: LinePos { line: 5, column: 1 },
                 end: LinePos { line: 1, column: 1 },
@@ -453,5 +552,168 @@ mod tests {
             new_text: "x".into(),
         }]);
         assert!(byte_edits(&too_long, &index).is_none());
+    }
+
+    /// Applies `edits` (sorted, apart) to `text`.
+    fn applied(text: &str, edits: &[ByteEdit]) -> String {
+        let mut out = text.to_string();
+        for e in edits.iter().rev() {
+            out.replace_range(e.start..e.end, &e.new_text);
+        }
+        out
+    }
+
+    #[test]
+    fn a_fix_ending_between_cr_and_lf_ends_where_the_linters_does() {
+        // godot on a CRLF file (golangci-lint 2.15.0): the comment and its
+        // `\r` (bytes 16..40) become the comment, a period and `\r`.
+        let text = "package crlf\r\n\r\n// Add adds two numbers\r\nfunc Add() {}\r\n";
+        let index = LineIndex::new(text);
+        let godot = bytes_fix(16, 40, "// Add adds two numbers.\r");
+        let edits = byte_edits(&godot, &index).unwrap();
+        assert_eq!(edits, [bytes(16, 39, "// Add adds two numbers.")]);
+        let fixed = "package crlf\r\n\r\n// Add adds two numbers.\r\nfunc Add() {}\r\n";
+        assert_eq!(applied(text, &edits), fixed);
+        let placed = place(&issue(point(3, 1), vec![godot]), &index);
+        let edit = &placed.fixes[0].edits[0];
+        assert_eq!(edit.range, range(2, 0, 2, 23), "the line break stays");
+        assert_eq!(edit.new_text, "// Add adds two numbers.");
+        assert_eq!(
+            placed.fixes[0].title,
+            "Replace with `// Add adds two numbers.` (l)"
+        );
+        assert_eq!(
+            crate::edit::apply_edits(text, &[(edit.range, edit.new_text.clone())]).unwrap(),
+            fixed,
+            "the LSP edit writes what golangci-lint's fix writes"
+        );
+    }
+
+    #[test]
+    fn every_edit_boundary_inside_a_crlf_moves_out_with_the_same_result() {
+        let text = "a\r\nb\r\n";
+        let index = LineIndex::new(text);
+        for (why, edit) in [
+            ("an insertion between \\r and \\n", bytes(2, 2, "X")),
+            (
+                "an end there, without \\r in the new text",
+                bytes(0, 2, "Z"),
+            ),
+            ("a start there", bytes(2, 4, "\nY")),
+            ("both ends there", bytes(2, 5, "Q")),
+        ] {
+            let edits = byte_edits(&fix(vec![FixEdit::Bytes(edit.clone())]), &index).unwrap();
+            for e in &edits {
+                for at in [e.start, e.end] {
+                    assert!(
+                        !(at > 0 && &text[at - 1..at] == "\r" && text[at..].starts_with('\n')),
+                        "{why}: {e:?}"
+                    );
+                }
+            }
+            assert_eq!(applied(text, &edits), applied(text, &[edit]), "{why}");
+        }
+    }
+
+    #[test]
+    fn a_fix_that_changes_nothing_is_not_offered() {
+        let text = "x := a\n";
+        let index = LineIndex::new(text);
+        let same = bytes_fix(5, 6, "a");
+        assert!(byte_edits(&same, &index).is_none());
+        assert!(place(&issue(point(1, 6), vec![same]), &index)
+            .fixes
+            .is_empty());
+        let lines_same = fix(vec![FixEdit::Lines {
+            from: 1,
+            to: 1,
+            new_lines: vec!["x := a".into()],
+        }]);
+        assert!(byte_edits(&lines_same, &index).is_none());
+        // Of two edits, the one that changes something is kept.
+        let half = fix(vec![
+            FixEdit::Bytes(bytes(0, 1, "x")),
+            FixEdit::Bytes(bytes(5, 6, "b")),
+        ]);
+        assert_eq!(byte_edits(&half, &index).unwrap(), [bytes(5, 6, "b")]);
+    }
+
+    #[test]
+    fn a_range_over_several_lines_keeps_its_reported_column() {
+        // revive's empty-block (golangci-lint 2.15.0): Column 11 on line 4,
+        // LineRange 4..5, for `if x > 0 {` ... `}`.
+        let text = "package multi\n\nfunc C(x int) {\n\tif x > 0 {\n\t}\n}\n";
+        let index = LineIndex::new(text);
+        let span = Span::Lines {
+            from: 4,
+            to: 5,
+            column: 11,
+        };
+        assert_eq!(
+            place(&issue(span, vec![]), &index).range,
+            range(3, 10, 4, 2)
+        );
+        let whole = Span::Lines {
+            from: 4,
+            to: 5,
+            column: 0,
+        };
+        assert_eq!(
+            place(&issue(whole, vec![]), &index).range,
+            range(3, 0, 4, 2)
+        );
+    }
+
+    /// The import block golangci-lint 2.15.0's gci, gofmt and goimports all
+    /// report on: `"strings"` above `"fmt"`.
+    const UNSORTED: &str = "package imp\n\nimport (\n\t\"strings\"\n\t\"fmt\"\n\t\"os\"\n)\n\n// Hello says hi.\nfunc Hello() {\n\tfmt.Println(strings.ToUpper(\"hi\"), os.Args)\n}\n";
+
+    fn formatter(linter: &str, fix: SuggestedFix) -> LintIssue {
+        LintIssue {
+            linter: linter.into(),
+            ..issue(point(4, 1), vec![fix])
+        }
+    }
+
+    #[test]
+    fn a_formatter_fix_that_loses_an_import_is_not_offered() {
+        let index = LineIndex::new(UNSORTED);
+        for linter in ["gci", "gofmt", "goimports"] {
+            // What each reported: bytes 22..32 (`\t"strings"`) deleted, and
+            // no edit adding it back below `"os"`.
+            let half = formatter(linter, bytes_fix(22, 32, ""));
+            assert!(place(&half, &index).fixes.is_empty(), "{linter}");
+            let whole = formatter(
+                linter,
+                fix(vec![
+                    FixEdit::Bytes(bytes(22, 33, "")),
+                    FixEdit::Bytes(bytes(46, 46, "\t\"strings\"\n")),
+                ]),
+            );
+            let placed = place(&whole, &index);
+            assert_eq!(
+                placed.fixes.len(),
+                1,
+                "{linter}: a whole reorder is offered"
+            );
+            assert_eq!(placed.fixes[0].title, format!("Format with {linter}"));
+        }
+        // Not a formatter: a linter's fix may drop an import it made unused.
+        assert_eq!(
+            place(&formatter("modernize", bytes_fix(22, 32, "")), &index)
+                .fixes
+                .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn a_formatter_fix_that_unbalances_brackets_is_not_offered() {
+        let index = LineIndex::new(UNSORTED);
+        let body = UNSORTED.find("\tfmt.Println").unwrap();
+        let broken = formatter("gofmt", bytes_fix(body, body + 12, "fmt.Println("));
+        assert!(place(&broken, &index).fixes.is_empty());
+        let spaced = formatter("gofmt", bytes_fix(body, body + 1, "  "));
+        assert_eq!(place(&spaced, &index).fixes.len(), 1);
     }
 }

@@ -5,6 +5,7 @@
 pub mod config_edit;
 pub mod config_major;
 pub mod golangci;
+pub mod imports;
 pub mod mapping;
 pub mod model;
 pub mod output;
@@ -153,7 +154,7 @@ fn unplaced(issue: &LintIssue) -> mapping::Placement {
         model::Span::Range { start, end } => {
             Range::new(at(start.line, start.column), at(end.line, end.column))
         }
-        model::Span::Lines { from, to } => Range::new(at(*from, 0), at(*to, 0)),
+        model::Span::Lines { from, to, column } => Range::new(at(*from, *column), at(*to, 0)),
     };
     mapping::Placement {
         range,

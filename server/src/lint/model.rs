@@ -30,10 +30,22 @@ pub enum Span {
     /// A start position only (golangci-lint v2); the end is worked out from
     /// the text.
     Point { start: LinePos },
-    /// Whole lines `from..=to` (golangci-lint v1's LineRange).
-    Lines { from: u32, to: u32 },
+    /// Lines `from..=to` (golangci-lint's LineRange: dupl, revive, v1's
+    /// formatters), from 1-based byte `column` on `from` when the tool named
+    /// one (revive's empty block starts at its `{`), else from the line's
+    /// start (0).
+    Lines {
+        from: u32,
+        to: u32,
+        #[serde(skip_serializing_if = "is_zero")]
+        column: u32,
+    },
     /// An exact start and end (go vet's `posn` and `end`).
     Range { start: LinePos, end: LinePos },
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// One edit of a suggested fix, in the form the tool gave it. Byte offsets
@@ -111,7 +123,7 @@ pub struct LintFailure {
 }
 
 /// Which tool ran.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ToolKind {
     GolangciLint,

@@ -54,7 +54,9 @@ fn level(issue: &Linted) -> Level {
 
 /// `file:line:col: severity: message (linter)` in compiler style (1-based
 /// line, 1-based UTF-16 column, as editors' terminals link them), each fix
-/// below its issue, then a count.
+/// below its issue, then a count. A message of several lines (gocritic's,
+/// a typecheck's list) keeps its first line there and the rest indented
+/// below it, so every line that starts with a file name is one issue.
 pub fn render_text(report: &Report, colour: bool) -> String {
     let painter = Paint::new(colour);
     let paint = |style, text: &str| painter.paint(style, text);
@@ -65,15 +67,27 @@ pub fn render_text(report: &Report, colour: bool) -> String {
             Level::Warning => paint(style::WARNING, "warning"),
             Level::Info | Level::Hint => paint(style::INFO, level(issue).word()),
         };
+        let mut lines = issue
+            .finding
+            .message
+            .split('\n')
+            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+            .filter(|l| !l.trim().is_empty());
         let _ = writeln!(
             out,
             "{}:{}:{}: {word}: {} ({})",
             esc(&issue.path().display().to_string()),
             issue.range().start.line + 1,
             issue.range().start.character + 1,
-            esc(&issue.finding.message),
+            esc(lines.next().unwrap_or_default()),
             esc(&issue.finding.code)
         );
+        for line in lines {
+            // Its own indentation (tabs, as Go's messages use) as spaces.
+            let body = line.trim_start_matches('\t');
+            let tabs = line.len() - body.len();
+            let _ = writeln!(out, "    {}{}", "    ".repeat(tabs), esc(body));
+        }
         for fix in &issue.finding.fixes {
             let _ = writeln!(out, "    {} {}", paint(style::DIM, "fix:"), esc(&fix.title));
         }
@@ -188,4 +202,58 @@ pub fn render_sarif(report: &Report) -> String {
         docs_root: None,
         failures: &failures,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::{Position, Range, Severity, Subject};
+    use crate::lint::model::{LinePos, Span};
+
+    fn report(message: &str) -> Report {
+        let range = Range::new(Position::new(2, 1), Position::new(2, 4));
+        let finding = Finding::new(
+            "gocritic".to_string(),
+            Severity::Warning,
+            message.to_string(),
+            Subject::file(PathBuf::from("/m/a.go"), range),
+        );
+        Report {
+            tool: ToolKind::GolangciLint,
+            linter: "golangci-lint 2.15.0".into(),
+            runs: vec![ModuleRun {
+                module_root: PathBuf::from("/m"),
+                patterns: vec!["./...".into()],
+                issues: vec![Linted {
+                    finding,
+                    reported: Span::Point {
+                        start: LinePos { line: 3, column: 2 },
+                    },
+                    level: Level::Warning,
+                }],
+                failures: Vec::new(),
+                duration_ms: 1,
+            }],
+        }
+    }
+
+    #[test]
+    fn a_message_of_several_lines_is_one_issue_line_and_indented_continuations() {
+        let text = render_text(
+            &report("first line\r\n/m/b.go:1:1: error: not an issue\n\n\tlast\n"),
+            false,
+        );
+        assert_eq!(
+            text,
+            "/m/a.go:3:2: warning: first line (gocritic)\n    /m/b.go:1:1: error: not an issue\n        last\n1 issue (0 with a suggested fix) from golangci-lint 2.15.0\n"
+        );
+    }
+
+    #[test]
+    fn a_one_line_message_is_unchanged() {
+        assert_eq!(
+            render_text(&report("say it once"), false).lines().next(),
+            Some("/m/a.go:3:2: warning: say it once (gocritic)")
+        );
+    }
 }

@@ -7,12 +7,15 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
+
 use crate::exec::{CommandSpec, ExecError, ProcessRunner};
+use crate::toolchain::ProgramMemo;
 
 use super::model::ToolKind;
 
 /// An installed linter, ready to build command lines for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Linter {
     pub kind: ToolKind,
     pub program: PathBuf,
@@ -60,9 +63,46 @@ pub fn parse_flags(help: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// golangci-lint probes, once per binary (path and modification time): in
+/// this process, and kept in the user's cache directory
+/// ([`PROBES_FILE`]) for the next one, so `gord lint` and `gord check` do
+/// not run `--version` and `run --help` (about 0.1 s together) every time.
+static PROBED: ProgramMemo<Linter> = ProgramMemo::new();
+
+/// The file under gord's cache directory that keeps [`PROBED`].
+pub const PROBES_FILE: &str = "golangci-lint-probes.json";
+
 impl Linter {
-    /// Probes the golangci-lint at `program`.
+    /// The golangci-lint at `program`: what it said before, while it is the
+    /// same binary, else probed ([`Self::probe_golangci`]) and remembered.
     pub async fn golangci(
+        runner: &dyn ProcessRunner,
+        program: &Path,
+    ) -> Result<Linter, ProbeError> {
+        static LOADED: std::sync::Once = std::sync::Once::new();
+        let env = crate::check::Environment::from_process();
+        let kept = crate::toolchain::user_cache_file(&env, PROBES_FILE);
+        if let Some(file) = &kept {
+            LOADED.call_once(|| PROBED.load(file));
+        }
+        if let Some(known) = PROBED.get(program) {
+            return Ok(known);
+        }
+        let linter = Self::probe_golangci(runner, program).await?;
+        PROBED.insert(program, linter.clone());
+        if let Some(file) = &kept {
+            if let Err(e) = PROBED.save(file) {
+                tracing::debug!(
+                    "cannot keep golangci-lint's probe in {}: {e}",
+                    file.display()
+                );
+            }
+        }
+        Ok(linter)
+    }
+
+    /// Asks the golangci-lint at `program` its version and `run` flags.
+    pub async fn probe_golangci(
         runner: &dyn ProcessRunner,
         program: &Path,
     ) -> Result<Linter, ProbeError> {

@@ -6,6 +6,7 @@
 pub mod debug_fixture;
 pub mod editor;
 pub mod lsp;
+pub mod module_proxy;
 pub mod skip;
 pub mod wait;
 
