@@ -52,6 +52,8 @@ fn env(home: &Path, first: Option<&Path>) -> Vec<(String, String)> {
         ("GOCACHE".into(), go_env("GOCACHE")),
         ("GOMODCACHE".into(), go_env("GOMODCACHE")),
         ("GOTOOLCHAIN".into(), "local".into()),
+        // The install checks (GO010-GO013) must not reach a module proxy.
+        ("GOPROXY".into(), "off".into()),
         ("NO_COLOR".into(), "1".into()),
     ]
 }
