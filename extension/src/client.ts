@@ -62,7 +62,8 @@ export function createClient(
       // Dev container files (GO040-GO045): their quick fixes, and a save reruns the report.
       { scheme: "file", pattern: "**/{.devcontainer.json,.devcontainer/**}" },
     ],
-    // Remote-SSH's `remote.SSH.path`: the ssh whose release the SSH rules follow.
+    // Remote-SSH's `remote.SSH.path` (the ssh whose release the SSH rules follow) and
+    // `remote.SSH.connectTimeout` (the remote check's connect budget).
     // go and gopls too: the health report checks them in settings.json, so their changes rerun it.
     synchronize: { configurationSection: ["gord", "remote.SSH", "go", "gopls"] },
     initializationOptions,
@@ -75,13 +76,22 @@ export function createClient(
 }
 
 /**
- * What `didChangeConfiguration` sends too: `{ gord: {...}, remote: { SSH: { path } } }`
- * (the `remote` part only when Remote-SSH's `remote.SSH.path` is set).
+ * What `didChangeConfiguration` sends too: `{ gord: {...}, remote: { SSH: { path, connectTimeout } } }`
+ * (the `remote` part only with what Remote-SSH's settings set: `remote.SSH.path`, the ssh
+ * to follow; `remote.SSH.connectTimeout`, the remote check's connect budget).
  */
 export function syncedSettings(): Record<string, unknown> {
-  const path = vscode.workspace.getConfiguration("remote.SSH").get<unknown>("path");
-  const remote = typeof path === "string" && path.trim() !== "" ? { remote: { SSH: { path } } } : {};
-  return { gord: gordSettings(), ...remote };
+  const remoteSsh = vscode.workspace.getConfiguration("remote.SSH");
+  const path = remoteSsh.get<unknown>("path");
+  const connectTimeout = remoteSsh.get<unknown>("connectTimeout");
+  const ssh: { path?: string; connectTimeout?: number } = {};
+  if (typeof path === "string" && path.trim() !== "") {
+    ssh.path = path;
+  }
+  if (typeof connectTimeout === "number" && Number.isFinite(connectTimeout) && connectTimeout > 0) {
+    ssh.connectTimeout = connectTimeout;
+  }
+  return Object.keys(ssh).length > 0 ? { gord: gordSettings(), remote: { SSH: ssh } } : { gord: gordSettings() };
 }
 
 /** The `gord` settings section as a plain JSON object. */

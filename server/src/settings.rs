@@ -33,6 +33,9 @@ pub struct Settings {
     /// Remote-SSH's `remote.SSH.path`, which the extension sends beside the
     /// `gord` section.
     pub remote_ssh_path: Option<String>,
+    /// Remote-SSH's `remote.SSH.connectTimeout` (seconds, beside the `gord`
+    /// section): the connect budget of `gord/remote/check` (RMT040).
+    pub remote_ssh_connect_timeout: Option<Duration>,
     /// `gord.go.allowToolchainSwitch`: let a go.mod `toolchain` line make
     /// the go, gopls and golangci-lint gord starts download and run another
     /// Go. Off: they get `GOTOOLCHAIN=local` (see `crate::lifeline`).
@@ -73,6 +76,7 @@ impl Default for Settings {
             lint_on_open: true,
             ssh_path: None,
             remote_ssh_path: None,
+            remote_ssh_connect_timeout: None,
             allow_toolchain_switch: false,
             editor_sections: None,
         }
@@ -121,6 +125,7 @@ impl Settings {
         let mut settings = Settings::default();
         let mut problems = Vec::new();
         settings.remote_ssh_path = remote_ssh_path(raw);
+        settings.remote_ssh_connect_timeout = remote_ssh_connect_timeout(raw);
         settings.editor_sections = editor_sections(raw);
         for (key, value) in flat {
             let applied = match key.as_str() {
@@ -198,6 +203,17 @@ fn remote_ssh_path(raw: &Value) -> Option<String> {
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_string)
+}
+
+/// `remote.SSH.connectTimeout` when the settings carry it: a positive
+/// number of seconds (Remote-SSH's own bound is 1 hour); else unset.
+fn remote_ssh_connect_timeout(raw: &Value) -> Option<Duration> {
+    let seconds = raw
+        .get("remote")?
+        .get("SSH")?
+        .get("connectTimeout")?
+        .as_f64()?;
+    (seconds.is_finite() && seconds > 0.0).then(|| Duration::from_secs_f64(seconds.min(3600.0)))
 }
 
 /// The ssh whose release the SSH rules follow: `gord.ssh.path`, else
@@ -292,6 +308,24 @@ mod tests {
         assert_eq!(settings, Settings::default());
         assert!(problems.is_empty());
         assert_eq!(settings.check_timeout, Duration::from_secs(20));
+    }
+
+    #[test]
+    fn remote_ssh_connect_timeout_is_read_beside_the_gord_section_when_positive() {
+        let (settings, problems) = parse(json!({
+            "gord": {}, "remote": { "SSH": { "connectTimeout": 60 } }
+        }));
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            settings.remote_ssh_connect_timeout,
+            Some(Duration::from_secs(60))
+        );
+        for bad in [json!(0), json!(-5), json!("15"), json!(null)] {
+            let (settings, _) = parse(json!({
+                "gord": {}, "remote": { "SSH": { "connectTimeout": bad } }
+            }));
+            assert_eq!(settings.remote_ssh_connect_timeout, None, "{bad}");
+        }
     }
 
     #[test]

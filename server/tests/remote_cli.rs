@@ -77,6 +77,13 @@ fn a_host_reached_only_through_a_jump_host_is_probed_through_it() {
         "{host:#}\n{stderr}"
     );
     assert_eq!(host["summary"]["auth"], "yes");
+    // The connect budget times the jump as one stage, up to the target's banner.
+    assert_eq!(
+        host["connect"]["stages"][0]["name"], "jump through bastion to the banner",
+        "{host:#}"
+    );
+    // The target sees the probe's login and the master's, nothing more.
+    assert_eq!(rig.logins_to(inner), 2, "{}", rig.sshd_log(inner));
     // The bastion opened the forward to the inner sshd's port.
     let log = rig.sshd_log(bastion);
     assert!(
@@ -342,4 +349,147 @@ fn a_config_host_with_shell_metacharacters_is_a_finding_and_runs_nothing() {
     assert_eq!(codes(&report, 0), ["RMT001"]);
     assert_eq!(code, Some(1));
     assert!(!marker.exists());
+}
+
+#[test]
+fn a_host_costs_two_handshakes_the_probes_and_one_master_every_ssh_run_shares() {
+    let mut rig = Rig::new();
+    let port = rig.start_sshd("shared", &[GO_PATH_ENV, "AllowTcpForwarding yes"]);
+    rig.trust_sshd(port);
+    let base = rig.root_with_key();
+    rig.host("shared", port, &with(&base, &[]));
+    let tmp = rig.path("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let (report, _, _, stderr) = rig.gord_check_in(&["shared", "--timeout", "5"], &tmp);
+    let host = &report["hosts"][0];
+    assert_eq!(host["summary"]["goReady"], "yes", "{host:#}\n{stderr}");
+    assert!(host["control"]["secondConnectionMs"].is_u64(), "{host:#}");
+    // The libssh2 probe's connection (host key, methods, its own landing)
+    // and the master's: the script and the second connection are sessions
+    // over the master, and forwarding was the probe's.
+    assert_eq!(host["connect"]["connections"], 2, "{host:#}");
+    assert_eq!(rig.logins_to(port), 2, "{}", rig.sshd_log(port));
+    // Both landed on this machine: no login-node finding, and within budget.
+    assert_eq!(
+        host["connect"]["probeLanded"], host["connect"]["sessionLanded"],
+        "{host:#}"
+    );
+    assert!(host["connect"]["sessionLanded"]["hostname"].is_string());
+    let found = codes(&report, 0);
+    assert!(
+        !found.iter().any(|c| c == "RMT040" || c == "RMT041"),
+        "{found:?}"
+    );
+    // gord's control directory and socket are gone (its master process too:
+    // the rig checks no process names the rig's directory).
+    let left: Vec<_> = std::fs::read_dir(&tmp).unwrap().flatten().collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
+
+#[test]
+fn a_connection_slower_than_the_connect_timeout_is_reported_stage_by_stage() {
+    let mut rig = Rig::new();
+    let port = rig.start_sshd("far", &[GO_PATH_ENV]);
+    // A relay that waits 1.5 s before it reaches sshd: a slow network, so the
+    // banner is late (the stage the finding must name).
+    let slow = rig.relay(&[port], Duration::from_millis(1500));
+    rig.trust(slow, &rig.host_key_pub(port));
+    let base = rig.root_with_key();
+    rig.host("far", slow, &with(&base, &[]));
+    let (report, code, _, stderr) =
+        rig.gord_check(&["far", "--timeout", "5", "--connect-timeout", "1"]);
+    let host = &report["hosts"][0];
+    let finding = crate::common::entry(&host["findings"], "code", "RMT040");
+    assert_eq!(finding["status"], "error", "{host:#}\n{stderr}");
+    assert!(str_of(&finding["message"]).contains("over Remote-SSH's connect timeout of 1.0 s"));
+    let detail = str_of(&finding["detail"]);
+    for stage in [
+        "name resolution: ",
+        "TCP connect: ",
+        "banner: ",
+        "key exchange: ",
+        "authentication: ",
+        "`ssh far` login, end to end: ",
+    ] {
+        assert!(detail.contains(stage), "{stage} missing: {detail}");
+    }
+    let banner = host["connect"]["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "banner")
+        .unwrap()["ms"]
+        .as_u64()
+        .unwrap();
+    assert!(banner >= 1400, "banner {banner} ms");
+    assert!(host["connect"]["systemSshMs"].as_u64().unwrap() >= 1400);
+    assert!(str_of(&finding["fix"]["title"]).contains("remote.SSH.connectTimeout"));
+    assert_eq!(code, Some(1));
+    // Within the default 15 s budget the same host is fine.
+    let (report, _, _, _) = rig.gord_check(&["far", "--timeout", "5"]);
+    assert!(!codes(&report, 0).contains(&"RMT040".to_string()));
+}
+
+#[test]
+fn two_login_nodes_behind_one_name_are_reported_with_controlmaster_as_the_fix() {
+    let mut rig = Rig::new();
+    // Both sshds run on this machine, so their machine ids are the same: a
+    // fake `hostname` first on each node's PATH stands in for two machines.
+    let mut nodes = Vec::new();
+    for name in ["login1", "login2"] {
+        let bin = rig.path(&format!("{name}-bin"));
+        std::fs::create_dir_all(&bin).unwrap();
+        let fake = bin.join("hostname");
+        std::fs::write(&fake, format!("#!/bin/sh\necho {name}\n")).unwrap();
+        std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .unwrap();
+        let path = format!("SetEnv PATH={}:/usr/local/bin:/usr/bin:/bin", bin.display());
+        let port = if nodes.is_empty() {
+            rig.start_sshd(name, &[&path])
+        } else {
+            rig.start_sshd_sharing_key(name, &[&path], "login1")
+        };
+        nodes.push(port);
+    }
+    let front = rig.relay(&nodes, Duration::ZERO);
+    rig.trust(front, &rig.host_key_pub(nodes[0]));
+    let base = rig.root_with_key();
+    rig.host("cluster", front, &with(&base, &[]));
+    let (report, _, _, stderr) = rig.gord_check(&["cluster", "--timeout", "5"]);
+    let host = &report["hosts"][0];
+    // The probe and the master connect at once: which reaches which node
+    // is the relay's accept order, so the two names are compared as a set.
+    let mut landed = [
+        str_of(&host["connect"]["probeLanded"]["hostname"]),
+        str_of(&host["connect"]["sessionLanded"]["hostname"]),
+    ];
+    landed.sort_unstable();
+    assert_eq!(landed, ["login1", "login2"], "{host:#}\n{stderr}");
+    let finding = crate::common::entry(&host["findings"], "code", "RMT041");
+    assert_eq!(finding["status"], "warning");
+    let detail = str_of(&finding["detail"]);
+    assert!(
+        detail.contains("host name login1") && detail.contains("host name login2"),
+        "{detail}"
+    );
+    assert!(str_of(&finding["fix"]["title"]).contains("ControlMaster auto"));
+    // One handshake to each node: the probe's to one, the master's to the other.
+    assert_eq!(rig.logins_to(nodes[0]), 1);
+    assert_eq!(rig.logins_to(nodes[1]), 1);
+}
+
+#[test]
+fn a_host_that_allows_one_session_per_connection_still_answers_every_check() {
+    let mut rig = Rig::new();
+    let port = rig.start_sshd("strict", &[GO_PATH_ENV, "MaxSessions 1"]);
+    rig.trust_sshd(port);
+    let base = rig.root_with_key();
+    rig.host("strict", port, &with(&base, &[]));
+    let (report, _, _, stderr) = rig.gord_check(&["strict", "--timeout", "5"]);
+    let host = &report["hosts"][0];
+    // The sessions over the master run one after another.
+    assert_eq!(host["summary"]["goReady"], "yes", "{host:#}\n{stderr}");
+    assert!(host["control"]["secondConnectionMs"].is_u64(), "{host:#}");
+    assert!(host["connect"]["sessionLanded"]["hostname"].is_string());
+    assert_eq!(rig.logins_to(port), 2);
 }

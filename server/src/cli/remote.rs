@@ -39,6 +39,10 @@ pub struct CheckArgs {
     /// shorter ConnectTimeout in the config wins). A dead host costs about this.
     #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
     timeout: u64,
+    /// The connect budget, in seconds: Remote-SSH's `remote.SSH.connectTimeout`
+    /// (15 by default). Connecting for longer than this is RMT040.
+    #[arg(long, value_name = "SECONDS", default_value_t = gord::remote::connect::DEFAULT_CONNECT_TIMEOUT_SECS, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    connect_timeout: u64,
 }
 
 pub fn run(command: RemoteCommand) -> CliResult {
@@ -73,6 +77,7 @@ fn check(args: CheckArgs) -> CliResult {
         config: args.config.clone(),
         timeout: std::time::Duration::from_secs(args.timeout),
         jobs: usize::from(args.jobs),
+        connect_budget: std::time::Duration::from_secs(args.connect_timeout),
         ..RemoteCheckOptions::default()
     };
     let progress = |event: remote::model::Progress| tracing::debug!(?event, "remote check");

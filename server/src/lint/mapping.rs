@@ -87,12 +87,28 @@ pub fn place(issue: &LintIssue, index: &LineIndex<'_>) -> Placement {
 /// Formatters rewrite code rather than report on it.
 const FORMATTERS: [&str; 6] = ["gofmt", "gofumpt", "goimports", "gci", "golines", "swaggo"];
 
-/// Whether a formatter's edits keep `text`'s imports and the balance of
-/// every bracket kind. golangci-lint reports a formatter's reorder of an
-/// import block as two edits and can keep only one: gci, gofmt and
-/// goimports on `"strings"` above `"fmt"` all report deleting the line and
-/// not adding it back below, which leaves a file that does not compile.
+/// Whether a formatter's edits keep `text`'s imports, the balance of every
+/// bracket kind and its line endings. golangci-lint reports a formatter's
+/// reorder of an import block as two edits and can keep only one: gci,
+/// gofmt and goimports on `"strings"` above `"fmt"` all report deleting the
+/// line and not adding it back below, which leaves a file that does not
+/// compile. On a CRLF file they report rewriting the whole file with LF
+/// endings and without its final newline.
 fn formatting_only(text: &str, edits: &[ByteEdit]) -> bool {
+    let after = apply(text, edits);
+    line_endings(text) == line_endings(&after) && keeps_code(text, &after, edits)
+}
+
+/// (every line ends in CRLF, the text ends with a newline).
+fn line_endings(text: &str) -> (bool, bool) {
+    let lf = text.matches('\n').count();
+    (
+        lf > 0 && lf == text.matches("\r\n").count(),
+        text.ends_with('\n'),
+    )
+}
+
+fn keeps_code(text: &str, after: &str, edits: &[ByteEdit]) -> bool {
     use super::imports::{bracket_balance, header_len, imports};
     let in_header = edits
         .first()
@@ -103,7 +119,7 @@ fn formatting_only(text: &str, edits: &[ByteEdit]) -> bool {
             specs
         })
     };
-    (!in_header || sorted(text) == sorted(&apply(text, edits)))
+    (!in_header || sorted(text) == sorted(after))
         && edits
             .iter()
             .all(|e| bracket_balance(&text[e.start..e.end]) == bracket_balance(&e.new_text))
@@ -704,6 +720,25 @@ mod tests {
                 .fixes
                 .len(),
             1
+        );
+    }
+
+    #[test]
+    fn a_formatter_fix_that_changes_line_endings_or_drops_the_final_newline_is_not_offered() {
+        // On a CRLF file, golangci-lint 2.15.0's formatters report the whole
+        // file rewritten with LF endings and no final newline.
+        let crlf = UNSORTED.replace('\n', "\r\n");
+        let index = LineIndex::new(&crlf);
+        let lf_rewrite = formatter("gofmt", bytes_fix(0, crlf.len(), UNSORTED.trim_end()));
+        assert!(place(&lf_rewrite, &index).fixes.is_empty());
+        let body = crlf.find("\tfmt.Println").unwrap();
+        let in_place = formatter("gofmt", bytes_fix(body, body + 1, "  "));
+        assert_eq!(place(&in_place, &index).fixes.len(), 1, "CRLF kept");
+        let index = LineIndex::new(UNSORTED);
+        let truncated = formatter("gofmt", bytes_fix(UNSORTED.len() - 1, UNSORTED.len(), ""));
+        assert!(
+            place(&truncated, &index).fixes.is_empty(),
+            "final newline dropped"
         );
     }
 

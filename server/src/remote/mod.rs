@@ -15,6 +15,7 @@
 //! the run: every `ssh` child is killed with its process group, and a blocked
 //! libssh2 call is woken by shutting its socket.
 
+pub mod connect;
 pub mod keyfile;
 pub mod model;
 pub mod output;
@@ -54,6 +55,9 @@ pub struct RemoteCheckOptions {
     pub runner: Arc<dyn ProcessRunner>,
     /// Let gord's resolver run `Match exec` commands (`gord.ssh.allowMatchExec`).
     pub allow_match_exec: bool,
+    /// Remote-SSH's `remote.SSH.connectTimeout`: connecting to a host may
+    /// take this long before `RMT040` (a measure, not a limit).
+    pub connect_budget: Duration,
 }
 
 impl Default for RemoteCheckOptions {
@@ -65,6 +69,7 @@ impl Default for RemoteCheckOptions {
             ssh_program: PathBuf::from("ssh"),
             runner: Arc::new(SystemRunner),
             allow_match_exec: false,
+            connect_budget: Duration::from_secs(connect::DEFAULT_CONNECT_TIMEOUT_SECS),
         }
     }
 }
@@ -75,6 +80,8 @@ pub struct SshClient {
     pub program: PathBuf,
     pub config: Option<PathBuf>,
     pub runner: Arc<dyn ProcessRunner>,
+    /// Options after the base ones (a session over gord's master).
+    pub extra: Vec<OsString>,
 }
 
 impl SshClient {
@@ -83,10 +90,11 @@ impl SshClient {
             program: options.ssh_program.clone(),
             config: options.config.clone(),
             runner: Arc::clone(&options.runner),
+            extra: Vec::new(),
         }
     }
 
-    /// `[-F FILE] -o BatchMode=yes -o ConnectTimeout=N`.
+    /// `[-F FILE] -o BatchMode=yes -o ConnectTimeout=N`, then [`Self::extra`].
     pub fn base_args(&self, step: Duration) -> Vec<OsString> {
         let mut args: Vec<OsString> = Vec::new();
         if let Some(config) = &self.config {
@@ -100,6 +108,7 @@ impl SshClient {
             "-o".into(),
             format!("ConnectTimeout={seconds}").into(),
         ]);
+        args.extend(self.extra.iter().cloned());
         args
     }
 
@@ -204,53 +213,115 @@ pub async fn check_host(
     };
 
     step_event("probe");
-    // The probe's own steps are bounded; this is a backstop for name
-    // resolution, which no socket option limits.
-    let probe =
-        match tokio::time::timeout(step * 4, probe::live_probe(&target, &client, step)).await {
-            Ok(facts) => facts,
-            Err(_) => {
-                let mut facts = probe::live_probe_timed_out(&target, step * 4);
-                facts.duration_ms = ms(step * 4);
-                facts
+    // The probe and the master connect side by side: a host costs the
+    // slower of the two logins, and a dead one a single timeout. Sessions
+    // wait for the probe's verdict (a dead host, or a host key BatchMode ssh
+    // refuses: the master is dropped, which kills it).
+    let limit = options.timeout.max(step) * 3;
+    let dir =
+        system::control_dir().map_err(|e| format!("cannot make gord's control directory: {e}"));
+    let (mut control, mut remote, mut remote_error, mut forwarding) = (None, None, None, None);
+    let (mut system_login, mut session_landed) = (None, None);
+    // A block, so the master's future (and so its process) ends before its
+    // directory is removed.
+    let (probe, connections) = {
+        let master = async {
+            match &dir {
+                Ok(dir) => system::Master::start(&client, &target, dir.path(), step, limit).await,
+                Err(e) => Err(e.clone()),
+            }
+        };
+        // The probe's own steps are bounded; this is a backstop for name
+        // resolution, which no socket option limits.
+        let probing = async {
+            match tokio::time::timeout(step * 4, probe::live_probe(&target, &client, step)).await {
+                Ok(facts) => facts,
+                Err(_) => {
+                    let mut facts = probe::live_probe_timed_out(&target, step * 4);
+                    facts.duration_ms = ms(step * 4);
+                    facts
+                }
+            }
+        };
+        let mut master = std::pin::pin!(master);
+        let mut probing = std::pin::pin!(probing);
+        let mut master_done = None;
+        let probe = loop {
+            tokio::select! {
+                facts = &mut probing => break facts,
+                started = &mut master, if master_done.is_none() => master_done = Some(started),
             }
         };
 
-    let dead = probe.failure.as_ref().is_some_and(|f| {
-        matches!(
-            f.stage,
-            ProbeStage::Resolve | ProbeStage::Connect | ProbeStage::Banner | ProbeStage::ProxyJump
-        )
-    });
-    // BatchMode ssh refuses an unknown or changed host key, so the system
-    // checks would only repeat what the probe already reported.
-    let key_blocks = probe
-        .host_key
-        .as_ref()
-        .is_some_and(|k| matches!(k.known, KnownHostState::Changed | KnownHostState::Unknown));
-    let (mut control, mut remote, mut remote_error, mut forwarding) = (None, None, None, None);
-    if !dead && !key_blocks {
-        step_event("script");
-        let limit = options.timeout.max(step) * 3;
-        match system::remote_facts(&client, &target, step, limit).await {
-            Ok(facts) => remote = Some(facts),
-            Err(error) => remote_error = Some(error),
-        }
-        if remote.is_some() {
-            step_event("control");
-            control = Some(system::control_facts(&client, &target, step).await);
-            forwarding = match &probe.forwarding {
-                Some(found) => Some(found.clone()),
-                None => {
-                    step_event("forwarding");
-                    Some(system::forwarding(&client, &target, step).await)
-                }
+        let dead = probe.failure.as_ref().is_some_and(|f| {
+            matches!(
+                f.stage,
+                ProbeStage::Resolve
+                    | ProbeStage::Connect
+                    | ProbeStage::Banner
+                    | ProbeStage::ProxyJump
+            )
+        });
+        // BatchMode ssh refuses an unknown or changed host key, so the system
+        // checks would only repeat what the probe already reported.
+        let key_blocks = probe
+            .host_key
+            .as_ref()
+            .is_some_and(|k| matches!(k.known, KnownHostState::Changed | KnownHostState::Unknown));
+        // The probe's connection, when it got as far as a banner, and the master's.
+        let connections = u32::from(probe.banner.is_some()) + u32::from(dir.is_ok());
+        if !dead && !key_blocks {
+            step_event("connect");
+            let started = match master_done.take() {
+                Some(started) => started,
+                None => master.await,
             };
+            match started {
+                Err(error) => remote_error = Some(error),
+                Ok(master) => {
+                    system_login = Some(master.login);
+                    let shared = master.client(&client);
+                    // The script, the second connection and (when the probe could
+                    // not test it) forwarding: sessions over the master, one after
+                    // another, so a host with `MaxSessions 1` answers them all.
+                    step_event("script");
+                    match system::remote_facts(&shared, &target, step, limit).await {
+                        Ok(found) => remote = Some(found),
+                        Err(error) => remote_error = Some(error),
+                    }
+                    if remote.is_some() {
+                        step_event("control");
+                        let (facts, landed) =
+                            system::control_facts(&client, &shared, &target, master.login, step)
+                                .await;
+                        control = Some(facts);
+                        session_landed = landed;
+                        forwarding = match &probe.forwarding {
+                            Some(found) => Some(found.clone()),
+                            None => {
+                                step_event("forwarding");
+                                Some(system::forwarding(&shared, &target, step).await)
+                            }
+                        };
+                    }
+                    master.stop(&client, &target, step).await;
+                }
+            }
         }
-    }
+        (probe, connections)
+    };
+    drop(dir);
     if forwarding.is_none() {
         forwarding = probe.forwarding.clone();
     }
+    let connect = connect::ConnectFacts {
+        budget_ms: ms(options.connect_budget),
+        stages: connect::probe_stages(&probe),
+        system_ssh_ms: system_login.map(ms),
+        connections,
+        probe_landed: probe.landed.clone(),
+        session_landed,
+    };
 
     let observed = rules::Observed {
         target: &target,
@@ -260,7 +331,8 @@ pub async fn check_host(
         remote: remote.as_ref(),
         remote_error: remote_error.as_deref(),
     };
-    let findings = rules::findings(&observed);
+    let mut findings = rules::findings(&observed);
+    findings.extend(connect::findings(&target, &connect));
     let summary = rules::summarize(&observed, &findings);
     let status = crate::finding::worst(&findings).map_or(Status::Ok, Status::from);
     HostReport {
@@ -272,6 +344,7 @@ pub async fn check_host(
             .filter(|f| !matches!(f, Forwarding::Unknown { message } if message.is_empty())),
         remote,
         remote_error,
+        connect: Some(connect),
         findings,
         summary,
         status,

@@ -94,8 +94,16 @@ pub struct ProbeFacts {
     /// The software part of the banner, `OpenSSH_9.2p1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_version: Option<String>,
+    /// From the connection (direct) or the jump's start (ProxyJump) to the
+    /// server's first byte.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub banner_ms: Option<u64>,
+    /// The banner and the key exchange (libssh2's handshake).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handshake_ms: Option<u64>,
+    /// Asking for the methods and logging in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_ms: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_key: Option<HostKeyFacts>,
     /// What the server offers (`publickey`, `password`, ...).
@@ -106,6 +114,9 @@ pub struct ProbeFacts {
     /// Whether sshd lets the session open a TCP forward (tried when logged in).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub forwarding: Option<Forwarding>,
+    /// Where this connection landed (when logged in).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub landed: Option<super::connect::Landing>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure: Option<ProbeFailure>,
     pub duration_ms: u64,
@@ -144,7 +155,8 @@ pub struct ControlFacts {
     pub master_was_live: bool,
     /// `ssh -O check`'s own words.
     pub check_message: String,
-    /// `ssh HOST true`, first and second time.
+    /// The first connection (gord's master logging in) and a second one
+    /// over it (a session through the master: what ControlMaster saves).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_connection_ms: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -204,6 +216,10 @@ pub struct HostReport {
     /// Why the remote script did not run or failed (ssh's own words).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remote_error: Option<String>,
+    /// The connect budget's stages, the handshakes made and where the
+    /// connections landed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connect: Option<super::connect::ConnectFacts>,
     /// About this host (`RMT001`…, each with a page in docs/rules); on the
     /// wire as `{code, status, message, detail, fix}` ([`wire`]).
     #[serde(with = "wire")]
@@ -240,6 +256,7 @@ impl HostReport {
             forwarding: None,
             remote: None,
             remote_error: None,
+            connect: None,
             findings,
             summary,
             status,

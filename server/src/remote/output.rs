@@ -111,7 +111,7 @@ pub fn render_text(report: &FleetReport, colour: bool) -> String {
         if let Some(control) = &host.control {
             let timing = match (control.first_connection_ms, control.second_connection_ms) {
                 (Some(a), Some(b)) => {
-                    format!("`ssh {} true`: {a} ms, then {b} ms", esc(&host.host))
+                    format!("a first connection to {} logged in in {a} ms, a second over it took {b} ms", esc(&host.host))
                 }
                 _ => String::from("connection timing not measured"),
             };

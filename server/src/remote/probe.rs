@@ -104,7 +104,10 @@ fn empty_facts(route: Route) -> ProbeFacts {
         connect_ms: None,
         banner: None,
         server_version: None,
+        banner_ms: None,
         handshake_ms: None,
+        auth_ms: None,
+        landed: None,
         host_key: None,
         auth_methods: Vec::new(),
         auth: AuthOutcome::NotTried {
@@ -171,8 +174,9 @@ pub async fn live_probe(target: &Target, client: &SshClient, step: Duration) -> 
         };
         let _guard = ShutdownOnDrop(stream.try_clone().ok());
         let target = target.clone();
+        let connected = Instant::now();
         let session = tokio::task::spawn_blocking(move || {
-            session_probe(facts, stream, &target, step, use_agent)
+            session_probe(facts, stream, &target, step, use_agent, connected)
         });
         match session.await {
             Ok(facts) => facts,
@@ -230,6 +234,7 @@ async fn probe_through_jump(
     }
     args.extend(["-W".into(), forward_to.into(), "--".into(), last.into()]);
     let spec = client.spec(args, step);
+    let jump_started = Instant::now();
     // The bridge lives on this (async) side: dropping the probe kills it,
     // which ends the blocked libssh2 call on the other end of the socket.
     let bridge = match client.runner.spawn_bridge(spec, theirs, log_for_child) {
@@ -238,7 +243,7 @@ async fn probe_through_jump(
     };
     let target_owned = target.clone();
     let mut facts = match tokio::task::spawn_blocking(move || {
-        session_probe(facts, mine, &target_owned, step, use_agent)
+        session_probe(facts, mine, &target_owned, step, use_agent, jump_started)
     })
     .await
     {
@@ -336,12 +341,42 @@ fn io_words(e: &std::io::Error) -> String {
 /// the key checked is the one `ssh` would see.
 const HOST_KEY_ORDER: &str = "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256,ssh-rsa";
 
-fn session_probe<S: std::os::fd::AsRawFd + 'static>(
+/// Waits up to `step` for the server's first byte without taking it (libssh2
+/// reads the banner itself); false when none came in time.
+fn first_byte_arrives(stream: &impl std::os::fd::AsFd, step: Duration) -> bool {
+    use rustix::net::{recv, sockopt, RecvFlags};
+    let fd = stream.as_fd();
+    if sockopt::set_socket_timeout(fd, sockopt::Timeout::Recv, Some(step)).is_err() {
+        // Unbounded otherwise: leave the wait to libssh2's own timeout.
+        return true;
+    }
+    let mut byte = [0u8; 1];
+    let arrived = loop {
+        match recv(fd, &mut byte, RecvFlags::PEEK) {
+            Err(rustix::io::Errno::INTR) => continue,
+            Err(rustix::io::Errno::AGAIN) => break false,
+            // A closed or failed connection: libssh2's handshake says how.
+            Ok(_) | Err(_) => break true,
+        }
+    };
+    let _ = sockopt::set_socket_timeout(fd, sockopt::Timeout::Recv, None);
+    arrived
+}
+
+fn no_banner(step: Duration) -> String {
+    format!(
+        "the server accepted the connection but sent no SSH banner within {} s (ssh: Connection timed out during banner exchange)",
+        step.as_secs_f32()
+    )
+}
+
+fn session_probe<S: std::os::fd::AsRawFd + std::os::fd::AsFd + 'static>(
     mut facts: ProbeFacts,
     stream: S,
     target: &Target,
     step: Duration,
     use_agent: bool,
+    since: Instant,
 ) -> ProbeFacts {
     let mut session = match Session::new() {
         Ok(s) => s,
@@ -349,20 +384,20 @@ fn session_probe<S: std::os::fd::AsRawFd + 'static>(
     };
     session.set_timeout(u32::try_from(step.as_millis()).unwrap_or(u32::MAX));
     let _ = session.method_pref(ssh2::MethodType::HostKey, HOST_KEY_ORDER);
+    if !first_byte_arrives(&stream, step) {
+        return failed(facts, ProbeStage::Banner, no_banner(step));
+    }
+    facts.banner_ms = Some(ms(since.elapsed()));
     session.set_tcp_stream(stream);
-    let started = Instant::now();
     if let Err(e) = session.handshake() {
-        let message = if started.elapsed() + Duration::from_millis(50) >= step {
-            format!(
-                "the server accepted the connection but sent no SSH banner within {} s (ssh: Connection timed out during banner exchange)",
-                step.as_secs_f32()
-            )
+        let message = if since.elapsed() + Duration::from_millis(50) >= step {
+            no_banner(step)
         } else {
             format!("the SSH handshake failed: {}", e.message())
         };
         return failed(facts, ProbeStage::Banner, message);
     }
-    facts.handshake_ms = Some(ms(started.elapsed()));
+    facts.handshake_ms = Some(ms(since.elapsed()));
     facts.banner = session.banner().map(str::to_string);
     facts.server_version = facts.banner.as_deref().and_then(server_version);
 
@@ -403,6 +438,7 @@ fn session_probe<S: std::os::fd::AsRawFd + 'static>(
     }
 
     let user = target.user.as_str();
+    let authenticating = Instant::now();
     match session.auth_methods(user) {
         Ok(methods) => {
             facts.auth_methods = methods.split(',').map(str::to_string).collect();
@@ -429,6 +465,7 @@ fn session_probe<S: std::os::fd::AsRawFd + 'static>(
     if !session.authenticated() {
         facts.auth = authenticate(&session, target, use_agent, &mut facts.encrypted_keys);
     }
+    facts.auth_ms = Some(ms(authenticating.elapsed()));
     if session.authenticated() {
         let forward = session.channel_direct_tcpip("127.0.0.1", 22, None);
         facts.forwarding = Some(match forward {
@@ -438,9 +475,26 @@ fn session_probe<S: std::os::fd::AsRawFd + 'static>(
             }
             Err(e) => classify_forwarding(e.message(), false),
         });
+        facts.landed = landing(&session);
         let _ = session.disconnect(None, "gord probe done", None);
     }
     facts
+}
+
+/// Runs [`LANDING_SCRIPT`](super::connect::LANDING_SCRIPT) on the probe's
+/// own connection (bounded by the session's timeout, 64 KiB read).
+fn landing(session: &Session) -> Option<super::connect::Landing> {
+    use std::io::Write;
+    let mut channel = session.channel_session().ok()?;
+    channel.exec("sh -s").ok()?;
+    channel
+        .write_all(super::connect::LANDING_SCRIPT.as_bytes())
+        .ok()?;
+    channel.send_eof().ok()?;
+    let mut out = String::new();
+    let _ = (&mut channel).take(64 * 1024).read_to_string(&mut out);
+    let _ = channel.close();
+    super::connect::parse_landing(&out)
 }
 
 fn authenticate(

@@ -53,6 +53,32 @@ impl Drop for BlackHole {
     }
 }
 
+/// A TCP relay on loopback that hands connection n to the n-th of its
+/// targets in turn (round robin, as a DNS name or load balancer in front of
+/// login nodes does), each after `delay` (a slow network or jump).
+pub struct Relay {
+    pub port: u16,
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(("127.0.0.1", self.port));
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Copies `from` to `to` until either ends, then ends both.
+fn pipe(mut from: TcpStream, mut to: TcpStream) {
+    let _ = std::io::copy(&mut from, &mut to);
+    let _ = from.shutdown(std::net::Shutdown::Both);
+    let _ = to.shutdown(std::net::Shutdown::Both);
+}
+
 pub struct Rig {
     pub dir: tempfile::TempDir,
     pub client_key: PathBuf,
@@ -62,6 +88,7 @@ pub struct Rig {
     config_text: String,
     sshds: Vec<Sshd>,
     holes: Vec<BlackHole>,
+    relays: Vec<Relay>,
 }
 
 /// Runs `program` with `args` to the end; fails unless it succeeds.
@@ -120,6 +147,7 @@ impl Rig {
             config_text: String::new(),
             sshds: Vec::new(),
             holes: Vec::new(),
+            relays: Vec::new(),
         }
     }
 
@@ -131,6 +159,17 @@ impl Rig {
     pub fn start_sshd(&mut self, name: &str, extra: &[&str]) -> u16 {
         let host_key = self.path(&format!("{name}_host_key"));
         keygen(&host_key, "");
+        self.start_sshd_with_key(name, extra, &host_key)
+    }
+
+    /// Starts an sshd with the host key of another (`other`'s name): nodes
+    /// behind one name share their key, so ssh trusts each of them.
+    pub fn start_sshd_sharing_key(&mut self, name: &str, extra: &[&str], other: &str) -> u16 {
+        let host_key = self.path(&format!("{other}_host_key"));
+        self.start_sshd_with_key(name, extra, &host_key)
+    }
+
+    fn start_sshd_with_key(&mut self, name: &str, extra: &[&str], host_key: &Path) -> u16 {
         let port = free_port();
         let log = self.path(&format!("{name}.log"));
         let mut config = format!(
@@ -161,7 +200,7 @@ Subsystem sftp internal-sftp\n",
             child,
             port,
             log: log.clone(),
-            host_key_pub: self.path(&format!("{name}_host_key.pub")),
+            host_key_pub: PathBuf::from(format!("{}.pub", host_key.display())),
         };
         let deadline = Instant::now() + Duration::from_secs(10);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
@@ -248,6 +287,51 @@ Subsystem sftp internal-sftp\n",
         port
     }
 
+    /// A relay to `targets` in turn, each connection after `delay`; its port.
+    pub fn relay(&mut self, targets: &[u16], delay: Duration) -> u16 {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&stop);
+        let targets = targets.to_vec();
+        let thread = std::thread::spawn(move || {
+            for (n, stream) in listener.incoming().enumerate() {
+                if flag.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(client) = stream else { continue };
+                let target = targets[n % targets.len()];
+                std::thread::spawn(move || {
+                    std::thread::sleep(delay);
+                    let Ok(server) = TcpStream::connect(("127.0.0.1", target)) else {
+                        return;
+                    };
+                    let (Ok(client2), Ok(server2)) = (client.try_clone(), server.try_clone())
+                    else {
+                        return;
+                    };
+                    std::thread::spawn(move || pipe(client2, server2));
+                    pipe(server, client);
+                });
+            }
+        });
+        self.relays.push(Relay {
+            port,
+            stop,
+            thread: Some(thread),
+        });
+        port
+    }
+
+    /// Logins sshd on `port` accepted so far (its log's `Accepted
+    /// publickey` lines): each is one full SSH handshake. (Counting its
+    /// `Connection from` lines would count the rig's own readiness check.)
+    pub fn logins_to(&self, port: u16) -> usize {
+        self.sshd_log(port)
+            .matches("Accepted publickey for")
+            .count()
+    }
+
     /// Adds a Host block: `Host alias`, HostName 127.0.0.1, the port, the
     /// rig's known_hosts, and `extra` lines (User, IdentityFile, ...).
     pub fn host(&mut self, alias: &str, port: u16, extra: &[&str]) {
@@ -273,8 +357,19 @@ Subsystem sftp internal-sftp\n",
     /// Runs `gord remote check` with the rig's config; returns the JSON
     /// report, the exit code and the time taken.
     pub fn gord_check(&self, args: &[&str]) -> (serde_json::Value, Option<i32>, Duration, String) {
+        self.gord_check_in(args, &std::env::temp_dir())
+    }
+
+    /// [`Rig::gord_check`] with TMPDIR set to `tmp` (where gord's control
+    /// sockets go).
+    pub fn gord_check_in(
+        &self,
+        args: &[&str],
+        tmp: &Path,
+    ) -> (serde_json::Value, Option<i32>, Duration, String) {
         let started = Instant::now();
         let out = Command::new(env!("CARGO_BIN_EXE_gord"))
+            .env("TMPDIR", tmp)
             .args(["remote", "check", "--format", "json", "-F"])
             .arg(&self.config)
             .args(args)
@@ -327,6 +422,7 @@ impl Drop for Rig {
         let dir = self.dir.path().display().to_string();
         self.sshds.clear();
         self.holes.clear();
+        self.relays.clear();
         if std::thread::panicking() {
             return;
         }

@@ -18,9 +18,13 @@ use crate::remote::model::{FleetReport, Progress};
 use crate::remote::RemoteCheckOptions;
 
 pub async fn handle(backend: &Backend, params: RemoteCheckParams) -> Result<FleetReport> {
-    let (trusted, allow_match_exec) = {
+    let (trusted, allow_match_exec, connect_timeout) = {
         let state = backend.state.lock().await;
-        (state.trusted, state.settings.allow_match_exec)
+        (
+            state.trusted,
+            state.settings.allow_match_exec,
+            state.settings.remote_ssh_connect_timeout,
+        )
     };
     if !trusted {
         return Err(RequestError::failed(
@@ -60,6 +64,9 @@ pub async fn handle(backend: &Backend, params: RemoteCheckParams) -> Result<Flee
         timeout: Duration::from_secs(params.timeout_seconds.unwrap_or(10).clamp(1, 600)),
         jobs: JOBS,
         allow_match_exec,
+        connect_budget: connect_timeout.unwrap_or(Duration::from_secs(
+            crate::remote::connect::DEFAULT_CONNECT_TIMEOUT_SECS,
+        )),
         ..RemoteCheckOptions::default()
     };
     let total = hosts.len();
