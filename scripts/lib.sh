@@ -58,6 +58,19 @@ go_tools_from_versions() {
   done <"$file"
 }
 
+# Print "name<TAB>package<TAB>version" for every GO_RENAMED_<name>=<package>@<version>
+# line of versions.env: tools installed under a name that is not their
+# package's (golangci-lint-v1 beside golangci-lint).
+go_renamed_tools_from_versions() {
+  local file="$REPO_ROOT/versions.env" line value
+  [[ -f "$file" ]] || { echo "missing $file" >&2; return 1; }
+  while IFS= read -r line || [[ -n "$line" ]]; do
+    [[ "$line" =~ ^GO_RENAMED_([^=]+)=(.+@.+)$ ]] || continue
+    value="${BASH_REMATCH[2]}"
+    printf '%s\t%s\t%s\n' "${BASH_REMATCH[1]}" "${value%@*}" "${value##*@}"
+  done <"$file"
+}
+
 # The value of KEY=value in versions.env; fails when the key is missing.
 versions_env_value() { # key
   local file="$REPO_ROOT/versions.env" line

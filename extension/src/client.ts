@@ -54,6 +54,7 @@ export function createClient(
       { scheme: "file", language: "ssh_config" },
       // So the sidecar computes "Disable <linter> in .golangci.yml" from the
       // open buffer (and versions the edit), not from an older file on disk.
+      // Also GO050-GO053's quick fixes, and a save reruns the report.
       { scheme: "file", pattern: "**/.golangci.{yml,yaml,toml,json}" },
       // VS Code settings files: GO030-GO035 quick fixes are asked for here,
       // and saving one runs the health report again.

@@ -11,6 +11,7 @@ mod cli;
 mod cli_snapshots;
 mod debug_cli;
 mod devcontainer;
+mod golangci_config;
 mod hostile;
 mod install_fix;
 mod lint_cli;

@@ -39,6 +39,11 @@ pub fn catalogue() -> Vec<Arc<dyn Check>> {
             super::vscode::go030,
         ),
         check("GO047", "cgo and the C compiler", super::cgo::go047_cgo),
+        check(
+            "GO050",
+            "golangci-lint config",
+            super::golangci_config::go050,
+        ),
     ]
 }
 

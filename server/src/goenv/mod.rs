@@ -4,6 +4,7 @@
 mod cgo;
 mod checks;
 pub mod env;
+pub mod golangci_config;
 pub mod gomod;
 pub mod install;
 pub mod probe;

@@ -144,6 +144,118 @@ fn yaml_quoted(s: &str) -> String {
     out
 }
 
+/// One name in a `linters` or `formatters` `enable`/`disable` list, as
+/// written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedName {
+    pub name: String,
+    /// `linters` or `formatters`.
+    pub section: &'static str,
+    /// `enable` or `disable`.
+    pub list: &'static str,
+    /// Byte span of the name itself (inside its quotes, if any).
+    pub start: usize,
+    pub end: usize,
+    /// The edit that takes this one item out of its list.
+    pub removal: ByteEdit,
+}
+
+/// What a golangci-lint config says about its version and its linters,
+/// with byte spans, read by the same readers as the edits.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outline {
+    /// The `version` value (unquoted) and the span of its token.
+    pub version: Option<(String, usize, usize)>,
+    /// The top-level keys, in order.
+    pub top_keys: Vec<String>,
+    /// The keys of the `linters` section.
+    pub linters_keys: Vec<String>,
+    /// Whether there is a `formatters` section.
+    pub formatters: bool,
+    pub names: Vec<ListedName>,
+}
+
+/// Reads `config_text` for [`Outline`]; a text the readers cannot read
+/// exactly (YAML anchors, aliases, several documents, ...) is an error.
+pub fn outline(config_text: &str, format: ConfigFormat) -> Result<Outline, ConfigEditError> {
+    match format {
+        ConfigFormat::Yaml => yaml::outline(config_text),
+        ConfigFormat::Json => json::outline(config_text),
+        ConfigFormat::Toml => toml::outline(config_text),
+    }
+}
+
+/// The span of `name` inside the token at `start..end` (its quotes left out).
+fn name_span(text: &str, start: usize, end: usize, name: &str) -> (usize, usize) {
+    match text.get(start..end) {
+        Some(token)
+            if token.len() == name.len() + 2
+                && token.get(1..token.len() - 1) == Some(name)
+                && (token.starts_with('"') || token.starts_with('\'')) =>
+        {
+            (start + 1, end - 1)
+        }
+        _ => (start, end),
+    }
+}
+
+/// The edit removing item `index` of a comma-separated list whose item
+/// spans are `spans` and whose whole span (brackets included) is `whole`.
+fn comma_removal(
+    text: &str,
+    spans: &[(usize, usize)],
+    index: usize,
+    whole: (usize, usize),
+) -> Option<ByteEdit> {
+    if spans.len() == 1 {
+        return Some(ByteEdit {
+            start: whole.0,
+            end: whole.1,
+            new_text: "[]".to_string(),
+        });
+    }
+    remove_from_comma_list(text, spans, &[index])
+}
+
+/// The edits adding `formatter` to a new `formatters.enable` list, for a
+/// v2 config that has no `formatters` section yet (an error otherwise).
+pub fn add_formatters_section(
+    config_text: &str,
+    format: ConfigFormat,
+    formatter: &str,
+) -> Result<ByteEdit, ConfigEditError> {
+    if !is_linter_name(formatter) {
+        return Err(ConfigEditError::InvalidLinterName(formatter.to_string()));
+    }
+    let found = outline(config_text, format)?;
+    if found.formatters {
+        return Err(ConfigEditError::Unsupported(
+            format,
+            "a `formatters` section is already there",
+        ));
+    }
+    let eol = line_ending(config_text);
+    let end = config_text.len();
+    let gap = if config_text.is_empty() || config_text.ends_with('\n') {
+        ""
+    } else {
+        eol
+    };
+    match format {
+        ConfigFormat::Yaml => Ok(ByteEdit {
+            start: end,
+            end,
+            new_text: format!("{gap}formatters:{eol}  enable:{eol}    - {formatter}{eol}"),
+        }),
+        ConfigFormat::Toml => Ok(ByteEdit {
+            start: end,
+            end,
+            new_text: format!("{gap}{eol}[formatters]{eol}enable = [\"{formatter}\"]{eol}"),
+        }),
+        ConfigFormat::Json => json::add_formatters(config_text, formatter, eol),
+    }
+}
+
 /// What the config says about one `linters:` or `formatters:` section.
 #[derive(Debug, Default)]
 struct Facts {
@@ -1024,6 +1136,68 @@ mod yaml {
         }
     }
 
+    pub(super) fn outline(text: &str) -> Result<super::Outline> {
+        let lines = lines(text)?;
+        let top = mapping(text, &lines, 0, lines.len(), None)?;
+        let mut out = super::Outline {
+            top_keys: top.iter().map(|e| e.key.clone()).collect(),
+            ..super::Outline::default()
+        };
+        if let Some(e) = top.iter().find(|e| e.key == "version") {
+            let value = scalar_value(text, e)
+                .ok_or_else(|| unsupported("a `version` that is not a plain value"))?;
+            out.version = Some((value, e.value_start, e.value_end));
+        }
+        for key in ["linters", "formatters"] {
+            let Some(entry) = top.iter().find(|e| e.key == key).cloned() else {
+                continue;
+            };
+            let section_name: &'static str = if key == "linters" {
+                "linters"
+            } else {
+                "formatters"
+            };
+            if key == "formatters" {
+                out.formatters = true;
+            }
+            let read = section(text, &lines, entry, 2)?;
+            if key == "linters" {
+                out.linters_keys = read.children.iter().map(|c| c.key.clone()).collect();
+            }
+            for (list_name, list) in [("enable", &read.enable), ("disable", &read.disable)] {
+                let Some(list) = list else { continue };
+                let spans: Vec<(usize, usize)> =
+                    list.items.iter().map(|i| (i.start, i.end)).collect();
+                for (index, item) in list.items.iter().enumerate() {
+                    let removal = match list.shape {
+                        Shape::Block => lines.get(item.line).map(|line| ByteEdit {
+                            start: line.start,
+                            end: line.next,
+                            new_text: String::new(),
+                        }),
+                        Shape::Flow { open } => super::comma_removal(
+                            text,
+                            &spans,
+                            index,
+                            (open - 1, list.entry.value_end),
+                        ),
+                    }
+                    .ok_or_else(not_a_list)?;
+                    let (start, end) = super::name_span(text, item.start, item.end, &item.name);
+                    out.names.push(super::ListedName {
+                        name: item.name.clone(),
+                        section: section_name,
+                        list: list_name,
+                        start,
+                        end,
+                        removal,
+                    });
+                }
+            }
+        }
+        Ok(out)
+    }
+
     pub(super) fn disable(text: &str, linter: &str, major: u8) -> Result<Vec<ByteEdit>> {
         let lines = lines(text)?;
         let eol = line_ending(text);
@@ -1384,6 +1558,108 @@ mod json {
         })
     }
 
+    /// `text` with a byte-order mark blanked to three spaces, so every range
+    /// of the parse still indexes `text`.
+    fn unmarked(text: &str) -> std::borrow::Cow<'_, str> {
+        match text.strip_prefix('\u{feff}') {
+            Some(rest) => std::borrow::Cow::Owned(format!("   {rest}")),
+            None => std::borrow::Cow::Borrowed(text),
+        }
+    }
+
+    fn keys(value: &Value<'_>) -> Vec<String> {
+        match value {
+            Value::Object(object) => object
+                .properties
+                .iter()
+                .map(|p| name(&p.name).to_string())
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    pub(super) fn outline(text: &str) -> Result<super::Outline> {
+        let parsed_text = unmarked(text);
+        let root = parse(&parsed_text)?;
+        if !matches!(root, Value::Object(_)) {
+            return Err(invalid("a config that is not a JSON object"));
+        }
+        let mut out = super::Outline {
+            top_keys: keys(&root),
+            ..super::Outline::default()
+        };
+        if let Some(value) = member(&root, "version") {
+            let (start, end) = span(value);
+            let Value::StringLit(lit) = value else {
+                return Err(invalid("a `version` that is not a string"));
+            };
+            out.version = Some((lit.value.to_string(), start, end));
+        }
+        for section_name in ["linters", "formatters"] {
+            let Some(section) = member(&root, section_name) else {
+                continue;
+            };
+            if !matches!(section, Value::Object(_)) {
+                return Err(invalid(
+                    "a `linters` or `formatters` value that is not an object",
+                ));
+            }
+            if section_name == "linters" {
+                out.linters_keys = keys(section);
+            } else {
+                out.formatters = true;
+            }
+            for list_name in ["enable", "disable"] {
+                let Some(list) = member(section, list_name) else {
+                    continue;
+                };
+                let Value::Array(array) = list else {
+                    return Err(invalid("a linter list that is not an array"));
+                };
+                let spans: Vec<(usize, usize)> = array.elements.iter().map(span).collect();
+                for (index, item) in array.elements.iter().enumerate() {
+                    let Value::StringLit(lit) = item else {
+                        continue;
+                    };
+                    let (start, end) = span(item);
+                    let removal = super::comma_removal(text, &spans, index, span(list))
+                        .ok_or_else(|| invalid("a linter list that cannot be edited"))?;
+                    out.names.push(super::ListedName {
+                        name: lit.value.to_string(),
+                        section: if section_name == "linters" {
+                            "linters"
+                        } else {
+                            "formatters"
+                        },
+                        list: if list_name == "enable" {
+                            "enable"
+                        } else {
+                            "disable"
+                        },
+                        start: start + 1,
+                        end: end.saturating_sub(1).max(start + 1),
+                        removal,
+                    });
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The edit adding `"formatters": {"enable": [formatter]}` to the root.
+    pub(super) fn add_formatters(text: &str, formatter: &str, eol: &str) -> Result<ByteEdit> {
+        let parsed_text = unmarked(text);
+        let root = parse(&parsed_text)?;
+        add_member(
+            text,
+            &root,
+            "formatters",
+            &format!("{{\"enable\": [\"{formatter}\"]}}"),
+            eol,
+        )
+        .ok_or_else(|| invalid("a config that is not a JSON object"))
+    }
+
     pub(super) fn disable(text: &str, linter: &str, major: u8) -> Result<Vec<ByteEdit>> {
         // The parser does not skip a byte-order mark: it reads three spaces
         // in its place instead, so every range still indexes `text`.
@@ -1605,6 +1881,70 @@ mod toml {
             }));
         }
         Ok(remove_from_comma_list(text, &spans, &doomed))
+    }
+
+    pub(super) fn outline(text: &str) -> Result<super::Outline> {
+        let document = Document::parse(text).map_err(|_| unsupported("not valid TOML"))?;
+        let root = document.as_table();
+        let mut out = super::Outline {
+            top_keys: root.iter().map(|(k, _)| k.to_string()).collect(),
+            ..super::Outline::default()
+        };
+        if let Some(item) = root.get("version") {
+            let value = item
+                .as_value()
+                .ok_or_else(|| unsupported("a `version` that is not a value"))?;
+            let (start, end) = span(value)?;
+            let version = value
+                .as_str()
+                .ok_or_else(|| unsupported("a `version` that is not a string"))?;
+            out.version = Some((version.to_string(), start, end));
+        }
+        for section_name in ["linters", "formatters"] {
+            if section_name == "formatters" {
+                out.formatters = root.contains_key("formatters");
+            }
+            let table = section(root, section_name)?;
+            if section_name == "linters" {
+                if let Some(t) = root.get("linters").and_then(Item::as_table) {
+                    out.linters_keys = t.iter().map(|(k, _)| k.to_string()).collect();
+                }
+            }
+            for list_name in ["enable", "disable"] {
+                let Some(list) = array(table, list_name)? else {
+                    continue;
+                };
+                let spans = list.iter().map(span).collect::<Result<Vec<_>>>()?;
+                let whole = list
+                    .span()
+                    .map(|r| (r.start, r.end))
+                    .ok_or_else(|| unsupported("a value without a place in the file"))?;
+                for (index, value) in list.iter().enumerate() {
+                    let Some(name) = value.as_str() else { continue };
+                    let (start, end) = span(value)?;
+                    let removal = super::comma_removal(text, &spans, index, whole)
+                        .ok_or_else(|| unsupported("a linter list that cannot be edited"))?;
+                    let (start, end) = super::name_span(text, start, end, name);
+                    out.names.push(super::ListedName {
+                        name: name.to_string(),
+                        section: if section_name == "linters" {
+                            "linters"
+                        } else {
+                            "formatters"
+                        },
+                        list: if list_name == "enable" {
+                            "enable"
+                        } else {
+                            "disable"
+                        },
+                        start,
+                        end,
+                        removal,
+                    });
+                }
+            }
+        }
+        Ok(out)
     }
 
     pub(super) fn disable(text: &str, linter: &str, major: u8) -> Result<Vec<ByteEdit>> {

@@ -3,6 +3,7 @@
 //! and turn its suggested fixes into quick fixes.
 
 pub mod config_edit;
+pub mod config_major;
 pub mod golangci;
 pub mod imports;
 pub mod mapping;

@@ -382,13 +382,15 @@ fn is_go_file(path: &std::path::Path) -> bool {
 }
 
 /// A file a health check reads and whose save reruns the report: a VS Code
-/// settings file (GO030), a dev container's files (GO040-GO045).
+/// settings file (GO030), a dev container's files (GO040-GO045), a
+/// golangci-lint config (GO050-GO053).
 fn feeds_health_report(path: &std::path::Path) -> bool {
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or_default();
     matches!(name, "settings.json" | ".devcontainer.json")
+        || crate::goenv::golangci_config::CONFIG_NAMES.contains(&name)
         || path.components().any(|c| c.as_os_str() == ".devcontainer")
 }
 

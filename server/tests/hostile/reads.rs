@@ -517,3 +517,70 @@ fn an_include_fan_out_of_2000_files() {
     let _ = diagnostics;
     assert_sidecar_bounded(&mut editor, "editor, an Include fan-out of 2,000 files");
 }
+
+/// `gord check` on a module whose golangci-lint config `name` holds
+/// `bytes`: the run, the GO050 check, and the GO05x findings on the file.
+fn golangci_config_check(name: &str, bytes: &[u8]) -> (Run, Value, Vec<Value>) {
+    let ws = temp_tree(&[("go.mod", "module example.com/h\n\ngo 1.22\n")]);
+    std::fs::write(ws.path().join(name), bytes).unwrap();
+    let (run, report) = check_json(ws.path());
+    let go050 = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "GO050")
+        .cloned()
+        .unwrap_or_else(|| panic!("no GO050 in {report:#}"));
+    let findings = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            f["subject"]["kind"] == "file"
+                && f["code"].as_str().is_some_and(|c| c.starts_with("GO05"))
+        })
+        .cloned()
+        .collect();
+    (run, go050, findings)
+}
+
+#[test]
+fn binary_garbage_as_a_golangci_config_is_one_clear_warning() {
+    // Just under the 1 MiB gord reads of a config.
+    let (run, go050, findings) = golangci_config_check(".golangci.yml", &garbage()[..1000 * 1024]);
+    run.assert_bounded("gord check, 1000 KiB of garbage as .golangci.yml");
+    assert_eq!(go050["status"], "warning", "{go050:#}");
+    assert!(
+        go050["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("is not UTF-8 text"),
+        "{go050:#}"
+    );
+    assert!(findings.is_empty(), "nothing placed in it: {findings:#?}");
+}
+
+#[test]
+fn a_golangci_json_nested_500_000_deep_is_refused_not_recursed() {
+    let mut deep = "{\"linters\":".to_string().into_bytes();
+    deep.extend("[".repeat(500_000).into_bytes());
+    deep.extend("]".repeat(500_000).into_bytes());
+    deep.push(b'}');
+    let (run, go050, findings) = golangci_config_check(".golangci.json", &deep);
+    run.assert_bounded("gord check, a .golangci.json nested 500,000 deep");
+    assert!(findings.iter().any(|f| f["code"] == "GO053"), "{go050:#}");
+}
+
+#[test]
+fn a_50_mb_golangci_config_is_not_read() {
+    let (run, go050, findings) = golangci_config_check(".golangci.toml", &vec![b'#'; 50 << 20]);
+    run.assert_bounded("gord check, a 50 MB .golangci.toml");
+    assert!(findings.is_empty(), "{findings:#?}");
+    assert!(
+        go050["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("larger than"),
+        "{go050:#}"
+    );
+}
