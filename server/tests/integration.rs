@@ -25,6 +25,7 @@ mod remote_lsp;
 mod remote_ssh_settings;
 mod sarif_schema;
 mod ssh_cli;
+mod ssh_difffuzz;
 mod ssh_parity;
 mod ssh_release_cli;
 mod ssh_release_parity;

@@ -22,7 +22,7 @@ use common::{gord, repo_root};
 /// globalknownhostsfile, logverbose, permitremoteopen, tunneldevice,
 /// escapechar, ipqos, rekeylimit, streamlocalbindmask, syslogfacility,
 /// fingerprinthash and the GSSAPI lines.
-const MODELLED: &[&str] = &[
+pub(crate) const MODELLED: &[&str] = &[
     "host",
     "user",
     "hostname",
@@ -120,7 +120,7 @@ const LOCALNETWORK: &str = "`Match localnetwork` depends on this machine's inter
 const PROXYJUMP_SPACE: &str = "10.1 accepts a space after a comma in a ProxyJump list and prints the list unchanged; gord keeps 10.0's \"Invalid ProxyJump\" (the source change is not yet located)";
 
 /// Keywords compared for some recordings only, with the reason.
-fn compared(recording: &str, keyword: &str) -> bool {
+pub(crate) fn compared(recording: &str, keyword: &str) -> bool {
     // Debian's ssh prints ForwardX11Trusted (yes by default there) and
     // XAuthLocation; gord's listing for Debian (the one it has always
     // printed, checked live by ssh_parity.rs) leaves both out unless set.

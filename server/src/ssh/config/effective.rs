@@ -180,6 +180,7 @@ pub fn effective_as(
             return Err(format!("jumphost loop via {}", jump.host));
         }
     }
+    ssh_c_checks(&|key| get(key).map(|v| v.text.as_str()))?;
     let hashed_jump = if listing.knows_jump_token() {
         jump_host.as_deref().unwrap_or("")
     } else {
@@ -209,6 +210,13 @@ pub fn effective_as(
     let user_known_hosts = o.list("userknownhostsfile");
     for (keyword, default) in FLAGS.iter().filter(|(k, _)| listing.prints(k)) {
         let value = match (o.get(keyword), *default) {
+            // ssh.c turns ProxyUseFDPass off when it builds the ProxyJump command.
+            (_, _) if *keyword == "proxyusefdpass" && jump_host.is_some() => {
+                Some((String::from("no"), None))
+            }
+            (Some(v), _) if *keyword == "updatehostkeys" && v.text == "ask" && !ask_possible(o) => {
+                Some((String::from("false"), Some(v.origin)))
+            }
             (Some(v), _) => Some((listing.printed_value(keyword, &v.text), Some(v.origin))),
             (None, "") => None,
             (None, "@forwardx11trusted") if listing.debian => None,
@@ -503,4 +511,77 @@ pub fn render_ssh_g(lines: &[Line]) -> String {
         out.push('\n');
     }
     out
+}
+
+/// ssh.c turns `UpdateHostKeys ask` off (prints `false`) when it cannot ask:
+/// with a ControlPersist master, a remote command, RequestTTY no, or a log
+/// level below INFO (the question would not be seen).
+fn ask_possible(o: &crate::ssh::config::options::Options) -> bool {
+    let text = |k: &str| o.get(k).map(|v| v.text.as_str());
+    let persists = text("controlpersist").is_some_and(|v| v != "no")
+        && text("controlpath").is_some_and(|v| v != "none");
+    let command = text("remotecommand").is_some_and(|v| v != "none");
+    let quiet = matches!(
+        text("loglevel"),
+        Some("QUIET" | "SILENT" | "FATAL" | "ERROR")
+    );
+    !(persists || command || text("requesttty") == Some("false") || quiet)
+}
+
+/// The checks ssh.c makes on the options after reading the files and before
+/// `-G` prints them (`fatal()`, so ssh exits 255 with this text). No
+/// command is given on gord's command line, so only RemoteCommand counts.
+fn ssh_c_checks<'a>(get: &dyn Fn(&str) -> Option<&'a str>) -> Result<(), String> {
+    let attempts = get("connectionattempts").map_or(Some(1), |v| v.parse::<i32>().ok());
+    if attempts.is_some_and(|n| n <= 0) {
+        return Err(String::from("Invalid number of ConnectionAttempts"));
+    }
+    let forks = get("forkafterauthentication") == Some("yes");
+    if forks && get("remotecommand").is_none() && get("sessiontype") != Some("none") {
+        return Err(String::from(
+            "Cannot fork into background without a command to execute.",
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod ssh_c_check_tests {
+    use super::ssh_c_checks;
+
+    fn check(pairs: &[(&str, &str)]) -> Result<(), String> {
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        ssh_c_checks(&|key| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.as_str())
+        })
+    }
+
+    #[test]
+    fn zero_connection_attempts_are_refused_as_ssh_c_refuses_them() {
+        assert_eq!(
+            check(&[("connectionattempts", "0")]).unwrap_err(),
+            "Invalid number of ConnectionAttempts"
+        );
+        assert!(check(&[("connectionattempts", "1")]).is_ok());
+        assert!(check(&[]).is_ok());
+    }
+
+    #[test]
+    fn forking_after_authentication_needs_a_command_or_no_session() {
+        let fork = ("forkafterauthentication", "yes");
+        assert_eq!(
+            check(&[fork]).unwrap_err(),
+            "Cannot fork into background without a command to execute."
+        );
+        assert!(check(&[fork, ("remotecommand", "uptime")]).is_ok());
+        assert!(check(&[fork, ("sessiontype", "none")]).is_ok());
+        assert!(check(&[fork, ("sessiontype", "subsystem")]).is_err());
+        assert!(check(&[("forkafterauthentication", "no")]).is_ok());
+    }
 }

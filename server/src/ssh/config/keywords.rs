@@ -118,8 +118,10 @@ const ADDRESS_FAMILY: &[(&str, &str)] = &[("inet", "inet"), ("inet6", "inet6"), 
 const TUNNEL: &[(&str, &str)] = &[
     ("ethernet", "ethernet"),
     ("point-to-point", "point-to-point"),
-    ("true", "true"),
-    ("yes", "true"),
+    // SSH_TUNMODE_DEFAULT is point-to-point, and -G prints the first name
+    // of a value.
+    ("true", "point-to-point"),
+    ("yes", "point-to-point"),
     ("false", "false"),
     ("no", "false"),
 ];

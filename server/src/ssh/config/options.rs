@@ -489,8 +489,28 @@ fn atoi(arg: Option<&str>) -> Result<i32, String> {
     if arg.is_empty() {
         return Err(String::from("integer value is missing."));
     }
-    arg.parse::<i32>()
-        .map_err(|_| format!("integer value {arg} is invalid."))
+    atoi_err(arg).map_err(|why| format!("integer value {why}."))
+}
+
+/// misc.c's `atoi_err`: `strtonum(arg, 0, INT_MAX)`, i.e. strtoll in base
+/// 10 (leading white space and a sign allowed, nothing after the digits),
+/// then the bounds. The error is strtonum's word.
+fn atoi_err(arg: &str) -> Result<i32, &'static str> {
+    let text = arg.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
+    let (negative, digits) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err("invalid");
+    }
+    // Out of strtoll's range is ERANGE: too small or too large by sign.
+    let magnitude = digits.parse::<u128>().unwrap_or(u128::MAX);
+    if negative && magnitude > 0 {
+        return Err("too small");
+    }
+    i32::try_from(magnitude).map_err(|_| "too large")
 }
 
 /// `a2port`: a number 0..65535, or a service name from the services database.
@@ -755,6 +775,25 @@ fn fwd_field(text: &str) -> Option<(String, bool, &str)> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn integers_are_read_as_strtonum_reads_them_with_its_words_for_errors() {
+        use super::atoi_err;
+        assert_eq!(atoi_err("5"), Ok(5));
+        assert_eq!(atoi_err(" +3"), Ok(3));
+        assert_eq!(atoi_err("007"), Ok(7));
+        assert_eq!(atoi_err("-0"), Ok(0));
+        assert_eq!(atoi_err("-1"), Err("too small"));
+        assert_eq!(atoi_err("2147483647"), Ok(i32::MAX));
+        assert_eq!(atoi_err("2147483648"), Err("too large"));
+        assert_eq!(
+            atoi_err("99999999999999999999999999999999999999999"),
+            Err("too large")
+        );
+        assert_eq!(atoi_err("abc"), Err("invalid"));
+        assert_eq!(atoi_err("5x"), Err("invalid"));
+        assert_eq!(atoi_err("-"), Err("invalid"));
+    }
+
     use super::*;
     use crate::ssh::config::keywords::lookup;
     use crate::ssh::config::lexer::{parse_line, LineSyntax};

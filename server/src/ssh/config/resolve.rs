@@ -189,6 +189,18 @@ pub struct Resolver<'a> {
     version: SshVersion,
 }
 
+/// The options ssh sets between the first and the final pass, so that the
+/// final pass cannot change them (the first value wins): the
+/// canonicalisation defaults (readconf.c's
+/// `fill_default_options_for_canonicalization`) and HostName (ssh.c sets it
+/// to the host name the first pass arrived at).
+const CANONICALISATION_DEFAULTED: &[&str] = &[
+    "hostname",
+    "canonicalizemaxdots",
+    "canonicalizefallbacklocal",
+    "canonicalizehostname",
+];
+
 /// The release gord's resolution models (its defaults and `ssh -G` output);
 /// other releases change which keywords and criteria are accepted.
 pub fn modelled_version() -> SshVersion {
@@ -282,7 +294,18 @@ impl<'a> Resolver<'a> {
                 effective_hostname(&options, host).unwrap_or_else(|_| host.to_ascii_lowercase()),
             );
             pass.final_pass = true;
+            // ssh fills the canonicalisation defaults before the final pass
+            // (fill_default_options_for_canonicalization), and the first
+            // value wins: the final pass cannot set these.
+            let unset: Vec<&str> = CANONICALISATION_DEFAULTED
+                .iter()
+                .copied()
+                .filter(|k| options.get(k).is_none())
+                .collect();
             self.read_sources(sources, &mut options, &mut pass);
+            for key in unset {
+                options.single.remove(key);
+            }
         }
         Resolution {
             host_arg: host.to_string(),
@@ -1051,6 +1074,26 @@ mod tests {
             Resolver::new(&fs, &local, ExecPolicy::Allow(&run)).resolve(Path::new("/cfg"), "h1");
         assert_eq!(value(&r, "user").as_deref(), Some("ran"));
         assert_eq!(seen.borrow().as_slice(), ["check h1 22"]);
+    }
+
+    #[test]
+    fn match_final_cannot_set_the_host_name_nor_the_canonicalisation_options_ssh_has_set() {
+        let cfg =
+            "Match final\n  CanonicalizeMaxDots 0\n  CanonicalizeFallbackLocal no\n  User late\n";
+        let fs = MemoryFs::with(&[("/cfg", cfg)]);
+        let local = facts();
+        let r = Resolver::new(&fs, &local, ExecPolicy::Deny).resolve(Path::new("/cfg"), "h");
+        assert_eq!(value(&r, "canonicalizemaxdots"), None);
+        assert_eq!(value(&r, "canonicalizefallbacklocal"), None);
+        assert_eq!(value(&r, "user").as_deref(), Some("late"));
+        let cfg = "Match final\n  HostName other-%C\n";
+        let fs = MemoryFs::with(&[("/cfg", cfg)]);
+        let r = Resolver::new(&fs, &local, ExecPolicy::Deny).resolve(Path::new("/cfg"), "h");
+        assert_eq!(value(&r, "hostname"), None);
+        let cfg = "CanonicalizeMaxDots 3\nMatch final\n  CanonicalizeMaxDots 0\n";
+        let fs = MemoryFs::with(&[("/cfg", cfg)]);
+        let r = Resolver::new(&fs, &local, ExecPolicy::Deny).resolve(Path::new("/cfg"), "h");
+        assert_eq!(value(&r, "canonicalizemaxdots").as_deref(), Some("3"));
     }
 
     #[test]
