@@ -121,6 +121,29 @@ for k in tmp tmpdir gotmpdir; do
   one "df_$k" "$(df -Pk "$d" | tail -n 1)"
   one "dfi_$k" "$(df -Pi "$d" | tail -n 1)"
 done
+fl=""; command -v flock >/dev/null && fl=flock
+nl=0
+for f in "$HOME"/.vscode-server/bin/*/vscode-remote-lock.* /tmp/vscode-remote-lock.*; do
+  [ -f "$f" ] && [ -O "$f" ] || continue
+  nl=$((nl+1)); [ "$nl" -le 40 ] || break
+  held=unknown
+  if [ -n "$fl" ] && [ ! -L "$f" ]; then
+    if [ -n "$to" ]; then timeout 3 flock -n "$f" true; else flock -n "$f" true; fi
+    case $? in 0) held=no ;; 1) held=yes ;; esac
+  fi
+  one lock "$(stat -c %Y "$f")|$held|$f"
+done
+np=0
+for f in "$HOME"/.vscode-server/.*.pid; do
+  [ -f "$f" ] && [ -O "$f" ] || continue
+  np=$((np+1)); [ "$np" -le 40 ] || break
+  p=$(head -c 32 "$f" | tr -cd 0-9)
+  [ -n "$p" ] || continue
+  if [ -d /proc/self ]; then
+    if [ -d "/proc/$p" ]; then a=yes; else a=no; fi
+  elif kill -0 "$p"; then a=yes; else a=unknown; fi
+  one pidfile "$p|$a|$f"
+done
 echo __gord_end=1
 "#;
 
@@ -206,6 +229,34 @@ pub struct FileSystem {
     /// As `stat -f -c %T` names it: `ext2/ext3`, `nfs`, `cifs`, `fuseblk`.
     pub fs_type: String,
 }
+
+/// A Remote-SSH install lock, `vscode-remote-lock.USER.COMMIT`, in
+/// `~/.vscode-server/bin/COMMIT/` or (with `remote.SSH.lockfilesInTmp`) in
+/// /tmp; only files of this user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LockFile {
+    pub path: String,
+    pub modified_unix: Option<u64>,
+    /// Whether a process holds it: `flock -n` failed (true) or got it at
+    /// once (false); None without `flock`, for a symbolic link, or when
+    /// `flock` did not answer in time.
+    pub held: Option<bool>,
+}
+
+/// A server pid file, `~/.vscode-server/.COMMIT.pid`, and whether the
+/// process it names still runs (None: unknown, no /proc and `kill -0`
+/// refused).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PidFile {
+    pub path: String,
+    pub pid: u32,
+    pub alive: Option<bool>,
+}
+
+/// At most this many lock files, and pid files, are read (the script sends 40).
+pub const MAX_LOCK_FILES: usize = 40;
 
 /// One installed VS Code server build under ~/.vscode-server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -313,6 +364,12 @@ pub struct RemoteFacts {
     /// /tmp, then `$TMPDIR` and `GOTMPDIR` when set.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub temp_dirs: Vec<TempDir>,
+    /// Remote-SSH install locks of this user (at most [`MAX_LOCK_FILES`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lock_files: Vec<LockFile>,
+    /// Server pid files of this user (at most [`MAX_LOCK_FILES`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pid_files: Vec<PidFile>,
 }
 
 impl RemoteFacts {
@@ -529,6 +586,16 @@ pub fn parse_facts(output: &str) -> RemoteFacts {
                     facts.server_builds.extend(server_build(raw));
                 }
             }
+            "lock" => {
+                if facts.lock_files.len() < MAX_LOCK_FILES {
+                    facts.lock_files.extend(lock_file(raw));
+                }
+            }
+            "pidfile" => {
+                if facts.pid_files.len() < MAX_LOCK_FILES {
+                    facts.pid_files.extend(pid_file(raw));
+                }
+            }
             "nproc" => facts.cpus = raw.trim().parse().ok().filter(|n| *n > 0),
             "cgroup_memory_max" => cgroup_v2 = raw.trim().parse::<u64>().ok(),
             "cgroup_v1_memory_limit" => {
@@ -606,6 +673,57 @@ impl TempDir {
             free_inodes: None,
         }
     }
+}
+
+/// An absolute path with no `.` or `..` component, whose last component
+/// passes `name_ok`.
+fn plain_absolute(path: &str, name_ok: impl Fn(&str) -> bool) -> Option<String> {
+    let path = path.trim_end();
+    let rest = path.strip_prefix('/')?;
+    let mut parts = rest.split('/');
+    if parts.clone().any(|p| p.is_empty() || p == "." || p == "..") {
+        return None;
+    }
+    name_ok(parts.next_back()?).then(|| path.to_string())
+}
+
+/// `MTIME|HELD|PATH` (the path last: it may hold `|`) as a lock file; None
+/// unless the file is named `vscode-remote-lock.*`.
+fn lock_file(value: &str) -> Option<LockFile> {
+    let mut parts = value.splitn(3, '|');
+    let modified_unix = parts.next()?.trim().parse().ok();
+    let held = match parts.next()?.trim() {
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => None,
+    };
+    let path = plain_absolute(parts.next()?, |name| {
+        name.len() > "vscode-remote-lock.".len() && name.starts_with("vscode-remote-lock.")
+    })?;
+    Some(LockFile {
+        path,
+        modified_unix,
+        held,
+    })
+}
+
+/// `PID|ALIVE|PATH` as a pid file; None unless it is named `.NAME.pid`
+/// directly in a `.vscode-server` directory.
+fn pid_file(value: &str) -> Option<PidFile> {
+    let mut parts = value.splitn(3, '|');
+    let pid = parts.next()?.trim().parse().ok().filter(|p| *p > 0)?;
+    let alive = match parts.next()?.trim() {
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => None,
+    };
+    let path = plain_absolute(parts.next()?, |name| {
+        name.len() >= ".x.pid".len() && name.starts_with('.') && name.ends_with(".pid")
+    })?;
+    path.rsplit('/')
+        .nth(1)
+        .filter(|dir| *dir == ".vscode-server")?;
+    Some(PidFile { path, pid, alive })
 }
 
 /// `bin/COMMIT|KIB|MTIME|RUNNING` as a build; None unless the path is a
@@ -784,6 +902,50 @@ nproc=1\ncgroup_memory_max=1073741824\ncgroup_v1_memory_limit=922337203685477171
             .collect();
         let f = parse_facts(&format!("__gord_begin=1\n{many}"));
         assert_eq!(f.rc_lines.len(), MAX_RC_LINES);
+    }
+
+    #[test]
+    fn lock_and_pid_files_are_read_with_their_state_and_odd_paths_are_dropped() {
+        let f = parse_facts(
+            "__gord_begin=1\n\
+lock=1700000000|no|/home/a b/.vscode-server/bin/c1/vscode-remote-lock.dev.c1\n\
+lock=|unknown|/tmp/vscode-remote-lock.dev.c2\n\
+lock=1|yes|/tmp/x|y/vscode-remote-lock.dev.c3\n\
+lock=1|no|/tmp/../etc/vscode-remote-lock.x\n\
+lock=1|no|/tmp/passwd\nlock=1|no|tmp/vscode-remote-lock.x\n\
+pidfile=4242|no|/home/dev/.vscode-server/.c1.pid\n\
+pidfile=77|yes|/home/dev/.vscode-server/.c2.pid\n\
+pidfile=|no|/home/dev/.vscode-server/.c3.pid\n\
+pidfile=5|no|/home/dev/.vscode-server/bin/.c4.pid\n\
+pidfile=6|maybe|/home/dev/.vscode-server/.c5.pid\n__gord_end=1\n",
+        );
+        assert_eq!(
+            f.lock_files,
+            [
+                LockFile {
+                    path: "/home/a b/.vscode-server/bin/c1/vscode-remote-lock.dev.c1".into(),
+                    modified_unix: Some(1_700_000_000),
+                    held: Some(false)
+                },
+                LockFile {
+                    path: "/tmp/vscode-remote-lock.dev.c2".into(),
+                    modified_unix: None,
+                    held: None
+                },
+                LockFile {
+                    path: "/tmp/x|y/vscode-remote-lock.dev.c3".into(),
+                    modified_unix: Some(1),
+                    held: Some(true)
+                },
+            ]
+        );
+        let pids: Vec<(u32, Option<bool>)> = f.pid_files.iter().map(|p| (p.pid, p.alive)).collect();
+        assert_eq!(pids, [(4242, Some(false)), (77, Some(true)), (6, None)]);
+        let many: String = (0..100)
+            .map(|i| format!("lock=1|no|/tmp/vscode-remote-lock.u.{i}\n"))
+            .collect();
+        let f = parse_facts(&format!("__gord_begin=1\n{many}"));
+        assert_eq!(f.lock_files.len(), MAX_LOCK_FILES);
     }
 
     #[test]
