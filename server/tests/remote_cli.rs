@@ -804,3 +804,124 @@ fn old_server_builds_are_listed_and_the_fix_removes_only_old_ones_that_do_not_ru
     // Nothing was removed: the fix is the user's to run.
     assert!(bin.join("c4").exists());
 }
+
+#[test]
+fn stale_install_locks_and_dead_pid_files_are_found_and_held_or_live_ones_stay_quiet() {
+    if !rig::is_root() {
+        skip::skip(
+            "remote_cli stale_install_locks",
+            "creating the rig's login users needs root",
+        );
+        return;
+    }
+    let mut rig = Rig::new();
+    let stale_home = rig.login_user("gordlocks", "/bin/bash", &[(".bashrc", "")]);
+    let ok_home = rig.login_user("gordlocksok", "/bin/bash", &[(".bashrc", "")]);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let hour_ago = format!("@{}", now - 3_600);
+    // What an install cut off leaves: its lock, and the pid file of a
+    // server that has exited (a real process, waited for).
+    let stale_lock = stale_home.join(".vscode-server/bin/c1/vscode-remote-lock.gordlocks.c1");
+    std::fs::create_dir_all(stale_lock.parent().unwrap()).unwrap();
+    std::fs::write(&stale_lock, "").unwrap();
+    let mut gone = Command::new("true").spawn().unwrap();
+    let gone_pid = gone.id();
+    gone.wait().unwrap();
+    let stale_pid = stale_home.join(".vscode-server/.c1.pid");
+    std::fs::write(&stale_pid, format!("{gone_pid}\n")).unwrap();
+    rig::run("chown", &["-R", "gordlocks", stale_home.to_str().unwrap()]);
+    rig::run("touch", &["-d", &hour_ago, stale_lock.to_str().unwrap()]);
+    // The healthy user: an old lock an install still holds (a real flock
+    // held by a process of that user), a lock just taken, and the pid file
+    // of that running process.
+    let held_lock = ok_home.join(".vscode-server/bin/c2/vscode-remote-lock.gordlocksok.c2");
+    std::fs::create_dir_all(held_lock.parent().unwrap()).unwrap();
+    std::fs::write(&held_lock, "").unwrap();
+    let fresh_lock = ok_home.join(".vscode-server/bin/c3/vscode-remote-lock.gordlocksok.c3");
+    std::fs::create_dir_all(fresh_lock.parent().unwrap()).unwrap();
+    std::fs::write(&fresh_lock, "").unwrap();
+    rig::run("chown", &["-R", "gordlocksok", ok_home.to_str().unwrap()]);
+    rig::run("touch", &["-d", &hour_ago, held_lock.to_str().unwrap()]);
+    let ready = ok_home.join("ready");
+    struct Holder(std::process::Child);
+    impl Drop for Holder {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let holder = Holder(
+        Command::new("setpriv")
+            .args([
+                "--reuid=gordlocksok",
+                "--regid=gordlocksok",
+                "--clear-groups",
+                "flock",
+                "--no-fork",
+            ])
+            .arg(&held_lock)
+            .args(["sh", "-c", "touch \"$0\"; exec sleep 120"])
+            .arg(&ready)
+            .spawn()
+            .unwrap(),
+    );
+    crate::common::wait::until_empty(Duration::from_secs(10), "the lock is not held", || {
+        if ready.exists() {
+            Vec::new()
+        } else {
+            vec![()]
+        }
+    });
+    std::fs::write(
+        ok_home.join(".vscode-server/.c2.pid"),
+        format!("{}\n", holder.0.id()),
+    )
+    .unwrap();
+    rig::run("chown", &["-R", "gordlocksok", ok_home.to_str().unwrap()]);
+    let port = rig.start_sshd("locks", &[GO_PATH_ENV]);
+    rig.trust_sshd(port);
+    let identity = format!("IdentityFile {}", rig.client_key.display());
+    rig.host("locks", port, &["User gordlocks", &identity]);
+    rig.host("locksok", port, &["User gordlocksok", &identity]);
+    let (report, _, _, stderr) = rig.gord_check(&["--all", "--timeout", "5"]);
+    drop(holder);
+    let hosts = report["hosts"].as_array().unwrap();
+    let host = |alias: &str| hosts.iter().find(|h| h["host"] == alias).unwrap();
+    assert!(
+        !host_codes(&report, "locksok").contains(&String::from("RMT029")),
+        "{report:#}\n{stderr}"
+    );
+    let ok_locks = host("locksok")["remote"]["lockFiles"].to_string();
+    assert!(
+        ok_locks.contains("\"held\":true") && ok_locks.contains("\"held\":false"),
+        "the real flock test saw the held lock and the free one: {ok_locks}"
+    );
+    let rmt029 = crate::common::entry(&host("locks")["findings"], "code", "RMT029");
+    assert!(
+        str_of(&rmt029["message"])
+            .starts_with("locks has 2 stale VS Code server lock or pid files"),
+        "{rmt029:#}\n{stderr}"
+    );
+    assert!(
+        str_of(&rmt029["detail"]).contains(&format!("process {gone_pid} is gone")),
+        "{rmt029:#}"
+    );
+    assert_eq!(
+        rmt029["fix"]["command"],
+        serde_json::json!([
+            "ssh",
+            "--",
+            "locks",
+            "rm",
+            "-f",
+            "--",
+            ".vscode-server/bin/c1/vscode-remote-lock.gordlocks.c1",
+            ".vscode-server/.c1.pid"
+        ])
+    );
+    // Nothing was removed: the fix is the user's to run.
+    assert!(stale_lock.exists() && stale_pid.exists());
+}
