@@ -894,6 +894,14 @@ fn stale_install_locks_and_dead_pid_files_are_found_and_held_or_live_ones_stay_q
         !host_codes(&report, "locksok").contains(&String::from("RMT029")),
         "{report:#}\n{stderr}"
     );
+    assert!(
+        !host_codes(&report, "locksok").contains(&String::from("RMT030")),
+        "flock works in the rig's homes: {report:#}"
+    );
+    assert_eq!(
+        host("locksok")["remote"]["flockTests"][0],
+        serde_json::json!({"what": "the home directory", "works": true})
+    );
     let ok_locks = host("locksok")["remote"]["lockFiles"].to_string();
     assert!(
         ok_locks.contains("\"held\":true") && ok_locks.contains("\"held\":false"),
@@ -924,4 +932,61 @@ fn stale_install_locks_and_dead_pid_files_are_found_and_held_or_live_ones_stay_q
     );
     // Nothing was removed: the fix is the user's to run.
     assert!(stale_lock.exists() && stale_pid.exists());
+}
+
+#[test]
+fn a_home_where_flock_fails_is_an_error_naming_what_flock_said() {
+    if !rig::is_root() {
+        skip::skip(
+            "remote_cli a_home_where_flock_fails",
+            "creating the rig's login users needs root",
+        );
+        return;
+    }
+    // A directory where flock really fails needs an NFS mount without
+    // lockd, which the rig cannot make. This is a fault shim, first on the
+    // test user's non-login PATH: a `flock` that fails the way util-linux's
+    // does on such a mount (ENOLCK's text).
+    let mut rig = Rig::new();
+    let home = rig.login_user(
+        "gordnolocks",
+        "/bin/bash",
+        &[(
+            "flock",
+            "#!/bin/sh\necho \"flock: $2: No locks available\" >&2\nexit 1\n",
+        )],
+    );
+    std::fs::create_dir_all(home.join(".vscode-server")).unwrap();
+    rig::run("chmod", &["755", home.join("flock").to_str().unwrap()]);
+    rig::run("chown", &["-R", "gordnolocks", home.to_str().unwrap()]);
+    let path_env = format!(
+        "SetEnv PATH={}:/usr/local/go/bin:/usr/local/bin:/usr/bin:/bin",
+        home.display()
+    );
+    let port = rig.start_sshd("nolocks", &[&path_env]);
+    rig.trust_sshd(port);
+    let identity = format!("IdentityFile {}", rig.client_key.display());
+    rig.host("nolocks", port, &["User gordnolocks", &identity]);
+    let (report, _, _, stderr) = rig.gord_check(&["nolocks", "--timeout", "5"]);
+    let host = &report["hosts"][0];
+    let rmt030 = crate::common::entry(&host["findings"], "code", "RMT030");
+    let message = str_of(&rmt030["message"]);
+    assert!(
+        message.starts_with("flock fails on nolocks in the home directory (flock: "),
+        "{rmt030:#}\n{stderr}"
+    );
+    assert!(message.contains("/.gord-flock-"), "{message}");
+    assert!(
+        message.contains(": No locks available), ~/.vscode-server ("),
+        "{message}"
+    );
+    assert_eq!(rmt030["status"], "error");
+    assert!(str_of(&rmt030["fix"]["title"]).contains("remote.SSH.useFlock"));
+    // The temporary files were removed.
+    let left: Vec<_> = std::fs::read_dir(&home)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".gord-flock-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
 }

@@ -457,6 +457,7 @@ fn remote_findings(name: &str, ssh: Option<&str>, r: &RemoteFacts, out: &mut Vec
     server_findings(name, ssh, r, out);
     network_fs_findings(name, r, out);
     stale_lock_findings(name, ssh, r, out);
+    flock_findings(name, r, out);
 }
 
 /// File-system types that are network file systems, as `stat -f -c %T`
@@ -502,6 +503,39 @@ fn network_fs_findings(name: &str, r: &RemoteFacts, out: &mut Vec<Finding>) {
         )
         .with_fix(Fix::advice(
             "In your local VS Code settings set `\"remote.SSH.lockfilesInTmp\": true` (and `\"remote.SSH.useFlock\": false` if locks still hang), or `remote.SSH.serverInstallPath` to a local disk; keep the Go caches on local disk: `go env -w GOMODCACHE=/var/tmp/$USER/gomod GOCACHE=/var/tmp/$USER/gocache`",
+        )),
+    );
+}
+
+/// RMT030: `flock` on a fresh file fails or hangs in a directory the
+/// server or Go keeps its locks in.
+fn flock_findings(name: &str, r: &RemoteFacts, out: &mut Vec<Finding>) {
+    let failed: Vec<String> = r
+        .flock_tests
+        .iter()
+        .filter(|t| t.works == Some(false))
+        .map(|t| match &t.note {
+            Some(note) => format!("{} ({note})", t.what),
+            None => t.what.clone(),
+        })
+        .collect();
+    if failed.is_empty() {
+        return;
+    }
+    out.push(
+        finding(
+            "RMT030",
+            Severity::Error,
+            format!(
+                "flock fails on {name} in {}: Remote-SSH's install lock hangs at \"Acquiring lock\" and Go stops with `no locks available`",
+                failed.join(", ")
+            ),
+        )
+        .with_detail(String::from(
+            "Tested with `timeout 3 flock -n FILE true` on a temporary file the check created and removed",
+        ))
+        .with_fix(Fix::advice(
+            "In your local VS Code settings set `\"remote.SSH.useFlock\": false` and `\"remote.SSH.lockfilesInTmp\": true`, or `remote.SSH.serverInstallPath` to a local disk; move the Go caches to local disk: `go env -w GOMODCACHE=/var/tmp/$USER/gomod GOCACHE=/var/tmp/$USER/gocache`; or ask the administrator to enable locking on the mount (NFS: rpc.statd / lockd, or the `nolock` option's absence)",
         )),
     );
 }
@@ -1496,6 +1530,30 @@ pidfile=9|no|/home/o'brien/.vscode-server/.c1.pid\n",
         let found = findings(&observe(&t, &r));
         assert_eq!(found[0].fixes.len(), 1, "advice only");
         assert!(found[0].fix().unwrap().command.is_none());
+    }
+
+    #[test]
+    fn a_directory_where_flock_fails_is_an_error_and_an_untested_one_is_not() {
+        let t = target();
+        let fine = with_lines(
+            "flock_home=ok|\nflock_vscode=ok|\nflock_gomodcache=unknown|no flock or no timeout\n",
+        );
+        assert_eq!(codes(&findings(&observe(&t, &fine))), Vec::<&str>::new());
+        let broken = with_lines(
+            "flock_home=ok|\nflock_vscode=fail|flock: No locks available\nflock_gocache=fail|no answer within 3 s\n",
+        );
+        let found = findings(&observe(&t, &broken));
+        assert_eq!(codes(&found), ["RMT030"]);
+        assert_eq!(found[0].severity, Severity::Error);
+        assert!(
+            found[0].message.starts_with(
+                "flock fails on box in ~/.vscode-server (flock: No locks available), GOCACHE (no answer within 3 s)"
+            ),
+            "{}",
+            found[0].message
+        );
+        let fix = &found[0].fix().unwrap().title;
+        assert!(fix.contains("remote.SSH.useFlock") && fix.contains("GOMODCACHE"));
     }
 
     #[test]

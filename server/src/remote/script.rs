@@ -144,6 +144,19 @@ for f in "$HOME"/.vscode-server/.*.pid; do
   elif kill -0 "$p"; then a=yes; else a=unknown; fi
   one pidfile "$p|$a|$f"
 done
+for k in home vscode gomodcache gocache; do
+  case $k in home) d=$HOME ;; vscode) d=$HOME/.vscode-server ;; gomodcache) d=$gmc ;; *) d=$gc ;; esac
+  [ -n "$d" ] && [ -d "$d" ] || continue
+  if [ -z "$fl" ] || [ -z "$to" ]; then one "flock_$k" "unknown|no flock or no timeout"; continue; fi
+  t=$(mktemp "$d/.gord-flock-XXXXXX") || { one "flock_$k" "unknown|cannot create a file there"; continue; }
+  e=$(timeout 3 flock -n "$t" true 2>&1); rc=$?
+  rm -f "$t"
+  case $rc in
+    0) one "flock_$k" "ok|" ;;
+    124) one "flock_$k" "fail|no answer within 3 s" ;;
+    *) one "flock_$k" "fail|$e" ;;
+  esac
+done
 echo __gord_end=1
 "#;
 
@@ -253,6 +266,19 @@ pub struct PidFile {
     pub path: String,
     pub pid: u32,
     pub alive: Option<bool>,
+}
+
+/// A real `flock -n` on a temporary file in a directory (RMT030).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FlockTest {
+    /// `the home directory`, `~/.vscode-server`, `GOMODCACHE`, `GOCACHE`.
+    pub what: String,
+    /// None: not tested (no `flock` or `timeout`, or no file could be made).
+    pub works: Option<bool>,
+    /// What `flock` said, or why the test could not run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// At most this many lock files, and pid files, are read (the script sends 40).
@@ -370,6 +396,10 @@ pub struct RemoteFacts {
     /// Server pid files of this user (at most [`MAX_LOCK_FILES`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pid_files: Vec<PidFile>,
+    /// `flock` tried in the home directory, ~/.vscode-server, GOMODCACHE
+    /// and GOCACHE, for those that exist.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flock_tests: Vec<FlockTest>,
 }
 
 impl RemoteFacts {
@@ -590,6 +620,26 @@ pub fn parse_facts(output: &str) -> RemoteFacts {
                 if facts.lock_files.len() < MAX_LOCK_FILES {
                     facts.lock_files.extend(lock_file(raw));
                 }
+            }
+            "flock_home" | "flock_vscode" | "flock_gomodcache" | "flock_gocache" => {
+                let what = match key {
+                    "flock_home" => "the home directory",
+                    "flock_vscode" => "~/.vscode-server",
+                    "flock_gomodcache" => "GOMODCACHE",
+                    _ => "GOCACHE",
+                };
+                let (outcome, note) = raw.split_once('|').unwrap_or((raw, ""));
+                let works = match outcome.trim() {
+                    "ok" => Some(true),
+                    "fail" => Some(false),
+                    _ => None,
+                };
+                facts.flock_tests.retain(|t| t.what != what);
+                facts.flock_tests.push(FlockTest {
+                    what: what.to_string(),
+                    works,
+                    note: non_empty(cut(note, 300)).map(|n| crate::redact::secrets(&n)),
+                });
             }
             "pidfile" => {
                 if facts.pid_files.len() < MAX_LOCK_FILES {
@@ -946,6 +996,33 @@ pidfile=6|maybe|/home/dev/.vscode-server/.c5.pid\n__gord_end=1\n",
             .collect();
         let f = parse_facts(&format!("__gord_begin=1\n{many}"));
         assert_eq!(f.lock_files.len(), MAX_LOCK_FILES);
+    }
+
+    #[test]
+    fn flock_tests_are_read_per_directory_with_what_flock_said() {
+        let f = parse_facts(
+            "__gord_begin=1\nflock_home=ok|\nflock_vscode=fail|flock: No locks available\n\
+flock_gomodcache=unknown|no flock or no timeout\nflock_gocache=fail|no answer within 3 s\n\
+flock_other=fail|x\n__gord_end=1\n",
+        );
+        let seen: Vec<(&str, Option<bool>, Option<&str>)> = f
+            .flock_tests
+            .iter()
+            .map(|t| (t.what.as_str(), t.works, t.note.as_deref()))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("the home directory", Some(true), None),
+                (
+                    "~/.vscode-server",
+                    Some(false),
+                    Some("flock: No locks available")
+                ),
+                ("GOMODCACHE", None, Some("no flock or no timeout")),
+                ("GOCACHE", Some(false), Some("no answer within 3 s")),
+            ]
+        );
     }
 
     #[test]
