@@ -990,3 +990,91 @@ fn a_home_where_flock_fails_is_an_error_naming_what_flock_said() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+#[test]
+fn a_server_process_of_an_older_build_is_an_orphan_and_the_newest_builds_is_not() {
+    if !rig::is_root() {
+        skip::skip(
+            "remote_cli a_server_process_of_an_older_build",
+            "creating the rig's login users needs root",
+        );
+        return;
+    }
+    let mut rig = Rig::new();
+    let home = rig.login_user("gordorphans", "/bin/bash", &[(".bashrc", "")]);
+    let bin = home.join(".vscode-server/bin");
+    for name in ["newc0mmit", "oldc0mmit"] {
+        std::fs::create_dir_all(bin.join(name)).unwrap();
+    }
+    rig::run("chown", &["-R", "gordorphans", home.to_str().unwrap()]);
+    rig::run(
+        "touch",
+        &["-d", "@1700000000", bin.join("oldc0mmit").to_str().unwrap()],
+    );
+    // Real, long-running processes whose command line is that of a server
+    // of each build (`exec -a` sets what /proc shows); killed on drop.
+    struct Running(std::process::Child);
+    impl Drop for Running {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let server = |build: &str| {
+        let node = bin.join(build).join("node");
+        Running(
+            Command::new("setpriv")
+                .args([
+                    "--reuid=gordorphans",
+                    "--regid=gordorphans",
+                    "--clear-groups",
+                    "bash",
+                    "-c",
+                    "exec -a \"$0\" sleep 300",
+                ])
+                .arg(&node)
+                .spawn()
+                .unwrap(),
+        )
+    };
+    let old = server("oldc0mmit");
+    let new = server("newc0mmit");
+    let old_pid = old.0.id();
+    crate::common::wait::until_empty(Duration::from_secs(10), "the servers did not start", || {
+        if rig::processes_mentioning("c0mmit/node 300").len() < 2 {
+            vec![()]
+        } else {
+            Vec::new()
+        }
+    });
+    let port = rig.start_sshd("orphans", &[GO_PATH_ENV]);
+    rig.trust_sshd(port);
+    let identity = format!("IdentityFile {}", rig.client_key.display());
+    rig.host("orphans", port, &["User gordorphans", &identity]);
+    let (report, _, _, stderr) = rig.gord_check(&["orphans", "--timeout", "5"]);
+    let host = &report["hosts"][0];
+    let processes = host["remote"]["serverProcesses"].to_string();
+    assert!(
+        processes.contains("\"commit\":\"newc0mmit\"")
+            && processes.contains("\"commit\":\"oldc0mmit\""),
+        "{host:#}\n{stderr}"
+    );
+    let rmt031 = crate::common::entry(&host["findings"], "code", "RMT031");
+    assert!(
+        str_of(&rmt031["message"]).starts_with(
+            "orphans runs 1 VS Code server process of build oldc0mmit other than the newest installed build (newc0mmit)"
+        ),
+        "{rmt031:#}"
+    );
+    assert_eq!(
+        rmt031["fix"]["command"],
+        serde_json::json!(["ssh", "--", "orphans", "kill", "--", old_pid.to_string()])
+    );
+    // Nothing was stopped: the fix is the user's to run.
+    assert!(std::path::Path::new(&format!("/proc/{old_pid}")).exists());
+    drop((old, new));
+    assert_eq!(
+        rig::processes_mentioning("c0mmit/node"),
+        Vec::<String>::new()
+    );
+}

@@ -458,6 +458,7 @@ fn remote_findings(name: &str, ssh: Option<&str>, r: &RemoteFacts, out: &mut Vec
     network_fs_findings(name, r, out);
     stale_lock_findings(name, ssh, r, out);
     flock_findings(name, r, out);
+    orphan_findings(name, ssh, r, out);
 }
 
 /// File-system types that are network file systems, as `stat -f -c %T`
@@ -503,6 +504,76 @@ fn network_fs_findings(name: &str, r: &RemoteFacts, out: &mut Vec<Finding>) {
         )
         .with_fix(Fix::advice(
             "In your local VS Code settings set `\"remote.SSH.lockfilesInTmp\": true` (and `\"remote.SSH.useFlock\": false` if locks still hang), or `remote.SSH.serverInstallPath` to a local disk; keep the Go caches on local disk: `go env -w GOMODCACHE=/var/tmp/$USER/gomod GOCACHE=/var/tmp/$USER/gocache`",
+        )),
+    );
+}
+
+/// The commit of the newest installed server build (by modification time).
+fn newest_build_commit(r: &RemoteFacts) -> Option<String> {
+    let newest = r
+        .server_builds
+        .iter()
+        .max_by_key(|b| b.modified_unix.unwrap_or(0))?;
+    super::script::server_commit(&format!(".vscode-server/{}/", newest.path))
+}
+
+/// RMT031: server processes of a build other than the newest installed
+/// one: left running by an older VS Code after an update, or by a window
+/// that went away.
+fn orphan_findings(name: &str, ssh: Option<&str>, r: &RemoteFacts, out: &mut Vec<Finding>) {
+    let Some(newest) = newest_build_commit(r) else {
+        return;
+    };
+    let orphans: Vec<&super::script::ServerProcess> = r
+        .server_processes
+        .iter()
+        .filter(|p| p.commit != newest)
+        .collect();
+    if orphans.is_empty() {
+        return;
+    }
+    let mut commits: Vec<&str> = orphans.iter().map(|p| p.commit.as_str()).collect();
+    commits.sort_unstable();
+    commits.dedup();
+    let detail: Vec<String> = orphans
+        .iter()
+        .map(|p| {
+            let parent = match p.ppid {
+                Some(1) => String::from(", parent init"),
+                Some(pp) => format!(", parent {pp}"),
+                None => String::new(),
+            };
+            format!("{} ({}{parent}): {}", p.pid, p.commit, p.command)
+        })
+        .collect();
+    let mut argv: Vec<String> = match ssh {
+        Some(alias) => vec!["ssh".into(), "--".into(), alias.to_string()],
+        None => Vec::new(),
+    };
+    argv.extend(["kill".into(), "--".into()]);
+    argv.extend(orphans.iter().map(|p| p.pid.to_string()));
+    out.push(
+        finding(
+            "RMT031",
+            Severity::Warning,
+            format!(
+                "{name} runs {} VS Code server {} of {} other than the newest installed build ({newest}): they hold memory and file watches for a window that is gone, unless a VS Code of that version is still connected",
+                orphans.len(),
+                if orphans.len() == 1 { "process" } else { "processes" },
+                if commits.len() == 1 {
+                    format!("build {}", commits[0])
+                } else {
+                    format!("builds {}", commits.join(", "))
+                }
+            ),
+        )
+        .with_detail(detail.join("\n"))
+        .with_fix(Fix::run(
+            format!(
+                "Stop the {} (you confirm; close any VS Code window of an older version first; the newest build's servers stay)",
+                if orphans.len() == 1 { "process".to_string() } else { format!("{} processes", orphans.len()) }
+            ),
+            argv,
         )),
     );
 }
@@ -1554,6 +1625,54 @@ pidfile=9|no|/home/o'brien/.vscode-server/.c1.pid\n",
         );
         let fix = &found[0].fix().unwrap().title;
         assert!(fix.contains("remote.SSH.useFlock") && fix.contains("GOMODCACHE"));
+    }
+
+    #[test]
+    fn server_processes_of_a_build_other_than_the_newest_are_stopped_by_a_confirmed_kill() {
+        let t = target();
+        let builds = "server=bin/old1|1|100|1\nserver=cli/servers/Stable-new9|1|200|1\n";
+        let quiet = with_lines(&format!(
+            "{builds}proc=50|1|/h/.vscode-server/cli/servers/Stable-new9/server/node x\n\
+proc=51|1|/h/.vscode-server/code-new9 command-shell\n"
+        ));
+        assert_eq!(quiet.server_processes.len(), 2);
+        assert_eq!(codes(&findings(&observe(&t, &quiet))), Vec::<&str>::new());
+        let r = with_lines(&format!(
+            "{builds}proc=50|1|/h/.vscode-server/cli/servers/Stable-new9/server/node x\n\
+proc=60|1|/h/.vscode-server/bin/old1/node /h/.vscode-server/bin/old1/out/server-main.js\n\
+proc=61|60|/h/.vscode-server/bin/old1/node watcher\n\
+proc=62|1|/h/.vscode-server/bin/gone0/node y\n"
+        ));
+        let found = findings(&observe(&t, &r));
+        assert_eq!(codes(&found), ["RMT031"]);
+        assert!(
+            found[0].message.starts_with(
+                "box runs 3 VS Code server processes of builds gone0, old1 other than the newest installed build (new9)"
+            ),
+            "{}",
+            found[0].message
+        );
+        let detail = found[0].detail.as_deref().unwrap();
+        assert!(
+            detail.contains("60 (old1, parent init): /h/.vscode-server/bin/old1/node"),
+            "{detail}"
+        );
+        assert!(detail.contains("61 (old1, parent 60)"), "{detail}");
+        let fix = found[0].fix().unwrap();
+        assert!(!fix.safe);
+        assert_eq!(
+            fix.command.as_deref().unwrap(),
+            ["ssh", "--", "box", "kill", "--", "60", "61", "62"]
+        );
+        let here = machine_findings("this machine", &r);
+        let rmt031 = here.iter().find(|f| f.code == "RMT031").unwrap();
+        assert_eq!(
+            rmt031.fix().unwrap().command.as_deref().unwrap(),
+            ["kill", "--", "60", "61", "62"]
+        );
+        // No build installed: no newest to compare with, nothing said.
+        let none = with_lines("proc=60|1|/h/.vscode-server/bin/old1/node\n");
+        assert_eq!(codes(&findings(&observe(&t, &none))), Vec::<&str>::new());
     }
 
     #[test]

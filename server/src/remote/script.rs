@@ -157,6 +157,13 @@ for k in home vscode gomodcache gocache; do
     *) one "flock_$k" "fail|$e" ;;
   esac
 done
+np=0
+for f in $(grep -ls '[.]vscode-server/' /proc/[0-9]*/cmdline); do
+  d=${f%/cmdline}; [ -O "$d" ] || continue
+  np=$((np+1)); [ "$np" -le 60 ] || break
+  pp=$(sed -n 's/^PPid:[[:space:]]*//p' "$d/status")
+  one proc "${d#/proc/}|$pp|$(tr '\0' ' ' < "$f" | cut -c1-400)"
+done
 echo __gord_end=1
 "#;
 
@@ -281,6 +288,22 @@ pub struct FlockTest {
     pub note: Option<String>,
 }
 
+/// A process of this user running from ~/.vscode-server (RMT031).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerProcess {
+    pub pid: u32,
+    pub ppid: Option<u32>,
+    /// The build it runs from: `bin/COMMIT`, `cli/servers/Stable-COMMIT` or
+    /// the CLI `code-COMMIT`, as the commit alone.
+    pub commit: String,
+    /// Its command line, cut and with secrets (connection tokens) redacted.
+    pub command: String,
+}
+
+/// At most this many server processes are read (the script sends 60).
+pub const MAX_SERVER_PROCESSES: usize = 60;
+
 /// At most this many lock files, and pid files, are read (the script sends 40).
 pub const MAX_LOCK_FILES: usize = 40;
 
@@ -400,6 +423,10 @@ pub struct RemoteFacts {
     /// and GOCACHE, for those that exist.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub flock_tests: Vec<FlockTest>,
+    /// Processes of this user running from ~/.vscode-server (at most
+    /// [`MAX_SERVER_PROCESSES`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub server_processes: Vec<ServerProcess>,
 }
 
 impl RemoteFacts {
@@ -641,6 +668,11 @@ pub fn parse_facts(output: &str) -> RemoteFacts {
                     note: non_empty(cut(note, 300)).map(|n| crate::redact::secrets(&n)),
                 });
             }
+            "proc" => {
+                if facts.server_processes.len() < MAX_SERVER_PROCESSES {
+                    facts.server_processes.extend(server_process(raw));
+                }
+            }
             "pidfile" => {
                 if facts.pid_files.len() < MAX_LOCK_FILES {
                     facts.pid_files.extend(pid_file(raw));
@@ -754,6 +786,42 @@ fn lock_file(value: &str) -> Option<LockFile> {
         path,
         modified_unix,
         held,
+    })
+}
+
+/// The commit of a server build named in a command line:
+/// `.vscode-server/bin/COMMIT/`, `.vscode-server/cli/servers/Stable-COMMIT/`
+/// or `.vscode-server/code-COMMIT`.
+pub fn server_commit(command: &str) -> Option<String> {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "._-".contains(c);
+    let (_, rest) = command.split_once(".vscode-server/")?;
+    let name = if let Some(rest) = rest.strip_prefix("bin/") {
+        rest.split('/').next()?
+    } else if let Some(rest) = rest.strip_prefix("cli/servers/") {
+        let name = rest.split('/').next()?;
+        name.split_once('-').map_or(name, |(_, commit)| commit)
+    } else {
+        rest.strip_prefix("code-")?
+            .split(|c: char| c.is_whitespace() || c == '/')
+            .next()?
+    };
+    (!name.is_empty() && !name.starts_with('.') && name.chars().all(plain))
+        .then(|| name.to_string())
+}
+
+/// `PID|PPID|COMMAND` as a server process; None unless the command runs
+/// from a server build.
+fn server_process(value: &str) -> Option<ServerProcess> {
+    let mut parts = value.splitn(3, '|');
+    let pid = parts.next()?.trim().parse().ok().filter(|p| *p > 1)?;
+    let ppid = parts.next()?.trim().parse().ok();
+    let command = parts.next()?.trim();
+    let commit = server_commit(command)?;
+    Some(ServerProcess {
+        pid,
+        ppid,
+        commit,
+        command: crate::redact::secrets(cut(command, 400)),
     })
 }
 
@@ -1022,6 +1090,37 @@ flock_other=fail|x\n__gord_end=1\n",
                 ("GOMODCACHE", None, Some("no flock or no timeout")),
                 ("GOCACHE", Some(false), Some("no answer within 3 s")),
             ]
+        );
+    }
+
+    #[test]
+    fn server_processes_are_read_with_the_commit_they_run_from() {
+        let f = parse_facts(
+            "__gord_begin=1\n\
+proc=100|1|/home/dev/.vscode-server/bin/abc123/node /home/dev/.vscode-server/bin/abc123/out/server-main.js --connection-token=s3cr3t-t0ken-value\n\
+proc=101|100|/home/dev/.vscode-server/cli/servers/Stable-def456/server/node x\n\
+proc=102|1|/home/dev/.vscode-server/code-fed789 command-shell --cli-data-dir /home/dev/.vscode-server/cli\n\
+proc=103|1|vim /home/dev/.vscode-server/data/User/settings.json\n\
+proc=104|1|/home/dev/.vscode-server/bin/../x/node\n\
+proc=1|0|/home/dev/.vscode-server/bin/abc123/node\n__gord_end=1\n",
+        );
+        let seen: Vec<(u32, Option<u32>, &str)> = f
+            .server_processes
+            .iter()
+            .map(|p| (p.pid, p.ppid, p.commit.as_str()))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                (100, Some(1), "abc123"),
+                (101, Some(100), "def456"),
+                (102, Some(1), "fed789")
+            ]
+        );
+        assert!(
+            !f.server_processes[0].command.contains("s3cr3t-t0ken-value"),
+            "{}",
+            f.server_processes[0].command
         );
     }
 
