@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::editor::Editor;
-use common::lsp::{code_actions, uri};
+use common::lsp::{apply_action as apply, code_actions, uri};
 use common::Run;
 use serde_json::{json, Value};
 
@@ -152,31 +152,6 @@ fn a_dockerfile_named_by_the_devcontainer_json_is_read_for_its_go() {
         .as_str()
         .unwrap()
         .contains("could not be determined"));
-}
-
-/// Applies a code action's plain `changes` (the client said nothing of
-/// `documentChanges`) to the file on disk.
-fn apply(action: &Value, file: &Path) {
-    let edits = &action["edit"]["changes"][uri(file)];
-    let pairs: Vec<(gord::finding::Range, String)> = edits
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            let at = |p: &Value| {
-                gord::finding::Position::new(
-                    p["line"].as_u64().unwrap() as u32,
-                    p["character"].as_u64().unwrap() as u32,
-                )
-            };
-            (
-                gord::finding::Range::new(at(&e["range"]["start"]), at(&e["range"]["end"])),
-                e["newText"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
-    let text = std::fs::read_to_string(file).unwrap();
-    std::fs::write(file, gord::edit::apply_edits(&text, &pairs).unwrap()).unwrap();
 }
 
 #[test]

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::editor::Editor;
-use common::lsp::{code_actions, uri};
+use common::lsp::{apply_action as apply, code_actions, uri};
 use common::{go_tools_dir, tools_path, Run};
 use serde_json::{json, Value};
 
@@ -260,30 +260,6 @@ fn a_v2_config_under_v1_is_go050_quoting_v1() {
         "{:#?}",
         report["findings"]
     );
-}
-
-/// Applies a code action's plain `changes` to the file on disk.
-fn apply(action: &Value, file: &Path) {
-    let edits = &action["edit"]["changes"][uri(file)];
-    let pairs: Vec<(gord::finding::Range, String)> = edits
-        .as_array()
-        .unwrap_or_else(|| panic!("no edit for {} in {action:#}", file.display()))
-        .iter()
-        .map(|e| {
-            let at = |p: &Value| {
-                gord::finding::Position::new(
-                    p["line"].as_u64().unwrap() as u32,
-                    p["character"].as_u64().unwrap() as u32,
-                )
-            };
-            (
-                gord::finding::Range::new(at(&e["range"]["start"]), at(&e["range"]["end"])),
-                e["newText"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
-    let text = std::fs::read_to_string(file).unwrap();
-    std::fs::write(file, gord::edit::apply_edits(&text, &pairs).unwrap()).unwrap();
 }
 
 /// An editor on `ws`, with the first diagnostics published for `file`.

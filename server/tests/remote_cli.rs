@@ -804,3 +804,277 @@ fn old_server_builds_are_listed_and_the_fix_removes_only_old_ones_that_do_not_ru
     // Nothing was removed: the fix is the user's to run.
     assert!(bin.join("c4").exists());
 }
+
+#[test]
+fn stale_install_locks_and_dead_pid_files_are_found_and_held_or_live_ones_stay_quiet() {
+    if !rig::is_root() {
+        skip::skip(
+            "remote_cli stale_install_locks",
+            "creating the rig's login users needs root",
+        );
+        return;
+    }
+    let mut rig = Rig::new();
+    let stale_home = rig.login_user("gordlocks", "/bin/bash", &[(".bashrc", "")]);
+    let ok_home = rig.login_user("gordlocksok", "/bin/bash", &[(".bashrc", "")]);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let hour_ago = format!("@{}", now - 3_600);
+    // What an install cut off leaves: its lock, and the pid file of a
+    // server that has exited (a real process, waited for).
+    let stale_lock = stale_home.join(".vscode-server/bin/c1/vscode-remote-lock.gordlocks.c1");
+    std::fs::create_dir_all(stale_lock.parent().unwrap()).unwrap();
+    std::fs::write(&stale_lock, "").unwrap();
+    let mut gone = Command::new("true").spawn().unwrap();
+    let gone_pid = gone.id();
+    gone.wait().unwrap();
+    let stale_pid = stale_home.join(".vscode-server/.c1.pid");
+    std::fs::write(&stale_pid, format!("{gone_pid}\n")).unwrap();
+    rig::run("chown", &["-R", "gordlocks", stale_home.to_str().unwrap()]);
+    rig::run("touch", &["-d", &hour_ago, stale_lock.to_str().unwrap()]);
+    // The healthy user: an old lock an install still holds (a real flock
+    // held by a process of that user), a lock just taken, and the pid file
+    // of that running process.
+    let held_lock = ok_home.join(".vscode-server/bin/c2/vscode-remote-lock.gordlocksok.c2");
+    std::fs::create_dir_all(held_lock.parent().unwrap()).unwrap();
+    std::fs::write(&held_lock, "").unwrap();
+    let fresh_lock = ok_home.join(".vscode-server/bin/c3/vscode-remote-lock.gordlocksok.c3");
+    std::fs::create_dir_all(fresh_lock.parent().unwrap()).unwrap();
+    std::fs::write(&fresh_lock, "").unwrap();
+    rig::run("chown", &["-R", "gordlocksok", ok_home.to_str().unwrap()]);
+    rig::run("touch", &["-d", &hour_ago, held_lock.to_str().unwrap()]);
+    let ready = ok_home.join("ready");
+    struct Holder(std::process::Child);
+    impl Drop for Holder {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let holder = Holder(
+        Command::new("setpriv")
+            .args([
+                "--reuid=gordlocksok",
+                "--regid=gordlocksok",
+                "--clear-groups",
+                "flock",
+                "--no-fork",
+            ])
+            .arg(&held_lock)
+            .args(["sh", "-c", "touch \"$0\"; exec sleep 120"])
+            .arg(&ready)
+            .spawn()
+            .unwrap(),
+    );
+    crate::common::wait::until_empty(Duration::from_secs(10), "the lock is not held", || {
+        if ready.exists() {
+            Vec::new()
+        } else {
+            vec![()]
+        }
+    });
+    std::fs::write(
+        ok_home.join(".vscode-server/.c2.pid"),
+        format!("{}\n", holder.0.id()),
+    )
+    .unwrap();
+    rig::run("chown", &["-R", "gordlocksok", ok_home.to_str().unwrap()]);
+    let port = rig.start_sshd("locks", &[GO_PATH_ENV]);
+    rig.trust_sshd(port);
+    let identity = format!("IdentityFile {}", rig.client_key.display());
+    rig.host("locks", port, &["User gordlocks", &identity]);
+    rig.host("locksok", port, &["User gordlocksok", &identity]);
+    let (report, _, _, stderr) = rig.gord_check(&["--all", "--timeout", "5"]);
+    drop(holder);
+    let hosts = report["hosts"].as_array().unwrap();
+    let host = |alias: &str| hosts.iter().find(|h| h["host"] == alias).unwrap();
+    assert!(
+        !host_codes(&report, "locksok").contains(&String::from("RMT029")),
+        "{report:#}\n{stderr}"
+    );
+    assert!(
+        !host_codes(&report, "locksok").contains(&String::from("RMT030")),
+        "flock works in the rig's homes: {report:#}"
+    );
+    assert_eq!(
+        host("locksok")["remote"]["flockTests"][0],
+        serde_json::json!({"what": "the home directory", "works": true})
+    );
+    let ok_locks = host("locksok")["remote"]["lockFiles"].to_string();
+    assert!(
+        ok_locks.contains("\"held\":true") && ok_locks.contains("\"held\":false"),
+        "the real flock test saw the held lock and the free one: {ok_locks}"
+    );
+    let rmt029 = crate::common::entry(&host("locks")["findings"], "code", "RMT029");
+    assert!(
+        str_of(&rmt029["message"])
+            .starts_with("locks has 2 stale VS Code server lock or pid files"),
+        "{rmt029:#}\n{stderr}"
+    );
+    assert!(
+        str_of(&rmt029["detail"]).contains(&format!("process {gone_pid} is gone")),
+        "{rmt029:#}"
+    );
+    assert_eq!(
+        rmt029["fix"]["command"],
+        serde_json::json!([
+            "ssh",
+            "--",
+            "locks",
+            "rm",
+            "-f",
+            "--",
+            ".vscode-server/bin/c1/vscode-remote-lock.gordlocks.c1",
+            ".vscode-server/.c1.pid"
+        ])
+    );
+    // Nothing was removed: the fix is the user's to run.
+    assert!(stale_lock.exists() && stale_pid.exists());
+}
+
+#[test]
+fn a_home_where_flock_fails_is_an_error_naming_what_flock_said() {
+    if !rig::is_root() {
+        skip::skip(
+            "remote_cli a_home_where_flock_fails",
+            "creating the rig's login users needs root",
+        );
+        return;
+    }
+    // A directory where flock really fails needs an NFS mount without
+    // lockd, which the rig cannot make. This is a fault shim, first on the
+    // test user's non-login PATH: a `flock` that fails the way util-linux's
+    // does on such a mount (ENOLCK's text).
+    let mut rig = Rig::new();
+    let home = rig.login_user(
+        "gordnolocks",
+        "/bin/bash",
+        &[(
+            "flock",
+            "#!/bin/sh\necho \"flock: $2: No locks available\" >&2\nexit 1\n",
+        )],
+    );
+    std::fs::create_dir_all(home.join(".vscode-server")).unwrap();
+    rig::run("chmod", &["755", home.join("flock").to_str().unwrap()]);
+    rig::run("chown", &["-R", "gordnolocks", home.to_str().unwrap()]);
+    let path_env = format!(
+        "SetEnv PATH={}:/usr/local/go/bin:/usr/local/bin:/usr/bin:/bin",
+        home.display()
+    );
+    let port = rig.start_sshd("nolocks", &[&path_env]);
+    rig.trust_sshd(port);
+    let identity = format!("IdentityFile {}", rig.client_key.display());
+    rig.host("nolocks", port, &["User gordnolocks", &identity]);
+    let (report, _, _, stderr) = rig.gord_check(&["nolocks", "--timeout", "5"]);
+    let host = &report["hosts"][0];
+    let rmt030 = crate::common::entry(&host["findings"], "code", "RMT030");
+    let message = str_of(&rmt030["message"]);
+    assert!(
+        message.starts_with("flock fails on nolocks in the home directory (flock: "),
+        "{rmt030:#}\n{stderr}"
+    );
+    assert!(message.contains("/.gord-flock-"), "{message}");
+    assert!(
+        message.contains(": No locks available), ~/.vscode-server ("),
+        "{message}"
+    );
+    assert_eq!(rmt030["status"], "error");
+    assert!(str_of(&rmt030["fix"]["title"]).contains("remote.SSH.useFlock"));
+    // The temporary files were removed.
+    let left: Vec<_> = std::fs::read_dir(&home)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".gord-flock-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn a_server_process_of_an_older_build_is_an_orphan_and_the_newest_builds_is_not() {
+    if !rig::is_root() {
+        skip::skip(
+            "remote_cli a_server_process_of_an_older_build",
+            "creating the rig's login users needs root",
+        );
+        return;
+    }
+    let mut rig = Rig::new();
+    let home = rig.login_user("gordorphans", "/bin/bash", &[(".bashrc", "")]);
+    let bin = home.join(".vscode-server/bin");
+    for name in ["newc0mmit", "oldc0mmit"] {
+        std::fs::create_dir_all(bin.join(name)).unwrap();
+    }
+    rig::run("chown", &["-R", "gordorphans", home.to_str().unwrap()]);
+    rig::run(
+        "touch",
+        &["-d", "@1700000000", bin.join("oldc0mmit").to_str().unwrap()],
+    );
+    // Real, long-running processes whose command line is that of a server
+    // of each build (`exec -a` sets what /proc shows); killed on drop.
+    struct Running(std::process::Child);
+    impl Drop for Running {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let server = |build: &str| {
+        let node = bin.join(build).join("node");
+        Running(
+            Command::new("setpriv")
+                .args([
+                    "--reuid=gordorphans",
+                    "--regid=gordorphans",
+                    "--clear-groups",
+                    "bash",
+                    "-c",
+                    "exec -a \"$0\" sleep 300",
+                ])
+                .arg(&node)
+                .spawn()
+                .unwrap(),
+        )
+    };
+    let old = server("oldc0mmit");
+    let new = server("newc0mmit");
+    let old_pid = old.0.id();
+    crate::common::wait::until_empty(Duration::from_secs(10), "the servers did not start", || {
+        if rig::processes_mentioning("c0mmit/node 300").len() < 2 {
+            vec![()]
+        } else {
+            Vec::new()
+        }
+    });
+    let port = rig.start_sshd("orphans", &[GO_PATH_ENV]);
+    rig.trust_sshd(port);
+    let identity = format!("IdentityFile {}", rig.client_key.display());
+    rig.host("orphans", port, &["User gordorphans", &identity]);
+    let (report, _, _, stderr) = rig.gord_check(&["orphans", "--timeout", "5"]);
+    let host = &report["hosts"][0];
+    let processes = host["remote"]["serverProcesses"].to_string();
+    assert!(
+        processes.contains("\"commit\":\"newc0mmit\"")
+            && processes.contains("\"commit\":\"oldc0mmit\""),
+        "{host:#}\n{stderr}"
+    );
+    let rmt031 = crate::common::entry(&host["findings"], "code", "RMT031");
+    assert!(
+        str_of(&rmt031["message"]).starts_with(
+            "orphans runs 1 VS Code server process of build oldc0mmit other than the newest installed build (newc0mmit)"
+        ),
+        "{rmt031:#}"
+    );
+    assert_eq!(
+        rmt031["fix"]["command"],
+        serde_json::json!(["ssh", "--", "orphans", "kill", "--", old_pid.to_string()])
+    );
+    // Nothing was stopped: the fix is the user's to run.
+    assert!(std::path::Path::new(&format!("/proc/{old_pid}")).exists());
+    drop((old, new));
+    assert_eq!(
+        rig::processes_mentioning("c0mmit/node"),
+        Vec::<String>::new()
+    );
+}

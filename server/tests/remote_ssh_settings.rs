@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::editor::Editor;
-use common::lsp::{apply_ascii, code_actions, uri};
+use common::lsp::{apply_json_edits, code_actions, uri};
 use common::{gord, Run};
 use serde_json::{json, Value};
 
@@ -198,7 +198,7 @@ fn the_editor_shows_them_and_the_quick_fix_removes_a_config_file_ssh_cannot_open
             a["title"] == "Remove remote.SSH.configFile (Remote-SSH then reads ~/.ssh/config)"
         })
         .unwrap_or_else(|| panic!("no removal among {actions:?}"));
-    let fixed = apply_ascii(
+    let fixed = apply_json_edits(
         USER_SETTINGS,
         remove["edit"]["changes"][settings_uri.as_str()]
             .as_array()
@@ -215,7 +215,7 @@ fn the_editor_shows_them_and_the_quick_fix_removes_a_config_file_ssh_cannot_open
         .iter()
         .find(|a| a["title"] == "Set \"devbox\" to \"linux\"")
         .unwrap_or_else(|| panic!("no spelling fix among {actions:?}"));
-    let both = apply_ascii(
+    let both = apply_json_edits(
         &fixed,
         // The platform fix was computed on the text before the removal: it
         // is on the line below the removed one there, so shift it up.

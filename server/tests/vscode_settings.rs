@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::editor::Editor;
-use common::lsp::{apply_ascii as apply, code_actions, uri};
+use common::lsp::{apply_json_edits as apply, code_actions, uri};
 use common::{go_tools_dir, gord, tools_path, Run};
 use serde_json::{json, Value};
 

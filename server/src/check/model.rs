@@ -157,6 +157,29 @@ impl Outcome {
         self.findings = findings;
         self
     }
+
+    /// A check's verdict from its findings: the first of the gravest
+    /// warnings or errors leads the message (with how many more there are)
+    /// and gives its fix. None when there is none (only notes, or nothing).
+    pub fn from_findings(findings: &[Finding]) -> Option<Outcome> {
+        let problems: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.severity > Severity::Info)
+            .collect();
+        let worst = problems.iter().map(|f| f.severity).max()?;
+        let first = problems.iter().find(|f| f.severity == worst)?;
+        let mut message = format!("{}: {}", first.code, first.message);
+        if problems.len() > 1 {
+            message.push_str(&format!(" (and {} more)", problems.len() - 1));
+        }
+        let mut outcome = if worst == Severity::Error {
+            Outcome::error(message)
+        } else {
+            Outcome::warning(message)
+        };
+        outcome.fix = first.fix().cloned();
+        Some(outcome)
+    }
 }
 
 /// Counts per status and the overall verdict.

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use futures::future::BoxFuture;
 
 use crate::check::{Area, Check, CheckContext, FnCheck, Outcome};
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::fsread::{self, Kind};
 use crate::goenv::gomod::{directives, module_files};
 use crate::goenv::version::GoVersion;
@@ -133,29 +133,8 @@ fn go040_devcontainer(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
                 unreadable.join("; ")
             )
         };
-        let outcome = match findings
-            .iter()
-            .filter(|f| f.severity > Severity::Info)
-            .max_by_key(|f| f.severity)
-        {
-            Some(worst) => {
-                let more = findings
-                    .iter()
-                    .filter(|f| f.severity > Severity::Info)
-                    .count()
-                    - 1;
-                let mut message = format!("{}: {}", worst.code, worst.message);
-                if more > 0 {
-                    message.push_str(&format!(" (and {more} more)"));
-                }
-                let mut outcome = if worst.severity == Severity::Error {
-                    Outcome::error(message)
-                } else {
-                    Outcome::warning(message)
-                };
-                outcome.fix = worst.fix().cloned();
-                outcome
-            }
+        let outcome = match Outcome::from_findings(&findings) {
+            Some(outcome) => outcome,
             None if !unreadable.is_empty() => Outcome::warning(unreadable.join("; ")),
             None => Outcome::ok(format!(
                 "{} ready for Go{}",

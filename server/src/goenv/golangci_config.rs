@@ -17,7 +17,7 @@ use futures::future::BoxFuture;
 
 use crate::check::{CheckContext, Outcome};
 use crate::exec::CommandSpec;
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::fsread::{self, Kind};
 use crate::goenv::gomod::module_files;
 use crate::goenv::probe::go_env;
@@ -207,24 +207,8 @@ pub(super) fn go050(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
         if !unreadable.is_empty() {
             detail.push_str(&format!("\nunreadable: {}", unreadable.join("; ")));
         }
-        let serious: Vec<&Finding> = findings
-            .iter()
-            .filter(|f| f.severity > Severity::Info)
-            .collect();
-        let outcome = match serious.iter().max_by_key(|f| f.severity) {
-            Some(worst) => {
-                let mut message = format!("{}: {}", worst.code, worst.message);
-                if serious.len() > 1 {
-                    message.push_str(&format!(" (and {} more)", serious.len() - 1));
-                }
-                let mut outcome = if worst.severity == Severity::Error {
-                    Outcome::error(message)
-                } else {
-                    Outcome::warning(message)
-                };
-                outcome.fix = worst.fix().cloned();
-                outcome
-            }
+        let outcome = match Outcome::from_findings(&findings) {
+            Some(outcome) => outcome,
             None if !unreadable.is_empty() => Outcome::warning(unreadable.join("; ")),
             None => Outcome::ok(format!(
                 "{} fit the installed golangci-lint",

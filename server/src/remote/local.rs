@@ -14,7 +14,7 @@ use super::rules;
 use super::script::{parse_facts, RemoteFacts, REMOTE_SCRIPT};
 use crate::check::{CheckContext, Environment, Outcome};
 use crate::exec::{CommandSpec, ProcessRunner};
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 
 /// The script's bound on this machine: its own commands stop at 10 s each
 /// (`timeout 10` where the machine has it); the whole run at this.
@@ -153,10 +153,6 @@ fn facts_line(facts: &RemoteFacts) -> String {
 /// The outcome of RMT020 for facts collected here.
 pub fn judge(evidence: &[String], facts: &RemoteFacts) -> Outcome {
     let findings = local_findings(facts);
-    let problems: Vec<&Finding> = findings
-        .iter()
-        .filter(|f| f.severity > Severity::Info)
-        .collect();
     // The report carries only located findings; these are about the
     // machine, so the detail lists each of them.
     let mut detail = format!(
@@ -167,22 +163,8 @@ pub fn judge(evidence: &[String], facts: &RemoteFacts) -> Outcome {
     for f in &findings {
         detail.push_str(&format!("\n{} {}", f.code, f.message));
     }
-    // The first of the gravest.
-    let worst = problems.iter().map(|f| f.severity).max();
-    let outcome = match problems.iter().find(|f| Some(f.severity) == worst) {
-        Some(worst) => {
-            let mut message = format!("{}: {}", worst.code, worst.message);
-            if problems.len() > 1 {
-                message.push_str(&format!(" (and {} more)", problems.len() - 1));
-            }
-            let mut outcome = if worst.severity == Severity::Error {
-                Outcome::error(message)
-            } else {
-                Outcome::warning(message)
-            };
-            outcome.fix = worst.fix().cloned();
-            outcome
-        }
+    let outcome = match Outcome::from_findings(&findings) {
+        Some(outcome) => outcome,
         None => Outcome::ok("this machine is fit for the VS Code server and Go"),
     };
     outcome.with_detail(detail).with_findings(findings)
@@ -297,6 +279,7 @@ mod tests {
         let codes: Vec<String> = local_findings(&facts).into_iter().map(|f| f.code).collect();
         for quiet in [
             "RMT021", "RMT022", "RMT023", "RMT024", "RMT025", "RMT026", "RMT027", "RMT028",
+            "RMT029", "RMT030", "RMT031",
         ] {
             assert!(!codes.iter().any(|c| c == quiet), "{quiet} in {codes:?}");
         }

@@ -456,6 +456,9 @@ fn remote_findings(name: &str, ssh: Option<&str>, r: &RemoteFacts, out: &mut Vec
     inotify_findings(name, r, out);
     server_findings(name, ssh, r, out);
     network_fs_findings(name, r, out);
+    stale_lock_findings(name, ssh, r, out);
+    flock_findings(name, r, out);
+    orphan_findings(name, ssh, r, out);
 }
 
 /// File-system types that are network file systems, as `stat -f -c %T`
@@ -503,6 +506,212 @@ fn network_fs_findings(name: &str, r: &RemoteFacts, out: &mut Vec<Finding>) {
             "In your local VS Code settings set `\"remote.SSH.lockfilesInTmp\": true` (and `\"remote.SSH.useFlock\": false` if locks still hang), or `remote.SSH.serverInstallPath` to a local disk; keep the Go caches on local disk: `go env -w GOMODCACHE=/var/tmp/$USER/gomod GOCACHE=/var/tmp/$USER/gocache`",
         )),
     );
+}
+
+/// The commit of the newest installed server build (by modification time).
+fn newest_build_commit(r: &RemoteFacts) -> Option<String> {
+    let newest = r
+        .server_builds
+        .iter()
+        .max_by_key(|b| b.modified_unix.unwrap_or(0))?;
+    super::script::server_commit(&format!(".vscode-server/{}/", newest.path))
+}
+
+/// RMT031: server processes of a build other than the newest installed
+/// one: left running by an older VS Code after an update, or by a window
+/// that went away.
+fn orphan_findings(name: &str, ssh: Option<&str>, r: &RemoteFacts, out: &mut Vec<Finding>) {
+    let Some(newest) = newest_build_commit(r) else {
+        return;
+    };
+    let orphans: Vec<&super::script::ServerProcess> = r
+        .server_processes
+        .iter()
+        .filter(|p| p.commit != newest)
+        .collect();
+    if orphans.is_empty() {
+        return;
+    }
+    let mut commits: Vec<&str> = orphans.iter().map(|p| p.commit.as_str()).collect();
+    commits.sort_unstable();
+    commits.dedup();
+    let detail: Vec<String> = orphans
+        .iter()
+        .map(|p| {
+            let parent = match p.ppid {
+                Some(1) => String::from(", parent init"),
+                Some(pp) => format!(", parent {pp}"),
+                None => String::new(),
+            };
+            format!("{} ({}{parent}): {}", p.pid, p.commit, p.command)
+        })
+        .collect();
+    let mut argv: Vec<String> = match ssh {
+        Some(alias) => vec!["ssh".into(), "--".into(), alias.to_string()],
+        None => Vec::new(),
+    };
+    argv.extend(["kill".into(), "--".into()]);
+    argv.extend(orphans.iter().map(|p| p.pid.to_string()));
+    out.push(
+        finding(
+            "RMT031",
+            Severity::Warning,
+            format!(
+                "{name} runs {} VS Code server {} of {} other than the newest installed build ({newest}): they hold memory and file watches for a window that is gone, unless a VS Code of that version is still connected",
+                orphans.len(),
+                if orphans.len() == 1 { "process" } else { "processes" },
+                if commits.len() == 1 {
+                    format!("build {}", commits[0])
+                } else {
+                    format!("builds {}", commits.join(", "))
+                }
+            ),
+        )
+        .with_detail(detail.join("\n"))
+        .with_fix(Fix::run(
+            format!(
+                "Stop the {} (you confirm; close any VS Code window of an older version first; the newest build's servers stay)",
+                if orphans.len() == 1 { "process".to_string() } else { format!("{} processes", orphans.len()) }
+            ),
+            argv,
+        )),
+    );
+}
+
+/// RMT030: `flock` on a fresh file fails or hangs in a directory the
+/// server or Go keeps its locks in.
+fn flock_findings(name: &str, r: &RemoteFacts, out: &mut Vec<Finding>) {
+    let failed: Vec<String> = r
+        .flock_tests
+        .iter()
+        .filter(|t| t.works == Some(false))
+        .map(|t| match &t.note {
+            Some(note) => format!("{} ({note})", t.what),
+            None => t.what.clone(),
+        })
+        .collect();
+    if failed.is_empty() {
+        return;
+    }
+    out.push(
+        finding(
+            "RMT030",
+            Severity::Error,
+            format!(
+                "flock fails on {name} in {}: Remote-SSH's install lock hangs at \"Acquiring lock\" and Go stops with `no locks available`",
+                failed.join(", ")
+            ),
+        )
+        .with_detail(String::from(
+            "Tested with `timeout 3 flock -n FILE true` on a temporary file the check created and removed",
+        ))
+        .with_fix(Fix::advice(
+            "In your local VS Code settings set `\"remote.SSH.useFlock\": false` and `\"remote.SSH.lockfilesInTmp\": true`, or `remote.SSH.serverInstallPath` to a local disk; move the Go caches to local disk: `go env -w GOMODCACHE=/var/tmp/$USER/gomod GOCACHE=/var/tmp/$USER/gocache`; or ask the administrator to enable locking on the mount (NFS: rpc.statd / lockd, or the `nolock` option's absence)",
+        )),
+    );
+}
+
+/// A lock file nobody holds (`flock -n` got it) older than this is stale:
+/// Remote-SSH's install script removes its lock when it lets go, so one
+/// that stays is left by an install that was killed.
+pub const STALE_FREE_LOCK_SECS: u64 = 60;
+/// Without `flock` to ask, a lock file is stale only when older than this:
+/// an install (download and unpack) takes minutes, not an hour.
+pub const STALE_UNKNOWN_LOCK_SECS: u64 = 3_600;
+
+/// Characters a path may hold to be handed to the remote shell by
+/// `ssh HOST rm ...` (ssh joins its arguments into one shell line).
+fn shell_plain(path: &str) -> bool {
+    !path.is_empty()
+        && path
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-/+@".contains(c))
+}
+
+/// RMT029: Remote-SSH install locks left by an install that died, and
+/// server pid files naming processes that are gone.
+fn stale_lock_findings(name: &str, ssh: Option<&str>, r: &RemoteFacts, out: &mut Vec<Finding>) {
+    let mut stale: Vec<(&str, String)> = Vec::new();
+    for lock in &r.lock_files {
+        let age = match (r.now_unix, lock.modified_unix) {
+            (Some(now), Some(at)) => now.saturating_sub(at),
+            _ => continue,
+        };
+        let why = match lock.held {
+            Some(false) if age >= STALE_FREE_LOCK_SECS => {
+                format!("no process holds it (flock), {} min old", age / 60)
+            }
+            None if age >= STALE_UNKNOWN_LOCK_SECS => {
+                format!(
+                    "{} h old; whether it is held is unknown (no flock)",
+                    age / 3_600
+                )
+            }
+            _ => continue,
+        };
+        stale.push((&lock.path, why));
+    }
+    for pid in &r.pid_files {
+        if pid.alive == Some(false) {
+            stale.push((&pid.path, format!("process {} is gone", pid.pid)));
+        }
+    }
+    if stale.is_empty() {
+        return;
+    }
+    let detail: Vec<String> = stale
+        .iter()
+        .map(|(path, why)| format!("{path}: {why}"))
+        .collect();
+    let home = r
+        .home
+        .as_deref()
+        .map(|h| format!("{}/", h.trim_end_matches('/')));
+    let targets: Vec<String> = stale
+        .iter()
+        .filter_map(|(path, _)| match ssh {
+            None => Some((*path).to_string()),
+            Some(_) => {
+                let relative = home
+                    .as_deref()
+                    .and_then(|h| path.strip_prefix(h))
+                    .unwrap_or(path);
+                shell_plain(relative).then(|| relative.to_string())
+            }
+        })
+        .collect();
+    let mut found = finding(
+        "RMT029",
+        Severity::Warning,
+        format!(
+            "{name} has {} stale VS Code server lock or pid {}: the next Remote-SSH connection can hang at \"Acquiring lock\" or look for a server that is gone",
+            stale.len(),
+            if stale.len() == 1 { "file" } else { "files" }
+        ),
+    )
+    .with_detail(detail.join("\n"));
+    if !targets.is_empty() {
+        let mut argv: Vec<String> = match ssh {
+            Some(alias) => vec!["ssh".into(), "--".into(), alias.to_string()],
+            None => Vec::new(),
+        };
+        argv.extend(["rm".into(), "-f".into(), "--".into()]);
+        argv.extend(targets.iter().cloned());
+        found = found.with_fix(Fix::run(
+            format!(
+                "Remove {} (you confirm; nothing else is touched)",
+                if targets.len() == 1 {
+                    String::from("this file")
+                } else {
+                    format!("these {} files", targets.len())
+                }
+            ),
+            argv,
+        ));
+    }
+    out.push(found.with_fix(Fix::advice(
+        "If locks keep going stale (a home on NFS, or installs cut off), set `\"remote.SSH.lockfilesInTmp\": true` in your local VS Code settings, and `\"remote.SSH.useFlock\": false` where flock itself hangs",
+    )));
 }
 
 /// Server builds kept by RMT027's fix: the newest, and one to go back to.
@@ -1285,6 +1494,185 @@ rcline=.profile:9:[[ $- == *i* ]] && exec fish\n",
             here[0].fix().unwrap().command.as_deref().unwrap()[..4],
             ["rm", "-rf", "--", "/home/dev/.vscode-server/bin/c2"]
         );
+    }
+
+    #[test]
+    fn stale_locks_and_dead_pid_files_are_removed_by_a_confirmed_command_naming_only_them() {
+        let t = target();
+        let now = 1_700_000_000_u64;
+        let lines = format!(
+            "now={now}\nhome=/home/dev\n\
+lock={}|no|/home/dev/.vscode-server/bin/c1/vscode-remote-lock.dev.c1\n\
+lock={}|no|/home/dev/.vscode-server/bin/c2/vscode-remote-lock.dev.c2\n\
+lock={}|yes|/home/dev/.vscode-server/bin/c3/vscode-remote-lock.dev.c3\n\
+lock={}|unknown|/tmp/vscode-remote-lock.dev.c4\n\
+lock={}|unknown|/tmp/vscode-remote-lock.dev.c5\n\
+lock=|no|/tmp/vscode-remote-lock.dev.c6\n\
+pidfile=4242|no|/home/dev/.vscode-server/.c1.pid\n\
+pidfile=77|yes|/home/dev/.vscode-server/.c2.pid\n\
+pidfile=78|unknown|/home/dev/.vscode-server/.c3.pid\n",
+            now - 600,
+            now - 10,
+            now - 86_400,
+            now - 7_200,
+            now - 600,
+        );
+        let r = with_lines(&lines);
+        let found = findings(&observe(&t, &r));
+        assert_eq!(codes(&found), ["RMT029"]);
+        assert!(
+            found[0]
+                .message
+                .starts_with("box has 3 stale VS Code server lock or pid files"),
+            "{}",
+            found[0].message
+        );
+        let detail = found[0].detail.as_deref().unwrap();
+        assert!(
+            detail
+                .contains("c1/vscode-remote-lock.dev.c1: no process holds it (flock), 10 min old"),
+            "{detail}"
+        );
+        assert!(
+            detail.contains("/tmp/vscode-remote-lock.dev.c4: 2 h old"),
+            "{detail}"
+        );
+        assert!(detail.contains(".c1.pid: process 4242 is gone"), "{detail}");
+        let fix = found[0].fix().unwrap();
+        assert!(!fix.safe);
+        assert_eq!(
+            fix.command.as_deref().unwrap(),
+            [
+                "ssh",
+                "--",
+                "box",
+                "rm",
+                "-f",
+                "--",
+                ".vscode-server/bin/c1/vscode-remote-lock.dev.c1",
+                "/tmp/vscode-remote-lock.dev.c4",
+                ".vscode-server/.c1.pid"
+            ]
+        );
+        assert!(found[0].fixes[1].title.contains("remote.SSH.useFlock"));
+        // On this machine: absolute paths, run here.
+        let here = machine_findings("this machine", &r);
+        let rmt029 = here.iter().find(|f| f.code == "RMT029").unwrap();
+        assert_eq!(
+            rmt029.fix().unwrap().command.as_deref().unwrap()[..4],
+            [
+                "rm",
+                "-f",
+                "--",
+                "/home/dev/.vscode-server/bin/c1/vscode-remote-lock.dev.c1"
+            ]
+        );
+        // Held, fresh or alive: nothing to say.
+        let quiet = with_lines(&format!(
+            "now={now}\nlock={}|yes|/tmp/vscode-remote-lock.dev.c1\npidfile=77|yes|/home/dev/.vscode-server/.c2.pid\n",
+            now - 86_400
+        ));
+        assert_eq!(codes(&findings(&observe(&t, &quiet))), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn a_stale_lock_under_a_home_with_shell_characters_is_reported_but_left_out_of_the_ssh_command()
+    {
+        let t = target();
+        let r = with_lines(
+            "now=100000\nhome=/home/o'brien\nlock=1|no|/tmp/a b/vscode-remote-lock.x\n\
+pidfile=9|no|/home/o'brien/.vscode-server/.c1.pid\n",
+        );
+        let found = findings(&observe(&t, &r));
+        assert_eq!(codes(&found), ["RMT029"]);
+        assert_eq!(
+            found[0].fix().unwrap().command.as_deref().unwrap(),
+            [
+                "ssh",
+                "--",
+                "box",
+                "rm",
+                "-f",
+                "--",
+                ".vscode-server/.c1.pid"
+            ]
+        );
+        let r = with_lines("now=100000\nlock=1|no|/tmp/a;b/vscode-remote-lock.x\n");
+        let found = findings(&observe(&t, &r));
+        assert_eq!(found[0].fixes.len(), 1, "advice only");
+        assert!(found[0].fix().unwrap().command.is_none());
+    }
+
+    #[test]
+    fn a_directory_where_flock_fails_is_an_error_and_an_untested_one_is_not() {
+        let t = target();
+        let fine = with_lines(
+            "flock_home=ok|\nflock_vscode=ok|\nflock_gomodcache=unknown|no flock or no timeout\n",
+        );
+        assert_eq!(codes(&findings(&observe(&t, &fine))), Vec::<&str>::new());
+        let broken = with_lines(
+            "flock_home=ok|\nflock_vscode=fail|flock: No locks available\nflock_gocache=fail|no answer within 3 s\n",
+        );
+        let found = findings(&observe(&t, &broken));
+        assert_eq!(codes(&found), ["RMT030"]);
+        assert_eq!(found[0].severity, Severity::Error);
+        assert!(
+            found[0].message.starts_with(
+                "flock fails on box in ~/.vscode-server (flock: No locks available), GOCACHE (no answer within 3 s)"
+            ),
+            "{}",
+            found[0].message
+        );
+        let fix = &found[0].fix().unwrap().title;
+        assert!(fix.contains("remote.SSH.useFlock") && fix.contains("GOMODCACHE"));
+    }
+
+    #[test]
+    fn server_processes_of_a_build_other_than_the_newest_are_stopped_by_a_confirmed_kill() {
+        let t = target();
+        let builds = "server=bin/old1|1|100|1\nserver=cli/servers/Stable-new9|1|200|1\n";
+        let quiet = with_lines(&format!(
+            "{builds}proc=50|1|/h/.vscode-server/cli/servers/Stable-new9/server/node x\n\
+proc=51|1|/h/.vscode-server/code-new9 command-shell\n"
+        ));
+        assert_eq!(quiet.server_processes.len(), 2);
+        assert_eq!(codes(&findings(&observe(&t, &quiet))), Vec::<&str>::new());
+        let r = with_lines(&format!(
+            "{builds}proc=50|1|/h/.vscode-server/cli/servers/Stable-new9/server/node x\n\
+proc=60|1|/h/.vscode-server/bin/old1/node /h/.vscode-server/bin/old1/out/server-main.js\n\
+proc=61|60|/h/.vscode-server/bin/old1/node watcher\n\
+proc=62|1|/h/.vscode-server/bin/gone0/node y\n"
+        ));
+        let found = findings(&observe(&t, &r));
+        assert_eq!(codes(&found), ["RMT031"]);
+        assert!(
+            found[0].message.starts_with(
+                "box runs 3 VS Code server processes of builds gone0, old1 other than the newest installed build (new9)"
+            ),
+            "{}",
+            found[0].message
+        );
+        let detail = found[0].detail.as_deref().unwrap();
+        assert!(
+            detail.contains("60 (old1, parent init): /h/.vscode-server/bin/old1/node"),
+            "{detail}"
+        );
+        assert!(detail.contains("61 (old1, parent 60)"), "{detail}");
+        let fix = found[0].fix().unwrap();
+        assert!(!fix.safe);
+        assert_eq!(
+            fix.command.as_deref().unwrap(),
+            ["ssh", "--", "box", "kill", "--", "60", "61", "62"]
+        );
+        let here = machine_findings("this machine", &r);
+        let rmt031 = here.iter().find(|f| f.code == "RMT031").unwrap();
+        assert_eq!(
+            rmt031.fix().unwrap().command.as_deref().unwrap(),
+            ["kill", "--", "60", "61", "62"]
+        );
+        // No build installed: no newest to compare with, nothing said.
+        let none = with_lines("proc=60|1|/h/.vscode-server/bin/old1/node\n");
+        assert_eq!(codes(&findings(&observe(&t, &none))), Vec::<&str>::new());
     }
 
     #[test]

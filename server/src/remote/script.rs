@@ -121,6 +121,49 @@ for k in tmp tmpdir gotmpdir; do
   one "df_$k" "$(df -Pk "$d" | tail -n 1)"
   one "dfi_$k" "$(df -Pi "$d" | tail -n 1)"
 done
+fl=""; command -v flock >/dev/null && fl=flock
+nl=0
+for f in "$HOME"/.vscode-server/bin/*/vscode-remote-lock.* /tmp/vscode-remote-lock.*; do
+  [ -f "$f" ] && [ -O "$f" ] || continue
+  nl=$((nl+1)); [ "$nl" -le 40 ] || break
+  held=unknown
+  if [ -n "$fl" ] && [ ! -L "$f" ]; then
+    if [ -n "$to" ]; then timeout 3 flock -n "$f" true; else flock -n "$f" true; fi
+    case $? in 0) held=no ;; 1) held=yes ;; esac
+  fi
+  one lock "$(stat -c %Y "$f")|$held|$f"
+done
+np=0
+for f in "$HOME"/.vscode-server/.*.pid; do
+  [ -f "$f" ] && [ -O "$f" ] || continue
+  np=$((np+1)); [ "$np" -le 40 ] || break
+  p=$(head -c 32 "$f" | tr -cd 0-9)
+  [ -n "$p" ] || continue
+  if [ -d /proc/self ]; then
+    if [ -d "/proc/$p" ]; then a=yes; else a=no; fi
+  elif kill -0 "$p"; then a=yes; else a=unknown; fi
+  one pidfile "$p|$a|$f"
+done
+for k in home vscode gomodcache gocache; do
+  case $k in home) d=$HOME ;; vscode) d=$HOME/.vscode-server ;; gomodcache) d=$gmc ;; *) d=$gc ;; esac
+  [ -n "$d" ] && [ -d "$d" ] || continue
+  if [ -z "$fl" ] || [ -z "$to" ]; then one "flock_$k" "unknown|no flock or no timeout"; continue; fi
+  t=$(mktemp "$d/.gord-flock-XXXXXX") || { one "flock_$k" "unknown|cannot create a file there"; continue; }
+  e=$(timeout 3 flock -n "$t" true 2>&1); rc=$?
+  rm -f "$t"
+  case $rc in
+    0) one "flock_$k" "ok|" ;;
+    124) one "flock_$k" "fail|no answer within 3 s" ;;
+    *) one "flock_$k" "fail|$e" ;;
+  esac
+done
+np=0
+for f in $(grep -ls '[.]vscode-server/' /proc/[0-9]*/cmdline); do
+  d=${f%/cmdline}; [ -O "$d" ] || continue
+  np=$((np+1)); [ "$np" -le 60 ] || break
+  pp=$(sed -n 's/^PPid:[[:space:]]*//p' "$d/status")
+  one proc "${d#/proc/}|$pp|$(tr '\0' ' ' < "$f" | cut -c1-400)"
+done
 echo __gord_end=1
 "#;
 
@@ -206,6 +249,63 @@ pub struct FileSystem {
     /// As `stat -f -c %T` names it: `ext2/ext3`, `nfs`, `cifs`, `fuseblk`.
     pub fs_type: String,
 }
+
+/// A Remote-SSH install lock, `vscode-remote-lock.USER.COMMIT`, in
+/// `~/.vscode-server/bin/COMMIT/` or (with `remote.SSH.lockfilesInTmp`) in
+/// /tmp; only files of this user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LockFile {
+    pub path: String,
+    pub modified_unix: Option<u64>,
+    /// Whether a process holds it: `flock -n` failed (true) or got it at
+    /// once (false); None without `flock`, for a symbolic link, or when
+    /// `flock` did not answer in time.
+    pub held: Option<bool>,
+}
+
+/// A server pid file, `~/.vscode-server/.COMMIT.pid`, and whether the
+/// process it names still runs (None: unknown, no /proc and `kill -0`
+/// refused).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PidFile {
+    pub path: String,
+    pub pid: u32,
+    pub alive: Option<bool>,
+}
+
+/// A real `flock -n` on a temporary file in a directory (RMT030).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FlockTest {
+    /// `the home directory`, `~/.vscode-server`, `GOMODCACHE`, `GOCACHE`.
+    pub what: String,
+    /// None: not tested (no `flock` or `timeout`, or no file could be made).
+    pub works: Option<bool>,
+    /// What `flock` said, or why the test could not run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A process of this user running from ~/.vscode-server (RMT031).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerProcess {
+    pub pid: u32,
+    pub ppid: Option<u32>,
+    /// The build it runs from: `bin/COMMIT`, `cli/servers/Stable-COMMIT` or
+    /// the CLI `code-COMMIT`, as the commit alone.
+    pub commit: String,
+    /// Its command line, cut and with secrets (connection tokens) redacted.
+    pub command: String,
+}
+
+/// At most this many server processes are read (the script sends 60).
+pub const MAX_SERVER_PROCESSES: usize = 60;
+
+/// At most this many lock files, and pid files, are read (the script sends 40).
+pub const MAX_LOCK_FILES: usize = 40;
 
 /// One installed VS Code server build under ~/.vscode-server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -313,6 +413,20 @@ pub struct RemoteFacts {
     /// /tmp, then `$TMPDIR` and `GOTMPDIR` when set.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub temp_dirs: Vec<TempDir>,
+    /// Remote-SSH install locks of this user (at most [`MAX_LOCK_FILES`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lock_files: Vec<LockFile>,
+    /// Server pid files of this user (at most [`MAX_LOCK_FILES`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pid_files: Vec<PidFile>,
+    /// `flock` tried in the home directory, ~/.vscode-server, GOMODCACHE
+    /// and GOCACHE, for those that exist.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flock_tests: Vec<FlockTest>,
+    /// Processes of this user running from ~/.vscode-server (at most
+    /// [`MAX_SERVER_PROCESSES`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub server_processes: Vec<ServerProcess>,
 }
 
 impl RemoteFacts {
@@ -529,6 +643,41 @@ pub fn parse_facts(output: &str) -> RemoteFacts {
                     facts.server_builds.extend(server_build(raw));
                 }
             }
+            "lock" => {
+                if facts.lock_files.len() < MAX_LOCK_FILES {
+                    facts.lock_files.extend(lock_file(raw));
+                }
+            }
+            "flock_home" | "flock_vscode" | "flock_gomodcache" | "flock_gocache" => {
+                let what = match key {
+                    "flock_home" => "the home directory",
+                    "flock_vscode" => "~/.vscode-server",
+                    "flock_gomodcache" => "GOMODCACHE",
+                    _ => "GOCACHE",
+                };
+                let (outcome, note) = raw.split_once('|').unwrap_or((raw, ""));
+                let works = match outcome.trim() {
+                    "ok" => Some(true),
+                    "fail" => Some(false),
+                    _ => None,
+                };
+                facts.flock_tests.retain(|t| t.what != what);
+                facts.flock_tests.push(FlockTest {
+                    what: what.to_string(),
+                    works,
+                    note: non_empty(cut(note, 300)).map(|n| crate::redact::secrets(&n)),
+                });
+            }
+            "proc" => {
+                if facts.server_processes.len() < MAX_SERVER_PROCESSES {
+                    facts.server_processes.extend(server_process(raw));
+                }
+            }
+            "pidfile" => {
+                if facts.pid_files.len() < MAX_LOCK_FILES {
+                    facts.pid_files.extend(pid_file(raw));
+                }
+            }
             "nproc" => facts.cpus = raw.trim().parse().ok().filter(|n| *n > 0),
             "cgroup_memory_max" => cgroup_v2 = raw.trim().parse::<u64>().ok(),
             "cgroup_v1_memory_limit" => {
@@ -606,6 +755,93 @@ impl TempDir {
             free_inodes: None,
         }
     }
+}
+
+/// An absolute path with no `.` or `..` component, whose last component
+/// passes `name_ok`.
+fn plain_absolute(path: &str, name_ok: impl Fn(&str) -> bool) -> Option<String> {
+    let path = path.trim_end();
+    let rest = path.strip_prefix('/')?;
+    let mut parts = rest.split('/');
+    if parts.clone().any(|p| p.is_empty() || p == "." || p == "..") {
+        return None;
+    }
+    name_ok(parts.next_back()?).then(|| path.to_string())
+}
+
+/// `MTIME|HELD|PATH` (the path last: it may hold `|`) as a lock file; None
+/// unless the file is named `vscode-remote-lock.*`.
+fn lock_file(value: &str) -> Option<LockFile> {
+    let mut parts = value.splitn(3, '|');
+    let modified_unix = parts.next()?.trim().parse().ok();
+    let held = match parts.next()?.trim() {
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => None,
+    };
+    let path = plain_absolute(parts.next()?, |name| {
+        name.len() > "vscode-remote-lock.".len() && name.starts_with("vscode-remote-lock.")
+    })?;
+    Some(LockFile {
+        path,
+        modified_unix,
+        held,
+    })
+}
+
+/// The commit of a server build named in a command line:
+/// `.vscode-server/bin/COMMIT/`, `.vscode-server/cli/servers/Stable-COMMIT/`
+/// or `.vscode-server/code-COMMIT`.
+pub fn server_commit(command: &str) -> Option<String> {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "._-".contains(c);
+    let (_, rest) = command.split_once(".vscode-server/")?;
+    let name = if let Some(rest) = rest.strip_prefix("bin/") {
+        rest.split('/').next()?
+    } else if let Some(rest) = rest.strip_prefix("cli/servers/") {
+        let name = rest.split('/').next()?;
+        name.split_once('-').map_or(name, |(_, commit)| commit)
+    } else {
+        rest.strip_prefix("code-")?
+            .split(|c: char| c.is_whitespace() || c == '/')
+            .next()?
+    };
+    (!name.is_empty() && !name.starts_with('.') && name.chars().all(plain))
+        .then(|| name.to_string())
+}
+
+/// `PID|PPID|COMMAND` as a server process; None unless the command runs
+/// from a server build.
+fn server_process(value: &str) -> Option<ServerProcess> {
+    let mut parts = value.splitn(3, '|');
+    let pid = parts.next()?.trim().parse().ok().filter(|p| *p > 1)?;
+    let ppid = parts.next()?.trim().parse().ok();
+    let command = parts.next()?.trim();
+    let commit = server_commit(command)?;
+    Some(ServerProcess {
+        pid,
+        ppid,
+        commit,
+        command: crate::redact::secrets(cut(command, 400)),
+    })
+}
+
+/// `PID|ALIVE|PATH` as a pid file; None unless it is named `.NAME.pid`
+/// directly in a `.vscode-server` directory.
+fn pid_file(value: &str) -> Option<PidFile> {
+    let mut parts = value.splitn(3, '|');
+    let pid = parts.next()?.trim().parse().ok().filter(|p| *p > 0)?;
+    let alive = match parts.next()?.trim() {
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => None,
+    };
+    let path = plain_absolute(parts.next()?, |name| {
+        name.len() >= ".x.pid".len() && name.starts_with('.') && name.ends_with(".pid")
+    })?;
+    path.rsplit('/')
+        .nth(1)
+        .filter(|dir| *dir == ".vscode-server")?;
+    Some(PidFile { path, pid, alive })
 }
 
 /// `bin/COMMIT|KIB|MTIME|RUNNING` as a build; None unless the path is a
@@ -784,6 +1020,108 @@ nproc=1\ncgroup_memory_max=1073741824\ncgroup_v1_memory_limit=922337203685477171
             .collect();
         let f = parse_facts(&format!("__gord_begin=1\n{many}"));
         assert_eq!(f.rc_lines.len(), MAX_RC_LINES);
+    }
+
+    #[test]
+    fn lock_and_pid_files_are_read_with_their_state_and_odd_paths_are_dropped() {
+        let f = parse_facts(
+            "__gord_begin=1\n\
+lock=1700000000|no|/home/a b/.vscode-server/bin/c1/vscode-remote-lock.dev.c1\n\
+lock=|unknown|/tmp/vscode-remote-lock.dev.c2\n\
+lock=1|yes|/tmp/x|y/vscode-remote-lock.dev.c3\n\
+lock=1|no|/tmp/../etc/vscode-remote-lock.x\n\
+lock=1|no|/tmp/passwd\nlock=1|no|tmp/vscode-remote-lock.x\n\
+pidfile=4242|no|/home/dev/.vscode-server/.c1.pid\n\
+pidfile=77|yes|/home/dev/.vscode-server/.c2.pid\n\
+pidfile=|no|/home/dev/.vscode-server/.c3.pid\n\
+pidfile=5|no|/home/dev/.vscode-server/bin/.c4.pid\n\
+pidfile=6|maybe|/home/dev/.vscode-server/.c5.pid\n__gord_end=1\n",
+        );
+        assert_eq!(
+            f.lock_files,
+            [
+                LockFile {
+                    path: "/home/a b/.vscode-server/bin/c1/vscode-remote-lock.dev.c1".into(),
+                    modified_unix: Some(1_700_000_000),
+                    held: Some(false)
+                },
+                LockFile {
+                    path: "/tmp/vscode-remote-lock.dev.c2".into(),
+                    modified_unix: None,
+                    held: None
+                },
+                LockFile {
+                    path: "/tmp/x|y/vscode-remote-lock.dev.c3".into(),
+                    modified_unix: Some(1),
+                    held: Some(true)
+                },
+            ]
+        );
+        let pids: Vec<(u32, Option<bool>)> = f.pid_files.iter().map(|p| (p.pid, p.alive)).collect();
+        assert_eq!(pids, [(4242, Some(false)), (77, Some(true)), (6, None)]);
+        let many: String = (0..100)
+            .map(|i| format!("lock=1|no|/tmp/vscode-remote-lock.u.{i}\n"))
+            .collect();
+        let f = parse_facts(&format!("__gord_begin=1\n{many}"));
+        assert_eq!(f.lock_files.len(), MAX_LOCK_FILES);
+    }
+
+    #[test]
+    fn flock_tests_are_read_per_directory_with_what_flock_said() {
+        let f = parse_facts(
+            "__gord_begin=1\nflock_home=ok|\nflock_vscode=fail|flock: No locks available\n\
+flock_gomodcache=unknown|no flock or no timeout\nflock_gocache=fail|no answer within 3 s\n\
+flock_other=fail|x\n__gord_end=1\n",
+        );
+        let seen: Vec<(&str, Option<bool>, Option<&str>)> = f
+            .flock_tests
+            .iter()
+            .map(|t| (t.what.as_str(), t.works, t.note.as_deref()))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("the home directory", Some(true), None),
+                (
+                    "~/.vscode-server",
+                    Some(false),
+                    Some("flock: No locks available")
+                ),
+                ("GOMODCACHE", None, Some("no flock or no timeout")),
+                ("GOCACHE", Some(false), Some("no answer within 3 s")),
+            ]
+        );
+    }
+
+    #[test]
+    fn server_processes_are_read_with_the_commit_they_run_from() {
+        let f = parse_facts(
+            "__gord_begin=1\n\
+proc=100|1|/home/dev/.vscode-server/bin/abc123/node /home/dev/.vscode-server/bin/abc123/out/server-main.js --connection-token=s3cr3t-t0ken-value\n\
+proc=101|100|/home/dev/.vscode-server/cli/servers/Stable-def456/server/node x\n\
+proc=102|1|/home/dev/.vscode-server/code-fed789 command-shell --cli-data-dir /home/dev/.vscode-server/cli\n\
+proc=103|1|vim /home/dev/.vscode-server/data/User/settings.json\n\
+proc=104|1|/home/dev/.vscode-server/bin/../x/node\n\
+proc=1|0|/home/dev/.vscode-server/bin/abc123/node\n__gord_end=1\n",
+        );
+        let seen: Vec<(u32, Option<u32>, &str)> = f
+            .server_processes
+            .iter()
+            .map(|p| (p.pid, p.ppid, p.commit.as_str()))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                (100, Some(1), "abc123"),
+                (101, Some(100), "def456"),
+                (102, Some(1), "fed789")
+            ]
+        );
+        assert!(
+            !f.server_processes[0].command.contains("s3cr3t-t0ken-value"),
+            "{}",
+            f.server_processes[0].command
+        );
     }
 
     #[test]

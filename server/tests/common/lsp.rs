@@ -55,27 +55,31 @@ pub fn code_actions(editor: &mut Editor, path: &Path, diagnostic: &Value) -> Vec
     response["result"].as_array().cloned().unwrap_or_default()
 }
 
-/// `text` with LSP text edits applied (ASCII text: columns are bytes).
-pub fn apply_ascii(text: &str, edits: &[Value]) -> String {
-    let offset = |p: &Value| -> usize {
-        let line = p["line"].as_u64().unwrap() as usize;
-        let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
-        start + p["character"].as_u64().unwrap() as usize
+/// `text` with LSP text edits (as JSON) applied by gord's own edit engine.
+pub fn apply_json_edits(text: &str, edits: &[Value]) -> String {
+    let at = |p: &Value| {
+        gord::finding::Position::new(
+            p["line"].as_u64().unwrap() as u32,
+            p["character"].as_u64().unwrap() as u32,
+        )
     };
-    let mut spans: Vec<(usize, usize, &str)> = edits
+    let pairs: Vec<(gord::finding::Range, String)> = edits
         .iter()
         .map(|e| {
             (
-                offset(&e["range"]["start"]),
-                offset(&e["range"]["end"]),
-                e["newText"].as_str().unwrap(),
+                gord::finding::Range::new(at(&e["range"]["start"]), at(&e["range"]["end"])),
+                e["newText"].as_str().unwrap().to_string(),
             )
         })
         .collect();
-    spans.sort_by_key(|s| std::cmp::Reverse(s.0));
-    let mut out = text.to_string();
-    for (start, end, new) in spans {
-        out.replace_range(start..end, new);
-    }
-    out
+    gord::edit::apply_edits(text, &pairs).unwrap()
+}
+
+/// Applies a code action's plain `changes` for `file` to the file on disk.
+pub fn apply_action(action: &Value, file: &Path) {
+    let edits = action["edit"]["changes"][uri(file)]
+        .as_array()
+        .unwrap_or_else(|| panic!("no edit for {} in {action:#}", file.display()));
+    let text = std::fs::read_to_string(file).unwrap();
+    std::fs::write(file, apply_json_edits(&text, edits)).unwrap();
 }

@@ -203,33 +203,15 @@ pub(crate) fn outcome(mut findings: Vec<Finding>, read: Vec<String>) -> Outcome 
     findings.sort_by(|a, b| {
         (a.path(), a.range().map(|r| r.start)).cmp(&(b.path(), b.range().map(|r| r.start)))
     });
-    let mut problems: Vec<&Finding> = findings
-        .iter()
-        .filter(|f| f.severity > Severity::Info)
-        .collect();
-    problems.sort_by_key(|f| std::cmp::Reverse(f.severity));
-    let mut outcome = match crate::finding::worst(&findings) {
-        Some(Severity::Error) => Outcome::error(summary(&problems)),
-        Some(Severity::Warning) => Outcome::warning(summary(&problems)),
-        _ => Outcome::ok(format!(
+    let outcome = match Outcome::from_findings(&findings) {
+        Some(outcome) => outcome,
+        None => Outcome::ok(format!(
             "{} settings file{} checked",
             read.len(),
             if read.len() == 1 { "" } else { "s" }
         )),
     };
-    outcome.fix = problems.first().and_then(|f| f.fix()).cloned();
     outcome.with_detail(read.join("\n")).with_findings(findings)
-}
-
-fn summary(problems: &[&Finding]) -> String {
-    let Some(first) = problems.first() else {
-        return String::new();
-    };
-    let mut text = format!("{}: {}", first.code, first.message);
-    if problems.len() > 1 {
-        text.push_str(&format!(" (and {} more)", problems.len() - 1));
-    }
-    text
 }
 
 /// GO030 for a file that is not JSON: at the place the parser stopped, no edit.
