@@ -256,14 +256,14 @@ fn spell(rng: &mut Rng, name: &str) -> String {
 
 fn separator(rng: &mut Rng) -> &'static str {
     const SEPARATORS: &[&str] = &[" ", " ", " ", "=", " = ", "\t", "  "];
-    *rng.pick(SEPARATORS)
+    rng.pick::<&str>(SEPARATORS)
 }
 
 fn token_word(rng: &mut Rng) -> String {
     let mut word = rng.pick(WORDS).to_string();
     if rng.chance(40) {
         word.push('-');
-        word.push_str(*rng.pick(TOKENS));
+        word.push_str(rng.pick::<&str>(TOKENS));
     }
     word
 }
