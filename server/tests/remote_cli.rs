@@ -397,7 +397,9 @@ fn a_connection_slower_than_the_connect_timeout_is_reported_stage_by_stage() {
     let base = rig.root_with_key();
     rig.host("far", slow, &with(&base, &[]));
     let (report, code, _, stderr) =
-        rig.gord_check(&["far", "--timeout", "5", "--connect-timeout", "1"]);
+        // A step timeout well above the relay's delay: under load the steps
+        // after the late banner must still finish, so every stage is timed.
+        rig.gord_check(&["far", "--timeout", "10", "--connect-timeout", "1"]);
     let host = &report["hosts"][0];
     let finding = crate::common::entry(&host["findings"], "code", "RMT040");
     assert_eq!(finding["status"], "error", "{host:#}\n{stderr}");
@@ -426,7 +428,7 @@ fn a_connection_slower_than_the_connect_timeout_is_reported_stage_by_stage() {
     assert!(str_of(&finding["fix"]["title"]).contains("remote.SSH.connectTimeout"));
     assert_eq!(code, Some(1));
     // Within the default 15 s budget the same host is fine.
-    let (report, _, _, _) = rig.gord_check(&["far", "--timeout", "5"]);
+    let (report, _, _, _) = rig.gord_check(&["far", "--timeout", "10"]);
     assert!(!codes(&report, 0).contains(&"RMT040".to_string()));
 }
 
