@@ -546,12 +546,11 @@ fn orphan_findings(name: &str, ssh: Option<&str>, r: &RemoteFacts, out: &mut Vec
             format!("{} ({}{parent}): {}", p.pid, p.commit, p.command)
         })
         .collect();
-    let mut argv: Vec<String> = match ssh {
-        Some(alias) => vec!["ssh".into(), "--".into(), alias.to_string()],
-        None => Vec::new(),
-    };
-    argv.extend(["kill".into(), "--".into()]);
-    argv.extend(orphans.iter().map(|p| p.pid.to_string()));
+    let argv = where_it_runs(
+        ssh,
+        &["kill", "--"],
+        orphans.iter().map(|p| p.pid.to_string()),
+    );
     out.push(
         finding(
             "RMT031",
@@ -691,12 +690,7 @@ fn stale_lock_findings(name: &str, ssh: Option<&str>, r: &RemoteFacts, out: &mut
     )
     .with_detail(detail.join("\n"));
     if !targets.is_empty() {
-        let mut argv: Vec<String> = match ssh {
-            Some(alias) => vec!["ssh".into(), "--".into(), alias.to_string()],
-            None => Vec::new(),
-        };
-        argv.extend(["rm".into(), "-f".into(), "--".into()]);
-        argv.extend(targets.iter().cloned());
+        let argv = where_it_runs(ssh, &["rm", "-f", "--"], targets.iter().cloned());
         found = found.with_fix(Fix::run(
             format!(
                 "Remove {} (you confirm; nothing else is touched)",
@@ -762,12 +756,7 @@ fn server_findings(name: &str, ssh: Option<&str>, r: &RemoteFacts, out: &mut Vec
             _ => format!(".vscode-server/{}", b.path),
         })
         .collect();
-    let mut argv: Vec<String> = match ssh {
-        Some(alias) => vec!["ssh".into(), "--".into(), alias.to_string()],
-        None => Vec::new(),
-    };
-    argv.extend(["rm".into(), "-rf".into(), "--".into()]);
-    argv.extend(targets);
+    let argv = where_it_runs(ssh, &["rm", "-rf", "--"], targets);
     out.push(
         finding(
             "RMT027",
@@ -1179,6 +1168,22 @@ pub fn summarize(o: &Observed<'_>, found: &[Finding]) -> HostSummary {
         latency_ms,
         first_problem,
     }
+}
+
+/// A confirmed command's argv: `command` and `operands` over `ssh -- ALIAS`
+/// for a remote host, as they are on this machine (`ssh` None).
+fn where_it_runs(
+    ssh: Option<&str>,
+    command: &[&str],
+    operands: impl IntoIterator<Item = String>,
+) -> Vec<String> {
+    let mut argv: Vec<String> = match ssh {
+        Some(alias) => vec!["ssh".into(), "--".into(), alias.to_string()],
+        None => Vec::new(),
+    };
+    argv.extend(command.iter().map(|w| w.to_string()));
+    argv.extend(operands);
+    argv
 }
 
 #[cfg(test)]
