@@ -6,6 +6,7 @@ pub mod fix;
 pub mod lint;
 pub mod release;
 pub mod remote_ssh;
+pub mod windows;
 
 use std::path::Path;
 use std::time::Duration;

@@ -8,6 +8,7 @@ pub mod lexer;
 pub mod local;
 pub mod options;
 pub mod pattern;
+pub mod platform;
 pub mod resolve;
 pub mod source;
 pub mod tokens;

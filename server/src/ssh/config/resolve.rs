@@ -12,6 +12,7 @@ use crate::ssh::config::lexer::{strdelim, Directive, LineSyntax};
 use crate::ssh::config::local::LocalFacts;
 use crate::ssh::config::options::{Options, Origin};
 use crate::ssh::config::pattern::{match_hostname, match_pattern, match_pattern_list, ListMatch};
+pub use crate::ssh::config::platform::Platform;
 use crate::ssh::config::source::{literal_only_host, SourceFile, SourceLine};
 use crate::ssh::config::tokens::{connection_hash, tilde_expand, TokenValues};
 use crate::ssh::release::history::{self, Knows};
@@ -187,6 +188,8 @@ pub struct Resolver<'a> {
     applied: Vec<Origin>,
     /// The release whose keywords and `Match` criteria are accepted.
     version: SshVersion,
+    /// How paths in Include lines read (Unix, or Win32-OpenSSH's).
+    platform: Platform,
 }
 
 /// The options ssh sets between the first and the final pass, so that the
@@ -233,12 +236,23 @@ impl<'a> Resolver<'a> {
             notes: Vec::new(),
             applied: Vec::new(),
             version: modelled_version(),
+            platform: Platform::current(),
         }
+    }
+
+    /// Reads paths as ssh on `platform` does (default: the platform gord
+    /// runs on, or Windows for a Win32-OpenSSH release).
+    pub fn with_platform(mut self, platform: Platform) -> Self {
+        self.platform = platform;
+        self
     }
 
     /// Accepts the keywords and `Match` criteria of `version` (default:
     /// [`modelled_version`]).
     pub fn with_version(mut self, version: SshVersion) -> Self {
+        if version.flavour == crate::ssh::release::Flavour::Windows {
+            self.platform = Platform::Windows;
+        }
         self.version = version;
         self
     }
@@ -589,13 +603,7 @@ impl<'a> Resolver<'a> {
                 self.error(origin, format!("bad include path {}.", arg.value));
                 return;
             }
-            let pattern = if arg.value.starts_with('/') || arg.value.starts_with('~') {
-                arg.value.clone()
-            } else if user {
-                format!("~/.ssh/{}", arg.value)
-            } else {
-                format!("/etc/ssh/{}", arg.value)
-            };
+            let pattern = self.platform.include_pattern(&arg.value, user);
             let pattern = tilde_expand(&pattern, &home);
             let matches = glob(self.fs, &pattern);
             if matches.is_empty() {
@@ -885,9 +893,9 @@ pub fn glob(fs: &dyn ConfigFs, pattern: &str) -> Vec<PathBuf> {
             Vec::new()
         };
     }
-    let absolute = pattern.starts_with('/');
-    let mut current = vec![PathBuf::from(if absolute { "/" } else { "." })];
-    let parts: Vec<&str> = pattern.split('/').filter(|p| !p.is_empty()).collect();
+    let (root, rest) = glob_root(pattern);
+    let mut current = vec![root];
+    let parts: Vec<&str> = rest.split('/').filter(|p| !p.is_empty()).collect();
     for (i, part) in parts.iter().enumerate() {
         let last = i + 1 == parts.len();
         let mut next = Vec::new();
@@ -919,6 +927,37 @@ pub fn glob(fs: &dyn ConfigFs, pattern: &str) -> Vec<PathBuf> {
     }
     current.sort();
     current
+}
+
+/// Where a glob pattern starts, and the rest of it: `/` on Unix; on
+/// Windows a drive (`C:/`), a share (`//server/share/`), or the profile
+/// as `~` expanded it (`C:\Users\me`, up to the first slash) when it has no
+/// wildcard; `.` for anything else.
+fn glob_root(pattern: &str) -> (PathBuf, &str) {
+    if let Some(share) = pattern.strip_prefix("//") {
+        let mut pieces = share.splitn(3, '/');
+        if let (Some(server), Some(name)) = (pieces.next(), pieces.next()) {
+            if !server.is_empty()
+                && !name.is_empty()
+                && !server.contains(['*', '?'])
+                && !name.contains(['*', '?'])
+            {
+                let rest = pieces.next().unwrap_or("");
+                return (PathBuf::from(format!("//{server}/{name}/")), rest);
+            }
+        }
+    }
+    if let Some(rest) = pattern.strip_prefix('/') {
+        return (PathBuf::from("/"), rest);
+    }
+    let (first, rest) = pattern.split_once('/').unwrap_or((pattern, ""));
+    if first.is_empty() || first.contains(['*', '?']) || rest.is_empty() {
+        return (PathBuf::from("."), pattern);
+    }
+    if first.len() == 2 && first.ends_with(':') {
+        return (PathBuf::from(format!("{first}/")), rest);
+    }
+    (PathBuf::from(first), rest)
 }
 
 /// Why an include set is refused past its budget.

@@ -27,12 +27,8 @@ pub use memo::MemoFs;
 pub const MAX_CONFIG_BYTES: usize = 4 * 1024 * 1024;
 
 /// Which client platform the config is for (ControlMaster does not work on
-/// Windows' OpenSSH).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Platform {
-    Unix,
-    Windows,
-}
+/// Windows' OpenSSH, paths and permissions read differently there).
+pub use crate::ssh::config::platform::Platform;
 
 /// Everything the rules look at.
 pub struct LintContext<'a> {
@@ -51,6 +47,8 @@ pub struct LintContext<'a> {
     /// Resolutions already computed in this run, by host argument: several
     /// rules resolve the same aliases.
     resolved: RefCell<HashMap<String, Rc<Resolution>>>,
+    /// Reads files' owners and ACLs (Windows; see [`LintContext::with_security`]).
+    pub security: Option<&'a dyn crate::ssh::windows::SecurityReader>,
     /// Runs `Match exec` commands; only set when the user allowed it.
     exec: Option<&'a ExecFn>,
     /// The parsed files every resolution of this run shares.
@@ -77,6 +75,18 @@ impl<'a> LintContext<'a> {
         fs: &'a dyn ConfigFs,
         local: &'a LocalFacts,
         allow_exec: bool,
+    ) -> std::io::Result<Self> {
+        Self::load_on(main, fs, local, allow_exec, Platform::current())
+    }
+
+    /// [`LintContext::load`] for the ssh of `platform` (whose Include paths
+    /// read differently: Win32-OpenSSH takes drive letters and backslashes).
+    pub fn load_on(
+        main: &Path,
+        fs: &'a dyn ConfigFs,
+        local: &'a LocalFacts,
+        allow_exec: bool,
+        platform: Platform,
     ) -> std::io::Result<Self> {
         use crate::fsread::{SSH_INCLUDE_SET_BYTES, SSH_INCLUDE_SET_FILES};
         let bytes = fs.read(main)?;
@@ -111,7 +121,7 @@ impl<'a> LintContext<'a> {
                 continue;
             }
             let includer = std::sync::Arc::clone(&files[next]);
-            for (line, path) in include_sites_of(&includer, local, &fs, &mut globs) {
+            for (line, path) in include_sites_of(&includer, local, &fs, &mut globs, platform) {
                 if seen.contains(&path) || fs.is_dir(&path) {
                     continue;
                 }
@@ -152,11 +162,8 @@ impl<'a> LintContext<'a> {
             fs,
             local,
             allow_exec,
-            platform: if cfg!(windows) {
-                Platform::Windows
-            } else {
-                Platform::Unix
-            },
+            platform,
+            security: crate::ssh::windows::system_reader(),
             ssh: crate::ssh::release::which::Choice::of_version(
                 crate::ssh::config::resolve::modelled_version(),
             ),
@@ -181,7 +188,9 @@ impl<'a> LintContext<'a> {
             let mut index: HashMap<PathBuf, Vec<(usize, usize)>> = HashMap::new();
             let mut globs = self.globs.borrow_mut();
             for (at, file) in self.files.iter().enumerate() {
-                for (line, target) in include_sites_of(file, self.local, &self.fs, &mut globs) {
+                for (line, target) in
+                    include_sites_of(file, self.local, &self.fs, &mut globs, self.platform)
+                {
                     let sites = index.entry(target).or_default();
                     if sites.last() != Some(&(at, line)) {
                         sites.push((at, line));
@@ -203,6 +212,13 @@ impl<'a> LintContext<'a> {
         self
     }
 
+    /// Judges files' ACLs with `security` (default: this machine's, on
+    /// Windows only).
+    pub fn with_security(mut self, security: &'a dyn crate::ssh::windows::SecurityReader) -> Self {
+        self.security = Some(security);
+        self
+    }
+
     /// Lets `Match exec` blocks run their command (the user allowed it).
     pub fn with_exec(mut self, exec: &'a ExecFn) -> Self {
         self.exec = Some(exec);
@@ -221,6 +237,7 @@ impl<'a> LintContext<'a> {
         Resolver::new(&self.fs, self.local, policy)
             .with_cache(&self.cache)
             .with_version(self.ssh.semantics)
+            .with_platform(self.platform)
             .resolve_sources(&[ConfigSource::explicit(&self.main)], host)
     }
 
@@ -241,20 +258,13 @@ impl<'a> LintContext<'a> {
     }
 }
 
-/// The files an Include line of `file` names (globs expanded).
-pub fn include_targets(file: &SourceFile, local: &LocalFacts, fs: &dyn ConfigFs) -> Vec<PathBuf> {
-    include_sites_of(file, local, fs, &mut GlobMemo::default())
-        .into_iter()
-        .map(|(_, path)| path)
-        .collect()
-}
-
 /// (line, target) for each file each Include line of `file` names.
 fn include_sites_of(
     file: &SourceFile,
     local: &LocalFacts,
     fs: &dyn ConfigFs,
     globs: &mut GlobMemo,
+    platform: Platform,
 ) -> Vec<(usize, PathBuf)> {
     let home = local.home.to_string_lossy().into_owned();
     let mut out = Vec::new();
@@ -266,11 +276,7 @@ fn include_sites_of(
             continue;
         }
         for arg in &d.args {
-            let pattern = if arg.value.starts_with('/') || arg.value.starts_with('~') {
-                arg.value.clone()
-            } else {
-                format!("~/.ssh/{}", arg.value)
-            };
+            let pattern = platform.include_pattern(&arg.value, true);
             let found = globs.get(fs, &tilde_expand(&pattern, &home));
             out.extend(found.iter().map(|p| (line.index, p.clone())));
         }

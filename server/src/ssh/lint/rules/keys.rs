@@ -25,22 +25,22 @@ const DEFAULT_KEYS: &[&str] = &[
 ];
 
 /// One IdentityFile line whose path gord can work out.
-struct Identity<'c> {
-    file: &'c SourceFile,
-    line: usize,
-    arg: &'c Arg,
-    path: PathBuf,
+pub(super) struct Identity<'c> {
+    pub file: &'c SourceFile,
+    pub line: usize,
+    pub arg: &'c Arg,
+    pub path: PathBuf,
 }
 
 impl Identity<'_> {
     /// A finding on the path as the line writes it.
-    fn finding(&self, code: &'static str, severity: Severity, message: String) -> Finding {
+    pub fn finding(&self, code: &'static str, severity: Severity, message: String) -> Finding {
         let span = self.arg.span.clone();
         span_finding(code, severity, self.file, self.line, span, message)
     }
 }
 
-fn identities<'c>(ctx: &'c LintContext) -> Vec<Identity<'c>> {
+pub(super) fn identities<'c>(ctx: &'c LintContext) -> Vec<Identity<'c>> {
     let mut out = Vec::new();
     for file in &ctx.files {
         for (line, d) in directives(file) {

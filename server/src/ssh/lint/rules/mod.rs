@@ -11,6 +11,7 @@ mod release;
 mod remote;
 mod security;
 mod support;
+mod windows;
 
 use crate::ssh::lint::Rule;
 
@@ -145,6 +146,21 @@ pub fn catalogue() -> Vec<Rule> {
             "SSH033",
             "Match criterion newer than the user's ssh",
             release::newer_match_criterion,
+        ),
+        Rule::new(
+            "SSH043",
+            "File Win32-OpenSSH refuses for its owner or ACL",
+            windows::acl_refused,
+        ),
+        Rule::new(
+            "SSH044",
+            "Owner and ACL not readable",
+            windows::acl_unreadable,
+        ),
+        Rule::new(
+            "SSH045",
+            "Path starting with ~\\ on Windows",
+            windows::tilde_backslash,
         ),
     ]
 }

@@ -515,12 +515,7 @@ pub fn host_words(host: &str) -> String {
 /// The targets of one Include argument, as ssh expands them.
 pub fn include_arg_targets(ctx: &LintContext, value: &str) -> (String, Vec<PathBuf>) {
     let home = ctx.local.home.to_string_lossy().into_owned();
-    let pattern = if value.starts_with('/') || value.starts_with('~') {
-        value.to_string()
-    } else {
-        format!("~/.ssh/{value}")
-    };
-    let pattern = tilde_expand(&pattern, &home);
+    let pattern = tilde_expand(&ctx.platform.include_pattern(value, true), &home);
     let found = ctx.glob(&pattern).to_vec();
     (pattern, found)
 }
@@ -647,7 +642,7 @@ pub fn local_path(ctx: &LintContext, text: &str) -> Option<PathBuf> {
             _ => return None,
         }
     }
-    out.starts_with('/').then(|| PathBuf::from(out))
+    ctx.platform.is_absolute(&out).then(|| PathBuf::from(out))
 }
 
 /// Looks a keyword up, for lines already known to be directives.
