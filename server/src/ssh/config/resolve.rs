@@ -91,8 +91,22 @@ impl ConfigSource {
         }
     }
 
-    /// What ssh reads without -F: ~/.ssh/config, then /etc/ssh/ssh_config.
+    /// What ssh reads without -F: ~/.ssh/config, then /etc/ssh/ssh_config
+    /// (on Windows `%ProgramData%\ssh\ssh_config`).
     pub fn defaults(home: &Path) -> Vec<Self> {
+        let program_data = std::env::var_os("ProgramData")
+            .filter(|v| !v.is_empty())
+            .map_or_else(|| PathBuf::from("C:\\ProgramData"), PathBuf::from);
+        Self::defaults_on(home, Platform::current(), &program_data)
+    }
+
+    /// [`ConfigSource::defaults`] for the ssh of `platform`. Win32-OpenSSH
+    /// checks the system file's permissions too (readconf.c under WINDOWS).
+    pub fn defaults_on(home: &Path, platform: Platform, program_data: &Path) -> Vec<Self> {
+        let system = match platform {
+            Platform::Unix => PathBuf::from("/etc/ssh/ssh_config"),
+            Platform::Windows => program_data.join("ssh").join("ssh_config"),
+        };
         vec![
             ConfigSource {
                 path: home.join(".ssh").join("config"),
@@ -101,9 +115,9 @@ impl ConfigSource {
                 required: false,
             },
             ConfigSource {
-                path: PathBuf::from("/etc/ssh/ssh_config"),
+                path: system,
                 user: false,
-                check_permissions: false,
+                check_permissions: platform == Platform::Windows,
                 required: false,
             },
         ]
@@ -1030,6 +1044,75 @@ pub(crate) mod memory {
 mod tests {
     use super::memory::MemoryFs;
     use super::*;
+
+    #[test]
+    fn the_windows_system_config_is_under_program_data_and_checked() {
+        let files = ConfigSource::defaults_on(
+            Path::new("C:\\Users\\me"),
+            Platform::Windows,
+            Path::new("D:\\ProgramData"),
+        );
+        assert_eq!(
+            files[1].path,
+            Path::new("D:\\ProgramData").join("ssh").join("ssh_config")
+        );
+        assert!(files[1].check_permissions && !files[1].user);
+        let unix =
+            ConfigSource::defaults_on(Path::new("/home/me"), Platform::Unix, Path::new("/x"));
+        assert_eq!(unix[1].path, Path::new("/etc/ssh/ssh_config"));
+        assert!(!unix[1].check_permissions);
+    }
+
+    #[test]
+    fn glob_roots_are_drives_shares_and_the_expanded_profile() {
+        assert_eq!(
+            glob_root("C:/Users/me/*"),
+            (PathBuf::from("C:/"), "Users/me/*")
+        );
+        assert_eq!(
+            glob_root("//files/home/me/*.conf"),
+            (PathBuf::from("//files/home/"), "me/*.conf")
+        );
+        assert_eq!(
+            glob_root("C:\\Users\\me/.ssh/conf.d/*"),
+            (PathBuf::from("C:\\Users\\me"), ".ssh/conf.d/*")
+        );
+        assert_eq!(glob_root("/etc/ssh/*"), (PathBuf::from("/"), "etc/ssh/*"));
+        // Odd shapes fall back to the current directory, never panic.
+        for odd in [
+            "", "/", "//", "///", "//*/x/*", "//a", "*/x", "a*", "C:", "::/*",
+        ] {
+            let (root, rest) = glob_root(odd);
+            assert!(odd.ends_with(rest), "{odd:?} -> {root:?} {rest:?}");
+        }
+    }
+
+    #[test]
+    fn a_windows_ssh_reads_includes_with_backslashes_and_drive_letters() {
+        let fs = MemoryFs::with(&[
+            (
+                "/cfg",
+                "Include C:\\ssh\\*.conf\nHost b\n  Include conf.d\\b\n",
+            ),
+            ("C:/ssh/a.conf", "User from-a\n"),
+            ("C:\\Users\\me/.ssh/conf.d/b", "Port 2222\n"),
+        ]);
+        let local = LocalFacts {
+            home: "C:\\Users\\me".into(),
+            ..facts()
+        };
+        let r = Resolver::new(&fs, &local, ExecPolicy::Deny)
+            .with_platform(Platform::Windows)
+            .resolve(Path::new("/cfg"), "b");
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+        assert_eq!(r.options.get("user").unwrap().text, "from-a");
+        assert_eq!(r.options.get("port").unwrap().text, "2222");
+        // The same lines on Unix name files that do not exist.
+        let r = Resolver::new(&fs, &local, ExecPolicy::Deny)
+            .with_platform(Platform::Unix)
+            .resolve(Path::new("/cfg"), "b");
+        assert!(r.options.get("user").is_none());
+    }
 
     fn facts() -> LocalFacts {
         LocalFacts {

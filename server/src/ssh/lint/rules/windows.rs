@@ -791,4 +791,41 @@ mod tests {
         let unknown = only(&findings, "SSH001");
         assert_eq!(unknown.len(), 2, "{findings:#?}");
     }
+
+    #[test]
+    fn ssh008_fires_for_the_windows_ssh_even_when_gord_runs_on_linux() {
+        use crate::ssh::release::{Flavour, Release, SshVersion};
+        let windows = crate::ssh::release::which::Choice::of_version(SshVersion::new(
+            Release::new(9, 5, 1),
+            Flavour::Windows,
+        ));
+        let text = "Host *\n  ControlMaster auto\n  ControlPath ~/.ssh/cm-%C\n";
+        let findings = crate::ssh::lint::tests::lint_text_for(text, windows);
+        assert_eq!(only(&findings, "SSH008").len(), 1, "{findings:#?}");
+        let upstream = crate::ssh::release::which::Choice::of_version(SshVersion::new(
+            Release::new(9, 5, 1),
+            Flavour::Upstream,
+        ));
+        let findings = crate::ssh::lint::tests::lint_text_for(text, upstream);
+        assert!(only(&findings, "SSH008").is_empty());
+    }
+
+    #[test]
+    fn ssh045_follows_the_release_that_stopped_expanding_tilde_backslash() {
+        use crate::ssh::release::{Flavour, Release, SshVersion};
+        let text = "Host a\n  IdentityFile ~\\.ssh\\id_ed25519\n";
+        let old = crate::ssh::release::which::Choice::of_version(SshVersion::new(
+            Release::new(8, 6, 1),
+            Flavour::Windows,
+        ));
+        assert!(only(&crate::ssh::lint::tests::lint_text_for(text, old), "SSH045").is_empty());
+        let new = crate::ssh::release::which::Choice::of_version(SshVersion::new(
+            Release::new(9, 5, 1),
+            Flavour::Windows,
+        ));
+        assert_eq!(
+            only(&crate::ssh::lint::tests::lint_text_for(text, new), "SSH045").len(),
+            1
+        );
+    }
 }
