@@ -29,4 +29,5 @@ mod ssh_difffuzz;
 mod ssh_parity;
 mod ssh_release_cli;
 mod ssh_release_parity;
+mod ssh_windows_cli;
 mod vscode_settings;

@@ -61,7 +61,8 @@ pub fn diagnostics_for(
     ssh: crate::ssh::release::which::Choice,
 ) -> Linted {
     let mut by_file: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
-    let mut ctx = match LintContext::load(main, fs, local, false) {
+    let platform = crate::ssh::config::platform::Platform::of(ssh.semantics.flavour);
+    let mut ctx = match LintContext::load_on(main, fs, local, false, platform) {
         Ok(ctx) => ctx,
         Err(e) => {
             // Say why nothing else is reported, on the first line.
@@ -200,7 +201,8 @@ pub fn hover_for(
     ssh: crate::ssh::release::which::Choice,
 ) -> Option<Hover> {
     let summary = ssh.summary();
-    let ctx = LintContext::load(main, fs, local, false)
+    let platform = crate::ssh::config::platform::Platform::of(ssh.semantics.flavour);
+    let ctx = LintContext::load_on(main, fs, local, false, platform)
         .ok()?
         .with_ssh(ssh);
     let file = ctx.file(main)?;

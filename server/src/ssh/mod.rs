@@ -139,11 +139,12 @@ fn load_config<'a>(
     config: Option<&Path>,
     local: &'a LocalFacts,
     allow_exec: bool,
+    platform: config::platform::Platform,
 ) -> Result<(std::path::PathBuf, lint::LintContext<'a>), String> {
     let path = config
         .map(Path::to_path_buf)
         .unwrap_or_else(default_config_path);
-    let ctx = lint::LintContext::load(&path, &RealFs, local, allow_exec)
+    let ctx = lint::LintContext::load_on(&path, &RealFs, local, allow_exec, platform)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     Ok((path, ctx))
 }
@@ -164,7 +165,8 @@ pub fn lint_config_for(
     ssh: &release::which::Choice,
 ) -> Result<(std::path::PathBuf, Vec<crate::finding::Finding>), String> {
     let local = LocalFacts::current();
-    let (path, ctx) = load_config(config, &local, allow_exec)?;
+    let platform = config::platform::Platform::of(ssh.semantics.flavour);
+    let (path, ctx) = load_config(config, &local, allow_exec, platform)?;
     let mut ctx = ctx.with_ssh(ssh.clone());
     if allow_exec {
         ctx = ctx.with_exec(&match_exec);
@@ -177,7 +179,7 @@ pub fn lint_config_for(
 /// makes the write refuse rather than apply edits to the wrong bytes.
 pub fn plan_fixes(config: Option<&Path>) -> Result<(std::path::PathBuf, fix::FixPlan), String> {
     let local = LocalFacts::current();
-    let (path, ctx) = load_config(config, &local, false)?;
+    let (path, ctx) = load_config(config, &local, false, config::platform::Platform::current())?;
     let findings = lint::lint(&ctx);
     let read = |p: &Path| ctx.file(p).filter(|f| f.utf8).map(|f| f.text.clone());
     Ok((path, fix::plan(&findings, &read)))
@@ -269,7 +271,8 @@ pub fn resolve_all_for(
     listing: release::listing::Listing,
 ) -> Result<Vec<HostResolution>, String> {
     let local = LocalFacts::current();
-    let (_, ctx) = load_config(config, &local, false)?;
+    let platform = config::platform::Platform::of(version.flavour);
+    let (_, ctx) = load_config(config, &local, false, platform)?;
     let ctx = ctx.with_ssh(release::which::Choice::of_version(version));
     let mut hosts: Vec<String> = Vec::new();
     let mut seen = std::collections::HashSet::new();

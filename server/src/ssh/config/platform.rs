@@ -25,6 +25,16 @@ impl Platform {
         }
     }
 
+    /// The platform of an ssh build: Windows for Win32-OpenSSH, else the
+    /// one gord runs on.
+    pub fn of(flavour: crate::ssh::release::Flavour) -> Platform {
+        if flavour == crate::ssh::release::Flavour::Windows {
+            Platform::Windows
+        } else {
+            Platform::current()
+        }
+    }
+
     /// `path_absolute`: on Unix a leading `/`; on Windows
     /// (`is_absolute_path`) also a leading `\`, a drive letter (`c:`, with or
     /// without a slash after it), or `__PROGRAMDATA__`, each possibly after
