@@ -924,14 +924,14 @@ pub fn glob(fs: &dyn ConfigFs, pattern: &str) -> Vec<PathBuf> {
                         continue;
                     }
                     if match_pattern(&name, part) {
-                        let path = dir.join(&name);
+                        let path = slash_join(dir, &name);
                         if last || fs.is_dir(&path) {
                             next.push(path);
                         }
                     }
                 }
             } else {
-                let path = dir.join(part);
+                let path = slash_join(dir, part);
                 if last || fs.is_dir(&path) {
                     next.push(path);
                 }
@@ -941,6 +941,18 @@ pub fn glob(fs: &dyn ConfigFs, pattern: &str) -> Vec<PathBuf> {
     }
     current.sort();
     current
+}
+
+/// `dir/name` with a forward slash on every platform, as glob(3) builds
+/// its matches (Win32-OpenSSH then prints `C:\\Users\\me/.ssh/conf.d/work`).
+fn slash_join(dir: &Path, name: &str) -> PathBuf {
+    let mut joined = dir.as_os_str().to_os_string();
+    let last = dir.as_os_str().as_encoded_bytes().last().copied();
+    if !(last == Some(b'/') || (cfg!(windows) && last == Some(b'\\'))) {
+        joined.push("/");
+    }
+    joined.push(name);
+    PathBuf::from(joined)
 }
 
 /// Where a glob pattern starts, and the rest of it: `/` on Unix; on
