@@ -95,7 +95,7 @@ fn the_windows_sidecar_refuses_what_win32_openssh_refuses_by_acl() {
     write(&root.join("keys/private"), "key", 0o600);
     let config = root.join("config");
     let text = format!(
-        "Include {}\\conf.d\\*.conf\nHost a\n  IdentityFile {}\n  IdentityFile {}\n",
+        "Include \"{}\\conf.d\\*.conf\"\nHost a\n  IdentityFile \"{}\"\n  IdentityFile \"{}\"\n",
         z(&root),
         z(&root.join("keys/readable")),
         z(&root.join("keys/private")).replace('\\', "/"),

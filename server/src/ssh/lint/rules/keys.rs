@@ -68,7 +68,8 @@ pub(super) fn identities<'c>(ctx: &'c LintContext) -> Vec<Identity<'c>> {
 }
 
 fn exists(ctx: &LintContext, path: &Path) -> bool {
-    ctx.fs.mode_and_owner(path).is_some()
+    // Not `mode_and_owner`: Windows has no Unix mode, and its keys exist too.
+    ctx.fs.exists(path)
 }
 
 fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
