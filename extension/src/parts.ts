@@ -276,9 +276,16 @@ export function mergeStatusView(view: StatusView, ui: Section | undefined, count
       return merge(view);
     case "running":
       return view.last === undefined ? view : { kind: "running", last: merge(view.last) };
-    default:
+    case "starting":
+    case "ready":
+    case "stopped":
       return view;
   }
+}
+
+/** The `version` of an extension's package.json (`Extension.packageJSON`), or "". */
+export function extensionVersion(packageJson: unknown): string {
+  return isObject(packageJson) && typeof packageJson["version"] === "string" ? packageJson["version"] : "";
 }
 
 /** Text for HTML. */

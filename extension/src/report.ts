@@ -14,6 +14,7 @@ import {
   type ReportResult,
   type SendRequest,
 } from "./protocol";
+import { PARTS_PROTOCOL, UI_COMMANDS, mergeReport, type PartAction, type Section } from "./parts";
 import { reportPage, resolveAction, type ReportMessage } from "./reportPage";
 
 /** Applies a fix's LSP WorkspaceEdit (the language client converts it). */
@@ -28,8 +29,44 @@ export class ReportView implements vscode.Disposable {
   private fleet: FleetReport | undefined;
   /** Set by the session when a client runs, to apply edit-only fixes. */
   applyEdit: ApplyLspEdit | undefined;
+  /** The other part's share, when the UI part runs the SSH checks (see parts.ts). */
+  private split: { ui: Section | undefined; machines: 1 | 2; remoteName: string | undefined } | undefined;
 
-  constructor(private readonly extensionUri: vscode.Uri) {}
+  /** `fixCommand`: the command that runs a fix's argv on this part's machine. */
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly fixCommand = "gord.runFixCommand",
+  ) {}
+
+  /** The UI part's section (undefined: it has none yet), merged into the page from now on. */
+  setUiSection(ui: Section | undefined, machines: 1 | 2, remoteName: string | undefined): void {
+    this.split = { ui, machines, remoteName };
+    this.render();
+  }
+
+  /** Back to one part: the UI part is gone. */
+  clearUiSection(): void {
+    this.split = undefined;
+    this.render();
+  }
+
+  private page(): string {
+    if (this.split === undefined) {
+      return this.fragment;
+    }
+    return mergeReport(this.fragment, this.split.ui, this.split.machines, this.split.remoteName);
+  }
+
+  private render(): void {
+    if (this.panel !== undefined) {
+      this.panel.webview.html = reportPage(this.page(), nonce());
+    }
+  }
+
+  /** The sidecar's HTML fragment of the last report (the UI part sends it to the workspace part). */
+  get fragmentHtml(): string {
+    return this.fragment;
+  }
 
   /** Whether the view is open, so it is worth refreshing. */
   get isOpen(): boolean {
@@ -41,9 +78,7 @@ export class ReportView implements vscode.Disposable {
     this.fragment = result.html;
     this.report = result.report;
     this.fleet = result.fleet;
-    if (this.panel !== undefined) {
-      this.panel.webview.html = reportPage(this.fragment, nonce());
-    }
+    this.render();
   }
 
   /** Fetches the last report (`gord/report`) and updates the view. */
@@ -65,7 +100,7 @@ export class ReportView implements vscode.Disposable {
       localResourceRoots: [],
     });
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, "extension", "media", "icon.png");
-    panel.webview.html = reportPage(this.fragment, nonce());
+    panel.webview.html = reportPage(this.page(), nonce());
     panel.webview.onDidReceiveMessage((message: ReportMessage) => this.onMessage(message));
     panel.onDidDispose(() => {
       this.panel = undefined;
@@ -77,7 +112,20 @@ export class ReportView implements vscode.Disposable {
     this.panel?.dispose();
   }
 
-  private async onMessage(message: ReportMessage): Promise<void> {
+  /** A click in the page (or relayed by the workspace part, for the UI part). */
+  async onMessage(message: ReportMessage): Promise<void> {
+    if (message.part === "ui" && this.split !== undefined) {
+      // The UI part's findings: only it holds their fixes, on its machine.
+      const relayed: PartAction = { protocol: PARTS_PROTOCOL };
+      for (const key of ["action", "check", "host", "finding"] as const) {
+        const value = message[key];
+        if (typeof value === "string") {
+          relayed[key] = value;
+        }
+      }
+      await vscode.commands.executeCommand(UI_COMMANDS.reportAction, relayed);
+      return;
+    }
     const action = resolveAction(this.report, message, this.fleet);
     if (action === undefined) {
       return;
@@ -95,7 +143,8 @@ export class ReportView implements vscode.Disposable {
     }
   }
 
-  private async runFix(fix: Fix): Promise<void> {
+  /** Applies a fix's edit and runs its command (on this part's machine). */
+  async runFix(fix: Fix): Promise<void> {
     if (fix.edit !== undefined && this.applyEdit !== undefined) {
       const applied = await this.applyEdit(fix.edit);
       if (!applied) {
@@ -103,12 +152,12 @@ export class ReportView implements vscode.Disposable {
       }
     }
     if (fix.command !== undefined) {
-      await vscode.commands.executeCommand("gord.runFixCommand", fix.command);
+      await vscode.commands.executeCommand(this.fixCommand, fix.command);
     }
   }
 }
 
-async function openLocation(location: Location): Promise<void> {
+export async function openLocation(location: Location): Promise<void> {
   const { start, end } = location.range;
   await vscode.window.showTextDocument(vscode.Uri.parse(location.uri), {
     selection: new vscode.Range(start.line, start.character, end.line, end.character),
