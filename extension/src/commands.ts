@@ -26,10 +26,10 @@ import type { CommandHost } from "./commandHost";
 export function registerCommands(host: CommandHost): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand("gord.runHealthCheck", () =>
-      withSidecar(host, "Health check", async (send) => {
+      withSidecar(host, "Health check", (send) =>
         // Both machines' checks, then the one report.
-        await Promise.all([host.parts?.runUiChecks(), runHealthCheck(host.report, send)]);
-      }),
+        runHealthCheck(host.report, send, host.parts?.runUiChecks()),
+      ),
     ),
     vscode.commands.registerCommand("gord.showReport", () =>
       withSidecar(host, "Showing the report", async (send) => {

@@ -57,9 +57,20 @@ export class ReportView implements vscode.Disposable {
     return mergeReport(this.fragment, this.split.ui, this.split.machines, this.split.remoteName);
   }
 
+  /** The fragment the open view shows, so an update that changes nothing does not reload it. */
+  private shown: string | undefined;
+
   private render(): void {
-    if (this.panel !== undefined) {
-      this.panel.webview.html = reportPage(this.page(), nonce());
+    if (this.panel === undefined) {
+      return;
+    }
+    // Reloading a webview takes the focus (a palette opening at that moment
+    // closes): only when what it shows changed, as when the other part's
+    // section moves from running to idle with the same report.
+    const page = this.page();
+    if (page !== this.shown) {
+      this.shown = page;
+      this.panel.webview.html = reportPage(page, nonce());
     }
   }
 
@@ -100,10 +111,12 @@ export class ReportView implements vscode.Disposable {
       localResourceRoots: [],
     });
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, "extension", "media", "icon.png");
-    panel.webview.html = reportPage(this.page(), nonce());
+    this.shown = this.page();
+    panel.webview.html = reportPage(this.shown, nonce());
     panel.webview.onDidReceiveMessage((message: ReportMessage) => this.onMessage(message));
     panel.onDidDispose(() => {
       this.panel = undefined;
+      this.shown = undefined;
     });
     this.panel = panel;
   }
@@ -176,11 +189,19 @@ export async function showReport(view: ReportView, send: SendRequest): Promise<v
   view.reveal();
 }
 
-/** `gord.runHealthCheck`: runs every check now, then shows the report. */
-export async function runHealthCheck(view: ReportView, send: SendRequest): Promise<HealthReport> {
-  const report = await vscode.window.withProgress(
+/**
+ * `gord.runHealthCheck`: runs every check now, then shows the report.
+ * `alongside`: the other part's checks, run at the same time; the report
+ * waits for them too, so it opens once, with both.
+ */
+export async function runHealthCheck(
+  view: ReportView,
+  send: SendRequest,
+  alongside: Promise<unknown> = Promise.resolve(),
+): Promise<HealthReport> {
+  const [report] = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: "Go Remote Doctor: running health checks" },
-    () => send(Health, { refresh: true }),
+    () => Promise.all([send(Health, { refresh: true }), alongside]),
   );
   await showReport(view, send);
   return report;
