@@ -3,7 +3,7 @@
 //! the user's release (SSH033; keywords are SSH001's).
 
 use crate::finding::{Finding, Range, Severity, Subject};
-use crate::ssh::lint::rules::support::{directives, finding};
+use crate::ssh::lint::rules::support::{directives, finding, BARE_CRITERIA};
 use crate::ssh::lint::{span_range, LintContext};
 use crate::ssh::release::history::{self, Knows};
 
@@ -29,9 +29,6 @@ pub fn ssh_followed(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding
         .with_rule_page(),
     );
 }
-
-/// `Match` criteria that take no argument.
-const BARE_CRITERIA: &[&str] = &["all", "canonical", "final"];
 
 /// SSH033: a `Match` criterion the user's release does not know yet.
 pub fn newer_match_criterion(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
