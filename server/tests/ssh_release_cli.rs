@@ -218,3 +218,69 @@ fn ssh_dss_is_refused_from_9_8() {
         refused.stderr
     );
 }
+
+/// macOS's ssh (Apple's build, `OpenSSH_9.9p2, LibreSSL 3.3.6`) accepts its
+/// own flags and `ssh -G` prints two of them; any other ssh stops on them,
+/// and lint offers the IgnoreUnknown line that lets both read the file.
+#[test]
+fn apple_s_build_accepts_and_prints_its_own_keywords() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = file(
+        dir.path(),
+        "config",
+        "Host a.test\n  UseKeychain yes\n  AppleMultipath yes\n",
+        0o600,
+    );
+    let config = config.to_str().unwrap();
+    let mac = file(
+        dir.path(),
+        "ssh-mac",
+        "#!/bin/sh\necho 'OpenSSH_9.9p2, LibreSSL 3.3.6' >&2\n",
+        0o755,
+    );
+    for (flag, value) in [
+        ("--ssh-version", "9.9p2-apple"),
+        ("--ssh", mac.to_str().unwrap()),
+    ] {
+        let resolved = resolve_a(config, flag, value);
+        assert_eq!(resolved.code, 0, "{}", resolved.stderr);
+        let out = &resolved.stdout;
+        assert!(
+            out.contains(
+                "\nnohostauthenticationforlocalhost no\nnohostauthenticationforproxycommand no\n"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains("\nenableescapecommandline no\napplemultipath yes\n"),
+            "{out}"
+        );
+        assert!(!out.contains("usekeychain"), "{out}");
+    }
+
+    let linux = resolve_a(config, "--ssh-version", "9.9p2");
+    assert_eq!(linux.code, 2);
+    assert!(
+        linux
+            .stderr
+            .contains("line 2: Bad configuration option: usekeychain"),
+        "{}",
+        linux.stderr
+    );
+    assert!(!linux.stdout.contains("applemultipath"));
+
+    let lint = run(&["ssh", "lint", "-F", config, "--ssh-version", "9.6p1-debian"]);
+    assert!(
+        lint.stdout.contains(
+            "error[SSH001] UseKeychain is a keyword of Apple's OpenSSH only: your Debian's OpenSSH 9.6p1 does not know it"
+        ),
+        "{}",
+        lint.stdout
+    );
+    assert!(
+        lint.stdout
+            .contains("fix: Add \"IgnoreUnknown UseKeychain\" at the top of the config"),
+        "{}",
+        lint.stdout
+    );
+}

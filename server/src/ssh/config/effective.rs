@@ -41,6 +41,8 @@ const FLAGS: &[(&str, &str)] = &[
     ("identitiesonly", "no"),
     ("kbdinteractiveauthentication", "yes"),
     ("nohostauthenticationforlocalhost", "no"),
+    // Apple's build only.
+    ("nohostauthenticationforproxycommand", "no"),
     ("passwordauthentication", "yes"),
     ("permitlocalcommand", "no"),
     ("proxyusefdpass", "no"),
@@ -57,6 +59,8 @@ const FLAGS: &[(&str, &str)] = &[
     ("visualhostkey", "no"),
     ("updatehostkeys", "@updatehostkeys"),
     ("enableescapecommandline", "no"),
+    // Apple's build only.
+    ("applemultipath", "no"),
     ("warnweakcrypto", "yes"),
 ];
 
