@@ -284,3 +284,27 @@ fn apple_s_build_accepts_and_prints_its_own_keywords() {
         lint.stdout
     );
 }
+
+/// A LocalForward socket path that fits Linux's 108-byte `sun_path` but not
+/// macOS's 104: flagged when the user's ssh is Apple's, on its line.
+#[test]
+fn a_forward_socket_too_long_for_macos_is_flagged_for_apple_s_ssh() {
+    let dir = tempfile::tempdir().unwrap();
+    let socket = "/Users/me/Library/Containers/com.example.dbtool/Data/tmp/sockets/forwarded-postgres-conn-%n-port-5432.sock";
+    let config = file(
+        dir.path(),
+        "config",
+        &format!("Host db\n  HostName db.example.com\n  LocalForward {socket} localhost:5432\n"),
+        0o600,
+    );
+    let config = config.to_str().unwrap();
+    let mac = run(&["ssh", "lint", "-F", config, "--ssh-version", "9.9p2-apple"]);
+    let expanded = socket.replace("%n", "db");
+    let expected = format!(
+        "{config}:3:16: error[SSH047] For db this LocalForward listens on a socket path of 106 bytes ({expanded}): ssh logs \"Local listening path too long: {expanded}\" and does not forward it"
+    );
+    assert!(mac.stdout.contains(&expected), "{}", mac.stdout);
+    assert!(mac.stdout.contains("104 bytes with its final NUL on macOS"));
+    let linux = run(&["ssh", "lint", "-F", config, "--ssh-version", "9.2p1-debian"]);
+    assert!(!linux.stdout.contains("SSH047"), "{}", linux.stdout);
+}

@@ -10,6 +10,7 @@ mod proxy;
 mod release;
 mod remote;
 mod security;
+mod sockets;
 mod support;
 
 use crate::ssh::lint::Rule;
@@ -145,6 +146,11 @@ pub fn catalogue() -> Vec<Rule> {
             "SSH033",
             "Match criterion newer than the user's ssh",
             release::newer_match_criterion,
+        ),
+        Rule::new(
+            "SSH047",
+            "Socket path too long for a Unix socket",
+            sockets::socket_path_too_long,
         ),
     ]
 }
