@@ -388,6 +388,23 @@ mod tests {
     }
 
     #[test]
+    fn ssh007_uses_macos_s_104_bytes_for_apple_s_ssh() {
+        // /home/me/ + 30 + /sockets/ + 40 (%C) = 88 bytes: with the 17-byte
+        // suffix 105, which fits Linux's 107 and not macOS's 103.
+        let dir = "a".repeat(30);
+        let text = format!("Host db\n  ControlMaster auto\n  ControlPath ~/{dir}/sockets/%C\n");
+        assert!(only(&lint_text(&text), "SSH007").is_empty());
+        let apple = crate::ssh::release::which::Choice::of_version(
+            crate::ssh::release::parse_version_argument("10.0p2-apple").unwrap(),
+        );
+        let mac = crate::ssh::lint::tests::lint_text_for(&text, apple);
+        let f = only(&mac, "SSH007");
+        assert_eq!(f.len(), 1, "{mac:#?}");
+        assert_says(f[0], "expands to 88 bytes");
+        assert_says(f[0], "fit in 104 bytes with its final NUL");
+    }
+
+    #[test]
     fn ssh031_flags_a_controlpath_in_a_missing_directory() {
         let text = "Host *\n  ControlMaster auto\n  ControlPath ~/.ssh/sockets/%r@%h-%p\n";
         let f = lint_one(text, "SSH031");
