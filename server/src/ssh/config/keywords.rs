@@ -184,7 +184,7 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("compressionlevel", Unsupported),
     kw("gssapiauthentication", Opaque),
     kw("gssapidelegatecredentials", Opaque),
-    kw("pkcs11provider", Opaque),
+    kw("pkcs11provider", Str),
     kw("smartcarddevice", Opaque),
     kw("forwardagent", ForwardAgent),
     kw("forwardx11", Flag),

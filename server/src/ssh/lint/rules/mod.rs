@@ -6,6 +6,7 @@ mod errors;
 mod files;
 mod keys;
 mod keywords;
+mod macos;
 mod proxy;
 mod release;
 mod remote;
@@ -151,6 +152,16 @@ pub fn catalogue() -> Vec<Rule> {
             "SSH047",
             "Socket path too long for a Unix socket",
             sockets::socket_path_too_long,
+        ),
+        Rule::new(
+            "SSH048",
+            "UseKeychain turned off by PKCS11Provider",
+            macos::keychain_off_with_pkcs11,
+        ),
+        Rule::new(
+            "SSH049",
+            "IdentityAgent names launchd's per-login socket",
+            macos::launchd_socket_named,
         ),
     ]
 }
