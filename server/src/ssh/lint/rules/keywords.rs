@@ -84,24 +84,10 @@ pub fn unknown_keyword(code: &'static str, ctx: &LintContext, out: &mut Vec<Find
                 Knows::OtherFlavour(spelling, _) => Some(spelling),
                 _ => None,
             };
-            let main = ctx.file(&ctx.main);
-            let ignore = spelling
-                .filter(|_| !uses_ignore_unknown)
-                .zip(main)
-                .and_then(|(spelling, main)| {
-                    edit_fix(
-                        main,
-                        format!("Add \"IgnoreUnknown {spelling}\" at the top of the config"),
-                        vec![insert_line_before(
-                            main,
-                            0,
-                            &format!("IgnoreUnknown {spelling}"),
-                        )],
-                        // Another build's keyword means nothing to this ssh; a
-                        // newer release's would be dropped silently by it.
-                        matches!(known, Knows::OtherFlavour(..)),
-                    )
-                });
+            let ignore = spelling.and_then(|spelling| {
+                let main = ctx.file(&ctx.main)?;
+                ignore_unknown_fix(main, spelling, uses_ignore_unknown, &known)
+            });
             let fix = suggestion.and_then(|name| {
                 edit_fix(
                     file,
@@ -120,6 +106,63 @@ pub fn unknown_keyword(code: &'static str, ctx: &LintContext, out: &mut Vec<Find
             out.push(f);
         }
     }
+}
+
+/// The fix that makes ssh skip `spelling` everywhere: a new first line
+/// `IgnoreUnknown SPELLING` in the main config when the config has no
+/// IgnoreUnknown; `,SPELLING` added to the main config's own one when that
+/// one comes first for every host (in its global section, before any
+/// Include or Host/Match); else none, as a second IgnoreUnknown would
+/// change nothing (the first value wins).
+fn ignore_unknown_fix(
+    main: &crate::ssh::config::source::SourceFile,
+    spelling: &str,
+    config_has_one: bool,
+    known: &Knows,
+) -> Option<crate::finding::Fix> {
+    // Another build's keyword means nothing to this ssh; a newer release's
+    // would be dropped silently by it.
+    let safe = matches!(known, Knows::OtherFlavour(..));
+    if !config_has_one {
+        return edit_fix(
+            main,
+            format!("Add \"IgnoreUnknown {spelling}\" at the top of the config"),
+            vec![insert_line_before(
+                main,
+                0,
+                &format!("IgnoreUnknown {spelling}"),
+            )],
+            safe,
+        );
+    }
+    let global = blocks(main).into_iter().next()?;
+    let first = global
+        .lines
+        .iter()
+        .find_map(|line| match &main.lines.get(*line)?.syntax {
+            crate::ssh::config::lexer::LineSyntax::Directive(d)
+                if matches!(d.keyword.as_str(), "ignoreunknown" | "include") =>
+            {
+                Some((*line, d))
+            }
+            _ => None,
+        });
+    let (line, d) = first?;
+    let arg = d.args.first().filter(|_| d.keyword == "ignoreunknown")?;
+    if arg.value.is_empty() || arg.value.contains(|c: char| c.is_whitespace() || c == '"') {
+        return None;
+    }
+    edit_fix(
+        main,
+        format!("Add {spelling} to the IgnoreUnknown on line {}", line + 1),
+        vec![replace(
+            main,
+            line,
+            arg.span.clone(),
+            &format!("{},{spelling}", arg.value),
+        )],
+        safe,
+    )
 }
 
 /// An old keyword name OpenSSH still reads as an alias of a newer one.

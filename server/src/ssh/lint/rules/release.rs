@@ -201,15 +201,32 @@ mod tests {
             "Add \"IgnoreUnknown Tag\" at the top of the config"
         );
         assert!(!fix.safe, "the user's ssh would drop Tag silently");
-        // A config that already has an IgnoreUnknown gets no second one (the
-        // first value wins).
-        let findings = lint_text_for(
-            "IgnoreUnknown Foo\nHost mac\n  UseKeychain yes\n",
-            version("9.6p1"),
-        );
+        // A config whose IgnoreUnknown comes first for every host gets the
+        // keyword added to it (a second line would change nothing: the first
+        // value wins) ...
+        let text = "# mine\nIgnoreUnknown Foo\nHost mac\n  UseKeychain yes\n";
+        let findings = lint_text_for(text, version("9.6p1"));
         let f = only(&findings, "SSH001");
         assert_eq!(f.len(), 1);
-        assert!(f[0].fixes.is_empty(), "{:?}", f[0].fixes);
+        let fix = &f[0].fixes[0];
+        assert_eq!(fix.title, "Add UseKeychain to the IgnoreUnknown on line 2");
+        assert!(fix.safe);
+        let fixed = applied(text, fix);
+        assert_eq!(
+            fixed,
+            "# mine\nIgnoreUnknown Foo,UseKeychain\nHost mac\n  UseKeychain yes\n"
+        );
+        assert!(only(&lint_text_for(&fixed, version("9.6p1")), "SSH001").is_empty());
+        // ... and none when it is in a block or after an Include.
+        for text in [
+            "Host a\n  IgnoreUnknown Foo\nHost mac\n  UseKeychain yes\n",
+            "Include nothing.conf\nIgnoreUnknown Foo\nHost mac\n  UseKeychain yes\n",
+        ] {
+            let findings = lint_text_for(text, version("9.6p1"));
+            let f = only(&findings, "SSH001");
+            assert_eq!(f.len(), 1, "{text}");
+            assert!(f[0].fixes.is_empty(), "{text}: {:?}", f[0].fixes);
+        }
     }
 
     #[test]
