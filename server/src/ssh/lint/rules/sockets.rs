@@ -10,7 +10,7 @@ use crate::finding::{Finding, Severity};
 use crate::ssh::config::effective::{effective_as, Line};
 use crate::ssh::config::lexer::Directive;
 use crate::ssh::lint::rules::support::{
-    host_words, origin_directive, probe_hosts, span_finding, value_finding,
+    directives, host_words, origin_directive, probe_hosts, span_finding, value_finding,
 };
 use crate::ssh::lint::{LintContext, Platform};
 use crate::ssh::release::Flavour;
@@ -95,6 +95,13 @@ pub fn too_long(socket: &Socket, sun_path: usize) -> Option<String> {
 /// socket, after token expansion, for some host.
 pub fn socket_path_too_long(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
     if ctx.platform == Platform::Windows {
+        return;
+    }
+    // Only configs that name such a socket need resolving.
+    let names_one = ctx.files.iter().any(|f| {
+        directives(f).any(|(_, d)| matches!(d.keyword.as_str(), "localforward" | "identityagent"))
+    });
+    if !names_one {
         return;
     }
     let sun_path = sun_path_of(ctx);
