@@ -17,7 +17,12 @@ use crate::ssh::release::Flavour;
 /// Apple's ssh then turns UseKeychain off (its ssh.c: "UseKeychain=yes is
 /// incompatible with PKCS11Provider; disabling", a debug message only).
 pub fn keychain_off_with_pkcs11(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
-    if ctx.ssh.semantics.flavour != Flavour::Apple {
+    let uses_keychain = || {
+        ctx.files
+            .iter()
+            .any(|f| first_args(f, "usekeychain").next().is_some())
+    };
+    if ctx.ssh.semantics.flavour != Flavour::Apple || !uses_keychain() {
         return;
     }
     // By UseKeychain line: the hosts, and where their provider is set.
