@@ -1,8 +1,8 @@
 //! Unix socket paths against `sizeof(sun_path)` of the system the user's ssh
 //! runs on: 104 bytes on macOS, 108 on Linux (the path plus its NUL). The
 //! ControlPath is SSH007's (control.rs); this is the other paths ssh itself
-//! binds or connects to on this machine: a LocalForward's listening socket
-//! and the IdentityAgent socket.
+//! binds or connects to on this machine: a LocalForward's listening socket,
+//! a RemoteForward's local target socket and the IdentityAgent socket.
 
 use std::collections::HashSet;
 
@@ -50,6 +50,9 @@ pub enum Socket {
     /// A LocalForward (or `-D`-style line without a TCP target) listening on
     /// a Unix socket: ssh binds it.
     Listen(String),
+    /// A RemoteForward to a local Unix socket: ssh connects to it for each
+    /// connection the server forwards.
+    Target(String),
     /// IdentityAgent: ssh connects to it.
     Agent(String),
 }
@@ -69,6 +72,12 @@ pub fn socket_of(line: &Line) -> Option<Socket> {
                 .contains('/')
                 .then(|| Socket::Listen(listen.to_string()))
         }
+        "remoteforward" => {
+            let target = line.value.split_whitespace().nth(1)?;
+            target
+                .contains('/')
+                .then(|| Socket::Target(target.to_string()))
+        }
         _ => None,
     }
 }
@@ -82,6 +91,13 @@ pub fn too_long(socket: &Socket, sun_path: usize) -> Option<String> {
         )),
         Socket::Listen(path) if path.len() == sun_path => Some(format!(
             "ssh logs \"unix_listener: path \"{path}\" too long for Unix domain socket\" and does not forward it"
+        )),
+        Socket::Target(path) if path.len() > sun_path => Some(format!(
+            "for each connection the server forwards, ssh logs \"{path}: File name too long\" and refuses it"
+        )),
+        Socket::Target(path) if path.len() == sun_path => Some(format!(
+            "ssh cuts it to {} bytes without a word, so each connection the server forwards fails to connect",
+            sun_path - 1
         )),
         Socket::Agent(path) if path.len() >= sun_path => Some(format!(
             "ssh cuts it to {} bytes without a word, cannot reach the agent there and goes on without it, so the agent's keys are never offered",
@@ -99,7 +115,12 @@ pub fn socket_path_too_long(code: &'static str, ctx: &LintContext, out: &mut Vec
     }
     // Only configs that name such a socket need resolving.
     let names_one = ctx.files.iter().any(|f| {
-        directives(f).any(|(_, d)| matches!(d.keyword.as_str(), "localforward" | "identityagent"))
+        directives(f).any(|(_, d)| {
+            matches!(
+                d.keyword.as_str(),
+                "localforward" | "remoteforward" | "identityagent"
+            )
+        })
     });
     if !names_one {
         return;
@@ -173,6 +194,20 @@ fn socket_finding(
                 None => value_finding(code, Severity::Error, file, line, d, message),
             }
         }
+        Socket::Target(path) => {
+            let message = format!(
+                "For {} this RemoteForward's local socket is {} bytes ({path}): {what}; {limit}: use a shorter path",
+                host_words(host),
+                path.len()
+            );
+            // The local target is the second argument.
+            match d.args.get(1) {
+                Some(arg) => {
+                    span_finding(code, Severity::Error, file, line, arg.span.clone(), message)
+                }
+                None => value_finding(code, Severity::Error, file, line, d, message),
+            }
+        }
         Socket::Agent(path) => {
             let message = format!(
                 "For {} IdentityAgent expands to {} bytes ({path}): {what}; {limit}: link the socket from a shorter path (ln -s {path} ~/.ssh/agent.sock) and name that",
@@ -215,6 +250,12 @@ mod tests {
             "{over}"
         );
         assert_eq!(too_long(&Socket::Agent(path(103)), 104), None);
+        assert_eq!(too_long(&Socket::Target(path(107)), 108), None);
+        let target = too_long(&Socket::Target(path(109)), 108).unwrap();
+        assert!(
+            target.ends_with(": File name too long\" and refuses it"),
+            "{target}"
+        );
         let agent = too_long(&Socket::Agent(path(104)), 104).unwrap();
         assert!(agent.contains("cuts it to 103 bytes"), "{agent}");
     }
@@ -236,6 +277,14 @@ mod tests {
         );
         assert_eq!(
             socket_of(&line("localforward", "[localhost]:8080 [db]:80")),
+            None
+        );
+        assert_eq!(
+            socket_of(&line("remoteforward", "/run/remote.sock /run/local.sock")),
+            Some(Socket::Target(String::from("/run/local.sock")))
+        );
+        assert_eq!(
+            socket_of(&line("remoteforward", "[localhost]:80 [db]:80")),
             None
         );
         assert_eq!(socket_of(&line("identityagent", "SSH_AUTH_SOCK")), None);
@@ -295,5 +344,22 @@ mod tests {
         // launchd's agent socket and the usual names are short.
         let fine = "Host *\n  IdentityAgent /private/tmp/com.apple.launchd.AbCdEf1234/Listeners\nHost b\n  IdentityAgent SSH_AUTH_SOCK\n";
         assert!(only(&lint_text_for(fine, version("10.0p2-apple")), "SSH047").is_empty());
+    }
+
+    #[test]
+    fn ssh047_flags_a_remote_forward_s_long_local_target_on_its_argument() {
+        let path = path_of(109, "local.sock");
+        let text = format!("Host a\n  RemoteForward /run/remote.sock {path}\n");
+        let findings = lint_text(&text);
+        let f = only(&findings, "SSH047");
+        assert_eq!(f.len(), 1, "{findings:#?}");
+        let start = "  RemoteForward /run/remote.sock ".len() as u32;
+        assert_eq!(columns(f[0]), (start, start + 109));
+        assert!(
+            f[0].message
+                .contains("RemoteForward's local socket is 109 bytes"),
+            "{}",
+            f[0].message
+        );
     }
 }
