@@ -1,7 +1,8 @@
 // Builds the platform VSIX gord-linux-x64.vsix:
 //   1. the release sidecar: cargo build --release -p gord (--locked when Cargo.lock exists);
 //   2. copies it to bin/gord (mode 755);
-//   3. vsce package, whose vscode:prepublish step bundles dist/extension.js (minified).
+//   3. vsce package, whose vscode:prepublish step bundles dist/extension.js (minified);
+//   4. the UI part's VSIX gord-ui-linux-x64.vsix with the same bin/gord (package-ui.mjs).
 //
 //   node extension/scripts/package.mjs               all of the above
 //   node extension/scripts/package.mjs --skip-cargo  package the bin/gord already there
@@ -72,3 +73,6 @@ run(vsce, [
 ]);
 const size = statSync(path.join(root, vsix)).size;
 console.log(`package: ${vsix}, ${(size / 1024 / 1024).toFixed(1)} MiB`);
+
+// The UI part (extension-ui/): its own VSIX of the same target, with the same sidecar.
+run(process.execPath, [path.join(root, "extension", "scripts", "package-ui.mjs"), "--target", target, "--production"]);
