@@ -1079,6 +1079,63 @@ mod tests {
         assert!(!marker.exists(), "a grandchild outlived the timeout");
     }
 
+    /// Not a test: the test binary plays the processes of
+    /// [`a_timed_out_commands_grandchild_is_gone_on_every_system`] (no
+    /// shell, so it runs the same on Windows, under Wine too). As
+    /// `parent` it starts itself as `grandchild` (a plain std child, which
+    /// stays in the parent's session or job) and waits; the grandchild
+    /// writes `started`, then `finished` after 6 s, in GORD_EXEC_HELPER_DIR.
+    #[test]
+    #[ignore = "a helper process, started by the runner tests"]
+    fn helper_process() {
+        let dir = std::env::var_os("GORD_EXEC_HELPER_DIR").map(PathBuf::from);
+        match (std::env::var("GORD_EXEC_HELPER").as_deref(), dir) {
+            (Ok("parent"), Some(dir)) => {
+                let mut grandchild = std::process::Command::new(std::env::current_exe().unwrap())
+                    .args(["--exact", "exec::tests::helper_process", "--ignored"])
+                    .env("GORD_EXEC_HELPER", "grandchild")
+                    .stdout(Stdio::null())
+                    .spawn()
+                    .unwrap();
+                while !dir.join("started").exists() {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                std::thread::sleep(Duration::from_secs(60));
+                let _ = grandchild.wait();
+            }
+            (Ok("grandchild"), Some(dir)) => {
+                std::fs::write(dir.join("started"), "").unwrap();
+                std::thread::sleep(Duration::from_secs(6));
+                std::fs::write(dir.join("finished"), "").unwrap();
+            }
+            _ => {}
+        }
+    }
+
+    #[tokio::test]
+    async fn a_timed_out_commands_grandchild_is_gone_on_every_system() {
+        // Linux and macOS: the session is killed; Windows: the Job Object.
+        let dir = tempfile::tempdir().unwrap();
+        let spec = CommandSpec::new(std::env::current_exe().unwrap())
+            .args(["--exact", "exec::tests::helper_process", "--ignored"])
+            .env("GORD_EXEC_HELPER", "parent")
+            .env("GORD_EXEC_HELPER_DIR", dir.path())
+            .timeout(Duration::from_secs(3));
+        let err = SystemRunner.run(spec).await.unwrap_err();
+        assert!(matches!(err, ExecError::Timeout { .. }), "{err}");
+        assert!(
+            dir.path().join("started").exists(),
+            "the grandchild never ran, so its end proves nothing"
+        );
+        // The grandchild started before the timeout, so it would have
+        // finished by now.
+        tokio::time::sleep(Duration::from_millis(6500)).await;
+        assert!(
+            !dir.path().join("finished").exists(),
+            "the grandchild outlived the timeout"
+        );
+    }
+
     #[tokio::test]
     async fn dropping_the_future_cancels_the_child() {
         let dir = tempfile::tempdir().unwrap();

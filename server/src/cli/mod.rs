@@ -76,6 +76,11 @@ impl Command {
     }
 }
 
+/// Why `gord procs` needs Linux.
+const PROC_NEEDS: &str = "reads /proc";
+/// Why `gord attach` needs Linux.
+const ATTACH_NEEDS: &str = "reads /proc and attaches with ptrace";
+
 /// Runs `command`; logging is already set up (`log` changes its level).
 pub fn dispatch(command: Command, log: gord::logging::LogLevel) -> CliResult {
     match command {
@@ -84,8 +89,14 @@ pub fn dispatch(command: Command, log: gord::logging::LogLevel) -> CliResult {
         Command::Ssh(command) => ssh::run(command),
         Command::Remote(command) => remote::run(command),
         Command::Lint(args) => lint::run(args),
-        Command::Procs(args) => procs::run(args),
-        Command::Attach(args) => attach::run(args),
+        Command::Procs(args) => {
+            gord::platform::linux_only("gord procs", PROC_NEEDS)?;
+            procs::run(args)
+        }
+        Command::Attach(args) => {
+            gord::platform::linux_only("gord attach", ATTACH_NEEDS)?;
+            attach::run(args)
+        }
         Command::Debug(command) => debug::run(command),
         Command::Preload(args) => preload::run(args),
     }

@@ -151,6 +151,9 @@ fn go040_devcontainer(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
 
 fn go046_window(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
     Box::pin(async move {
+        if let Err(refusal) = crate::platform::linux_only("This check", "reads /proc") {
+            return Outcome::skipped(refusal.to_string());
+        }
         let remote = ctx
             .env
             .get("REMOTE_CONTAINERS")

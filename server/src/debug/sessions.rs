@@ -145,6 +145,11 @@ fn read_record(path: &Path) -> Option<SessionRecord> {
 /// Finds sessions whose owner is dead and ends them properly. Run at the
 /// start of `gord serve` and `gord attach`.
 pub fn recover_orphans() -> Vec<Recovered> {
+    // A record's liveness is read from /proc: elsewhere there is nothing to
+    // recover (and gord attach does not run there).
+    if !crate::platform::is_linux() {
+        return Vec::new();
+    }
     let Some(dir) = sessions_dir() else {
         return Vec::new();
     };

@@ -145,7 +145,7 @@ fn start_guardian() -> std::io::Result<std::fs::File> {
     use std::process::Stdio;
     // Close-on-exec: no other child may hold the write end, or the
     // guardian would not see gord's death.
-    let (read, write) = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)?;
+    let (read, write) = cloexec_pipe()?;
     let mut command = std::process::Command::new("/bin/sh");
     command
         .arg("-c")
@@ -168,6 +168,24 @@ fn start_guardian() -> std::io::Result<std::fs::File> {
             let _ = child.wait();
         })?;
     Ok(std::fs::File::from(write))
+}
+
+/// A pipe whose ends no child inherits. macOS has no `pipe2`: the flag is
+/// set right after, so a child forked by another thread in that instant
+/// could inherit the write end and hold the guardian's pipe open until it
+/// exits (a delay of the guardian's kill, on macOS only; it happens once).
+fn cloexec_pipe() -> std::io::Result<(rustix::fd::OwnedFd, rustix::fd::OwnedFd)> {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    let pipe = rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC)?;
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    let pipe = {
+        use rustix::io::{fcntl_setfd, FdFlags};
+        let (read, write) = rustix::pipe::pipe()?;
+        fcntl_setfd(&read, FdFlags::CLOEXEC)?;
+        fcntl_setfd(&write, FdFlags::CLOEXEC)?;
+        (read, write)
+    };
+    Ok(pipe)
 }
 
 fn tell_guardian(line: &str) {

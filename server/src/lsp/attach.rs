@@ -112,6 +112,11 @@ pub(super) fn start_dlv(
     pid: u32,
     kind: ServerKind,
 ) -> Result<(DlvServer, AttachResult)> {
+    crate::platform::linux_only(
+        "Attaching the debugger",
+        "reads /proc and attaches with ptrace",
+    )
+    .map_err(|e| Error::from(RequestError::failed(e.to_string())))?;
     let mut discovery = Discovery::system();
     let dlv_path: Option<PathBuf> = dlv.path.clone();
     let (process, preflight) = crate::debug::preflight_pid(&mut discovery, dlv, pid)

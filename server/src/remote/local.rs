@@ -184,6 +184,9 @@ pub fn catalogue() -> Vec<std::sync::Arc<dyn crate::check::Check>> {
 /// remote-like window only.
 pub fn rmt020_this_machine(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
     Box::pin(async move {
+        if let Err(refusal) = crate::platform::linux_only("This check", "reads /proc") {
+            return Outcome::skipped(refusal.to_string());
+        }
         let window = WindowFacts::read(&ctx.env);
         let evidence = remote_window_evidence(&window);
         if evidence.is_empty() {

@@ -9,6 +9,8 @@ use crate::lsp::ext::{ProcsParams, ProcsResult};
 use crate::lsp::Backend;
 
 pub async fn handle(backend: &Backend, params: ProcsParams) -> Result<ProcsResult> {
+    crate::platform::linux_only("Listing processes", "reads /proc")
+        .map_err(|e| crate::lsp::errors::RequestError::failed(e.to_string()))?;
     let dlv = backend.dlv_facts().await;
     tokio::task::spawn_blocking(move || {
         let mut discovery = Discovery::system();
