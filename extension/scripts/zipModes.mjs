@@ -4,6 +4,8 @@
 // comment longer than the format allows. An entry made on a system that records no Unix mode
 // (the "version made by" host is not 3) gets mode 0.
 
+import { Buffer } from "node:buffer";
+
 const END_SIGNATURE = 0x06054b50;
 const ENTRY_SIGNATURE = 0x02014b50;
 const UNIX_HOST = 3;

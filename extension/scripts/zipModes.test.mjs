@@ -1,6 +1,7 @@
 // zipModes.mjs on archives made by Info-ZIP's zip (the system `zip`), which records Unix modes as
 // vsce's zip writer does.
 import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
 import { spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
