@@ -18,6 +18,7 @@ mod lint_cli;
 mod lint_edges;
 mod lint_lsp;
 mod lsp_stdio;
+mod platforms;
 mod preload;
 mod protocol_doc;
 mod remote_cli;
