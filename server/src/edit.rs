@@ -10,10 +10,10 @@
 //! keeps its mode (ssh refuses configs that others can write). A file with
 //! other hard links is rewritten in place instead, so the links stay one file.
 
+use crate::platform::fs as pfs;
 use std::fmt::Write as _;
 use std::fs::{self, File, OpenOptions};
 use std::io::Write as _;
-use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use crate::finding::{Position, Range};
@@ -252,12 +252,7 @@ impl Drop for PendingFile {
 /// Creates `dir/name` only if nothing has that name; None when something does.
 fn create_new(dir: &Path, name: &str, mode: u32) -> Result<Option<(File, PathBuf)>, EditError> {
     let path = dir.join(name);
-    match OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(mode)
-        .open(&path)
-    {
+    match pfs::create_with_mode(OpenOptions::new().write(true).create_new(true), mode).open(&path) {
         Ok(file) => Ok(Some((file, path))),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(None),
         Err(e) => Err(io_error("create", &path)(e)),
@@ -278,21 +273,13 @@ fn fill(
     let created = file
         .metadata()
         .map_err(io_error("read the metadata of", path))?;
-    if created.uid() != original.uid() {
-        std::os::unix::fs::fchown(&*file, Some(original.uid()), Some(original.gid())).map_err(
-            |source| EditError::Owner {
-                path: target.to_path_buf(),
-                uid: original.uid(),
-                source,
-            },
-        )?;
-    } else if created.gid() != original.gid() {
-        // Keeping the group is worth a try; ssh does not check it.
-        let _ = std::os::unix::fs::fchown(&*file, None, Some(original.gid()));
-    }
+    pfs::keep_owner(file, &created, original).map_err(|(uid, source)| EditError::Owner {
+        path: target.to_path_buf(),
+        uid,
+        source,
+    })?;
     // After chown, which may clear set-id bits.
-    file.set_permissions(fs::Permissions::from_mode(mode))
-        .map_err(io_error("set the permissions of", path))?;
+    pfs::set_file_mode(file, mode).map_err(io_error("set the permissions of", path))?;
     file.sync_all().map_err(io_error("flush", path))
 }
 
@@ -306,7 +293,7 @@ fn is_read_only(mode: u32) -> bool {
 /// Called for every file of a multi-file edit before any is written.
 pub fn check_writable(path: &Path, force: bool) -> Result<(), EditError> {
     let metadata = fs::metadata(path).map_err(io_error("read the metadata of", path))?;
-    let mode = metadata.permissions().mode() & 0o7777;
+    let mode = pfs::mode(&metadata);
     if is_read_only(mode) && !force {
         return Err(EditError::ReadOnly {
             path: path.to_path_buf(),
@@ -351,9 +338,7 @@ fn utc_stamp(secs: u64) -> String {
 /// The backup directory, created with mode 0700 if missing; refused when it
 /// is not a private directory of ours (a symlink, or others may read it).
 fn prepare_backup_dir(dir: &Path) -> Result<(), EditError> {
-    fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
+    pfs::dirs_with_mode(fs::DirBuilder::new().recursive(true), 0o700)
         .create(dir)
         .map_err(io_error("create the backup directory", dir))?;
     let metadata = fs::symlink_metadata(dir).map_err(io_error("read the metadata of", dir))?;
@@ -363,9 +348,8 @@ fn prepare_backup_dir(dir: &Path) -> Result<(), EditError> {
             why: "it is not a directory",
         });
     }
-    if metadata.permissions().mode() & 0o077 != 0 {
-        fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
-            .map_err(io_error("make private (mode 0700)", dir))?;
+    if cfg!(unix) && pfs::mode(&metadata) & 0o077 != 0 {
+        pfs::set_mode(dir, 0o700).map_err(io_error("make private (mode 0700)", dir))?;
     }
     Ok(())
 }
@@ -430,7 +414,7 @@ pub fn write_file_atomically(
     }
     check_writable(&target, options.force)?;
     let metadata = fs::metadata(&target).map_err(io_error("read the metadata of", &target))?;
-    let mode = metadata.permissions().mode() & 0o7777;
+    let mode = pfs::mode(&metadata);
     let (Some(dir), Some(name)) = (target.parent(), target.file_name()) else {
         return Err(io_error("replace", &target)(std::io::Error::from(
             std::io::ErrorKind::InvalidInput,
@@ -439,7 +423,7 @@ pub fn write_file_atomically(
     let name = name.to_string_lossy().into_owned();
 
     let mut backup = write_backup(&options.backup_dir, &target, &original)?;
-    if metadata.nlink() > 1 {
+    if pfs::links(&metadata) > 1 {
         write_in_place(&target, expected_original, new, mode)?;
         backup.keep = true;
         return Ok(WriteOutcome {
@@ -453,7 +437,6 @@ pub fn write_file_atomically(
     // stays on one filesystem), removed on any error before the rename.
     let mut temp = tempfile::Builder::new()
         .prefix(&format!(".{name}.gord-tmp."))
-        .permissions(fs::Permissions::from_mode(0o600))
         .tempfile_in(dir)
         .map_err(io_error("create a temporary file next to", &target))?;
     let temp_path = temp.path().to_path_buf();
@@ -496,7 +479,7 @@ fn write_in_place(
 ) -> Result<(), EditError> {
     let unlock = is_read_only(mode);
     if unlock {
-        fs::set_permissions(target, fs::Permissions::from_mode(mode | 0o200))
+        pfs::set_mode(target, mode | 0o200)
             .map_err(io_error("make writable for the edit", target))?;
     }
     let written = (|| {
@@ -521,8 +504,7 @@ fn write_in_place(
         file.sync_all().map_err(io_error("flush", target))
     })();
     if unlock {
-        let restored = fs::set_permissions(target, fs::Permissions::from_mode(mode))
-            .map_err(io_error("restore the mode of", target));
+        let restored = pfs::set_mode(target, mode).map_err(io_error("restore the mode of", target));
         written.and(restored)
     } else {
         written
@@ -532,7 +514,7 @@ fn write_in_place(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::os::unix::fs::symlink;
+    use std::os::unix::fs::{symlink, MetadataExt, PermissionsExt};
 
     fn range(l1: u32, c1: u32, l2: u32, c2: u32) -> Range {
         Range {

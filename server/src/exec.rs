@@ -20,6 +20,7 @@ use futures::future::BoxFuture;
 use tokio::io::{AsyncRead, AsyncReadExt};
 
 pub use crate::lifeline::DeathSignal;
+use crate::lifeline::ProcessTree;
 
 /// Forks on gord's long-lived spawner thread (see [`crate::lifeline`]).
 fn spawn_std(mut command: std::process::Command) -> std::io::Result<std::process::Child> {
@@ -37,23 +38,22 @@ fn spawn_tokio(mut command: tokio::process::Command) -> std::io::Result<tokio::p
     }
 }
 
-/// A tokio child that, unless it exited normally, has its whole process
-/// group killed and is reaped when dropped (tokio's own kill-on-drop can
-/// leave the zombie until some later child exits).
+/// A tokio child that, unless it exited normally, has its whole tree
+/// killed and is reaped when dropped (tokio's own kill-on-drop can leave
+/// the zombie until some later child exits).
 struct ReapOnDrop {
     child: Option<tokio::process::Child>,
-    /// The group to kill on drop; None once the child exited normally.
-    pgid: Option<i32>,
+    /// The tree to kill on drop; None once the child exited normally.
+    tree: Option<ProcessTree>,
 }
 
 impl ReapOnDrop {
     fn new(child: tokio::process::Child) -> Self {
-        let pgid = child.id().and_then(|id| i32::try_from(id).ok());
-        if let Some(pgid) = pgid {
-            crate::lifeline::guard_group(pgid);
-        }
+        let tree = child
+            .id()
+            .and_then(|id| ProcessTree::adopt(id, DeathSignal::Kill));
         ReapOnDrop {
-            pgid,
+            tree,
             child: Some(child),
         }
     }
@@ -69,19 +69,19 @@ impl ReapOnDrop {
         }
     }
 
-    /// The child exited and its pipes ended: killing the group now could hit
+    /// The child exited and its pipes ended: killing the tree now could hit
     /// an unrelated group that reused the id.
     fn disarm(&mut self) {
-        if let Some(pgid) = self.pgid.take() {
-            crate::lifeline::release_group(pgid);
+        if let Some(tree) = self.tree.take() {
+            tree.release();
         }
     }
 }
 
 impl Drop for ReapOnDrop {
     fn drop(&mut self) {
-        if let Some(pgid) = self.pgid.take() {
-            kill_group(pgid);
+        if let Some(tree) = self.tree.take() {
+            tree.kill();
         }
         let Some(mut child) = self.child.take() else {
             return;
@@ -89,7 +89,7 @@ impl Drop for ReapOnDrop {
         if matches!(child.try_wait(), Ok(Some(_))) {
             return;
         }
-        // SIGKILL was sent; the exit comes within moments. Outside a runtime
+        // The kill was sent; the exit comes within moments. Outside a runtime
         // (or while it shuts down) tokio's kill-on-drop queue takes over.
         if let Ok(handle) = tokio::runtime::Handle::try_current() {
             handle.spawn(async move {
@@ -97,13 +97,6 @@ impl Drop for ReapOnDrop {
             });
         }
     }
-}
-
-/// SIGKILL to a child's whole session (its group and every descendant,
-/// whatever group it moved to), which then leaves the guardian's list.
-fn kill_group(pgid: i32) {
-    crate::lifeline::kill_session(pgid);
-    crate::lifeline::release_group(pgid);
 }
 
 /// Default cap on captured stdout and on captured stderr, each.
@@ -386,7 +379,7 @@ pub trait ProcessRunner: Send + Sync {
     fn spawn_bridge(
         &self,
         spec: CommandSpec,
-        socket: std::os::unix::net::UnixStream,
+        socket: crate::platform::socket::Socket,
         stderr_file: std::fs::File,
     ) -> Result<StdioBridge, ExecError>;
 }
@@ -420,42 +413,40 @@ impl ProcessRunner for SystemRunner {
     fn spawn_bridge(
         &self,
         spec: CommandSpec,
-        socket: std::os::unix::net::UnixStream,
+        socket: crate::platform::socket::Socket,
         stderr_file: std::fs::File,
     ) -> Result<StdioBridge, ExecError> {
         StdioBridge::spawn(&spec, socket, stderr_file)
     }
 }
 
-/// Kills the child's process group when dropped, unless disarmed after a normal
+/// Kills the child's whole tree when dropped, unless disarmed after a normal
 /// exit. Cancellation (a dropped future) and timeouts both end up here, so no
 /// grandchild outlives the work it was started for.
 struct GroupKiller {
-    pgid: Option<i32>,
+    tree: Option<ProcessTree>,
 }
 
 impl GroupKiller {
-    /// Arms the killer for the group led by `pid`; `death` decides whether
-    /// the guardian may SIGKILL it when gord dies (not dlv's: it detaches on
-    /// its SIGINT).
+    /// Arms the killer for the tree of the child `pid`; `death` decides
+    /// whether it is also killed when gord dies (not dlv's on Unix: it
+    /// detaches on its SIGINT).
     fn new(pid: u32, death: DeathSignal) -> Self {
-        let pgid = i32::try_from(pid).ok();
-        if let (Some(pgid), DeathSignal::Kill) = (pgid, death) {
-            crate::lifeline::guard_group(pgid);
+        GroupKiller {
+            tree: ProcessTree::adopt(pid, death),
         }
-        GroupKiller { pgid }
     }
 
     fn disarm(&mut self) {
-        if let Some(pgid) = self.pgid.take() {
-            crate::lifeline::release_group(pgid);
+        if let Some(tree) = self.tree.take() {
+            tree.release();
         }
     }
 
-    /// Kills the group now (once).
+    /// Kills the tree now (once).
     fn kill(&mut self) {
-        if let Some(pgid) = self.pgid.take() {
-            kill_group(pgid);
+        if let Some(tree) = self.tree.take() {
+            tree.kill();
         }
     }
 }
@@ -535,8 +526,8 @@ async fn run_child(spec: CommandSpec) -> Result<Output, ExecError> {
     Ok(Output::collected(status, stdout, stderr, started))
 }
 
-/// A long-running child whose stdin and stdout are one end of a Unix socket
-/// pair (ssh's `-W host:port` stdio forward, for ProxyJump). Dropping it kills
+/// A long-running child whose stdin and stdout are one end of a local socket
+/// pair ([`crate::platform::socket`]) (ssh's `-W host:port` stdio forward, for ProxyJump). Dropping it kills
 /// the child's whole process group, so a cancelled probe leaves nothing behind.
 pub struct StdioBridge {
     child: std::process::Child,
@@ -548,9 +539,10 @@ impl StdioBridge {
     /// `stderr_file` (the caller reads it for the error text). `spec.timeout`,
     /// `spec.stdin` and `spec.output_cap` do not apply: the caller bounds the
     /// work and drops the bridge.
+    #[cfg(unix)]
     fn spawn(
         spec: &CommandSpec,
-        socket: std::os::unix::net::UnixStream,
+        socket: crate::platform::socket::Socket,
         stderr_file: std::fs::File,
     ) -> Result<StdioBridge, ExecError> {
         use std::os::fd::OwnedFd;
@@ -566,6 +558,42 @@ impl StdioBridge {
             .stderr(Stdio::from(stderr_file));
         let child = spawn_std(command).map_err(spawn_error)?;
         let killer = GroupKiller::new(child.id(), spec.death_signal);
+        Ok(StdioBridge { child, killer })
+    }
+
+    /// Windows: the child's stdin and stdout are pipes, and two threads
+    /// relay them to and from `socket` (a socket cannot be a child's stdio
+    /// there). Each thread ends when its source ends or the child dies.
+    #[cfg(windows)]
+    fn spawn(
+        spec: &CommandSpec,
+        socket: crate::platform::socket::Socket,
+        stderr_file: std::fs::File,
+    ) -> Result<StdioBridge, ExecError> {
+        let spawn_error = |source| ExecError::Spawn {
+            program: spec.program.display().to_string(),
+            source,
+        };
+        let mut from_socket = socket.try_clone().map_err(spawn_error)?;
+        let mut to_socket = socket;
+        let mut command = spec.build();
+        command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::from(stderr_file));
+        let mut child = spawn_std(command).map_err(spawn_error)?;
+        let killer = GroupKiller::new(child.id(), spec.death_signal);
+        if let Some(mut stdin) = child.stdin.take() {
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut from_socket, &mut stdin);
+            });
+        }
+        if let Some(mut stdout) = child.stdout.take() {
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut stdout, &mut to_socket);
+                let _ = to_socket.shutdown(std::net::Shutdown::Both);
+            });
+        }
         Ok(StdioBridge { child, killer })
     }
 }
@@ -905,19 +933,14 @@ impl ServerProcess {
         }
     }
 
-    /// SIGTERM to the child, `grace` to exit, then SIGKILL to its whole group.
+    /// SIGTERM to the child, `grace` to exit, then SIGKILL to its whole
+    /// group (Windows: no SIGTERM, the job is killed at once).
     pub fn terminate(&mut self, grace: Duration) {
         if self.exited {
             return;
         }
         // The child is not reaped yet, so the pid is still ours.
-        let pid = i32::try_from(self.child.id())
-            .ok()
-            .and_then(rustix::process::Pid::from_raw);
-        if let Some(pid) = pid {
-            let _ = rustix::process::kill_process(pid, rustix::process::Signal::TERM);
-        }
-        if !self.wait_exit(grace) {
+        if !crate::lifeline::ask_to_stop(self.child.id()) || !self.wait_exit(grace) {
             self.kill();
         }
     }

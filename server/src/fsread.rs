@@ -16,7 +16,6 @@
 
 use std::fmt;
 use std::io::Read;
-use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 /// What a file is for; each kind has its own size cap ([`Kind::cap`]).
@@ -148,7 +147,9 @@ impl fmt::Display for FileWhat {
     }
 }
 
+#[cfg(unix)]
 fn what(kind: std::fs::FileType) -> Option<FileWhat> {
+    use std::os::unix::fs::FileTypeExt;
     if kind.is_file() {
         None
     } else if kind.is_dir() {
@@ -164,6 +165,35 @@ fn what(kind: std::fs::FileType) -> Option<FileWhat> {
     } else {
         Some(FileWhat::Other)
     }
+}
+
+/// Windows knows files, directories and the rest (devices such as `NUL`).
+#[cfg(windows)]
+fn what(kind: std::fs::FileType) -> Option<FileWhat> {
+    if kind.is_file() {
+        None
+    } else if kind.is_dir() {
+        Some(FileWhat::Directory)
+    } else {
+        Some(FileWhat::Other)
+    }
+}
+
+/// Opens `path` for reading without blocking on a FIFO or taking a tty
+/// (Unix: `O_NONBLOCK | O_NOCTTY`; std adds `O_CLOEXEC` itself).
+#[cfg(unix)]
+fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags((rustix::fs::OFlags::NONBLOCK | rustix::fs::OFlags::NOCTTY).bits() as i32)
+        .open(path)
+}
+
+/// Windows has no FIFO in the file system to block on: a plain open.
+#[cfg(windows)]
+fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
 }
 
 /// A size in words ("4 MiB").
@@ -190,16 +220,10 @@ pub fn read(path: &Path, kind: Kind) -> Result<Vec<u8>, ReadError> {
 /// [`read`] with a smaller cap (what is left of an include set's budget);
 /// the error still names `kind`.
 pub fn read_capped(path: &Path, kind: Kind, cap: u64) -> Result<Vec<u8>, ReadError> {
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        // Opening a FIFO or a tty must not wait for a writer or take the
-        // terminal; std adds O_CLOEXEC itself.
-        .custom_flags((rustix::fs::OFlags::NONBLOCK | rustix::fs::OFlags::NOCTTY).bits() as i32)
-        .open(path)
-        .map_err(|source| ReadError::Open {
-            path: path.to_path_buf(),
-            source,
-        })?;
+    let file = open_without_blocking(path).map_err(|source| ReadError::Open {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let meta = file.metadata().map_err(|source| ReadError::Read {
         path: path.to_path_buf(),
         source,

@@ -17,6 +17,7 @@ pub mod lifeline;
 pub mod lint;
 pub mod logging;
 pub mod lsp;
+pub mod platform;
 pub mod preload;
 pub mod redact;
 pub mod remote;

@@ -18,7 +18,6 @@
 //! program the editor really starts.
 
 use std::ffi::OsString;
-use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
@@ -453,9 +452,7 @@ impl<T: Clone + Serialize + DeserializeOwned> ProgramMemo<T> {
             Err(_) => return Ok(()),
         };
         let dir = file.parent().unwrap_or(Path::new("."));
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
+        crate::platform::fs::dirs_with_mode(std::fs::DirBuilder::new().recursive(true), 0o700)
             .create(dir)?;
         let mut temp = tempfile::NamedTempFile::new_in(dir)?;
         temp.write_all(&serde_json::to_vec(&kept).map_err(std::io::Error::other)?)?;

@@ -156,7 +156,7 @@ impl ProcessRunner for RestrictedRunner {
     fn spawn_bridge(
         &self,
         spec: CommandSpec,
-        socket: std::os::unix::net::UnixStream,
+        socket: crate::platform::socket::Socket,
         stderr_file: std::fs::File,
     ) -> Result<StdioBridge, ExecError> {
         self.inner

@@ -109,19 +109,8 @@ fn render_preflight(preflight: &Preflight, process: &ProcessInfo, paint: Paint) 
 /// Set by SIGINT/SIGTERM; the wait loop polls it.
 static STOP_REQUESTED: AtomicBool = AtomicBool::new(false);
 
-extern "C" fn request_stop(_signal: libc::c_int) {
-    STOP_REQUESTED.store(true, Ordering::SeqCst);
-}
-
-/// libc, not rustix: rustix installs signal handlers only in its
-/// `runtime` module, meant for libc-free programs; std and tokio need libc's.
 fn install_stop_handlers() {
-    for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
-        // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
-        unsafe {
-            libc::signal(signal, request_stop as *const () as libc::sighandler_t);
-        }
-    }
+    gord::platform::signals::flag_on_stop_signals(&STOP_REQUESTED);
     // Closing stdin (the editor going away) stops too.
     std::thread::spawn(|| {
         let mut sink = Vec::new();

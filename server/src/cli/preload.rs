@@ -64,14 +64,9 @@ pub fn run(args: PreloadArgs) -> CliResult {
         let cancel = CancellationToken::new();
         let on_signal = cancel.clone();
         // Registered before any child starts, so an early Ctrl-C still cancels.
-        use tokio::signal::unix::{signal, SignalKind};
-        let mut int = signal(SignalKind::interrupt()).context("cannot watch for SIGINT")?;
-        let mut term = signal(SignalKind::terminate()).context("cannot watch for SIGTERM")?;
+        let stop = gord::platform::signals::termination(false);
         tokio::spawn(async move {
-            tokio::select! {
-                _ = int.recv() => {}
-                _ = term.recv() => {}
-            }
+            stop.await;
             on_signal.cancel();
         });
         let runner = gord::exec::SystemRunner;

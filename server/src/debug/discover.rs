@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -78,7 +77,7 @@ impl Discovery {
         let boot_time = std::fs::read_to_string(proc_root.join("stat"))
             .ok()
             .and_then(|t| procfs::parse_boot_time(&t));
-        let ticks = rustix::param::clock_ticks_per_second();
+        let ticks = crate::platform::clock_ticks_per_second();
         Discovery {
             proc_root,
             users,
@@ -202,22 +201,21 @@ impl Discovery {
     fn read_executable(&mut self, exe_link: &Path) -> Result<BinaryInfo, String> {
         let file = File::open(exe_link).map_err(|e| describe_io_error(&e))?;
         let meta = file.metadata().map_err(|e| describe_io_error(&e))?;
-        let key = (meta.dev(), meta.ino());
-        if let Some(known) = self.binaries.get(&key) {
+        let key = crate::platform::fs::identity(&meta);
+        if let Some(known) = key.and_then(|key| self.binaries.get(&key)) {
             return known.clone();
         }
         let info = read_binary(&file).map_err(|e| e.to_string());
-        self.binaries.insert(key, info.clone());
+        if let Some(key) = key {
+            self.binaries.insert(key, info.clone());
+        }
         info
     }
 }
 
 fn describe_io_error(e: &std::io::Error) -> String {
-    use rustix::io::Errno;
-    let denied = e
-        .raw_os_error()
-        .is_some_and(|code| [Errno::ACCESS, Errno::PERM].contains(&Errno::from_raw_os_error(code)));
-    if denied {
+    // std maps both EACCES and EPERM to PermissionDenied.
+    if e.kind() == std::io::ErrorKind::PermissionDenied {
         format!("permission denied reading the executable (another user's process?): {e}")
     } else {
         e.to_string()
@@ -243,9 +241,7 @@ impl SelfFacts {
             .ok()
             .and_then(|t| procfs::parse_ptrace_scope(&t));
         SelfFacts {
-            uid: status
-                .euid
-                .unwrap_or_else(|| rustix::process::geteuid().as_raw()),
+            uid: status.euid.unwrap_or_else(crate::platform::effective_uid),
             cap_sys_ptrace: status.has_capability(procfs::CAP_SYS_PTRACE),
             ptrace_scope,
         }

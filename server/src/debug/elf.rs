@@ -7,7 +7,6 @@
 //! is checked, and sizes are capped.
 
 use std::fs::File;
-use std::os::unix::fs::FileExt;
 
 use object::elf::{FileHeader32, FileHeader64};
 use object::read::elf::{FileHeader, NoteIterator, ProgramHeader as _, SectionHeader as _};
@@ -53,7 +52,7 @@ impl ByteSource for File {
             return Ok(None);
         }
         let mut buf = vec![0u8; len as usize];
-        match self.read_exact_at(&mut buf, offset) {
+        match crate::platform::fs::read_exact_at(self, &mut buf, offset) {
             Ok(()) => Ok(Some(buf)),
             Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Ok(None),
             Err(e) => Err(ElfError::Io(e.to_string())),

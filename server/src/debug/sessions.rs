@@ -109,21 +109,14 @@ pub fn remember(
 }
 
 fn write_record(dir: &Path, record: &SessionRecord) -> std::io::Result<PathBuf> {
-    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)?;
+    use crate::platform::fs as pfs;
+    pfs::dirs_with_mode(std::fs::DirBuilder::new().recursive(true), 0o700).create(dir)?;
     // An existing directory keeps its mode: make sure only we can read it.
-    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    pfs::set_mode(dir, 0o700)?;
     let path = dir.join(format!("{}.json", record.dlv_pid));
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
-        .open(&path)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    let mut file = pfs::no_follow(pfs::create_with_mode(&mut options, 0o600)).open(&path)?;
     file.write_all(&serde_json::to_vec(record).map_err(std::io::Error::other)?)?;
     Ok(path)
 }
@@ -204,7 +197,7 @@ fn end_session(record: SessionRecord) -> Recovered {
             .map_err(|e| e.to_string()),
         // Delve: a dap server's SIGTERM lets an attached process continue.
         ServerKind::Dap => {
-            signal(&record, rustix::process::Signal::TERM);
+            signal(&record, crate::lifeline::ask_to_stop);
             Ok(())
         }
     };
@@ -215,7 +208,7 @@ fn end_session(record: SessionRecord) -> Recovered {
         Err(problem) => problem,
         Ok(()) => String::from("dlv did not exit after the detach"),
     };
-    signal(&record, rustix::process::Signal::INT);
+    signal(&record, crate::lifeline::interrupt);
     if !wait_gone(&record, Duration::from_secs(5)) {
         // Not SIGKILL: with the target traced that would leave Delve's
         // breakpoints in it. A dlv this stuck is left for the user.
@@ -227,15 +220,10 @@ fn end_session(record: SessionRecord) -> Recovered {
     Recovered::Interrupted(record, problem)
 }
 
-fn signal(record: &SessionRecord, signal: rustix::process::Signal) {
-    if !alive(record.dlv_pid, record.dlv_start) {
-        return;
-    }
-    let pid = i32::try_from(record.dlv_pid)
-        .ok()
-        .and_then(rustix::process::Pid::from_raw);
-    if let Some(pid) = pid {
-        let _ = rustix::process::kill_process(pid, signal);
+/// Sends the record's dlv a signal (`send`: SIGTERM or SIGINT) if it still runs.
+fn signal(record: &SessionRecord, send: fn(u32) -> bool) {
+    if alive(record.dlv_pid, record.dlv_start) {
+        send(record.dlv_pid);
     }
 }
 

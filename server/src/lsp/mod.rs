@@ -88,31 +88,7 @@ pub async fn serve(log_level: LogLevel) {
 /// in a process group of its own, so a signal meant for the sidecar never
 /// reaches it: the sidecar stops it on its way out instead.
 async fn termination() -> &'static str {
-    use tokio::signal::unix::{signal, SignalKind};
-    let kinds = [
-        (SignalKind::terminate(), "SIGTERM"),
-        (SignalKind::interrupt(), "SIGINT"),
-        (SignalKind::hangup(), "SIGHUP"),
-    ];
-    let mut streams = Vec::new();
-    for (kind, name) in kinds {
-        match signal(kind) {
-            Ok(stream) => streams.push((stream, name)),
-            Err(e) => tracing::warn!("cannot handle {name}: {e}"),
-        }
-    }
-    if streams.is_empty() {
-        return std::future::pending().await;
-    }
-    let waits = streams.iter_mut().map(|(stream, name)| {
-        let name = *name;
-        Box::pin(async move {
-            stream.recv().await;
-            name
-        })
-    });
-    let (name, _, _) = futures::future::select_all(waits).await;
-    name
+    crate::platform::signals::termination(true).await
 }
 
 pub struct Backend {

@@ -652,13 +652,12 @@ pub fn private_setup(
 
 /// Reads the .netrc go would use, if there is one.
 pub fn netrc_facts(netrc_var: Option<&str>, home: Option<&Path>) -> Option<NetrcFacts> {
-    use std::os::unix::fs::PermissionsExt;
     let path = netrc_path(netrc_var, home)?;
     let meta = std::fs::metadata(&path).ok()?;
     let text = crate::fsread::read_to_string(&path, crate::fsread::Kind::Credentials).ok()?;
     Some(NetrcFacts {
         path: path.display().to_string(),
-        mode: meta.permissions().mode() & 0o777,
+        mode: crate::platform::fs::mode(&meta) & 0o777,
         entries: parse_netrc(&text),
     })
 }

@@ -206,7 +206,7 @@ async fn probe_through_jump(
             return failed(facts, ProbeStage::ProxyJump, refusal.to_string());
         }
     }
-    let (mine, theirs) = match std::os::unix::net::UnixStream::pair() {
+    let (mine, theirs) = match crate::platform::socket::pair() {
         Ok(pair) => pair,
         Err(e) => return failed(facts, ProbeStage::ProxyJump, format!("socketpair: {e}")),
     };
@@ -341,28 +341,6 @@ fn io_words(e: &std::io::Error) -> String {
 /// the key checked is the one `ssh` would see.
 const HOST_KEY_ORDER: &str = "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,rsa-sha2-256,ssh-rsa";
 
-/// Waits up to `step` for the server's first byte without taking it (libssh2
-/// reads the banner itself); false when none came in time.
-fn first_byte_arrives(stream: &impl std::os::fd::AsFd, step: Duration) -> bool {
-    use rustix::net::{recv, sockopt, RecvFlags};
-    let fd = stream.as_fd();
-    if sockopt::set_socket_timeout(fd, sockopt::Timeout::Recv, Some(step)).is_err() {
-        // Unbounded otherwise: leave the wait to libssh2's own timeout.
-        return true;
-    }
-    let mut byte = [0u8; 1];
-    let arrived = loop {
-        match recv(fd, &mut byte, RecvFlags::PEEK) {
-            Err(rustix::io::Errno::INTR) => continue,
-            Err(rustix::io::Errno::AGAIN) => break false,
-            // A closed or failed connection: libssh2's handshake says how.
-            Ok(_) | Err(_) => break true,
-        }
-    };
-    let _ = sockopt::set_socket_timeout(fd, sockopt::Timeout::Recv, None);
-    arrived
-}
-
 fn no_banner(step: Duration) -> String {
     format!(
         "the server accepted the connection but sent no SSH banner within {} s (ssh: Connection timed out during banner exchange)",
@@ -370,7 +348,7 @@ fn no_banner(step: Duration) -> String {
     )
 }
 
-fn session_probe<S: std::os::fd::AsRawFd + std::os::fd::AsFd + 'static>(
+fn session_probe<S: crate::platform::socket::SshSocket>(
     mut facts: ProbeFacts,
     stream: S,
     target: &Target,
@@ -384,7 +362,7 @@ fn session_probe<S: std::os::fd::AsRawFd + std::os::fd::AsFd + 'static>(
     };
     session.set_timeout(u32::try_from(step.as_millis()).unwrap_or(u32::MAX));
     let _ = session.method_pref(ssh2::MethodType::HostKey, HOST_KEY_ORDER);
-    if !first_byte_arrives(&stream, step) {
+    if !stream.first_byte_within(step) {
         return failed(facts, ProbeStage::Banner, no_banner(step));
     }
     facts.banner_ms = Some(ms(since.elapsed()));

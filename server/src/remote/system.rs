@@ -61,7 +61,6 @@ pub const MAX_SOCKET_PATH: usize = 104 - 18;
 /// the temporary directory when that path is short enough for a socket,
 /// else under /tmp. Removed when dropped.
 pub fn control_dir() -> std::io::Result<tempfile::TempDir> {
-    use std::os::unix::fs::PermissionsExt;
     let tmp = std::env::temp_dir();
     // `gord-` + 6 random characters + `/` + the socket's name (`m`).
     let base = if tmp.as_os_str().len() + 14 <= MAX_SOCKET_PATH {
@@ -70,7 +69,7 @@ pub fn control_dir() -> std::io::Result<tempfile::TempDir> {
         PathBuf::from("/tmp")
     };
     let dir = tempfile::Builder::new().prefix("gord-").tempdir_in(base)?;
-    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700))?;
+    crate::platform::fs::set_mode(dir.path(), 0o700)?;
     Ok(dir)
 }
 

@@ -61,8 +61,9 @@ impl ConfigFs for RealFs {
     }
 
     fn mode_and_owner(&self, path: &Path) -> Option<(u32, u32)> {
-        use std::os::unix::fs::MetadataExt;
-        std::fs::metadata(path).ok().map(|m| (m.mode(), m.uid()))
+        std::fs::metadata(path)
+            .ok()
+            .and_then(|m| crate::platform::fs::mode_and_owner(&m))
     }
 }
 

@@ -1,51 +1,26 @@
-//! Children die with gord, and gord picks which toolchain they run.
-//!
-//! Every child gets a parent-death signal (`PR_SET_PDEATHSIG`), set in the
-//! child between fork and exec, so a SIGKILL or OOM kill of gord still ends
-//! it. The kernel sends that signal when the *thread* that forked the child
-//! exits, not the process; tokio's blocking threads exit after 10 s idle,
-//! so every fork happens on one spawner thread that lives as long as the
-//! process ([`spawn_on_lifeline`]).
-//!
-//! The toolchain rule ([`toolchain_override`]): a go.mod `toolchain` line
-//! must not make gord download and run another Go, so every child gets
-//! `GOTOOLCHAIN=local` unless the user chose a fixed toolchain or opted in
-//! to switching.
+//! The Unix side of [`crate::lifeline`]: sessions, the parent-death signal
+//! (Linux) and the guardian that kills the listed sessions when gord dies.
 
-use std::ffi::OsStr;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{channel, sync_channel, Sender};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Mutex, OnceLock};
 
-use rustix::process::Signal;
+use rustix::process::{Pid, Signal};
 
-/// Which signal a child gets when gord dies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DeathSignal {
-    /// Most children: nothing to clean up, so end them at once.
-    Kill,
-    /// dlv: a headless Delve detaches from an attached target on SIGINT
-    /// (removing its breakpoints, the target keeps running). SIGKILL would
-    /// leave breakpoint instructions in the target, which then dies of
-    /// SIGTRAP at the next hit.
-    Interrupt,
-}
+use super::DeathSignal;
 
-impl DeathSignal {
-    fn signal(self) -> Signal {
-        match self {
-            DeathSignal::Kill => Signal::KILL,
-            DeathSignal::Interrupt => Signal::INT,
-        }
+fn signal_of(death: DeathSignal) -> Signal {
+    match death {
+        DeathSignal::Kill => Signal::KILL,
+        DeathSignal::Interrupt => Signal::INT,
     }
 }
 
-/// Arranges for `command`'s child to get `death` when gord dies; if gord
-/// died between fork and this call, the child does not start at all.
-pub fn set_death_signal(command: &mut std::process::Command, death: DeathSignal) {
+/// Arranges for `command`'s child to lead a session of its own and (Linux)
+/// to get `death` when gord dies; if gord died between fork and this call,
+/// the child does not start at all.
+pub(super) fn prepare(command: &mut std::process::Command, death: DeathSignal) {
     use std::os::unix::process::CommandExt;
     let parent = rustix::process::getpid();
-    let signal = death.signal();
+    let signal = signal_of(death);
     // SAFETY: the closure runs in the forked child before exec and makes
     // only raw system calls (setsid, prctl, getppid), which rustix issues
     // directly: async-signal-safe, no allocation, no locks. `pre_exec`
@@ -56,12 +31,16 @@ pub fn set_death_signal(command: &mut std::process::Command, death: DeathSignal)
     }
 }
 
-fn in_child(signal: Signal, parent: rustix::process::Pid) -> std::io::Result<()> {
+fn in_child(signal: Signal, parent: Pid) -> std::io::Result<()> {
     // A session of its own (and so a process group): its descendants stay
     // in it even when they move to groups of their own, as golangci-lint's
     // `go list` does, so the whole tree can be found and killed.
     rustix::process::setsid()?;
+    // macOS has no parent-death signal: the guardian alone covers gord's death.
+    #[cfg(target_os = "linux")]
     rustix::process::set_parent_process_death_signal(Some(signal))?;
+    #[cfg(not(target_os = "linux"))]
+    let _ = signal;
     if rustix::process::getppid() != Some(parent) {
         // gord died before the signal was set. A raw error: no allocation
         // between fork and exec.
@@ -72,67 +51,46 @@ fn in_child(signal: Signal, parent: rustix::process::Pid) -> std::io::Result<()>
     Ok(())
 }
 
-type Job = Box<dyn FnOnce() + Send>;
-
-/// The spawner thread's queue; the thread lives as long as the process.
-fn spawner() -> Option<&'static Sender<Job>> {
-    static SPAWNER: OnceLock<Option<Sender<Job>>> = OnceLock::new();
-    SPAWNER
-        .get_or_init(|| {
-            let (sender, jobs) = channel::<Job>();
-            let started = std::thread::Builder::new()
-                .name("gord-spawner".into())
-                .spawn(move || {
-                    for job in jobs {
-                        job();
-                    }
-                });
-            match started {
-                Ok(_) => Some(sender),
-                Err(e) => {
-                    tracing::warn!("cannot start the spawner thread: {e}");
-                    None
-                }
-            }
-        })
-        .as_ref()
+pub(super) fn ask_to_stop(pid: u32) -> bool {
+    send(pid, Signal::TERM)
 }
 
-/// Runs `spawn` (a fork) on the spawner thread and returns its result, so
-/// the parent-death signal is tied to a thread that never exits. Runs it on
-/// the calling thread only if the spawner thread could not be started.
-pub fn spawn_on_lifeline<T, F>(spawn: F) -> std::io::Result<T>
-where
-    T: Send + 'static,
-    F: FnOnce() -> std::io::Result<T> + Send + 'static,
-{
-    // The closure waits in a slot both threads can reach, so it comes back
-    // if the job is never run.
-    let slot = Arc::new(Mutex::new(Some(spawn)));
-    let Some(spawner) = spawner() else {
-        return take(&slot).map_or_else(|| Err(gone()), |spawn| spawn());
+pub(super) fn interrupt(pid: u32) -> bool {
+    send(pid, Signal::INT)
+}
+
+fn send(pid: u32, signal: Signal) -> bool {
+    let Some(pid) = i32::try_from(pid).ok().and_then(Pid::from_raw) else {
+        return false;
     };
-    let theirs = Arc::clone(&slot);
-    let (result_tx, result_rx) = sync_channel(1);
-    let job: Job = Box::new(move || {
-        if let Some(spawn) = take(&theirs) {
-            let _ = result_tx.send(spawn());
+    let _ = rustix::process::kill_process(pid, signal);
+    true
+}
+
+/// A child's session, by its leader's id (also the session and group id).
+#[derive(Debug)]
+pub(super) struct Tree {
+    sid: i32,
+}
+
+impl Tree {
+    pub(super) fn adopt(pid: u32, death: DeathSignal) -> Option<Self> {
+        let sid = i32::try_from(pid).ok()?;
+        // dlv's session is never listed: it must get its SIGINT and detach.
+        if death == DeathSignal::Kill {
+            guard_group(sid);
         }
-    });
-    if spawner.send(job).is_ok() {
-        if let Ok(result) = result_rx.recv() {
-            return result;
-        }
+        Some(Tree { sid })
     }
-    Err(gone())
-}
 
-fn take<F>(slot: &Mutex<Option<F>>) -> Option<F> {
-    slot.lock().unwrap_or_else(|p| p.into_inner()).take()
-}
+    pub(super) fn kill(self) {
+        kill_session(self.sid);
+        release_group(self.sid);
+    }
 
-fn gone() -> std::io::Error {
-    std::io::Error::other("gord's spawner thread is gone")
+    pub(super) fn release(self) {
+        release_group(self.sid);
+    }
 }
 
 /// The guardian: a small `/bin/sh` loop, started once, that outlives gord.
@@ -233,36 +191,62 @@ pub fn guard_group(pgid: i32) {
 /// leads its own session, and all its descendants, whatever their group).
 /// Twice, for a process forked while the first sweep ran.
 pub fn kill_session(sid: i32) {
-    use rustix::process::{kill_process, kill_process_group, Pid, Signal};
+    use rustix::process::{kill_process, kill_process_group};
     let Some(leader) = Pid::from_raw(sid) else {
         return;
     };
     let _ = kill_process_group(leader, Signal::KILL);
     for _ in 0..2 {
-        let Ok(entries) = std::fs::read_dir("/proc") else {
-            return;
-        };
-        for entry in entries.flatten() {
-            let Some(pid) = entry
-                .file_name()
-                .to_str()
-                .and_then(|n| n.parse::<i32>().ok())
-                .and_then(Pid::from_raw)
-            else {
-                continue;
-            };
-            let in_session = std::fs::read_to_string(entry.path().join("stat"))
-                .ok()
-                .and_then(|stat| session_of(&stat))
-                == Some(sid);
-            if in_session {
-                let _ = kill_process(pid, Signal::KILL);
-            }
+        for pid in session_members(sid) {
+            let _ = kill_process(pid, Signal::KILL);
         }
     }
 }
 
+/// The live processes of session `sid`, read from /proc.
+#[cfg(target_os = "linux")]
+fn session_members(sid: i32) -> Vec<Pid> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|entry| {
+            let pid = entry
+                .file_name()
+                .to_str()
+                .and_then(|n| n.parse::<i32>().ok())
+                .and_then(Pid::from_raw)?;
+            let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+            (session_of(&stat) == Some(sid)).then_some(pid)
+        })
+        .collect()
+}
+
+/// The live processes of session `sid`: every process id the kernel lists
+/// (`proc_listallpids`), kept when `getsid` names the session.
+#[cfg(target_os = "macos")]
+fn session_members(sid: i32) -> Vec<Pid> {
+    let mut pids: Vec<libc::pid_t> = vec![0; 8192];
+    let bytes = i32::try_from(pids.len() * std::mem::size_of::<libc::pid_t>()).unwrap_or(0);
+    // SAFETY: the buffer is `bytes` long and writable; the call fills at
+    // most that many bytes and returns how many pids it wrote.
+    let count = unsafe { libc::proc_listallpids(pids.as_mut_ptr().cast(), bytes) };
+    pids.truncate(usize::try_from(count).unwrap_or(0));
+    pids.into_iter()
+        .filter_map(Pid::from_raw)
+        .filter(|&pid| rustix::process::getsid(Some(pid)).ok() == Pid::from_raw(sid))
+        .collect()
+}
+
+/// Other Unix systems: the session's own group only (killed above).
+#[cfg(not(any(target_os = "linux", target_os = "macos")))]
+fn session_members(_sid: i32) -> Vec<Pid> {
+    Vec::new()
+}
+
 /// Field 6 of /proc/PID/stat (after the parenthesised command).
+#[cfg(any(target_os = "linux", test))]
 fn session_of(stat: &str) -> Option<i32> {
     let rest = stat.get(stat.rfind(')')? + 1..)?;
     rest.split_whitespace().nth(6 - 3)?.parse().ok()
@@ -273,75 +257,10 @@ pub fn release_group(pgid: i32) {
     tell_guardian(&format!("- {pgid}\n"));
 }
 
-static ALLOW_TOOLCHAIN_SWITCH: AtomicBool = AtomicBool::new(false);
-
-/// The user's opt-in (`gord.go.allowToolchainSwitch`, `--allow-toolchain-switch`):
-/// let go.mod's `toolchain` line pick (and download) the Go that runs.
-pub fn allow_toolchain_switch(allow: bool) {
-    ALLOW_TOOLCHAIN_SWITCH.store(allow, Ordering::Relaxed);
-}
-
-pub fn toolchain_switch_allowed() -> bool {
-    ALLOW_TOOLCHAIN_SWITCH.load(Ordering::Relaxed)
-}
-
-/// The GOTOOLCHAIN a child must get, or None to leave the user's value.
-/// `local` and a plain `goX.Y.Z` are the user's fixed choice and kept;
-/// unset, `auto`, `path` and `…+auto`/`…+path` let the workspace choose
-/// and become `local`. With the opt-in nothing is changed.
-pub fn toolchain_override(user: Option<&OsStr>, allow_switch: bool) -> Option<&'static str> {
-    if allow_switch {
-        return None;
-    }
-    let fixed = user
-        .and_then(OsStr::to_str)
-        .map(str::trim)
-        .is_some_and(|v| v == "local" || is_plain_go_version(v));
-    if fixed {
-        None
-    } else {
-        Some("local")
-    }
-}
-
-/// `go1.22`, `go1.22.3`, `go1.23rc1`: a name without `+`.
-fn is_plain_go_version(value: &str) -> bool {
-    value.strip_prefix("go").is_some_and(|rest| {
-        rest.starts_with(|c: char| c.is_ascii_digit())
-            && rest.chars().all(|c| c.is_ascii_alphanumeric() || c == '.')
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::ffi::OsString;
-
-    #[test]
-    fn workspace_choosing_values_become_local_and_fixed_ones_stay() {
-        let over = |v: Option<&str>| toolchain_override(v.map(OsStr::new), false);
-        for choosing in [
-            None,
-            Some("auto"),
-            Some("path"),
-            Some("go1.22.0+auto"),
-            Some("go1.22.0+path"),
-            Some("local+auto"),
-            Some(""),
-            Some("go"),
-            Some("go1.22;rm"),
-        ] {
-            assert_eq!(over(choosing), Some("local"), "{choosing:?}");
-        }
-        for fixed in ["local", "go1.22.0", "go1.23rc1", "go1.21"] {
-            assert_eq!(over(Some(fixed)), None, "{fixed}");
-        }
-        assert_eq!(
-            toolchain_override(Some(&OsString::from("auto")), true),
-            None
-        );
-        assert_eq!(toolchain_override(None, true), None);
-    }
+    use crate::lifeline::spawn_on_lifeline;
 
     #[test]
     fn the_session_is_read_after_the_last_parenthesis() {
@@ -350,14 +269,16 @@ mod tests {
         assert_eq!(session_of("garbage"), None);
     }
 
+    #[cfg(target_os = "linux")]
     /// `sleep 30`, to be killed when its parent (thread) dies.
     fn sleep_killed_with_its_parent() -> std::io::Result<std::process::Child> {
         let mut command = std::process::Command::new("/bin/sleep");
         command.arg("30");
-        set_death_signal(&mut command, DeathSignal::Kill);
+        prepare(&mut command, DeathSignal::Kill);
         command.spawn()
     }
 
+    #[cfg(target_os = "linux")]
     #[test]
     fn a_child_outlives_the_thread_that_asked_for_it() {
         // The parent-death signal is tied to the forking thread: a child
@@ -376,6 +297,7 @@ mod tests {
         child.wait().unwrap();
     }
 
+    #[cfg(target_os = "linux")]
     #[test]
     fn without_the_spawner_the_child_dies_with_its_thread() {
         // The control for the test above: forked on the short-lived thread
