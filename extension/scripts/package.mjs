@@ -57,7 +57,10 @@ const EXTENSIONS = [{ name: "gord", dir: ".", bin: "bin", readme: path.join("ext
 const imagesUrl = "https://github.com/gord-dev/gord/raw/HEAD/extension/";
 
 function run(command, args, env = {}) {
-  const shown = Object.entries(env).map(([k, v]) => `${k}=${v} `);
+  // PATH is the caller's with the venv in front: not worth a line of its own.
+  const shown = Object.entries(env)
+    .filter(([k]) => k !== "PATH")
+    .map(([k, v]) => `${k}=${v} `);
   console.log(`$ ${shown.join("")}${[command, ...args].join(" ")}`);
   const result = spawnSync(command, args, {
     cwd: root,

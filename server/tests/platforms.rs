@@ -556,10 +556,20 @@ fn lsp_diagnostics(command: Command, root_uri: &str, config_uri: &str, text: &st
     reduced
 }
 
+/// The environment of a Linux `gord serve` in these tests: HOME is `dir`,
+/// and PATH an empty directory, so no ssh is found there. A sidecar under
+/// Wine finds none either (Windows' PATH has no ssh), and without one gord
+/// follows the newest OpenSSH it knows, on every platform alike.
+fn linux_serve_env(dir: &Path) -> [(&'static str, PathBuf); 2] {
+    let empty = dir.join("empty-path");
+    std::fs::create_dir_all(&empty).unwrap();
+    [("HOME", dir.to_path_buf()), ("PATH", empty)]
+}
+
 /// The LSP diagnostics the native build publishes for the example config.
 fn native_lsp_diagnostics(dir: &Path, config: &Path) -> Vec<Value> {
     let mut command = Command::new(common::gord());
-    command.arg("serve").env("HOME", dir);
+    command.arg("serve").envs(linux_serve_env(dir));
     let text = std::fs::read_to_string(config).unwrap();
     lsp_diagnostics(
         command,
@@ -618,7 +628,7 @@ fn the_linux_arm64_sidecar_runs_under_qemu_user() {
         .args(["-L", QEMU_SYSROOT])
         .arg(&program)
         .arg("serve")
-        .env("HOME", dir.path());
+        .envs(linux_serve_env(dir.path()));
     let text = std::fs::read_to_string(&config).unwrap();
     let diagnostics = lsp_diagnostics(
         command,
@@ -870,7 +880,7 @@ fn the_linux_x64_sidecar_runs_here_and_finds_what_this_build_finds() {
     );
 
     let mut command = Command::new(&program);
-    command.arg("serve").env("HOME", dir.path());
+    command.arg("serve").envs(linux_serve_env(dir.path()));
     let text = std::fs::read_to_string(&config).unwrap();
     let diagnostics = lsp_diagnostics(
         command,
