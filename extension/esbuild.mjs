@@ -1,4 +1,5 @@
-// Bundles the extension into dist/extension.js.
+// Bundles the workspace part into dist/extension.js and the UI part (gord-ui)
+// into extension-ui/dist/ui.js.
 //   node extension/esbuild.mjs                 development build (source map)
 //   node extension/esbuild.mjs --production    minified, for the VSIX
 //   node extension/esbuild.mjs --watch         rebuild on change
@@ -13,8 +14,11 @@ const watch = process.argv.includes("--watch");
 /** @type {esbuild.BuildOptions} */
 const options = {
   absWorkingDir: root,
-  entryPoints: ["extension/src/extension.ts"],
-  outfile: "dist/extension.js",
+  entryPoints: [
+    { in: "extension/src/extension.ts", out: "dist/extension" },
+    { in: "extension/src/ui/extension.ts", out: "extension-ui/dist/ui" },
+  ],
+  outdir: ".",
   bundle: true,
   format: "cjs",
   platform: "node",

@@ -48,10 +48,16 @@ const TARGETS = [
   },
 ];
 
-// The extensions packaged per target, each with the same sidecar: `dir` holds its package.json
-// (relative to the repository), `bin` the folder the sidecar goes to (relative to `dir`), `readme`
-// the marketplace README (relative to `dir`). The VSIX is <name>-<vsce target>.vsix at the root.
-const EXTENSIONS = [{ name: "gord", dir: ".", bin: "bin", readme: path.join("extension", "README.md") }];
+// The extensions packaged per target, each with the same sidecar; the VSIX is
+// <name>-<vsce target>.vsix at the root, with the sidecar at extension/<bin>/gord(.exe).
+//   `dir` holds its package.json (relative to the repository), `bin` the folder the sidecar goes to
+//   (relative to `dir`), `readme` the marketplace README (relative to `dir`);
+//   or `script`: a packaging script of its own, given --target, --binary and --production
+//   (the UI part, extension-ui/, whose script copies in the files it shares).
+const EXTENSIONS = [
+  { name: "gord", dir: ".", bin: "bin", readme: path.join("extension", "README.md") },
+  { name: "gord-ui", bin: "bin", script: path.join("extension", "scripts", "package-ui.mjs") },
+];
 
 // The marketplace README's screenshots are served from the repository, so the VSIX stays small.
 const imagesUrl = "https://github.com/gord-dev/gord/raw/HEAD/extension/";
@@ -122,6 +128,19 @@ function buildSidecar(target, env) {
 }
 
 function packageExtension(extension, target, sidecar) {
+  if (extension.script) {
+    run(process.execPath, [
+      path.join(root, extension.script),
+      "--target",
+      target.vsce,
+      "--binary",
+      sidecar,
+      "--production",
+    ]);
+    const vsix = path.join(root, `${extension.name}-${target.vsce}.vsix`);
+    checkSidecarEntry(vsix, `extension/${path.posix.join(extension.bin, target.exe ?? "gord")}`);
+    return vsix;
+  }
   const dir = path.join(root, extension.dir);
   for (const required of [extension.readme, "LICENSE", "CHANGELOG.md"]) {
     if (!existsSync(path.join(dir, required))) {

@@ -7,6 +7,7 @@ import {
   LanguageClient,
   RevealOutputChannelOn,
   type CloseHandlerResult,
+  type DocumentSelector,
   type ErrorHandler,
   type ErrorHandlerResult,
   type LanguageClientOptions,
@@ -27,11 +28,15 @@ export interface ClientHooks {
   onRestarting(): void;
 }
 
+/** Which part of gord a client serves (see parts.ts); undefined: the whole of it, as one part alone. */
+export type ClientPart = "ui" | "workspace" | undefined;
+
 export function createClient(
   server: Server,
   channel: vscode.LogOutputChannel,
   crashPolicy: CrashPolicy,
   hooks: ClientHooks,
+  part: ClientPart = undefined,
 ): LanguageClient {
   const serverOptions: ServerOptions = {
     command: server.path,
@@ -46,22 +51,10 @@ export function createClient(
   const initializationOptions: InitializationOptions = {
     settings: syncedSettings(),
     trusted: vscode.workspace.isTrusted,
+    ...(part === undefined ? {} : { part }),
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [
-      { scheme: "file", language: "go" },
-      { scheme: "file", language: "go.mod" },
-      { scheme: "file", language: "ssh_config" },
-      // So the sidecar computes "Disable <linter> in .golangci.yml" from the
-      // open buffer (and versions the edit), not from an older file on disk.
-      // Also GO050-GO053's quick fixes, and a save reruns the report.
-      { scheme: "file", pattern: "**/.golangci.{yml,yaml,toml,json}" },
-      // VS Code settings files: GO030-GO035 quick fixes are asked for here,
-      // and saving one runs the health report again.
-      { scheme: "file", pattern: "**/settings.json" },
-      // Dev container files (GO040-GO045): their quick fixes, and a save reruns the report.
-      { scheme: "file", pattern: "**/{.devcontainer.json,.devcontainer/**}" },
-    ],
+    documentSelector: documentSelector(part),
     // Remote-SSH's `remote.SSH.path` (the ssh whose release the SSH rules follow) and
     // `remote.SSH.connectTimeout` (the remote check's connect budget).
     // go and gopls too: the health report checks them in settings.json, so their changes rerun it.
@@ -71,8 +64,45 @@ export function createClient(
     traceOutputChannel: channel,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     errorHandler: new SidecarErrorHandler(crashPolicy, channel, hooks),
+    // The UI part's fix commands run on its own machine: the sidecar names
+    // gord.runFixCommand, which in a remote window is the workspace part's.
+    ...(part === "ui" ? { middleware: { provideCodeActions: uiCodeActions } } : {}),
   };
-  return new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+  return part === "ui"
+    ? new LanguageClient(UI_CLIENT_ID, UI_CLIENT_NAME, serverOptions, clientOptions)
+    : new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+}
+
+export const UI_CLIENT_ID = "gord-ui";
+export const UI_CLIENT_NAME = "Go Remote Doctor (this computer)";
+
+/**
+ * The documents a part's sidecar takes. `file` is the scheme of the documents
+ * of the machine the part runs on (in a remote window, the remote's files are
+ * `vscode-remote:` to the UI part), so each sidecar sees its own machine's.
+ * The UI part: SSH configs and settings files (SSH040-SSH052's quick fixes);
+ * the workspace part beside it: everything else; one part alone: all of it.
+ */
+function documentSelector(part: ClientPart): DocumentSelector {
+  const ssh = { scheme: "file", language: "ssh_config" };
+  // VS Code settings files: GO030-GO035 and SSH040-SSH052 quick fixes are asked for here,
+  // and saving one runs the health report again.
+  const settings = { scheme: "file", pattern: "**/settings.json" };
+  if (part === "ui") {
+    return [ssh, settings];
+  }
+  return [
+    { scheme: "file", language: "go" },
+    { scheme: "file", language: "go.mod" },
+    ...(part === "workspace" ? [] : [ssh]),
+    // So the sidecar computes "Disable <linter> in .golangci.yml" from the
+    // open buffer (and versions the edit), not from an older file on disk.
+    // Also GO050-GO053's quick fixes, and a save reruns the report.
+    { scheme: "file", pattern: "**/.golangci.{yml,yaml,toml,json}" },
+    settings,
+    // Dev container files (GO040-GO045): their quick fixes, and a save reruns the report.
+    { scheme: "file", pattern: "**/{.devcontainer.json,.devcontainer/**}" },
+  ];
 }
 
 /**
@@ -138,3 +168,27 @@ class SidecarErrorHandler implements ErrorHandler {
     return { action: CloseAction.DoNotRestart, handled: true };
   }
 }
+
+/** The UI part's fix command (hidden from the palette). */
+export const UI_FIX_COMMAND = "gord.ui.runFixCommand";
+
+/** Code actions whose command is gord.runFixCommand, pointed at the UI part's own. */
+const uiCodeActions: NonNullable<NonNullable<LanguageClientOptions["middleware"]>["provideCodeActions"]> = async (
+  document,
+  range,
+  context,
+  token,
+  next,
+) => {
+  const actions = await next(document, range, context, token);
+  for (const action of actions ?? []) {
+    if (action instanceof vscode.CodeAction) {
+      if (action.command?.command === "gord.runFixCommand") {
+        action.command = { ...action.command, command: UI_FIX_COMMAND };
+      }
+    } else if (action.command === "gord.runFixCommand") {
+      action.command = UI_FIX_COMMAND;
+    }
+  }
+  return actions;
+};

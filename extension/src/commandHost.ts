@@ -4,11 +4,14 @@
 
 import type * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
+import type { PartsLink } from "./partsLink";
 import type { ReportView } from "./report";
 
 export interface CommandHost {
   readonly log: vscode.LogOutputChannel;
   readonly report: ReportView;
+  /** The link to the UI part (the workspace part only). */
+  readonly parts?: PartsLink;
   /** The extension's root (the rule pages are under docs/rules). */
   readonly extensionUri: vscode.Uri;
   /** The running client; undefined (after telling the user why) when the sidecar is down. */

@@ -17,6 +17,7 @@ import {
   requestOutcome,
   type SendRequest,
 } from "./protocol";
+import { UI_COMMANDS } from "./parts";
 import { hostPickItems } from "./remotePick";
 import { runHealthCheck, showReport } from "./report";
 import { requestWithProgress } from "./serverProgress";
@@ -25,10 +26,16 @@ import type { CommandHost } from "./commandHost";
 export function registerCommands(host: CommandHost): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand("gord.runHealthCheck", () =>
-      withSidecar(host, "Health check", (send) => runHealthCheck(host.report, send)),
+      withSidecar(host, "Health check", (send) =>
+        // Both machines' checks, then the one report.
+        runHealthCheck(host.report, send, host.parts?.runUiChecks()),
+      ),
     ),
     vscode.commands.registerCommand("gord.showReport", () =>
-      withSidecar(host, "Showing the report", (send) => showReport(host.report, send)),
+      withSidecar(host, "Showing the report", async (send) => {
+        await host.parts?.refresh();
+        await showReport(host.report, send);
+      }),
     ),
     vscode.commands.registerCommand("gord.lintWorkspace", () =>
       withClient(host, "Linting the workspace", (client) => lintWorkspace(host, client)),
@@ -37,7 +44,10 @@ export function registerCommands(host: CommandHost): vscode.Disposable[] {
       withClient(host, "Preloading the Go caches", (client) => preload(host, client)),
     ),
     vscode.commands.registerCommand("gord.checkRemoteHost", () =>
-      withClient(host, "Checking remote hosts", (client) => checkRemoteHost(host, client)),
+      host.parts?.uiDoctor === true
+        ? // From the computer Remote-SSH connects from, with its ssh and config.
+          vscode.commands.executeCommand(UI_COMMANDS.checkRemoteHost)
+        : withClient(host, "Checking remote hosts", (client) => checkRemoteHost(host, client)),
     ),
     vscode.commands.registerCommand("gord.attachDelve", () =>
       withSidecar(host, "Attaching Delve", (send) => attachDelve(host, send)),
@@ -102,7 +112,7 @@ async function preload(host: CommandHost, client: LanguageClient): Promise<void>
 }
 
 /** Like withSidecar, for actions that need the client itself (progress). */
-async function withClient(host: CommandHost, what: string, action: (client: LanguageClient) => Promise<unknown>): Promise<void> {
+export async function withClient(host: CommandHost, what: string, action: (client: LanguageClient) => Promise<unknown>): Promise<void> {
   const client = await host.runningClient();
   if (client === undefined) {
     return;
@@ -134,7 +144,11 @@ function reportFailure(host: CommandHost, what: string, err: unknown): void {
  * sidecar checks them, showing its own cancellable progress notification,
  * puts the findings on the Host lines, and the report shows the fleet.
  */
-async function checkRemoteHost(host: CommandHost, client: LanguageClient): Promise<void> {
+export async function checkRemoteHost(
+  host: CommandHost,
+  client: LanguageClient,
+  show: (send: SendRequest) => Promise<void> = (send) => showReport(host.report, send),
+): Promise<void> {
   const send: SendRequest = (type, params) => client.sendRequest(type, params);
   const configured = vscode.workspace.getConfiguration("gord").get<string>("ssh.configFile", "").trim();
   const configFile = configured.startsWith("~/") ? `${os.homedir()}${configured.slice(1)}` : configured;
@@ -158,7 +172,7 @@ async function checkRemoteHost(host: CommandHost, client: LanguageClient): Promi
     ...withConfig,
   });
   host.log.info(`remote check: ${fleet.hosts.map((h) => `${h.host} ${h.status}`).join(", ")}`);
-  await showReport(host.report, send);
+  await show(send);
 }
 
 async function withSidecar(
@@ -183,7 +197,7 @@ async function withSidecar(
  * program is argv[0] and arguments the rest (no shell, so nothing is
  * re-parsed). Code actions from the sidecar call it with the fix's argv.
  */
-async function runFixCommand(host: CommandHost, argv: unknown): Promise<void> {
+export async function runFixCommand(host: CommandHost, argv: unknown): Promise<void> {
   if (!isArgv(argv)) {
     host.log.error(`gord.runFixCommand: expected a non-empty array of strings, got ${JSON.stringify(argv)}`);
     void vscode.window.showErrorMessage(

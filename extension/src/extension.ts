@@ -12,6 +12,7 @@ import type { CommandHost } from "./commandHost";
 import { registerCommands } from "./commands";
 import { CrashPolicy } from "./crashPolicy";
 import { LintStatusItem } from "./lintStatus";
+import { PartsLink } from "./partsLink";
 import { LintStatus, PROTOCOL_VERSION, Status, type StatusNotification } from "./protocol";
 import { ReportView } from "./report";
 import { StatusItem } from "./status";
@@ -22,7 +23,7 @@ const START_TIMEOUT_MS = 30_000;
 let session: Session | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
-  session = new Session(context.extensionUri);
+  session = new Session(context);
   context.subscriptions.push(session, ...registerCommands(session), new DebugAttach(session));
   void session.restart();
 }
@@ -35,6 +36,9 @@ export async function deactivate(): Promise<void> {
 class Session implements CommandHost, vscode.Disposable {
   readonly log = vscode.window.createOutputChannel("Go Remote Doctor", { log: true });
   readonly report: ReportView;
+  readonly extensionUri: vscode.Uri;
+  /** The link to the UI part, which runs the SSH checks on the user's computer when it is there. */
+  readonly parts: PartsLink;
   private readonly status = new StatusItem();
   private readonly lintStatus = new LintStatusItem();
   private readonly crashPolicy = new CrashPolicy();
@@ -43,9 +47,12 @@ class Session implements CommandHost, vscode.Disposable {
   private client: LanguageClient | undefined;
   private clientDisposables: vscode.Disposable[] = [];
 
-  constructor(readonly extensionUri: vscode.Uri) {
-    this.report = new ReportView(extensionUri);
+  constructor(context: vscode.ExtensionContext) {
+    this.extensionUri = context.extensionUri;
+    this.report = new ReportView(this.extensionUri);
+    this.parts = new PartsLink(context, this.log, [this.status, this.report]);
     this.disposables.push(
+      this.parts,
       vscode.workspace.onDidChangeConfiguration((e) => this.onConfigurationChanged(e)),
       vscode.workspace.onDidGrantWorkspaceTrust(() => {
         this.log.info("the workspace is now trusted: restarting the sidecar with the workspace's settings");
@@ -116,6 +123,8 @@ class Session implements CommandHost, vscode.Disposable {
     await this.stopClient();
     this.crashPolicy.reset();
 
+    // Who runs the SSH checks: the UI part, when it answers; else this part, as before the split.
+    await this.parts.greet();
     let client: LanguageClient;
     try {
       const server = await findServer(this.extensionUri.fsPath, this.log);
@@ -125,7 +134,7 @@ class Session implements CommandHost, vscode.Disposable {
           this.status.stopped("It crashed 5 times in 3 minutes and was not restarted.");
           void this.offerRestart("The gord sidecar crashed 5 times in 3 minutes and was not restarted.", "error");
         },
-      });
+      }, this.parts.uiDoctor ? "workspace" : undefined);
     } catch (err) {
       this.status.stopped(errorMessage(err));
       this.log.error(errorMessage(err));

@@ -441,6 +441,12 @@ export interface InitializationOptions {
    * omitted included, is Restricted Mode.
    */
   trusted?: boolean;
+  /**
+   * Which share of the health checks the sidecar runs: "ui" the SSH area (the
+   * UI part, on the user's computer), "workspace" the rest (the workspace part
+   * beside a UI part). Omitted: every check.
+   */
+  part?: "ui" | "workspace";
 }
 
 /** Whether `value` is an argv: a non-empty array of strings whose program is non-empty. */

@@ -14,6 +14,7 @@ import {
   type ReportResult,
   type SendRequest,
 } from "./protocol";
+import { PARTS_PROTOCOL, UI_COMMANDS, mergeReport, type PartAction, type Section } from "./parts";
 import { reportPage, resolveAction, type ReportMessage } from "./reportPage";
 
 /** Applies a fix's LSP WorkspaceEdit (the language client converts it). */
@@ -28,8 +29,55 @@ export class ReportView implements vscode.Disposable {
   private fleet: FleetReport | undefined;
   /** Set by the session when a client runs, to apply edit-only fixes. */
   applyEdit: ApplyLspEdit | undefined;
+  /** The other part's share, when the UI part runs the SSH checks (see parts.ts). */
+  private split: { ui: Section | undefined; machines: 1 | 2; remoteName: string | undefined } | undefined;
 
-  constructor(private readonly extensionUri: vscode.Uri) {}
+  /** `fixCommand`: the command that runs a fix's argv on this part's machine. */
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly fixCommand = "gord.runFixCommand",
+  ) {}
+
+  /** The UI part's section (undefined: it has none yet), merged into the page from now on. */
+  setUiSection(ui: Section | undefined, machines: 1 | 2, remoteName: string | undefined): void {
+    this.split = { ui, machines, remoteName };
+    this.render();
+  }
+
+  /** Back to one part: the UI part is gone. */
+  clearUiSection(): void {
+    this.split = undefined;
+    this.render();
+  }
+
+  private page(): string {
+    if (this.split === undefined) {
+      return this.fragment;
+    }
+    return mergeReport(this.fragment, this.split.ui, this.split.machines, this.split.remoteName);
+  }
+
+  /** The fragment the open view shows, so an update that changes nothing does not reload it. */
+  private shown: string | undefined;
+
+  private render(): void {
+    if (this.panel === undefined) {
+      return;
+    }
+    // Reloading a webview takes the focus (a palette opening at that moment
+    // closes): only when what it shows changed, as when the other part's
+    // section moves from running to idle with the same report.
+    const page = this.page();
+    if (page !== this.shown) {
+      this.shown = page;
+      this.panel.webview.html = reportPage(page, nonce());
+    }
+  }
+
+  /** The sidecar's HTML fragment of the last report (the UI part sends it to the workspace part). */
+  get fragmentHtml(): string {
+    return this.fragment;
+  }
 
   /** Whether the view is open, so it is worth refreshing. */
   get isOpen(): boolean {
@@ -41,9 +89,7 @@ export class ReportView implements vscode.Disposable {
     this.fragment = result.html;
     this.report = result.report;
     this.fleet = result.fleet;
-    if (this.panel !== undefined) {
-      this.panel.webview.html = reportPage(this.fragment, nonce());
-    }
+    this.render();
   }
 
   /** Fetches the last report (`gord/report`) and updates the view. */
@@ -65,10 +111,12 @@ export class ReportView implements vscode.Disposable {
       localResourceRoots: [],
     });
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, "extension", "media", "icon.png");
-    panel.webview.html = reportPage(this.fragment, nonce());
+    this.shown = this.page();
+    panel.webview.html = reportPage(this.shown, nonce());
     panel.webview.onDidReceiveMessage((message: ReportMessage) => this.onMessage(message));
     panel.onDidDispose(() => {
       this.panel = undefined;
+      this.shown = undefined;
     });
     this.panel = panel;
   }
@@ -77,7 +125,20 @@ export class ReportView implements vscode.Disposable {
     this.panel?.dispose();
   }
 
-  private async onMessage(message: ReportMessage): Promise<void> {
+  /** A click in the page (or relayed by the workspace part, for the UI part). */
+  async onMessage(message: ReportMessage): Promise<void> {
+    if (message.part === "ui" && this.split !== undefined) {
+      // The UI part's findings: only it holds their fixes, on its machine.
+      const relayed: PartAction = { protocol: PARTS_PROTOCOL };
+      for (const key of ["action", "check", "host", "finding"] as const) {
+        const value = message[key];
+        if (typeof value === "string") {
+          relayed[key] = value;
+        }
+      }
+      await vscode.commands.executeCommand(UI_COMMANDS.reportAction, relayed);
+      return;
+    }
     const action = resolveAction(this.report, message, this.fleet);
     if (action === undefined) {
       return;
@@ -95,7 +156,8 @@ export class ReportView implements vscode.Disposable {
     }
   }
 
-  private async runFix(fix: Fix): Promise<void> {
+  /** Applies a fix's edit and runs its command (on this part's machine). */
+  async runFix(fix: Fix): Promise<void> {
     if (fix.edit !== undefined && this.applyEdit !== undefined) {
       const applied = await this.applyEdit(fix.edit);
       if (!applied) {
@@ -103,12 +165,12 @@ export class ReportView implements vscode.Disposable {
       }
     }
     if (fix.command !== undefined) {
-      await vscode.commands.executeCommand("gord.runFixCommand", fix.command);
+      await vscode.commands.executeCommand(this.fixCommand, fix.command);
     }
   }
 }
 
-async function openLocation(location: Location): Promise<void> {
+export async function openLocation(location: Location): Promise<void> {
   const { start, end } = location.range;
   await vscode.window.showTextDocument(vscode.Uri.parse(location.uri), {
     selection: new vscode.Range(start.line, start.character, end.line, end.character),
@@ -127,11 +189,19 @@ export async function showReport(view: ReportView, send: SendRequest): Promise<v
   view.reveal();
 }
 
-/** `gord.runHealthCheck`: runs every check now, then shows the report. */
-export async function runHealthCheck(view: ReportView, send: SendRequest): Promise<HealthReport> {
-  const report = await vscode.window.withProgress(
+/**
+ * `gord.runHealthCheck`: runs every check now, then shows the report.
+ * `alongside`: the other part's checks, run at the same time; the report
+ * waits for them too, so it opens once, with both.
+ */
+export async function runHealthCheck(
+  view: ReportView,
+  send: SendRequest,
+  alongside: Promise<unknown> = Promise.resolve(),
+): Promise<HealthReport> {
+  const [report] = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: "Go Remote Doctor: running health checks" },
-    () => send(Health, { refresh: true }),
+    () => Promise.all([send(Health, { refresh: true }), alongside]),
   );
   await showReport(view, send);
   return report;

@@ -11,6 +11,8 @@ export interface ReportMessage {
   /** A remote host's index in the fleet (its findings' actions name no check). */
   host?: unknown;
   finding?: unknown;
+  /** Which part's section the click was in (`data-part`): "ui" or "workspace"; none in a one-part report. */
+  part?: unknown;
 }
 
 /** What the extension should do for a click, resolved against the report it holds. */
@@ -110,6 +112,7 @@ export function reportPage(fragment: string, nonce: string): string {
   button:hover { background: var(--vscode-button-hoverBackground); }
   section.check.ok p, section.check.skipped p { color: var(--vscode-descriptionForeground); }
   ul.findings { padding-left: 1.2em; }
+  h1.machine { font-size: 1.9em; margin-top: 1.4em; }
 </style>
 </head>
 <body>
@@ -120,7 +123,8 @@ ${fragment}
     const target = event.target instanceof Element ? event.target.closest("[data-action]") : null;
     if (!target) { return; }
     event.preventDefault();
-    vscode.postMessage({ action: target.dataset.action, check: target.dataset.check, host: target.dataset.host, finding: target.dataset.finding });
+    const part = target.closest("[data-part]");
+    vscode.postMessage({ action: target.dataset.action, check: target.dataset.check, host: target.dataset.host, finding: target.dataset.finding, part: part instanceof HTMLElement ? part.dataset.part : undefined });
   });
 </script>
 </body>

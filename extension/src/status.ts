@@ -1,6 +1,7 @@
 // The one status-bar item, fed by the sidecar's `gord/status` notification.
 
 import * as vscode from "vscode";
+import { mergeStatusView, type Section } from "./parts";
 import type { StatusNotification } from "./protocol";
 import { TOOLTIP_COMMANDS, accessibleLabel, formatStatus, type IdleView, type StatusView } from "./statusFormat";
 
@@ -8,6 +9,7 @@ export class StatusItem implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private view: StatusView = { kind: "starting" };
   private lastIdle: IdleView | undefined;
+  private ui: { section: Section | undefined; machines: 1 | 2 } | undefined;
 
   constructor() {
     this.item = vscode.window.createStatusBarItem("gord.status", vscode.StatusBarAlignment.Left, 10);
@@ -41,6 +43,17 @@ export class StatusItem implements vscode.Disposable {
     }
   }
 
+  /** The UI part's share, merged into this one item (undefined: one part alone). */
+  setUiSection(section: Section | undefined, machines: 1 | 2): void {
+    this.ui = { section, machines };
+    this.render();
+  }
+
+  clearUiSection(): void {
+    this.ui = undefined;
+    this.render();
+  }
+
   dispose(): void {
     this.item.dispose();
   }
@@ -51,7 +64,8 @@ export class StatusItem implements vscode.Disposable {
   }
 
   private render(): void {
-    const presentation = formatStatus(this.view);
+    const view = this.ui === undefined ? this.view : mergeStatusView(this.view, this.ui.section, this.ui.machines);
+    const presentation = formatStatus(view);
     this.item.text = presentation.text;
     this.item.accessibilityInformation = { label: accessibleLabel(presentation.text), role: "button" };
     const tooltip = new vscode.MarkdownString(presentation.tooltip.join("\n"), true);

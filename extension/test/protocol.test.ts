@@ -58,7 +58,7 @@ describe("protocol.ts", () => {
 
   it("keeps 'vscode' out of the pure modules the tests load", () => {
     const src = path.join(root, "extension", "src");
-    const pure = ["protocol.ts", "locate.ts", "crashPolicy.ts", "coalesce.ts", "statusFormat.ts", "lintStatusFormat.ts", "reportPage.ts", "remotePick.ts", "attachFormat.ts"];
+    const pure = ["protocol.ts", "locate.ts", "crashPolicy.ts", "coalesce.ts", "statusFormat.ts", "lintStatusFormat.ts", "reportPage.ts", "remotePick.ts", "attachFormat.ts", "parts.ts"];
     for (const file of pure) {
       const text = readFileSync(path.join(src, file), "utf8");
       assert.doesNotMatch(text, /from\s+["']vscode["']|require\(["']vscode["']\)/, `${file} imports vscode`);

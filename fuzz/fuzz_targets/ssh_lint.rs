@@ -1,6 +1,8 @@
 //! Any bytes as an ssh_config file (included from itself as /inc): loading
 //! and linting never panic, every finding points into a loaded file, and
-//! every fix's edits apply to the text they were computed from.
+//! every fix's edits apply to the text they were computed from. Linted twice:
+//! as gord's default release, and as macOS's ssh (Apple's 10.0p2: its
+//! keywords, the 104-byte socket paths, SSH048).
 #![no_main]
 
 #[path = "common/memfs.rs"]
@@ -10,6 +12,7 @@ use std::path::Path;
 
 use gord::edit::apply_edits;
 use gord::ssh::lint::{lint, LintContext};
+use gord::ssh::release::{which::Choice, Flavour, Release, SshVersion};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -18,7 +21,16 @@ fuzz_target!(|data: &[u8]| {
     let Ok(ctx) = LintContext::load(Path::new(memfs::CONFIG), &fs, &local, false) else {
         return;
     };
-    for finding in lint(&ctx) {
+    check(&ctx);
+    let Ok(mac) = LintContext::load(Path::new(memfs::CONFIG), &fs, &local, false) else {
+        return;
+    };
+    let apple = SshVersion::new(Release::new(10, 0, 2), Flavour::Apple);
+    check(&mac.with_ssh(Choice::of_version(apple)));
+});
+
+fn check(ctx: &LintContext) {
+    for finding in lint(ctx) {
         let (path, range) = finding
             .file_range()
             .unwrap_or_else(|| panic!("{} is about no file", finding.code));
@@ -62,4 +74,4 @@ fuzz_target!(|data: &[u8]| {
             }
         }
     }
-});
+}

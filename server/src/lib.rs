@@ -17,6 +17,7 @@ pub mod lifeline;
 pub mod lint;
 pub mod logging;
 pub mod lsp;
+pub mod part;
 pub mod platform;
 pub mod preload;
 pub mod redact;
@@ -55,6 +56,16 @@ pub async fn health(
     settings: Settings,
     trust: check::Trust,
 ) -> HealthReport {
+    health_of(part::Part::Whole, workspace, settings, trust).await
+}
+
+/// Runs `part`'s share of the catalogue (see [`part::Part`]).
+pub async fn health_of(
+    part: part::Part,
+    workspace: Option<PathBuf>,
+    settings: Settings,
+    trust: check::Trust,
+) -> HealthReport {
     let timeout = settings.check_timeout;
     let ctx = CheckContext::new(
         workspace,
@@ -63,5 +74,5 @@ pub async fn health(
         Environment::from_process(),
         trust,
     );
-    check::health_report(&catalogue(), Arc::new(ctx), timeout).await
+    check::health_report(&part.catalogue(), Arc::new(ctx), timeout).await
 }

@@ -176,6 +176,47 @@ fn ssh_lint_lists_each_finding_of_the_example_config_with_its_fix_and_exits_1() 
     insta::assert_snapshot!(run);
 }
 
+/// A config copied from a Mac, linted as macOS's ssh (Apple's 9.9p2) and as
+/// Debian's: Apple's keywords, launchd's socket, a 105-byte forward socket
+/// (over macOS's 104, under Linux's 108).
+const MAC_CONFIG: &str = "# Copied from a Mac
+IdentityAgent /private/tmp/com.apple.launchd.AbCdEf1234/Listeners
+Host token
+  PKCS11Provider /usr/local/lib/opensc-pkcs11.so
+Host db
+  LocalForward /tmp/sockets/dbtool/forwarded-postgres-connections/production-cluster-eu-west-1/%n-port-5432-primary.sock localhost:5432
+Host *
+  UseKeychain yes
+  AddKeysToAgent yes
+  ServerAliveInterval 15
+  ConnectTimeout 10
+";
+
+fn mac_lint(version: &str) -> Run {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    std::fs::write(&config, MAC_CONFIG).unwrap();
+    let gord = Gord::new().masking(dir.path().display().to_string(), "[DIR]");
+    gord.run(&[
+        "ssh",
+        "lint",
+        "-F",
+        config.to_str().unwrap(),
+        "--ssh-version",
+        version,
+    ])
+}
+
+#[test]
+fn ssh_lint_of_a_mac_config_as_apple_s_ssh() {
+    insta::assert_snapshot!(mac_lint("9.9p2-apple"));
+}
+
+#[test]
+fn ssh_lint_of_a_mac_config_as_debian_s_ssh() {
+    insta::assert_snapshot!(mac_lint("9.6p1-debian"));
+}
+
 #[test]
 fn ssh_lint_json_carries_every_finding_with_its_range_and_fix() {
     let (dir, config) = example_ssh_config();

@@ -18,6 +18,7 @@ mod lint_cli;
 mod lint_edges;
 mod lint_lsp;
 mod lsp_stdio;
+mod parts;
 mod platforms;
 mod preload;
 mod protocol_doc;

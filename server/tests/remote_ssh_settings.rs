@@ -33,10 +33,15 @@ struct Laptop {
 
 impl Laptop {
     fn new() -> Laptop {
+        Laptop::with(USER_SETTINGS)
+    }
+
+    /// A laptop whose user settings.json is `settings`.
+    fn with(settings: &str) -> Laptop {
         let home = tempfile::tempdir().unwrap();
         let user = home.path().join(".config/Code/User");
         std::fs::create_dir_all(&user).unwrap();
-        std::fs::write(user.join("settings.json"), USER_SETTINGS).unwrap();
+        std::fs::write(user.join("settings.json"), settings).unwrap();
         std::fs::create_dir_all(home.path().join(".ssh")).unwrap();
         Laptop {
             home,
@@ -64,6 +69,11 @@ impl Laptop {
 
     /// SSH040's findings in `gord check`'s JSON report.
     fn ssh040(&self) -> Value {
+        self.check("SSH040")
+    }
+
+    /// The check `id` of `gord check`'s JSON report.
+    fn check(&self, id: &str) -> Value {
         let mut command = Command::new(gord());
         command.args([
             "check",
@@ -78,7 +88,7 @@ impl Laptop {
         let run = Run::of(&mut command);
         let report: Value =
             serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stderr));
-        common::entry(&report["checks"], "id", "SSH040").clone()
+        common::entry(&report["checks"], "id", id).clone()
     }
 }
 
@@ -265,5 +275,136 @@ fn the_editor_shows_them_and_the_quick_fix_removes_a_config_file_ssh_cannot_open
         "old-box and build7.corp: ~/.ssh/config names neither"
     );
     editor.take_all(|m| m["method"] == "textDocument/publishDiagnostics");
+    editor.finish();
+}
+
+/// An executable shell script `dir/name` printing `banner` for `-V`, as
+/// another ssh client would.
+fn client(dir: &Path, name: &str, banner: &str) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join(name);
+    std::fs::write(&path, format!("#!/bin/sh\necho '{banner}' >&2\n")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path
+}
+
+#[test]
+fn a_remote_ssh_path_that_is_gone_or_not_openssh_is_reported_on_its_value_before_connecting() {
+    let gone = Laptop::with("{\n  \"remote.SSH.path\": \"~/bin/ssh-gone\"\n}\n");
+    let check = gone.check("SSH050");
+    assert_eq!(check["status"], "error", "{check}");
+    let finding = &check["findings"][0];
+    let expected = format!(
+        "remote.SSH.path is {}, which does not exist",
+        gone.home.path().join("bin/ssh-gone").display()
+    );
+    assert!(
+        finding["message"].as_str().unwrap().starts_with(&expected),
+        "{finding}"
+    );
+    assert_eq!(
+        finding["location"]["range"]["start"],
+        json!({ "line": 1, "character": 21 })
+    );
+
+    let other = tempfile::tempdir().unwrap();
+    let dbclient = client(other.path(), "dbclient", "Dropbear v2022.83");
+    let dropbear = Laptop::with(&format!(
+        "{{\"remote.SSH.path\": \"{}\", \"remote.SSH.connectTimeout\": 45}}",
+        dbclient.display()
+    ));
+    let check = dropbear.check("SSH050");
+    assert_eq!(check["status"], "error", "{check}");
+    let message = check["findings"][0]["message"].as_str().unwrap();
+    assert!(message.starts_with("SSH051: "), "{message}");
+    assert!(
+        message.contains("-V printed \"Dropbear v2022.83\""),
+        "{message}"
+    );
+
+    // An OpenSSH client: the summary names it, the config and the timeout.
+    let ssh = client(
+        other.path(),
+        "ssh",
+        "OpenSSH_9.6p1 Ubuntu-3ubuntu13, OpenSSL 3.0.13 30 Jan 2024",
+    );
+    let fine = Laptop::with(&format!(
+        "{{\"remote.SSH.path\": \"{}\", \"remote.SSH.connectTimeout\": 45, \"remote.SSH.configFile\": \"~/.ssh/work\"}}",
+        ssh.display()
+    ));
+    let check = fine.check("SSH050");
+    assert_eq!(check["status"], "ok", "{check}");
+    assert_eq!(
+        check["message"],
+        format!(
+            "ssh: {} (Debian's OpenSSH 9.6p1, from remote.SSH.path); config: {}; connect timeout: 45 s \
+             (remote.SSH.connectTimeout)",
+            ssh.display(),
+            fine.home.path().join(".ssh/work").display()
+        )
+    );
+}
+
+#[test]
+fn ssh000_lints_the_config_remote_ssh_uses_not_always_the_default_one() {
+    let laptop = Laptop::with(r#"{"remote.SSH.configFile": "~/.ssh/work"}"#);
+    std::fs::write(
+        laptop.home.path().join(".ssh/config"),
+        "Host fine\n  User me\n",
+    )
+    .unwrap();
+    // An option ssh itself refuses, in the file Remote-SSH hands it.
+    std::fs::write(
+        laptop.home.path().join(".ssh/work"),
+        "Host devbox\n  Hostname\n",
+    )
+    .unwrap();
+    let check = laptop.check("SSH000");
+    assert_eq!(check["status"], "error", "{check}");
+    assert!(
+        check["message"]
+            .as_str()
+            .unwrap()
+            .contains(&laptop.home.path().join(".ssh/work").display().to_string()),
+        "{check}"
+    );
+}
+
+#[test]
+fn the_editor_offers_to_remove_a_remote_ssh_path_that_does_not_exist() {
+    let text = "{\n  \"remote.SSH.path\": \"/nonexistent/gord/ssh\",\n  \"editor.tabSize\": 4\n}\n";
+    let laptop = Laptop::with(text);
+    let env = laptop.env();
+    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut editor = Editor::start(&pairs);
+    editor.ignore(&["gord/status"]);
+    editor.initialize(laptop.workspace.path(), json!({ "trusted": true }));
+    editor.notify("initialized", json!({}));
+    let settings = laptop.settings();
+    let settings_uri = uri(&settings);
+    let published = editor.wait_for(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == settings_uri.as_str()
+    });
+    editor.take_all(|m| m["method"] == "textDocument/publishDiagnostics");
+    let diagnostic = published["params"]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "SSH050")
+        .unwrap_or_else(|| panic!("no SSH050 in {published}"))
+        .clone();
+    let actions = code_actions(&mut editor, &settings, &diagnostic);
+    let remove = actions
+        .iter()
+        .find(|a| a["title"] == "Remove remote.SSH.path (Remote-SSH then runs the ssh on PATH)")
+        .unwrap_or_else(|| panic!("no removal among {actions:?}"));
+    let fixed = apply_json_edits(
+        text,
+        remove["edit"]["changes"][settings_uri.as_str()]
+            .as_array()
+            .unwrap(),
+    );
+    assert_eq!(fixed, "{\n  \"editor.tabSize\": 4\n}\n");
     editor.finish();
 }

@@ -218,3 +218,93 @@ fn ssh_dss_is_refused_from_9_8() {
         refused.stderr
     );
 }
+
+/// macOS's ssh (Apple's build, `OpenSSH_9.9p2, LibreSSL 3.3.6`) accepts its
+/// own flags and `ssh -G` prints two of them; any other ssh stops on them,
+/// and lint offers the IgnoreUnknown line that lets both read the file.
+#[test]
+fn apple_s_build_accepts_and_prints_its_own_keywords() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = file(
+        dir.path(),
+        "config",
+        "Host a.test\n  UseKeychain yes\n  AppleMultipath yes\n",
+        0o600,
+    );
+    let config = config.to_str().unwrap();
+    let mac = file(
+        dir.path(),
+        "ssh-mac",
+        "#!/bin/sh\necho 'OpenSSH_9.9p2, LibreSSL 3.3.6' >&2\n",
+        0o755,
+    );
+    for (flag, value) in [
+        ("--ssh-version", "9.9p2-apple"),
+        ("--ssh", mac.to_str().unwrap()),
+    ] {
+        let resolved = resolve_a(config, flag, value);
+        assert_eq!(resolved.code, 0, "{}", resolved.stderr);
+        let out = &resolved.stdout;
+        assert!(
+            out.contains(
+                "\nnohostauthenticationforlocalhost no\nnohostauthenticationforproxycommand no\n"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains("\nenableescapecommandline no\napplemultipath yes\n"),
+            "{out}"
+        );
+        assert!(!out.contains("usekeychain"), "{out}");
+    }
+
+    let linux = resolve_a(config, "--ssh-version", "9.9p2");
+    assert_eq!(linux.code, 2);
+    assert!(
+        linux
+            .stderr
+            .contains("line 2: Bad configuration option: usekeychain"),
+        "{}",
+        linux.stderr
+    );
+    assert!(!linux.stdout.contains("applemultipath"));
+
+    let lint = run(&["ssh", "lint", "-F", config, "--ssh-version", "9.6p1-debian"]);
+    assert!(
+        lint.stdout.contains(
+            "error[SSH001] UseKeychain is a keyword of Apple's OpenSSH only: your Debian's OpenSSH 9.6p1 does not know it"
+        ),
+        "{}",
+        lint.stdout
+    );
+    assert!(
+        lint.stdout
+            .contains("fix: Add \"IgnoreUnknown UseKeychain\" at the top of the config"),
+        "{}",
+        lint.stdout
+    );
+}
+
+/// A LocalForward socket path that fits Linux's 108-byte `sun_path` but not
+/// macOS's 104: flagged when the user's ssh is Apple's, on its line.
+#[test]
+fn a_forward_socket_too_long_for_macos_is_flagged_for_apple_s_ssh() {
+    let dir = tempfile::tempdir().unwrap();
+    let socket = "/Users/me/Library/Containers/com.example.dbtool/Data/tmp/sockets/forwarded-postgres-conn-%n-port-5432.sock";
+    let config = file(
+        dir.path(),
+        "config",
+        &format!("Host db\n  HostName db.example.com\n  LocalForward {socket} localhost:5432\n"),
+        0o600,
+    );
+    let config = config.to_str().unwrap();
+    let mac = run(&["ssh", "lint", "-F", config, "--ssh-version", "9.9p2-apple"]);
+    let expanded = socket.replace("%n", "db");
+    let expected = format!(
+        "{config}:3:16: error[SSH047] For db this LocalForward listens on a socket path of 106 bytes ({expanded}): ssh logs \"Local listening path too long: {expanded}\" and does not forward it"
+    );
+    assert!(mac.stdout.contains(&expected), "{}", mac.stdout);
+    assert!(mac.stdout.contains("104 bytes with its final NUL on macOS"));
+    let linux = run(&["ssh", "lint", "-F", config, "--ssh-version", "9.2p1-debian"]);
+    assert!(!linux.stdout.contains("SSH047"), "{}", linux.stdout);
+}

@@ -748,6 +748,42 @@ describe("gord in code-server", { timeout: 420_000 }, () => {
     await waitFor("the walkthrough's tab closed", async () => !(await editorTabs(page)).some((t) => /Walkthrough/.test(t)));
   });
 
+  it("(u) both parts: the UI part runs beside the workspace part with a sidecar of its own for the SSH checks, and the one report shows both sections without a check twice", async () => {
+    // code-server has no local extension host: gord-ui (extensionKind ui, workspace)
+    // falls back to the workspace's host, so this is also the one-machine layout
+    // of a local window.
+    await scenario("u-two-parts", async () => {
+      assert.equal(server.sidecars().length, 1, `the workspace part's sidecar: ${JSON.stringify(server.sidecars())}`);
+      assert.equal(server.uiSidecars().length, 1, `the UI part's own sidecar: ${JSON.stringify(server.uiSidecars())}`);
+      await waitFor("the handshake in both logs", () =>
+        /the UI part \S+ answered from the workspace host: it runs the SSH checks/.test(server.readGordLog()) &&
+        /the workspace part \S+ \(workspace host\) owns the status and the report/.test(server.readUiLog()),
+      );
+      // Each sidecar was told its share.
+      assert.match(server.readGordLog(), /INFO initialize\b.*part=Workspace/);
+      assert.match(server.readUiLog(), /INFO initialize\b.*part=Ui/);
+
+      await runCommand(page, "View: Close All Editors");
+      await runCommand(page, `${CATEGORY}: Run Health Check`);
+      const frame = await waitFor("the UI part's section in the report", () =>
+        frameWith(page, 'section[data-part="ui"] [data-check="SSH050"]'),
+      );
+      const ui = await frame.locator('section[data-part="ui"]').innerText();
+      const workspace = await frame.locator('section[data-part="workspace"]').innerText();
+      assert.match(ui, /SSH000/);
+      assert.match(ui, /SSH050 — What Remote-SSH will run/);
+      assert.doesNotMatch(ui, /GO001/);
+      assert.match(workspace, /GO001/);
+      assert.doesNotMatch(workspace, /SSH0\d\d/, "the workspace part runs no SSH check beside the UI part");
+      // One machine: no "This computer" / "The remote" headings.
+      assert.equal(await frame.locator("h1.machine").count(), 0);
+
+      // The one status item counts both parts' checks.
+      const status = await readStatusItem(page);
+      assert.ok(showsHealth(status), JSON.stringify(status));
+    });
+  });
+
   it("(m) reports the extension's activation time and the time to health", async () => {
     // The workbench's own figure ("Developer: Show Running Extensions").
     await scenario("m-running-extensions", async () => {

@@ -118,6 +118,8 @@ struct State {
     folders: Vec<PathBuf>,
     /// True only when the client said the JSON boolean `true`.
     trusted: bool,
+    /// The share of the health checks this sidecar runs (`part`).
+    part: crate::part::Part,
     report: Option<HealthReport>,
     /// The remote hosts checked so far, each as last checked.
     fleet: Option<crate::remote::model::FleetReport>,
@@ -195,15 +197,16 @@ impl Backend {
         self.client
             .send_notification::<StatusNotification>(StatusParams::running())
             .await;
-        let (workspace, settings, trust) = {
+        let (part, workspace, settings, trust) = {
             let state = self.state.lock().await;
             (
+                state.part,
                 state.workspace.clone(),
                 state.settings.clone(),
                 state.trust(),
             )
         };
-        let report = crate::health(workspace, settings, trust).await;
+        let report = crate::health_of(part, workspace, settings, trust).await;
         tracing::info!(
             status = ?report.summary.status,
             duration_ms = report.duration_ms,
@@ -503,13 +506,18 @@ impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         let options = params.initialization_options.clone().unwrap_or(Value::Null);
         let trusted = trusted_of(&options);
+        let (part, unknown_part) = crate::part::Part::of_option(options.get("part"));
+        if let Some(value) = unknown_part {
+            tracing::warn!(%value, "initializationOptions.part is not \"ui\" or \"workspace\": running every check");
+        }
         let settings_json = options.get("settings").cloned().unwrap_or(Value::Null);
         {
             let mut state = self.state.lock().await;
             state.set_folders(folders_of(&params));
             state.trusted = trusted;
+            state.part = part;
             state.client_support = versioned::ClientSupport::of(&params.capabilities);
-            tracing::info!(folders = ?state.folders, trusted, "initialize");
+            tracing::info!(folders = ?state.folders, trusted, ?part, "initialize");
         }
         self.apply_settings(&settings_json).await;
         Ok(InitializeResult {

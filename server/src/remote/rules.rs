@@ -226,21 +226,40 @@ fn probe_findings(t: &Target, p: &ProbeFacts, out: &mut Vec<Finding>) {
         }
         out.push(f);
         if !p.encrypted_keys.is_empty() {
-            let keys = p.encrypted_keys.join(", ");
-            let mut argv = vec![String::from("ssh-add")];
-            argv.extend(p.encrypted_keys.iter().cloned());
-            out.push(
-                finding(
-                    "RMT009",
-                    Severity::Warning,
-                    format!(
-                        "{keys}: has a passphrase and no agent holds it, so nothing can use it without asking (gord never asks; Remote-SSH would prompt on every connection)"
-                    ),
-                )
-                .with_fix(Fix::run("Load it into your ssh-agent once", argv)),
-            );
+            out.push(key_without_agent(
+                &p.encrypted_keys,
+                cfg!(target_os = "macos"),
+            ));
         }
     }
+}
+
+/// RMT009 for `keys`. On macOS the agent is launchd's, empty at each login:
+/// Apple's ssh-add (/usr/bin/ssh-add, whatever PATH finds first) stores the
+/// passphrase in the keychain too, and `UseKeychain yes` with
+/// `AddKeysToAgent yes` lets ssh load the key again from there.
+fn key_without_agent(keys: &[String], macos: bool) -> Finding {
+    let listed = keys.join(", ");
+    let mut message = format!(
+        "{listed}: has a passphrase and no agent holds it, so nothing can use it without asking (gord never asks; Remote-SSH would prompt on every connection)"
+    );
+    let (title, mut argv) = if macos {
+        message.push_str("; launchd's agent starts empty at each login: with UseKeychain yes and AddKeysToAgent yes in a \"Host *\" block, ssh loads the key again from the keychain");
+        (
+            "Load it into launchd's ssh-agent and your keychain once",
+            vec![
+                String::from("/usr/bin/ssh-add"),
+                String::from("--apple-use-keychain"),
+            ],
+        )
+    } else {
+        (
+            "Load it into your ssh-agent once",
+            vec![String::from("ssh-add")],
+        )
+    };
+    argv.extend(keys.iter().cloned());
+    finding("RMT009", Severity::Warning, message).with_fix(Fix::run(title, argv))
 }
 
 fn below(have: &str, minimum: &str) -> bool {
@@ -1746,5 +1765,33 @@ gotmpdir=/gone\nusable_gotmpdir=no\n"
             ["RMT012", "RMT014", "RMT015", "RMT017", "RMT018"]
         );
         assert!(found[0].message.contains("curl or wget"));
+    }
+
+    #[test]
+    fn rmt009_on_macos_loads_the_key_into_launchd_s_agent_and_the_keychain() {
+        let keys = [String::from("/Users/me/.ssh/id_ed25519")];
+        let linux = key_without_agent(&keys, false);
+        let fix = &linux.fixes[0];
+        assert_eq!(fix.title, "Load it into your ssh-agent once");
+        assert_eq!(
+            fix.command.as_deref().unwrap(),
+            ["ssh-add", "/Users/me/.ssh/id_ed25519"]
+        );
+        assert!(!linux.message.contains("launchd"));
+        let mac = key_without_agent(&keys, true);
+        assert_eq!(
+            mac.fixes[0].command.as_deref().unwrap(),
+            [
+                "/usr/bin/ssh-add",
+                "--apple-use-keychain",
+                "/Users/me/.ssh/id_ed25519"
+            ]
+        );
+        assert!(
+            mac.message
+                .ends_with("with UseKeychain yes and AddKeysToAgent yes in a \"Host *\" block, ssh loads the key again from the keychain"),
+            "{}",
+            mac.message
+        );
     }
 }

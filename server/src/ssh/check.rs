@@ -25,19 +25,27 @@ pub fn catalogue() -> Vec<Arc<dyn Check>> {
             Area::Ssh,
             crate::ssh::remote_ssh::ssh040,
         ),
+        FnCheck::shared(
+            "SSH050",
+            "What Remote-SSH will run",
+            Area::Ssh,
+            crate::ssh::preconnect::ssh050,
+        ),
     ]
 }
 
-/// SSH000: ~/.ssh/config (and what it includes) against every SSH rule.
+/// SSH000: the config Remote-SSH hands to ssh (`remote.SSH.configFile`,
+/// else ~/.ssh/config) and what it includes, against every SSH rule.
 fn ssh000_config(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
     Box::pin(async move {
         let home = ctx.env.home();
         let allow_exec = ctx.settings.allow_match_exec && ctx.trust.is_trusted();
+        let configured = crate::ssh::remote_ssh::remote_ssh_config(ctx).await;
         // Reading and linting touch only the file system: off the async threads.
         let done = tokio::task::spawn_blocking(move || {
             let local = LocalFacts::current();
             let home = home.unwrap_or_else(|| local.home.clone());
-            let path = home.join(".ssh").join("config");
+            let path = configured.unwrap_or_else(|| home.join(".ssh").join("config"));
             lint_outcome(&path, &RealFs, &LocalFacts { home, ..local }, allow_exec)
         })
         .await;

@@ -4,6 +4,7 @@ pub mod check;
 pub mod config;
 pub mod fix;
 pub mod lint;
+pub mod preconnect;
 pub mod release;
 pub mod remote_ssh;
 

@@ -22,13 +22,13 @@ use crate::ssh::config::pattern::{match_hostname, ListMatch};
 use crate::ssh::config::resolve::RealFs;
 use crate::ssh::lint::LintContext;
 
-const CONFIG_FILE: &str = "remote.SSH.configFile";
+pub(crate) const CONFIG_FILE: &str = "remote.SSH.configFile";
 const REMOTE_PLATFORM: &str = "remote.SSH.remotePlatform";
 
-/// The rules of this module: findings on settings files, not on an SSH
+/// The rules of this module and of [`super::preconnect`]: findings on settings files, not on an SSH
 /// config, so their quick fixes are the health report's, not the SSH
 /// config's (which are guarded by a config's include set).
-pub const SETTINGS_RULES: [&str; 3] = ["SSH040", "SSH041", "SSH042"];
+pub const SETTINGS_RULES: [&str; 6] = ["SSH040", "SSH041", "SSH042", "SSH050", "SSH051", "SSH052"];
 
 /// The platforms Remote-SSH takes in `remote.SSH.remotePlatform`.
 const PLATFORMS: [&str; 3] = ["linux", "windows", "macOS"];
@@ -196,18 +196,24 @@ pub fn ssh040(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
     Box::pin(run(ctx))
 }
 
-async fn run(ctx: &CheckContext) -> Outcome {
-    let Some(files) = read_all(ctx).await else {
-        return Outcome::error("reading the settings files failed");
-    };
-    // Remote-SSH runs where the editor's window is: the remote machine's
-    // settings never reach it.
-    let texts: Vec<(Scope, PathBuf, String)> = files
-        .into_iter()
-        .filter(|(scope, _, _)| *scope != Scope::RemoteMachine)
-        .filter_map(|(scope, path, text)| text.ok().map(|t| (scope, path, t)))
-        .collect();
-    let sources: Vec<Source<'_>> = texts
+/// The settings files Remote-SSH's settings are read from, as text: every
+/// scope but the remote machine's (Remote-SSH runs where the editor's window
+/// is, so the remote machine's settings never reach it). None: reading
+/// failed inside gord.
+pub(crate) async fn settings_texts(ctx: &CheckContext) -> Option<Vec<(Scope, PathBuf, String)>> {
+    let files = read_all(ctx).await?;
+    Some(
+        files
+            .into_iter()
+            .filter(|(scope, _, _)| *scope != Scope::RemoteMachine)
+            .filter_map(|(scope, path, text)| text.ok().map(|t| (scope, path, t)))
+            .collect(),
+    )
+}
+
+/// The files among `texts` that set any of Remote-SSH's settings, parsed.
+pub(crate) fn sources_of(texts: &[(Scope, PathBuf, String)]) -> Vec<Source<'_>> {
+    texts
         .iter()
         .filter_map(|(scope, path, text)| {
             let doc = Document::parse(text).ok()?;
@@ -221,7 +227,39 @@ async fn run(ctx: &CheckContext) -> Outcome {
                     basis: text_hash(text),
                 })
         })
-        .collect();
+        .collect()
+}
+
+/// The SSH config Remote-SSH hands to ssh: `remote.SSH.configFile` as it
+/// resolves it (`~`, `${env:NAME}`), else `~/.ssh/config`.
+pub(crate) fn config_of(
+    sources: &[Source<'_>],
+    resolve: &dyn Fn(&str) -> Option<PathBuf>,
+    home: Option<&Path>,
+) -> Option<PathBuf> {
+    effective(sources, CONFIG_FILE)
+        .and_then(|(_, m)| m.value.as_str().filter(|v| !v.trim().is_empty()))
+        .and_then(resolve)
+        .or_else(|| home.map(|h| h.join(".ssh").join("config")))
+}
+
+/// The config Remote-SSH uses on this machine, from the settings files of
+/// `ctx` (see [`config_of`]).
+pub(crate) async fn remote_ssh_config(ctx: &CheckContext) -> Option<PathBuf> {
+    let texts = settings_texts(ctx).await.unwrap_or_default();
+    let sources = sources_of(&texts);
+    let env = |name: &str| ctx.env.get(name).map(|v| v.to_string_lossy().into_owned());
+    let home = ctx.env.home();
+    let resolve =
+        |value: &str| resolve_path(value, home.as_deref(), ctx.workspace.as_deref(), &env);
+    config_of(&sources, &resolve, home.as_deref())
+}
+
+async fn run(ctx: &CheckContext) -> Outcome {
+    let Some(texts) = settings_texts(ctx).await else {
+        return Outcome::error("reading the settings files failed");
+    };
+    let sources = sources_of(&texts);
     if sources.is_empty() {
         return Outcome::skipped("no settings file sets Remote-SSH's settings");
     }
@@ -230,10 +268,7 @@ async fn run(ctx: &CheckContext) -> Outcome {
     let resolve =
         |value: &str| resolve_path(value, home.as_deref(), ctx.workspace.as_deref(), &env);
     let exists = |p: &Path| p.exists();
-    let config = effective(&sources, CONFIG_FILE)
-        .and_then(|(_, m)| m.value.as_str().filter(|v| !v.trim().is_empty()))
-        .and_then(&resolve)
-        .or_else(|| home.as_ref().map(|h| h.join(".ssh").join("config")));
+    let config = config_of(&sources, &resolve, home.as_deref());
     let hosts = match config {
         Some(config) => {
             let local = LocalFacts::current();

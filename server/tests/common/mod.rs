@@ -308,8 +308,8 @@ pub fn tools_path(first: Option<&Path>, tools: PathBuf) -> String {
 }
 
 /// Every health check, in report order: the contract of `gord check` and `gord/status`.
-pub const ALL_CHECK_IDS: [&str; 21] = [
+pub const ALL_CHECK_IDS: [&str; 22] = [
     "GO001", "GO002", "GO003", "GO004", "GO005", "GO006", "GO010", "GO011", "GO012", "GO013",
     "GO030", "GO047", "GO050", "GO040", "GO046", "GO020", "GO021", "GO022", "SSH000", "SSH040",
-    "RMT020",
+    "SSH050", "RMT020",
 ];

@@ -5,11 +5,11 @@
 /* global fetch */
 
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, closeSync } from "node:fs";
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, closeSync } from "node:fs";
 import { constants, tmpdir } from "node:os";
 import { createServer } from "node:net";
 import * as path from "node:path";
-import { EXAMPLE_WORKSPACE, VSIX, codeServerEntry } from "./env.mjs";
+import { EXAMPLE_WORKSPACE, UI_VSIX, VSIX, codeServerEntry } from "./env.mjs";
 import { descendants, isAlive, listProcesses, reapLeftovers, sleep, waitFor } from "./procs.mjs";
 
 /** A loopback port nothing listens on (bound, then released). */
@@ -51,6 +51,9 @@ const USER_SETTINGS = {
 
 /** Signals that end a test run early (Ctrl-C, a CI timeout, a closed terminal). */
 const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"];
+
+/** The UI part's sidecar: the binary inside its installed extension directory. */
+const UI_SIDECAR = /gord-dev\.gord-ui-[^/]*\/bin\/gord serve\b/;
 
 export class CodeServer {
   /** @type {import("node:child_process").ChildProcess | undefined} */
@@ -163,15 +166,20 @@ export class CodeServer {
   }
 
   #installVsix() {
-    const result = spawnSync(
-      process.execPath,
-      [codeServerEntry(), ...this.#dirFlags, "--install-extension", VSIX, "--force"],
-      { env: this.#env, encoding: "utf8", timeout: 120_000, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    const output = `${result.stdout ?? ""}${result.stderr ?? ""}`;
-    writeFileSync(this.logFile, `$ code-server --install-extension ${VSIX}\n${output}\n`);
-    if (result.status !== 0 || !/was successfully installed/.test(output)) {
-      throw new Error(`installing ${VSIX} failed (exit ${result.status ?? result.signal}):\n${output}`);
+    // Both parts, the UI part first: gord lists it in its extensionPack, and
+    // with no gallery here the pack is satisfied only by what is installed.
+    writeFileSync(this.logFile, "");
+    for (const vsix of [UI_VSIX, VSIX]) {
+      const result = spawnSync(
+        process.execPath,
+        [codeServerEntry(), ...this.#dirFlags, "--install-extension", vsix, "--force"],
+        { env: this.#env, encoding: "utf8", timeout: 120_000, stdio: ["ignore", "pipe", "pipe"] },
+      );
+      const output = `${result.stdout ?? ""}${result.stderr ?? ""}`;
+      appendFileSync(this.logFile, `$ code-server --install-extension ${vsix}\n${output}\n`);
+      if (result.status !== 0 || !/was successfully installed/.test(output)) {
+        throw new Error(`installing ${vsix} failed (exit ${result.status ?? result.signal}):\n${output}`);
+      }
     }
   }
 
@@ -223,9 +231,22 @@ export class CodeServer {
     });
   }
 
-  /** `gord serve` processes running under this code-server (normally one). */
+  /** The workspace part's `gord serve` processes under this code-server (normally one). */
   sidecars() {
-    return descendants(this.pid).filter((p) => /\/bin\/gord serve\b/.test(p.cmdline));
+    return descendants(this.pid).filter((p) => /\/bin\/gord serve\b/.test(p.cmdline) && !UI_SIDECAR.test(p.cmdline));
+  }
+
+  /** The UI part's `gord serve` processes (normally one: it runs beside the workspace part here). */
+  uiSidecars() {
+    return descendants(this.pid).filter((p) => /\/bin\/gord serve\b/.test(p.cmdline) && UI_SIDECAR.test(p.cmdline));
+  }
+
+  /** The UI part's log channel ("Go Remote Doctor (this computer)"). */
+  readUiLog() {
+    const files = spawnSync("find", [path.join(this.userDataDir, "logs"), "-name", "*Go Remote Doctor (this computer).log"], {
+      encoding: "utf8",
+    }).stdout.trim().split("\n").filter(Boolean);
+    return files.map((file) => readFileSync(file, "utf8")).join("\n");
   }
 
   /** The go and gopls processes running under this code-server. */

@@ -15,6 +15,9 @@ export const EXAMPLE_WORKSPACE = path.join(REPO_ROOT, "examples", "hello-remote"
 /** The VSIX `npm run package` builds; scripts/test's e2e stage runs it first. */
 export const VSIX = path.join(REPO_ROOT, "gord-linux-x64.vsix");
 
+/** The UI part's VSIX (extension-ui), which `npm run package` builds beside it. */
+export const UI_VSIX = path.join(REPO_ROOT, "gord-ui-linux-x64.vsix");
+
 /** Debian's Chromium (scripts/install-deps); GORD_E2E_CHROMIUM overrides it. */
 export const CHROMIUM = process.env.GORD_E2E_CHROMIUM ?? "/usr/bin/chromium";
 
@@ -48,8 +51,10 @@ export function codeServerEntry() {
 
 /** Fails early, with the command to run, when a prerequisite is missing. */
 export function checkPrerequisites() {
-  if (!existsSync(VSIX)) {
-    throw new Error(`${VSIX} is missing: run \`npm run package\` first`);
+  for (const vsix of [VSIX, UI_VSIX]) {
+    if (!existsSync(vsix)) {
+      throw new Error(`${vsix} is missing: run \`npm run package\` first`);
+    }
   }
   if (!existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} is missing: run scripts/install-deps (Debian package chromium)`);

@@ -41,6 +41,8 @@ const FLAGS: &[(&str, &str)] = &[
     ("identitiesonly", "no"),
     ("kbdinteractiveauthentication", "yes"),
     ("nohostauthenticationforlocalhost", "no"),
+    // Apple's build only.
+    ("nohostauthenticationforproxycommand", "no"),
     ("passwordauthentication", "yes"),
     ("permitlocalcommand", "no"),
     ("proxyusefdpass", "no"),
@@ -57,6 +59,8 @@ const FLAGS: &[(&str, &str)] = &[
     ("visualhostkey", "no"),
     ("updatehostkeys", "@updatehostkeys"),
     ("enableescapecommandline", "no"),
+    // Apple's build only.
+    ("applemultipath", "no"),
     ("warnweakcrypto", "yes"),
 ];
 
@@ -208,8 +212,16 @@ pub fn effective_as(
     push(&mut lines, "port", port.clone(), origin(o.get("port")));
 
     let user_known_hosts = o.list("userknownhostsfile");
+    // ClearAllForwardings also turns the tunnel off (readconf.c's
+    // clear_forwardings sets tun_open to SSH_TUNMODE_NO).
+    let forwardings_cleared = o
+        .get("clearallforwardings")
+        .is_some_and(|v| v.text == "yes");
     for (keyword, default) in FLAGS.iter().filter(|(k, _)| listing.prints(k)) {
         let value = match (o.get(keyword), *default) {
+            (Some(v), _) if *keyword == "tunnel" && forwardings_cleared => {
+                Some((String::from("false"), Some(v.origin)))
+            }
             // ssh.c turns ProxyUseFDPass off when it builds the ProxyJump command.
             (_, _) if *keyword == "proxyusefdpass" && jump_host.is_some() => {
                 Some((String::from("no"), None))

@@ -184,7 +184,7 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("compressionlevel", Unsupported),
     kw("gssapiauthentication", Opaque),
     kw("gssapidelegatecredentials", Opaque),
-    kw("pkcs11provider", Opaque),
+    kw("pkcs11provider", Str),
     kw("smartcarddevice", Opaque),
     kw("forwardagent", ForwardAgent),
     kw("forwardx11", Flag),
@@ -307,6 +307,21 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("refuseconnection", Opaque),
     kw("warnweakcrypto", Choice(WARN_WEAK_CRYPTO)),
 ];
+
+/// Keywords of one build whose values gord checks and keeps (which build
+/// and from which release: `crate::ssh::release::history::FLAVOUR_KEYWORDS`).
+/// Apple's are flags (`parse_flag`), printed by its `ssh -G` except
+/// UseKeychain. Not in [`lookup`]: other builds stop on them.
+const BUILD_KEYWORDS: &[Keyword] = &[
+    kw("usekeychain", Flag),
+    kw("applemultipath", Flag),
+    kw("nohostauthenticationforproxycommand", Flag),
+];
+
+/// A keyword of one build only (Apple's `UseKeychain`), if gord models it.
+pub fn lookup_build(name: &str) -> Option<&'static Keyword> {
+    BUILD_KEYWORDS.iter().find(|k| k.name == name)
+}
 
 pub fn lookup(name: &str) -> Option<&'static Keyword> {
     KEYWORDS.iter().find(|k| k.name == name)

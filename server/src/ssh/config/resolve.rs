@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::ssh::config::keywords::Kind;
+use crate::ssh::config::keywords::{self, Kind};
 use crate::ssh::config::lexer::{strdelim, Directive, LineSyntax};
 use crate::ssh::config::local::LocalFacts;
 use crate::ssh::config::options::{Options, Origin};
@@ -484,8 +484,12 @@ impl<'a> Resolver<'a> {
         let inactive_verdict = &line.inactive_verdict;
         let known = history::keyword(&d.keyword, self.version, line.keyword.is_some());
         let keyword = match line.keyword {
-            // A build's own keyword gord does not model: accepted, no effect.
-            None if known == Knows::Yes => return,
+            // A build's own keyword: checked and kept when gord models it
+            // (Apple's flags), else accepted with no effect.
+            None if known == Knows::Yes => match keywords::lookup_build(&d.keyword) {
+                Some(k) => Some(k),
+                None => return,
+            },
             Some(_) if known != Knows::Yes => None,
             other => other,
         };

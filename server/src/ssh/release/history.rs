@@ -62,32 +62,92 @@ pub const CRITERIA_ADDED: &[Added] = &[
 /// `%` tokens added from 8.8p1 on.
 pub const TOKENS_ADDED: &[Added] = &[added("j", "%j", Release::new(9, 6, 1))];
 
-/// Keywords only one flavour's build knows.
-pub const FLAVOUR_KEYWORDS: &[(&str, &str, Flavour)] = &[
-    ("usekeychain", "UseKeychain", Flavour::Apple),
-    ("gssapikeyexchange", "GSSAPIKeyExchange", Flavour::Debian),
-    (
+/// A keyword only one flavour's build knows, and the release of that build
+/// that first had it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BuildKeyword {
+    pub added: Added,
+    pub flavour: Flavour,
+}
+
+const fn build(
+    name: &'static str,
+    spelling: &'static str,
+    release: Release,
+    flavour: Flavour,
+) -> BuildKeyword {
+    BuildKeyword {
+        added: added(name, spelling, release),
+        flavour,
+    }
+}
+
+/// Keywords only one flavour's build knows. Apple's are those its
+/// readconf.c compiles in (apple-oss-distributions/OpenSSH, every tag from
+/// OpenSSH-220, 7.5p1, to OpenSSH-354, 10.0p2): `UseKeychain` in all of
+/// them, `AppleMultipath` (undocumented) from its 9.0p1 build,
+/// `NoHostAuthenticationForProxyCommand` from its 9.6p1 build.
+pub const FLAVOUR_KEYWORDS: &[BuildKeyword] = &[
+    build(
+        "usekeychain",
+        "UseKeychain",
+        Release::new(8, 7, 1),
+        Flavour::Apple,
+    ),
+    build(
+        "applemultipath",
+        "AppleMultipath",
+        Release::new(9, 0, 1),
+        Flavour::Apple,
+    ),
+    build(
+        "nohostauthenticationforproxycommand",
+        "NoHostAuthenticationForProxyCommand",
+        Release::new(9, 6, 1),
+        Flavour::Apple,
+    ),
+    build(
+        "gssapikeyexchange",
+        "GSSAPIKeyExchange",
+        Release::new(8, 7, 1),
+        Flavour::Debian,
+    ),
+    build(
         "gssapiclientidentity",
         "GSSAPIClientIdentity",
+        Release::new(8, 7, 1),
         Flavour::Debian,
     ),
-    (
+    build(
         "gssapiserveridentity",
         "GSSAPIServerIdentity",
+        Release::new(8, 7, 1),
         Flavour::Debian,
     ),
-    (
+    build(
         "gssapirenewalforcesrekey",
         "GSSAPIRenewalForcesRekey",
+        Release::new(8, 7, 1),
         Flavour::Debian,
     ),
-    ("gssapitrustdns", "GSSAPITrustDns", Flavour::Debian),
-    (
+    build(
+        "gssapitrustdns",
+        "GSSAPITrustDns",
+        Release::new(8, 7, 1),
+        Flavour::Debian,
+    ),
+    build(
         "gssapikexalgorithms",
         "GSSAPIKexAlgorithms",
+        Release::new(8, 7, 1),
         Flavour::Debian,
     ),
 ];
+
+/// The build keyword `name` (lowercase), if it is one.
+pub fn build_keyword(name: &str) -> Option<&'static BuildKeyword> {
+    FLAVOUR_KEYWORDS.iter().find(|b| b.added.name == name)
+}
 
 /// What a release makes of a name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,9 +180,14 @@ pub fn keyword(name: &str, version: SshVersion, in_table: bool) -> Knows {
     if in_table {
         return Knows::Yes;
     }
-    match FLAVOUR_KEYWORDS.iter().find(|(n, _, _)| *n == name) {
-        Some((_, _, flavour)) if *flavour == version.flavour => Knows::Yes,
-        Some((_, spelling, flavour)) => Knows::OtherFlavour(spelling, *flavour),
+    match build_keyword(name) {
+        Some(b)
+            if b.flavour == version.flavour && version.semantics().release >= b.added.release =>
+        {
+            Knows::Yes
+        }
+        Some(b) if b.flavour == version.flavour => Knows::AddedIn(&b.added),
+        Some(b) => Knows::OtherFlavour(b.added.spelling, b.flavour),
         None => Knows::No,
     }
 }
@@ -186,6 +251,38 @@ mod tests {
             keyword("gssapikeyexchange", at("9.2p1-debian"), false),
             Knows::Yes
         );
+        assert_eq!(
+            keyword("usekeychain", at("9.2p1-debian"), false),
+            Knows::OtherFlavour("UseKeychain", Flavour::Apple)
+        );
+    }
+
+    #[test]
+    fn apple_s_keywords_follow_the_release_of_its_build() {
+        // macOS 13's ssh (Apple's 9.0p1) has AppleMultipath, macOS 14.4's
+        // (9.6p1) also NoHostAuthenticationForProxyCommand.
+        assert_eq!(
+            keyword("applemultipath", at("9.0p1-apple"), false),
+            Knows::Yes
+        );
+        assert!(matches!(
+            keyword("nohostauthenticationforproxycommand", at("9.4p1-apple"), false),
+            Knows::AddedIn(a) if a.release.short() == "9.6"
+                && a.spelling == "NoHostAuthenticationForProxyCommand"
+        ));
+        assert_eq!(
+            keyword(
+                "nohostauthenticationforproxycommand",
+                at("10.0p2-apple"),
+                false
+            ),
+            Knows::Yes
+        );
+        assert_eq!(
+            keyword("applemultipath", at("10.0p2"), false),
+            Knows::OtherFlavour("AppleMultipath", Flavour::Apple)
+        );
+        assert_eq!(keyword("usekeychain", at("8.6p1-apple"), false), Knows::Yes);
     }
 
     #[test]
@@ -205,7 +302,7 @@ mod tests {
     fn the_tables_are_in_release_order_and_within_the_known_range() {
         for list in [KEYWORDS_ADDED, CRITERIA_ADDED, TOKENS_ADDED] {
             assert!(list.windows(2).all(|w| w[0].release <= w[1].release));
-            for a in list {
+            for a in list.iter().chain(FLAVOUR_KEYWORDS.iter().map(|b| &b.added)) {
                 assert!(crate::ssh::release::KNOWN.contains(&a.release), "{a:?}");
                 assert_eq!(
                     a.spelling.to_ascii_lowercase().trim_start_matches('%'),

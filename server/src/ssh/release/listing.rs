@@ -14,6 +14,9 @@ pub struct Listing {
     /// Debian's patches: `ServerAliveInterval` 300 in batch mode, and
     /// `ForwardX11Trusted` (yes by default there) printed only when set.
     pub debian: bool,
+    /// Apple's build: it prints its own flags (`applemultipath`,
+    /// `nohostauthenticationforproxycommand`).
+    pub apple: bool,
 }
 
 const fn at(major: u16, minor: u16) -> Release {
@@ -97,6 +100,13 @@ const PRINTED_SINCE: &[(&str, Release)] = &[
     ("warnweakcrypto", at(10, 1)),
 ];
 
+/// Lines only Apple's build prints: (keyword, first release of that build
+/// with it), read off `dump_client_config` in apple-oss-distributions/OpenSSH.
+const APPLE_PRINTS: &[(&str, Release)] = &[
+    ("nohostauthenticationforproxycommand", at(9, 6)),
+    ("applemultipath", at(9, 0)),
+];
+
 impl Listing {
     /// What gord printed before listings followed the release (Debian's
     /// 9.2p1): `gord ssh resolve` with no ssh to follow prints this.
@@ -104,6 +114,7 @@ impl Listing {
         Listing {
             release: Release::new(9, 2, 1),
             debian: true,
+            apple: false,
         }
     }
 
@@ -112,6 +123,7 @@ impl Listing {
         Listing {
             release: version.semantics().release,
             debian: version.flavour == Flavour::Debian,
+            apple: version.flavour == Flavour::Apple,
         }
     }
 
@@ -121,6 +133,9 @@ impl Listing {
 
     /// Whether this release prints `keyword` at all.
     pub fn prints(&self, keyword: &str) -> bool {
+        if let Some((_, from)) = APPLE_PRINTS.iter().find(|(k, _)| *k == keyword) {
+            return self.apple && self.since(*from);
+        }
         PRINTED_SINCE
             .iter()
             .find(|(k, _)| *k == keyword)
@@ -234,6 +249,25 @@ mod tests {
         assert!(!listing("10.0p2").prints("warnweakcrypto"));
         assert!(listing("10.1p1").prints("warnweakcrypto"));
         assert!(listing("8.7p1").prints("user"));
+    }
+
+    #[test]
+    fn apple_s_build_prints_its_own_flags() {
+        assert!(listing("9.0p1-apple").prints("applemultipath"));
+        assert!(!listing("9.4p1-apple").prints("nohostauthenticationforproxycommand"));
+        assert!(listing("9.6p1-apple").prints("nohostauthenticationforproxycommand"));
+        for other in ["10.0p2", "9.6p1-debian", "9.5p1-windows"] {
+            assert!(!listing(other).prints("applemultipath"), "{other}");
+            assert!(
+                !listing(other).prints("nohostauthenticationforproxycommand"),
+                "{other}"
+            );
+        }
+        // Otherwise as upstream: no internal security key support.
+        assert_eq!(
+            listing("9.9p2-apple").security_key_provider(),
+            "$SSH_SK_PROVIDER"
+        );
     }
 
     #[test]

@@ -296,6 +296,45 @@ mod tests {
     }
 
     #[test]
+    fn ssh_v_of_each_macos_release_is_apple_s_build() {
+        // What /usr/bin/ssh -V prints on macOS: each version is one of
+        // apple-oss-distributions/OpenSSH's tags (with the tag's date where
+        // no user report names the macOS release); all link LibreSSL 3.3.6.
+        for (macos, text, release) in [
+            ("12.6", "OpenSSH_8.6p1, LibreSSL 3.3.6", (8, 6, 1)),
+            ("13.5", "OpenSSH_9.0p1, LibreSSL 3.3.6", (9, 0, 1)),
+            ("14.3.1", "OpenSSH_9.4p1, LibreSSL 3.3.6", (9, 4, 1)),
+            (
+                "14 (OpenSSH-328, March 2024)",
+                "OpenSSH_9.6p1, LibreSSL 3.3.6",
+                (9, 6, 1),
+            ),
+            (
+                "15 (OpenSSH-341)",
+                "OpenSSH_9.8p1, LibreSSL 3.3.6",
+                (9, 8, 1),
+            ),
+            ("15.7.7", "OpenSSH_9.9p2, LibreSSL 3.3.6", (9, 9, 2)),
+            (
+                "26 (Darwin 25)",
+                "OpenSSH_10.0p2, LibreSSL 3.3.6",
+                (10, 0, 2),
+            ),
+        ] {
+            let (major, minor, patch) = release;
+            assert_eq!(
+                parse_ssh_v(text),
+                Ok(v(major, minor, patch, Flavour::Apple)),
+                "macOS {macos}"
+            );
+        }
+        // Monterey's 8.6p1 is older than gord knows: 8.7p1's rules, Apple's
+        // keywords.
+        let monterey = v(8, 6, 1, Flavour::Apple).semantics();
+        assert_eq!(monterey, v(8, 7, 1, Flavour::Apple));
+    }
+
+    #[test]
     fn other_clients_and_garbage_are_not_openssh() {
         for text in [
             "Dropbear v2022.83",

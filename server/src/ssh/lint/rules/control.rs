@@ -9,14 +9,12 @@ use crate::ssh::config::effective::effective;
 use crate::ssh::config::lexer::{Arg, Directive};
 use crate::ssh::config::resolve::{ConfigFs, Resolution};
 use crate::ssh::config::source::SourceFile;
+use crate::ssh::lint::rules::sockets::sun_path_of;
 use crate::ssh::lint::rules::support::{
     add_line_fix, block_at, command_fix, first_args, host_words, hosts_set_by, indentation,
     keyword_lines, name_list, replace_arg_fix, value_finding,
 };
 use crate::ssh::lint::{LintContext, Platform};
-
-/// `sizeof(sun_path)`: the longest Unix socket path plus its NUL.
-const SUN_PATH: usize = if cfg!(target_os = "macos") { 104 } else { 108 };
 
 /// The `.XXXXXXXXXXXXXXXX` ssh appends to ControlPath while it sets up the
 /// master socket (mux.c `muxserver_listen`).
@@ -199,7 +197,9 @@ fn expanded_control_path(ctx: &LintContext, r: &Resolution) -> Option<String> {
 
 /// SSH007: an expanded ControlPath too long for a Unix socket.
 pub fn control_path_too_long(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
-    let max = SUN_PATH - 1;
+    // `sizeof(sun_path)`: the longest Unix socket path plus its NUL.
+    let sun_path = sun_path_of(ctx);
+    let max = sun_path - 1;
     for socket in socket_lines(ctx) {
         // The first host for which this line is in effect and too long.
         let problem = socket.hosts.into_iter().find_map(|(host, r)| {
@@ -213,11 +213,11 @@ pub fn control_path_too_long(code: &'static str, ctx: &LintContext, out: &mut Ve
             let creates = master != "false";
             if len > max {
                 Some((host, path, format!(
-                    "ssh stops with \"ControlPath too long ('{{path}}' >= {SUN_PATH} bytes)\" or \"path ... too long for Unix domain socket\": a socket path must fit in {SUN_PATH} bytes with its final NUL"
+                    "ssh stops with \"ControlPath too long ('{{path}}' >= {sun_path} bytes)\" or \"path ... too long for Unix domain socket\": a socket path must fit in {sun_path} bytes with its final NUL"
                 )))
             } else if creates && len + TEMP_SUFFIX > max {
                 Some((host, path, format!(
-                    "while creating the master socket ssh appends a {TEMP_SUFFIX}-character random suffix, making {} bytes, and stops with \"unix_listener: path \"...\" too long for Unix domain socket\" (a socket path must fit in {SUN_PATH} bytes with its final NUL)",
+                    "while creating the master socket ssh appends a {TEMP_SUFFIX}-character random suffix, making {} bytes, and stops with \"unix_listener: path \"...\" too long for Unix domain socket\" (a socket path must fit in {sun_path} bytes with its final NUL)",
                     len + TEMP_SUFFIX
                 )))
             } else {
@@ -385,6 +385,23 @@ mod tests {
         assert_eq!(f.fix().unwrap().edits[0].new_text, "~/.ssh/cm-%C");
         let short = lint_text("Host db\n  ControlMaster auto\n  ControlPath ~/.ssh/cm-%C\n");
         assert!(only(&short, "SSH007").is_empty());
+    }
+
+    #[test]
+    fn ssh007_uses_macos_s_104_bytes_for_apple_s_ssh() {
+        // /home/me/ + 30 + /sockets/ + 40 (%C) = 88 bytes: with the 17-byte
+        // suffix 105, which fits Linux's 107 and not macOS's 103.
+        let dir = "a".repeat(30);
+        let text = format!("Host db\n  ControlMaster auto\n  ControlPath ~/{dir}/sockets/%C\n");
+        assert!(only(&lint_text(&text), "SSH007").is_empty());
+        let apple = crate::ssh::release::which::Choice::of_version(
+            crate::ssh::release::parse_version_argument("10.0p2-apple").unwrap(),
+        );
+        let mac = crate::ssh::lint::tests::lint_text_for(&text, apple);
+        let f = only(&mac, "SSH007");
+        assert_eq!(f.len(), 1, "{mac:#?}");
+        assert_says(f[0], "expands to 88 bytes");
+        assert_says(f[0], "fit in 104 bytes with its final NUL");
     }
 
     #[test]

@@ -4,9 +4,11 @@
 use std::collections::BTreeMap;
 
 use crate::finding::{Finding, Severity};
+use crate::ssh::config::blocks::blocks;
 use crate::ssh::config::lexer::LineSyntax;
 use crate::ssh::lint::rules::support::{
-    directives, line_text, origin_path, place, probe_hosts, span_finding, value_finding,
+    block_at, directives, final_pass_only, line_text, origin_path, place, probe_hosts,
+    span_finding, value_finding,
 };
 use crate::ssh::lint::LintContext;
 use crate::ssh::release::history;
@@ -134,10 +136,18 @@ fn tokens_for(keyword: &str) -> Option<(&'static str, bool)> {
 /// SSH030: a `%` token the keyword does not accept, or a lone `%` at the end.
 pub fn unknown_token(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
     for file in &ctx.files {
+        let all = blocks(file);
         for (line, d) in directives(file) {
             let Some((allowed, whole_line)) = tokens_for(&d.keyword) else {
                 continue;
             };
+            // ssh sets HostName before its final pass and the first value
+            // wins: a HostName only that pass could set is never expanded.
+            if d.keyword == "hostname"
+                && block_at(&all, line).is_some_and(|b| final_pass_only(file, b))
+            {
+                continue;
+            }
             let spans = if whole_line {
                 vec![d.rest_span.clone()]
             } else {
@@ -281,6 +291,39 @@ mod tests {
             for words in says {
                 assert_says(&f, words);
             }
+        }
+    }
+
+    #[test]
+    fn ssh030_leaves_a_hostname_that_only_the_final_pass_could_set() {
+        // ssh fixes HostName before the final pass (the first value wins), so
+        // a HostName under `Match final` or `Match canonical` is never
+        // expanded and its tokens never fail.
+        for text in [
+            "Match final\n  HostName %C.example.com\n",
+            "Match host web final\n  HostName %C\n",
+            "Match canonical host *.corp\n  HostName %C\n",
+        ] {
+            assert!(only(&lint_text(text), "SSH030").is_empty(), "{text}");
+        }
+        // The same line elsewhere is expanded, and so are other keywords
+        // under `Match final`. (config, the lines flagged)
+        let cases: [(&str, &[u32]); 4] = [
+            ("Match host web\n  HostName %C\n", &[1]),
+            ("Match !final\n  HostName %C\n", &[1]),
+            ("Match host final\n  HostName %C\n", &[1]),
+            (
+                "Match final\n  ControlPath ~/.ssh/%z\nHost a\n  HostName %C\n",
+                &[1, 3],
+            ),
+        ];
+        for (text, lines) in cases {
+            let findings = lint_text(text);
+            let found: Vec<u32> = only(&findings, "SSH030")
+                .iter()
+                .map(|f| f.range().unwrap().start.line)
+                .collect();
+            assert_eq!(found, lines, "{text}");
         }
     }
 }

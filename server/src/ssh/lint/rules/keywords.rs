@@ -7,8 +7,9 @@ use crate::finding::{Edit, Finding, Severity};
 use crate::ssh::config::blocks::blocks;
 use crate::ssh::config::keywords::{lookup, suggest, Kind};
 use crate::ssh::lint::rules::support::{
-    delete_line_fix, directive_span, directives, edit_fix, finding, first_value_wins, line_text,
-    origin_is, place, probe_hosts, replace, sets_slot, slot, span_finding, written_keyword,
+    delete_line_fix, directive_span, directives, edit_fix, finding, first_value_wins,
+    insert_line_before, line_text, origin_is, place, probe_hosts, replace, sets_slot, slot,
+    span_finding, written_keyword,
 };
 use crate::ssh::lint::{span_range, LintContext};
 use crate::ssh::release::history::{self, Knows};
@@ -73,6 +74,20 @@ pub fn unknown_keyword(code: &'static str, ctx: &LintContext, out: &mut Vec<Find
             if let Some(name) = suggestion {
                 message.push_str(&format!("; did you mean \"{name}\"?"));
             }
+            // A keyword some ssh knows: skip it where it is unknown. ssh
+            // looks every keyword up, in active blocks or not, so the
+            // IgnoreUnknown goes at the top of the main file, before any
+            // Host, Match or Include; and only when the config has none yet
+            // (the first value wins, so a second would change nothing).
+            let spelling = match known {
+                Knows::AddedIn(added) => Some(added.spelling),
+                Knows::OtherFlavour(spelling, _) => Some(spelling),
+                _ => None,
+            };
+            let ignore = spelling.and_then(|spelling| {
+                let main = ctx.file(&ctx.main)?;
+                ignore_unknown_fix(main, spelling, uses_ignore_unknown, &known)
+            });
             let fix = suggestion.and_then(|name| {
                 edit_fix(
                     file,
@@ -87,9 +102,67 @@ pub fn unknown_keyword(code: &'static str, ctx: &LintContext, out: &mut Vec<Find
             });
             let mut f = finding(code, Severity::Error, file, range, message);
             f.fixes.extend(fix);
+            f.fixes.extend(ignore);
             out.push(f);
         }
     }
+}
+
+/// The fix that makes ssh skip `spelling` everywhere: a new first line
+/// `IgnoreUnknown SPELLING` in the main config when the config has no
+/// IgnoreUnknown; `,SPELLING` added to the main config's own one when that
+/// one comes first for every host (in its global section, before any
+/// Include or Host/Match); else none, as a second IgnoreUnknown would
+/// change nothing (the first value wins).
+fn ignore_unknown_fix(
+    main: &crate::ssh::config::source::SourceFile,
+    spelling: &str,
+    config_has_one: bool,
+    known: &Knows,
+) -> Option<crate::finding::Fix> {
+    // Another build's keyword means nothing to this ssh; a newer release's
+    // would be dropped silently by it.
+    let safe = matches!(known, Knows::OtherFlavour(..));
+    if !config_has_one {
+        return edit_fix(
+            main,
+            format!("Add \"IgnoreUnknown {spelling}\" at the top of the config"),
+            vec![insert_line_before(
+                main,
+                0,
+                &format!("IgnoreUnknown {spelling}"),
+            )],
+            safe,
+        );
+    }
+    let global = blocks(main).into_iter().next()?;
+    let first = global
+        .lines
+        .iter()
+        .find_map(|line| match &main.lines.get(*line)?.syntax {
+            crate::ssh::config::lexer::LineSyntax::Directive(d)
+                if matches!(d.keyword.as_str(), "ignoreunknown" | "include") =>
+            {
+                Some((*line, d))
+            }
+            _ => None,
+        });
+    let (line, d) = first?;
+    let arg = d.args.first().filter(|_| d.keyword == "ignoreunknown")?;
+    if arg.value.is_empty() || arg.value.contains(|c: char| c.is_whitespace() || c == '"') {
+        return None;
+    }
+    edit_fix(
+        main,
+        format!("Add {spelling} to the IgnoreUnknown on line {}", line + 1),
+        vec![replace(
+            main,
+            line,
+            arg.span.clone(),
+            &format!("{},{spelling}", arg.value),
+        )],
+        safe,
+    )
 }
 
 /// An old keyword name OpenSSH still reads as an alias of a newer one.
@@ -435,6 +508,28 @@ mod tests {
             "SSH001",
         );
         assert_eq!(f.range().unwrap().start.line, 3);
+    }
+
+    #[test]
+    fn ssh001_puts_ignore_unknown_at_the_top_of_the_main_config() {
+        let findings = crate::ssh::lint::tests::lint_files(&[
+            (
+                "/home/me/.ssh/config",
+                "# mine\nInclude mac.conf\nHost a\n  User b\n",
+            ),
+            ("/home/me/.ssh/mac.conf", "Host *\n  UseKeychain yes\n"),
+        ]);
+        let f = one(&findings, "SSH001");
+        assert_eq!(
+            f.path().map(|p| p.display().to_string()),
+            Some(String::from("/home/me/.ssh/mac.conf"))
+        );
+        let fix = f.fix().unwrap();
+        assert!(fix.safe);
+        let edit = &fix.edits[0];
+        assert_eq!(edit.path.display().to_string(), "/home/me/.ssh/config");
+        assert_eq!((edit.range.start.line, edit.range.start.character), (0, 0));
+        assert_eq!(edit.new_text, "IgnoreUnknown UseKeychain\n");
     }
 
     #[test]

@@ -6,10 +6,12 @@ mod errors;
 mod files;
 mod keys;
 mod keywords;
+mod macos;
 mod proxy;
 mod release;
 mod remote;
 mod security;
+mod sockets;
 mod support;
 
 use crate::ssh::lint::Rule;
@@ -146,13 +148,28 @@ pub fn catalogue() -> Vec<Rule> {
             "Match criterion newer than the user's ssh",
             release::newer_match_criterion,
         ),
+        Rule::new(
+            "SSH047",
+            "Socket path too long for a Unix socket",
+            sockets::socket_path_too_long,
+        ),
+        Rule::new(
+            "SSH048",
+            "UseKeychain turned off by PKCS11Provider",
+            macos::keychain_off_with_pkcs11,
+        ),
+        Rule::new(
+            "SSH049",
+            "IdentityAgent names launchd's per-login socket",
+            macos::launchd_socket_named,
+        ),
     ]
 }
 
 #[cfg(test)]
 mod tests {
     use super::catalogue;
-    use crate::ssh::lint::tests::{lint_files, lint_text};
+    use crate::ssh::lint::tests::{lint_files, lint_text, lint_text_for};
 
     #[test]
     fn codes_are_unique_in_order_and_documented() {
@@ -229,7 +246,16 @@ mod tests {
             "\\",
             "..",
             "conf.d/*",
+            "UseKeychain",
+            "PKCS11Provider",
+            "LocalForward",
+            "IdentityAgent",
+            "/private/tmp/com.apple.launchd.x/Listeners",
+            "canonical",
         ];
+        let apple = crate::ssh::release::which::Choice::of_version(
+            crate::ssh::release::parse_version_argument("10.0p2-apple").unwrap(),
+        );
         let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
         let mut next = |n: usize| {
             seed ^= seed << 13;
@@ -255,6 +281,9 @@ mod tests {
                 ("/home/me/.ssh/config", &text),
                 ("/home/me/.ssh/conf.d/x", &text),
             ]);
+            let mut findings = findings;
+            // As macOS's ssh too: Apple's keywords and 104-byte sockets.
+            findings.extend(lint_text_for(&text, apple.clone()));
             let lines: Vec<&str> = text.split('\n').collect();
             for f in &findings {
                 let line = lines.get(f.range().unwrap().start.line as usize);

@@ -3,7 +3,7 @@
 //! the user's release (SSH033; keywords are SSH001's).
 
 use crate::finding::{Finding, Range, Severity, Subject};
-use crate::ssh::lint::rules::support::{directives, finding};
+use crate::ssh::lint::rules::support::{directives, finding, BARE_CRITERIA};
 use crate::ssh::lint::{span_range, LintContext};
 use crate::ssh::release::history::{self, Knows};
 
@@ -29,9 +29,6 @@ pub fn ssh_followed(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding
         .with_rule_page(),
     );
 }
-
-/// `Match` criteria that take no argument.
-const BARE_CRITERIA: &[&str] = &["all", "canonical", "final"];
 
 /// SSH033: a `Match` criterion the user's release does not know yet.
 pub fn newer_match_criterion(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
@@ -157,6 +154,103 @@ mod tests {
         assert!(
             f[0].message
                 .starts_with("UseKeychain is a keyword of Apple's OpenSSH only"),
+            "{}",
+            f[0].message
+        );
+    }
+
+    fn applied(text: &str, fix: &crate::finding::Fix) -> String {
+        let edits: Vec<_> = fix
+            .edits
+            .iter()
+            .map(|e| (e.range, e.new_text.clone()))
+            .collect();
+        crate::edit::apply_edits(text, &edits).expect("the edits apply")
+    }
+
+    #[test]
+    fn another_build_s_keyword_is_fixed_by_ignore_unknown_at_the_top() {
+        let text = "Host mac\n  UseKeychain yes\n  AddKeysToAgent yes\n";
+        let findings = lint_text_for(text, version("9.6p1-debian"));
+        let f = only(&findings, "SSH001");
+        assert_eq!(f.len(), 1);
+        let fix = &f[0].fixes[0];
+        assert_eq!(
+            fix.title,
+            "Add \"IgnoreUnknown UseKeychain\" at the top of the config"
+        );
+        assert!(fix.safe);
+        let fixed = applied(text, fix);
+        assert_eq!(
+            fixed,
+            "IgnoreUnknown UseKeychain\nHost mac\n  UseKeychain yes\n  AddKeysToAgent yes\n"
+        );
+        // The fixed config is clean for that ssh and still means the same to
+        // Apple's.
+        assert!(only(&lint_text_for(&fixed, version("9.6p1-debian")), "SSH001").is_empty());
+        assert!(only(&lint_text_for(&fixed, version("9.9p2-apple")), "SSH001").is_empty());
+    }
+
+    #[test]
+    fn a_newer_release_s_keyword_gets_the_same_fix_but_not_applied_unasked() {
+        let text = "Host a\n  Tag work\n";
+        let findings = lint_text_for(text, version("9.2p1-debian"));
+        let fix = &only(&findings, "SSH001")[0].fixes[0];
+        assert_eq!(
+            fix.title,
+            "Add \"IgnoreUnknown Tag\" at the top of the config"
+        );
+        assert!(!fix.safe, "the user's ssh would drop Tag silently");
+        // A config whose IgnoreUnknown comes first for every host gets the
+        // keyword added to it (a second line would change nothing: the first
+        // value wins) ...
+        let text = "# mine\nIgnoreUnknown Foo\nHost mac\n  UseKeychain yes\n";
+        let findings = lint_text_for(text, version("9.6p1"));
+        let f = only(&findings, "SSH001");
+        assert_eq!(f.len(), 1);
+        let fix = &f[0].fixes[0];
+        assert_eq!(fix.title, "Add UseKeychain to the IgnoreUnknown on line 2");
+        assert!(fix.safe);
+        let fixed = applied(text, fix);
+        assert_eq!(
+            fixed,
+            "# mine\nIgnoreUnknown Foo,UseKeychain\nHost mac\n  UseKeychain yes\n"
+        );
+        assert!(only(&lint_text_for(&fixed, version("9.6p1")), "SSH001").is_empty());
+        // ... and none when it is in a block or after an Include.
+        for text in [
+            "Host a\n  IgnoreUnknown Foo\nHost mac\n  UseKeychain yes\n",
+            "Include nothing.conf\nIgnoreUnknown Foo\nHost mac\n  UseKeychain yes\n",
+        ] {
+            let findings = lint_text_for(text, version("9.6p1"));
+            let f = only(&findings, "SSH001");
+            assert_eq!(f.len(), 1, "{text}");
+            assert!(f[0].fixes.is_empty(), "{text}: {:?}", f[0].fixes);
+        }
+    }
+
+    #[test]
+    fn apple_s_flags_are_checked_like_any_flag_and_by_release() {
+        let bad = lint_text_for("Host a\n  UseKeychain maybe\n", version("9.9p2-apple"));
+        let rejected = only(&bad, "SSH025");
+        assert_eq!(rejected.len(), 1, "{bad:#?}");
+        assert!(
+            rejected[0]
+                .message
+                .contains("unsupported option \"maybe\"."),
+            "{}",
+            rejected[0].message
+        );
+        let text = "Host a\n  AppleMultipath yes\n  NoHostAuthenticationForProxyCommand yes\n";
+        assert!(only(&lint_text_for(text, version("10.0p2-apple")), "SSH001").is_empty());
+        // macOS 14.0's ssh (Apple's 9.4p1) has AppleMultipath only.
+        let older = lint_text_for(text, version("9.4p1-apple"));
+        let f = only(&older, "SSH001");
+        assert_eq!(f.len(), 1);
+        assert!(
+            f[0].message.starts_with(
+                "your Apple's OpenSSH 9.4p1 does not know NoHostAuthenticationForProxyCommand (added in 9.6)"
+            ),
             "{}",
             f[0].message
         );

@@ -298,6 +298,36 @@ pub fn block_at(all: &[Block], line: usize) -> Option<&Block> {
         .find(|b| b.header_line.is_none_or(|h| h <= line))
 }
 
+/// `Match` criteria that take no argument.
+pub const BARE_CRITERIA: &[&str] = &["all", "canonical", "final"];
+
+/// Whether a block can apply only in ssh's final pass: a `Match` with a
+/// `final` or `canonical` criterion (not negated), which match only after
+/// canonicalisation or in the pass `Match final` asks for.
+pub fn final_pass_only(file: &SourceFile, block: &Block) -> bool {
+    let Some(line) = block.header_line else {
+        return false;
+    };
+    let Some(LineSyntax::Directive(d)) = file.lines.get(line).map(|l| &l.syntax) else {
+        return false;
+    };
+    if d.keyword != "match" {
+        return false;
+    }
+    let mut args = d.args.iter();
+    while let Some(arg) = args.next() {
+        let criterion = arg.value.to_ascii_lowercase();
+        if criterion == "final" || criterion == "canonical" {
+            return true;
+        }
+        if !BARE_CRITERIA.contains(&criterion.trim_start_matches('!')) {
+            // Skip the criterion's argument.
+            args.next();
+        }
+    }
+    false
+}
+
 /// The last line of a block: its last directive, else its header.
 pub fn block_last_line(block: &Block) -> Option<usize> {
     block.lines.last().copied().or(block.header_line)
