@@ -18,7 +18,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { zipEntryModes } from "./zipModes.mjs";
+import { crc32 } from "node:zlib";
+
+import { zipEntries } from "./zipModes.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -138,7 +140,7 @@ function packageExtension(extension, target, sidecar) {
       "--production",
     ]);
     const vsix = path.join(root, `${extension.name}-${target.vsce}.vsix`);
-    checkSidecarEntry(vsix, `extension/${path.posix.join(extension.bin, target.exe ?? "gord")}`);
+    checkSidecarEntry(vsix, `extension/${path.posix.join(extension.bin, target.exe ?? "gord")}`, sidecar);
     return vsix;
   }
   const dir = path.join(root, extension.dir);
@@ -178,18 +180,25 @@ function packageExtension(extension, target, sidecar) {
   if (result.error || result.status !== 0) {
     fail(`vsce package --target ${target.vsce} (${extension.name}) failed: ${result.error?.message ?? `exit ${result.status}`}`);
   }
-  checkSidecarEntry(vsix, `extension/${path.posix.join(extension.bin, target.exe ?? "gord")}`);
+  checkSidecarEntry(vsix, `extension/${path.posix.join(extension.bin, target.exe ?? "gord")}`, sidecar);
   return vsix;
 }
 
-// The VSIX must carry the sidecar with its executable bit: VS Code keeps the mode a zip entry
-// records when it installs the extension, and a sidecar without it does not start.
-function checkSidecarEntry(vsix, entry) {
-  const modes = zipEntryModes(readFileSync(vsix));
-  const mode = modes.get(entry);
-  if (mode === undefined) {
+// The VSIX must carry this target's sidecar (same size and CRC-32: not another run's bin/gord)
+// with its executable bit: VS Code keeps the mode a zip entry records when it installs the
+// extension, and a sidecar without it does not start.
+function checkSidecarEntry(vsix, entry, sidecar) {
+  const entries = zipEntries(readFileSync(vsix));
+  const modes = new Map([...entries].map(([name, e]) => [name, e.mode]));
+  const found = entries.get(entry);
+  if (found === undefined) {
     fail(`${path.basename(vsix)} has no ${entry}`);
   }
+  const built = readFileSync(sidecar);
+  if (found.size !== built.length || found.crc32 !== crc32(built)) {
+    fail(`${path.basename(vsix)}: ${entry} is not ${path.relative(root, sidecar)} (another package run at the same time?)`);
+  }
+  const mode = found.mode;
   if ((mode & 0o111) === 0) {
     fail(`${path.basename(vsix)}: ${entry} has mode ${mode.toString(8)}, not executable`);
   }

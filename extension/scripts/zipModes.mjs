@@ -12,6 +12,11 @@ const UNIX_HOST = 3;
 
 /** Map from entry name to its Unix mode bits (e.g. 0o100755). Throws on a malformed archive. */
 export function zipEntryModes(bytes) {
+  return new Map([...zipEntries(bytes)].map(([name, entry]) => [name, entry.mode]));
+}
+
+/** Map from entry name to { mode, size (uncompressed), crc32 }. Throws on a malformed archive. */
+export function zipEntries(bytes) {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const end = findEnd(buf);
   const count = buf.readUInt16LE(end + 10);
@@ -26,11 +31,13 @@ export function zipEntryModes(bytes) {
     const extraLength = buf.readUInt16LE(at + 30);
     const commentLength = buf.readUInt16LE(at + 32);
     const external = buf.readUInt32LE(at + 38);
+    const crc32 = buf.readUInt32LE(at + 16);
+    const size = buf.readUInt32LE(at + 24);
     if (at + 46 + nameLength > buf.length) {
       throw new Error(`zip: entry ${i}'s name runs past the end`);
     }
     const name = buf.toString("utf8", at + 46, at + 46 + nameLength);
-    modes.set(name, host === UNIX_HOST ? external >>> 16 : 0);
+    modes.set(name, { mode: host === UNIX_HOST ? external >>> 16 : 0, size, crc32 });
     at += 46 + nameLength + extraLength + commentLength;
   }
   return modes;
