@@ -93,3 +93,35 @@ code_server_dir() {
   version="$(versions_env_value CODE_SERVER_VERSION)" || return 1
   echo "${XDG_CACHE_HOME:-$HOME/.cache}/gord/code-server-$version"
 }
+
+# Print "name<TAB>version" for every <PREFIX><name>=<version> line of
+# versions.env (PIP_ for the cross-build venv, DEB_ for pinned Debian
+# packages).
+pinned_from_versions() { # prefix
+  local file="$REPO_ROOT/versions.env" line prefix="$1"
+  [[ -f "$file" ]] || { echo "missing $file" >&2; return 1; }
+  while IFS= read -r line || [[ -n "$line" ]]; do
+    [[ "$line" == "$prefix"*=* ]] || continue
+    line="${line#"$prefix"}"
+    printf '%s\t%s\n' "${line%%=*}" "${line#*=}"
+  done <"$file"
+}
+
+# The venv that holds zig and cargo-zigbuild (PIP_ lines of versions.env),
+# outside the repository so every clone and worktree shares it. zig keeps its
+# own cache where it always does (~/.cache/zig).
+xbuild_venv_dir() {
+  echo "${XDG_CACHE_HOME:-$HOME/.cache}/gord/xbuild-venv"
+}
+
+# Put the cross-build venv's bin on PATH (cargo zigbuild finds zig through
+# `python3 -m ziglang` there). True when cargo-zigbuild is then found.
+ensure_xbuild_on_path() {
+  local bin
+  bin="$(xbuild_venv_dir)/bin"
+  if [[ -d "$bin" && ":$PATH:" != *":$bin:"* ]]; then
+    PATH="$bin:$PATH"
+    export PATH
+  fi
+  command -v cargo-zigbuild >/dev/null 2>&1
+}

@@ -101,6 +101,14 @@ describe("planCandidates", () => {
   it("looks a bare program name up on PATH", () => {
     assert.equal(describePlan({ setting: { globalValue: "gord-dev" } })[0], "setting: /usr/local/bin/gord-dev, /usr/bin/gord-dev");
   });
+
+  it("looks for gord.exe, bundled and on PATH, when the sidecar is the Windows one", () => {
+    // bootstrap.ts passes exeName "gord.exe" on win32: the win32-x64 VSIX carries bin/gord.exe.
+    assert.deepEqual(describePlan({ exeName: "gord.exe" }), [
+      "bundled: /ext/bin/gord.exe",
+      "path: /usr/local/bin/gord.exe, /usr/bin/gord.exe",
+    ]);
+  });
 });
 
 describe("searchPath", () => {

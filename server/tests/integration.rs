@@ -19,6 +19,7 @@ mod lint_edges;
 mod lint_lsp;
 mod lsp_stdio;
 mod parts;
+mod platforms;
 mod preload;
 mod protocol_doc;
 mod remote_cli;

@@ -37,14 +37,20 @@ pub struct Editor {
 impl Editor {
     pub fn start(env: &[(&str, &str)]) -> Editor {
         let mut command = Command::new(gord());
-        command
-            .arg("serve")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null());
+        command.arg("serve");
         for (key, value) in env {
             command.env(key, value);
         }
+        Editor::start_command(command)
+    }
+
+    /// The editor's end of a server that `command` starts (another build of
+    /// gord, or one run through Wine or qemu); its stdio is taken over here.
+    pub fn start_command(mut command: Command) -> Editor {
+        command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
         let mut child = command.spawn().unwrap();
         let stdin = child.stdin.take().unwrap();
         let incoming = frames_of(child.stdout.take().unwrap());
