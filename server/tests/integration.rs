@@ -33,4 +33,3 @@ mod ssh_release_cli;
 mod ssh_release_parity;
 mod ssh_windows_cli;
 mod vscode_settings;
-mod wine_acl;

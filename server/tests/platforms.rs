@@ -951,3 +951,96 @@ fn the_linux_x64_sidecar_runs_here_and_finds_what_this_build_finds() {
         diagnostics.len()
     );
 }
+
+/// Writes `text` to `path` with Unix `mode`: under Wine the mode is the ACL
+/// (SYSTEM, the owner, and Everyone from the "other" bits).
+fn write_with_mode(path: &Path, text: &str, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(path, text).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// The win32 sidecar judges real files' ACLs as Win32-OpenSSH does (SSH043).
+/// Wine reports a DACL made from the Unix mode and a file of another Unix
+/// user as owned by ANONYMOUS LOGON; it does not keep ACLs set through
+/// `SetFileSecurityW`, and its icacls is a stub, so the test sets ACLs by
+/// mode and owner (the other cases are the unit tests' of ssh/windows/acl.rs).
+#[test]
+fn the_win32_sidecar_under_wine_refuses_what_win32_openssh_refuses_by_acl() {
+    let test = "platforms::the_win32_sidecar_under_wine_refuses_what_win32_openssh_refuses_by_acl";
+    let Some(program) = sidecar(test, &WIN32_X64) else {
+        return;
+    };
+    let Some(prefix) = WinePrefix::new(test) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("ssh files");
+    std::fs::create_dir_all(root.join("conf.d")).unwrap();
+    std::fs::create_dir_all(root.join("keys")).unwrap();
+    // Everyone may write it: ssh refuses the config.
+    write_with_mode(&root.join("conf.d/open.conf"), "Host open\n", 0o666);
+    write_with_mode(&root.join("conf.d/private.conf"), "Host private\n", 0o600);
+    // Everyone may read it: fine for a config, not for a key.
+    write_with_mode(&root.join("conf.d/readable.conf"), "Host readable\n", 0o644);
+    write_with_mode(&root.join("keys/readable"), "key", 0o644);
+    write_with_mode(&root.join("keys/private"), "key", 0o600);
+    let config = root.join("config");
+    let text = format!(
+        "Include \"{}\\conf.d\\*.conf\"\nHost a\n  IdentityFile \"{}\"\n  IdentityFile \"{}\"\n",
+        windows_path(&root),
+        windows_path(&root.join("keys/readable")),
+        windows_path(&root.join("keys/private")).replace('\\', "/"),
+    );
+    write_with_mode(&config, &text, 0o600);
+
+    let output = prefix
+        .command()
+        .arg(&program)
+        .args(["ssh", "lint", "-F", &windows_path(&config), "-f", "json"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let json: Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("{e}: {stdout}\n{}", String::from_utf8_lossy(&output.stderr)));
+    let acl: Vec<(u64, String)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "SSH043")
+        .map(|f| {
+            (
+                f["subject"]["range"]["start"]["line"]
+                    .as_u64()
+                    .unwrap_or(99),
+                f["message"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(acl.len(), 2, "{acl:#?}\n{stdout}");
+    assert_eq!(acl[0].0, 0);
+    assert!(acl[0].1.contains("open.conf\""), "{}", acl[0].1);
+    assert!(acl[0].1.contains("Everyone (S-1-1-0) has"), "{}", acl[0].1);
+    assert_eq!(acl[1].0, 2);
+    assert!(acl[1].1.contains("are too open."), "{}", acl[1].1);
+    assert!(acl[1].1.contains("readable"), "{}", acl[1].1);
+
+    // A file of another Unix user: Wine names its owner ANONYMOUS LOGON,
+    // which ssh refuses. Only root can give a file away.
+    if rustix::process::geteuid().is_root() {
+        let other = root.join("conf.d/other.conf");
+        write_with_mode(&other, "Host other\n", 0o600);
+        std::os::unix::fs::chown(&other, Some(65534), None).unwrap();
+        let output = prefix
+            .command()
+            .arg(&program)
+            .args(["ssh", "lint", "-F", &windows_path(&config)])
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            stdout.contains("its owner is NT AUTHORITY\\ANONYMOUS LOGON (S-1-5-7)"),
+            "{stdout}"
+        );
+    }
+}
