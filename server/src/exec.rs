@@ -125,6 +125,14 @@ pub struct CommandSpec {
 }
 
 impl CommandSpec {
+    /// The error for a child that could not be started, naming its program.
+    fn spawn_error(&self, source: std::io::Error) -> ExecError {
+        ExecError::Spawn {
+            program: self.program.display().to_string(),
+            source,
+        }
+    }
+
     pub fn new(program: impl Into<PathBuf>) -> Self {
         CommandSpec {
             program: program.into(),
@@ -470,10 +478,7 @@ fn spawn_piped(spec: &CommandSpec, with_stdin: bool) -> Result<tokio::process::C
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true);
-    spawn_tokio(command).map_err(|source| ExecError::Spawn {
-        program: spec.program.display().to_string(),
-        source,
-    })
+    spawn_tokio(command).map_err(|source| spec.spawn_error(source))
 }
 
 async fn run_child(spec: CommandSpec) -> Result<Output, ExecError> {
@@ -546,10 +551,7 @@ impl StdioBridge {
         stderr_file: std::fs::File,
     ) -> Result<StdioBridge, ExecError> {
         use std::os::fd::OwnedFd;
-        let spawn_error = |source| ExecError::Spawn {
-            program: spec.program.display().to_string(),
-            source,
-        };
+        let spawn_error = |source| spec.spawn_error(source);
         let for_stdout = socket.try_clone().map_err(spawn_error)?;
         let mut command = spec.build();
         command
@@ -570,10 +572,7 @@ impl StdioBridge {
         socket: crate::platform::socket::Socket,
         stderr_file: std::fs::File,
     ) -> Result<StdioBridge, ExecError> {
-        let spawn_error = |source| ExecError::Spawn {
-            program: spec.program.display().to_string(),
-            source,
-        };
+        let spawn_error = |source| spec.spawn_error(source);
         let mut from_socket = socket.try_clone().map_err(spawn_error)?;
         let mut to_socket = socket;
         let mut command = spec.build();
@@ -743,10 +742,7 @@ fn spawn_std_piped(spec: &CommandSpec) -> Result<std::process::Child, ExecError>
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    spawn_std(command).map_err(|source| ExecError::Spawn {
-        program: spec.program.display().to_string(),
-        source,
-    })
+    spawn_std(command).map_err(|source| spec.spawn_error(source))
 }
 
 /// Runs a child to completion on the calling thread, for synchronous callers
