@@ -307,4 +307,118 @@ mod tests {
         assert_eq!(rmt023.subject, crate::finding::Subject::Workspace);
         assert!(!codes.contains(&"RMT017"), "the GO checks report the tools");
     }
+
+    /// Writes an executable shell script `name` into `dir`.
+    fn fake(dir: &Path, name: &str, body: &str) {
+        let path = dir.join(name);
+        std::fs::write(&path, format!("#!/bin/sh\n{body}")).unwrap();
+        crate::platform::fs::set_mode(&path, 0o755).unwrap();
+    }
+
+    #[tokio::test]
+    async fn go_is_asked_once_for_its_environment_and_once_for_every_tools_build_info() {
+        let home = tempfile::tempdir().unwrap();
+        let bin = home.path().join("bin");
+        std::fs::create_dir(&bin).unwrap();
+        let log = home.path().join("go-calls");
+        // A `go` that logs its arguments, answers `go env` in the order
+        // asked, and gives gopls and dlv build info; golangci-lint's is a
+        // devel build, so that tool alone is run for its version.
+        fake(
+            &bin,
+            "go",
+            &format!(
+                r#"printf '%s\n' "$*" >> '{}'
+case $1 in
+  env) printf 'go1.99.1\nlinux\namd64\n/g/path\n/g/path/pkg/mod\n/g/cache\n/g/tmp\n' ;;
+  version)
+    shift 2
+    for f in "$@"; do
+      printf '%s: go1.99.1\n' "$f"
+      case $f in
+        */gopls) printf '\tpath\tgolang.org/x/tools/gopls\n\tmod\tgolang.org/x/tools/gopls\tv0.99.0\th1:x=\n' ;;
+        */dlv) printf '\tpath\tgithub.com/go-delve/delve/cmd/dlv\n\tmod\tgithub.com/go-delve/delve\tv1.99.2\th1:y=\n' ;;
+        *) printf '\tpath\tgithub.com/golangci/golangci-lint/v2/cmd/golangci-lint\n\tmod\tgithub.com/golangci/golangci-lint/v2\t(devel)\t\n' ;;
+      esac
+    done ;;
+esac
+"#,
+                log.display()
+            ),
+        );
+        fake(&bin, "gopls", "echo ran gopls\n");
+        fake(&bin, "dlv", "echo ran dlv\n");
+        fake(
+            &bin,
+            "golangci-lint",
+            "echo 'golangci-lint has version 9.9.9 built from source'\n",
+        );
+        let path = format!("{}:/usr/bin:/bin", bin.display());
+        let out = SystemRunner
+            .run(local_spec(Some(home.path())).env("PATH", &path))
+            .await
+            .unwrap();
+        let facts = parse_facts(&out.stdout_text());
+        assert!(facts.complete, "{}", out.stdout_text());
+        assert_eq!(
+            facts.go_version.as_deref(),
+            Some("go version go1.99.1 linux/amd64")
+        );
+        assert_eq!(facts.gopath.as_deref(), Some("/g/path"));
+        assert_eq!(facts.gomodcache.as_deref(), Some("/g/path/pkg/mod"));
+        let gotmpdir = facts.temp_dirs.iter().find(|d| d.which == "GOTMPDIR");
+        assert_eq!(gotmpdir.map(|d| d.path.as_str()), Some("/g/tmp"));
+        let versions: Vec<(&str, Option<&str>)> = facts
+            .tools
+            .iter()
+            .map(|t| (t.name.as_str(), t.version.as_deref()))
+            .collect();
+        assert_eq!(
+            versions,
+            [
+                ("gopls", Some("golang.org/x/tools/gopls v0.99.0")),
+                ("dlv", Some("1.99.2")),
+                (
+                    "golangci-lint",
+                    Some("golangci-lint has version 9.9.9 built from source")
+                ),
+            ]
+        );
+        let calls = std::fs::read_to_string(&log).unwrap();
+        let calls: Vec<&str> = calls
+            .lines()
+            .map(|l| l.split(' ').next().unwrap_or(""))
+            .collect();
+        assert_eq!(calls, ["env", "version"], "{calls:?}");
+        let version_args = std::fs::read_to_string(&log).unwrap();
+        assert!(
+            version_args.contains("version -m ")
+                && ["gopls", "dlv", "golangci-lint"]
+                    .iter()
+                    .all(|t| version_args.contains(&format!("/bin/{t}"))),
+            "{version_args}"
+        );
+    }
+
+    #[tokio::test]
+    async fn the_script_says_where_it_ran_as_the_landing_script_does() {
+        use super::super::connect::{parse_landing, LANDING_SCRIPT};
+        let home = tempfile::tempdir().unwrap();
+        let script = SystemRunner
+            .run(local_spec(Some(home.path())))
+            .await
+            .unwrap();
+        let landing = SystemRunner
+            .run(CommandSpec::new("/bin/sh").args(["-c", LANDING_SCRIPT]))
+            .await
+            .unwrap();
+        let here = parse_landing(&landing.stdout_text());
+        assert!(
+            here.as_ref().is_some_and(|l| l.hostname.is_some()),
+            "{here:?}"
+        );
+        assert_eq!(parse_landing(&script.stdout_text()), here);
+        // Inside the markers: nothing counts as start-up output.
+        assert_eq!(parse_facts(&script.stdout_text()).startup_output, None);
+    }
 }

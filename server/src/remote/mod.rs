@@ -15,6 +15,20 @@
 //! the run: every `ssh` child is killed with its process group, and a blocked
 //! libssh2 call is woken by shutting its socket.
 
+/// The shell lines that say where a connection landed: the machine id
+/// (systemd's, else D-Bus's) and the host name (from PATH's `hostname`,
+/// else `uname -n`), as `__gord_machine_id=` and `__gord_hostname=` lines.
+/// Shared by [`connect::LANDING_SCRIPT`] (the probe's own channel) and
+/// [`script::REMOTE_SCRIPT`] (the script's session over the master).
+macro_rules! landing_lines {
+    () => {
+        r#"id=$(cat /etc/machine-id || cat /var/lib/dbus/machine-id)
+name=$(hostname || uname -n)
+printf '__gord_machine_id=%s\n__gord_hostname=%s\n' "$id" "$name"
+"#
+    };
+}
+
 pub mod connect;
 pub mod keyfile;
 pub mod local;
@@ -282,28 +296,29 @@ pub async fn check_host(
                 Ok(master) => {
                     system_login = Some(master.login);
                     let shared = master.client(&client);
-                    // The script, the second connection and (when the probe could
-                    // not test it) forwarding: sessions over the master, one after
-                    // another, so a host with `MaxSessions 1` answers them all.
+                    // The script (which also says where it landed) and the
+                    // forward: sessions over the master, one after another,
+                    // so a host with `MaxSessions 1` answers them all.
                     step_event("script");
                     match system::remote_facts(&shared, &target, step, limit).await {
-                        Ok(found) => remote = Some(found),
+                        Ok((found, landed)) => {
+                            remote = Some(found);
+                            session_landed = landed;
+                        }
                         Err(error) => remote_error = Some(error),
                     }
                     if remote.is_some() {
+                        // The forward over the master is the second
+                        // connection timed (a channel, no shell); its
+                        // verdict counts when the probe could not test.
+                        step_event("forwarding");
+                        let (found, second) = system::forwarding(&shared, &target, step).await;
+                        forwarding = Some(probe.forwarding.clone().unwrap_or(found));
                         step_event("control");
-                        let (facts, landed) =
-                            system::control_facts(&client, &shared, &target, master.login, step)
-                                .await;
-                        control = Some(facts);
-                        session_landed = landed;
-                        forwarding = match &probe.forwarding {
-                            Some(found) => Some(found.clone()),
-                            None => {
-                                step_event("forwarding");
-                                Some(system::forwarding(&shared, &target, step).await)
-                            }
-                        };
+                        control = Some(
+                            system::control_facts(&client, &target, master.login, second, step)
+                                .await,
+                        );
                     }
                     master.stop(&client, &target, step).await;
                 }

@@ -7,11 +7,41 @@ use serde::{Deserialize, Serialize};
 /// Facts about the remote, as `key=value` lines between two markers, one
 /// fact a line (newlines inside values become spaces). POSIX sh; every
 /// command's errors are silenced, a missing fact is an empty value.
-pub const REMOTE_SCRIPT: &str = r#"exec 2>/dev/null
-echo __gord_begin=1
-one() { printf '%s=%s\n' "$1" "$(printf '%s' "$2" | tr '\r\n' '  ' | cut -c1-2000)"; }
+///
+/// It also says where its session landed (the lines of
+/// [`LANDING_SCRIPT`](super::connect::LANDING_SCRIPT), read by
+/// [`parse_landing`](super::connect::parse_landing)), so the login-node
+/// check needs no shell of its own. Each program is looked up once, and Go
+/// is asked once (`go env` with every variable wanted; tool versions from
+/// one `go version -m`, running a tool only when its build info does not
+/// say). Every command that may hang is bounded by `timeout` when present.
+pub const REMOTE_SCRIPT: &str = concat!(
+    "exec 2>/dev/null\necho __gord_begin=1\n",
+    landing_lines!(),
+    r#"one() { printf '%s=%s\n' "$1" "$(printf '%s' "$2" | tr '\r\n' '  ' | cut -c1-2000)"; }
 to=""; command -v timeout >/dev/null && to="timeout 10"
-one user "$(id -un)"
+lq='printf "\n__gord_login_path=%s\n__gord_login_go=%s\n" "$PATH" "$(command -v go)"'
+lpf=$(mktemp) || lpf=""
+trap '[ -z "$lpf" ] || rm -f "$lpf"' EXIT
+trap 'exit 1' HUP INT TERM
+lpid=""; lp_done=""
+if [ -n "$lpf" ]; then
+  { $to "${SHELL:-/bin/sh}" -l -c "$lq" </dev/null | grep '^__gord_login_' | head -c 65536 >"$lpf"; } &
+  lpid=$!
+fi
+lp_read() {
+  [ -z "$lp_done" ] || return 0
+  lp_done=1
+  if [ -n "$lpid" ]; then
+    wait "$lpid"; lp=$(cat "$lpf"); rm -f "$lpf"
+  else
+    lp=$($to "${SHELL:-/bin/sh}" -l -c "$lq" </dev/null | grep '^__gord_login_')
+  fi
+  login_go=$(printf '%s\n' "$lp" | sed -n 's/^__gord_login_go=//p')
+  login_path=$(printf '%s\n' "$lp" | sed -n 's/^__gord_login_path=//p')
+}
+u=$(id -un)
+one user "$u"
 one home "$HOME"
 one shell "$SHELL"
 one os "$( . /etc/os-release && printf '%s' "$PRETTY_NAME")"
@@ -41,19 +71,24 @@ one exec_tmp "$(canexec /tmp)"
 one exec_home "$(canexec "$HOME")"
 one exec_vscode "$(canexec "$HOME/.vscode-server")"
 one path "$PATH"
-one go "$(command -v go)"
-lp=$($to "${SHELL:-/bin/sh}" -l -c 'printf "\n__gord_login_path=%s\n__gord_login_go=%s\n" "$PATH" "$(command -v go)"' </dev/null | grep '^__gord_login_')
-login_go=$(printf '%s\n' "$lp" | sed -n 's/^__gord_login_go=//p')
-one login_path "$(printf '%s\n' "$lp" | sed -n 's/^__gord_login_path=//p')"
-one login_go "$login_go"
-gobin=$(command -v go); [ -n "$gobin" ] || gobin=$login_go
-gp=""
+gobin=$(command -v go)
+one go "$gobin"
+[ -n "$gobin" ] || { lp_read; gobin=$login_go; }
+gp=""; gmc=""; gc=""; gtd=""; gv=""
 if [ -n "$gobin" ]; then
-  one go_version "$($to "$gobin" version)"
-  gp=$($to "$gobin" env GOPATH)
+  ge=$($to "$gobin" env GOVERSION GOHOSTOS GOHOSTARCH GOPATH GOMODCACHE GOCACHE GOTMPDIR)
+  { read -r gv; read -r gos; read -r garch; read -r gp; read -r gmc; read -r gc; read -r gtd; } <<EOF
+$ge
+EOF
+  if [ -n "$gv" ] && [ -n "$gos" ]; then
+    one go_version "go version $gv $gos/$garch"
+  else
+    one go_version "$($to "$gobin" version)"
+    gp=$($to "$gobin" env GOPATH); gmc=$($to "$gobin" env GOMODCACHE)
+    gc=$($to "$gobin" env GOCACHE); gtd=$($to "$gobin" env GOTMPDIR)
+  fi
   one gopath "$gp"
-  gmc=$($to "$gobin" env GOMODCACHE); one gomodcache "$gmc"
-  gc=$($to "$gobin" env GOCACHE)
+  one gomodcache "$gmc"
 fi
 fst() { [ -n "$1" ] && [ -e "$1" ] && stat -f -c %T "$1"; }
 one fs_home "$(fst "$HOME")"
@@ -61,22 +96,39 @@ one fs_vscode "$(fst "$HOME/.vscode-server")"
 one fs_gomodcache "$(fst "$gmc")"
 one fs_gocache "$(fst "$gc")"
 gp1=${gp%%:*}; [ -n "$gp1" ] || gp1=$HOME/go
+p_gopls=""; p_dlv=""; p_lint=""
 for t in gopls dlv golangci-lint; do
   p=$(command -v "$t"); onpath=yes
   if [ -z "$p" ]; then onpath=no; [ -x "$gp1/bin/$t" ] && p=$gp1/bin/$t; fi
   one "tool_$t" "$p"
   one "tool_${t}_on_path" "$onpath"
-  if [ -n "$p" ]; then
+  case $t in gopls) p_gopls=$p ;; dlv) p_dlv=$p ;; *) p_lint=$p ;; esac
+done
+set --
+for p in "$p_gopls" "$p_dlv" "$p_lint"; do [ -n "$p" ] && set -- "$@" "$p"; done
+bi=""; [ -n "$gobin" ] && [ $# -gt 0 ] && bi=$($to "$gobin" version -m "$@")
+for t in gopls dlv golangci-lint; do
+  case $t in gopls) p=$p_gopls ;; dlv) p=$p_dlv ;; *) p=$p_lint ;; esac
+  [ -n "$p" ] || continue
+  m=$(printf '%s\n' "$bi" | awk -v f="$p: " 'index($0, f) == 1 { on = 1; g = substr($0, length(f) + 1); next } /^[^\t]/ { on = 0 } on && $1 == "mod" { print $2, $3, g; exit }')
+  mv=$(printf '%s' "$m" | cut -d' ' -f2)
+  case $t:$mv in
+    *:|*:"(devel)") v="" ;;
+    gopls:*) v=$(printf '%s' "$m" | cut -d' ' -f1-2) ;;
+    dlv:*) v=${mv#v} ;;
+    *) v="golangci-lint has version ${mv#v} built with $(printf '%s' "$m" | cut -d' ' -f3)" ;;
+  esac
+  if [ -z "$v" ]; then
     case $t in
       dlv) v=$($to "$p" version | sed -n 's/^Version: //p') ;;
       golangci-lint) v=$($to "$p" --version | head -n 1) ;;
       *) v=$($to "$p" version | head -n 1) ;;
     esac
-    one "tool_${t}_version" "$v"
   fi
+  one "tool_${t}_version" "$v"
 done
 one ptrace_scope "$(cat /proc/sys/kernel/yama/ptrace_scope)"
-u=$(id -un); ls_=$(getent passwd "$u" | cut -d: -f7)
+ls_=$(getent passwd "$u" | cut -d: -f7)
 [ -n "$ls_" ] || ls_=$(awk -F: -v u="$u" '$1==u{print $7; exit}' /etc/passwd)
 one login_shell "$ls_"
 for rc in .bashrc .bash_profile .profile; do
@@ -97,10 +149,12 @@ one cgroup_v1_memory_limit "$(cat /sys/fs/cgroup/memory/memory.limit_in_bytes)"
 one inotify_max_watches "$(cat /proc/sys/fs/inotify/max_user_watches)"
 one inotify_max_instances "$(cat /proc/sys/fs/inotify/max_user_instances)"
 if [ -r /proc/sys/fs/inotify/max_user_watches ]; then
-  one inotify_watches "$(grep -rh '^inotify wd:' /proc/[0-9]*/fdinfo | wc -l)"
-  one inotify_instances "$(grep -rl '^inotify wd:' /proc/[0-9]*/fdinfo | wc -l)"
+  iw=$(grep -rc '^inotify wd:' /proc/[0-9]*/fdinfo | awk -F: '$NF > 0 { w += $NF; n++ } END { print w + 0, n + 0 }')
+  one inotify_watches "${iw% *}"
+  one inotify_instances "${iw#* }"
 fi
 one now "$(date +%s)"
+sp=$(grep -ls '[.]vscode-server/' /proc/[0-9]*/cmdline)
 ns=0
 for d in "$HOME"/.vscode-server/bin/* "$HOME"/.vscode-server/cli/servers/*; do
   [ -d "$d" ] || continue
@@ -108,10 +162,9 @@ for d in "$HOME"/.vscode-server/bin/* "$HOME"/.vscode-server/cli/servers/*; do
   rel=${d#"$HOME"/.vscode-server/}
   kib=$($to du -sk "$d" | cut -f1)
   mt=$(stat -c %Y "$d")
-  run=$(grep -ls ".vscode-server/${rel}[/]" /proc/[0-9]*/cmdline | wc -l)
+  run=0; [ -z "$sp" ] || run=$(grep -ls ".vscode-server/${rel}[/]" $sp | wc -l)
   echo "server=$rel|$kib|$mt|$run"
 done
-gtd=""; [ -n "$gobin" ] && gtd=$($to "$gobin" env GOTMPDIR)
 one tmpdir "$TMPDIR"
 one gotmpdir "$gtd"
 for k in tmp tmpdir gotmpdir; do
@@ -158,14 +211,18 @@ for k in home vscode gomodcache gocache; do
   esac
 done
 np=0
-for f in $(grep -ls '[.]vscode-server/' /proc/[0-9]*/cmdline); do
+for f in $sp; do
   d=${f%/cmdline}; [ -O "$d" ] || continue
   np=$((np+1)); [ "$np" -le 60 ] || break
   pp=$(sed -n 's/^PPid:[[:space:]]*//p' "$d/status")
   one proc "${d#/proc/}|$pp|$(tr '\0' ' ' < "$f" | cut -c1-400)"
 done
+lp_read
+one login_path "$login_path"
+one login_go "$login_go"
 echo __gord_end=1
-"#;
+"#
+);
 
 /// Whether a directory lets a program run from it (a real attempt, so
 /// `noexec` mounts, ACLs and read-only file systems all show).

@@ -7,7 +7,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use super::connect::{parse_landing, Landing, LANDING_SCRIPT};
+use super::connect::{parse_landing, Landing};
 use super::model::{ControlFacts, Forwarding};
 use super::probe::classify_forwarding;
 use super::script::{parse_facts, RemoteFacts, REMOTE_SCRIPT};
@@ -192,16 +192,16 @@ impl Master {
 }
 
 /// `ssh -O check HOST` on the user's own ControlPath (with `plain`, the
-/// client without gord's master), then a session over gord's master, timed
-/// against the master's own login: what a second connection costs when one
-/// is shared. The session runs [`LANDING_SCRIPT`] and says where it landed.
+/// client without gord's master), and the timing of a first connection
+/// (gord's master logging in) against a second one over it (`second`, a
+/// session through the master: what ControlMaster saves).
 pub async fn control_facts(
     plain: &SshClient,
-    shared: &SshClient,
     target: &Target,
     master_login: Duration,
+    second: Option<Duration>,
     step: Duration,
-) -> (ControlFacts, Option<Landing>) {
+) -> ControlFacts {
     let host = target.alias.as_str();
     let (master_was_live, check_message) = if target.control_path.is_some() {
         match run(plain, host, &["-O", "check"], step, step).await {
@@ -214,40 +214,35 @@ pub async fn control_facts(
             String::from("no ControlPath: every connection does its own handshake"),
         )
     };
-    let mut args = host_args(shared, host, &["-T"], step);
-    args.push("sh -s".into());
-    let spec = shared.spec(args, step * 2).stdin_bytes(LANDING_SCRIPT);
-    let (second, landed) = match shared.runner.run(spec).await {
-        Ok(out) if out.success() => (Some(ms(out.duration)), parse_landing(&out.stdout_text())),
-        _ => (None, None),
-    };
-    let facts = ControlFacts {
+    ControlFacts {
         control_master: target.control_master.clone(),
         control_path: target.control_path.clone(),
         control_persist: target.control_persist.clone(),
         master_was_live,
         check_message,
         first_connection_ms: Some(ms(master_login)),
-        second_connection_ms: second,
-    };
-    (facts, landed)
+        second_connection_ms: second.map(ms),
+    }
 }
 
-/// Runs [`REMOTE_SCRIPT`] with `sh -s` and reads its facts.
+/// Runs [`REMOTE_SCRIPT`] with `sh -s` and reads its facts, and where its
+/// session landed (its [`LANDING_SCRIPT`](super::connect::LANDING_SCRIPT)
+/// lines).
 pub async fn remote_facts(
     client: &SshClient,
     target: &Target,
     step: Duration,
     limit: Duration,
-) -> Result<RemoteFacts, String> {
+) -> Result<(RemoteFacts, Option<Landing>), String> {
     let mut args = host_args(client, &target.alias, &["-T"], step);
     args.push("sh -s".into());
     let spec = client.spec(args, limit).stdin_bytes(REMOTE_SCRIPT);
     match client.runner.run(spec).await {
         Ok(out) => {
-            let facts = parse_facts(&out.stdout_text());
+            let text = out.stdout_text();
+            let facts = parse_facts(&text);
             if facts.complete {
-                Ok(facts)
+                Ok((facts, parse_landing(&text)))
             } else if out.success() {
                 Err(String::from(
                     "the remote script's output was cut short (is the login shell printing or exiting early?)",
@@ -261,8 +256,14 @@ pub async fn remote_facts(
 }
 
 /// `ssh -W 127.0.0.1:22 HOST` with stdin closed: what sshd says about a
-/// forward, in the words Remote-SSH users see.
-pub async fn forwarding(client: &SshClient, target: &Target, step: Duration) -> Forwarding {
+/// forward, in the words Remote-SSH users see, and how long the run took
+/// when sshd answered (allowed or refused). Over gord's master it opens a
+/// channel and starts no shell: the cheapest second connection to time.
+pub async fn forwarding(
+    client: &SshClient,
+    target: &Target,
+    step: Duration,
+) -> (Forwarding, Option<Duration>) {
     match run(
         client,
         &target.alias,
@@ -272,9 +273,16 @@ pub async fn forwarding(client: &SshClient, target: &Target, step: Duration) -> 
     )
     .await
     {
-        Ok(out) => classify_forwarding(&out.stderr_text(), out.success()),
-        Err(e) => Forwarding::Unknown {
-            message: e.to_string(),
-        },
+        Ok(out) => {
+            let found = classify_forwarding(&out.stderr_text(), out.success());
+            let answered = !matches!(found, Forwarding::Unknown { .. });
+            (found, answered.then_some(out.duration))
+        }
+        Err(e) => (
+            Forwarding::Unknown {
+                message: e.to_string(),
+            },
+            None,
+        ),
     }
 }
