@@ -365,10 +365,20 @@ fn a_host_costs_two_handshakes_the_probes_and_one_master_every_ssh_run_shares() 
     assert_eq!(host["summary"]["goReady"], "yes", "{host:#}\n{stderr}");
     assert!(host["control"]["secondConnectionMs"].is_u64(), "{host:#}");
     // The libssh2 probe's connection (host key, methods, its own landing)
-    // and the master's: the script and the second connection are sessions
-    // over the master, and forwarding was the probe's.
+    // and the master's: the script (which says where it landed) and the
+    // forward (the timed second connection) are sessions over the master.
     assert_eq!(host["connect"]["connections"], 2, "{host:#}");
     assert_eq!(rig.logins_to(port), 2, "{}", rig.sshd_log(port));
+    // Two commands ran on the host: the probe's landing and the script,
+    // which says where it landed itself; the forward starts no shell.
+    assert_eq!(
+        rig.sshd_log(port)
+            .matches("Starting session: command")
+            .count(),
+        2,
+        "{}",
+        rig.sshd_log(port)
+    );
     // Both landed on this machine: no login-node finding, and within budget.
     assert_eq!(
         host["connect"]["probeLanded"], host["connect"]["sessionLanded"],

@@ -312,7 +312,7 @@ pub async fn check_host(
                         // connection timed (a channel, no shell); its
                         // verdict counts when the probe could not test.
                         step_event("forwarding");
-                        let (found, second) = system::forwarding(&shared, &target, step).await;
+                        let (found, second) = master.forwarding(&shared, &target, step).await;
                         forwarding = Some(probe.forwarding.clone().unwrap_or(found));
                         step_event("control");
                         control = Some(

@@ -256,15 +256,13 @@ pub async fn remote_facts(
 }
 
 /// `ssh -W 127.0.0.1:22 HOST` with stdin closed: what sshd says about a
-/// forward, in the words Remote-SSH users see, and how long the run took
-/// when sshd answered (allowed or refused). Over gord's master it opens a
-/// channel and starts no shell: the cheapest second connection to time.
-pub async fn forwarding(
+/// forward, in the words Remote-SSH users see.
+async fn forward_run(
     client: &SshClient,
     target: &Target,
     step: Duration,
-) -> (Forwarding, Option<Duration>) {
-    match run(
+) -> Result<Output, ExecError> {
+    run(
         client,
         &target.alias,
         &["-W", "127.0.0.1:22"],
@@ -272,17 +270,51 @@ pub async fn forwarding(
         step * 2,
     )
     .await
-    {
-        Ok(out) => {
-            let found = classify_forwarding(&out.stderr_text(), out.success());
-            let answered = !matches!(found, Forwarding::Unknown { .. });
-            (found, answered.then_some(out.duration))
+}
+
+impl Master {
+    /// [`forward_run`] as a session over this master (`shared`, from
+    /// [`Master::client`]), and how long it took when sshd answered
+    /// (allowed or refused): a channel and no shell, the cheapest second
+    /// connection to time. Over a master, sshd's refusal is printed by the
+    /// master (`channel 2: open failed: ...`) while the session only says
+    /// `Session open refused by peer`, so the master's words count too.
+    pub async fn forwarding(
+        &self,
+        shared: &SshClient,
+        target: &Target,
+        step: Duration,
+    ) -> (Forwarding, Option<Duration>) {
+        let before = self.process.stderr_text().len();
+        let out = match forward_run(shared, target, step).await {
+            Ok(out) => out,
+            Err(e) => {
+                return (
+                    Forwarding::Unknown {
+                        message: e.to_string(),
+                    },
+                    None,
+                )
+            }
+        };
+        let found = classify_forwarding(&out.stderr_text(), out.success());
+        if !matches!(found, Forwarding::Unknown { .. }) {
+            return (found, Some(out.duration));
         }
-        Err(e) => (
-            Forwarding::Unknown {
-                message: e.to_string(),
-            },
-            None,
-        ),
+        // The master writes its line before the session hears the refusal;
+        // its reader thread may lag a little behind.
+        let deadline = Instant::now() + Duration::from_millis(200);
+        loop {
+            let all = self.process.stderr_text();
+            let said = all.get(before..).unwrap_or_default();
+            let master_found = classify_forwarding(said, false);
+            if !matches!(master_found, Forwarding::Unknown { .. }) {
+                return (master_found, Some(out.duration));
+            }
+            if Instant::now() >= deadline {
+                return (found, None);
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
     }
 }
