@@ -235,15 +235,16 @@ pub async fn check_host(
     let limit = options.timeout.max(step) * 3;
     let dir =
         system::control_dir().map_err(|e| format!("cannot make gord's control directory: {e}"));
+    let has_master = dir.is_ok();
     let (mut control, mut remote, mut remote_error, mut forwarding) = (None, None, None, None);
     let (mut system_login, mut session_landed) = (None, None);
-    // A block, so the master's future (and so its process) ends before its
-    // directory is removed.
+    // The master owns its directory and removes it before its process is
+    // killed (see `system::Master`).
     let (probe, connections) = {
         let master = async {
-            match &dir {
-                Ok(dir) => system::Master::start(&client, &target, dir.path(), step, limit).await,
-                Err(e) => Err(e.clone()),
+            match dir {
+                Ok(dir) => system::Master::start(&client, &target, dir, step, limit).await,
+                Err(e) => Err(e),
             }
         };
         // The probe's own steps are bounded; this is a backstop for name
@@ -284,7 +285,7 @@ pub async fn check_host(
             .as_ref()
             .is_some_and(|k| matches!(k.known, KnownHostState::Changed | KnownHostState::Unknown));
         // The probe's connection, when it got as far as a banner, and the master's.
-        let connections = u32::from(probe.banner.is_some()) + u32::from(dir.is_ok());
+        let connections = u32::from(probe.banner.is_some()) + u32::from(has_master);
         if !dead && !key_blocks {
             step_event("connect");
             let started = match master_done.take() {
@@ -326,7 +327,6 @@ pub async fn check_host(
         }
         (probe, connections)
     };
-    drop(dir);
     if forwarding.is_none() {
         forwarding = probe.forwarding.clone();
     }

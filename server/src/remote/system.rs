@@ -80,6 +80,11 @@ pub fn control_dir() -> std::io::Result<tempfile::TempDir> {
 /// (a live master of the user's would hide what a new one meets), and no
 /// master of gord's outlives the check at a path the user's ssh would use.
 pub struct Master {
+    /// gord's control directory (from [`control_dir`]). Fields drop in
+    /// order: the directory goes before the process is killed, so a gord
+    /// killed in between (an editor ending `gord serve` right after a
+    /// cancel) leaves no directory behind; the process dies with gord.
+    _dir: tempfile::TempDir,
     process: ServerProcess,
     socket: PathBuf,
     /// From starting ssh to its socket being ready (logged in).
@@ -94,16 +99,16 @@ fn over(socket: &Path) -> [OsString; 4] {
 }
 
 impl Master {
-    /// Starts the master in `dir` and waits (up to `limit`) until it is
-    /// logged in; Err: ssh's own words.
+    /// Starts the master in `dir` (which it owns from now on) and waits (up
+    /// to `limit`) until it is logged in; Err: ssh's own words.
     pub async fn start(
         client: &SshClient,
         target: &Target,
-        dir: &Path,
+        dir: tempfile::TempDir,
         step: Duration,
         limit: Duration,
     ) -> Result<Master, String> {
-        let socket = dir.join("m");
+        let socket = dir.path().join("m");
         if socket.as_os_str().len() > MAX_SOCKET_PATH {
             return Err(format!(
                 "the control socket path {} is too long for a Unix socket",
@@ -131,20 +136,23 @@ impl Master {
         args.extend(["-N", "-T", "--"].map(OsString::from));
         args.push(target.alias.as_str().into());
         let started = Instant::now();
-        let mut process = client
+        let process = client
             .runner
             .spawn_server(client.spec(args, limit))
             .map_err(|e| e.to_string())?;
+        let mut master = Master {
+            _dir: dir,
+            process,
+            socket,
+            login: Duration::ZERO,
+        };
         loop {
-            if socket.exists() {
-                return Ok(Master {
-                    process,
-                    socket,
-                    login: started.elapsed(),
-                });
+            if master.socket.exists() {
+                master.login = started.elapsed();
+                return Ok(master);
             }
-            if process.try_exit().is_some() {
-                let text = process.stderr_text();
+            if master.process.try_exit().is_some() {
+                let text = master.process.stderr_text();
                 let said: Vec<&str> = text
                     .lines()
                     .map(str::trim)
