@@ -126,7 +126,9 @@ pub fn loopback_url(url: &str) -> Result<(), String> {
         .or_else(|| url.strip_prefix("http://"))
         .ok_or_else(|| format!("`{url}` is not an http:// or https:// URL"))?;
     if !plain(rest, ":") {
-        return Err(format!("`{url}` holds characters other than letters, digits and `/._-:`"));
+        return Err(format!(
+            "`{url}` holds characters other than letters, digits and `/._-:`"
+        ));
     }
     let authority = rest.split('/').next().unwrap_or_default();
     let (host, port) = match authority.split_once(':') {
@@ -162,7 +164,11 @@ fn test_targets(text: &str, cacert: Option<&str>) -> Result<Mode, String> {
         Some(path) if path.starts_with('/') && plain(path, "+") && !path.contains("..") => {
             Some(path.to_string())
         }
-        Some(path) => return Err(format!("{TEST_CACERT_VAR} `{path}` is not a plain absolute path")),
+        Some(path) => {
+            return Err(format!(
+                "{TEST_CACERT_VAR} `{path}` is not a plain absolute path"
+            ))
+        }
         None => None,
     };
     Ok(Mode::Test { cacert, targets })
@@ -224,6 +230,7 @@ pub struct EgressFacts {
     pub goproxy: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gosumdb: Option<String>,
+    /// In the order of [`LABELS`], then by URL.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub probes: Vec<EgressProbe>,
 }
@@ -256,6 +263,11 @@ impl EgressFacts {
             "egress" => {
                 if e.probes.len() < MAX_PROBES {
                     e.probes.extend(probe_line(raw));
+                    // The requests finish in any order: report them in one.
+                    e.probes.sort_by(|a, b| {
+                        let rank = |p: &EgressProbe| LABELS.iter().position(|l| *l == p.what);
+                        rank(a).cmp(&rank(b)).then_with(|| a.url.cmp(&b.url))
+                    });
                 }
             }
             _ => {
@@ -550,10 +562,7 @@ mod tests {
                 "goproxy=http://127.1.2.3/mod"
             ]
         );
-        assert_eq!(
-            Mode::from_vars(Some(""), None).script_args(),
-            ["test", "-"]
-        );
+        assert_eq!(Mode::from_vars(Some(""), None).script_args(), ["test", "-"]);
         assert_eq!(Mode::Real.script_args(), Vec::<String>::new());
         for refused in [
             "server=https://update.code.visualstudio.com/",
@@ -604,12 +613,21 @@ egress=toolchain|curl|7|000|000||https://go.dev/dl/",
             "credentials are redacted"
         );
         assert_eq!(e.proxy_vars.len(), 2, "{:?}", e.proxy_vars);
-        let outcomes: Vec<(&str, &EgressOutcome)> =
-            e.probes.iter().map(|p| (p.what.as_str(), &p.outcome)).collect();
+        let outcomes: Vec<(&str, &EgressOutcome)> = e
+            .probes
+            .iter()
+            .map(|p| (p.what.as_str(), &p.outcome))
+            .collect();
         assert_eq!(
             outcomes,
             [
                 ("server", &EgressOutcome::Reached { status: 404 }),
+                (
+                    "cdn",
+                    &EgressOutcome::Skipped {
+                        reason: "not a loopback address (test mode)".into()
+                    }
+                ),
                 (
                     "goproxy",
                     &EgressOutcome::Failed {
@@ -624,12 +642,6 @@ egress=toolchain|curl|7|000|000||https://go.dev/dl/",
                         exit: Some(28),
                         proxy_status: None,
                         message: "curl: (28) Connection timed out after 4001 ms".into()
-                    }
-                ),
-                (
-                    "cdn",
-                    &EgressOutcome::Skipped {
-                        reason: "not a loopback address (test mode)".into()
                     }
                 ),
                 (
@@ -664,7 +676,11 @@ egress=cdn|curl|0|200|200||https://golang.gallerycdn.vsassets.io/",
             out[0].message,
             "the proxy of box's non-login shell refuses to tunnel (CONNECT) to GOPROXY https://proxy.golang.org (HTTP 403): through the proxy https_proxy=http://127.0.0.1:3128"
         );
-        assert!(out[0].fixes[0].title.contains("GOPROXY"), "{:?}", out[0].fixes);
+        assert!(
+            out[0].fixes[0].title.contains("GOPROXY"),
+            "{:?}",
+            out[0].fixes
+        );
         assert_eq!(
             out[1].message,
             "box cannot reach the VS Code server download https://update.code.visualstudio.com/ (curl: (7) Failed to connect) from a non-login shell, through the proxy https_proxy=http://127.0.0.1:3128: downloads of the VS Code server, extensions or Go modules fail there"
@@ -674,7 +690,10 @@ egress=cdn|curl|0|200|200||https://golang.gallerycdn.vsassets.io/",
             fix.starts_with("In your local VS Code settings set `\"remote.SSH.localServerDownload\": \"always\"`"),
             "{fix}"
         );
-        assert!(!fix.contains("downloadExtensionsLocally"), "the CDN answered: {fix}");
+        assert!(
+            !fix.contains("downloadExtensionsLocally"),
+            "the CDN answered: {fix}"
+        );
         let detail = out[1].detail.as_deref().unwrap();
         assert!(
             detail.contains("cdn https://golang.gallerycdn.vsassets.io/: reached (HTTP 200)"),

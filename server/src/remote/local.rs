@@ -344,9 +344,8 @@ mod tests {
             .unwrap()
             .port();
         let home = tempfile::tempdir().unwrap();
-        let targets = format!(
-            "server=http://127.0.0.1:{open}/ goproxy=http://127.0.0.1:{closed}/mirror"
-        );
+        let targets =
+            format!("server=http://127.0.0.1:{open}/ goproxy=http://127.0.0.1:{closed}/mirror");
         let mode = Mode::from_vars(Some(&targets), None);
         let facts = collect_local(&SystemRunner, Some(home.path()), &mode)
             .await
@@ -359,15 +358,24 @@ mod tests {
                 (
                     p.what.as_str(),
                     p.url.as_str(),
-                    matches!(p.outcome, super::super::egress::EgressOutcome::Reached { status: 204 }),
+                    matches!(
+                        p.outcome,
+                        super::super::egress::EgressOutcome::Reached { status: 204 }
+                    ),
                 )
             })
             .filter(|(_, url, _)| url.starts_with("http://127.0.0.1:"))
             .collect();
         let server = format!("http://127.0.0.1:{open}/");
         let mirror = format!("http://127.0.0.1:{closed}/mirror");
-        assert!(seen.contains(&("server", server.as_str(), true)), "{egress:#?}");
-        assert!(seen.contains(&("goproxy", mirror.as_str(), false)), "{egress:#?}");
+        assert!(
+            seen.contains(&("server", server.as_str(), true)),
+            "{egress:#?}"
+        );
+        assert!(
+            seen.contains(&("goproxy", mirror.as_str(), false)),
+            "{egress:#?}"
+        );
         let outcome = judge(&[String::from("test")], &facts);
         let rmt032 = outcome
             .findings

@@ -290,7 +290,8 @@ pub async fn check_host(
                     // not test it) forwarding: sessions over the master, one after
                     // another, so a host with `MaxSessions 1` answers them all.
                     step_event("script");
-                    match system::remote_facts(&shared, &target, &options.egress, step, limit).await {
+                    match system::remote_facts(&shared, &target, &options.egress, step, limit).await
+                    {
                         Ok(found) => remote = Some(found),
                         Err(error) => remote_error = Some(error),
                     }
