@@ -721,4 +721,39 @@ egress=marketplace|wget|4||| Proxy tunneling failed: ForbiddenUnable to establis
         );
         assert_eq!(codes(&e), ["RMT033"]);
     }
+
+    #[test]
+    fn hostile_probe_lines_are_bounded_redacted_and_never_misread() {
+        let long = "é".repeat(400);
+        let many: String = (0..100)
+            .map(|i| format!("egress=goproxy|curl|7|000|000|x|https://127.0.0.1/{i}\n"))
+            .collect();
+        let e = facts(&format!(
+            "egress_tool=curl; rm -rf /\n\
+egress=server|curl|7|000|000|{long}|https://127.0.0.1/a|b\n\
+egress=server|curl|x|y|z|w|https://user:hunter2@127.0.0.1/\n\
+egress=server|curl|0|99999|000||https://127.0.0.1/\n\
+egress=|||||\n{many}"
+        ));
+        assert_eq!(e.tool, None, "only curl or wget is a tool");
+        assert_eq!(e.probes.len(), MAX_PROBES);
+        let first = e.probes.iter().find(|p| p.url.ends_with("/a|b")).unwrap();
+        match &first.outcome {
+            EgressOutcome::Failed { message, exit, .. } => {
+                assert!(
+                    message.len() <= 300 && message.starts_with('é'),
+                    "{message}"
+                );
+                assert_eq!(*exit, Some(7));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(e.probes.iter().all(|p| !p.url.contains("hunter2")));
+        // A status that is no HTTP status is no answer.
+        assert!(e
+            .probes
+            .iter()
+            .filter(|p| p.url == "https://127.0.0.1/")
+            .all(|p| matches!(p.outcome, EgressOutcome::Failed { .. })));
+    }
 }
