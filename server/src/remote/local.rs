@@ -397,4 +397,38 @@ mod tests {
         );
         assert!(outcome.detail.unwrap_or_default().contains("RMT032"));
     }
+
+    #[tokio::test]
+    async fn without_curl_wget_makes_the_requests_and_reads_the_status() {
+        if !Path::new("/usr/bin/wget").exists() {
+            eprintln!("skipped: no /usr/bin/wget");
+            return;
+        }
+        // PATH: everything of /usr/bin but curl.
+        let bin = tempfile::tempdir().unwrap();
+        for entry in std::fs::read_dir("/usr/bin").unwrap().flatten() {
+            if entry.file_name() != "curl" {
+                let _ =
+                    std::os::unix::fs::symlink(entry.path(), bin.path().join(entry.file_name()));
+            }
+        }
+        let open = http_204();
+        let home = tempfile::tempdir().unwrap();
+        let targets = format!("server=http://127.0.0.1:{open}/");
+        let out = SystemRunner
+            .run(
+                local_spec(Some(home.path()), &Mode::from_vars(Some(&targets), None))
+                    .env("PATH", bin.path().as_os_str()),
+            )
+            .await
+            .unwrap();
+        let facts = parse_facts(&out.stdout_text());
+        let egress = facts.egress.unwrap();
+        assert_eq!(egress.tool.as_deref(), Some("wget"));
+        assert_eq!(
+            egress.probes[0].outcome,
+            super::super::egress::EgressOutcome::Reached { status: 204 },
+            "{egress:#?}"
+        );
+    }
 }

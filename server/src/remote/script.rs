@@ -101,7 +101,8 @@ if [ "${1:-}" != off ]; then
       curl) if [ -n "$ca" ]; then set -- --cacert "$ca" "$1"; else set -- "$1"; fi
         $et8 curl -sS -o /dev/null --max-time 5 --connect-timeout 4 --max-filesize 1048576 -w '\n__code=%{http_code}|%{http_connect}\n' "$@" 2>&1 ;;
       *) if [ "$wg" = gnu ] && [ -n "$ca" ]; then set -- -t 1 --ca-certificate="$ca" "$1"; elif [ "$wg" = gnu ]; then set -- -t 1 "$1"; fi
-        r=$($et8 wget -q -S -O /dev/null -T 5 "$@" 2>&1); rc=$?
+        wq=-q; [ "$wg" = gnu ] && wq=-nv
+        r=$($et8 wget "$wq" -S -O /dev/null -T 5 "$@" 2>&1); rc=$?
         printf '%s\n__code=%s|\n' "$r" "$(printf '%s\n' "$r" | sed -n 's/^ *HTTP\/[0-9.]* \([0-9][0-9][0-9]\).*/\1/p' | tail -n 1)"; return $rc ;;
     esac
   }
@@ -114,6 +115,7 @@ if [ "${1:-}" != off ]; then
       c=$(printf '%s\n' "$o" | sed -n 's/^__code=//p' | tail -n 1)
       m=$(printf '%s\n' "$o" | grep -v '^__code=' | grep -v '^ *HTTP/' | grep -v '^  *[A-Za-z-]*: ' | grep . | head -n 1 | tr '|\r' '/ ' | cut -c1-300)
       [ -n "$m" ] || m=$(printf '%s\n' "$o" | grep -v '^__code=' | grep . | head -n 1 | tr '|\r' '/ ' | cut -c1-300)
+      case $et:$m in wget:|wget:wget*|curl:*) ;; *) m="wget: $m" ;; esac
       r="$rc|$c|$m"
     fi
     printf 'egress=%s|%s|%s|%s\n' "$1" "$et" "$r" "$2"
