@@ -247,3 +247,57 @@ fn the_workspace_part_leaves_ssh_configs_to_the_ui_part() {
         assert_eq!(capabilities.get(provider), None, "{provider}");
     }
 }
+
+#[test]
+fn hostile_documents_get_answers_in_time_and_formatting_still_only_reindents() {
+    let home = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    for i in 0..2000 {
+        text.push_str(&format!(
+            "Host h{i}\nHostName 10.0.{}.{}\n\t User u\n# c\r\n",
+            i / 256,
+            i % 256
+        ));
+    }
+    text.push_str(&"x".repeat(1 << 20));
+    text.push_str("\n\0Host\0 \u{202e}evil\r\r\nHost 𝄞\n  Port 1\n\"unterminated\n\r");
+    let config = home.path().join("hostile.ssh_config");
+    std::fs::write(&config, &text).unwrap();
+    let uri = common::lsp::uri(&config);
+    let mut editor = Editor::start(&[]);
+    editor.ignore(&["textDocument/publishDiagnostics"]);
+    editor.initialize(home.path(), json!({}));
+    editor.open(&uri, "ssh_config", 1, &text);
+
+    let started = std::time::Instant::now();
+    let edits = formatting(&mut editor, &uri, None);
+    let formatted = apply_json_edits(&text, edits.as_array().unwrap());
+    assert!(gord::ssh::edit::format::same_but_indentation(
+        &text, &formatted
+    ));
+    // The unit is the one the file mostly uses (a tab and a space).
+    assert!(formatted.starts_with("Host h0\n\t HostName 10.0.0.0\n\t User u\n# c\r\n"));
+    assert!(formatted.contains("\nHost 𝄞\n\t Port 1\n\"unterminated\n\r"));
+    editor.change(&uri, 2, &formatted);
+    assert_eq!(formatting(&mut editor, &uri, None), json!([]));
+
+    let symbols = editor.request(
+        "textDocument/documentSymbol",
+        Some(json!({ "textDocument": { "uri": uri } })),
+    );
+    assert!(symbols["result"].as_array().unwrap().len() > 2000);
+    let last_line = u32::try_from(formatted.split('\n').count()).unwrap();
+    // Past the last line, past the end of a line, inside a surrogate pair.
+    for (line, character) in [(last_line + 5, 0), (0, 999), (last_line - 4, 6)] {
+        let response = editor.request("textDocument/completion", Some(at(&uri, line, character)));
+        assert!(response.get("error").is_none(), "{response}");
+        assert_eq!(response["result"], Value::Null, "{line}:{character}");
+        let hovered = editor.request("textDocument/hover", Some(at(&uri, line, character)));
+        assert!(hovered.get("error").is_none(), "{hovered}");
+    }
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+}

@@ -6,7 +6,7 @@
 
 use std::ops::Range;
 
-use super::{defaults, docs, keyword_hover, knows, spelling};
+use super::{defaults, docs, keyword_hover_with, knows, spelling};
 use crate::ssh::config::keywords::{Kind, ADD_KEYS, FLAG_WORDS, KEYWORDS};
 use crate::ssh::release::history::{Knows, FLAVOUR_KEYWORDS};
 use crate::ssh::release::listing::Listing;
@@ -85,13 +85,13 @@ pub fn complete(line: &str, at: usize, version: SshVersion, ssh: &str) -> Option
     let before = line.get(..at)?;
     let start = before.len() - before.trim_start_matches([' ', '\t']).len();
     let typed = &before[start..];
-    if typed.starts_with('#') {
+    if line[start..].starts_with('#') {
         return None;
     }
     let word_end = line[at..]
         .find(|c: char| c.is_whitespace() || c == '=')
         .map_or(line.len(), |p| at + p);
-    match typed.find(|c: char| c == ' ' || c == '\t' || c == '=') {
+    match typed.find([' ', '\t', '=']) {
         None => Some(Completion {
             replace: start..word_end,
             items: keyword_items(version, ssh),
@@ -120,6 +120,7 @@ fn keyword_items(version: SshVersion, ssh: &str) -> Vec<Item> {
         k.name == k.canonical
             && !matches!(k.kind, Kind::Deprecated | Kind::Unsupported | Kind::Ignore)
     });
+    let defaults = defaults(version);
     let names = shared
         .map(|k| k.name)
         .chain(FLAVOUR_KEYWORDS.iter().map(|b| b.added.name))
@@ -129,7 +130,7 @@ fn keyword_items(version: SshVersion, ssh: &str) -> Vec<Item> {
             kind: ItemKind::Keyword,
             label: spelling(name),
             detail: docs::lookup(name).map(|d| first_sentence(d.text)),
-            documentation: keyword_hover(name, version, ssh),
+            documentation: keyword_hover_with(name, version, ssh, &defaults),
             default: false,
         })
         .collect()
@@ -319,6 +320,7 @@ mod tests {
     fn free_text_comments_and_later_arguments_get_nothing() {
         assert!(complete("  HostName ", 11, v("10.5p1"), "x").is_none());
         assert!(complete("  # Host", 8, v("10.5p1"), "x").is_none());
+        assert!(complete("  # Host", 2, v("10.5p1"), "x").is_none());
         assert!(complete("Compression yes ", 16, v("10.5p1"), "x").is_none());
         assert!(complete("Nosuch ", 7, v("10.5p1"), "x").is_none());
         // Past the end of the line, and in the middle of a character.

@@ -105,14 +105,16 @@ pub fn format_edits(text: &str, fallback: &str) -> Vec<IndentEdit> {
         .collect()
 }
 
-/// `text` with `edits` (from [`format_edits`]) applied.
+/// `text` with `edits` (from [`format_edits`]: in line order) applied.
 pub fn apply(text: &str, edits: &[IndentEdit]) -> String {
     let mut out = String::with_capacity(text.len());
+    let mut pending = edits.iter().peekable();
     for (index, line) in lines(text).enumerate() {
         if index > 0 {
             out.push('\n');
         }
-        match edits.iter().find(|e| e.line == index) {
+        while pending.next_if(|e| e.line < index).is_some() {}
+        match pending.next_if(|e| e.line == index) {
             Some(e) => {
                 out.push_str(&e.indent);
                 out.push_str(line.get(e.old_len..).unwrap_or(""));

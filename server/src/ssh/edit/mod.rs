@@ -115,6 +115,16 @@ pub fn spelling(name: &str) -> String {
 /// what it does, its default there, since which release, and whether that
 /// ssh knows it. `ssh` names the ssh followed. None for a name no build has.
 pub fn keyword_hover(name: &str, version: SshVersion, ssh: &str) -> Option<String> {
+    keyword_hover_with(name, version, ssh, &defaults(version))
+}
+
+/// [`keyword_hover`] with `version`'s [`defaults`] computed once by the caller.
+pub fn keyword_hover_with(
+    name: &str,
+    version: SshVersion,
+    ssh: &str,
+    defaults: &[(&'static str, String)],
+) -> Option<String> {
     let keyword = known_keyword(name)
         .or_else(|| history::build_keyword(name).map(|_| &UNMODELLED_BUILD_KEYWORD))?;
     let canonical = if keyword.name == UNMODELLED_BUILD_KEYWORD.name {
@@ -145,7 +155,10 @@ pub fn keyword_hover(name: &str, version: SshVersion, ssh: &str) -> Option<Strin
             let default = match canonical {
                 "user" => Some(String::from("your local user name")),
                 "hostname" => Some(String::from("the name given to ssh")),
-                _ => default_of(canonical, version).map(|v| md_code(&v)),
+                _ => defaults
+                    .iter()
+                    .find(|(k, _)| *k == canonical)
+                    .map(|(_, v)| md_code(v)),
             };
             if let Some(default) = default {
                 text.push_str(&format!("\n\nDefault: {default}."));
