@@ -28,6 +28,7 @@ mod remote_ssh_settings;
 mod sarif_schema;
 mod ssh_cli;
 mod ssh_difffuzz;
+mod ssh_edit_lsp;
 mod ssh_parity;
 mod ssh_release_cli;
 mod ssh_release_parity;

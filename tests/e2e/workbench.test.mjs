@@ -348,6 +348,38 @@ describe("gord in code-server", { timeout: 420_000 }, () => {
     });
   });
 
+  it("(o) an SSH config's outline lists its Host blocks, and Format Document re-indents their bodies only", async () => {
+    const config = path.join(server.workspace, "outline.ssh_config");
+    // Block lines indented two ways (two spaces first), one not at all; a comment stays where it is.
+    writeFileSync(config, "# hosts\nHost db\nHostName 127.0.0.1\n  User dba\n      # kept as is\nHost web\n\tPort 2222\n");
+    await scenario("o-ssh-outline", async () => {
+      await runCommand(page, "View: Close All Editors");
+      await quickOpen(page, "outline.ssh_config");
+      await page.locator(".monaco-editor .view-lines").first().click();
+      await page.keyboard.press("Control+Shift+O");
+      const symbols = await waitFor("the Host blocks in Go to Symbol", async () => {
+        // Each row: the symbol's name, then its container (a keyword line's Host block).
+        const rows = (await page.locator(".quick-input-widget .quick-input-list .monaco-list-row").allInnerTexts()).map(
+          (t) => t.replace(/\s+/g, " ").trim(),
+        );
+        const starts = (name) => rows.some((r) => r === name || r.startsWith(`${name} symbols`));
+        return starts("db") && starts("web") ? rows : undefined;
+      });
+      assert.ok(
+        symbols.some((r) => /^HostName ?db$/.test(r)),
+        `the keyword lines are in the outline, under their block: ${JSON.stringify(symbols)}`,
+      );
+      await page.keyboard.press("Escape");
+    });
+
+    await scenario("o-ssh-format", async () => {
+      await runCommand(page, "Format Document");
+      await page.keyboard.press("Control+S");
+      const expected = "# hosts\nHost db\n  HostName 127.0.0.1\n  User dba\n      # kept as is\nHost web\n  Port 2222\n";
+      await waitFor("the formatted config saved", () => readFileSync(config, "utf8") === expected);
+    });
+  });
+
   it("(d) a Go file with lint issues: after save, golangci-lint's findings are in the Problems panel; a quick fix applies", async () => {
     // A package with an unchecked error and a misspelling, under a config
     // that enables errcheck and misspell. Lint on open is off here, so what

@@ -2,11 +2,11 @@
 // in every window (`extensionKind: ["ui", "workspace"]`; beside the workspace
 // part where there is no local extension host, as in code-server) and starts
 // its own sidecar with `part: "ui"`: the SSH config doctor on this machine's
-// SSH configs (diagnostics, quick fixes, hover, completion), the Remote-SSH
-// settings and the ssh Remote-SSH will run (SSH040-SSH052), and Check Remote
-// Host, from where Remote-SSH connects. The workspace part owns the one
-// status item and the one report; this part answers its commands (parts.ts)
-// and tells it when its own report changed.
+// SSH configs (diagnostics, quick fixes, hover, completion, outline,
+// formatting), the Remote-SSH settings and the ssh Remote-SSH will run
+// (SSH040-SSH052), and Check Remote Host, from where Remote-SSH connects.
+// The workspace part owns the one status item and the one report; this part
+// answers its commands (parts.ts) and tells it when its own report changed.
 
 import * as vscode from "vscode";
 import { State, type LanguageClient, type WorkspaceEdit as LspWorkspaceEdit } from "vscode-languageclient/node";

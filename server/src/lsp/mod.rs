@@ -16,6 +16,7 @@ pub mod preload_runs;
 pub mod progress;
 pub mod remote;
 pub mod ssh;
+pub mod ssh_edit;
 mod ssh_runs;
 pub mod stdin_eof;
 pub mod store;
@@ -39,6 +40,10 @@ use tower_lsp_server::ls_types::{
     OneOf, Position, SaveOptions, ServerCapabilities, ServerInfo, TextDocumentPositionParams,
     TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
     TextDocumentSyncSaveOptions, Uri,
+};
+use tower_lsp_server::ls_types::{
+    CompletionOptions, CompletionParams, CompletionResponse, DocumentFormattingParams,
+    DocumentRangeFormattingParams, DocumentSymbolParams, DocumentSymbolResponse, TextEdit,
 };
 use tower_lsp_server::ls_types::{
     DidChangeWorkspaceFoldersParams, WorkspaceFolder, WorkspaceFoldersServerCapabilities,
@@ -520,6 +525,9 @@ impl LanguageServer for Backend {
             tracing::info!(folders = ?state.folders, trusted, ?part, "initialize");
         }
         self.apply_settings(&settings_json).await;
+        let edits_ssh = part.runs(crate::check::Area::Ssh);
+        let static_formatting =
+            edits_ssh && !self.state.lock().await.client_support.register_formatting;
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 text_document_sync: Some(TextDocumentSyncCapability::Options(
@@ -534,6 +542,15 @@ impl LanguageServer for Backend {
                 )),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 definition_provider: Some(OneOf::Left(true)),
+                completion_provider: edits_ssh.then(|| CompletionOptions {
+                    trigger_characters: Some(vec![String::from(" "), String::from("=")]),
+                    ..CompletionOptions::default()
+                }),
+                document_symbol_provider: edits_ssh.then_some(OneOf::Left(true)),
+                // Registered for SSH configs only in `initialized` when the
+                // client can (it sends JSON and YAML files too).
+                document_formatting_provider: static_formatting.then_some(OneOf::Left(true)),
+                document_range_formatting_provider: static_formatting.then_some(OneOf::Left(true)),
                 code_action_provider: Some(CodeActionProviderCapability::Options(
                     CodeActionOptions {
                         code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
@@ -574,6 +591,14 @@ impl LanguageServer for Backend {
         tokio::spawn(async move {
             backend.run_health().await;
         });
+        let register = {
+            let state = self.state.lock().await;
+            state.client_support.register_formatting && state.part.runs(crate::check::Area::Ssh)
+        };
+        if register {
+            let backend = self.handle();
+            tokio::spawn(async move { backend.register_ssh_formatting().await });
+        }
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -731,10 +756,7 @@ impl LanguageServer for Backend {
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let at = params.text_document_position_params;
-        let request = {
-            let state = self.state.lock().await;
-            state.trusted.then(|| state.settings.ssh_request())
-        };
+        let request = self.ssh_followed_request().await;
         let Some((path, overlay)) = self.ssh_document(&at.text_document.uri).await else {
             return Ok(None);
         };
@@ -751,6 +773,55 @@ impl LanguageServer for Backend {
         .await
         .ok()
         .flatten())
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let at = params.text_document_position;
+        let Some((_, text)) = self.ssh_text(&at.text_document.uri).await else {
+            return Ok(None);
+        };
+        let request = self.ssh_followed_request().await;
+        Ok(tokio::task::spawn_blocking(move || {
+            ssh_edit::completion(&text, at.position, &followed_ssh(request))
+        })
+        .await
+        .ok()
+        .flatten())
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        let Some((path, text)) = self.ssh_text(&params.text_document.uri).await else {
+            return Ok(None);
+        };
+        Ok(tokio::task::spawn_blocking(move || {
+            DocumentSymbolResponse::Nested(ssh_edit::document_symbols(&path, &text))
+        })
+        .await
+        .ok())
+    }
+
+    async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
+        let Some((_, text)) = self.ssh_text(&params.text_document.uri).await else {
+            return Ok(None);
+        };
+        Ok(Some(ssh_edit::formatting(&text, &params.options, None)))
+    }
+
+    async fn range_formatting(
+        &self,
+        params: DocumentRangeFormattingParams,
+    ) -> Result<Option<Vec<TextEdit>>> {
+        let Some((_, text)) = self.ssh_text(&params.text_document.uri).await else {
+            return Ok(None);
+        };
+        Ok(Some(ssh_edit::formatting(
+            &text,
+            &params.options,
+            Some(params.range),
+        )))
     }
 
     async fn goto_definition(

@@ -1,6 +1,8 @@
 //! SSH config files in the editor: diagnostics from the rule catalogue,
-//! quick fixes, hover with the effective configuration of a Host, and
-//! go-to-definition from a ProxyJump alias to its Host block.
+//! quick fixes, hover with the effective configuration of a Host (and the
+//! documentation of any other keyword), and go-to-definition from a
+//! ProxyJump alias to its Host block. Completion, the outline and
+//! formatting are [`super::ssh_edit`].
 
 use crate::ssh::remote_ssh::SETTINGS_RULES;
 use std::collections::BTreeMap;
@@ -201,12 +203,16 @@ pub fn hover_for(
     ssh: crate::ssh::release::which::Choice,
 ) -> Option<Hover> {
     let summary = ssh.summary();
+    let version = ssh.semantics;
     let platform = crate::ssh::config::platform::Platform::of(ssh.semantics.flavour);
     let ctx = LintContext::load_on(main, fs, local, false, platform)
         .ok()?
         .with_ssh(ssh);
     let file = ctx.file(main)?;
     let line = usize::try_from(position.line).ok()?;
+    if let Some(text) = keyword_hover_at(file, line, position.character, version, &summary) {
+        return Some(markdown_hover(text));
+    }
     let block = blocks(file)
         .into_iter()
         .find(|b| b.header_line == Some(line))?;
@@ -271,6 +277,30 @@ pub fn hover_for(
     ));
     text.push_str(&format!("\n\nRules of: {}", md_text(&summary)));
     Some(markdown_hover(text))
+}
+
+/// The documentation of the keyword under the cursor, on any line but a
+/// Host line (whose hover is the host's effective configuration).
+fn keyword_hover_at(
+    file: &crate::ssh::config::source::SourceFile,
+    line: usize,
+    character: u32,
+    version: crate::ssh::release::SshVersion,
+    summary: &str,
+) -> Option<String> {
+    let LineSyntax::Directive(d) = &file.lines.get(line)?.syntax else {
+        return None;
+    };
+    if d.keyword == "host" {
+        return None;
+    }
+    let text = file.line_text(&file.lines[line]);
+    let span = crate::text::utf16_column(text, d.keyword_span.start)
+        ..=crate::text::utf16_column(text, d.keyword_span.end);
+    if !span.contains(&character) {
+        return None;
+    }
+    crate::ssh::edit::keyword_hover(&d.keyword, version, summary)
 }
 
 fn markdown_hover(value: String) -> Hover {
@@ -408,8 +438,36 @@ mod tests {
     }
 
     #[test]
+    fn hover_on_a_keyword_documents_it_by_the_users_release() {
+        use crate::ssh::release::{parse_version_argument, which::Choice};
+        let files = [("/home/me/.ssh/config", "Host db\n  Tag work\n  User dba\n")];
+        let fs = MemoryFs::with(&files);
+        let at = |version: &str, line, character| {
+            let ssh = Choice::of_version(parse_version_argument(version).unwrap());
+            let at = Position::new(line, character);
+            match hover_for(Path::new(files[0].0), &fs, &facts(), at, ssh).map(|h| h.contents) {
+                Some(HoverContents::Markup(m)) => Some(m.value),
+                _ => None,
+            }
+        };
+        let tag = at("9.2p1-debian", 1, 3).unwrap();
+        assert!(
+            tag.starts_with("**Tag**\n\nA name for this configuration"),
+            "{tag}"
+        );
+        assert!(tag.contains("**Your Debian's OpenSSH 9.2p1 does not know it** (added in 9.4)"));
+        assert!(!at("10.5p1", 1, 5).unwrap().contains("does not know"));
+        // The keyword's end counts; the value does not.
+        assert!(at("10.5p1", 2, 6).unwrap().starts_with("**User**"));
+        assert_eq!(at("10.5p1", 2, 8), None);
+    }
+
+    #[test]
     fn hover_elsewhere_shows_nothing_and_wildcards_explain_themselves() {
-        assert!(hover_text(&[("/home/me/.ssh/config", "Host a\n  User x\n")], 1).is_none());
+        // The value of a keyword line, and a comment, have no hover (the
+        // keyword itself has its documentation).
+        assert!(hover_text(&[("/home/me/.ssh/config", "Host a\n    User x\n")], 1).is_none());
+        assert!(hover_text(&[("/home/me/.ssh/config", "Host a\n  # User x\n")], 1).is_none());
         let text = hover_text(&[("/home/me/.ssh/config", "Host *.corp\n  User x\n")], 0).unwrap();
         assert!(text.contains("matches by pattern"));
     }

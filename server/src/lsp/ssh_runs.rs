@@ -10,7 +10,7 @@ use std::time::Duration;
 use serde_json::Value;
 use tower_lsp_server::ls_types::{MessageType, Uri};
 
-use super::{ssh, versioned, Backend};
+use super::{ssh, ssh_edit, versioned, Backend};
 use crate::ssh::config::local::LocalFacts;
 
 /// How long a request to the client (a watcher registration) may wait for
@@ -18,6 +18,47 @@ use crate::ssh::config::local::LocalFacts;
 const CLIENT_ANSWER: Duration = Duration::from_secs(10);
 
 impl Backend {
+    /// Registers the formatter for SSH configs only ([`ssh_edit::REGISTERED`]):
+    /// the client sends settings and linter config files too, which gord
+    /// must not offer to format.
+    pub(super) async fn register_ssh_formatting(&self) {
+        let registrations = ssh_edit::REGISTERED
+            .iter()
+            .map(|method| tower_lsp_server::ls_types::Registration {
+                id: format!("gord-ssh-{method}"),
+                method: method.to_string(),
+                register_options: Some(ssh_edit::ssh_selector()),
+            })
+            .collect();
+        match tokio::time::timeout(
+            CLIENT_ANSWER,
+            self.client.register_capability(registrations),
+        )
+        .await
+        {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::warn!("cannot register the SSH config formatter: {e}"),
+            Err(_) => tracing::warn!("the client did not answer registerCapability"),
+        }
+    }
+
+    /// The path and current text of an open SSH config; None for any other
+    /// document.
+    pub(super) async fn ssh_text(&self, uri: &Uri) -> Option<(PathBuf, std::sync::Arc<String>)> {
+        let path = crate::uri::uri_to_path(uri.as_str())?;
+        let state = self.state.lock().await;
+        let doc = state.documents.get(&path)?;
+        doc.is_ssh_config()
+            .then(|| (path.clone(), std::sync::Arc::clone(&doc.text)))
+    }
+
+    /// What says which ssh the SSH config features follow: the settings' in
+    /// a trusted workspace, none (the modelled release) in another.
+    pub(super) async fn ssh_followed_request(&self) -> Option<crate::ssh::release::which::Request> {
+        let state = self.state.lock().await;
+        state.trusted.then(|| state.settings.ssh_request())
+    }
+
     /// Lints again every open SSH config that includes `file` (not `file`
     /// itself): its text changed in the editor or on disk.
     pub(super) async fn relint_including(&self, file: &std::path::Path) {

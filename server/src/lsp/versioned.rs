@@ -28,6 +28,10 @@ pub struct ClientSupport {
     /// `textDocument.codeAction.resolveSupport` lists `edit`: a quick fix's
     /// edit can wait until the user picks it, and be computed then.
     pub resolve_edit: bool,
+    /// `textDocument.formatting.dynamicRegistration` and the same of
+    /// `rangeFormatting`: the formatter can be registered for SSH configs
+    /// only, not for every document the client sends.
+    pub register_formatting: bool,
 }
 
 impl ClientSupport {
@@ -49,6 +53,13 @@ impl ClientSupport {
                 .and_then(|t| t.code_action.as_ref())
                 .and_then(|c| c.resolve_support.as_ref())
                 .is_some_and(|r| r.properties.iter().any(|p| p == "edit")),
+            register_formatting: capabilities.text_document.as_ref().is_some_and(|t| {
+                t.formatting.as_ref().and_then(|f| f.dynamic_registration) == Some(true)
+                    && t.range_formatting
+                        .as_ref()
+                        .and_then(|f| f.dynamic_registration)
+                        == Some(true)
+            }),
         }
     }
 }

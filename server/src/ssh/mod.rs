@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod config;
+pub mod edit;
 pub mod fix;
 pub mod lint;
 pub mod preconnect;
