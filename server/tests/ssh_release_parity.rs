@@ -18,7 +18,7 @@ use std::process::{Command, Stdio};
 use common::{gord, repo_root};
 
 /// The keywords of `ssh -G` that gord prints (server/src/ssh/config/effective.rs).
-/// Not yet: the algorithm lists, canonicaldomains, canonicalizepermittedcnames,
+/// Not yet: canonicaldomains, canonicalizepermittedcnames,
 /// globalknownhostsfile, logverbose, permitremoteopen, tunneldevice,
 /// escapechar, ipqos, rekeylimit, streamlocalbindmask, syslogfacility,
 /// fingerprinthash and the GSSAPI lines.
@@ -70,6 +70,13 @@ pub(crate) const MODELLED: &[&str] = &[
     "serveraliveinterval",
     "requiredrsasize",
     "obscurekeystroketiming",
+    "ciphers",
+    "hostkeyalgorithms",
+    "hostbasedacceptedalgorithms",
+    "kexalgorithms",
+    "casignaturealgorithms",
+    "macs",
+    "pubkeyacceptedalgorithms",
     "bindaddress",
     "bindinterface",
     "controlpath",

@@ -46,7 +46,10 @@ pub enum Kind {
     ObscureTiming,
     /// ChannelTimeout: `none` alone, or `type=interval`s; first line wins.
     ChannelTimeout,
-    /// Valid, but gord does not model its value (algorithm lists and the like).
+    /// An algorithm list (Ciphers, KexAlgorithms, ...): its first argument,
+    /// checked and expanded by release (`crate::ssh::release::algorithms`).
+    Algorithms,
+    /// Valid, but gord does not model its value.
     Opaque,
 }
 
@@ -220,8 +223,8 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("hostkeyalias", Str),
     kw("proxycommand", ProxyCommand),
     kw("port", Port),
-    kw("ciphers", Opaque),
-    kw("macs", Opaque),
+    kw("ciphers", Algorithms),
+    kw("macs", Algorithms),
     kw("remoteforward", RemoteForward),
     kw("localforward", LocalForward),
     kw("permitremoteopen", Opaque),
@@ -244,8 +247,8 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("logverbose", Opaque),
     kw("dynamicforward", DynamicForward),
     kw("preferredauthentications", Str),
-    kw("hostkeyalgorithms", Opaque),
-    kw("casignaturealgorithms", Opaque),
+    kw("hostkeyalgorithms", Algorithms),
+    kw("casignaturealgorithms", Algorithms),
     kw("bindaddress", Str),
     kw("bindinterface", Str),
     kw("clearallforwardings", Flag),
@@ -270,7 +273,7 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("permitlocalcommand", Flag),
     kw("remotecommand", Command),
     kw("visualhostkey", Flag),
-    kw("kexalgorithms", Opaque),
+    kw("kexalgorithms", Algorithms),
     kw("ipqos", Opaque),
     kw("requesttty", Choice(REQUEST_TTY)),
     kw("sessiontype", Choice(SESSION_TYPE)),
@@ -287,10 +290,10 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("revokedhostkeys", Str),
     kw("fingerprinthash", Opaque),
     kw("updatehostkeys", Choice(YES_NO_ASK)),
-    kw("hostbasedacceptedalgorithms", Opaque),
-    alias("hostbasedkeytypes", "hostbasedacceptedalgorithms", Opaque),
-    kw("pubkeyacceptedalgorithms", Opaque),
-    alias("pubkeyacceptedkeytypes", "pubkeyacceptedalgorithms", Opaque),
+    kw("hostbasedacceptedalgorithms", Algorithms),
+    alias("hostbasedkeytypes", "hostbasedacceptedalgorithms", Algorithms),
+    kw("pubkeyacceptedalgorithms", Algorithms),
+    alias("pubkeyacceptedkeytypes", "pubkeyacceptedalgorithms", Algorithms),
     kw("ignoreunknown", Str),
     kw("proxyjump", ProxyJump),
     kw("securitykeyprovider", Str),

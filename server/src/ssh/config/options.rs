@@ -335,6 +335,14 @@ impl Options {
                 let printed = channel_timeouts(&d.keyword, &args)?;
                 self.set_first(name, printed, origin, active);
             }
+            Kind::Algorithms => {
+                // Which names are valid depends on the release: the
+                // resolver checks them first (crate::ssh::release::values).
+                let arg = first
+                    .filter(|a| !a.is_empty())
+                    .ok_or("Missing argument.")?;
+                self.set_first(name, arg.to_string(), origin, active);
+            }
             Kind::Ignore | Kind::Deprecated | Kind::Unsupported | Kind::Opaque => {
                 used = args.len();
             }
