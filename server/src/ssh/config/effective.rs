@@ -292,7 +292,8 @@ pub fn effective_as(
             (_, v) if *default == ALGORITHM => algorithms
                 .iter()
                 .find(|(k, _)| k == keyword)
-                .map(|(_, list)| (list.clone(), origin(v))),
+                .and_then(|(_, list)| list.clone())
+                .map(|list| (list, origin(v))),
             ("controlpath", Some(v)) => Some((
                 expand_path(&v.text).map_err(|e| format!("ControlPath: {e}"))?,
                 Some(v.origin),

@@ -354,41 +354,48 @@ impl Algorithms {
         })
     }
 
-    /// The list `ssh -G` prints for `canonical` given the configured value
-    /// (None: unset), or ssh's error when the list comes out empty or holds
-    /// a negation.
-    pub fn effective(&self, canonical: &str, configured: Option<&str>) -> Option<Result<String, String>> {
-        let (_, list, name) = KEYWORDS.iter().find(|(k, _, _)| *k == canonical)?;
-        let all = self.all(*list);
-        let result = assemble(configured, &self.default(*list), &all).ok_or_else(|| {
-            if *list == List::Keys && canonical == "hostkeyalgorithms" {
-                format!("dump_client_config: expand {name}: invalid argument")
-            } else {
-                format!("fill_default_options: {name}: invalid argument")
-            }
-        });
-        Some(result)
-    }
-
     /// Every algorithm line `ssh -G` prints, in the order ssh fills them
-    /// (so the first error is ssh's): (keyword, list).
+    /// (so the first error is ssh's): (keyword, list; None when ssh prints
+    /// no line). Until 10.3 a list that comes out empty is only logged:
+    /// `fill_default_options` leaves it unset and skips the lists after it
+    /// (they print as configured) and still succeeds; from 10.4 it fails
+    /// and ssh exits. HostKeyAlgorithms, expanded when `-G` prints, is
+    /// fatal in every release.
     pub fn effective_all(
         &self,
         configured: &dyn Fn(&str) -> Option<String>,
-    ) -> Result<Vec<(&'static str, String)>, String> {
-        KEYWORDS
-            .iter()
-            .map(|(k, _, _)| {
-                let value = configured(k);
-                match self.effective(k, value.as_deref()) {
-                    Some(Ok(list)) => Ok((*k, list)),
-                    Some(Err(e)) => Err(e),
-                    None => Err(format!("{k}: not an algorithm list")),
+    ) -> Result<Vec<(&'static str, Option<String>)>, String> {
+        let mut out = Vec::new();
+        let mut failed = false;
+        for (keyword, list, name) in KEYWORDS {
+            let value = configured(keyword);
+            let host_keys = *keyword == "hostkeyalgorithms";
+            if failed && !host_keys {
+                out.push((*keyword, value));
+                continue;
+            }
+            match assemble(value.as_deref(), &self.default(*list), &self.all(*list)) {
+                Some(list) => out.push((*keyword, Some(list))),
+                None if host_keys => {
+                    return Err(format!(
+                        "dump_client_config: expand {name}: invalid argument"
+                    ))
                 }
-            })
-            .collect()
+                None if self.release >= FILL_FAILS_FROM => {
+                    return Err(format!("fill_default_options: {name}: invalid argument"))
+                }
+                None => {
+                    failed = true;
+                    out.push((*keyword, None));
+                }
+            }
+        }
+        Ok(out)
     }
 }
+
+/// From 10.4 `fill_default_options` returns its failure (`ret = -1`).
+const FILL_FAILS_FROM: Release = at(10, 4);
 
 /// `kex_names_cat`: `a`, then each name of `b` (up to its first empty one)
 /// not already in the result.
@@ -460,8 +467,12 @@ mod tests {
         Algorithms::of(parse_version_argument(text).expect("a version"))
     }
 
+    /// What `version`'s `ssh -G` prints for `keyword` set to `value` alone.
     fn printed(version: &str, keyword: &str, value: Option<&str>) -> Result<String, String> {
-        of(version).effective(keyword, value).expect("an algorithm keyword")
+        let lines = of(version)
+            .effective_all(&|k| (k == keyword).then(|| value.map(String::from)).flatten())?;
+        let (_, list) = lines.into_iter().find(|(k, _)| *k == keyword).expect("a line");
+        Ok(list.unwrap_or_else(|| String::from("(no line)")))
     }
 
     #[test]
@@ -558,12 +569,30 @@ mod tests {
 
     #[test]
     fn an_empty_result_or_a_negation_stops_ssh_with_its_error() {
-        // A short name passes readconf.c before 9.9 but names no algorithm.
+        // A short name passes readconf.c before 9.9 but names no algorithm:
+        // until 10.3 ssh logs it and prints no line (nor CASignatureAlgorithms,
+        // which it then leaves unset).
         assert_eq!(
-            printed("9.2p1", "pubkeyacceptedalgorithms", Some("RSA")),
-            Err(String::from(
-                "fill_default_options: pubkey_accepted_algos: invalid argument"
-            ))
+            printed("9.2p1", "pubkeyacceptedalgorithms", Some("RSA")).as_deref(),
+            Ok("(no line)")
+        );
+        let lines = of("9.2p1")
+            .effective_all(&|k| (k == "pubkeyacceptedalgorithms").then(|| String::from("RSA")))
+            .unwrap();
+        let casig = lines.iter().find(|(k, _)| *k == "casignaturealgorithms");
+        assert_eq!(casig, Some(&("casignaturealgorithms", None)));
+        // From 10.4 it stops ssh.
+        assert_eq!(
+            printed("10.4p1", "macs", Some("-*,!x")).as_deref(),
+            Ok("")
+        );
+        assert_eq!(
+            printed("10.4p1", "macs", Some("!hmac-sha1")),
+            Err(String::from("fill_default_options: macs: invalid argument"))
+        );
+        assert_eq!(
+            printed("10.3p1", "macs", Some("!hmac-sha1")).as_deref(),
+            Ok("(no line)")
         );
         assert_eq!(
             printed("9.6p1", "hostkeyalgorithms", Some("rsa")),
