@@ -20,7 +20,7 @@ use common::{gord, repo_root};
 /// The keywords of `ssh -G` that gord prints (server/src/ssh/config/effective.rs).
 /// Not yet: canonicaldomains, canonicalizepermittedcnames,
 /// globalknownhostsfile, logverbose, permitremoteopen, tunneldevice,
-/// escapechar, ipqos, rekeylimit, streamlocalbindmask, syslogfacility,
+/// escapechar, ipqos, streamlocalbindmask, syslogfacility,
 /// fingerprinthash and the GSSAPI lines.
 pub(crate) const MODELLED: &[&str] = &[
     "host",
@@ -107,6 +107,7 @@ pub(crate) const MODELLED: &[&str] = &[
     "forwardagent",
     "connecttimeout",
     "controlpersist",
+    "rekeylimit",
     "proxyjump",
     "proxycommand",
 ];

@@ -405,6 +405,11 @@ fn value(rng: &mut Rng, kind: Kind) -> String {
                 format!("{modifier}{name}")
             }
         }
+        Kind::RekeyLimit => pick(
+            rng,
+            &["1G", "500M 1h", "default none", "1.5K 30", "0", "16"],
+            &["8", "1X", "1G x", "-1G", "1G 1h extra"],
+        ),
         Kind::Ignore | Kind::Deprecated | Kind::Unsupported => String::from("yes"),
         Kind::Host | Kind::Match | Kind::Include | Kind::Opaque => String::from("x"),
     }

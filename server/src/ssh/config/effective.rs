@@ -4,7 +4,8 @@
 //! `%h`), in `dump_client_config`'s order, each line with its origin.
 
 use crate::ssh::config::local::LocalFacts;
-use crate::ssh::config::options::{Forward, Origin, Value};
+use crate::ssh::config::options::{Forward, Origin, Value, REKEY_INTERVAL};
+use crate::ssh::config::rekey::rekey_limit;
 use crate::ssh::config::resolve::{effective_hostname, Resolution};
 use crate::ssh::config::tokens::{connection_hash, tilde_expand, TokenValues};
 use crate::ssh::release::algorithms::Algorithms;
@@ -488,6 +489,22 @@ pub fn effective_as(
         Some(v) => push(&mut lines, "controlpersist", v.text.clone(), Some(v.origin)),
         None => push(&mut lines, "controlpersist", String::from("no"), None),
     }
+    // (tunneldevice, canonicalizePermittedcnames, escapechar and ipqos
+    // come here; gord does not print them yet.)
+    let limit = match o.get("rekeylimit") {
+        Some(v) => rekey_limit(&v.text, listing.release).map_err(|e| format!("RekeyLimit: {e}"))?,
+        None => 0,
+    };
+    let interval = o.get(REKEY_INTERVAL);
+    push(
+        &mut lines,
+        "rekeylimit",
+        format!(
+            "{limit} {}",
+            interval.map_or("0", |v| v.text.as_str())
+        ),
+        origin(o.get("rekeylimit").or(interval)),
+    );
     match o
         .jump
         .as_ref()

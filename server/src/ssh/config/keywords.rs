@@ -49,6 +49,9 @@ pub enum Kind {
     /// An algorithm list (Ciphers, KexAlgorithms, ...): its first argument,
     /// checked and expanded by release (`crate::ssh::release::algorithms`).
     Algorithms,
+    /// RekeyLimit: an amount (`crate::ssh::config::rekey`) and an optional
+    /// interval, each first-wins on its own.
+    RekeyLimit,
     /// Valid, but gord does not model its value.
     Opaque,
 }
@@ -255,7 +258,7 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("enablesshkeysign", Flag),
     kw("verifyhostkeydns", Choice(YES_NO_ASK)),
     kw("nohostauthenticationforlocalhost", Flag),
-    kw("rekeylimit", Opaque),
+    kw("rekeylimit", RekeyLimit),
     kw("connecttimeout", Time),
     kw("addressfamily", Choice(ADDRESS_FAMILY)),
     kw("serveraliveinterval", Time),

@@ -70,6 +70,10 @@ pub struct Jump {
     pub origin: Origin,
 }
 
+/// Where RekeyLimit's interval is kept: ssh keeps it apart from the amount
+/// (the first line that gives one sets it).
+pub const REKEY_INTERVAL: &str = "rekeylimit interval";
+
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     /// Single-valued keywords, by canonical name.
@@ -342,6 +346,23 @@ impl Options {
                     .filter(|a| !a.is_empty())
                     .ok_or("Missing argument.")?;
                 self.set_first(name, arg.to_string(), origin, active);
+            }
+            Kind::RekeyLimit => {
+                // The amount is checked the same way by every release; the
+                // listing scales it by release (effective.rs).
+                let arg = first.unwrap_or("");
+                crate::ssh::config::rekey::rekey_limit(arg, crate::ssh::release::newest())?;
+                self.set_first(name, arg.to_string(), origin, active);
+                if let Some(interval) = args.get(1) {
+                    used = 2;
+                    if *interval != "none" {
+                        if interval.is_empty() {
+                            return Err(String::from("missing time value."));
+                        }
+                        let seconds = convtime(interval).ok_or("invalid time value.")?;
+                        self.set_first(REKEY_INTERVAL, seconds.to_string(), origin, active);
+                    }
+                }
             }
             Kind::Ignore | Kind::Deprecated | Kind::Unsupported | Kind::Opaque => {
                 used = args.len();
