@@ -20,8 +20,7 @@ use common::{gord, repo_root};
 /// The keywords of `ssh -G` that gord prints (server/src/ssh/config/effective.rs).
 /// Not yet: canonicaldomains, canonicalizepermittedcnames,
 /// globalknownhostsfile, logverbose, permitremoteopen, tunneldevice,
-/// escapechar, ipqos, streamlocalbindmask, syslogfacility,
-/// fingerprinthash and the GSSAPI lines.
+/// escapechar, ipqos and the GSSAPI lines.
 pub(crate) const MODELLED: &[&str] = &[
     "host",
     "user",
@@ -37,6 +36,7 @@ pub(crate) const MODELLED: &[&str] = &[
     "enablesshkeysign",
     "clearallforwardings",
     "exitonforwardfailure",
+    "fingerprinthash",
     "forwardx11",
     "forwardx11trusted",
     "gatewayports",
@@ -108,6 +108,8 @@ pub(crate) const MODELLED: &[&str] = &[
     "connecttimeout",
     "controlpersist",
     "rekeylimit",
+    "streamlocalbindmask",
+    "syslogfacility",
     "proxyjump",
     "proxycommand",
 ];

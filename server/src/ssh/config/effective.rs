@@ -34,6 +34,7 @@ const FLAGS: &[(&str, &str)] = &[
     ("enablesshkeysign", "no"),
     ("clearallforwardings", "no"),
     ("exitonforwardfailure", "no"),
+    ("fingerprinthash", "SHA256"),
     ("forwardx11", "no"),
     // Debian builds default ForwardX11Trusted to yes, upstream to no.
     ("forwardx11trusted", "@forwardx11trusted"),
@@ -505,6 +506,12 @@ pub fn effective_as(
         ),
         origin(o.get("rekeylimit").or(interval)),
     );
+    for (keyword, default) in [("streamlocalbindmask", "0177"), ("syslogfacility", "USER")] {
+        match o.get(keyword) {
+            Some(v) => push(&mut lines, keyword, v.text.clone(), Some(v.origin)),
+            None => push(&mut lines, keyword, default.to_string(), None),
+        }
+    }
     match o
         .jump
         .as_ref()

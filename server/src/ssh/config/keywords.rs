@@ -52,8 +52,32 @@ pub enum Kind {
     /// RekeyLimit: an amount (`crate::ssh::config::rekey`) and an optional
     /// interval, each first-wins on its own.
     RekeyLimit,
+    /// FingerprintHash: a digest name, printed as ssh spells it.
+    FingerprintHash,
+    /// SyslogFacility: read on every line, active or not; the first wins.
+    SyslogFacility,
+    /// StreamLocalBindMask: an octal mask read on every line, active or
+    /// not; the last wins.
+    StreamLocalBindMask,
     /// Valid, but gord does not model its value.
     Opaque,
+}
+
+/// The digests of digest-openssl.c, as `ssh -G` prints them.
+pub const DIGESTS: &[&str] = &["MD5", "SHA1", "SHA256", "SHA384", "SHA512"];
+
+/// log.c's syslog facilities.
+pub const FACILITIES: &[&str] = &[
+    "DAEMON", "USER", "AUTH", "AUTHPRIV", "LOCAL0", "LOCAL1", "LOCAL2", "LOCAL3", "LOCAL4",
+    "LOCAL5", "LOCAL6", "LOCAL7",
+];
+
+impl Kind {
+    /// readconf.c keeps these from every line, in a block that applies or
+    /// not (it does not look at `*activep` for them).
+    pub fn kept_when_inactive(self) -> bool {
+        matches!(self, Kind::SyslogFacility | Kind::StreamLocalBindMask)
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -245,7 +269,7 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("tcpkeepalive", Flag),
     alias("keepalive", "tcpkeepalive", Flag),
     kw("numberofpasswordprompts", Int),
-    kw("syslogfacility", Opaque),
+    kw("syslogfacility", SyslogFacility),
     kw("loglevel", LogLevel),
     kw("logverbose", Opaque),
     kw("dynamicforward", DynamicForward),
@@ -288,10 +312,10 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("canonicalizehostname", Choice(CANONICALIZE)),
     kw("canonicalizemaxdots", Int),
     kw("canonicalizepermittedcnames", Opaque),
-    kw("streamlocalbindmask", Opaque),
+    kw("streamlocalbindmask", StreamLocalBindMask),
     kw("streamlocalbindunlink", Flag),
     kw("revokedhostkeys", Str),
-    kw("fingerprinthash", Opaque),
+    kw("fingerprinthash", FingerprintHash),
     kw("updatehostkeys", Choice(YES_NO_ASK)),
     kw("hostbasedacceptedalgorithms", Algorithms),
     alias("hostbasedkeytypes", "hostbasedacceptedalgorithms", Algorithms),
