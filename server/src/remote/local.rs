@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use futures::future::BoxFuture;
 
+use super::egress::Mode;
 use super::rules;
 use super::script::{parse_facts, RemoteFacts, REMOTE_SCRIPT};
 use crate::check::{CheckContext, Environment, Outcome};
@@ -84,11 +85,13 @@ pub fn remote_window_evidence(window: &WindowFacts) -> Vec<String> {
 }
 
 /// The script run here: `/bin/sh -c SCRIPT` (the fixed script, no user
-/// data), HOME from `home` when given, stdin closed, bounded in time and
-/// output.
-pub fn local_spec(home: Option<&Path>) -> CommandSpec {
+/// data; the egress words, checked, as its arguments), HOME from `home`
+/// when given, stdin closed, bounded in time and output.
+pub fn local_spec(home: Option<&Path>, egress: &Mode) -> CommandSpec {
+    // `sh -c SCRIPT NAME ARGS…`: NAME is $0, the egress words $1….
     let spec = CommandSpec::new("/bin/sh")
-        .args(["-c", REMOTE_SCRIPT])
+        .args(["-c", REMOTE_SCRIPT, "sh"])
+        .args(egress.script_args())
         .timeout(LOCAL_LIMIT)
         .output_cap(OUTPUT_CAP);
     match home {
@@ -101,9 +104,10 @@ pub fn local_spec(home: Option<&Path>) -> CommandSpec {
 pub async fn collect_local(
     runner: &dyn ProcessRunner,
     home: Option<&Path>,
+    egress: &Mode,
 ) -> Result<RemoteFacts, String> {
     let out = runner
-        .run(local_spec(home))
+        .run(local_spec(home, egress))
         .await
         .map_err(|e| e.to_string())?;
     let facts = parse_facts(&out.stdout_text());
@@ -195,7 +199,8 @@ pub fn rmt020_this_machine(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
             );
         }
         let home = ctx.env.home();
-        match collect_local(ctx.runner.as_ref(), home.as_deref()).await {
+        let egress = Mode::from_env(&ctx.env);
+        match collect_local(ctx.runner.as_ref(), home.as_deref(), &egress).await {
             Ok(facts) => judge(&evidence, &facts),
             Err(error) => Outcome::error(format!(
                 "the remote script could not run on this machine: {error}"
@@ -208,6 +213,12 @@ pub fn rmt020_this_machine(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
 mod tests {
     use super::*;
     use crate::exec::SystemRunner;
+
+    /// No request leaves this machine: no fixed targets, and Go's own
+    /// (proxy.golang.org, sum.golang.org) are skipped as not on loopback.
+    fn offline() -> Mode {
+        Mode::from_vars(Some(""), None)
+    }
 
     #[test]
     fn a_window_is_remote_when_the_server_left_a_trace() {
@@ -238,7 +249,7 @@ mod tests {
     #[tokio::test]
     async fn this_machines_facts_come_through_the_same_script_and_parser() {
         let home = tempfile::tempdir().unwrap();
-        let facts = collect_local(&SystemRunner, Some(home.path()))
+        let facts = collect_local(&SystemRunner, Some(home.path()), &offline())
             .await
             .unwrap();
         assert!(facts.complete);
@@ -272,7 +283,7 @@ mod tests {
         // tool would give is unknown, which is no finding of its own.
         let home = tempfile::tempdir().unwrap();
         let out = SystemRunner
-            .run(local_spec(Some(home.path())).env("PATH", "/nonexistent"))
+            .run(local_spec(Some(home.path()), &offline()).env("PATH", "/nonexistent"))
             .await
             .unwrap();
         let facts = parse_facts(&out.stdout_text());
@@ -292,7 +303,7 @@ mod tests {
     async fn an_rc_file_that_execs_another_shell_is_judged_here_as_on_a_remote() {
         let home = tempfile::tempdir().unwrap();
         std::fs::write(home.path().join(".bashrc"), "export EDITOR=vi\nexec zsh\n").unwrap();
-        let facts = collect_local(&SystemRunner, Some(home.path()))
+        let facts = collect_local(&SystemRunner, Some(home.path()), &offline())
             .await
             .unwrap();
         let outcome = judge(&[String::from("test")], &facts);
@@ -306,5 +317,118 @@ mod tests {
         assert!(rmt023.message.starts_with("~/.bashrc:2 on this machine"));
         assert_eq!(rmt023.subject, crate::finding::Subject::Workspace);
         assert!(!codes.contains(&"RMT017"), "the GO checks report the tools");
+    }
+
+    /// A loopback HTTP server answering every request with 204; its port.
+    fn http_204() -> u16 {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            for mut stream in listener.incoming().flatten() {
+                let mut request = [0_u8; 4096];
+                let _ = stream.read(&mut request);
+                let _ = stream.write_all(b"HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n");
+            }
+        });
+        port
+    }
+
+    #[tokio::test]
+    async fn egress_is_checked_here_as_on_a_remote_and_an_unreachable_goproxy_is_named() {
+        let open = http_204();
+        // A port that was free a moment ago: nothing listens there.
+        let closed = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let home = tempfile::tempdir().unwrap();
+        let targets =
+            format!("server=http://127.0.0.1:{open}/ goproxy=http://127.0.0.1:{closed}/mirror");
+        let mode = Mode::from_vars(Some(&targets), None);
+        let facts = collect_local(&SystemRunner, Some(home.path()), &mode)
+            .await
+            .unwrap();
+        let egress = facts.egress.clone().unwrap();
+        let seen: Vec<(&str, &str, bool)> = egress
+            .probes
+            .iter()
+            .map(|p| {
+                (
+                    p.what.as_str(),
+                    p.url.as_str(),
+                    matches!(
+                        p.outcome,
+                        super::super::egress::EgressOutcome::Reached { status: 204 }
+                    ),
+                )
+            })
+            .filter(|(_, url, _)| url.starts_with("http://127.0.0.1:"))
+            .collect();
+        let server = format!("http://127.0.0.1:{open}/");
+        let mirror = format!("http://127.0.0.1:{closed}/mirror");
+        assert!(
+            seen.contains(&("server", server.as_str(), true)),
+            "{egress:#?}"
+        );
+        assert!(
+            seen.contains(&("goproxy", mirror.as_str(), false)),
+            "{egress:#?}"
+        );
+        let outcome = judge(&[String::from("test")], &facts);
+        let rmt032 = outcome
+            .findings
+            .iter()
+            .find(|f| f.code == "RMT032")
+            .unwrap_or_else(|| panic!("{outcome:#?}"));
+        assert!(
+            rmt032
+                .message
+                .starts_with(&format!("this machine cannot reach GOPROXY {mirror} (")),
+            "{}",
+            rmt032.message
+        );
+        assert!(!rmt032.message.contains(&server), "{}", rmt032.message);
+        assert!(
+            rmt032.fix().unwrap().title.contains("gord preload"),
+            "{:?}",
+            rmt032.fixes
+        );
+        assert!(outcome.detail.unwrap_or_default().contains("RMT032"));
+    }
+
+    #[tokio::test]
+    async fn without_curl_wget_makes_the_requests_and_reads_the_status() {
+        if !Path::new("/usr/bin/wget").exists() {
+            eprintln!("skipped: no /usr/bin/wget");
+            return;
+        }
+        // PATH: everything of /usr/bin but curl.
+        let bin = tempfile::tempdir().unwrap();
+        for entry in std::fs::read_dir("/usr/bin").unwrap().flatten() {
+            if entry.file_name() != "curl" {
+                let _ =
+                    std::os::unix::fs::symlink(entry.path(), bin.path().join(entry.file_name()));
+            }
+        }
+        let open = http_204();
+        let home = tempfile::tempdir().unwrap();
+        let targets = format!("server=http://127.0.0.1:{open}/");
+        let out = SystemRunner
+            .run(
+                local_spec(Some(home.path()), &Mode::from_vars(Some(&targets), None))
+                    .env("PATH", bin.path().as_os_str()),
+            )
+            .await
+            .unwrap();
+        let facts = parse_facts(&out.stdout_text());
+        let egress = facts.egress.unwrap();
+        assert_eq!(egress.tool.as_deref(), Some("wget"));
+        assert_eq!(
+            egress.probes[0].outcome,
+            super::super::egress::EgressOutcome::Reached { status: 204 },
+            "{egress:#?}"
+        );
     }
 }

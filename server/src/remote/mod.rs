@@ -16,6 +16,7 @@
 //! libssh2 call is woken by shutting its socket.
 
 pub mod connect;
+pub mod egress;
 pub mod keyfile;
 pub mod local;
 pub mod model;
@@ -59,6 +60,8 @@ pub struct RemoteCheckOptions {
     /// Remote-SSH's `remote.SSH.connectTimeout`: connecting to a host may
     /// take this long before `RMT040` (a measure, not a limit).
     pub connect_budget: Duration,
+    /// Which hosts the egress check asks (tests: loopback only).
+    pub egress: egress::Mode,
 }
 
 impl Default for RemoteCheckOptions {
@@ -71,6 +74,7 @@ impl Default for RemoteCheckOptions {
             runner: Arc::new(SystemRunner),
             allow_match_exec: false,
             connect_budget: Duration::from_secs(connect::DEFAULT_CONNECT_TIMEOUT_SECS),
+            egress: egress::Mode::from_process_env(),
         }
     }
 }
@@ -286,7 +290,8 @@ pub async fn check_host(
                     // not test it) forwarding: sessions over the master, one after
                     // another, so a host with `MaxSessions 1` answers them all.
                     step_event("script");
-                    match system::remote_facts(&shared, &target, step, limit).await {
+                    match system::remote_facts(&shared, &target, &options.egress, step, limit).await
+                    {
                         Ok(found) => remote = Some(found),
                         Err(error) => remote_error = Some(error),
                     }

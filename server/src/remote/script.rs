@@ -6,7 +6,11 @@ use serde::{Deserialize, Serialize};
 
 /// Facts about the remote, as `key=value` lines between two markers, one
 /// fact a line (newlines inside values become spaces). POSIX sh; every
-/// command's errors are silenced, a missing fact is an empty value.
+/// command's errors are silenced, a missing fact is an empty value. Its
+/// arguments choose the egress targets ([`super::egress::Mode::script_args`]):
+/// none for the real hosts, `off`, or `test CACERT LABEL=URL…`. The egress
+/// requests run in the background while the rest of the script runs; it
+/// waits for them before its end marker.
 pub const REMOTE_SCRIPT: &str = r#"exec 2>/dev/null
 echo __gord_begin=1
 one() { printf '%s=%s\n' "$1" "$(printf '%s' "$2" | tr '\r\n' '  ' | cut -c1-2000)"; }
@@ -54,6 +58,74 @@ if [ -n "$gobin" ]; then
   one gopath "$gp"
   gmc=$($to "$gobin" env GOMODCACHE); one gomodcache "$gmc"
   gc=$($to "$gobin" env GOCACHE)
+  gpx=$($to "$gobin" env GOPROXY); gsd=$($to "$gobin" env GOSUMDB)
+fi
+if [ "${1:-}" != off ]; then
+  em=${1:-}; ca=""; [ "$em" = test ] && { ca=${2:--}; [ $# -ge 2 ] && shift 2; }; [ "$ca" = - ] && ca=""
+  et=""; command -v curl >/dev/null && et=curl
+  [ -n "$et" ] || { command -v wget >/dev/null && et=wget; }
+  one egress_tool "${et:-none}"
+  for v in https_proxy HTTPS_PROXY http_proxy HTTP_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY; do
+    eval "pv=\${$v:-}"; [ -n "$pv" ] && one "egress_env_$v" "$pv"
+  done
+  [ -n "$gobin" ] || { gpx=${GOPROXY:-https://proxy.golang.org,direct}; gsd=${GOSUMDB:-sum.golang.org}; }
+  one egress_goproxy "$gpx"; one egress_gosumdb "$gsd"
+  lb() { h=${1#*://}; h=${h%%/*}; h=${h##*@}; h=${h%:*}; case $h in 127.*[!0-9.]*) return 1 ;; 127.*) return 0 ;; esac; return 1; }
+  tg=""; add() { tg="$tg $1=$2"; }
+  if [ "$em" = test ]; then
+    for a in "$@"; do add "${a%%=*}" "${a#*=}"; done
+  else
+    add server https://update.code.visualstudio.com/
+    add server https://vscode.download.prss.microsoft.com/
+    add marketplace https://marketplace.visualstudio.com/
+    add cdn https://golang.gallerycdn.vsassets.io/
+  fi
+  tc=""
+  for e in $(printf '%s' "$gpx" | tr ',|' '  '); do
+    case $e in direct|off|file://*) continue ;; *://*) ;; *) e=https://$e ;; esac
+    add goproxy "$e"; [ -n "$tc" ] || tc=${e%/}/golang.org/toolchain/@v/list
+  done
+  add toolchain "${tc:-https://go.dev/dl/}"
+  case $gsd in
+    ''|off) ;;
+    *' '*) add sumdb "${gsd#* }" ;;
+    *) s=${gsd%%+*}; add sumdb "https://$s/" ;;
+  esac
+  pxl=""; [ "$em" = test ] && for v in "${https_proxy:-}" "${HTTPS_PROXY:-}" "${http_proxy:-}" "${HTTP_PROXY:-}" "${all_proxy:-}" "${ALL_PROXY:-}"; do
+    [ -z "$v" ] || lb "$v" || pxl=$v
+  done
+  et8=""; command -v timeout >/dev/null && et8="timeout 8"
+  wg=""; [ "$et" = wget ] && wget --version | grep -q GNU && wg=gnu
+  ehttp() {
+    case $et in
+      curl) if [ -n "$ca" ]; then set -- --cacert "$ca" "$1"; else set -- "$1"; fi
+        $et8 curl -sS -o /dev/null --max-time 5 --connect-timeout 4 --max-filesize 1048576 -w '\n__code=%{http_code}|%{http_connect}\n' "$@" 2>&1 ;;
+      *) if [ "$wg" = gnu ] && [ -n "$ca" ]; then set -- -t 1 --ca-certificate="$ca" "$1"; elif [ "$wg" = gnu ]; then set -- -t 1 "$1"; fi
+        wq=-q; [ "$wg" = gnu ] && wq=-nv
+        r=$($et8 wget "$wq" -S -O /dev/null -T 5 "$@" 2>&1); rc=$?
+        printf '%s\n__code=%s|\n' "$r" "$(printf '%s\n' "$r" | sed -n 's/^ *HTTP\/[0-9.]* \([0-9][0-9][0-9]\).*/\1/p' | tail -n 1)"; return $rc ;;
+    esac
+  }
+  eprobe() {
+    if [ -z "$et" ]; then r="skip|||neither curl nor wget"
+    elif [ "$em" = test ] && ! lb "$2"; then r="skip|||not a loopback address (test mode)"
+    elif [ -n "$pxl" ]; then r="skip|||the proxy is not a loopback address (test mode)"
+    else
+      o=$(ehttp "$2"); rc=$?
+      c=$(printf '%s\n' "$o" | sed -n 's/^__code=//p' | tail -n 1)
+      m=$(printf '%s\n' "$o" | grep -v '^__code=' | grep -v '^ *HTTP/' | grep -v '^  *[A-Za-z-]*: ' | grep . | head -n 1 | tr '|\r' '/ ' | cut -c1-300)
+      [ -n "$m" ] || m=$(printf '%s\n' "$o" | grep -v '^__code=' | grep . | head -n 1 | tr '|\r' '/ ' | cut -c1-300)
+      case $et:$m in wget:|wget:wget*|curl:*) ;; *) m="wget: $m" ;; esac
+      r="$rc|$c|$m"
+    fi
+    printf 'egress=%s|%s|%s|%s\n' "$1" "$et" "$r" "$2"
+  }
+  en=0; set -f
+  for t in $tg; do
+    en=$((en+1)); [ "$en" -le 16 ] || break
+    eprobe "${t%%=*}" "${t#*=}" &
+  done
+  set +f
 fi
 fst() { [ -n "$1" ] && [ -e "$1" ] && stat -f -c %T "$1"; }
 one fs_home "$(fst "$HOME")"
@@ -164,6 +236,7 @@ for f in $(grep -ls '[.]vscode-server/' /proc/[0-9]*/cmdline); do
   pp=$(sed -n 's/^PPid:[[:space:]]*//p' "$d/status")
   one proc "${d#/proc/}|$pp|$(tr '\0' ' ' < "$f" | cut -c1-400)"
 done
+wait
 echo __gord_end=1
 "#;
 
@@ -427,6 +500,10 @@ pub struct RemoteFacts {
     /// [`MAX_SERVER_PROCESSES`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub server_processes: Vec<ServerProcess>,
+    /// What the requests to the VS Code server's and Go's download hosts
+    /// got (RMT032, RMT033); None when the script made none (`off`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub egress: Option<super::egress::EgressFacts>,
 }
 
 impl RemoteFacts {
@@ -587,6 +664,9 @@ pub fn parse_facts(output: &str) -> RemoteFacts {
         let value = non_empty(raw);
         if let Some(slot) = facts.text_slot(key) {
             *slot = value;
+            continue;
+        }
+        if super::egress::EgressFacts::read(&mut facts.egress, key, raw) {
             continue;
         }
         match key {

@@ -237,11 +237,18 @@ pub async fn control_facts(
 pub async fn remote_facts(
     client: &SshClient,
     target: &Target,
+    egress: &super::egress::Mode,
     step: Duration,
     limit: Duration,
 ) -> Result<RemoteFacts, String> {
     let mut args = host_args(client, &target.alias, &["-T"], step);
     args.push("sh -s".into());
+    let script_args = egress.script_args();
+    if !script_args.is_empty() {
+        // Words checked free of shell syntax (ssh joins them into one line).
+        args.push("--".into());
+        args.extend(script_args.into_iter().map(Into::into));
+    }
     let spec = client.spec(args, limit).stdin_bytes(REMOTE_SCRIPT);
     match client.runner.run(spec).await {
         Ok(out) => {
