@@ -412,7 +412,9 @@ fn value(rng: &mut Rng, kind: Kind) -> String {
         ),
         Kind::FingerprintHash => pick(rng, &["md5", "SHA256", "sha512"], &["sha3", "none"]),
         Kind::SyslogFacility => pick(rng, &["USER", "local7", "AUTHPRIV"], &["KERN", "x"]),
-        Kind::StreamLocalBindMask => pick(rng, &["0177", "077", "0", "0777x"], &["0800", "-1", "x"]),
+        Kind::StreamLocalBindMask => {
+            pick(rng, &["0177", "077", "0", "0777x"], &["0800", "-1", "x"])
+        }
         Kind::Ignore | Kind::Deprecated | Kind::Unsupported => String::from("yes"),
         Kind::Host | Kind::Match | Kind::Include | Kind::Opaque => String::from("x"),
     }

@@ -500,10 +500,7 @@ pub fn effective_as(
     push(
         &mut lines,
         "rekeylimit",
-        format!(
-            "{limit} {}",
-            interval.map_or("0", |v| v.text.as_str())
-        ),
+        format!("{limit} {}", interval.map_or("0", |v| v.text.as_str())),
         origin(o.get("rekeylimit").or(interval)),
     );
     for (keyword, default) in [("streamlocalbindmask", "0177"), ("syslogfacility", "USER")] {

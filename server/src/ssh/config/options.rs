@@ -342,9 +342,7 @@ impl Options {
             Kind::Algorithms => {
                 // Which names are valid depends on the release: the
                 // resolver checks them first (crate::ssh::release::values).
-                let arg = first
-                    .filter(|a| !a.is_empty())
-                    .ok_or("Missing argument.")?;
+                let arg = first.filter(|a| !a.is_empty()).ok_or("Missing argument.")?;
                 self.set_first(name, arg.to_string(), origin, active);
             }
             Kind::RekeyLimit => {
@@ -376,10 +374,7 @@ impl Options {
                 let facility = first
                     .and_then(|a| FACILITIES.iter().find(|f| f.eq_ignore_ascii_case(a)))
                     .ok_or_else(|| {
-                        format!(
-                            "unsupported log facility '{}'",
-                            first.unwrap_or("<NONE>")
-                        )
+                        format!("unsupported log facility '{}'", first.unwrap_or("<NONE>"))
                     })?;
                 self.set_first(name, facility.to_string(), origin, active);
             }
@@ -539,7 +534,10 @@ fn strtol_octal(arg: &str) -> Option<i64> {
         Some(b'+') => (false, &rest[1..]),
         _ => (false, rest),
     };
-    let digits = rest.bytes().take_while(|b| (b'0'..=b'7').contains(b)).count();
+    let digits = rest
+        .bytes()
+        .take_while(|b| (b'0'..=b'7').contains(b))
+        .count();
     if digits == 0 {
         return None;
     }

@@ -163,7 +163,10 @@ mod tests {
         assert_eq!(rekey_limit("1.5K", NOW), Ok(1536));
         assert_eq!(rekey_limit("1.5K", OLD), Ok(1536));
         assert_eq!(rekey_limit("16", NOW), Ok(16));
-        assert_eq!(rekey_limit("2B", NOW), Err(String::from("RekeyLimit too small")));
+        assert_eq!(
+            rekey_limit("2B", NOW),
+            Err(String::from("RekeyLimit too small"))
+        );
         assert_eq!(rekey_limit("default", NOW), Ok(0));
         assert_eq!(rekey_limit("0", NOW), Ok(0));
     }
@@ -190,8 +193,14 @@ mod tests {
                 "Bad number '123456789012345678901': Numerical result out of range"
             ))
         );
-        assert_eq!(rekey_limit("-1G", NOW), Err(String::from("RekeyLimit too small")));
-        assert_eq!(rekey_limit("1..5", NOW).map_err(|e| e.contains("Invalid")), Err(true));
+        assert_eq!(
+            rekey_limit("-1G", NOW),
+            Err(String::from("RekeyLimit too small"))
+        );
+        assert_eq!(
+            rekey_limit("1..5", NOW).map_err(|e| e.contains("Invalid")),
+            Err(true)
+        );
         assert_eq!(rekey_limit("", NOW), Err(String::from("Missing argument.")));
     }
 

@@ -64,8 +64,16 @@ const KEYWORDS: &[(&str, List, &str)] = &[
         List::Keys,
         "hostbased_accepted_algos",
     ),
-    ("pubkeyacceptedalgorithms", List::Keys, "pubkey_accepted_algos"),
-    ("casignaturealgorithms", List::Signatures, "ca_sign_algorithms"),
+    (
+        "pubkeyacceptedalgorithms",
+        List::Keys,
+        "pubkey_accepted_algos",
+    ),
+    (
+        "casignaturealgorithms",
+        List::Signatures,
+        "ca_sign_algorithms",
+    ),
     ("hostkeyalgorithms", List::Keys, "HostKeyAlgorithms"),
 ];
 
@@ -283,7 +291,10 @@ impl Algorithms {
             List::Ciphers => from_release(DEFAULT_CIPHERS, self.release).to_string(),
             List::Macs => DEFAULT_MACS.to_string(),
             List::Kex if self.debian_sntrup() => {
-                format!("{DEBIAN_SNTRUP},{}", from_release(DEFAULT_KEX, self.release))
+                format!(
+                    "{DEBIAN_SNTRUP},{}",
+                    from_release(DEFAULT_KEX, self.release)
+                )
             }
             List::Kex => from_release(DEFAULT_KEX, self.release).to_string(),
             List::Keys => from_release(DEFAULT_KEYS, self.release).to_string(),
@@ -471,7 +482,10 @@ mod tests {
     fn printed(version: &str, keyword: &str, value: Option<&str>) -> Result<String, String> {
         let lines = of(version)
             .effective_all(&|k| (k == keyword).then(|| value.map(String::from)).flatten())?;
-        let (_, list) = lines.into_iter().find(|(k, _)| *k == keyword).expect("a line");
+        let (_, list) = lines
+            .into_iter()
+            .find(|(k, _)| *k == keyword)
+            .expect("a line");
         Ok(list.unwrap_or_else(|| String::from("(no line)")))
     }
 
@@ -505,10 +519,7 @@ mod tests {
         assert!(!printed("8.8p1", "pubkeyacceptedalgorithms", None)
             .unwrap()
             .contains("ssh-rsa"));
-        assert_eq!(
-            first("10.0p1", "ciphers"),
-            "chacha20-poly1305@openssh.com"
-        );
+        assert_eq!(first("10.0p1", "ciphers"), "chacha20-poly1305@openssh.com");
         assert!(printed("10.0p1", "ciphers", None)
             .unwrap()
             .starts_with("chacha20-poly1305@openssh.com,aes128-gcm@openssh.com"));
@@ -527,7 +538,12 @@ mod tests {
             "chacha20-poly1305@openssh.com,aes128-gcm@openssh.com,aes256-gcm@openssh.com,aes128-ctr,aes192-ctr,aes256-ctr,aes128-cbc"
         );
         assert_eq!(
-            printed("10.5p1", "ciphers", Some("-aes*,chacha20-poly1305@openssh.com")).unwrap(),
+            printed(
+                "10.5p1",
+                "ciphers",
+                Some("-aes*,chacha20-poly1305@openssh.com")
+            )
+            .unwrap(),
             ""
         );
         assert_eq!(
@@ -582,10 +598,7 @@ mod tests {
         let casig = lines.iter().find(|(k, _)| *k == "casignaturealgorithms");
         assert_eq!(casig, Some(&("casignaturealgorithms", None)));
         // From 10.4 it stops ssh.
-        assert_eq!(
-            printed("10.4p1", "macs", Some("-*,!x")).as_deref(),
-            Ok("")
-        );
+        assert_eq!(printed("10.4p1", "macs", Some("-*,!x")).as_deref(), Ok(""));
         assert_eq!(
             printed("10.4p1", "macs", Some("!hmac-sha1")),
             Err(String::from("fill_default_options: macs: invalid argument"))
@@ -622,7 +635,10 @@ mod tests {
             v.refusal("pubkeyacceptedalgorithms", "ssh-dss").as_deref(),
             Some("Bad key types 'ssh-dss'.")
         );
-        assert_eq!(v.refusal("ciphers", "").as_deref(), Some("Missing argument."));
+        assert_eq!(
+            v.refusal("ciphers", "").as_deref(),
+            Some("Missing argument.")
+        );
         // Removal is not checked; nor is anything after an empty name.
         assert_eq!(v.refusal("ciphers", "-bogus"), None);
         assert_eq!(v.refusal("ciphers", "aes128-ctr,,bogus"), None);
@@ -637,22 +653,43 @@ mod tests {
 
     #[test]
     fn names_come_and_go_with_their_release() {
-        assert!(of("9.8p1").refusal("kexalgorithms", "mlkem768x25519-sha256").is_some());
-        assert_eq!(of("9.9p1").refusal("kexalgorithms", "mlkem768x25519-sha256"), None);
-        assert!(of("10.4p1").refusal("kexalgorithms", "mlkem768nistp256-sha256").is_some());
-        assert_eq!(of("10.5p1").refusal("kexalgorithms", "mlkem768nistp256-sha256"), None);
+        assert!(of("9.8p1")
+            .refusal("kexalgorithms", "mlkem768x25519-sha256")
+            .is_some());
+        assert_eq!(
+            of("9.9p1").refusal("kexalgorithms", "mlkem768x25519-sha256"),
+            None
+        );
+        assert!(of("10.4p1")
+            .refusal("kexalgorithms", "mlkem768nistp256-sha256")
+            .is_some());
+        assert_eq!(
+            of("10.5p1").refusal("kexalgorithms", "mlkem768nistp256-sha256"),
+            None
+        );
         assert_eq!(of("9.7p1").refusal("hostkeyalgorithms", "+ssh-dss"), None);
-        assert!(of("9.8p1").refusal("hostkeyalgorithms", "+ssh-dss").is_some());
+        assert!(of("9.8p1")
+            .refusal("hostkeyalgorithms", "+ssh-dss")
+            .is_some());
         // Short names until 9.8, DSA's while DSA is built.
         assert_eq!(of("9.8p1").refusal("pubkeyacceptedalgorithms", "RSA"), None);
-        assert!(of("9.8p1").refusal("pubkeyacceptedalgorithms", "DSA").is_some());
-        assert!(of("9.9p1").refusal("pubkeyacceptedalgorithms", "RSA").is_some());
+        assert!(of("9.8p1")
+            .refusal("pubkeyacceptedalgorithms", "DSA")
+            .is_some());
+        assert!(of("9.9p1")
+            .refusal("pubkeyacceptedalgorithms", "RSA")
+            .is_some());
         // Certificates as CA signature algorithms: refused from 9.4.
         let cert = "ssh-ed25519-cert-v01@openssh.com";
         assert_eq!(of("9.3p1").refusal("casignaturealgorithms", cert), None);
         assert!(of("9.4p1").refusal("casignaturealgorithms", cert).is_some());
-        assert!(of("10.3p1").refusal("hostkeyalgorithms", "ssh-mldsa44-ed25519@openssh.com").is_some());
-        assert_eq!(of("10.4p1").refusal("hostkeyalgorithms", "ssh-mldsa44-ed25519@openssh.com"), None);
+        assert!(of("10.3p1")
+            .refusal("hostkeyalgorithms", "ssh-mldsa44-ed25519@openssh.com")
+            .is_some());
+        assert_eq!(
+            of("10.4p1").refusal("hostkeyalgorithms", "ssh-mldsa44-ed25519@openssh.com"),
+            None
+        );
     }
 
     #[test]
@@ -668,7 +705,13 @@ mod tests {
 
     #[test]
     fn every_table_is_in_release_order() {
-        for table in [DEFAULT_CIPHERS, DEFAULT_KEX, DEFAULT_KEYS, DEFAULT_SIGNATURES, KEY_TYPES] {
+        for table in [
+            DEFAULT_CIPHERS,
+            DEFAULT_KEX,
+            DEFAULT_KEYS,
+            DEFAULT_SIGNATURES,
+            KEY_TYPES,
+        ] {
             assert!(table.windows(2).all(|w| w[0].0 < w[1].0));
             assert_eq!(table[0].0, at(8, 7));
         }

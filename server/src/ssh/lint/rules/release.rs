@@ -248,7 +248,11 @@ mod tests {
         // A name no release knows is refused by every one, in any block.
         let typo = "Host nowhere\n  MACs hmac-sha2-256-etm@openssh.com,hmac-sha3\n";
         for v in ["8.7p1", "10.5p1"] {
-            assert_eq!(only(&lint_text_for(typo, version(v)), "SSH025").len(), 1, "{v}");
+            assert_eq!(
+                only(&lint_text_for(typo, version(v)), "SSH025").len(),
+                1,
+                "{v}"
+            );
         }
     }
 
