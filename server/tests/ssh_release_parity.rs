@@ -18,10 +18,9 @@ use std::process::{Command, Stdio};
 use common::{gord, repo_root};
 
 /// The keywords of `ssh -G` that gord prints (server/src/ssh/config/effective.rs).
-/// Not yet: the algorithm lists, canonicaldomains, canonicalizepermittedcnames,
+/// Not yet: canonicaldomains, canonicalizepermittedcnames,
 /// globalknownhostsfile, logverbose, permitremoteopen, tunneldevice,
-/// escapechar, ipqos, rekeylimit, streamlocalbindmask, syslogfacility,
-/// fingerprinthash and the GSSAPI lines.
+/// escapechar, ipqos and the GSSAPI lines.
 pub(crate) const MODELLED: &[&str] = &[
     "host",
     "user",
@@ -37,6 +36,7 @@ pub(crate) const MODELLED: &[&str] = &[
     "enablesshkeysign",
     "clearallforwardings",
     "exitonforwardfailure",
+    "fingerprinthash",
     "forwardx11",
     "forwardx11trusted",
     "gatewayports",
@@ -70,6 +70,13 @@ pub(crate) const MODELLED: &[&str] = &[
     "serveraliveinterval",
     "requiredrsasize",
     "obscurekeystroketiming",
+    "ciphers",
+    "hostkeyalgorithms",
+    "hostbasedacceptedalgorithms",
+    "kexalgorithms",
+    "casignaturealgorithms",
+    "macs",
+    "pubkeyacceptedalgorithms",
     "bindaddress",
     "bindinterface",
     "controlpath",
@@ -100,6 +107,9 @@ pub(crate) const MODELLED: &[&str] = &[
     "forwardagent",
     "connecttimeout",
     "controlpersist",
+    "rekeylimit",
+    "streamlocalbindmask",
+    "syslogfacility",
     "proxyjump",
     "proxycommand",
 ];

@@ -376,6 +376,45 @@ fn value(rng: &mut Rng, kind: Kind) -> String {
             &["none", "session=5m", "global=1h session=0"],
             &["bad"],
         ),
+        // Names of every list, so a name lands in the wrong list too; the
+        // modifiers and patterns as ssh_config(5) allows them.
+        Kind::Algorithms => {
+            let name = pick(
+                rng,
+                &[
+                    "aes128-ctr",
+                    "aes256-gcm@openssh.com",
+                    "hmac-sha2-256",
+                    "umac-64-etm@openssh.com",
+                    "curve25519-sha256",
+                    "mlkem768x25519-sha256",
+                    "sntrup761x25519-sha512",
+                    "ssh-ed25519",
+                    "rsa-sha2-*",
+                    "ssh-rsa",
+                    "ssh-ed25519-cert-v01@openssh.com",
+                    "*-cert-v01@openssh.com",
+                ],
+                &["ssh-dss", "bogus", "aes*", "!ssh-rsa", "RSA"],
+            );
+            let modifier = rng.pick(&["", "", "+", "-", "^"]);
+            if rng.chance(30) {
+                let other = rng.pick(&["aes128-cbc", "hmac-sha1", "ecdh-sha2-nistp256", "ssh-rsa"]);
+                format!("{modifier}{name},{other}")
+            } else {
+                format!("{modifier}{name}")
+            }
+        }
+        Kind::RekeyLimit => pick(
+            rng,
+            &["1G", "500M 1h", "default none", "1.5K 30", "0", "16"],
+            &["8", "1X", "1G x", "-1G", "1G 1h extra"],
+        ),
+        Kind::FingerprintHash => pick(rng, &["md5", "SHA256", "sha512"], &["sha3", "none"]),
+        Kind::SyslogFacility => pick(rng, &["USER", "local7", "AUTHPRIV"], &["KERN", "x"]),
+        Kind::StreamLocalBindMask => {
+            pick(rng, &["0177", "077", "0", "0777x"], &["0800", "-1", "x"])
+        }
         Kind::Ignore | Kind::Deprecated | Kind::Unsupported => String::from("yes"),
         Kind::Host | Kind::Match | Kind::Include | Kind::Opaque => String::from("x"),
     }

@@ -4,9 +4,11 @@
 //! `%h`), in `dump_client_config`'s order, each line with its origin.
 
 use crate::ssh::config::local::LocalFacts;
-use crate::ssh::config::options::{Forward, Origin, Value};
+use crate::ssh::config::options::{Forward, Origin, Value, REKEY_INTERVAL};
+use crate::ssh::config::rekey::rekey_limit;
 use crate::ssh::config::resolve::{effective_hostname, Resolution};
 use crate::ssh::config::tokens::{connection_hash, tilde_expand, TokenValues};
+use crate::ssh::release::algorithms::Algorithms;
 use crate::ssh::release::listing::Listing;
 
 /// One line of the effective configuration.
@@ -32,6 +34,7 @@ const FLAGS: &[(&str, &str)] = &[
     ("enablesshkeysign", "no"),
     ("clearallforwardings", "no"),
     ("exitonforwardfailure", "no"),
+    ("fingerprinthash", "SHA256"),
     ("forwardx11", "no"),
     // Debian builds default ForwardX11Trusted to yes, upstream to no.
     ("forwardx11trusted", "@forwardx11trusted"),
@@ -76,25 +79,37 @@ const INTEGERS: &[(&str, &str)] = &[
 ];
 
 /// String options in order; "" means no default (not printed when unset).
+/// The algorithm lists are among them: [`ALGORITHM`] marks them.
 const STRINGS: &[(&str, &str)] = &[
     ("bindaddress", ""),
     ("bindinterface", ""),
+    ("ciphers", ALGORITHM),
     ("controlpath", ""),
+    ("hostkeyalgorithms", ALGORITHM),
     ("hostkeyalias", ""),
+    ("hostbasedacceptedalgorithms", ALGORITHM),
     ("identityagent", ""),
     ("ignoreunknown", ""),
     ("kbdinteractivedevices", ""),
+    ("kexalgorithms", ALGORITHM),
+    ("casignaturealgorithms", ALGORITHM),
     ("localcommand", ""),
     ("remotecommand", ""),
     ("loglevel", "INFO"),
+    ("macs", ALGORITHM),
     ("securitykeyprovider", "internal"),
     ("preferredauthentications", ""),
+    ("pubkeyacceptedalgorithms", ALGORITHM),
     ("revokedhostkeys", ""),
     ("xauthlocation", ""),
     ("knownhostscommand", ""),
     ("tag", ""),
     ("versionaddendum", ""),
 ];
+
+/// The default of an algorithm list: the release's, applied to the
+/// configured value (`crate::ssh::release::algorithms`).
+const ALGORITHM: &str = "@algorithms";
 
 /// Values that mean "not set" once defaults are filled (CLEAR_ON_NONE).
 const CLEARED_BY_NONE: &[&str] = &[
@@ -184,6 +199,10 @@ pub fn effective_as(
             return Err(format!("jumphost loop via {}", jump.host));
         }
     }
+    // fill_default_options (and, for HostKeyAlgorithms, dump_client_config)
+    // expands the algorithm lists; an empty one stops ssh.
+    let algorithms = Algorithms::for_build(listing.release, listing.debian)
+        .effective_all(&|key| o.get(key).map(|v| v.text.clone()))?;
     ssh_c_checks(&|key| get(key).map(|v| v.text.as_str()))?;
     let hashed_jump = if listing.knows_jump_token() {
         jump_host.as_deref().unwrap_or("")
@@ -272,6 +291,11 @@ pub fn effective_as(
     });
     for (keyword, default) in strings {
         let value = match (*keyword, get(keyword)) {
+            (_, v) if *default == ALGORITHM => algorithms
+                .iter()
+                .find(|(k, _)| k == keyword)
+                .and_then(|(_, list)| list.clone())
+                .map(|list| (list, origin(v))),
             ("controlpath", Some(v)) => Some((
                 expand_path(&v.text).map_err(|e| format!("ControlPath: {e}"))?,
                 Some(v.origin),
@@ -465,6 +489,25 @@ pub fn effective_as(
     match o.get("controlpersist") {
         Some(v) => push(&mut lines, "controlpersist", v.text.clone(), Some(v.origin)),
         None => push(&mut lines, "controlpersist", String::from("no"), None),
+    }
+    // (tunneldevice, canonicalizePermittedcnames, escapechar and ipqos
+    // come here; gord does not print them yet.)
+    let limit = match o.get("rekeylimit") {
+        Some(v) => rekey_limit(&v.text, listing.release).map_err(|e| format!("RekeyLimit: {e}"))?,
+        None => 0,
+    };
+    let interval = o.get(REKEY_INTERVAL);
+    push(
+        &mut lines,
+        "rekeylimit",
+        format!("{limit} {}", interval.map_or("0", |v| v.text.as_str())),
+        origin(o.get("rekeylimit").or(interval)),
+    );
+    for (keyword, default) in [("streamlocalbindmask", "0177"), ("syslogfacility", "USER")] {
+        match o.get(keyword) {
+            Some(v) => push(&mut lines, keyword, v.text.clone(), Some(v.origin)),
+            None => push(&mut lines, keyword, default.to_string(), None),
+        }
     }
     match o
         .jump

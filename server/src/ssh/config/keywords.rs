@@ -46,8 +46,38 @@ pub enum Kind {
     ObscureTiming,
     /// ChannelTimeout: `none` alone, or `type=interval`s; first line wins.
     ChannelTimeout,
-    /// Valid, but gord does not model its value (algorithm lists and the like).
+    /// An algorithm list (Ciphers, KexAlgorithms, ...): its first argument,
+    /// checked and expanded by release (`crate::ssh::release::algorithms`).
+    Algorithms,
+    /// RekeyLimit: an amount (`crate::ssh::config::rekey`) and an optional
+    /// interval, each first-wins on its own.
+    RekeyLimit,
+    /// FingerprintHash: a digest name, printed as ssh spells it.
+    FingerprintHash,
+    /// SyslogFacility: read on every line, active or not; the first wins.
+    SyslogFacility,
+    /// StreamLocalBindMask: an octal mask read on every line, active or
+    /// not; the last wins.
+    StreamLocalBindMask,
+    /// Valid, but gord does not model its value.
     Opaque,
+}
+
+/// The digests of digest-openssl.c, as `ssh -G` prints them.
+pub const DIGESTS: &[&str] = &["MD5", "SHA1", "SHA256", "SHA384", "SHA512"];
+
+/// log.c's syslog facilities.
+pub const FACILITIES: &[&str] = &[
+    "DAEMON", "USER", "AUTH", "AUTHPRIV", "LOCAL0", "LOCAL1", "LOCAL2", "LOCAL3", "LOCAL4",
+    "LOCAL5", "LOCAL6", "LOCAL7",
+];
+
+impl Kind {
+    /// readconf.c keeps these from every line, in a block that applies or
+    /// not (it does not look at `*activep` for them).
+    pub fn kept_when_inactive(self) -> bool {
+        matches!(self, Kind::SyslogFacility | Kind::StreamLocalBindMask)
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -220,8 +250,8 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("hostkeyalias", Str),
     kw("proxycommand", ProxyCommand),
     kw("port", Port),
-    kw("ciphers", Opaque),
-    kw("macs", Opaque),
+    kw("ciphers", Algorithms),
+    kw("macs", Algorithms),
     kw("remoteforward", RemoteForward),
     kw("localforward", LocalForward),
     kw("permitremoteopen", Opaque),
@@ -239,20 +269,20 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("tcpkeepalive", Flag),
     alias("keepalive", "tcpkeepalive", Flag),
     kw("numberofpasswordprompts", Int),
-    kw("syslogfacility", Opaque),
+    kw("syslogfacility", SyslogFacility),
     kw("loglevel", LogLevel),
     kw("logverbose", Opaque),
     kw("dynamicforward", DynamicForward),
     kw("preferredauthentications", Str),
-    kw("hostkeyalgorithms", Opaque),
-    kw("casignaturealgorithms", Opaque),
+    kw("hostkeyalgorithms", Algorithms),
+    kw("casignaturealgorithms", Algorithms),
     kw("bindaddress", Str),
     kw("bindinterface", Str),
     kw("clearallforwardings", Flag),
     kw("enablesshkeysign", Flag),
     kw("verifyhostkeydns", Choice(YES_NO_ASK)),
     kw("nohostauthenticationforlocalhost", Flag),
-    kw("rekeylimit", Opaque),
+    kw("rekeylimit", RekeyLimit),
     kw("connecttimeout", Time),
     kw("addressfamily", Choice(ADDRESS_FAMILY)),
     kw("serveraliveinterval", Time),
@@ -270,7 +300,7 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("permitlocalcommand", Flag),
     kw("remotecommand", Command),
     kw("visualhostkey", Flag),
-    kw("kexalgorithms", Opaque),
+    kw("kexalgorithms", Algorithms),
     kw("ipqos", Opaque),
     kw("requesttty", Choice(REQUEST_TTY)),
     kw("sessiontype", Choice(SESSION_TYPE)),
@@ -282,15 +312,23 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("canonicalizehostname", Choice(CANONICALIZE)),
     kw("canonicalizemaxdots", Int),
     kw("canonicalizepermittedcnames", Opaque),
-    kw("streamlocalbindmask", Opaque),
+    kw("streamlocalbindmask", StreamLocalBindMask),
     kw("streamlocalbindunlink", Flag),
     kw("revokedhostkeys", Str),
-    kw("fingerprinthash", Opaque),
+    kw("fingerprinthash", FingerprintHash),
     kw("updatehostkeys", Choice(YES_NO_ASK)),
-    kw("hostbasedacceptedalgorithms", Opaque),
-    alias("hostbasedkeytypes", "hostbasedacceptedalgorithms", Opaque),
-    kw("pubkeyacceptedalgorithms", Opaque),
-    alias("pubkeyacceptedkeytypes", "pubkeyacceptedalgorithms", Opaque),
+    kw("hostbasedacceptedalgorithms", Algorithms),
+    alias(
+        "hostbasedkeytypes",
+        "hostbasedacceptedalgorithms",
+        Algorithms,
+    ),
+    kw("pubkeyacceptedalgorithms", Algorithms),
+    alias(
+        "pubkeyacceptedkeytypes",
+        "pubkeyacceptedalgorithms",
+        Algorithms,
+    ),
     kw("ignoreunknown", Str),
     kw("proxyjump", ProxyJump),
     kw("securitykeyprovider", Str),

@@ -9,6 +9,7 @@ pub mod local;
 pub mod options;
 pub mod pattern;
 pub mod platform;
+pub mod rekey;
 pub mod resolve;
 pub mod source;
 pub mod tokens;

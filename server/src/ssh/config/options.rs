@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::ssh::config::keywords::{Keyword, Kind, ADD_KEYS, FLAG_WORDS};
+use crate::ssh::config::keywords::{Keyword, Kind, ADD_KEYS, DIGESTS, FACILITIES, FLAG_WORDS};
 use crate::ssh::config::lexer::Directive;
 
 /// Where a value came from: a file (index into the resolution's files) and a
@@ -69,6 +69,10 @@ pub struct Jump {
     pub extra: Option<String>,
     pub origin: Origin,
 }
+
+/// Where RekeyLimit's interval is kept: ssh keeps it apart from the amount
+/// (the first line that gives one sets it).
+pub const REKEY_INTERVAL: &str = "rekeylimit interval";
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -335,6 +339,62 @@ impl Options {
                 let printed = channel_timeouts(&d.keyword, &args)?;
                 self.set_first(name, printed, origin, active);
             }
+            Kind::Algorithms => {
+                // Which names are valid depends on the release: the
+                // resolver checks them first (crate::ssh::release::values).
+                let arg = first.filter(|a| !a.is_empty()).ok_or("Missing argument.")?;
+                self.set_first(name, arg.to_string(), origin, active);
+            }
+            Kind::RekeyLimit => {
+                // The amount is checked the same way by every release; the
+                // listing scales it by release (effective.rs).
+                let arg = first.unwrap_or("");
+                crate::ssh::config::rekey::rekey_limit(arg, crate::ssh::release::newest())?;
+                self.set_first(name, arg.to_string(), origin, active);
+                if let Some(interval) = args.get(1) {
+                    used = 2;
+                    if *interval != "none" {
+                        if interval.is_empty() {
+                            return Err(String::from("missing time value."));
+                        }
+                        let seconds = convtime(interval).ok_or("invalid time value.")?;
+                        self.set_first(REKEY_INTERVAL, seconds.to_string(), origin, active);
+                    }
+                }
+            }
+            Kind::FingerprintHash => {
+                let arg = non_empty(first)?;
+                let digest = DIGESTS
+                    .iter()
+                    .find(|d| d.eq_ignore_ascii_case(arg))
+                    .ok_or_else(|| format!("Invalid hash algorithm \"{arg}\"."))?;
+                self.set_first(name, digest.to_string(), origin, active);
+            }
+            Kind::SyslogFacility => {
+                let facility = first
+                    .and_then(|a| FACILITIES.iter().find(|f| f.eq_ignore_ascii_case(a)))
+                    .ok_or_else(|| {
+                        format!("unsupported log facility '{}'", first.unwrap_or("<NONE>"))
+                    })?;
+                self.set_first(name, facility.to_string(), origin, active);
+            }
+            Kind::StreamLocalBindMask => {
+                let arg = first
+                    .filter(|a| !a.is_empty())
+                    .ok_or("Missing StreamLocalBindMask argument.")?;
+                let mask = strtol_octal(arg)
+                    .filter(|m| (0..=0o777).contains(m))
+                    .ok_or("Bad mask.")?;
+                if active {
+                    self.single.insert(
+                        name,
+                        Value {
+                            text: format!("0{mask:o}"),
+                            origin,
+                        },
+                    );
+                }
+            }
             Kind::Ignore | Kind::Deprecated | Kind::Unsupported | Kind::Opaque => {
                 used = args.len();
             }
@@ -462,6 +522,27 @@ fn channel_timeouts(keyword: &str, args: &[&str]) -> Result<String, String> {
         }
     }
     Ok(args.join(" "))
+}
+
+/// `strtol(arg, &end, 8)` where readconf.c only asks that some digits were
+/// read: leading blanks and a sign are taken, what follows the digits is
+/// ignored. None when no digit was read (or the number overflows).
+fn strtol_octal(arg: &str) -> Option<i64> {
+    let rest = arg.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
+    let (negative, rest) = match rest.as_bytes().first() {
+        Some(b'-') => (true, &rest[1..]),
+        Some(b'+') => (false, &rest[1..]),
+        _ => (false, rest),
+    };
+    let digits = rest
+        .bytes()
+        .take_while(|b| (b'0'..=b'7').contains(b))
+        .count();
+    if digits == 0 {
+        return None;
+    }
+    let value = i64::from_str_radix(&rest[..digits], 8).ok()?;
+    Some(if negative { -value } else { value })
 }
 
 fn non_empty(arg: Option<&str>) -> Result<&str, String> {
@@ -797,6 +878,50 @@ mod tests {
     use super::*;
     use crate::ssh::config::keywords::lookup;
     use crate::ssh::config::lexer::{parse_line, LineSyntax};
+
+    #[test]
+    fn build_dependent_values_are_read_as_readconf_c_reads_them() {
+        let (o, errors) = apply_lines(&[
+            "FingerprintHash sha1",
+            "FingerprintHash md5",
+            "SyslogFacility local3",
+            "StreamLocalBindMask 077",
+            "StreamLocalBindMask \" 0700x\"",
+            "RekeyLimit 1G",
+            "RekeyLimit 2G 1h",
+        ]);
+        assert!(errors.is_empty(), "{errors:?}");
+        let text = |k: &str| o.get(k).map(|v| v.text.clone());
+        assert_eq!(text("fingerprinthash").as_deref(), Some("SHA1"));
+        assert_eq!(text("syslogfacility").as_deref(), Some("LOCAL3"));
+        // The last mask wins; strtol ignores what follows the digits.
+        assert_eq!(text("streamlocalbindmask").as_deref(), Some("0700"));
+        assert_eq!(text("rekeylimit").as_deref(), Some("1G"));
+        assert_eq!(text(REKEY_INTERVAL).as_deref(), Some("3600"));
+        let (_, errors) = apply_lines(&[
+            "FingerprintHash sha3",
+            "SyslogFacility kern",
+            "StreamLocalBindMask 1000",
+            "StreamLocalBindMask -1",
+            "StreamLocalBindMask 9",
+            "RekeyLimit 8",
+            "RekeyLimit 1G soon",
+            "RekeyLimit 1G 1h more",
+        ]);
+        assert_eq!(
+            errors,
+            [
+                "Invalid hash algorithm \"sha3\".",
+                "unsupported log facility 'kern'",
+                "Bad mask.",
+                "Bad mask.",
+                "Bad mask.",
+                "RekeyLimit too small",
+                "invalid time value.",
+                "keyword rekeylimit extra arguments at end of line",
+            ]
+        );
+    }
 
     fn apply_lines(lines: &[&str]) -> (Options, Vec<String>) {
         let mut options = Options::default();

@@ -584,6 +584,12 @@ impl<'a> Resolver<'a> {
             Kind::Include => {
                 self.include(d, origin, options, pass, active, never_match, depth, user)
             }
+            // Kept from every line (readconf.c ignores `*activep` here).
+            kind if kind.kept_when_inactive() => {
+                if let Err(message) = options.apply(keyword, d, origin, true) {
+                    self.error(origin, message);
+                }
+            }
             _ if !*active => {
                 // Checked, not kept: the same verdict for every host.
                 let verdict = inactive_verdict
@@ -886,6 +892,8 @@ fn segment_is_clean(file: &SourceFile, header: &SourceLine) -> bool {
             // Known to some releases only: checked line by line.
             (LineSyntax::Directive(d), Some(_)) if history::by_release(&d.keyword) => false,
             (LineSyntax::Directive(_), Some(k)) if values::checked_by_release(k.canonical) => false,
+            // Kept even where the block does not apply: never skipped.
+            (LineSyntax::Directive(_), Some(k)) if k.kind.kept_when_inactive() => false,
             (LineSyntax::Directive(d), Some(keyword)) => line
                 .inactive_verdict
                 .get_or_init(|| {

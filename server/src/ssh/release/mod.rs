@@ -3,6 +3,7 @@
 //! parsers of `ssh -V` and of `--ssh-version`, and the releases gord knows.
 //! Pure: running `ssh -V` is [`which`]'s job.
 
+pub mod algorithms;
 pub mod history;
 pub mod listing;
 pub mod values;

@@ -65,6 +65,9 @@ fn refusals<'a>(messages: impl Iterator<Item = &'a str>) -> BTreeSet<String> {
                 "Unsupported Match attribute ",
                 // Value refusals by release (release/values.rs).
                 "Bad key types ",
+                "Bad SSH2 cipher spec ",
+                "Bad SSH2 MAC spec ",
+                "Bad SSH2 KexAlgorithms ",
             ]
             .iter()
             .find_map(|p| m.find(p).map(|at| m[at..].to_string()))

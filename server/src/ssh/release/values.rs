@@ -1,45 +1,30 @@
 //! Values one release accepts and another refuses, checked on every line
 //! (active or not) as readconf.c checks them while parsing. Pure.
 //!
-//! So far: DSA. From 9.8 a default build has no DSA (`--enable-dsa-keys` is
-//! off), so the key type lists (HostKeyAlgorithms, PubkeyAcceptedAlgorithms,
-//! HostbasedAcceptedAlgorithms, CASignatureAlgorithms) refuse `ssh-dss` and
-//! its certificate with "Bad key types '...'." — the reference clients 9.9p2,
-//! 10.0p2, 10.2p1 and 10.5p1 do, 9.6p1 and older accept it. A `-` list
-//! (removal) is not checked, as in readconf.c.
+//! So far: the algorithm lists (Ciphers, MACs, KexAlgorithms and the key
+//! type lists), whose names come and go with the release and the build
+//! (`super::algorithms`): e.g. from 9.8 a default build has no DSA, so the
+//! key type lists refuse `ssh-dss` with "Bad key types '...'.", and
+//! `mlkem768x25519-sha256` is refused before 9.9 with "Bad SSH2
+//! KexAlgorithms '...'.". A `-` list (removal) is not checked, as in
+//! readconf.c.
 
-use super::{Release, SshVersion};
-
-/// The keywords (canonical names) whose values depend on the release.
-const KEY_TYPE_LISTS: &[&str] = &[
-    "hostkeyalgorithms",
-    "pubkeyacceptedalgorithms",
-    "hostbasedacceptedalgorithms",
-    "casignaturealgorithms",
-];
-
-const DSA_NAMES: &[&str] = &["ssh-dss", "ssh-dss-cert-v01@openssh.com"];
-
-/// The first release whose default build has no DSA.
-const DSA_REMOVED: Release = Release::new(9, 8, 0);
+use super::algorithms::{is_algorithm_list, Algorithms};
+use super::SshVersion;
 
 /// Whether `canonical`'s values are judged by release (so a line of it is
 /// never skipped as "the same verdict for every release").
 pub fn checked_by_release(canonical: &str) -> bool {
-    KEY_TYPE_LISTS.contains(&canonical)
+    is_algorithm_list(canonical)
 }
 
 /// What `version`'s ssh says about `canonical` with first argument `arg`,
 /// if it refuses it for a reason of its release.
 pub fn refusal(version: SshVersion, canonical: &str, arg: Option<&str>) -> Option<String> {
-    let arg = arg?;
-    if !checked_by_release(canonical) || arg.starts_with('-') {
+    if !checked_by_release(canonical) {
         return None;
     }
-    let list = arg.strip_prefix(['+', '^']).unwrap_or(arg);
-    let has_dsa = list.split(',').any(|name| DSA_NAMES.contains(&name));
-    (has_dsa && version.semantics().release >= DSA_REMOVED)
-        .then(|| format!("Bad key types '{arg}'."))
+    Algorithms::of(version).refusal(canonical, arg?)
 }
 
 #[cfg(test)]
@@ -50,6 +35,13 @@ mod tests {
     fn v(text: &str) -> SshVersion {
         parse_version_argument(text).expect("a version")
     }
+
+    const KEY_TYPE_LISTS: &[&str] = &[
+        "hostkeyalgorithms",
+        "pubkeyacceptedalgorithms",
+        "hostbasedacceptedalgorithms",
+        "casignaturealgorithms",
+    ];
 
     #[test]
     fn dsa_is_refused_from_9_8_in_every_key_type_list() {
@@ -78,11 +70,19 @@ mod tests {
             refusal(v("10.5p1"), "hostkeyalgorithms", Some("-ssh-dss")),
             None
         );
-        assert_eq!(
-            refusal(v("10.5p1"), "hostkeyalgorithms", Some("ssh-dsss")),
-            None
-        );
         assert_eq!(refusal(v("10.5p1"), "identityfile", Some("ssh-dss")), None);
         assert_eq!(refusal(v("10.5p1"), "hostkeyalgorithms", None), None);
+    }
+
+    #[test]
+    fn unknown_names_are_refused_by_every_release() {
+        assert_eq!(
+            refusal(v("10.5p1"), "hostkeyalgorithms", Some("ssh-dsss")),
+            Some(String::from("Bad key types 'ssh-dsss'."))
+        );
+        assert_eq!(
+            refusal(v("8.7p1"), "ciphers", Some("aes128-cbc,arcfour")),
+            Some(String::from("Bad SSH2 cipher spec 'aes128-cbc,arcfour'."))
+        );
     }
 }

@@ -230,6 +230,33 @@ mod tests {
     }
 
     #[test]
+    fn an_algorithm_the_release_lacks_is_an_error_on_its_line() {
+        let text = "Host a\n  KexAlgorithms mlkem768x25519-sha256\nHost b\n  Ciphers +aes128-cbc\n";
+        let older = lint_text_for(text, version("9.6p1"));
+        let rejected = only(&older, "SSH025");
+        assert_eq!(rejected.len(), 1, "{older:#?}");
+        assert_eq!(rejected[0].severity, Severity::Error);
+        assert_eq!(rejected[0].range().map(|r| r.start.line), Some(1));
+        assert!(
+            rejected[0]
+                .message
+                .contains("Bad SSH2 KexAlgorithms 'mlkem768x25519-sha256'."),
+            "{}",
+            rejected[0].message
+        );
+        assert!(only(&lint_text_for(text, version("9.9p1")), "SSH025").is_empty());
+        // A name no release knows is refused by every one, in any block.
+        let typo = "Host nowhere\n  MACs hmac-sha2-256-etm@openssh.com,hmac-sha3\n";
+        for v in ["8.7p1", "10.5p1"] {
+            assert_eq!(
+                only(&lint_text_for(typo, version(v)), "SSH025").len(),
+                1,
+                "{v}"
+            );
+        }
+    }
+
+    #[test]
     fn apple_s_flags_are_checked_like_any_flag_and_by_release() {
         let bad = lint_text_for("Host a\n  UseKeychain maybe\n", version("9.9p2-apple"));
         let rejected = only(&bad, "SSH025");
