@@ -281,15 +281,7 @@ mod tests {
     use crate::goenv::vscode::Scope;
     use crate::lint::text_hash;
     use crate::ssh::release::parse_version_argument;
-
-    fn source(text: &str) -> Source<'_> {
-        Source {
-            scope: Scope::User,
-            path: PathBuf::from("/home/me/.config/Code/User/settings.json"),
-            doc: Document::parse(text).expect("settings parse"),
-            basis: text_hash(text),
-        }
-    }
+    use crate::ssh::remote_ssh::user_settings_source as source;
 
     fn choice(program: Option<&str>, source: which::Source, problem: Option<Problem>) -> Choice {
         let reported = problem

@@ -296,18 +296,22 @@ async fn run(ctx: &CheckContext) -> Outcome {
     crate::goenv::vscode::outcome(findings, read)
 }
 
+/// For tests of the modules that read Remote-SSH's settings: `text` as the
+/// user's settings.json.
+#[cfg(test)]
+pub(crate) fn user_settings_source(text: &str) -> Source<'_> {
+    Source {
+        scope: Scope::User,
+        path: PathBuf::from("/home/me/.config/Code/User/settings.json"),
+        doc: Document::parse(text).expect("settings parse"),
+        basis: text_hash(text),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn source(text: &str) -> Source<'_> {
-        Source {
-            scope: Scope::User,
-            path: PathBuf::from("/home/me/.config/Code/User/settings.json"),
-            doc: Document::parse(text).expect("settings parse"),
-            basis: text_hash(text),
-        }
-    }
+    use super::user_settings_source as source;
 
     fn hosts(lists: &[&str]) -> ConfigHosts {
         ConfigHosts::new(
