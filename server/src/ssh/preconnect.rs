@@ -277,9 +277,6 @@ pub fn outcome(sources: &[Source<'_>], facts: &Facts) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::goenv::vscode::document::Document;
-    use crate::goenv::vscode::Scope;
-    use crate::lint::text_hash;
     use crate::ssh::release::parse_version_argument;
     use crate::ssh::remote_ssh::user_settings_source as source;
 

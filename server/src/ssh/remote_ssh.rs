@@ -310,8 +310,8 @@ pub(crate) fn user_settings_source(text: &str) -> Source<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use super::user_settings_source as source;
+    use super::*;
 
     fn hosts(lists: &[&str]) -> ConfigHosts {
         ConfigHosts::new(
