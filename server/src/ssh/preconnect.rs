@@ -278,7 +278,7 @@ pub fn outcome(sources: &[Source<'_>], facts: &Facts) -> Outcome {
 mod tests {
     use super::*;
     use crate::ssh::release::parse_version_argument;
-    use crate::ssh::remote_ssh::user_settings_source as source;
+    use crate::ssh::remote_ssh::{applied, user_settings_source as source};
 
     fn choice(program: Option<&str>, source: which::Source, problem: Option<Problem>) -> Choice {
         let reported = problem
@@ -301,17 +301,6 @@ mod tests {
             connect_timeout: None,
             windows: false,
         }
-    }
-
-    fn applied(text: &str, finding: &Finding) -> String {
-        let edits: Vec<_> = finding
-            .fix()
-            .expect("a fix")
-            .edits
-            .iter()
-            .map(|e| (e.range, e.new_text.clone()))
-            .collect();
-        crate::edit::apply_edits(text, &edits).expect("the edits apply")
     }
 
     const MISSING: &str =
