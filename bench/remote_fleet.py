@@ -11,9 +11,18 @@ dir, then times:
     second `ssh HOST true` to one host.
 It also counts the logins each sshd accepted during one gord run (its log's
 `Accepted publickey` lines): the SSH handshakes gord makes per host.
+With --rtt MS it does all of that twice, side by side: on plain loopback,
+and with each host behind a relay that gives it a network round trip of MS
+ms (each direction delayed by half, and a new connection's opening by one
+round trip, as TCP's handshake costs). On this rig the 20 sshd share the
+machine's cores with the loop, which no real fleet does; the round trip is
+what a real fleet adds. The relay is userspace (asyncio, in this process, so
+its CPU is not counted on either side) because this kernel has no netem
+(CONFIG_NET_SCH_NETEM and CONFIG_NET_SCH_PRIO are off, and it loads no
+modules); it touches no port but its own.
 Standard library only. Needs root (sshd logs in as root with the rig's key).
 """
-import argparse, os, resource, shutil, signal, socket, subprocess, sys, tempfile, time
+import argparse, asyncio, os, resource, shutil, signal, socket, subprocess, sys, tempfile, threading, time
 
 
 def free_port():
@@ -28,24 +37,111 @@ def keygen(path):
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", path], check=True)
 
 
+class Relay:
+    """Loopback TCP relays, one per target port, that delay every byte by
+    half a round trip each way (order kept, pipelined) and a new connection
+    by a whole one. Runs an asyncio loop in a daemon thread; stop() closes
+    every listener and connection."""
+
+    def __init__(self, targets, rtt_ms):
+        self.half = rtt_ms / 2000.0
+        self.rtt = rtt_ms / 1000.0
+        self.loop = asyncio.new_event_loop()
+        self.servers = []
+        self.ports = []
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        for target in targets:
+            server = asyncio.run_coroutine_threadsafe(self._listen(target), self.loop).result()
+            self.servers.append(server)
+            self.ports.append(server.sockets[0].getsockname()[1])
+
+    async def _listen(self, target):
+        return await asyncio.start_server(lambda r, w: self._serve(r, w, target), "127.0.0.1", 0)
+
+    async def _pipe(self, reader, writer):
+        queue = asyncio.Queue()
+
+        async def read():
+            while True:
+                data = await reader.read(65536)
+                queue.put_nowait((time.monotonic() + self.half, data))
+                if not data:
+                    return
+
+        async def write():
+            while True:
+                due, data = await queue.get()
+                wait = due - time.monotonic()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                if not data:
+                    if writer.can_write_eof():
+                        writer.write_eof()
+                    return
+                writer.write(data)
+                await writer.drain()
+
+        try:
+            await asyncio.gather(read(), write())
+        except (OSError, asyncio.CancelledError):
+            pass
+
+    async def _serve(self, client_r, client_w, target):
+        try:
+            await asyncio.sleep(self.rtt)
+            server_r, server_w = await asyncio.open_connection("127.0.0.1", target)
+        except (OSError, asyncio.CancelledError):
+            client_w.close()
+            return
+        try:
+            await asyncio.gather(self._pipe(client_r, server_w), self._pipe(server_r, client_w))
+        except asyncio.CancelledError:
+            pass
+        finally:
+            for w in (client_w, server_w):
+                w.close()
+
+    def stop(self):
+        async def close():
+            for server in self.servers:
+                server.close()
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+        asyncio.run_coroutine_threadsafe(close(), self.loop).result(5)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(5)
+
+
+def interrupted(*_):
+    raise KeyboardInterrupt
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--gord", default="target/release/gord")
     ap.add_argument("--hosts", type=int, default=20)
     ap.add_argument("--jobs", type=int, default=8)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--rtt", type=float, default=0,
+                    help="also measure with this network round trip (ms) per host, side by side")
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="gord-remote-bench-")
     os.chmod(tmp, 0o755)
     os.makedirs("/run/sshd", exist_ok=True)
     daemons = []
+    relay = None
+    # Ctrl-C raises KeyboardInterrupt; a TERM does the same, so `finally` always runs.
+    signal.signal(signal.SIGTERM, interrupted)
     try:
         key = os.path.join(tmp, "id_ed25519")
         keygen(key)
         shutil.copy(key + ".pub", os.path.join(tmp, "authorized_keys"))
         known = os.path.join(tmp, "known_hosts")
-        config = []
-        known_lines = []
+        ports, host_keys = [], []
         for i in range(args.hosts):
             hk = os.path.join(tmp, f"host{i}_key")
             keygen(hk)
@@ -58,22 +154,34 @@ def main():
                         "PermitRootLogin prohibit-password\nMaxStartups 100\nLogLevel INFO\n"
                         "SetEnv PATH=/usr/local/go/bin:/root/go/bin:/usr/local/bin:/usr/bin:/bin\n")
             daemons.append(subprocess.Popen(["/usr/sbin/sshd", "-D", "-e", "-f", cfg, "-E", cfg + ".log"]))
-            pub = open(hk + ".pub").read().split()
-            known_lines.append(f"[127.0.0.1]:{port} {pub[0]} {pub[1]}\n")
-            config.append(f"Host h{i}\n  HostName 127.0.0.1\n  Port {port}\n  User root\n"
-                          f"  IdentityFile {key}\n  IdentitiesOnly yes\n  UserKnownHostsFile {known}\n"
-                          "  GlobalKnownHostsFile /dev/null\n")
+            ports.append(port)
+            host_keys.append(open(hk + ".pub").read().split())
             for _ in range(500):
                 try:
                     socket.create_connection(("127.0.0.1", port), 0.1).close()
                     break
                 except OSError:
                     time.sleep(0.01)
-        open(known, "w").writelines(known_lines)
-        conf = os.path.join(tmp, "ssh_config")
-        open(conf, "w").write("".join(config))
-        cm_conf = os.path.join(tmp, "ssh_config_cm")
-        open(cm_conf, "w").write(f"Host *\n  ControlMaster auto\n  ControlPath {tmp}/cm-%C\n  ControlPersist 30\n" + "".join(config))
+        if args.rtt > 0:
+            relay = Relay(ports, args.rtt)
+        # Every port a host may be reached on (its sshd's, its relay's) is known.
+        with open(known, "w") as f:
+            for i, pub in enumerate(host_keys):
+                for port in [ports[i]] + ([relay.ports[i]] if relay else []):
+                    f.write(f"[127.0.0.1]:{port} {pub[0]} {pub[1]}\n")
+
+        def write_configs(name, host_ports):
+            config = "".join(
+                f"Host h{i}\n  HostName 127.0.0.1\n  Port {port}\n  User root\n"
+                f"  IdentityFile {key}\n  IdentitiesOnly yes\n  UserKnownHostsFile {known}\n"
+                "  GlobalKnownHostsFile /dev/null\n"
+                for i, port in enumerate(host_ports))
+            conf = os.path.join(tmp, f"ssh_config_{name}")
+            open(conf, "w").write(config)
+            cm_conf = os.path.join(tmp, f"ssh_config_{name}_cm")
+            open(cm_conf, "w").write(f"Host *\n  ControlMaster auto\n  ControlPath {tmp}/cm-%C\n  ControlPersist 30\n" + config)
+            return conf, cm_conf
+
         env = dict(os.environ)
         for k in ("SSH_AUTH_SOCK", "SSH_ASKPASS", "DISPLAY"):
             env.pop(k, None)
@@ -111,51 +219,76 @@ def main():
             r = resource.getrusage(resource.RUSAGE_CHILDREN)
             return r.ru_utime + r.ru_stime
 
-        cpu = {"gord": [0.0, 0.0], "loop": [0.0, 0.0]}
-        gord_times, loop_times = [], []
-        before = logins()
-        handshakes = None
-        for _ in range(args.runs):
-            r0, l0 = sshd_cpu(), local_cpu()
-            ms, code = timed([args.gord, "remote", "check", "--all", "--jobs", str(args.jobs), "-F", conf, "--timeout", "10"])
-            time.sleep(0.3)  # let the daemons reap their last children
-            cpu["gord"][0] += local_cpu() - l0
-            cpu["gord"][1] += sshd_cpu() - r0
-            if code not in (0, 1):
-                sys.exit(f"gord failed with {code}")
-            gord_times.append(ms)
-            if handshakes is None:
-                handshakes = (logins() - before) / args.hosts
-            r0, l0 = sshd_cpu(), local_cpu()
-            t = time.perf_counter()
-            for i in range(args.hosts):
-                _, code = timed(["ssh", "-F", conf, "-o", "BatchMode=yes", f"h{i}", "true"])
-                if code != 0:
-                    sys.exit(f"ssh h{i} true failed with {code}")
-            loop_times.append((time.perf_counter() - t) * 1000)
-            time.sleep(0.3)
-            cpu["loop"][0] += local_cpu() - l0
-            cpu["loop"][1] += sshd_cpu() - r0
-        one = sorted(timed([args.gord, "remote", "check", "h0", "-F", conf, "--timeout", "10"])[0] for _ in range(args.runs))[args.runs // 2]
-        first, _ = timed(["ssh", "-F", cm_conf, "-o", "BatchMode=yes", "h0", "true"])
-        second, _ = timed(["ssh", "-F", cm_conf, "-o", "BatchMode=yes", "h0", "true"])
-        subprocess.run(["ssh", "-F", cm_conf, "-O", "exit", "h0"], env=env, stderr=subprocess.DEVNULL)
         med = lambda xs: sorted(xs)[len(xs) // 2]
-        g, l = med(gord_times), med(loop_times)
+
+        def measure(conf, cm_conf):
+            cpu = {"gord": [0.0, 0.0], "loop": [0.0, 0.0]}
+            gord_times, loop_times = [], []
+            before = logins()
+            handshakes = None
+            for _ in range(args.runs):
+                r0, l0 = sshd_cpu(), local_cpu()
+                ms, code = timed([args.gord, "remote", "check", "--all", "--jobs", str(args.jobs), "-F", conf, "--timeout", "10"])
+                time.sleep(0.3)  # let the daemons reap their last children
+                cpu["gord"][0] += local_cpu() - l0
+                cpu["gord"][1] += sshd_cpu() - r0
+                if code not in (0, 1):
+                    sys.exit(f"gord failed with {code}")
+                gord_times.append(ms)
+                if handshakes is None:
+                    handshakes = (logins() - before) / args.hosts
+                r0, l0 = sshd_cpu(), local_cpu()
+                t = time.perf_counter()
+                for i in range(args.hosts):
+                    _, code = timed(["ssh", "-F", conf, "-o", "BatchMode=yes", f"h{i}", "true"])
+                    if code != 0:
+                        sys.exit(f"ssh h{i} true failed with {code}")
+                loop_times.append((time.perf_counter() - t) * 1000)
+                time.sleep(0.3)
+                cpu["loop"][0] += local_cpu() - l0
+                cpu["loop"][1] += sshd_cpu() - r0
+            one = med([timed([args.gord, "remote", "check", "h0", "-F", conf, "--timeout", "10"])[0] for _ in range(args.runs)])
+            first, _ = timed(["ssh", "-F", cm_conf, "-o", "BatchMode=yes", "h0", "true"])
+            second, _ = timed(["ssh", "-F", cm_conf, "-o", "BatchMode=yes", "h0", "true"])
+            subprocess.run(["ssh", "-F", cm_conf, "-O", "exit", "h0"], env=env, stderr=subprocess.DEVNULL)
+            per = lambda side, i: cpu[side][i] / args.runs / args.hosts * 1000
+            return {"gord": med(gord_times), "loop": med(loop_times), "handshakes": handshakes,
+                    "cpu_client": (per("gord", 0), per("loop", 0)), "cpu_server": (per("gord", 1), per("loop", 1)),
+                    "one": one, "first": first, "second": second}
+
+        plain = measure(*write_configs("plain", ports))
         print(f"metric | gord | peer | ratio")
-        print(f"{args.hosts} hosts, every check (--jobs {args.jobs}) vs `ssh HOST true` loop, median of {args.runs} (ms) | {g:.0f} | {l:.0f} | {g / l:.2f}x ({l / g:.2f} times as fast)")
-        print(f"SSH handshakes per host (sshd logins during one gord run) | {handshakes:.1f} | 1 | {handshakes:.2f}x")
-        per = lambda side, i: cpu[side][i] / args.runs / args.hosts * 1000
-        print(f"CPU per host, client side: gord and its ssh vs `ssh HOST true` (ms) | {per('gord', 0):.0f} | {per('loop', 0):.0f} | {per('gord', 0) / per('loop', 0):.2f}x")
-        print(f"CPU per host, server side: sshd and what it ran (ms) | {per('gord', 1):.0f} | {per('loop', 1):.0f} | {per('gord', 1) / per('loop', 1):.2f}x")
-        print(f"one host's full check, median (ms) | {one:.0f} | {l / args.hosts:.0f} (one `ssh HOST true`) | {one / (l / args.hosts):.2f}x")
-        print(f"ControlMaster: first vs second `ssh HOST true` (ms) | {second:.1f} (second) | {first:.1f} (first) | {second / first:.2f}x")
+        print_rows(plain, args, "")
+        if relay:
+            slow = measure(*write_configs("rtt", relay.ports))
+            print()
+            print(f"with a {args.rtt:g} ms round trip per host (userspace relay; plain loopback above):")
+            print(f"metric | gord | peer | ratio")
+            print_rows(slow, args, f" [RTT {args.rtt:g} ms]")
+            print()
+            print(f"fleet, side by side | plain loopback | RTT {args.rtt:g} ms")
+            print(f"gord remote check --all --jobs {args.jobs} (ms) | {plain['gord']:.0f} | {slow['gord']:.0f}")
+            print(f"sequential `ssh HOST true` loop (ms) | {plain['loop']:.0f} | {slow['loop']:.0f}")
+            print(f"gord is this many times as fast as the loop | {plain['loop'] / plain['gord']:.2f}x | {slow['loop'] / slow['gord']:.2f}x")
     finally:
+        if relay:
+            relay.stop()
         for d in daemons:
             d.send_signal(signal.SIGTERM)
         for d in daemons:
             d.wait()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def print_rows(m, args, label):
+    g, l = m["gord"], m["loop"]
+    print(f"{args.hosts} hosts, every check (--jobs {args.jobs}) vs `ssh HOST true` loop, median of {args.runs} (ms){label} | {g:.0f} | {l:.0f} | {g / l:.2f}x ({l / g:.2f} times as fast)")
+    print(f"SSH handshakes per host (sshd logins during one gord run){label} | {m['handshakes']:.1f} | 1 | {m['handshakes']:.2f}x")
+    (gc, lc), (gs, ls) = m["cpu_client"], m["cpu_server"]
+    print(f"CPU per host, client side: gord and its ssh vs `ssh HOST true` (ms){label} | {gc:.0f} | {lc:.0f} | {gc / lc:.2f}x")
+    print(f"CPU per host, server side: sshd and what it ran (ms){label} | {gs:.0f} | {ls:.0f} | {gs / ls:.2f}x")
+    print(f"one host's full check, median (ms){label} | {m['one']:.0f} | {l / args.hosts:.0f} (one `ssh HOST true`) | {m['one'] / (l / args.hosts):.2f}x")
+    print(f"ControlMaster: first vs second `ssh HOST true` (ms){label} | {m['second']:.1f} (second) | {m['first']:.1f} (first) | {m['second'] / m['first']:.2f}x")
 
 
 if __name__ == "__main__":

@@ -126,7 +126,13 @@ function buildSidecar(target, env) {
   const locked = existsSync(path.join(root, "Cargo.lock")) ? ["--locked"] : [];
   const triple = target.glibc ? `${target.triple}.${target.glibc}` : target.triple;
   const subcommand = target.tool === "zigbuild" ? "zigbuild" : "build";
-  run("cargo", [subcommand, "--release", "-p", "gord", ...locked, "--target", triple], { ...env, ...target.env });
+  // OPENSSL_NO_VENDOR=0: each sidecar carries its own static OpenSSL, built from source for its
+  // target (.cargo/config.toml has builds for this machine use the system's).
+  run("cargo", [subcommand, "--release", "-p", "gord", ...locked, "--target", triple], {
+    ...env,
+    OPENSSL_NO_VENDOR: "0",
+    ...target.env,
+  });
 }
 
 function packageExtension(extension, target, sidecar) {

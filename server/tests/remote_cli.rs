@@ -365,10 +365,20 @@ fn a_host_costs_two_handshakes_the_probes_and_one_master_every_ssh_run_shares() 
     assert_eq!(host["summary"]["goReady"], "yes", "{host:#}\n{stderr}");
     assert!(host["control"]["secondConnectionMs"].is_u64(), "{host:#}");
     // The libssh2 probe's connection (host key, methods, its own landing)
-    // and the master's: the script and the second connection are sessions
-    // over the master, and forwarding was the probe's.
+    // and the master's: the script (which says where it landed) and the
+    // forward (the timed second connection) are sessions over the master.
     assert_eq!(host["connect"]["connections"], 2, "{host:#}");
     assert_eq!(rig.logins_to(port), 2, "{}", rig.sshd_log(port));
+    // Two commands ran on the host: the probe's landing and the script,
+    // which says where it landed itself; the forward starts no shell.
+    assert_eq!(
+        rig.sshd_log(port)
+            .matches("Starting session: command")
+            .count(),
+        2,
+        "{}",
+        rig.sshd_log(port)
+    );
     // Both landed on this machine: no login-node finding, and within budget.
     assert_eq!(
         host["connect"]["probeLanded"], host["connect"]["sessionLanded"],
@@ -1079,4 +1089,124 @@ fn a_server_process_of_an_older_build_is_an_orphan_and_the_newest_builds_is_not(
         rig::processes_mentioning("c0mmit/node"),
         Vec::<String>::new()
     );
+}
+
+#[test]
+fn egress_through_a_tunnelling_proxy_or_none_is_quiet_a_refusing_proxy_and_a_dead_goproxy_are_named(
+) {
+    if !rig::is_root() || !std::path::Path::new("/usr/bin/openssl").exists() {
+        skip::skip(
+            "remote_cli egress",
+            "needs root (login users) and /usr/bin/openssl (the loopback TLS server)",
+        );
+        return;
+    }
+    let mut rig = Rig::new();
+    let (tls, cert) = rig.tls_server();
+    let tunnels = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let good_proxy = rig.connect_proxy(true, std::sync::Arc::clone(&tunnels));
+    let refusing = rig.connect_proxy(false, std::sync::Arc::clone(&tunnels));
+    let closed = free_port();
+    // The proxy is set in .bashrc above Debian's interactive guard: the part
+    // a non-login `ssh HOST command` reads.
+    let bashrc = |exports: &str| {
+        format!("{exports}\ncase $- in\n    *i*) ;;\n      *) return;;\nesac\nexport HTTPS_PROXY=http://127.0.0.1:9\n")
+    };
+    rig.login_user("gordnet", "/bin/bash", &[(".bashrc", &bashrc(""))]);
+    let proxied = format!("export HTTPS_PROXY=http://127.0.0.1:{good_proxy}");
+    rig.login_user("gordproxy", "/bin/bash", &[(".bashrc", &bashrc(&proxied))]);
+    let refused = format!("export https_proxy=http://127.0.0.1:{refusing}");
+    rig.login_user("gordrefuse", "/bin/bash", &[(".bashrc", &bashrc(&refused))]);
+    let dead = format!("export GOPROXY=http://127.0.0.1:{closed}/mirror,direct");
+    rig.login_user("gordnoroute", "/bin/bash", &[(".bashrc", &bashrc(&dead))]);
+    let port = rig.start_sshd("egress", &[GO_PATH_ENV]);
+    rig.trust_sshd(port);
+    let identity = format!("IdentityFile {}", rig.client_key.display());
+    for alias in ["net", "proxy", "refuse", "noroute"] {
+        let user = format!("User gord{alias}");
+        rig.host(alias, port, &[&user, &identity]);
+    }
+    rig.egress_targets =
+        format!("server=https://127.0.0.1:{tls}/ marketplace=https://127.0.0.1:{tls}/");
+    rig.egress_cacert = Some(cert);
+    let (report, _, took, stderr) = rig.gord_check(&["--all", "--timeout", "5"]);
+    let egress_codes = |alias: &str| -> Vec<String> {
+        host_codes(&report, alias)
+            .into_iter()
+            .filter(|c| ["RMT010", "RMT032", "RMT033"].contains(&c.as_str()))
+            .collect()
+    };
+    let hosts_json = report["hosts"].as_array().unwrap();
+    let host = |alias: &str| hosts_json.iter().find(|h| h["host"] == alias).unwrap();
+    for quiet in ["net", "proxy"] {
+        assert_eq!(
+            egress_codes(quiet),
+            Vec::<String>::new(),
+            "{:#}\n{stderr}",
+            host(quiet)
+        );
+        let probes = host(quiet)["remote"]["egress"]["probes"]
+            .as_array()
+            .unwrap();
+        let reached: Vec<&str> = probes
+            .iter()
+            .filter(|p| p["result"] == "reached")
+            .map(|p| p["what"].as_str().unwrap())
+            .collect();
+        assert_eq!(reached, ["server", "marketplace"], "{probes:#?}");
+        // Go's own hosts are not on loopback: named, never asked.
+        assert!(
+            probes
+                .iter()
+                .filter(|p| p["result"] == "skipped")
+                .any(|p| p["url"] == "https://proxy.golang.org"),
+            "{probes:#?}"
+        );
+    }
+    assert_eq!(
+        host("proxy")["remote"]["egress"]["proxyVars"][0],
+        serde_json::json!({"name": "HTTPS_PROXY", "value": format!("http://127.0.0.1:{good_proxy}")})
+    );
+    assert_eq!(
+        tunnels.load(std::sync::atomic::Ordering::SeqCst),
+        2,
+        "the proxied host's two requests went through the proxy, the direct host's did not"
+    );
+    assert_eq!(egress_codes("refuse"), ["RMT033"], "{:#}", host("refuse"));
+    let rmt033 = crate::common::entry(&host("refuse")["findings"], "code", "RMT033");
+    assert_eq!(
+        str_of(&rmt033["message"]),
+        format!(
+            "the proxy of refuse's non-login shell refuses to tunnel (CONNECT) to the VS Code server download https://127.0.0.1:{tls}/ (HTTP 403), the extension marketplace https://127.0.0.1:{tls}/ (HTTP 403): through the proxy https_proxy=http://127.0.0.1:{refusing}"
+        )
+    );
+    assert_eq!(rmt033["status"], "error");
+    assert!(str_of(&rmt033["fix"]["title"]).contains("remote.SSH.localServerDownload"));
+    assert_eq!(egress_codes("noroute"), ["RMT032"], "{:#}", host("noroute"));
+    let rmt032 = crate::common::entry(&host("noroute")["findings"], "code", "RMT032");
+    let message = str_of(&rmt032["message"]);
+    assert!(
+        message.starts_with(&format!(
+            "noroute cannot reach GOPROXY http://127.0.0.1:{closed}/mirror (curl: (7) Failed to connect to 127.0.0.1 port {closed}"
+        )),
+        "{message}"
+    );
+    assert!(
+        message.contains(&format!(
+            "the Go toolchain download http://127.0.0.1:{closed}/mirror/golang.org/toolchain/@v/list"
+        )),
+        "{message}"
+    );
+    assert!(message.contains("with no proxy set"), "{message}");
+    let fix = str_of(&rmt032["fix"]["title"]);
+    assert!(
+        fix.contains("GOPROXY") && fix.contains("gord preload"),
+        "{fix}"
+    );
+    assert!(
+        !fix.contains("localServerDownload"),
+        "the server was reached: {fix}"
+    );
+    // Four hosts side by side, each request bounded: well inside a check's time.
+    assert!(took < Duration::from_secs(30), "{took:?}");
 }

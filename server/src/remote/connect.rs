@@ -16,11 +16,7 @@ pub const DEFAULT_CONNECT_TIMEOUT_SECS: u64 = 15;
 /// Run with `sh -s` on a connection: which machine it landed on. The
 /// machine id (systemd's, else D-Bus's) and the host name, from PATH's
 /// `hostname`, else `uname -n`.
-pub const LANDING_SCRIPT: &str = r#"exec 2>/dev/null
-id=$(cat /etc/machine-id || cat /var/lib/dbus/machine-id)
-name=$(hostname || uname -n)
-printf '__gord_machine_id=%s\n__gord_hostname=%s\n' "$id" "$name"
-"#;
+pub const LANDING_SCRIPT: &str = concat!("exec 2>/dev/null\n", landing_lines!());
 
 /// Longest machine id or host name kept.
 const MAX_FIELD: usize = 256;

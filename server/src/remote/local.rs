@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use futures::future::BoxFuture;
 
+use super::egress::Mode;
 use super::rules;
 use super::script::{parse_facts, RemoteFacts, REMOTE_SCRIPT};
 use crate::check::{CheckContext, Environment, Outcome};
@@ -84,11 +85,13 @@ pub fn remote_window_evidence(window: &WindowFacts) -> Vec<String> {
 }
 
 /// The script run here: `/bin/sh -c SCRIPT` (the fixed script, no user
-/// data), HOME from `home` when given, stdin closed, bounded in time and
-/// output.
-pub fn local_spec(home: Option<&Path>) -> CommandSpec {
+/// data; the egress words, checked, as its arguments), HOME from `home`
+/// when given, stdin closed, bounded in time and output.
+pub fn local_spec(home: Option<&Path>, egress: &Mode) -> CommandSpec {
+    // `sh -c SCRIPT NAME ARGS…`: NAME is $0, the egress words $1….
     let spec = CommandSpec::new("/bin/sh")
-        .args(["-c", REMOTE_SCRIPT])
+        .args(["-c", REMOTE_SCRIPT, "sh"])
+        .args(egress.script_args())
         .timeout(LOCAL_LIMIT)
         .output_cap(OUTPUT_CAP);
     match home {
@@ -101,9 +104,10 @@ pub fn local_spec(home: Option<&Path>) -> CommandSpec {
 pub async fn collect_local(
     runner: &dyn ProcessRunner,
     home: Option<&Path>,
+    egress: &Mode,
 ) -> Result<RemoteFacts, String> {
     let out = runner
-        .run(local_spec(home))
+        .run(local_spec(home, egress))
         .await
         .map_err(|e| e.to_string())?;
     let facts = parse_facts(&out.stdout_text());
@@ -195,7 +199,8 @@ pub fn rmt020_this_machine(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
             );
         }
         let home = ctx.env.home();
-        match collect_local(ctx.runner.as_ref(), home.as_deref()).await {
+        let egress = Mode::from_env(&ctx.env);
+        match collect_local(ctx.runner.as_ref(), home.as_deref(), &egress).await {
             Ok(facts) => judge(&evidence, &facts),
             Err(error) => Outcome::error(format!(
                 "the remote script could not run on this machine: {error}"
@@ -208,6 +213,12 @@ pub fn rmt020_this_machine(ctx: &CheckContext) -> BoxFuture<'_, Outcome> {
 mod tests {
     use super::*;
     use crate::exec::SystemRunner;
+
+    /// No request leaves this machine: no fixed targets, and Go's own
+    /// (proxy.golang.org, sum.golang.org) are skipped as not on loopback.
+    fn offline() -> Mode {
+        Mode::from_vars(Some(""), None)
+    }
 
     #[test]
     fn a_window_is_remote_when_the_server_left_a_trace() {
@@ -238,7 +249,7 @@ mod tests {
     #[tokio::test]
     async fn this_machines_facts_come_through_the_same_script_and_parser() {
         let home = tempfile::tempdir().unwrap();
-        let facts = collect_local(&SystemRunner, Some(home.path()))
+        let facts = collect_local(&SystemRunner, Some(home.path()), &offline())
             .await
             .unwrap();
         assert!(facts.complete);
@@ -272,7 +283,7 @@ mod tests {
         // tool would give is unknown, which is no finding of its own.
         let home = tempfile::tempdir().unwrap();
         let out = SystemRunner
-            .run(local_spec(Some(home.path())).env("PATH", "/nonexistent"))
+            .run(local_spec(Some(home.path()), &offline()).env("PATH", "/nonexistent"))
             .await
             .unwrap();
         let facts = parse_facts(&out.stdout_text());
@@ -292,7 +303,7 @@ mod tests {
     async fn an_rc_file_that_execs_another_shell_is_judged_here_as_on_a_remote() {
         let home = tempfile::tempdir().unwrap();
         std::fs::write(home.path().join(".bashrc"), "export EDITOR=vi\nexec zsh\n").unwrap();
-        let facts = collect_local(&SystemRunner, Some(home.path()))
+        let facts = collect_local(&SystemRunner, Some(home.path()), &offline())
             .await
             .unwrap();
         let outcome = judge(&[String::from("test")], &facts);
@@ -306,5 +317,232 @@ mod tests {
         assert!(rmt023.message.starts_with("~/.bashrc:2 on this machine"));
         assert_eq!(rmt023.subject, crate::finding::Subject::Workspace);
         assert!(!codes.contains(&"RMT017"), "the GO checks report the tools");
+    }
+
+    /// Writes an executable shell script `name` into `dir`.
+    fn fake(dir: &Path, name: &str, body: &str) {
+        let path = dir.join(name);
+        std::fs::write(&path, format!("#!/bin/sh\n{body}")).unwrap();
+        crate::platform::fs::set_mode(&path, 0o755).unwrap();
+    }
+
+    #[tokio::test]
+    async fn go_is_asked_once_for_its_environment_and_once_for_every_tools_build_info() {
+        let home = tempfile::tempdir().unwrap();
+        let bin = home.path().join("bin");
+        std::fs::create_dir(&bin).unwrap();
+        let log = home.path().join("go-calls");
+        // A `go` that logs its arguments, answers `go env` in the order
+        // asked, and gives gopls and dlv build info; golangci-lint's is a
+        // devel build, so that tool alone is run for its version.
+        fake(
+            &bin,
+            "go",
+            &format!(
+                r#"printf '%s\n' "$*" >> '{}'
+case $1 in
+  env) printf 'go1.99.1\nlinux\namd64\n/g/path\n/g/path/pkg/mod\n/g/cache\n/g/tmp\n' ;;
+  version)
+    shift 2
+    for f in "$@"; do
+      printf '%s: go1.99.1\n' "$f"
+      case $f in
+        */gopls) printf '\tpath\tgolang.org/x/tools/gopls\n\tmod\tgolang.org/x/tools/gopls\tv0.99.0\th1:x=\n' ;;
+        */dlv) printf '\tpath\tgithub.com/go-delve/delve/cmd/dlv\n\tmod\tgithub.com/go-delve/delve\tv1.99.2\th1:y=\n' ;;
+        *) printf '\tpath\tgithub.com/golangci/golangci-lint/v2/cmd/golangci-lint\n\tmod\tgithub.com/golangci/golangci-lint/v2\t(devel)\t\n' ;;
+      esac
+    done ;;
+esac
+"#,
+                log.display()
+            ),
+        );
+        fake(&bin, "gopls", "echo ran gopls\n");
+        fake(&bin, "dlv", "echo ran dlv\n");
+        fake(
+            &bin,
+            "golangci-lint",
+            "echo 'golangci-lint has version 9.9.9 built from source'\n",
+        );
+        let path = format!("{}:/usr/bin:/bin", bin.display());
+        let out = SystemRunner
+            .run(local_spec(Some(home.path()), &offline()).env("PATH", &path))
+            .await
+            .unwrap();
+        let facts = parse_facts(&out.stdout_text());
+        assert!(facts.complete, "{}", out.stdout_text());
+        assert_eq!(
+            facts.go_version.as_deref(),
+            Some("go version go1.99.1 linux/amd64")
+        );
+        assert_eq!(facts.gopath.as_deref(), Some("/g/path"));
+        assert_eq!(facts.gomodcache.as_deref(), Some("/g/path/pkg/mod"));
+        let gotmpdir = facts.temp_dirs.iter().find(|d| d.which == "GOTMPDIR");
+        assert_eq!(gotmpdir.map(|d| d.path.as_str()), Some("/g/tmp"));
+        let versions: Vec<(&str, Option<&str>)> = facts
+            .tools
+            .iter()
+            .map(|t| (t.name.as_str(), t.version.as_deref()))
+            .collect();
+        assert_eq!(
+            versions,
+            [
+                ("gopls", Some("golang.org/x/tools/gopls v0.99.0")),
+                ("dlv", Some("1.99.2")),
+                (
+                    "golangci-lint",
+                    Some("golangci-lint has version 9.9.9 built from source")
+                ),
+            ]
+        );
+        let calls = std::fs::read_to_string(&log).unwrap();
+        let calls: Vec<&str> = calls
+            .lines()
+            .map(|l| l.split(' ').next().unwrap_or(""))
+            .collect();
+        assert_eq!(calls, ["env", "version"], "{calls:?}");
+        let version_args = std::fs::read_to_string(&log).unwrap();
+        assert!(
+            version_args.contains("version -m ")
+                && ["gopls", "dlv", "golangci-lint"]
+                    .iter()
+                    .all(|t| version_args.contains(&format!("/bin/{t}"))),
+            "{version_args}"
+        );
+    }
+
+    #[tokio::test]
+    async fn the_script_says_where_it_ran_as_the_landing_script_does() {
+        use super::super::connect::{parse_landing, LANDING_SCRIPT};
+        let home = tempfile::tempdir().unwrap();
+        let script = SystemRunner
+            .run(local_spec(Some(home.path()), &offline()))
+            .await
+            .unwrap();
+        let landing = SystemRunner
+            .run(CommandSpec::new("/bin/sh").args(["-c", LANDING_SCRIPT]))
+            .await
+            .unwrap();
+        let here = parse_landing(&landing.stdout_text());
+        assert!(
+            here.as_ref().is_some_and(|l| l.hostname.is_some()),
+            "{here:?}"
+        );
+        assert_eq!(parse_landing(&script.stdout_text()), here);
+        // Inside the markers: nothing counts as start-up output.
+        assert_eq!(parse_facts(&script.stdout_text()).startup_output, None);
+    }
+
+    /// A loopback HTTP server answering every request with 204; its port.
+    fn http_204() -> u16 {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            for mut stream in listener.incoming().flatten() {
+                let mut request = [0_u8; 4096];
+                let _ = stream.read(&mut request);
+                let _ = stream.write_all(b"HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n");
+            }
+        });
+        port
+    }
+
+    #[tokio::test]
+    async fn egress_is_checked_here_as_on_a_remote_and_an_unreachable_goproxy_is_named() {
+        let open = http_204();
+        // A port that was free a moment ago: nothing listens there.
+        let closed = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let home = tempfile::tempdir().unwrap();
+        let targets =
+            format!("server=http://127.0.0.1:{open}/ goproxy=http://127.0.0.1:{closed}/mirror");
+        let mode = Mode::from_vars(Some(&targets), None);
+        let facts = collect_local(&SystemRunner, Some(home.path()), &mode)
+            .await
+            .unwrap();
+        let egress = facts.egress.clone().unwrap();
+        let seen: Vec<(&str, &str, bool)> = egress
+            .probes
+            .iter()
+            .map(|p| {
+                (
+                    p.what.as_str(),
+                    p.url.as_str(),
+                    matches!(
+                        p.outcome,
+                        super::super::egress::EgressOutcome::Reached { status: 204 }
+                    ),
+                )
+            })
+            .filter(|(_, url, _)| url.starts_with("http://127.0.0.1:"))
+            .collect();
+        let server = format!("http://127.0.0.1:{open}/");
+        let mirror = format!("http://127.0.0.1:{closed}/mirror");
+        assert!(
+            seen.contains(&("server", server.as_str(), true)),
+            "{egress:#?}"
+        );
+        assert!(
+            seen.contains(&("goproxy", mirror.as_str(), false)),
+            "{egress:#?}"
+        );
+        let outcome = judge(&[String::from("test")], &facts);
+        let rmt032 = outcome
+            .findings
+            .iter()
+            .find(|f| f.code == "RMT032")
+            .unwrap_or_else(|| panic!("{outcome:#?}"));
+        assert!(
+            rmt032
+                .message
+                .starts_with(&format!("this machine cannot reach GOPROXY {mirror} (")),
+            "{}",
+            rmt032.message
+        );
+        assert!(!rmt032.message.contains(&server), "{}", rmt032.message);
+        assert!(
+            rmt032.fix().unwrap().title.contains("gord preload"),
+            "{:?}",
+            rmt032.fixes
+        );
+        assert!(outcome.detail.unwrap_or_default().contains("RMT032"));
+    }
+
+    #[tokio::test]
+    async fn without_curl_wget_makes_the_requests_and_reads_the_status() {
+        if !Path::new("/usr/bin/wget").exists() {
+            eprintln!("skipped: no /usr/bin/wget");
+            return;
+        }
+        // PATH: everything of /usr/bin but curl.
+        let bin = tempfile::tempdir().unwrap();
+        for entry in std::fs::read_dir("/usr/bin").unwrap().flatten() {
+            if entry.file_name() != "curl" {
+                let _ =
+                    std::os::unix::fs::symlink(entry.path(), bin.path().join(entry.file_name()));
+            }
+        }
+        let open = http_204();
+        let home = tempfile::tempdir().unwrap();
+        let targets = format!("server=http://127.0.0.1:{open}/");
+        let out = SystemRunner
+            .run(
+                local_spec(Some(home.path()), &Mode::from_vars(Some(&targets), None))
+                    .env("PATH", bin.path().as_os_str()),
+            )
+            .await
+            .unwrap();
+        let facts = parse_facts(&out.stdout_text());
+        let egress = facts.egress.unwrap();
+        assert_eq!(egress.tool.as_deref(), Some("wget"));
+        assert_eq!(
+            egress.probes[0].outcome,
+            super::super::egress::EgressOutcome::Reached { status: 204 },
+            "{egress:#?}"
+        );
     }
 }

@@ -15,7 +15,22 @@
 //! the run: every `ssh` child is killed with its process group, and a blocked
 //! libssh2 call is woken by shutting its socket.
 
+/// The shell lines that say where a connection landed: the machine id
+/// (systemd's, else D-Bus's) and the host name (from PATH's `hostname`,
+/// else `uname -n`), as `__gord_machine_id=` and `__gord_hostname=` lines.
+/// Shared by [`connect::LANDING_SCRIPT`] (the probe's own channel) and
+/// [`script::REMOTE_SCRIPT`] (the script's session over the master).
+macro_rules! landing_lines {
+    () => {
+        r#"id=$(cat /etc/machine-id || cat /var/lib/dbus/machine-id)
+name=$(hostname || uname -n)
+printf '__gord_machine_id=%s\n__gord_hostname=%s\n' "$id" "$name"
+"#
+    };
+}
+
 pub mod connect;
+pub mod egress;
 pub mod keyfile;
 pub mod local;
 pub mod model;
@@ -59,6 +74,8 @@ pub struct RemoteCheckOptions {
     /// Remote-SSH's `remote.SSH.connectTimeout`: connecting to a host may
     /// take this long before `RMT040` (a measure, not a limit).
     pub connect_budget: Duration,
+    /// Which hosts the egress check asks (tests: loopback only).
+    pub egress: egress::Mode,
 }
 
 impl Default for RemoteCheckOptions {
@@ -71,6 +88,7 @@ impl Default for RemoteCheckOptions {
             runner: Arc::new(SystemRunner),
             allow_match_exec: false,
             connect_budget: Duration::from_secs(connect::DEFAULT_CONNECT_TIMEOUT_SECS),
+            egress: egress::Mode::from_process_env(),
         }
     }
 }
@@ -221,15 +239,16 @@ pub async fn check_host(
     let limit = options.timeout.max(step) * 3;
     let dir =
         system::control_dir().map_err(|e| format!("cannot make gord's control directory: {e}"));
+    let has_master = dir.is_ok();
     let (mut control, mut remote, mut remote_error, mut forwarding) = (None, None, None, None);
     let (mut system_login, mut session_landed) = (None, None);
-    // A block, so the master's future (and so its process) ends before its
-    // directory is removed.
+    // The master owns its directory and removes it before its process is
+    // killed (see `system::Master`).
     let (probe, connections) = {
         let master = async {
-            match &dir {
-                Ok(dir) => system::Master::start(&client, &target, dir.path(), step, limit).await,
-                Err(e) => Err(e.clone()),
+            match dir {
+                Ok(dir) => system::Master::start(&client, &target, dir, step, limit).await,
+                Err(e) => Err(e),
             }
         };
         // The probe's own steps are bounded; this is a backstop for name
@@ -270,7 +289,7 @@ pub async fn check_host(
             .as_ref()
             .is_some_and(|k| matches!(k.known, KnownHostState::Changed | KnownHostState::Unknown));
         // The probe's connection, when it got as far as a banner, and the master's.
-        let connections = u32::from(probe.banner.is_some()) + u32::from(dir.is_ok());
+        let connections = u32::from(probe.banner.is_some()) + u32::from(has_master);
         if !dead && !key_blocks {
             step_event("connect");
             let started = match master_done.take() {
@@ -282,28 +301,30 @@ pub async fn check_host(
                 Ok(master) => {
                     system_login = Some(master.login);
                     let shared = master.client(&client);
-                    // The script, the second connection and (when the probe could
-                    // not test it) forwarding: sessions over the master, one after
-                    // another, so a host with `MaxSessions 1` answers them all.
+                    // The script (which also says where it landed) and the
+                    // forward: sessions over the master, one after another,
+                    // so a host with `MaxSessions 1` answers them all.
                     step_event("script");
-                    match system::remote_facts(&shared, &target, step, limit).await {
-                        Ok(found) => remote = Some(found),
+                    match system::remote_facts(&shared, &target, &options.egress, step, limit).await
+                    {
+                        Ok((found, landed)) => {
+                            remote = Some(found);
+                            session_landed = landed;
+                        }
                         Err(error) => remote_error = Some(error),
                     }
                     if remote.is_some() {
+                        // The forward over the master is the second
+                        // connection timed (a channel, no shell); its
+                        // verdict counts when the probe could not test.
+                        step_event("forwarding");
+                        let (found, second) = master.forwarding(&shared, &target, step).await;
+                        forwarding = Some(probe.forwarding.clone().unwrap_or(found));
                         step_event("control");
-                        let (facts, landed) =
-                            system::control_facts(&client, &shared, &target, master.login, step)
-                                .await;
-                        control = Some(facts);
-                        session_landed = landed;
-                        forwarding = match &probe.forwarding {
-                            Some(found) => Some(found.clone()),
-                            None => {
-                                step_event("forwarding");
-                                Some(system::forwarding(&shared, &target, step).await)
-                            }
-                        };
+                        control = Some(
+                            system::control_facts(&client, &target, master.login, second, step)
+                                .await,
+                        );
                     }
                     master.stop(&client, &target, step).await;
                 }
@@ -311,7 +332,6 @@ pub async fn check_host(
         }
         (probe, connections)
     };
-    drop(dir);
     if forwarding.is_none() {
         forwarding = probe.forwarding.clone();
     }

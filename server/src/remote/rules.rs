@@ -478,6 +478,9 @@ fn remote_findings(name: &str, ssh: Option<&str>, r: &RemoteFacts, out: &mut Vec
     stale_lock_findings(name, ssh, r, out);
     flock_findings(name, r, out);
     orphan_findings(name, ssh, r, out);
+    if let Some(egress) = &r.egress {
+        super::egress::findings(name, egress, out);
+    }
 }
 
 /// File-system types that are network file systems, as `stat -f -c %T`

@@ -6,12 +6,46 @@ use serde::{Deserialize, Serialize};
 
 /// Facts about the remote, as `key=value` lines between two markers, one
 /// fact a line (newlines inside values become spaces). POSIX sh; every
-/// command's errors are silenced, a missing fact is an empty value.
-pub const REMOTE_SCRIPT: &str = r#"exec 2>/dev/null
-echo __gord_begin=1
-one() { printf '%s=%s\n' "$1" "$(printf '%s' "$2" | tr '\r\n' '  ' | cut -c1-2000)"; }
+/// command's errors are silenced, a missing fact is an empty value. Its
+/// arguments choose the egress targets ([`super::egress::Mode::script_args`]):
+/// none for the real hosts, `off`, or `test CACERT LABEL=URL…`. The egress
+/// requests run in the background while the rest of the script runs; it
+/// waits for them before its end marker.
+///
+/// It also says where its session landed (the lines of
+/// [`LANDING_SCRIPT`](super::connect::LANDING_SCRIPT), read by
+/// [`parse_landing`](super::connect::parse_landing)), so the login-node
+/// check needs no shell of its own. Each program is looked up once, and Go
+/// is asked once (`go env` with every variable wanted; tool versions from
+/// one `go version -m`, running a tool only when its build info does not
+/// say). Every command that may hang is bounded by `timeout` when present.
+pub const REMOTE_SCRIPT: &str = concat!(
+    "exec 2>/dev/null\necho __gord_begin=1\n",
+    landing_lines!(),
+    r#"one() { printf '%s=%s\n' "$1" "$(printf '%s' "$2" | tr '\r\n' '  ' | cut -c1-2000)"; }
 to=""; command -v timeout >/dev/null && to="timeout 10"
-one user "$(id -un)"
+lq='printf "\n__gord_login_path=%s\n__gord_login_go=%s\n" "$PATH" "$(command -v go)"'
+lpf=$(mktemp) || lpf=""
+trap '[ -z "$lpf" ] || rm -f "$lpf"' EXIT
+trap 'exit 1' HUP INT TERM
+lpid=""; lp_done=""
+if [ -n "$lpf" ]; then
+  { $to "${SHELL:-/bin/sh}" -l -c "$lq" </dev/null | grep '^__gord_login_' | head -c 65536 >"$lpf"; } &
+  lpid=$!
+fi
+lp_read() {
+  [ -z "$lp_done" ] || return 0
+  lp_done=1
+  if [ -n "$lpid" ]; then
+    wait "$lpid"; lp=$(cat "$lpf"); rm -f "$lpf"
+  else
+    lp=$($to "${SHELL:-/bin/sh}" -l -c "$lq" </dev/null | grep '^__gord_login_')
+  fi
+  login_go=$(printf '%s\n' "$lp" | sed -n 's/^__gord_login_go=//p')
+  login_path=$(printf '%s\n' "$lp" | sed -n 's/^__gord_login_path=//p')
+}
+u=$(id -un)
+one user "$u"
 one home "$HOME"
 one shell "$SHELL"
 one os "$( . /etc/os-release && printf '%s' "$PRETTY_NAME")"
@@ -41,19 +75,92 @@ one exec_tmp "$(canexec /tmp)"
 one exec_home "$(canexec "$HOME")"
 one exec_vscode "$(canexec "$HOME/.vscode-server")"
 one path "$PATH"
-one go "$(command -v go)"
-lp=$($to "${SHELL:-/bin/sh}" -l -c 'printf "\n__gord_login_path=%s\n__gord_login_go=%s\n" "$PATH" "$(command -v go)"' </dev/null | grep '^__gord_login_')
-login_go=$(printf '%s\n' "$lp" | sed -n 's/^__gord_login_go=//p')
-one login_path "$(printf '%s\n' "$lp" | sed -n 's/^__gord_login_path=//p')"
-one login_go "$login_go"
-gobin=$(command -v go); [ -n "$gobin" ] || gobin=$login_go
-gp=""
+gobin=$(command -v go)
+one go "$gobin"
+[ -n "$gobin" ] || { lp_read; gobin=$login_go; }
+gp=""; gmc=""; gc=""; gtd=""; gv=""; gpx=""; gsd=""
 if [ -n "$gobin" ]; then
-  one go_version "$($to "$gobin" version)"
-  gp=$($to "$gobin" env GOPATH)
+  ge=$($to "$gobin" env GOVERSION GOHOSTOS GOHOSTARCH GOPATH GOMODCACHE GOCACHE GOTMPDIR GOPROXY GOSUMDB)
+  { read -r gv; read -r gos; read -r garch; read -r gp; read -r gmc; read -r gc; read -r gtd; read -r gpx; read -r gsd; } <<EOF
+$ge
+EOF
+  if [ -n "$gv" ] && [ -n "$gos" ]; then
+    one go_version "go version $gv $gos/$garch"
+  else
+    one go_version "$($to "$gobin" version)"
+    gp=$($to "$gobin" env GOPATH); gmc=$($to "$gobin" env GOMODCACHE)
+    gc=$($to "$gobin" env GOCACHE); gtd=$($to "$gobin" env GOTMPDIR)
+    gpx=$($to "$gobin" env GOPROXY); gsd=$($to "$gobin" env GOSUMDB)
+  fi
   one gopath "$gp"
-  gmc=$($to "$gobin" env GOMODCACHE); one gomodcache "$gmc"
-  gc=$($to "$gobin" env GOCACHE)
+  one gomodcache "$gmc"
+fi
+if [ "${1:-}" != off ]; then
+  em=${1:-}; ca=""; [ "$em" = test ] && { ca=${2:--}; [ $# -ge 2 ] && shift 2; }; [ "$ca" = - ] && ca=""
+  et=""; command -v curl >/dev/null && et=curl
+  [ -n "$et" ] || { command -v wget >/dev/null && et=wget; }
+  one egress_tool "${et:-none}"
+  for v in https_proxy HTTPS_PROXY http_proxy HTTP_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY; do
+    eval "pv=\${$v:-}"; [ -n "$pv" ] && one "egress_env_$v" "$pv"
+  done
+  [ -n "$gobin" ] || { gpx=${GOPROXY:-https://proxy.golang.org,direct}; gsd=${GOSUMDB:-sum.golang.org}; }
+  one egress_goproxy "$gpx"; one egress_gosumdb "$gsd"
+  lb() { h=${1#*://}; h=${h%%/*}; h=${h##*@}; h=${h%:*}; case $h in 127.*[!0-9.]*) return 1 ;; 127.*) return 0 ;; esac; return 1; }
+  tg=""; add() { tg="$tg $1=$2"; }
+  if [ "$em" = test ]; then
+    for a in "$@"; do add "${a%%=*}" "${a#*=}"; done
+  else
+    add server https://update.code.visualstudio.com/
+    add server https://vscode.download.prss.microsoft.com/
+    add marketplace https://marketplace.visualstudio.com/
+    add cdn https://golang.gallerycdn.vsassets.io/
+  fi
+  tc=""
+  for e in $(printf '%s' "$gpx" | tr ',|' '  '); do
+    case $e in direct|off|file://*) continue ;; *://*) ;; *) e=https://$e ;; esac
+    add goproxy "$e"; [ -n "$tc" ] || tc=${e%/}/golang.org/toolchain/@v/list
+  done
+  add toolchain "${tc:-https://go.dev/dl/}"
+  case $gsd in
+    ''|off) ;;
+    *' '*) add sumdb "${gsd#* }" ;;
+    *) s=${gsd%%+*}; add sumdb "https://$s/" ;;
+  esac
+  pxl=""; [ "$em" = test ] && for v in "${https_proxy:-}" "${HTTPS_PROXY:-}" "${http_proxy:-}" "${HTTP_PROXY:-}" "${all_proxy:-}" "${ALL_PROXY:-}"; do
+    [ -z "$v" ] || lb "$v" || pxl=$v
+  done
+  et8=""; command -v timeout >/dev/null && et8="timeout 8"
+  wg=""; [ "$et" = wget ] && wget --version | grep -q GNU && wg=gnu
+  ehttp() {
+    case $et in
+      curl) if [ -n "$ca" ]; then set -- --cacert "$ca" "$1"; else set -- "$1"; fi
+        $et8 curl -sS -o /dev/null --max-time 5 --connect-timeout 4 --max-filesize 1048576 -w '\n__code=%{http_code}|%{http_connect}\n' "$@" 2>&1 ;;
+      *) if [ "$wg" = gnu ] && [ -n "$ca" ]; then set -- -t 1 --ca-certificate="$ca" "$1"; elif [ "$wg" = gnu ]; then set -- -t 1 "$1"; fi
+        wq=-q; [ "$wg" = gnu ] && wq=-nv
+        r=$($et8 wget "$wq" -S -O /dev/null -T 5 "$@" 2>&1); rc=$?
+        printf '%s\n__code=%s|\n' "$r" "$(printf '%s\n' "$r" | sed -n 's/^ *HTTP\/[0-9.]* \([0-9][0-9][0-9]\).*/\1/p' | tail -n 1)"; return $rc ;;
+    esac
+  }
+  eprobe() {
+    if [ -z "$et" ]; then r="skip|||neither curl nor wget"
+    elif [ "$em" = test ] && ! lb "$2"; then r="skip|||not a loopback address (test mode)"
+    elif [ -n "$pxl" ]; then r="skip|||the proxy is not a loopback address (test mode)"
+    else
+      o=$(ehttp "$2"); rc=$?
+      c=$(printf '%s\n' "$o" | sed -n 's/^__code=//p' | tail -n 1)
+      m=$(printf '%s\n' "$o" | grep -v '^__code=' | grep -v '^ *HTTP/' | grep -v '^  *[A-Za-z-]*: ' | grep . | head -n 1 | tr '|\r' '/ ' | cut -c1-300)
+      [ -n "$m" ] || m=$(printf '%s\n' "$o" | grep -v '^__code=' | grep . | head -n 1 | tr '|\r' '/ ' | cut -c1-300)
+      case $et:$m in wget:|wget:wget*|curl:*) ;; *) m="wget: $m" ;; esac
+      r="$rc|$c|$m"
+    fi
+    printf 'egress=%s|%s|%s|%s\n' "$1" "$et" "$r" "$2"
+  }
+  en=0; set -f
+  for t in $tg; do
+    en=$((en+1)); [ "$en" -le 16 ] || break
+    eprobe "${t%%=*}" "${t#*=}" &
+  done
+  set +f
 fi
 fst() { [ -n "$1" ] && [ -e "$1" ] && stat -f -c %T "$1"; }
 one fs_home "$(fst "$HOME")"
@@ -61,22 +168,39 @@ one fs_vscode "$(fst "$HOME/.vscode-server")"
 one fs_gomodcache "$(fst "$gmc")"
 one fs_gocache "$(fst "$gc")"
 gp1=${gp%%:*}; [ -n "$gp1" ] || gp1=$HOME/go
+p_gopls=""; p_dlv=""; p_lint=""
 for t in gopls dlv golangci-lint; do
   p=$(command -v "$t"); onpath=yes
   if [ -z "$p" ]; then onpath=no; [ -x "$gp1/bin/$t" ] && p=$gp1/bin/$t; fi
   one "tool_$t" "$p"
   one "tool_${t}_on_path" "$onpath"
-  if [ -n "$p" ]; then
+  case $t in gopls) p_gopls=$p ;; dlv) p_dlv=$p ;; *) p_lint=$p ;; esac
+done
+set --
+for p in "$p_gopls" "$p_dlv" "$p_lint"; do [ -n "$p" ] && set -- "$@" "$p"; done
+bi=""; [ -n "$gobin" ] && [ $# -gt 0 ] && bi=$($to "$gobin" version -m "$@")
+for t in gopls dlv golangci-lint; do
+  case $t in gopls) p=$p_gopls ;; dlv) p=$p_dlv ;; *) p=$p_lint ;; esac
+  [ -n "$p" ] || continue
+  m=$(printf '%s\n' "$bi" | awk -v f="$p: " 'index($0, f) == 1 { on = 1; g = substr($0, length(f) + 1); next } /^[^\t]/ { on = 0 } on && $1 == "mod" { print $2, $3, g; exit }')
+  mv=$(printf '%s' "$m" | cut -d' ' -f2)
+  case $t:$mv in
+    *:|*:"(devel)") v="" ;;
+    gopls:*) v=$(printf '%s' "$m" | cut -d' ' -f1-2) ;;
+    dlv:*) v=${mv#v} ;;
+    *) v="golangci-lint has version ${mv#v} built with $(printf '%s' "$m" | cut -d' ' -f3)" ;;
+  esac
+  if [ -z "$v" ]; then
     case $t in
       dlv) v=$($to "$p" version | sed -n 's/^Version: //p') ;;
       golangci-lint) v=$($to "$p" --version | head -n 1) ;;
       *) v=$($to "$p" version | head -n 1) ;;
     esac
-    one "tool_${t}_version" "$v"
   fi
+  one "tool_${t}_version" "$v"
 done
 one ptrace_scope "$(cat /proc/sys/kernel/yama/ptrace_scope)"
-u=$(id -un); ls_=$(getent passwd "$u" | cut -d: -f7)
+ls_=$(getent passwd "$u" | cut -d: -f7)
 [ -n "$ls_" ] || ls_=$(awk -F: -v u="$u" '$1==u{print $7; exit}' /etc/passwd)
 one login_shell "$ls_"
 for rc in .bashrc .bash_profile .profile; do
@@ -97,10 +221,12 @@ one cgroup_v1_memory_limit "$(cat /sys/fs/cgroup/memory/memory.limit_in_bytes)"
 one inotify_max_watches "$(cat /proc/sys/fs/inotify/max_user_watches)"
 one inotify_max_instances "$(cat /proc/sys/fs/inotify/max_user_instances)"
 if [ -r /proc/sys/fs/inotify/max_user_watches ]; then
-  one inotify_watches "$(grep -rh '^inotify wd:' /proc/[0-9]*/fdinfo | wc -l)"
-  one inotify_instances "$(grep -rl '^inotify wd:' /proc/[0-9]*/fdinfo | wc -l)"
+  iw=$(grep -rc '^inotify wd:' /proc/[0-9]*/fdinfo | awk -F: '$NF > 0 { w += $NF; n++ } END { print w + 0, n + 0 }')
+  one inotify_watches "${iw% *}"
+  one inotify_instances "${iw#* }"
 fi
 one now "$(date +%s)"
+sp=$(grep -ls '[.]vscode-server/' /proc/[0-9]*/cmdline)
 ns=0
 for d in "$HOME"/.vscode-server/bin/* "$HOME"/.vscode-server/cli/servers/*; do
   [ -d "$d" ] || continue
@@ -108,10 +234,9 @@ for d in "$HOME"/.vscode-server/bin/* "$HOME"/.vscode-server/cli/servers/*; do
   rel=${d#"$HOME"/.vscode-server/}
   kib=$($to du -sk "$d" | cut -f1)
   mt=$(stat -c %Y "$d")
-  run=$(grep -ls ".vscode-server/${rel}[/]" /proc/[0-9]*/cmdline | wc -l)
+  run=0; [ -z "$sp" ] || run=$(grep -ls ".vscode-server/${rel}[/]" $sp | wc -l)
   echo "server=$rel|$kib|$mt|$run"
 done
-gtd=""; [ -n "$gobin" ] && gtd=$($to "$gobin" env GOTMPDIR)
 one tmpdir "$TMPDIR"
 one gotmpdir "$gtd"
 for k in tmp tmpdir gotmpdir; do
@@ -158,14 +283,19 @@ for k in home vscode gomodcache gocache; do
   esac
 done
 np=0
-for f in $(grep -ls '[.]vscode-server/' /proc/[0-9]*/cmdline); do
+for f in $sp; do
   d=${f%/cmdline}; [ -O "$d" ] || continue
   np=$((np+1)); [ "$np" -le 60 ] || break
   pp=$(sed -n 's/^PPid:[[:space:]]*//p' "$d/status")
   one proc "${d#/proc/}|$pp|$(tr '\0' ' ' < "$f" | cut -c1-400)"
 done
+lp_read
+one login_path "$login_path"
+one login_go "$login_go"
+wait
 echo __gord_end=1
-"#;
+"#
+);
 
 /// Whether a directory lets a program run from it (a real attempt, so
 /// `noexec` mounts, ACLs and read-only file systems all show).
@@ -427,6 +557,10 @@ pub struct RemoteFacts {
     /// [`MAX_SERVER_PROCESSES`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub server_processes: Vec<ServerProcess>,
+    /// What the requests to the VS Code server's and Go's download hosts
+    /// got (RMT032, RMT033); None when the script made none (`off`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub egress: Option<super::egress::EgressFacts>,
 }
 
 impl RemoteFacts {
@@ -587,6 +721,9 @@ pub fn parse_facts(output: &str) -> RemoteFacts {
         let value = non_empty(raw);
         if let Some(slot) = facts.text_slot(key) {
             *slot = value;
+            continue;
+        }
+        if super::egress::EgressFacts::read(&mut facts.egress, key, raw) {
             continue;
         }
         match key {

@@ -7,7 +7,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use super::connect::{parse_landing, Landing, LANDING_SCRIPT};
+use super::connect::{parse_landing, Landing};
 use super::model::{ControlFacts, Forwarding};
 use super::probe::classify_forwarding;
 use super::script::{parse_facts, RemoteFacts, REMOTE_SCRIPT};
@@ -80,6 +80,11 @@ pub fn control_dir() -> std::io::Result<tempfile::TempDir> {
 /// (a live master of the user's would hide what a new one meets), and no
 /// master of gord's outlives the check at a path the user's ssh would use.
 pub struct Master {
+    /// gord's control directory (from [`control_dir`]). Fields drop in
+    /// order: the directory goes before the process is killed, so a gord
+    /// killed in between (an editor ending `gord serve` right after a
+    /// cancel) leaves no directory behind; the process dies with gord.
+    _dir: tempfile::TempDir,
     process: ServerProcess,
     socket: PathBuf,
     /// From starting ssh to its socket being ready (logged in).
@@ -94,16 +99,16 @@ fn over(socket: &Path) -> [OsString; 4] {
 }
 
 impl Master {
-    /// Starts the master in `dir` and waits (up to `limit`) until it is
-    /// logged in; Err: ssh's own words.
+    /// Starts the master in `dir` (which it owns from now on) and waits (up
+    /// to `limit`) until it is logged in; Err: ssh's own words.
     pub async fn start(
         client: &SshClient,
         target: &Target,
-        dir: &Path,
+        dir: tempfile::TempDir,
         step: Duration,
         limit: Duration,
     ) -> Result<Master, String> {
-        let socket = dir.join("m");
+        let socket = dir.path().join("m");
         if socket.as_os_str().len() > MAX_SOCKET_PATH {
             return Err(format!(
                 "the control socket path {} is too long for a Unix socket",
@@ -131,20 +136,23 @@ impl Master {
         args.extend(["-N", "-T", "--"].map(OsString::from));
         args.push(target.alias.as_str().into());
         let started = Instant::now();
-        let mut process = client
+        let process = client
             .runner
             .spawn_server(client.spec(args, limit))
             .map_err(|e| e.to_string())?;
+        let mut master = Master {
+            _dir: dir,
+            process,
+            socket,
+            login: Duration::ZERO,
+        };
         loop {
-            if socket.exists() {
-                return Ok(Master {
-                    process,
-                    socket,
-                    login: started.elapsed(),
-                });
+            if master.socket.exists() {
+                master.login = started.elapsed();
+                return Ok(master);
             }
-            if process.try_exit().is_some() {
-                let text = process.stderr_text();
+            if master.process.try_exit().is_some() {
+                let text = master.process.stderr_text();
                 let said: Vec<&str> = text
                     .lines()
                     .map(str::trim)
@@ -192,16 +200,16 @@ impl Master {
 }
 
 /// `ssh -O check HOST` on the user's own ControlPath (with `plain`, the
-/// client without gord's master), then a session over gord's master, timed
-/// against the master's own login: what a second connection costs when one
-/// is shared. The session runs [`LANDING_SCRIPT`] and says where it landed.
+/// client without gord's master), and the timing of a first connection
+/// (gord's master logging in) against a second one over it (`second`, a
+/// session through the master: what ControlMaster saves).
 pub async fn control_facts(
     plain: &SshClient,
-    shared: &SshClient,
     target: &Target,
     master_login: Duration,
+    second: Option<Duration>,
     step: Duration,
-) -> (ControlFacts, Option<Landing>) {
+) -> ControlFacts {
     let host = target.alias.as_str();
     let (master_was_live, check_message) = if target.control_path.is_some() {
         match run(plain, host, &["-O", "check"], step, step).await {
@@ -214,40 +222,42 @@ pub async fn control_facts(
             String::from("no ControlPath: every connection does its own handshake"),
         )
     };
-    let mut args = host_args(shared, host, &["-T"], step);
-    args.push("sh -s".into());
-    let spec = shared.spec(args, step * 2).stdin_bytes(LANDING_SCRIPT);
-    let (second, landed) = match shared.runner.run(spec).await {
-        Ok(out) if out.success() => (Some(ms(out.duration)), parse_landing(&out.stdout_text())),
-        _ => (None, None),
-    };
-    let facts = ControlFacts {
+    ControlFacts {
         control_master: target.control_master.clone(),
         control_path: target.control_path.clone(),
         control_persist: target.control_persist.clone(),
         master_was_live,
         check_message,
         first_connection_ms: Some(ms(master_login)),
-        second_connection_ms: second,
-    };
-    (facts, landed)
+        second_connection_ms: second.map(ms),
+    }
 }
 
-/// Runs [`REMOTE_SCRIPT`] with `sh -s` and reads its facts.
+/// Runs [`REMOTE_SCRIPT`] with `sh -s` and reads its facts, and where its
+/// session landed (its [`LANDING_SCRIPT`](super::connect::LANDING_SCRIPT)
+/// lines).
 pub async fn remote_facts(
     client: &SshClient,
     target: &Target,
+    egress: &super::egress::Mode,
     step: Duration,
     limit: Duration,
-) -> Result<RemoteFacts, String> {
+) -> Result<(RemoteFacts, Option<Landing>), String> {
     let mut args = host_args(client, &target.alias, &["-T"], step);
     args.push("sh -s".into());
+    let script_args = egress.script_args();
+    if !script_args.is_empty() {
+        // Words checked free of shell syntax (ssh joins them into one line).
+        args.push("--".into());
+        args.extend(script_args.into_iter().map(Into::into));
+    }
     let spec = client.spec(args, limit).stdin_bytes(REMOTE_SCRIPT);
     match client.runner.run(spec).await {
         Ok(out) => {
-            let facts = parse_facts(&out.stdout_text());
+            let text = out.stdout_text();
+            let facts = parse_facts(&text);
             if facts.complete {
-                Ok(facts)
+                Ok((facts, parse_landing(&text)))
             } else if out.success() {
                 Err(String::from(
                     "the remote script's output was cut short (is the login shell printing or exiting early?)",
@@ -262,8 +272,12 @@ pub async fn remote_facts(
 
 /// `ssh -W 127.0.0.1:22 HOST` with stdin closed: what sshd says about a
 /// forward, in the words Remote-SSH users see.
-pub async fn forwarding(client: &SshClient, target: &Target, step: Duration) -> Forwarding {
-    match run(
+async fn forward_run(
+    client: &SshClient,
+    target: &Target,
+    step: Duration,
+) -> Result<Output, ExecError> {
+    run(
         client,
         &target.alias,
         &["-W", "127.0.0.1:22"],
@@ -271,10 +285,51 @@ pub async fn forwarding(client: &SshClient, target: &Target, step: Duration) -> 
         step * 2,
     )
     .await
-    {
-        Ok(out) => classify_forwarding(&out.stderr_text(), out.success()),
-        Err(e) => Forwarding::Unknown {
-            message: e.to_string(),
-        },
+}
+
+impl Master {
+    /// [`forward_run`] as a session over this master (`shared`, from
+    /// [`Master::client`]), and how long it took when sshd answered
+    /// (allowed or refused): a channel and no shell, the cheapest second
+    /// connection to time. Over a master, sshd's refusal is printed by the
+    /// master (`channel 2: open failed: ...`) while the session only says
+    /// `Session open refused by peer`, so the master's words count too.
+    pub async fn forwarding(
+        &self,
+        shared: &SshClient,
+        target: &Target,
+        step: Duration,
+    ) -> (Forwarding, Option<Duration>) {
+        let before = self.process.stderr_text().len();
+        let out = match forward_run(shared, target, step).await {
+            Ok(out) => out,
+            Err(e) => {
+                return (
+                    Forwarding::Unknown {
+                        message: e.to_string(),
+                    },
+                    None,
+                )
+            }
+        };
+        let found = classify_forwarding(&out.stderr_text(), out.success());
+        if !matches!(found, Forwarding::Unknown { .. }) {
+            return (found, Some(out.duration));
+        }
+        // The master writes its line before the session hears the refusal;
+        // its reader thread may lag a little behind.
+        let deadline = Instant::now() + Duration::from_millis(200);
+        loop {
+            let all = self.process.stderr_text();
+            let said = all.get(before..).unwrap_or_default();
+            let master_found = classify_forwarding(said, false);
+            if !matches!(master_found, Forwarding::Unknown { .. }) {
+                return (master_found, Some(out.duration));
+            }
+            if Instant::now() >= deadline {
+                return (found, None);
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
     }
 }

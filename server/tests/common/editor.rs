@@ -47,6 +47,12 @@ impl Editor {
     /// The editor's end of a server that `command` starts (another build of
     /// gord, or one run through Wine or qemu); its stdio is taken over here.
     pub fn start_command(mut command: Command) -> Editor {
+        // No request beyond loopback: the egress check (RMT020's RMT032)
+        // gets no fixed targets unless the test gives its own.
+        let egress = "GORD_TEST_EGRESS_TARGETS";
+        if !command.get_envs().any(|(key, _)| key == egress) {
+            command.env(egress, "");
+        }
         command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

@@ -72,6 +72,50 @@ impl Drop for Relay {
     }
 }
 
+/// One client of [`Rig::connect_proxy`]: the request head, then a tunnel
+/// or a refusal.
+fn proxy_one(mut client: TcpStream, allow: bool, tunnels: &std::sync::atomic::AtomicUsize) {
+    use std::io::Write;
+    let _ = client.set_read_timeout(Some(Duration::from_secs(5)));
+    let mut head = Vec::new();
+    let mut byte = [0_u8; 1];
+    while !head.ends_with(b"\r\n\r\n") && head.len() < 8192 {
+        match client.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => return,
+        }
+    }
+    let head = String::from_utf8_lossy(&head).into_owned();
+    let target = head
+        .strip_prefix("CONNECT ")
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|authority| authority.rsplit_once(':'))
+        .filter(|(host, _)| host.starts_with("127."))
+        .and_then(|(host, port)| Some((host.to_string(), port.parse::<u16>().ok()?)));
+    let server = match (allow, target) {
+        (true, Some((host, port))) => TcpStream::connect((host.as_str(), port)).ok(),
+        _ => None,
+    };
+    let Some(server) = server else {
+        let _ = client
+            .write_all(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        return;
+    };
+    tunnels.fetch_add(1, Ordering::SeqCst);
+    let _ = client.set_read_timeout(None);
+    if client
+        .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+        .is_err()
+    {
+        return;
+    }
+    let (Ok(client2), Ok(server2)) = (client.try_clone(), server.try_clone()) else {
+        return;
+    };
+    std::thread::spawn(move || pipe(client2, server2));
+    pipe(server, client);
+}
+
 /// Copies `from` to `to` until either ends, then ends both.
 fn pipe(mut from: TcpStream, mut to: TcpStream) {
     let _ = std::io::copy(&mut from, &mut to);
@@ -89,6 +133,13 @@ pub struct Rig {
     sshds: Vec<Sshd>,
     holes: Vec<BlackHole>,
     relays: Vec<Relay>,
+    /// Other servers the rig started (the TLS server).
+    children: Vec<Child>,
+    /// What `gord remote check` gets as `GORD_TEST_EGRESS_TARGETS` (empty:
+    /// no fixed targets, so no request leaves loopback) and
+    /// `GORD_TEST_EGRESS_CACERT`.
+    pub egress_targets: String,
+    pub egress_cacert: Option<PathBuf>,
 }
 
 /// Runs `program` with `args` to the end; fails unless it succeeds.
@@ -148,6 +199,9 @@ impl Rig {
             sshds: Vec::new(),
             holes: Vec::new(),
             relays: Vec::new(),
+            children: Vec::new(),
+            egress_targets: String::new(),
+            egress_cacert: None,
         }
     }
 
@@ -323,6 +377,88 @@ Subsystem sftp internal-sftp\n",
         port
     }
 
+    /// An HTTPS server on loopback (`openssl s_server -www`: every GET gets
+    /// 200) with a self-signed certificate for 127.0.0.1; its port and the
+    /// certificate (PEM), for clients to trust.
+    pub fn tls_server(&mut self) -> (u16, PathBuf) {
+        let cert = self.path("tls_cert.pem");
+        let key = self.path("tls_key.pem");
+        run(
+            "openssl",
+            &[
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-nodes",
+                "-days",
+                "1",
+                "-subj",
+                "/CN=127.0.0.1",
+                "-addext",
+                "subjectAltName=IP:127.0.0.1",
+                "-keyout",
+                key.to_str().unwrap(),
+                "-out",
+                cert.to_str().unwrap(),
+            ],
+        );
+        std::fs::set_permissions(&cert, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let port = free_port();
+        let child = Command::new("openssl")
+            .args(["s_server", "-quiet", "-www", "-accept"])
+            .arg(format!("127.0.0.1:{port}"))
+            .arg("-cert")
+            .arg(&cert)
+            .arg("-key")
+            .arg(&key)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("openssl s_server starts");
+        self.children.push(child);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "openssl s_server did not listen");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        (port, cert)
+    }
+
+    /// An HTTP proxy on loopback for CONNECT: with `allow`, it tunnels to a
+    /// 127.x address and counts the tunnels in `tunnels`; without, it
+    /// answers every request `403 Forbidden`, as a proxy whose policy
+    /// forbids the destination does. Its port.
+    pub fn connect_proxy(
+        &mut self,
+        allow: bool,
+        tunnels: Arc<std::sync::atomic::AtomicUsize>,
+    ) -> u16 {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&stop);
+        let thread = std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                if flag.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(client) = stream else { continue };
+                let tunnels = Arc::clone(&tunnels);
+                std::thread::spawn(move || proxy_one(client, allow, &tunnels));
+            }
+        });
+        self.relays.push(Relay {
+            port,
+            stop,
+            thread: Some(thread),
+        });
+        port
+    }
+
     /// Logins sshd on `port` accepted so far (its log's `Accepted
     /// publickey` lines): each is one full SSH handshake. (Counting its
     /// `Connection from` lines would count the rig's own readiness check.)
@@ -368,7 +504,13 @@ Subsystem sftp internal-sftp\n",
         tmp: &Path,
     ) -> (serde_json::Value, Option<i32>, Duration, String) {
         let started = Instant::now();
-        let out = Command::new(env!("CARGO_BIN_EXE_gord"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_gord"));
+        command.env("GORD_TEST_EGRESS_TARGETS", &self.egress_targets);
+        match &self.egress_cacert {
+            Some(cacert) => command.env("GORD_TEST_EGRESS_CACERT", cacert),
+            None => command.env_remove("GORD_TEST_EGRESS_CACERT"),
+        };
+        let out = command
             .env("TMPDIR", tmp)
             .args(["remote", "check", "--format", "json", "-F"])
             .arg(&self.config)
@@ -454,6 +596,10 @@ impl Drop for Rig {
         self.sshds.clear();
         self.holes.clear();
         self.relays.clear();
+        for child in &mut self.children {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
         if std::thread::panicking() {
             return;
         }
