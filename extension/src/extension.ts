@@ -3,18 +3,16 @@
 // activation and on "Restart Server" alike.
 
 import * as vscode from "vscode";
-import { State, type LanguageClient, type WorkspaceEdit as LspWorkspaceEdit } from "vscode-languageclient/node";
+import { State, type LanguageClient } from "vscode-languageclient/node";
 import { DebugAttach } from "./attach";
 import { BootstrapError, errorMessage, findServer } from "./bootstrap";
 import { createClient } from "./client";
-import { Coalescer } from "./coalesce";
-import type { CommandHost } from "./commandHost";
 import { registerCommands } from "./commands";
-import { CrashPolicy } from "./crashPolicy";
 import { LintStatusItem } from "./lintStatus";
 import { PartsLink } from "./partsLink";
 import { LintStatus, PROTOCOL_VERSION, Status, type StatusNotification } from "./protocol";
 import { ReportView } from "./report";
+import { SidecarSession } from "./sidecarSession";
 import { StatusItem } from "./status";
 
 /** How long `initialize` may take before a start counts as failed (a hung start must not block restarts). */
@@ -29,26 +27,23 @@ export function activate(context: vscode.ExtensionContext): void {
 }
 
 export async function deactivate(): Promise<void> {
+  // The UI part shows its own status item again (best effort: the window may be closing).
+  await session?.parts.bye();
   await session?.stopClient();
   session = undefined;
 }
 
-class Session implements CommandHost, vscode.Disposable {
-  readonly log = vscode.window.createOutputChannel("Go Remote Doctor", { log: true });
+class Session extends SidecarSession {
   readonly report: ReportView;
-  readonly extensionUri: vscode.Uri;
   /** The link to the UI part, which runs the SSH checks on the user's computer when it is there. */
   readonly parts: PartsLink;
+  /** Shown once the handshake is over: a UI part alone hides its own item when greeted. */
   private readonly status = new StatusItem();
   private readonly lintStatus = new LintStatusItem();
-  private readonly crashPolicy = new CrashPolicy();
-  private readonly restarter = new Coalescer(() => this.restartNow());
   private readonly disposables: vscode.Disposable[] = [];
-  private client: LanguageClient | undefined;
-  private clientDisposables: vscode.Disposable[] = [];
 
   constructor(context: vscode.ExtensionContext) {
-    this.extensionUri = context.extensionUri;
+    super(context, "Go Remote Doctor");
     this.report = new ReportView(this.extensionUri);
     this.parts = new PartsLink(context, this.log, [this.status, this.report]);
     this.disposables.push(
@@ -61,17 +56,9 @@ class Session implements CommandHost, vscode.Disposable {
     );
   }
 
-  restart(): Promise<void> {
-    return this.restarter.request();
-  }
-
-  currentClient(): LanguageClient | undefined {
-    return this.client?.isRunning() === true ? this.client : undefined;
-  }
-
   async runningClient(): Promise<LanguageClient | undefined> {
     // A (re)start in progress: wait for it rather than report the server as down.
-    await this.restarter.pending?.catch(() => undefined);
+    await this.settled();
     if (this.client?.state === State.Starting) {
       await withTimeout(this.client.start(), START_TIMEOUT_MS, "start").catch(() => undefined);
     }
@@ -82,49 +69,24 @@ class Session implements CommandHost, vscode.Disposable {
     return client;
   }
 
-  showError(message: string): void {
-    void vscode.window.showErrorMessage(message, "Show Logs").then((choice) => {
-      if (choice === "Show Logs") {
-        this.log.show();
-      }
-    });
-  }
-
-  async stopClient(): Promise<void> {
-    const client = this.client;
-    this.client = undefined;
-    for (const d of this.clientDisposables) {
-      d.dispose();
-    }
-    this.clientDisposables = [];
-    if (client === undefined) {
-      return;
-    }
-    try {
-      await client.dispose();
-    } catch (err) {
-      this.log.warn(`stopping the sidecar: ${errorMessage(err)}`);
-    }
-  }
-
-  dispose(): void {
+  override dispose(): void {
     for (const d of this.disposables) {
       d.dispose();
     }
     this.status.dispose();
     this.lintStatus.dispose();
-    this.report.dispose();
-    this.log.dispose();
+    super.dispose();
   }
 
-  /** One (re)start: stop the old client, find the binary, start a new client. Run only through `restarter`. */
-  private async restartNow(): Promise<void> {
+  protected async restartNow(): Promise<void> {
     this.status.starting();
     await this.stopClient();
     this.crashPolicy.reset();
 
     // Who runs the SSH checks: the UI part, when it answers; else this part, as before the split.
+    // The UI part hides a status item of its own before it answers: only then this one shows.
     await this.parts.greet();
+    this.status.setVisible(true);
     let client: LanguageClient;
     try {
       const server = await findServer(this.extensionUri.fsPath, this.log);
@@ -152,10 +114,8 @@ class Session implements CommandHost, vscode.Disposable {
       return;
     }
 
-    this.client = client;
-    this.report.applyEdit = async (edit) =>
-      vscode.workspace.applyEdit(await client.protocol2CodeConverter.asWorkspaceEdit(edit as LspWorkspaceEdit));
-    this.clientDisposables.push(
+    this.use(
+      client,
       client.onNotification(Status, (params) => this.onStatus(client, params)),
       client.onNotification(LintStatus, (params) => this.lintStatus.update(params)),
       client.onDidChangeState((e) => {

@@ -8,9 +8,17 @@
 // Pure module: no 'vscode' (unit tests load it under plain Node).
 
 import type { HealthReport, StatusCheck, Summary } from "./protocol";
-import type { IdleView, StatusView } from "./statusFormat";
+import type { IdleView, StatusOwner, StatusView } from "./statusFormat";
 
-/** The version of this protocol. Raise it when a shape changes incompatibly. */
+/**
+ * The version of this protocol. Raise it when a shape changes incompatibly:
+ * a peer of another number is judged too old or too new (`judgePeer`) and
+ * left out. Additions an older peer can ignore keep it, so that an older
+ * and a newer part still work together: `gord.ui.bye` and the UI part's own
+ * status item came without a raise (an older UI part has no `bye`, the call
+ * fails and is ignored; an older workspace part never says it, and its
+ * hello hands the status item over all the same).
+ */
 export const PARTS_PROTOCOL = 1;
 /** The oldest peer protocol this part still understands. */
 export const PARTS_OLDEST = 1;
@@ -30,7 +38,35 @@ export const UI_COMMANDS = {
   reportAction: "gord.ui.reportAction",
   /** () → void: Check Remote Host, from the computer Remote-SSH connects from. */
   checkRemoteHost: "gord.ui.checkRemoteHost",
+  /**
+   * () → void: the workspace part is going away (deactivated): the status
+   * item and the report are the UI part's again. Best effort; an older UI
+   * part has no such command.
+   */
+  bye: "gord.ui.bye",
 } as const;
+
+/**
+ * The UI part's own palette commands and status item, for when it is alone
+ * (no workspace part in this window): shown in the palette only while the
+ * context key `UI_ALONE_CONTEXT` is set.
+ */
+export const UI_STATUS: StatusOwner = {
+  name: "Go Remote Doctor (this computer)",
+  runHealthCheck: "gord.ui.palette.runHealthCheck",
+  showReport: "gord.ui.palette.showReport",
+  showLogs: "gord.ui.palette.showLogs",
+  restartServer: "gord.ui.palette.restartServer",
+};
+export const UI_ALONE_CONTEXT = "gord.ui.alone";
+
+/**
+ * How long the UI part waits, from its activation, for a workspace part's
+ * hello before it shows its own status item. The workspace part greets as
+ * it activates (a Go workspace activates it at start-up, before the UI
+ * part's `onStartupFinished`), so this is only the margin of a slow start.
+ */
+export const UI_ALONE_AFTER_MS = 5_000;
 
 /** The workspace part's command the UI part calls. */
 export const WORKSPACE_COMMANDS = {
@@ -214,6 +250,49 @@ export function peerNotice(peer: Peer, self: "ui" | "workspace"): string | undef
     case "tooNew":
       return `Go Remote Doctor: the extension "${other}" is newer than this one (its protocol ${peer.protocol}, this one ${PARTS_PROTOCOL}), ${consequence}. Update both extensions.`;
   }
+}
+
+/**
+ * Who owns the one status item and the one report, as the UI part sees it:
+ * `pending` from its activation until a workspace part greets it or
+ * `UI_ALONE_AFTER_MS` pass; `ui` when no workspace part came (not
+ * installed, disabled, not a Go window) or it said bye; `workspace` once a
+ * workspace part greeted it. `linked`: that hello was of a protocol this
+ * part speaks, so the UI part sends it its section.
+ */
+export interface UiOwnership {
+  owner: "pending" | "ui" | "workspace";
+  linked: boolean;
+}
+
+export const UI_OWNERSHIP_AT_START: UiOwnership = { owner: "pending", linked: false };
+
+/**
+ * A hello arrived. Any workspace part hands over, whatever its protocol:
+ * one that cannot talk to this part shows a status item of its own all the
+ * same, and a window must never show two. A hello that says it is from a UI
+ * part changes nothing.
+ */
+export function onHello(state: UiOwnership, peer: Peer): UiOwnership {
+  if (peer.kind === "missing" || (peer.kind === "ok" && peer.hello.part !== "workspace")) {
+    return state;
+  }
+  return { owner: "workspace", linked: peer.kind === "ok" };
+}
+
+/** The wait for a hello is over: alone unless a workspace part greeted meanwhile. */
+export function onAloneTimer(state: UiOwnership): UiOwnership {
+  return state.owner === "pending" ? { owner: "ui", linked: false } : state;
+}
+
+/** The workspace part said bye: the status item and the report are the UI part's. */
+export function onBye(): UiOwnership {
+  return { owner: "ui", linked: false };
+}
+
+/** Whether the UI part shows its own status item (and its palette commands). */
+export function uiShowsStatus(state: UiOwnership): boolean {
+  return state.owner === "ui";
 }
 
 /** Who runs the SSH doctor: the UI part when it answered, else the workspace part, as before the split. */

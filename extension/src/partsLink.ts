@@ -106,6 +106,19 @@ export class PartsLink implements vscode.Disposable {
     }
   }
 
+  /**
+   * Tells the UI part this part is going away, so it shows its own status
+   * item again. Best effort, within a second: the window may be closing,
+   * and an older UI part has no such command.
+   */
+  async bye(): Promise<void> {
+    try {
+      await withTimeout(Promise.resolve(vscode.commands.executeCommand(UI_COMMANDS.bye)), 1_000);
+    } catch (err) {
+      this.log.info(`saying bye to the UI part: ${errorMessage(err)}`);
+    }
+  }
+
   dispose(): void {
     for (const d of this.disposables) {
       d.dispose();

@@ -32,10 +32,14 @@ export class ReportView implements vscode.Disposable {
   /** The other part's share, when the UI part runs the SSH checks (see parts.ts). */
   private split: { ui: Section | undefined; machines: 1 | 2; remoteName: string | undefined } | undefined;
 
-  /** `fixCommand`: the command that runs a fix's argv on this part's machine. */
+  /**
+   * `fixCommand`: the command that runs a fix's argv on this part's machine;
+   * `icon`: the page's icon, under the extension's root (gord-ui has it at media/).
+   */
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly fixCommand = "gord.runFixCommand",
+    private readonly icon: readonly string[] = ["extension", "media", "icon.png"],
   ) {}
 
   /** The UI part's section (undefined: it has none yet), merged into the page from now on. */
@@ -110,7 +114,7 @@ export class ReportView implements vscode.Disposable {
       enableFindWidget: true,
       localResourceRoots: [],
     });
-    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, "extension", "media", "icon.png");
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, ...this.icon);
     this.shown = this.page();
     panel.webview.html = reportPage(this.shown, nonce());
     panel.webview.onDidReceiveMessage((message: ReportMessage) => this.onMessage(message));

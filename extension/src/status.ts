@@ -1,9 +1,20 @@
 // The one status-bar item, fed by the sidecar's `gord/status` notification.
+// The workspace part shows it; the UI part shows one of its own only while no
+// workspace part is there (see parts.ts, `UiOwnership`), so a window never
+// shows two.
 
 import * as vscode from "vscode";
 import { mergeStatusView, type Section } from "./parts";
 import type { StatusNotification } from "./protocol";
-import { TOOLTIP_COMMANDS, accessibleLabel, formatStatus, type IdleView, type StatusView } from "./statusFormat";
+import {
+  WORKSPACE_STATUS,
+  accessibleLabel,
+  formatStatus,
+  tooltipCommands,
+  type IdleView,
+  type StatusOwner,
+  type StatusView,
+} from "./statusFormat";
 
 export class StatusItem implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
@@ -11,12 +22,26 @@ export class StatusItem implements vscode.Disposable {
   private lastIdle: IdleView | undefined;
   private ui: { section: Section | undefined; machines: 1 | 2 } | undefined;
 
-  constructor() {
-    this.item = vscode.window.createStatusBarItem("gord.status", vscode.StatusBarAlignment.Left, 10);
-    this.item.name = "Go Remote Doctor";
-    this.item.command = "gord.runHealthCheck";
+  /**
+   * `id`: the item's id (each part's own); `owner`: its name and commands.
+   * Hidden until `setVisible(true)`.
+   */
+  constructor(
+    id = "gord.status",
+    private readonly owner: StatusOwner = WORKSPACE_STATUS,
+  ) {
+    this.item = vscode.window.createStatusBarItem(id, vscode.StatusBarAlignment.Left, 10);
+    this.item.name = owner.name;
+    this.item.command = owner.runHealthCheck;
     this.render();
-    this.item.show();
+  }
+
+  setVisible(visible: boolean): void {
+    if (visible) {
+      this.item.show();
+    } else {
+      this.item.hide();
+    }
   }
 
   /** The sidecar is being located or (re)started. */
@@ -65,11 +90,11 @@ export class StatusItem implements vscode.Disposable {
 
   private render(): void {
     const view = this.ui === undefined ? this.view : mergeStatusView(this.view, this.ui.section, this.ui.machines);
-    const presentation = formatStatus(view);
+    const presentation = formatStatus(view, this.owner);
     this.item.text = presentation.text;
-    this.item.accessibilityInformation = { label: accessibleLabel(presentation.text), role: "button" };
+    this.item.accessibilityInformation = { label: accessibleLabel(presentation.text, this.owner), role: "button" };
     const tooltip = new vscode.MarkdownString(presentation.tooltip.join("\n"), true);
-    tooltip.isTrusted = { enabledCommands: [...TOOLTIP_COMMANDS] };
+    tooltip.isTrusted = { enabledCommands: tooltipCommands(this.owner) };
     this.item.tooltip = tooltip;
     this.item.backgroundColor =
       presentation.severity === "error" ? new vscode.ThemeColor("statusBarItem.errorBackground") : undefined;

@@ -34,13 +34,28 @@ export interface StatusPresentation {
   severity: Severity;
 }
 
+/** Who shows the item: its name in the tooltip and the commands it links to. */
+export interface StatusOwner {
+  name: string;
+  runHealthCheck: string;
+  showReport: string;
+  showLogs: string;
+  restartServer: string;
+}
+
+/** The workspace part's item (and the one item of the two parts together). */
+export const WORKSPACE_STATUS: StatusOwner = {
+  name: "Go Remote Doctor",
+  runHealthCheck: "gord.runHealthCheck",
+  showReport: "gord.showReport",
+  showLogs: "gord.showLogs",
+  restartServer: "gord.restartServer",
+};
+
 /** Commands the tooltip links to; status.ts trusts exactly these. */
-export const TOOLTIP_COMMANDS = [
-  "gord.runHealthCheck",
-  "gord.showReport",
-  "gord.showLogs",
-  "gord.restartServer",
-] as const;
+export function tooltipCommands(owner: StatusOwner): string[] {
+  return [owner.runHealthCheck, owner.showReport, owner.showLogs, owner.restartServer];
+}
 
 const ICONS: Record<CheckStatus, string> = {
   ok: "$(pass)",
@@ -49,7 +64,9 @@ const ICONS: Record<CheckStatus, string> = {
   skipped: "$(debug-step-over)",
 };
 
-export function formatStatus(view: StatusView): StatusPresentation {
+export function formatStatus(view: StatusView, owner: StatusOwner = WORKSPACE_STATUS): StatusPresentation {
+  const present = (text: string, headline: string, body: string[], serverUp: boolean, severity: Severity) =>
+    presentFor(owner, text, headline, body, serverUp, severity);
   switch (view.kind) {
     case "starting":
       return present("$(sync~spin) gord", "starting the gord sidecar…", [], false, "none");
@@ -72,7 +89,7 @@ export function formatStatus(view: StatusView): StatusPresentation {
         "none",
       );
     case "idle":
-      return formatIdle(view);
+      return formatIdle(view, owner);
   }
 }
 
@@ -80,7 +97,8 @@ export function formatStatus(view: StatusView): StatusPresentation {
  * The item's text, and a tooltip of the headline, then `body`, then the
  * command links (those that need the server only when it is up).
  */
-function present(
+function presentFor(
+  owner: StatusOwner,
   text: string,
   headline: string,
   body: string[],
@@ -89,12 +107,12 @@ function present(
 ): StatusPresentation {
   return {
     text,
-    tooltip: [`**Go Remote Doctor**: ${headline}`, ...body, "", links(serverUp)],
+    tooltip: [`**${owner.name}**: ${headline}`, ...body, "", links(owner, serverUp)],
     severity,
   };
 }
 
-function formatIdle(view: IdleView): StatusPresentation {
+function formatIdle(view: IdleView, owner: StatusOwner): StatusPresentation {
   const { summary } = view;
   const counts: string[] = [];
   if (summary.error > 0) {
@@ -112,7 +130,7 @@ function formatIdle(view: IdleView): StatusPresentation {
     plural(summary.error, "error"),
     `${summary.skipped} skipped`,
   ].join(", ");
-  return present(text, totals, ["", ...checkLines(view.checks)], true, severity);
+  return presentFor(owner, text, totals, ["", ...checkLines(view.checks)], true, severity);
 }
 
 function checkLines(checks: readonly StatusCheck[]): string[] {
@@ -126,11 +144,11 @@ function checkLines(checks: readonly StatusCheck[]): string[] {
   });
 }
 
-function links(serverUp: boolean): string {
+function links(owner: StatusOwner, serverUp: boolean): string {
   const items = serverUp
-    ? ["[Run Health Check](command:gord.runHealthCheck)", "[Show Report](command:gord.showReport)"]
+    ? [`[Run Health Check](command:${owner.runHealthCheck})`, `[Show Report](command:${owner.showReport})`]
     : [];
-  items.push("[Show Logs](command:gord.showLogs)", "[Restart](command:gord.restartServer)");
+  items.push(`[Show Logs](command:${owner.showLogs})`, `[Restart](command:${owner.restartServer})`);
   return items.join(" · ");
 }
 
@@ -149,7 +167,7 @@ export function escapeMarkdown(text: string): string {
 }
 
 /** What a screen reader says for the status item: its text without codicons. */
-export function accessibleLabel(text: string): string {
+export function accessibleLabel(text: string, owner: StatusOwner = WORKSPACE_STATUS): string {
   const words = text.replace(/\$\([^)]*\)\s*/g, "").trim();
-  return `Go Remote Doctor, ${words}`;
+  return `${owner.name}, ${words}`;
 }

@@ -1,21 +1,33 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import {
   PARTS_PROTOCOL,
+  UI_ALONE_CONTEXT,
+  UI_COMMANDS,
+  UI_OWNERSHIP_AT_START,
+  UI_STATUS,
   judgePeer,
   machines,
   mergeReport,
   mergeStatusView,
   mergeSummary,
+  onAloneTimer,
+  onBye,
+  onHello,
   parseHello,
   parsePartAction,
   parseSection,
   peerNotice,
   sshDoctor,
+  uiShowsStatus,
   type Section,
+  type UiOwnership,
 } from "../src/parts";
 import type { StatusCheck, Summary } from "../src/protocol";
 import { formatStatus, type IdleView } from "../src/statusFormat";
+import { repoRoot } from "./repo";
 
 const UI_HELLO = { protocol: PARTS_PROTOCOL, part: "ui", version: "0.1.0", host: "ui" };
 
@@ -189,5 +201,128 @@ describe("one status and one report for two machines", () => {
     assert.match(stopped, /The sidecar on this computer is not running: no &#60;gord&#62; binary\./);
     assert.match(mergeReport("", undefined, 2, "r"), /did not answer/);
     assert.match(mergeReport("", { protocol: 1, state: "running" }, 2, "r"), /still running/);
+  });
+});
+
+const WORKSPACE_HELLO = { protocol: PARTS_PROTOCOL, part: "workspace", version: "0.1.0", host: "workspace" };
+
+/**
+ * A window with both parts: what each shows after each event. The UI part
+ * follows `UiOwnership`; the workspace part shows its item once its
+ * handshake is over (the answer, whatever it was), and not after its bye.
+ */
+type WindowEvent = "uiAloneTimer" | { hello: unknown } | "workspaceBye";
+function play(events: WindowEvent[]): { ui: boolean; workspace: boolean; linked: boolean }[] {
+  let state: UiOwnership = UI_OWNERSHIP_AT_START;
+  let workspace = false;
+  const seen = [];
+  for (const event of events) {
+    if (event === "uiAloneTimer") {
+      state = onAloneTimer(state);
+    } else if (event === "workspaceBye") {
+      state = onBye();
+      workspace = false;
+    } else {
+      state = onHello(state, judgePeer(event.hello));
+      // Only a workspace part greets; a hello that says "ui" is none.
+      workspace ||= parseHello(event.hello)?.part !== "ui";
+    }
+    seen.push({ ui: uiShowsStatus(state), workspace, linked: state.linked });
+  }
+  return seen;
+}
+
+describe("the UI part alone, and the hand-over to a workspace part", () => {
+  it("shows nothing of its own while it waits for a hello, and its own status item once none came", () => {
+    assert.equal(uiShowsStatus(UI_OWNERSHIP_AT_START), false);
+    assert.deepEqual(play(["uiAloneTimer"]), [{ ui: true, workspace: false, linked: false }]);
+  });
+
+  it("hands the status item over to a workspace part that comes later, and sends it its section", () => {
+    assert.deepEqual(play(["uiAloneTimer", { hello: WORKSPACE_HELLO }]), [
+      { ui: true, workspace: false, linked: false },
+      { ui: false, workspace: true, linked: true },
+    ]);
+  });
+
+  it("stays handed over when its wait ends after a workspace part greeted it", () => {
+    assert.deepEqual(play([{ hello: WORKSPACE_HELLO }, "uiAloneTimer"]).at(-1), { ui: false, workspace: true, linked: true });
+  });
+
+  it("hands over to a workspace part of another protocol too, without sending it anything", () => {
+    // An older or newer workspace part shows a status item of its own all the same.
+    for (const hello of [{ ...WORKSPACE_HELLO, protocol: PARTS_PROTOCOL + 1 }, { ...WORKSPACE_HELLO, protocol: 0 }, { protocol: 7 }]) {
+      assert.deepEqual(play(["uiAloneTimer", { hello }]).at(-1), { ui: false, workspace: true, linked: false }, JSON.stringify(hello));
+    }
+  });
+
+  it("keeps its item for a hello that says it is from a UI part", () => {
+    assert.deepEqual(play(["uiAloneTimer", { hello: UI_HELLO }]).at(-1), { ui: true, workspace: false, linked: false });
+  });
+
+  it("takes the status item back when the workspace part says bye, and gives it again on the next hello", () => {
+    assert.deepEqual(play([{ hello: WORKSPACE_HELLO }, "workspaceBye", { hello: WORKSPACE_HELLO }]), [
+      { ui: false, workspace: true, linked: true },
+      { ui: true, workspace: false, linked: false },
+      { ui: false, workspace: true, linked: true },
+    ]);
+  });
+
+  it("never shows two status items, whatever the order of the events", () => {
+    const events: WindowEvent[] = [
+      "uiAloneTimer",
+      { hello: WORKSPACE_HELLO },
+      { hello: { protocol: 9 } },
+      { hello: UI_HELLO },
+      "workspaceBye",
+    ];
+    // Every sequence of up to four events (a part may greet again on each restart).
+    const sequences: WindowEvent[][] = [[]];
+    for (let length = 1; length <= 4; length++) {
+      for (const prefix of sequences.filter((s) => s.length === length - 1)) {
+        for (const event of events) {
+          sequences.push([...prefix, event]);
+        }
+      }
+    }
+    for (const sequence of sequences) {
+      for (const shown of play(sequence)) {
+        assert.ok(!(shown.ui && shown.workspace), `two status items after ${JSON.stringify(sequence)}`);
+      }
+    }
+  });
+
+  it("speaks the protocol an older peer speaks: bye and the status item of its own added nothing an older part must know", () => {
+    // A workspace part of version 0.1.0 (protocol 1, no bye) hands over and is linked.
+    assert.equal(PARTS_PROTOCOL, 1);
+    assert.deepEqual(play(["uiAloneTimer", { hello: { protocol: 1, part: "workspace", version: "0.1.0", host: "workspace" } }]).at(-1), {
+      ui: false,
+      workspace: true,
+      linked: true,
+    });
+  });
+
+  it("offers its own commands in the palette only while it is alone, each one activating it", () => {
+    const manifest = JSON.parse(readFileSync(path.join(repoRoot(), "extension-ui", "package.json"), "utf8")) as {
+      activationEvents: string[];
+      contributes: { commands: { command: string }[]; menus: { commandPalette: { command: string; when: string }[] } };
+    };
+    const own = [UI_STATUS.runHealthCheck, UI_STATUS.showReport, UI_STATUS.showLogs, UI_STATUS.restartServer, UI_COMMANDS.checkRemoteHost];
+    assert.deepEqual(manifest.contributes.commands.map((c) => c.command).sort(), [...own].sort());
+    for (const command of own) {
+      assert.equal(manifest.contributes.menus.commandPalette.find((m) => m.command === command)?.when, UI_ALONE_CONTEXT, command);
+    }
+    for (const command of [...own, ...Object.values(UI_COMMANDS)]) {
+      assert.ok(manifest.activationEvents.includes(`onCommand:${command}`), command);
+    }
+  });
+
+  it("names itself and links its own commands in its status item", () => {
+    const p = formatStatus(workspaceIdle(), UI_STATUS);
+    assert.match(p.tooltip[0] ?? "", /^\*\*Go Remote Doctor \(this computer\)\*\*: /);
+    const links = p.tooltip.at(-1) ?? "";
+    assert.match(links, /command:gord\.ui\.palette\.runHealthCheck\)/);
+    assert.match(links, /command:gord\.ui\.palette\.restartServer\)/);
+    assert.doesNotMatch(links, /command:gord\.(runHealthCheck|showReport|showLogs|restartServer)\)/);
   });
 });

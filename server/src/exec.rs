@@ -1079,20 +1079,31 @@ mod tests {
     /// [`a_timed_out_commands_grandchild_is_gone_on_every_system`] (no
     /// shell, so it runs the same on Windows, under Wine too). As
     /// `parent` it starts itself as `grandchild` (a plain std child, which
-    /// stays in the parent's session or job) and waits; the grandchild
-    /// writes `started`, then `finished` after 6 s, in GORD_EXEC_HELPER_DIR.
+    /// stays in the parent's session or job) and waits; as `eager-parent`
+    /// it does the same as its very first action, before anything else
+    /// could run (on Windows, before a child assigned to its job after it
+    /// started would be in it). The grandchild writes `started`, then
+    /// `finished` after 6 s, in GORD_EXEC_HELPER_DIR.
     #[test]
     #[ignore = "a helper process, started by the runner tests"]
     fn helper_process() {
         let dir = std::env::var_os("GORD_EXEC_HELPER_DIR").map(PathBuf::from);
+        let start_grandchild = || {
+            std::process::Command::new(std::env::current_exe().unwrap())
+                .args(["--exact", "exec::tests::helper_process", "--ignored"])
+                .env("GORD_EXEC_HELPER", "grandchild")
+                .stdout(Stdio::null())
+                .spawn()
+                .unwrap()
+        };
         match (std::env::var("GORD_EXEC_HELPER").as_deref(), dir) {
+            (Ok("eager-parent"), Some(_)) => {
+                let mut grandchild = start_grandchild();
+                std::thread::sleep(Duration::from_secs(60));
+                let _ = grandchild.wait();
+            }
             (Ok("parent"), Some(dir)) => {
-                let mut grandchild = std::process::Command::new(std::env::current_exe().unwrap())
-                    .args(["--exact", "exec::tests::helper_process", "--ignored"])
-                    .env("GORD_EXEC_HELPER", "grandchild")
-                    .stdout(Stdio::null())
-                    .spawn()
-                    .unwrap();
+                let mut grandchild = start_grandchild();
                 while !dir.join("started").exists() {
                     std::thread::sleep(Duration::from_millis(20));
                 }
@@ -1108,13 +1119,13 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn a_timed_out_commands_grandchild_is_gone_on_every_system() {
-        // Linux and macOS: the session is killed; Windows: the Job Object.
+    /// Runs the helper as `parent_mode` with a 3 s timeout and asserts that
+    /// its grandchild ran and did not outlive the timeout.
+    async fn assert_grandchild_dies_with_the_timeout(parent_mode: &str) {
         let dir = tempfile::tempdir().unwrap();
         let spec = CommandSpec::new(std::env::current_exe().unwrap())
             .args(["--exact", "exec::tests::helper_process", "--ignored"])
-            .env("GORD_EXEC_HELPER", "parent")
+            .env("GORD_EXEC_HELPER", parent_mode)
             .env("GORD_EXEC_HELPER_DIR", dir.path())
             .timeout(Duration::from_secs(3));
         let err = SystemRunner.run(spec).await.unwrap_err();
@@ -1130,6 +1141,19 @@ mod tests {
             !dir.path().join("finished").exists(),
             "the grandchild outlived the timeout"
         );
+    }
+
+    #[tokio::test]
+    async fn a_timed_out_commands_grandchild_is_gone_on_every_system() {
+        // Linux and macOS: the session is killed; Windows: the Job Object.
+        assert_grandchild_dies_with_the_timeout("parent").await;
+    }
+
+    #[tokio::test]
+    async fn a_grandchild_started_in_the_childs_first_instructions_is_in_its_tree() {
+        // Linux and macOS: the session exists before exec; Windows: the child
+        // is created suspended and runs only once it is in its job.
+        assert_grandchild_dies_with_the_timeout("eager-parent").await;
     }
 
     #[tokio::test]

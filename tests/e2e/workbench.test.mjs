@@ -18,7 +18,7 @@ import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { Browser } from "./lib/browser.mjs";
 import { CodeServer } from "./lib/codeServer.mjs";
-import { REPO_ROOT, artifactsDir, checkPrerequisites } from "./lib/env.mjs";
+import { REPO_ROOT, UI_ALONE_ARTIFACTS, artifactsDir, checkPrerequisites } from "./lib/env.mjs";
 import { isAlive, reapLeftovers, sleep, waitFor } from "./lib/procs.mjs";
 import {
   CATEGORY,
@@ -136,7 +136,10 @@ describe("gord in code-server", { timeout: 420_000 }, () => {
     checkPrerequisites();
     artifacts = artifactsDir();
     for (const old of readdirSync(artifacts)) {
-      rmSync(path.join(artifacts, old), { recursive: true, force: true });
+      // ui-alone.test.mjs keeps its own artefacts in a folder of its own.
+      if (old !== UI_ALONE_ARTIFACTS) {
+        rmSync(path.join(artifacts, old), { recursive: true, force: true });
+      }
     }
     console.log(`e2e artefacts (screenshots, logs): ${artifacts}`);
 

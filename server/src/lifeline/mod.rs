@@ -64,7 +64,9 @@ pub struct ProcessTree(platform::Tree);
 
 impl ProcessTree {
     /// Takes charge of the tree of the child `pid` (which the caller has
-    /// not reaped yet, so the id is still its own). With [`DeathSignal::Kill`]
+    /// not reaped yet, so the id is still its own). Every child started from
+    /// a command [`set_death_signal`] prepared must come here: on Windows it
+    /// was created suspended and runs only once it is in its job. With [`DeathSignal::Kill`]
     /// the tree also dies when gord dies. None if the id does not fit or
     /// (Windows) the job could not be made.
     pub fn adopt(pid: u32, death: DeathSignal) -> Option<Self> {

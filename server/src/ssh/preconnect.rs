@@ -277,19 +277,8 @@ pub fn outcome(sources: &[Source<'_>], facts: &Facts) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::goenv::vscode::document::Document;
-    use crate::goenv::vscode::Scope;
-    use crate::lint::text_hash;
     use crate::ssh::release::parse_version_argument;
-
-    fn source(text: &str) -> Source<'_> {
-        Source {
-            scope: Scope::User,
-            path: PathBuf::from("/home/me/.config/Code/User/settings.json"),
-            doc: Document::parse(text).expect("settings parse"),
-            basis: text_hash(text),
-        }
-    }
+    use crate::ssh::remote_ssh::{applied, user_settings_source as source};
 
     fn choice(program: Option<&str>, source: which::Source, problem: Option<Problem>) -> Choice {
         let reported = problem
@@ -312,17 +301,6 @@ mod tests {
             connect_timeout: None,
             windows: false,
         }
-    }
-
-    fn applied(text: &str, finding: &Finding) -> String {
-        let edits: Vec<_> = finding
-            .fix()
-            .expect("a fix")
-            .edits
-            .iter()
-            .map(|e| (e.range, e.new_text.clone()))
-            .collect();
-        crate::edit::apply_edits(text, &edits).expect("the edits apply")
     }
 
     const MISSING: &str =

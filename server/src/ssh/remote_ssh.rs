@@ -296,18 +296,35 @@ async fn run(ctx: &CheckContext) -> Outcome {
     crate::goenv::vscode::outcome(findings, read)
 }
 
+/// For tests of the modules that read Remote-SSH's settings: `text` as the
+/// user's settings.json.
+#[cfg(test)]
+pub(crate) fn user_settings_source(text: &str) -> Source<'_> {
+    Source {
+        scope: Scope::User,
+        path: PathBuf::from("/home/me/.config/Code/User/settings.json"),
+        doc: Document::parse(text).expect("settings parse"),
+        basis: text_hash(text),
+    }
+}
+
+/// For the same tests: `text` after `finding`'s fix.
+#[cfg(test)]
+pub(crate) fn applied(text: &str, finding: &Finding) -> String {
+    let edits: Vec<_> = finding
+        .fix()
+        .expect("a fix")
+        .edits
+        .iter()
+        .map(|e| (e.range, e.new_text.clone()))
+        .collect();
+    crate::edit::apply_edits(text, &edits).expect("the edits apply")
+}
+
 #[cfg(test)]
 mod tests {
+    use super::user_settings_source as source;
     use super::*;
-
-    fn source(text: &str) -> Source<'_> {
-        Source {
-            scope: Scope::User,
-            path: PathBuf::from("/home/me/.config/Code/User/settings.json"),
-            doc: Document::parse(text).expect("settings parse"),
-            basis: text_hash(text),
-        }
-    }
 
     fn hosts(lists: &[&str]) -> ConfigHosts {
         ConfigHosts::new(
@@ -319,17 +336,6 @@ mod tests {
     fn findings(text: &str, exists: bool, known: &[&str]) -> Vec<Finding> {
         let resolve = |v: &str| resolve_path(v, Some(Path::new("/home/me")), None, &|_| None);
         judge(&[source(text)], &resolve, &|_| exists, Some(&hosts(known)))
-    }
-
-    fn applied(text: &str, finding: &Finding) -> String {
-        let edits: Vec<_> = finding
-            .fix()
-            .expect("a fix")
-            .edits
-            .iter()
-            .map(|e| (e.range, e.new_text.clone()))
-            .collect();
-        crate::edit::apply_edits(text, &edits).expect("the edits apply")
     }
 
     #[test]

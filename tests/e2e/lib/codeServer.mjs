@@ -76,10 +76,11 @@ export class CodeServer {
    * @param {string} root the temporary directory everything goes into
    * @param {string} logFile where code-server's own output goes
    */
-  constructor(root, logFile, goProxy) {
+  constructor(root, logFile, goProxy, vsixes) {
     this.root = root;
     this.logFile = logFile;
     this.goProxy = goProxy;
+    this.vsixes = vsixes;
     this.userDataDir = path.join(root, "user-data");
     this.extensionsDir = path.join(root, "extensions");
     this.configFile = path.join(root, "config.yaml");
@@ -93,11 +94,12 @@ export class CodeServer {
   }
 
   /**
-   * Prepares the directories, installs the VSIX and starts the server.
-   * `goProxy`, when given, is the editor's GOPROXY (a loopback URL).
+   * Prepares the directories, installs the VSIXs and starts the server.
+   * `goProxy`, when given, is the editor's GOPROXY (a loopback URL);
+   * `vsixes`, what to install, in order: both parts unless told otherwise.
    */
-  static async start({ logFile, goProxy }) {
-    const server = new CodeServer(mkdtempSync(path.join(tmpdir(), "gord-e2e-")), logFile, goProxy);
+  static async start({ logFile, goProxy, vsixes = [UI_VSIX, VSIX] }) {
+    const server = new CodeServer(mkdtempSync(path.join(tmpdir(), "gord-e2e-")), logFile, goProxy, vsixes);
     try {
       server.closedPort = await closedPort();
       server.#prepare();
@@ -169,7 +171,7 @@ export class CodeServer {
     // Both parts, the UI part first: gord lists it in its extensionPack, and
     // with no gallery here the pack is satisfied only by what is installed.
     writeFileSync(this.logFile, "");
-    for (const vsix of [UI_VSIX, VSIX]) {
+    for (const vsix of this.vsixes) {
       const result = spawnSync(
         process.execPath,
         [codeServerEntry(), ...this.#dirFlags, "--install-extension", vsix, "--force"],

@@ -24,6 +24,9 @@ export const CHROMIUM = process.env.GORD_E2E_CHROMIUM ?? "/usr/bin/chromium";
 /** Screenshots and logs of every run; gitignored. */
 export const ARTIFACTS_DIR = path.join(E2E_DIR, "artifacts");
 
+/** The folder under ARTIFACTS_DIR of ui-alone.test.mjs (each test file clears only its own). */
+export const UI_ALONE_ARTIFACTS = "ui-alone";
+
 /** The value of KEY=value in versions.env (parsed, never sourced, like scripts/lib.sh does). */
 export function pinnedVersion(key) {
   const text = readFileSync(path.join(REPO_ROOT, "versions.env"), "utf8");

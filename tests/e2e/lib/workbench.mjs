@@ -31,11 +31,14 @@ export const STATUS_ITEM_ID = `${EXTENSION_ID}.gord.status`;
 const HEALTH_TEXT = /^gord(: (\d+ errors?(, \d+ warnings?)?|\d+ warnings?))?$/;
 const HEALTH_ICONS = ["pass", "warning", "error"];
 
+/** The UI part's own status item (shown only while it is alone): gord-ui's item `gord.ui.status`. */
+export const UI_STATUS_ITEM_ID = "gord-dev.gord-ui.gord.ui.status";
+
 /**
- * Reads the status item: { text, icon, ariaLabel }, or undefined while it is
- * not in the status bar.
+ * Reads the status item (`id`: the workspace part's unless told): { text,
+ * icon, ariaLabel }, or undefined while it is not in the status bar.
  */
-export async function readStatusItem(page) {
+export async function readStatusItem(page, id = STATUS_ITEM_ID) {
   return page.evaluate((id) => {
     const item = document.getElementById(id);
     const label = item?.querySelector(".statusbar-item-label");
@@ -49,7 +52,7 @@ export async function readStatusItem(page) {
       icon: iconName?.slice("codicon-".length),
       ariaLabel: label.getAttribute("aria-label") ?? item.getAttribute("aria-label") ?? "",
     };
-  }, STATUS_ITEM_ID);
+  }, id);
 }
 
 /** True when the item shows the result of a health run (not starting, running or stopped). */
@@ -57,14 +60,14 @@ export function showsHealth(status) {
   return status !== undefined && HEALTH_ICONS.includes(status.icon) && HEALTH_TEXT.test(status.text);
 }
 
-/** Waits until the status item shows a health result; returns it. */
-export async function waitForHealth(page, timeoutMs = 60_000) {
+/** Waits until the status item (`id`: the workspace part's unless told) shows a health result; returns it. */
+export async function waitForHealth(page, timeoutMs = 60_000, id = STATUS_ITEM_ID) {
   let last;
   try {
     return await waitFor(
-      "the gord status item to show health",
+      `the status item ${id} to show health`,
       async () => {
-        last = await readStatusItem(page);
+        last = await readStatusItem(page, id);
         return showsHealth(last) ? last : undefined;
       },
       { timeoutMs, intervalMs: 100 },
