@@ -126,11 +126,12 @@ function buildSidecar(target, env) {
   const locked = existsSync(path.join(root, "Cargo.lock")) ? ["--locked"] : [];
   const triple = target.glibc ? `${target.triple}.${target.glibc}` : target.triple;
   const subcommand = target.tool === "zigbuild" ? "zigbuild" : "build";
-  // OPENSSL_NO_VENDOR=0: each sidecar carries its own static OpenSSL, built from source for its
-  // target (.cargo/config.toml has builds for this machine use the system's).
+  // <TRIPLE>_OPENSSL_NO_VENDOR=0: each sidecar carries its own static OpenSSL, built from source
+  // for its target (.cargo/config.toml has builds for this machine use the system's).
+  const noVendor = `${target.triple.toUpperCase().replaceAll("-", "_")}_OPENSSL_NO_VENDOR`;
   run("cargo", [subcommand, "--release", "-p", "gord", ...locked, "--target", triple], {
     ...env,
-    OPENSSL_NO_VENDOR: "0",
+    [noVendor]: "0",
     ...target.env,
   });
 }

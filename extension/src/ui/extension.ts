@@ -2,22 +2,14 @@
 // in every window (`extensionKind: ["ui", "workspace"]`; beside the workspace
 // part where there is no local extension host, as in code-server) and starts
 // its own sidecar with `part: "ui"`: the SSH config doctor on this machine's
-<<<<<<< HEAD
 // SSH configs (diagnostics, quick fixes, hover, completion, outline,
 // formatting), the Remote-SSH settings and the ssh Remote-SSH will run
-// (SSH040-SSH052), and Check Remote Host, from where Remote-SSH connects.
-// The workspace part owns the one status item and the one report; this part
-// answers its commands (parts.ts) and tells it when its own report changed.
-=======
-// SSH configs (diagnostics, quick fixes, hover, completion), the Remote-SSH
-// settings and the ssh Remote-SSH will run (SSH040-SSH052), and Check Remote
-// Host, from where Remote-SSH connects. A workspace part, when there is one,
-// owns the one status item and the one report; this part answers its
-// commands (parts.ts) and tells it when its own report changed. Alone (no
-// workspace part greeted it: not installed, disabled, not a Go window), it
-// shows its own status item and report, and hands them over when a
-// workspace part greets it later (`UiOwnership`).
->>>>>>> ui17
+// (SSH040-SSH052), and Check Remote Host, from where Remote-SSH connects. A
+// workspace part, when there is one, owns the one status item and the one
+// report; this part answers its commands (parts.ts) and tells it when its own
+// report changed. Alone (no workspace part greeted it: not installed,
+// disabled, not a Go window), it shows its own status item and report, and
+// hands them over when a workspace part greets it later (`UiOwnership`).
 
 import * as vscode from "vscode";
 import { State, type LanguageClient } from "vscode-languageclient/node";
