@@ -241,6 +241,9 @@ function main() {
       const vsix = packageExtension(extension, target, sidecar);
       made.push({ vsix, sidecar });
     }
+    // scripts/test starts the end-to-end tests once the linux-x64 VSIXs are made, while the
+    // other targets still build.
+    console.log(`package: ${target.vsce} done`);
   }
   console.log("");
   for (const { vsix, sidecar } of made) {
