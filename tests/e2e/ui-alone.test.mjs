@@ -24,6 +24,7 @@ import {
   paletteLabels,
   readStatusItem,
   runCommand,
+  runScenario,
   showsHealth,
   waitForHealth,
 } from "./lib/workbench.mjs";
@@ -37,14 +38,9 @@ let browser;
 let page;
 let artifacts;
 
-async function scenario(name, body) {
-  try {
-    await body();
-  } catch (err) {
-    await page?.screenshot({ path: path.join(artifacts, `FAILED-${name}.png`) }).catch(() => undefined);
-    throw err;
-  }
-  await page.screenshot({ path: path.join(artifacts, `${name}.png`) });
+/** Runs a scenario; saves `<name>.png` when it passes, `FAILED-<name>.png` when it does not. */
+function scenario(name, body) {
+  return runScenario(() => page, artifacts, name, body);
 }
 
 describe("gord-ui alone in code-server", { timeout: 300_000 }, () => {

@@ -37,6 +37,7 @@ import {
   readStatusItem,
   recordStatusHistory,
   runCommand,
+  runScenario,
   showsHealth,
   startQuickPickCommand,
   statusHistory,
@@ -100,14 +101,8 @@ function countInGordLog(pattern) {
 }
 
 /** Runs a scenario; saves `<name>.png` when it passes, `FAILED-<name>.png` when it does not. */
-async function scenario(name, body) {
-  try {
-    await body();
-  } catch (err) {
-    await page?.screenshot({ path: path.join(artifacts, `FAILED-${name}.png`) }).catch(() => undefined);
-    throw err;
-  }
-  await page.screenshot({ path: path.join(artifacts, `${name}.png`) });
+function scenario(name, body) {
+  return runScenario(() => page, artifacts, name, body);
 }
 
 /**

@@ -309,3 +309,20 @@ export async function readActivationTime(page) {
 function escapeRegExp(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
+
+/**
+ * Runs one scenario of a suite: saves `<name>.png` in `artifacts` when it
+ * passes, `FAILED-<name>.png` when it does not. `currentPage` is asked at
+ * each screenshot, as a scenario may open a new page.
+ */
+export async function runScenario(currentPage, artifacts, name, body) {
+  try {
+    await body();
+  } catch (err) {
+    await currentPage()
+      ?.screenshot({ path: path.join(artifacts, `FAILED-${name}.png`) })
+      .catch(() => undefined);
+    throw err;
+  }
+  await currentPage().screenshot({ path: path.join(artifacts, `${name}.png`) });
+}
