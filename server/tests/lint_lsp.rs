@@ -413,7 +413,7 @@ fn counting_golangci(count_file: &Path) -> tempfile::TempDir {
 }
 
 #[test]
-fn a_storm_of_twenty_saves_in_a_second_runs_the_linter_at_most_twice() {
+fn a_storm_of_twenty_saves_runs_the_linter_at_most_twice() {
     let ws = fixture();
     let file = ws.path().join("issues/issues.go");
     let count = ws.path().join("runs.txt");
@@ -424,12 +424,11 @@ fn a_storm_of_twenty_saves_in_a_second_runs_the_linter_at_most_twice() {
         &tools_path(Some(wrapper.path()), golangci_dir()),
     );
     open(&mut editor, &file);
-    let started = Instant::now();
+    // Back to back, as "save all" or format-on-save sends them: no gap
+    // between two saves comes near the debounce, however loaded the machine.
     for _ in 0..20 {
         save(&mut editor, &file);
-        std::thread::sleep(Duration::from_millis(50));
     }
-    wait::assert_took_less(started, Duration::from_millis(1500));
     let diagnostics = next_lint_diagnostics(&mut editor, &file);
     assert!(!diagnostics.is_empty());
     // Anything still queued would have started by now.

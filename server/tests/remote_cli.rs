@@ -165,7 +165,11 @@ fn a_port_that_accepts_but_never_sends_a_banner_costs_at_most_the_timeout() {
     let base = rig.root_with_key();
     rig.host("silent", port, &with(&base, &[]));
     let (report, code, took, _) = rig.gord_check(&["silent", "--timeout", "2"]);
-    assert!(took < Duration::from_millis(3500), "took {took:?}");
+    // The host never answers, so only the timeout can end the wait: at least
+    // its 2 s, and nowhere near ssh's own defaults (the margin is for a
+    // loaded machine starting gord; speed is the benchmarks' business).
+    assert!(took >= Duration::from_secs(2), "took {took:?}");
+    assert!(took < Duration::from_secs(10), "took {took:?}");
     assert_eq!(codes(&report, 0), ["RMT004"]);
     assert_eq!(report["hosts"][0]["summary"]["reachable"], "no");
     assert!(str_of(&report["hosts"][0]["findings"][0]["message"])
