@@ -122,6 +122,26 @@ fn ssh_lint_sarif_is_valid() {
             ),
         "no SARIF fix in {results:?}"
     );
+    // The run names the ssh whose rules were followed, as the JSON does.
+    let followed = sarif_of(
+        &common::repo_root(),
+        &[
+            "ssh",
+            "lint",
+            "-F",
+            example.to_str().unwrap(),
+            "--ssh-version",
+            "10.0p2-apple",
+        ],
+    );
+    assert_valid("gord ssh lint --ssh-version", &followed);
+    let ssh = &followed["runs"][0]["properties"]["ssh"];
+    assert_eq!(ssh["rules"], "10.0p2-apple");
+    assert_eq!(ssh["source"], "versionArgument");
+    assert_eq!(
+        ssh["summary"],
+        "Apple's OpenSSH 10.0p2 (from --ssh-version)"
+    );
 }
 
 #[test]

@@ -43,6 +43,7 @@ pub fn render_sarif(report: &HealthReport, docs_root: Option<&std::path::Path>) 
         findings: &report.findings(),
         docs_root,
         failures: &[],
+        properties: None,
     })
 }
 
