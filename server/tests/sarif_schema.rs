@@ -191,6 +191,14 @@ fn check_sarif_is_valid_with_located_and_whole_check_results() {
     );
     assert_eq!(on_file["region"]["startLine"], 3);
     assert_eq!(go006[1]["properties"]["subject"], "workspace");
+    // The run names the ssh SSH050 found Remote-SSH runs, as the text and
+    // JSON reports do (whether or not this machine has one).
+    let ssh = &doc["runs"][0]["properties"]["ssh"];
+    assert!(
+        ssh["summary"].as_str().is_some_and(|s| s.contains("OpenSSH")),
+        "{ssh}"
+    );
+    assert!(ssh["rules"].as_str().is_some_and(|r| !r.is_empty()), "{ssh}");
     assert_eq!(go006[1]["level"], "error");
     let rules = doc["runs"][0]["tool"]["driver"]["rules"]
         .as_array()

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::finding::{Finding, Fix, Range};
 use crate::render::{json, sarif, FindingsText};
-use crate::ssh::release::which::Choice;
+use crate::ssh::release::which::{Choice, Followed};
 
 /// `path:line:col: severity[CODE] message`, then the fix, then a count.
 pub fn render_text(findings: &[Finding], colour: bool) -> String {
@@ -25,29 +25,9 @@ pub fn render_text(findings: &[Finding], colour: bool) -> String {
 struct Facts<'a> {
     config: &'a Path,
     #[serde(skip_serializing_if = "Option::is_none")]
-    ssh: Option<SshFacts>,
+    ssh: Option<Followed>,
 }
 
-/// The ssh whose rules the lint followed.
-#[derive(serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SshFacts {
-    /// The program whose `-V` was read; null with `--ssh-version`.
-    program: Option<std::path::PathBuf>,
-    source: crate::ssh::release::which::Source,
-    /// What it says it is (`9.2p1-debian`); null when it could not be told.
-    version: Option<String>,
-    /// The release whose rules were followed.
-    rules: String,
-    summary: String,
-}
-
-fn version_argument(v: crate::ssh::release::SshVersion) -> String {
-    match v.flavour.suffix() {
-        "" => v.release.to_string(),
-        suffix => format!("{}-{suffix}", v.release),
-    }
-}
 
 pub fn render_json(config: &Path, findings: &[Finding]) -> String {
     json::render(
@@ -57,23 +37,13 @@ pub fn render_json(config: &Path, findings: &[Finding]) -> String {
     )
 }
 
-fn ssh_facts(ssh: &Choice) -> SshFacts {
-    SshFacts {
-        program: ssh.program.clone(),
-        source: ssh.source,
-        version: ssh.reported.map(version_argument),
-        rules: version_argument(ssh.semantics),
-        summary: ssh.summary(),
-    }
-}
-
 /// [`render_json`] naming the ssh whose rules were followed.
 pub fn render_json_for(config: &Path, findings: &[Finding], ssh: &Choice) -> String {
     json::render(
         "ssh lint",
         &Facts {
             config,
-            ssh: Some(ssh_facts(ssh)),
+            ssh: Some(ssh.followed()),
         },
         &with_old_fields(findings),
     )
@@ -146,7 +116,7 @@ pub fn render_sarif(findings: &[Finding], docs_root: Option<&Path>) -> String {
 /// [`render_sarif`] naming the ssh whose rules were followed, as the JSON
 /// does: the run's `properties.ssh`.
 pub fn render_sarif_for(findings: &[Finding], docs_root: Option<&Path>, ssh: &Choice) -> String {
-    let properties = serde_json::json!({ "ssh": ssh_facts(ssh) });
+    let properties = serde_json::json!({ "ssh": ssh.followed() });
     sarif::render(&sarif::Log {
         tool: sarif::gord_tool(),
         findings,
