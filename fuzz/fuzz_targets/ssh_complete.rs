@@ -24,7 +24,10 @@ fuzz_target!(|line: &str| {
                 "{line:?} at {at}: {:?}",
                 found.replace
             );
-            assert!(line.get(found.replace.clone()).is_some(), "{line:?} at {at}");
+            assert!(
+                line.get(found.replace.clone()).is_some(),
+                "{line:?} at {at}"
+            );
             assert!(!found.items.is_empty(), "{line:?} at {at}");
         }
     }

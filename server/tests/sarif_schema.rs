@@ -195,10 +195,15 @@ fn check_sarif_is_valid_with_located_and_whole_check_results() {
     // JSON reports do (whether or not this machine has one).
     let ssh = &doc["runs"][0]["properties"]["ssh"];
     assert!(
-        ssh["summary"].as_str().is_some_and(|s| s.contains("OpenSSH")),
+        ssh["summary"]
+            .as_str()
+            .is_some_and(|s| s.contains("OpenSSH")),
         "{ssh}"
     );
-    assert!(ssh["rules"].as_str().is_some_and(|r| !r.is_empty()), "{ssh}");
+    assert!(
+        ssh["rules"].as_str().is_some_and(|r| !r.is_empty()),
+        "{ssh}"
+    );
     assert_eq!(go006[1]["level"], "error");
     let rules = doc["runs"][0]["tool"]["driver"]["rules"]
         .as_array()

@@ -122,7 +122,14 @@ fn completion_offers_the_match_criteria_of_the_followed_release() {
     let criteria = items_at(&mut editor, &uri, 0, 17);
     assert_eq!(
         names(&criteria),
-        ["canonical", "final", "exec", "host", "originalhost", "localuser"],
+        [
+            "canonical",
+            "final",
+            "exec",
+            "host",
+            "originalhost",
+            "localuser"
+        ],
         "9.2p1 has no tagged, localnetwork, version, sessiontype nor command"
     );
     let local = &criteria[5];
@@ -159,8 +166,11 @@ fn completion_offers_the_algorithms_of_the_followed_release_not_yet_in_the_list(
     assert_eq!(offered.len(), 9);
     assert_eq!(ciphers[0]["detail"], "in the default list");
     assert_eq!(ciphers[5]["detail"], "not in the default list");
-    assert!(common::str_of(&ciphers[0]["documentation"]["value"])
-        .starts_with("The default under OpenSSH 9.2p1: `chacha20-poly1305@openssh.com`, `aes128-ctr`"));
+    assert!(
+        common::str_of(&ciphers[0]["documentation"]["value"]).starts_with(
+            "The default under OpenSSH 9.2p1: `chacha20-poly1305@openssh.com`, `aes128-ctr`"
+        )
+    );
     assert_eq!(
         ciphers[0]["textEdit"]["range"],
         json!({ "start": { "line": 2, "character": 21 }, "end": { "line": 2, "character": 25 } })
@@ -170,7 +180,10 @@ fn completion_offers_the_algorithms_of_the_followed_release_not_yet_in_the_list(
     let kex = items_at(&mut editor, &uri, 3, 17);
     let kex = names(&kex);
     assert!(kex.contains(&"diffie-hellman-group1-sha1"), "{kex:?}");
-    assert!(!kex.contains(&"curve25519-sha256"), "already a default: {kex:?}");
+    assert!(
+        !kex.contains(&"curve25519-sha256"),
+        "already a default: {kex:?}"
+    );
     assert!(!kex.iter().any(|n| n.starts_with("mlkem")), "{kex:?}");
 
     // `-` offers the default's names but the one already removed.

@@ -35,9 +35,7 @@ pub fn complete(
     let word_start = line[names_start..at]
         .rfind(',')
         .map_or(names_start, |p| names_start + p + 1);
-    let word_end = line[at..list_end]
-        .find(',')
-        .map_or(list_end, |p| at + p);
+    let word_end = line[at..list_end].find(',').map_or(list_end, |p| at + p);
     // The names already in the list, but for the one being replaced.
     let held: Vec<&str> = line[names_start..word_start]
         .split(',')
@@ -102,8 +100,14 @@ mod tests {
     #[test]
     fn the_names_are_those_of_the_release_default_first() {
         let old = labels("kexalgorithms", "KexAlgorithms ", "9.2p1");
-        assert_eq!(old[0], "sntrup761x25519-sha512@openssh.com", "9.0's default");
-        assert!(!old.iter().any(|n| n.starts_with("mlkem")), "ML-KEM came in 9.9");
+        assert_eq!(
+            old[0], "sntrup761x25519-sha512@openssh.com",
+            "9.0's default"
+        );
+        assert!(
+            !old.iter().any(|n| n.starts_with("mlkem")),
+            "ML-KEM came in 9.9"
+        );
         let new = labels("kexalgorithms", "KexAlgorithms ", "10.5p1");
         assert_eq!(new[0], "mlkem768x25519-sha256");
         assert!(new.contains(&"mlkem768nistp256-sha256".to_string()));
@@ -112,11 +116,16 @@ mod tests {
         assert_eq!(ciphers.len(), 10);
         assert!(labels("hostkeyalgorithms", "HostKeyAlgorithms ", "9.7p1")
             .contains(&"ssh-dss".to_string()));
-        assert!(!labels("hostkeyalgorithms", "HostKeyAlgorithms ", "9.8p1")
-            .contains(&"ssh-dss".to_string()), "DSA is out of 9.8's build");
-        assert!(!labels("casignaturealgorithms", "CASignatureAlgorithms ", "10.5p1")
-            .iter()
-            .any(|n| n.ends_with("-cert-v01@openssh.com")));
+        assert!(
+            !labels("hostkeyalgorithms", "HostKeyAlgorithms ", "9.8p1")
+                .contains(&"ssh-dss".to_string()),
+            "DSA is out of 9.8's build"
+        );
+        assert!(
+            !labels("casignaturealgorithms", "CASignatureAlgorithms ", "10.5p1")
+                .iter()
+                .any(|n| n.ends_with("-cert-v01@openssh.com"))
+        );
     }
 
     #[test]

@@ -10,8 +10,8 @@ use std::ops::Range;
 
 use super::{defaults, docs, keyword_hover_with, knows, spelling};
 use crate::ssh::config::keywords::{Kind, ADD_KEYS, FLAG_WORDS, KEYWORDS};
-use crate::ssh::release::history::{Knows, FLAVOUR_KEYWORDS};
 use crate::ssh::release::algorithms;
+use crate::ssh::release::history::{Knows, FLAVOUR_KEYWORDS};
 use crate::ssh::release::listing::Listing;
 use crate::ssh::release::{Release, SshVersion};
 

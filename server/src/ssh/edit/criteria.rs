@@ -34,9 +34,7 @@ pub fn complete(line: &str, args: usize, at: usize, version: SshVersion) -> Opti
     if before.contains('"') {
         return None;
     }
-    let typed_start = before
-        .rfind([' ', '\t'])
-        .map_or(0, |p| p + 1);
+    let typed_start = before.rfind([' ', '\t']).map_or(0, |p| p + 1);
     let (done, typed) = before.split_at(typed_start);
     let mut used: Vec<String> = Vec::new();
     let mut words = done.split_whitespace();
@@ -122,11 +120,23 @@ mod tests {
     fn the_criteria_are_those_the_release_knows() {
         assert_eq!(
             labels("Match ", "9.2p1-debian"),
-            ["all", "canonical", "final", "exec", "host", "originalhost", "user", "localuser"]
+            [
+                "all",
+                "canonical",
+                "final",
+                "exec",
+                "host",
+                "originalhost",
+                "user",
+                "localuser"
+            ]
         );
         let new = labels("Match ", "9.6p1");
         assert!(new.contains(&"tagged".to_string()) && new.contains(&"localnetwork".to_string()));
-        assert!(!new.contains(&"version".to_string()), "version came in 10.0");
+        assert!(
+            !new.contains(&"version".to_string()),
+            "version came in 10.0"
+        );
         assert_eq!(labels("Match ", "10.0p2").len(), CRITERIA.len());
     }
 
@@ -152,12 +162,21 @@ mod tests {
         let v = parse_version_argument("10.5p1").expect("a version");
         let c = complete("Match !lo user", 6, 9, v).expect("criteria");
         assert_eq!(c.replace, 7..9);
-        let local = c.items.iter().find(|i| i.label == "localuser").expect("localuser");
-        assert!(local.documentation.as_deref().is_some_and(|d| d.contains("In every release")));
+        let local = c
+            .items
+            .iter()
+            .find(|i| i.label == "localuser")
+            .expect("localuser");
+        assert!(local
+            .documentation
+            .as_deref()
+            .is_some_and(|d| d.contains("In every release")));
         let v96 = parse_version_argument("9.6p1").expect("a version");
         let tagged = complete("Match ", 6, 6, v96)
             .and_then(|c| c.items.into_iter().find(|i| i.label == "tagged"))
             .expect("tagged");
-        assert!(tagged.documentation.is_some_and(|d| d.ends_with("Since OpenSSH 9.4.")));
+        assert!(tagged
+            .documentation
+            .is_some_and(|d| d.ends_with("Since OpenSSH 9.4.")));
     }
 }

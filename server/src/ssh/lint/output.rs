@@ -28,7 +28,6 @@ struct Facts<'a> {
     ssh: Option<Followed>,
 }
 
-
 pub fn render_json(config: &Path, findings: &[Finding]) -> String {
     json::render(
         "ssh lint",
