@@ -75,7 +75,7 @@ pub fn complete(
             default: false,
         })
         .collect();
-    (!items.is_empty()).then(|| Completion {
+    (!items.is_empty()).then_some(Completion {
         replace: word_start..word_end,
         items,
     })

@@ -127,7 +127,7 @@ pub fn complete(line: &str, at: usize, version: SshVersion, ssh: &str) -> Option
                 }
             }
             let items = value_items(&keyword, version);
-            (!items.is_empty()).then(|| Completion {
+            (!items.is_empty()).then_some(Completion {
                 replace: value_at..word_end,
                 items,
             })
