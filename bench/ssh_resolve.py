@@ -3,6 +3,7 @@
 
     bench/ssh_resolve.py [--gord PATH] [--ssh PATH] [--blocks N] [--included N]
                          [--runs N] [--parity N] [--keep DIR]
+                         [--ssh-version V ...] [--ssh-dir DIR]
 
 Generates, in a temporary directory, a config of --blocks (default 2,000) Host
 blocks in the shapes real configs have: aliases with HostName, User, Port and
@@ -25,6 +26,14 @@ Before timing, --parity hosts (default 20, spread over the config) are checked
 the way server/tests/ssh_parity.rs checks: every keyword gord prints has ssh -G's
 value, and the keywords of REQUIRED that ssh -G prints, gord prints too; else
 the run fails (a benchmark of wrong answers would be no benchmark).
+
+With --ssh-version V (repeatable; `all` for every client found) it measures
+release by release instead: for each V, the client DIR/V/ssh (or DIR/V/bin/ssh;
+--ssh-dir, default ../shared/openssh, the reference clients) is the peer, and
+gord follows that release's rules (`--ssh-version V`). It checks parity on
+--parity hosts against that client, then prints one row per release: gord ssh
+lint + resolve --all of the whole config against that release's `ssh -G` for
+10 hosts, side by side with the ratio (the every-host pass is left out there).
 
 The gord binary defaults to target/release/gord (build it with
 `cargo build --release -p gord`). Needs OpenSSH's client and no network
@@ -212,6 +221,87 @@ def spread(hosts: list[str], n: int) -> list[str]:
     return [hosts[int(k * step)] for k in range(n)]
 
 
+def find_client(directory: Path, version: str) -> Path | None:
+    """The ssh of release `version` under directory (V/ssh or V/bin/ssh)."""
+    for candidate in (directory / version / "ssh", directory / version / "bin" / "ssh"):
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def release_key(version: str) -> tuple[int, ...]:
+    """10.0p2 -> (10, 0, 2), so releases sort as numbers; unknown shapes last."""
+    digits = version.replace("p", ".").split("-")[0].split(".")
+    return tuple(int(d) for d in digits if d.isdigit()) or (999,)
+
+
+def wanted_releases(asked: list[str], directory: Path) -> list[tuple[str, Path]]:
+    """(version, client) for each --ssh-version; `all` is every client under directory."""
+    if "all" in asked:
+        found = [d.name for d in directory.iterdir() if d.is_dir() and find_client(directory, d.name)] \
+            if directory.is_dir() else []
+        asked = sorted(set(found) | {v for v in asked if v != "all"}, key=release_key)
+    out = []
+    for version in asked:
+        client = find_client(directory, version)
+        if client is None:
+            fail(f"no ssh for release {version} under {directory} (expected {version}/ssh or {version}/bin/ssh)")
+        out.append((version, client))
+    if not out:
+        fail(f"no ssh client found under {directory}")
+    return out
+
+
+def by_release(a, gord: Path, releases: list[tuple[str, Path]]) -> int:
+    """The per-release table: gord following each release against that release's ssh -G."""
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="gord-ssh-bench-") as tmp:
+        directory = a.keep or Path(tmp)
+        directory.mkdir(parents=True, exist_ok=True)
+        config, hosts = generate(directory, a.blocks, a.included)
+        lines = sum(1 for f in (config, directory / "extra.conf") for _ in f.open())
+        ten = spread(hosts, 10)
+        print(f"gord: {gord}", file=sys.stderr)
+        print(f"config: {config} ({a.blocks} + {a.included} blocks, {len(hosts)} literal hosts, {lines} lines)",
+              file=sys.stderr)
+        for version, client in releases:
+            ssh_version = subprocess.run([str(client), "-V"], capture_output=True, text=True).stderr.strip()
+            follow = ["--ssh-version", version]
+            ssh_g = lambda h: [str(client), "-G", "-F", str(config), h]  # noqa: E731
+            gord_resolve = lambda h: [str(gord), "ssh", "resolve", h, "--config", str(config), *follow]  # noqa: E731
+            for h in spread(hosts, a.parity):
+                problems = parity_problems(run(gord_resolve(h)), run(ssh_g(h)))
+                if problems:
+                    fail(f"{version}: gord ssh resolve {h} disagrees with ssh -G: {'; '.join(problems)}", 1)
+            print(f"{version}: parity on {min(a.parity, len(hosts))} hosts; measuring ({a.runs} runs)...",
+                  file=sys.stderr)
+            lint = [str(gord), "ssh", "lint", "--config", str(config), "--format", "json", *follow]
+            resolve_all = [str(gord), "ssh", "resolve", "--all", "--config", str(config), *follow]
+            gord_lint = median_of(a.runs, lambda: time_once(lint, ok_codes=(0, 1)))
+            gord_batch = median_of(a.runs, lambda: time_once(resolve_all))
+            ssh_ten = median_of(a.runs, lambda: time_hosts(ssh_g, ten))
+            rows.append((version, ssh_version.split(",")[0], gord_lint, gord_batch, ssh_ten))
+
+    n = len(hosts)
+    head = ("release", "ssh -V", "gord lint (ms)", "gord resolve --all (ms)",
+            f"gord lint + resolve, {n} hosts (ms)", "ssh -G x 10 (ms)", "ratio")
+    body = [(v, ident, f"{lint:.1f}", f"{batch:.1f}", f"{lint + batch:.1f}", f"{ten:.1f}",
+             f"{(lint + batch) / ten:.2f}x" if ten else "-")
+            for v, ident, lint, batch, ten in rows]
+    widths = [max(len(r[i]) for r in [head, *body]) for i in range(len(head))]
+    line = lambda r: " | ".join(c.ljust(w) if i < 2 else c.rjust(w)  # noqa: E731
+                                for i, (c, w) in enumerate(zip(r, widths)))
+    print(line(head))
+    print("-|-".join("-" * w for w in widths))
+    for r in body:
+        print(line(r))
+    print()
+    print(f"{a.blocks} + {a.included} Host blocks, {n} literal hosts, {lines} lines; gord follows each release "
+          f"(--ssh-version); medians of {a.runs} runs. ratio = gord lint + resolve --all / ssh -G x 10 "
+          "(below 1.00x: the whole config in less time than ssh -G takes for 10 hosts).")
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--gord", type=Path,
@@ -223,11 +313,19 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=5, help="runs of each whole-config and 10-host measurement (default 5)")
     ap.add_argument("--parity", type=int, default=20, help="hosts whose output is compared first (default 20)")
     ap.add_argument("--keep", type=Path, help="write the config here and keep it, instead of a temp dir")
+    ap.add_argument("--ssh-version", action="append", default=[], metavar="V",
+                    help="measure release V (its client under --ssh-dir) with gord following it; "
+                         "repeatable; `all` for every client found")
+    ap.add_argument("--ssh-dir", type=Path, default=REPO_ROOT.parent / "shared" / "openssh",
+                    help="where the clients of --ssh-version are, as V/ssh or V/bin/ssh "
+                         "(default ../shared/openssh)")
     a = ap.parse_args()
 
     gord = a.gord if a.gord.is_absolute() else Path.cwd() / a.gord
     if not (gord.is_file() and os.access(gord, os.X_OK)):
         fail(f"gord binary not found at {gord}: build it with `cargo build --release -p gord` (or pass --gord PATH)")
+    if a.ssh_version:
+        return by_release(a, gord, wanted_releases(a.ssh_version, a.ssh_dir))
     if not shutil.which(a.ssh):
         fail(f"OpenSSH client not found ({a.ssh}): install openssh-client or pass --ssh PATH")
     ssh_version = subprocess.run([a.ssh, "-V"], capture_output=True, text=True).stderr.strip()

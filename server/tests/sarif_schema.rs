@@ -122,6 +122,26 @@ fn ssh_lint_sarif_is_valid() {
             ),
         "no SARIF fix in {results:?}"
     );
+    // The run names the ssh whose rules were followed, as the JSON does.
+    let followed = sarif_of(
+        &common::repo_root(),
+        &[
+            "ssh",
+            "lint",
+            "-F",
+            example.to_str().unwrap(),
+            "--ssh-version",
+            "10.0p2-apple",
+        ],
+    );
+    assert_valid("gord ssh lint --ssh-version", &followed);
+    let ssh = &followed["runs"][0]["properties"]["ssh"];
+    assert_eq!(ssh["rules"], "10.0p2-apple");
+    assert_eq!(ssh["source"], "versionArgument");
+    assert_eq!(
+        ssh["summary"],
+        "Apple's OpenSSH 10.0p2 (from --ssh-version)"
+    );
 }
 
 #[test]
@@ -171,6 +191,19 @@ fn check_sarif_is_valid_with_located_and_whole_check_results() {
     );
     assert_eq!(on_file["region"]["startLine"], 3);
     assert_eq!(go006[1]["properties"]["subject"], "workspace");
+    // The run names the ssh SSH050 found Remote-SSH runs, as the text and
+    // JSON reports do (whether or not this machine has one).
+    let ssh = &doc["runs"][0]["properties"]["ssh"];
+    assert!(
+        ssh["summary"]
+            .as_str()
+            .is_some_and(|s| s.contains("OpenSSH")),
+        "{ssh}"
+    );
+    assert!(
+        ssh["rules"].as_str().is_some_and(|r| !r.is_empty()),
+        "{ssh}"
+    );
     assert_eq!(go006[1]["level"], "error");
     let rules = doc["runs"][0]["tool"]["driver"]["rules"]
         .as_array()

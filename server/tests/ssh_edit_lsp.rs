@@ -28,7 +28,7 @@ fn editing(home: &std::path::Path) -> (String, Editor) {
     assert_eq!(capabilities["documentRangeFormattingProvider"], true);
     assert_eq!(
         capabilities["completionProvider"]["triggerCharacters"],
-        json!([" ", "="])
+        json!([" ", "=", ",", "+", "^", "!"])
     );
     editor.open(&uri, "ssh_config", 1, CONFIG);
     (uri, editor)
@@ -95,6 +95,107 @@ fn completion_offers_what_the_followed_release_knows_with_the_default_marked() {
     // Free text gets nothing.
     let free = editor.request("textDocument/completion", Some(at(&uri, 3, 14)));
     assert_eq!(free["result"], Value::Null);
+}
+
+/// The config of the completion tests below: a Match line and algorithm
+/// lists, under the 9.2p1 rules an untrusted workspace follows.
+const LISTS: &str = "Match user me !lo\nHost *\n  Ciphers aes128-ctr,aes2\n  KexAlgorithms +\n  MACs -hmac-sha1,\n  PubkeyAcceptedKeyTypes ^ssh-ed\n";
+
+fn items_at(editor: &mut Editor, uri: &str, line: u32, character: u32) -> Vec<Value> {
+    let response = editor.request("textDocument/completion", Some(at(uri, line, character)));
+    response["result"]["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn names(items: &[Value]) -> Vec<&str> {
+    items.iter().map(|i| common::str_of(&i["label"])).collect()
+}
+
+#[test]
+fn completion_offers_the_match_criteria_of_the_followed_release() {
+    let home = tempfile::tempdir().unwrap();
+    let (uri, mut editor) = editing(home.path());
+    editor.change(&uri, 2, LISTS);
+    // After `user me`, at the negated criterion being typed.
+    let criteria = items_at(&mut editor, &uri, 0, 17);
+    assert_eq!(
+        names(&criteria),
+        [
+            "canonical",
+            "final",
+            "exec",
+            "host",
+            "originalhost",
+            "localuser"
+        ],
+        "9.2p1 has no tagged, localnetwork, version, sessiontype nor command"
+    );
+    let local = &criteria[5];
+    assert_eq!(local["kind"], 14, "a keyword");
+    assert_eq!(
+        local["textEdit"]["range"],
+        json!({ "start": { "line": 0, "character": 15 }, "end": { "line": 0, "character": 17 } }),
+        "the ! stays"
+    );
+    assert!(common::str_of(&local["detail"]).starts_with("Matches your local user name"));
+    // In the argument of `user`: nothing.
+    let argument = editor.request("textDocument/completion", Some(at(&uri, 0, 12)));
+    assert_eq!(argument["result"], Value::Null);
+}
+
+#[test]
+fn completion_offers_the_algorithms_of_the_followed_release_not_yet_in_the_list() {
+    let home = tempfile::tempdir().unwrap();
+    let (uri, mut editor) = editing(home.path());
+    editor.change(&uri, 2, LISTS);
+    let ciphers = items_at(&mut editor, &uri, 2, 25);
+    let offered = names(&ciphers);
+    assert_eq!(
+        offered[..5],
+        [
+            "chacha20-poly1305@openssh.com",
+            "aes192-ctr",
+            "aes256-ctr",
+            "aes128-gcm@openssh.com",
+            "aes256-gcm@openssh.com"
+        ],
+        "9.2p1's default order, without aes128-ctr"
+    );
+    assert_eq!(offered.len(), 9);
+    assert_eq!(ciphers[0]["detail"], "in the default list");
+    assert_eq!(ciphers[5]["detail"], "not in the default list");
+    assert!(
+        common::str_of(&ciphers[0]["documentation"]["value"]).starts_with(
+            "The default under OpenSSH 9.2p1: `chacha20-poly1305@openssh.com`, `aes128-ctr`"
+        )
+    );
+    assert_eq!(
+        ciphers[0]["textEdit"]["range"],
+        json!({ "start": { "line": 2, "character": 21 }, "end": { "line": 2, "character": 25 } })
+    );
+
+    // `+` offers what 9.2p1's default lacks: no ML-KEM (9.9), group1 is there.
+    let kex = items_at(&mut editor, &uri, 3, 17);
+    let kex = names(&kex);
+    assert!(kex.contains(&"diffie-hellman-group1-sha1"), "{kex:?}");
+    assert!(
+        !kex.contains(&"curve25519-sha256"),
+        "already a default: {kex:?}"
+    );
+    assert!(!kex.iter().any(|n| n.starts_with("mlkem")), "{kex:?}");
+
+    // `-` offers the default's names but the one already removed.
+    let macs = items_at(&mut editor, &uri, 4, 18);
+    let macs = names(&macs);
+    assert_eq!(macs.len(), 9, "{macs:?}");
+    assert!(!macs.contains(&"hmac-sha1"));
+
+    // The old name of PubkeyAcceptedAlgorithms completes the same list.
+    let keys = items_at(&mut editor, &uri, 5, 32);
+    assert!(names(&keys).contains(&"ssh-ed25519"));
+    assert!(names(&keys).contains(&"ssh-dss"), "9.2p1 still has DSA");
 }
 
 #[test]

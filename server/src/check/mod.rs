@@ -142,6 +142,7 @@ fn into_result(check: &dyn Check, outcome: Outcome, elapsed: Duration) -> CheckR
             })
             .collect(),
         fix: outcome.fix,
+        properties: outcome.properties,
     }
 }
 

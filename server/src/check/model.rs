@@ -89,6 +89,10 @@ pub struct CheckResult {
     /// Problems at a place (a file range) the editor shows as diagnostics.
     pub findings: Vec<Finding>,
     pub fix: Option<Fix>,
+    /// What the check followed, for machine readers: an object (SSH050's
+    /// `ssh`, the ssh Remote-SSH runs), merged into the SARIF run's
+    /// properties.
+    pub properties: Option<serde_json::Value>,
 }
 
 impl CheckResult {
@@ -112,6 +116,7 @@ pub struct Outcome {
     pub detail: Option<String>,
     pub findings: Vec<Finding>,
     pub fix: Option<Fix>,
+    pub properties: Option<serde_json::Value>,
 }
 
 impl Outcome {
@@ -122,6 +127,7 @@ impl Outcome {
             detail: None,
             findings: Vec::new(),
             fix: None,
+            properties: None,
         }
     }
 
@@ -155,6 +161,13 @@ impl Outcome {
 
     pub fn with_findings(mut self, findings: Vec<Finding>) -> Self {
         self.findings = findings;
+        self
+    }
+
+    /// What the check followed, for machine readers (see
+    /// [`CheckResult::properties`]).
+    pub fn with_properties(mut self, properties: serde_json::Value) -> Self {
+        self.properties = Some(properties);
         self
     }
 
@@ -242,6 +255,20 @@ impl HealthReport {
         Status::worst_of(self.checks.iter().map(|c| c.status))
     }
 
+    /// What the checks followed (their [`CheckResult::properties`] merged,
+    /// the first check's value of a key winning); None when none says.
+    pub fn properties(&self) -> Option<serde_json::Value> {
+        let mut merged = serde_json::Map::new();
+        for result in &self.checks {
+            if let Some(serde_json::Value::Object(properties)) = &result.properties {
+                for (key, value) in properties {
+                    merged.entry(key.clone()).or_insert_with(|| value.clone());
+                }
+            }
+        }
+        (!merged.is_empty()).then_some(serde_json::Value::Object(merged))
+    }
+
     /// The report as findings (`gord check -f json|sarif`): each check's
     /// located findings, then one finding for each check that warns or
     /// fails, about the workspace as a whole.
@@ -321,7 +348,34 @@ mod tests {
             doc: String::new(),
             findings: vec![],
             fix: None,
+            properties: None,
         }
+    }
+
+    #[test]
+    fn the_report_s_properties_merge_its_checks_the_first_winning() {
+        let with = |id: &str, properties: serde_json::Value| CheckResult {
+            properties: Some(properties),
+            ..result(id, Status::Ok)
+        };
+        let report = |checks: Vec<CheckResult>| HealthReport {
+            version: String::new(),
+            workspace: None,
+            duration_ms: 0,
+            summary: Summary::default(),
+            checks,
+        };
+        assert_eq!(report(vec![result("A", Status::Ok)]).properties(), None);
+        let merged = report(vec![
+            result("A", Status::Ok),
+            with("B", serde_json::json!({ "ssh": { "rules": "9.2p1" } })),
+            with("C", serde_json::json!({ "ssh": "later", "go": "1.26" })),
+        ])
+        .properties();
+        assert_eq!(
+            merged,
+            Some(serde_json::json!({ "ssh": { "rules": "9.2p1" }, "go": "1.26" }))
+        );
     }
 
     #[test]

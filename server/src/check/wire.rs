@@ -29,6 +29,9 @@ pub struct CheckResultWire {
     findings: Vec<FindingWire>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     fix: Option<FixWire>,
+    /// What the check followed, for machine readers (SSH050: the ssh).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    properties: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -172,6 +175,7 @@ impl From<CheckResult> for CheckResultWire {
             duration_ms: r.duration_ms,
             doc: r.doc,
             findings,
+            properties: r.properties,
         }
     }
 }
@@ -206,6 +210,7 @@ impl From<CheckResultWire> for CheckResult {
             doc: w.doc,
             findings,
             fix: w.fix.map(Fix::from),
+            properties: w.properties,
         }
     }
 }
@@ -247,6 +252,7 @@ mod tests {
             doc: "docs/rules/SSH000.md".into(),
             findings: vec![typo],
             fix: Some(Fix::run("See every finding", ["gord", "ssh", "lint"])),
+            properties: None,
         }
     }
 

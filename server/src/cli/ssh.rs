@@ -132,8 +132,8 @@ fn lint(args: LintArgs) -> CliResult {
         Format::Json => {
             |path, findings, _, ssh| output::render_json_for(path, findings, ssh) + "\n"
         }
-        Format::Sarif => |_, findings, _, _| {
-            output::render_sarif(findings, gord::docs::docs_root().as_deref()) + "\n"
+        Format::Sarif => |_, findings, _, ssh| {
+            output::render_sarif_for(findings, gord::docs::docs_root().as_deref(), ssh) + "\n"
         },
         Format::Markdown => {
             let writes = [Format::Text, Format::Json, Format::Sarif];

@@ -201,6 +201,7 @@ pub fn render_sarif(report: &Report) -> String {
         findings: &report.findings(),
         docs_root: None,
         failures: &failures,
+        properties: None,
     })
 }
 

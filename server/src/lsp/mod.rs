@@ -543,7 +543,11 @@ impl LanguageServer for Backend {
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 definition_provider: Some(OneOf::Left(true)),
                 completion_provider: edits_ssh.then(|| CompletionOptions {
-                    trigger_characters: Some(vec![String::from(" "), String::from("=")]),
+                    // After a separator, in an algorithm list and for a
+                    // negated Match criterion.
+                    trigger_characters: Some(
+                        [" ", "=", ",", "+", "^", "!"].map(String::from).to_vec(),
+                    ),
                     ..CompletionOptions::default()
                 }),
                 document_symbol_provider: edits_ssh.then_some(OneOf::Left(true)),

@@ -72,14 +72,15 @@ pub fn completion(text: &str, position: Position, ssh: &Choice) -> Option<Comple
         .enumerate()
         .map(|(index, item)| CompletionItem {
             kind: Some(match item.kind {
-                ItemKind::Keyword => CompletionItemKind::KEYWORD,
+                ItemKind::Keyword | ItemKind::Criterion => CompletionItemKind::KEYWORD,
                 ItemKind::Value => CompletionItemKind::VALUE,
             }),
             detail: item.detail,
             documentation: item.documentation.map(markdown),
             preselect: item.default.then_some(true),
-            // Values keep their order (yes before no); keywords sort by name.
-            sort_text: (item.kind == ItemKind::Value).then(|| format!("{index:03}")),
+            // Values and criteria keep their order (yes before no, the
+            // default's algorithms first); keywords sort by name.
+            sort_text: (item.kind != ItemKind::Keyword).then(|| format!("{index:03}")),
             text_edit: Some(CompletionTextEdit::Edit(TextEdit {
                 range,
                 new_text: item.label.clone(),

@@ -161,5 +161,6 @@ pub fn render_sarif(report: &FleetReport, docs_root: Option<&std::path::Path>) -
         findings: &report.findings(),
         docs_root,
         failures: &[],
+        properties: None,
     })
 }

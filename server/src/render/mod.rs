@@ -34,6 +34,7 @@ pub fn render_json(report: &HealthReport) -> String {
 /// `gord check --format sarif`: every check's located findings and one
 /// result for each check that warns or fails.
 pub fn render_sarif(report: &HealthReport, docs_root: Option<&std::path::Path>) -> String {
+    let properties = report.properties();
     sarif::render(&sarif::Log {
         tool: sarif::Tool {
             name: "gord",
@@ -43,6 +44,7 @@ pub fn render_sarif(report: &HealthReport, docs_root: Option<&std::path::Path>) 
         findings: &report.findings(),
         docs_root,
         failures: &[],
+        properties: properties.as_ref(),
     })
 }
 
@@ -190,6 +192,7 @@ pub(crate) mod fixtures {
             doc: doc_path(id),
             findings: vec![],
             fix: None,
+            properties: None,
         };
         let mut warning = check("GO010", Status::Warning, "gopls is not installed");
         warning.fix = Some(Fix::run(

@@ -34,6 +34,9 @@ pub struct Log<'a> {
     pub docs_root: Option<&'a Path>,
     /// The tool's own failures (the linter could not run).
     pub failures: &'a [String],
+    /// The run's property bag (`runs[0].properties`): what the tool
+    /// followed, such as the ssh whose rules `gord ssh lint` applied.
+    pub properties: Option<&'a Value>,
 }
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -68,34 +71,44 @@ pub fn render(log: &Log<'_>) -> String {
     if let Some(uri) = log.tool.information_uri {
         driver["informationUri"] = json!(uri);
     }
+    let mut run = json!({
+        "tool": { "driver": driver },
+        "invocations": [{
+            "executionSuccessful": log.failures.is_empty(),
+            "toolExecutionNotifications": notifications,
+        }],
+        "columnKind": "utf16CodeUnits",
+        "results": results,
+    });
+    if let Some(properties) = log.properties {
+        run["properties"] = properties.clone();
+    }
     let sarif = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": driver },
-            "invocations": [{
-                "executionSuccessful": log.failures.is_empty(),
-                "toolExecutionNotifications": notifications,
-            }],
-            "columnKind": "utf16CodeUnits",
-            "results": results,
-        }],
+        "runs": [run],
     });
     escape::json(&serde_json::to_string_pretty(&sarif).unwrap_or_default()).into_owned()
+}
+
+/// gord as the tool of a log.
+pub fn gord_tool() -> Tool<'static> {
+    Tool {
+        name: "gord",
+        version: crate::VERSION,
+        information_uri: Some(crate::render::INFORMATION_URI),
+    }
 }
 
 /// A log of gord's own findings (`gord procs`, `attach --dry-run`,
 /// `preload`, `debug core`): gord is the tool, it ran to the end.
 pub fn gord(findings: &[Finding], docs_root: Option<&Path>) -> String {
     render(&Log {
-        tool: Tool {
-            name: "gord",
-            version: crate::VERSION,
-            information_uri: Some(crate::render::INFORMATION_URI),
-        },
+        tool: gord_tool(),
         findings,
         docs_root,
         failures: &[],
+        properties: None,
     })
 }
 
@@ -329,6 +342,7 @@ mod tests {
             findings,
             docs_root,
             failures: &[],
+            properties: None,
         });
         serde_json::from_str(&text).unwrap()
     }
@@ -454,6 +468,25 @@ mod tests {
     }
 
     #[test]
+    fn the_run_carries_what_the_tool_followed_in_its_properties() {
+        let followed = json!({ "ssh": { "rules": "9.2p1-debian" } });
+        let text = render(&Log {
+            tool: Tool {
+                name: "gord",
+                version: "0.1.0",
+                information_uri: None,
+            },
+            findings: &[],
+            docs_root: None,
+            failures: &[],
+            properties: Some(&followed),
+        });
+        let sarif: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(sarif["runs"][0]["properties"], followed);
+        assert_eq!(log(&[], None)["runs"][0].get("properties"), None);
+    }
+
+    #[test]
     fn a_tool_failure_is_a_notification_and_an_unsuccessful_run() {
         let text = render(&Log {
             tool: Tool {
@@ -464,6 +497,7 @@ mod tests {
             findings: &[],
             docs_root: None,
             failures: &["typecheck: undefined: x\u{1b}[2J".to_string()],
+            properties: None,
         });
         let sarif: Value = serde_json::from_str(&text).unwrap();
         let invocation = &sarif["runs"][0]["invocations"][0];

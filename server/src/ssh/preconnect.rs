@@ -258,6 +258,11 @@ async fn run(ctx: &CheckContext) -> Outcome {
 
 /// The check's verdict for `facts`; pure.
 pub fn outcome(sources: &[Source<'_>], facts: &Facts) -> Outcome {
+    outcome_of(sources, facts)
+        .with_properties(serde_json::json!({ "ssh": facts.choice.followed() }))
+}
+
+fn outcome_of(sources: &[Source<'_>], facts: &Facts) -> Outcome {
     let lines = summary(facts);
     let findings = judge(sources, facts);
     if facts.choice.problem == Some(Problem::NotOnPath) && findings.is_empty() {
@@ -378,6 +383,11 @@ mod tests {
             "ssh: /usr/bin/ssh (Debian's OpenSSH 9.2p1, from PATH); config: /home/me/.ssh/config; \
              connect timeout: 15 s (Remote-SSH's default)"
         );
+        // Machine readers get the same ssh (the SARIF run names it).
+        let properties = verdict.properties.expect("properties");
+        assert_eq!(properties["ssh"]["program"], "/usr/bin/ssh");
+        assert_eq!(properties["ssh"]["rules"], "9.2p1-debian");
+        assert_eq!(properties["ssh"]["source"], "path");
         let text = r#"{"remote.SSH.connectTimeout": 60, "remote.SSH.path": ""}"#;
         let sources = [source(text)];
         assert_eq!(connect_timeout(&sources), Some(60));

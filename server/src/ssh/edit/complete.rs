@@ -1,13 +1,16 @@
 //! Completion in an ssh config line: at the start of a line, the keywords
 //! the user's release knows (no others); in the first argument of a keyword
 //! with a fixed set of values, those values as that release accepts them,
-//! the default marked. Keywords that take free text (names, paths,
-//! commands, lists) get nothing. Pure.
+//! the default marked; the `Match` criteria of that release
+//! ([`super::criteria`]) and the names of its algorithm lists
+//! ([`super::algorithm_names`]). Keywords that take free text (names,
+//! paths, commands) get nothing. Pure.
 
 use std::ops::Range;
 
 use super::{defaults, docs, keyword_hover_with, knows, spelling};
 use crate::ssh::config::keywords::{Kind, ADD_KEYS, FLAG_WORDS, KEYWORDS};
+use crate::ssh::release::algorithms;
 use crate::ssh::release::history::{Knows, FLAVOUR_KEYWORDS};
 use crate::ssh::release::listing::Listing;
 use crate::ssh::release::{Release, SshVersion};
@@ -15,6 +18,8 @@ use crate::ssh::release::{Release, SshVersion};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ItemKind {
     Keyword,
+    /// A `Match` criterion.
+    Criterion,
     Value,
 }
 
@@ -101,12 +106,29 @@ pub fn complete(line: &str, at: usize, version: SshVersion, ssh: &str) -> Option
             let after = &typed[sep..];
             let value_start = after.len() - after.trim_start_matches([' ', '\t', '=']).len();
             let value = &after[value_start..];
+            let value_at = start + sep + value_start;
+            if keyword == "match" {
+                return super::criteria::complete(line, value_at, at, version);
+            }
             if value.contains([' ', '\t', '"', '=']) {
                 return None;
             }
+            if let Some(k) = super::known_keyword(&keyword) {
+                if knows(&keyword, version) == Knows::Yes
+                    && algorithms::is_algorithm_list(k.canonical)
+                {
+                    return super::algorithm_names::complete(
+                        k.canonical,
+                        line,
+                        value_at,
+                        at,
+                        version,
+                    );
+                }
+            }
             let items = value_items(&keyword, version);
-            (!items.is_empty()).then(|| Completion {
-                replace: start + sep + value_start..word_end,
+            (!items.is_empty()).then_some(Completion {
+                replace: value_at..word_end,
                 items,
             })
         }

@@ -2,7 +2,9 @@
 //! and formatting, each by the release of the user's ssh. Pure: the LSP
 //! handlers (`crate::lsp::ssh_edit`) turn these into protocol types.
 
+mod algorithm_names;
 pub mod complete;
+mod criteria;
 pub mod docs;
 pub mod format;
 pub mod outline;

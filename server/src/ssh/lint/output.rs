@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::finding::{Finding, Fix, Range};
 use crate::render::{json, sarif, FindingsText};
+use crate::ssh::release::which::{Choice, Followed};
 
 /// `path:line:col: severity[CODE] message`, then the fix, then a count.
 pub fn render_text(findings: &[Finding], colour: bool) -> String {
@@ -24,28 +25,7 @@ pub fn render_text(findings: &[Finding], colour: bool) -> String {
 struct Facts<'a> {
     config: &'a Path,
     #[serde(skip_serializing_if = "Option::is_none")]
-    ssh: Option<SshFacts>,
-}
-
-/// The ssh whose rules the lint followed.
-#[derive(serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SshFacts {
-    /// The program whose `-V` was read; null with `--ssh-version`.
-    program: Option<std::path::PathBuf>,
-    source: crate::ssh::release::which::Source,
-    /// What it says it is (`9.2p1-debian`); null when it could not be told.
-    version: Option<String>,
-    /// The release whose rules were followed.
-    rules: String,
-    summary: String,
-}
-
-fn version_argument(v: crate::ssh::release::SshVersion) -> String {
-    match v.flavour.suffix() {
-        "" => v.release.to_string(),
-        suffix => format!("{}-{suffix}", v.release),
-    }
+    ssh: Option<Followed>,
 }
 
 pub fn render_json(config: &Path, findings: &[Finding]) -> String {
@@ -57,23 +37,12 @@ pub fn render_json(config: &Path, findings: &[Finding]) -> String {
 }
 
 /// [`render_json`] naming the ssh whose rules were followed.
-pub fn render_json_for(
-    config: &Path,
-    findings: &[Finding],
-    ssh: &crate::ssh::release::which::Choice,
-) -> String {
-    let ssh = SshFacts {
-        program: ssh.program.clone(),
-        source: ssh.source,
-        version: ssh.reported.map(version_argument),
-        rules: version_argument(ssh.semantics),
-        summary: ssh.summary(),
-    };
+pub fn render_json_for(config: &Path, findings: &[Finding], ssh: &Choice) -> String {
     json::render(
         "ssh lint",
         &Facts {
             config,
-            ssh: Some(ssh),
+            ssh: Some(ssh.followed()),
         },
         &with_old_fields(findings),
     )
@@ -143,6 +112,19 @@ pub fn render_sarif(findings: &[Finding], docs_root: Option<&Path>) -> String {
     sarif::gord(findings, docs_root)
 }
 
+/// [`render_sarif`] naming the ssh whose rules were followed, as the JSON
+/// does: the run's `properties.ssh`.
+pub fn render_sarif_for(findings: &[Finding], docs_root: Option<&Path>, ssh: &Choice) -> String {
+    let properties = serde_json::json!({ "ssh": ssh.followed() });
+    sarif::render(&sarif::Log {
+        tool: sarif::gord_tool(),
+        findings,
+        docs_root,
+        failures: &[],
+        properties: Some(&properties),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,6 +190,37 @@ mod tests {
         assert_eq!(typo["subject"]["kind"], "file");
         assert_eq!(typo["fixes"][0]["edits"][0]["newText"], "HostName");
         assert_eq!(typo["doc"], "docs/rules/SSH001.md");
+    }
+
+    #[test]
+    fn sarif_names_the_ssh_followed_as_the_json_does() {
+        let findings = lint_text(MISSPELT);
+        let ssh = Choice::of_version(
+            crate::ssh::release::parse_version_argument("9.2p1-debian").unwrap(),
+        );
+        let sarif: serde_json::Value =
+            serde_json::from_str(&render_sarif_for(&findings, None, &ssh)).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&render_json_for(
+            Path::new("/home/me/.ssh/config"),
+            &findings,
+            &ssh,
+        ))
+        .unwrap();
+        let properties = &sarif["runs"][0]["properties"];
+        assert_eq!(properties["ssh"], json["ssh"]);
+        insta::assert_snapshot!(serde_json::to_string_pretty(properties).unwrap(), @r#"
+        {
+          "ssh": {
+            "program": null,
+            "rules": "9.2p1-debian",
+            "source": "versionArgument",
+            "summary": "Debian's OpenSSH 9.2p1 (from --ssh-version)",
+            "version": "9.2p1-debian"
+          }
+        }
+        "#);
+        assert_eq!(sarif["runs"][0]["tool"]["driver"]["name"], "gord");
+        assert_eq!(sarif["runs"][0]["results"][0]["ruleId"], "SSH001");
     }
 
     #[test]

@@ -307,6 +307,13 @@ impl Algorithms {
         list_of(canonical).map(|l| self.default(l))
     }
 
+    /// Every name keyword `canonical`'s list can hold in this build (no
+    /// short names, no patterns), in its table's order; None for a keyword
+    /// that is not an algorithm list.
+    pub fn supported_of(&self, canonical: &str) -> Option<String> {
+        list_of(canonical).map(|l| self.all(l))
+    }
+
     fn key_name_valid(&self, name: &str, plain_only: bool) -> bool {
         let keys = from_release(KEY_TYPES, self.release);
         let known = keys.split(',').any(|k| k == name);

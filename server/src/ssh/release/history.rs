@@ -59,6 +59,9 @@ pub const CRITERIA_ADDED: &[Added] = &[
     added("version", "version", Release::new(10, 0, 1)),
 ];
 
+/// `Match` criteria that take no argument (every release has them).
+pub const BARE_CRITERIA: &[&str] = &["all", "canonical", "final"];
+
 /// `%` tokens added from 8.8p1 on.
 pub const TOKENS_ADDED: &[Added] = &[added("j", "%j", Release::new(9, 6, 1))];
 

@@ -43,6 +43,28 @@ impl Source {
     }
 }
 
+/// The ssh followed, as the JSON and SARIF reports name it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Followed {
+    /// The program whose `-V` was read; null with `--ssh-version`.
+    pub program: Option<PathBuf>,
+    pub source: Source,
+    /// What it says it is (`9.2p1-debian`); null when it could not be told.
+    pub version: Option<String>,
+    /// The release whose rules were followed.
+    pub rules: String,
+    pub summary: String,
+}
+
+/// A version as `--ssh-version` takes it (`9.2p1-debian`).
+fn version_argument(v: SshVersion) -> String {
+    match v.flavour.suffix() {
+        "" => v.release.to_string(),
+        suffix => format!("{}-{suffix}", v.release),
+    }
+}
+
 /// What the user asked for; empty: `ssh` on PATH.
 #[derive(Debug, Clone, Default)]
 pub struct Request {
@@ -100,6 +122,17 @@ impl Choice {
         match self.reported {
             Some(_) => super::listing::Listing::of(self.semantics),
             None => super::listing::Listing::legacy(),
+        }
+    }
+
+    /// What gord followed, for the JSON and SARIF reports.
+    pub fn followed(&self) -> Followed {
+        Followed {
+            program: self.program.clone(),
+            source: self.source,
+            version: self.reported.map(version_argument),
+            rules: version_argument(self.semantics),
+            summary: self.summary(),
         }
     }
 

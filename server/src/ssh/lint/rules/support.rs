@@ -298,8 +298,7 @@ pub fn block_at(all: &[Block], line: usize) -> Option<&Block> {
         .find(|b| b.header_line.is_none_or(|h| h <= line))
 }
 
-/// `Match` criteria that take no argument.
-pub const BARE_CRITERIA: &[&str] = &["all", "canonical", "final"];
+pub use crate::ssh::release::history::BARE_CRITERIA;
 
 /// Whether a block can apply only in ssh's final pass: a `Match` with a
 /// `final` or `canonical` criterion (not negated), which match only after
