@@ -16,6 +16,7 @@ use std::net::Ipv4Addr;
 use serde::{Deserialize, Serialize};
 
 use crate::finding::{Finding, Fix, Severity, Subject};
+use crate::goenv::vscode::set::Change;
 
 /// Test-only override of the targets: `LABEL=URL` words separated by
 /// spaces, every URL `http://` or `https://` to a 127.x.y.z address. Set but
@@ -415,24 +416,52 @@ fn detail(e: &EgressFacts) -> String {
 /// The advice for what could not be reached: settings where they are
 /// settings, else what to run.
 fn advice(name: &str, failed: &[&EgressProbe]) -> String {
+    let mut steps: Vec<String> = settings_for(failed)
+        .iter()
+        .map(|change| match change.key() {
+            LOCAL_SERVER_DOWNLOAD => format!(
+                "in your local VS Code settings set `{}` (VS Code downloads the server here and copies it over ssh)",
+                change.shown()
+            ),
+            _ => format!(
+                "set `{}` (extensions are downloaded here and sent over)",
+                change.shown()
+            ),
+        })
+        .collect();
+    steps.extend(go_advice(name, failed));
+    steps.join("; ")
+}
+
+/// Remote-SSH's setting for downloading the server on the local machine:
+/// `"auto"` (its default), `"always"` or `"off"` (see docs/rules/RMT032.md).
+pub const LOCAL_SERVER_DOWNLOAD: &str = "remote.SSH.localServerDownload";
+/// VS Code's setting for downloading extensions on the local machine and
+/// sending them to the remote: a boolean, false by default.
+pub const DOWNLOAD_EXTENSIONS_LOCALLY: &str = "remote.downloadExtensionsLocally";
+
+/// The settings of the machine Remote-SSH runs on that route around what
+/// could not be reached: the server download and the marketplace.
+pub fn settings_for(failed: &[&EgressProbe]) -> Vec<Change> {
     let any = |labels: &[&str]| failed.iter().any(|p| labels.contains(&p.what.as_str()));
-    let mut steps = Vec::new();
+    let mut out = Vec::new();
     if any(&["server"]) {
-        steps.push(String::from(
-            "in your local VS Code settings set `\"remote.SSH.localServerDownload\": \"always\"` (VS Code downloads the server here and copies it over ssh)",
-        ));
+        out.push(Change::set(LOCAL_SERVER_DOWNLOAD, "always"));
     }
     if any(&["marketplace", "cdn"]) {
-        steps.push(String::from(
-            "set `\"remote.downloadExtensionsLocally\": true` (extensions are downloaded here and sent over)",
-        ));
+        out.push(Change::set(DOWNLOAD_EXTENSIONS_LOCALLY, true));
     }
-    if any(&["goproxy", "sumdb", "toolchain"]) {
-        steps.push(format!(
+    out
+}
+
+/// What no setting does: Go's module proxy and toolchain downloads.
+pub fn go_advice(name: &str, failed: &[&EgressProbe]) -> Option<String> {
+    failed
+        .iter()
+        .any(|p| ["goproxy", "sumdb", "toolchain"].contains(&p.what.as_str()))
+        .then(|| format!(
             "point Go at a proxy {name} can reach (`go env -w GOPROXY=https://YOUR-MIRROR,direct`, and `GOTOOLCHAIN=local` when toolchains cannot be downloaded), or fill the module cache where there is network: run `gord preload` in the workspace on a machine that reaches the proxy and share or copy its GOMODCACHE"
-        ));
-    }
-    steps.join("; ")
+        ))
 }
 
 /// `text` with its first letter upper-case.
@@ -442,6 +471,23 @@ fn capitalize(text: &str) -> String {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
     }
+}
+
+/// The probes a proxy refused to tunnel (RMT033).
+pub fn refused_probes(e: &EgressFacts) -> Vec<&EgressProbe> {
+    e.probes
+        .iter()
+        .filter(|p| proxy_refused(&p.outcome).is_some())
+        .collect()
+}
+
+/// The probes that failed otherwise (RMT032).
+pub fn failed_probes(e: &EgressFacts) -> Vec<&EgressProbe> {
+    e.probes
+        .iter()
+        .filter(|p| matches!(p.outcome, EgressOutcome::Failed { .. }))
+        .filter(|p| proxy_refused(&p.outcome).is_none())
+        .collect()
 }
 
 /// RMT032 and RMT033 for one machine's egress facts.
@@ -474,12 +520,7 @@ pub fn findings(name: &str, e: &EgressFacts, out: &mut Vec<Finding>) {
         .iter()
         .filter_map(|p| proxy_refused(&p.outcome).map(|why| (p, why)))
         .collect();
-    let failed: Vec<&EgressProbe> = e
-        .probes
-        .iter()
-        .filter(|p| matches!(p.outcome, EgressOutcome::Failed { .. }))
-        .filter(|p| proxy_refused(&p.outcome).is_none())
-        .collect();
+    let failed = failed_probes(e);
     if !refused.is_empty() {
         let list: Vec<String> = refused
             .iter()

@@ -38,6 +38,7 @@ pub mod output;
 pub mod probe;
 pub mod rules;
 pub mod script;
+pub mod settings_fix;
 pub mod system;
 pub mod target;
 
@@ -76,6 +77,9 @@ pub struct RemoteCheckOptions {
     pub connect_budget: Duration,
     /// Which hosts the egress check asks (tests: loopback only).
     pub egress: egress::Mode,
+    /// The VS Code user settings of this machine, for the findings whose
+    /// fix is a setting (None: those keep their advice).
+    pub user_settings: Option<Arc<settings_fix::UserSettings>>,
 }
 
 impl Default for RemoteCheckOptions {
@@ -89,6 +93,7 @@ impl Default for RemoteCheckOptions {
             allow_match_exec: false,
             connect_budget: Duration::from_secs(connect::DEFAULT_CONNECT_TIMEOUT_SECS),
             egress: egress::Mode::from_process_env(),
+            user_settings: None,
         }
     }
 }
@@ -353,6 +358,12 @@ pub async fn check_host(
         remote_error: remote_error.as_deref(),
     };
     let mut findings = rules::findings(&observed);
+    settings_fix::attach(
+        &mut findings,
+        host,
+        remote.as_ref(),
+        options.user_settings.as_deref(),
+    );
     findings.extend(connect::findings(&target, &connect));
     let summary = rules::summarize(&observed, &findings);
     let status = crate::finding::worst(&findings).map_or(Status::Ok, Status::from);

@@ -12,6 +12,7 @@
 pub mod document;
 pub mod go_extension;
 pub mod gopls;
+pub mod set;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
