@@ -979,9 +979,37 @@ fn a_home_where_flock_fails_is_an_error_naming_what_flock_said() {
     rig.trust_sshd(port);
     let identity = format!("IdentityFile {}", rig.client_key.display());
     rig.host("nolocks", port, &["User gordnolocks", &identity]);
-    let (report, _, _, stderr) = rig.gord_check(&["nolocks", "--timeout", "5"]);
+    // The user's settings as people keep them: comments, a trailing comma,
+    // CRLF; `--fix` adds the two lock settings and touches nothing else.
+    let settings = rig.user_settings();
+    std::fs::create_dir_all(settings.parent().unwrap()).unwrap();
+    let before = "{\r\n  // mine\r\n  \"editor.tabSize\": 2, // two\r\n  \"remote.SSH.useFlock\": true,\r\n}\r\n";
+    std::fs::write(&settings, before).unwrap();
+    let (report, _, _, stderr) = rig.gord_check(&["nolocks", "--timeout", "5", "--fix"]);
     let host = &report["hosts"][0];
     let rmt030 = crate::common::entry(&host["findings"], "code", "RMT030");
+    assert_eq!(
+        std::fs::read_to_string(&settings).unwrap(),
+        "{\r\n  // mine\r\n  \"editor.tabSize\": 2, // two\r\n  \"remote.SSH.useFlock\": false,\r\n  \"remote.SSH.lockfilesInTmp\": true,\r\n}\r\n",
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("gord: set \"remote.SSH.useFlock\": false (for nolocks)"),
+        "{stderr}"
+    );
+    let backups: Vec<_> = std::fs::read_dir(rig.path("state/gord/backups"))
+        .unwrap()
+        .flatten()
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .collect();
+    assert_eq!(backups, [before], "the previous version is kept");
+    // The report's fix is that edit, on the settings file it was computed on.
+    let uri = format!("file://{}", settings.display());
+    let edits = rmt030["fix"]["edit"]["changes"][&uri].as_array().unwrap();
+    assert_eq!(edits.len(), 2, "{rmt030:#}");
+    // Everything is set now: a second --fix changes nothing.
+    let (_, _, _, again) = rig.gord_check(&["nolocks", "--timeout", "5", "--fix"]);
+    assert!(again.contains("gord: no setting to change in"), "{again}");
     let message = str_of(&rmt030["message"]);
     assert!(
         message.starts_with("flock fails on nolocks in the home directory (flock: "),

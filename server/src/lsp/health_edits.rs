@@ -171,7 +171,7 @@ mod tests {
             d
         };
         let fix = on_line("/u/settings.json", "RMT030");
-        let actions = quick_fixes(config, &[fix.clone()], &settings, &plain);
+        let actions = quick_fixes(config, std::slice::from_ref(&fix), &settings, &plain);
         assert_eq!(actions.len(), 1);
         let CodeActionOrCommand::CodeAction(action) = &actions[0] else {
             panic!("an action")

@@ -433,6 +433,11 @@ fn advice(name: &str, failed: &[&EgressProbe]) -> String {
     steps.join("; ")
 }
 
+/// RMT033's way out that no setting gives.
+pub fn proxy_advice(name: &str) -> String {
+    format!("Ask the proxy's administrators to allow CONNECT to port 443 of these hosts, or list them in NO_PROXY if {name} reaches them directly")
+}
+
 /// Remote-SSH's setting for downloading the server on the local machine:
 /// `"auto"` (its default), `"always"` or `"off"` (see docs/rules/RMT032.md).
 pub const LOCAL_SERVER_DOWNLOAD: &str = "remote.SSH.localServerDownload";
@@ -538,7 +543,8 @@ pub fn findings(name: &str, e: &EgressFacts, out: &mut Vec<Finding>) {
             )
             .with_detail(detail(e))
             .with_fix(Fix::advice(format!(
-                "Ask the proxy's administrators to allow CONNECT to port 443 of these hosts, or list them in NO_PROXY if {name} reaches them directly; meanwhile: {}",
+                "{}; meanwhile: {}",
+                proxy_advice(name),
                 advice(name, &probes)
             ))),
         );

@@ -118,9 +118,19 @@ pub fn remedy(code: &str, host: &str, r: &RemoteFacts) -> Remedy {
             } else {
                 egress::failed_probes(e)
             };
+            let go = egress::go_advice(host, &probes);
+            let rest = if code == "RMT033" {
+                let proxy = egress::proxy_advice(host);
+                Some(match go {
+                    Some(go) => format!("{proxy}; meanwhile: {go}"),
+                    None => proxy,
+                })
+            } else {
+                go.map(|a| capitalized(&a))
+            };
             Remedy {
                 changes: egress::settings_for(&probes),
-                rest: egress::go_advice(host, &probes).map(|a| capitalized(&a)),
+                rest,
             }
         }
         _ => Remedy::default(),
@@ -388,5 +398,106 @@ mod tests {
         };
         assert_eq!(keys(&RemoteFacts::default()), [LOCKFILES_IN_TMP]);
         assert_eq!(keys(&flock_failing()), [LOCKFILES_IN_TMP, USE_FLOCK]);
+    }
+
+    fn egress(lines: &str) -> RemoteFacts {
+        let mut e = None;
+        for line in lines.lines() {
+            let (key, raw) = line.split_once('=').unwrap();
+            assert!(egress::EgressFacts::read(&mut e, key, raw), "{key}");
+        }
+        RemoteFacts {
+            egress: e,
+            ..RemoteFacts::default()
+        }
+    }
+
+    /// The findings as a user reads them: code, message, then each fix and
+    /// the settings file it gives.
+    fn shown(findings: &[Finding], text: &str) -> String {
+        let mut out = String::new();
+        for f in findings {
+            out.push_str(&format!("{} {}\n", f.code, f.message));
+            for fix in &f.fixes {
+                out.push_str(&format!("  fix: {}\n", fix.title));
+                if !fix.edits.is_empty() {
+                    for line in applied(text, fix).lines() {
+                        out.push_str(&format!("    | {line}\n"));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn no_egress_and_a_refusing_proxy_are_fixed_by_settings_with_go_left_as_advice() {
+        let text = "// my settings\n{\n  \"remote.SSH.localServerDownload\": \"auto\",\n  \"files.eol\": \"\\n\", /* keep */\n}\n";
+        let facts = egress(
+            "egress_tool=curl\n\
+egress_env_https_proxy=http://127.0.0.1:3128\n\
+egress=server|curl|7|000|000|curl: (7) Failed to connect|https://update.code.visualstudio.com/\n\
+egress=goproxy|curl|7|000|000|curl: (7) Failed to connect|https://proxy.golang.org\n\
+egress=marketplace|curl|56|000|403|curl: (56) CONNECT tunnel failed, response 403|https://marketplace.visualstudio.com/",
+        );
+        let mut found = Vec::new();
+        egress::findings("devbox", facts.egress.as_ref().unwrap(), &mut found);
+        attach(
+            &mut found,
+            "devbox",
+            Some(&facts),
+            Some(&settings(Some(text))),
+        );
+        insta::assert_snapshot!("egress_settings_fixes", shown(&found, text));
+    }
+
+    #[test]
+    fn the_fleet_plan_sets_each_setting_once_for_every_host_that_wants_it() {
+        use crate::remote::model::{HostReport, HostSummary, Verdict};
+        let summary = HostSummary {
+            reachable: Verdict::Yes,
+            auth: Verdict::Yes,
+            go_ready: Verdict::Unknown,
+            vscode_server_ready: Verdict::Unknown,
+            latency_ms: None,
+            first_problem: None,
+        };
+        let host = |name: &str, codes: &[&str]| {
+            let findings = codes.iter().map(|c| finding(c, Vec::new())).collect();
+            let mut report = HostReport::without_facts(
+                name,
+                findings,
+                summary.clone(),
+                crate::check::Status::Error,
+                1,
+            );
+            report.remote = Some(flock_failing());
+            report
+        };
+        let fleet = FleetReport {
+            version: "0".into(),
+            hosts: vec![host("a", &["RMT030"]), host("b", &["RMT029", "RMT003"])],
+            duration_ms: 1,
+        };
+        let plan = plan(&fleet, &settings(None)).unwrap().expect("a change");
+        assert_eq!(plan.original, None);
+        assert_eq!(
+            plan.new,
+            "{\n    \"remote.SSH.useFlock\": false,\n    \"remote.SSH.lockfilesInTmp\": true\n}\n"
+        );
+        assert_eq!(
+            plan.applied,
+            [
+                "\"remote.SSH.useFlock\": false (for a, b)",
+                "\"remote.SSH.lockfilesInTmp\": true (for a, b)"
+            ]
+        );
+        let done = settings(Some(&plan.new));
+        assert_eq!(plan_again(&fleet, &done), None);
+        assert!(super::plan(&fleet, &settings(Some("[]"))).is_err());
+    }
+
+    fn plan_again(fleet: &FleetReport, s: &UserSettings) -> Option<SettingsPlan> {
+        plan(fleet, s).unwrap()
     }
 }

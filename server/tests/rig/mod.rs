@@ -209,6 +209,11 @@ impl Rig {
         self.dir.path().join(name)
     }
 
+    /// The VS Code user settings.json gord's runs read and `--fix` edits.
+    pub fn user_settings(&self) -> PathBuf {
+        self.path("config/Code/User/settings.json")
+    }
+
     /// Starts an sshd named `name` with `extra` sshd_config lines; returns its port.
     pub fn start_sshd(&mut self, name: &str, extra: &[&str]) -> u16 {
         let host_key = self.path(&format!("{name}_host_key"));
@@ -510,7 +515,11 @@ Subsystem sftp internal-sftp\n",
             Some(cacert) => command.env("GORD_TEST_EGRESS_CACERT", cacert),
             None => command.env_remove("GORD_TEST_EGRESS_CACERT"),
         };
+        // This machine's VS Code user settings and gord's backups live in
+        // the rig: `--fix` edits `Rig::user_settings`, never the tester's.
         let out = command
+            .env("XDG_CONFIG_HOME", self.path("config"))
+            .env("XDG_STATE_HOME", self.path("state"))
             .env("TMPDIR", tmp)
             .args(["remote", "check", "--format", "json", "-F"])
             .arg(&self.config)

@@ -229,6 +229,23 @@ fn skip_trivia(text: &str, mut at: usize) -> usize {
     }
 }
 
+/// Whether `line` holds nothing but blanks and comments that end on it.
+fn only_comments(mut line: &str) -> bool {
+    loop {
+        line = line.trim_start();
+        if line.is_empty() || line.starts_with("//") {
+            return true;
+        }
+        match line
+            .strip_prefix("/*")
+            .and_then(|body| body.find("*/").map(|i| &body[i + 2..]))
+        {
+            Some(rest) => line = rest,
+            None => return false,
+        }
+    }
+}
+
 /// The end of the line holding byte `at`, before its line ending.
 fn line_end(text: &str, at: usize) -> usize {
     let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
@@ -294,9 +311,8 @@ fn insert(
     let body = lines.join(",");
     let from = comma.unwrap_or(after);
     let end = line_end(text, from);
-    let rest = text[from..end].trim();
-    // After a comment that ends the line, not inside it.
-    let at = if rest.is_empty() || rest.starts_with("//") {
+    // After the comments that end the line, not inside them.
+    let at = if only_comments(&text[from..end]) {
         end
     } else {
         from
@@ -412,6 +428,20 @@ mod tests {
         assert_eq!(
             applied(text, &locks()[..1]),
             "{\n\t\"editor.tabSize\": 2, // mine\n\t\"remote.SSH.lockfilesInTmp\": true\n}\n"
+        );
+    }
+
+    #[test]
+    fn comments_that_end_the_line_stay_with_their_member() {
+        let text = "{\n  \"a\": 1, /* one */ // still one\n  \"b\": 2 /* two\n  */\n}";
+        assert_eq!(
+            applied(text, &locks()[..1]),
+            "{\n  \"a\": 1, /* one */ // still one\n  \"b\": 2,\n  \"remote.SSH.lockfilesInTmp\": true /* two\n  */\n}"
+        );
+        let text = "{\n  \"a\": 1, /* one */\n}";
+        assert_eq!(
+            applied(text, &locks()[..1]),
+            "{\n  \"a\": 1, /* one */\n  \"remote.SSH.lockfilesInTmp\": true,\n}"
         );
     }
 
