@@ -30,6 +30,7 @@ printf '__gord_machine_id=%s\n__gord_hostname=%s\n' "$id" "$name"
 }
 
 pub mod connect;
+pub mod control_dir;
 pub mod egress;
 pub mod keyfile;
 pub mod local;
@@ -392,6 +393,8 @@ pub async fn check_hosts(
     progress: &(dyn Fn(Progress) + Send + Sync),
 ) -> FleetReport {
     let started = Instant::now();
+    // Masters' directories left by a gord that was killed (never another's).
+    control_dir::sweep_once();
     let total = hosts.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
     let reports = futures::stream::iter(hosts.iter().map(|host| {
