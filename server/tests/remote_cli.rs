@@ -982,30 +982,8 @@ fn a_home_where_flock_fails_is_an_error_naming_what_flock_said() {
         );
         return;
     }
-    // A directory where flock really fails needs an NFS mount without
-    // lockd, which the rig cannot make. This is a fault shim, first on the
-    // test user's non-login PATH: a `flock` that fails the way util-linux's
-    // does on such a mount (ENOLCK's text).
     let mut rig = Rig::new();
-    let home = rig.login_user(
-        "gordnolocks",
-        "/bin/bash",
-        &[(
-            "flock",
-            "#!/bin/sh\necho \"flock: $2: No locks available\" >&2\nexit 1\n",
-        )],
-    );
-    std::fs::create_dir_all(home.join(".vscode-server")).unwrap();
-    rig::run("chmod", &["755", home.join("flock").to_str().unwrap()]);
-    rig::run("chown", &["-R", "gordnolocks", home.to_str().unwrap()]);
-    let path_env = format!(
-        "SetEnv PATH={}:/usr/local/go/bin:/usr/local/bin:/usr/bin:/bin",
-        home.display()
-    );
-    let port = rig.start_sshd("nolocks", &[&path_env]);
-    rig.trust_sshd(port);
-    let identity = format!("IdentityFile {}", rig.client_key.display());
-    rig.host("nolocks", port, &["User gordnolocks", &identity]);
+    let home = rig.flock_failing_host("nolocks", "gordnolocks");
     // The user's settings as people keep them: comments, a trailing comma,
     // CRLF; `--fix` adds the two lock settings and touches nothing else.
     let settings = rig.user_settings();
