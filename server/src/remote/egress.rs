@@ -470,7 +470,7 @@ pub fn go_advice(name: &str, failed: &[&EgressProbe]) -> Option<String> {
 }
 
 /// `text` with its first letter upper-case.
-fn capitalize(text: &str) -> String {
+pub(crate) fn capitalize(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),

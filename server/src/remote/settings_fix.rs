@@ -93,7 +93,7 @@ pub fn remedy(code: &str, host: &str, r: &RemoteFacts) -> Remedy {
     match code {
         "RMT028" => Remedy {
             changes: vec![locks],
-            rest: Some(capitalized(&format!(
+            rest: Some(egress::capitalize(&format!(
                 "if locks still hang, also set `\"{USE_FLOCK}\": false`, or `{SERVER_INSTALL_PATH}` to a local disk; {GO_CACHES_LOCAL}"
             ))),
         },
@@ -107,7 +107,7 @@ pub fn remedy(code: &str, host: &str, r: &RemoteFacts) -> Remedy {
         },
         "RMT030" => Remedy {
             changes: vec![no_flock, locks],
-            rest: Some(capitalized(FLOCK_ELSEWHERE)),
+            rest: Some(egress::capitalize(FLOCK_ELSEWHERE)),
         },
         "RMT032" | "RMT033" => {
             let Some(e) = &r.egress else {
@@ -126,7 +126,7 @@ pub fn remedy(code: &str, host: &str, r: &RemoteFacts) -> Remedy {
                     None => proxy,
                 })
             } else {
-                go.map(|a| capitalized(&a))
+                go.map(|a| egress::capitalize(&a))
             };
             Remedy {
                 changes: egress::settings_for(&probes),
@@ -134,14 +134,6 @@ pub fn remedy(code: &str, host: &str, r: &RemoteFacts) -> Remedy {
             }
         }
         _ => Remedy::default(),
-    }
-}
-
-fn capitalized(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }
 
