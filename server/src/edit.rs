@@ -469,6 +469,46 @@ pub fn write_file_atomically(
     })
 }
 
+/// Creates `path` (and its missing parent directories) holding `new`: the
+/// content goes to a temporary file in the same directory, flushed, then
+/// linked into place only if nothing has appeared at `path` meanwhile
+/// ([`EditError::ChangedOnDisk`] then, and nothing is written). Nothing to
+/// back up: there was no file.
+pub fn create_file_atomically(path: &Path, new: &[u8]) -> Result<WriteOutcome, EditError> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    fs::create_dir_all(dir).map_err(io_error("create the directory", dir))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut temp = tempfile::Builder::new()
+        .prefix(&format!(".{name}.gord-tmp."))
+        .tempfile_in(dir)
+        .map_err(io_error("create a temporary file next to", path))?;
+    temp.as_file_mut()
+        .write_all(new)
+        .and_then(|()| temp.as_file().sync_all())
+        .map_err(io_error("write", temp.path()))?;
+    match temp.persist_noclobber(path) {
+        Ok(_) => {}
+        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => {
+            return Err(EditError::ChangedOnDisk {
+                path: path.to_path_buf(),
+            })
+        }
+        Err(e) => return Err(io_error("create", path)(e.error)),
+    }
+    let target = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    Ok(WriteOutcome {
+        target,
+        backup: None,
+        in_place: false,
+    })
+}
+
 /// Rewrites a hard-linked file through its own inode. A forced read-only
 /// file gets its owner's write bit for the length of the write only.
 fn write_in_place(
@@ -981,6 +1021,22 @@ mod tests {
         assert_eq!(fs::read(&real).unwrap(), b"Host b\n");
         assert_eq!(mode_of(&real), 0o600);
         assert_eq!(names_in(&real_dir), ["ssh_config"]);
+    }
+
+    #[test]
+    fn a_new_file_is_created_with_its_directories_and_never_over_one_that_appeared() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("Code/User/settings.json");
+        let outcome = create_file_atomically(&path, b"{}\n").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"{}\n");
+        assert_eq!(outcome.backup, None);
+        let again = create_file_atomically(&path, b"{\"a\": 1}\n");
+        assert!(
+            matches!(again, Err(EditError::ChangedOnDisk { .. })),
+            "{again:?}"
+        );
+        assert_eq!(fs::read(&path).unwrap(), b"{}\n");
+        assert_eq!(names_in(path.parent().unwrap()), ["settings.json"]);
     }
 
     #[test]

@@ -242,3 +242,91 @@ fn an_untrusted_workspace_is_refused_and_nothing_connects() {
     let log = rig.sshd_log(port);
     assert_eq!(log.matches("Connection from").count(), before, "{log}");
 }
+
+#[test]
+fn a_hosts_settings_fix_is_a_quick_fix_on_its_host_line_that_edits_the_users_settings() {
+    if !rig::is_root() {
+        common::skip::skip(
+            "remote_lsp settings quick fix",
+            "creating the rig's login users needs root",
+        );
+        return;
+    }
+    let mut rig = Rig::new();
+    rig.flock_failing_host("nolocks", "gordlspnolocks");
+    let settings = rig.user_settings();
+    std::fs::create_dir_all(settings.parent().unwrap()).unwrap();
+    let before = "{\n  // mine\n  \"editor.tabSize\": 2\n}\n";
+    std::fs::write(&settings, before).unwrap();
+
+    let ws = tempfile::tempdir().unwrap();
+    let config_home = rig.path("config").display().to_string();
+    let mut editor = Editor::start(&[("XDG_CONFIG_HOME", &config_home)]);
+    editor.ignore(&["gord/status", "$/progress"]);
+    editor.initialize(ws.path(), json!({ "trusted": true }));
+    editor.notify("initialized", json!({}));
+    let id = 7301;
+    editor.send(
+        json!({ "jsonrpc": "2.0", "id": id, "method": "gord/remote/check", "params": {
+        "hosts": ["nolocks"], "config": rig.config.display().to_string(), "timeoutSeconds": 5 } }),
+    );
+    editor.accept_progress();
+    let response = editor.response_to(id);
+    // The report's fix (the fleet's first fix) is the same edit.
+    let fix = &common::entry(
+        &response["result"]["hosts"][0]["findings"],
+        "code",
+        "RMT030",
+    )["fix"];
+    assert!(
+        str_of(&fix["title"]).starts_with("Set `\"remote.SSH.useFlock\": false`"),
+        "{response:#}"
+    );
+
+    let uri = format!("file://{}", rig.config.display());
+    let diagnostics = editor.wait_diagnostics(&uri, |d| d.iter().any(|d| d["code"] == "RMT030"));
+    let rmt030 = diagnostics
+        .iter()
+        .find(|d| d["code"] == "RMT030")
+        .unwrap()
+        .clone();
+    let ask = |editor: &mut Editor| {
+        let actions = editor.request(
+            "textDocument/codeAction",
+            Some(json!({
+                "textDocument": { "uri": uri },
+                "range": rmt030["range"],
+                "context": { "diagnostics": [rmt030] },
+            })),
+        );
+        actions["result"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|a| str_of(&a["title"]).starts_with("Set "))
+            .collect::<Vec<Value>>()
+    };
+    let actions = ask(&mut editor);
+    assert_eq!(actions.len(), 1, "{actions:#?}");
+    let settings_uri = format!("file://{}", settings.display());
+    let edits = actions[0]["edit"]["changes"][&settings_uri]
+        .as_array()
+        .unwrap_or_else(|| panic!("{:#}", actions[0]));
+    let edits: Vec<(gord::finding::Range, String)> = edits
+        .iter()
+        .map(|e| {
+            (
+                serde_json::from_value(e["range"].clone()).unwrap(),
+                str_of(&e["newText"]).to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        gord::edit::apply_edits(before, &edits).unwrap(),
+        "{\n  // mine\n  \"editor.tabSize\": 2,\n  \"remote.SSH.useFlock\": false,\n  \"remote.SSH.lockfilesInTmp\": true\n}\n"
+    );
+    // Once the file changed, its ranges may point anywhere: no such fix.
+    std::fs::write(&settings, "{}\n").unwrap();
+    assert!(ask(&mut editor).is_empty());
+}

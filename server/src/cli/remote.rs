@@ -43,6 +43,12 @@ pub struct CheckArgs {
     /// (15 by default). Connecting for longer than this is RMT040.
     #[arg(long, value_name = "SECONDS", default_value_t = gord::remote::connect::DEFAULT_CONNECT_TIMEOUT_SECS, value_parser = clap::value_parser!(u64).range(1..=3600))]
     connect_timeout: u64,
+    /// Apply the fixes that are settings (RMT028–RMT030, RMT032, RMT033):
+    /// set them in this machine's VS Code user settings.json, where
+    /// Remote-SSH reads them (the diff goes to stderr, a backup is kept).
+    /// Commands are never run.
+    #[arg(long)]
+    fix: bool,
 }
 
 pub fn run(command: RemoteCommand) -> CliResult {
@@ -73,8 +79,10 @@ fn check(args: CheckArgs) -> CliResult {
         }
         None => remote::config_hosts(args.config.as_deref()).map_err(anyhow::Error::msg)?,
     };
+    let user_settings = remote::settings_fix::UserSettings::of_process();
     let options = RemoteCheckOptions {
         config: args.config.clone(),
+        user_settings: user_settings.map(std::sync::Arc::new),
         timeout: std::time::Duration::from_secs(args.timeout),
         jobs: usize::from(args.jobs),
         connect_budget: std::time::Duration::from_secs(args.connect_timeout),
@@ -83,9 +91,50 @@ fn check(args: CheckArgs) -> CliResult {
     let progress = |event: remote::model::Progress| tracing::debug!(?event, "remote check");
     let report = runtime()?.block_on(remote::check_hosts(&hosts, &options, &progress));
     write_stdout(&render(&report, args.output.colour()))?;
+    if args.fix {
+        fix_settings(&report)?;
+    }
     let statuses = report.hosts.iter().map(|h| h.status);
     Ok(Exit::for_findings(
         statuses.filter_map(super::check::severity),
         args.output.fail_on,
     ))
+}
+
+/// `--fix`: the settings every host's findings want, in the user
+/// settings.json as it is now (read again: the check took a while).
+fn fix_settings(report: &FleetReport) -> Result<(), anyhow::Error> {
+    use gord::remote::settings_fix::{self, UserSettings};
+    let settings = UserSettings::of_process().ok_or_else(|| {
+        anyhow::anyhow!("--fix: no VS Code user settings.json to edit (no home directory, or the file cannot be read); nothing was written")
+    })?;
+    let plan = settings_fix::plan(report, &settings).map_err(|e| {
+        anyhow::anyhow!(
+            "--fix: {} is not a settings object ({e}): VS Code ignores it and gord changes nothing in it",
+            settings.path.display()
+        )
+    })?;
+    let Some(plan) = plan else {
+        gord::say!("gord: no setting to change in {}", settings.path.display());
+        return Ok(());
+    };
+    let diff = gord::edit::unified_diff(
+        &plan.path,
+        plan.original.as_deref().unwrap_or(""),
+        &plan.new,
+    );
+    for line in diff.lines() {
+        gord::say!("{line}");
+    }
+    for applied in &plan.applied {
+        gord::say!("gord: set {applied}");
+    }
+    let options = gord::edit::WriteOptions::new(false).map_err(anyhow::Error::new)?;
+    let outcome = settings_fix::write(&plan, &options).map_err(anyhow::Error::new)?;
+    let written = match &outcome.backup {
+        Some(_) => gord::ssh::fix::wrote_message(&outcome),
+        None => format!("created {}", outcome.target.display()),
+    };
+    gord::say!("gord: {written}");
+    Ok(())
 }

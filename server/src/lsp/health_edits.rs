@@ -1,6 +1,8 @@
 //! Quick fixes that edit text for health findings (on VS Code settings
-//! files, Remote-SSH's among them, devcontainer.json, a dev container's Dockerfile): taken from the diagnostic's data and offered
-//! only while its guard holds for the file's current text, the open buffer's
+//! files, Remote-SSH's among them, devcontainer.json, a dev container's Dockerfile)
+//! and for remote hosts' findings whose fix is a setting (on the Host line,
+//! editing the user settings.json): taken from the diagnostic's data and offered
+//! only while its guard holds for the edited file's current text, the open buffer's
 //! or the disk's. SSH and lint diagnostics have their own ([`super::ssh`],
 //! [`super::lint`]).
 
@@ -14,6 +16,7 @@ use tower_lsp_server::ls_types::{
 
 use super::diagnostics::{self as convert, SOURCE};
 use crate::lint::text_hash;
+use crate::remote::settings_fix::SETTINGS_FIX_RULES;
 use crate::ssh::remote_ssh::SETTINGS_RULES;
 
 /// Whether `d` is a gord health diagnostic carrying fix data.
@@ -32,41 +35,46 @@ fn is_health(d: &Diagnostic) -> bool {
 }
 
 /// The quick fixes for the health diagnostics of `file` among `diagnostics`.
-/// `text` is the file's current text (None: unreadable, no fix); `build`
-/// turns this file's edits into a (versioned) workspace edit.
+/// `read` gives a file's current text (None: unreadable, no fix); `build`
+/// turns one file's edits into a (versioned) workspace edit. A fix edits
+/// `file` itself, or, for a remote host's finding on its Host line, the VS
+/// Code user settings file its settings edit was computed on.
 pub fn quick_fixes(
     file: &Path,
     diagnostics: &[Diagnostic],
-    text: Option<&str>,
-    build: &dyn Fn(Uri, Vec<TextEdit>) -> WorkspaceEdit,
+    read: &dyn Fn(&Path) -> Option<String>,
+    build: &dyn Fn(&Path, Uri, Vec<TextEdit>) -> WorkspaceEdit,
 ) -> Vec<CodeActionOrCommand> {
-    let Some(text) = text else {
-        return Vec::new();
-    };
-    let Ok(uri) = Uri::from_str(&crate::uri::file_uri(file)) else {
-        return Vec::new();
-    };
-    let now = text_hash(text);
     let mut actions = Vec::new();
     for d in diagnostics.iter().filter(|d| is_health(d)) {
         let Some(data) = convert::fix_data(d) else {
             continue;
         };
-        // Computed on other text: its ranges may point anywhere now.
-        if !data.guard.holds(now) {
-            continue;
-        }
         for (n, fix) in data.fixes.iter().enumerate() {
-            // The edits come back from the client: only this file's.
-            if fix.edits.is_empty() || fix.edits.iter().any(|e| e.path != file) {
+            // The edits come back from the client: one file, and only one
+            // this diagnostic may edit.
+            let Some(target) = fix.edits.first().map(|e| e.path.as_path()) else {
+                continue;
+            };
+            if fix.edits.iter().any(|e| e.path != target) || !may_edit(d, file, target) {
                 continue;
             }
+            // Computed on other text: its ranges may point anywhere now.
+            let Some(text) = read(target) else {
+                continue;
+            };
+            if !data.guard.holds(text_hash(&text)) {
+                continue;
+            }
+            let Ok(uri) = Uri::from_str(&crate::uri::file_uri(target)) else {
+                continue;
+            };
             let edits = fix.edits.iter().map(convert::text_edit).collect();
             actions.push(CodeActionOrCommand::CodeAction(CodeAction {
                 title: crate::render::escape::line(&fix.title).into_owned(),
                 kind: Some(CodeActionKind::QUICKFIX),
                 diagnostics: Some(vec![d.clone()]),
-                edit: Some(build(uri.clone(), edits)),
+                edit: Some(build(target, uri, edits)),
                 command: None,
                 is_preferred: Some(n == 0),
                 disabled: None,
@@ -75,6 +83,15 @@ pub fn quick_fixes(
         }
     }
     actions
+}
+
+/// Whether a fix of `d` (a diagnostic of `file`) may edit `target`: its own
+/// file, or a settings.json for the remote rules whose fix is a setting.
+fn may_edit(d: &Diagnostic, file: &Path, target: &Path) -> bool {
+    let settings_rule = matches!(&d.code, Some(NumberOrString::String(code))
+        if SETTINGS_FIX_RULES.contains(&code.as_str()));
+    target == file
+        || (settings_rule && target.file_name() == Some(std::ffi::OsStr::new("settings.json")))
 }
 
 #[cfg(test)]
@@ -106,17 +123,21 @@ mod tests {
         to_diagnostic(&finding, SOURCE, &|_| None)
     }
 
-    fn plain(uri: Uri, edits: Vec<TextEdit>) -> WorkspaceEdit {
+    fn plain(_: &Path, uri: Uri, edits: Vec<TextEdit>) -> WorkspaceEdit {
         WorkspaceEdit {
             changes: Some(HashMap::from([(uri, edits)])),
             ..WorkspaceEdit::default()
         }
     }
 
+    fn now(_: &Path) -> Option<String> {
+        Some(TEXT.to_string())
+    }
+
     #[test]
     fn a_fix_computed_on_this_text_is_offered_with_its_edits() {
         let d = diagnostic("/u/s.json", TEXT, "GO031");
-        let actions = quick_fixes(Path::new("/u/s.json"), &[d], Some(TEXT), &plain);
+        let actions = quick_fixes(Path::new("/u/s.json"), &[d], &now, &plain);
         assert_eq!(actions.len(), 1);
         let CodeActionOrCommand::CodeAction(action) = &actions[0] else {
             panic!("an action")
@@ -130,12 +151,39 @@ mod tests {
     #[test]
     fn no_fix_once_the_text_moved_on_or_for_another_file_or_ssh() {
         let stale = diagnostic("/u/s.json", "{}", "GO031");
-        assert!(quick_fixes(Path::new("/u/s.json"), &[stale], Some(TEXT), &plain).is_empty());
+        assert!(quick_fixes(Path::new("/u/s.json"), &[stale], &now, &plain).is_empty());
         let elsewhere = diagnostic("/etc/passwd", TEXT, "GO031");
-        assert!(quick_fixes(Path::new("/u/s.json"), &[elsewhere], Some(TEXT), &plain).is_empty());
+        assert!(quick_fixes(Path::new("/u/s.json"), &[elsewhere], &now, &plain).is_empty());
         let ssh = diagnostic("/u/s.json", TEXT, "SSH001");
-        assert!(quick_fixes(Path::new("/u/s.json"), &[ssh], Some(TEXT), &plain).is_empty());
+        assert!(quick_fixes(Path::new("/u/s.json"), &[ssh], &now, &plain).is_empty());
         let d = diagnostic("/u/s.json", TEXT, "GO031");
-        assert!(quick_fixes(Path::new("/u/s.json"), &[d], None, &plain).is_empty());
+        assert!(quick_fixes(Path::new("/u/s.json"), &[d], &|_| None, &plain).is_empty());
+    }
+
+    #[test]
+    fn a_remote_hosts_settings_fix_on_its_host_line_edits_the_settings_file_while_it_is_unchanged()
+    {
+        let config = Path::new("/home/me/.ssh/config");
+        let settings = |_: &Path| Some(TEXT.to_string());
+        let on_line = |path: &str, code: &str| {
+            let mut d = diagnostic(path, TEXT, code);
+            d.range.start.line = 4;
+            d
+        };
+        let fix = on_line("/u/settings.json", "RMT030");
+        let actions = quick_fixes(config, std::slice::from_ref(&fix), &settings, &plain);
+        assert_eq!(actions.len(), 1);
+        let CodeActionOrCommand::CodeAction(action) = &actions[0] else {
+            panic!("an action")
+        };
+        let changes = action.edit.as_ref().unwrap().changes.as_ref().unwrap();
+        assert!(changes.contains_key(&Uri::from_str("file:///u/settings.json").unwrap()));
+        // Changed since: no fix.
+        assert!(quick_fixes(config, &[fix], &|_| Some("{}".into()), &plain).is_empty());
+        // Not a settings file, or not a rule whose fix is a setting.
+        let elsewhere = on_line("/home/me/.bashrc", "RMT030");
+        assert!(quick_fixes(config, &[elsewhere], &settings, &plain).is_empty());
+        let other = on_line("/u/settings.json", "RMT003");
+        assert!(quick_fixes(config, &[other], &settings, &plain).is_empty());
     }
 }

@@ -425,7 +425,8 @@ impl Backend {
 
 impl Backend {
     /// Quick fixes that edit a file for the health diagnostics of `path`
-    /// (settings files), while their guard holds for its current text.
+    /// (settings files; a remote host's settings fix on its Host line), while
+    /// their guard holds for the edited file's current text.
     async fn health_quick_fixes(
         &self,
         path: &std::path::Path,
@@ -441,18 +442,18 @@ impl Backend {
                 state.client_support.document_changes,
             )
         };
-        let text = {
+        let read = |p: &std::path::Path| {
             use crate::ssh::config::resolve::ConfigFs;
             overlay
-                .read(path)
+                .read(p)
                 .ok()
                 .and_then(|bytes| String::from_utf8(bytes).ok())
         };
-        let version = overlay.version(path);
-        let build = |uri: Uri, edits| {
+        let build = |p: &std::path::Path, uri: Uri, edits| {
+            let version = overlay.version(p);
             versioned::workspace_edit(vec![(uri, edits)], document_changes, &|_| version)
         };
-        health_edits::quick_fixes(path, diagnostics, text.as_deref(), &build)
+        health_edits::quick_fixes(path, diagnostics, &read, &build)
     }
 }
 

@@ -41,13 +41,15 @@ pub fn host_diagnostics(
         .iter()
         .map(|finding| {
             // On the Host line, led by the host's name; advice is no code
-            // action, so the message carries it.
+            // action, so the message carries it (every piece of it: a
+            // settings edit comes first and advice for the rest after).
             let mut shown = finding.clone();
-            let advice = finding
-                .fix()
+            let advice: String = finding
+                .fixes
+                .iter()
                 .filter(|f| f.command.is_none() && f.edits.is_empty())
                 .map(|f| format!("\n{}", f.title))
-                .unwrap_or_default();
+                .collect();
             shown.message = format!("{}: {}{advice}", host.host, finding.message);
             shown.subject = Subject::file(&line.file, crate::lsp::diagnostics::from_range(range));
             to_diagnostic(&shown, SOURCE, doc_uri)
@@ -241,6 +243,26 @@ mod tests {
             "web: connection refused\nStart sshd"
         );
         assert!(host_diagnostics(&report, None, &|_| None).is_empty());
+    }
+
+    #[test]
+    fn a_settings_edit_is_data_and_the_advice_after_it_is_in_the_message() {
+        let edit = Fix::edits(
+            "Set `\"remote.SSH.useFlock\": false` in your VS Code user settings",
+            vec![crate::finding::Edit {
+                path: "/u/settings.json".into(),
+                range: crate::finding::Range::default(),
+                new_text: "{}".into(),
+            }],
+        );
+        let mut f = finding("RMT030", edit.clone());
+        f.fixes.push(Fix::advice("Move the Go caches"));
+        let report = host("web", vec![f]);
+        let by_file = host_diagnostics(&report, Some(&line("web")), &|_| None);
+        let d = &by_file["file:///home/me/.ssh/config"][0];
+        assert_eq!(d.message, "web: connection refused\nMove the Go caches");
+        let data = super::super::diagnostics::fix_data(d).unwrap();
+        assert_eq!(data.fixes[0], edit);
     }
 
     #[test]

@@ -16,6 +16,7 @@ use std::net::Ipv4Addr;
 use serde::{Deserialize, Serialize};
 
 use crate::finding::{Finding, Fix, Severity, Subject};
+use crate::goenv::vscode::set::Change;
 
 /// Test-only override of the targets: `LABEL=URL` words separated by
 /// spaces, every URL `http://` or `https://` to a 127.x.y.z address. Set but
@@ -415,33 +416,83 @@ fn detail(e: &EgressFacts) -> String {
 /// The advice for what could not be reached: settings where they are
 /// settings, else what to run.
 fn advice(name: &str, failed: &[&EgressProbe]) -> String {
-    let any = |labels: &[&str]| failed.iter().any(|p| labels.contains(&p.what.as_str()));
-    let mut steps = Vec::new();
-    if any(&["server"]) {
-        steps.push(String::from(
-            "in your local VS Code settings set `\"remote.SSH.localServerDownload\": \"always\"` (VS Code downloads the server here and copies it over ssh)",
-        ));
-    }
-    if any(&["marketplace", "cdn"]) {
-        steps.push(String::from(
-            "set `\"remote.downloadExtensionsLocally\": true` (extensions are downloaded here and sent over)",
-        ));
-    }
-    if any(&["goproxy", "sumdb", "toolchain"]) {
-        steps.push(format!(
-            "point Go at a proxy {name} can reach (`go env -w GOPROXY=https://YOUR-MIRROR,direct`, and `GOTOOLCHAIN=local` when toolchains cannot be downloaded), or fill the module cache where there is network: run `gord preload` in the workspace on a machine that reaches the proxy and share or copy its GOMODCACHE"
-        ));
-    }
+    let mut steps: Vec<String> = settings_for(failed)
+        .iter()
+        .map(|change| match change.key() {
+            LOCAL_SERVER_DOWNLOAD => format!(
+                "in your local VS Code settings set `{}` (VS Code downloads the server here and copies it over ssh)",
+                change.shown()
+            ),
+            _ => format!(
+                "set `{}` (extensions are downloaded here and sent over)",
+                change.shown()
+            ),
+        })
+        .collect();
+    steps.extend(go_advice(name, failed));
     steps.join("; ")
 }
 
+/// RMT033's way out that no setting gives.
+pub fn proxy_advice(name: &str) -> String {
+    format!("Ask the proxy's administrators to allow CONNECT to port 443 of these hosts, or list them in NO_PROXY if {name} reaches them directly")
+}
+
+/// Remote-SSH's setting for downloading the server on the local machine:
+/// `"auto"` (its default), `"always"` or `"off"` (see docs/rules/RMT032.md).
+pub const LOCAL_SERVER_DOWNLOAD: &str = "remote.SSH.localServerDownload";
+/// VS Code's setting for downloading extensions on the local machine and
+/// sending them to the remote: a boolean, false by default.
+pub const DOWNLOAD_EXTENSIONS_LOCALLY: &str = "remote.downloadExtensionsLocally";
+
+/// The settings of the machine Remote-SSH runs on that route around what
+/// could not be reached: the server download and the marketplace.
+pub fn settings_for(failed: &[&EgressProbe]) -> Vec<Change> {
+    let any = |labels: &[&str]| failed.iter().any(|p| labels.contains(&p.what.as_str()));
+    let mut out = Vec::new();
+    if any(&["server"]) {
+        out.push(Change::set(LOCAL_SERVER_DOWNLOAD, "always"));
+    }
+    if any(&["marketplace", "cdn"]) {
+        out.push(Change::set(DOWNLOAD_EXTENSIONS_LOCALLY, true));
+    }
+    out
+}
+
+/// What no setting does: Go's module proxy and toolchain downloads.
+pub fn go_advice(name: &str, failed: &[&EgressProbe]) -> Option<String> {
+    failed
+        .iter()
+        .any(|p| ["goproxy", "sumdb", "toolchain"].contains(&p.what.as_str()))
+        .then(|| format!(
+            "point Go at a proxy {name} can reach (`go env -w GOPROXY=https://YOUR-MIRROR,direct`, and `GOTOOLCHAIN=local` when toolchains cannot be downloaded), or fill the module cache where there is network: run `gord preload` in the workspace on a machine that reaches the proxy and share or copy its GOMODCACHE"
+        ))
+}
+
 /// `text` with its first letter upper-case.
-fn capitalize(text: &str) -> String {
+pub(crate) fn capitalize(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
     }
+}
+
+/// The probes a proxy refused to tunnel (RMT033).
+pub fn refused_probes(e: &EgressFacts) -> Vec<&EgressProbe> {
+    e.probes
+        .iter()
+        .filter(|p| proxy_refused(&p.outcome).is_some())
+        .collect()
+}
+
+/// The probes that failed otherwise (RMT032).
+pub fn failed_probes(e: &EgressFacts) -> Vec<&EgressProbe> {
+    e.probes
+        .iter()
+        .filter(|p| matches!(p.outcome, EgressOutcome::Failed { .. }))
+        .filter(|p| proxy_refused(&p.outcome).is_none())
+        .collect()
 }
 
 /// RMT032 and RMT033 for one machine's egress facts.
@@ -474,12 +525,7 @@ pub fn findings(name: &str, e: &EgressFacts, out: &mut Vec<Finding>) {
         .iter()
         .filter_map(|p| proxy_refused(&p.outcome).map(|why| (p, why)))
         .collect();
-    let failed: Vec<&EgressProbe> = e
-        .probes
-        .iter()
-        .filter(|p| matches!(p.outcome, EgressOutcome::Failed { .. }))
-        .filter(|p| proxy_refused(&p.outcome).is_none())
-        .collect();
+    let failed = failed_probes(e);
     if !refused.is_empty() {
         let list: Vec<String> = refused
             .iter()
@@ -497,7 +543,8 @@ pub fn findings(name: &str, e: &EgressFacts, out: &mut Vec<Finding>) {
             )
             .with_detail(detail(e))
             .with_fix(Fix::advice(format!(
-                "Ask the proxy's administrators to allow CONNECT to port 443 of these hosts, or list them in NO_PROXY if {name} reaches them directly; meanwhile: {}",
+                "{}; meanwhile: {}",
+                proxy_advice(name),
                 advice(name, &probes)
             ))),
         );

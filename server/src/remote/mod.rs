@@ -30,6 +30,7 @@ printf '__gord_machine_id=%s\n__gord_hostname=%s\n' "$id" "$name"
 }
 
 pub mod connect;
+pub mod control_dir;
 pub mod egress;
 pub mod keyfile;
 pub mod local;
@@ -38,6 +39,7 @@ pub mod output;
 pub mod probe;
 pub mod rules;
 pub mod script;
+pub mod settings_fix;
 pub mod system;
 pub mod target;
 
@@ -76,6 +78,9 @@ pub struct RemoteCheckOptions {
     pub connect_budget: Duration,
     /// Which hosts the egress check asks (tests: loopback only).
     pub egress: egress::Mode,
+    /// The VS Code user settings of this machine, for the findings whose
+    /// fix is a setting (None: those keep their advice).
+    pub user_settings: Option<Arc<settings_fix::UserSettings>>,
 }
 
 impl Default for RemoteCheckOptions {
@@ -89,6 +94,7 @@ impl Default for RemoteCheckOptions {
             allow_match_exec: false,
             connect_budget: Duration::from_secs(connect::DEFAULT_CONNECT_TIMEOUT_SECS),
             egress: egress::Mode::from_process_env(),
+            user_settings: None,
         }
     }
 }
@@ -353,6 +359,12 @@ pub async fn check_host(
         remote_error: remote_error.as_deref(),
     };
     let mut findings = rules::findings(&observed);
+    settings_fix::attach(
+        &mut findings,
+        host,
+        remote.as_ref(),
+        options.user_settings.as_deref(),
+    );
     findings.extend(connect::findings(&target, &connect));
     let summary = rules::summarize(&observed, &findings);
     let status = crate::finding::worst(&findings).map_or(Status::Ok, Status::from);
@@ -381,6 +393,8 @@ pub async fn check_hosts(
     progress: &(dyn Fn(Progress) + Send + Sync),
 ) -> FleetReport {
     let started = Instant::now();
+    // Masters' directories left by a gord that was killed (never another's).
+    control_dir::sweep_once();
     let total = hosts.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
     let reports = futures::stream::iter(hosts.iter().map(|host| {

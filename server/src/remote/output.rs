@@ -96,7 +96,8 @@ pub fn render_text(report: &FleetReport, colour: bool) -> String {
                     let _ = writeln!(out, "      {}", esc(line));
                 }
             }
-            if let Some(fix) = f.fix() {
+            // Every fix: a command, a settings edit, and advice for the rest.
+            for fix in &f.fixes {
                 let _ = writeln!(
                     out,
                     "    {} {}",

@@ -502,6 +502,22 @@ pub fn is_network_fs(fs_type: &str) -> bool {
     NETWORK_FS.iter().any(|n| fs_type.starts_with(n))
 }
 
+/// Remote-SSH's settings for its install lock and server directory, in the
+/// VS Code settings of the machine it runs on (see docs/rules/RMT029.md for
+/// the sources): lock files in /tmp instead of the server's directory (a
+/// boolean, false by default), `flock` for the lock (a boolean, true by
+/// default), and where the server is installed per host (an object: host
+/// -> absolute directory, which gets the `.vscode-server` directory).
+pub const LOCKFILES_IN_TMP: &str = "remote.SSH.lockfilesInTmp";
+pub const USE_FLOCK: &str = "remote.SSH.useFlock";
+pub const SERVER_INSTALL_PATH: &str = "remote.SSH.serverInstallPath";
+
+/// What keeps Go's own locks off a network file system.
+pub const GO_CACHES_LOCAL: &str = "keep the Go caches on local disk: `go env -w GOMODCACHE=/var/tmp/$USER/gomod GOCACHE=/var/tmp/$USER/gocache`";
+
+/// RMT030's way out for what no setting of Remote-SSH reaches.
+pub const FLOCK_ELSEWHERE: &str = "move the Go caches to local disk: `go env -w GOMODCACHE=/var/tmp/$USER/gomod GOCACHE=/var/tmp/$USER/gocache`; or ask the administrator to enable locking on the mount (NFS: rpc.statd / lockd, or the `nolock` option's absence)";
+
 /// RMT028: the server's directory, the home or the Go caches on a network
 /// file system, where locks hang and file watching misses changes.
 fn network_fs_findings(name: &str, r: &RemoteFacts, out: &mut Vec<Finding>) {
@@ -524,9 +540,9 @@ fn network_fs_findings(name: &str, r: &RemoteFacts, out: &mut Vec<Finding>) {
                 if remote.len() == 1 { "is" } else { "are" }
             ),
         )
-        .with_fix(Fix::advice(
-            "In your local VS Code settings set `\"remote.SSH.lockfilesInTmp\": true` (and `\"remote.SSH.useFlock\": false` if locks still hang), or `remote.SSH.serverInstallPath` to a local disk; keep the Go caches on local disk: `go env -w GOMODCACHE=/var/tmp/$USER/gomod GOCACHE=/var/tmp/$USER/gocache`",
-        )),
+        .with_fix(Fix::advice(format!(
+            "In your local VS Code settings set `\"{LOCKFILES_IN_TMP}\": true` (and `\"{USE_FLOCK}\": false` if locks still hang), or `{SERVER_INSTALL_PATH}` to a local disk; {GO_CACHES_LOCAL}",
+        ))),
     );
 }
 
@@ -626,9 +642,9 @@ fn flock_findings(name: &str, r: &RemoteFacts, out: &mut Vec<Finding>) {
         .with_detail(String::from(
             "Tested with `timeout 3 flock -n FILE true` on a temporary file the check created and removed",
         ))
-        .with_fix(Fix::advice(
-            "In your local VS Code settings set `\"remote.SSH.useFlock\": false` and `\"remote.SSH.lockfilesInTmp\": true`, or `remote.SSH.serverInstallPath` to a local disk; move the Go caches to local disk: `go env -w GOMODCACHE=/var/tmp/$USER/gomod GOCACHE=/var/tmp/$USER/gocache`; or ask the administrator to enable locking on the mount (NFS: rpc.statd / lockd, or the `nolock` option's absence)",
-        )),
+        .with_fix(Fix::advice(format!(
+            "In your local VS Code settings set `\"{USE_FLOCK}\": false` and `\"{LOCKFILES_IN_TMP}\": true`, or `{SERVER_INSTALL_PATH}` to a local disk; {FLOCK_ELSEWHERE}",
+        ))),
     );
 }
 
@@ -725,9 +741,9 @@ fn stale_lock_findings(name: &str, ssh: Option<&str>, r: &RemoteFacts, out: &mut
             argv,
         ));
     }
-    out.push(found.with_fix(Fix::advice(
-        "If locks keep going stale (a home on NFS, or installs cut off), set `\"remote.SSH.lockfilesInTmp\": true` in your local VS Code settings, and `\"remote.SSH.useFlock\": false` where flock itself hangs",
-    )));
+    out.push(found.with_fix(Fix::advice(format!(
+        "If locks keep going stale (a home on NFS, or installs cut off), set `\"{LOCKFILES_IN_TMP}\": true` in your local VS Code settings, and `\"{USE_FLOCK}\": false` where flock itself hangs",
+    ))));
 }
 
 /// Server builds kept by RMT027's fix: the newest, and one to go back to.

@@ -57,20 +57,9 @@ async fn run(
 /// on the BSDs and macOS; ssh adds a 17-byte suffix while it sets up.
 pub const MAX_SOCKET_PATH: usize = 104 - 18;
 
-/// Where gord's masters live: a private directory (0700) of its own under
-/// the temporary directory when that path is short enough for a socket,
-/// else under /tmp. Removed when dropped.
+/// Where gord's masters live: see [`super::control_dir::make`].
 pub fn control_dir() -> std::io::Result<tempfile::TempDir> {
-    let tmp = std::env::temp_dir();
-    // `gord-` + 6 random characters + `/` + the socket's name (`m`).
-    let base = if tmp.as_os_str().len() + 14 <= MAX_SOCKET_PATH {
-        tmp
-    } else {
-        PathBuf::from("/tmp")
-    };
-    let dir = tempfile::Builder::new().prefix("gord-").tempdir_in(base)?;
-    crate::platform::fs::set_mode(dir.path(), 0o700)?;
-    Ok(dir)
+    super::control_dir::make()
 }
 
 /// One master connection per host (`ssh -M -N`, gord's child, killed with
@@ -108,7 +97,7 @@ impl Master {
         step: Duration,
         limit: Duration,
     ) -> Result<Master, String> {
-        let socket = dir.path().join("m");
+        let socket = dir.path().join(super::control_dir::SOCKET);
         if socket.as_os_str().len() > MAX_SOCKET_PATH {
             return Err(format!(
                 "the control socket path {} is too long for a Unix socket",

@@ -54,7 +54,7 @@ pub(crate) fn write_finding(out: &mut String, finding: &Finding, data: &str, wit
         severity_icon(finding.severity),
         escape(&finding.message)
     );
-    for fix in &finding.fixes {
+    for (n, fix) in finding.fixes.iter().enumerate() {
         let _ = write!(out, "<br><strong>Fix:</strong> {}", escape(&fix.title));
         if let Some(argv) = &fix.command {
             let _ = write!(
@@ -62,6 +62,9 @@ pub(crate) fn write_finding(out: &mut String, finding: &Finding, data: &str, wit
                 " <button data-action=\"fix\" {data}>Run: {}</button>",
                 escape(&shell_words(argv))
             );
+        } else if n == 0 && !fix.edits.is_empty() {
+            // The view applies the finding's first fix (the wire's one).
+            let _ = write!(out, " <button data-action=\"fix\" {data}>Apply</button>");
         }
     }
     if finding.doc.is_some() {
@@ -389,5 +392,31 @@ mod tests {
             out.contains("data-action=\"doc\" data-host=\"1\" data-finding=\"0\">About RMT009</a>")
         );
         assert!(!out.contains("<script"));
+    }
+
+    #[test]
+    fn a_settings_edit_that_is_the_first_fix_gets_an_apply_button_and_advice_none() {
+        use crate::finding::Fix;
+        let mut fleet = fleet::tests::fleet();
+        let edit = Fix::edits(
+            "Set `\"remote.SSH.lockfilesInTmp\": true` in your VS Code user settings",
+            vec![crate::finding::Edit {
+                path: "/u/settings.json".into(),
+                range: crate::finding::Range::default(),
+                new_text: "{}".into(),
+            }],
+        );
+        fleet.hosts[1].findings[0].fixes = vec![edit, Fix::advice("Keep the Go caches local")];
+        let mut out = String::new();
+        fleet_area(&mut out, &fleet);
+        assert!(
+            out.contains("in your VS Code user settings <button data-action=\"fix\" data-host=\"1\" data-finding=\"0\">Apply</button>"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<br><strong>Fix:</strong> Keep the Go caches local<br>"),
+            "{out}"
+        );
+        assert_eq!(out.matches("<button").count(), 1);
     }
 }

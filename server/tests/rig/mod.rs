@@ -209,6 +209,39 @@ impl Rig {
         self.dir.path().join(name)
     }
 
+    /// A host `alias` whose login user `user` (its home returned) has a
+    /// `flock` that fails. A directory where flock really fails needs an
+    /// NFS mount without lockd, which the rig cannot make: this is a fault
+    /// shim, first on the user's non-login PATH, failing the way
+    /// util-linux's does on such a mount (ENOLCK's text). Needs root.
+    pub fn flock_failing_host(&mut self, alias: &str, user: &str) -> PathBuf {
+        let home = self.login_user(
+            user,
+            "/bin/bash",
+            &[(
+                "flock",
+                "#!/bin/sh\necho \"flock: $2: No locks available\" >&2\nexit 1\n",
+            )],
+        );
+        std::fs::create_dir_all(home.join(".vscode-server")).unwrap();
+        run("chmod", &["755", home.join("flock").to_str().unwrap()]);
+        run("chown", &["-R", user, home.to_str().unwrap()]);
+        let path_env = format!(
+            "SetEnv PATH={}:/usr/local/go/bin:/usr/local/bin:/usr/bin:/bin",
+            home.display()
+        );
+        let port = self.start_sshd(alias, &[&path_env]);
+        self.trust_sshd(port);
+        let identity = format!("IdentityFile {}", self.client_key.display());
+        self.host(alias, port, &[&format!("User {user}"), &identity]);
+        home
+    }
+
+    /// The VS Code user settings.json gord's runs read and `--fix` edits.
+    pub fn user_settings(&self) -> PathBuf {
+        self.path("config/Code/User/settings.json")
+    }
+
     /// Starts an sshd named `name` with `extra` sshd_config lines; returns its port.
     pub fn start_sshd(&mut self, name: &str, extra: &[&str]) -> u16 {
         let host_key = self.path(&format!("{name}_host_key"));
@@ -510,7 +543,11 @@ Subsystem sftp internal-sftp\n",
             Some(cacert) => command.env("GORD_TEST_EGRESS_CACERT", cacert),
             None => command.env_remove("GORD_TEST_EGRESS_CACERT"),
         };
+        // This machine's VS Code user settings and gord's backups live in
+        // the rig: `--fix` edits `Rig::user_settings`, never the tester's.
         let out = command
+            .env("XDG_CONFIG_HOME", self.path("config"))
+            .env("XDG_STATE_HOME", self.path("state"))
             .env("TMPDIR", tmp)
             .args(["remote", "check", "--format", "json", "-F"])
             .arg(&self.config)

@@ -89,6 +89,9 @@ impl NotSettings {
 pub struct Document<'t> {
     pub text: &'t str,
     pub members: Vec<Member>,
+    /// The top-level object, braces included; None for a file with no
+    /// value (empty, or only blanks and comments).
+    pub root: Option<Span>,
     lines: LineIndex<'t>,
 }
 
@@ -100,6 +103,7 @@ impl<'t> Document<'t> {
             at: Span::of(e.range()),
         })?;
         let tokens = parsed.tokens.unwrap_or_default();
+        let root = parsed.value.as_ref().map(|v| Span::of(v.range()));
         let members = match &parsed.value {
             None => Vec::new(),
             Some(Ast::Object(object)) => members(text, &tokens, &object.properties),
@@ -112,6 +116,7 @@ impl<'t> Document<'t> {
         Ok(Document {
             text,
             members,
+            root,
             lines: LineIndex::new(text),
         })
     }

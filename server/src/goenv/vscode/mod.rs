@@ -12,6 +12,7 @@
 pub mod document;
 pub mod go_extension;
 pub mod gopls;
+pub mod set;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -49,7 +50,7 @@ impl Scope {
 }
 
 /// The settings files VS Code reads on this machine, in scope order: the
-/// user's (`$XDG_CONFIG_HOME`, else `~/.config`, `/Code/User`), code-server's,
+/// user's ([`user_dir`]), code-server's,
 /// the remote machine's (`~/.vscode-server/data/Machine`) and the
 /// workspace's `.vscode/settings.json`.
 pub fn settings_paths(
@@ -58,12 +59,10 @@ pub fn settings_paths(
     workspace: Option<&Path>,
 ) -> Vec<(Scope, PathBuf)> {
     let mut out = Vec::new();
-    let config = xdg_config_home
-        .filter(|p| p.is_absolute())
-        .map(Path::to_path_buf)
-        .or_else(|| home.map(|h| h.join(".config")));
-    if let Some(config) = config {
-        out.push((Scope::User, config.join("Code/User/settings.json")));
+    let appdata = std::env::var_os("APPDATA").map(PathBuf::from);
+    let os = UserDataOs::current();
+    if let Some(user) = user_dir(os, home, xdg_config_home, appdata.as_deref()) {
+        out.push((Scope::User, user.join("settings.json")));
     }
     if let Some(home) = home {
         out.push((
@@ -79,6 +78,47 @@ pub fn settings_paths(
         out.push((Scope::Workspace, workspace.join(".vscode/settings.json")));
     }
     out
+}
+
+/// The systems whose VS Code keeps its user data in different places.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserDataOs {
+    Linux,
+    MacOs,
+    Windows,
+}
+
+impl UserDataOs {
+    pub fn current() -> UserDataOs {
+        if cfg!(target_os = "macos") {
+            UserDataOs::MacOs
+        } else if cfg!(windows) {
+            UserDataOs::Windows
+        } else {
+            UserDataOs::Linux
+        }
+    }
+}
+
+/// VS Code's `User` directory (its user settings.json's): `$XDG_CONFIG_HOME`
+/// (absolute), else `~/.config`, then `Code/User` on Linux;
+/// `~/Library/Application Support/Code/User` on macOS; `%APPDATA%\Code\User`
+/// on Windows.
+pub fn user_dir(
+    os: UserDataOs,
+    home: Option<&Path>,
+    xdg_config_home: Option<&Path>,
+    appdata: Option<&Path>,
+) -> Option<PathBuf> {
+    let base = match os {
+        UserDataOs::Linux => xdg_config_home
+            .filter(|p| p.is_absolute())
+            .map(Path::to_path_buf)
+            .or_else(|| home.map(|h| h.join(".config")))?,
+        UserDataOs::MacOs => home?.join("Library/Application Support"),
+        UserDataOs::Windows => appdata.filter(|p| p.is_absolute())?.to_path_buf(),
+    };
+    Some(base.join("Code").join("User"))
 }
 
 /// GO030: the check. Registered in the GO catalogue.
@@ -457,6 +497,38 @@ mod tests {
             relative[0].1,
             Path::new("/h/.config/Code/User/settings.json")
         );
+    }
+
+    #[test]
+    fn the_user_directory_is_where_vs_code_keeps_it_on_each_system() {
+        let home = Some(Path::new("/Users/me"));
+        let at = |os, xdg: Option<&str>, appdata: Option<&str>| {
+            user_dir(os, home, xdg.map(Path::new), appdata.map(Path::new))
+        };
+        assert_eq!(
+            at(UserDataOs::Linux, None, None),
+            Some(PathBuf::from("/Users/me/.config/Code/User"))
+        );
+        assert_eq!(
+            at(UserDataOs::Linux, Some("/x"), None),
+            Some(PathBuf::from("/x/Code/User"))
+        );
+        assert_eq!(
+            at(UserDataOs::MacOs, Some("/x"), None),
+            Some(PathBuf::from(
+                "/Users/me/Library/Application Support/Code/User"
+            ))
+        );
+        assert_eq!(
+            at(
+                UserDataOs::Windows,
+                None,
+                Some("/C/Users/me/AppData/Roaming")
+            ),
+            Some(PathBuf::from("/C/Users/me/AppData/Roaming/Code/User"))
+        );
+        assert_eq!(at(UserDataOs::Windows, None, None), None);
+        assert_eq!(at(UserDataOs::Windows, None, Some("relative")), None);
     }
 
     fn source(text: &str) -> Source<'_> {

@@ -15,6 +15,7 @@ use crate::lsp::ext::{HostSelection, RemoteCheck, RemoteCheckParams, Request};
 use crate::lsp::remote::{config_path, fleet_summary, read_host_lines, run_check, JOBS};
 use crate::lsp::Backend;
 use crate::remote::model::{FleetReport, Progress};
+use crate::remote::settings_fix::UserSettings;
 use crate::remote::RemoteCheckOptions;
 
 pub async fn handle(backend: &Backend, params: RemoteCheckParams) -> Result<FleetReport> {
@@ -59,8 +60,15 @@ pub async fn handle(backend: &Backend, params: RemoteCheckParams) -> Result<Flee
         ))
         .into());
     }
+    // This machine's VS Code user settings, for the fixes that are settings.
+    let user_settings = tokio::task::spawn_blocking(UserSettings::of_process)
+        .await
+        .ok()
+        .flatten()
+        .map(std::sync::Arc::new);
     let options = RemoteCheckOptions {
         config,
+        user_settings,
         timeout: Duration::from_secs(params.timeout_seconds.unwrap_or(10).clamp(1, 600)),
         jobs: JOBS,
         allow_match_exec,
