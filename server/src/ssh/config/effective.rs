@@ -4,9 +4,10 @@
 //! `%h`), in `dump_client_config`'s order, each line with its origin.
 
 use crate::ssh::config::local::LocalFacts;
-use crate::ssh::config::options::{Forward, Origin, Value, REKEY_INTERVAL};
+use crate::ssh::config::options::{Forward, Options, Origin, Value, REKEY_INTERVAL};
 use crate::ssh::config::rekey::rekey_limit;
 use crate::ssh::config::resolve::{effective_hostname, Resolution};
+use crate::ssh::config::special;
 use crate::ssh::config::tokens::{connection_hash, tilde_expand, TokenValues};
 use crate::ssh::release::algorithms::Algorithms;
 use crate::ssh::release::listing::Listing;
@@ -396,6 +397,13 @@ pub fn effective_as(
     for v in identity {
         push(&mut lines, "identityfile", v.text.clone(), Some(v.origin));
     }
+    push_special(
+        &mut lines,
+        o,
+        listing,
+        "canonicaldomains",
+        "canonicaldomains",
+    );
     for v in o.list("certificatefile") {
         push(
             &mut lines,
@@ -403,6 +411,24 @@ pub fn effective_as(
             v.text.clone(),
             Some(v.origin),
         );
+    }
+    match o.list("globalknownhostsfile") {
+        [] => push(
+            &mut lines,
+            "globalknownhostsfile",
+            String::from("/etc/ssh/ssh_known_hosts /etc/ssh/ssh_known_hosts2"),
+            None,
+        ),
+        files => push(
+            &mut lines,
+            "globalknownhostsfile",
+            files
+                .iter()
+                .map(|v| v.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            Some(files[0].origin),
+        ),
     }
     let known: Vec<&Value> = user_known_hosts.iter().collect();
     if known.is_empty() {
@@ -459,6 +485,7 @@ pub fn effective_as(
         };
         push(&mut lines, "setenv", text, Some(v.origin));
     }
+    push_special(&mut lines, o, listing, "logverbose", "logverbose");
     if listing.prints("channeltimeout") {
         match o.get("channeltimeout") {
             Some(v) => push(&mut lines, "channeltimeout", v.text.clone(), Some(v.origin)),
@@ -466,6 +493,13 @@ pub fn effective_as(
         }
     }
 
+    push_special(
+        &mut lines,
+        o,
+        listing,
+        "permitremoteopen",
+        "permitremoteopen",
+    );
     match o.get("addkeystoagent") {
         Some(v) => push(&mut lines, "addkeystoagent", v.text.clone(), Some(v.origin)),
         None => push(&mut lines, "addkeystoagent", String::from("false"), None),
@@ -486,12 +520,21 @@ pub fn effective_as(
         Some(v) => push(&mut lines, "connecttimeout", v.text.clone(), Some(v.origin)),
         None => push(&mut lines, "connecttimeout", String::from("none"), None),
     }
+    push_special(&mut lines, o, listing, "tunneldevice", "tunneldevice");
+    push_special(
+        &mut lines,
+        o,
+        listing,
+        "canonicalizepermittedcnames",
+        // (sic: dump_client_config's spelling)
+        "canonicalizePermittedcnames",
+    );
     match o.get("controlpersist") {
         Some(v) => push(&mut lines, "controlpersist", v.text.clone(), Some(v.origin)),
         None => push(&mut lines, "controlpersist", String::from("no"), None),
     }
-    // (tunneldevice, canonicalizePermittedcnames, escapechar and ipqos
-    // come here; gord does not print them yet.)
+    push_special(&mut lines, o, listing, "escapechar", "escapechar");
+    push_special(&mut lines, o, listing, "ipqos", "ipqos");
     let limit = match o.get("rekeylimit") {
         Some(v) => rekey_limit(&v.text, listing.release).map_err(|e| format!("RekeyLimit: {e}"))?,
         None => 0,
@@ -545,6 +588,26 @@ pub fn effective_as(
     Ok(lines)
 }
 
+/// The line of a keyword readconf.c parses by hand, as `listing`'s release
+/// prints it (`crate::ssh::config::special`), under `printed_as`.
+fn push_special(
+    lines: &mut Vec<Line>,
+    o: &Options,
+    listing: Listing,
+    keyword: &str,
+    printed_as: &'static str,
+) {
+    let set = o.list(keyword);
+    let args: Vec<&str> = set.iter().map(|v| v.text.as_str()).collect();
+    if let Some(value) = special::printed(listing.release, listing.debian, keyword, &args) {
+        lines.push(Line {
+            keyword: printed_as,
+            value,
+            origin: set.first().map(|v| v.origin),
+        });
+    }
+}
+
 /// A forward endpoint as `dump_cfg_forwards` prints it.
 fn endpoint(host: &Option<String>, port: Option<i32>, path: &Option<String>) -> String {
     if let Some(path) = path {
@@ -571,7 +634,7 @@ pub fn render_ssh_g(lines: &[Line]) -> String {
 /// ssh.c turns `UpdateHostKeys ask` off (prints `false`) when it cannot ask:
 /// with a ControlPersist master, a remote command, RequestTTY no, or a log
 /// level below INFO (the question would not be seen).
-fn ask_possible(o: &crate::ssh::config::options::Options) -> bool {
+fn ask_possible(o: &Options) -> bool {
     let text = |k: &str| o.get(k).map(|v| v.text.as_str());
     let persists = text("controlpersist").is_some_and(|v| v != "no")
         && text("controlpath").is_some_and(|v| v != "none");

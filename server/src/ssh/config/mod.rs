@@ -12,4 +12,5 @@ pub mod platform;
 pub mod rekey;
 pub mod resolve;
 pub mod source;
+pub mod special;
 pub mod tokens;

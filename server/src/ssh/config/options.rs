@@ -395,6 +395,18 @@ impl Options {
                     );
                 }
             }
+            Kind::ByRelease => {
+                // Checked by release before (crate::ssh::config::special);
+                // kept as written, every argument, from the first line.
+                used = args.len();
+                if active && self.list(name).is_empty() {
+                    let list = self.lists.entry(name).or_default();
+                    list.extend(args.iter().map(|a| Value {
+                        text: a.to_string(),
+                        origin,
+                    }));
+                }
+            }
             Kind::Ignore | Kind::Deprecated | Kind::Unsupported | Kind::Opaque => {
                 used = args.len();
             }
@@ -576,7 +588,7 @@ fn atoi(arg: Option<&str>) -> Result<i32, String> {
 /// misc.c's `atoi_err`: `strtonum(arg, 0, INT_MAX)`, i.e. strtoll in base
 /// 10 (leading white space and a sign allowed, nothing after the digits),
 /// then the bounds. The error is strtonum's word.
-fn atoi_err(arg: &str) -> Result<i32, &'static str> {
+pub(crate) fn atoi_err(arg: &str) -> Result<i32, &'static str> {
     let text = arg.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
     let (negative, digits) = match text.as_bytes().first() {
         Some(b'-') => (true, &text[1..]),

@@ -531,8 +531,10 @@ impl<'a> Resolver<'a> {
             return;
         };
         // Refused by this release whether the line applies or not.
-        let first = d.args.first().map(|a| a.value.as_str());
-        if let Some(message) = values::refusal(self.version, keyword.canonical, first) {
+        let args: Vec<&str> = d.args.iter().map(|a| a.value.as_str()).collect();
+        if let Some(message) =
+            values::line_refusal(self.version, keyword.canonical, &d.keyword, &args)
+        {
             self.error(origin, message);
             return;
         }
