@@ -18,9 +18,6 @@ use std::process::{Command, Stdio};
 use common::{gord, repo_root};
 
 /// The keywords of `ssh -G` that gord prints (server/src/ssh/config/effective.rs).
-/// Not yet: canonicaldomains, canonicalizepermittedcnames,
-/// globalknownhostsfile, logverbose, permitremoteopen, tunneldevice,
-/// escapechar, ipqos and the GSSAPI lines.
 pub(crate) const MODELLED: &[&str] = &[
     "host",
     "user",
@@ -98,15 +95,24 @@ pub(crate) const MODELLED: &[&str] = &[
     "localforward",
     "remoteforward",
     "identityfile",
+    "canonicaldomains",
     "certificatefile",
+    "globalknownhostsfile",
     "userknownhostsfile",
     "sendenv",
     "setenv",
+    "logverbose",
     "channeltimeout",
+    "permitremoteopen",
     "addkeystoagent",
     "forwardagent",
     "connecttimeout",
+    "tunneldevice",
+    // (sic: dump_client_config's spelling)
+    "canonicalizePermittedcnames",
     "controlpersist",
+    "escapechar",
+    "ipqos",
     "rekeylimit",
     "streamlocalbindmask",
     "syslogfacility",

@@ -185,7 +185,7 @@ fn permit_remote_open(release: Release, written: &str, args: &[&str]) -> Result<
             return Ok(());
         }
         for arg in &args[1..] {
-            host_port(arg, false)?;
+            host_port(arg)?;
         }
         return Ok(());
     }
@@ -197,7 +197,7 @@ fn permit_remote_open(release: Release, written: &str, args: &[&str]) -> Result<
                 ));
             }
         } else {
-            host_port(arg, true)?;
+            host_port(arg)?;
         }
     }
     if args.is_empty() {
@@ -206,9 +206,9 @@ fn permit_remote_open(release: Release, written: &str, args: &[&str]) -> Result<
     Ok(())
 }
 
-/// `hpdelim` then the port check of PermitRemoteOpen; before 9.2 a `/`
-/// is not a separator there (`hpdelim2`'s `ch == '/'`).
-fn host_port(arg: &str, slash: bool) -> Result<(), String> {
+/// `hpdelim` then the port check of PermitRemoteOpen (a `/` between host
+/// and port, which hpdelim2 accepts elsewhere, is "missing host" here).
+fn host_port(arg: &str) -> Result<(), String> {
     const NO_HOST: &str = "missing host in permitremoteopen";
     const BAD_PORT: &str = "bad port number in permitremoteopen";
     let (rest, delim) = if let Some(inner) = arg.strip_prefix('[') {
@@ -225,7 +225,7 @@ fn host_port(arg: &str, slash: bool) -> Result<(), String> {
             Some(at) => (Some(&arg[at + 1..]), Some(arg.as_bytes()[at])),
         }
     };
-    if delim == Some(b'/') && !slash {
+    if delim == Some(b'/') {
         return Err(String::from(NO_HOST));
     }
     match rest {
@@ -691,7 +691,11 @@ mod tests {
     #[test]
     fn permit_remote_open_takes_host_port_pairs_any_or_none() {
         let ok = |r, a: &[&str]| check(r, "permitremoteopen", "PermitRemoteOpen", a);
-        assert!(ok(R10_5, &["[::1]:80", "h:*", "h/22", "h:ssh"]).is_ok());
+        assert!(ok(R10_5, &["[::1]:80", "h:*", "h:ssh"]).is_ok());
+        assert_eq!(
+            ok(R10_5, &["h/22"]).err().as_deref(),
+            Some("missing host in permitremoteopen")
+        );
         assert_eq!(
             ok(R10_5, &["h:0"]).err().as_deref(),
             Some("bad port number in permitremoteopen")
@@ -708,7 +712,7 @@ mod tests {
             ok(R10_5, &[]).err().as_deref(),
             Some("missing permitremoteopen specification")
         );
-        // 8.7 neither checks nor keeps the first pair, and knows no `/`.
+        // 8.7 neither checks nor keeps the first pair.
         assert!(ok(R8_7, &["h:0"]).is_ok());
         assert_eq!(
             ok(R8_7, &["a:1", "h/80"]).err().as_deref(),
