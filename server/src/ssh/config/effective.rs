@@ -40,6 +40,15 @@ const FLAGS: &[(&str, &str)] = &[
     // Debian builds default ForwardX11Trusted to yes, upstream to no.
     ("forwardx11trusted", "@forwardx11trusted"),
     ("gatewayports", "no"),
+    // Debian's build only (its GSSAPI patch).
+    ("gssapiauthentication", "no"),
+    ("gssapikeyexchange", "no"),
+    ("gssapidelegatecredentials", "no"),
+    ("gssapitrustdns", "no"),
+    ("gssapirenewalforcesrekey", "no"),
+    ("gssapiclientidentity", ""),
+    ("gssapiserveridentity", ""),
+    ("gssapikexalgorithms", GSS_KEX_DEFAULT),
     ("hashknownhosts", "no"),
     ("hostbasedauthentication", "no"),
     ("identitiesonly", "no"),
@@ -67,6 +76,9 @@ const FLAGS: &[(&str, &str)] = &[
     ("applemultipath", "no"),
     ("warnweakcrypto", "yes"),
 ];
+
+/// Debian's default GSSAPIKexAlgorithms.
+const GSS_KEX_DEFAULT: &str = "gss-group14-sha256-,gss-group16-sha512-,gss-nistp256-sha256-,gss-curve25519-sha256-,gss-group14-sha1-,gss-gex-sha1-";
 
 const INTEGERS: &[(&str, &str)] = &[
     ("canonicalizemaxdots", "1"),

@@ -359,7 +359,30 @@ const BUILD_KEYWORDS: &[Keyword] = &[
     kw("usekeychain", Flag),
     kw("applemultipath", Flag),
     kw("nohostauthenticationforproxycommand", Flag),
+    // Debian's GSSAPI patch: flags and strings its `ssh -G` prints
+    // (GSSAPIKexAlgorithms is checked in crate::ssh::release::values).
+    kw("gssapikeyexchange", Flag),
+    kw("gssapitrustdns", Flag),
+    kw("gssapirenewalforcesrekey", Flag),
+    kw("gssapiclientidentity", Str),
+    kw("gssapiserveridentity", Str),
+    kw("gssapikexalgorithms", Str),
 ];
+
+/// GSSAPIAuthentication and GSSAPIDelegateCredentials in a build with
+/// GSSAPI (Debian's): flags. Upstream's default build ignores them.
+const GSSAPI_FLAGS: &[Keyword] = &[
+    kw("gssapiauthentication", Flag),
+    kw("gssapidelegatecredentials", Flag),
+];
+
+/// `keyword` as a Debian build reads it when `debian`.
+pub fn for_build(keyword: &'static Keyword, debian: bool) -> &'static Keyword {
+    match GSSAPI_FLAGS.iter().find(|k| k.name == keyword.name) {
+        Some(flag) if debian => flag,
+        _ => keyword,
+    }
+}
 
 /// A keyword of one build only (Apple's `UseKeychain`), if gord models it.
 pub fn lookup_build(name: &str) -> Option<&'static Keyword> {

@@ -519,7 +519,12 @@ impl<'a> Resolver<'a> {
                 None => return,
             },
             Some(_) if known != Knows::Yes => None,
-            other => other,
+            other => other.map(|k| {
+                keywords::for_build(
+                    k,
+                    self.version.flavour == crate::ssh::release::Flavour::Debian,
+                )
+            }),
         };
         let Some(keyword) = keyword else {
             let ignored = options.get("ignoreunknown").is_some_and(|v| {

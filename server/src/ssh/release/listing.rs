@@ -107,6 +107,19 @@ const APPLE_PRINTS: &[(&str, Release)] = &[
     ("applemultipath", at(9, 0)),
 ];
 
+/// Lines only Debian's build prints (its GSSAPI patch, in every release
+/// gord knows).
+const DEBIAN_PRINTS: &[&str] = &[
+    "gssapiauthentication",
+    "gssapikeyexchange",
+    "gssapidelegatecredentials",
+    "gssapitrustdns",
+    "gssapirenewalforcesrekey",
+    "gssapiclientidentity",
+    "gssapiserveridentity",
+    "gssapikexalgorithms",
+];
+
 impl Listing {
     /// What gord printed before listings followed the release (Debian's
     /// 9.2p1): `gord ssh resolve` with no ssh to follow prints this.
@@ -135,6 +148,9 @@ impl Listing {
     pub fn prints(&self, keyword: &str) -> bool {
         if let Some((_, from)) = APPLE_PRINTS.iter().find(|(k, _)| *k == keyword) {
             return self.apple && self.since(*from);
+        }
+        if DEBIAN_PRINTS.contains(&keyword) {
+            return self.debian;
         }
         PRINTED_SINCE
             .iter()
@@ -303,6 +319,15 @@ mod tests {
             listing("10.0p1").printed_value("versionaddendum", "none"),
             ""
         );
+    }
+
+    #[test]
+    fn only_debian_s_build_prints_the_gssapi_lines() {
+        assert!(listing("9.2p1-debian").prints("gssapikexalgorithms"));
+        assert!(listing("10.0p2-debian").prints("gssapiauthentication"));
+        for other in ["9.2p1", "10.5p1", "9.9p2-apple"] {
+            assert!(!listing(other).prints("gssapiauthentication"), "{other}");
+        }
     }
 
     #[test]

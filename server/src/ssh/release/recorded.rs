@@ -87,6 +87,7 @@ fn refusals<'a>(messages: impl Iterator<Item = &'a str>) -> BTreeSet<String> {
                 "missing host in permitremoteopen",
                 "bad port number in permitremoteopen",
                 "missing permitremoteopen specification",
+                "Bad GSSAPI KexAlgorithms ",
             ]
             .iter()
             .find_map(|p| m.find(p).map(|at| m[at..].to_string()))

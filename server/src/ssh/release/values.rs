@@ -18,7 +18,13 @@ use crate::ssh::config::special;
 /// Whether `canonical`'s values are judged by release (so a line of it is
 /// never skipped as "the same verdict for every release").
 pub fn checked_by_release(canonical: &str) -> bool {
-    is_algorithm_list(canonical) || special::is_special(canonical)
+    is_algorithm_list(canonical)
+        || special::is_special(canonical)
+        // Flags in a build with GSSAPI, ignored in one without.
+        || matches!(
+            canonical,
+            "gssapiauthentication" | "gssapidelegatecredentials"
+        )
 }
 
 /// What `version`'s ssh says about a whole line of `canonical`, written
@@ -31,6 +37,9 @@ pub fn line_refusal(
     written: &str,
     args: &[&str],
 ) -> Option<String> {
+    if canonical == "gssapikexalgorithms" {
+        return gss_kex_refusal(args.first().copied());
+    }
     if special::is_special(canonical) {
         return special::check(version.semantics().release, canonical, written, args).err();
     }
@@ -44,6 +53,27 @@ pub fn refusal(version: SshVersion, canonical: &str, arg: Option<&str>) -> Optio
         return None;
     }
     Algorithms::of(version).refusal(canonical, arg?)
+}
+
+/// Debian's `kex_gss_names_valid`: each name one of its GSSAPI key
+/// exchange methods.
+fn gss_kex_refusal(arg: Option<&str>) -> Option<String> {
+    const GSS_KEX: &[&str] = &[
+        "gss-gex-sha1-",
+        "gss-group1-sha1-",
+        "gss-group14-sha1-",
+        "gss-group14-sha256-",
+        "gss-group16-sha512-",
+        "gss-nistp256-sha256-",
+        "gss-curve25519-sha256-",
+    ];
+    let arg = arg.unwrap_or("");
+    if arg.is_empty() {
+        return Some(String::from("Missing argument."));
+    }
+    arg.split(',')
+        .any(|name| !GSS_KEX.contains(&name))
+        .then(|| format!("Bad GSSAPI KexAlgorithms '{arg}'."))
 }
 
 #[cfg(test)]
