@@ -137,12 +137,9 @@ const KNOWN_DIVERGENCES: &[(&str, &str, &str)] = &[
     ("10.0p2", "crit-localnetwork.conf", LOCALNETWORK),
     ("10.2p1", "crit-localnetwork.conf", LOCALNETWORK),
     ("10.5p1", "crit-localnetwork.conf", LOCALNETWORK),
-    ("10.2p1", "907-error-proxyjump-space.conf", PROXYJUMP_SPACE),
-    ("10.5p1", "907-error-proxyjump-space.conf", PROXYJUMP_SPACE),
 ];
 
 const LOCALNETWORK: &str = "`Match localnetwork` depends on this machine's interfaces (it matched where the clients were recorded); gord does not read them and counts it as not matching";
-const PROXYJUMP_SPACE: &str = "10.1 accepts a space after a comma in a ProxyJump list and prints the list unchanged; gord keeps 10.0's \"Invalid ProxyJump\" (the source change is not yet located)";
 
 /// Keywords compared for some recordings only, with the reason.
 pub(crate) fn compared(recording: &str, keyword: &str) -> bool {

@@ -285,7 +285,10 @@ impl<'a> Resolver<'a> {
 
     /// Resolves `host` reading `sources` in order, as ssh reads its files.
     pub fn resolve_sources(mut self, sources: &[ConfigSource], host: &str) -> Resolution {
-        let mut options = Options::default();
+        let mut options = Options {
+            jump_cut_at_blank: self.cuts_jump_at_blank(),
+            ..Options::default()
+        };
         // `ssh user@host`: the user given there beats any User line.
         let host = match host.rsplit_once('@') {
             Some((user, rest)) if !user.is_empty() && !rest.is_empty() => {
@@ -496,6 +499,12 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// Before 10.1 a ProxyJump list ends at its first blank
+    /// ([`Options::jump_cut_at_blank`]).
+    fn cuts_jump_at_blank(&self) -> bool {
+        self.version.semantics().release < crate::ssh::release::Release::new(10, 1, 0)
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn directive(
         &mut self,
@@ -598,11 +607,23 @@ impl<'a> Resolver<'a> {
                 }
             }
             _ if !*active => {
-                // Checked, not kept: the same verdict for every host.
-                let verdict = inactive_verdict
-                    .get_or_init(|| Options::default().apply(keyword, d, origin, false).err());
+                // Checked, not kept: the same verdict for every host (and,
+                // but for the keywords checked by release, every release).
+                let verdict = || {
+                    Options {
+                        jump_cut_at_blank: self.cuts_jump_at_blank(),
+                        ..Options::default()
+                    }
+                    .apply(keyword, d, origin, false)
+                    .err()
+                };
+                let verdict = if values::checked_by_release(keyword.canonical) {
+                    verdict()
+                } else {
+                    inactive_verdict.get_or_init(verdict).clone()
+                };
                 if let Some(message) = verdict {
-                    self.error(origin, message.clone());
+                    self.error(origin, message);
                 }
             }
             _ => {

@@ -88,6 +88,7 @@ fn refusals<'a>(messages: impl Iterator<Item = &'a str>) -> BTreeSet<String> {
                 "bad port number in permitremoteopen",
                 "missing permitremoteopen specification",
                 "Bad GSSAPI KexAlgorithms ",
+                "Invalid ProxyJump ",
             ]
             .iter()
             .find_map(|p| m.find(p).map(|at| m[at..].to_string()))

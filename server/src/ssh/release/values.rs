@@ -25,6 +25,8 @@ pub fn checked_by_release(canonical: &str) -> bool {
             canonical,
             "gssapiauthentication" | "gssapidelegatecredentials"
         )
+        // Cut at its first blank before 10.1 (Options::jump_cut_at_blank).
+        || canonical == "proxyjump"
 }
 
 /// What `version`'s ssh says about a whole line of `canonical`, written
