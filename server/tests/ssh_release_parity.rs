@@ -131,15 +131,7 @@ pub(crate) const MODELLED: &[&str] = &[
 
 /// (recording, config file, why): cases where gord is known to differ. Each
 /// needs a reason; none may be added silently.
-const KNOWN_DIVERGENCES: &[(&str, &str, &str)] = &[
-    ("9.6p1", "crit-localnetwork.conf", LOCALNETWORK),
-    ("9.9p2", "crit-localnetwork.conf", LOCALNETWORK),
-    ("10.0p2", "crit-localnetwork.conf", LOCALNETWORK),
-    ("10.2p1", "crit-localnetwork.conf", LOCALNETWORK),
-    ("10.5p1", "crit-localnetwork.conf", LOCALNETWORK),
-];
-
-const LOCALNETWORK: &str = "`Match localnetwork` depends on this machine's interfaces (it matched where the clients were recorded); gord does not read them and counts it as not matching";
+const KNOWN_DIVERGENCES: &[(&str, &str, &str)] = &[];
 
 /// Keywords compared for some recordings only, with the reason.
 pub(crate) fn compared(recording: &str, keyword: &str) -> bool {

@@ -75,6 +75,7 @@ pub fn resolve_host_for(
     };
     let resolution = Resolver::new(&RealFs, &local, policy)
         .with_version(version)
+        .with_interfaces(crate::platform::net::interface_addresses())
         .resolve_sources(&sources, host);
     if !resolution.errors.is_empty() {
         let messages = resolution

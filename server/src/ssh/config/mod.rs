@@ -2,6 +2,7 @@
 //! and the effective configuration as `ssh -G` prints it.
 
 pub mod blocks;
+pub mod cidr;
 pub mod effective;
 pub mod keywords;
 pub mod lexer;

@@ -4,9 +4,11 @@
 //! `Match exec` through a caller-supplied policy, so resolution itself is pure.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::ssh::config::cidr::match_cidr_list;
 use crate::ssh::config::keywords::{self, Kind};
 use crate::ssh::config::lexer::{strdelim, Directive, LineSyntax};
 use crate::ssh::config::local::LocalFacts;
@@ -205,6 +207,9 @@ pub struct Resolver<'a> {
     version: SshVersion,
     /// How paths in Include lines read (Unix, or Win32-OpenSSH's).
     platform: Platform,
+    /// The machine's addresses for `Match localnetwork` (none unless given:
+    /// [`Resolver::with_interfaces`]).
+    interfaces: Vec<IpAddr>,
 }
 
 /// The options ssh sets between the first and the final pass, so that the
@@ -252,7 +257,16 @@ impl<'a> Resolver<'a> {
             applied: Vec::new(),
             version: modelled_version(),
             platform: Platform::current(),
+            interfaces: Vec::new(),
         }
+    }
+
+    /// Evaluates `Match localnetwork` against `addresses` (the machine's:
+    /// `crate::platform::net::interface_addresses`); without them no local
+    /// network matches.
+    pub fn with_interfaces(mut self, addresses: Vec<IpAddr>) -> Self {
+        self.interfaces = addresses;
+        self
     }
 
     /// Reads paths as ssh on `platform` does (default: the platform gord
@@ -856,6 +870,12 @@ impl<'a> Resolver<'a> {
                     }
                 }
                 other => match history::criterion(other, self.version, false) {
+                    Knows::Yes if other == "localnetwork" => {
+                        match_cidr_list(None, &argument)?;
+                        self.interfaces.iter().any(|a| {
+                            match_cidr_list(Some(*a), &argument).is_ok_and(|matched| matched)
+                        })
+                    }
                     Knows::Yes => newer_criterion(other, &argument, options, self.version),
                     _ => return Err(format!("Unsupported Match attribute {other}")),
                 },
@@ -872,8 +892,8 @@ impl<'a> Resolver<'a> {
 }
 
 /// The `Match` criteria of releases after 9.2p1, as `ssh -G` with no
-/// command evaluates them. `localnetwork` depends on the machine's network
-/// interfaces, which gord does not read: it counts as not matching.
+/// command evaluates them (`localnetwork`, which reads the machine's
+/// addresses, is [`Resolver::match_line`]'s).
 fn newer_criterion(name: &str, argument: &str, options: &Options, version: SshVersion) -> bool {
     let list = |subject: &str| match_pattern_list(subject, argument, false) == ListMatch::Matched;
     match name {

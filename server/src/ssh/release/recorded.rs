@@ -89,6 +89,9 @@ fn refusals<'a>(messages: impl Iterator<Item = &'a str>) -> BTreeSet<String> {
                 "missing permitremoteopen specification",
                 "Bad GSSAPI KexAlgorithms ",
                 "Invalid ProxyJump ",
+                // Match localnetwork's networks (config/cidr.rs).
+                "Inconsistent mask length for network ",
+                "Invalid network entry ",
             ]
             .iter()
             .find_map(|p| m.find(p).map(|at| m[at..].to_string()))
