@@ -117,7 +117,7 @@ fn valid_domain(name: &str, underscore_first: bool) -> Result<(), String> {
     let Some(first) = name.bytes().next() else {
         return Err(String::from("empty domain name"));
     };
-    if !first.is_ascii_alphanumeric() && !(underscore_first && first == b'_') {
+    if !(first.is_ascii_alphanumeric() || (underscore_first && first == b'_')) {
         return Err(format!(
             "domain name \"{}\" starts with invalid character",
             clip(name)
