@@ -159,6 +159,9 @@ pub enum NoteKind {
     ExecNotEvaluated,
     /// An Include pattern matched no file.
     IncludeMatchedNothing(String),
+    /// An Include path's `${VAR}` did not expand (9.9+): ssh says so and
+    /// goes on without it.
+    IncludeNotExpanded(String),
     /// An Include named a directory, which reads as empty.
     IncludedDirectory(String),
     /// CanonicalizeHostname is on: ssh would look the name up in DNS, gord does not.
@@ -210,6 +213,9 @@ pub struct Resolver<'a> {
     /// The machine's addresses for `Match localnetwork` (none unless given:
     /// [`Resolver::with_interfaces`]).
     interfaces: Vec<IpAddr>,
+    /// `${VAR}` in Include paths (9.9+): [`Resolver::with_env`]; none set
+    /// unless given.
+    env: Option<&'a dyn Fn(&str) -> Option<String>>,
 }
 
 /// The options ssh sets between the first and the final pass, so that the
@@ -258,7 +264,70 @@ impl<'a> Resolver<'a> {
             version: modelled_version(),
             platform: Platform::current(),
             interfaces: Vec::new(),
+            env: None,
         }
+    }
+
+    /// Answers `${VAR}` in Include paths (from 9.9) with `env`.
+    pub fn with_env(mut self, env: &'a dyn Fn(&str) -> Option<String>) -> Self {
+        self.env = Some(env);
+        self
+    }
+
+    /// `expand_match_exec_or_include_path` (readconf.c, 9.9+) for an
+    /// Include path: the `%` tokens of the connection so far and `${VAR}`.
+    fn expand_include_path(
+        &self,
+        path: &str,
+        options: &Options,
+        pass: &Pass,
+    ) -> Result<String, String> {
+        let local = self.local;
+        let port = options
+            .get("port")
+            .map_or_else(|| String::from("22"), |v| v.text.clone());
+        let user = options
+            .get("user")
+            .map_or_else(|| local.user.clone(), |v| v.text.clone());
+        let host = match (&pass.final_hostname, options.get("hostname")) {
+            (Some(h), _) if pass.final_pass => h.clone(),
+            (_, Some(v)) => TokenValues::new(&[('h', pass.host_arg.to_string())]).expand(
+                &v.text,
+                false,
+                &|_| None,
+            )?,
+            _ => pass.host_arg.to_string(),
+        };
+        let jump = options
+            .jump
+            .as_ref()
+            .filter(|j| j.host != "none")
+            .map_or_else(String::new, |j| j.host.clone());
+        let alias = options
+            .get("hostkeyalias")
+            .map_or_else(|| host.clone(), |v| v.text.clone());
+        let values = TokenValues::new(&[
+            (
+                'C',
+                connection_hash(&local.hostname, &host, &port, &user, &jump),
+            ),
+            (
+                'L',
+                local.hostname.split('.').next().unwrap_or("").to_string(),
+            ),
+            ('d', local.home.to_string_lossy().into_owned()),
+            ('h', host),
+            ('k', alias),
+            ('l', local.hostname.clone()),
+            ('n', pass.host_arg.to_string()),
+            ('p', port),
+            ('r', user),
+            ('u', local.user.clone()),
+            ('i', local.uid.to_string()),
+            ('j', jump),
+        ]);
+        let none = |_: &str| None;
+        values.expand(path, true, self.env.unwrap_or(&none))
     }
 
     /// Evaluates `Match localnetwork` against `addresses` (the machine's:
@@ -661,16 +730,44 @@ impl<'a> Resolver<'a> {
         user: bool,
     ) {
         let home = self.local.home.to_string_lossy().into_owned();
+        let expands =
+            self.version.semantics().release >= crate::ssh::release::Release::new(9, 9, 0);
         for arg in &d.args {
             if arg.value.is_empty() {
                 self.error(origin, format!("keyword {} empty argument", d.keyword));
                 return;
             }
-            if arg.value.starts_with('~') && !user {
-                self.error(origin, format!("bad include path {}.", arg.value));
+            // From 9.9 the path expands `%` tokens and `${VAR}` first.
+            let path = if expands {
+                match self.expand_include_path(&arg.value, options, pass) {
+                    Ok(p) => p,
+                    // A bad `%` is fatal (percent_expand); a `${VAR}` that
+                    // does not expand skips the path with an error that does
+                    // not stop ssh.
+                    Err(e) if e.starts_with("unknown key") || e == "invalid format" => {
+                        self.error(origin, format!("vdollar_percent_expand: {e}"));
+                        self.fatal = true;
+                        return;
+                    }
+                    Err(_) => {
+                        let shown: String = arg.value.chars().take(100).collect();
+                        self.notes.push(Note {
+                            origin,
+                            kind: NoteKind::IncludeNotExpanded(format!(
+                                "Unable to expand user config file '{shown}'"
+                            )),
+                        });
+                        continue;
+                    }
+                }
+            } else {
+                arg.value.clone()
+            };
+            if path.starts_with('~') && !user {
+                self.error(origin, format!("bad include path {path}."));
                 return;
             }
-            let pattern = self.platform.include_pattern(&arg.value, user);
+            let pattern = self.platform.include_pattern(&path, user);
             let pattern = tilde_expand(&pattern, &home);
             let matches = glob(self.fs, &pattern);
             if matches.is_empty() {
@@ -1209,6 +1306,69 @@ mod tests {
     /// The User `files` (the first read) give `host`.
     fn user_of(files: &[(&str, &str)], host: &str) -> Option<String> {
         value(&resolve(files, host), "user")
+    }
+
+    fn resolve_as(files: &[(&str, &str)], host: &str, version: &str) -> Resolution {
+        let fs = MemoryFs::with(files);
+        let local = facts();
+        let env = |name: &str| (name == "SITE").then(|| String::from("lab"));
+        Resolver::new(&fs, &local, ExecPolicy::Deny)
+            .with_version(crate::ssh::release::parse_version_argument(version).expect("a version"))
+            .with_env(&env)
+            .resolve(Path::new("/cfg"), host)
+    }
+
+    #[test]
+    fn include_paths_expand_tokens_and_variables_from_9_9() {
+        let files = [
+            (
+                "/cfg",
+                "Host *.test
+  Include /inc/%h-${SITE}.conf
+",
+            ),
+            (
+                "/inc/a.test-lab.conf",
+                "User included
+",
+            ),
+        ];
+        let user = |v| value(&resolve_as(&files, "a.test", v), "user");
+        assert_eq!(user("9.9p1").as_deref(), Some("included"));
+        assert_eq!(user("10.5p1").as_deref(), Some("included"));
+        // Before 9.9 the path is a glob as written: it matches nothing.
+        assert_eq!(user("9.8p1"), None);
+    }
+
+    #[test]
+    fn an_include_variable_without_a_value_is_skipped_a_bad_token_is_fatal() {
+        let unset = [(
+            "/cfg",
+            "Include /inc/${NOPE}.conf
+User after
+",
+        )];
+        let r = resolve_as(&unset, "h", "10.5p1");
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+        assert_eq!(value(&r, "user").as_deref(), Some("after"));
+        assert!(r.notes.iter().any(|n| n.kind
+            == NoteKind::IncludeNotExpanded(String::from(
+                "Unable to expand user config file '/inc/${NOPE}.conf'"
+            ))));
+        let bad = [(
+            "/cfg",
+            "Include /inc/%X
+User after
+",
+        )];
+        let r = resolve_as(&bad, "h", "10.5p1");
+        assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+        assert_eq!(
+            r.errors[0].message,
+            "vdollar_percent_expand: unknown key %X"
+        );
+        assert_eq!(value(&r, "user"), None);
+        assert!(resolve_as(&bad, "h", "9.6p1").errors.is_empty());
     }
 
     #[test]
