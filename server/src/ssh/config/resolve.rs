@@ -215,8 +215,11 @@ pub struct Resolver<'a> {
     interfaces: Vec<IpAddr>,
     /// `${VAR}` in Include paths (9.9+): [`Resolver::with_env`]; none set
     /// unless given.
-    env: Option<&'a dyn Fn(&str) -> Option<String>>,
+    env: Option<&'a EnvLookup>,
 }
+
+/// Answers `${VAR}`: the variable's value, if set.
+pub type EnvLookup = dyn Fn(&str) -> Option<String>;
 
 /// The options ssh sets between the first and the final pass, so that the
 /// final pass cannot change them (the first value wins): the
@@ -269,7 +272,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// Answers `${VAR}` in Include paths (from 9.9) with `env`.
-    pub fn with_env(mut self, env: &'a dyn Fn(&str) -> Option<String>) -> Self {
+    pub fn with_env(mut self, env: &'a EnvLookup) -> Self {
         self.env = Some(env);
         self
     }
