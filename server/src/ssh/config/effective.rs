@@ -195,14 +195,29 @@ pub fn effective_as(
     if listing.knows_jump_token() {
         base.push(('j', jump_host.clone().unwrap_or_default()));
     }
+    let from_command_line = o
+        .get("user")
+        .is_some_and(|v| v.origin == Origin::COMMAND_LINE);
     let user = match o.get("user") {
-        // From 10.0 User expands tokens (not %r nor %C) and ${VAR}.
-        Some(v) if listing.expands_user_and_setenv() => TokenValues::new(&base)
-            .expand(&v.text, true, env)
-            .map_err(|e| format!("User: {e}"))?,
+        // From 10.0 User expands tokens (not %r nor %C) and ${VAR}; from
+        // 10.1 not a user given on the command line.
+        Some(v)
+            if listing.expands_user_and_setenv()
+                && (!from_command_line || listing.expands_command_line_user()) =>
+        {
+            TokenValues::new(&base)
+                .expand(&v.text, true, env)
+                .map_err(|e| format!("User: {e}"))?
+        }
         Some(v) => v.text.clone(),
         None => local.user.clone(),
     };
+    let expanded = o.get("user").is_some_and(|v| v.text != user);
+    if listing.checks_user(from_command_line, expanded)
+        && !valid_ruser(&user, listing.refuses_control_characters_in_users())
+    {
+        return Err(String::from("remote username contains invalid characters"));
+    }
     if let Some(jump) = o.jump.as_ref().filter(|j| j.host != "none") {
         let jump_port = jump
             .port
@@ -658,6 +673,22 @@ fn ask_possible(o: &Options) -> bool {
     !(persists || command || text("requesttty") == Some("false") || quiet)
 }
 
+/// ssh.c's `valid_ruser`: no leading `-`, none of `'`\";&<>|(){}`, no `-`
+/// after a blank, no `\` at the end (and, from 10.1, no control character).
+fn valid_ruser(user: &str, no_control: bool) -> bool {
+    let bytes = user.as_bytes();
+    if bytes.first() == Some(&b'-') {
+        return false;
+    }
+    bytes.iter().enumerate().all(|(i, &c)| {
+        let next = bytes.get(i + 1).copied();
+        !(no_control && c.is_ascii_control())
+            && !b"'`\";&<>|(){}".contains(&c)
+            && !(matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c) && next == Some(b'-'))
+            && !(c == b'\\' && next.is_none())
+    })
+}
+
 /// The checks ssh.c makes on the options after reading the files and before
 /// `-G` prints them (`fatal()`, so ssh exits 255 with this text). No
 /// command is given on gord's command line, so only RemoteCommand counts.
@@ -690,6 +721,19 @@ mod ssh_c_check_tests {
                 .find(|(k, _)| k == key)
                 .map(|(_, v)| v.as_str())
         })
+    }
+
+    #[test]
+    fn user_names_with_shell_characters_are_invalid() {
+        use super::valid_ruser;
+        assert!(valid_ruser("bob", true));
+        assert!(valid_ruser("b ob", true));
+        assert!(valid_ruser("dom\\bob", true));
+        for bad in ["-bob", "b;ob", "b`x`", "a -b", "bob\\", "a$(x)"] {
+            assert!(!valid_ruser(bad, true), "{bad}");
+        }
+        assert!(valid_ruser("a\u{1}b", false));
+        assert!(!valid_ruser("a\u{1}b", true));
     }
 
     #[test]

@@ -187,6 +187,32 @@ impl Listing {
         self.since(at(10, 0))
     }
 
+    /// A user given on the command line (`user@host`) is expanded with the
+    /// configured one in 10.0 only: 10.1 stopped expanding it (35d591765).
+    pub fn expands_command_line_user(&self) -> bool {
+        self.expands_user_and_setenv() && !self.since(at(10, 1))
+    }
+
+    /// Whether ssh.c checks the remote user name (`valid_ruser`): from 9.6
+    /// a command-line one (Debian's 9.2 too); in 10.0 every one, after
+    /// expansion; from 10.1 a
+    /// command-line one or one that expansion changed.
+    pub fn checks_user(&self, from_command_line: bool, expanded: bool) -> bool {
+        if self.since(at(10, 1)) {
+            from_command_line || expanded
+        } else if self.since(at(10, 0)) {
+            true
+        } else {
+            // (Debian's 9.2 has the 9.6 check: the CVE-2023-51385 fix.)
+            (self.since(at(9, 6)) || self.debian) && from_command_line
+        }
+    }
+
+    /// 10.1's `valid_ruser` also refuses control characters.
+    pub fn refuses_control_characters_in_users(&self) -> bool {
+        self.since(at(10, 1))
+    }
+
     /// RevokedHostKeys expands `~`, `%` tokens and `${VAR}` from 9.4.
     pub fn expands_revoked_host_keys(&self) -> bool {
         self.since(at(9, 4))
@@ -292,6 +318,20 @@ mod tests {
         assert!(listing("9.6p1").knows_jump_token());
         assert!(!listing("9.9p2").expands_user_and_setenv());
         assert!(listing("10.0p1").expands_user_and_setenv());
+    }
+
+    #[test]
+    fn user_names_are_checked_and_expanded_by_the_release_s_rules() {
+        assert!(!listing("9.2p1").checks_user(true, false));
+        assert!(listing("9.2p1-debian").checks_user(true, false));
+        assert!(listing("9.6p1").checks_user(true, false));
+        assert!(!listing("9.9p2").checks_user(false, true));
+        assert!(listing("10.0p2").checks_user(false, false));
+        assert!(!listing("10.2p1").checks_user(false, false));
+        assert!(listing("10.2p1").checks_user(false, true));
+        assert!(listing("10.0p2").expands_command_line_user());
+        assert!(!listing("10.1p1").expands_command_line_user());
+        assert!(!listing("9.9p2").expands_command_line_user());
     }
 
     #[test]
