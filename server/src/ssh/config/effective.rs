@@ -682,10 +682,12 @@ fn valid_ruser(user: &str, no_control: bool) -> bool {
     }
     bytes.iter().enumerate().all(|(i, &c)| {
         let next = bytes.get(i + 1).copied();
-        !(no_control && c.is_ascii_control())
-            && !b"'`\";&<>|(){}".contains(&c)
-            && !(matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c) && next == Some(b'-'))
-            && !(c == b'\\' && next.is_none())
+        let control = no_control && c.is_ascii_control();
+        let shell = b"'`\";&<>|(){}".contains(&c);
+        let dash_after_blank =
+            matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c) && next == Some(b'-');
+        let final_backslash = c == b'\\' && next.is_none();
+        !(control || shell || dash_after_blank || final_backslash)
     })
 }
 
