@@ -277,14 +277,16 @@ impl<'a> Resolver<'a> {
         self
     }
 
-    /// `expand_match_exec_or_include_path` (readconf.c, 9.9+) for an
-    /// Include path: the `%` tokens of the connection so far and `${VAR}`.
-    fn expand_include_path(
+    /// The tokens of `expand_match_exec_or_include_path` (readconf.c): the
+    /// connection as far as the options read so far tell, for `Match exec`
+    /// and (9.9+) Include paths; `%j` and the jump host in `%C` only when
+    /// `with_jump`.
+    fn connection_tokens(
         &self,
-        path: &str,
         options: &Options,
         pass: &Pass,
-    ) -> Result<String, String> {
+        with_jump: bool,
+    ) -> Result<TokenValues, String> {
         let local = self.local;
         let port = options
             .get("port")
@@ -294,22 +296,20 @@ impl<'a> Resolver<'a> {
             .map_or_else(|| local.user.clone(), |v| v.text.clone());
         let host = match (&pass.final_hostname, options.get("hostname")) {
             (Some(h), _) if pass.final_pass => h.clone(),
-            (_, Some(v)) => TokenValues::new(&[('h', pass.host_arg.to_string())]).expand(
-                &v.text,
-                false,
-                &|_| None,
-            )?,
+            (_, Some(v)) => TokenValues::new(&[('h', pass.host_arg.to_string())])
+                .expand(&v.text, false, &|_| None)
+                .map_err(|e| format!("percent_expand: {e}"))?,
             _ => pass.host_arg.to_string(),
         };
         let jump = options
             .jump
             .as_ref()
-            .filter(|j| j.host != "none")
+            .filter(|j| with_jump && j.host != "none")
             .map_or_else(String::new, |j| j.host.clone());
         let alias = options
             .get("hostkeyalias")
             .map_or_else(|| host.clone(), |v| v.text.clone());
-        let values = TokenValues::new(&[
+        let mut values = vec![
             (
                 'C',
                 connection_hash(&local.hostname, &host, &port, &user, &jump),
@@ -327,10 +327,24 @@ impl<'a> Resolver<'a> {
             ('r', user),
             ('u', local.user.clone()),
             ('i', local.uid.to_string()),
-            ('j', jump),
-        ]);
+        ];
+        if with_jump {
+            values.push(('j', jump));
+        }
+        Ok(TokenValues::new(&values))
+    }
+
+    /// An Include path as 9.9+ reads it: the connection's `%` tokens and
+    /// `${VAR}` expanded.
+    fn expand_include_path(
+        &self,
+        path: &str,
+        options: &Options,
+        pass: &Pass,
+    ) -> Result<String, String> {
         let none = |_: &str| None;
-        values.expand(path, true, self.env.unwrap_or(&none))
+        self.connection_tokens(options, pass, true)?
+            .expand(path, true, self.env.unwrap_or(&none))
     }
 
     /// Evaluates `Match localnetwork` against `addresses` (the machine's:
@@ -853,10 +867,6 @@ impl<'a> Resolver<'a> {
         pass: &mut Pass,
     ) -> Result<bool, String> {
         let local = self.local;
-        let port = options
-            .get("port")
-            .map(|v| v.text.clone())
-            .unwrap_or_else(|| String::from("22"));
         let remote_user = options
             .get("user")
             .map(|v| v.text.clone())
@@ -931,27 +941,7 @@ impl<'a> Resolver<'a> {
                         // OpenSSH skips the command once an earlier criterion failed.
                         continue;
                     }
-                    let short = local.hostname.split('.').next().unwrap_or("").to_string();
-                    let alias = options
-                        .get("hostkeyalias")
-                        .map(|v| v.text.clone())
-                        .unwrap_or_else(|| host.clone());
-                    let values = TokenValues::new(&[
-                        (
-                            'C',
-                            connection_hash(&local.hostname, &host, &port, &remote_user, ""),
-                        ),
-                        ('L', short),
-                        ('d', local.home.to_string_lossy().into_owned()),
-                        ('h', host.clone()),
-                        ('k', alias),
-                        ('l', local.hostname.clone()),
-                        ('n', pass.host_arg.to_string()),
-                        ('p', port.clone()),
-                        ('r', remote_user.clone()),
-                        ('u', local.user.clone()),
-                        ('i', local.uid.to_string()),
-                    ]);
+                    let values = self.connection_tokens(options, pass, false)?;
                     let command = values
                         .expand(&argument, false, &|_| None)
                         .map_err(|e| format!("percent_expand: {e}"))?;
