@@ -35,10 +35,6 @@ const SSH_TIMEOUT: Duration = Duration::from_secs(5);
 type Excuse = fn(&Case, SshVersion) -> bool;
 const KNOWN_DIVERGENCES: &[(&str, Excuse)] = &[
     (
-        "ProxyJump with a space inside one hop (`ProxyJump bad host`): 9.2p1 keeps the first word, 10.x the whole text; gord refuses it as \"Invalid ProxyJump\"",
-        |case, _| case.contains("bad host"),
-    ),
-    (
         "ForwardAgent keeps a socket path apart from the yes/no (each first-wins) and -G prints the path when one is set, even after `ForwardAgent no`; gord keeps one value",
         |case, _| case.contains_ci("forwardagent") && (case.contains("$SSH_AUTH_SOCK") || case.contains("~/agent.sock")),
     ),

@@ -1,10 +1,12 @@
 //! What differs between operating systems, one module per concern, so the
 //! rest of gord has no `cfg` of its own for it: the local user and host
-//! ([`user`]), a local socket pair ([`socket`]), and which jobs run on
+//! ([`user`]), its network addresses ([`net`]), a local socket pair
+//! ([`socket`]), and which jobs run on
 //! Linux only ([`linux_only`]). The process runner's platform side is in
 //! [`crate::lifeline`].
 
 pub mod fs;
+pub mod net;
 pub mod signals;
 pub mod socket;
 pub mod user;

@@ -73,8 +73,11 @@ pub fn resolve_host_for(
     } else {
         ExecPolicy::Deny
     };
+    let env = |name: &str| std::env::var(name).ok();
     let resolution = Resolver::new(&RealFs, &local, policy)
         .with_version(version)
+        .with_interfaces(crate::platform::net::interface_addresses())
+        .with_env(&env)
         .resolve_sources(&sources, host);
     if !resolution.errors.is_empty() {
         let messages = resolution

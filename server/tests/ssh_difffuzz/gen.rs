@@ -93,13 +93,53 @@ const OPAQUE_VALUES: &[(&str, &[&str])] = &[
         &["ssh-ed25519", "+ssh-rsa", "^ssh-ed25519"],
     ),
     ("pubkeyacceptedalgorithms", &["+ssh-rsa", "ssh-ed25519"]),
-    ("escapechar", &["~", "none", "^A"]),
     ("rekeylimit", &["1G", "default none", "512M 1h"]),
-    ("ipqos", &["lowdelay", "af21 cs1", "none"]),
     ("fingerprinthash", &["sha256", "md5"]),
     ("syslogfacility", &["USER", "LOCAL0"]),
     ("streamlocalbindmask", &["0177", "0022"]),
-    ("tunneldevice", &["any", "1:2", "any:any"]),
+];
+
+/// Values of the keywords checked by release (`Kind::ByRelease`): (keyword,
+/// accepted somewhere, refused). CanonicalizePermittedCNAMEs gets no rule:
+/// with one, `ssh -G` resolves a direct host to check its CNAMEs.
+const BY_RELEASE_VALUES: &[(&str, &[&str], &[&str])] = &[
+    (
+        "ipqos",
+        &[
+            "lowdelay", "af21 cs1", "none", "EF", "32 4", "0x10", "va", "le cs7",
+        ],
+        &["256", "af5", "ef cs0 cs1"],
+    ),
+    (
+        "escapechar",
+        &["~", "none", "^A", "^@", "%", "\\", "\" \"", "^"],
+        &["^?", "~~", "^é"],
+    ),
+    (
+        "tunneldevice",
+        &["any", "1:2", "any:any", "0", "ANY:7"],
+        &["tun0", "1:x", "-1"],
+    ),
+    (
+        "canonicaldomains",
+        &["a.test", "Ex.COM. b.test", "none", "_srv.test", "x-1.test"],
+        &["a..b", "a.test none", "-a.test", "a!b"],
+    ),
+    (
+        "canonicalizepermittedcnames",
+        &["none"],
+        &["a.test", "a:", "x none"],
+    ),
+    (
+        "logverbose",
+        &["kex.c:*:1000", "none", "a.c b.c"],
+        &["a.c none"],
+    ),
+    (
+        "permitremoteopen",
+        &["any", "none", "h.test:22", "[::1]:80 h:*", "h:ssh"],
+        &["h:0", "h", "h:1 any", "[x]y", "h/80"],
+    ),
 ];
 
 /// Generates the case for `seed`. Include lines name files under `dir`
@@ -222,6 +262,16 @@ fn keyword_line(rng: &mut Rng) -> Option<String> {
         Kind::Opaque => {
             let values = OPAQUE_VALUES.iter().find(|(k, _)| *k == keyword.name)?.1;
             rng.pick(values).to_string()
+        }
+        Kind::ByRelease => {
+            let (_, good, bad) = BY_RELEASE_VALUES
+                .iter()
+                .find(|(k, _, _)| *k == keyword.name)?;
+            if rng.chance(10) {
+                rng.pick(bad).to_string()
+            } else {
+                rng.pick(good).to_string()
+            }
         }
         _ if keyword.name == "canonicalizehostname" => String::from("no"),
         kind => value(rng, kind),
@@ -416,7 +466,9 @@ fn value(rng: &mut Rng, kind: Kind) -> String {
             pick(rng, &["0177", "077", "0", "0777x"], &["0800", "-1", "x"])
         }
         Kind::Ignore | Kind::Deprecated | Kind::Unsupported => String::from("yes"),
-        Kind::Host | Kind::Match | Kind::Include | Kind::Opaque => String::from("x"),
+        Kind::Host | Kind::Match | Kind::Include | Kind::Opaque | Kind::ByRelease => {
+            String::from("x")
+        }
     }
 }
 

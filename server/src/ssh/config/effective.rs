@@ -4,9 +4,10 @@
 //! `%h`), in `dump_client_config`'s order, each line with its origin.
 
 use crate::ssh::config::local::LocalFacts;
-use crate::ssh::config::options::{Forward, Origin, Value, REKEY_INTERVAL};
+use crate::ssh::config::options::{Forward, Options, Origin, Value, REKEY_INTERVAL};
 use crate::ssh::config::rekey::rekey_limit;
 use crate::ssh::config::resolve::{effective_hostname, Resolution};
+use crate::ssh::config::special;
 use crate::ssh::config::tokens::{connection_hash, tilde_expand, TokenValues};
 use crate::ssh::release::algorithms::Algorithms;
 use crate::ssh::release::listing::Listing;
@@ -39,6 +40,15 @@ const FLAGS: &[(&str, &str)] = &[
     // Debian builds default ForwardX11Trusted to yes, upstream to no.
     ("forwardx11trusted", "@forwardx11trusted"),
     ("gatewayports", "no"),
+    // Debian's build only (its GSSAPI patch).
+    ("gssapiauthentication", "no"),
+    ("gssapikeyexchange", "no"),
+    ("gssapidelegatecredentials", "no"),
+    ("gssapitrustdns", "no"),
+    ("gssapirenewalforcesrekey", "no"),
+    ("gssapiclientidentity", ""),
+    ("gssapiserveridentity", ""),
+    ("gssapikexalgorithms", GSS_KEX_DEFAULT),
     ("hashknownhosts", "no"),
     ("hostbasedauthentication", "no"),
     ("identitiesonly", "no"),
@@ -66,6 +76,9 @@ const FLAGS: &[(&str, &str)] = &[
     ("applemultipath", "no"),
     ("warnweakcrypto", "yes"),
 ];
+
+/// Debian's default GSSAPIKexAlgorithms.
+const GSS_KEX_DEFAULT: &str = "gss-group14-sha256-,gss-group16-sha512-,gss-nistp256-sha256-,gss-curve25519-sha256-,gss-group14-sha1-,gss-gex-sha1-";
 
 const INTEGERS: &[(&str, &str)] = &[
     ("canonicalizemaxdots", "1"),
@@ -182,14 +195,29 @@ pub fn effective_as(
     if listing.knows_jump_token() {
         base.push(('j', jump_host.clone().unwrap_or_default()));
     }
+    let from_command_line = o
+        .get("user")
+        .is_some_and(|v| v.origin == Origin::COMMAND_LINE);
     let user = match o.get("user") {
-        // From 10.0 User expands tokens (not %r nor %C) and ${VAR}.
-        Some(v) if listing.expands_user_and_setenv() => TokenValues::new(&base)
-            .expand(&v.text, true, env)
-            .map_err(|e| format!("User: {e}"))?,
+        // From 10.0 User expands tokens (not %r nor %C) and ${VAR}; from
+        // 10.1 not a user given on the command line.
+        Some(v)
+            if listing.expands_user_and_setenv()
+                && (!from_command_line || listing.expands_command_line_user()) =>
+        {
+            TokenValues::new(&base)
+                .expand(&v.text, true, env)
+                .map_err(|e| format!("User: {e}"))?
+        }
         Some(v) => v.text.clone(),
         None => local.user.clone(),
     };
+    let expanded = o.get("user").is_some_and(|v| v.text != user);
+    if listing.checks_user(from_command_line, expanded)
+        && !valid_ruser(&user, listing.refuses_control_characters_in_users())
+    {
+        return Err(String::from("remote username contains invalid characters"));
+    }
     if let Some(jump) = o.jump.as_ref().filter(|j| j.host != "none") {
         let jump_port = jump
             .port
@@ -396,6 +424,13 @@ pub fn effective_as(
     for v in identity {
         push(&mut lines, "identityfile", v.text.clone(), Some(v.origin));
     }
+    push_special(
+        &mut lines,
+        o,
+        listing,
+        "canonicaldomains",
+        "canonicaldomains",
+    );
     for v in o.list("certificatefile") {
         push(
             &mut lines,
@@ -403,6 +438,24 @@ pub fn effective_as(
             v.text.clone(),
             Some(v.origin),
         );
+    }
+    match o.list("globalknownhostsfile") {
+        [] => push(
+            &mut lines,
+            "globalknownhostsfile",
+            String::from("/etc/ssh/ssh_known_hosts /etc/ssh/ssh_known_hosts2"),
+            None,
+        ),
+        files => push(
+            &mut lines,
+            "globalknownhostsfile",
+            files
+                .iter()
+                .map(|v| v.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            Some(files[0].origin),
+        ),
     }
     let known: Vec<&Value> = user_known_hosts.iter().collect();
     if known.is_empty() {
@@ -459,6 +512,7 @@ pub fn effective_as(
         };
         push(&mut lines, "setenv", text, Some(v.origin));
     }
+    push_special(&mut lines, o, listing, "logverbose", "logverbose");
     if listing.prints("channeltimeout") {
         match o.get("channeltimeout") {
             Some(v) => push(&mut lines, "channeltimeout", v.text.clone(), Some(v.origin)),
@@ -466,6 +520,13 @@ pub fn effective_as(
         }
     }
 
+    push_special(
+        &mut lines,
+        o,
+        listing,
+        "permitremoteopen",
+        "permitremoteopen",
+    );
     match o.get("addkeystoagent") {
         Some(v) => push(&mut lines, "addkeystoagent", v.text.clone(), Some(v.origin)),
         None => push(&mut lines, "addkeystoagent", String::from("false"), None),
@@ -486,12 +547,21 @@ pub fn effective_as(
         Some(v) => push(&mut lines, "connecttimeout", v.text.clone(), Some(v.origin)),
         None => push(&mut lines, "connecttimeout", String::from("none"), None),
     }
+    push_special(&mut lines, o, listing, "tunneldevice", "tunneldevice");
+    push_special(
+        &mut lines,
+        o,
+        listing,
+        "canonicalizepermittedcnames",
+        // (sic: dump_client_config's spelling)
+        "canonicalizePermittedcnames",
+    );
     match o.get("controlpersist") {
         Some(v) => push(&mut lines, "controlpersist", v.text.clone(), Some(v.origin)),
         None => push(&mut lines, "controlpersist", String::from("no"), None),
     }
-    // (tunneldevice, canonicalizePermittedcnames, escapechar and ipqos
-    // come here; gord does not print them yet.)
+    push_special(&mut lines, o, listing, "escapechar", "escapechar");
+    push_special(&mut lines, o, listing, "ipqos", "ipqos");
     let limit = match o.get("rekeylimit") {
         Some(v) => rekey_limit(&v.text, listing.release).map_err(|e| format!("RekeyLimit: {e}"))?,
         None => 0,
@@ -545,6 +615,26 @@ pub fn effective_as(
     Ok(lines)
 }
 
+/// The line of a keyword readconf.c parses by hand, as `listing`'s release
+/// prints it (`crate::ssh::config::special`), under `printed_as`.
+fn push_special(
+    lines: &mut Vec<Line>,
+    o: &Options,
+    listing: Listing,
+    keyword: &str,
+    printed_as: &'static str,
+) {
+    let set = o.list(keyword);
+    let args: Vec<&str> = set.iter().map(|v| v.text.as_str()).collect();
+    if let Some(value) = special::printed(listing.release, listing.debian, keyword, &args) {
+        lines.push(Line {
+            keyword: printed_as,
+            value,
+            origin: set.first().map(|v| v.origin),
+        });
+    }
+}
+
 /// A forward endpoint as `dump_cfg_forwards` prints it.
 fn endpoint(host: &Option<String>, port: Option<i32>, path: &Option<String>) -> String {
     if let Some(path) = path {
@@ -571,7 +661,7 @@ pub fn render_ssh_g(lines: &[Line]) -> String {
 /// ssh.c turns `UpdateHostKeys ask` off (prints `false`) when it cannot ask:
 /// with a ControlPersist master, a remote command, RequestTTY no, or a log
 /// level below INFO (the question would not be seen).
-fn ask_possible(o: &crate::ssh::config::options::Options) -> bool {
+fn ask_possible(o: &Options) -> bool {
     let text = |k: &str| o.get(k).map(|v| v.text.as_str());
     let persists = text("controlpersist").is_some_and(|v| v != "no")
         && text("controlpath").is_some_and(|v| v != "none");
@@ -581,6 +671,24 @@ fn ask_possible(o: &crate::ssh::config::options::Options) -> bool {
         Some("QUIET" | "SILENT" | "FATAL" | "ERROR")
     );
     !(persists || command || text("requesttty") == Some("false") || quiet)
+}
+
+/// ssh.c's `valid_ruser`: no leading `-`, none of `'`\";&<>|(){}`, no `-`
+/// after a blank, no `\` at the end (and, from 10.1, no control character).
+fn valid_ruser(user: &str, no_control: bool) -> bool {
+    let bytes = user.as_bytes();
+    if bytes.first() == Some(&b'-') {
+        return false;
+    }
+    bytes.iter().enumerate().all(|(i, &c)| {
+        let next = bytes.get(i + 1).copied();
+        let control = no_control && c.is_ascii_control();
+        let shell = b"'`\";&<>|(){}".contains(&c);
+        let dash_after_blank =
+            matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c) && next == Some(b'-');
+        let final_backslash = c == b'\\' && next.is_none();
+        !(control || shell || dash_after_blank || final_backslash)
+    })
 }
 
 /// The checks ssh.c makes on the options after reading the files and before
@@ -615,6 +723,19 @@ mod ssh_c_check_tests {
                 .find(|(k, _)| k == key)
                 .map(|(_, v)| v.as_str())
         })
+    }
+
+    #[test]
+    fn user_names_with_shell_characters_are_invalid() {
+        use super::valid_ruser;
+        assert!(valid_ruser("bob", true));
+        assert!(valid_ruser("b ob", true));
+        assert!(valid_ruser("dom\\bob", true));
+        for bad in ["-bob", "b;ob", "b`x`", "a -b", "bob\\", "a$(x)"] {
+            assert!(!valid_ruser(bad, true), "{bad}");
+        }
+        assert!(valid_ruser("a\u{1}b", false));
+        assert!(!valid_ruser("a\u{1}b", true));
     }
 
     #[test]

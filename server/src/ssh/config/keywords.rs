@@ -59,6 +59,11 @@ pub enum Kind {
     /// StreamLocalBindMask: an octal mask read on every line, active or
     /// not; the last wins.
     StreamLocalBindMask,
+    /// IPQoS, EscapeChar, TunnelDevice, CanonicalDomains,
+    /// CanonicalizePermittedCNAMEs, LogVerbose, PermitRemoteOpen: checked
+    /// by release (`crate::ssh::config::special`), every argument kept as
+    /// written; the first line wins.
+    ByRelease,
     /// Valid, but gord does not model its value.
     Opaque,
 }
@@ -254,11 +259,11 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("macs", Algorithms),
     kw("remoteforward", RemoteForward),
     kw("localforward", LocalForward),
-    kw("permitremoteopen", Opaque),
+    kw("permitremoteopen", ByRelease),
     kw("user", Str),
     kw("host", Host),
     kw("match", Match),
-    kw("escapechar", Opaque),
+    kw("escapechar", ByRelease),
     kw("globalknownhostsfile", FileList),
     kw("userknownhostsfile", FileList),
     kw("connectionattempts", Int),
@@ -271,7 +276,7 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("numberofpasswordprompts", Int),
     kw("syslogfacility", SyslogFacility),
     kw("loglevel", LogLevel),
-    kw("logverbose", Opaque),
+    kw("logverbose", ByRelease),
     kw("dynamicforward", DynamicForward),
     kw("preferredauthentications", Str),
     kw("hostkeyalgorithms", Algorithms),
@@ -295,23 +300,23 @@ pub const KEYWORDS: &[Keyword] = &[
     kw("hashknownhosts", Flag),
     kw("include", Include),
     kw("tunnel", Choice(TUNNEL)),
-    kw("tunneldevice", Opaque),
+    kw("tunneldevice", ByRelease),
     kw("localcommand", Command),
     kw("permitlocalcommand", Flag),
     kw("remotecommand", Command),
     kw("visualhostkey", Flag),
     kw("kexalgorithms", Algorithms),
-    kw("ipqos", Opaque),
+    kw("ipqos", ByRelease),
     kw("requesttty", Choice(REQUEST_TTY)),
     kw("sessiontype", Choice(SESSION_TYPE)),
     kw("stdinnull", Flag),
     kw("forkafterauthentication", Flag),
     kw("proxyusefdpass", Flag),
-    kw("canonicaldomains", Opaque),
+    kw("canonicaldomains", ByRelease),
     kw("canonicalizefallbacklocal", Flag),
     kw("canonicalizehostname", Choice(CANONICALIZE)),
     kw("canonicalizemaxdots", Int),
-    kw("canonicalizepermittedcnames", Opaque),
+    kw("canonicalizepermittedcnames", ByRelease),
     kw("streamlocalbindmask", StreamLocalBindMask),
     kw("streamlocalbindunlink", Flag),
     kw("revokedhostkeys", Str),
@@ -354,7 +359,30 @@ const BUILD_KEYWORDS: &[Keyword] = &[
     kw("usekeychain", Flag),
     kw("applemultipath", Flag),
     kw("nohostauthenticationforproxycommand", Flag),
+    // Debian's GSSAPI patch: flags and strings its `ssh -G` prints
+    // (GSSAPIKexAlgorithms is checked in crate::ssh::release::values).
+    kw("gssapikeyexchange", Flag),
+    kw("gssapitrustdns", Flag),
+    kw("gssapirenewalforcesrekey", Flag),
+    kw("gssapiclientidentity", Str),
+    kw("gssapiserveridentity", Str),
+    kw("gssapikexalgorithms", Str),
 ];
+
+/// GSSAPIAuthentication and GSSAPIDelegateCredentials in a build with
+/// GSSAPI (Debian's): flags. Upstream's default build ignores them.
+const GSSAPI_FLAGS: &[Keyword] = &[
+    kw("gssapiauthentication", Flag),
+    kw("gssapidelegatecredentials", Flag),
+];
+
+/// `keyword` as a Debian build reads it when `debian`.
+pub fn for_build(keyword: &'static Keyword, debian: bool) -> &'static Keyword {
+    match GSSAPI_FLAGS.iter().find(|k| k.name == keyword.name) {
+        Some(flag) if debian => flag,
+        _ => keyword,
+    }
+}
 
 /// A keyword of one build only (Apple's `UseKeychain`), if gord models it.
 pub fn lookup_build(name: &str) -> Option<&'static Keyword> {

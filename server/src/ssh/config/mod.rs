@@ -2,6 +2,7 @@
 //! and the effective configuration as `ssh -G` prints it.
 
 pub mod blocks;
+pub mod cidr;
 pub mod effective;
 pub mod keywords;
 pub mod lexer;
@@ -12,4 +13,5 @@ pub mod platform;
 pub mod rekey;
 pub mod resolve;
 pub mod source;
+pub mod special;
 pub mod tokens;

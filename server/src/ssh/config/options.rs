@@ -83,6 +83,12 @@ pub struct Options {
     pub local_forwards: Vec<Forward>,
     pub remote_forwards: Vec<Forward>,
     pub jump: Option<Jump>,
+    /// Before 10.1 misc.c's `rtrim` blanked every white space after the
+    /// first character, not just the trailing ones, so a ProxyJump list
+    /// ended at its first blank (`a, b` is `a,`: refused; `b c` is `b`).
+    /// 10.1 fixed rtrim (openssh-portable 8e85ad33c): the list is kept
+    /// whole and a hop may hold blanks. The resolver sets this by release.
+    pub jump_cut_at_blank: bool,
 }
 
 impl Options {
@@ -395,6 +401,18 @@ impl Options {
                     );
                 }
             }
+            Kind::ByRelease => {
+                // Checked by release before (crate::ssh::config::special);
+                // kept as written, every argument, from the first line.
+                used = args.len();
+                if active && self.list(name).is_empty() {
+                    let list = self.lists.entry(name).or_default();
+                    list.extend(args.iter().map(|a| Value {
+                        text: a.to_string(),
+                        origin,
+                    }));
+                }
+            }
             Kind::Ignore | Kind::Deprecated | Kind::Unsupported | Kind::Opaque => {
                 used = args.len();
             }
@@ -411,7 +429,15 @@ impl Options {
     fn apply_jump(&mut self, spec: &str, origin: Origin, active: bool) -> Result<(), String> {
         let active = active && self.get("proxycommand").is_none() && self.jump.is_none();
         let invalid = || format!("Invalid ProxyJump \"{spec}\"");
-        let cleaned = spec.split('#').next().unwrap_or("").trim_end();
+        let uncommented = spec.split('#').next().unwrap_or("");
+        let cleaned = if self.jump_cut_at_blank {
+            uncommented
+                .split([' ', '\t', '\n', '\r', '\x0b', '\x0c'])
+                .next()
+                .unwrap_or("")
+        } else {
+            uncommented.trim_end()
+        };
         if spec.eq_ignore_ascii_case("none") {
             if active {
                 self.jump = Some(Jump {
@@ -576,7 +602,7 @@ fn atoi(arg: Option<&str>) -> Result<i32, String> {
 /// misc.c's `atoi_err`: `strtonum(arg, 0, INT_MAX)`, i.e. strtoll in base
 /// 10 (leading white space and a sign allowed, nothing after the digits),
 /// then the bounds. The error is strtonum's word.
-fn atoi_err(arg: &str) -> Result<i32, &'static str> {
+pub(crate) fn atoi_err(arg: &str) -> Result<i32, &'static str> {
     let text = arg.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
     let (negative, digits) = match text.as_bytes().first() {
         Some(b'-') => (true, &text[1..]),
@@ -685,8 +711,9 @@ fn valid_env_name(name: &str) -> bool {
 
 /// One ProxyJump hop: `[user@]host[:port]` or `ssh://[user@]host[:port]`.
 fn parse_hop(hop: &str) -> Option<(Option<String>, String, Option<i32>)> {
-    // ssh rejects a hop with blanks in it (`ProxyJump a, b`).
-    if hop.is_empty() || hop.contains([' ', '\t']) {
+    // (Blanks are kept from 10.1; before, the list ends at the first one:
+    // `Options::jump_cut_at_blank`.)
+    if hop.is_empty() {
         return None;
     }
     if let Some(uri) = hop.strip_prefix("ssh://") {

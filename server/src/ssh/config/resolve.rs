@@ -4,9 +4,11 @@
 //! `Match exec` through a caller-supplied policy, so resolution itself is pure.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::ssh::config::cidr::match_cidr_list;
 use crate::ssh::config::keywords::{self, Kind};
 use crate::ssh::config::lexer::{strdelim, Directive, LineSyntax};
 use crate::ssh::config::local::LocalFacts;
@@ -157,6 +159,9 @@ pub enum NoteKind {
     ExecNotEvaluated,
     /// An Include pattern matched no file.
     IncludeMatchedNothing(String),
+    /// An Include path's `${VAR}` did not expand (9.9+): ssh says so and
+    /// goes on without it.
+    IncludeNotExpanded(String),
     /// An Include named a directory, which reads as empty.
     IncludedDirectory(String),
     /// CanonicalizeHostname is on: ssh would look the name up in DNS, gord does not.
@@ -205,7 +210,16 @@ pub struct Resolver<'a> {
     version: SshVersion,
     /// How paths in Include lines read (Unix, or Win32-OpenSSH's).
     platform: Platform,
+    /// The machine's addresses for `Match localnetwork` (none unless given:
+    /// [`Resolver::with_interfaces`]).
+    interfaces: Vec<IpAddr>,
+    /// `${VAR}` in Include paths (9.9+): [`Resolver::with_env`]; none set
+    /// unless given.
+    env: Option<&'a EnvLookup>,
 }
+
+/// Answers `${VAR}`: the variable's value, if set.
+pub type EnvLookup = dyn Fn(&str) -> Option<String>;
 
 /// The options ssh sets between the first and the final pass, so that the
 /// final pass cannot change them (the first value wins): the
@@ -252,7 +266,93 @@ impl<'a> Resolver<'a> {
             applied: Vec::new(),
             version: modelled_version(),
             platform: Platform::current(),
+            interfaces: Vec::new(),
+            env: None,
         }
+    }
+
+    /// Answers `${VAR}` in Include paths (from 9.9) with `env`.
+    pub fn with_env(mut self, env: &'a EnvLookup) -> Self {
+        self.env = Some(env);
+        self
+    }
+
+    /// The tokens of `expand_match_exec_or_include_path` (readconf.c): the
+    /// connection as far as the options read so far tell, for `Match exec`
+    /// and (9.9+) Include paths; `%j` and the jump host in `%C` only when
+    /// `with_jump`.
+    fn connection_tokens(
+        &self,
+        options: &Options,
+        pass: &Pass,
+        with_jump: bool,
+    ) -> Result<TokenValues, String> {
+        let local = self.local;
+        let port = options
+            .get("port")
+            .map_or_else(|| String::from("22"), |v| v.text.clone());
+        let user = options
+            .get("user")
+            .map_or_else(|| local.user.clone(), |v| v.text.clone());
+        let host = match (&pass.final_hostname, options.get("hostname")) {
+            (Some(h), _) if pass.final_pass => h.clone(),
+            (_, Some(v)) => TokenValues::new(&[('h', pass.host_arg.to_string())])
+                .expand(&v.text, false, &|_| None)
+                .map_err(|e| format!("percent_expand: {e}"))?,
+            _ => pass.host_arg.to_string(),
+        };
+        let jump = options
+            .jump
+            .as_ref()
+            .filter(|j| with_jump && j.host != "none")
+            .map_or_else(String::new, |j| j.host.clone());
+        let alias = options
+            .get("hostkeyalias")
+            .map_or_else(|| host.clone(), |v| v.text.clone());
+        let mut values = vec![
+            (
+                'C',
+                connection_hash(&local.hostname, &host, &port, &user, &jump),
+            ),
+            (
+                'L',
+                local.hostname.split('.').next().unwrap_or("").to_string(),
+            ),
+            ('d', local.home.to_string_lossy().into_owned()),
+            ('h', host),
+            ('k', alias),
+            ('l', local.hostname.clone()),
+            ('n', pass.host_arg.to_string()),
+            ('p', port),
+            ('r', user),
+            ('u', local.user.clone()),
+            ('i', local.uid.to_string()),
+        ];
+        if with_jump {
+            values.push(('j', jump));
+        }
+        Ok(TokenValues::new(&values))
+    }
+
+    /// An Include path as 9.9+ reads it: the connection's `%` tokens and
+    /// `${VAR}` expanded.
+    fn expand_include_path(
+        &self,
+        path: &str,
+        options: &Options,
+        pass: &Pass,
+    ) -> Result<String, String> {
+        let none = |_: &str| None;
+        self.connection_tokens(options, pass, true)?
+            .expand(path, true, self.env.unwrap_or(&none))
+    }
+
+    /// Evaluates `Match localnetwork` against `addresses` (the machine's:
+    /// `crate::platform::net::interface_addresses`); without them no local
+    /// network matches.
+    pub fn with_interfaces(mut self, addresses: Vec<IpAddr>) -> Self {
+        self.interfaces = addresses;
+        self
     }
 
     /// Reads paths as ssh on `platform` does (default: the platform gord
@@ -285,7 +385,10 @@ impl<'a> Resolver<'a> {
 
     /// Resolves `host` reading `sources` in order, as ssh reads its files.
     pub fn resolve_sources(mut self, sources: &[ConfigSource], host: &str) -> Resolution {
-        let mut options = Options::default();
+        let mut options = Options {
+            jump_cut_at_blank: self.cuts_jump_at_blank(),
+            ..Options::default()
+        };
         // `ssh user@host`: the user given there beats any User line.
         let host = match host.rsplit_once('@') {
             Some((user, rest)) if !user.is_empty() && !rest.is_empty() => {
@@ -496,6 +599,12 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// Before 10.1 a ProxyJump list ends at its first blank
+    /// ([`Options::jump_cut_at_blank`]).
+    fn cuts_jump_at_blank(&self) -> bool {
+        self.version.semantics().release < crate::ssh::release::Release::new(10, 1, 0)
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn directive(
         &mut self,
@@ -519,7 +628,12 @@ impl<'a> Resolver<'a> {
                 None => return,
             },
             Some(_) if known != Knows::Yes => None,
-            other => other,
+            other => other.map(|k| {
+                keywords::for_build(
+                    k,
+                    self.version.flavour == crate::ssh::release::Flavour::Debian,
+                )
+            }),
         };
         let Some(keyword) = keyword else {
             let ignored = options.get("ignoreunknown").is_some_and(|v| {
@@ -531,8 +645,10 @@ impl<'a> Resolver<'a> {
             return;
         };
         // Refused by this release whether the line applies or not.
-        let first = d.args.first().map(|a| a.value.as_str());
-        if let Some(message) = values::refusal(self.version, keyword.canonical, first) {
+        let args: Vec<&str> = d.args.iter().map(|a| a.value.as_str()).collect();
+        if let Some(message) =
+            values::line_refusal(self.version, keyword.canonical, &d.keyword, &args)
+        {
             self.error(origin, message);
             return;
         }
@@ -591,11 +707,23 @@ impl<'a> Resolver<'a> {
                 }
             }
             _ if !*active => {
-                // Checked, not kept: the same verdict for every host.
-                let verdict = inactive_verdict
-                    .get_or_init(|| Options::default().apply(keyword, d, origin, false).err());
+                // Checked, not kept: the same verdict for every host (and,
+                // but for the keywords checked by release, every release).
+                let verdict = || {
+                    Options {
+                        jump_cut_at_blank: self.cuts_jump_at_blank(),
+                        ..Options::default()
+                    }
+                    .apply(keyword, d, origin, false)
+                    .err()
+                };
+                let verdict = if values::checked_by_release(keyword.canonical) {
+                    verdict()
+                } else {
+                    inactive_verdict.get_or_init(verdict).clone()
+                };
                 if let Some(message) = verdict {
-                    self.error(origin, message.clone());
+                    self.error(origin, message);
                 }
             }
             _ => {
@@ -619,16 +747,44 @@ impl<'a> Resolver<'a> {
         user: bool,
     ) {
         let home = self.local.home.to_string_lossy().into_owned();
+        let expands =
+            self.version.semantics().release >= crate::ssh::release::Release::new(9, 9, 0);
         for arg in &d.args {
             if arg.value.is_empty() {
                 self.error(origin, format!("keyword {} empty argument", d.keyword));
                 return;
             }
-            if arg.value.starts_with('~') && !user {
-                self.error(origin, format!("bad include path {}.", arg.value));
+            // From 9.9 the path expands `%` tokens and `${VAR}` first.
+            let path = if expands {
+                match self.expand_include_path(&arg.value, options, pass) {
+                    Ok(p) => p,
+                    // A bad `%` is fatal (percent_expand); a `${VAR}` that
+                    // does not expand skips the path with an error that does
+                    // not stop ssh.
+                    Err(e) if e.starts_with("unknown key") || e == "invalid format" => {
+                        self.error(origin, format!("vdollar_percent_expand: {e}"));
+                        self.fatal = true;
+                        return;
+                    }
+                    Err(_) => {
+                        let shown: String = arg.value.chars().take(100).collect();
+                        self.notes.push(Note {
+                            origin,
+                            kind: NoteKind::IncludeNotExpanded(format!(
+                                "Unable to expand user config file '{shown}'"
+                            )),
+                        });
+                        continue;
+                    }
+                }
+            } else {
+                arg.value.clone()
+            };
+            if path.starts_with('~') && !user {
+                self.error(origin, format!("bad include path {path}."));
                 return;
             }
-            let pattern = self.platform.include_pattern(&arg.value, user);
+            let pattern = self.platform.include_pattern(&path, user);
             let pattern = tilde_expand(&pattern, &home);
             let matches = glob(self.fs, &pattern);
             if matches.is_empty() {
@@ -711,10 +867,6 @@ impl<'a> Resolver<'a> {
         pass: &mut Pass,
     ) -> Result<bool, String> {
         let local = self.local;
-        let port = options
-            .get("port")
-            .map(|v| v.text.clone())
-            .unwrap_or_else(|| String::from("22"));
         let remote_user = options
             .get("user")
             .map(|v| v.text.clone())
@@ -789,27 +941,7 @@ impl<'a> Resolver<'a> {
                         // OpenSSH skips the command once an earlier criterion failed.
                         continue;
                     }
-                    let short = local.hostname.split('.').next().unwrap_or("").to_string();
-                    let alias = options
-                        .get("hostkeyalias")
-                        .map(|v| v.text.clone())
-                        .unwrap_or_else(|| host.clone());
-                    let values = TokenValues::new(&[
-                        (
-                            'C',
-                            connection_hash(&local.hostname, &host, &port, &remote_user, ""),
-                        ),
-                        ('L', short),
-                        ('d', local.home.to_string_lossy().into_owned()),
-                        ('h', host.clone()),
-                        ('k', alias),
-                        ('l', local.hostname.clone()),
-                        ('n', pass.host_arg.to_string()),
-                        ('p', port.clone()),
-                        ('r', remote_user.clone()),
-                        ('u', local.user.clone()),
-                        ('i', local.uid.to_string()),
-                    ]);
+                    let values = self.connection_tokens(options, pass, false)?;
                     let command = values
                         .expand(&argument, false, &|_| None)
                         .map_err(|e| format!("percent_expand: {e}"))?;
@@ -828,6 +960,12 @@ impl<'a> Resolver<'a> {
                     }
                 }
                 other => match history::criterion(other, self.version, false) {
+                    Knows::Yes if other == "localnetwork" => {
+                        match_cidr_list(None, &argument)?;
+                        self.interfaces.iter().any(|a| {
+                            match_cidr_list(Some(*a), &argument).is_ok_and(|matched| matched)
+                        })
+                    }
                     Knows::Yes => newer_criterion(other, &argument, options, self.version),
                     _ => return Err(format!("Unsupported Match attribute {other}")),
                 },
@@ -844,8 +982,8 @@ impl<'a> Resolver<'a> {
 }
 
 /// The `Match` criteria of releases after 9.2p1, as `ssh -G` with no
-/// command evaluates them. `localnetwork` depends on the machine's network
-/// interfaces, which gord does not read: it counts as not matching.
+/// command evaluates them (`localnetwork`, which reads the machine's
+/// addresses, is [`Resolver::match_line`]'s).
 fn newer_criterion(name: &str, argument: &str, options: &Options, version: SshVersion) -> bool {
     let list = |subject: &str| match_pattern_list(subject, argument, false) == ListMatch::Matched;
     match name {
@@ -1161,6 +1299,69 @@ mod tests {
     /// The User `files` (the first read) give `host`.
     fn user_of(files: &[(&str, &str)], host: &str) -> Option<String> {
         value(&resolve(files, host), "user")
+    }
+
+    fn resolve_as(files: &[(&str, &str)], host: &str, version: &str) -> Resolution {
+        let fs = MemoryFs::with(files);
+        let local = facts();
+        let env = |name: &str| (name == "SITE").then(|| String::from("lab"));
+        Resolver::new(&fs, &local, ExecPolicy::Deny)
+            .with_version(crate::ssh::release::parse_version_argument(version).expect("a version"))
+            .with_env(&env)
+            .resolve(Path::new("/cfg"), host)
+    }
+
+    #[test]
+    fn include_paths_expand_tokens_and_variables_from_9_9() {
+        let files = [
+            (
+                "/cfg",
+                "Host *.test
+  Include /inc/%h-${SITE}.conf
+",
+            ),
+            (
+                "/inc/a.test-lab.conf",
+                "User included
+",
+            ),
+        ];
+        let user = |v| value(&resolve_as(&files, "a.test", v), "user");
+        assert_eq!(user("9.9p1").as_deref(), Some("included"));
+        assert_eq!(user("10.5p1").as_deref(), Some("included"));
+        // Before 9.9 the path is a glob as written: it matches nothing.
+        assert_eq!(user("9.8p1"), None);
+    }
+
+    #[test]
+    fn an_include_variable_without_a_value_is_skipped_a_bad_token_is_fatal() {
+        let unset = [(
+            "/cfg",
+            "Include /inc/${NOPE}.conf
+User after
+",
+        )];
+        let r = resolve_as(&unset, "h", "10.5p1");
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+        assert_eq!(value(&r, "user").as_deref(), Some("after"));
+        assert!(r.notes.iter().any(|n| n.kind
+            == NoteKind::IncludeNotExpanded(String::from(
+                "Unable to expand user config file '/inc/${NOPE}.conf'"
+            ))));
+        let bad = [(
+            "/cfg",
+            "Include /inc/%X
+User after
+",
+        )];
+        let r = resolve_as(&bad, "h", "10.5p1");
+        assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+        assert_eq!(
+            r.errors[0].message,
+            "vdollar_percent_expand: unknown key %X"
+        );
+        assert_eq!(value(&r, "user"), None);
+        assert!(resolve_as(&bad, "h", "9.6p1").errors.is_empty());
     }
 
     #[test]

@@ -107,6 +107,19 @@ const APPLE_PRINTS: &[(&str, Release)] = &[
     ("applemultipath", at(9, 0)),
 ];
 
+/// Lines only Debian's build prints (its GSSAPI patch, in every release
+/// gord knows).
+const DEBIAN_PRINTS: &[&str] = &[
+    "gssapiauthentication",
+    "gssapikeyexchange",
+    "gssapidelegatecredentials",
+    "gssapitrustdns",
+    "gssapirenewalforcesrekey",
+    "gssapiclientidentity",
+    "gssapiserveridentity",
+    "gssapikexalgorithms",
+];
+
 impl Listing {
     /// What gord printed before listings followed the release (Debian's
     /// 9.2p1): `gord ssh resolve` with no ssh to follow prints this.
@@ -135,6 +148,9 @@ impl Listing {
     pub fn prints(&self, keyword: &str) -> bool {
         if let Some((_, from)) = APPLE_PRINTS.iter().find(|(k, _)| *k == keyword) {
             return self.apple && self.since(*from);
+        }
+        if DEBIAN_PRINTS.contains(&keyword) {
+            return self.debian;
         }
         PRINTED_SINCE
             .iter()
@@ -169,6 +185,32 @@ impl Listing {
     /// `User` and `SetEnv` expand `%` tokens and `${VAR}` from 10.0.
     pub fn expands_user_and_setenv(&self) -> bool {
         self.since(at(10, 0))
+    }
+
+    /// A user given on the command line (`user@host`) is expanded with the
+    /// configured one in 10.0 only: 10.1 stopped expanding it (35d591765).
+    pub fn expands_command_line_user(&self) -> bool {
+        self.expands_user_and_setenv() && !self.since(at(10, 1))
+    }
+
+    /// Whether ssh.c checks the remote user name (`valid_ruser`): from 9.6
+    /// a command-line one (Debian's 9.2 too); in 10.0 every one, after
+    /// expansion; from 10.1 a
+    /// command-line one or one that expansion changed.
+    pub fn checks_user(&self, from_command_line: bool, expanded: bool) -> bool {
+        if self.since(at(10, 1)) {
+            from_command_line || expanded
+        } else if self.since(at(10, 0)) {
+            true
+        } else {
+            // (Debian's 9.2 has the 9.6 check: the CVE-2023-51385 fix.)
+            (self.since(at(9, 6)) || self.debian) && from_command_line
+        }
+    }
+
+    /// 10.1's `valid_ruser` also refuses control characters.
+    pub fn refuses_control_characters_in_users(&self) -> bool {
+        self.since(at(10, 1))
     }
 
     /// RevokedHostKeys expands `~`, `%` tokens and `${VAR}` from 9.4.
@@ -279,6 +321,20 @@ mod tests {
     }
 
     #[test]
+    fn user_names_are_checked_and_expanded_by_the_release_s_rules() {
+        assert!(!listing("9.2p1").checks_user(true, false));
+        assert!(listing("9.2p1-debian").checks_user(true, false));
+        assert!(listing("9.6p1").checks_user(true, false));
+        assert!(!listing("9.9p2").checks_user(false, true));
+        assert!(listing("10.0p2").checks_user(false, false));
+        assert!(!listing("10.2p1").checks_user(false, false));
+        assert!(listing("10.2p1").checks_user(false, true));
+        assert!(listing("10.0p2").expands_command_line_user());
+        assert!(!listing("10.1p1").expands_command_line_user());
+        assert!(!listing("9.9p2").expands_command_line_user());
+    }
+
+    #[test]
     fn pubkey_authentication_prints_yes_before_8_9() {
         assert_eq!(listing("8.8p1").pubkey_auth_word("true"), "yes");
         assert_eq!(listing("8.9p1").pubkey_auth_word("true"), "true");
@@ -303,6 +359,15 @@ mod tests {
             listing("10.0p1").printed_value("versionaddendum", "none"),
             ""
         );
+    }
+
+    #[test]
+    fn only_debian_s_build_prints_the_gssapi_lines() {
+        assert!(listing("9.2p1-debian").prints("gssapikexalgorithms"));
+        assert!(listing("10.0p2-debian").prints("gssapiauthentication"));
+        for other in ["9.2p1", "10.5p1", "9.9p2-apple"] {
+            assert!(!listing(other).prints("gssapiauthentication"), "{other}");
+        }
     }
 
     #[test]

@@ -68,6 +68,30 @@ fn refusals<'a>(messages: impl Iterator<Item = &'a str>) -> BTreeSet<String> {
                 "Bad SSH2 cipher spec ",
                 "Bad SSH2 MAC spec ",
                 "Bad SSH2 KexAlgorithms ",
+                // The keywords readconf.c parses by hand (config/special.rs).
+                "Bad IPQoS value: ",
+                "Bad escape character.",
+                "Bad tun device.",
+                "domain name ",
+                "empty domain name",
+                "Invalid permitted CNAME ",
+                "no canonicaldomains specified",
+                "no canonicalizepermittedcnames specified",
+                "keyword ipqos ",
+                "keyword escapechar ",
+                "keyword tunneldevice ",
+                "keyword canonicaldomains ",
+                "keyword canonicalizepermittedcnames ",
+                "keyword logverbose ",
+                "keyword permitremoteopen ",
+                "missing host in permitremoteopen",
+                "bad port number in permitremoteopen",
+                "missing permitremoteopen specification",
+                "Bad GSSAPI KexAlgorithms ",
+                "Invalid ProxyJump ",
+                // Match localnetwork's networks (config/cidr.rs).
+                "Inconsistent mask length for network ",
+                "Invalid network entry ",
             ]
             .iter()
             .find_map(|p| m.find(p).map(|at| m[at..].to_string()))

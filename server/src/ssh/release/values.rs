@@ -7,15 +7,45 @@
 //! key type lists refuse `ssh-dss` with "Bad key types '...'.", and
 //! `mlkem768x25519-sha256` is refused before 9.9 with "Bad SSH2
 //! KexAlgorithms '...'.". A `-` list (removal) is not checked, as in
-//! readconf.c.
+//! readconf.c. And the keywords readconf.c parses by hand whose rules
+//! changed (IPQoS names and numbers, CanonicalDomains, PermitRemoteOpen...:
+//! `crate::ssh::config::special`), by all their arguments.
 
 use super::algorithms::{is_algorithm_list, Algorithms};
 use super::SshVersion;
+use crate::ssh::config::special;
 
 /// Whether `canonical`'s values are judged by release (so a line of it is
 /// never skipped as "the same verdict for every release").
 pub fn checked_by_release(canonical: &str) -> bool {
     is_algorithm_list(canonical)
+        || special::is_special(canonical)
+        // Flags in a build with GSSAPI, ignored in one without.
+        || matches!(
+            canonical,
+            "gssapiauthentication" | "gssapidelegatecredentials"
+        )
+        // Cut at its first blank before 10.1 (Options::jump_cut_at_blank).
+        || canonical == "proxyjump"
+}
+
+/// What `version`'s ssh says about a whole line of `canonical`, written
+/// `written`, with `args`, if it refuses it for a reason of its release:
+/// the algorithm lists by their first argument, the keywords readconf.c
+/// parses by hand (`crate::ssh::config::special`) by all of them.
+pub fn line_refusal(
+    version: SshVersion,
+    canonical: &str,
+    written: &str,
+    args: &[&str],
+) -> Option<String> {
+    if canonical == "gssapikexalgorithms" {
+        return gss_kex_refusal(args.first().copied());
+    }
+    if special::is_special(canonical) {
+        return special::check(version.semantics().release, canonical, written, args).err();
+    }
+    refusal(version, canonical, args.first().copied())
 }
 
 /// What `version`'s ssh says about `canonical` with first argument `arg`,
@@ -25,6 +55,27 @@ pub fn refusal(version: SshVersion, canonical: &str, arg: Option<&str>) -> Optio
         return None;
     }
     Algorithms::of(version).refusal(canonical, arg?)
+}
+
+/// Debian's `kex_gss_names_valid`: each name one of its GSSAPI key
+/// exchange methods.
+fn gss_kex_refusal(arg: Option<&str>) -> Option<String> {
+    const GSS_KEX: &[&str] = &[
+        "gss-gex-sha1-",
+        "gss-group1-sha1-",
+        "gss-group14-sha1-",
+        "gss-group14-sha256-",
+        "gss-group16-sha512-",
+        "gss-nistp256-sha256-",
+        "gss-curve25519-sha256-",
+    ];
+    let arg = arg.unwrap_or("");
+    if arg.is_empty() {
+        return Some(String::from("Missing argument."));
+    }
+    arg.split(',')
+        .any(|name| !GSS_KEX.contains(&name))
+        .then(|| format!("Bad GSSAPI KexAlgorithms '{arg}'."))
 }
 
 #[cfg(test)]

@@ -53,8 +53,9 @@ pub fn rejected_value(code: &'static str, ctx: &LintContext, out: &mut Vec<Findi
             let Some(origin) = error.origin else {
                 continue;
             };
-            // Covered by their own rules: SSH001, SSH014, SSH024.
+            // Covered by their own rules: SSH001, SSH014, SSH024, SSH030.
             if error.message.starts_with("Bad configuration option")
+                || error.message.starts_with("vdollar_percent_expand:")
                 || error.message.starts_with("Bad owner or permissions")
                 || newer_criterion(&error.message)
                 || (error.message == "Bad Match condition"
@@ -138,7 +139,12 @@ pub fn unknown_token(code: &'static str, ctx: &LintContext, out: &mut Vec<Findin
     for file in &ctx.files {
         let all = blocks(file);
         for (line, d) in directives(file) {
-            let Some((allowed, whole_line)) = tokens_for(&d.keyword) else {
+            // Include paths expand the connection's tokens from 9.9.
+            let include_tokens = d.keyword == "include"
+                && ctx.ssh.semantics.release >= crate::ssh::release::Release::new(9, 9, 0);
+            let Some((allowed, whole_line)) = tokens_for(&d.keyword)
+                .or_else(|| include_tokens.then_some((CONNECTION_TOKENS, false)))
+            else {
                 continue;
             };
             // ssh sets HostName before its final pass and the first value

@@ -257,6 +257,72 @@ mod tests {
     }
 
     #[test]
+    fn refused_values_of_the_hand_parsed_keywords_are_errors_by_release() {
+        // (config, release, what ssh says, or None when it accepts)
+        let cases: &[(&str, &str, Option<&str>)] = &[
+            ("IPQoS 256", "10.5p1", Some("Bad IPQoS value: 256")),
+            ("IPQoS 0x10", "9.6p1", None),
+            ("IPQoS 0x10", "9.9p2", Some("Bad IPQoS value: 0x10")),
+            ("IPQoS va", "10.2p1", Some("Bad IPQoS value: va")),
+            ("IPQoS va", "10.5p1", None),
+            ("EscapeChar ^?", "10.5p1", Some("Bad escape character.")),
+            ("TunnelDevice tun0", "9.2p1", Some("Bad tun device.")),
+            (
+                "CanonicalDomains _srv.test",
+                "9.9p2",
+                Some("starts with invalid character"),
+            ),
+            ("CanonicalDomains _srv.test", "10.0p2", None),
+            (
+                "CanonicalDomains a..b",
+                "10.5p1",
+                Some("contains consecutive separators"),
+            ),
+            (
+                "CanonicalizePermittedCNAMEs a.test:",
+                "10.5p1",
+                Some("Invalid permitted CNAME \"a.test:\""),
+            ),
+            (
+                "LogVerbose a.c none",
+                "10.5p1",
+                Some("keyword logverbose \"none\" argument must appear alone."),
+            ),
+            (
+                "PermitRemoteOpen h:0",
+                "10.5p1",
+                Some("bad port number in permitremoteopen"),
+            ),
+            (
+                "PermitRemoteOpen h/80",
+                "10.5p1",
+                Some("missing host in permitremoteopen"),
+            ),
+            // 8.7 to 9.1 never look at the first pair.
+            ("PermitRemoteOpen h/80", "8.7p1", None),
+        ];
+        for (line, release, says) in cases {
+            // In a block for another host: ssh checks every line.
+            let text = format!("Host elsewhere.invalid\n  {line}\n");
+            let findings = lint_text_for(&text, version(release));
+            let rejected = only(&findings, "SSH025");
+            match says {
+                None => assert!(rejected.is_empty(), "{line} {release}: {rejected:#?}"),
+                Some(says) => {
+                    assert_eq!(rejected.len(), 1, "{line} {release}: {findings:#?}");
+                    assert_eq!(rejected[0].severity, Severity::Error);
+                    assert_eq!(rejected[0].range().map(|r| r.start.line), Some(1));
+                    assert!(
+                        rejected[0].message.contains(says),
+                        "{line} {release}: {}",
+                        rejected[0].message
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn apple_s_flags_are_checked_like_any_flag_and_by_release() {
         let bad = lint_text_for("Host a\n  UseKeychain maybe\n", version("9.9p2-apple"));
         let rejected = only(&bad, "SSH025");
