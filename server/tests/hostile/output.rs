@@ -325,6 +325,12 @@ fn ssh_secrets_stay_out_of_the_sidecars_diagnostics_hover_and_code_actions() {
     std::fs::write(&valid, &valid_text).unwrap();
     let valid_uri = format!("file://{}", valid.display());
     editor.open(&valid_uri, "ssh_config", 1, &valid_text);
+    // Its diagnostics (it still has warnings) must keep the secrets out too.
+    let valid_diagnostics = editor.wait_diagnostics(&valid_uri, |_| true);
+    assert_no_ssh_secret(
+        "the diagnostics of the valid config",
+        &json!(valid_diagnostics).to_string(),
+    );
     let hover = editor.request(
         "textDocument/hover",
         Some(json!({ "textDocument": { "uri": valid_uri }, "position": { "line": 0, "character": 6 } })),
