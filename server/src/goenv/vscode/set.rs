@@ -200,16 +200,20 @@ fn inline(map: &serde_json::Map<String, Json>) -> String {
     format!("{{ {} }}", entries.join(", "))
 }
 
+/// What ends a line, for a `//` comment too: a lone CR as well as LF, as
+/// VS Code's JSONC scanner (and the parser gord reads the file with) has it.
+const LINE_BREAKS: [char; 2] = ['\n', '\r'];
+
 /// The blanks that start the line holding byte `at`.
 fn indentation(text: &str, at: usize) -> &str {
-    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let start = text[..at].rfind(LINE_BREAKS).map_or(0, |i| i + 1);
     let line = &text[start..];
     &line[..line.len() - line.trim_start_matches([' ', '\t']).len()]
 }
 
 /// Whether byte `at` is the first thing on its line.
 fn starts_line(text: &str, at: usize) -> bool {
-    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let start = text[..at].rfind(LINE_BREAKS).map_or(0, |i| i + 1);
     text[start..at].trim().is_empty()
 }
 
@@ -220,7 +224,7 @@ fn skip_trivia(text: &str, mut at: usize) -> usize {
         let trimmed = rest.trim_start();
         at += rest.len() - trimmed.len();
         if trimmed.starts_with("//") {
-            at += trimmed.find('\n').unwrap_or(trimmed.len());
+            at += trimmed.find(LINE_BREAKS).unwrap_or(trimmed.len());
         } else if let Some(body) = trimmed.strip_prefix("/*") {
             at += body.find("*/").map_or(trimmed.len(), |i| i + 4);
         } else {
@@ -248,12 +252,7 @@ fn only_comments(mut line: &str) -> bool {
 
 /// The end of the line holding byte `at`, before its line ending.
 fn line_end(text: &str, at: usize) -> usize {
-    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-    if end > at && text.as_bytes()[end - 1] == b'\r' {
-        end - 1
-    } else {
-        end
-    }
+    text[at..].find(LINE_BREAKS).map_or(text.len(), |i| at + i)
 }
 
 /// The splices that add `shown` members to the object at `object` whose
@@ -345,7 +344,7 @@ fn insert(
 
 /// A file with no value: a new object after what it holds.
 fn new_object(text: &str, shown: &[String], eol: &str) -> Splice {
-    let lead = if text.is_empty() || text.ends_with('\n') {
+    let lead = if text.is_empty() || text.ends_with(LINE_BREAKS) {
         ""
     } else {
         eol
@@ -368,6 +367,19 @@ mod tests {
     const LOCKS: &str = "remote.SSH.lockfilesInTmp";
     const FLOCK: &str = "remote.SSH.useFlock";
     const INSTALL: &str = "remote.SSH.serverInstallPath";
+
+    #[test]
+    fn a_comment_ended_by_a_lone_cr_ends_its_line() {
+        // Found by the settings_set fuzzer: `//` up to a CR, then `}` on the
+        // "same" line for a reader that only knew LF; the new members went
+        // after the closing brace.
+        let text = "{//\r\r\n\"\":\"//\"// note \r}";
+        let out = applied(text, &[Change::set(LOCKS, true)]);
+        assert_eq!(
+            out,
+            "{//\r\r\n\"\":\"//\",// note \r\n\"remote.SSH.lockfilesInTmp\": true\r}"
+        );
+    }
 
     fn applied(text: &str, changes: &[Change]) -> String {
         let edits = edits(Path::new("/u/settings.json"), text, changes).expect("settings");
