@@ -428,6 +428,82 @@ fn a_host_costs_two_handshakes_the_probes_and_one_master_every_ssh_run_shares() 
 }
 
 #[test]
+fn a_fleet_costs_one_connection_per_host_and_login_nodes_asks_for_the_second() {
+    let mut rig = Rig::new();
+    let base = rig.root_with_key();
+    let mut ports = Vec::new();
+    for name in ["fleet1", "fleet2"] {
+        let port = rig.start_sshd(name, &[GO_PATH_ENV, "AllowTcpForwarding yes"]);
+        rig.trust_sshd(port);
+        rig.host(name, port, &with(&base, &[]));
+        ports.push(port);
+    }
+    let tmp = rig.path("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let (report, _, _, stderr) = rig.gord_check_in(&["--all", "--timeout", "5"], &tmp);
+    for (index, port) in ports.iter().enumerate() {
+        let host = &report["hosts"][index];
+        // Every fact of the script, from the probe's own connection: one
+        // login, one command (the script, which says where it landed), and
+        // the forward tried on the same connection.
+        assert_eq!(host["summary"]["goReady"], "yes", "{host:#}\n{stderr}");
+        assert_eq!(host["connect"]["connections"], 1, "{host:#}");
+        assert!(
+            host["connect"]["probeLanded"]["hostname"].is_string(),
+            "{host:#}"
+        );
+        assert!(host["connect"]["sessionLanded"].is_null(), "{host:#}");
+        assert!(host["connect"].get("systemSshMs").is_none(), "{host:#}");
+        assert_eq!(host["forwarding"]["result"], "works", "{host:#}");
+        assert!(host["control"]["firstConnectionMs"].is_u64(), "{host:#}");
+        assert_eq!(rig.logins_to(*port), 1, "{}", rig.sshd_log(*port));
+        assert_eq!(
+            rig.sshd_log(*port)
+                .matches("Starting session: command")
+                .count(),
+            1,
+            "{}",
+            rig.sshd_log(*port)
+        );
+    }
+    // No master ran, so no control directory was made or left.
+    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0);
+    // --login-nodes: a second connection per host, the system ssh's master.
+    let (report, _, _, stderr) =
+        rig.gord_check_in(&["--all", "--login-nodes", "--timeout", "5"], &tmp);
+    for (index, port) in ports.iter().enumerate() {
+        let host = &report["hosts"][index];
+        assert_eq!(host["connect"]["connections"], 2, "{host:#}\n{stderr}");
+        assert!(
+            host["connect"]["sessionLanded"]["hostname"].is_string(),
+            "{host:#}"
+        );
+        assert_eq!(rig.logins_to(*port), 3, "{}", rig.sshd_log(*port));
+    }
+}
+
+#[test]
+fn a_fleet_host_the_probe_cannot_log_in_to_is_checked_through_the_system_ssh() {
+    let mut rig = Rig::new();
+    let port = rig.start_sshd("viacommand", &[GO_PATH_ENV]);
+    rig.trust_sshd(port);
+    let base = rig.root_with_key();
+    // A ProxyCommand (bash's /dev/tcp relaying): gord does not run it, so
+    // the system ssh's master connects instead, and it is still one connection.
+    let proxy = "ProxyCommand bash -c 'exec 3<>/dev/tcp/%h/%p; cat <&3 & exec cat >&3'";
+    rig.host("viacommand", port, &with(&base, &[proxy]));
+    let (report, _, _, stderr) = rig.gord_check(&["--all", "--timeout", "5"]);
+    let host = &report["hosts"][0];
+    assert_eq!(host["summary"]["goReady"], "yes", "{host:#}\n{stderr}");
+    assert_eq!(host["connect"]["connections"], 1, "{host:#}");
+    assert!(
+        host["connect"]["sessionLanded"]["hostname"].is_string(),
+        "{host:#}"
+    );
+    assert_eq!(rig.logins_to(port), 1, "{}", rig.sshd_log(port));
+}
+
+#[test]
 fn a_connection_slower_than_the_connect_timeout_is_reported_stage_by_stage() {
     let mut rig = Rig::new();
     let port = rig.start_sshd("far", &[GO_PATH_ENV]);
@@ -1159,10 +1235,25 @@ fn egress_through_a_tunnelling_proxy_or_none_is_quiet_a_refusing_proxy_and_a_dea
     rig.login_user("gordrefuse", "/bin/bash", &[(".bashrc", &bashrc(&refused))]);
     let dead = format!("export GOPROXY=http://127.0.0.1:{closed}/mirror,direct");
     rig.login_user("gordnoroute", "/bin/bash", &[(".bashrc", &bashrc(&dead))]);
+    // A curl older than 7.66 (a fake: no such curl installs here): it does
+    // not know --parallel, so the script asks one request at a time.
+    let old_curl = "#!/bin/sh\nfor a in \"$@\"; do [ \"$a\" = --parallel ] && { echo 'curl: option --parallel: is unknown' >&2; exit 2; }; done\nexec /usr/bin/curl \"$@\"\n";
+    let home = rig.login_user(
+        "gordoldcurl",
+        "/bin/bash",
+        &[
+            (".bashrc", &bashrc("export PATH=$HOME/old:$PATH")),
+            ("curl", old_curl),
+        ],
+    );
+    std::fs::create_dir_all(home.join("old")).unwrap();
+    std::fs::rename(home.join("curl"), home.join("old/curl")).unwrap();
+    rig::run("chmod", &["755", home.join("old/curl").to_str().unwrap()]);
+    rig::run("chown", &["-R", "gordoldcurl", home.to_str().unwrap()]);
     let port = rig.start_sshd("egress", &[GO_PATH_ENV]);
     rig.trust_sshd(port);
     let identity = format!("IdentityFile {}", rig.client_key.display());
-    for alias in ["net", "proxy", "refuse", "noroute"] {
+    for alias in ["net", "proxy", "refuse", "noroute", "oldcurl"] {
         let user = format!("User gord{alias}");
         rig.host(alias, port, &[&user, &identity]);
     }
@@ -1178,7 +1269,7 @@ fn egress_through_a_tunnelling_proxy_or_none_is_quiet_a_refusing_proxy_and_a_dea
     };
     let hosts_json = report["hosts"].as_array().unwrap();
     let host = |alias: &str| hosts_json.iter().find(|h| h["host"] == alias).unwrap();
-    for quiet in ["net", "proxy"] {
+    for quiet in ["net", "proxy", "oldcurl"] {
         assert_eq!(
             egress_codes(quiet),
             Vec::<String>::new(),

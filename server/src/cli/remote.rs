@@ -49,6 +49,12 @@ pub struct CheckArgs {
     /// Commands are never run.
     #[arg(long)]
     fix: bool,
+    /// With --all: two connections per host, as a single host's check makes,
+    /// to compare where they land (RMT041, round-robin login nodes) and time
+    /// the system ssh's own login. By default a fleet costs one connection
+    /// per host.
+    #[arg(long, requires = "all")]
+    login_nodes: bool,
 }
 
 pub fn run(command: RemoteCommand) -> CliResult {
@@ -86,6 +92,7 @@ fn check(args: CheckArgs) -> CliResult {
         timeout: std::time::Duration::from_secs(args.timeout),
         jobs: usize::from(args.jobs),
         connect_budget: std::time::Duration::from_secs(args.connect_timeout),
+        compare_landings: args.host.is_some() || args.login_nodes,
         ..RemoteCheckOptions::default()
     };
     let progress = |event: remote::model::Progress| tracing::debug!(?event, "remote check");

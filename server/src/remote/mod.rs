@@ -81,6 +81,12 @@ pub struct RemoteCheckOptions {
     /// The VS Code user settings of this machine, for the findings whose
     /// fix is a setting (None: those keep their advice).
     pub user_settings: Option<Arc<settings_fix::UserSettings>>,
+    /// Two connections per host: the system ssh's master beside the probe,
+    /// so where each landed is compared (RMT041, login nodes) and the
+    /// system ssh's login and a second connection over it are timed. Off
+    /// (a fleet): one connection per host, the probe's, which runs the
+    /// script too; the master then connects only when the probe cannot.
+    pub compare_landings: bool,
 }
 
 impl Default for RemoteCheckOptions {
@@ -95,6 +101,7 @@ impl Default for RemoteCheckOptions {
             connect_budget: Duration::from_secs(connect::DEFAULT_CONNECT_TIMEOUT_SECS),
             egress: egress::Mode::from_process_env(),
             user_settings: None,
+            compare_landings: true,
         }
     }
 }
@@ -238,11 +245,24 @@ pub async fn check_host(
     };
 
     step_event("probe");
-    // The probe and the master connect side by side: a host costs the
-    // slower of the two logins, and a dead one a single timeout. Sessions
-    // wait for the probe's verdict (a dead host, or a host key BatchMode ssh
-    // refuses: the master is dropped, which kills it).
     let limit = options.timeout.max(step) * 3;
+    // One connection (a fleet): the probe runs the script on its own
+    // connection once it is logged in, and the system ssh's master connects
+    // only when the probe could not log in or run it. Two (one host's check):
+    // the probe and the master connect side by side, so where each landed can
+    // be compared (login nodes) and the system ssh's own login is timed; a
+    // host costs the slower of the two logins, and a dead one a single
+    // timeout either way. Sessions wait for the probe's verdict (a dead host,
+    // or a host key BatchMode ssh refuses: the master is dropped, which kills it).
+    let one_connection = !options.compare_landings;
+    let script = one_connection.then(|| probe::ProbeScript {
+        command: system::script_command(&options.egress),
+        stdin: script::REMOTE_SCRIPT,
+        limit,
+    });
+    // The probe's own steps are bounded; this is a backstop for name
+    // resolution, which no socket option limits.
+    let backstop = step * 4 + script.as_ref().map_or(Duration::ZERO, |s| s.limit);
     let dir =
         system::control_dir().map_err(|e| format!("cannot make gord's control directory: {e}"));
     let has_master = dir.is_ok();
@@ -257,25 +277,24 @@ pub async fn check_host(
                 Err(e) => Err(e),
             }
         };
-        // The probe's own steps are bounded; this is a backstop for name
-        // resolution, which no socket option limits.
         let probing = async {
-            match tokio::time::timeout(step * 4, probe::live_probe(&target, &client, step)).await {
-                Ok(facts) => facts,
+            let running = probe::live_probe_running(&target, &client, step, script);
+            match tokio::time::timeout(backstop, running).await {
+                Ok(done) => done,
                 Err(_) => {
-                    let mut facts = probe::live_probe_timed_out(&target, step * 4);
-                    facts.duration_ms = ms(step * 4);
-                    facts
+                    let mut facts = probe::live_probe_timed_out(&target, backstop);
+                    facts.duration_ms = ms(backstop);
+                    (facts, None)
                 }
             }
         };
         let mut master = std::pin::pin!(master);
         let mut probing = std::pin::pin!(probing);
         let mut master_done = None;
-        let probe = loop {
+        let (probe, ran) = loop {
             tokio::select! {
-                facts = &mut probing => break facts,
-                started = &mut master, if master_done.is_none() => master_done = Some(started),
+                done = &mut probing => break done,
+                started = &mut master, if master_done.is_none() && !one_connection => master_done = Some(started),
             }
         };
 
@@ -294,9 +313,34 @@ pub async fn check_host(
             .host_key
             .as_ref()
             .is_some_and(|k| matches!(k.known, KnownHostState::Changed | KnownHostState::Unknown));
+        // What the script on the probe's connection gave; a session sshd
+        // would not open there is asked again through the system ssh.
+        let ran_on_probe = match ran {
+            Some(Ok(text)) => {
+                match system::read_script_output(&text) {
+                    Ok((found, _)) => remote = Some(found),
+                    Err(error) => remote_error = Some(error),
+                }
+                true
+            }
+            Some(Err(probe::ScriptFailure::Cut(error))) => {
+                remote_error = Some(error);
+                true
+            }
+            Some(Err(probe::ScriptFailure::NotRun(_))) | None => false,
+        };
+        let with_master =
+            has_master && !ran_on_probe && (!one_connection || (!dead && !key_blocks));
         // The probe's connection, when it got as far as a banner, and the master's.
-        let connections = u32::from(probe.banner.is_some()) + u32::from(has_master);
-        if !dead && !key_blocks {
+        let connections = u32::from(probe.banner.is_some()) + u32::from(with_master);
+        if ran_on_probe {
+            forwarding = probe.forwarding.clone();
+            let login = connect::probe_stages(&probe).iter().map(|s| s.ms).sum();
+            control = Some(
+                system::control_facts(&client, &target, Duration::from_millis(login), None, step)
+                    .await,
+            );
+        } else if !dead && !key_blocks {
             step_event("connect");
             let started = match master_done.take() {
                 Some(started) => started,

@@ -95,6 +95,38 @@ impl Drop for ShutdownOnDrop {
     }
 }
 
+/// A script for the probe to run on its own connection once it has logged
+/// in, so that a host costs one SSH connection (the fleet): the command
+/// line sshd hands to the login shell, the script for its stdin, and a
+/// bound on the whole run.
+#[derive(Debug, Clone)]
+pub struct ProbeScript {
+    pub command: String,
+    pub stdin: &'static str,
+    pub limit: Duration,
+}
+
+/// Why a [`ProbeScript`] gave no output to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScriptFailure {
+    /// sshd would not open the session or run the command (the system
+    /// ssh may still: its own words are worth having).
+    NotRun(String),
+    /// It ran, and the connection failed or the time ran out before its end.
+    Cut(String),
+}
+
+/// The most of a script's standard output kept, as for the system ssh's runs.
+pub const SCRIPT_OUTPUT_CAP: usize = 1024 * 1024;
+
+/// The probe's script and, once it ran, what came of it (filled on the
+/// probe's thread).
+#[derive(Debug, Default)]
+struct ScriptSlot {
+    script: Option<ProbeScript>,
+    outcome: Option<Result<String, ScriptFailure>>,
+}
+
 fn empty_facts(route: Route) -> ProbeFacts {
     ProbeFacts {
         route,
@@ -143,17 +175,33 @@ fn failed(mut facts: ProbeFacts, stage: ProbeStage, message: String) -> ProbeFac
 /// handed to the system ssh (`ssh -W host:port lasthop`, earlier hops as
 /// `-J`), so jump hosts authenticate exactly as they do for the user.
 pub async fn live_probe(target: &Target, client: &SshClient, step: Duration) -> ProbeFacts {
+    live_probe_running(target, client, step, None).await.0
+}
+
+/// [`live_probe`], and once logged in, `script` on the same connection
+/// instead of the landing lines alone (the script says where it landed).
+/// The outcome is None when the probe did not log in or had no script.
+pub async fn live_probe_running(
+    target: &Target,
+    client: &SshClient,
+    step: Duration,
+    script: Option<ProbeScript>,
+) -> (ProbeFacts, Option<Result<String, ScriptFailure>>) {
     let started = Instant::now();
     if target.proxy_command.is_some() && target.proxy_jump.is_empty() {
         let mut facts = empty_facts(Route::ProxyCommand);
         facts.auth = AuthOutcome::NotTried {
             reason: String::from("the host is reached through a ProxyCommand, which gord does not run itself; the system ssh checks below use it"),
         };
-        return facts;
+        return (facts, None);
     }
+    let slot = ScriptSlot {
+        script,
+        outcome: None,
+    };
     let agent = std::env::var_os("SSH_AUTH_SOCK").filter(|s| !s.is_empty());
     let use_agent = agent.is_some() && target.identity_agent.as_deref() != Some("none");
-    let mut facts = if target.proxy_jump.is_empty() {
+    let (mut facts, outcome) = if target.proxy_jump.is_empty() {
         let host = target.hostname.clone();
         let port = target.port;
         let connecting = tokio::task::spawn_blocking(move || connect_direct(&host, port, step));
@@ -170,27 +218,34 @@ pub async fn live_probe(target: &Target, client: &SshClient, step: Duration) -> 
         };
         let Some(stream) = stream else {
             facts.duration_ms = ms(started.elapsed());
-            return facts;
+            return (facts, None);
         };
         let _guard = ShutdownOnDrop(stream.try_clone().ok());
         let target = target.clone();
         let connected = Instant::now();
         let session = tokio::task::spawn_blocking(move || {
-            session_probe(facts, stream, &target, step, use_agent, connected)
+            let mut slot = slot;
+            let facts = session_probe(
+                facts, stream, &target, step, use_agent, connected, &mut slot,
+            );
+            (facts, slot.outcome)
         });
         match session.await {
-            Ok(facts) => facts,
-            Err(e) => failed(
-                empty_facts(Route::Direct),
-                ProbeStage::Banner,
-                format!("the probe thread failed: {e}"),
+            Ok(done) => done,
+            Err(e) => (
+                failed(
+                    empty_facts(Route::Direct),
+                    ProbeStage::Banner,
+                    format!("the probe thread failed: {e}"),
+                ),
+                None,
             ),
         }
     } else {
-        probe_through_jump(target, client, step, use_agent).await
+        probe_through_jump(target, client, step, use_agent, slot).await
     };
     facts.duration_ms = ms(started.elapsed());
-    facts
+    (facts, outcome)
 }
 
 async fn probe_through_jump(
@@ -198,6 +253,20 @@ async fn probe_through_jump(
     client: &SshClient,
     step: Duration,
     use_agent: bool,
+    slot: ScriptSlot,
+) -> (ProbeFacts, Option<Result<String, ScriptFailure>>) {
+    let mut outcome = None;
+    let facts = jump_probe(target, client, step, use_agent, slot, &mut outcome).await;
+    (facts, outcome)
+}
+
+async fn jump_probe(
+    target: &Target,
+    client: &SshClient,
+    step: Duration,
+    use_agent: bool,
+    slot: ScriptSlot,
+    outcome: &mut Option<Result<String, ScriptFailure>>,
 ) -> ProbeFacts {
     let hops = target.proxy_jump.clone();
     let facts = empty_facts(Route::ProxyJump { hops: hops.clone() });
@@ -206,6 +275,8 @@ async fn probe_through_jump(
             return failed(facts, ProbeStage::ProxyJump, refusal.to_string());
         }
     }
+    // The bridge carries the script too, so it lives as long as the script may.
+    let bridge_limit = step + slot.script.as_ref().map_or(Duration::ZERO, |s| s.limit);
     let (mine, theirs) = match crate::platform::socket::pair() {
         Ok(pair) => pair,
         Err(e) => return failed(facts, ProbeStage::ProxyJump, format!("socketpair: {e}")),
@@ -233,7 +304,7 @@ async fn probe_through_jump(
         args.push(earlier.join(",").into());
     }
     args.extend(["-W".into(), forward_to.into(), "--".into(), last.into()]);
-    let spec = client.spec(args, step);
+    let spec = client.spec(args, bridge_limit);
     let jump_started = Instant::now();
     // The bridge lives on this (async) side: dropping the probe kills it,
     // which ends the blocked libssh2 call on the other end of the socket.
@@ -243,11 +314,24 @@ async fn probe_through_jump(
     };
     let target_owned = target.clone();
     let mut facts = match tokio::task::spawn_blocking(move || {
-        session_probe(facts, mine, &target_owned, step, use_agent, jump_started)
+        let mut slot = slot;
+        let facts = session_probe(
+            facts,
+            mine,
+            &target_owned,
+            step,
+            use_agent,
+            jump_started,
+            &mut slot,
+        );
+        (facts, slot.outcome)
     })
     .await
     {
-        Ok(facts) => facts,
+        Ok((facts, ran)) => {
+            *outcome = ran;
+            facts
+        }
         Err(e) => failed(
             empty_facts(Route::ProxyJump { hops }),
             ProbeStage::ProxyJump,
@@ -355,6 +439,7 @@ fn session_probe<S: crate::platform::socket::SshSocket>(
     step: Duration,
     use_agent: bool,
     since: Instant,
+    slot: &mut ScriptSlot,
 ) -> ProbeFacts {
     let mut session = match Session::new() {
         Ok(s) => s,
@@ -445,6 +530,12 @@ fn session_probe<S: crate::platform::socket::SshSocket>(
     }
     facts.auth_ms = Some(ms(authenticating.elapsed()));
     if session.authenticated() {
+        // The script starts first, so the forward's round trip overlaps its run.
+        let started = slot
+            .script
+            .as_ref()
+            .map(|script| (script, start_script(&session, script)));
+        session.set_timeout(u32::try_from(step.as_millis()).unwrap_or(u32::MAX));
         let forward = session.channel_direct_tcpip("127.0.0.1", 22, None);
         facts.forwarding = Some(match forward {
             Ok(mut channel) => {
@@ -453,7 +544,17 @@ fn session_probe<S: crate::platform::socket::SshSocket>(
             }
             Err(e) => classify_forwarding(e.message(), false),
         });
-        facts.landed = landing(&session);
+        match started {
+            Some((script, running)) => {
+                let ran = running.and_then(|channel| finish_script(&session, channel, script));
+                facts.landed = ran
+                    .as_ref()
+                    .ok()
+                    .and_then(|out| super::connect::parse_landing(out));
+                slot.outcome = Some(ran);
+            }
+            None => facts.landed = landing(&session),
+        }
         let _ = session.disconnect(None, "gord probe done", None);
     }
     facts
@@ -473,6 +574,86 @@ fn landing(session: &Session) -> Option<super::connect::Landing> {
     let _ = (&mut channel).take(64 * 1024).read_to_string(&mut out);
     let _ = channel.close();
     super::connect::parse_landing(&out)
+}
+
+fn timeout_ms(d: Duration) -> u32 {
+    u32::try_from(d.as_millis()).unwrap_or(u32::MAX).max(1)
+}
+
+/// A script running on its own session of the probe's connection.
+struct RunningScript {
+    channel: ssh2::Channel,
+    started: Instant,
+}
+
+/// Starts `script` on a session of its own: the command, then the script
+/// on stdin. stderr is dropped, as the system ssh's runs keep it apart
+/// from the facts.
+fn start_script(session: &Session, script: &ProbeScript) -> Result<RunningScript, ScriptFailure> {
+    use std::io::Write;
+    let started = Instant::now();
+    session.set_timeout(timeout_ms(script.limit));
+    let not_run =
+        |what: &str, e: ssh2::Error| ScriptFailure::NotRun(format!("{what}: {}", e.message()));
+    let mut channel = session
+        .channel_session()
+        .map_err(|e| not_run("sshd opened no session", e))?;
+    channel
+        .handle_extended_data(ssh2::ExtendedData::Ignore)
+        .map_err(|e| not_run("cannot set up the session", e))?;
+    channel
+        .exec(&script.command)
+        .map_err(|e| not_run("sshd did not run the command", e))?;
+    channel
+        .write_all(script.stdin.as_bytes())
+        .and_then(|()| channel.send_eof().map_err(std::io::Error::from))
+        .map_err(|e| ScriptFailure::Cut(format!("the script could not be sent: {e}")))?;
+    Ok(RunningScript { channel, started })
+}
+
+/// Reads a started script's stdout until its end, [`SCRIPT_OUTPUT_CAP`]
+/// bytes or the script's time limit, whichever comes first.
+fn finish_script(
+    session: &Session,
+    running: RunningScript,
+    script: &ProbeScript,
+) -> Result<String, ScriptFailure> {
+    let RunningScript {
+        mut channel,
+        started,
+    } = running;
+    let late = || {
+        ScriptFailure::Cut(format!(
+            "the remote script did not finish within {} s",
+            script.limit.as_secs_f32()
+        ))
+    };
+    let mut out = Vec::new();
+    let mut buffer = [0u8; 16 * 1024];
+    loop {
+        let Some(left) = script.limit.checked_sub(started.elapsed()) else {
+            return Err(late());
+        };
+        session.set_timeout(timeout_ms(left));
+        match channel.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => {
+                let room = SCRIPT_OUTPUT_CAP - out.len();
+                out.extend_from_slice(&buffer[..n.min(room)]);
+                if out.len() >= SCRIPT_OUTPUT_CAP {
+                    break;
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::TimedOut => return Err(late()),
+            Err(e) => {
+                return Err(ScriptFailure::Cut(format!(
+                    "the connection failed during the script: {e}"
+                )))
+            }
+        }
+    }
+    let _ = channel.close();
+    Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
 fn authenticate(

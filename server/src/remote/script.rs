@@ -22,7 +22,19 @@ use serde::{Deserialize, Serialize};
 pub const REMOTE_SCRIPT: &str = concat!(
     "exec 2>/dev/null\necho __gord_begin=1\n",
     landing_lines!(),
-    r#"one() { printf '%s=%s\n' "$1" "$(printf '%s' "$2" | tr '\r\n' '  ' | cut -c1-2000)"; }
+    r#"_nl='
+'
+_cr=$(printf '\r')
+spaced() { _o=""; _s=$1; while :; do case $_s in *"$2"*) _o="$_o${_s%%"$2"*} "; _s=${_s#*"$2"} ;; *) _o="$_o$_s"; return ;; esac; done; }
+one() {
+  _w=$2
+  case $_w in *"$_nl"*) spaced "$_w" "$_nl"; _w=$_o ;; esac
+  case $_w in *"$_cr"*) spaced "$_w" "$_cr"; _w=$_o ;; esac
+  printf '%s=%s\n' "$1" "$_w"
+}
+# Files of one line, read without a process (cgroup files: /proc/sys
+# answers nothing to the byte-by-byte reads of dash's `read`).
+rd() { _v=""; read -r _v <"$1" || :; }
 to=""; command -v timeout >/dev/null && to="timeout 10"
 lq='printf "\n__gord_login_path=%s\n__gord_login_go=%s\n" "$PATH" "$(command -v go)"'
 lpf=$(mktemp) || lpf=""
@@ -155,12 +167,64 @@ if [ "${1:-}" != off ]; then
     fi
     printf 'egress=%s|%s|%s|%s\n' "$1" "$et" "$r" "$2"
   }
-  en=0; set -f
-  for t in $tg; do
-    en=$((en+1)); [ "$en" -le 16 ] || break
-    eprobe "${t%%=*}" "${t#*=}" &
-  done
-  set +f
+  # Every request in one curl (7.75 and later: --parallel, %{url},
+  # %{exitcode}, %{errormsg}), each answer matched back by its URL; without
+  # curl, or with an older one, one process per request below.
+  eall() {
+    [ "$et" = curl ] || return 1
+    set -f; set --; n=0
+    for t in $tg; do
+      n=$((n+1)); [ "$n" -le 16 ] || break
+      u=${t#*=}
+      [ -z "$pxl" ] || continue
+      if [ "$em" = test ] && ! lb "$u"; then continue; fi
+      set -- "$@" -o /dev/null "$u"
+    done
+    set +f
+    eo=""
+    if [ $# -gt 0 ]; then
+      [ -z "$ca" ] || set -- --cacert "$ca" "$@"
+      eo=$($et8 curl -sS --parallel --parallel-immediate --parallel-max 16 --max-time 5 --connect-timeout 4 --max-filesize 1048576 -w '__e=%{exitcode}|%{http_code}|%{http_connect}|%{url}|%{errormsg}\n' "$@" 2>/dev/null)
+      case $eo in *"__e="[0-9]*"|"*"|"*"|"?*) ;; *) return 1 ;; esac
+    fi
+    el=""; n=0; set -f
+    for t in $tg; do
+      n=$((n+1)); [ "$n" -le 16 ] || break
+      u=${t#*=}; hit=""
+      if [ -n "$pxl" ]; then hit="skip|||the proxy is not a loopback address (test mode)"
+      elif [ "$em" = test ] && ! lb "$u"; then hit="skip|||not a loopback address (test mode)"
+      else
+        while IFS= read -r line; do
+          case $line in __e=*) ;; *) continue ;; esac
+          rest=${line#__e=}; rc=${rest%%|*}; rest=${rest#*|}
+          code=${rest%%|*}; rest=${rest#*|}; hc=${rest%%|*}; rest=${rest#*|}
+          lu=${rest%%|*}; msg=${rest#*|}
+          [ "${lu%/}" = "${u%/}" ] || continue
+          m=""; [ "$rc" = 0 ] || { spaced "$msg" "|"; m="curl: ($rc) $_o"; }
+          hit="$rc|$code|$hc|$m"
+          break
+        done <<EOF
+$eo
+EOF
+      fi
+      [ -n "$hit" ] || { set +f; return 1; }
+      el="${el}egress=${t%%=*}|curl|$hit|$u$_nl"
+    done
+    set +f
+    # A line a write: the rest of the script prints meanwhile.
+    printf '%s' "$el" | while IFS= read -r line; do printf '%s\n' "$line"; done
+  }
+  {
+    if ! eall; then
+      en=0; set -f
+      for t in $tg; do
+        en=$((en+1)); [ "$en" -le 16 ] || break
+        eprobe "${t%%=*}" "${t#*=}" &
+      done
+      set +f
+      wait
+    fi
+  } &
 fi
 fst() { [ -n "$1" ] && [ -e "$1" ] && stat -f -c %T "$1"; }
 one fs_home "$(fst "$HOME")"
@@ -211,13 +275,13 @@ one meminfo "$(grep -E '^(MemTotal|MemAvailable|SwapTotal|SwapFree):' /proc/memi
 one nproc "$(nproc || getconf _NPROCESSORS_ONLN)"
 cg=$(sed -n 's/^0:://p' /proc/self/cgroup); lim=""; n=0
 while [ "$n" -lt 16 ]; do
-  v=$(cat "/sys/fs/cgroup${cg}/memory.max")
+  rd "/sys/fs/cgroup${cg}/memory.max"; v=$_v
   case $v in ''|max) ;; *) if [ -z "$lim" ] || [ "$v" -lt "$lim" ]; then lim=$v; fi ;; esac
   [ -n "$cg" ] && [ "$cg" != / ] || break
   cg=${cg%/*}; n=$((n+1))
 done
 one cgroup_memory_max "$lim"
-one cgroup_v1_memory_limit "$(cat /sys/fs/cgroup/memory/memory.limit_in_bytes)"
+rd /sys/fs/cgroup/memory/memory.limit_in_bytes; one cgroup_v1_memory_limit "$_v"
 one inotify_max_watches "$(cat /proc/sys/fs/inotify/max_user_watches)"
 one inotify_max_instances "$(cat /proc/sys/fs/inotify/max_user_instances)"
 if [ -r /proc/sys/fs/inotify/max_user_watches ]; then

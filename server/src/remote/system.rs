@@ -233,29 +233,44 @@ pub async fn remote_facts(
     limit: Duration,
 ) -> Result<(RemoteFacts, Option<Landing>), String> {
     let mut args = host_args(client, &target.alias, &["-T"], step);
-    args.push("sh -s".into());
-    let script_args = egress.script_args();
-    if !script_args.is_empty() {
-        // Words checked free of shell syntax (ssh joins them into one line).
-        args.push("--".into());
-        args.extend(script_args.into_iter().map(Into::into));
-    }
+    args.push(script_command(egress).into());
     let spec = client.spec(args, limit).stdin_bytes(REMOTE_SCRIPT);
     match client.runner.run(spec).await {
         Ok(out) => {
             let text = out.stdout_text();
-            let facts = parse_facts(&text);
-            if facts.complete {
-                Ok((facts, parse_landing(&text)))
-            } else if out.success() {
-                Err(String::from(
-                    "the remote script's output was cut short (is the login shell printing or exiting early?)",
-                ))
-            } else {
-                Err(ssh_error_text(&out))
-            }
+            read_script_output(&text).map_err(|cut_short| {
+                if out.success() {
+                    cut_short
+                } else {
+                    ssh_error_text(&out)
+                }
+            })
         }
         Err(e) => Err(e.to_string()),
+    }
+}
+
+/// The command line that runs [`REMOTE_SCRIPT`] from stdin: `sh -s`, then
+/// the egress check's words (checked free of shell syntax: sshd hands the
+/// line to the login shell, as ssh joins its words into one).
+pub fn script_command(egress: &super::egress::Mode) -> String {
+    let words = egress.script_args();
+    if words.is_empty() {
+        String::from("sh -s")
+    } else {
+        format!("sh -s -- {}", words.join(" "))
+    }
+}
+
+/// The facts and the landing in the script's output, or why there are none.
+pub fn read_script_output(text: &str) -> Result<(RemoteFacts, Option<Landing>), String> {
+    let facts = parse_facts(text);
+    if facts.complete {
+        Ok((facts, parse_landing(text)))
+    } else {
+        Err(String::from(
+            "the remote script's output was cut short (is the login shell printing or exiting early?)",
+        ))
     }
 }
 

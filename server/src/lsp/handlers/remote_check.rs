@@ -75,6 +75,8 @@ pub async fn handle(backend: &Backend, params: RemoteCheckParams) -> Result<Flee
         connect_budget: connect_timeout.unwrap_or(Duration::from_secs(
             crate::remote::connect::DEFAULT_CONNECT_TIMEOUT_SECS,
         )),
+        // One host: compare two connections' landings; a fleet: one each.
+        compare_landings: hosts.len() == 1,
         ..RemoteCheckOptions::default()
     };
     let total = hosts.len();
