@@ -114,6 +114,10 @@ pub fn render_text(report: &FleetReport, colour: bool) -> String {
                 (Some(a), Some(b)) => {
                     format!("a first connection to {} logged in in {a} ms, a second over it took {b} ms", esc(&host.host))
                 }
+                (Some(a), None) => format!(
+                    "a first connection to {} logged in in {a} ms; a second was not made (one connection a host in a fleet: `--login-nodes` makes it)",
+                    esc(&host.host)
+                ),
                 _ => String::from("connection timing not measured"),
             };
             let _ = writeln!(
