@@ -236,7 +236,10 @@ export interface RemoteFinding {
   status: CheckStatus;
   message: string;
   detail?: string;
+  /** The first fix (the report's button). */
   fix?: Fix;
+  /** Every fix, the first one included. */
+  fixes?: Fix[];
 }
 
 /** Everything learnt about one host (the probe's and ssh's facts are kept opaque here). */
