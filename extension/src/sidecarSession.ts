@@ -9,6 +9,7 @@ import { Coalescer } from "./coalesce";
 import type { CommandHost } from "./commandHost";
 import { CrashPolicy } from "./crashPolicy";
 import type { ReportView } from "./report";
+import { createSettingsFile, missingSettingsFile } from "./settingsFile";
 
 export abstract class SidecarSession implements CommandHost, vscode.Disposable {
   readonly log: vscode.LogOutputChannel;
@@ -73,8 +74,14 @@ export abstract class SidecarSession implements CommandHost, vscode.Disposable {
   /** From now on `client` is the sidecar: the report applies its edits, `disposables` go with it. */
   protected use(client: LanguageClient, ...disposables: vscode.Disposable[]): void {
     this.client = client;
-    this.report.applyEdit = async (edit) =>
-      vscode.workspace.applyEdit(await client.protocol2CodeConverter.asWorkspaceEdit(edit as LspWorkspaceEdit));
+    this.report.applyEdit = async (edit) => {
+      // A settings fix on a settings.json not there yet: the sidecar creates it.
+      const create = await missingSettingsFile(edit);
+      if (create !== undefined) {
+        return createSettingsFile(client, create).catch(() => false);
+      }
+      return vscode.workspace.applyEdit(await client.protocol2CodeConverter.asWorkspaceEdit(edit as LspWorkspaceEdit));
+    };
     this.clientDisposables.push(...disposables);
   }
 

@@ -243,22 +243,21 @@ fn an_untrusted_workspace_is_refused_and_nothing_connects() {
     assert_eq!(log.matches("Connection from").count(), before, "{log}");
 }
 
-#[test]
-fn a_hosts_settings_fix_is_a_quick_fix_on_its_host_line_that_edits_the_users_settings() {
-    if !rig::is_root() {
-        common::skip::skip(
-            "remote_lsp settings quick fix",
-            "creating the rig's login users needs root",
-        );
-        return;
+/// An editor that checked the rig's host `nolocks` (whose flock fails),
+/// with `settings` as the user settings file (None: no file), and the
+/// diagnostic RMT030 left on its Host line: the editor, the config's URI,
+/// the diagnostic, the report's RMT030 fix.
+fn checked_nolocks(
+    rig: &mut Rig,
+    user: &str,
+    settings: Option<&str>,
+) -> (Editor, tempfile::TempDir, String, Value, Value) {
+    rig.flock_failing_host("nolocks", user);
+    let path = rig.user_settings();
+    if let Some(text) = settings {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
     }
-    let mut rig = Rig::new();
-    rig.flock_failing_host("nolocks", "gordlspnolocks");
-    let settings = rig.user_settings();
-    std::fs::create_dir_all(settings.parent().unwrap()).unwrap();
-    let before = "{\n  // mine\n  \"editor.tabSize\": 2\n}\n";
-    std::fs::write(&settings, before).unwrap();
-
     let ws = tempfile::tempdir().unwrap();
     let config_home = rig.path("config").display().to_string();
     let mut editor = Editor::start(&[("XDG_CONFIG_HOME", &config_home)]);
@@ -272,17 +271,12 @@ fn a_hosts_settings_fix_is_a_quick_fix_on_its_host_line_that_edits_the_users_set
     );
     editor.accept_progress();
     let response = editor.response_to(id);
-    // The report's fix (the fleet's first fix) is the same edit.
-    let fix = &common::entry(
+    let fix = common::entry(
         &response["result"]["hosts"][0]["findings"],
         "code",
         "RMT030",
-    )["fix"];
-    assert!(
-        str_of(&fix["title"]).starts_with("Set `\"remote.SSH.useFlock\": false`"),
-        "{response:#}"
-    );
-
+    )["fix"]
+        .clone();
     let uri = format!("file://{}", rig.config.display());
     let diagnostics = editor.wait_diagnostics(&uri, |d| d.iter().any(|d| d["code"] == "RMT030"));
     let rmt030 = diagnostics
@@ -290,24 +284,48 @@ fn a_hosts_settings_fix_is_a_quick_fix_on_its_host_line_that_edits_the_users_set
         .find(|d| d["code"] == "RMT030")
         .unwrap()
         .clone();
-    let ask = |editor: &mut Editor| {
-        let actions = editor.request(
-            "textDocument/codeAction",
-            Some(json!({
-                "textDocument": { "uri": uri },
-                "range": rmt030["range"],
-                "context": { "diagnostics": [rmt030] },
-            })),
+    (editor, ws, uri, rmt030, fix)
+}
+
+/// The quick fixes offered for `diagnostic` whose title says they set settings.
+fn settings_actions(editor: &mut Editor, uri: &str, diagnostic: &Value) -> Vec<Value> {
+    let actions = editor.request(
+        "textDocument/codeAction",
+        Some(json!({
+            "textDocument": { "uri": uri },
+            "range": diagnostic["range"],
+            "context": { "diagnostics": [diagnostic] },
+        })),
+    );
+    actions["result"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|a| str_of(&a["title"]).starts_with("Set "))
+        .collect()
+}
+
+#[test]
+fn a_hosts_settings_fix_is_a_quick_fix_on_its_host_line_that_edits_the_users_settings() {
+    if !rig::is_root() {
+        common::skip::skip(
+            "remote_lsp settings quick fix",
+            "creating the rig's login users needs root",
         );
-        actions["result"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|a| str_of(&a["title"]).starts_with("Set "))
-            .collect::<Vec<Value>>()
-    };
-    let actions = ask(&mut editor);
+        return;
+    }
+    let mut rig = Rig::new();
+    let before = "{\n  // mine\n  \"editor.tabSize\": 2\n}\n";
+    let (mut editor, _ws, uri, rmt030, fix) =
+        checked_nolocks(&mut rig, "gordlspnolocks", Some(before));
+    let settings = rig.user_settings();
+    // The report's fix (the fleet's first fix) is the same edit.
+    assert!(
+        str_of(&fix["title"]).starts_with("Set `\"remote.SSH.useFlock\": false`"),
+        "{fix:#}"
+    );
+    let actions = settings_actions(&mut editor, &uri, &rmt030);
     assert_eq!(actions.len(), 1, "{actions:#?}");
     let settings_uri = format!("file://{}", settings.display());
     let edits = actions[0]["edit"]["changes"][&settings_uri]
@@ -328,5 +346,62 @@ fn a_hosts_settings_fix_is_a_quick_fix_on_its_host_line_that_edits_the_users_set
     );
     // Once the file changed, its ranges may point anywhere: no such fix.
     std::fs::write(&settings, "{}\n").unwrap();
-    assert!(ask(&mut editor).is_empty());
+    assert!(settings_actions(&mut editor, &uri, &rmt030).is_empty());
+}
+
+#[test]
+fn with_no_settings_file_the_quick_fix_has_the_sidecar_create_it_as_vs_code_would() {
+    if !rig::is_root() {
+        common::skip::skip(
+            "remote_lsp settings file creation",
+            "creating the rig's login users needs root",
+        );
+        return;
+    }
+    let mut rig = Rig::new();
+    let (mut editor, _ws, uri, rmt030, _) = checked_nolocks(&mut rig, "gordlspnewset", None);
+    let settings = rig.user_settings();
+    assert!(!settings.parent().unwrap().exists());
+    let actions = settings_actions(&mut editor, &uri, &rmt030);
+    assert_eq!(actions.len(), 1, "{actions:#?}");
+    let command = &actions[0]["command"];
+    assert_eq!(
+        command["command"], "gord.createSettingsFile",
+        "{actions:#?}"
+    );
+    assert_eq!(actions[0]["edit"], Value::Null);
+    // What the extension's command does: the argument back to the sidecar.
+    let params = command["arguments"][0].clone();
+    let created = editor.request("gord/settings/create", Some(params.clone()));
+    assert_eq!(
+        created["result"]["path"],
+        settings.display().to_string(),
+        "{created:#}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&settings).unwrap(),
+        "{\n    \"remote.SSH.useFlock\": false,\n    \"remote.SSH.lockfilesInTmp\": true\n}\n"
+    );
+    // The modes a file and a directory made the ordinary way get here.
+    let plain = tempfile::tempdir().unwrap();
+    let plain_dir = plain.path().join("d");
+    std::fs::create_dir(&plain_dir).unwrap();
+    std::fs::write(plain_dir.join("f"), "").unwrap();
+    let mode = |p: &std::path::Path| {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(p).unwrap().permissions().mode() & 0o7777
+    };
+    assert_eq!(mode(&settings), mode(&plain_dir.join("f")));
+    assert_eq!(mode(settings.parent().unwrap()), mode(&plain_dir));
+    let names: Vec<_> = std::fs::read_dir(settings.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["settings.json"], "no temporary file left");
+    // It exists now: a second creation is refused and leaves it alone.
+    let again = editor.request("gord/settings/create", Some(params));
+    assert_eq!(again["error"]["code"], -32803, "{again:#}");
+    // And the quick fix is now an edit of that file... computed on the
+    // missing file, so it is not offered until the host is checked again.
+    assert!(settings_actions(&mut editor, &uri, &rmt030).is_empty());
 }

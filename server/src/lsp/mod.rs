@@ -444,10 +444,12 @@ impl Backend {
         };
         let read = |p: &std::path::Path| {
             use crate::ssh::config::resolve::ConfigFs;
-            overlay
-                .read(p)
-                .ok()
-                .and_then(|bytes| String::from_utf8(bytes).ok())
+            match overlay.read(p) {
+                Ok(bytes) => String::from_utf8(bytes)
+                    .map_or(health_edits::Target::Unreadable, health_edits::Target::Text),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => health_edits::Target::Missing,
+                Err(_) => health_edits::Target::Unreadable,
+            }
         };
         let build = |p: &std::path::Path, uri: Uri, edits| {
             let version = overlay.version(p);

@@ -222,7 +222,10 @@ mod tests {
         let on_host = &doc["hosts"][0]["findings"][0];
         assert_eq!(on_host["fixes"].as_array().map(Vec::len), Some(2));
         assert_eq!(on_host["fix"], on_host["fixes"][0], "fix stays the first");
-        assert_eq!(doc["findings"][0]["fixes"].as_array().map(Vec::len), Some(2));
+        assert_eq!(
+            doc["findings"][0]["fixes"].as_array().map(Vec::len),
+            Some(2)
+        );
     }
 
     #[test]
@@ -240,8 +243,8 @@ mod tests {
     #[test]
     fn a_fleet_read_back_keeps_every_fix() {
         let fleet = fleet_with_two_fixes();
-        let read: FleetReport = serde_json::from_str(&serde_json::to_string(&fleet).unwrap())
-            .unwrap();
+        let read: FleetReport =
+            serde_json::from_str(&serde_json::to_string(&fleet).unwrap()).unwrap();
         assert_eq!(read.findings()[0].fixes, fleet.findings()[0].fixes);
     }
 }

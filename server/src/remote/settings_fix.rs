@@ -261,6 +261,50 @@ pub fn write(
     }
 }
 
+/// Why the editor's fix that creates the user settings file wrote nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum CreateError {
+    #[error("no VS Code user settings file to create here (no home directory, or the file cannot be read)")]
+    NoSettings,
+    #[error("{} is not the VS Code user settings file gord edits ({})", .asked.display(), .ours.display())]
+    NotUserSettings { asked: PathBuf, ours: PathBuf },
+    #[error("{} exists now; nothing was written (ask for the fix again)", .0.display())]
+    Exists(PathBuf),
+    #[error("the new settings would not be read by VS Code ({0}); nothing was written")]
+    NotSettings(#[from] NotSettings),
+    #[error(transparent)]
+    Edit(#[from] crate::edit::EditError),
+}
+
+/// The editor's settings fix on a user settings file that does not exist
+/// yet: `edits` (computed on the empty text) applied to nothing, written as
+/// a new file at `asked` ([`crate::edit::create_file_atomically`]: parent
+/// directories made, atomic, never over a file that appeared meanwhile).
+/// `settings` is the user settings file as read now; `asked` (it comes back
+/// from the client) must be that file, and it must still be missing.
+pub fn create(
+    settings: Option<&UserSettings>,
+    asked: &Path,
+    edits: &[(crate::finding::Range, String)],
+) -> Result<crate::edit::WriteOutcome, CreateError> {
+    let settings = settings.ok_or(CreateError::NoSettings)?;
+    if settings.path != asked {
+        return Err(CreateError::NotUserSettings {
+            asked: asked.to_path_buf(),
+            ours: settings.path.clone(),
+        });
+    }
+    if settings.text.is_some() {
+        return Err(CreateError::Exists(settings.path.clone()));
+    }
+    let new = crate::edit::apply_edits("", edits)?;
+    crate::goenv::vscode::document::Document::parse(&new)?;
+    crate::edit::create_file_atomically(&settings.path, new.as_bytes()).map_err(|e| match e {
+        crate::edit::EditError::ChangedOnDisk { path } => CreateError::Exists(path),
+        e => CreateError::Edit(e),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -487,6 +531,57 @@ egress=marketplace|curl|56|000|403|curl: (56) CONNECT tunnel failed, response 40
         let done = settings(Some(&plan.new));
         assert_eq!(plan_again(&fleet, &done), None);
         assert!(super::plan(&fleet, &settings(Some("[]"))).is_err());
+    }
+
+    #[test]
+    fn the_editor_creates_a_missing_user_settings_file_from_the_fix_and_nothing_else() {
+        let home = tempfile::tempdir().unwrap();
+        let path = home.path().join(".config/Code/User/settings.json");
+        let missing = UserSettings {
+            path: path.clone(),
+            text: None,
+        };
+        let fix = settings_fix(&missing, &[Change::set(LOCKFILES_IN_TMP, true)]).unwrap();
+        let edits: Vec<_> = fix
+            .edits
+            .iter()
+            .map(|e| (e.range, e.new_text.clone()))
+            .collect();
+        // Another file, or JSON VS Code would not read: refused.
+        let other = home.path().join(".bashrc");
+        assert!(matches!(
+            create(Some(&missing), &other, &edits),
+            Err(CreateError::NotUserSettings { .. })
+        ));
+        let junk = [(crate::finding::Range::default(), "[1]".to_string())];
+        assert!(matches!(
+            create(Some(&missing), &path, &junk),
+            Err(CreateError::NotSettings(_))
+        ));
+        assert!(matches!(
+            create(None, &path, &edits),
+            Err(CreateError::NoSettings)
+        ));
+        assert!(!path.exists() && !other.exists());
+
+        create(Some(&missing), &path, &edits).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "{\n    \"remote.SSH.lockfilesInTmp\": true\n}\n"
+        );
+        // Read before it appeared: never written over.
+        assert!(matches!(
+            create(Some(&missing), &path, &edits),
+            Err(CreateError::Exists(_))
+        ));
+        let now = UserSettings {
+            path: path.clone(),
+            text: Some(String::from("{}")),
+        };
+        assert!(matches!(
+            create(Some(&now), &path, &edits),
+            Err(CreateError::Exists(_))
+        ));
     }
 
     fn plan_again(fleet: &FleetReport, s: &UserSettings) -> Option<SettingsPlan> {
