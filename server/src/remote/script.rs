@@ -292,10 +292,34 @@ done
 lp_read
 one login_path "$login_path"
 one login_go "$login_go"
+for d in /var/tmp /tmp; do
+  [ -d "$d" ] || continue
+  o=absent; m=$d/$u
+  if [ -L "$m" ]; then o=other; elif [ -e "$m" ]; then if [ -d "$m" ] && [ -O "$m" ]; then o=mine; else o=other; fi; fi
+  one local_dir "$(fst "$d")|$(canexec "$d")|$o|$d"
+done
 wait
 echo __gord_end=1
 "#
 );
+
+/// `FSTYPE|EXEC|OWN|PATH` (a `local_dir=` line); None without an absolute path.
+fn local_dir(raw: &str) -> Option<LocalDir> {
+    let mut parts = raw.trim_end().splitn(4, '|');
+    let fs_type = parts.next()?;
+    let exec = ExecProbe::parse(parts.next()?.trim());
+    let own_dir = match parts.next()?.trim() {
+        own @ ("absent" | "mine") => own,
+        _ => "other",
+    };
+    let path = parts.next()?;
+    path.starts_with('/').then(|| LocalDir {
+        path: cut(path, 256).to_string(),
+        fs_type: cut(fs_type.trim(), 64).to_string(),
+        exec,
+        own_dir: own_dir.to_string(),
+    })
+}
 
 /// Whether a directory lets a program run from it (a real attempt, so
 /// `noexec` mounts, ACLs and read-only file systems all show).
@@ -378,6 +402,22 @@ pub struct FileSystem {
     pub what: String,
     /// As `stat -f -c %T` names it: `ext2/ext3`, `nfs`, `cifs`, `fuseblk`.
     pub fs_type: String,
+}
+
+/// A directory the VS Code server could be installed in instead of the
+/// home (`remote.SSH.serverInstallPath`): /var/tmp or /tmp, its file
+/// system and whether a program runs from it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LocalDir {
+    pub path: String,
+    /// As `stat -f -c %T` names it; empty when not told.
+    pub fs_type: String,
+    pub exec: ExecProbe,
+    /// `PATH/USER`, the directory the server would get: `absent`, `mine`
+    /// (a directory of this user), `other` (anything else: a link, another
+    /// user's, a file), as the script found it.
+    pub own_dir: String,
 }
 
 /// A Remote-SSH install lock, `vscode-remote-lock.USER.COMMIT`, in
@@ -540,6 +580,9 @@ pub struct RemoteFacts {
     /// that exist.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub file_systems: Vec<FileSystem>,
+    /// /var/tmp and /tmp, where they exist: where the server could go.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub local_dirs: Vec<LocalDir>,
     /// /tmp, then `$TMPDIR` and `GOTMPDIR` when set.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub temp_dirs: Vec<TempDir>,
@@ -775,6 +818,11 @@ pub fn parse_facts(output: &str) -> RemoteFacts {
                 }
             }
             "now" => facts.now_unix = raw.trim().parse().ok(),
+            "local_dir" => {
+                if facts.local_dirs.len() < 2 {
+                    facts.local_dirs.extend(local_dir(raw));
+                }
+            }
             "server" => {
                 if facts.server_builds.len() < MAX_SERVER_BUILDS {
                     facts.server_builds.extend(server_build(raw));

@@ -16,9 +16,10 @@ use std::path::{Path, PathBuf};
 use super::egress;
 use super::model::FleetReport;
 use super::rules::{
-    FLOCK_ELSEWHERE, GO_CACHES_LOCAL, LOCKFILES_IN_TMP, SERVER_INSTALL_PATH, USE_FLOCK,
+    is_network_fs, FLOCK_ELSEWHERE, GO_CACHES_LOCAL, LOCKFILES_IN_TMP, SERVER_INSTALL_PATH,
+    USE_FLOCK,
 };
-use super::script::RemoteFacts;
+use super::script::{ExecProbe, RemoteFacts};
 use crate::finding::{Finding, Fix};
 use crate::goenv::vscode::document::NotSettings;
 use crate::goenv::vscode::set::{self, Change};
@@ -91,11 +92,19 @@ pub fn remedy(code: &str, host: &str, r: &RemoteFacts) -> Remedy {
     let locks = Change::set(LOCKFILES_IN_TMP, true);
     let no_flock = Change::set(USE_FLOCK, false);
     match code {
-        "RMT028" => Remedy {
-            changes: vec![locks],
-            rest: Some(egress::capitalize(&format!(
-                "if locks still hang, also set `\"{USE_FLOCK}\": false`, or `{SERVER_INSTALL_PATH}` to a local disk; {GO_CACHES_LOCAL}"
-            ))),
+        "RMT028" => match local_install_dir(r) {
+            Some(dir) => Remedy {
+                changes: vec![locks, Change::entry(SERVER_INSTALL_PATH, host, dir.as_str())],
+                rest: Some(egress::capitalize(&format!(
+                    "the server is installed afresh in {dir}/.vscode-server at the next connection; if locks still hang, also set `\"{USE_FLOCK}\": false`; {GO_CACHES_LOCAL}"
+                ))),
+            },
+            None => Remedy {
+                changes: vec![locks],
+                rest: Some(egress::capitalize(&format!(
+                    "if locks still hang, also set `\"{USE_FLOCK}\": false`, or `{SERVER_INSTALL_PATH}` to a local disk; {GO_CACHES_LOCAL}"
+                ))),
+            },
         },
         "RMT029" => Remedy {
             changes: if flock_fails {
@@ -135,6 +144,33 @@ pub fn remedy(code: &str, host: &str, r: &RemoteFacts) -> Remedy {
         }
         _ => Remedy::default(),
     }
+}
+
+/// Where the VS Code server of a host can go when its directory
+/// (`~/.vscode-server`, else the home) is on a network file system: the
+/// first of /var/tmp and /tmp on a local file system that runs programs,
+/// as `DIR/USER` when that is missing or a directory of the user's own
+/// (never one another user made). Remote-SSH's `serverInstallPath` puts
+/// `.vscode-server` inside it. None otherwise.
+pub fn local_install_dir(r: &RemoteFacts) -> Option<String> {
+    let of = |what: &str| r.file_systems.iter().find(|f| f.what == what);
+    let server_fs = of("~/.vscode-server").or_else(|| of("the home directory"))?;
+    if !is_network_fs(&server_fs.fs_type) {
+        return None;
+    }
+    let user = r
+        .user
+        .as_deref()
+        .filter(|u| !u.is_empty() && !u.contains(['/', '\\']) && *u != "." && *u != "..")?;
+    r.local_dirs
+        .iter()
+        .find(|d| {
+            d.exec == ExecProbe::Yes
+                && !d.fs_type.is_empty()
+                && !is_network_fs(&d.fs_type)
+                && d.own_dir != "other"
+        })
+        .map(|d| format!("{}/{user}", d.path.trim_end_matches('/')))
 }
 
 /// The fix that sets `changes` in `settings`; None when the file has them
@@ -582,6 +618,70 @@ egress=marketplace|curl|56|000|403|curl: (56) CONNECT tunnel failed, response 40
             create(Some(&now), &path, &edits),
             Err(CreateError::Exists(_))
         ));
+    }
+
+    /// A host whose home is on NFS, with /var/tmp and /tmp as the script
+    /// reported them (`local_dir=` lines).
+    fn home_on_nfs(local_dirs: &str) -> RemoteFacts {
+        let mut text = String::from("__gord_begin=1\nuser=dev\nfs_home=nfs\n");
+        for line in local_dirs.lines() {
+            text.push_str(&format!("local_dir={line}\n"));
+        }
+        text.push_str("__gord_end=1\n");
+        crate::remote::script::parse_facts(&text)
+    }
+
+    #[test]
+    fn a_home_on_nfs_gets_the_server_installed_on_a_local_disk_for_that_host() {
+        let text = "{\n    \"remote.SSH.serverInstallPath\": {\"other\": \"/data\"}\n}\n";
+        let facts = home_on_nfs("ext2/ext3|yes|absent|/var/tmp\ntmpfs|no|absent|/tmp");
+        let mut found = vec![finding("RMT028", vec![Fix::advice("In your local ...")])];
+        attach(
+            &mut found,
+            "devbox",
+            Some(&facts),
+            Some(&settings(Some(text))),
+        );
+        let fixes = &found[0].fixes;
+        assert_eq!(fixes.len(), 2, "{fixes:#?}");
+        assert_eq!(
+            applied(text, &fixes[0]),
+            "{\n    \"remote.SSH.serverInstallPath\": {\"other\": \"/data\", \"devbox\": \"/var/tmp/dev\"},\n    \"remote.SSH.lockfilesInTmp\": true\n}\n"
+        );
+        assert!(
+            fixes[1].title.contains("/var/tmp/dev/.vscode-server"),
+            "{fixes:#?}"
+        );
+    }
+
+    #[test]
+    fn no_install_path_without_a_local_directory_that_runs_programs_and_is_safe() {
+        let none = |lines: &str| local_install_dir(&home_on_nfs(lines));
+        // noexec /tmp only; /var/tmp on NFS too; /var/tmp/dev made by someone else.
+        assert_eq!(none("tmpfs|no|absent|/tmp"), None);
+        assert_eq!(none("nfs|yes|absent|/var/tmp"), None);
+        assert_eq!(none("ext2/ext3|yes|other|/var/tmp"), None);
+        // The next candidate, or the user's own directory, is fine.
+        assert_eq!(
+            none("ext2/ext3|yes|other|/var/tmp\ntmpfs|yes|absent|/tmp").as_deref(),
+            Some("/tmp/dev")
+        );
+        assert_eq!(
+            none("xfs|yes|mine|/var/tmp").as_deref(),
+            Some("/var/tmp/dev")
+        );
+        // A server directory on local disk needs no move, whatever the home.
+        let mut local_server = home_on_nfs("xfs|yes|absent|/var/tmp");
+        local_server
+            .file_systems
+            .push(crate::remote::script::FileSystem {
+                what: "~/.vscode-server".into(),
+                fs_type: "ext2/ext3".into(),
+            });
+        assert_eq!(local_install_dir(&local_server), None);
+        // And the remedy keeps the plain advice then.
+        let r = remedy("RMT028", "h", &home_on_nfs("tmpfs|no|absent|/tmp"));
+        assert_eq!(r.changes, vec![Change::set(LOCKFILES_IN_TMP, true)]);
     }
 
     fn plan_again(fleet: &FleetReport, s: &UserSettings) -> Option<SettingsPlan> {
