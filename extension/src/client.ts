@@ -17,7 +17,7 @@ import {
 import type { Server } from "./bootstrap";
 import type { CrashPolicy } from "./crashPolicy";
 import type { InitializationOptions } from "./protocol";
-import { CREATE_SETTINGS_COMMAND, UI_CREATE_SETTINGS_COMMAND } from "./settingsFile";
+import { CREATE_SETTINGS_COMMAND, UI_CREATE_SETTINGS_COMMAND, type EditorInfo } from "./settingsFile";
 
 export const CLIENT_ID = "gord";
 export const CLIENT_NAME = "Go Remote Doctor";
@@ -38,6 +38,7 @@ export function createClient(
   crashPolicy: CrashPolicy,
   hooks: ClientHooks,
   part: ClientPart = undefined,
+  editor: EditorInfo | undefined = undefined,
 ): LanguageClient {
   const serverOptions: ServerOptions = {
     command: server.path,
@@ -53,6 +54,7 @@ export function createClient(
     settings: syncedSettings(),
     trusted: vscode.workspace.isTrusted,
     ...(part === undefined ? {} : { part }),
+    ...(editor ?? {}),
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: documentSelector(part),

@@ -469,6 +469,10 @@ export interface InitializationOptions {
    * beside a UI part). Omitted: every check.
    */
   part?: "ui" | "workspace";
+  /** `vscode.env.appName`: which VS Code (for the settings fixes' settings.json). */
+  appName?: string;
+  /** That VS Code's `User` directory, when the extension host runs on this computer. */
+  userSettingsDir?: string;
 }
 
 /** Whether `value` is an argv: a non-empty array of strings whose program is non-empty. */

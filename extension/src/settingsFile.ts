@@ -4,6 +4,7 @@
 // `gord.createSettingsFile` and the report's button comes here too; both send
 // the fix's edits back to the part's own sidecar as `gord/settings/create`.
 
+import * as path from "node:path";
 import * as vscode from "vscode";
 import type { LanguageClient } from "vscode-languageclient/node";
 import { SettingsCreate, type SettingsCreateParams } from "./protocol";
@@ -61,4 +62,26 @@ export async function missingSettingsFile(edit: unknown): Promise<SettingsCreate
     }
     return undefined;
   }
+}
+
+/** Which VS Code this is, for the sidecar (`initializationOptions`). */
+export interface EditorInfo {
+  /** `vscode.env.appName`: "Visual Studio Code", "VSCodium", "Code - OSS"... */
+  appName: string;
+  /** Its `User` directory, where its user settings.json is: only on this computer's extension host. */
+  userSettingsDir?: string;
+}
+
+/**
+ * The editor running this extension. Global storage is
+ * `<user data>/User/globalStorage/<publisher.name>`, so its grandparent is the
+ * `User` directory of this very install (Insiders, VSCodium, a portable one);
+ * in a remote extension host it is the server's own data instead, so only a
+ * local one says.
+ */
+export function editorOf(context: vscode.ExtensionContext): EditorInfo {
+  const storage = context.globalStorageUri;
+  const local = context.extension.extensionKind === vscode.ExtensionKind.UI || vscode.env.remoteName === undefined;
+  const userSettingsDir = local && storage.scheme === "file" ? path.dirname(path.dirname(storage.fsPath)) : undefined;
+  return { appName: vscode.env.appName, ...(userSettingsDir === undefined ? {} : { userSettingsDir }) };
 }

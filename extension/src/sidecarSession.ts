@@ -9,11 +9,13 @@ import { Coalescer } from "./coalesce";
 import type { CommandHost } from "./commandHost";
 import { CrashPolicy } from "./crashPolicy";
 import type { ReportView } from "./report";
-import { createSettingsFile, missingSettingsFile } from "./settingsFile";
+import { createSettingsFile, editorOf, missingSettingsFile, type EditorInfo } from "./settingsFile";
 
 export abstract class SidecarSession implements CommandHost, vscode.Disposable {
   readonly log: vscode.LogOutputChannel;
   readonly extensionUri: vscode.Uri;
+  /** Which VS Code this is and where its user settings are, for the sidecar's settings fixes. */
+  readonly editor: EditorInfo;
   abstract readonly report: ReportView;
   protected readonly crashPolicy = new CrashPolicy();
   protected client: LanguageClient | undefined;
@@ -23,6 +25,7 @@ export abstract class SidecarSession implements CommandHost, vscode.Disposable {
   constructor(context: vscode.ExtensionContext, logName: string) {
     this.log = vscode.window.createOutputChannel(logName, { log: true });
     this.extensionUri = context.extensionUri;
+    this.editor = editorOf(context);
   }
 
   /** (Re)starts the sidecar: one runs, at most one waits. */

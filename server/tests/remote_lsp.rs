@@ -243,17 +243,17 @@ fn an_untrusted_workspace_is_refused_and_nothing_connects() {
     assert_eq!(log.matches("Connection from").count(), before, "{log}");
 }
 
-/// An editor that checked the rig's host `nolocks` (whose flock fails),
-/// with `settings` as the user settings file (None: no file), and the
-/// diagnostic RMT030 left on its Host line: the editor, the config's URI,
-/// the diagnostic, the report's RMT030 fix.
+/// An editor (initialized with `options`) that checked the rig's host
+/// `nolocks` (whose flock fails), with `settings` in the user settings file
+/// `path` (None: no file), and the diagnostic RMT030 left on its Host line:
+/// the editor, the config's URI, the diagnostic, the report's RMT030 fix.
 fn checked_nolocks(
     rig: &mut Rig,
     user: &str,
-    settings: Option<&str>,
+    (path, settings): (&std::path::Path, Option<&str>),
+    options: Value,
 ) -> (Editor, tempfile::TempDir, String, Value, Value) {
     rig.flock_failing_host("nolocks", user);
-    let path = rig.user_settings();
     if let Some(text) = settings {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, text).unwrap();
@@ -262,7 +262,7 @@ fn checked_nolocks(
     let config_home = rig.path("config").display().to_string();
     let mut editor = Editor::start(&[("XDG_CONFIG_HOME", &config_home)]);
     editor.ignore(&["gord/status", "$/progress"]);
-    editor.initialize(ws.path(), json!({ "trusted": true }));
+    editor.initialize(ws.path(), options);
     editor.notify("initialized", json!({}));
     let id = 7301;
     editor.send(
@@ -317,9 +317,13 @@ fn a_hosts_settings_fix_is_a_quick_fix_on_its_host_line_that_edits_the_users_set
     }
     let mut rig = Rig::new();
     let before = "{\n  // mine\n  \"editor.tabSize\": 2\n}\n";
-    let (mut editor, _ws, uri, rmt030, fix) =
-        checked_nolocks(&mut rig, "gordlspnolocks", Some(before));
     let settings = rig.user_settings();
+    let (mut editor, _ws, uri, rmt030, fix) = checked_nolocks(
+        &mut rig,
+        "gordlspnolocks",
+        (&settings, Some(before)),
+        json!({ "trusted": true }),
+    );
     // The report's fix (the fleet's first fix) is the same edit.
     assert!(
         str_of(&fix["title"]).starts_with("Set `\"remote.SSH.useFlock\": false`"),
@@ -359,8 +363,14 @@ fn with_no_settings_file_the_quick_fix_has_the_sidecar_create_it_as_vs_code_woul
         return;
     }
     let mut rig = Rig::new();
-    let (mut editor, _ws, uri, rmt030, _) = checked_nolocks(&mut rig, "gordlspnewset", None);
-    let settings = rig.user_settings();
+    // The editor in use is VSCodium: its settings, not VS Code's.
+    let settings = rig.path("config/VSCodium/User/settings.json");
+    let (mut editor, _ws, uri, rmt030, _) = checked_nolocks(
+        &mut rig,
+        "gordlspnewset",
+        (&settings, None),
+        json!({ "trusted": true, "appName": "VSCodium" }),
+    );
     assert!(!settings.parent().unwrap().exists());
     let actions = settings_actions(&mut editor, &uri, &rmt030);
     assert_eq!(actions.len(), 1, "{actions:#?}");

@@ -172,6 +172,7 @@ class UiPart extends SidecarSession {
           onGaveUp: () => this.stopped("It crashed 5 times in 3 minutes and was not restarted."),
         },
         "ui",
+        this.editor,
       );
     } catch (err) {
       this.stopped(errorMessage(err));

@@ -140,6 +140,9 @@ struct State {
     client_support: versioned::ClientSupport,
     /// Every file each open SSH config's last lint read, by config path.
     ssh_files: BTreeMap<PathBuf, Vec<PathBuf>>,
+    /// Which VS Code the client is and where its user data is, for the
+    /// settings fixes (`initializationOptions`).
+    editor: crate::remote::settings_fix::EditorHint,
 }
 
 impl State {
@@ -488,6 +491,18 @@ fn folders_of(params: &InitializeParams) -> Vec<PathBuf> {
         .collect()
 }
 
+/// The editor as `initializationOptions` describe it: `userSettingsDir`
+/// (its `User` directory, absolute) and `appName` (`vscode.env.appName`).
+fn editor_of(options: &Value) -> crate::remote::settings_fix::EditorHint {
+    let text = |key: &str| options.get(key).and_then(Value::as_str);
+    crate::remote::settings_fix::EditorHint {
+        user_dir: text("userSettingsDir")
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute()),
+        product: text("appName").and_then(crate::goenv::vscode::Product::from_app_name),
+    }
+}
+
 /// Trust is granted only by the JSON boolean `true`: omitted, `"false"`, `0`
 /// or `null` is Restricted Mode (a missing flag must not fail open).
 fn trusted_of(options: &Value) -> bool {
@@ -525,7 +540,8 @@ impl LanguageServer for Backend {
             state.trusted = trusted;
             state.part = part;
             state.client_support = versioned::ClientSupport::of(&params.capabilities);
-            tracing::info!(folders = ?state.folders, trusted, ?part, "initialize");
+            state.editor = editor_of(&options);
+            tracing::info!(folders = ?state.folders, trusted, ?part, editor = ?state.editor, "initialize");
         }
         self.apply_settings(&settings_json).await;
         let edits_ssh = part.runs(crate::check::Area::Ssh);

@@ -23,7 +23,7 @@ use super::script::{ExecProbe, RemoteFacts};
 use crate::finding::{Finding, Fix};
 use crate::goenv::vscode::document::NotSettings;
 use crate::goenv::vscode::set::{self, Change};
-use crate::goenv::vscode::{settings_paths, Scope};
+use crate::goenv::vscode::{probe_user_dir, product_user_dir, Product, UserDataOs};
 use crate::lint::text_hash;
 
 /// The rules whose fixes include settings.
@@ -39,15 +39,55 @@ pub struct UserSettings {
     pub text: Option<String>,
 }
 
+/// What the editor said about itself in `initializationOptions`: its
+/// `User` directory (from its global storage) and its name
+/// (`vscode.env.appName`). Empty for the CLI, which probes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EditorHint {
+    pub user_dir: Option<PathBuf>,
+    pub product: Option<Product>,
+}
+
+/// The `User` directory whose settings.json the fixes edit: the editor's
+/// own when it said (an absolute directory), else its product's, else the
+/// first product's that exists ([`probe_user_dir`]).
+pub fn user_settings_dir(
+    os: UserDataOs,
+    home: Option<&Path>,
+    xdg_config_home: Option<&Path>,
+    appdata: Option<&Path>,
+    hint: &EditorHint,
+    exists: &dyn Fn(&Path) -> bool,
+) -> Option<PathBuf> {
+    if let Some(dir) = hint.user_dir.as_ref().filter(|d| d.is_absolute()) {
+        return Some(dir.clone());
+    }
+    match hint.product {
+        Some(product) => product_user_dir(os, product, home, xdg_config_home, appdata),
+        None => probe_user_dir(os, home, xdg_config_home, appdata, exists),
+    }
+}
+
 impl UserSettings {
-    /// The user settings file for `home` and `XDG_CONFIG_HOME`, read
-    /// through the bounded reader. None without a home, or when the file
-    /// exists but cannot be read (too big, not UTF-8, a FIFO...): no edit
-    /// is offered then.
-    pub fn read(home: Option<&Path>, xdg_config_home: Option<&Path>) -> Option<UserSettings> {
-        let (_, path) = settings_paths(home, xdg_config_home, None)
-            .into_iter()
-            .find(|(scope, _)| *scope == Scope::User)?;
+    /// The user settings file of the editor `hint` names (else probed) for
+    /// `home`, `XDG_CONFIG_HOME` and `APPDATA`, read through the bounded
+    /// reader. None without a home, or when the file exists but cannot be
+    /// read (too big, not UTF-8, a FIFO...): no edit is offered then.
+    pub fn read(
+        home: Option<&Path>,
+        xdg_config_home: Option<&Path>,
+        appdata: Option<&Path>,
+        hint: &EditorHint,
+    ) -> Option<UserSettings> {
+        let dir = user_settings_dir(
+            UserDataOs::current(),
+            home,
+            xdg_config_home,
+            appdata,
+            hint,
+            &|p| p.is_dir(),
+        )?;
+        let path = dir.join("settings.json");
         match crate::fsread::read_to_string(&path, crate::fsread::Kind::Settings) {
             Ok(text) => Some(UserSettings {
                 path,
@@ -62,14 +102,15 @@ impl UserSettings {
     }
 
     /// [`UserSettings::read`] for this process's HOME (as VS Code takes
-    /// it: the variable, else the account's) and XDG_CONFIG_HOME.
-    pub fn of_process() -> Option<UserSettings> {
+    /// it: the variable, else the account's), XDG_CONFIG_HOME and APPDATA.
+    pub fn of_process(hint: &EditorHint) -> Option<UserSettings> {
         let home = std::env::var_os("HOME")
             .filter(|h| !h.is_empty())
             .map(PathBuf::from)
             .or_else(|| Some(crate::platform::user::current().home));
         let xdg = std::env::var_os("XDG_CONFIG_HOME").map(PathBuf::from);
-        UserSettings::read(home.as_deref(), xdg.as_deref())
+        let appdata = std::env::var_os("APPDATA").map(PathBuf::from);
+        UserSettings::read(home.as_deref(), xdg.as_deref(), appdata.as_deref(), hint)
     }
 
     fn text(&self) -> &str {
@@ -682,6 +723,41 @@ egress=marketplace|curl|56|000|403|curl: (56) CONNECT tunnel failed, response 40
         // And the remedy keeps the plain advice then.
         let r = remedy("RMT028", "h", &home_on_nfs("tmpfs|no|absent|/tmp"));
         assert_eq!(r.changes, vec![Change::set(LOCKFILES_IN_TMP, true)]);
+    }
+
+    #[test]
+    fn the_settings_edited_are_the_editors_it_names_else_a_probes() {
+        let home = Some(Path::new("/home/me"));
+        let dir = |hint: &EditorHint, present: &[&str]| {
+            let present: Vec<PathBuf> = present.iter().map(PathBuf::from).collect();
+            user_settings_dir(UserDataOs::Linux, home, None, None, hint, &|p| {
+                present.iter().any(|q| q == p)
+            })
+        };
+        let insiders = "/home/me/.config/Code - Insiders/User";
+        // The editor's own directory (a portable install, --user-data-dir).
+        let own = EditorHint {
+            user_dir: Some(PathBuf::from("/opt/vscode/data/user-data/User")),
+            product: Some(Product::Code),
+        };
+        assert_eq!(
+            dir(&own, &[insiders]),
+            Some(PathBuf::from("/opt/vscode/data/user-data/User"))
+        );
+        // Its name only: that product's, even when another's exists.
+        let named = EditorHint {
+            user_dir: Some(PathBuf::from("relative/User")),
+            product: Some(Product::VsCodium),
+        };
+        assert_eq!(
+            dir(&named, &[insiders]),
+            Some(PathBuf::from("/home/me/.config/VSCodium/User"))
+        );
+        // Nothing said (the CLI): the first that exists.
+        assert_eq!(
+            dir(&EditorHint::default(), &[insiders]),
+            Some(PathBuf::from(insiders))
+        );
     }
 
     fn plan_again(fleet: &FleetReport, s: &UserSettings) -> Option<SettingsPlan> {

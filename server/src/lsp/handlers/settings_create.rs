@@ -15,7 +15,11 @@ use crate::lsp::ext::{SettingsCreateParams, SettingsCreateResult};
 use crate::lsp::Backend;
 use crate::remote::settings_fix::{self, UserSettings};
 
-pub async fn handle(_: &Backend, params: SettingsCreateParams) -> Result<SettingsCreateResult> {
+pub async fn handle(
+    backend: &Backend,
+    params: SettingsCreateParams,
+) -> Result<SettingsCreateResult> {
+    let editor = backend.state.lock().await.editor.clone();
     let asked = PathBuf::from(&params.path);
     let edits: Vec<_> = params
         .edits
@@ -23,7 +27,7 @@ pub async fn handle(_: &Backend, params: SettingsCreateParams) -> Result<Setting
         .map(|e| (e.range, e.new_text))
         .collect();
     let created = tokio::task::spawn_blocking(move || {
-        settings_fix::create(UserSettings::of_process().as_ref(), &asked, &edits)
+        settings_fix::create(UserSettings::of_process(&editor).as_ref(), &asked, &edits)
     })
     .await
     .map_err(|e| RequestError::failed(format!("creating the settings file failed: {e}")))?;
