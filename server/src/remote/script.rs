@@ -298,6 +298,14 @@ for d in /var/tmp /tmp; do
   if [ -L "$m" ]; then o=other; elif [ -e "$m" ]; then if [ -d "$m" ] && [ -O "$m" ]; then o=mine; else o=other; fi; fi
   one local_dir "$(fst "$d")|$(canexec "$d")|$o|$d"
 done
+c1=$(sed -n 's/^[0-9]*:\([^:]*,\)\{0,1\}memory\(,[^:]*\)\{0,1\}://p' /proc/self/cgroup | head -n 1); l1=""; n=0
+while [ -n "$c1" ] && [ "$n" -lt 16 ]; do
+  v=$(cat "/sys/fs/cgroup/memory${c1%/}/memory.limit_in_bytes")
+  case $v in ''|*[!0-9]*) ;; *) if [ -z "$l1" ] || [ "$v" -lt "$l1" ]; then l1=$v; fi ;; esac
+  [ "$c1" != / ] || break
+  c1=${c1%/*}; [ -n "$c1" ] || c1=/; n=$((n+1))
+done
+one cgroup_v1_session_memory_limit "$l1"
 wait
 echo __gord_end=1
 "#
@@ -647,6 +655,14 @@ pub const MAX_RC_LINES: usize = 120;
 /// A cgroup v1 limit at or above this (2^60 bytes) means "no limit".
 const CGROUP_V1_UNLIMITED: u64 = 1 << 60;
 
+/// A cgroup v1 `memory.limit_in_bytes`; None for "no limit" or no number.
+fn cgroup_v1_limit(raw: &str) -> Option<u64> {
+    raw.trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|b| *b < CGROUP_V1_UNLIMITED)
+}
+
 /// Cuts `text` to at most `max` bytes, on a character boundary.
 fn cut(text: &str, max: usize) -> &str {
     let mut end = text.len().min(max);
@@ -730,7 +746,7 @@ pub fn parse_facts(output: &str) -> RemoteFacts {
         .collect();
     let mut seen_tool = [false; 3];
     let (mut startup_bytes, mut startup_text) = (0_usize, String::new());
-    let (mut cgroup_v2, mut cgroup_v1) = (None, None);
+    let (mut cgroup_v2, mut cgroup_v1, mut cgroup_v1_session) = (None, None, None);
     let mut temp = [
         TempDir::named("/tmp", Some("/tmp")),
         TempDir::named("TMPDIR", None),
@@ -865,13 +881,8 @@ pub fn parse_facts(output: &str) -> RemoteFacts {
             }
             "nproc" => facts.cpus = raw.trim().parse().ok().filter(|n| *n > 0),
             "cgroup_memory_max" => cgroup_v2 = raw.trim().parse::<u64>().ok(),
-            "cgroup_v1_memory_limit" => {
-                cgroup_v1 = raw
-                    .trim()
-                    .parse::<u64>()
-                    .ok()
-                    .filter(|b| *b < CGROUP_V1_UNLIMITED)
-            }
+            "cgroup_v1_memory_limit" => cgroup_v1 = cgroup_v1_limit(raw),
+            "cgroup_v1_session_memory_limit" => cgroup_v1_session = cgroup_v1_limit(raw),
             _ if temp_key(key).is_some() => {
                 if let Some((field, index)) = temp_key(key) {
                     let dir = &mut temp[index];
@@ -917,10 +928,10 @@ pub fn parse_facts(output: &str) -> RemoteFacts {
         .into_iter()
         .filter(|d| !d.path.is_empty() && (d.usable.is_some() || d.free_kib.is_some()))
         .collect();
-    facts.cgroup_memory_max = match (cgroup_v2, cgroup_v1) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    };
+    facts.cgroup_memory_max = [cgroup_v2, cgroup_v1, cgroup_v1_session]
+        .into_iter()
+        .flatten()
+        .min();
     if inside && !startup_text.trim().is_empty() {
         facts.startup_output = Some(StartupOutput {
             bytes: startup_bytes,
@@ -1200,6 +1211,11 @@ nproc=1\ncgroup_memory_max=1073741824\ncgroup_v1_memory_limit=922337203685477171
         let v1 =
             parse_facts("__gord_begin=1\ncgroup_memory_max=\ncgroup_v1_memory_limit=536870912\n");
         assert_eq!(v1.cgroup_memory_max, Some(536870912));
+        // The session's own v1 memory cgroup (or an ancestor's) is lower.
+        let session = parse_facts(
+            "__gord_begin=1\ncgroup_v1_memory_limit=9223372036854771712\ncgroup_v1_session_memory_limit=268435456\n",
+        );
+        assert_eq!(session.cgroup_memory_max, Some(268435456));
         let many: String = (0..500)
             .map(|i| format!("rcline=.bashrc:{i}:exec zsh\n"))
             .collect();
