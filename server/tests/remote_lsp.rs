@@ -256,7 +256,7 @@ fn checked_nolocks(
     rig.flock_failing_host("nolocks", user);
     if let Some(text) = settings {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, text).unwrap();
+        std::fs::write(path, text).unwrap();
     }
     let ws = tempfile::tempdir().unwrap();
     let config_home = rig.path("config").display().to_string();
