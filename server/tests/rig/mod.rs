@@ -218,16 +218,21 @@ impl Rig {
     /// shim, first on the user's non-login PATH, failing the way
     /// util-linux's does on such a mount (ENOLCK's text). Needs root.
     pub fn flock_failing_host(&mut self, alias: &str, user: &str) -> PathBuf {
-        let home = self.login_user(
+        self.shim_host(
+            alias,
             user,
-            "/bin/bash",
-            &[(
-                "flock",
-                "#!/bin/sh\necho \"flock: $2: No locks available\" >&2\nexit 1\n",
-            )],
-        );
+            "flock",
+            "#!/bin/sh\necho \"flock: $2: No locks available\" >&2\nexit 1\n",
+        )
+    }
+
+    /// A host `alias` whose login user `user` (its home, with an empty
+    /// `.vscode-server`, returned) has the script `text` as `program`, first
+    /// on its non-login PATH. Needs root.
+    fn shim_host(&mut self, alias: &str, user: &str, program: &str, text: &str) -> PathBuf {
+        let home = self.login_user(user, "/bin/bash", &[(program, text)]);
         std::fs::create_dir_all(home.join(".vscode-server")).unwrap();
-        run("chmod", &["755", home.join("flock").to_str().unwrap()]);
+        run("chmod", &["755", home.join(program).to_str().unwrap()]);
         run("chown", &["-R", user, home.to_str().unwrap()]);
         let path_env = format!(
             "SetEnv PATH={}:/usr/local/go/bin:/usr/local/bin:/usr/bin:/bin",
@@ -248,31 +253,12 @@ impl Rig {
     /// user's non-login PATH that names the home and what is in it `nfs`
     /// for `stat -f -c %T` and runs the real one otherwise. Needs root.
     pub fn nfs_home_host(&mut self, alias: &str, user: &str) -> PathBuf {
-        let home = self.login_user(
+        self.shim_host(
+            alias,
             user,
-            "/bin/bash",
-            &[(
-                "stat",
-                "#!/bin/sh
-if [ \"$1 $2 $3\" = \"-f -c %T\" ]; then
-  case $4 in \"$HOME\"|\"$HOME\"/*) echo nfs; exit 0 ;; esac
-fi
-exec /usr/bin/stat \"$@\"
-",
-            )],
-        );
-        std::fs::create_dir_all(home.join(".vscode-server")).unwrap();
-        run("chmod", &["755", home.join("stat").to_str().unwrap()]);
-        run("chown", &["-R", user, home.to_str().unwrap()]);
-        let path_env = format!(
-            "SetEnv PATH={}:/usr/local/go/bin:/usr/local/bin:/usr/bin:/bin",
-            home.display()
-        );
-        let port = self.start_sshd(alias, &[&path_env]);
-        self.trust_sshd(port);
-        let identity = format!("IdentityFile {}", self.client_key.display());
-        self.host(alias, port, &[&format!("User {user}"), &identity]);
-        home
+            "stat",
+            "#!/bin/sh\nif [ \"$1 $2 $3\" = \"-f -c %T\" ]; then\n  case $4 in \"$HOME\"|\"$HOME\"/*) echo nfs; exit 0 ;; esac\nfi\nexec /usr/bin/stat \"$@\"\n",
+        )
     }
 
     /// A host `alias` (root, the rig's key) whose sshd, and so every session
