@@ -696,6 +696,48 @@ egress=marketplace|curl|56|000|403|curl: (56) CONNECT tunnel failed, response 40
     }
 
     #[test]
+    fn the_fleet_plan_gives_each_host_on_nfs_its_own_install_path() {
+        use crate::remote::model::{HostReport, HostSummary, Verdict};
+        let summary = HostSummary {
+            reachable: Verdict::Yes,
+            auth: Verdict::Yes,
+            go_ready: Verdict::Unknown,
+            vscode_server_ready: Verdict::Unknown,
+            latency_ms: None,
+            first_problem: None,
+        };
+        let host = |name: &str| {
+            let mut report = HostReport::without_facts(
+                name,
+                vec![finding("RMT028", Vec::new())],
+                summary.clone(),
+                crate::check::Status::Warning,
+                1,
+            );
+            report.remote = Some(home_on_nfs("xfs|yes|absent|/var/tmp"));
+            report
+        };
+        let fleet = FleetReport {
+            version: "0".into(),
+            hosts: vec![host("a"), host("b")],
+            duration_ms: 1,
+        };
+        let plan = plan(&fleet, &settings(None)).unwrap().expect("a change");
+        assert_eq!(
+            plan.new,
+            "{\n    \"remote.SSH.lockfilesInTmp\": true,\n    \"remote.SSH.serverInstallPath\": { \"a\": \"/var/tmp/dev\", \"b\": \"/var/tmp/dev\" }\n}\n"
+        );
+        assert_eq!(
+            plan.applied,
+            [
+                "\"remote.SSH.lockfilesInTmp\": true (for a, b)",
+                "\"remote.SSH.serverInstallPath\": { \"a\": \"/var/tmp/dev\" } (for a)",
+                "\"remote.SSH.serverInstallPath\": { \"b\": \"/var/tmp/dev\" } (for b)"
+            ]
+        );
+    }
+
+    #[test]
     fn no_install_path_without_a_local_directory_that_runs_programs_and_is_safe() {
         let none = |lines: &str| local_install_dir(&home_on_nfs(lines));
         // noexec /tmp only; /var/tmp on NFS too; /var/tmp/dev made by someone else.
