@@ -1335,7 +1335,7 @@ fn a_home_on_nfs_is_rmt028_and_fix_installs_the_server_on_local_disk_for_that_ho
     // Every fix on the wire: the settings edit, then the advice left.
     let fixes = rmt028["fixes"].as_array().unwrap();
     assert_eq!(fixes.len(), 2, "{rmt028:#}");
-    assert!(str_of(&fixes[1]["title"]).contains("/var/tmp/gordnfshome/.vscode-server"));
+    assert!(str_of(&fixes[1]["title"]).contains("`ssh nfshome mkdir -m 700 /var/tmp/gordnfshome`"));
     // --fix made the settings file, the install path keyed by the host.
     assert_eq!(
         std::fs::read_to_string(&settings).unwrap(),

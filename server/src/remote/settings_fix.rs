@@ -137,7 +137,7 @@ pub fn remedy(code: &str, host: &str, r: &RemoteFacts) -> Remedy {
             Some(dir) => Remedy {
                 changes: vec![locks, Change::entry(SERVER_INSTALL_PATH, host, dir.as_str())],
                 rest: Some(egress::capitalize(&format!(
-                    "the server is installed afresh in {dir}/.vscode-server at the next connection; if locks still hang, also set `\"{USE_FLOCK}\": false`; {GO_CACHES_LOCAL}"
+                    "make {dir} yours before the next connection, so no one else can: `ssh {host} mkdir -m 700 {dir}`; the server is installed afresh in {dir}/.vscode-server then; if locks still hang, also set `\"{USE_FLOCK}\": false`; {GO_CACHES_LOCAL}"
                 ))),
             },
             None => Remedy {
