@@ -306,6 +306,12 @@ while [ -n "$c1" ] && [ "$n" -lt 16 ]; do
   c1=${c1%/*}; [ -n "$c1" ] || c1=/; n=$((n+1))
 done
 one cgroup_v1_session_memory_limit "$l1"
+for k in home vscode gomodcache gocache; do
+  case $k in home) d=$HOME ;; vscode) d=$HOME/.vscode-server ;; gomodcache) d=$gmc ;; *) d=$gc ;; esac
+  [ -n "$d" ] && [ -d "$d" ] || continue
+  p=$(cd "$d" && pwd -P) || continue
+  one "mnt_$k" "$(awk -v p="$p" '{ m=$5; gsub(/\\040/, " ", m); for (i = 7; i <= NF && $i != "-"; i++) ; if ((p == m || index(p, m "/") == 1 || m == "/") && length(m) >= l) { l = length(m); t = $(i+1) } } END { print t }' /proc/self/mountinfo)"
+done
 wait
 echo __gord_end=1
 "#
@@ -655,6 +661,36 @@ pub const MAX_RC_LINES: usize = 120;
 /// A cgroup v1 limit at or above this (2^60 bytes) means "no limit".
 const CGROUP_V1_UNLIMITED: u64 = 1 << 60;
 
+/// What an `fs_*` or `mnt_*` key is about.
+fn fs_what(key: &str) -> &'static str {
+    match key.split_once('_').map_or(key, |(_, k)| k) {
+        "home" => "the home directory",
+        "vscode" => "~/.vscode-server",
+        "gomodcache" => "GOMODCACHE",
+        _ => "GOCACHE",
+    }
+}
+
+/// The mount's own type (`/proc/self/mountinfo`: `fuse.sshfs`, `nfs4`)
+/// where `stat -f` told less: `stat -f -c %T` names every FUSE file system
+/// `fuseblk` (sshfs among them), and says nothing where it is missing.
+fn refine_fs_type(file_systems: &mut Vec<FileSystem>, what: &str, mount_type: &str) {
+    let mount_type = cut(mount_type.trim(), 64);
+    if mount_type.is_empty() {
+        return;
+    }
+    match file_systems.iter_mut().find(|f| f.what == what) {
+        Some(f) if matches!(f.fs_type.as_str(), "fuseblk" | "fuse") => {
+            f.fs_type = mount_type.to_string();
+        }
+        Some(_) => {}
+        None => file_systems.push(FileSystem {
+            what: what.to_string(),
+            fs_type: mount_type.to_string(),
+        }),
+    }
+}
+
 /// A cgroup v1 `memory.limit_in_bytes`; None for "no limit" or no number.
 fn cgroup_v1_limit(raw: &str) -> Option<u64> {
     raw.trim()
@@ -820,17 +856,17 @@ pub fn parse_facts(output: &str) -> RemoteFacts {
             "inotify_instances" => facts.inotify_instances = raw.trim().parse().ok(),
             "fs_home" | "fs_vscode" | "fs_gomodcache" | "fs_gocache" => {
                 if let Some(fs_type) = value {
-                    let what = match key {
-                        "fs_home" => "the home directory",
-                        "fs_vscode" => "~/.vscode-server",
-                        "fs_gomodcache" => "GOMODCACHE",
-                        _ => "GOCACHE",
-                    };
+                    let what = fs_what(key);
                     facts.file_systems.retain(|f| f.what != what);
                     facts.file_systems.push(FileSystem {
                         what: what.to_string(),
                         fs_type: cut(&fs_type, 64).to_string(),
                     });
+                }
+            }
+            "mnt_home" | "mnt_vscode" | "mnt_gomodcache" | "mnt_gocache" => {
+                if let Some(mount_type) = value {
+                    refine_fs_type(&mut facts.file_systems, fs_what(key), &mount_type);
                 }
             }
             "now" => facts.now_unix = raw.trim().parse().ok(),
@@ -1211,6 +1247,22 @@ nproc=1\ncgroup_memory_max=1073741824\ncgroup_v1_memory_limit=922337203685477171
         let v1 =
             parse_facts("__gord_begin=1\ncgroup_memory_max=\ncgroup_v1_memory_limit=536870912\n");
         assert_eq!(v1.cgroup_memory_max, Some(536870912));
+        // sshfs is `fuseblk` to `stat -f`; the mount table says which FUSE.
+        let sshfs = parse_facts(
+            "__gord_begin=1\nfs_home=fuseblk\nfs_vscode=ext2/ext3\nmnt_home=fuse.sshfs\nmnt_vscode=ext4\nmnt_gocache=nfs4\n",
+        );
+        assert_eq!(
+            sshfs
+                .file_systems
+                .iter()
+                .map(|f| format!("{} {}", f.what, f.fs_type))
+                .collect::<Vec<_>>(),
+            [
+                "the home directory fuse.sshfs",
+                "~/.vscode-server ext2/ext3",
+                "GOCACHE nfs4"
+            ]
+        );
         // The session's own v1 memory cgroup (or an ancestor's) is lower.
         let session = parse_facts(
             "__gord_begin=1\ncgroup_v1_memory_limit=9223372036854771712\ncgroup_v1_session_memory_limit=268435456\n",
