@@ -17,6 +17,7 @@ import {
 import type { Server } from "./bootstrap";
 import type { CrashPolicy } from "./crashPolicy";
 import type { InitializationOptions } from "./protocol";
+import { CREATE_SETTINGS_COMMAND, UI_CREATE_SETTINGS_COMMAND, type EditorInfo } from "./settingsFile";
 
 export const CLIENT_ID = "gord";
 export const CLIENT_NAME = "Go Remote Doctor";
@@ -37,6 +38,7 @@ export function createClient(
   crashPolicy: CrashPolicy,
   hooks: ClientHooks,
   part: ClientPart = undefined,
+  editor: EditorInfo | undefined = undefined,
 ): LanguageClient {
   const serverOptions: ServerOptions = {
     command: server.path,
@@ -52,6 +54,7 @@ export function createClient(
     settings: syncedSettings(),
     trusted: vscode.workspace.isTrusted,
     ...(part === undefined ? {} : { part }),
+    ...(editor ?? {}),
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: documentSelector(part),
@@ -172,7 +175,7 @@ class SidecarErrorHandler implements ErrorHandler {
 /** The UI part's fix command (hidden from the palette). */
 export const UI_FIX_COMMAND = "gord.ui.runFixCommand";
 
-/** Code actions whose command is gord.runFixCommand, pointed at the UI part's own. */
+/** Code actions whose command is gord.runFixCommand or gord.createSettingsFile, pointed at the UI part's own. */
 const uiCodeActions: NonNullable<NonNullable<LanguageClientOptions["middleware"]>["provideCodeActions"]> = async (
   document,
   range,
@@ -181,13 +184,18 @@ const uiCodeActions: NonNullable<NonNullable<LanguageClientOptions["middleware"]
   next,
 ) => {
   const actions = await next(document, range, context, token);
+  const ui: Record<string, string> = {
+    "gord.runFixCommand": UI_FIX_COMMAND,
+    [CREATE_SETTINGS_COMMAND]: UI_CREATE_SETTINGS_COMMAND,
+  };
   for (const action of actions ?? []) {
     if (action instanceof vscode.CodeAction) {
-      if (action.command?.command === "gord.runFixCommand") {
-        action.command = { ...action.command, command: UI_FIX_COMMAND };
+      const own = action.command === undefined ? undefined : ui[action.command.command];
+      if (action.command !== undefined && own !== undefined) {
+        action.command = { ...action.command, command: own };
       }
-    } else if (action.command === "gord.runFixCommand") {
-      action.command = UI_FIX_COMMAND;
+    } else {
+      action.command = ui[action.command] ?? action.command;
     }
   }
   return actions;

@@ -21,6 +21,7 @@ import { UI_COMMANDS } from "./parts";
 import { hostPickItems } from "./remotePick";
 import { runHealthCheck, showReport } from "./report";
 import { requestWithProgress } from "./serverProgress";
+import { CREATE_SETTINGS_COMMAND, createSettingsFile } from "./settingsFile";
 import type { CommandHost } from "./commandHost";
 
 export function registerCommands(host: CommandHost): vscode.Disposable[] {
@@ -55,6 +56,9 @@ export function registerCommands(host: CommandHost): vscode.Disposable[] {
     vscode.commands.registerCommand("gord.restartServer", () => host.restart()),
     vscode.commands.registerCommand("gord.showLogs", () => host.log.show()),
     vscode.commands.registerCommand("gord.runFixCommand", (argv: unknown) => runFixCommand(host, argv)),
+    vscode.commands.registerCommand(CREATE_SETTINGS_COMMAND, (params: unknown) =>
+      withClient(host, "Creating your VS Code settings", (client) => createSettingsFile(client, params)),
+    ),
   ];
 }
 

@@ -96,7 +96,7 @@ class Session extends SidecarSession {
           this.status.stopped("It crashed 5 times in 3 minutes and was not restarted.");
           void this.offerRestart("The gord sidecar crashed 5 times in 3 minutes and was not restarted.", "error");
         },
-      }, this.parts.uiDoctor ? "workspace" : undefined);
+      }, this.parts.uiDoctor ? "workspace" : undefined, this.editor);
     } catch (err) {
       this.status.stopped(errorMessage(err));
       this.log.error(errorMessage(err));

@@ -236,7 +236,10 @@ export interface RemoteFinding {
   status: CheckStatus;
   message: string;
   detail?: string;
+  /** The first fix (the report's button). */
   fix?: Fix;
+  /** Every fix, the first one included. */
+  fixes?: Fix[];
 }
 
 /** Everything learnt about one host (the probe's and ssh's facts are kept opaque here). */
@@ -368,6 +371,23 @@ export interface DetachResult {
   stop?: { method: string; exitedCleanly: boolean; problem?: string };
 }
 
+/** One edit of `gord/settings/create`, on the empty text. */
+export interface SettingsEdit {
+  range: Range;
+  newText: string;
+}
+
+/** Params of `gord/settings/create`: the user settings.json to create and the fix's edits. */
+export interface SettingsCreateParams {
+  path: string;
+  edits: SettingsEdit[];
+}
+
+/** Result of `gord/settings/create`. */
+export interface SettingsCreateResult {
+  path: string;
+}
+
 /** Requests (client → server), in the order `docs/protocol.md` lists them. */
 export const Version = new RequestType0<VersionResult, void>("gord/version");
 export const Health = new RequestType<HealthParams, HealthReport, void>("gord/health");
@@ -379,6 +399,7 @@ export const RemoteCheck = new RequestType<RemoteCheckParams, FleetReport, void>
 export const Procs = new RequestType<ProcsParams, ProcsResult, void>("gord/procs");
 export const Attach = new RequestType<AttachParams, AttachResult, void>("gord/attach");
 export const Detach = new RequestType<DetachParams, DetachResult, void>("gord/detach");
+export const SettingsCreate = new RequestType<SettingsCreateParams, SettingsCreateResult, void>("gord/settings/create");
 
 /** Notifications (server → client). */
 export const Status = new NotificationType<StatusNotification>("gord/status");
@@ -399,6 +420,7 @@ export const ALL_METHODS: readonly string[] = [
   Procs,
   Attach,
   Detach,
+  SettingsCreate,
   Status,
   LintStatus,
 ].map((type) => type.method);
@@ -447,6 +469,10 @@ export interface InitializationOptions {
    * beside a UI part). Omitted: every check.
    */
   part?: "ui" | "workspace";
+  /** `vscode.env.appName`: which VS Code (for the settings fixes' settings.json). */
+  appName?: string;
+  /** That VS Code's `User` directory, when the extension host runs on this computer. */
+  userSettingsDir?: string;
 }
 
 /** Whether `value` is an argv: a non-empty array of strings whose program is non-empty. */

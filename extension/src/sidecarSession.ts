@@ -9,10 +9,13 @@ import { Coalescer } from "./coalesce";
 import type { CommandHost } from "./commandHost";
 import { CrashPolicy } from "./crashPolicy";
 import type { ReportView } from "./report";
+import { createSettingsFile, editorOf, missingSettingsFile, type EditorInfo } from "./settingsFile";
 
 export abstract class SidecarSession implements CommandHost, vscode.Disposable {
   readonly log: vscode.LogOutputChannel;
   readonly extensionUri: vscode.Uri;
+  /** Which VS Code this is and where its user settings are, for the sidecar's settings fixes. */
+  readonly editor: EditorInfo;
   abstract readonly report: ReportView;
   protected readonly crashPolicy = new CrashPolicy();
   protected client: LanguageClient | undefined;
@@ -22,6 +25,7 @@ export abstract class SidecarSession implements CommandHost, vscode.Disposable {
   constructor(context: vscode.ExtensionContext, logName: string) {
     this.log = vscode.window.createOutputChannel(logName, { log: true });
     this.extensionUri = context.extensionUri;
+    this.editor = editorOf(context);
   }
 
   /** (Re)starts the sidecar: one runs, at most one waits. */
@@ -73,8 +77,14 @@ export abstract class SidecarSession implements CommandHost, vscode.Disposable {
   /** From now on `client` is the sidecar: the report applies its edits, `disposables` go with it. */
   protected use(client: LanguageClient, ...disposables: vscode.Disposable[]): void {
     this.client = client;
-    this.report.applyEdit = async (edit) =>
-      vscode.workspace.applyEdit(await client.protocol2CodeConverter.asWorkspaceEdit(edit as LspWorkspaceEdit));
+    this.report.applyEdit = async (edit) => {
+      // A settings fix on a settings.json not there yet: the sidecar creates it.
+      const create = await missingSettingsFile(edit);
+      if (create !== undefined) {
+        return createSettingsFile(client, create).catch(() => false);
+      }
+      return vscode.workspace.applyEdit(await client.protocol2CodeConverter.asWorkspaceEdit(edit as LspWorkspaceEdit));
+    };
     this.clientDisposables.push(...disposables);
   }
 

@@ -435,10 +435,10 @@ pub fn write_file_atomically(
 
     // The new version: a fresh file beside the original (so the rename
     // stays on one filesystem), removed on any error before the rename.
-    let mut temp = tempfile::Builder::new()
-        .prefix(&format!(".{name}.gord-tmp."))
-        .tempfile_in(dir)
-        .map_err(io_error("create a temporary file next to", &target))?;
+    let mut temp =
+        pfs::as_a_new_file(tempfile::Builder::new().prefix(&format!(".{name}.gord-tmp.")))
+            .tempfile_in(dir)
+            .map_err(io_error("create a temporary file next to", &target))?;
     let temp_path = temp.path().to_path_buf();
     fill(
         temp.as_file_mut(),
@@ -473,7 +473,8 @@ pub fn write_file_atomically(
 /// content goes to a temporary file in the same directory, flushed, then
 /// linked into place only if nothing has appeared at `path` meanwhile
 /// ([`EditError::ChangedOnDisk`] then, and nothing is written). Nothing to
-/// back up: there was no file.
+/// back up: there was no file. The file and the directories get the modes
+/// VS Code (Node) gives what it creates: 0666 and 0777 less the umask.
 pub fn create_file_atomically(path: &Path, new: &[u8]) -> Result<WriteOutcome, EditError> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
@@ -484,10 +485,10 @@ pub fn create_file_atomically(path: &Path, new: &[u8]) -> Result<WriteOutcome, E
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut temp = tempfile::Builder::new()
-        .prefix(&format!(".{name}.gord-tmp."))
-        .tempfile_in(dir)
-        .map_err(io_error("create a temporary file next to", path))?;
+    let mut temp =
+        pfs::as_a_new_file(tempfile::Builder::new().prefix(&format!(".{name}.gord-tmp.")))
+            .tempfile_in(dir)
+            .map_err(io_error("create a temporary file next to", path))?;
     temp.as_file_mut()
         .write_all(new)
         .and_then(|()| temp.as_file().sync_all())
@@ -1030,6 +1031,13 @@ mod tests {
         let outcome = create_file_atomically(&path, b"{}\n").unwrap();
         assert_eq!(fs::read(&path).unwrap(), b"{}\n");
         assert_eq!(outcome.backup, None);
+        // The modes of a file and a directory made the ordinary way (0666
+        // and 0777 less the umask), as VS Code makes them.
+        let plain = dir.path().join("plain");
+        fs::create_dir(&plain).unwrap();
+        fs::write(plain.join("f"), b"").unwrap();
+        assert_eq!(mode_of(&path), mode_of(&plain.join("f")));
+        assert_eq!(mode_of(path.parent().unwrap()), mode_of(&plain));
         let again = create_file_atomically(&path, b"{\"a\": 1}\n");
         assert!(
             matches!(again, Err(EditError::ChangedOnDisk { .. })),

@@ -173,6 +173,7 @@ fn declared() -> BTreeMap<&'static str, Shape> {
         request_written::<ext::Procs>(&procs),
         request_written::<ext::Attach>(&attach),
         request_written::<ext::Detach>(&detach),
+        request::<ext::SettingsCreate>(),
         notification::<ext::StatusNotification>(),
         notification::<ext::LintStatusNotification>(),
     ])

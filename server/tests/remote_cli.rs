@@ -1341,3 +1341,96 @@ fn egress_through_a_tunnelling_proxy_or_none_is_quiet_a_refusing_proxy_and_a_dea
     // Four hosts side by side, each request bounded: well inside a check's time.
     assert!(took < Duration::from_secs(30), "{took:?}");
 }
+
+#[test]
+fn a_session_memory_limit_is_rmt024_and_the_healthy_host_beside_it_has_none() {
+    if !rig::is_root() {
+        skip::skip(
+            "remote_cli session memory limit",
+            "creating a memory cgroup needs root",
+        );
+        return;
+    }
+    let mut rig = Rig::new();
+    let port = rig.start_sshd("roomy", &[GO_PATH_ENV]);
+    rig.trust_sshd(port);
+    let base = rig.root_with_key();
+    rig.host("roomy", port, &with(&base, &[]));
+    let limit: u64 = 512 * 1024 * 1024;
+    let Some(kind) = rig.memory_limited_host("small", limit) else {
+        skip::skip(
+            "remote_cli session memory limit",
+            "this machine lets no memory cgroup be made (neither v2 nor v1)",
+        );
+        return;
+    };
+    let (report, _, _, stderr) = rig.gord_check(&["--all", "--timeout", "5"]);
+    let small = &report["hosts"][1];
+    assert_eq!(
+        small["remote"]["cgroupMemoryMax"], limit,
+        "cgroup {kind}: {small:#}\n{stderr}"
+    );
+    let rmt024 = crate::common::entry(&small["findings"], "code", "RMT024");
+    assert_eq!(rmt024["status"], "error", "{rmt024:#}");
+    assert!(
+        str_of(&rmt024["message"]).contains("the cgroup memory limit is 512 MiB"),
+        "{rmt024:#}"
+    );
+    // The host beside it has its memory and CPUs (this machine's): quiet,
+    // where the machine itself meets the recommendation.
+    let roomy = &report["hosts"][0];
+    let cpus = std::thread::available_parallelism().map_or(1, usize::from);
+    if cpus >= 2 {
+        assert!(
+            !codes(&report, 0).contains(&"RMT024".to_string()),
+            "{roomy:#}"
+        );
+    }
+    assert_eq!(
+        roomy["remote"]["cgroupMemoryMax"],
+        serde_json::Value::Null,
+        "{roomy:#}"
+    );
+}
+
+#[test]
+fn a_home_on_nfs_is_rmt028_and_fix_installs_the_server_on_local_disk_for_that_host() {
+    if !rig::is_root() {
+        skip::skip(
+            "remote_cli a home on NFS",
+            "creating the rig's login users needs root",
+        );
+        return;
+    }
+    let mut rig = Rig::new();
+    let port = rig.start_sshd("local", &[GO_PATH_ENV]);
+    rig.trust_sshd(port);
+    let base = rig.root_with_key();
+    rig.host("local", port, &with(&base, &[]));
+    rig.nfs_home_host("nfshome", "gordnfshome");
+    let settings = rig.user_settings();
+    let _ = std::fs::remove_dir_all(settings.parent().unwrap());
+    let (report, _, _, stderr) = rig.gord_check(&["--all", "--timeout", "5", "--fix"]);
+    assert!(
+        !codes(&report, 0).contains(&"RMT028".to_string()),
+        "{:#}",
+        report["hosts"][0]
+    );
+    let host = &report["hosts"][1];
+    let rmt028 = crate::common::entry(&host["findings"], "code", "RMT028");
+    assert!(
+        str_of(&rmt028["message"])
+            .starts_with("the home directory (nfs), ~/.vscode-server (nfs) on nfshome"),
+        "{rmt028:#}\n{stderr}"
+    );
+    // Every fix on the wire: the settings edit, then the advice left.
+    let fixes = rmt028["fixes"].as_array().unwrap();
+    assert_eq!(fixes.len(), 2, "{rmt028:#}");
+    assert!(str_of(&fixes[1]["title"]).contains("`ssh nfshome mkdir -m 700 /var/tmp/gordnfshome`"));
+    // --fix made the settings file, the install path keyed by the host.
+    assert_eq!(
+        std::fs::read_to_string(&settings).unwrap(),
+        "{\n    \"remote.SSH.lockfilesInTmp\": true,\n    \"remote.SSH.serverInstallPath\": { \"nfshome\": \"/var/tmp/gordnfshome\" }\n}\n",
+        "{stderr}"
+    );
+}

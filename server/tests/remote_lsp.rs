@@ -243,6 +243,69 @@ fn an_untrusted_workspace_is_refused_and_nothing_connects() {
     assert_eq!(log.matches("Connection from").count(), before, "{log}");
 }
 
+/// An editor (initialized with `options`) that checked the rig's host
+/// `nolocks` (whose flock fails), with `settings` in the user settings file
+/// `path` (None: no file), and the diagnostic RMT030 left on its Host line:
+/// the editor, the config's URI, the diagnostic, the report's RMT030 fix.
+fn checked_nolocks(
+    rig: &mut Rig,
+    user: &str,
+    (path, settings): (&std::path::Path, Option<&str>),
+    options: Value,
+) -> (Editor, tempfile::TempDir, String, Value, Value) {
+    rig.flock_failing_host("nolocks", user);
+    if let Some(text) = settings {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let ws = tempfile::tempdir().unwrap();
+    let config_home = rig.path("config").display().to_string();
+    let mut editor = Editor::start(&[("XDG_CONFIG_HOME", &config_home)]);
+    editor.ignore(&["gord/status", "$/progress"]);
+    editor.initialize(ws.path(), options);
+    editor.notify("initialized", json!({}));
+    let id = 7301;
+    editor.send(
+        json!({ "jsonrpc": "2.0", "id": id, "method": "gord/remote/check", "params": {
+        "hosts": ["nolocks"], "config": rig.config.display().to_string(), "timeoutSeconds": 5 } }),
+    );
+    editor.accept_progress();
+    let response = editor.response_to(id);
+    let fix = common::entry(
+        &response["result"]["hosts"][0]["findings"],
+        "code",
+        "RMT030",
+    )["fix"]
+        .clone();
+    let uri = format!("file://{}", rig.config.display());
+    let diagnostics = editor.wait_diagnostics(&uri, |d| d.iter().any(|d| d["code"] == "RMT030"));
+    let rmt030 = diagnostics
+        .iter()
+        .find(|d| d["code"] == "RMT030")
+        .unwrap()
+        .clone();
+    (editor, ws, uri, rmt030, fix)
+}
+
+/// The quick fixes offered for `diagnostic` whose title says they set settings.
+fn settings_actions(editor: &mut Editor, uri: &str, diagnostic: &Value) -> Vec<Value> {
+    let actions = editor.request(
+        "textDocument/codeAction",
+        Some(json!({
+            "textDocument": { "uri": uri },
+            "range": diagnostic["range"],
+            "context": { "diagnostics": [diagnostic] },
+        })),
+    );
+    actions["result"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|a| str_of(&a["title"]).starts_with("Set "))
+        .collect()
+}
+
 #[test]
 fn a_hosts_settings_fix_is_a_quick_fix_on_its_host_line_that_edits_the_users_settings() {
     if !rig::is_root() {
@@ -253,61 +316,20 @@ fn a_hosts_settings_fix_is_a_quick_fix_on_its_host_line_that_edits_the_users_set
         return;
     }
     let mut rig = Rig::new();
-    rig.flock_failing_host("nolocks", "gordlspnolocks");
-    let settings = rig.user_settings();
-    std::fs::create_dir_all(settings.parent().unwrap()).unwrap();
     let before = "{\n  // mine\n  \"editor.tabSize\": 2\n}\n";
-    std::fs::write(&settings, before).unwrap();
-
-    let ws = tempfile::tempdir().unwrap();
-    let config_home = rig.path("config").display().to_string();
-    let mut editor = Editor::start(&[("XDG_CONFIG_HOME", &config_home)]);
-    editor.ignore(&["gord/status", "$/progress"]);
-    editor.initialize(ws.path(), json!({ "trusted": true }));
-    editor.notify("initialized", json!({}));
-    let id = 7301;
-    editor.send(
-        json!({ "jsonrpc": "2.0", "id": id, "method": "gord/remote/check", "params": {
-        "hosts": ["nolocks"], "config": rig.config.display().to_string(), "timeoutSeconds": 5 } }),
+    let settings = rig.user_settings();
+    let (mut editor, _ws, uri, rmt030, fix) = checked_nolocks(
+        &mut rig,
+        "gordlspnolocks",
+        (&settings, Some(before)),
+        json!({ "trusted": true }),
     );
-    editor.accept_progress();
-    let response = editor.response_to(id);
     // The report's fix (the fleet's first fix) is the same edit.
-    let fix = &common::entry(
-        &response["result"]["hosts"][0]["findings"],
-        "code",
-        "RMT030",
-    )["fix"];
     assert!(
         str_of(&fix["title"]).starts_with("Set `\"remote.SSH.useFlock\": false`"),
-        "{response:#}"
+        "{fix:#}"
     );
-
-    let uri = format!("file://{}", rig.config.display());
-    let diagnostics = editor.wait_diagnostics(&uri, |d| d.iter().any(|d| d["code"] == "RMT030"));
-    let rmt030 = diagnostics
-        .iter()
-        .find(|d| d["code"] == "RMT030")
-        .unwrap()
-        .clone();
-    let ask = |editor: &mut Editor| {
-        let actions = editor.request(
-            "textDocument/codeAction",
-            Some(json!({
-                "textDocument": { "uri": uri },
-                "range": rmt030["range"],
-                "context": { "diagnostics": [rmt030] },
-            })),
-        );
-        actions["result"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|a| str_of(&a["title"]).starts_with("Set "))
-            .collect::<Vec<Value>>()
-    };
-    let actions = ask(&mut editor);
+    let actions = settings_actions(&mut editor, &uri, &rmt030);
     assert_eq!(actions.len(), 1, "{actions:#?}");
     let settings_uri = format!("file://{}", settings.display());
     let edits = actions[0]["edit"]["changes"][&settings_uri]
@@ -328,5 +350,68 @@ fn a_hosts_settings_fix_is_a_quick_fix_on_its_host_line_that_edits_the_users_set
     );
     // Once the file changed, its ranges may point anywhere: no such fix.
     std::fs::write(&settings, "{}\n").unwrap();
-    assert!(ask(&mut editor).is_empty());
+    assert!(settings_actions(&mut editor, &uri, &rmt030).is_empty());
+}
+
+#[test]
+fn with_no_settings_file_the_quick_fix_has_the_sidecar_create_it_as_vs_code_would() {
+    if !rig::is_root() {
+        common::skip::skip(
+            "remote_lsp settings file creation",
+            "creating the rig's login users needs root",
+        );
+        return;
+    }
+    let mut rig = Rig::new();
+    // The editor in use is VSCodium: its settings, not VS Code's.
+    let settings = rig.path("config/VSCodium/User/settings.json");
+    let (mut editor, _ws, uri, rmt030, _) = checked_nolocks(
+        &mut rig,
+        "gordlspnewset",
+        (&settings, None),
+        json!({ "trusted": true, "appName": "VSCodium" }),
+    );
+    assert!(!settings.parent().unwrap().exists());
+    let actions = settings_actions(&mut editor, &uri, &rmt030);
+    assert_eq!(actions.len(), 1, "{actions:#?}");
+    let command = &actions[0]["command"];
+    assert_eq!(
+        command["command"], "gord.createSettingsFile",
+        "{actions:#?}"
+    );
+    assert_eq!(actions[0]["edit"], Value::Null);
+    // What the extension's command does: the argument back to the sidecar.
+    let params = command["arguments"][0].clone();
+    let created = editor.request("gord/settings/create", Some(params.clone()));
+    assert_eq!(
+        created["result"]["path"],
+        settings.display().to_string(),
+        "{created:#}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&settings).unwrap(),
+        "{\n    \"remote.SSH.useFlock\": false,\n    \"remote.SSH.lockfilesInTmp\": true\n}\n"
+    );
+    // The modes a file and a directory made the ordinary way get here.
+    let plain = tempfile::tempdir().unwrap();
+    let plain_dir = plain.path().join("d");
+    std::fs::create_dir(&plain_dir).unwrap();
+    std::fs::write(plain_dir.join("f"), "").unwrap();
+    let mode = |p: &std::path::Path| {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(p).unwrap().permissions().mode() & 0o7777
+    };
+    assert_eq!(mode(&settings), mode(&plain_dir.join("f")));
+    assert_eq!(mode(settings.parent().unwrap()), mode(&plain_dir));
+    let names: Vec<_> = std::fs::read_dir(settings.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["settings.json"], "no temporary file left");
+    // It exists now: a second creation is refused and leaves it alone.
+    let again = editor.request("gord/settings/create", Some(params));
+    assert_eq!(again["error"]["code"], -32803, "{again:#}");
+    // And the quick fix is now an edit of that file... computed on the
+    // missing file, so it is not offered until the host is checked again.
+    assert!(settings_actions(&mut editor, &uri, &rmt030).is_empty());
 }

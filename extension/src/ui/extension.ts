@@ -15,6 +15,7 @@ import * as vscode from "vscode";
 import { State, type LanguageClient } from "vscode-languageclient/node";
 import { errorMessage, findServer } from "../bootstrap";
 import { UI_FIX_COMMAND, createClient } from "../client";
+import { UI_CREATE_SETTINGS_COMMAND, createSettingsFile } from "../settingsFile";
 import { checkRemoteHost, runFixCommand, withClient } from "../commands";
 import {
   PARTS_PROTOCOL,
@@ -101,6 +102,9 @@ class UiPart extends SidecarSession {
         ),
       ),
       vscode.commands.registerCommand(UI_FIX_COMMAND, (argv: unknown) => runFixCommand(this, argv)),
+      vscode.commands.registerCommand(UI_CREATE_SETTINGS_COMMAND, (params: unknown) =>
+        withClient(this, "Creating your VS Code settings", (client) => createSettingsFile(client, params)),
+      ),
     ];
   }
 
@@ -168,6 +172,7 @@ class UiPart extends SidecarSession {
           onGaveUp: () => this.stopped("It crashed 5 times in 3 minutes and was not restarted."),
         },
         "ui",
+        this.editor,
       );
     } catch (err) {
       this.stopped(errorMessage(err));

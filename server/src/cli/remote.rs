@@ -85,7 +85,7 @@ fn check(args: CheckArgs) -> CliResult {
         }
         None => remote::config_hosts(args.config.as_deref()).map_err(anyhow::Error::msg)?,
     };
-    let user_settings = remote::settings_fix::UserSettings::of_process();
+    let user_settings = remote::settings_fix::UserSettings::of_process(&Default::default());
     let options = RemoteCheckOptions {
         config: args.config.clone(),
         user_settings: user_settings.map(std::sync::Arc::new),
@@ -112,7 +112,7 @@ fn check(args: CheckArgs) -> CliResult {
 /// settings.json as it is now (read again: the check took a while).
 fn fix_settings(report: &FleetReport) -> Result<(), anyhow::Error> {
     use gord::remote::settings_fix::{self, UserSettings};
-    let settings = UserSettings::of_process().ok_or_else(|| {
+    let settings = UserSettings::of_process(&Default::default()).ok_or_else(|| {
         anyhow::anyhow!("--fix: no VS Code user settings.json to edit (no home directory, or the file cannot be read); nothing was written")
     })?;
     let plan = settings_fix::plan(report, &settings).map_err(|e| {

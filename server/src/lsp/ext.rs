@@ -91,6 +91,8 @@ requests! {
     Attach = "gord/attach", AttachParams => AttachResult;
     /// Stops a dlv this sidecar started; the target keeps running.
     Detach = "gord/detach", DetachParams => DetachResult;
+    /// Creates the missing VS Code user settings.json a settings fix edits.
+    SettingsCreate = "gord/settings/create", SettingsCreateParams => SettingsCreateResult;
 }
 
 notifications! {
@@ -382,6 +384,34 @@ pub struct DetachResult {
     pub pid: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stop: Option<StopReport>,
+}
+
+/// `gord/settings/create` params: a remote host's settings fix on a user
+/// settings.json that does not exist yet, as its quick fix's command
+/// carries it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsCreateParams {
+    /// The file to create: the sidecar's VS Code user settings.json.
+    pub path: String,
+    /// The fix's edits, on the empty text.
+    pub edits: Vec<SettingsEdit>,
+}
+
+/// One edit of [`SettingsCreateParams`].
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsEdit {
+    pub range: crate::finding::Range,
+    pub new_text: String,
+}
+
+/// `gord/settings/create` result.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingsCreateResult {
+    /// The file created.
+    pub path: String,
 }
 
 #[cfg(test)]

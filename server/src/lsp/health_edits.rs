@@ -10,11 +10,12 @@ use std::path::Path;
 use std::str::FromStr;
 
 use tower_lsp_server::ls_types::{
-    CodeAction, CodeActionKind, CodeActionOrCommand, Diagnostic, NumberOrString, TextEdit, Uri,
-    WorkspaceEdit,
+    CodeAction, CodeActionKind, CodeActionOrCommand, Command, Diagnostic, NumberOrString, TextEdit,
+    Uri, WorkspaceEdit,
 };
 
 use super::diagnostics::{self as convert, SOURCE};
+use super::ext::{SettingsCreateParams, SettingsEdit};
 use crate::lint::text_hash;
 use crate::remote::settings_fix::SETTINGS_FIX_RULES;
 use crate::ssh::remote_ssh::SETTINGS_RULES;
@@ -34,15 +35,32 @@ fn is_health(d: &Diagnostic) -> bool {
     d.source.as_deref() == Some(SOURCE) && !ssh_config
 }
 
+/// The command the extension registers to create a missing user settings
+/// file: it sends its argument, [`SettingsCreateParams`], back to its own
+/// sidecar as `gord/settings/create`.
+pub const CREATE_SETTINGS_COMMAND: &str = "gord.createSettingsFile";
+
+/// The file a fix's edits are on, and their current text.
+pub enum Target {
+    /// It exists: its text (open buffer or disk).
+    Text(String),
+    /// Nothing is there.
+    Missing,
+    /// It cannot be read: no fix.
+    Unreadable,
+}
+
 /// The quick fixes for the health diagnostics of `file` among `diagnostics`.
-/// `read` gives a file's current text (None: unreadable, no fix); `build`
+/// `read` gives a file's current state; `build`
 /// turns one file's edits into a (versioned) workspace edit. A fix edits
 /// `file` itself, or, for a remote host's finding on its Host line, the VS
-/// Code user settings file its settings edit was computed on.
+/// Code user settings file its settings edit was computed on; when that
+/// file was missing then and is still, the fix is a command that has the
+/// sidecar create it (a workspace edit cannot create it atomically).
 pub fn quick_fixes(
     file: &Path,
     diagnostics: &[Diagnostic],
-    read: &dyn Fn(&Path) -> Option<String>,
+    read: &dyn Fn(&Path) -> Target,
     build: &dyn Fn(&Path, Uri, Vec<TextEdit>) -> WorkspaceEdit,
 ) -> Vec<CodeActionOrCommand> {
     let mut actions = Vec::new();
@@ -60,22 +78,33 @@ pub fn quick_fixes(
                 continue;
             }
             // Computed on other text: its ranges may point anywhere now.
-            let Some(text) = read(target) else {
-                continue;
+            let (text, missing) = match read(target) {
+                Target::Text(text) => (text, false),
+                Target::Missing => (String::new(), true),
+                Target::Unreadable => continue,
             };
             if !data.guard.holds(text_hash(&text)) {
                 continue;
             }
-            let Ok(uri) = Uri::from_str(&crate::uri::file_uri(target)) else {
-                continue;
+            let title = crate::render::escape::line(&fix.title).into_owned();
+            let (edit, command) = if missing {
+                if !may_create(d) {
+                    continue;
+                }
+                (None, Some(create_command(&title, target, &fix.edits)))
+            } else {
+                let Ok(uri) = Uri::from_str(&crate::uri::file_uri(target)) else {
+                    continue;
+                };
+                let edits = fix.edits.iter().map(convert::text_edit).collect();
+                (Some(build(target, uri, edits)), None)
             };
-            let edits = fix.edits.iter().map(convert::text_edit).collect();
             actions.push(CodeActionOrCommand::CodeAction(CodeAction {
-                title: crate::render::escape::line(&fix.title).into_owned(),
+                title,
                 kind: Some(CodeActionKind::QUICKFIX),
                 diagnostics: Some(vec![d.clone()]),
-                edit: Some(build(target, uri, edits)),
-                command: None,
+                edit,
+                command,
                 is_preferred: Some(n == 0),
                 disabled: None,
                 data: None,
@@ -85,13 +114,36 @@ pub fn quick_fixes(
     actions
 }
 
+/// Whether `d` is a remote host's finding whose fix is a setting.
+fn may_create(d: &Diagnostic) -> bool {
+    matches!(&d.code, Some(NumberOrString::String(code))
+        if SETTINGS_FIX_RULES.contains(&code.as_str()))
+}
+
 /// Whether a fix of `d` (a diagnostic of `file`) may edit `target`: its own
 /// file, or a settings.json for the remote rules whose fix is a setting.
 fn may_edit(d: &Diagnostic, file: &Path, target: &Path) -> bool {
-    let settings_rule = matches!(&d.code, Some(NumberOrString::String(code))
-        if SETTINGS_FIX_RULES.contains(&code.as_str()));
     target == file
-        || (settings_rule && target.file_name() == Some(std::ffi::OsStr::new("settings.json")))
+        || (may_create(d) && target.file_name() == Some(std::ffi::OsStr::new("settings.json")))
+}
+
+/// The command that has the sidecar create `target` holding `edits`.
+fn create_command(title: &str, target: &Path, edits: &[crate::finding::Edit]) -> Command {
+    let params = SettingsCreateParams {
+        path: target.display().to_string(),
+        edits: edits
+            .iter()
+            .map(|e| SettingsEdit {
+                range: e.range,
+                new_text: e.new_text.clone(),
+            })
+            .collect(),
+    };
+    Command {
+        title: title.to_string(),
+        command: CREATE_SETTINGS_COMMAND.to_string(),
+        arguments: Some(vec![serde_json::json!(params)]),
+    }
 }
 
 #[cfg(test)]
@@ -130,8 +182,8 @@ mod tests {
         }
     }
 
-    fn now(_: &Path) -> Option<String> {
-        Some(TEXT.to_string())
+    fn now(_: &Path) -> Target {
+        Target::Text(TEXT.to_string())
     }
 
     #[test]
@@ -157,14 +209,23 @@ mod tests {
         let ssh = diagnostic("/u/s.json", TEXT, "SSH001");
         assert!(quick_fixes(Path::new("/u/s.json"), &[ssh], &now, &plain).is_empty());
         let d = diagnostic("/u/s.json", TEXT, "GO031");
-        assert!(quick_fixes(Path::new("/u/s.json"), &[d], &|_| None, &plain).is_empty());
+        assert!(quick_fixes(
+            Path::new("/u/s.json"),
+            &[d],
+            &|_| Target::Unreadable,
+            &plain
+        )
+        .is_empty());
+        // A missing file is created only for a remote host's settings fix.
+        let d = diagnostic("/u/s.json", "", "GO031");
+        assert!(quick_fixes(Path::new("/u/s.json"), &[d], &|_| Target::Missing, &plain).is_empty());
     }
 
     #[test]
     fn a_remote_hosts_settings_fix_on_its_host_line_edits_the_settings_file_while_it_is_unchanged()
     {
         let config = Path::new("/home/me/.ssh/config");
-        let settings = |_: &Path| Some(TEXT.to_string());
+        let settings = |_: &Path| Target::Text(TEXT.to_string());
         let on_line = |path: &str, code: &str| {
             let mut d = diagnostic(path, TEXT, code);
             d.range.start.line = 4;
@@ -179,11 +240,37 @@ mod tests {
         let changes = action.edit.as_ref().unwrap().changes.as_ref().unwrap();
         assert!(changes.contains_key(&Uri::from_str("file:///u/settings.json").unwrap()));
         // Changed since: no fix.
-        assert!(quick_fixes(config, &[fix], &|_| Some("{}".into()), &plain).is_empty());
+        assert!(quick_fixes(config, &[fix], &|_| Target::Text("{}".into()), &plain).is_empty());
         // Not a settings file, or not a rule whose fix is a setting.
         let elsewhere = on_line("/home/me/.bashrc", "RMT030");
         assert!(quick_fixes(config, &[elsewhere], &settings, &plain).is_empty());
         let other = on_line("/u/settings.json", "RMT003");
         assert!(quick_fixes(config, &[other], &settings, &plain).is_empty());
+    }
+
+    #[test]
+    fn a_settings_fix_on_a_missing_settings_file_is_a_command_that_creates_it() {
+        let config = Path::new("/home/me/.ssh/config");
+        let d = diagnostic("/u/settings.json", "", "RMT028");
+        let actions = quick_fixes(
+            config,
+            std::slice::from_ref(&d),
+            &|_| Target::Missing,
+            &plain,
+        );
+        assert_eq!(actions.len(), 1);
+        let CodeActionOrCommand::CodeAction(action) = &actions[0] else {
+            panic!("an action")
+        };
+        assert_eq!(action.edit, None);
+        let command = action.command.as_ref().unwrap();
+        assert_eq!(command.command, CREATE_SETTINGS_COMMAND);
+        let params: SettingsCreateParams =
+            serde_json::from_value(command.arguments.as_ref().unwrap()[0].clone()).unwrap();
+        assert_eq!(params.path, "/u/settings.json");
+        assert_eq!(params.edits.len(), 1);
+        // Computed on a file that existed then: not a creation.
+        let stale = diagnostic("/u/settings.json", TEXT, "RMT028");
+        assert!(quick_fixes(config, &[stale], &|_| Target::Missing, &plain).is_empty());
     }
 }

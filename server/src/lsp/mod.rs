@@ -140,6 +140,9 @@ struct State {
     client_support: versioned::ClientSupport,
     /// Every file each open SSH config's last lint read, by config path.
     ssh_files: BTreeMap<PathBuf, Vec<PathBuf>>,
+    /// Which VS Code the client is and where its user data is, for the
+    /// settings fixes (`initializationOptions`).
+    editor: crate::remote::settings_fix::EditorHint,
 }
 
 impl State {
@@ -444,10 +447,12 @@ impl Backend {
         };
         let read = |p: &std::path::Path| {
             use crate::ssh::config::resolve::ConfigFs;
-            overlay
-                .read(p)
-                .ok()
-                .and_then(|bytes| String::from_utf8(bytes).ok())
+            match overlay.read(p) {
+                Ok(bytes) => String::from_utf8(bytes)
+                    .map_or(health_edits::Target::Unreadable, health_edits::Target::Text),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => health_edits::Target::Missing,
+                Err(_) => health_edits::Target::Unreadable,
+            }
         };
         let build = |p: &std::path::Path, uri: Uri, edits| {
             let version = overlay.version(p);
@@ -484,6 +489,18 @@ fn folders_of(params: &InitializeParams) -> Vec<PathBuf> {
         .or_else(|| params.root_path.as_ref().map(PathBuf::from))
         .into_iter()
         .collect()
+}
+
+/// The editor as `initializationOptions` describe it: `userSettingsDir`
+/// (its `User` directory, absolute) and `appName` (`vscode.env.appName`).
+fn editor_of(options: &Value) -> crate::remote::settings_fix::EditorHint {
+    let text = |key: &str| options.get(key).and_then(Value::as_str);
+    crate::remote::settings_fix::EditorHint {
+        user_dir: text("userSettingsDir")
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute()),
+        product: text("appName").and_then(crate::goenv::vscode::Product::from_app_name),
+    }
 }
 
 /// Trust is granted only by the JSON boolean `true`: omitted, `"false"`, `0`
@@ -523,7 +540,8 @@ impl LanguageServer for Backend {
             state.trusted = trusted;
             state.part = part;
             state.client_support = versioned::ClientSupport::of(&params.capabilities);
-            tracing::info!(folders = ?state.folders, trusted, ?part, "initialize");
+            state.editor = editor_of(&options);
+            tracing::info!(folders = ?state.folders, trusted, ?part, editor = ?state.editor, "initialize");
         }
         self.apply_settings(&settings_json).await;
         let edits_ssh = part.runs(crate::check::Area::Ssh);

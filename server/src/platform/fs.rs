@@ -87,6 +87,25 @@ pub fn create_with_mode(options: &mut OpenOptions, mode: u32) -> &mut OpenOption
     options.mode(mode)
 }
 
+/// A temporary file `builder` makes is created as any new file is: mode
+/// 0666 less the umask (Unix; tempfile's own default is 0600).
+#[cfg(unix)]
+pub fn as_a_new_file<'a, 'b, 'c>(
+    builder: &'c mut tempfile::Builder<'a, 'b>,
+) -> &'c mut tempfile::Builder<'a, 'b> {
+    use std::os::unix::fs::PermissionsExt;
+    builder.permissions(std::fs::Permissions::from_mode(0o666))
+}
+
+/// A temporary file `builder` makes is created as any new file is (Windows:
+/// tempfile's default, which is that).
+#[cfg(windows)]
+pub fn as_a_new_file<'a, 'b, 'c>(
+    builder: &'c mut tempfile::Builder<'a, 'b>,
+) -> &'c mut tempfile::Builder<'a, 'b> {
+    builder
+}
+
 /// Files `options` creates get `mode` (Unix; Windows ignores it).
 #[cfg(windows)]
 pub fn create_with_mode(options: &mut OpenOptions, _mode: u32) -> &mut OpenOptions {

@@ -221,7 +221,7 @@ pub struct HostReport {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connect: Option<super::connect::ConnectFacts>,
     /// About this host (`RMT001`…, each with a page in docs/rules); on the
-    /// wire as `{code, status, message, detail, fix}` ([`wire`]).
+    /// wire as `{code, status, message, detail, fix, fixes}` ([`wire`]).
     #[serde(with = "wire")]
     pub findings: Vec<Finding>,
     pub summary: HostSummary,
@@ -289,7 +289,8 @@ impl FleetReport {
 }
 
 /// The wire shape of a host's findings, as before findings had one model:
-/// a status (`error`, `warning`) instead of a severity, at most one fix, and
+/// a status (`error`, `warning`) instead of a severity, the first fix as
+/// `fix` (what the report's button applies) and every fix as `fixes`, and
 /// no subject (the host report says which host).
 mod wire {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -307,6 +308,10 @@ mod wire {
         detail: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         fix: Option<FixWire>,
+        /// Every fix, the first one included (a reader of `fix` alone
+        /// missed the advice after a settings edit).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        fixes: Vec<FixWire>,
     }
 
     pub fn serialize<S: Serializer>(findings: &[Finding], s: S) -> Result<S::Ok, S::Error> {
@@ -318,6 +323,7 @@ mod wire {
                 message: f.message.clone(),
                 detail: f.detail.clone(),
                 fix: f.fix().map(FixWire::from),
+                fixes: f.fixes.iter().map(FixWire::from).collect(),
             })
             .collect();
         wire.serialize(s)
@@ -340,7 +346,12 @@ mod wire {
                 let mut f =
                     Finding::new(w.code, severity, w.message, Subject::Workspace).with_rule_page();
                 f.detail = w.detail;
-                f.fixes.extend(w.fix.map(Fix::from));
+                // `fixes` when the writer had it; `fix` alone from an older one.
+                if w.fixes.is_empty() {
+                    f.fixes.extend(w.fix.map(Fix::from));
+                } else {
+                    f.fixes.extend(w.fixes.into_iter().map(Fix::from));
+                }
                 f
             })
             .collect())

@@ -169,3 +169,86 @@ pub fn render_sarif(report: &FleetReport, docs_root: Option<&std::path::Path>) -
         properties: None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::{Edit, Finding, Fix, Position, Range, Severity, Subject};
+    use crate::remote::model::{HostSummary, Verdict};
+
+    /// One host whose RMT030 has a settings edit and advice after it.
+    fn fleet_with_two_fixes() -> FleetReport {
+        let settings_edit = Fix::edits(
+            "Set `\"remote.SSH.useFlock\": false` in your VS Code user settings",
+            vec![Edit {
+                path: "/home/me/.config/Code/User/settings.json".into(),
+                range: Range::new(Position::new(0, 1), Position::new(0, 1)),
+                new_text: "\"remote.SSH.useFlock\": false".into(),
+            }],
+        );
+        let finding = Finding::new(
+            "RMT030",
+            Severity::Error,
+            "flock hangs in the home directory",
+            Subject::Host {
+                host: "devbox".into(),
+            },
+        )
+        .with_rule_page()
+        .with_fix(settings_edit)
+        .with_fix(Fix::advice("Move the Go caches to local disk"));
+        let summary = HostSummary {
+            reachable: Verdict::Yes,
+            auth: Verdict::Yes,
+            go_ready: Verdict::Yes,
+            vscode_server_ready: Verdict::No,
+            latency_ms: Some(4),
+            first_problem: Some("RMT030 flock hangs in the home directory".into()),
+        };
+        FleetReport {
+            version: "0.1.0".into(),
+            hosts: vec![HostReport::without_facts(
+                "devbox",
+                vec![finding],
+                summary,
+                Status::Error,
+                7,
+            )],
+            duration_ms: 8,
+        }
+    }
+
+    #[test]
+    fn json_shows_every_fix_of_a_finding_on_its_host_and_in_the_findings() {
+        let json = render_json(&fleet_with_two_fixes());
+        insta::assert_snapshot!("remote_json_every_fix", json);
+        let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let on_host = &doc["hosts"][0]["findings"][0];
+        assert_eq!(on_host["fixes"].as_array().map(Vec::len), Some(2));
+        assert_eq!(on_host["fix"], on_host["fixes"][0], "fix stays the first");
+        assert_eq!(
+            doc["findings"][0]["fixes"].as_array().map(Vec::len),
+            Some(2)
+        );
+    }
+
+    #[test]
+    fn sarif_shows_the_settings_edit_and_the_advice() {
+        let sarif: serde_json::Value =
+            serde_json::from_str(&render_sarif(&fleet_with_two_fixes(), None)).unwrap();
+        let result = &sarif["runs"][0]["results"][0];
+        assert_eq!(result["fixes"].as_array().map(Vec::len), Some(1));
+        assert_eq!(
+            result["properties"]["fixes"][0]["title"],
+            "Move the Go caches to local disk"
+        );
+    }
+
+    #[test]
+    fn a_fleet_read_back_keeps_every_fix() {
+        let fleet = fleet_with_two_fixes();
+        let read: FleetReport =
+            serde_json::from_str(&serde_json::to_string(&fleet).unwrap()).unwrap();
+        assert_eq!(read.findings()[0].fixes, fleet.findings()[0].fixes);
+    }
+}

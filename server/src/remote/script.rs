@@ -356,10 +356,48 @@ done
 lp_read
 one login_path "$login_path"
 one login_go "$login_go"
+for d in /var/tmp /tmp; do
+  [ -d "$d" ] || continue
+  o=absent; m=$d/$u
+  if [ -L "$m" ]; then o=other; elif [ -e "$m" ]; then if [ -d "$m" ] && [ -O "$m" ]; then o=mine; else o=other; fi; fi
+  one local_dir "$(fst "$d")|$(canexec "$d")|$o|$d"
+done
+c1=$(sed -n 's/^[0-9]*:\([^:]*,\)\{0,1\}memory\(,[^:]*\)\{0,1\}://p' /proc/self/cgroup | head -n 1); l1=""; n=0
+while [ -n "$c1" ] && [ "$n" -lt 16 ]; do
+  v=$(cat "/sys/fs/cgroup/memory${c1%/}/memory.limit_in_bytes")
+  case $v in ''|*[!0-9]*) ;; *) if [ -z "$l1" ] || [ "$v" -lt "$l1" ]; then l1=$v; fi ;; esac
+  [ "$c1" != / ] || break
+  c1=${c1%/*}; [ -n "$c1" ] || c1=/; n=$((n+1))
+done
+one cgroup_v1_session_memory_limit "$l1"
+for k in home vscode gomodcache gocache; do
+  case $k in home) d=$HOME ;; vscode) d=$HOME/.vscode-server ;; gomodcache) d=$gmc ;; *) d=$gc ;; esac
+  [ -n "$d" ] && [ -d "$d" ] || continue
+  p=$(cd "$d" && pwd -P) || continue
+  one "mnt_$k" "$(awk -v p="$p" '{ m=$5; gsub(/\\040/, " ", m); for (i = 7; i <= NF && $i != "-"; i++) ; if ((p == m || index(p, m "/") == 1 || m == "/") && length(m) >= l) { l = length(m); t = $(i+1) } } END { print t }' /proc/self/mountinfo)"
+done
 wait
 echo __gord_end=1
 "#
 );
+
+/// `FSTYPE|EXEC|OWN|PATH` (a `local_dir=` line); None without an absolute path.
+fn local_dir(raw: &str) -> Option<LocalDir> {
+    let mut parts = raw.trim_end().splitn(4, '|');
+    let fs_type = parts.next()?;
+    let exec = ExecProbe::parse(parts.next()?.trim());
+    let own_dir = match parts.next()?.trim() {
+        own @ ("absent" | "mine") => own,
+        _ => "other",
+    };
+    let path = parts.next()?;
+    path.starts_with('/').then(|| LocalDir {
+        path: cut(path, 256).to_string(),
+        fs_type: cut(fs_type.trim(), 64).to_string(),
+        exec,
+        own_dir: own_dir.to_string(),
+    })
+}
 
 /// Whether a directory lets a program run from it (a real attempt, so
 /// `noexec` mounts, ACLs and read-only file systems all show).
@@ -442,6 +480,22 @@ pub struct FileSystem {
     pub what: String,
     /// As `stat -f -c %T` names it: `ext2/ext3`, `nfs`, `cifs`, `fuseblk`.
     pub fs_type: String,
+}
+
+/// A directory the VS Code server could be installed in instead of the
+/// home (`remote.SSH.serverInstallPath`): /var/tmp or /tmp, its file
+/// system and whether a program runs from it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LocalDir {
+    pub path: String,
+    /// As `stat -f -c %T` names it; empty when not told.
+    pub fs_type: String,
+    pub exec: ExecProbe,
+    /// `PATH/USER`, the directory the server would get: `absent`, `mine`
+    /// (a directory of this user), `other` (anything else: a link, another
+    /// user's, a file), as the script found it.
+    pub own_dir: String,
 }
 
 /// A Remote-SSH install lock, `vscode-remote-lock.USER.COMMIT`, in
@@ -604,6 +658,9 @@ pub struct RemoteFacts {
     /// that exist.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub file_systems: Vec<FileSystem>,
+    /// /var/tmp and /tmp, where they exist: where the server could go.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub local_dirs: Vec<LocalDir>,
     /// /tmp, then `$TMPDIR` and `GOTMPDIR` when set.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub temp_dirs: Vec<TempDir>,
@@ -667,6 +724,44 @@ pub const MAX_RC_LINES: usize = 120;
 
 /// A cgroup v1 limit at or above this (2^60 bytes) means "no limit".
 const CGROUP_V1_UNLIMITED: u64 = 1 << 60;
+
+/// What an `fs_*` or `mnt_*` key is about.
+fn fs_what(key: &str) -> &'static str {
+    match key.split_once('_').map_or(key, |(_, k)| k) {
+        "home" => "the home directory",
+        "vscode" => "~/.vscode-server",
+        "gomodcache" => "GOMODCACHE",
+        _ => "GOCACHE",
+    }
+}
+
+/// The mount's own type (`/proc/self/mountinfo`: `fuse.sshfs`, `nfs4`)
+/// where `stat -f` told less: `stat -f -c %T` names every FUSE file system
+/// `fuseblk` (sshfs among them), and says nothing where it is missing.
+fn refine_fs_type(file_systems: &mut Vec<FileSystem>, what: &str, mount_type: &str) {
+    let mount_type = cut(mount_type.trim(), 64);
+    if mount_type.is_empty() {
+        return;
+    }
+    match file_systems.iter_mut().find(|f| f.what == what) {
+        Some(f) if matches!(f.fs_type.as_str(), "fuseblk" | "fuse") => {
+            f.fs_type = mount_type.to_string();
+        }
+        Some(_) => {}
+        None => file_systems.push(FileSystem {
+            what: what.to_string(),
+            fs_type: mount_type.to_string(),
+        }),
+    }
+}
+
+/// A cgroup v1 `memory.limit_in_bytes`; None for "no limit" or no number.
+fn cgroup_v1_limit(raw: &str) -> Option<u64> {
+    raw.trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|b| *b < CGROUP_V1_UNLIMITED)
+}
 
 /// Cuts `text` to at most `max` bytes, on a character boundary.
 fn cut(text: &str, max: usize) -> &str {
@@ -751,7 +846,7 @@ pub fn parse_facts(output: &str) -> RemoteFacts {
         .collect();
     let mut seen_tool = [false; 3];
     let (mut startup_bytes, mut startup_text) = (0_usize, String::new());
-    let (mut cgroup_v2, mut cgroup_v1) = (None, None);
+    let (mut cgroup_v2, mut cgroup_v1, mut cgroup_v1_session) = (None, None, None);
     let mut temp = [
         TempDir::named("/tmp", Some("/tmp")),
         TempDir::named("TMPDIR", None),
@@ -825,12 +920,7 @@ pub fn parse_facts(output: &str) -> RemoteFacts {
             "inotify_instances" => facts.inotify_instances = raw.trim().parse().ok(),
             "fs_home" | "fs_vscode" | "fs_gomodcache" | "fs_gocache" => {
                 if let Some(fs_type) = value {
-                    let what = match key {
-                        "fs_home" => "the home directory",
-                        "fs_vscode" => "~/.vscode-server",
-                        "fs_gomodcache" => "GOMODCACHE",
-                        _ => "GOCACHE",
-                    };
+                    let what = fs_what(key);
                     facts.file_systems.retain(|f| f.what != what);
                     facts.file_systems.push(FileSystem {
                         what: what.to_string(),
@@ -838,7 +928,17 @@ pub fn parse_facts(output: &str) -> RemoteFacts {
                     });
                 }
             }
+            "mnt_home" | "mnt_vscode" | "mnt_gomodcache" | "mnt_gocache" => {
+                if let Some(mount_type) = value {
+                    refine_fs_type(&mut facts.file_systems, fs_what(key), &mount_type);
+                }
+            }
             "now" => facts.now_unix = raw.trim().parse().ok(),
+            "local_dir" => {
+                if facts.local_dirs.len() < 2 {
+                    facts.local_dirs.extend(local_dir(raw));
+                }
+            }
             "server" => {
                 if facts.server_builds.len() < MAX_SERVER_BUILDS {
                     facts.server_builds.extend(server_build(raw));
@@ -881,13 +981,8 @@ pub fn parse_facts(output: &str) -> RemoteFacts {
             }
             "nproc" => facts.cpus = raw.trim().parse().ok().filter(|n| *n > 0),
             "cgroup_memory_max" => cgroup_v2 = raw.trim().parse::<u64>().ok(),
-            "cgroup_v1_memory_limit" => {
-                cgroup_v1 = raw
-                    .trim()
-                    .parse::<u64>()
-                    .ok()
-                    .filter(|b| *b < CGROUP_V1_UNLIMITED)
-            }
+            "cgroup_v1_memory_limit" => cgroup_v1 = cgroup_v1_limit(raw),
+            "cgroup_v1_session_memory_limit" => cgroup_v1_session = cgroup_v1_limit(raw),
             _ if temp_key(key).is_some() => {
                 if let Some((field, index)) = temp_key(key) {
                     let dir = &mut temp[index];
@@ -933,10 +1028,10 @@ pub fn parse_facts(output: &str) -> RemoteFacts {
         .into_iter()
         .filter(|d| !d.path.is_empty() && (d.usable.is_some() || d.free_kib.is_some()))
         .collect();
-    facts.cgroup_memory_max = match (cgroup_v2, cgroup_v1) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    };
+    facts.cgroup_memory_max = [cgroup_v2, cgroup_v1, cgroup_v1_session]
+        .into_iter()
+        .flatten()
+        .min();
     if inside && !startup_text.trim().is_empty() {
         facts.startup_output = Some(StartupOutput {
             bytes: startup_bytes,
@@ -1216,6 +1311,27 @@ nproc=1\ncgroup_memory_max=1073741824\ncgroup_v1_memory_limit=922337203685477171
         let v1 =
             parse_facts("__gord_begin=1\ncgroup_memory_max=\ncgroup_v1_memory_limit=536870912\n");
         assert_eq!(v1.cgroup_memory_max, Some(536870912));
+        // sshfs is `fuseblk` to `stat -f`; the mount table says which FUSE.
+        let sshfs = parse_facts(
+            "__gord_begin=1\nfs_home=fuseblk\nfs_vscode=ext2/ext3\nmnt_home=fuse.sshfs\nmnt_vscode=ext4\nmnt_gocache=nfs4\n",
+        );
+        assert_eq!(
+            sshfs
+                .file_systems
+                .iter()
+                .map(|f| format!("{} {}", f.what, f.fs_type))
+                .collect::<Vec<_>>(),
+            [
+                "the home directory fuse.sshfs",
+                "~/.vscode-server ext2/ext3",
+                "GOCACHE nfs4"
+            ]
+        );
+        // The session's own v1 memory cgroup (or an ancestor's) is lower.
+        let session = parse_facts(
+            "__gord_begin=1\ncgroup_v1_memory_limit=9223372036854771712\ncgroup_v1_session_memory_limit=268435456\n",
+        );
+        assert_eq!(session.cgroup_memory_max, Some(268435456));
         let many: String = (0..500)
             .map(|i| format!("rcline=.bashrc:{i}:exec zsh\n"))
             .collect();

@@ -16,13 +16,14 @@ use std::path::{Path, PathBuf};
 use super::egress;
 use super::model::FleetReport;
 use super::rules::{
-    FLOCK_ELSEWHERE, GO_CACHES_LOCAL, LOCKFILES_IN_TMP, SERVER_INSTALL_PATH, USE_FLOCK,
+    is_network_fs, FLOCK_ELSEWHERE, GO_CACHES_LOCAL, LOCKFILES_IN_TMP, SERVER_INSTALL_PATH,
+    USE_FLOCK,
 };
-use super::script::RemoteFacts;
+use super::script::{ExecProbe, RemoteFacts};
 use crate::finding::{Finding, Fix};
 use crate::goenv::vscode::document::NotSettings;
 use crate::goenv::vscode::set::{self, Change};
-use crate::goenv::vscode::{settings_paths, Scope};
+use crate::goenv::vscode::{probe_user_dir, product_user_dir, Product, UserDataOs};
 use crate::lint::text_hash;
 
 /// The rules whose fixes include settings.
@@ -38,15 +39,55 @@ pub struct UserSettings {
     pub text: Option<String>,
 }
 
+/// What the editor said about itself in `initializationOptions`: its
+/// `User` directory (from its global storage) and its name
+/// (`vscode.env.appName`). Empty for the CLI, which probes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EditorHint {
+    pub user_dir: Option<PathBuf>,
+    pub product: Option<Product>,
+}
+
+/// The `User` directory whose settings.json the fixes edit: the editor's
+/// own when it said (an absolute directory), else its product's, else the
+/// first product's that exists ([`probe_user_dir`]).
+pub fn user_settings_dir(
+    os: UserDataOs,
+    home: Option<&Path>,
+    xdg_config_home: Option<&Path>,
+    appdata: Option<&Path>,
+    hint: &EditorHint,
+    exists: &dyn Fn(&Path) -> bool,
+) -> Option<PathBuf> {
+    if let Some(dir) = hint.user_dir.as_ref().filter(|d| d.is_absolute()) {
+        return Some(dir.clone());
+    }
+    match hint.product {
+        Some(product) => product_user_dir(os, product, home, xdg_config_home, appdata),
+        None => probe_user_dir(os, home, xdg_config_home, appdata, exists),
+    }
+}
+
 impl UserSettings {
-    /// The user settings file for `home` and `XDG_CONFIG_HOME`, read
-    /// through the bounded reader. None without a home, or when the file
-    /// exists but cannot be read (too big, not UTF-8, a FIFO...): no edit
-    /// is offered then.
-    pub fn read(home: Option<&Path>, xdg_config_home: Option<&Path>) -> Option<UserSettings> {
-        let (_, path) = settings_paths(home, xdg_config_home, None)
-            .into_iter()
-            .find(|(scope, _)| *scope == Scope::User)?;
+    /// The user settings file of the editor `hint` names (else probed) for
+    /// `home`, `XDG_CONFIG_HOME` and `APPDATA`, read through the bounded
+    /// reader. None without a home, or when the file exists but cannot be
+    /// read (too big, not UTF-8, a FIFO...): no edit is offered then.
+    pub fn read(
+        home: Option<&Path>,
+        xdg_config_home: Option<&Path>,
+        appdata: Option<&Path>,
+        hint: &EditorHint,
+    ) -> Option<UserSettings> {
+        let dir = user_settings_dir(
+            UserDataOs::current(),
+            home,
+            xdg_config_home,
+            appdata,
+            hint,
+            &|p| p.is_dir(),
+        )?;
+        let path = dir.join("settings.json");
         match crate::fsread::read_to_string(&path, crate::fsread::Kind::Settings) {
             Ok(text) => Some(UserSettings {
                 path,
@@ -61,14 +102,15 @@ impl UserSettings {
     }
 
     /// [`UserSettings::read`] for this process's HOME (as VS Code takes
-    /// it: the variable, else the account's) and XDG_CONFIG_HOME.
-    pub fn of_process() -> Option<UserSettings> {
+    /// it: the variable, else the account's), XDG_CONFIG_HOME and APPDATA.
+    pub fn of_process(hint: &EditorHint) -> Option<UserSettings> {
         let home = std::env::var_os("HOME")
             .filter(|h| !h.is_empty())
             .map(PathBuf::from)
             .or_else(|| Some(crate::platform::user::current().home));
         let xdg = std::env::var_os("XDG_CONFIG_HOME").map(PathBuf::from);
-        UserSettings::read(home.as_deref(), xdg.as_deref())
+        let appdata = std::env::var_os("APPDATA").map(PathBuf::from);
+        UserSettings::read(home.as_deref(), xdg.as_deref(), appdata.as_deref(), hint)
     }
 
     fn text(&self) -> &str {
@@ -91,11 +133,19 @@ pub fn remedy(code: &str, host: &str, r: &RemoteFacts) -> Remedy {
     let locks = Change::set(LOCKFILES_IN_TMP, true);
     let no_flock = Change::set(USE_FLOCK, false);
     match code {
-        "RMT028" => Remedy {
-            changes: vec![locks],
-            rest: Some(egress::capitalize(&format!(
-                "if locks still hang, also set `\"{USE_FLOCK}\": false`, or `{SERVER_INSTALL_PATH}` to a local disk; {GO_CACHES_LOCAL}"
-            ))),
+        "RMT028" => match local_install_dir(r) {
+            Some(dir) => Remedy {
+                changes: vec![locks, Change::entry(SERVER_INSTALL_PATH, host, dir.as_str())],
+                rest: Some(egress::capitalize(&format!(
+                    "make {dir} yours before the next connection, so no one else can: `ssh {host} mkdir -m 700 {dir}`; the server is installed afresh in {dir}/.vscode-server then; if locks still hang, also set `\"{USE_FLOCK}\": false`; {GO_CACHES_LOCAL}"
+                ))),
+            },
+            None => Remedy {
+                changes: vec![locks],
+                rest: Some(egress::capitalize(&format!(
+                    "if locks still hang, also set `\"{USE_FLOCK}\": false`, or `{SERVER_INSTALL_PATH}` to a local disk; {GO_CACHES_LOCAL}"
+                ))),
+            },
         },
         "RMT029" => Remedy {
             changes: if flock_fails {
@@ -135,6 +185,33 @@ pub fn remedy(code: &str, host: &str, r: &RemoteFacts) -> Remedy {
         }
         _ => Remedy::default(),
     }
+}
+
+/// Where the VS Code server of a host can go when its directory
+/// (`~/.vscode-server`, else the home) is on a network file system: the
+/// first of /var/tmp and /tmp on a local file system that runs programs,
+/// as `DIR/USER` when that is missing or a directory of the user's own
+/// (never one another user made). Remote-SSH's `serverInstallPath` puts
+/// `.vscode-server` inside it. None otherwise.
+pub fn local_install_dir(r: &RemoteFacts) -> Option<String> {
+    let of = |what: &str| r.file_systems.iter().find(|f| f.what == what);
+    let server_fs = of("~/.vscode-server").or_else(|| of("the home directory"))?;
+    if !is_network_fs(&server_fs.fs_type) {
+        return None;
+    }
+    let user = r
+        .user
+        .as_deref()
+        .filter(|u| !u.is_empty() && !u.contains(['/', '\\']) && *u != "." && *u != "..")?;
+    r.local_dirs
+        .iter()
+        .find(|d| {
+            d.exec == ExecProbe::Yes
+                && !d.fs_type.is_empty()
+                && !is_network_fs(&d.fs_type)
+                && d.own_dir != "other"
+        })
+        .map(|d| format!("{}/{user}", d.path.trim_end_matches('/')))
 }
 
 /// The fix that sets `changes` in `settings`; None when the file has them
@@ -259,6 +336,50 @@ pub fn write(
         ),
         None => crate::edit::create_file_atomically(&plan.path, plan.new.as_bytes()),
     }
+}
+
+/// Why the editor's fix that creates the user settings file wrote nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum CreateError {
+    #[error("no VS Code user settings file to create here (no home directory, or the file cannot be read)")]
+    NoSettings,
+    #[error("{} is not the VS Code user settings file gord edits ({})", .asked.display(), .ours.display())]
+    NotUserSettings { asked: PathBuf, ours: PathBuf },
+    #[error("{} exists now; nothing was written (ask for the fix again)", .0.display())]
+    Exists(PathBuf),
+    #[error("the new settings would not be read by VS Code ({0}); nothing was written")]
+    NotSettings(#[from] NotSettings),
+    #[error(transparent)]
+    Edit(#[from] crate::edit::EditError),
+}
+
+/// The editor's settings fix on a user settings file that does not exist
+/// yet: `edits` (computed on the empty text) applied to nothing, written as
+/// a new file at `asked` ([`crate::edit::create_file_atomically`]: parent
+/// directories made, atomic, never over a file that appeared meanwhile).
+/// `settings` is the user settings file as read now; `asked` (it comes back
+/// from the client) must be that file, and it must still be missing.
+pub fn create(
+    settings: Option<&UserSettings>,
+    asked: &Path,
+    edits: &[(crate::finding::Range, String)],
+) -> Result<crate::edit::WriteOutcome, CreateError> {
+    let settings = settings.ok_or(CreateError::NoSettings)?;
+    if settings.path != asked {
+        return Err(CreateError::NotUserSettings {
+            asked: asked.to_path_buf(),
+            ours: settings.path.clone(),
+        });
+    }
+    if settings.text.is_some() {
+        return Err(CreateError::Exists(settings.path.clone()));
+    }
+    let new = crate::edit::apply_edits("", edits)?;
+    crate::goenv::vscode::document::Document::parse(&new)?;
+    crate::edit::create_file_atomically(&settings.path, new.as_bytes()).map_err(|e| match e {
+        crate::edit::EditError::ChangedOnDisk { path } => CreateError::Exists(path),
+        e => CreateError::Edit(e),
+    })
 }
 
 #[cfg(test)]
@@ -487,6 +608,198 @@ egress=marketplace|curl|56|000|403|curl: (56) CONNECT tunnel failed, response 40
         let done = settings(Some(&plan.new));
         assert_eq!(plan_again(&fleet, &done), None);
         assert!(super::plan(&fleet, &settings(Some("[]"))).is_err());
+    }
+
+    #[test]
+    fn the_editor_creates_a_missing_user_settings_file_from_the_fix_and_nothing_else() {
+        let home = tempfile::tempdir().unwrap();
+        let path = home.path().join(".config/Code/User/settings.json");
+        let missing = UserSettings {
+            path: path.clone(),
+            text: None,
+        };
+        let fix = settings_fix(&missing, &[Change::set(LOCKFILES_IN_TMP, true)]).unwrap();
+        let edits: Vec<_> = fix
+            .edits
+            .iter()
+            .map(|e| (e.range, e.new_text.clone()))
+            .collect();
+        // Another file, or JSON VS Code would not read: refused.
+        let other = home.path().join(".bashrc");
+        assert!(matches!(
+            create(Some(&missing), &other, &edits),
+            Err(CreateError::NotUserSettings { .. })
+        ));
+        let junk = [(crate::finding::Range::default(), "[1]".to_string())];
+        assert!(matches!(
+            create(Some(&missing), &path, &junk),
+            Err(CreateError::NotSettings(_))
+        ));
+        assert!(matches!(
+            create(None, &path, &edits),
+            Err(CreateError::NoSettings)
+        ));
+        assert!(!path.exists() && !other.exists());
+
+        create(Some(&missing), &path, &edits).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "{\n    \"remote.SSH.lockfilesInTmp\": true\n}\n"
+        );
+        // Read before it appeared: never written over.
+        assert!(matches!(
+            create(Some(&missing), &path, &edits),
+            Err(CreateError::Exists(_))
+        ));
+        let now = UserSettings {
+            path: path.clone(),
+            text: Some(String::from("{}")),
+        };
+        assert!(matches!(
+            create(Some(&now), &path, &edits),
+            Err(CreateError::Exists(_))
+        ));
+    }
+
+    /// A host whose home is on NFS, with /var/tmp and /tmp as the script
+    /// reported them (`local_dir=` lines).
+    fn home_on_nfs(local_dirs: &str) -> RemoteFacts {
+        let mut text = String::from("__gord_begin=1\nuser=dev\nfs_home=nfs\n");
+        for line in local_dirs.lines() {
+            text.push_str(&format!("local_dir={line}\n"));
+        }
+        text.push_str("__gord_end=1\n");
+        crate::remote::script::parse_facts(&text)
+    }
+
+    #[test]
+    fn a_home_on_nfs_gets_the_server_installed_on_a_local_disk_for_that_host() {
+        let text = "{\n    \"remote.SSH.serverInstallPath\": {\"other\": \"/data\"}\n}\n";
+        let facts = home_on_nfs("ext2/ext3|yes|absent|/var/tmp\ntmpfs|no|absent|/tmp");
+        let mut found = vec![finding("RMT028", vec![Fix::advice("In your local ...")])];
+        attach(
+            &mut found,
+            "devbox",
+            Some(&facts),
+            Some(&settings(Some(text))),
+        );
+        let fixes = &found[0].fixes;
+        assert_eq!(fixes.len(), 2, "{fixes:#?}");
+        assert_eq!(
+            applied(text, &fixes[0]),
+            "{\n    \"remote.SSH.serverInstallPath\": {\"other\": \"/data\", \"devbox\": \"/var/tmp/dev\"},\n    \"remote.SSH.lockfilesInTmp\": true\n}\n"
+        );
+        assert!(
+            fixes[1].title.contains("/var/tmp/dev/.vscode-server"),
+            "{fixes:#?}"
+        );
+    }
+
+    #[test]
+    fn the_fleet_plan_gives_each_host_on_nfs_its_own_install_path() {
+        use crate::remote::model::{HostReport, HostSummary, Verdict};
+        let summary = HostSummary {
+            reachable: Verdict::Yes,
+            auth: Verdict::Yes,
+            go_ready: Verdict::Unknown,
+            vscode_server_ready: Verdict::Unknown,
+            latency_ms: None,
+            first_problem: None,
+        };
+        let host = |name: &str| {
+            let mut report = HostReport::without_facts(
+                name,
+                vec![finding("RMT028", Vec::new())],
+                summary.clone(),
+                crate::check::Status::Warning,
+                1,
+            );
+            report.remote = Some(home_on_nfs("xfs|yes|absent|/var/tmp"));
+            report
+        };
+        let fleet = FleetReport {
+            version: "0".into(),
+            hosts: vec![host("a"), host("b")],
+            duration_ms: 1,
+        };
+        let plan = plan(&fleet, &settings(None)).unwrap().expect("a change");
+        assert_eq!(
+            plan.new,
+            "{\n    \"remote.SSH.lockfilesInTmp\": true,\n    \"remote.SSH.serverInstallPath\": { \"a\": \"/var/tmp/dev\", \"b\": \"/var/tmp/dev\" }\n}\n"
+        );
+        assert_eq!(
+            plan.applied,
+            [
+                "\"remote.SSH.lockfilesInTmp\": true (for a, b)",
+                "\"remote.SSH.serverInstallPath\": { \"a\": \"/var/tmp/dev\" } (for a)",
+                "\"remote.SSH.serverInstallPath\": { \"b\": \"/var/tmp/dev\" } (for b)"
+            ]
+        );
+    }
+
+    #[test]
+    fn no_install_path_without_a_local_directory_that_runs_programs_and_is_safe() {
+        let none = |lines: &str| local_install_dir(&home_on_nfs(lines));
+        // noexec /tmp only; /var/tmp on NFS too; /var/tmp/dev made by someone else.
+        assert_eq!(none("tmpfs|no|absent|/tmp"), None);
+        assert_eq!(none("nfs|yes|absent|/var/tmp"), None);
+        assert_eq!(none("ext2/ext3|yes|other|/var/tmp"), None);
+        // The next candidate, or the user's own directory, is fine.
+        assert_eq!(
+            none("ext2/ext3|yes|other|/var/tmp\ntmpfs|yes|absent|/tmp").as_deref(),
+            Some("/tmp/dev")
+        );
+        assert_eq!(
+            none("xfs|yes|mine|/var/tmp").as_deref(),
+            Some("/var/tmp/dev")
+        );
+        // A server directory on local disk needs no move, whatever the home.
+        let mut local_server = home_on_nfs("xfs|yes|absent|/var/tmp");
+        local_server
+            .file_systems
+            .push(crate::remote::script::FileSystem {
+                what: "~/.vscode-server".into(),
+                fs_type: "ext2/ext3".into(),
+            });
+        assert_eq!(local_install_dir(&local_server), None);
+        // And the remedy keeps the plain advice then.
+        let r = remedy("RMT028", "h", &home_on_nfs("tmpfs|no|absent|/tmp"));
+        assert_eq!(r.changes, vec![Change::set(LOCKFILES_IN_TMP, true)]);
+    }
+
+    #[test]
+    fn the_settings_edited_are_the_editors_it_names_else_a_probes() {
+        let home = Some(Path::new("/home/me"));
+        let dir = |hint: &EditorHint, present: &[&str]| {
+            let present: Vec<PathBuf> = present.iter().map(PathBuf::from).collect();
+            user_settings_dir(UserDataOs::Linux, home, None, None, hint, &|p| {
+                present.iter().any(|q| q == p)
+            })
+        };
+        let insiders = "/home/me/.config/Code - Insiders/User";
+        // The editor's own directory (a portable install, --user-data-dir).
+        let own = EditorHint {
+            user_dir: Some(PathBuf::from("/opt/vscode/data/user-data/User")),
+            product: Some(Product::Code),
+        };
+        assert_eq!(
+            dir(&own, &[insiders]),
+            Some(PathBuf::from("/opt/vscode/data/user-data/User"))
+        );
+        // Its name only: that product's, even when another's exists.
+        let named = EditorHint {
+            user_dir: Some(PathBuf::from("relative/User")),
+            product: Some(Product::VsCodium),
+        };
+        assert_eq!(
+            dir(&named, &[insiders]),
+            Some(PathBuf::from("/home/me/.config/VSCodium/User"))
+        );
+        // Nothing said (the CLI): the first that exists.
+        assert_eq!(
+            dir(&EditorHint::default(), &[insiders]),
+            Some(PathBuf::from(insiders))
+        );
     }
 
     fn plan_again(fleet: &FleetReport, s: &UserSettings) -> Option<SettingsPlan> {

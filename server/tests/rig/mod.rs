@@ -135,6 +135,8 @@ pub struct Rig {
     relays: Vec<Relay>,
     /// Other servers the rig started (the TLS server).
     children: Vec<Child>,
+    /// Memory cgroups made for [`Rig::memory_limited_host`], removed on drop.
+    cgroups: Vec<PathBuf>,
     /// What `gord remote check` gets as `GORD_TEST_EGRESS_TARGETS` (empty:
     /// no fixed targets, so no request leaves loopback) and
     /// `GORD_TEST_EGRESS_CACERT`.
@@ -200,6 +202,7 @@ impl Rig {
             holes: Vec::new(),
             relays: Vec::new(),
             children: Vec::new(),
+            cgroups: Vec::new(),
             egress_targets: String::new(),
             egress_cacert: None,
         }
@@ -215,16 +218,21 @@ impl Rig {
     /// shim, first on the user's non-login PATH, failing the way
     /// util-linux's does on such a mount (ENOLCK's text). Needs root.
     pub fn flock_failing_host(&mut self, alias: &str, user: &str) -> PathBuf {
-        let home = self.login_user(
+        self.shim_host(
+            alias,
             user,
-            "/bin/bash",
-            &[(
-                "flock",
-                "#!/bin/sh\necho \"flock: $2: No locks available\" >&2\nexit 1\n",
-            )],
-        );
+            "flock",
+            "#!/bin/sh\necho \"flock: $2: No locks available\" >&2\nexit 1\n",
+        )
+    }
+
+    /// A host `alias` whose login user `user` (its home, with an empty
+    /// `.vscode-server`, returned) has the script `text` as `program`, first
+    /// on its non-login PATH. Needs root.
+    fn shim_host(&mut self, alias: &str, user: &str, program: &str, text: &str) -> PathBuf {
+        let home = self.login_user(user, "/bin/bash", &[(program, text)]);
         std::fs::create_dir_all(home.join(".vscode-server")).unwrap();
-        run("chmod", &["755", home.join("flock").to_str().unwrap()]);
+        run("chmod", &["755", home.join(program).to_str().unwrap()]);
         run("chown", &["-R", user, home.to_str().unwrap()]);
         let path_env = format!(
             "SetEnv PATH={}:/usr/local/go/bin:/usr/local/bin:/usr/bin:/bin",
@@ -235,6 +243,45 @@ impl Rig {
         let identity = format!("IdentityFile {}", self.client_key.display());
         self.host(alias, port, &[&format!("User {user}"), &identity]);
         home
+    }
+
+    /// A host `alias` whose login user `user` (its home returned) has its
+    /// home on NFS as the script sees it. The machine the tests run on has
+    /// no NFS client (no `nfs` in /proc/filesystems, no modprobe) and a FUSE
+    /// mount reads as `fuseblk`, not as a network file system, so this is a
+    /// fault shim like [`Rig::flock_failing_host`]'s: a `stat` first on the
+    /// user's non-login PATH that names the home and what is in it `nfs`
+    /// for `stat -f -c %T` and runs the real one otherwise. Needs root.
+    pub fn nfs_home_host(&mut self, alias: &str, user: &str) -> PathBuf {
+        self.shim_host(
+            alias,
+            user,
+            "stat",
+            "#!/bin/sh\nif [ \"$1 $2 $3\" = \"-f -c %T\" ]; then\n  case $4 in \"$HOME\"|\"$HOME\"/*) echo nfs; exit 0 ;; esac\nfi\nexec /usr/bin/stat \"$@\"\n",
+        )
+    }
+
+    /// A host `alias` (root, the rig's key) whose sshd, and so every session
+    /// it forks, runs in a memory cgroup of its own limited to `limit`
+    /// bytes: cgroup v2 `memory.max` where /sys/fs/cgroup is the unified
+    /// hierarchy with the memory controller, else a cgroup v1 child's
+    /// `memory.limit_in_bytes`. Returns which it made (`"v2"`, `"v1"`), or
+    /// None when this machine lets it make neither (then no host is added).
+    pub fn memory_limited_host(&mut self, alias: &str, limit: u64) -> Option<&'static str> {
+        let name = format!("gord-rig-{}-{alias}", std::process::id());
+        let made = make_memory_cgroup(&name, limit)?;
+        self.cgroups.push(made.0.clone());
+        let port = self.start_sshd(
+            alias,
+            &["SetEnv PATH=/usr/local/go/bin:/usr/local/bin:/usr/bin:/bin"],
+        );
+        let pid = self.sshds.last().map(|s| s.child.id())?;
+        std::fs::write(made.0.join("cgroup.procs"), pid.to_string()).ok()?;
+        self.trust_sshd(port);
+        let base = self.root_with_key();
+        let lines: Vec<&str> = base.iter().map(String::as_str).collect();
+        self.host(alias, port, &lines);
+        Some(made.1)
     }
 
     /// The VS Code user settings.json gord's runs read and `--fix` edits.
@@ -637,14 +684,44 @@ impl Drop for Rig {
             let _ = child.kill();
             let _ = child.wait();
         }
-        if std::thread::panicking() {
-            return;
+        if !std::thread::panicking() {
+            // ssh ControlPersist masters end when their sshd goes; give them a moment.
+            wait::until_empty(Duration::from_secs(5), "processes outlived the rig", || {
+                processes_mentioning(&dir)
+            });
         }
-        // ssh ControlPersist masters end when their sshd goes; give them a moment.
-        wait::until_empty(Duration::from_secs(5), "processes outlived the rig", || {
-            processes_mentioning(&dir)
-        });
+        // A cgroup goes once its last process has.
+        for cgroup in &self.cgroups {
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while std::fs::remove_dir(cgroup).is_err() && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
     }
+}
+
+/// Makes the memory cgroup `name` limited to `limit` bytes: its directory
+/// and `"v2"` or `"v1"`; None when neither hierarchy takes it.
+fn make_memory_cgroup(name: &str, limit: u64) -> Option<(PathBuf, &'static str)> {
+    let v2 = Path::new("/sys/fs/cgroup");
+    let controllers = std::fs::read_to_string(v2.join("cgroup.controllers")).unwrap_or_default();
+    if controllers.split_whitespace().any(|c| c == "memory") {
+        let _ = std::fs::write(v2.join("cgroup.subtree_control"), "+memory");
+        let dir = v2.join(name);
+        if std::fs::create_dir(&dir).is_ok() {
+            if std::fs::write(dir.join("memory.max"), limit.to_string()).is_ok() {
+                return Some((dir, "v2"));
+            }
+            let _ = std::fs::remove_dir(&dir);
+        }
+    }
+    let dir = Path::new("/sys/fs/cgroup/memory").join(name);
+    std::fs::create_dir(&dir).ok()?;
+    if std::fs::write(dir.join("memory.limit_in_bytes"), limit.to_string()).is_err() {
+        let _ = std::fs::remove_dir(&dir);
+        return None;
+    }
+    Some((dir, "v1"))
 }
 
 /// The findings' codes of host `index` in a JSON report.

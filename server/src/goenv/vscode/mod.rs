@@ -100,12 +100,68 @@ impl UserDataOs {
     }
 }
 
+/// A build of VS Code, each with user data of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Product {
+    Code,
+    Insiders,
+    VsCodium,
+    VsCodiumInsiders,
+    CodeOss,
+}
+
+impl Product {
+    /// In the order a probe prefers them (the stable release first).
+    pub const ALL: [Product; 5] = [
+        Product::Code,
+        Product::Insiders,
+        Product::VsCodium,
+        Product::VsCodiumInsiders,
+        Product::CodeOss,
+    ];
+
+    /// Its user-data directory's name under the system's application data
+    /// (its product.json's `nameShort`).
+    pub fn data_dir_name(self) -> &'static str {
+        match self {
+            Product::Code => "Code",
+            Product::Insiders => "Code - Insiders",
+            Product::VsCodium => "VSCodium",
+            Product::VsCodiumInsiders => "VSCodium - Insiders",
+            Product::CodeOss => "Code - OSS",
+        }
+    }
+
+    /// The product `vscode.env.appName` (product.json's `nameLong`) names.
+    pub fn from_app_name(name: &str) -> Option<Product> {
+        match name.trim() {
+            "Visual Studio Code" => Some(Product::Code),
+            "Visual Studio Code - Insiders" => Some(Product::Insiders),
+            "VSCodium" => Some(Product::VsCodium),
+            "VSCodium - Insiders" => Some(Product::VsCodiumInsiders),
+            "Code - OSS" => Some(Product::CodeOss),
+            _ => None,
+        }
+    }
+}
+
 /// VS Code's `User` directory (its user settings.json's): `$XDG_CONFIG_HOME`
 /// (absolute), else `~/.config`, then `Code/User` on Linux;
 /// `~/Library/Application Support/Code/User` on macOS; `%APPDATA%\Code\User`
 /// on Windows.
 pub fn user_dir(
     os: UserDataOs,
+    home: Option<&Path>,
+    xdg_config_home: Option<&Path>,
+    appdata: Option<&Path>,
+) -> Option<PathBuf> {
+    product_user_dir(os, Product::Code, home, xdg_config_home, appdata)
+}
+
+/// [`user_dir`] of `product`: its [`Product::data_dir_name`] in place of `Code`.
+pub fn product_user_dir(
+    os: UserDataOs,
+    product: Product,
     home: Option<&Path>,
     xdg_config_home: Option<&Path>,
     appdata: Option<&Path>,
@@ -118,7 +174,25 @@ pub fn user_dir(
         UserDataOs::MacOs => home?.join("Library/Application Support"),
         UserDataOs::Windows => appdata.filter(|p| p.is_absolute())?.to_path_buf(),
     };
-    Some(base.join("Code").join("User"))
+    Some(base.join(product.data_dir_name()).join("User"))
+}
+
+/// The `User` directory of the editor in use when nobody said which: the
+/// first product of [`Product::ALL`] whose `User` directory `exists`, else
+/// VS Code's.
+pub fn probe_user_dir(
+    os: UserDataOs,
+    home: Option<&Path>,
+    xdg_config_home: Option<&Path>,
+    appdata: Option<&Path>,
+    exists: &dyn Fn(&Path) -> bool,
+) -> Option<PathBuf> {
+    let of = |p| product_user_dir(os, p, home, xdg_config_home, appdata);
+    Product::ALL
+        .into_iter()
+        .filter_map(of)
+        .find(|dir| exists(dir))
+        .or_else(|| of(Product::Code))
 }
 
 /// GO030: the check. Registered in the GO catalogue.
@@ -529,6 +603,90 @@ mod tests {
         );
         assert_eq!(at(UserDataOs::Windows, None, None), None);
         assert_eq!(at(UserDataOs::Windows, None, Some("relative")), None);
+    }
+
+    #[test]
+    fn each_products_user_directory_on_each_system() {
+        let home = Some(Path::new("/home/me"));
+        let appdata = Some(Path::new("/C/Users/me/AppData/Roaming"));
+        let mut table = String::new();
+        for os in [UserDataOs::Linux, UserDataOs::MacOs, UserDataOs::Windows] {
+            for product in Product::ALL {
+                let dir = product_user_dir(os, product, home, None, appdata).unwrap();
+                table.push_str(&format!("{os:?} {product:?}: {}\n", dir.display()));
+            }
+        }
+        assert_eq!(
+            table,
+            "\
+Linux Code: /home/me/.config/Code/User
+Linux Insiders: /home/me/.config/Code - Insiders/User
+Linux VsCodium: /home/me/.config/VSCodium/User
+Linux VsCodiumInsiders: /home/me/.config/VSCodium - Insiders/User
+Linux CodeOss: /home/me/.config/Code - OSS/User
+MacOs Code: /home/me/Library/Application Support/Code/User
+MacOs Insiders: /home/me/Library/Application Support/Code - Insiders/User
+MacOs VsCodium: /home/me/Library/Application Support/VSCodium/User
+MacOs VsCodiumInsiders: /home/me/Library/Application Support/VSCodium - Insiders/User
+MacOs CodeOss: /home/me/Library/Application Support/Code - OSS/User
+Windows Code: /C/Users/me/AppData/Roaming/Code/User
+Windows Insiders: /C/Users/me/AppData/Roaming/Code - Insiders/User
+Windows VsCodium: /C/Users/me/AppData/Roaming/VSCodium/User
+Windows VsCodiumInsiders: /C/Users/me/AppData/Roaming/VSCodium - Insiders/User
+Windows CodeOss: /C/Users/me/AppData/Roaming/Code - OSS/User
+"
+        );
+        // XDG_CONFIG_HOME moves every product's on Linux.
+        assert_eq!(
+            product_user_dir(
+                UserDataOs::Linux,
+                Product::VsCodium,
+                home,
+                Some(Path::new("/x")),
+                None
+            ),
+            Some(PathBuf::from("/x/VSCodium/User"))
+        );
+    }
+
+    #[test]
+    fn the_app_name_the_editor_reports_names_its_product() {
+        for (name, product) in [
+            ("Visual Studio Code", Some(Product::Code)),
+            ("Visual Studio Code - Insiders", Some(Product::Insiders)),
+            ("VSCodium", Some(Product::VsCodium)),
+            ("VSCodium - Insiders", Some(Product::VsCodiumInsiders)),
+            ("Code - OSS", Some(Product::CodeOss)),
+            ("Cursor", None),
+        ] {
+            assert_eq!(Product::from_app_name(name), product, "{name}");
+        }
+    }
+
+    #[test]
+    fn a_probe_takes_the_first_product_whose_user_directory_exists_else_vs_codes() {
+        let home = Some(Path::new("/home/me"));
+        let probe = |present: &[&str]| {
+            let present: Vec<PathBuf> = present.iter().map(PathBuf::from).collect();
+            probe_user_dir(UserDataOs::Linux, home, None, None, &|p| {
+                present.iter().any(|q| q == p)
+            })
+        };
+        assert_eq!(
+            probe(&["/home/me/.config/VSCodium/User"]),
+            Some(PathBuf::from("/home/me/.config/VSCodium/User"))
+        );
+        assert_eq!(
+            probe(&[
+                "/home/me/.config/Code - OSS/User",
+                "/home/me/.config/Code - Insiders/User"
+            ]),
+            Some(PathBuf::from("/home/me/.config/Code - Insiders/User"))
+        );
+        assert_eq!(
+            probe(&[]),
+            Some(PathBuf::from("/home/me/.config/Code/User"))
+        );
     }
 
     fn source(text: &str) -> Source<'_> {

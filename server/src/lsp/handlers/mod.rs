@@ -12,6 +12,7 @@ mod procs;
 mod remote_check;
 mod remote_hosts;
 mod report;
+mod settings_create;
 mod version;
 
 use tower_lsp_server::jsonrpc::{Method, Result};
@@ -33,6 +34,7 @@ pub fn routes(builder: LspServiceBuilder<Backend>) -> LspServiceBuilder<Backend>
     let builder = request::<ext::Procs, _>(builder, procs::handle);
     let builder = request::<ext::Attach, _>(builder, attach::handle);
     let builder = request::<ext::Detach, _>(builder, detach::handle);
+    let builder = request::<ext::SettingsCreate, _>(builder, settings_create::handle);
     // tower-lsp has no handler of its own for the user's Cancel.
     builder.custom_method(WorkDoneProgressCancel::METHOD, Backend::cancel_progress)
 }

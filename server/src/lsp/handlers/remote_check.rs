@@ -61,7 +61,8 @@ pub async fn handle(backend: &Backend, params: RemoteCheckParams) -> Result<Flee
         .into());
     }
     // This machine's VS Code user settings, for the fixes that are settings.
-    let user_settings = tokio::task::spawn_blocking(UserSettings::of_process)
+    let editor = backend.state.lock().await.editor.clone();
+    let user_settings = tokio::task::spawn_blocking(move || UserSettings::of_process(&editor))
         .await
         .ok()
         .flatten()
