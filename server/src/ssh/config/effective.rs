@@ -731,7 +731,7 @@ fn command_line_host_check(r: &Resolution, listing: Listing) -> Result<(), Strin
 
 /// ssh.c's `valid_hostname`: no leading `-`, none of `forbidden`, no blank
 /// nor control character.
-fn valid_hostname(host: &str, forbidden: &str) -> bool {
+pub(crate) fn valid_hostname(host: &str, forbidden: &str) -> bool {
     !host.starts_with('-')
         && !host.chars().any(|c| {
             forbidden.contains(c)
@@ -742,7 +742,7 @@ fn valid_hostname(host: &str, forbidden: &str) -> bool {
 
 /// ssh.c's `valid_ruser`: no leading `-`, none of `'`\";&<>|(){}`, no `-`
 /// after a blank, no `\` at the end (and, from 10.1, no control character).
-fn valid_ruser(user: &str, no_control: bool) -> bool {
+pub(crate) fn valid_ruser(user: &str, no_control: bool) -> bool {
     let bytes = user.as_bytes();
     if bytes.first() == Some(&b'-') {
         return false;

@@ -760,7 +760,7 @@ fn valid_env_name(name: &str) -> bool {
 }
 
 /// One ProxyJump hop: `[user@]host[:port]` or `ssh://[user@]host[:port]`.
-fn parse_hop(hop: &str) -> Option<(Option<String>, String, Option<i32>)> {
+pub(crate) fn parse_hop(hop: &str) -> Option<(Option<String>, String, Option<i32>)> {
     // (Blanks are kept from 10.1; before, the list ends at the first one:
     // `Options::jump_cut_at_blank`.)
     if hop.is_empty() {

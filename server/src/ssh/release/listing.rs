@@ -229,6 +229,14 @@ impl Listing {
         self.since(at(10, 3)) || self.debian
     }
 
+    /// From 10.3 (openssh-portable 0a0ef4515; Debian's 9.2 has it) a `-J`
+    /// list is checked hop by hop as the command line's user and host are
+    /// (`parse_jump` strict): ssh passes the hops before the last as `-J`
+    /// to the ssh it starts for a ProxyJump.
+    pub fn checks_jump_hops(&self) -> bool {
+        self.since(at(10, 3)) || self.debian
+    }
+
     /// ssh.c's ProxyJump check lets a ProxyCommand of `none` pass from 10.3
     /// (openssh-portable 0a0ef4515; Debian's 9.2 has it): before, any
     /// ProxyCommand left beside a jump host is fatal.
