@@ -4,7 +4,7 @@
 //! cursor.
 #![no_main]
 
-use gord::ssh::edit::complete::complete;
+use gord::ssh::edit::complete::{complete, MatchFacts};
 use gord::ssh::release::parse_version_argument;
 use libfuzzer_sys::fuzz_target;
 
@@ -22,8 +22,15 @@ fuzz_target!(|line: &str| {
     let Ok(version) = parse_version_argument(release) else {
         return;
     };
+    // Match arguments complete from these (and nothing when they are empty).
+    let facts = MatchFacts {
+        hosts: vec![String::from("db"), String::from("x,y")],
+        tags: vec![String::from("work")],
+        local_user: Some(String::from("me")),
+        networks: vec![String::from("10.0.0.0/8")],
+    };
     for at in 0..=line.len() + 1 {
-        let Some(found) = complete(line, at, version, "ssh") else {
+        let Some(found) = complete(line, at, version, "ssh", &facts) else {
             continue;
         };
         let at = at.min(line.len());

@@ -140,9 +140,24 @@ fn completion_offers_the_match_criteria_of_the_followed_release() {
         "the ! stays"
     );
     assert!(common::str_of(&local["detail"]).starts_with("Matches your local user name"));
-    // In the argument of `user`: nothing.
-    let argument = editor.request("textDocument/completion", Some(at(&uri, 0, 12)));
-    assert_eq!(argument["result"], Value::Null);
+    // In the argument of `user`: the local user.
+    let argument = items_at(&mut editor, &uri, 0, 12);
+    let me = gord::ssh::config::local::LocalFacts::current().user;
+    assert_eq!(names(&argument), [me.as_str()]);
+    assert_eq!(
+        argument[0]["textEdit"]["range"],
+        json!({ "start": { "line": 0, "character": 11 }, "end": { "line": 0, "character": 13 } })
+    );
+    // In the argument of `host`: the config's Host aliases, after a comma
+    // those not yet in the list.
+    editor.change(
+        &uri,
+        3,
+        &format!("{LISTS}Host db web-1 *.test\n  Tag work\nMatch host db,x tagged \n"),
+    );
+    assert_eq!(names(&items_at(&mut editor, &uri, 8, 11)), ["db", "web-1"]);
+    assert_eq!(names(&items_at(&mut editor, &uri, 8, 14)), ["web-1"]);
+    assert_eq!(names(&items_at(&mut editor, &uri, 8, 23)), ["work"]);
 }
 
 #[test]

@@ -805,7 +805,8 @@ impl LanguageServer for Backend {
         };
         let request = self.ssh_followed_request().await;
         Ok(tokio::task::spawn_blocking(move || {
-            ssh_edit::completion(&text, at.position, &followed_ssh(request))
+            let machine = ssh_edit::machine_facts();
+            ssh_edit::completion(&text, at.position, &followed_ssh(request), &machine)
         })
         .await
         .ok()

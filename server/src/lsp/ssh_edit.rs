@@ -10,8 +10,10 @@ use tower_lsp_server::ls_types::{
     SymbolKind, TextEdit,
 };
 
+use crate::ssh::config::cidr;
+use crate::ssh::config::local::LocalFacts;
 use crate::ssh::config::source::SourceFile;
-use crate::ssh::edit::complete::{complete, ItemKind};
+use crate::ssh::edit::complete::{complete, ItemKind, MatchFacts};
 use crate::ssh::edit::format::format_edits;
 use crate::ssh::edit::outline::{outline, Symbol, SymbolKind as Kind};
 use crate::ssh::release::which::Choice;
@@ -57,11 +59,31 @@ fn markdown(value: String) -> lsp::Documentation {
     })
 }
 
-/// Completions at `position` of `text` by the rules of `ssh`.
-pub fn completion(text: &str, position: Position, ssh: &Choice) -> Option<CompletionResponse> {
+/// Completions at `position` of `text` by the rules of `ssh`; `machine`
+/// holds the local user and networks a `Match` argument may name (the
+/// config's Host aliases and Tags are added here).
+pub fn completion(
+    text: &str,
+    position: Position,
+    ssh: &Choice,
+    machine: &MatchFacts,
+) -> Option<CompletionResponse> {
     let line = line_of(text, position.line)?;
     let at = byte_of(line, position.character)?;
-    let found = complete(line, at, ssh.semantics, &ssh.summary())?;
+    let is_match = line
+        .trim_start()
+        .get(..5)
+        .is_some_and(|w| w.eq_ignore_ascii_case("match"));
+    let facts = if is_match {
+        MatchFacts {
+            local_user: machine.local_user.clone(),
+            networks: machine.networks.clone(),
+            ..MatchFacts::of_config(text)
+        }
+    } else {
+        MatchFacts::default()
+    };
+    let found = complete(line, at, ssh.semantics, &ssh.summary(), &facts)?;
     let range = lsp::Range::new(
         Position::new(position.line, utf16_column(line, found.replace.start)),
         Position::new(position.line, utf16_column(line, found.replace.end)),
@@ -93,6 +115,26 @@ pub fn completion(text: &str, position: Position, ssh: &Choice) -> Option<Comple
         is_incomplete: false,
         items,
     }))
+}
+
+/// What a `Match` argument may name of this machine: the local user and
+/// the network of each interface that is up.
+pub fn machine_facts() -> MatchFacts {
+    let mut networks: Vec<String> = Vec::new();
+    for (address, prefix) in crate::platform::net::interfaces() {
+        let Some(prefix) = prefix else {
+            continue;
+        };
+        let network = cidr::network_of(address, prefix);
+        if !networks.contains(&network) {
+            networks.push(network);
+        }
+    }
+    MatchFacts {
+        local_user: Some(LocalFacts::current().user).filter(|u| !u.is_empty()),
+        networks,
+        ..MatchFacts::default()
+    }
 }
 
 /// The outline of the config `text` (saved at `path`).
@@ -200,9 +242,12 @@ mod tests {
     #[test]
     fn a_completion_replaces_the_typed_word_in_utf16_columns() {
         let ssh = Choice::of_version(parse_version_argument("10.5p1").unwrap());
-        let Some(CompletionResponse::List(list)) =
-            completion("# é\n\tCompression n\n", Position::new(1, 13), &ssh)
-        else {
+        let Some(CompletionResponse::List(list)) = completion(
+            "# é\n\tCompression n\n",
+            Position::new(1, 13),
+            &ssh,
+            &MatchFacts::default(),
+        ) else {
             panic!("no completion");
         };
         let labels: Vec<&str> = list.items.iter().map(|i| i.label.as_str()).collect();

@@ -8,6 +8,26 @@ use std::net::IpAddr;
 /// INET6_ADDRSTRLEN + 3 (the mask length): longer entries are refused.
 const MAX_ENTRY: usize = 46 + 3;
 
+/// The network of `addr` with a `prefix`-bit mask, as a `Match
+/// localnetwork` entry ssh accepts (host bits cleared: `10.1.2.0/24`).
+pub fn network_of(addr: IpAddr, prefix: u8) -> String {
+    match addr {
+        IpAddr::V4(a) => {
+            let prefix = prefix.min(32);
+            let mask = u32::MAX.checked_shl(32 - u32::from(prefix)).unwrap_or(0);
+            format!("{}/{prefix}", std::net::Ipv4Addr::from(u32::from(a) & mask))
+        }
+        IpAddr::V6(a) => {
+            let prefix = prefix.min(128);
+            let mask = u128::MAX.checked_shl(128 - u32::from(prefix)).unwrap_or(0);
+            format!(
+                "{}/{prefix}",
+                std::net::Ipv6Addr::from(u128::from(a) & mask)
+            )
+        }
+    }
+}
+
 /// Whether `addr` is in a network of `list` (`a.b.c.d/len`, `x::y/len` or a
 /// bare address, comma-separated); `addr` None only checks the list. Err:
 /// ssh's message for the first bad entry (it then says "Bad Match
@@ -154,5 +174,23 @@ mod tests {
             match_cidr_list(None, "10.0.0.0/").unwrap_err(),
             "Invalid network entry \"10.0.0.0/\""
         );
+    }
+
+    #[test]
+    fn an_interface_s_network_is_an_entry_ssh_accepts_and_matches() {
+        let cases = [
+            ("10.1.2.3", 24, "10.1.2.0/24"),
+            ("127.0.0.1", 8, "127.0.0.0/8"),
+            ("192.168.7.9", 32, "192.168.7.9/32"),
+            ("10.9.9.9", 0, "0.0.0.0/0"),
+            ("fe80::1:2", 64, "fe80::/64"),
+            ("::1", 128, "::1/128"),
+        ];
+        for (addr, prefix, want) in cases {
+            let addr: IpAddr = addr.parse().unwrap();
+            let net = network_of(addr, prefix);
+            assert_eq!(net, want);
+            assert_eq!(match_cidr_list(Some(addr), &net), Ok(true), "{net}");
+        }
     }
 }

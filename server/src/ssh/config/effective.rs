@@ -9,8 +9,9 @@ use crate::ssh::config::rekey::rekey_limit;
 use crate::ssh::config::resolve::{effective_hostname, Resolution};
 use crate::ssh::config::special;
 use crate::ssh::config::tokens::{connection_hash, tilde_expand, TokenValues};
-use crate::ssh::release::algorithms::Algorithms;
+use crate::ssh::release::algorithms::{Algorithms, Assembled};
 use crate::ssh::release::listing::Listing;
+use crate::ssh::release::Release;
 
 /// One line of the effective configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,13 +125,16 @@ const STRINGS: &[(&str, &str)] = &[
 /// configured value (`crate::ssh::release::algorithms`).
 const ALGORITHM: &str = "@algorithms";
 
-/// Values that mean "not set" once defaults are filled (CLEAR_ON_NONE).
+/// Values that mean "not set" once defaults are filled (CLEAR_ON_NONE:
+/// `none` in any case), unless `fill_default_options` stopped before
+/// ([`Assembled::fill_stopped`]).
 const CLEARED_BY_NONE: &[&str] = &[
     "localcommand",
     "remotecommand",
     "proxycommand",
     "controlpath",
     "revokedhostkeys",
+    "securitykeyprovider",
     "knownhostscommand",
 ];
 
@@ -153,9 +157,19 @@ pub fn effective_as(
 ) -> Result<Vec<Line>, String> {
     let o = &r.options;
     let mut lines = Vec::new();
+    command_line_host_check(r, listing)?;
+    // fill_default_options (and, for HostKeyAlgorithms, dump_client_config)
+    // expands the algorithm lists; an empty one stops ssh, or (before 10.4)
+    // stops fill_default_options short of its clean-up.
+    let Assembled {
+        lists: algorithms,
+        fill_stopped,
+    } = Algorithms::for_build(listing.release, listing.debian)
+        .effective_all(&|key| o.get(key).map(|v| v.text.clone()))?;
     let get = |key: &str| {
-        o.get(key)
-            .filter(|v| !(CLEARED_BY_NONE.contains(&key) && v.text == "none"))
+        o.get(key).filter(|v| {
+            fill_stopped || !(CLEARED_BY_NONE.contains(&key) && v.text.eq_ignore_ascii_case("none"))
+        })
     };
     let push =
         |lines: &mut Vec<Line>, keyword: &'static str, value: String, origin: Option<Origin>| {
@@ -172,11 +186,13 @@ pub fn effective_as(
         .get("port")
         .map(|v| v.text.clone())
         .unwrap_or_else(|| String::from("22"));
-    let jump_host = o
+    // fill_default_options forgets a bare `ProxyJump none` (unless it
+    // stopped before); ssh.c then builds its ProxyCommand from what is left.
+    let jump = o
         .jump
         .as_ref()
-        .filter(|j| j.host != "none")
-        .map(|j| j.host.clone());
+        .filter(|j| fill_stopped || !(j.host == "none" && j.user.is_none() && j.port.is_none()));
+    let jump_host = jump.map(|j| j.host.clone());
     let key_alias = o.get("hostkeyalias").map(|v| v.text.to_ascii_lowercase());
     let short = local.hostname.split('.').next().unwrap_or("").to_string();
     let home = local.home.to_string_lossy().into_owned();
@@ -216,9 +232,9 @@ pub fn effective_as(
     if listing.checks_user(from_command_line, expanded)
         && !valid_ruser(&user, listing.refuses_control_characters_in_users())
     {
-        return Err(String::from("remote username contains invalid characters"));
+        return Err(String::from(INVALID_USER));
     }
-    if let Some(jump) = o.jump.as_ref().filter(|j| j.host != "none") {
+    if let Some(jump) = jump {
         let jump_port = jump
             .port
             .map_or_else(|| String::from("22"), |p| p.to_string());
@@ -226,11 +242,15 @@ pub fn effective_as(
         if jump.host == host && jump_port == port && jump_user == user {
             return Err(format!("jumphost loop via {}", jump.host));
         }
+        // A ProxyJump sets ProxyCommand to `none`, which only
+        // fill_default_options' clean-up takes back.
+        let command = get("proxycommand").filter(|v| {
+            !(listing.jump_allows_none_proxy_command() && v.text.eq_ignore_ascii_case("none"))
+        });
+        if command.is_some() {
+            return Err(String::from("inconsistent options: ProxyCommand+ProxyJump"));
+        }
     }
-    // fill_default_options (and, for HostKeyAlgorithms, dump_client_config)
-    // expands the algorithm lists; an empty one stops ssh.
-    let algorithms = Algorithms::for_build(listing.release, listing.debian)
-        .effective_all(&|key| o.get(key).map(|v| v.text.clone()))?;
     ssh_c_checks(&|key| get(key).map(|v| v.text.as_str()))?;
     let hashed_jump = if listing.knows_jump_token() {
         jump_host.as_deref().unwrap_or("")
@@ -343,6 +363,8 @@ pub fn effective_as(
             ("xauthlocation", None) if !listing.debian => {
                 Some((String::from("/usr/bin/xauth"), None))
             }
+            // `SecurityKeyProvider none` clears it: no line.
+            ("securitykeyprovider", None) if o.get(keyword).is_some() => None,
             ("securitykeyprovider", None) => {
                 Some((listing.security_key_provider().to_string(), None))
             }
@@ -548,14 +570,29 @@ pub fn effective_as(
         None => push(&mut lines, "connecttimeout", String::from("none"), None),
     }
     push_special(&mut lines, o, listing, "tunneldevice", "tunneldevice");
-    push_special(
-        &mut lines,
-        o,
-        listing,
-        "canonicalizepermittedcnames",
-        // (sic: dump_client_config's spelling)
-        "canonicalizePermittedcnames",
-    );
+    match o.list("canonicalizepermittedcnames") {
+        // `none` is a rule `none:` that only fill_default_options' clean-up
+        // drops (8.8 took `none`).
+        [v] if fill_stopped
+            && listing.release >= Release::new(8, 8, 0)
+            && v.text.eq_ignore_ascii_case("none") =>
+        {
+            push(
+                &mut lines,
+                "canonicalizePermittedcnames",
+                format!("{}:", v.text),
+                Some(v.origin),
+            )
+        }
+        _ => push_special(
+            &mut lines,
+            o,
+            listing,
+            "canonicalizepermittedcnames",
+            // (sic: dump_client_config's spelling)
+            "canonicalizePermittedcnames",
+        ),
+    }
     match o.get("controlpersist") {
         Some(v) => push(&mut lines, "controlpersist", v.text.clone(), Some(v.origin)),
         None => push(&mut lines, "controlpersist", String::from("no"), None),
@@ -579,11 +616,7 @@ pub fn effective_as(
             None => push(&mut lines, keyword, default.to_string(), None),
         }
     }
-    match o
-        .jump
-        .as_ref()
-        .filter(|j| !(j.host == "none" && j.user.is_none() && j.port.is_none()))
-    {
+    match jump {
         Some(j) => {
             let numeric =
                 j.host.contains(':') || j.host.bytes().all(|b| b.is_ascii_digit() || b == b'.');
@@ -673,9 +706,43 @@ fn ask_possible(o: &Options) -> bool {
     !(persists || command || text("requesttty") == Some("false") || quiet)
 }
 
+const INVALID_USER: &str = "remote username contains invalid characters";
+
+/// ssh.c refuses a host named on the command line with characters a shell
+/// would act on (`valid_hostname`, before it reads any config; HostName
+/// lines are not checked). From 10.3 it checks the command line's user
+/// first.
+fn command_line_host_check(r: &Resolution, listing: Listing) -> Result<(), String> {
+    let Some(forbidden) = listing.hostname_forbids() else {
+        return Ok(());
+    };
+    if valid_hostname(&r.host_arg, forbidden) {
+        return Ok(());
+    }
+    let user = r
+        .options
+        .get("user")
+        .filter(|v| v.origin == Origin::COMMAND_LINE);
+    if listing.checks_user_before_host() && user.is_some_and(|u| !valid_ruser(&u.text, true)) {
+        return Err(String::from(INVALID_USER));
+    }
+    Err(String::from("hostname contains invalid characters"))
+}
+
+/// ssh.c's `valid_hostname`: no leading `-`, none of `forbidden`, no blank
+/// nor control character.
+pub(crate) fn valid_hostname(host: &str, forbidden: &str) -> bool {
+    !host.starts_with('-')
+        && !host.chars().any(|c| {
+            forbidden.contains(c)
+                || matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c')
+                || c.is_ascii_control()
+        })
+}
+
 /// ssh.c's `valid_ruser`: no leading `-`, none of `'`\";&<>|(){}`, no `-`
 /// after a blank, no `\` at the end (and, from 10.1, no control character).
-fn valid_ruser(user: &str, no_control: bool) -> bool {
+pub(crate) fn valid_ruser(user: &str, no_control: bool) -> bool {
     let bytes = user.as_bytes();
     if bytes.first() == Some(&b'-') {
         return false;
@@ -759,5 +826,128 @@ mod ssh_c_check_tests {
         assert!(check(&[fork, ("sessiontype", "none")]).is_ok());
         assert!(check(&[fork, ("sessiontype", "subsystem")]).is_err());
         assert!(check(&[("forkafterauthentication", "no")]).is_ok());
+    }
+}
+
+#[cfg(test)]
+mod release_tests {
+    use std::path::Path;
+
+    use super::{effective_as, Line};
+    use crate::ssh::config::resolve::memory::MemoryFs;
+    use crate::ssh::config::resolve::{ExecPolicy, Resolver};
+    use crate::ssh::lint::tests::facts;
+    use crate::ssh::release::listing::Listing;
+    use crate::ssh::release::parse_version_argument;
+
+    /// What `version`'s `ssh -G -F CONFIG host` gives for `config`.
+    fn ssh_g(version: &str, config: &str, host: &str) -> Result<Vec<Line>, String> {
+        let version = parse_version_argument(version).expect("a version");
+        let fs = MemoryFs::with(&[("/cfg", config)]);
+        let local = facts();
+        let r = Resolver::new(&fs, &local, ExecPolicy::Deny)
+            .with_version(version)
+            .resolve(Path::new("/cfg"), host);
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+        effective_as(&r, &local, &|_| None, Listing::of(version))
+    }
+
+    fn value(lines: &[Line], keyword: &str) -> Option<String> {
+        lines
+            .iter()
+            .find(|l| l.keyword == keyword)
+            .map(|l| l.value.clone())
+    }
+
+    const EMPTY_CA_LIST: &str = "CASignatureAlgorithms *-cert-v01@openssh.com\n";
+
+    #[test]
+    fn none_clears_nothing_once_an_empty_list_stopped_fill_default_options() {
+        let config = format!(
+            "{EMPTY_CA_LIST}ControlPath none\nRemoteCommand NONE\nProxyJump none\nCanonicalizePermittedCNAMEs none\n"
+        );
+        let lines = ssh_g("9.6p1", &config, "a.test").unwrap();
+        assert_eq!(value(&lines, "controlpath").as_deref(), Some("none"));
+        assert_eq!(value(&lines, "remotecommand").as_deref(), Some("NONE"));
+        assert_eq!(value(&lines, "proxyjump").as_deref(), Some("none"));
+        assert_eq!(
+            value(&lines, "canonicalizePermittedcnames").as_deref(),
+            Some("none:")
+        );
+        assert_eq!(value(&lines, "casignaturealgorithms"), None);
+        // Without the empty list every `none` (in any case) clears.
+        let lines = ssh_g("9.6p1", &config.replace(EMPTY_CA_LIST, ""), "a.test").unwrap();
+        for keyword in ["controlpath", "remotecommand", "proxyjump"] {
+            assert_eq!(value(&lines, keyword), None, "{keyword}");
+        }
+        // From 10.4 the empty list itself stops ssh.
+        assert_eq!(
+            ssh_g("10.4p1", &config, "a.test").unwrap_err(),
+            "fill_default_options: ca_sign_algorithms: invalid argument"
+        );
+    }
+
+    #[test]
+    fn a_jump_host_after_an_empty_list_is_inconsistent_until_10_3() {
+        let config = format!("{EMPTY_CA_LIST}ProxyJump u@bastion.test:2222\n");
+        for version in ["8.7p1", "9.6p1", "10.2p1"] {
+            assert_eq!(
+                ssh_g(version, &config, "a.test").unwrap_err(),
+                "inconsistent options: ProxyCommand+ProxyJump",
+                "{version}"
+            );
+        }
+        // 10.3 (and Debian's 9.2) let the ProxyCommand `none` a jump sets pass.
+        for version in ["10.3p1", "9.2p1-debian"] {
+            let lines = ssh_g(version, &config, "a.test").unwrap();
+            assert_eq!(
+                value(&lines, "proxyjump").as_deref(),
+                Some("u@bastion.test:2222")
+            );
+        }
+    }
+
+    #[test]
+    fn a_proxy_command_after_proxy_jump_none_counts_from_10_3() {
+        let config = "ProxyJump none\nProxyCommand nc %h %p\n";
+        let lines = ssh_g("10.2p1", config, "a.test").unwrap();
+        assert_eq!(value(&lines, "proxycommand"), None);
+        for version in ["10.3p1", "9.2p1-debian"] {
+            let lines = ssh_g(version, config, "a.test").unwrap();
+            assert_eq!(
+                value(&lines, "proxycommand").as_deref(),
+                Some("nc %h %p"),
+                "{version}"
+            );
+        }
+    }
+
+    #[test]
+    fn security_key_provider_none_prints_no_line() {
+        let lines = ssh_g("9.6p1", "SecurityKeyProvider None\n", "a.test").unwrap();
+        assert_eq!(value(&lines, "securitykeyprovider"), None);
+        let lines = ssh_g("9.6p1", "", "a.test").unwrap();
+        assert!(value(&lines, "securitykeyprovider").is_some());
+    }
+
+    #[test]
+    fn the_host_on_the_command_line_is_checked_from_9_6() {
+        const INVALID: &str = "hostname contains invalid characters";
+        for host in ["a;b.test", "a b.test", "a$(x).test", "-a.test", "a\u{1}b"] {
+            assert!(ssh_g("9.2p1", "", host).is_ok(), "{host}");
+            assert_eq!(ssh_g("9.6p1", "", host).unwrap_err(), INVALID, "{host}");
+        }
+        // A comma from 10.0 (Debian's 9.2 too).
+        assert!(ssh_g("9.9p1", "", "a,b.test").is_ok());
+        assert_eq!(ssh_g("10.0p1", "", "a,b.test").unwrap_err(), INVALID);
+        assert_eq!(ssh_g("9.2p1-debian", "", "a,b.test").unwrap_err(), INVALID);
+        // HostName lines are not checked.
+        assert!(ssh_g("10.5p1", "HostName a;b.test\n", "a.test").is_ok());
+        // Both bad: the host first until 10.2, the user first from 10.3.
+        assert_eq!(ssh_g("10.2p1", "", "u|x@a$b.test").unwrap_err(), INVALID);
+        assert_eq!(
+            ssh_g("10.3p1", "", "u|x@a$b.test").unwrap_err(),
+            "remote username contains invalid characters"
+        );
     }
 }

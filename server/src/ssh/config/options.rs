@@ -89,7 +89,27 @@ pub struct Options {
     /// 10.1 fixed rtrim (openssh-portable 8e85ad33c): the list is kept
     /// whole and a hop may hold blanks. The resolver sets this by release.
     pub jump_cut_at_blank: bool,
+    /// From 10.3 (openssh-portable 0a0ef4515, which Debian's 9.2p1 has
+    /// too) a ProxyCommand after `ProxyJump none` is kept, and `ProxyJump
+    /// none` counts after a ProxyCommand (fill_default_options forgets it
+    /// again); before, any ProxyJump obtained first made ProxyCommand a
+    /// no-op. The resolver sets this by release.
+    pub proxy_command_after_jump_none: bool,
+    /// Before 9.7 readconf.c kept at most [`MAX_CANON_DOMAINS`]
+    /// CanonicalDomains and CanonicalizePermittedCNAMEs (fixed arrays);
+    /// 9.7 made them lists without a limit. The resolver sets this by
+    /// release.
+    pub limits_canonical_lists: bool,
 }
+
+/// readconf.h's SSH_MAX_IDENTITY_FILES and SSH_MAX_CERTIFICATE_FILES (every
+/// release): the files a config may add, duplicates not counted.
+pub const MAX_KEY_FILES: usize = 100;
+/// readconf.h's SSH_MAX_HOSTS_FILES (every release): the files of one
+/// GlobalKnownHostsFile or UserKnownHostsFile line.
+pub const MAX_HOSTS_FILES: usize = 32;
+/// readconf.h's MAX_CANON_DOMAINS until 9.6 ([`Options::limits_canonical_lists`]).
+pub const MAX_CANON_DOMAINS: usize = 32;
 
 impl Options {
     pub fn get(&self, name: &str) -> Option<&Value> {
@@ -170,8 +190,12 @@ impl Options {
             Kind::ProxyCommand => {
                 used = args.len();
                 // A ProxyJump obtained first makes ProxyCommand a no-op
-                // (`ProxyJump none` does not: ssh still takes the command).
-                if self.jump.as_ref().is_none_or(|j| j.host == "none") {
+                // (`ProxyJump none` does not from 10.3).
+                if self
+                    .jump
+                    .as_ref()
+                    .is_none_or(|j| self.proxy_command_after_jump_none && j.host == "none")
+                {
                     self.set_first(name, command_text(&d.rest), origin, active);
                 }
             }
@@ -183,6 +207,17 @@ impl Options {
                 let arg = non_empty(first)?;
                 if active {
                     let list = self.lists.entry(name).or_default();
+                    // Counted before a duplicate is dropped.
+                    if list.len() >= MAX_KEY_FILES {
+                        let what = if name == "identityfile" {
+                            "identity"
+                        } else {
+                            "certificate"
+                        };
+                        return Err(format!(
+                            "Too many {what} files specified (max {MAX_KEY_FILES})."
+                        ));
+                    }
                     if !list.iter().any(|v| v.text == arg) {
                         list.push(Value {
                             text: arg.to_string(),
@@ -205,7 +240,11 @@ impl Options {
                         ));
                     }
                     if active && was_empty {
-                        self.lists.entry(name).or_default().push(Value {
+                        let list = self.lists.entry(name).or_default();
+                        if list.len() >= MAX_HOSTS_FILES {
+                            return Err(format!("too many {name} entries."));
+                        }
+                        list.push(Value {
                             text: arg.to_string(),
                             origin,
                         });
@@ -406,6 +445,17 @@ impl Options {
                 // kept as written, every argument, from the first line.
                 used = args.len();
                 if active && self.list(name).is_empty() {
+                    if self.limits_canonical_lists && args.len() > MAX_CANON_DOMAINS {
+                        match name {
+                            "canonicaldomains" => {
+                                return Err(String::from("too many hostname suffixes."))
+                            }
+                            "canonicalizepermittedcnames" => {
+                                return Err(String::from("too many permitted CNAMEs."))
+                            }
+                            _ => {}
+                        }
+                    }
                     let list = self.lists.entry(name).or_default();
                     list.extend(args.iter().map(|a| Value {
                         text: a.to_string(),
@@ -426,8 +476,8 @@ impl Options {
         Ok(())
     }
 
-    fn apply_jump(&mut self, spec: &str, origin: Origin, active: bool) -> Result<(), String> {
-        let active = active && self.get("proxycommand").is_none() && self.jump.is_none();
+    fn apply_jump(&mut self, spec: &str, origin: Origin, activated: bool) -> Result<(), String> {
+        let active = activated && self.get("proxycommand").is_none() && self.jump.is_none();
         let invalid = || format!("Invalid ProxyJump \"{spec}\"");
         let uncommented = spec.split('#').next().unwrap_or("");
         let cleaned = if self.jump_cut_at_blank {
@@ -439,7 +489,7 @@ impl Options {
             uncommented.trim_end()
         };
         if spec.eq_ignore_ascii_case("none") {
-            if active {
+            if active || (self.proxy_command_after_jump_none && activated && self.jump.is_none()) {
                 self.jump = Some(Jump {
                     host: String::from("none"),
                     user: None,
@@ -710,7 +760,7 @@ fn valid_env_name(name: &str) -> bool {
 }
 
 /// One ProxyJump hop: `[user@]host[:port]` or `ssh://[user@]host[:port]`.
-fn parse_hop(hop: &str) -> Option<(Option<String>, String, Option<i32>)> {
+pub(crate) fn parse_hop(hop: &str) -> Option<(Option<String>, String, Option<i32>)> {
     // (Blanks are kept from 10.1; before, the list ends at the first one:
     // `Options::jump_cut_at_blank`.)
     if hop.is_empty() {

@@ -387,6 +387,9 @@ impl<'a> Resolver<'a> {
     pub fn resolve_sources(mut self, sources: &[ConfigSource], host: &str) -> Resolution {
         let mut options = Options {
             jump_cut_at_blank: self.cuts_jump_at_blank(),
+            proxy_command_after_jump_none: self.keeps_proxy_command_after_jump_none(),
+            limits_canonical_lists: self.version.semantics().release
+                < crate::ssh::release::Release::new(9, 7, 0),
             ..Options::default()
         };
         // `ssh user@host`: the user given there beats any User line.
@@ -603,6 +606,14 @@ impl<'a> Resolver<'a> {
     /// ([`Options::jump_cut_at_blank`]).
     fn cuts_jump_at_blank(&self) -> bool {
         self.version.semantics().release < crate::ssh::release::Release::new(10, 1, 0)
+    }
+
+    /// From 10.3 (and in Debian's build, which has the fix) a ProxyCommand
+    /// after `ProxyJump none` counts ([`Options::proxy_command_after_jump_none`]).
+    fn keeps_proxy_command_after_jump_none(&self) -> bool {
+        let version = self.version.semantics();
+        version.release >= crate::ssh::release::Release::new(10, 3, 0)
+            || version.flavour == crate::ssh::release::Flavour::Debian
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -927,7 +938,16 @@ impl<'a> Resolver<'a> {
                 Some(s) if !text[s.clone()].is_empty() && !text[s.clone()].starts_with('#') => {
                     text[s].to_string()
                 }
-                _ => return Err(format!("Missing Match criteria for {attribute}")),
+                // As written: 10.0's argv parser names the whole word.
+                _ if self.version.semantics().release
+                    >= crate::ssh::release::Release::new(10, 0, 0) =>
+                {
+                    return Err(format!("missing argument for Match '{word}'"))
+                }
+                _ => {
+                    let written = word.strip_prefix('!').unwrap_or(word);
+                    return Err(format!("Missing Match criteria for {written}"));
+                }
             };
             let matched = match attribute.as_str() {
                 "host" => match_hostname(&host, &argument) == ListMatch::Matched,

@@ -8,6 +8,7 @@
 
 use std::ops::Range;
 
+pub use super::criteria::MatchFacts;
 use super::{defaults, docs, keyword_hover_with, knows, spelling};
 use crate::ssh::config::keywords::{Kind, ADD_KEYS, FLAG_WORDS, KEYWORDS};
 use crate::ssh::release::algorithms;
@@ -82,10 +83,17 @@ fn value_words(kind: Kind) -> Vec<(&'static str, &'static str)> {
 }
 
 /// The completions at byte `at` of `line` (one line, without its ending)
-/// under `version`; `ssh` names the ssh followed (for the documentation).
+/// under `version`; `ssh` names the ssh followed (for the documentation),
+/// `facts` what `Match` arguments are completed from.
 /// None where nothing is offered (a comment, a free-text value, past the
 /// first argument).
-pub fn complete(line: &str, at: usize, version: SshVersion, ssh: &str) -> Option<Completion> {
+pub fn complete(
+    line: &str,
+    at: usize,
+    version: SshVersion,
+    ssh: &str,
+    facts: &MatchFacts,
+) -> Option<Completion> {
     let at = at.min(line.len());
     let before = line.get(..at)?;
     let start = before.len() - before.trim_start_matches([' ', '\t']).len();
@@ -108,7 +116,7 @@ pub fn complete(line: &str, at: usize, version: SshVersion, ssh: &str) -> Option
             let value = &after[value_start..];
             let value_at = start + sep + value_start;
             if keyword == "match" {
-                return super::criteria::complete(line, value_at, at, version);
+                return super::criteria::complete(line, value_at, at, version, facts);
             }
             if value.contains([' ', '\t', '"', '=']) {
                 return None;
@@ -214,7 +222,7 @@ mod tests {
     }
 
     fn labels(line: &str, at: usize, version: &str) -> Vec<String> {
-        complete(line, at, v(version), "x")
+        complete(line, at, v(version), "x", &MatchFacts::default())
             .map(|c| c.items.into_iter().map(|i| i.label).collect())
             .unwrap_or_default()
     }
@@ -256,7 +264,7 @@ mod tests {
 
     #[test]
     fn a_keyword_completion_replaces_the_word_under_the_cursor() {
-        let c = complete("  ServerAl 30", 6, v("10.5p1"), "x").unwrap();
+        let c = complete("  ServerAl 30", 6, v("10.5p1"), "x", &MatchFacts::default()).unwrap();
         assert_eq!(c.replace, 2..10);
         let item = c
             .items
@@ -278,7 +286,14 @@ mod tests {
 
     #[test]
     fn enumerated_values_come_with_the_default_marked() {
-        let c = complete("  StrictHostKeyChecking a", 25, v("10.5p1"), "x").unwrap();
+        let c = complete(
+            "  StrictHostKeyChecking a",
+            25,
+            v("10.5p1"),
+            "x",
+            &MatchFacts::default(),
+        )
+        .unwrap();
         assert_eq!(c.replace, 24..25);
         let items: Vec<(&str, bool)> = c
             .items
@@ -295,7 +310,14 @@ mod tests {
                 ("accept-new", false)
             ]
         );
-        let flags = complete("ForwardX11Trusted=", 18, v("9.2p1-debian"), "x").unwrap();
+        let flags = complete(
+            "ForwardX11Trusted=",
+            18,
+            v("9.2p1-debian"),
+            "x",
+            &MatchFacts::default(),
+        )
+        .unwrap();
         let default: Vec<&str> = flags
             .items
             .iter()
@@ -303,7 +325,14 @@ mod tests {
             .map(|i| i.label.as_str())
             .collect();
         assert_eq!(default, ["yes"], "Debian trusts X11 forwarding by default");
-        let upstream = complete("ForwardX11Trusted ", 18, v("9.2p1"), "x").unwrap();
+        let upstream = complete(
+            "ForwardX11Trusted ",
+            18,
+            v("9.2p1"),
+            "x",
+            &MatchFacts::default(),
+        )
+        .unwrap();
         assert_eq!(
             upstream
                 .items
@@ -340,13 +369,20 @@ mod tests {
 
     #[test]
     fn free_text_comments_and_later_arguments_get_nothing() {
-        assert!(complete("  HostName ", 11, v("10.5p1"), "x").is_none());
-        assert!(complete("  # Host", 8, v("10.5p1"), "x").is_none());
-        assert!(complete("  # Host", 2, v("10.5p1"), "x").is_none());
-        assert!(complete("Compression yes ", 16, v("10.5p1"), "x").is_none());
-        assert!(complete("Nosuch ", 7, v("10.5p1"), "x").is_none());
+        assert!(complete("  HostName ", 11, v("10.5p1"), "x", &MatchFacts::default()).is_none());
+        assert!(complete("  # Host", 8, v("10.5p1"), "x", &MatchFacts::default()).is_none());
+        assert!(complete("  # Host", 2, v("10.5p1"), "x", &MatchFacts::default()).is_none());
+        assert!(complete(
+            "Compression yes ",
+            16,
+            v("10.5p1"),
+            "x",
+            &MatchFacts::default()
+        )
+        .is_none());
+        assert!(complete("Nosuch ", 7, v("10.5p1"), "x", &MatchFacts::default()).is_none());
         // Past the end of the line, and in the middle of a character.
-        assert!(complete("é", 1, v("10.5p1"), "x").is_none());
-        assert!(complete("Port", 99, v("10.5p1"), "x").is_some());
+        assert!(complete("é", 1, v("10.5p1"), "x", &MatchFacts::default()).is_none());
+        assert!(complete("Port", 99, v("10.5p1"), "x", &MatchFacts::default()).is_some());
     }
 }

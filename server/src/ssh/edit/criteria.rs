@@ -1,11 +1,86 @@
 //! Completion of `Match` criteria: at each place of a `Match` line where a
 //! criterion goes, the criteria the user's release knows, each with what it
-//! matches. A criterion's argument (a pattern list, a command) gets nothing.
-//! Pure.
+//! matches; in a criterion's argument, after the start and each comma of
+//! its list, what it can match ([`MatchFacts`]): the config's Host aliases
+//! (`host`, `originalhost`), its Tag values (`tagged`), the local user
+//! (`user`, `localuser`), this machine's networks (`localnetwork`), the
+//! session types (`sessiontype`) and the release (`version`); nothing for
+//! `exec` and `command`. Pure.
+
+use std::path::PathBuf;
 
 use super::complete::{Completion, Item, ItemKind};
+use crate::ssh::config::lexer::LineSyntax;
+use crate::ssh::config::source::SourceFile;
 use crate::ssh::release::history::{self, Knows, BARE_CRITERIA};
 use crate::ssh::release::SshVersion;
+
+/// What the arguments of `Match` criteria are completed from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MatchFacts {
+    /// Host aliases of the config: Host patterns without wildcards or `!`.
+    pub hosts: Vec<String>,
+    /// Tag values of the config.
+    pub tags: Vec<String>,
+    /// The local user name.
+    pub local_user: Option<String>,
+    /// This machine's networks as CIDR (`192.168.1.0/24`).
+    pub networks: Vec<String>,
+}
+
+impl MatchFacts {
+    /// The Host aliases and Tag values of the config `text`, in order,
+    /// each once.
+    pub fn of_config(text: &str) -> MatchFacts {
+        let file = SourceFile::parse(PathBuf::new(), text);
+        let mut facts = MatchFacts::default();
+        for line in &file.lines {
+            let LineSyntax::Directive(d) = &line.syntax else {
+                continue;
+            };
+            let (list, words): (&mut Vec<String>, Vec<&str>) =
+                match d.keyword.to_ascii_lowercase().as_str() {
+                    "host" => (
+                        &mut facts.hosts,
+                        d.args
+                            .iter()
+                            .flat_map(|a| a.value.split(','))
+                            .filter(|p| !p.is_empty() && !p.contains(['*', '?', '!']))
+                            .collect(),
+                    ),
+                    "tag" => (
+                        &mut facts.tags,
+                        d.args
+                            .first()
+                            .map(|a| a.value.as_str())
+                            .into_iter()
+                            .collect(),
+                    ),
+                    _ => continue,
+                };
+            for word in words {
+                if !list.iter().any(|w| w == word) {
+                    list.push(word.to_string());
+                }
+            }
+        }
+        facts
+    }
+}
+
+/// The session types `Match sessiontype` tells apart (readconf.c).
+const SESSION_TYPES: &[(&str, &str)] = &[
+    ("shell", "An interactive shell: no remote command."),
+    (
+        "exec",
+        "A remote command (on the command line or RemoteCommand).",
+    ),
+    (
+        "subsystem",
+        "A subsystem such as sftp (`ssh -s`, SessionType subsystem).",
+    ),
+    ("none", "No session at all (`ssh -N`, SessionType none)."),
+];
 
 /// Every criterion of readconf.c's `match_cfg_line`, in ssh_config(5)'s
 /// order, with what it matches in gord's words. Which release added the
@@ -29,7 +104,13 @@ const CRITERIA: &[(&str, &str)] = &[
 /// The criteria completions of the `Match` line `line` at byte `at`, its
 /// arguments starting at byte `args`. None inside an argument, a quoted
 /// word or a comment, and after `all`.
-pub fn complete(line: &str, args: usize, at: usize, version: SshVersion) -> Option<Completion> {
+pub fn complete(
+    line: &str,
+    args: usize,
+    at: usize,
+    version: SshVersion,
+    facts: &MatchFacts,
+) -> Option<Completion> {
     let before = line.get(args..at)?;
     if before.contains('"') {
         return None;
@@ -46,9 +127,9 @@ pub fn complete(line: &str, args: usize, at: usize, version: SshVersion) -> Opti
         if criterion == "all" {
             return None;
         }
-        if !BARE_CRITERIA.contains(&criterion.as_str()) {
-            // Its argument, which the cursor is past.
-            words.next()?;
+        if !BARE_CRITERIA.contains(&criterion.as_str()) && words.next().is_none() {
+            // The cursor is in its argument.
+            return argument(&criterion, line, args + typed_start, at, version, facts);
         }
         used.push(criterion);
     }
@@ -68,6 +149,84 @@ pub fn complete(line: &str, args: usize, at: usize, version: SshVersion) -> Opti
         .collect();
     (!items.is_empty()).then(|| Completion {
         replace: args + typed_start + negated..word_end,
+        items,
+    })
+}
+
+/// The completions of the argument of `criterion`, the argument starting
+/// at byte `start` of `line` and the cursor at `at`: after its start and
+/// after each comma, the values not yet in the list.
+fn argument(
+    criterion: &str,
+    line: &str,
+    start: usize,
+    at: usize,
+    version: SshVersion,
+    facts: &MatchFacts,
+) -> Option<Completion> {
+    let typed = line.get(start..at)?;
+    if typed.starts_with(['"', '#']) {
+        return None;
+    }
+    let item_start = typed.rfind(',').map_or(0, |p| p + 1);
+    let negated = usize::from(typed[item_start..].starts_with('!'));
+    let listed: Vec<&str> = typed[..item_start]
+        .split(',')
+        .map(|w| w.trim_start_matches('!'))
+        .collect();
+    let word_end = line[at..]
+        .find(|c: char| c.is_whitespace() || c == ',')
+        .map_or(line.len(), |p| at + p);
+    let value = |label: &str, detail: &str| Item {
+        kind: ItemKind::Value,
+        label: label.to_string(),
+        detail: Some(detail.to_string()),
+        documentation: None,
+        default: false,
+    };
+    let items: Vec<Item> = match criterion {
+        "host" | "originalhost" => facts
+            .hosts
+            .iter()
+            .map(|h| value(h, "a Host of this config"))
+            .collect(),
+        "tagged" => facts
+            .tags
+            .iter()
+            .map(|t| value(t, "a Tag of this config"))
+            .collect(),
+        "user" | "localuser" => facts
+            .local_user
+            .iter()
+            .map(|u| value(u, "your local user"))
+            .collect(),
+        "localnetwork" => facts
+            .networks
+            .iter()
+            .map(|n| value(n, "a network of this machine"))
+            .collect(),
+        "sessiontype" => SESSION_TYPES
+            .iter()
+            .map(|(name, text)| value(name, text))
+            .collect(),
+        "version" => {
+            let release = version.release;
+            vec![
+                value(&format!("OpenSSH_{release}"), "this release"),
+                value(
+                    &format!("OpenSSH_{}.*", release.major),
+                    "every release of this major version",
+                ),
+            ]
+        }
+        _ => Vec::new(),
+    };
+    let items: Vec<Item> = items
+        .into_iter()
+        .filter(|i| !listed.contains(&i.label.as_str()))
+        .collect();
+    (!items.is_empty()).then(|| Completion {
+        replace: start + item_start + negated..word_end,
         items,
     })
 }
@@ -111,7 +270,7 @@ mod tests {
     fn labels(line: &str, version: &str) -> Vec<String> {
         let version = parse_version_argument(version).expect("a version");
         let args = line.find(' ').map_or(line.len(), |p| p + 1);
-        complete(line, args, line.len(), version)
+        complete(line, args, line.len(), version, &MatchFacts::default())
             .map(|c| c.items.into_iter().map(|i| i.label).collect())
             .unwrap_or_default()
     }
@@ -160,7 +319,7 @@ mod tests {
     #[test]
     fn a_negated_criterion_keeps_its_bang() {
         let v = parse_version_argument("10.5p1").expect("a version");
-        let c = complete("Match !lo user", 6, 9, v).expect("criteria");
+        let c = complete("Match !lo user", 6, 9, v, &MatchFacts::default()).expect("criteria");
         assert_eq!(c.replace, 7..9);
         let local = c
             .items
@@ -172,11 +331,73 @@ mod tests {
             .as_deref()
             .is_some_and(|d| d.contains("In every release")));
         let v96 = parse_version_argument("9.6p1").expect("a version");
-        let tagged = complete("Match ", 6, 6, v96)
+        let tagged = complete("Match ", 6, 6, v96, &MatchFacts::default())
             .and_then(|c| c.items.into_iter().find(|i| i.label == "tagged"))
             .expect("tagged");
         assert!(tagged
             .documentation
             .is_some_and(|d| d.ends_with("Since OpenSSH 9.4.")));
+    }
+
+    fn facts() -> MatchFacts {
+        MatchFacts {
+            local_user: Some(String::from("me")),
+            networks: vec![String::from("10.1.2.0/24"), String::from("fe80::/64")],
+            ..MatchFacts::of_config(
+                "Host db db2 *.test !bad\nHost web,api\n  Tag work\nMatch host x\n  Tag home\nHost db\n",
+            )
+        }
+    }
+
+    fn arguments(line: &str, version: &str) -> Vec<String> {
+        let version = parse_version_argument(version).expect("a version");
+        complete(line, 6, line.len(), version, &facts())
+            .map(|c| c.items.into_iter().map(|i| i.label).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn the_config_gives_its_host_aliases_and_tags() {
+        let f = facts();
+        assert_eq!(f.hosts, ["db", "db2", "web", "api"]);
+        assert_eq!(f.tags, ["work", "home"]);
+    }
+
+    #[test]
+    fn each_criterion_s_argument_completes_from_what_it_matches() {
+        assert_eq!(
+            arguments("Match host ", "10.5p1"),
+            ["db", "db2", "web", "api"]
+        );
+        assert_eq!(
+            arguments("Match originalhost d", "10.5p1"),
+            ["db", "db2", "web", "api"]
+        );
+        // After a comma, the names not yet in the list; a `!` is kept.
+        assert_eq!(arguments("Match host db,!web,", "10.5p1"), ["db2", "api"]);
+        let v = parse_version_argument("10.5p1").expect("a version");
+        let c = complete("Match host db,!w x", 6, 16, v, &facts()).expect("hosts");
+        assert_eq!(c.replace, 15..16);
+        assert_eq!(arguments("Match tagged ", "10.5p1"), ["work", "home"]);
+        assert_eq!(arguments("Match user ", "10.5p1"), ["me"]);
+        assert_eq!(arguments("Match final localuser ", "10.5p1"), ["me"]);
+        assert_eq!(
+            arguments("Match localnetwork ", "10.5p1"),
+            ["10.1.2.0/24", "fe80::/64"]
+        );
+        assert_eq!(
+            arguments("Match sessiontype ", "10.5p1"),
+            ["shell", "exec", "subsystem", "none"]
+        );
+        assert_eq!(
+            arguments("Match version ", "10.0p2"),
+            ["OpenSSH_10.0p2", "OpenSSH_10.*"]
+        );
+        // Commands get nothing, nor a quoted argument.
+        assert!(arguments("Match exec ", "10.5p1").is_empty());
+        assert!(arguments("Match command ", "10.5p1").is_empty());
+        assert!(arguments("Match host \"d", "10.5p1").is_empty());
+        // The criterion after an argument is a criterion again.
+        assert!(arguments("Match host db ", "10.5p1").contains(&String::from("user")));
     }
 }

@@ -375,14 +375,15 @@ impl Algorithms {
     /// Every algorithm line `ssh -G` prints, in the order ssh fills them
     /// (so the first error is ssh's): (keyword, list; None when ssh prints
     /// no line). Until 10.3 a list that comes out empty is only logged:
-    /// `fill_default_options` leaves it unset and skips the lists after it
-    /// (they print as configured) and still succeeds; from 10.4 it fails
-    /// and ssh exits. HostKeyAlgorithms, expanded when `-G` prints, is
-    /// fatal in every release.
+    /// `fill_default_options` leaves it unset and skips the rest of its
+    /// work (the lists after it print as configured, and nothing is
+    /// cleared by `none`: [`Assembled::fill_stopped`]) and still succeeds;
+    /// from 10.4 it fails and ssh exits. HostKeyAlgorithms, expanded when
+    /// `-G` prints, is fatal in every release.
     pub fn effective_all(
         &self,
         configured: &dyn Fn(&str) -> Option<String>,
-    ) -> Result<Vec<(&'static str, Option<String>)>, String> {
+    ) -> Result<Assembled, String> {
         let mut out = Vec::new();
         let mut failed = false;
         for (keyword, list, name) in KEYWORDS {
@@ -408,8 +409,24 @@ impl Algorithms {
                 }
             }
         }
-        Ok(out)
+        Ok(Assembled {
+            lists: out,
+            fill_stopped: failed,
+        })
     }
+}
+
+/// The algorithm lines of `ssh -G` ([`Algorithms::effective_all`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assembled {
+    /// (keyword, list; None when ssh prints no line), in ssh's order.
+    pub lists: Vec<(&'static str, Option<String>)>,
+    /// A list came out empty before 10.4: `fill_default_options` jumped to
+    /// its end, past the lists after it and past its clean-up (a `none`
+    /// ProxyCommand, ControlPath, ProxyJump, ... stays `none`; the
+    /// `proxy_command` "none" a ProxyJump sets then makes ssh.c stop with
+    /// "inconsistent options: ProxyCommand+ProxyJump").
+    pub fill_stopped: bool,
 }
 
 /// From 10.4 `fill_default_options` returns its failure (`ret = -1`).
@@ -490,6 +507,7 @@ mod tests {
         let lines = of(version)
             .effective_all(&|k| (k == keyword).then(|| value.map(String::from)).flatten())?;
         let (_, list) = lines
+            .lists
             .into_iter()
             .find(|(k, _)| *k == keyword)
             .expect("a line");
@@ -602,7 +620,11 @@ mod tests {
         let lines = of("9.2p1")
             .effective_all(&|k| (k == "pubkeyacceptedalgorithms").then(|| String::from("RSA")))
             .unwrap();
-        let casig = lines.iter().find(|(k, _)| *k == "casignaturealgorithms");
+        assert!(lines.fill_stopped);
+        let casig = lines
+            .lists
+            .iter()
+            .find(|(k, _)| *k == "casignaturealgorithms");
         assert_eq!(casig, Some(&("casignaturealgorithms", None)));
         // From 10.4 it stops ssh.
         assert_eq!(printed("10.4p1", "macs", Some("-*,!x")).as_deref(), Ok(""));

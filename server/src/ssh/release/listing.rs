@@ -208,6 +208,42 @@ impl Listing {
         }
     }
 
+    /// The characters ssh.c's `valid_hostname` refuses in the host named on
+    /// the command line (besides a leading `-`, blanks and control
+    /// characters): from 9.6 (and in Debian's 9.2, the CVE-2023-51385
+    /// fix) shell metacharacters, from 10.0 (and Debian's) a comma too.
+    /// None: no check.
+    pub fn hostname_forbids(&self) -> Option<&'static str> {
+        if self.since(at(10, 0)) || self.debian {
+            Some("'`\"$\\;&<>|(){},")
+        } else if self.since(at(9, 6)) {
+            Some("'`\"$\\;&<>|(){}")
+        } else {
+            None
+        }
+    }
+
+    /// From 10.3 (and in Debian's 9.2) ssh.c checks the command line's
+    /// user before its host.
+    pub fn checks_user_before_host(&self) -> bool {
+        self.since(at(10, 3)) || self.debian
+    }
+
+    /// From 10.3 (openssh-portable 0a0ef4515; Debian's 9.2 has it) a `-J`
+    /// list is checked hop by hop as the command line's user and host are
+    /// (`parse_jump` strict): ssh passes the hops before the last as `-J`
+    /// to the ssh it starts for a ProxyJump.
+    pub fn checks_jump_hops(&self) -> bool {
+        self.since(at(10, 3)) || self.debian
+    }
+
+    /// ssh.c's ProxyJump check lets a ProxyCommand of `none` pass from 10.3
+    /// (openssh-portable 0a0ef4515; Debian's 9.2 has it): before, any
+    /// ProxyCommand left beside a jump host is fatal.
+    pub fn jump_allows_none_proxy_command(&self) -> bool {
+        self.since(at(10, 3)) || self.debian
+    }
+
     /// 10.1's `valid_ruser` also refuses control characters.
     pub fn refuses_control_characters_in_users(&self) -> bool {
         self.since(at(10, 1))

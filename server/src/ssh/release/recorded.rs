@@ -63,6 +63,8 @@ fn refusals<'a>(messages: impl Iterator<Item = &'a str>) -> BTreeSet<String> {
             [
                 "Bad configuration option: ",
                 "Unsupported Match attribute ",
+                "Missing Match criteria for ",
+                "missing argument for Match ",
                 // Value refusals by release (release/values.rs).
                 "Bad key types ",
                 "Bad SSH2 cipher spec ",
@@ -89,6 +91,10 @@ fn refusals<'a>(messages: impl Iterator<Item = &'a str>) -> BTreeSet<String> {
                 "missing permitremoteopen specification",
                 "Bad GSSAPI KexAlgorithms ",
                 "Invalid ProxyJump ",
+                // The limits on lists (config/options.rs).
+                "Too many identity files specified",
+                "Too many certificate files specified",
+                "too many ",
                 // Match localnetwork's networks (config/cidr.rs).
                 "Inconsistent mask length for network ",
                 "Invalid network entry ",

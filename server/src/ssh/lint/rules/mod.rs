@@ -4,6 +4,7 @@ mod blocks;
 mod control;
 mod errors;
 mod files;
+mod jump_names;
 mod keys;
 mod keywords;
 mod macos;
@@ -148,6 +149,11 @@ pub fn catalogue() -> Vec<Rule> {
             "SSH033",
             "Match criterion newer than the user's ssh",
             release::newer_match_criterion,
+        ),
+        Rule::new(
+            "SSH034",
+            "ProxyJump hop the jump ssh refuses",
+            jump_names::refused_hop_names,
         ),
         Rule::new(
             "SSH043",

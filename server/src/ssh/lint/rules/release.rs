@@ -45,6 +45,12 @@ pub fn newer_match_criterion(code: &'static str, ctx: &LintContext, out: &mut Ve
                 if BARE_CRITERIA.contains(&criterion.as_str()) {
                     continue;
                 }
+                // Every release complains of a missing argument before it
+                // looks the criterion up (SSH025 quotes it).
+                let argument = args.next();
+                if argument.is_none_or(|a| a.value.is_empty()) {
+                    break;
+                }
                 if let Knows::AddedIn(added) = history::criterion(&criterion, version, false) {
                     let message = format!(
                         "your {named} does not know Match {} (added in {}): ssh stops with \"Unsupported Match attribute {criterion}\" and connects to no host; upgrade ssh, or use Match exec or Host patterns instead",
@@ -54,8 +60,6 @@ pub fn newer_match_criterion(code: &'static str, ctx: &LintContext, out: &mut Ve
                     let range = span_range(file, line, arg.span.clone());
                     out.push(finding(code, Severity::Error, file, range, message));
                 }
-                // Skip the criterion's argument.
-                args.next();
             }
         }
     }
@@ -125,6 +129,39 @@ mod tests {
         let findings = lint_text_for(NEWER, version("9.4p1"));
         assert_eq!(only(&findings, "SSH001").len(), 1);
         assert_eq!(only(&findings, "SSH033").len(), 1);
+    }
+
+    #[test]
+    fn match_localnetwork_is_judged_by_release() {
+        let text = "Match localnetwork 10.0.0.0/8\n  User a\nMatch localnetwork 10.0.0.1/8\n  User b\nMatch localnetwork\n  User c\n";
+        // Before 9.4 an unknown criterion, but a missing argument is what
+        // ssh says first (SSH025), never both.
+        let findings = lint_text_for(text, version("9.2p1"));
+        let unknown = only(&findings, "SSH033");
+        assert_eq!(unknown.len(), 2, "{unknown:#?}");
+        assert!(unknown[0]
+            .message
+            .contains("Match localnetwork (added in 9.4)"));
+        let refused = only(&findings, "SSH025");
+        assert_eq!(refused.len(), 1, "{refused:#?}");
+        assert!(refused[0]
+            .message
+            .contains("Missing Match criteria for localnetwork"));
+        // From 9.4 the networks are checked as addrmatch.c does; 10.0
+        // words the missing argument its own way.
+        let findings = lint_text_for(text, version("9.4p1"));
+        assert!(only(&findings, "SSH033").is_empty());
+        let refused: Vec<&str> = only(&findings, "SSH025")
+            .iter()
+            .map(|f| f.message.as_str())
+            .collect();
+        assert_eq!(refused.len(), 2, "{refused:#?}");
+        assert!(refused[0].contains("Inconsistent mask length for network \"10.0.0.1/8\""));
+        let findings = lint_text_for(text, version("10.0p1"));
+        let refused = only(&findings, "SSH025");
+        assert!(refused[1]
+            .message
+            .contains("missing argument for Match 'localnetwork'"));
     }
 
     #[test]
