@@ -15,7 +15,9 @@ use crate::ssh::config::local::LocalFacts;
 use crate::ssh::config::options::{Options, Origin};
 use crate::ssh::config::pattern::{match_hostname, match_pattern, match_pattern_list, ListMatch};
 pub use crate::ssh::config::platform::Platform;
-use crate::ssh::config::source::{literal_only_host, SourceFile, SourceLine};
+use crate::ssh::config::source::{
+    literal_only_host, HostIndex, InactiveOutcome, SourceFile, SourceLine,
+};
 use crate::ssh::config::tokens::{connection_hash, tilde_expand, TokenValues};
 use crate::ssh::release::history::{self, Knows};
 use crate::ssh::release::values;
@@ -547,7 +549,9 @@ impl<'a> Resolver<'a> {
     ) {
         let file = Arc::clone(&self.files[index]);
         let mut at = 0;
-        // This host's literal Host lines in this file, looked up once.
+        // The file's host index and this host's literal Host lines in it,
+        // looked up once.
+        let host_index = std::cell::OnceCell::new();
         let mut named_lines: Option<&[usize]> = None;
         while let Some(line) = file.lines.get(at) {
             at += 1;
@@ -578,7 +582,7 @@ impl<'a> Resolver<'a> {
                     let header = line
                         .keyword
                         .is_some_and(|k| matches!(k.kind, Kind::Host | Kind::Match));
-                    if header && !*active && segment_is_clean(&file, line) {
+                    if header && !*active && segment_is_clean(&file, line, self.version) {
                         at = line.segment_end;
                         // Past a literal block that does not name this host,
                         // jump to the next block that could matter to it.
@@ -589,7 +593,10 @@ impl<'a> Resolver<'a> {
                                 (Some(h), true) => h.as_str(),
                                 _ => pass.host_arg,
                             };
-                            let index = file.host_index(&|l| segment_is_clean(&file, l));
+                            let version = self.version;
+                            let index: &HostIndex = host_index.get_or_init(|| {
+                                file.host_index(version, &|l| segment_is_clean(&file, l, version))
+                            });
                             let named = *named_lines.get_or_insert_with(|| index.named(subject));
                             at = index.next_for(named, line.index, file.lines.len()).max(at);
                         }
@@ -599,10 +606,8 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// Before 10.1 a ProxyJump list ends at its first blank
-    /// ([`Options::jump_cut_at_blank`]).
     fn cuts_jump_at_blank(&self) -> bool {
-        self.version.semantics().release < crate::ssh::release::Release::new(10, 1, 0)
+        cuts_jump_at_blank(self.version)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -618,37 +623,30 @@ impl<'a> Resolver<'a> {
         depth: usize,
         user: bool,
     ) {
-        let inactive_verdict = &line.inactive_verdict;
-        let known = history::keyword(&d.keyword, self.version, line.keyword.is_some());
-        let keyword = match line.keyword {
-            // A build's own keyword: checked and kept when gord models it
-            // (Apple's flags), else accepted with no effect.
-            None if known == Knows::Yes => match keywords::lookup_build(&d.keyword) {
-                Some(k) => Some(k),
-                None => return,
-            },
-            Some(_) if known != Knows::Yes => None,
-            other => other.map(|k| {
-                keywords::for_build(
-                    k,
-                    self.version.flavour == crate::ssh::release::Flavour::Debian,
-                )
-            }),
-        };
-        let Some(keyword) = keyword else {
-            let ignored = options.get("ignoreunknown").is_some_and(|v| {
-                match_pattern_list(&d.keyword, &v.text, true) == ListMatch::Matched
-            });
-            if !ignored {
-                self.error(origin, format!("Bad configuration option: {}", d.keyword));
+        // A line of a block that does not apply: for most lines the same
+        // answer for every host, remembered per release.
+        if !*active {
+            if let InactiveOutcome::Fixed(verdict) = inactive_outcome_of(line, d, self.version) {
+                if let Some(message) = verdict {
+                    self.error(origin, message);
+                }
+                return;
             }
-            return;
+        }
+        let keyword = match line_keyword(line, d, self.version) {
+            LineKeyword::Known(k) => k,
+            LineKeyword::NoEffect => return,
+            LineKeyword::Unknown => {
+                let ignored = options.get("ignoreunknown").is_some_and(|v| {
+                    match_pattern_list(&d.keyword, &v.text, true) == ListMatch::Matched
+                });
+                if !ignored {
+                    self.error(origin, format!("Bad configuration option: {}", d.keyword));
+                }
+                return;
+            }
         };
-        // Refused by this release whether the line applies or not.
-        let args: Vec<&str> = d.args.iter().map(|a| a.value.as_str()).collect();
-        if let Some(message) =
-            values::line_refusal(self.version, keyword.canonical, &d.keyword, &args)
-        {
+        if let Some(message) = release_refusal(keyword, d, self.version) {
             self.error(origin, message);
             return;
         }
@@ -706,26 +704,8 @@ impl<'a> Resolver<'a> {
                     self.error(origin, message);
                 }
             }
-            _ if !*active => {
-                // Checked, not kept: the same verdict for every host (and,
-                // but for the keywords checked by release, every release).
-                let verdict = || {
-                    Options {
-                        jump_cut_at_blank: self.cuts_jump_at_blank(),
-                        ..Options::default()
-                    }
-                    .apply(keyword, d, origin, false)
-                    .err()
-                };
-                let verdict = if values::checked_by_release(keyword.canonical) {
-                    verdict()
-                } else {
-                    inactive_verdict.get_or_init(verdict).clone()
-                };
-                if let Some(message) = verdict {
-                    self.error(origin, message);
-                }
-            }
+            // Any other line of an inactive block was answered above (its
+            // InactiveOutcome is fixed): here the line applies.
             _ => {
                 if let Err(message) = options.apply(keyword, d, origin, true) {
                     self.error(origin, message);
@@ -1019,32 +999,98 @@ pub fn effective_hostname(options: &Options, host_arg: &str) -> Result<String, S
 /// Whether every line of a block's segment is valid for any host (so the
 /// block can be skipped when it does not apply). Unknown keywords are not:
 /// whether IgnoreUnknown covers them depends on what came before.
-fn segment_is_clean(file: &SourceFile, header: &SourceLine) -> bool {
-    *header.segment_clean.get_or_init(|| {
+fn segment_is_clean(file: &SourceFile, header: &SourceLine, version: SshVersion) -> bool {
+    header.segment_clean.get_or_init(version, || {
         let body = file
             .lines
             .get(header.index + 1..header.segment_end)
             .unwrap_or(&[]);
-        body.iter().all(|line| match (&line.syntax, line.keyword) {
-            (LineSyntax::Ignored, _) => true,
-            // Known to some releases only: checked line by line.
-            (LineSyntax::Directive(d), Some(_)) if history::by_release(&d.keyword) => false,
-            (LineSyntax::Directive(_), Some(k)) if values::checked_by_release(k.canonical) => false,
-            // Kept even where the block does not apply: never skipped.
-            (LineSyntax::Directive(_), Some(k)) if k.kind.kept_when_inactive() => false,
-            (LineSyntax::Directive(d), Some(keyword)) => line
-                .inactive_verdict
-                .get_or_init(|| {
-                    let origin = Origin {
-                        file: 0,
-                        line: line.index,
-                    };
-                    Options::default().apply(keyword, d, origin, false).err()
-                })
-                .is_none(),
-            _ => false,
+        body.iter().all(|line| match &line.syntax {
+            LineSyntax::Ignored => true,
+            LineSyntax::Directive(d) => {
+                inactive_outcome_of(line, d, version) == InactiveOutcome::Fixed(None)
+            }
+            LineSyntax::Error { .. } => false,
         })
     })
+}
+
+/// What a keyword line is to the ssh of `version`.
+enum LineKeyword {
+    /// A keyword it knows and gord models.
+    Known(&'static keywords::Keyword),
+    /// A build's own keyword gord does not model: accepted with no effect.
+    NoEffect,
+    /// Not a keyword of this release: an error unless `IgnoreUnknown` names it.
+    Unknown,
+}
+
+fn line_keyword(line: &SourceLine, d: &Directive, version: SshVersion) -> LineKeyword {
+    let known = history::keyword(&d.keyword, version, line.keyword.is_some());
+    match line.keyword {
+        // A build's own keyword: checked and kept when gord models it
+        // (Apple's flags), else accepted with no effect.
+        None if known == Knows::Yes => {
+            keywords::lookup_build(&d.keyword).map_or(LineKeyword::NoEffect, LineKeyword::Known)
+        }
+        Some(k) if known == Knows::Yes => LineKeyword::Known(keywords::for_build(
+            k,
+            version.flavour == crate::ssh::release::Flavour::Debian,
+        )),
+        _ => LineKeyword::Unknown,
+    }
+}
+
+/// What `version` refuses in a line whether it applies or not.
+fn release_refusal(
+    keyword: &keywords::Keyword,
+    d: &Directive,
+    version: SshVersion,
+) -> Option<String> {
+    let args: Vec<&str> = d.args.iter().map(|a| a.value.as_str()).collect();
+    values::line_refusal(version, keyword.canonical, &d.keyword, &args)
+}
+
+/// [`inactive_outcome`], remembered in the line.
+fn inactive_outcome_of(line: &SourceLine, d: &Directive, version: SshVersion) -> InactiveOutcome {
+    line.inactive_outcome
+        .get_or_init(version, || inactive_outcome(line, d, version))
+}
+
+/// What the ssh of `version` makes of a line in a block that does not
+/// apply, when that is the same for every host: the release's refusal, or
+/// the value checked but not kept.
+fn inactive_outcome(line: &SourceLine, d: &Directive, version: SshVersion) -> InactiveOutcome {
+    let keyword = match line_keyword(line, d, version) {
+        LineKeyword::Known(k) => k,
+        LineKeyword::NoEffect => return InactiveOutcome::Fixed(None),
+        LineKeyword::Unknown => return InactiveOutcome::Depends,
+    };
+    if let Some(message) = release_refusal(keyword, d, version) {
+        return InactiveOutcome::Fixed(Some(message));
+    }
+    if matches!(keyword.kind, Kind::Host | Kind::Match | Kind::Include)
+        || keyword.kind.kept_when_inactive()
+    {
+        return InactiveOutcome::Depends;
+    }
+    let origin = Origin {
+        file: 0,
+        line: line.index,
+    };
+    let verdict = Options {
+        jump_cut_at_blank: cuts_jump_at_blank(version),
+        ..Options::default()
+    }
+    .apply(keyword, d, origin, false)
+    .err();
+    InactiveOutcome::Fixed(verdict)
+}
+
+/// Before 10.1 a ProxyJump list ends at its first blank
+/// ([`Options::jump_cut_at_blank`]).
+fn cuts_jump_at_blank(version: SshVersion) -> bool {
+    version.semantics().release < crate::ssh::release::Release::new(10, 1, 0)
 }
 
 /// `glob(3)` with `*` and `?` per path component, sorted, hidden files only

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use crate::ssh::config::keywords::{lookup, Keyword, Kind};
 use crate::ssh::config::lexer::{parse_line, LineSyntax};
+use crate::ssh::release::SshVersion;
 
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -16,8 +17,55 @@ pub struct SourceFile {
     /// the file must not be edited).
     pub utf8: bool,
     pub lines: Vec<SourceLine>,
-    /// Where the Host blocks that name hosts literally are; built on first use.
-    pub host_index: std::sync::OnceLock<HostIndex>,
+    /// Where the Host blocks that name hosts literally are; built on first
+    /// use, per release (which blocks can be skipped depends on it).
+    pub host_index: ByRelease<std::sync::Arc<HostIndex>>,
+}
+
+/// Answers that depend on the ssh release a resolution follows and on
+/// nothing else, remembered per release: a lint or `resolve --all` asks the
+/// same question for each of thousands of hosts.
+#[derive(Debug)]
+pub struct ByRelease<T>(std::sync::Mutex<Vec<(SshVersion, T)>>);
+
+impl<T: Clone> ByRelease<T> {
+    /// The answer for `version`, computed by `init` the first time.
+    pub fn get_or_init(&self, version: SshVersion, init: impl FnOnce() -> T) -> T {
+        let known = self
+            .lock()
+            .iter()
+            .find(|(v, _)| *v == version)
+            .map(|(_, answer)| answer.clone());
+        if let Some(answer) = known {
+            return answer;
+        }
+        // Computed unlocked: `init` may ask other memos (never this one).
+        let answer = init();
+        let mut memo = self.lock();
+        if !memo.iter().any(|(v, _)| *v == version) {
+            memo.push((version, answer.clone()));
+        }
+        answer
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(SshVersion, T)>> {
+        // The memo holds finished answers only: a panic elsewhere leaves it whole.
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl<T> Default for ByRelease<T> {
+    fn default() -> Self {
+        ByRelease(std::sync::Mutex::new(Vec::new()))
+    }
+}
+
+impl<T: Clone> Clone for ByRelease<T> {
+    fn clone(&self) -> Self {
+        ByRelease(std::sync::Mutex::new(self.lock().clone()))
+    }
 }
 
 /// Lets a resolution jump over the blocks that cannot concern its host.
@@ -69,18 +117,31 @@ pub struct SourceLine {
     /// `\n`, `\r\n` or empty (the last line).
     pub ending: &'static str,
     pub syntax: LineSyntax,
-    /// What OpenSSH says of this line in a block that does not apply: its
-    /// value is checked but not kept, so the answer is the same for every
-    /// host. Remembered, because a lint resolves thousands of hosts.
-    pub inactive_verdict: std::sync::OnceLock<Option<String>>,
+    /// What OpenSSH says of this line in a block that does not apply, per
+    /// release: its value is checked but not kept, so the answer is the same
+    /// for every host (see `resolve::inactive_outcome`). Remembered, because
+    /// a lint resolves thousands of hosts.
+    pub inactive_outcome: ByRelease<InactiveOutcome>,
     /// The keyword's table entry, looked up once (None: unknown or no keyword).
     pub keyword: Option<&'static Keyword>,
     /// For a Host or Match line: the index of the next Host, Match or Include
     /// line (or the end): the lines a non-matching block covers.
     pub segment_end: usize,
     /// Whether every line of that segment is valid whatever the host, so a
-    /// non-matching block can be skipped whole. Computed on first need.
-    pub segment_clean: std::sync::OnceLock<bool>,
+    /// non-matching block can be skipped whole. Computed on first need, per
+    /// release.
+    pub segment_clean: ByRelease<bool>,
+}
+
+/// A line in a block that does not apply: `Fixed(None)` when ssh accepts it,
+/// `Fixed(Some(message))` when it refuses it (the same for every host), or
+/// `Depends` when the answer depends on the resolution so far (a keyword
+/// only `IgnoreUnknown` can excuse, one kept even where its block does not
+/// apply, a Host, Match or Include line).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InactiveOutcome {
+    Fixed(Option<String>),
+    Depends,
 }
 
 impl SourceFile {
@@ -120,10 +181,10 @@ impl SourceFile {
                 range: start..content_end,
                 ending,
                 syntax,
-                inactive_verdict: std::sync::OnceLock::new(),
+                inactive_outcome: ByRelease::default(),
                 keyword,
                 segment_end: 0,
-                segment_clean: std::sync::OnceLock::new(),
+                segment_clean: ByRelease::default(),
             });
             start = next;
         }
@@ -142,15 +203,19 @@ impl SourceFile {
             text,
             utf8,
             lines,
-            host_index: std::sync::OnceLock::new(),
+            host_index: ByRelease::default(),
         }
     }
 
-    /// The host index, built from the lines on first use. `clean` tells
-    /// whether a literal block's lines are valid for any host (an unclean
-    /// block must be visited for its errors).
-    pub fn host_index(&self, clean: &dyn Fn(&SourceLine) -> bool) -> &HostIndex {
-        self.host_index.get_or_init(|| {
+    /// The host index for `version`, built from the lines on first use.
+    /// `clean` tells whether a literal block's lines are valid for any host
+    /// under `version` (an unclean block must be visited for its errors).
+    pub fn host_index(
+        &self,
+        version: SshVersion,
+        clean: &dyn Fn(&SourceLine) -> bool,
+    ) -> std::sync::Arc<HostIndex> {
+        self.host_index.get_or_init(version, || {
             let mut index = HostIndex::default();
             for line in &self.lines {
                 let (LineSyntax::Directive(d), Some(keyword)) = (&line.syntax, line.keyword) else {
@@ -170,7 +235,7 @@ impl SourceFile {
                     _ => {}
                 }
             }
-            index
+            std::sync::Arc::new(index)
         })
     }
 
