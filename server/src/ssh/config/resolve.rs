@@ -16,7 +16,7 @@ use crate::ssh::config::options::{Options, Origin};
 use crate::ssh::config::pattern::{match_hostname, match_pattern, match_pattern_list, ListMatch};
 pub use crate::ssh::config::platform::Platform;
 use crate::ssh::config::source::{
-    literal_only_host, HostIndex, InactiveOutcome, SourceFile, SourceLine,
+    HostIndex, InactiveOutcome, LineFacts, LineKeyword, SourceFile, SourceLine,
 };
 use crate::ssh::config::tokens::{connection_hash, tilde_expand, TokenValues};
 use crate::ssh::release::history::{self, Knows};
@@ -583,23 +583,20 @@ impl<'a> Resolver<'a> {
                         .keyword
                         .is_some_and(|k| matches!(k.kind, Kind::Host | Kind::Match));
                     if header && !*active && segment_is_clean(&file, line, self.version) {
-                        at = line.segment_end;
-                        // Past a literal block that does not name this host,
-                        // jump to the next block that could matter to it.
-                        let literal = matches!(&line.keyword, Some(k) if k.kind == Kind::Host)
-                            && literal_only_host(d);
-                        if literal {
-                            let subject = match (&pass.final_hostname, pass.final_pass) {
-                                (Some(h), true) => h.as_str(),
-                                _ => pass.host_arg,
-                            };
-                            let version = self.version;
-                            let index: &HostIndex = host_index.get_or_init(|| {
-                                file.host_index(version, &|l| segment_is_clean(&file, l, version))
-                            });
-                            let named = *named_lines.get_or_insert_with(|| index.named(subject));
-                            at = index.next_for(named, line.index, file.lines.len()).max(at);
-                        }
+                        // Past it, jump to the next block that could matter to
+                        // this host: past literal blocks that do not name it.
+                        let subject = match (&pass.final_hostname, pass.final_pass) {
+                            (Some(h), true) => h.as_str(),
+                            _ => pass.host_arg,
+                        };
+                        let version = self.version;
+                        let index: &HostIndex = host_index.get_or_init(|| {
+                            file.host_index(version, &|l| segment_is_clean(&file, l, version))
+                        });
+                        let named = *named_lines.get_or_insert_with(|| index.named(subject));
+                        at = index
+                            .next_for(named, line.index, file.lines.len())
+                            .max(line.segment_end);
                     }
                 }
             }
@@ -623,17 +620,18 @@ impl<'a> Resolver<'a> {
         depth: usize,
         user: bool,
     ) {
+        let facts = line_facts(line, d, self.version);
         // A line of a block that does not apply: for most lines the same
-        // answer for every host, remembered per release.
+        // answer for every host.
         if !*active {
-            if let InactiveOutcome::Fixed(verdict) = inactive_outcome_of(line, d, self.version) {
+            if let InactiveOutcome::Fixed(verdict) = facts.inactive {
                 if let Some(message) = verdict {
                     self.error(origin, message);
                 }
                 return;
             }
         }
-        let keyword = match line_keyword(line, d, self.version) {
+        let keyword = match facts.keyword {
             LineKeyword::Known(k) => k,
             LineKeyword::NoEffect => return,
             LineKeyword::Unknown => {
@@ -646,7 +644,8 @@ impl<'a> Resolver<'a> {
                 return;
             }
         };
-        if let Some(message) = release_refusal(keyword, d, self.version) {
+        // Refused by this release whether the line applies or not.
+        if let Some(message) = facts.refusal {
             self.error(origin, message);
             return;
         }
@@ -1008,21 +1007,11 @@ fn segment_is_clean(file: &SourceFile, header: &SourceLine, version: SshVersion)
         body.iter().all(|line| match &line.syntax {
             LineSyntax::Ignored => true,
             LineSyntax::Directive(d) => {
-                inactive_outcome_of(line, d, version) == InactiveOutcome::Fixed(None)
+                line_facts(line, d, version).inactive == InactiveOutcome::Fixed(None)
             }
             LineSyntax::Error { .. } => false,
         })
     })
-}
-
-/// What a keyword line is to the ssh of `version`.
-enum LineKeyword {
-    /// A keyword it knows and gord models.
-    Known(&'static keywords::Keyword),
-    /// A build's own keyword gord does not model: accepted with no effect.
-    NoEffect,
-    /// Not a keyword of this release: an error unless `IgnoreUnknown` names it.
-    Unknown,
 }
 
 fn line_keyword(line: &SourceLine, d: &Directive, version: SshVersion) -> LineKeyword {
@@ -1051,23 +1040,41 @@ fn release_refusal(
     values::line_refusal(version, keyword.canonical, &d.keyword, &args)
 }
 
-/// [`inactive_outcome`], remembered in the line.
-fn inactive_outcome_of(line: &SourceLine, d: &Directive, version: SshVersion) -> InactiveOutcome {
-    line.inactive_outcome
-        .get_or_init(version, || inactive_outcome(line, d, version))
+/// What the ssh of `version` makes of a line whatever the host, remembered
+/// in the line.
+fn line_facts(line: &SourceLine, d: &Directive, version: SshVersion) -> LineFacts {
+    line.facts.get_or_init(version, || {
+        let keyword = line_keyword(line, d, version);
+        let refusal = match keyword {
+            LineKeyword::Known(k) => release_refusal(k, d, version),
+            _ => None,
+        };
+        let inactive = inactive_outcome(line, d, version, keyword, &refusal);
+        LineFacts {
+            keyword,
+            refusal,
+            inactive,
+        }
+    })
 }
 
 /// What the ssh of `version` makes of a line in a block that does not
 /// apply, when that is the same for every host: the release's refusal, or
 /// the value checked but not kept.
-fn inactive_outcome(line: &SourceLine, d: &Directive, version: SshVersion) -> InactiveOutcome {
-    let keyword = match line_keyword(line, d, version) {
+fn inactive_outcome(
+    line: &SourceLine,
+    d: &Directive,
+    version: SshVersion,
+    keyword: LineKeyword,
+    refusal: &Option<String>,
+) -> InactiveOutcome {
+    let keyword = match keyword {
         LineKeyword::Known(k) => k,
         LineKeyword::NoEffect => return InactiveOutcome::Fixed(None),
         LineKeyword::Unknown => return InactiveOutcome::Depends,
     };
-    if let Some(message) = release_refusal(keyword, d, version) {
-        return InactiveOutcome::Fixed(Some(message));
+    if refusal.is_some() {
+        return InactiveOutcome::Fixed(refusal.clone());
     }
     if matches!(keyword.kind, Kind::Host | Kind::Match | Kind::Include)
         || keyword.kind.kept_when_inactive()
@@ -1355,6 +1362,45 @@ mod tests {
             .with_version(crate::ssh::release::parse_version_argument(version).expect("a version"))
             .with_env(&env)
             .resolve(Path::new("/cfg"), host)
+    }
+
+    #[test]
+    fn runs_sharing_parsed_files_answer_each_release_as_a_fresh_resolution() {
+        // A block that does not apply, with a line one release refuses and
+        // another accepts: what is remembered for one release must not
+        // answer for another.
+        let files = [(
+            "/cfg",
+            "Host other
+  KexAlgorithms mlkem768x25519-sha256
+  ProxyJump jump
+Host wild* !wilder
+  User wild
+Host target
+  User me
+",
+        )];
+        let fs = MemoryFs::with(&files);
+        let local = facts();
+        let cache = FileCache::default();
+        let brief = |r: &Resolution| {
+            let errors: Vec<String> = r.errors.iter().map(|e| e.message.clone()).collect();
+            (errors, value(r, "user"), r.applied_blocks.clone())
+        };
+        let fresh = |host: &str, version: &str| brief(&resolve_as(&files, host, version));
+        assert!(!fresh("target", "9.2p1").0.is_empty(), "9.2 refuses mlkem");
+        assert!(fresh("target", "10.0p2").0.is_empty(), "10.0 knows mlkem");
+        for version in ["10.0p2", "9.2p1", "10.0p2", "8.7p1", "9.2p1"] {
+            for host in ["target", "wildcat", "wilder", "other"] {
+                let shared = Resolver::new(&fs, &local, ExecPolicy::Deny)
+                    .with_cache(&cache)
+                    .with_version(
+                        crate::ssh::release::parse_version_argument(version).expect("a version"),
+                    )
+                    .resolve(Path::new("/cfg"), host);
+                assert_eq!(brief(&shared), fresh(host, version), "{host} under {version}");
+            }
+        }
     }
 
     #[test]
