@@ -1398,7 +1398,11 @@ Host target
                         crate::ssh::release::parse_version_argument(version).expect("a version"),
                     )
                     .resolve(Path::new("/cfg"), host);
-                assert_eq!(brief(&shared), fresh(host, version), "{host} under {version}");
+                assert_eq!(
+                    brief(&shared),
+                    fresh(host, version),
+                    "{host} under {version}"
+                );
             }
         }
     }
