@@ -3,7 +3,7 @@
 
     bench/ssh_resolve.py [--gord PATH] [--ssh PATH] [--blocks N] [--included N]
                          [--runs N] [--parity N] [--keep DIR]
-                         [--ssh-version V ...] [--ssh-dir DIR]
+                         [--ssh-version V ...] [--ssh-dir DIR] [--instructions]
 
 Generates, in a temporary directory, a config of --blocks (default 2,000) Host
 blocks in the shapes real configs have: aliases with HostName, User, Port and
@@ -34,6 +34,9 @@ gord follows that release's rules (`--ssh-version V`). It checks parity on
 --parity hosts against that client, then prints one row per release: gord ssh
 lint + resolve --all of the whole config against that release's `ssh -G` for
 10 hosts, side by side with the ratio (the every-host pass is left out there).
+With --instructions it also counts the instructions both sides execute, under
+valgrind's callgrind (the stable figure on a busy machine; needs valgrind):
+gord ssh lint + resolve --all against the sum of the 10 `ssh -G` runs.
 
 The gord binary defaults to target/release/gord (build it with
 `cargo build --release -p gord`). Needs OpenSSH's client and no network
@@ -203,6 +206,19 @@ def time_once(argv: list[str], ok_codes: tuple[int, ...] = (0,)) -> float:
     return dt
 
 
+def instructions(argv: list[str], ok_codes: tuple[int, ...] = (0,)) -> int:
+    """Instructions one run executes, counted by valgrind's callgrind."""
+    p = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *argv],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+    if p.returncode not in ok_codes:
+        fail(f"valgrind {' '.join(argv)} exited {p.returncode}: {p.stderr.strip()[-500:]}", 1)
+    for line in p.stderr.splitlines():
+        if "Collected :" in line:
+            return int(line.rsplit(":", 1)[1].strip().replace(",", ""))
+    fail(f"no instruction count from valgrind for {' '.join(argv)}", 1)
+    return 0
+
+
 def time_hosts(argv_for, hosts: list[str], ok_codes: tuple[int, ...] = (0,)) -> float:
     """Wall ms of running argv_for(host) once for each host, one after another."""
     return sum(time_once(argv_for(h), ok_codes) for h in hosts)
@@ -280,14 +296,26 @@ def by_release(a, gord: Path, releases: list[tuple[str, Path]]) -> int:
             gord_lint = median_of(a.runs, lambda: time_once(lint, ok_codes=(0, 1)))
             gord_batch = median_of(a.runs, lambda: time_once(resolve_all))
             ssh_ten = median_of(a.runs, lambda: time_hosts(ssh_g, ten))
-            rows.append((version, ssh_version.split(",")[0], gord_lint, gord_batch, ssh_ten))
+            counted = None
+            if a.instructions:
+                print(f"{version}: counting instructions (callgrind)...", file=sys.stderr)
+                counted = (instructions(lint, ok_codes=(0, 1)) + instructions(resolve_all),
+                           sum(instructions(ssh_g(h)) for h in ten))
+            rows.append((version, ssh_version.split(",")[0], gord_lint, gord_batch, ssh_ten, counted))
 
     n = len(hosts)
     head = ("release", "ssh -V", "gord lint (ms)", "gord resolve --all (ms)",
             f"gord lint + resolve, {n} hosts (ms)", "ssh -G x 10 (ms)", "ratio")
-    body = [(v, ident, f"{lint:.1f}", f"{batch:.1f}", f"{lint + batch:.1f}", f"{ten:.1f}",
-             f"{(lint + batch) / ten:.2f}x" if ten else "-")
-            for v, ident, lint, batch, ten in rows]
+    if a.instructions:
+        head += ("gord lint + resolve (M instr)", "ssh -G x 10 (M instr)", "ratio (instr)")
+    body = []
+    for v, ident, lint, batch, ten, counted in rows:
+        row = (v, ident, f"{lint:.1f}", f"{batch:.1f}", f"{lint + batch:.1f}", f"{ten:.1f}",
+               f"{(lint + batch) / ten:.2f}x" if ten else "-")
+        if counted:
+            g, s = counted
+            row += (f"{g / 1e6:.1f}", f"{s / 1e6:.1f}", f"{g / s:.2f}x" if s else "-")
+        body.append(row)
     widths = [max(len(r[i]) for r in [head, *body]) for i in range(len(head))]
     line = lambda r: " | ".join(c.ljust(w) if i < 2 else c.rjust(w)  # noqa: E731
                                 for i, (c, w) in enumerate(zip(r, widths)))
@@ -298,7 +326,8 @@ def by_release(a, gord: Path, releases: list[tuple[str, Path]]) -> int:
     print()
     print(f"{a.blocks} + {a.included} Host blocks, {n} literal hosts, {lines} lines; gord follows each release "
           f"(--ssh-version); medians of {a.runs} runs. ratio = gord lint + resolve --all / ssh -G x 10 "
-          "(below 1.00x: the whole config in less time than ssh -G takes for 10 hosts).")
+          "(below 1.00x: the whole config in less time than ssh -G takes for 10 hosts)"
+          + ("; ratio (instr): the same in instructions executed, counted by callgrind." if a.instructions else "."))
     return 0
 
 
@@ -319,7 +348,11 @@ def main() -> int:
     ap.add_argument("--ssh-dir", type=Path, default=REPO_ROOT.parent / "shared" / "openssh",
                     help="where the clients of --ssh-version are, as V/ssh or V/bin/ssh "
                          "(default ../shared/openssh)")
+    ap.add_argument("--instructions", action="store_true",
+                    help="with --ssh-version: also count instructions under valgrind's callgrind")
     a = ap.parse_args()
+    if a.instructions and not shutil.which("valgrind"):
+        fail("--instructions needs valgrind (apt-get install valgrind)")
 
     gord = a.gord if a.gord.is_absolute() else Path.cwd() / a.gord
     if not (gord.is_file() and os.access(gord, os.X_OK)):

@@ -31,7 +31,11 @@ fn push_visible(out: &mut String, c: char) {
 }
 
 fn escape_where(text: &str, hostile: impl Fn(char) -> bool) -> Cow<'_, str> {
-    if !text.chars().any(&hostile) {
+    // Printable ASCII is never hostile, so text of it and the layout the
+    // caller allows is checked byte by byte, without decoding characters
+    // (`gord ssh resolve --all` writes megabytes of it).
+    let plain = |b: u8| (0x20..0x7f).contains(&b) || (b.is_ascii() && !hostile(char::from(b)));
+    if text.bytes().all(plain) || !text.chars().any(&hostile) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -208,6 +212,7 @@ mod tests {
     #[test]
     fn layout_is_kept_in_text_but_not_in_a_line() {
         assert_eq!(text("a\n\tb"), "a\n\tb");
+        assert!(matches!(text("a\n\tb ~"), Cow::Borrowed(_)));
         assert_eq!(line("a\n\tb"), "a\\n\\tb");
         assert!(matches!(text("plain ünïcode ✓"), Cow::Borrowed(_)));
     }

@@ -15,7 +15,9 @@ use crate::ssh::config::local::LocalFacts;
 use crate::ssh::config::options::{Options, Origin};
 use crate::ssh::config::pattern::{match_hostname, match_pattern, match_pattern_list, ListMatch};
 pub use crate::ssh::config::platform::Platform;
-use crate::ssh::config::source::{literal_only_host, SourceFile, SourceLine};
+use crate::ssh::config::source::{
+    HostIndex, InactiveOutcome, LineFacts, LineKeyword, SourceFile, SourceLine,
+};
 use crate::ssh::config::tokens::{connection_hash, tilde_expand, TokenValues};
 use crate::ssh::release::history::{self, Knows};
 use crate::ssh::release::values;
@@ -550,7 +552,9 @@ impl<'a> Resolver<'a> {
     ) {
         let file = Arc::clone(&self.files[index]);
         let mut at = 0;
-        // This host's literal Host lines in this file, looked up once.
+        // The file's host index and this host's literal Host lines in it,
+        // looked up once.
+        let host_index = std::cell::OnceCell::new();
         let mut named_lines: Option<&[usize]> = None;
         while let Some(line) = file.lines.get(at) {
             at += 1;
@@ -581,31 +585,29 @@ impl<'a> Resolver<'a> {
                     let header = line
                         .keyword
                         .is_some_and(|k| matches!(k.kind, Kind::Host | Kind::Match));
-                    if header && !*active && segment_is_clean(&file, line) {
-                        at = line.segment_end;
-                        // Past a literal block that does not name this host,
-                        // jump to the next block that could matter to it.
-                        let literal = matches!(&line.keyword, Some(k) if k.kind == Kind::Host)
-                            && literal_only_host(d);
-                        if literal {
-                            let subject = match (&pass.final_hostname, pass.final_pass) {
-                                (Some(h), true) => h.as_str(),
-                                _ => pass.host_arg,
-                            };
-                            let index = file.host_index(&|l| segment_is_clean(&file, l));
-                            let named = *named_lines.get_or_insert_with(|| index.named(subject));
-                            at = index.next_for(named, line.index, file.lines.len()).max(at);
-                        }
+                    if header && !*active && segment_is_clean(&file, line, self.version) {
+                        // Past it, jump to the next block that could matter to
+                        // this host: past literal blocks that do not name it.
+                        let subject = match (&pass.final_hostname, pass.final_pass) {
+                            (Some(h), true) => h.as_str(),
+                            _ => pass.host_arg,
+                        };
+                        let version = self.version;
+                        let index: &HostIndex = host_index.get_or_init(|| {
+                            file.host_index(version, &|l| segment_is_clean(&file, l, version))
+                        });
+                        let named = *named_lines.get_or_insert_with(|| index.named(subject));
+                        at = index
+                            .next_for(named, line.index, file.lines.len())
+                            .max(line.segment_end);
                     }
                 }
             }
         }
     }
 
-    /// Before 10.1 a ProxyJump list ends at its first blank
-    /// ([`Options::jump_cut_at_blank`]).
     fn cuts_jump_at_blank(&self) -> bool {
-        self.version.semantics().release < crate::ssh::release::Release::new(10, 1, 0)
+        cuts_jump_at_blank(self.version)
     }
 
     /// From 10.3 (and in Debian's build, which has the fix) a ProxyCommand
@@ -629,37 +631,32 @@ impl<'a> Resolver<'a> {
         depth: usize,
         user: bool,
     ) {
-        let inactive_verdict = &line.inactive_verdict;
-        let known = history::keyword(&d.keyword, self.version, line.keyword.is_some());
-        let keyword = match line.keyword {
-            // A build's own keyword: checked and kept when gord models it
-            // (Apple's flags), else accepted with no effect.
-            None if known == Knows::Yes => match keywords::lookup_build(&d.keyword) {
-                Some(k) => Some(k),
-                None => return,
-            },
-            Some(_) if known != Knows::Yes => None,
-            other => other.map(|k| {
-                keywords::for_build(
-                    k,
-                    self.version.flavour == crate::ssh::release::Flavour::Debian,
-                )
-            }),
-        };
-        let Some(keyword) = keyword else {
-            let ignored = options.get("ignoreunknown").is_some_and(|v| {
-                match_pattern_list(&d.keyword, &v.text, true) == ListMatch::Matched
-            });
-            if !ignored {
-                self.error(origin, format!("Bad configuration option: {}", d.keyword));
+        let facts = line_facts(line, d, self.version);
+        // A line of a block that does not apply: for most lines the same
+        // answer for every host.
+        if !*active {
+            if let InactiveOutcome::Fixed(verdict) = facts.inactive {
+                if let Some(message) = verdict {
+                    self.error(origin, message);
+                }
+                return;
             }
-            return;
+        }
+        let keyword = match facts.keyword {
+            LineKeyword::Known(k) => k,
+            LineKeyword::NoEffect => return,
+            LineKeyword::Unknown => {
+                let ignored = options.get("ignoreunknown").is_some_and(|v| {
+                    match_pattern_list(&d.keyword, &v.text, true) == ListMatch::Matched
+                });
+                if !ignored {
+                    self.error(origin, format!("Bad configuration option: {}", d.keyword));
+                }
+                return;
+            }
         };
         // Refused by this release whether the line applies or not.
-        let args: Vec<&str> = d.args.iter().map(|a| a.value.as_str()).collect();
-        if let Some(message) =
-            values::line_refusal(self.version, keyword.canonical, &d.keyword, &args)
-        {
+        if let Some(message) = facts.refusal {
             self.error(origin, message);
             return;
         }
@@ -717,26 +714,8 @@ impl<'a> Resolver<'a> {
                     self.error(origin, message);
                 }
             }
-            _ if !*active => {
-                // Checked, not kept: the same verdict for every host (and,
-                // but for the keywords checked by release, every release).
-                let verdict = || {
-                    Options {
-                        jump_cut_at_blank: self.cuts_jump_at_blank(),
-                        ..Options::default()
-                    }
-                    .apply(keyword, d, origin, false)
-                    .err()
-                };
-                let verdict = if values::checked_by_release(keyword.canonical) {
-                    verdict()
-                } else {
-                    inactive_verdict.get_or_init(verdict).clone()
-                };
-                if let Some(message) = verdict {
-                    self.error(origin, message);
-                }
-            }
+            // Any other line of an inactive block was answered above (its
+            // InactiveOutcome is fixed): here the line applies.
             _ => {
                 if let Err(message) = options.apply(keyword, d, origin, true) {
                     self.error(origin, message);
@@ -1039,32 +1018,106 @@ pub fn effective_hostname(options: &Options, host_arg: &str) -> Result<String, S
 /// Whether every line of a block's segment is valid for any host (so the
 /// block can be skipped when it does not apply). Unknown keywords are not:
 /// whether IgnoreUnknown covers them depends on what came before.
-fn segment_is_clean(file: &SourceFile, header: &SourceLine) -> bool {
-    *header.segment_clean.get_or_init(|| {
+fn segment_is_clean(file: &SourceFile, header: &SourceLine, version: SshVersion) -> bool {
+    header.segment_clean.get_or_init(version, || {
         let body = file
             .lines
             .get(header.index + 1..header.segment_end)
             .unwrap_or(&[]);
-        body.iter().all(|line| match (&line.syntax, line.keyword) {
-            (LineSyntax::Ignored, _) => true,
-            // Known to some releases only: checked line by line.
-            (LineSyntax::Directive(d), Some(_)) if history::by_release(&d.keyword) => false,
-            (LineSyntax::Directive(_), Some(k)) if values::checked_by_release(k.canonical) => false,
-            // Kept even where the block does not apply: never skipped.
-            (LineSyntax::Directive(_), Some(k)) if k.kind.kept_when_inactive() => false,
-            (LineSyntax::Directive(d), Some(keyword)) => line
-                .inactive_verdict
-                .get_or_init(|| {
-                    let origin = Origin {
-                        file: 0,
-                        line: line.index,
-                    };
-                    Options::default().apply(keyword, d, origin, false).err()
-                })
-                .is_none(),
-            _ => false,
+        body.iter().all(|line| match &line.syntax {
+            LineSyntax::Ignored => true,
+            LineSyntax::Directive(d) => {
+                line_facts(line, d, version).inactive == InactiveOutcome::Fixed(None)
+            }
+            LineSyntax::Error { .. } => false,
         })
     })
+}
+
+fn line_keyword(line: &SourceLine, d: &Directive, version: SshVersion) -> LineKeyword {
+    let known = history::keyword(&d.keyword, version, line.keyword.is_some());
+    match line.keyword {
+        // A build's own keyword: checked and kept when gord models it
+        // (Apple's flags), else accepted with no effect.
+        None if known == Knows::Yes => {
+            keywords::lookup_build(&d.keyword).map_or(LineKeyword::NoEffect, LineKeyword::Known)
+        }
+        Some(k) if known == Knows::Yes => LineKeyword::Known(keywords::for_build(
+            k,
+            version.flavour == crate::ssh::release::Flavour::Debian,
+        )),
+        _ => LineKeyword::Unknown,
+    }
+}
+
+/// What `version` refuses in a line whether it applies or not.
+fn release_refusal(
+    keyword: &keywords::Keyword,
+    d: &Directive,
+    version: SshVersion,
+) -> Option<String> {
+    let args: Vec<&str> = d.args.iter().map(|a| a.value.as_str()).collect();
+    values::line_refusal(version, keyword.canonical, &d.keyword, &args)
+}
+
+/// What the ssh of `version` makes of a line whatever the host, remembered
+/// in the line.
+fn line_facts(line: &SourceLine, d: &Directive, version: SshVersion) -> LineFacts {
+    line.facts.get_or_init(version, || {
+        let keyword = line_keyword(line, d, version);
+        let refusal = match keyword {
+            LineKeyword::Known(k) => release_refusal(k, d, version),
+            _ => None,
+        };
+        let inactive = inactive_outcome(line, d, version, keyword, &refusal);
+        LineFacts {
+            keyword,
+            refusal,
+            inactive,
+        }
+    })
+}
+
+/// What the ssh of `version` makes of a line in a block that does not
+/// apply, when that is the same for every host: the release's refusal, or
+/// the value checked but not kept.
+fn inactive_outcome(
+    line: &SourceLine,
+    d: &Directive,
+    version: SshVersion,
+    keyword: LineKeyword,
+    refusal: &Option<String>,
+) -> InactiveOutcome {
+    let keyword = match keyword {
+        LineKeyword::Known(k) => k,
+        LineKeyword::NoEffect => return InactiveOutcome::Fixed(None),
+        LineKeyword::Unknown => return InactiveOutcome::Depends,
+    };
+    if refusal.is_some() {
+        return InactiveOutcome::Fixed(refusal.clone());
+    }
+    if matches!(keyword.kind, Kind::Host | Kind::Match | Kind::Include)
+        || keyword.kind.kept_when_inactive()
+    {
+        return InactiveOutcome::Depends;
+    }
+    let origin = Origin {
+        file: 0,
+        line: line.index,
+    };
+    let verdict = Options {
+        jump_cut_at_blank: cuts_jump_at_blank(version),
+        ..Options::default()
+    }
+    .apply(keyword, d, origin, false)
+    .err();
+    InactiveOutcome::Fixed(verdict)
+}
+
+/// Before 10.1 a ProxyJump list ends at its first blank
+/// ([`Options::jump_cut_at_blank`]).
+fn cuts_jump_at_blank(version: SshVersion) -> bool {
+    version.semantics().release < crate::ssh::release::Release::new(10, 1, 0)
 }
 
 /// `glob(3)` with `*` and `?` per path component, sorted, hidden files only
@@ -1329,6 +1382,49 @@ mod tests {
             .with_version(crate::ssh::release::parse_version_argument(version).expect("a version"))
             .with_env(&env)
             .resolve(Path::new("/cfg"), host)
+    }
+
+    #[test]
+    fn runs_sharing_parsed_files_answer_each_release_as_a_fresh_resolution() {
+        // A block that does not apply, with a line one release refuses and
+        // another accepts: what is remembered for one release must not
+        // answer for another.
+        let files = [(
+            "/cfg",
+            "Host other
+  KexAlgorithms mlkem768x25519-sha256
+  ProxyJump jump
+Host wild* !wilder
+  User wild
+Host target
+  User me
+",
+        )];
+        let fs = MemoryFs::with(&files);
+        let local = facts();
+        let cache = FileCache::default();
+        let brief = |r: &Resolution| {
+            let errors: Vec<String> = r.errors.iter().map(|e| e.message.clone()).collect();
+            (errors, value(r, "user"), r.applied_blocks.clone())
+        };
+        let fresh = |host: &str, version: &str| brief(&resolve_as(&files, host, version));
+        assert!(!fresh("target", "9.2p1").0.is_empty(), "9.2 refuses mlkem");
+        assert!(fresh("target", "10.0p2").0.is_empty(), "10.0 knows mlkem");
+        for version in ["10.0p2", "9.2p1", "10.0p2", "8.7p1", "9.2p1"] {
+            for host in ["target", "wildcat", "wilder", "other"] {
+                let shared = Resolver::new(&fs, &local, ExecPolicy::Deny)
+                    .with_cache(&cache)
+                    .with_version(
+                        crate::ssh::release::parse_version_argument(version).expect("a version"),
+                    )
+                    .resolve(Path::new("/cfg"), host);
+                assert_eq!(
+                    brief(&shared),
+                    fresh(host, version),
+                    "{host} under {version}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use crate::ssh::config::keywords::{lookup, Keyword, Kind};
 use crate::ssh::config::lexer::{parse_line, LineSyntax};
+use crate::ssh::release::SshVersion;
 
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -16,8 +17,78 @@ pub struct SourceFile {
     /// the file must not be edited).
     pub utf8: bool,
     pub lines: Vec<SourceLine>,
-    /// Where the Host blocks that name hosts literally are; built on first use.
-    pub host_index: std::sync::OnceLock<HostIndex>,
+    /// Where the Host blocks that name hosts literally are; built on first
+    /// use, per release (which blocks can be skipped depends on it).
+    pub host_index: ByRelease<std::sync::Arc<HostIndex>>,
+}
+
+/// Answers that depend on the ssh release a resolution follows and on
+/// nothing else, remembered per release: a lint or `resolve --all` asks the
+/// same question for each of thousands of hosts.
+#[derive(Debug)]
+pub struct ByRelease<T> {
+    /// The answer for the first release asked about (a run follows one),
+    /// read without a lock.
+    first: std::sync::OnceLock<(SshVersion, T)>,
+    /// The answers for any other.
+    others: std::sync::Mutex<Vec<(SshVersion, T)>>,
+}
+
+impl<T: Clone> ByRelease<T> {
+    /// The answer for `version`, computed by `init` the first time.
+    pub fn get_or_init(&self, version: SshVersion, init: impl FnOnce() -> T) -> T {
+        match self.first.get() {
+            Some((first, answer)) if *first == version => return answer.clone(),
+            Some(_) => {}
+            None => {
+                let answer = init();
+                // Another thread may have answered first, for this release
+                // or another: then this answer is simply not remembered.
+                let _ = self.first.set((version, answer.clone()));
+                return answer;
+            }
+        }
+        let known = self
+            .lock()
+            .iter()
+            .find(|(v, _)| *v == version)
+            .map(|(_, answer)| answer.clone());
+        if let Some(answer) = known {
+            return answer;
+        }
+        // Computed unlocked: `init` may ask other memos (never this one).
+        let answer = init();
+        let mut others = self.lock();
+        if !others.iter().any(|(v, _)| *v == version) {
+            others.push((version, answer.clone()));
+        }
+        answer
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(SshVersion, T)>> {
+        // The memo holds finished answers only: a panic elsewhere leaves it whole.
+        self.others
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl<T> Default for ByRelease<T> {
+    fn default() -> Self {
+        ByRelease {
+            first: std::sync::OnceLock::new(),
+            others: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+}
+
+impl<T: Clone> Clone for ByRelease<T> {
+    fn clone(&self) -> Self {
+        ByRelease {
+            first: self.first.clone(),
+            others: std::sync::Mutex::new(self.lock().clone()),
+        }
+    }
 }
 
 /// Lets a resolution jump over the blocks that cannot concern its host.
@@ -69,18 +140,51 @@ pub struct SourceLine {
     /// `\n`, `\r\n` or empty (the last line).
     pub ending: &'static str,
     pub syntax: LineSyntax,
-    /// What OpenSSH says of this line in a block that does not apply: its
-    /// value is checked but not kept, so the answer is the same for every
-    /// host. Remembered, because a lint resolves thousands of hosts.
-    pub inactive_verdict: std::sync::OnceLock<Option<String>>,
+    /// What the ssh of a release makes of this line whatever the host
+    /// (see `resolve::line_facts`). Remembered per release, because a lint
+    /// resolves thousands of hosts.
+    pub facts: ByRelease<LineFacts>,
     /// The keyword's table entry, looked up once (None: unknown or no keyword).
     pub keyword: Option<&'static Keyword>,
     /// For a Host or Match line: the index of the next Host, Match or Include
     /// line (or the end): the lines a non-matching block covers.
     pub segment_end: usize,
     /// Whether every line of that segment is valid whatever the host, so a
-    /// non-matching block can be skipped whole. Computed on first need.
-    pub segment_clean: std::sync::OnceLock<bool>,
+    /// non-matching block can be skipped whole. Computed on first need, per
+    /// release.
+    pub segment_clean: ByRelease<bool>,
+}
+
+/// What the ssh of one release makes of a line, whatever the host.
+#[derive(Debug, Clone)]
+pub struct LineFacts {
+    pub keyword: LineKeyword,
+    /// What the release refuses in the line whether its block applies or not.
+    pub refusal: Option<String>,
+    /// The line in a block that does not apply.
+    pub inactive: InactiveOutcome,
+}
+
+/// What a keyword line is to the ssh of a release.
+#[derive(Debug, Clone, Copy)]
+pub enum LineKeyword {
+    /// A keyword it knows and gord models.
+    Known(&'static Keyword),
+    /// A build's own keyword gord does not model: accepted with no effect.
+    NoEffect,
+    /// Not a keyword of this release: an error unless `IgnoreUnknown` names it.
+    Unknown,
+}
+
+/// A line in a block that does not apply: `Fixed(None)` when ssh accepts it,
+/// `Fixed(Some(message))` when it refuses it (the same for every host), or
+/// `Depends` when the answer depends on the resolution so far (a keyword
+/// only `IgnoreUnknown` can excuse, one kept even where its block does not
+/// apply, a Host, Match or Include line).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InactiveOutcome {
+    Fixed(Option<String>),
+    Depends,
 }
 
 impl SourceFile {
@@ -120,10 +224,10 @@ impl SourceFile {
                 range: start..content_end,
                 ending,
                 syntax,
-                inactive_verdict: std::sync::OnceLock::new(),
+                facts: ByRelease::default(),
                 keyword,
                 segment_end: 0,
-                segment_clean: std::sync::OnceLock::new(),
+                segment_clean: ByRelease::default(),
             });
             start = next;
         }
@@ -142,15 +246,19 @@ impl SourceFile {
             text,
             utf8,
             lines,
-            host_index: std::sync::OnceLock::new(),
+            host_index: ByRelease::default(),
         }
     }
 
-    /// The host index, built from the lines on first use. `clean` tells
-    /// whether a literal block's lines are valid for any host (an unclean
-    /// block must be visited for its errors).
-    pub fn host_index(&self, clean: &dyn Fn(&SourceLine) -> bool) -> &HostIndex {
-        self.host_index.get_or_init(|| {
+    /// The host index for `version`, built from the lines on first use.
+    /// `clean` tells whether a literal block's lines are valid for any host
+    /// under `version` (an unclean block must be visited for its errors).
+    pub fn host_index(
+        &self,
+        version: SshVersion,
+        clean: &dyn Fn(&SourceLine) -> bool,
+    ) -> std::sync::Arc<HostIndex> {
+        self.host_index.get_or_init(version, || {
             let mut index = HostIndex::default();
             for line in &self.lines {
                 let (LineSyntax::Directive(d), Some(keyword)) = (&line.syntax, line.keyword) else {
@@ -170,7 +278,7 @@ impl SourceFile {
                     _ => {}
                 }
             }
-            index
+            std::sync::Arc::new(index)
         })
     }
 
@@ -214,6 +322,28 @@ mod tests {
         assert_eq!(file.lines[0].ending, "\r\n");
         assert_eq!(file.line_text(&file.lines[1]), "User b");
         assert_eq!(file.lines[1].index, 1);
+    }
+
+    #[test]
+    fn by_release_answers_each_release_once_and_keeps_them_apart() {
+        use crate::ssh::release::parse_version_argument;
+        let old = parse_version_argument("9.2p1").expect("a version");
+        let new = parse_version_argument("10.0p2").expect("a version");
+        let memo: ByRelease<String> = ByRelease::default();
+        let calls = std::cell::Cell::new(0);
+        let ask = |version: SshVersion, answer: &str| {
+            memo.get_or_init(version, || {
+                calls.set(calls.get() + 1);
+                answer.to_string()
+            })
+        };
+        assert_eq!(ask(old, "old"), "old");
+        assert_eq!(ask(new, "new"), "new");
+        assert_eq!(ask(old, "again"), "old");
+        assert_eq!(ask(new, "again"), "new");
+        assert_eq!(calls.get(), 2);
+        let copy = memo.clone();
+        assert_eq!(copy.get_or_init(new, || String::from("copy")), "new");
     }
 
     #[test]

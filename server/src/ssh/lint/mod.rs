@@ -427,8 +427,17 @@ pub fn lint(ctx: &LintContext) -> Vec<Finding> {
     for rule in rules::catalogue() {
         rule.check(ctx, &mut out);
     }
+    out.sort_by(|a, b| {
+        (a.path(), a.range().map(|r| r.start), &a.code).cmp(&(
+            b.path(),
+            b.range().map(|r| r.start),
+            &b.code,
+        ))
+    });
+    let mut out = cap_per_file(out);
     // Rules quote config lines; a password or token in one stays out of every
     // output (the edits keep the real text: they are applied, not shown).
+    // Done after the cap: only the findings shown are redacted.
     let basis = ctx.text_basis();
     for finding in &mut out {
         finding.basis = Some(basis);
@@ -437,14 +446,7 @@ pub fn lint(ctx: &LintContext) -> Vec<Finding> {
             fix.title = crate::redact::secrets(&fix.title);
         }
     }
-    out.sort_by(|a, b| {
-        (a.path(), a.range().map(|r| r.start), &a.code).cmp(&(
-            b.path(),
-            b.range().map(|r| r.start),
-            &b.code,
-        ))
-    });
-    cap_per_file(out)
+    out
 }
 
 impl LintContext<'_> {
