@@ -26,7 +26,8 @@ temp dir, bash as login shell, no start-up files; the Go tools of /root/go/bin
 linked into its GOPATH), as a remote host's account would be: this machine's
 root runs `pyenv init` in every shell, which both sides would pay on every
 login. `--account root` logs in as root, as before. The account is removed at
-the end.
+the end. The egress check asks an `openssl s_server` on loopback (the
+script's test mode), never the internet.
 """
 import argparse, asyncio, os, resource, shutil, signal, socket, subprocess, sys, tempfile, threading, time
 
@@ -208,6 +209,21 @@ def main():
         env = dict(os.environ)
         for k in ("SSH_AUTH_SOCK", "SSH_ASKPASS", "DISPLAY"):
             env.pop(k, None)
+        # The egress check asks a TLS server on loopback (its test mode, as
+        # the rig's tests do) rather than the internet: this machine has none
+        # to speak of, and its resolver times out under parallel lookups,
+        # which would time the sandbox, not gord.
+        cert, tls_key = os.path.join(tmp, "tls.crt"), os.path.join(tmp, "tls.key")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                        "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                        "-keyout", tls_key, "-out", cert], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.chmod(cert, 0o644)
+        tls_port = free_port()
+        daemons.append(subprocess.Popen(["openssl", "s_server", "-quiet", "-www", "-accept", f"127.0.0.1:{tls_port}",
+                                         "-cert", cert, "-key", tls_key], stdin=subprocess.DEVNULL,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        env["GORD_TEST_EGRESS_TARGETS"] = f"server=https://127.0.0.1:{tls_port}/ marketplace=https://127.0.0.1:{tls_port}/"
+        env["GORD_TEST_EGRESS_CACERT"] = cert
 
         def timed(argv):
             t = time.perf_counter()
