@@ -47,10 +47,12 @@ fn a_healthy_host_is_reachable_authenticated_and_ready_for_go_and_vscode() {
     assert!(str_of(&host["probe"]["banner"]).starts_with("SSH-2.0-OpenSSH_"));
     assert_eq!(host["probe"]["hostKey"]["known"], "match");
     assert_eq!(host["probe"]["auth"]["result"], "succeeded");
-    assert!(host["probe"]["authMethods"]
-        .as_array()
-        .unwrap()
-        .contains(&serde_json::json!("publickey")));
+    // A key that logs in makes asking for the offered methods (a round trip) needless.
+    assert_eq!(
+        host["probe"]["authMethods"],
+        serde_json::json!([]),
+        "{host:#}"
+    );
     assert_eq!(host["forwarding"]["result"], "works");
     assert!(str_of(&host["remote"]["goVersion"]).starts_with("go version go"));
     assert!(host["control"]["secondConnectionMs"].is_u64(), "{host:#}");
@@ -206,6 +208,16 @@ fn an_encrypted_key_without_an_agent_is_reported_never_prompted_for() {
     assert!(found.contains(&"RMT008".to_string()), "{report:#}");
     assert!(found.contains(&"RMT009".to_string()), "{report:#}");
     let host = &report["hosts"][0];
+    // Refused: the methods the server offers are asked for, and named.
+    assert!(host["probe"]["authMethods"]
+        .as_array()
+        .unwrap()
+        .contains(&serde_json::json!("publickey")));
+    let rmt008 = crate::common::entry(&host["findings"], "code", "RMT008");
+    assert!(
+        str_of(&rmt008["message"]).contains("Permission denied (publickey"),
+        "{rmt008:#}"
+    );
     assert_eq!(
         host["probe"]["encryptedKeys"][0],
         rig.locked_key.display().to_string()

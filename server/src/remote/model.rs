@@ -106,7 +106,8 @@ pub struct ProbeFacts {
     pub auth_ms: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_key: Option<HostKeyFacts>,
-    /// What the server offers (`publickey`, `password`, ...).
+    /// What the server offers (`publickey`, `password`, ...); asked only
+    /// when no key logged in (empty otherwise: the question is a round trip).
     pub auth_methods: Vec<String>,
     pub auth: AuthOutcome,
     /// Keys gord skipped because they have a passphrase and no agent holds them.

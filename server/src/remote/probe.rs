@@ -500,19 +500,6 @@ fn session_probe<S: crate::platform::socket::SshSocket>(
         });
     }
 
-    let user = target.user.as_str();
-    let authenticating = Instant::now();
-    match session.auth_methods(user) {
-        Ok(methods) => {
-            facts.auth_methods = methods.split(',').map(str::to_string).collect();
-        }
-        Err(_) if session.authenticated() => {
-            facts.auth = AuthOutcome::Succeeded {
-                with: String::from("none (the server asked for no authentication)"),
-            };
-        }
-        Err(e) => return failed(facts, ProbeStage::Auth, e.message().to_string()),
-    }
     if facts
         .host_key
         .as_ref()
@@ -525,8 +512,23 @@ fn session_probe<S: crate::platform::socket::SshSocket>(
         };
         return facts;
     }
+    let user = target.user.as_str();
+    let authenticating = Instant::now();
+    // The keys go first: asking for the server's methods (a `none` request)
+    // costs a round trip, and only a refusal needs them.
+    facts.auth = authenticate(&session, target, use_agent, &mut facts.encrypted_keys);
     if !session.authenticated() {
-        facts.auth = authenticate(&session, target, use_agent, &mut facts.encrypted_keys);
+        match session.auth_methods(user) {
+            Ok(methods) => {
+                facts.auth_methods = methods.split(',').map(str::to_string).collect();
+            }
+            Err(_) if session.authenticated() => {
+                facts.auth = AuthOutcome::Succeeded {
+                    with: String::from("none (the server asked for no authentication)"),
+                };
+            }
+            Err(e) => return failed(facts, ProbeStage::Auth, e.message().to_string()),
+        }
     }
     facts.auth_ms = Some(ms(authenticating.elapsed()));
     if session.authenticated() {
