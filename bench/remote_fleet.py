@@ -22,14 +22,16 @@ its CPU is not counted on either side) because this kernel has no netem
 modules); it touches no port but its own.
 Standard library only. Needs root. By default (--account fresh) the hosts are
 logged in to as a fresh account made for the run (`gordbenchPID`, home in the
-temp dir, bash as login shell, no start-up files; the Go tools of /root/go/bin
-linked into its GOPATH), as a remote host's account would be: this machine's
+temp dir, bash as login shell, Go's bin directory on its login PATH from a
+one-line ~/.profile as Go's install instructions have it, or with
+`--remote-go none` no start-up file and no Go at all; the Go tools of
+/root/go/bin linked into its GOPATH), as a remote host's account would be: this machine's
 root runs `pyenv init` in every shell, which both sides would pay on every
 login. `--account root` logs in as root, as before. The account is removed at
 the end. The egress check asks an `openssl s_server` on loopback (the
 script's test mode), never the internet.
 """
-import argparse, asyncio, os, resource, shutil, signal, socket, subprocess, sys, tempfile, threading, time
+import argparse, asyncio, os, pwd, resource, shutil, signal, socket, subprocess, sys, tempfile, threading, time
 
 
 def free_port():
@@ -137,6 +139,9 @@ def main():
                     help="also measure with this network round trip (ms) per host, side by side")
     ap.add_argument("--account", choices=["fresh", "root"], default="fresh",
                     help="log in as a fresh account made for the run (default) or as root")
+    ap.add_argument("--remote-go", choices=["login", "none"], default="login",
+                    help="the fresh account finds Go on its login PATH (~/.profile, the "
+                    "default, as Go's install instructions set it up) or nowhere")
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="gord-remote-bench-")
     os.chmod(tmp, 0o755)
@@ -158,9 +163,19 @@ def main():
                         os.link(source, os.path.join(home, "go", "bin", tool))
                     except OSError:
                         shutil.copy2(source, os.path.join(home, "go", "bin", tool))
+            if args.remote_go == "login":
+                # As Go's install instructions say: its bin directory on the
+                # login shell's PATH, from ~/.profile.
+                go = shutil.which("go") or "/usr/local/go/bin/go"
+                with open(os.path.join(home, ".profile"), "w") as f:
+                    f.write(f'export PATH="$PATH:{os.path.dirname(os.path.realpath(go))}"\n')
             subprocess.run(["useradd", "-M", "-d", home, "-s", "/bin/bash", "-p", "*", account], check=True)
             made_account = True
-            subprocess.run(["chown", "-R", account, home], check=True)
+            # Not -R: the tools are hard links to root's own, which keep their owner.
+            for path in (home, os.path.join(home, "go"), os.path.join(home, "go", "bin"),
+                         os.path.join(home, ".profile")):
+                if os.path.exists(path):
+                    os.chown(path, pwd.getpwnam(account).pw_uid, -1)
         key = os.path.join(tmp, "id_ed25519")
         keygen(key)
         shutil.copy(key + ".pub", os.path.join(tmp, "authorized_keys"))

@@ -411,6 +411,125 @@ esac
         );
     }
 
+    /// A file that is a shell script to run (it logs that it ran) and
+    /// carries a Go 1.18+ build info blob after it, as a Go binary does.
+    fn go_binary(dir: &Path, name: &str, log: &Path, module: &str, version: &str) {
+        let mut bytes =
+            format!("#!/bin/sh\necho {name} >> '{}'\nexit 0\n", log.display()).into_bytes();
+        // A decoy the way a real binary's format strings are: no version.
+        bytes.extend_from_slice(b"\x00\x01\nmod\t%s\t%s\n\x02");
+        bytes.extend_from_slice(b"\xff Go buildinf:\x08\x02");
+        bytes.extend_from_slice(&[0u8; 16]);
+        bytes.extend_from_slice(b"\x08go1.99.3\x9e\x01");
+        bytes.extend_from_slice(b"0w\xaf\x0c\x92t\x08\x02A\xe1\xc1\x07\xe6\xd6\x18\xe6");
+        bytes.extend_from_slice(
+            format!("path\t{module}/cmd/x\nmod\t{module}\t{version}\th1:x=\n").as_bytes(),
+        );
+        bytes.extend_from_slice(b"\xf92C1\x86\x18 r\x00\x82B\x10A\x16\xd8\xf2\x00\x00");
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        crate::platform::fs::set_mode(&path, 0o755).unwrap();
+    }
+
+    #[tokio::test]
+    async fn with_no_go_to_ask_tool_versions_come_from_their_own_build_info_and_none_is_run() {
+        let home = tempfile::tempdir().unwrap();
+        let bin = home.path().join("bin");
+        std::fs::create_dir(&bin).unwrap();
+        let log = home.path().join("ran");
+        go_binary(&bin, "gopls", &log, "golang.org/x/tools/gopls", "v0.99.0");
+        go_binary(&bin, "dlv", &log, "github.com/go-delve/delve", "v1.99.2");
+        go_binary(
+            &bin,
+            "golangci-lint",
+            &log,
+            "github.com/golangci/golangci-lint/v2",
+            "v2.99.1",
+        );
+        // PATH has the tools and the system's programs, and no `go`.
+        let path = format!("{}:/usr/bin:/bin", bin.display());
+        let out = SystemRunner
+            .run(local_spec(Some(home.path()), &offline()).env("PATH", &path))
+            .await
+            .unwrap();
+        let facts = parse_facts(&out.stdout_text());
+        assert!(facts.complete, "{}", out.stdout_text());
+        assert_eq!(
+            facts.go, None,
+            "this machine's go must not be on the test's PATH"
+        );
+        let versions: Vec<(&str, Option<&str>)> = facts
+            .tools
+            .iter()
+            .map(|t| (t.name.as_str(), t.version.as_deref()))
+            .collect();
+        assert_eq!(
+            versions,
+            [
+                ("gopls", Some("golang.org/x/tools/gopls v0.99.0")),
+                ("dlv", Some("1.99.2")),
+                (
+                    "golangci-lint",
+                    Some("golangci-lint has version 2.99.1 built with go1.99.3")
+                ),
+            ]
+        );
+        assert!(
+            !log.exists(),
+            "a tool was run: {:?}",
+            std::fs::read_to_string(&log)
+        );
+    }
+
+    #[tokio::test]
+    async fn under_busybox_without_flock_timeout_or_stat_the_script_ends_with_what_it_can_say() {
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        let busybox = std::env::split_paths(&path)
+            .map(|dir| dir.join("busybox"))
+            .find(|p| p.is_file())
+            .expect("busybox is installed by scripts/install-deps");
+        let home = tempfile::tempdir().unwrap();
+        let bin = home.path().join("bb");
+        std::fs::create_dir(&bin).unwrap();
+        let applets = std::process::Command::new(&busybox)
+            .arg("--list")
+            .output()
+            .unwrap();
+        for applet in String::from_utf8_lossy(&applets.stdout).lines() {
+            if !["flock", "timeout", "stat"].contains(&applet) {
+                std::os::unix::fs::symlink(&busybox, bin.join(applet)).unwrap();
+            }
+        }
+        let spec = CommandSpec::new(bin.join("sh"))
+            .args(["-c", REMOTE_SCRIPT, "sh"])
+            .args(offline().script_args())
+            .timeout(LOCAL_LIMIT)
+            .output_cap(OUTPUT_CAP)
+            .env("HOME", home.path().as_os_str())
+            .env("PATH", bin.as_os_str());
+        let out = SystemRunner.run(spec).await.unwrap();
+        let facts = parse_facts(&out.stdout_text());
+        assert!(facts.complete, "{}", out.stdout_text());
+        // BusyBox's df and nproc still answer; without stat -f the mount
+        // table still names the home's file system; flock is missing.
+        assert!(facts.home_free_kib.is_some(), "{}", out.stdout_text());
+        assert!(facts.cpus.is_some(), "{}", out.stdout_text());
+        assert!(
+            facts
+                .file_systems
+                .iter()
+                .any(|f| f.what == "the home directory" && !f.fs_type.is_empty()),
+            "{:?}",
+            facts.file_systems
+        );
+        assert!(
+            facts.flock_tests.iter().all(|t| t.works.is_none()),
+            "{:?}",
+            facts.flock_tests
+        );
+        assert_eq!(facts.exec_home, Some(super::super::script::ExecProbe::Yes));
+    }
+
     #[tokio::test]
     async fn the_script_says_where_it_ran_as_the_landing_script_does() {
         use super::super::connect::{parse_landing, LANDING_SCRIPT};

@@ -35,6 +35,47 @@ one() {
 # Files of one line, read without a process (cgroup files: /proc/sys
 # answers nothing to the byte-by-byte reads of dash's `read`).
 rd() { _v=""; read -r _v <"$1" || :; }
+# One command for several paths, when it prints a line a path in order
+# (`stat -f`, `df -P`): `each "CMD" HEADER_LINES KEY=PATH...` sets r_KEY to
+# that path's line, "" for a path that does not exist; when the lines do not
+# add up, each path gets a call of its own.
+each() {
+  _c=$1; _h=$2; shift 2; _ks=""; _fi=1
+  for _a; do
+    [ -z "$_fi" ] || { _fi=""; set --; }
+    _k=${_a%%=*}; _q=${_a#*=}; eval "r_$_k=''"
+    [ -n "$_q" ] && [ -e "$_q" ] || continue
+    eval "q_$_k=\$_q"; _ks="$_ks $_k"; set -- "$@" "$_q"
+  done
+  [ $# -gt 0 ] || return 0
+  _o=$($_c "$@"); _n=0
+  while IFS= read -r _l; do _n=$((_n+1)); done <<EOF
+$_o
+EOF
+  set -f; set -- $_ks; set +f
+  if [ "$((_n-_h))" -ne $# ]; then
+    for _k; do
+      eval "_q=\$q_$_k"; _l=$($_c "$_q"); _l=${_l##*"$_nl"}; eval "r_$_k=\$_l"
+    done
+    return 0
+  fi
+  _n=0
+  while IFS= read -r _l; do
+    _n=$((_n+1)); [ "$_n" -gt "$_h" ] && [ $# -gt 0 ] || continue
+    eval "r_$1=\$_l"; shift
+  done <<EOF
+$_o
+EOF
+}
+# A program's path without a subshell (`$(command -v x)` forks one).
+pth() {
+  _p=""; _f=$IFS; IFS=:; set -f
+  for _d in $PATH; do
+    [ -n "$_d" ] || _d=.
+    if [ -f "$_d/$1" ] && [ -x "$_d/$1" ]; then _p=$_d/$1; break; fi
+  done
+  IFS=$_f; set +f
+}
 to=""; command -v timeout >/dev/null && to="timeout 10"
 lq='printf "\n__gord_login_path=%s\n__gord_login_go=%s\n" "$PATH" "$(command -v go)"'
 lpf=$(mktemp) || lpf=""
@@ -49,23 +90,34 @@ lp_read() {
   [ -z "$lp_done" ] || return 0
   lp_done=1
   if [ -n "$lpid" ]; then
-    wait "$lpid"; lp=$(cat "$lpf"); rm -f "$lpf"
+    wait "$lpid"; lp=""
+    while IFS= read -r _l; do lp="$lp$_l$_nl"; done <"$lpf"
+    rm -f "$lpf"; lpf=""
   else
     lp=$($to "${SHELL:-/bin/sh}" -l -c "$lq" </dev/null | grep '^__gord_login_')
   fi
-  login_go=$(printf '%s\n' "$lp" | sed -n 's/^__gord_login_go=//p')
-  login_path=$(printf '%s\n' "$lp" | sed -n 's/^__gord_login_path=//p')
+  login_go=""; login_path=""
+  while IFS= read -r _l; do
+    case $_l in
+      __gord_login_go=*) login_go=${_l#__gord_login_go=} ;;
+      __gord_login_path=*) login_path=${_l#__gord_login_path=} ;;
+    esac
+  done <<EOF
+$lp
+EOF
 }
 u=$(id -un)
 one user "$u"
 one home "$HOME"
 one shell "$SHELL"
 one os "$( . /etc/os-release && printf '%s' "$PRETTY_NAME")"
-one arch "$(uname -m)"
-one kernel "$(uname -r)"
+un=$(uname -r -m)
+one arch "${un##* }"
+one kernel "${un% *}"
 g=$(getconf GNU_LIBC_VERSION)
 one glibc "${g#glibc }"
-one ldd "$(ldd --version 2>&1 | head -n 1)"
+# ldd is read only to say what the libc is when it is not glibc.
+if [ -z "$g" ]; then pth ldd; [ -z "$_p" ] || one ldd "$("$_p" --version 2>&1 | head -n 1)"; fi
 lib=""
 for f in /usr/lib/x86_64-linux-gnu/libstdc++.so.6 /lib/x86_64-linux-gnu/libstdc++.so.6 /usr/lib/aarch64-linux-gnu/libstdc++.so.6 /usr/lib64/libstdc++.so.6 /lib64/libstdc++.so.6 /usr/lib/libstdc++.so.6; do
   if [ -r "$f" ]; then lib=$f; break; fi
@@ -73,21 +125,39 @@ done
 [ -n "$lib" ] || lib=$(ldconfig -p | awk '/libstdc\+\+\.so\.6 /{print $NF; exit}')
 one libstdcxx "$lib"
 [ -n "$lib" ] && one glibcxx "$(grep -ao 'GLIBCXX_[0-9][0-9.]*' "$lib" | sort -u)"
-for c in bash tar curl wget; do one "cmd_$c" "$(command -v "$c")"; done
-one df_home "$(df -Pk "$HOME" | tail -n 1)"
-one dfi_home "$(df -Pi "$HOME" | tail -n 1)"
-canexec() {
-  [ -d "$1" ] || { echo absent; return; }
-  t=$(mktemp "$1/.gord-exec-XXXXXX") || { echo unwritable; return; }
-  printf '#!/bin/sh\nexit 0\n' > "$t"; chmod 700 "$t"
-  if "$t"; then echo yes; else echo no; fi
-  rm -f "$t"
+for c in bash tar curl wget; do pth "$c"; one "cmd_$c" "$_p"; done
+# Whether a file there may be executed: a two-line script in each place,
+# made executable by one chmod, run, and removed by one rm.
+xmk() {
+  _t=""
+  if [ -d "$1" ]; then
+    _t=$(mktemp "$1/.gord-exec-XXXXXX") && printf '#!/bin/sh\nexit 0\n' >"$_t" ||
+      { [ -z "$_t" ] || rm -f "$_t"; _t=-; }
+  fi
 }
-one exec_tmp "$(canexec /tmp)"
-one exec_home "$(canexec "$HOME")"
-one exec_vscode "$(canexec "$HOME/.vscode-server")"
+xrun() {
+  if [ -z "$1" ]; then _x=absent; elif [ "$1" = - ]; then _x=unwritable
+  elif "$1"; then _x=yes; else _x=no; fi
+}
+xmk /tmp; xt_tmp=$_t
+xmk "$HOME"; xt_home=$_t
+xmk "$HOME/.vscode-server"; xt_vscode=$_t
+xmk /var/tmp; xt_vtmp=$_t
+xall() {
+  _c=$1; _a=$2; set --
+  for _t in "$xt_tmp" "$xt_home" "$xt_vscode" "$xt_vtmp"; do
+    case $_t in ''|-) ;; *) set -- "$@" "$_t" ;; esac
+  done
+  [ $# -eq 0 ] || $_c $_a "$@"
+}
+xall chmod 700
+xrun "$xt_tmp"; x_tmp=$_x; one exec_tmp "$_x"
+xrun "$xt_home"; one exec_home "$_x"
+xrun "$xt_vscode"; one exec_vscode "$_x"
+xrun "$xt_vtmp"; x_vtmp=$_x
+xall rm -f
 one path "$PATH"
-gobin=$(command -v go)
+pth go; gobin=$_p
 one go "$gobin"
 [ -n "$gobin" ] || { lp_read; gobin=$login_go; }
 gp=""; gmc=""; gc=""; gtd=""; gv=""; gpx=""; gsd=""
@@ -226,15 +296,16 @@ EOF
     fi
   } &
 fi
-fst() { [ -n "$1" ] && [ -e "$1" ] && stat -f -c %T "$1"; }
-one fs_home "$(fst "$HOME")"
-one fs_vscode "$(fst "$HOME/.vscode-server")"
-one fs_gomodcache "$(fst "$gmc")"
-one fs_gocache "$(fst "$gc")"
+each "stat -f -c %T" 0 home="$HOME" vscode="$HOME/.vscode-server" gomodcache="$gmc" gocache="$gc" vtmp=/var/tmp tmp=/tmp
+one fs_home "$r_home"
+one fs_vscode "$r_vscode"
+one fs_gomodcache "$r_gomodcache"
+one fs_gocache "$r_gocache"
+fs_vtmp=$r_vtmp; fs_tmp=$r_tmp
 gp1=${gp%%:*}; [ -n "$gp1" ] || gp1=$HOME/go
 p_gopls=""; p_dlv=""; p_lint=""
 for t in gopls dlv golangci-lint; do
-  p=$(command -v "$t"); onpath=yes
+  pth "$t"; p=$_p; onpath=yes
   if [ -z "$p" ]; then onpath=no; [ -x "$gp1/bin/$t" ] && p=$gp1/bin/$t; fi
   one "tool_$t" "$p"
   one "tool_${t}_on_path" "$onpath"
@@ -243,16 +314,37 @@ done
 set --
 for p in "$p_gopls" "$p_dlv" "$p_lint"; do [ -n "$p" ] && set -- "$@" "$p"; done
 bi=""; [ -n "$gobin" ] && [ $# -gt 0 ] && bi=$($to "$gobin" version -m "$@")
+bg=""
+if [ -z "$bi" ] && [ $# -gt 0 ]; then
+  # No Go to ask: each binary's own build info, found by one grep (from Go
+  # 1.18 the Go version and the module lines are inline, the version just
+  # before the info's start marker `0w\257\f`). Starting gopls or
+  # golangci-lint to ask costs 0.1 s of CPU each.
+  bg=$(LC_ALL=C $to grep -a -o -H -m 2 -E -e 'go1\.[0-9][0-9.]*.{1,3}0w' -e '^mod	[^	]+	(v[0-9]|\(devel\))[^	]*' "$@")
+fi
 for t in gopls dlv golangci-lint; do
   case $t in gopls) p=$p_gopls ;; dlv) p=$p_dlv ;; *) p=$p_lint ;; esac
   [ -n "$p" ] || continue
-  m=$(printf '%s\n' "$bi" | awk -v f="$p: " 'index($0, f) == 1 { on = 1; g = substr($0, length(f) + 1); next } /^[^\t]/ { on = 0 } on && $1 == "mod" { print $2, $3, g; exit }')
-  mv=$(printf '%s' "$m" | cut -d' ' -f2)
+  m=""; [ -z "$bi" ] || m=$(printf '%s\n' "$bi" | awk -v f="$p: " 'index($0, f) == 1 { on = 1; g = substr($0, length(f) + 1); next } /^[^\t]/ { on = 0 } on && $1 == "mod" { print $2, $3, g; exit }')
+  if [ -z "$m" ] && [ -n "$bg" ]; then
+    bv=""; bm=""
+    while IFS= read -r _l; do
+      case $_l in
+        "$p:go1."*) bv=${_l#"$p:"}; bv=${bv%%[!go0-9.]*} ;;
+        "$p:mod	"*) bm=${_l#"$p:mod	"} ;;
+      esac
+    done <<EOF
+$bg
+EOF
+    [ -z "$bm" ] || m="${bm%%'	'*} ${bm#*'	'} $bv"
+  fi
+  # `MODULE VERSION GO`, split without a process.
+  mp=${m%% *}; mr=${m#* }; mv=${mr%% *}; mg=${mr#* }
   case $t:$mv in
     *:|*:"(devel)") v="" ;;
-    gopls:*) v=$(printf '%s' "$m" | cut -d' ' -f1-2) ;;
+    gopls:*) v="$mp $mv" ;;
     dlv:*) v=${mv#v} ;;
-    *) v="golangci-lint has version ${mv#v} built with $(printf '%s' "$m" | cut -d' ' -f3)" ;;
+    *) v="golangci-lint has version ${mv#v} built with $mg" ;;
   esac
   if [ -z "$v" ]; then
     case $t in
@@ -263,17 +355,35 @@ for t in gopls dlv golangci-lint; do
   fi
   one "tool_${t}_version" "$v"
 done
-one ptrace_scope "$(cat /proc/sys/kernel/yama/ptrace_scope)"
-ls_=$(getent passwd "$u" | cut -d: -f7)
+# The /proc/sys values in one process (`read` gets nothing from them).
+ys=""; iwm=""; iim=""
+while IFS= read -r _l; do
+  case $_l in
+    /proc/sys/kernel/yama/ptrace_scope:*) ys=${_l#*:} ;;
+    /proc/sys/fs/inotify/max_user_watches:*) iwm=${_l#*:} ;;
+    /proc/sys/fs/inotify/max_user_instances:*) iim=${_l#*:} ;;
+  esac
+done <<EOF
+$(grep -H '' /proc/sys/kernel/yama/ptrace_scope /proc/sys/fs/inotify/max_user_watches /proc/sys/fs/inotify/max_user_instances)
+EOF
+one ptrace_scope "$ys"
+ls_=$(getent passwd "$u"); case $ls_ in *:*) ls_=${ls_##*:} ;; *) ls_="" ;; esac
 [ -n "$ls_" ] || ls_=$(awk -F: -v u="$u" '$1==u{print $7; exit}' /etc/passwd)
 one login_shell "$ls_"
 for rc in .bashrc .bash_profile .profile; do
   [ -r "$HOME/$rc" ] || continue
-  head -c 65536 "$HOME/$rc" | grep -nE 'exec|[$]-|PS1|return|-t [012]|interactive' | head -n 40 | tr -d '\r' | cut -c1-300 | sed "s|^|rcline=$rc:|"
+  head -c 65536 "$HOME/$rc" | awk -v f="$rc" '/exec|[$]-|PS1|return|-t [012]|interactive/ { gsub(/\r/, ""); print "rcline=" f ":" substr(NR ":" $0, 1, 300); if (++n == 40) exit }'
 done
 one meminfo "$(grep -E '^(MemTotal|MemAvailable|SwapTotal|SwapFree):' /proc/meminfo)"
 one nproc "$(nproc || getconf _NPROCESSORS_ONLN)"
-cg=$(sed -n 's/^0:://p' /proc/self/cgroup); lim=""; n=0
+# The v2 path (`0::`) and the v1 memory controller's, read by the shell.
+cg=""; c1=""
+while IFS= read -r _l; do
+  case $_l in 0::*) cg=${_l#0::}; continue ;; esac
+  _f=${_l#*:}
+  case ",${_f%%:*}," in *,memory,*) [ -n "$c1" ] || c1=${_f#*:} ;; esac
+done </proc/self/cgroup
+lim=""; n=0
 while [ "$n" -lt 16 ]; do
   rd "/sys/fs/cgroup${cg}/memory.max"; v=$_v
   case $v in ''|max) ;; *) if [ -z "$lim" ] || [ "$v" -lt "$lim" ]; then lim=$v; fi ;; esac
@@ -282,8 +392,8 @@ while [ "$n" -lt 16 ]; do
 done
 one cgroup_memory_max "$lim"
 rd /sys/fs/cgroup/memory/memory.limit_in_bytes; one cgroup_v1_memory_limit "$_v"
-one inotify_max_watches "$(cat /proc/sys/fs/inotify/max_user_watches)"
-one inotify_max_instances "$(cat /proc/sys/fs/inotify/max_user_instances)"
+one inotify_max_watches "$iwm"
+one inotify_max_instances "$iim"
 if [ -r /proc/sys/fs/inotify/max_user_watches ]; then
   iw=$(grep -rc '^inotify wd:' /proc/[0-9]*/fdinfo | awk -F: '$NF > 0 { w += $NF; n++ } END { print w + 0, n + 0 }')
   one inotify_watches "${iw% *}"
@@ -303,12 +413,17 @@ for d in "$HOME"/.vscode-server/bin/* "$HOME"/.vscode-server/cli/servers/*; do
 done
 one tmpdir "$TMPDIR"
 one gotmpdir "$gtd"
+each "df -Pi" 1 home="$HOME" tmp=/tmp tmpdir="$TMPDIR" gotmpdir="$gtd"
+di_home=$r_home; di_tmp=$r_tmp; di_tmpdir=$r_tmpdir; di_gotmpdir=$r_gotmpdir
+each "df -Pk" 1 home="$HOME" tmp=/tmp tmpdir="$TMPDIR" gotmpdir="$gtd"
+one df_home "$r_home"
+one dfi_home "$di_home"
 for k in tmp tmpdir gotmpdir; do
   case $k in tmp) d=/tmp ;; tmpdir) d=$TMPDIR ;; *) d=$gtd ;; esac
   [ -n "$d" ] || continue
   if [ -d "$d" ] && [ -w "$d" ]; then one "usable_$k" yes; else one "usable_$k" no; fi
-  one "df_$k" "$(df -Pk "$d" | tail -n 1)"
-  one "dfi_$k" "$(df -Pi "$d" | tail -n 1)"
+  eval "one df_$k \"\$r_$k\""
+  eval "one dfi_$k \"\$di_$k\""
 done
 fl=""; command -v flock >/dev/null && fl=flock
 nl=0
@@ -360,9 +475,9 @@ for d in /var/tmp /tmp; do
   [ -d "$d" ] || continue
   o=absent; m=$d/$u
   if [ -L "$m" ]; then o=other; elif [ -e "$m" ]; then if [ -d "$m" ] && [ -O "$m" ]; then o=mine; else o=other; fi; fi
-  one local_dir "$(fst "$d")|$(canexec "$d")|$o|$d"
+  case $d in /tmp) one local_dir "$fs_tmp|$x_tmp|$o|$d" ;; *) one local_dir "$fs_vtmp|$x_vtmp|$o|$d" ;; esac
 done
-c1=$(sed -n 's/^[0-9]*:\([^:]*,\)\{0,1\}memory\(,[^:]*\)\{0,1\}://p' /proc/self/cgroup | head -n 1); l1=""; n=0
+l1=""; n=0
 while [ -n "$c1" ] && [ "$n" -lt 16 ]; do
   v=$(cat "/sys/fs/cgroup/memory${c1%/}/memory.limit_in_bytes")
   case $v in ''|*[!0-9]*) ;; *) if [ -z "$l1" ] || [ "$v" -lt "$l1" ]; then l1=$v; fi ;; esac
