@@ -62,6 +62,10 @@ const MASK: &str = "***";
 pub fn secrets(text: &str) -> String {
     const MAX_PASSES: usize = 16;
     let mut current = secrets_once(text);
+    // Unchanged by a pass is the fixed point: another pass would find the same.
+    if current == text {
+        return current;
+    }
     for _ in 1..MAX_PASSES {
         let next = secrets_once(&current);
         if next == current {

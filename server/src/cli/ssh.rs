@@ -184,14 +184,12 @@ fn resolve(host: &str, config: Option<&Path>, allow_exec: bool, ssh: &SshArgs) -
 
 fn resolve_all(config: Option<&Path>, ssh: &SshArgs) -> CliResult {
     let ssh = followed(ssh);
-    let resolved = gord::ssh::resolve_all_for(config, ssh.semantics, ssh.listing())
-        .map_err(anyhow::Error::msg)?;
     let mut out = String::new();
     let mut failed = 0;
-    for (host, result) in &resolved {
+    gord::ssh::resolve_each_for(config, ssh.semantics, ssh.listing(), &mut |host, result| {
         match result {
             Ok(lines) => {
-                out.push_str(&gord::ssh::config::effective::render_ssh_g(lines));
+                gord::ssh::config::effective::render_ssh_g_into(&mut out, &lines);
                 out.push('\n');
             }
             Err(failure) => {
@@ -202,7 +200,8 @@ fn resolve_all(config: Option<&Path>, ssh: &SshArgs) -> CliResult {
                 );
             }
         }
-    }
+    })
+    .map_err(anyhow::Error::msg)?;
     write_stdout(&gord::render::escape::text(&out))?;
     Ok(if failed > 0 {
         Exit::Failed

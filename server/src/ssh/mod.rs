@@ -223,7 +223,7 @@ pub fn host_lines(config: Option<&Path>) -> Result<(std::path::PathBuf, Vec<Host
 pub fn host_lines_in(files: &[std::sync::Arc<config::source::SourceFile>]) -> Vec<HostLine> {
     let mut found: Vec<HostLine> = Vec::new();
     for file in files {
-        for block in config::blocks::blocks(file) {
+        for block in config::blocks::blocks(file).iter() {
             let Some(line) = block.header_line else {
                 continue;
             };
@@ -275,6 +275,21 @@ pub fn resolve_all_for(
     version: release::SshVersion,
     listing: release::listing::Listing,
 ) -> Result<Vec<HostResolution>, String> {
+    let mut out = Vec::new();
+    resolve_each_for(config, version, listing, &mut |host, result| {
+        out.push((host.to_string(), result));
+    })?;
+    Ok(out)
+}
+
+/// [`resolve_all_for`] handing each host to `each` as soon as it is
+/// resolved, so a caller that prints them holds one host's lines at a time.
+pub fn resolve_each_for(
+    config: Option<&Path>,
+    version: release::SshVersion,
+    listing: release::listing::Listing,
+    each: &mut dyn FnMut(&str, Result<Vec<Line>, ResolveFailure>),
+) -> Result<(), String> {
     let local = LocalFacts::current();
     let platform = config::platform::Platform::of(version.flavour);
     let (_, ctx) = load_config(config, &local, false, platform)?;
@@ -282,7 +297,7 @@ pub fn resolve_all_for(
     let mut hosts: Vec<String> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for file in &ctx.files {
-        for block in config::blocks::blocks(file) {
+        for block in config::blocks::blocks(file).iter() {
             for alias in block.literal_hosts() {
                 if seen.insert(alias.to_string()) {
                     hosts.push(alias.to_string());
@@ -291,24 +306,22 @@ pub fn resolve_all_for(
         }
     }
     let env = |name: &str| std::env::var(name).ok();
-    Ok(hosts
-        .into_iter()
-        .map(|host| {
-            let resolution = ctx.resolve(&host);
-            let result = if resolution.errors.is_empty() {
-                effective_as(&resolution, &local, &env, listing).map_err(ResolveFailure::one)
-            } else {
-                Err(capped(
-                    resolution
-                        .errors
-                        .iter()
-                        .map(|e| e.message.clone())
-                        .collect(),
-                ))
-            };
-            (host, result)
-        })
-        .collect())
+    for host in &hosts {
+        let resolution = ctx.resolve(host);
+        let result = if resolution.errors.is_empty() {
+            effective_as(&resolution, &local, &env, listing).map_err(ResolveFailure::one)
+        } else {
+            Err(capped(
+                resolution
+                    .errors
+                    .iter()
+                    .map(|e| e.message.clone())
+                    .collect(),
+            ))
+        };
+        each(host, result);
+    }
+    Ok(())
 }
 
 #[cfg(test)]

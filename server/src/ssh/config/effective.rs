@@ -3,6 +3,8 @@
 //! IdentityAgent, UserKnownHostsFile, RemoteCommand, forward paths, HostName's
 //! `%h`), in `dump_client_config`'s order, each line with its origin.
 
+use std::borrow::Cow;
+
 use crate::ssh::config::local::LocalFacts;
 use crate::ssh::config::options::{Forward, Options, Origin, Value, REKEY_INTERVAL};
 use crate::ssh::config::rekey::rekey_limit;
@@ -17,7 +19,8 @@ use crate::ssh::release::Release;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Line {
     pub keyword: &'static str,
-    pub value: String,
+    /// Borrowed for the fixed texts (defaults): most lines of a listing.
+    pub value: Cow<'static, str>,
     /// None for a default.
     pub origin: Option<Origin>,
 }
@@ -156,7 +159,13 @@ pub fn effective_as(
     listing: Listing,
 ) -> Result<Vec<Line>, String> {
     let o = &r.options;
-    let mut lines = Vec::new();
+    // The options a host sets (a dozen or so), found by a scan: the listing
+    // asks about every keyword, and a scan of a dozen beats the map's
+    // ordered comparisons.
+    let single: Vec<(&str, &Value)> = o.single.iter().map(|(k, v)| (*k, v)).collect();
+    let set = |key: &str| single.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
+    // About 80 lines a host: one allocation for all of them.
+    let mut lines = Vec::with_capacity(96);
     command_line_host_check(r, listing)?;
     // fill_default_options (and, for HostKeyAlgorithms, dump_client_config)
     // expands the algorithm lists; an empty one stops ssh, or (before 10.4)
@@ -165,20 +174,24 @@ pub fn effective_as(
         lists: algorithms,
         fill_stopped,
     } = Algorithms::for_build(listing.release, listing.debian)
-        .effective_all(&|key| o.get(key).map(|v| v.text.clone()))?;
+        .effective_all(&|key| set(key).map(|v| v.text.clone()))?;
     let get = |key: &str| {
-        o.get(key).filter(|v| {
+        set(key).filter(|v| {
             fill_stopped || !(CLEARED_BY_NONE.contains(&key) && v.text.eq_ignore_ascii_case("none"))
         })
     };
-    let push =
-        |lines: &mut Vec<Line>, keyword: &'static str, value: String, origin: Option<Origin>| {
-            lines.push(Line {
-                keyword,
-                value,
-                origin,
-            });
-        };
+    fn push(
+        lines: &mut Vec<Line>,
+        keyword: &'static str,
+        value: impl Into<Cow<'static, str>>,
+        origin: Option<Origin>,
+    ) {
+        lines.push(Line {
+            keyword,
+            value: value.into(),
+            origin,
+        });
+    }
     let origin = |v: Option<&Value>| v.map(|v| v.origin);
 
     let host = effective_hostname(o, &r.host_arg).map_err(|e| format!("percent_expand: {e}"))?;
@@ -193,7 +206,7 @@ pub fn effective_as(
         .as_ref()
         .filter(|j| fill_stopped || !(j.host == "none" && j.user.is_none() && j.port.is_none()));
     let jump_host = jump.map(|j| j.host.clone());
-    let key_alias = o.get("hostkeyalias").map(|v| v.text.to_ascii_lowercase());
+    let key_alias = set("hostkeyalias").map(|v| v.text.to_ascii_lowercase());
     let short = local.hostname.split('.').next().unwrap_or("").to_string();
     let home = local.home.to_string_lossy().into_owned();
     // Every token but %r and %C (which need the user); %j from 9.6.
@@ -214,7 +227,7 @@ pub fn effective_as(
     let from_command_line = o
         .get("user")
         .is_some_and(|v| v.origin == Origin::COMMAND_LINE);
-    let user = match o.get("user") {
+    let user = match set("user") {
         // From 10.0 User expands tokens (not %r nor %C) and ${VAR}; from
         // 10.1 not a user given on the command line.
         Some(v)
@@ -228,7 +241,7 @@ pub fn effective_as(
         Some(v) => v.text.clone(),
         None => local.user.clone(),
     };
-    let expanded = o.get("user").is_some_and(|v| v.text != user);
+    let expanded = set("user").is_some_and(|v| v.text != user);
     if listing.checks_user(from_command_line, expanded)
         && !valid_ruser(&user, listing.refuses_control_characters_in_users())
     {
@@ -263,20 +276,20 @@ pub fn effective_as(
         connection_hash(&local.hostname, &host, &port, &user, hashed_jump),
     ));
     all.push(('r', user.clone()));
-    let tokens = TokenValues::new(&all);
+    let tokens = TokenValues::from_pairs(all);
     let expand_path = |text: &str| tokens.expand(&tilde_expand(text, &home), true, env);
 
     if listing.prints("host") {
         push(&mut lines, "host", r.host_arg.clone(), None);
     }
-    push(&mut lines, "user", user.clone(), origin(o.get("user")));
+    push(&mut lines, "user", user.clone(), origin(set("user")));
     push(
         &mut lines,
         "hostname",
         host.clone(),
-        origin(o.get("hostname")),
+        origin(set("hostname")),
     );
-    push(&mut lines, "port", port.clone(), origin(o.get("port")));
+    push(&mut lines, "port", port.clone(), origin(set("port")));
 
     let user_known_hosts = o.list("userknownhostsfile");
     // ClearAllForwardings also turns the tunnel off (readconf.c's
@@ -284,32 +297,36 @@ pub fn effective_as(
     let forwardings_cleared = o
         .get("clearallforwardings")
         .is_some_and(|v| v.text == "yes");
-    for (keyword, default) in FLAGS.iter().filter(|(k, _)| listing.prints(k)) {
-        let value = match (o.get(keyword), *default) {
+    let printed = printed_by(listing);
+    for (keyword, default) in printed.flags.iter().copied() {
+        let value = match (set(keyword), *default) {
             (Some(v), _) if *keyword == "tunnel" && forwardings_cleared => {
-                Some((String::from("false"), Some(v.origin)))
+                Some((Cow::Borrowed("false"), Some(v.origin)))
             }
             // ssh.c turns ProxyUseFDPass off when it builds the ProxyJump command.
             (_, _) if *keyword == "proxyusefdpass" && jump_host.is_some() => {
-                Some((String::from("no"), None))
+                Some((Cow::Borrowed("no"), None))
             }
             (Some(v), _) if *keyword == "updatehostkeys" && v.text == "ask" && !ask_possible(o) => {
-                Some((String::from("false"), Some(v.origin)))
+                Some((Cow::Borrowed("false"), Some(v.origin)))
             }
-            (Some(v), _) => Some((listing.printed_value(keyword, &v.text), Some(v.origin))),
+            (Some(v), _) => Some((
+                Cow::Owned(listing.printed_value(keyword, &v.text)),
+                Some(v.origin),
+            )),
             (None, "") => None,
             (None, "@forwardx11trusted") if listing.debian => None,
-            (None, "@forwardx11trusted") => Some((String::from("no"), None)),
+            (None, "@forwardx11trusted") => Some((Cow::Borrowed("no"), None)),
             (None, "true") if *keyword == "pubkeyauthentication" => {
-                Some((listing.pubkey_auth_word("true"), None))
+                Some((Cow::Owned(listing.pubkey_auth_word("true")), None))
             }
             (None, "@updatehostkeys") => {
-                let dns_off = o.get("verifyhostkeydns").is_none_or(|v| v.text == "false");
+                let dns_off = set("verifyhostkeydns").is_none_or(|v| v.text == "false");
                 let default_files = user_known_hosts.is_empty()
                     || (user_known_hosts.len() == 1
                         && user_known_hosts[0].text == "~/.ssh/known_hosts");
                 Some((
-                    String::from(if dns_off && default_files {
+                    Cow::Borrowed(if dns_off && default_files {
                         "true"
                     } else {
                         "false"
@@ -317,65 +334,72 @@ pub fn effective_as(
                     None,
                 ))
             }
-            (None, d) => Some((d.to_string(), None)),
+            (None, d) => Some((Cow::Borrowed(d), None)),
         };
         if let Some((value, from)) = value {
             push(&mut lines, keyword, value, from);
         }
     }
-    let batch = o.get("batchmode").is_some_and(|v| v.text == "yes");
-    for (keyword, default) in INTEGERS.iter().filter(|(k, _)| listing.prints(k)) {
-        match o.get(keyword) {
+    let batch = set("batchmode").is_some_and(|v| v.text == "yes");
+    for (keyword, default) in printed.integers.iter().copied() {
+        match set(keyword) {
             // Debian's ssh keeps batch connections alive: 300 s unless set.
             None if *keyword == "serveraliveinterval" && batch && listing.debian => {
-                push(&mut lines, keyword, String::from("300"), None)
+                push(&mut lines, keyword, Cow::Borrowed("300"), None)
             }
             Some(v) => push(&mut lines, keyword, v.text.clone(), Some(v.origin)),
-            None => push(&mut lines, keyword, default.to_string(), None),
+            None => push(&mut lines, keyword, *default, None),
         }
     }
-    let strings = STRINGS.iter().filter(|(k, _)| {
-        listing.prints(k) && !(*k == "revokedhostkeys" && listing.revoked_host_keys_is_list())
-    });
-    for (keyword, default) in strings {
+    for (keyword, default) in printed.strings.iter().copied() {
         let value = match (*keyword, get(keyword)) {
             (_, v) if *default == ALGORITHM => algorithms
                 .iter()
                 .find(|(k, _)| k == keyword)
                 .and_then(|(_, list)| list.clone())
-                .map(|list| (list, origin(v))),
+                .map(|list| (Cow::Owned(list), origin(v))),
             ("controlpath", Some(v)) => Some((
-                expand_path(&v.text).map_err(|e| format!("ControlPath: {e}"))?,
+                Cow::Owned(expand_path(&v.text).map_err(|e| format!("ControlPath: {e}"))?),
                 Some(v.origin),
             )),
             ("identityagent", Some(v)) => Some((
-                expand_path(&v.text).map_err(|e| format!("IdentityAgent: {e}"))?,
+                Cow::Owned(expand_path(&v.text).map_err(|e| format!("IdentityAgent: {e}"))?),
                 Some(v.origin),
             )),
-            ("hostkeyalias", Some(v)) => Some((v.text.to_ascii_lowercase(), Some(v.origin))),
+            ("hostkeyalias", Some(v)) => Some((
+                Cow::Owned(v.text.to_ascii_lowercase()),
+                Some(v.origin),
+            )),
             ("revokedhostkeys", Some(v)) if listing.expands_revoked_host_keys() => Some((
-                expand_path(&v.text).map_err(|e| format!("RevokedHostKeys: {e}"))?,
+                Cow::Owned(
+                    expand_path(&v.text).map_err(|e| format!("RevokedHostKeys: {e}"))?,
+                ),
                 Some(v.origin),
             )),
             // Where configure found xauth on the build machine (Debian's
             // and a Linux build's /usr/bin/xauth); Debian's line is left
             // out of the listing gord has always printed.
             ("xauthlocation", None) if !listing.debian => {
-                Some((String::from("/usr/bin/xauth"), None))
+                Some((Cow::Borrowed("/usr/bin/xauth"), None))
             }
             // `SecurityKeyProvider none` clears it: no line.
-            ("securitykeyprovider", None) if o.get(keyword).is_some() => None,
+            ("securitykeyprovider", None) if set(keyword).is_some() => None,
             ("securitykeyprovider", None) => {
-                Some((listing.security_key_provider().to_string(), None))
+                Some((Cow::Borrowed(listing.security_key_provider()), None))
             }
             ("remotecommand", Some(v)) => Some((
-                tokens
-                    .expand(&v.text, false, env)
-                    .map_err(|e| format!("RemoteCommand: {e}"))?,
+                Cow::Owned(
+                    tokens
+                        .expand(&v.text, false, env)
+                        .map_err(|e| format!("RemoteCommand: {e}"))?,
+                ),
                 Some(v.origin),
             )),
-            (_, Some(v)) => Some((listing.printed_value(keyword, &v.text), Some(v.origin))),
-            (_, None) if !default.is_empty() => Some((default.to_string(), None)),
+            (_, Some(v)) => Some((
+                Cow::Owned(listing.printed_value(keyword, &v.text)),
+                Some(v.origin),
+            )),
+            (_, None) if !default.is_empty() => Some((Cow::Borrowed(*default), None)),
             _ => None,
         };
         if let Some((value, from)) = value {
@@ -465,7 +489,7 @@ pub fn effective_as(
         [] => push(
             &mut lines,
             "globalknownhostsfile",
-            String::from("/etc/ssh/ssh_known_hosts /etc/ssh/ssh_known_hosts2"),
+            Cow::Borrowed("/etc/ssh/ssh_known_hosts /etc/ssh/ssh_known_hosts2"),
             None,
         ),
         files => push(
@@ -491,7 +515,7 @@ pub fn effective_as(
         push(
             &mut lines,
             "userknownhostsfile",
-            String::from("none"),
+            Cow::Borrowed("none"),
             Some(known[0].origin),
         );
     } else {
@@ -515,7 +539,7 @@ pub fn effective_as(
                 expand_path(&v.text).map_err(|e| format!("RevokedHostKeys: {e}"))?,
                 Some(v.origin),
             ),
-            None => push(&mut lines, "revokedhostkeys", String::from("none"), None),
+            None => push(&mut lines, "revokedhostkeys", Cow::Borrowed("none"), None),
         }
     }
     for v in o.list("sendenv") {
@@ -536,9 +560,9 @@ pub fn effective_as(
     }
     push_special(&mut lines, o, listing, "logverbose", "logverbose");
     if listing.prints("channeltimeout") {
-        match o.get("channeltimeout") {
+        match set("channeltimeout") {
             Some(v) => push(&mut lines, "channeltimeout", v.text.clone(), Some(v.origin)),
-            None => push(&mut lines, "channeltimeout", String::from("none"), None),
+            None => push(&mut lines, "channeltimeout", Cow::Borrowed("none"), None),
         }
     }
 
@@ -549,11 +573,11 @@ pub fn effective_as(
         "permitremoteopen",
         "permitremoteopen",
     );
-    match o.get("addkeystoagent") {
+    match set("addkeystoagent") {
         Some(v) => push(&mut lines, "addkeystoagent", v.text.clone(), Some(v.origin)),
-        None => push(&mut lines, "addkeystoagent", String::from("false"), None),
+        None => push(&mut lines, "addkeystoagent", Cow::Borrowed("false"), None),
     }
-    match o.get("forwardagent") {
+    match set("forwardagent") {
         Some(v) if v.text == "yes" || v.text == "no" => {
             push(&mut lines, "forwardagent", v.text.clone(), Some(v.origin))
         }
@@ -563,11 +587,11 @@ pub fn effective_as(
             expand_path(&v.text).map_err(|e| format!("ForwardAgent: {e}"))?,
             Some(v.origin),
         ),
-        None => push(&mut lines, "forwardagent", String::from("no"), None),
+        None => push(&mut lines, "forwardagent", Cow::Borrowed("no"), None),
     }
-    match o.get("connecttimeout") {
+    match set("connecttimeout") {
         Some(v) => push(&mut lines, "connecttimeout", v.text.clone(), Some(v.origin)),
-        None => push(&mut lines, "connecttimeout", String::from("none"), None),
+        None => push(&mut lines, "connecttimeout", Cow::Borrowed("none"), None),
     }
     push_special(&mut lines, o, listing, "tunneldevice", "tunneldevice");
     match o.list("canonicalizepermittedcnames") {
@@ -593,27 +617,27 @@ pub fn effective_as(
             "canonicalizePermittedcnames",
         ),
     }
-    match o.get("controlpersist") {
+    match set("controlpersist") {
         Some(v) => push(&mut lines, "controlpersist", v.text.clone(), Some(v.origin)),
-        None => push(&mut lines, "controlpersist", String::from("no"), None),
+        None => push(&mut lines, "controlpersist", Cow::Borrowed("no"), None),
     }
     push_special(&mut lines, o, listing, "escapechar", "escapechar");
     push_special(&mut lines, o, listing, "ipqos", "ipqos");
-    let limit = match o.get("rekeylimit") {
+    let limit = match set("rekeylimit") {
         Some(v) => rekey_limit(&v.text, listing.release).map_err(|e| format!("RekeyLimit: {e}"))?,
         None => 0,
     };
-    let interval = o.get(REKEY_INTERVAL);
+    let interval = set(REKEY_INTERVAL);
     push(
         &mut lines,
         "rekeylimit",
         format!("{limit} {}", interval.map_or("0", |v| v.text.as_str())),
-        origin(o.get("rekeylimit").or(interval)),
+        origin(set("rekeylimit").or(interval)),
     );
     for (keyword, default) in [("streamlocalbindmask", "0177"), ("syslogfacility", "USER")] {
-        match o.get(keyword) {
+        match set(keyword) {
             Some(v) => push(&mut lines, keyword, v.text.clone(), Some(v.origin)),
-            None => push(&mut lines, keyword, default.to_string(), None),
+            None => push(&mut lines, keyword, default, None),
         }
     }
     match jump {
@@ -648,6 +672,43 @@ pub fn effective_as(
     Ok(lines)
 }
 
+/// The lines of [`FLAGS`], [`INTEGERS`] and [`STRINGS`] one listing prints.
+struct Printed {
+    flags: Vec<&'static (&'static str, &'static str)>,
+    integers: Vec<&'static (&'static str, &'static str)>,
+    strings: Vec<&'static (&'static str, &'static str)>,
+}
+
+/// [`Printed`] for `listing`, worked out once per listing and run: asking
+/// [`Listing::prints`] of every keyword costs more than a host's listing.
+fn printed_by(listing: Listing) -> std::sync::Arc<Printed> {
+    use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+    static KNOWN: OnceLock<Mutex<Vec<(Listing, Arc<Printed>)>>> = OnceLock::new();
+    let known = KNOWN.get_or_init(|| Mutex::new(Vec::new()));
+    // Only finished answers are stored: a poisoned lock holds nothing partial.
+    let mut known = known.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some((_, printed)) = known.iter().find(|(l, _)| *l == listing) {
+        return Arc::clone(printed);
+    }
+    let of = |table: &'static [(&'static str, &'static str)]| {
+        table
+            .iter()
+            .filter(|(k, _)| listing.prints(k))
+            .collect::<Vec<_>>()
+    };
+    let mut strings = of(STRINGS);
+    if listing.revoked_host_keys_is_list() {
+        strings.retain(|(k, _)| *k != "revokedhostkeys");
+    }
+    let printed = Arc::new(Printed {
+        flags: of(FLAGS),
+        integers: of(INTEGERS),
+        strings,
+    });
+    known.push((listing, Arc::clone(&printed)));
+    printed
+}
+
 /// The line of a keyword readconf.c parses by hand, as `listing`'s release
 /// prints it (`crate::ssh::config::special`), under `printed_as`.
 fn push_special(
@@ -662,7 +723,7 @@ fn push_special(
     if let Some(value) = special::printed(listing.release, listing.debian, keyword, &args) {
         lines.push(Line {
             keyword: printed_as,
-            value,
+            value: Cow::Owned(value),
             origin: set.first().map(|v| v.origin),
         });
     }
@@ -682,13 +743,18 @@ fn endpoint(host: &Option<String>, port: Option<i32>, path: &Option<String>) -> 
 /// `ssh -G` text.
 pub fn render_ssh_g(lines: &[Line]) -> String {
     let mut out = String::new();
+    render_ssh_g_into(&mut out, lines);
+    out
+}
+
+/// [`render_ssh_g`] appended to `out`.
+pub fn render_ssh_g_into(out: &mut String, lines: &[Line]) {
     for line in lines {
         out.push_str(line.keyword);
         out.push(' ');
         out.push_str(&line.value);
         out.push('\n');
     }
-    out
 }
 
 /// ssh.c turns `UpdateHostKeys ask` off (prints `false`) when it cannot ask:
@@ -856,7 +922,7 @@ mod release_tests {
         lines
             .iter()
             .find(|l| l.keyword == keyword)
-            .map(|l| l.value.clone())
+            .map(|l| l.value.to_string())
     }
 
     const EMPTY_CA_LIST: &str = "CASignatureAlgorithms *-cert-v01@openssh.com\n";

@@ -1,19 +1,30 @@
 //! `%` tokens and `${VAR}` in ssh_config values, expanded in exactly the
 //! keywords and at exactly the moment OpenSSH expands them.
 
-use std::collections::HashMap;
-
 /// The values of the client's tokens for one connection.
 #[derive(Debug, Clone, Default)]
 pub struct TokenValues {
-    map: HashMap<char, String>,
+    /// A dozen pairs at most: a scan beats hashing. A later pair for the
+    /// same token wins.
+    pairs: Vec<(char, String)>,
 }
 
 impl TokenValues {
     pub fn new(pairs: &[(char, String)]) -> Self {
-        TokenValues {
-            map: pairs.iter().cloned().collect(),
-        }
+        Self::from_pairs(pairs.to_vec())
+    }
+
+    /// [`TokenValues::new`] taking the pairs as they are.
+    pub fn from_pairs(pairs: Vec<(char, String)>) -> Self {
+        TokenValues { pairs }
+    }
+
+    fn get(&self, key: char) -> Option<&str> {
+        self.pairs
+            .iter()
+            .rev()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.as_str())
     }
 
     /// Expands `%x` (and `%%`); with `dollar`, also `${VAR}` from `env`.
@@ -59,7 +70,7 @@ impl TokenValues {
             match chars.next() {
                 Some('%') => out.push('%'),
                 None => return Err(String::from("invalid format")),
-                Some(key) => match self.map.get(&key) {
+                Some(key) => match self.get(key) {
                     Some(value) => out.push_str(value),
                     None => return Err(format!("unknown key %{key}")),
                 },

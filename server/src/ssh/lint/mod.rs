@@ -59,6 +59,8 @@ pub struct LintContext<'a> {
     included_from: std::cell::OnceCell<HashMap<PathBuf, Vec<(usize, usize)>>>,
     /// Findings about the set of files itself (not text, over the budget).
     problems: Vec<Finding>,
+    /// The Remote-SSH targets two rules look at, found on first use.
+    pub(crate) remote_targets: std::cell::OnceCell<Rc<Vec<rules::remote::Target>>>,
 }
 
 /// A `Match exec` runner: the expanded command in, whether it exited 0 out.
@@ -173,6 +175,7 @@ impl<'a> LintContext<'a> {
             globs: RefCell::new(globs),
             included_from: std::cell::OnceCell::new(),
             problems,
+            remote_targets: std::cell::OnceCell::new(),
         })
     }
 
@@ -209,6 +212,7 @@ impl<'a> LintContext<'a> {
         }
         self.ssh = ssh;
         self.resolved.borrow_mut().clear();
+        self.remote_targets = std::cell::OnceCell::new();
         self
     }
 

@@ -393,7 +393,13 @@ impl Algorithms {
                 out.push((*keyword, value));
                 continue;
             }
-            match assemble(value.as_deref(), &self.default(*list), &self.all(*list)) {
+            // Most hosts set no list: the release's default, without
+            // building the list of every supported name.
+            let assembled = match value.as_deref() {
+                None | Some("") => Some(self.default(*list)),
+                Some(_) => assemble(value.as_deref(), &self.default(*list), &self.all(*list)),
+            };
+            match assembled {
                 Some(list) => out.push((*keyword, Some(list))),
                 None if host_keys => {
                     return Err(format!(

@@ -83,7 +83,7 @@ fn shadowing_duplicate(
 /// block (or the global section) already decided.
 pub fn shadowed_setting(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
     // The blocks of the files that win, computed once each.
-    let mut block_cache: std::collections::HashMap<std::path::PathBuf, Vec<Block>> =
+    let mut block_cache: std::collections::HashMap<std::path::PathBuf, std::sync::Arc<Vec<Block>>> =
         std::collections::HashMap::new();
     for file in &ctx.files {
         let all = blocks(file);
@@ -389,7 +389,7 @@ pub fn comma_in_host_pattern(code: &'static str, ctx: &LintContext, out: &mut Ve
 /// block whose other lines are indented.
 pub fn looks_global(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
     for file in &ctx.files {
-        for block in blocks(file) {
+        for block in blocks(file).iter() {
             let Some(header) = block.header_line.filter(|_| is_specific(&block)) else {
                 continue;
             };

@@ -293,9 +293,10 @@ pub fn append_lines(file: &SourceFile, lines: &[String]) -> Edit {
 
 /// The block a line is in (its header line counts as inside).
 pub fn block_at(all: &[Block], line: usize) -> Option<&Block> {
-    all.iter()
-        .rev()
-        .find(|b| b.header_line.is_none_or(|h| h <= line))
+    // The blocks are in file order (the global one first): the last one
+    // starting at or before `line`.
+    let starts_before = all.partition_point(|b| b.header_line.is_none_or(|h| h <= line));
+    starts_before.checked_sub(1).and_then(|at| all.get(at))
 }
 
 pub use crate::ssh::release::history::BARE_CRITERIA;
@@ -520,11 +521,12 @@ pub fn aliases(ctx: &LintContext) -> Vec<Alias> {
 /// The hosts worth resolving: every alias once, then a host no block names.
 pub fn probe_hosts(ctx: &LintContext) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for alias in aliases(ctx) {
         if out.len() >= MAX_PROBES {
             break;
         }
-        if !out.contains(&alias.name) {
+        if seen.insert(alias.name.clone()) {
             out.push(alias.name);
         }
     }
