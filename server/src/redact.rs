@@ -82,9 +82,13 @@ fn secrets_once(text: &str) -> String {
     let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
     let mut sshpass = false;
     let mut after_linker_x = false;
+    // One buffer for every word's lower case (a message has hundreds).
+    let mut lower = String::new();
     for (i, word) in words.iter().enumerate() {
         let value = &text[word.clone()];
-        let lower = value.to_ascii_lowercase();
+        lower.clear();
+        lower.push_str(value);
+        lower.make_ascii_lowercase();
         let next = words.get(i + 1).cloned();
         if sshpass && lower == "-p" {
             spans.extend(next.clone());

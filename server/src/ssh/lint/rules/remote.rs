@@ -29,9 +29,10 @@ fn is_git_host(r: &Resolution) -> bool {
     let user_git = r.options.get("user").is_some_and(|v| v.text == "git");
     let host = effective_hostname(&r.options, &r.host_arg).unwrap_or_default();
     user_git
-        || GIT_HOSTS
-            .iter()
-            .any(|g| host == *g || host.ends_with(&format!(".{g}")))
+        || GIT_HOSTS.iter().any(|g| {
+            host.strip_suffix(g)
+                .is_some_and(|rest| rest.is_empty() || rest.ends_with('.'))
+        })
 }
 
 /// A Host block naming hosts one connects to (a Remote-SSH target), with

@@ -495,34 +495,36 @@ pub struct Alias {
 
 /// Every literal Host alias, in file order (the same name may repeat).
 pub fn aliases(ctx: &LintContext) -> Vec<Alias> {
-    let mut out = Vec::new();
-    for (index, file) in ctx.files.iter().enumerate() {
-        for (line, d) in directives(file) {
-            if d.keyword != "host" {
-                continue;
-            }
-            for arg in &d.args {
-                let v = &arg.value;
-                if v.is_empty() || v.starts_with('!') || has_wildcards(v) || v.contains(',') {
-                    continue;
-                }
-                out.push(Alias {
-                    name: v.clone(),
-                    file: index,
-                    header: line,
-                    span: arg.span.clone(),
-                });
-            }
-        }
-    }
-    out
+    each_alias(ctx).collect()
+}
+
+/// [`aliases`], one at a time: a caller that needs the first few stops there.
+fn each_alias<'c>(ctx: &'c LintContext) -> impl Iterator<Item = Alias> + 'c {
+    ctx.files.iter().enumerate().flat_map(|(index, file)| {
+        directives(file)
+            .filter(|(_, d)| d.keyword == "host")
+            .flat_map(move |(line, d)| {
+                d.args
+                    .iter()
+                    .filter(|arg| {
+                        let v = &arg.value;
+                        !(v.is_empty() || v.starts_with('!') || has_wildcards(v) || v.contains(','))
+                    })
+                    .map(move |arg| Alias {
+                        name: arg.value.clone(),
+                        file: index,
+                        header: line,
+                        span: arg.span.clone(),
+                    })
+            })
+    })
 }
 
 /// The hosts worth resolving: every alias once, then a host no block names.
 pub fn probe_hosts(ctx: &LintContext) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    for alias in aliases(ctx) {
+    for alias in each_alias(ctx) {
         if out.len() >= MAX_PROBES {
             break;
         }
