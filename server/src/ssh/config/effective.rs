@@ -357,7 +357,7 @@ pub fn effective_as(
                 .iter()
                 .find(|(k, _)| k == keyword)
                 .and_then(|(_, list)| list.clone())
-                .map(|list| (Cow::Owned(list), origin(v))),
+                .map(|list| (list, origin(v))),
             ("controlpath", Some(v)) => Some((
                 Cow::Owned(expand_path(&v.text).map_err(|e| format!("ControlPath: {e}"))?),
                 Some(v.origin),

@@ -88,7 +88,14 @@ pub fn connection_hash(local_host: &str, host: &str, port: &str, user: &str, jum
     for part in [local_host, host, port, user, jump] {
         hasher.update(part.as_bytes());
     }
-    hasher.digest().to_string()
+    // Hex by hand: formatting each byte costs more than the hash.
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(40);
+    for byte in hasher.digest().bytes() {
+        out.push(char::from(HEX[usize::from(byte >> 4)]));
+        out.push(char::from(HEX[usize::from(byte & 0x0f)]));
+    }
+    out
 }
 
 /// `~` or `~/...` at the start of a path becomes the home directory.
