@@ -121,9 +121,14 @@ fn secrets_once(text: &str) -> String {
             spans.extend(next.clone());
         }
         // `-X name=value` and `-X=name=value` inside -ldflags.
-        let body_at = lower
-            .find("-ldflags=")
-            .map_or(0, |at| at + "-ldflags=".len());
+        // Searched for only in words with a `=` (a searcher per word is dear).
+        let body_at = if lower.contains('=') {
+            lower
+                .find("-ldflags=")
+                .map_or(0, |at| at + "-ldflags=".len())
+        } else {
+            0
+        };
         let body = &lower[body_at..];
         if let Some(rest) = body.strip_prefix("-x=") {
             if let Some(eq) = rest.find('=') {

@@ -473,7 +473,7 @@ pub fn effective_as(
     push_special(
         &mut lines,
         o,
-        listing,
+        &printed,
         "canonicaldomains",
         "canonicaldomains",
     );
@@ -558,7 +558,7 @@ pub fn effective_as(
         };
         push(&mut lines, "setenv", text, Some(v.origin));
     }
-    push_special(&mut lines, o, listing, "logverbose", "logverbose");
+    push_special(&mut lines, o, &printed, "logverbose", "logverbose");
     if listing.prints("channeltimeout") {
         match set("channeltimeout") {
             Some(v) => push(&mut lines, "channeltimeout", v.text.clone(), Some(v.origin)),
@@ -569,7 +569,7 @@ pub fn effective_as(
     push_special(
         &mut lines,
         o,
-        listing,
+        &printed,
         "permitremoteopen",
         "permitremoteopen",
     );
@@ -593,7 +593,7 @@ pub fn effective_as(
         Some(v) => push(&mut lines, "connecttimeout", v.text.clone(), Some(v.origin)),
         None => push(&mut lines, "connecttimeout", Cow::Borrowed("none"), None),
     }
-    push_special(&mut lines, o, listing, "tunneldevice", "tunneldevice");
+    push_special(&mut lines, o, &printed, "tunneldevice", "tunneldevice");
     match o.list("canonicalizepermittedcnames") {
         // `none` is a rule `none:` that only fill_default_options' clean-up
         // drops (8.8 took `none`).
@@ -611,7 +611,7 @@ pub fn effective_as(
         _ => push_special(
             &mut lines,
             o,
-            listing,
+            &printed,
             "canonicalizepermittedcnames",
             // (sic: dump_client_config's spelling)
             "canonicalizePermittedcnames",
@@ -621,8 +621,8 @@ pub fn effective_as(
         Some(v) => push(&mut lines, "controlpersist", v.text.clone(), Some(v.origin)),
         None => push(&mut lines, "controlpersist", Cow::Borrowed("no"), None),
     }
-    push_special(&mut lines, o, listing, "escapechar", "escapechar");
-    push_special(&mut lines, o, listing, "ipqos", "ipqos");
+    push_special(&mut lines, o, &printed, "escapechar", "escapechar");
+    push_special(&mut lines, o, &printed, "ipqos", "ipqos");
     let limit = match set("rekeylimit") {
         Some(v) => rekey_limit(&v.text, listing.release).map_err(|e| format!("RekeyLimit: {e}"))?,
         None => 0,
@@ -674,6 +674,9 @@ pub fn effective_as(
 
 /// The lines of [`FLAGS`], [`INTEGERS`] and [`STRINGS`] one listing prints.
 struct Printed {
+    listing: Listing,
+    /// Each of [`SPECIAL`] unset, as the listing prints it.
+    unset: Vec<(&'static str, Option<String>)>,
     flags: Vec<&'static (&'static str, &'static str)>,
     integers: Vec<&'static (&'static str, &'static str)>,
     strings: Vec<&'static (&'static str, &'static str)>,
@@ -700,7 +703,13 @@ fn printed_by(listing: Listing) -> std::sync::Arc<Printed> {
     if listing.revoked_host_keys_is_list() {
         strings.retain(|(k, _)| *k != "revokedhostkeys");
     }
+    let unset = SPECIAL
+        .iter()
+        .map(|k| (*k, special::printed(listing.release, listing.debian, k, &[])))
+        .collect();
     let printed = Arc::new(Printed {
+        listing,
+        unset,
         flags: of(FLAGS),
         integers: of(INTEGERS),
         strings,
@@ -714,13 +723,26 @@ fn printed_by(listing: Listing) -> std::sync::Arc<Printed> {
 fn push_special(
     lines: &mut Vec<Line>,
     o: &Options,
-    listing: Listing,
+    printed: &Printed,
     keyword: &str,
     printed_as: &'static str,
 ) {
     let set = o.list(keyword);
-    let args: Vec<&str> = set.iter().map(|v| v.text.as_str()).collect();
-    if let Some(value) = special::printed(listing.release, listing.debian, keyword, &args) {
+    let value = if set.is_empty() {
+        // What the listing prints for it unset, worked out once.
+        printed
+            .unset
+            .iter()
+            .find(|(k, _)| *k == keyword)
+            .map_or_else(
+                || special::printed(printed.listing.release, printed.listing.debian, keyword, &[]),
+                |(_, v)| v.clone(),
+            )
+    } else {
+        let args: Vec<&str> = set.iter().map(|v| v.text.as_str()).collect();
+        special::printed(printed.listing.release, printed.listing.debian, keyword, &args)
+    };
+    if let Some(value) = value {
         lines.push(Line {
             keyword: printed_as,
             value: Cow::Owned(value),
@@ -728,6 +750,17 @@ fn push_special(
         });
     }
 }
+
+/// The keywords [`push_special`] prints.
+const SPECIAL: &[&str] = &[
+    "canonicaldomains",
+    "logverbose",
+    "permitremoteopen",
+    "tunneldevice",
+    "canonicalizepermittedcnames",
+    "escapechar",
+    "ipqos",
+];
 
 /// A forward endpoint as `dump_cfg_forwards` prints it.
 fn endpoint(host: &Option<String>, port: Option<i32>, path: &Option<String>) -> String {

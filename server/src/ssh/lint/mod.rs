@@ -61,6 +61,8 @@ pub struct LintContext<'a> {
     problems: Vec<Finding>,
     /// The Remote-SSH targets two rules look at, found on first use.
     pub(crate) remote_targets: std::cell::OnceCell<Rc<Vec<rules::remote::Target>>>,
+    /// The hosts the rules probe, found on first use.
+    pub(crate) probes: std::cell::OnceCell<Rc<Vec<String>>>,
 }
 
 /// A `Match exec` runner: the expanded command in, whether it exited 0 out.
@@ -176,6 +178,7 @@ impl<'a> LintContext<'a> {
             included_from: std::cell::OnceCell::new(),
             problems,
             remote_targets: std::cell::OnceCell::new(),
+            probes: std::cell::OnceCell::new(),
         })
     }
 

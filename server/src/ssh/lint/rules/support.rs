@@ -522,18 +522,25 @@ fn each_alias<'c>(ctx: &'c LintContext) -> impl Iterator<Item = Alias> + 'c {
 
 /// The hosts worth resolving: every alias once, then a host no block names.
 pub fn probe_hosts(ctx: &LintContext) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for alias in each_alias(ctx) {
-        if out.len() >= MAX_PROBES {
-            break;
+    probes(ctx).to_vec()
+}
+
+/// [`probe_hosts`], found once per run and shared.
+fn probes(ctx: &LintContext) -> Rc<Vec<String>> {
+    Rc::clone(ctx.probes.get_or_init(|| {
+        let mut out: Vec<String> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for alias in each_alias(ctx) {
+            if out.len() >= MAX_PROBES {
+                break;
+            }
+            if seen.insert(alias.name.clone()) {
+                out.push(alias.name);
+            }
         }
-        if seen.insert(alias.name.clone()) {
-            out.push(alias.name);
-        }
-    }
-    out.push(ANY_HOST.to_string());
-    out
+        out.push(ANY_HOST.to_string());
+        Rc::new(out)
+    }))
 }
 
 /// How to name a probed host in a message.
@@ -603,6 +610,7 @@ pub fn block_hosts(
     block: &Block,
 ) -> Vec<(String, Rc<Resolution>)> {
     let mut candidates: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     if let Header::Host(patterns) = &block.header {
         for p in patterns {
             // `*` alone matches everything: the config's own names say more.
@@ -610,14 +618,17 @@ pub fn block_hosts(
                 continue;
             }
             let name = p.replace(['*', '?'], "x");
-            if !candidates.contains(&name) {
+            if seen.insert(name.clone()) {
                 candidates.push(name);
             }
         }
     }
-    for host in probe_hosts(ctx) {
-        if !candidates.contains(&host) {
-            candidates.push(host);
+    for host in probes(ctx).iter() {
+        if candidates.len() >= MAX_PROBES {
+            break;
+        }
+        if seen.insert(host.clone()) {
+            candidates.push(host.clone());
         }
     }
     candidates
