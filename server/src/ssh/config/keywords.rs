@@ -390,7 +390,20 @@ pub fn lookup_build(name: &str) -> Option<&'static Keyword> {
 }
 
 pub fn lookup(name: &str) -> Option<&'static Keyword> {
-    KEYWORDS.iter().find(|k| k.name == name)
+    // Asked for every line of every file: a table by name, built once.
+    static BY_NAME: std::sync::OnceLock<std::collections::HashMap<&'static str, &'static Keyword>> =
+        std::sync::OnceLock::new();
+    BY_NAME
+        .get_or_init(|| {
+            let mut by_name = std::collections::HashMap::new();
+            // The first entry of a name wins, as the scan it replaces found it.
+            for k in KEYWORDS.iter().rev() {
+                by_name.insert(k.name, k);
+            }
+            by_name
+        })
+        .get(name)
+        .copied()
 }
 
 /// The closest known keyword, for "did you mean" (edit distance at most 2,
