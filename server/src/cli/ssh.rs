@@ -189,7 +189,7 @@ fn resolve_all(config: Option<&Path>, ssh: &SshArgs) -> CliResult {
     gord::ssh::resolve_each_for(config, ssh.semantics, ssh.listing(), &mut |host, result| {
         match result {
             Ok(lines) => {
-                gord::ssh::config::effective::render_ssh_g_into(&mut out, &lines);
+                gord::ssh::config::effective::render_ssh_g_escaped_into(&mut out, &lines);
                 out.push('\n');
             }
             Err(failure) => {
@@ -202,7 +202,7 @@ fn resolve_all(config: Option<&Path>, ssh: &SshArgs) -> CliResult {
         }
     })
     .map_err(anyhow::Error::msg)?;
-    write_stdout(&gord::render::escape::text(&out))?;
+    write_stdout(&out)?;
     Ok(if failed > 0 {
         Exit::Failed
     } else {

@@ -10,7 +10,7 @@ use crate::ssh::config::options::{Forward, Options, Origin, Value, REKEY_INTERVA
 use crate::ssh::config::rekey::rekey_limit;
 use crate::ssh::config::resolve::{effective_hostname, Resolution};
 use crate::ssh::config::special;
-use crate::ssh::config::tokens::{connection_hash, tilde_expand, TokenValues};
+use crate::ssh::config::tokens::{connection_hash, has_tokens, tilde_expand, TokenValues};
 use crate::ssh::release::algorithms::{Algorithms, Assembled};
 use crate::ssh::release::listing::Listing;
 use crate::ssh::release::Release;
@@ -234,9 +234,13 @@ pub fn effective_as(
             if listing.expands_user_and_setenv()
                 && (!from_command_line || listing.expands_command_line_user()) =>
         {
-            TokenValues::new(&base)
-                .expand(&v.text, true, env)
-                .map_err(|e| format!("User: {e}"))?
+            if has_tokens(&v.text) {
+                TokenValues::new(&base)
+                    .expand(&v.text, true, env)
+                    .map_err(|e| format!("User: {e}"))?
+            } else {
+                v.text.clone()
+            }
         }
         Some(v) => v.text.clone(),
         None => local.user.clone(),
@@ -790,6 +794,21 @@ pub fn render_ssh_g_into(out: &mut String, lines: &[Line]) {
     }
 }
 
+/// [`render_ssh_g_into`] with every value from the config escaped for a
+/// terminal (`crate::render::escape::text`); the fixed texts (borrowed
+/// values, keywords) are printable already and are copied as they are.
+pub fn render_ssh_g_escaped_into(out: &mut String, lines: &[Line]) {
+    for line in lines {
+        out.push_str(line.keyword);
+        out.push(' ');
+        match &line.value {
+            Cow::Borrowed(text) => out.push_str(text),
+            Cow::Owned(text) => out.push_str(&crate::render::escape::text(text)),
+        }
+        out.push('\n');
+    }
+}
+
 /// ssh.c turns `UpdateHostKeys ask` off (prints `false`) when it cannot ask:
 /// with a ControlPersist master, a remote command, RequestTTY no, or a log
 /// level below INFO (the question would not be seen).
@@ -872,6 +891,34 @@ fn ssh_c_checks<'a>(get: &dyn Fn(&str) -> Option<&'a str>) -> Result<(), String>
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod render_tests {
+    use super::*;
+
+    #[test]
+    fn values_from_the_config_are_escaped_for_the_terminal_and_fixed_texts_copied() {
+        let lines = [
+            Line {
+                keyword: "user",
+                value: Cow::Owned(String::from("me\u{1b}[31m")),
+                origin: None,
+            },
+            Line {
+                keyword: "port",
+                value: Cow::Borrowed("22"),
+                origin: None,
+            },
+        ];
+        let mut out = String::new();
+        render_ssh_g_escaped_into(&mut out, &lines);
+        assert_eq!(out, "user me\\x1b[31m\nport 22\n");
+        assert_eq!(
+            out,
+            crate::render::escape::text(&render_ssh_g(&lines)).into_owned()
+        );
+    }
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ pub use crate::ssh::config::platform::Platform;
 use crate::ssh::config::source::{
     HostIndex, InactiveOutcome, LineFacts, LineKeyword, SourceFile, SourceLine,
 };
-use crate::ssh::config::tokens::{connection_hash, tilde_expand, TokenValues};
+use crate::ssh::config::tokens::{connection_hash, has_tokens, tilde_expand, TokenValues};
 use crate::ssh::release::history::{self, Knows};
 use crate::ssh::release::values;
 use crate::ssh::release::SshVersion;
@@ -296,13 +296,7 @@ impl<'a> Resolver<'a> {
         let user = options
             .get("user")
             .map_or_else(|| local.user.clone(), |v| v.text.clone());
-        let host = match (&pass.final_hostname, options.get("hostname")) {
-            (Some(h), _) if pass.final_pass => h.clone(),
-            (_, Some(v)) => TokenValues::new(&[('h', pass.host_arg.to_string())])
-                .expand(&v.text, false, &|_| None)
-                .map_err(|e| format!("percent_expand: {e}"))?,
-            _ => pass.host_arg.to_string(),
-        };
+        let host = connection_host(options, pass)?;
         let jump = options
             .jump
             .as_ref()
@@ -344,6 +338,12 @@ impl<'a> Resolver<'a> {
         options: &Options,
         pass: &Pass,
     ) -> Result<String, String> {
+        if !has_tokens(path) {
+            // Nothing to expand (and no %C to hash); the host name is still
+            // expanded first, and a bad token in it stops ssh all the same.
+            connection_host(options, pass)?;
+            return Ok(path.to_string());
+        }
         let none = |_: &str| None;
         self.connection_tokens(options, pass, true)?
             .expand(path, true, self.env.unwrap_or(&none))
@@ -978,6 +978,18 @@ impl<'a> Resolver<'a> {
         }
         Ok(result)
     }
+}
+
+/// The host of the connection tokens (`%h`): the final pass's host name,
+/// else HostName with its `%h` expanded, else the host as given.
+fn connection_host(options: &Options, pass: &Pass) -> Result<String, String> {
+    Ok(match (&pass.final_hostname, options.get("hostname")) {
+        (Some(h), _) if pass.final_pass => h.clone(),
+        (_, Some(v)) => TokenValues::new(&[('h', pass.host_arg.to_string())])
+            .expand(&v.text, false, &|_| None)
+            .map_err(|e| format!("percent_expand: {e}"))?,
+        _ => pass.host_arg.to_string(),
+    })
 }
 
 /// The `Match` criteria of releases after 9.2p1, as `ssh -G` with no

@@ -80,6 +80,12 @@ impl TokenValues {
     }
 }
 
+/// Whether `text` has anything [`TokenValues::expand`] would change or
+/// refuse: a `%`, or a `${` (with `dollar`). Without, it expands to itself.
+pub fn has_tokens(text: &str) -> bool {
+    text.contains('%') || text.contains("${")
+}
+
 /// `ssh_connection_hash`: SHA-1 of local host, remote host, port, user and
 /// (from 9.6) the ProxyJump host, hex (`%C`). Before 9.6, or with no jump
 /// host, `jump` is empty and adds nothing.

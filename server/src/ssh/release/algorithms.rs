@@ -385,7 +385,7 @@ impl Algorithms {
         &self,
         configured: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Assembled, String> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(KEYWORDS.len());
         let mut failed = false;
         for (keyword, list, name) in KEYWORDS {
             let value = configured(keyword);
