@@ -163,7 +163,15 @@ pub fn effective_as(
     // asks about every keyword, and a scan of a dozen beats the map's
     // ordered comparisons.
     let single: Vec<(&str, &Value)> = o.single.iter().map(|(k, v)| (*k, v)).collect();
-    let set = |key: &str| single.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
+    // Most keywords asked about are not set: a bit per set keyword's length
+    // and ends answers most of those without a scan.
+    let present = single.iter().fold(0u64, |bits, (k, _)| bits | key_bit(k));
+    let set = |key: &str| {
+        if present & key_bit(key) == 0 {
+            return None;
+        }
+        single.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+    };
     // About 80 lines a host: one allocation for all of them.
     let mut lines = Vec::with_capacity(96);
     command_line_host_check(r, listing)?;
@@ -676,11 +684,21 @@ pub fn effective_as(
     Ok(lines)
 }
 
+/// One of 64 bits for a keyword, from its length and its first and last
+/// bytes: keywords with different bits differ.
+fn key_bit(key: &str) -> u64 {
+    let bytes = key.as_bytes();
+    let first = u64::from(bytes.first().copied().unwrap_or(0));
+    let last = u64::from(bytes.last().copied().unwrap_or(0));
+    1 << ((bytes.len() as u64 * 7 + first + last * 3) % 64)
+}
+
 /// The lines of [`FLAGS`], [`INTEGERS`] and [`STRINGS`] one listing prints.
 struct Printed {
     listing: Listing,
-    /// Each of [`SPECIAL`] unset, as the listing prints it.
-    unset: Vec<(&'static str, Option<String>)>,
+    /// Each of [`SPECIAL`] unset, as the listing prints it (kept for the
+    /// whole run, like the answer itself: a few short texts per listing).
+    unset: Vec<(&'static str, Option<&'static str>)>,
     flags: Vec<&'static (&'static str, &'static str)>,
     integers: Vec<&'static (&'static str, &'static str)>,
     strings: Vec<&'static (&'static str, &'static str)>,
@@ -709,7 +727,10 @@ fn printed_by(listing: Listing) -> std::sync::Arc<Printed> {
     }
     let unset = SPECIAL
         .iter()
-        .map(|k| (*k, special::printed(listing.release, listing.debian, k, &[])))
+        .map(|k| {
+            let text = special::printed(listing.release, listing.debian, k, &[]);
+            (*k, text.map(|t| &*Box::leak(t.into_boxed_str())))
+        })
         .collect();
     let printed = Arc::new(Printed {
         listing,
@@ -732,24 +753,22 @@ fn push_special(
     printed_as: &'static str,
 ) {
     let set = o.list(keyword);
-    let value = if set.is_empty() {
+    let value: Option<Cow<'static, str>> = if set.is_empty() {
         // What the listing prints for it unset, worked out once.
-        printed
-            .unset
-            .iter()
-            .find(|(k, _)| *k == keyword)
-            .map_or_else(
-                || special::printed(printed.listing.release, printed.listing.debian, keyword, &[]),
-                |(_, v)| v.clone(),
-            )
+        match printed.unset.iter().find(|(k, _)| *k == keyword) {
+            Some((_, text)) => text.map(Cow::Borrowed),
+            None => special::printed(printed.listing.release, printed.listing.debian, keyword, &[])
+                .map(Cow::Owned),
+        }
     } else {
         let args: Vec<&str> = set.iter().map(|v| v.text.as_str()).collect();
         special::printed(printed.listing.release, printed.listing.debian, keyword, &args)
+            .map(Cow::Owned)
     };
     if let Some(value) = value {
         lines.push(Line {
             keyword: printed_as,
-            value: Cow::Owned(value),
+            value,
             origin: set.first().map(|v| v.origin),
         });
     }
