@@ -52,10 +52,7 @@ impl Block {
 /// The file's blocks, split on first use and shared afterwards (a lint's
 /// rules ask for them again and again).
 pub fn blocks(file: &SourceFile) -> std::sync::Arc<Vec<Block>> {
-    std::sync::Arc::clone(
-        file.blocks
-            .get_or_init(|| std::sync::Arc::new(split(file))),
-    )
+    std::sync::Arc::clone(file.blocks.get_or_init(|| std::sync::Arc::new(split(file))))
 }
 
 /// Splits a file into blocks.

@@ -378,14 +378,11 @@ pub fn effective_as(
                 Cow::Owned(expand_path(&v.text).map_err(|e| format!("IdentityAgent: {e}"))?),
                 Some(v.origin),
             )),
-            ("hostkeyalias", Some(v)) => Some((
-                Cow::Owned(v.text.to_ascii_lowercase()),
-                Some(v.origin),
-            )),
+            ("hostkeyalias", Some(v)) => {
+                Some((Cow::Owned(v.text.to_ascii_lowercase()), Some(v.origin)))
+            }
             ("revokedhostkeys", Some(v)) if listing.expands_revoked_host_keys() => Some((
-                Cow::Owned(
-                    expand_path(&v.text).map_err(|e| format!("RevokedHostKeys: {e}"))?,
-                ),
+                Cow::Owned(expand_path(&v.text).map_err(|e| format!("RevokedHostKeys: {e}"))?),
                 Some(v.origin),
             )),
             // Where configure found xauth on the build machine (Debian's
@@ -757,13 +754,23 @@ fn push_special(
         // What the listing prints for it unset, worked out once.
         match printed.unset.iter().find(|(k, _)| *k == keyword) {
             Some((_, text)) => text.map(Cow::Borrowed),
-            None => special::printed(printed.listing.release, printed.listing.debian, keyword, &[])
-                .map(Cow::Owned),
+            None => special::printed(
+                printed.listing.release,
+                printed.listing.debian,
+                keyword,
+                &[],
+            )
+            .map(Cow::Owned),
         }
     } else {
         let args: Vec<&str> = set.iter().map(|v| v.text.as_str()).collect();
-        special::printed(printed.listing.release, printed.listing.debian, keyword, &args)
-            .map(Cow::Owned)
+        special::printed(
+            printed.listing.release,
+            printed.listing.debian,
+            keyword,
+            &args,
+        )
+        .map(Cow::Owned)
     };
     if let Some(value) = value {
         lines.push(Line {

@@ -159,7 +159,10 @@ fn argv_split(text: &str, from: usize) -> Result<Vec<Arg>, ()> {
             .iter()
             .position(|c| matches!(c, b' ' | b'\t' | b'"' | b'\'' | b'\\'))
             .map_or(bytes.len(), |p| i + p);
-        if bytes.get(plain_end).is_none_or(|c| *c == b' ' || *c == b'\t') {
+        if bytes
+            .get(plain_end)
+            .is_none_or(|c| *c == b' ' || *c == b'\t')
+        {
             args.push(Arg {
                 value: text[start..plain_end].to_string(),
                 span: start..plain_end,

@@ -120,9 +120,7 @@ impl HostIndex {
             lines.extend_from_slice(named);
         }
         for &len in self.prefix_lengths.iter().take_while(|l| **l <= host.len()) {
-            let found = host
-                .get(..len)
-                .and_then(|prefix| self.prefixed.get(prefix));
+            let found = host.get(..len).and_then(|prefix| self.prefixed.get(prefix));
             if let Some(found) = found {
                 lines.extend_from_slice(found);
             }
@@ -329,7 +327,10 @@ impl SourceFile {
                 match keyword.kind {
                     Kind::Host if literal_only_host(d) && clean(line) => {
                         for arg in &d.args {
-                            add(&mut index.literal, arg.value.strip_prefix('!').unwrap_or(&arg.value));
+                            add(
+                                &mut index.literal,
+                                arg.value.strip_prefix('!').unwrap_or(&arg.value),
+                            );
                         }
                     }
                     // A block no host can turn on, and whose lines are

@@ -33,9 +33,9 @@
 //! - 10.4: the `ssh-mldsa44-ed25519@openssh.com` key type;
 //! - 10.5: the `mlkem768nistp256-sha256` key exchange.
 
-use std::borrow::Cow;
 use super::{Flavour, Release, SshVersion};
 use crate::ssh::config::pattern::{match_pattern_list, ListMatch};
+use std::borrow::Cow;
 
 const fn at(major: u16, minor: u16) -> Release {
     Release::new(major, minor, 0)

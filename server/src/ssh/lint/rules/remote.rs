@@ -59,7 +59,14 @@ impl Target {
         message: String,
     ) -> Finding {
         let header = self.block.header_line.unwrap_or(0);
-        span_finding(code, severity, self.file(ctx), header, span.clone(), message)
+        span_finding(
+            code,
+            severity,
+            self.file(ctx),
+            header,
+            span.clone(),
+            message,
+        )
     }
 
     /// The safe fix that adds `setting` as the last line of the block.
