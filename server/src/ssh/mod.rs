@@ -262,7 +262,10 @@ pub fn host_lines_in(files: &[std::sync::Arc<config::source::SourceFile>]) -> Ve
 }
 
 /// One host of [`resolve_all`]: its name and its `ssh -G` lines, or why not.
-pub type HostResolution = (String, Result<Vec<Line>, ResolveFailure>);
+pub type HostResolution = (String, HostResult);
+
+/// A host's `ssh -G` lines, or why it could not be resolved.
+pub type HostResult = Result<Vec<Line>, ResolveFailure>;
 
 /// Every host a config names literally (`Host` patterns without wildcards or
 /// `!`), across the files it includes, in order of first appearance, each
@@ -294,7 +297,7 @@ pub fn resolve_each_for(
     config: Option<&Path>,
     version: release::SshVersion,
     listing: release::listing::Listing,
-    each: &mut dyn FnMut(&str, Result<Vec<Line>, ResolveFailure>),
+    each: &mut dyn FnMut(&str, HostResult),
 ) -> Result<(), String> {
     let local = LocalFacts::current();
     let platform = config::platform::Platform::of(version.flavour);

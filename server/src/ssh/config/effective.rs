@@ -705,7 +705,8 @@ struct Printed {
 /// [`Listing::prints`] of every keyword costs more than a host's listing.
 fn printed_by(listing: Listing) -> std::sync::Arc<Printed> {
     use std::sync::{Arc, Mutex, OnceLock, PoisonError};
-    static KNOWN: OnceLock<Mutex<Vec<(Listing, Arc<Printed>)>>> = OnceLock::new();
+    type Known = Mutex<Vec<(Listing, Arc<Printed>)>>;
+    static KNOWN: OnceLock<Known> = OnceLock::new();
     let known = KNOWN.get_or_init(|| Mutex::new(Vec::new()));
     // Only finished answers are stored: a poisoned lock holds nothing partial.
     let mut known = known.lock().unwrap_or_else(PoisonError::into_inner);

@@ -117,8 +117,7 @@ fn find_targets(ctx: &LintContext) -> Vec<Target> {
                 }
                 let r = ctx.resolved(&alias.name);
                 // A config ssh refuses has more urgent findings than these.
-                if !r.errors.is_empty() || !block_applied(ctx, &r, file, &block) || is_git_host(&r)
-                {
+                if !r.errors.is_empty() || !block_applied(ctx, &r, file, block) || is_git_host(&r) {
                     continue;
                 }
                 hosts.push((alias.name.clone(), alias.span.clone(), r));
