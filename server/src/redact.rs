@@ -62,6 +62,10 @@ const MASK: &str = "***";
 pub fn secrets(text: &str) -> String {
     const MAX_PASSES: usize = 16;
     let mut current = secrets_once(text);
+    // Unchanged by a pass is the fixed point: another pass would find the same.
+    if current == text {
+        return current;
+    }
     for _ in 1..MAX_PASSES {
         let next = secrets_once(&current);
         if next == current {
@@ -78,9 +82,13 @@ fn secrets_once(text: &str) -> String {
     let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
     let mut sshpass = false;
     let mut after_linker_x = false;
+    // One buffer for every word's lower case (a message has hundreds).
+    let mut lower = String::new();
     for (i, word) in words.iter().enumerate() {
         let value = &text[word.clone()];
-        let lower = value.to_ascii_lowercase();
+        lower.clear();
+        lower.push_str(value);
+        lower.make_ascii_lowercase();
         let next = words.get(i + 1).cloned();
         if sshpass && lower == "-p" {
             spans.extend(next.clone());
@@ -113,9 +121,14 @@ fn secrets_once(text: &str) -> String {
             spans.extend(next.clone());
         }
         // `-X name=value` and `-X=name=value` inside -ldflags.
-        let body_at = lower
-            .find("-ldflags=")
-            .map_or(0, |at| at + "-ldflags=".len());
+        // Searched for only in words with a `=` (a searcher per word is dear).
+        let body_at = if lower.contains('=') {
+            lower
+                .find("-ldflags=")
+                .map_or(0, |at| at + "-ldflags=".len())
+        } else {
+            0
+        };
         let body = &lower[body_at..];
         if let Some(rest) = body.strip_prefix("-x=") {
             if let Some(eq) = rest.find('=') {

@@ -182,17 +182,28 @@ fn resolve(host: &str, config: Option<&Path>, allow_exec: bool, ssh: &SshArgs) -
     }
 }
 
+/// `resolve --all` writes its output a block of this size at a time: a
+/// config of thousands of hosts prints megabytes, which need not be held.
+const RESOLVE_ALL_BLOCK: usize = 64 * 1024;
+
 fn resolve_all(config: Option<&Path>, ssh: &SshArgs) -> CliResult {
     let ssh = followed(ssh);
-    let resolved = gord::ssh::resolve_all_for(config, ssh.semantics, ssh.listing())
-        .map_err(anyhow::Error::msg)?;
-    let mut out = String::new();
+    let mut out = String::with_capacity(RESOLVE_ALL_BLOCK + 16 * 1024);
     let mut failed = 0;
-    for (host, result) in &resolved {
+    let mut written = Ok(());
+    gord::ssh::resolve_each_for(config, ssh.semantics, ssh.listing(), &mut |host, result| {
         match result {
             Ok(lines) => {
-                out.push_str(&gord::ssh::config::effective::render_ssh_g(lines));
+                gord::ssh::config::effective::render_ssh_g_escaped_into(&mut out, &lines);
                 out.push('\n');
+                if out.len() >= RESOLVE_ALL_BLOCK {
+                    // After a failed write the rest is not written; the
+                    // error is returned once every host is resolved.
+                    if written.is_ok() {
+                        written = write_stdout(&out);
+                    }
+                    out.clear();
+                }
             }
             Err(failure) => {
                 failed += 1;
@@ -202,8 +213,10 @@ fn resolve_all(config: Option<&Path>, ssh: &SshArgs) -> CliResult {
                 );
             }
         }
-    }
-    write_stdout(&gord::render::escape::text(&out))?;
+    })
+    .map_err(anyhow::Error::msg)?;
+    written?;
+    write_stdout(&out)?;
     Ok(if failed > 0 {
         Exit::Failed
     } else {

@@ -214,8 +214,9 @@ pub fn hover_for(
         return Some(markdown_hover(text));
     }
     let block = blocks(file)
-        .into_iter()
-        .find(|b| b.header_line == Some(line))?;
+        .iter()
+        .find(|b| b.header_line == Some(line))
+        .cloned()?;
     let Header::Host(patterns) = &block.header else {
         return None;
     };
@@ -348,7 +349,7 @@ pub fn definition(
     }
     let alias = alias?;
     for candidate in &ctx.files {
-        for block in blocks(candidate) {
+        for block in blocks(candidate).iter() {
             if block.literal_hosts().contains(&alias.as_str()) {
                 let header = block.header_line?;
                 let uri = Uri::from_str(&file_uri(&candidate.path)).ok()?;

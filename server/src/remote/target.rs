@@ -87,14 +87,14 @@ fn value<'a>(lines: &'a [Line], keyword: &str) -> Option<&'a str> {
     lines
         .iter()
         .find(|l| l.keyword == keyword)
-        .map(|l| l.value.as_str())
+        .map(|l| &*l.value)
 }
 
 fn values<'a>(lines: &'a [Line], keyword: &'a str) -> impl Iterator<Item = &'a str> + 'a {
     lines
         .iter()
         .filter(move |l| l.keyword == keyword)
-        .map(|l| l.value.as_str())
+        .map(|l| &*l.value)
 }
 
 /// `~/x` → `home/x`, as ssh expands these paths.
@@ -211,7 +211,7 @@ mod tests {
     fn line(keyword: &'static str, value: &str) -> Line {
         Line {
             keyword,
-            value: value.to_string(),
+            value: value.to_string().into(),
             origin: None,
         }
     }

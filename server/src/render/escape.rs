@@ -30,12 +30,11 @@ fn push_visible(out: &mut String, c: char) {
     }
 }
 
-fn escape_where(text: &str, hostile: impl Fn(char) -> bool) -> Cow<'_, str> {
-    // Printable ASCII is never hostile, so text of it and the layout the
-    // caller allows is checked byte by byte, without decoding characters
+fn escape_where(text: &str, layout: bool, hostile: impl Fn(char) -> bool) -> Cow<'_, str> {
+    // Printable ASCII is never hostile, so text of it and (with `layout`)
+    // `\n` and `\t` is checked byte by byte, without decoding characters
     // (`gord ssh resolve --all` writes megabytes of it).
-    let plain = |b: u8| (0x20..0x7f).contains(&b) || (b.is_ascii() && !hostile(char::from(b)));
-    if text.bytes().all(plain) || !text.chars().any(&hostile) {
+    if plain_ascii(text.as_bytes(), layout) || !text.chars().any(&hostile) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -49,16 +48,28 @@ fn escape_where(text: &str, hostile: impl Fn(char) -> bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Whether `bytes` are all printable ASCII (and, with `layout`, `\n` and
+/// `\t`). Judged a block at a time without stopping early inside a block,
+/// which the compiler turns into wide compares.
+fn plain_ascii(bytes: &[u8], layout: bool) -> bool {
+    bytes.chunks(64).all(|block| {
+        let odd = block.iter().fold(false, |odd, &b| {
+            odd | (!(0x20..0x7f).contains(&b) && !(layout && (b == b'\n' || b == b'\t')))
+        });
+        !odd
+    })
+}
+
 /// Multi-line text for a terminal or a code block: every control character
 /// but `\n` and `\t` written visibly (`\x1b`, `\u{202e}`).
 pub fn text(text: &str) -> Cow<'_, str> {
-    escape_where(text, |c| is_control(c) && c != '\n' && c != '\t')
+    escape_where(text, true, |c| is_control(c) && c != '\n' && c != '\t')
 }
 
 /// One-line text (a file name, a title, a table cell): `\n` and `\t` are
 /// written visibly too, so a name cannot forge the next line of output.
 pub fn line(text: &str) -> Cow<'_, str> {
-    escape_where(text, is_control)
+    escape_where(text, false, is_control)
 }
 
 /// Serialized JSON with the hostile characters JSON leaves raw (DEL, C1,
@@ -69,7 +80,7 @@ pub fn json(document: &str) -> Cow<'_, str> {
     use std::fmt::Write;
     // Pretty-printing's own newlines and indentation stay.
     let raw = |c: char| is_control(c) && c != '\n' && c != '\t';
-    if !document.chars().any(raw) {
+    if plain_ascii(document.as_bytes(), true) || !document.chars().any(raw) {
         return Cow::Borrowed(document);
     }
     let mut out = String::with_capacity(document.len() + 16);

@@ -164,6 +164,10 @@ pub fn lint_config(
 }
 
 /// [`lint_config`] by the rules of the ssh `ssh` (see [`release::which`]).
+///
+/// For a command that exits after one lint: the run's resolutions and
+/// parsed files are left for the process's exit to reclaim, not freed one
+/// by one (for thousands of hosts that costs more than some rules).
 pub fn lint_config_for(
     config: Option<&Path>,
     allow_exec: bool,
@@ -176,7 +180,9 @@ pub fn lint_config_for(
     if allow_exec {
         ctx = ctx.with_exec(&match_exec);
     }
-    Ok((path, lint::lint(&ctx)))
+    let findings = lint::lint(&ctx);
+    std::mem::forget(ctx);
+    Ok((path, findings))
 }
 
 /// Lints `config` and plans its safe fixes against the files on disk.
@@ -223,7 +229,7 @@ pub fn host_lines(config: Option<&Path>) -> Result<(std::path::PathBuf, Vec<Host
 pub fn host_lines_in(files: &[std::sync::Arc<config::source::SourceFile>]) -> Vec<HostLine> {
     let mut found: Vec<HostLine> = Vec::new();
     for file in files {
-        for block in config::blocks::blocks(file) {
+        for block in config::blocks::blocks(file).iter() {
             let Some(line) = block.header_line else {
                 continue;
             };
@@ -256,7 +262,10 @@ pub fn host_lines_in(files: &[std::sync::Arc<config::source::SourceFile>]) -> Ve
 }
 
 /// One host of [`resolve_all`]: its name and its `ssh -G` lines, or why not.
-pub type HostResolution = (String, Result<Vec<Line>, ResolveFailure>);
+pub type HostResolution = (String, HostResult);
+
+/// A host's `ssh -G` lines, or why it could not be resolved.
+pub type HostResult = Result<Vec<Line>, ResolveFailure>;
 
 /// Every host a config names literally (`Host` patterns without wildcards or
 /// `!`), across the files it includes, in order of first appearance, each
@@ -275,6 +284,21 @@ pub fn resolve_all_for(
     version: release::SshVersion,
     listing: release::listing::Listing,
 ) -> Result<Vec<HostResolution>, String> {
+    let mut out = Vec::new();
+    resolve_each_for(config, version, listing, &mut |host, result| {
+        out.push((host.to_string(), result));
+    })?;
+    Ok(out)
+}
+
+/// [`resolve_all_for`] handing each host to `each` as soon as it is
+/// resolved, so a caller that prints them holds one host's lines at a time.
+pub fn resolve_each_for(
+    config: Option<&Path>,
+    version: release::SshVersion,
+    listing: release::listing::Listing,
+    each: &mut dyn FnMut(&str, HostResult),
+) -> Result<(), String> {
     let local = LocalFacts::current();
     let platform = config::platform::Platform::of(version.flavour);
     let (_, ctx) = load_config(config, &local, false, platform)?;
@@ -282,7 +306,7 @@ pub fn resolve_all_for(
     let mut hosts: Vec<String> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for file in &ctx.files {
-        for block in config::blocks::blocks(file) {
+        for block in config::blocks::blocks(file).iter() {
             for alias in block.literal_hosts() {
                 if seen.insert(alias.to_string()) {
                     hosts.push(alias.to_string());
@@ -291,24 +315,22 @@ pub fn resolve_all_for(
         }
     }
     let env = |name: &str| std::env::var(name).ok();
-    Ok(hosts
-        .into_iter()
-        .map(|host| {
-            let resolution = ctx.resolve(&host);
-            let result = if resolution.errors.is_empty() {
-                effective_as(&resolution, &local, &env, listing).map_err(ResolveFailure::one)
-            } else {
-                Err(capped(
-                    resolution
-                        .errors
-                        .iter()
-                        .map(|e| e.message.clone())
-                        .collect(),
-                ))
-            };
-            (host, result)
-        })
-        .collect())
+    for host in &hosts {
+        let resolution = ctx.resolve(host);
+        let result = if resolution.errors.is_empty() {
+            effective_as(&resolution, &local, &env, listing).map_err(ResolveFailure::one)
+        } else {
+            Err(capped(
+                resolution
+                    .errors
+                    .iter()
+                    .map(|e| e.message.clone())
+                    .collect(),
+            ))
+        };
+        each(host, result);
+    }
+    Ok(())
 }
 
 #[cfg(test)]

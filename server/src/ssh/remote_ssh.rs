@@ -182,7 +182,7 @@ fn config_hosts(path: &Path, local: &LocalFacts) -> Option<ConfigHosts> {
     let lists = ctx
         .files
         .iter()
-        .flat_map(|file| blocks(file))
+        .flat_map(|file| Vec::clone(&blocks(file)))
         .filter_map(|block| match block.header {
             Header::Host(patterns) => Some(patterns.join(",")),
             _ => None,

@@ -49,8 +49,14 @@ impl Block {
     }
 }
 
+/// The file's blocks, split on first use and shared afterwards (a lint's
+/// rules ask for them again and again).
+pub fn blocks(file: &SourceFile) -> std::sync::Arc<Vec<Block>> {
+    std::sync::Arc::clone(file.blocks.get_or_init(|| std::sync::Arc::new(split(file))))
+}
+
 /// Splits a file into blocks.
-pub fn blocks(file: &SourceFile) -> Vec<Block> {
+fn split(file: &SourceFile) -> Vec<Block> {
     let mut out = vec![Block {
         header: Header::Global,
         header_line: None,

@@ -3,12 +3,14 @@
 //! IdentityAgent, UserKnownHostsFile, RemoteCommand, forward paths, HostName's
 //! `%h`), in `dump_client_config`'s order, each line with its origin.
 
+use std::borrow::Cow;
+
 use crate::ssh::config::local::LocalFacts;
 use crate::ssh::config::options::{Forward, Options, Origin, Value, REKEY_INTERVAL};
 use crate::ssh::config::rekey::rekey_limit;
 use crate::ssh::config::resolve::{effective_hostname, Resolution};
 use crate::ssh::config::special;
-use crate::ssh::config::tokens::{connection_hash, tilde_expand, TokenValues};
+use crate::ssh::config::tokens::{connection_hash, has_tokens, tilde_expand, TokenValues};
 use crate::ssh::release::algorithms::{Algorithms, Assembled};
 use crate::ssh::release::listing::Listing;
 use crate::ssh::release::Release;
@@ -17,7 +19,8 @@ use crate::ssh::release::Release;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Line {
     pub keyword: &'static str,
-    pub value: String,
+    /// Borrowed for the fixed texts (defaults): most lines of a listing.
+    pub value: Cow<'static, str>,
     /// None for a default.
     pub origin: Option<Origin>,
 }
@@ -156,7 +159,21 @@ pub fn effective_as(
     listing: Listing,
 ) -> Result<Vec<Line>, String> {
     let o = &r.options;
-    let mut lines = Vec::new();
+    // The options a host sets (a dozen or so), found by a scan: the listing
+    // asks about every keyword, and a scan of a dozen beats the map's
+    // ordered comparisons.
+    let single: Vec<(&str, &Value)> = o.single.iter().map(|(k, v)| (*k, v)).collect();
+    // Most keywords asked about are not set: a bit per set keyword's length
+    // and ends answers most of those without a scan.
+    let present = single.iter().fold(0u64, |bits, (k, _)| bits | key_bit(k));
+    let set = |key: &str| {
+        if present & key_bit(key) == 0 {
+            return None;
+        }
+        single.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+    };
+    // About 80 lines a host: one allocation for all of them.
+    let mut lines = Vec::with_capacity(96);
     command_line_host_check(r, listing)?;
     // fill_default_options (and, for HostKeyAlgorithms, dump_client_config)
     // expands the algorithm lists; an empty one stops ssh, or (before 10.4)
@@ -165,20 +182,24 @@ pub fn effective_as(
         lists: algorithms,
         fill_stopped,
     } = Algorithms::for_build(listing.release, listing.debian)
-        .effective_all(&|key| o.get(key).map(|v| v.text.clone()))?;
+        .effective_all(&|key| set(key).map(|v| v.text.clone()))?;
     let get = |key: &str| {
-        o.get(key).filter(|v| {
+        set(key).filter(|v| {
             fill_stopped || !(CLEARED_BY_NONE.contains(&key) && v.text.eq_ignore_ascii_case("none"))
         })
     };
-    let push =
-        |lines: &mut Vec<Line>, keyword: &'static str, value: String, origin: Option<Origin>| {
-            lines.push(Line {
-                keyword,
-                value,
-                origin,
-            });
-        };
+    fn push(
+        lines: &mut Vec<Line>,
+        keyword: &'static str,
+        value: impl Into<Cow<'static, str>>,
+        origin: Option<Origin>,
+    ) {
+        lines.push(Line {
+            keyword,
+            value: value.into(),
+            origin,
+        });
+    }
     let origin = |v: Option<&Value>| v.map(|v| v.origin);
 
     let host = effective_hostname(o, &r.host_arg).map_err(|e| format!("percent_expand: {e}"))?;
@@ -193,7 +214,7 @@ pub fn effective_as(
         .as_ref()
         .filter(|j| fill_stopped || !(j.host == "none" && j.user.is_none() && j.port.is_none()));
     let jump_host = jump.map(|j| j.host.clone());
-    let key_alias = o.get("hostkeyalias").map(|v| v.text.to_ascii_lowercase());
+    let key_alias = set("hostkeyalias").map(|v| v.text.to_ascii_lowercase());
     let short = local.hostname.split('.').next().unwrap_or("").to_string();
     let home = local.home.to_string_lossy().into_owned();
     // Every token but %r and %C (which need the user); %j from 9.6.
@@ -214,21 +235,25 @@ pub fn effective_as(
     let from_command_line = o
         .get("user")
         .is_some_and(|v| v.origin == Origin::COMMAND_LINE);
-    let user = match o.get("user") {
+    let user = match set("user") {
         // From 10.0 User expands tokens (not %r nor %C) and ${VAR}; from
         // 10.1 not a user given on the command line.
         Some(v)
             if listing.expands_user_and_setenv()
                 && (!from_command_line || listing.expands_command_line_user()) =>
         {
-            TokenValues::new(&base)
-                .expand(&v.text, true, env)
-                .map_err(|e| format!("User: {e}"))?
+            if has_tokens(&v.text) {
+                TokenValues::new(&base)
+                    .expand(&v.text, true, env)
+                    .map_err(|e| format!("User: {e}"))?
+            } else {
+                v.text.clone()
+            }
         }
         Some(v) => v.text.clone(),
         None => local.user.clone(),
     };
-    let expanded = o.get("user").is_some_and(|v| v.text != user);
+    let expanded = set("user").is_some_and(|v| v.text != user);
     if listing.checks_user(from_command_line, expanded)
         && !valid_ruser(&user, listing.refuses_control_characters_in_users())
     {
@@ -263,20 +288,20 @@ pub fn effective_as(
         connection_hash(&local.hostname, &host, &port, &user, hashed_jump),
     ));
     all.push(('r', user.clone()));
-    let tokens = TokenValues::new(&all);
+    let tokens = TokenValues::from_pairs(all);
     let expand_path = |text: &str| tokens.expand(&tilde_expand(text, &home), true, env);
 
     if listing.prints("host") {
         push(&mut lines, "host", r.host_arg.clone(), None);
     }
-    push(&mut lines, "user", user.clone(), origin(o.get("user")));
+    push(&mut lines, "user", user.clone(), origin(set("user")));
     push(
         &mut lines,
         "hostname",
         host.clone(),
-        origin(o.get("hostname")),
+        origin(set("hostname")),
     );
-    push(&mut lines, "port", port.clone(), origin(o.get("port")));
+    push(&mut lines, "port", port.clone(), origin(set("port")));
 
     let user_known_hosts = o.list("userknownhostsfile");
     // ClearAllForwardings also turns the tunnel off (readconf.c's
@@ -284,32 +309,36 @@ pub fn effective_as(
     let forwardings_cleared = o
         .get("clearallforwardings")
         .is_some_and(|v| v.text == "yes");
-    for (keyword, default) in FLAGS.iter().filter(|(k, _)| listing.prints(k)) {
-        let value = match (o.get(keyword), *default) {
+    let printed = printed_by(listing);
+    for (keyword, default) in printed.flags.iter().copied() {
+        let value = match (set(keyword), *default) {
             (Some(v), _) if *keyword == "tunnel" && forwardings_cleared => {
-                Some((String::from("false"), Some(v.origin)))
+                Some((Cow::Borrowed("false"), Some(v.origin)))
             }
             // ssh.c turns ProxyUseFDPass off when it builds the ProxyJump command.
             (_, _) if *keyword == "proxyusefdpass" && jump_host.is_some() => {
-                Some((String::from("no"), None))
+                Some((Cow::Borrowed("no"), None))
             }
             (Some(v), _) if *keyword == "updatehostkeys" && v.text == "ask" && !ask_possible(o) => {
-                Some((String::from("false"), Some(v.origin)))
+                Some((Cow::Borrowed("false"), Some(v.origin)))
             }
-            (Some(v), _) => Some((listing.printed_value(keyword, &v.text), Some(v.origin))),
+            (Some(v), _) => Some((
+                Cow::Owned(listing.printed_value(keyword, &v.text)),
+                Some(v.origin),
+            )),
             (None, "") => None,
             (None, "@forwardx11trusted") if listing.debian => None,
-            (None, "@forwardx11trusted") => Some((String::from("no"), None)),
+            (None, "@forwardx11trusted") => Some((Cow::Borrowed("no"), None)),
             (None, "true") if *keyword == "pubkeyauthentication" => {
-                Some((listing.pubkey_auth_word("true"), None))
+                Some((Cow::Owned(listing.pubkey_auth_word("true")), None))
             }
             (None, "@updatehostkeys") => {
-                let dns_off = o.get("verifyhostkeydns").is_none_or(|v| v.text == "false");
+                let dns_off = set("verifyhostkeydns").is_none_or(|v| v.text == "false");
                 let default_files = user_known_hosts.is_empty()
                     || (user_known_hosts.len() == 1
                         && user_known_hosts[0].text == "~/.ssh/known_hosts");
                 Some((
-                    String::from(if dns_off && default_files {
+                    Cow::Borrowed(if dns_off && default_files {
                         "true"
                     } else {
                         "false"
@@ -317,27 +346,24 @@ pub fn effective_as(
                     None,
                 ))
             }
-            (None, d) => Some((d.to_string(), None)),
+            (None, d) => Some((Cow::Borrowed(d), None)),
         };
         if let Some((value, from)) = value {
             push(&mut lines, keyword, value, from);
         }
     }
-    let batch = o.get("batchmode").is_some_and(|v| v.text == "yes");
-    for (keyword, default) in INTEGERS.iter().filter(|(k, _)| listing.prints(k)) {
-        match o.get(keyword) {
+    let batch = set("batchmode").is_some_and(|v| v.text == "yes");
+    for (keyword, default) in printed.integers.iter().copied() {
+        match set(keyword) {
             // Debian's ssh keeps batch connections alive: 300 s unless set.
             None if *keyword == "serveraliveinterval" && batch && listing.debian => {
-                push(&mut lines, keyword, String::from("300"), None)
+                push(&mut lines, keyword, Cow::Borrowed("300"), None)
             }
             Some(v) => push(&mut lines, keyword, v.text.clone(), Some(v.origin)),
-            None => push(&mut lines, keyword, default.to_string(), None),
+            None => push(&mut lines, keyword, *default, None),
         }
     }
-    let strings = STRINGS.iter().filter(|(k, _)| {
-        listing.prints(k) && !(*k == "revokedhostkeys" && listing.revoked_host_keys_is_list())
-    });
-    for (keyword, default) in strings {
+    for (keyword, default) in printed.strings.iter().copied() {
         let value = match (*keyword, get(keyword)) {
             (_, v) if *default == ALGORITHM => algorithms
                 .iter()
@@ -345,37 +371,44 @@ pub fn effective_as(
                 .and_then(|(_, list)| list.clone())
                 .map(|list| (list, origin(v))),
             ("controlpath", Some(v)) => Some((
-                expand_path(&v.text).map_err(|e| format!("ControlPath: {e}"))?,
+                Cow::Owned(expand_path(&v.text).map_err(|e| format!("ControlPath: {e}"))?),
                 Some(v.origin),
             )),
             ("identityagent", Some(v)) => Some((
-                expand_path(&v.text).map_err(|e| format!("IdentityAgent: {e}"))?,
+                Cow::Owned(expand_path(&v.text).map_err(|e| format!("IdentityAgent: {e}"))?),
                 Some(v.origin),
             )),
-            ("hostkeyalias", Some(v)) => Some((v.text.to_ascii_lowercase(), Some(v.origin))),
+            ("hostkeyalias", Some(v)) => {
+                Some((Cow::Owned(v.text.to_ascii_lowercase()), Some(v.origin)))
+            }
             ("revokedhostkeys", Some(v)) if listing.expands_revoked_host_keys() => Some((
-                expand_path(&v.text).map_err(|e| format!("RevokedHostKeys: {e}"))?,
+                Cow::Owned(expand_path(&v.text).map_err(|e| format!("RevokedHostKeys: {e}"))?),
                 Some(v.origin),
             )),
             // Where configure found xauth on the build machine (Debian's
             // and a Linux build's /usr/bin/xauth); Debian's line is left
             // out of the listing gord has always printed.
             ("xauthlocation", None) if !listing.debian => {
-                Some((String::from("/usr/bin/xauth"), None))
+                Some((Cow::Borrowed("/usr/bin/xauth"), None))
             }
             // `SecurityKeyProvider none` clears it: no line.
-            ("securitykeyprovider", None) if o.get(keyword).is_some() => None,
+            ("securitykeyprovider", None) if set(keyword).is_some() => None,
             ("securitykeyprovider", None) => {
-                Some((listing.security_key_provider().to_string(), None))
+                Some((Cow::Borrowed(listing.security_key_provider()), None))
             }
             ("remotecommand", Some(v)) => Some((
-                tokens
-                    .expand(&v.text, false, env)
-                    .map_err(|e| format!("RemoteCommand: {e}"))?,
+                Cow::Owned(
+                    tokens
+                        .expand(&v.text, false, env)
+                        .map_err(|e| format!("RemoteCommand: {e}"))?,
+                ),
                 Some(v.origin),
             )),
-            (_, Some(v)) => Some((listing.printed_value(keyword, &v.text), Some(v.origin))),
-            (_, None) if !default.is_empty() => Some((default.to_string(), None)),
+            (_, Some(v)) => Some((
+                Cow::Owned(listing.printed_value(keyword, &v.text)),
+                Some(v.origin),
+            )),
+            (_, None) if !default.is_empty() => Some((Cow::Borrowed(*default), None)),
             _ => None,
         };
         if let Some((value, from)) = value {
@@ -449,7 +482,7 @@ pub fn effective_as(
     push_special(
         &mut lines,
         o,
-        listing,
+        &printed,
         "canonicaldomains",
         "canonicaldomains",
     );
@@ -465,7 +498,7 @@ pub fn effective_as(
         [] => push(
             &mut lines,
             "globalknownhostsfile",
-            String::from("/etc/ssh/ssh_known_hosts /etc/ssh/ssh_known_hosts2"),
+            Cow::Borrowed("/etc/ssh/ssh_known_hosts /etc/ssh/ssh_known_hosts2"),
             None,
         ),
         files => push(
@@ -491,7 +524,7 @@ pub fn effective_as(
         push(
             &mut lines,
             "userknownhostsfile",
-            String::from("none"),
+            Cow::Borrowed("none"),
             Some(known[0].origin),
         );
     } else {
@@ -515,7 +548,7 @@ pub fn effective_as(
                 expand_path(&v.text).map_err(|e| format!("RevokedHostKeys: {e}"))?,
                 Some(v.origin),
             ),
-            None => push(&mut lines, "revokedhostkeys", String::from("none"), None),
+            None => push(&mut lines, "revokedhostkeys", Cow::Borrowed("none"), None),
         }
     }
     for v in o.list("sendenv") {
@@ -534,26 +567,26 @@ pub fn effective_as(
         };
         push(&mut lines, "setenv", text, Some(v.origin));
     }
-    push_special(&mut lines, o, listing, "logverbose", "logverbose");
+    push_special(&mut lines, o, &printed, "logverbose", "logverbose");
     if listing.prints("channeltimeout") {
-        match o.get("channeltimeout") {
+        match set("channeltimeout") {
             Some(v) => push(&mut lines, "channeltimeout", v.text.clone(), Some(v.origin)),
-            None => push(&mut lines, "channeltimeout", String::from("none"), None),
+            None => push(&mut lines, "channeltimeout", Cow::Borrowed("none"), None),
         }
     }
 
     push_special(
         &mut lines,
         o,
-        listing,
+        &printed,
         "permitremoteopen",
         "permitremoteopen",
     );
-    match o.get("addkeystoagent") {
+    match set("addkeystoagent") {
         Some(v) => push(&mut lines, "addkeystoagent", v.text.clone(), Some(v.origin)),
-        None => push(&mut lines, "addkeystoagent", String::from("false"), None),
+        None => push(&mut lines, "addkeystoagent", Cow::Borrowed("false"), None),
     }
-    match o.get("forwardagent") {
+    match set("forwardagent") {
         Some(v) if v.text == "yes" || v.text == "no" => {
             push(&mut lines, "forwardagent", v.text.clone(), Some(v.origin))
         }
@@ -563,13 +596,13 @@ pub fn effective_as(
             expand_path(&v.text).map_err(|e| format!("ForwardAgent: {e}"))?,
             Some(v.origin),
         ),
-        None => push(&mut lines, "forwardagent", String::from("no"), None),
+        None => push(&mut lines, "forwardagent", Cow::Borrowed("no"), None),
     }
-    match o.get("connecttimeout") {
+    match set("connecttimeout") {
         Some(v) => push(&mut lines, "connecttimeout", v.text.clone(), Some(v.origin)),
-        None => push(&mut lines, "connecttimeout", String::from("none"), None),
+        None => push(&mut lines, "connecttimeout", Cow::Borrowed("none"), None),
     }
-    push_special(&mut lines, o, listing, "tunneldevice", "tunneldevice");
+    push_special(&mut lines, o, &printed, "tunneldevice", "tunneldevice");
     match o.list("canonicalizepermittedcnames") {
         // `none` is a rule `none:` that only fill_default_options' clean-up
         // drops (8.8 took `none`).
@@ -587,33 +620,33 @@ pub fn effective_as(
         _ => push_special(
             &mut lines,
             o,
-            listing,
+            &printed,
             "canonicalizepermittedcnames",
             // (sic: dump_client_config's spelling)
             "canonicalizePermittedcnames",
         ),
     }
-    match o.get("controlpersist") {
+    match set("controlpersist") {
         Some(v) => push(&mut lines, "controlpersist", v.text.clone(), Some(v.origin)),
-        None => push(&mut lines, "controlpersist", String::from("no"), None),
+        None => push(&mut lines, "controlpersist", Cow::Borrowed("no"), None),
     }
-    push_special(&mut lines, o, listing, "escapechar", "escapechar");
-    push_special(&mut lines, o, listing, "ipqos", "ipqos");
-    let limit = match o.get("rekeylimit") {
+    push_special(&mut lines, o, &printed, "escapechar", "escapechar");
+    push_special(&mut lines, o, &printed, "ipqos", "ipqos");
+    let limit = match set("rekeylimit") {
         Some(v) => rekey_limit(&v.text, listing.release).map_err(|e| format!("RekeyLimit: {e}"))?,
         None => 0,
     };
-    let interval = o.get(REKEY_INTERVAL);
+    let interval = set(REKEY_INTERVAL);
     push(
         &mut lines,
         "rekeylimit",
         format!("{limit} {}", interval.map_or("0", |v| v.text.as_str())),
-        origin(o.get("rekeylimit").or(interval)),
+        origin(set("rekeylimit").or(interval)),
     );
     for (keyword, default) in [("streamlocalbindmask", "0177"), ("syslogfacility", "USER")] {
-        match o.get(keyword) {
+        match set(keyword) {
             Some(v) => push(&mut lines, keyword, v.text.clone(), Some(v.origin)),
-            None => push(&mut lines, keyword, default.to_string(), None),
+            None => push(&mut lines, keyword, default, None),
         }
     }
     match jump {
@@ -648,18 +681,99 @@ pub fn effective_as(
     Ok(lines)
 }
 
+/// One of 64 bits for a keyword, from its length and its first and last
+/// bytes: keywords with different bits differ.
+fn key_bit(key: &str) -> u64 {
+    let bytes = key.as_bytes();
+    let first = u64::from(bytes.first().copied().unwrap_or(0));
+    let last = u64::from(bytes.last().copied().unwrap_or(0));
+    1 << ((bytes.len() as u64 * 7 + first + last * 3) % 64)
+}
+
+/// The lines of [`FLAGS`], [`INTEGERS`] and [`STRINGS`] one listing prints.
+struct Printed {
+    listing: Listing,
+    /// Each of [`SPECIAL`] unset, as the listing prints it (kept for the
+    /// whole run, like the answer itself: a few short texts per listing).
+    unset: Vec<(&'static str, Option<&'static str>)>,
+    flags: Vec<&'static (&'static str, &'static str)>,
+    integers: Vec<&'static (&'static str, &'static str)>,
+    strings: Vec<&'static (&'static str, &'static str)>,
+}
+
+/// [`Printed`] for `listing`, worked out once per listing and run: asking
+/// [`Listing::prints`] of every keyword costs more than a host's listing.
+fn printed_by(listing: Listing) -> std::sync::Arc<Printed> {
+    use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+    type Known = Mutex<Vec<(Listing, Arc<Printed>)>>;
+    static KNOWN: OnceLock<Known> = OnceLock::new();
+    let known = KNOWN.get_or_init(|| Mutex::new(Vec::new()));
+    // Only finished answers are stored: a poisoned lock holds nothing partial.
+    let mut known = known.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some((_, printed)) = known.iter().find(|(l, _)| *l == listing) {
+        return Arc::clone(printed);
+    }
+    let of = |table: &'static [(&'static str, &'static str)]| {
+        table
+            .iter()
+            .filter(|(k, _)| listing.prints(k))
+            .collect::<Vec<_>>()
+    };
+    let mut strings = of(STRINGS);
+    if listing.revoked_host_keys_is_list() {
+        strings.retain(|(k, _)| *k != "revokedhostkeys");
+    }
+    let unset = SPECIAL
+        .iter()
+        .map(|k| {
+            let text = special::printed(listing.release, listing.debian, k, &[]);
+            (*k, text.map(|t| &*Box::leak(t.into_boxed_str())))
+        })
+        .collect();
+    let printed = Arc::new(Printed {
+        listing,
+        unset,
+        flags: of(FLAGS),
+        integers: of(INTEGERS),
+        strings,
+    });
+    known.push((listing, Arc::clone(&printed)));
+    printed
+}
+
 /// The line of a keyword readconf.c parses by hand, as `listing`'s release
 /// prints it (`crate::ssh::config::special`), under `printed_as`.
 fn push_special(
     lines: &mut Vec<Line>,
     o: &Options,
-    listing: Listing,
+    printed: &Printed,
     keyword: &str,
     printed_as: &'static str,
 ) {
     let set = o.list(keyword);
-    let args: Vec<&str> = set.iter().map(|v| v.text.as_str()).collect();
-    if let Some(value) = special::printed(listing.release, listing.debian, keyword, &args) {
+    let value: Option<Cow<'static, str>> = if set.is_empty() {
+        // What the listing prints for it unset, worked out once.
+        match printed.unset.iter().find(|(k, _)| *k == keyword) {
+            Some((_, text)) => text.map(Cow::Borrowed),
+            None => special::printed(
+                printed.listing.release,
+                printed.listing.debian,
+                keyword,
+                &[],
+            )
+            .map(Cow::Owned),
+        }
+    } else {
+        let args: Vec<&str> = set.iter().map(|v| v.text.as_str()).collect();
+        special::printed(
+            printed.listing.release,
+            printed.listing.debian,
+            keyword,
+            &args,
+        )
+        .map(Cow::Owned)
+    };
+    if let Some(value) = value {
         lines.push(Line {
             keyword: printed_as,
             value,
@@ -667,6 +781,17 @@ fn push_special(
         });
     }
 }
+
+/// The keywords [`push_special`] prints.
+const SPECIAL: &[&str] = &[
+    "canonicaldomains",
+    "logverbose",
+    "permitremoteopen",
+    "tunneldevice",
+    "canonicalizepermittedcnames",
+    "escapechar",
+    "ipqos",
+];
 
 /// A forward endpoint as `dump_cfg_forwards` prints it.
 fn endpoint(host: &Option<String>, port: Option<i32>, path: &Option<String>) -> String {
@@ -682,13 +807,33 @@ fn endpoint(host: &Option<String>, port: Option<i32>, path: &Option<String>) -> 
 /// `ssh -G` text.
 pub fn render_ssh_g(lines: &[Line]) -> String {
     let mut out = String::new();
+    render_ssh_g_into(&mut out, lines);
+    out
+}
+
+/// [`render_ssh_g`] appended to `out`.
+pub fn render_ssh_g_into(out: &mut String, lines: &[Line]) {
     for line in lines {
         out.push_str(line.keyword);
         out.push(' ');
         out.push_str(&line.value);
         out.push('\n');
     }
-    out
+}
+
+/// [`render_ssh_g_into`] with every value from the config escaped for a
+/// terminal (`crate::render::escape::text`); the fixed texts (borrowed
+/// values, keywords) are printable already and are copied as they are.
+pub fn render_ssh_g_escaped_into(out: &mut String, lines: &[Line]) {
+    for line in lines {
+        out.push_str(line.keyword);
+        out.push(' ');
+        match &line.value {
+            Cow::Borrowed(text) => out.push_str(text),
+            Cow::Owned(text) => out.push_str(&crate::render::escape::text(text)),
+        }
+        out.push('\n');
+    }
 }
 
 /// ssh.c turns `UpdateHostKeys ask` off (prints `false`) when it cannot ask:
@@ -776,6 +921,34 @@ fn ssh_c_checks<'a>(get: &dyn Fn(&str) -> Option<&'a str>) -> Result<(), String>
 }
 
 #[cfg(test)]
+mod render_tests {
+    use super::*;
+
+    #[test]
+    fn values_from_the_config_are_escaped_for_the_terminal_and_fixed_texts_copied() {
+        let lines = [
+            Line {
+                keyword: "user",
+                value: Cow::Owned(String::from("me\u{1b}[31m")),
+                origin: None,
+            },
+            Line {
+                keyword: "port",
+                value: Cow::Borrowed("22"),
+                origin: None,
+            },
+        ];
+        let mut out = String::new();
+        render_ssh_g_escaped_into(&mut out, &lines);
+        assert_eq!(out, "user me\\x1b[31m\nport 22\n");
+        assert_eq!(
+            out,
+            crate::render::escape::text(&render_ssh_g(&lines)).into_owned()
+        );
+    }
+}
+
+#[cfg(test)]
 mod ssh_c_check_tests {
     use super::ssh_c_checks;
 
@@ -856,7 +1029,7 @@ mod release_tests {
         lines
             .iter()
             .find(|l| l.keyword == keyword)
-            .map(|l| l.value.clone())
+            .map(|l| l.value.to_string())
     }
 
     const EMPTY_CA_LIST: &str = "CASignatureAlgorithms *-cert-v01@openssh.com\n";

@@ -390,7 +390,47 @@ pub fn lookup_build(name: &str) -> Option<&'static Keyword> {
 }
 
 pub fn lookup(name: &str) -> Option<&'static Keyword> {
-    KEYWORDS.iter().find(|k| k.name == name)
+    // Asked for every line of every file (and again by the rules): a table
+    // by name, built once, hashed with FNV-1a (the names are a dozen bytes;
+    // the table is fixed, so nothing a config says can crowd one bucket).
+    type ByName = std::collections::HashMap<
+        &'static str,
+        &'static Keyword,
+        std::hash::BuildHasherDefault<Fnv>,
+    >;
+    static BY_NAME: std::sync::OnceLock<ByName> = std::sync::OnceLock::new();
+    BY_NAME
+        .get_or_init(|| {
+            let mut by_name = ByName::default();
+            // The first entry of a name wins, as the scan it replaces found it.
+            for k in KEYWORDS.iter().rev() {
+                by_name.insert(k.name, k);
+            }
+            by_name
+        })
+        .get(name)
+        .copied()
+}
+
+/// FNV-1a: a few instructions a byte, for short trusted keys.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 = (self.0 ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// The closest known keyword, for "did you mean" (edit distance at most 2,

@@ -154,6 +154,22 @@ fn argv_split(text: &str, from: usize) -> Result<Vec<Arg>, ()> {
             break;
         }
         let start = i;
+        // Most arguments have no quote nor escape: their text is the value.
+        let plain_end = bytes[i..]
+            .iter()
+            .position(|c| matches!(c, b' ' | b'\t' | b'"' | b'\'' | b'\\'))
+            .map_or(bytes.len(), |p| i + p);
+        if bytes
+            .get(plain_end)
+            .is_none_or(|c| *c == b' ' || *c == b'\t')
+        {
+            args.push(Arg {
+                value: text[start..plain_end].to_string(),
+                span: start..plain_end,
+            });
+            i = plain_end;
+            continue;
+        }
         let mut value: Vec<u8> = Vec::new();
         let mut quote: Option<u8> = None;
         while i < bytes.len() {
@@ -188,7 +204,8 @@ fn argv_split(text: &str, from: usize) -> Result<Vec<Arg>, ()> {
             return Err(());
         }
         args.push(Arg {
-            value: String::from_utf8_lossy(&value).into_owned(),
+            value: String::from_utf8(value)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
             span: start..i,
         });
     }

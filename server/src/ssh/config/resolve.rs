@@ -18,7 +18,7 @@ pub use crate::ssh::config::platform::Platform;
 use crate::ssh::config::source::{
     HostIndex, InactiveOutcome, LineFacts, LineKeyword, SourceFile, SourceLine,
 };
-use crate::ssh::config::tokens::{connection_hash, tilde_expand, TokenValues};
+use crate::ssh::config::tokens::{connection_hash, has_tokens, tilde_expand, TokenValues};
 use crate::ssh::release::history::{self, Knows};
 use crate::ssh::release::values;
 use crate::ssh::release::SshVersion;
@@ -296,13 +296,7 @@ impl<'a> Resolver<'a> {
         let user = options
             .get("user")
             .map_or_else(|| local.user.clone(), |v| v.text.clone());
-        let host = match (&pass.final_hostname, options.get("hostname")) {
-            (Some(h), _) if pass.final_pass => h.clone(),
-            (_, Some(v)) => TokenValues::new(&[('h', pass.host_arg.to_string())])
-                .expand(&v.text, false, &|_| None)
-                .map_err(|e| format!("percent_expand: {e}"))?,
-            _ => pass.host_arg.to_string(),
-        };
+        let host = connection_host(options, pass)?;
         let jump = options
             .jump
             .as_ref()
@@ -344,6 +338,12 @@ impl<'a> Resolver<'a> {
         options: &Options,
         pass: &Pass,
     ) -> Result<String, String> {
+        if !has_tokens(path) {
+            // Nothing to expand (and no %C to hash); the host name is still
+            // expanded first, and a bad token in it stops ssh all the same.
+            connection_host(options, pass)?;
+            return Ok(path.to_string());
+        }
         let none = |_: &str| None;
         self.connection_tokens(options, pass, true)?
             .expand(path, true, self.env.unwrap_or(&none))
@@ -555,7 +555,7 @@ impl<'a> Resolver<'a> {
         // The file's host index and this host's literal Host lines in it,
         // looked up once.
         let host_index = std::cell::OnceCell::new();
-        let mut named_lines: Option<&[usize]> = None;
+        let mut host_lines: Option<Vec<usize>> = None;
         while let Some(line) = file.lines.get(at) {
             at += 1;
             if self.fatal {
@@ -587,7 +587,8 @@ impl<'a> Resolver<'a> {
                         .is_some_and(|k| matches!(k.kind, Kind::Host | Kind::Match));
                     if header && !*active && segment_is_clean(&file, line, self.version) {
                         // Past it, jump to the next block that could matter to
-                        // this host: past literal blocks that do not name it.
+                        // this host: past literal blocks that do not name it and
+                        // wildcard blocks whose prefixes it does not start with.
                         let subject = match (&pass.final_hostname, pass.final_pass) {
                             (Some(h), true) => h.as_str(),
                             _ => pass.host_arg,
@@ -596,9 +597,8 @@ impl<'a> Resolver<'a> {
                         let index: &HostIndex = host_index.get_or_init(|| {
                             file.host_index(version, &|l| segment_is_clean(&file, l, version))
                         });
-                        let named = *named_lines.get_or_insert_with(|| index.named(subject));
-                        at = index
-                            .next_for(named, line.index, file.lines.len())
+                        let lines = host_lines.get_or_insert_with(|| index.lines_for(subject));
+                        at = HostIndex::next_for(lines, line.index, file.lines.len())
                             .max(line.segment_end);
                     }
                 }
@@ -978,6 +978,18 @@ impl<'a> Resolver<'a> {
         }
         Ok(result)
     }
+}
+
+/// The host of the connection tokens (`%h`): the final pass's host name,
+/// else HostName with its `%h` expanded, else the host as given.
+fn connection_host(options: &Options, pass: &Pass) -> Result<String, String> {
+    Ok(match (&pass.final_hostname, options.get("hostname")) {
+        (Some(h), _) if pass.final_pass => h.clone(),
+        (_, Some(v)) => TokenValues::new(&[('h', pass.host_arg.to_string())])
+            .expand(&v.text, false, &|_| None)
+            .map_err(|e| format!("percent_expand: {e}"))?,
+        _ => pass.host_arg.to_string(),
+    })
 }
 
 /// The `Match` criteria of releases after 9.2p1, as `ssh -G` with no
@@ -1502,6 +1514,44 @@ User after
             Some("dev")
         );
         assert_eq!(user_of(&[("/cfg", cfg)], "bastion.corp"), None);
+    }
+
+    #[test]
+    fn wildcard_blocks_apply_to_the_hosts_they_match_and_report_errors_to_all() {
+        // Blocks a resolution may jump over (by the literal prefix of their
+        // patterns) and blocks it must visit, side by side.
+        let cfg = "Host web-0?? !web-007
+  User fleet
+Host !db*
+  Port 2
+Host db* *.lan
+  Port 3
+Host web-00?
+  Bogus x
+Host w*b-1
+  User star
+Host *
+  User any
+";
+        let files = [("/cfg", cfg)];
+        let brief = |host: &str| {
+            let r = resolve(&files, host);
+            let errors: Vec<usize> = r
+                .errors
+                .iter()
+                .filter_map(|e| e.origin.map(|o| o.line))
+                .collect();
+            (value(&r, "user"), value(&r, "port"), errors)
+        };
+        let line_7 = vec![7];
+        let s = |v: &str| Some(String::from(v));
+        assert_eq!(brief("web-001"), (s("fleet"), None, line_7.clone()));
+        assert_eq!(brief("web-007"), (s("any"), None, line_7.clone()));
+        assert_eq!(brief("web-0010"), (s("any"), None, line_7.clone()));
+        assert_eq!(brief("db1"), (s("any"), s("3"), line_7.clone()));
+        assert_eq!(brief("x.lan"), (s("any"), s("3"), line_7.clone()));
+        assert_eq!(brief("wxyzb-1"), (s("star"), None, line_7.clone()));
+        assert_eq!(brief("we"), (s("any"), None, line_7));
     }
 
     #[test]

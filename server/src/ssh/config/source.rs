@@ -20,6 +20,9 @@ pub struct SourceFile {
     /// Where the Host blocks that name hosts literally are; built on first
     /// use, per release (which blocks can be skipped depends on it).
     pub host_index: ByRelease<std::sync::Arc<HostIndex>>,
+    /// The file's blocks ([`crate::ssh::config::blocks::blocks`]), split on
+    /// first use.
+    pub blocks: std::sync::OnceLock<std::sync::Arc<Vec<crate::ssh::config::blocks::Block>>>,
 }
 
 /// Answers that depend on the ssh release a resolution follows and on
@@ -96,29 +99,42 @@ impl<T: Clone> Clone for ByRelease<T> {
 pub struct HostIndex {
     /// Host lines whose patterns are all literal names (`Host a b !c`), by name.
     pub literal: std::collections::HashMap<String, Vec<usize>>,
-    /// Host and Match lines that are not literal-only, and Include lines:
+    /// Host lines with wildcards whose every pattern that is not negated
+    /// starts with literal text (`Host web-0?? !web-007`), by each of those
+    /// prefixes: only a host that starts with one can turn the block on.
+    pub prefixed: std::collections::HashMap<String, Vec<usize>>,
+    /// The lengths of the keys of `prefixed`, ascending, each once.
+    prefix_lengths: Vec<usize>,
+    /// Host and Match lines that any host may turn on, and Include lines:
     /// each must be visited by every resolution. Sorted.
     pub visit: Vec<usize>,
 }
 
 impl HostIndex {
-    /// The first line after `after` a resolution must look at, given the
-    /// literal Host lines that name its host (`named`, from [`HostIndex::named`]).
-    pub fn next_for(&self, named: &[usize], after: usize, end: usize) -> usize {
-        let first_after = |lines: &[usize]| {
-            let at = lines.partition_point(|l| *l <= after);
-            lines.get(at).copied()
-        };
-        [first_after(named), first_after(&self.visit)]
-            .into_iter()
-            .flatten()
-            .min()
-            .unwrap_or(end)
+    /// The header lines a resolution of `host` must look at, ascending:
+    /// every line of `visit`, the literal Host lines naming `host`, and the
+    /// wildcard Host lines with a prefix `host` starts with.
+    pub fn lines_for(&self, host: &str) -> Vec<usize> {
+        let mut lines = self.visit.clone();
+        if let Some(named) = self.literal.get(host) {
+            lines.extend_from_slice(named);
+        }
+        for &len in self.prefix_lengths.iter().take_while(|l| **l <= host.len()) {
+            let found = host.get(..len).and_then(|prefix| self.prefixed.get(prefix));
+            if let Some(found) = found {
+                lines.extend_from_slice(found);
+            }
+        }
+        lines.sort_unstable();
+        lines.dedup();
+        lines
     }
 
-    /// The literal Host lines naming `host`.
-    pub fn named(&self, host: &str) -> &[usize] {
-        self.literal.get(host).map(Vec::as_slice).unwrap_or(&[])
+    /// The first of `lines` (from [`HostIndex::lines_for`]) after `after`,
+    /// or `end`.
+    pub fn next_for(lines: &[usize], after: usize, end: usize) -> usize {
+        let at = lines.partition_point(|l| *l <= after);
+        lines.get(at).copied().unwrap_or(end)
     }
 }
 
@@ -129,6 +145,43 @@ pub fn literal_only_host(d: &crate::ssh::config::lexer::Directive) -> bool {
             let name = a.value.strip_prefix('!').unwrap_or(&a.value);
             !name.is_empty() && !crate::ssh::config::pattern::has_wildcards(name)
         })
+}
+
+/// Which hosts a Host line with wildcards can turn its block on for.
+#[derive(Debug, PartialEq, Eq)]
+enum HostReach<'a> {
+    /// Only hosts that start with one of these (the literal text before
+    /// the first wildcard of each pattern that is not negated).
+    Prefixed(Vec<&'a str>),
+    /// No host: every pattern is negated.
+    None,
+    /// Any host (a pattern starts with a wildcard), or the line is not
+    /// one to judge (an empty pattern is an error for every host).
+    Any,
+}
+
+fn host_reach(d: &crate::ssh::config::lexer::Directive) -> HostReach<'_> {
+    let mut prefixes = Vec::new();
+    for arg in &d.args {
+        if arg.value.is_empty() || arg.value == "!" {
+            return HostReach::Any;
+        }
+        if arg.value.starts_with('!') {
+            continue;
+        }
+        let prefix = arg.value.split(['*', '?']).next().unwrap_or("");
+        if prefix.is_empty() {
+            return HostReach::Any;
+        }
+        prefixes.push(prefix);
+    }
+    if d.args.is_empty() {
+        HostReach::Any
+    } else if prefixes.is_empty() {
+        HostReach::None
+    } else {
+        HostReach::Prefixed(prefixes)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -247,6 +300,7 @@ impl SourceFile {
             utf8,
             lines,
             host_index: ByRelease::default(),
+            blocks: std::sync::OnceLock::new(),
         }
     }
 
@@ -264,20 +318,40 @@ impl SourceFile {
                 let (LineSyntax::Directive(d), Some(keyword)) = (&line.syntax, line.keyword) else {
                     continue;
                 };
+                let add = |map: &mut std::collections::HashMap<String, Vec<usize>>, key: &str| {
+                    let lines = map.entry(key.to_string()).or_default();
+                    if lines.last() != Some(&line.index) {
+                        lines.push(line.index);
+                    }
+                };
                 match keyword.kind {
                     Kind::Host if literal_only_host(d) && clean(line) => {
                         for arg in &d.args {
-                            let name = arg.value.strip_prefix('!').unwrap_or(&arg.value);
-                            let lines = index.literal.entry(name.to_string()).or_default();
-                            if lines.last() != Some(&line.index) {
-                                lines.push(line.index);
-                            }
+                            add(
+                                &mut index.literal,
+                                arg.value.strip_prefix('!').unwrap_or(&arg.value),
+                            );
                         }
                     }
-                    Kind::Host | Kind::Match | Kind::Include => index.visit.push(line.index),
+                    // A block no host can turn on, and whose lines are
+                    // valid for any host, need never be visited.
+                    Kind::Host => match host_reach(d) {
+                        HostReach::Prefixed(prefixes) if clean(line) => {
+                            for prefix in prefixes {
+                                add(&mut index.prefixed, prefix);
+                            }
+                        }
+                        HostReach::None if clean(line) => {}
+                        _ => index.visit.push(line.index),
+                    },
+                    Kind::Match | Kind::Include => index.visit.push(line.index),
                     _ => {}
                 }
             }
+            let mut lengths: Vec<usize> = index.prefixed.keys().map(String::len).collect();
+            lengths.sort_unstable();
+            lengths.dedup();
+            index.prefix_lengths = lengths;
             std::sync::Arc::new(index)
         })
     }
@@ -344,6 +418,28 @@ mod tests {
         assert_eq!(calls.get(), 2);
         let copy = memo.clone();
         assert_eq!(copy.get_or_init(new, || String::from("copy")), "new");
+    }
+
+    #[test]
+    fn the_host_index_gives_each_host_the_headers_that_can_concern_it() {
+        let file = SourceFile::parse(
+            "c".into(),
+            "Host a b\nHost web-0?? !web-007\nHost !db*\nHost db* x*.lan\nMatch all\nHost *.lan\nInclude f\nHost web-0? web-1*\n",
+        );
+        let version = crate::ssh::release::parse_version_argument("9.2p1").expect("a version");
+        let index = file.host_index(version, &|_| true);
+        assert_eq!(index.lines_for("a"), [0, 4, 5, 6]);
+        assert_eq!(index.lines_for("web-007"), [1, 4, 5, 6, 7]);
+        assert_eq!(index.lines_for("web-1"), [4, 5, 6, 7]);
+        assert_eq!(index.lines_for("db"), [3, 4, 5, 6]);
+        assert_eq!(index.lines_for("xy.lan"), [3, 4, 5, 6]);
+        assert_eq!(index.lines_for("b\u{e9}"), [4, 5, 6]);
+        // A block whose lines are not valid for every host is always visited.
+        let fresh = SourceFile::parse("c".into(), &file.text);
+        let unclean = fresh.host_index(version, &|l| l.index != 1);
+        assert_eq!(unclean.lines_for("zzz"), [1, 4, 5, 6]);
+        assert_eq!(HostIndex::next_for(&[1, 4, 6], 1, 9), 4);
+        assert_eq!(HostIndex::next_for(&[1, 4, 6], 6, 9), 9);
     }
 
     #[test]

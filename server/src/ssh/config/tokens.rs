@@ -1,19 +1,30 @@
 //! `%` tokens and `${VAR}` in ssh_config values, expanded in exactly the
 //! keywords and at exactly the moment OpenSSH expands them.
 
-use std::collections::HashMap;
-
 /// The values of the client's tokens for one connection.
 #[derive(Debug, Clone, Default)]
 pub struct TokenValues {
-    map: HashMap<char, String>,
+    /// A dozen pairs at most: a scan beats hashing. A later pair for the
+    /// same token wins.
+    pairs: Vec<(char, String)>,
 }
 
 impl TokenValues {
     pub fn new(pairs: &[(char, String)]) -> Self {
-        TokenValues {
-            map: pairs.iter().cloned().collect(),
-        }
+        Self::from_pairs(pairs.to_vec())
+    }
+
+    /// [`TokenValues::new`] taking the pairs as they are.
+    pub fn from_pairs(pairs: Vec<(char, String)>) -> Self {
+        TokenValues { pairs }
+    }
+
+    fn get(&self, key: char) -> Option<&str> {
+        self.pairs
+            .iter()
+            .rev()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.as_str())
     }
 
     /// Expands `%x` (and `%%`); with `dollar`, also `${VAR}` from `env`.
@@ -59,7 +70,7 @@ impl TokenValues {
             match chars.next() {
                 Some('%') => out.push('%'),
                 None => return Err(String::from("invalid format")),
-                Some(key) => match self.map.get(&key) {
+                Some(key) => match self.get(key) {
                     Some(value) => out.push_str(value),
                     None => return Err(format!("unknown key %{key}")),
                 },
@@ -67,6 +78,12 @@ impl TokenValues {
         }
         Ok(out)
     }
+}
+
+/// Whether `text` has anything [`TokenValues::expand`] would change or
+/// refuse: a `%`, or a `${` (with `dollar`). Without, it expands to itself.
+pub fn has_tokens(text: &str) -> bool {
+    text.contains('%') || text.contains("${")
 }
 
 /// `ssh_connection_hash`: SHA-1 of local host, remote host, port, user and
@@ -77,7 +94,14 @@ pub fn connection_hash(local_host: &str, host: &str, port: &str, user: &str, jum
     for part in [local_host, host, port, user, jump] {
         hasher.update(part.as_bytes());
     }
-    hasher.digest().to_string()
+    // Hex by hand: formatting each byte costs more than the hash.
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(40);
+    for byte in hasher.digest().bytes() {
+        out.push(char::from(HEX[usize::from(byte >> 4)]));
+        out.push(char::from(HEX[usize::from(byte & 0x0f)]));
+    }
+    out
 }
 
 /// `~` or `~/...` at the start of a path becomes the home directory.

@@ -69,7 +69,7 @@ pub fn defaults(version: SshVersion) -> Vec<(&'static str, String)> {
                 value.push_str(", ");
                 value.push_str(&line.value);
             }
-            None => out.push((line.keyword, line.value)),
+            None => out.push((line.keyword, line.value.into_owned())),
         }
     }
     // Debian's build trusts X11 forwarding unless told otherwise, and its

@@ -38,7 +38,7 @@ pub struct Symbol {
 /// The outline of `file`.
 pub fn outline(file: &SourceFile) -> Vec<Symbol> {
     let mut out = Vec::new();
-    for block in blocks(file) {
+    for block in blocks(file).iter() {
         let children: Vec<Symbol> = block
             .lines
             .iter()

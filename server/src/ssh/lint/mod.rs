@@ -59,6 +59,10 @@ pub struct LintContext<'a> {
     included_from: std::cell::OnceCell<HashMap<PathBuf, Vec<(usize, usize)>>>,
     /// Findings about the set of files itself (not text, over the budget).
     problems: Vec<Finding>,
+    /// The Remote-SSH targets two rules look at, found on first use.
+    pub(crate) remote_targets: std::cell::OnceCell<Rc<Vec<rules::remote::Target>>>,
+    /// The hosts the rules probe, found on first use.
+    pub(crate) probes: std::cell::OnceCell<Rc<Vec<String>>>,
 }
 
 /// A `Match exec` runner: the expanded command in, whether it exited 0 out.
@@ -173,6 +177,8 @@ impl<'a> LintContext<'a> {
             globs: RefCell::new(globs),
             included_from: std::cell::OnceCell::new(),
             problems,
+            remote_targets: std::cell::OnceCell::new(),
+            probes: std::cell::OnceCell::new(),
         })
     }
 
@@ -209,6 +215,7 @@ impl<'a> LintContext<'a> {
         }
         self.ssh = ssh;
         self.resolved.borrow_mut().clear();
+        self.remote_targets = std::cell::OnceCell::new();
         self
     }
 

@@ -35,6 +35,7 @@
 
 use super::{Flavour, Release, SshVersion};
 use crate::ssh::config::pattern::{match_pattern_list, ListMatch};
+use std::borrow::Cow;
 
 const fn at(major: u16, minor: u16) -> Release {
     Release::new(major, minor, 0)
@@ -286,25 +287,25 @@ impl Algorithms {
     }
 
     /// The default list `ssh -G` prints when the config sets none.
-    fn default(&self, list: List) -> String {
-        match list {
-            List::Ciphers => from_release(DEFAULT_CIPHERS, self.release).to_string(),
-            List::Macs => DEFAULT_MACS.to_string(),
+    fn default(&self, list: List) -> Cow<'static, str> {
+        Cow::Borrowed(match list {
+            List::Ciphers => from_release(DEFAULT_CIPHERS, self.release),
+            List::Macs => DEFAULT_MACS,
             List::Kex if self.debian_sntrup() => {
-                format!(
+                return Cow::Owned(format!(
                     "{DEBIAN_SNTRUP},{}",
                     from_release(DEFAULT_KEX, self.release)
-                )
+                ))
             }
-            List::Kex => from_release(DEFAULT_KEX, self.release).to_string(),
-            List::Keys => from_release(DEFAULT_KEYS, self.release).to_string(),
-            List::Signatures => from_release(DEFAULT_SIGNATURES, self.release).to_string(),
-        }
+            List::Kex => from_release(DEFAULT_KEX, self.release),
+            List::Keys => from_release(DEFAULT_KEYS, self.release),
+            List::Signatures => from_release(DEFAULT_SIGNATURES, self.release),
+        })
     }
 
     /// The default of keyword `canonical`, if it is an algorithm list.
     pub fn default_of(&self, canonical: &str) -> Option<String> {
-        list_of(canonical).map(|l| self.default(l))
+        list_of(canonical).map(|l| self.default(l).into_owned())
     }
 
     /// Every name keyword `canonical`'s list can hold in this build (no
@@ -384,16 +385,23 @@ impl Algorithms {
         &self,
         configured: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Assembled, String> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(KEYWORDS.len());
         let mut failed = false;
         for (keyword, list, name) in KEYWORDS {
             let value = configured(keyword);
             let host_keys = *keyword == "hostkeyalgorithms";
             if failed && !host_keys {
-                out.push((*keyword, value));
+                out.push((*keyword, value.map(Cow::Owned)));
                 continue;
             }
-            match assemble(value.as_deref(), &self.default(*list), &self.all(*list)) {
+            // Most hosts set no list: the release's default, without
+            // building the list of every supported name.
+            let assembled = match value.as_deref() {
+                None | Some("") => Some(self.default(*list)),
+                Some(_) => assemble(value.as_deref(), &self.default(*list), &self.all(*list))
+                    .map(Cow::Owned),
+            };
+            match assembled {
                 Some(list) => out.push((*keyword, Some(list))),
                 None if host_keys => {
                     return Err(format!(
@@ -420,7 +428,7 @@ impl Algorithms {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Assembled {
     /// (keyword, list; None when ssh prints no line), in ssh's order.
-    pub lists: Vec<(&'static str, Option<String>)>,
+    pub lists: Vec<(&'static str, Option<Cow<'static, str>>)>,
     /// A list came out empty before 10.4: `fill_default_options` jumped to
     /// its end, past the lists after it and past its clean-up (a `none`
     /// ProxyCommand, ControlPath, ProxyJump, ... stays `none`; the
@@ -511,7 +519,7 @@ mod tests {
             .into_iter()
             .find(|(k, _)| *k == keyword)
             .expect("a line");
-        Ok(list.unwrap_or_else(|| String::from("(no line)")))
+        Ok(list.map_or_else(|| String::from("(no line)"), Cow::into_owned))
     }
 
     #[test]

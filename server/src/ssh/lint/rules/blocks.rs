@@ -83,7 +83,7 @@ fn shadowing_duplicate(
 /// block (or the global section) already decided.
 pub fn shadowed_setting(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
     // The blocks of the files that win, computed once each.
-    let mut block_cache: std::collections::HashMap<std::path::PathBuf, Vec<Block>> =
+    let mut block_cache: std::collections::HashMap<std::path::PathBuf, std::sync::Arc<Vec<Block>>> =
         std::collections::HashMap::new();
     for file in &ctx.files {
         let all = blocks(file);
@@ -389,8 +389,8 @@ pub fn comma_in_host_pattern(code: &'static str, ctx: &LintContext, out: &mut Ve
 /// block whose other lines are indented.
 pub fn looks_global(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
     for file in &ctx.files {
-        for block in blocks(file) {
-            let Some(header) = block.header_line.filter(|_| is_specific(&block)) else {
+        for block in blocks(file).iter() {
+            let Some(header) = block.header_line.filter(|_| is_specific(block)) else {
                 continue;
             };
             if !indentation(file, header).is_empty() {
@@ -413,11 +413,11 @@ pub fn looks_global(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding
                 }
                 let message = format!(
                     "This line is not indented, as if it applied to every host, but it belongs to {} and ssh applies it only there (ssh_config has no block end: a block runs to the next Host or Match); to make it global move it above the first Host or Match line, or under a \"Host *\" at the end of the file",
-                    block_name(file, &block)
+                    block_name(file, block)
                 );
                 let span = directive_span(d);
                 let mut f = span_finding(code, Severity::Warning, file, line, span, message);
-                let indent = block_indent(file, &block);
+                let indent = block_indent(file, block);
                 if !indent.is_empty() {
                     f.fixes.extend(edit_fix(
                         file,

@@ -192,7 +192,7 @@ fn socket_lines<'c>(ctx: &'c LintContext) -> Vec<SocketLine<'c>> {
 fn expanded_control_path(ctx: &LintContext, r: &Resolution) -> Option<String> {
     let lines = effective(r, ctx.local, &|_| None).ok()?;
     let path = lines.iter().find(|l| l.keyword == "controlpath")?;
-    Some(path.value.clone())
+    Some(path.value.to_string())
 }
 
 /// SSH007: an expanded ControlPath too long for a Unix socket.

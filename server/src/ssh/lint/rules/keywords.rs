@@ -135,7 +135,7 @@ fn ignore_unknown_fix(
             safe,
         );
     }
-    let global = blocks(main).into_iter().next()?;
+    let global = blocks(main).first().cloned()?;
     let first = global
         .lines
         .iter()
@@ -225,12 +225,18 @@ pub fn deprecated_keyword(code: &'static str, ctx: &LintContext, out: &mut Vec<F
             let Some(keyword) = lookup(&d.keyword) else {
                 continue;
             };
+            let rename = RENAMES.iter().find(|r| r.old == d.keyword);
+            let outdated = matches!(
+                keyword.kind,
+                Kind::Deprecated | Kind::Unsupported | Kind::Ignore
+            );
+            if rename.is_none() && !outdated {
+                continue;
+            }
             let written = written_keyword(file, line, d);
             let range = span_range(file, line, d.keyword_span.clone());
             let where_ = place(ctx, &file.path, line);
-            let (severity, message, fix) = if let Some(rename) =
-                RENAMES.iter().find(|r| r.old == d.keyword)
-            {
+            let (severity, message, fix) = if let Some(rename) = rename {
                 let mut message = format!(
                     "{written} is an old name of {}: ssh still reads it as an alias, but ssh_config(5) documents only {}",
                     rename.new, rename.new
@@ -281,7 +287,7 @@ pub fn deprecated_keyword(code: &'static str, ctx: &LintContext, out: &mut Vec<F
 /// block: the later line never takes effect.
 pub fn repeated_keyword(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
     for file in &ctx.files {
-        for block in blocks(file) {
+        for block in blocks(file).iter() {
             let mut first: HashMap<&'static str, usize> = HashMap::new();
             for &line in &block.lines {
                 let Some(d) = crate::ssh::config::blocks::directive(file, line) else {

@@ -10,7 +10,7 @@ mod keywords;
 mod macos;
 mod proxy;
 mod release;
-mod remote;
+pub(crate) mod remote;
 mod security;
 mod sockets;
 mod support;

@@ -29,38 +29,53 @@ fn is_git_host(r: &Resolution) -> bool {
     let user_git = r.options.get("user").is_some_and(|v| v.text == "git");
     let host = effective_hostname(&r.options, &r.host_arg).unwrap_or_default();
     user_git
-        || GIT_HOSTS
-            .iter()
-            .any(|g| host == *g || host.ends_with(&format!(".{g}")))
+        || GIT_HOSTS.iter().any(|g| {
+            host.strip_suffix(g)
+                .is_some_and(|rest| rest.is_empty() || rest.ends_with('.'))
+        })
 }
 
 /// A Host block naming hosts one connects to (a Remote-SSH target), with
 /// those of its literal aliases it names first, each with its resolution.
-struct Target<'c> {
-    file: &'c SourceFile,
+pub(crate) struct Target {
+    /// The block's file (an index into the context's files).
+    file: usize,
     block: Block,
     hosts: Vec<(String, std::ops::Range<usize>, Rc<Resolution>)>,
 }
 
-impl Target<'_> {
+impl Target {
+    fn file<'c>(&self, ctx: &'c LintContext) -> &'c SourceFile {
+        &ctx.files[self.file]
+    }
+
     /// A finding on the host name at `span` of the block's Host line.
     fn finding(
         &self,
+        ctx: &LintContext,
         code: &'static str,
         severity: Severity,
         span: &std::ops::Range<usize>,
         message: String,
     ) -> Finding {
         let header = self.block.header_line.unwrap_or(0);
-        span_finding(code, severity, self.file, header, span.clone(), message)
+        span_finding(
+            code,
+            severity,
+            self.file(ctx),
+            header,
+            span.clone(),
+            message,
+        )
     }
 
     /// The safe fix that adds `setting` as the last line of the block.
-    fn add_setting_fix(&self, setting: &str) -> Option<Fix> {
+    fn add_setting_fix(&self, ctx: &LintContext, setting: &str) -> Option<Fix> {
         let last = block_last_line(&self.block)?;
-        let indent = block_indent(self.file, &self.block);
+        let file = self.file(ctx);
+        let indent = block_indent(file, &self.block);
         add_line_fix(
-            self.file,
+            file,
             last,
             &format!("{indent}{setting}"),
             &format!("Add {setting} to this block"),
@@ -69,7 +84,15 @@ impl Target<'_> {
     }
 }
 
-fn targets<'c>(ctx: &'c LintContext) -> Vec<Target<'c>> {
+/// The Remote-SSH targets, found once per run (SSH019 and SSH020 both ask).
+fn targets(ctx: &LintContext) -> Rc<Vec<Target>> {
+    Rc::clone(
+        ctx.remote_targets
+            .get_or_init(|| Rc::new(find_targets(ctx))),
+    )
+}
+
+fn find_targets(ctx: &LintContext) -> Vec<Target> {
     let mut seen: HashSet<String> = HashSet::new();
     let all_aliases = aliases(ctx);
     // Aliases by (file, header line): one lookup per block, not a scan.
@@ -83,7 +106,7 @@ fn targets<'c>(ctx: &'c LintContext) -> Vec<Target<'c>> {
     }
     let mut out: Vec<Target> = Vec::new();
     for (index, file) in ctx.files.iter().enumerate() {
-        for block in blocks(file) {
+        for block in blocks(file).iter() {
             let (Some(header), Header::Host(_)) = (block.header_line, &block.header) else {
                 continue;
             };
@@ -94,14 +117,17 @@ fn targets<'c>(ctx: &'c LintContext) -> Vec<Target<'c>> {
                 }
                 let r = ctx.resolved(&alias.name);
                 // A config ssh refuses has more urgent findings than these.
-                if !r.errors.is_empty() || !block_applied(ctx, &r, file, &block) || is_git_host(&r)
-                {
+                if !r.errors.is_empty() || !block_applied(ctx, &r, file, block) || is_git_host(&r) {
                     continue;
                 }
                 hosts.push((alias.name.clone(), alias.span.clone(), r));
             }
             if !hosts.is_empty() {
-                out.push(Target { file, block, hosts });
+                out.push(Target {
+                    file: index,
+                    block: block.clone(),
+                    hosts,
+                });
             }
         }
     }
@@ -110,7 +136,7 @@ fn targets<'c>(ctx: &'c LintContext) -> Vec<Target<'c>> {
 
 /// SSH019: a Remote-SSH target without ServerAliveInterval.
 pub fn no_keep_alive(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
-    for target in targets(ctx) {
+    for target in targets(ctx).iter() {
         let lacking: Vec<_> = target
             .hosts
             .iter()
@@ -138,10 +164,10 @@ pub fn no_keep_alive(code: &'static str, ctx: &LintContext, out: &mut Vec<Findin
             "{} {verb} no keep-alives ({setting}): when a NAT, VPN or firewall drops the idle connection, ssh does not notice and Remote-SSH hangs until the operating system gives up; ServerAliveInterval 15 makes ssh check every 15 s and disconnect after ServerAliveCountMax (3) unanswered checks, so Remote-SSH reconnects (or set it once for every host under a \"Host *\" at the end of the file)",
             name_list(&names)
         );
-        let mut f = target.finding(code, Severity::Warning, span, message);
+        let mut f = target.finding(ctx, code, Severity::Warning, span, message);
         if explicit.is_none() {
             f.fixes
-                .extend(target.add_setting_fix("ServerAliveInterval 15"));
+                .extend(target.add_setting_fix(ctx, "ServerAliveInterval 15"));
         }
         out.push(f);
     }
@@ -184,7 +210,7 @@ fn jump_hosts(ctx: &LintContext) -> HashSet<String> {
 /// SSH020: a Remote-SSH target without ConnectTimeout.
 pub fn no_connect_timeout(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
     let jumps = jump_hosts(ctx);
-    for target in targets(ctx) {
+    for target in targets(ctx).iter() {
         let lacking: Vec<_> = target
             .hosts
             .iter()
@@ -217,8 +243,9 @@ pub fn no_connect_timeout(code: &'static str, ctx: &LintContext, out: &mut Vec<F
             "No ConnectTimeout for {}: when the host is down or unreachable ssh waits for the operating system's TCP timeout (about 2 minutes on Linux) before failing; {why}. ConnectTimeout 10 makes it give up after 10 s",
             name_list(&names)
         );
-        let mut f = target.finding(code, severity, span, message);
-        f.fixes.extend(target.add_setting_fix("ConnectTimeout 10"));
+        let mut f = target.finding(ctx, code, severity, span, message);
+        f.fixes
+            .extend(target.add_setting_fix(ctx, "ConnectTimeout 10"));
         out.push(f);
     }
 }

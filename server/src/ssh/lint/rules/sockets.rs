@@ -61,7 +61,7 @@ pub enum Socket {
 pub fn socket_of(line: &Line) -> Option<Socket> {
     match line.keyword {
         "identityagent" => {
-            let v = line.value.as_str();
+            let v = &*line.value;
             (v != "none" && v != "SSH_AUTH_SOCK" && !v.is_empty())
                 .then(|| Socket::Agent(v.to_string()))
         }
@@ -264,7 +264,7 @@ mod tests {
     fn effective_lines_name_their_sockets() {
         let line = |keyword, value: &str| Line {
             keyword,
-            value: value.to_string(),
+            value: value.to_string().into(),
             origin: None,
         };
         assert_eq!(

@@ -293,9 +293,10 @@ pub fn append_lines(file: &SourceFile, lines: &[String]) -> Edit {
 
 /// The block a line is in (its header line counts as inside).
 pub fn block_at(all: &[Block], line: usize) -> Option<&Block> {
-    all.iter()
-        .rev()
-        .find(|b| b.header_line.is_none_or(|h| h <= line))
+    // The blocks are in file order (the global one first): the last one
+    // starting at or before `line`.
+    let starts_before = all.partition_point(|b| b.header_line.is_none_or(|h| h <= line));
+    starts_before.checked_sub(1).and_then(|at| all.get(at))
 }
 
 pub use crate::ssh::release::history::BARE_CRITERIA;
@@ -494,42 +495,52 @@ pub struct Alias {
 
 /// Every literal Host alias, in file order (the same name may repeat).
 pub fn aliases(ctx: &LintContext) -> Vec<Alias> {
-    let mut out = Vec::new();
-    for (index, file) in ctx.files.iter().enumerate() {
-        for (line, d) in directives(file) {
-            if d.keyword != "host" {
-                continue;
-            }
-            for arg in &d.args {
-                let v = &arg.value;
-                if v.is_empty() || v.starts_with('!') || has_wildcards(v) || v.contains(',') {
-                    continue;
-                }
-                out.push(Alias {
-                    name: v.clone(),
-                    file: index,
-                    header: line,
-                    span: arg.span.clone(),
-                });
-            }
-        }
-    }
-    out
+    each_alias(ctx).collect()
+}
+
+/// [`aliases`], one at a time: a caller that needs the first few stops there.
+fn each_alias<'c>(ctx: &'c LintContext) -> impl Iterator<Item = Alias> + 'c {
+    ctx.files.iter().enumerate().flat_map(|(index, file)| {
+        directives(file)
+            .filter(|(_, d)| d.keyword == "host")
+            .flat_map(move |(line, d)| {
+                d.args
+                    .iter()
+                    .filter(|arg| {
+                        let v = &arg.value;
+                        !(v.is_empty() || v.starts_with('!') || has_wildcards(v) || v.contains(','))
+                    })
+                    .map(move |arg| Alias {
+                        name: arg.value.clone(),
+                        file: index,
+                        header: line,
+                        span: arg.span.clone(),
+                    })
+            })
+    })
 }
 
 /// The hosts worth resolving: every alias once, then a host no block names.
 pub fn probe_hosts(ctx: &LintContext) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for alias in aliases(ctx) {
-        if out.len() >= MAX_PROBES {
-            break;
+    probes(ctx).to_vec()
+}
+
+/// [`probe_hosts`], found once per run and shared.
+fn probes(ctx: &LintContext) -> Rc<Vec<String>> {
+    Rc::clone(ctx.probes.get_or_init(|| {
+        let mut out: Vec<String> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for alias in each_alias(ctx) {
+            if out.len() >= MAX_PROBES {
+                break;
+            }
+            if seen.insert(alias.name.clone()) {
+                out.push(alias.name);
+            }
         }
-        if !out.contains(&alias.name) {
-            out.push(alias.name);
-        }
-    }
-    out.push(ANY_HOST.to_string());
-    out
+        out.push(ANY_HOST.to_string());
+        Rc::new(out)
+    }))
 }
 
 /// How to name a probed host in a message.
@@ -599,6 +610,7 @@ pub fn block_hosts(
     block: &Block,
 ) -> Vec<(String, Rc<Resolution>)> {
     let mut candidates: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     if let Header::Host(patterns) = &block.header {
         for p in patterns {
             // `*` alone matches everything: the config's own names say more.
@@ -606,14 +618,17 @@ pub fn block_hosts(
                 continue;
             }
             let name = p.replace(['*', '?'], "x");
-            if !candidates.contains(&name) {
+            if seen.insert(name.clone()) {
                 candidates.push(name);
             }
         }
     }
-    for host in probe_hosts(ctx) {
-        if !candidates.contains(&host) {
-            candidates.push(host);
+    for host in probes(ctx).iter() {
+        if candidates.len() >= MAX_PROBES {
+            break;
+        }
+        if seen.insert(host.clone()) {
+            candidates.push(host.clone());
         }
     }
     candidates
