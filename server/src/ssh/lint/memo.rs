@@ -1,12 +1,15 @@
-//! A [`ConfigFs`] that remembers directory listings, `is_dir` and
-//! `mode_and_owner` answers for one lint run. The rules and the resolutions
+//! A [`ConfigFs`] that remembers directory listings and the `exists`, `is_dir`
+//! and `mode_and_owner` answers for one lint run, and which files were not
+//! there to read. The rules and the resolutions
 //! expand the same Include globs again and again; with a fan-out of includes
 //! (2,000 files each saying `Include dir/*`) asking the disk each time made a
 //! lint take minutes. With this, each directory is listed once and each path
-//! asked about once, so the work grows with the number of files.
+//! asked about once, so the work grows with the number of files. A resolution
+//! of every host of a 2,000-host config also asked the disk about each
+//! Include target and IdentityFile once per host.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -20,6 +23,10 @@ pub struct MemoFs<'a> {
     listings: RefCell<HashMap<PathBuf, Listing>>,
     dirs: RefCell<HashMap<PathBuf, bool>>,
     modes: RefCell<HashMap<PathBuf, Option<(u32, u32)>>>,
+    exists: RefCell<HashMap<PathBuf, bool>>,
+    /// Paths whose read failed with NotFound (public keys that are not
+    /// there, asked for by every IdentityFile line naming the key).
+    missing: RefCell<HashSet<PathBuf>>,
 }
 
 impl<'a> MemoFs<'a> {
@@ -29,19 +36,34 @@ impl<'a> MemoFs<'a> {
             listings: RefCell::new(HashMap::new()),
             dirs: RefCell::new(HashMap::new()),
             modes: RefCell::new(HashMap::new()),
+            exists: RefCell::new(HashMap::new()),
+            missing: RefCell::new(HashSet::new()),
         }
     }
 }
 
 impl ConfigFs for MemoFs<'_> {
-    /// Not remembered: the lint keeps the files it parsed, and the few other
-    /// reads (public keys, /etc/hosts) are one each.
+    /// Contents are not remembered: the lint keeps the files it parsed, and
+    /// the few other reads (public keys, /etc/hosts) are one each. That a
+    /// file is missing is.
     fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
-        self.inner.read(path)
+        if self.missing.borrow().contains(path) {
+            return Err(std::io::Error::from(std::io::ErrorKind::NotFound));
+        }
+        let read = self.inner.read(path);
+        if matches!(&read, Err(e) if e.kind() == std::io::ErrorKind::NotFound) {
+            self.missing.borrow_mut().insert(path.to_path_buf());
+        }
+        read
     }
 
     fn exists(&self, path: &Path) -> bool {
-        self.inner.exists(path)
+        if let Some(&answer) = self.exists.borrow().get(path) {
+            return answer;
+        }
+        let answer = self.inner.exists(path);
+        self.exists.borrow_mut().insert(path.to_path_buf(), answer);
+        answer
     }
 
     fn list_dir(&self, dir: &Path) -> std::io::Result<Vec<String>> {
@@ -78,5 +100,73 @@ impl ConfigFs for MemoFs<'_> {
         let answer = self.inner.mode_and_owner(path);
         self.modes.borrow_mut().insert(path.to_path_buf(), answer);
         answer
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ssh::config::resolve::memory::MemoryFs;
+    use crate::ssh::lint::LintContext;
+    use std::cell::Cell;
+
+    /// Counts what reaches the disk (here: memory) behind a [`MemoFs`].
+    struct Counting {
+        inner: MemoryFs,
+        exists: Cell<usize>,
+        reads_of_missing: Cell<usize>,
+    }
+
+    impl ConfigFs for Counting {
+        fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+            let read = self.inner.read(path);
+            if read.is_err() {
+                self.reads_of_missing.set(self.reads_of_missing.get() + 1);
+            }
+            read
+        }
+        fn exists(&self, path: &Path) -> bool {
+            self.exists.set(self.exists.get() + 1);
+            self.inner.exists(path)
+        }
+        fn list_dir(&self, dir: &Path) -> std::io::Result<Vec<String>> {
+            self.inner.list_dir(dir)
+        }
+        fn is_dir(&self, path: &Path) -> bool {
+            self.inner.is_dir(path)
+        }
+        fn mode_and_owner(&self, path: &Path) -> Option<(u32, u32)> {
+            self.inner.mode_and_owner(path)
+        }
+    }
+
+    #[test]
+    fn every_host_of_a_run_shares_one_answer_per_path() {
+        let mut config = String::from("Include /etc/extra.conf\n");
+        for n in 0..50 {
+            config.push_str(&format!("Host h{n}\n  IdentityFile /keys/absent\n"));
+        }
+        let fs = Counting {
+            inner: MemoryFs::with(&[("/c", &config), ("/etc/extra.conf", "Port 2\n")]),
+            exists: Cell::new(0),
+            reads_of_missing: Cell::new(0),
+        };
+        let local = crate::ssh::lint::tests::facts();
+        let ctx = LintContext::load(Path::new("/c"), &fs, &local, false).unwrap();
+        for n in 0..50 {
+            assert!(ctx.resolve(&format!("h{n}")).errors.is_empty());
+        }
+        let a_pub_key = Path::new("/keys/absent.pub");
+        for _ in 0..50 {
+            assert!(!ctx.fs.exists(Path::new("/keys/absent")));
+            assert_eq!(
+                ctx.fs.read(a_pub_key).unwrap_err().kind(),
+                std::io::ErrorKind::NotFound
+            );
+        }
+        // One question about the Include target and one about the key,
+        // not one per host or per line.
+        assert_eq!(fs.exists.get(), 2);
+        assert_eq!(fs.reads_of_missing.get(), 1);
     }
 }
