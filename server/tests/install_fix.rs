@@ -399,7 +399,10 @@ fn a_go_list_that_prints_garbage_is_a_reason_not_a_fix() {
 #[test]
 fn a_go_list_that_hangs_is_stopped_within_the_checks_time() {
     let (go013, took) = go013_with_a_go_list_that("sleep 60", "5");
-    assert!(took < std::time::Duration::from_secs(5), "took {took:?}");
+    // Well under the 60 s the fake sleeps; the killing after 0.8 s is
+    // asserted by the message, not by the clock (which a loaded machine
+    // stretches).
+    assert!(took < std::time::Duration::from_secs(30), "took {took:?}");
     assert!(
         str_of(&go013["message"]).contains("did not finish within 0.8 s and was killed"),
         "{go013:#}"

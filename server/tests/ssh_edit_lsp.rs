@@ -411,8 +411,11 @@ fn hostile_documents_get_answers_in_time_and_formatting_still_only_reindents() {
         let hovered = editor.request("textDocument/hover", Some(at(&uri, line, character)));
         assert!(hovered.get("error").is_none(), "{hovered}");
     }
+    // A guard against slow answers piling up, not a speed test (bench/
+    // measures speed; a hang fails at the editor's 30 s wait for an answer).
+    // One run took 20.3 s in a debug build on a loaded 2-core CI machine.
     assert!(
-        started.elapsed() < std::time::Duration::from_secs(20),
+        started.elapsed() < std::time::Duration::from_secs(90),
         "{:?}",
         started.elapsed()
     );
