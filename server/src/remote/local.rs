@@ -326,11 +326,39 @@ mod tests {
         crate::platform::fs::set_mode(&path, 0o755).unwrap();
     }
 
-    #[tokio::test]
-    async fn go_is_asked_once_for_its_environment_and_once_for_every_tools_build_info() {
+    /// A temp home with an empty `bin` directory for the test's programs.
+    fn home_with_bin() -> (tempfile::TempDir, PathBuf) {
         let home = tempfile::tempdir().unwrap();
         let bin = home.path().join("bin");
         std::fs::create_dir(&bin).unwrap();
+        (home, bin)
+    }
+
+    /// The script's facts, run in `home` with `bin` first on PATH and then
+    /// only the system's own programs; the script must have ended.
+    async fn facts_with_bin_first(home: &Path, bin: &Path) -> RemoteFacts {
+        let path = format!("{}:/usr/bin:/bin", bin.display());
+        let out = SystemRunner
+            .run(local_spec(Some(home), &offline()).env("PATH", &path))
+            .await
+            .unwrap();
+        let facts = parse_facts(&out.stdout_text());
+        assert!(facts.complete, "{}", out.stdout_text());
+        facts
+    }
+
+    /// (name, version) of each Go tool, in the order the script reports them.
+    fn tool_versions(facts: &RemoteFacts) -> Vec<(&str, Option<&str>)> {
+        facts
+            .tools
+            .iter()
+            .map(|t| (t.name.as_str(), t.version.as_deref()))
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn go_is_asked_once_for_its_environment_and_once_for_every_tools_build_info() {
+        let (home, bin) = home_with_bin();
         let log = home.path().join("go-calls");
         // A `go` that logs its arguments, answers `go env` in the order
         // asked, and gives gopls and dlv build info; golangci-lint's is a
@@ -364,13 +392,7 @@ esac
             "golangci-lint",
             "echo 'golangci-lint has version 9.9.9 built from source'\n",
         );
-        let path = format!("{}:/usr/bin:/bin", bin.display());
-        let out = SystemRunner
-            .run(local_spec(Some(home.path()), &offline()).env("PATH", &path))
-            .await
-            .unwrap();
-        let facts = parse_facts(&out.stdout_text());
-        assert!(facts.complete, "{}", out.stdout_text());
+        let facts = facts_with_bin_first(home.path(), &bin).await;
         assert_eq!(
             facts.go_version.as_deref(),
             Some("go version go1.99.1 linux/amd64")
@@ -379,13 +401,8 @@ esac
         assert_eq!(facts.gomodcache.as_deref(), Some("/g/path/pkg/mod"));
         let gotmpdir = facts.temp_dirs.iter().find(|d| d.which == "GOTMPDIR");
         assert_eq!(gotmpdir.map(|d| d.path.as_str()), Some("/g/tmp"));
-        let versions: Vec<(&str, Option<&str>)> = facts
-            .tools
-            .iter()
-            .map(|t| (t.name.as_str(), t.version.as_deref()))
-            .collect();
         assert_eq!(
-            versions,
+            tool_versions(&facts),
             [
                 ("gopls", Some("golang.org/x/tools/gopls v0.99.0")),
                 ("dlv", Some("1.99.2")),
@@ -433,9 +450,7 @@ esac
 
     #[tokio::test]
     async fn with_no_go_to_ask_tool_versions_come_from_their_own_build_info_and_none_is_run() {
-        let home = tempfile::tempdir().unwrap();
-        let bin = home.path().join("bin");
-        std::fs::create_dir(&bin).unwrap();
+        let (home, bin) = home_with_bin();
         let log = home.path().join("ran");
         go_binary(&bin, "gopls", &log, "golang.org/x/tools/gopls", "v0.99.0");
         go_binary(&bin, "dlv", &log, "github.com/go-delve/delve", "v1.99.2");
@@ -447,24 +462,13 @@ esac
             "v2.99.1",
         );
         // PATH has the tools and the system's programs, and no `go`.
-        let path = format!("{}:/usr/bin:/bin", bin.display());
-        let out = SystemRunner
-            .run(local_spec(Some(home.path()), &offline()).env("PATH", &path))
-            .await
-            .unwrap();
-        let facts = parse_facts(&out.stdout_text());
-        assert!(facts.complete, "{}", out.stdout_text());
+        let facts = facts_with_bin_first(home.path(), &bin).await;
         assert_eq!(
             facts.go, None,
             "this machine's go must not be on the test's PATH"
         );
-        let versions: Vec<(&str, Option<&str>)> = facts
-            .tools
-            .iter()
-            .map(|t| (t.name.as_str(), t.version.as_deref()))
-            .collect();
         assert_eq!(
-            versions,
+            tool_versions(&facts),
             [
                 ("gopls", Some("golang.org/x/tools/gopls v0.99.0")),
                 ("dlv", Some("1.99.2")),
