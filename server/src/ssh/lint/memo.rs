@@ -42,6 +42,20 @@ impl<'a> MemoFs<'a> {
     }
 }
 
+/// The answer `answers` holds for `path`, else `ask`'s, which it then holds.
+fn remembered<T: Copy>(
+    answers: &RefCell<HashMap<PathBuf, T>>,
+    path: &Path,
+    ask: impl FnOnce() -> T,
+) -> T {
+    if let Some(&answer) = answers.borrow().get(path) {
+        return answer;
+    }
+    let answer = ask();
+    answers.borrow_mut().insert(path.to_path_buf(), answer);
+    answer
+}
+
 impl ConfigFs for MemoFs<'_> {
     /// Contents are not remembered: the lint keeps the files it parsed, and
     /// the few other reads (public keys, /etc/hosts) are one each. That a
@@ -58,12 +72,7 @@ impl ConfigFs for MemoFs<'_> {
     }
 
     fn exists(&self, path: &Path) -> bool {
-        if let Some(&answer) = self.exists.borrow().get(path) {
-            return answer;
-        }
-        let answer = self.inner.exists(path);
-        self.exists.borrow_mut().insert(path.to_path_buf(), answer);
-        answer
+        remembered(&self.exists, path, || self.inner.exists(path))
     }
 
     fn list_dir(&self, dir: &Path) -> std::io::Result<Vec<String>> {
@@ -85,21 +94,11 @@ impl ConfigFs for MemoFs<'_> {
     }
 
     fn is_dir(&self, path: &Path) -> bool {
-        if let Some(&answer) = self.dirs.borrow().get(path) {
-            return answer;
-        }
-        let answer = self.inner.is_dir(path);
-        self.dirs.borrow_mut().insert(path.to_path_buf(), answer);
-        answer
+        remembered(&self.dirs, path, || self.inner.is_dir(path))
     }
 
     fn mode_and_owner(&self, path: &Path) -> Option<(u32, u32)> {
-        if let Some(&answer) = self.modes.borrow().get(path) {
-            return answer;
-        }
-        let answer = self.inner.mode_and_owner(path);
-        self.modes.borrow_mut().insert(path.to_path_buf(), answer);
-        answer
+        remembered(&self.modes, path, || self.inner.mode_and_owner(path))
     }
 }
 
