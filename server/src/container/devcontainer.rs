@@ -86,24 +86,39 @@ fn strings<'v>(array: Option<&'v Array<'_>>) -> impl Iterator<Item = &'v str> {
         .filter_map(|v| v.as_string_lit().map(|s| s.value.as_ref()))
 }
 
-/// The parser recurses per level: refuse absurd nesting before parsing
-/// (brackets inside strings do not count; inside comments they do, which
-/// only errs on the side of refusing).
+/// The parser recurses per level: refuse absurd nesting before parsing.
+/// Brackets count as the parser sees them: not inside strings, and not inside
+/// comments, which end where jsonc-parser ends them (a line comment at `\n`
+/// or `\r`). Otherwise brackets in a comment would count, and a fix adding
+/// one level to a file just under the limit would make it unreadable.
 fn too_deep(text: &str) -> bool {
+    let bytes = text.as_bytes();
     let mut depth = 0usize;
-    let (mut in_string, mut escaped) = (false, false);
-    for b in text.bytes() {
-        if in_string {
-            match (escaped, b) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        i += 1;
         match b {
-            b'"' => in_string = true,
+            b'"' => {
+                let mut escaped = false;
+                while let Some(&b) = bytes.get(i) {
+                    i += 1;
+                    match (escaped, b) {
+                        (true, _) => escaped = false,
+                        (false, b'\\') => escaped = true,
+                        (false, b'"') => break,
+                        _ => {}
+                    }
+                }
+            }
+            b'/' if bytes.get(i) == Some(&b'/') => {
+                while bytes.get(i).is_some_and(|&b| b != b'\n' && b != b'\r') {
+                    i += 1;
+                }
+            }
+            b'/' if bytes.get(i) == Some(&b'*') => {
+                i += 1;
+                i = text[i..].find("*/").map_or(bytes.len(), |end| i + end + 2);
+            }
             b'{' | b'[' => {
                 depth += 1;
                 if depth > MAX_DEPTH {
@@ -1067,5 +1082,30 @@ mod tests {
         }
         let deep = "[".repeat(10_000);
         assert_eq!(codes(&run(&deep, None)), ["GO040"]);
+    }
+
+    #[test]
+    fn brackets_in_comments_and_strings_are_not_nesting() {
+        let brackets = "[".repeat(MAX_DEPTH);
+        for text in [
+            format!("// {brackets}\r{{}}"),
+            format!("/* {brackets} */{{}}"),
+            format!("{{\"name\": \"{brackets}\"}}"),
+        ] {
+            assert!(!too_deep(&text), "{text}");
+        }
+        // A line comment ends at \r as at \n: what follows is nesting.
+        assert!(too_deep(&format!("//\r{brackets}[")));
+        assert!(too_deep(&format!("/* */{brackets}[")));
+    }
+
+    #[test]
+    fn a_fix_in_a_file_with_brackets_in_comments_keeps_it_readable() {
+        // Found by the devcontainer fuzz target: the brackets in the comment
+        // counted as nesting, and GO042's `[` took the file past the limit.
+        let text = format!("// {}\r\r\n\n{{}}// '\n", "[".repeat(MAX_DEPTH - 1));
+        let findings = run(&text, None);
+        let after = fixed(&text, find(&findings, "GO042"));
+        assert!(!codes(&run(&after, None)).contains(&"GO040"), "{after}");
     }
 }
