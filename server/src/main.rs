@@ -6,12 +6,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+mod alloc;
 mod cli;
-
-// mimalloc: the ssh engine makes many small short-lived allocations per host;
-// glibc's malloc spent a sixth of `ssh resolve --all` in malloc/free.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
