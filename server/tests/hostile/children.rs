@@ -439,15 +439,19 @@ fn debug_build() -> &'static Path {
 /// One JSON-RPC call to dlv on a fresh connection.
 fn dlv_rpc(port: u16, method: &str, params: Value) -> Value {
     let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    // dlv answers once it has read the target's DWARF; beside the suite's
+    // other dlv and go builds on two cores that took over 30 s once.
     stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
+        .set_read_timeout(Some(Duration::from_secs(120)))
         .unwrap();
     let request = json!({ "method": method, "params": [params], "id": 1 });
     (&stream)
         .write_all(format!("{request}\n").as_bytes())
         .unwrap();
     let mut line = String::new();
-    BufReader::new(&stream).read_line(&mut line).unwrap();
+    BufReader::new(&stream)
+        .read_line(&mut line)
+        .unwrap_or_else(|e| panic!("{method}: dlv did not answer: {e}"));
     let reply: Value = serde_json::from_str(&line).unwrap();
     assert!(reply["error"].is_null(), "{method}: {reply}");
     reply["result"].clone()
