@@ -17,6 +17,13 @@ pub const MAX_HEADER_BYTES: usize = 8 * 1024;
 /// the files it syncs to extensions, once JSON-escaped.
 pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 
+/// From this size on a body's room is reserved when its header is read, and
+/// the body is handed out in the buffer it arrived in.
+const LARGE_BODY_BYTES: usize = 1024 * 1024;
+
+/// What one read may bring beyond a body (the relay reads 64 KiB at a time).
+const READ_SLACK_BYTES: usize = 64 * 1024;
+
 /// What a resynchronisation scans for (compared ASCII case-insensitively).
 const NEEDLE: &[u8] = b"content-length";
 
@@ -61,6 +68,9 @@ pub struct Decoder {
     start: usize,
     state: State,
     max_body: usize,
+    /// From this size on a body's room is reserved and the body handed out
+    /// in its own buffer ([`LARGE_BODY_BYTES`]; lower for the fuzzer).
+    large_body: usize,
 }
 
 impl Decoder {
@@ -71,7 +81,15 @@ impl Decoder {
             start: 0,
             state: State::Header,
             max_body,
+            large_body: LARGE_BODY_BYTES,
         }
+    }
+
+    /// The same decoder, taking the large-body path from `bytes` on: the
+    /// fuzzer's inputs are far below a megabyte.
+    pub fn with_large_body(mut self, bytes: usize) -> Self {
+        self.large_body = bytes;
+        self
     }
 
     pub fn push(&mut self, bytes: &[u8]) {
@@ -107,14 +125,14 @@ impl Decoder {
                     if self.buffered() < length {
                         return None;
                     }
-                    let end = self.start + length;
-                    let body = self.buf[self.start..end].to_vec();
-                    self.start = end;
                     self.state = State::Header;
-                    return Some(Event::Frame(body));
+                    return Some(Event::Frame(self.take_body(length)));
                 }
                 State::Header => match self.header() {
-                    Ok(Some(length)) => self.state = State::Body(length),
+                    Ok(Some(length)) => {
+                        self.state = State::Body(length);
+                        self.make_room(length);
+                    }
                     Ok(None) => return None,
                     Err(error) => {
                         // Skip one byte so the same bad header is not found again.
@@ -125,6 +143,36 @@ impl Decoder {
                 },
             }
         }
+    }
+
+    /// Reserves a large body's room at once, so that the buffer does not
+    /// grow by doubling (each step a copy, the last up to twice the body),
+    /// with room for the bytes of the next frame that the read completing
+    /// this one brings. Only address space until the bytes arrive.
+    fn make_room(&mut self, length: usize) {
+        if length >= self.large_body {
+            self.buf.drain(..self.start);
+            self.start = 0;
+            let room = length + READ_SLACK_BYTES;
+            self.buf.reserve_exact(room.saturating_sub(self.buf.len()));
+        }
+    }
+
+    /// The `length` bytes at `start`. A large body keeps the buffer it
+    /// arrived in (no copy of megabytes), and the few bytes after it move to
+    /// a buffer of their own; a small one is copied out.
+    fn take_body(&mut self, length: usize) -> Vec<u8> {
+        let end = self.start + length;
+        if length < self.large_body {
+            let body = self.buf[self.start..end].to_vec();
+            self.start = end;
+            return body;
+        }
+        let rest = self.buf.split_off(end);
+        let mut body = std::mem::replace(&mut self.buf, rest);
+        body.drain(..self.start);
+        self.start = 0;
+        body
     }
 
     /// Looks for the next `Content-Length`; true once found (state Header).
@@ -348,6 +396,31 @@ mod tests {
         assert!(decoder.buffered() < NEEDLE.len());
         let events = decode_all(&mut decoder, &frame("{}"));
         assert_eq!(events, vec![body("{}")]);
+    }
+
+    #[test]
+    fn a_large_body_is_handed_out_in_one_allocation_of_its_size() {
+        let large = format!("\"{}\"", "x".repeat(3 * LARGE_BODY_BYTES));
+        let mut stream = frame(&large);
+        stream.extend(frame("{}"));
+        let mut decoder = Decoder::new(MAX_BODY_BYTES);
+        let mut events = Vec::new();
+        for chunk in stream.chunks(64 * 1024) {
+            events.extend(decode_all(&mut decoder, chunk));
+        }
+        let Some(Event::Frame(first)) = events.first() else {
+            panic!("no frame: {events:?}");
+        };
+        assert!(*first == large.as_bytes(), "the large body differs");
+        // Reserved when its header was read: not grown by doubling.
+        assert!(
+            first.capacity() <= large.len() + READ_SLACK_BYTES,
+            "capacity {} for {} bytes",
+            first.capacity(),
+            large.len()
+        );
+        assert_eq!(events[1..], [body("{}")]);
+        assert_eq!(decoder.buffered(), 0);
     }
 
     #[test]
