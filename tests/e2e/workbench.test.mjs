@@ -10,7 +10,7 @@
 // also fails the run if any process was left behind.
 
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import * as net from "node:net";
 import { createInterface } from "node:readline";
@@ -375,6 +375,95 @@ describe("gord in code-server", { timeout: 420_000 }, () => {
       await page.keyboard.press("Control+S");
       const expected = "# hosts\nHost db\n  HostName 127.0.0.1\n  User dba\n      # kept as is\nHost web\n  Port 2222\n";
       await waitFor("the formatted config saved", () => readFileSync(config, "utf8") === expected);
+    });
+  });
+
+  it("(k) an SSH config is judged and completed by the user's own ssh: a keyword its release lacks is a problem naming both releases, the hover names the ssh followed, completion offers keywords and values with the default marked", async () => {
+    // The sidecar follows the ssh on PATH, as the test does: its `-V` says
+    // which release the expectations are for.
+    const banner = spawnSync("ssh", ["-V"], { encoding: "utf8" }).stderr.trim();
+    const release = /^OpenSSH_(?:for_Windows_)?(\d+)\.(\d+)(p\d+)?/.exec(banner);
+    assert.ok(release, `the machine's ssh is OpenSSH: ${banner}`);
+    const shortRelease = `${release[1]}.${release[2]}${release[3] ?? ""}`;
+    const knowsTag = Number(release[1]) * 100 + Number(release[2]) >= 904;
+
+    const config = path.join(server.workspace, "release.ssh_config");
+    writeFileSync(config, "Host devbox\n  HostName 127.0.0.1\n  Tag work\n");
+    const markers = () => page.locator(".markers-panel").innerText({ timeout: 1_000 }).catch(() => "");
+    await scenario("k-ssh-release-problem", async () => {
+      await runCommand(page, "View: Close All Editors");
+      await quickOpen(page, "release.ssh_config");
+      await page.keyboard.press("Control+Shift+M");
+      if (knowsTag) {
+        // Nothing to judge by this release: the file is checked, and clean.
+        await waitFor("the config checked", async () => /No problems have been detected/.test(await markers()));
+      } else {
+        const text = await waitFor("SSH001 naming the release that added Tag", async () => {
+          const t = await markers();
+          return /does not know Tag \(added in 9\.4\)/.test(t) ? t : undefined;
+        });
+        assert.match(text, new RegExp(`OpenSSH ${shortRelease.replace(".", "\\.")} does not know Tag`));
+      }
+    });
+
+    await scenario("k-ssh-keyword-hover", async () => {
+      await page.locator(".monaco-editor .view-lines").first().click();
+      await page.keyboard.press("Control+G");
+      await page.locator(".quick-input-widget input.input").fill(":3:4");
+      await page.keyboard.press("Enter");
+      await runCommand(page, "Show or Focus Hover");
+      const hover = await waitFor("the keyword's documentation in the hover", async () => {
+        const hovers = await page.locator(".monaco-editor .monaco-hover").evaluateAll((all) =>
+          all.filter((h) => h.getClientRects().length > 0).map((h) => h.innerText),
+        );
+        return hovers.find((t) => /Rules of:/.test(t));
+      });
+      // The problem's own hover may come first in the same widget.
+      assert.match(hover, /(^|\n)Tag\s*\n\s*A name for this configuration/, `the hover documents the keyword: ${hover}`);
+      assert.match(hover, new RegExp(`Rules of: .*OpenSSH ${shortRelease.replace(".", "\\.")}`), "it names the release followed");
+      if (!knowsTag) {
+        assert.match(hover, /does not know it \(added in 9\.4\)/);
+      }
+      await page.keyboard.press("Escape");
+    });
+
+    // The suggest widget's rows now shown, top to bottom, as one line each.
+    const suggestions = () =>
+      page.locator(".editor-widget.suggest-widget .monaco-list-row").evaluateAll((rows) =>
+        rows
+          .filter((r) => r.getClientRects().length > 0)
+          .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
+          .map((r) => r.innerText.replace(/\s+/g, " ").trim()),
+      );
+    await scenario("k-ssh-completion", async () => {
+      await page.keyboard.press("Control+End");
+      await page.keyboard.type("  StrictHost");
+      await page.keyboard.press("Control+Space");
+      await waitFor("StrictHostKeyChecking offered", async () =>
+        (await suggestions()).some((r) => r.startsWith("StrictHostKeyChecking")),
+      );
+      await page.keyboard.press("Enter");
+      await page.keyboard.type(" ");
+      await page.keyboard.press("Control+Space");
+      const values = await waitFor("StrictHostKeyChecking's values offered", async () => {
+        const rows = await suggestions();
+        return rows.some((r) => r.startsWith("accept-new")) ? rows : undefined;
+      });
+      assert.ok(
+        values.some((r) => /^ask\b.*\bdefault\b/.test(r)),
+        `the default value is marked: ${JSON.stringify(values)}`,
+      );
+      await page.keyboard.type("accept-n");
+      await page.keyboard.press("Enter");
+      await page.keyboard.press("Control+S");
+      await waitFor("the completed line saved", () =>
+        readFileSync(config, "utf8").endsWith("  Tag work\n  StrictHostKeyChecking accept-new"),
+      );
+      // The half-typed line's problem ("no argument after keyword") goes with it.
+      await waitFor("only the release's problem left", async () => {
+        const t = await markers();
+        return !/SSH024/.test(t) && /SSH001/.test(t) !== knowsTag;
+      });
     });
   });
 
