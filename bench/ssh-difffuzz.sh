@@ -7,7 +7,7 @@
 #
 #   bench/ssh-difffuzz.sh [--cases N] [--seed S] [SSH_OR_DIR...]
 #
-# A divergence not in the test's known list is printed with its seed and config
+# A divergence is printed with its seed and config
 # in the log named in the table (re-run one seed with GORD_DIFFFUZZ_SEED=S
 # GORD_DIFFFUZZ_CASES=1).
 set -euo pipefail

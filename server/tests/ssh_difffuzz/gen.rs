@@ -386,7 +386,17 @@ fn value(rng: &mut Rng, kind: Kind) -> String {
             &["x y z"],
         ),
         Kind::DynamicForward => pick(rng, &["1080", "localhost:1080", "[::1]:1080"], &["a:b:c"]),
-        Kind::ForwardAgent => pick(rng, &["yes", "no", "~/agent.sock", "$SSH_AUTH_SOCK"], &[]),
+        Kind::ForwardAgent => pick(
+            rng,
+            &[
+                "yes",
+                "no",
+                "~/agent.sock",
+                "$SSH_AUTH_SOCK",
+                "${HOME}/a.%h",
+            ],
+            &["${GORD_NO_SUCH_VAR}/a"],
+        ),
         Kind::ControlPersist => pick(rng, &["yes", "no", "10m", "0", "4h"], &["bad"]),
         Kind::AddKeysToAgent => pick(
             rng,
@@ -413,7 +423,7 @@ fn value(rng: &mut Rng, kind: Kind) -> String {
                 "$SSH_AUTH_SOCK",
                 "${HOME}/a",
             ],
-            &[],
+            &["${GORD_NO_SUCH_VAR}"],
         ),
         Kind::LogLevel => pick(
             rng,

@@ -6,7 +6,9 @@
 use std::borrow::Cow;
 
 use crate::ssh::config::local::LocalFacts;
-use crate::ssh::config::options::{Forward, Options, Origin, Value, REKEY_INTERVAL};
+use crate::ssh::config::options::{
+    Forward, Options, Origin, Value, FORWARD_AGENT_SOCKET, REKEY_INTERVAL,
+};
 use crate::ssh::config::rekey::rekey_limit;
 use crate::ssh::config::resolve::{effective_hostname, Resolution};
 use crate::ssh::config::special;
@@ -396,6 +398,16 @@ pub fn effective_as(
             ("securitykeyprovider", None) => {
                 Some((Cow::Borrowed(listing.security_key_provider()), None))
             }
+            // ssh.c expands its tokens and ${VAR}s (every release that
+            // has the keyword: 10.0 and later) before -G prints it.
+            ("versionaddendum", Some(v)) => Some((
+                Cow::Owned(
+                    tokens
+                        .expand(&listing.printed_value(keyword, &v.text), true, env)
+                        .map_err(|e| format!("VersionAddendum: {e}"))?,
+                ),
+                Some(v.origin),
+            )),
             ("remotecommand", Some(v)) => Some((
                 Cow::Owned(
                     tokens
@@ -586,17 +598,15 @@ pub fn effective_as(
         Some(v) => push(&mut lines, "addkeystoagent", v.text.clone(), Some(v.origin)),
         None => push(&mut lines, "addkeystoagent", Cow::Borrowed("false"), None),
     }
-    match set("forwardagent") {
-        Some(v) if v.text == "yes" || v.text == "no" => {
-            push(&mut lines, "forwardagent", v.text.clone(), Some(v.origin))
-        }
-        Some(v) => push(
+    match (set(FORWARD_AGENT_SOCKET), set("forwardagent")) {
+        (Some(path), _) => push(
             &mut lines,
             "forwardagent",
-            expand_path(&v.text).map_err(|e| format!("ForwardAgent: {e}"))?,
-            Some(v.origin),
+            expand_path(&path.text).map_err(|e| format!("ForwardAgent: {e}"))?,
+            Some(path.origin),
         ),
-        None => push(&mut lines, "forwardagent", Cow::Borrowed("no"), None),
+        (None, Some(v)) => push(&mut lines, "forwardagent", v.text.clone(), Some(v.origin)),
+        (None, None) => push(&mut lines, "forwardagent", Cow::Borrowed("no"), None),
     }
     match set("connecttimeout") {
         Some(v) => push(&mut lines, "connecttimeout", v.text.clone(), Some(v.origin)),
@@ -1033,6 +1043,40 @@ mod release_tests {
     }
 
     const EMPTY_CA_LIST: &str = "CASignatureAlgorithms *-cert-v01@openssh.com\n";
+
+    #[test]
+    fn forward_agent_prints_the_first_socket_path_even_after_a_no() {
+        // readconf.c keeps the yes/no and the path apart, each first-wins;
+        // dump_client_config prints the path whenever there is one.
+        let path_after_no = "ForwardAgent no\nForwardAgent ~/agent.%h\nForwardAgent /tmp/b\n";
+        for version in ["8.7p1", "9.2p1-debian", "10.5p1"] {
+            let lines = ssh_g(version, path_after_no, "a.test").unwrap();
+            assert_eq!(
+                value(&lines, "forwardagent").as_deref(),
+                Some("/home/me/agent.a.test"),
+                "{version}"
+            );
+        }
+        let lines = ssh_g("10.5p1", "ForwardAgent yes\nForwardAgent no\n", "a.test").unwrap();
+        assert_eq!(value(&lines, "forwardagent").as_deref(), Some("yes"));
+        let lines = ssh_g("10.5p1", "Host other\n  ForwardAgent /tmp/a\n", "a.test").unwrap();
+        assert_eq!(value(&lines, "forwardagent").as_deref(), Some("no"));
+    }
+
+    #[test]
+    fn version_addendum_is_printed_with_its_tokens_expanded() {
+        let lines = ssh_g("10.0p1", "VersionAddendum gord-%h-%r\n", "a.test").unwrap();
+        assert_eq!(
+            value(&lines, "versionaddendum").as_deref(),
+            Some("gord-a.test-me")
+        );
+        let lines = ssh_g("10.5p1", "VersionAddendum none\n", "a.test").unwrap();
+        assert_eq!(value(&lines, "versionaddendum").as_deref(), Some(""));
+        assert_eq!(
+            ssh_g("10.5p1", "VersionAddendum %z\n", "a.test").unwrap_err(),
+            "VersionAddendum: unknown key %z"
+        );
+    }
 
     #[test]
     fn none_clears_nothing_once_an_empty_list_stopped_fill_default_options() {

@@ -74,6 +74,11 @@ pub struct Jump {
 /// (the first line that gives one sets it).
 pub const REKEY_INTERVAL: &str = "rekeylimit interval";
 
+/// Where ForwardAgent's socket path is kept: ssh keeps it apart from the
+/// yes/no (each is first-wins on its own), and `ssh -G` prints the path
+/// whenever one was given, even after `ForwardAgent no`.
+pub const FORWARD_AGENT_SOCKET: &str = "forwardagent socket";
+
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     /// Single-valued keywords, by canonical name.
@@ -100,6 +105,10 @@ pub struct Options {
     /// 9.7 made them lists without a limit. The resolver sets this by
     /// release.
     pub limits_canonical_lists: bool,
+    /// Before 8.9 PubkeyAuthentication was a plain flag: `unbound` and
+    /// `host-bound` are unsupported options there. The resolver sets this
+    /// by release.
+    pub pubkey_auth_is_flag: bool,
 }
 
 /// readconf.h's SSH_MAX_IDENTITY_FILES and SSH_MAX_CERTIFICATE_FILES (every
@@ -146,7 +155,13 @@ impl Options {
                 self.set_first(name, printed.to_string(), origin, active);
             }
             Kind::Choice(table) => {
-                let printed = choose(first, table).ok_or_else(|| unsupported(first))?;
+                let printed = choose(first, table)
+                    .filter(|p| {
+                        !(self.pubkey_auth_is_flag
+                            && name == "pubkeyauthentication"
+                            && matches!(*p, "unbound" | "host-bound"))
+                    })
+                    .ok_or_else(|| unsupported(first))?;
                 self.set_first(name, printed.to_string(), origin, active);
             }
             Kind::Int => {
@@ -330,8 +345,9 @@ impl Options {
                     Some(printed) => self.set_first(name, printed.to_string(), origin, active),
                     None => {
                         check_agent_path(arg)?;
-                        // A socket path: the flag becomes yes and the path is printed.
-                        self.set_first(name, arg.to_string(), origin, active);
+                        // A socket path: the flag becomes yes if nothing set it yet.
+                        self.set_first(name, String::from("yes"), origin, active);
+                        self.set_first(FORWARD_AGENT_SOCKET, arg.to_string(), origin, active);
                     }
                 }
             }
@@ -730,6 +746,35 @@ fn log_level(arg: Option<&str>) -> Option<&'static str> {
         ("debug3", "DEBUG3"),
     ];
     choose(arg, LEVELS)
+}
+
+/// The socket path an IdentityAgent or ForwardAgent line names, when it
+/// names one with a `${VAR}` in it: readconf.c's parse_agent_path expands
+/// those while it reads the line (active or not) and refuses the line when
+/// a variable is not set, which only the environment can tell.
+pub fn agent_path_with_variables<'d>(keyword: &Keyword, d: &'d Directive) -> Option<&'d str> {
+    let arg = d.args.first().map(|a| a.value.as_str())?;
+    let path = match keyword.kind {
+        Kind::IdentityAgent => arg,
+        Kind::ForwardAgent if choose(Some(arg), FLAG_WORDS).is_none() => arg,
+        _ => return None,
+    };
+    path.contains("${").then_some(path)
+}
+
+/// The error ssh gives for `path` (from [`agent_path_with_variables`]) when
+/// one of its `${VAR}`s is not set in `env`.
+pub fn unset_agent_variable(path: &str, env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    let mut rest = path;
+    while let Some(at) = rest.find("${") {
+        let after = &rest[at + 2..];
+        let close = after.find('}')?;
+        if env(&after[..close]).is_none() {
+            return Some(format!("Invalid environment expansion {path}."));
+        }
+        rest = &after[close + 1..];
+    }
+    None
 }
 
 /// IdentityAgent and ForwardAgent paths may name environment variables.

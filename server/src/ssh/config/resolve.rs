@@ -12,7 +12,9 @@ use crate::ssh::config::cidr::match_cidr_list;
 use crate::ssh::config::keywords::{self, Kind};
 use crate::ssh::config::lexer::{strdelim, Directive, LineSyntax};
 use crate::ssh::config::local::LocalFacts;
-use crate::ssh::config::options::{Options, Origin};
+use crate::ssh::config::options::{
+    agent_path_with_variables, unset_agent_variable, Options, Origin,
+};
 use crate::ssh::config::pattern::{match_hostname, match_pattern, match_pattern_list, ListMatch};
 pub use crate::ssh::config::platform::Platform;
 use crate::ssh::config::source::{
@@ -216,7 +218,8 @@ pub struct Resolver<'a> {
     /// [`Resolver::with_interfaces`]).
     interfaces: Vec<IpAddr>,
     /// `${VAR}` in Include paths (9.9+): [`Resolver::with_env`]; none set
-    /// unless given.
+    /// unless given. Agent socket paths' `${VAR}`s are checked only
+    /// against a given environment.
     env: Option<&'a EnvLookup>,
 }
 
@@ -392,6 +395,7 @@ impl<'a> Resolver<'a> {
             proxy_command_after_jump_none: self.keeps_proxy_command_after_jump_none(),
             limits_canonical_lists: self.version.semantics().release
                 < crate::ssh::release::Release::new(9, 7, 0),
+            pubkey_auth_is_flag: pubkey_auth_is_flag(self.version),
             ..Options::default()
         };
         // `ssh user@host`: the user given there beats any User line.
@@ -659,6 +663,22 @@ impl<'a> Resolver<'a> {
         if let Some(message) = facts.refusal {
             self.error(origin, message);
             return;
+        }
+        // An agent socket path's `${VAR}`s must be set, whether the line
+        // applies or not (such a line's inactive outcome depends on them).
+        // Only an environment can tell: without one the path is taken as
+        // written.
+        if let Some(path) = agent_path_with_variables(keyword, d) {
+            if let Some(message) = self.env.and_then(|env| unset_agent_variable(path, env)) {
+                self.error(origin, message);
+                return;
+            }
+            if !*active {
+                if let Err(message) = options.apply(keyword, d, origin, false) {
+                    self.error(origin, message);
+                }
+                return;
+            }
         }
         match keyword.kind {
             Kind::Host => {
@@ -1110,6 +1130,7 @@ fn inactive_outcome(
     }
     if matches!(keyword.kind, Kind::Host | Kind::Match | Kind::Include)
         || keyword.kind.kept_when_inactive()
+        || agent_path_with_variables(keyword, d).is_some()
     {
         return InactiveOutcome::Depends;
     }
@@ -1119,6 +1140,7 @@ fn inactive_outcome(
     };
     let verdict = Options {
         jump_cut_at_blank: cuts_jump_at_blank(version),
+        pubkey_auth_is_flag: pubkey_auth_is_flag(version),
         ..Options::default()
     }
     .apply(keyword, d, origin, false)
@@ -1130,6 +1152,11 @@ fn inactive_outcome(
 /// ([`Options::jump_cut_at_blank`]).
 fn cuts_jump_at_blank(version: SshVersion) -> bool {
     version.semantics().release < crate::ssh::release::Release::new(10, 1, 0)
+}
+
+/// Before 8.9 PubkeyAuthentication is a flag ([`Options::pubkey_auth_is_flag`]).
+fn pubkey_auth_is_flag(version: SshVersion) -> bool {
+    version.semantics().release < crate::ssh::release::Release::new(8, 9, 0)
 }
 
 /// `glob(3)` with `*` and `?` per path component, sorted, hidden files only
@@ -1394,6 +1421,54 @@ mod tests {
             .with_version(crate::ssh::release::parse_version_argument(version).expect("a version"))
             .with_env(&env)
             .resolve(Path::new("/cfg"), host)
+    }
+
+    fn errors(r: &Resolution) -> Vec<&str> {
+        r.errors.iter().map(|e| e.message.as_str()).collect()
+    }
+
+    #[test]
+    fn an_agent_socket_path_needs_its_variables_set_even_in_a_block_that_does_not_apply() {
+        for line in ["ForwardAgent ${NOPE}/a", "IdentityAgent ${NOPE}"] {
+            let config = format!("Host other\n  {line}\nHost *\n  User u\n");
+            let files = [("/cfg", config.as_str())];
+            let path = line.split_once(' ').unwrap().1;
+            assert_eq!(
+                errors(&resolve_as(&files, "h", "10.5p1")),
+                [format!("Invalid environment expansion {path}.")],
+                "{line}"
+            );
+            // A set variable passes, and the block still does not apply.
+            let set = config.replace("NOPE", "SITE");
+            let r = resolve_as(&[("/cfg", set.as_str())], "h", "10.5p1");
+            assert!(r.errors.is_empty(), "{:?}", r.errors);
+            assert_eq!(value(&r, "user").as_deref(), Some("u"));
+            assert_eq!(value(&r, "identityagent"), None);
+            // Without an environment (the lint's resolutions) nothing can tell.
+            assert!(resolve(&files, "h").errors.is_empty(), "{line}");
+        }
+        // `ForwardAgent yes` names no path: nothing to expand.
+        let r = resolve_as(&[("/cfg", "ForwardAgent yes\n")], "h", "10.5p1");
+        assert!(r.errors.is_empty());
+    }
+
+    #[test]
+    fn pubkey_authentication_took_unbound_and_host_bound_from_8_9() {
+        let config = "Host other\n  PubkeyAuthentication host-bound\nHost *\n  PubkeyAuthentication unbound\n";
+        let files = [("/cfg", config)];
+        assert_eq!(
+            errors(&resolve_as(&files, "h", "8.7p1")),
+            [
+                "unsupported option \"host-bound\".",
+                "unsupported option \"unbound\"."
+            ]
+        );
+        let r = resolve_as(&files, "h", "8.9p1");
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+        assert_eq!(
+            value(&r, "pubkeyauthentication").as_deref(),
+            Some("unbound")
+        );
     }
 
     #[test]

@@ -105,6 +105,17 @@ fn refusals<'a>(messages: impl Iterator<Item = &'a str>) -> BTreeSet<String> {
         .collect()
 }
 
+/// The environment scripts/record-ssh-g runs every client in.
+fn recording_env(name: &str) -> Option<String> {
+    match name {
+        "HOME" => Some(String::from("/gord-home")),
+        "GORD_PARITY_DIR" => Some(String::from("/gord-parity")),
+        "LC_ALL" => Some(String::from("C")),
+        "PATH" => std::env::var("PATH").ok(),
+        _ => None,
+    }
+}
+
 #[test]
 fn each_release_accepts_and_refuses_what_its_client_did() {
     let local = facts();
@@ -118,6 +129,7 @@ fn each_release_accepts_and_refuses_what_its_client_did() {
             let fs = MemoryFs::with(&[("/cfg", text.as_str())]);
             let resolution = Resolver::new(&fs, &local, ExecPolicy::Deny)
                 .with_version(version)
+                .with_env(&recording_env)
                 .resolve(Path::new("/cfg"), &run.host);
             let gord = refusals(resolution.errors.iter().map(|e| e.message.as_str()));
             let ssh = refusals(run.stderr.iter().map(String::as_str));
