@@ -82,7 +82,7 @@ pub fn diagnostics_for(
             };
         }
     };
-    ctx = ctx.with_ssh(ssh);
+    ctx = ctx.with_ssh(ssh).with_env(&crate::ssh::process_env);
     if allow_exec {
         ctx = ctx.with_exec(&crate::ssh::match_exec);
     }
@@ -207,7 +207,8 @@ pub fn hover_for(
     let platform = crate::ssh::config::platform::Platform::of(ssh.semantics.flavour);
     let ctx = LintContext::load_on(main, fs, local, false, platform)
         .ok()?
-        .with_ssh(ssh);
+        .with_ssh(ssh)
+        .with_env(&crate::ssh::process_env);
     let file = ctx.file(main)?;
     let line = usize::try_from(position.line).ok()?;
     if let Some(text) = keyword_hover_at(file, line, position.character, version, &summary) {

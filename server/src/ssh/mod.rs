@@ -73,11 +73,10 @@ pub fn resolve_host_for(
     } else {
         ExecPolicy::Deny
     };
-    let env = |name: &str| std::env::var(name).ok();
     let resolution = Resolver::new(&RealFs, &local, policy)
         .with_version(version)
         .with_interfaces(crate::platform::net::interface_addresses())
-        .with_env(&env)
+        .with_env(&process_env)
         .resolve_sources(&sources, host);
     if !resolution.errors.is_empty() {
         let messages = resolution
@@ -134,6 +133,13 @@ pub fn match_exec(command: &str) -> Result<bool, String> {
     }
 }
 
+/// The `${VAR}`s ssh expands while it reads a config, from this process's
+/// environment: the CLI's is the shell's, the sidecar's the editor's, which
+/// is also what Remote-SSH runs ssh with.
+pub fn process_env(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
 /// The user's default config file: ~/.ssh/config of the passwd home.
 pub fn default_config_path() -> std::path::PathBuf {
     LocalFacts::current().home.join(".ssh").join("config")
@@ -176,7 +182,7 @@ pub fn lint_config_for(
     let local = LocalFacts::current();
     let platform = config::platform::Platform::of(ssh.semantics.flavour);
     let (path, ctx) = load_config(config, &local, allow_exec, platform)?;
-    let mut ctx = ctx.with_ssh(ssh.clone());
+    let mut ctx = ctx.with_ssh(ssh.clone()).with_env(&process_env);
     if allow_exec {
         ctx = ctx.with_exec(&match_exec);
     }
@@ -302,7 +308,9 @@ pub fn resolve_each_for(
     let local = LocalFacts::current();
     let platform = config::platform::Platform::of(version.flavour);
     let (_, ctx) = load_config(config, &local, false, platform)?;
-    let ctx = ctx.with_ssh(release::which::Choice::of_version(version));
+    let ctx = ctx
+        .with_ssh(release::which::Choice::of_version(version))
+        .with_env(&process_env);
     let mut hosts: Vec<String> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for file in &ctx.files {

@@ -13,7 +13,7 @@ use crate::ssh::config::keywords::{self, Kind};
 use crate::ssh::config::lexer::{strdelim, Directive, LineSyntax};
 use crate::ssh::config::local::LocalFacts;
 use crate::ssh::config::options::{
-    agent_path_with_variables, unset_agent_variable, Options, Origin,
+    agent_path_with_variables, unset_agent_variable, Options, Origin, FORWARD_AGENT_SOCKET,
 };
 use crate::ssh::config::pattern::{match_hostname, match_pattern, match_pattern_list, ListMatch};
 pub use crate::ssh::config::platform::Platform;
@@ -448,6 +448,9 @@ impl<'a> Resolver<'a> {
                 options.single.remove(key);
             }
         }
+        if self.errors.is_empty() {
+            self.check_agent_socket(&options, &pass);
+        }
         Resolution {
             host_arg: host.to_string(),
             files: self.files,
@@ -455,6 +458,42 @@ impl<'a> Resolver<'a> {
             errors: self.errors,
             notes: self.notes,
             applied_blocks: self.applied,
+        }
+    }
+
+    /// ssh.c stats ForwardAgent's socket path (expanded) before it does
+    /// anything else, even for `-G`, and stops when it is missing and
+    /// ExitOnForwardFailure is on (else it only says so). A path whose
+    /// expansion fails is left to the listing, which reports it.
+    fn check_agent_socket(&mut self, options: &Options, pass: &Pass) {
+        let Some(socket) = options.get(FORWARD_AGENT_SOCKET) else {
+            return;
+        };
+        if options
+            .get("exitonforwardfailure")
+            .is_none_or(|v| v.text != "yes")
+        {
+            return;
+        }
+        let home = self.local.home.to_string_lossy().into_owned();
+        let none = |_: &str| None;
+        let Ok(path) = self
+            .connection_tokens(options, pass, true)
+            .and_then(|tokens| {
+                tokens.expand(
+                    &tilde_expand(&socket.text, &home),
+                    true,
+                    self.env.unwrap_or(&none),
+                )
+            })
+        else {
+            return;
+        };
+        if !self.fs.exists(Path::new(&path)) {
+            self.error(
+                socket.origin,
+                format!("Cannot forward agent socket path \"{path}\": No such file or directory"),
+            );
         }
     }
 
@@ -1450,6 +1489,22 @@ mod tests {
         // `ForwardAgent yes` names no path: nothing to expand.
         let r = resolve_as(&[("/cfg", "ForwardAgent yes\n")], "h", "10.5p1");
         assert!(r.errors.is_empty());
+    }
+
+    #[test]
+    fn a_missing_agent_socket_stops_ssh_only_with_exit_on_forward_failure() {
+        let config = "ForwardAgent no\nForwardAgent ~/agent.%h\nExitOnForwardFailure yes\n";
+        let r = resolve_as(&[("/cfg", config)], "h", "9.2p1");
+        assert_eq!(
+            errors(&r),
+            ["Cannot forward agent socket path \"/home/me/agent.h\": No such file or directory"]
+        );
+        assert_eq!(r.errors[0].origin.map(|o| o.line), Some(1), "on the path's line");
+        // There, it is only a warning of ssh's; a socket that exists passes.
+        let warned = config.replace("yes", "no");
+        assert!(resolve_as(&[("/cfg", warned.as_str())], "h", "9.2p1").errors.is_empty());
+        let present = [("/cfg", config), ("/home/me/agent.h", "")];
+        assert!(resolve_as(&present, "h", "9.2p1").errors.is_empty());
     }
 
     #[test]

@@ -15,8 +15,8 @@ use crate::finding::{Finding, Range, Severity, Subject};
 use crate::ssh::config::lexer::LineSyntax;
 use crate::ssh::config::local::LocalFacts;
 use crate::ssh::config::resolve::{
-    glob, include_set_too_large, ConfigFs, ConfigSource, ExecPolicy, FileCache, Resolution,
-    Resolver, MAX_INCLUDE_DEPTH,
+    glob, include_set_too_large, ConfigFs, ConfigSource, EnvLookup, ExecPolicy, FileCache,
+    Resolution, Resolver, MAX_INCLUDE_DEPTH,
 };
 use crate::ssh::config::source::SourceFile;
 use crate::ssh::config::tokens::tilde_expand;
@@ -51,6 +51,9 @@ pub struct LintContext<'a> {
     pub security: Option<&'a dyn crate::ssh::windows::SecurityReader>,
     /// Runs `Match exec` commands; only set when the user allowed it.
     exec: Option<&'a ExecFn>,
+    /// Answers the `${VAR}`s ssh expands while it reads (see
+    /// [`LintContext::with_env`]); none known unless given.
+    env: Option<&'a EnvLookup>,
     /// The parsed files every resolution of this run shares.
     cache: FileCache,
     /// Include patterns expanded so far.
@@ -173,6 +176,7 @@ impl<'a> LintContext<'a> {
             ),
             resolved: RefCell::new(HashMap::new()),
             exec: None,
+            env: None,
             cache,
             globs: RefCell::new(globs),
             included_from: std::cell::OnceCell::new(),
@@ -226,6 +230,15 @@ impl<'a> LintContext<'a> {
         self
     }
 
+    /// Resolves with the environment ssh would run in (`env`): Include
+    /// paths' `${VAR}`s (9.9+) are expanded and agent socket paths whose
+    /// `${VAR}` is not set are refused, as ssh does.
+    pub fn with_env(mut self, env: &'a EnvLookup) -> Self {
+        self.env = Some(env);
+        self.resolved.borrow_mut().clear();
+        self
+    }
+
     /// Lets `Match exec` blocks run their command (the user allowed it).
     pub fn with_exec(mut self, exec: &'a ExecFn) -> Self {
         self.exec = Some(exec);
@@ -241,11 +254,15 @@ impl<'a> LintContext<'a> {
             Some(run) => ExecPolicy::Allow(run),
             None => ExecPolicy::Deny,
         };
-        Resolver::new(&self.fs, self.local, policy)
+        let resolver = Resolver::new(&self.fs, self.local, policy)
             .with_cache(&self.cache)
             .with_version(self.ssh.semantics)
-            .with_platform(self.platform)
-            .resolve_sources(&[ConfigSource::explicit(&self.main)], host)
+            .with_platform(self.platform);
+        match self.env {
+            Some(env) => resolver.with_env(env),
+            None => resolver,
+        }
+        .resolve_sources(&[ConfigSource::explicit(&self.main)], host)
     }
 
     /// [`LintContext::resolve`], computed once per host and shared.
@@ -580,6 +597,39 @@ pub(crate) mod tests {
         let local = facts();
         let ctx = LintContext::load(Path::new(files[0].0), &fs, &local, false).unwrap();
         lint(&ctx)
+    }
+
+    #[test]
+    fn an_agent_path_variable_unset_where_ssh_runs_is_flagged_only_with_an_environment() {
+        let text =
+            "Host other\n  IdentityAgent ${NOT_SET}/agent\nHost *\n  IdentityAgent ${SET}/agent\n";
+        let files = [("/home/me/.ssh/config", text)];
+        let fs = MemoryFs::with(&files);
+        let local = facts();
+        let load = || LintContext::load(Path::new(files[0].0), &fs, &local, false).unwrap();
+        let env = |name: &str| (name == "SET").then(|| String::from("/run"));
+        let with_env = lint(&load().with_env(&env));
+        let refused: Vec<(u32, &str)> = with_env
+            .iter()
+            .filter(|f| f.code == "SSH025")
+            .map(|f| {
+                (
+                    f.range().map_or(u32::MAX, |r| r.start.line),
+                    f.message.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(refused.len(), 1, "{with_env:?}");
+        assert_eq!(refused[0].0, 1, "on the line that names it");
+        assert!(
+            refused[0]
+                .1
+                .contains("Invalid environment expansion ${NOT_SET}/agent."),
+            "{}",
+            refused[0].1
+        );
+        // Without one, nothing can tell whether the variable is set.
+        assert!(lint(&load()).iter().all(|f| f.code != "SSH025"));
     }
 
     #[test]
