@@ -109,6 +109,11 @@ pub struct Options {
     /// `host-bound` are unsupported options there. The resolver sets this
     /// by release.
     pub pubkey_auth_is_flag: bool,
+    /// 8.7 to 9.1 read a PermitRemoteOpen line's first argument and never
+    /// keep it (unless it is `any` or `none`): a line of one such argument
+    /// adds nothing, and a later line may still set the list. The resolver
+    /// sets this by release.
+    pub permit_remote_open_skips_first: bool,
 }
 
 /// readconf.h's SSH_MAX_IDENTITY_FILES and SSH_MAX_CERTIFICATE_FILES (every
@@ -460,7 +465,10 @@ impl Options {
                 // Checked by release before (crate::ssh::config::special);
                 // kept as written, every argument, from the first line.
                 used = args.len();
-                if active && self.list(name).is_empty() {
+                let adds_nothing = self.permit_remote_open_skips_first
+                    && name == "permitremoteopen"
+                    && matches!(args.as_slice(), [only] if *only != "any" && *only != "none");
+                if active && self.list(name).is_empty() && !adds_nothing {
                     if self.limits_canonical_lists && args.len() > MAX_CANON_DOMAINS {
                         match name {
                             "canonicaldomains" => {

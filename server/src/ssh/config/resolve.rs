@@ -396,6 +396,8 @@ impl<'a> Resolver<'a> {
             limits_canonical_lists: self.version.semantics().release
                 < crate::ssh::release::Release::new(9, 7, 0),
             pubkey_auth_is_flag: pubkey_auth_is_flag(self.version),
+            permit_remote_open_skips_first: self.version.semantics().release
+                < crate::ssh::release::Release::new(9, 2, 0),
             ..Options::default()
         };
         // `ssh user@host`: the user given there beats any User line.
@@ -1499,12 +1501,36 @@ mod tests {
             errors(&r),
             ["Cannot forward agent socket path \"/home/me/agent.h\": No such file or directory"]
         );
-        assert_eq!(r.errors[0].origin.map(|o| o.line), Some(1), "on the path's line");
+        assert_eq!(
+            r.errors[0].origin.map(|o| o.line),
+            Some(1),
+            "on the path's line"
+        );
         // There, it is only a warning of ssh's; a socket that exists passes.
         let warned = config.replace("yes", "no");
-        assert!(resolve_as(&[("/cfg", warned.as_str())], "h", "9.2p1").errors.is_empty());
+        assert!(resolve_as(&[("/cfg", warned.as_str())], "h", "9.2p1")
+            .errors
+            .is_empty());
         let present = [("/cfg", config), ("/home/me/agent.h", "")];
         assert!(resolve_as(&present, "h", "9.2p1").errors.is_empty());
+    }
+
+    #[test]
+    fn before_9_2_a_permit_remote_open_line_of_one_argument_leaves_the_list_unset() {
+        // readconf.c 8.7-9.1 reads the first argument and keeps only the
+        // rest: `h:22` alone adds nothing, so the next line still counts.
+        let config = "PermitRemoteOpen h:22\nPermitRemoteOpen [::1]:80 h:*\n";
+        let kept = |version| -> Vec<String> {
+            resolve_as(&[("/cfg", config)], "h", version)
+                .options
+                .list("permitremoteopen")
+                .iter()
+                .map(|v| v.text.clone())
+                .collect()
+        };
+        assert_eq!(kept("8.7p1"), ["[::1]:80", "h:*"]);
+        assert_eq!(kept("9.1p1"), ["[::1]:80", "h:*"]);
+        assert_eq!(kept("9.2p1"), ["h:22"]);
     }
 
     #[test]

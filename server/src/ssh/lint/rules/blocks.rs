@@ -18,6 +18,7 @@ use crate::ssh::lint::rules::support::{
     origin_path, own_value, place, replace, sets_slot, slot, span_finding, winner, written_keyword,
 };
 use crate::ssh::lint::{span_range, LintContext};
+use crate::ssh::release::Release;
 
 fn directive_at(file: &SourceFile, line: usize) -> Option<&Directive> {
     crate::ssh::config::blocks::directive(file, line)
@@ -51,6 +52,7 @@ fn shadowing_duplicate(
     all: &[Block],
     first: &std::collections::HashMap<&str, usize>,
     index: usize,
+    release: Release,
 ) -> Option<usize> {
     let block = all.get(index)?;
     let Header::Host(patterns) = &block.header else {
@@ -65,9 +67,9 @@ fn shadowing_duplicate(
     let earlier = all.get(*first.get(pattern.as_str()).filter(|at| **at < index)?)?;
     let mut set: HashSet<&'static str> = HashSet::new();
     for &line in &earlier.lines {
-        if let Some(keyword) = directive_at(file, line)
-            .and_then(|d| keyword_of(d).filter(|k| first_value_wins(k.kind) && sets_slot(k, d)))
-        {
+        if let Some(keyword) = directive_at(file, line).and_then(|d| {
+            keyword_of(d).filter(|k| first_value_wins(k.kind) && sets_slot(k, d, release))
+        }) {
             set.insert(slot(keyword));
         }
     }
@@ -82,6 +84,7 @@ fn shadowing_duplicate(
 /// SSH002: a line of a specific Host block whose value an earlier, broader
 /// block (or the global section) already decided.
 pub fn shadowed_setting(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
+    let release = ctx.ssh.semantics.semantics().release;
     // The blocks of the files that win, computed once each.
     let mut block_cache: std::collections::HashMap<std::path::PathBuf, std::sync::Arc<Vec<Block>>> =
         std::collections::HashMap::new();
@@ -92,7 +95,7 @@ pub fn shadowed_setting(code: &'static str, ctx: &LintContext, out: &mut Vec<Fin
             let (Some(header), Header::Host(_)) = (block.header_line, &block.header) else {
                 continue;
             };
-            if shadowing_duplicate(file, &all, &first, index).is_some() {
+            if shadowing_duplicate(file, &all, &first, index, release).is_some() {
                 continue; // SSH022 reports the whole block.
             }
             let mut hosts: Vec<&str> = block.literal_hosts();
@@ -104,7 +107,7 @@ pub fn shadowed_setting(code: &'static str, ctx: &LintContext, out: &mut Vec<Fin
                 let Some(keyword) = keyword_of(d) else {
                     continue;
                 };
-                if !first_value_wins(keyword.kind) || !sets_slot(keyword, d) {
+                if !first_value_wins(keyword.kind) || !sets_slot(keyword, d, release) {
                     continue;
                 }
                 let Some(own) = own_value(keyword, d) else {
@@ -200,6 +203,7 @@ fn move_broad_block_fix(
 
 /// SSH022: a Host block that can never apply.
 pub fn never_matches(code: &'static str, ctx: &LintContext, out: &mut Vec<Finding>) {
+    let release = ctx.ssh.semantics.semantics().release;
     for file in &ctx.files {
         let all = blocks(file);
         let first = first_single_pattern_blocks(&all);
@@ -252,7 +256,7 @@ pub fn never_matches(code: &'static str, ctx: &LintContext, out: &mut Vec<Findin
                 out.push(finding(code, Severity::Warning, file, range, message));
                 continue;
             }
-            if let Some(earlier) = shadowing_duplicate(file, &all, &first, index) {
+            if let Some(earlier) = shadowing_duplicate(file, &all, &first, index, release) {
                 let message = format!(
                     "No line of this block takes effect: \"{}\" on line {} already sets every keyword it sets, and ssh keeps the first value it obtains; merge the two blocks",
                     line_text(file, earlier).trim(),

@@ -301,7 +301,7 @@ pub fn repeated_keyword(code: &'static str, ctx: &LintContext, out: &mut Vec<Fin
                 }
                 let slot = slot(keyword);
                 let Some(&earlier) = first.get(slot) else {
-                    if sets_slot(keyword, d) {
+                    if sets_slot(keyword, d, ctx.ssh.semantics.semantics().release) {
                         first.insert(slot, line);
                     }
                     continue;
@@ -587,6 +587,21 @@ mod tests {
         let proxy = lint_text("Host web\n  ProxyJump gw.example.com\n  ProxyCommand nc %h %p\n");
         let f = one(&proxy, "SSH004");
         assert_eq!(f.range().unwrap().start.line, 2);
+    }
+
+    #[test]
+    fn ssh004_knows_a_lone_permit_remote_open_argument_kept_nothing_before_9_2() {
+        use crate::ssh::lint::tests::lint_text_for;
+        use crate::ssh::release::{parse_version_argument, which::Choice};
+        let text = "Host web\n  PermitRemoteOpen h:22\n  PermitRemoteOpen [::1]:80 h:*\n";
+        let by = |version: &str| {
+            let ssh = Choice::of_version(parse_version_argument(version).unwrap());
+            only(&lint_text_for(text, ssh), "SSH004").len()
+        };
+        // 8.7-9.1 skip the first argument: the second line is the one kept.
+        assert_eq!(by("8.7p1"), 0);
+        assert_eq!(by("9.1p1"), 0);
+        assert_eq!(by("9.2p1"), 1);
     }
 
     #[test]

@@ -18,6 +18,7 @@ use crate::ssh::config::resolve::Resolution;
 use crate::ssh::config::source::SourceFile;
 use crate::ssh::config::tokens::tilde_expand;
 use crate::ssh::lint::{span_range, LintContext};
+use crate::ssh::release::Release;
 
 /// A host name no config names, to see what every unnamed host gets.
 pub const ANY_HOST: &str = "gord-any-host.invalid";
@@ -408,14 +409,19 @@ pub fn slot(keyword: &Keyword) -> &'static str {
     }
 }
 
-/// Whether this line sets its slot (a `none` time leaves it unset, and
-/// `ProxyJump none` still lets a later ProxyCommand through).
-pub fn sets_slot(keyword: &Keyword, d: &Directive) -> bool {
+/// Whether this line sets its slot for `release` (a `none` time leaves it
+/// unset, `ProxyJump none` still lets a later ProxyCommand through, and
+/// before 9.2 a PermitRemoteOpen line of one host:port keeps nothing).
+pub fn sets_slot(keyword: &Keyword, d: &Directive, release: Release) -> bool {
     let none = d
         .args
         .first()
         .is_some_and(|a| a.value.eq_ignore_ascii_case("none"));
-    !(none && matches!(keyword.kind, Kind::Time | Kind::ProxyJump))
+    let keeps_nothing = keyword.canonical == "permitremoteopen"
+        && release < Release::new(9, 2, 0)
+        && matches!(d.args.as_slice(), [only] if only.value != "any" && only.value != "none");
+    let unset_by_none = none && matches!(keyword.kind, Kind::Time | Kind::ProxyJump);
+    !unset_by_none && !keeps_nothing
 }
 
 /// The value that won a slot in a resolution, and where it came from.
