@@ -27,6 +27,7 @@ import {
   editorTabs,
   frameWith,
   framesText,
+  goToPosition,
   openPalette,
   paletteLabels,
   pickQuickPickRow,
@@ -38,6 +39,7 @@ import {
   recordStatusHistory,
   runCommand,
   runScenario,
+  showHover,
   showsHealth,
   startQuickPickCommand,
   statusHistory,
@@ -314,9 +316,7 @@ describe("gord in code-server", { timeout: 420_000 }, () => {
     await scenario("c-ssh-quick-fix", async () => {
       // Cursor on the typo, then the preferred quick fix, as the light bulb offers it.
       await page.locator(".monaco-editor .view-lines").first().click();
-      await page.keyboard.press("Control+G");
-      await page.locator(".quick-input-widget input.input").fill(":3:3");
-      await page.keyboard.press("Enter");
+      await goToPosition(page, 3, 3);
       await runCommand(page, "Auto Fix...");
       await waitFor("the keyword corrected in the editor", async () => {
         const text = await page.locator(".monaco-editor .view-lines").first().innerText();
@@ -329,18 +329,8 @@ describe("gord in code-server", { timeout: 420_000 }, () => {
     });
 
     await scenario("c-ssh-hover", async () => {
-      await page.keyboard.press("Control+G");
-      await page.locator(".quick-input-widget input.input").fill(":1:7");
-      await page.keyboard.press("Enter");
-      await runCommand(page, "Show or Focus Hover");
-      const hover = await waitFor("the hover with the effective configuration", async () => {
-        // Several hover widgets exist (status bar, editor); take the visible editor one.
-        const hovers = await page.locator(".monaco-editor .monaco-hover").evaluateAll((all) =>
-          all.filter((h) => h.getClientRects().length > 0).map((h) => h.innerText),
-        );
-        const text = hovers.find((t) => /Effective configuration for/.test(t)) ?? "";
-        return /Effective configuration for/.test(text) ? text : undefined;
-      });
+      await goToPosition(page, 1, 7);
+      const hover = await showHover(page, "the hover with the effective configuration", /Effective configuration for/);
       assert.match(hover, /devbox/);
       assert.match(hover, /127\.0\.0\.1/);
     });
@@ -408,16 +398,8 @@ describe("gord in code-server", { timeout: 420_000 }, () => {
 
     await scenario("k-ssh-keyword-hover", async () => {
       await page.locator(".monaco-editor .view-lines").first().click();
-      await page.keyboard.press("Control+G");
-      await page.locator(".quick-input-widget input.input").fill(":3:4");
-      await page.keyboard.press("Enter");
-      await runCommand(page, "Show or Focus Hover");
-      const hover = await waitFor("the keyword's documentation in the hover", async () => {
-        const hovers = await page.locator(".monaco-editor .monaco-hover").evaluateAll((all) =>
-          all.filter((h) => h.getClientRects().length > 0).map((h) => h.innerText),
-        );
-        return hovers.find((t) => /Rules of:/.test(t));
-      });
+      await goToPosition(page, 3, 4);
+      const hover = await showHover(page, "the keyword's documentation in the hover", /Rules of:/);
       // The problem's own hover may come first in the same widget.
       assert.match(hover, /(^|\n)Tag\s*\n\s*A name for this configuration/, `the hover documents the keyword: ${hover}`);
       assert.match(hover, new RegExp(`Rules of: .*OpenSSH ${shortRelease.replace(".", "\\.")}`), "it names the release followed");
@@ -517,9 +499,7 @@ describe("gord in code-server", { timeout: 420_000 }, () => {
     await scenario("d-lint-quick-fix", async () => {
       // Cursor on the misspelt word (line 5, column 18), then the preferred fix.
       await page.locator(".monaco-editor .view-lines").first().click();
-      await page.keyboard.press("Control+G");
-      await page.locator(".quick-input-widget input.input").fill(":5:18");
-      await page.keyboard.press("Enter");
+      await goToPosition(page, 5, 18);
       await runCommand(page, "Auto Fix...");
       await waitFor("the word corrected in the editor", async () => {
         const text = await page.locator(".monaco-editor .view-lines").first().innerText();
@@ -559,9 +539,7 @@ describe("gord in code-server", { timeout: 420_000 }, () => {
     await scenario("s-settings-quick-fix", async () => {
       // Cursor inside "--fast" (line 4), then the preferred quick fix.
       await page.locator(".monaco-editor .view-lines").first().click();
-      await page.keyboard.press("Control+G");
-      await page.locator(".quick-input-widget input.input").fill(":4:23");
-      await page.keyboard.press("Enter");
+      await goToPosition(page, 4, 23);
       await runCommand(page, "Auto Fix...");
       await waitFor("--fast removed in the editor", async () => {
         const text = (await page.locator(".monaco-editor .view-lines").first().innerText()).replace(/\u00a0/g, " ");

@@ -326,3 +326,28 @@ export async function runScenario(currentPage, artifacts, name, body) {
   }
   await currentPage().screenshot({ path: path.join(artifacts, `${name}.png`) });
 }
+
+/**
+ * Puts the cursor at `line`:`column` (1-based) of the active editor, as a
+ * user does with Go to Line (Ctrl+G and `:LINE:COLUMN`).
+ */
+export async function goToPosition(page, line, column) {
+  await page.keyboard.press("Control+G");
+  await page.locator(".quick-input-widget input.input").fill(`:${line}:${column}`);
+  await page.keyboard.press("Enter");
+}
+
+/**
+ * Shows the editor's hover at the cursor (Show or Focus Hover) and waits for
+ * the visible one whose text matches `pattern`; returns that text. Several
+ * hover widgets exist (status bar, editor): only a visible editor one counts.
+ */
+export async function showHover(page, what, pattern) {
+  await runCommand(page, "Show or Focus Hover");
+  return waitFor(what, async () => {
+    const hovers = await page.locator(".monaco-editor .monaco-hover").evaluateAll((all) =>
+      all.filter((h) => h.getClientRects().length > 0).map((h) => h.innerText),
+    );
+    return hovers.find((t) => pattern.test(t));
+  });
+}
