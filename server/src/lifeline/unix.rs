@@ -99,7 +99,9 @@ impl Tree {
 /// still listed. The parent-death signal reaches only direct children;
 /// this reaches their children too (`go list` under golangci-lint, waiting
 /// on a proxy that never answers). dlv's group is never listed: it must get
-/// its SIGINT and detach, not SIGKILL.
+/// its SIGINT and detach, not SIGKILL. It sweeps the sessions' members
+/// until a sweep finds none alive (at most 100 more): a process forked after
+/// a sweep read /proc is caught by the next, and a killed one forks no more.
 const GUARDIAN_SCRIPT: &str = r#"trap '' INT HUP TERM QUIT PIPE
 groups=''
 while read -r op g; do
@@ -109,18 +111,24 @@ while read -r op g; do
   esac
 done
 sweep() {
+  found=''
   for p in /proc/[0-9]*; do
     l=''
     read -r l < "$p/stat" 2>/dev/null || continue
     set -- ${l##*) }
+    [ "$1" = Z ] && continue
     for x in $groups; do
-      [ "$4" = "$x" ] && kill -s KILL "${p#/proc/}" 2>/dev/null
+      [ "$4" = "$x" ] && kill -s KILL "${p#/proc/}" 2>/dev/null && found=1
     done
   done
 }
 for x in $groups; do kill -s KILL -- "-$x" 2>/dev/null; done
+rounds=0
 sweep
-sweep
+while [ -n "$found" ] && [ "$rounds" -lt 100 ]; do
+  rounds=$((rounds + 1))
+  sweep
+done
 "#;
 
 fn guardian() -> Option<&'static Mutex<std::fs::File>> {
@@ -207,21 +215,31 @@ pub fn guard_group(pgid: i32) {
 
 /// SIGKILLs every process of the session `sid` (a child gord started, which
 /// leads its own session, and all its descendants, whatever their group).
-/// Twice, for a process forked while the first sweep ran.
+/// Sweeps until one finds no live member (a process forked while a sweep
+/// ran is caught by the next), at most [`MAX_SWEEPS`] times.
 pub fn kill_session(sid: i32) {
     use rustix::process::{kill_process, kill_process_group};
     let Some(leader) = Pid::from_raw(sid) else {
         return;
     };
     let _ = kill_process_group(leader, Signal::KILL);
-    for _ in 0..2 {
-        for pid in session_members(sid) {
+    for _ in 0..MAX_SWEEPS {
+        let members = session_members(sid);
+        if members.is_empty() {
+            break;
+        }
+        for pid in members {
             let _ = kill_process(pid, Signal::KILL);
         }
     }
 }
 
-/// The live processes of session `sid`, read from /proc.
+/// Sweeps of a session before [`kill_session`] gives up (a member stuck in
+/// an uninterruptible sleep outlives any number of them).
+const MAX_SWEEPS: usize = 100;
+
+/// The live processes of session `sid` (zombies left out: they are dead
+/// and wait only for their parent), read from /proc.
 #[cfg(target_os = "linux")]
 fn session_members(sid: i32) -> Vec<Pid> {
     let Ok(entries) = std::fs::read_dir("/proc") else {
@@ -236,7 +254,7 @@ fn session_members(sid: i32) -> Vec<Pid> {
                 .and_then(|n| n.parse::<i32>().ok())
                 .and_then(Pid::from_raw)?;
             let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
-            (session_of(&stat) == Some(sid)).then_some(pid)
+            (session_of(&stat) == Some(sid) && !is_zombie(&stat)).then_some(pid)
         })
         .collect()
 }
@@ -270,6 +288,14 @@ fn session_of(stat: &str) -> Option<i32> {
     rest.split_whitespace().nth(6 - 3)?.parse().ok()
 }
 
+/// Field 3 of /proc/PID/stat is `Z`: the process is dead.
+#[cfg(any(target_os = "linux", test))]
+fn is_zombie(stat: &str) -> bool {
+    stat.get(stat.rfind(')').map_or(0, |at| at + 1)..)
+        .and_then(|rest| rest.split_whitespace().next())
+        == Some("Z")
+}
+
 /// Takes a group off the guardian's list (it ended or was killed).
 pub fn release_group(pgid: i32) {
     tell_guardian(&format!("- {pgid}\n"));
@@ -285,6 +311,9 @@ mod tests {
         let stat = "42 (a) b (c) S 1 42 4242 0 -1 4194560 100";
         assert_eq!(session_of(stat), Some(4242));
         assert_eq!(session_of("garbage"), None);
+        assert!(!is_zombie(stat));
+        assert!(is_zombie("42 (a) Z) Z 1 42 4242 0"));
+        assert!(!is_zombie("garbage"));
     }
 
     #[cfg(target_os = "linux")]
