@@ -773,16 +773,23 @@ pub fn agent_path_with_variables<'d>(keyword: &Keyword, d: &'d Directive) -> Opt
 /// The error ssh gives for `path` (from [`agent_path_with_variables`]) when
 /// one of its `${VAR}`s is not set in `env`.
 pub fn unset_agent_variable(path: &str, env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
-    let mut rest = path;
+    variable_names(path)?
+        .into_iter()
+        .any(|name| env(name).is_none())
+        .then(|| format!("Invalid environment expansion {path}."))
+}
+
+/// The names of `arg`'s `${NAME}`s in order; None when one has no `}`.
+fn variable_names(arg: &str) -> Option<Vec<&str>> {
+    let mut names = Vec::new();
+    let mut rest = arg;
     while let Some(at) = rest.find("${") {
         let after = &rest[at + 2..];
         let close = after.find('}')?;
-        if env(&after[..close]).is_none() {
-            return Some(format!("Invalid environment expansion {path}."));
-        }
+        names.push(&after[..close]);
         rest = &after[close + 1..];
     }
-    None
+    Some(names)
 }
 
 /// IdentityAgent and ForwardAgent paths may name environment variables.
@@ -792,18 +799,10 @@ fn check_agent_path(arg: &str) -> Result<(), String> {
             return Err(format!("Invalid environment name {arg}."));
         }
     }
-    let mut rest = arg;
-    while let Some(at) = rest.find("${") {
-        let after = &rest[at + 2..];
-        let close = after
-            .find('}')
-            .ok_or_else(|| format!("Invalid environment expansion {arg}."))?;
-        if close == 0 {
-            return Err(format!("Invalid environment expansion {arg}."));
-        }
-        rest = &after[close + 1..];
+    match variable_names(arg) {
+        Some(names) if names.iter().all(|n| !n.is_empty()) => Ok(()),
+        _ => Err(format!("Invalid environment expansion {arg}.")),
     }
-    Ok(())
 }
 
 fn valid_env_name(name: &str) -> bool {

@@ -309,7 +309,7 @@ pub fn printed(release: Release, debian: bool, canonical: &str, args: &[&str]) -
         "permitremoteopen" => Some(match args {
             [] => String::from("any"),
             // 8.7 to 9.1 skip the first argument unless it is any/none.
-            [first, rest @ ..] if release < at(9, 2) && *first != "any" && *first != "none" => {
+            [first, rest @ ..] if skips_first_permit_argument(release, first) => {
                 if rest.is_empty() {
                     String::from("any")
                 } else {
@@ -320,6 +320,12 @@ pub fn printed(release: Release, debian: bool, canonical: &str, args: &[&str]) -
         }),
         _ => None,
     }
+}
+
+/// 8.7 to 9.1 read a PermitRemoteOpen line's first argument and never keep
+/// it, unless it is exactly `any` or `none`.
+pub fn skips_first_permit_argument(release: Release, first: &str) -> bool {
+    release < at(9, 2) && first != "any" && first != "none"
 }
 
 /// `none` in the IPQoS table: INT_MAX, "use the system's default".

@@ -16,6 +16,7 @@ use crate::ssh::config::options::{Options, Origin};
 use crate::ssh::config::pattern::has_wildcards;
 use crate::ssh::config::resolve::Resolution;
 use crate::ssh::config::source::SourceFile;
+use crate::ssh::config::special::skips_first_permit_argument;
 use crate::ssh::config::tokens::tilde_expand;
 use crate::ssh::lint::{span_range, LintContext};
 use crate::ssh::release::Release;
@@ -418,8 +419,7 @@ pub fn sets_slot(keyword: &Keyword, d: &Directive, release: Release) -> bool {
         .first()
         .is_some_and(|a| a.value.eq_ignore_ascii_case("none"));
     let keeps_nothing = keyword.canonical == "permitremoteopen"
-        && release < Release::new(9, 2, 0)
-        && matches!(d.args.as_slice(), [only] if only.value != "any" && only.value != "none");
+        && matches!(d.args.as_slice(), [only] if skips_first_permit_argument(release, &only.value));
     let unset_by_none = none && matches!(keyword.kind, Kind::Time | Kind::ProxyJump);
     !unset_by_none && !keeps_nothing
 }
